@@ -1,0 +1,167 @@
+"""The ``policybot`` command line.
+
+Subcommands: ``index build``, ``ask``, ``rules``, ``estimate``, ``chat``, ``serve``,
+``kb add|check|report``.  Errors meant for people (:class:`PolicyBotError`) become one
+line on stderr and exit status 2; nothing prints a traceback at a user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot import chat, kb, telegram_app
+from bot.engine import Engine
+from bot.paths import default_data_dir, resolve_knowledge_dir
+from bot.render import render_text
+from knowledge.errors import PolicyBotError
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text!r}") from exc
+
+
+def make_engine(args: argparse.Namespace) -> Engine:
+    """The engine for a command, from ``--knowledge``/env and ``POLICYBOT_DATA_DIR``."""
+    return Engine(
+        resolve_knowledge_dir(getattr(args, "knowledge", None)),
+        Path(args.data_dir) if getattr(args, "data_dir", None) else default_data_dir(),
+        embedder_spec=getattr(args, "embedder", None),
+        progress=True,
+    )
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    """Build or incrementally update the index."""
+    from index.build import build_index
+    from knowledge.base import load_knowledge
+
+    engine = make_engine(args)
+    knowledge = load_knowledge(engine.knowledge_dir)
+    report = build_index(knowledge, engine.data_dir, engine.embedder, progress=True)
+    print(render_text("index_built.txt.j2", report=report, kb=knowledge))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or one per stdin line with --jsonl."""
+    engine = make_engine(args)
+    if args.jsonl:
+        engine.warm_up()
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            try:
+                result = engine.ask(question, top_k=args.top_k, as_of=args.as_of)
+            except Exception as exc:  # one bad line must never end the stream
+                result = {
+                    "question": question, "matched": False, "hits": [], "estimate": None,
+                    "answer_text": render_text("error.txt.j2"), "error": type(exc).__name__,
+                }
+            sys.stdout.write(_dump(result) + "\n")
+            sys.stdout.flush()
+        return 0
+    if not args.question:
+        raise SystemExit("policybot ask: 请给出问题，或使用 --jsonl 从标准输入逐行读取")
+    result = engine.ask(args.question, top_k=args.top_k, as_of=args.as_of)
+    print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else result["answer_text"])
+    return 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    """List the award rules and the facts each needs."""
+    engine = make_engine(args)
+    rules = engine.snapshot.rules
+    if args.json:
+        print(json.dumps(rules.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text("rules.txt.j2", rules=rules.to_json()))
+    return 0
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    """Evaluate every rule for a profile of facts."""
+    try:
+        facts = json.loads(Path(args.facts).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PolicyBotError(f"无法读取事实文件 {args.facts}：{exc}") from exc
+    if not isinstance(facts, dict):
+        raise PolicyBotError(f"{args.facts}: 事实文件应是一个 JSON 对象（键为事实名）")
+    engine = make_engine(args)
+    result = engine.estimate(facts, as_of=args.as_of)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(render_text("profile.txt.j2", estimate=result))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policybot",
+        description="Weihai S&T policy assistant: cited answers and award estimates.",
+    )
+    parser.add_argument("--knowledge", metavar="DIR",
+                        help="knowledge folder (default: $POLICYBOT_KNOWLEDGE_DIR or ./knowledge)")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help="index and state folder (default: $POLICYBOT_DATA_DIR)")
+    parser.add_argument("--embedder", metavar="SPEC",
+                        help="'use' (default) or 'st:<model name or path>' "
+                             "(default: $POLICYBOT_EMBEDDER)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    index_p = sub.add_parser("index", help="build the search index")
+    index_sub = index_p.add_subparsers(dest="index_command", required=True)
+    build_p = index_sub.add_parser("build", help="build or incrementally update the index")
+    build_p.set_defaults(func=cmd_index_build)
+
+    ask_p = sub.add_parser("ask", help="ask a question")
+    ask_p.add_argument("question", nargs="?", help="the question (omit with --jsonl)")
+    ask_p.add_argument("--json", action="store_true", help="print the JSON object")
+    ask_p.add_argument("--jsonl", action="store_true",
+                       help="one question per stdin line, one JSON object per stdout line")
+    ask_p.add_argument("--top-k", type=int, default=5, metavar="K")
+    ask_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD")
+    ask_p.set_defaults(func=cmd_ask)
+
+    rules_p = sub.add_parser("rules", help="list award rules and the facts they need")
+    rules_p.add_argument("--json", action="store_true")
+    rules_p.set_defaults(func=cmd_rules)
+
+    est_p = sub.add_parser("estimate", help="estimate awards for a profile of facts")
+    est_p.add_argument("--facts", required=True, metavar="FILE.json")
+    est_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD")
+    est_p.add_argument("--json", action="store_true")
+    est_p.set_defaults(func=cmd_estimate)
+
+    for module in (chat, telegram_app, kb):
+        module.register_cli(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except PolicyBotError as exc:
+        print(f"policybot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

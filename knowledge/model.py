@@ -1,0 +1,90 @@
+"""Plain data shared by every layer: documents, clauses, responsible offices.
+
+``knowledge`` imports neither ``index`` nor ``bot``; these types are the contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """Metadata of one policy document (from the front matter of its knowledge file)."""
+
+    doc_number: str  # normalised 文号, no spaces: 威政办字〔2018〕106号
+    title: str
+    issuer: str
+    issued: date
+    effective_from: date | None = None  # None: from the issue date
+    effective_until: date | None = None  # None: no end stated
+    source: str = ""
+    status: str = "现行有效"  # free text from staff; 已废止 / 已失效 force in_force False
+    file: str = ""  # knowledge file it was loaded from (relative path)
+
+    def in_force(self, on: date) -> bool:
+        """Whether the document is in force on ``on``."""
+        if self.status in ("已废止", "已失效", "废止", "失效"):
+            return False
+        start = self.effective_from or self.issued
+        if on < start:
+            return False
+        return self.effective_until is None or on <= self.effective_until
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """The （牵头单位：…；责任单位：…） note of a clause."""
+
+    lead: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.units)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One numbered provision of a document, the unit of retrieval and citation.
+
+    ``path`` is the numbering trail as printed, normalised to full-width brackets and
+    ASCII dots after arabic numbers: ``二、（四）1.``; ``序言`` for text before the first
+    number; ``第三条`` style for documents numbered by article.  ``headings`` holds the
+    heading text of every level of the trail (``("重点任务", "全面落实创新优惠政策",
+    "推进技术研发和转移机构建设")``).  ``text`` is the cleaned body of this clause only
+    (its children are clauses of their own), without the responsible-office note.
+    A clause longer than the cap is split into chunks that share ``path``; ``part``
+    numbers them from 0 and ``clause_id`` stays the same for all of them.
+    """
+
+    doc: DocumentMeta
+    path: str
+    headings: tuple[str, ...]
+    text: str
+    responsible: Responsible = field(default_factory=Responsible)
+    line: int = 0  # 1-based line in the knowledge file where the clause starts
+    part: int = 0
+
+    @property
+    def doc_number(self) -> str:
+        return self.doc.doc_number
+
+    @property
+    def clause_id(self) -> str:
+        """Stable id of the clause (all chunks of a capped clause share it)."""
+        return f"{self.doc.doc_number}#{self.path}"
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.clause_id}@{self.part}"
+
+    def embedding_text(self) -> str:
+        """What is embedded and tokenised: title and heading trail with the body."""
+        trail = " > ".join(h for h in self.headings if h)
+        return f"{self.doc.title}｜{self.path} {trail}\n{self.text}"
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.embedding_text().encode("utf-8")).hexdigest()

@@ -1,0 +1,33 @@
+"""Shared fixtures: every test runs with its own data directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+KNOWLEDGE = REPO / "knowledge"
+SEEDS = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point POLICYBOT_DATA_DIR at a fresh folder so tests never touch a user's data."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(data))
+    monkeypatch.delenv("POLICYBOT_KNOWLEDGE_DIR", raising=False)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    yield data
+
+
+@pytest.fixture(scope="session")
+def knowledge_dir() -> Path:
+    return KNOWLEDGE
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """Verbatim copies of the seed documents (000…004)."""
+    return SEEDS
