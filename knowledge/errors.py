@@ -64,5 +64,5 @@ class FactError(PolicyBotError):
         super().__init__(f"{fact}: {message}")
 
 
-class IndexError_(PolicyBotError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(PolicyBotError):  # trailing underscore: the builtin IndexError is taken
     """The search index cannot be built or loaded."""

@@ -31,3 +31,23 @@ def knowledge_dir() -> Path:
 def seeds_dir() -> Path:
     """Verbatim copies of the seed documents (000…004)."""
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding an index of the real knowledge folder, built once per run."""
+    from bot.engine import Engine
+
+    data = tmp_path_factory.mktemp("built-index")
+    Engine(KNOWLEDGE, data).warm_up()
+    return data
+
+
+@pytest.fixture(scope="session")
+def engine(built_data_dir: Path) -> object:
+    """A warmed-up engine over the real knowledge folder (shared: treat as read-only)."""
+    from bot.engine import Engine
+
+    eng = Engine(KNOWLEDGE, built_data_dir)
+    eng.warm_up()
+    return eng

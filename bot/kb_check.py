@@ -1,0 +1,404 @@
+"""``policybot kb check``: lint the knowledge folder, every problem as ``file:line: problem``.
+
+Unlike the loader, which stops at the first broken file (and the running bot then keeps
+its previous knowledge), the check goes on and collects everything a staff member has to
+fix: missing or malformed metadata, the same document twice, documents past their end
+date still marked in force, numbering the parser could not place, rules whose quote no
+longer matches a clause, money figures no rule covers, and canned questions that fail.
+
+Canned questions are judged against ``cases/known_failures.yaml``: retrieval is not
+perfect, so a question that already failed when the list was recorded
+(``kb check --update-known-failures``) is not a new problem; any other failure is.
+
+The same :class:`Audit` feeds ``kb report``.  Problem texts live in
+``bot/templates/kb_problem.txt.j2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.render import render_text
+from knowledge.base import KnowledgeBase, load_knowledge, policy_files
+from knowledge.cases import (
+    CannedQuestion,
+    Hit,
+    load_questions,
+    score,
+    unknown_fragments,
+)
+from knowledge.dedup import find_duplicates
+from knowledge.documents import (
+    SIDECAR_SUFFIX,
+    SUPPORTED_SUFFIXES,
+    SourceDocument,
+    load_source,
+    sidecar_path,
+)
+from knowledge.errors import (
+    ExtractionError,
+    KnowledgeError,
+    MetadataError,
+    ParseError,
+    PolicyBotError,
+    RuleError,
+)
+from knowledge.model import DocumentMeta
+from knowledge.parsing import parse_clauses, unplaced_numbering
+
+ENDED_STATUSES = ("已废止", "已失效", "废止", "失效")
+KNOWN_FAILURES = "known_failures.yaml"
+TOP_K = 5
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding; ``message`` is the Chinese text shown to staff."""
+
+    code: str
+    file: str
+    line: int | None
+    message: str
+    severity: str = "error"  # error | warning
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class CaseSummary:
+    """Canned-question results for the check and the report."""
+
+    total: int
+    passed: int
+    failed: int
+    known: int
+    regressions: int
+    recall_at_1: float
+    recall_at_k: float
+    mrr: float
+    oos_correct: int
+    oos_total: int
+    k: int
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Audit:
+    """Everything ``kb check`` found and ``kb report`` shows."""
+
+    knowledge_dir: Path
+    as_of: date
+    problems: list[Problem] = field(default_factory=list)
+    documents: list[DocumentMeta] = field(default_factory=list)
+    clause_counts: dict[str, int] = field(default_factory=dict)
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    rule_total: int = 0
+    coverage_by_doc: dict[str, tuple[int, int]] = field(default_factory=dict)  # total, covered
+    uncovered: list[dict[str, Any]] = field(default_factory=list)
+    cases: CaseSummary | None = None
+    fingerprint: str = ""
+    kb: KnowledgeBase | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def clause_total(self) -> int:
+        return sum(self.clause_counts.values())
+
+    def add(self, code: str, file: str | Path | None, line: int | None, severity: str = "error",
+            **params: Any) -> None:
+        message = render_text("kb_problem.txt.j2", code=code, **params)
+        self.problems.append(Problem(code, self._rel(file), line, message, severity))
+
+    def add_error(self, exc: KnowledgeError, code: str = "") -> None:
+        code = code or _code_of(exc)
+        self.add(code, exc.file or str(self.knowledge_dir), exc.line, detail=exc.message)
+
+    def _rel(self, file: str | Path | None) -> str:
+        """Paths relative to the knowledge folder's parent: ``knowledge/policies/x.md``."""
+        if file is None:
+            return str(self.knowledge_dir)
+        path = Path(file)
+        base = self.knowledge_dir.resolve().parent
+        if not path.is_absolute():
+            candidate = self.knowledge_dir / path
+            path = candidate if candidate.exists() or not Path(file).exists() else path
+        try:
+            return path.resolve().relative_to(base).as_posix()
+        except ValueError:
+            return str(file)
+
+
+def _code_of(exc: KnowledgeError) -> str:
+    for cls, code in ((MetadataError, "metadata"), (ExtractionError, "extraction"),
+                      (ParseError, "parse"), (RuleError, "rule")):
+        if isinstance(exc, cls):
+            return code
+    return "knowledge"
+
+
+# -- metadata key lines -------------------------------------------------------------------
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """Line of every metadata key of a policy file (front matter or sidecar)."""
+    if path.suffix.lower() in (".md", ".txt"):
+        lines = path.read_text(encoding="utf-8").lstrip("\ufeff").split("\n")
+        if lines and lines[0].strip() == "---":
+            end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")),
+                       None)
+            if end is not None:
+                return _mapping_lines("\n".join(lines[1:end]), offset=1)
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        return _mapping_lines(sidecar.read_text(encoding="utf-8"), offset=0)
+    return {}
+
+
+def _mapping_lines(text: str, offset: int) -> dict[str, int]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 + offset for k, _ in node.value}
+
+
+def meta_file(path: Path) -> Path:
+    """The file that holds a document's metadata (itself, or its sidecar)."""
+    sidecar = sidecar_path(path)
+    if path.suffix.lower() in (".md", ".txt") and not sidecar.exists():
+        return path
+    return sidecar if sidecar.exists() else path
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def check_documents(audit: Audit) -> list[SourceDocument]:
+    """Metadata, extraction, duplicates, validity and numbering of every policy file."""
+    root = audit.knowledge_dir
+    try:
+        files = policy_files(root)
+    except KnowledgeError as exc:
+        audit.add_error(exc)
+        return []
+    policies = root / "policies"
+    for path in sorted(policies.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.stem.lower().startswith(
+            "readme"
+        ):
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX):
+            if not path.with_name(path.name[: -len(SIDECAR_SUFFIX)]).exists():
+                audit.add("orphan_sidecar", path, None)
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            audit.add("unsupported", path, None, suffixes=" ".join(SUPPORTED_SUFFIXES))
+
+    sources: list[SourceDocument] = []
+    for path in files:
+        try:
+            source = load_source(path, root=root)
+        except KnowledgeError as exc:
+            audit.add_error(exc)
+            continue
+        sources.append(source)
+        for warning in source.warnings:
+            file, line, text = _split_location(warning)
+            audit.add("hint", file, line, severity="warning", detail=text)
+
+    kept, duplicates = find_duplicates(sources)
+    by_file = {s.meta.file: s for s in sources}
+    for dup in duplicates:
+        dropped = by_file.get(dup.dropped_file)
+        line = None
+        file: str | Path = root / dup.dropped_file
+        if dropped is not None:
+            file = meta_file(dropped.path)
+            line = key_lines(dropped.path).get("doc_number")
+        audit.add("duplicate", file, line, kept=dup.kept_file, reason=dup.reason)
+
+    for source in kept:
+        meta = source.meta
+        if (meta.effective_until is not None and meta.effective_until < audit.as_of
+                and meta.status not in ENDED_STATUSES):
+            audit.add("expired", meta_file(source.path),
+                      key_lines(source.path).get("effective_until"),
+                      until=meta.effective_until.isoformat(), status=meta.status)
+        try:
+            clauses = parse_clauses(meta, source.text, source.first_line)
+        except KnowledgeError as exc:
+            audit.add_error(exc)
+            continue
+        audit.documents.append(meta)
+        audit.clause_counts[meta.doc_number] = len({c.path for c in clauses})
+        for line, snippet in unplaced_numbering(source.text, source.first_line):
+            audit.add("unplaced", source.path, line, snippet=snippet)
+    return kept
+
+
+def _split_location(text: str) -> tuple[str, int | None, str]:
+    """``file:line: message`` → parts (warnings from the loader come as text)."""
+    head, sep, rest = text.partition(": ")
+    if not sep:
+        return "", None, text
+    file, _, line = head.rpartition(":")
+    if file and line.isdigit():
+        return file, int(line), rest
+    return head, None, rest
+
+
+def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
+    """Rule schema and quotes, per-document rule counts and money-figure coverage."""
+    from bot import kb_rules
+
+    return kb_rules.check(audit, kb)
+
+
+def known_failures_path(knowledge_dir: Path) -> Path:
+    return knowledge_dir / "cases" / KNOWN_FAILURES
+
+
+def load_known_failures(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise KnowledgeError(f"invalid YAML: {exc}", path,
+                             mark.line + 1 if mark is not None else None) from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError("must be a mapping of question id: reason", path, 1)
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def check_cases(audit: Audit, kb: KnowledgeBase, data_dir: Path,
+                embedder_spec: str | None) -> None:
+    """Canned questions: file validity, expectations that exist, retrieval results."""
+    path = audit.knowledge_dir / "cases" / "questions.yaml"
+    if not path.exists():
+        return
+    try:
+        questions = load_questions(path)
+        known = load_known_failures(known_failures_path(audit.knowledge_dir))
+    except KnowledgeError as exc:
+        audit.add_error(exc, "cases")
+        return
+    paths = sorted({(c.doc_number, c.path) for c in kb.clauses})
+    texts = [(doc, kb.clause(doc, p) or "") for doc, p in paths]
+    for q, e in unknown_fragments(questions, texts):
+        audit.add("case_expectation", q.file, q.line, id=q.id, doc_number=e.doc_number,
+                  fragment=e.clause_contains)
+    from bot.engine import Engine
+
+    engine = Engine(audit.knowledge_dir, data_dir, embedder_spec)
+    try:
+        engine.warm_up()
+    except PolicyBotError as exc:
+        audit.add("index", audit.knowledge_dir, None, detail=str(exc))
+        return
+    metrics = score(questions, _answer_fn(engine), k=TOP_K)
+    audit.cases = summarize_cases(audit, questions, metrics, known)
+
+
+def _answer_fn(engine: Any) -> Any:
+    def answer(question: str) -> tuple[bool, Sequence[Hit]]:
+        result = engine.ask(question, top_k=TOP_K)
+        hits = [(h["doc_number"], engine.clause_text(h["doc_number"], h["clause_path"])
+                 or h["text"]) for h in result["hits"]]
+        return bool(result["matched"]), hits
+
+    return answer
+
+
+def summarize_cases(audit: Audit, questions: list[CannedQuestion], metrics: Any,
+                    known: dict[str, str]) -> CaseSummary:
+    failed_ids = {f.question.id for f in metrics.failures}
+    failures: list[dict[str, Any]] = []
+    regressions = 0
+    for f in metrics.failures:
+        q = f.question
+        is_known = q.id in known
+        expected = "；".join(f"{e.doc_number} ⊃ {e.clause_contains}" for e in q.expect) \
+            or "不应回答（范围外）"
+        reason = render_text("kb_case_reason.txt.j2", reason=f.reason, k=metrics.k)
+        failures.append({"id": q.id, "question": q.question, "reason": reason,
+                         "expected": expected, "file": audit._rel(q.file), "line": q.line,
+                         "known": is_known})
+        if not is_known:
+            regressions += 1
+            audit.add("case_failed", q.file, q.line, id=q.id, question=q.question,
+                      reason=reason)
+    by_id = {q.id: q for q in questions}
+    for qid in sorted(set(known) - failed_ids):
+        q = by_id.get(qid)
+        audit.add("case_fixed", known_failures_path(audit.knowledge_dir), None,
+                  severity="warning", id=qid, exists=q is not None)
+    rows = [{"id": q.id, "question": q.question, "ok": q.id not in failed_ids}
+            for q in questions]
+    return CaseSummary(
+        total=len(questions), passed=len(questions) - len(failed_ids), failed=len(failed_ids),
+        known=len(failed_ids & set(known)), regressions=regressions,
+        recall_at_1=metrics.recall_at_1, recall_at_k=metrics.recall_at_5, mrr=metrics.mrr,
+        oos_correct=metrics.oos_correct, oos_total=metrics.oos_total, k=metrics.k,
+        failures=failures, rows=rows,
+    )
+
+
+def update_known_failures(audit: Audit) -> Path:
+    """Record the canned questions failing now as known failures (the new baseline)."""
+    path = known_failures_path(audit.knowledge_dir)
+    failures = audit.cases.failures if audit.cases else []
+    body = render_text("kb_known_failures.yaml.j2", failures=failures)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(body + "\n", encoding="utf-8")
+    audit.problems = [p for p in audit.problems if p.code not in ("case_failed", "case_fixed")]
+    if audit.cases is not None:
+        for f in audit.cases.failures:
+            f["known"] = True
+        audit.cases.known = audit.cases.failed
+        audit.cases.regressions = 0
+    return path
+
+
+def audit(
+    knowledge_dir: Path,
+    data_dir: Path,
+    embedder_spec: str | None = None,
+    *,
+    as_of: date | None = None,
+    run_cases: bool = True,
+) -> Audit:
+    """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``)."""
+    result = Audit(Path(knowledge_dir).resolve(), as_of or date.today())
+    check_documents(result)
+    if result.errors or not result.documents:
+        return result  # the knowledge base cannot be loaded; rules and cases need it
+    try:
+        kb = load_knowledge(result.knowledge_dir)
+    except KnowledgeError as exc:
+        result.add_error(exc)
+        return result
+    result.kb = kb
+    result.fingerprint = kb.fingerprint
+    rules_ok = check_rules(result, kb)
+    if run_cases and rules_ok:
+        check_cases(result, kb, data_dir, embedder_spec)
+    return result

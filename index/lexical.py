@@ -1,0 +1,98 @@
+"""BM25 (bm25s) over jieba tokens, with an absolute, query-level score scale.
+
+Raw BM25 scores are not comparable across queries, which a match threshold needs.  The
+lexical score of chunk *i* is therefore ``bm25_i / max_j bm25_j * coverage``, where
+``coverage`` is the share of the query's IDF mass made of words the corpus knows (a word
+unknown to the corpus counts with the largest possible IDF; a colloquial word counts as
+known when one of its official synonyms is).  The best lexical hit of a question made of
+policy vocabulary scores near 1; one about visas or customs scores near 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.tokenize import query_expansions, tokenize
+
+__all__ = ["EXPANSION_WEIGHT", "LexicalIndex", "LexicalQuery"]
+
+EXPANSION_WEIGHT = 0.5  # weight of synonym-expansion tokens relative to the query's own
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """A tokenised query: its own tokens and the synonym expansions."""
+
+    tokens: tuple[str, ...]
+    expansions: tuple[str, ...]
+
+    @classmethod
+    def from_text(cls, text: str, expand: bool = True) -> LexicalQuery:
+        own = tuple(dict.fromkeys(tokenize(text)))
+        extra = tuple(dict.fromkeys(query_expansions(text))) if expand else ()
+        return cls(own, tuple(t for t in extra if t not in own))
+
+
+class LexicalIndex:
+    """BM25 over the token lists of the chunks (rebuilt at load: it takes milliseconds)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+        self.size = len(docs)
+        df: Counter[str] = Counter()
+        for tokens in docs:
+            df.update(set(tokens))
+        n = max(self.size, 1)
+        self.idf: dict[str, float] = {
+            t: math.log(1.0 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()
+        }
+        self.max_idf = math.log(1.0 + (n + 0.5) / 0.5)
+        self._bm25 = None
+        if self.size and df:
+            import bm25s
+
+            bm25 = bm25s.BM25(k1=k1, b=b)
+            # bm25s needs a non-empty list per document; "" is its own empty token.
+            bm25.index([list(t) or [""] for t in docs], show_progress=False)
+            self._bm25 = bm25
+
+    def raw_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 of every chunk for ``tokens`` (zeros when none is known)."""
+        out = np.zeros(self.size, dtype=np.float32)
+        if self._bm25 is None or not tokens:
+            return out
+        ids = self._bm25.get_tokens_ids([t for t in tokens if t])
+        if not ids:
+            return out
+        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def coverage(self, query: LexicalQuery) -> float:
+        """Share of the query's IDF mass the corpus knows (0 for no tokens)."""
+        total = known = 0.0
+        for token in query.tokens:
+            idf = self.idf.get(token)
+            if idf is None:
+                synonyms = [self.idf[s] for s in query_expansions(token) if s in self.idf]
+                if synonyms:
+                    total += max(synonyms)
+                    known += max(synonyms)
+                else:
+                    total += self.max_idf
+                continue
+            total += idf
+            known += idf
+        return known / total if total > 0 else 0.0
+
+    def scores(self, query: LexicalQuery) -> np.ndarray:
+        """Lexical score in [0, 1] of every chunk (see the module docstring)."""
+        raw = self.raw_scores(query.tokens)
+        if query.expansions:
+            raw = raw + EXPANSION_WEIGHT * self.raw_scores(query.expansions)
+        top = float(raw.max(initial=0.0))
+        if top <= 0.0:
+            return np.zeros(self.size, dtype=np.float32)
+        return (raw / top * self.coverage(query)).astype(np.float32)

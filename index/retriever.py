@@ -1,0 +1,206 @@
+"""Hybrid retrieval over a loaded :class:`SearchIndex`.
+
+Fusion: a weighted sum of two *absolute* scores, not rank fusion, because the bot must
+also decide whether the best hit answers the question at all (:meth:`Retriever.is_match`)
+and ranks carry no such information (the top RRF score is the same for a visa question
+and for a question on incubators).
+
+* ``dense`` — cosine similarity of the query and chunk embeddings (FAISS IndexFlatIP over
+  unit vectors);
+* ``lexical`` — BM25 over jieba tokens, scaled to [0, 1] by the query's vocabulary coverage
+  (see :mod:`index.lexical`);
+* ``score`` — ``w * dense + (1 - w) * lexical`` in hybrid mode (``dense`` / ``lexical`` in
+  the single modes).
+
+The weight and the match threshold are calibrated per embedder family (see
+``CALIBRATIONS``) on the canned questions in ``knowledge/cases/questions.yaml``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from index.build import SearchIndex
+from index.embedders import Embedder
+from index.lexical import LexicalQuery
+from knowledge.errors import IndexError_
+from knowledge.model import Clause
+
+__all__ = [
+    "CALIBRATIONS",
+    "MAX_QUERY_CHARS",
+    "Calibration",
+    "Hit",
+    "Mode",
+    "Retriever",
+    "clean_query",
+    "is_match",
+]
+
+Mode = Literal["hybrid", "bm25", "dense"]
+MAX_QUERY_CHARS = 300  # a question longer than this is cut before embedding/tokenising
+MAX_TOP_K = 100
+
+
+@dataclass(frozen=True)
+class Calibration:
+    dense_weight: float  # w in  w * dense + (1 - w) * lexical
+    threshold: float  # fused score of the best hit needed for a match
+
+
+# Keyed by a prefix of Embedder.name; the first matching prefix wins.
+CALIBRATIONS: dict[str, Calibration] = {
+    "use-": Calibration(dense_weight=0.45, threshold=0.245),
+    "st:": Calibration(dense_weight=0.2, threshold=0.42),
+    "": Calibration(dense_weight=0.45, threshold=0.245),
+}
+
+
+def calibration_for(embedder_name: str) -> Calibration:
+    for prefix, calibration in CALIBRATIONS.items():
+        if embedder_name.startswith(prefix):
+            return calibration
+    return CALIBRATIONS[""]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One clause found for a query (the best-scoring chunk of that clause)."""
+
+    clause: Clause
+    score: float  # the ranking score of the search mode
+    dense: float  # cosine similarity, in [-1, 1]
+    lexical: float  # scaled BM25, in [0, 1]
+
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
+    """Strip HTML tags and entities, control/format characters and extra spaces; cut."""
+    if not isinstance(text, str):
+        return ""
+    text = text[: max_chars * 4]
+    text = html.unescape(_TAG.sub(" ", text))
+    text = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch for ch in text
+    )
+    return _SPACE.sub(" ", text).strip()[:max_chars]
+
+
+def is_match(hits: list[Hit], calibration: Calibration = CALIBRATIONS["use-"]) -> bool:
+    """Whether the hits answer the question: the best fused score reaches the threshold.
+
+    The fused score is recomputed from ``dense`` and ``lexical``, so this works for hits
+    of any search mode.
+    """
+    w = calibration.dense_weight
+    best = max((w * h.dense + (1 - w) * h.lexical for h in hits), default=0.0)
+    return best >= calibration.threshold
+
+
+class Retriever:
+    """Search one :class:`SearchIndex` with the embedder it was built with.
+
+    Thread-safe; query embeddings are kept in a small LRU cache.
+    """
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        embedder: Embedder,
+        calibration: Calibration | None = None,
+        cache_size: int = 1024,
+    ) -> None:
+        if index.embedder_name != embedder.name:
+            raise IndexError_(
+                f"index was built with {index.embedder_name}, not {embedder.name}; rebuild it"
+            )
+        self.index = index
+        self.embedder = embedder
+        self.calibration = calibration or calibration_for(embedder.name)
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load models and tokenizer and run one query, so the first real one is fast."""
+        from index.tokenize import warm_up as warm_tokenizer
+
+        warm_tokenizer()
+        warm = getattr(self.embedder, "warm_up", None)
+        if callable(warm):
+            warm()
+        self.search("科技企业孵化器奖励", top_k=1)
+        with self._lock:
+            self._cache.clear()
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        with self._lock:
+            cached = self._cache.get(text)
+            if cached is not None:
+                self._cache.move_to_end(text)
+                return cached
+        vector = self.embedder.embed([text]).astype(np.float32).reshape(1, -1)
+        vector.setflags(write=False)
+        with self._lock:
+            self._cache[text] = vector
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return vector
+
+    def _dense_scores(self, text: str) -> np.ndarray:
+        n = len(self.index)
+        vector = self._query_vector(text)
+        distances, ids = self.index.faiss_index.search(vector, n)
+        dense = np.full(n, -1.0, dtype=np.float32)
+        valid = ids[0] >= 0
+        dense[ids[0][valid]] = distances[0][valid]
+        return dense
+
+    def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
+        """Best clauses for ``query``, one hit per clause_id, best first."""
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise ValueError(f"unknown search mode {mode!r}")
+        text = clean_query(query)
+        top_k = min(int(top_k), MAX_TOP_K)
+        if not text or top_k <= 0 or len(self.index) == 0:
+            return []
+        lexical = self.index.lexical.scores(LexicalQuery.from_text(text))
+        if mode == "bm25" and not lexical.any():
+            return []
+        dense = self._dense_scores(text)
+        if mode == "dense":
+            scores = dense
+        elif mode == "bm25":
+            scores = lexical
+        else:
+            w = self.calibration.dense_weight
+            scores = w * dense + (1.0 - w) * lexical
+        order = np.argsort(-scores, kind="stable")
+        hits: list[Hit] = []
+        seen: set[str] = set()
+        for i in order:
+            if mode == "bm25" and lexical[i] <= 0.0:
+                break
+            clause = self.index.chunks[int(i)]
+            if clause.clause_id in seen:
+                continue
+            seen.add(clause.clause_id)
+            hits.append(Hit(clause, float(scores[i]), float(dense[i]), float(lexical[i])))
+            if len(hits) >= top_k:
+                break
+        return hits
+
+    def is_match(self, hits: list[Hit]) -> bool:
+        """Whether ``hits`` answer the question (threshold calibrated for this embedder)."""
+        return is_match(hits, self.calibration)

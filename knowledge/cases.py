@@ -1,0 +1,421 @@
+"""Canned questions (``knowledge/cases/questions.yaml``) and retrieval metrics over them.
+
+The file is a YAML list; each entry names a question and the clauses that would be an
+acceptable answer::
+
+    - id: q001
+      question: "对列入市级试点技术创新中心的企业有什么资金补助？"
+      expect:
+        - {doc_number: 威政办字〔2018〕107号, clause_contains: 市级试点技术创新中心}
+      tags: [direct, 科技服务业]
+
+    - id: q147
+      question: "货物出口报关需要准备哪些材料？"
+      expect: {matched: false}        # out of scope: the assistant must not answer
+      tags: [out_of_scope]
+
+:func:`load_questions` validates the file and raises :class:`KnowledgeError` with the
+file and line of the offending entry.  :func:`score` is pure: it takes an ``answer_fn``
+(question text → ``(matched, [(doc_number, clause_text), …])``) and computes recall@1,
+recall@k, MRR and out-of-scope accuracy.
+
+Scoring rules:
+
+* An in-scope question's *rank* is the 1-based position of the first hit whose
+  ``doc_number`` equals one of the expectations' and whose clause text contains that
+  expectation's fragment; only the first ``k`` hits count.
+* An in-scope question answered with ``matched == False`` is a miss (no rank), even if an
+  acceptable clause is among the hits: the user was told nothing applies.
+* An out-of-scope question is correct iff ``matched`` is False.
+* Recall@1, recall@k and MRR are over in-scope questions only; a miss adds 0 to MRR.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import KnowledgeError
+
+MIN_FRAGMENT_CHARS = 2
+MAX_FRAGMENT_CHARS = 30
+ENTRY_KEYS = frozenset({"id", "question", "expect", "tags"})
+EXPECT_KEYS = frozenset({"doc_number", "clause_contains"})
+_ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+# Half-width punctuation the cleaner turns full-width; applied to both sides of a
+# containment test so that a fragment and a clause rendered differently still compare.
+_FULL_WIDTH = str.maketrans({
+    ",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "!": "！", "?": "？",
+})
+_SPACE_RE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Whitespace removed, half-width punctuation made full-width (for containment)."""
+    return _SPACE_RE.sub("", text).translate(_FULL_WIDTH)
+
+
+def normalize_doc_number(doc_number: str) -> str:
+    """文号 without spaces: ``威政办字〔2018〕106 号`` → ``威政办字〔2018〕106号``."""
+    return _SPACE_RE.sub("", doc_number)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One acceptable answer: a clause of ``doc_number`` whose text contains a fragment."""
+
+    doc_number: str
+    clause_contains: str
+
+    def accepts(self, doc_number: str, clause_text: str) -> bool:
+        return normalize_doc_number(doc_number) == normalize_doc_number(
+            self.doc_number
+        ) and normalize_text(self.clause_contains) in normalize_text(clause_text)
+
+
+@dataclass(frozen=True)
+class CannedQuestion:
+    """One entry of ``questions.yaml``; ``expect`` is empty for out-of-scope questions."""
+
+    id: str
+    question: str
+    expect: tuple[Expectation, ...]
+    tags: tuple[str, ...] = ()
+    file: str = ""
+    line: int = 0
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.expect)
+
+    def accepts(self, doc_number: str, clause_text: str) -> bool:
+        """Whether a hit is one of the acceptable answers."""
+        return any(e.accepts(doc_number, clause_text) for e in self.expect)
+
+
+Hit = tuple[str, str]  # (doc_number, clause_text)
+AnswerFn = Callable[[str], tuple[bool, Sequence[Hit]]]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A question scored wrong, with what came back (for the report)."""
+
+    question: CannedQuestion
+    reason: str
+    matched: bool
+    hits: tuple[Hit, ...]
+    rank: int | None = None  # rank of an acceptable hit when it was ignored (unmatched)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Retrieval quality over a canned set; ``recall_at_5`` is recall at ``k``."""
+
+    recall_at_1: float
+    recall_at_5: float
+    mrr: float
+    oos_correct: int
+    oos_total: int
+    failures: list[Failure] = field(default_factory=list)
+    in_scope_total: int = 0
+    in_scope_unmatched: int = 0  # in-scope questions answered matched=False
+    k: int = 5
+    ranks: dict[str, int | None] = field(default_factory=dict)  # in-scope id → rank
+
+    @property
+    def oos_accuracy(self) -> float:
+        return self.oos_correct / self.oos_total if self.oos_total else 0.0
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping_items(
+    node: yaml.MappingNode, file: str, what: str
+) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """Keys of a mapping node → (key node, value node); rejects non-string and repeated keys."""
+    items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise KnowledgeError(f"{what}: keys must be plain words", file, _line(key_node))
+        key = str(key_node.value)
+        if key in items:
+            raise KnowledgeError(f"{what}: key '{key}' given twice", file, _line(key_node))
+        items[key] = (key_node, value_node)
+    return items
+
+
+def _string(loader: yaml.SafeLoader, node: yaml.Node, file: str, what: str) -> str:
+    value = loader.construct_object(node, deep=True)
+    if not isinstance(value, str) or not value.strip():
+        raise KnowledgeError(f"{what} must be non-empty text", file, _line(node))
+    return value.strip()
+
+
+def _expectations(
+    loader: yaml.SafeLoader, node: yaml.Node, file: str, qid: str
+) -> tuple[Expectation, ...]:
+    if isinstance(node, yaml.MappingNode):
+        items = _mapping_items(node, file, f"{qid}: expect")
+        if set(items) != {"matched"}:
+            raise KnowledgeError(
+                f"{qid}: expect must be a list of {{doc_number, clause_contains}} "
+                "or {matched: false}",
+                file,
+                _line(node),
+            )
+        value_node = items["matched"][1]
+        if loader.construct_object(value_node, deep=True) is not False:
+            raise KnowledgeError(
+                f"{qid}: expect: matched may only be false (list the expected clauses "
+                "for an in-scope question)",
+                file,
+                _line(value_node),
+            )
+        return ()
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        raise KnowledgeError(
+            f"{qid}: expect must be a non-empty list or {{matched: false}}", file, _line(node)
+        )
+    out: list[Expectation] = []
+    for item in node.value:
+        if not isinstance(item, yaml.MappingNode):
+            raise KnowledgeError(
+                f"{qid}: each expectation must be {{doc_number: …, clause_contains: …}}",
+                file,
+                _line(item),
+            )
+        items = _mapping_items(item, file, f"{qid}: expectation")
+        unknown = set(items) - EXPECT_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise KnowledgeError(
+                f"{qid}: unknown key '{key}' in expectation", file, _line(items[key][0])
+            )
+        missing = EXPECT_KEYS - set(items)
+        if missing:
+            raise KnowledgeError(
+                f"{qid}: expectation lacks {', '.join(sorted(missing))}", file, _line(item)
+            )
+        doc_number = normalize_doc_number(
+            _string(loader, items["doc_number"][1], file, f"{qid}: doc_number")
+        )
+        fragment_node = items["clause_contains"][1]
+        fragment = _string(loader, fragment_node, file, f"{qid}: clause_contains")
+        if not MIN_FRAGMENT_CHARS <= len(fragment) <= MAX_FRAGMENT_CHARS:
+            raise KnowledgeError(
+                f"{qid}: clause_contains should be a short fragment "
+                f"({MIN_FRAGMENT_CHARS}-{MAX_FRAGMENT_CHARS} characters), got {len(fragment)}",
+                file,
+                _line(fragment_node),
+            )
+        out.append(Expectation(doc_number, fragment))
+    return tuple(out)
+
+
+def _tags(loader: yaml.SafeLoader, node: yaml.Node, file: str, qid: str) -> tuple[str, ...]:
+    value = loader.construct_object(node, deep=True)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
+        raise KnowledgeError(f"{qid}: tags must be a list of words", file, _line(node))
+    return tuple(value)
+
+
+def _entry(loader: yaml.SafeLoader, node: yaml.Node, file: str, index: int) -> CannedQuestion:
+    if not isinstance(node, yaml.MappingNode):
+        raise KnowledgeError(
+            f"entry {index}: must be a mapping with id, question, expect", file, _line(node)
+        )
+    items = _mapping_items(node, file, f"entry {index}")
+    if "id" not in items:
+        raise KnowledgeError(f"entry {index}: missing 'id'", file, _line(node))
+    qid_node = items["id"][1]
+    qid = _string(loader, qid_node, file, f"entry {index}: id")
+    if not _ID_RE.match(qid):
+        raise KnowledgeError(
+            f"entry {index}: id '{qid}' may hold only letters, digits, '_', '-', '.'",
+            file,
+            _line(qid_node),
+        )
+    unknown = set(items) - ENTRY_KEYS
+    if unknown:
+        key = sorted(unknown)[0]
+        raise KnowledgeError(f"{qid}: unknown key '{key}'", file, _line(items[key][0]))
+    for required in ("question", "expect"):
+        if required not in items:
+            raise KnowledgeError(f"{qid}: missing '{required}'", file, _line(node))
+    question = _string(loader, items["question"][1], file, f"{qid}: question")
+    expect = _expectations(loader, items["expect"][1], file, qid)
+    tags = _tags(loader, items["tags"][1], file, qid) if "tags" in items else ()
+    return CannedQuestion(qid, question, expect, tags, file, _line(node))
+
+
+def load_questions(path: Path | str) -> list[CannedQuestion]:
+    """Read and validate a canned-question file; KnowledgeError (file:line) if malformed."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"cannot read canned questions: {exc}", file) from exc
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise KnowledgeError("no questions in file", file, 1)
+        if not isinstance(root, yaml.SequenceNode):
+            raise KnowledgeError(
+                "the file must be a list of questions (entries start with '- id:')",
+                file,
+                _line(root),
+            )
+        questions: list[CannedQuestion] = []
+        seen: dict[str, int] = {}
+        for index, node in enumerate(root.value, start=1):
+            q = _entry(loader, node, file, index)
+            if q.id in seen:
+                raise KnowledgeError(
+                    f"id '{q.id}' already used on line {seen[q.id]}", file, q.line
+                )
+            seen[q.id] = q.line
+            questions.append(q)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise KnowledgeError(f"YAML syntax: {exc.problem or exc}", file, line) from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"YAML: {exc}", file) from exc
+    finally:
+        loader.dispose()
+    if not questions:
+        raise KnowledgeError("no questions in file", file, 1)
+    return questions
+
+
+def unknown_fragments(
+    questions: Iterable[CannedQuestion], clauses: Iterable[Hit]
+) -> list[tuple[CannedQuestion, Expectation]]:
+    """Expectations that no clause of the knowledge base satisfies (wrong doc or fragment).
+
+    ``clauses`` is every (doc_number, full clause text) of the knowledge base.  Such an
+    expectation can never be hit, so it is a fault of the file, not of retrieval.
+    """
+    by_doc: dict[str, list[str]] = {}
+    for doc_number, text in clauses:
+        by_doc.setdefault(normalize_doc_number(doc_number), []).append(normalize_text(text))
+    bad: list[tuple[CannedQuestion, Expectation]] = []
+    for q in questions:
+        for e in q.expect:
+            fragment = normalize_text(e.clause_contains)
+            texts = by_doc.get(normalize_doc_number(e.doc_number), [])
+            if not any(fragment in t for t in texts):
+                bad.append((q, e))
+    return bad
+
+
+# -- scoring ----------------------------------------------------------------------------
+
+
+def first_acceptable_rank(question: CannedQuestion, hits: Sequence[Hit], k: int) -> int | None:
+    """1-based rank of the first acceptable hit among the first ``k``, else None."""
+    for rank, (doc_number, text) in enumerate(hits[:k], start=1):
+        if question.accepts(doc_number, text):
+            return rank
+    return None
+
+
+def score(questions: Sequence[CannedQuestion], answer_fn: AnswerFn, k: int = 5) -> Metrics:
+    """Ask every question through ``answer_fn`` and compute the metrics (see module doc)."""
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    top1 = topk = 0
+    reciprocal = 0.0
+    in_total = unmatched_in = oos_correct = oos_total = 0
+    failures: list[Failure] = []
+    ranks: dict[str, int | None] = {}
+    for q in questions:
+        matched, raw_hits = answer_fn(q.question)
+        hits = tuple((str(d), str(t)) for d, t in raw_hits)
+        if not q.in_scope:
+            oos_total += 1
+            if not matched:
+                oos_correct += 1
+            else:
+                failures.append(Failure(q, "answered an out-of-scope question", True, hits))
+            continue
+        in_total += 1
+        rank = first_acceptable_rank(q, hits, k)
+        if not matched:
+            unmatched_in += 1
+            ranks[q.id] = None
+            reason = "unmatched" + (
+                f" (an acceptable hit was at rank {rank})" if rank else " (no acceptable hit)"
+            )
+            failures.append(Failure(q, reason, False, hits, rank))
+            continue
+        ranks[q.id] = rank
+        if rank is None:
+            failures.append(Failure(q, f"no acceptable hit in top {k}", True, hits))
+            continue
+        reciprocal += 1.0 / rank
+        topk += 1
+        if rank == 1:
+            top1 += 1
+
+    def ratio(n: float) -> float:
+        return n / in_total if in_total else 0.0
+
+    return Metrics(
+        recall_at_1=ratio(top1),
+        recall_at_5=ratio(topk),
+        mrr=ratio(reciprocal),
+        oos_correct=oos_correct,
+        oos_total=oos_total,
+        failures=failures,
+        in_scope_total=in_total,
+        in_scope_unmatched=unmatched_in,
+        k=k,
+        ranks=ranks,
+    )
+
+
+def format_failures(metrics: Metrics, width: int = 60) -> str:
+    """Human-readable list of failures with their top hits (for test output and reports)."""
+    lines: list[str] = []
+    for f in metrics.failures:
+        q = f.question
+        lines.append(f"{q.id} [{q.file}:{q.line}] {q.question}")
+        lines.append(f"    {f.reason}")
+        for e in q.expect:
+            lines.append(f"    want {e.doc_number} ⊃ {e.clause_contains}")
+        for i, (doc_number, text) in enumerate(f.hits, start=1):
+            snippet = _SPACE_RE.sub(" ", text)[:width]
+            lines.append(f"    {i}. {doc_number} {snippet}")
+    return "\n".join(lines)
+
+
+def metrics_dict(metrics: Metrics) -> dict[str, Any]:
+    """Plain figures of a Metrics (JSON-ready)."""
+    return {
+        "recall_at_1": metrics.recall_at_1,
+        f"recall_at_{metrics.k}": metrics.recall_at_5,
+        "mrr": metrics.mrr,
+        "oos_correct": metrics.oos_correct,
+        "oos_total": metrics.oos_total,
+        "oos_accuracy": metrics.oos_accuracy,
+        "in_scope_total": metrics.in_scope_total,
+        "in_scope_unmatched": metrics.in_scope_unmatched,
+        "failures": [f.question.id for f in metrics.failures],
+    }

@@ -1,0 +1,253 @@
+"""The knowledge watcher: debounced reloads, results to a callback, never a crash.
+
+The first part runs the real watcher against a fake engine; the second (``slow``) runs
+it against the real :class:`bot.engine.Engine` while questions stream in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.watch import KnowledgeWatcher, WatchFailure, is_knowledge_change
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class FakeReport:
+    ok: bool
+    message: str
+    version: int
+
+
+class FakeEngine:
+    """Counts reloads; ``fail`` makes the next reloads raise or report failure."""
+
+    def __init__(self, delay: float = 0.0) -> None:
+        self.version = 1
+        self.calls = 0
+        self.delay = delay
+        self.fail: str | None = None  # None | "report" | "raise"
+        self.lock = threading.Lock()
+        self.concurrent = 0
+        self.max_concurrent = 0
+
+    def reload(self) -> FakeReport:
+        with self.lock:
+            self.concurrent += 1
+            self.max_concurrent = max(self.max_concurrent, self.concurrent)
+        try:
+            time.sleep(self.delay)
+            self.calls += 1
+            if self.fail == "raise":
+                raise RuntimeError("boom")
+            if self.fail == "report":
+                return FakeReport(False, "policies/x.md:3: bad date", self.version)
+            self.version += 1
+            return FakeReport(True, "ok", self.version)
+        finally:
+            with self.lock:
+                self.concurrent -= 1
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    for name in ("policies", "rules", "cases"):
+        (root / name).mkdir(parents=True)
+    return root
+
+
+@pytest.fixture
+def results() -> list[Any]:
+    return []
+
+
+@pytest.fixture
+def watcher(folder: Path, results: list[Any]) -> Iterator[tuple[KnowledgeWatcher, FakeEngine]]:
+    engine = FakeEngine()
+    w = KnowledgeWatcher(engine, folder, on_result=results.append, debounce_ms=300)
+    w.start()
+    try:
+        yield w, engine
+    finally:
+        w.stop()
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("policies/a.md", True),
+        ("policies/a.PDF", True),
+        ("policies/a.pdf.meta.yaml", True),
+        ("rules/awards.yaml", True),
+        ("cases/questions.yml", True),
+        ("policies/.a.md.swp", False),
+        ("policies/~$a.docx", False),
+        ("policies/.~lock.a.docx#", False),
+        ("policies/a.md~", False),
+        ("policies/.hidden.md", False),
+        ("policies/a.md.tmp", False),
+        ("__pycache__/base.cpython-311.pyc", False),
+        ("base.py", False),
+        ("policies/..data", True),
+        ("policies/..2026_11_24_10_00_00.123/a.md", True),
+    ],
+    ids=lambda v: str(v),
+)
+def test_is_knowledge_change(folder: Path, path: str, expected: bool) -> None:
+    assert is_knowledge_change(folder / path, folder) is expected
+
+
+def test_a_burst_of_changes_gives_one_reload(
+    watcher: tuple[KnowledgeWatcher, FakeEngine], folder: Path, results: list[Any]
+) -> None:
+    w, engine = watcher
+    for i in range(5):
+        (folder / "policies" / f"doc{i}.md").write_text("x", encoding="utf-8")
+        time.sleep(0.02)
+    assert wait_for(lambda: len(results) == 1)
+    time.sleep(0.8)
+    assert engine.calls == 1
+    assert results[0].ok and results[0].version == 2
+    assert set(w.last_changes) == {f"policies/doc{i}.md" for i in range(5)}
+
+
+def test_junk_files_do_not_reload(
+    watcher: tuple[KnowledgeWatcher, FakeEngine], folder: Path, results: list[Any]
+) -> None:
+    _, engine = watcher
+    (folder / "policies" / "~$draft.docx").write_bytes(b"lock")
+    (folder / "policies" / ".x.md.swp").write_bytes(b"swap")
+    (folder / "notes.py").write_text("x = 1\n", encoding="utf-8")
+    time.sleep(1.2)
+    assert engine.calls == 0 and results == []
+    (folder / "rules" / "r.yaml").write_text("[]\n", encoding="utf-8")
+    assert wait_for(lambda: engine.calls == 1)
+
+
+def test_failed_reload_is_reported_and_watching_goes_on(
+    watcher: tuple[KnowledgeWatcher, FakeEngine], folder: Path, results: list[Any]
+) -> None:
+    _, engine = watcher
+    engine.fail = "report"
+    (folder / "policies" / "bad.md").write_text("x", encoding="utf-8")
+    assert wait_for(lambda: len(results) == 1)
+    assert not results[0].ok and "bad date" in results[0].message
+    engine.fail = "raise"
+    (folder / "policies" / "bad.md").write_text("y", encoding="utf-8")
+    assert wait_for(lambda: len(results) == 2)
+    assert isinstance(results[1], WatchFailure)
+    assert not results[1].ok and "RuntimeError: boom" in results[1].message
+    engine.fail = None
+    (folder / "policies" / "bad.md").write_text("z", encoding="utf-8")
+    assert wait_for(lambda: len(results) == 3)
+    assert results[2].ok
+
+
+def test_callback_errors_do_not_stop_the_watcher(folder: Path) -> None:
+    engine = FakeEngine()
+    calls: list[Any] = []
+
+    def broken(report: Any) -> None:
+        calls.append(report)
+        raise ValueError("telegram is down")
+
+    with KnowledgeWatcher(engine, folder, on_result=broken, debounce_ms=200) as w:
+        (folder / "policies" / "a.md").write_text("1", encoding="utf-8")
+        assert wait_for(lambda: len(calls) == 1)
+        (folder / "policies" / "a.md").write_text("2", encoding="utf-8")
+        assert wait_for(lambda: len(calls) == 2)
+        assert w.running
+
+
+def test_reload_now_and_watcher_never_reload_concurrently(folder: Path) -> None:
+    engine = FakeEngine(delay=0.3)
+    with KnowledgeWatcher(engine, folder, debounce_ms=100) as w:
+        (folder / "policies" / "a.md").write_text("1", encoding="utf-8")
+        threads = [threading.Thread(target=w.reload_now) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert wait_for(lambda: engine.calls >= 4)
+    assert engine.max_concurrent == 1
+
+
+def test_async_callback_runs_on_the_given_loop(folder: Path) -> None:
+    engine = FakeEngine()
+
+    async def main() -> list[Any]:
+        got: list[Any] = []
+        done = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        async def notify(report: Any) -> None:
+            assert asyncio.get_running_loop() is loop
+            got.append(report)
+            done.set()
+
+        with KnowledgeWatcher(engine, folder, on_result=notify, debounce_ms=200, loop=loop):
+            await asyncio.to_thread((folder / "cases" / "q.yaml").write_text, "[]")
+            await asyncio.wait_for(done.wait(), timeout=15)
+        return got
+
+    got = asyncio.run(main())
+    assert len(got) == 1 and got[0].ok
+
+
+def test_stop_is_prompt_without_events(folder: Path) -> None:
+    w = KnowledgeWatcher(FakeEngine(), folder).start()
+    assert w.running
+    started = time.monotonic()
+    w.stop()
+    assert not w.running
+    assert time.monotonic() - started < 3
+
+
+def test_polling_mode(folder: Path, results: list[Any]) -> None:
+    """For NFS and other mounts without inotify (POLICYBOT_WATCH_POLLING=1)."""
+    engine = FakeEngine()
+    with KnowledgeWatcher(engine, folder, on_result=results.append, debounce_ms=200,
+                          force_polling=True):
+        (folder / "policies" / "a.md").write_text("1", encoding="utf-8")
+        assert wait_for(lambda: len(results) == 1)
+
+
+def test_configmap_style_symlink_swap(folder: Path, results: list[Any]) -> None:
+    """Kubernetes updates a ConfigMap volume by renaming a new ``..data`` symlink in place."""
+    policies = folder / "policies"
+    first = policies / "..2026_01_01"
+    first.mkdir()
+    (first / "a.md").write_text("v1", encoding="utf-8")
+    (policies / "..data").symlink_to(first.name)
+    (policies / "a.md").symlink_to("..data/a.md")
+    engine = FakeEngine()
+    with KnowledgeWatcher(engine, folder, on_result=results.append, debounce_ms=200):
+        second = policies / "..2026_01_02"
+        second.mkdir()
+        (second / "a.md").write_text("v2", encoding="utf-8")
+        tmp = policies / "..data_tmp"
+        tmp.symlink_to(second.name)
+        tmp.rename(policies / "..data")
+        shutil.rmtree(first)
+        assert wait_for(lambda: len(results) >= 1)
+    assert (policies / "a.md").read_text(encoding="utf-8") == "v2"

@@ -1,0 +1,224 @@
+"""Index build: artefacts, incremental re-embedding, staleness, atomic switch."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import index.build as build_mod
+from index.build import build_index, index_is_stale, load_index, parser_version
+from knowledge.errors import IndexError_
+
+
+def _builds(data: Path) -> list[Path]:
+    return sorted((data / "index" / "builds").iterdir())
+
+
+def test_build_writes_artefacts_and_manifest(kb: Any, fake: Any, tmp_path: Path) -> None:
+    report = build_index(kb, tmp_path, fake, progress=False)
+    assert report.embedded == len(kb.clauses) and report.reused == 0
+    assert report.chunks == len(kb.clauses) and report.seconds >= 0
+    assert report.path.parent == tmp_path / "index" / "builds"
+    assert (tmp_path / "index" / "CURRENT").read_text() == report.path.name
+    for name in ("manifest.json", "vectors.npy", "faiss.index", "chunks.json"):
+        assert (report.path / name).is_file(), name
+    manifest = json.loads((report.path / "manifest.json").read_text())
+    assert manifest["embedder"] == fake.name and manifest["dim"] == 4
+    assert manifest["parser_version"] == parser_version()
+    assert manifest["built_at"]
+    assert [c["chunk_id"] for c in manifest["chunks"]] == [c.chunk_id for c in kb.clauses]
+    assert [c["content_hash"] for c in manifest["chunks"]] == [c.content_hash for c in kb.clauses]
+
+
+def test_loaded_index_holds_full_clauses(kb: Any, fake: Any, tmp_path: Path) -> None:
+    build_index(kb, tmp_path, fake, progress=False)
+    idx = load_index(tmp_path, fake)
+    assert idx is not None
+    assert list(idx.chunks) == kb.clauses  # dataclass equality: text, doc meta, offices, line
+    assert idx.chunks[0].doc.issued == kb.clauses[0].doc.issued
+    assert idx.chunks[0].responsible.lead == ("市科技局",)
+    assert idx.vectors.shape == (len(kb.clauses), 4)
+    assert idx.faiss_index.ntotal == len(kb.clauses)
+    assert not idx.vectors.flags.writeable
+
+
+def test_no_index_loads_as_none(fake: Any, tmp_path: Path) -> None:
+    assert load_index(tmp_path, fake) is None
+
+
+def test_unchanged_rebuild_embeds_nothing(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
+    build_index(kb, tmp_path, fake_cls(), progress=False)
+    counting = fake_cls()
+    report = build_index(kb, tmp_path, counting, progress=False)
+    assert counting.calls == 0 and counting.texts == []
+    assert report.embedded == 0 and report.reused == len(kb.clauses)
+
+
+def test_incremental_rebuild_embeds_only_changed_chunks(
+    kb: Any, fake_cls: Any, tmp_path: Path
+) -> None:
+    build_index(kb, tmp_path, fake_cls(), progress=False)
+    changed = replace(kb.clauses[3], text=kb.clauses[3].text + "新增一句。")
+    added = replace(
+        kb.clauses[0], path="二、（四）9.", text="新增条款：对新认定的星创天地给予奖励。"
+    )
+    kb.clauses[3] = changed
+    kb.clauses.append(added)
+    counting = fake_cls()
+    report = build_index(kb, tmp_path, counting, progress=False)
+    assert sorted(counting.texts) == sorted([changed.embedding_text(), added.embedding_text()])
+    assert report.embedded == 2 and report.reused == len(kb.clauses) - 2
+    idx = load_index(tmp_path, counting)
+    assert idx is not None
+    fresh = counting.embed([c.embedding_text() for c in kb.clauses])
+    assert np.allclose(idx.vectors, fresh, atol=1e-6)  # reused rows sit in the right places
+
+
+def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
+    build_index(kb, tmp_path, fake_cls("fake-4d/v1"), progress=False)
+    other = fake_cls("fake-4d/v2")
+    assert index_is_stale(kb, tmp_path, other)
+    assert load_index(tmp_path, other) is None
+    report = build_index(kb, tmp_path, other, progress=False)
+    assert report.embedded == len(kb.clauses) and report.reused == 0
+    assert len(other.texts) == len(kb.clauses)
+    assert load_index(tmp_path, other) is not None
+
+
+def test_staleness(kb: Any, fake: Any, tmp_path: Path) -> None:
+    assert index_is_stale(kb, tmp_path, fake)
+    build_index(kb, tmp_path, fake, progress=False)
+    assert not index_is_stale(kb, tmp_path, fake)
+    # metadata shown in hits but not embedded still makes the index stale
+    repealed = replace(kb.clauses[0].doc, status="已废止")
+    kb.clauses[0] = replace(kb.clauses[0], doc=repealed)
+    assert index_is_stale(kb, tmp_path, fake)
+    counting = type(fake)()
+    build_index(kb, tmp_path, counting, progress=False)
+    assert counting.calls == 0  # same text: vector reused, records rewritten
+    assert not index_is_stale(kb, tmp_path, fake)
+    loaded = load_index(tmp_path, fake)
+    assert loaded is not None and loaded.chunks[0].doc.status == "已废止"
+    kb.clauses.pop()
+    assert index_is_stale(kb, tmp_path, fake)
+
+
+def test_parser_version_change_makes_stale(
+    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(kb, tmp_path, fake, progress=False)
+    monkeypatch.setattr(build_mod, "parser_version", lambda: "parser-99")
+    assert index_is_stale(kb, tmp_path, fake)
+
+
+def _snapshot(data: Path) -> dict[str, bytes]:
+    build = data / "index" / "builds" / (data / "index" / "CURRENT").read_text()
+    return {p.name: p.read_bytes() for p in build.iterdir()}
+
+
+def test_embedder_failure_mid_build_keeps_previous_index(
+    kb: Any, fake_cls: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(kb, tmp_path, fake_cls(), progress=False)
+    before = _snapshot(tmp_path)
+    monkeypatch.setattr(build_mod, "EMBED_BATCH", 2)
+    kb.clauses = [replace(c, text=c.text + "（修订）") for c in kb.clauses]
+    dying = fake_cls(fail_after=3)
+    with pytest.raises(IndexError_, match="embedder died"):
+        build_index(kb, tmp_path, dying, progress=False)
+    assert dying.calls == 1  # it did die in the middle
+    assert _snapshot(tmp_path) == before
+    assert not [p for p in _builds(tmp_path) if p.name.startswith(".tmp-")]
+    idx = load_index(tmp_path, fake_cls())
+    assert idx is not None and "（修订）" not in idx.chunks[0].text
+
+
+@pytest.mark.parametrize("victim", ["_write_manifest", "_switch_current"])
+def test_writer_failure_keeps_previous_index(
+    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, victim: str
+) -> None:
+    build_index(kb, tmp_path, fake, progress=False)
+    before = _snapshot(tmp_path)
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_mod, victim, boom)
+    kb.clauses.pop()
+    with pytest.raises(IndexError_, match="disk full"):
+        build_index(kb, tmp_path, fake, progress=False)
+    assert _snapshot(tmp_path) == before
+    idx = load_index(tmp_path, fake)
+    assert idx is not None and len(idx) == len(kb.clauses) + 1
+
+
+def test_keyboard_interrupt_cleans_temp_folder(
+    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(kb, tmp_path, fake, progress=False)
+
+    def interrupt(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_mod, "_write_manifest", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build_index(kb, tmp_path, fake, progress=False)
+    assert not [p for p in _builds(tmp_path) if p.name.startswith(".tmp-")]
+    assert load_index(tmp_path, fake) is not None
+
+
+def test_old_builds_are_cleaned_up(kb: Any, fake: Any, tmp_path: Path) -> None:
+    stale_tmp = tmp_path / "index" / "builds" / ".tmp-crashed"
+    stale_tmp.mkdir(parents=True)
+    for i in range(4):
+        kb.clauses[0] = replace(kb.clauses[0], line=100 + i)
+        build_index(kb, tmp_path, fake, progress=False)
+    names = [p.name for p in _builds(tmp_path)]
+    assert len(names) == 2  # the live build and the previous one
+    assert (tmp_path / "index" / "CURRENT").read_text() in names
+    assert not stale_tmp.exists()
+
+
+def test_damaged_index_raises(kb: Any, fake: Any, tmp_path: Path) -> None:
+    report = build_index(kb, tmp_path, fake, progress=False)
+    (report.path / "chunks.json").write_text("[{]")
+    with pytest.raises(IndexError_, match="damaged"):
+        load_index(tmp_path, fake)
+    build_index(kb, tmp_path, fake, progress=False)  # a rebuild repairs it
+    assert load_index(tmp_path, fake) is not None
+
+
+def test_empty_knowledge_base(kb_cls: Any, fake: Any, tmp_path: Path) -> None:
+    report = build_index(kb_cls(clauses=[]), tmp_path, fake, progress=False)
+    assert report.embedded == 0 and report.chunks == 0
+    idx = load_index(tmp_path, fake)
+    assert idx is not None and len(idx) == 0
+
+
+def test_progress_bar_goes_to_stderr(
+    kb: Any, fake: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build_index(kb, tmp_path, fake, progress=True)
+    captured = capsys.readouterr()
+    assert "embedding clauses" in captured.err and captured.out == ""
+    build_index(kb, tmp_path / "quiet", fake, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_tokenizer_change_retokenises_at_load(kb: Any, fake: Any, tmp_path: Path) -> None:
+    report = build_index(kb, tmp_path, fake, progress=False)
+    path = report.path / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["tokenizer_version"] = "old"
+    path.write_text(json.dumps(manifest))
+    rows = json.loads((report.path / "chunks.json").read_text())
+    for row in rows:
+        row["tokens"] = ["stale"]
+    (report.path / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))
+    idx = load_index(tmp_path, fake)
+    assert idx is not None and "科技企业孵化器" in idx.tokens[1]

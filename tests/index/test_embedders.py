@@ -1,0 +1,127 @@
+"""Embedders: the Protocol, make_embedder, USE (slow) and sentence-transformers (st)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedders import (
+    GT_MINILM,
+    Embedder,
+    SentenceTransformerEmbedder,
+    USEEmbedder,
+    make_embedder,
+    normalise_rows,
+)
+from knowledge.errors import IndexError_
+
+HAS_ST = importlib.util.find_spec("sentence_transformers") is not None
+
+
+def test_fake_embedder_is_protocol_compliant(fake_cls: type) -> None:
+    fake = fake_cls()
+    assert isinstance(fake, Embedder)
+    out = fake.embed(["a", "b"])
+    assert out.shape == (2, 4) and out.dtype == np.float32
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-6)
+    assert np.array_equal(out, fake.embed(["a", "b"]))
+
+
+def test_make_embedder_default_is_use_and_lazy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("POLICYBOT_EMBEDDER", raising=False)
+    emb = make_embedder(None)
+    assert isinstance(emb, USEEmbedder)
+    assert emb._model is None  # nothing loaded until warm_up()/embed()
+    assert emb.dim == 512
+    assert "use-multilingual-v3" in emb.name and "==" in emb.name
+    assert isinstance(make_embedder("use"), USEEmbedder)
+    assert isinstance(make_embedder(" USE "), USEEmbedder)
+    assert isinstance(emb, Embedder)
+
+
+def test_use_threads_suit_a_small_box() -> None:
+    assert 1 <= USEEmbedder().threads <= 2
+    assert USEEmbedder(threads=1).threads == 1
+
+
+def test_make_embedder_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYBOT_EMBEDDER", f"st:{GT_MINILM}")
+    emb = make_embedder(None)
+    assert isinstance(emb, SentenceTransformerEmbedder)
+    assert emb.name.startswith(f"st:{GT_MINILM}==")
+    assert emb.local and Path(emb.source).is_dir()
+    assert emb._model is None
+
+
+def test_make_embedder_rejects_bad_specs(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="unknown embedder"):
+        make_embedder("word2vec")
+    with pytest.raises(IndexError_, match="needs a model"):
+        make_embedder("st:")
+    with pytest.raises(IndexError_, match="not found"):
+        make_embedder(f"st:{tmp_path / 'missing-model'}")
+
+
+def test_st_name_identifies_a_local_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"a": 1}')
+    first = SentenceTransformerEmbedder(str(folder)).name
+    (folder / "config.json").write_text('{"a": 2}')
+    second = SentenceTransformerEmbedder(str(folder)).name
+    assert first.startswith("st:my-model@") and first != second
+
+
+def test_st_missing_extra_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)
+    emb = SentenceTransformerEmbedder(GT_MINILM)
+    with pytest.raises(IndexError_, match=r"pip install -e '\.\[st\]'"):
+        emb.embed(["测试"])
+
+
+def test_normalise_rows_checks_shape_and_values() -> None:
+    out = normalise_rows(np.array([[3.0, 4.0], [0.0, 0.0]]), 2)
+    assert np.allclose(out, [[0.6, 0.8], [0.0, 0.0]]) and out.dtype == np.float32
+    with pytest.raises(IndexError_):
+        normalise_rows(np.zeros((2, 3)), 2)
+    with pytest.raises(IndexError_):
+        normalise_rows(np.array([[np.nan, 1.0]]), 2)
+
+
+@pytest.mark.slow
+def test_use_embeds_normalised_vectors() -> None:
+    emb = USEEmbedder()
+    emb.warm_up()
+    out = emb.embed(["科技企业孵化器奖励", "孵化器有补贴吗", "明天天气怎么样", "x" * 20000])
+    assert out.shape == (4, 512) and out.dtype == np.float32
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert out[0] @ out[1] > out[0] @ out[2]
+    assert emb.embed([]).shape == (0, 512)
+    with pytest.raises(TypeError):
+        emb.embed("a single string")
+
+
+@pytest.mark.st
+@pytest.mark.skipif(not HAS_ST, reason="sentence-transformers extra not installed")
+def test_sentence_transformer_gt_minilm_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    emb = make_embedder(f"st:{GT_MINILM}")
+    assert isinstance(emb, SentenceTransformerEmbedder)
+    out = emb.embed(["technology business incubator", "incubator rewards", "weather tomorrow"])
+    assert emb.dim == 384
+    assert out.shape == (3, 384) and out.dtype == np.float32
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    assert out[0] @ out[1] > out[0] @ out[2]
+    assert emb.embed([]).shape == (0, 384)
+
+
+@pytest.mark.st
+@pytest.mark.skipif(not HAS_ST, reason="sentence-transformers extra not installed")
+def test_sentence_transformer_never_downloads() -> None:
+    emb = SentenceTransformerEmbedder("some-org/model-that-is-not-cached")
+    with pytest.raises(IndexError_, match="local files"):
+        emb.warm_up()
