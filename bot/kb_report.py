@@ -74,7 +74,8 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     if documents:
         first = min(d.issued for d in documents)
         ends = [d.effective_until for d in documents if d.effective_until is not None]
-        last = max([on, *ends])
+        starts = [d.effective_from or d.issued for d in documents]
+        last = max([on, *ends, *starts])
     else:
         first = last = on
     axis_start = date(first.year, 1, 1)
@@ -123,7 +124,7 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
 def report_context(audit: Audit, generated: datetime | None = None) -> dict[str, Any]:
     """Everything the template needs, as plain values."""
     on = audit.as_of
-    docs = []
+    docs: list[dict[str, Any]] = []
     for meta in sorted(audit.documents, key=lambda d: (d.issued, d.doc_number)):
         cov = audit.coverage_by_doc.get(meta.doc_number)
         docs.append(
@@ -145,8 +146,8 @@ def report_context(audit: Audit, generated: datetime | None = None) -> dict[str,
                 "money_covered": cov[1] if cov else 0,
             }
         )
-    money_total = sum(d["money_total"] for d in docs)
-    money_covered = sum(d["money_covered"] for d in docs)
+    money_total = sum(int(d["money_total"]) for d in docs)
+    money_covered = sum(int(d["money_covered"]) for d in docs)
     cases = audit.cases
     return {
         "generated": (generated or datetime.now()).strftime("%Y-%m-%d %H:%M"),

@@ -14,6 +14,23 @@ Kubernetes ConfigMap volumes update by swapping a ``..data`` symlink, so paths w
 ``..``-prefixed component count as knowledge changes; editor and office lock files do
 not.  On network filesystems without inotify set ``force_polling`` (or the environment
 variable ``POLICYBOT_WATCH_POLLING=1``).
+
+Wiring in an asyncio application (python-telegram-bot)::
+
+    async def post_init(app):
+        watcher = KnowledgeWatcher(engine, knowledge_dir, on_result=notify_admins,
+                                   loop=asyncio.get_running_loop())
+        app.bot_data["watcher"] = watcher.start()
+
+    async def reload_command(update, context):          # /reload, admins only
+        watcher = context.bot_data["watcher"]
+        report = await asyncio.to_thread(watcher.reload_now, notify=False)
+        ...reply with report...
+
+    async def post_shutdown(app):
+        app.bot_data["watcher"].stop()
+
+``notify_admins(report)`` may be ``async``; it runs on the given loop.
 """
 
 from __future__ import annotations
@@ -162,8 +179,8 @@ class KnowledgeWatcher:
 
     # -- reloading ---------------------------------------------------------------------
 
-    def reload_now(self, changes: Iterable[str] = ()) -> ReloadResult:
-        """Reload the engine at once (``/reload``) and report the result."""
+    def reload_now(self, changes: Iterable[str] = (), *, notify: bool = True) -> ReloadResult:
+        """Reload the engine at once (``/reload``); ``notify`` also sends it to ``on_result``."""
         with self._reload_lock:
             self.last_changes = tuple(sorted(changes))
             started = time.monotonic()
@@ -184,7 +201,8 @@ class KnowledgeWatcher:
                 time.monotonic() - started,
                 report.message,
             )
-        self._deliver(report)
+        if notify:
+            self._deliver(report)
         return report
 
     def _deliver(self, report: ReloadResult) -> None:

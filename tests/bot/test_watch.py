@@ -251,3 +251,132 @@ def test_configmap_style_symlink_swap(folder: Path, results: list[Any]) -> None:
         shutil.rmtree(first)
         assert wait_for(lambda: len(results) >= 1)
     assert (policies / "a.md").read_text(encoding="utf-8") == "v2"
+
+
+# -- the real engine ------------------------------------------------------------------------
+
+OLD_TITLE = "威海市人民政府办公室关于加快科技服务业发展的实施意见"
+NEW_TITLE = "威海市人民政府办公室关于加快科技服务业发展的实施意见（修订）"
+DOC_107 = "威政办字〔2018〕107号"
+DOC_32 = "威政办发〔2018〕32号"
+STREAM = [
+    "科技服务业的发展目标是什么？",
+    "对列入市级试点技术创新中心的企业有什么资金补助？",
+    "如何推动科技服务业重点领域发展？",
+    "县域创新驱动发展有哪些支持措施？",
+]
+
+
+def replace_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+class QuestionStream:
+    """Threads asking questions without pause, recording every answer and every error."""
+
+    def __init__(self, engine: Any, threads: int = 3) -> None:
+        self.engine = engine
+        self.answers: list[dict[str, Any]] = []
+        self.errors: list[BaseException] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for question in STREAM:
+                try:
+                    self.answers.append(self.engine.ask(question, top_k=8))
+                except BaseException as exc:  # everything counts as a failure here
+                    self.errors.append(exc)
+
+    def __enter__(self) -> QuestionStream:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=60)
+
+
+def titles_of(answer: dict[str, Any], doc_number: str) -> set[str]:
+    return {h["title"] for h in answer["hits"] if h["doc_number"] == doc_number}
+
+
+@pytest.fixture
+def live_knowledge(tmp_path: Path) -> Path:
+    """The repository's knowledge without the 32号 document (staff add it live)."""
+    root = tmp_path / "knowledge"
+    for name in ("policies", "rules", "cases"):
+        shutil.copytree(REPO / "knowledge" / name, root / name)
+    (root / "policies" / "weizhengbanfa-2018-32.md").unlink()
+    return root
+
+
+@pytest.mark.slow
+def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, tmp_path: Path) -> None:
+    """Edit, add and break knowledge while three threads ask questions non-stop."""
+    from bot.engine import Engine
+    from bot.kb import add_document
+
+    engine = Engine(live_knowledge, tmp_path / "data")
+    engine.warm_up()
+    v1 = engine.version
+    reports: list[Any] = []
+    policy = live_knowledge / "policies" / "weizhengbanzi-2018-107.md"
+    original = policy.read_text(encoding="utf-8")
+    with KnowledgeWatcher(engine, live_knowledge, on_result=reports.append,
+                          debounce_ms=300), QuestionStream(engine) as stream:
+        assert wait_for(lambda: len(stream.answers) > 20, 60)
+
+        # 1. Staff retitle a document: every clause of it changes at once.
+        replace_atomically(policy, original.replace(f"title: {OLD_TITLE}", f"title: {NEW_TITLE}"))
+        assert wait_for(lambda: len(reports) == 1, 120), "no reload within two minutes"
+        assert reports[0].ok, reports[0].message
+        assert engine.version == v1 + 1
+        assert reports[0].reused > 0, "unchanged clauses are not embedded again"
+        seen = len(stream.answers)
+        assert wait_for(lambda: len(stream.answers) > seen + 20, 60)
+
+        # 2. A broken file: the old knowledge stays in service, the admins learn why.
+        broken = live_knowledge / "policies" / "broken.md"
+        broken.write_text("---\ndoc_number: 威科字〔2020〕1号\ntitle: 测试\nissuer: 局\n"
+                          "issued: 2020-02-30\n---\n一、总则\n", encoding="utf-8")
+        assert wait_for(lambda: len(reports) == 2, 120)
+        assert not reports[1].ok
+        assert "broken.md" in reports[1].message and "issued" in reports[1].message
+        assert engine.version == v1 + 1
+        seen = len(stream.answers)
+        assert wait_for(lambda: len(stream.answers) > seen + 20, 60)
+        broken.unlink()
+        assert wait_for(lambda: len(reports) == 3, 120)
+        assert reports[2].ok
+
+        # 3. Staff add a new policy with `kb add`: the bot answers from it.
+        result = add_document(SEEDS / "001_eff6465ac9f855be.txt", live_knowledge, {})
+        assert result.written
+        assert wait_for(lambda: len(reports) == 4, 120)
+        assert reports[3].ok, reports[3].message
+        seen = len(stream.answers)
+        assert wait_for(lambda: len(stream.answers) > seen + 20, 60)
+        final = engine.version
+
+    assert not stream.errors, stream.errors[:3]
+    answers = stream.answers
+    mixed = [a for a in answers if len(titles_of(a, DOC_107)) > 1]
+    assert not mixed, "an answer mixed old and new knowledge"
+    old = [a for a in answers if titles_of(a, DOC_107) == {OLD_TITLE}]
+    new = [a for a in answers if titles_of(a, DOC_107) == {NEW_TITLE}]
+    assert old and new, "the stream spanned the update"
+    # No answer shows the new document beside the old title of the retitled one.
+    for a in answers:
+        if any(h["doc_number"] == DOC_32 for h in a["hits"]):
+            assert OLD_TITLE not in titles_of(a, DOC_107)
+    assert any(h["doc_number"] == DOC_32 for a in answers[-20:] for h in a["hits"])
+    assert final == v1 + 3
+
+
+SEEDS = REPO / "tests" / "fixtures"

@@ -100,9 +100,9 @@ def test_env_example_documents_every_variable_the_code_reads() -> None:
         for path in (REPO / package).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    if ENV_NAME.match(node.value):
-                        used.setdefault(node.value, str(path.relative_to(REPO)))
+                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and ENV_NAME.match(node.value)):
+                    used.setdefault(node.value, str(path.relative_to(REPO)))
     missing = {name: where for name, where in used.items() if name not in documented}
     assert not missing, f"document these in .env.example: {missing}"
 
@@ -182,13 +182,13 @@ def test_dockerfile_installs_the_project_that_pyproject_describes() -> None:
 class _Health(http.server.BaseHTTPRequestHandler):
     status = 200
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         code = self.status if self.path == "/healthz" else 404
         self.send_response(code)
         self.end_headers()
         self.wfile.write(b"ok")
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

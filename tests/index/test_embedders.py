@@ -44,8 +44,8 @@ def test_make_embedder_default_is_use_and_lazy(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_use_threads_suit_a_small_box() -> None:
-    assert 1 <= USEEmbedder().threads <= 2
-    assert USEEmbedder(threads=1).threads == 1
+    assert USEEmbedder().threads == 1  # no BLAS oversubscription on a busy 2-core box
+    assert USEEmbedder(threads=2).threads == 2
 
 
 def test_make_embedder_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -80,16 +80,12 @@ def test_top_k_bounds(retriever: Retriever) -> None:
     ["", "   ", "\n\t\r", "\x00\x01\x07", "\u200b\ufeff", "<p> </p>", "&nbsp;", "？？！！。"],
 )
 def test_empty_or_blank_queries_have_no_hits(retriever: Retriever, query: str) -> None:
-    hits = retriever.search(query)
-    assert hits == [] or not retriever.is_match(hits)
-    if not clean_query(query):
-        assert hits == []
+    assert retriever.search(query) == []
 
 
 @pytest.mark.parametrize(
     "query",
     [
-        "😀🎉🚀",
         "孵化器😀补贴🎉",
         "<script>alert('x')</script>孵化器奖励",
         "<b>高新技术企业</b>&amp;奖励",
@@ -104,6 +100,11 @@ def test_garbage_queries_never_crash(retriever: Retriever, query: str) -> None:
     hits = retriever.search(query, top_k=5)
     assert len(hits) <= 5
     assert all(np.isfinite(h.score) for h in hits)
+
+
+@pytest.mark.parametrize("query", ["😀🎉🚀", "!!!???", "—— · ——", "<br/><hr>", "\x00" * 100])
+def test_symbol_only_queries_have_no_hits(retriever: Retriever, query: str) -> None:
+    assert retriever.search(query) == []
 
 
 def test_long_queries_are_cut_before_embedding(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
@@ -211,13 +212,6 @@ def test_use_out_of_scope(use_retriever: Retriever, question: str) -> None:
 def test_use_query_latency(use_retriever: Retriever) -> None:
     questions = [f"第{i}个问题：孵化器和众创空间能拿多少奖励？" for i in range(60)]
     times = []
-    from index.lexical import LexicalQuery
-    for q in questions[:5]:
-        t0=time.perf_counter(); LexicalQuery.from_text(q); t1=time.perf_counter()
-        v = use_retriever.embedder.embed([q]); t2=time.perf_counter()
-        use_retriever.index.faiss_index.search(v, len(use_retriever.index)); t3=time.perf_counter()
-        use_retriever.index.lexical.scores(LexicalQuery.from_text(q)); t4=time.perf_counter()
-        print(f"tok {1000*(t1-t0):.1f} embed {1000*(t2-t1):.1f} faiss {1000*(t3-t2):.1f} lex {1000*(t4-t3):.1f}")
     for q in questions:
         start = time.perf_counter()
         use_retriever.search(q, top_k=5)
@@ -234,6 +228,7 @@ HAS_BASE = importlib.util.find_spec("knowledge.base") is not None
 @pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
 def test_canned_questions_with_use(tmp_path: Path) -> None:
     import yaml
+
     from knowledge.base import load_knowledge
 
     kb = load_knowledge(REPO / "knowledge")
