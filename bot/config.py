@@ -21,7 +21,7 @@ from bot.paths import default_data_dir
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # A Bot API token looks like 123456789:AA…; redact anything token-shaped even if unknown.
-TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b")
+TOKEN_PATTERN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[REDACTED]"
 
 
@@ -45,7 +45,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8080
     webhook_path: str = "/telegram"
-    flood_limit: int = 8  # messages per user per flood_window seconds
+    flood_limit: int = 20  # updates (messages and presses) per user per flood_window seconds
     flood_window: float = 10.0
     rate_limit: float = 30.0  # outgoing requests per second (Telegram's broadcast limit)
     typing_delay: float = 0.2  # show "typing…" only when an answer takes longer than this
@@ -112,7 +112,7 @@ def load_settings(
         webhook_listen=get("WEBHOOK_LISTEN") or "127.0.0.1",
         webhook_port=int(_number(merged, "WEBHOOK_PORT", 8080)),
         webhook_path="/" + (get("WEBHOOK_PATH") or "telegram").strip("/"),
-        flood_limit=int(_number(merged, "POLICYBOT_FLOOD_LIMIT", 8)),
+        flood_limit=int(_number(merged, "POLICYBOT_FLOOD_LIMIT", 20)),
         flood_window=_number(merged, "POLICYBOT_FLOOD_WINDOW", 10.0),
         rate_limit=_number(merged, "POLICYBOT_RATE_LIMIT", 30.0),
         typing_delay=_number(merged, "POLICYBOT_TYPING_DELAY", 0.2),

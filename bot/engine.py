@@ -17,12 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from knowledge.calculator import evaluate, next_questions
+
 from bot.render import render_text
 from index.build import build_index, index_is_stale, load_index
 from index.embedders import Embedder, make_embedder
 from index.retriever import Hit, Retriever
 from knowledge.base import KnowledgeBase, load_knowledge
-from knowledge.calculator import evaluate, next_questions
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.facts import Extraction, FactSpec, extract_facts
 from knowledge.model import DocumentMeta
@@ -147,7 +148,7 @@ class Engine:
             if index is None:
                 raise IndexError_("索引构建后无法加载 / index could not be loaded after build")
         retriever = Retriever(index, embedder)
-        retriever.search("科技创新平台", top_k=1)  # warm caches before serving
+        retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
                         loaded_at=time.time())
         seconds = time.perf_counter() - started
@@ -198,7 +199,7 @@ class Engine:
             rule_ids = self._candidate_rules(snap, extraction, hits)
             if rule_ids:
                 estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=rule_ids).to_json()
-        hit_dicts = [self._hit_json(h, when) for h in hits] if matched else []
+        hit_dicts = [self._hit_json(snap.kb, h, when) for h in hits] if matched else []
         result: dict[str, Any] = {
             "question": raw,
             "matched": matched,
@@ -225,14 +226,14 @@ class Engine:
         )
 
     @staticmethod
-    def _hit_json(hit: Hit, on: date) -> dict[str, Any]:
-        clause = hit.clause
+    def _hit_json(kb: KnowledgeBase, hit: Hit, on: date) -> dict[str, Any]:
+        clause = hit.clause  # the best chunk; the answer quotes the whole clause
         meta = clause.doc
         return {
             "doc_number": meta.doc_number,
             "title": meta.title,
             "clause_path": clause.path,
-            "text": clause.text,
+            "text": kb.clause(meta.doc_number, clause.path) or clause.text,
             "score": round(float(hit.score), 4),
             "in_force": meta.in_force(on),
             "validity": validity(meta, on),

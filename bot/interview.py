@@ -99,7 +99,9 @@ def encode(value: Any) -> Any:
         return {"$dec": str(value)}
     if isinstance(value, date):
         return {"$date": value.isoformat()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, set | frozenset):
+        return sorted((encode(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
         return [encode(v) for v in value]
     return value
 
@@ -115,7 +117,14 @@ def decode(value: Any) -> Any:
 
 
 def facts_of(state: dict[str, Any]) -> dict[str, Any]:
-    return {k: decode(v) for k, v in state["facts"].items()}
+    """The facts as the engine takes them (a multiple choice is a frozenset again)."""
+    out = {}
+    for name, raw in state["facts"].items():
+        value = decode(raw)
+        if isinstance(value, list) and state["asked"].get(name, {}).get("kind") == "multi":
+            value = frozenset(value)
+        out[name] = value
+    return out
 
 
 def _as_of(state: dict[str, Any]) -> date | None:
@@ -130,6 +139,7 @@ def _snapshot(spec: FactSpecLike) -> dict[str, Any]:
         "name": spec.name,
         "kind": spec.kind,
         "question": spec.question,
+        "label": str(getattr(spec, "label", "") or spec.question),
         "example": spec.example,
         "choices": [[encode(v), str(text)] for v, text in choices],
     }
@@ -194,7 +204,7 @@ def _question_keyboard(state: dict[str, Any]) -> Keyboard:
     else:
         buttons = [_btn(state, text, "c", i) for i, (_, text) in enumerate(choices)]
     longest = max((len(b.label) for b in buttons), default=0)
-    return rows(buttons, 1 if longest > 8 else 2) + (tuple(_nav(state)),)
+    return (*rows(buttons, 1 if longest > 8 else 2), tuple(_nav(state)))
 
 
 def _question(state: dict[str, Any], error: str | None = None) -> Reply:
@@ -211,14 +221,18 @@ def _question(state: dict[str, Any], error: str | None = None) -> Reply:
     return Reply(html, _question_keyboard(state), free_text=snap["kind"] not in CHOICE_KINDS)
 
 
+def _listed(state: dict[str, Any]) -> list[str]:
+    """Answers shown in the review: facts understood from the question, then those asked."""
+    given = [n for n in state.get("given", []) if n in state["asked"]]
+    return given + [n for n in state["history"] if n not in given]
+
+
 def _answers(state: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
-    for name in state["history"]:
+    for name in _listed(state):
         snap = state["asked"].get(name, {"question": name, "kind": "", "choices": []})
         value = state["facts"].get(name)
-        labels = {
-            repr(v): t for v, t in snap["choices"]
-        }
+        labels = {repr(v): t for v, t in snap["choices"]}
         if name not in state["facts"]:
             shown = None
         elif isinstance(value, list) and snap["kind"] == "multi":
@@ -226,14 +240,15 @@ def _answers(state: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             shown = labels.get(repr(value), decode(value))
         out.append({"name": name, "question": snap["question"], "kind": snap["kind"],
-                    "value": shown})
+                    "label": snap.get("label") or snap["question"], "value": shown})
     return out
 
 
 def _review(state: dict[str, Any]) -> Reply:
     answers = _answers(state)
     edit = [_btn(state, f"{label('change')}{i + 1}", "e", i) for i in range(len(answers))]
-    keyboard = rows(edit, 4) + (
+    keyboard = (
+        *rows(edit, 4),
         (_btn(state, label("confirm"), "ok"),),
         tuple(_nav(state, skip=False)),
     )
@@ -286,7 +301,7 @@ def _record(engine: EngineLike, state: dict[str, Any], value: Any) -> Reply:
     name = state["current"]
     state["facts"][name] = encode(value)
     state["skipped"] = [n for n in state["skipped"] if n != name]
-    if name not in state["history"]:
+    if name not in state["history"] and name not in state.get("given", []):
         state["history"].append(name)
     return advance(engine, state)
 
@@ -385,11 +400,13 @@ def reviewing(engine: EngineLike, state: dict[str, Any], event: Text | Press) ->
         state.update(phase=DONE)
         state["seq"] += 1
         return Outcome([_result(engine, state)], edit_buttons=())
-    if event.action == "e" and 0 <= event.arg < len(state["history"]):
-        name = state["history"][event.arg]
+    listed = _listed(state)
+    if event.action == "e" and 0 <= event.arg < len(listed):
+        name = listed[event.arg]
         spec = _spec_for(engine, state, name)
         if spec is None:  # no rule needs it any more: drop the stale answer
-            state["history"].remove(name)
+            state["history"] = [n for n in state["history"] if n != name]
+            state["given"] = [n for n in state.get("given", []) if n != name]
             state["facts"].pop(name, None)
             state["seq"] += 1
             return Outcome([_review(state)], edit_buttons=())
@@ -429,6 +446,12 @@ def step(
         fresh = new_state(event.facts, event.rule_ids, event.as_of)
         if state is not None:
             fresh["seq"] = state.get("seq", 0) + 1
+        for name in list(fresh["given"]):
+            spec = _spec_for(engine, fresh, name)
+            if spec is None:
+                fresh["given"].remove(name)  # kept as a fact, but nothing to review
+            else:
+                fresh["asked"][name] = _snapshot(spec)
         return fresh, Outcome([advance(engine, fresh)])
     if state is None:
         if isinstance(event, Press):
@@ -442,7 +465,7 @@ def step(
     work = dict(state)
     work.update(
         facts=dict(state["facts"]), history=list(state["history"]), asked=dict(state["asked"]),
-        skipped=list(state.get("skipped", [])),
+        skipped=list(state.get("skipped", [])), given=list(state.get("given", [])),
     )
     outcome = STATES[state["phase"]](engine, work, event)
     return work, outcome

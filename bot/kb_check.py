@@ -266,7 +266,26 @@ def _split_location(text: str) -> tuple[str, int | None, str]:
 
 def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
     """Rule schema and quotes, per-document rule counts and money-figure coverage."""
-    return True  # TODO(rules): wire knowledge.rules / knowledge.coverage when they land
+    from knowledge.rules import check_rules as check_rule_files
+
+    rules_dir = audit.knowledge_dir / "rules"
+    if not rules_dir.is_dir():
+        return True
+    ruleset, problems = check_rule_files(rules_dir, kb.clause, kb.document)
+    for exc in problems:
+        audit.add_error(exc, "rule")
+    if ruleset is None:
+        return False
+    audit.rule_total = len(ruleset.rules)
+    for rule in ruleset.rules:
+        audit.rule_counts[rule.doc_number] = audit.rule_counts.get(rule.doc_number, 0) + 1
+    check_coverage(audit, kb, ruleset)
+    return not problems
+
+
+def check_coverage(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
+    """Money figures of the policies that no rule (and no ``not_awards`` entry) covers."""
+    return  # TODO(coverage): wire knowledge.coverage when it lands
 
 
 def known_failures_path(knowledge_dir: Path) -> Path:
@@ -387,12 +406,19 @@ def audit(
     """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``)."""
     result = Audit(Path(knowledge_dir).resolve(), as_of or date.today())
     check_documents(result)
-    if result.errors or not result.documents:
-        return result  # the knowledge base cannot be loaded; rules and cases need it
+    if not result.documents:
+        return result
     try:
         kb = load_knowledge(result.knowledge_dir)
     except KnowledgeError as exc:
+        # Rules and cases need the knowledge base; the file at fault is usually reported
+        # already (the loader stops at the first broken file, the check does not).
+        before = len(result.problems)
         result.add_error(exc)
+        added = result.problems[before:]
+        if any((p.file, p.line) == (q.file, q.line) for p in added
+               for q in result.problems[:before]):
+            del result.problems[before:]
         return result
     result.kb = kb
     result.fingerprint = kb.fingerprint

@@ -60,11 +60,13 @@ class Timeline:
 
 
 def validity_of(meta: DocumentMeta, on: date) -> str:
-    """``in_force`` / ``expired`` / ``not_yet`` / ``repealed`` (as in the engine)."""
+    """``in_force`` / ``expired`` / ``not_yet`` / ``repealed``; 已失效 counts as expired."""
     if meta.in_force(on):
         return "in_force"
-    if meta.status in ("已废止", "已失效", "废止", "失效"):
+    if meta.status in ("已废止", "废止"):
         return "repealed"
+    if meta.status in ("已失效", "失效"):
+        return "expired"
     start = meta.effective_from or meta.issued
     return "not_yet" if on < start else "expired"
 

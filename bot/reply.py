@@ -71,3 +71,8 @@ def labels_list(name: str) -> list[str]:
 
 def rows(buttons: list[Button], per_row: int) -> Keyboard:
     return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
+
+
+def label_pairs(name: str) -> list[tuple[str, str]]:
+    """A list of pairs exported by ``tg_labels.j2`` (the command menu)."""
+    return [(str(a), str(b)) for a, b in getattr(_labels_module(), name)]

@@ -258,6 +258,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, m in metrics.items():
             print(f"\n### failures: {name}\n")
             print(format_failures(m) or "(none)")
+            late = sorted((rank, qid) for qid, rank in m.ranks.items() if rank and rank > 1)
+            if late:
+                print(f"\nfound below rank 1 ({name}): "
+                      + ", ".join(f"{qid}@{rank}" for rank, qid in late))
     if args.json is not None:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                              encoding="utf-8")

@@ -404,6 +404,14 @@ def break_numbering(root: Path) -> tuple[str, int | None]:
     return f"policies/{POLICY_107}", _line_of(path, "（九）跳过了编号的条款")
 
 
+def break_rule_quote(root: Path) -> tuple[str, int | None]:
+    """The policy text changes under a rule: its quote no longer matches the clause."""
+    _edit(root / "policies" / POLICY_107, "企业牵头组建的给予 200 万元资金补助",
+          "企业牵头组建的给予 250 万元资金补助")
+    rules = "rules/weizhengbanzi-2018-107.yaml"
+    return rules, _line_of(root / rules, "quote: 企业牵头组建的给予200万元资金补助")
+
+
 def break_unsupported(root: Path) -> tuple[str, int | None]:
     (root / "policies" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
     return "policies/old.doc", None
@@ -423,6 +431,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], tuple[str, int | None]], str, str]] 
     ("near-identical", break_near_identical, "duplicate", "内容几乎相同"),
     ("expired", break_expired, "expired", "已过有效期（2020-12-31）"),
     ("numbering", break_numbering, "unplaced", "（九）跳过了编号的条款"),
+    ("rule-quote", break_rule_quote, "rule", "企业牵头组建的给予200万元资金补助"),
     ("unsupported", break_unsupported, "unsupported", "不支持的文件类型"),
     ("orphan-sidecar", break_orphan_sidecar, "orphan_sidecar", "没有对应的政策文件"),
 ]
@@ -536,10 +545,52 @@ def test_report_renders_in_chromium(
     assert sorted(rows) == sorted(d.doc_number for d in load_knowledge(knowledge).documents)
     assert re.search(r'<svg[^>]*id="timeline-chart"', dom)
     assert len(re.findall(r'<g class="doc-bar (?:in_force|expired|not_yet|repealed)"', dom)) == 4
-    assert 'class="doc-bar repealed" data-doc-number="威科字〔2018〕58号"' in dom
+    assert 'class="doc-bar expired" data-doc-number="威科字〔2018〕58号"' in dom
     assert 'class="doc-bar expired" data-doc-number="威政办字〔2018〕107号"' in dom
     assert "已过有效期（2020-12-31）" in dom
     shot = tmp_path / "report.png"
     done = chromium([f"--screenshot={shot}", "--window-size=1200,1600", output.as_uri()],
                     tmp_path / "profile2")
     assert done.returncode == 0 and shot.stat().st_size > 20_000, done.stderr[-2000:]
+
+
+# -- canned questions (builds a real index) --------------------------------------------------
+
+NEW_CASE = """
+- id: q900
+  question: "货物出口报关需要准备哪些材料？"
+  expect:
+    - {doc_number: 威政办字〔2018〕107号, clause_contains: 市级试点技术创新中心}
+  tags: [direct]
+"""
+
+
+@pytest.mark.slow
+def test_check_reports_canned_questions_that_now_fail(
+    knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    argv = ["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "check",
+            "--as-of", AS_OF.isoformat()]
+    # Record today's failures as the baseline, then the check passes on cases.
+    code, out, err = run([*argv, "--update-known-failures"], capsys)
+    known = knowledge / "cases" / "known_failures.yaml"
+    assert known.is_file() and "已登记为已知问题" in out
+    code, out, err = run(argv, capsys)
+    assert not [row for row in out.splitlines() if "预设问题" in row], out
+    assert "预设问题" in err and "通过" in err
+
+    questions = knowledge / "cases" / "questions.yaml"
+    with questions.open("a", encoding="utf-8") as handle:
+        handle.write(NEW_CASE)
+    line = _line_of(questions, "- id: q900")
+    code, out, err = run(argv, capsys)
+    assert code == 1
+    rows = [r for r in out.splitlines() if r.startswith(f"knowledge/cases/questions.yaml:{line}: ")]
+    assert rows and "q900" in rows[0] and "未通过" in rows[0], out
+
+    report = tmp_path / "report.html"
+    code, out, _ = run(["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "report",
+                        "--as-of", AS_OF.isoformat(), "--output", str(report)], capsys)
+    html = report.read_text(encoding="utf-8")
+    assert code == 0 and 'class="case-fail"' in html and "q900" in html

@@ -192,6 +192,14 @@ def test_reload_now_and_watcher_never_reload_concurrently(folder: Path) -> None:
     assert engine.max_concurrent == 1
 
 
+def test_reload_now_for_the_reload_command(folder: Path, results: list[Any]) -> None:
+    engine = FakeEngine()
+    w = KnowledgeWatcher(engine, folder, on_result=results.append)  # not even started
+    report = w.reload_now(notify=False)
+    assert report.ok and report.version == 2 and results == []
+    assert w.reload_now().version == 3 and len(results) == 1
+
+
 def test_async_callback_runs_on_the_given_loop(folder: Path) -> None:
     engine = FakeEngine()
 

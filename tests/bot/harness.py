@@ -1,0 +1,94 @@
+"""Run the real PTB Application against the local Bot API server inside one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from collections.abc import AsyncIterator, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot_api_server import BotApiServer, Call
+
+from bot.config import Settings
+from bot.conversation import FullEngine
+from bot.runner import WebhookServer, run_bot
+from bot.store import StateStore
+from bot.telegram_app import build_application, make_webhook
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
+ADMIN = 900
+T = TypeVar("T")
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run one async scenario (no pytest-asyncio in this project)."""
+    return asyncio.run(coro)
+
+
+def settings_for(server: BotApiServer, data_dir: Path, **changes: Any) -> Settings:
+    base = Settings(token=TOKEN, api_base_url=server.base_url, admin_ids=frozenset({ADMIN}),
+                    data_dir=data_dir, typing_delay=0.0, rate_limit=0)
+    return dataclasses.replace(base, **changes)
+
+
+@dataclasses.dataclass
+class Running:
+    app: Any
+    server: BotApiServer
+    token: str
+    webhook: WebhookServer | None = None
+
+    async def say(self, chat_id: int, text: str, idle: float = 0.15) -> list[Call]:
+        """Send ``text`` as user ``chat_id``; the bot's sendMessage calls until it goes quiet."""
+        mark = self.server.mark()
+        await self.server.push_message(self.token, chat_id, text)
+        await self.server.quiet(mark, idle=idle)
+        return self.server.sent(chat_id, mark)
+
+    async def press(self, chat_id: int, label: str, idle: float = 0.15) -> list[Call]:
+        """Press the newest button of the bot whose label contains ``label``."""
+        for message_id, markup in reversed(self.keyboards(chat_id)):
+            for row in markup:
+                for button in row:
+                    if label in button["text"]:
+                        mark = self.server.mark()
+                        await self.server.push_callback(self.token, chat_id, message_id,
+                                                        button["callback_data"])
+                        await self.server.quiet(mark, idle=idle)
+                        return self.server.sent(chat_id, mark)
+        raise AssertionError(f"no button with {label!r}")
+
+    def keyboards(self, chat_id: int) -> list[tuple[int, list[list[dict[str, Any]]]]]:
+        out = []
+        for (chat, message_id), message in sorted(self.server.messages.items()):
+            if chat == chat_id and message.get("reply_markup"):
+                out.append((message_id, message["reply_markup"]["inline_keyboard"]))
+        return out
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    server: BotApiServer, settings: Settings, engine: FullEngine, store: StateStore,
+    webhook: bool = False,
+) -> AsyncIterator[Running]:
+    app = build_application(settings, engine, store)
+    stop, ready = asyncio.Event(), asyncio.Event()
+    hook = make_webhook(app, settings, engine, store) if webhook else None
+    url = None
+    if hook is not None:
+        hook.port = 0
+    task = asyncio.create_task(run_bot(app, stop, hook, None, on_ready=ready.set, poll_timeout=1))
+    done, _ = await asyncio.wait({task, asyncio.create_task(ready.wait())}, timeout=15,
+                                 return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        task.result()  # raise the start-up error
+    if hook is not None:
+        url = f"http://127.0.0.1:{hook.port}{settings.webhook_path}"
+        await app.bot.set_webhook(url, secret_token=settings.webhook_secret)
+    try:
+        yield Running(app, server, settings.token, hook)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 15)

@@ -1,0 +1,90 @@
+"""Engine: the JSON contract, validity by date, garbage input, atomic reloads."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, sanitize_question
+
+pytestmark = pytest.mark.slow
+
+CONTRACT_KEYS = {"question", "matched", "as_of", "hits", "estimate", "answer_text"}
+HIT_KEYS = {"doc_number", "title", "clause_path", "text", "score", "in_force"}
+
+
+def test_cited_answer_follows_contract(engine: Engine) -> None:
+    result = engine.ask("企业牵头组建市级技术创新中心有什么补助？", as_of=date(2026, 11, 24))
+    assert result.keys() >= CONTRACT_KEYS
+    assert result["matched"] is True
+    assert result["hits"], "a matched answer carries hits"
+    for hit in result["hits"]:
+        assert hit.keys() >= HIT_KEYS
+    best = result["hits"][0]
+    assert best["doc_number"] in {"威政办字〔2018〕107号", "威政办字〔2018〕106号"}
+    assert "200万元" in best["text"]
+    assert best["clause_path"] in result["answer_text"]
+    assert best["doc_number"] in result["answer_text"]
+
+
+def test_hits_never_repeat_a_clause(engine: Engine) -> None:
+    result = engine.ask("孵化器 众创空间 奖励", top_k=10)
+    keys = [(h["doc_number"], h["clause_path"]) for h in result["hits"]]
+    assert len(keys) == len(set(keys))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "in_force", "badge"),
+    [(date(2019, 6, 1), True, "现行有效"), (date(2026, 11, 24), False, "已失效")],
+    ids=["within-58-validity", "after-58-expired"],
+)
+def test_validity_on_the_date_asked(engine: Engine, as_of: date, in_force: bool,
+                                    badge: str) -> None:
+    result = engine.ask("企业购买技术合同经登记后按交易额奖励多少", as_of=as_of)
+    hit = next(h for h in result["hits"] if h["doc_number"] == "威科字〔2018〕58号")
+    assert hit["in_force"] is in_force
+    assert badge in result["answer_text"]
+    if not in_force:
+        assert "2021-11-10" in result["answer_text"]
+
+
+def test_out_of_scope_is_honest(engine: Engine) -> None:
+    result = engine.ask("办理出国签证需要什么材料")
+    assert result["matched"] is False
+    assert result["hits"] == []
+    assert "没有找到" in result["answer_text"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "😀😀😀", "\x00\x07\x1b[31m", "<script>alert(1)</script>", "孵化器" * 3400],
+    ids=["empty", "blank", "emoji", "control", "markup", "10k-chars"],
+)
+def test_garbage_never_crashes(engine: Engine, question: str) -> None:
+    result = engine.ask(question)
+    assert result.keys() >= CONTRACT_KEYS
+    assert isinstance(result["answer_text"], str) and result["answer_text"]
+
+
+def test_sanitize_question_strips_controls_and_caps() -> None:
+    assert sanitize_question("a\x00b\tc\n") == "a b c"
+    assert len(sanitize_question("字" * 5000)) == 2000
+
+
+def test_broken_reload_keeps_old_knowledge(tmp_path: Path, knowledge_dir: Path) -> None:
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    eng = Engine(kdir, tmp_path / "data")
+    eng.warm_up()
+    before = eng.ask("星创天地有什么奖励")
+    policy = next((kdir / "policies").glob("*106*.md"))
+    policy.write_text("---\ntitle: [unclosed\n---\n正文", encoding="utf-8")
+    report = eng.reload()
+    assert report.ok is False
+    assert policy.name in report.message
+    assert eng.version == 1
+    after = eng.ask("星创天地有什么奖励")
+    assert after["hits"] == before["hits"]
