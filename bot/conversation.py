@@ -166,7 +166,8 @@ class Conversation:
         as_of = self.as_of(who)
         result = self.engine.ask(text, top_k=ANSWER_HITS, as_of=as_of)
         if not result["matched"]:
-            return Outcome([Reply(render("tg_no_match.j2", as_of=result["as_of"]))])
+            return Outcome([Reply(render("tg_no_match.j2", as_of=result["as_of"],
+                                         question=" ".join(text.split())))])
         hits = result["hits"][:ANSWER_HITS]
         buttons = [
             Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h)}")

@@ -218,7 +218,8 @@ def _question(state: dict[str, Any], error: str | None = None) -> Reply:
         hint_leave=state.get("invalid", 0) >= MAX_INVALID_HINT,
         chosen=[snap["choices"][i][1] for i in state.get("multi", [])],
     )
-    return Reply(html, _question_keyboard(state), free_text=snap["kind"] not in CHOICE_KINDS)
+    free_text = snap["kind"] not in (*CHOICE_KINDS, "multi")  # a bare number picks an option
+    return Reply(html, _question_keyboard(state), free_text=free_text)
 
 
 def _listed(state: dict[str, Any]) -> list[str]:

@@ -28,10 +28,11 @@ KNOWLEDGE = REPO / "knowledge"
 QUESTIONS = KNOWLEDGE / "cases" / "questions.yaml"
 TOP_K = 5
 
-# Measured with the default embedder on the seed knowledge (see the report in the
-# commit that set them); floors are a little below.
-MEASURED = {"recall_at_1": None, "recall_at_5": None, "mrr": None, "oos_accuracy": None}
-FLOORS = {"recall_at_1": 0.0, "recall_at_5": 0.0, "mrr": 0.0, "oos_accuracy": 0.0}
+# Measured with the default embedder (USE multilingual v3) on the seed knowledge, 146
+# in-scope and 23 out-of-scope questions; the floors are a little below.  The retriever's
+# weight and threshold were calibrated on this same set, so these are in-sample figures.
+MEASURED = {"recall_at_1": 0.918, "recall_at_5": 1.000, "mrr": 0.953, "oos_accuracy": 1.000}
+FLOORS = {"recall_at_1": 0.88, "recall_at_5": 0.97, "mrr": 0.92, "oos_accuracy": 0.95}
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,13 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
 HERE = Path(__file__).resolve().parent
+KNOWLEDGE = HERE.parent.parent / "knowledge"
 # The shared builders live beside the tests, not in an installed package; with
 # --import-mode=importlib nothing adds these folders to sys.path for us.
 for folder in (HERE, HERE.parent / "auxil"):
@@ -72,3 +74,13 @@ def redis_url() -> Iterator[str]:
         client.close()
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def real_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The real Engine on the repository's knowledge, its index built once per session."""
+    from bot.engine import Engine
+
+    engine = Engine(KNOWLEDGE, tmp_path_factory.mktemp("engine-data"))
+    engine.warm_up()
+    return engine

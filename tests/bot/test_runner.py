@@ -52,14 +52,15 @@ def test_webhook_checks_secret_and_serves_health(tmp_path: Path, engine: FakeEng
 def test_healthz_reports_a_broken_store(tmp_path: Path, engine: FakeEngine,
                                         store: SQLiteStore) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path, webhook_secret=SECRET)
-            async with running_bot(server, settings, engine, store, webhook=True) as bot:
-                assert bot.webhook is not None
-                store.ping = lambda: False  # type: ignore[method-assign]
-                url = f"http://127.0.0.1:{bot.webhook.port}/healthz"
-                async with aiohttp.ClientSession() as http, http.get(url) as resp:
-                    assert resp.status == 503
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path, webhook_secret=SECRET), engine, store,
+            webhook=True,
+        ) as bot:
+            assert bot.webhook is not None
+            store.ping = lambda: False  # type: ignore[method-assign]
+            url = f"http://127.0.0.1:{bot.webhook.port}/healthz"
+            async with aiohttp.ClientSession() as http, http.get(url) as resp:
+                assert resp.status == 503
     run(scenario())
 
 

@@ -4,138 +4,235 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
-from bot_api_server import BotApiServer
+from bot_api_server import BotApiServer, Call
 from fakes import FakeEngine
 from harness import ADMIN, TOKEN, run, running_bot, settings_for
 
 from bot.store import RedisStore, SQLiteStore
 
+# -- the real Engine on the repository's knowledge ---------------------------------------
+pytestmark = pytest.mark.slow
+AMOUNT_QUESTION = "企业购买技术成果能补贴多少？"
 
-def test_question_gets_cited_answer(tmp_path: Path, engine: FakeEngine,
+
+def texts(calls: list[Call]) -> str:
+    return "\n".join(c.params["text"] for c in calls)
+
+
+def test_question_gets_cited_answer(tmp_path: Path, real_engine: Any,
                                     store: SQLiteStore) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(1, "技术创新中心有什么支持？")
-                assert len(sent) == 1
-                html = sent[0].params["text"]
-                assert "威政办字〔2018〕106号" in html and "二、（一）1." in html
-                assert sent[0].params["parse_mode"] == "HTML"
-                assert any(c.method == "sendChatAction" for c in server.calls)
-                assert sent[0].params["reply_parameters"]["message_id"] == 1
-                labels = [b["text"] for row in sent[0].params["reply_markup"]["inline_keyboard"]
-                          for b in row]
-                assert labels == ["查看原文1", "估算金额"]
-                commands = server.bots[bot.token].commands
-                assert [c["command"] for c in commands][:2] == ["start", "estimate"]
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), real_engine, store
+        ) as bot:
+            sent = await bot.say(1, "对列入市级试点技术创新中心的企业有什么资金补助？")
+            assert len(sent) == 1
+            html = sent[0].params["text"]
+            assert "威政办字〔2018〕107号" in html or "威政办字〔2018〕106号" in html
+            assert "市级试点技术创新中心" in html and "现行有效" in html
+            assert "责任部门" in html
+            assert sent[0].params["parse_mode"] == "HTML"
+            assert sent[0].params["reply_parameters"]["message_id"] == 1
+            assert any(c.method == "sendChatAction" for c in server.calls)
+            labels = [b["text"] for row in sent[0].params["reply_markup"]["inline_keyboard"]
+                      for b in row]
+            assert "查看原文1" in labels and "估算金额" in labels
+            clause = await bot.press(1, "查看原文1")
+            assert "市级试点技术创新中心" in clause[0].params["text"]
+            commands = server.bots[bot.token].commands
+            assert [c["command"] for c in commands][:2] == ["start", "estimate"]
     run(scenario())
 
 
-def test_out_of_scope_gets_honest_reply(tmp_path: Path, engine: FakeEngine,
-                                        store: SQLiteStore) -> None:
+def test_out_of_scope_gets_honest_reply_with_escaped_echo(
+    tmp_path: Path, real_engine: Any, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), real_engine, store
+        ) as bot:
+            sent = await bot.say(2, "明天威海天气怎么样？")
+            assert "没有找到适用的条款" in sent[0].params["text"]
+            sent = await bot.say(2, "<b>天气</b> & <script>alert(1)</script>")
+            html = sent[0].params["text"]
+            assert "&lt;b&gt;天气&lt;/b&gt; &amp; &lt;script&gt;" in html
+            assert "<script>" not in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_interview_numbers_back_and_cancel(tmp_path: Path, real_engine: Any,
+                                           store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), real_engine, store
+        ) as bot:
+            await bot.say(3, "/asof 2020-06-01")  # while 威科字〔2018〕58号 was in force
+            sent = await bot.say(3, AMOUNT_QUESTION)
+            assert "威科字〔2018〕58号" in sent[0].params["text"]
+            assert "技术交易额" in sent[-1].params["text"]
+            sent = await bot.say(3, "很多")
+            assert "没有看懂" in sent[0].params["text"]
+            assert "技术交易额" in sent[0].params["text"]  # the same question again
+            sent = await bot.say(3, "一百万")
+            assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
+            sent = await bot.press(3, "确认")
+            result = sent[0].params["text"]
+            assert "20万元" in result and "主管部门审核认定为准" in result
+            assert "100万元 × 20%" in result
+            await bot.press(3, "修改答案")
+            sent = await bot.press(3, "上一步")
+            assert "技术交易额" in sent[0].params["text"]
+            await bot.say(3, "300万元")
+            sent = await bot.press(3, "确认")
+            assert "50万元" in sent[0].params["text"]  # 60万元 capped at 50万元
+            sent = await bot.say(3, "/cancel")
+            assert "已取消" in sent[0].params["text"]
+            sent = await bot.say(3, "/cancel")
+            assert "当前没有" in sent[0].params["text"]
+    run(scenario())
+
+
+def test_interview_with_multiple_choice_buttons(tmp_path: Path, real_engine: Any,
+                                                store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), real_engine, store
+        ) as bot:
+            sent = await bot.say(4, "企业牵头建设市级技术创新中心能获得多少补助？")
+            assert "技术转移" in sent[-1].params["text"]
+            mark = server.mark()
+            await bot.press(4, "省级技术转移示范机构")  # toggles in place
+            edits = [c for c in server.calls[mark:] if c.method == "editMessageReplyMarkup"]
+            assert "☑" in str(edits[0].params["reply_markup"])
+            sent = await bot.press(4, "选好了")
+            assert "请核对" in sent[0].params["text"]
+            sent = await bot.press(4, "确认")
+            result = sent[0].params["text"]
+            assert "200万元" in result and "100万元" in result and "合计：300万元" in result
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_restart_mid_interview_resumes(tmp_path: Path, real_engine: Any) -> None:
+    path = tmp_path / "state.sqlite3"
+
     async def scenario() -> None:
         async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(1, "明天天气怎么样？")
-                assert "没有找到适用的条款" in sent[0].params["text"]
+            settings = settings_for(server, tmp_path)
+            store = SQLiteStore(path)
+            async with running_bot(server, settings, real_engine, store) as bot:
+                await bot.say(21, "/asof 2020-06-01")
+                await bot.say(21, AMOUNT_QUESTION)
+            store.close()
+            # A new Application and store handle: nothing is shared in memory.
+            store = SQLiteStore(path)
+            async with running_bot(server, settings, real_engine, store) as bot:
+                sent = await bot.say(21, "两百万")
+                assert "200万元" in sent[0].params["text"]
+                sent = await bot.press(21, "确认")
+                assert "40万元" in sent[0].params["text"]
+            store.close()
     run(scenario())
 
 
-def test_full_interview_back_and_cancel(tmp_path: Path, engine: FakeEngine,
-                                        store: SQLiteStore) -> None:
+@pytest.mark.redis
+def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, real_engine: Any,
+                                                     redis_url: str) -> None:
+    token_b = TOKEN.replace("TEST", "TSTB")
+
     async def scenario() -> None:
+        store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
+        store_a.client.flushdb()
         async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(5, "/estimate")
-                assert "牵头单位" in sent[-1].params["text"]
-                await bot.press(5, "企业")
-                await bot.press(5, "省级")
-                sent = await bot.press(5, "是")  # is_high_tech
-                assert "合同金额" in sent[-1].params["text"]
-                sent = await bot.say(5, "很多")  # a bad number is re-asked
-                assert "无法识别" in sent[-1].params["text"]
-                assert "120万元" in sent[-1].params["text"]
-                sent = await bot.say(5, "五百万")
-                assert "请核对" in sent[-1].params["text"]
-                sent = await bot.press(5, "确认")
-                html = sent[-1].params["text"]
-                assert "100万元" in html and "50万元" in html and "150万元" in html
-                await bot.press(5, "修改答案")
-                await bot.press(5, "修改第2")
-                await bot.press(5, "市级")
-                sent = await bot.press(5, "确认")
-                assert "100万元" in sent[-1].params["text"]  # 50万 + 50万
-                assert "150万元" not in sent[-1].params["text"]
-                sent = await bot.say(5, "/cancel")
-                assert "当前没有" not in sent[0].params["text"]
-                sent = await bot.say(5, "/cancel")
-                assert "当前没有" in sent[0].params["text"]
-                # pressed buttons were answered and their keyboards removed
-                answered = [c for c in server.calls if c.method == "answerCallbackQuery"]
-                assert len(answered) == 8
+            settings_a = settings_for(server, tmp_path, redis_url=redis_url)
+            settings_b = dataclasses.replace(settings_a, token=token_b)
+            async with (
+                running_bot(server, settings_a, real_engine, store_a) as a,
+                running_bot(server, settings_b, real_engine, store_b) as b,
+            ):
+                await a.say(31, "/asof 2020-06-01")
+                await b.say(31, AMOUNT_QUESTION)
+                sent = await a.say(31, "一百万")
+                assert "100万元" in sent[0].params["text"]
+                await b.press(31, "修改第2")
+                await a.say(31, "150万元")
+                sent = await b.press(31, "确认")
+                assert "30万元" in sent[0].params["text"]
+                await a.press(31, "修改答案")
+                await b.press(31, "上一步")
+                await a.say(31, "10万元")
+                sent = await b.press(31, "确认")
+                assert "2万元" in sent[0].params["text"]
+                tokens = {c.token for c in server.calls if c.method == "sendMessage"}
+                assert tokens == {TOKEN, token_b}
+                assert not [c for c in server.calls if c.error]
+        store_a.close()
+        store_b.close()
     run(scenario())
+
+
+# -- a controllable fake engine: errors, very long clauses, flood ------------------------
 
 
 def test_amount_question_with_facts_is_answered_directly(
     tmp_path: Path, engine: FakeEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
-                assert len(sent) == 1
-                assert "30万元" in sent[0].params["text"]
-                sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
-                assert "高新技术企业" in sent[-1].params["text"]
-                sent = await bot.press(7, "是")
-                sent = await bot.say(7, "2000万")
-                sent = await bot.press(7, "确认")
-                assert "100万元" in sent[-1].params["text"]  # capped
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
+            assert len(sent) == 1
+            assert "30万元" in sent[0].params["text"]
+            sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
+            assert "高新技术企业" in sent[-1].params["text"]
+            sent = await bot.press(7, "是")
+            sent = await bot.say(7, "2000万")
+            sent = await bot.press(7, "确认")
+            assert "100万元" in sent[-1].params["text"]  # capped
     run(scenario())
 
 
 def test_html_is_escaped_and_long_answer_split(tmp_path: Path, engine: FakeEngine,
                                                store: SQLiteStore) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(8, "<b>购买</b>技术 & <script>")
-                html = sent[0].params["text"]
-                assert "&lt;文件&gt;" in html  # title from the engine, escaped
-                sent = await bot.press(8, "查看原文1")
-                assert "10%" in sent[0].params["text"]
-                engine.long_clauses = True
-                sent = await bot.press(8, "查看原文1")
-                assert len(sent) >= 2
-                assert all(len(c.params["text"]) <= 4096 for c in sent)
-                assert not [c for c in server.calls if c.error]  # every chunk parsed
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(8, "<b>购买</b>技术 & <script>")
+            html = sent[0].params["text"]
+            assert "&lt;文件&gt;" in html  # title from the engine, escaped
+            sent = await bot.press(8, "查看原文1")
+            assert "10%" in sent[0].params["text"]
+            engine.long_clauses = True
+            sent = await bot.press(8, "查看原文1")
+            assert len(sent) >= 2
+            assert all(len(c.params["text"]) <= 4096 for c in sent)
+            assert not [c for c in server.calls if c.error]  # every chunk parsed
     run(scenario())
 
 
 def test_admin_commands_and_garbage(tmp_path: Path, engine: FakeEngine,
                                     store: SQLiteStore) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                sent = await bot.say(3, "/reload")
-                assert "仅限管理员" in sent[0].params["text"] and engine.reloads == 0
-                sent = await bot.say(ADMIN, "/reload")
-                assert "版本 2" in sent[0].params["text"] and engine.reloads == 1
-                sent = await bot.say(ADMIN, "/stats")
-                assert "SQLiteStore" in sent[0].params["text"]
-                for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
-                    sent = await bot.say(4, garbage)
-                    assert len(sent) == 1 and sent[0].error is None
-                sent = await bot.say(4, "/nosuchcommand")
-                assert "/help" in sent[0].params["text"]
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(3, "/reload")
+            assert "仅限管理员" in sent[0].params["text"] and engine.reloads == 0
+            sent = await bot.say(ADMIN, "/reload")
+            assert "版本 2" in sent[0].params["text"] and engine.reloads == 1
+            sent = await bot.say(ADMIN, "/stats")
+            assert "SQLiteStore" in sent[0].params["text"]
+            for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
+                sent = await bot.say(4, garbage)
+                assert len(sent) == 1 and sent[0].error is None
+            sent = await bot.say(4, "/nosuchcommand")
+            assert "/help" in sent[0].params["text"]
     run(scenario())
 
 
@@ -143,89 +240,36 @@ def test_error_reaches_user_politely_and_admins_with_trace(
     tmp_path: Path, engine: FakeEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            async with running_bot(server, settings_for(server, tmp_path), engine,
-                                   store) as bot:
-                mark = server.mark()
-                await bot.say(11, "爆炸了吗")
-                user = server.sent(11, mark)
-                assert "出了点问题" in user[0].params["text"]
-                assert "Traceback" not in user[0].params["text"]
-                admin = server.sent(ADMIN, mark)
-                assert "engine exploded" in admin[0].params["text"]
-                assert bot.token not in admin[0].params["text"]
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            mark = server.mark()
+            await bot.say(11, "爆炸了吗")
+            user = server.sent(11, mark)
+            assert "出了点问题" in user[0].params["text"]
+            assert "Traceback" not in user[0].params["text"]
+            admin = server.sent(ADMIN, mark)
+            assert "engine exploded" in admin[0].params["text"]
+            assert bot.token not in admin[0].params["text"]
     run(scenario())
 
 
 def test_flood_is_throttled_once(tmp_path: Path, engine: FakeEngine,
                                  store: SQLiteStore) -> None:
     async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path, flood_limit=3, flood_window=60)
-            async with running_bot(server, settings, engine, store) as bot:
-                mark = server.mark()
-                for _ in range(8):
-                    await server.push_message(bot.token, 12, "技术创新中心")
-                await server.quiet(mark, idle=0.3)
-                texts = [c.params["text"] for c in server.sent(12, mark)]
-                assert len(texts) == 4
-                assert sum("稍等" in t for t in texts) == 1
-                assert len(engine.asked) == 3
-                other = await bot.say(13, "技术创新中心")  # other users are not affected
-                assert "威政办字" in other[0].params["text"]
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path, flood_limit=3, flood_window=60), engine, store
+        ) as bot:
+            mark = server.mark()
+            for _ in range(8):
+                await server.push_message(bot.token, 12, "技术创新中心")
+            await server.quiet(mark, idle=0.3)
+            texts = [c.params["text"] for c in server.sent(12, mark)]
+            assert len(texts) == 4
+            assert sum("稍等" in t for t in texts) == 1
+            assert len(engine.asked) == 3
+            other = await bot.say(13, "技术创新中心")  # other users are not affected
+            assert "威政办字" in other[0].params["text"]
     run(scenario())
 
 
-def test_restart_mid_interview_resumes(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite3"
-
-    async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path)
-            store = SQLiteStore(path)
-            async with running_bot(server, settings, FakeEngine(), store) as bot:
-                await bot.say(21, "/estimate")
-                await bot.press(21, "企业")
-            store.close()
-            # A new process: new store handle, new engine, nothing shared in memory.
-            store = SQLiteStore(path)
-            async with running_bot(server, settings, FakeEngine(), store) as bot:
-                await bot.press(21, "市级")
-                await bot.press(21, "否")
-                sent = await bot.press(21, "确认")
-                assert "50万元" in sent[-1].params["text"]
-            store.close()
-    run(scenario())
-
-
-@pytest.mark.redis
-@pytest.mark.slow
-def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, redis_url: str) -> None:
-    token_b = TOKEN.replace("TEST", "TSTB")
-
-    async def scenario() -> None:
-        async with BotApiServer() as server:
-            store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
-            store_a.client.flushdb()
-            settings_a = settings_for(server, tmp_path, redis_url=redis_url)
-            settings_b = dataclasses.replace(settings_a, token=token_b)
-            async with (
-                running_bot(server, settings_a, FakeEngine(), store_a) as a,
-                running_bot(server, settings_b, FakeEngine(), store_b) as b,
-            ):
-                await a.say(31, "/estimate")
-                await b.press(31, "企业")
-                await a.press(31, "省级")
-                await b.press(31, "是")
-                sent = await a.say(31, "三百万")
-                assert "请核对" in sent[-1].params["text"]
-                await b.press(31, "修改第4")
-                await a.say(31, "四百万")
-                sent = await b.press(31, "确认")
-                html = sent[-1].params["text"]
-                assert "100万元" in html and "40万元" in html and "140万元" in html
-                tokens = {c.token for c in server.calls if c.method == "sendMessage"}
-                assert tokens == {TOKEN, token_b}
-            store_a.close()
-            store_b.close()
-    run(scenario())
