@@ -135,7 +135,8 @@ class Engine:
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
         started = time.perf_counter()
         kb = load_knowledge(self.knowledge_dir)
-        rules = load_rules(self.knowledge_dir / "rules", kb.clause)
+        rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document)
+        kb = kb.with_rules(rules)
         embedder = self.embedder
         embedded = reused = 0
         index = None if index_is_stale(kb, self.data_dir, embedder) else load_index(
@@ -181,16 +182,21 @@ class Engine:
 
     # -- questions -----------------------------------------------------------------
     def extract(self, question: str, today: date | None = None) -> Extraction:
-        return extract_facts(sanitize_question(question), today or date.today())
+        return extract_facts(sanitize_question(question), today or date.today(),
+                             self.snapshot.rules)
 
-    def ask(self, question: str, top_k: int = 5, as_of: date | None = None) -> dict[str, Any]:
-        """Answer one question with the JSON object of the CLI contract."""
+    def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
+            today: date | None = None) -> dict[str, Any]:
+        """Answer one question with the JSON object of the CLI contract.
+
+        ``as_of`` (explicit) beats a year stated in the question, which beats ``today``.
+        """
         started = time.perf_counter()
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
         text = sanitize_question(raw)
-        today = date.today()
-        extraction = extract_facts(text, today) if text else None
+        today = today or date.today()
+        extraction = extract_facts(text, today, snap.rules) if text else None
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
         hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
         matched = bool(hits) and snap.retriever.is_match(hits)

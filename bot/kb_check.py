@@ -16,6 +16,7 @@ The same :class:`Audit` feeds ``kb report``.  Problem texts live in
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -285,7 +286,42 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
 
 def check_coverage(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
     """Money figures of the policies that no rule (and no ``not_awards`` entry) covers."""
-    return  # TODO(coverage): wire knowledge.coverage when it lands
+    from knowledge.coverage import find_uncovered
+    from knowledge.rules import RuleSet
+
+    every = find_uncovered(kb.clauses, RuleSet(()), not_awards=())  # all money sentences
+    uncovered = find_uncovered(kb.clauses, ruleset)
+    totals: dict[str, int] = {}
+    for item in every:
+        totals[item.doc_number] = totals.get(item.doc_number, 0) + 1
+    missing: dict[str, int] = {}
+    for item in uncovered:
+        missing[item.doc_number] = missing.get(item.doc_number, 0) + 1
+        line = figure_line(audit.knowledge_dir / item.file, item.line, item.figures[0])
+        audit.add("uncovered_money", item.file, line, figure="、".join(item.figures),
+                  sentence=item.sentence, clause_path=item.clause_path)
+        audit.uncovered.append({"file": audit._rel(item.file), "line": line,
+                                "doc_number": item.doc_number, "sentence": item.sentence,
+                                "clause_path": item.clause_path})
+    for doc_number, total in totals.items():
+        audit.coverage_by_doc[doc_number] = (total, total - missing.get(doc_number, 0))
+
+
+def figure_line(path: Path, clause_line: int, figure: str, window: int = 120) -> int:
+    """The line of ``path`` at or after ``clause_line`` where ``figure`` is printed.
+
+    Coverage names the clause; staff want the sentence.  Falls back to the clause line
+    when the figure is wrapped over two lines.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return clause_line
+    for number in range(clause_line, min(clause_line + window, len(lines) + 1)):
+        compact = unicodedata.normalize("NFKC", "".join(lines[number - 1].split()))
+        if figure in compact:
+            return number
+    return clause_line
 
 
 def known_failures_path(knowledge_dir: Path) -> Path:

@@ -211,7 +211,8 @@ async def button(update: Update, context: Ctx) -> None:
     who = who_of(update)
     job = work(conversation(context).press, who, query.data or "")
     outcome: Outcome = await with_typing(context, who.chat_id, job)
-    await query.answer(text=outcome.notice)
+    with contextlib.suppress(BadRequest):  # "query is too old" after a long pause
+        await query.answer(text=outcome.notice)
     if outcome.edit_buttons is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified" is harmless
             await query.edit_message_reply_markup(reply_markup=markup(outcome.edit_buttons))
@@ -344,7 +345,9 @@ def register_cli(subparsers: Any) -> None:
         "serve", help="run the Telegram bot (long polling; --webhook for webhook mode)"
     )
     parser.add_argument("--webhook", action="store_true",
-                        help="serve WEBHOOK_PATH and /healthz on WEBHOOK_LISTEN:WEBHOOK_PORT "
-                             "and register WEBHOOK_URL with secret WEBHOOK_SECRET")
+                        help="serve WEBHOOK_PATH (default /telegram) and /healthz on "
+                             "WEBHOOK_LISTEN:WEBHOOK_PORT; if WEBHOOK_URL (the public HTTPS URL "
+                             "that reaches WEBHOOK_PATH) is set, register it with Telegram "
+                             "together with WEBHOOK_SECRET")
     parser.add_argument("--port", type=int, default=None, help="override WEBHOOK_PORT")
     parser.set_defaults(func=cmd_serve)

@@ -70,7 +70,7 @@ class ReloadResult(Protocol):
     def message(self) -> str: ...
 
     @property
-    def version(self) -> str: ...
+    def version(self) -> int | str: ...
 
 
 class Reloadable(Protocol):
@@ -85,7 +85,7 @@ class WatchFailure:
 
     ok: bool
     message: str
-    version: str
+    version: int | str
 
 
 ResultCallback = Callable[[ReloadResult], Awaitable[Any] | None]
@@ -191,7 +191,7 @@ class KnowledgeWatcher:
                 report = WatchFailure(
                     ok=False,
                     message=f"{type(exc).__name__}: {exc}",
-                    version=str(getattr(self.engine, "version", "")),
+                    version=getattr(self.engine, "version", 0),
                 )
             self.reload_count += 1
             log.info(

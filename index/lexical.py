@@ -6,6 +6,13 @@ lexical score of chunk *i* is therefore ``bm25_i / max_j bm25_j * coverage``, wh
 unknown to the corpus counts with the largest possible IDF; a colloquial word counts as
 known when one of its official synonyms is).  The best lexical hit of a question made of
 policy vocabulary scores near 1; one about visas or customs scores near 0.
+
+Word order counts a little: every pair of consecutive words of the query (新型研发机构 +
+培育计划) that is also consecutive in a chunk adds ``PHRASE_WEIGHT`` times the pair's IDF
+to the chunk's raw score, so a clause quoting the question's phrase beats one that merely
+contains its words scattered.  Consecutive means adjacent among the *primary* tokens (the
+inner dictionary words that :func:`index.tokenize.tokenize` appends after a long token are
+skipped), on both sides alike.
 """
 
 from __future__ import annotations
@@ -14,14 +21,30 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
 from index.tokenize import query_expansions, tokenize
 
-__all__ = ["EXPANSION_WEIGHT", "LexicalIndex", "LexicalQuery"]
+__all__ = ["EXPANSION_WEIGHT", "PHRASE_WEIGHT", "LexicalIndex", "LexicalQuery", "word_pairs"]
 
 EXPANSION_WEIGHT = 0.5  # weight of synonym-expansion tokens relative to the query's own
+PHRASE_WEIGHT = 0.25  # weight of a matched consecutive word pair (times its IDF)
+
+
+def word_pairs(tokens: Sequence[str]) -> list[str]:
+    """Consecutive pairs of primary tokens, as ``"a\x1fb"`` strings.
+
+    A token that is a strict substring of the previous primary token is one of its inner
+    dictionary words (see :func:`index.tokenize.tokenize`) and is skipped.
+    """
+    primary: list[str] = []
+    for token in tokens:
+        if primary and len(token) < len(primary[-1]) and token in primary[-1]:
+            continue
+        primary.append(token)
+    return [f"{a}\x1f{b}" for a, b in pairwise(primary)]
 
 
 @dataclass(frozen=True)
@@ -30,12 +53,15 @@ class LexicalQuery:
 
     tokens: tuple[str, ...]
     expansions: tuple[str, ...]
+    pairs: tuple[str, ...] = ()
 
     @classmethod
     def from_text(cls, text: str, expand: bool = True) -> LexicalQuery:
-        own = tuple(dict.fromkeys(tokenize(text)))
+        raw = tokenize(text)
+        own = tuple(dict.fromkeys(raw))
         extra = tuple(dict.fromkeys(query_expansions(text))) if expand else ()
-        return cls(own, tuple(t for t in extra if t not in own))
+        pairs = tuple(dict.fromkeys(word_pairs(raw)))
+        return cls(own, tuple(t for t in extra if t not in own), pairs)
 
 
 class LexicalIndex:
@@ -51,6 +77,18 @@ class LexicalIndex:
             t: math.log(1.0 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()
         }
         self.max_idf = math.log(1.0 + (n + 0.5) / 0.5)
+        # word pair -> ids of the chunks that contain it, and the pair's IDF
+        postings: dict[str, list[int]] = {}
+        for i, tokens in enumerate(docs):
+            for pair in set(word_pairs(tokens)):
+                postings.setdefault(pair, []).append(i)
+        self._pairs: dict[str, tuple[np.ndarray, float]] = {
+            pair: (
+                np.asarray(ids, dtype=np.int64),
+                math.log(1.0 + (n - len(ids) + 0.5) / (len(ids) + 0.5)),
+            )
+            for pair, ids in postings.items()
+        }
         self._bm25 = None
         if self.size and df:
             import bm25s
@@ -69,6 +107,15 @@ class LexicalIndex:
         if not ids:
             return out
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def pair_scores(self, pairs: Sequence[str]) -> np.ndarray:
+        """Sum of the IDF of the query's word pairs that each chunk contains."""
+        out = np.zeros(self.size, dtype=np.float32)
+        for pair in pairs:
+            hit = self._pairs.get(pair)
+            if hit is not None:
+                out[hit[0]] += hit[1]
+        return out
 
     def coverage(self, query: LexicalQuery) -> float:
         """Share of the query's IDF mass the corpus knows (0 for no tokens)."""
@@ -92,6 +139,8 @@ class LexicalIndex:
         raw = self.raw_scores(query.tokens)
         if query.expansions:
             raw = raw + EXPANSION_WEIGHT * self.raw_scores(query.expansions)
+        if query.pairs and raw.any():
+            raw = raw + PHRASE_WEIGHT * self.pair_scores(query.pairs)
         top = float(raw.max(initial=0.0))
         if top <= 0.0:
             return np.zeros(self.size, dtype=np.float32)

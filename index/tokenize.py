@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import jieba
 
 __all__ = [
+    "PATTERNS",
     "STOP_WORDS",
     "SYNONYMS",
     "TOKENIZER_VERSION",
@@ -146,7 +147,30 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "voucher": ("科技创新券",),
     "competition": ("创新创业大赛",),
     "contest": ("创新创业大赛",),
+    # everyday words for money, buying and the countryside
+    "缺钱": ("资金", "补助", "资金支持"),
+    "经费": ("资金", "补助"),
+    "村里": ("农村", "乡村", "基层"),
+    "农村": ("乡村", "基层"),
+    "下乡": ("基层", "农村"),
+    "买卖": ("交易", "供需"),
+    "坏账": ("风险补偿",),
+    "补多少": ("补助", "奖励"),
+    "奖多少": ("奖励",),
 }
+
+# Colloquial *patterns*: a verb and its object a few characters apart ("买了300万的技术",
+# "研发缺钱").  A substring trigger cannot see these; each pattern adds official words.
+PATTERNS: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = (
+    (re.compile(r"(?:买|购)[^，。？！,.?!]{0,8}?(?:技术|专利|成果)"),
+     ("购买技术", "技术交易", "技术交易额", "技术合同")),
+    (re.compile(r"卖[^，。？！,.?!]{0,8}?(?:技术|专利|成果)"),
+     ("技术转移", "技术交易", "成果转化")),
+    (re.compile(r"研发[^，。？！,.?!]{0,6}?(?:钱|补|资助|经费|资金|投入)"),
+     ("研发补助", "研究开发", "财政补助", "研发投入")),
+    (re.compile(r"(?:评上|评为|认定为?|拿到|获批|通过)[^，。？！,.?!]{0,6}?(?:高企|高新技术企业)"),
+     ("高新技术企业", "认定")),
+)
 
 _VERSION_SALT = "tokenize/2"  # bump when the algorithm below changes
 _LATIN_OR_DIGIT = re.compile(r"[0-9a-z]+(?:[._-][0-9a-z]+)*")
@@ -258,6 +282,9 @@ def query_expansions(text: str) -> list[str]:
     extra: list[str] = []
     for trigger, words in SYNONYMS.items():
         if trigger in norm and (not trigger.isascii() or _latin_prefix(trigger).search(norm)):
+            extra.extend(_expansion_tokens(words))
+    for pattern, words in PATTERNS:
+        if pattern.search(norm):
             extra.extend(_expansion_tokens(words))
     return extra
 

@@ -63,6 +63,14 @@ def _plain(y: Y) -> Any:
     return y.value
 
 
+def _date(y: Y | None, path: Path) -> date | None:
+    if y is None:
+        return None
+    if not isinstance(y.value, date):
+        raise KnowledgeError("dates are written YYYY-MM-DD", path, y.line)
+    return y.value
+
+
 def load_estimate_cases(path: Path) -> list[EstimateCase]:
     """Read and check the case file; KnowledgeError with file and line when malformed."""
     root = load_yaml(path)
@@ -84,8 +92,7 @@ def load_estimate_cases(path: Path) -> list[EstimateCase]:
             raise KnowledgeError("a profile case needs 'as_of'", path, y.line)
         cases.append(EstimateCase(
             name=str(m["name"].value), expect=expect,
-            as_of=m["as_of"].value if "as_of" in m else None,
-            today=m["today"].value if "today" in m else None,
+            as_of=_date(m.get("as_of"), path), today=_date(m.get("today"), path),
             facts=_plain(m["facts"]) if "facts" in m else {},
             question=str(m["question"].value) if "question" in m else None,
             rules=tuple(_plain(m["rules"])) if "rules" in m else None,
@@ -136,7 +143,8 @@ def check_case(ruleset: RuleSet, case: EstimateCase) -> list[str]:
                 problems.append(f"{rule_id}: does not cite {doc} (cites {sorted(cited)})")
         if "missing" in want and got.get("missing", []) != want["missing"]:
             problems.append(f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}")
-        if "explanation_contains" in want and want["explanation_contains"] not in got["explanation"]:
+        hint = want.get("explanation_contains")
+        if hint is not None and hint not in got["explanation"]:
             problems.append(f"{rule_id}: explanation “{got['explanation']}” lacks "
                             f"“{want['explanation_contains']}”")
         if "failed_contains" in want and not any(

@@ -9,6 +9,7 @@ validates them.  This module does not import the fact registry (no import cycle)
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,13 +17,16 @@ from datetime import date
 
 from knowledge.money import find_money, parse_cn_numeral
 
-_N = r"(\d+|[一二两三四五六七八九十百]+)"
+# A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
+# 一百零一件 is 101, not the trailing 一.
+_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 
 # (fact, value, pattern): the value is added to the multi fact when the pattern matches.
 TITLE_PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("platform_titles", "tech_centre_national", r"国家级?技术创新中心"),
     ("platform_titles", "tech_centre_provincial", r"省级?技术创新中心"),
-    ("platform_titles", "tech_centre_city_pilot", r"(市级|试点)(试点)?技术创新中心"),
+    ("platform_titles", "tech_centre_city_pilot", r"(市级|试点)(试点)?技术创新中心|"
+                                                r"技术创新中心.{0,8}(市级试点|试点)"),
     ("platform_titles", "intl_coop_base_national", r"国家级?国际(科技)?合作基地"),
     ("platform_titles", "intl_coop_base_provincial", r"省级?国际(科技)?合作基地"),
     ("platform_titles", "new_rnd_institution", r"新型研发机构"),
@@ -77,15 +81,26 @@ APPLICANT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("science_envoy", r"科技特派员|特派员"),
 )
 
+# (district value, pattern): where the applicant is (荣成 shares R&D subsidies differently).
+DISTRICT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("rongcheng", r"荣成"), ("wendeng", r"文登"), ("rushan", r"乳山"), ("huancui", r"环翠"),
+    ("gaoqu", r"(?<!提)高区|火炬高技术产业开发区"), ("jingqu", r"经区|经济技术开发区"),
+    ("lingang", r"临港"), ("nanhai", r"南海新区"), ("zongbao", r"综保区"),
+)
+# 有研发投入 / 没有研发费用 stated without an amount.
+_RND_NO = re.compile(r"(没有|没|无|未)(任何)?研发(投入|费用|经费|支出)")
+_RND_YES = re.compile(r"有研发(投入|费用|经费|支出)")
+
 _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(拿|领|得|获|补|申请)|"
                          r"可以(拿|领|得|获|补|申请)|最高|最多|how much|amount", re.I)
-_AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|how much|amount", re.I)
+_AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 # (fact, pattern on the segment holding the amount), first match wins.
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
-    ("registered_tech_purchase_yuan", r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
+    ("registered_tech_purchase_yuan",
+     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
     ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
     ("county_contribution_yuan", r"出资"),
@@ -119,9 +134,9 @@ def read_as_of(text: str, today: date) -> date | None:
             return None
     m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text)
     if m and 1 <= int(m.group(2)) <= 12:
-        year, month = int(m.group(1)), int(m.group(2))
-        return date(year, month, calendar.monthrange(year, month)[1])
-    year: int | None = None
+        in_year, month = int(m.group(1)), int(m.group(2))
+        return date(in_year, month, calendar.monthrange(in_year, month)[1])
+    year: int | None
     m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d)", text)
     if m:
         year = int(m.group(1))
@@ -131,6 +146,8 @@ def read_as_of(text: str, today: date) -> date | None:
         year = today.year - 1
     elif "今年" in text:
         return today
+    else:
+        year = None
     if year is None:
         return None
     if year == today.year:
@@ -161,8 +178,16 @@ def read_question(question: str, today: date,
             continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
         if re.search(pattern, text):
             _add(out.facts, fact, value)
+    districts = {value for value, pattern in DISTRICT_PATTERNS if re.search(pattern, text)}
+    if len(districts) == 1:  # two places named: do not guess
+        out.facts["district"] = districts.pop()
     _read_counts(text, out, incubatee_talk)
     _read_money(text, out)
+    if "has_rnd_spending" not in out.facts and not re.search(r"有没有|是否有|有无", text):
+        if _RND_NO.search(text):
+            out.facts["has_rnd_spending"] = False
+        elif _RND_YES.search(text):
+            out.facts["has_rnd_spending"] = True
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out
 
@@ -172,11 +197,12 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
         m = re.search(_N + r"\s*(家|个)", text)
         if m and (n := _count(m.group(1))) is not None:
             out.facts["incubatees_upgraded"] = n
-    m = re.search(_N + r"\s*项(科技)?成果", text) or re.search(r"(促成|转化了?)" r".{0,8}?" + _N + r"\s*项", text)
-    if m:
-        raw = m.group(1) if m.re.pattern.startswith(_N) else m.group(2)
-        if (n := _count(raw)) is not None:
-            out.facts["results_transferred"] = n
+    m = re.search(_N + r"\s*项(科技)?成果", text)
+    raw = m.group(1) if m else None
+    if m is None and (m := re.search(r"(促成|转化了?).{0,8}?" + _N + r"\s*项", text)):
+        raw = m.group(2)
+    if raw is not None and (n := _count(raw)) is not None:
+        out.facts["results_transferred"] = n
     if "专利" in text:
         m = re.search(_N + r"\s*件", text)
         if m and (n := _count(m.group(1))) is not None:
@@ -187,7 +213,7 @@ def _read_money(text: str, out: RawExtraction) -> None:
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     mentions = find_money(text)
     for mention in mentions:
-        seg = next(text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)
+        seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
                    if a <= mention.start < b or b == len(text))
         for fact, pattern in MONEY_CONTEXTS:
             if re.search(pattern, seg):

@@ -61,6 +61,8 @@ class FactSpec:
         raw = str(text).strip()
         if not raw:
             raise FactError(self.name, "请填写答案。")
+        if self.kind in ("money", "count", "number") and re.match(r"[-－−负]", raw):
+            raise FactError(self.name, f"{self.label}不能是负数（收到 {raw}）。")
         if self.kind == "money":
             yuan = parse_money(raw)
             if yuan is None:
@@ -70,7 +72,7 @@ class FactSpec:
             return self.validate(yuan)
         if self.kind == "count":
             count = parse_count(raw)
-            if count is None or raw.startswith("-"):
+            if count is None:
                 raise FactError(self.name, f"请填写一个不小于0的整数，{self._example()}。")
             return self.validate(count)
         if self.kind == "number":
@@ -114,10 +116,10 @@ class FactSpec:
         if self.kind == "number":
             if isinstance(value, bool | float) or not isinstance(value, int | Decimal | str):
                 raise FactError(self.name, f"{self.label}应是数字。")
-            number = Decimal(str(value))
-            if number < 0:
+            decimal = Decimal(str(value))
+            if decimal < 0:
                 raise FactError(self.name, f"{self.label}不能是负数。")
-            return number
+            return decimal
         if self.kind == "bool":
             if isinstance(value, bool):
                 return value
@@ -206,7 +208,8 @@ _FACT_LIST = (
                    "高校": "university", "大学": "university", "研究院": "research_institute",
                    "医院": "medical_institution", "区政府": "district_gov",
                    "镇政府": "town_gov", "科技服务机构": "service_institution"}),
-    _spec("platform_titles", "multi", "创新平台认定", "贵单位获得了以下哪些创新平台认定？（可多选，都没有请选“选好了”）",
+    _spec("platform_titles", "multi", "创新平台认定",
+          "贵单位获得了以下哪些创新平台认定？（可多选，都没有请直接点“选好了”）",
           (("tech_centre_city_pilot", "列入市级试点技术创新中心"),
            ("tech_centre_provincial", "认定为省级技术创新中心"),
            ("tech_centre_national", "认定为国家级技术创新中心"),
@@ -219,7 +222,8 @@ _FACT_LIST = (
            ("clinical_centre_upgraded", "临床医学研究中心升级为省级以上"),
            ("overseas_rnd", "在海外设立研发中心、联合实验室或过渡型研发机构")),
           "例如：列入市级试点技术创新中心"),
-    _spec("incubation_titles", "multi", "孵化载体认定", "贵单位运营的孵化载体获得了以下哪些认定？（可多选）",
+    _spec("incubation_titles", "multi", "孵化载体认定",
+          "贵单位运营的孵化载体获得了以下哪些认定？（可多选）",
           (("incubator_national", "国家级科技企业孵化器"),
            ("maker_space_national", "国家专业化众创空间"),
            ("brand_incubator_sd", "山东省品牌科技企业孵化器或众创空间"),
@@ -229,7 +233,8 @@ _FACT_LIST = (
            ("univ_park_provincial", "升级为省级大学科技园"),
            ("univ_park_national", "升级为国家大学科技园")),
           "例如：国家级科技企业孵化器"),
-    _spec("transfer_titles", "multi", "技术转移相关认定", "贵单位在技术转移方面获得了以下哪些称号或奖励？（可多选）",
+    _spec("transfer_titles", "multi", "技术转移相关认定",
+          "贵单位在技术转移方面获得了以下哪些称号或奖励？（可多选）",
           (("tt_demo_national", "国家级技术转移示范机构（示范性国家技术转移机构）"),
            ("tt_demo_provincial", "省级技术转移示范机构（省级技术转移服务机构）"),
            ("tech_market_award_national", "获得国家技术市场奖励"),
@@ -243,7 +248,8 @@ _FACT_LIST = (
            ("advanced_tech_service", "认定为技术先进型服务企业"),
            ("patent_ops_pilot", "认定为国家专利运营试点")),
           "例如：首次通过高新技术企业认定"),
-    _spec("region_titles", "multi", "区域创新称号", "本区市（镇）获得了以下哪些称号或批复？（可多选）",
+    _spec("region_titles", "multi", "区域创新称号",
+          "本区市（镇）获得了以下哪些称号或批复？（可多选）",
           (("innovative_county", "创建为国家创新型县（市）"),
            ("innovative_town", "创建为国家创新型乡镇"),
            ("hightech_zone", "获批国家或省级高新区（农高区）、农业科技园区"),
@@ -264,9 +270,11 @@ _FACT_LIST = (
           "近一年，贵孵化器（众创空间）有几家在孵企业在3年孵化期内成功升级为高新技术企业？",
           example="例如：5家", unit="家"),
     _spec("results_transferred", "count", "促成在市内转化的科技成果数",
-          "近一年，贵机构促成高校院所的科技成果在威海市内转化了几项？", example="例如：3项", unit="项"),
+          "近一年，贵机构促成高校院所的科技成果在威海市内转化了几项？",
+          example="例如：3项", unit="项"),
     _spec("tt_contract_turnover_yuan", "money", "年度技术合同成交额",
-          "贵机构年度技术合同成交额是多少？（同一项目多次转让的，只计增值部分）", example="例如：300万元"),
+          "贵机构年度技术合同成交额是多少？（同一项目多次转让的，只计增值部分）",
+          example="例如：300万元"),
     _spec("patent_grants", "count", "年度代理市内发明专利授权数",
           "贵机构年度代理威海市内发明专利授权多少件？", example="例如：120件", unit="件"),
     _spec("registered_tech_purchase_yuan", "money", "经登记的年度技术交易额",
@@ -306,7 +314,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "advanced_service": ("技术先进型服务企业", "技术先进型"),
     "patent": ("专利", "知识产权"),
     "overseas_rnd": ("海外", "境外", "走出去"),
-    "innovative_region": ("创新型县", "创新型乡镇", "创新型城市", "高新区", "农高区", "农业科技园区"),
+    "innovative_region": ("创新型县", "创新型乡镇", "创新型城市", "高新区", "农高区",
+                          "农业科技园区"),
     "rnd_subsidy": ("研发补助", "研究开发财政补助", "研发投入", "研发费用", "研发经费"),
     "clinical": ("临床医学研究中心", "医院"),
     "star_maker": ("星创天地", "农科驿站"),

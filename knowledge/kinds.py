@@ -167,6 +167,8 @@ def figure_text(rule: Rule) -> str:
     """The rule's figure in words: 30万元, 最高50万元, 3%（最高50万元）…"""
     if rule.kind == "fixed" and rule.amount_yuan is not None:
         return format_yuan(rule.amount_yuan)
+    if rule.kind == "up_to" and rule.max_fact:
+        return f"不超过{FACTS[rule.max_fact].label}"
     if rule.kind in ("up_to", "cost_sharing") and rule.max_yuan is not None:
         return f"最高{format_yuan(rule.max_yuan)}"
     if rule.kind == "at_least" and rule.min_yuan is not None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from knowledge import rule_fields as rf
 from knowledge.errors import RuleError
 from knowledge.facts import FACTS, TOPICS
 from knowledge.model import DocumentMeta
@@ -52,18 +51,6 @@ _OP_KINDS = {"has": ("multi",), "has_any": ("multi",), "eq": ("choice",), "in": 
 APPLICANT_VALUES = {v for v, _ in FACTS["applicant_types"].choices}
 
 
-@dataclass
-class _File:
-    """Problems found in one file; nothing of a file with a problem is kept."""
-
-    path: Path
-    name: str
-    problems: list[RuleError] = field(default_factory=list)
-
-    def err(self, message: str, line: int | None) -> None:
-        self.problems.append(RuleError(message, self.name, line))
-
-
 def read_rule_files(rules_dir: Path, clause_text: ClauseText,
                     documents: Callable[[str], DocumentMeta | None] | None
                     ) -> tuple[RuleSet | None, list[RuleError]]:
@@ -76,7 +63,7 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
     paths = sorted(p for p in rules_dir.iterdir()
                    if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
     for path in paths:
-        f = _File(path, f"{rules_dir.name}/{path.name}")
+        f = rf.File(path, f"{rules_dir.name}/{path.name}")
         try:
             root = load_yaml(path)
         except RuleError as exc:
@@ -88,7 +75,7 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
             continue
         if doc is not None:
             known = docs.get(doc.doc_number)
-            if known is not None and known.meta != doc.meta:
+            if known is not None and _window(known) != _window(doc):
                 problems.append(RuleError(
                     f"{doc.doc_number} is also declared in {known.file} with another validity",
                     f.name, doc.line))
@@ -101,6 +88,10 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
     if problems:
         return None, problems
     return RuleSet(tuple(rules), docs, tuple(not_awards)), []
+
+
+def _window(doc: RuleDocument) -> tuple[object, ...]:
+    return (doc.authority, doc.meta.issued, doc.start, doc.meta.effective_until, doc.meta.status)
 
 
 def _cross_checks(rules: list[Rule]) -> list[RuleError]:
@@ -129,7 +120,7 @@ def _cross_checks(rules: list[Rule]) -> list[RuleError]:
     return problems
 
 
-def _read_file(f: _File, root: Y, clause_text: ClauseText,
+def _read_file(f: rf.File, root: Y, clause_text: ClauseText,
                documents: Callable[[str], DocumentMeta | None] | None
                ) -> tuple[list[Rule], RuleDocument | None, list[NotAward]]:
     top = root.mapping
@@ -144,84 +135,23 @@ def _read_file(f: _File, root: Y, clause_text: ClauseText,
         f.err("missing 'document' (the document these rules come from)", root.line)
     rules: list[Rule] = []
     if doc is not None:
-        for item in _seq(f, top.get("rules"), "rules"):
+        for item in rf.seq(f, top.get("rules"), "rules"):
             rule = _read_rule(f, item, doc, clause_text)
             if rule is not None:
                 rules.append(rule)
-    not_awards = [na for item in _seq(f, top.get("not_awards"), "not_awards")
+    not_awards = [na for item in rf.seq(f, top.get("not_awards"), "not_awards")
                   if (na := _read_not_award(f, item, doc, clause_text)) is not None]
     return rules, doc, not_awards
 
 
-def _seq(f: _File, y: Y | None, what: str) -> list[Y]:
-    if y is None or y.value is None:
-        return []
-    if y.sequence is None:
-        f.err(f"'{what}' must be a list", y.line)
-        return []
-    return y.sequence
-
-
-def _keys(f: _File, y: Y, required: set[str], allowed: set[str], what: str
-          ) -> dict[str, Y] | None:
-    m = y.mapping
-    if m is None:
-        f.err(f"{what} must be a mapping", y.line)
-        return None
-    for key, value in m.items():
-        if key not in allowed:
-            f.err(f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
-                  value.line)
-    for key in sorted(required - set(m)):
-        f.err(f"missing '{key}' in {what}", y.line)
-    return m
-
-
-def _text(f: _File, y: Y | None, what: str) -> str:
-    if y is None or not isinstance(y.value, str) or not y.value.strip():
-        f.err(f"'{what}' must be non-empty text", y.line if y else None)
-        return ""
-    return y.value.strip()
-
-
-def _yuan(f: _File, y: Y, what: str) -> int:
-    if isinstance(y.value, bool) or not isinstance(y.value, int) or y.value <= 0:
-        f.err(f"'{what}' must be a positive whole number of yuan (e.g. 2000000 for 200万元), "
-              f"got {y.value!r}", y.line)
-        return 0
-    return y.value
-
-
-def _percent(f: _File, y: Y, what: str) -> Decimal:
-    try:
-        value = Decimal(str(y.value).rstrip("%"))
-    except InvalidOperation:
-        value = Decimal(-1)
-    if isinstance(y.value, bool) or not (Decimal(0) < value <= Decimal(100)):
-        f.err(f"'{what}' must be a percentage between 0 and 100, got {y.value!r}", y.line)
-        return Decimal(0)
-    return value
-
-
-def _fact(f: _File, y: Y, kinds: tuple[str, ...], what: str) -> str:
-    name = y.value
-    if not isinstance(name, str) or name not in FACTS:
-        f.err(f"unknown fact '{name}' in '{what}' (see knowledge/facts.py)", y.line)
-        return ""
-    if FACTS[name].kind not in kinds:
-        f.err(f"fact '{name}' is a {FACTS[name].kind}; '{what}' needs {'/'.join(kinds)}",
-              y.line)
-    return name
-
-
-def _read_document(f: _File, y: Y, documents: Callable[[str], DocumentMeta | None] | None
+def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | None] | None
                    ) -> RuleDocument | None:
-    m = _keys(f, y, {"doc_number", "authority", "issued"}, _DOC_KEYS, "document")
+    m = rf.keys(f, y, {"doc_number", "authority", "issued"}, _DOC_KEYS, "document")
     if m is None:
         return None
     before = len(f.problems)
-    number = _text(f, m.get("doc_number"), "doc_number")
-    authority = _text(f, m.get("authority"), "authority")
+    number = rf.text(f, m.get("doc_number"), "doc_number")
+    authority = rf.text(f, m.get("authority"), "authority")
     if authority and authority not in AUTHORITY_RANK:
         f.err(f"authority must be one of {', '.join(AUTHORITY_RANK)}", m["authority"].line)
     dates: dict[str, date | None] = {}
@@ -251,16 +181,16 @@ def _read_document(f: _File, y: Y, documents: Callable[[str], DocumentMeta | Non
     return doc
 
 
-def _read_citation(f: _File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
+def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
                    ) -> Citation | None:
-    m = _keys(f, y, {"clause_path", "quote"}, {"doc_number", "clause_path", "quote"},
+    m = rf.keys(f, y, {"clause_path", "quote"}, {"doc_number", "clause_path", "quote"},
               "citation")
     if m is None:
         return None
-    number = _text(f, m["doc_number"], "doc_number") if "doc_number" in m else (
+    number = rf.text(f, m["doc_number"], "doc_number") if "doc_number" in m else (
         doc.doc_number if doc else "")
-    path = _text(f, m.get("clause_path"), "clause_path")
-    quote = _text(f, m.get("quote"), "quote")
+    path = rf.text(f, m.get("clause_path"), "clause_path")
+    quote = rf.text(f, m.get("quote"), "quote")
     if not (number and path and quote):
         return None
     if len(match_text(quote)) < 4:
@@ -276,13 +206,13 @@ def _read_citation(f: _File, y: Y, doc: RuleDocument | None, clause_text: Clause
     return Citation(number, path, quote, f.name, y.line)
 
 
-def _read_not_award(f: _File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
+def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
                     ) -> NotAward | None:
-    m = _keys(f, y, {"clause_path", "quote", "reason"},
+    m = rf.keys(f, y, {"clause_path", "quote", "reason"},
               {"doc_number", "clause_path", "quote", "reason"}, "not_awards entry")
     if m is None:
         return None
-    reason = _text(f, m.get("reason"), "reason")
+    reason = rf.text(f, m.get("reason"), "reason")
     cite = _read_citation(f, Y({k: v for k, v in m.items() if k != "reason"}, y.line), doc,
                           clause_text)
     if cite is None or not reason:
@@ -290,7 +220,7 @@ def _read_not_award(f: _File, y: Y, doc: RuleDocument | None, clause_text: Claus
     return NotAward(cite.doc_number, cite.clause_path, cite.quote, reason, f.name, y.line)
 
 
-def _read_condition(f: _File, y: Y) -> Condition | None:
+def _read_condition(f: rf.File, y: Y) -> Condition | None:
     m = y.mapping
     if m is None or "fact" not in m:
         f.err("a condition is a mapping like {fact: NAME, has: VALUE}", y.line)
@@ -302,7 +232,7 @@ def _read_condition(f: _File, y: Y) -> Condition | None:
               + (f"; unknown key '{extra[0]}'" if extra else ""), y.line)
         return None
     op = ops[0]
-    name = _fact(f, m["fact"], _OP_KINDS[op], f"condition {op}")
+    name = rf.fact(f, m["fact"], _OP_KINDS[op], f"condition {op}")
     if not name:
         return None
     spec, raw = FACTS[name], m[op]
@@ -325,7 +255,7 @@ def _read_condition(f: _File, y: Y) -> Condition | None:
     return Condition(name, op, value, text, y.line)
 
 
-def _read_rule(f: _File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Rule | None:
+def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Rule | None:
     m0 = y.mapping
     if m0 is None:
         f.err("a rule must be a mapping", y.line)
@@ -338,33 +268,33 @@ def _read_rule(f: _File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Ru
         return None
     assert isinstance(kind, str)
     required, optional = _KIND_KEYS[kind]
-    m = _keys(f, y, {"id", "label", "kind", "citations"} | required,
+    m = rf.keys(f, y, {"id", "label", "kind", "citations"} | required,
               _COMMON | required | optional, f"rule ({kind})")
     if m is None:
         return None
     before = len(f.problems)
-    rule_id = _text(f, m.get("id"), "id")
+    rule_id = rf.text(f, m.get("id"), "id")
     if rule_id and not _ID_RE.match(rule_id):
         f.err(f"id '{rule_id}' may hold only a-z, 0-9, '_', '.', '-'", m["id"].line)
-    fields: dict[str, object] = {"id": rule_id, "label": _text(f, m.get("label"), "label"),
+    fields: dict[str, object] = {"id": rule_id, "label": rf.text(f, m.get("label"), "label"),
                                  "kind": kind, "document": doc, "file": f.name, "line": y.line}
-    citations = [c for item in _seq(f, m.get("citations"), "citations")
+    citations = [c for item in rf.seq(f, m.get("citations"), "citations")
                  if (c := _read_citation(f, item, doc, clause_text)) is not None]
     if not citations and len(f.problems) == before:
         f.err("a rule needs at least one citation", y.line)
     fields["citations"] = tuple(citations)
     fields["applicant_types"] = _applicants(f, m.get("applicant_types"))
-    fields["conditions"] = tuple(c for item in _seq(f, m.get("conditions"), "conditions")
-                                 if (c := _read_condition(f, item)) is not None)
-    topics = tuple(str(t.value) for t in _seq(f, m.get("topics"), "topics"))
+    fields["conditions"] = tuple(cond for item in rf.seq(f, m.get("conditions"), "conditions")
+                                 if (cond := _read_condition(f, item)) is not None)
+    topics = tuple(str(t.value) for t in rf.seq(f, m.get("topics"), "topics"))
     for t in topics:
         if t not in TOPICS:
             f.err(f"unknown topic '{t}' (see TOPICS in knowledge/facts.py)", m["topics"].line)
     fields["topics"] = topics
-    fields["notes"] = tuple(str(n.value) for n in _seq(f, m.get("notes"), "notes"))
+    fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
     for key in ("same_award", "basis", "cap_text"):
         if key in m:
-            fields[key] = _text(f, m[key], key)
+            fields[key] = rf.text(f, m[key], key)
     if "selective" in m:
         if not isinstance(m["selective"].value, bool):
             f.err("'selective' must be true or false", m["selective"].line)
@@ -377,7 +307,7 @@ def _read_rule(f: _File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Ru
     return rule if len(f.problems) == before else None
 
 
-def _applicants(f: _File, y: Y | None) -> tuple[str, ...]:
+def _applicants(f: rf.File, y: Y | None) -> tuple[str, ...]:
     if y is None or y.value == "any":
         return ()
     items = [i.value for i in y.sequence or []]
@@ -388,18 +318,18 @@ def _applicants(f: _File, y: Y | None) -> tuple[str, ...]:
     return tuple(str(i) for i in items)
 
 
-def _read_figures(f: _File, m: dict[str, Y], kind: str, fields: dict[str, object]) -> None:
+def _read_figures(f: rf.File, m: dict[str, Y], kind: str, fields: dict[str, object]) -> None:
     for key in ("amount_yuan", "max_yuan", "min_yuan", "cap_yuan", "unit_yuan"):
         if key in m:
-            fields[key] = _yuan(f, m[key], key)
+            fields[key] = rf.yuan(f, m[key], key)
     if "rate_percent" in m:
-        fields["rate_percent"] = _percent(f, m["rate_percent"], "rate_percent")
+        fields["rate_percent"] = rf.percent(f, m["rate_percent"], "rate_percent")
     if "base_fact" in m:
-        fields["base_fact"] = _fact(f, m["base_fact"], ("money",), "base_fact")
+        fields["base_fact"] = rf.fact(f, m["base_fact"], ("money",), "base_fact")
     if "count_fact" in m:
-        fields["count_fact"] = _fact(f, m["count_fact"], ("count",), "count_fact")
+        fields["count_fact"] = rf.fact(f, m["count_fact"], ("count",), "count_fact")
     if "max_fact" in m:
-        fields["max_fact"] = _fact(f, m["max_fact"], ("money",), "max_fact")
+        fields["max_fact"] = rf.fact(f, m["max_fact"], ("money",), "max_fact")
     if "up_to" in m:
         fields["result_is_max"] = m["up_to"].value is True
     if kind == "up_to" and ("max_yuan" in m) == ("max_fact" in m):
@@ -412,8 +342,8 @@ def _read_figures(f: _File, m: dict[str, Y], kind: str, fields: dict[str, object
     if "shares" in m:
         fields["shares"] = _shares(f, m["shares"])
     exceptions = []
-    for item in _seq(f, m.get("exceptions"), "exceptions"):
-        em = _keys(f, item, {"when", "shares"}, {"when", "shares", "note"}, "exception")
+    for item in rf.seq(f, m.get("exceptions"), "exceptions"):
+        em = rf.keys(f, item, {"when", "shares"}, {"when", "shares", "note"}, "exception")
         if em is None:
             continue
         cond = _read_condition(f, em["when"]) if "when" in em else None
@@ -424,18 +354,18 @@ def _read_figures(f: _File, m: dict[str, Y], kind: str, fields: dict[str, object
     fields["share_exceptions"] = tuple(exceptions)
 
 
-def _shares(f: _File, y: Y) -> tuple[Share, ...]:
+def _shares(f: rf.File, y: Y) -> tuple[Share, ...]:
     m = y.mapping
     if not m:
         f.err("shares must map each level to a percentage, e.g. {省级: 50, 市级: 25}", y.line)
         return ()
-    shares = tuple(Share(level, _percent(f, v, f"shares.{level}")) for level, v in m.items())
+    shares = tuple(Share(level, rf.percent(f, v, f"shares.{level}")) for level, v in m.items())
     if sum(s.percent for s in shares) != 100:
         f.err(f"shares must add up to 100%, got {sum(s.percent for s in shares)}%", y.line)
     return shares
 
 
-def _check_figures(f: _File, rule: Rule) -> None:
+def _check_figures(f: rf.File, rule: Rule) -> None:
     """Each figure of a rule must be stated in one of its quotes (catches typos)."""
     quotes = [match_text(c.quote) for c in rule.citations]
     money = {m.yuan for q in quotes for m in find_money(q)}

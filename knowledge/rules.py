@@ -198,7 +198,7 @@ class Rule:
                 self.count_fact, self.ratio, self.shares, self.result_is_max, self.selective)
 
     def to_json(self) -> dict[str, Any]:
-        figures = {k: v for k, v in (
+        figures: dict[str, object] = {k: v for k, v in (
             ("amount_yuan", self.amount_yuan), ("max_yuan", self.max_yuan),
             ("min_yuan", self.min_yuan), ("cap_yuan", self.cap_yuan),
             ("unit_yuan", self.unit_yuan),

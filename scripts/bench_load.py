@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import resource
 import statistics
@@ -26,7 +27,6 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import yaml
@@ -106,17 +106,15 @@ async def chat(client: Client, chat_id: int, texts: list[str], times: list[float
     for text, at in zip(texts, times, strict=True):
         await asyncio.sleep(max(0.0, start + at - time.monotonic()))
         key = await client.push(chat_id, text)
-        try:
+        with contextlib.suppress(TimeoutError):  # counted as lost below
             await asyncio.wait_for(client.waiters[key].wait(), reply_timeout)
-        except TimeoutError:
-            pass  # counted as lost below
 
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def bench(args: argparse.Namespace) -> int:

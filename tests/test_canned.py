@@ -31,8 +31,13 @@ TOP_K = 5
 # Measured with the default embedder (USE multilingual v3) on the seed knowledge, 146
 # in-scope and 23 out-of-scope questions; the floors are a little below.  The retriever's
 # weight and threshold were calibrated on this same set, so these are in-sample figures.
-MEASURED = {"recall_at_1": 0.918, "recall_at_5": 1.000, "mrr": 0.953, "oos_accuracy": 1.000}
-FLOORS = {"recall_at_1": 0.88, "recall_at_5": 0.97, "mrr": 0.92, "oos_accuracy": 0.95}
+# Re-measured after the held-out re-calibration (weights fitted on odd ids <= q169 only),
+# over q001-q169 (Engine.ask): recall@1 0.966, recall@5 1.000, MRR 0.980, out-of-scope 23/23.
+# Questions added after q169 are held out; their out-of-scope part is a known gap
+# (tests/index/test_retriever.py::test_holdout_out_of_scope_questions) and not floored.
+MEASURED = {"recall_at_1": 0.966, "recall_at_5": 1.000, "mrr": 0.980, "oos_accuracy": 1.000}
+FLOORS = {"recall_at_1": 0.93, "recall_at_5": 0.98, "mrr": 0.95, "oos_accuracy": 0.95}
+FLOORED_UP_TO = 169  # question number; later questions are held out
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +95,8 @@ def figures(m: Metrics) -> dict[str, float]:
 def test_canned_questions_meet_floors(
     engine: Any, canned: list[CannedQuestion], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    m = score(canned, engine_answer(engine), k=TOP_K)
+    floored = [q for q in canned if int(q.id[1:]) <= FLOORED_UP_TO]
+    m = score(floored, engine_answer(engine), k=TOP_K)
     got = figures(m)
     with capsys.disabled():
         print(
@@ -103,3 +109,33 @@ def test_canned_questions_meet_floors(
             print(format_failures(m))
     below = {name: (got[name], floor) for name, floor in FLOORS.items() if got[name] < floor}
     assert not below, f"below floor (got, floor): {below}"
+
+
+@pytest.mark.slow
+def test_hybrid_not_behind_single_retrievers(engine: Any, canned: list[CannedQuestion]) -> None:
+    """Hybrid ranking beats dense-only and is at least as good as BM25-only (all in scope).
+
+    Strictly ahead of BM25 is the product goal but not reached: the fitted dense weight
+    is a tie-breaker only (see index.retriever.CALIBRATIONS).
+    """
+    snap = getattr(engine, "snapshot", None)
+    retriever = getattr(snap, "retriever", None)
+    if retriever is None:
+        pytest.skip("engine exposes no retriever")
+    in_scope = [q for q in canned if q.in_scope]
+
+    def mode_answer(mode: Any) -> Any:
+        def answer(question: str) -> tuple[bool, Sequence[Hit]]:
+            hits = retriever.search(question, top_k=TOP_K, mode=mode)
+            return True, [
+                (h.clause.doc_number, engine.clause_text(h.clause.doc_number, h.clause.path)
+                 or h.clause.text)
+                for h in hits
+            ]
+
+        return answer
+
+    got = {m: score(in_scope, mode_answer(m), k=TOP_K) for m in ("hybrid", "bm25", "dense")}
+    hybrid, bm25, dense = got["hybrid"], got["bm25"], got["dense"]
+    assert hybrid.recall_at_1 > dense.recall_at_1 and hybrid.mrr > dense.mrr
+    assert hybrid.recall_at_1 >= bm25.recall_at_1 and hybrid.mrr >= bm25.mrr

@@ -9,13 +9,11 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 
 HERE = Path(__file__).resolve().parent
-KNOWLEDGE = HERE.parent.parent / "knowledge"
 # The shared builders live beside the tests, not in an installed package; with
 # --import-mode=importlib nothing adds these folders to sys.path for us.
 for folder in (HERE, HERE.parent / "auxil"):
@@ -28,7 +26,8 @@ from bot.store import SQLiteStore  # noqa: E402
 
 
 @pytest.fixture
-def engine() -> FakeEngine:
+def fake_engine() -> FakeEngine:
+    """In-memory engine; the real one is the session fixture ``engine`` (tests/conftest.py)."""
     return FakeEngine()
 
 
@@ -75,12 +74,3 @@ def redis_url() -> Iterator[str]:
         proc.terminate()
         proc.wait(10)
 
-
-@pytest.fixture(scope="session")
-def real_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """The real Engine on the repository's knowledge, its index built once per session."""
-    from bot.engine import Engine
-
-    engine = Engine(KNOWLEDGE, tmp_path_factory.mktemp("engine-data"))
-    engine.warm_up()
-    return engine

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot_api_server import BotApiServer, Call
+from telegram import Update
+from telegram.ext import TypeHandler
 
 from bot.config import Settings
 from bot.conversation import FullEngine
@@ -39,24 +41,38 @@ class Running:
     server: BotApiServer
     token: str
     webhook: WebhookServer | None = None
+    processed: set[int] = dataclasses.field(default_factory=set)
+    changed: asyncio.Condition = dataclasses.field(default_factory=asyncio.Condition)
 
-    async def say(self, chat_id: int, text: str, idle: float = 0.15) -> list[Call]:
-        """Send ``text`` as user ``chat_id``; the bot's sendMessage calls until it goes quiet."""
+    async def mark_processed(self, update: object, context: Any) -> None:
+        """Last handler group: every handler of this update has finished."""
+        if isinstance(update, Update):
+            async with self.changed:
+                self.processed.add(update.update_id)
+                self.changed.notify_all()
+
+    async def until_processed(self, update_id: int, timeout: float = 20.0) -> None:
+        async with self.changed:
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: update_id in self.processed), timeout)
+
+    async def say(self, chat_id: int, text: str) -> list[Call]:
+        """Send ``text`` as user ``chat_id``; the bot's messages once it has handled it."""
         mark = self.server.mark()
-        await self.server.push_message(self.token, chat_id, text)
-        await self.server.quiet(mark, idle=idle)
+        update_id = await self.server.push_message(self.token, chat_id, text)
+        await self.until_processed(update_id)
         return self.server.sent(chat_id, mark)
 
-    async def press(self, chat_id: int, label: str, idle: float = 0.15) -> list[Call]:
+    async def press(self, chat_id: int, label: str) -> list[Call]:
         """Press the newest button of the bot whose label contains ``label``."""
         for message_id, markup in reversed(self.keyboards(chat_id)):
             for row in markup:
                 for button in row:
                     if label in button["text"]:
                         mark = self.server.mark()
-                        await self.server.push_callback(self.token, chat_id, message_id,
-                                                        button["callback_data"])
-                        await self.server.quiet(mark, idle=idle)
+                        update_id = await self.server.push_callback(
+                            self.token, chat_id, message_id, button["callback_data"])
+                        await self.until_processed(update_id)
                         return self.server.sent(chat_id, mark)
         raise AssertionError(f"no button with {label!r}")
 
@@ -74,6 +90,8 @@ async def running_bot(
     webhook: bool = False,
 ) -> AsyncIterator[Running]:
     app = build_application(settings, engine, store)
+    running = Running(app, server, settings.token)
+    app.add_handler(TypeHandler(Update, running.mark_processed), group=100)
     stop, ready = asyncio.Event(), asyncio.Event()
     hook = make_webhook(app, settings, engine, store) if webhook else None
     url = None
@@ -87,8 +105,9 @@ async def running_bot(
     if hook is not None:
         url = f"http://127.0.0.1:{hook.port}{settings.webhook_path}"
         await app.bot.set_webhook(url, secret_token=settings.webhook_secret)
+    running.webhook = hook
     try:
-        yield Running(app, server, settings.token, hook)
+        yield running
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)

@@ -15,8 +15,8 @@ USER = Who(10, 10)
 
 
 @pytest.fixture
-def conv(engine: FakeEngine, store: SQLiteStore) -> Conversation:
-    return Conversation(engine, store, admin_ids=frozenset({99}))
+def conv(fake_engine: FakeEngine, store: SQLiteStore) -> Conversation:
+    return Conversation(fake_engine, store, admin_ids=frozenset({99}))
 
 
 def buttons(outcome: Outcome) -> dict[str, str]:
@@ -40,14 +40,14 @@ def test_unknown_or_expired_buttons(conv: Conversation) -> None:
         assert out.notice and not out.replies
 
 
-def test_example_button_asks_the_example(conv: Conversation, engine: FakeEngine) -> None:
+def test_example_button_asks_the_example(conv: Conversation, fake_engine: FakeEngine) -> None:
     start = conv.start(USER)
     data = start[0].buttons[0][0].data
     conv.press(USER, data)
-    assert engine.asked == ["企业牵头建设市级技术创新中心能获得多少补助？"]
+    assert fake_engine.asked == ["企业牵头建设市级技术创新中心能获得多少补助？"]
 
 
-def test_as_of_setting_is_used(conv: Conversation, engine: FakeEngine) -> None:
+def test_as_of_setting_is_used(conv: Conversation, fake_engine: FakeEngine) -> None:
     assert "2020-01-31" in conv.set_as_of(USER, "2020-01-31")[0].html
     assert conv.as_of(USER) == date(2020, 1, 31)
     out = conv.text(USER, "技术创新中心")
@@ -64,22 +64,22 @@ def test_garbage(text: str) -> None:
 
 
 def test_garbage_and_long_text_do_not_reach_the_engine(conv: Conversation,
-                                                       engine: FakeEngine) -> None:
+                                                       fake_engine: FakeEngine) -> None:
     assert "没能看懂" in conv.text(USER, "😀😀😀").replies[0].html
     assert "太长" in conv.text(USER, "创新" * 2000).replies[0].html
-    assert engine.asked == []
+    assert fake_engine.asked == []
 
 
-def test_admin_only_commands(conv: Conversation, engine: FakeEngine) -> None:
+def test_admin_only_commands(conv: Conversation, fake_engine: FakeEngine) -> None:
     assert "仅限管理员" in conv.reload(USER)[0].html
     assert "仅限管理员" in conv.stats(USER)[0].html
-    engine.fail_next = True
+    fake_engine.fail_next = True
     assert "失败" in conv.reload(Who(99, 99))[0].html
     assert "版本 2" in conv.reload(Who(99, 99))[0].html
 
 
-def test_flood_verdicts(engine: FakeEngine, store: SQLiteStore) -> None:
-    conv = Conversation(engine, store, flood_limit=2, flood_window=60)
+def test_flood_verdicts(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+    conv = Conversation(fake_engine, store, flood_limit=2, flood_window=60)
     assert [conv.flood(USER) for _ in range(5)] == ["ok", "ok", "warn", "drop", "drop"]
 
 

@@ -1,4 +1,4 @@
-"""The interview state machine on the fake engine: order, parsing, back, review, result."""
+"""The interview state machine on the fake fake_engine: order, parsing, back, review, result."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ KEY = "iv:1:1"
 class Driver:
     """Feeds events through Interviews (store + CAS) and presses buttons by label."""
 
-    def __init__(self, engine: FakeEngine, store: SQLiteStore) -> None:
-        self.iv = Interviews(store, engine)
+    def __init__(self, fake_engine: FakeEngine, store: SQLiteStore) -> None:
+        self.iv = Interviews(store, fake_engine)
         self.store = store
         self.last: Reply | None = None
 
@@ -59,8 +59,8 @@ class Driver:
 
 
 @pytest.fixture
-def drive(engine: FakeEngine, store: SQLiteStore) -> Driver:
-    return Driver(engine, store)
+def drive(fake_engine: FakeEngine, store: SQLiteStore) -> Driver:
+    return Driver(fake_engine, store)
 
 
 def test_asks_only_needed_facts_and_computes(drive: Driver) -> None:
@@ -79,7 +79,7 @@ def test_asks_only_needed_facts_and_computes(drive: Driver) -> None:
 
 
 def test_most_needed_fact_first(drive: Driver) -> None:
-    # Both rules; lead_type and is_high_tech each gate one rule: engine order kept.
+    # Both rules; lead_type and is_high_tech each gate one rule: fake_engine order kept.
     drive.send(Start({}, None))
     assert drive.state()["current"] == "lead_type"
 
@@ -173,10 +173,10 @@ def test_text_outside_an_interview_is_not_handled(drive: Driver) -> None:
 
 
 def test_callback_data_fits() -> None:
-    engine, buttons = FakeEngine(), []
+    fake_engine, buttons = FakeEngine(), []
     from bot.interview import step
 
-    state, out = step(engine, None, Start({}, None))
+    state, out = step(fake_engine, None, Start({}, None))
     for row in out.replies[0].buttons:
         buttons += list(row)
     assert all(len(b.data.encode()) < 64 for b in buttons)
@@ -232,15 +232,15 @@ def test_fact_needed_by_most_rules_comes_first(store: SQLiteStore) -> None:
     assert drive.state()["current"] == "y"
 
 
-def test_concurrent_presses_apply_once(engine: FakeEngine, store: SQLiteStore) -> None:
+def test_concurrent_presses_apply_once(fake_engine: FakeEngine, store: SQLiteStore) -> None:
     """Two replicas handling the same press at once: one wins, the other sees it stale."""
     from concurrent.futures import ThreadPoolExecutor
 
-    drive = Driver(engine, store)
+    drive = Driver(fake_engine, store)
     drive.send(Start({}, ["platform"]))
     press = parse_press(drive.last.buttons[0][0].data)  # type: ignore[union-attr]
     assert press is not None
-    replicas = [Interviews(SQLiteStore(store.path), engine) for _ in range(2)]
+    replicas = [Interviews(SQLiteStore(store.path), fake_engine) for _ in range(2)]
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda iv: iv.handle(KEY, press), replicas))
     assert sorted(bool(o.replies) for o in outcomes) == [False, True]

@@ -19,13 +19,13 @@ from bot.store import SQLiteStore
 SECRET = "webhook-secret-0123456789"
 
 
-def test_webhook_checks_secret_and_serves_health(tmp_path: Path, engine: FakeEngine,
+def test_webhook_checks_secret_and_serves_health(tmp_path: Path, fake_engine: FakeEngine,
                                                  store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server:
             settings = settings_for(server, tmp_path, webhook_secret=SECRET,
                                     webhook_path="/hook")
-            async with running_bot(server, settings, engine, store, webhook=True) as bot:
+            async with running_bot(server, settings, fake_engine, store, webhook=True) as bot:
                 assert bot.webhook is not None
                 base = f"http://127.0.0.1:{bot.webhook.port}"
                 async with aiohttp.ClientSession() as http:
@@ -49,11 +49,11 @@ def test_webhook_checks_secret_and_serves_health(tmp_path: Path, engine: FakeEng
     run(scenario())
 
 
-def test_healthz_reports_a_broken_store(tmp_path: Path, engine: FakeEngine,
+def test_healthz_reports_a_broken_store(tmp_path: Path, fake_engine: FakeEngine,
                                         store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path, webhook_secret=SECRET), engine, store,
+            server, settings_for(server, tmp_path, webhook_secret=SECRET), fake_engine, store,
             webhook=True,
         ) as bot:
             assert bot.webhook is not None

@@ -22,11 +22,11 @@ def texts(calls: list[Call]) -> str:
     return "\n".join(c.params["text"] for c in calls)
 
 
-def test_question_gets_cited_answer(tmp_path: Path, real_engine: Any,
+def test_question_gets_cited_answer(tmp_path: Path, engine: Any,
                                     store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), real_engine, store
+            server, settings_for(server, tmp_path), engine, store
         ) as bot:
             sent = await bot.say(1, "对列入市级试点技术创新中心的企业有什么资金补助？")
             assert len(sent) == 1
@@ -48,11 +48,11 @@ def test_question_gets_cited_answer(tmp_path: Path, real_engine: Any,
 
 
 def test_out_of_scope_gets_honest_reply_with_escaped_echo(
-    tmp_path: Path, real_engine: Any, store: SQLiteStore
+    tmp_path: Path, engine: Any, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), real_engine, store
+            server, settings_for(server, tmp_path), engine, store
         ) as bot:
             sent = await bot.say(2, "明天威海天气怎么样？")
             assert "没有找到适用的条款" in sent[0].params["text"]
@@ -64,11 +64,11 @@ def test_out_of_scope_gets_honest_reply_with_escaped_echo(
     run(scenario())
 
 
-def test_interview_numbers_back_and_cancel(tmp_path: Path, real_engine: Any,
+def test_interview_numbers_back_and_cancel(tmp_path: Path, engine: Any,
                                            store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), real_engine, store
+            server, settings_for(server, tmp_path), engine, store
         ) as bot:
             await bot.say(3, "/asof 2020-06-01")  # while 威科字〔2018〕58号 was in force
             sent = await bot.say(3, AMOUNT_QUESTION)
@@ -96,41 +96,48 @@ def test_interview_numbers_back_and_cancel(tmp_path: Path, real_engine: Any,
     run(scenario())
 
 
-def test_interview_with_multiple_choice_buttons(tmp_path: Path, real_engine: Any,
-                                                store: SQLiteStore) -> None:
+def test_estimate_command_multiple_choice_and_skips(tmp_path: Path, engine: Any,
+                                                    store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), real_engine, store
+            server, settings_for(server, tmp_path), engine, store
         ) as bot:
             sent = await bot.say(4, "企业牵头建设市级技术创新中心能获得多少补助？")
-            assert "技术转移" in sent[-1].params["text"]
+            assert "200万元" in texts(sent)
+            sent = await bot.say(4, "/estimate")
+            assert "可多选" in sent[-1].params["text"]  # applicant types: needed by most rules
             mark = server.mark()
-            await bot.press(4, "省级技术转移示范机构")  # toggles in place
+            sent = await bot.press(4, "企业")  # toggles in place, no new message
+            assert sent == []
             edits = [c for c in server.calls[mark:] if c.method == "editMessageReplyMarkup"]
-            assert "☑" in str(edits[0].params["reply_markup"])
+            assert "☑ 企业" in str(edits[0].params["reply_markup"])
             sent = await bot.press(4, "选好了")
-            assert "请核对" in sent[0].params["text"]
+            for _ in range(40):
+                if "请核对" in sent[-1].params["text"]:
+                    break
+                sent = await bot.press(4, "跳过")
+            review = sent[-1].params["text"]
+            assert "请核对" in review and "企业" in review and "未回答" in review
             sent = await bot.press(4, "确认")
-            result = sent[0].params["text"]
-            assert "200万元" in result and "100万元" in result and "合计：300万元" in result
+            assert "主管部门审核认定为准" in sent[-1].params["text"]
             assert not [c for c in server.calls if c.error]
     run(scenario())
 
 
-def test_restart_mid_interview_resumes(tmp_path: Path, real_engine: Any) -> None:
+def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
     path = tmp_path / "state.sqlite3"
 
     async def scenario() -> None:
         async with BotApiServer() as server:
             settings = settings_for(server, tmp_path)
             store = SQLiteStore(path)
-            async with running_bot(server, settings, real_engine, store) as bot:
+            async with running_bot(server, settings, engine, store) as bot:
                 await bot.say(21, "/asof 2020-06-01")
                 await bot.say(21, AMOUNT_QUESTION)
             store.close()
             # A new Application and store handle: nothing is shared in memory.
             store = SQLiteStore(path)
-            async with running_bot(server, settings, real_engine, store) as bot:
+            async with running_bot(server, settings, engine, store) as bot:
                 sent = await bot.say(21, "两百万")
                 assert "200万元" in sent[0].params["text"]
                 sent = await bot.press(21, "确认")
@@ -140,7 +147,7 @@ def test_restart_mid_interview_resumes(tmp_path: Path, real_engine: Any) -> None
 
 
 @pytest.mark.redis
-def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, real_engine: Any,
+def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any,
                                                      redis_url: str) -> None:
     token_b = TOKEN.replace("TEST", "TSTB")
 
@@ -151,8 +158,8 @@ def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, real_engine
             settings_a = settings_for(server, tmp_path, redis_url=redis_url)
             settings_b = dataclasses.replace(settings_a, token=token_b)
             async with (
-                running_bot(server, settings_a, real_engine, store_a) as a,
-                running_bot(server, settings_b, real_engine, store_b) as b,
+                running_bot(server, settings_a, engine, store_a) as a,
+                running_bot(server, settings_b, engine, store_b) as b,
             ):
                 await a.say(31, "/asof 2020-06-01")
                 await b.say(31, AMOUNT_QUESTION)
@@ -175,15 +182,15 @@ def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, real_engine
     run(scenario())
 
 
-# -- a controllable fake engine: errors, very long clauses, flood ------------------------
+# -- a controllable fake fake_engine: errors, very long clauses, flood ------------------------
 
 
 def test_amount_question_with_facts_is_answered_directly(
-    tmp_path: Path, engine: FakeEngine, store: SQLiteStore
+    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
+            server, settings_for(server, tmp_path), fake_engine, store
         ) as bot:
             sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
             assert len(sent) == 1
@@ -197,18 +204,18 @@ def test_amount_question_with_facts_is_answered_directly(
     run(scenario())
 
 
-def test_html_is_escaped_and_long_answer_split(tmp_path: Path, engine: FakeEngine,
+def test_html_is_escaped_and_long_answer_split(tmp_path: Path, fake_engine: FakeEngine,
                                                store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
+            server, settings_for(server, tmp_path), fake_engine, store
         ) as bot:
             sent = await bot.say(8, "<b>购买</b>技术 & <script>")
             html = sent[0].params["text"]
-            assert "&lt;文件&gt;" in html  # title from the engine, escaped
+            assert "&lt;文件&gt;" in html  # title from the fake_engine, escaped
             sent = await bot.press(8, "查看原文1")
             assert "10%" in sent[0].params["text"]
-            engine.long_clauses = True
+            fake_engine.long_clauses = True
             sent = await bot.press(8, "查看原文1")
             assert len(sent) >= 2
             assert all(len(c.params["text"]) <= 4096 for c in sent)
@@ -216,16 +223,16 @@ def test_html_is_escaped_and_long_answer_split(tmp_path: Path, engine: FakeEngin
     run(scenario())
 
 
-def test_admin_commands_and_garbage(tmp_path: Path, engine: FakeEngine,
+def test_admin_commands_and_garbage(tmp_path: Path, fake_engine: FakeEngine,
                                     store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
+            server, settings_for(server, tmp_path), fake_engine, store
         ) as bot:
             sent = await bot.say(3, "/reload")
-            assert "仅限管理员" in sent[0].params["text"] and engine.reloads == 0
+            assert "仅限管理员" in sent[0].params["text"] and fake_engine.reloads == 0
             sent = await bot.say(ADMIN, "/reload")
-            assert "版本 2" in sent[0].params["text"] and engine.reloads == 1
+            assert "版本 2" in sent[0].params["text"] and fake_engine.reloads == 1
             sent = await bot.say(ADMIN, "/stats")
             assert "SQLiteStore" in sent[0].params["text"]
             for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
@@ -237,11 +244,11 @@ def test_admin_commands_and_garbage(tmp_path: Path, engine: FakeEngine,
 
 
 def test_error_reaches_user_politely_and_admins_with_trace(
-    tmp_path: Path, engine: FakeEngine, store: SQLiteStore
+    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
+            server, settings_for(server, tmp_path), fake_engine, store
         ) as bot:
             mark = server.mark()
             await bot.say(11, "爆炸了吗")
@@ -254,11 +261,12 @@ def test_error_reaches_user_politely_and_admins_with_trace(
     run(scenario())
 
 
-def test_flood_is_throttled_once(tmp_path: Path, engine: FakeEngine,
+def test_flood_is_throttled_once(tmp_path: Path, fake_engine: FakeEngine,
                                  store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path, flood_limit=3, flood_window=60), engine, store
+            server, settings_for(server, tmp_path, flood_limit=3, flood_window=60),
+            fake_engine, store,
         ) as bot:
             mark = server.mark()
             for _ in range(8):
@@ -267,7 +275,7 @@ def test_flood_is_throttled_once(tmp_path: Path, engine: FakeEngine,
             texts = [c.params["text"] for c in server.sent(12, mark)]
             assert len(texts) == 4
             assert sum("稍等" in t for t in texts) == 1
-            assert len(engine.asked) == 3
+            assert len(fake_engine.asked) == 3
             other = await bot.say(13, "技术创新中心")  # other users are not affected
             assert "威政办字" in other[0].params["text"]
     run(scenario())

@@ -321,6 +321,7 @@ def live_knowledge(tmp_path: Path) -> Path:
     for name in ("policies", "rules", "cases"):
         shutil.copytree(REPO / "knowledge" / name, root / name)
     (root / "policies" / "weizhengbanfa-2018-32.md").unlink()
+    (root / "rules" / "weizhengbanfa-2018-32.yaml").unlink()  # rules cite the document
     return root
 
 

@@ -81,6 +81,15 @@ def test_query_expansions_map_colloquial_to_official_words() -> None:
     assert query_expansions("海关清关") == []
 
 
+def test_query_expansion_patterns_see_verb_and_object_apart() -> None:
+    assert "技术交易" in query_expansions("买了300万的技术能补多少")
+    assert "技术交易" in query_expansions("今年买了80万的专利")
+    assert "财政" in query_expansions("想搞研发缺钱有没有补贴")
+    assert "财政" not in query_expansions("想搞研发")
+    assert "技术交易" not in query_expansions("买了一辆车，技术不错")  # comma ends the span
+    assert "技术交易" not in query_expansions("买房补贴")
+
+
 def test_english_triggers_match_word_starts_only() -> None:
     assert "孵化器" in query_expansions("What support is there for incubators?")
     assert "补助" in query_expansions("Is there a subsidy?")
@@ -120,3 +129,11 @@ def test_initialisation_is_quiet() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "孵化器" in proc.stdout
+
+
+def test_word_pairs_skip_inner_words() -> None:
+    from index.lexical import word_pairs
+
+    pairs = word_pairs(tokenize("新型研发机构培育计划"))
+    assert any(p.startswith("新型研发机构\x1f") for p in pairs)
+    assert not any(p.startswith("新型\x1f") for p in pairs)
