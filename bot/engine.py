@@ -79,7 +79,7 @@ def validity(meta: DocumentMeta, on: date) -> str:
     """``in_force`` / ``expired`` / ``not_yet`` / ``repealed`` for the templates."""
     if meta.in_force(on):
         return "in_force"
-    if meta.status in ("已废止", "已失效", "废止", "失效"):
+    if meta.status in ("已废止", "废止"):
         return "repealed"
     start = meta.effective_from or meta.issued
     return "not_yet" if on < start else "expired"

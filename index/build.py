@@ -8,6 +8,8 @@ Layout under ``data_dir/index/``::
         manifest.json        format, embedder, dim, parser/tokenizer versions, built_at,
                              and per chunk: chunk_id, content_hash, record_hash
         vectors.npy          float32 unit vectors, one row per chunk
+        sentences.npy        float32 unit vectors, one row per sentence of a chunk
+                             (manifest ``sentences``: owning chunk and content hash)
         faiss.index          IndexFlatIP over the same vectors
         chunks.json          clause records (full Clause + DocumentMeta) and BM25 tokens
     builds/.tmp-<name>/      a build in progress; never read
@@ -18,14 +20,24 @@ loadable.  The previous build is kept (a reader may still be loading it); older 
 leftover temporary folders are removed.
 
 Incremental: vectors are reused by content hash when the embedder name is unchanged, so
-only new or edited chunks are embedded; a different embedder re-embeds everything.
+only new or edited chunks (and sentences) are embedded; a different embedder re-embeds
+everything.
+
+Sentence vectors: USE is trained on short sentences, and a 300–600 character clause
+embedded as one vector is poorly represented.  Every chunk is therefore *also* embedded per
+sentence (split on 。；！？, see :func:`chunk_sentences`), each prefixed with the chunk's
+deepest heading; the retriever scores a chunk's dense similarity from its whole-text
+vector and its best sentence vectors.  Sentence vectors are reused by the hash of their
+text exactly like chunk vectors.
 """
 
 from __future__ import annotations
 
 import importlib
+import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -51,11 +63,15 @@ __all__ = [
     "BuildReport",
     "SearchIndex",
     "build_index",
+    "chunk_sentences",
     "index_is_stale",
     "load_index",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentence vectors
+SENTENCE_VERSION = "1"  # bump when chunk_sentences() changes (forces a (cheap) rebuild)
+MIN_SENTENCE_CHARS = 6  # shorter pieces are glued to the next sentence
+_SENTENCE_END = re.compile(r"(?<=[。；！？;!?])")
 EMBED_BATCH = 32
 KEEP_PREVIOUS = 1  # complete builds kept besides the live one
 
@@ -74,6 +90,8 @@ class BuildReport:
     path: Path  # folder of the new build
     seconds: float
     chunks: int = 0
+    sentences_embedded: int = 0  # sentence vectors embedded by this build
+    sentences: int = 0  # sentence vectors in the build
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,6 +105,13 @@ class SearchIndex:
     faiss_index: Any
     lexical: LexicalIndex
     tokens: tuple[tuple[str, ...], ...] = field(repr=False)
+    # one row per sentence of a chunk, and the chunk index owning each row
+    sentence_vectors: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.float32), repr=False
+    )
+    sentence_owners: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
+    )
 
     @property
     def embedder_name(self) -> str:
@@ -103,6 +128,35 @@ def parser_version() -> str:
     except ImportError:
         return "unknown"
     return str(getattr(module, "PARSER_VERSION", "unknown"))
+
+
+def chunk_sentences(clause: Clause) -> list[str]:
+    """The texts embedded per sentence for ``clause``: ``"<deepest heading>：<sentence>"``.
+
+    The body is split after 。；！？ (and their ASCII forms); a piece shorter than
+    ``MIN_SENTENCE_CHARS`` is glued to the next one.  A body of one sentence gives one
+    text (it still differs from the whole-text vector by its short prefix).
+    """
+    heading = next((h for h in reversed(clause.headings) if h), "") or clause.doc.title
+    out: list[str] = []
+    pending = ""
+    for piece in _SENTENCE_END.split(clause.text):
+        piece = pending + piece.strip()
+        if len(piece) < MIN_SENTENCE_CHARS:
+            pending = piece
+            continue
+        pending = ""
+        out.append(f"{heading}：{piece}")
+    if pending:
+        if out:
+            out[-1] += pending
+        else:
+            out.append(f"{heading}：{pending}")
+    return out
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _root(data_dir: Path) -> Path:
@@ -141,7 +195,7 @@ def _chunk_entries(clauses: Sequence[Clause]) -> list[dict[str, str]]:
 
 
 def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """content_hash -> vector of the live build, if it used the same embedder."""
+    """text hash -> vector (chunks and sentences) of the live build, same embedder only."""
     build = _current_build(data_dir)
     if build is None:
         return {}
@@ -157,7 +211,15 @@ def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarra
     entries = manifest.get("chunks", [])
     if vectors.ndim != 2 or len(entries) != vectors.shape[0]:
         return {}
-    return {e["content_hash"]: vectors[i] for i, e in enumerate(entries)}
+    known = {e["content_hash"]: vectors[i] for i, e in enumerate(entries)}
+    sentence_hashes = [h for _, h in manifest.get("sentences", [])]
+    try:
+        sentences = np.load(build / "sentences.npy", allow_pickle=False)
+    except (OSError, ValueError):
+        return known
+    if sentences.ndim == 2 and sentences.shape[0] == len(sentence_hashes):
+        known.update(zip(sentence_hashes, sentences, strict=True))
+    return known
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -174,17 +236,16 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def _embed_missing(
-    clauses: Sequence[Clause],
+    texts: Sequence[tuple[str, str]],
     embedder: Embedder,
     known: dict[str, np.ndarray],
     progress: bool,
 ) -> int:
-    """Embed the chunks whose content hash has no vector yet (adds them to ``known``)."""
+    """Embed the ``(hash, text)`` pairs with no vector yet (adds them to ``known``)."""
     todo: dict[str, str] = {}
-    for clause in clauses:
-        digest = clause.content_hash
+    for digest, text in texts:
         if digest not in known and digest not in todo:
-            todo[digest] = clause.embedding_text()
+            todo[digest] = text
     items = list(todo.items())
     with _progress(len(items), progress) as bar:
         for start in range(0, len(items), EMBED_BATCH):
@@ -207,6 +268,7 @@ def _write_build(
     vectors: np.ndarray,
     tokens: list[list[str]],
     manifest: dict[str, Any],
+    sentence_vectors: np.ndarray,
 ) -> None:
     """Write every artefact of a build into ``folder`` (the manifest last)."""
     import faiss
@@ -214,6 +276,10 @@ def _write_build(
     folder.mkdir(parents=True)
     with open(folder / "vectors.npy", "wb") as handle:
         np.save(handle, vectors, allow_pickle=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+    with open(folder / "sentences.npy", "wb") as handle:
+        np.save(handle, sentence_vectors, allow_pickle=False)
         handle.flush()
         os.fsync(handle.fileno())
     flat = faiss.IndexFlatIP(vectors.shape[1])
@@ -276,8 +342,21 @@ def build_index(
         try:
             known = _previous_vectors(Path(data_dir), embedder)
             reused = sum(1 for c in clauses if c.content_hash in known)
-            embedded = _embed_missing(clauses, embedder, known, progress)
+            embedded = _embed_missing(
+                [(c.content_hash, c.embedding_text()) for c in clauses], embedder, known, progress
+            )
+            sentence_rows: list[tuple[int, str, str]] = [
+                (i, text_hash(t), t) for i, c in enumerate(clauses) for t in chunk_sentences(c)
+            ]
+            sentences_embedded = _embed_missing(
+                [(h, t) for _, h, t in sentence_rows], embedder, known, progress
+            )
             dim = embedder.dim
+            sentence_vectors = (
+                np.stack([known[h] for _, h, _ in sentence_rows]).astype(np.float32)
+                if sentence_rows
+                else np.zeros((0, dim), dtype=np.float32)
+            )
             vectors = (
                 np.stack([known[c.content_hash] for c in clauses]).astype(np.float32)
                 if clauses
@@ -297,8 +376,10 @@ def build_index(
                 "count": len(clauses),
                 "embedded": embedded,
                 "chunks": _chunk_entries(clauses),
+                "sentence_version": SENTENCE_VERSION,
+                "sentences": [[i, h] for i, h, _ in sentence_rows],
             }
-            _write_build(tmp, clauses, vectors, tokens, manifest)
+            _write_build(tmp, clauses, vectors, tokens, manifest, sentence_vectors)
             final = builds / name
             os.rename(tmp, final)
             fsync_dir(builds)
@@ -319,6 +400,8 @@ def build_index(
         path=final,
         seconds=time.perf_counter() - started,
         chunks=len(clauses),
+        sentences_embedded=sentences_embedded,
+        sentences=len(sentence_rows),
     )
 
 
@@ -336,16 +419,26 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
         rows = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
         chunks = tuple(clause_from_record(r["record"]) for r in rows)
         stored_tokens = [tuple(r["tokens"]) for r in rows]
+        sentence_vectors = np.load(build / "sentences.npy", allow_pickle=False)
+        owners = np.asarray([int(i) for i, _ in manifest.get("sentences", [])], dtype=np.int64)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"index in {build} is damaged: {exc}") from exc
     n = len(chunks)
     if vectors.shape != (n, manifest.get("dim")) or flat.ntotal != n:
         raise IndexError_(f"index in {build} is inconsistent ({n} chunks, {vectors.shape})")
+    if (
+        sentence_vectors.shape != (len(owners), manifest.get("dim"))
+        or (len(owners) and (owners.min() < 0 or owners.max() >= n))
+    ):
+        raise IndexError_(f"index in {build} has inconsistent sentence vectors")
     if manifest.get("tokenizer_version") == TOKENIZER_VERSION:
         tokens = tuple(stored_tokens)
     else:  # the dictionary or stop words changed since the build: re-tokenise (cheap)
         tokens = tuple(tuple(tokenize(c.embedding_text())) for c in chunks)
     vectors.setflags(write=False)
+    sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+    sentence_vectors.setflags(write=False)
+    owners.setflags(write=False)
     return SearchIndex(
         path=build,
         manifest=manifest,
@@ -354,6 +447,8 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
         faiss_index=flat,
         lexical=LexicalIndex(tokens),
         tokens=tokens,
+        sentence_vectors=sentence_vectors,
+        sentence_owners=owners,
     )
 
 
@@ -389,5 +484,7 @@ def index_is_stale(kb: HasClauses, data_dir: Path, embedder: Embedder) -> bool:
     if manifest.get("format") != FORMAT_VERSION or manifest.get("embedder") != embedder.name:
         return True
     if manifest.get("parser_version") != parser_version():
+        return True
+    if manifest.get("sentence_version") != SENTENCE_VERSION:
         return True
     return bool(manifest.get("chunks") != _chunk_entries(list(kb.clauses)))

@@ -25,7 +25,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from index.tokenize import query_expansions, tokenize
+from index.domain import domain_coverage
+from index.tokenize import normalize, query_expansions, tokenize
 
 __all__ = ["EXPANSION_WEIGHT", "PHRASE_WEIGHT", "LexicalIndex", "LexicalQuery", "word_pairs"]
 
@@ -133,6 +134,12 @@ class LexicalIndex:
             total += idf
             known += idf
         return known / total if total > 0 else 0.0
+
+    def domain(self, text: str, query: LexicalQuery) -> float:
+        """Domain coverage of the query (see :mod:`index.domain`), in [0, 1]."""
+        return domain_coverage(
+            normalize(text), query.tokens, self.idf, self.max_idf, query_expansions
+        )
 
     def scores(self, query: LexicalQuery) -> np.ndarray:
         """Lexical score in [0, 1] of every chunk (see the module docstring)."""

@@ -63,6 +63,10 @@ class Calibration:
     dense_weight: float  # w in  w * dense + (1 - w) * lexical, for ranking
     threshold: float  # match score (see match_weight) of the best hit needed for a match
     match_weight: float | None = None  # w of the match score; None: same as dense_weight
+    # dense = (1 - s) * whole-chunk cosine + s * best-sentence cosine (see index.build)
+    sentence_weight: float = 0.0
+    # the query's domain coverage (index.domain) needed for a match, besides the threshold
+    domain_threshold: float = 0.0
 
     @property
     def gate_weight(self) -> float:
@@ -101,6 +105,7 @@ class Hit:
     score: float  # the ranking score of the search mode
     dense: float  # cosine similarity, in [-1, 1]
     lexical: float  # scaled BM25, in [0, 1]
+    domain: float = 1.0  # domain coverage of the *query* (same on every hit), in [0, 1]
 
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -120,11 +125,16 @@ def clean_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
 
 
 def is_match(hits: list[Hit], calibration: Calibration = CALIBRATIONS["use-"]) -> bool:
-    """Whether the hits answer the question: the best fused score reaches the threshold.
+    """Whether the hits answer the question.
 
-    The match score ``m * dense + (1 - m) * lexical`` (``m`` = ``calibration.gate_weight``)
-    is recomputed from ``dense`` and ``lexical``, so this works for hits of any search mode.
+    Two pieces of evidence are needed: the best match score ``m * dense + (1 - m) *
+    lexical`` (``m`` = ``calibration.gate_weight``, recomputed from ``dense`` and
+    ``lexical``, so this works for hits of any search mode) reaches the threshold, and the
+    question is about the policies' subject at all: its domain coverage (see
+    :mod:`index.domain`) reaches ``calibration.domain_threshold``.
     """
+    if not hits or min(h.domain for h in hits) < calibration.domain_threshold:
+        return False
     w = calibration.gate_weight
     best = max((w * h.dense + (1 - w) * h.lexical for h in hits), default=0.0)
     return best >= calibration.threshold
@@ -180,14 +190,28 @@ class Retriever:
                 self._cache.popitem(last=False)
         return vector
 
-    def _dense_scores(self, text: str) -> np.ndarray:
+    def dense_parts(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(whole, sentence)`` cosine of every chunk: its whole-text vector, its best sentence.
+
+        A chunk without sentence vectors gets its whole-text similarity as sentence score.
+        """
         n = len(self.index)
         vector = self._query_vector(text)
         distances, ids = self.index.faiss_index.search(vector, n)
-        dense = np.full(n, -1.0, dtype=np.float32)
+        whole = np.full(n, -1.0, dtype=np.float32)
         valid = ids[0] >= 0
-        dense[ids[0][valid]] = distances[0][valid]
-        return dense
+        whole[ids[0][valid]] = distances[0][valid]
+        best = whole.copy()
+        sentences = self.index.sentence_vectors
+        if sentences.shape[0] and sentences.shape[1] == vector.shape[1]:
+            sims = sentences @ vector[0]
+            np.maximum.at(best, self.index.sentence_owners, sims.astype(np.float32))
+        return whole, best
+
+    def _dense_scores(self, text: str) -> np.ndarray:
+        whole, best = self.dense_parts(text)
+        s = self.calibration.sentence_weight
+        return ((1.0 - s) * whole + s * best).astype(np.float32)
 
     def component_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
         """``(dense, lexical)`` of every chunk for ``query``; None for a blank query.
@@ -199,6 +223,13 @@ class Retriever:
             return None  # blank, or nothing but punctuation, symbols and emoji
         lexical = self.index.lexical.scores(LexicalQuery.from_text(text))
         return self._dense_scores(text), lexical
+
+    def domain(self, query: str) -> float:
+        """Domain coverage of ``query`` (see :mod:`index.domain`); 0 for a blank query."""
+        text = clean_query(query)
+        if not any(ch.isalnum() for ch in text):
+            return 0.0
+        return self.index.lexical.domain(text, LexicalQuery.from_text(text))
 
     def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Best clauses for ``query``, one hit per clause_id, best first."""
@@ -221,6 +252,7 @@ class Retriever:
             w = self.calibration.dense_weight
             scores = w * dense + (1.0 - w) * lexical
         order = np.argsort(-scores, kind="stable")
+        domain = self.domain(query)
         hits: list[Hit] = []
         seen: set[str] = set()
         for i in order:
@@ -230,7 +262,9 @@ class Retriever:
             if clause.clause_id in seen:
                 continue
             seen.add(clause.clause_id)
-            hits.append(Hit(clause, float(scores[i]), float(dense[i]), float(lexical[i])))
+            hits.append(
+                Hit(clause, float(scores[i]), float(dense[i]), float(lexical[i]), domain)
+            )
             if len(hits) >= top_k:
                 break
         return hits

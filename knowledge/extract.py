@@ -106,6 +106,8 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("county_contribution_yuan", r"出资"),
 )
 
+_BROKERING = r"促成|成交额|中介|技术转移|服务机构|转化|经纪"
+
 
 @dataclass
 class RawExtraction:
@@ -212,11 +214,15 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
 def _read_money(text: str, out: RawExtraction) -> None:
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     mentions = find_money(text)
+    # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
+    buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
                    if a <= mention.start < b or b == len(text))
         for fact, pattern in MONEY_CONTEXTS:
             if re.search(pattern, seg):
+                if fact == "tt_contract_turnover_yuan" and buying:
+                    fact = "registered_tech_purchase_yuan"
                 out.facts.setdefault(fact, mention.yuan)
                 break
         else:

@@ -21,12 +21,14 @@ class DocumentMeta:
     effective_from: date | None = None  # None: from the issue date
     effective_until: date | None = None  # None: no end stated
     source: str = ""
-    status: str = "现行有效"  # free text from staff; 已废止 / 已失效 force in_force False
+    status: str = "现行有效"  # free text from staff; 已废止 (repealed) forces in_force False
     file: str = ""  # knowledge file it was loaded from (relative path)
 
     def in_force(self, on: date) -> bool:
         """Whether the document is in force on ``on``."""
-        if self.status in ("已废止", "已失效", "废止", "失效"):
+        # Repeal ends a document on every date; 已失效 (expired) only records that the end
+        # date has passed, so an as-of date inside the validity window still counts.
+        if self.status in ("已废止", "废止"):
             return False
         start = self.effective_from or self.issued
         if on < start:

@@ -159,9 +159,9 @@ async def bench(args: argparse.Namespace) -> int:
         wall = time.monotonic() - t0
         await asyncio.sleep(1.0)  # let late duplicates show up
         watch_stop.set()
-        await watcher
+        await asyncio.wait_for(watcher, 30)
         stop.set()
-        await runner
+        await asyncio.wait_for(runner, 60)
         await client.close()
         store.close()
     finally:

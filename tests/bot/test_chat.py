@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from fakes import FakeEngine
@@ -61,3 +65,16 @@ def test_pick_prefers_labels(fake_engine: FakeEngine, store: SQLiteStore) -> Non
     chat = TerminalChat(Conversation(fake_engine, store), io.StringIO())
     chat.show(chat.conversation.start(chat.who))
     assert chat.pick("1") is not None and chat.pick("9") is None
+
+
+def test_policybot_chat_without_tty(built_data_dir: Path, tmp_path: Path) -> None:
+    """The real CLI and Engine over a pipe: answers, then ends at /quit."""
+    env = {**os.environ, "POLICYBOT_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(built_data_dir), "chat"],
+        input="对列入市级试点技术创新中心的企业有什么资金补助？\n/quit\n不会被读取\n",
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "威政办字〔2018〕10" in proc.stdout and "[1] 查看原文1" in proc.stdout
+    assert "<b>" not in proc.stdout

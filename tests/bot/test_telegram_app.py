@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ def texts(calls: list[Call]) -> str:
     return "\n".join(c.params["text"] for c in calls)
 
 
-def test_question_gets_cited_answer(tmp_path: Path, engine: Any,
-                                    store: SQLiteStore) -> None:
+def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteStore,
+                                    caplog: pytest.LogCaptureFixture) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
             server, settings_for(server, tmp_path), engine, store
@@ -44,7 +45,13 @@ def test_question_gets_cited_answer(tmp_path: Path, engine: Any,
             assert "市级试点技术创新中心" in clause[0].params["text"]
             commands = server.bots[bot.token].commands
             assert [c["command"] for c in commands][:2] == ["start", "estimate"]
+
+    caplog.set_level(logging.DEBUG)
     run(scenario())
+    caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs carry the token
+    run(scenario())
+    assert "/getUpdates" in caplog.text and "[REDACTED]" in caplog.text
+    assert TOKEN not in caplog.text
 
 
 def test_out_of_scope_gets_honest_reply_with_escaped_echo(
@@ -281,3 +288,11 @@ def test_flood_is_throttled_once(tmp_path: Path, fake_engine: FakeEngine,
     run(scenario())
 
 
+
+
+def test_serve_needs_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.cli import main
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN"):
+        main(["serve"])

@@ -180,3 +180,30 @@ def test_candidate_rules_from_a_question(knowledge_dir: Path) -> None:
                                       "d107_tech_centre_city_enterprise")
     vague = extract_facts("孵化器能拿多少钱？", TODAY, ruleset)
     assert "d107_incubator_national" in vague.candidate_rules
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    ("我们专利代理机构去年代理市内发明专利授权一百零一件，能奖多少？", "patent_grants", 101),
+    ("我们代理了两千件专利，能奖多少？", "patent_grants", 2000),
+    ("我们是荣成的企业，有研发费用投入，研发补助最高多少？", "district", "rongcheng"),
+    ("我们是荣成的企业，有研发费用投入，研发补助最高多少？", "has_rnd_spending", True),
+    ("我们公司去年没有研发投入，研发补助能拿多少？", "has_rnd_spending", False),
+    ("我们公司2019年购买了一项专利，合同额800,000元，能奖多少？",
+     "registered_tech_purchase_yuan", 800_000),
+    ("我们公司2020年受让了一项发明专利技术，经登记的合同120万元，能奖励多少？",
+     "registered_tech_purchase_yuan", 1_200_000),
+    ("中介机构促成3项成果转化，合同额200万元，能补多少？", "tt_contract_turnover_yuan", 2_000_000),
+])
+def test_owner_phrasings(question: str, fact: str, value: object) -> None:
+    assert extract_facts(question, TODAY).facts.get(fact) == value
+
+
+def test_owner_phrasings_titles_and_amount_questions() -> None:
+    centre = extract_facts("我们公司牵头建的技术创新中心刚列入市级试点，能拿多少补助？", TODAY)
+    assert centre.facts["platform_titles"] == frozenset({"tech_centre_city_pilot"})
+    national = extract_facts("我司被认定为国家级技术创新中心了，市级能给多少？", TODAY)
+    assert national.is_amount_question
+    unsure = extract_facts("不知道有没有研发投入，研发补助能拿多少？", TODAY)
+    assert "has_rnd_spending" not in unsure.facts
+    assert "district" not in extract_facts("荣成和文登的企业研发补助多少？", TODAY).facts
+    assert "patent_grants" not in extract_facts("专利零件能补多少？", TODAY).facts

@@ -1,0 +1,118 @@
+"""Domain evidence for the match decision: is a question about the policies' subject?
+
+A question about unemployment benefits (失业补贴怎么领) shares 补贴 with the S&T policies
+and scores a fair BM25 match on it; a question about incubator awards shares 孵化器.  The
+*domain coverage* of a query tells the two apart: the share of the query's IDF mass, after
+dropping generic words (money, procedure and question words every public-benefit question
+shares), made of words the corpus knows (directly or through an official synonym).
+
+* no non-generic word at all → 0 (no evidence the question is about these policies);
+* a strong out-of-domain marker (个税, 购房, 社保, 签证 …) in the query → 0.
+
+Both word lists live in ``domain_terms.txt`` next to this module (staff may extend them).
+The retriever multiplies the lexical side of the match score by this coverage (see
+:func:`index.retriever.is_match`); ranking is unaffected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["DomainTerms", "domain_coverage", "load_domain_terms"]
+
+_FILE = "domain_terms.txt"
+
+
+@dataclass(frozen=True)
+class DomainTerms:
+    generic: frozenset[str]
+    out_of_domain: tuple[str, ...]
+
+
+def parse_domain_terms(text: str) -> DomainTerms:
+    sections: dict[str, list[str]] = {"generic": [], "out_of_domain": []}
+    current: list[str] | None = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1].strip()
+            if name not in sections:
+                raise ValueError(f"{_FILE}: unknown section [{name}]")
+            current = sections[name]
+            continue
+        if current is None:
+            raise ValueError(f"{_FILE}: words before the first [section]: {line!r}")
+        current.extend(line.lower().split())
+    return DomainTerms(
+        frozenset(sections["generic"]), tuple(dict.fromkeys(sections["out_of_domain"]))
+    )
+
+
+@lru_cache(maxsize=1)
+def load_domain_terms() -> DomainTerms:
+    """The lists of ``index/domain_terms.txt`` (read once)."""
+    text = resources.files("index").joinpath(_FILE).read_text(encoding="utf-8")
+    return parse_domain_terms(text)
+
+
+def domain_coverage(
+    text: str,
+    tokens: Iterable[str],
+    idf: Mapping[str, float],
+    max_idf: float,
+    expansions: Callable[[str], Iterable[str]],
+    terms: DomainTerms | None = None,
+) -> float:
+    """Share in [0, 1] of the non-generic IDF mass of ``tokens`` that the corpus knows.
+
+    ``text`` is the normalised query (for the out-of-domain markers), ``idf`` the corpus
+    IDF (unknown words weigh ``max_idf``), ``expansions`` gives the official synonyms of
+    a colloquial word.  Inner dictionary words of a longer query token count with it.
+    """
+    terms = terms or load_domain_terms()
+    lowered = text.lower()
+    if any(marker in lowered for marker in terms.out_of_domain):
+        return 0.0
+    groups: list[list[str]] = []  # a primary token and the inner words jieba added after it
+    for token in tokens:
+        if groups and len(token) < len(groups[-1][0]) and token in groups[-1][0]:
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    total = known = 0.0
+    seen: set[str] = set()
+    for group in groups:
+        primary = group[0]
+        if primary in terms.generic or primary in seen:
+            continue
+        seen.add(primary)
+        weight = _known_weight(primary, idf, expansions)
+        if weight is None:  # an unknown long word counts as known through its inner words
+            inner = [
+                w
+                for t in group[1:]
+                if t not in terms.generic and (w := _known_weight(t, idf, expansions))
+            ]
+            weight = max(inner) if inner else None
+        if weight is None:
+            total += max_idf
+        else:
+            total += weight
+            known += weight
+    return known / total if total > 0 else 0.0
+
+
+def _known_weight(
+    token: str, idf: Mapping[str, float], expansions: Callable[[str], Iterable[str]]
+) -> float | None:
+    """IDF of ``token`` in the corpus, else of its best-known official synonym, else None."""
+    weight = idf.get(token)
+    if weight is not None:
+        return weight
+    synonyms = [idf[s] for s in expansions(token) if s in idf]
+    return max(synonyms) if synonyms else None
