@@ -200,6 +200,11 @@ class Engine:
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
         hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
         matched = bool(hits) and snap.retriever.is_match(hits)
+        if not matched and hits and extraction is not None and extraction.is_amount_question:
+            # A short amount question ("买技术花了五百万能补多少") may score under the
+            # retrieval gate; the deterministic extractor naming a rule whose clause is
+            # also the best hit is independent evidence that the question is in scope.
+            matched = self._named_rule_cites(snap, extraction, hits[0])
         estimate = None
         if matched and extraction is not None and extraction.is_amount_question:
             rule_ids = self._candidate_rules(snap, extraction, hits)
@@ -216,6 +221,18 @@ class Engine:
         result["answer_text"] = render_text("answer.txt.j2", **result, empty=not text)
         self._record(started, matched, estimate is not None)
         return result
+
+    @staticmethod
+    def _named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit) -> bool:
+        """Whether a rule the question names cites the best hit's clause."""
+        for rule_id in extraction.candidate_rules:
+            rule = snap.rules.get(rule_id)
+            if rule is not None and any(
+                c.doc_number == best.clause.doc_number and c.clause_path == best.clause.path
+                for c in rule.citations
+            ):
+                return True
+        return False
 
     @staticmethod
     def _candidate_rules(snap: Snapshot, extraction: Extraction, hits: list[Hit]) -> list[str]:

@@ -84,9 +84,15 @@ class Calibration:
 #   MiniLM (English-only model, weak on Chinese) w=0.2 t=0.42, fitted in-sample on the
 #        old 169-question set: hit@5 145; 135/146 matched, 23/23 rejected.
 CALIBRATIONS: dict[str, Calibration] = {
-    "use-": Calibration(dense_weight=0.05, threshold=0.236, match_weight=0.45),
+    "use-": Calibration(
+        dense_weight=0.1, threshold=0.236, match_weight=0.45, sentence_weight=0.75,
+        domain_threshold=0.17,
+    ),
     "st:": Calibration(dense_weight=0.2, threshold=0.42),
-    "": Calibration(dense_weight=0.05, threshold=0.236, match_weight=0.45),
+    "": Calibration(
+        dense_weight=0.1, threshold=0.236, match_weight=0.45, sentence_weight=0.75,
+        domain_threshold=0.17,
+    ),
 }
 
 

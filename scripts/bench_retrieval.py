@@ -38,7 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ if str(REPO) not in sys.path:
 
 from index.build import SearchIndex, build_index, load_index  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
-from index.retriever import Calibration, Mode, Retriever  # noqa: E402
+from index.retriever import Calibration, Mode, Retriever, clean_query  # noqa: E402
 from knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
 from knowledge.cases import (  # noqa: E402
     CannedQuestion,
@@ -66,6 +66,7 @@ SPLITS = ("all", "calibration", "holdout")
 FROZEN_AFTER = 169  # questions numbered above this are always holdout
 RANK_GRID = [round(0.025 * i, 3) for i in range(0, 25)]  # ranking dense weight 0 .. 0.6
 MATCH_GRID = [round(0.05 * i, 2) for i in range(0, 21)]  # match dense weight 0 .. 1
+SENTENCE_GRID = [0.0, 0.25, 0.5, 0.75, 1.0]  # dense = (1 - s) * whole + s * best sentence
 
 
 def split_of(question: CannedQuestion) -> str:
@@ -135,9 +136,16 @@ class Scored:
     """Dense and lexical score of every chunk for one question, and which chunks answer it."""
 
     question: CannedQuestion
-    dense: np.ndarray
+    whole: np.ndarray  # cosine with the chunk's whole-text vector
+    best: np.ndarray  # cosine with the chunk's best sentence (or whole text)
     lexical: np.ndarray
     good: np.ndarray  # bool per chunk: the chunk's clause is an acceptable answer
+    domain: float = 1.0  # the query's domain coverage (index.domain)
+    s: float = 0.0  # sentence weight of ``dense``
+
+    @property
+    def dense(self) -> np.ndarray:
+        return (1 - self.s) * self.whole + self.s * self.best
 
 
 def score_arrays(
@@ -146,14 +154,25 @@ def score_arrays(
     index: SearchIndex = retriever.index
     texts = [full_text(kb, c.doc_number, c.path, c.text) for c in index.chunks]
     out = []
+    n = len(index)
     for q in questions:
         comp = retriever.component_scores(q.question)
-        n = len(index)
-        dense, lexical = comp if comp is not None else (np.zeros(n), np.zeros(n))
+        if comp is None:
+            whole = best = lexical = np.zeros(n)
+        else:
+            whole, best = retriever.dense_parts(clean_query(q.question))
+            lexical = comp[1]
         pairs = zip(index.chunks, texts, strict=True)
         good = np.array([q.in_scope and q.accepts(c.doc_number, t) for c, t in pairs])
-        out.append(Scored(q, dense.astype(np.float64), lexical.astype(np.float64), good))
+        out.append(Scored(
+            q, whole.astype(np.float64), best.astype(np.float64), lexical.astype(np.float64),
+            good, retriever.domain(q.question), retriever.calibration.sentence_weight,
+        ))
     return out
+
+
+def with_sentence_weight(scored: Sequence[Scored], s: float) -> list[Scored]:
+    return [replace(x, s=s) for x in scored]
 
 
 def top_clauses(scores: np.ndarray, clause_ids: Sequence[str], k: int) -> list[int]:
@@ -190,14 +209,22 @@ def ranking_figures(
 
 
 def match_scores(
-    scored: Sequence[Scored], clause_ids: Sequence[str], w: float, m: float, k: int
+    scored: Sequence[Scored], clause_ids: Sequence[str], w: float, m: float, k: int,
+    domain_threshold: float = 0.0,
 ) -> tuple[list[float], list[float]]:
-    """Best match score (weight ``m``) over the top-k hits ranked with ``w``: in scope, out."""
+    """Best match score (weight ``m``) over the top-k hits ranked with ``w``: in scope, out.
+
+    A question whose domain coverage is below ``domain_threshold`` is rejected whatever
+    its score: it counts with match score 0.
+    """
     ins: list[float] = []
     oos: list[float] = []
     for s in scored:
-        top = top_clauses(w * s.dense + (1 - w) * s.lexical, clause_ids, k)
-        best = max((m * s.dense[i] + (1 - m) * s.lexical[i] for i in top), default=0.0)
+        dense = s.dense
+        top = top_clauses(w * dense + (1 - w) * s.lexical, clause_ids, k)
+        best = max((m * dense[i] + (1 - m) * s.lexical[i] for i in top), default=0.0)
+        if s.domain < domain_threshold:
+            best = min(best, 0.0)
         (ins if s.question.in_scope else oos).append(float(best))
     return ins, oos
 
@@ -223,12 +250,26 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
     best match score relative to the in-scope spread; threshold: the middle of that gap
     (or the value with fewest errors when the halves overlap).
     """
+    # sentence weight: the best dense-only ranking (the dense side tuned on its own)
+    dense_figs = {
+        sw: ranking_figures(with_sentence_weight(scored, sw), clause_ids, 1.0, k)
+        for sw in SENTENCE_GRID
+    }
+    sw = max(SENTENCE_GRID, key=lambda x: (dense_figs[x], -abs(x - 0.5)))
+    scored = with_sentence_weight(scored, sw)
+    # domain threshold: middle of the gap between in-scope and out-of-scope coverage
+    dom_in = [x.domain for x in scored if x.question.in_scope]
+    dom_out = [x.domain for x in scored if not x.question.in_scope]
+    low_dom, high_dom = min(dom_in, default=0.0), max(dom_out, default=0.0)
+    dt = (low_dom + high_dom) / 2 if low_dom > high_dom else 0.0
     figures = {w: ranking_figures(scored, clause_ids, w, k) for w in RANK_GRID}
     best = max(figures.values())
     plateau = [w for w, f in figures.items() if f == best]
     w = plateau[len(plateau) // 2]
     choice: tuple[float, float, float] | None = None  # (relative gap, m, threshold)
     for m in MATCH_GRID:
+        # the score threshold is fitted on its own (without the domain gate), so each of
+        # the two gates separates the calibration half by itself
         ins, oos = match_scores(scored, clause_ids, w, m, k)
         if not ins or not oos:
             continue
@@ -245,6 +286,8 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
             choice = (key, m, t)
     assert choice is not None
     return {
+        "sentence_weight": sw,
+        "domain_threshold": round(dt, 4),
         "dense_weight": w,
         "ranking_plateau": [plateau[0], plateau[-1]],
         "match_weight": choice[1],
@@ -335,6 +378,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "dense_weight": shipped.dense_weight,
             "match_weight": shipped.gate_weight,
             "threshold": shipped.threshold,
+            "sentence_weight": shipped.sentence_weight,
+            "domain_threshold": shipped.domain_threshold,
         }
 
         # -- ranking quality per mode and split, and the gated hybrid
@@ -362,15 +407,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["margin"] = {}
         for split, items in by_split.items():
             ins, oos = match_scores(items, clause_ids, shipped.dense_weight,
-                                    shipped.gate_weight, k)
+                                    shipped.gate_weight, k, shipped.domain_threshold)
             result["margin"][split] = margin_of(ins, oos, shipped.threshold)
         fitted = calibrate(by_split["calibration"], clause_ids, k)
         result["recalibrated"] = fitted
         result["recalibrated_figures"] = {}
         for split, items in by_split.items():
+            items = with_sentence_weight(items, fitted["sentence_weight"])
             r1, mrr = ranking_figures(items, clause_ids, fitted["dense_weight"], k)
             ins, oos = match_scores(items, clause_ids, fitted["dense_weight"],
-                                    fitted["match_weight"], k)
+                                    fitted["match_weight"], k, fitted["domain_threshold"])
             result["recalibrated_figures"][split] = {
                 "recall_at_1": round(r1, 4), "mrr": round(mrr, 4),
                 **margin_of(ins, oos, fitted["threshold"]),
@@ -432,7 +478,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{sp['holdout']['in_scope']}+{sp['holdout']['out_of_scope']} (in scope + out). "
         f"Embedder `{result['embedder']}`; {result['documents']} documents, "
         f"{result['chunks']} chunks. Shipped calibration: ranking w={cal['dense_weight']}, "
-        f"match w={cal['match_weight']}, threshold {cal['threshold']}.",
+        f"sentence weight {cal['sentence_weight']}, match w={cal['match_weight']}, "
+        f"threshold {cal['threshold']}, domain threshold {cal['domain_threshold']}.",
         "",
     ]
     header = "| metric | " + " | ".join(f"{s} {m}" for s in SPLITS for m in MODES) + " |"
@@ -461,7 +508,9 @@ def markdown(result: dict[str, Any]) -> str:
     fig = result["recalibrated_figures"]
     lines += [
         "",
-        f"Re-calibrated on the calibration half only: ranking w={fit['dense_weight']} "
+        f"Re-calibrated on the calibration half only: sentence weight "
+        f"{fit['sentence_weight']}, domain threshold {fit['domain_threshold']}, "
+        f"ranking w={fit['dense_weight']} "
         f"(best plateau {fit['ranking_plateau'][0]}–{fit['ranking_plateau'][1]}), "
         f"match w={fit['match_weight']}, threshold {fit['threshold']}.",
         "",
