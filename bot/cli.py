@@ -11,22 +11,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot import chat, kb, telegram_app
 from bot.engine import Engine
-from bot.paths import default_data_dir, resolve_knowledge_dir
+from bot.paths import default_data_dir, parse_date, resolve_knowledge_dir
 from bot.render import render_text
 from knowledge.errors import PolicyBotError
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text!r}") from exc
 
 
 def make_engine(args: argparse.Namespace) -> Engine:

@@ -17,16 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from knowledge.calculator import evaluate, next_questions
-
 from bot.render import render_text
 from index.build import build_index, index_is_stale, load_index
 from index.embedders import Embedder, make_embedder
 from index.retriever import Hit, Retriever
 from knowledge.base import KnowledgeBase, load_knowledge
+from knowledge.calculator import evaluate, next_questions
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.facts import Extraction, FactSpec, extract_facts
-from knowledge.model import DocumentMeta
 from knowledge.rules import RuleSet, load_rules
 
 log = logging.getLogger(__name__)
@@ -73,16 +71,6 @@ def sanitize_question(text: str) -> str:
     )
     cleaned = " ".join(cleaned.split())
     return cleaned[:MAX_QUESTION_CHARS]
-
-
-def validity(meta: DocumentMeta, on: date) -> str:
-    """``in_force`` / ``expired`` / ``not_yet`` / ``repealed`` for the templates."""
-    if meta.in_force(on):
-        return "in_force"
-    if meta.status in ("已废止", "废止"):
-        return "repealed"
-    start = meta.effective_from or meta.issued
-    return "not_yet" if on < start else "expired"
 
 
 class Engine:
@@ -259,7 +247,7 @@ class Engine:
             "text": kb.clause(meta.doc_number, clause.path) or clause.text,
             "score": round(float(hit.score), 4),
             "in_force": meta.in_force(on),
-            "validity": validity(meta, on),
+            "validity": meta.validity(on),
             "effective_from": (meta.effective_from or meta.issued).isoformat(),
             "effective_until": meta.effective_until.isoformat() if meta.effective_until else None,
             "headings": list(clause.headings),
@@ -294,20 +282,7 @@ class Engine:
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()
-        out = []
-        for meta in self.snapshot.kb.documents:
-            out.append({
-                "doc_number": meta.doc_number,
-                "title": meta.title,
-                "issuer": meta.issuer,
-                "issued": meta.issued.isoformat(),
-                "effective_from": (meta.effective_from or meta.issued).isoformat(),
-                "effective_until": meta.effective_until.isoformat()
-                if meta.effective_until else None,
-                "in_force": meta.in_force(on),
-                "validity": validity(meta, on),
-            })
-        return out
+        return [meta.summary(on) for meta in self.snapshot.kb.documents]
 
     def stats(self) -> dict[str, Any]:
         snap = self._snapshot

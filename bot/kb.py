@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from bot.kb_infer import Found, infer_metadata
-from bot.paths import default_data_dir, resolve_knowledge_dir
+from bot.paths import default_data_dir, parse_date, resolve_knowledge_dir
 from bot.render import render_text
 from knowledge.base import policy_files as base_policy_files
 from knowledge.dedup import NEAR_DUPLICATE, jaccard, shingles
@@ -264,12 +264,6 @@ def _add_years(day: date, years: int) -> date:
 # -- command line -------------------------------------------------------------------------
 
 
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text!r}") from exc
-
 
 def _knowledge(args: argparse.Namespace) -> Path:
     return resolve_knowledge_dir(getattr(args, "knowledge", None))
@@ -344,10 +338,10 @@ def register_cli(subparsers: Any) -> None:
     add_p.add_argument("--doc-number", help="文号, e.g. 威政办字〔2018〕107号")
     add_p.add_argument("--title", help="标题")
     add_p.add_argument("--issuer", help="发文机关")
-    add_p.add_argument("--issued", type=_parse_date, metavar="YYYY-MM-DD", help="发布日期")
-    add_p.add_argument("--effective-from", type=_parse_date, metavar="YYYY-MM-DD",
+    add_p.add_argument("--issued", type=parse_date, metavar="YYYY-MM-DD", help="发布日期")
+    add_p.add_argument("--effective-from", type=parse_date, metavar="YYYY-MM-DD",
                        help="施行日期 (default: the issue date)")
-    add_p.add_argument("--effective-until", type=_parse_date, metavar="YYYY-MM-DD",
+    add_p.add_argument("--effective-until", type=parse_date, metavar="YYYY-MM-DD",
                        help="有效期截止日期")
     add_p.add_argument("--source", help="where the file came from (URL); default: its name")
     add_p.add_argument("--status", help="现行有效 (default), 已失效, 已废止 …")
@@ -359,7 +353,7 @@ def register_cli(subparsers: Any) -> None:
     add_p.set_defaults(func=cmd_add)
 
     check_p = kb_sub.add_parser("check", help="lint the knowledge folder (exit 1 on problems)")
-    check_p.add_argument("--as-of", type=_parse_date, metavar="YYYY-MM-DD",
+    check_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
                          help="date for the validity checks (default: today)")
     check_p.add_argument("--no-cases", action="store_true",
                          help="skip the canned questions (no index needed)")
@@ -371,7 +365,7 @@ def register_cli(subparsers: Any) -> None:
     report_p = kb_sub.add_parser("report", help="write an HTML report of the knowledge folder")
     report_p.add_argument("--output", "-o", default="knowledge-report.html",
                           metavar="FILE.html")
-    report_p.add_argument("--as-of", type=_parse_date, metavar="YYYY-MM-DD")
+    report_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD")
     report_p.add_argument("--no-cases", action="store_true",
                           help="skip the canned questions (no index needed)")
     report_p.set_defaults(func=cmd_report)

@@ -59,18 +59,6 @@ class Timeline:
     today: str
 
 
-def validity_of(meta: DocumentMeta, on: date) -> str:
-    """``in_force`` / ``expired`` / ``not_yet`` / ``repealed``; 已失效 counts as expired."""
-    if meta.in_force(on):
-        return "in_force"
-    if meta.status in ("已废止", "废止"):
-        return "repealed"
-    if meta.status in ("已失效", "失效"):
-        return "expired"
-    start = meta.effective_from or meta.issued
-    return "not_yet" if on < start else "expired"
-
-
 def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     """Lay out the validity bars of ``documents`` on a common year axis."""
     if documents:
@@ -97,7 +85,7 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
             TimelineRow(
                 doc_number=meta.doc_number,
                 title=meta.title,
-                validity=validity_of(meta, on),
+                validity=meta.validity(on),
                 y=TOP + i * ROW_HEIGHT,
                 issued_x=x(meta.issued),
                 start_x=x(start),
@@ -131,16 +119,7 @@ def report_context(audit: Audit, generated: datetime | None = None) -> dict[str,
         cov = audit.coverage_by_doc.get(meta.doc_number)
         docs.append(
             {
-                "doc_number": meta.doc_number,
-                "title": meta.title,
-                "issuer": meta.issuer,
-                "issued": meta.issued.isoformat(),
-                "effective_from": (meta.effective_from or meta.issued).isoformat(),
-                "effective_until": meta.effective_until.isoformat()
-                if meta.effective_until
-                else None,
-                "status": meta.status,
-                "validity": validity_of(meta, on),
+                **meta.summary(on),
                 "file": meta.file,
                 "clauses": audit.clause_counts.get(meta.doc_number, 0),
                 "rules": audit.rule_counts.get(meta.doc_number, 0),

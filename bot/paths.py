@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import os
+from datetime import date
 from pathlib import Path
 
 PACKAGE_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 
 
 def default_data_dir() -> Path:
-    """``POLICYBOT_DATA_DIR``, else ``$XDG_DATA_HOME/policybot``, else ``~/.local/share/policybot``."""
+    """``POLICYBOT_DATA_DIR``, else ``$XDG_DATA_HOME/policybot`` or ``~/.local/share/policybot``."""
     env = os.environ.get("POLICYBOT_DATA_DIR")
     if env:
         return Path(env).expanduser()
@@ -19,7 +21,7 @@ def default_data_dir() -> Path:
 
 
 def resolve_knowledge_dir(arg: str | Path | None = None) -> Path:
-    """``--knowledge``, else ``POLICYBOT_KNOWLEDGE_DIR``, else ``./knowledge``, else the package's."""
+    """``--knowledge``, ``POLICYBOT_KNOWLEDGE_DIR``, ``./knowledge``, else the package folder."""
     if arg:
         return Path(arg).expanduser().resolve()
     env = os.environ.get("POLICYBOT_KNOWLEDGE_DIR")
@@ -29,3 +31,11 @@ def resolve_knowledge_dir(arg: str | Path | None = None) -> Path:
     if (local / "policies").is_dir():
         return local.resolve()
     return PACKAGE_KNOWLEDGE
+
+
+def parse_date(text: str) -> date:
+    """``YYYY-MM-DD`` for argparse, with a message staff can act on."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text!r}") from exc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from knowledge import money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,20 +28,8 @@ OUTCOME_ZH = {
 
 
 def format_yuan(value: Any) -> str:
-    """Integer yuan as people read it: 2000000 → 200万元, 15000 → 1.5万元, 800 → 800元."""
-    if value is None:
-        return "—"
-    amount = Decimal(str(value))
-    if amount >= 100_000_000 and amount % 10_000_000 == 0:
-        return f"{_trim(amount / 100_000_000)}亿元"
-    if amount >= 10_000:
-        return f"{_trim(amount / 10_000)}万元"
-    return f"{_trim(amount)}元"
-
-
-def _trim(d: Decimal) -> str:
-    text = format(d.normalize(), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Integer yuan as people read it (``2000000`` → ``200万元``); ``—`` for None."""
+    return "—" if value is None else money.format_yuan(int(value))
 
 
 def _env(autoescape: bool) -> Environment:

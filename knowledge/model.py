@@ -35,6 +35,29 @@ class DocumentMeta:
             return False
         return self.effective_until is None or on <= self.effective_until
 
+    def validity(self, on: date) -> str:
+        """``in_force`` / ``expired`` / ``not_yet`` / ``repealed`` on ``on`` (for templates)."""
+        if self.in_force(on):
+            return "in_force"
+        if self.status in ("已废止", "废止"):
+            return "repealed"
+        start = self.effective_from or self.issued
+        return "not_yet" if on < start else "expired"
+
+    def summary(self, on: date) -> dict[str, object]:
+        """Plain values of the metadata with the validity on ``on``."""
+        return {
+            "doc_number": self.doc_number,
+            "title": self.title,
+            "issuer": self.issuer,
+            "issued": self.issued.isoformat(),
+            "effective_from": (self.effective_from or self.issued).isoformat(),
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "status": self.status,
+            "in_force": self.in_force(on),
+            "validity": self.validity(on),
+        }
+
 
 @dataclass(frozen=True)
 class Responsible:
