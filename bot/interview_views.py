@@ -100,6 +100,7 @@ def snapshot(spec: FactSpecLike) -> dict[str, Any]:
         "kind": spec.kind,
         "question": spec.question,
         "label": str(getattr(spec, "label", "") or spec.question),
+        "unit": str(getattr(spec, "unit", "") or ""),
         "example": spec.example,
         "choices": [[encode(v), str(text)] for v, text in choices],
     }
@@ -166,7 +167,8 @@ def answers(state: dict[str, Any]) -> list[dict[str, Any]]:
         else:
             shown = labels.get(repr(value), decode(value))
         out.append({"name": name, "question": snap["question"], "kind": snap["kind"],
-                    "label": snap.get("label") or snap["question"], "value": shown})
+                    "label": snap.get("label") or snap["question"], "value": shown,
+                    "unit": snap.get("unit", "")})
     return out
 
 
