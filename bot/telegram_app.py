@@ -48,6 +48,7 @@ from bot.reply import Keyboard, Outcome, Reply, label_pairs, render
 from bot.runner import PerChatUpdateProcessor, WebhookServer, run_bot
 from bot.split import split_html
 from bot.store import StateStore, open_store
+from bot.watch import KnowledgeWatcher
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -304,6 +305,23 @@ def make_webhook(
                          settings.webhook_port)
 
 
+def start_knowledge_watcher(
+    app: Application, engine: Any, loop: asyncio.AbstractEventLoop, debounce_ms: int = 1500
+) -> KnowledgeWatcher:
+    """Watch the engine's knowledge folder; reload in the background and tell the admins."""
+    settings: Settings = app.bot_data["settings"]
+
+    async def notify_admins(report: Any) -> None:
+        text = render("tg_reload.j2", report=report)
+        for admin in settings.admin_ids:
+            with contextlib.suppress(Exception):  # an admin who blocked the bot
+                await app.bot.send_message(admin, text)
+
+    watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
+                               debounce_ms=debounce_ms, loop=loop)
+    return watcher.start()
+
+
 # -- CLI ---------------------------------------------------------------------------------
 def cmd_serve(args: argparse.Namespace) -> int:
     """``policybot serve``: long polling by default, ``--webhook`` behind a proxy."""
@@ -330,7 +348,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_bot(app, stop, webhook, settings.webhook_url)
+        watcher = None if args.no_watch else start_knowledge_watcher(app, engine, loop)
+        try:
+            await run_bot(app, stop, webhook, settings.webhook_url)
+        finally:
+            if watcher is not None:
+                watcher.stop()
 
     try:
         asyncio.run(main())
@@ -350,4 +373,6 @@ def register_cli(subparsers: Any) -> None:
                              "that reaches WEBHOOK_PATH) is set, register it with Telegram "
                              "together with WEBHOOK_SECRET")
     parser.add_argument("--port", type=int, default=None, help="override WEBHOOK_PORT")
+    parser.add_argument("--no-watch", action="store_true",
+                        help="do not watch the knowledge folder (reload only with /reload)")
     parser.set_defaults(func=cmd_serve)

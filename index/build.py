@@ -33,8 +33,8 @@ text exactly like chunk vectors.
 
 from __future__ import annotations
 
-import importlib
 import hashlib
+import importlib
 import json
 import os
 import re

@@ -13,8 +13,10 @@ One run reports:
 * the hybrid with the match threshold applied as the engine does (out-of-scope questions
   rejected, in-scope questions left unmatched) and the threshold margin (lowest in-scope
   vs highest out-of-scope best match score), per split;
-* a re-calibration on the calibration half only (ranking weight, match weight and
-  threshold) next to the shipped ``CALIBRATIONS`` entry;
+* a re-calibration on the calibration half only (sentence weight of the dense side,
+  domain-coverage threshold, ranking weight, match weight and threshold) next to the
+  shipped ``CALIBRATIONS`` entry; a question the domain gate rejects counts with match
+  score 0 in the margins;
 * cold index build time in a fresh process into an empty data dir (embedder load,
   knowledge load, build, load), with that process's peak RSS;
 * query latency p50/p95 after warm-up (hybrid ``search`` on each question once, empty

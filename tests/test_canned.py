@@ -28,15 +28,19 @@ KNOWLEDGE = REPO / "knowledge"
 QUESTIONS = KNOWLEDGE / "cases" / "questions.yaml"
 TOP_K = 5
 
-# Measured with the default embedder (USE multilingual v3) on the seed knowledge, 146
-# in-scope and 23 out-of-scope questions; the floors are a little below.  The retriever's
-# weight and threshold were calibrated on this same set, so these are in-sample figures.
-# Re-measured after the held-out re-calibration (weights fitted on odd ids <= q169 only),
-# over q001-q169 (Engine.ask): recall@1 0.966, recall@5 1.000, MRR 0.980, out-of-scope 23/23.
-# Questions added after q169 are held out; their out-of-scope part is a known gap
-# (tests/index/test_retriever.py::test_holdout_out_of_scope_questions) and not floored.
-MEASURED = {"recall_at_1": 0.966, "recall_at_5": 1.000, "mrr": 0.980, "oos_accuracy": 1.000}
-FLOORS = {"recall_at_1": 0.93, "recall_at_5": 0.98, "mrr": 0.95, "oos_accuracy": 0.95}
+# Measured with the default embedder (USE multilingual v3) on the seed knowledge over
+# q001-q169 (Engine.ask; 146 in scope, 23 out of scope); the floors are a little below.
+# History: 0.966 / 1.000 / 0.980 / 23 of 23 with the earlier calibration.  Re-measured after
+# sentence-level dense vectors and the domain gate (weights, thresholds fitted on odd ids
+# <= q169 only, scripts/bench_retrieval.py): recall@1 0.959, recall@5 0.986, MRR 0.970,
+# out-of-scope 23/23.  The drop is two English in-scope questions (q004, q112, both
+# held out) that the domain gate now leaves unmatched; the gate rejects 10 more held-out
+# out-of-scope questions (38/40 over all 202, see test_all_out_of_scope_questions).
+MEASURED = {"recall_at_1": 0.959, "recall_at_5": 0.986, "mrr": 0.970, "oos_accuracy": 1.000}
+FLOORS = {"recall_at_1": 0.94, "recall_at_5": 0.98, "mrr": 0.955, "oos_accuracy": 0.95}
+# Out-of-scope questions of the whole set (held-out ones included) rejected by Engine.ask:
+# measured 38 of 40 (q200, q201 still matched; tests/index/test_retriever.py).
+ALL_OOS_FLOOR = 0.92
 FLOORED_UP_TO = 169  # question number; later questions are held out
 
 
@@ -112,11 +116,21 @@ def test_canned_questions_meet_floors(
 
 
 @pytest.mark.slow
-def test_hybrid_not_behind_single_retrievers(engine: Any, canned: list[CannedQuestion]) -> None:
-    """Hybrid ranking beats dense-only and is at least as good as BM25-only (all in scope).
+def test_all_out_of_scope_questions(engine: Any, canned: list[CannedQuestion]) -> None:
+    """Out-of-scope questions of the whole set, held-out ones included, are rejected."""
+    oos = [q for q in canned if not q.in_scope]
+    m = score(oos, engine_answer(engine), k=TOP_K)
+    assert m.oos_total >= 40
+    assert m.oos_accuracy >= ALL_OOS_FLOOR, format_failures(m)
 
-    Strictly ahead of BM25 is the product goal but not reached: the fitted dense weight
-    is a tie-breaker only (see index.retriever.CALIBRATIONS).
+
+@pytest.mark.slow
+def test_hybrid_not_behind_single_retrievers(engine: Any, canned: list[CannedQuestion]) -> None:
+    """Hybrid ranking beats dense-only, and BM25-only on MRR (all in scope).
+
+    Strictly ahead of BM25 on recall@1 is the product goal but not reached (measured tie,
+    0.944 both; MRR 0.969 vs 0.967): the dense side, even with sentence vectors, only
+    breaks near-ties (see index.retriever.CALIBRATIONS).
     """
     snap = getattr(engine, "snapshot", None)
     retriever = getattr(snap, "retriever", None)
@@ -138,4 +152,4 @@ def test_hybrid_not_behind_single_retrievers(engine: Any, canned: list[CannedQue
     got = {m: score(in_scope, mode_answer(m), k=TOP_K) for m in ("hybrid", "bm25", "dense")}
     hybrid, bm25, dense = got["hybrid"], got["bm25"], got["dense"]
     assert hybrid.recall_at_1 > dense.recall_at_1 and hybrid.mrr > dense.mrr
-    assert hybrid.recall_at_1 >= bm25.recall_at_1 and hybrid.mrr >= bm25.mrr
+    assert hybrid.recall_at_1 >= bm25.recall_at_1 and hybrid.mrr > bm25.mrr

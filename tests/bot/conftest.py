@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,16 +12,11 @@ from pathlib import Path
 import pytest
 import redis
 
-HERE = Path(__file__).resolve().parent
-# The shared builders live beside the tests, not in an installed package; with
-# --import-mode=importlib nothing adds these folders to sys.path for us.
-for folder in (HERE, HERE.parent / "auxil"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+# The shared builders (fakes, harness, bot_api_server) are importable through
+# ``pythonpath`` in pyproject.toml.
+from fakes import FakeEngine
 
-from fakes import FakeEngine  # noqa: E402
-
-from bot.store import SQLiteStore  # noqa: E402
+from bot.store import SQLiteStore
 
 
 @pytest.fixture

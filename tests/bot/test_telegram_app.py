@@ -296,3 +296,41 @@ def test_serve_needs_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     monkeypatch.chdir(tmp_path)  # no .env here
     with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN"):
         main(["serve"])
+
+
+def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: SQLiteStore,
+                                                        knowledge_dir: Path) -> None:
+    """Staff edit a policy file: the running bot reloads by itself and answers from it."""
+    import asyncio
+    import shutil
+
+    from bot.engine import Engine
+    from bot.telegram_app import start_knowledge_watcher
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    live = Engine(kdir, tmp_path / "data")
+    live.warm_up()
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), live, store
+        ) as bot:
+            watcher = start_knowledge_watcher(bot.app, live, asyncio.get_running_loop(),
+                                              debounce_ms=200)
+            try:
+                policy = next((kdir / "policies").glob("*106*.md"))
+                text = policy.read_text(encoding="utf-8")
+                policy.write_text(text.replace("创业大学", "星光创业学院"), encoding="utf-8")
+                for _ in range(150):
+                    if server.sent(ADMIN):
+                        break
+                    await asyncio.sleep(0.2)
+                told = texts(server.sent(ADMIN))
+                assert "知识库已重新加载" in told and "版本 2" in told
+                sent = await bot.say(5, "支持建设星光创业学院吗")
+                assert "星光创业学院" in sent[0].params["text"]
+            finally:
+                watcher.stop()
+
+    run(scenario())

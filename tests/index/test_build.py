@@ -11,7 +11,13 @@ import numpy as np
 import pytest
 
 import index.build as build_mod
-from index.build import build_index, index_is_stale, load_index, parser_version
+from index.build import (
+    build_index,
+    chunk_sentences,
+    index_is_stale,
+    load_index,
+    parser_version,
+)
 from knowledge.errors import IndexError_
 
 
@@ -63,6 +69,7 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
     kb: Any, fake_cls: Any, tmp_path: Path
 ) -> None:
     build_index(kb, tmp_path, fake_cls(), progress=False)
+    old_sentences = {t for c in kb.clauses for t in chunk_sentences(c)}
     changed = replace(kb.clauses[3], text=kb.clauses[3].text + "新增一句。")
     added = replace(
         kb.clauses[0], path="二、（四）9.", text="新增条款：对新认定的星创天地给予奖励。"
@@ -71,12 +78,45 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
     kb.clauses.append(added)
     counting = fake_cls()
     report = build_index(kb, tmp_path, counting, progress=False)
-    assert sorted(counting.texts) == sorted([changed.embedding_text(), added.embedding_text()])
+    new_sentences = sorted(
+        {t for c in (changed, added) for t in chunk_sentences(c)} - old_sentences
+    )
+    assert new_sentences  # the edited sentence and the added clause's sentence
+    # only the two changed chunks and their new sentences are embedded, nothing unchanged
+    assert sorted(counting.texts) == sorted(
+        [changed.embedding_text(), added.embedding_text(), *new_sentences]
+    )
     assert report.embedded == 2 and report.reused == len(kb.clauses) - 2
+    assert report.sentences_embedded == len(new_sentences)
     idx = load_index(tmp_path, counting)
     assert idx is not None
     fresh = counting.embed([c.embedding_text() for c in kb.clauses])
     assert np.allclose(idx.vectors, fresh, atol=1e-6)  # reused rows sit in the right places
+    sentences = [(i, t) for i, c in enumerate(kb.clauses) for t in chunk_sentences(c)]
+    assert list(idx.sentence_owners) == [i for i, _ in sentences]
+    fresh_sentences = counting.embed([t for _, t in sentences])
+    assert np.allclose(idx.sentence_vectors, fresh_sentences, atol=1e-6)
+
+
+def test_chunk_sentences_split_and_prefix(kb: Any) -> None:
+    clause = kb.clauses[0]  # CENTRE: three sentences under 推进技术研发和转移机构建设
+    sentences = chunk_sentences(clause)
+    assert len(sentences) == 3
+    assert all(s.startswith("推进技术研发和转移机构建设：") for s in sentences)
+    assert "".join(s.split("：", 1)[1] for s in sentences) == clause.text
+    short = replace(clause, text="短句。对认定为星创天地的给予奖励；好。")
+    assert [s.split("：", 1)[1] for s in chunk_sentences(short)] == [
+        "短句。对认定为星创天地的给予奖励；好。"
+    ]
+
+
+def test_sentence_version_change_makes_the_index_stale(
+    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_index(kb, tmp_path, fake, progress=False)
+    assert not index_is_stale(kb, tmp_path, fake)
+    monkeypatch.setattr(build_mod, "SENTENCE_VERSION", "changed")
+    assert index_is_stale(kb, tmp_path, fake)
 
 
 def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
@@ -86,7 +126,9 @@ def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: P
     assert load_index(tmp_path, other) is None
     report = build_index(kb, tmp_path, other, progress=False)
     assert report.embedded == len(kb.clauses) and report.reused == 0
-    assert len(other.texts) == len(kb.clauses)
+    n_sentences = sum(len(chunk_sentences(c)) for c in kb.clauses)
+    assert report.sentences_embedded == report.sentences == n_sentences
+    assert len(other.texts) == len(kb.clauses) + n_sentences
     assert load_index(tmp_path, other) is not None
 
 

@@ -285,17 +285,52 @@ def test_canned_questions_with_use(tmp_path: Path) -> None:
     assert matched / in_scope >= 0.9
 
 
-@pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: held-out out-of-scope questions sharing policy words (补贴, 贷款, "
-    "税收优惠) still reach the match threshold; remove this mark when they are rejected",
-)
-def test_holdout_out_of_scope_questions(use_retriever: Retriever) -> None:
+# Held-out out-of-scope questions (ids > 169) still matched on the seed knowledge by the
+# shipped calibration: 危房改造补助 (农村 and 改造 are policy words) and 退役军人自主创业
+# (自主, 创业).  They share enough non-generic vocabulary with the policies to pass the
+# domain gate; measured, not tuned on (see scripts/bench_retrieval.py).
+KNOWN_OOS_GAPS = frozenset({"q200", "q201"})
+
+
+@pytest.fixture(scope="module")
+def seed_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
+    from knowledge.base import load_knowledge
+
+    kb = load_knowledge(REPO / "knowledge")
+    if not kb.clauses:
+        pytest.skip("no policies in knowledge/policies")
+    ret = _retriever(kb, USEEmbedder(), tmp_path_factory.mktemp("seed"))
+    ret.warm_up()
+    return ret
+
+
+def _late_out_of_scope() -> list[dict[str, Any]]:
     import yaml
 
     cases = yaml.safe_load((REPO / "knowledge" / "cases" / "questions.yaml").read_text("utf-8"))
-    late = [c for c in cases if int(c["id"][1:]) > 169 and isinstance(c["expect"], dict)]
-    assert late
-    matched = [c["id"] for c in late if use_retriever.is_match(use_retriever.search(c["question"]))]
+    return [c for c in cases if int(c["id"][1:]) > 169 and isinstance(c["expect"], dict)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
+def test_holdout_out_of_scope_questions(seed_retriever: Retriever) -> None:
+    """Held-out out-of-scope questions sharing policy words (补贴, 贷款, 税收优惠) are rejected."""
+    late = [c for c in _late_out_of_scope() if c["id"] not in KNOWN_OOS_GAPS]
+    assert len(late) >= 10
+    ret = seed_retriever
+    matched = [c["id"] for c in late if ret.is_match(ret.search(c["question"]))]
     assert not matched
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: q200 (农村危房改造补助) and q201 (退役军人自主创业扶持) share "
+    "non-generic policy words and pass the domain gate; drop the mark when rejected",
+)
+def test_known_out_of_scope_gaps(seed_retriever: Retriever) -> None:
+    gaps = [c for c in _late_out_of_scope() if c["id"] in KNOWN_OOS_GAPS]
+    assert len(gaps) == len(KNOWN_OOS_GAPS)
+    ret = seed_retriever
+    assert not [c["id"] for c in gaps if ret.is_match(ret.search(c["question"]))]

@@ -1,0 +1,72 @@
+"""Domain coverage (index.domain) and its use in the match decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.domain import domain_coverage, load_domain_terms, parse_domain_terms
+from index.retriever import Calibration, Hit, is_match
+
+REPO = Path(__file__).resolve().parents[2]
+IDF = {"孵化器": 3.0, "科技": 1.0, "企业": 0.5, "补贴": 1.5, "技术创新中心": 2.5, "技术": 1.0}
+
+
+def expansions(token: str) -> list[str]:
+    return {"孵化": ["孵化器"]}.get(token, [])
+
+
+def coverage(text: str, tokens: list[str]) -> float:
+    return domain_coverage(text, tokens, IDF, 5.0, expansions)
+
+
+def test_the_shipped_lists_load() -> None:
+    terms = load_domain_terms()
+    assert "补贴" in terms.generic and "申请" in terms.generic
+    assert "社保" in terms.out_of_domain and "签证" in terms.out_of_domain
+
+
+def test_out_of_domain_markers_never_occur_in_the_policies() -> None:
+    """A marker found in a policy would reject questions the policies answer."""
+    policies = REPO / "knowledge" / "policies"
+    text = "".join(p.read_text("utf-8") for p in sorted(policies.glob("*.md"))).lower()
+    assert not [m for m in load_domain_terms().out_of_domain if m in text]
+
+
+def test_parse_rejects_words_outside_a_section() -> None:
+    with pytest.raises(ValueError):
+        parse_domain_terms("补贴\n[generic]\n")
+    with pytest.raises(ValueError):
+        parse_domain_terms("[nonsense]\n补贴\n")
+    terms = parse_domain_terms("# c\n[generic]\n补贴 申请  # money\n[out_of_domain]\n社保\n")
+    assert terms.generic == {"补贴", "申请"} and terms.out_of_domain == ("社保",)
+
+
+def test_generic_words_are_no_domain_evidence() -> None:
+    assert coverage("孵化器补贴", ["孵化器", "补贴"]) == 1.0
+    assert coverage("补贴怎么申请", ["补贴", "申请"]) == 0.0  # nothing but generic words
+    # an unknown subject word weighs the largest IDF: little coverage left
+    assert coverage("稳岗补贴", ["稳岗", "补贴"]) == 0.0
+    assert 0.0 < coverage("科技稳岗补贴", ["科技", "稳岗", "补贴"]) < 0.2
+
+
+def test_markers_and_synonyms() -> None:
+    assert coverage("社保孵化器补贴", ["社保", "孵化器", "补贴"]) == 0.0
+    assert coverage("孵化奖励", ["孵化", "奖励"]) == 1.0  # known through its synonym
+
+
+def test_unknown_long_word_counts_through_its_inner_words() -> None:
+    # jieba emits the inner dictionary words after a long token (index.tokenize)
+    assert coverage("市级技术创新中心", ["市级技术创新中心", "技术创新中心", "技术"]) == 1.0
+
+
+def test_is_match_needs_domain_coverage(kb: Any) -> None:
+    clause = kb.clauses[0]
+    cal = Calibration(dense_weight=0.1, threshold=0.3, match_weight=0.5, domain_threshold=0.2)
+    strong = Hit(clause, 0.9, 0.6, 0.9, domain=0.8)
+    assert is_match([strong], cal)
+    assert not is_match([Hit(clause, 0.9, 0.6, 0.9, domain=0.1)], cal)
+    assert not is_match([], cal)
+    assert is_match([Hit(clause, 0.9, 0.6, 0.9)], cal)  # default domain 1.0 (old callers)
