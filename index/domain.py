@@ -100,6 +100,11 @@ def domain_coverage(
             ]
             weight = max(inner) if inner else None
         if weight is None:
+            if primary.isascii():
+                # An English word with no policy synonym is neither evidence for nor
+                # against the domain (function words, "building", "key"); Chinese
+                # unknown words are, because the corpus is Chinese.
+                continue
             total += max_idf
         else:
             total += weight
