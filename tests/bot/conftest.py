@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -40,7 +41,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
-    """A private redis-server on 127.0.0.1 (no persistence); skipped without the binary."""
+    """The redis-server .ci/run started (``POLICYBOT_TEST_REDIS_URL``), else a private one
+    on 127.0.0.1 (no persistence); skipped only when there is no redis-server binary."""
+    ci_url = os.environ.get("POLICYBOT_TEST_REDIS_URL")
+    if ci_url:
+        yield ci_url
+        return
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")

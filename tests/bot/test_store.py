@@ -6,19 +6,22 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import fakeredis
 import pytest
+import redis
 
 from bot.store import Conflict, RedisStore, SQLiteStore, StateStore, open_store, update
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
 def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    """Each test runs on a real SQLite file and on a real redis-server."""
     store: StateStore
     if request.param == "sqlite":
         store = SQLiteStore(tmp_path / "s.sqlite3")
     else:
-        store = RedisStore(client=fakeredis.FakeRedis())
+        client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+        client.flushdb()
+        store = RedisStore(client=client)
     yield store
     store.close()
 
