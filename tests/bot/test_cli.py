@@ -144,3 +144,11 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
     for command in ("index", "ask", "rules", "estimate", "chat", "serve", "kb"):
         assert command in out
     assert build_parser().prog == "policybot"
+
+
+def test_help_reference_is_current() -> None:
+    """docs/help.md is generated from --help; regenerate with scripts/gen_help.py."""
+    from bot.cli import help_markdown
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "help.md"
+    assert doc.read_text(encoding="utf-8") == help_markdown()
