@@ -183,6 +183,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # no traceback at a user; POLICYBOT_DEBUG=1 shows it
+        if os.environ.get("POLICYBOT_DEBUG"):
+            raise
+        print(f"policybot: 内部错误（{type(exc).__name__}: {exc}）。"
+              "设置 POLICYBOT_DEBUG=1 可查看详细信息。", file=sys.stderr)
+        return 1
     return code
 
 

@@ -171,7 +171,9 @@ def read_question(question: str, today: date,
     out.as_of = read_as_of(text, today)
     out.is_amount_question = bool(_AMOUNT_ASK.search(text) and _AWARD_WORD.search(text))
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
-    incubatee_talk = bool(re.search(r"在孵|孵化期|孵化的企业", text))
+    # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
+    incubatee_talk = bool(re.search(
+        r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
     for name, pattern in APPLICANT_PATTERNS:
         if re.search(pattern, text):
             _add(out.facts, "applicant_types", name)

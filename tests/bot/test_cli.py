@@ -152,3 +152,16 @@ def test_help_reference_is_current() -> None:
 
     doc = Path(__file__).resolve().parents[2] / "docs" / "help.md"
     assert doc.read_text(encoding="utf-8") == help_markdown()
+
+
+def test_unexpected_error_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom(args: object) -> int:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("bot.cli.cmd_rules", boom)
+    monkeypatch.delenv("POLICYBOT_DEBUG", raising=False)
+    assert main(["rules"]) == 1
+    err = capsys.readouterr().err
+    assert "disk full" in err and "Traceback" not in err

@@ -193,6 +193,8 @@ def test_candidate_rules_from_a_question(knowledge_dir: Path) -> None:
     ("我们公司2020年受让了一项发明专利技术，经登记的合同120万元，能奖励多少？",
      "registered_tech_purchase_yuan", 1_200_000),
     ("中介机构促成3项成果转化，合同额200万元，能补多少？", "tt_contract_turnover_yuan", 2_000_000),
+    ("孵化器出了5家高企能奖多少", "incubatees_upgraded", 5),
+    ("我们众创空间今年培育出三家高新技术企业，奖多少？", "incubatees_upgraded", 3),
 ])
 def test_owner_phrasings(question: str, fact: str, value: object) -> None:
     assert extract_facts(question, TODAY).facts.get(fact) == value
