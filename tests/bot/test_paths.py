@@ -1,0 +1,42 @@
+"""Where knowledge and data live: flag > environment > default."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.paths import PACKAGE_KNOWLEDGE, default_data_dir, parse_date, resolve_knowledge_dir
+
+
+def test_data_dir_from_env_then_xdg_then_home(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "d"))
+    assert default_data_dir() == tmp_path / "d"
+    monkeypatch.delenv("POLICYBOT_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir() == tmp_path / "xdg" / "policybot"
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_data_dir() == tmp_path / "home" / ".local" / "share" / "policybot"
+
+
+def test_knowledge_dir_flag_env_cwd_package(monkeypatch: pytest.MonkeyPatch,
+                                            tmp_path: Path) -> None:
+    assert resolve_knowledge_dir(tmp_path / "flag") == (tmp_path / "flag").resolve()
+    monkeypatch.setenv("POLICYBOT_KNOWLEDGE_DIR", str(tmp_path / "env"))
+    assert resolve_knowledge_dir() == (tmp_path / "env").resolve()
+    monkeypatch.delenv("POLICYBOT_KNOWLEDGE_DIR")
+    (tmp_path / "knowledge" / "policies").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_knowledge_dir() == (tmp_path / "knowledge").resolve()
+    monkeypatch.chdir(tmp_path / "knowledge")
+    assert resolve_knowledge_dir() == PACKAGE_KNOWLEDGE
+
+
+def test_parse_date() -> None:
+    assert parse_date("2021-11-10") == date(2021, 11, 10)
+    with pytest.raises(argparse.ArgumentTypeError, match="YYYY-MM-DD"):
+        parse_date("2021/11/10")

@@ -1,0 +1,49 @@
+"""Documents and clauses: validity on a date, stable ids, embedding text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.model import Clause, DocumentMeta, Responsible
+
+PLAN = DocumentMeta(doc_number="威科字〔2018〕58号", title="三年行动计划",
+                    issuer="威海市科学技术局", issued=date(2018, 10, 10), effective_from=date(2018, 11, 11),
+                    effective_until=date(2021, 11, 10), status="已失效")
+
+
+@pytest.mark.parametrize(
+    ("on", "in_force", "validity"),
+    [(date(2018, 10, 20), False, "not_yet"), (date(2018, 11, 11), True, "in_force"),
+     (date(2021, 11, 10), True, "in_force"), (date(2021, 11, 11), False, "expired")],
+    ids=["before-start", "first-day", "last-day", "day-after"],
+)
+def test_validity_window(on: date, in_force: bool, validity: str) -> None:
+    assert PLAN.in_force(on) is in_force
+    assert PLAN.validity(on) == validity
+
+
+def test_repealed_is_never_in_force() -> None:
+    repealed = DocumentMeta(doc_number="X", title="t", issuer="i", issued=date(2018, 1, 1),
+                            status="已废止")
+    assert not repealed.in_force(date(2019, 1, 1))
+    assert repealed.validity(date(2019, 1, 1)) == "repealed"
+
+
+def test_no_end_date_means_open_ended() -> None:
+    meta = DocumentMeta(doc_number="X", title="t", issuer="i", issued=date(2018, 11, 27))
+    assert meta.in_force(date(2040, 1, 1))
+    assert meta.summary(date(2040, 1, 1))["effective_until"] is None
+
+
+def test_clause_ids_and_embedding_text() -> None:
+    clause = Clause(doc=PLAN, path="二、（三）2.", headings=("工作重点", "鼓励企业开展技术交易"),
+                    text="按年实际技术交易额的20%给予奖励。",
+                    responsible=Responsible(units=("市科技局",)), part=1)
+    assert clause.clause_id == "威科字〔2018〕58号#二、（三）2."
+    assert clause.chunk_id.endswith("@1")
+    assert "鼓励企业开展技术交易" in clause.embedding_text()
+    assert "按年实际技术交易额" in clause.embedding_text()
+    assert bool(clause.responsible) and not bool(Responsible())
+    assert len(clause.content_hash) == 64
