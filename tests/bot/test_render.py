@@ -32,7 +32,8 @@ def test_unmatched_answer_is_honest_and_dated() -> None:
 
 def test_expired_hit_names_its_end_date() -> None:
     hit = {"title": "三年行动计划", "doc_number": "威科字〔2018〕58号",
-           "clause_path": "二、（三）2.", "validity": "expired", "effective_until": "2021-11-10", "text": "按20%给予奖励",
+           "clause_path": "二、（三）2.", "validity": "expired",
+           "effective_until": "2021-11-10", "text": "按20%给予奖励",
            "responsible": {"lead": [], "units": ["市科技局"]}}
     text = render_text("answer.txt.j2", question="q", matched=True, as_of="2026-11-24",
                        hits=[hit], estimate=None, empty=False)

@@ -9,7 +9,8 @@ import pytest
 from knowledge.model import Clause, DocumentMeta, Responsible
 
 PLAN = DocumentMeta(doc_number="威科字〔2018〕58号", title="三年行动计划",
-                    issuer="威海市科学技术局", issued=date(2018, 10, 10), effective_from=date(2018, 11, 11),
+                    issuer="威海市科学技术局", issued=date(2018, 10, 10),
+                    effective_from=date(2018, 11, 11),
                     effective_until=date(2021, 11, 10), status="已失效")
 
 
