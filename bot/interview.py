@@ -175,6 +175,14 @@ def _go_back(engine: EngineLike, state: dict[str, Any]) -> Reply:
     return advance(engine, state)
 
 
+_QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何")
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether text that is no valid answer reads as a new question rather than a typo."""
+    return any(mark in text for mark in _QUESTION_MARKS) or len(text.strip()) > 24
+
+
 def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:
     """State ASK: a typed answer or a button press for the current fact."""
     snap = state["asked"][state["current"]]
@@ -190,6 +198,9 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
             else:
                 value = spec.parse(event.text)
         except FactError as exc:
+            if looks_like_question(event.text):
+                # A new question typed mid-interview: answer it; the interview waits.
+                return Outcome(handled=False)
             state["invalid"] = state.get("invalid", 0) + 1
             return Outcome([question_reply(state, error=exc.message)])
         return Outcome([_record(engine, state, value)], edit_buttons=None)

@@ -172,6 +172,17 @@ def test_text_outside_an_interview_is_not_handled(drive: Driver) -> None:
     assert drive.text("你好").handled is False
 
 
+def test_new_question_mid_interview_is_answered_and_the_interview_waits(
+    drive: Driver,
+) -> None:
+    drive.send(Start({"is_high_tech": True}, ["purchase"]))
+    assert drive.text("孵化器有什么奖励政策？").handled is False
+    assert drive.state()["current"] == "purchase_yuan"
+    assert drive.state().get("invalid", 0) == 0
+    drive.text("50万")
+    assert drive.state()["facts"]["purchase_yuan"] == 500_000
+
+
 def test_callback_data_fits() -> None:
     fake_engine, buttons = FakeEngine(), []
     from bot.interview import step
