@@ -10,6 +10,8 @@ Layout under ``data_dir/index/``::
         vectors.npy          float32 unit vectors, one row per chunk
         sentences.npy        float32 unit vectors, one row per sentence of a chunk
                              (manifest ``sentences``: owning chunk and content hash)
+        phrases.npy          float32 unit vectors, one row per phrase of a chunk
+                             (manifest ``phrases``: owning chunk and content hash)
         faiss.index          IndexFlatIP over the same vectors
         chunks.json          clause records (full Clause + DocumentMeta) and BM25 tokens
     builds/.tmp-<name>/      a build in progress; never read
@@ -29,6 +31,13 @@ sentence (split on 。；！？, see :func:`chunk_sentences`), each prefixed wit
 deepest heading; the retriever scores a chunk's dense similarity from its whole-text
 vector and its best sentence vectors.  Sentence vectors are reused by the hash of their
 text exactly like chunk vectors.
+
+Phrase vectors: one step finer, every chunk is also embedded per *phrase* (split on
+，。；！？：, pieces under ``MIN_PHRASE_CHARS`` glued to the next, same heading prefix, see
+:func:`chunk_phrases`).  A policy sentence often packs several provisions separated by
+commas (…用好科技创新券政策，对技术供需双方给予奖补，发挥好创投基金…); a question
+about one of them matches its phrase far better than the whole sentence.  Reused by hash
+like sentence vectors.
 """
 
 from __future__ import annotations
@@ -63,15 +72,19 @@ __all__ = [
     "BuildReport",
     "SearchIndex",
     "build_index",
+    "chunk_phrases",
     "chunk_sentences",
     "index_is_stale",
     "load_index",
 ]
 
-FORMAT_VERSION = 2  # 2: sentence vectors
-SENTENCE_VERSION = "1"  # bump when chunk_sentences() changes (forces a (cheap) rebuild)
+FORMAT_VERSION = 3  # 2: sentence vectors; 3: phrase vectors
+# bump when chunk_sentences() or chunk_phrases() changes (forces a (cheap) rebuild)
+SENTENCE_VERSION = "2"
 MIN_SENTENCE_CHARS = 6  # shorter pieces are glued to the next sentence
+MIN_PHRASE_CHARS = 8  # shorter phrases are glued to the next phrase
 _SENTENCE_END = re.compile(r"(?<=[。；！？;!?])")
+_PHRASE_END = re.compile(r"(?<=[，。；！？：,;!?:])")
 EMBED_BATCH = 32
 KEEP_PREVIOUS = 1  # complete builds kept besides the live one
 
@@ -92,6 +105,8 @@ class BuildReport:
     chunks: int = 0
     sentences_embedded: int = 0  # sentence vectors embedded by this build
     sentences: int = 0  # sentence vectors in the build
+    phrases_embedded: int = 0  # phrase vectors embedded by this build
+    phrases: int = 0  # phrase vectors in the build
 
 
 @dataclass(frozen=True, eq=False)
@@ -110,6 +125,13 @@ class SearchIndex:
         default_factory=lambda: np.zeros((0, 0), dtype=np.float32), repr=False
     )
     sentence_owners: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
+    )
+    # one row per phrase of a chunk (see chunk_phrases), and the chunk index owning each row
+    phrase_vectors: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), dtype=np.float32), repr=False
+    )
+    phrase_owners: np.ndarray = field(
         default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
     )
 
@@ -137,12 +159,25 @@ def chunk_sentences(clause: Clause) -> list[str]:
     ``MIN_SENTENCE_CHARS`` is glued to the next one.  A body of one sentence gives one
     text (it still differs from the whole-text vector by its short prefix).
     """
+    return _pieces(clause, _SENTENCE_END, MIN_SENTENCE_CHARS)
+
+
+def chunk_phrases(clause: Clause) -> list[str]:
+    """The texts embedded per phrase for ``clause``: ``"<deepest heading>：<phrase>"``.
+
+    As :func:`chunk_sentences`, but split after ，。；！？： (and their ASCII forms), pieces
+    shorter than ``MIN_PHRASE_CHARS`` glued to the next one.
+    """
+    return _pieces(clause, _PHRASE_END, MIN_PHRASE_CHARS)
+
+
+def _pieces(clause: Clause, end: re.Pattern[str], min_chars: int) -> list[str]:
     heading = next((h for h in reversed(clause.headings) if h), "") or clause.doc.title
     out: list[str] = []
     pending = ""
-    for piece in _SENTENCE_END.split(clause.text):
+    for piece in end.split(clause.text):
         piece = pending + piece.strip()
-        if len(piece) < MIN_SENTENCE_CHARS:
+        if len(piece) < min_chars:
             pending = piece
             continue
         pending = ""
@@ -195,7 +230,7 @@ def _chunk_entries(clauses: Sequence[Clause]) -> list[dict[str, str]]:
 
 
 def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """text hash -> vector (chunks and sentences) of the live build, same embedder only."""
+    """text hash -> vector (chunks, sentences, phrases) of the live build, same embedder only."""
     build = _current_build(data_dir)
     if build is None:
         return {}
@@ -212,13 +247,14 @@ def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarra
     if vectors.ndim != 2 or len(entries) != vectors.shape[0]:
         return {}
     known = {e["content_hash"]: vectors[i] for i, e in enumerate(entries)}
-    sentence_hashes = [h for _, h in manifest.get("sentences", [])]
-    try:
-        sentences = np.load(build / "sentences.npy", allow_pickle=False)
-    except (OSError, ValueError):
-        return known
-    if sentences.ndim == 2 and sentences.shape[0] == len(sentence_hashes):
-        known.update(zip(sentence_hashes, sentences, strict=True))
+    for key, file in (("sentences", "sentences.npy"), ("phrases", "phrases.npy")):
+        hashes = [h for _, h in manifest.get(key, [])]
+        try:
+            rows = np.load(build / file, allow_pickle=False)
+        except (OSError, ValueError):
+            continue
+        if rows.ndim == 2 and rows.shape[0] == len(hashes):
+            known.update(zip(hashes, rows, strict=True))
     return known
 
 
@@ -269,6 +305,7 @@ def _write_build(
     tokens: list[list[str]],
     manifest: dict[str, Any],
     sentence_vectors: np.ndarray,
+    phrase_vectors: np.ndarray,
 ) -> None:
     """Write every artefact of a build into ``folder`` (the manifest last)."""
     import faiss
@@ -278,10 +315,11 @@ def _write_build(
         np.save(handle, vectors, allow_pickle=False)
         handle.flush()
         os.fsync(handle.fileno())
-    with open(folder / "sentences.npy", "wb") as handle:
-        np.save(handle, sentence_vectors, allow_pickle=False)
-        handle.flush()
-        os.fsync(handle.fileno())
+    for file, rows in (("sentences.npy", sentence_vectors), ("phrases.npy", phrase_vectors)):
+        with open(folder / file, "wb") as handle:
+            np.save(handle, rows, allow_pickle=False)
+            handle.flush()
+            os.fsync(handle.fileno())
     flat = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
         flat.add(vectors)
@@ -351,12 +389,15 @@ def build_index(
             sentences_embedded = _embed_missing(
                 [(h, t) for _, h, t in sentence_rows], embedder, known, progress
             )
-            dim = embedder.dim
-            sentence_vectors = (
-                np.stack([known[h] for _, h, _ in sentence_rows]).astype(np.float32)
-                if sentence_rows
-                else np.zeros((0, dim), dtype=np.float32)
+            phrase_rows: list[tuple[int, str, str]] = [
+                (i, text_hash(t), t) for i, c in enumerate(clauses) for t in chunk_phrases(c)
+            ]
+            phrases_embedded = _embed_missing(
+                [(h, t) for _, h, t in phrase_rows], embedder, known, progress
             )
+            dim = embedder.dim
+            sentence_vectors = _stack(known, [h for _, h, _ in sentence_rows], dim)
+            phrase_vectors = _stack(known, [h for _, h, _ in phrase_rows], dim)
             vectors = (
                 np.stack([known[c.content_hash] for c in clauses]).astype(np.float32)
                 if clauses
@@ -378,8 +419,11 @@ def build_index(
                 "chunks": _chunk_entries(clauses),
                 "sentence_version": SENTENCE_VERSION,
                 "sentences": [[i, h] for i, h, _ in sentence_rows],
+                "phrases": [[i, h] for i, h, _ in phrase_rows],
             }
-            _write_build(tmp, clauses, vectors, tokens, manifest, sentence_vectors)
+            _write_build(
+                tmp, clauses, vectors, tokens, manifest, sentence_vectors, phrase_vectors
+            )
             final = builds / name
             os.rename(tmp, final)
             fsync_dir(builds)
@@ -402,7 +446,16 @@ def build_index(
         chunks=len(clauses),
         sentences_embedded=sentences_embedded,
         sentences=len(sentence_rows),
+        phrases_embedded=phrases_embedded,
+        phrases=len(phrase_rows),
     )
+
+
+def _stack(known: Mapping[str, np.ndarray], hashes: Sequence[str], dim: int) -> np.ndarray:
+    """The vectors of ``hashes`` as one float32 matrix, shape ``(len(hashes), dim)``."""
+    if not hashes:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.stack([known[h] for h in hashes]).astype(np.float32)
 
 
 def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
@@ -421,16 +474,22 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
         stored_tokens = [tuple(r["tokens"]) for r in rows]
         sentence_vectors = np.load(build / "sentences.npy", allow_pickle=False)
         owners = np.asarray([int(i) for i, _ in manifest.get("sentences", [])], dtype=np.int64)
+        phrase_vectors = np.load(build / "phrases.npy", allow_pickle=False)
+        phrase_owners = np.asarray(
+            [int(i) for i, _ in manifest.get("phrases", [])], dtype=np.int64
+        )
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexError_(f"index in {build} is damaged: {exc}") from exc
     n = len(chunks)
     if vectors.shape != (n, manifest.get("dim")) or flat.ntotal != n:
         raise IndexError_(f"index in {build} is inconsistent ({n} chunks, {vectors.shape})")
-    if (
-        sentence_vectors.shape != (len(owners), manifest.get("dim"))
-        or (len(owners) and (owners.min() < 0 or owners.max() >= n))
+    for kind, rows, who in (
+        ("sentence", sentence_vectors, owners), ("phrase", phrase_vectors, phrase_owners)
     ):
-        raise IndexError_(f"index in {build} has inconsistent sentence vectors")
+        if rows.shape != (len(who), manifest.get("dim")) or (
+            len(who) and (who.min() < 0 or who.max() >= n)
+        ):
+            raise IndexError_(f"index in {build} has inconsistent {kind} vectors")
     if manifest.get("tokenizer_version") == TOKENIZER_VERSION:
         tokens = tuple(stored_tokens)
     else:  # the dictionary or stop words changed since the build: re-tokenise (cheap)
@@ -439,6 +498,9 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
     sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
     sentence_vectors.setflags(write=False)
     owners.setflags(write=False)
+    phrase_vectors = np.ascontiguousarray(phrase_vectors, dtype=np.float32)
+    phrase_vectors.setflags(write=False)
+    phrase_owners.setflags(write=False)
     return SearchIndex(
         path=build,
         manifest=manifest,
@@ -449,6 +511,8 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
         tokens=tokens,
         sentence_vectors=sentence_vectors,
         sentence_owners=owners,
+        phrase_vectors=phrase_vectors,
+        phrase_owners=phrase_owners,
     )
 
 

@@ -13,10 +13,10 @@ One run reports:
 * the hybrid with the match threshold applied as the engine does (out-of-scope questions
   rejected, in-scope questions left unmatched) and the threshold margin (lowest in-scope
   vs highest out-of-scope best match score), per split;
-* a re-calibration on the calibration half only (sentence weight of the dense side,
-  domain-coverage threshold, ranking weight, match weight and threshold) next to the
-  shipped ``CALIBRATIONS`` entry; a question the domain gate rejects counts with match
-  score 0 in the margins;
+* a re-calibration on the calibration half only (dense composition — whole / sentence /
+  phrase weights — jointly with the ranking weight, then domain-coverage threshold, match
+  weight and threshold) next to the shipped ``CALIBRATIONS`` entry; a question the domain
+  gate rejects counts with match score 0 in the margins;
 * cold index build time in a fresh process into an empty data dir (embedder load,
   knowledge load, build, load), with that process's peak RSS;
 * query latency p50/p95 after warm-up (hybrid ``search`` on each question once, empty
@@ -68,7 +68,9 @@ SPLITS = ("all", "calibration", "holdout")
 FROZEN_AFTER = 169  # questions numbered above this are always holdout
 RANK_GRID = [round(0.025 * i, 3) for i in range(0, 25)]  # ranking dense weight 0 .. 0.6
 MATCH_GRID = [round(0.05 * i, 2) for i in range(0, 21)]  # match dense weight 0 .. 1
-SENTENCE_GRID = [0.0, 0.25, 0.5, 0.75, 1.0]  # dense = (1 - s) * whole + s * best sentence
+# dense = whole_w * whole + s * best sentence + p * best phrase, s = 1 - whole_w - p
+WHOLE_GRID = [0.0, 0.25, 0.5]
+PHRASE_GRID = [round(0.125 * i, 3) for i in range(0, 9)]
 
 
 def split_of(question: CannedQuestion) -> str:
@@ -144,10 +146,15 @@ class Scored:
     good: np.ndarray  # bool per chunk: the chunk's clause is an acceptable answer
     domain: float = 1.0  # the query's domain coverage (index.domain)
     s: float = 0.0  # sentence weight of ``dense``
+    phrase: np.ndarray | None = None  # cosine with the chunk's best phrase (or whole text)
+    p: float = 0.0  # phrase weight of ``dense``
 
     @property
     def dense(self) -> np.ndarray:
-        return (1 - self.s) * self.whole + self.s * self.best
+        out = (1 - self.s - self.p) * self.whole + self.s * self.best
+        if self.phrase is not None:
+            out = out + self.p * self.phrase
+        return out
 
 
 def score_arrays(
@@ -160,21 +167,32 @@ def score_arrays(
     for q in questions:
         comp = retriever.component_scores(q.question)
         if comp is None:
-            whole = best = lexical = np.zeros(n)
+            whole = best = phrase = lexical = np.zeros(n)
         else:
-            whole, best = retriever.dense_parts(clean_query(q.question))
+            whole, best, phrase = retriever.dense_parts(clean_query(q.question))
             lexical = comp[1]
         pairs = zip(index.chunks, texts, strict=True)
         good = np.array([q.in_scope and q.accepts(c.doc_number, t) for c, t in pairs])
         out.append(Scored(
             q, whole.astype(np.float64), best.astype(np.float64), lexical.astype(np.float64),
             good, retriever.domain(q.question), retriever.calibration.sentence_weight,
+            phrase.astype(np.float64), retriever.calibration.phrase_weight,
         ))
     return out
 
 
-def with_sentence_weight(scored: Sequence[Scored], s: float) -> list[Scored]:
-    return [replace(x, s=s) for x in scored]
+def with_dense_weights(scored: Sequence[Scored], s: float, p: float) -> list[Scored]:
+    return [replace(x, s=s, p=p) for x in scored]
+
+
+def medoid(points: Sequence[tuple[float, ...]], steps: Sequence[float]) -> tuple[float, ...]:
+    """The point of ``points`` nearest (in grid steps) to their centroid; ties: smallest."""
+    centre = [statistics.fmean(p[i] for p in points) for i in range(len(steps))]
+
+    def distance(p: tuple[float, ...]) -> float:
+        return sum(((p[i] - centre[i]) / steps[i]) ** 2 for i in range(len(steps)))
+
+    return min(points, key=lambda p: (round(distance(p), 9), p))
 
 
 def top_clauses(scores: np.ndarray, clause_ids: Sequence[str], k: int) -> list[int]:
@@ -247,27 +265,34 @@ def margin_of(ins: Sequence[float], oos: Sequence[float], threshold: float) -> d
 def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> dict[str, Any]:
     """Ranking weight, match weight and threshold fitted on ``scored`` alone.
 
-    Ranking weight: best (recall@1, MRR); among ties, the middle of the best plateau.
+    Dense composition (whole / sentence / phrase weights) and ranking weight, jointly: best
+    hybrid (recall@1, MRR); among ties, the medoid of the best set (see :func:`medoid`).
     Match weight: the widest gap between the lowest in-scope and highest out-of-scope
     best match score relative to the in-scope spread; threshold: the middle of that gap
     (or the value with fewest errors when the halves overlap).
     """
-    # sentence weight: the best dense-only ranking (the dense side tuned on its own)
-    dense_figs = {
-        sw: ranking_figures(with_sentence_weight(scored, sw), clause_ids, 1.0, k)
-        for sw in SENTENCE_GRID
-    }
-    sw = max(SENTENCE_GRID, key=lambda x: (dense_figs[x], -abs(x - 0.5)))
-    scored = with_sentence_weight(scored, sw)
+    # dense composition and ranking weight, jointly on the hybrid ranking: the dense side
+    # matters only through the hybrid
+    grid: dict[tuple[float, float, float], tuple[float, float]] = {}
+    for whole in WHOLE_GRID:
+        for pw in PHRASE_GRID:
+            sw = round(1.0 - whole - pw, 3)
+            if sw < 0:
+                continue
+            items = with_dense_weights(scored, sw, pw)
+            for w in RANK_GRID:
+                grid[(whole, pw, w)] = ranking_figures(items, clause_ids, w, k)
+    best = max(grid.values())
+    optimum = [key for key, f in grid.items() if f == best]
+    whole, pw, w = medoid(optimum, (0.25, 0.125, 0.025))
+    sw = round(1.0 - whole - pw, 3)
+    plateau = sorted(x[2] for x in optimum if x[:2] == (whole, pw))
+    scored = with_dense_weights(scored, sw, pw)
     # domain threshold: middle of the gap between in-scope and out-of-scope coverage
     dom_in = [x.domain for x in scored if x.question.in_scope]
     dom_out = [x.domain for x in scored if not x.question.in_scope]
     low_dom, high_dom = min(dom_in, default=0.0), max(dom_out, default=0.0)
     dt = (low_dom + high_dom) / 2 if low_dom > high_dom else 0.0
-    figures = {w: ranking_figures(scored, clause_ids, w, k) for w in RANK_GRID}
-    best = max(figures.values())
-    plateau = [w for w, f in figures.items() if f == best]
-    w = plateau[len(plateau) // 2]
     choice: tuple[float, float, float] | None = None  # (relative gap, m, threshold)
     for m in MATCH_GRID:
         # the score threshold is fitted on its own (without the domain gate), so each of
@@ -289,6 +314,8 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
     assert choice is not None
     return {
         "sentence_weight": sw,
+        "phrase_weight": pw,
+        "optimum_points": len(optimum),
         "domain_threshold": round(dt, 4),
         "dense_weight": w,
         "ranking_plateau": [plateau[0], plateau[-1]],
@@ -381,6 +408,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "match_weight": shipped.gate_weight,
             "threshold": shipped.threshold,
             "sentence_weight": shipped.sentence_weight,
+            "phrase_weight": shipped.phrase_weight,
             "domain_threshold": shipped.domain_threshold,
         }
 
@@ -415,7 +443,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["recalibrated"] = fitted
         result["recalibrated_figures"] = {}
         for split, items in by_split.items():
-            items = with_sentence_weight(items, fitted["sentence_weight"])
+            items = with_dense_weights(items, fitted["sentence_weight"],
+                                       fitted["phrase_weight"])
             r1, mrr = ranking_figures(items, clause_ids, fitted["dense_weight"], k)
             ins, oos = match_scores(items, clause_ids, fitted["dense_weight"],
                                     fitted["match_weight"], k, fitted["domain_threshold"])
@@ -480,7 +509,8 @@ def markdown(result: dict[str, Any]) -> str:
         f"{sp['holdout']['in_scope']}+{sp['holdout']['out_of_scope']} (in scope + out). "
         f"Embedder `{result['embedder']}`; {result['documents']} documents, "
         f"{result['chunks']} chunks. Shipped calibration: ranking w={cal['dense_weight']}, "
-        f"sentence weight {cal['sentence_weight']}, match w={cal['match_weight']}, "
+        f"sentence weight {cal['sentence_weight']}, phrase weight {cal['phrase_weight']}, "
+        f"match w={cal['match_weight']}, "
         f"threshold {cal['threshold']}, domain threshold {cal['domain_threshold']}.",
         "",
     ]
@@ -511,9 +541,10 @@ def markdown(result: dict[str, Any]) -> str:
     lines += [
         "",
         f"Re-calibrated on the calibration half only: sentence weight "
-        f"{fit['sentence_weight']}, domain threshold {fit['domain_threshold']}, "
-        f"ranking w={fit['dense_weight']} "
-        f"(best plateau {fit['ranking_plateau'][0]}–{fit['ranking_plateau'][1]}), "
+        f"{fit['sentence_weight']}, phrase weight {fit['phrase_weight']}, domain threshold "
+        f"{fit['domain_threshold']}, ranking w={fit['dense_weight']} "
+        f"(medoid of {fit['optimum_points']} best grid points; ranking plateau at this "
+        f"composition {fit['ranking_plateau'][0]}–{fit['ranking_plateau'][1]}), "
         f"match w={fit['match_weight']}, threshold {fit['threshold']}.",
         "",
         "| re-calibrated | " + " | ".join(SPLITS) + " |",

@@ -36,8 +36,11 @@ TOP_K = 5
 # out-of-scope 23/23.  The drop is two English in-scope questions (q004, q112, both
 # held out) that the domain gate now leaves unmatched; the gate rejects 10 more held-out
 # out-of-scope questions (38/40 over all 202, see test_all_out_of_scope_questions).
-MEASURED = {"recall_at_1": 0.959, "recall_at_5": 0.986, "mrr": 0.970, "oos_accuracy": 1.000}
-FLOORS = {"recall_at_1": 0.94, "recall_at_5": 0.98, "mrr": 0.955, "oos_accuracy": 0.95}
+# Re-measured after phrase vectors and the joint fit of the dense composition and ranking
+# weight (index.retriever.CALIBRATIONS): recall@1 0.966, recall@5 1.000, MRR 0.981,
+# out-of-scope 23/23, in-scope unmatched 0.
+MEASURED = {"recall_at_1": 0.966, "recall_at_5": 1.000, "mrr": 0.981, "oos_accuracy": 1.000}
+FLOORS = {"recall_at_1": 0.95, "recall_at_5": 0.98, "mrr": 0.965, "oos_accuracy": 0.95}
 # Out-of-scope questions of the whole set (held-out ones included) rejected by Engine.ask:
 # measured 38 of 40 (q200, q201 still matched; tests/index/test_retriever.py).
 ALL_OOS_FLOOR = 0.92
@@ -129,13 +132,14 @@ def test_hybrid_not_behind_single_retrievers(engine: Any, canned: list[CannedQue
     """Hybrid ranking beats dense-only, and BM25-only on MRR (all in scope).
 
     Strictly ahead of BM25 on recall@1 is the product goal but not reached (measured tie,
-    0.944 both; MRR 0.969 vs 0.967): the dense side, even with sentence vectors, only
-    breaks near-ties (see index.retriever.CALIBRATIONS).
+    0.944 both; MRR 0.970 vs 0.967; calibration half 0.959 both, MRR 0.980 vs 0.977).
+    In each of BM25's three calibration misses (q057, q099, q135) a wrong clause beats
+    every acceptable one on the lexical score *and* on every dense score measured (whole
+    chunk, best sentence, best phrase, and the shipped mix), so no fusion monotone in both
+    scores can put an acceptable clause first (scripts/bench_retrieval.py --failures).
     """
     snap = getattr(engine, "snapshot", None)
-    retriever = getattr(snap, "retriever", None)
-    if retriever is None:
-        pytest.skip("engine exposes no retriever")
+    retriever = snap.retriever
     in_scope = [q for q in canned if q.in_scope]
 
     def mode_answer(mode: Any) -> Any:

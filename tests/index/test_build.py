@@ -13,6 +13,7 @@ import pytest
 import index.build as build_mod
 from index.build import (
     build_index,
+    chunk_phrases,
     chunk_sentences,
     index_is_stale,
     load_index,
@@ -70,6 +71,7 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
 ) -> None:
     build_index(kb, tmp_path, fake_cls(), progress=False)
     old_sentences = {t for c in kb.clauses for t in chunk_sentences(c)}
+    old_pieces = old_sentences | {t for c in kb.clauses for t in chunk_phrases(c)}
     changed = replace(kb.clauses[3], text=kb.clauses[3].text + "新增一句。")
     added = replace(
         kb.clauses[0], path="二、（四）9.", text="新增条款：对新认定的星创天地给予奖励。"
@@ -81,13 +83,18 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
     new_sentences = sorted(
         {t for c in (changed, added) for t in chunk_sentences(c)} - old_sentences
     )
+    new_pieces = {
+        t for c in (changed, added) for t in (*chunk_sentences(c), *chunk_phrases(c))
+    } - old_pieces
     assert new_sentences  # the edited sentence and the added clause's sentence
-    # only the two changed chunks and their new sentences are embedded, nothing unchanged
+    # only the two changed chunks and their new sentences and phrases are embedded (a
+    # piece that is both a sentence and a phrase once), nothing unchanged
     assert sorted(counting.texts) == sorted(
-        [changed.embedding_text(), added.embedding_text(), *new_sentences]
+        [changed.embedding_text(), added.embedding_text(), *new_pieces]
     )
     assert report.embedded == 2 and report.reused == len(kb.clauses) - 2
     assert report.sentences_embedded == len(new_sentences)
+    assert report.phrases_embedded == len(new_pieces - set(new_sentences))
     idx = load_index(tmp_path, counting)
     assert idx is not None
     fresh = counting.embed([c.embedding_text() for c in kb.clauses])
@@ -96,6 +103,21 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
     assert list(idx.sentence_owners) == [i for i, _ in sentences]
     fresh_sentences = counting.embed([t for _, t in sentences])
     assert np.allclose(idx.sentence_vectors, fresh_sentences, atol=1e-6)
+    phrases = [(i, t) for i, c in enumerate(kb.clauses) for t in chunk_phrases(c)]
+    assert list(idx.phrase_owners) == [i for i, _ in phrases]
+    assert np.allclose(idx.phrase_vectors, counting.embed([t for _, t in phrases]), atol=1e-6)
+
+
+def test_chunk_phrases_split_on_commas_and_prefix(kb: Any) -> None:
+    clause = replace(
+        kb.clauses[0], text="用好科技创新券政策，对技术供需双方给予奖补，好，发挥好创投基金作用。"
+    )
+    heading = "推进技术研发和转移机构建设："
+    assert chunk_phrases(clause) == [
+        heading + "用好科技创新券政策，",
+        heading + "对技术供需双方给予奖补，",
+        heading + "好，发挥好创投基金作用。",
+    ]
 
 
 def test_chunk_sentences_split_and_prefix(kb: Any) -> None:
@@ -128,7 +150,11 @@ def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: P
     assert report.embedded == len(kb.clauses) and report.reused == 0
     n_sentences = sum(len(chunk_sentences(c)) for c in kb.clauses)
     assert report.sentences_embedded == report.sentences == n_sentences
-    assert len(other.texts) == len(kb.clauses) + n_sentences
+    sentences = {t for c in kb.clauses for t in chunk_sentences(c)}
+    pieces = sentences | {t for c in kb.clauses for t in chunk_phrases(c)}
+    assert report.phrases == sum(len(chunk_phrases(c)) for c in kb.clauses)
+    assert report.phrases_embedded == len(pieces - sentences)
+    assert len(other.texts) == len(kb.clauses) + n_sentences + report.phrases_embedded
     assert load_index(tmp_path, other) is not None
 
 

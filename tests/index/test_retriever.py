@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from pathlib import Path
 from typing import Any
@@ -182,6 +181,28 @@ def test_component_scores_are_what_search_fuses(retriever: Retriever) -> None:
     )
 
 
+
+def test_dense_mixes_whole_sentence_and_phrase_scores(
+    kb: Any, fake: Any, tmp_path: Path
+) -> None:
+    base = _retriever(kb, fake, tmp_path)
+    query = "对技术供需双方给予奖补"
+    whole, sentence, phrase = base.dense_parts(query)
+    # a max over pieces that include the chunk's own prefix: never below -1, and every
+    # chunk has at least one sentence and one phrase vector
+    assert whole.shape == sentence.shape == phrase.shape == (len(base.index),)
+    assert len(set(base.index.phrase_owners.tolist())) == len(base.index)
+    assert base.index.phrase_vectors.shape[0] >= base.index.sentence_vectors.shape[0]
+    for s, p in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.375, 0.625), (0.25, 0.25)):
+        calibration = Calibration(
+            dense_weight=0.5, threshold=0.3, sentence_weight=s, phrase_weight=p
+        )
+        r = Retriever(base.index, fake, calibration)
+        comp = r.component_scores(query)
+        assert comp is not None
+        assert np.allclose(comp[0], (1 - s - p) * whole + s * sentence + p * phrase, atol=1e-6)
+
+
 # --------------------------------------------------------------------------- real USE
 
 
@@ -242,11 +263,7 @@ def test_use_query_latency(use_retriever: Retriever) -> None:
 
 # ------------------------------------------------------------ canned questions (slow)
 
-HAS_BASE = importlib.util.find_spec("knowledge.base") is not None
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
 def test_canned_questions_with_use(tmp_path: Path) -> None:
     import yaml
 
@@ -312,7 +329,6 @@ def _late_out_of_scope() -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
 def test_holdout_out_of_scope_questions(seed_retriever: Retriever) -> None:
     """Held-out out-of-scope questions sharing policy words (补贴, 贷款, 税收优惠) are rejected."""
     late = [c for c in _late_out_of_scope() if c["id"] not in KNOWN_OOS_GAPS]
@@ -323,7 +339,6 @@ def test_holdout_out_of_scope_questions(seed_retriever: Retriever) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_BASE, reason="knowledge.base has not landed yet")
 @pytest.mark.xfail(
     strict=True,
     reason="known gap: q200 (农村危房改造补助) and q201 (退役军人自主创业扶持) share "
