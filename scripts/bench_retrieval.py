@@ -34,6 +34,7 @@ Prints Markdown tables; ``--json FILE`` also writes the figures as JSON.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import statistics
@@ -271,9 +272,7 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
 
     Dense composition (whole / sentence / phrase weights) and ranking weight, jointly: best
     hybrid (recall@1, MRR); among ties, the medoid of the best set (see :func:`medoid`).
-    Match weight: the widest gap between the lowest in-scope and highest out-of-scope
-    best match score relative to the in-scope spread; threshold: the middle of that gap
-    (or the value with fewest errors when the halves overlap).
+    Domain threshold, match weight and threshold: jointly, see :func:`fit_gate`.
     """
     # dense composition and ranking weight, jointly on the hybrid ranking: the dense side
     # matters only through the hybrid
@@ -292,30 +291,7 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
     sw = round(1.0 - whole - pw, 3)
     plateau = sorted(x[2] for x in optimum if x[:2] == (whole, pw))
     scored = with_dense_weights(scored, sw, pw)
-    # domain threshold: middle of the gap between in-scope and out-of-scope coverage
-    dom_in = [x.domain for x in scored if x.question.in_scope]
-    dom_out = [x.domain for x in scored if not x.question.in_scope]
-    low_dom, high_dom = min(dom_in, default=0.0), max(dom_out, default=0.0)
-    dt = (low_dom + high_dom) / 2 if low_dom > high_dom else 0.0
-    choice: tuple[float, float, float] | None = None  # (relative gap, m, threshold)
-    for m in MATCH_GRID:
-        # the score threshold is fitted on its own (without the domain gate), so each of
-        # the two gates separates the calibration half by itself
-        ins, oos = match_scores(scored, clause_ids, w, m, k)
-        if not ins or not oos:
-            continue
-        low, high = min(ins), max(oos)
-        spread = max(max(ins) - low, 1e-6)
-        if low > high:
-            key, t = (low - high) / spread, (low + high) / 2
-        else:  # overlap: fewest errors, then the widest relative "gap" (negative)
-            cands = sorted(set(ins) | set(oos))
-            t = min(cands, key=lambda x: sum(v < x for v in ins) + sum(v >= x for v in oos))
-            errors = sum(v < t for v in ins) + sum(v >= t for v in oos)
-            key = -float(errors) + (low - high) / spread / 10
-        if choice is None or key > choice[0]:
-            choice = (key, m, t)
-    assert choice is not None
+    dt, m, t = fit_gate(scored, clause_ids, w, k)
     return {
         "sentence_weight": sw,
         "phrase_weight": pw,
@@ -323,11 +299,57 @@ def calibrate(scored: Sequence[Scored], clause_ids: Sequence[str], k: int) -> di
         "domain_threshold": round(dt, 4),
         "dense_weight": w,
         "ranking_plateau": [plateau[0], plateau[-1]],
-        "match_weight": choice[1],
-        "threshold": round(choice[2], 4),
+        "match_weight": m,
+        "threshold": round(t, 4),
         "calibration_recall_at_1": round(best[0], 4),
         "calibration_mrr": round(best[1], 4),
     }
+
+
+def fit_gate(
+    scored: Sequence[Scored], clause_ids: Sequence[str], w: float, k: int
+) -> tuple[float, float, float]:
+    """(domain threshold, match weight, threshold) of the match decision, fitted jointly.
+
+    The two gates work together (a question must pass both), so they are fitted together:
+    fewest errors on ``scored`` first, then the widest relative gap between the lowest
+    in-scope and the highest out-of-scope match score among the questions the domain gate
+    lets through (a gap over the in-scope spread), then the smaller domain threshold.
+    Domain candidates are 0 and the midpoints between consecutive distinct coverages, so a
+    chosen domain threshold sits in the middle of its interval; the score threshold is the
+    middle of the gap (or, when they overlap, the value with fewest errors).
+    """
+    covers = sorted({round(x.domain, 6) for x in scored})
+    domain_grid = [0.0] + [(a + b) / 2 for a, b in itertools.pairwise(covers)]
+    tops = []
+    for x in scored:
+        dense = x.dense
+        top = top_clauses(w * dense + (1 - w) * x.lexical, clause_ids, k)
+        tops.append((dense[top], x.lexical[top]))
+    best: tuple[tuple[float, float, float], float, float, float] | None = None
+    for m in MATCH_GRID:
+        score_of = [float(np.max(m * d + (1 - m) * lx)) if len(d) else 0.0 for d, lx in tops]
+        for dt in domain_grid:
+            ins = [v if x.domain >= dt else 0.0
+                   for v, x in zip(score_of, scored, strict=True) if x.question.in_scope]
+            oos = [v if x.domain >= dt else 0.0
+                   for v, x in zip(score_of, scored, strict=True) if not x.question.in_scope]
+            if not ins or not oos:
+                continue
+            low, high = min(ins), max(oos)
+            spread = max(max(ins) - low, 1e-6)
+            if low > high:
+                errors, t = 0, (low + high) / 2
+            else:
+                cands = sorted(set(ins) | set(oos))
+                t = min(cands, key=lambda c: sum(v < c for v in ins) + sum(v >= c for v in oos))
+                errors = sum(v < t for v in ins) + sum(v >= t for v in oos)
+            key = (-float(errors), (low - high) / spread, -dt)
+            if best is None or key > best[0]:
+                best = (key, dt, m, t)
+    if best is None:
+        return 0.0, 0.5, 0.0
+    return best[1], best[2], best[3]
 
 
 # -- cold build in a fresh process ---------------------------------------------------------
