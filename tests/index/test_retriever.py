@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -250,17 +249,6 @@ def test_use_out_of_scope(use_retriever: Retriever, question: str) -> None:
     assert not use_retriever.is_match(hits), [(h.clause.path, h.dense, h.lexical) for h in hits]
 
 
-@pytest.mark.slow
-def test_use_query_latency(use_retriever: Retriever) -> None:
-    questions = [f"第{i}个问题：孵化器和众创空间能拿多少奖励？" for i in range(60)]
-    times = []
-    for q in questions:
-        start = time.perf_counter()
-        use_retriever.search(q, top_k=5)
-        times.append(time.perf_counter() - start)
-    assert float(np.percentile(times, 95)) < 0.05
-
-
 # ------------------------------------------------------------ canned questions (slow)
 
 @pytest.mark.slow
@@ -294,9 +282,7 @@ def test_canned_questions_with_use(tmp_path: Path) -> None:
             for h in hits
             for e in case["expect"]
         )
-    # q001-q169 were the set the old threshold was fitted on; the held-out out-of-scope
-    # questions added later (q170+) are checked by test_holdout_out_of_scope_questions.
-    assert not [qid for qid in false_matches if int(qid[1:]) <= 169]
+    assert not false_matches
     assert found / in_scope >= 0.9
     assert matched / in_scope >= 0.9
 
