@@ -47,6 +47,13 @@ class StateStore(Protocol):
         """Count one event for ``key`` in the current window; the count so far."""
         ...
 
+    def claim(self, key: str, ttl: float) -> bool:
+        """True for the first caller of ``key`` within ``ttl`` seconds, False for the rest.
+
+        One replica does a shared job (e.g. telling the admins about a reload) once.
+        """
+        ...
+
     def ping(self) -> bool: ...
 
     def close(self) -> None: ...
@@ -159,6 +166,16 @@ class SQLiteStore:
         ).fetchone()
         return int(row[0])
 
+    def claim(self, key: str, ttl: float) -> bool:
+        now = time.time()
+        cur = self._conn().execute(
+            "INSERT INTO kv (key, version, data, expires) VALUES (?, 1, '{}', ?)"
+            " ON CONFLICT(key) DO UPDATE SET version = version + 1, data = excluded.data,"
+            " expires = excluded.expires WHERE kv.expires IS NOT NULL AND kv.expires < ?",
+            (f"claim:{key}", now + ttl, now),
+        )
+        return cur.rowcount == 1
+
     def ping(self) -> bool:
         try:
             self._conn().execute("SELECT 1").fetchone()
@@ -222,6 +239,10 @@ class RedisStore:
             pipe.expire(name, max(1, int(window * 2)))
             count, _ = pipe.execute()
         return int(count)
+
+    def claim(self, key: str, ttl: float) -> bool:
+        name = f"{self.prefix}claim:{key}"
+        return bool(self.client.set(name, "1", nx=True, px=max(1, int(ttl * 1000))))
 
     def ping(self) -> bool:
         try:

@@ -17,6 +17,7 @@ import logging
 import signal
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 from telegram import (
@@ -48,7 +49,7 @@ from bot.reply import Keyboard, Outcome, Reply, label_pairs, render
 from bot.runner import PerChatUpdateProcessor, WebhookServer, run_bot
 from bot.split import split_html
 from bot.store import StateStore, open_store
-from bot.watch import KnowledgeWatcher
+from bot.watch import KnowledgeWatcher, knowledge_fingerprint
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -309,17 +310,45 @@ def start_knowledge_watcher(
     app: Application, engine: Any, loop: asyncio.AbstractEventLoop, debounce_ms: int = 1500
 ) -> KnowledgeWatcher:
     """Watch the engine's knowledge folder; reload in the background and tell the admins."""
+    conversation: Conversation = app.bot_data["conversation"]
+    notify_admins = make_reload_notifier(app, conversation.store, engine.knowledge_dir)
+    watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
+                               debounce_ms=debounce_ms, loop=loop)
+    return watcher.start()
+
+
+RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
+
+
+def make_reload_notifier(
+    app: Application, store: StateStore, knowledge_dir: Path
+) -> Callable[[Any], Awaitable[None]]:
+    """``notify_admins(report)`` for the watcher: one message per reload, not per replica.
+
+    Every replica reloads by itself when a shared knowledge folder changes; the first one
+    to claim the (outcome, knowledge fingerprint) pair in the shared store tells the
+    admins, the others stay quiet.  A store error means telling them anyway.
+    """
     settings: Settings = app.bot_data["settings"]
 
     async def notify_admins(report: Any) -> None:
+        try:
+            fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
+            outcome = "ok" if report.ok else "failed"
+            first = await asyncio.to_thread(
+                store.claim, f"reload-notice:{outcome}:{fingerprint}", RELOAD_NOTICE_TTL
+            )
+        except Exception:  # the store is down: a duplicate beats silence
+            log.warning("reload notice: could not claim it in the store", exc_info=True)
+            first = True
+        if not first:
+            return
         text = render("tg_reload.j2", report=report)
         for admin in settings.admin_ids:
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
 
-    watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
-                               debounce_ms=debounce_ms, loop=loop)
-    return watcher.start()
+    return notify_admins
 
 
 # -- CLI ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ Wiring in an asyncio application (python-telegram-bot)::
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import logging
 import os
@@ -251,6 +252,30 @@ class KnowledgeWatcher:
 
 async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
+
+
+def knowledge_fingerprint(root: str | Path) -> str:
+    """A short hash of the knowledge folder's files (names and bytes).
+
+    Replicas reading the same folder get the same value, so they can agree on "this
+    reload" (e.g. to tell the admins once).  Symlinked folders are followed (Kubernetes
+    ConfigMap volumes); dot folders, junk and lock files are left out.
+    """
+    base = Path(root)
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(base, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.startswith(".") or not is_knowledge_change(path, base):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:  # removed while we walk: the next reload sees it
+                continue
+            digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:20]
 
 
 def _relative(path: str, root: Path) -> str:

@@ -60,6 +60,15 @@ def test_hit_counts_per_window(any_store: StateStore) -> None:
     assert any_store.hit("other", 60) == 1
 
 
+def test_claim_once_per_ttl(any_store: StateStore) -> None:
+    assert any_store.claim("reload-notice:ok:abc", 0.2)
+    assert not any_store.claim("reload-notice:ok:abc", 0.2)
+    assert any_store.claim("reload-notice:ok:def", 0.2)  # another key
+    time.sleep(0.3)
+    assert any_store.claim("reload-notice:ok:abc", 0.2)  # expired: claimable again
+    assert not any_store.claim("reload-notice:ok:abc", 0.2)
+
+
 def test_sqlite_ttl(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path / "s.sqlite3")
     store.put("k", {"a": 1}, 0, ttl=0.05)

@@ -334,3 +334,50 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
                 watcher.stop()
 
     run(scenario())
+
+
+@pytest.mark.redis
+def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engine: FakeEngine,
+                                                     redis_url: str,
+                                                     knowledge_dir: Path) -> None:
+    """Two replicas reload the same shared folder: the admins get one message, not two."""
+    import shutil
+    from types import SimpleNamespace
+
+    from bot.telegram_app import make_reload_notifier
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    token_b = TOKEN.replace("TEST", "TSTB")
+
+    async def scenario() -> None:
+        store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
+        store_a.client.flushdb()
+        async with BotApiServer() as server:
+            settings_a = settings_for(server, tmp_path, redis_url=redis_url)
+            settings_b = dataclasses.replace(settings_a, token=token_b)
+            async with (
+                running_bot(server, settings_a, fake_engine, store_a) as a,
+                running_bot(server, settings_b, fake_engine, store_b) as b,
+            ):
+                notify_a = make_reload_notifier(a.app, store_a, kdir)
+                notify_b = make_reload_notifier(b.app, store_b, kdir)
+                done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
+                await notify_a(done)
+                await notify_b(done)
+                assert len(server.sent(ADMIN)) == 1
+                # the next change is news again, whichever replica reports it first
+                policy = next((kdir / "policies").glob("*.md"))
+                policy.write_text(policy.read_text("utf-8") + "\n", encoding="utf-8")
+                await notify_b(done)
+                await notify_a(done)
+                assert len(server.sent(ADMIN)) == 2
+                # a failure on the same content is reported too, once
+                failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
+                await notify_a(failed)
+                await notify_b(failed)
+                told = texts(server.sent(ADMIN))
+                assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
+        store_a.close()
+        store_b.close()
+    run(scenario())

@@ -17,7 +17,12 @@ from typing import Any
 
 import pytest
 
-from bot.watch import KnowledgeWatcher, WatchFailure, is_knowledge_change
+from bot.watch import (
+    KnowledgeWatcher,
+    WatchFailure,
+    is_knowledge_change,
+    knowledge_fingerprint,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -389,3 +394,38 @@ def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, tmp_pat
 
 
 SEEDS = REPO / "tests" / "fixtures"
+
+
+def test_knowledge_fingerprint_follows_content_not_junk(tmp_path: Path) -> None:
+    """Replicas agree on a reload by the folder's content: names and bytes, nothing else."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for root in (a, b):
+        (root / "policies").mkdir(parents=True)
+        (root / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
+        (root / "rules").mkdir()
+        (root / "rules" / "r.yaml").write_text("rules: []\n", encoding="utf-8")
+    first = knowledge_fingerprint(a)
+    assert first == knowledge_fingerprint(b)  # same content elsewhere: same value
+    (a / "policies" / "~$p.docx").write_bytes(b"lock")
+    (a / ".git").mkdir()
+    (a / ".git" / "x.md").write_text("x", encoding="utf-8")
+    (a / "policies" / "notes.py").write_text("x = 1", encoding="utf-8")
+    assert knowledge_fingerprint(a) == first  # junk, dot folders and other types ignored
+    (a / "policies" / "p.md").write_text("一、总则（修订）\n", encoding="utf-8")
+    assert knowledge_fingerprint(a) != first
+    (a / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
+    (a / "policies" / "p.md").rename(a / "policies" / "q.md")
+    assert knowledge_fingerprint(a) != first  # a rename is a change too
+
+
+def test_knowledge_fingerprint_follows_configmap_symlinks(tmp_path: Path) -> None:
+    """A Kubernetes ConfigMap volume: real files under ..data, symlinks at the top."""
+    plain = tmp_path / "plain"
+    (plain / "policies").mkdir(parents=True)
+    (plain / "policies" / "p.md").write_text("正文", encoding="utf-8")
+    mounted = tmp_path / "mounted"
+    (mounted / "..2026_11_24" / "policies").mkdir(parents=True)
+    (mounted / "..2026_11_24" / "policies" / "p.md").write_text("正文", encoding="utf-8")
+    (mounted / "..data").symlink_to("..2026_11_24")
+    (mounted / "policies").symlink_to("..data/policies")
+    assert knowledge_fingerprint(mounted) == knowledge_fingerprint(plain)
