@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +31,7 @@ from knowledge.rules import RuleSet, load_rules
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 2000
+EXTRACTION_CACHE = 256  # recent questions whose extracted facts are kept
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ class Engine:
         self._reload_lock = threading.Lock()
         self._stats = _Stats()
         self._stats_lock = threading.Lock()
+        self._extractions: OrderedDict[tuple[int, str, date], Extraction] = OrderedDict()
+        self._extract_lock = threading.Lock()
 
     # -- lifecycle -----------------------------------------------------------------
     @property
@@ -170,8 +174,27 @@ class Engine:
 
     # -- questions -----------------------------------------------------------------
     def extract(self, question: str, today: date | None = None) -> Extraction:
-        return extract_facts(sanitize_question(question), today or date.today(),
-                             self.snapshot.rules)
+        """The facts a question states (the same object :meth:`ask` used for it, if any).
+
+        Callers must not mutate ``facts`` of the result: copy it (``dict(x.facts)``).
+        """
+        return self._extract(self.snapshot, sanitize_question(question), today or date.today())
+
+    def _extract(self, snap: Snapshot, text: str, today: date) -> Extraction:
+        """:func:`extract_facts` memoised per (knowledge version, text, day): the chat layer
+        asks for the facts of the question it just sent to :meth:`ask`."""
+        key = (snap.version, text, today)
+        with self._extract_lock:
+            cached = self._extractions.get(key)
+            if cached is not None:
+                self._extractions.move_to_end(key)
+                return cached
+        extraction = extract_facts(text, today, snap.rules)
+        with self._extract_lock:
+            self._extractions[key] = extraction
+            while len(self._extractions) > EXTRACTION_CACHE:
+                self._extractions.popitem(last=False)
+        return extraction
 
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
             today: date | None = None) -> dict[str, Any]:
@@ -184,7 +207,7 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = sanitize_question(raw)
         today = today or date.today()
-        extraction = extract_facts(text, today, snap.rules) if text else None
+        extraction = self._extract(snap, text, today) if text else None
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
         hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
         matched = bool(hits) and snap.retriever.is_match(hits)

@@ -88,3 +88,25 @@ def test_broken_reload_keeps_old_knowledge(tmp_path: Path, knowledge_dir: Path) 
     assert eng.version == 1
     after = eng.ask("星创天地有什么奖励")
     assert after["hits"] == before["hits"]
+
+
+def test_extraction_is_shared_with_the_chat_layer_and_follows_knowledge(
+    tmp_path: Path, knowledge_dir: Path
+) -> None:
+    """The chat layer's extract() after ask() reuses the facts ask() read; a reload or
+    another day reads them afresh."""
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    eng = Engine(kdir, tmp_path / "data")
+    eng.warm_up()
+    question = "2020年我们公司买了300万的技术，能补多少？"
+    day = date(2026, 11, 24)
+    result = eng.ask(question, today=day)
+    first = eng.extract(question, today=day)
+    assert first.facts["registered_tech_purchase_yuan"] == 3_000_000
+    assert first.as_of == date(2020, 12, 31) and result["as_of"] == "2020-12-31"
+    assert eng.extract(question, today=day) is first
+    assert eng.extract(question, today=date(2026, 11, 25)) is not first
+    assert eng.reload().ok and eng.version == 2
+    again = eng.extract(question, today=day)
+    assert again is not first and again.facts == first.facts
