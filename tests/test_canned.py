@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_jsonl
 
 from knowledge.cases import (
     CannedQuestion,
@@ -138,3 +139,42 @@ def test_hybrid_ahead_of_single_retrievers(engine: Any, canned: list[CannedQuest
     hybrid, bm25, dense = got["hybrid"], got["bm25"], got["dense"]
     assert hybrid.recall_at_1 > dense.recall_at_1 and hybrid.mrr > dense.mrr
     assert hybrid.recall_at_1 > bm25.recall_at_1 and hybrid.mrr > bm25.mrr
+
+
+@pytest.mark.slow
+def test_console_script_answers_the_canned_suite(
+    built_data_dir: Path, canned: list[CannedQuestion]
+) -> None:
+    """The CLI contract end to end: every canned question through ``policybot ask --jsonl``.
+
+    Same floors as the engine; one object per line with the contract's keys; no clause
+    twice among a question's hits; every out-of-scope question unmatched, with no hits.
+    """
+    from knowledge.base import load_knowledge
+
+    kb = load_knowledge(KNOWLEDGE)
+    results = run_jsonl([q.question for q in canned], built_data_dir)
+    by_question = {}
+    for q, result in zip(canned, results, strict=True):
+        assert result["question"] == q.question
+        assert {"question", "matched", "hits", "estimate", "answer_text"} <= set(result)
+        assert isinstance(result["matched"], bool) and result["answer_text"].strip()
+        paths = [(h["doc_number"], h["clause_path"]) for h in result["hits"]]
+        assert len(paths) == len(set(paths)), (q.id, paths)
+        for h in result["hits"]:
+            assert {"doc_number", "title", "clause_path", "text", "score", "in_force"} <= set(h)
+        if not q.in_scope:
+            assert result["matched"] is False and result["hits"] == [], q.id
+        by_question[q.question] = result
+
+    def answer(question: str) -> tuple[bool, Sequence[Hit]]:
+        result = by_question[question]
+        return bool(result["matched"]), [
+            (h["doc_number"], kb.clause(h["doc_number"], h["clause_path"]) or h["text"])
+            for h in result["hits"]
+        ]
+
+    m = score(canned, answer, k=TOP_K)
+    got = figures(m)
+    below = {name: (got[name], floor) for name, floor in FLOORS.items() if got[name] < floor}
+    assert not below, f"below floor (got, floor): {below}\n{format_failures(m)}"

@@ -9,16 +9,12 @@ The offline check of the same cases (extraction + calculator, no retrieval) live
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_jsonl
 
 from knowledge.estimate_cases import EstimateCase, load_estimate_cases
 
@@ -94,31 +90,6 @@ def test_golden_question_end_to_end(engine: Any, case: EstimateCase) -> None:
 
 
 # -- the console script ---------------------------------------------------------------------
-def _policybot() -> list[str]:
-    exe = Path(sys.executable).with_name("policybot")
-    if exe.exists():
-        return [str(exe)]
-    found = shutil.which("policybot")
-    if found:
-        return [found]
-    return [sys.executable, "-m", "bot.cli"]
-
-
-def _run_jsonl(lines: list[str], data_dir: Path, *extra: str) -> list[dict[str, Any]]:
-    env = dict(os.environ, POLICYBOT_DATA_DIR=str(data_dir))
-    env.pop("POLICYBOT_KNOWLEDGE_DIR", None)
-    proc = subprocess.run(
-        [*_policybot(), "ask", "--jsonl", *extra], input="\n".join(lines) + "\n",
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO, env=env, timeout=300,
-        check=False)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    out = proc.stdout.split("\n")  # not splitlines(): JSON may hold U+2028 or \x85
-    assert out[-1] == ""
-    out = out[:-1]
-    assert len(out) == len(lines), (len(out), len(lines), proc.stderr[-2000:])
-    return [json.loads(line) for line in out]
-
-
 # Cases whose date is stated in the question (a past year), so the real today does not matter.
 _DATED = [c for c in CASES if c.question and any(f"{y}年" in c.question
                                                  for y in (2019, 2020, 2021))]
@@ -127,7 +98,7 @@ _DATED = [c for c in CASES if c.question and any(f"{y}年" in c.question
 def test_cli_jsonl_golden_questions_with_a_year(built_data_dir: Path) -> None:
     chosen = _DATED[:8]
     assert len(chosen) >= 5
-    results = _run_jsonl([c.question or "" for c in chosen], built_data_dir)
+    results = run_jsonl([c.question or "" for c in chosen], built_data_dir)
     for case, result in zip(chosen, results, strict=True):
         assert result["question"] == case.question
         assert result["estimate"] is not None, case.name
@@ -140,7 +111,7 @@ def test_cli_jsonl_golden_questions_with_as_of(built_data_dir: Path) -> None:
     chosen = [c for c in CASES if c not in _DATED and c.today == date(2025, 6, 1)
               and not any(w in (c.question or "") for w in ("今年", "去年", "前年"))][:8]
     assert len(chosen) >= 5
-    results = _run_jsonl([c.question or "" for c in chosen], built_data_dir,
+    results = run_jsonl([c.question or "" for c in chosen], built_data_dir,
                          "--as-of", "2025-06-01")
     for case, result in zip(chosen, results, strict=True):
         assert result["question"] == case.question
@@ -165,7 +136,7 @@ GARBAGE = [
 def test_cli_jsonl_survives_garbage_lines(built_data_dir: Path) -> None:
     sentinel = "2020年我们中介机构促成了五项成果转化，合同额两千万元，能补多少？"
     lines = [*GARBAGE, sentinel, ""]
-    results = _run_jsonl(lines, built_data_dir)
+    results = run_jsonl(lines, built_data_dir)
     assert len(results) == len(lines)
     for line, result in zip(lines, results, strict=True):
         assert isinstance(result, dict)
