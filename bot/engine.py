@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.render import render_text
-from index.build import build_index, index_is_stale, load_index
+from index.artifacts import index_is_stale, load_index
+from index.build import build_index
 from index.embedders import Embedder, make_embedder
 from index.retriever import Hit, Retriever
 from knowledge.base import KnowledgeBase, load_knowledge

@@ -9,7 +9,7 @@ and for a question on incubators).
   ``(1 - s - p) * whole + s * sentence + p * phrase`` where ``whole`` uses the chunk's
   whole-text vector (FAISS IndexFlatIP over unit vectors), ``sentence`` the best of its
   sentence vectors and ``phrase`` the best of its comma-delimited phrase vectors (see
-  :mod:`index.build`; ``s`` = ``Calibration.sentence_weight``, ``p`` =
+  :mod:`index.pieces`; ``s`` = ``Calibration.sentence_weight``, ``p`` =
   ``Calibration.phrase_weight``).  A max over pieces lets a question about one provision
   of a long clause match that provision, whatever else the clause says;
 * ``lexical`` — BM25 over jieba tokens, scaled to [0, 1] by the query's vocabulary coverage
@@ -55,7 +55,7 @@ from typing import Literal
 
 import numpy as np
 
-from index.build import SearchIndex
+from index.artifacts import SearchIndex
 from index.embedders import Embedder
 from index.lexical import LexicalQuery
 from knowledge.errors import IndexError_
@@ -83,7 +83,7 @@ class Calibration:
     threshold: float  # match score (see match_weight) of the best hit needed for a match
     match_weight: float | None = None  # w of the match score; None: same as dense_weight
     # dense = (1 - s - p) * whole-chunk cosine + s * best-sentence cosine
-    #         + p * best-phrase cosine (see index.build)
+    #         + p * best-phrase cosine (see index.pieces)
     sentence_weight: float = 0.0
     # the query's domain coverage (index.domain) needed for a match, besides the threshold
     domain_threshold: float = 0.0

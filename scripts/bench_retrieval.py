@@ -53,7 +53,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from index.build import SearchIndex, build_index, load_index  # noqa: E402
+from index.artifacts import SearchIndex, load_index  # noqa: E402
+from index.build import build_index  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.retriever import Calibration, Mode, Retriever, clean_query  # noqa: E402
 from knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402

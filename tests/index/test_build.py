@@ -1,4 +1,4 @@
-"""Index build: artefacts, incremental re-embedding, staleness, atomic switch."""
+"""Index build: artefacts, incremental re-embedding, atomic switch, cleanup (index.build)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,9 @@ import numpy as np
 import pytest
 
 import index.build as build_mod
-from index.build import (
-    build_index,
-    chunk_phrases,
-    chunk_sentences,
-    index_is_stale,
-    load_index,
-    parser_version,
-)
+from index.artifacts import index_is_stale, load_index, parser_version
+from index.build import build_index
+from index.pieces import chunk_phrases, chunk_sentences
 from knowledge.errors import IndexError_
 
 
@@ -40,22 +35,6 @@ def test_build_writes_artefacts_and_manifest(kb: Any, fake: Any, tmp_path: Path)
     assert manifest["built_at"]
     assert [c["chunk_id"] for c in manifest["chunks"]] == [c.chunk_id for c in kb.clauses]
     assert [c["content_hash"] for c in manifest["chunks"]] == [c.content_hash for c in kb.clauses]
-
-
-def test_loaded_index_holds_full_clauses(kb: Any, fake: Any, tmp_path: Path) -> None:
-    build_index(kb, tmp_path, fake, progress=False)
-    idx = load_index(tmp_path, fake)
-    assert idx is not None
-    assert list(idx.chunks) == kb.clauses  # dataclass equality: text, doc meta, offices, line
-    assert idx.chunks[0].doc.issued == kb.clauses[0].doc.issued
-    assert idx.chunks[0].responsible.lead == ("市科技局",)
-    assert idx.vectors.shape == (len(kb.clauses), 4)
-    assert idx.faiss_index.ntotal == len(kb.clauses)
-    assert not idx.vectors.flags.writeable
-
-
-def test_no_index_loads_as_none(fake: Any, tmp_path: Path) -> None:
-    assert load_index(tmp_path, fake) is None
 
 
 def test_unchanged_rebuild_embeds_nothing(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
@@ -108,39 +87,6 @@ def test_incremental_rebuild_embeds_only_changed_chunks(
     assert np.allclose(idx.phrase_vectors, counting.embed([t for _, t in phrases]), atol=1e-6)
 
 
-def test_chunk_phrases_split_on_commas_and_prefix(kb: Any) -> None:
-    clause = replace(
-        kb.clauses[0], text="用好科技创新券政策，对技术供需双方给予奖补，好，发挥好创投基金作用。"
-    )
-    heading = "推进技术研发和转移机构建设："
-    assert chunk_phrases(clause) == [
-        heading + "用好科技创新券政策，",
-        heading + "对技术供需双方给予奖补，",
-        heading + "好，发挥好创投基金作用。",
-    ]
-
-
-def test_chunk_sentences_split_and_prefix(kb: Any) -> None:
-    clause = kb.clauses[0]  # CENTRE: three sentences under 推进技术研发和转移机构建设
-    sentences = chunk_sentences(clause)
-    assert len(sentences) == 3
-    assert all(s.startswith("推进技术研发和转移机构建设：") for s in sentences)
-    assert "".join(s.split("：", 1)[1] for s in sentences) == clause.text
-    short = replace(clause, text="短句。对认定为星创天地的给予奖励；好。")
-    assert [s.split("：", 1)[1] for s in chunk_sentences(short)] == [
-        "短句。对认定为星创天地的给予奖励；好。"
-    ]
-
-
-def test_sentence_version_change_makes_the_index_stale(
-    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build_index(kb, tmp_path, fake, progress=False)
-    assert not index_is_stale(kb, tmp_path, fake)
-    monkeypatch.setattr(build_mod, "SENTENCE_VERSION", "changed")
-    assert index_is_stale(kb, tmp_path, fake)
-
-
 def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: Path) -> None:
     build_index(kb, tmp_path, fake_cls("fake-4d/v1"), progress=False)
     other = fake_cls("fake-4d/v2")
@@ -156,32 +102,6 @@ def test_embedder_change_forces_full_rebuild(kb: Any, fake_cls: Any, tmp_path: P
     assert report.phrases_embedded == len(pieces - sentences)
     assert len(other.texts) == len(kb.clauses) + n_sentences + report.phrases_embedded
     assert load_index(tmp_path, other) is not None
-
-
-def test_staleness(kb: Any, fake: Any, tmp_path: Path) -> None:
-    assert index_is_stale(kb, tmp_path, fake)
-    build_index(kb, tmp_path, fake, progress=False)
-    assert not index_is_stale(kb, tmp_path, fake)
-    # metadata shown in hits but not embedded still makes the index stale
-    repealed = replace(kb.clauses[0].doc, status="已废止")
-    kb.clauses[0] = replace(kb.clauses[0], doc=repealed)
-    assert index_is_stale(kb, tmp_path, fake)
-    counting = type(fake)()
-    build_index(kb, tmp_path, counting, progress=False)
-    assert counting.calls == 0  # same text: vector reused, records rewritten
-    assert not index_is_stale(kb, tmp_path, fake)
-    loaded = load_index(tmp_path, fake)
-    assert loaded is not None and loaded.chunks[0].doc.status == "已废止"
-    kb.clauses.pop()
-    assert index_is_stale(kb, tmp_path, fake)
-
-
-def test_parser_version_change_makes_stale(
-    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    build_index(kb, tmp_path, fake, progress=False)
-    monkeypatch.setattr(build_mod, "parser_version", lambda: "parser-99")
-    assert index_is_stale(kb, tmp_path, fake)
 
 
 def _snapshot(data: Path) -> dict[str, bytes]:
@@ -252,15 +172,6 @@ def test_old_builds_are_cleaned_up(kb: Any, fake: Any, tmp_path: Path) -> None:
     assert not stale_tmp.exists()
 
 
-def test_damaged_index_raises(kb: Any, fake: Any, tmp_path: Path) -> None:
-    report = build_index(kb, tmp_path, fake, progress=False)
-    (report.path / "chunks.json").write_text("[{]")
-    with pytest.raises(IndexError_, match="damaged"):
-        load_index(tmp_path, fake)
-    build_index(kb, tmp_path, fake, progress=False)  # a rebuild repairs it
-    assert load_index(tmp_path, fake) is not None
-
-
 def test_empty_knowledge_base(kb_cls: Any, fake: Any, tmp_path: Path) -> None:
     report = build_index(kb_cls(clauses=[]), tmp_path, fake, progress=False)
     assert report.embedded == 0 and report.chunks == 0
@@ -276,17 +187,3 @@ def test_progress_bar_goes_to_stderr(
     assert "embedding clauses" in captured.err and captured.out == ""
     build_index(kb, tmp_path / "quiet", fake, progress=False)
     assert capsys.readouterr().err == ""
-
-
-def test_tokenizer_change_retokenises_at_load(kb: Any, fake: Any, tmp_path: Path) -> None:
-    report = build_index(kb, tmp_path, fake, progress=False)
-    path = report.path / "manifest.json"
-    manifest = json.loads(path.read_text())
-    manifest["tokenizer_version"] = "old"
-    path.write_text(json.dumps(manifest))
-    rows = json.loads((report.path / "chunks.json").read_text())
-    for row in rows:
-        row["tokens"] = ["stale"]
-    (report.path / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))
-    idx = load_index(tmp_path, fake)
-    assert idx is not None and "科技企业孵化器" in idx.tokens[1]

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from index.build import build_index, load_index
+from index.artifacts import load_index
+from index.build import build_index
 from index.embedders import USEEmbedder
 from index.retriever import (
     CALIBRATIONS,
