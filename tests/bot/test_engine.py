@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 CONTRACT_KEYS = {"question", "matched", "as_of", "hits", "estimate", "answer_text"}
 HIT_KEYS = {"doc_number", "title", "clause_path", "text", "score", "in_force"}
+HAS_ST = importlib.util.find_spec("sentence_transformers") is not None
 
 
 def test_cited_answer_follows_contract(engine: Engine) -> None:
@@ -110,3 +112,36 @@ def test_extraction_is_shared_with_the_chat_layer_and_follows_knowledge(
     assert eng.reload().ok and eng.version == 2
     again = eng.extract(question, today=day)
     assert again is not first and again.facts == first.facts
+
+
+@pytest.mark.st
+@pytest.mark.skipif(not HAS_ST, reason="sentence-transformers extra not installed")
+def test_sentence_transformers_path_end_to_end(
+    tmp_path: Path, knowledge_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The optional embedder through the whole engine: its own index and calibration, cited
+    answers, honest out-of-scope replies; going back to USE re-embeds everything."""
+    from index.artifacts import load_index
+    from index.embedders import GT_MINILM, make_embedder
+    from index.retriever import CALIBRATIONS
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # weights come from the pip package only
+    data = tmp_path / "data"
+    st = Engine(knowledge_dir, data, embedder_spec=f"st:{GT_MINILM}")
+    st.warm_up()
+    assert st.snapshot.retriever.calibration is CALIBRATIONS["st:"]
+    result = st.ask("对列入市级试点技术创新中心的企业有什么资金补助？")
+    assert result["matched"] and result["hits"]
+    top = result["hits"][0]
+    assert top["doc_number"] in {"威政办字〔2018〕107号", "威政办字〔2018〕106号"}
+    assert "技术创新中心" in top["text"]
+    assert top["clause_path"] in result["answer_text"]
+    assert not st.ask("明天威海会下雨吗？")["matched"]
+    index = load_index(data, make_embedder(f"st:{GT_MINILM}"))
+    assert index is not None and index.embedder_name.startswith(f"st:{GT_MINILM}")
+    assert index.vectors.shape[1] == 384
+
+    use = Engine(knowledge_dir, data)  # same data dir, default embedder: a full rebuild
+    use.warm_up()
+    assert use.snapshot.retriever.index.vectors.shape[1] == 512
+    assert use.ask("对列入市级试点技术创新中心的企业有什么资金补助？")["matched"]
