@@ -7,7 +7,10 @@ dropping generic words (money, procedure and question words every public-benefit
 shares), made of words the corpus knows (directly or through an official synonym).
 
 * no non-generic word at all → 0 (no evidence the question is about these policies);
-* a strong out-of-domain marker (个税, 购房, 社保, 签证 …) in the query → 0.
+* a strong out-of-domain marker (个税, 购房, 社保, 签证 …) in the query → 0, unless the
+  query also names the policies' core subject (研发, 科技, 专利, 孵化 …): an owner who
+  says "我们是做智能停车系统的科技企业" is asking about S&T support, whatever his
+  industry; such a question is measured like any other.
 
 Both word lists live in ``domain_terms.txt`` next to this module (staff may extend them).
 The retriever multiplies the lexical side of the match score by this coverage (see
@@ -30,10 +33,11 @@ _FILE = "domain_terms.txt"
 class DomainTerms:
     generic: frozenset[str]
     out_of_domain: tuple[str, ...]
+    core: tuple[str, ...] = ()  # S&T words that overrule an out-of-domain marker
 
 
 def parse_domain_terms(text: str) -> DomainTerms:
-    sections: dict[str, list[str]] = {"generic": [], "out_of_domain": []}
+    sections: dict[str, list[str]] = {"generic": [], "out_of_domain": [], "core": []}
     current: list[str] | None = None
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
@@ -49,7 +53,9 @@ def parse_domain_terms(text: str) -> DomainTerms:
             raise ValueError(f"{_FILE}: words before the first [section]: {line!r}")
         current.extend(line.lower().split())
     return DomainTerms(
-        frozenset(sections["generic"]), tuple(dict.fromkeys(sections["out_of_domain"]))
+        frozenset(sections["generic"]),
+        tuple(dict.fromkeys(sections["out_of_domain"])),
+        tuple(dict.fromkeys(sections["core"])),
     )
 
 
@@ -76,7 +82,9 @@ def domain_coverage(
     """
     terms = terms or load_domain_terms()
     lowered = text.lower()
-    if any(marker in lowered for marker in terms.out_of_domain):
+    if any(marker in lowered for marker in terms.out_of_domain) and not any(
+        word in lowered for word in terms.core
+    ):
         return 0.0
     groups: list[list[str]] = []  # a primary token and the inner words jieba added after it
     for token in tokens:

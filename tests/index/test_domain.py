@@ -53,8 +53,25 @@ def test_generic_words_are_no_domain_evidence() -> None:
 
 
 def test_markers_and_synonyms() -> None:
-    assert coverage("社保孵化器补贴", ["社保", "孵化器", "补贴"]) == 0.0
+    assert coverage("社保补贴企业", ["社保", "补贴", "企业"]) == 0.0
     assert coverage("孵化奖励", ["孵化", "奖励"]) == 1.0  # known through its synonym
+
+
+def test_core_words_overrule_markers() -> None:
+    """An owner naming his industry (停车, 汽车 …) in an R&D question is still heard."""
+    tokens = ["停车", "科技", "企业", "孵化器", "补贴"]
+    # measured like any question: the unknown 停车 weighs against, the rest for
+    assert 0.0 < coverage("停车科技企业孵化器补贴", tokens) < 1.0
+    assert coverage("停车企业补贴", ["停车", "企业", "补贴"]) == 0.0  # no core word
+
+
+def test_core_section_parses() -> None:
+    terms = parse_domain_terms("[out_of_domain]\n社保\n[core]\n研发 R&D\n")
+    assert terms.core == ("研发", "r&d") and terms.out_of_domain == ("社保",)
+    shipped = load_domain_terms()
+    assert "研发" in shipped.core and "科技" in shipped.core
+    # a core word must not itself hold a marker, or it would overrule itself
+    assert not [(c, m) for c in shipped.core for m in shipped.out_of_domain if m in c]
 
 
 def test_unknown_long_word_counts_through_its_inner_words() -> None:

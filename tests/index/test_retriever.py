@@ -314,3 +314,38 @@ def test_holdout_out_of_scope_questions(seed_retriever: Retriever) -> None:
     ret = seed_retriever
     matched = [c["id"] for c in late if ret.is_match(ret.search(c["question"]))]
     assert not matched
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "doc_number", "fragment"),
+    [
+        ("我们是做智能停车系统的科技企业，今年研发投入不少，有研发补助吗？",
+         "威政办发〔2018〕32号", "企业研究开发财政补助"),
+        ("做新能源汽车零部件的企业，买高校的专利技术有补贴吗？",
+         "威科字〔2018〕58号", "技术交易额"),
+    ],
+)
+def test_core_words_overrule_industry_markers(
+    seed_retriever: Retriever, question: str, doc_number: str, fragment: str
+) -> None:
+    """停车 and 汽车 are out-of-domain markers; an R&D question naming them is answered."""
+    ret = seed_retriever
+    hits = ret.search(question, top_k=5)
+    assert ret.is_match(hits), [(h.clause.path, h.dense, h.lexical, h.domain) for h in hits]
+    assert any(
+        h.clause.doc_number == doc_number and fragment in h.clause.text for h in hits
+    ), [(h.clause.doc_number, h.clause.path) for h in hits]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    ["科技公司员工的社保怎么交？", "高新技术企业的员工能申请公积金贷款买房吗？"],
+)
+def test_core_words_alone_do_not_make_a_question_in_scope(
+    seed_retriever: Retriever, question: str
+) -> None:
+    ret = seed_retriever
+    hits = ret.search(question, top_k=5)
+    assert not ret.is_match(hits), [(h.clause.path, h.dense, h.lexical, h.domain) for h in hits]
