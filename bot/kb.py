@@ -24,6 +24,7 @@ from bot.kb_infer import Found, infer_metadata
 from bot.paths import default_data_dir, parse_date, resolve_knowledge_dir
 from bot.render import render_text
 from knowledge.base import policy_files as base_policy_files
+from knowledge.cleaning import clean_text
 from knowledge.dedup import NEAR_DUPLICATE, jaccard, shingles
 from knowledge.documents import (
     SUPPORTED_SUFFIXES,
@@ -32,7 +33,7 @@ from knowledge.documents import (
     parse_meta,
 )
 from knowledge.errors import KnowledgeError, PolicyBotError
-from knowledge.parsing import clean_text, parse_clauses
+from knowledge.parsing import parse_clauses
 
 # -- adding a document --------------------------------------------------------------------
 

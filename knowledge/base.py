@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from knowledge.cleaning import unplaced_numbering
 from knowledge.dedup import Duplicate, find_duplicates
 from knowledge.documents import (
     SIDECAR_SUFFIX,
@@ -30,7 +31,7 @@ from knowledge.documents import (
 )
 from knowledge.errors import KnowledgeError
 from knowledge.model import Clause, DocumentMeta
-from knowledge.parsing import PARSER_VERSION, normalize_path, parse_clauses, unplaced_numbering
+from knowledge.parsing import PARSER_VERSION, normalize_path, parse_clauses
 
 POLICIES = "policies"
 RULES = "rules"

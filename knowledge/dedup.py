@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from knowledge.cleaning import clean_text
 from knowledge.documents import SourceDocument
-from knowledge.parsing import clean_text
 
 SHINGLE = 5
 NEAR_DUPLICATE = 0.9

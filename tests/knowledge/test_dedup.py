@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.cleaning import clean_text
 from knowledge.dedup import Duplicate, find_duplicates, jaccard, shingles
 from knowledge.documents import SourceDocument
 from knowledge.model import DocumentMeta
-from knowledge.parsing import clean_text
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
 TEXT = {
