@@ -5,7 +5,8 @@
 override any of it, and writes ``policies/<name>.md`` with YAML front matter.  It never
 overwrites a file and refuses a document that is already in the folder (same 文号 or
 near-identical text) unless ``--force``.  Inference lives in :mod:`bot.kb_infer`,
-``kb check`` in :mod:`bot.kb_check`, ``kb report`` in :mod:`bot.kb_report`.
+``kb check`` in :mod:`bot.kb_check` (canned questions in :mod:`bot.kb_cases`),
+``kb report`` in :mod:`bot.kb_report`.
 """
 
 from __future__ import annotations
@@ -297,7 +298,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """``policybot kb check``."""
-    from bot.kb_check import audit, update_known_failures
+    from bot.kb_cases import update_known_failures
+    from bot.kb_check import audit
 
     result = audit(_knowledge(args), _data_dir(args), getattr(args, "embedder", None),
                    as_of=args.as_of, run_cases=not args.no_cases)
