@@ -49,7 +49,7 @@ from bot.reply import Keyboard, Outcome, Reply, label_pairs, render
 from bot.runner import PerChatUpdateProcessor, WebhookServer, run_bot
 from bot.split import split_html
 from bot.store import StateStore, open_store
-from bot.watch import KnowledgeWatcher, knowledge_fingerprint
+from bot.watch import KnowledgeWatcher, once_per_reload
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -317,38 +317,20 @@ def start_knowledge_watcher(
     return watcher.start()
 
 
-RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
-
-
 def make_reload_notifier(
     app: Application, store: StateStore, knowledge_dir: Path
 ) -> Callable[[Any], Awaitable[None]]:
-    """``notify_admins(report)`` for the watcher: one message per reload, not per replica.
-
-    Every replica reloads by itself when a shared knowledge folder changes; the first one
-    to claim the (outcome, knowledge fingerprint) pair in the shared store tells the
-    admins, the others stay quiet.  A store error means telling them anyway.
-    """
+    """``notify_admins(report)`` for the watcher: one message per reload, not per replica
+    (see :func:`bot.watch.once_per_reload`)."""
     settings: Settings = app.bot_data["settings"]
 
     async def notify_admins(report: Any) -> None:
-        try:
-            fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
-            outcome = "ok" if report.ok else "failed"
-            first = await asyncio.to_thread(
-                store.claim, f"reload-notice:{outcome}:{fingerprint}", RELOAD_NOTICE_TTL
-            )
-        except Exception:  # the store is down: a duplicate beats silence
-            log.warning("reload notice: could not claim it in the store", exc_info=True)
-            first = True
-        if not first:
-            return
         text = render("tg_reload.j2", report=report)
         for admin in settings.admin_ids:
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
 
-    return notify_admins
+    return once_per_reload(store, knowledge_dir, notify_admins)
 
 
 # -- CLI ---------------------------------------------------------------------------------

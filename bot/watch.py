@@ -278,6 +278,40 @@ def knowledge_fingerprint(root: str | Path) -> str:
     return digest.hexdigest()[:20]
 
 
+RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
+
+
+class Claims(Protocol):
+    def claim(self, key: str, ttl: float) -> bool: ...
+
+
+def once_per_reload(
+    store: Claims, knowledge_dir: str | Path, notify: Callable[[Any], Awaitable[None]]
+) -> Callable[[Any], Awaitable[None]]:
+    """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
+
+    Every replica reloads by itself when a shared knowledge folder changes; the first one
+    to claim the (outcome, :func:`knowledge_fingerprint`) pair in the store calls
+    ``notify``, the others stay quiet.  A store error means notifying anyway: a duplicate
+    beats silence.
+    """
+
+    async def notify_once(report: Any) -> None:
+        try:
+            fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
+            outcome = "ok" if report.ok else "failed"
+            first = await asyncio.to_thread(
+                store.claim, f"reload-notice:{outcome}:{fingerprint}", RELOAD_NOTICE_TTL
+            )
+        except Exception:
+            log.warning("reload notice: could not claim it in the store", exc_info=True)
+            first = True
+        if first:
+            await notify(report)
+
+    return notify_once
+
+
 def _relative(path: str, root: Path) -> str:
     try:
         return Path(path).relative_to(root).as_posix()

@@ -22,6 +22,7 @@ from bot.watch import (
     WatchFailure,
     is_knowledge_change,
     knowledge_fingerprint,
+    once_per_reload,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -429,3 +430,42 @@ def test_knowledge_fingerprint_follows_configmap_symlinks(tmp_path: Path) -> Non
     (mounted / "..data").symlink_to("..2026_11_24")
     (mounted / "policies").symlink_to("..data/policies")
     assert knowledge_fingerprint(mounted) == knowledge_fingerprint(plain)
+
+
+def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
+    tmp_path: Path,
+) -> None:
+    from types import SimpleNamespace
+
+    from bot.store import SQLiteStore
+
+    kdir = tmp_path / "knowledge"
+    (kdir / "policies").mkdir(parents=True)
+    (kdir / "policies" / "p.md").write_text("正文", encoding="utf-8")
+    shared = SQLiteStore(tmp_path / "state.sqlite3")  # one file, two replicas
+    told: list[tuple[str, bool]] = []
+
+    def replica(name: str, store: Any) -> Callable[[Any], Any]:
+        async def notify(report: Any) -> None:
+            told.append((name, report.ok))
+
+        return once_per_reload(store, kdir, notify)
+
+    class Down:
+        def claim(self, key: str, ttl: float) -> bool:
+            raise ConnectionError("redis is down")
+
+    async def scenario() -> None:
+        a, b = replica("a", shared), replica("b", SQLiteStore(tmp_path / "state.sqlite3"))
+        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        await a(ok)
+        await b(ok)
+        assert told == [("a", True)]
+        await b(failed)  # another outcome on the same files is news
+        await a(failed)
+        assert told == [("a", True), ("b", False)]
+        await replica("c", Down())(ok)  # no store: tell anyway
+        assert told[-1] == ("c", True)
+
+    asyncio.run(scenario())
+    shared.close()
