@@ -99,11 +99,17 @@ async def send(
 
 
 async def with_typing(context: Ctx, chat_id: int, job: Awaitable[T]) -> T:
-    """Await ``job``; show "typing…" if it takes longer than the configured delay."""
+    """Await ``job``; show "typing…" if it takes longer than the configured delay.
+
+    A delay of 0 shows it at once, before the job starts (deterministic, for tests).
+    """
     delay: float = context.bot_data["settings"].typing_delay
+    if delay <= 0:
+        with contextlib.suppress(Exception):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
     async def typing() -> None:
-        await asyncio.sleep(delay)
+        await asyncio.sleep(delay if delay > 0 else TYPING_REFRESH)
         while True:
             with contextlib.suppress(Exception):
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -37,3 +37,23 @@ def run_jsonl(lines: list[str], data_dir: Path, *extra: str) -> list[dict[str, A
     out = out[:-1]
     assert len(out) == len(lines), (len(out), len(lines), proc.stderr[-2000:])
     return [json.loads(line) for line in out]
+
+
+def run_cli(argv: list[str], capsys: Any) -> tuple[int, str, str]:
+    """``policybot …`` in-process through the real CLI entry point; (status, stdout, stderr).
+
+    ``capsys`` is pytest's fixture of the calling test.
+    """
+    from bot.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def line_of(path: Path, needle: str) -> int:
+    """1-based number of the first line of ``path`` containing ``needle``."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -19,11 +20,26 @@ from fakes import FakeEngine
 
 from bot.store import SQLiteStore
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture
 def fake_engine() -> FakeEngine:
     """In-memory engine; the real one is the session fixture ``engine`` (tests/conftest.py)."""
     return FakeEngine()
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    """A copy of the repository's knowledge folder, the expired plan marked 已失效."""
+    root = tmp_path / "knowledge"
+    for name in ("policies", "rules", "cases"):
+        shutil.copytree(REPO / "knowledge" / name, root / name)
+    plan = root / "policies" / "weikezi-2018-58.md"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(re.sub(r"(?m)^status: .*$", "status: 已失效", text, count=1),
+                    encoding="utf-8")
+    return root
 
 
 @pytest.fixture

@@ -111,3 +111,28 @@ async def running_bot(
     finally:
         stop.set()
         await asyncio.wait_for(task, 15)
+
+
+@contextlib.asynccontextmanager
+async def two_replicas(
+    server: BotApiServer, data_dir: Path, engine: FullEngine, redis_url: str
+) -> AsyncIterator[tuple[Running, Running, StateStore, StateStore]]:
+    """Two bots (two tokens, two Applications) sharing one Redis, as two replicas would.
+
+    Yields ``(a, b, store_a, store_b)``; the Redis database is emptied first.
+    """
+    from bot.store import RedisStore
+
+    store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
+    store_a.client.flushdb()
+    settings_a = settings_for(server, data_dir, redis_url=redis_url)
+    settings_b = dataclasses.replace(settings_a, token=TOKEN.replace("TEST", "TSTB"))
+    try:
+        async with (
+            running_bot(server, settings_a, engine, store_a) as a,
+            running_bot(server, settings_b, engine, store_b) as b,
+        ):
+            yield a, b, store_a, store_b
+    finally:
+        store_a.close()
+        store_b.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
+from cli_runner import line_of, run_cli
 
 from bot import kb
 from bot.kb_check import Audit, audit
@@ -77,14 +78,6 @@ BUILDERS: dict[str, Callable[[str, Path], Path]] = {
 }
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """``policybot …`` through the real CLI; (exit status, stdout, stderr)."""
-    from bot.cli import main
-
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 @pytest.fixture
 def empty_kb(tmp_path: Path) -> Path:
@@ -93,17 +86,6 @@ def empty_kb(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    """A copy of the repository's knowledge folder, the expired plan marked 已失效."""
-    root = tmp_path / "knowledge"
-    for name in ("policies", "rules", "cases"):
-        shutil.copytree(REPO / "knowledge" / name, root / name)
-    plan = root / "policies" / "weikezi-2018-58.md"
-    text = plan.read_text(encoding="utf-8")
-    plan.write_text(re.sub(r"(?m)^status: .*$", "status: 已失效", text, count=1),
-                    encoding="utf-8")
-    return root
 
 
 def clauses_of(path: Path, root: Path) -> list[Clause]:
@@ -210,7 +192,7 @@ def test_add_cli_reports_what_it_found_and_what_not(
     tmp_path: Path, empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pdf = make_pdf(SEED["001"].read_text(encoding="utf-8"), tmp_path / "县域创新.pdf")
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(pdf)], capsys)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(pdf)], capsys)
     assert code == 0, out
     target = empty_kb / "policies" / "weizhengbanfa-2018-32.md"
     assert target.is_file()
@@ -234,7 +216,7 @@ def test_add_flags_override_inference(
     tmp_path: Path, empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     docx_file = make_docx(SEED["000"].read_text(encoding="utf-8"), tmp_path / "a.docx")
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(docx_file),
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(docx_file),
                         "--title", "威海市人民政府办公室关于加快科技服务业发展的实施意见",
                         "--issued", "2018-11-28", "--effective-until", "2030-12-31",
                         "--source", "http://www.weihai.gov.cn/x.html"], capsys)
@@ -249,7 +231,7 @@ def test_add_flags_override_inference(
 def test_add_refuses_without_a_title(
     tmp_path: Path, empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["000"])], capsys)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["000"])], capsys)
     assert code == 1
     assert "未添加" in out and "标题（--title）" in out
     assert not list((empty_kb / "policies").iterdir())
@@ -260,7 +242,7 @@ def test_add_refuses_to_overwrite(
 ) -> None:
     target = empty_kb / "policies" / "mine.md"
     target.write_text("staff notes\n", encoding="utf-8")
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"]),
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"]),
                         "--name", "mine", "--force"], capsys)
     assert code == 1
     assert "已存在，不会覆盖" in out
@@ -270,16 +252,16 @@ def test_add_refuses_to_overwrite(
 def test_add_detects_the_same_document_number(
     tmp_path: Path, empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["002"])], capsys)[0] == 0
+    assert run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["002"])], capsys)[0] == 0
     # 003 is the web version of the same 106号 document.
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
                         "--name", "web"], capsys)
     assert code == 1
     assert ("重复：知识库中已有同一文号 威政办字〔2018〕106号 的文件："
             "policies/weizhengbanzi-2018-106.md") in out
     assert "--force" in out
     assert not (empty_kb / "policies" / "web.md").exists()
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
                         "--name", "web", "--force"], capsys)
     assert code == 0 and (empty_kb / "policies" / "web.md").exists()
     assert "已用 --force 强制添加" in out
@@ -288,10 +270,10 @@ def test_add_detects_the_same_document_number(
 def test_add_detects_near_identical_text(
     tmp_path: Path, empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"])], capsys)[0] == 0
+    assert run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"])], capsys)[0] == 0
     copy = tmp_path / "copy.txt"
     copy.write_text(SEED["001"].read_text(encoding="utf-8").replace("32号", "99号"), "utf-8")
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(copy)], capsys)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(copy)], capsys)
     assert code == 1
     assert "内容几乎相同" in out and "weizhengbanfa-2018-32.md" in out
 
@@ -299,7 +281,7 @@ def test_add_detects_near_identical_text(
 def test_add_dry_run_writes_nothing(
     empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["--knowledge", str(empty_kb), "kb", "add", str(SEED["004"]),
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["004"]),
                         "--dry-run"], capsys)
     assert code == 0
     assert "试运行" in out and "有效期至：2021-11-10" in out
@@ -323,11 +305,11 @@ def test_add_rejects_unsupported_and_unreadable_files(
 ) -> None:
     doc = tmp_path / "old.doc"
     doc.write_bytes(b"\xd0\xcf\x11\xe0")
-    code, _, err = run(["--knowledge", str(empty_kb), "kb", "add", str(doc)], capsys)
+    code, _, err = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(doc)], capsys)
     assert code == 2 and "不支持的文件类型" in err and ".docx" in err
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 not really")
-    code, _, err = run(["--knowledge", str(empty_kb), "kb", "add", str(broken)], capsys)
+    code, _, err = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(broken)], capsys)
     assert code == 2 and "broken.pdf" in err
     assert not list((empty_kb / "policies").iterdir())
 
@@ -341,11 +323,6 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 def break_missing_key(root: Path) -> tuple[str, int | None]:
@@ -356,7 +333,7 @@ def break_missing_key(root: Path) -> tuple[str, int | None]:
 def break_bad_date(root: Path) -> tuple[str, int | None]:
     path = root / "policies" / POLICY_107
     _edit(path, "issued: 2018-11-27", "issued: 2018-11-31")
-    return f"policies/{POLICY_107}", _line_of(path, "issued:")
+    return f"policies/{POLICY_107}", line_of(path, "issued:")
 
 
 def break_no_front_matter(root: Path) -> tuple[str, int | None]:
@@ -384,14 +361,14 @@ def break_near_identical(root: Path) -> tuple[str, int | None]:
 def break_expired(root: Path) -> tuple[str, int | None]:
     path = root / "policies" / POLICY_107
     _edit(path, "effective_until: null", "effective_until: 2020-12-31")
-    return f"policies/{POLICY_107}", _line_of(path, "effective_until:")
+    return f"policies/{POLICY_107}", line_of(path, "effective_until:")
 
 
 def break_numbering(root: Path) -> tuple[str, int | None]:
     path = root / "policies" / POLICY_107
     anchor = "（二）基本原则。"
     _edit(path, anchor, "（九）跳过了编号的条款。\n\n" + anchor)
-    return f"policies/{POLICY_107}", _line_of(path, "（九）跳过了编号的条款")
+    return f"policies/{POLICY_107}", line_of(path, "（九）跳过了编号的条款")
 
 
 def break_rule_quote(root: Path) -> tuple[str, int | None]:
@@ -399,7 +376,7 @@ def break_rule_quote(root: Path) -> tuple[str, int | None]:
     _edit(root / "policies" / POLICY_107, "企业牵头组建的给予 200 万元资金补助",
           "企业牵头组建的给予 250 万元资金补助")
     rules = "rules/weizhengbanzi-2018-107.yaml"
-    return rules, _line_of(root / rules, "quote: 企业牵头组建的给予200万元资金补助")
+    return rules, line_of(root / rules, "quote: 企业牵头组建的给予200万元资金补助")
 
 
 def break_uncovered_money(root: Path) -> tuple[str, int | None]:
@@ -407,7 +384,7 @@ def break_uncovered_money(root: Path) -> tuple[str, int | None]:
     path = root / "policies" / POLICY_107
     anchor = "（二）基本原则。"
     _edit(path, anchor, "对新认定的科技服务示范机构，一次性给予 50 万元奖励。\n\n" + anchor)
-    return f"policies/{POLICY_107}", _line_of(path, "一次性给予 50 万元奖励")
+    return f"policies/{POLICY_107}", line_of(path, "一次性给予 50 万元奖励")
 
 
 def break_unsupported(root: Path) -> tuple[str, int | None]:
@@ -457,7 +434,7 @@ def test_check_catches_each_problem_at_its_file_and_line(
 ) -> None:
     before = problem_set(audit(knowledge, tmp_path / "data", as_of=AS_OF, run_cases=False))
     file, line = breakage(knowledge)
-    status, out, err = run(["--knowledge", str(knowledge), "kb", "check", "--no-cases",
+    status, out, err = run_cli(["--knowledge", str(knowledge), "kb", "check", "--no-cases",
                             "--as-of", AS_OF.isoformat()], capsys)
     assert status == 1, out + err
     location = f"knowledge/{file}" + (f":{line}" if line else "")
@@ -474,7 +451,7 @@ def test_check_output_is_file_line_problem(
 ) -> None:
     break_expired(knowledge)
     break_numbering(knowledge)
-    _, out, _ = run(["--knowledge", str(knowledge), "kb", "check", "--no-cases"], capsys)
+    _, out, _ = run_cli(["--knowledge", str(knowledge), "kb", "check", "--no-cases"], capsys)
     for row in out.splitlines():
         assert re.match(r"^knowledge/[^:]+(?::\d+)?: \S", row), row
 
@@ -532,7 +509,7 @@ def test_report_renders_in_chromium(
 ) -> None:
     break_expired(knowledge)  # one problem, so the page shows the problem list too
     output = tmp_path / "out" / "报告.html"
-    code, out, _ = run(["--knowledge", str(knowledge), "kb", "report", "--no-cases",
+    code, out, _ = run_cli(["--knowledge", str(knowledge), "kb", "report", "--no-cases",
                         "--as-of", AS_OF.isoformat(), "--output", str(output)], capsys)
     assert code == 0 and output.is_file(), out
     assert "报告已生成" in out

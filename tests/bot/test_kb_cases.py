@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from cli_runner import line_of, run_cli
 
 from bot.kb_cases import known_failures_path, load_known_failures
 from knowledge.errors import KnowledgeError
@@ -16,33 +15,9 @@ REPO = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """``policybot …`` through the real CLI; (exit status, stdout, stderr)."""
-    from bot.cli import main
-
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    """A copy of the repository's knowledge folder, the expired plan marked 已失效."""
-    root = tmp_path / "knowledge"
-    for name in ("policies", "rules", "cases"):
-        shutil.copytree(REPO / "knowledge" / name, root / name)
-    plan = root / "policies" / "weikezi-2018-58.md"
-    text = plan.read_text(encoding="utf-8")
-    plan.write_text(re.sub(r"(?m)^status: .*$", "status: 已失效", text, count=1),
-                    encoding="utf-8")
-    return root
 
-
-def _line_of(path: Path, needle: str) -> int:
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in {path}")
 
 
 # -- the known-failures file ---------------------------------------------------------------
@@ -87,36 +62,36 @@ def test_check_reports_canned_questions_that_now_fail(
     argv = ["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "check",
             "--as-of", AS_OF.isoformat()]
     # Record today's failures as the baseline, then the check passes on cases.
-    code, out, err = run([*argv, "--update-known-failures"], capsys)
+    code, out, err = run_cli([*argv, "--update-known-failures"], capsys)
     known = knowledge / "cases" / "known_failures.yaml"
     assert known.is_file() and "登记为已知问题" in out
-    code, out, err = run(argv, capsys)
+    code, out, err = run_cli(argv, capsys)
     assert not [row for row in out.splitlines() if "预设问题" in row], out
     assert "预设问题" in err and "通过" in err
 
     questions = knowledge / "cases" / "questions.yaml"
     with questions.open("a", encoding="utf-8") as handle:
         handle.write(NEW_CASE)
-    line = _line_of(questions, "- id: q900")
-    code, out, err = run(argv, capsys)
+    line = line_of(questions, "- id: q900")
+    code, out, err = run_cli(argv, capsys)
     assert code == 1
     rows = [r for r in out.splitlines() if r.startswith(f"knowledge/cases/questions.yaml:{line}: ")]
     assert rows and "q900" in rows[0] and "未通过" in rows[0], out
 
     report = tmp_path / "report.html"
-    code, out, _ = run(["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "report",
+    code, out, _ = run_cli(["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "report",
                         "--as-of", AS_OF.isoformat(), "--output", str(report)], capsys)
     html = report.read_text(encoding="utf-8")
     assert code == 0 and 'class="case-fail"' in html and "q900" in html
 
     # Accepting the failure as known makes the check pass again ...
-    code, out, err = run([*argv, "--update-known-failures"], capsys)
+    code, out, err = run_cli([*argv, "--update-known-failures"], capsys)
     assert "q900:" in known.read_text(encoding="utf-8")
-    code, out, err = run(argv, capsys)
+    code, out, err = run_cli(argv, capsys)
     assert code == 0, out + err
     assert "个已知问题" in err
     # ... and once the question is gone, -v hints that the entry can go too.
     questions.write_text(questions.read_text(encoding="utf-8").replace(NEW_CASE, ""), "utf-8")
-    code, out, err = run([*argv, "-v"], capsys)
+    code, out, err = run_cli([*argv, "-v"], capsys)
     assert code == 0
     assert "knowledge/cases/known_failures.yaml: " in out and "q900" in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,9 @@ from typing import Any
 import pytest
 from bot_api_server import BotApiServer, Call
 from fakes import FakeEngine
-from harness import ADMIN, TOKEN, run, running_bot, settings_for
+from harness import ADMIN, TOKEN, run, running_bot, settings_for, two_replicas
 
-from bot.store import RedisStore, SQLiteStore
+from bot.store import SQLiteStore
 
 # -- the real Engine on the repository's knowledge ---------------------------------------
 pytestmark = pytest.mark.slow
@@ -156,36 +155,26 @@ def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
 @pytest.mark.redis
 def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any,
                                                      redis_url: str) -> None:
-    token_b = TOKEN.replace("TEST", "TSTB")
-
     async def scenario() -> None:
-        store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
-        store_a.client.flushdb()
-        async with BotApiServer() as server:
-            settings_a = settings_for(server, tmp_path, redis_url=redis_url)
-            settings_b = dataclasses.replace(settings_a, token=token_b)
-            async with (
-                running_bot(server, settings_a, engine, store_a) as a,
-                running_bot(server, settings_b, engine, store_b) as b,
-            ):
-                await a.say(31, "/asof 2020-06-01")
-                await b.say(31, AMOUNT_QUESTION)
-                sent = await a.say(31, "一百万")
-                assert "100万元" in sent[0].params["text"]
-                await b.press(31, "修改第2")
-                await a.say(31, "150万元")
-                sent = await b.press(31, "确认")
-                assert "30万元" in sent[0].params["text"]
-                await a.press(31, "修改答案")
-                await b.press(31, "上一步")
-                await a.say(31, "10万元")
-                sent = await b.press(31, "确认")
-                assert "2万元" in sent[0].params["text"]
-                tokens = {c.token for c in server.calls if c.method == "sendMessage"}
-                assert tokens == {TOKEN, token_b}
-                assert not [c for c in server.calls if c.error]
-        store_a.close()
-        store_b.close()
+        async with BotApiServer() as server, two_replicas(
+            server, tmp_path, engine, redis_url
+        ) as (a, b, _, _):
+            await a.say(31, "/asof 2020-06-01")
+            await b.say(31, AMOUNT_QUESTION)
+            sent = await a.say(31, "一百万")
+            assert "100万元" in sent[0].params["text"]
+            await b.press(31, "修改第2")
+            await a.say(31, "150万元")
+            sent = await b.press(31, "确认")
+            assert "30万元" in sent[0].params["text"]
+            await a.press(31, "修改答案")
+            await b.press(31, "上一步")
+            await a.say(31, "10万元")
+            sent = await b.press(31, "确认")
+            assert "2万元" in sent[0].params["text"]
+            tokens = {c.token for c in server.calls if c.method == "sendMessage"}
+            assert tokens == {a.token, b.token} and a.token != b.token
+            assert not [c for c in server.calls if c.error]
     run(scenario())
 
 
@@ -348,36 +337,27 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engin
 
     kdir = tmp_path / "knowledge"
     shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    token_b = TOKEN.replace("TEST", "TSTB")
 
     async def scenario() -> None:
-        store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
-        store_a.client.flushdb()
-        async with BotApiServer() as server:
-            settings_a = settings_for(server, tmp_path, redis_url=redis_url)
-            settings_b = dataclasses.replace(settings_a, token=token_b)
-            async with (
-                running_bot(server, settings_a, fake_engine, store_a) as a,
-                running_bot(server, settings_b, fake_engine, store_b) as b,
-            ):
-                notify_a = make_reload_notifier(a.app, store_a, kdir)
-                notify_b = make_reload_notifier(b.app, store_b, kdir)
-                done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
-                await notify_a(done)
-                await notify_b(done)
-                assert len(server.sent(ADMIN)) == 1
-                # the next change is news again, whichever replica reports it first
-                policy = next((kdir / "policies").glob("*.md"))
-                policy.write_text(policy.read_text("utf-8") + "\n", encoding="utf-8")
-                await notify_b(done)
-                await notify_a(done)
-                assert len(server.sent(ADMIN)) == 2
-                # a failure on the same content is reported too, once
-                failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
-                await notify_a(failed)
-                await notify_b(failed)
-                told = texts(server.sent(ADMIN))
-                assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
-        store_a.close()
-        store_b.close()
+        async with BotApiServer() as server, two_replicas(
+            server, tmp_path, fake_engine, redis_url
+        ) as (a, b, store_a, store_b):
+            notify_a = make_reload_notifier(a.app, store_a, kdir)
+            notify_b = make_reload_notifier(b.app, store_b, kdir)
+            done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
+            await notify_a(done)
+            await notify_b(done)
+            assert len(server.sent(ADMIN)) == 1
+            # the next change is news again, whichever replica reports it first
+            policy = next((kdir / "policies").glob("*.md"))
+            policy.write_text(policy.read_text("utf-8") + "\n", encoding="utf-8")
+            await notify_b(done)
+            await notify_a(done)
+            assert len(server.sent(ADMIN)) == 2
+            # a failure on the same content is reported too, once
+            failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
+            await notify_a(failed)
+            await notify_b(failed)
+            told = texts(server.sent(ADMIN))
+            assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
     run(scenario())

@@ -2,44 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from sample_texts import ARTICLES, FILES, seed_text
 
 from knowledge.cleaning import clean_text, cn_number, normalize_line, unplaced_numbering
-
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
-FILES = {
-    "107": "000_18f4e936e940e5f3.txt",
-    "32": "001_eff6465ac9f855be.txt",
-    "106pdf": "002_0bc234bbef1fbde9.txt",
-    "106web": "003_7f75836a4e4ff56d.txt",
-    "58": "004_21c7d146ecf1b2a0.txt",
-}
-
-
-def seed_text(key: str) -> str:
-    return (SEEDS / FILES[key]).read_text(encoding="utf-8")
 
 
 def test_publish_note_removed_from_pdf_extract() -> None:
     assert "发布" not in clean_text(seed_text("106pdf"))
 
 
-ARTICLES = """威海市科技计划管理办法
-
-第一章　总则
-
-第一条　为规范科技计划管理，根据有关规定，
-制定本办法。
-第二条　本办法适用于：
-（一）科技项目；
-（二）平台建设。
-第二章　支持方式
-第三条　对认定的平台给予 50 万元奖励。依照本办法
-第五条规定执行。
-第四条　本办法自 2020 年 1 月 1 日起施行。
-"""
 
 
 def test_article_numbering_is_placed() -> None:

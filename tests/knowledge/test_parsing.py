@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from sample_texts import ARTICLES, FILES, seed_text
 
 from knowledge.errors import ParseError
 from knowledge.model import Clause, DocumentMeta, Responsible
@@ -19,14 +19,6 @@ from knowledge.parsing import (
     split_chunks,
 )
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
-FILES = {
-    "107": "000_18f4e936e940e5f3.txt",
-    "32": "001_eff6465ac9f855be.txt",
-    "106pdf": "002_0bc234bbef1fbde9.txt",
-    "106web": "003_7f75836a4e4ff56d.txt",
-    "58": "004_21c7d146ecf1b2a0.txt",
-}
 TITLES = {
     "107": "威海市人民政府办公室关于加快科技服务业发展的实施意见",
     "32": "威海市人民政府办公室关于加快县域创新驱动发展的实施意见",
@@ -38,10 +30,6 @@ TITLES = {
 
 def meta(key: str = "107") -> DocumentMeta:
     return DocumentMeta(f"doc-{key}", TITLES.get(key, "测试办法"), "威海市", date(2018, 11, 1))
-
-
-def seed_text(key: str) -> str:
-    return (SEEDS / FILES[key]).read_text(encoding="utf-8")
 
 
 DEV = ("市发展改革委", "经济和信息化委")  # the usual first two offices
@@ -238,20 +226,6 @@ def test_split_chunks_hard_splits_a_giant_sentence() -> None:
     assert [o for o, _ in pieces] == [0, 600, 1200]
 
 
-ARTICLES = """威海市科技计划管理办法
-
-第一章　总则
-
-第一条　为规范科技计划管理，根据有关规定，
-制定本办法。
-第二条　本办法适用于：
-（一）科技项目；
-（二）平台建设。
-第二章　支持方式
-第三条　对认定的平台给予 50 万元奖励。依照本办法
-第五条规定执行。
-第四条　本办法自 2020 年 1 月 1 日起施行。
-"""
 
 
 def test_article_numbered_document() -> None:
