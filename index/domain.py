@@ -12,8 +12,9 @@ shares), made of words the corpus knows (directly or through an official synonym
   says "我们是做智能停车系统的科技企业" is asking about S&T support, whatever his
   industry; such a question is measured like any other.
 
-Both word lists live in ``domain_terms.txt`` next to this module (staff may extend them).
-The retriever multiplies the lexical side of the match score by this coverage (see
+The three word lists (generic, out-of-domain markers, core words) live in
+``domain_terms.txt`` next to this module; staff may extend them.  A match needs this
+coverage to reach ``Calibration.domain_threshold`` besides the score threshold (see
 :func:`index.retriever.is_match`); ranking is unaffected.
 """
 
