@@ -21,6 +21,7 @@ from typing import Any
 from bot.render import render_text
 from index.artifacts import index_is_stale, load_index
 from index.build import build_index
+from index.domain import knowledge_domain_terms
 from index.embedders import Embedder, make_embedder
 from index.retriever import Hit, Retriever
 from knowledge.base import KnowledgeBase, load_knowledge
@@ -129,6 +130,7 @@ class Engine:
         started = time.perf_counter()
         kb = load_knowledge(self.knowledge_dir)
         rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document)
+        domain_terms = knowledge_domain_terms(self.knowledge_dir)
         kb = kb.with_rules(rules)
         embedder = self.embedder
         embedded = reused = 0
@@ -141,7 +143,7 @@ class Engine:
             index = load_index(self.data_dir, embedder)
             if index is None:
                 raise IndexError_("索引构建后无法加载 / index could not be loaded after build")
-        retriever = Retriever(index, embedder)
+        retriever = Retriever(index, embedder, domain_terms=domain_terms)
         retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
                         loaded_at=time.time())

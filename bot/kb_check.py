@@ -23,6 +23,7 @@ import yaml
 
 from bot.kb_cases import CaseSummary, check_cases
 from bot.render import render_text
+from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_terms
 from knowledge.base import KnowledgeBase, load_knowledge, policy_files
 from knowledge.cleaning import unplaced_numbering
 from knowledge.dedup import find_duplicates
@@ -253,6 +254,33 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
     return not problems
 
 
+def check_vocabulary(audit: Audit, kb: KnowledgeBase) -> bool:
+    """``domain_terms.txt`` of the knowledge folder: well formed, and no out-of-domain
+    marker that a policy contains (it would turn away questions the policy answers)."""
+    path = audit.knowledge_dir / KNOWLEDGE_FILE
+    if not path.is_file():
+        return True
+    try:
+        knowledge_domain_terms(audit.knowledge_dir)
+    except KnowledgeError as exc:
+        audit.add_error(exc, "vocabulary")
+        return False
+    own = parse_domain_terms(path.read_text(encoding="utf-8"))
+    texts = {c.doc_number: "" for c in kb.clauses}
+    for clause in kb.clauses:
+        texts[clause.doc_number] += clause.text.lower()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ok = True
+    for marker in own.out_of_domain:
+        found = [doc for doc, text in texts.items() if marker in text]
+        if found:
+            line = next((n for n, raw in enumerate(lines, start=1)
+                         if marker in raw.split("#", 1)[0].lower().split()), None)
+            audit.add("vocabulary_marker", path, line, word=marker, doc=found[0])
+            ok = False
+    return ok
+
+
 def check_coverage(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
     """Money figures of the policies that no rule (and no ``not_awards`` entry) covers."""
     from knowledge.coverage import find_uncovered
@@ -321,6 +349,7 @@ def audit(
     result.kb = kb
     result.fingerprint = kb.fingerprint
     rules_ok = check_rules(result, kb)
-    if run_cases and rules_ok:
+    vocabulary_ok = check_vocabulary(result, kb)
+    if run_cases and rules_ok and vocabulary_ok:
         check_cases(result, kb, data_dir, embedder_spec)
     return result

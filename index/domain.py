@@ -24,10 +24,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-__all__ = ["DomainTerms", "domain_coverage", "load_domain_terms"]
+from knowledge.errors import KnowledgeError
+
+__all__ = [
+    "KNOWLEDGE_FILE",
+    "DomainTerms",
+    "DomainTermsError",
+    "domain_coverage",
+    "knowledge_domain_terms",
+    "load_domain_terms",
+    "parse_domain_terms",
+]
 
 _FILE = "domain_terms.txt"
+KNOWLEDGE_FILE = "cases/domain_terms.txt"  # optional staff additions, in the knowledge folder
 
 
 @dataclass(frozen=True)
@@ -36,22 +48,44 @@ class DomainTerms:
     out_of_domain: tuple[str, ...]
     core: tuple[str, ...] = ()  # S&T words that overrule an out-of-domain marker
 
+    def extended(self, other: DomainTerms) -> DomainTerms:
+        """These lists with the words of ``other`` added."""
+        return DomainTerms(
+            self.generic | other.generic,
+            tuple(dict.fromkeys((*self.out_of_domain, *other.out_of_domain))),
+            tuple(dict.fromkeys((*self.core, *other.core))),
+        )
+
+
+class DomainTermsError(ValueError):
+    """A malformed vocabulary file; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.message = message
+        self.line = line
+
+
+SECTIONS = ("generic", "out_of_domain", "core")
+
 
 def parse_domain_terms(text: str) -> DomainTerms:
-    sections: dict[str, list[str]] = {"generic": [], "out_of_domain": [], "core": []}
+    sections: dict[str, list[str]] = {name: [] for name in SECTIONS}
     current: list[str] | None = None
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         if line.startswith("[") and line.endswith("]"):
             name = line[1:-1].strip()
             if name not in sections:
-                raise ValueError(f"{_FILE}: unknown section [{name}]")
+                raise DomainTermsError(
+                    f"unknown section [{name}] (known: {', '.join(SECTIONS)})", number
+                )
             current = sections[name]
             continue
         if current is None:
-            raise ValueError(f"{_FILE}: words before the first [section]: {line!r}")
+            raise DomainTermsError(f"words before the first [section]: {line!r}", number)
         current.extend(line.lower().split())
     return DomainTerms(
         frozenset(sections["generic"]),
@@ -65,6 +99,28 @@ def load_domain_terms() -> DomainTerms:
     """The lists of ``index/domain_terms.txt`` (read once)."""
     text = resources.files("index").joinpath(_FILE).read_text(encoding="utf-8")
     return parse_domain_terms(text)
+
+
+def knowledge_domain_terms(knowledge_dir: str | Path) -> DomainTerms:
+    """The shipped lists, extended by ``<knowledge>/cases/domain_terms.txt`` if present.
+
+    Staff add words there (same format) without a release: a subject the bot wrongly
+    answered goes under ``[out_of_domain]``.  A broken file raises
+    :class:`~knowledge.errors.KnowledgeError` naming its file and line.
+    """
+    shipped = load_domain_terms()
+    path = Path(knowledge_dir) / KNOWLEDGE_FILE
+    if not path.is_file():
+        return shipped
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(f"cannot read the vocabulary file: {exc}", path) from exc
+    try:
+        own = parse_domain_terms(text)
+    except DomainTermsError as exc:
+        raise KnowledgeError(exc.message, path, exc.line) from exc
+    return shipped.extended(own)
 
 
 def domain_coverage(

@@ -25,7 +25,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from index.domain import domain_coverage
+from index.domain import DomainTerms, domain_coverage
 from index.tokenize import normalize, query_expansions, tokenize
 
 __all__ = ["EXPANSION_WEIGHT", "PHRASE_WEIGHT", "LexicalIndex", "LexicalQuery", "word_pairs"]
@@ -135,10 +135,12 @@ class LexicalIndex:
             known += idf
         return known / total if total > 0 else 0.0
 
-    def domain(self, text: str, query: LexicalQuery) -> float:
+    def domain(
+        self, text: str, query: LexicalQuery, terms: DomainTerms | None = None
+    ) -> float:
         """Domain coverage of the query (see :mod:`index.domain`), in [0, 1]."""
         return domain_coverage(
-            normalize(text), query.tokens, self.idf, self.max_idf, query_expansions
+            normalize(text), query.tokens, self.idf, self.max_idf, query_expansions, terms
         )
 
     def scores(self, query: LexicalQuery) -> np.ndarray:

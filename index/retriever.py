@@ -56,6 +56,7 @@ from typing import Literal
 import numpy as np
 
 from index.artifacts import SearchIndex
+from index.domain import DomainTerms
 from index.embedders import Embedder
 from index.lexical import LexicalQuery
 from knowledge.errors import IndexError_
@@ -196,6 +197,7 @@ class Retriever:
         embedder: Embedder,
         calibration: Calibration | None = None,
         cache_size: int = 1024,
+        domain_terms: DomainTerms | None = None,
     ) -> None:
         if index.embedder_name != embedder.name:
             raise IndexError_(
@@ -204,6 +206,8 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self.calibration = calibration or calibration_for(embedder.name)
+        # the vocabulary of the domain gate (None: the shipped lists of index.domain)
+        self.domain_terms = domain_terms
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -280,7 +284,7 @@ class Retriever:
         text = clean_query(query)
         if not any(ch.isalnum() for ch in text):
             return 0.0
-        return self.index.lexical.domain(text, LexicalQuery.from_text(text))
+        return self.index.lexical.domain(text, LexicalQuery.from_text(text), self.domain_terms)
 
     def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """Best clauses for ``query``, one hit per clause_id, best first."""

@@ -55,6 +55,7 @@ if str(REPO) not in sys.path:
 
 from index.artifacts import SearchIndex, load_index  # noqa: E402
 from index.build import build_index  # noqa: E402
+from index.domain import knowledge_domain_terms  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.retriever import Calibration, Mode, Retriever, clean_query  # noqa: E402
 from knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
@@ -427,7 +428,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["documents"] = len(kb.documents)
         result["chunks"] = len(kb.clauses)
 
-        retriever = Retriever(index, embedder)
+        terms = knowledge_domain_terms(args.knowledge)
+        retriever = Retriever(index, embedder, domain_terms=terms)
         retriever.warm_up()
         shipped: Calibration = retriever.calibration
         result["shipped_calibration"] = {
@@ -481,7 +483,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
 
         # -- latency after warm-up: a fresh retriever, every question once, empty cache
-        fresh = Retriever(index, embedder)
+        fresh = Retriever(index, embedder, domain_terms=terms)
         fresh.warm_up()
         timings = []
         for q in questions:

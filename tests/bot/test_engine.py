@@ -145,3 +145,26 @@ def test_sentence_transformers_path_end_to_end(
     use.warm_up()
     assert use.snapshot.retriever.index.vectors.shape[1] == 512
     assert use.ask("对列入市级试点技术创新中心的企业有什么资金补助？")["matched"]
+
+
+def test_staff_vocabulary_turns_away_a_subject_live(tmp_path: Path, knowledge_dir: Path) -> None:
+    """Staff add a subject to cases/domain_terms.txt; after a reload the bot stops answering
+    it.  A broken vocabulary file keeps the previous knowledge in service."""
+    from index.domain import KNOWLEDGE_FILE
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    eng = Engine(kdir, tmp_path / "data")
+    eng.warm_up()
+    question = "农业合作社建冷库有补助吗"  # cold storage: not an S&T subject
+    assert eng.ask(question)["matched"]
+    vocabulary = kdir / KNOWLEDGE_FILE
+    vocabulary.write_text("[out_of_domain]\n冷库\n", encoding="utf-8")
+    report = eng.reload()
+    assert report.ok and report.embedded == 0  # nothing re-embedded for a word list
+    assert not eng.ask(question)["matched"]
+    assert eng.ask("科技企业孵化器有什么奖励")["matched"]
+    vocabulary.write_text("[out_of_domain]\n冷库\n[cold]\n", encoding="utf-8")
+    broken = eng.reload()
+    assert not broken.ok and f"{KNOWLEDGE_FILE}:3" in broken.message
+    assert eng.version == 2 and not eng.ask(question)["matched"]

@@ -397,6 +397,18 @@ def break_orphan_sidecar(root: Path) -> tuple[str, int | None]:
     return "policies/gone.pdf.meta.yaml", None
 
 
+def break_vocabulary_section(root: Path) -> tuple[str, int | None]:
+    path = root / "cases" / "domain_terms.txt"
+    path.write_text("[out_of_domain]\n冷库\n\n[outofdomain]\n年金\n", encoding="utf-8")
+    return "cases/domain_terms.txt", 4
+
+
+def break_vocabulary_marker(root: Path) -> tuple[str, int | None]:
+    path = root / "cases" / "domain_terms.txt"
+    path.write_text("[out_of_domain]\n冷库\n星创天地  # in 32号\n", encoding="utf-8")
+    return "cases/domain_terms.txt", 3
+
+
 BREAKAGES: list[tuple[str, Callable[[Path], tuple[str, int | None]], str, str]] = [
     ("missing-key", break_missing_key, "metadata", "issuer"),
     ("bad-date", break_bad_date, "metadata", "issued"),
@@ -410,6 +422,8 @@ BREAKAGES: list[tuple[str, Callable[[Path], tuple[str, int | None]], str, str]] 
     ("uncovered-money", break_uncovered_money, "uncovered_money", "50万元"),
     ("unsupported", break_unsupported, "unsupported", "不支持的文件类型"),
     ("orphan-sidecar", break_orphan_sidecar, "orphan_sidecar", "没有对应的政策文件"),
+    ("vocabulary-section", break_vocabulary_section, "vocabulary", "outofdomain"),
+    ("vocabulary-marker", break_vocabulary_marker, "vocabulary_marker", "“星创天地”出现在"),
 ]
 
 

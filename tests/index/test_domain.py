@@ -7,8 +7,16 @@ from typing import Any
 
 import pytest
 
-from index.domain import domain_coverage, load_domain_terms, parse_domain_terms
+from index.domain import (
+    KNOWLEDGE_FILE,
+    DomainTermsError,
+    domain_coverage,
+    knowledge_domain_terms,
+    load_domain_terms,
+    parse_domain_terms,
+)
 from index.retriever import Calibration, Hit, is_match
+from knowledge.errors import KnowledgeError
 
 REPO = Path(__file__).resolve().parents[2]
 IDF = {"孵化器": 3.0, "科技": 1.0, "企业": 0.5, "补贴": 1.5, "技术创新中心": 2.5, "技术": 1.0}
@@ -36,10 +44,12 @@ def test_out_of_domain_markers_never_occur_in_the_policies() -> None:
 
 
 def test_parse_rejects_words_outside_a_section() -> None:
-    with pytest.raises(ValueError):
-        parse_domain_terms("补贴\n[generic]\n")
-    with pytest.raises(ValueError):
-        parse_domain_terms("[nonsense]\n补贴\n")
+    with pytest.raises(DomainTermsError) as err:
+        parse_domain_terms("# c\n补贴\n[generic]\n")
+    assert err.value.line == 2
+    with pytest.raises(DomainTermsError) as err:
+        parse_domain_terms("[generic]\n补贴\n\n[nonsense]\n补贴\n")
+    assert err.value.line == 4 and "out_of_domain" in err.value.message
     terms = parse_domain_terms("# c\n[generic]\n补贴 申请  # money\n[out_of_domain]\n社保\n")
     assert terms.generic == {"补贴", "申请"} and terms.out_of_domain == ("社保",)
 
@@ -87,3 +97,37 @@ def test_is_match_needs_domain_coverage(kb: Any) -> None:
     assert not is_match([Hit(clause, 0.9, 0.6, 0.9, domain=0.1)], cal)
     assert not is_match([], cal)
     assert is_match([Hit(clause, 0.9, 0.6, 0.9)], cal)  # default domain 1.0 (old callers)
+
+
+def test_knowledge_folder_extends_the_shipped_lists(tmp_path: Path) -> None:
+    shipped = load_domain_terms()
+    assert knowledge_domain_terms(tmp_path) == shipped  # no file: the shipped lists
+    path = tmp_path / KNOWLEDGE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("[out_of_domain]\n年金 # 人社\n[core]\n中试\n", encoding="utf-8")
+    terms = knowledge_domain_terms(tmp_path)
+    assert terms.out_of_domain[-1] == "年金" and set(shipped.out_of_domain) < set(
+        terms.out_of_domain
+    )
+    assert "中试" in terms.core and terms.generic == shipped.generic
+    tokens = ["技术", "工人", "年金", "补贴"]
+    assert coverage_with(shipped, "技术工人年金补贴", tokens) > 0.0
+    assert coverage_with(terms, "技术工人年金补贴", tokens) == 0.0
+
+
+def test_broken_knowledge_vocabulary_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / KNOWLEDGE_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("[out_of_domain]\n高龄\n[outofdomain]\n养老\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        knowledge_domain_terms(tmp_path)
+    assert err.value.line == 3 and str(err.value).startswith(f"{path}:3:")
+
+
+def test_the_repository_vocabulary_file_parses() -> None:
+    terms = knowledge_domain_terms(REPO / "knowledge")
+    assert set(load_domain_terms().out_of_domain) <= set(terms.out_of_domain)
+
+
+def coverage_with(terms: Any, text: str, tokens: list[str]) -> float:
+    return domain_coverage(text, tokens, IDF, 5.0, expansions, terms)
