@@ -261,15 +261,15 @@ def check_vocabulary(audit: Audit, kb: KnowledgeBase) -> bool:
     if not path.is_file():
         return True
     try:
-        knowledge_domain_terms(audit.knowledge_dir)
+        knowledge_domain_terms(audit.knowledge_dir)  # the engine's reading, errors and all
     except KnowledgeError as exc:
         audit.add_error(exc, "vocabulary")
         return False
-    own = parse_domain_terms(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    own = parse_domain_terms("\n".join(lines))
     texts = {c.doc_number: "" for c in kb.clauses}
     for clause in kb.clauses:
         texts[clause.doc_number] += clause.text.lower()
-    lines = path.read_text(encoding="utf-8").splitlines()
     ok = True
     for marker in own.out_of_domain:
         found = [doc for doc, text in texts.items() if marker in text]
