@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from index.answering.answer import Answer
 from knowledge import money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,3 +66,10 @@ def render_text(name: str, **context: Any) -> str:
 
 def render_html(name: str, **context: Any) -> str:
     return html_env().get_template(name).render(**context).strip()
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The CLI contract object: the answer's JSON plus its plain-text rendering."""
+    result = answer.to_json()
+    result["answer_text"] = render_text("answer.txt.j2", **result, empty=answer.empty)
+    return result

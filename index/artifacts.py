@@ -98,9 +98,9 @@ class SearchIndex:
 
 
 def parser_version() -> str:
-    """``knowledge.parsing.PARSER_VERSION``, or "unknown" while that module is absent."""
+    """``knowledge.sources.parsing.PARSER_VERSION``, or "unknown" while that module is absent."""
     try:
-        module = importlib.import_module("knowledge.parsing")
+        module = importlib.import_module("knowledge.sources.parsing")
     except ImportError:
         return "unknown"
     return str(getattr(module, "PARSER_VERSION", "unknown"))

@@ -35,9 +35,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bot.config import Settings  # noqa: E402
-from bot.runner import run_bot  # noqa: E402
-from bot.store import open_store  # noqa: E402
-from bot.telegram_app import build_application  # noqa: E402
+from bot.conversation.store import open_store  # noqa: E402
+from bot.telegram.app import build_application  # noqa: E402
+from bot.telegram.runner import run_bot  # noqa: E402
 
 TOKEN = "424242:BENCH-token-abcdefghijklmnopqrstuvwxyz012345"
 FALLBACK_QUESTIONS = [
@@ -118,7 +118,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def bench(args: argparse.Namespace) -> int:
-    from bot.engine import Engine
+    from index.answering.engine import Engine
 
     server = subprocess.Popen(
         [sys.executable, str(REPO / "tests" / "auxil" / "bot_api_server.py"), "--port", "0"],

@@ -58,8 +58,7 @@ from index.build import build_index  # noqa: E402
 from index.domain import knowledge_domain_terms  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
 from index.retriever import Calibration, Mode, Retriever, clean_query  # noqa: E402
-from knowledge.base import KnowledgeBase, load_knowledge  # noqa: E402
-from knowledge.cases import (  # noqa: E402
+from knowledge.goldens.questions import (  # noqa: E402
     CannedQuestion,
     Hit,
     Metrics,
@@ -67,6 +66,7 @@ from knowledge.cases import (  # noqa: E402
     load_questions,
     score,
 )
+from knowledge.sources.base import KnowledgeBase, load_knowledge  # noqa: E402
 
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 SPLITS = ("all", "calibration", "holdout")
@@ -111,7 +111,7 @@ def full_text(kb: KnowledgeBase, doc_number: str, path: str, fallback: str) -> s
 
 
 def mode_answer(retriever: Retriever, kb: KnowledgeBase, mode: Mode, k: int, gate: bool) -> Any:
-    """answer_fn for knowledge.cases.score over one search mode."""
+    """answer_fn for knowledge.goldens.questions.score over one search mode."""
 
     def answer(question: str) -> tuple[bool, Sequence[Hit]]:
         hits = retriever.search(question, top_k=k, mode=mode)
@@ -506,7 +506,7 @@ def engine_latency(
 ) -> dict[str, float | None]:
     """Engine.ask end to end, reusing the index just built in ``data_dir``."""
     try:
-        from bot.engine import Engine
+        from index.answering.engine import Engine
     except ImportError as exc:  # the bot layer is optional for this benchmark
         print(f"(Engine.ask latency skipped: {exc})", file=sys.stderr)
         return {"engine_ask_p50": None, "engine_ask_p95": None}

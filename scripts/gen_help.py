@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.cli import help_markdown  # noqa: E402
+from bot.cli.main import help_markdown  # noqa: E402
 
 if __name__ == "__main__":
     (REPO / "docs" / "help.md").write_text(help_markdown(), encoding="utf-8")

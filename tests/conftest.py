@@ -36,7 +36,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding an index of the real knowledge folder, built once per run."""
-    from bot.engine import Engine
+    from index.answering.engine import Engine
 
     data = tmp_path_factory.mktemp("built-index")
     Engine(KNOWLEDGE, data).warm_up()
@@ -46,7 +46,7 @@ def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(built_data_dir: Path) -> object:
     """A warmed-up engine over the real knowledge folder (shared: treat as read-only)."""
-    from bot.engine import Engine
+    from index.answering.engine import Engine
 
     eng = Engine(KNOWLEDGE, built_data_dir)
     eng.warm_up()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from cli_runner import run_jsonl
 
-from knowledge.cases import (
+from knowledge.goldens.questions import (
     CannedQuestion,
     Hit,
     Metrics,
@@ -50,7 +50,7 @@ def canned() -> list[CannedQuestion]:
 @pytest.fixture(scope="session")
 def engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One engine over the repository's knowledge, its index built once in a temp dir."""
-    from bot.engine import Engine
+    from index.answering.engine import Engine
 
     eng = Engine(KNOWLEDGE, tmp_path_factory.mktemp("canned-index"))
     eng.warm_up()
@@ -59,7 +59,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def test_expectations_exist_in_knowledge(canned: list[CannedQuestion]) -> None:
     """Every fragment is in some clause of its document, else the file (not retrieval) is wrong."""
-    from knowledge.base import load_knowledge
+    from knowledge.sources.base import load_knowledge
 
     kb = load_knowledge(KNOWLEDGE)
     paths = {(c.doc_number, c.path) for c in kb.clauses}
@@ -74,12 +74,9 @@ def test_expectations_exist_in_knowledge(canned: list[CannedQuestion]) -> None:
 def engine_answer(engine: Any) -> Any:
     def answer(question: str) -> tuple[bool, Sequence[Hit]]:
         result = engine.ask(question, top_k=TOP_K)
-        hits: list[Hit] = []
-        for h in result["hits"]:
-            # The hit names the clause; compare against the whole clause, not one chunk.
-            full = engine.clause_text(h["doc_number"], h["clause_path"])
-            hits.append((h["doc_number"], full or h["text"]))
-        return bool(result["matched"]), hits
+        # Each hit carries its whole clause, not one chunk: compare against that.
+        hits: list[Hit] = [(h.doc_number, h.text) for h in result.hits]
+        return result.matched, hits
 
     return answer
 
@@ -150,7 +147,7 @@ def test_console_script_answers_the_canned_suite(
     Same floors as the engine; one object per line with the contract's keys; no clause
     twice among a question's hits; every out-of-scope question unmatched, with no hits.
     """
-    from knowledge.base import load_knowledge
+    from knowledge.sources.base import load_knowledge
 
     kb = load_knowledge(KNOWLEDGE)
     results = run_jsonl([q.question for q in canned], built_data_dir)

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bot.render import answer_json
 from cli_runner import run_jsonl
 
-from knowledge.estimate_cases import EstimateCase, load_estimate_cases
+from knowledge.goldens.estimates import EstimateCase, load_estimate_cases
 
 pytestmark = pytest.mark.slow
 
@@ -80,7 +82,7 @@ def test_there_are_enough_question_cases() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[f"L{c.line}" for c in CASES])
 def test_golden_question_end_to_end(engine: Any, case: EstimateCase) -> None:
     today = case.today or case.as_of or date(2025, 6, 1)
-    result = engine.ask(case.question, as_of=case.as_of, today=today)
+    result = answer_json(engine.ask(case.question, as_of=case.as_of, today=today))
     assert result["question"] == case.question
     assert result["matched"], f"{case.name}: retrieval did not match (no estimate)"
     estimate = result["estimate"]

@@ -44,7 +44,7 @@ def run_cli(argv: list[str], capsys: Any) -> tuple[int, str, str]:
 
     ``capsys`` is pytest's fixture of the calling test.
     """
-    from bot.cli import main
+    from bot.cli.main import main
 
     code = main(argv)
     out, err = capsys.readouterr()

@@ -18,7 +18,7 @@ import redis
 # ``pythonpath`` in pyproject.toml.
 from fakes import FakeEngine
 
-from bot.store import SQLiteStore
+from bot.conversation.store import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""An in-memory engine that behaves like bot.engine.Engine on two tiny award rules.
+"""An in-memory engine that behaves like index.answering.engine.Engine on two tiny award rules.
 
 Rules (amounts in yuan):
 - ``platform``: 技术创新中心 — ``platform_level`` (city 50万 / province 100万 / national:
@@ -95,7 +95,7 @@ CLAUSES = {
 
 
 class FakeEngine:
-    """Same methods and JSON shapes as bot.engine.Engine; deterministic and fast."""
+    """Same methods and JSON shapes as index.answering.engine.Engine; deterministic and fast."""
 
     def __init__(self) -> None:
         self.version = 1

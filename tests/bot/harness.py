@@ -14,10 +14,10 @@ from telegram import Update
 from telegram.ext import TypeHandler
 
 from bot.config import Settings
-from bot.conversation import FullEngine
-from bot.runner import WebhookServer, run_bot
-from bot.store import StateStore
-from bot.telegram_app import build_application, make_webhook
+from bot.conversation.core import FullEngine
+from bot.conversation.store import StateStore
+from bot.telegram.app import build_application, make_webhook
+from bot.telegram.runner import WebhookServer, run_bot
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123"
 ADMIN = 900
@@ -121,7 +121,7 @@ async def two_replicas(
 
     Yields ``(a, b, store_a, store_b)``; the Redis database is emptied first.
     """
-    from bot.store import RedisStore
+    from bot.conversation.store import RedisStore
 
     store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
     store_a.client.flushdb()

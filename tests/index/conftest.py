@@ -125,7 +125,7 @@ def sample_clauses() -> list[Clause]:
 
 @dataclass
 class FakeKB:
-    """Stands in for knowledge.base.KnowledgeBase: only ``clauses`` is used."""
+    """Stands in for knowledge.sources.base.KnowledgeBase: only ``clauses`` is used."""
 
     clauses: list[Clause] = field(default_factory=sample_clauses)
     fingerprint: str = "fake"

@@ -256,7 +256,7 @@ def test_use_out_of_scope(use_retriever: Retriever, question: str) -> None:
 def test_canned_questions_with_use(tmp_path: Path) -> None:
     import yaml
 
-    from knowledge.base import load_knowledge
+    from knowledge.sources.base import load_knowledge
 
     kb = load_knowledge(REPO / "knowledge")
     assert kb.clauses, "the repository's knowledge folder has no clauses"
@@ -290,7 +290,7 @@ def test_canned_questions_with_use(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def seed_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    from knowledge.base import load_knowledge
+    from knowledge.sources.base import load_knowledge
 
     kb = load_knowledge(REPO / "knowledge")
     assert kb.clauses, "the repository's knowledge folder has no clauses"

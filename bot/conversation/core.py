@@ -1,0 +1,252 @@
+"""One conversation core for Telegram and the terminal: commands, questions, buttons.
+
+Every method is synchronous and may block (retrieval, calculation, the store): the
+Telegram app calls them in a worker thread so the event loop never waits.  Nothing here
+knows Telegram; replies are :class:`bot.conversation.reply.Reply` objects rendered from templates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from bot.conversation.interview import (
+    EngineLike,
+    Interviews,
+    Start,
+    Text,
+    decode,
+    encode,
+    parse_press,
+)
+from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
+from bot.conversation.store import Conflict, StateStore
+from index.answering.answer import Answer
+
+MAX_QUESTION_CHARS = 2000
+REF_TTL = 30 * 24 * 3600
+SETTINGS_TTL = 365 * 24 * 3600
+ANSWER_HITS = 3
+
+
+class FullEngine(EngineLike, Protocol):
+    """The engine methods the conversation uses beyond the interview's."""
+
+    @property
+    def version(self) -> int: ...
+    def ask(self, question: str, top_k: int = 5, as_of: date | None = None) -> Answer: ...
+    def clause_text(self, doc_number: str, clause_path: str) -> str | None: ...
+    def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
+    def reload(self) -> Any: ...
+    def stats(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class Who:
+    chat_id: int
+    user_id: int
+
+
+def is_garbage(text: str) -> bool:
+    """True when the text has no letter or digit at all (emoji, symbols, control chars)."""
+    return not any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
+class Conversation:
+    def __init__(
+        self,
+        engine: FullEngine,
+        store: StateStore,
+        admin_ids: frozenset[int] = frozenset(),
+        flood_limit: int = 20,
+        flood_window: float = 10.0,
+        state_ttl: float = 7 * 24 * 3600,
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.admin_ids = admin_ids
+        self.flood_limit = flood_limit
+        self.flood_window = flood_window
+        self.interviews = Interviews(store, engine, ttl=state_ttl)
+
+    # -- per-user settings and flood control ---------------------------------------------
+    def as_of(self, who: Who) -> date | None:
+        data = self.store.get(f"user:{who.user_id}").data or {}
+        return date.fromisoformat(data["as_of"]) if data.get("as_of") else None
+
+    def set_as_of(self, who: Who, arg: str) -> list[Reply]:
+        """``/asof YYYY-MM-DD`` sets the date policies are judged on; ``/asof`` resets."""
+        arg = arg.strip()
+        when: date | None = None
+        if arg:
+            try:
+                when = date.fromisoformat(arg)
+            except ValueError:
+                return [Reply(render("tg_asof.j2", error=True, value=arg, when=None))]
+        key = f"user:{who.user_id}"
+        for _ in range(8):
+            record = self.store.get(key)
+            data = dict(record.data or {})
+            data["as_of"] = when.isoformat() if when else None
+            try:
+                self.store.put(key, data, record.version, ttl=SETTINGS_TTL)
+                break
+            except Conflict:  # another replica wrote in between: re-read
+                continue
+        return [Reply(render("tg_asof.j2", error=False, value=arg, when=when))]
+
+    def flood(self, who: Who) -> str:
+        """``ok``, ``warn`` (first message over the limit) or ``drop``."""
+        count = self.store.hit(f"flood:{who.user_id}", self.flood_window)
+        if count <= self.flood_limit:
+            return "ok"
+        return "warn" if count == self.flood_limit + 1 else "drop"
+
+    def flood_reply(self) -> Reply:
+        return Reply(render("tg_flood.j2", seconds=int(self.flood_window)))
+
+    def is_admin(self, who: Who) -> bool:
+        return who.user_id in self.admin_ids
+
+    # -- commands ------------------------------------------------------------------------
+    def start(self, who: Who) -> list[Reply]:
+        examples = labels_list("examples")
+        buttons = rows([Button(q, f"ex:{i}") for i, q in enumerate(examples)], 1)
+        return [Reply(render("tg_start.j2"), buttons)]
+
+    def help(self, who: Who) -> list[Reply]:
+        return [Reply(render("tg_help.j2", admin=self.is_admin(who)))]
+
+    def estimate(self, who: Who) -> Outcome:
+        """``/estimate``: a fresh interview over every rule."""
+        key = self.interviews.key(who.chat_id, who.user_id)
+        return self.interviews.handle(key, Start({}, None, self.as_of(who)))
+
+    def cancel(self, who: Who) -> list[Reply]:
+        cancelled = self.interviews.cancel(self.interviews.key(who.chat_id, who.user_id))
+        return [Reply(render("tg_cancelled.j2", had=cancelled))]
+
+    def policies(self, who: Who) -> list[Reply]:
+        as_of = self.as_of(who) or date.today()
+        docs = self.engine.documents(as_of)
+        return [Reply(render("tg_policies.j2", docs=docs, as_of=as_of.isoformat()))]
+
+    def reload(self, who: Who) -> list[Reply]:
+        if not self.is_admin(who):
+            return [Reply(render("tg_not_admin.j2"))]
+        report = self.engine.reload()
+        return [Reply(render("tg_reload.j2", report=report))]
+
+    def stats(self, who: Who) -> list[Reply]:
+        if not self.is_admin(who):
+            return [Reply(render("tg_not_admin.j2"))]
+        stats = dict(self.engine.stats())
+        stats["store"] = type(self.store).__name__
+        stats["store_ok"] = self.store.ping()
+        return [Reply(render("tg_stats.j2", stats=stats))]
+
+    def unknown_command(self, who: Who) -> list[Reply]:
+        return [Reply(render("tg_unknown_command.j2"))]
+
+    def not_text(self, who: Who) -> list[Reply]:
+        return [Reply(render("tg_not_text.j2"))]
+
+    # -- free text -----------------------------------------------------------------------
+    def text(self, who: Who, text: str) -> Outcome:
+        """A typed message: an answer to the running interview, else a question."""
+        key = self.interviews.key(who.chat_id, who.user_id)
+        outcome = self.interviews.handle(key, Text(text))
+        if outcome.handled:
+            return outcome
+        return self.ask(who, text)
+
+    def ask(self, who: Who, text: str) -> Outcome:
+        """Answer a question with cited provisions (and an estimate when it asks for one)."""
+        if is_garbage(text):
+            return Outcome([Reply(render("tg_garbage.j2"))])
+        if len(text) > MAX_QUESTION_CHARS:
+            return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
+        as_of = self.as_of(who)
+        answer = self.engine.ask(text, top_k=ANSWER_HITS, as_of=as_of)
+        as_of_text = answer.as_of.isoformat()
+        if not answer.matched:
+            return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text,
+                                         question=" ".join(text.split())))])
+        hits = [h.to_json() for h in answer.hits[:ANSWER_HITS]]
+        buttons = [
+            Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h)}")
+            for i, h in enumerate(hits)
+        ]
+        estimate = answer.estimate.to_json() if answer.estimate is not None else None
+        facts = answer.facts
+        rule_ids = list(answer.rule_ids)
+        needs_interview = bool(estimate and estimate.get("missing"))
+        if rule_ids and not needs_interview:
+            token = self._put_ref({"rules": rule_ids, "facts": encode(facts)})
+            buttons.append(Button(label("estimate"), f"es:{token}"))
+        reply = Reply(
+            render("tg_answer.j2", hits=hits, as_of=as_of_text,
+                   estimate=None if needs_interview else estimate),
+            rows(buttons, 3),
+        )
+        outcome = Outcome([reply])
+        if needs_interview:
+            key = self.interviews.key(who.chat_id, who.user_id)
+            started = self.interviews.handle(key, Start(facts, rule_ids, as_of))
+            outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts))))
+            outcome.replies.extend(started.replies)
+        return outcome
+
+    # -- buttons -------------------------------------------------------------------------
+    def press(self, who: Who, data: str) -> Outcome:
+        """An inline button: interview steps, example questions, clause text, estimates."""
+        kind, _, arg = data.partition(":")
+        if kind == "i":
+            press = parse_press(data)
+            if press is None:
+                return Outcome([], notice=label("stale_button"))
+            key = self.interviews.key(who.chat_id, who.user_id)
+            return self.interviews.handle(key, press)
+        if kind == "ex":
+            examples = labels_list("examples")
+            if arg.isdigit() and int(arg) < len(examples):
+                return self.ask(who, examples[int(arg)])
+        if kind == "cl":
+            ref = self._get_ref(arg)
+            if ref is not None:
+                text = self.engine.clause_text(ref["doc"], ref["path"])
+                if text is not None:
+                    return Outcome([Reply(render("tg_clause.j2", ref=ref, text=text))])
+        if kind == "es":
+            ref = self._get_ref(arg)
+            if ref is not None:
+                key = self.interviews.key(who.chat_id, who.user_id)
+                facts = {k: decode(v) for k, v in (ref.get("facts") or {}).items()}
+                start = Start(facts, ref["rules"], self.as_of(who))
+                return self.interviews.handle(key, start)
+        return Outcome([], notice=label("stale_button"))
+
+    def _clause_ref(self, hit: dict[str, Any]) -> str:
+        ident = f"{hit['doc_number']}#{hit['clause_path']}"
+        token = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
+        record = self.store.get(f"ref:{token}")
+        if record.data is None:
+            data = {"doc": hit["doc_number"], "path": hit["clause_path"], "title": hit["title"]}
+            with contextlib.suppress(Conflict):  # another replica wrote the same reference
+                self.store.put(f"ref:{token}", data, record.version, ttl=REF_TTL)
+        return token
+
+    def _put_ref(self, data: dict[str, Any]) -> str:
+        token = secrets.token_hex(6)
+        self.store.put(f"ref:{token}", data, 0, ttl=REF_TTL)
+        return token
+
+    def _get_ref(self, token: str) -> dict[str, Any] | None:
+        if not token or len(token) > 24:
+            return None
+        return self.store.get(f"ref:{token}").data

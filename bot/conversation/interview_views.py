@@ -1,0 +1,218 @@
+"""The interview's data and views: fact values in JSON, question and review messages.
+
+Split from :mod:`bot.conversation.interview` (the transitions): everything here is a pure
+function of the state dict; user-facing text comes from the templates and ``tg_labels.j2``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from bot.conversation.reply import Button, Keyboard, Reply, label, render, rows
+from knowledge.errors import FactError
+
+CHOICE_KINDS = ("choice", "bool")
+MAX_INVALID_HINT = 2  # after this many bad answers, remind how to leave
+
+
+class FactSpecLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def question(self) -> str: ...
+    @property
+    def choices(self) -> Sequence[tuple[Any, str]]: ...
+    @property
+    def example(self) -> str: ...
+    def parse(self, text: str) -> Any: ...
+
+
+class EngineLike(Protocol):
+    """What the interview needs from :class:`index.answering.engine.Engine`."""
+
+    def estimate(
+        self, facts: dict[str, Any], as_of: date | None = None, rule_ids: list[str] | None = None
+    ) -> dict[str, Any]: ...
+
+    def next_questions(
+        self, facts: dict[str, Any], as_of: date | None = None, rule_ids: list[str] | None = None
+    ) -> Sequence[FactSpecLike]: ...
+
+
+def button(state: dict[str, Any], text: str, action: str, arg: int | None = None) -> Button:
+    tail = "" if arg is None else f":{arg}"
+    return Button(text, f"i:{state['seq']}:{action}{tail}")
+
+
+# -- JSON codec for fact values (Decimal and date survive the store) --------------------
+def encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, set | frozenset):
+        return sorted((encode(v) for v in value), key=repr)
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    return value
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict) and "$dec" in value:
+        return Decimal(value["$dec"])
+    if isinstance(value, dict) and "$date" in value:
+        return date.fromisoformat(value["$date"])
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+def facts_of(state: dict[str, Any]) -> dict[str, Any]:
+    """The facts as the engine takes them (a multiple choice is a frozenset again)."""
+    out = {}
+    for name, raw in state["facts"].items():
+        value = decode(raw)
+        if isinstance(value, list) and state["asked"].get(name, {}).get("kind") == "multi":
+            value = frozenset(value)
+        out[name] = value
+    return out
+
+
+def as_of_of(state: dict[str, Any]) -> date | None:
+    return date.fromisoformat(state["as_of"]) if state.get("as_of") else None
+
+
+def snapshot(spec: FactSpecLike) -> dict[str, Any]:
+    choices = list(spec.choices)
+    if spec.kind == "bool" and not choices:
+        choices = [(True, label("yes")), (False, label("no"))]
+    return {
+        "name": spec.name,
+        "kind": spec.kind,
+        "question": spec.question,
+        "label": str(getattr(spec, "label", "") or spec.question),
+        "unit": str(getattr(spec, "unit", "") or ""),
+        "example": spec.example,
+        "choices": [[encode(v), str(text)] for v, text in choices],
+    }
+
+
+# -- views -------------------------------------------------------------------------------
+def nav(state: dict[str, Any], skip: bool = True) -> list[Button]:
+    nav = []
+    if state["history"] or state.get("editing"):
+        nav.append(button(state, label("back"), "b"))
+    if skip:
+        nav.append(button(state, label("skip"), "s"))
+    nav.append(button(state, label("cancel"), "x"))
+    return nav
+
+
+def question_keyboard(state: dict[str, Any]) -> Keyboard:
+    snap = state["asked"][state["current"]]
+    choices = snap["choices"]
+    buttons: list[Button] = []
+    if snap["kind"] == "multi":
+        chosen = set(state.get("multi", []))
+        for i, (_, text) in enumerate(choices):
+            mark = label("checked") if i in chosen else label("unchecked")
+            buttons.append(button(state, f"{mark}{text}", "t", i))
+        buttons.append(button(state, label("multi_done"), "d"))
+    else:
+        buttons = [button(state, text, "c", i) for i, (_, text) in enumerate(choices)]
+    longest = max((len(b.label) for b in buttons), default=0)
+    return (*rows(buttons, 1 if longest > 8 else 2), tuple(nav(state)))
+
+
+def question_reply(state: dict[str, Any], error: str | None = None) -> Reply:
+    snap = state["asked"][state["current"]]
+    html = render(
+        "tg_question.j2",
+        q=snap,
+        number=len(state["history"]) + 1,
+        error=error,
+        invalid=state.get("invalid", 0),
+        hint_leave=state.get("invalid", 0) >= MAX_INVALID_HINT,
+        chosen=[snap["choices"][i][1] for i in state.get("multi", [])],
+    )
+    free_text = snap["kind"] not in (*CHOICE_KINDS, "multi")  # a bare number picks an option
+    return Reply(html, question_keyboard(state), free_text=free_text)
+
+
+def listed(state: dict[str, Any]) -> list[str]:
+    """Answers shown in the review: facts understood from the question, then those asked."""
+    given = [n for n in state.get("given", []) if n in state["asked"]]
+    return given + [n for n in state["history"] if n not in given]
+
+
+def answers(state: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for name in listed(state):
+        snap = state["asked"].get(name, {"question": name, "kind": "", "choices": []})
+        value = state["facts"].get(name)
+        labels = {repr(v): t for v, t in snap["choices"]}
+        if name not in state["facts"]:
+            shown = None
+        elif isinstance(value, list) and snap["kind"] == "multi":
+            shown = [labels.get(repr(v), str(v)) for v in value]
+        else:
+            shown = labels.get(repr(value), decode(value))
+        out.append({"name": name, "question": snap["question"], "kind": snap["kind"],
+                    "label": snap.get("label") or snap["question"], "value": shown,
+                    "unit": snap.get("unit", "")})
+    return out
+
+
+def review_reply(state: dict[str, Any]) -> Reply:
+    shown = answers(state)
+    edit = [button(state, f"{label('change')}{i + 1}", "e", i) for i in range(len(shown))]
+    keyboard = (
+        *rows(edit, 4),
+        (button(state, label("confirm"), "ok"),),
+        tuple(nav(state, skip=False)),
+    )
+    return Reply(render("tg_review.j2", answers=shown), keyboard)
+
+
+def result_reply(engine: EngineLike, state: dict[str, Any]) -> Reply:
+    estimate = engine.estimate(facts_of(state), as_of_of(state), state.get("rule_ids"))
+    keyboard = ((button(state, label("modify"), "r"), button(state, label("restart"), "n")),)
+    return Reply(render("tg_estimate.j2", estimate=estimate, answers=answers(state)), keyboard)
+
+
+def typed_choice(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> Any:
+    """A typed answer to a choice: its number, its label, or what the fact's parser says."""
+    cleaned = text.strip()
+    choices = snap["choices"]
+    if cleaned.isdigit() and 1 <= int(cleaned) <= len(choices):
+        return decode(choices[int(cleaned) - 1][0])
+    for value, text_label in choices:
+        if cleaned in (text_label, str(value)):
+            return decode(value)
+    if spec is None:
+        raise FactError(snap["name"], label("pick_a_button"))
+    value = spec.parse(cleaned)
+    if value not in [decode(v) for v, _ in choices]:
+        raise FactError(snap["name"], label("pick_a_button"))
+    return value
+
+
+def typed_multi(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> list[Any]:
+    parts = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")]
+    parts = [p for p in parts if p]
+    choices = snap["choices"]
+    if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
+        return [decode(choices[int(p) - 1][0]) for p in dict.fromkeys(parts)]
+    if spec is None:
+        raise FactError(snap["name"], label("pick_a_button"))
+    value = spec.parse(text.strip())
+    return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]

@@ -1,0 +1,273 @@
+"""``policybot kb check``: lint the knowledge folder, every problem as ``file:line: problem``.
+
+Unlike the loader, which stops at the first broken file (and the running bot then keeps
+its previous knowledge), the check goes on and collects everything a staff member has to
+fix: missing or malformed metadata, the same document twice, documents past their end
+date still marked in force, numbering the parser could not place, rules whose quote no
+longer matches a clause, money figures no rule covers, and canned questions that fail
+(:mod:`bot.staff.cases`).
+
+The same :class:`Audit` feeds ``kb report``.  Problem texts live in
+``bot/templates/kb_problem.txt.j2``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.staff.audit import Audit
+from bot.staff.cases import check_cases
+from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_terms
+from knowledge.errors import (
+    KnowledgeError,
+)
+from knowledge.sources.base import KnowledgeBase, load_knowledge, policy_files
+from knowledge.sources.cleaning import unplaced_numbering
+from knowledge.sources.dedup import find_duplicates
+from knowledge.sources.documents import (
+    SIDECAR_SUFFIX,
+    SUPPORTED_SUFFIXES,
+    SourceDocument,
+    load_source,
+    sidecar_path,
+)
+from knowledge.sources.parsing import parse_clauses
+
+ENDED_STATUSES = ("已废止", "已失效", "废止", "失效")
+
+
+# -- metadata key lines -------------------------------------------------------------------
+
+
+def key_lines(path: Path) -> dict[str, int]:
+    """Line of every metadata key of a policy file (front matter or sidecar)."""
+    if path.suffix.lower() in (".md", ".txt"):
+        lines = path.read_text(encoding="utf-8").lstrip("\ufeff").split("\n")
+        if lines and lines[0].strip() == "---":
+            end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")),
+                       None)
+            if end is not None:
+                return _mapping_lines("\n".join(lines[1:end]), offset=1)
+    sidecar = sidecar_path(path)
+    if sidecar.exists():
+        return _mapping_lines(sidecar.read_text(encoding="utf-8"), offset=0)
+    return {}
+
+
+def _mapping_lines(text: str, offset: int) -> dict[str, int]:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(k.value): k.start_mark.line + 1 + offset for k, _ in node.value}
+
+
+def meta_file(path: Path) -> Path:
+    """The file that holds a document's metadata (itself, or its sidecar)."""
+    sidecar = sidecar_path(path)
+    if path.suffix.lower() in (".md", ".txt") and not sidecar.exists():
+        return path
+    return sidecar if sidecar.exists() else path
+
+
+# -- the checks ---------------------------------------------------------------------------
+
+
+def check_documents(audit: Audit) -> list[SourceDocument]:
+    """Metadata, extraction, duplicates, validity and numbering of every policy file."""
+    root = audit.knowledge_dir
+    try:
+        files = policy_files(root)
+    except KnowledgeError as exc:
+        audit.add_error(exc)
+        return []
+    policies = root / "policies"
+    for path in sorted(policies.iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.stem.lower().startswith(
+            "readme"
+        ):
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX):
+            if not path.with_name(path.name[: -len(SIDECAR_SUFFIX)]).exists():
+                audit.add("orphan_sidecar", path, None)
+        elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            audit.add("unsupported", path, None, suffixes=" ".join(SUPPORTED_SUFFIXES))
+
+    sources: list[SourceDocument] = []
+    for path in files:
+        try:
+            source = load_source(path, root=root)
+        except KnowledgeError as exc:
+            audit.add_error(exc)
+            continue
+        sources.append(source)
+        for warning in source.warnings:
+            file, line, text = _split_location(warning)
+            audit.add("hint", file, line, severity="warning", detail=text)
+
+    kept, duplicates = find_duplicates(sources)
+    by_file = {s.meta.file: s for s in sources}
+    for dup in duplicates:
+        dropped = by_file.get(dup.dropped_file)
+        line = None
+        where = root / dup.dropped_file
+        if dropped is not None:
+            where = meta_file(dropped.path)
+            line = key_lines(dropped.path).get("doc_number")
+        audit.add("duplicate", where, line, kept=dup.kept_file, reason=dup.reason)
+
+    for source in kept:
+        meta = source.meta
+        if (meta.effective_until is not None and meta.effective_until < audit.as_of
+                and meta.status not in ENDED_STATUSES):
+            audit.add("expired", meta_file(source.path),
+                      key_lines(source.path).get("effective_until"),
+                      until=meta.effective_until.isoformat(), status=meta.status)
+        try:
+            clauses = parse_clauses(meta, source.text, source.first_line)
+        except KnowledgeError as exc:
+            audit.add_error(exc)
+            continue
+        audit.documents.append(meta)
+        audit.clause_counts[meta.doc_number] = len({c.path for c in clauses})
+        for line, snippet in unplaced_numbering(source.text, source.first_line):
+            audit.add("unplaced", source.path, line, snippet=snippet)
+    return kept
+
+
+def _split_location(text: str) -> tuple[str, int | None, str]:
+    """``file:line: message`` → parts (warnings from the loader come as text)."""
+    head, sep, rest = text.partition(": ")
+    if not sep:
+        return "", None, text
+    file, _, line = head.rpartition(":")
+    if file and line.isdigit():
+        return file, int(line), rest
+    return head, None, rest
+
+
+def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
+    """Rule schema and quotes, per-document rule counts and money-figure coverage."""
+    from knowledge.awards.loading import check_rules as check_rule_files
+
+    rules_dir = audit.knowledge_dir / "rules"
+    if not rules_dir.is_dir():
+        return True
+    ruleset, problems = check_rule_files(rules_dir, kb.clause, kb.document)
+    for exc in problems:
+        audit.add_error(exc, "rule")
+    if ruleset is None:
+        return False
+    audit.rule_total = len(ruleset.rules)
+    for rule in ruleset.rules:
+        audit.rule_counts[rule.doc_number] = audit.rule_counts.get(rule.doc_number, 0) + 1
+    check_coverage(audit, kb, ruleset)
+    return not problems
+
+
+def check_vocabulary(audit: Audit, kb: KnowledgeBase) -> bool:
+    """``domain_terms.txt`` of the knowledge folder: well formed, and no out-of-domain
+    marker that a policy contains (it would turn away questions the policy answers)."""
+    path = audit.knowledge_dir / KNOWLEDGE_FILE
+    if not path.is_file():
+        return True
+    try:
+        knowledge_domain_terms(audit.knowledge_dir)  # the engine's reading, errors and all
+    except KnowledgeError as exc:
+        audit.add_error(exc, "vocabulary")
+        return False
+    lines = path.read_text(encoding="utf-8").splitlines()
+    own = parse_domain_terms("\n".join(lines))
+    texts = {c.doc_number: "" for c in kb.clauses}
+    for clause in kb.clauses:
+        texts[clause.doc_number] += clause.text.lower()
+    ok = True
+    for marker in own.out_of_domain:
+        found = [doc for doc, text in texts.items() if marker in text]
+        if found:
+            line = next((n for n, raw in enumerate(lines, start=1)
+                         if marker in raw.split("#", 1)[0].lower().split()), None)
+            audit.add("vocabulary_marker", path, line, word=marker, doc=found[0])
+            ok = False
+    return ok
+
+
+def check_coverage(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
+    """Money figures of the policies that no rule (and no ``not_awards`` entry) covers."""
+    from knowledge.awards.coverage import find_uncovered
+    from knowledge.awards.rules import RuleSet
+
+    every = find_uncovered(kb.clauses, RuleSet(()), not_awards=())  # all money sentences
+    uncovered = find_uncovered(kb.clauses, ruleset)
+    totals: dict[str, int] = {}
+    for item in every:
+        totals[item.doc_number] = totals.get(item.doc_number, 0) + 1
+    missing: dict[str, int] = {}
+    for item in uncovered:
+        missing[item.doc_number] = missing.get(item.doc_number, 0) + 1
+        line = figure_line(audit.knowledge_dir / item.file, item.line, item.figures[0])
+        audit.add("uncovered_money", item.file, line, figure="、".join(item.figures),
+                  sentence=item.sentence, clause_path=item.clause_path)
+        audit.uncovered.append({"file": audit._rel(item.file), "line": line,
+                                "doc_number": item.doc_number, "sentence": item.sentence,
+                                "clause_path": item.clause_path})
+    for doc_number, total in totals.items():
+        audit.coverage_by_doc[doc_number] = (total, total - missing.get(doc_number, 0))
+
+
+def figure_line(path: Path, clause_line: int, figure: str, window: int = 120) -> int:
+    """The line of ``path`` at or after ``clause_line`` where ``figure`` is printed.
+
+    Coverage names the clause; staff want the sentence.  Falls back to the clause line
+    when the figure is wrapped over two lines.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return clause_line
+    for number in range(clause_line, min(clause_line + window, len(lines) + 1)):
+        compact = unicodedata.normalize("NFKC", "".join(lines[number - 1].split()))
+        if figure in compact:
+            return number
+    return clause_line
+
+
+def audit(
+    knowledge_dir: Path,
+    data_dir: Path,
+    embedder_spec: str | None = None,
+    *,
+    as_of: date | None = None,
+    run_cases: bool = True,
+) -> Audit:
+    """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``)."""
+    result = Audit(Path(knowledge_dir).resolve(), as_of or date.today())
+    check_documents(result)
+    if not result.documents:
+        return result
+    try:
+        kb = load_knowledge(result.knowledge_dir)
+    except KnowledgeError as exc:
+        # Rules and cases need the knowledge base; the file at fault is usually reported
+        # already (the loader stops at the first broken file, the check does not).
+        before = len(result.problems)
+        result.add_error(exc)
+        added = result.problems[before:]
+        if any((p.file, p.line) == (q.file, q.line) for p in added
+               for q in result.problems[:before]):
+            del result.problems[before:]
+        return result
+    result.kb = kb
+    result.fingerprint = kb.fingerprint
+    rules_ok = check_rules(result, kb)
+    vocabulary_ok = check_vocabulary(result, kb)
+    if run_cases and rules_ok and vocabulary_ok:
+        check_cases(result, kb, data_dir, embedder_spec)
+    return result

@@ -1,0 +1,167 @@
+"""Metadata inference for ``kb add``: 文号, title, issuer and dates from a policy's text.
+
+Government documents print their metadata in fixed places: the 文号 alone on a header
+line (``威政办字〔2018〕107号``), the title ``威海市…关于…的意见/通知/办法`` (often wrapped
+over lines), the issuing office above the signature date (``2018年11月30日``), and the
+validity in a closing sentence (``自…起施行，有效期至…`` or ``有效期N年``).  Every value
+comes with the line it was found on so ``kb add`` can say where it looked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from knowledge.sources.documents import normalize_doc_number
+
+_DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_DOC_NUMBER_LINE = re.compile(
+    r"^\s*([\u4e00-\u9fff]{1,14}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号)\s*$"
+)
+_SIGNATURE_DATE = re.compile(rf"^\s*{_DATE}\s*$")
+_PRINTED_DATE = re.compile(rf"{_DATE}\s*印发\s*$")
+_TITLE_END = re.compile(
+    r"(?:意见|通知|办法|规定|方案|决定|细则|计划|批复|公告|通告|纲要|规划|措施|政策|条例|指引|指南)$"
+)
+_ISSUER_LINE = re.compile(
+    r"^[\u4e00-\u9fff（）()]{4,30}(?:办公室|办公厅|人民政府|政府|局|委员会|委|厅|部|中心|院|会)$"
+)
+# On the whitespace-free text, so dates wrapped over lines are still found.
+_FROM = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起(?:施行|实施|执行|生效)")
+_FROM_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")
+_UNTIL = re.compile(r"有效期至(\d{4})年(\d{1,2})月(\d{1,2})日")
+_YEARS = re.compile(r"有效期(?:为)?([一二三四五六七八九十\d]{1,2})年")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+
+HEAD_LINES = 40  # the header (文号, title) is within the first non-empty lines
+
+
+@dataclass
+class Found:
+    """One inferred value with where it came from (a line of the written file, or a flag)."""
+
+    value: Any
+    origin: str  # "flag" | "front_matter" | "text" | "derived" | "file"
+    line: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Inference:
+    fields: dict[str, Found] = field(default_factory=dict)
+
+    def get(self, key: str) -> Any:
+        found = self.fields.get(key)
+        return found.value if found else None
+
+
+def _ymd(groups: tuple[str | Any, ...]) -> date | None:
+    try:
+        return date(int(groups[0]), int(groups[1]), int(groups[2]))
+    except (ValueError, TypeError):
+        return None
+
+
+def _years(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS[text[1]]
+    return _CN_DIGITS.get(text, 0)
+
+
+def infer_metadata(text: str, first_line: int = 1) -> Inference:
+    """Guess the metadata of a policy from its text; lines are offset by ``first_line``."""
+    inference = Inference()
+    lines = text.splitlines()
+    numbered = [(i + first_line, raw.strip()) for i, raw in enumerate(lines) if raw.strip()]
+    head = numbered[:HEAD_LINES]
+
+    for line, value in head:
+        m = _DOC_NUMBER_LINE.match(value)
+        if m:
+            inference.fields["doc_number"] = Found(normalize_doc_number(m.group(1)), "text", line)
+            break
+
+    title = _infer_title(head)
+    if title is not None:
+        inference.fields["title"] = title
+
+    for index, (line, value) in enumerate(numbered):
+        m = _SIGNATURE_DATE.match(value)
+        if m and (issued := _ymd(m.groups())) is not None:
+            inference.fields["issued"] = Found(issued, "text", line, "落款日期")
+            previous = numbered[index - 1][1] if index else ""
+            if _ISSUER_LINE.match(re.sub(r"\s+", "", previous)):
+                inference.fields["issuer"] = Found(re.sub(r"\s+", "", previous), "text", line - 1)
+            break
+    if "issued" not in inference.fields:
+        for line, value in numbered:
+            m = _PRINTED_DATE.search(value)
+            if m and (issued := _ymd(m.groups())) is not None:
+                inference.fields["issued"] = Found(issued, "text", line, "印发日期")
+                break
+    if "issuer" not in inference.fields and title is not None:
+        prefix = str(title.value).split("关于", 1)[0]
+        if prefix and prefix != title.value and _ISSUER_LINE.match(prefix):
+            inference.fields["issuer"] = Found(prefix, "derived", title.line, "取自标题")
+
+    compact = re.sub(r"\s+", "", text)
+    line_of = _compact_line_map(lines, first_line)
+    if m := _FROM.search(compact):
+        if (start := _ymd(m.groups())) is not None:
+            inference.fields["effective_from"] = Found(start, "text", line_of(m.start()))
+    elif m := _FROM_ISSUE.search(compact):
+        inference.fields["effective_from"] = Found(None, "text", line_of(m.start()), "自印发之日起")
+    if m := _UNTIL.search(compact):
+        if (until := _ymd(m.groups())) is not None:
+            inference.fields["effective_until"] = Found(until, "text", line_of(m.start()))
+    elif m := _YEARS.search(compact):
+        years = _years(m.group(1))
+        inference.fields["effective_years"] = Found(years, "text", line_of(m.start()))
+    return inference
+
+
+def _infer_title(head: list[tuple[int, str]]) -> Found | None:
+    """The 关于…的意见/通知 title, possibly wrapped over several lines, with its issuer."""
+    for index, (line, value) in enumerate(head):
+        if "关于" not in value or len(value) > 80 or value.endswith(("。", "：")):
+            continue
+        parts = [value]
+        start_line = line
+        if not value.startswith("威海") and index > 0:
+            previous = head[index - 1][1]
+            if _ISSUER_LINE.match(re.sub(r"\s+", "", previous)):
+                parts.insert(0, previous)
+                start_line = head[index - 1][0]
+        joined = re.sub(r"\s+", "", "".join(parts))
+        follow = index + 1
+        while not _TITLE_END.search(joined) and follow < len(head) and follow <= index + 3:
+            joined += re.sub(r"\s+", "", head[follow][1])
+            follow += 1
+        if _TITLE_END.search(joined) and len(joined) <= 80:
+            return Found(joined, "text", start_line)
+    return None
+
+
+def _compact_line_map(lines: list[str], first_line: int) -> Any:
+    """Map an offset in the whitespace-free text back to a line number."""
+    starts: list[tuple[int, int]] = []
+    offset = 0
+    for i, raw in enumerate(lines):
+        starts.append((offset, i + first_line))
+        offset += len(re.sub(r"\s+", "", raw))
+
+    def line_of(position: int) -> int:
+        found = first_line
+        for start, number in starts:
+            if start > position:
+                break
+            found = number
+        return found
+
+    return line_of

@@ -1,0 +1,395 @@
+"""The Telegram bot: PTB Application wiring, one handler per kind of update, ``serve``.
+
+Handlers are thin: they pull ids and text out of the update, run the matching
+:class:`bot.conversation.core.Conversation` method in a worker thread (retrieval, calculation
+and the store never block the event loop), and send what it returns.  The interview's
+states live in :mod:`bot.conversation.interview` (one function per state) and in the store, read on
+every update, so any replica can take any update.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import signal
+import traceback
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings, install_log_redaction, load_settings
+from bot.conversation.core import Conversation, FullEngine, Who
+from bot.conversation.reply import Keyboard, Outcome, Reply, label_pairs, render
+from bot.conversation.store import StateStore, open_store
+from bot.telegram.runner import PerChatUpdateProcessor, WebhookServer, run_bot
+from bot.telegram.split import split_html
+from bot.telegram.watch import KnowledgeWatcher, once_per_reload
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Ctx = ContextTypes.DEFAULT_TYPE
+TYPING_REFRESH = 4.5  # Telegram shows "typing…" for about 5 s per chat action
+
+
+def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+def who_of(update: Update) -> Who:
+    assert update.effective_chat is not None and update.effective_user is not None
+    return Who(update.effective_chat.id, update.effective_user.id)
+
+
+def conversation(context: Ctx) -> Conversation:
+    conv: Conversation = context.bot_data["conversation"]
+    return conv
+
+
+async def work(func: Callable[..., T], *args: Any) -> T:
+    """Run blocking conversation code in the default thread pool."""
+    return await asyncio.to_thread(func, *args)
+
+
+async def send(
+    context: Ctx, chat_id: int, replies: Sequence[Reply], quote: int | None = None
+) -> None:
+    """Send replies in order, splitting long ones; the keyboard goes on the last chunk."""
+    for reply in replies:
+        chunks = split_html(reply.html)
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            params = None
+            if quote is not None:
+                params = ReplyParameters(message_id=quote, allow_sending_without_reply=True)
+                quote = None
+            await context.bot.send_message(
+                chat_id, chunk, reply_markup=markup(reply.buttons) if last else None,
+                reply_parameters=params,
+            )
+
+
+async def with_typing(context: Ctx, chat_id: int, job: Awaitable[T]) -> T:
+    """Await ``job``; show "typing…" if it takes longer than the configured delay.
+
+    A delay of 0 shows it at once, before the job starts (deterministic, for tests).
+    """
+    delay: float = context.bot_data["settings"].typing_delay
+    if delay <= 0:
+        with contextlib.suppress(Exception):
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+    async def typing() -> None:
+        await asyncio.sleep(delay if delay > 0 else TYPING_REFRESH)
+        while True:
+            with contextlib.suppress(Exception):
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_REFRESH)
+
+    task = asyncio.create_task(typing())
+    try:
+        return await job
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+# -- handlers ----------------------------------------------------------------------------
+async def flood_guard(update: Update, context: Ctx) -> None:
+    """Group -1: drop a user's updates over the incoming limit, saying so once."""
+    if update.effective_user is None or update.effective_chat is None:
+        return
+    verdict = await work(conversation(context).flood, who_of(update))
+    if verdict == "ok":
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(BadRequest):
+            await update.callback_query.answer()
+    if verdict == "warn":
+        await send(context, update.effective_chat.id, [conversation(context).flood_reply()])
+    raise ApplicationHandlerStop
+
+
+async def start(update: Update, context: Ctx) -> None:
+    """/start: what the bot does and three example questions."""
+    await reply_with(update, context, conversation(context).start)
+
+
+async def help_command(update: Update, context: Ctx) -> None:
+    """/help: how to use the bot."""
+    await reply_with(update, context, conversation(context).help)
+
+
+async def policies(update: Update, context: Ctx) -> None:
+    """/policies: every document with its validity and dates."""
+    await reply_with(update, context, conversation(context).policies)
+
+
+async def cancel(update: Update, context: Ctx) -> None:
+    """/cancel: drop the running interview."""
+    await reply_with(update, context, conversation(context).cancel)
+
+
+async def as_of(update: Update, context: Ctx) -> None:
+    """/asof [YYYY-MM-DD]: the date policies are judged on for this user."""
+    arg = " ".join(context.args or [])
+    conv = conversation(context)
+    await reply_with(update, context, lambda who: conv.set_as_of(who, arg))
+
+
+async def reload(update: Update, context: Ctx) -> None:
+    """/reload (admins): rebuild knowledge and index, swap atomically."""
+    await reply_with(update, context, conversation(context).reload, typing=True)
+
+
+async def stats(update: Update, context: Ctx) -> None:
+    """/stats (admins): engine and store figures."""
+    await reply_with(update, context, conversation(context).stats)
+
+
+async def unknown_command(update: Update, context: Ctx) -> None:
+    """Any other /command."""
+    await reply_with(update, context, conversation(context).unknown_command)
+
+
+async def not_text(update: Update, context: Ctx) -> None:
+    """Stickers, photos, voice…: ask for text."""
+    await reply_with(update, context, conversation(context).not_text)
+
+
+async def reply_with(
+    update: Update, context: Ctx, func: Callable[[Who], list[Reply]], typing: bool = False
+) -> None:
+    who = who_of(update)
+    job = work(func, who)
+    replies = await (with_typing(context, who.chat_id, job) if typing else job)
+    await send(context, who.chat_id, replies)
+
+
+async def estimate(update: Update, context: Ctx) -> None:
+    """/estimate: start the interview over every award rule."""
+    who = who_of(update)
+    outcome = await work(conversation(context).estimate, who)
+    await send(context, who.chat_id, outcome.replies)
+
+
+async def text_message(update: Update, context: Ctx) -> None:
+    """Typed text: the interview's answer if one is running, else a question."""
+    assert update.message is not None and update.message.text is not None
+    who = who_of(update)
+    job = work(conversation(context).text, who, update.message.text)
+    outcome: Outcome = await with_typing(context, who.chat_id, job)
+    await send(context, who.chat_id, outcome.replies, quote=update.message.message_id)
+
+
+async def button(update: Update, context: Ctx) -> None:
+    """An inline button: interview step, example question, clause text or estimate."""
+    query = update.callback_query
+    assert query is not None
+    who = who_of(update)
+    job = work(conversation(context).press, who, query.data or "")
+    outcome: Outcome = await with_typing(context, who.chat_id, job)
+    with contextlib.suppress(BadRequest):  # "query is too old" after a long pause
+        await query.answer(text=outcome.notice)
+    if outcome.edit_buttons is not None:
+        with contextlib.suppress(BadRequest):  # "message is not modified" is harmless
+            await query.edit_message_reply_markup(reply_markup=markup(outcome.edit_buttons))
+    await send(context, who.chat_id, outcome.replies)
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Tell the user something went wrong; send the trace (redacted) to the admins."""
+    log.error("error while handling an update", exc_info=context.error)
+    settings: Settings = context.bot_data["settings"]
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(Exception):
+            await context.bot.send_message(update.effective_chat.id, render("tg_error.j2"))
+    error = context.error
+    if error is None or not settings.admin_ids:
+        return
+    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    redactor = context.bot_data.get("redactor")
+    if redactor is not None:
+        trace = redactor.redact(trace)
+    where = type(error).__name__
+    text = render("tg_admin_error.j2", trace=trace[-3000:], where=where)
+    for admin in settings.admin_ids:
+        with contextlib.suppress(Exception):
+            await context.bot.send_message(admin, text)
+
+
+async def post_init(application: Application) -> None:
+    """Register the command menu (labels come from ``tg_labels.j2``)."""
+    commands = [BotCommand(name, desc) for name, desc in label_pairs("commands")]
+    await application.bot.set_my_commands(commands)
+
+
+# -- wiring ------------------------------------------------------------------------------
+def build_application(
+    settings: Settings, engine: FullEngine, store: StateStore
+) -> Application:
+    """The Application with every handler; nothing is started."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    redactor = install_log_redaction(settings.secrets())
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.base_url())
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatUpdateProcessor(settings.max_concurrent_updates))
+        .post_init(post_init)
+        # overall_max_rate 0 switches the overall limit off (a local Bot API server).
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit))
+    )
+    app = builder.build()
+    app.bot_data["settings"] = settings
+    app.bot_data["redactor"] = redactor
+    app.bot_data["conversation"] = Conversation(
+        engine, store, settings.admin_ids, settings.flood_limit, settings.flood_window,
+        settings.state_ttl,
+    )
+    app.add_handler(TypeHandler(Update, flood_guard), group=-1)
+    for name, callback in (
+        ("start", start), ("help", help_command), ("estimate", estimate),
+        ("policies", policies), ("cancel", cancel), ("asof", as_of),
+        ("reload", reload), ("stats", stats),
+    ):
+        app.add_handler(CommandHandler(name, callback))
+    message = filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(message & filters.TEXT, text_message))
+    app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(MessageHandler(message, not_text))
+    app.add_error_handler(on_error)
+    return app
+
+
+def make_health(engine: FullEngine, store: StateStore) -> Callable[[], Awaitable[dict[str, Any]]]:
+    async def health() -> dict[str, Any]:
+        store_ok = await asyncio.to_thread(store.ping)
+        return {"ok": store_ok, "store": store_ok, "engine_version": engine.version}
+
+    return health
+
+
+def make_webhook(
+    app: Application, settings: Settings, engine: FullEngine, store: StateStore
+) -> WebhookServer:
+    return WebhookServer(app, settings.webhook_path, settings.webhook_secret,
+                         make_health(engine, store), settings.webhook_listen,
+                         settings.webhook_port)
+
+
+def start_knowledge_watcher(
+    app: Application, engine: Any, loop: asyncio.AbstractEventLoop, debounce_ms: int = 1500
+) -> KnowledgeWatcher:
+    """Watch the engine's knowledge folder; reload in the background and tell the admins."""
+    conversation: Conversation = app.bot_data["conversation"]
+    notify_admins = make_reload_notifier(app, conversation.store, engine.knowledge_dir)
+    watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
+                               debounce_ms=debounce_ms, loop=loop)
+    return watcher.start()
+
+
+def make_reload_notifier(
+    app: Application, store: StateStore, knowledge_dir: Path
+) -> Callable[[Any], Awaitable[None]]:
+    """``notify_admins(report)`` for the watcher: one message per reload, not per replica
+    (see :func:`bot.telegram.watch.once_per_reload`)."""
+    settings: Settings = app.bot_data["settings"]
+
+    async def notify_admins(report: Any) -> None:
+        text = render("tg_reload.j2", report=report)
+        for admin in settings.admin_ids:
+            with contextlib.suppress(Exception):  # an admin who blocked the bot
+                await app.bot.send_message(admin, text)
+
+    return once_per_reload(store, knowledge_dir, notify_admins)
+
+
+# -- CLI ---------------------------------------------------------------------------------
+def cmd_serve(args: argparse.Namespace) -> int:
+    """``policybot serve``: long polling by default, ``--webhook`` behind a proxy."""
+    from bot.wiring import make_engine
+
+    settings = load_settings()
+    if args.port is not None:
+        settings = dataclasses.replace(settings, webhook_port=args.port)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction(settings.secrets())
+    if not settings.token:
+        raise SystemExit("policybot serve: 请设置环境变量 TELEGRAM_BOT_TOKEN")
+    if args.webhook and not settings.webhook_secret:
+        raise SystemExit("policybot serve --webhook: 请设置 WEBHOOK_SECRET")
+    engine = make_engine(args)
+    engine.warm_up()
+    store = open_store(engine.data_dir, settings.redis_url)
+    app = build_application(settings, engine, store)
+    webhook = make_webhook(app, settings, engine, store) if args.webhook else None
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        watcher = None if args.no_watch else start_knowledge_watcher(app, engine, loop)
+        try:
+            await run_bot(app, stop, webhook, settings.webhook_url)
+        finally:
+            if watcher is not None:
+                watcher.stop()
+
+    try:
+        asyncio.run(main())
+    finally:
+        store.close()
+    return 0
+
+
+def register_cli(subparsers: Any) -> None:
+    """Add ``serve`` to the ``policybot`` command line."""
+    parser = subparsers.add_parser(
+        "serve", help="run the Telegram bot (long polling; --webhook for webhook mode)"
+    )
+    parser.add_argument("--webhook", action="store_true",
+                        help="serve WEBHOOK_PATH (default /telegram) and /healthz on "
+                             "WEBHOOK_LISTEN:WEBHOOK_PORT; if WEBHOOK_URL (the public HTTPS URL "
+                             "that reaches WEBHOOK_PATH) is set, register it with Telegram "
+                             "together with WEBHOOK_SECRET")
+    parser.add_argument("--port", type=int, default=None, help="override WEBHOOK_PORT")
+    parser.add_argument("--no-watch", action="store_true",
+                        help="do not watch the knowledge folder (reload only with /reload)")
+    parser.set_defaults(func=cmd_serve)

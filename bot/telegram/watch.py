@@ -1,0 +1,319 @@
+"""Live knowledge updates: watch the knowledge folder and reload the engine.
+
+A :class:`KnowledgeWatcher` runs ``watchfiles`` in a daemon thread.  Changes are
+debounced (a staff member copying three files triggers one reload, not three), then
+``engine.reload()`` runs in that same thread while the engine keeps answering from its
+current snapshot; the engine swaps the new snapshot in by reference only when the whole
+load and index build succeeded.  Every outcome, good or bad, goes to ``on_result`` so
+the Telegram app can tell the admins what happened.
+
+``reload_now()`` is the same path for the admins' ``/reload`` command; a lock makes
+sure two reloads never run at once (the second waits and then sees the newest files).
+
+Kubernetes ConfigMap volumes update by swapping a ``..data`` symlink, so paths with a
+``..``-prefixed component count as knowledge changes; editor and office lock files do
+not.  On network filesystems without inotify set ``force_polling`` (or the environment
+variable ``POLICYBOT_WATCH_POLLING=1``).
+
+Wiring in an asyncio application (python-telegram-bot)::
+
+    async def post_init(app):
+        watcher = KnowledgeWatcher(engine, knowledge_dir, on_result=notify_admins,
+                                   loop=asyncio.get_running_loop())
+        app.bot_data["watcher"] = watcher.start()
+
+    async def reload_command(update, context):          # /reload, admins only
+        watcher = context.bot_data["watcher"]
+        report = await asyncio.to_thread(watcher.reload_now, notify=False)
+        ...reply with report...
+
+    async def post_shutdown(app):
+        app.bot_data["watcher"].stop()
+
+``notify_admins(report)`` may be ``async``; it runs on the given loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import logging
+import os
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from watchfiles import Change, watch
+
+log = logging.getLogger(__name__)
+
+#: File types that are part of the knowledge folder.
+WATCHED_SUFFIXES = frozenset(
+    {".md", ".txt", ".pdf", ".docx", ".html", ".htm", ".yaml", ".yml"}
+)
+#: Names editors and office suites leave behind while a file is open or being saved.
+_JUNK_PREFIXES = ("~$", ".~lock", ".#", "#")
+_JUNK_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload", "~", ".bak")
+_JUNK_DIRS = frozenset({"__pycache__", ".git", ".mypy_cache", ".pytest_cache", ".ruff_cache"})
+
+
+class ReloadResult(Protocol):
+    """What ``Engine.reload()`` returns (``index.answering.engine.ReloadReport``)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def version(self) -> int | str: ...
+
+
+class Reloadable(Protocol):
+    """The part of the engine the watcher needs."""
+
+    def reload(self) -> ReloadResult: ...
+
+
+@dataclass(frozen=True)
+class WatchFailure:
+    """Reported when ``reload()`` itself raised instead of returning a report."""
+
+    ok: bool
+    message: str
+    version: int | str
+
+
+ResultCallback = Callable[[ReloadResult], Awaitable[Any] | None]
+
+
+def is_knowledge_change(path: str | Path, root: str | Path | None = None) -> bool:
+    """Whether a changed path should trigger a reload."""
+    p = Path(path)
+    parts = p.relative_to(root).parts if root is not None and p.is_relative_to(root) else p.parts
+    if any(part in _JUNK_DIRS for part in parts):
+        return False
+    name = p.name
+    if name.startswith(_JUNK_PREFIXES) or name.endswith(_JUNK_SUFFIXES):
+        return False
+    # Kubernetes' atomic writer: ``..data`` and ``..2026_11_24_…`` entries.
+    if any(part.startswith("..") for part in parts):
+        return True
+    if name.startswith("."):
+        return False
+    # A sidecar ``x.pdf.meta.yaml`` ends in .yaml; a bare directory event has no suffix
+    # and is caught by the events for the files inside it.
+    return p.suffix.lower() in WATCHED_SUFFIXES
+
+
+class KnowledgeWatcher:
+    """Reload ``engine`` whenever files under ``knowledge_dir`` change.
+
+    ``on_result`` receives the ``ReloadReport`` of every reload.  It may be a plain
+    function or a coroutine function; coroutines run on ``loop`` when it is given
+    (the Telegram app passes its running loop), else on a private event loop.
+    """
+
+    def __init__(
+        self,
+        engine: Reloadable,
+        knowledge_dir: str | Path,
+        on_result: ResultCallback | None = None,
+        *,
+        debounce_ms: int = 1500,
+        force_polling: bool | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        if debounce_ms < 0:
+            raise ValueError("debounce_ms must be >= 0")
+        self.engine = engine
+        self.knowledge_dir = Path(knowledge_dir).resolve()
+        self.on_result = on_result
+        self.debounce_ms = debounce_ms
+        if force_polling is None:
+            force_polling = os.environ.get("POLICYBOT_WATCH_POLLING", "") in {"1", "true", "yes"}
+        self.force_polling = force_polling
+        self.loop = loop
+        self.last_changes: tuple[str, ...] = ()
+        self.reload_count = 0
+        self._reload_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> KnowledgeWatcher:
+        """Start watching in a daemon thread; returns once the watch is set up."""
+        if self._thread is not None and self._thread.is_alive():
+            return self
+        self._stop.clear()
+        self._ready.clear()
+        self._thread = threading.Thread(
+            target=self._run, name="policybot-knowledge-watcher", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait(timeout=10)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching; waits for a running reload to finish (up to ``timeout``)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> KnowledgeWatcher:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- reloading ---------------------------------------------------------------------
+
+    def reload_now(self, changes: Iterable[str] = (), *, notify: bool = True) -> ReloadResult:
+        """Reload the engine at once (``/reload``); ``notify`` also sends it to ``on_result``."""
+        with self._reload_lock:
+            self.last_changes = tuple(sorted(changes))
+            started = time.monotonic()
+            try:
+                report: ReloadResult = self.engine.reload()
+            except Exception as exc:  # keep watching whatever the engine does
+                log.exception("knowledge reload raised")
+                report = WatchFailure(
+                    ok=False,
+                    message=f"{type(exc).__name__}: {exc}",
+                    version=getattr(self.engine, "version", 0),
+                )
+            self.reload_count += 1
+            log.info(
+                "knowledge reload ok=%s version=%s in %.1fs: %s",
+                report.ok,
+                report.version,
+                time.monotonic() - started,
+                report.message,
+            )
+        if notify:
+            self._deliver(report)
+        return report
+
+    def _deliver(self, report: ReloadResult) -> None:
+        if self.on_result is None:
+            return
+        try:
+            result = self.on_result(report)
+            if inspect.isawaitable(result):
+                if self.loop is not None and self.loop.is_running():
+                    asyncio.run_coroutine_threadsafe(_as_coroutine(result), self.loop)
+                else:
+                    asyncio.run(_as_coroutine(result))
+        except Exception:  # a failing notification must not stop the watcher
+            log.exception("reload callback failed")
+
+    def _filter(self, change: Change, path: str) -> bool:
+        return is_knowledge_change(path, self.knowledge_dir)
+
+    def _run(self) -> None:
+        # ``watch`` sets up the OS watch before its first yield; rust_timeout makes it
+        # return control regularly so ``stop`` is honoured even without file events.
+        try:
+            for changes in watch(
+                self.knowledge_dir,
+                watch_filter=self._filter,
+                debounce=self.debounce_ms,
+                stop_event=self._stop,
+                rust_timeout=500,
+                yield_on_timeout=True,
+                force_polling=self.force_polling,
+                raise_interrupt=False,
+            ):
+                self._ready.set()
+                if self._stop.is_set():
+                    break
+                if not changes:
+                    continue
+                paths = sorted({_relative(p, self.knowledge_dir) for _, p in changes})
+                log.info("knowledge changed: %s", ", ".join(paths))
+                self.reload_now(paths)
+        except Exception:
+            log.exception("knowledge watcher stopped")
+        finally:
+            self._ready.set()
+
+
+async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
+    return await awaitable
+
+
+def knowledge_fingerprint(root: str | Path) -> str:
+    """A short hash of the knowledge folder's files (names and bytes).
+
+    Replicas reading the same folder get the same value, so they can agree on "this
+    reload" (e.g. to tell the admins once).  Symlinked folders are followed (Kubernetes
+    ConfigMap volumes); dot folders, junk and lock files are left out.
+    """
+    base = Path(root)
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(base, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if name.startswith(".") or not is_knowledge_change(path, base):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:  # removed while we walk: the next reload sees it
+                continue
+            digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()[:20]
+
+
+RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
+
+
+class Claims(Protocol):
+    def claim(self, key: str, ttl: float) -> bool: ...
+
+
+def once_per_reload(
+    store: Claims, knowledge_dir: str | Path, notify: Callable[[Any], Awaitable[None]]
+) -> Callable[[Any], Awaitable[None]]:
+    """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
+
+    Every replica reloads by itself when a shared knowledge folder changes; the first one
+    to claim the (outcome, :func:`knowledge_fingerprint`) pair in the store calls
+    ``notify``, the others stay quiet.  A store error means notifying anyway: a duplicate
+    beats silence.
+    """
+
+    async def notify_once(report: Any) -> None:
+        try:
+            fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
+            outcome = "ok" if report.ok else "failed"
+            first = await asyncio.to_thread(
+                store.claim, f"reload-notice:{outcome}:{fingerprint}", RELOAD_NOTICE_TTL
+            )
+        except Exception:
+            log.warning("reload notice: could not claim it in the store", exc_info=True)
+            first = True
+        if first:
+            await notify(report)
+
+    return notify_once
+
+
+def _relative(path: str, root: Path) -> str:
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return path

@@ -1,0 +1,87 @@
+"""The typed result of answering one question: what every front end renders.
+
+:class:`Answer` is immutable and renders nothing.  ``to_json()`` is the object of the CLI
+contract (``policybot ask --json``) without ``answer_text``, which the edge renders from
+the same object; the conversation layer reads the fields directly (the extraction and
+the rule ids included), so nothing is computed twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from knowledge.awards.calculator import Estimate
+from knowledge.reading.extraction import Extraction
+
+
+@dataclass(frozen=True)
+class Responsible:
+    lead: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnswerHit:
+    """One cited clause of an answer, with its document's validity on the answer's date."""
+
+    doc_number: str
+    title: str
+    clause_path: str
+    text: str  # the whole clause (chunks joined)
+    score: float
+    in_force: bool
+    validity: str
+    effective_from: date
+    effective_until: date | None
+    headings: tuple[str, ...]
+    responsible: Responsible
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "doc_number": self.doc_number,
+            "title": self.title,
+            "clause_path": self.clause_path,
+            "text": self.text,
+            "score": self.score,
+            "in_force": self.in_force,
+            "validity": self.validity,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "headings": list(self.headings),
+            "responsible": {"lead": list(self.responsible.lead),
+                            "units": list(self.responsible.units)},
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Hits (best first), what the question says, the rules behind it, the estimate."""
+
+    question: str  # as received
+    text: str  # sanitised: what was read
+    matched: bool
+    as_of: date
+    hits: tuple[AnswerHit, ...] = ()
+    extraction: Extraction | None = None
+    rule_ids: tuple[str, ...] = ()  # the estimate's rules, else the rules citing a hit
+    estimate: Estimate | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+    @property
+    def facts(self) -> dict[str, object]:
+        """A copy of the facts the question states (safe to change)."""
+        return dict(self.extraction.facts) if self.extraction is not None else {}
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "matched": self.matched,
+            "as_of": self.as_of.isoformat(),
+            "hits": [h.to_json() for h in self.hits],
+            "estimate": self.estimate.to_json() if self.estimate is not None else None,
+        }

@@ -1,0 +1,320 @@
+"""The answering core: question → a typed :class:`Answer` (cited clauses, estimate).
+
+One :class:`Snapshot` (knowledge base, rules, index, retriever) is built at a time and
+swapped in by a single reference assignment, so every request reads one snapshot from
+start to end: no answer ever mixes old and new knowledge, and a failed reload leaves the
+old snapshot in service.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from index.answering.answer import Answer, AnswerHit, Responsible
+from index.artifacts import index_is_stale, load_index
+from index.build import build_index
+from index.domain import knowledge_domain_terms
+from index.embedders import Embedder, make_embedder
+from index.retriever import Hit, Retriever
+from knowledge.awards.calculator import evaluate, next_questions
+from knowledge.awards.facts import FactSpec
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.errors import IndexError_, PolicyBotError
+from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.sources.base import KnowledgeBase, load_knowledge
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one answer needs, immutable once built."""
+
+    kb: KnowledgeBase
+    rules: RuleSet
+    retriever: Retriever
+    version: int
+    loaded_at: float
+
+
+@dataclass(frozen=True)
+class ReloadReport:
+    ok: bool
+    message: str
+    version: int
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Stats:
+    questions: int = 0
+    matched: int = 0
+    estimates: int = 0
+    reloads_ok: int = 0
+    reloads_failed: int = 0
+    last_reload_error: str = ""
+    timings_ms: list[float] = field(default_factory=list)
+
+
+def sanitize_question(text: str) -> str:
+    """Drop control characters, collapse whitespace, cap the length."""
+    cleaned = "".join(
+        ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or "")
+    )
+    cleaned = " ".join(cleaned.split())
+    return cleaned[:MAX_QUESTION_CHARS]
+
+
+class Engine:
+    """Answers questions from one knowledge folder; safe to share between threads."""
+
+    def __init__(
+        self,
+        knowledge_dir: Path | str,
+        data_dir: Path | str,
+        embedder_spec: str | None = None,
+        *,
+        embedder: Embedder | None = None,
+        progress: bool = False,
+    ) -> None:
+        """Validate and store; nothing is loaded until :meth:`warm_up` (or first use).
+
+        ``embedder`` (an object) beats ``embedder_spec`` (a name for
+        :func:`index.embedders.make_embedder`): tests pass a small deterministic one.
+        """
+        self.knowledge_dir = Path(knowledge_dir)
+        self.data_dir = Path(data_dir)
+        self.embedder_spec = embedder_spec
+        self.progress = progress
+        self._embedder: Embedder | None = embedder
+        self._snapshot: Snapshot | None = None
+        self._reload_lock = threading.Lock()
+        self._stats = _Stats()
+        self._stats_lock = threading.Lock()
+
+    # -- lifecycle -----------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.embedder_spec)
+        return self._embedder
+
+    @property
+    def version(self) -> int:
+        return self._snapshot.version if self._snapshot else 0
+
+    @property
+    def snapshot(self) -> Snapshot:
+        snap = self._snapshot
+        if snap is None:
+            self.warm_up()
+            snap = self._snapshot
+            assert snap is not None
+        return snap
+
+    def warm_up(self) -> None:
+        """Load knowledge and index (building it if missing or stale) once."""
+        with self._reload_lock:
+            if self._snapshot is None:
+                self._snapshot, _ = self._build_snapshot(version=1)
+
+    def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
+        started = time.perf_counter()
+        kb = load_knowledge(self.knowledge_dir)
+        rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document)
+        domain_terms = knowledge_domain_terms(self.knowledge_dir)
+        kb = kb.with_rules(rules)
+        embedder = self.embedder
+        embedded = reused = 0
+        index = None if index_is_stale(kb, self.data_dir, embedder) else load_index(
+            self.data_dir, embedder
+        )
+        if index is None:
+            report = build_index(kb, self.data_dir, embedder, progress=self.progress)
+            embedded, reused = report.embedded, report.reused
+            index = load_index(self.data_dir, embedder)
+            if index is None:
+                raise IndexError_("索引构建后无法加载 / index could not be loaded after build")
+        retriever = Retriever(index, embedder, domain_terms=domain_terms)
+        retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
+        snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
+                        loaded_at=time.time())
+        seconds = time.perf_counter() - started
+        msg = (f"knowledge v{version}: {len(kb.documents)} documents, {len(kb.clauses)} chunks, "
+               f"{len(rules.rules)} rules; embedded {embedded}, reused {reused} "
+               f"in {seconds:.1f}s")
+        return snap, ReloadReport(True, msg, version, embedded, reused, seconds)
+
+    def reload(self) -> ReloadReport:
+        """Rebuild from the knowledge folder and swap atomically; keep the old on failure."""
+        with self._reload_lock:
+            current = self._snapshot.version if self._snapshot else 0
+            try:
+                snap, report = self._build_snapshot(version=current + 1)
+            except PolicyBotError as exc:
+                return self._failed_reload(current, str(exc))
+            except Exception as exc:  # a bad file must never take the bot down
+                log.exception("reload failed")
+                return self._failed_reload(current, f"{type(exc).__name__}: {exc}")
+            self._snapshot = snap
+            with self._stats_lock:
+                self._stats.reloads_ok += 1
+            return report
+
+    def _failed_reload(self, version: int, message: str) -> ReloadReport:
+        with self._stats_lock:
+            self._stats.reloads_failed += 1
+            self._stats.last_reload_error = message
+        return ReloadReport(False, message, version)
+
+    # -- questions -----------------------------------------------------------------
+    def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
+            today: date | None = None) -> Answer:
+        """Answer one question.
+
+        ``as_of`` (explicit) beats a year stated in the question, which beats ``today``.
+        """
+        started = time.perf_counter()
+        snap = self.snapshot  # one read: the whole answer comes from this snapshot
+        raw = question if isinstance(question, str) else str(question)
+        text = sanitize_question(raw)
+        today = today or date.today()
+        extraction = extract_facts(text, today, snap.rules) if text else None
+        when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
+        hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
+        matched = bool(hits) and snap.retriever.is_match(hits)
+        if not matched and hits and extraction is not None and extraction.is_amount_question:
+            # A short amount question ("买技术花了五百万能补多少") may score under the
+            # retrieval gate; the deterministic extractor naming a rule whose clause is
+            # also the best hit is independent evidence that the question is in scope.
+            matched = self._named_rule_cites(snap, extraction, hits[0])
+        estimate = None
+        rule_ids: tuple[str, ...] = ()
+        if matched and extraction is not None and extraction.is_amount_question:
+            candidates = self._candidate_rules(snap, extraction, hits)
+            if candidates:
+                estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates)
+                rule_ids = tuple(item.rule_id for item in estimate.items)
+        shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
+        if matched and estimate is None:
+            rule_ids = self._rules_citing(snap, shown, when)
+        answer = Answer(question=raw, text=text, matched=matched, as_of=when, hits=shown,
+                        extraction=extraction, rule_ids=rule_ids, estimate=estimate)
+        self._record(started, matched, estimate is not None)
+        return answer
+
+    @staticmethod
+    def _rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date
+                      ) -> tuple[str, ...]:
+        """Rules citing a shown clause, one per same-award group, in the calculator's order."""
+        citing = snap.rules.citing({(h.doc_number, h.clause_path) for h in hits})
+        if not citing:
+            return ()
+        return tuple(i.rule_id for i in evaluate(snap.rules, {}, on, rule_ids=citing).items)
+
+    @staticmethod
+    def _named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit) -> bool:
+        """Whether a rule the question names cites the best hit's clause."""
+        for rule_id in extraction.candidate_rules:
+            rule = snap.rules.get(rule_id)
+            if rule is not None and any(
+                c.doc_number == best.clause.doc_number and c.clause_path == best.clause.path
+                for c in rule.citations
+            ):
+                return True
+        return False
+
+    @staticmethod
+    def _candidate_rules(snap: Snapshot, extraction: Extraction, hits: list[Hit]) -> list[str]:
+        """Rules the question names; else the rules citing the best clause."""
+        named = [r for r in extraction.candidate_rules if snap.rules.get(r) is not None]
+        if named:
+            return sorted(named)
+        best = hits[0].clause
+        return sorted(
+            rule.id
+            for rule in snap.rules.rules
+            if any(c.doc_number == best.doc_number and c.clause_path == best.path
+                   for c in rule.citations)
+        )
+
+    @staticmethod
+    def _hit(kb: KnowledgeBase, hit: Hit, on: date) -> AnswerHit:
+        clause = hit.clause  # the best chunk; the answer quotes the whole clause
+        meta = clause.doc
+        return AnswerHit(
+            doc_number=meta.doc_number,
+            title=meta.title,
+            clause_path=clause.path,
+            text=kb.clause(meta.doc_number, clause.path) or clause.text,
+            score=round(float(hit.score), 4),
+            in_force=meta.in_force(on),
+            validity=meta.validity(on),
+            effective_from=meta.effective_from or meta.issued,
+            effective_until=meta.effective_until,
+            headings=tuple(clause.headings),
+            responsible=Responsible(tuple(clause.responsible.lead),
+                                    tuple(clause.responsible.units)),
+        )
+
+    def _record(self, started: float, matched: bool, estimated: bool) -> None:
+        ms = (time.perf_counter() - started) * 1000
+        with self._stats_lock:
+            self._stats.questions += 1
+            self._stats.matched += int(matched)
+            self._stats.estimates += int(estimated)
+            self._stats.timings_ms.append(ms)
+            del self._stats.timings_ms[:-1000]
+
+    # -- estimates and documents ---------------------------------------------------
+    def estimate(self, facts: dict[str, Any], as_of: date | None = None,
+                 rule_ids: list[str] | None = None) -> dict[str, Any]:
+        snap = self.snapshot
+        result: dict[str, Any] = evaluate(snap.rules, facts, as_of or date.today(),
+                                          rule_ids=rule_ids).to_json()
+        return result
+
+    def next_questions(self, facts: dict[str, Any], as_of: date | None = None,
+                       rule_ids: list[str] | None = None) -> list[FactSpec]:
+        return next_questions(self.snapshot.rules, facts, as_of or date.today(),
+                              rule_ids=rule_ids)
+
+    def clause_text(self, doc_number: str, clause_path: str) -> str | None:
+        return self.snapshot.kb.clause(doc_number, clause_path)
+
+    def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
+        on = as_of or date.today()
+        return [meta.summary(on) for meta in self.snapshot.kb.documents]
+
+    def stats(self) -> dict[str, Any]:
+        snap = self._snapshot
+        with self._stats_lock:
+            timings = sorted(self._stats.timings_ms)
+            p50 = timings[len(timings) // 2] if timings else 0.0
+            p95 = timings[int(len(timings) * 0.95)] if timings else 0.0
+            return {
+                "version": snap.version if snap else 0,
+                "documents": len(snap.kb.documents) if snap else 0,
+                "clauses": len(snap.kb.clauses) if snap else 0,
+                "rules": len(snap.rules.rules) if snap else 0,
+                "questions": self._stats.questions,
+                "matched": self._stats.matched,
+                "estimates": self._stats.estimates,
+                "reloads_ok": self._stats.reloads_ok,
+                "reloads_failed": self._stats.reloads_failed,
+                "last_reload_error": self._stats.last_reload_error,
+                "latency_p50_ms": round(p50, 1),
+                "latency_p95_ms": round(p95, 1),
+            }

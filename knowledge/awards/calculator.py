@@ -1,0 +1,376 @@
+"""Deterministic award estimates: facts + rules + an as-of date → amounts with citations.
+
+Each rule ends in one of four outcomes: ``eligible`` (with ``amount_yuan`` when certain,
+else ``max_yuan``/``min_yuan``), ``case_by_case`` (一事一议 or 择优 without a figure; never
+summed), ``need_info`` (which facts are missing, as questions) or ``ineligible`` (which
+condition failed).  An unknown fact is never read as zero or as "no".
+
+Rules that share ``same_award`` give one item (see the precedence policy in
+:mod:`knowledge.awards.rules`): overlaps are counted once and cite every document; conflicting
+figures are never summed, the item says which figure it uses and why, and cites the other.
+``total_yuan`` sums the certain amounts of eligible items whose document is in force.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from knowledge.awards.facts import FACT_ORDER, FACTS, FactSpec, normalize_facts
+from knowledge.awards.kinds import compute, figure_text, headline_yuan
+from knowledge.awards.rules import Citation, Condition, Rule, RuleSet
+from knowledge.money import format_yuan
+
+OUTCOME_ORDER = {"eligible": 0, "case_by_case": 1, "need_info": 2, "ineligible": 3}
+PREMISE = "以上测算以贵单位在威海市注册并符合文件其他条件为前提，最终以主管部门审核为准。"
+
+
+@dataclass(frozen=True)
+class Item:
+    """The result of one award (one rule, or one same_award group)."""
+
+    rule_id: str
+    label: str
+    outcome: str
+    explanation: str
+    citations: tuple[Citation, ...]
+    in_force: bool
+    amount_yuan: int | None = None
+    max_yuan: int | None = None
+    min_yuan: int | None = None
+    missing: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = ()  # other rules of the group (overlaps and conflicts)
+    conflicts: tuple[dict[str, str], ...] = ()
+    shares: tuple[dict[str, object], ...] = ()
+    effective_until: date | None = None
+
+    def sort_key(self) -> tuple[object, ...]:
+        figure = self.amount_yuan or self.max_yuan or self.min_yuan or 0
+        return (OUTCOME_ORDER[self.outcome], not self.in_force, -figure, self.rule_id)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule_id": self.rule_id, "label": self.label,
+                               "outcome": self.outcome}
+        for key in ("amount_yuan", "max_yuan", "min_yuan"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        out.update({
+            "explanation": self.explanation,
+            "citations": [c.to_json() for c in self.citations],
+            "in_force": self.in_force,
+            "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+        })
+        if self.missing:
+            out["missing"] = list(self.missing)
+        if self.failed:
+            out["failed"] = list(self.failed)
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        if self.same_as:
+            out["same_as"] = list(self.same_as)
+        if self.conflicts:
+            out["conflicts"] = list(self.conflicts)
+        if self.shares:
+            out["shares"] = [dict(s) for s in self.shares]
+        return out
+
+
+@dataclass(frozen=True)
+class Estimate:
+    as_of: date
+    items: tuple[Item, ...]
+    missing: tuple[str, ...] = ()  # fact names, the one most rules wait for first
+    warnings: tuple[str, ...] = ()
+    facts: Mapping[str, object] = field(default_factory=dict)
+
+    @property
+    def total_yuan(self) -> int:
+        return sum(i.amount_yuan for i in self.items
+                   if i.outcome == "eligible" and i.in_force and i.amount_yuan is not None)
+
+    def item(self, rule_id: str) -> Item | None:
+        """The item of ``rule_id``, also when it was merged into another rule's item."""
+        for item in self.items:
+            if item.rule_id == rule_id or rule_id in item.same_as:
+                return item
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "total_yuan": self.total_yuan,
+            "items": [i.to_json() for i in self.items],
+            "missing": [{"fact": name, "question": FACTS[name].question} for name in self.missing],
+            "warnings": list(self.warnings),
+        }
+
+
+# -- conditions ---------------------------------------------------------------------------
+def _show(name: str, value: object) -> str:
+    spec = FACTS[name]
+    if spec.kind == "money":
+        return format_yuan(int(value))  # type: ignore[call-overload]
+    if spec.kind == "count":
+        return f"{value}{spec.unit}"
+    if isinstance(value, frozenset | set | tuple | list):
+        return "、".join(spec.choice_label(str(v)) for v in sorted(value)) or "无"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return spec.choice_label(str(value))
+
+
+_OP_WORDS = {"gte": "不少于", "gt": "超过", "lte": "不超过", "lt": "少于"}
+
+
+def check(cond: Condition, facts: Mapping[str, object]) -> tuple[bool | None, str]:
+    """True/False, or None when the fact is unknown; with the Chinese failure message."""
+    if cond.fact not in facts:
+        return None, ""
+    value = facts[cond.fact]
+    spec = FACTS[cond.fact]
+    if cond.op == "has":
+        ok = cond.value in value  # type: ignore[operator]
+        default = f"须“{spec.choice_label(str(cond.value))}”"
+    elif cond.op == "has_any":
+        ok = bool(set(cond.value) & set(value))  # type: ignore[call-overload]
+        default = "须为以下之一：" + "、".join(spec.choice_label(v) for v in cond.value)
+    elif cond.op in ("eq", "in"):
+        wanted = (cond.value,) if cond.op == "eq" else tuple(cond.value)
+        ok = value in wanted
+        default = f"{spec.label}须为" + "或".join(spec.choice_label(str(v)) for v in wanted)
+    elif cond.op == "is":
+        ok = value is cond.value
+        default = f"须{spec.label}" if cond.value else f"须无{spec.label}"
+    else:
+        number = int(value)  # type: ignore[call-overload]
+        ok = {"gte": number >= cond.value, "gt": number > cond.value,
+              "lte": number <= cond.value, "lt": number < cond.value}[cond.op]
+        default = f"{spec.label}须{_OP_WORDS[cond.op]}{_show(cond.fact, cond.value)}"
+    message = cond.text or default
+    return ok, f"{message}（贵单位：{_show(cond.fact, value)}）"
+
+
+def _applicants(rule: Rule, facts: Mapping[str, object]) -> tuple[bool | None, str]:
+    if not rule.applicant_types:
+        return True, ""
+    if "applicant_types" not in facts:
+        return None, ""
+    given = facts["applicant_types"]
+    ok = bool(set(rule.applicant_types) & set(given))  # type: ignore[call-overload]
+    spec = FACTS["applicant_types"]
+    wanted = "、".join(spec.choice_label(t) for t in rule.applicant_types)
+    return ok, f"申报主体须为{wanted}（贵单位：{_show('applicant_types', given)}）"
+
+
+def assess(rule: Rule, facts: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    """(failed condition messages, missing fact names) of one rule."""
+    failed: list[str] = []
+    missing: list[str] = []
+    ok, message = _applicants(rule, facts)
+    if ok is None:
+        missing.append("applicant_types")
+    elif not ok:
+        failed.append(message)
+    for cond in rule.conditions:
+        ok, message = check(cond, facts)
+        if ok is None:
+            missing.append(cond.fact)
+        elif not ok:
+            failed.append(message)
+    for name in (rule.base_fact, rule.count_fact, rule.max_fact):
+        if name and name not in facts:
+            missing.append(name)
+    ordered = sorted(dict.fromkeys(missing), key=lambda n: FACT_ORDER[n])
+    return failed, ordered
+
+
+# -- groups -------------------------------------------------------------------------------
+def precedence_key(rule: Rule, on: date) -> tuple[object, ...]:
+    """Sort key: the prevailing rule of a same_award group first (see knowledge.awards.rules)."""
+    return (not rule.in_force(on), -rule.document.rank, -rule.document.start.toordinal(),
+            headline_yuan(rule), rule.id)
+
+
+def _doc_label(rule: Rule) -> str:
+    return f"{rule.doc_number}{rule.citations[0].clause_path}"
+
+
+def _why(primary: Rule, other: Rule, on: date) -> str:
+    if primary.in_force(on) and not other.in_force(on):
+        until = other.document.meta.effective_until
+        if until is not None and on > until:
+            return f"{other.doc_number}已于{until.isoformat()}失效"
+        return f"{other.doc_number}在{on.isoformat()}不在有效期内"
+    if primary.document.rank > other.document.rank:
+        return (f"{primary.doc_number}由{primary.document.authority}发布，"
+                f"效力高于{other.document.authority}发布的{other.doc_number}")
+    if primary.document.start > other.document.start:
+        return f"{primary.doc_number}施行较晚（新规定优先）"
+    return "两文件效力相同，按较低金额（保守）计"
+
+
+def _describe_group(primary: Rule, members: list[Rule], on: date
+                    ) -> tuple[list[str], list[dict[str, str]], list[str]]:
+    """Explanation sentences, conflict records and warnings for a group's other members."""
+    sentences: list[str] = []
+    conflicts: list[dict[str, str]] = []
+    warnings: list[str] = []
+    for other in members:
+        if other is primary:
+            continue
+        if not other.has_figure or other.figure_key() == primary.figure_key():
+            sentences.append(f"同一奖励亦见于{_doc_label(other)}，只计一次")
+            continue
+        reason = _why(primary, other, on)
+        conflicts.append({"rule_id": other.id, "doc_number": other.doc_number,
+                          "clause_path": other.citations[0].clause_path,
+                          "figure": figure_text(other), "reason": reason})
+        sentences.append(f"{_doc_label(other)}规定为{figure_text(other)}，与{_doc_label(primary)}"
+                         f"的{figure_text(primary)}不一致；因{reason}，采用{figure_text(primary)}，"
+                         "两者不累加")
+        warnings.append(f"“{primary.label}”：{primary.doc_number}（{figure_text(primary)}）与"
+                        f"{other.doc_number}（{figure_text(other)}）规定不一致，按{primary.doc_number}"
+                        "计算")
+    return sentences, conflicts, warnings
+
+
+def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date) -> Item:
+    figured = [m for m in members if m.has_figure] or members
+    primary = min(figured, key=lambda r: precedence_key(r, on))
+    others = sorted((m for m in members if m is not primary), key=lambda r: precedence_key(r, on))
+    citations = tuple(c for r in [primary, *others] for c in r.citations)
+    sentences, conflicts, warnings = _describe_group(primary, [primary, *others], on)
+    failed, missing = assess(primary, facts)
+    base: dict[str, Any] = {
+        "rule_id": primary.id, "label": primary.label, "citations": citations,
+        "in_force": primary.in_force(on), "same_as": tuple(r.id for r in others),
+        "conflicts": tuple(conflicts), "effective_until": primary.document.meta.effective_until,
+    }
+    tail = "；".join(sentences)
+    notes = list(primary.notes)
+    if failed:
+        text = "不符合条件：" + "；".join(failed)
+        return Item(outcome="ineligible", explanation=text, failed=tuple(failed), **base)
+    if missing:
+        asks = "、".join(FACTS[n].label for n in missing)
+        numbers = {primary.base_fact, primary.count_fact, primary.max_fact} - {None}
+        if numbers.isdisjoint(missing) and primary.has_figure:
+            # the amount is computable: show it, conditional on the missing answers
+            text = f"还需了解：{asks}。若符合条件：{compute(primary, facts).explanation}"
+        else:
+            text = f"还需了解：{asks}。若符合条件，可得{figure_text(primary)}"
+        return Item(outcome="need_info", explanation=_join(text, tail), missing=tuple(missing),
+                    warnings=tuple(warnings), **base)
+    result = compute(primary, facts)
+    outcome = "case_by_case" if result.case_by_case else "eligible"
+    return Item(outcome=outcome, explanation=_join(result.explanation, tail),
+                amount_yuan=result.amount_yuan, max_yuan=result.max_yuan,
+                min_yuan=result.min_yuan, shares=result.shares,
+                warnings=tuple(notes + list(result.warnings) + warnings), **base)
+
+
+def _join(text: str, tail: str) -> str:
+    return f"{text}。{tail}。" if tail else f"{text}。"
+
+
+# -- public API ---------------------------------------------------------------------------
+def _groups(ruleset: RuleSet, rule_ids: Iterable[str] | None) -> list[list[Rule]]:
+    if rule_ids is None:
+        chosen = list(ruleset.rules)
+    else:
+        chosen = []
+        for rule_id in rule_ids:
+            rule = ruleset.get(rule_id)
+            if rule is None:
+                raise KeyError(f"unknown rule id: {rule_id}")
+            chosen.append(rule)
+    groups: dict[str, list[Rule]] = {}
+    for rule in chosen:
+        key = rule.same_award or f"#{rule.id}"
+        if key not in groups:
+            groups[key] = list(ruleset.group(rule))
+    return list(groups.values())
+
+
+def _warnings(items: list[Item], on: date) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if not item.in_force and item.outcome != "ineligible":
+            doc = item.citations[0].doc_number
+            if item.effective_until is not None and on > item.effective_until:
+                out.append(f"{doc}已于{item.effective_until.isoformat()}失效：“{item.label}”"
+                           "仅列出该文件当时的规定，不计入合计")
+            else:
+                out.append(f"{doc}在{on.isoformat()}尚未施行：“{item.label}”不计入合计")
+        out.extend(w for w in item.warnings if w not in out)
+    if any(i.outcome == "eligible" and i.amount_yuan is None for i in items):
+        out.append("标注“最高”“不低于”或“择优”的金额不是确定金额，由主管部门评审确定，不计入合计")
+    if any(i.outcome == "case_by_case" for i in items):
+        out.append("“一事一议”或未规定金额的项目只列出依据，不计入合计")
+    if any(i.outcome == "eligible" for i in items):
+        out.append(PREMISE)
+    return list(dict.fromkeys(out))
+
+
+def evaluate(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
+             rule_ids: Iterable[str] | None = None) -> Estimate:
+    """Evaluate rules (all, or ``rule_ids`` and their same_award groups) for ``facts``.
+
+    Raises FactError for an unknown fact or an invalid value; KeyError for an unknown id.
+    """
+    clean = normalize_facts(facts)
+    items = sorted((_evaluate_group(g, clean, as_of) for g in _groups(ruleset, rule_ids)),
+                   key=Item.sort_key)
+    counts = Counter(n for i in items if i.outcome == "need_info" for n in i.missing)
+    missing = tuple(sorted(counts, key=lambda n: (-counts[n], FACT_ORDER[n])))
+    return Estimate(as_of, tuple(items), missing, tuple(_warnings(items, as_of)), clean)
+
+
+def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
+                   rule_ids: Iterable[str] | None = None) -> list[FactSpec]:
+    """Facts still needed, the one the most open rules wait for first.
+
+    Then optional facts that refine an eligible amount (e.g. the district for the
+    province/city/county split), least important last.
+    """
+    estimate = evaluate(ruleset, facts, as_of, rule_ids)
+    names = list(estimate.missing)
+    for item in estimate.items:
+        if item.outcome == "eligible":
+            rule = ruleset.get(item.rule_id)
+            assert rule is not None
+            names += [n for n in rule.optional_facts() if n not in facts and n not in names]
+    return [FACTS[n] for n in names]
+
+
+def candidate_rules(ruleset: RuleSet, facts: Mapping[str, object] | None = None,
+                    topics: Iterable[str] | None = None) -> list[str]:
+    """Rule ids a question is about: rules using a value the question states, else its topics.
+
+    Rules whose applicant types exclude the stated applicant are dropped while others
+    remain.
+    """
+    given = dict(facts or {})
+    wanted = set(topics or ())
+    named: list[Rule] = []
+    for rule in ruleset.rules:
+        uses = [c for c in rule.conditions if c.fact in given and c.fact != "applicant_types"]
+        values_hit = any(
+            (c.op == "has" and c.value in given[c.fact])  # type: ignore[operator]
+            or (c.op == "has_any" and set(c.value) & set(given[c.fact]))  # type: ignore[call-overload]
+            or c.op not in ("has", "has_any")
+            for c in uses)
+        number_hit = any(n in given for n in (rule.base_fact, rule.count_fact, rule.max_fact) if n)
+        if values_hit or number_hit:
+            named.append(rule)
+    chosen = named or [r for r in ruleset.rules if wanted & set(r.topics)]
+    if "applicant_types" in given:
+        kind = set(given["applicant_types"])  # type: ignore[call-overload]
+        fitting = [r for r in chosen if not r.applicant_types or kind & set(r.applicant_types)]
+        chosen = fitting or chosen
+    return sorted(r.id for r in chosen)

@@ -1,0 +1,389 @@
+"""Reading and validating rule files (the schema is documented in :mod:`knowledge.awards.rules`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from knowledge.awards import rule_fields as rf
+from knowledge.awards.facts import FACTS, TOPICS
+from knowledge.awards.rules import (
+    AUTHORITY_RANK,
+    CONDITION_OPS,
+    KINDS,
+    Citation,
+    ClauseText,
+    Condition,
+    NotAward,
+    Rule,
+    RuleDocument,
+    RuleSet,
+    Share,
+    ShareException,
+    match_text,
+)
+from knowledge.errors import RuleError
+from knowledge.model import DocumentMeta
+from knowledge.money import find_money, find_percents, format_yuan
+from knowledge.yamlio import Y, load_yaml
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_COMMON = {"id", "label", "kind", "applicant_types", "conditions", "citations", "topics",
+           "same_award", "notes", "selective", "basis", "cap_text"}
+_KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optional)
+    "fixed": ({"amount_yuan"}, set()),
+    "up_to": (set(), {"max_yuan", "max_fact"}),
+    "at_least": ({"min_yuan"}, set()),
+    "percentage": ({"rate_percent", "base_fact"}, {"cap_yuan", "up_to"}),
+    "per_unit": ({"unit_yuan", "count_fact"}, {"cap_yuan"}),
+    "matching": ({"ratio", "base_fact"}, {"cap_yuan"}),
+    "cost_sharing": ({"max_yuan", "shares"}, {"exceptions"}),
+    "case_by_case": ({"basis"}, set()),
+}
+_DOC_KEYS = {"doc_number", "title", "issuer", "authority", "issued", "effective_from",
+             "effective_until", "status"}
+_OP_KINDS = {"has": ("multi",), "has_any": ("multi",), "eq": ("choice",), "in": ("choice",),
+             "is": ("bool",), "gte": ("money", "count", "number"),
+             "gt": ("money", "count", "number"), "lte": ("money", "count", "number"),
+             "lt": ("money", "count", "number")}
+APPLICANT_VALUES = {v for v, _ in FACTS["applicant_types"].choices}
+
+
+def read_rule_files(rules_dir: Path, clause_text: ClauseText,
+                    documents: Callable[[str], DocumentMeta | None] | None
+                    ) -> tuple[RuleSet | None, list[RuleError]]:
+    problems: list[RuleError] = []
+    rules: list[Rule] = []
+    docs: dict[str, RuleDocument] = {}
+    not_awards: list[NotAward] = []
+    if not rules_dir.is_dir():
+        return RuleSet(()), []
+    paths = sorted(p for p in rules_dir.iterdir()
+                   if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    for path in paths:
+        f = rf.File(path, f"{rules_dir.name}/{path.name}")
+        try:
+            root = load_yaml(path)
+        except RuleError as exc:
+            problems.append(RuleError(exc.message, f.name, exc.line))
+            continue
+        file_rules, doc, file_na = _read_file(f, root, clause_text, documents)
+        if f.problems:
+            problems.extend(f.problems)
+            continue
+        if doc is not None:
+            known = docs.get(doc.doc_number)
+            if known is not None and _window(known) != _window(doc):
+                problems.append(RuleError(
+                    f"{doc.doc_number} is also declared in {known.file} with another validity",
+                    f.name, doc.line))
+                continue
+            docs.setdefault(doc.doc_number, doc)
+        rules.extend(file_rules)
+        not_awards.extend(file_na)
+    problems.extend(_cross_checks(rules))
+    problems.sort(key=lambda e: (e.file or "", e.line or 0))
+    if problems:
+        return None, problems
+    return RuleSet(tuple(rules), docs, tuple(not_awards)), []
+
+
+def _window(doc: RuleDocument) -> tuple[object, ...]:
+    return (doc.authority, doc.meta.issued, doc.start, doc.meta.effective_until, doc.meta.status)
+
+
+def _cross_checks(rules: list[Rule]) -> list[RuleError]:
+    problems: list[RuleError] = []
+    seen: dict[str, Rule] = {}
+    for rule in rules:
+        if rule.id in seen:
+            first = seen[rule.id]
+            problems.append(RuleError(
+                f"duplicated rule id '{rule.id}' (first defined in {first.file}:{first.line})",
+                rule.file, rule.line))
+        seen.setdefault(rule.id, rule)
+    groups: dict[str, list[Rule]] = {}
+    for rule in rules:
+        if rule.same_award:
+            groups.setdefault(rule.same_award, []).append(rule)
+    for key, members in groups.items():
+        head = members[0]
+        for other in members[1:]:
+            if (sorted(other.applicant_types) != sorted(head.applicant_types)
+                    or sorted(c.key() for c in other.conditions)
+                    != sorted(c.key() for c in head.conditions)):
+                problems.append(RuleError(
+                    f"same_award '{key}': applicant_types and conditions must equal those of "
+                    f"'{head.id}' ({head.file}:{head.line})", other.file, other.line))
+    return problems
+
+
+def _read_file(f: rf.File, root: Y, clause_text: ClauseText,
+               documents: Callable[[str], DocumentMeta | None] | None
+               ) -> tuple[list[Rule], RuleDocument | None, list[NotAward]]:
+    top = root.mapping
+    if top is None:
+        f.err("a rule file is a mapping with 'document', 'rules' and 'not_awards'", root.line)
+        return [], None, []
+    for key in top:
+        if key not in ("document", "rules", "not_awards"):
+            f.err(f"unknown key '{key}' (allowed: document, rules, not_awards)", top[key].line)
+    doc = _read_document(f, top["document"], documents) if "document" in top else None
+    if doc is None and "document" not in top:
+        f.err("missing 'document' (the document these rules come from)", root.line)
+    rules: list[Rule] = []
+    if doc is not None:
+        for item in rf.seq(f, top.get("rules"), "rules"):
+            rule = _read_rule(f, item, doc, clause_text)
+            if rule is not None:
+                rules.append(rule)
+    not_awards = [na for item in rf.seq(f, top.get("not_awards"), "not_awards")
+                  if (na := _read_not_award(f, item, doc, clause_text)) is not None]
+    return rules, doc, not_awards
+
+
+def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | None] | None
+                   ) -> RuleDocument | None:
+    m = rf.keys(f, y, {"doc_number", "authority", "issued"}, _DOC_KEYS, "document")
+    if m is None:
+        return None
+    before = len(f.problems)
+    number = rf.text(f, m.get("doc_number"), "doc_number")
+    authority = rf.text(f, m.get("authority"), "authority")
+    if authority and authority not in AUTHORITY_RANK:
+        f.err(f"authority must be one of {', '.join(AUTHORITY_RANK)}", m["authority"].line)
+    dates: dict[str, date | None] = {}
+    for key in ("issued", "effective_from", "effective_until"):
+        value = m[key].value if key in m else None
+        if value is not None and not isinstance(value, date):
+            f.err(f"'{key}' must be a date YYYY-MM-DD or null", m[key].line)
+            value = None
+        dates[key] = value
+    if len(f.problems) > before or dates["issued"] is None:
+        return None
+    meta = DocumentMeta(
+        doc_number=number, title=str(m["title"].value) if "title" in m else "",
+        issuer=str(m["issuer"].value) if "issuer" in m else "", issued=dates["issued"],
+        effective_from=dates["effective_from"], effective_until=dates["effective_until"],
+        status=str(m["status"].value) if "status" in m else "现行有效", file=f.name)
+    doc = RuleDocument(meta, authority, f.name, y.line)
+    if documents is not None:
+        known = documents(number)
+        if known is None:
+            f.err(f"{number} is not a document of the knowledge base", y.line)
+        elif ((known.effective_from or known.issued) != doc.start
+              or known.effective_until != meta.effective_until):
+            f.err(f"validity {doc.start}–{meta.effective_until} differs from the knowledge "
+                  f"base ({known.effective_from or known.issued}–{known.effective_until})",
+                  y.line)
+    return doc
+
+
+def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
+                   ) -> Citation | None:
+    m = rf.keys(f, y, {"clause_path", "quote"}, {"doc_number", "clause_path", "quote"},
+              "citation")
+    if m is None:
+        return None
+    number = rf.text(f, m["doc_number"], "doc_number") if "doc_number" in m else (
+        doc.doc_number if doc else "")
+    path = rf.text(f, m.get("clause_path"), "clause_path")
+    quote = rf.text(f, m.get("quote"), "quote")
+    if not (number and path and quote):
+        return None
+    if len(match_text(quote)) < 4:
+        f.err("quote too short: copy at least 4 characters of the clause", m["quote"].line)
+        return None
+    text = clause_text(number, path)
+    if text is None:
+        f.err(f"no clause '{path}' in {number}", m["clause_path"].line)
+        return None
+    if match_text(quote) not in match_text(text):
+        f.err(f"quote not found in {number} {path}: “{quote}”", m["quote"].line)
+        return None
+    return Citation(number, path, quote, f.name, y.line)
+
+
+def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
+                    ) -> NotAward | None:
+    m = rf.keys(f, y, {"clause_path", "quote", "reason"},
+              {"doc_number", "clause_path", "quote", "reason"}, "not_awards entry")
+    if m is None:
+        return None
+    reason = rf.text(f, m.get("reason"), "reason")
+    cite = _read_citation(f, Y({k: v for k, v in m.items() if k != "reason"}, y.line), doc,
+                          clause_text)
+    if cite is None or not reason:
+        return None
+    return NotAward(cite.doc_number, cite.clause_path, cite.quote, reason, f.name, y.line)
+
+
+def _read_condition(f: rf.File, y: Y) -> Condition | None:
+    m = y.mapping
+    if m is None or "fact" not in m:
+        f.err("a condition is a mapping like {fact: NAME, has: VALUE}", y.line)
+        return None
+    ops = [k for k in m if k in CONDITION_OPS]
+    extra = [k for k in m if k not in CONDITION_OPS and k not in ("fact", "text")]
+    if len(ops) != 1 or extra:
+        f.err(f"a condition needs exactly one of {', '.join(CONDITION_OPS)}"
+              + (f"; unknown key '{extra[0]}'" if extra else ""), y.line)
+        return None
+    op = ops[0]
+    name = rf.fact(f, m["fact"], _OP_KINDS[op], f"condition {op}")
+    if not name:
+        return None
+    spec, raw = FACTS[name], m[op]
+    allowed = {v for v, _ in spec.choices}
+    value: object = raw.value
+    if op in ("has", "eq"):
+        if value not in allowed:
+            f.err(f"'{value}' is not a choice of fact '{name}'", raw.line)
+    elif op in ("has_any", "in"):
+        items = [i.value for i in raw.sequence or []]
+        if not items or any(i not in allowed for i in items):
+            f.err(f"'{op}' needs a list of choices of fact '{name}'", raw.line)
+        value = tuple(items)
+    elif op == "is":
+        if not isinstance(value, bool):
+            f.err("'is' needs true or false", raw.line)
+    elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        f.err(f"'{op}' needs a whole number ≥ 0 (yuan for money facts)", raw.line)
+    text = str(m["text"].value) if "text" in m else ""
+    return Condition(name, op, value, text, y.line)
+
+
+def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Rule | None:
+    m0 = y.mapping
+    if m0 is None:
+        f.err("a rule must be a mapping", y.line)
+        return None
+    kind_y = m0.get("kind")
+    kind = kind_y.value if kind_y is not None else None
+    if kind not in KINDS:
+        f.err(f"'kind' must be one of {', '.join(KINDS)}, got {kind!r}",
+              kind_y.line if kind_y else y.line)
+        return None
+    assert isinstance(kind, str)
+    required, optional = _KIND_KEYS[kind]
+    m = rf.keys(f, y, {"id", "label", "kind", "citations"} | required,
+              _COMMON | required | optional, f"rule ({kind})")
+    if m is None:
+        return None
+    before = len(f.problems)
+    rule_id = rf.text(f, m.get("id"), "id")
+    if rule_id and not _ID_RE.match(rule_id):
+        f.err(f"id '{rule_id}' may hold only a-z, 0-9, '_', '.', '-'", m["id"].line)
+    fields: dict[str, object] = {"id": rule_id, "label": rf.text(f, m.get("label"), "label"),
+                                 "kind": kind, "document": doc, "file": f.name, "line": y.line}
+    citations = [c for item in rf.seq(f, m.get("citations"), "citations")
+                 if (c := _read_citation(f, item, doc, clause_text)) is not None]
+    if not citations and len(f.problems) == before:
+        f.err("a rule needs at least one citation", y.line)
+    fields["citations"] = tuple(citations)
+    fields["applicant_types"] = _applicants(f, m.get("applicant_types"))
+    fields["conditions"] = tuple(cond for item in rf.seq(f, m.get("conditions"), "conditions")
+                                 if (cond := _read_condition(f, item)) is not None)
+    topics = tuple(str(t.value) for t in rf.seq(f, m.get("topics"), "topics"))
+    for t in topics:
+        if t not in TOPICS:
+            f.err(f"unknown topic '{t}' (see TOPICS in knowledge/facts.py)", m["topics"].line)
+    fields["topics"] = topics
+    fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
+    for key in ("same_award", "basis", "cap_text"):
+        if key in m:
+            fields[key] = rf.text(f, m[key], key)
+    if "selective" in m:
+        if not isinstance(m["selective"].value, bool):
+            f.err("'selective' must be true or false", m["selective"].line)
+        fields["selective"] = m["selective"].value is True
+    _read_figures(f, m, kind, fields)
+    if len(f.problems) > before:
+        return None
+    rule = Rule(**fields)  # type: ignore[arg-type]
+    _check_figures(f, rule)
+    return rule if len(f.problems) == before else None
+
+
+def _applicants(f: rf.File, y: Y | None) -> tuple[str, ...]:
+    if y is None or y.value == "any":
+        return ()
+    items = [i.value for i in y.sequence or []]
+    if not items or any(i not in APPLICANT_VALUES for i in items):
+        f.err(f"applicant_types must be 'any' or a list of: {', '.join(sorted(APPLICANT_VALUES))}",
+              y.line)
+        return ()
+    return tuple(str(i) for i in items)
+
+
+def _read_figures(f: rf.File, m: dict[str, Y], kind: str, fields: dict[str, object]) -> None:
+    for key in ("amount_yuan", "max_yuan", "min_yuan", "cap_yuan", "unit_yuan"):
+        if key in m:
+            fields[key] = rf.yuan(f, m[key], key)
+    if "rate_percent" in m:
+        fields["rate_percent"] = rf.percent(f, m["rate_percent"], "rate_percent")
+    if "base_fact" in m:
+        fields["base_fact"] = rf.fact(f, m["base_fact"], ("money",), "base_fact")
+    if "count_fact" in m:
+        fields["count_fact"] = rf.fact(f, m["count_fact"], ("count",), "count_fact")
+    if "max_fact" in m:
+        fields["max_fact"] = rf.fact(f, m["max_fact"], ("money",), "max_fact")
+    if "up_to" in m:
+        fields["result_is_max"] = m["up_to"].value is True
+    if kind == "up_to" and ("max_yuan" in m) == ("max_fact" in m):
+        f.err("an up_to rule needs exactly one of max_yuan or max_fact", m["kind"].line)
+    if "ratio" in m:
+        ratio = str(m["ratio"].value)
+        if not re.fullmatch(r"\d+:\d+", ratio) or ratio.startswith("0") or ratio.endswith(":0"):
+            f.err("ratio must look like \"1:1\" (quoted)", m["ratio"].line)
+        fields["ratio"] = ratio
+    if "shares" in m:
+        fields["shares"] = _shares(f, m["shares"])
+    exceptions = []
+    for item in rf.seq(f, m.get("exceptions"), "exceptions"):
+        em = rf.keys(f, item, {"when", "shares"}, {"when", "shares", "note"}, "exception")
+        if em is None:
+            continue
+        cond = _read_condition(f, em["when"]) if "when" in em else None
+        if cond is not None and "shares" in em:
+            exceptions.append(ShareException(cond, _shares(f, em["shares"]),
+                                             str(em["note"].value) if "note" in em else ""))
+            fields["share_fact"] = cond.fact
+    fields["share_exceptions"] = tuple(exceptions)
+
+
+def _shares(f: rf.File, y: Y) -> tuple[Share, ...]:
+    m = y.mapping
+    if not m:
+        f.err("shares must map each level to a percentage, e.g. {省级: 50, 市级: 25}", y.line)
+        return ()
+    shares = tuple(Share(level, rf.percent(f, v, f"shares.{level}")) for level, v in m.items())
+    if sum(s.percent for s in shares) != 100:
+        f.err(f"shares must add up to 100%, got {sum(s.percent for s in shares)}%", y.line)
+    return shares
+
+
+def _check_figures(f: rf.File, rule: Rule) -> None:
+    """Each figure of a rule must be stated in one of its quotes (catches typos)."""
+    quotes = [match_text(c.quote) for c in rule.citations]
+    money = {m.yuan for q in quotes for m in find_money(q)}
+    percents = {p for q in quotes for p in find_percents(q)}
+    wanted = [(getattr(rule, k), k) for k in ("amount_yuan", "max_yuan", "min_yuan", "cap_yuan",
+                                              "unit_yuan")]
+    wanted += [(c.value, f"condition on {c.fact}") for c in rule.conditions
+               if c.op in ("gte", "gt", "lte", "lt") and FACTS[c.fact].kind == "money"
+               and c.value]
+    for value, what in wanted:
+        if value is not None and value not in money:
+            f.err(f"{what} {format_yuan(value)} is not stated in any quote of '{rule.id}'",
+                  rule.line)
+    rates = [(rule.rate_percent, "rate_percent")] if rule.rate_percent is not None else []
+    rates += [(s.percent, f"share {s.level}") for s in rule.shares]
+    rates += [(s.percent, f"share {s.level}") for e in rule.share_exceptions for s in e.shares]
+    for rate, what in rates:
+        if rate not in percents:
+            f.err(f"{what} {rate}% is not stated in any quote of '{rule.id}'", rule.line)
+    if rule.ratio and not any(rule.ratio in q for q in quotes):
+        f.err(f"ratio {rule.ratio} is not stated in any quote of '{rule.id}'", rule.line)

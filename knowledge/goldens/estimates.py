@@ -1,0 +1,154 @@
+"""Golden estimates (``knowledge/cases/estimates.yaml``): staff-readable expected amounts.
+
+Each case gives a profile (``facts``) or a ``question``, an ``as_of`` date and what the
+estimate must say::
+
+    - name: 企业牵头组建的市级试点技术创新中心可得200万元，107号和106号只计一次
+      as_of: 2024-06-01
+      facts: {applicant_types: [enterprise], platform_titles: [tech_centre_city_pilot]}
+      rules: [d107_tech_centre_city_enterprise]     # optional: only these rules (+ groups)
+      expect:
+        total_yuan: 2000000
+        items:
+          d107_tech_centre_city_enterprise:
+            outcome: eligible
+            amount_yuan: 2000000
+            cites: [威政办字〔2018〕107号, 威政办字〔2018〕106号]
+
+Item keys (all optional): ``outcome``, ``amount_yuan``, ``max_yuan``, ``min_yuan``,
+``in_force``, ``cites`` (document numbers that must all be cited), ``missing`` (fact
+names), ``explanation_contains``, ``failed_contains``.  Case keys: ``total_yuan``,
+``missing`` (facts the estimate asks for), ``warnings_contain``.  A rule id also finds the
+item it was merged into (same award in another document).  With ``question`` the facts,
+date (unless ``as_of`` is given) and rules come from :func:`knowledge.awards.facts.extract_facts`
+with ``today`` (default ``as_of``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from knowledge.awards.calculator import Estimate, evaluate
+from knowledge.awards.rules import RuleSet
+from knowledge.errors import KnowledgeError
+from knowledge.reading.extraction import extract_facts
+from knowledge.yamlio import Y, load_yaml
+
+CASE_KEYS = {"name", "as_of", "today", "facts", "question", "rules", "expect"}
+EXPECT_KEYS = {"total_yuan", "items", "missing", "warnings_contain"}
+ITEM_KEYS = {"outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force", "cites", "missing",
+             "explanation_contains", "failed_contains", "absent"}
+
+
+@dataclass(frozen=True)
+class EstimateCase:
+    name: str
+    expect: dict[str, Any]
+    as_of: date | None = None
+    today: date | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    question: str | None = None
+    rules: tuple[str, ...] | None = None
+    line: int = 0
+
+
+def _plain(y: Y) -> Any:
+    if isinstance(y.value, dict):
+        return {k: _plain(v) for k, v in y.value.items()}
+    if isinstance(y.value, list):
+        return [_plain(v) for v in y.value]
+    return y.value
+
+
+def _date(y: Y | None, path: Path) -> date | None:
+    if y is None:
+        return None
+    if not isinstance(y.value, date):
+        raise KnowledgeError("dates are written YYYY-MM-DD", path, y.line)
+    return y.value
+
+
+def load_estimate_cases(path: Path) -> list[EstimateCase]:
+    """Read and check the case file; KnowledgeError with file and line when malformed."""
+    root = load_yaml(path)
+    cases: list[EstimateCase] = []
+    for y in root.sequence or []:
+        m = y.mapping
+        if m is None or "name" not in m or "expect" not in m:
+            raise KnowledgeError("a case needs 'name' and 'expect'", path, y.line)
+        unknown = set(m) - CASE_KEYS
+        if unknown or ("facts" in m) == ("question" in m):
+            raise KnowledgeError(f"give exactly one of facts/question; unknown keys: "
+                                 f"{sorted(unknown)}", path, y.line)
+        expect = _plain(m["expect"])
+        bad = set(expect) - EXPECT_KEYS
+        bad |= {k for item in expect.get("items", {}).values() for k in item} - ITEM_KEYS
+        if bad:
+            raise KnowledgeError(f"unknown expectation keys {sorted(bad)}", path, y.line)
+        if "as_of" not in m and "question" not in m:
+            raise KnowledgeError("a profile case needs 'as_of'", path, y.line)
+        cases.append(EstimateCase(
+            name=str(m["name"].value), expect=expect,
+            as_of=_date(m.get("as_of"), path), today=_date(m.get("today"), path),
+            facts=_plain(m["facts"]) if "facts" in m else {},
+            question=str(m["question"].value) if "question" in m else None,
+            rules=tuple(_plain(m["rules"])) if "rules" in m else None,
+            line=y.line))
+    return cases
+
+
+def run_case(ruleset: RuleSet, case: EstimateCase) -> Estimate:
+    if case.question is not None:
+        today = case.today or case.as_of or date.today()
+        extraction = extract_facts(case.question, today, ruleset)
+        as_of = case.as_of or extraction.as_of or today
+        rules = case.rules or extraction.candidate_rules
+        return evaluate(ruleset, extraction.facts, as_of, rules)
+    assert case.as_of is not None
+    return evaluate(ruleset, case.facts, case.as_of, case.rules)
+
+
+def check_case(ruleset: RuleSet, case: EstimateCase) -> list[str]:
+    """Differences between the estimate and the expectation (empty: the case passes)."""
+    estimate = run_case(ruleset, case)
+    data = estimate.to_json()
+    problems: list[str] = []
+    exp = case.expect
+    if "total_yuan" in exp and data["total_yuan"] != exp["total_yuan"]:
+        problems.append(f"total_yuan {data['total_yuan']} != {exp['total_yuan']}")
+    if "missing" in exp and [m["fact"] for m in data["missing"]] != exp["missing"]:
+        problems.append(f"missing {[m['fact'] for m in data['missing']]} != {exp['missing']}")
+    for text in exp.get("warnings_contain", []):
+        if not any(text in w for w in data["warnings"]):
+            problems.append(f"no warning contains “{text}”: {data['warnings']}")
+    for rule_id, want in exp.get("items", {}).items():
+        item = estimate.item(rule_id)
+        if want.get("absent"):
+            if item is not None:
+                problems.append(f"{rule_id}: expected no item, got {item.outcome}")
+            continue
+        if item is None:
+            problems.append(f"{rule_id}: no item in the estimate")
+            continue
+        got = item.to_json()
+        for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force"):
+            if key in want and got.get(key) != want[key]:
+                problems.append(f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}")
+        cited = {c["doc_number"] for c in got["citations"]}
+        for doc in want.get("cites", []):
+            if doc not in cited:
+                problems.append(f"{rule_id}: does not cite {doc} (cites {sorted(cited)})")
+        if "missing" in want and got.get("missing", []) != want["missing"]:
+            problems.append(f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}")
+        hint = want.get("explanation_contains")
+        if hint is not None and hint not in got["explanation"]:
+            problems.append(f"{rule_id}: explanation “{got['explanation']}” lacks "
+                            f"“{want['explanation_contains']}”")
+        if "failed_contains" in want and not any(
+                want["failed_contains"] in f for f in got.get("failed", [])):
+            problems.append(f"{rule_id}: failed {got.get('failed')} lacks "
+                            f"“{want['failed_contains']}”")
+    return problems

@@ -1,0 +1,50 @@
+"""A question read into facts, date, topics and candidate rules (deterministic).
+
+:mod:`knowledge.reading.question` finds the raw mentions; this module validates them
+against the fact registry and names the rules the question is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge.awards.calculator import candidate_rules
+from knowledge.awards.facts import FACTS, TOPICS, normalize_fact
+from knowledge.awards.rules import RuleSet
+from knowledge.errors import FactError
+from knowledge.reading import question as extract
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What a question says, read deterministically (see :mod:`knowledge.reading.question`).
+
+    ``facts`` are normalised values; ``topics`` are keys of :data:`TOPICS`;
+    ``candidate_rules`` are the ids of the rules the question is about (only when a rule
+    set was given to :func:`extract_facts`); ``notes`` say what was read and how.
+    """
+
+    facts: dict[str, object]
+    as_of: date | None
+    is_amount_question: bool
+    topics: frozenset[str] = frozenset()
+    candidate_rules: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def extract_facts(question: str, today: date, ruleset: RuleSet | None = None) -> Extraction:
+    """Facts, date, topics and (given a rule set) candidate rules of a question."""
+    raw = extract.read_question(question, today, TOPICS)
+    facts: dict[str, object] = {}
+    notes = list(raw.notes)
+    for name, value in raw.facts.items():
+        try:
+            facts[name] = normalize_fact(name, value)
+        except FactError as exc:  # an absurd number in the question: say so, do not use it
+            notes.append(f"{FACTS[name].label}：{exc.message}")
+    candidates: tuple[str, ...] = ()
+    if ruleset is not None:
+        candidates = tuple(candidate_rules(ruleset, facts, raw.topics))
+    return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
+                      candidates, tuple(notes))

@@ -1,0 +1,240 @@
+"""Reading facts out of a question, deterministically (keyword and pattern tables, no model).
+
+``read_question("我们买了300万的技术，能补多少？", today, TOPICS)`` gives
+``facts={"registered_tech_purchase_yuan": 3000000}``, ``is_amount_question=True`` and the
+topic ``tech_purchase``.  Values here are raw; :func:`knowledge.awards.facts.extract_facts`
+validates them.  This module does not import the fact registry (no import cycle).
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from knowledge.money import find_money, parse_cn_numeral
+
+# A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
+# 一百零一件 is 101, not the trailing 一.
+_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
+
+# (fact, value, pattern): the value is added to the multi fact when the pattern matches.
+TITLE_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("platform_titles", "tech_centre_national", r"国家级?技术创新中心"),
+    ("platform_titles", "tech_centre_provincial", r"省级?技术创新中心"),
+    ("platform_titles", "tech_centre_city_pilot", r"(市级|试点)(试点)?技术创新中心|"
+                                                r"技术创新中心.{0,8}(市级试点|试点)"),
+    ("platform_titles", "intl_coop_base_national", r"国家级?国际(科技)?合作基地"),
+    ("platform_titles", "intl_coop_base_provincial", r"省级?国际(科技)?合作基地"),
+    ("platform_titles", "new_rnd_institution", r"新型研发机构"),
+    ("platform_titles", "gov_cobuilt", r"政府(引进|参与)(共建|建设)|引进共建"),
+    ("platform_titles", "key_platform", r"重点实验室|工程(技术)?研究中心|企业技术中心"),
+    ("platform_titles", "clinical_centre_upgraded", r"临床医学研究中心.{0,8}(升级|省级|国家级)"),
+    ("platform_titles", "clinical_centre_city", r"(市级|绩效评价).{0,10}临床医学研究中心|"
+                                                r"临床医学研究中心.{0,10}绩效评价"),
+    ("platform_titles", "overseas_rnd", r"(海外|境外|国外).{0,10}(研发|实验室|研究)"),
+    ("incubation_titles", "incubator_national", r"国家级(科技企业)?孵化器"),
+    ("incubation_titles", "maker_space_national", r"国家(级)?专业化众创空间"),
+    ("incubation_titles", "brand_incubator_sd", r"品牌(科技企业)?(孵化器|众创空间)"),
+    ("incubation_titles", "incubator_city", r"(市级|省级)(科技企业)?(孵化器|众创空间)"),
+    ("incubation_titles", "star_maker", r"星创天地"),
+    ("incubation_titles", "agri_station", r"农科驿站"),
+    ("incubation_titles", "univ_park_provincial", r"省级?大学科技园"),
+    ("incubation_titles", "univ_park_national", r"国家级?大学科技园"),
+    ("transfer_titles", "tt_demo_national", r"国家级?技术转移示范机构|示范性国家技术转移机构"),
+    ("transfer_titles", "tt_demo_provincial", r"省级?技术转移(示范|服务)机构"),
+    ("transfer_titles", "tech_market_award_national", r"(国家|全国)(级)?技术市场(奖|金桥奖)"),
+    ("transfer_titles", "tech_market_award_provincial", r"省(级)?技术市场(奖|金桥奖)"),
+    ("transfer_titles", "tt_registered_excellent", r"考核优秀"),
+    ("transfer_titles", "broker_programme", r"(技术转移)?经纪专业"),
+    ("enterprise_titles", "hitech_renewal", r"(重新认定|复审|再次认定).{0,6}(高新技术企业|高企)|"
+                                            r"(高新技术企业|高企).{0,6}(重新认定|复审)"),
+    ("enterprise_titles", "hitech_first", r"(首次|第一次|新)(通过|认定|被认定|评为|获评)?.{0,4}"
+                                          r"(高新技术企业|高企)"),
+    ("enterprise_titles", "advanced_tech_service", r"技术先进型服务企业"),
+    ("enterprise_titles", "patent_ops_pilot", r"专利运营试点"),
+    ("region_titles", "innovative_county", r"创新型县"),
+    ("region_titles", "innovative_town", r"创新型(乡镇|镇)"),
+    ("region_titles", "hightech_zone", r"(获批|批准|认定|升级).{0,8}(高新区|农高区|农业科技园区)"),
+    ("activities", "contest_host", r"(举办|承办|主办).{0,12}(大赛|创客活动周|双创活动|创业活动)"),
+    ("activities", "matchmaking_event", r"拍卖会|发布会|路演|对接会|对接活动"),
+    ("activities", "military_institute", r"军队.{0,6}(科研院所|研究所)"),
+    ("activities", "shared_services_purchase", r"共享科技服务|仪器共享|共享仪器"),
+    ("activities", "researcher_service", r"科研人员服务企业|科研人员.{0,6}服务"),
+)
+
+APPLICANT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("enterprise", r"我们?公司|我司|本公司|我们企业|本企业|我们厂|我们集团|企业主|老板|有限公司|"
+                   r"民营企业|中小企业|科技型企业|制造企业|我们是.{0,10}(企业|公司)|企业(购买|买|牵头|自建)"),
+    ("service_institution", r"科技服务机构|技术转移(服务)?机构|中介机构|科技中介|专利代理|代理机构|"
+                            r"知识产权服务|服务机构|检验检测机构"),
+    ("incubator", r"孵化器|众创空间|星创天地|农科驿站"),
+    ("university", r"高校|大学(?!科技园)|学院"),
+    ("research_institute", r"科研院所|研究所|研究院"),
+    ("medical_institution", r"医院|医疗机构"),
+    ("social_org", r"协会|学会|商会|社会组织"),
+    ("district_gov", r"区市政府|区政府|管委|县政府|本区市|我们区|我区"),
+    ("town_gov", r"镇政府|乡政府|我们镇|本镇"),
+    ("science_envoy", r"科技特派员|特派员"),
+)
+
+# (district value, pattern): where the applicant is (荣成 shares R&D subsidies differently).
+DISTRICT_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("rongcheng", r"荣成"), ("wendeng", r"文登"), ("rushan", r"乳山"), ("huancui", r"环翠"),
+    ("gaoqu", r"(?<!提)高区|火炬高技术产业开发区"), ("jingqu", r"经区|经济技术开发区"),
+    ("lingang", r"临港"), ("nanhai", r"南海新区"), ("zongbao", r"综保区"),
+)
+# 有研发投入 / 没有研发费用 stated without an amount.
+_RND_NO = re.compile(r"(没有|没|无|未)(任何)?研发(投入|费用|经费|支出)")
+_RND_YES = re.compile(r"有研发(投入|费用|经费|支出)")
+
+_AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(拿|领|得|获|补|申请)|"
+                         r"可以(拿|领|得|获|补|申请)|最高|最多|how much|amount", re.I)
+_AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
+_SEGMENT = re.compile(r"[，。；！？,;!?\n]")
+
+# (fact, pattern on the segment holding the amount), first match wins.
+MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
+    ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
+    ("registered_tech_purchase_yuan",
+     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
+    ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
+    ("county_st_funds_yuan", r"科技专项资金"),
+    ("county_contribution_yuan", r"出资"),
+)
+
+_BROKERING = r"促成|成交额|中介|技术转移|服务机构|转化|经纪"
+
+
+@dataclass
+class RawExtraction:
+    facts: dict[str, object] = field(default_factory=dict)
+    as_of: date | None = None
+    is_amount_question: bool = False
+    topics: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def _count(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else parse_cn_numeral(raw)
+
+
+def read_as_of(text: str, today: date) -> date | None:
+    """The date a question is about: a full date, a month (its last day), a year.
+
+    A past year means its last day (the state at year end), the current year means
+    today, a future year its first day; 去年/前年/今年 count from ``today``.
+    """
+    m = re.search(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?", text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        in_year, month = int(m.group(1)), int(m.group(2))
+        return date(in_year, month, calendar.monthrange(in_year, month)[1])
+    year: int | None
+    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d)", text)
+    if m:
+        year = int(m.group(1))
+    elif "前年" in text:
+        year = today.year - 2
+    elif "去年" in text:
+        year = today.year - 1
+    elif "今年" in text:
+        return today
+    else:
+        year = None
+    if year is None:
+        return None
+    if year == today.year:
+        return today
+    return date(year, 12, 31) if year < today.year else date(year, 1, 1)
+
+
+def _add(facts: dict[str, object], name: str, value: str) -> None:
+    current = facts.setdefault(name, set())
+    assert isinstance(current, set)
+    current.add(value)
+
+
+def read_question(question: str, today: date,
+                  topics: Mapping[str, tuple[str, ...]]) -> RawExtraction:
+    """Facts, date, topics and whether the question asks for an amount."""
+    text = re.sub(r"\s+", "", question or "")
+    out = RawExtraction()
+    out.as_of = read_as_of(text, today)
+    out.is_amount_question = bool(_AMOUNT_ASK.search(text) and _AWARD_WORD.search(text))
+    out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
+    # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
+    incubatee_talk = bool(re.search(
+        r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+    for name, pattern in APPLICANT_PATTERNS:
+        if re.search(pattern, text):
+            _add(out.facts, "applicant_types", name)
+    for fact, value, pattern in TITLE_PATTERNS:
+        if value.startswith("hitech") and incubatee_talk:
+            continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
+        if re.search(pattern, text):
+            _add(out.facts, fact, value)
+    districts = {value for value, pattern in DISTRICT_PATTERNS if re.search(pattern, text)}
+    if len(districts) == 1:  # two places named: do not guess
+        out.facts["district"] = districts.pop()
+    _read_counts(text, out, incubatee_talk)
+    _read_money(text, out)
+    if "has_rnd_spending" not in out.facts and not re.search(r"有没有|是否有|有无", text):
+        if _RND_NO.search(text):
+            out.facts["has_rnd_spending"] = False
+        elif _RND_YES.search(text):
+            out.facts["has_rnd_spending"] = True
+    out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
+    return out
+
+
+def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
+    if incubatee_talk and re.search(r"高新|高企", text):
+        m = re.search(_N + r"\s*(家|个)", text)
+        if m and (n := _count(m.group(1))) is not None:
+            out.facts["incubatees_upgraded"] = n
+    m = re.search(_N + r"\s*项(科技)?成果", text)
+    raw = m.group(1) if m else None
+    if m is None and (m := re.search(r"(促成|转化了?).{0,8}?" + _N + r"\s*项", text)):
+        raw = m.group(2)
+    if raw is not None and (n := _count(raw)) is not None:
+        out.facts["results_transferred"] = n
+    if "专利" in text:
+        m = re.search(_N + r"\s*件", text)
+        if m and (n := _count(m.group(1))) is not None:
+            out.facts["patent_grants"] = n
+
+
+def _read_money(text: str, out: RawExtraction) -> None:
+    bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
+    mentions = find_money(text)
+    # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
+    buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
+    for mention in mentions:
+        seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
+                   if a <= mention.start < b or b == len(text))
+        for fact, pattern in MONEY_CONTEXTS:
+            if re.search(pattern, seg):
+                if fact == "tt_contract_turnover_yuan" and buying:
+                    fact = "registered_tech_purchase_yuan"
+                out.facts.setdefault(fact, mention.yuan)
+                break
+        else:
+            if re.search(r"研发(投入|费用|经费)", seg):
+                out.facts.setdefault("has_rnd_spending", mention.yuan > 0)
+            elif len(mentions) == 1 and "tech_purchase" in out.topics:
+                out.facts.setdefault("registered_tech_purchase_yuan", mention.yuan)
+            elif len(mentions) == 1 and "tech_transfer" in out.topics:
+                out.facts.setdefault("tt_contract_turnover_yuan", mention.yuan)
+            else:
+                out.notes.append(f"金额“{mention.text}”未能对应到具体事项，未使用")
+    if "registered_tech_purchase_yuan" in out.facts:
+        out.notes.append("按技术合同已经技术合同登记机构认定登记计算")

@@ -1,0 +1,190 @@
+"""The knowledge base: every policy document of a knowledge folder, parsed into clauses.
+
+``load_knowledge(dir)`` reads ``dir/policies/*`` (``.md``, ``.txt``, ``.pdf``, ``.docx``,
+``.html``; sidecar ``*.meta.yaml`` and README files are not documents), drops duplicates,
+parses clauses and fingerprints every input (policies, rules, cases) so that callers can
+tell whether an index built earlier is still current.  A broken file raises a
+:class:`KnowledgeError` naming file and line; the caller keeps its previous base.
+
+Rules hook: ``KnowledgeBase.rules`` stays ``None`` here; the award rules
+(``knowledge.awards.rules.load_rules``) are attached by the caller with ``with_rules``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from knowledge.errors import KnowledgeError
+from knowledge.model import Clause, DocumentMeta
+from knowledge.sources.cleaning import unplaced_numbering
+from knowledge.sources.dedup import Duplicate, find_duplicates
+from knowledge.sources.documents import (
+    SIDECAR_SUFFIX,
+    SUPPORTED_SUFFIXES,
+    SourceDocument,
+    load_source,
+    normalize_doc_number,
+)
+from knowledge.sources.parsing import PARSER_VERSION, normalize_path, parse_clauses
+
+POLICIES = "policies"
+RULES = "rules"
+CASES = "cases"
+FINGERPRINT_DIRS = (POLICIES, RULES, CASES)
+_DOC_NUMBER_LINE = re.compile(r"^\S{1,14}[〔\[(（【]\d{4}[〕\])）】]\d+号$")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """An immutable snapshot of a knowledge folder."""
+
+    root: Path
+    documents: tuple[DocumentMeta, ...]
+    clauses: tuple[Clause, ...]
+    duplicates: tuple[Duplicate, ...] = ()
+    warnings: tuple[str, ...] = ()
+    fingerprint: str = ""
+    rules: object | None = None  # filled in by the caller via knowledge.awards.rules.load_rules
+    parser_version: str = PARSER_VERSION
+    _by_doc: Mapping[str, tuple[Clause, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _docs: Mapping[str, DocumentMeta] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        grouped: dict[str, list[Clause]] = {meta.doc_number: [] for meta in self.documents}
+        for clause in self.clauses:
+            grouped.setdefault(clause.doc_number, []).append(clause)
+        object.__setattr__(
+            self, "_by_doc", MappingProxyType({k: tuple(v) for k, v in grouped.items()})
+        )
+        object.__setattr__(
+            self, "_docs", MappingProxyType({m.doc_number: m for m in self.documents})
+        )
+
+    @property
+    def clauses_by_doc(self) -> Mapping[str, tuple[Clause, ...]]:
+        """Clauses (all chunks, in document order) keyed by normalised 文号."""
+        return self._by_doc
+
+    def document(self, doc_number: str) -> DocumentMeta | None:
+        return self._docs.get(normalize_doc_number(doc_number))
+
+    def chunks(self, doc_number: str, path: str) -> tuple[Clause, ...]:
+        """All chunks of one clause (usually one), in order."""
+        wanted = normalize_path(path)
+        clauses = self._by_doc.get(normalize_doc_number(doc_number), ())
+        return tuple(c for c in clauses if c.path == wanted)
+
+    def clause(self, doc_number: str, path: str) -> str | None:
+        """Full text of a clause, its chunks joined; None when there is no such clause.
+
+        Chunks are cut after sentence ends, so joining them restores the text exactly,
+        except a paragraph break that fell on a chunk boundary.
+        """
+        chunks = self.chunks(doc_number, path)
+        return "".join(c.text for c in chunks) if chunks else None
+
+    def paths(self, doc_number: str) -> list[str]:
+        """Clause paths of a document, in order, without repeats."""
+        clauses = self._by_doc.get(normalize_doc_number(doc_number), ())
+        return list(dict.fromkeys(c.path for c in clauses))
+
+    def with_rules(self, rules: object) -> KnowledgeBase:
+        """A copy with the award rules attached."""
+        return dataclasses.replace(self, rules=rules)
+
+    def __iter__(self) -> Iterator[Clause]:
+        return iter(self.clauses)
+
+
+def policy_files(root: Path) -> list[Path]:
+    """Document files of ``root/policies`` in sorted order."""
+    folder = root / POLICIES
+    if not folder.is_dir():
+        raise KnowledgeError(f"no {POLICIES}/ folder in the knowledge folder", root)
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.is_file()
+        and path.suffix.lower() in SUPPORTED_SUFFIXES
+        and not path.name.endswith(SIDECAR_SUFFIX)
+        and not path.name.startswith(".")
+        and not path.stem.lower().startswith("readme")
+    )
+
+
+def fingerprint(root: Path) -> str:
+    """Hash of the parser version and every file under policies/, rules/ and cases/."""
+    digest = hashlib.sha256(f"parser:{PARSER_VERSION}\n".encode())
+    for name in FINGERPRINT_DIRS:
+        folder = root / name
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(root)
+            if not path.is_file() or any(p.startswith(".") or p == "__pycache__"
+                                         for p in rel.parts):
+                continue
+            digest.update(rel.as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_knowledge(root: Path | str) -> KnowledgeBase:
+    """Load, deduplicate and parse every policy document of the knowledge folder ``root``."""
+    root = Path(root)
+    files = policy_files(root)
+    warnings: list[str] = []
+    sources = [load_source(path, root=root) for path in files]
+    for source in sources:
+        warnings.extend(source.warnings)
+    for sidecar in sorted((root / POLICIES).glob("*" + SIDECAR_SUFFIX)):
+        if not sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)]).exists():
+            warnings.append(f"{sidecar.relative_to(root).as_posix()}: metadata without document")
+    kept, duplicates = find_duplicates(sources)
+    warnings.extend(str(d) for d in duplicates)
+    documents: list[DocumentMeta] = []
+    clauses: list[Clause] = []
+    for source in sorted(kept, key=lambda s: s.meta.file):
+        clauses.extend(parse_clauses(source.meta, source.text, source.first_line))
+        documents.append(source.meta)
+        warnings.extend(_source_warnings(source))
+    if not documents:
+        raise KnowledgeError("no policy documents found", root / POLICIES)
+    return KnowledgeBase(
+        root=root,
+        documents=tuple(documents),
+        clauses=tuple(clauses),
+        duplicates=tuple(duplicates),
+        warnings=tuple(warnings),
+        fingerprint=fingerprint(root),
+    )
+
+
+def _source_warnings(source: SourceDocument) -> list[str]:
+    """Staff hints: numbering the parser could not place, a 文号 differing from the text."""
+    name = source.meta.file
+    found = [
+        f"{name}:{line}: numbering out of sequence, kept as body text or a gap: {snippet}"
+        for line, snippet in unplaced_numbering(source.text, source.first_line)
+    ]
+    for offset, raw in enumerate(source.text.splitlines()[:20]):
+        compact = re.sub(r"\s+", "", raw)
+        if _DOC_NUMBER_LINE.match(compact):
+            printed = normalize_doc_number(compact)
+            if printed != source.meta.doc_number:
+                found.append(
+                    f"{name}:{source.first_line + offset}: the text says {printed} but "
+                    f"doc_number is {source.meta.doc_number}"
+                )
+            break
+    return found

@@ -1,0 +1,80 @@
+"""The terminal chat: numbered options, typed answers, commands, EOF and /quit."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fakes import FakeEngine
+
+from bot.cli.chat import TerminalChat, plain, run_chat
+from bot.conversation.core import Conversation
+from bot.conversation.store import SQLiteStore
+
+
+def talk(fake_engine: FakeEngine, store: SQLiteStore, lines: list[str]) -> str:
+    out = io.StringIO()
+    code = run_chat(fake_engine, store, io.StringIO("".join(f"{line}\n" for line in lines)), out)
+    assert code == 0
+    return out.getvalue()
+
+
+def test_interview_with_numbered_options(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+    text = talk(fake_engine, store, ["/estimate", "1", "2", "1", "三百万", "确认，计算金额"])
+    assert "[1] 企业" in text
+    assert "问题 4" in text and "合同金额" in text
+    assert "100万元" in text and "30万元" in text and "130万元" in text
+    assert "<b>" not in text and "&lt;" not in text
+
+
+def test_number_is_an_answer_when_text_is_expected(fake_engine: FakeEngine,
+                                                   store: SQLiteStore) -> None:
+    # "2" at the amount question is not option 2 (跳过): it is an amount without a unit.
+    text = talk(fake_engine, store, ["购买技术能补多少？", "是", "2"])
+    assert "无法识别" in text or "金额" in text.split("2\n")[-1]
+
+
+def test_question_commands_and_quit(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+    text = talk(fake_engine, store, ["技术创新中心有什么支持？", "/policies", "/reload", "/quit",
+                                "never read"])
+    assert "威政办字〔2018〕106号" in text
+    assert "已失效" in text
+    assert "版本 2" in text  # the terminal user is the operator
+    assert fake_engine.asked == ["技术创新中心有什么支持？"]
+
+
+def test_eof_without_tty(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+    assert "威海市科技政策助手" in talk(fake_engine, store, [])
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [("<b>a</b> &amp; b", "a & b"), ('<a href="http://x">t</a>', "t (http://x)"),
+     ("<blockquote>q</blockquote>", "q")],
+    ids=["bold-entity", "link", "quote"],
+)
+def test_plain(html: str, text: str) -> None:
+    assert plain(html) == text
+
+
+def test_pick_prefers_labels(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+    chat = TerminalChat(Conversation(fake_engine, store), io.StringIO())
+    chat.show(chat.conversation.start(chat.who))
+    assert chat.pick("1") is not None and chat.pick("9") is None
+
+
+def test_policybot_chat_without_tty(built_data_dir: Path, tmp_path: Path) -> None:
+    """The real CLI and Engine over a pipe: answers, then ends at /quit."""
+    env = {**os.environ, "POLICYBOT_DATA_DIR": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(built_data_dir), "chat"],
+        input="对列入市级试点技术创新中心的企业有什么资金补助？\n/quit\n不会被读取\n",
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "威政办字〔2018〕10" in proc.stdout and "[1] 查看原文1" in proc.stdout
+    assert "<b>" not in proc.stdout

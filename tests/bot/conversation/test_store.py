@@ -1,0 +1,111 @@
+"""Both stores: versioned compare-and-set, tombstones, TTL, windowed counters."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.conversation.store import Conflict, RedisStore, SQLiteStore, StateStore, open_store, update
+
+
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
+    """Each test runs on a real SQLite file and on a real redis-server."""
+    store: StateStore
+    if request.param == "sqlite":
+        store = SQLiteStore(tmp_path / "s.sqlite3")
+    else:
+        client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+        client.flushdb()
+        store = RedisStore(client=client)
+    yield store
+    store.close()
+
+
+def test_absent_key(any_store: StateStore) -> None:
+    record = any_store.get("nope")
+    assert record.version == 0 and record.data is None
+
+
+def test_compare_and_set(any_store: StateStore) -> None:
+    assert any_store.put("k", {"a": 1}, 0) == 1
+    with pytest.raises(Conflict):
+        any_store.put("k", {"a": 2}, 0)  # someone else created it first
+    assert any_store.put("k", {"a": 2}, 1) == 2
+    with pytest.raises(Conflict):
+        any_store.put("k", {"a": 3}, 1)  # stale version
+    assert any_store.get("k").data == {"a": 2}
+
+
+def test_delete_keeps_the_version(any_store: StateStore) -> None:
+    any_store.put("k", {"a": 1}, 0)
+    any_store.put("k", None, 1)
+    record = any_store.get("k")
+    assert record.data is None and record.version == 2
+    with pytest.raises(Conflict):
+        any_store.put("k", {"a": "stale writer"}, 1)
+
+
+def test_unicode_roundtrip(any_store: StateStore) -> None:
+    any_store.put("k", {"文号": "威政办字〔2018〕106号"}, 0)
+    assert any_store.get("k").data == {"文号": "威政办字〔2018〕106号"}
+
+
+def test_hit_counts_per_window(any_store: StateStore) -> None:
+    assert [any_store.hit("u", 60) for _ in range(3)] == [1, 2, 3]
+    assert any_store.hit("other", 60) == 1
+
+
+def test_claim_once_per_ttl(any_store: StateStore) -> None:
+    assert any_store.claim("reload-notice:ok:abc", 0.2)
+    assert not any_store.claim("reload-notice:ok:abc", 0.2)
+    assert any_store.claim("reload-notice:ok:def", 0.2)  # another key
+    time.sleep(0.3)
+    assert any_store.claim("reload-notice:ok:abc", 0.2)  # expired: claimable again
+    assert not any_store.claim("reload-notice:ok:abc", 0.2)
+
+
+def test_sqlite_ttl(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    store.put("k", {"a": 1}, 0, ttl=0.05)
+    time.sleep(0.1)
+    record = store.get("k")
+    assert record.data is None and record.version == 1
+    store.close()
+
+
+def test_update_retries_on_conflict(any_store: StateStore) -> None:
+    any_store.put("k", {"n": 0}, 0)
+    calls = []
+
+    def change(data: dict | None) -> tuple[dict, int]:
+        calls.append(1)
+        if len(calls) == 1:  # a concurrent writer sneaks in after our read
+            any_store.put("k", {"n": 10}, any_store.get("k").version)
+        assert data is not None
+        return {"n": data["n"] + 1}, data["n"] + 1
+
+    assert update(any_store, "k", change) == 11
+    assert len(calls) == 2
+
+
+def test_open_store_picks_backend(tmp_path: Path) -> None:
+    sqlite = open_store(tmp_path)
+    assert isinstance(sqlite, SQLiteStore) and sqlite.ping()
+    sqlite.close()
+    redis_store = open_store(tmp_path, "redis://127.0.0.1:1/0")
+    assert isinstance(redis_store, RedisStore) and not redis_store.ping()
+    redis_store.close()
+
+
+@pytest.mark.redis
+def test_real_redis(redis_url: str) -> None:
+    store = RedisStore(redis_url, prefix="test-store:")
+    assert store.ping()
+    store.put("k", {"a": 1}, store.get("k").version)
+    assert store.get("k").data == {"a": 1}
+    store.close()

@@ -1,0 +1,363 @@
+"""End to end: the real PTB Application over HTTP against the local Bot API server."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bot_api_server import BotApiServer, Call
+from fakes import FakeEngine
+from harness import ADMIN, TOKEN, run, running_bot, settings_for, two_replicas
+
+from bot.conversation.store import SQLiteStore
+
+# -- the real Engine on the repository's knowledge ---------------------------------------
+pytestmark = pytest.mark.slow
+AMOUNT_QUESTION = "企业购买技术成果能补贴多少？"
+
+
+def texts(calls: list[Call]) -> str:
+    return "\n".join(c.params["text"] for c in calls)
+
+
+def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteStore,
+                                    caplog: pytest.LogCaptureFixture) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(1, "对列入市级试点技术创新中心的企业有什么资金补助？")
+            assert len(sent) == 1
+            html = sent[0].params["text"]
+            assert "威政办字〔2018〕107号" in html or "威政办字〔2018〕106号" in html
+            assert "市级试点技术创新中心" in html and "现行有效" in html
+            assert "责任部门" in html
+            assert sent[0].params["parse_mode"] == "HTML"
+            assert sent[0].params["reply_parameters"]["message_id"] == 1
+            assert any(c.method == "sendChatAction" for c in server.calls)
+            labels = [b["text"] for row in sent[0].params["reply_markup"]["inline_keyboard"]
+                      for b in row]
+            assert "查看原文1" in labels and "估算金额" in labels
+            clause = await bot.press(1, "查看原文1")
+            assert "市级试点技术创新中心" in clause[0].params["text"]
+            commands = server.bots[bot.token].commands
+            assert [c["command"] for c in commands][:2] == ["start", "estimate"]
+
+    caplog.set_level(logging.DEBUG)
+    run(scenario())
+    caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs carry the token
+    run(scenario())
+    assert "/getUpdates" in caplog.text and "[REDACTED]" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_out_of_scope_gets_honest_reply_with_escaped_echo(
+    tmp_path: Path, engine: Any, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(2, "明天威海天气怎么样？")
+            assert "没有找到适用的条款" in sent[0].params["text"]
+            sent = await bot.say(2, "<b>天气</b> & <script>alert(1)</script>")
+            html = sent[0].params["text"]
+            assert "&lt;b&gt;天气&lt;/b&gt; &amp; &lt;script&gt;" in html
+            assert "<script>" not in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_interview_numbers_back_and_cancel(tmp_path: Path, engine: Any,
+                                           store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            await bot.say(3, "/asof 2020-06-01")  # while 威科字〔2018〕58号 was in force
+            sent = await bot.say(3, AMOUNT_QUESTION)
+            assert "威科字〔2018〕58号" in sent[0].params["text"]
+            assert "技术交易额" in sent[-1].params["text"]
+            sent = await bot.say(3, "很多")
+            assert "没有看懂" in sent[0].params["text"]
+            assert "技术交易额" in sent[0].params["text"]  # the same question again
+            sent = await bot.say(3, "一百万")
+            assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
+            sent = await bot.press(3, "确认")
+            result = sent[0].params["text"]
+            assert "20万元" in result and "主管部门审核认定为准" in result
+            assert "100万元 × 20%" in result
+            await bot.press(3, "修改答案")
+            sent = await bot.press(3, "上一步")
+            assert "技术交易额" in sent[0].params["text"]
+            await bot.say(3, "300万元")
+            sent = await bot.press(3, "确认")
+            assert "50万元" in sent[0].params["text"]  # 60万元 capped at 50万元
+            sent = await bot.say(3, "/cancel")
+            assert "已取消" in sent[0].params["text"]
+            sent = await bot.say(3, "/cancel")
+            assert "当前没有" in sent[0].params["text"]
+    run(scenario())
+
+
+def test_estimate_command_multiple_choice_and_skips(tmp_path: Path, engine: Any,
+                                                    store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(4, "企业牵头建设市级技术创新中心能获得多少补助？")
+            assert "200万元" in texts(sent)
+            sent = await bot.say(4, "/estimate")
+            assert "可多选" in sent[-1].params["text"]  # applicant types: needed by most rules
+            mark = server.mark()
+            sent = await bot.press(4, "企业")  # toggles in place, no new message
+            assert sent == []
+            edits = [c for c in server.calls[mark:] if c.method == "editMessageReplyMarkup"]
+            assert "☑ 企业" in str(edits[0].params["reply_markup"])
+            sent = await bot.press(4, "选好了")
+            for _ in range(40):
+                if "请核对" in sent[-1].params["text"]:
+                    break
+                sent = await bot.press(4, "跳过")
+            review = sent[-1].params["text"]
+            assert "请核对" in review and "企业" in review and "未回答" in review
+            sent = await bot.press(4, "确认")
+            assert "主管部门审核认定为准" in sent[-1].params["text"]
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
+    path = tmp_path / "state.sqlite3"
+
+    async def scenario() -> None:
+        async with BotApiServer() as server:
+            settings = settings_for(server, tmp_path)
+            store = SQLiteStore(path)
+            async with running_bot(server, settings, engine, store) as bot:
+                await bot.say(21, "/asof 2020-06-01")
+                await bot.say(21, AMOUNT_QUESTION)
+            store.close()
+            # A new Application and store handle: nothing is shared in memory.
+            store = SQLiteStore(path)
+            async with running_bot(server, settings, engine, store) as bot:
+                sent = await bot.say(21, "两百万")
+                assert "200万元" in sent[0].params["text"]
+                sent = await bot.press(21, "确认")
+                assert "40万元" in sent[0].params["text"]
+            store.close()
+    run(scenario())
+
+
+@pytest.mark.redis
+def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any,
+                                                     redis_url: str) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, two_replicas(
+            server, tmp_path, engine, redis_url
+        ) as (a, b, _, _):
+            await a.say(31, "/asof 2020-06-01")
+            await b.say(31, AMOUNT_QUESTION)
+            sent = await a.say(31, "一百万")
+            assert "100万元" in sent[0].params["text"]
+            await b.press(31, "修改第2")
+            await a.say(31, "150万元")
+            sent = await b.press(31, "确认")
+            assert "30万元" in sent[0].params["text"]
+            await a.press(31, "修改答案")
+            await b.press(31, "上一步")
+            await a.say(31, "10万元")
+            sent = await b.press(31, "确认")
+            assert "2万元" in sent[0].params["text"]
+            tokens = {c.token for c in server.calls if c.method == "sendMessage"}
+            assert tokens == {a.token, b.token} and a.token != b.token
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+# -- a controllable fake fake_engine: errors, very long clauses, flood ------------------------
+
+
+def test_amount_question_with_facts_is_answered_directly(
+    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), fake_engine, store
+        ) as bot:
+            sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
+            assert len(sent) == 1
+            assert "30万元" in sent[0].params["text"]
+            sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
+            assert "高新技术企业" in sent[-1].params["text"]
+            sent = await bot.press(7, "是")
+            sent = await bot.say(7, "2000万")
+            sent = await bot.press(7, "确认")
+            assert "100万元" in sent[-1].params["text"]  # capped
+    run(scenario())
+
+
+def test_html_is_escaped_and_long_answer_split(tmp_path: Path, fake_engine: FakeEngine,
+                                               store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), fake_engine, store
+        ) as bot:
+            sent = await bot.say(8, "<b>购买</b>技术 & <script>")
+            html = sent[0].params["text"]
+            assert "&lt;文件&gt;" in html  # title from the fake_engine, escaped
+            sent = await bot.press(8, "查看原文1")
+            assert "10%" in sent[0].params["text"]
+            fake_engine.long_clauses = True
+            sent = await bot.press(8, "查看原文1")
+            assert len(sent) >= 2
+            assert all(len(c.params["text"]) <= 4096 for c in sent)
+            assert not [c for c in server.calls if c.error]  # every chunk parsed
+    run(scenario())
+
+
+def test_admin_commands_and_garbage(tmp_path: Path, fake_engine: FakeEngine,
+                                    store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), fake_engine, store
+        ) as bot:
+            sent = await bot.say(3, "/reload")
+            assert "仅限管理员" in sent[0].params["text"] and fake_engine.reloads == 0
+            sent = await bot.say(ADMIN, "/reload")
+            assert "版本 2" in sent[0].params["text"] and fake_engine.reloads == 1
+            sent = await bot.say(ADMIN, "/stats")
+            assert "SQLiteStore" in sent[0].params["text"]
+            for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
+                sent = await bot.say(4, garbage)
+                assert len(sent) == 1 and sent[0].error is None
+            sent = await bot.say(4, "/nosuchcommand")
+            assert "/help" in sent[0].params["text"]
+    run(scenario())
+
+
+def test_error_reaches_user_politely_and_admins_with_trace(
+    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), fake_engine, store
+        ) as bot:
+            mark = server.mark()
+            await bot.say(11, "爆炸了吗")
+            user = server.sent(11, mark)
+            assert "出了点问题" in user[0].params["text"]
+            assert "Traceback" not in user[0].params["text"]
+            admin = server.sent(ADMIN, mark)
+            assert "engine exploded" in admin[0].params["text"]
+            assert bot.token not in admin[0].params["text"]
+    run(scenario())
+
+
+def test_flood_is_throttled_once(tmp_path: Path, fake_engine: FakeEngine,
+                                 store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path, flood_limit=3, flood_window=60),
+            fake_engine, store,
+        ) as bot:
+            mark = server.mark()
+            for _ in range(8):
+                await server.push_message(bot.token, 12, "技术创新中心")
+            await server.quiet(mark, idle=0.3)
+            texts = [c.params["text"] for c in server.sent(12, mark)]
+            assert len(texts) == 4
+            assert sum("稍等" in t for t in texts) == 1
+            assert len(fake_engine.asked) == 3
+            other = await bot.say(13, "技术创新中心")  # other users are not affected
+            assert "威政办字" in other[0].params["text"]
+    run(scenario())
+
+
+
+
+def test_serve_needs_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.cli.main import main
+
+    monkeypatch.chdir(tmp_path)  # no .env here
+    with pytest.raises(SystemExit, match="TELEGRAM_BOT_TOKEN"):
+        main(["serve"])
+
+
+def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: SQLiteStore,
+                                                        knowledge_dir: Path) -> None:
+    """Staff edit a policy file: the running bot reloads by itself and answers from it."""
+    import asyncio
+    import shutil
+
+    from bot.telegram.app import start_knowledge_watcher
+    from index.answering.engine import Engine
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    live = Engine(kdir, tmp_path / "data")
+    live.warm_up()
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), live, store
+        ) as bot:
+            watcher = start_knowledge_watcher(bot.app, live, asyncio.get_running_loop(),
+                                              debounce_ms=200)
+            try:
+                policy = next((kdir / "policies").glob("*106*.md"))
+                text = policy.read_text(encoding="utf-8")
+                policy.write_text(text.replace("创业大学", "星光创业学院"), encoding="utf-8")
+                for _ in range(150):
+                    if server.sent(ADMIN):
+                        break
+                    await asyncio.sleep(0.2)
+                told = texts(server.sent(ADMIN))
+                assert "知识库已重新加载" in told and "版本 2" in told
+                sent = await bot.say(5, "支持建设星光创业学院吗")
+                assert "星光创业学院" in sent[0].params["text"]
+            finally:
+                watcher.stop()
+
+    run(scenario())
+
+
+@pytest.mark.redis
+def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engine: FakeEngine,
+                                                     redis_url: str,
+                                                     knowledge_dir: Path) -> None:
+    """Two replicas reload the same shared folder: the admins get one message, not two."""
+    import shutil
+    from types import SimpleNamespace
+
+    from bot.telegram.app import make_reload_notifier
+
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, two_replicas(
+            server, tmp_path, fake_engine, redis_url
+        ) as (a, b, store_a, store_b):
+            notify_a = make_reload_notifier(a.app, store_a, kdir)
+            notify_b = make_reload_notifier(b.app, store_b, kdir)
+            done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
+            await notify_a(done)
+            await notify_b(done)
+            assert len(server.sent(ADMIN)) == 1
+            # the next change is news again, whichever replica reports it first
+            policy = next((kdir / "policies").glob("*.md"))
+            policy.write_text(policy.read_text("utf-8") + "\n", encoding="utf-8")
+            await notify_b(done)
+            await notify_a(done)
+            assert len(server.sent(ADMIN)) == 2
+            # a failure on the same content is reported too, once
+            failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
+            await notify_a(failed)
+            await notify_b(failed)
+            told = texts(server.sent(ADMIN))
+            assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
+    run(scenario())

@@ -1,0 +1,321 @@
+"""Rule files: schema, quotes checked against the clause text, loading all or nothing."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.loading import check_rules, load_rules
+from knowledge.awards.rules import RuleSet, match_text
+from knowledge.errors import RuleError
+from knowledge.model import DocumentMeta
+from knowledge.sources.base import KnowledgeBase, load_knowledge
+
+DOC = "威政办字〔2018〕107号"
+CLAUSES = {
+    (DOC, "二、（四）1."): "推进技术研发和转移机构建设。对列入市级试点技术创新中心的，"
+                         "企业牵头组建的给予200万元资金补助，"
+                         "高校院所等公益性单位牵头组建的给予300万元资金补助。",
+    (DOC, "二、（四）2."): "对市级以上科技企业孵化器和众创空间，在孵企业在3年孵化期内"
+                         "每成功升级1家高新技术企业，给予所在孵化器和众创空间奖励10万元，"
+                         "每家每年最高奖励100万元。",
+}
+HEADER = f"""\
+document:
+  doc_number: {DOC}
+  authority: 市政府
+  issued: 2018-11-27
+  effective_until: null
+rules:
+"""
+GOOD_RULE = """\
+  - id: r_ok
+    label: 市级试点技术创新中心（企业牵头）
+    kind: fixed
+    amount_yuan: 2000000
+    applicant_types: [enterprise]
+    conditions:
+      - {fact: platform_titles, has: tech_centre_city_pilot}
+    citations:
+      - clause_path: 二、（四）1.
+        quote: 企业牵头组建的给予200万元资金补助
+"""
+
+
+def clause_text(doc_number: str, path: str) -> str | None:
+    return CLAUSES.get((doc_number, path))
+
+
+def write(folder: Path, name: str, body: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def problem(folder: Path) -> RuleError:
+    with pytest.raises(RuleError) as info:
+        load_rules(folder, clause_text)
+    return info.value
+
+
+# -- the shipped rules ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def kb(knowledge_dir: Path) -> KnowledgeBase:
+    return load_knowledge(knowledge_dir)
+
+
+@pytest.fixture(scope="module")
+def ruleset(kb: KnowledgeBase, knowledge_dir: Path) -> RuleSet:
+    return load_rules(knowledge_dir / "rules", kb.clause, kb.document)
+
+
+def test_every_shipped_quote_is_found_in_its_indexed_clause(kb: KnowledgeBase,
+                                                            ruleset: RuleSet) -> None:
+    assert len(ruleset.rules) >= 60
+    for rule in ruleset.rules:
+        for cite in rule.citations:
+            text = kb.clause(cite.doc_number, cite.clause_path)
+            assert text is not None, (rule.id, cite.clause_path)
+            assert match_text(cite.quote) in match_text(text), (rule.id, cite.quote)
+    for entry in ruleset.not_awards:
+        text = kb.clause(entry.doc_number, entry.clause_path)
+        assert text is not None and match_text(entry.quote) in match_text(text)
+
+
+def test_shipped_validity_matches_the_knowledge_base(kb: KnowledgeBase, ruleset: RuleSet) -> None:
+    for number, doc in ruleset.documents.items():
+        meta = kb.document(number)
+        assert meta is not None
+        assert doc.start == (meta.effective_from or meta.issued)
+        assert doc.meta.effective_until == meta.effective_until
+    assert ruleset.documents["威科字〔2018〕58号"].meta.effective_until == date(2021, 11, 10)
+
+
+# The issue's list of awards (a floor): rule id → kind and figure in yuan.
+CATALOGUE = {
+    "d107_tech_centre_city_enterprise": ("fixed", 2_000_000),
+    "d107_tech_centre_city_public": ("fixed", 3_000_000),
+    "d106_tech_centre_national": ("fixed", 10_000_000),
+    "d106_tech_centre_provincial": ("fixed", 5_000_000),
+    "d107_intl_coop_national": ("fixed", 1_000_000),
+    "d107_intl_coop_provincial": ("fixed", 500_000),
+    "d107_new_rnd_institution": ("up_to", 2_000_000),
+    "d107_tt_demo_national": ("fixed", 2_000_000),
+    "d107_tt_demo_provincial": ("fixed", 1_000_000),
+    "d107_tech_market_award_national": ("fixed", 200_000),
+    "d107_tech_market_award_provincial": ("fixed", 100_000),
+    "d106_incubator_national": ("fixed", 2_000_000),
+    "d106_maker_space_national": ("fixed", 2_000_000),
+    "d107_brand_incubator_sd": ("matching", None),
+    "d107_contest_host": ("up_to", 1_000_000),
+    "d107_incubatee_upgrade": ("per_unit", 100_000),
+    "d107_univ_park_provincial": ("fixed", 1_000_000),
+    "d107_univ_park_national": ("fixed", 3_000_000),
+    "d107_hitech_first": ("fixed", 200_000),
+    "d107_hitech_renewal": ("fixed", 100_000),
+    "d107_advanced_tech_service": ("fixed", 200_000),
+    "d107_patent_agency": ("up_to", 200_000),
+    "d107_patent_ops_pilot": ("up_to", 1_000_000),
+    "d107_overseas_rnd_service": ("fixed", 1_000_000),
+    "d32_innovative_county": ("fixed", 5_000_000),
+    "d32_innovative_town": ("fixed", 1_000_000),
+    "d32_rnd_subsidy": ("cost_sharing", 10_000_000),
+    "d106_clinical_centre_city": ("fixed", 1_000_000),
+    "d106_clinical_centre_upgraded": ("fixed", 2_000_000),
+    "d106_star_maker": ("fixed", 1_000_000),
+    "d58_intermediary_turnover": ("percentage", None),
+    "d58_registered_excellent": ("up_to", 500_000),
+    "d58_tt_national": ("fixed", 2_000_000),
+    "d58_tt_provincial": ("fixed", 300_000),
+    "d58_matchmaking_event": ("up_to", 500_000),
+    "d58_broker_programme": ("up_to", 1_000_000),
+    "d58_tech_purchase": ("percentage", None),
+    "d32_science_envoy": ("at_least", 100_000),
+    "d32_county_allocation": ("percentage", None),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(CATALOGUE))
+def test_catalogue_floor(ruleset: RuleSet, rule_id: str) -> None:
+    rule = ruleset.get(rule_id)
+    assert rule is not None
+    kind, figure = CATALOGUE[rule_id]
+    assert rule.kind == kind
+    if figure is not None:
+        assert figure in (rule.amount_yuan, rule.max_yuan, rule.min_yuan, rule.unit_yuan)
+
+
+def test_percentage_rules_carry_rate_cap_and_thresholds(ruleset: RuleSet) -> None:
+    middleman = ruleset.get("d58_intermediary_turnover")
+    purchase = ruleset.get("d58_tech_purchase")
+    assert middleman is not None and purchase is not None
+    assert (middleman.rate_percent, middleman.cap_yuan) == (3, 500_000)
+    assert {(c.fact, c.op, c.value) for c in middleman.conditions} == {
+        ("results_transferred", "gte", 3), ("tt_contract_turnover_yuan", "gte", 2_000_000)}
+    assert (purchase.rate_percent, purchase.cap_yuan) == (20, 500_000)
+    upgrade = ruleset.get("d107_incubatee_upgrade")
+    assert upgrade is not None and upgrade.cap_yuan == 1_000_000
+
+
+def test_rules_json_lists_each_rule_with_its_facts(ruleset: RuleSet) -> None:
+    data = ruleset.to_json()
+    by_id = {r["id"]: r for r in data["rules"]}
+    assert by_id["d58_tech_purchase"]["facts"] == ["applicant_types",
+                                                   "registered_tech_purchase_yuan"]
+    assert ruleset.required_facts("d58_tech_purchase") == by_id["d58_tech_purchase"]["facts"]
+    assert by_id["d32_rnd_subsidy"]["optional_facts"] == ["district"]
+    assert all(r["citations"] and r["label"] for r in data["rules"])
+    assert "applicant_types" in data["facts"]
+
+
+def test_missing_rules_folder_is_an_empty_rule_set(tmp_path: Path) -> None:
+    assert load_rules(tmp_path / "nope", clause_text).rules == ()
+
+
+# -- schema and quotes, with a dict of clause texts -----------------------------------------
+def test_a_valid_file_loads(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE)
+    ruleset = load_rules(tmp_path, clause_text)
+    rule = ruleset.get("r_ok")
+    assert rule is not None and rule.amount_yuan == 2_000_000
+    assert rule.in_force(date(2020, 1, 1)) and not rule.in_force(date(2018, 1, 1))
+    assert rule.citations[0].to_json() == {"doc_number": DOC, "clause_path": "二、（四）1.",
+                                           "quote": "企业牵头组建的给予200万元资金补助"}
+
+
+def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("    kind: fixed\n",
+                                                                "    kind: fixed\n    amout: 1\n"))
+    err = problem(tmp_path)
+    assert err.file == "a/a.yaml" or err.file.endswith("a.yaml")
+    assert err.line == line_of(path, "amout")
+    assert "unknown key 'amout'" in str(err)
+
+
+def test_money_must_be_integer_yuan(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("2000000", '"200万元"'))
+    assert "whole number of yuan" in problem(tmp_path).message
+
+
+def test_unknown_fact_is_rejected(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("fact: platform_titles",
+                                                                "fact: platform_title"))
+    err = problem(tmp_path)
+    assert "unknown fact 'platform_title'" in err.message
+    assert err.line == line_of(path, "platform_title,")
+
+
+def test_unknown_choice_is_rejected(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("has: tech_centre_city_pilot",
+                                                         "has: tech_center"))
+    assert "'tech_center' is not a choice" in problem(tmp_path).message
+
+
+def test_quote_no_longer_in_clause_is_an_error_at_the_quote(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("企业牵头组建的给予200万元",
+                                                                "企业牵头组建的给予250万元"))
+    err = problem(tmp_path)
+    assert "quote not found" in err.message and err.line == line_of(path, "quote:")
+
+
+def test_missing_clause_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("clause_path: 二、（四）1.",
+                                                         "clause_path: 二、（四）9."))
+    assert "no clause '二、（四）9.'" in problem(tmp_path).message
+
+
+def test_missing_citation_is_an_error(tmp_path: Path) -> None:
+    body = GOOD_RULE.split("    citations:")[0]
+    write(tmp_path, "a.yaml", HEADER + body)
+    assert "missing 'citations'" in problem(tmp_path).message
+
+
+def test_figure_must_be_stated_in_a_quote(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("2000000", "20000000"))
+    assert "2000万元 is not stated in any quote" in problem(tmp_path).message
+
+
+def test_duplicated_id_across_files_names_both(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE)
+    second = write(tmp_path, "b.yaml", HEADER + GOOD_RULE)
+    err = problem(tmp_path)
+    assert "duplicated rule id 'r_ok'" in err.message and "a.yaml" in err.message
+    assert err.file is not None and err.file.endswith("b.yaml")
+    assert err.line == line_of(second, "- id: r_ok")
+
+
+def test_yaml_syntax_error_and_duplicate_key(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + "  - id: [broken\n")
+    assert "YAML syntax error" in problem(tmp_path).message
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE + "    label: again\n")
+    assert "duplicated key 'label'" in problem(tmp_path).message
+
+
+def test_kind_specific_checks(tmp_path: Path) -> None:
+    per_unit = """\
+  - id: r_unit
+    label: 升级奖励
+    kind: per_unit
+    unit_yuan: 100000
+    count_fact: incubatees_upgraded
+    cap_yuan: 1000000
+    citations:
+      - clause_path: 二、（四）2.
+        quote: 给予所在孵化器和众创空间奖励10万元，每家每年最高奖励100万元
+"""
+    write(tmp_path, "a.yaml", HEADER + per_unit)
+    assert load_rules(tmp_path, clause_text).get("r_unit") is not None
+    write(tmp_path, "a.yaml", HEADER + per_unit.replace("count_fact: incubatees_upgraded",
+                                                        "count_fact: tt_contract_turnover_yuan"))
+    assert "is a money; 'count_fact' needs count" in problem(tmp_path).message
+    write(tmp_path, "a.yaml", HEADER + per_unit.replace("kind: per_unit", "kind: bonus"))
+    assert "'kind' must be one of" in problem(tmp_path).message
+
+
+def test_one_bad_rule_rejects_the_whole_file_and_counts_problems(tmp_path: Path) -> None:
+    bad = GOOD_RULE.replace("r_ok", "r_bad").replace("200万元资金", "999万元资金")
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE + bad + bad.replace("r_bad", "r_bad2"))
+    ruleset, problems = check_rules(tmp_path, clause_text)
+    assert ruleset is None and len(problems) == 2
+    err = problem(tmp_path)
+    assert "(and 1 more problems)" in err.message
+
+
+def test_same_award_members_must_agree_on_conditions(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE + "    same_award: g\n")
+    other = GOOD_RULE.replace("r_ok", "r_other").replace("[enterprise]", "[university]")
+    write(tmp_path, "b.yaml", HEADER + other + "    same_award: g\n")
+    assert "same_award 'g'" in problem(tmp_path).message
+
+
+def test_validity_is_checked_against_the_knowledge_base(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE)
+    meta = DocumentMeta(DOC, "t", "i", date(2018, 11, 27), effective_until=date(2020, 1, 1))
+    with pytest.raises(RuleError, match="differs from the knowledge base"):
+        load_rules(tmp_path, clause_text, lambda number: meta)
+    same = DocumentMeta(DOC, "t", "i", date(2018, 11, 27))
+    assert load_rules(tmp_path, clause_text, lambda number: same).get("r_ok") is not None
+
+
+def test_not_awards_are_validated(tmp_path: Path) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE + textwrap.dedent("""\
+        not_awards:
+          - {clause_path: 二、（四）2., quote: 每家每年最高奖励100万元, reason: 示例}
+        """))
+    assert load_rules(tmp_path, clause_text).not_awards[0].reason == "示例"
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE + textwrap.dedent("""\
+        not_awards:
+          - {clause_path: 二、（四）2., quote: 每家每年最高奖励100万元}
+        """))
+    assert "missing 'reason'" in problem(tmp_path).message
