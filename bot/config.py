@@ -98,13 +98,12 @@ def load_settings(
         value = merged.get(name)
         return value.strip() if value and value.strip() else None
 
-    data_dir = get("POLICYBOT_DATA_DIR")
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN") or "",
         api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_BASE_URL,
         admin_ids=_int_set(get("ADMIN_IDS") or "", "ADMIN_IDS"),
         redis_url=get("REDIS_URL"),
-        data_dir=Path(data_dir).expanduser() if data_dir else default_data_dir(),
+        data_dir=default_data_dir(merged),
         knowledge_dir=get("POLICYBOT_KNOWLEDGE_DIR"),
         embedder=get("POLICYBOT_EMBEDDER"),
         webhook_url=get("WEBHOOK_URL"),
@@ -129,7 +128,8 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return TOKEN_PATTERN.sub(REDACTED, text)
+        text = TOKEN_PATTERN.sub(REDACTED, text)
+        return redact(text) if _installed is self else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -147,6 +147,23 @@ class RedactingFilter(logging.Filter):
 
 
 _installed: RedactingFilter | None = None
+SECRET_ENV = ("TELEGRAM_BOT_TOKEN", "WEBHOOK_SECRET")
+
+
+def redact(text: str) -> str:
+    """The one redaction point: ``text`` without any known secret or token-shaped string.
+
+    Every log record (through :func:`install_log_redaction`), every CLI error message and
+    every admin notice goes through here.  Known secrets are those given to
+    :func:`install_log_redaction` plus ``TELEGRAM_BOT_TOKEN`` and ``WEBHOOK_SECRET`` from
+    the environment, so it works even before settings were loaded.
+    """
+    text = str(text)
+    known = set(_installed.secrets) if _installed is not None else set()
+    known.update(value.strip() for name in SECRET_ENV if (value := os.environ.get(name)))
+    for secret in sorted((s for s in known if s), key=len, reverse=True):
+        text = text.replace(secret, REDACTED)
+    return TOKEN_PATTERN.sub(REDACTED, text)
 
 
 def install_log_redaction(secrets: Iterable[str]) -> RedactingFilter:

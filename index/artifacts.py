@@ -7,6 +7,9 @@ Layout under ``data_dir/index/``::
     builds/<name>/           a complete build:
         manifest.json        format, embedder, dim, parser/tokenizer versions, built_at,
                              and per chunk: chunk_id, content_hash, record_hash
+                             and ``artifacts``: the sha256 of every file below,
+                             verified before a byte of it is parsed (a damaged
+                             build counts as stale and is rebuilt)
         vectors.npy          float32 unit vectors, one row per chunk
         sentences.npy        float32 unit vectors, one row per sentence of a chunk
                              (manifest ``sentences``: owning chunk and content hash)
@@ -22,8 +25,11 @@ Builds are written by :mod:`index.build`; sentences and phrases come from
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import io
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +46,7 @@ from knowledge.errors import IndexError_
 from knowledge.model import Clause
 
 __all__ = [
+    "ARTIFACTS_KEY",
     "FORMAT_VERSION",
     "HasClauses",
     "SearchIndex",
@@ -49,11 +56,15 @@ __all__ = [
     "index_root",
     "load_index",
     "parser_version",
+    "read_artifact",
     "read_manifest",
     "stack_vectors",
 ]
 
 FORMAT_VERSION = 3  # 2: sentence vectors; 3: phrase vectors
+ARTIFACTS_KEY = "artifacts"  # manifest: artefact file name -> sha256 of its bytes
+ARTIFACT_FILES = ("vectors.npy", "sentences.npy", "phrases.npy", "faiss.index", "chunks.json")
+log = logging.getLogger(__name__)
 
 
 class HasClauses(Protocol):
@@ -130,6 +141,36 @@ def read_manifest(build: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+def read_artifact(build: Path, manifest: Mapping[str, Any], name: str) -> bytes:
+    """The bytes of one artefact, only if they match the manifest's sha256.
+
+    Raises :class:`IndexError_` ("damaged") when the file is missing, unreadable, has no
+    recorded checksum (a build older than checksums) or fails it: a truncated or bit-flipped
+    file is never handed to numpy, FAISS or JSON.
+    """
+    expected = (manifest.get(ARTIFACTS_KEY) or {}).get(name)
+    if not isinstance(expected, str):
+        raise IndexError_(f"index in {build} is damaged: no checksum for {name}")
+    try:
+        data = (build / name).read_bytes()
+    except OSError as exc:
+        raise IndexError_(f"index in {build} is damaged: {name}: {exc}") from exc
+    if hashlib.sha256(data).hexdigest() != expected:
+        raise IndexError_(f"index in {build} is damaged: {name} fails its sha256 checksum")
+    return data
+
+
+def artifacts_intact(build: Path, manifest: Mapping[str, Any]) -> bool:
+    """Whether every artefact of ``build`` matches its checksum (logs the first that fails)."""
+    try:
+        for name in ARTIFACT_FILES:
+            read_artifact(build, manifest, name)
+    except IndexError_ as exc:
+        log.warning("%s; the index will be rebuilt", exc)
+        return False
+    return True
+
+
 def chunk_entries(clauses: Sequence[Clause]) -> list[dict[str, str]]:
     return [
         {
@@ -156,15 +197,19 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
         raise IndexError_(f"index manifest missing or unreadable in {build}")
     if manifest.get("format") != FORMAT_VERSION or manifest.get("embedder") != embedder.name:
         return None
-    try:
-        vectors = np.load(build / "vectors.npy", allow_pickle=False)
-        flat = faiss.read_index(str(build / "faiss.index"))
-        rows = json.loads((build / "chunks.json").read_text(encoding="utf-8"))
+    def npy(name: str) -> np.ndarray:
+        return np.load(io.BytesIO(read_artifact(build, manifest, name)), allow_pickle=False)
+
+    try:  # every artefact is checked against its sha256 before it is parsed
+        vectors = npy("vectors.npy")
+        raw_index = read_artifact(build, manifest, "faiss.index")
+        flat = faiss.deserialize_index(np.frombuffer(raw_index, dtype=np.uint8))
+        rows = json.loads(read_artifact(build, manifest, "chunks.json").decode("utf-8"))
         chunks = tuple(clause_from_record(r["record"]) for r in rows)
         stored_tokens = [tuple(r["tokens"]) for r in rows]
-        sentence_vectors = np.load(build / "sentences.npy", allow_pickle=False)
+        sentence_vectors = npy("sentences.npy")
         owners = np.asarray([int(i) for i, _ in manifest.get("sentences", [])], dtype=np.int64)
-        phrase_vectors = np.load(build / "phrases.npy", allow_pickle=False)
+        phrase_vectors = npy("phrases.npy")
         phrase_owners = np.asarray(
             [int(i) for i, _ in manifest.get("phrases", [])], dtype=np.int64
         )
@@ -241,4 +286,7 @@ def index_is_stale(kb: HasClauses, data_dir: Path, embedder: Embedder) -> bool:
         return True
     if manifest.get("sentence_version") != SENTENCE_VERSION:
         return True
-    return bool(manifest.get("chunks") != chunk_entries(list(kb.clauses)))
+    if manifest.get("chunks") != chunk_entries(list(kb.clauses)):
+        return True
+    assert build is not None
+    return not artifacts_intact(build, manifest)  # damaged or unchecked: rebuild

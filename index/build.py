@@ -15,6 +15,8 @@ vectors are reused by the hash of their text exactly like chunk vectors.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import os
 import secrets
@@ -30,12 +32,14 @@ from typing import Any
 import numpy as np
 
 from index.artifacts import (
+    ARTIFACTS_KEY,
     FORMAT_VERSION,
     HasClauses,
     chunk_entries,
     current_build,
     index_root,
     parser_version,
+    read_artifact,
     read_manifest,
     stack_vectors,
 )
@@ -76,9 +80,10 @@ def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarra
         return {}
     if manifest.get("embedder") != embedder.name:
         return {}
-    try:
-        vectors = np.load(build / "vectors.npy", allow_pickle=False)
-    except (OSError, ValueError):
+    try:  # only bytes that match the manifest's checksum are reused
+        vectors = np.load(io.BytesIO(read_artifact(build, manifest, "vectors.npy")),
+                          allow_pickle=False)
+    except (OSError, ValueError, IndexError_):
         return {}
     entries = manifest.get("chunks", [])
     if vectors.ndim != 2 or len(entries) != vectors.shape[0]:
@@ -87,8 +92,8 @@ def _previous_vectors(data_dir: Path, embedder: Embedder) -> dict[str, np.ndarra
     for key, file in (("sentences", "sentences.npy"), ("phrases", "phrases.npy")):
         hashes = [h for _, h in manifest.get(key, [])]
         try:
-            rows = np.load(build / file, allow_pickle=False)
-        except (OSError, ValueError):
+            rows = np.load(io.BytesIO(read_artifact(build, manifest, file)), allow_pickle=False)
+        except (OSError, ValueError, IndexError_):
             continue
         if rows.ndim == 2 and rows.shape[0] == len(hashes):
             known.update(zip(hashes, rows, strict=True))
@@ -148,23 +153,27 @@ def _write_build(
     import faiss
 
     folder.mkdir(parents=True)
-    with open(folder / "vectors.npy", "wb") as handle:
-        np.save(handle, vectors, allow_pickle=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    for file, rows in (("sentences.npy", sentence_vectors), ("phrases.npy", phrase_vectors)):
-        with open(folder / file, "wb") as handle:
-            np.save(handle, rows, allow_pickle=False)
-            handle.flush()
-            os.fsync(handle.fileno())
+    checksums: dict[str, str] = {}
+
+    def write(name: str, blob: bytes) -> None:
+        fsync_write(folder / name, blob)
+        checksums[name] = hashlib.sha256(blob).hexdigest()
+
+    for file, rows in (("vectors.npy", vectors), ("sentences.npy", sentence_vectors),
+                       ("phrases.npy", phrase_vectors)):
+        buffer = io.BytesIO()
+        np.save(buffer, rows, allow_pickle=False)
+        write(file, buffer.getvalue())
     flat = faiss.IndexFlatIP(vectors.shape[1])
     if len(vectors):
         flat.add(vectors)
-    faiss.write_index(flat, str(folder / "faiss.index"))
+    write("faiss.index", faiss.serialize_index(flat).tobytes())
     records = [
         {"record": clause_to_record(c), "tokens": t} for c, t in zip(clauses, tokens, strict=True)
     ]
-    fsync_write(folder / "chunks.json", json.dumps(records, ensure_ascii=False).encode("utf-8"))
+    write("chunks.json", json.dumps(records, ensure_ascii=False).encode("utf-8"))
+    # sha256 of every artefact: a load verifies them before parsing a byte (index.artifacts)
+    manifest[ARTIFACTS_KEY] = checksums
     _write_manifest(folder, manifest)
     fsync_dir(folder)
 

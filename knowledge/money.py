@@ -3,6 +3,7 @@
 ``parse_money("1.5亿元") == 150_000_000``; ``parse_money("五十万") == 500_000``;
 ``parse_count("三个") == 3``; ``format_yuan(600_000) == "60万元"``.  No float is ever
 used: arithmetic goes through :class:`decimal.Decimal` and ends in ``int`` yuan.
+Chinese numerals are read by :mod:`knowledge.numerals` (the one parser).
 """
 
 from __future__ import annotations
@@ -11,16 +12,13 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-           "六": 6, "七": 7, "八": 8, "九": 9}
-_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+from knowledge.numerals import CN_NUMERAL_CHARS, CN_NUMERAL_PATTERN, parse_cn_numeral, parse_int
 
 # An arabic number (with thousands separators) or a Chinese numeral starting with a digit
-# or 十 (so that 万众创新 or 千万不要 are not read as numbers).
-_ARABIC = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+# or 十.  An arabic number glued to a letter or digit before it is not read (1e3万元 is not
+# 3万元); exponent notation is captured so that it can be refused, never misread.
+_ARABIC = r"(?<![A-Za-z0-9.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_CN = CN_NUMERAL_PATTERN
 _MULT = r"(?:千万|百万|十万|万|亿|千|百)"
 _MONEY_RE = re.compile(
     rf"(?P<num>{_ARABIC}|{_CN})\s*(?P<mult>{_MULT})?\s*(?P<yuan>元|块钱|块)?"
@@ -31,33 +29,15 @@ _COUNT_RE = re.compile(
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _MULT_VALUES = {"千万": 10_000_000, "百万": 1_000_000, "十万": 100_000, "万": 10_000,
                 "亿": 100_000_000, "千": 1000, "百": 100}
+# 100到200万, 10万-20万, 十至二十万: a range is never read as one of its ends.
+_RANGE_WORD = r"\s*(?:到|至|~|～|—|–|-|－|−)\s*"
+_RANGE_BEFORE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]\s*{_MULT}?\s*(?:元|块)?{_RANGE_WORD}$")
+_RANGE_AFTER = re.compile(rf"^{_RANGE_WORD}[\d零〇一二两三四五六七八九十]")
+_MINUS_BEFORE = re.compile(r"(?:负|[-－−])\s*$")
 
-
-def parse_cn_numeral(text: str) -> int | None:
-    """A Chinese numeral (一千五百, 两百, 十二, 一亿五千万) as an int; None if not one."""
-    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
-        return None
-    total = 0  # completed 亿/万 sections
-    section = 0  # current section below 万
-    digit: int | None = None
-    for ch in text:
-        if ch in _DIGITS:
-            if digit is not None and digit != 0:
-                return None  # two digits in a row (二三) is not a numeral
-            digit = _DIGITS[ch]
-        elif ch in _SMALL_UNITS:
-            section += (1 if digit is None else digit) * _SMALL_UNITS[ch]
-            digit = None
-        else:
-            big = _BIG_UNITS[ch]
-            section += digit or 0
-            digit = None
-            if big == 100_000_000:
-                total = (total + section) * big
-            else:
-                total += section * big
-            section = 0
-    return total + section + (digit or 0)
+NEGATIVE = "是负数"
+EXPONENT = "用了科学计数法"
+RANGE = "是一个范围，不是确定的金额"
 
 
 def _number(raw: str) -> Decimal | None:
@@ -74,27 +54,36 @@ def _number(raw: str) -> Decimal | None:
 
 @dataclass(frozen=True)
 class MoneyMention:
-    """A money amount found in a text, with its span."""
+    """A money amount found in a text, with its span.
+
+    ``problem`` is set (:data:`NEGATIVE`, :data:`EXPONENT`, :data:`RANGE`) when the
+    amount is refused; ``yuan`` is then 0 and must not be used.
+    """
 
     yuan: int
     start: int
     end: int
     text: str
+    problem: str = ""
 
 
-def find_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
-    """Every money amount in ``text``, left to right.
+def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
+    """Every money amount in ``text``, left to right, refused ones included (``problem``).
 
     Only numbers with a money unit (元, 万, 亿) count, unless ``bare_numbers`` (then a
-    bare number is read as yuan).  ``千``/``百`` alone need 元 (``5千元``).
+    bare number is read as yuan).  ``千``/``百`` alone need 元 (``5千元``).  Refused:
+    a minus sign or 负 before the amount (``-300万元``), exponent notation (``1e3万元``)
+    and either end of a range (``100到200万``, ``10万-20万元``).
     """
     found: list[MoneyMention] = []
     for m in _MONEY_RE.finditer(text):
-        num = _number(m.group("num"))
-        if num is None:
+        raw = m.group("num")
+        exponent = raw[0].isdigit() and ("e" in raw or "E" in raw)
+        num = None if exponent else _number(raw)
+        if num is None and not exponent:
             continue
         mult = m.group("mult") or ""
-        has_big = any(u in m.group("num") for u in "万亿") or "万" in mult or "亿" in mult
+        has_big = any(u in raw for u in "万亿") or "万" in mult or "亿" in mult
         if not (m.group("yuan") or has_big or bare_numbers):
             continue
         if m.group("yuan") is None and mult in ("千", "百") and not bare_numbers:
@@ -103,21 +92,41 @@ def find_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         after = text[m.end("num"):m.end("num") + 1]
         if not mult and not m.group("yuan") and after and after in "年月日项家个件名位次%％":
             continue
+        before = text[:m.start()]
+        problem = ""
+        if exponent:
+            problem = EXPONENT
+        elif _RANGE_BEFORE.search(before) or _RANGE_AFTER.search(text[m.end():]):
+            problem = RANGE
+        elif _MINUS_BEFORE.search(before):
+            problem = NEGATIVE
+        if problem:
+            found.append(MoneyMention(0, m.start(), m.end(), m.group(0), problem))
+            continue
+        assert num is not None
         value = num * _MULT_VALUES.get(mult, 1)
         yuan = int(value.to_integral_value(rounding=ROUND_DOWN))
         found.append(MoneyMention(yuan, m.start(), m.end(), m.group(0)))
     return found
 
 
+def find_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
+    """The amounts of :func:`scan_money` that can be used (refused ones left out)."""
+    return [m for m in scan_money(text, bare_numbers) if not m.problem]
+
+
 def parse_money(text: str) -> int | None:
     """The amount in ``text`` in integer yuan (120万元, 五十万, 1.5亿元, 800,000元, 3千万).
 
-    A bare number is read as yuan.  None when there is no amount.
+    A bare number is read as yuan.  None when there is no amount, or when the first
+    amount is refused (negative, exponent notation, a range).
     """
     if text is None:
         return None
-    mentions = find_money(str(text).strip(), bare_numbers=True)
-    return mentions[0].yuan if mentions else None
+    mentions = scan_money(str(text).strip(), bare_numbers=True)
+    if not mentions or mentions[0].problem:
+        return None
+    return mentions[0].yuan
 
 
 def parse_count(text: str) -> int | None:
@@ -125,8 +134,7 @@ def parse_count(text: str) -> int | None:
     if text is None:
         return None
     for m in _COUNT_RE.finditer(str(text).strip()):
-        raw = m.group("num")
-        value = int(raw) if raw.isdigit() else parse_cn_numeral(raw)
+        value = parse_int(m.group("num"))
         if value is not None:
             return value
     return None

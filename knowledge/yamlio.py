@@ -1,13 +1,19 @@
-"""YAML read into values that remember their line, for error messages staff can act on."""
+"""YAML read into values that remember their line, for error messages staff can act on.
+
+The one YAML reader of the knowledge folder: rules, golden estimates and canned
+questions, document metadata (front matter or sidecar), the known failures.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from knowledge.errors import RuleError
+from knowledge.errors import KnowledgeError, RuleError
 
 
 @dataclass(frozen=True)
@@ -15,11 +21,13 @@ class Y:
     """A YAML value and the 1-based line it starts on.
 
     ``value`` is ``dict[str, Y]`` for a mapping, ``list[Y]`` for a sequence, else the
-    plain scalar (str, int, float, bool, date, None).
+    plain scalar (str, int, float, bool, date, None).  For a mapping, ``keys`` holds the
+    line of every key (a block value starts on the line after its key).
     """
 
     value: object
     line: int
+    keys: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def mapping(self) -> dict[str, Y] | None:
@@ -29,36 +37,106 @@ class Y:
     def sequence(self) -> list[Y] | None:
         return self.value if isinstance(self.value, list) else None
 
+    def key_line(self, key: str) -> int:
+        """The line of ``key`` in this mapping (the mapping's line when absent)."""
+        return self.keys.get(key, self.line)
 
-def load_yaml(path: Path, text: str | None = None) -> Y:
-    """Parse one file; RuleError (file, line) on a syntax error or a duplicated key."""
-    source = path.read_text(encoding="utf-8") if text is None else text
+    def plain(self) -> Any:
+        """The value without lines: dicts, lists and scalars, as ``yaml.safe_load`` gives."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class _NoDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as strings, so bad dates get a located message."""
+
+
+_NoDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(
+    path: Path | str,
+    text: str | None = None,
+    *,
+    error: type[KnowledgeError] = RuleError,
+    first_line: int = 1,
+    dates: bool = True,
+    text_keys: bool = False,
+) -> Y:
+    """Parse one file (or ``text`` read from it) into :class:`Y` values.
+
+    ``error`` (file, line) on a syntax error, a non-text key or a duplicated key;
+    ``first_line`` is the line of ``path`` where ``text`` starts (front matter);
+    ``dates=False`` keeps ``2018-11-27`` as a string (the metadata checks it itself);
+    ``text_keys=True`` reads a number or other plain key as text (``7:`` → ``"7"``).
+    """
+    path = Path(path)
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
+        source = path.read_text(encoding="utf-8") if text is None else text
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read file ({exc})", path) from exc
+    loader_class = yaml.SafeLoader if dates else _NoDatesLoader
+    try:
+        node = yaml.compose(source, Loader=loader_class)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise RuleError(f"YAML syntax error: {exc.problem or exc}", path, line) from None
-    if node is None:
-        return Y(None, 1)
-    return _convert(node, path, yaml.SafeLoader(""))
-
-
-def _convert(node: yaml.Node, path: Path, loader: yaml.SafeLoader) -> Y:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Y] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                raise RuleError(f"key {key!r} must be text", path, key_node.start_mark.line + 1)
-            if key in out:
-                raise RuleError(f"duplicated key '{key}'", path, key_node.start_mark.line + 1)
-            out[key] = _convert(value_node, path, loader)
-        return Y(out, line)
-    if isinstance(node, yaml.SequenceNode):
-        return Y([_convert(child, path, loader) for child in node.value], line)
-    try:
-        return Y(loader.construct_object(node, deep=True), line)
+        line = mark.line + first_line if mark is not None else None
+        raise error(f"YAML syntax error: {exc.problem or exc}", path, line) from None
     except yaml.YAMLError as exc:
-        raise RuleError(f"bad value: {exc}", path, line) from None
+        raise error(f"YAML syntax error: {exc}", path, first_line) from None
+    if node is None:
+        return Y(None, first_line)
+    return _Converter(path, loader_class(""), error, first_line - 1, text_keys).convert(node)
+
+
+def key_lines(text: str, first_line: int = 1) -> dict[str, int]:
+    """Line of every top-level key of a YAML mapping; ``{}`` when it is not one (no error)."""
+    try:
+        root = load_yaml("<yaml>", text, error=KnowledgeError, first_line=first_line,
+                         dates=False, text_keys=True)
+    except KnowledgeError:
+        return {}
+    return dict(root.keys)
+
+
+@dataclass
+class _Converter:
+    path: Path
+    loader: yaml.SafeLoader
+    error: type[KnowledgeError]
+    offset: int
+    text_keys: bool = False
+
+    def convert(self, node: yaml.Node) -> Y:
+        line = node.start_mark.line + 1 + self.offset
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Y] = {}
+            keys: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1 + self.offset
+                key = self._construct(key_node, key_line)
+                if self.text_keys and isinstance(key_node, yaml.ScalarNode):
+                    key = str(key)
+                if not isinstance(key, str):
+                    raise self.error(f"key {key!r} must be text", self.path, key_line)
+                if key in out:
+                    raise self.error(f"duplicated key '{key}' (given twice)", self.path,
+                                     key_line)
+                out[key] = self.convert(value_node)
+                keys[key] = key_line
+            return Y(out, line, keys)
+        if isinstance(node, yaml.SequenceNode):
+            return Y([self.convert(child) for child in node.value], line)
+        return Y(self._construct(node, line), line)
+
+    def _construct(self, node: yaml.Node, line: int) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise self.error(f"bad value: {exc}", self.path, line) from None

@@ -1,4 +1,7 @@
-"""Write docs/help.md from the ``policybot`` argparse help (checked by tests/bot/test_cli.py).
+"""Write docs/help.md from the ``policybot`` click help (checked by tests/bot/cli/test_main.py).
+
+The text is wrapped at :data:`bot.cli.main.HELP_WIDTH` columns whatever the terminal, so the
+file is the same on every machine.
 
 Usage: .venv/bin/python scripts/gen_help.py
 """

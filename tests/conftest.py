@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,20 +36,68 @@ def seeds_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding an index of the real knowledge folder, built once per run."""
+def _use_engine(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The one USE engine of a run: its index is built here, once."""
     from index.answering.engine import Engine
 
-    data = tmp_path_factory.mktemp("built-index")
-    Engine(KNOWLEDGE, data).warm_up()
+    eng = Engine(KNOWLEDGE, tmp_path_factory.mktemp("built-index"))
+    eng.warm_up()
+    return eng
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(_use_engine: Any) -> Path:
+    """A data directory holding a USE index of the real knowledge folder, built once per run.
+
+    Shared: read it, never write to it.  A test that needs a writable index (an engine
+    over a changed knowledge copy, a rebuild) takes ``built_copy`` instead.
+    """
+    return Path(_use_engine.data_dir)
+
+
+@pytest.fixture
+def built_copy(built_data_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of ``built_data_dir``: a rebuild over it embeds only what changed."""
+    return Path(shutil.copytree(built_data_dir, tmp_path / "built-copy"))
+
+
+@pytest.fixture(scope="session")
+def use_embedder(_use_engine: Any) -> Any:
+    """The session's loaded USE embedder (thread-safe): pass it as ``Engine(embedder=…)``
+    so a test's own engine does not load the model again."""
+    return _use_engine.embedder
+
+
+@pytest.fixture(scope="session")
+def engine(_use_engine: Any) -> Any:
+    """A warmed-up USE engine over the real knowledge folder (shared: treat as read-only)."""
+    return _use_engine
+
+
+@pytest.fixture(scope="session")
+def hash_embedder() -> Any:
+    """The small deterministic embedder (no model to load)."""
+    from index.embedders import HashingEmbedder
+
+    return HashingEmbedder()
+
+
+@pytest.fixture(scope="session")
+def hash_data_dir(tmp_path_factory: pytest.TempPathFactory, hash_embedder: Any) -> Path:
+    """A data directory with a hashing-embedder index of the real knowledge (~1 s)."""
+    from index.answering.engine import Engine
+
+    data = tmp_path_factory.mktemp("hash-index")
+    Engine(KNOWLEDGE, data, embedder=hash_embedder).warm_up()
     return data
 
 
 @pytest.fixture(scope="session")
-def engine(built_data_dir: Path) -> object:
-    """A warmed-up engine over the real knowledge folder (shared: treat as read-only)."""
+def hash_engine(hash_data_dir: Path, hash_embedder: Any) -> Any:
+    """The real Engine over the real knowledge folder with the hashing embedder: what the
+    conversation and Telegram tests talk to (shared: do not reload it)."""
     from index.answering.engine import Engine
 
-    eng = Engine(KNOWLEDGE, built_data_dir)
+    eng = Engine(KNOWLEDGE, hash_data_dir, embedder=hash_embedder)
     eng.warm_up()
     return eng

@@ -1,3 +1,5 @@
+"""``python -m bot.cli``: the same as the ``policybot`` console script."""
+
 import sys
 
 from bot.cli.main import main

@@ -8,7 +8,6 @@ not an option.  Works without a TTY; ``/quit`` or end of input ends the chat.
 
 from __future__ import annotations
 
-import argparse
 import html
 import re
 import sys
@@ -124,12 +123,12 @@ def run_chat(engine: FullEngine, store: StateStore, stdin: TextIO, stdout: TextI
     return chat.run(stdin, prompt=stdin.isatty())
 
 
-def cmd_chat(args: argparse.Namespace) -> int:
-    """``policybot chat``: talk to the bot in the terminal."""
+def terminal_chat(options: Any) -> int:
+    """``policybot chat`` (defined in :mod:`bot.cli.bot_commands`): talk to the bot here."""
     from bot.config import load_settings
     from bot.wiring import make_engine
 
-    engine = make_engine(args)
+    engine = make_engine(options)
     engine.warm_up()
     settings = load_settings()
     store = open_store(engine.data_dir, settings.redis_url)
@@ -137,11 +136,3 @@ def cmd_chat(args: argparse.Namespace) -> int:
         return run_chat(engine, store, sys.stdin, sys.stdout)
     finally:
         store.close()
-
-
-def register_cli(subparsers: Any) -> None:
-    """Add ``chat`` to the ``policybot`` command line."""
-    parser = subparsers.add_parser(
-        "chat", help="talk to the bot in the terminal (buttons become numbered options)"
-    )
-    parser.set_defaults(func=cmd_chat)

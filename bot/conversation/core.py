@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -25,10 +24,10 @@ from bot.conversation.interview import (
     parse_press,
 )
 from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
-from bot.conversation.store import Conflict, StateStore
+from bot.conversation.store import Conflict, StateStore, StoreUnavailable, update
 from index.answering.answer import Answer
+from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
-MAX_QUESTION_CHARS = 2000
 REF_TTL = 30 * 24 * 3600
 SETTINGS_TTL = 365 * 24 * 3600
 ANSWER_HITS = 3
@@ -52,11 +51,6 @@ class Who:
     user_id: int
 
 
-def is_garbage(text: str) -> bool:
-    """True when the text has no letter or digit at all (emoji, symbols, control chars)."""
-    return not any(unicodedata.category(ch)[0] in "LN" for ch in text)
-
-
 class Conversation:
     def __init__(
         self,
@@ -76,7 +70,11 @@ class Conversation:
 
     # -- per-user settings and flood control ---------------------------------------------
     def as_of(self, who: Who) -> date | None:
-        data = self.store.get(f"user:{who.user_id}").data or {}
+        """The user's /asof date; the default (None: today) while the store is down."""
+        try:
+            data = self.store.get(f"user:{who.user_id}").data or {}
+        except StoreUnavailable:
+            return None
         return date.fromisoformat(data["as_of"]) if data.get("as_of") else None
 
     def set_as_of(self, who: Who, arg: str) -> list[Reply]:
@@ -88,21 +86,21 @@ class Conversation:
                 when = date.fromisoformat(arg)
             except ValueError:
                 return [Reply(render("tg_asof.j2", error=True, value=arg, when=None))]
-        key = f"user:{who.user_id}"
-        for _ in range(8):
-            record = self.store.get(key)
-            data = dict(record.data or {})
-            data["as_of"] = when.isoformat() if when else None
-            try:
-                self.store.put(key, data, record.version, ttl=SETTINGS_TTL)
-                break
-            except Conflict:  # another replica wrote in between: re-read
-                continue
+        def change(old: dict[str, Any] | None) -> tuple[dict[str, Any], None]:
+            return {**(old or {}), "as_of": when.isoformat() if when else None}, None
+
+        update(self.store, f"user:{who.user_id}", change, ttl=SETTINGS_TTL)
         return [Reply(render("tg_asof.j2", error=False, value=arg, when=when))]
 
     def flood(self, who: Who) -> str:
-        """``ok``, ``warn`` (first message over the limit) or ``drop``."""
-        count = self.store.hit(f"flood:{who.user_id}", self.flood_window)
+        """``ok``, ``warn`` (first message over the limit) or ``drop``.
+
+        Fails open: while the store is down every update is let through.
+        """
+        try:
+            count = self.store.hit(f"flood:{who.user_id}", self.flood_window)
+        except StoreUnavailable:
+            return "ok"
         if count <= self.flood_limit:
             return "ok"
         return "warn" if count == self.flood_limit + 1 else "drop"
@@ -146,7 +144,7 @@ class Conversation:
         if not self.is_admin(who):
             return [Reply(render("tg_not_admin.j2"))]
         stats = dict(self.engine.stats())
-        stats["store"] = type(self.store).__name__
+        stats["store"] = type(getattr(self.store, "inner", self.store)).__name__  # the backend
         stats["store_ok"] = self.store.ping()
         return [Reply(render("tg_stats.j2", stats=stats))]
 
@@ -160,7 +158,10 @@ class Conversation:
     def text(self, who: Who, text: str) -> Outcome:
         """A typed message: an answer to the running interview, else a question."""
         key = self.interviews.key(who.chat_id, who.user_id)
-        outcome = self.interviews.handle(key, Text(text))
+        try:
+            outcome = self.interviews.handle(key, Text(text))
+        except StoreUnavailable:  # no state to read: answer it as a question
+            return self.ask(who, text)
         if outcome.handled:
             return outcome
         return self.ask(who, text)
@@ -169,7 +170,7 @@ class Conversation:
         """Answer a question with cited provisions (and an estimate when it asks for one)."""
         if is_garbage(text):
             return Outcome([Reply(render("tg_garbage.j2"))])
-        if len(text) > MAX_QUESTION_CHARS:
+        if is_too_long(text):
             return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
         as_of = self.as_of(who)
         answer = self.engine.ask(text, top_k=ANSWER_HITS, as_of=as_of)
@@ -178,29 +179,45 @@ class Conversation:
             return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text,
                                          question=" ".join(text.split())))])
         hits = [h.to_json() for h in answer.hits[:ANSWER_HITS]]
-        buttons = [
-            Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h)}")
-            for i, h in enumerate(hits)
-        ]
         estimate = answer.estimate.to_json() if answer.estimate is not None else None
         facts = answer.facts
         rule_ids = list(answer.rule_ids)
         needs_interview = bool(estimate and estimate.get("missing"))
-        if rule_ids and not needs_interview:
-            token = self._put_ref({"rules": rule_ids, "facts": encode(facts)})
-            buttons.append(Button(label("estimate"), f"es:{token}"))
+        buttons: list[Button] = []
+        store_down = False
+        try:  # the buttons' references live in the store; the answer itself does not
+            buttons = [
+                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h)}")
+                for i, h in enumerate(hits)
+            ]
+            if rule_ids and not needs_interview:
+                token = self._put_ref({"rules": rule_ids, "facts": encode(facts)})
+                buttons.append(Button(label("estimate"), f"es:{token}"))
+        except StoreUnavailable:
+            buttons, store_down = [], True
         reply = Reply(
             render("tg_answer.j2", hits=hits, as_of=as_of_text,
                    estimate=None if needs_interview else estimate),
             rows(buttons, 3),
         )
         outcome = Outcome([reply])
-        if needs_interview:
+        if needs_interview and not store_down:
             key = self.interviews.key(who.chat_id, who.user_id)
-            started = self.interviews.handle(key, Start(facts, rule_ids, as_of))
-            outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts))))
-            outcome.replies.extend(started.replies)
+            try:
+                started = self.interviews.handle(key, Start(facts, rule_ids, as_of))
+            except StoreUnavailable:
+                store_down = True
+            else:
+                outcome.replies.append(
+                    Reply(render("tg_interview_intro.j2", facts=len(facts))))
+                outcome.replies.extend(started.replies)
+        if store_down and needs_interview:  # the answer stands; only the interview waits
+            outcome.replies.append(self.store_down_reply())
         return outcome
+
+    def store_down_reply(self) -> Reply:
+        """The polite notice where a step needed the (unreachable) store."""
+        return Reply(render("tg_store_down.j2"))
 
     # -- buttons -------------------------------------------------------------------------
     def press(self, who: Who, data: str) -> Outcome:

@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.render import render_text
 from bot.staff.audit import Audit, CaseSummary
 from knowledge.errors import KnowledgeError, PolicyBotError
@@ -27,6 +25,7 @@ from knowledge.goldens.questions import (
     unknown_fragments,
 )
 from knowledge.sources.base import KnowledgeBase
+from knowledge.yamlio import load_yaml
 
 KNOWN_FAILURES = "known_failures.yaml"
 TOP_K = 5
@@ -39,15 +38,12 @@ def known_failures_path(knowledge_dir: Path) -> Path:
 def load_known_failures(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise KnowledgeError(f"invalid YAML: {exc}", path,
-                             mark.line + 1 if mark is not None else None) from exc
-    if not isinstance(data, dict):
-        raise KnowledgeError("must be a mapping of question id: reason", path, 1)
-    return {str(k): str(v) for k, v in data.items()}
+    root = load_yaml(path, error=KnowledgeError, text_keys=True)
+    if root.value is None:
+        return {}
+    if root.mapping is None:
+        raise KnowledgeError("must be a mapping of question id: reason", path, root.line)
+    return {k: str(v.plain()) for k, v in root.mapping.items()}
 
 
 def check_cases(audit: Audit, kb: KnowledgeBase, data_dir: Path,

@@ -18,8 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.staff.audit import Audit
 from bot.staff.cases import check_cases
 from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_terms
@@ -36,7 +34,9 @@ from knowledge.sources.documents import (
     load_source,
     sidecar_path,
 )
+from knowledge.sources.frontmatter import split_front_matter
 from knowledge.sources.parsing import parse_clauses
+from knowledge.yamlio import key_lines as yaml_key_lines
 
 ENDED_STATUSES = ("已废止", "已失效", "废止", "失效")
 
@@ -47,26 +47,16 @@ ENDED_STATUSES = ("已废止", "已失效", "废止", "失效")
 def key_lines(path: Path) -> dict[str, int]:
     """Line of every metadata key of a policy file (front matter or sidecar)."""
     if path.suffix.lower() in (".md", ".txt"):
-        lines = path.read_text(encoding="utf-8").lstrip("\ufeff").split("\n")
-        if lines and lines[0].strip() == "---":
-            end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")),
-                       None)
-            if end is not None:
-                return _mapping_lines("\n".join(lines[1:end]), offset=1)
+        try:
+            front = split_front_matter(path.read_text(encoding="utf-8"), path)
+        except KnowledgeError:  # not closed: reported by the loader
+            front = None
+        if front is not None:
+            return yaml_key_lines(front.yaml_text, first_line=front.yaml_line)
     sidecar = sidecar_path(path)
     if sidecar.exists():
-        return _mapping_lines(sidecar.read_text(encoding="utf-8"), offset=0)
+        return yaml_key_lines(sidecar.read_text(encoding="utf-8"))
     return {}
-
-
-def _mapping_lines(text: str, offset: int) -> dict[str, int]:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {str(k.value): k.start_mark.line + 1 + offset for k, _ in node.value}
 
 
 def meta_file(path: Path) -> Path:

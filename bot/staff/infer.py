@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowledge.numerals import parse_int
 from knowledge.sources.documents import normalize_doc_number
 
 _DATE = r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
@@ -33,7 +34,6 @@ _FROM = re.compile(r"自(\d{4})年(\d{1,2})月(\d{1,2})日起(?:施行|实施|�
 _FROM_ISSUE = re.compile(r"自(?:印发|发布|公布)之日起(?:施行|实施|执行|生效)")
 _UNTIL = re.compile(r"有效期至(\d{4})年(\d{1,2})月(\d{1,2})日")
 _YEARS = re.compile(r"有效期(?:为)?([一二三四五六七八九十\d]{1,2})年")
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 
 HEAD_LINES = 40  # the header (文号, title) is within the first non-empty lines
 
@@ -62,16 +62,6 @@ def _ymd(groups: tuple[str | Any, ...]) -> date | None:
         return date(int(groups[0]), int(groups[1]), int(groups[2]))
     except (ValueError, TypeError):
         return None
-
-
-def _years(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if text.startswith("十"):
-        return 10 + _CN_DIGITS[text[1]]
-    return _CN_DIGITS.get(text, 0)
 
 
 def infer_metadata(text: str, first_line: int = 1) -> Inference:
@@ -120,8 +110,7 @@ def infer_metadata(text: str, first_line: int = 1) -> Inference:
     if m := _UNTIL.search(compact):
         if (until := _ymd(m.groups())) is not None:
             inference.fields["effective_until"] = Found(until, "text", line_of(m.start()))
-    elif m := _YEARS.search(compact):
-        years = _years(m.group(1))
+    elif (m := _YEARS.search(compact)) and (years := parse_int(m.group(1))):
         inference.fields["effective_years"] = Found(years, "text", line_of(m.start()))
     return inference
 

@@ -6,25 +6,21 @@ override any of it, and writes ``policies/<name>.md`` with YAML front matter.  I
 overwrites a file and refuses a document that is already in the folder (same 文号 or
 near-identical text) unless ``--force``.  Inference lives in :mod:`bot.staff.infer`,
 ``kb check`` in :mod:`bot.staff.check` (canned questions in :mod:`bot.staff.cases`),
-``kb report`` in :mod:`bot.staff.report`.
+``kb report`` in :mod:`bot.staff.report`; the commands themselves are in
+:mod:`bot.cli.staff_commands`.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.paths import default_data_dir, parse_date, resolve_knowledge_dir
 from bot.render import render_text
 from bot.staff.infer import Found, infer_metadata
-from knowledge.errors import KnowledgeError, PolicyBotError
+from knowledge.errors import KnowledgeError, MetadataError, PolicyBotError
 from knowledge.sources.base import policy_files as base_policy_files
 from knowledge.sources.cleaning import clean_text
 from knowledge.sources.dedup import NEAR_DUPLICATE, jaccard, shingles
@@ -34,7 +30,9 @@ from knowledge.sources.documents import (
     load_source,
     parse_meta,
 )
+from knowledge.sources.frontmatter import render_front_matter, split_front_matter
 from knowledge.sources.parsing import parse_clauses
+from knowledge.yamlio import load_yaml
 
 # -- adding a document --------------------------------------------------------------------
 
@@ -70,16 +68,15 @@ def tidy_text(text: str) -> str:
     return "\n".join(out).strip("\n") + "\n"
 
 
-def _split_front_matter(raw: str) -> tuple[dict[str, Any], str]:
-    lines = raw.lstrip("\ufeff").split("\n")
-    if lines and lines[0].strip() == "---":
-        for index in range(1, len(lines)):
-            if lines[index].strip() in ("---", "..."):
-                data = yaml.safe_load("\n".join(lines[1:index])) or {}
-                if isinstance(data, dict):
-                    return data, "\n".join(lines[index + 1 :])
-                break
-    return {}, raw
+def _read_front_matter(raw: str, path: Path) -> tuple[dict[str, Any], str]:
+    """The front matter of a text file being added (dates as dates) and its body."""
+    front = split_front_matter(raw, path)
+    if front is None:
+        return {}, raw
+    root = load_yaml(path, front.yaml_text, error=MetadataError, first_line=front.yaml_line)
+    if root.mapping is None:
+        return {}, raw
+    return root.plain(), front.body
 
 
 # Pinyin of the characters of common 文号 prefixes, for file names like the existing
@@ -107,19 +104,20 @@ def target_name(doc_number: str) -> str:
     return f"{name or 'policy'}.md"
 
 
-def render_front_matter(meta: dict[str, Any]) -> str:
-    lines = ["---"]
-    for key in META_KEYS:
-        value = meta.get(key)
-        if value in (None, ""):
-            continue
-        text = value.isoformat() if isinstance(value, date) else str(value)
-        dumped = yaml.safe_dump({key: text}, allow_unicode=True, default_flow_style=False,
-                                width=1000).strip()
-        # Dates stay unquoted (YYYY-MM-DD reads back as a date string for the loader).
-        lines.append(f"{key}: {text}" if isinstance(value, date) else dumped)
-    lines.append("---")
-    return "\n".join(lines) + "\n"
+_BAD_NAME_CHARS = re.compile(r"[\\/\x00-\x1f:*?\"<>|]")
+
+
+def safe_policy_name(name: str) -> str:
+    """``--name`` as a plain ``.md`` file name inside policies/, else a refusal.
+
+    No separators (nor an absolute or nested path), no leading dot (hidden files are never
+    loaded), no ``..``; ``.md`` is added when missing.
+    """
+    plain = name.strip()
+    if (not plain or plain.startswith(".") or ".." in plain
+            or _BAD_NAME_CHARS.search(plain) or Path(plain).name != plain):
+        raise PolicyBotError(render_text("kb_bad_name.txt.j2", given=name))
+    return plain if plain.endswith(".md") else f"{plain}.md"
 
 
 def similarity(a: str, b: str) -> float:
@@ -170,6 +168,8 @@ def add_document(
 ) -> AddResult:
     """Extract, infer, validate and (unless refused or ``dry_run``) write one policy."""
     source = Path(source)
+    if name is not None:
+        safe_policy_name(name)  # refuse a bad --name before any work
     if source.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise PolicyBotError(render_text("kb_unsupported.txt.j2", file=str(source),
                                          suffixes=" ".join(SUPPORTED_SUFFIXES)))
@@ -178,7 +178,7 @@ def add_document(
     raw = extract_text(source)
     front: dict[str, Any] = {}
     if source.suffix.lower() in (".md", ".txt"):
-        front, raw = _split_front_matter(raw)
+        front, raw = _read_front_matter(raw, source)
     body = tidy_text(raw)
 
     # The body starts after the front matter we are about to write; count its lines.
@@ -211,7 +211,7 @@ def add_document(
                                               f"有效期{years}年")
     missing = [key for key in META_KEYS if key not in fields and key not in ("status",)]
     meta = {key: found.value for key, found in fields.items()}
-    front_text = render_front_matter(meta)
+    front_text = render_front_matter(meta, META_KEYS)
     offset = front_text.count("\n")
     for found in fields.values():  # lines of the body → lines of the written file
         if found.origin in ("text", "derived") and found.line is not None:
@@ -219,7 +219,7 @@ def add_document(
 
     target_dir = knowledge_dir / "policies"
     if name:
-        target = target_dir / (name if name.endswith(".md") else f"{name}.md")
+        target = target_dir / safe_policy_name(name)
     else:
         target = target_dir / target_name(str(meta.get("doc_number") or source.stem))
     result = AddResult(source, target, False, fields, missing)
@@ -228,8 +228,10 @@ def add_document(
         result.problems.append(render_text("kb_missing.txt.j2", keys=absent))
         return result
     try:
-        yaml_text = "\n".join(front_text.splitlines()[1:-1])
-        parsed, _ = parse_meta(yaml_text, target, 1, target.relative_to(knowledge_dir).as_posix())
+        written = split_front_matter(front_text, target)
+        assert written is not None  # render_front_matter writes both fences
+        parsed, _ = parse_meta(written.yaml_text, target, written.yaml_line - 1,
+                               target.relative_to(knowledge_dir).as_posix())
         clauses = parse_clauses(parsed, body, offset + 1)
     except KnowledgeError as exc:
         result.problems.append(exc.location_message())
@@ -261,114 +263,3 @@ def _add_years(day: date, years: int) -> date:
     except ValueError:  # 29 February
         later = day.replace(year=day.year + years, day=28)
     return later - timedelta(days=1)
-
-
-# -- command line -------------------------------------------------------------------------
-
-
-
-def _knowledge(args: argparse.Namespace) -> Path:
-    return resolve_knowledge_dir(getattr(args, "knowledge", None))
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    value = getattr(args, "data_dir", None)
-    return Path(value) if value else default_data_dir()
-
-
-def cmd_add(args: argparse.Namespace) -> int:
-    """``policybot kb add FILE``."""
-    knowledge_dir = _knowledge(args)
-    overrides = {
-        "doc_number": args.doc_number, "title": args.title, "issuer": args.issuer,
-        "issued": args.issued, "effective_from": args.effective_from,
-        "effective_until": args.effective_until, "source": args.source, "status": args.status,
-    }
-    result = add_document(Path(args.file), knowledge_dir, overrides, force=args.force,
-                          dry_run=args.dry_run, name=args.name)
-    target = result.target
-    shown = target.relative_to(knowledge_dir.parent).as_posix() if target and \
-        target.is_relative_to(knowledge_dir.parent) else str(target)
-    print(render_text("kb_add.txt.j2", r=result, target=shown, dry_run=args.dry_run,
-                      force=args.force))
-    if result.problems or (result.duplicates and not args.force):
-        return 1
-    return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """``policybot kb check``."""
-    from bot.staff.cases import update_known_failures
-    from bot.staff.check import audit
-
-    result = audit(_knowledge(args), _data_dir(args), getattr(args, "embedder", None),
-                   as_of=args.as_of, run_cases=not args.no_cases)
-    if args.update_known_failures:
-        path = update_known_failures(result)
-        print(render_text("kb_known_updated.txt.j2", file=str(path),
-                          count=len(result.cases.failures) if result.cases else 0))
-    out = sys.stdout
-    for problem in result.problems:
-        if problem.severity == "error" or args.verbose:
-            print(f"{problem.location}: {problem.message}", file=out)
-    print(render_text("kb_check_summary.txt.j2", a=result), file=sys.stderr)
-    return 1 if result.errors else 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """``policybot kb report [--output FILE.html]``."""
-    from bot.staff.check import audit
-    from bot.staff.report import render_report
-
-    result = audit(_knowledge(args), _data_dir(args), getattr(args, "embedder", None),
-                   as_of=args.as_of, run_cases=not args.no_cases)
-    html = render_report(result)
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(html, encoding="utf-8")
-    print(render_text("kb_report_written.txt.j2", file=str(output.resolve()),
-                      errors=len(result.errors)))
-    return 0
-
-
-def register_cli(subparsers: Any) -> None:
-    """Add ``kb add|check|report`` to the ``policybot`` parser."""
-    kb_p = subparsers.add_parser("kb", help="manage the knowledge folder (add, check, report)")
-    kb_sub = kb_p.add_subparsers(dest="kb_command", required=True)
-
-    add_p = kb_sub.add_parser("add", help="add a policy document (PDF, DOCX, HTML, TXT, MD)")
-    add_p.add_argument("file", help="the policy file")
-    add_p.add_argument("--doc-number", help="文号, e.g. 威政办字〔2018〕107号")
-    add_p.add_argument("--title", help="标题")
-    add_p.add_argument("--issuer", help="发文机关")
-    add_p.add_argument("--issued", type=parse_date, metavar="YYYY-MM-DD", help="发布日期")
-    add_p.add_argument("--effective-from", type=parse_date, metavar="YYYY-MM-DD",
-                       help="施行日期 (default: the issue date)")
-    add_p.add_argument("--effective-until", type=parse_date, metavar="YYYY-MM-DD",
-                       help="有效期截止日期")
-    add_p.add_argument("--source", help="where the file came from (URL); default: its name")
-    add_p.add_argument("--status", help="现行有效 (default), 已失效, 已废止 …")
-    add_p.add_argument("--name", help="file name in policies/ (default: from the 文号)")
-    add_p.add_argument("--force", action="store_true",
-                       help="add even if the same document seems to be there already")
-    add_p.add_argument("--dry-run", action="store_true",
-                       help="show what would be written, write nothing")
-    add_p.set_defaults(func=cmd_add)
-
-    check_p = kb_sub.add_parser("check", help="lint the knowledge folder (exit 1 on problems)")
-    check_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD",
-                         help="date for the validity checks (default: today)")
-    check_p.add_argument("--no-cases", action="store_true",
-                         help="skip the canned questions (no index needed)")
-    check_p.add_argument("--update-known-failures", action="store_true",
-                         help="record the canned questions failing now as known failures")
-    check_p.add_argument("-v", "--verbose", action="store_true", help="also print warnings")
-    check_p.set_defaults(func=cmd_check)
-
-    report_p = kb_sub.add_parser("report", help="write an HTML report of the knowledge folder")
-    report_p.add_argument("--output", "-o", default="knowledge-report.html",
-                          metavar="FILE.html")
-    report_p.add_argument("--as-of", type=parse_date, metavar="YYYY-MM-DD")
-    report_p.add_argument("--no-cases", action="store_true",
-                          help="skip the canned questions (no index needed)")
-    report_p.set_defaults(func=cmd_report)

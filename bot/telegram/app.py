@@ -9,7 +9,6 @@ every update, so any replica can take any update.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import dataclasses
@@ -43,11 +42,16 @@ from telegram.ext import (
     filters,
 )
 
-from bot.config import Settings, install_log_redaction, load_settings
+from bot.config import Settings, install_log_redaction, load_settings, redact
 from bot.conversation.core import Conversation, FullEngine, Who
 from bot.conversation.reply import Keyboard, Outcome, Reply, label_pairs, render
-from bot.conversation.store import StateStore, open_store
-from bot.telegram.runner import PerChatUpdateProcessor, WebhookServer, run_bot
+from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
+from bot.telegram.runner import (
+    PerChatUpdateProcessor,
+    SkippingApplicationBuilder,
+    WebhookServer,
+    run_bot,
+)
 from bot.telegram.split import split_html
 from bot.telegram.watch import KnowledgeWatcher, once_per_reload
 
@@ -66,8 +70,14 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
 
 
 def who_of(update: Update) -> Who:
-    assert update.effective_chat is not None and update.effective_user is not None
-    return Who(update.effective_chat.id, update.effective_user.id)
+    """Chat and sender of an update.  A message sent on behalf of a chat (a channel or an
+    anonymous group admin: ``sender_chat`` and no ``from``) is keyed by that chat."""
+    chat = update.effective_chat
+    assert chat is not None
+    if update.effective_user is not None:
+        return Who(chat.id, update.effective_user.id)
+    sender = update.effective_message.sender_chat if update.effective_message else None
+    return Who(chat.id, sender.id if sender is not None else chat.id)
 
 
 def conversation(context: Ctx) -> Conversation:
@@ -127,7 +137,7 @@ async def with_typing(context: Ctx, chat_id: int, job: Awaitable[T]) -> T:
 # -- handlers ----------------------------------------------------------------------------
 async def flood_guard(update: Update, context: Ctx) -> None:
     """Group -1: drop a user's updates over the incoming limit, saying so once."""
-    if update.effective_user is None or update.effective_chat is None:
+    if update.effective_chat is None:
         return
     verdict = await work(conversation(context).flood, who_of(update))
     if verdict == "ok":
@@ -228,24 +238,47 @@ async def button(update: Update, context: Ctx) -> None:
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Tell the user something went wrong; send the trace (redacted) to the admins."""
-    log.error("error while handling an update", exc_info=context.error)
+    """Tell the user something went wrong; send the trace (redacted) to the admins.
+
+    The store being down is not a bug: the user gets one polite notice, the admins hear
+    of the outage once (:func:`store_transitions`), not a traceback per message.
+    """
     settings: Settings = context.bot_data["settings"]
+    if isinstance(context.error, StoreUnavailable):
+        log.warning("update needed the store, which is down: %s", context.error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            conv = conversation(context)
+            with contextlib.suppress(Exception):
+                await send(context, update.effective_chat.id, [conv.store_down_reply()])
+        await store_transitions(update, context)
+        return
+    log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         with contextlib.suppress(Exception):
             await context.bot.send_message(update.effective_chat.id, render("tg_error.j2"))
     error = context.error
     if error is None or not settings.admin_ids:
         return
-    trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    redactor = context.bot_data.get("redactor")
-    if redactor is not None:
-        trace = redactor.redact(trace)
+    trace = redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
     where = type(error).__name__
     text = render("tg_admin_error.j2", trace=trace[-3000:], where=where)
     for admin in settings.admin_ids:
         with contextlib.suppress(Exception):
             await context.bot.send_message(admin, text)
+
+
+async def store_transitions(update: object, context: Ctx) -> None:
+    """Last handler group: tell the admins once when the store goes down and once when it
+    is back (transitions queued by :class:`bot.conversation.store.GuardedStore`)."""
+    store = conversation(context).store
+    if not isinstance(store, GuardedStore):
+        return
+    settings: Settings = context.bot_data["settings"]
+    for kind, reason in store.take_transitions():
+        text = redact(render("tg_admin_store.j2", down=kind == "down", reason=reason))
+        for admin in settings.admin_ids:
+            with contextlib.suppress(Exception):
+                await context.bot.send_message(admin, text)
 
 
 async def post_init(application: Application) -> None:
@@ -263,7 +296,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     redactor = install_log_redaction(settings.secrets())
     builder = (
-        Application.builder()
+        SkippingApplicationBuilder()  # an unparsable update is skipped, not re-fetched
         .token(settings.token)
         .base_url(settings.base_url())
         .defaults(Defaults(parse_mode=ParseMode.HTML,
@@ -277,10 +310,11 @@ def build_application(
     app.bot_data["settings"] = settings
     app.bot_data["redactor"] = redactor
     app.bot_data["conversation"] = Conversation(
-        engine, store, settings.admin_ids, settings.flood_limit, settings.flood_window,
-        settings.state_ttl,
+        engine, guarded(store), settings.admin_ids, settings.flood_limit,
+        settings.flood_window, settings.state_ttl,
     )
     app.add_handler(TypeHandler(Update, flood_guard), group=-1)
+    app.add_handler(TypeHandler(Update, store_transitions), group=99)
     for name, callback in (
         ("start", start), ("help", help_command), ("estimate", estimate),
         ("policies", policies), ("cancel", cancel), ("asof", as_of),
@@ -331,7 +365,7 @@ def make_reload_notifier(
     settings: Settings = app.bot_data["settings"]
 
     async def notify_admins(report: Any) -> None:
-        text = render("tg_reload.j2", report=report)
+        text = redact(render("tg_reload.j2", report=report))
         for admin in settings.admin_ids:
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
@@ -339,35 +373,40 @@ def make_reload_notifier(
     return once_per_reload(store, knowledge_dir, notify_admins)
 
 
-# -- CLI ---------------------------------------------------------------------------------
-def cmd_serve(args: argparse.Namespace) -> int:
-    """``policybot serve``: long polling by default, ``--webhook`` behind a proxy."""
-    from bot.wiring import make_engine
+# -- serving -----------------------------------------------------------------------------
+def serve(
+    make_engine: Callable[[], Any], *, webhook: bool = False, port: int | None = None,
+    watch: bool = True,
+) -> int:
+    """Run the bot (``policybot serve``): long polling by default, ``webhook`` behind a proxy.
 
+    ``make_engine`` is called once the settings are known to be usable, so a missing token
+    is reported before the index is loaded.
+    """
     settings = load_settings()
-    if args.port is not None:
-        settings = dataclasses.replace(settings, webhook_port=args.port)
+    if port is not None:
+        settings = dataclasses.replace(settings, webhook_port=port)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction(settings.secrets())
     if not settings.token:
         raise SystemExit("policybot serve: 请设置环境变量 TELEGRAM_BOT_TOKEN")
-    if args.webhook and not settings.webhook_secret:
+    if webhook and not settings.webhook_secret:
         raise SystemExit("policybot serve --webhook: 请设置 WEBHOOK_SECRET")
-    engine = make_engine(args)
+    engine = make_engine()
     engine.warm_up()
     store = open_store(engine.data_dir, settings.redis_url)
     app = build_application(settings, engine, store)
-    webhook = make_webhook(app, settings, engine, store) if args.webhook else None
+    server = make_webhook(app, settings, engine, store) if webhook else None
 
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        watcher = None if args.no_watch else start_knowledge_watcher(app, engine, loop)
+        watcher = start_knowledge_watcher(app, engine, loop) if watch else None
         try:
-            await run_bot(app, stop, webhook, settings.webhook_url)
+            await run_bot(app, stop, server, settings.webhook_url)
         finally:
             if watcher is not None:
                 watcher.stop()
@@ -377,19 +416,3 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
-
-
-def register_cli(subparsers: Any) -> None:
-    """Add ``serve`` to the ``policybot`` command line."""
-    parser = subparsers.add_parser(
-        "serve", help="run the Telegram bot (long polling; --webhook for webhook mode)"
-    )
-    parser.add_argument("--webhook", action="store_true",
-                        help="serve WEBHOOK_PATH (default /telegram) and /healthz on "
-                             "WEBHOOK_LISTEN:WEBHOOK_PORT; if WEBHOOK_URL (the public HTTPS URL "
-                             "that reaches WEBHOOK_PATH) is set, register it with Telegram "
-                             "together with WEBHOOK_SECRET")
-    parser.add_argument("--port", type=int, default=None, help="override WEBHOOK_PORT")
-    parser.add_argument("--no-watch", action="store_true",
-                        help="do not watch the knowledge folder (reload only with /reload)")
-    parser.set_defaults(func=cmd_serve)

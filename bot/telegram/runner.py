@@ -22,11 +22,107 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application, BaseUpdateProcessor
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ExtBot
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20
+MAX_JSON_DEPTH = 64  # a real update nests about 10 deep
+MAX_POLL_BACKOFF = 30.0  # seconds: the longest pause between failing getUpdates
+FIRST_POLL_BACKOFF = 0.5
+
+
+class SkippingBot(ExtBot[Any]):
+    """An ``ExtBot`` whose ``getUpdates`` survives an update the library cannot parse.
+
+    PTB parses a fetched batch as a whole; one update it cannot parse fails the batch, the
+    offset never advances and the same batch is fetched again in a hot loop.  Here the
+    batch is then parsed update by update: the bad one is logged once and skipped (the next
+    ``getUpdates`` confirms it by its offset), the rest are served.  Repeated failures
+    back off exponentially (0.5 s doubling up to :data:`MAX_POLL_BACKOFF`).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._skip_before = 0  # offset past every update skipped so far
+        self._poll_failures = 0
+
+    def poll_backoff(self) -> float:
+        """The pause after the current run of failures."""
+        if self._poll_failures <= 0:
+            return 0.0
+        return float(min(MAX_POLL_BACKOFF, FIRST_POLL_BACKOFF * 2 ** (self._poll_failures - 1)))
+
+    async def get_updates(
+        self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
+        allowed_updates: Any = None, **kwargs: Any,
+    ) -> tuple[Update, ...]:
+        if self._skip_before and (offset is None or 0 <= offset < self._skip_before):
+            offset = self._skip_before
+        try:
+            updates = await super().get_updates(offset, limit, timeout, allowed_updates, **kwargs)
+        except TelegramError:
+            raise  # network errors: PTB's retry loop backs off already
+        except Exception as exc:
+            return await self._one_by_one(offset, limit, allowed_updates, exc)
+        self._poll_failures = 0
+        return updates
+
+    async def _one_by_one(self, offset: int | None, limit: int | None, allowed: Any,
+                          error: Exception) -> tuple[Update, ...]:
+        self._poll_failures += 1
+        try:
+            raw = await self._post("getUpdates", {"offset": offset, "limit": limit,
+                                                  "timeout": 0, "allowed_updates": allowed})
+        except Exception:
+            await asyncio.sleep(self.poll_backoff())
+            raise
+        good: list[Update] = []
+        skipped = False
+        for item in raw if isinstance(raw, list) else []:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            try:
+                update = Update.de_json(item, self)
+                if update is None:
+                    raise ValueError("empty update")
+                self.insert_callback_data(update)
+                good.append(update)
+            except Exception as exc:
+                if isinstance(update_id, int) and update_id >= self._skip_before:
+                    self._skip_before = update_id + 1
+                    skipped = True
+                    log.error("skipping update %d: the library cannot parse it (%s: %s)",
+                              update_id, type(exc).__name__, exc)
+        if not good and not skipped:  # no progress: do not hammer the server
+            log.error("getUpdates keeps failing (%s: %s); retrying in %.1fs",
+                      type(error).__name__, error, self.poll_backoff())
+            await asyncio.sleep(self.poll_backoff())
+        elif good:
+            self._poll_failures = 0
+        return tuple(good)
+
+
+class SkippingApplicationBuilder(ApplicationBuilder):
+    """``Application.builder()`` whose bot is a :class:`SkippingBot`."""
+
+    def _build_ext_bot(self) -> ExtBot[Any]:
+        if isinstance(self._token, DefaultValue):
+            raise RuntimeError("No bot token was set.")
+        return SkippingBot(
+            token=self._token,
+            base_url=DefaultValue.get_value(self._base_url),
+            base_file_url=DefaultValue.get_value(self._base_file_url),
+            private_key=DefaultValue.get_value(self._private_key),
+            private_key_password=DefaultValue.get_value(self._private_key_password),
+            defaults=DefaultValue.get_value(self._defaults),
+            arbitrary_callback_data=DefaultValue.get_value(self._arbitrary_callback_data),
+            request=self._build_request(get_updates=False),
+            get_updates_request=self._build_request(get_updates=True),
+            rate_limiter=DefaultValue.get_value(self._rate_limiter),
+            local_mode=DefaultValue.get_value(self._local_mode),
+        )
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -64,6 +160,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Nothing to free."""
 
 
+def json_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion (1 for a flat object)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
 @dataclass
 class WebhookServer:
     """The aiohttp server of webhook mode; ``port`` is known once started."""
@@ -86,12 +201,22 @@ class WebhookServer:
         """One update from Telegram: check the secret, queue it, answer at once."""
         if self.secret:
             given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            # a non-ASCII header must be a plain mismatch, not an encoding error (500)
+            raw = given.encode("utf-8", "surrogateescape") if given.isascii() else b""
+            if not hmac.compare_digest(raw, self.secret.encode("utf-8")):
                 return web.Response(status=403, text="forbidden")
         try:
             data = json.loads(await request.read())
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
+            return web.Response(status=400, text="bad update")
+        if (not isinstance(data, dict) or not isinstance(data.get("update_id"), int)
+                or json_depth(data) > MAX_JSON_DEPTH):
+            return web.Response(status=400, text="bad update")
+        try:
             update = Update.de_json(data, self.application.bot)
-        except (ValueError, TypeError, KeyError):
+        except Exception as exc:  # valid JSON that is not an update the library can read
+            log.warning("webhook: update %s cannot be parsed (%s: %s)", data.get("update_id"),
+                        type(exc).__name__, exc)
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")

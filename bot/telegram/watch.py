@@ -49,6 +49,9 @@ from typing import Any, Protocol
 
 from watchfiles import Change, watch
 
+from bot.conversation.store import StateStore
+from bot.conversation.store import update as update_record
+
 log = logging.getLogger(__name__)
 
 #: File types that are part of the knowledge folder.
@@ -279,6 +282,7 @@ def knowledge_fingerprint(root: str | Path) -> str:
 
 
 RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
+RELOAD_NOTICE_KEY = "reload-notice:last"
 
 
 class Claims(Protocol):
@@ -286,22 +290,31 @@ class Claims(Protocol):
 
 
 def once_per_reload(
-    store: Claims, knowledge_dir: str | Path, notify: Callable[[Any], Awaitable[None]]
+    store: StateStore, knowledge_dir: str | Path, notify: Callable[[Any], Awaitable[None]]
 ) -> Callable[[Any], Awaitable[None]]:
     """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
 
-    Every replica reloads by itself when a shared knowledge folder changes; the first one
-    to claim the (outcome, :func:`knowledge_fingerprint`) pair in the store calls
-    ``notify``, the others stay quiet.  A store error means notifying anyway: a duplicate
-    beats silence.
+    Every replica reloads by itself when a shared knowledge folder changes.  The store keeps
+    the last announced (outcome, :func:`knowledge_fingerprint`) pair; a report is announced
+    when its pair differs from it (compare-and-set, so one replica wins), the others stay
+    quiet.  Deduplicating transitions, not pairs, means a success after a failure is always
+    announced, even when a revert restores a folder announced ✅ minutes ago: the admins'
+    last word is never a stale ❌.  A store error means notifying anyway: a duplicate beats
+    silence.
     """
 
     async def notify_once(report: Any) -> None:
         try:
             fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
-            outcome = "ok" if report.ok else "failed"
+            pair = {"outcome": "ok" if report.ok else "failed", "fingerprint": fingerprint}
+
+            def announce(last: dict[str, Any] | None) -> tuple[Any, bool]:
+                if last == pair:
+                    return last, False  # another replica announced this very state
+                return dict(pair), True
+
             first = await asyncio.to_thread(
-                store.claim, f"reload-notice:{outcome}:{fingerprint}", RELOAD_NOTICE_TTL
+                update_record, store, RELOAD_NOTICE_KEY, announce, RELOAD_NOTICE_TTL
             )
         except Exception:
             log.warning("reload notice: could not claim it in the store", exc_info=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,11 +28,11 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.normalize import normalize_question
+from knowledge.reading.sanitize import sanitize_question
 from knowledge.sources.base import KnowledgeBase, load_knowledge
 
 log = logging.getLogger(__name__)
-
-MAX_QUESTION_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -66,15 +65,6 @@ class _Stats:
     reloads_failed: int = 0
     last_reload_error: str = ""
     timings_ms: list[float] = field(default_factory=list)
-
-
-def sanitize_question(text: str) -> str:
-    """Drop control characters, collapse whitespace, cap the length."""
-    cleaned = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text or "")
-    )
-    cleaned = " ".join(cleaned.split())
-    return cleaned[:MAX_QUESTION_CHARS]
 
 
 class Engine:
@@ -138,9 +128,12 @@ class Engine:
         kb = kb.with_rules(rules)
         embedder = self.embedder
         embedded = reused = 0
-        index = None if index_is_stale(kb, self.data_dir, embedder) else load_index(
-            self.data_dir, embedder
-        )
+        index = None
+        if not index_is_stale(kb, self.data_dir, embedder):
+            try:
+                index = load_index(self.data_dir, embedder)
+            except IndexError_ as exc:  # damaged since the check: rebuild, never fail here
+                log.warning("%s; rebuilding the index", exc)
         if index is None:
             report = build_index(kb, self.data_dir, embedder, progress=self.progress)
             embedded, reused = report.embedded, report.reused
@@ -189,7 +182,7 @@ class Engine:
         started = time.perf_counter()
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
-        text = sanitize_question(raw)
+        text = normalize_question(sanitize_question(raw))
         today = today or date.today()
         extraction = extract_facts(text, today, snap.rules) if text else None
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today

@@ -38,9 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.errors import KnowledgeError
+from knowledge.sources.documents import normalize_doc_number
+from knowledge.yamlio import Y, load_yaml
 
 MIN_FRAGMENT_CHARS = 2
 MAX_FRAGMENT_CHARS = 30
@@ -59,11 +59,6 @@ _SPACE_RE = re.compile(r"\s+")
 def normalize_text(text: str) -> str:
     """Whitespace removed, half-width punctuation made full-width (for containment)."""
     return _SPACE_RE.sub("", text).translate(_FULL_WIDTH)
-
-
-def normalize_doc_number(doc_number: str) -> str:
-    """文号 without spaces: ``威政办字〔2018〕106 号`` → ``威政办字〔2018〕106号``."""
-    return _SPACE_RE.sub("", doc_number)
 
 
 @dataclass(frozen=True)
@@ -137,168 +132,128 @@ class Metrics:
 # -- loading ----------------------------------------------------------------------------
 
 
-def _line(node: yaml.Node) -> int:
-    return node.start_mark.line + 1
+def _string(y: Y, file: str, what: str) -> str:
+    if not isinstance(y.value, str) or not y.value.strip():
+        raise KnowledgeError(f"{what} must be non-empty text", file, y.line)
+    return y.value.strip()
 
 
-def _mapping_items(
-    node: yaml.MappingNode, file: str, what: str
-) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    """Keys of a mapping node → (key node, value node); rejects non-string and repeated keys."""
-    items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise KnowledgeError(f"{what}: keys must be plain words", file, _line(key_node))
-        key = str(key_node.value)
-        if key in items:
-            raise KnowledgeError(f"{what}: key '{key}' given twice", file, _line(key_node))
-        items[key] = (key_node, value_node)
-    return items
-
-
-def _string(loader: yaml.SafeLoader, node: yaml.Node, file: str, what: str) -> str:
-    value = loader.construct_object(node, deep=True)
-    if not isinstance(value, str) or not value.strip():
-        raise KnowledgeError(f"{what} must be non-empty text", file, _line(node))
-    return value.strip()
-
-
-def _expectations(
-    loader: yaml.SafeLoader, node: yaml.Node, file: str, qid: str
-) -> tuple[Expectation, ...]:
-    if isinstance(node, yaml.MappingNode):
-        items = _mapping_items(node, file, f"{qid}: expect")
-        if set(items) != {"matched"}:
+def _expectations(y: Y, file: str, qid: str) -> tuple[Expectation, ...]:
+    if y.mapping is not None:
+        if set(y.mapping) != {"matched"}:
             raise KnowledgeError(
                 f"{qid}: expect must be a list of {{doc_number, clause_contains}} "
                 "or {matched: false}",
                 file,
-                _line(node),
+                y.line,
             )
-        value_node = items["matched"][1]
-        if loader.construct_object(value_node, deep=True) is not False:
+        matched = y.mapping["matched"]
+        if matched.value is not False:
             raise KnowledgeError(
                 f"{qid}: expect: matched may only be false (list the expected clauses "
                 "for an in-scope question)",
                 file,
-                _line(value_node),
+                matched.line,
             )
         return ()
-    if not isinstance(node, yaml.SequenceNode) or not node.value:
+    if not y.sequence:
         raise KnowledgeError(
-            f"{qid}: expect must be a non-empty list or {{matched: false}}", file, _line(node)
+            f"{qid}: expect must be a non-empty list or {{matched: false}}", file, y.line
         )
     out: list[Expectation] = []
-    for item in node.value:
-        if not isinstance(item, yaml.MappingNode):
+    for item in y.sequence:
+        items = item.mapping
+        if items is None:
             raise KnowledgeError(
                 f"{qid}: each expectation must be {{doc_number: …, clause_contains: …}}",
                 file,
-                _line(item),
+                item.line,
             )
-        items = _mapping_items(item, file, f"{qid}: expectation")
         unknown = set(items) - EXPECT_KEYS
         if unknown:
             key = sorted(unknown)[0]
             raise KnowledgeError(
-                f"{qid}: unknown key '{key}' in expectation", file, _line(items[key][0])
+                f"{qid}: unknown key '{key}' in expectation", file, item.key_line(key)
             )
         missing = EXPECT_KEYS - set(items)
         if missing:
             raise KnowledgeError(
-                f"{qid}: expectation lacks {', '.join(sorted(missing))}", file, _line(item)
+                f"{qid}: expectation lacks {', '.join(sorted(missing))}", file, item.line
             )
         doc_number = normalize_doc_number(
-            _string(loader, items["doc_number"][1], file, f"{qid}: doc_number")
+            _string(items["doc_number"], file, f"{qid}: doc_number")
         )
-        fragment_node = items["clause_contains"][1]
-        fragment = _string(loader, fragment_node, file, f"{qid}: clause_contains")
+        fragment_y = items["clause_contains"]
+        fragment = _string(fragment_y, file, f"{qid}: clause_contains")
         if not MIN_FRAGMENT_CHARS <= len(fragment) <= MAX_FRAGMENT_CHARS:
             raise KnowledgeError(
                 f"{qid}: clause_contains should be a short fragment "
                 f"({MIN_FRAGMENT_CHARS}-{MAX_FRAGMENT_CHARS} characters), got {len(fragment)}",
                 file,
-                _line(fragment_node),
+                fragment_y.line,
             )
         out.append(Expectation(doc_number, fragment))
     return tuple(out)
 
 
-def _tags(loader: yaml.SafeLoader, node: yaml.Node, file: str, qid: str) -> tuple[str, ...]:
-    value = loader.construct_object(node, deep=True)
+def _tags(y: Y, file: str, qid: str) -> tuple[str, ...]:
+    value = y.plain()
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
-        raise KnowledgeError(f"{qid}: tags must be a list of words", file, _line(node))
+        raise KnowledgeError(f"{qid}: tags must be a list of words", file, y.line)
     return tuple(value)
 
 
-def _entry(loader: yaml.SafeLoader, node: yaml.Node, file: str, index: int) -> CannedQuestion:
-    if not isinstance(node, yaml.MappingNode):
+def _entry(y: Y, file: str, index: int) -> CannedQuestion:
+    items = y.mapping
+    if items is None:
         raise KnowledgeError(
-            f"entry {index}: must be a mapping with id, question, expect", file, _line(node)
+            f"entry {index}: must be a mapping with id, question, expect", file, y.line
         )
-    items = _mapping_items(node, file, f"entry {index}")
     if "id" not in items:
-        raise KnowledgeError(f"entry {index}: missing 'id'", file, _line(node))
-    qid_node = items["id"][1]
-    qid = _string(loader, qid_node, file, f"entry {index}: id")
+        raise KnowledgeError(f"entry {index}: missing 'id'", file, y.line)
+    qid = _string(items["id"], file, f"entry {index}: id")
     if not _ID_RE.match(qid):
         raise KnowledgeError(
             f"entry {index}: id '{qid}' may hold only letters, digits, '_', '-', '.'",
             file,
-            _line(qid_node),
+            items["id"].line,
         )
     unknown = set(items) - ENTRY_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise KnowledgeError(f"{qid}: unknown key '{key}'", file, _line(items[key][0]))
+        raise KnowledgeError(f"{qid}: unknown key '{key}'", file, y.key_line(key))
     for required in ("question", "expect"):
         if required not in items:
-            raise KnowledgeError(f"{qid}: missing '{required}'", file, _line(node))
-    question = _string(loader, items["question"][1], file, f"{qid}: question")
-    expect = _expectations(loader, items["expect"][1], file, qid)
-    tags = _tags(loader, items["tags"][1], file, qid) if "tags" in items else ()
-    return CannedQuestion(qid, question, expect, tags, file, _line(node))
+            raise KnowledgeError(f"{qid}: missing '{required}'", file, y.line)
+    question = _string(items["question"], file, f"{qid}: question")
+    expect = _expectations(items["expect"], file, qid)
+    tags = _tags(items["tags"], file, qid) if "tags" in items else ()
+    return CannedQuestion(qid, question, expect, tags, file, y.line)
 
 
 def load_questions(path: Path | str) -> list[CannedQuestion]:
     """Read and validate a canned-question file; KnowledgeError (file:line) if malformed."""
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"cannot read canned questions: {exc}", file) from exc
-    loader = yaml.SafeLoader(text)
-    try:
-        root = loader.get_single_node()
-        if root is None:
-            raise KnowledgeError("no questions in file", file, 1)
-        if not isinstance(root, yaml.SequenceNode):
-            raise KnowledgeError(
-                "the file must be a list of questions (entries start with '- id:')",
-                file,
-                _line(root),
-            )
-        questions: list[CannedQuestion] = []
-        seen: dict[str, int] = {}
-        for index, node in enumerate(root.value, start=1):
-            q = _entry(loader, node, file, index)
-            if q.id in seen:
-                raise KnowledgeError(
-                    f"id '{q.id}' already used on line {seen[q.id]}", file, q.line
-                )
-            seen[q.id] = q.line
-            questions.append(q)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise KnowledgeError(f"YAML syntax: {exc.problem or exc}", file, line) from exc
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"YAML: {exc}", file) from exc
-    finally:
-        loader.dispose()
+    root = load_yaml(path, error=KnowledgeError)
+    if root.value is None:
+        raise KnowledgeError("no questions in file", file, 1)
+    if root.sequence is None:
+        raise KnowledgeError(
+            "the file must be a list of questions (entries start with '- id:')",
+            file,
+            root.line,
+        )
+    questions: list[CannedQuestion] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(root.sequence, start=1):
+        q = _entry(entry, file, index)
+        if q.id in seen:
+            raise KnowledgeError(f"id '{q.id}' already used on line {seen[q.id]}", file, q.line)
+        seen[q.id] = q.line
+        questions.append(q)
     if not questions:
         raise KnowledgeError("no questions in file", file, 1)
     return questions

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.money import find_money, parse_cn_numeral
+from knowledge.money import scan_money
+from knowledge.numerals import parse_int
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
 # 一百零一件 is 101, not the trailing 一.
@@ -118,10 +119,6 @@ class RawExtraction:
     notes: list[str] = field(default_factory=list)
 
 
-def _count(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else parse_cn_numeral(raw)
-
-
 def read_as_of(text: str, today: date) -> date | None:
     """The date a question is about: a full date, a month (its last day), a year.
 
@@ -199,23 +196,26 @@ def read_question(question: str, today: date,
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
         m = re.search(_N + r"\s*(家|个)", text)
-        if m and (n := _count(m.group(1))) is not None:
+        if m and (n := parse_int(m.group(1))) is not None:
             out.facts["incubatees_upgraded"] = n
     m = re.search(_N + r"\s*项(科技)?成果", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?).{0,8}?" + _N + r"\s*项", text)):
         raw = m.group(2)
-    if raw is not None and (n := _count(raw)) is not None:
+    if raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = n
     if "专利" in text:
         m = re.search(_N + r"\s*件", text)
-        if m and (n := _count(m.group(1))) is not None:
+        if m and (n := parse_int(m.group(1))) is not None:
             out.facts["patent_grants"] = n
 
 
 def _read_money(text: str, out: RawExtraction) -> None:
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
-    mentions = find_money(text)
+    scanned = scan_money(text)
+    for refused in (m for m in scanned if m.problem):
+        out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用")
+    mentions = [m for m in scanned if not m.problem]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
     buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
     for mention in mentions:

@@ -107,19 +107,35 @@ class KnowledgeBase:
 
 
 def policy_files(root: Path) -> list[Path]:
-    """Document files of ``root/policies`` in sorted order."""
+    """Document files of ``root/policies`` in sorted order.
+
+    A symbolic link is followed only to a file inside the policies folder (as a mounted
+    ConfigMap's ``..data`` links are); a link leading out of it, or to nothing, raises a
+    :class:`KnowledgeError` naming the link, so it is reported rather than read or skipped.
+    """
     folder = root / POLICIES
     if not folder.is_dir():
         raise KnowledgeError(f"no {POLICIES}/ folder in the knowledge folder", root)
-    return sorted(
-        path
-        for path in folder.iterdir()
-        if path.is_file()
-        and path.suffix.lower() in SUPPORTED_SUFFIXES
-        and not path.name.endswith(SIDECAR_SUFFIX)
-        and not path.name.startswith(".")
-        and not path.stem.lower().startswith("readme")
-    )
+    inside = folder.resolve()
+    found: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        if (path.suffix.lower() not in SUPPORTED_SUFFIXES
+                or path.name.endswith(SIDECAR_SUFFIX)
+                or path.name.startswith(".")
+                or path.stem.lower().startswith("readme")):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.exists():
+                raise KnowledgeError(f"dangling symbolic link (to {target}): nothing to read",
+                                     path)
+            if not target.is_relative_to(inside):
+                raise KnowledgeError(
+                    f"refused: symbolic link to {target}, outside the {POLICIES}/ folder", path
+                )
+        if path.is_file():
+            found.append(path)
+    return found
 
 
 def fingerprint(root: Path) -> str:

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from knowledge.numerals import parse_int
+
 HEADING_ONLY_MAX = 22  # a marker line with at most this many plain chars is heading-only
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -108,32 +110,14 @@ def normalize_line(raw: str) -> str:
     return _SPACE_RE.sub("", text)
 
 
-def cn_number(text: str) -> int:
-    """Value of a Chinese or arabic numeral up to 999 (一 1, 十一 11, 二十 20, 一百零五 105)."""
-    if text.isdigit():
-        return int(text)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
-    total, current = 0, 0
-    for char in text:
-        if char in digits:
-            current = digits[char]
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        elif char == "百":
-            total += (current or 1) * 100
-            current = 0
-    return total + current
-
-
 def match_marker(text: str) -> Marker | None:
     for style, rank, pattern in _MARKERS:
         found = pattern.match(text)
         if not found:
             continue
         raw = found.group(1)
-        number = cn_number(raw)
-        if number == 0:
+        number = parse_int(raw)
+        if not number:
             return None
         label = {
             "chapter": f"第{raw}章", "section": f"第{raw}节", "article": f"第{raw}条",

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.errors import ExtractionError, MetadataError
 from knowledge.model import DocumentMeta
+from knowledge.sources.frontmatter import split_front_matter
+from knowledge.yamlio import load_yaml
 
 TEXT_SUFFIXES = (".md", ".txt")
 BINARY_SUFFIXES = (".pdf", ".docx", ".html", ".htm")
@@ -27,6 +27,18 @@ REQUIRED_KEYS = ("doc_number", "title", "issuer", "issued")
 OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status")
 DATE_KEYS = ("issued", "effective_from", "effective_until")
 
+# Limits checked before any library inflates or parses a file (hostile or broken input:
+# a DOCX zip bomb must be refused from its zip directory, not after 4 GiB of XML).
+# Module constants, so tests (and an operator, in a pinch) can lower them.
+MAX_FILE_BYTES = 50 << 20  # any policy file on disk
+MAX_ZIP_TOTAL_BYTES = 200 << 20  # DOCX: sum of the declared uncompressed sizes
+MAX_ZIP_ENTRY_BYTES = 100 << 20  # DOCX: one entry's declared uncompressed size
+MAX_ZIP_RATIO = 100.0  # DOCX: uncompressed / compressed for an entry over 1 MiB
+MAX_ZIP_ENTRIES = 10_000
+_RATIO_FLOOR = 1 << 20  # small entries (styles, settings) may compress very well
+MAX_PDF_PAGES = 1000
+MAX_TEXT_CHARS = 5_000_000  # extracted text of one document
+
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_BRACKETS_RE = re.compile(r"[\[(（【［〔]\s*(\d{4})\s*[\])）】］〕]")
 _HTML_DROP = ("script", "style", "nav", "noscript", "template")
@@ -34,16 +46,6 @@ _HTML_BLOCKS = (
     "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
     "section", "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt", "title",
 )
-
-
-class _MetaLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so bad dates get a located message."""
-
-
-_MetaLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,11 @@ class SourceDocument:
 
 
 def normalize_doc_number(value: str) -> str:
-    """``威政办字[2018]106 号`` → ``威政办字〔2018〕106号`` (no spaces, 〔〕 around the year)."""
+    """``威政办字[2018]106 号`` → ``威政办字〔2018〕106号`` (no spaces, 〔〕 around the year).
+
+    The one normalisation of a 文号: ``[2018]``, ``［2018］``, ``(2018)``, ``（2018）``,
+    ``【2018】`` and ``〔2018〕`` all become ``〔2018〕``.
+    """
     compact = re.sub(r"\s+", "", value)
     return _YEAR_BRACKETS_RE.sub(r"〔\1〕", compact)
 
@@ -75,19 +81,75 @@ def extract_text(path: Path | str) -> str:
     path = Path(path)
     suffix = path.suffix.lower()
     try:
+        if suffix not in SUPPORTED_SUFFIXES:
+            raise ExtractionError(f"unsupported file type {suffix!r}", path)
+        _check_file_size(path)
         if suffix in TEXT_SUFFIXES:
-            return path.read_text(encoding="utf-8")
-        if suffix in (".html", ".htm"):
-            return _html_text(path.read_bytes())
-        if suffix == ".pdf":
-            return _pdf_text(path)
-        if suffix == ".docx":
-            return _docx_text(path)
+            text = path.read_text(encoding="utf-8")
+        elif suffix in (".html", ".htm"):
+            text = _html_text(path.read_bytes())
+        elif suffix == ".pdf":
+            text = _pdf_text(path)
+        else:
+            _check_zip(path)
+            text = _docx_text(path)
     except ExtractionError:
         raise
     except Exception as exc:  # any library failure becomes a located error
         raise ExtractionError(f"cannot read text ({type(exc).__name__}: {exc})", path) from exc
-    raise ExtractionError(f"unsupported file type {suffix!r}", path)
+    _check_text_length(len(text), path)
+    return text
+
+
+def _check_file_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise ExtractionError(
+            f"refused: the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", path
+        )
+
+
+def _check_text_length(chars: int, path: Path) -> None:
+    if chars > MAX_TEXT_CHARS:
+        raise ExtractionError(
+            f"refused: over {MAX_TEXT_CHARS:,} characters of text (not a policy document?)",
+            path,
+        )
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a DOCX whose zip directory declares too much data, before inflating any."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile as exc:
+        raise ExtractionError(f"not a valid DOCX (zip) file ({exc})", path) from exc
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise ExtractionError(
+            f"refused: {len(entries):,} zip entries, over the limit of {MAX_ZIP_ENTRIES:,}", path
+        )
+    total = 0
+    for entry in entries:
+        size = entry.file_size
+        total += size
+        if size > MAX_ZIP_ENTRY_BYTES:
+            raise ExtractionError(
+                f"refused: zip entry {entry.filename} inflates to {size:,} bytes, over the "
+                f"limit of {MAX_ZIP_ENTRY_BYTES:,} (zip bomb?)", path
+            )
+        ratio = size / max(1, entry.compress_size)
+        if size > _RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
+            raise ExtractionError(
+                f"refused: zip entry {entry.filename} compresses {ratio:,.0f}:1, over the "
+                f"limit of {MAX_ZIP_RATIO:,.0f}:1 (zip bomb?)", path
+            )
+    if total > MAX_ZIP_TOTAL_BYTES:
+        raise ExtractionError(
+            f"refused: the zip inflates to {total:,} bytes, over the limit of "
+            f"{MAX_ZIP_TOTAL_BYTES:,} (zip bomb?)", path
+        )
 
 
 def _html_text(data: bytes) -> str:
@@ -107,7 +169,17 @@ def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(path)
-    pages = [page.extract_text() or "" for page in reader.pages]
+    count = len(reader.pages)
+    if count > MAX_PDF_PAGES:
+        raise ExtractionError(
+            f"refused: the PDF has {count:,} pages, over the limit of {MAX_PDF_PAGES:,}", path
+        )
+    pages: list[str] = []
+    chars = 0
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        chars += len(pages[-1]) + 1
+        _check_text_length(chars, path)
     text = "\n".join(pages)
     if not text.strip():
         raise ExtractionError("the PDF has no extractable text (scanned image?)", path)
@@ -154,11 +226,11 @@ def load_source(path: Path | str, root: Path | None = None) -> SourceDocument:
     sidecar = sidecar_path(path)
     if suffix in TEXT_SUFFIXES:
         raw = extract_text(path)
-        front = _split_front_matter(raw)
+        front = split_front_matter(raw, path)
         if front is not None:
-            yaml_text, body, first_line = front
-            meta, warnings = parse_meta(yaml_text, path, line_offset=1, rel=rel)
-            return SourceDocument(meta, body, first_line, path, warnings)
+            meta, warnings = parse_meta(front.yaml_text, path, line_offset=front.yaml_line - 1,
+                                        rel=rel)
+            return SourceDocument(meta, front.body, front.body_line, path, warnings)
         if not sidecar.exists():
             raise MetadataError(
                 "no YAML front matter (the file must start with a '---' line)", path, 1
@@ -184,37 +256,16 @@ def _relative(path: Path, root: Path | None) -> str:
     return path.name
 
 
-def _split_front_matter(raw: str) -> tuple[str, str, int] | None:
-    """(yaml text, body, body's first line) or None when the file has no front matter."""
-    lines = raw.lstrip("\ufeff").split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    for index in range(1, len(lines)):
-        if lines[index].strip() in ("---", "..."):
-            yaml_text = "\n".join(lines[1:index])
-            body = "\n".join(lines[index + 1 :])
-            return yaml_text, body, index + 2
-    return None
-
-
 def parse_meta(
     yaml_text: str, file: Path, line_offset: int = 0, rel: str = ""
 ) -> tuple[DocumentMeta, tuple[str, ...]]:
     """Validate metadata YAML. ``line_offset`` is the file line before the YAML's line 1."""
-    try:
-        node = yaml.compose(yaml_text, Loader=_MetaLoader)
-        data = yaml.load(yaml_text, Loader=_MetaLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 + line_offset if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise MetadataError(f"invalid YAML: {problem}", file, line) from exc
     start = line_offset + 1
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+    root = load_yaml(file, yaml_text, error=MetadataError, first_line=start, dates=False)
+    if root.mapping is None:
         raise MetadataError("metadata must be a mapping of key: value", file, start)
-    key_lines: dict[str, int] = {}
-    for key_node, _ in node.value:
-        key_lines[str(key_node.value)] = key_node.start_mark.line + 1 + line_offset
+    data: dict[str, Any] = root.plain()
+    key_lines = dict(root.keys)
 
     def fail(key: str, problem: str) -> MetadataError:
         return MetadataError(f"{key}: {problem}", file, key_lines.get(key, start))

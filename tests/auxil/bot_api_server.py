@@ -122,6 +122,7 @@ class BotApiServer:
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
         self.control = False
+        self.rejected: set[str] = set()  # tokens answered 401 Unauthorized, like a revoked one
 
     # -- lifecycle -------------------------------------------------------------------
     @property
@@ -158,6 +159,8 @@ class BotApiServer:
 
     # -- injecting updates -----------------------------------------------------------
     def bot(self, token: str) -> BotState:
+        if token in self.rejected:
+            raise ApiError(401, "Unauthorized")
         if token not in self.bots:
             head = token.split(":", 1)[0]
             if not head.isdigit() or ":" not in token:
@@ -203,6 +206,10 @@ class BotApiServer:
         query = {"id": f"cq{time.monotonic_ns()}", "from": self._user(user_id or chat_id),
                  "chat_instance": str(chat_id), "data": data, "message": message}
         return await self._push(token, {"callback_query": query})
+
+    async def push_raw(self, token: str, payload: dict[str, Any]) -> int:
+        """Any update body (``update_id`` is added), even one the library cannot parse."""
+        return await self._push(token, payload)
 
     async def _push(self, token: str, payload: dict[str, Any]) -> int:
         state = self.bot(token)

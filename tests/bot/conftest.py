@@ -1,4 +1,4 @@
-"""Fixtures for the bot tests: the fake engine, stores, the local Bot API server."""
+"""Fixtures for the bot tests: the real engine (hashing embedder), stores, Redis."""
 
 from __future__ import annotations
 
@@ -10,31 +10,53 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 
-# The shared builders (fakes, harness, bot_api_server) are importable through
+# The shared builders (recording, harness, bot_api_server) are importable through
 # ``pythonpath`` in pyproject.toml.
-from fakes import FakeEngine
+from recording import RecordingEngine
 
 from bot.conversation.store import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+def copy_knowledge(root: Path) -> Path:
+    """The repository's policies, rules and cases under ``root`` (not its Python code)."""
+    for name in ("policies", "rules", "cases"):
+        shutil.copytree(REPO / "knowledge" / name, root / name)
+    return root
+
+
 @pytest.fixture
-def fake_engine() -> FakeEngine:
-    """In-memory engine; the real one is the session fixture ``engine`` (tests/conftest.py)."""
-    return FakeEngine()
+def bot_engine(hash_engine: Any) -> RecordingEngine:
+    """The shared real engine (hashing embedder, real knowledge), watched.
+
+    Shared between tests: a test that reloads or changes knowledge takes ``own_engine``.
+    """
+    return RecordingEngine(hash_engine)
+
+
+@pytest.fixture
+def own_engine(tmp_path: Path, hash_data_dir: Path, hash_embedder: Any) -> RecordingEngine:
+    """A private real engine over a copy of the knowledge (``own_engine.knowledge_dir``)
+    and of the hashing index: reload it, break its files."""
+    from index.answering.engine import Engine
+
+    kdir = copy_knowledge(tmp_path / "own-knowledge")
+    data = Path(shutil.copytree(hash_data_dir, tmp_path / "own-data"))
+    eng = Engine(kdir, data, embedder=hash_embedder)
+    eng.warm_up()
+    return RecordingEngine(eng)
 
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     """A copy of the repository's knowledge folder, the expired plan marked 已失效."""
-    root = tmp_path / "knowledge"
-    for name in ("policies", "rules", "cases"):
-        shutil.copytree(REPO / "knowledge" / name, root / name)
+    root = copy_knowledge(tmp_path / "knowledge")
     plan = root / "policies" / "weikezi-2018-58.md"
     text = plan.read_text(encoding="utf-8")
     plan.write_text(re.sub(r"(?m)^status: .*$", "status: 已失效", text, count=1),

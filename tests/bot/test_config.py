@@ -75,3 +75,87 @@ def test_installed_redaction_covers_every_logger(caplog: pytest.LogCaptureFixtur
         logging.getLogger("httpx").warning(f"plain {TOKEN}")
     assert TOKEN not in caplog.text
     assert caplog.text.count(REDACTED) == 2
+
+
+SERVE_DRIVER = """
+import os, sys
+from bot.config import redact
+from bot.telegram.app import serve
+from index.answering.engine import Engine
+env = os.environ
+try:
+    serve(lambda: Engine(env["POLICYBOT_KNOWLEDGE_DIR"], env["POLICYBOT_DATA_DIR"], "hash"),
+          watch=False)
+except Exception as exc:  # the CLI's top-level printer
+    print(f"policybot: 内部错误（{type(exc).__name__}: {redact(str(exc))}）", file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def test_rejected_token_never_printed_by_serve(tmp_path: Path) -> None:
+    _rejected_token_scan(tmp_path, ["-m", "bot.cli", "serve", "--no-watch"])
+
+
+def test_rejected_token_never_in_serve_logs_or_error(tmp_path: Path) -> None:
+    _rejected_token_scan(tmp_path, ["-c", SERVE_DRIVER])
+
+
+def _rejected_token_scan(tmp_path: Path, argv: list[str]) -> None:
+    """Telegram answering 401 to getMe: neither the token nor the webhook secret shows up
+    anywhere in the output of ``policybot serve`` (the error message quotes the token)."""
+    import asyncio
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    from bot_api_server import BotApiServer
+    from cli_runner import REPO
+
+    token = "4242:rejected-token-not-token-shaped"  # too short for TOKEN_PATTERN
+    secret = "webhook-secret-7f3a9c"
+    loop = asyncio.new_event_loop()
+    server = BotApiServer()
+    server.rejected.add(token)
+    started = threading.Event()
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(server.start())
+        started.set()
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    try:
+        env = dict(os.environ, TELEGRAM_BOT_TOKEN=token, WEBHOOK_SECRET=secret,
+                   TELEGRAM_API_BASE_URL=server.base_url, POLICYBOT_EMBEDDER="hash",
+                   POLICYBOT_DATA_DIR=str(tmp_path / "data"), PYTHONIOENCODING="utf-8",
+                   PYTHONPATH=str(REPO))
+        env.pop("POLICYBOT_DEBUG", None)
+        command = [sys.executable, *argv]
+        proc = subprocess.run(command, cwd=tmp_path,
+                              env={**env, "POLICYBOT_KNOWLEDGE_DIR": str(REPO / "knowledge")},
+                              capture_output=True, text=True, encoding="utf-8", timeout=300,
+                              check=False)
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert any(c.method.lower() == "getme" for c in server.calls) or "InvalidToken" in output
+    assert "InvalidToken" in output, output[-2000:]
+    assert token not in output and secret not in output, output[-3000:]
+    assert REDACTED in output
+
+
+def test_redact_uses_installed_and_environment_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import redact
+
+    monkeypatch.setenv("WEBHOOK_SECRET", "hook-secret-xyz")
+    install_log_redaction(["short:secret"])
+    text = redact(f"a short:secret b hook-secret-xyz c {TOKEN}")
+    assert "short:secret" not in text and "hook-secret-xyz" not in text and TOKEN not in text

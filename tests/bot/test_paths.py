@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from bot.paths import PACKAGE_KNOWLEDGE, default_data_dir, parse_date, resolve_knowledge_dir
+from bot.paths import (
+    PACKAGE_KNOWLEDGE,
+    default_data_dir,
+    parse_date,
+    resolve_data_dir,
+    resolve_knowledge_dir,
+)
 
 
 def test_data_dir_from_env_then_xdg_then_home(monkeypatch: pytest.MonkeyPatch,
@@ -38,5 +43,31 @@ def test_knowledge_dir_flag_env_cwd_package(monkeypatch: pytest.MonkeyPatch,
 
 def test_parse_date() -> None:
     assert parse_date("2021-11-10") == date(2021, 11, 10)
-    with pytest.raises(argparse.ArgumentTypeError, match="YYYY-MM-DD"):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
         parse_date("2021/11/10")
+
+
+def test_data_dir_from_a_given_mapping(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """bot.config passes the environment merged with .env; blank means unset."""
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "ignored"))
+    assert default_data_dir({"POLICYBOT_DATA_DIR": str(tmp_path / "m")}) == tmp_path / "m"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_data_dir({"POLICYBOT_DATA_DIR": "  "}) == tmp_path / "xdg" / "policybot"
+    assert default_data_dir({}) == tmp_path / "xdg" / "policybot"
+
+
+def test_data_dir_flag_beats_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(tmp_path / "env"))
+    assert resolve_data_dir(tmp_path / "flag") == tmp_path / "flag"
+    assert resolve_data_dir(str(tmp_path / "flag")) == tmp_path / "flag"
+    assert resolve_data_dir(None) == tmp_path / "env"
+    assert resolve_data_dir("") == tmp_path / "env"
+
+
+def test_settings_use_the_same_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from bot.config import load_settings
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert load_settings({}, dotenv_path=None).data_dir == tmp_path / "xdg" / "policybot"
+    env = {"POLICYBOT_DATA_DIR": str(tmp_path / "d")}
+    assert load_settings(env, dotenv_path=None).data_dir == default_data_dir(env)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -80,10 +81,12 @@ def test_tokenizer_change_retokenises_at_load(kb: Any, fake: Any, tmp_path: Path
     path = report.path / "manifest.json"
     manifest = json.loads(path.read_text())
     manifest["tokenizer_version"] = "old"
-    path.write_text(json.dumps(manifest))
     rows = json.loads((report.path / "chunks.json").read_text())
     for row in rows:
         row["tokens"] = ["stale"]
-    (report.path / "chunks.json").write_text(json.dumps(rows, ensure_ascii=False))
+    blob = json.dumps(rows, ensure_ascii=False).encode("utf-8")
+    (report.path / "chunks.json").write_bytes(blob)
+    manifest["artifacts"]["chunks.json"] = hashlib.sha256(blob).hexdigest()  # a real old build
+    path.write_text(json.dumps(manifest))
     idx = load_index(tmp_path, fake)
     assert idx is not None and "科技企业孵化器" in idx.tokens[1]

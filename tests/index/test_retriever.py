@@ -10,7 +10,6 @@ import pytest
 
 from index.artifacts import load_index
 from index.build import build_index
-from index.embedders import USEEmbedder
 from index.retriever import (
     CALIBRATIONS,
     MAX_QUERY_CHARS,
@@ -207,8 +206,9 @@ def test_dense_mixes_whole_sentence_and_phrase_scores(
 
 
 @pytest.fixture(scope="module")
-def use_retriever(kb_cls: Any, tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    ret = _retriever(kb_cls(), USEEmbedder(), tmp_path_factory.mktemp("use"))
+def use_retriever(kb_cls: Any, tmp_path_factory: pytest.TempPathFactory,
+                  use_embedder: Any) -> Retriever:
+    ret = _retriever(kb_cls(), use_embedder, tmp_path_factory.mktemp("use"))
     ret.warm_up()
     return ret
 
@@ -252,17 +252,30 @@ def test_use_out_of_scope(use_retriever: Retriever, question: str) -> None:
 
 # ------------------------------------------------------------ canned questions (slow)
 
+def _seed_retriever(built_data_dir: Path, use_embedder: Any) -> Retriever:
+    """A bare Retriever (default domain terms) over the session's USE index of the real
+    knowledge: the same index a build of ``load_knowledge(knowledge/)`` gives."""
+    from index.artifacts import index_is_stale
+    from knowledge.sources.base import load_knowledge
+
+    kb = load_knowledge(REPO / "knowledge")
+    assert kb.clauses, "the repository's knowledge folder has no clauses"
+    assert not index_is_stale(kb, built_data_dir, use_embedder)
+    idx = load_index(built_data_dir, use_embedder)
+    assert idx is not None
+    ret = Retriever(idx, use_embedder)
+    ret.warm_up()
+    return ret
+
+
 @pytest.mark.slow
-def test_canned_questions_with_use(tmp_path: Path) -> None:
+def test_canned_questions_with_use(built_data_dir: Path, use_embedder: Any) -> None:
     import yaml
 
     from knowledge.sources.base import load_knowledge
 
     kb = load_knowledge(REPO / "knowledge")
-    assert kb.clauses, "the repository's knowledge folder has no clauses"
-    embedder = USEEmbedder()
-    ret = _retriever(kb, embedder, tmp_path)
-    ret.warm_up()
+    ret = _seed_retriever(built_data_dir, use_embedder)
     full: dict[str, str] = {}
     for c in kb.clauses:
         full[c.clause_id] = full.get(c.clause_id, "") + c.text
@@ -289,14 +302,8 @@ def test_canned_questions_with_use(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_retriever(tmp_path_factory: pytest.TempPathFactory) -> Retriever:
-    from knowledge.sources.base import load_knowledge
-
-    kb = load_knowledge(REPO / "knowledge")
-    assert kb.clauses, "the repository's knowledge folder has no clauses"
-    ret = _retriever(kb, USEEmbedder(), tmp_path_factory.mktemp("seed"))
-    ret.warm_up()
-    return ret
+def seed_retriever(built_data_dir: Path, use_embedder: Any) -> Retriever:
+    return _seed_retriever(built_data_dir, use_embedder)
 
 
 def _late_out_of_scope() -> list[dict[str, Any]]:

@@ -1,4 +1,7 @@
-"""The terminal chat: numbered options, typed answers, commands, EOF and /quit."""
+"""The terminal chat: numbered options, typed answers, commands, EOF and /quit.
+
+The real engine over the real knowledge (hashing embedder) answers.
+"""
 
 from __future__ import annotations
 
@@ -9,46 +12,51 @@ import sys
 from pathlib import Path
 
 import pytest
-from fakes import FakeEngine
+from recording import RecordingEngine
 
 from bot.cli.chat import TerminalChat, plain, run_chat
 from bot.conversation.core import Conversation
 from bot.conversation.store import SQLiteStore
 
 
-def talk(fake_engine: FakeEngine, store: SQLiteStore, lines: list[str]) -> str:
+def talk(engine: RecordingEngine, store: SQLiteStore, lines: list[str]) -> str:
     out = io.StringIO()
-    code = run_chat(fake_engine, store, io.StringIO("".join(f"{line}\n" for line in lines)), out)
+    code = run_chat(engine, store, io.StringIO("".join(f"{line}\n" for line in lines)), out)
     assert code == 0
     return out.getvalue()
 
 
-def test_interview_with_numbered_options(fake_engine: FakeEngine, store: SQLiteStore) -> None:
-    text = talk(fake_engine, store, ["/estimate", "1", "2", "1", "三百万", "确认，计算金额"])
-    assert "[1] 企业" in text
-    assert "问题 4" in text and "合同金额" in text
-    assert "100万元" in text and "30万元" in text and "130万元" in text
+def test_interview_with_numbered_options(bot_engine: RecordingEngine,
+                                         store: SQLiteStore) -> None:
+    # 2020: while 威科字〔2018〕58号 (the purchase award) was in force.
+    text = talk(bot_engine, store, ["/asof 2020-06-01", "购买技术能补多少？", "1", "选好了",
+                                    "三百万", "确认，计算金额"])
+    assert "[1] ☐ 企业" in text and "[1] ☑ 企业" in text  # option 1 typed: ticked
+    assert "问题 2" in text and "技术交易额" in text
+    assert "300万元 × 20% = 60万元" in text and "合计：50万元" in text  # capped
     assert "<b>" not in text and "&lt;" not in text
 
 
-def test_number_is_an_answer_when_text_is_expected(fake_engine: FakeEngine,
+def test_number_is_an_answer_when_text_is_expected(bot_engine: RecordingEngine,
                                                    store: SQLiteStore) -> None:
     # "2" at the amount question is not option 2 (跳过): it is an amount without a unit.
-    text = talk(fake_engine, store, ["购买技术能补多少？", "是", "2"])
-    assert "无法识别" in text or "金额" in text.split("2\n")[-1]
+    text = talk(bot_engine, store, ["购买技术能补多少？", "1", "选好了", "2"])
+    after = text.split("[1] ⬅ 上一步  [2] 不确定，跳过")[-2]
+    assert "请注明单位" in after and "问题 2" in after  # asked again, not skipped
+    assert "未回答" not in text
 
 
-def test_question_commands_and_quit(fake_engine: FakeEngine, store: SQLiteStore) -> None:
-    text = talk(fake_engine, store, ["技术创新中心有什么支持？", "/policies", "/reload", "/quit",
-                                "never read"])
+def test_question_commands_and_quit(own_engine: RecordingEngine, store: SQLiteStore) -> None:
+    text = talk(own_engine, store, ["技术创新中心有什么支持？", "/policies", "/reload", "/quit",
+                                    "never read"])
     assert "威政办字〔2018〕106号" in text
     assert "已失效" in text
     assert "版本 2" in text  # the terminal user is the operator
-    assert fake_engine.asked == ["技术创新中心有什么支持？"]
+    assert own_engine.asked == ["技术创新中心有什么支持？"]
 
 
-def test_eof_without_tty(fake_engine: FakeEngine, store: SQLiteStore) -> None:
-    assert "威海市科技政策助手" in talk(fake_engine, store, [])
+def test_eof_without_tty(bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    assert "威海市科技政策助手" in talk(bot_engine, store, [])
 
 
 @pytest.mark.parametrize(
@@ -61,8 +69,8 @@ def test_plain(html: str, text: str) -> None:
     assert plain(html) == text
 
 
-def test_pick_prefers_labels(fake_engine: FakeEngine, store: SQLiteStore) -> None:
-    chat = TerminalChat(Conversation(fake_engine, store), io.StringIO())
+def test_pick_prefers_labels(bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    chat = TerminalChat(Conversation(bot_engine, store), io.StringIO())
     chat.show(chat.conversation.start(chat.who))
     assert chat.pick("1") is not None and chat.pick("9") is None
 

@@ -1,11 +1,17 @@
-"""The interview state machine on the fake fake_engine: order, parsing, back, review, result."""
+"""The interview state machine: order, parsing, back, review, result.
+
+The engine is the real one over the real rules (hashing embedder; only its calculator is
+used here).  Dates are 2020-06-01, while 威科字〔2018〕58号 was in force, so its
+technology-purchase award (20% of the registered volume, at most 50万元) counts.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
-from fakes import FakeEngine
+from recording import RecordingEngine
 
 from bot.conversation.interview import (
     ASK,
@@ -23,13 +29,17 @@ from bot.conversation.reply import Outcome, Reply
 from bot.conversation.store import SQLiteStore
 
 KEY = "iv:1:1"
+AS_OF = date(2020, 6, 1)
+PURCHASE = ["d58_tech_purchase"]  # applicant_types (multi), registered_tech_purchase_yuan
+RND = ["d32_rnd_subsidy"]  # applicant_types, has_rnd_spending (yes/no)
+ENTERPRISE = frozenset({"enterprise"})
 
 
 class Driver:
     """Feeds events through Interviews (store + CAS) and presses buttons by label."""
 
-    def __init__(self, fake_engine: FakeEngine, store: SQLiteStore) -> None:
-        self.iv = Interviews(store, fake_engine)
+    def __init__(self, engine: Any, store: SQLiteStore) -> None:
+        self.iv = Interviews(store, engine)
         self.store = store
         self.last: Reply | None = None
 
@@ -57,109 +67,119 @@ class Driver:
     def text(self, text: str) -> Outcome:
         return self.send(Text(text))
 
+    def pick(self, *labels: str) -> Outcome:
+        """Tick options of a multiple-choice question, then press 选好了."""
+        for label in labels:
+            self.press(label)
+        return self.press("选好了")
+
 
 @pytest.fixture
-def drive(fake_engine: FakeEngine, store: SQLiteStore) -> Driver:
-    return Driver(fake_engine, store)
+def drive(bot_engine: RecordingEngine, store: SQLiteStore) -> Driver:
+    return Driver(bot_engine, store)
 
 
 def test_asks_only_needed_facts_and_computes(drive: Driver) -> None:
-    drive.send(Start({}, ["purchase"]))
-    assert "高新技术企业" in drive.last.html  # type: ignore[union-attr]
-    drive.press("是")
-    assert drive.state()["current"] == "purchase_yuan"
-    drive.text("三百万")
+    drive.send(Start({}, PURCHASE, AS_OF))
+    assert "贵单位属于哪类主体" in drive.last.html  # type: ignore[union-attr]
+    drive.pick("☐ 企业")
+    assert drive.state()["current"] == "registered_tech_purchase_yuan"
+    drive.text("一百五十万")
     assert drive.state()["phase"] == REVIEW
-    assert "300万元" in drive.last.html  # type: ignore[union-attr]
+    assert "150万元" in drive.last.html  # type: ignore[union-attr]
     out = drive.press("确认")
     html = out.replies[0].html
     assert drive.state()["phase"] == DONE
-    assert "30万元" in html and "威科字〔2018〕58号" in html
+    assert "30万元" in html and "150万元 × 20%" in html and "威科字〔2018〕58号" in html
     assert "主管部门" in html  # indicative-only line
 
 
 def test_most_needed_fact_first(drive: Driver) -> None:
-    # Both rules; lead_type and is_high_tech each gate one rule: fake_engine order kept.
-    drive.send(Start({}, None))
-    assert drive.state()["current"] == "lead_type"
+    # Every rule: the applicant type gates nearly all of them.
+    drive.send(Start({}, None, AS_OF))
+    assert drive.state()["current"] == "applicant_types"
 
 
 def test_ineligible_answer_skips_the_rest_of_its_rule(drive: Driver) -> None:
-    drive.send(Start({}, ["purchase"]))
-    drive.press("否")
-    assert drive.state()["phase"] == REVIEW
+    drive.send(Start({}, PURCHASE, AS_OF))
+    drive.pick("☐ 高等院校")  # not an applicant of the purchase award
+    assert drive.state()["phase"] == REVIEW  # the amount is not asked
+    assert "registered_tech_purchase_yuan" not in drive.state()["asked"]
 
 
 def test_bad_number_is_reasked_with_example(drive: Driver) -> None:
-    drive.send(Start({"is_high_tech": True}, ["purchase"]))
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
     out = drive.text("很多钱")
-    assert drive.state()["current"] == "purchase_yuan"
-    assert "无法识别" in out.replies[0].html and "120万元" in out.replies[0].html
+    assert drive.state()["current"] == "registered_tech_purchase_yuan"
+    assert "没有看懂" in out.replies[0].html and "80万元" in out.replies[0].html
     drive.text("-5")
     drive.text("abc")
     assert "/cancel" in drive.last.html  # type: ignore[union-attr]
     drive.text("50万")
-    assert drive.state()["facts"]["purchase_yuan"] == 500_000
+    assert drive.state()["facts"]["registered_tech_purchase_yuan"] == 500_000
 
 
 def test_back_changes_the_result(drive: Driver) -> None:
-    drive.send(Start({}, ["platform"]))
-    drive.press("企业")
-    drive.press("市级")
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
+    drive.text("一百万")
     out = drive.press("确认")
-    assert "50万元" in out.replies[0].html
+    assert "20万元" in out.replies[0].html
     drive.press("修改答案")
     assert drive.state()["phase"] == REVIEW
     drive.press("上一步")  # back from review: the last question again
-    assert drive.state()["current"] == "platform_level"
-    drive.press("省级")
+    assert drive.state()["current"] == "registered_tech_purchase_yuan"
+    drive.text("三百万")
     out = drive.press("确认")
-    assert "100万元" in out.replies[0].html
+    assert "50万元" in out.replies[0].html  # 60万元 capped at 50万元
 
 
 def test_review_edit_returns_to_review(drive: Driver) -> None:
-    drive.send(Start({}, ["platform"]))
-    drive.press("企业")
-    drive.press("国家级")
-    drive.press("修改第2")
+    drive.send(Start({}, PURCHASE, AS_OF))
+    drive.pick("☐ 企业")
+    drive.text("一百万")
+    drive.press("修改第1")
     assert drive.state()["editing"] is True
+    assert drive.state()["current"] == "applicant_types"
     drive.press("上一步")
     assert drive.state()["phase"] == REVIEW
-    drive.press("修改第2")
-    drive.text("1")  # typed option number
+    drive.press("修改第1")
+    drive.text("2")  # typed option number: 科技服务机构
     assert drive.state()["phase"] == REVIEW
-    assert drive.state()["facts"]["platform_level"] == "city"
+    assert drive.state()["facts"]["applicant_types"] == ["service_institution"]
 
 
 def test_typed_label_for_choice(drive: Driver) -> None:
-    drive.send(Start({}, ["platform"]))
-    drive.text("公益性单位")
-    assert drive.state()["phase"] == REVIEW  # public lead: platform rule settled
+    drive.send(Start({}, RND, AS_OF))
+    drive.text("企业")  # the applicant type, typed
+    assert drive.state()["current"] == "has_rnd_spending"
+    drive.text("否")
+    assert drive.state()["phase"] == REVIEW
+    assert drive.state()["facts"]["has_rnd_spending"] is False
 
 
 def test_given_facts_are_listed_and_editable(drive: Driver) -> None:
-    drive.send(Start({"purchase_yuan": 2_000_000}, ["purchase"]))
-    assert drive.state()["current"] == "is_high_tech"
-    drive.press("是")
+    drive.send(Start({"registered_tech_purchase_yuan": 2_000_000}, PURCHASE, AS_OF))
+    assert drive.state()["current"] == "applicant_types"
+    drive.pick("☐ 企业")
     assert "200万元" in drive.last.html  # type: ignore[union-attr]
     out = drive.press("确认")
-    assert "20万元" in out.replies[0].html
+    assert "40万元" in out.replies[0].html
 
 
 def test_stale_button_is_ignored(drive: Driver) -> None:
-    drive.send(Start({}, ["platform"]))
+    drive.send(Start({"applicant_types": ENTERPRISE}, RND, AS_OF))
     old = drive.last
-    drive.press("企业")
+    drive.press("是")
     drive.last = old
     version = drive.store.get(KEY).version
-    out = drive.press("公益性单位")
+    out = drive.press("否")
     assert out.notice and not out.replies
     assert drive.store.get(KEY).version == version  # nothing written
 
 
 def test_skip_and_cancel(drive: Driver) -> None:
-    drive.send(Start({}, ["purchase"]))
-    drive.press("是")
+    drive.send(Start({}, PURCHASE, AS_OF))
+    drive.pick("☐ 企业")
     drive.press("跳过")
     assert drive.state()["phase"] == REVIEW
     assert "未回答" in drive.last.html  # type: ignore[union-attr]
@@ -175,19 +195,19 @@ def test_text_outside_an_interview_is_not_handled(drive: Driver) -> None:
 def test_new_question_mid_interview_is_answered_and_the_interview_waits(
     drive: Driver,
 ) -> None:
-    drive.send(Start({"is_high_tech": True}, ["purchase"]))
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
     assert drive.text("孵化器有什么奖励政策？").handled is False
-    assert drive.state()["current"] == "purchase_yuan"
+    assert drive.state()["current"] == "registered_tech_purchase_yuan"
     assert drive.state().get("invalid", 0) == 0
     drive.text("50万")
-    assert drive.state()["facts"]["purchase_yuan"] == 500_000
+    assert drive.state()["facts"]["registered_tech_purchase_yuan"] == 500_000
 
 
-def test_callback_data_fits() -> None:
-    fake_engine, buttons = FakeEngine(), []
+def test_callback_data_fits(bot_engine: RecordingEngine) -> None:
     from bot.conversation.interview import step
 
-    state, out = step(fake_engine, None, Start({}, None))
+    buttons: list[Any] = []
+    state, out = step(bot_engine, None, Start({}, None))  # 11 applicant types
     for row in out.replies[0].buttons:
         buttons += list(row)
     assert all(len(b.data.encode()) < 64 for b in buttons)
@@ -219,42 +239,43 @@ def test_parse_press(data: str, expected: Press | None) -> None:
     assert parse_press(data) == expected
 
 
-class SharedFactEngine(FakeEngine):
-    """Rule a needs x then y; rule b needs only y: y settles more rules, so it comes first."""
+class CatalogueOrder(RecordingEngine):
+    """The real engine, its needed facts listed in catalogue order instead of ranked."""
 
     def next_questions(self, facts: dict[str, Any], as_of: Any = None,
                        rule_ids: list[str] | None = None) -> list[Any]:
-        from fakes import FakeSpec
+        from knowledge.awards.facts import FACT_ORDER
 
-        needs = {"a": ["x", "y"], "b": ["y"]}
-        names: list[str] = []
-        for rule in rule_ids or ["a", "b"]:
-            names += [n for n in needs[rule] if n not in facts and n not in names]
-        return [FakeSpec(n, "bool", f"{n}?") for n in names]
-
-    def estimate(self, facts: dict[str, Any], as_of: Any = None,
-                 rule_ids: list[str] | None = None) -> dict[str, Any]:
-        return {"items": [{"rule_id": "a"}, {"rule_id": "b"}]}
+        specs = self.engine.next_questions(facts, as_of, rule_ids)
+        return sorted(specs, key=lambda s: FACT_ORDER[s.name])
 
 
-def test_fact_needed_by_most_rules_comes_first(store: SQLiteStore) -> None:
-    drive = Driver(SharedFactEngine(), store)
-    drive.send(Start({}, None))
-    assert drive.state()["current"] == "y"
+def test_fact_needed_by_most_rules_comes_first(hash_engine: Any, store: SQLiteStore) -> None:
+    """The purchase award needs the applicant type; three platform awards need the
+    platform titles: those settle more rules, so the interview asks them first even when
+    the engine lists the applicant type first."""
+    engine = CatalogueOrder(hash_engine)
+    rules = [*PURCHASE, "d107_tech_centre_national", "d107_tech_centre_provincial",
+             "d107_intl_coop_national"]
+    listed = [s.name for s in engine.next_questions({}, AS_OF, rules)]
+    assert listed == ["applicant_types", "platform_titles", "registered_tech_purchase_yuan"]
+    drive = Driver(engine, store)
+    drive.send(Start({}, rules, AS_OF))
+    assert drive.state()["current"] == "platform_titles"
 
 
-def test_concurrent_presses_apply_once(fake_engine: FakeEngine, store: SQLiteStore) -> None:
+def test_concurrent_presses_apply_once(bot_engine: RecordingEngine, store: SQLiteStore) -> None:
     """Two replicas handling the same press at once: one wins, the other sees it stale."""
     from concurrent.futures import ThreadPoolExecutor
 
-    drive = Driver(fake_engine, store)
-    drive.send(Start({}, ["platform"]))
-    press = parse_press(drive.last.buttons[0][0].data)  # type: ignore[union-attr]
+    drive = Driver(bot_engine, store)
+    drive.send(Start({"applicant_types": ENTERPRISE}, RND, AS_OF))
+    press = parse_press(drive.last.buttons[0][0].data)  # type: ignore[union-attr]  # 是
     assert press is not None
-    replicas = [Interviews(SQLiteStore(store.path), fake_engine) for _ in range(2)]
+    replicas = [Interviews(SQLiteStore(store.path), bot_engine) for _ in range(2)]
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda iv: iv.handle(KEY, press), replicas))
     assert sorted(bool(o.replies) for o in outcomes) == [False, True]
-    assert drive.state()["history"] == ["lead_type"]
+    assert drive.state()["history"] == ["has_rnd_spending"]
     for iv in replicas:
         iv.store.close()

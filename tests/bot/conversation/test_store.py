@@ -109,3 +109,28 @@ def test_real_redis(redis_url: str) -> None:
     store.put("k", {"a": 1}, store.get("k").version)
     assert store.get("k").data == {"a": 1}
     store.close()
+
+
+def test_guarded_store_disk_full_is_one_outage(tmp_path: Path) -> None:
+    """SQLite's disk full (a real one: max_page_count pinned): StoreUnavailable, one "down"
+    transition however many failures, one "up" when writes succeed again."""
+    from bot.conversation.store import GuardedStore, StoreUnavailable, update
+
+    inner = SQLiteStore(tmp_path / "full.sqlite3")
+    store = GuardedStore(inner)
+    conn = inner._conn()  # this thread's connection: the pragma is per connection
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    big = {"blob": "x" * 20000}
+    for n in range(3):
+        with pytest.raises(StoreUnavailable, match="full"):
+            store.put(f"k{n}", big, 0)
+    assert store.down
+    down = store.take_transitions()
+    assert len(down) == 1 and down[0][0] == "down" and "full" in down[0][1]
+    conn.execute("PRAGMA max_page_count = 1073741823")
+    assert update(store, "k", lambda old: ({"n": 1}, "done")) == "done"
+    assert not store.down
+    assert [kind for kind, _ in store.take_transitions()] == ["up"]
+    assert store.take_transitions() == []
+    inner.close()

@@ -11,7 +11,7 @@ from cli_runner import line_of, run_cli
 from bot.staff.cases import known_failures_path, load_known_failures
 from knowledge.errors import KnowledgeError
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 AS_OF = date(2026, 11, 24)
 
 

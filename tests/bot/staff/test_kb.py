@@ -23,7 +23,7 @@ from knowledge.sources.base import load_knowledge
 from knowledge.sources.documents import load_source
 from knowledge.sources.parsing import parse_clauses
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SEEDS = REPO / "tests" / "fixtures"
 SEED = {p.name[:3]: p for p in SEEDS.glob("00*.txt")}
 POLICY_107 = "weizhengbanzi-2018-107.md"
@@ -126,6 +126,11 @@ def test_infer_metadata_from_seed_text(seed: str) -> None:
     ("text", "key", "value"),
     [
         ("本办法自2020年1月1日起施行，有效期5年。", "effective_years", 5),
+        ("本办法自2020年1月1日起施行，有效期二十年。", "effective_years", 20),
+        ("本办法自2020年1月1日起施行，有效期十二年。", "effective_years", 12),
+        ("本办法自2020年1月1日起施行，有效期十年。", "effective_years", 10),
+        ("本办法自2020年1月1日起施行，有效期二三年。", "effective_years", None),
+        ("威政办字（2018）107号\n", "doc_number", "威政办字〔2018〕107号"),
         ("本意见自印发之日起施行，有效期至 2025 年\n\n12 月 31 日。", "effective_until",
          date(2025, 12, 31)),
         ("威海市财政局\n关于做好资金\n管理工作的通知\n", "title",
@@ -135,7 +140,8 @@ def test_infer_metadata_from_seed_text(seed: str) -> None:
          "doc_number", None),
         ("威海市人民政府办公室            2018 年 11 月 30 日印发\n", "issued", date(2018, 11, 30)),
     ],
-    ids=["years", "until-wrapped", "title-wrapped", "number-brackets", "cited-number-ignored",
+    ids=["years", "years-20", "years-12", "years-10", "years-nonsense", "number-round",
+         "until-wrapped", "title-wrapped", "number-brackets", "cited-number-ignored",
          "printed-date-fallback"],
 )
 def test_infer_metadata_patterns(text: str, key: str, value: object) -> None:
@@ -342,6 +348,14 @@ def break_no_front_matter(root: Path) -> tuple[str, int | None]:
     return "policies/pasted.txt", 1
 
 
+def break_unclosed_front_matter(root: Path) -> tuple[str, int | None]:
+    path = root / "policies" / "unclosed.md"
+    text = (root / "policies" / POLICY_107).read_text(encoding="utf-8")
+    head, body = text.split("\n---\n", 1)
+    path.write_text(head + "\n" + body, encoding="utf-8")
+    return "policies/unclosed.md", 1
+
+
 def break_pdf_without_sidecar(root: Path) -> tuple[str, int | None]:
     make_pdf("威科字〔2019〕1号\n一、总则\n", root / "policies" / "new.pdf")
     return "policies/new.pdf", None
@@ -414,6 +428,7 @@ BREAKAGES: list[tuple[str, Callable[[Path], tuple[str, int | None]], str, str]] 
     ("missing-key", break_missing_key, "metadata", "issuer"),
     ("bad-date", break_bad_date, "metadata", "issued"),
     ("no-front-matter", break_no_front_matter, "metadata", "front matter"),
+    ("unclosed-front-matter", break_unclosed_front_matter, "metadata", "front matter not closed"),
     ("pdf-without-sidecar", break_pdf_without_sidecar, "metadata", "new.pdf.meta.yaml"),
     ("same-number", break_same_number, "duplicate", "文号相同"),
     ("near-identical", break_near_identical, "duplicate", "内容几乎相同"),
@@ -543,3 +558,22 @@ def test_report_renders_in_chromium(
     done = chromium([f"--screenshot={shot}", "--window-size=1200,1600", output.as_uri()],
                     tmp_path / "profile2")
     assert done.returncode == 0 and shot.stat().st_size > 20_000, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize("bad", ["../../x", "/tmp/abs", "sub/dir", "a\\b", ".hidden",
+                                 "..", "x/../y", ""])
+def test_add_refuses_a_name_outside_policies(
+    empty_kb: Path, tmp_path: Path, bad: str
+) -> None:
+    from knowledge.errors import PolicyBotError
+
+    src = tmp_path / "x.txt"
+    src.write_text("威科发〔2020〕1号\n\n威海市科学技术局关于测试的办法\n\n一、总则\n\n"
+                   "（一）适用范围。本办法适用于全市。\n\n威海市科学技术局\n\n2020年2月1日\n",
+                   encoding="utf-8")
+    before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    with pytest.raises(PolicyBotError, match="只能是 policies/ 文件夹里的一个普通文件名"):
+        kb.add_document(src, empty_kb, {}, name=bad)
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
+    result = kb.add_document(src, empty_kb, {}, name="weikefa-2020-1")
+    assert result.written and result.target == empty_kb / "policies" / "weikefa-2020-1.md"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from bot_api_server import BotApiServer, Call
-from fakes import FakeEngine
+from recording import RecordingEngine
 from harness import ADMIN, TOKEN, run, running_bot, settings_for, two_replicas
 
 from bot.conversation.store import SQLiteStore
@@ -178,57 +178,77 @@ def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any
     run(scenario())
 
 
-# -- a controllable fake fake_engine: errors, very long clauses, flood ------------------------
+# -- the real engine with the hashing embedder: errors, very long clauses, flood ----------
 
 
 def test_amount_question_with_facts_is_answered_directly(
-    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), fake_engine, store
+            server, settings_for(server, tmp_path), bot_engine, store
         ) as bot:
+            for chat in (6, 7):
+                await bot.say(chat, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
             sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
-            assert len(sent) == 1
-            assert "30万元" in sent[0].params["text"]
+            assert len(sent) == 1  # enterprise and amount stated: no interview
+            assert "300万元 × 20% = 60万元" in sent[0].params["text"]
+            assert "合计：50万元" in sent[0].params["text"]
             sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
-            assert "高新技术企业" in sent[-1].params["text"]
-            sent = await bot.press(7, "是")
+            assert "贵单位属于哪类主体" in sent[-1].params["text"]
+            assert await bot.press(7, "☐ 企业") == []  # ticked in place
+            sent = await bot.press(7, "选好了")
+            assert "技术交易额" in sent[-1].params["text"]
             sent = await bot.say(7, "2000万")
             sent = await bot.press(7, "确认")
-            assert "100万元" in sent[-1].params["text"]  # capped
+            assert "按50万元计" in sent[-1].params["text"]  # 400万元 capped
     run(scenario())
 
 
-def test_html_is_escaped_and_long_answer_split(tmp_path: Path, fake_engine: FakeEngine,
+def _long_and_marked_up(kdir: Path) -> None:
+    """Staff wrote markup into a title and a clause of several thousand characters."""
+    policy = kdir / "policies" / "weikezi-2018-58.md"
+    text = policy.read_text(encoding="utf-8")
+    text = text.replace("title: 威海市科学技术局关于印发", "title: <文件>威海市科学技术局关于印发", 1)
+    tail = "\n\n".join(f"申请单位应当如实填报第{i}项材料，并对材料的真实性负责。" * 4
+                        for i in range(60))
+    text = text.replace("万元。\n\n三、行动保障", f"万元。\n\n{tail}\n\n三、行动保障", 1)
+    policy.write_text(text, encoding="utf-8")
+
+
+def test_html_is_escaped_and_long_answer_split(tmp_path: Path, own_engine: RecordingEngine,
                                                store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), fake_engine, store
+            server, settings_for(server, tmp_path), own_engine, store
         ) as bot:
             sent = await bot.say(8, "<b>购买</b>技术 & <script>")
-            html = sent[0].params["text"]
-            assert "&lt;文件&gt;" in html  # title from the fake_engine, escaped
+            assert "威科字〔2018〕58号" in sent[0].params["text"]
             sent = await bot.press(8, "查看原文1")
-            assert "10%" in sent[0].params["text"]
-            fake_engine.long_clauses = True
+            assert len(sent) == 1 and "20%给予奖励" in sent[0].params["text"]
+            _long_and_marked_up(own_engine.knowledge_dir)
+            assert own_engine.reload().ok
+            sent = await bot.say(8, "<b>购买</b>技术 & <script>")
+            html = sent[0].params["text"]
+            assert "&lt;文件&gt;" in html and "<文件>" not in html  # the title, escaped
             sent = await bot.press(8, "查看原文1")
             assert len(sent) >= 2
             assert all(len(c.params["text"]) <= 4096 for c in sent)
+            assert "第59项材料" in sent[-1].params["text"]
             assert not [c for c in server.calls if c.error]  # every chunk parsed
     run(scenario())
 
 
-def test_admin_commands_and_garbage(tmp_path: Path, fake_engine: FakeEngine,
+def test_admin_commands_and_garbage(tmp_path: Path, own_engine: RecordingEngine,
                                     store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), fake_engine, store
+            server, settings_for(server, tmp_path), own_engine, store
         ) as bot:
             sent = await bot.say(3, "/reload")
-            assert "仅限管理员" in sent[0].params["text"] and fake_engine.reloads == 0
+            assert "仅限管理员" in sent[0].params["text"] and own_engine.reloads == 0
             sent = await bot.say(ADMIN, "/reload")
-            assert "版本 2" in sent[0].params["text"] and fake_engine.reloads == 1
+            assert "版本 2" in sent[0].params["text"] and own_engine.reloads == 1
             sent = await bot.say(ADMIN, "/stats")
             assert "SQLiteStore" in sent[0].params["text"]
             for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
@@ -240,11 +260,11 @@ def test_admin_commands_and_garbage(tmp_path: Path, fake_engine: FakeEngine,
 
 
 def test_error_reaches_user_politely_and_admins_with_trace(
-    tmp_path: Path, fake_engine: FakeEngine, store: SQLiteStore
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), fake_engine, store
+            server, settings_for(server, tmp_path), bot_engine, store
         ) as bot:
             mark = server.mark()
             await bot.say(11, "爆炸了吗")
@@ -257,12 +277,12 @@ def test_error_reaches_user_politely_and_admins_with_trace(
     run(scenario())
 
 
-def test_flood_is_throttled_once(tmp_path: Path, fake_engine: FakeEngine,
+def test_flood_is_throttled_once(tmp_path: Path, bot_engine: RecordingEngine,
                                  store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
             server, settings_for(server, tmp_path, flood_limit=3, flood_window=60),
-            fake_engine, store,
+            bot_engine, store,
         ) as bot:
             mark = server.mark()
             for _ in range(8):
@@ -271,7 +291,7 @@ def test_flood_is_throttled_once(tmp_path: Path, fake_engine: FakeEngine,
             texts = [c.params["text"] for c in server.sent(12, mark)]
             assert len(texts) == 4
             assert sum("稍等" in t for t in texts) == 1
-            assert len(fake_engine.asked) == 3
+            assert len(bot_engine.asked) == 3
             other = await bot.say(13, "技术创新中心")  # other users are not affected
             assert "威政办字" in other[0].params["text"]
     run(scenario())
@@ -288,7 +308,8 @@ def test_serve_needs_a_token(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 
 def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: SQLiteStore,
-                                                        knowledge_dir: Path) -> None:
+                                                        knowledge_dir: Path, built_copy: Path,
+                                                        use_embedder: Any) -> None:
     """Staff edit a policy file: the running bot reloads by itself and answers from it."""
     import asyncio
     import shutil
@@ -298,7 +319,7 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
 
     kdir = tmp_path / "knowledge"
     shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    live = Engine(kdir, tmp_path / "data")
+    live = Engine(kdir, built_copy, embedder=use_embedder)  # the session's index, copied
     live.warm_up()
 
     async def scenario() -> None:
@@ -326,7 +347,8 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
 
 
 @pytest.mark.redis
-def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engine: FakeEngine,
+def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path,
+                                                     bot_engine: RecordingEngine,
                                                      redis_url: str,
                                                      knowledge_dir: Path) -> None:
     """Two replicas reload the same shared folder: the admins get one message, not two."""
@@ -340,7 +362,7 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engin
 
     async def scenario() -> None:
         async with BotApiServer() as server, two_replicas(
-            server, tmp_path, fake_engine, redis_url
+            server, tmp_path, bot_engine, redis_url
         ) as (a, b, store_a, store_b):
             notify_a = make_reload_notifier(a.app, store_a, kdir)
             notify_b = make_reload_notifier(b.app, store_b, kdir)
@@ -360,4 +382,80 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path, fake_engin
             await notify_b(failed)
             told = texts(server.sent(ADMIN))
             assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
+    run(scenario())
+
+
+def test_store_outage_answers_questions_and_tells_admins_once(
+    tmp_path: Path, engine: Any, redis_url: str
+) -> None:
+    """Redis down: questions are still answered (flood control fails open, settings read
+    as default), a step that needs state gets one polite notice, the admins hear once
+    when the outage starts and once when it ends, and nobody gets a traceback."""
+    import secrets
+
+    import redis
+
+    from bot.conversation.store import RedisStore
+
+    store = RedisStore(redis_url, prefix=f"outage-{secrets.token_hex(4)}:")
+    good = store.client
+    question = "对列入市级试点技术创新中心的企业有什么资金补助？"
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            assert "市级试点技术创新中心" in texts(await bot.say(1, question))
+            start = server.mark()
+            store.client = redis.Redis.from_url("redis://127.0.0.1:1/0",
+                                                socket_connect_timeout=0.5)
+            for _ in range(3):
+                sent = await bot.say(1, question)
+                assert len(sent) == 1, texts(sent)
+                assert "市级试点技术创新中心" in texts(sent)
+            notice = await bot.say(1, "/asof 2020-01-01")
+            assert len(notice) == 1 and "暂时无法访问" in texts(notice)
+            admin = server.sent(ADMIN, start)
+            assert len(admin) == 1 and "状态存储不可用" in texts(admin), texts(admin)
+            assert "出了点问题" not in texts(server.sent(1, start))
+            store.client = good
+            back = await bot.say(1, question)
+            assert "市级试点技术创新中心" in texts(back)
+            assert back[0].params.get("reply_markup")  # buttons again: refs are stored
+            admin = server.sent(ADMIN, start)
+            assert len(admin) == 2 and "状态存储已恢复" in admin[1].params["text"]
+
+    try:
+        run(scenario())
+    finally:
+        good.close()
+
+
+def test_message_on_behalf_of_a_chat_is_answered_in_the_chat(
+    tmp_path: Path, engine: Any, store: SQLiteStore
+) -> None:
+    """An anonymous admin / channel post in a group: ``sender_chat`` and no ``from``."""
+    import time
+
+    group = -100123
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            mark = server.mark()
+            message = {
+                "message_id": 7, "date": int(time.time()),
+                "chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
+                "sender_chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
+                "text": "/asof 2020-01-01",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            }
+            update_id = await server.push_raw(bot.token, {"message": message})
+            await bot.until_processed(update_id)
+            sent = server.sent(group, mark)
+            assert len(sent) == 1 and "2020-01-01" in texts(sent), texts(sent)
+            assert store.get(f"user:{group}").data == {"as_of": "2020-01-01"}
+            assert server.sent(ADMIN, mark) == []  # no traceback
+
     run(scenario())

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 from bot_api_server import BotApiServer
-from fakes import FakeEngine
 from harness import run, running_bot, settings_for
+from recording import RecordingEngine
 from telegram import Chat, Message, Update, User
 
 from bot.conversation.store import SQLiteStore
@@ -19,20 +20,21 @@ from bot.telegram.runner import SECRET_HEADER, PerChatUpdateProcessor
 SECRET = "webhook-secret-0123456789"
 
 
-def test_webhook_checks_secret_and_serves_health(tmp_path: Path, fake_engine: FakeEngine,
+def test_webhook_checks_secret_and_serves_health(tmp_path: Path, bot_engine: RecordingEngine,
                                                  store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server:
             settings = settings_for(server, tmp_path, webhook_secret=SECRET,
                                     webhook_path="/hook")
-            async with running_bot(server, settings, fake_engine, store, webhook=True) as bot:
+            async with running_bot(server, settings, bot_engine, store, webhook=True) as bot:
                 assert bot.webhook is not None
                 base = f"http://127.0.0.1:{bot.webhook.port}"
                 async with aiohttp.ClientSession() as http:
                     async with http.get(base + "/healthz") as resp:
                         assert resp.status == 200
                         body = await resp.json()
-                        assert body["ok"] is True and body["engine_version"] == 1
+                        assert body["ok"] is True
+                        assert body["engine_version"] == bot_engine.version == 1
                     update: dict[str, Any] = {"update_id": 1}
                     for headers, status in (({}, 403), ({SECRET_HEADER: "wrong"}, 403)):
                         async with http.post(base + "/hook", json=update,
@@ -49,11 +51,11 @@ def test_webhook_checks_secret_and_serves_health(tmp_path: Path, fake_engine: Fa
     run(scenario())
 
 
-def test_healthz_reports_a_broken_store(tmp_path: Path, fake_engine: FakeEngine,
+def test_healthz_reports_a_broken_store(tmp_path: Path, bot_engine: RecordingEngine,
                                         store: SQLiteStore) -> None:
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path, webhook_secret=SECRET), fake_engine, store,
+            server, settings_for(server, tmp_path, webhook_secret=SECRET), bot_engine, store,
             webhook=True,
         ) as bot:
             assert bot.webhook is not None
@@ -90,4 +92,81 @@ def test_per_chat_order_and_cross_chat_concurrency() -> None:
         assert chat1 == ["start1", "end1", "start2", "end2"]
         assert log.index((2, "end1")) < log.index((1, "end1"))  # chat 2 did not wait
         assert processor._locks == {}  # no lock kept for idle chats
+    run(scenario())
+
+
+def test_unparsable_update_is_skipped_once_not_refetched(
+    tmp_path: Path, engine: Any, store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One update PTB cannot parse used to wedge polling: the batch was fetched again in a
+    hot loop.  Now it is logged once and skipped; the next message is answered."""
+    import logging
+
+    caplog.set_level(logging.ERROR, logger="bot.telegram.runner")
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            bad = await server.push_raw(bot.token, {"message": {
+                "message_id": 1, "date": 0, "chat": "not a chat", "text": "坏"}})
+            sent = await bot.say(5, "技术创新中心有什么支持？")
+            assert "技术创新中心" in sent[0].params["text"]
+            await asyncio.sleep(1.0)  # a hot loop would fetch the bad batch hundreds of times
+            fetched = [c for c in server.calls if c.method == "getUpdates"
+                       and any(u.get("update_id") == bad for u in c.result or [])]
+            assert len(fetched) <= 3, len(fetched)
+            state = server.bots[bot.token]
+            assert all(u["update_id"] != bad for u in state.updates)  # confirmed
+
+    run(scenario())
+    skipped = [r for r in caplog.records if "skipping update" in r.getMessage()]
+    assert len(skipped) == 1
+
+
+def test_poll_backoff_doubles_up_to_a_cap() -> None:
+    from bot.telegram.runner import MAX_POLL_BACKOFF, SkippingBot
+
+    bot = SkippingBot("123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123")
+    waits = []
+    for failures in range(1, 10):
+        bot._poll_failures = failures
+        waits.append(bot.poll_backoff())
+    assert waits[:3] == [0.5, 1.0, 2.0] and waits[-1] == MAX_POLL_BACKOFF
+
+
+def test_webhook_hostile_input_is_400_or_403_never_500(
+    tmp_path: Path, engine: Any, store: SQLiteStore
+) -> None:
+    """Over HTTP: a non-ASCII secret header, valid JSON that is not an update, deeply
+    nested JSON.  Each is refused (403/400) without a traceback; the bot keeps serving."""
+    async def scenario() -> None:
+        async with BotApiServer() as server:
+            settings = settings_for(server, tmp_path, webhook_secret=SECRET,
+                                    webhook_path="/hook")
+            async with running_bot(server, settings, engine, store, webhook=True) as bot:
+                assert bot.webhook is not None
+                url = f"http://127.0.0.1:{bot.webhook.port}/hook"
+                ok = {SECRET_HEADER: SECRET}
+                async with aiohttp.ClientSession() as http:
+                    for value in ("密钥".encode().decode("latin-1"), "s\u00e9cret"):
+                        async with http.post(url, json={"update_id": 1},
+                                             headers={SECRET_HEADER: value}) as resp:
+                            assert resp.status == 403
+                    bodies: list[bytes] = [
+                        b"[]", b'"update"', b"42", b"null", b'{"update_id": "x"}',
+                        b'{"update_id": 5, "message": 7}',
+                        b'{"update_id": 6, "message": {"chat": "not a chat"}}',
+                        b'{"update_id": 7, "callback_query": []}',
+                        b"[" * 100_000 + b"]" * 100_000,
+                        b'{"update_id": 8, "message": ' + b'{"a": ' * 5000 + b"1"
+                        + b"}" * 5001,
+                    ]
+                    for body in bodies:
+                        async with http.post(url, data=body, headers={
+                                **ok, "Content-Type": "application/json"}) as resp:
+                            assert resp.status == 400, (body[:60], resp.status)
+                sent = await bot.say(42, "技术创新中心有什么支持？")
+                assert "技术创新中心" in sent[0].params["text"]
+
     run(scenario())

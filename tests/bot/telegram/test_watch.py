@@ -1,7 +1,9 @@
 """The knowledge watcher: debounced reloads, results to a callback, never a crash.
 
-The first part runs the real watcher against a fake engine; the second (``slow``) runs
-it against the real :class:`index.answering.engine.Engine` while questions stream in.
+The first part runs the real watcher against a stub that only counts reloads (and can
+fail or be slow on demand); the second (``slow``) runs it against the real
+:class:`index.answering.engine.Engine` while questions stream in.  Tests wait for
+conditions (a reload reported), never for a fixed time.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from bot.telegram.watch import (
     once_per_reload,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,8 @@ class FakeReport:
 
 
 class FakeEngine:
-    """Counts reloads; ``fail`` makes the next reloads raise or report failure."""
+    """A reload counter, not an engine: ``fail`` makes the next reloads raise or report
+    failure, ``delay`` makes each reload take that long."""
 
     def __init__(self, delay: float = 0.0) -> None:
         self.version = 1
@@ -131,23 +134,31 @@ def test_a_burst_of_changes_gives_one_reload(
         (folder / "policies" / f"doc{i}.md").write_text("x", encoding="utf-8")
         time.sleep(0.02)
     assert wait_for(lambda: len(results) == 1)
-    time.sleep(0.8)
     assert engine.calls == 1
     assert results[0].ok and results[0].version == 2
     assert set(w.last_changes) == {f"policies/doc{i}.md" for i in range(5)}
+    # One more change: its reload carries that file alone, so nothing of the burst was
+    # left for a second reload in between.
+    (folder / "policies" / "later.md").write_text("y", encoding="utf-8")
+    assert wait_for(lambda: len(results) == 2)
+    assert engine.calls == 2 and w.last_changes == ("policies/later.md",)
 
 
 def test_junk_files_do_not_reload(
     watcher: tuple[KnowledgeWatcher, FakeEngine], folder: Path, results: list[Any]
 ) -> None:
-    _, engine = watcher
+    w, engine = watcher
     (folder / "policies" / "~$draft.docx").write_bytes(b"lock")
     (folder / "policies" / ".x.md.swp").write_bytes(b"swap")
     (folder / "notes.py").write_text("x = 1\n", encoding="utf-8")
-    time.sleep(1.2)
-    assert engine.calls == 0 and results == []
     (folder / "rules" / "r.yaml").write_text("[]\n", encoding="utf-8")
     assert wait_for(lambda: engine.calls == 1)
+    assert w.last_changes == ("rules/r.yaml",)  # the junk was seen and dropped
+    assert len(results) == 1
+    (folder / "policies" / "~$draft.docx").write_bytes(b"lock 2")  # junk alone ...
+    (folder / "cases" / "q.yaml").write_text("[]\n", encoding="utf-8")  # ... then a change
+    assert wait_for(lambda: engine.calls == 2)
+    assert w.last_changes == ("cases/q.yaml",)  # no reload for the junk in between
 
 
 def test_failed_reload_is_reported_and_watching_goes_on(
@@ -186,7 +197,7 @@ def test_callback_errors_do_not_stop_the_watcher(folder: Path) -> None:
 
 
 def test_reload_now_and_watcher_never_reload_concurrently(folder: Path) -> None:
-    engine = FakeEngine(delay=0.3)
+    engine = FakeEngine(delay=0.15)
     with KnowledgeWatcher(engine, folder, debounce_ms=100) as w:
         (folder / "policies" / "a.md").write_text("1", encoding="utf-8")
         threads = [threading.Thread(target=w.reload_now) for _ in range(3)]
@@ -316,8 +327,8 @@ class QuestionStream:
             t.join(timeout=60)
 
 
-def titles_of(answer: dict[str, Any], doc_number: str) -> set[str]:
-    return {h["title"] for h in answer["hits"] if h["doc_number"] == doc_number}
+def titles_of(answer: Any, doc_number: str) -> set[str]:
+    return {h.title for h in answer.hits if h.doc_number == doc_number}
 
 
 @pytest.fixture
@@ -332,12 +343,14 @@ def live_knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, tmp_path: Path) -> None:
+def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, built_copy: Path,
+                                                   use_embedder: Any) -> None:
     """Edit, add and break knowledge while three threads ask questions non-stop."""
     from bot.staff.kb import add_document
     from index.answering.engine import Engine
 
-    engine = Engine(live_knowledge, tmp_path / "data")
+    # The session's USE index, copied: the first load drops 32号 and re-embeds nothing.
+    engine = Engine(live_knowledge, built_copy, embedder=use_embedder)
     engine.warm_up()
     v1 = engine.version
     reports: list[Any] = []
@@ -388,9 +401,9 @@ def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, tmp_pat
     assert old and new, "the stream spanned the update"
     # No answer shows the new document beside the old title of the retitled one.
     for a in answers:
-        if any(h["doc_number"] == DOC_32 for h in a["hits"]):
+        if any(h.doc_number == DOC_32 for h in a.hits):
             assert OLD_TITLE not in titles_of(a, DOC_107)
-    assert any(h["doc_number"] == DOC_32 for a in answers[-20:] for h in a["hits"])
+    assert any(h.doc_number == DOC_32 for a in answers[-20:] for h in a.hits)
     assert final == v1 + 3
 
 
@@ -469,3 +482,42 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
 
     asyncio.run(scenario())
     shared.close()
+
+
+def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
+    """✅ A, ❌ B, then a revert to A within the dedupe window: the ✅ for the revert must
+    reach the admins (the old dedupe on (outcome, fingerprint) swallowed it), yet a second
+    replica reporting the same state stays quiet."""
+    from types import SimpleNamespace
+
+    from bot.conversation.store import SQLiteStore
+
+    kdir = tmp_path / "knowledge"
+    (kdir / "policies").mkdir(parents=True)
+    policy = kdir / "policies" / "p.md"
+    policy.write_text("正文", encoding="utf-8")
+    told: list[tuple[str, bool]] = []
+    stores = [SQLiteStore(tmp_path / "state.sqlite3") for _ in range(2)]
+
+    def replica(name: str, store: Any) -> Callable[[Any], Any]:
+        async def notify(report: Any) -> None:
+            told.append((name, report.ok))
+
+        return once_per_reload(store, kdir, notify)
+
+    async def scenario() -> None:
+        a, b = replica("a", stores[0]), replica("b", stores[1])
+        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        await a(ok)
+        await b(ok)
+        policy.write_text("坏掉的正文", encoding="utf-8")
+        await a(failed)
+        await b(failed)
+        policy.write_text("正文", encoding="utf-8")  # the revert: fingerprint of the first
+        await b(ok)
+        await a(ok)
+        assert told == [("a", True), ("a", False), ("b", True)]
+
+    asyncio.run(scenario())
+    for store in stores:
+        store.close()

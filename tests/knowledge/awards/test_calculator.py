@@ -18,7 +18,7 @@ from knowledge.errors import FactError
 from knowledge.goldens.estimates import EstimateCase, check_case, load_estimate_cases
 from knowledge.sources.base import load_knowledge
 
-KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
 RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
 CASES = load_estimate_cases(KNOWLEDGE / "cases" / "estimates.yaml")
 IN_FORCE = date(2020, 6, 1)  # all four seed documents in force

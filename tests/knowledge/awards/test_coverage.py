@@ -14,8 +14,8 @@ from knowledge.awards.rules import (
     Rule,
     RuleDocument,
     RuleSet,
-    load_rules,
 )
+from knowledge.awards.loading import load_rules
 from knowledge.model import Clause, DocumentMeta
 from knowledge.sources.base import KnowledgeBase, load_knowledge
 

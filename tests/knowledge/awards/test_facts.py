@@ -7,66 +7,20 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from knowledge.awards.facts import (
     FACTS,
     KINDS,
     normalize_fact,
     normalize_facts,
-    parse_count,
-    parse_money,
 )
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
-from knowledge.money import find_money, format_yuan, parse_cn_numeral
 from knowledge.reading.extraction import extract_facts
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2025, 6, 1)
-
-
-@pytest.mark.parametrize(("text", "yuan"), [
-    ("120万元", 1_200_000), ("五十万元", 500_000), ("五十万", 500_000), ("1.5亿元", 150_000_000),
-    ("800,000元", 800_000), ("80万", 800_000), ("3千万", 30_000_000), ("两百万", 2_000_000),
-    ("一千五百万元", 15_000_000), ("一亿五千万", 150_000_000), ("0.5万元", 5_000),
-    ("5千元", 5_000), ("800000", 800_000), ("十万", 100_000), ("二十五万", 250_000),
-    ("300万的技术", 3_000_000), (" 200 万元 ", 2_000_000), ("没有", None), ("", None),
-])
-def test_parse_money(text: str, yuan: int | None) -> None:
-    assert parse_money(text) == yuan
-
-
-@pytest.mark.parametrize(("text", "count"), [
-    ("5项", 5), ("3家", 3), ("三个", 3), ("12", 12), ("两家", 2), ("十二件", 12), ("无", None),
-])
-def test_parse_count(text: str, count: int | None) -> None:
-    assert parse_count(text) == count
-
-
-def test_money_in_running_text_ignores_years_counts_and_idioms() -> None:
-    found = find_money("大众创业、万众创新，2018年有5家，给予200万元和100 万元，千万不要")
-    assert [m.yuan for m in found] == [2_000_000, 1_000_000]
-
-
-def test_chinese_numerals() -> None:
-    assert parse_cn_numeral("一千零五") == 1005
-    assert parse_cn_numeral("十") == 10
-    assert parse_cn_numeral("二三") is None
-
-
-@given(st.integers(min_value=0, max_value=100_000_000_000))
-def test_format_and_parse_money_round_trip(yuan: int) -> None:
-    assert parse_money(format_yuan(yuan)) == yuan
-
-
-def test_format_yuan() -> None:
-    assert format_yuan(600_000) == "60万元"
-    assert format_yuan(10_000_000) == "1000万元"
-    assert format_yuan(150_000_000) == "1.5亿元"
-    assert format_yuan(8_000) == "8000元"
 
 
 # -- the registry and typed answers ---------------------------------------------------------

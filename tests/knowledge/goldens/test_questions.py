@@ -20,7 +20,7 @@ from knowledge.goldens.questions import (
     unknown_fragments,
 )
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 QUESTIONS = REPO / "knowledge" / "cases" / "questions.yaml"
 
 D107 = "威政办字〔2018〕107号"
@@ -196,6 +196,14 @@ def test_expectation_matches_doc_and_normalised_text() -> None:
     assert not e.accepts(D106, "给予200万元")
     assert Expectation(D58, "1:1配套").accepts(D58, "按照省拨资金1：1配套")
     assert not e.accepts(D107, "给予300万元")
+
+
+@pytest.mark.parametrize("written", ["威政办字[2018]107号", "威政办字（2018）107号",
+                                     "威政办字〔2018〕107号", "威政办字〔2018〕107 号"],
+                         ids=["square", "round", "tortoise-shell", "space"])
+def test_expectation_doc_number_in_any_bracket_form(written: str) -> None:
+    assert Expectation(written, "给予200万元").accepts(D107, "给予200万元")
+    assert Expectation(D107, "给予200万元").accepts(written, "给予200万元")
 
 
 def test_unknown_fragments() -> None:

@@ -12,7 +12,7 @@ from knowledge.errors import KnowledgeError, MetadataError
 from knowledge.sources.base import KnowledgeBase, fingerprint, load_knowledge, policy_files
 from knowledge.sources.parsing import MAX_CLAUSE_CHARS
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures"
 META_106 = """doc_number: 威政办字〔2018〕106号
 title: 威海市人民政府办公室关于加快科技创新平台建设的意见
 issuer: 威海市人民政府办公室
@@ -180,3 +180,45 @@ def test_with_rules_keeps_lookups(kb: KnowledgeBase) -> None:
     assert ruled.rules == {"sentinel": True} and kb.rules is None
     number = "威政办字〔2018〕107号"
     assert ruled.clause(number, "序言") == kb.clause(number, "序言")
+
+
+def _one_policy_kb(tmp_path: Path) -> Path:
+    root = tmp_path / "kb"
+    (root / "policies").mkdir(parents=True)
+    (root / "policies" / "ok.md").write_text(
+        "---\ndoc_number: 威科字〔2020〕1号\ntitle: 测试办法\nissuer: 威海市科学技术局\n"
+        "issued: 2020-01-01\n---\n第一条 本办法适用于全市。\n",
+        encoding="utf-8")
+    return root
+
+
+def test_symlink_out_of_policies_is_refused_with_its_path(tmp_path: Path) -> None:
+    root = _one_policy_kb(tmp_path)
+    outside = tmp_path / "secret.md"
+    outside.write_text("---\n---\n", encoding="utf-8")
+    link = root / "policies" / "leak.md"
+    link.symlink_to(outside)
+    with pytest.raises(KnowledgeError, match="outside the policies/ folder") as info:
+        policy_files(root)
+    assert str(link) in str(info.value)
+    with pytest.raises(KnowledgeError, match="outside"):
+        load_knowledge(root)
+
+
+def test_dangling_symlink_is_reported_not_skipped(tmp_path: Path) -> None:
+    root = _one_policy_kb(tmp_path)
+    link = root / "policies" / "gone.md"
+    link.symlink_to(tmp_path / "nowhere.md")
+    with pytest.raises(KnowledgeError, match="dangling") as info:
+        policy_files(root)
+    assert str(link) in str(info.value)
+
+
+def test_symlink_inside_policies_is_followed(tmp_path: Path) -> None:
+    root = _one_policy_kb(tmp_path)
+    data = root / "policies" / "..data"
+    data.mkdir()
+    (root / "policies" / "ok.md").rename(data / "ok.md")
+    (root / "policies" / "ok.md").symlink_to(data / "ok.md")
+    assert [p.name for p in policy_files(root)] == ["ok.md"]
+    assert len(load_knowledge(root).documents) == 1

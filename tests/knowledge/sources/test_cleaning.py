@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sample_texts import ARTICLES, FILES, seed_text
 
-from knowledge.sources.cleaning import clean_text, cn_number, normalize_line, unplaced_numbering
+from knowledge.sources.cleaning import clean_text, normalize_line, unplaced_numbering
 
 
 def test_publish_note_removed_from_pdf_extract() -> None:
@@ -54,9 +54,3 @@ def test_normalize_line(raw: str, expected: str) -> None:
     assert normalize_line(raw) == expected
 
 
-@pytest.mark.parametrize(
-    ("text", "value"), [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十三", 23),
-                        ("一百零五", 105), ("12", 12)], ids=str,
-)
-def test_cn_number(text: str, value: int) -> None:
-    assert cn_number(text) == value

@@ -12,7 +12,7 @@ from knowledge.sources.cleaning import clean_text
 from knowledge.sources.dedup import Duplicate, find_duplicates, jaccard, shingles
 from knowledge.sources.documents import SourceDocument
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures"
 TEXT = {
     "107": (SEEDS / "000_18f4e936e940e5f3.txt").read_text(encoding="utf-8"),
     "32": (SEEDS / "001_eff6465ac9f855be.txt").read_text(encoding="utf-8"),

@@ -12,7 +12,7 @@ from knowledge.model import DocumentMeta
 from knowledge.sources.documents import extract_text, load_source, normalize_doc_number
 from knowledge.sources.parsing import parse_clauses
 
-SEEDS = Path(__file__).resolve().parent.parent / "fixtures"
+SEEDS = Path(__file__).resolve().parents[2] / "fixtures"
 SEED_107 = SEEDS / "000_18f4e936e940e5f3.txt"
 SEED_32 = SEEDS / "001_eff6465ac9f855be.txt"
 SEED_106_WEB = SEEDS / "003_7f75836a4e4ff56d.txt"
@@ -170,10 +170,11 @@ def test_markdown_without_front_matter(tmp_path: Path) -> None:
         (("title: 威海市人民政府办公室关于加快科技服务业发展的实施意见\n", ""), 2, "title"),
         (("issuer: 威海市人民政府办公室", "issuer: ''"), 4, "issuer"),
         (("source: 威海市人民政府网站", "source: [a, b]"), 8, "expected text"),
-        (("status: 现行有效", "status: [unclosed"), 9, "invalid YAML"),
+        (("status: 现行有效", "status: [unclosed"), 9, "YAML syntax error"),
+        (("status: 现行有效", "title: again"), 9, "duplicated key 'title'"),
     ],
     ids=["date-format", "impossible-date", "timestamp", "until-before-from", "missing-title",
-         "empty-issuer", "list-value", "yaml-syntax"],
+         "empty-issuer", "list-value", "yaml-syntax", "duplicated-key"],
 )
 def test_metadata_errors_carry_file_and_line(
     tmp_path: Path, change: tuple[str, str], line: int, message: str
@@ -186,6 +187,15 @@ def test_metadata_errors_carry_file_and_line(
     assert caught.value.file == str(target)
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{target}:{line}: ")
+
+
+def test_unclosed_front_matter_is_reported_as_such(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    target.write_text(f"---\n{GOOD_META}正文。\n", encoding="utf-8")
+    with pytest.raises(MetadataError, match="front matter not closed") as caught:
+        load_source(target)
+    assert (caught.value.file, caught.value.line) == (str(target), 1)
+    assert str(caught.value).startswith(f"{target}:1: ")
 
 
 def test_sidecar_error_points_into_sidecar(tmp_path: Path) -> None:
@@ -213,8 +223,114 @@ def test_unknown_key_is_a_warning(tmp_path: Path) -> None:
         ("威政办字(2018)106号", "威政办字〔2018〕106号"),
         ("威政办字（2018）106号", "威政办字〔2018〕106号"),
         (" 威科字 〔 2018 〕 58 号 ", "威科字〔2018〕58号"),
+        ("威政办字[2018]107号", "威政办字〔2018〕107号"),
+        ("威政办字（2018）107号", "威政办字〔2018〕107号"),
+        ("威政办字〔2018〕107号", "威政办字〔2018〕107号"),
+        ("威政办字［2018］107号", "威政办字〔2018〕107号"),
+        ("威政办字【2018】107号", "威政办字〔2018〕107号"),
     ],
-    ids=["space", "square", "round", "fullwidth-round", "spaces-everywhere"],
+    ids=["space", "square", "round", "fullwidth-round", "spaces-everywhere", "square-107",
+         "fullwidth-round-107", "already-normal", "fullwidth-square", "lenticular"],
 )
 def test_normalize_doc_number(raw: str, expected: str) -> None:
     assert normalize_doc_number(raw) == expected
+
+
+def _zip_bomb_docx(path: Path, padding: int = 4 << 20) -> Path:
+    """A real DOCX whose word/document.xml is padded with ``padding`` bytes of spaces
+    (compresses ~1000:1): a small zip bomb."""
+    import zipfile
+
+    import docx
+
+    plain = path.with_name("plain.docx")
+    document = docx.Document()
+    document.add_paragraph("第一条 为促进科技成果转化，制定本办法。")
+    document.save(str(plain))
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * padding, 1)
+            out.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED,
+                         compresslevel=9)
+    return path
+
+
+def test_docx_zip_bomb_refused_before_inflating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import docx
+
+    bomb = _zip_bomb_docx(tmp_path / "bomb.docx")
+    assert bomb.stat().st_size < 200_000  # a few KB on disk, megabytes inside
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("python-docx opened the bomb")
+
+    monkeypatch.setattr(docx, "Document", never)
+    started = time.perf_counter()
+    with pytest.raises(ExtractionError, match="zip bomb") as info:
+        extract_text(bomb)
+    assert time.perf_counter() - started < 2
+    assert "bomb.docx" in str(info.value) and "word/document.xml" in str(info.value)
+
+
+def test_docx_total_uncompressed_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.sources.documents as documents
+
+    plain = _zip_bomb_docx(tmp_path / "small.docx", padding=10)
+    assert "第一条" in extract_text(plain)
+    monkeypatch.setattr(documents, "MAX_ZIP_TOTAL_BYTES", 1000)
+    with pytest.raises(ExtractionError, match="inflates to") as info:
+        extract_text(plain)
+    assert "small.docx" in str(info.value)
+
+
+def test_zip_bomb_in_policies_refused_by_load_knowledge(tmp_path: Path) -> None:
+    """The watcher/reload path (load_knowledge → load_source) applies the same limits."""
+    from knowledge.sources.base import load_knowledge
+
+    policies = tmp_path / "kb" / "policies"
+    policies.mkdir(parents=True)
+    bomb = _zip_bomb_docx(policies / "bomb.docx")
+    (policies / "bomb.docx.meta.yaml").write_text(
+        "doc_number: 威科字〔2020〕1号\ntitle: 测试\nissuer: 威海市科学技术局\n"
+        "issued: 2020-01-01\n", encoding="utf-8")
+    with pytest.raises(ExtractionError, match="zip bomb") as info:
+        load_knowledge(tmp_path / "kb")
+    assert str(bomb) in str(info.value)
+
+
+def test_pdf_over_page_limit_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportlab.pdfgen import canvas
+
+    import knowledge.sources.documents as documents
+
+    path = tmp_path / "long.pdf"
+    pdf = canvas.Canvas(str(path))
+    for number in range(5):
+        pdf.drawString(72, 720, f"Article {number}")
+        pdf.showPage()
+    pdf.save()
+    assert "Article 4" in extract_text(path)
+    monkeypatch.setattr(documents, "MAX_PDF_PAGES", 3)
+    with pytest.raises(ExtractionError, match="5 pages") as info:
+        extract_text(path)
+    assert "long.pdf" in str(info.value)
+
+
+def test_file_size_and_text_length_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import knowledge.sources.documents as documents
+
+    path = tmp_path / "big.txt"
+    path.write_text("正文" * 1000, encoding="utf-8")
+    monkeypatch.setattr(documents, "MAX_TEXT_CHARS", 100)
+    with pytest.raises(ExtractionError, match="characters") as info:
+        extract_text(path)
+    assert "big.txt" in str(info.value)
+    monkeypatch.setattr(documents, "MAX_FILE_BYTES", 100)
+    with pytest.raises(ExtractionError, match="bytes"):
+        extract_text(path)

@@ -1,0 +1,141 @@
+"""What every ``policybot`` command shares: the global options, dates, and error handling.
+
+Global options anywhere
+    ``--knowledge DIR``, ``--data-dir DIR`` and ``--embedder SPEC`` are parameters of
+    *every* group and command built from :class:`Group`/:class:`Command` (they add them
+    themselves, so no command can forget them).  They are not passed to the callbacks;
+    each occurrence writes into the one :class:`GlobalOptions` object that all contexts of
+    an invocation share (``ctx.obj``).  Click parses the levels in order (``policybot``,
+    then ``kb``, then ``check``), so the value given closest to the leaf wins:
+    ``policybot --knowledge A kb check --knowledge B`` uses ``B``.
+
+Errors
+    :meth:`Command.invoke` turns a :class:`PolicyBotError` into one ``policybot: …`` line
+    on stderr and status 2, and any other exception into one 内部错误 line and status 1
+    (``POLICYBOT_DEBUG=1`` re-raises it); both lines pass through
+    :func:`bot.config.redact`, so no token or secret is printed.  Click's own usage errors
+    are left to :func:`bot.cli.main.main` (status 2).
+
+This module imports only click, the standard library, :mod:`bot.paths` and
+:mod:`knowledge.errors`, so ``policybot ask`` starts quickly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import click
+
+from bot.paths import parse_date
+from knowledge.errors import PolicyBotError
+
+CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+
+
+@dataclass
+class GlobalOptions:
+    """The global options of one invocation; ``None`` means "from the environment"."""
+
+    knowledge: str | None = None
+    data_dir: str | None = None
+    embedder: str | None = None
+
+
+GLOBAL_OPTIONS: tuple[tuple[str, str, str], ...] = (
+    ("--knowledge", "DIR", "knowledge folder (default: $POLICYBOT_KNOWLEDGE_DIR or ./knowledge)"),
+    ("--data-dir", "DIR", "index and state folder (default: $POLICYBOT_DATA_DIR)"),
+    ("--embedder", "SPEC",
+     "'use' (default) or 'st:<model name or path>' (default: $POLICYBOT_EMBEDDER)"),
+)
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    options = ctx.ensure_object(GlobalOptions)
+    if value is not None and param.name:
+        setattr(options, param.name, value)
+    return value
+
+
+def global_params() -> list[click.Parameter]:
+    """Fresh ``--knowledge``/``--data-dir``/``--embedder`` parameters for one command."""
+    return [
+        click.Option([flag], metavar=metavar, help=text, expose_value=False,
+                     callback=_remember)
+        for flag, metavar, text in GLOBAL_OPTIONS
+    ]
+
+
+# ``@pass_options``: the callback's first argument is the invocation's GlobalOptions.
+pass_options: Callable[..., Any] = click.make_pass_decorator(GlobalOptions, ensure=True)
+
+
+class DateType(click.ParamType):
+    """``YYYY-MM-DD`` → :class:`datetime.date`, with the message of :func:`parse_date`."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DATE = DateType()
+
+
+def _redact(text: str) -> str:
+    """``text`` without the bot token or webhook secret (an error may quote them)."""
+    from bot.config import redact  # only on the error path: it loads python-dotenv
+
+    return redact(text)
+
+
+def internal_error(exc: BaseException) -> str:
+    return _redact(f"policybot: 内部错误（{type(exc).__name__}: {exc}）。"
+                   "设置 POLICYBOT_DEBUG=1 可查看详细信息。")
+
+
+class Command(click.Command):
+    """A ``policybot`` command: global options, and errors as one line and a status."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(global_params())
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except BrokenPipeError:  # ``policybot rules | head``: click ends quietly
+            raise
+        except PolicyBotError as exc:
+            print(_redact(f"policybot: {exc}"), file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            return 130
+        except Exception as exc:  # no traceback at a user; POLICYBOT_DEBUG=1 shows it
+            if os.environ.get("POLICYBOT_DEBUG"):
+                raise
+            print(internal_error(exc), file=sys.stderr)
+            return 1
+
+
+class Group(click.Group):
+    """A ``policybot`` group: global options too; its commands and groups are ours."""
+
+    command_class = Command
+    group_class = type  # subgroups are Groups as well
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(global_params())

@@ -1,0 +1,133 @@
+"""``policybot index build | ask | rules | estimate``: the engine from the command line.
+
+Each command imports what it needs when it runs (the engine, the index, the templates),
+so ``policybot ask`` never loads the Telegram, web-server or staff modules.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bot.cli.options import DATE, Command, GlobalOptions, Group, pass_options
+from knowledge.errors import PolicyBotError
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+@click.group("index", cls=Group, short_help="build the search index")
+def index_group() -> None:
+    """Build the search index."""
+
+
+@index_group.command("build", short_help="build or incrementally update the index")
+@pass_options
+def index_build(options: GlobalOptions) -> int:
+    """Build or incrementally update the index."""
+    from bot.render import render_text
+    from bot.wiring import make_engine
+    from index.build import build_index
+    from knowledge.sources.base import load_knowledge
+
+    engine = make_engine(options)
+    knowledge = load_knowledge(engine.knowledge_dir)
+    report = build_index(knowledge, engine.data_dir, engine.embedder, progress=True)
+    print(render_text("index_built.txt.j2", report=report, kb=knowledge))
+    return 0
+
+
+@click.command("ask", cls=Command, short_help="ask a question")
+@click.argument("question", required=False)
+@click.option("--json", "as_json", is_flag=True, help="print the JSON object")
+@click.option("--jsonl", is_flag=True,
+              help="one question per stdin line, one JSON object per stdout line")
+@click.option("--top-k", type=int, default=5, metavar="K", show_default=True,
+              help="how many clauses to cite")
+@click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
+              help="judge validity on this date (default: today)")
+@pass_options
+def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool, top_k: int,
+        as_of: date | None) -> int:
+    """Answer one QUESTION, or one per stdin line with --jsonl."""
+    from bot.render import answer_json
+    from bot.wiring import make_engine
+
+    if not jsonl and not question:
+        raise SystemExit("policybot ask: 请给出问题，或使用 --jsonl 从标准输入逐行读取")
+    engine = make_engine(options)
+    if jsonl:
+        from bot.render import render_text
+        from bot.streams import JsonLinesWriter, iter_lines_utf8
+
+        engine.warm_up()
+        # Bytes in, decoded line by line with replacement: one invalid byte never ends
+        # the stream, and every output line is valid UTF-8 JSON.
+        out = JsonLinesWriter(sys.stdout.buffer)
+        for question in iter_lines_utf8(sys.stdin.buffer):
+            try:
+                result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of))
+            except Exception as exc:  # one bad line must never end the stream
+                result = {
+                    "question": question, "matched": False, "hits": [], "estimate": None,
+                    "answer_text": render_text("error.txt.j2"), "error": type(exc).__name__,
+                }
+            out.write(result)
+        return 0
+    assert question is not None
+    result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of))
+    print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else result["answer_text"])
+    return 0
+
+
+@click.command("rules", cls=Command, short_help="list award rules and the facts they need")
+@click.option("--json", "as_json", is_flag=True, help="print the rules as JSON")
+@pass_options
+def rules(options: GlobalOptions, as_json: bool) -> int:
+    """List the award rules and the facts each needs."""
+    from bot.render import render_text
+    from bot.wiring import make_engine
+
+    engine = make_engine(options)
+    award_rules = engine.snapshot.rules
+    if as_json:
+        print(json.dumps(award_rules.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(render_text("rules.txt.j2", rules=award_rules.to_json()))
+    return 0
+
+
+@click.command("estimate", cls=Command, short_help="estimate awards for a profile of facts")
+@click.option("--facts", "facts_file", required=True, metavar="FILE.json",
+              help="a JSON object: fact name → value")
+@click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
+              help="judge validity on this date (default: today)")
+@click.option("--json", "as_json", is_flag=True, help="print the JSON object")
+@pass_options
+def estimate(options: GlobalOptions, facts_file: str, as_of: date | None, as_json: bool) -> int:
+    """Evaluate every award rule for a profile of facts."""
+    from bot.render import render_text
+    from bot.wiring import make_engine
+
+    try:
+        facts = json.loads(Path(facts_file).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PolicyBotError(f"无法读取事实文件 {facts_file}：{exc}") from exc
+    if not isinstance(facts, dict):
+        raise PolicyBotError(f"{facts_file}: 事实文件应是一个 JSON 对象（键为事实名）")
+    engine = make_engine(options)
+    result = engine.estimate(facts, as_of=as_of)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(render_text("profile.txt.j2", estimate=result))
+    return 0
+
+
+COMMANDS: tuple[click.Command, ...] = (index_group, ask, rules, estimate)

@@ -1,0 +1,110 @@
+"""Chinese numerals: the one parser of 一百零一, 两千三百万, 十二, 一亿五千万 (and plain digits).
+
+``parse_cn_numeral("两千三百万") == 23_000_000``; ``parse_int("12") == 12``.  The parser
+is strict: a string that is not a well-formed numeral gives ``None`` rather than a guess —
+``二三`` (two digits in a row), ``一百五`` (the colloquial 150 — ambiguous in a policy),
+``十百`` (units out of order), ``万`` (a unit without digits).  Digit-by-digit forms such as
+``二〇一八`` are refused too (they are years or codes, not amounts).
+
+Amounts with 元/万/亿 units and arabic decimals (``1.5亿``) are read by
+:mod:`knowledge.money`, which uses this module for the Chinese part.
+"""
+
+from __future__ import annotations
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+          "六": 6, "七": 7, "八": 8, "九": 9}
+SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿"
+# A Chinese numeral in running text starts with a digit or 十 (so that 万众创新 or 千万不要
+# are not read as numbers); use with :func:`parse_cn_numeral`, which checks the form.
+CN_NUMERAL_PATTERN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*"
+_ZEROS = "零〇"
+
+
+def parse_cn_numeral(text: str) -> int | None:
+    """A Chinese numeral as an int; None if ``text`` is not a well-formed one."""
+    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        return None
+    if all(ch in _ZEROS for ch in text):
+        return 0 if len(text) == 1 else None
+    total = 0
+    rest = text
+    higher = False  # a 亿/万 part came before: the next part may start with 零
+    for unit in ("亿", "万"):
+        if unit not in rest:
+            continue
+        head, rest = rest.split(unit, 1)
+        if unit in rest:
+            return None  # 一万万: the same big unit twice
+        value = _below_10000(head, after_higher=higher)
+        if value is None or value == 0:
+            return None  # 万 / 零万 / 二三万
+        if unit == "万" and not head:
+            return None
+        total += value * BIG_UNITS[unit]
+        higher = True
+    if rest:
+        value = _below_10000(rest, after_higher=higher)
+        if value is None:
+            return None
+        if higher and not _has_unit(rest) and not rest.startswith(tuple(_ZEROS)):
+            return None  # 一万五 (colloquial 15000) is ambiguous: refuse
+        total += value
+    return total
+
+
+def parse_int(text: str) -> int | None:
+    """Plain digits (``12``) or a Chinese numeral (``十二``) as an int; None otherwise."""
+    raw = str(text).strip()
+    if raw.isdigit() and raw.isascii():
+        return int(raw)
+    return parse_cn_numeral(raw)
+
+
+def _has_unit(text: str) -> bool:
+    return any(ch in SMALL_UNITS for ch in text)
+
+
+def _below_10000(text: str, *, after_higher: bool) -> int | None:
+    """A numeral without 万/亿 (一千零五, 十二, 三百): None if malformed."""
+    if not text:
+        return None
+    if after_higher and text[0] in _ZEROS:
+        text = text[1:]  # 一亿零五百万: the 零 marks the missing 千万 place
+        if not text or text[0] in _ZEROS:
+            return None
+    total = 0
+    last_unit = 10_000
+    digit: int | None = None
+    zero = False  # a 零 since the last unit: a place was skipped
+    for index, ch in enumerate(text):
+        if ch in _ZEROS:
+            if digit is not None or index == 0 or zero:
+                return None  # 二零, 零五, 一千零零五
+            zero = True
+        elif ch in DIGITS:
+            if digit is not None:
+                return None  # 二三
+            digit = DIGITS[ch]
+        else:
+            unit = SMALL_UNITS[ch]
+            if unit >= last_unit:
+                return None  # 十百, 一百一百
+            if digit is None:
+                # 十二, 一百一十 (and 一千零十): a bare 十 means 一十
+                if unit != 10 or (total and not zero):
+                    return None
+                digit = 1
+            if zero and unit * 10 == last_unit:
+                return None  # 一百零十: nothing was skipped
+            total += digit * unit
+            last_unit, digit, zero = unit, None, False
+    if zero and digit is None:
+        return None  # 一百零
+    if digit is not None:
+        if last_unit > 10 and last_unit < 10_000 and not zero:
+            return None  # 一百五, 两千三 (colloquial, ambiguous)
+        total += digit
+    return total

@@ -1,0 +1,39 @@
+"""Question normalisation: script, width, spacing; identity on the simplified corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.reading.normalize import normalize_question, to_simplified
+
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("我們公司購買技術，經登記的成交額300萬元", "我们公司购买技术，经登记的成交额300万元"),
+    ("國家級科技企業孵化器有什麼獎勵", "国家级科技企业孵化器有什么奖励"),
+    ("高新技術企業認定後補貼多少", "高新技术企业认定后补贴多少"),
+    ("２０２０年买了３００万的技术", "2020年买了300万的技术"),
+    ("ＡＢＣ　众创空间", "ABC 众创空间"),
+    ("  孵化器   奖励 ", "孵化器 奖励"),
+    ("", ""),
+], ids=["traditional-purchase", "traditional-incubator", "traditional-hitech",
+        "fullwidth-digits", "fullwidth-letters-space", "spacing", "empty"])
+def test_normalize_question(raw: str, expected: str) -> None:
+    assert normalize_question(raw) == expected
+
+
+def test_fullwidth_punctuation_is_kept() -> None:
+    assert normalize_question("（一）补助？") == "（一）补助？"
+
+
+@pytest.mark.parametrize("path", sorted([*KNOWLEDGE.glob("policies/*.md"),
+                                         KNOWLEDGE / "cases" / "questions.yaml",
+                                         KNOWLEDGE / "cases" / "estimates.yaml"]),
+                         ids=lambda p: p.name)
+def test_simplified_corpus_converts_to_itself(path: Path) -> None:
+    """The conversion never rewrites a simplified character of the policies or questions."""
+    text = path.read_text(encoding="utf-8")
+    assert to_simplified(text) == text

@@ -1,0 +1,46 @@
+"""Reading facts from a question (knowledge.reading.question): numerals and amounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.reading.question import read_question
+
+TODAY = date(2025, 6, 1)
+TOPICS = {"tech_purchase": ("买技术", "购买技术"), "tech_transfer": ("成果转化",)}
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    ("购买技术300万元，能补多少？", "registered_tech_purchase_yuan", 3_000_000),
+    ("购买技术两千三百万，能补多少？", "registered_tech_purchase_yuan", 23_000_000),
+    ("购买技术1.5亿元，能补多少？", "registered_tech_purchase_yuan", 150_000_000),
+    ("孵化器出了二十家高企，有什么奖励", "incubatees_upgraded", 20),
+    ("孵化器出了十二家高企，有什么奖励", "incubatees_upgraded", 12),
+    ("促成了一百零一项成果转化", "results_transferred", 101),
+    ("我们有十件专利", "patent_grants", 10),
+], ids=["money", "cn-money", "yi", "count-20", "count-12", "count-101", "count-10"])
+def test_numbers_are_read(question: str, fact: str, value: int) -> None:
+    assert read_question(question, TODAY, TOPICS).facts[fact] == value
+
+
+@pytest.mark.parametrize(("question", "note"), [
+    ("购买技术-300万元，能补多少？", "负数"),
+    ("购买技术负300万元，能补多少？", "负数"),
+    ("购买技术1e3万元，能补多少？", "科学计数法"),
+    ("购买技术1e308元，能补多少？", "科学计数法"),
+    ("购买技术100到200万，能补多少？", "范围"),
+    ("购买技术100万-200万，能补多少？", "范围"),
+], ids=["minus", "fu", "exponent-wan", "exponent-yuan", "range", "range-dash"])
+def test_refused_amounts_are_noted_not_used(question: str, note: str) -> None:
+    out = read_question(question, TODAY, TOPICS)
+    assert "registered_tech_purchase_yuan" not in out.facts
+    assert any(note in n and "未使用" in n for n in out.notes), out.notes
+
+
+@pytest.mark.parametrize("question", ["孵化器出了二三家高企", "促成了二〇一八项成果转化"],
+                         ids=["two-digits", "digit-by-digit"])
+def test_nonsense_numerals_are_not_counts(question: str) -> None:
+    facts = read_question(question, TODAY, TOPICS).facts
+    assert "incubatees_upgraded" not in facts and "results_transferred" not in facts

@@ -1,0 +1,76 @@
+"""Money and counts in Chinese text (knowledge.money)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge.money import (
+    EXPONENT,
+    NEGATIVE,
+    RANGE,
+    find_money,
+    format_yuan,
+    parse_count,
+    parse_money,
+    scan_money,
+)
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("120万元", 1_200_000), ("五十万元", 500_000), ("五十万", 500_000), ("1.5亿元", 150_000_000),
+    ("1.5亿", 150_000_000), ("800,000元", 800_000), ("80万", 800_000), ("3千万", 30_000_000),
+    ("两百万", 2_000_000), ("两千三百万", 23_000_000), ("一千五百万元", 15_000_000),
+    ("一亿五千万", 150_000_000), ("0.5万元", 5_000), ("5千元", 5_000), ("800000", 800_000),
+    ("十万", 100_000), ("二十五万", 250_000), ("一百零一万", 1_010_000),
+    ("300万的技术", 3_000_000), (" 200 万元 ", 2_000_000), ("没有", None), ("", None),
+    ("-300万元", None), ("负300万元", None), ("1e3万元", None), ("1e308元", None),
+    ("100到200万", None), ("10万-20万元", None), ("二三万", None),
+], ids=lambda v: str(v) if not isinstance(v, str) else (v.strip() or "empty"))
+def test_parse_money(text: str, yuan: int | None) -> None:
+    assert parse_money(text) == yuan
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("5项", 5), ("3家", 3), ("三个", 3), ("12", 12), ("两家", 2), ("十二件", 12), ("二十家", 20),
+    ("无", None),
+], ids=lambda v: str(v))
+def test_parse_count(text: str, count: int | None) -> None:
+    assert parse_count(text) == count
+
+
+def test_money_in_running_text_ignores_years_counts_and_idioms() -> None:
+    found = find_money("大众创业、万众创新，2018年有5家，给予200万元和100 万元，千万不要")
+    assert [m.yuan for m in found] == [2_000_000, 1_000_000]
+
+
+@pytest.mark.parametrize(("text", "problems"), [
+    ("购买技术-300万元", [NEGATIVE]),
+    ("购买技术负300万元", [NEGATIVE]),
+    ("技术合同1e3万元", [EXPONENT]),
+    ("合同1e308元", [EXPONENT]),
+    ("成交额100到200万", [RANGE]),
+    ("成交额10万-20万元", [RANGE, RANGE]),
+    ("十至二十万元", [RANGE]),
+    ("给予300万元", [""]),
+], ids=["minus", "fu", "exponent-wan", "exponent-yuan", "range-dao", "range-dash",
+        "range-cn", "plain"])
+def test_refused_amounts_are_flagged_never_misread(text: str, problems: list[str]) -> None:
+    scanned = scan_money(text)
+    assert [m.problem for m in scanned] == problems
+    assert all(m.yuan == 0 for m in scanned if m.problem)
+    assert [m.yuan for m in find_money(text)] == [3_000_000] * problems.count("")
+
+
+@given(st.integers(min_value=0, max_value=100_000_000_000))
+def test_format_and_parse_money_round_trip(yuan: int) -> None:
+    assert parse_money(format_yuan(yuan)) == yuan
+
+
+@pytest.mark.parametrize(("yuan", "text"), [
+    (600_000, "60万元"), (10_000_000, "1000万元"), (150_000_000, "1.5亿元"), (8_000, "8000元"),
+    (-20_000, "-2万元"),
+], ids=lambda v: str(v))
+def test_format_yuan(yuan: int, text: str) -> None:
+    assert format_yuan(yuan) == text
