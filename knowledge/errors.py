@@ -8,7 +8,8 @@ turn them into a message and never show a traceback to a user::
     │   ├── MetadataError       missing or malformed document metadata
     │   ├── ParseError          text the clause parser cannot place
     │   ├── ExtractionError     a PDF/DOCX/HTML file whose text cannot be read
-    │   └── RuleError           an award rule that fails its schema or its quote
+    │   ├── RuleError           an award rule that fails its schema or its quote
+    │   └── VocabularyError     knowledge/vocabulary/*.yaml (facts, choices, topics) is wrong
     ├── FactError               a fact given to the calculator is invalid (negative, absurd)
     └── IndexError_             the search index cannot be built or loaded
 """
@@ -53,6 +54,10 @@ class ExtractionError(KnowledgeError):
 
 class RuleError(KnowledgeError):
     """An award rule fails validation."""
+
+
+class VocabularyError(KnowledgeError):
+    """The vocabulary (facts, choices, topics) of a knowledge folder fails validation."""
 
 
 class FactError(PolicyBotError):

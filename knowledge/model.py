@@ -23,24 +23,50 @@ class DocumentMeta:
     source: str = ""
     status: str = "现行有效"  # free text from staff; 已废止 (repealed) forces in_force False
     file: str = ""  # knowledge file it was loaded from (relative path)
+    # staff checked with the issuer that a document without an end date is still in force
+    confirmed_in_force_on: date | None = None
+    supersedes: tuple[str, ...] = ()  # 文号 this document replaces (from its metadata)
+    # set when the knowledge base is loaded (from either side's metadata): the 文号 and
+    # title of the replacing document and the date the replacement takes effect
+    superseded_by: str = ""
+    superseded_by_title: str = ""
+    superseded_from: date | None = None
 
     def in_force(self, on: date) -> bool:
-        """Whether the document is in force on ``on``."""
+        """Whether the document is in force on ``on`` (not repealed, expired or replaced)."""
         # Repeal ends a document on every date; 已失效 (expired) only records that the end
         # date has passed, so an as-of date inside the validity window still counts.
         if self.status in ("已废止", "废止"):
+            return False
+        if self.is_superseded(on):
             return False
         start = self.effective_from or self.issued
         if on < start:
             return False
         return self.effective_until is None or on <= self.effective_until
 
+    def is_superseded(self, on: date) -> bool:
+        """Whether a replacing document has taken effect on ``on``."""
+        if not self.superseded_by:
+            return False
+        return self.superseded_from is None or on >= self.superseded_from
+
     def validity(self, on: date) -> str:
-        """``in_force`` / ``expired`` / ``not_yet`` / ``repealed`` on ``on`` (for templates)."""
+        """The state on ``on``, claiming only what the metadata says (for templates).
+
+        In force: ``in_force_until`` (an end date is stated and not passed),
+        ``confirmed`` (no end date, staff recorded ``confirmed_in_force_on``) or
+        ``unstated`` (no end date stated: ask the issuer).  Not in force: ``not_yet``,
+        ``expired``, ``repealed`` or ``superseded`` (see ``superseded_by``).
+        """
         if self.in_force(on):
-            return "in_force"
+            if self.effective_until is not None:
+                return "in_force_until"
+            return "confirmed" if self.confirmed_in_force_on is not None else "unstated"
         if self.status in ("已废止", "废止"):
             return "repealed"
+        if self.is_superseded(on):
+            return "superseded"
         start = self.effective_from or self.issued
         return "not_yet" if on < start else "expired"
 
@@ -56,6 +82,14 @@ class DocumentMeta:
             "status": self.status,
             "in_force": self.in_force(on),
             "validity": self.validity(on),
+            "confirmed_in_force_on": (self.confirmed_in_force_on.isoformat()
+                                      if self.confirmed_in_force_on else None),
+            "supersedes": list(self.supersedes),
+            "superseded_by": ({"doc_number": self.superseded_by,
+                               "title": self.superseded_by_title,
+                               "from": (self.superseded_from.isoformat()
+                                        if self.superseded_from else None)}
+                              if self.superseded_by else None),
         }
 
 

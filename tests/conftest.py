@@ -68,6 +68,21 @@ def use_embedder(_use_engine: Any) -> Any:
     return _use_engine.embedder
 
 
+@pytest.fixture
+def shared_use_model(monkeypatch: pytest.MonkeyPatch, use_embedder: Any) -> Any:
+    """Engines built in this test (e.g. by in-process CLI runs) get the session's loaded
+    USE model instead of loading it again (~2 s each); other embedder specs are untouched."""
+    import index.answering.engine as engine_module
+    from index.embedders import make_embedder
+
+    def make(spec: str | None = None) -> Any:
+        resolved = make_embedder(spec)
+        return use_embedder if resolved.name == use_embedder.name else resolved
+
+    monkeypatch.setattr(engine_module, "make_embedder", make)
+    return use_embedder
+
+
 @pytest.fixture(scope="session")
 def engine(_use_engine: Any) -> Any:
     """A warmed-up USE engine over the real knowledge folder (shared: treat as read-only)."""

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from bot.render import answer_json
 from cli_runner import run_jsonl
 
+from bot.render import answer_json
 from knowledge.goldens.estimates import EstimateCase, load_estimate_cases
 
 pytestmark = pytest.mark.slow
@@ -97,10 +96,23 @@ _DATED = [c for c in CASES if c.question and any(f"{y}年" in c.question
                                                  for y in (2019, 2020, 2021))]
 
 
-def test_cli_jsonl_golden_questions_with_a_year(built_data_dir: Path) -> None:
-    chosen = _DATED[:8]
+_YEAR_CASES = _DATED[:8]
+
+
+@pytest.fixture(scope="module")
+def year_and_garbage_run(built_data_dir: Path) -> list[dict[str, Any]]:
+    """One ``policybot ask --jsonl`` run shared by two tests: the golden questions with a
+    year, then the garbage lines (each test reads its own slice of the output)."""
+    lines = [*(c.question or "" for c in _YEAR_CASES), *GARBAGE_LINES]
+    return run_jsonl(lines, built_data_dir)
+
+
+def test_cli_jsonl_golden_questions_with_a_year(
+    year_and_garbage_run: list[dict[str, Any]],
+) -> None:
+    chosen = _YEAR_CASES
     assert len(chosen) >= 5
-    results = run_jsonl([c.question or "" for c in chosen], built_data_dir)
+    results = year_and_garbage_run[: len(chosen)]
     for case, result in zip(chosen, results, strict=True):
         assert result["question"] == case.question
         assert result["estimate"] is not None, case.name
@@ -135,10 +147,13 @@ GARBAGE = [
 ]
 
 
-def test_cli_jsonl_survives_garbage_lines(built_data_dir: Path) -> None:
-    sentinel = "2020年我们中介机构促成了五项成果转化，合同额两千万元，能补多少？"
-    lines = [*GARBAGE, sentinel, ""]
-    results = run_jsonl(lines, built_data_dir)
+SENTINEL = "2020年我们中介机构促成了五项成果转化，合同额两千万元，能补多少？"
+GARBAGE_LINES = [*GARBAGE, SENTINEL, ""]
+
+
+def test_cli_jsonl_survives_garbage_lines(year_and_garbage_run: list[dict[str, Any]]) -> None:
+    lines = GARBAGE_LINES
+    results = year_and_garbage_run[len(_YEAR_CASES):]  # after the golden questions
     assert len(results) == len(lines)
     for line, result in zip(lines, results, strict=True):
         assert isinstance(result, dict)

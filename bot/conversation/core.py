@@ -25,12 +25,14 @@ from bot.conversation.interview import (
 )
 from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
 from bot.conversation.store import Conflict, StateStore, StoreUnavailable, update
+from bot.conversation.summary import estimate_view, excerpt, relevant_hits
 from index.answering.answer import Answer
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
 REF_TTL = 30 * 24 * 3600
 SETTINGS_TTL = 365 * 24 * 3600
 ANSWER_HITS = 3
+RETRIEVE_HITS = 5  # retrieved; relevant_hits() keeps at most ANSWER_HITS of them
 
 
 class FullEngine(EngineLike, Protocol):
@@ -121,9 +123,19 @@ class Conversation:
         return [Reply(render("tg_help.j2", admin=self.is_admin(who)))]
 
     def estimate(self, who: Who) -> Outcome:
-        """``/estimate``: a fresh interview over every rule."""
+        """``/estimate``: a fresh interview over every rule (asks first if one is running)."""
+        return self.start_interview(who, {}, None)
+
+    def start_interview(self, who: Who, facts: dict[str, Any],
+                        rule_ids: list[str] | None) -> Outcome:
+        """Start an interview; while another is unfinished, ask before replacing it."""
         key = self.interviews.key(who.chat_id, who.user_id)
-        return self.interviews.handle(key, Start({}, None, self.as_of(who)))
+        if self.interviews.unfinished(key):
+            token = self._put_ref({"rules": rule_ids, "facts": encode(facts), "new": True})
+            buttons = ((Button(label("new_estimate"), f"nw:{token}"),
+                        Button(label("keep_estimate"), "kp:")),)
+            return Outcome([Reply(render("tg_replace_interview.j2"), buttons)])
+        return self.interviews.handle(key, Start(facts, rule_ids, self.as_of(who)))
 
     def cancel(self, who: Who) -> list[Reply]:
         cancelled = self.interviews.cancel(self.interviews.key(who.chat_id, who.user_id))
@@ -173,43 +185,51 @@ class Conversation:
         if is_too_long(text):
             return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
         as_of = self.as_of(who)
-        answer = self.engine.ask(text, top_k=ANSWER_HITS, as_of=as_of)
+        answer = self.engine.ask(text, top_k=RETRIEVE_HITS, as_of=as_of)
         as_of_text = answer.as_of.isoformat()
         if not answer.matched:
             return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text,
                                          question=" ".join(text.split())))])
-        hits = [h.to_json() for h in answer.hits[:ANSWER_HITS]]
+        hits = relevant_hits([h.to_json() for h in answer.hits], limit=ANSWER_HITS)
+        for h in hits:
+            h["excerpt"] = excerpt(h["text"], text)
         estimate = answer.estimate.to_json() if answer.estimate is not None else None
         facts = answer.facts
         rule_ids = list(answer.rule_ids)
         needs_interview = bool(estimate and estimate.get("missing"))
+        summary = estimate_view(self.engine, estimate) if estimate and not needs_interview \
+            else None
         buttons: list[Button] = []
         store_down = False
         try:  # the buttons' references live in the store; the answer itself does not
             buttons = [
-                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h)}")
+                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h, text)}")
                 for i, h in enumerate(hits)
             ]
+            if summary is not None and summary["rest"]:
+                rest = [{k: r[k] for k in ("label", "reason", "detail")} for r in summary["rest"]]
+                buttons.append(Button(label("unfold"), f"fo:{self._put_ref({'rest': rest})}"))
             if rule_ids and not needs_interview:
                 token = self._put_ref({"rules": rule_ids, "facts": encode(facts)})
                 buttons.append(Button(label("estimate"), f"es:{token}"))
         except StoreUnavailable:
             buttons, store_down = [], True
         reply = Reply(
-            render("tg_answer.j2", hits=hits, as_of=as_of_text,
-                   estimate=None if needs_interview else estimate),
+            render("tg_answer.j2", hits=hits, as_of=as_of_text, summary=summary),
             rows(buttons, 3),
         )
         outcome = Outcome([reply])
         if needs_interview and not store_down:
             key = self.interviews.key(who.chat_id, who.user_id)
             try:
-                started = self.interviews.handle(key, Start(facts, rule_ids, as_of))
+                running = self.interviews.unfinished(key)
+                started = self.start_interview(who, facts, rule_ids)
             except StoreUnavailable:
                 store_down = True
             else:
-                outcome.replies.append(
-                    Reply(render("tg_interview_intro.j2", facts=len(facts))))
+                if not running:
+                    outcome.replies.append(
+                        Reply(render("tg_interview_intro.j2", facts=len(facts))))
                 outcome.replies.extend(started.replies)
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())
@@ -237,23 +257,47 @@ class Conversation:
             ref = self._get_ref(arg)
             if ref is not None:
                 text = self.engine.clause_text(ref["doc"], ref["path"])
-                if text is not None:
+                if text is not None and ref.get("digest") in (None, _digest(text)):
                     return Outcome([Reply(render("tg_clause.j2", ref=ref, text=text))])
-        if kind == "es":
+                again = ((Button(label("ask_again"), f"aq:{arg}"),),) if ref.get("q") else ()
+                return Outcome([Reply(render("tg_clause_changed.j2", ref=ref,
+                                             removed=text is None), again)])
+        if kind == "aq":
+            ref = self._get_ref(arg)
+            if ref is not None and ref.get("q"):
+                return self.ask(who, str(ref["q"]))
+        if kind == "fo":
+            ref = self._get_ref(arg)
+            if ref is not None and "rest" in ref:
+                return Outcome([Reply(render("tg_rest.j2", rest=ref["rest"]))])
+        if kind in ("es", "nw"):
             ref = self._get_ref(arg)
             if ref is not None:
-                key = self.interviews.key(who.chat_id, who.user_id)
                 facts = {k: decode(v) for k, v in (ref.get("facts") or {}).items()}
+                if kind == "es":
+                    return self.start_interview(who, facts, ref["rules"])
+                key = self.interviews.key(who.chat_id, who.user_id)
                 start = Start(facts, ref["rules"], self.as_of(who))
-                return self.interviews.handle(key, start)
+                started = self.interviews.handle(key, start)
+                started.edit_buttons = ()
+                return started
+        if kind == "kp":
+            kept = self.interviews.current(self.interviews.key(who.chat_id, who.user_id))
+            if kept.replies:
+                kept.edit_buttons = ()
+            return kept
         return Outcome([], notice=label("stale_button"))
 
-    def _clause_ref(self, hit: dict[str, Any]) -> str:
-        ident = f"{hit['doc_number']}#{hit['clause_path']}"
+    def _clause_ref(self, hit: dict[str, Any], question: str = "") -> str:
+        """The clause as shown (its digest: a later press tells whether it changed) and
+        the question it answered (to ask again)."""
+        digest = _digest(hit["text"])
+        ident = f"{hit['doc_number']}#{hit['clause_path']}#{digest}#{question}"
         token = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
         record = self.store.get(f"ref:{token}")
         if record.data is None:
-            data = {"doc": hit["doc_number"], "path": hit["clause_path"], "title": hit["title"]}
+            data = {"doc": hit["doc_number"], "path": hit["clause_path"], "title": hit["title"],
+                    "digest": digest, "q": question}
             with contextlib.suppress(Conflict):  # another replica wrote the same reference
                 self.store.put(f"ref:{token}", data, record.version, ttl=REF_TTL)
         return token
@@ -267,3 +311,7 @@ class Conversation:
         if not token or len(token) > 24:
             return None
         return self.store.get(f"ref:{token}").data
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]

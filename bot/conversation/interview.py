@@ -21,6 +21,7 @@ from typing import Any
 from bot.conversation.interview_views import (
     CHOICE_KINDS,
     EngineLike,
+    answered_html,
     FactSpecLike,
     as_of_of,
     decode,
@@ -29,6 +30,7 @@ from bot.conversation.interview_views import (
     listed,
     question_keyboard,
     question_reply,
+    rest_reply,
     result_reply,
     review_reply,
     snapshot,
@@ -144,6 +146,7 @@ def advance(engine: EngineLike, state: dict[str, Any]) -> Reply:
     """Ask the next needed fact, or show the review when none is left."""
     specs = ordered_questions(engine, state)
     if specs:
+        state["total"] = len(state["history"]) + len(specs)
         return _ask(state, specs[0])
     state.update(phase=REVIEW, current=None, editing=False, multi=[])
     state["seq"] += 1
@@ -206,7 +209,9 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
         return Outcome([_record(engine, state, value)], edit_buttons=None)
     act, arg = event.action, event.arg
     if act == "c" and 0 <= arg < len(snap["choices"]):
-        return Outcome([_record(engine, state, decode(snap["choices"][arg][0]))], edit_buttons=())
+        done = answered_html(state, snap["choices"][arg][1])
+        return Outcome([_record(engine, state, decode(snap["choices"][arg][0]))],
+                       edit_buttons=(), edit_html=done)
     if act == "t" and 0 <= arg < len(snap["choices"]):
         chosen = set(state.get("multi", []))
         chosen ^= {arg}
@@ -214,14 +219,17 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
         return Outcome([], edit_buttons=question_keyboard(state))
     if act == "d":
         value = [decode(snap["choices"][i][0]) for i in state.get("multi", [])]
-        return Outcome([_record(engine, state, value)], edit_buttons=())
+        picked = "、".join(snap["choices"][i][1] for i in state.get("multi", [])) or "都没有"
+        done = answered_html(state, picked)
+        return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
     if act == "s":
+        done = answered_html(state, label("skipped"))
         name = state["current"]
         state["skipped"] = [*state["skipped"], name]
         state["facts"].pop(name, None)
         if name not in state["history"]:
             state["history"].append(name)
-        return Outcome([advance(engine, state)], edit_buttons=())
+        return Outcome([advance(engine, state)], edit_buttons=(), edit_html=done)
     if act == "b":
         return Outcome([_go_back(engine, state)], edit_buttons=())
     return Outcome([], notice=label("stale_button"))
@@ -257,6 +265,8 @@ def finished(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> 
         return Outcome(handled=False)
     if event.action in ("r", "b"):
         return Outcome([_go_back(engine, state)], edit_buttons=())
+    if event.action == "f":
+        return Outcome([rest_reply(engine, state)])
     if event.action == "n":
         fresh = new_state({}, state.get("rule_ids"), as_of_of(state))
         fresh["seq"] = state["seq"] + 1
@@ -340,3 +350,18 @@ class Interviews:
     def phase(self, key: str) -> str | None:
         data = self.store.get(key).data
         return None if data is None else str(data["phase"])
+
+    def unfinished(self, key: str) -> bool:
+        """Whether an interview is waiting for an answer or a confirmation."""
+        return self.phase(key) in (ASK, REVIEW)
+
+    def current(self, key: str) -> Outcome:
+        """The running interview's message again (its question or its review)."""
+        data = self.store.get(key).data
+        if data is None:
+            return Outcome([], notice=label("stale_button"))
+        if data["phase"] == ASK and data.get("current"):
+            return Outcome([question_reply(data)])
+        if data["phase"] == REVIEW:
+            return Outcome([review_reply(data)])
+        return Outcome([], notice=label("stale_button"))

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from bot.conversation.reply import Button, Keyboard, Reply, label, render, rows
+from bot.conversation.summary import estimate_view
 from knowledge.errors import FactError
 
 CHOICE_KINDS = ("choice", "bool")
@@ -135,10 +136,12 @@ def question_keyboard(state: dict[str, Any]) -> Keyboard:
 
 def question_reply(state: dict[str, Any], error: str | None = None) -> Reply:
     snap = state["asked"][state["current"]]
+    number, total = progress(state)
     html = render(
         "tg_question.j2",
         q=snap,
-        number=len(state["history"]) + 1,
+        number=number,
+        total=total,
         error=error,
         invalid=state.get("invalid", 0),
         hint_leave=state.get("invalid", 0) >= MAX_INVALID_HINT,
@@ -146,6 +149,26 @@ def question_reply(state: dict[str, Any], error: str | None = None) -> Reply:
     )
     free_text = snap["kind"] not in (*CHOICE_KINDS, "multi")  # a bare number picks an option
     return Reply(html, question_keyboard(state), free_text=free_text)
+
+
+def progress(state: dict[str, Any]) -> tuple[int, int]:
+    """(number, total) of the current question: an edited answer keeps its number."""
+    name = state["current"]
+    shown = listed(state)
+    if state.get("editing") and name in shown:
+        return shown.index(name) + 1, max(len(shown), int(state.get("total") or 0))
+    if name in state["history"]:  # back to an earlier question
+        number = state["history"].index(name) + 1
+    else:
+        number = len(state["history"]) + 1
+    return number, max(number, int(state.get("total") or 0))
+
+
+def answered_html(state: dict[str, Any], shown: str) -> str:
+    """The current question as it reads once answered: "问题 3：… → 已选：企业"."""
+    snap = state["asked"][state["current"]]
+    number, total = progress(state)
+    return render("tg_answered.j2", q=snap, number=number, total=total, shown=shown)
 
 
 def listed(state: dict[str, Any]) -> list[str]:
@@ -183,10 +206,24 @@ def review_reply(state: dict[str, Any]) -> Reply:
     return Reply(render("tg_review.j2", answers=shown), keyboard)
 
 
-def result_reply(engine: EngineLike, state: dict[str, Any]) -> Reply:
+def result_view(engine: EngineLike, state: dict[str, Any]) -> dict[str, Any]:
     estimate = engine.estimate(facts_of(state), as_of_of(state), state.get("rule_ids"))
-    keyboard = ((button(state, label("modify"), "r"), button(state, label("restart"), "n")),)
-    return Reply(render("tg_estimate.j2", estimate=estimate, answers=answers(state)), keyboard)
+    return estimate_view(engine, estimate)
+
+
+def result_reply(engine: EngineLike, state: dict[str, Any]) -> Reply:
+    summary = result_view(engine, state)
+    keyboard: Keyboard = ((button(state, label("modify"), "r"),
+                           button(state, label("restart"), "n")),)
+    if summary["rest"]:
+        keyboard = ((button(state, label("unfold"), "f"),), *keyboard)
+    html = render("tg_estimate.j2", summary=summary, folded=True, answers=answers(state))
+    return Reply(html, keyboard)
+
+
+def rest_reply(engine: EngineLike, state: dict[str, Any]) -> Reply:
+    """The folded "另有 K 项不适用" line, unfolded."""
+    return Reply(render("tg_rest.j2", rest=result_view(engine, state)["rest"]))
 
 
 def typed_choice(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> Any:

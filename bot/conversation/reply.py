@@ -45,6 +45,9 @@ class Outcome:
     # New keyboard for the message whose button was pressed; None keeps it as it is.
     edit_buttons: Keyboard | None = None
     notice: str | None = None  # short toast for a button press (answerCallbackQuery)
+    # New text for the message whose button was pressed (the question, with the answer
+    # chosen written in); None leaves the text.  Its keyboard is ``edit_buttons``.
+    edit_html: str | None = None
     handled: bool = True  # False: the text was not for the interview (ask the engine)
 
 

@@ -214,12 +214,20 @@ async def estimate(update: Update, context: Ctx) -> None:
 
 
 async def text_message(update: Update, context: Ctx) -> None:
-    """Typed text: the interview's answer if one is running, else a question."""
-    assert update.message is not None and update.message.text is not None
+    """Typed text: the interview's answer if one is running, else a question.
+
+    An edited message is answered again (as the question it now is); a photo's caption
+    is read as the question.
+    """
+    message = update.effective_message
+    assert message is not None
+    text = message.text or message.caption or ""
     who = who_of(update)
-    job = work(conversation(context).text, who, update.message.text)
+    conv = conversation(context)
+    func = conv.ask if update.edited_message is not None else conv.text
+    job = work(func, who, text)
     outcome: Outcome = await with_typing(context, who.chat_id, job)
-    await send(context, who.chat_id, outcome.replies, quote=update.message.message_id)
+    await send(context, who.chat_id, outcome.replies, quote=message.message_id)
 
 
 async def button(update: Update, context: Ctx) -> None:
@@ -231,7 +239,11 @@ async def button(update: Update, context: Ctx) -> None:
     outcome: Outcome = await with_typing(context, who.chat_id, job)
     with contextlib.suppress(BadRequest):  # "query is too old" after a long pause
         await query.answer(text=outcome.notice)
-    if outcome.edit_buttons is not None:
+    if outcome.edit_html is not None:  # the answered question, its choice written in
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_text(
+                outcome.edit_html, reply_markup=markup(outcome.edit_buttons or ()))
+    elif outcome.edit_buttons is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified" is harmless
             await query.edit_message_reply_markup(reply_markup=markup(outcome.edit_buttons))
     await send(context, who.chat_id, outcome.replies)
@@ -322,8 +334,11 @@ def build_application(
     ):
         app.add_handler(CommandHandler(name, callback))
     message = filters.UpdateType.MESSAGE
+    edited = filters.UpdateType.EDITED_MESSAGE
     app.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(message & filters.TEXT, text_message))
+    app.add_handler(MessageHandler(edited & filters.TEXT & ~filters.COMMAND, text_message))
+    app.add_handler(MessageHandler(message & filters.PHOTO & filters.CAPTION, text_message))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(MessageHandler(message, not_text))
     app.add_error_handler(on_error)

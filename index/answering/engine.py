@@ -26,6 +26,7 @@ from knowledge.awards.calculator import evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
+from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.normalize import normalize_question
@@ -123,7 +124,9 @@ class Engine:
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
         started = time.perf_counter()
         kb = load_knowledge(self.knowledge_dir)
-        rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document)
+        # facts, choices and topics of this folder (vocabulary/*.yaml); the rules use them
+        vocabulary = knowledge_vocabulary(self.knowledge_dir)
+        rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document, vocabulary)
         domain_terms = knowledge_domain_terms(self.knowledge_dir)
         kb = kb.with_rules(rules)
         embedder = self.embedder
@@ -286,6 +289,20 @@ class Engine:
 
     def clause_text(self, doc_number: str, clause_path: str) -> str | None:
         return self.snapshot.kb.clause(doc_number, clause_path)
+
+    def clause_offices(self, doc_number: str, clause_path: str) -> list[str]:
+        """The 牵头/责任单位 of a clause: its own responsible note, else the nearest
+        enclosing clause's (``二、（三）`` for ``二、（三）2.``), else the issuer."""
+        kb = self.snapshot.kb
+        paths = kb.paths(doc_number)
+        for path in sorted((p for p in paths if clause_path.startswith(p)), key=len,
+                           reverse=True):
+            for chunk in kb.chunks(doc_number, path):
+                offices = [*chunk.responsible.lead, *chunk.responsible.units]
+                if offices:
+                    return list(dict.fromkeys(offices))
+        meta = kb.document(doc_number)
+        return [meta.issuer] if meta is not None and getattr(meta, "issuer", "") else []
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()

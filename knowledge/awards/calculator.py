@@ -19,12 +19,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from knowledge.awards.facts import FACT_ORDER, FACTS, FactSpec, normalize_facts
+from knowledge.awards.facts import FactSpec, normalize_facts
 from knowledge.awards.kinds import compute, figure_text, headline_yuan
 from knowledge.awards.rules import Citation, Condition, Rule, RuleSet
+from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.money import format_yuan
 
-OUTCOME_ORDER = {"eligible": 0, "case_by_case": 1, "need_info": 2, "ineligible": 3}
+# ``not_encoded``: a clause shown in an answer grants money that no rule encodes yet
+# (index.answering.honesty); listed with the clause's own figure, never summed.
+OUTCOME_ORDER = {"eligible": 0, "case_by_case": 1, "need_info": 2, "ineligible": 3,
+                 "not_encoded": 4}
 PREMISE = "以上测算以贵单位在威海市注册并符合文件其他条件为前提，最终以主管部门审核为准。"
 
 
@@ -48,6 +52,9 @@ class Item:
     conflicts: tuple[dict[str, str], ...] = ()
     shares: tuple[dict[str, object], ...] = ()
     effective_until: date | None = None
+    validity: str = ""  # DocumentMeta.validity of the cited document on the as-of date
+    superseded_by: str = ""  # 文号 of the replacing document (validity "superseded")
+    figure: str = ""  # not_encoded: the award as the clause states it (e.g. 500万元)
 
     def sort_key(self) -> tuple[object, ...]:
         figure = self.amount_yuan or self.max_yuan or self.min_yuan or 0
@@ -65,6 +72,12 @@ class Item:
             "in_force": self.in_force,
             "effective_until": self.effective_until.isoformat() if self.effective_until else None,
         })
+        if self.validity:
+            out["validity"] = self.validity
+        if self.superseded_by:
+            out["superseded_by"] = self.superseded_by
+        if self.figure:
+            out["figure"] = self.figure
         if self.missing:
             out["missing"] = list(self.missing)
         if self.failed:
@@ -87,6 +100,8 @@ class Estimate:
     missing: tuple[str, ...] = ()  # fact names, the one most rules wait for first
     warnings: tuple[str, ...] = ()
     facts: Mapping[str, object] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary, compare=False,
+                                   repr=False)
 
     @property
     def total_yuan(self) -> int:
@@ -105,14 +120,14 @@ class Estimate:
             "as_of": self.as_of.isoformat(),
             "total_yuan": self.total_yuan,
             "items": [i.to_json() for i in self.items],
-            "missing": [{"fact": name, "question": FACTS[name].question} for name in self.missing],
+            "missing": [{"fact": name, "question": self.vocabulary.facts[name].question}
+                        for name in self.missing],
             "warnings": list(self.warnings),
         }
 
 
 # -- conditions ---------------------------------------------------------------------------
-def _show(name: str, value: object) -> str:
-    spec = FACTS[name]
+def _show(spec: FactSpec, value: object) -> str:
     if spec.kind == "money":
         return format_yuan(int(value))  # type: ignore[call-overload]
     if spec.kind == "count":
@@ -127,12 +142,16 @@ def _show(name: str, value: object) -> str:
 _OP_WORDS = {"gte": "不少于", "gt": "超过", "lte": "不超过", "lt": "少于"}
 
 
-def check(cond: Condition, facts: Mapping[str, object]) -> tuple[bool | None, str]:
-    """True/False, or None when the fact is unknown; with the Chinese failure message."""
+def check(cond: Condition, facts: Mapping[str, object],
+          specs: Mapping[str, FactSpec] | None = None) -> tuple[bool | None, str]:
+    """True/False, or None when the fact is unknown; with the Chinese failure message.
+
+    ``specs``: the facts of the rule's vocabulary (default: the package's own).
+    """
     if cond.fact not in facts:
         return None, ""
     value = facts[cond.fact]
-    spec = FACTS[cond.fact]
+    spec = (default_vocabulary().facts if specs is None else specs)[cond.fact]
     if cond.op == "has":
         ok = cond.value in value  # type: ignore[operator]
         default = f"须“{spec.choice_label(str(cond.value))}”"
@@ -150,9 +169,9 @@ def check(cond: Condition, facts: Mapping[str, object]) -> tuple[bool | None, st
         number = int(value)  # type: ignore[call-overload]
         ok = {"gte": number >= cond.value, "gt": number > cond.value,
               "lte": number <= cond.value, "lt": number < cond.value}[cond.op]
-        default = f"{spec.label}须{_OP_WORDS[cond.op]}{_show(cond.fact, cond.value)}"
+        default = f"{spec.label}须{_OP_WORDS[cond.op]}{_show(spec, cond.value)}"
     message = cond.text or default
-    return ok, f"{message}（贵单位：{_show(cond.fact, value)}）"
+    return ok, f"{message}（贵单位：{_show(spec, value)}）"
 
 
 def _applicants(rule: Rule, facts: Mapping[str, object]) -> tuple[bool | None, str]:
@@ -162,9 +181,9 @@ def _applicants(rule: Rule, facts: Mapping[str, object]) -> tuple[bool | None, s
         return None, ""
     given = facts["applicant_types"]
     ok = bool(set(rule.applicant_types) & set(given))  # type: ignore[call-overload]
-    spec = FACTS["applicant_types"]
+    spec = rule.spec("applicant_types")
     wanted = "、".join(spec.choice_label(t) for t in rule.applicant_types)
-    return ok, f"申报主体须为{wanted}（贵单位：{_show('applicant_types', given)}）"
+    return ok, f"申报主体须为{wanted}（贵单位：{_show(spec, given)}）"
 
 
 def assess(rule: Rule, facts: Mapping[str, object]) -> tuple[list[str], list[str]]:
@@ -177,7 +196,7 @@ def assess(rule: Rule, facts: Mapping[str, object]) -> tuple[list[str], list[str
     elif not ok:
         failed.append(message)
     for cond in rule.conditions:
-        ok, message = check(cond, facts)
+        ok, message = check(cond, facts, rule.vocabulary.facts)
         if ok is None:
             missing.append(cond.fact)
         elif not ok:
@@ -185,7 +204,7 @@ def assess(rule: Rule, facts: Mapping[str, object]) -> tuple[list[str], list[str
     for name in (rule.base_fact, rule.count_fact, rule.max_fact):
         if name and name not in facts:
             missing.append(name)
-    ordered = sorted(dict.fromkeys(missing), key=lambda n: FACT_ORDER[n])
+    ordered = sorted(dict.fromkeys(missing), key=lambda n: rule.vocabulary.fact_order[n])
     return failed, ordered
 
 
@@ -202,6 +221,8 @@ def _doc_label(rule: Rule) -> str:
 
 def _why(primary: Rule, other: Rule, on: date) -> str:
     if primary.in_force(on) and not other.in_force(on):
+        if other.document.meta.is_superseded(on):
+            return f"{other.doc_number}已被{other.document.meta.superseded_by}替代"
         until = other.document.meta.effective_until
         if until is not None and on > until:
             return f"{other.doc_number}已于{until.isoformat()}失效"
@@ -250,6 +271,8 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date) 
         "rule_id": primary.id, "label": primary.label, "citations": citations,
         "in_force": primary.in_force(on), "same_as": tuple(r.id for r in others),
         "conflicts": tuple(conflicts), "effective_until": primary.document.meta.effective_until,
+        "validity": primary.document.meta.validity(on),
+        "superseded_by": primary.document.meta.superseded_by,
     }
     tail = "；".join(sentences)
     notes = list(primary.notes)
@@ -257,7 +280,7 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date) 
         text = "不符合条件：" + "；".join(failed)
         return Item(outcome="ineligible", explanation=text, failed=tuple(failed), **base)
     if missing:
-        asks = "、".join(FACTS[n].label for n in missing)
+        asks = "、".join(primary.spec(n).label for n in missing)
         numbers = {primary.base_fact, primary.count_fact, primary.max_fact} - {None}
         if numbers.isdisjoint(missing) and primary.has_figure:
             # the amount is computable: show it, conditional on the missing answers
@@ -300,9 +323,14 @@ def _groups(ruleset: RuleSet, rule_ids: Iterable[str] | None) -> list[list[Rule]
 def _warnings(items: list[Item], on: date) -> list[str]:
     out: list[str] = []
     for item in items:
-        if not item.in_force and item.outcome != "ineligible":
+        if not item.in_force and item.outcome not in ("ineligible", "not_encoded"):
             doc = item.citations[0].doc_number
-            if item.effective_until is not None and on > item.effective_until:
+            if item.validity == "superseded":
+                out.append(f"{doc}已被{item.superseded_by}替代：“{item.label}”"
+                           "仅列出该文件的原规定，不计入合计")
+            elif item.validity == "repealed":
+                out.append(f"{doc}已废止：“{item.label}”仅列出该文件的原规定，不计入合计")
+            elif item.effective_until is not None and on > item.effective_until:
                 out.append(f"{doc}已于{item.effective_until.isoformat()}失效：“{item.label}”"
                            "仅列出该文件当时的规定，不计入合计")
             else:
@@ -323,12 +351,14 @@ def evaluate(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
 
     Raises FactError for an unknown fact or an invalid value; KeyError for an unknown id.
     """
-    clean = normalize_facts(facts)
+    vocabulary = ruleset.vocabulary
+    clean = normalize_facts(facts, vocabulary.facts)
     items = sorted((_evaluate_group(g, clean, as_of) for g in _groups(ruleset, rule_ids)),
                    key=Item.sort_key)
     counts = Counter(n for i in items if i.outcome == "need_info" for n in i.missing)
-    missing = tuple(sorted(counts, key=lambda n: (-counts[n], FACT_ORDER[n])))
-    return Estimate(as_of, tuple(items), missing, tuple(_warnings(items, as_of)), clean)
+    missing = tuple(sorted(counts, key=lambda n: (-counts[n], vocabulary.fact_order[n])))
+    return Estimate(as_of, tuple(items), missing, tuple(_warnings(items, as_of)), clean,
+                    vocabulary)
 
 
 def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
@@ -345,7 +375,7 @@ def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
             rule = ruleset.get(item.rule_id)
             assert rule is not None
             names += [n for n in rule.optional_facts() if n not in facts and n not in names]
-    return [FACTS[n] for n in names]
+    return [ruleset.vocabulary.facts[n] for n in names]
 
 
 def candidate_rules(ruleset: RuleSet, facts: Mapping[str, object] | None = None,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from knowledge.awards.facts import FACTS
 from knowledge.awards.rules import Rule, Share
 from knowledge.money import format_percent, format_yuan
 
@@ -61,7 +60,7 @@ def fixed(rule: Rule, facts: Mapping[str, object]) -> Computation:
 def up_to(rule: Rule, facts: Mapping[str, object]) -> Computation:
     if rule.max_fact:
         ceiling = int(facts[rule.max_fact])  # type: ignore[call-overload]
-        text = f"不超过{FACTS[rule.max_fact].label}{format_yuan(ceiling)}"
+        text = f"不超过{rule.spec(rule.max_fact).label}{format_yuan(ceiling)}"
     else:
         assert rule.max_yuan is not None
         ceiling = rule.max_yuan
@@ -90,7 +89,7 @@ def per_unit(rule: Rule, facts: Mapping[str, object]) -> Computation:
     assert rule.count_fact and rule.unit_yuan is not None
     count = int(facts[rule.count_fact])  # type: ignore[call-overload]
     raw = count * rule.unit_yuan
-    unit = FACTS[rule.count_fact].unit
+    unit = rule.spec(rule.count_fact).unit
     formula = f"{count}{unit} × {format_yuan(rule.unit_yuan)} = {format_yuan(raw)}"
     value, text = _cap(rule, raw, formula)
     return Computation(amount_yuan=value, explanation=_selective(rule, text))
@@ -101,7 +100,7 @@ def matching(rule: Rule, facts: Mapping[str, object]) -> Computation:
     base = int(facts[rule.base_fact])  # type: ignore[call-overload]
     theirs, ours = (Decimal(p) for p in rule.ratio.split(":"))
     raw = _floor(Decimal(base) * ours / theirs)
-    formula = (f"{FACTS[rule.base_fact].label}{format_yuan(base)}，按{rule.ratio}配套"
+    formula = (f"{rule.spec(rule.base_fact).label}{format_yuan(base)}，按{rule.ratio}配套"
                f" = {format_yuan(raw)}")
     value, text = _cap(rule, raw, formula)
     return Computation(amount_yuan=value, explanation=text)
@@ -132,7 +131,7 @@ def cost_sharing(rule: Rule, facts: Mapping[str, object]) -> Computation:
     text = f"{rule.cap_text}最高{format_yuan(total)}，由{_share_text(rows)}分担"
     if not known and rule.share_exceptions:
         other = "；".join(
-            f"{FACTS[e.condition.fact].choice_label(str(e.condition.value))}："
+            f"{rule.spec(e.condition.fact).choice_label(str(e.condition.value))}："
             f"{_share_text(_share_rows(e.shares, total))}" for e in rule.share_exceptions)
         text += f"（{other}）"
     return Computation(max_yuan=total, explanation=text, shares=rows, warnings=tuple(warnings))
@@ -168,7 +167,7 @@ def figure_text(rule: Rule) -> str:
     if rule.kind == "fixed" and rule.amount_yuan is not None:
         return format_yuan(rule.amount_yuan)
     if rule.kind == "up_to" and rule.max_fact:
-        return f"不超过{FACTS[rule.max_fact].label}"
+        return f"不超过{rule.spec(rule.max_fact).label}"
     if rule.kind in ("up_to", "cost_sharing") and rule.max_yuan is not None:
         return f"最高{format_yuan(rule.max_yuan)}"
     if rule.kind == "at_least" and rule.min_yuan is not None:
@@ -177,7 +176,7 @@ def figure_text(rule: Rule) -> str:
         cap = f"（最高{format_yuan(rule.cap_yuan)}）" if rule.cap_yuan else ""
         return f"{format_percent(rule.rate_percent)}{cap}"
     if rule.unit_yuan is not None:
-        return f"每{FACTS[rule.count_fact or ''].unit or '个'}{format_yuan(rule.unit_yuan)}"
+        return f"每{rule.spec(rule.count_fact or '').unit or '个'}{format_yuan(rule.unit_yuan)}"
     if rule.ratio:
         return f"按{rule.ratio}配套"
     return rule.basis or "一事一议"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from knowledge.awards.facts import FACTS
+from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
 from knowledge.yamlio import Y
 
@@ -18,6 +18,7 @@ class File:
     path: Path
     name: str
     problems: list[RuleError] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary)  # facts and topics
 
     def err(self, message: str, line: int | None) -> None:
         self.problems.append(RuleError(message, self.name, line))
@@ -78,10 +79,12 @@ def percent(f: File, y: Y, what: str) -> Decimal:
 
 def fact(f: File, y: Y, kinds: tuple[str, ...], what: str) -> str:
     name = y.value
-    if not isinstance(name, str) or name not in FACTS:
-        f.err(f"unknown fact '{name}' in '{what}' (see knowledge/facts.py)", y.line)
+    facts = f.vocabulary.facts
+    if not isinstance(name, str) or name not in facts:
+        f.err(f"unknown fact '{name}' in '{what}' (declare it in vocabulary/facts.yaml)",
+              y.line)
         return ""
-    if FACTS[name].kind not in kinds:
-        f.err(f"fact '{name}' is a {FACTS[name].kind}; '{what}' needs {'/'.join(kinds)}",
+    if facts[name].kind not in kinds:
+        f.err(f"fact '{name}' is a {facts[name].kind}; '{what}' needs {'/'.join(kinds)}",
               y.line)
     return name

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from knowledge.awards import rule_fields as rf
-from knowledge.awards.facts import FACTS, TOPICS
 from knowledge.awards.rules import (
     AUTHORITY_RANK,
     CONDITION_OPS,
@@ -24,6 +25,7 @@ from knowledge.awards.rules import (
     ShareException,
     match_text,
 )
+from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
 from knowledge.model import DocumentMeta
 from knowledge.money import find_money, find_percents, format_yuan
@@ -48,22 +50,23 @@ _OP_KINDS = {"has": ("multi",), "has_any": ("multi",), "eq": ("choice",), "in": 
              "is": ("bool",), "gte": ("money", "count", "number"),
              "gt": ("money", "count", "number"), "lte": ("money", "count", "number"),
              "lt": ("money", "count", "number")}
-APPLICANT_VALUES = {v for v, _ in FACTS["applicant_types"].choices}
 
 
 def read_rule_files(rules_dir: Path, clause_text: ClauseText,
-                    documents: Callable[[str], DocumentMeta | None] | None
+                    documents: Callable[[str], DocumentMeta | None] | None,
+                    vocabulary: Vocabulary | None = None
                     ) -> tuple[RuleSet | None, list[RuleError]]:
+    vocabulary = vocabulary or default_vocabulary()
     problems: list[RuleError] = []
     rules: list[Rule] = []
     docs: dict[str, RuleDocument] = {}
     not_awards: list[NotAward] = []
     if not rules_dir.is_dir():
-        return RuleSet(()), []
+        return RuleSet((), vocabulary=vocabulary), []
     paths = sorted(p for p in rules_dir.iterdir()
                    if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
     for path in paths:
-        f = rf.File(path, f"{rules_dir.name}/{path.name}")
+        f = rf.File(path, f"{rules_dir.name}/{path.name}", vocabulary=vocabulary)
         try:
             root = load_yaml(path)
         except RuleError as exc:
@@ -87,7 +90,7 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
     problems.sort(key=lambda e: (e.file or "", e.line or 0))
     if problems:
         return None, problems
-    return RuleSet(tuple(rules), docs, tuple(not_awards)), []
+    return RuleSet(tuple(rules), docs, tuple(not_awards), vocabulary), []
 
 
 def _window(doc: RuleDocument) -> tuple[object, ...]:
@@ -178,6 +181,8 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
             f.err(f"validity {doc.start}–{meta.effective_until} differs from the knowledge "
                   f"base ({known.effective_from or known.issued}–{known.effective_until})",
                   y.line)
+        else:  # the knowledge base's metadata: confirmation and supersession included
+            doc = dataclasses.replace(doc, meta=known)
     return doc
 
 
@@ -235,16 +240,21 @@ def _read_condition(f: rf.File, y: Y) -> Condition | None:
     name = rf.fact(f, m["fact"], _OP_KINDS[op], f"condition {op}")
     if not name:
         return None
-    spec, raw = FACTS[name], m[op]
-    allowed = {v for v, _ in spec.choices}
+    spec, raw = f.vocabulary.facts[name], m[op]
+    allowed = [v for v, _ in spec.choices]
+    valid = f"valid: {', '.join(allowed)}"
     value: object = raw.value
     if op in ("has", "eq"):
         if value not in allowed:
-            f.err(f"'{value}' is not a choice of fact '{name}'", raw.line)
+            f.err(f"'{value}' is not a choice of fact '{name}' ({valid}; or declare it in "
+                  f"vocabulary/facts.yaml)", raw.line)
     elif op in ("has_any", "in"):
         items = [i.value for i in raw.sequence or []]
         if not items or any(i not in allowed for i in items):
-            f.err(f"'{op}' needs a list of choices of fact '{name}'", raw.line)
+            unknown = [str(i) for i in items if i not in allowed]
+            f.err(f"'{op}' needs a list of choices of fact '{name}'"
+                  + (f"; unknown: {', '.join(unknown)}" if unknown else "") + f" ({valid})",
+                  raw.line)
         value = tuple(items)
     elif op == "is":
         if not isinstance(value, bool):
@@ -277,7 +287,8 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
     if rule_id and not _ID_RE.match(rule_id):
         f.err(f"id '{rule_id}' may hold only a-z, 0-9, '_', '.', '-'", m["id"].line)
     fields: dict[str, object] = {"id": rule_id, "label": rf.text(f, m.get("label"), "label"),
-                                 "kind": kind, "document": doc, "file": f.name, "line": y.line}
+                                 "kind": kind, "document": doc, "file": f.name, "line": y.line,
+                                 "vocabulary": f.vocabulary}
     citations = [c for item in rf.seq(f, m.get("citations"), "citations")
                  if (c := _read_citation(f, item, doc, clause_text)) is not None]
     if not citations and len(f.problems) == before:
@@ -288,8 +299,9 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
                                  if (cond := _read_condition(f, item)) is not None)
     topics = tuple(str(t.value) for t in rf.seq(f, m.get("topics"), "topics"))
     for t in topics:
-        if t not in TOPICS:
-            f.err(f"unknown topic '{t}' (see TOPICS in knowledge/facts.py)", m["topics"].line)
+        if t not in f.vocabulary.topics:
+            f.err(f"unknown topic '{t}' (declare it in vocabulary/topics.yaml; known: "
+                  f"{', '.join(f.vocabulary.topics)})", m["topics"].line)
     fields["topics"] = topics
     fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
     for key in ("same_award", "basis", "cap_text"):
@@ -310,9 +322,10 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
 def _applicants(f: rf.File, y: Y | None) -> tuple[str, ...]:
     if y is None or y.value == "any":
         return ()
+    values = f.vocabulary.choice_values("applicant_types")
     items = [i.value for i in y.sequence or []]
-    if not items or any(i not in APPLICANT_VALUES for i in items):
-        f.err(f"applicant_types must be 'any' or a list of: {', '.join(sorted(APPLICANT_VALUES))}",
+    if not items or any(i not in values for i in items):
+        f.err(f"applicant_types must be 'any' or a list of: {', '.join(sorted(values))}",
               y.line)
         return ()
     return tuple(str(i) for i in items)
@@ -373,7 +386,7 @@ def _check_figures(f: rf.File, rule: Rule) -> None:
     wanted = [(getattr(rule, k), k) for k in ("amount_yuan", "max_yuan", "min_yuan", "cap_yuan",
                                               "unit_yuan")]
     wanted += [(c.value, f"condition on {c.fact}") for c in rule.conditions
-               if c.op in ("gte", "gt", "lte", "lt") and FACTS[c.fact].kind == "money"
+               if c.op in ("gte", "gt", "lte", "lt") and rule.spec(c.fact).kind == "money"
                and c.value]
     for value, what in wanted:
         if value is not None and value not in money:

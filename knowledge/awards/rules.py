@@ -53,7 +53,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from knowledge.awards.facts import FACT_ORDER, FACTS
+from knowledge.awards.facts import FactSpec
+from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.model import DocumentMeta
 
 ClauseText = Callable[[str, str], "str | None"]
@@ -164,10 +165,17 @@ class Rule:
     same_award: str | None = None
     file: str = ""
     line: int = 0
+    # the vocabulary the rule was validated against (its knowledge folder's)
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary, compare=False,
+                                   repr=False)
 
     @property
     def doc_number(self) -> str:
         return self.document.doc_number
+
+    def spec(self, name: str) -> FactSpec:
+        """A fact of the rule's vocabulary."""
+        return self.vocabulary.facts[name]
 
     def in_force(self, on: date) -> bool:
         return self.document.in_force(on)
@@ -184,7 +192,8 @@ class Rule:
         for name in (self.base_fact, self.count_fact, self.max_fact):
             if name:
                 names.add(name)
-        return sorted(names, key=lambda n: FACT_ORDER.get(n, len(FACT_ORDER)))
+        order = self.vocabulary.fact_order
+        return sorted(names, key=lambda n: order.get(n, len(order)))
 
     def optional_facts(self) -> list[str]:
         return [self.share_fact] if self.share_fact else []
@@ -218,7 +227,7 @@ class Rule:
                            for c in self.conditions],
             "facts": facts,
             "optional_facts": self.optional_facts(),
-            "fact_questions": {n: FACTS[n].question for n in facts + self.optional_facts()},
+            "fact_questions": {n: self.spec(n).question for n in facts + self.optional_facts()},
             "doc_number": self.doc_number,
             "effective_from": self.document.start.isoformat(),
             "effective_until": (self.document.meta.effective_until.isoformat()
@@ -264,6 +273,8 @@ class RuleSet:
     rules: tuple[Rule, ...]
     documents: Mapping[str, RuleDocument] = field(default_factory=dict)
     not_awards: tuple[NotAward, ...] = ()
+    # the facts and topics of the knowledge folder the rules were validated against
+    vocabulary: Vocabulary = field(default_factory=default_vocabulary, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
@@ -302,6 +313,6 @@ class RuleSet:
             "facts": {
                 name: {"kind": spec.kind, "label": spec.label, "question": spec.question,
                        "choices": [list(c) for c in spec.choices], "example": spec.example}
-                for name, spec in FACTS.items()
+                for name, spec in self.vocabulary.facts.items()
             },
         }

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.awards.calculator import candidate_rules
-from knowledge.awards.facts import FACTS, TOPICS, normalize_fact
+from knowledge.awards.facts import normalize_fact
 from knowledge.awards.rules import RuleSet
+from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
 from knowledge.reading import question as extract
 
@@ -20,7 +21,7 @@ from knowledge.reading import question as extract
 class Extraction:
     """What a question says, read deterministically (see :mod:`knowledge.reading.question`).
 
-    ``facts`` are normalised values; ``topics`` are keys of :data:`TOPICS`;
+    ``facts`` are normalised values; ``topics`` are keys of the vocabulary's topics;
     ``candidate_rules`` are the ids of the rules the question is about (only when a rule
     set was given to :func:`extract_facts`); ``notes`` say what was read and how.
     """
@@ -33,16 +34,29 @@ class Extraction:
     notes: tuple[str, ...] = ()
 
 
-def extract_facts(question: str, today: date, ruleset: RuleSet | None = None) -> Extraction:
-    """Facts, date, topics and (given a rule set) candidate rules of a question."""
-    raw = extract.read_question(question, today, TOPICS)
+def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
+                  vocabulary: Vocabulary | None = None) -> Extraction:
+    """Facts, date, topics and (given a rule set) candidate rules of a question.
+
+    The facts and topics are those of ``vocabulary``, else of the rule set's, else the
+    package's default vocabulary.
+    """
+    vocab = vocabulary or (ruleset.vocabulary if ruleset is not None else default_vocabulary())
+    specs = vocab.facts
+    raw = extract.read_question(
+        question, today, vocab.topics, vocab.choice_phrases(),
+        single_choice={n for n, s in specs.items() if s.kind == "choice"},
+        money_phrases={n: p for n, p in vocab.fact_phrases().items()
+                       if specs[n].kind == "money"})
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():
+        if name not in specs:  # a fact this knowledge folder's vocabulary does not declare
+            continue
         try:
-            facts[name] = normalize_fact(name, value)
+            facts[name] = normalize_fact(name, value, specs)
         except FactError as exc:  # an absurd number in the question: say so, do not use it
-            notes.append(f"{FACTS[name].label}：{exc.message}")
+            notes.append(f"{specs[name].label}：{exc.message}")
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         candidates = tuple(candidate_rules(ruleset, facts, raw.topics))

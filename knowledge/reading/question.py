@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -160,9 +160,23 @@ def _add(facts: dict[str, object], name: str, value: str) -> None:
     current.add(value)
 
 
+_BUILT_IN = ({(f, v) for f, v, _ in TITLE_PATTERNS}
+             | {("applicant_types", v) for v, _ in APPLICANT_PATTERNS}
+             | {("district", v) for v, _ in DISTRICT_PATTERNS})
+
+
 def read_question(question: str, today: date,
-                  topics: Mapping[str, tuple[str, ...]]) -> RawExtraction:
-    """Facts, date, topics and whether the question asks for an amount."""
+                  topics: Mapping[str, tuple[str, ...]],
+                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+                  single_choice: Collection[str] = (),
+                  money_phrases: Mapping[str, tuple[str, ...]] | None = None) -> RawExtraction:
+    """Facts, date, topics and whether the question asks for an amount.
+
+    ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
+    the pattern tables here do not know (a choice staff added); ``single_choice`` are the
+    facts among them of kind ``choice`` (one value, set only when one phrase matches).
+    ``money_phrases`` (fact → phrases) place an amount for a money fact staff added.
+    """
     text = re.sub(r"\s+", "", question or "")
     out = RawExtraction()
     out.as_of = read_as_of(text, today)
@@ -179,11 +193,12 @@ def read_question(question: str, today: date,
             continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
         if re.search(pattern, text):
             _add(out.facts, fact, value)
+    _read_phrases(text, out, choice_phrases or {}, single_choice)
     districts = {value for value, pattern in DISTRICT_PATTERNS if re.search(pattern, text)}
     if len(districts) == 1:  # two places named: do not guess
         out.facts["district"] = districts.pop()
     _read_counts(text, out, incubatee_talk)
-    _read_money(text, out)
+    _read_money(text, out, money_phrases or {})
     if "has_rnd_spending" not in out.facts and not re.search(r"有没有|是否有|有无", text):
         if _RND_NO.search(text):
             out.facts["has_rnd_spending"] = False
@@ -191,6 +206,21 @@ def read_question(question: str, today: date,
             out.facts["has_rnd_spending"] = True
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out
+
+
+def _read_phrases(text: str, out: RawExtraction,
+                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
+                  single_choice: Collection[str]) -> None:
+    """Choices of the vocabulary that the pattern tables do not cover, by their phrases."""
+    for fact, values in choice_phrases.items():
+        hits = [value for value, phrases in values.items()
+                if (fact, value) not in _BUILT_IN and any(p and p in text for p in phrases)]
+        if fact in single_choice:
+            if len(hits) == 1 and fact not in out.facts:
+                out.facts[fact] = hits[0]
+            continue
+        for value in hits:
+            _add(out.facts, fact, value)
 
 
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
@@ -210,7 +240,12 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
             out.facts["patent_grants"] = n
 
 
-def _read_money(text: str, out: RawExtraction) -> None:
+def _read_money(text: str, out: RawExtraction,
+                money_phrases: Mapping[str, tuple[str, ...]]) -> None:
+    contexts = MONEY_CONTEXTS + tuple(
+        (fact, "|".join(re.escape(p) for p in phrases))
+        for fact, phrases in money_phrases.items()
+        if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     scanned = scan_money(text)
     for refused in (m for m in scanned if m.problem):
@@ -221,7 +256,7 @@ def _read_money(text: str, out: RawExtraction) -> None:
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
                    if a <= mention.start < b or b == len(text))
-        for fact, pattern in MONEY_CONTEXTS:
+        for fact, pattern in contexts:
             if re.search(pattern, seg):
                 if fact == "tt_contract_turnover_yuan" and buying:
                     fact = "registered_tech_purchase_yuan"

@@ -2,8 +2,8 @@
 
 ``load_knowledge(dir)`` reads ``dir/policies/*`` (``.md``, ``.txt``, ``.pdf``, ``.docx``,
 ``.html``; sidecar ``*.meta.yaml`` and README files are not documents), drops duplicates,
-parses clauses and fingerprints every input (policies, rules, cases) so that callers can
-tell whether an index built earlier is still current.  A broken file raises a
+parses clauses and fingerprints every input (policies, rules, cases, vocabulary) so that
+callers can tell whether an index built earlier is still current.  A broken file raises a
 :class:`KnowledgeError` naming file and line; the caller keeps its previous base.
 
 Rules hook: ``KnowledgeBase.rules`` stays ``None`` here; the award rules
@@ -36,7 +36,8 @@ from knowledge.sources.parsing import PARSER_VERSION, normalize_path, parse_clau
 POLICIES = "policies"
 RULES = "rules"
 CASES = "cases"
-FINGERPRINT_DIRS = (POLICIES, RULES, CASES)
+VOCABULARY = "vocabulary"  # facts, choices and topics (knowledge.awards.vocabulary)
+FINGERPRINT_DIRS = (POLICIES, RULES, CASES, VOCABULARY)
 _DOC_NUMBER_LINE = re.compile(r"^\S{1,14}[〔\[(（【]\d{4}[〕\])）】]\d+号$")
 
 
@@ -139,7 +140,8 @@ def policy_files(root: Path) -> list[Path]:
 
 
 def fingerprint(root: Path) -> str:
-    """Hash of the parser version and every file under policies/, rules/ and cases/."""
+    """Hash of the parser version and every file under policies/, rules/, cases/ and
+    vocabulary/."""
     digest = hashlib.sha256(f"parser:{PARSER_VERSION}\n".encode())
     for name in FINGERPRINT_DIRS:
         folder = root / name
@@ -176,6 +178,12 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         warnings.extend(_source_warnings(source))
     if not documents:
         raise KnowledgeError("no policy documents found", root / POLICIES)
+    resolved, notes = resolve_supersession(documents)
+    warnings.extend(notes)
+    if resolved != documents:
+        by_number = {m.doc_number: m for m in resolved}
+        clauses = [dataclasses.replace(c, doc=by_number[c.doc.doc_number]) for c in clauses]
+        documents = resolved
     return KnowledgeBase(
         root=root,
         documents=tuple(documents),
@@ -184,6 +192,40 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
         warnings=tuple(warnings),
         fingerprint=fingerprint(root),
     )
+
+
+def resolve_supersession(documents: list[DocumentMeta]) -> tuple[list[DocumentMeta], list[str]]:
+    """Mark each replaced document with its replacement (``supersedes`` / ``superseded_by``).
+
+    The replacement takes effect on the replacing document's effective date.  A 文号 that
+    is not in the knowledge base is reported and ignored.
+    """
+    by_number = {m.doc_number: m for m in documents}
+    replaced: dict[str, str] = {}  # old 文号 → new 文号
+    notes: list[str] = []
+    for meta in documents:
+        for old in meta.supersedes:
+            if old in by_number:
+                replaced.setdefault(old, meta.doc_number)
+            else:
+                notes.append(f"{meta.file}: supersedes {old}, which is not in the knowledge base")
+        if meta.superseded_by:
+            if meta.superseded_by in by_number:
+                replaced.setdefault(meta.doc_number, meta.superseded_by)
+            else:
+                notes.append(f"{meta.file}: superseded_by {meta.superseded_by}, which is not in "
+                             "the knowledge base")
+    out: list[DocumentMeta] = []
+    for meta in documents:
+        new = by_number.get(replaced.get(meta.doc_number, ""))
+        if new is None:
+            out.append(dataclasses.replace(meta, superseded_by="") if meta.superseded_by
+                       else meta)
+            continue
+        out.append(dataclasses.replace(meta, superseded_by=new.doc_number,
+                                       superseded_by_title=new.title,
+                                       superseded_from=new.effective_from or new.issued))
+    return out, notes
 
 
 def _source_warnings(source: SourceDocument) -> list[str]:

@@ -24,8 +24,9 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES + BINARY_SUFFIXES
 SIDECAR_SUFFIX = ".meta.yaml"
 
 REQUIRED_KEYS = ("doc_number", "title", "issuer", "issued")
-OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status")
-DATE_KEYS = ("issued", "effective_from", "effective_until")
+OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status",
+                 "confirmed_in_force_on", "supersedes", "superseded_by")
+DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on")
 
 # Limits checked before any library inflates or parses a file (hostile or broken input:
 # a DOCX zip bomb must be refused from its zip directory, not after 4 GiB of XML).
@@ -279,7 +280,7 @@ def parse_meta(
         if data.get(key) in (None, ""):
             raise fail(key, "required key missing or empty")
     strings: dict[str, str] = {}
-    for key in ("doc_number", "title", "issuer", "source", "status"):
+    for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by"):
         value = data.get(key)
         if value is None:
             continue
@@ -295,6 +296,12 @@ def parse_meta(
     doc_number = normalize_doc_number(strings["doc_number"])
     if not doc_number:
         raise fail("doc_number", "empty after normalisation")
+    supersedes = _doc_numbers(data.get("supersedes"), fail)
+    if doc_number in supersedes:
+        raise fail("supersedes", f"{doc_number} cannot supersede itself")
+    superseded_by = normalize_doc_number(strings.get("superseded_by", ""))
+    if superseded_by == doc_number:
+        raise fail("superseded_by", f"{doc_number} cannot supersede itself")
     meta = DocumentMeta(
         doc_number=doc_number,
         title=re.sub(r"\s+", "", strings["title"]),
@@ -305,8 +312,24 @@ def parse_meta(
         source=strings.get("source", ""),
         status=strings.get("status") or "现行有效",
         file=rel or file.name,
+        confirmed_in_force_on=dates["confirmed_in_force_on"],
+        supersedes=supersedes,
+        superseded_by=superseded_by,
     )
     return meta, warnings
+
+
+def _doc_numbers(value: Any, fail: Any) -> tuple[str, ...]:
+    """``supersedes``: one 文号 or a list of them, normalised."""
+    if value is None or value == "":
+        return ()
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise fail("supersedes", f"expected a 文号 or a list of 文号, got {item!r}")
+        out.append(normalize_doc_number(item))
+    return tuple(dict.fromkeys(out))
 
 
 def _date(value: Any, key: str, fail: Any) -> date | None:

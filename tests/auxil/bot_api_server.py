@@ -123,6 +123,7 @@ class BotApiServer:
         self._session: aiohttp.ClientSession | None = None
         self.control = False
         self.rejected: set[str] = set()  # tokens answered 401 Unauthorized, like a revoked one
+        self._closing = False  # stop(): pending long polls answer at once
 
     # -- lifecycle -------------------------------------------------------------------
     @property
@@ -146,6 +147,11 @@ class BotApiServer:
         return self
 
     async def stop(self) -> None:
+        # A long poll still held open (its client has gone) would keep cleanup() waiting
+        # until its timeout: wake it, so that every test does not end with that wait.
+        self._closing = True
+        async with self._changed:
+            self._changed.notify_all()
         if self._session is not None:
             await self._session.close()
         if self._runner is not None:
@@ -324,7 +330,7 @@ class BotApiServer:
             state.updates = [u for u in state.updates if u["update_id"] >= offset]
         deadline = time.monotonic() + timeout
         async with self._changed:
-            while not state.updates and time.monotonic() < deadline:
+            while not state.updates and not self._closing and time.monotonic() < deadline:
                 try:
                     await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
                 except TimeoutError:

@@ -54,6 +54,12 @@ def own_engine(tmp_path: Path, hash_data_dir: Path, hash_embedder: Any) -> Recor
 
 
 @pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A plain copy of the repository's knowledge folder (its index is the session's)."""
+    return copy_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     """A copy of the repository's knowledge folder, the expired plan marked 已失效."""
     root = copy_knowledge(tmp_path / "knowledge")
@@ -83,7 +89,10 @@ def redis_url() -> Iterator[str]:
     on 127.0.0.1 (no persistence); skipped only when there is no redis-server binary."""
     ci_url = os.environ.get("POLICYBOT_TEST_REDIS_URL")
     if ci_url:
-        yield ci_url
+        # One database per pytest-xdist worker: the replica tests flush theirs.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw-1")
+        db = int(worker.removeprefix("gw")) + 1
+        yield f"{ci_url.rsplit('/', 1)[0]}/{db}"
         return
     binary = shutil.which("redis-server")
     if binary is None:

@@ -1,4 +1,4 @@
-"""Embedders: the Protocol, make_embedder, USE (slow) and sentence-transformers (st)."""
+"""Embedders: the Protocol, make_embedder, hashing, USE (slow) and sentence-transformers (st)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from index.embedders import (
     GT_MINILM,
     Embedder,
+    HashingEmbedder,
     SentenceTransformerEmbedder,
     USEEmbedder,
     make_embedder,
@@ -81,6 +82,48 @@ def test_st_missing_extra_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> 
     emb = SentenceTransformerEmbedder(GT_MINILM)
     with pytest.raises(IndexError_, match=r"pip install -e '\.\[st\]'"):
         emb.embed(["测试"])
+
+
+def test_hashing_embedder_is_a_deterministic_protocol_compliant_embedder() -> None:
+    emb = make_embedder("hash")
+    assert isinstance(emb, HashingEmbedder) and isinstance(emb, Embedder)
+    assert emb.dim == 256 and emb.name == "hash-v1-256d"
+    texts = ["科技企业孵化器奖励", "孵化器有补贴吗", "明天天气怎么样", "x" * 20000]
+    out = emb.embed(texts)
+    assert out.shape == (4, 256) and out.dtype == np.float32
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0, atol=1e-5)
+    again = HashingEmbedder().embed(texts)  # a new instance (and process): same vectors
+    assert np.array_equal(out, again)
+    assert out[0] @ out[1] > out[0] @ out[2]  # shared wording → closer
+    assert emb.embed([]).shape == (0, 256)
+    with pytest.raises(TypeError):
+        emb.embed("a single string")
+
+
+def test_hashing_embedder_fixed_values_and_sizes() -> None:
+    """The hash is fixed (no ``hash()`` seed): a stored index stays valid across runs."""
+    emb = HashingEmbedder(64)
+    pinned = emb.embed(["技术"])[0]  # 技, 术 (weight 0.5 each) and 技术 (1.0)
+    assert np.flatnonzero(pinned).tolist() == [10, 11, 50]
+    assert np.allclose(pinned[[10, 11, 50]], np.array([0.5, -1.0, 0.5]) / np.sqrt(1.5))
+    vec = emb.embed(["技术创新中心"])[0]
+    assert emb.name == "hash-v1-64d" and vec.shape == (64,)
+    assert np.count_nonzero(vec) >= 8  # 6 + 5 + 4 n-grams spread over the buckets
+    assert abs(float(vec @ emb.embed(["技术创新中心 "])[0]) - 1.0) < 1e-6  # spacing ignored
+    assert float(vec @ emb.embed(["ＡＢＣ技术创新中心"])[0]) > 0.6  # NFKC, lower case
+    assert np.array_equal(emb.embed(["ABC"]), emb.embed(["ａｂｃ"]))
+    assert not emb.embed(["   "]).any()  # nothing to hash: a zero row
+    assert make_embedder("hash:128").dim == 128
+    assert make_embedder(" HASH ").name == "hash-v1-256d"
+    with pytest.raises(IndexError_, match="dimension"):
+        make_embedder("hash:big")
+    with pytest.raises(IndexError_, match="8-4096"):
+        HashingEmbedder(4)
+
+
+def test_hashing_embedder_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYBOT_EMBEDDER", "hash")
+    assert isinstance(make_embedder(None), HashingEmbedder)
 
 
 def test_normalise_rows_checks_shape_and_values() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -16,8 +17,8 @@ PLAN = DocumentMeta(doc_number="威科字〔2018〕58号", title="三年行动�
 
 @pytest.mark.parametrize(
     ("on", "in_force", "validity"),
-    [(date(2018, 10, 20), False, "not_yet"), (date(2018, 11, 11), True, "in_force"),
-     (date(2021, 11, 10), True, "in_force"), (date(2021, 11, 11), False, "expired")],
+    [(date(2018, 10, 20), False, "not_yet"), (date(2018, 11, 11), True, "in_force_until"),
+     (date(2021, 11, 10), True, "in_force_until"), (date(2021, 11, 11), False, "expired")],
     ids=["before-start", "first-day", "last-day", "day-after"],
 )
 def test_validity_window(on: date, in_force: bool, validity: str) -> None:
@@ -48,3 +49,35 @@ def test_clause_ids_and_embedding_text() -> None:
     assert "按年实际技术交易额" in clause.embedding_text()
     assert bool(clause.responsible) and not bool(Responsible())
     assert len(clause.content_hash) == 64
+
+
+OPEN = DocumentMeta(doc_number="威政办字〔2018〕107号", title="实施意见", issuer="威海市人民政府办公室",
+                    issued=date(2018, 11, 27))
+
+
+@pytest.mark.parametrize(
+    ("meta", "on", "in_force", "validity"),
+    [
+        (OPEN, date(2026, 1, 1), True, "unstated"),
+        (OPEN, date(2018, 11, 1), False, "not_yet"),
+        (dataclasses.replace(OPEN, confirmed_in_force_on=date(2026, 3, 1)), date(2026, 6, 1),
+         True, "confirmed"),
+        (dataclasses.replace(PLAN, confirmed_in_force_on=date(2020, 3, 1)), date(2020, 6, 1),
+         True, "in_force_until"),
+        (dataclasses.replace(OPEN, superseded_by="威政发〔2024〕1号",
+                             superseded_from=date(2024, 3, 1)), date(2024, 2, 29),
+         True, "unstated"),
+        (dataclasses.replace(OPEN, superseded_by="威政发〔2024〕1号",
+                             superseded_from=date(2024, 3, 1)), date(2024, 3, 1),
+         False, "superseded"),
+        (dataclasses.replace(OPEN, status="已废止", superseded_by="威政发〔2024〕1号"),
+         date(2025, 1, 1), False, "repealed"),
+    ],
+    ids=["no-end-date-unstated", "no-end-date-not-yet", "confirmed", "end-date-beats-confirmed",
+         "before-replacement", "replaced", "repeal-beats-replacement"],
+)
+def test_validity_claims_only_what_is_known(meta: DocumentMeta, on: date, in_force: bool,
+                                            validity: str) -> None:
+    assert meta.in_force(on) is in_force
+    assert meta.validity(on) == validity
+    assert meta.summary(on)["validity"] == validity

@@ -43,7 +43,23 @@ def test_load_known_failures_reports_file_and_line(tmp_path: Path, body: str, li
     assert (caught.value.file, caught.value.line) == (str(path), line)
 
 
-# -- canned questions (builds a real index) --------------------------------------------------
+# -- canned questions (the session's USE index, copied) ---------------------------------------
+
+KEPT_CASES = 40  # the check on a sample of the canned questions; tests/test_canned.py has all
+
+
+def keep_a_sample(questions: Path, known_failures: Path, n: int = KEPT_CASES) -> None:
+    """Cut the copy's questions.yaml to its first ``n`` entries and those known to fail
+    (comments and line layout kept, so file:line reports stay meaningful)."""
+    import re
+
+    known = set(known_failures.read_text(encoding="utf-8").split())  # "q300:" tokens
+    text = questions.read_text(encoding="utf-8")
+    head, *entries = re.split(r"(?m)^(?=- id: )", text)
+    kept = [e for i, e in enumerate(entries)
+            if i < n or f"{e.split()[2]}:" in known]
+    assert len(kept) > n  # a known failure is among them
+    questions.write_text(head + "".join(kept), encoding="utf-8")
 
 NEW_CASE = """
 - id: q900
@@ -56,9 +72,13 @@ NEW_CASE = """
 
 @pytest.mark.slow
 def test_check_reports_canned_questions_that_now_fail(
-    knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    knowledge_copy: Path, built_copy: Path, shared_use_model: object, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    data = tmp_path / "data"
+    knowledge = knowledge_copy
+    keep_a_sample(knowledge / "cases" / "questions.yaml",
+                  knowledge / "cases" / "known_failures.yaml")
+    data = built_copy
     argv = ["--knowledge", str(knowledge), "--data-dir", str(data), "kb", "check",
             "--as-of", AS_OF.isoformat()]
     # Record today's failures as the baseline, then the check passes on cases.

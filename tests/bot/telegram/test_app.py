@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from bot_api_server import BotApiServer, Call
-from recording import RecordingEngine
 from harness import ADMIN, TOKEN, run, running_bot, settings_for, two_replicas
+from recording import RecordingEngine
 
 from bot.conversation.store import SQLiteStore
 
@@ -209,7 +209,7 @@ def _long_and_marked_up(kdir: Path) -> None:
     """Staff wrote markup into a title and a clause of several thousand characters."""
     policy = kdir / "policies" / "weikezi-2018-58.md"
     text = policy.read_text(encoding="utf-8")
-    text = text.replace("title: 威海市科学技术局关于印发", "title: <文件>威海市科学技术局关于印发", 1)
+    text = text.replace("title: 威海市科学技术局", "title: <文件>威海市科学技术局", 1)
     tail = "\n\n".join(f"申请单位应当如实填报第{i}项材料，并对材料的真实性负责。" * 4
                         for i in range(60))
     text = text.replace("万元。\n\n三、行动保障", f"万元。\n\n{tail}\n\n三、行动保障", 1)

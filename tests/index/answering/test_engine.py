@@ -21,7 +21,8 @@ HAS_ST = importlib.util.find_spec("sentence_transformers") is not None
 
 
 def test_cited_answer_follows_contract(engine: Engine) -> None:
-    result = answer_json(engine.ask("企业牵头组建市级技术创新中心有什么补助？", as_of=date(2026, 11, 24)))
+    result = answer_json(engine.ask("企业牵头组建市级技术创新中心有什么补助？",
+                                    as_of=date(2026, 11, 24)))
     assert result.keys() >= CONTRACT_KEYS
     assert result["matched"] is True
     assert result["hits"], "a matched answer carries hits"

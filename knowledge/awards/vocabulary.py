@@ -1,0 +1,303 @@
+"""The vocabulary of a knowledge folder: facts, choices and topics, as staff data.
+
+``knowledge/vocabulary/facts.yaml`` declares every fact a rule may use (name, kind,
+label, question, unit, example, max, choices with their ``phrases``) in the order the
+interview asks them; ``knowledge/vocabulary/topics.yaml`` maps each topic to the plain
+words that name it in a question.  :func:`load_vocabulary` validates both and raises a
+:class:`~knowledge.errors.VocabularyError` located at ``file:line``;
+:func:`check_vocabulary` lists every problem (for ``kb check``).
+
+A knowledge folder without a ``vocabulary/`` folder uses :func:`default_vocabulary`
+(the package's own).  The rules of a folder are validated against that folder's
+vocabulary and carry it (``RuleSet.vocabulary``), so a new fact or choice needs no Python.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from knowledge.awards.facts import KINDS, FactSpec
+from knowledge.errors import VocabularyError
+from knowledge.yamlio import Y, load_yaml
+
+__all__ = ["VOCABULARY_DIR", "Vocabulary", "check_vocabulary", "default_vocabulary",
+           "load_vocabulary"]
+
+VOCABULARY_DIR = "vocabulary"
+FACTS_FILE = "facts.yaml"
+TOPICS_FILE = "topics.yaml"
+REQUIRED_FACTS = ("applicant_types",)  # the calculator reads who may apply from it
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_FACT_KEYS = {"name", "kind", "label", "question", "unit", "example", "max", "choices",
+              "phrases"}
+_CHOICE_KEYS = {"value", "label", "phrases", "implied_by"}
+_CHOICE_KINDS = ("choice", "multi")
+
+
+@dataclass(frozen=True, eq=False)
+class Vocabulary:
+    """Facts (in file order, i.e. interview order) and topics of one knowledge folder."""
+
+    facts: Mapping[str, FactSpec]
+    topics: Mapping[str, tuple[str, ...]]
+    folder: str = ""
+    fact_order: Mapping[str, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "facts", MappingProxyType(dict(self.facts)))
+        object.__setattr__(self, "topics", MappingProxyType(dict(self.topics)))
+        object.__setattr__(self, "fact_order",
+                           MappingProxyType({n: i for i, n in enumerate(self.facts)}))
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The fact kinds a vocabulary may use."""
+        return KINDS
+
+    def spec(self, name: str) -> FactSpec:
+        """The fact ``name``; KeyError when the vocabulary does not declare it."""
+        return self.facts[name]
+
+    def choice_values(self, name: str) -> tuple[str, ...]:
+        return tuple(v for v, _ in self.facts[name].choices)
+
+    def choice_phrases(self) -> dict[str, dict[str, tuple[str, ...]]]:
+        """fact → choice value → the phrases naming it (for reading questions)."""
+        out: dict[str, dict[str, tuple[str, ...]]] = {}
+        for name, spec in self.facts.items():
+            for phrase, value in spec.aliases.items():
+                out.setdefault(name, {}).setdefault(value, ())
+                out[name][value] += (phrase,)
+        return out
+
+    def fact_phrases(self) -> dict[str, tuple[str, ...]]:
+        """fact → the phrases naming it (money and count facts: where an amount belongs)."""
+        return {name: spec.phrases for name, spec in self.facts.items() if spec.phrases}
+
+
+@dataclass
+class _File:
+    path: Path
+    name: str
+    problems: list[VocabularyError] = field(default_factory=list)
+
+    def err(self, message: str, line: int | None) -> None:
+        self.problems.append(VocabularyError(message, self.name, line))
+
+
+def _words(f: _File, y: Y | None, what: str) -> tuple[str, ...]:
+    if y is None or y.value is None:
+        return ()
+    items = y.sequence
+    if items is None or any(not isinstance(i.value, str) or not i.value.strip() for i in items):
+        f.err(f"“{what}”应是由非空文字组成的列表，例如 [全国重点实验室, 国重]", y.line)
+        return ()
+    words = tuple(str(i.value).strip() for i in items)
+    seen: set[str] = set()
+    for item, word in zip(items, words, strict=True):
+        if word in seen:
+            f.err(f"“{what}”中的“{word}”重复", item.line)
+        seen.add(word)
+    return words
+
+
+def _text(f: _File, m: dict[str, Y], key: str, what: str, required: bool = True) -> str:
+    y = m.get(key)
+    if y is None:
+        if required:
+            f.err(f"{what}缺少“{key}”", None)
+        return ""
+    if not isinstance(y.value, str) or not y.value.strip():
+        f.err(f"{what}的“{key}”应是非空文字", y.line)
+        return ""
+    return y.value.strip()
+
+
+def _keys(f: _File, y: Y, allowed: set[str], required: tuple[str, ...], what: str
+          ) -> dict[str, Y] | None:
+    m = y.mapping
+    if m is None:
+        f.err(f"{what}应是一个映射（key: value）", y.line)
+        return None
+    for key, value in m.items():
+        if key not in allowed:
+            f.err(f"{what}中有未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）",
+                  y.key_line(key) or value.line)
+    for key in required:
+        if key not in m:
+            f.err(f"{what}缺少“{key}”", y.line)
+    return m
+
+
+def _read_fact(f: _File, y: Y) -> FactSpec | None:
+    before = len(f.problems)
+    m = _keys(f, y, _FACT_KEYS, ("name", "kind", "label", "question"), "事实项")
+    if m is None:
+        return None
+    name = m["name"].value if "name" in m else ""
+    if "name" in m and (not isinstance(name, str) or not _NAME_RE.match(name)):
+        f.err(f"事实名“{name}”只能由小写字母、数字和下划线组成，且以字母开头", m["name"].line)
+    where = f"事实项“{name}”"
+    kind = m["kind"].value if "kind" in m else None
+    if "kind" in m and kind not in KINDS:
+        f.err(f"{where}的类型“{kind}”未知（可用：{'、'.join(KINDS)}）", m["kind"].line)
+    label = _text(f, m, "label", where, required=False)  # absent: reported by _keys
+    question = _text(f, m, "question", where, required=False)
+    unit = _text(f, m, "unit", where, required=False)
+    example = _text(f, m, "example", where, required=False)
+    max_value = 0
+    if "max" in m:
+        raw = m["max"].value
+        if kind not in ("money", "count"):
+            f.err(f"{where}：只有 money 和 count 类型可以设“max”", m["max"].line)
+        elif isinstance(raw, bool) or not isinstance(raw, int) or raw <= 0:
+            f.err(f"{where}的“max”应是正整数（money 以元计），收到 {raw!r}", m["max"].line)
+        else:
+            max_value = raw
+    phrases = _words(f, m.get("phrases"), f"{where}的 phrases")
+    choices: list[tuple[str, str]] = []
+    aliases: dict[str, str] = {}
+    implied: dict[str, tuple[str, ...]] = {}
+    if kind in _CHOICE_KINDS:
+        items = m["choices"].sequence if "choices" in m else None
+        if not items:
+            f.err(f"{where}是 {kind} 类型，需要“choices”列表（至少一个选项）",
+                  m["choices"].line if "choices" in m else y.line)
+        for item in items or []:
+            _read_choice(f, item, where, choices, aliases, implied)
+    elif "choices" in m:
+        f.err(f"{where}是 {kind} 类型，不能有“choices”", m["choices"].line)
+    if len(f.problems) > before or not isinstance(name, str) or not isinstance(kind, str):
+        return None
+    return FactSpec(name, kind, question, label, tuple(choices), example, unit, max_value,
+                    aliases=aliases, phrases=phrases, implied_by=implied, line=y.line)
+
+
+def _read_choice(f: _File, y: Y, where: str, choices: list[tuple[str, str]],
+                 aliases: dict[str, str], implied: dict[str, tuple[str, ...]]) -> None:
+    m = _keys(f, y, _CHOICE_KEYS, ("value", "label"), f"{where}的选项")
+    if m is None or "value" not in m or "label" not in m:
+        return
+    value = m["value"].value
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        f.err(f"{where}的选项值“{value}”只能由小写字母、数字和下划线组成，且以字母开头",
+              m["value"].line)
+        return
+    label = _text(f, m, "label", f"{where}的选项“{value}”")
+    if value in dict(choices):
+        f.err(f"{where}的选项“{value}”重复", m["value"].line)
+        return
+    if label and label in dict(choices).values():
+        f.err(f"{where}的选项标签“{label}”重复", m["label"].line)
+    choices.append((value, label))
+    for phrase in _words(f, m.get("phrases"), f"选项“{value}”的 phrases"):
+        other = aliases.get(phrase)
+        if other is not None and other != value:
+            f.err(f"{where}：说法“{phrase}”同时指向选项“{other}”和“{value}”", m["phrases"].line)
+        aliases[phrase] = value
+    words = _words(f, m.get("implied_by"), f"选项“{value}”的 implied_by")
+    if words:
+        implied[value] = words
+
+
+def _read_facts(f: _File, root: Y) -> dict[str, FactSpec]:
+    top = _keys(f, root, {"facts"}, ("facts",), "facts.yaml")
+    if top is None or "facts" not in top:
+        return {}
+    items = top["facts"].sequence
+    if items is None:
+        f.err("“facts”应是事实项列表", top["facts"].line)
+        return {}
+    facts: dict[str, FactSpec] = {}
+    for item in items:
+        spec = _read_fact(f, item)
+        if spec is None:
+            continue
+        if spec.name in facts:
+            f.err(f"事实项“{spec.name}”重复（第一次定义在第{facts[spec.name].line}行）", item.line)
+            continue
+        facts[spec.name] = spec
+    for name in REQUIRED_FACTS:
+        if name not in facts and not f.problems:
+            f.err(f"缺少事实项“{name}”（multi 类型，申报主体类型）", root.line)
+        elif name in facts and facts[name].kind != "multi":
+            f.err(f"事实项“{name}”应是 multi 类型", facts[name].line)
+    return facts
+
+
+def _read_topics(f: _File, root: Y) -> dict[str, tuple[str, ...]]:
+    top = _keys(f, root, {"topics"}, ("topics",), "topics.yaml")
+    if top is None or "topics" not in top:
+        return {}
+    m = top["topics"].mapping
+    if m is None:
+        f.err("“topics”应是“主题名: [说法, …]”的映射", top["topics"].line)
+        return {}
+    topics: dict[str, tuple[str, ...]] = {}
+    for name, words in m.items():
+        line = top["topics"].key_line(name)
+        if not _NAME_RE.match(name):
+            f.err(f"主题名“{name}”只能由小写字母、数字和下划线组成", line)
+            continue
+        phrases = _words(f, words, f"主题“{name}”")
+        if not phrases:
+            f.err(f"主题“{name}”至少需要一个说法", line)
+        topics[name] = phrases
+    return topics
+
+
+def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[VocabularyError]]:
+    """Every problem of ``folder``'s facts.yaml and topics.yaml; the vocabulary when none."""
+    folder = Path(folder)
+    problems: list[VocabularyError] = []
+    parts: dict[str, object] = {}
+    for file_name, reader in ((FACTS_FILE, _read_facts), (TOPICS_FILE, _read_topics)):
+        path = folder / file_name
+        f = _File(path, f"{folder.name}/{file_name}")
+        if not path.is_file():
+            problems.append(VocabularyError(f"缺少词表文件 {file_name}", f.name))
+            continue
+        try:
+            root = load_yaml(path, error=VocabularyError)
+        except VocabularyError as exc:
+            problems.append(VocabularyError(exc.message, f.name, exc.line))
+            continue
+        parts[file_name] = reader(f, root)  # type: ignore[operator]
+        problems.extend(f.problems)
+    if problems:
+        problems.sort(key=lambda e: (e.file or "", e.line or 0))
+        return None, problems
+    facts = parts[FACTS_FILE]
+    topics = parts[TOPICS_FILE]
+    assert isinstance(facts, dict) and isinstance(topics, dict)
+    return Vocabulary(facts, topics, str(folder)), []
+
+
+def load_vocabulary(folder: Path | str) -> Vocabulary:
+    """The vocabulary of ``folder``; VocabularyError (file:line) on the first problem."""
+    vocabulary, problems = check_vocabulary(folder)
+    if problems:
+        first = problems[0]
+        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
+        raise VocabularyError(first.message + more, first.file, first.line)
+    assert vocabulary is not None
+    return vocabulary
+
+
+def knowledge_vocabulary(knowledge_dir: Path | str) -> Vocabulary:
+    """The vocabulary of a knowledge folder: its ``vocabulary/``, else the default."""
+    folder = Path(knowledge_dir) / VOCABULARY_DIR
+    if not folder.is_dir():
+        return default_vocabulary()
+    return load_vocabulary(folder)
+
+
+@functools.cache
+def default_vocabulary() -> Vocabulary:
+    """The package's own vocabulary (``knowledge/vocabulary``), loaded once."""
+    return load_vocabulary(Path(__file__).resolve().parent.parent / VOCABULARY_DIR)
