@@ -13,11 +13,15 @@ from knowledge import money
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-VALIDITY_ZH = {
+VALIDITY_ZH = {  # short labels; answers use validity.j2, which adds dates and advice
     "in_force": "现行有效",
+    "in_force_until": "在有效期内",
+    "confirmed": "经核实有效",
+    "unstated": "未载明有效期",
     "expired": "已失效",
     "not_yet": "尚未施行",
     "repealed": "已废止",
+    "superseded": "已被替代",
 }
 
 OUTCOME_ZH = {
@@ -25,6 +29,7 @@ OUTCOME_ZH = {
     "ineligible": "不符合条件",
     "need_info": "需补充信息",
     "case_by_case": "一事一议/择优",
+    "not_encoded": "尚未编入估算规则",
 }
 
 

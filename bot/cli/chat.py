@@ -95,6 +95,8 @@ class TerminalChat:
         return True
 
     def _outcome(self, outcome: Outcome) -> None:
+        if outcome.edit_html:  # the answered question, as Telegram rewrites it
+            self.out.write(plain(outcome.edit_html) + "\n\n")
         if outcome.edit_buttons:  # a multi-choice toggle: show the updated options
             self.show([Reply("", outcome.edit_buttons, self.free_text)], outcome.notice)
         else:

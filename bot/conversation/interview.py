@@ -21,8 +21,8 @@ from typing import Any
 from bot.conversation.interview_views import (
     CHOICE_KINDS,
     EngineLike,
-    answered_html,
     FactSpecLike,
+    answered_html,
     as_of_of,
     decode,
     encode,
@@ -223,7 +223,7 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
         done = answered_html(state, picked)
         return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
     if act == "s":
-        done = answered_html(state, label("skipped"))
+        done = answered_html(state, "")
         name = state["current"]
         state["skipped"] = [*state["skipped"], name]
         state["facts"].pop(name, None)

@@ -17,6 +17,7 @@ estimate (``Estimate.to_json()``); the templates (``tg_summary.j2``) only lay th
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,7 +30,8 @@ FOLD_REASONS = 3  # distinct reasons named in the folded line
 
 _SENTENCE = re.compile(r"[^。；！？!?;]*[。；！？!?;]?")
 _WORD = re.compile(r"[A-Za-z0-9.%]+")
-_TIME_HINT = re.compile(r"(申报时间|截止|[0-9一二三四五六七八九十]+月(底|前|[0-9一二三四五六七八九十]+日)?)")
+_TIME_HINT = re.compile(
+    r"(申报时间|截止|[0-9一二三四五六七八九十]+月(底|前|[0-9一二三四五六七八九十]+日)?)")
 
 
 def relevant_hits(hits: Sequence[dict[str, Any]], cutoff: float = RELATIVE_CUTOFF,
@@ -51,7 +53,7 @@ def sentences(text: str) -> list[str]:
 def _grams(text: str) -> set[str]:
     """Characters, character pairs and Latin/number words: what two texts can share."""
     chars = [c for c in text if not c.isspace() and c not in "，。；！？、：“”（）《》,.;:!?()"]
-    grams = set(chars) | {a + b for a, b in zip(chars, chars[1:], strict=False)}
+    grams = set(chars) | {a + b for a, b in itertools.pairwise(chars)}
     return grams | set(_WORD.findall(text))
 
 
@@ -99,7 +101,7 @@ def excerpt(text: str, question: str, limit: int = EXCERPT_CHARS) -> str:
 def _state(item: dict[str, Any], as_of: str) -> str:
     """``in_force``, ``expired`` or ``not_yet`` for the item's source document."""
     validity = item.get("validity")
-    if validity in ("expired", "repealed"):
+    if validity in ("expired", "repealed", "superseded"):
         return "expired"
     if validity == "not_yet":
         return "not_yet"
@@ -115,7 +117,10 @@ def _reason(item: dict[str, Any]) -> str:
     failed = item.get("failed") or []
     if not failed:
         return "条件不符"
-    head = str(failed[0]).split("须")[0].split("：")[0].strip()
+    first = str(failed[0])
+    head = first.split("须")[0].split("：")[0].strip()
+    if not head and first.startswith("须“"):
+        return "所需认定不符"
     if not head or len(head) > 8:
         return "条件不符"
     return "主体类型不符" if head == "申报主体" else f"{head}不符"
@@ -135,10 +140,13 @@ def summarize(
     lapsed: list[dict[str, Any]] = []
     open_items: list[dict[str, Any]] = []
     rest: list[dict[str, Any]] = []
+    not_encoded: list[dict[str, Any]] = []  # a clause's award no rule encodes yet
     for item in estimate.get("items", []):
         outcome = item.get("outcome")
         state = _state(item, as_of)
-        if outcome in ("eligible", "case_by_case"):
+        if outcome == "not_encoded":
+            not_encoded.append(item)
+        elif outcome in ("eligible", "case_by_case"):
             entry = dict(item, state=state)
             cite = (item.get("citations") or [{}])[0]
             info = office(cite["doc_number"], cite["clause_path"]) if office and cite else {}
@@ -170,9 +178,11 @@ def summarize(
         "open": open_items,
         "questions": questions,
         "rest": rest,
+        "not_encoded": not_encoded,
         "rest_reasons": [r for r, _ in reasons.most_common(FOLD_REASONS)],
         "warnings": [w for w in estimate.get("warnings", [])
-                     if not any(w.startswith(f"{c['doc_number']}已于")
+                     if "主管部门审核" not in w  # the footer says so
+                     and not any(w.startswith(f"{c['doc_number']}已于")
                                 for e in lapsed for c in e.get("citations", []))],
     }
 

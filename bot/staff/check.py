@@ -147,10 +147,13 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
     """Rule schema and quotes, per-document rule counts and money-figure coverage."""
     from knowledge.awards.loading import check_rules as check_rule_files
 
+    vocabulary = check_fact_vocabulary(audit)
+    if vocabulary is None:
+        return False  # rules are checked against the vocabulary: fix it first
     rules_dir = audit.knowledge_dir / "rules"
     if not rules_dir.is_dir():
         return True
-    ruleset, problems = check_rule_files(rules_dir, kb.clause, kb.document)
+    ruleset, problems = check_rule_files(rules_dir, kb.clause, kb.document, vocabulary)
     for exc in problems:
         audit.add_error(exc, "rule")
     if ruleset is None:
@@ -160,6 +163,22 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
         audit.rule_counts[rule.doc_number] = audit.rule_counts.get(rule.doc_number, 0) + 1
     check_coverage(audit, kb, ruleset)
     return not problems
+
+
+def check_fact_vocabulary(audit: Audit) -> Any:
+    """``vocabulary/facts.yaml`` and ``topics.yaml``: every problem, located; the
+    Vocabulary the rules are checked against (the default when the folder has none), or
+    None when it is broken."""
+    from knowledge.awards.vocabulary import VOCABULARY_DIR, default_vocabulary
+    from knowledge.awards.vocabulary import check_vocabulary as check_words
+
+    folder = audit.knowledge_dir / VOCABULARY_DIR
+    if not folder.is_dir():
+        return default_vocabulary()
+    vocabulary, problems = check_words(folder)
+    for exc in problems:
+        audit.add_error(exc, "fact_vocabulary")
+    return vocabulary
 
 
 def check_vocabulary(audit: Audit, kb: KnowledgeBase) -> bool:

@@ -154,3 +154,115 @@ def _compact_line_map(lines: list[str], first_line: int) -> Any:
         return found
 
     return line_of
+
+
+# -- kb add checks: footers, truncation, placeholders, joint issuers, supersession ----------
+
+# A web page's footer, copied with the text: site owner, ICP record, contact, copyright.
+FOOTER_MARKERS = ("主办", "承办", "网站标识码", "ICP备", "联系我们", "版权所有", "技术支持",
+                  "公网安备", "网站地图", "Copyright", "©")
+_FOOTER_EXTRA = re.compile(r"^(?:地址|电话|邮编|传真|邮箱|E-?mail)[:：]|^[|｜\s]*$", re.I)
+FOOTER_SCAN_LINES = 15  # a footer is a few lines at the very end
+
+
+def strip_footer(text: str) -> tuple[str, list[str]]:
+    """``text`` without a web-page footer at its end, and the lines removed.
+
+    From the end, lines holding a footer marker (主办, ICP备, 版权所有 …) and the address,
+    phone or empty lines between them are removed; the first other line stops it.
+    """
+    lines = text.splitlines()
+    end = len(lines)
+    removed: list[str] = []
+    floor = max(0, len(lines) - FOOTER_SCAN_LINES)
+    cut = end
+    index = end - 1
+    while index >= floor:
+        line = lines[index].strip()
+        if any(marker in line for marker in FOOTER_MARKERS):
+            cut = index
+        elif not (line == "" or _FOOTER_EXTRA.search(line)):
+            break
+        index -= 1
+    if cut == end:
+        return text, []
+    removed = [line.strip() for line in lines[cut:] if line.strip()]
+    kept = "\n".join(lines[:cut]).rstrip("\n")
+    return kept + "\n", removed
+
+
+_SENTENCE_CLOSERS = ("。", "！", "？", "”", "）", "」", "』", "；", "…", "!", "?", ")", "】", "〕")
+_END_DATE = re.compile(rf"{_DATE}(?:印发)?$")
+_PAGE_NUMBER = re.compile(r"^[-—–\s\d]+$")
+
+
+def stops_mid_sentence(text: str) -> str | None:
+    """The last line when the text seems cut off mid-sentence, else None.
+
+    A complete document ends with a closing mark (。！？”） …), a date (signature or
+    印发), an issuing office or a page number.
+    """
+    lines = [raw.strip() for raw in text.splitlines() if raw.strip()]
+    if not lines:
+        return None
+    last = re.sub(r"\s+", "", lines[-1])
+    if (last.endswith(_SENTENCE_CLOSERS) or _END_DATE.search(last) or _PAGE_NUMBER.match(last)
+            or _ISSUER_LINE.match(last)):
+        return None
+    return lines[-1]
+
+
+PLACEHOLDER_NUMBERS = ("文号不详", "不详", "无", "暂无", "待定", "未知", "xxx", "无文号", "-", "—")
+ACCEPTED_NUMBER_SHAPES = ("威政办字〔2018〕107号", "威科字〔2018〕58号", "鲁政发〔2020〕3号")
+_NUMBER_SHAPE = re.compile(r"^[\u4e00-\u9fff]{1,14}〔\d{4}〕\d+号$")
+
+
+def placeholder_doc_number(value: str) -> bool:
+    """Whether a 文号 is a stand-in (文号不详, 无, 待定, xxx …) rather than a number."""
+    plain = re.sub(r"\s+", "", str(value)).strip("　").lower()
+    if plain in PLACEHOLDER_NUMBERS or re.fullmatch(r"[x×*？?]+", plain):
+        return True
+    return not re.search(r"\d", plain)
+
+
+# 威海市科学技术局威海市财政局 → 威海市科学技术局、威海市财政局
+_JOINT_ISSUER = re.compile(r"(局|委员会|厅|政府|办公室)(?=威海市|山东省)")
+
+
+def split_issuers(issuer: str) -> str:
+    """Joint issuers run together on the signature line, separated with 、."""
+    return _JOINT_ISSUER.sub(r"\1、", re.sub(r"\s+", "", issuer))
+
+
+_CITED_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,14}[〔\[［(（【]\d{4}[〕\]］)）】]\d+号")
+_REPEALS = re.compile(
+    r"原《([^》]{2,80})》[（(]([^）)]{4,30}号)[）)](?:同时|即行|自行)?(?:废止|停止执行|失效)")
+_PREVAILS = re.compile(r"[^。；]*不一致的[，,]以本(?:措施|意见|办法|通知|规定|政策|方案|细则)为准")
+
+
+@dataclass(frozen=True)
+class Supersedes:
+    """A document the text says it replaces: 文号, title when printed, the sentence."""
+
+    doc_number: str
+    title: str
+    sentence: str
+
+
+def infer_supersedes(text: str) -> list[Supersedes]:
+    """Documents the text replaces: ``原《…》（文号）同时废止`` or ``此前…《…》（文号）…与本
+    措施不一致的，以本措施为准``; each 文号 once, in text order."""
+    compact = re.sub(r"\s+", "", text)
+    found: dict[str, Supersedes] = {}
+    for m in _REPEALS.finditer(compact):
+        number = normalize_doc_number(m.group(2))
+        found.setdefault(number, Supersedes(number, m.group(1), m.group(0)))
+    for m in _PREVAILS.finditer(compact):
+        sentence = m.group(0)
+        for cited in _CITED_NUMBER.finditer(sentence):
+            number = normalize_doc_number(cited.group(0))
+            before = sentence[:cited.start()]
+            title = re.search(r"《([^》]{2,80})》[（(]?$", before)
+            found.setdefault(number, Supersedes(number, title.group(1) if title else "",
+                                                sentence))
+    return list(found.values())

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from bot.render import render_text
-from bot.staff.infer import Found, infer_metadata
+from bot.staff.infer import (
+    ACCEPTED_NUMBER_SHAPES,
+    Found,
+    Supersedes,
+    infer_metadata,
+    infer_supersedes,
+    placeholder_doc_number,
+    split_issuers,
+    stops_mid_sentence,
+    strip_footer,
+)
 from knowledge.errors import KnowledgeError, MetadataError, PolicyBotError
 from knowledge.sources.base import policy_files as base_policy_files
 from knowledge.sources.cleaning import clean_text
@@ -37,7 +47,7 @@ from knowledge.yamlio import load_yaml
 # -- adding a document --------------------------------------------------------------------
 
 META_KEYS = ("doc_number", "title", "issuer", "issued", "effective_from", "effective_until",
-             "source", "status")
+             "source", "status", "supersedes")
 REQUIRED = ("doc_number", "title", "issuer", "issued")
 SIMILARITY_DUPLICATE = NEAR_DUPLICATE
 
@@ -55,6 +65,10 @@ class AddResult:
     duplicates: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     expired: bool = False
+    footer: list[str] = field(default_factory=list)  # web-page footer lines removed
+    cut_off: str | None = None  # the last line, when the text stops mid-sentence
+    # documents the text says it replaces, and whether each is in the folder (then written)
+    supersedes: list[tuple[Supersedes, bool]] = field(default_factory=list)
 
 
 def tidy_text(text: str) -> str:
@@ -179,7 +193,7 @@ def add_document(
     front: dict[str, Any] = {}
     if source.suffix.lower() in (".md", ".txt"):
         front, raw = _read_front_matter(raw, source)
-    body = tidy_text(raw)
+    body, footer = strip_footer(tidy_text(raw))
 
     # The body starts after the front matter we are about to write; count its lines.
     provisional = {k: v for k, v in overrides.items() if v not in (None, "")}
@@ -209,7 +223,25 @@ def add_document(
             fields["effective_until"] = Found(until, "derived",
                                               inference.fields["effective_years"].line,
                                               f"有效期{years}年")
-    missing = [key for key in META_KEYS if key not in fields and key not in ("status",)]
+    issuer = fields.get("issuer")
+    if issuer is not None and isinstance(issuer.value, str):
+        joint = split_issuers(issuer.value)
+        if joint != re.sub(r"\s+", "", issuer.value):
+            fields["issuer"] = Found(joint, issuer.origin, issuer.line, "联合发文")
+    until_found = fields.get("effective_until")
+    on = today or date.today()
+    if ("status" not in fields and until_found is not None
+            and isinstance(until_found.value, date) and until_found.value < on):
+        fields["status"] = Found("已失效", "derived", None,
+                                 f"有效期至{until_found.value.isoformat()}，已过")
+    proposals = infer_supersedes(body)
+    known = folder_doc_numbers(knowledge_dir) if proposals else set()
+    supersedes = [(p, p.doc_number in known) for p in proposals]
+    if "supersedes" not in fields and any(ok for _, ok in supersedes):
+        fields["supersedes"] = Found([p.doc_number for p, ok in supersedes if ok], "text",
+                                     None, "正文写明替代")
+    missing = [key for key in META_KEYS if key not in fields
+               and key not in ("status", "supersedes")]
     meta = {key: found.value for key, found in fields.items()}
     front_text = render_front_matter(meta, META_KEYS)
     offset = front_text.count("\n")
@@ -222,10 +254,16 @@ def add_document(
         target = target_dir / safe_policy_name(name)
     else:
         target = target_dir / target_name(str(meta.get("doc_number") or source.stem))
-    result = AddResult(source, target, False, fields, missing)
+    result = AddResult(source, target, False, fields, missing, footer=footer,
+                       cut_off=stops_mid_sentence(body), supersedes=supersedes)
     absent = [key for key in REQUIRED if key not in fields]
     if absent:
         result.problems.append(render_text("kb_missing.txt.j2", keys=absent))
+        return result
+    if placeholder_doc_number(str(fields["doc_number"].value)):
+        result.problems.append(render_text("kb_bad_doc_number.txt.j2",
+                                           given=fields["doc_number"].value,
+                                           shapes=ACCEPTED_NUMBER_SHAPES))
         return result
     try:
         written = split_front_matter(front_text, target)
@@ -254,6 +292,17 @@ def add_document(
         tmp.replace(target)  # the watcher never sees a half-written file
         result.written = True
     return result
+
+
+def folder_doc_numbers(knowledge_dir: Path) -> set[str]:
+    """文号 of the documents already in the folder (files that do not load are skipped)."""
+    numbers: set[str] = set()
+    for path in policy_files(knowledge_dir):
+        try:
+            numbers.add(load_source(path, knowledge_dir).meta.doc_number)
+        except KnowledgeError:
+            continue
+    return numbers
 
 
 def _add_years(day: date, years: int) -> date:

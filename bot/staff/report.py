@@ -85,7 +85,7 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
             TimelineRow(
                 doc_number=meta.doc_number,
                 title=meta.title,
-                validity=meta.validity(on),
+                validity=_BAND.get(meta.validity(on), meta.validity(on)),
                 y=TOP + i * ROW_HEIGHT,
                 issued_x=x(meta.issued),
                 start_x=x(start),
@@ -109,6 +109,11 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
         today_x=x(on),
         today=on.isoformat(),
     )
+
+
+# timeline colours: every in-force state is one band; a replaced document is drawn repealed
+_BAND = {"in_force_until": "in_force", "unstated": "in_force", "confirmed": "in_force",
+         "superseded": "repealed"}
 
 
 def report_context(audit: Audit, generated: datetime | None = None) -> dict[str, Any]:

@@ -37,6 +37,10 @@ class AnswerHit:
     effective_until: date | None
     headings: tuple[str, ...]
     responsible: Responsible
+    issued: date | None = None
+    confirmed_in_force_on: date | None = None
+    superseded_by: str = ""  # 文号 of the replacing document
+    superseded_by_title: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +53,12 @@ class AnswerHit:
             "validity": self.validity,
             "effective_from": self.effective_from.isoformat(),
             "effective_until": self.effective_until.isoformat() if self.effective_until else None,
+            "issued": self.issued.isoformat() if self.issued else None,
+            "confirmed_in_force_on": (self.confirmed_in_force_on.isoformat()
+                                      if self.confirmed_in_force_on else None),
+            "superseded_by": ({"doc_number": self.superseded_by,
+                               "title": self.superseded_by_title}
+                              if self.superseded_by else None),
             "headings": list(self.headings),
             "responsible": {"lead": list(self.responsible.lead),
                             "units": list(self.responsible.units)},

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from index.answering.answer import Answer, AnswerHit, Responsible
+from index.answering.honesty import with_not_encoded
 from index.artifacts import index_is_stale, load_index
 from index.build import build_index
 from index.domain import knowledge_domain_terms
@@ -206,6 +207,10 @@ class Engine:
         shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
         if matched and estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)
+        if matched and extraction is not None and extraction.is_amount_question:
+            # money a shown clause grants that no rule encodes: listed, never summed
+            estimate = with_not_encoded(estimate, snap.kb, snap.rules,
+                                        [h.clause for h in hits], when)
         answer = Answer(question=raw, text=text, matched=matched, as_of=when, hits=shown,
                         extraction=extraction, rule_ids=rule_ids, estimate=estimate)
         self._record(started, matched, estimate is not None)
@@ -263,6 +268,10 @@ class Engine:
             headings=tuple(clause.headings),
             responsible=Responsible(tuple(clause.responsible.lead),
                                     tuple(clause.responsible.units)),
+            issued=meta.issued,
+            confirmed_in_force_on=meta.confirmed_in_force_on,
+            superseded_by=meta.superseded_by if meta.is_superseded(on) else "",
+            superseded_by_title=meta.superseded_by_title if meta.is_superseded(on) else "",
         )
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
@@ -302,7 +311,8 @@ class Engine:
                 if offices:
                     return list(dict.fromkeys(offices))
         meta = kb.document(doc_number)
-        return [meta.issuer] if meta is not None and getattr(meta, "issuer", "") else []
+        issuer = str(getattr(meta, "issuer", None) or "")
+        return [issuer] if issuer else []
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()

@@ -53,7 +53,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from knowledge.awards.facts import FactSpec
+from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.model import DocumentMeta
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from knowledge.awards.facts import KINDS, FactSpec
+from knowledge.awards.fact_spec import KINDS, FactSpec
 from knowledge.errors import VocabularyError
 from knowledge.yamlio import Y, load_yaml
 
@@ -267,7 +267,7 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
         except VocabularyError as exc:
             problems.append(VocabularyError(exc.message, f.name, exc.line))
             continue
-        parts[file_name] = reader(f, root)  # type: ignore[operator]
+        parts[file_name] = reader(f, root)
         problems.extend(f.problems)
     if problems:
         problems.sort(key=lambda e: (e.file or "", e.line or 0))

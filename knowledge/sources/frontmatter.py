@@ -65,7 +65,11 @@ def render_front_matter(meta: Mapping[str, Any], keys: Iterable[str]) -> str:
     lines = [FENCE]
     for key in keys:
         value = meta.get(key)
-        if value in (None, ""):
+        if value in (None, "") or (isinstance(value, list | tuple) and not value):
+            continue
+        if isinstance(value, list | tuple):  # supersedes: a YAML list of 文号
+            lines.append(yaml.safe_dump({key: [str(v) for v in value]}, allow_unicode=True,
+                                        default_flow_style=False, width=1000).strip())
             continue
         text = value.isoformat() if isinstance(value, date) else str(value)
         dumped = yaml.safe_dump({key: text}, allow_unicode=True, default_flow_style=False,

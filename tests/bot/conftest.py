@@ -25,8 +25,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def copy_knowledge(root: Path) -> Path:
-    """The repository's policies, rules and cases under ``root`` (not its Python code)."""
-    for name in ("policies", "rules", "cases"):
+    """The repository's policies, rules, cases and vocabulary under ``root`` (not its Python
+    code)."""
+    for name in ("policies", "rules", "cases", "vocabulary"):
         shutil.copytree(REPO / "knowledge" / name, root / name)
     return root
 

@@ -37,10 +37,110 @@ def test_expired_hit_names_its_end_date() -> None:
            "responsible": {"lead": [], "units": ["市科技局"]}}
     text = render_text("answer.txt.j2", question="q", matched=True, as_of="2026-11-24",
                        hits=[hit], estimate=None, empty=False)
-    assert "已失效，有效期至2021-11-10" in text
+    assert "已失效（有效期至 2021-11-10）" in text
     assert "条款 二、（三）2." in text and "可咨询：市科技局" in text
 
 
 def test_missing_template_variable_fails_loudly() -> None:
     with pytest.raises(Exception, match="undefined"):
         render_text("answer.txt.j2", matched=False)
+
+
+def _estimate(*items: dict[str, object]) -> dict[str, object]:
+    return {"as_of": "2026-06-01", "total_yuan": 0, "items": list(items), "missing": [],
+            "warnings": []}
+
+
+def _item(**changes: object) -> dict[str, object]:
+    item: dict[str, object] = {
+        "rule_id": "r1", "label": "国家级国际合作基地", "outcome": "eligible",
+        "amount_yuan": 1_000_000, "explanation": "给予100万元奖励。", "in_force": False,
+        "effective_until": None,
+        "citations": [{"doc_number": "威政办字〔2018〕107号", "clause_path": "二、（四）1.",
+                       "quote": "给予100万元奖励"}]}
+    item.update(changes)
+    return item
+
+
+MARINE_SENTENCE = "对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。"
+
+
+def _tg_block(estimate: dict[str, object]) -> str:
+    template = html_env().from_string(
+        '{% import "tg_macros.j2" as m %}{{ m.estimate_block(e) }}')
+    return template.render(e=estimate)
+
+
+@pytest.mark.parametrize(
+    ("changes", "text_flag", "tg_flag"),
+    [
+        ({"validity": "not_yet"}, "【文件尚未施行】", "⏳ 依据文件尚未施行，不计入合计"),
+        ({"effective_until": "2027-01-01"}, "【文件尚未施行】", "⏳ 依据文件尚未施行，不计入合计"),
+        ({"validity": "expired", "effective_until": "2021-11-10"}, "【文件已失效】",
+         "⚠️ 依据文件已失效，不计入合计"),
+        ({"validity": "superseded", "superseded_by": "威政办字〔2026〕1号"},
+         "【文件已被威政办字〔2026〕1号替代】",
+         "🔁 依据文件已被威政办字〔2026〕1号替代，不计入合计"),
+        ({"validity": "repealed"}, "【文件已废止】", "⛔ 依据文件已废止，不计入合计"),
+    ],
+    ids=["not-yet", "not-yet-without-validity", "expired", "superseded", "repealed"],
+)
+def test_estimate_names_why_an_item_is_not_counted(changes: dict[str, object], text_flag: str,
+                                                   tg_flag: str) -> None:
+    estimate = _estimate(_item(**changes))
+    text = render_text("estimate.txt.j2", estimate=estimate)
+    html = _tg_block(estimate)
+    assert text_flag in text and tg_flag in html
+    if "失效" not in text_flag:
+        assert "失效" not in text and "失效" not in html
+
+
+NOT_ENCODED = _item(rule_id="not_encoded:威科发〔2026〕3号#一、#0",
+                    label="支持海洋牧场科技创新中心建设",
+                    outcome="not_encoded", amount_yuan=None, in_force=True,
+                    explanation="尚未编入估算规则，以原文为准", figure="80万元",
+                    citations=[{"doc_number": "威科发〔2026〕3号", "clause_path": "一、",
+                                "quote": MARINE_SENTENCE}])
+
+
+@pytest.mark.parametrize(
+    ("items", "still_listed"),
+    [([NOT_ENCODED], None),
+     ([_item(outcome="ineligible", in_force=True, failed=["须国家级"]), NOT_ENCODED],
+      "国家级国际合作基地")],
+    ids=["only-not-encoded", "after-an-ineligible-rule"],
+)
+def test_award_no_rule_encodes_is_shown_from_the_clause(
+        items: list[dict[str, object]], still_listed: str | None) -> None:
+    from bot.conversation.summary import summarize
+    from bot.render import render_html
+
+    estimate = _estimate(*items)
+    text = render_text("estimate.txt.j2", estimate=estimate)
+    assert "支持海洋牧场科技创新中心建设：原文规定80万元（尚未编入估算规则，以原文为准）" in text
+    block = _tg_block(estimate)
+    assert "📄 原文规定 80万元（尚未编入估算规则，以原文为准）" in block
+    assert "没有符合条件" not in block
+    phone = render_html("tg_estimate.j2", summary=summarize(estimate), folded=True)
+    assert "📄 原文规定 80万元（尚未编入估算规则，以原文为准）" in phone
+    assert "没有可申请的奖补" not in phone
+    if still_listed:
+        assert still_listed in text
+
+
+@pytest.mark.parametrize(
+    ("changes", "shown", "absent"),
+    [({"validity": "superseded", "superseded_by": "威政办字〔2026〕1号"},
+      "🔁 该政策已被威政办字〔2026〕1号替代", "失效"),
+     ({"validity": "not_yet"}, "⏳ 该政策尚未施行", "失效"),
+     ({"validity": "expired", "effective_until": "2021-11-10"}, "已于 2021-11-10 失效", "替代")],
+    ids=["superseded", "not-yet", "expired"],
+)
+def test_phone_estimate_names_why_a_lapsed_item_cannot_be_applied_for(
+        changes: dict[str, object], shown: str, absent: str) -> None:
+    from bot.conversation.summary import summarize
+    from bot.render import render_html
+
+    phone = render_html("tg_estimate.j2", summary=summarize(_estimate(_item(**changes))),
+                        folded=True)
+    assert shown in phone and absent not in phone

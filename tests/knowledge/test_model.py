@@ -51,8 +51,8 @@ def test_clause_ids_and_embedding_text() -> None:
     assert len(clause.content_hash) == 64
 
 
-OPEN = DocumentMeta(doc_number="威政办字〔2018〕107号", title="实施意见", issuer="威海市人民政府办公室",
-                    issued=date(2018, 11, 27))
+OPEN = DocumentMeta(doc_number="威政办字〔2018〕107号", title="实施意见",
+                    issuer="威海市人民政府办公室", issued=date(2018, 11, 27))
 
 
 @pytest.mark.parametrize(

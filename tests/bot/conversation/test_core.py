@@ -98,5 +98,87 @@ def test_flood_verdicts(bot_engine: RecordingEngine, store: SQLiteStore) -> None
 
 def test_policies_show_status(conv: Conversation) -> None:
     html = conv.policies(USER)[0].html
-    assert "现行有效" in html and "已失效" in html and "2021-11-10" in html
+    assert "未载明有效期（2018年印发），建议向责任单位确认" in html and "现行有效" not in html
+    assert "已失效" in html and "2021-11-10" in html
     assert html.count("威政办") == 3 and "威科字〔2018〕58号" in html
+
+
+# -- phone-sized replies: relevant hits, excerpts, the bottom line ------------------------
+def test_relevant_hits_drop_those_far_below_the_best() -> None:
+    from bot.conversation.summary import relevant_hits
+
+    hits = [{"score": s} for s in (0.82, 0.78, 0.3, 0.29, 0.28)]
+    assert [h["score"] for h in relevant_hits(hits)] == [0.82, 0.78]
+    assert len(relevant_hits([{"score": 0.5}] * 5)) == 3
+
+
+def test_excerpt_centres_on_the_matched_sentence_and_never_cuts_a_number() -> None:
+    from bot.conversation.summary import excerpt
+
+    text = ("总体要求是加快发展。" * 6
+            + "对升级为省、国家大学科技园的，分别给予100万元、300万元资金补助。"
+            + "其他事项另行规定。" * 6)
+    out = excerpt(text, "大学科技园补助多少", limit=60)
+    assert "100万元、300万元" in out and out.startswith("…") and out.endswith("…")
+    assert out.strip("…")[-1] in "。；！？"
+
+
+def test_estimate_bottom_line_first_and_expired_not_eligible(conv: Conversation) -> None:
+    conv.set_as_of(USER, "2020-06-01")
+    html = conv.ask(USER, "我们是高新企业，购买技术花了300万，能补多少？").replies[0].html
+    assert html.startswith("<b>可申请 1 项，合计约 50万元</b>")
+    conv.set_as_of(USER, "2024-06-30")
+    html = conv.ask(USER, "我们是高新企业，购买技术花了300万，能补多少？").replies[0].html
+    assert html.startswith("<b>目前没有在有效期内的奖补</b>")
+    assert "已于 2021-11-10 失效；按当时规定可获 50万元，现已不能申请" in html
+
+
+SUCCESSOR = """---
+doc_number: 威政办字〔2026〕1号
+title: 威海市人民政府办公室关于进一步加快科技服务业发展的实施意见
+issuer: 威海市人民政府办公室
+issued: 2026-01-01
+effective_from: 2026-03-01
+supersedes: [威政办字〔2018〕107号]
+---
+一、支持科技服务业集聚发展
+鼓励各区市建设科技服务业集聚区，完善服务功能。
+"""
+
+
+@pytest.mark.parametrize(
+    ("as_of", "shown", "absent"),
+    [
+        ("2026-02-01",
+         ["威政办字〔2018〕107号 · 威海市人民政府办公室\n"
+          "❔ 未载明有效期（2018年印发），建议向责任单位确认",
+          "威政办字〔2026〕1号 · 威海市人民政府办公室\n⏳ 尚未施行（2026-03-01 起施行）",
+          "✅ 经核实有效（2026-05-20 核实）", "⚠️ 已失效（有效期至 2021-11-10）"],
+         ["已被", "现行有效"]),
+        ("2026-06-01",
+         ["威政办字〔2018〕107号 · 威海市人民政府办公室\n"
+          "🔁 已被《威海市人民政府办公室关于进一步加快科技服务业发展"
+          "的实施意见》（威政办字〔2026〕1号）替代",
+          "威政办字〔2026〕1号 · 威海市人民政府办公室\n❔ 未载明有效期（2026年印发）",
+          "✅ 经核实有效（2026-05-20 核实）"],
+         ["尚未施行", "现行有效"]),
+    ],
+    ids=["before-the-successor-starts", "after-the-successor-starts"],
+)
+def test_policies_show_what_the_metadata_states(
+        own_engine: RecordingEngine, store: SQLiteStore, as_of: str, shown: list[str],
+        absent: list[str]) -> None:
+    kdir = own_engine.knowledge_dir
+    (kdir / "policies" / "weizhengbanzi-2026-1.md").write_text(SUCCESSOR, encoding="utf-8")
+    plan = kdir / "policies" / "weizhengbanzi-2018-106.md"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "status: 现行有效", "status: 现行有效\nconfirmed_in_force_on: 2026-05-20", 1),
+        encoding="utf-8")
+    assert own_engine.reload().ok
+    conv = Conversation(own_engine, store)
+    conv.set_as_of(USER, as_of)
+    html = conv.policies(USER)[0].html
+    for text in shown:
+        assert text in html
+    for text in absent:
+        assert text not in html

@@ -577,3 +577,143 @@ def test_add_refuses_a_name_outside_policies(
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == before
     result = kb.add_document(src, empty_kb, {}, name="weikefa-2020-1")
     assert result.written and result.target == empty_kb / "policies" / "weikefa-2020-1.md"
+
+
+# -- kb add: status from dates, placeholder 文号, footers, cut-off text, joint issuers,
+#    supersession ------------------------------------------------------------------------
+
+VOUCHER = """威科发〔2026〕5号
+
+威海市科学技术局威海市财政局关于印发《威海市科技创新券管理办法》的通知
+
+各区市科技局：
+现将《威海市科技创新券管理办法》印发给你们，请认真贯彻执行。
+一、对使用创新券的企业，按服务费用的50%给予补助。
+二、本办法自2026年1月1日起施行，有效期至{until}。{repeal}
+
+威海市科学技术局  威海市财政局
+2025年12月20日
+"""
+REPEAL = "原《威海市科技创新券管理暂行办法》（威科发〔2019〕2号）同时废止。"
+FOOTER = ("\n主办：威海市科学技术局　承办：威海市大数据中心\n网站标识码：3710000017\n"
+          "鲁ICP备05001234号\n联系我们 | 网站地图\n")
+
+
+def _voucher(tmp_path: Path, until: str = "2027年12月31日", repeal: str = "",
+             tail: str = "") -> Path:
+    src = tmp_path / "voucher.txt"
+    src.write_text(VOUCHER.format(until=until, repeal=repeal) + tail, encoding="utf-8")
+    return src
+
+
+@pytest.mark.parametrize(
+    ("until", "status"),
+    [("2027年12月31日", None), ("2026年6月30日", None), ("2026年1月31日", "已失效")],
+    ids=["end-date-ahead", "end-date-after-as-of", "end-date-passed"],
+)
+def test_add_status_follows_the_dates(empty_kb: Path, tmp_path: Path, until: str,
+                                      status: str | None) -> None:
+    result = kb.add_document(_voucher(tmp_path, until), empty_kb, {}, today=date(2026, 3, 1))
+    assert result.written, result.problems
+    meta = load_source(result.target, empty_kb).meta  # type: ignore[arg-type]
+    assert meta.status == (status or "现行有效")
+    assert result.expired is (status == "已失效")
+
+
+@pytest.mark.parametrize("placeholder", ["文号不详", "无", "待定", "xxx", "XXX"],
+                         ids=["unknown", "none", "pending", "xxx", "XXX"])
+def test_add_refuses_a_placeholder_document_number(
+        empty_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        placeholder: str) -> None:
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(_voucher(tmp_path)),
+                            "--doc-number", placeholder], capsys)
+    assert code != 0
+    assert f"文号“{placeholder}”不是文号" in out
+    assert "威政办字〔2018〕107号、威科字〔2018〕58号、鲁政发〔2020〕3号" in out
+    assert not list((empty_kb / "policies").glob("*.md"))
+
+
+def test_add_strips_a_web_page_footer(empty_kb: Path, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    src = _voucher(tmp_path, tail=FOOTER)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(src)], capsys)
+    assert code == 0, out
+    written = (empty_kb / "policies" / "weikefa-2026-5.md").read_text(encoding="utf-8")
+    for marker in ("主办", "网站标识码", "ICP备", "联系我们"):
+        assert marker not in written
+    assert written.rstrip().endswith("2025年12月20日")
+    assert "已去掉网页页脚 4 行" in out
+    assert "句中中断" not in out
+
+
+@pytest.mark.parametrize(
+    ("ending", "warned"),
+    [("", False), ("三、对首次使用创新券的小微企业，再给予", True), ("（此件公开发布）", False)],
+    ids=["signature-date", "cut-mid-sentence", "closing-bracket"],
+)
+def test_add_warns_when_the_text_stops_mid_sentence(
+        empty_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], ending: str,
+        warned: bool) -> None:
+    src = _voucher(tmp_path, tail=ending + "\n" if ending else "")
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(src), "--dry-run"],
+                           capsys)
+    assert code == 0, out
+    assert ("原文似乎在句中中断" in out) is warned
+    if warned:
+        assert "再给予" in out
+
+
+@pytest.mark.parametrize(
+    ("issuer_line", "issuer"),
+    [("威海市科学技术局  威海市财政局", "威海市科学技术局、威海市财政局"),
+     ("威海市科学技术局威海市财政局", "威海市科学技术局、威海市财政局"),
+     ("威海市人民政府办公室", "威海市人民政府办公室"),
+     ("山东省科学技术厅威海市科学技术局", "山东省科学技术厅、威海市科学技术局")],
+    ids=["spaced", "run-together", "single-office", "province-and-city"],
+)
+def test_add_keeps_joint_issuers_apart(empty_kb: Path, tmp_path: Path, issuer_line: str,
+                                       issuer: str) -> None:
+    src = _voucher(tmp_path)
+    src.write_text(src.read_text(encoding="utf-8").replace("威海市科学技术局  威海市财政局",
+                                                           issuer_line), encoding="utf-8")
+    result = kb.add_document(src, empty_kb, {}, today=date(2026, 3, 1), dry_run=True)
+    assert not result.problems
+    assert result.fields["issuer"].value == issuer
+
+
+OLD_VOUCHER = """---
+doc_number: 威科发〔2019〕2号
+title: 威海市科学技术局关于印发《威海市科技创新券管理暂行办法》的通知
+issuer: 威海市科学技术局
+issued: 2019-03-01
+---
+一、对使用创新券的企业，按服务费用的30%给予补助。
+"""
+
+
+@pytest.mark.parametrize(
+    ("old_in_folder", "repeal"),
+    [(True, REPEAL), (False, REPEAL),
+     (True, "此前我市出台的《威海市科技创新券管理暂行办法》（威科发〔2019〕2号）"
+            "与本办法不一致的，以本办法为准。")],
+    ids=["repealed-and-in-folder", "repealed-not-in-folder", "prevails-clause"],
+)
+def test_add_proposes_supersedes(empty_kb: Path, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str], old_in_folder: bool,
+                                 repeal: str) -> None:
+    if old_in_folder:
+        (empty_kb / "policies" / "weikefa-2019-2.md").write_text(OLD_VOUCHER, encoding="utf-8")
+    src = _voucher(tmp_path, repeal=repeal)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(src)], capsys)
+    assert code == 0, out
+    assert "《威海市科技创新券管理暂行办法》（威科发〔2019〕2号）" in out
+    meta = load_source(empty_kb / "policies" / "weikefa-2026-5.md", empty_kb).meta
+    if old_in_folder:
+        assert meta.supersedes == ("威科发〔2019〕2号",)
+        assert "已写入 supersedes" in out
+        old = load_knowledge(empty_kb).document("威科发〔2019〕2号")
+        assert old is not None and old.validity(date(2026, 3, 1)) == "superseded"
+        assert old.superseded_by == "威科发〔2026〕5号"
+    else:
+        assert meta.supersedes == ()
+        assert "知识库中没有该文号的文件，未写入" in out

@@ -32,7 +32,7 @@ def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteSt
             assert len(sent) == 1
             html = sent[0].params["text"]
             assert "威政办字〔2018〕107号" in html or "威政办字〔2018〕106号" in html
-            assert "市级试点技术创新中心" in html and "现行有效" in html
+            assert "市级试点技术创新中心" in html and "未载明有效期（2018年印发）" in html
             assert "责任部门" in html
             assert sent[0].params["parse_mode"] == "HTML"
             assert sent[0].params["reply_parameters"]["message_id"] == 1
@@ -193,7 +193,7 @@ def test_amount_question_with_facts_is_answered_directly(
             sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
             assert len(sent) == 1  # enterprise and amount stated: no interview
             assert "300万元 × 20% = 60万元" in sent[0].params["text"]
-            assert "合计：50万元" in sent[0].params["text"]
+            assert "合计约 50万元" in sent[0].params["text"]
             sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
             assert "贵单位属于哪类主体" in sent[-1].params["text"]
             assert await bot.press(7, "☐ 企业") == []  # ticked in place
@@ -290,7 +290,7 @@ def test_flood_is_throttled_once(tmp_path: Path, bot_engine: RecordingEngine,
             await server.quiet(mark, idle=0.3)
             texts = [c.params["text"] for c in server.sent(12, mark)]
             assert len(texts) == 4
-            assert sum("稍等" in t for t in texts) == 1
+            assert sum("超出的消息未处理" in t for t in texts) == 1
             assert len(bot_engine.asked) == 3
             other = await bot.say(13, "技术创新中心")  # other users are not affected
             assert "威政办字" in other[0].params["text"]
@@ -458,4 +458,195 @@ def test_message_on_behalf_of_a_chat_is_answered_in_the_chat(
             assert store.get(f"user:{group}").data == {"as_of": "2020-01-01"}
             assert server.sent(ADMIN, mark) == []  # no traceback
 
+    run(scenario())
+
+
+# -- replies an owner can act on, on a phone ----------------------------------------------
+def _quotes(html: str) -> list[str]:
+    import re
+
+    return re.findall(r"<blockquote>(.*?)</blockquote>", html, flags=re.S)
+
+
+def _first_chunk(calls: list[Call]) -> str:
+    return str(calls[0].params["text"])
+
+
+def test_amount_answer_puts_the_bottom_line_first_and_stays_short(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            await bot.say(21, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
+            sent = await bot.say(21, "我们是高新企业，购买技术花了300万，能补多少？")
+            assert len(sent) == 1  # one message, not split
+            html = _first_chunk(sent)
+            assert len(html) <= 1500
+            assert html.index("可申请 1 项，合计约 50万元") < html.index("计算：") \
+                < html.index("为您找到")
+            assert "牵头/责任单位" in html and "申报；文件未载明申报时间" in html
+            assert html.count("<blockquote>") <= 3
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_expired_policy_is_not_headlined_as_eligible(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            await bot.say(22, "/asof 2024-06-30")  # 威科字〔2018〕58号 expired 2021-11-10
+            sent = await bot.say(22, "我们是高新企业，购买技术花了300万，能补多少？")
+            html = _first_chunk(sent)
+            assert html.startswith("<b>目前没有在有效期内的奖补</b>")
+            assert "该政策已于 2021-11-10 失效；按当时规定可获 50万元，现已不能申请" in html
+            assert "符合条件" not in html and "可申请" not in html
+    run(scenario())
+
+
+def test_excerpts_are_cut_at_sentence_ends_only(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            for chat, question in enumerate(("科技企业孵化器有什么奖励政策？",
+                                              "大学科技园升级为国家大学科技园补助多少？",
+                                              "技术创新中心"), start=23):
+                sent = await bot.say(chat, question)
+                html = _first_chunk(sent)
+                quotes = _quotes(html)
+                assert 1 <= len(quotes) <= 3
+                texts = [t for row in bot.keyboards(chat) for t in [row]]
+                assert texts  # the 查看原文 buttons are there
+                for i, quote in enumerate(quotes, start=1):
+                    clause = _first_chunk(await bot.press(chat, f"查看原文{i}"))
+                    body = quote.strip("…")
+                    assert body in clause  # a contiguous stretch of the clause
+                    if quote.startswith("…"):
+                        before = clause[clause.index(body) - 1]
+                        assert before in "。；！？\n", (before, quote)
+                    if quote.endswith("…"):
+                        assert body[-1] in "。；！？", quote
+    run(scenario())
+
+
+def test_full_estimate_fits_one_message_and_unfolds(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            sent = await bot.say(27, "/estimate")
+            assert "（1/" in sent[-1].params["text"]
+            await bot.press(27, "☐ 企业")
+            mark = server.mark()
+            sent = await bot.press(27, "选好了")
+            edits = [c for c in server.calls[mark:] if c.method == "editMessageText"]
+            assert "问题 1" in edits[0].params["text"]
+            assert "→ 已选：<b>企业</b>" in edits[0].params["text"]
+            assert "问题 2" in sent[-1].params["text"] and "（2/" in sent[-1].params["text"]
+            for _ in range(40):
+                if "请核对" in sent[-1].params["text"]:
+                    break
+                sent = await bot.press(27, "跳过")
+            assert len(sent[-1].params["text"]) <= 1500  # the review fits one screen
+            sent = await bot.press(27, "确认")
+            assert len(sent) == 1
+            result = sent[0].params["text"]
+            assert len(result) <= 3000
+            assert result.index("需补充信息") < result.index("还需确认")
+            assert "项不适用" in result and "展开" in result
+            unfolded = await bot.press(27, "展开")
+            assert "不适用的" in unfolded[0].params["text"]
+            assert all(len(c.params["text"]) <= 4096 for c in unfolded)
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_replacing_an_unfinished_interview_asks_first(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            await bot.say(28, "企业牵头建设市级技术创新中心能获得多少补助？")  # 估算金额 button
+            await bot.say(28, "/estimate")
+            await bot.press(28, "☐ 企业")
+            await bot.press(28, "选好了")  # question 2 is waiting
+            sent = await bot.press(28, "估算金额")  # the older answer's button
+            assert "没有完成" in sent[-1].params["text"]
+            labels = [b["text"] for row in sent[-1].params["reply_markup"]["inline_keyboard"]
+                      for b in row]
+            assert labels == ["开始新的估算", "继续当前估算"]
+            sent = await bot.press(28, "继续当前估算")
+            assert "问题 2" in sent[-1].params["text"]  # the running one, unchanged
+            await bot.press(28, "估算金额")
+            sent = await bot.press(28, "开始新的估算")
+            assert "问题 1" in sent[-1].params["text"] or "请核对" in sent[-1].params["text"]
+    run(scenario())
+
+
+def test_edited_message_and_photo_caption_are_answered(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    import time
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            chat = {"id": 29, "type": "private", "first_name": "用户29"}
+            user = {"id": 29, "is_bot": False, "first_name": "用户29"}
+            await bot.say(29, "天气")
+            mark = server.mark()
+            update_id = await server.push_raw(bot.token, {"edited_message": {
+                "message_id": 1, "date": int(time.time()), "edit_date": int(time.time()),
+                "chat": chat, "from": user, "text": "科技企业孵化器有什么奖励政策？"}})
+            await bot.until_processed(update_id)
+            sent = server.sent(29, mark)
+            assert "孵化器" in sent[0].params["text"] and "威政办字" in sent[0].params["text"]
+            mark = server.mark()
+            update_id = await server.push_raw(bot.token, {"message": {
+                "message_id": 5, "date": int(time.time()), "chat": chat, "from": user,
+                "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90,
+                           "height": 90}],
+                "caption": "科技企业孵化器有什么奖励政策？"}})
+            await bot.until_processed(update_id)
+            sent = server.sent(29, mark)
+            assert "威政办字" in sent[0].params["text"]
+            commands = server.bots[bot.token].commands
+            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"])
+                       for c in commands)
+    run(scenario())
+
+
+def test_stale_clause_button_says_the_clause_changed(
+    tmp_path: Path, own_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), own_engine, store
+        ) as bot:
+            await bot.say(30, "/asof 2020-06-01")
+            sent = await bot.say(30, "企业购买技术成果能补贴多少？")
+            assert "威科字〔2018〕58号" in sent[0].params["text"]
+            policy = own_engine.knowledge_dir / "policies" / "weikezi-2018-58.md"
+            text = policy.read_text(encoding="utf-8")
+            assert "鼓励企业开展技术交易。" in text
+            changed = text.replace("鼓励企业开展技术交易。", "积极鼓励企业开展技术交易。", 1)
+            policy.write_text(changed, encoding="utf-8")
+            assert own_engine.reload().ok
+            sent = await bot.press(30, "查看原文1")
+            html = sent[0].params["text"]
+            assert "已经修改" in html and "重新提问" in str(sent[0].params["reply_markup"])
+            sent = await bot.press(30, "重新提问")
+            assert "积极鼓励" in texts(sent)
     run(scenario())

@@ -43,7 +43,8 @@ def test_hits_never_repeat_a_clause(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("as_of", "in_force", "badge"),
-    [(date(2019, 6, 1), True, "现行有效"), (date(2026, 11, 24), False, "已失效")],
+    [(date(2019, 6, 1), True, "在有效期内（至 2021-11-10）"),
+     (date(2026, 11, 24), False, "已失效")],
     ids=["within-58-validity", "after-58-expired"],
 )
 def test_validity_on_the_date_asked(engine: Engine, as_of: date, in_force: bool,
@@ -249,3 +250,255 @@ def test_damage_under_a_running_engine_is_repaired_by_reload(
     report = eng.reload()
     assert report.ok, report.message
     assert _answer_key(eng) == expected
+
+
+# -- vocabulary as staff data: a new document, choice and rule without Python --------------
+KEY_LAB_POLICY = """---
+doc_number: 威科字〔2025〕9号
+title: 威海市科学技术局关于支持全国重点实验室建设的若干措施
+issuer: 威海市科学技术局
+issued: 2025-03-01
+effective_from: 2025-03-01
+effective_until: null
+source: 威海市科学技术局网站
+status: 现行有效
+---
+威海市科学技术局
+关于支持全国重点实验室建设的若干措施
+
+一、支持全国重点实验室建设。对新获批的全国重点实验室，给予一次性奖励500万元。
+
+二、本措施自2025年3月1日起施行。
+"""
+KEY_LAB_CHOICE = """      - value: national_key_lab
+        label: "新获批全国重点实验室"
+        phrases: [全国重点实验室]
+"""
+KEY_LAB_RULES = """document:
+  doc_number: 威科字〔2025〕9号
+  issuer: 威海市科学技术局
+  authority: 市直部门
+  issued: 2025-03-01
+  effective_from: 2025-03-01
+  effective_until: null
+
+rules:
+  - id: k2025_national_key_lab
+    label: 新获批全国重点实验室一次性奖励
+    kind: fixed
+    amount_yuan: 5000000
+    applicant_types: any
+    conditions:
+      - {fact: platform_titles, has: national_key_lab}
+    topics: [platform]
+    citations:
+      - clause_path: 一、
+        quote: 对新获批的全国重点实验室，给予一次性奖励500万元
+"""
+KEY_LAB_QUESTION = "我们企业新获批全国重点实验室，能奖励多少？"
+
+
+def add_key_lab_document(kdir: Path) -> None:
+    """What staff do for a new document: a policy file, a vocabulary line, a rule file."""
+    (kdir / "policies" / "weikezi-2025-9.md").write_text(KEY_LAB_POLICY, encoding="utf-8")
+    facts = kdir / "vocabulary" / "facts.yaml"
+    anchor = "      - value: overseas_rnd\n"  # a platform_titles choice: insert before it
+    text = facts.read_text(encoding="utf-8")
+    assert anchor in text
+    facts.write_text(text.replace(anchor, KEY_LAB_CHOICE + anchor), encoding="utf-8")
+    (kdir / "rules" / "weikezi-2025-9.yaml").write_text(KEY_LAB_RULES, encoding="utf-8")
+
+
+def test_new_document_choice_and_rule_are_estimated_without_python(
+        tmp_path: Path, knowledge_dir: Path, built_copy: Path, use_embedder: Any) -> None:
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    add_key_lab_document(kdir)
+    eng = Engine(kdir, built_copy, embedder=use_embedder)
+    eng.warm_up()
+    assert "national_key_lab" in eng.snapshot.rules.vocabulary.choice_values("platform_titles")
+    result = answer_json(eng.ask(KEY_LAB_QUESTION, as_of=date(2026, 1, 1)))
+    assert result["matched"] is True
+    estimate = result["estimate"]
+    item = next(i for i in estimate["items"] if i["rule_id"] == "k2025_national_key_lab")
+    assert item["outcome"] == "eligible" and item["amount_yuan"] == 5_000_000
+    assert item["citations"] == [{"doc_number": "威科字〔2025〕9号", "clause_path": "一、",
+                                  "quote": "对新获批的全国重点实验室，给予一次性奖励500万元"}]
+    assert estimate["total_yuan"] == 5_000_000
+    assert "500万元" in result["answer_text"] and "威科字〔2025〕9号" in result["answer_text"]
+
+
+def test_broken_vocabulary_keeps_the_last_good_snapshot(
+        tmp_path: Path, knowledge_dir: Path, built_copy: Path, use_embedder: Any) -> None:
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    eng = Engine(kdir, built_copy, embedder=use_embedder)
+    eng.warm_up()
+    add_key_lab_document(kdir)  # live: documents, vocabulary and rule arrive together
+    report = eng.reload()
+    assert report.ok, report.message
+    assert eng.snapshot.rules.get("k2025_national_key_lab") is not None
+    facts = kdir / "vocabulary" / "facts.yaml"
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if "value: national_key_lab" in line)
+    lines[number - 1] = lines[number - 1].replace("national_key_lab", "overseas_rnd")
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")  # the same choice twice
+    again = next(n for n, line in enumerate(lines, 1)
+                 if "value: overseas_rnd" in line and n > number)
+    broken = eng.reload()
+    assert not broken.ok
+    assert f"vocabulary/facts.yaml:{again}" in broken.message and "overseas_rnd" in broken.message
+    assert eng.version == 2 and eng.snapshot.rules.get("k2025_national_key_lab") is not None
+
+
+# -- validity that claims only what it knows; supersession; awards no rule encodes yet ------
+
+MARINE_DOC = """---
+doc_number: 威科发〔2026〕3号
+title: 威海市科学技术局关于支持海洋牧场科技创新的若干措施
+issuer: 威海市科学技术局
+issued: 2026-02-01
+effective_from: 2026-02-01
+effective_until: 2028-01-31
+source: 测试
+---
+一、支持海洋牧场科技创新中心建设
+对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。
+二、加强组织保障
+各区市要加强组织领导，抓好政策落实。
+"""
+MARINE_QUESTION = "新认定的市级海洋牧场科技创新中心能补助多少钱？"
+MARINE_SENTENCE = "对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。"
+
+SUCCESSOR_DOC = """---
+doc_number: 威政办字〔2026〕1号
+title: 威海市人民政府办公室关于进一步加快科技服务业发展的实施意见
+issuer: 威海市人民政府办公室
+issued: 2026-01-01
+effective_from: 2026-03-01
+supersedes:
+  - 威政办字〔2018〕107号
+source: 测试
+---
+一、支持科技服务业集聚发展
+鼓励各区市建设科技服务业集聚区，完善服务功能。
+"""
+CENTER_QUESTION = "企业牵头组建市级试点技术创新中心能补助多少？"
+PLATFORM_QUESTION = "国家级科技企业孵化器奖励多少"
+COOP_QUESTION = "企业获批国家级国际合作基地能奖励多少？"
+
+
+def _confirm(path: Path, day: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    confirmed = f"status: 现行有效\nconfirmed_in_force_on: {day}"
+    path.write_text(text.replace("status: 现行有效", confirmed, 1), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def currency_kb(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path,
+                built_data_dir: Path, use_embedder: Any) -> tuple[Path, Path]:
+    """A knowledge copy: a money clause without a rule, 107 superseded, 106 confirmed."""
+    base = tmp_path_factory.mktemp("currency")
+    kdir = base / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (kdir / "policies" / "weikefa-2026-3.md").write_text(MARINE_DOC, encoding="utf-8")
+    (kdir / "policies" / "weizhengbanzi-2026-1.md").write_text(SUCCESSOR_DOC, encoding="utf-8")
+    _confirm(kdir / "policies" / "weizhengbanzi-2018-106.md", "2026-05-20")
+    data = Path(shutil.copytree(built_data_dir, base / "data"))
+    Engine(kdir, data, embedder=use_embedder).warm_up()  # index the new documents once
+    return kdir, data
+
+
+def _ask_json(kdir: Path, data: Path, question: str, as_of: str, capsys: Any,
+              monkeypatch: pytest.MonkeyPatch, knowledge_first: bool = True) -> dict[str, Any]:
+    import json
+
+    from cli_runner import run_cli
+
+    monkeypatch.setenv("POLICYBOT_DATA_DIR", str(data))
+    args = ["ask", question, "--json", "--as-of", as_of]
+    argv = ["--knowledge", str(kdir), *args] if knowledge_first else [*args, "--knowledge",
+                                                                     str(kdir)]
+    code, out, err = run_cli(argv, capsys)
+    assert code == 0, err
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("question", "as_of", "doc_number", "validity", "shown"),
+    [
+        (CENTER_QUESTION, "2026-02-01", "威政办字〔2018〕107号", "unstated",
+         "未载明有效期（2018年印发），建议向责任单位确认"),
+        (CENTER_QUESTION, "2026-06-01", "威政办字〔2018〕107号", "superseded",
+         "已被《威海市人民政府办公室关于进一步加快科技服务业发展的实施意见》（威政办字〔2026〕1号）替代"),
+        (PLATFORM_QUESTION, "2026-06-01", "威政办字〔2018〕106号", "confirmed",
+         "经核实有效（2026-05-20 核实）"),
+        (MARINE_QUESTION, "2026-06-01", "威科发〔2026〕3号", "in_force_until",
+         "在有效期内（至 2028-01-31）"),
+        (MARINE_QUESTION, "2026-01-15", "威科发〔2026〕3号", "not_yet", "尚未施行"),
+    ],
+    ids=["no-end-date-unstated", "superseded-from-successor-start", "staff-confirmed",
+         "end-date-stated", "not-yet-in-force"],
+)
+def test_hit_validity_claims_only_what_the_metadata_says(
+        currency_kb: tuple[Path, Path], shared_use_model: Any, capsys: Any,
+        monkeypatch: pytest.MonkeyPatch, question: str, as_of: str, doc_number: str,
+        validity: str, shown: str) -> None:
+    result = _ask_json(*currency_kb, question, as_of, capsys, monkeypatch)
+    hit = next(h for h in result["hits"] if h["doc_number"] == doc_number)
+    assert hit["validity"] == validity
+    assert hit["in_force"] is (validity in ("unstated", "confirmed", "in_force_until"))
+    assert shown in result["answer_text"]
+    assert "现行有效" not in result["answer_text"]
+    if validity == "superseded":
+        assert hit["superseded_by"]["doc_number"] == "威政办字〔2026〕1号"
+
+
+def test_superseded_awards_are_listed_but_not_counted(
+        currency_kb: tuple[Path, Path], shared_use_model: Any, capsys: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    before = _ask_json(*currency_kb, COOP_QUESTION, "2026-02-01", capsys, monkeypatch)
+    after = _ask_json(*currency_kb, COOP_QUESTION, "2026-06-01", capsys, monkeypatch,
+                      knowledge_first=False)  # --knowledge after the subcommand
+    old = before["estimate"]["items"][0]
+    new = after["estimate"]["items"][0]
+    assert old["rule_id"] == new["rule_id"] == "d107_intl_coop_national"
+    assert (old["outcome"], old["validity"], old["in_force"]) == ("eligible", "unstated", True)
+    assert before["estimate"]["total_yuan"] == 1_000_000
+    assert (new["outcome"], new["validity"], new["in_force"]) == ("eligible", "superseded", False)
+    assert new["superseded_by"] == "威政办字〔2026〕1号"
+    assert after["estimate"]["total_yuan"] == 0
+    assert any("已被威政办字〔2026〕1号替代" in w for w in after["estimate"]["warnings"])
+    assert "【文件已被威政办字〔2026〕1号替代】" in after["answer_text"]
+    assert "已失效" not in after["answer_text"] and "尚未施行" not in after["answer_text"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "listed"),
+    [("2026-06-01", True), ("2026-01-15", False)],
+    ids=["in-force-clause-listed", "not-yet-in-force-not-listed"],
+)
+def test_award_no_rule_encodes_is_listed_not_summed(
+        currency_kb: tuple[Path, Path], shared_use_model: Any, capsys: Any,
+        monkeypatch: pytest.MonkeyPatch, as_of: str, listed: bool) -> None:
+    result = _ask_json(*currency_kb, MARINE_QUESTION, as_of, capsys, monkeypatch)
+    assert result["matched"] is True
+    assert result["hits"][0]["doc_number"] == "威科发〔2026〕3号"
+    estimate = result["estimate"]
+    items = [i for i in (estimate or {}).get("items", []) if i["outcome"] == "not_encoded"]
+    if not listed:
+        assert not items
+        return
+    assert len(items) == 1
+    item = items[0]
+    assert item["label"] == "支持海洋牧场科技创新中心建设"
+    assert item["figure"] == "80万元"
+    assert item["explanation"] == "尚未编入估算规则，以原文为准"
+    assert item["citations"] == [{"doc_number": "威科发〔2026〕3号", "clause_path": "一、",
+                                  "quote": MARINE_SENTENCE}]
+    assert estimate["total_yuan"] == 0
+    assert estimate["items"][-1]["outcome"] == "not_encoded"  # after every rule's item
+    text = result["answer_text"]
+    assert "原文规定80万元（尚未编入估算规则，以原文为准）" in text
+    assert "没有符合条件" not in text

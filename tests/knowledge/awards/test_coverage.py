@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.awards.coverage import find_uncovered
+from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import (
     Citation,
     NotAward,
@@ -15,7 +16,6 @@ from knowledge.awards.rules import (
     RuleDocument,
     RuleSet,
 )
-from knowledge.awards.loading import load_rules
 from knowledge.model import Clause, DocumentMeta
 from knowledge.sources.base import KnowledgeBase, load_knowledge
 

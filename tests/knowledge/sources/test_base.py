@@ -222,3 +222,51 @@ def test_symlink_inside_policies_is_followed(tmp_path: Path) -> None:
     (root / "policies" / "ok.md").symlink_to(data / "ok.md")
     assert [p.name for p in policy_files(root)] == ["ok.md"]
     assert len(load_knowledge(root).documents) == 1
+
+
+def test_seed_documents_claim_no_confirmation(kb: KnowledgeBase) -> None:
+    on = date(2026, 11, 24)
+    states = {m.doc_number: m.validity(on) for m in kb.documents}
+    assert states == {"威科字〔2018〕58号": "expired", "威政办发〔2018〕32号": "unstated",
+                      "威政办字〔2018〕106号": "unstated", "威政办字〔2018〕107号": "unstated"}
+    assert all(m.confirmed_in_force_on is None and not m.superseded_by for m in kb.documents)
+
+
+def _successor(folder: Path, key_line: str, old: str = "威政办字〔2018〕107号") -> None:
+    (folder / "policies" / "new.md").write_text(
+        "---\ndoc_number: 威政办字〔2026〕1号\ntitle: 新意见\nissuer: 威海市人民政府办公室\n"
+        f"issued: 2026-01-01\neffective_from: 2026-03-01\n{key_line.format(old=old)}---\n"
+        "一、总体要求\n加快发展。\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("side", "old", "on", "validity", "warned"),
+    [
+        ("new", "威政办字〔2018〕107号", date(2026, 2, 28), "unstated", False),
+        ("new", "威政办字〔2018〕107号", date(2026, 3, 1), "superseded", False),
+        ("old", "威政办字〔2018〕107号", date(2026, 3, 1), "superseded", False),
+        ("new", "威政发〔2010〕1号", date(2026, 3, 1), "unstated", True),
+    ],
+    ids=["before-successor-starts", "supersedes-on-the-new", "superseded-by-on-the-old",
+         "unknown-number-reported"],
+)
+def test_supersession_is_resolved_across_documents(
+        folder: Path, side: str, old: str, on: date, validity: str, warned: bool) -> None:
+    if side == "new":
+        _successor(folder, "supersedes: [{old}]\n", old)
+    else:
+        _successor(folder, "")
+        plan = folder / "policies" / "weizhengbanzi-2018-107.md"
+        plan.write_text(plan.read_text(encoding="utf-8").replace(
+            "status: 现行有效", "status: 现行有效\nsuperseded_by: 威政办字〔2026〕1号", 1),
+            encoding="utf-8")
+    kb = load_knowledge(folder)
+    meta = kb.document("威政办字〔2018〕107号")
+    assert meta is not None and meta.validity(on) == validity
+    assert meta.in_force(on) is (validity == "unstated")
+    if validity == "superseded":
+        assert (meta.superseded_by, meta.superseded_by_title, meta.superseded_from) == (
+            "威政办字〔2026〕1号", "新意见", date(2026, 3, 1))
+        clause = next(c for c in kb.clauses if c.doc_number == "威政办字〔2018〕107号")
+        assert clause.doc.superseded_by == "威政办字〔2026〕1号"  # clauses carry it too
+    assert any("not in the knowledge base" in w for w in kb.warnings) is warned

@@ -334,3 +334,49 @@ def test_file_size_and_text_length_limits(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(documents, "MAX_FILE_BYTES", 100)
     with pytest.raises(ExtractionError, match="bytes"):
         extract_text(path)
+
+
+@pytest.mark.parametrize(
+    ("extra", "confirmed", "supersedes", "superseded_by"),
+    [
+        ("", None, (), ""),
+        ("confirmed_in_force_on: 2026-05-20\n", date(2026, 5, 20), (), ""),
+        ("supersedes: 威科发[2016]5 号\n", None, ("威科发〔2016〕5号",), ""),
+        ("supersedes:\n  - 威科发〔2016〕5号\n  - 威科发（2017）9号\n", None,
+         ("威科发〔2016〕5号", "威科发〔2017〕9号"), ""),
+        ("superseded_by: 威政办字[2026]1号\n", None, (), "威政办字〔2026〕1号"),
+    ],
+    ids=["none", "confirmed", "supersedes-one", "supersedes-list", "superseded-by"],
+)
+def test_currency_metadata_keys(tmp_path: Path, extra: str, confirmed: date | None,
+                                supersedes: tuple[str, ...], superseded_by: str) -> None:
+    target = tmp_path / "a.md"
+    target.write_text(f"---\n{GOOD_META}{extra}---\n正文。\n", encoding="utf-8")
+    source = load_source(target)
+    assert source.warnings == ()  # real keys, not "unknown metadata key"
+    meta = source.meta
+    assert meta.confirmed_in_force_on == confirmed
+    assert meta.supersedes == supersedes
+    assert meta.superseded_by == superseded_by
+    expected = "superseded" if superseded_by else "confirmed" if confirmed else "unstated"
+    assert meta.summary(date(2026, 6, 1))["validity"] == expected
+
+
+@pytest.mark.parametrize(
+    ("extra", "line", "message"),
+    [
+        ("confirmed_in_force_on: 2026/05/20\n", 10, "YYYY-MM-DD"),
+        ("supersedes: [{a: 1}]\n", 10, "expected a 文号"),
+        ("supersedes: [威政办字〔2018〕107号]\n", 10, "cannot supersede itself"),
+        ("superseded_by: [a, b]\n", 10, "expected text"),
+    ],
+    ids=["confirmed-date-format", "supersedes-not-text", "supersedes-itself",
+         "superseded-by-list"],
+)
+def test_currency_metadata_errors_carry_file_and_line(tmp_path: Path, extra: str, line: int,
+                                                      message: str) -> None:
+    target = tmp_path / "a.md"
+    target.write_text(f"---\n{GOOD_META}{extra}---\n正文。\n", encoding="utf-8")
+    with pytest.raises(MetadataError, match=message) as caught:
+        load_source(target)
+    assert caught.value.line == line

@@ -1,0 +1,175 @@
+"""One fact about an applicant: :class:`FactSpec` (kind, question, choices) and its parsing.
+
+``FactSpec.parse`` turns a typed answer into a value (or raises :class:`FactError` with a
+message a person understands); ``FactSpec.validate`` checks a value of any accepted form.
+The facts themselves are staff data (``knowledge/vocabulary/facts.yaml``, read by
+:mod:`knowledge.awards.vocabulary`).
+
+Kinds: ``choice`` (one value), ``multi`` (a set of values), ``money`` (int yuan),
+``count`` (int), ``bool``, ``number`` (Decimal).  An absent fact is unknown, never zero.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from knowledge.errors import FactError
+from knowledge.money import format_yuan, parse_count, parse_money
+
+__all__ = ["KINDS", "MAX_COUNT", "MAX_MONEY_YUAN", "FactSpec"]
+
+KINDS = ("choice", "multi", "money", "count", "bool", "number")
+MAX_MONEY_YUAN = 100_000_000_000  # 1000亿元: anything above is a typing mistake
+MAX_COUNT = 100_000
+_YES = {"是", "有", "对", "是的", "有的", "yes", "y", "true", "1", "已", "已经"}
+_NO = {"否", "不是", "没有", "无", "不", "没", "no", "n", "false", "0", "未"}
+_NONE_WORDS = {"无", "没有", "都没有", "均无", "都不是", "没", "none", "无以上"}
+_SPLIT_RE = re.compile(r"[，,；;/\n]+")
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One fact: name, kind, the question asked for it, allowed choices, an example."""
+
+    name: str
+    kind: str
+    question: str
+    label: str
+    choices: tuple[tuple[str, str], ...] = ()
+    example: str = ""
+    unit: str = ""  # 项, 家, 件 for counts (used in explanations)
+    max_value: int = 0  # 0: the kind's default bound
+    aliases: Mapping[str, str] = field(default_factory=dict)  # phrase → choice value
+    phrases: tuple[str, ...] = ()  # words naming the fact itself (where an amount belongs)
+    implied_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # value → words
+    line: int = field(default=0, compare=False)  # line in vocabulary/facts.yaml
+
+    def choice_label(self, value: str) -> str:
+        return dict(self.choices).get(value, value)
+
+    def parse(self, text: str) -> object:
+        """A typed answer → value; FactError with a Chinese message when it cannot be read."""
+        raw = str(text).strip()
+        if not raw:
+            raise FactError(self.name, "请填写答案。")
+        if self.kind in ("money", "count", "number") and re.match(r"[-－−负]", raw):
+            raise FactError(self.name, f"{self.label}不能是负数（收到 {raw}）。")
+        if self.kind == "money":
+            yuan = parse_money(raw)
+            if yuan is None:
+                raise FactError(self.name, f"没有看懂这个金额，请写成{self._example()}。")
+            if re.fullmatch(r"[\d,，.]+", raw) and yuan < 10_000:
+                raise FactError(self.name, f"请注明单位（元、万元或亿元），{self._example()}。")
+            return self.validate(yuan)
+        if self.kind == "count":
+            count = parse_count(raw)
+            if count is None:
+                raise FactError(self.name, f"请填写一个不小于0的整数，{self._example()}。")
+            return self.validate(count)
+        if self.kind == "number":
+            try:
+                return self.validate(Decimal(raw))
+            except InvalidOperation:
+                raise FactError(self.name, f"请填写一个数字，{self._example()}。") from None
+        if self.kind == "bool":
+            word = raw.lower().rstrip("。.!！")
+            if word in _YES:
+                return True
+            if word in _NO:
+                return False
+            raise FactError(self.name, "请回答“是”或“否”。")
+        if self.kind == "choice":
+            value = self._match_choice(raw)
+            if value is None:
+                raise FactError(self.name, f"请从以下选项中选择：{self._labels()}。")
+            return value
+        if raw.lower() in _NONE_WORDS:
+            return frozenset()
+        values = set()
+        for part in (p for p in _SPLIT_RE.split(raw) if p):
+            value = self._match_choice(part)
+            if value is None:
+                raise FactError(self.name, f"“{part}”不是可选项；可选：{self._labels()}。")
+            values.add(value)
+        return frozenset(values)
+
+    def validate(self, value: object) -> object:
+        """Check and normalise a value of this fact (any accepted Python form)."""
+        if self.kind in ("money", "count"):
+            number = _as_int(self, value)
+            if number < 0:
+                raise FactError(self.name, f"{self.label}不能是负数（收到 {number}）。")
+            limit = self.max_value or (MAX_MONEY_YUAN if self.kind == "money" else MAX_COUNT)
+            if number > limit:
+                shown = format_yuan(limit) if self.kind == "money" else f"{limit}{self.unit}"
+                raise FactError(self.name, f"{self.label}超过合理范围（最多{shown}），请核对。")
+            return number
+        if self.kind == "number":
+            if isinstance(value, bool | float) or not isinstance(value, int | Decimal | str):
+                raise FactError(self.name, f"{self.label}应是数字。")
+            decimal = Decimal(str(value))
+            if decimal < 0:
+                raise FactError(self.name, f"{self.label}不能是负数。")
+            return decimal
+        if self.kind == "bool":
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str):
+                return self.parse(value)
+            raise FactError(self.name, f"{self.label}应回答“是”或“否”。")
+        if self.kind == "choice":
+            if isinstance(value, str) and self._match_choice(value) is not None:
+                return self._match_choice(value)
+            raise FactError(self.name, f"“{value}”不是可选项；可选：{self._labels()}。")
+        if isinstance(value, str):
+            return self.parse(value)
+        if not isinstance(value, Iterable):
+            raise FactError(self.name, f"{self.label}应是选项列表。")
+        chosen = set()
+        for item in value:
+            matched = self._match_choice(str(item))
+            if matched is None:
+                raise FactError(self.name, f"“{item}”不是可选项；可选：{self._labels()}。")
+            chosen.add(matched)
+        return frozenset(chosen)
+
+    def _match_choice(self, text: str) -> str | None:
+        """A value, its label, an alias, or a fragment found in exactly one label."""
+        cleaned = text.strip()
+        for value, label in self.choices:
+            if cleaned in (value, label):
+                return value
+        if cleaned in self.aliases:
+            return self.aliases[cleaned]
+        if len(cleaned) >= 2:
+            hits = [value for value, label in self.choices if cleaned in label]
+            if len(hits) == 1:
+                return hits[0]
+        return None
+
+    def _labels(self) -> str:
+        return "、".join(label for _, label in self.choices)
+
+    def _example(self) -> str:
+        return self.example or "例如：80万元"
+
+
+def _as_int(spec: FactSpec, value: object) -> int:
+    name = spec.name
+    if isinstance(value, bool):
+        raise FactError(name, "应是数字，而不是“是/否”。")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal | float):
+        number = Decimal(str(value))
+        if number != number.to_integral_value():
+            raise FactError(name, f"应是整数（收到 {value}）。")
+        return int(number)
+    if isinstance(value, str):
+        parsed = spec.parse(value)
+        if isinstance(parsed, int):
+            return parsed
+    raise FactError(name, f"无法识别的数值：{value!r}。")

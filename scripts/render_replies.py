@@ -1,0 +1,152 @@
+"""Render typical Telegram replies at phone width into PNGs, to look at them.
+
+    .venv/bin/python scripts/render_replies.py [OUT_DIR]   (default /tmp/replies)
+
+Runs the real conversation core (the real knowledge, the hashing embedder: no model to
+load) for an amount answer, an expired-policy answer, a plain clause answer, the full
+/estimate result, an interview question and /policies; wraps each reply's Telegram HTML in
+a page that mimics a chat bubble with its inline keyboard, and screenshots it with headless
+chromium at 390 px.  Writes ``<name>.html`` and ``<name>.png`` per reply.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.conversation.core import Conversation, Who  # noqa: E402
+from bot.conversation.reply import Outcome, Reply  # noqa: E402
+from bot.conversation.store import SQLiteStore  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+WIDTH = 390
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8">
+<meta name="viewport" content="width={width}">
+<style>
+ body {{ margin:0; background:#8fb88c; font: 15px/1.35 -apple-system, "Noto Sans CJK SC",
+        "WenQuanYi Micro Hei", "Noto Sans SC", sans-serif; }}
+ .chat {{ padding: 10px 8px 16px; }}
+ .title {{ color:#fff; font-size:13px; text-align:center; margin-bottom:8px; }}
+ .bubble {{ background:#fff; border-radius:12px 12px 12px 4px; padding:7px 10px 8px;
+           max-width: 340px; white-space: pre-wrap; word-wrap: break-word;
+           box-shadow: 0 1px 1px rgba(0,0,0,.15); }}
+ .bubble blockquote {{ margin: 4px 0; padding: 2px 8px; border-left: 3px solid #3390ec;
+           background: #eef5fd; border-radius: 4px; white-space: pre-wrap; }}
+ .bubble code {{ font-family: monospace; background:#f1f1f1; }}
+ .meta {{ color:#8a8a8a; font-size:11px; text-align:right; margin-top:2px; }}
+ .kb {{ max-width: 360px; margin-top: 3px; }}
+ .row {{ display:flex; gap:3px; margin-top:3px; }}
+ .btn {{ flex:1; background: rgba(50,80,50,.45); color:#fff; border-radius:8px;
+        text-align:center; padding:8px 4px; font-size:14px; overflow:hidden;
+        white-space:nowrap; text-overflow:ellipsis; }}
+</style></head><body><div class="chat"><div class="title">{name}</div>{bubbles}</div>
+</body></html>"""
+
+
+def bubble(reply: Reply) -> str:
+    body = re.sub(r"\n?<blockquote>", "<blockquote>", reply.html)
+    body = re.sub(r"</blockquote>\n?", "</blockquote>", body)
+    rows = "".join(
+        '<div class="row">' + "".join(f'<div class="btn">{html.escape(b.label)}</div>'
+                                      for b in row) + "</div>"
+        for row in reply.buttons
+    )
+    keyboard = f'<div class="kb">{rows}</div>' if rows else ""
+    return (f'<div class="bubble">{body}<div class="meta">{len(reply.html)} 字符</div></div>'
+            f"{keyboard}")
+
+
+def page(name: str, replies: list[Reply]) -> str:
+    return PAGE.format(width=WIDTH, name=html.escape(name),
+                       bubbles="<br>".join(bubble(r) for r in replies))
+
+
+def _button(outcome: Outcome, text: str) -> str | None:
+    for reply in reversed(outcome.replies):
+        for row in reply.buttons:
+            for b in row:
+                if text in b.label:
+                    return b.data
+    return None
+
+
+def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
+    """The replies to look at, by file name."""
+    out: dict[str, list[Reply]] = {}
+    who = Who(1, 1)
+    conv.set_as_of(who, "2020-06-01")
+    out["1_amount_answer"] = conv.ask(who, "我们是高新企业，购买技术花了300万，能补多少？").replies
+    conv.set_as_of(who, "")
+    out["2_expired_answer"] = conv.ask(who, "我们是高新企业，购买技术花了300万，能补多少？").replies
+    out["3_clause_answer"] = conv.ask(who, "科技企业孵化器有什么奖励政策？").replies
+    other = Who(2, 2)
+    outcome = conv.estimate(other)
+    out["5_interview_question"] = outcome.replies[-1:]
+    for _ in range(60):  # enterprise, the first option of every choice, a typed amount
+        last = outcome.replies[-1] if outcome.replies else None
+        if last is not None and "请核对" in last.html:
+            out["5b_review"] = [last]
+            outcome = conv.press(other, _button(outcome, "确认") or "")
+            break
+        data = (_button(outcome, "☐ 企业") or _button(outcome, "是")
+                or _button(outcome, "跳过"))
+        if data is None:
+            break
+        if data.split(":")[2] == "t":
+            conv.press(other, data)
+            data = _button(outcome, "选好了") or data
+        pressed = conv.press(other, data)
+        if not pressed.replies:
+            pressed = conv.text(other, "300万")
+        outcome = pressed
+    out["4_estimate_result"] = outcome.replies
+    out["6_policies"] = conv.policies(who)
+    return out
+
+
+def screenshot(html_path: Path, png: Path) -> None:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", "--hide-scrollbars",
+             f"--user-data-dir={profile}", f"--window-size={WIDTH},2000",
+             f"--screenshot={png}", html_path.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )
+
+
+def make_conversation(data_dir: Path) -> Conversation:
+    from index.answering.engine import Engine
+    from index.embedders import HashingEmbedder
+
+    engine: Any = Engine(REPO / "knowledge", data_dir, embedder=HashingEmbedder())
+    engine.warm_up()
+    return Conversation(engine, SQLiteStore(data_dir / "state.sqlite3"))
+
+
+def main(argv: list[str]) -> int:
+    out_dir = Path(argv[1]) if len(argv) > 1 else Path("/tmp/replies")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as data:
+        conv = make_conversation(Path(data))
+        for name, replies in typical_replies(conv).items():
+            html_path = out_dir / f"{name}.html"
+            html_path.write_text(page(name, replies), encoding="utf-8")
+            screenshot(html_path, out_dir / f"{name}.png")
+            print(f"{out_dir / name}.png  ({', '.join(str(len(r.html)) for r in replies)} 字符)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv))

@@ -1,0 +1,165 @@
+"""The vocabulary as staff data: loading, validation located at file:line, threading."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import evaluate
+from knowledge.awards.loading import check_rules, load_rules
+from knowledge.awards.vocabulary import (
+    Vocabulary,
+    check_vocabulary,
+    default_vocabulary,
+    knowledge_vocabulary,
+    load_vocabulary,
+)
+from knowledge.errors import KnowledgeError, VocabularyError
+from knowledge.reading.extraction import extract_facts
+from knowledge.sources.base import fingerprint, load_knowledge
+
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+VOCABULARY = KNOWLEDGE / "vocabulary"
+
+
+@pytest.fixture
+def words(tmp_path: Path) -> Path:
+    """A copy of the package's vocabulary folder."""
+    return Path(shutil.copytree(VOCABULARY, tmp_path / "vocabulary"))
+
+
+def test_default_vocabulary_is_the_package_folder_in_file_order() -> None:
+    vocabulary = default_vocabulary()
+    assert isinstance(vocabulary, Vocabulary)
+    assert list(vocabulary.facts)[:2] == ["applicant_types", "platform_titles"]
+    assert vocabulary.fact_order["applicant_types"] == 0
+    assert vocabulary.kinds == ("choice", "multi", "money", "count", "bool", "number")
+    assert vocabulary.topics["incubator"] == ("孵化器", "众创空间", "孵化")
+    assert vocabulary.facts["district"].parse("荣成") == "rongcheng"
+    assert "enterprise" in vocabulary.choice_values("applicant_types")
+    assert vocabulary.facts["applicant_types"].implied_by["incubator"]
+    with pytest.raises(TypeError):
+        vocabulary.facts["x"] = vocabulary.facts["district"]  # type: ignore[index]
+
+
+def test_module_globals_are_the_default_vocabulary() -> None:
+    from knowledge.awards import facts
+
+    assert facts.FACTS is default_vocabulary().facts
+    assert facts.TOPICS is default_vocabulary().topics
+    assert facts.FACT_ORDER["district"] == default_vocabulary().fact_order["district"]
+
+
+def _edit(path: Path, old: str, new: str) -> int:
+    """Replace the first ``old`` by ``new``; the line where it was."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[:text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("    kind: money\n", "    kind: yuan\n", "类型“yuan”未知"),
+    ("  - name: district\n", "  - name: patent_grants\n", "事实项“patent_grants”重复"),
+    ("      - value: rongcheng\n", "      - value: huancui\n", "选项“huancui”重复"),
+    ('    question: "贵机构年度代理威海市内发明专利授权多少件？"\n', "", "缺少“question”"),
+    ('    example: "例如：120件"\n', '    example: "例如：120件"\n    max: -5\n',
+     "“max”应是正整数"),
+    ("    kind: bool\n", "    kind: bool\n    max: 3\n", "只有 money 和 count"),
+    ("        phrases: [荣成]\n", "        phrases: [文登]\n", "同时指向"),
+    ("    kind: count\n", "    kind: count\n    colour: red\n", "未知的键“colour”"),
+], ids=["unknown-kind", "duplicate-fact", "duplicate-choice", "missing-question",
+        "bad-bounds", "max-on-bool", "phrase-two-choices", "unknown-key"])
+def test_problems_are_located_at_file_and_line(words: Path, old: str, new: str,
+                                               message: str) -> None:
+    line = _edit(words / "facts.yaml", old, new)
+    vocabulary, problems = check_vocabulary(words)
+    assert vocabulary is None and problems
+    assert all(isinstance(p, VocabularyError) and isinstance(p, KnowledgeError)
+               for p in problems)
+    hit = [p for p in problems if message in p.message]
+    assert hit, [str(p) for p in problems]
+    assert hit[0].file == "vocabulary/facts.yaml"
+    assert hit[0].line is not None and abs(hit[0].line - line) <= 6
+    with pytest.raises(VocabularyError, match=r"^vocabulary/facts\.yaml:\d+: "):
+        load_vocabulary(words)
+
+
+def test_syntax_error_and_missing_file(words: Path) -> None:
+    (words / "topics.yaml").write_text("topics:\n  x: [a\n", encoding="utf-8")
+    with pytest.raises(VocabularyError, match=r"vocabulary/topics\.yaml:\d+: YAML syntax"):
+        load_vocabulary(words)
+    (words / "topics.yaml").unlink()
+    with pytest.raises(VocabularyError, match=r"topics\.yaml"):
+        load_vocabulary(words)
+
+
+def test_folder_without_vocabulary_uses_the_default(tmp_path: Path) -> None:
+    assert knowledge_vocabulary(tmp_path) is default_vocabulary()
+
+
+def _knowledge_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    for name in ("policies", "rules", "vocabulary"):
+        shutil.copytree(KNOWLEDGE / name, root / name)
+    return root
+
+
+def test_rules_use_their_folders_vocabulary(tmp_path: Path) -> None:
+    """A new money fact in the copy's YAML: its rules validate, read and compute."""
+    root = _knowledge_copy(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + (
+        "  - name: lab_build_cost_yuan\n    kind: money\n    label: 实验室建设投入\n"
+        "    question: 贵单位实验室建设投入多少？\n    example: 例如：800万元\n"
+        "    phrases: [建设投入]\n"), encoding="utf-8")
+    rule_file = root / "rules" / "weikezi-2018-58.yaml"
+    before = load_rules(root / "rules", load_knowledge(root).clause)
+    assert "lab_build_cost_yuan" not in before.vocabulary.facts
+    text = rule_file.read_text(encoding="utf-8")
+    _edit(rule_file, "      - {fact: activities, has: trading_platform}\n",
+          "      - {fact: activities, has: trading_platform}\n"
+          "      - {fact: lab_build_cost_yuan, gte: 0}\n")
+    kb = load_knowledge(root)
+    _, problems = check_rules(root / "rules", kb.clause)  # the default vocabulary
+    assert any("unknown fact 'lab_build_cost_yuan'" in p.message for p in problems)
+    vocabulary = knowledge_vocabulary(root)
+    ruleset = load_rules(root / "rules", kb.clause, None, vocabulary)
+    assert ruleset.vocabulary is vocabulary
+    rule = ruleset.get("d58_trading_platform")
+    assert rule is not None and "lab_build_cost_yuan" in rule.required_facts()
+    estimate = evaluate(ruleset, {"activities": ["trading_platform"],
+                                  "applicant_types": ["district_gov"]}, date(2019, 6, 1),
+                        rule_ids=["d58_trading_platform"])
+    assert estimate.missing == ("lab_build_cost_yuan",)
+    assert estimate.to_json()["missing"][0]["question"] == "贵单位实验室建设投入多少？"
+    read = extract_facts("我们实验室建设投入800万元，能补多少？", date(2026, 1, 1), ruleset)
+    assert read.facts["lab_build_cost_yuan"] == 8_000_000
+    rule_file.write_text(text, encoding="utf-8")
+
+
+def test_unknown_choice_lists_the_valid_ones(tmp_path: Path) -> None:
+    root = _knowledge_copy(tmp_path)
+    _edit(root / "rules" / "weikezi-2018-58.yaml", "has: trading_platform}",
+          "has: trading_platfrom}")
+    _, problems = check_rules(root / "rules", load_knowledge(root).clause, None,
+                              knowledge_vocabulary(root))
+    message = next(p.message for p in problems if "trading_platfrom" in p.message)
+    assert "valid:" in message and "trading_platform" in message
+
+
+def test_a_vocabulary_edit_changes_the_fingerprint(tmp_path: Path) -> None:
+    root = _knowledge_copy(tmp_path)
+    before = fingerprint(root)
+    _edit(root / "vocabulary" / "topics.yaml", "  military: [", "  military: [国防, ")
+    assert fingerprint(root) != before
+
+
+def test_a_vocabulary_edit_is_a_knowledge_change() -> None:
+    from bot.telegram.watch import is_knowledge_change
+
+    assert is_knowledge_change("/k/vocabulary/facts.yaml", "/k")
