@@ -76,5 +76,6 @@ def render_html(name: str, **context: Any) -> str:
 def answer_json(answer: Answer) -> dict[str, Any]:
     """The CLI contract object: the answer's JSON plus its plain-text rendering."""
     result = answer.to_json()
-    result["answer_text"] = render_text("answer.txt.j2", **result, empty=answer.empty)
+    result["answer_text"] = render_text("answer.txt.j2", **result, empty=answer.empty,
+                                        result=result)
     return result

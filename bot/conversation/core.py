@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from bot.conversation import context as chat_context
 from bot.conversation.interview import (
     EngineLike,
     Interviews,
@@ -42,6 +43,7 @@ class FullEngine(EngineLike, Protocol):
     def version(self) -> int: ...
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None) -> Answer: ...
     def clause_text(self, doc_number: str, clause_path: str) -> str | None: ...
+    def clause_offices(self, doc_number: str, clause_path: str) -> list[str]: ...
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
     def reload(self) -> Any: ...
     def stats(self) -> dict[str, Any]: ...
@@ -185,11 +187,21 @@ class Conversation:
         if is_too_long(text):
             return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
         as_of = self.as_of(who)
-        answer = self.engine.ask(text, top_k=RETRIEVE_HITS, as_of=as_of)
+        previous = chat_context.load(self.store, who.chat_id, who.user_id)
+        follow = chat_context.read_follow_up(text, previous)
+        if follow is not None and follow.about_clause and previous is not None:
+            return Outcome([self._clause_follow_up(previous, follow.about_clause)])
+        question = follow.question if follow is not None else text
+        asked_as_of = (follow.as_of if follow is not None and follow.as_of else None) or as_of
+        answer = self.engine.ask(question, top_k=RETRIEVE_HITS, as_of=asked_as_of)
         as_of_text = answer.as_of.isoformat()
         if not answer.matched:
             return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text,
-                                         question=" ".join(text.split())))])
+                                         question=" ".join(question.split())))])
+        chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(
+            question, answer, follow.as_of if follow is not None else None))
+        understood = question if follow is not None else ""
+        text = question
         hits = relevant_hits([h.to_json() for h in answer.hits], limit=ANSWER_HITS)
         for h in hits:
             h["excerpt"] = excerpt(h["text"], text)
@@ -215,7 +227,8 @@ class Conversation:
         except StoreUnavailable:
             buttons, store_down = [], True
         reply = Reply(
-            render("tg_answer.j2", hits=hits, as_of=as_of_text, summary=summary),
+            render("tg_answer.j2", hits=hits, as_of=as_of_text, summary=summary,
+                   result=answer.to_json(), understood=understood),
             rows(buttons, 3),
         )
         outcome = Outcome([reply])
@@ -234,6 +247,14 @@ class Conversation:
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())
         return outcome
+
+    def _clause_follow_up(self, previous: chat_context.Context, intent: str) -> Reply:
+        """"这个找哪个部门申请？" / "需要什么材料？" about the clause answered last."""
+        offices = self.engine.clause_offices(previous.doc_number, previous.clause_path)
+        text = self.engine.clause_text(previous.doc_number, previous.clause_path) or ""
+        listed = any(word in text for word in ("材料", "申报书"))
+        return Reply(render("tg_follow_clause.j2", ctx=previous, intent=intent,
+                            offices=offices, listed=listed))
 
     def store_down_reply(self) -> Reply:
         """The polite notice where a step needed the (unreachable) store."""

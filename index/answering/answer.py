@@ -77,6 +77,14 @@ class Answer:
     extraction: Extraction | None = None
     rule_ids: tuple[str, ...] = ()  # the estimate's rules, else the rules citing a hit
     estimate: Estimate | None = None
+    intent: str = "general"  # knowledge.reading.intent: amount, eligibility, office…
+    document: dict[str, Any] | None = None  # the named document's metadata on ``as_of``
+    offices: tuple[str, ...] = ()  # office/materials questions: the best clause's offices
+
+    @property
+    def materials_listed(self) -> bool:
+        """Whether the best clause mentions application materials at all."""
+        return bool(self.hits) and any(w in self.hits[0].text for w in ("材料", "申报书"))
 
     @property
     def empty(self) -> bool:
@@ -94,4 +102,8 @@ class Answer:
             "as_of": self.as_of.isoformat(),
             "hits": [h.to_json() for h in self.hits],
             "estimate": self.estimate.to_json() if self.estimate is not None else None,
+            "intent": self.intent,
+            "document": self.document,
+            "offices": list(self.offices),
+            "materials_listed": self.materials_listed,
         }

@@ -22,7 +22,7 @@ from index.artifacts import index_is_stale, load_index
 from index.build import build_index
 from index.domain import knowledge_domain_terms
 from index.embedders import Embedder, make_embedder
-from index.retriever import Hit, Retriever
+from index.retriever import MAX_TOP_K, Hit, Retriever
 from knowledge.awards.calculator import evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.awards.loading import load_rules
@@ -30,9 +30,17 @@ from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.intent import (
+    DOCUMENT_INTENTS,
+    ESTIMATE_INTENTS,
+    MATERIALS,
+    OFFICE,
+    read_intent,
+)
 from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
 from knowledge.sources.base import KnowledgeBase, load_knowledge
+from knowledge.sources.documents import normalize_doc_number
 
 log = logging.getLogger(__name__)
 
@@ -189,17 +197,26 @@ class Engine:
         text = normalize_question(sanitize_question(raw))
         today = today or date.today()
         extraction = extract_facts(text, today, snap.rules) if text else None
+        intent = read_intent(text, bool(extraction and extraction.is_amount_question))
+        # a yes/no eligibility question is answered like an amount question (an estimate)
+        wants_estimate = extraction is not None and intent in ESTIMATE_INTENTS
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
-        hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
-        matched = bool(hits) and snap.retriever.is_match(hits)
-        if not matched and hits and extraction is not None and extraction.is_amount_question:
+        named = self._named_document(snap.kb, raw) if text else None
+        if named is not None:  # a named document: only its clauses are cited
+            hits = [h for h in snap.retriever.search(text, top_k=MAX_TOP_K)
+                    if normalize_doc_number(h.clause.doc_number) == named][:max(1, top_k)]
+            matched = bool(hits) or intent in DOCUMENT_INTENTS
+        else:
+            hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
+            matched = bool(hits) and snap.retriever.is_match(hits)
+        if not matched and hits and extraction is not None and wants_estimate:
             # A short amount question ("买技术花了五百万能补多少") may score under the
             # retrieval gate; the deterministic extractor naming a rule whose clause is
             # also the best hit is independent evidence that the question is in scope.
             matched = self._named_rule_cites(snap, extraction, hits[0])
         estimate = None
         rule_ids: tuple[str, ...] = ()
-        if matched and extraction is not None and extraction.is_amount_question:
+        if matched and hits and extraction is not None and wants_estimate:
             candidates = self._candidate_rules(snap, extraction, hits)
             if candidates:
                 estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates)
@@ -207,14 +224,36 @@ class Engine:
         shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
         if matched and estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)
-        if matched and extraction is not None and extraction.is_amount_question:
+        if matched and extraction is not None and wants_estimate:
             # money a shown clause grants that no rule encodes: listed, never summed
             estimate = with_not_encoded(estimate, snap.kb, snap.rules,
                                         [h.clause for h in hits], when)
+        document = None
+        if matched and named is not None:
+            meta = snap.kb.document(named)
+            document = meta.summary(when) if meta is not None else None
+        offices: tuple[str, ...] = ()
+        if matched and shown and intent in (OFFICE, MATERIALS):
+            offices = tuple(_clause_offices(snap.kb, shown[0].doc_number,
+                                            shown[0].clause_path))
         answer = Answer(question=raw, text=text, matched=matched, as_of=when, hits=shown,
-                        extraction=extraction, rule_ids=rule_ids, estimate=estimate)
+                        extraction=extraction, rule_ids=rule_ids, estimate=estimate,
+                        intent=intent, document=document, offices=offices)
         self._record(started, matched, estimate is not None)
         return answer
+
+    @staticmethod
+    def _named_document(kb: KnowledgeBase, question: str) -> str | None:
+        """The 文号 of the document the question names (by 文号 in any bracket form, or by
+        its title), else None."""
+        compact = normalize_doc_number(question)
+        for meta in kb.documents:
+            if normalize_doc_number(meta.doc_number) in compact:
+                return normalize_doc_number(meta.doc_number)
+        for meta in kb.documents:
+            if any(len(name) >= 6 and name in compact for name in _title_names(meta.title)):
+                return normalize_doc_number(meta.doc_number)
+        return None
 
     @staticmethod
     def _rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date
@@ -302,17 +341,7 @@ class Engine:
     def clause_offices(self, doc_number: str, clause_path: str) -> list[str]:
         """The 牵头/责任单位 of a clause: its own responsible note, else the nearest
         enclosing clause's (``二、（三）`` for ``二、（三）2.``), else the issuer."""
-        kb = self.snapshot.kb
-        paths = kb.paths(doc_number)
-        for path in sorted((p for p in paths if clause_path.startswith(p)), key=len,
-                           reverse=True):
-            for chunk in kb.chunks(doc_number, path):
-                offices = [*chunk.responsible.lead, *chunk.responsible.units]
-                if offices:
-                    return list(dict.fromkeys(offices))
-        meta = kb.document(doc_number)
-        issuer = str(getattr(meta, "issuer", None) or "")
-        return [issuer] if issuer else []
+        return _clause_offices(self.snapshot.kb, doc_number, clause_path)
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()
@@ -338,3 +367,29 @@ class Engine:
                 "latency_p50_ms": round(p50, 1),
                 "latency_p95_ms": round(p95, 1),
             }
+
+
+def _clause_offices(kb: KnowledgeBase, doc_number: str, clause_path: str) -> list[str]:
+    """See :meth:`Engine.clause_offices`."""
+    paths = kb.paths(doc_number)
+    for path in sorted((p for p in paths if clause_path.startswith(p)), key=len,
+                       reverse=True):
+        for chunk in kb.chunks(doc_number, path):
+            offices = [*chunk.responsible.lead, *chunk.responsible.units]
+            if offices:
+                return list(dict.fromkeys(offices))
+    meta = kb.document(doc_number)
+    issuer = str(getattr(meta, "issuer", None) or "")
+    return [issuer] if issuer else []
+
+
+def _title_names(title: str) -> list[str]:
+    """The ways a question names a document by title: the whole title, the part after
+    ``关于`` (without ``印发``/``的通知``) and a 《》 quoted name inside it."""
+    names = [title]
+    _, sep, tail = title.partition("关于")
+    if sep:
+        tail = tail.removeprefix("印发").removesuffix("的通知")
+        names.append(tail)
+    names.extend(part.partition("》")[0] for part in title.split("《")[1:])
+    return [n.strip("《》") for n in names if n]

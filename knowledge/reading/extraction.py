@@ -6,7 +6,7 @@ against the fact registry and names the rules the question is about.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge.awards.calculator import candidate_rules
@@ -23,7 +23,9 @@ class Extraction:
 
     ``facts`` are normalised values; ``topics`` are keys of the vocabulary's topics;
     ``candidate_rules`` are the ids of the rules the question is about (only when a rule
-    set was given to :func:`extract_facts`); ``notes`` say what was read and how.
+    set was given to :func:`extract_facts`); ``notes`` say what was read and how;
+    ``excluded`` are the choices the question says are not held (fact → values: 还没认定
+    高新技术企业, 不是市级的), so that an ineligible item can say why.
     """
 
     facts: dict[str, object]
@@ -32,6 +34,7 @@ class Extraction:
     topics: frozenset[str] = frozenset()
     candidate_rules: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    excluded: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
@@ -47,7 +50,9 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},
         money_phrases={n: p for n, p in vocab.fact_phrases().items()
-                       if specs[n].kind == "money"})
+                       if specs[n].kind == "money"},
+        implied={n: s.implied_by for n, s in specs.items() if s.implied_by},
+        labels={n: dict(s.choices) for n, s in specs.items() if s.choices})
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():
@@ -60,5 +65,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         candidates = tuple(candidate_rules(ruleset, facts, raw.topics))
+    excluded = {name: frozenset(values) for name, values in raw.excluded.items()
+                if name in specs}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
-                      candidates, tuple(notes))
+                      candidates, tuple(notes), excluded)

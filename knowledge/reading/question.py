@@ -15,8 +15,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from knowledge.money import scan_money
+from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_negated
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
 # 一百零一件 is 101, not the trailing 一.
@@ -109,6 +110,18 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
 
 _BROKERING = r"促成|成交额|中介|技术转移|服务机构|转化|经纪"
 
+# (fact, condition phrase, why): the fact is not read when the phrase is negated
+# (合同还没登记: the amount is not a registered one).
+NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    ("registered_tech_purchase_yuan", r"登记|认定登记", "技术合同未经登记"),
+)
+# Approximate amounts: read the number, say so.
+_ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
+_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|出头)")
+# Where an implied word names a place, the place itself must be the subject
+# (荣成市创建…), not where someone is (我们在荣成市…).
+_LOCATIVE_BEFORE = re.compile(r"(在|位于|落户|来自|于|到|去)$")
+
 
 @dataclass
 class RawExtraction:
@@ -117,6 +130,14 @@ class RawExtraction:
     is_amount_question: bool = False
     topics: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
+    excluded: dict[str, set[str]] = field(default_factory=dict)  # negated choices
+
+
+def _exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:
+    out.excluded.setdefault(fact, set()).add(value)
+    note = f"未计入：“{phrase}”（问题中说明未满足）"
+    if note not in out.notes:
+        out.notes.append(note)
 
 
 def read_as_of(text: str, today: date) -> date | None:
@@ -169,13 +190,21 @@ def read_question(question: str, today: date,
                   topics: Mapping[str, tuple[str, ...]],
                   choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
                   single_choice: Collection[str] = (),
-                  money_phrases: Mapping[str, tuple[str, ...]] | None = None) -> RawExtraction:
+                  money_phrases: Mapping[str, tuple[str, ...]] | None = None,
+                  implied: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+                  labels: Mapping[str, Mapping[str, str]] | None = None) -> RawExtraction:
     """Facts, date, topics and whether the question asks for an amount.
 
     ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
     the pattern tables here do not know (a choice staff added); ``single_choice`` are the
     facts among them of kind ``choice`` (one value, set only when one phrase matches).
     ``money_phrases`` (fact → phrases) place an amount for a money fact staff added.
+    ``implied`` (fact → choice value → words, the vocabulary's ``implied_by``) set a
+    choice the question does not state (高新技术企业 → an enterprise applies); ``labels``
+    (fact → value → label) name it in the note.  Titles and choices are matched longest
+    phrase first, a phrase consumed once, within a clause; a negated one (还没认定…,
+    不是…) is not set but recorded in ``excluded``; an organisation that is a
+    counterparty (从大学买的专利) does not set ``applicant_types``.
     """
     text = re.sub(r"\s+", "", question or "")
     out = RawExtraction()
@@ -185,15 +214,19 @@ def read_question(question: str, today: date,
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
         r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
-    for name, pattern in APPLICANT_PATTERNS:
-        if re.search(pattern, text):
+    mentioned = {name: [(m.start(), m.end(), m.group()) for m in _clause_matches(pattern, text)]
+                 for name, pattern in APPLICANT_PATTERNS}
+    asker = bool(re.search(SELF, text))
+    for name, spans in mentioned.items():
+        others = asker or any(v for n, v in mentioned.items() if n != name)
+        own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)]
+        if any(not is_negated(text, a, b) for a, b, _ in own):
             _add(out.facts, "applicant_types", name)
-    for fact, value, pattern in TITLE_PATTERNS:
-        if value.startswith("hitech") and incubatee_talk:
-            continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
-        if re.search(pattern, text):
-            _add(out.facts, fact, value)
+        elif own:
+            _exclude(out, "applicant_types", name, own[0][2])
+    _read_titles(text, out, incubatee_talk, choice_phrases or {})
     _read_phrases(text, out, choice_phrases or {}, single_choice)
+    _read_implied(text, out, implied or {}, labels or {})
     districts = {value for value, pattern in DISTRICT_PATTERNS if re.search(pattern, text)}
     if len(districts) == 1:  # two places named: do not guess
         out.facts["district"] = districts.pop()
@@ -213,14 +246,94 @@ def _read_phrases(text: str, out: RawExtraction,
                   single_choice: Collection[str]) -> None:
     """Choices of the vocabulary that the pattern tables do not cover, by their phrases."""
     for fact, values in choice_phrases.items():
+        if fact not in single_choice:
+            continue  # multi choices: read with the title tables (_read_titles)
         hits = [value for value, phrases in values.items()
                 if (fact, value) not in _BUILT_IN and any(p and p in text for p in phrases)]
-        if fact in single_choice:
-            if len(hits) == 1 and fact not in out.facts:
-                out.facts[fact] = hits[0]
+        if len(hits) == 1 and fact not in out.facts:
+            out.facts[fact] = hits[0]
+
+
+def _clause_matches(pattern: str, text: str) -> list[re.Match[str]]:
+    """The matches of ``pattern`` that do not cross a punctuation mark."""
+    return [m for m in re.finditer(pattern, text) if m.group()
+            and not _SEGMENT.search(m.group())]
+
+
+def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
+                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
+    """Multi-choice titles: the pattern tables and the vocabulary's phrases, longest first.
+
+    A span consumed by a longer phrase of the same fact is not read again (重新认定高新技术
+    企业 is a renewal, not also 新认定…, the first time); a negated one is excluded.
+    """
+    found: list[tuple[int, int, int, str, str]] = []  # (start, end, order, fact, value)
+    for order, (fact, value, pattern) in enumerate(TITLE_PATTERNS):
+        if value.startswith("hitech") and incubatee_talk:
+            continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
+        found += [(m.start(), m.end(), order, fact, value) for m in _clause_matches(pattern, text)]
+    extra = len(TITLE_PATTERNS)
+    for fact, values in choice_phrases.items():
+        if fact in ("applicant_types", "district"):
             continue
-        for value in hits:
+        for value, phrases in values.items():
+            if (fact, value) in _BUILT_IN:
+                continue
+            for phrase in phrases:
+                found += [(m.start(), m.end(), extra, fact, value)
+                          for m in re.finditer(re.escape(phrase), text)] if phrase else []
+    consumed: dict[str, list[tuple[int, int]]] = {}
+    negated: list[tuple[int, str, str]] = []
+    for start, end, _, fact, value in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
+        spans = consumed.setdefault(fact, [])
+        if any(start < b and a < end for a, b in spans):
+            continue
+        spans.append((start, end))
+        if is_negated(text, start, end):
+            negated.append((start, fact, value))
+        else:
             _add(out.facts, fact, value)
+    for _, fact, value in sorted(negated):
+        held = out.facts.get(fact)
+        if not (isinstance(held, set) and value in held):  # also said without a negation
+            _exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
+                                            if (f, v) == (fact, value) and is_negated(text, a, b)))
+
+
+def _read_implied(text: str, out: RawExtraction,
+                  implied: Mapping[str, Mapping[str, tuple[str, ...]]],
+                  labels: Mapping[str, Mapping[str, str]]) -> None:
+    """Choices implied by a title or place the question names, when it states none.
+
+    A word starting with “…” is a suffix (…镇: a town by name).  A place must be the
+    subject (荣成市创建…), not a location (我们在荣成市…).
+    """
+    for fact, values in implied.items():
+        if fact in out.facts:
+            continue
+        hits: list[tuple[str, str]] = []
+        for value, words in values.items():
+            for word in words:
+                pattern = (r"[\u4e00-\u9fff]{2}" + re.escape(word[1:]) if word.startswith("…")
+                           else re.escape(word))
+                for m in _clause_matches(pattern, text):
+                    if (_LOCATIVE_BEFORE.search(text[:m.start()]) or text[m.end():][:1] == "的"
+                            or is_counterparty(text, m.start(), m.end())
+                            or re.search(_N + r"\s*家", text[clause_start(text, m.start()):
+                                                            m.start()])):
+                        continue  # a location, another party, or counted (5家高企)
+                    hits.append((value, m.group()))
+                    break
+                if hits and hits[-1][0] == value:
+                    break
+        chosen = {value for value, _ in hits}
+        if len(chosen) != 1:
+            continue  # nothing implied, or two kinds of applicant: ask
+        value, word = hits[0]
+        _add(out.facts, fact, value)
+        label = labels.get(fact, {}).get(value, value)
+        out.notes.append(f"按“{word}”推定申报主体为{label}"
+                         if fact == "applicant_types" else f"按“{word}”推定为{label}")
 
 
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
@@ -249,10 +362,11 @@ def _read_money(text: str, out: RawExtraction,
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     scanned = scan_money(text)
     for refused in (m for m in scanned if m.problem):
-        out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用")
+        out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
     mentions = [m for m in scanned if not m.problem]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
     buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
+    used: list[MoneyMention] = []
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
                    if a <= mention.start < b or b == len(text))
@@ -260,6 +374,8 @@ def _read_money(text: str, out: RawExtraction,
             if re.search(pattern, seg):
                 if fact == "tt_contract_turnover_yuan" and buying:
                     fact = "registered_tech_purchase_yuan"
+                if fact not in out.facts:
+                    used.append(mention)
                 out.facts.setdefault(fact, mention.yuan)
                 break
         else:
@@ -267,9 +383,20 @@ def _read_money(text: str, out: RawExtraction,
                 out.facts.setdefault("has_rnd_spending", mention.yuan > 0)
             elif len(mentions) == 1 and "tech_purchase" in out.topics:
                 out.facts.setdefault("registered_tech_purchase_yuan", mention.yuan)
+                used.append(mention)
             elif len(mentions) == 1 and "tech_transfer" in out.topics:
                 out.facts.setdefault("tt_contract_turnover_yuan", mention.yuan)
+                used.append(mention)
             else:
                 out.notes.append(f"金额“{mention.text}”未能对应到具体事项，未使用")
+    for mention in mentions:
+        if mention in used and (_ABOUT_BEFORE.search(text[:mention.start])
+                                or _ABOUT_AFTER.search(text[mention.end:])):
+            out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
+    for fact, pattern, why in NEGATED_CONDITIONS:
+        if fact in out.facts and any(is_negated(text, m.start(), m.end())
+                                     for m in re.finditer(pattern, text)):
+            del out.facts[fact]
+            out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")
     if "registered_tech_purchase_yuan" in out.facts:
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")

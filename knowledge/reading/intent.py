@@ -1,0 +1,80 @@
+"""What a question asks for (its intent), read deterministically from its wording.
+
+One small pure function, :func:`read_intent`: the engine stores the result on the answer
+and the front ends choose what to say first (an amount, a yes/no, an office, a document's
+validity…).  The clauses cited are the same whatever the intent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+AMOUNT: Final = "amount"  # 能补多少
+ELIGIBILITY: Final = "eligibility"  # ……有补助吗 / 能申请吗 / 符合条件吗
+OVERVIEW: Final = "overview"  # 能享受哪些政策
+OFFICE: Final = "office"  # 找哪个部门 / 向谁申请
+MATERIALS: Final = "materials"  # 需要什么材料
+DEADLINE: Final = "deadline"  # 什么时候申报
+VALIDITY: Final = "validity"  # (文件) 还有效吗
+ISSUER: Final = "issuer"  # 哪个部门发的
+ISSUED: Final = "issued"  # 什么时候印发的
+GENERAL: Final = "general"  # anything else: cited clauses
+
+DOCUMENT_INTENTS: Final = frozenset({VALIDITY, ISSUER, ISSUED})
+ESTIMATE_INTENTS: Final = frozenset({AMOUNT, ELIGIBILITY})
+
+# Checked in this order: the first pattern that matches names the intent.
+_PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    (VALIDITY, re.compile(r"(还|是否|是不是|仍然?|依然)(有效|在有效期)|有效期|失效|过期|废止"
+                          r"|有效吗|有效没有|还能用吗|还适用吗")),
+    (ISSUER, re.compile(r"(哪个|哪些|什么)(部门|单位|机关)"
+                        r"(发布|印发|发的|出台|制定|下发)"
+                        r"|(谁|哪里)(发布|印发|发的|出台|制定|下发)|发文(机关|单位|部门)")),
+    (ISSUED, re.compile(r"(什么时候|何时|哪天|哪一?年|几号)"
+                        r"(发布|印发|出台|发的|下发|制定|施行|实施)"
+                        r"|(印发|发布|成文|施行)(日期|时间)")),
+    (MATERIALS, re.compile(r"(什么|哪些|啥)(申报|申请)?(材料|资料|手续|证明)"
+                           r"|(材料|资料)(有哪些|是什么|要哪些)|准备(些)?什么")),
+    (OFFICE, re.compile(r"(找|问|去|向|到|联系)(哪个|哪些|什么|哪一个|哪)(部门|单位|机关|地方|里)"
+                        r"|向谁|找谁|(哪个|哪些|什么)(部门|单位)(负责|受理|管|办理|申请|申报)"
+                        r"|在哪(里|儿)?(申请|申报|办理)|去哪(里|儿)?(申请|申报|办)|谁(负责|受理)")),
+    (DEADLINE, re.compile(r"(什么时候|何时|几月|哪天|啥时候)(开始)?(申报|申请|报名|受理|截止)"
+                          r"|(申报|申请)(时间|期限|截止|日期)|截止(时间|日期)")),
+    (OVERVIEW, re.compile(r"(能|可以|可)?(享受|申请|申报)(哪些|什么)(政策|支持|补助|奖励|优惠)"
+                          r"|(哪些|什么)政策.{0,6}(享受|适用|申请)|有哪些政策")),
+    (AMOUNT, re.compile(r"多少|几万|金额|额度|最高.{0,4}(补|奖)")),
+    (ELIGIBILITY, re.compile(r"(有|能有|会有)(没有)?.{0,4}(补助|奖励|补贴|资助|支持|扶持)"
+                             r"(吗|么|没有)"
+                             r"|有没有.{0,6}(补助|奖励|补贴|资助|支持|扶持)"
+                             r"|(能|可以|可|能否|能不能|可不可以)(不能)?(申请|申报|享受|拿到|获得)"
+                             r".{0,8}(吗|么|\?|？|$)"
+                             r"|符合.{0,6}(条件|要求)|够不够.{0,4}(条件|资格)|有(没有)?资格")),
+)
+
+
+def read_intent(text: str, is_amount_question: bool = False) -> str:
+    """The intent of ``text`` (one of the constants above).
+
+    ``is_amount_question`` (the extractor's reading) makes a question an amount question
+    unless its wording asks for something more specific first (a document, an office…).
+    """
+    compact = re.sub(r"\s+", "", text or "")
+    if not compact:
+        return GENERAL
+    for name, pattern in _PATTERNS:
+        if name == AMOUNT and is_amount_question:
+            return AMOUNT
+        if pattern.search(compact):
+            return name
+    return AMOUNT if is_amount_question else GENERAL
+
+
+def strip_intent(text: str) -> str:
+    """``text`` without the words that name its intent (``找哪个部门``, ``什么材料``…): what
+    is left says what the question is about (empty for "这个找哪个部门申请？")."""
+    compact = re.sub(r"\s+", "", text or "")
+    for name, pattern in _PATTERNS:
+        if name != AMOUNT and pattern.search(compact):
+            return pattern.sub("", compact, count=1)
+    return compact

@@ -1,0 +1,66 @@
+"""Scope in a question: which clause a word is in, whether it is negated, who is who.
+
+A negation word (没有, 未, 不是, 尚未, 还没, 无, 并非 …) governs the rest of its clause —
+the sentence split at punctuation and at 但/不过 — so 合同还没登记 and 我们不是市级试点
+deny what they name.  The applicant is the one asking (我们, 我司, 本单位 …); another
+organisation in the sentence (从大学买的专利, 和国外研究所合作) is a counterparty.
+Used by :mod:`knowledge.reading.question`.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SELF", "clause_start", "is_counterparty", "is_negated"]
+
+# Negation scope: a negation word governs the rest of its clause (a sentence split at
+# punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
+# (approximate amounts), 未来 and 不知道 / 不清楚 are not negations of a fact.
+_CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]|但是|但|不过")
+_NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是|未(?!来)|(?<![有])无(?!论)|"
+                       r"不(?!到|超过|足|止|仅|但|过|管|论|同|少|错|知|清楚|确定|了解|懂|然)")
+
+# Roles: the applicant is the one asking; an organisation after 从/向/与/和 …, or whose
+# results or patents are spoken of, is a counterparty (a university that sold a patent).
+SELF = r"我们|我司|本单位|我公司|本公司|厂里|我单位|我院|我校|我"
+_COUNTERPARTY_BEFORE = re.compile(r"(从|向|跟|与|和|同|找|委托|联合|由|对方|国外|海外|境外|外国)"
+                                  r"[^我]{0,8}$")
+_COUNTERPARTY_AFTER = re.compile(r"^的?(科技)?(成果|专利)|^.{0,4}(转让|卖|授权|许可)给")
+_SELF_BEFORE = re.compile(rf"({SELF})(是|这个|这家)?$")
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` starts."""
+    start = 0
+    for m in _CLAUSE_BREAK.finditer(text, 0, pos):
+        start = m.end()
+    return start
+
+
+def is_negated(text: str, start: int, end: int) -> bool:
+    """Whether a negation word governs the span: before it (or inside it) in its clause."""
+    cs = clause_start(text, start)
+    stop = end
+    if (m := _CLAUSE_BREAK.search(text, start, end)) is not None:
+        stop = m.start()
+    for neg in _NEGATION.finditer(text, cs, stop):
+        i = neg.start()
+        if neg.group() == "不" and 0 < i < len(text) - 1 and text[i - 1] == text[i + 1]:
+            continue  # 能不能, 可不可以: a question, not a negation
+        return True
+    return False
+
+
+def is_counterparty(text: str, start: int, end: int, others: bool = True) -> bool:
+    """Whether the organisation at the span is another party than the one asking.
+
+    Its results or patents (高校成果) make it a counterparty only when the question
+    names another party too (``others``: the asker, or another kind of applicant).
+    """
+    before = text[clause_start(text, start):start]
+    if _SELF_BEFORE.search(before) or re.search(SELF, text[start:end]):
+        return False
+    if _COUNTERPARTY_BEFORE.search(before):
+        return True
+    return (others and not re.search(r"买|购|牵头|自建|是", text[start:end])
+            and bool(_COUNTERPARTY_AFTER.search(text[end:])))

@@ -1,0 +1,91 @@
+"""Engine: the question's intent, named documents, offices and materials.
+
+The real engine over the real knowledge with the hashing embedder, and ``policybot ask
+--json`` in-process over the same index.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_runner import run_cli
+
+from bot.render import answer_json
+
+ON = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("企业牵头建设市级技术创新中心能获得多少补助？", "amount"),
+    ("企业牵头建设市级技术创新中心有补助吗？", "eligibility"),
+    ("企业牵头建设市级技术创新中心找哪个部门申请？", "office"),
+    ("技术创新中心申请需要什么材料？", "materials"),
+    ("威政办字〔2018〕107号还有效吗？", "validity"),
+], ids=["amount", "eligibility", "office", "materials", "validity"])
+def test_answer_carries_intent(hash_engine: Any, question: str, intent: str) -> None:
+    result = answer_json(hash_engine.ask(question, as_of=ON))
+    assert result["intent"] == intent and result["matched"] is True
+
+
+def test_yes_no_question_gets_an_estimate_and_a_bottom_line(hash_engine: Any) -> None:
+    result = answer_json(hash_engine.ask("企业牵头建设市级技术创新中心有补助吗？", as_of=ON))
+    assert result["estimate"] is not None and result["estimate"]["total_yuan"] == 2_000_000
+    assert result["answer_text"].startswith("结论：可以申请")
+
+
+@pytest.mark.parametrize("number", ["威政办字〔2018〕107号", "威政办字[2018]107号",
+                                    "威政办字（2018）107号", "威政办字 [2018] 107 号"],
+                         ids=["lenticular", "square", "full-width-paren", "spaced"])
+def test_a_named_document_restricts_the_hits(hash_engine: Any, number: str) -> None:
+    answer = hash_engine.ask(f"{number}对技术创新中心有什么支持？", as_of=ON)
+    assert answer.matched and answer.hits
+    assert {h.doc_number for h in answer.hits} == {"威政办字〔2018〕107号"}
+
+
+def test_a_title_names_the_document(hash_engine: Any) -> None:
+    answer = hash_engine.ask("加快科技创新平台建设的意见是哪个部门发布的？", as_of=ON)
+    assert answer.intent == "issuer"
+    assert answer.document is not None and answer.document["doc_number"] == "威政办字〔2018〕106号"
+    assert {h.doc_number for h in answer.hits} == {"威政办字〔2018〕106号"}
+    assert "由威海市人民政府办公室印发（2018-11-30）" in answer_json(answer)["answer_text"]
+
+
+def test_document_question_answers_from_its_metadata(hash_engine: Any) -> None:
+    live = answer_json(hash_engine.ask("威政办字〔2018〕107号还有效吗？", as_of=ON))
+    assert live["document"]["doc_number"] == "威政办字〔2018〕107号"
+    assert live["answer_text"].splitlines()[0] == (
+        "《威海市人民政府办公室关于加快科技服务业发展的实施意见》（威政办字〔2018〕107号）："
+        "按 2026-11-24 判断，未载明有效期（2018年印发），建议向责任单位确认。")
+    assert "已失效" not in live["answer_text"].splitlines()[0]  # not 58号's expiry clause
+    early = answer_json(hash_engine.ask("威科字(2018)58号还有效吗", as_of=date(2020, 6, 1)))
+    late = answer_json(hash_engine.ask("威科字(2018)58号还有效吗", as_of=ON))
+    assert early["document"]["validity"] == "in_force_until"
+    assert "在有效期内（至 2021-11-10）" in early["answer_text"].splitlines()[0]
+    assert "已失效（有效期至 2021-11-10）" in late["answer_text"].splitlines()[0]
+
+
+def test_office_and_materials_questions(hash_engine: Any) -> None:
+    office = answer_json(hash_engine.ask("企业牵头建设市级技术创新中心找哪个部门申请？",
+                                         as_of=ON))
+    assert office["offices"] == ["市科技局", "各区市政府〔管委〕"]
+    assert office["answer_text"].startswith("负责部门：市科技局、各区市政府〔管委〕")
+    materials = answer_json(hash_engine.ask("技术创新中心申请需要什么材料？", as_of=ON))
+    assert materials["materials_listed"] is False
+    assert materials["answer_text"].startswith(
+        "现有政策文件没有列出需要提交的申报材料，具体材料请向市科技局、各区市政府〔管委〕咨询。")
+
+
+def test_policybot_ask_json_document_question(hash_data_dir: Path, capsys: Any) -> None:
+    code, out, err = run_cli(["ask", "威政办字[2018]107号还有效吗？", "--json", "--as-of",
+                              "2026-11-24", "--embedder", "hash", "--data-dir",
+                              str(hash_data_dir)], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["intent"] == "validity"
+    assert result["document"]["doc_number"] == "威政办字〔2018〕107号"
+    assert {h["doc_number"] for h in result["hits"]} == {"威政办字〔2018〕107号"}
+    assert "未载明有效期" in result["answer_text"].splitlines()[0]

@@ -1,0 +1,135 @@
+"""Reading a question into facts (knowledge.reading.extraction): negation, complete
+triggers, implied applicants, roles and approximate amounts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.reading.extraction import extract_facts
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    ("我们还没有首次通过高新技术企业认定，能申请吗？", "enterprise_titles", "hitech_first"),
+    ("我司尚未认定为技术先进型服务企业，有什么政策？", "enterprise_titles",
+     "advanced_tech_service"),
+    ("我们的技术创新中心不是市级试点，是省级技术创新中心", "platform_titles",
+     "tech_centre_city_pilot"),
+    ("我们公司并非国家级技术创新中心", "platform_titles", "tech_centre_national"),
+    ("我们单位无重点实验室，但有企业技术中心吗", "platform_titles", "key_platform"),
+], ids=["hai-mei-you", "shang-wei", "bu-shi", "bing-fei", "wu-then-dan"])
+def test_negated_titles_are_excluded_and_noted(question: str, fact: str, value: str) -> None:
+    out = extract_facts(question, TODAY)
+    if value == "key_platform":  # the clause after 但 is not negated: the title is read
+        assert value in out.facts.get(fact, frozenset())  # type: ignore[operator]
+        return
+    assert value not in out.facts.get(fact, frozenset())  # type: ignore[operator]
+    assert value in out.excluded[fact]
+    assert any(n.startswith("未计入：") and "未满足" in n for n in out.notes), out.notes
+
+
+def test_the_clause_after_a_negation_is_read() -> None:
+    out = extract_facts("我们的技术创新中心不是市级试点，是省级技术创新中心", TODAY)
+    assert out.facts["platform_titles"] == frozenset({"tech_centre_provincial"})
+
+
+@pytest.mark.parametrize("question", [
+    "我们公司有没有可能首次认定高新技术企业？",
+    "我们公司能不能首次认定高新技术企业？",
+], ids=["you-mei-you", "neng-bu-neng"])
+def test_a_not_a_questions_are_not_negations(question: str) -> None:
+    out = extract_facts(question, TODAY)
+    assert out.facts["enterprise_titles"] == frozenset({"hitech_first"})
+    assert not out.excluded
+
+
+@pytest.mark.parametrize("question", [
+    "我们公司买了300万的技术，合同还没登记，能补多少？",
+    "我们公司买了300万的技术，技术合同未登记，能补多少？",
+], ids=["hai-mei", "wei"])
+def test_an_unregistered_contract_is_not_a_registered_amount(question: str) -> None:
+    out = extract_facts(question, TODAY)
+    assert "registered_tech_purchase_yuan" not in out.facts
+    assert any(n.startswith("未计入：") and "登记" in n for n in out.notes), out.notes
+
+
+@pytest.mark.parametrize(("question", "values"), [
+    ("我司重新认定高新技术企业，能奖多少？", {"hitech_renewal"}),
+    ("科技服务机构重新认定高新技术企业还有奖励吗？", {"hitech_renewal"}),
+    ("我们公司高企复审通过了，能奖多少？", {"hitech_renewal"}),
+    ("我们公司首次认定高新技术企业，能奖多少？", {"hitech_first"}),
+], ids=["renewal", "renewal-service", "review", "first"])
+def test_the_longest_phrase_wins(question: str, values: set[str]) -> None:
+    assert extract_facts(question, TODAY).facts["enterprise_titles"] == frozenset(values)
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    ("荣成市创建国家创新型县，市里奖多少？", "district_gov"),
+    ("文登区获批省级高新区，有奖励吗？", "district_gov"),
+    ("泊于镇被评为国家创新型乡镇有奖励吗？", "town_gov"),
+    ("技术先进型服务企业认定后有一次性奖励吗？", "enterprise"),
+    ("首次认定为高新技术企业能奖多少？", "enterprise"),
+    ("临床医学研究中心首次通过绩效评价，能给多少？", "medical_institution"),
+    ("大学科技园升级为国家大学科技园能补多少？", "university"),
+], ids=["county-city", "district", "town", "advanced-service", "hitech", "clinical",
+        "univ-park"])
+def test_titles_and_places_imply_the_applicant(question: str, applicant: str) -> None:
+    out = extract_facts(question, TODAY)
+    assert out.facts["applicant_types"] == frozenset({applicant})
+    assert any(n.startswith("按“") and "推定申报主体为" in n for n in out.notes), out.notes
+
+
+@pytest.mark.parametrize("question", [
+    "我们在荣成市，买技术能补多少？",
+    "荣成市的企业研发补助县级要出多少比例？",
+    "孵化器出了5家高企能奖多少",
+], ids=["location", "modifier", "counted"])
+def test_a_location_or_a_count_implies_no_applicant(question: str) -> None:
+    types = extract_facts(question, TODAY).facts.get("applicant_types", frozenset())
+    assert "district_gov" not in types and "enterprise" not in types  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("question", "applicants"), [
+    ("我们厂从高校买了一项专利，花了一百万，能拿多少奖励？", {"enterprise"}),
+    ("我们公司和国外研究所合作建研发中心，有支持吗？", {"enterprise"}),
+    ("技术转移服务机构促成高校成果在本市转化，有什么补助？", {"service_institution"}),
+    ("我们大学牵头组建的市级试点技术创新中心，能补多少钱？", {"university"}),
+    ("我们区的技术交易市场办出了特色，有支持吗？", {"district_gov"}),
+], ids=["seller", "partner-abroad", "results-of", "self-university", "self-district"])
+def test_counterparties_are_not_applicants(question: str, applicants: set[str]) -> None:
+    assert extract_facts(question, TODAY).facts["applicant_types"] == frozenset(applicants)
+
+
+def test_a_counterparty_alone_sets_no_applicant() -> None:
+    out = extract_facts("公司花钱从大学买了一项专利技术，政府能给报一部分吗？", TODAY)
+    assert "university" not in out.facts.get("applicant_types", frozenset())  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(("question", "yuan"), [
+    ("我们公司买了约300万的技术，能补多少？", 3_000_000),
+    ("我们公司买技术花了300万左右，能补多少？", 3_000_000),
+    ("我们公司买技术花了超过500万元，能补多少？", 5_000_000),
+    ("我们公司买技术花了不到80万元，能补多少？", 800_000),
+    ("我们公司买技术花了200万以上，能补多少？", 2_000_000),
+], ids=["yue", "zuoyou", "chaoguo", "budao", "yishang"])
+def test_approximate_amounts_are_read_and_noted(question: str, yuan: int) -> None:
+    out = extract_facts(question, TODAY)
+    assert out.facts["registered_tech_purchase_yuan"] == yuan
+    assert any("按约" in n and "计算" in n for n in out.notes), out.notes
+
+
+def test_an_exact_amount_has_no_approximation_note() -> None:
+    out = extract_facts("我们公司买了300万的技术，能补多少？", TODAY)
+    assert not any("按约" in n for n in out.notes)
+
+
+@pytest.mark.parametrize("question", ["我们公司购买技术100到200万，能补多少？",
+                                      "我们公司购买技术-300万元，能补多少？"],
+                         ids=["range", "minus"])
+def test_refused_amounts_say_the_interview_will_ask(question: str) -> None:
+    out = extract_facts(question, TODAY)
+    assert "registered_tech_purchase_yuan" not in out.facts
+    assert any("未使用" in n and "确认" in n for n in out.notes), out.notes

@@ -1,0 +1,34 @@
+"""knowledge.reading.intent: what a question asks for, read from its wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading import intent as it
+
+CASES = [
+    ("amount", "企业牵头建设市级技术创新中心能获得多少补助？", False, it.AMOUNT),
+    ("amount-extractor", "购买技术能补多少", True, it.AMOUNT),
+    ("yes-no-subsidy", "企业牵头建设市级技术创新中心有补助吗？", False, it.ELIGIBILITY),
+    ("can-apply", "我们是高校，能申请吗", False, it.ELIGIBILITY),
+    ("conditions", "我们公司符合条件吗？", False, it.ELIGIBILITY),
+    ("any-award", "建孵化器有没有奖励", False, it.ELIGIBILITY),
+    ("overview", "我们企业能享受哪些政策？", False, it.OVERVIEW),
+    ("office", "这个找哪个部门申请？", False, it.OFFICE),
+    ("office-whom", "技术转移机构补助向谁申请", False, it.OFFICE),
+    ("materials", "申请需要什么材料？", False, it.MATERIALS),
+    ("materials-amount", "申请补助需要哪些材料", True, it.MATERIALS),
+    ("deadline", "技术创新中心什么时候申报？", False, it.DEADLINE),
+    ("validity", "威政办字〔2018〕107号还有效吗？", False, it.VALIDITY),
+    ("validity-period", "这个文件的有效期到什么时候", False, it.VALIDITY),
+    ("issuer", "威政办字〔2018〕106号是哪个部门发布的", False, it.ISSUER),
+    ("issued", "威科字〔2018〕58号什么时候印发的", False, it.ISSUED),
+    ("general", "星创天地有什么支持", False, it.GENERAL),
+    ("empty", "", False, it.GENERAL),
+]
+
+
+@pytest.mark.parametrize(("text", "amount", "expected"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_read_intent(text: str, amount: bool, expected: str) -> None:
+    assert it.read_intent(text, amount) == expected
