@@ -73,9 +73,12 @@ def render_html(name: str, **context: Any) -> str:
     return html_env().get_template(name).render(**context).strip()
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The CLI contract object: the answer's JSON plus its plain-text rendering."""
+def answer_json(answer: Answer, subjects: list[str] | None = None) -> dict[str, Any]:
+    """The CLI contract object: the answer's JSON plus its plain-text rendering.
+
+    ``subjects`` (:func:`bot.subjects.covered_subjects` of the loaded titles) is what a
+    refusal says the assistant covers."""
     result = answer.to_json()
     result["answer_text"] = render_text("answer.txt.j2", **result, empty=answer.empty,
-                                        result=result)
+                                        result=result, subjects=subjects or [])
     return result

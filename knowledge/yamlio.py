@@ -80,16 +80,17 @@ def load_yaml(
     try:
         source = path.read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"cannot read file ({exc})", path) from exc
+        raise error(f"无法读取文件（{exc}）：请确认文件存在且以 UTF-8 保存", path) from exc
     loader_class = yaml.SafeLoader if dates else _NoDatesLoader
     try:
         node = yaml.compose(source, Loader=loader_class)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
-        raise error(f"YAML syntax error: {exc.problem or exc}", path, line) from None
+        raise error(f"YAML 语法错误：{exc.problem or exc}"
+                    "（请检查缩进、冒号后的空格和引号是否成对）", path, line) from None
     except yaml.YAMLError as exc:
-        raise error(f"YAML syntax error: {exc}", path, first_line) from None
+        raise error(f"YAML 语法错误：{exc}", path, first_line) from None
     if node is None:
         return Y(None, first_line)
     return _Converter(path, loader_class(""), error, first_line - 1, text_keys).convert(node)
@@ -124,9 +125,10 @@ class _Converter:
                 if self.text_keys and isinstance(key_node, yaml.ScalarNode):
                     key = str(key)
                 if not isinstance(key, str):
-                    raise self.error(f"key {key!r} must be text", self.path, key_line)
+                    raise self.error(f"键 {key!r} 应为文本（数字或日期作键请加引号）", self.path,
+                                     key_line)
                 if key in out:
-                    raise self.error(f"duplicated key '{key}' (given twice)", self.path,
+                    raise self.error(f"键“{key}”重复出现：请删除或合并其中一个", self.path,
                                      key_line)
                 out[key] = self.convert(value_node)
                 keys[key] = key_line
@@ -139,4 +141,4 @@ class _Converter:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
-            raise self.error(f"bad value: {exc}", self.path, line) from None
+            raise self.error(f"值有误：{exc}", self.path, line) from None

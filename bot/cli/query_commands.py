@@ -57,6 +57,7 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
         as_of: date | None) -> int:
     """Answer one QUESTION, or one per stdin line with --jsonl."""
     from bot.render import answer_json
+    from bot.subjects import covered_subjects
     from bot.wiring import make_engine
 
     if not jsonl and not question:
@@ -70,9 +71,10 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
         # Bytes in, decoded line by line with replacement: one invalid byte never ends
         # the stream, and every output line is valid UTF-8 JSON.
         out = JsonLinesWriter(sys.stdout.buffer)
+        subjects = covered_subjects(d.get("title", "") for d in engine.documents())
         for question in iter_lines_utf8(sys.stdin.buffer):
             try:
-                result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of))
+                result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects)
             except Exception as exc:  # one bad line must never end the stream
                 result = {
                     "question": question, "matched": False, "hits": [], "estimate": None,
@@ -81,7 +83,8 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
             out.write(result)
         return 0
     assert question is not None
-    result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of))
+    subjects = covered_subjects(d.get("title", "") for d in engine.documents())
+    result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects)
     print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else result["answer_text"])
     return 0
 

@@ -27,6 +27,7 @@ from bot.conversation.interview import (
 from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
 from bot.conversation.store import Conflict, StateStore, StoreUnavailable, update
 from bot.conversation.summary import estimate_view, excerpt, relevant_hits
+from bot.subjects import covered_subjects
 from index.answering.answer import Answer
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
@@ -196,7 +197,8 @@ class Conversation:
         answer = self.engine.ask(question, top_k=RETRIEVE_HITS, as_of=asked_as_of)
         as_of_text = answer.as_of.isoformat()
         if not answer.matched:
-            return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text,
+            subjects = covered_subjects(d.get("title", "") for d in self.engine.documents())
+            return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text, subjects=subjects,
                                          question=" ".join(question.split())))])
         chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(
             question, answer, follow.as_of if follow is not None else None))

@@ -71,20 +71,35 @@ def check_cases(audit: Audit, kb: KnowledgeBase, data_dir: Path,
     except PolicyBotError as exc:
         audit.add("index", audit.knowledge_dir, None, detail=str(exc))
         return
-    metrics = score(questions, _answer_fn(engine), k=TOP_K)
-    audit.cases = summarize_cases(audit, questions, metrics, known)
+    came_back: dict[str, str] = {}
+    metrics = score(questions, _answer_fn(engine, came_back), k=TOP_K)
+    audit.cases = summarize_cases(audit, questions, metrics, known, came_back)
 
 
-def _answer_fn(engine: Any) -> Any:
+def _answer_fn(engine: Any, came_back: dict[str, str] | None = None) -> Any:
+    """``score``'s answer function; ``came_back[question]`` records the top hits as
+    ``文号 条款`` (or 未匹配) for the failure messages."""
     def answer(question: str) -> tuple[bool, Sequence[Hit]]:
         result = engine.ask(question, top_k=TOP_K)
+        if came_back is not None:
+            came_back[question] = describe_hits(
+                result.matched, [(h.doc_number, h.clause_path) for h in result.hits])
         return result.matched, [(h.doc_number, h.text) for h in result.hits]
 
     return answer
 
 
+def describe_hits(matched: bool, hits: Sequence[tuple[str, str]], shown: int = 3) -> str:
+    """``威政办字〔2018〕107号 二、（四）1.；…`` of the top hits; 未匹配 when nothing was."""
+    top = "；".join(f"{doc} {path}" for doc, path in hits[:shown])
+    if not matched:
+        return "未匹配" + (f"（最接近：{top}）" if top else "")
+    return top or "未匹配"
+
+
 def summarize_cases(audit: Audit, questions: list[CannedQuestion], metrics: Any,
-                    known: dict[str, str]) -> CaseSummary:
+                    known: dict[str, str], came_back: dict[str, str] | None = None
+                    ) -> CaseSummary:
     failed_ids = {f.question.id for f in metrics.failures}
     failures: list[dict[str, Any]] = []
     regressions = 0
@@ -94,13 +109,16 @@ def summarize_cases(audit: Audit, questions: list[CannedQuestion], metrics: Any,
         expected = "；".join(f"{e.doc_number} ⊃ {e.clause_contains}" for e in q.expect) \
             or "不应回答（范围外）"
         reason = render_text("kb_case_reason.txt.j2", reason=f.reason, k=metrics.k)
+        got = (came_back or {}).get(q.question) or describe_hits(
+            f.matched, [(doc, "") for doc, _ in f.hits])
         failures.append({"id": q.id, "question": q.question, "reason": reason,
                          "expected": expected, "file": audit._rel(q.file), "line": q.line,
-                         "known": is_known})
+                         "known": is_known, "came_back": got})
         if not is_known:
             regressions += 1
             audit.add("case_failed", q.file, q.line, id=q.id, question=q.question,
-                      reason=reason)
+                      reason=reason, expected=expected, came_back=got,
+                      in_scope=q.in_scope)
     by_id = {q.id: q for q in questions}
     for qid in sorted(set(known) - failed_ids):
         q = by_id.get(qid)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from knowledge.awards.rules import NotAward, RuleSet, match_text
 from knowledge.model import Clause
+from knowledge.sources.documents import normalize_doc_number
+from knowledge.sources.parsing import normalize_path
 
 # Run on match_text() output (NFKC, no whitespace): ％ is already %.
 MONEY_FIGURE = re.compile(
@@ -67,15 +69,18 @@ def find_uncovered(clauses: Sequence[Clause], ruleset: RuleSet,
     ``not_awards`` defaults to the entries loaded with the rule set.  Chunks of one clause
     are joined first; results are in clause order.
     """
+    def normal(doc_number: str, path: str) -> tuple[str, str]:  # as rule validation reads them
+        return normalize_doc_number(doc_number), normalize_path(path)
+
     quotes: dict[tuple[str, str], list[str]] = {}
     for rule in ruleset.rules:
         for cite in rule.citations:
-            quotes.setdefault((cite.doc_number, cite.clause_path), []).append(cite.quote)
+            quotes.setdefault(normal(cite.doc_number, cite.clause_path), []).append(cite.quote)
     for entry in ruleset.not_awards if not_awards is None else not_awards:
-        quotes.setdefault((entry.doc_number, entry.clause_path), []).append(entry.quote)
+        quotes.setdefault(normal(entry.doc_number, entry.clause_path), []).append(entry.quote)
     joined: dict[tuple[str, str], list[Clause]] = {}
     for clause in clauses:
-        joined.setdefault((clause.doc_number, clause.path), []).append(clause)
+        joined.setdefault(normal(clause.doc_number, clause.path), []).append(clause)
     out: list[Uncovered] = []
     for key, chunks in joined.items():
         chunks = sorted(chunks, key=lambda c: c.part)

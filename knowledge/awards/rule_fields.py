@@ -28,7 +28,7 @@ def seq(f: File, y: Y | None, what: str) -> list[Y]:
     if y is None or y.value is None:
         return []
     if y.sequence is None:
-        f.err(f"'{what}' must be a list", y.line)
+        f.err(f"“{what}”应为列表（每项以 - 开头）", y.line)
         return []
     return y.sequence
 
@@ -37,14 +37,14 @@ def keys(f: File, y: Y, required: set[str], allowed: set[str], what: str
           ) -> dict[str, Y] | None:
     m = y.mapping
     if m is None:
-        f.err(f"{what} must be a mapping", y.line)
+        f.err(f"{what} 应为“键: 值”的映射", y.line)
         return None
     for key, value in m.items():
         if key not in allowed:
-            f.err(f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})",
+            f.err(f"{what} 中有未知的键“{key}”（拼写错误？可用的键：{', '.join(sorted(allowed))}）",
                   value.line)
     for key in sorted(required - set(m)):
-        f.err(f"missing '{key}' in {what}", y.line)
+        f.err(f"{what} 缺少“{key}”：请补上", y.line)
     return m
 
 
@@ -53,15 +53,15 @@ def text(f: File, y: Y | None, what: str) -> str:
     if y is None:
         return ""
     if not isinstance(y.value, str) or not y.value.strip():
-        f.err(f"'{what}' must be non-empty text", y.line)
+        f.err(f"“{what}”应为非空文本", y.line)
         return ""
     return y.value.strip()
 
 
 def yuan(f: File, y: Y, what: str) -> int:
     if isinstance(y.value, bool) or not isinstance(y.value, int) or y.value <= 0:
-        f.err(f"'{what}' must be a positive whole number of yuan (e.g. 2000000 for 200万元), "
-              f"got {y.value!r}", y.line)
+        f.err(f"“{what}”应为以元计的正整数（如 200万元 写 2000000），现为 {y.value!r}",
+              y.line)
         return 0
     return y.value
 
@@ -72,7 +72,7 @@ def percent(f: File, y: Y, what: str) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if isinstance(y.value, bool) or not (Decimal(0) < value <= Decimal(100)):
-        f.err(f"'{what}' must be a percentage between 0 and 100, got {y.value!r}", y.line)
+        f.err(f"“{what}”应为 0 到 100 之间的百分数，现为 {y.value!r}", y.line)
         return Decimal(0)
     return value
 
@@ -81,10 +81,10 @@ def fact(f: File, y: Y, kinds: tuple[str, ...], what: str) -> str:
     name = y.value
     facts = f.vocabulary.facts
     if not isinstance(name, str) or name not in facts:
-        f.err(f"unknown fact '{name}' in '{what}' (declare it in vocabulary/facts.yaml)",
-              y.line)
+        f.err(f"“{what}”中的事实“{name}”未定义（拼写错误？新事实请在 vocabulary/facts.yaml "
+              f"中声明）", y.line)
         return ""
     if facts[name].kind not in kinds:
-        f.err(f"fact '{name}' is a {facts[name].kind}; '{what}' needs {'/'.join(kinds)}",
-              y.line)
+        f.err(f"事实“{name}”的类型是 {facts[name].kind}，而“{what}”需要 {'/'.join(kinds)} "
+              f"类型的事实", y.line)
     return name

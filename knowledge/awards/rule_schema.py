@@ -28,6 +28,7 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
 from knowledge.model import DocumentMeta
 from knowledge.money import find_money, find_percents, format_yuan
+from knowledge.sources.parsing import normalize_path
 from knowledge.yamlio import Y, load_yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -131,10 +132,10 @@ def _read_file(f: rf.File, root: Y, clause_text: ClauseText,
         return [], None, []
     for key in top:
         if key not in ("document", "rules", "not_awards"):
-            f.err(f"unknown key '{key}' (allowed: document, rules, not_awards)", top[key].line)
+            f.err(f"未知的顶层键“{key}”（可用：document、rules、not_awards）", top[key].line)
     doc = _read_document(f, top["document"], documents) if "document" in top else None
     if doc is None and "document" not in top:
-        f.err("missing 'document' (the document these rules come from)", root.line)
+        f.err("缺少“document”（写明这些规则出自哪份文件）", root.line)
     rules: list[Rule] = []
     if doc is not None:
         for item in rf.seq(f, top.get("rules"), "rules"):
@@ -200,14 +201,40 @@ def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: Clau
     if len(match_text(quote)) < 4:
         f.err("quote too short: copy at least 4 characters of the clause", m["quote"].line)
         return None
+    path = normalize_path(path)  # 二、(二)1． as people type it → 二、（二）1.
     text = clause_text(number, path)
     if text is None:
-        f.err(f"no clause '{path}' in {number}", m["clause_path"].line)
+        f.err(f"{number} 中没有条款“{path}”：请核对 clause_path（写法如 二、（二）1.，"
+              f"半角全角均可）", m["clause_path"].line)
         return None
     if match_text(quote) not in match_text(text):
-        f.err(f"quote not found in {number} {path}: “{quote}”", m["quote"].line)
+        f.err(f"引文在 {number} {path} 中找不到原文：“{quote}”。条款中最接近的一段是："
+              f"“{closest_passage(quote, text)}”——请照原文逐字复制 quote",
+              m["quote"].line)
         return None
     return Citation(number, path, quote, f.name, y.line)
+
+
+def closest_passage(quote: str, text: str) -> str:
+    """The passage of ``text`` most like ``quote``: windows of the quote's length (in
+    :func:`match_text` form, whitespace dropped), compared with difflib."""
+    from difflib import SequenceMatcher
+
+    needle, hay = match_text(quote), match_text(text)
+    size = len(needle)
+    if size >= len(hay):
+        return hay
+    matcher = SequenceMatcher(autojunk=False)
+    matcher.set_seq2(needle)
+    best, best_ratio = hay[:size], -1.0
+    for start in range(len(hay) - size + 1):
+        matcher.set_seq1(hay[start:start + size])
+        if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+            continue
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best, best_ratio = hay[start:start + size], ratio
+    return best
 
 
 def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText

@@ -8,6 +8,9 @@ so a question is converted once, here, before extraction and retrieval both read
 Traditional → simplified uses OpenCC's ``t2s`` tables (``opencc-python-reimplemented``,
 pure Python); it is the identity on simplified text — every seed policy and every canned
 question converts to itself (``tests/knowledge/reading/test_normalize.py``).
+
+Homophone misspellings of domain terms (孵华器 → 孵化器) are then repaired by pinyin
+(:mod:`knowledge.reading.typos`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 import opencc
+
+from knowledge.reading.typos import repair_typos
 
 # Full-width ASCII digits and letters → ASCII; punctuation is left alone (the cleaner
 # and the tokenizer treat full-width punctuation as the norm).
@@ -35,5 +40,5 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_question(text: str) -> str:
-    """Simplified script, ASCII digits and letters, single spaces."""
-    return " ".join(to_simplified(text.translate(_WIDTH)).split())
+    """Simplified script, ASCII digits and letters, single spaces, domain terms spelt right."""
+    return repair_typos(" ".join(to_simplified(text.translate(_WIDTH)).split()))

@@ -35,10 +35,10 @@ def test_first_line_offsets_every_line() -> None:
 
 
 @pytest.mark.parametrize(("text", "line", "needle"), [
-    ("a: [1\n", 2, "YAML syntax error"),
-    ("a: 1\na: 2\n", 2, "duplicated key 'a'"),
-    ("- {k: 1, k: 2}\n", 1, "given twice"),
-    ("1: x\n", 1, "must be text"),
+    ("a: [1\n", 2, "YAML 语法错误"),
+    ("a: 1\na: 2\n", 2, "键“a”重复出现"),
+    ("- {k: 1, k: 2}\n", 1, "重复出现"),
+    ("1: x\n", 1, "应为文本"),
 ], ids=["syntax", "duplicate", "duplicate-nested", "number-key"])
 def test_errors_carry_file_and_line(text: str, line: int, needle: str) -> None:
     with pytest.raises(RuleError) as caught:
@@ -59,7 +59,7 @@ def test_text_keys_reads_number_keys_as_text() -> None:
 
 def test_empty_document_and_missing_file(tmp_path: Path) -> None:
     assert load_yaml(F, "") == Y(None, 1)
-    with pytest.raises(RuleError, match="cannot read"):
+    with pytest.raises(RuleError, match="无法读取文件"):
         load_yaml(tmp_path / "nope.yaml")
 
 

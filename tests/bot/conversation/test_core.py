@@ -182,3 +182,14 @@ def test_policies_show_what_the_metadata_states(
         assert text in html
     for text in absent:
         assert text not in html
+
+
+@pytest.mark.parametrize("question", ["明天威海会下雨吗？", "驾驶证到期了去哪里换证？"],
+                         ids=["weather", "licence"])
+def test_refusal_names_the_subjects_of_the_loaded_documents(conv: Conversation,
+                                                            question: str) -> None:
+    out = conv.text(USER, question)
+    text = out.replies[0].html
+    assert "没有找到适用的条款" in text
+    for subject in ("科技创新平台", "科技服务业", "县域创新", "科技成果转移转化"):
+        assert subject in text

@@ -115,3 +115,51 @@ def test_check_reports_canned_questions_that_now_fail(
     code, out, err = run_cli([*argv, "-v"], capsys)
     assert code == 0
     assert "knowledge/cases/known_failures.yaml: " in out and "q900" in out
+
+
+# -- a failing canned question shows what came back ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("matched", "hits", "shown"),
+    [(True, [("威政办字〔2018〕106号", "二、（一）1.", "别的条款")],
+      "威政办字〔2018〕106号 二、（一）1."),
+     (False, [], "未匹配"),
+     (False, [("威政办字〔2018〕106号", "序言", "别的条款")],
+      "未匹配（最接近：威政办字〔2018〕106号 序言）")],
+    ids=["wrong-clause", "unmatched", "unmatched-with-hits"],
+)
+def test_failing_canned_question_shows_what_came_back(
+        tmp_path: Path, matched: bool, hits: list[tuple[str, str, str]], shown: str) -> None:
+    from bot.staff.audit import Audit
+    from bot.staff.cases import _answer_fn, summarize_cases
+    from knowledge.goldens.questions import CannedQuestion, Expectation, score
+
+    class Hit:
+        def __init__(self, doc: str, path: str, text: str) -> None:
+            self.doc_number, self.clause_path, self.text = doc, path, text
+
+    class Result:
+        def __init__(self) -> None:
+            self.matched, self.hits = matched, [Hit(*h) for h in hits]
+
+    class Engine:
+        def ask(self, question: str, top_k: int) -> Result:
+            return Result()
+
+    knowledge = tmp_path / "knowledge"
+    (knowledge / "cases").mkdir(parents=True)
+    questions_file = knowledge / "cases" / "questions.yaml"
+    questions_file.write_text("- id: q1\n", encoding="utf-8")
+    q = CannedQuestion("q1", "市级试点技术创新中心补助多少？",
+                       (Expectation("威政办字〔2018〕107号", "市级试点技术创新中心"),),
+                       file=str(questions_file), line=1)
+    came_back: dict[str, str] = {}
+    metrics = score([q], _answer_fn(Engine(), came_back), k=5)
+    result = Audit(knowledge, AS_OF)
+    summary = summarize_cases(result, [q], metrics, {}, came_back)
+    assert summary.failures[0]["came_back"] == shown
+    [found] = [p for p in result.problems if p.code == "case_failed"]
+    assert found.location == "knowledge/cases/questions.yaml:1"
+    assert f"实际返回：{shown}" in found.message
+    assert "clause_contains" in found.message and "--update-known-failures" in found.message

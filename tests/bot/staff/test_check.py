@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from bot.staff.check import audit
 
 AS_OF = date(2026, 11, 24)
@@ -48,3 +50,48 @@ def test_rule_using_a_choice_the_vocabulary_lacks_names_the_valid_ones(
     result = audit(knowledge, tmp_path / "data", as_of=AS_OF, run_cases=False)
     assert not [p for p in result.errors if p.code in ("rule", "fact_vocabulary")], \
         [p.message for p in result.errors]
+
+
+# -- kb check for people -------------------------------------------------------------------
+
+RULES_58 = "weikezi-2018-58.yaml"
+QUOTE_58 = "quote: 采取“一事一议”的方式，最高给予不超过50万元的奖励"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needles"),
+    [(QUOTE_58, QUOTE_58.replace("50万元", "60万元"),
+      ("找不到原文", "最接近的一段", "不超过50万元的奖励")),
+     ("clause_path: 二、（一）3.", "clause_path: 二、（一）9.",
+      ("没有条款“二、（一）9.”", "请核对 clause_path"))],
+    ids=["quote-mismatch", "missing-clause"],
+)
+def test_broken_rule_is_reported_in_chinese_at_its_line(
+        knowledge: Path, tmp_path: Path, old: str, new: str, needles: tuple[str, ...]) -> None:
+    rules = knowledge / "rules" / RULES_58
+    rules.write_text(rules.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    line = _line_of(rules, new.split(": ", 1)[1])
+    result = audit(knowledge, tmp_path / "data", as_of=AS_OF, run_cases=False)
+    found = [p for p in result.errors if p.code == "rule"]
+    assert [(p.file, p.line) for p in found] == [(f"knowledge/rules/{RULES_58}", line)]
+    assert found[0].message.startswith("规则有误：")
+    assert all(n in found[0].message for n in needles), found[0].message
+
+
+@pytest.mark.parametrize(
+    "typed", ["二、(二)1.", "二、（二）1．", "二、(二) 1、"],
+    ids=["half-width-brackets", "full-width-dot", "spaces-and-comma"],
+)
+def test_half_width_clause_path_passes_rules_and_coverage(
+        knowledge: Path, tmp_path: Path, typed: str) -> None:
+    before = audit(knowledge, tmp_path / "before", as_of=AS_OF, run_cases=False)
+    rules = knowledge / "rules" / RULES_58
+    text = rules.read_text(encoding="utf-8")
+    assert "clause_path: 二、（二）1.\n" in text
+    rules.write_text(text.replace("clause_path: 二、（二）1.\n", f"clause_path: \"{typed}\"\n"),
+                     encoding="utf-8")
+    after = audit(knowledge, tmp_path / "after", as_of=AS_OF, run_cases=False)
+    assert not [p for p in after.errors if p.code == "rule"]
+    assert after.rule_total == before.rule_total
+    assert after.uncovered == before.uncovered  # the cited figures are still covered
+    assert after.coverage_by_doc == before.coverage_by_doc

@@ -200,19 +200,19 @@ def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
     err = problem(tmp_path)
     assert err.file == "a/a.yaml" or err.file.endswith("a.yaml")
     assert err.line == line_of(path, "amout")
-    assert "unknown key 'amout'" in str(err)
+    assert "未知的键“amout”" in str(err)
 
 
 def test_money_must_be_integer_yuan(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("2000000", '"200万元"'))
-    assert "whole number of yuan" in problem(tmp_path).message
+    assert "以元计的正整数" in problem(tmp_path).message
 
 
 def test_unknown_fact_is_rejected(tmp_path: Path) -> None:
     path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("fact: platform_titles",
                                                                 "fact: platform_title"))
     err = problem(tmp_path)
-    assert "unknown fact 'platform_title'" in err.message
+    assert "事实“platform_title”未定义" in err.message
     assert err.line == line_of(path, "platform_title,")
 
 
@@ -226,19 +226,19 @@ def test_quote_no_longer_in_clause_is_an_error_at_the_quote(tmp_path: Path) -> N
     path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("企业牵头组建的给予200万元",
                                                                 "企业牵头组建的给予250万元"))
     err = problem(tmp_path)
-    assert "quote not found" in err.message and err.line == line_of(path, "quote:")
+    assert "找不到原文" in err.message and err.line == line_of(path, "quote:")
 
 
 def test_missing_clause_is_an_error(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("clause_path: 二、（四）1.",
                                                          "clause_path: 二、（四）9."))
-    assert "no clause '二、（四）9.'" in problem(tmp_path).message
+    assert "没有条款“二、（四）9.”" in problem(tmp_path).message
 
 
 def test_missing_citation_is_an_error(tmp_path: Path) -> None:
     body = GOOD_RULE.split("    citations:")[0]
     write(tmp_path, "a.yaml", HEADER + body)
-    assert "missing 'citations'" in problem(tmp_path).message
+    assert "缺少“citations”" in problem(tmp_path).message
 
 
 def test_figure_must_be_stated_in_a_quote(tmp_path: Path) -> None:
@@ -257,9 +257,9 @@ def test_duplicated_id_across_files_names_both(tmp_path: Path) -> None:
 
 def test_yaml_syntax_error_and_duplicate_key(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", HEADER + "  - id: [broken\n")
-    assert "YAML syntax error" in problem(tmp_path).message
+    assert "YAML 语法错误" in problem(tmp_path).message
     write(tmp_path, "a.yaml", HEADER + GOOD_RULE + "    label: again\n")
-    assert "duplicated key 'label'" in problem(tmp_path).message
+    assert "键“label”重复出现" in problem(tmp_path).message
 
 
 def test_kind_specific_checks(tmp_path: Path) -> None:
@@ -278,7 +278,7 @@ def test_kind_specific_checks(tmp_path: Path) -> None:
     assert load_rules(tmp_path, clause_text).get("r_unit") is not None
     write(tmp_path, "a.yaml", HEADER + per_unit.replace("count_fact: incubatees_upgraded",
                                                         "count_fact: tt_contract_turnover_yuan"))
-    assert "is a money; 'count_fact' needs count" in problem(tmp_path).message
+    assert "类型是 money，而“count_fact”需要 count" in problem(tmp_path).message
     write(tmp_path, "a.yaml", HEADER + per_unit.replace("kind: per_unit", "kind: bonus"))
     assert "'kind' must be one of" in problem(tmp_path).message
 
@@ -318,4 +318,35 @@ def test_not_awards_are_validated(tmp_path: Path) -> None:
         not_awards:
           - {clause_path: 二、（四）2., quote: 每家每年最高奖励100万元}
         """))
-    assert "missing 'reason'" in problem(tmp_path).message
+    assert "缺少“reason”" in problem(tmp_path).message
+
+
+# -- kb check for people: closest passage, paths as people type them -------------------------
+
+
+@pytest.mark.parametrize(
+    ("typo", "closest"),
+    [("企业牵头组建的给予250万元资金补助", "企业牵头组建的给予200万元资金补助"),
+     ("高校院所牵头组建的给予300万元资金补助", "公益性单位牵头组建的给予300万元资金补助")],
+    ids=["wrong-figure", "wrong-words"],
+)
+def test_quote_mismatch_shows_the_closest_passage(tmp_path: Path, typo: str,
+                                                  closest: str) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace(
+        "quote: 企业牵头组建的给予200万元资金补助", f"quote: {typo}"))
+    message = problem(tmp_path).message
+    assert "找不到原文" in message and "最接近的一段" in message
+    shown = message.split("最接近的一段是：“", 1)[1].split("”", 1)[0]
+    assert match_text(closest) in shown or shown in match_text(closest), message
+
+
+@pytest.mark.parametrize(
+    "typed", ["二、(四)1.", "二、（四）1．", "二、(四) 1、", "二、（四）1."],
+    ids=["half-width-brackets", "full-width-dot", "spaces-and-comma", "canonical"],
+)
+def test_clause_path_as_people_type_it_is_accepted(tmp_path: Path, typed: str) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("clause_path: 二、（四）1.",
+                                                         f"clause_path: \"{typed}\""))
+    ruleset, problems = check_rules(tmp_path, clause_text)
+    assert not problems and ruleset is not None
+    assert [c.clause_path for c in ruleset.rules[0].citations] == ["二、（四）1."]

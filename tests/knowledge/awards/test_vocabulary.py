@@ -91,7 +91,7 @@ def test_problems_are_located_at_file_and_line(words: Path, old: str, new: str,
 
 def test_syntax_error_and_missing_file(words: Path) -> None:
     (words / "topics.yaml").write_text("topics:\n  x: [a\n", encoding="utf-8")
-    with pytest.raises(VocabularyError, match=r"vocabulary/topics\.yaml:\d+: YAML syntax"):
+    with pytest.raises(VocabularyError, match=r"vocabulary/topics\.yaml:\d+: YAML 语法错误"):
         load_vocabulary(words)
     (words / "topics.yaml").unlink()
     with pytest.raises(VocabularyError, match=r"topics\.yaml"):
@@ -126,7 +126,7 @@ def test_rules_use_their_folders_vocabulary(tmp_path: Path) -> None:
           "      - {fact: lab_build_cost_yuan, gte: 0}\n")
     kb = load_knowledge(root)
     _, problems = check_rules(root / "rules", kb.clause)  # the default vocabulary
-    assert any("unknown fact 'lab_build_cost_yuan'" in p.message for p in problems)
+    assert any("事实“lab_build_cost_yuan”未定义" in p.message for p in problems)
     vocabulary = knowledge_vocabulary(root)
     ruleset = load_rules(root / "rules", kb.clause, None, vocabulary)
     assert ruleset.vocabulary is vocabulary

@@ -152,7 +152,7 @@ def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
         (
             "- id: q1\n  question: x\n  question: y\n  expect: {matched: false}\n",
             3,
-            "given twice",
+            "重复出现",
         ),
     ],
 )
