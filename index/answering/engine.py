@@ -201,7 +201,7 @@ class Engine:
         # a yes/no eligibility question is answered like an amount question (an estimate)
         wants_estimate = extraction is not None and intent in ESTIMATE_INTENTS
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
-        named = self._named_document(snap.kb, raw) if text else None
+        named = self._named_document(snap.kb, text) if text else None
         if named is not None:  # a named document: only its clauses are cited
             hits = [h for h in snap.retriever.search(text, top_k=MAX_TOP_K)
                     if normalize_doc_number(h.clause.doc_number) == named][:max(1, top_k)]

@@ -89,3 +89,11 @@ def test_policybot_ask_json_document_question(hash_data_dir: Path, capsys: Any) 
     assert result["document"]["doc_number"] == "威政办字〔2018〕107号"
     assert {h["doc_number"] for h in result["hits"]} == {"威政办字〔2018〕107号"}
     assert "未载明有效期" in result["answer_text"].splitlines()[0]
+
+
+def test_named_document_in_traditional_script_is_found(engine: Any) -> None:
+    """The 文号 is looked for in the normalised question, so traditional script names it too."""
+    answer = engine.ask("威政辦字〔2018〕107號還有效嗎？", today=date(2026, 12, 1))
+    assert answer.document is not None
+    assert answer.document["doc_number"] == "威政办字〔2018〕107号"
+    assert all(h.doc_number == "威政办字〔2018〕107号" for h in answer.hits)
