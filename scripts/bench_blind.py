@@ -16,7 +16,10 @@ Measures, overall and per class:
 - out of scope rejected: ``class: out_of_scope`` questions answered ``matched: false``;
 - validity right: questions with ``expect_in_force`` whose best hit says the same.
 
-Follow-ups (``prev``) are asked on their own here: the CLI has no conversation.
+Follow-ups (``prev``) are asked on their own by default (the CLI has no conversation).
+With ``--context`` they are read as the chat reads them: the previous question is asked
+first and the follow-up is rewritten against its context by ``bot.conversation.context``
+(the same code the Telegram conversation runs), then asked.
 """
 
 from __future__ import annotations
@@ -51,6 +54,49 @@ def ask_all(questions: list[str], tree: Path, data_dir: Path, python: str) -> li
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
     if len(lines) != len(questions):
         sys.exit(f"expected {len(questions)} answers, got {len(lines)}")
+    return lines
+
+
+# Runs inside the scored tree (its PYTHONPATH): one JSON line in ({"q", "prev"}), one out.
+CONTEXT_DRIVER = r"""
+import json, sys
+from pathlib import Path
+from bot.conversation import context as cx
+from bot.render import answer_json
+from bot.subjects import covered_subjects
+from index.answering.engine import Engine
+
+engine = Engine(Path(sys.argv[1]), Path(sys.argv[2]))
+subjects = covered_subjects(d.get("title", "") for d in engine.documents())
+for line in sys.stdin:
+    case = json.loads(line)
+    question, as_of = case["q"], None
+    if case.get("prev"):
+        first = engine.ask(case["prev"])
+        follow = cx.read_follow_up(question, cx.context_of(case["prev"], first))
+        if follow is not None and follow.question:
+            question, as_of = follow.question, follow.as_of
+    result = answer_json(engine.ask(question, as_of=as_of), subjects)
+    result["asked"] = question
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+"""
+
+
+def ask_in_context(cases: list[dict[str, Any]], tree: Path, data_dir: Path, python: str
+                   ) -> list[dict[str, Any]]:
+    by_id = {c["id"]: c for c in cases}
+    env = dict(os.environ, PYTHONPATH=str(tree), PYTHONIOENCODING="utf-8")
+    stdin = "".join(json.dumps({"q": c["question"], "prev": by_id[c["prev"]]["question"]
+                                if c.get("prev") in by_id else None}, ensure_ascii=False)
+                    + "\n" for c in cases)
+    proc = subprocess.run([python, "-c", CONTEXT_DRIVER, str(tree / "knowledge"),
+                           str(data_dir)], input=stdin, capture_output=True, text=True,
+                          cwd=tree, env=env, check=False)
+    if proc.returncode != 0:
+        sys.exit(f"context driver failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
+    lines = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    if len(lines) != len(cases):
+        sys.exit(f"expected {len(cases)} answers, got {len(lines)}")
     return lines
 
 
@@ -111,11 +157,16 @@ def main() -> int:
     parser.add_argument("--tree", type=Path, default=REPO, help="checkout whose code to score")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--context", action="store_true",
+                        help="read follow-ups against the previous question, as the chat does")
     args = parser.parse_args()
     cases = yaml.safe_load(args.batch.read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
-        answers = ask_all([c["question"] for c in cases], args.tree.resolve(), Path(tmp),
-                          args.python)
+        if args.context:
+            answers = ask_in_context(cases, args.tree.resolve(), Path(tmp), args.python)
+        else:
+            answers = ask_all([c["question"] for c in cases], args.tree.resolve(), Path(tmp),
+                              args.python)
     result = score(cases, answers)
     print(table(result))
     if args.json:
