@@ -73,12 +73,38 @@ def render_html(name: str, **context: Any) -> str:
     return html_env().get_template(name).render(**context).strip()
 
 
-def answer_json(answer: Answer, subjects: list[str] | None = None) -> dict[str, Any]:
+def answer_json(answer: Answer, subjects: list[str] | None = None,
+                engine: Any = None) -> dict[str, Any]:
     """The CLI contract object: the answer's JSON plus its plain-text rendering.
 
     ``subjects`` (:func:`bot.subjects.covered_subjects` of the loaded titles) is what a
-    refusal says the assistant covers."""
+    refusal says the assistant covers.  With ``engine`` the text names each eligible
+    item's office as the Telegram reply does (else the offices of the clauses shown)."""
+    from bot.conversation.summary import excerpt, office_lookup, relevant_hits, summarize
+
     result = answer.to_json()
+    estimate = result.get("estimate")
+    summary = None
+    if estimate:
+        summary = summarize(estimate, office_lookup(engine) if engine is not None
+                            else _shown_offices(result.get("hits") or []))
+    # what the Telegram reply quotes: the relevant hits, centred on the matched sentence
+    shown = [dict(h, excerpt=excerpt(h["text"], answer.text or answer.question))
+             for h in relevant_hits(result.get("hits") or [])]
     result["answer_text"] = render_text("answer.txt.j2", **result, empty=answer.empty,
-                                        result=result, subjects=subjects or [])
+                                        result=result, subjects=subjects or [],
+                                        summary=summary, shown_hits=shown)
     return result
+
+
+def _shown_offices(hits: list[dict[str, Any]]) -> Any:
+    """``office(doc, path)`` from the hits' own responsible notes (no engine at hand)."""
+    known = {(h["doc_number"], h["clause_path"]): [*h["responsible"]["lead"],
+                                                  *h["responsible"]["units"]]
+             for h in hits if h.get("responsible")}
+
+    def office(doc_number: str, clause_path: str) -> dict[str, Any]:
+        return {"offices": list(dict.fromkeys(known.get((doc_number, clause_path), []))),
+                "time": False}
+
+    return office

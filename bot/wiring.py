@@ -7,10 +7,14 @@ CLI's global options); a missing or empty one falls back to the environment.  He
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.paths import resolve_data_dir, resolve_knowledge_dir
+from knowledge.errors import PolicyBotError
+
+DEFAULT_INDEX_WAIT = 600.0  # seconds a read-only replica waits for the index job
 
 if TYPE_CHECKING:
     from index.answering.engine import Engine
@@ -40,9 +44,39 @@ def embedder_spec(options: Any) -> str | None:
     return spec
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def index_sharing(data: Path) -> tuple[bool, float, Any]:
+    """``(read_only, wait, build_lock)`` of the index for this process, from the environment.
+
+    ``POLICYBOT_INDEX_READONLY=1``: never build, wait up to ``POLICYBOT_INDEX_WAIT``
+    (default 600) seconds for the index job; ``REDIS_URL``: builders also take a Redis
+    lock (:class:`bot.build_lock.RedisBuildLock`), for replicas on several hosts.  Read
+    from the environment only (no settings module), so ``policybot ask`` stays light.
+    """
+    read_only = os.environ.get("POLICYBOT_INDEX_READONLY", "").strip().lower() in TRUE_WORDS
+    raw_wait = os.environ.get("POLICYBOT_INDEX_WAIT", "").strip()
+    try:
+        wait = float(raw_wait) if raw_wait else DEFAULT_INDEX_WAIT
+    except ValueError as exc:
+        raise PolicyBotError(f"POLICYBOT_INDEX_WAIT: {raw_wait!r} 不是秒数 / is not a number "
+                             "of seconds") from exc
+    lock = None
+    redis_url = os.environ.get("REDIS_URL", "").strip()
+    if redis_url:
+        from bot.build_lock import RedisBuildLock
+
+        lock = RedisBuildLock(redis_url, data)
+    return read_only, wait, lock
+
+
 def make_engine(options: Any) -> Engine:
-    """The engine for a command, from ``--knowledge``/``--data-dir``/``--embedder`` or env."""
+    """The engine for a command, from ``--knowledge``/``--data-dir``/``--embedder`` or env,
+    sharing the index as :func:`index_sharing` says."""
     from index.answering.engine import Engine
 
-    return Engine(knowledge_dir(options), data_dir(options),
-                  embedder_spec=embedder_spec(options), progress=True)
+    data = data_dir(options)
+    read_only, wait, lock = index_sharing(data)
+    return Engine(knowledge_dir(options), data, embedder_spec=embedder_spec(options),
+                  progress=True, read_only=read_only, index_wait=wait, build_lock=lock)

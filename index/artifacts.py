@@ -10,26 +10,29 @@ Layout under ``data_dir/index/``::
                              and ``artifacts``: the sha256 of every file below,
                              verified before a byte of it is parsed (a damaged
                              build counts as stale and is rebuilt)
-        vectors.npy          float32 unit vectors, one row per chunk
-        sentences.npy        float32 unit vectors, one row per sentence of a chunk
-                             (manifest ``sentences``: owning chunk and content hash)
-        phrases.npy          float32 unit vectors, one row per phrase of a chunk
-                             (manifest ``phrases``: owning chunk and content hash)
-        faiss.index          IndexFlatIP over the same vectors
+        pieces.npy           float16 unit vectors, one row per *distinct* text: the
+                             chunks' content hashes, then the sentences' and phrases'
+                             text hashes, in order of first appearance (manifest
+                             ``chunks``, ``sentences`` and ``phrases``: owning chunk and
+                             hash of every row; see :mod:`index.vectorstore`)
+        faiss.index          IndexScalarQuantizer (fp16 codes, inner product) over the
+                             chunks' whole-text vectors
         chunks.json          clause records (full Clause + DocumentMeta) and BM25 tokens
     builds/.tmp-<name>/      a build in progress; never read
 
 Builds are written by :mod:`index.build`; sentences and phrases come from
-:mod:`index.pieces`.
+:mod:`index.pieces`.  A build is immutable once ``CURRENT`` names it, so a loaded build is
+memory-mapped (never copied) and a read-only data dir loads without writing a byte.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import io
 import json
 import logging
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,8 +43,16 @@ import numpy as np
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 from index.pieces import SENTENCE_VERSION
-from index.records import clause_from_record, clause_to_record, record_hash
+from index.records import clause_from_record, clause_hashes
 from index.tokenize import TOKENIZER_VERSION, tokenize
+from index.vectorstore import (
+    PIECES_FILE,
+    PieceRows,
+    decode_pieces,
+    open_faiss,
+    open_pieces,
+    piece_order,
+)
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
 
@@ -52,18 +63,25 @@ __all__ = [
     "SearchIndex",
     "chunk_entries",
     "current_build",
+    "encode_chunk_rows",
     "index_is_stale",
     "index_root",
     "load_index",
     "parser_version",
     "read_artifact",
     "read_manifest",
+    "row_hashes",
     "stack_vectors",
+    "stored_vectors",
+    "verified_path",
 ]
 
-FORMAT_VERSION = 3  # 2: sentence vectors; 3: phrase vectors
+FORMAT_VERSION = 4  # 2: sentence vectors; 3: phrase vectors; 4: distinct float16, mmap
 ARTIFACTS_KEY = "artifacts"  # manifest: artefact file name -> sha256 of its bytes
-ARTIFACT_FILES = ("vectors.npy", "sentences.npy", "phrases.npy", "faiss.index", "chunks.json")
+ARTIFACT_FILES = (PIECES_FILE, "faiss.index", "chunks.json")
+# manifest keys listing every row: kept on disk, dropped from the loaded manifest (memory)
+ROW_KEYS = ("chunks", "sentences", "phrases")
+HASH_BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
 
@@ -76,26 +94,26 @@ class HasClauses(Protocol):
 
 @dataclass(frozen=True, eq=False)
 class SearchIndex:
-    """A loaded build: chunks (full clauses), vectors, FAISS and BM25, all read-only."""
+    """A loaded build: chunks (full clauses), vectors, FAISS and BM25, all read-only.
+
+    ``manifest`` is the build's manifest without its per-row lists (``ROW_KEYS``); the
+    vectors are views of one memory-mapped float16 table (:class:`PieceRows`).
+    """
 
     path: Path
     manifest: Mapping[str, Any]
     chunks: tuple[Clause, ...]
-    vectors: np.ndarray
+    vectors: PieceRows
     faiss_index: Any
     lexical: LexicalIndex
     tokens: tuple[tuple[str, ...], ...] = field(repr=False)
     # one row per sentence of a chunk, and the chunk index owning each row
-    sentence_vectors: np.ndarray = field(
-        default_factory=lambda: np.zeros((0, 0), dtype=np.float32), repr=False
-    )
+    sentence_vectors: PieceRows = field(default_factory=lambda: _no_rows(), repr=False)
     sentence_owners: np.ndarray = field(
         default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
     )
     # one row per phrase of a chunk (see chunk_phrases), and the chunk index owning each row
-    phrase_vectors: np.ndarray = field(
-        default_factory=lambda: np.zeros((0, 0), dtype=np.float32), repr=False
-    )
+    phrase_vectors: PieceRows = field(default_factory=lambda: _no_rows(), repr=False)
     phrase_owners: np.ndarray = field(
         default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False
     )
@@ -106,6 +124,10 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.chunks)
+
+
+def _no_rows() -> PieceRows:
+    return PieceRows(np.zeros((0, 0), dtype=np.float16), np.zeros(0, dtype=np.int64))
 
 
 def parser_version() -> str:
@@ -141,6 +163,45 @@ def read_manifest(build: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
+_verified: dict[tuple[str, int, int, str], bool] = {}  # (path, size, mtime_ns, sha256)
+_verified_lock = threading.Lock()
+
+
+def _expected_sha(build: Path, manifest: Mapping[str, Any], name: str) -> str:
+    expected = (manifest.get(ARTIFACTS_KEY) or {}).get(name)
+    if not isinstance(expected, str):
+        raise IndexError_(f"index in {build} is damaged: no checksum for {name}")
+    return expected
+
+
+def verified_path(build: Path, manifest: Mapping[str, Any], name: str) -> Path:
+    """The path of one artefact, only if its bytes match the manifest's sha256.
+
+    The file is hashed in 1 MiB blocks (through the page cache, never held whole in
+    memory), once per process for an unchanged file (same size and mtime).  Raises
+    :class:`IndexError_` ("damaged") like :func:`read_artifact`.
+    """
+    expected = _expected_sha(build, manifest, name)
+    path = build / name
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns, expected)
+        with _verified_lock:
+            if key in _verified:
+                return path
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            while block := handle.read(HASH_BLOCK):
+                digest.update(block)
+    except OSError as exc:
+        raise IndexError_(f"index in {build} is damaged: {name}: {exc}") from exc
+    if digest.hexdigest() != expected:
+        raise IndexError_(f"index in {build} is damaged: {name} fails its sha256 checksum")
+    with _verified_lock:
+        _verified[key] = True
+    return path
+
+
 def read_artifact(build: Path, manifest: Mapping[str, Any], name: str) -> bytes:
     """The bytes of one artefact, only if they match the manifest's sha256.
 
@@ -148,9 +209,7 @@ def read_artifact(build: Path, manifest: Mapping[str, Any], name: str) -> bytes:
     recorded checksum (a build older than checksums) or fails it: a truncated or bit-flipped
     file is never handed to numpy, FAISS or JSON.
     """
-    expected = (manifest.get(ARTIFACTS_KEY) or {}).get(name)
-    if not isinstance(expected, str):
-        raise IndexError_(f"index in {build} is damaged: no checksum for {name}")
+    expected = _expected_sha(build, manifest, name)
     try:
         data = (build / name).read_bytes()
     except OSError as exc:
@@ -164,22 +223,41 @@ def artifacts_intact(build: Path, manifest: Mapping[str, Any]) -> bool:
     """Whether every artefact of ``build`` matches its checksum (logs the first that fails)."""
     try:
         for name in ARTIFACT_FILES:
-            read_artifact(build, manifest, name)
+            verified_path(build, manifest, name)
     except IndexError_ as exc:
         log.warning("%s; the index will be rebuilt", exc)
         return False
     return True
 
 
+def row_hashes(manifest: Mapping[str, Any]) -> tuple[list[str], list[str], list[str]]:
+    """Hashes of the chunk, sentence and phrase rows of a build, in row order."""
+    chunks = [str(e["content_hash"]) for e in manifest.get("chunks", [])]
+    sentences = [str(h) for _, h in manifest.get("sentences", [])]
+    phrases = [str(h) for _, h in manifest.get("phrases", [])]
+    return chunks, sentences, phrases
+
+
+def stored_vectors(build: Path, manifest: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """hash -> float32 vector of every distinct text of ``build`` (for reuse by a rebuild).
+
+    Empty when the build is of another format or its vectors fail their checksum.
+    """
+    if manifest.get("format") != FORMAT_VERSION:
+        return {}
+    try:
+        path = verified_path(build, manifest, PIECES_FILE)
+        return decode_pieces(path, piece_order(*row_hashes(manifest)))
+    except (OSError, ValueError, IndexError_):
+        return {}
+
+
 def chunk_entries(clauses: Sequence[Clause]) -> list[dict[str, str]]:
-    return [
-        {
-            "chunk_id": c.chunk_id,
-            "content_hash": c.content_hash,
-            "record_hash": record_hash(clause_to_record(c)),
-        }
-        for c in clauses
-    ]
+    entries = []
+    for c in clauses:
+        content, record = clause_hashes(c)  # once per clause object (staleness, then build)
+        entries.append({"chunk_id": c.chunk_id, "content_hash": content, "record_hash": record})
+    return entries
 
 
 def stack_vectors(known: Mapping[str, np.ndarray], hashes: Sequence[str], dim: int) -> np.ndarray:
@@ -189,56 +267,92 @@ def stack_vectors(known: Mapping[str, np.ndarray], hashes: Sequence[str], dim: i
     return np.stack([known[h] for h in hashes]).astype(np.float32)
 
 
-def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
-    import faiss
+def _rows(order: Mapping[str, int], hashes: Sequence[str]) -> np.ndarray:
+    rows = np.fromiter((order[h] for h in hashes), dtype=np.int64, count=len(hashes))
+    rows.setflags(write=False)
+    return rows
 
+
+def _owners(manifest: Mapping[str, Any], key: str) -> np.ndarray:
+    owners = np.asarray([int(i) for i, _ in manifest.get(key, [])], dtype=np.int64)
+    owners.setflags(write=False)
+    return owners
+
+
+def encode_chunk_rows(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """``chunks.json``: a JSON array with one row a line (a loader can stream it)."""
+    lines = (json.dumps(row, ensure_ascii=False) for row in rows)
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+
+
+def _chunk_rows(path: Path, records: bool) -> tuple[list[tuple[str, ...]], list[Any]]:
+    """The tokens (and, if asked, the records) of ``chunks.json``, one row at a time.
+
+    Reading line by line keeps one row's objects alive, not the whole file's (a third of
+    the reload peak at 400 documents); tokens are interned, so a token repeated in a
+    thousand chunks is one string.  A file written as one line is parsed whole.
+    """
+    tokens: list[tuple[str, ...]] = []
+    kept: list[Any] = []
+    with open(path, encoding="utf-8") as handle:
+        first = handle.readline()
+        if first.strip() != "[":
+            rows = json.loads(first + handle.read())
+        else:
+            rows = (json.loads(line.rstrip().removesuffix(",")) for line in handle
+                    if line.strip() not in ("", "]"))
+        for row in rows:
+            tokens.append(tuple(map(sys.intern, row["tokens"])))
+            if records:
+                kept.append(row["record"])
+    return tokens, kept
+
+
+def _load_build(
+    build: Path, embedder: Embedder, clauses: Sequence[Clause] | None = None
+) -> SearchIndex | None:
     manifest = read_manifest(build)
     if manifest is None:
         raise IndexError_(f"index manifest missing or unreadable in {build}")
     if manifest.get("format") != FORMAT_VERSION or manifest.get("embedder") != embedder.name:
         return None
-    def npy(name: str) -> np.ndarray:
-        return np.load(io.BytesIO(read_artifact(build, manifest, name)), allow_pickle=False)
-
-    try:  # every artefact is checked against its sha256 before it is parsed
-        vectors = npy("vectors.npy")
-        raw_index = read_artifact(build, manifest, "faiss.index")
-        flat = faiss.deserialize_index(np.frombuffer(raw_index, dtype=np.uint8))
-        rows = json.loads(read_artifact(build, manifest, "chunks.json").decode("utf-8"))
-        chunks = tuple(clause_from_record(r["record"]) for r in rows)
-        stored_tokens = [tuple(r["tokens"]) for r in rows]
-        sentence_vectors = npy("sentences.npy")
-        owners = np.asarray([int(i) for i, _ in manifest.get("sentences", [])], dtype=np.int64)
-        phrase_vectors = npy("phrases.npy")
-        phrase_owners = np.asarray(
-            [int(i) for i, _ in manifest.get("phrases", [])], dtype=np.int64
-        )
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+    try:  # every artefact is checked against its sha256 before it is parsed or mapped
+        table = open_pieces(verified_path(build, manifest, PIECES_FILE))
+        flat = open_faiss(verified_path(build, manifest, "faiss.index"))
+        reuse = clauses is not None and manifest.get("chunks") == chunk_entries(clauses)
+        stored_tokens, records = _chunk_rows(verified_path(build, manifest, "chunks.json"),
+                                             records=not reuse)
+        if reuse:
+            assert clauses is not None
+            chunks = tuple(clauses)  # the knowledge base's own objects: no second copy
+        else:
+            chunks = tuple(clause_from_record(r) for r in records)
+        del records
+        chunk_hashes, sentence_hashes, phrase_hashes = row_hashes(manifest)
+        order = {h: i for i, h in enumerate(piece_order(chunk_hashes, sentence_hashes,
+                                                         phrase_hashes))}
+        vectors = PieceRows(table, _rows(order, chunk_hashes))
+        sentence_vectors = PieceRows(table, _rows(order, sentence_hashes))
+        phrase_vectors = PieceRows(table, _rows(order, phrase_hashes))
+        owners = _owners(manifest, "sentences")
+        phrase_owners = _owners(manifest, "phrases")
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError, IndexError) as exc:
         raise IndexError_(f"index in {build} is damaged: {exc}") from exc
     n = len(chunks)
-    if vectors.shape != (n, manifest.get("dim")) or flat.ntotal != n:
-        raise IndexError_(f"index in {build} is inconsistent ({n} chunks, {vectors.shape})")
-    for kind, rows, who in (
-        ("sentence", sentence_vectors, owners), ("phrase", phrase_vectors, phrase_owners)
+    if table.shape != (len(order), manifest.get("dim")) or flat.ntotal != n or (
+        vectors.shape[0] != n
     ):
-        if rows.shape != (len(who), manifest.get("dim")) or (
-            len(who) and (who.min() < 0 or who.max() >= n)
-        ):
+        raise IndexError_(f"index in {build} is inconsistent ({n} chunks, {table.shape})")
+    for kind, who in (("sentence", owners), ("phrase", phrase_owners)):
+        if len(who) and (who.min() < 0 or who.max() >= n):
             raise IndexError_(f"index in {build} has inconsistent {kind} vectors")
     if manifest.get("tokenizer_version") == TOKENIZER_VERSION:
         tokens = tuple(stored_tokens)
     else:  # the dictionary or stop words changed since the build: re-tokenise (cheap)
         tokens = tuple(tuple(tokenize(c.embedding_text())) for c in chunks)
-    vectors.setflags(write=False)
-    sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
-    sentence_vectors.setflags(write=False)
-    owners.setflags(write=False)
-    phrase_vectors = np.ascontiguousarray(phrase_vectors, dtype=np.float32)
-    phrase_vectors.setflags(write=False)
-    phrase_owners.setflags(write=False)
     return SearchIndex(
         path=build,
-        manifest=manifest,
+        manifest={k: v for k, v in manifest.items() if k not in ROW_KEYS},
         chunks=chunks,
         vectors=vectors,
         faiss_index=flat,
@@ -251,17 +365,22 @@ def _load_build(build: Path, embedder: Embedder) -> SearchIndex | None:
     )
 
 
-def load_index(data_dir: Path, embedder: Embedder) -> SearchIndex | None:
+def load_index(
+    data_dir: Path, embedder: Embedder, clauses: Sequence[Clause] | None = None
+) -> SearchIndex | None:
     """The live index, or ``None`` if there is none or it was built with another embedder.
 
-    Raises :class:`IndexError_` if the live build is damaged (rebuild to repair).
+    ``clauses`` (the knowledge base's, when known): used as the index's chunks when the
+    build lists exactly them, instead of a second copy parsed from ``chunks.json``.
+    Never writes.  Raises :class:`IndexError_` if the live build is damaged (rebuild to
+    repair).
     """
     for attempt in range(2):
         build = current_build(Path(data_dir))
         if build is None:
             return None
         try:
-            return _load_build(build, embedder)
+            return _load_build(build, embedder, clauses)
         except IndexError_:
             # A concurrent build may have switched CURRENT and pruned this one; retry once.
             if attempt == 0 and current_build(Path(data_dir)) != build:

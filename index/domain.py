@@ -10,23 +10,38 @@ shares), made of words the corpus knows (directly or through an official synonym
 * a strong out-of-domain marker (个税, 购房, 社保, 签证 …) in the query → 0, unless the
   query also names the policies' core subject (研发, 科技, 专利, 孵化 …): an owner who
   says "我们是做智能停车系统的科技企业" is asking about S&T support, whatever his
-  industry; such a question is measured like any other.
+  industry; such a question is measured like any other;
+* no S&T *subject word* in the query → 0: the question must name a subject of the
+  policies (``subjects`` of ``knowledge/vocabulary/domain.yaml``, every topic phrase of
+  ``topics.yaml``, every alias term of ``aliases.yaml`` the question's colloquial phrases
+  stand for, or a core word).  农业合作社建冷库有补贴吗, 驰名商标认定奖励 and
+  文化企业上市奖励 name only generic words (补贴, 认定, 企业, 奖励, 上市) and are out of
+  scope whatever the corpus contains.
 
-The three word lists (generic, out-of-domain markers, core words) live in
-``domain_terms.txt`` next to this module; staff may extend them.  A match needs this
-coverage to reach ``Calibration.domain_threshold`` besides the score threshold (see
+The subject check and the markers are word lists, independent of the documents loaded:
+adding documents on other subjects (a smart elderly-care technology plan full of 养老保险
+and 社保补贴) cannot turn a pension question into an in-scope one, as the corpus-IDF
+coverage alone did (tests/index/test_domain.py adds two such documents and compares
+every verdict).  The IDF part then only grades questions that name a subject.
+
+The lists live in ``domain_terms.txt`` next to this module (generic, out-of-domain
+markers, core words; staff extend them in ``<knowledge>/cases/domain_terms.txt``) and in
+``<knowledge>/vocabulary/domain.yaml`` (subjects, more generic words).  A match needs
+this coverage to reach ``Calibration.domain_threshold`` besides the score threshold (see
 :func:`index.retriever.is_match`); ranking is unaffected.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from knowledge.errors import KnowledgeError
+from knowledge.errors import KnowledgeError, VocabularyError
+from knowledge.yamlio import load_yaml
 
 __all__ = [
     "KNOWLEDGE_FILE",
@@ -40,6 +55,8 @@ __all__ = [
 
 _FILE = "domain_terms.txt"
 KNOWLEDGE_FILE = "cases/domain_terms.txt"  # optional staff additions, in the knowledge folder
+VOCABULARY_FILE = "vocabulary/domain.yaml"  # subject and generic words, as staff data
+_YAML_KEYS = ("subjects", "generic", "out_of_domain")
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,9 @@ class DomainTerms:
     generic: frozenset[str]
     out_of_domain: tuple[str, ...]
     core: tuple[str, ...] = ()  # S&T words that overrule an out-of-domain marker
+    # S&T subject words: a question naming none of them (nor a core word) has no domain
+    # coverage.  Empty: no such check (a bare list file, the tests' own lists).
+    subjects: tuple[str, ...] = ()
 
     def extended(self, other: DomainTerms) -> DomainTerms:
         """These lists with the words of ``other`` added."""
@@ -54,7 +74,20 @@ class DomainTerms:
             self.generic | other.generic,
             tuple(dict.fromkeys((*self.out_of_domain, *other.out_of_domain))),
             tuple(dict.fromkeys((*self.core, *other.core))),
+            tuple(dict.fromkeys((*self.subjects, *other.subjects))),
         )
+
+    def names_foreign(self, lowered: str) -> bool:
+        """Whether the normalised question names another bureau's subject (an
+        out-of-domain marker, not overruled by an S&T core word)."""
+        return any(m in lowered for m in self.out_of_domain) and not any(
+            w in lowered for w in self.core)
+
+    def names_subject(self, lowered: str) -> bool:
+        """Whether the normalised question names an S&T subject (always, without a list)."""
+        if not self.subjects:
+            return True
+        return any(w in lowered for w in self.subjects) or any(w in lowered for w in self.core)
 
 
 class DomainTermsError(ValueError):
@@ -66,7 +99,7 @@ class DomainTermsError(ValueError):
         self.line = line
 
 
-SECTIONS = ("generic", "out_of_domain", "core")
+SECTIONS = ("generic", "out_of_domain", "core", "subjects")
 
 
 def parse_domain_terms(text: str) -> DomainTerms:
@@ -91,6 +124,7 @@ def parse_domain_terms(text: str) -> DomainTerms:
         frozenset(sections["generic"]),
         tuple(dict.fromkeys(sections["out_of_domain"])),
         tuple(dict.fromkeys(sections["core"])),
+        tuple(dict.fromkeys(sections["subjects"])),
     )
 
 
@@ -102,25 +136,78 @@ def load_domain_terms() -> DomainTerms:
 
 
 def knowledge_domain_terms(knowledge_dir: str | Path) -> DomainTerms:
-    """The shipped lists, extended by ``<knowledge>/cases/domain_terms.txt`` if present.
+    """The shipped lists, extended by the knowledge folder's own.
 
-    Staff add words there (same format) without a release: a subject the bot wrongly
-    answered goes under ``[out_of_domain]``.  A broken file raises
-    :class:`~knowledge.errors.KnowledgeError` naming its file and line.
+    * ``<knowledge>/cases/domain_terms.txt`` (same format as the shipped file): staff add
+      words there without a release — a subject the bot wrongly answered goes under
+      ``[out_of_domain]``;
+    * ``<knowledge>/vocabulary/domain.yaml`` (``subjects``, ``generic``,
+      ``out_of_domain``): the S&T subject words a question must name, and more generic
+      words; the subjects are extended by every topic phrase of ``topics.yaml`` and every
+      ``terms`` word of ``aliases.yaml`` that is not generic.
+
+    None of these lists depends on the documents loaded, so adding a document on another
+    subject never turns an out-of-scope question into an in-scope one.  A broken file
+    raises :class:`~knowledge.errors.KnowledgeError` naming its file and line.
     """
-    shipped = load_domain_terms()
+    terms = load_domain_terms()
     path = Path(knowledge_dir) / KNOWLEDGE_FILE
-    if not path.is_file():
-        return shipped
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"cannot read the vocabulary file: {exc}", path) from exc
-    try:
-        own = parse_domain_terms(text)
-    except DomainTermsError as exc:
-        raise KnowledgeError(exc.message, path, exc.line) from exc
-    return shipped.extended(own)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise KnowledgeError(f"cannot read the vocabulary file: {exc}", path) from exc
+        try:
+            terms = terms.extended(parse_domain_terms(text))
+        except DomainTermsError as exc:
+            raise KnowledgeError(exc.message, path, exc.line) from exc
+    vocabulary_file = Path(knowledge_dir) / VOCABULARY_FILE
+    if vocabulary_file.is_file():
+        own = _vocabulary_domain(vocabulary_file)
+        terms = terms.extended(own)
+        # the folder's own subjects as listed; policy wording from the vocabulary unless
+        # generic (补助, 奖励 are alias terms, not subjects)
+        derived = (normalize_word(x) for x in _vocabulary_subjects(Path(knowledge_dir)))
+        kept = (*own.subjects, *(w for w in derived if w and w not in terms.generic))
+        terms = replace(terms, subjects=tuple(dict.fromkeys(kept)))
+    return terms
+
+
+def normalize_word(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).strip().lower()
+
+
+def _vocabulary_domain(path: Path) -> DomainTerms:
+    """The lists of ``vocabulary/domain.yaml``."""
+    root = load_yaml(path, error=VocabularyError)
+    mapping = root.mapping or {}
+    if root.value is not None and root.mapping is None:
+        raise VocabularyError("文件应是含 subjects / generic / out_of_domain 的映射", path,
+                              root.line)
+    lists: dict[str, tuple[str, ...]] = {}
+    for key, y in mapping.items():
+        if key not in _YAML_KEYS:
+            raise VocabularyError(f"未知的键“{key}”（可用：{'、'.join(_YAML_KEYS)}）", path,
+                                  root.key_line(key))
+        items = y.sequence if y.value is not None else []
+        if items is None or any(not isinstance(i.value, str) or not i.value.strip()
+                                for i in items):
+            raise VocabularyError(f"“{key}”应是由非空文字组成的列表", path, y.line)
+        lists[key] = tuple(normalize_word(str(i.value)) for i in items)
+    return DomainTerms(frozenset(lists.get("generic", ())), lists.get("out_of_domain", ()),
+                       (), lists.get("subjects", ()))
+
+
+def _vocabulary_subjects(knowledge_dir: Path) -> list[str]:
+    """Topic phrases and alias terms of the folder's vocabulary (policy wording)."""
+    from index.expansion import knowledge_expander
+    from knowledge.awards.vocabulary import knowledge_vocabulary
+
+    topics = knowledge_vocabulary(knowledge_dir).topics
+    words = [w for phrases in topics.values() for w in phrases]
+    words += [t for alias in knowledge_expander(knowledge_dir, topics).aliases
+              for t in alias.terms]
+    return words
 
 
 def domain_coverage(
@@ -130,19 +217,24 @@ def domain_coverage(
     max_idf: float,
     expansions: Callable[[str], Iterable[str]],
     terms: DomainTerms | None = None,
+    named: Iterable[str] = (),
 ) -> float:
     """Share in [0, 1] of the non-generic IDF mass of ``tokens`` that the corpus knows.
 
     ``text`` is the normalised query (for the out-of-domain markers), ``idf`` the corpus
     IDF (unknown words weigh ``max_idf``), ``expansions`` gives the official synonyms of
-    a colloquial word.  Inner dictionary words of a longer query token count with it.
+    a colloquial word, ``named`` the policy wording the question's colloquial phrases
+    stand for (index.expansion; evidence of a subject, never of a marker's exception).
+    Inner dictionary words of a longer query token count with it.
     """
     terms = terms or load_domain_terms()
     lowered = text.lower()
-    if any(marker in lowered for marker in terms.out_of_domain) and not any(
-        word in lowered for word in terms.core
-    ):
+    if terms.names_foreign(lowered):
         return 0.0
+    if not terms.names_subject(lowered) and not any(
+        terms.names_subject(normalize_word(word)) for word in named
+    ):
+        return 0.0  # generic words only (补贴, 认定, 企业 …): no evidence of the subject
     groups: list[list[str]] = []  # a primary token and the inner words jieba added after it
     for token in tokens:
         if groups and len(token) < len(groups[-1][0]) and token in groups[-1][0]:

@@ -4,16 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 __all__ = ["build_lock", "fsync_dir", "fsync_write"]
 
 
+_held: dict[Path, tuple[threading.RLock, list[int]]] = {}
+_held_guard = threading.Lock()
+
+
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
-    """Serialise builders on ``root/.lock`` (advisory; no-op where flock is missing)."""
+    """Serialise builders on ``root/.lock`` (advisory; no-op where flock is missing).
+
+    Re-entrant within a process (a second ``flock`` on a new descriptor would deadlock):
+    a caller may hold it across "is the index stale? then build" while the build takes
+    it again.  Threads of one process queue on an ``RLock`` before the file lock.
+    """
     root.mkdir(parents=True, exist_ok=True)
+    with _held_guard:
+        rlock, depth = _held.setdefault(root.resolve(), (threading.RLock(), [0]))
+    with rlock:
+        depth[0] += 1
+        try:
+            if depth[0] > 1:
+                yield
+            else:
+                with _flock(root):
+                    yield
+        finally:
+            depth[0] -= 1
+
+
+@contextlib.contextmanager
+def _flock(root: Path) -> Iterator[None]:
     with open(root / ".lock", "a+b") as handle:
         try:
             import fcntl

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -55,6 +55,11 @@ class LexicalQuery:
     tokens: tuple[str, ...]
     expansions: tuple[str, ...]
     pairs: tuple[str, ...] = ()
+    # a colloquial token an alias translates -> the policy tokens it stands for (see
+    # index.expansion): counted as known through them, like a synonym
+    vouched: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # the policy wording those phrases name (evidence of the subject for the domain gate)
+    alias_terms: tuple[str, ...] = ()
 
     @classmethod
     def from_text(cls, text: str, expand: bool = True) -> LexicalQuery:
@@ -63,6 +68,27 @@ class LexicalQuery:
         extra = tuple(dict.fromkeys(query_expansions(text))) if expand else ()
         pairs = tuple(dict.fromkeys(word_pairs(raw)))
         return cls(own, tuple(t for t in extra if t not in own), pairs)
+
+    def with_aliases(
+        self, tokens: Sequence[str], vouched: Mapping[str, tuple[str, ...]] | None,
+        terms: Sequence[str] = (),
+    ) -> LexicalQuery:
+        """This query with the alias expansion added (see index.expansion): its
+        ``tokens``, the colloquial tokens it ``vouched`` for, the ``terms`` it named."""
+        extra = tuple(t for t in dict.fromkeys(tokens)
+                      if t not in self.tokens and t not in self.expansions)
+        pairs = tuple(sorted((vouched or {}).items()))
+        return replace(self, expansions=self.expansions + extra,
+                       vouched=self.vouched + pairs,
+                       alias_terms=tuple(dict.fromkeys((*self.alias_terms, *terms))))
+
+    def synonyms(self, token: str) -> list[str]:
+        """The official words ``token`` stands for: synonyms and alias terms."""
+        out = query_expansions(token)
+        for word, terms in self.vouched:
+            if word == token:
+                out.extend(terms)
+        return out
 
 
 class LexicalIndex:
@@ -124,7 +150,7 @@ class LexicalIndex:
         for token in query.tokens:
             idf = self.idf.get(token)
             if idf is None:
-                synonyms = [self.idf[s] for s in query_expansions(token) if s in self.idf]
+                synonyms = [self.idf[s] for s in query.synonyms(token) if s in self.idf]
                 if synonyms:
                     total += max(synonyms)
                     known += max(synonyms)
@@ -140,7 +166,8 @@ class LexicalIndex:
     ) -> float:
         """Domain coverage of the query (see :mod:`index.domain`), in [0, 1]."""
         return domain_coverage(
-            normalize(text), query.tokens, self.idf, self.max_idf, query_expansions, terms
+            normalize(text), query.tokens, self.idf, self.max_idf, query.synonyms, terms,
+            query.alias_terms,
         )
 
     def scores(self, query: LexicalQuery) -> np.ndarray:

@@ -33,9 +33,15 @@ match decision's domain threshold, match weight and threshold are then fitted jo
 (fewest errors, then the widest relative gap between in-scope and out-of-scope scores).
 
 The match decision also needs *domain evidence*: the query's domain coverage (share of
-its non-generic words the corpus knows, zero with an out-of-domain marker; see
-:mod:`index.domain` and ``index/domain_terms.txt``) must reach
-``Calibration.domain_threshold``, so 失业补贴 or 购房补贴 is not matched on 补贴 alone.
+its non-generic words the corpus knows; zero with an out-of-domain marker or without an
+S&T subject word; see :mod:`index.domain`) must reach ``Calibration.domain_threshold``,
+so 失业补贴 or 合作社建冷库补贴 is not matched on 补贴 alone.
+
+Query cost: BM25 over every chunk and a top-``first_stage`` FAISS search pick the
+candidates; sentence and phrase vectors are scored for those only (:mod:`index.stages`);
+one BLAS thread.  Colloquial phrases add the policy wording they name to the lexical
+query (:mod:`index.expansion`); a named issuer / region / issue year, the deployment's
+regions and newer in-force documents shape the ranking (:mod:`index.focus`).
 
 The weights and the match threshold are calibrated per embedder family (see
 ``CALIBRATIONS``) on the *calibration half* of the canned questions in
@@ -49,7 +55,9 @@ import html
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 import numpy as np
@@ -57,7 +65,11 @@ import numpy as np
 from index.artifacts import SearchIndex
 from index.domain import DomainTerms
 from index.embedders import Embedder
+from index.expansion import QueryExpander
+from index.focus import newer_first, read_focus, same_grant
 from index.lexical import LexicalQuery
+from index.stages import group_rows, second_stage, single_thread_blas, top_indices
+from index.tokenize import normalize
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
 from knowledge.reading.sanitize import strip_controls
@@ -76,6 +88,12 @@ __all__ = [
 Mode = Literal["hybrid", "bm25", "dense"]
 MAX_QUERY_CHARS = 300  # a question longer than this is cut before embedding/tokenising
 MAX_TOP_K = 100
+# chunks each side of the first stage (BM25, whole-chunk FAISS) passes to the second; an
+# index of at most twice this is scored whole (the four seed documents: 90 chunks)
+FIRST_STAGE = 64
+# also append the alias terms to the text embedded (measured: see index.expansion)
+DENSE_EXPANSION = False
+NEWER_FIRST_WINDOW = 5  # hits collected beyond top_k, so a near-tie just below is seen
 
 
 @dataclass(frozen=True)
@@ -194,25 +212,46 @@ class Retriever:
         calibration: Calibration | None = None,
         cache_size: int = 1024,
         domain_terms: DomainTerms | None = None,
+        expander: QueryExpander | None = None,
+        first_stage: int = FIRST_STAGE,
+        dense_expansion: bool = DENSE_EXPANSION,
+        regions: Iterable[str] | None = None,
     ) -> None:
         if index.embedder_name != embedder.name:
             raise IndexError_(
                 f"index was built with {index.embedder_name}, not {embedder.name}; rebuild it"
             )
+        if first_stage < 1:
+            raise ValueError("first_stage must be at least 1")
         self.index = index
         self.embedder = embedder
         self.calibration = calibration or calibration_for(embedder.name)
         # the vocabulary of the domain gate (None: the shipped lists of index.domain)
         self.domain_terms = domain_terms
+        # colloquial phrase -> policy wording (None: no alias expansion)
+        self.expander = expander or QueryExpander()
+        self.dense_expansion = dense_expansion
+        self.first_stage = first_stage
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        # rows of each chunk's sentence / phrase vectors, grouped by chunk (CSR), so the
+        # second stage touches the rows of the first stage's candidates only
+        # the deployment's regions (None: every document is a candidate; see index.focus)
+        self.regions = frozenset(regions) if regions is not None else None
+        self._allowed = (None if self.regions is None else
+                         np.asarray([c.doc.region in self.regions for c in index.chunks],
+                                    dtype=bool))
+        self._documents = tuple({c.doc_number: c.doc for c in index.chunks}.values())
+        self._pieces = (group_rows(index.sentence_owners, len(index)),
+                        group_rows(index.phrase_owners, len(index)))
 
     def warm_up(self) -> None:
         """Load models and tokenizer and run one query, so the first real one is fast."""
         from index.tokenize import warm_up as warm_tokenizer
 
         warm_tokenizer()
+        single_thread_blas()
         warm = getattr(self.embedder, "warm_up", None)
         if callable(warm):
             warm()
@@ -264,37 +303,89 @@ class Retriever:
             c.whole_weight * whole + c.sentence_weight * sentence + c.phrase_weight * phrase
         ).astype(np.float32)
 
+    def _lexical_query(self, text: str) -> tuple[LexicalQuery, str]:
+        """The lexical query of ``text`` with its alias expansion, and the text to embed."""
+        query = LexicalQuery.from_text(text)
+        expansion = self.expander.expand(text)
+        if not expansion:
+            return query, text
+        query = query.with_aliases(expansion.tokens, expansion.vouched, expansion.terms)
+        dense_text = text
+        if self.dense_expansion:
+            dense_text = f"{text}（{'、'.join(expansion.terms)}）"
+        return query, dense_text
+
     def component_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
         """``(dense, lexical)`` of every chunk for ``query``; None for a blank query.
 
-        For calibration and benchmarks; :meth:`search` ranks with these arrays.
+        Every chunk, no first stage: for calibration and benchmarks.
         """
         text = clean_query(query)
         if not any(ch.isalnum() for ch in text) or len(self.index) == 0:
             return None  # blank, or nothing but punctuation, symbols and emoji
-        lexical = self.index.lexical.scores(LexicalQuery.from_text(text))
-        return self._dense_scores(text), lexical
+        lexical_query, dense_text = self._lexical_query(text)
+        lexical = self.index.lexical.scores(lexical_query)
+        return self._dense_scores(dense_text), lexical
 
     def domain(self, query: str) -> float:
         """Domain coverage of ``query`` (see :mod:`index.domain`); 0 for a blank query."""
         text = clean_query(query)
         if not any(ch.isalnum() for ch in text):
             return 0.0
-        return self.index.lexical.domain(text, LexicalQuery.from_text(text), self.domain_terms)
+        lexical_query, _ = self._lexical_query(text)
+        return self.index.lexical.domain(text, lexical_query, self.domain_terms)
 
-    def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
-        """Best clauses for ``query``, one hit per clause_id, best first."""
+    def candidates(self, lexical: np.ndarray, vector: np.ndarray) -> np.ndarray:
+        """The first stage: chunk ids among the best ``first_stage`` by BM25 or by the
+        whole-chunk cosine (sorted; every chunk when the index has at most twice that)."""
+        n = len(self.index)
+        k = self.first_stage
+        if n <= 2 * k:
+            return np.arange(n, dtype=np.int64)
+        picked = [top_indices(lexical, k, positive=True)]
+        _, ids = self.index.faiss_index.search(vector, k)
+        picked.append(ids[0][ids[0] >= 0].astype(np.int64))
+        return np.unique(np.concatenate(picked))
+
+    def _second_stage(self, vector: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+        """Dense score of the ``chosen`` chunks (whole, best sentence, best phrase)."""
+        c = self.calibration
+        return second_stage(
+            self.index, self._pieces, vector[0], chosen,
+            (c.whole_weight, c.sentence_weight, c.phrase_weight),
+        )
+
+    def search(self, query: str, top_k: int = 5, mode: Mode = "hybrid",
+               on: date | None = None) -> list[Hit]:
+        """Best clauses for ``query``, one hit per clause_id, best first.
+
+        Two stages: BM25 over every chunk and the whole-chunk FAISS search pick the
+        candidates (:meth:`candidates`); sentence and phrase vectors are scored for those
+        only, so the cost of a query grows with ``first_stage``, not with the corpus.
+        Then :mod:`index.focus`: the deployment's regions only, a named issuer / region /
+        issue year boosts its documents, and near-ties between documents in force on
+        ``on`` (default today) are ordered newest first.
+        """
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
         top_k = min(int(top_k), MAX_TOP_K)
         if top_k <= 0:
             return []
-        components = self.component_scores(query)
-        if components is None:
+        text = clean_query(query)
+        if not any(ch.isalnum() for ch in text) or len(self.index) == 0:
             return []
-        dense, lexical = components
-        if mode == "bm25" and not lexical.any():
+        lexical_query, dense_text = self._lexical_query(text)
+        lexical_all = self.index.lexical.scores(lexical_query)
+        if mode == "bm25" and not lexical_all.any():
             return []
+        vector = self._query_vector(dense_text)
+        chosen = self.candidates(lexical_all, vector)
+        if self._allowed is not None:
+            chosen = chosen[self._allowed[chosen]]
+            if not chosen.size:
+                return []
+        dense = self._second_stage(vector, chosen)
+        lexical = lexical_all[chosen]
         if mode == "dense":
             scores = dense
         elif mode == "bm25":
@@ -302,24 +393,36 @@ class Retriever:
         else:
             w = self.calibration.dense_weight
             scores = w * dense + (1.0 - w) * lexical
+        focus = read_focus(normalize(text), self._documents)
+        if focus:
+            scores = scores + np.asarray(
+                [focus.boost(self.index.chunks[int(i)].doc_number) for i in chosen],
+                dtype=np.float32)
         order = np.argsort(-scores, kind="stable")
-        domain = self.domain(query)
+        domain = self.index.lexical.domain(text, lexical_query, self.domain_terms)
         hits: list[Hit] = []
         seen: set[str] = set()
-        for i in order:
-            if mode == "bm25" and lexical[i] <= 0.0:
+        hit_chunk: dict[str, int] = {}  # clause_id -> the chunk its hit scored
+        for j in order:
+            if mode == "bm25" and lexical[j] <= 0.0:
                 break
-            clause = self.index.chunks[int(i)]
+            clause = self.index.chunks[int(chosen[j])]
             if clause.clause_id in seen:
                 continue
             seen.add(clause.clause_id)
+            hit_chunk[clause.clause_id] = int(chosen[j])
             hits.append(
-                Hit(clause, float(scores[i]), float(dense[i]), float(lexical[i]), domain)
+                Hit(clause, float(scores[j]), float(dense[j]), float(lexical[j]), domain)
             )
-            if len(hits) >= top_k:
+            if len(hits) >= top_k + NEWER_FIRST_WINDOW:
                 break
-        return hits
+        tokens = {cid: self.index.tokens[i] for cid, i in hit_chunk.items()}
+        hits = newer_first(hits, on or date.today(), lambda h: h.score, lambda h: h.clause.doc,
+                           lambda a, b: same_grant(tokens[a.clause.clause_id],
+                                                   tokens[b.clause.clause_id]))
+        return hits[:top_k]
 
     def is_match(self, hits: list[Hit]) -> bool:
         """Whether ``hits`` answer the question (threshold calibrated for this embedder)."""
         return is_match(hits, self.calibration)
+

@@ -9,6 +9,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
+DEFAULT_REGION = "威海市"
+
 
 @dataclass(frozen=True)
 class DocumentMeta:
@@ -31,6 +33,9 @@ class DocumentMeta:
     superseded_by: str = ""
     superseded_by_title: str = ""
     superseded_from: date | None = None
+    # the area the document governs (front matter ``region``); a deployment may keep only
+    # its own region's documents (POLICYBOT_REGIONS, see index.focus)
+    region: str = DEFAULT_REGION
 
     def in_force(self, on: date) -> bool:
         """Whether the document is in force on ``on`` (not repealed, expired or replaced)."""

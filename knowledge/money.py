@@ -34,10 +34,17 @@ _RANGE_WORD = r"\s*(?:到|至|~|～|—|–|-|－|−)\s*"
 _RANGE_BEFORE = re.compile(rf"[\d{CN_NUMERAL_CHARS}]\s*{_MULT}?\s*(?:元|块)?{_RANGE_WORD}$")
 _RANGE_AFTER = re.compile(rf"^{_RANGE_WORD}[\d零〇一二两三四五六七八九十]")
 _MINUS_BEFORE = re.compile(r"(?:负|[-－−])\s*$")
+# 不到300万, 300万以下: only a ceiling is said (``bound``), so an owner's amount cannot be
+# computed from it — an estimate at the ceiling would be too high; in a policy text
+# (不超过50万元) it is the figure itself.  300多万 is a floor, read at the floor.
+_UPPER_BEFORE = re.compile(r"(?:不到|不足|不满|少于|低于|不超过|未超过|没有?超过|最多)\s*$")
+_UPPER_AFTER = re.compile(r"^\s*(?:以下|以内|之内)")
+_MORE_MULT = re.compile(rf"(?:多|余)\s*(?P<mult>{_MULT})\s*(?:元|块钱|块)?")
 
 NEGATIVE = "是负数"
 EXPONENT = "用了科学计数法"
 RANGE = "是一个范围，不是确定的金额"
+CEILING = "只说了上限，不是确定的金额"  # what the reader says of a ceiling it does not use
 
 
 def _number(raw: str) -> Decimal | None:
@@ -65,6 +72,7 @@ class MoneyMention:
     end: int
     text: str
     problem: str = ""
+    bound: str = ""  # "ceiling" (不到300万, 300万以下) or "floor" (300多万), else ""
 
 
 def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
@@ -72,8 +80,10 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
 
     Only numbers with a money unit (元, 万, 亿) count, unless ``bare_numbers`` (then a
     bare number is read as yuan).  ``千``/``百`` alone need 元 (``5千元``).  Refused:
-    a minus sign or 负 before the amount (``-300万元``), exponent notation (``1e3万元``)
-    and either end of a range (``100到200万``, ``10万-20万元``).
+    a minus sign or 负 before the amount (``-300万元``), exponent notation (``1e3万元``),
+    and either end of a range (``100到200万``, ``10万-20万元``).  A ceiling (``不到300万``,
+    ``300万以下``) or a floor (``300多万``, read at the floor; its span ends before 多) is
+    marked in ``bound``.
     """
     found: list[MoneyMention] = []
     for m in _MONEY_RE.finditer(text):
@@ -83,6 +93,9 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         if num is None and not exponent:
             continue
         mult = m.group("mult") or ""
+        more = None if mult or m.group("yuan") else _MORE_MULT.match(text, m.end("num"))
+        if more is not None:  # 300多万: the floor, 300万; the reader sees the 多 after it
+            mult = more.group("mult")
         has_big = any(u in raw for u in "万亿") or "万" in mult or "亿" in mult
         if not (m.group("yuan") or has_big or bare_numbers):
             continue
@@ -106,7 +119,13 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         assert num is not None
         value = num * _MULT_VALUES.get(mult, 1)
         yuan = int(value.to_integral_value(rounding=ROUND_DOWN))
-        found.append(MoneyMention(yuan, m.start(), m.end(), m.group(0)))
+        if more is not None:
+            found.append(MoneyMention(yuan, m.start(), m.end("num"), text[m.start():more.end()],
+                                      bound="floor"))
+            continue
+        ceiling = bool(_UPPER_BEFORE.search(before) or _UPPER_AFTER.search(text[m.end():]))
+        found.append(MoneyMention(yuan, m.start(), m.end(), m.group(0),
+                                  bound="ceiling" if ceiling else ""))
     return found
 
 

@@ -27,8 +27,17 @@ One run reports:
 
 Prints Markdown tables; ``--json FILE`` also writes the figures as JSON.
 
+Two short modes instead of the full run:
+
+* ``--expansion``: recall@1/@k, in-scope unmatched and out-of-scope rejected of the hybrid
+  with the vocabulary's alias expansion (``index.expansion``) off, on, and on for the
+  embedded text too, on ``cases/paraphrases.yaml`` and on the canned set;
+* ``--throughput``: questions per second and p50/p95 of ``Engine.ask`` (empty query
+  cache, then cached) and of ``policybot ask --jsonl`` in a fresh process (start-up
+  subtracted).
+
     .venv/bin/python scripts/bench_retrieval.py [--knowledge DIR] [--embedder SPEC]
-        [--questions FILE] [--json FILE] [--failures]
+        [--questions FILE] [--json FILE] [--failures] [--expansion | --throughput]
 """
 
 from __future__ import annotations
@@ -57,6 +66,7 @@ from index.artifacts import SearchIndex, load_index  # noqa: E402
 from index.build import build_index  # noqa: E402
 from index.domain import knowledge_domain_terms  # noqa: E402
 from index.embedders import make_embedder  # noqa: E402
+from index.expansion import QueryExpander, knowledge_expander  # noqa: E402
 from index.retriever import Calibration, Mode, Retriever, clean_query  # noqa: E402
 from knowledge.goldens.questions import (  # noqa: E402
     CannedQuestion,
@@ -400,6 +410,128 @@ def cold_build(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+# -- paraphrases: query expansion from the vocabulary on and off -------------------------
+
+
+def expansion_run(args: argparse.Namespace) -> dict[str, Any]:
+    """recall@1/@k and matches of each question file with alias expansion off and on."""
+    files = {"paraphrases": args.knowledge / "cases" / "paraphrases.yaml",
+             "canned": args.questions}
+    out: dict[str, Any] = {"k": args.k, "sets": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-expansion-") as tmp:
+        embedder = make_embedder(args.embedder)
+        kb = load_knowledge(args.knowledge)
+        build_index(kb, Path(tmp), embedder, progress=False)
+        index = load_index(Path(tmp), embedder)
+        if index is None:
+            raise SystemExit("index could not be loaded after build")
+        out["embedder"] = embedder.name
+        terms = knowledge_domain_terms(args.knowledge)
+        variants = {
+            "off": Retriever(index, embedder, domain_terms=terms, expander=QueryExpander()),
+            "on": Retriever(index, embedder, domain_terms=terms,
+                            expander=knowledge_expander(args.knowledge)),
+            "on+dense": Retriever(index, embedder, domain_terms=terms,
+                                  expander=knowledge_expander(args.knowledge),
+                                  dense_expansion=True),
+        }
+        for name, path in files.items():
+            questions = load_questions(path)
+            rows = {}
+            for variant, retriever in variants.items():
+                ranked = score([q for q in questions if q.in_scope],
+                               mode_answer(retriever, kb, "hybrid", args.k, gate=False),
+                               k=args.k)
+                gated = score(questions, mode_answer(retriever, kb, "hybrid", args.k,
+                                                     gate=True), k=args.k)
+                rows[variant] = {**row(variant, ranked),
+                                 "oos_correct": gated.oos_correct,
+                                 "oos_total": gated.oos_total,
+                                 "in_scope_unmatched": gated.in_scope_unmatched,
+                                 "ranks": ranked.ranks}
+            out["sets"][name] = rows
+    return out
+
+
+def expansion_markdown(result: dict[str, Any]) -> str:
+    k = result["k"]
+    lines = [f"Alias expansion (index.expansion), embedder `{result['embedder']}`, hybrid:", "",
+             f"| set | expansion | recall@1 | recall@{k} | MRR | in-scope unmatched | "
+             "out-of-scope rejected |", "|---|---|---|---|---|---|---|"]
+    for name, rows in result["sets"].items():
+        for variant, r in rows.items():
+            lines.append(f"| {name} ({r['in_scope']}) | {variant} | {r['recall_at_1']:.3f} | "
+                         f"{r['recall_at_k']:.3f} | {r['mrr']:.3f} | "
+                         f"{r['in_scope_unmatched']} | {r['oos_correct']}/{r['oos_total']} |")
+    for name, rows in result["sets"].items():
+        off, on = rows["off"]["ranks"], rows["on"]["ranks"]
+        changed = sorted(q for q in off if off[q] != on.get(q))
+        if changed:
+            lines.append(f"\n{name}, rank off → on: " + ", ".join(
+                f"{q} {off[q]}→{on.get(q)}" for q in changed))
+    return "\n".join(lines)
+
+
+# -- throughput: Engine.ask and `policybot ask --jsonl` ----------------------------------
+
+
+def throughput_run(args: argparse.Namespace) -> dict[str, Any]:
+    """Questions per second of Engine.ask (in process) and of ``policybot ask --jsonl``.
+
+    Engine: each canned question once with an empty query-embedding cache (first pass),
+    then again (the cache holds them: the repeat-question case).  CLI: a fresh process
+    answering the canned questions, minus the same process answering nothing (start-up,
+    model and index load), so the figure is the steady rate of the command.
+    """
+    from index.answering.engine import Engine
+
+    questions = [q.question for q in load_questions(args.questions)]
+    out: dict[str, Any] = {"questions": len(questions)}
+    with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
+        engine = Engine(args.knowledge, Path(tmp), args.embedder)
+        engine.warm_up()
+        for name in ("first_pass", "cached"):
+            timings = []
+            start = time.perf_counter()
+            for q in questions:
+                t0 = time.perf_counter()
+                engine.ask(q)
+                timings.append((time.perf_counter() - t0) * 1000)
+            wall = time.perf_counter() - start
+            out[name] = {"questions_per_s": round(len(questions) / wall, 1),
+                         "p50_ms": round(percentile(timings, 50), 2),
+                         "p95_ms": round(percentile(timings, 95), 2)}
+        exe = Path(sys.executable).with_name("policybot")
+        if exe.is_file():
+            cmd = [str(exe), "--knowledge", str(args.knowledge), "--data-dir", tmp]
+            if args.embedder:
+                cmd += ["--embedder", args.embedder]
+            cmd += ["ask", "--jsonl"]
+            walls = []
+            for text in ("", "\n".join(questions) + "\n"):
+                t0 = time.perf_counter()
+                subprocess.run(cmd, input=text, check=True, capture_output=True, text=True)
+                walls.append(time.perf_counter() - t0)
+            steady = max(walls[1] - walls[0], 1e-9)
+            out["cli_jsonl"] = {"startup_s": round(walls[0], 2), "total_s": round(walls[1], 2),
+                                "questions_per_s": round(len(questions) / steady, 1)}
+    return out
+
+
+def throughput_markdown(result: dict[str, Any]) -> str:
+    lines = [f"Throughput on {result['questions']} canned questions:", "",
+             "| run | questions/s | p50 / p95 ms |", "|---|---|---|"]
+    for name in ("first_pass", "cached"):
+        r = result[name]
+        lines.append(f"| Engine.ask, {name.replace('_', ' ')} | {r['questions_per_s']} | "
+                     f"{r['p50_ms']} / {r['p95_ms']} |")
+    cli = result.get("cli_jsonl")
+    if cli:
+        lines.append(f"| `policybot ask --jsonl` (start-up {cli['startup_s']} s excluded; "
+                     f"{cli['total_s']} s in all) | {cli['questions_per_s']} | – |")
+    return "\n".join(lines)
+
+
 # -- the run -------------------------------------------------------------------------------
 
 
@@ -429,7 +561,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         result["chunks"] = len(kb.clauses)
 
         terms = knowledge_domain_terms(args.knowledge)
-        retriever = Retriever(index, embedder, domain_terms=terms)
+        expander = knowledge_expander(args.knowledge)
+        retriever = Retriever(index, embedder, domain_terms=terms, expander=expander)
         retriever.warm_up()
         shipped: Calibration = retriever.calibration
         result["shipped_calibration"] = {
@@ -483,7 +616,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             }
 
         # -- latency after warm-up: a fresh retriever, every question once, empty cache
-        fresh = Retriever(index, embedder, domain_terms=terms)
+        fresh = Retriever(index, embedder, domain_terms=terms, expander=expander)
         fresh.warm_up()
         timings = []
         for q in questions:
@@ -630,6 +763,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write figures here")
     parser.add_argument("--failures", action="store_true",
                         help="list failing questions of each mode with their top hits")
+    parser.add_argument("--expansion", action="store_true",
+                        help="only compare alias expansion off / on (cases/paraphrases.yaml "
+                             "and the canned set)")
+    parser.add_argument("--throughput", action="store_true",
+                        help="only measure Engine.ask and `policybot ask --jsonl` questions/s")
     parser.add_argument("--cold-build-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.cold_build_child:
@@ -637,6 +775,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.questions is None:
         args.questions = args.knowledge / "cases" / "questions.yaml"
+    if args.throughput:
+        figures = throughput_run(args)
+        print(throughput_markdown(figures))
+        if args.json is not None:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        return 0
+    if args.expansion:
+        figures = expansion_run(args)
+        print(expansion_markdown(figures))
+        if args.json is not None:
+            args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+        return 0
     result = run(args)
     metrics: dict[str, Metrics] = result.pop("_metrics")
     print(markdown(result))

@@ -3,10 +3,12 @@
     .venv/bin/python scripts/render_replies.py [OUT_DIR]   (default /tmp/replies)
 
 Runs the real conversation core (the real knowledge, the hashing embedder: no model to
-load) for an amount answer, an expired-policy answer, a plain clause answer, the full
-/estimate result, an interview question and /policies; wraps each reply's Telegram HTML in
-a page that mimics a chat bubble with its inline keyboard, and screenshots it with headless
-chromium at 390 px.  Writes ``<name>.html`` and ``<name>.png`` per reply.
+load) for two amount answers, an expired-policy answer, a plain clause answer, an overview
+question, the full /estimate result and its unfolded rest, interview questions with their
+progress, a typed answer written into its question, the review, a clause opened with
+查看原文 and /policies; wraps each reply's Telegram HTML in a page that mimics a chat bubble
+with its inline keyboard, and screenshots it with headless chromium at 390 px.  Writes
+``<name>.html`` and ``<name>.png`` per reply.
 """
 
 from __future__ import annotations
@@ -89,6 +91,19 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     conv.set_as_of(who, "")
     out["2_expired_answer"] = conv.ask(who, "我们是高新企业，购买技术花了300万，能补多少？").replies
     out["3_clause_answer"] = conv.ask(who, "科技企业孵化器有什么奖励政策？").replies
+    out["3b_overview_question"] = conv.ask(who, "我们是企业，有哪些政策可以申请？").replies
+    centre = conv.ask(who, "企业牵头建设市级技术创新中心能获得多少补助？")
+    out["1b_centre_answer"] = centre.replies
+    out["7_clause_view"] = conv.press(who, _button(centre, "查看原文1") or "").replies
+    third = Who(3, 3)
+    conv.set_as_of(third, "2020-06-01")
+    asked = conv.text(third, "购买技术能补多少？")
+    conv.press(third, _button(asked, "☐ 企业") or "")
+    amount = conv.press(third, _button(asked, "选好了") or "")
+    out["5a_question_with_progress"] = amount.replies[-1:]
+    typed = conv.text(third, "300万")
+    # the question message once answered (Telegram rewrites it), then the review
+    out["5c_typed_answer_and_review"] = [Reply(typed.edit_html or ""), *typed.replies]
     other = Who(2, 2)
     outcome = conv.estimate(other)
     out["5_interview_question"] = outcome.replies[-1:]
@@ -110,6 +125,9 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
             pressed = conv.text(other, "300万")
         outcome = pressed
     out["4_estimate_result"] = outcome.replies
+    unfold = _button(outcome, "展开")
+    if unfold:
+        out["4b_unfolded_rest"] = conv.press(other, unfold).replies
     out["6_policies"] = conv.policies(who)
     return out
 

@@ -18,8 +18,11 @@ pytestmark = [pytest.mark.chromium, pytest.mark.slow]
 def test_render_replies_writes_phone_width_pngs(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO / "scripts" / "render_replies.py"), str(tmp_path)],
                    check=True, timeout=300, cwd=REPO)
-    names = ["1_amount_answer", "2_expired_answer", "3_clause_answer", "4_estimate_result",
-             "5_interview_question", "6_policies"]
+    names = ["1_amount_answer", "1b_centre_answer", "2_expired_answer", "3_clause_answer",
+             "3b_overview_question", "4_estimate_result", "4b_unfolded_rest",
+             "5_interview_question", "5a_question_with_progress", "5b_review",
+             "5c_typed_answer_and_review",
+             "6_policies", "7_clause_view"]
     for name in names:
         png = tmp_path / f"{name}.png"
         assert png.exists(), name

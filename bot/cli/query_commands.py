@@ -27,19 +27,29 @@ def index_group() -> None:
     """Build the search index."""
 
 
-@index_group.command("build", short_help="build or incrementally update the index")
+@index_group.command("build", short_help="build the index of this knowledge version")
+@click.option("--force", is_flag=True, help="rebuild even when the live index is current")
 @pass_options
-def index_build(options: GlobalOptions) -> int:
-    """Build or incrementally update the index."""
+def index_build(options: GlobalOptions, force: bool) -> int:
+    """Build the index of the knowledge folder, unless the live one already matches it.
+
+    A deployment's index job: run it once per knowledge version against the shared index
+    volume, which the replicas mount read-only.  Concurrent runs queue on the build lock
+    (the index folder's, and Redis's when REDIS_URL is set): one builds, the others find
+    the new build current and stop.  The build records the knowledge fingerprint it serves.
+    """
     from bot.render import render_text
     from bot.wiring import make_engine
-    from index.build import build_index
+    from index.ensure import ensure_index, index_version
     from knowledge.sources.base import load_knowledge
 
-    engine = make_engine(options)
-    knowledge = load_knowledge(engine.knowledge_dir)
-    report = build_index(knowledge, engine.data_dir, engine.embedder, progress=True)
-    print(render_text("index_built.txt.j2", report=report, kb=knowledge))
+    engine = make_engine(options)  # never read-only here: this is the index job
+    knowledge = load_knowledge(engine.knowledge_dir, cache_dir=engine.data_dir / "cache")
+    report = ensure_index(knowledge, engine.data_dir, engine.embedder, progress=True,
+                          lock=engine.build_lock, force=force)
+    template = "index_built.txt.j2" if report is not None else "index_current.txt.j2"
+    print(render_text(template, report=report, kb=knowledge,
+                      version=index_version(engine.data_dir)))
     return 0
 
 
@@ -74,7 +84,8 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
         subjects = covered_subjects(d.get("title", "") for d in engine.documents())
         for question in iter_lines_utf8(sys.stdin.buffer):
             try:
-                result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects)
+                result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects,
+                                     engine)
             except Exception as exc:  # one bad line must never end the stream
                 result = {
                     "question": question, "matched": False, "hits": [], "estimate": None,
@@ -84,7 +95,7 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
         return 0
     assert question is not None
     subjects = covered_subjects(d.get("title", "") for d in engine.documents())
-    result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects)
+    result = answer_json(engine.ask(question, top_k=top_k, as_of=as_of), subjects, engine)
     print(json.dumps(result, ensure_ascii=False, indent=2) if as_json else result["answer_text"])
     return 0
 

@@ -22,7 +22,7 @@ from typing import Any
 from bot.conversation.interview import encode
 from bot.conversation.store import StateStore, StoreUnavailable, update
 from index.answering.answer import Answer
-from knowledge.reading.intent import MATERIALS, OFFICE, read_intent, strip_intent
+from knowledge.reading.intent import DEADLINE, MATERIALS, OFFICE, read_intent, strip_intent
 
 CONTEXT_TTL = 30 * 60
 SHORT = 12  # a message this short (characters, no spaces) may be a follow-up
@@ -95,6 +95,10 @@ def context_of(question: str, answer: Answer, as_of: date | None = None) -> Cont
     )
 
 
+# Follow-ups answered from the clause in context: office, materials, deadline.
+CLAUSE_INTENTS = (OFFICE, MATERIALS, DEADLINE)
+
+
 def _key(chat_id: int, user_id: int) -> str:
     return f"ctx:{chat_id}:{user_id}"
 
@@ -155,7 +159,7 @@ def read_follow_up(text: str, context: Context | None, today: date | None = None
     rest = _FILLER.sub("", strip_intent(compact))
     for word in DEICTIC + STARTS:
         rest = rest.replace(word, "")
-    if intent in (OFFICE, MATERIALS) and len(rest) <= 2 and context.doc_number:
+    if intent in CLAUSE_INTENTS and len(rest) <= 2 and context.doc_number:
         return FollowUp(about_clause=intent)
     body = compact
     for start in STARTS:

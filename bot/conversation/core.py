@@ -29,6 +29,7 @@ from bot.conversation.store import Conflict, StateStore, StoreUnavailable, updat
 from bot.conversation.summary import estimate_view, excerpt, relevant_hits
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
+from index.answering.timing import clause_timing
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
 REF_TTL = 30 * 24 * 3600
@@ -209,7 +210,8 @@ class Conversation:
             h["excerpt"] = excerpt(h["text"], text)
         estimate = answer.estimate.to_json() if answer.estimate is not None else None
         facts = answer.facts
-        rule_ids = list(answer.rule_ids)
+        rule_ids = list(answer.rule_ids) if estimate is not None else \
+            self._rules_of_clause(list(answer.rule_ids), hits, answer.as_of)
         needs_interview = bool(estimate and estimate.get("missing"))
         summary = estimate_view(self.engine, estimate) if estimate and not needs_interview \
             else None
@@ -250,13 +252,53 @@ class Conversation:
             outcome.replies.append(self.store_down_reply())
         return outcome
 
+    def _rules_of_clause(self, rule_ids: list[str], hits: list[dict[str, Any]],
+                         as_of: date) -> list[str]:
+        """The rules an interview from this answer asks about: those quoting the excerpt
+        of the clause answered first (the sentences the owner asked about), else those
+        citing that clause, else those citing another hit shown — never those of a hit
+        left out as unrelated (the engine gives the rules of every retrieved hit)."""
+        if not rule_ids or not hits:
+            return []
+        cited: dict[str, list[dict[str, Any]]] = {
+            str(item["rule_id"]): list(item.get("citations", []))
+            for item in self.engine.estimate({}, as_of, rule_ids).get("items", [])}
+        best = hits[0]
+        seen = _compact(best.get("excerpt") or best["text"])
+
+        def quoted(c: dict[str, Any]) -> bool:
+            return _same_clause(c, best) and bool(c.get("quote")) \
+                and _compact(str(c["quote"])) in seen
+
+        levels = (quoted, lambda c: _same_clause(c, best),
+                  lambda c: any(_same_clause(c, h) for h in hits[1:]))
+        for test in levels:
+            tied = [r for r in rule_ids if any(test(c) for c in cited.get(r, []))]
+            if tied:
+                return tied
+        return []
+
     def _clause_follow_up(self, previous: chat_context.Context, intent: str) -> Reply:
-        """"这个找哪个部门申请？" / "需要什么材料？" about the clause answered last."""
+        """"这个找哪个部门申请？" / "需要什么材料？" / "什么时候申报？" about the clause
+        answered last."""
         offices = self.engine.clause_offices(previous.doc_number, previous.clause_path)
         text = self.engine.clause_text(previous.doc_number, previous.clause_path) or ""
         listed = any(word in text for word in ("材料", "申报书"))
         return Reply(render("tg_follow_clause.j2", ctx=previous, intent=intent,
-                            offices=offices, listed=listed))
+                            offices=offices, listed=listed,
+                            timing=clause_timing(text).to_json()))
+
+    def note_sent(self, who: Who, tag: str, message_id: int) -> None:
+        """Remember the message a tagged reply was sent as (see :attr:`Reply.tag`)."""
+        key = f"msg:{who.chat_id}:{who.user_id}:{tag}"
+        record = self.store.get(key)
+        with contextlib.suppress(Conflict):  # a concurrent resend: either id will do
+            self.store.put(key, {"id": int(message_id)}, record.version, ttl=REF_TTL)
+
+    def sent_message(self, who: Who, tag: str) -> int | None:
+        """The id of the message last sent with ``tag``; None if unknown."""
+        data = self.store.get(f"msg:{who.chat_id}:{who.user_id}:{tag}").data
+        return int(data["id"]) if data and "id" in data else None
 
     def store_down_reply(self) -> Reply:
         """The polite notice where a step needed the (unreachable) store."""
@@ -281,7 +323,7 @@ class Conversation:
             if ref is not None:
                 text = self.engine.clause_text(ref["doc"], ref["path"])
                 if text is not None and ref.get("digest") in (None, _digest(text)):
-                    return Outcome([Reply(render("tg_clause.j2", ref=ref, text=text))])
+                    return Outcome([self._clause_reply(who, ref, text)])
                 again = ((Button(label("ask_again"), f"aq:{arg}"),),) if ref.get("q") else ()
                 return Outcome([Reply(render("tg_clause_changed.j2", ref=ref,
                                              removed=text is None), again)])
@@ -311,6 +353,16 @@ class Conversation:
             return kept
         return Outcome([], notice=label("stale_button"))
 
+    def _clause_reply(self, who: Who, ref: dict[str, Any], text: str) -> Reply:
+        """The whole clause with its document's validity (on the user's date) and office."""
+        as_of = self.as_of(who) or date.today()
+        doc = next((d for d in self.engine.documents(as_of)
+                    if d.get("doc_number") == ref["doc"]), None)
+        offices = self.engine.clause_offices(ref["doc"], ref["path"])
+        issuer = doc is not None and offices == [doc.get("issuer")]
+        return Reply(render("tg_clause.j2", ref=ref, text=text, doc=doc, offices=offices,
+                            issuer_office=issuer, as_of=as_of.isoformat()))
+
     def _clause_ref(self, hit: dict[str, Any], question: str = "") -> str:
         """The clause as shown (its digest: a later press tells whether it changed) and
         the question it answered (to ask again)."""
@@ -338,3 +390,14 @@ class Conversation:
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def _same_clause(citation: dict[str, Any], hit: dict[str, Any]) -> bool:
+    return (citation.get("doc_number"), citation.get("clause_path")) == \
+        (hit["doc_number"], hit["clause_path"])
+
+
+def _compact(text: str) -> str:
+    """Letters and digits only: a rule's quote matches the clause whatever its spacing
+    and punctuation (full- or half-width)."""
+    return "".join(ch for ch in text if ch.isalnum())

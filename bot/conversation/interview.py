@@ -27,12 +27,15 @@ from bot.conversation.interview_views import (
     decode,
     encode,
     facts_of,
+    implausible,
     listed,
     question_keyboard,
     question_reply,
+    question_tag,
     rest_reply,
     result_reply,
     review_reply,
+    shown_value,
     snapshot,
     typed_choice,
     typed_multi,
@@ -89,15 +92,29 @@ def _rule_ids(engine: EngineLike, state: dict[str, Any]) -> list[str]:
     return [str(item["rule_id"]) for item in items]
 
 
+def _needed(engine: EngineLike, state: dict[str, Any]) -> list[FactSpecLike]:
+    """Facts still needed and plausible for the applicant; those it cannot be asked about
+    (an enterprise, about the titles of its incubator) are noted in ``deduced``."""
+    state["deduced"] = []
+    while True:
+        facts = facts_of(state)
+        skipped = set(state.get("skipped", []))
+        specs = [s for s in engine.next_questions(facts, as_of_of(state), state.get("rule_ids"))
+                 if s.name not in skipped and s.name not in facts]
+        ruled_out = [s for s in specs if implausible(state, s)]
+        if not ruled_out:
+            return specs
+        # read as none; other rules may need more facts then
+        state["deduced"] += [s.name for s in ruled_out]
+        state["deduced_labels"] = {**state.get("deduced_labels", {}),
+                                   **{s.name: str(getattr(s, "label", "") or s.name)
+                                      for s in ruled_out}}
+
+
 def ordered_questions(engine: EngineLike, state: dict[str, Any]) -> list[FactSpecLike]:
     """Facts still needed, those that the most candidate rules wait for first."""
+    specs = _needed(engine, state)
     facts, as_of = facts_of(state), as_of_of(state)
-    skipped = set(state.get("skipped", []))
-    specs = [
-        s
-        for s in engine.next_questions(facts, as_of, state.get("rule_ids"))
-        if s.name not in skipped and s.name not in facts
-    ]
     if len(specs) <= 1:
         return specs
     counts: Counter[str] = Counter()
@@ -126,6 +143,7 @@ def new_state(facts: dict[str, Any], rule_ids: list[str] | None, as_of: date | N
         "history": [],
         "asked": {},
         "skipped": [],
+        "deduced": [],  # not asked: the applicant's type cannot hold them (read as none)
         "current": None,
         "editing": False,
         "multi": [],
@@ -206,7 +224,10 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
                 return Outcome(handled=False)
             state["invalid"] = state.get("invalid", 0) + 1
             return Outcome([question_reply(state, error=exc.message)])
-        return Outcome([_record(engine, state, value)], edit_buttons=None)
+        # written into the question's own message, as a press would (before it moves on)
+        done = answered_html(state, shown_value(snap, value), typed=True)
+        tag = question_tag(state)
+        return Outcome([_record(engine, state, value)], edit_html=done, edit_tag=tag)
     act, arg = event.action, event.arg
     if act == "c" and 0 <= arg < len(snap["choices"]):
         done = answered_html(state, snap["choices"][arg][1])
@@ -219,7 +240,8 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
         return Outcome([], edit_buttons=question_keyboard(state))
     if act == "d":
         value = [decode(snap["choices"][i][0]) for i in state.get("multi", [])]
-        picked = "、".join(snap["choices"][i][1] for i in state.get("multi", [])) or "都没有"
+        picked = "、".join(snap["choices"][i][1] for i in state.get("multi", [])) or label(
+            "none_chosen")
         done = answered_html(state, picked)
         return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
     if act == "s":

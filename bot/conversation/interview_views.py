@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from bot.conversation.reply import Button, Keyboard, Reply, label, render, rows
 from bot.conversation.summary import estimate_view
+from bot.render import format_yuan
 from knowledge.errors import FactError
 
 CHOICE_KINDS = ("choice", "bool")
@@ -78,14 +79,46 @@ def decode(value: Any) -> Any:
 
 
 def facts_of(state: dict[str, Any]) -> dict[str, Any]:
-    """The facts as the engine takes them (a multiple choice is a frozenset again)."""
-    out = {}
+    """The facts as the engine takes them (a multiple choice is a frozenset again), with
+    the titles the applicant's type cannot hold read as none (see :func:`holders`)."""
+    out: dict[str, Any] = {}
     for name, raw in state["facts"].items():
         value = decode(raw)
         if isinstance(value, list) and state["asked"].get(name, {}).get("kind") == "multi":
             value = frozenset(value)
         out[name] = value
+    if "applicant_types" in out:
+        for name in state.get("deduced", []):
+            out.setdefault(name, frozenset())
     return out
+
+
+def holders(choices: Sequence[str], implied: dict[str, list[str]]) -> set[str] | None:
+    """The applicant types that can hold one of ``choices`` (labels), or None for anyone.
+
+    The vocabulary's ``implied_by`` lists, per applicant type, the titles only that type
+    can hold (孵化器 → incubator operator, 大学科技园 → university): a fact all of whose
+    options are such titles is a question for those types only.
+    """
+    found: set[str] = set()
+    for text in choices:
+        who = {kind for kind, words in implied.items()
+               if any(w and not w.startswith("…") and w in text for w in words)}
+        if not who:
+            return None
+        found |= who
+    return found or None
+
+
+def implausible(state: dict[str, Any], spec: FactSpecLike) -> bool:
+    """Whether the applicant's stated types cannot hold any option of ``spec``."""
+    facts = state["facts"]
+    implied = state["asked"].get("applicant_types", {}).get("implied") or {}
+    if spec.kind != "multi" or "applicant_types" not in facts or not implied:
+        return False
+    kinds = set(decode(facts["applicant_types"]) or [])
+    able = holders([str(text) for _, text in spec.choices], implied)
+    return able is not None and not (able & kinds)
 
 
 def as_of_of(state: dict[str, Any]) -> date | None:
@@ -104,6 +137,8 @@ def snapshot(spec: FactSpecLike) -> dict[str, Any]:
         "unit": str(getattr(spec, "unit", "") or ""),
         "example": spec.example,
         "choices": [[encode(v), str(text)] for v, text in choices],
+        "implied": {str(k): [str(w) for w in v]
+                    for k, v in dict(getattr(spec, "implied_by", None) or {}).items()},
     }
 
 
@@ -148,7 +183,12 @@ def question_reply(state: dict[str, Any], error: str | None = None) -> Reply:
         chosen=[snap["choices"][i][1] for i in state.get("multi", [])],
     )
     free_text = snap["kind"] not in (*CHOICE_KINDS, "multi")  # a bare number picks an option
-    return Reply(html, question_keyboard(state), free_text=free_text)
+    return Reply(html, question_keyboard(state), free_text=free_text, tag=question_tag(state))
+
+
+def question_tag(state: dict[str, Any]) -> str:
+    """The tag of the current question's message (its ``seq``: never an older question)."""
+    return f"iv:{state['seq']}"
 
 
 def progress(state: dict[str, Any]) -> tuple[int, int]:
@@ -164,11 +204,24 @@ def progress(state: dict[str, Any]) -> tuple[int, int]:
     return number, max(number, int(state.get("total") or 0))
 
 
-def answered_html(state: dict[str, Any], shown: str) -> str:
+def answered_html(state: dict[str, Any], shown: str, typed: bool = False) -> str:
     """The current question as it reads once answered: "问题 3：… → 已选：企业"."""
     snap = state["asked"][state["current"]]
     number, total = progress(state)
-    return render("tg_answered.j2", q=snap, number=number, total=total, shown=shown)
+    return render("tg_answered.j2", q=snap, number=number, total=total, shown=shown,
+                  typed=typed)
+
+
+def shown_value(snap: dict[str, Any], value: Any) -> str:
+    """A typed answer as the review shows it: an option's label, 是/否, 300万元, 3项."""
+    labels = {repr(decode(v)): text for v, text in snap["choices"]}
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(labels.get(repr(v), str(v)) for v in value) or label("none_chosen")
+    if repr(value) in labels:
+        return labels[repr(value)]
+    if snap["kind"] == "money":
+        return format_yuan(value)
+    return f"{value}{snap.get('unit', '')}"
 
 
 def listed(state: dict[str, Any]) -> list[str]:
@@ -203,7 +256,10 @@ def review_reply(state: dict[str, Any]) -> Reply:
         (button(state, label("confirm"), "ok"),),
         tuple(nav(state, skip=False)),
     )
-    return Reply(render("tg_review.j2", answers=shown), keyboard)
+    names = state.get("deduced_labels", {})
+    deduced = [names.get(n, n) for n in state.get("deduced", [])] \
+        if "applicant_types" in state["facts"] else []
+    return Reply(render("tg_review.j2", answers=shown, deduced=deduced), keyboard)
 
 
 def result_view(engine: EngineLike, state: dict[str, Any]) -> dict[str, Any]:

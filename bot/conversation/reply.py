@@ -35,6 +35,9 @@ class Reply:
     html: str
     buttons: Keyboard = ()
     free_text: bool = False
+    # Names the message for a later rewrite (an interview question: ``iv:<seq>``); the
+    # Telegram app remembers the id of the message it was sent as.
+    tag: str = ""
 
 
 @dataclass
@@ -48,6 +51,9 @@ class Outcome:
     # New text for the message whose button was pressed (the question, with the answer
     # chosen written in); None leaves the text.  Its keyboard is ``edit_buttons``.
     edit_html: str | None = None
+    # With a typed answer (no button pressed): the ``tag`` of the message ``edit_html``
+    # rewrites — the question it answers, never an older one.
+    edit_tag: str | None = None
     handled: bool = True  # False: the text was not for the interview (ask the engine)
 
 

@@ -132,8 +132,9 @@ def summarize(
 ) -> dict[str, Any]:
     """The estimate sorted for a phone: bottom line, eligible, expired, questions, rest.
 
-    ``office(doc_number, clause_path)`` gives ``{"offices": [...], "time": bool}`` for a
-    cited clause: the 牵头/责任单位 and whether the text names an application time.
+    ``office(doc_number, clause_path)`` gives ``{"offices": [...], "time": bool, "issuer":
+    bool}`` for a cited clause: the 牵头/责任单位 (or, when no clause names one, the
+    issuer: ``issuer`` is then true) and whether the text names an application time.
     """
     as_of = str(estimate.get("as_of", ""))
     eligible: list[dict[str, Any]] = []
@@ -141,17 +142,21 @@ def summarize(
     open_items: list[dict[str, Any]] = []
     rest: list[dict[str, Any]] = []
     not_encoded: list[dict[str, Any]] = []  # a clause's award no rule encodes yet
+    demoted: list[dict[str, Any]] = []  # older figures a newer clause contradicts
     for item in estimate.get("items", []):
         outcome = item.get("outcome")
         state = _state(item, as_of)
         if outcome == "not_encoded":
             not_encoded.append(item)
+        elif item.get("demoted_by"):  # a newer clause states another figure: not summed
+            demoted.append(item)
         elif outcome in ("eligible", "case_by_case"):
             entry = dict(item, state=state)
             cite = (item.get("citations") or [{}])[0]
             info = office(cite["doc_number"], cite["clause_path"]) if office and cite else {}
             entry["offices"] = list(info.get("offices") or [])
             entry["time_stated"] = bool(info.get("time"))
+            entry["issuer_office"] = bool(info.get("issuer"))
             (eligible if state == "in_force" else lapsed).append(entry)
         elif outcome == "need_info" and state == "in_force":
             open_items.append(item)
@@ -179,9 +184,11 @@ def summarize(
         "questions": questions,
         "rest": rest,
         "not_encoded": not_encoded,
+        "demoted": demoted,
         "rest_reasons": [r for r, _ in reasons.most_common(FOLD_REASONS)],
         "warnings": [w for w in estimate.get("warnings", [])
                      if "主管部门审核" not in w  # the footer says so
+                     and not any(w in d.get("warnings", []) for d in demoted)
                      and not any(w.startswith(f"{c['doc_number']}已于")
                                 for e in lapsed for c in e.get("citations", []))],
     }
@@ -197,11 +204,18 @@ def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
     lacks ``clause_offices`` names no office)."""
     offices_of = getattr(engine, "clause_offices", None)
     text_of = getattr(engine, "clause_text", None)
+    documents = getattr(engine, "documents", None)
+    issuers: dict[str, str] = {}
 
     def office(doc_number: str, clause_path: str) -> dict[str, Any]:
         offices = list(offices_of(doc_number, clause_path)) if offices_of else []
         text = text_of(doc_number, clause_path) if text_of else None
-        return {"offices": offices, "time": time_stated(text)}
+        if documents is not None and not issuers:
+            issuers.update({str(d.get("doc_number")): str(d.get("issuer") or "")
+                            for d in documents()})
+        # the engine falls back to the issuer when no clause names 牵头/责任单位
+        issuer = bool(offices) and offices == [issuers.get(doc_number)]
+        return {"offices": offices, "time": time_stated(text), "issuer": issuer}
 
     return office
 

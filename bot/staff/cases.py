@@ -42,7 +42,7 @@ def load_known_failures(path: Path) -> dict[str, str]:
     if root.value is None:
         return {}
     if root.mapping is None:
-        raise KnowledgeError("must be a mapping of question id: reason", path, root.line)
+        raise KnowledgeError(render_text("kb_known_failures_bad.txt.j2"), path, root.line)
     return {k: str(v.plain()) for k, v in root.mapping.items()}
 
 

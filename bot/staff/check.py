@@ -24,14 +24,14 @@ from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_te
 from knowledge.errors import (
     KnowledgeError,
 )
-from knowledge.sources.base import KnowledgeBase, load_knowledge, policy_files
+from knowledge.sources.base import KnowledgeBase, load_knowledge, policy_files, read_policy_file
+from knowledge.sources.cache import CachedSource
 from knowledge.sources.cleaning import unplaced_numbering
 from knowledge.sources.dedup import find_duplicates
 from knowledge.sources.documents import (
     SIDECAR_SUFFIX,
     SUPPORTED_SUFFIXES,
     SourceDocument,
-    load_source,
     sidecar_path,
 )
 from knowledge.sources.frontmatter import split_front_matter
@@ -70,8 +70,11 @@ def meta_file(path: Path) -> Path:
 # -- the checks ---------------------------------------------------------------------------
 
 
-def check_documents(audit: Audit) -> list[SourceDocument]:
-    """Metadata, extraction, duplicates, validity and numbering of every policy file."""
+def check_documents(audit: Audit, cache_dir: Path | None = None) -> list[SourceDocument]:
+    """Metadata, extraction, duplicates, validity and numbering of every policy file.
+
+    ``cache_dir``: the loader's per-file cache (an unchanged file is not parsed again).
+    """
     root = audit.knowledge_dir
     try:
         files = policy_files(root)
@@ -91,18 +94,22 @@ def check_documents(audit: Audit) -> list[SourceDocument]:
             audit.add("unsupported", path, None, suffixes=" ".join(SUPPORTED_SUFFIXES))
 
     sources: list[SourceDocument] = []
+    entries: dict[int, CachedSource] = {}  # id(source) -> its cached reading
     for path in files:
         try:
-            source = load_source(path, root=root)
+            entry = read_policy_file(path, root, cache_dir)
         except KnowledgeError as exc:
             audit.add_error(exc)
             continue
+        source = entry.source
+        entries[id(source)] = entry
         sources.append(source)
         for warning in source.warnings:
             file, line, text = _split_location(warning)
             audit.add("hint", file, line, severity="warning", detail=text)
 
-    kept, duplicates = find_duplicates(sources)
+    kept, duplicates = find_duplicates(
+        sources, signatures=[entries[id(s)].signature for s in sources])
     by_file = {s.meta.file: s for s in sources}
     for dup in duplicates:
         dropped = by_file.get(dup.dropped_file)
@@ -120,14 +127,18 @@ def check_documents(audit: Audit) -> list[SourceDocument]:
             audit.add("expired", meta_file(source.path),
                       key_lines(source.path).get("effective_until"),
                       until=meta.effective_until.isoformat(), status=meta.status)
+        entry = entries[id(source)]
         try:
-            clauses = parse_clauses(meta, source.text, source.first_line)
+            clauses = (list(entry.clauses) if entry.clauses is not None
+                       else parse_clauses(meta, source.text, source.first_line))
         except KnowledgeError as exc:
             audit.add_error(exc)
             continue
         audit.documents.append(meta)
         audit.clause_counts[meta.doc_number] = len({c.path for c in clauses})
-        for line, snippet in unplaced_numbering(source.text, source.first_line):
+        unplaced = (entry.unplaced if entry.unplaced is not None
+                    else unplaced_numbering(source.text, source.first_line))
+        for line, snippet in unplaced:
             audit.add("unplaced", source.path, line, snippet=snippet)
     return kept
 
@@ -162,6 +173,7 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
     for rule in ruleset.rules:
         audit.rule_counts[rule.doc_number] = audit.rule_counts.get(rule.doc_number, 0) + 1
     check_coverage(audit, kb, ruleset)
+    check_conflicts(audit, kb, ruleset)
     return not problems
 
 
@@ -231,6 +243,30 @@ def check_coverage(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
         audit.coverage_by_doc[doc_number] = (total, total - missing.get(doc_number, 0))
 
 
+def check_conflicts(audit: Audit, kb: KnowledgeBase, ruleset: Any) -> None:
+    """Award sentences no rule encodes that look like another document's rule with another
+    figure, their document not declaring ``supersedes:`` (warnings: the answer demotes the
+    older figure until staff decide)."""
+    from index.answering.honesty import likely_conflicts
+    from knowledge.money import format_yuan
+
+    for conflict in likely_conflicts(kb, ruleset, audit.as_of):
+        found, rule = conflict.found, conflict.rule
+        figure = (rule.amount_yuan or rule.max_yuan or rule.min_yuan or rule.unit_yuan
+                  or rule.cap_yuan or 0)
+        meta = kb.document(found.doc_number)
+        other = kb.document(rule.doc_number)
+        newer = bool(meta and other and (meta.effective_from or meta.issued)
+                     > (other.effective_from or other.issued))
+        line = figure_line(audit.knowledge_dir / found.file, found.line, found.figures[0])
+        audit.add("likely_conflict", found.file, line, severity="warning",
+                  doc_number=found.doc_number, clause_path=found.clause_path,
+                  figure="、".join(found.figures), sentence=conflict.sentence,
+                  rule_id=rule.id, rule_label=rule.label, rule_doc=rule.doc_number,
+                  rule_figure=format_yuan(figure), rule_file=audit._rel(rule.file),
+                  rule_line=rule.line, newer=newer, same_award=rule.same_award or rule.id)
+
+
 def figure_line(path: Path, clause_line: int, figure: str, window: int = 120) -> int:
     """The line of ``path`` at or after ``clause_line`` where ``figure`` is printed.
 
@@ -258,11 +294,11 @@ def audit(
 ) -> Audit:
     """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``)."""
     result = Audit(Path(knowledge_dir).resolve(), as_of or date.today())
-    check_documents(result)
+    check_documents(result, Path(data_dir) / "cache")
     if not result.documents:
         return result
     try:
-        kb = load_knowledge(result.knowledge_dir)
+        kb = load_knowledge(result.knowledge_dir, cache_dir=Path(data_dir) / "cache")
     except KnowledgeError as exc:
         # Rules and cases need the knowledge base; the file at fault is usually reported
         # already (the loader stops at the first broken file, the check does not).

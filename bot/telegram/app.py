@@ -14,20 +14,12 @@ import contextlib
 import dataclasses
 import logging
 import signal
-import traceback
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    LinkPreviewOptions,
-    ReplyParameters,
-    Update,
-)
-from telegram.constants import ChatAction, ParseMode
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
@@ -44,94 +36,28 @@ from telegram.ext import (
 
 from bot.config import Settings, install_log_redaction, load_settings, redact
 from bot.conversation.core import Conversation, FullEngine, Who
-from bot.conversation.reply import Keyboard, Outcome, Reply, label_pairs, render
+from bot.conversation.reply import Outcome, Reply, label_pairs, render
 from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
+from bot.telegram.alert_handlers import register as register_alerts
 from bot.telegram.runner import (
     PerChatUpdateProcessor,
     SkippingApplicationBuilder,
     WebhookServer,
     run_bot,
 )
-from bot.telegram.split import split_html
+from bot.telegram.sending import (
+    conversation,
+    markup,
+    rewrite_answered,
+    send,
+    who_of,
+    with_typing,
+    work,
+)
 from bot.telegram.watch import KnowledgeWatcher, once_per_reload
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 Ctx = ContextTypes.DEFAULT_TYPE
-TYPING_REFRESH = 4.5  # Telegram shows "typing…" for about 5 s per chat action
-
-
-def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons]
-    )
-
-
-def who_of(update: Update) -> Who:
-    """Chat and sender of an update.  A message sent on behalf of a chat (a channel or an
-    anonymous group admin: ``sender_chat`` and no ``from``) is keyed by that chat."""
-    chat = update.effective_chat
-    assert chat is not None
-    if update.effective_user is not None:
-        return Who(chat.id, update.effective_user.id)
-    sender = update.effective_message.sender_chat if update.effective_message else None
-    return Who(chat.id, sender.id if sender is not None else chat.id)
-
-
-def conversation(context: Ctx) -> Conversation:
-    conv: Conversation = context.bot_data["conversation"]
-    return conv
-
-
-async def work(func: Callable[..., T], *args: Any) -> T:
-    """Run blocking conversation code in the default thread pool."""
-    return await asyncio.to_thread(func, *args)
-
-
-async def send(
-    context: Ctx, chat_id: int, replies: Sequence[Reply], quote: int | None = None
-) -> None:
-    """Send replies in order, splitting long ones; the keyboard goes on the last chunk."""
-    for reply in replies:
-        chunks = split_html(reply.html)
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
-            params = None
-            if quote is not None:
-                params = ReplyParameters(message_id=quote, allow_sending_without_reply=True)
-                quote = None
-            await context.bot.send_message(
-                chat_id, chunk, reply_markup=markup(reply.buttons) if last else None,
-                reply_parameters=params,
-            )
-
-
-async def with_typing(context: Ctx, chat_id: int, job: Awaitable[T]) -> T:
-    """Await ``job``; show "typing…" if it takes longer than the configured delay.
-
-    A delay of 0 shows it at once, before the job starts (deterministic, for tests).
-    """
-    delay: float = context.bot_data["settings"].typing_delay
-    if delay <= 0:
-        with contextlib.suppress(Exception):
-            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-
-    async def typing() -> None:
-        await asyncio.sleep(delay if delay > 0 else TYPING_REFRESH)
-        while True:
-            with contextlib.suppress(Exception):
-                await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_REFRESH)
-
-    task = asyncio.create_task(typing())
-    try:
-        return await job
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
 
 
 # -- handlers ----------------------------------------------------------------------------
@@ -210,7 +136,7 @@ async def estimate(update: Update, context: Ctx) -> None:
     """/estimate: start the interview over every award rule."""
     who = who_of(update)
     outcome = await work(conversation(context).estimate, who)
-    await send(context, who.chat_id, outcome.replies)
+    await send(context, who.chat_id, outcome.replies, who=who)
 
 
 async def text_message(update: Update, context: Ctx) -> None:
@@ -227,7 +153,8 @@ async def text_message(update: Update, context: Ctx) -> None:
     func = conv.ask if update.edited_message is not None else conv.text
     job = work(func, who, text)
     outcome: Outcome = await with_typing(context, who.chat_id, job)
-    await send(context, who.chat_id, outcome.replies, quote=message.message_id)
+    await rewrite_answered(context, who, outcome)  # a typed answer, into its question
+    await send(context, who.chat_id, outcome.replies, quote=message.message_id, who=who)
 
 
 async def button(update: Update, context: Ctx) -> None:
@@ -246,11 +173,12 @@ async def button(update: Update, context: Ctx) -> None:
     elif outcome.edit_buttons is not None:
         with contextlib.suppress(BadRequest):  # "message is not modified" is harmless
             await query.edit_message_reply_markup(reply_markup=markup(outcome.edit_buttons))
-    await send(context, who.chat_id, outcome.replies)
+    await send(context, who.chat_id, outcome.replies, who=who)
 
 
 async def on_error(update: object, context: Ctx) -> None:
-    """Tell the user something went wrong; send the trace (redacted) to the admins.
+    """Tell the user something went wrong; tell the admins, in Chinese, what kind of
+    failure it was (the trace goes to the redacted log, never into a chat).
 
     The store being down is not a bug: the user gets one polite notice, the admins hear
     of the outage once (:func:`store_transitions`), not a traceback per message.
@@ -271,12 +199,23 @@ async def on_error(update: object, context: Ctx) -> None:
     error = context.error
     if error is None or not settings.admin_ids:
         return
-    trace = redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
-    where = type(error).__name__
-    text = render("tg_admin_error.j2", trace=trace[-3000:], where=where)
+    kinds = [cls.__name__ for cls in type(error).__mro__]
+    text = redact(render("tg_admin_error.j2", kinds=kinds, what=doing(update)))
     for admin in settings.admin_ids:
         with contextlib.suppress(Exception):
             await context.bot.send_message(admin, text)
+
+
+def doing(update: object) -> str:
+    """What the user was doing when an update failed, for the admins (in Chinese)."""
+    if not isinstance(update, Update):
+        return ""
+    if update.callback_query is not None:
+        return "点按按钮"
+    message = update.effective_message
+    if message is not None and (message.text or "").startswith("/"):
+        return "发送命令"
+    return "发送消息" if message is not None else ""
 
 
 async def store_transitions(update: object, context: Ctx) -> None:
@@ -333,6 +272,7 @@ def build_application(
         ("reload", reload), ("stats", stats),
     ):
         app.add_handler(CommandHandler(name, callback))
+    register_alerts(app)  # /subscribe, /unsubscribe, al: buttons, the alert loop
     message = filters.UpdateType.MESSAGE
     edited = filters.UpdateType.EDITED_MESSAGE
     app.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
@@ -369,6 +309,8 @@ def start_knowledge_watcher(
     notify_admins = make_reload_notifier(app, conversation.store, engine.knowledge_dir)
     watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
                                debounce_ms=debounce_ms, loop=loop)
+    if "alerts" in app.bot_data:  # policy alerts: plan the push right after a reload
+        watcher.listeners.append(app.bot_data["alerts"].on_reload)
     return watcher.start()
 
 

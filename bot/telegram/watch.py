@@ -142,6 +142,7 @@ class KnowledgeWatcher:
             force_polling = os.environ.get("POLICYBOT_WATCH_POLLING", "") in {"1", "true", "yes"}
         self.force_polling = force_polling
         self.loop = loop
+        self.listeners: list[ResultCallback] = []  # more on_result callbacks (alerts)
         self.last_changes: tuple[str, ...] = ()
         self.reload_count = 0
         self._reload_lock = threading.Lock()
@@ -210,17 +211,18 @@ class KnowledgeWatcher:
         return report
 
     def _deliver(self, report: ReloadResult) -> None:
-        if self.on_result is None:
-            return
-        try:
-            result = self.on_result(report)
-            if inspect.isawaitable(result):
-                if self.loop is not None and self.loop.is_running():
-                    asyncio.run_coroutine_threadsafe(_as_coroutine(result), self.loop)
-                else:
-                    asyncio.run(_as_coroutine(result))
-        except Exception:  # a failing notification must not stop the watcher
-            log.exception("reload callback failed")
+        for callback in (self.on_result, *self.listeners):
+            if callback is None:
+                continue
+            try:
+                result = callback(report)
+                if inspect.isawaitable(result):
+                    if self.loop is not None and self.loop.is_running():
+                        asyncio.run_coroutine_threadsafe(_as_coroutine(result), self.loop)
+                    else:
+                        asyncio.run(_as_coroutine(result))
+            except Exception:  # a failing notification must not stop the watcher
+                log.exception("reload callback failed")
 
     def _filter(self, change: Change, path: str) -> bool:
         return is_knowledge_change(path, self.knowledge_dir)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from index.answering.overview import Overview
+from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
 from knowledge.reading.extraction import Extraction
 
@@ -79,7 +81,9 @@ class Answer:
     estimate: Estimate | None = None
     intent: str = "general"  # knowledge.reading.intent: amount, eligibility, office…
     document: dict[str, Any] | None = None  # the named document's metadata on ``as_of``
-    offices: tuple[str, ...] = ()  # office/materials questions: the best clause's offices
+    offices: tuple[str, ...] = ()  # office/materials/deadline: the best clause's offices
+    timing: Timing | None = None  # deadline questions: what the best clause says of timing
+    overview: Overview | None = None  # "which fit me": every stated fact over every rule
 
     @property
     def materials_listed(self) -> bool:
@@ -106,4 +110,6 @@ class Answer:
             "document": self.document,
             "offices": list(self.offices),
             "materials_listed": self.materials_listed,
+            "timing": self.timing.to_json() if self.timing is not None else None,
+            "overview": self.overview.to_json() if self.overview is not None else None,
         }

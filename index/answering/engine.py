@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from index.answering.answer import Answer, AnswerHit, Responsible
-from index.answering.honesty import with_not_encoded
-from index.artifacts import index_is_stale, load_index
+from index.answering.honesty import not_encoded_items, with_not_encoded
+from index.answering.overview import build_overview
+from index.answering.timing import Timing, clause_timing
+from index.artifacts import load_index
 from index.build import build_index
-from index.domain import knowledge_domain_terms
+from index.domain import knowledge_domain_terms, load_domain_terms
 from index.embedders import Embedder, make_embedder
+from index.ensure import OuterLock, ensure_index
+from index.expansion import knowledge_expander
+from index.focus import deployment_regions
 from index.retriever import MAX_TOP_K, Hit, Retriever
-from knowledge.awards.calculator import evaluate, next_questions
+from knowledge.awards.calculator import candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
@@ -31,10 +36,12 @@ from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.intent import (
+    DEADLINE,
     DOCUMENT_INTENTS,
     ESTIMATE_INTENTS,
     MATERIALS,
     OFFICE,
+    OVERVIEW,
     read_intent,
 )
 from knowledge.reading.normalize import normalize_question
@@ -88,16 +95,25 @@ class Engine:
         *,
         embedder: Embedder | None = None,
         progress: bool = False,
+        read_only: bool = False,
+        index_wait: float = 0.0,
+        build_lock: OuterLock | None = None,
     ) -> None:
         """Validate and store; nothing is loaded until :meth:`warm_up` (or first use).
 
         ``embedder`` (an object) beats ``embedder_spec`` (a name for
         :func:`index.embedders.make_embedder`): tests pass a small deterministic one.
+        ``read_only``: never build, wait up to ``index_wait`` seconds for the index job to
+        publish the build of this knowledge (see :mod:`index.ensure`); ``build_lock``: an
+        outer lock every builder takes (the bot passes a Redis lock shared by replicas).
         """
         self.knowledge_dir = Path(knowledge_dir)
         self.data_dir = Path(data_dir)
         self.embedder_spec = embedder_spec
         self.progress = progress
+        self.read_only = read_only
+        self.index_wait = index_wait
+        self.build_lock = build_lock
         self._embedder: Embedder | None = embedder
         self._snapshot: Snapshot | None = None
         self._reload_lock = threading.Lock()
@@ -132,7 +148,8 @@ class Engine:
 
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
         started = time.perf_counter()
-        kb = load_knowledge(self.knowledge_dir)
+        # per-file extraction, dedup signature and clauses cached by content hash
+        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache")
         # facts, choices and topics of this folder (vocabulary/*.yaml); the rules use them
         vocabulary = knowledge_vocabulary(self.knowledge_dir)
         rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document, vocabulary)
@@ -141,18 +158,29 @@ class Engine:
         embedder = self.embedder
         embedded = reused = 0
         index = None
-        if not index_is_stale(kb, self.data_dir, embedder):
-            try:
-                index = load_index(self.data_dir, embedder)
-            except IndexError_ as exc:  # damaged since the check: rebuild, never fail here
-                log.warning("%s; rebuilding the index", exc)
+        # built once per knowledge version: by this process under the build locks, by
+        # another one it queued behind, or (read-only) by the index job it waits for
+        built = ensure_index(kb, self.data_dir, embedder, progress=self.progress,
+                             read_only=self.read_only, wait=self.index_wait,
+                             lock=self.build_lock)
+        if built is not None:
+            embedded, reused = built.embedded, built.reused
+        try:  # memory-mapped; the knowledge base's clauses are the chunks (no second copy)
+            index = load_index(self.data_dir, embedder, kb.clauses)
+        except IndexError_ as exc:  # damaged since the check: rebuild, never fail here
+            if self.read_only:
+                raise
+            log.warning("%s; rebuilding the index", exc)
         if index is None:
             report = build_index(kb, self.data_dir, embedder, progress=self.progress)
             embedded, reused = report.embedded, report.reused
-            index = load_index(self.data_dir, embedder)
+            index = load_index(self.data_dir, embedder, kb.clauses)
             if index is None:
                 raise IndexError_("索引构建后无法加载 / index could not be loaded after build")
-        retriever = Retriever(index, embedder, domain_terms=domain_terms)
+        retriever = Retriever(index, embedder, domain_terms=domain_terms,
+                              expander=knowledge_expander(self.knowledge_dir,
+                                                          vocabulary.topics),
+                              regions=deployment_regions())
         retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
                         loaded_at=time.time())
@@ -203,23 +231,32 @@ class Engine:
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
         named = self._named_document(snap.kb, text) if text else None
         if named is not None:  # a named document: only its clauses are cited
-            hits = [h for h in snap.retriever.search(text, top_k=MAX_TOP_K)
+            hits = [h for h in snap.retriever.search(text, top_k=MAX_TOP_K, on=when)
                     if normalize_doc_number(h.clause.doc_number) == named][:max(1, top_k)]
             matched = bool(hits) or intent in DOCUMENT_INTENTS
         else:
-            hits = snap.retriever.search(text, top_k=max(1, top_k)) if text else []
+            hits = (snap.retriever.search(text, top_k=max(1, top_k), on=when)
+                    if text else [])
             matched = bool(hits) and snap.retriever.is_match(hits)
         if not matched and hits and extraction is not None and wants_estimate:
             # A short amount question ("买技术花了五百万能补多少") may score under the
             # retrieval gate; the deterministic extractor naming a rule whose clause is
             # also the best hit is independent evidence that the question is in scope.
             matched = self._named_rule_cites(snap, extraction, hits[0])
+        if (not matched and hits and intent == OVERVIEW and extraction is not None
+                and extraction.facts):
+            # "我们是企业，有哪些政策可以申请？" asked of an S&T policy assistant names no
+            # subject but is about its policies unless it names another bureau's subject:
+            # the stated facts decide what the overview shows.
+            terms = snap.retriever.domain_terms or load_domain_terms()
+            matched = not terms.names_foreign(text.lower())
         estimate = None
         rule_ids: tuple[str, ...] = ()
         if matched and hits and extraction is not None and wants_estimate:
-            candidates = self._candidate_rules(snap, extraction, hits)
+            candidates = self._candidate_rules(snap, extraction, hits, when)
             if candidates:
-                estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates)
+                estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates,
+                                    denied=extraction.denied)
                 rule_ids = tuple(item.rule_id for item in estimate.items)
         shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
         if matched and estimate is None:
@@ -233,12 +270,19 @@ class Engine:
             meta = snap.kb.document(named)
             document = meta.summary(when) if meta is not None else None
         offices: tuple[str, ...] = ()
-        if matched and shown and intent in (OFFICE, MATERIALS):
+        if matched and shown and intent in (OFFICE, MATERIALS, DEADLINE):
             offices = tuple(_clause_offices(snap.kb, shown[0].doc_number,
                                             shown[0].clause_path))
+        timing: Timing | None = None
+        if matched and shown and intent == DEADLINE:
+            timing = clause_timing(shown[0].text)
+        overview = None
+        if matched and extraction is not None and extraction.facts and intent == OVERVIEW:
+            overview = build_overview(snap.rules, extraction.facts, when, extraction.denied)
         answer = Answer(question=raw, text=text, matched=matched, as_of=when, hits=shown,
                         extraction=extraction, rule_ids=rule_ids, estimate=estimate,
-                        intent=intent, document=document, offices=offices)
+                        intent=intent, document=document, offices=offices, timing=timing,
+                        overview=overview)
         self._record(started, matched, estimate is not None)
         return answer
 
@@ -277,9 +321,18 @@ class Engine:
         return False
 
     @staticmethod
-    def _candidate_rules(snap: Snapshot, extraction: Extraction, hits: list[Hit]) -> list[str]:
-        """Rules the question names; else the rules citing the best clause."""
+    def _candidate_rules(snap: Snapshot, extraction: Extraction, hits: list[Hit],
+                         on: date) -> list[str]:
+        """Rules the question names; else the rules citing the best clause.
+
+        When the best clause grants money no rule encodes (a subject no rule covers),
+        only rules the question names by a fact are kept: a shared topic word alone
+        would estimate an unrelated rule.
+        """
         named = [r for r in extraction.candidate_rules if snap.rules.get(r) is not None]
+        if named and not_encoded_items(snap.kb, snap.rules, [hits[0].clause], on):
+            by_fact = set(candidate_rules(snap.rules, extraction.facts))
+            named = [r for r in named if r in by_fact]
         if named:
             return sorted(named)
         best = hits[0].clause

@@ -7,6 +7,12 @@ figure in a sentence with 给予/奖励/补助/资助/补贴) that no rule's quo
 sentence as citation, never counted in ``total_yuan``.  So an answer never says "no award
 applies" directly above a clause granting money.  Coverage is the same test as
 ``kb check`` (:func:`knowledge.awards.coverage.find_uncovered`).
+
+A newer clause on the same award demotes an older figure: when such a clause belongs to a
+document that starts later than the document of an eligible item's rule, does not declare
+``supersedes:`` it, grants the same award (:func:`same_award`) and states another figure,
+the older item stays listed but is not summed (``demoted_by``, with a note saying so) and
+the newer clause's item comes first.
 """
 
 from __future__ import annotations
@@ -14,18 +20,28 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item
-from knowledge.awards.coverage import find_uncovered
-from knowledge.awards.rules import Citation, RuleSet, match_text
-from knowledge.model import Clause
+from knowledge.awards.coverage import Uncovered, find_uncovered
+from knowledge.awards.rules import Citation, Rule, RuleSet, match_text
+from knowledge.awards.vocabulary import Vocabulary
+from knowledge.model import Clause, DocumentMeta
+from knowledge.money import scan_money
+from knowledge.reading.extraction import extract_facts
 from knowledge.sources.base import KnowledgeBase
+from knowledge.sources.documents import normalize_doc_number
 
 NOT_ENCODED = "not_encoded"
 EXPLANATION = "尚未编入估算规则，以原文为准"
 _AWARD_WORDS = re.compile(r"给予|奖励|补助|资助|补贴")
 _YUAN = re.compile(r"元$")
+# Two award names are the same subject when their character pairs overlap this much
+# (Dice coefficient); used only for rules that name no title to compare.
+SAME_NAME = 0.5
+_TITLE_OPS = ("has", "has_any", "eq", "in")
+_PUNCT = re.compile(r"[\s，。；：、“”（）()《》,.;:]")
 
 
 def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
@@ -85,5 +101,136 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
         return estimate
     if estimate is None:
         return Estimate(on, tuple(items))
-    return dataclasses.replace(estimate, items=tuple(sorted((*estimate.items, *items),
-                                                            key=Item.sort_key)))
+    others, first, notes = _demote_older(list(estimate.items), items, kb, rules, on)
+    rest = sorted((*others, *(i for i in items if i not in first)), key=Item.sort_key)
+    return dataclasses.replace(estimate, items=(*first, *rest),
+                               warnings=tuple(dict.fromkeys((*notes, *estimate.warnings))))
+
+
+def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: RuleSet,
+                  on: date) -> tuple[list[Item], list[Item], list[str]]:
+    """``items`` with the older figures a newer clause contradicts demoted; the newer
+    clauses' items that did so (they come first) and the notes, in order."""
+    first: list[Item] = []
+    notes: list[str] = []
+    for clause_item in new:
+        cite = clause_item.citations[0]
+        meta = kb.document(cite.doc_number)
+        if meta is None:
+            continue
+        named = _named_titles(f"{clause_item.label}。{cite.quote}", rules.vocabulary, on)
+        figures = {m.yuan for m in scan_money(cite.quote) if not m.problem}
+        for number, item in enumerate(items):
+            members = [r for r in (rules.get(i) for i in (item.rule_id, *item.same_as)) if r]
+            members = [r for r in members if r.in_force(on)]  # a replaced one drops out
+            if not _contradicts(item, members, meta, figures) or not any(
+                    same_award(clause_item.label, cite.quote, named, r) for r in members):
+                continue
+            note = (f"较新的《{meta.title}》（{meta.doc_number}）对同一事项规定了"
+                    f"{clause_item.figure}，旧规定金额未计入合计，请以新文件为准并向"
+                    f"{meta.issuer or '发文单位'}确认")
+            items[number] = dataclasses.replace(item, demoted_by=meta.doc_number,
+                                                warnings=(note, *item.warnings))
+            notes.append(note)
+            if clause_item not in first:
+                first.append(clause_item)
+    return items, first, notes
+
+
+def _contradicts(item: Item, members: list[Rule], newer: DocumentMeta,
+                 figures: set[int]) -> bool:
+    """Whether ``item`` is an eligible figure of older documents only, none of which
+    ``newer`` declares it supersedes, and the newer clause states none of its figures."""
+    figure = item.amount_yuan or item.max_yuan or item.min_yuan
+    if (item.outcome != "eligible" or not item.in_force or item.demoted_by or not figure
+            or not members or not figures or figure in figures):
+        return False
+    start = newer.effective_from or newer.issued
+    replaced = {normalize_doc_number(d) for d in newer.supersedes}
+    return all(m.document.start < start and m.doc_number != newer.doc_number
+               and normalize_doc_number(m.doc_number) not in replaced for m in members)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An award sentence no rule encodes that looks like the award of another document's
+    rule, with another figure, and whose document does not declare ``supersedes:`` it."""
+
+    found: Uncovered
+    heading: str
+    rule: Rule
+    sentence: str  # the award sentence without a heading line run into it
+
+
+def likely_conflicts(kb: KnowledgeBase, rules: RuleSet, on: date) -> list[Conflict]:
+    """Every award sentence no rule covers that names the award of a rule of another
+    document (:func:`same_award`) with none of its figures (for ``kb check``)."""
+    out: list[Conflict] = []
+    for found in find_uncovered(kb.clauses, rules):
+        meta = kb.document(found.doc_number)
+        if meta is None or not _AWARD_WORDS.search(found.sentence):
+            continue
+        heading = _heading(list(kb.chunks(found.doc_number, found.clause_path)),
+                           found.doc_number, found.clause_path)
+        named = _named_titles(f"{heading}。{found.sentence}", rules.vocabulary, on)
+        figures = {m.yuan for m in scan_money(found.sentence) if not m.problem}
+        replaced = {normalize_doc_number(d) for d in meta.supersedes}
+        for rule in rules.rules:
+            figure = (rule.amount_yuan or rule.max_yuan or rule.min_yuan or rule.unit_yuan
+                      or rule.cap_yuan)
+            doc = normalize_doc_number(rule.doc_number)
+            if (figure is None or not figures or figure in figures
+                    or doc == normalize_doc_number(meta.doc_number) or doc in replaced
+                    or not same_award(heading, found.sentence, named, rule)):
+                continue
+            sentence = found.sentence
+            if heading and sentence.startswith(match_text(heading)) and sentence != heading:
+                sentence = sentence[len(match_text(heading)):]
+            out.append(Conflict(found, heading, rule, sentence))
+    return out
+
+
+def same_award(heading: str, sentence: str, named: dict[str, set[str]], rule: Rule) -> bool:
+    """Whether a clause (its heading and award sentence) grants the award ``rule`` encodes.
+
+    A rule that requires titles (choice conditions other than the applicant type) is the
+    same award when the clause names, in the vocabulary's own words, a value of every one
+    of them (``named``: fact → values read from the clause).  A rule requiring no title is
+    the same award when its label and the clause heading share most character pairs.
+    """
+    titles = [(c.fact, _values(c.value)) for c in rule.conditions
+              if c.op in _TITLE_OPS and c.fact != "applicant_types"
+              and rule.vocabulary.facts.get(c.fact) is not None
+              and rule.vocabulary.facts[c.fact].kind in ("choice", "multi")]
+    if titles:
+        return all(named.get(fact, set()) & values for fact, values in titles)
+    return _dice(heading or sentence, rule.label) >= SAME_NAME
+
+
+def _values(value: object) -> set[str]:
+    if isinstance(value, list | tuple | set | frozenset):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+def _named_titles(text: str, vocabulary: Vocabulary, on: date) -> dict[str, set[str]]:
+    """Choice values (other than the applicant type) ``text`` names, read like a question."""
+    out: dict[str, set[str]] = {}
+    for name, value in extract_facts(text, on, vocabulary=vocabulary).facts.items():
+        spec = vocabulary.facts.get(name)
+        if name != "applicant_types" and spec is not None and spec.kind in ("choice", "multi"):
+            out[name] = _values(value)
+    return out
+
+
+def _dice(a: str, b: str) -> float:
+    pairs_a, pairs_b = _pairs(a), _pairs(b)
+    if not pairs_a or not pairs_b:
+        return 0.0
+    return 2 * len(pairs_a & pairs_b) / (len(pairs_a) + len(pairs_b))
+
+
+def _pairs(text: str) -> set[str]:
+    chars = _PUNCT.sub("", match_text(text))
+    return {chars[i:i + 2] for i in range(len(chars) - 1)}
+

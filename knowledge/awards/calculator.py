@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from knowledge.awards.conditions import Denied, assess, assumed_windows, check, requirement
 from knowledge.awards.facts import FactSpec, normalize_facts
 from knowledge.awards.kinds import compute, figure_text, headline_yuan
-from knowledge.awards.rules import Citation, Condition, Rule, RuleSet
+from knowledge.awards.rules import Citation, Rule, RuleSet
 from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
-from knowledge.money import format_yuan
+
+__all__ = ["Denied", "Estimate", "Item", "assess", "candidate_rules", "check", "evaluate",
+           "next_questions", "requirement"]
 
 # ``not_encoded``: a clause shown in an answer grants money that no rule encodes yet
 # (index.answering.honesty); listed with the clause's own figure, never summed.
@@ -55,6 +58,9 @@ class Item:
     validity: str = ""  # DocumentMeta.validity of the cited document on the as-of date
     superseded_by: str = ""  # 文号 of the replacing document (validity "superseded")
     figure: str = ""  # not_encoded: the award as the clause states it (e.g. 500万元)
+    # 文号 of a newer in-force document whose clause states another figure for the same
+    # award (index.answering.honesty): shown, never summed
+    demoted_by: str = ""
 
     def sort_key(self) -> tuple[object, ...]:
         figure = self.amount_yuan or self.max_yuan or self.min_yuan or 0
@@ -78,6 +84,8 @@ class Item:
             out["superseded_by"] = self.superseded_by
         if self.figure:
             out["figure"] = self.figure
+        if self.demoted_by:
+            out["demoted_by"] = self.demoted_by
         if self.missing:
             out["missing"] = list(self.missing)
         if self.failed:
@@ -106,7 +114,8 @@ class Estimate:
     @property
     def total_yuan(self) -> int:
         return sum(i.amount_yuan for i in self.items
-                   if i.outcome == "eligible" and i.in_force and i.amount_yuan is not None)
+                   if i.outcome == "eligible" and i.in_force and i.amount_yuan is not None
+                   and not i.demoted_by)
 
     def item(self, rule_id: str) -> Item | None:
         """The item of ``rule_id``, also when it was merged into another rule's item."""
@@ -124,88 +133,6 @@ class Estimate:
                         for name in self.missing],
             "warnings": list(self.warnings),
         }
-
-
-# -- conditions ---------------------------------------------------------------------------
-def _show(spec: FactSpec, value: object) -> str:
-    if spec.kind == "money":
-        return format_yuan(int(value))  # type: ignore[call-overload]
-    if spec.kind == "count":
-        return f"{value}{spec.unit}"
-    if isinstance(value, frozenset | set | tuple | list):
-        return "、".join(spec.choice_label(str(v)) for v in sorted(value)) or "无"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return spec.choice_label(str(value))
-
-
-_OP_WORDS = {"gte": "不少于", "gt": "超过", "lte": "不超过", "lt": "少于"}
-
-
-def check(cond: Condition, facts: Mapping[str, object],
-          specs: Mapping[str, FactSpec] | None = None) -> tuple[bool | None, str]:
-    """True/False, or None when the fact is unknown; with the Chinese failure message.
-
-    ``specs``: the facts of the rule's vocabulary (default: the package's own).
-    """
-    if cond.fact not in facts:
-        return None, ""
-    value = facts[cond.fact]
-    spec = (default_vocabulary().facts if specs is None else specs)[cond.fact]
-    if cond.op == "has":
-        ok = cond.value in value  # type: ignore[operator]
-        default = f"须“{spec.choice_label(str(cond.value))}”"
-    elif cond.op == "has_any":
-        ok = bool(set(cond.value) & set(value))  # type: ignore[call-overload]
-        default = "须为以下之一：" + "、".join(spec.choice_label(v) for v in cond.value)
-    elif cond.op in ("eq", "in"):
-        wanted = (cond.value,) if cond.op == "eq" else tuple(cond.value)
-        ok = value in wanted
-        default = f"{spec.label}须为" + "或".join(spec.choice_label(str(v)) for v in wanted)
-    elif cond.op == "is":
-        ok = value is cond.value
-        default = f"须{spec.label}" if cond.value else f"须无{spec.label}"
-    else:
-        number = int(value)  # type: ignore[call-overload]
-        ok = {"gte": number >= cond.value, "gt": number > cond.value,
-              "lte": number <= cond.value, "lt": number < cond.value}[cond.op]
-        default = f"{spec.label}须{_OP_WORDS[cond.op]}{_show(spec, cond.value)}"
-    message = cond.text or default
-    return ok, f"{message}（贵单位：{_show(spec, value)}）"
-
-
-def _applicants(rule: Rule, facts: Mapping[str, object]) -> tuple[bool | None, str]:
-    if not rule.applicant_types:
-        return True, ""
-    if "applicant_types" not in facts:
-        return None, ""
-    given = facts["applicant_types"]
-    ok = bool(set(rule.applicant_types) & set(given))  # type: ignore[call-overload]
-    spec = rule.spec("applicant_types")
-    wanted = "、".join(spec.choice_label(t) for t in rule.applicant_types)
-    return ok, f"申报主体须为{wanted}（贵单位：{_show(spec, given)}）"
-
-
-def assess(rule: Rule, facts: Mapping[str, object]) -> tuple[list[str], list[str]]:
-    """(failed condition messages, missing fact names) of one rule."""
-    failed: list[str] = []
-    missing: list[str] = []
-    ok, message = _applicants(rule, facts)
-    if ok is None:
-        missing.append("applicant_types")
-    elif not ok:
-        failed.append(message)
-    for cond in rule.conditions:
-        ok, message = check(cond, facts, rule.vocabulary.facts)
-        if ok is None:
-            missing.append(cond.fact)
-        elif not ok:
-            failed.append(message)
-    for name in (rule.base_fact, rule.count_fact, rule.max_fact):
-        if name and name not in facts:
-            missing.append(name)
-    ordered = sorted(dict.fromkeys(missing), key=lambda n: rule.vocabulary.fact_order[n])
-    return failed, ordered
 
 
 # -- groups -------------------------------------------------------------------------------
@@ -260,13 +187,14 @@ def _describe_group(primary: Rule, members: list[Rule], on: date
     return sentences, conflicts, warnings
 
 
-def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date) -> Item:
+def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date,
+                    denied: Mapping[str, Denied]) -> Item:
     figured = [m for m in members if m.has_figure] or members
     primary = min(figured, key=lambda r: precedence_key(r, on))
     others = sorted((m for m in members if m is not primary), key=lambda r: precedence_key(r, on))
     citations = tuple(c for r in [primary, *others] for c in r.citations)
     sentences, conflicts, warnings = _describe_group(primary, [primary, *others], on)
-    failed, missing = assess(primary, facts)
+    failed, missing = assess(primary, facts, denied)
     base: dict[str, Any] = {
         "rule_id": primary.id, "label": primary.label, "citations": citations,
         "in_force": primary.in_force(on), "same_as": tuple(r.id for r in others),
@@ -291,6 +219,7 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date) 
                     warnings=tuple(warnings), **base)
     result = compute(primary, facts)
     outcome = "case_by_case" if result.case_by_case else "eligible"
+    tail = "；".join([*assumed_windows(primary, facts), *sentences])
     return Item(outcome=outcome, explanation=_join(result.explanation, tail),
                 amount_yuan=result.amount_yuan, max_yuan=result.max_yuan,
                 min_yuan=result.min_yuan, shares=result.shares,
@@ -346,14 +275,20 @@ def _warnings(items: list[Item], on: date) -> list[str]:
 
 
 def evaluate(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
-             rule_ids: Iterable[str] | None = None) -> Estimate:
+             rule_ids: Iterable[str] | None = None,
+             denied: Mapping[str, Denied] | None = None) -> Estimate:
     """Evaluate rules (all, or ``rule_ids`` and their same_award groups) for ``facts``.
+
+    ``denied``: what the question says is not so (:class:`Denied`, from
+    :attr:`knowledge.reading.extraction.Extraction.denied`): a rule it rules out is
+    ineligible and says so in the owner's words, never summed.
 
     Raises FactError for an unknown fact or an invalid value; KeyError for an unknown id.
     """
     vocabulary = ruleset.vocabulary
     clean = normalize_facts(facts, vocabulary.facts)
-    items = sorted((_evaluate_group(g, clean, as_of) for g in _groups(ruleset, rule_ids)),
+    groups = _groups(ruleset, rule_ids)
+    items = sorted((_evaluate_group(g, clean, as_of, denied or {}) for g in groups),
                    key=Item.sort_key)
     counts = Counter(n for i in items if i.outcome == "need_info" for n in i.missing)
     missing = tuple(sorted(counts, key=lambda n: (-counts[n], vocabulary.fact_order[n])))

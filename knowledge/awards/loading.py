@@ -36,7 +36,7 @@ def load_rules(rules_dir: Path, clause_text: ClauseText,
     ruleset, problems = check_rules(rules_dir, clause_text, documents, vocabulary)
     if problems:
         first = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        more = f"（另有 {len(problems) - 1} 处问题）" if len(problems) > 1 else ""
         raise RuleError(first.message + more, first.file, first.line)
     assert ruleset is not None
     return ruleset

@@ -80,7 +80,8 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
             known = docs.get(doc.doc_number)
             if known is not None and _window(known) != _window(doc):
                 problems.append(RuleError(
-                    f"{doc.doc_number} is also declared in {known.file} with another validity",
+                    f"{doc.doc_number} 已在 {known.file} 中声明，但发文机关级别或有效期不同："
+                    f"请让两个文件的 document 部分一致",
                     f.name, doc.line))
                 continue
             docs.setdefault(doc.doc_number, doc)
@@ -104,7 +105,7 @@ def _cross_checks(rules: list[Rule]) -> list[RuleError]:
         if rule.id in seen:
             first = seen[rule.id]
             problems.append(RuleError(
-                f"duplicated rule id '{rule.id}' (first defined in {first.file}:{first.line})",
+                f"规则 id“{rule.id}”重复（第一次定义在 {first.file}:{first.line}）：请改用新的 id",
                 rule.file, rule.line))
         seen.setdefault(rule.id, rule)
     groups: dict[str, list[Rule]] = {}
@@ -118,8 +119,9 @@ def _cross_checks(rules: list[Rule]) -> list[RuleError]:
                     or sorted(c.key() for c in other.conditions)
                     != sorted(c.key() for c in head.conditions)):
                 problems.append(RuleError(
-                    f"same_award '{key}': applicant_types and conditions must equal those of "
-                    f"'{head.id}' ({head.file}:{head.line})", other.file, other.line))
+                    f"same_award“{key}”的各条规则，applicant_types 和 conditions 必须与"
+                    f"“{head.id}”（{head.file}:{head.line}）相同：请改成一致；若并非同一奖励，"
+                    f"请改用另一个 same_award", other.file, other.line))
     return problems
 
 
@@ -128,7 +130,7 @@ def _read_file(f: rf.File, root: Y, clause_text: ClauseText,
                ) -> tuple[list[Rule], RuleDocument | None, list[NotAward]]:
     top = root.mapping
     if top is None:
-        f.err("a rule file is a mapping with 'document', 'rules' and 'not_awards'", root.line)
+        f.err("规则文件应是含 document、rules、not_awards 的“键: 值”映射", root.line)
         return [], None, []
     for key in top:
         if key not in ("document", "rules", "not_awards"):
@@ -156,12 +158,13 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
     number = rf.text(f, m.get("doc_number"), "doc_number")
     authority = rf.text(f, m.get("authority"), "authority")
     if authority and authority not in AUTHORITY_RANK:
-        f.err(f"authority must be one of {', '.join(AUTHORITY_RANK)}", m["authority"].line)
+        f.err(f"authority“{authority}”未知：应是 {'、'.join(AUTHORITY_RANK)} 之一",
+              m["authority"].line)
     dates: dict[str, date | None] = {}
     for key in ("issued", "effective_from", "effective_until"):
         value = m[key].value if key in m else None
         if value is not None and not isinstance(value, date):
-            f.err(f"'{key}' must be a date YYYY-MM-DD or null", m[key].line)
+            f.err(f"“{key}”应是 YYYY-MM-DD 格式的日期或 null，现为 {value!r}", m[key].line)
             value = None
         dates[key] = value
     if len(f.problems) > before or dates["issued"] is None:
@@ -175,12 +178,14 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
     if documents is not None:
         known = documents(number)
         if known is None:
-            f.err(f"{number} is not a document of the knowledge base", y.line)
+            f.err(f"{number} 不是知识库中的文件：请核对 doc_number，或先用 policybot kb add "
+                  f"加入该文件", y.line)
         elif ((known.effective_from or known.issued) != doc.start
               or known.effective_until != meta.effective_until):
-            f.err(f"validity {doc.start}–{meta.effective_until} differs from the knowledge "
-                  f"base ({known.effective_from or known.issued}–{known.effective_until})",
-                  y.line)
+            f.err(f"有效期 {doc.start}–{meta.effective_until or '未载明'} 与知识库中该文件的"
+                  f"元数据（{known.effective_from or known.issued}–"
+                  f"{known.effective_until or '未载明'}）不一致：请把 issued、effective_from、"
+                  f"effective_until 改成与 policies/ 中的文件相同", y.line)
         else:  # the knowledge base's metadata: confirmation and supersession included
             doc = dataclasses.replace(doc, meta=known)
     return doc
@@ -189,7 +194,7 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
 def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
                    ) -> Citation | None:
     m = rf.keys(f, y, {"clause_path", "quote"}, {"doc_number", "clause_path", "quote"},
-              "citation")
+              "citations 条目")
     if m is None:
         return None
     number = rf.text(f, m["doc_number"], "doc_number") if "doc_number" in m else (
@@ -199,7 +204,7 @@ def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: Clau
     if not (number and path and quote):
         return None
     if len(match_text(quote)) < 4:
-        f.err("quote too short: copy at least 4 characters of the clause", m["quote"].line)
+        f.err("引文太短：请从条款中逐字复制至少 4 个字", m["quote"].line)
         return None
     path = normalize_path(path)  # 二、(二)1． as people type it → 二、（二）1.
     text = clause_text(number, path)
@@ -240,7 +245,7 @@ def closest_passage(quote: str, text: str) -> str:
 def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
                     ) -> NotAward | None:
     m = rf.keys(f, y, {"clause_path", "quote", "reason"},
-              {"doc_number", "clause_path", "quote", "reason"}, "not_awards entry")
+              {"doc_number", "clause_path", "quote", "reason"}, "not_awards 条目")
     if m is None:
         return None
     reason = rf.text(f, m.get("reason"), "reason")
@@ -254,39 +259,40 @@ def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: Cla
 def _read_condition(f: rf.File, y: Y) -> Condition | None:
     m = y.mapping
     if m is None or "fact" not in m:
-        f.err("a condition is a mapping like {fact: NAME, has: VALUE}", y.line)
+        f.err("条件应写成 {fact: 事实名, has: 选项} 这样的映射", y.line)
         return None
     ops = [k for k in m if k in CONDITION_OPS]
     extra = [k for k in m if k not in CONDITION_OPS and k not in ("fact", "text")]
     if len(ops) != 1 or extra:
-        f.err(f"a condition needs exactly one of {', '.join(CONDITION_OPS)}"
-              + (f"; unknown key '{extra[0]}'" if extra else ""), y.line)
+        f.err(f"条件需要且只能有一个比较（{'、'.join(CONDITION_OPS)} 之一）"
+              + (f"；未知的键“{extra[0]}”" if extra else ""), y.line)
         return None
     op = ops[0]
-    name = rf.fact(f, m["fact"], _OP_KINDS[op], f"condition {op}")
+    name = rf.fact(f, m["fact"], _OP_KINDS[op], f"条件 {op}")
     if not name:
         return None
     spec, raw = f.vocabulary.facts[name], m[op]
     allowed = [v for v, _ in spec.choices]
-    valid = f"valid: {', '.join(allowed)}"
+    valid = f"可用的选项：{'、'.join(allowed)}"
     value: object = raw.value
     if op in ("has", "eq"):
         if value not in allowed:
-            f.err(f"'{value}' is not a choice of fact '{name}' ({valid}; or declare it in "
-                  f"vocabulary/facts.yaml)", raw.line)
+            f.err(f"“{value}”不是事实“{name}”的选项（{valid}；新选项请在 "
+                  f"vocabulary/facts.yaml 中声明）", raw.line)
     elif op in ("has_any", "in"):
         items = [i.value for i in raw.sequence or []]
         if not items or any(i not in allowed for i in items):
             unknown = [str(i) for i in items if i not in allowed]
-            f.err(f"'{op}' needs a list of choices of fact '{name}'"
-                  + (f"; unknown: {', '.join(unknown)}" if unknown else "") + f" ({valid})",
-                  raw.line)
+            f.err(f"“{op}”需要事实“{name}”的选项列表"
+                  + (f"；未知的选项：{'、'.join(unknown)}" if unknown else "")
+                  + f"（{valid}；新选项请在 vocabulary/facts.yaml 中声明）", raw.line)
         value = tuple(items)
     elif op == "is":
         if not isinstance(value, bool):
-            f.err("'is' needs true or false", raw.line)
+            f.err("“is”只能是 true 或 false", raw.line)
     elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        f.err(f"'{op}' needs a whole number ≥ 0 (yuan for money facts)", raw.line)
+        f.err(f"“{op}”需要一个不小于 0 的整数（金额类事实以元计，如 200万元 写 2000000）",
+              raw.line)
     text = str(m["text"].value) if "text" in m else ""
     return Condition(name, op, value, text, y.line)
 
@@ -294,31 +300,31 @@ def _read_condition(f: rf.File, y: Y) -> Condition | None:
 def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> Rule | None:
     m0 = y.mapping
     if m0 is None:
-        f.err("a rule must be a mapping", y.line)
+        f.err("每条规则应是“键: 值”的映射", y.line)
         return None
     kind_y = m0.get("kind")
     kind = kind_y.value if kind_y is not None else None
     if kind not in KINDS:
-        f.err(f"'kind' must be one of {', '.join(KINDS)}, got {kind!r}",
+        f.err(f"“kind”应是 {'、'.join(KINDS)} 之一，现为 {kind!r}",
               kind_y.line if kind_y else y.line)
         return None
     assert isinstance(kind, str)
     required, optional = _KIND_KEYS[kind]
     m = rf.keys(f, y, {"id", "label", "kind", "citations"} | required,
-              _COMMON | required | optional, f"rule ({kind})")
+              _COMMON | required | optional, f"规则（{kind}）")
     if m is None:
         return None
     before = len(f.problems)
     rule_id = rf.text(f, m.get("id"), "id")
     if rule_id and not _ID_RE.match(rule_id):
-        f.err(f"id '{rule_id}' may hold only a-z, 0-9, '_', '.', '-'", m["id"].line)
+        f.err(f"id“{rule_id}”只能由小写字母 a-z、数字 0-9 和 _ . - 组成", m["id"].line)
     fields: dict[str, object] = {"id": rule_id, "label": rf.text(f, m.get("label"), "label"),
                                  "kind": kind, "document": doc, "file": f.name, "line": y.line,
                                  "vocabulary": f.vocabulary}
     citations = [c for item in rf.seq(f, m.get("citations"), "citations")
                  if (c := _read_citation(f, item, doc, clause_text)) is not None]
     if not citations and len(f.problems) == before:
-        f.err("a rule needs at least one citation", y.line)
+        f.err("规则至少需要一条 citations（clause_path 和逐字引文 quote）", y.line)
     fields["citations"] = tuple(citations)
     fields["applicant_types"] = _applicants(f, m.get("applicant_types"))
     fields["conditions"] = tuple(cond for item in rf.seq(f, m.get("conditions"), "conditions")
@@ -326,8 +332,8 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
     topics = tuple(str(t.value) for t in rf.seq(f, m.get("topics"), "topics"))
     for t in topics:
         if t not in f.vocabulary.topics:
-            f.err(f"unknown topic '{t}' (declare it in vocabulary/topics.yaml; known: "
-                  f"{', '.join(f.vocabulary.topics)})", m["topics"].line)
+            f.err(f"未知的主题“{t}”（新主题请在 vocabulary/topics.yaml 中声明；已有："
+                  f"{'、'.join(f.vocabulary.topics)}）", m["topics"].line)
     fields["topics"] = topics
     fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
     for key in ("same_award", "basis", "cap_text"):
@@ -335,7 +341,7 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
             fields[key] = rf.text(f, m[key], key)
     if "selective" in m:
         if not isinstance(m["selective"].value, bool):
-            f.err("'selective' must be true or false", m["selective"].line)
+            f.err("“selective”只能是 true 或 false", m["selective"].line)
         fields["selective"] = m["selective"].value is True
     _read_figures(f, m, kind, fields)
     if len(f.problems) > before:
@@ -351,8 +357,8 @@ def _applicants(f: rf.File, y: Y | None) -> tuple[str, ...]:
     values = f.vocabulary.choice_values("applicant_types")
     items = [i.value for i in y.sequence or []]
     if not items or any(i not in values for i in items):
-        f.err(f"applicant_types must be 'any' or a list of: {', '.join(sorted(values))}",
-              y.line)
+        f.err(f"applicant_types 应是 any 或以下选项的列表：{'、'.join(sorted(values))}"
+              f"（新选项请在 vocabulary/facts.yaml 中声明）", y.line)
         return ()
     return tuple(str(i) for i in items)
 
@@ -372,17 +378,17 @@ def _read_figures(f: rf.File, m: dict[str, Y], kind: str, fields: dict[str, obje
     if "up_to" in m:
         fields["result_is_max"] = m["up_to"].value is True
     if kind == "up_to" and ("max_yuan" in m) == ("max_fact" in m):
-        f.err("an up_to rule needs exactly one of max_yuan or max_fact", m["kind"].line)
+        f.err("up_to 类规则需要且只能有 max_yuan 和 max_fact 之一", m["kind"].line)
     if "ratio" in m:
         ratio = str(m["ratio"].value)
         if not re.fullmatch(r"\d+:\d+", ratio) or ratio.startswith("0") or ratio.endswith(":0"):
-            f.err("ratio must look like \"1:1\" (quoted)", m["ratio"].line)
+            f.err("ratio 应写成带引号的 \"1:1\" 形式", m["ratio"].line)
         fields["ratio"] = ratio
     if "shares" in m:
         fields["shares"] = _shares(f, m["shares"])
     exceptions = []
     for item in rf.seq(f, m.get("exceptions"), "exceptions"):
-        em = rf.keys(f, item, {"when", "shares"}, {"when", "shares", "note"}, "exception")
+        em = rf.keys(f, item, {"when", "shares"}, {"when", "shares", "note"}, "exceptions 条目")
         if em is None:
             continue
         cond = _read_condition(f, em["when"]) if "when" in em else None
@@ -396,11 +402,11 @@ def _read_figures(f: rf.File, m: dict[str, Y], kind: str, fields: dict[str, obje
 def _shares(f: rf.File, y: Y) -> tuple[Share, ...]:
     m = y.mapping
     if not m:
-        f.err("shares must map each level to a percentage, e.g. {省级: 50, 市级: 25}", y.line)
+        f.err("shares 应把每一级映射到百分数，例如 {省级: 50, 市级: 25}", y.line)
         return ()
     shares = tuple(Share(level, rf.percent(f, v, f"shares.{level}")) for level, v in m.items())
     if sum(s.percent for s in shares) != 100:
-        f.err(f"shares must add up to 100%, got {sum(s.percent for s in shares)}%", y.line)
+        f.err(f"shares 合计应为 100%，现为 {sum(s.percent for s in shares)}%", y.line)
     return shares
 
 
@@ -411,18 +417,21 @@ def _check_figures(f: rf.File, rule: Rule) -> None:
     percents = {p for q in quotes for p in find_percents(q)}
     wanted = [(getattr(rule, k), k) for k in ("amount_yuan", "max_yuan", "min_yuan", "cap_yuan",
                                               "unit_yuan")]
-    wanted += [(c.value, f"condition on {c.fact}") for c in rule.conditions
+    wanted += [(c.value, f"条件 {c.fact} 的金额") for c in rule.conditions
                if c.op in ("gte", "gt", "lte", "lt") and rule.spec(c.fact).kind == "money"
                and c.value]
     for value, what in wanted:
         if value is not None and value not in money:
-            f.err(f"{what} {format_yuan(value)} is not stated in any quote of '{rule.id}'",
-                  rule.line)
+            f.err(f"{what} {format_yuan(value)} 在规则“{rule.id}”的引文中都找不到：请核对"
+                  f"金额（以元计），或把写明该金额的原文加入 citations", rule.line)
     rates = [(rule.rate_percent, "rate_percent")] if rule.rate_percent is not None else []
-    rates += [(s.percent, f"share {s.level}") for s in rule.shares]
-    rates += [(s.percent, f"share {s.level}") for e in rule.share_exceptions for s in e.shares]
+    rates += [(s.percent, f"分担比例 {s.level}") for s in rule.shares]
+    rates += [(s.percent, f"分担比例 {s.level}") for e in rule.share_exceptions
+              for s in e.shares]
     for rate, what in rates:
         if rate not in percents:
-            f.err(f"{what} {rate}% is not stated in any quote of '{rule.id}'", rule.line)
+            f.err(f"{what} {rate}% 在规则“{rule.id}”的引文中都找不到：请核对比例，或把写明"
+                  f"该比例的原文加入 citations", rule.line)
     if rule.ratio and not any(rule.ratio in q for q in quotes):
-        f.err(f"ratio {rule.ratio} is not stated in any quote of '{rule.id}'", rule.line)
+        f.err(f"ratio {rule.ratio} 在规则“{rule.id}”的引文中都找不到：请核对配套比例，或把"
+              f"写明该比例的原文加入 citations", rule.line)

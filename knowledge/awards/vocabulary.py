@@ -3,7 +3,10 @@
 ``knowledge/vocabulary/facts.yaml`` declares every fact a rule may use (name, kind,
 label, question, unit, example, max, choices with their ``phrases``) in the order the
 interview asks them; ``knowledge/vocabulary/topics.yaml`` maps each topic to the plain
-words that name it in a question.  :func:`load_vocabulary` validates both and raises a
+words that name it in a question; ``knowledge/vocabulary/patterns.yaml`` (optional) holds
+the regular expressions that recognise a choice in a question where a plain phrase cannot
+(国家级?技术创新中心), per fact, in the order they are tried (:class:`Patterns`).
+:func:`load_vocabulary` validates them and raises a
 :class:`~knowledge.errors.VocabularyError` located at ``file:line``;
 :func:`check_vocabulary` lists every problem (for ``kb check``).
 
@@ -25,18 +28,40 @@ from knowledge.awards.fact_spec import KINDS, FactSpec
 from knowledge.errors import VocabularyError
 from knowledge.yamlio import Y, load_yaml
 
-__all__ = ["VOCABULARY_DIR", "Vocabulary", "check_vocabulary", "default_vocabulary",
-           "load_vocabulary"]
+__all__ = ["VOCABULARY_DIR", "Patterns", "Vocabulary", "check_vocabulary",
+           "default_vocabulary", "load_vocabulary"]
 
 VOCABULARY_DIR = "vocabulary"
 FACTS_FILE = "facts.yaml"
 TOPICS_FILE = "topics.yaml"
+PATTERNS_FILE = "patterns.yaml"
 REQUIRED_FACTS = ("applicant_types",)  # the calculator reads who may apply from it
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FACT_KEYS = {"name", "kind", "label", "question", "unit", "example", "max", "choices",
               "phrases"}
 _CHOICE_KEYS = {"value", "label", "phrases", "implied_by"}
 _CHOICE_KINDS = ("choice", "multi")
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """Regular expressions naming choices in a question (``patterns.yaml``), in file order.
+
+    ``titles``: (fact, value, pattern) of multi facts other than the applicant type;
+    ``applicants``: (value, pattern) of ``applicant_types``; ``choices``: (fact, value,
+    pattern) of single-choice facts (set when exactly one value matches).
+    """
+
+    titles: tuple[tuple[str, str, str], ...] = ()
+    applicants: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def covered(self) -> frozenset[tuple[str, str]]:
+        """(fact, value) pairs recognised by a pattern (their phrases are not read)."""
+        return frozenset({(f, v) for f, v, _ in self.titles}
+                         | {("applicant_types", v) for v, _ in self.applicants}
+                         | {(f, v) for f, v, _ in self.choices})
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +71,7 @@ class Vocabulary:
     facts: Mapping[str, FactSpec]
     topics: Mapping[str, tuple[str, ...]]
     folder: str = ""
+    patterns: Patterns = field(default_factory=Patterns)
     fact_order: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -251,8 +277,72 @@ def _read_topics(f: _File, root: Y) -> dict[str, tuple[str, ...]]:
     return topics
 
 
+def _read_patterns(f: _File, root: Y, facts: Mapping[str, FactSpec]) -> Patterns:
+    top = _keys(f, root, {"patterns"}, ("patterns",), "patterns.yaml")
+    if top is None or "patterns" not in top:
+        return Patterns()
+    m = top["patterns"].mapping
+    if m is None:
+        f.err("“patterns”应是“事实名: [{value: 选项, pattern: 正则表达式}, …]”的映射",
+              top["patterns"].line)
+        return Patterns()
+    titles: list[tuple[str, str, str]] = []
+    applicants: list[tuple[str, str]] = []
+    choices: list[tuple[str, str, str]] = []
+    usable = [n for n, s in facts.items() if s.kind in _CHOICE_KINDS]
+    for name, entries in m.items():
+        line = top["patterns"].key_line(name)
+        spec = facts.get(name)
+        if spec is None or spec.kind not in _CHOICE_KINDS:
+            f.err(f"patterns 中的“{name}”不是 facts.yaml 中 choice 或 multi 类型的事实"
+                  f"（可用：{'、'.join(usable)}）", line)
+            continue
+        items = entries.sequence
+        if not items:
+            f.err(f"“{name}”的 patterns 应是列表，每项写成 {{value: 选项, pattern: 正则表达式}}",
+                  entries.line or line)
+            continue
+        for item in items:
+            found = _read_pattern(f, item, spec)
+            if found is None:
+                continue
+            value, pattern = found
+            if name == "applicant_types":
+                applicants.append((value, pattern))
+            elif spec.kind == "multi":
+                titles.append((name, value, pattern))
+            else:
+                choices.append((name, value, pattern))
+    return Patterns(tuple(titles), tuple(applicants), tuple(choices))
+
+
+def _read_pattern(f: _File, y: Y, spec: FactSpec) -> tuple[str, str] | None:
+    where = f"事实“{spec.name}”的 pattern"
+    m = _keys(f, y, {"value", "pattern"}, ("value", "pattern"), where)
+    if m is None or "value" not in m or "pattern" not in m:
+        return None
+    value = m["value"].value
+    valid = [v for v, _ in spec.choices]
+    if value not in valid:
+        f.err(f"{where}：“{value}”不是它的选项（可用：{'、'.join(valid)}；新选项请先在 "
+              f"facts.yaml 中声明）", m["value"].line)
+        return None
+    pattern = _text(f, m, "pattern", f"{where}“{value}”")
+    if not pattern:
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        f.err(f"{where}“{value}”不是有效的正则表达式（{exc.msg}，第 {(exc.pos or 0) + 1} 个"
+              f"字符处）：请检查括号和 ? * + | 等符号；只想写固定说法时，用 facts.yaml 中"
+              f"选项的 phrases", m["pattern"].line)
+        return None
+    return str(value), pattern
+
+
 def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[VocabularyError]]:
-    """Every problem of ``folder``'s facts.yaml and topics.yaml; the vocabulary when none."""
+    """Every problem of ``folder``'s facts.yaml, topics.yaml and patterns.yaml (optional);
+    the vocabulary when there is none."""
     folder = Path(folder)
     problems: list[VocabularyError] = []
     parts: dict[str, object] = {}
@@ -269,13 +359,26 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
             continue
         parts[file_name] = reader(f, root)
         problems.extend(f.problems)
+    patterns = Patterns()
+    path = folder / PATTERNS_FILE
+    if path.is_file() and not problems:  # patterns name choices of facts.yaml
+        f = _File(path, f"{folder.name}/{PATTERNS_FILE}")
+        try:
+            root = load_yaml(path, error=VocabularyError)
+        except VocabularyError as exc:
+            problems.append(VocabularyError(exc.message, f.name, exc.line))
+        else:
+            facts_read = parts[FACTS_FILE]
+            assert isinstance(facts_read, dict)
+            patterns = _read_patterns(f, root, facts_read)
+            problems.extend(f.problems)
     if problems:
         problems.sort(key=lambda e: (e.file or "", e.line or 0))
         return None, problems
     facts = parts[FACTS_FILE]
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
-    return Vocabulary(facts, topics, str(folder)), []
+    return Vocabulary(facts, topics, str(folder), patterns), []
 
 
 def load_vocabulary(folder: Path | str) -> Vocabulary:

@@ -67,7 +67,7 @@ def _date(y: Y | None, path: Path) -> date | None:
     if y is None:
         return None
     if not isinstance(y.value, date):
-        raise KnowledgeError("dates are written YYYY-MM-DD", path, y.line)
+        raise KnowledgeError("日期应写成 YYYY-MM-DD", path, y.line)
     return y.value
 
 
@@ -78,18 +78,18 @@ def load_estimate_cases(path: Path) -> list[EstimateCase]:
     for y in root.sequence or []:
         m = y.mapping
         if m is None or "name" not in m or "expect" not in m:
-            raise KnowledgeError("a case needs 'name' and 'expect'", path, y.line)
+            raise KnowledgeError("每个案例需要 name 和 expect", path, y.line)
         unknown = set(m) - CASE_KEYS
         if unknown or ("facts" in m) == ("question" in m):
-            raise KnowledgeError(f"give exactly one of facts/question; unknown keys: "
-                                 f"{sorted(unknown)}", path, y.line)
+            raise KnowledgeError(f"facts 和 question 需要且只能写一个；未知的键："
+                                 f"{'、'.join(sorted(unknown)) or '无'}", path, y.line)
         expect = _plain(m["expect"])
         bad = set(expect) - EXPECT_KEYS
         bad |= {k for item in expect.get("items", {}).values() for k in item} - ITEM_KEYS
         if bad:
-            raise KnowledgeError(f"unknown expectation keys {sorted(bad)}", path, y.line)
+            raise KnowledgeError(f"expect 中有未知的键：{'、'.join(sorted(bad))}", path, y.line)
         if "as_of" not in m and "question" not in m:
-            raise KnowledgeError("a profile case needs 'as_of'", path, y.line)
+            raise KnowledgeError("按 facts 计算的案例需要 as_of（日期）", path, y.line)
         cases.append(EstimateCase(
             name=str(m["name"].value), expect=expect,
             as_of=_date(m.get("as_of"), path), today=_date(m.get("today"), path),

@@ -47,6 +47,7 @@ MAX_FRAGMENT_CHARS = 30
 ENTRY_KEYS = frozenset({"id", "question", "expect", "tags"})
 EXPECT_KEYS = frozenset({"doc_number", "clause_contains"})
 _ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+NO_QUESTIONS = "文件中没有问题：请至少写一个（- id: …、question: …、expect: …）"
 
 # Half-width punctuation the cleaner turns full-width; applied to both sides of a
 # containment test so that a fragment and a clause rendered differently still compare.
@@ -134,7 +135,7 @@ class Metrics:
 
 def _string(y: Y, file: str, what: str) -> str:
     if not isinstance(y.value, str) or not y.value.strip():
-        raise KnowledgeError(f"{what} must be non-empty text", file, y.line)
+        raise KnowledgeError(f"{what}应为非空文字：请补上内容", file, y.line)
     return y.value.strip()
 
 
@@ -142,30 +143,30 @@ def _expectations(y: Y, file: str, qid: str) -> tuple[Expectation, ...]:
     if y.mapping is not None:
         if set(y.mapping) != {"matched"}:
             raise KnowledgeError(
-                f"{qid}: expect must be a list of {{doc_number, clause_contains}} "
-                "or {matched: false}",
+                f"{qid}：expect 应是 {{doc_number, clause_contains}} 的列表，"
+                "或写 {matched: false}（范围外问题）",
                 file,
                 y.line,
             )
         matched = y.mapping["matched"]
         if matched.value is not False:
             raise KnowledgeError(
-                f"{qid}: expect: matched may only be false (list the expected clauses "
-                "for an in-scope question)",
+                f"{qid}：expect 中的 matched 只能是 false；范围内的问题请列出期望的条款"
+                "（doc_number 和 clause_contains）",
                 file,
                 matched.line,
             )
         return ()
     if not y.sequence:
         raise KnowledgeError(
-            f"{qid}: expect must be a non-empty list or {{matched: false}}", file, y.line
+            f"{qid}：expect 应是非空列表，或写 {{matched: false}}（范围外问题）", file, y.line
         )
     out: list[Expectation] = []
     for item in y.sequence:
         items = item.mapping
         if items is None:
             raise KnowledgeError(
-                f"{qid}: each expectation must be {{doc_number: …, clause_contains: …}}",
+                f"{qid}：expect 的每一项应写成 {{doc_number: …, clause_contains: …}}",
                 file,
                 item.line,
             )
@@ -173,22 +174,24 @@ def _expectations(y: Y, file: str, qid: str) -> tuple[Expectation, ...]:
         if unknown:
             key = sorted(unknown)[0]
             raise KnowledgeError(
-                f"{qid}: unknown key '{key}' in expectation", file, item.key_line(key)
+                f"{qid}：expect 中有未知的键“{key}”（可用：doc_number、clause_contains）",
+                file, item.key_line(key)
             )
         missing = EXPECT_KEYS - set(items)
         if missing:
             raise KnowledgeError(
-                f"{qid}: expectation lacks {', '.join(sorted(missing))}", file, item.line
+                f"{qid}：expect 的这一项缺少 {'、'.join(sorted(missing))}：请补上", file,
+                item.line
             )
         doc_number = normalize_doc_number(
-            _string(items["doc_number"], file, f"{qid}: doc_number")
+            _string(items["doc_number"], file, f"{qid}：doc_number")
         )
         fragment_y = items["clause_contains"]
-        fragment = _string(fragment_y, file, f"{qid}: clause_contains")
+        fragment = _string(fragment_y, file, f"{qid}：clause_contains")
         if not MIN_FRAGMENT_CHARS <= len(fragment) <= MAX_FRAGMENT_CHARS:
             raise KnowledgeError(
-                f"{qid}: clause_contains should be a short fragment "
-                f"({MIN_FRAGMENT_CHARS}-{MAX_FRAGMENT_CHARS} characters), got {len(fragment)}",
+                f"{qid}：clause_contains 应是条款中的一小段原文（{MIN_FRAGMENT_CHARS}–"
+                f"{MAX_FRAGMENT_CHARS} 个字），现为 {len(fragment)} 个字：请缩短或加长",
                 file,
                 fragment_y.line,
             )
@@ -201,7 +204,7 @@ def _tags(y: Y, file: str, qid: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(t, str) and t for t in value):
-        raise KnowledgeError(f"{qid}: tags must be a list of words", file, y.line)
+        raise KnowledgeError(f"{qid}：tags 应是词语列表，例如 [direct, 孵化]", file, y.line)
     return tuple(value)
 
 
@@ -209,25 +212,27 @@ def _entry(y: Y, file: str, index: int) -> CannedQuestion:
     items = y.mapping
     if items is None:
         raise KnowledgeError(
-            f"entry {index}: must be a mapping with id, question, expect", file, y.line
+            f"第 {index} 个问题应是含 id、question、expect 的映射（以“- id:”开头）", file,
+            y.line
         )
     if "id" not in items:
-        raise KnowledgeError(f"entry {index}: missing 'id'", file, y.line)
-    qid = _string(items["id"], file, f"entry {index}: id")
+        raise KnowledgeError(f"第 {index} 个问题缺少“id”：请补上（如 q316）", file, y.line)
+    qid = _string(items["id"], file, f"第 {index} 个问题的 id")
     if not _ID_RE.match(qid):
         raise KnowledgeError(
-            f"entry {index}: id '{qid}' may hold only letters, digits, '_', '-', '.'",
+            f"第 {index} 个问题的 id“{qid}”只能由字母、数字和 _ - . 组成",
             file,
             items["id"].line,
         )
     unknown = set(items) - ENTRY_KEYS
     if unknown:
         key = sorted(unknown)[0]
-        raise KnowledgeError(f"{qid}: unknown key '{key}'", file, y.key_line(key))
+        raise KnowledgeError(f"{qid}：未知的键“{key}”（可用：{'、'.join(sorted(ENTRY_KEYS))}）",
+                             file, y.key_line(key))
     for required in ("question", "expect"):
         if required not in items:
-            raise KnowledgeError(f"{qid}: missing '{required}'", file, y.line)
-    question = _string(items["question"], file, f"{qid}: question")
+            raise KnowledgeError(f"{qid}：缺少“{required}”：请补上", file, y.line)
+    question = _string(items["question"], file, f"{qid}：question")
     expect = _expectations(items["expect"], file, qid)
     tags = _tags(items["tags"], file, qid) if "tags" in items else ()
     return CannedQuestion(qid, question, expect, tags, file, y.line)
@@ -239,10 +244,10 @@ def load_questions(path: Path | str) -> list[CannedQuestion]:
     file = str(path)
     root = load_yaml(path, error=KnowledgeError)
     if root.value is None:
-        raise KnowledgeError("no questions in file", file, 1)
+        raise KnowledgeError(NO_QUESTIONS, file, 1)
     if root.sequence is None:
         raise KnowledgeError(
-            "the file must be a list of questions (entries start with '- id:')",
+            "文件应是问题列表（每个问题以“- id:”开头）",
             file,
             root.line,
         )
@@ -251,11 +256,12 @@ def load_questions(path: Path | str) -> list[CannedQuestion]:
     for index, entry in enumerate(root.sequence, start=1):
         q = _entry(entry, file, index)
         if q.id in seen:
-            raise KnowledgeError(f"id '{q.id}' already used on line {seen[q.id]}", file, q.line)
+            raise KnowledgeError(f"id“{q.id}”已在第{seen[q.id]}行用过：请改用新的 id", file,
+                                 q.line)
         seen[q.id] = q.line
         questions.append(q)
     if not questions:
-        raise KnowledgeError("no questions in file", file, 1)
+        raise KnowledgeError(NO_QUESTIONS, file, 1)
     return questions
 
 

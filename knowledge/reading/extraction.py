@@ -6,15 +6,21 @@ against the fact registry and names the rules the question is about.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 
-from knowledge.awards.calculator import candidate_rules
+from knowledge.awards.calculator import Denied, candidate_rules
+from knowledge.awards.conditions import is_window, show_value
 from knowledge.awards.facts import normalize_fact
 from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
+from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
+from knowledge.reading.scope import negated_clauses
+from knowledge.reading.windows import read_windows
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,9 @@ class Extraction:
     ``candidate_rules`` are the ids of the rules the question is about (only when a rule
     set was given to :func:`extract_facts`); ``notes`` say what was read and how;
     ``excluded`` are the choices the question says are not held (fact → values: 还没认定
-    高新技术企业, 不是市级的), so that an ineligible item can say why.
+    高新技术企业, 不是市级的); ``denied`` is what the calculator reads of them (fact →
+    :class:`~knowledge.awards.calculator.Denied`, in the owner's words), also for a
+    condition said unmet as a whole (合同还没登记), so that an ineligible item says why.
     """
 
     facts: dict[str, object]
@@ -35,6 +43,7 @@ class Extraction:
     candidate_rules: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     excluded: dict[str, frozenset[str]] = field(default_factory=dict)
+    denied: dict[str, Denied] = field(default_factory=dict)
 
 
 def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
@@ -52,7 +61,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         money_phrases={n: p for n, p in vocab.fact_phrases().items()
                        if specs[n].kind == "money"},
         implied={n: s.implied_by for n, s in specs.items() if s.implied_by},
-        labels={n: dict(s.choices) for n, s in specs.items() if s.choices})
+        labels={n: dict(s.choices) for n, s in specs.items() if s.choices},
+        patterns=vocab.patterns)
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():
@@ -62,10 +72,138 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
             facts[name] = normalize_fact(name, value, specs)
         except FactError as exc:  # an absurd number in the question: say so, do not use it
             notes.append(f"{specs[name].label}：{exc.message}")
+    _read_windows(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
+    _drop_ceilings(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         candidates = tuple(candidate_rules(ruleset, facts, raw.topics))
     excluded = {name: frozenset(values) for name, values in raw.excluded.items()
                 if name in specs}
+    for name, values in _denied_levels(re.sub(r"\s+", "", question or ""), facts,
+                                       vocab).items():
+        excluded[name] = excluded.get(name, frozenset()) | values
+    denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
-                      candidates, tuple(notes), excluded)
+                      candidates, tuple(notes), excluded, denied)
+
+
+def _drop_ceilings(text: str, facts: dict[str, object], notes: list[str],
+                   vocab: Vocabulary) -> None:
+    """An amount the owner gives only as a ceiling (不到300万, 300万以下) is not theirs:
+    an estimate at the ceiling would be too high, so it is asked back."""
+    for mention in scan_money(text):
+        if mention.bound != "ceiling" or mention.problem:
+            continue
+        for name in [n for n, v in facts.items()
+                     if vocab.facts[n].kind == "money" and v == mention.yuan]:
+            del facts[name]
+            notes[:] = [n for n in notes if f"“{mention.text}”" not in n
+                        and not (n.startswith("按技术合同已经") and name.startswith("registered"))]
+            notes.append(f"金额“{mention.text}”{CEILING}，未使用；稍后会请您确认具体金额")
+
+
+def _read_windows(text: str, facts: dict[str, object], notes: list[str],
+                  vocab: Vocabulary) -> None:
+    """Time-window facts (kind number, unit 年): the years stated in a clause that names
+    one of the fact's phrases (孵化第四年才升级 → 3年多)."""
+    windows = read_windows(text)
+    for name, spec in vocab.facts.items():
+        if name in facts or not is_window(spec) or not spec.phrases:
+            continue
+        for window in windows:
+            if any(p in window.clause for p in spec.phrases):
+                facts[name] = window.years
+                notes.append(f"按“{window.words}”计{spec.label}为{show_value(spec, window.years)}")
+                break
+
+
+_LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
+
+
+def _denied_levels(text: str, facts: dict[str, object], vocab: Vocabulary
+                   ) -> dict[str, frozenset[str]]:
+    """Titles denied by level alone: 我们的技术创新中心不是市级的.
+
+    A negated clause naming one level (市级) denies the choices whose label names that
+    level and no other, and shares a term of three characters or more with the sentence
+    (技术创新中心) — unless the title is also stated.  A negated clause naming no level
+    but a term of the vocabulary (高新技术企业) denies every title whose label names the
+    term (首次…, 重新通过高新技术企业认定) — unless one of them is stated.
+    """
+    out: dict[str, set[str]] = {}
+    terms = _terms(vocab)
+    for clause in negated_clauses(text):
+        levels = set(_LEVEL.findall(clause))
+        if not levels:  # 还没认定高新技术企业: every title whose label names the term
+            for term in (t for t in terms if t in clause):
+                for name, value in _labelled(vocab, facts, term):
+                    out.setdefault(name, set()).add(value)
+            continue
+        if len(levels) != 1:
+            continue
+        level = levels.pop()
+        for name, spec in vocab.facts.items():
+            if spec.kind != "multi" or name == "applicant_types":
+                continue
+            held = facts.get(name, frozenset())
+            for value, label in spec.choices:
+                if (level not in label or set(_LEVEL.findall(label)) != {level}
+                        or value in held):  # type: ignore[operator]
+                    continue
+                bare = label.replace(level, "")
+                match = SequenceMatcher(None, bare, text).find_longest_match()
+                if match.size >= 3:
+                    out.setdefault(name, set()).add(value)
+    return {name: frozenset(values) for name, values in out.items()}
+
+
+def _terms(vocab: Vocabulary) -> list[str]:
+    """The vocabulary's words of four characters or more (phrases, implied_by), longest
+    first."""
+    words = {w for spec in vocab.facts.items() for w in spec[1].aliases}
+    words |= {w for spec in vocab.facts.values() for ws in spec.implied_by.values() for w in ws}
+    return sorted((w for w in words if len(w) >= 4 and not w.startswith("…")),
+                  key=lambda w: (-len(w), w))
+
+
+def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
+              ) -> list[tuple[str, str]]:
+    """(fact, value) of the multi titles whose label names ``term``, none of them held."""
+    out: list[tuple[str, str]] = []
+    for name, spec in vocab.facts.items():
+        if spec.kind != "multi" or name == "applicant_types":
+            continue
+        named = [value for value, label in spec.choices if term in label]
+        held = facts.get(name, frozenset())
+        if named and not set(named) & set(held):  # type: ignore[call-overload]
+            out += [(name, value) for value in named]
+    return out
+
+
+_NOTED = re.compile(r"未计入：“(.+?)”")
+
+
+def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, object],
+             vocab: Vocabulary, notes: list[str]) -> dict[str, Denied]:
+    """What the question says is not so, each with the clause that says it."""
+    clauses = negated_clauses(text)
+    if not clauses:
+        return {}
+    noted = [m.group(1) for n in notes if (m := _NOTED.match(n))]
+    phrases = vocab.choice_phrases()
+    out: dict[str, Denied] = {}
+    for name, values in excluded.items():
+        spec = vocab.facts[name]
+        words = [w for v in values
+                 for w in (*phrases.get(name, {}).get(v, ()), spec.choice_label(v)) if w]
+        said = (next((c for c in clauses if any(w in c for w in words)), "")
+                or next((c for c in clauses if any(w in c for w in noted)), "")
+                or (clauses[0] if len(clauses) == 1 else "")
+                or "不具备" + "、".join(f"“{spec.choice_label(v)}”" for v in sorted(values)))
+        out[name] = Denied(said, frozenset(values))
+    for name, pattern, _ in extract.NEGATED_CONDITIONS:  # a condition said unmet as a whole
+        if name in vocab.facts and name not in facts:
+            said = next((c for c in clauses if re.search(pattern, c)), "")
+            if said:
+                out[name] = Denied(said)
+    return out

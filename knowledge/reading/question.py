@@ -3,7 +3,9 @@
 ``read_question("我们买了300万的技术，能补多少？", today, TOPICS)`` gives
 ``facts={"registered_tech_purchase_yuan": 3000000}``, ``is_amount_question=True`` and the
 topic ``tech_purchase``.  Values here are raw; :func:`knowledge.awards.facts.extract_facts`
-validates them.  This module does not import the fact registry (no import cycle).
+validates them.  The patterns that recognise titles, applicants and districts are staff
+data (``knowledge/vocabulary/patterns.yaml``, :class:`~knowledge.awards.vocabulary.Patterns`);
+this module does not import the fact registry (no import cycle).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_negated
@@ -23,72 +26,6 @@ from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_nega
 # 一百零一件 is 101, not the trailing 一.
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 
-# (fact, value, pattern): the value is added to the multi fact when the pattern matches.
-TITLE_PATTERNS: tuple[tuple[str, str, str], ...] = (
-    ("platform_titles", "tech_centre_national", r"国家级?技术创新中心"),
-    ("platform_titles", "tech_centre_provincial", r"省级?技术创新中心"),
-    ("platform_titles", "tech_centre_city_pilot", r"(市级|试点)(试点)?技术创新中心|"
-                                                r"技术创新中心.{0,8}(市级试点|试点)"),
-    ("platform_titles", "intl_coop_base_national", r"国家级?国际(科技)?合作基地"),
-    ("platform_titles", "intl_coop_base_provincial", r"省级?国际(科技)?合作基地"),
-    ("platform_titles", "new_rnd_institution", r"新型研发机构"),
-    ("platform_titles", "gov_cobuilt", r"政府(引进|参与)(共建|建设)|引进共建"),
-    ("platform_titles", "key_platform", r"重点实验室|工程(技术)?研究中心|企业技术中心"),
-    ("platform_titles", "clinical_centre_upgraded", r"临床医学研究中心.{0,8}(升级|省级|国家级)"),
-    ("platform_titles", "clinical_centre_city", r"(市级|绩效评价).{0,10}临床医学研究中心|"
-                                                r"临床医学研究中心.{0,10}绩效评价"),
-    ("platform_titles", "overseas_rnd", r"(海外|境外|国外).{0,10}(研发|实验室|研究)"),
-    ("incubation_titles", "incubator_national", r"国家级(科技企业)?孵化器"),
-    ("incubation_titles", "maker_space_national", r"国家(级)?专业化众创空间"),
-    ("incubation_titles", "brand_incubator_sd", r"品牌(科技企业)?(孵化器|众创空间)"),
-    ("incubation_titles", "incubator_city", r"(市级|省级)(科技企业)?(孵化器|众创空间)"),
-    ("incubation_titles", "star_maker", r"星创天地"),
-    ("incubation_titles", "agri_station", r"农科驿站"),
-    ("incubation_titles", "univ_park_provincial", r"省级?大学科技园"),
-    ("incubation_titles", "univ_park_national", r"国家级?大学科技园"),
-    ("transfer_titles", "tt_demo_national", r"国家级?技术转移示范机构|示范性国家技术转移机构"),
-    ("transfer_titles", "tt_demo_provincial", r"省级?技术转移(示范|服务)机构"),
-    ("transfer_titles", "tech_market_award_national", r"(国家|全国)(级)?技术市场(奖|金桥奖)"),
-    ("transfer_titles", "tech_market_award_provincial", r"省(级)?技术市场(奖|金桥奖)"),
-    ("transfer_titles", "tt_registered_excellent", r"考核优秀"),
-    ("transfer_titles", "broker_programme", r"(技术转移)?经纪专业"),
-    ("enterprise_titles", "hitech_renewal", r"(重新认定|复审|再次认定).{0,6}(高新技术企业|高企)|"
-                                            r"(高新技术企业|高企).{0,6}(重新认定|复审)"),
-    ("enterprise_titles", "hitech_first", r"(首次|第一次|新)(通过|认定|被认定|评为|获评)?.{0,4}"
-                                          r"(高新技术企业|高企)"),
-    ("enterprise_titles", "advanced_tech_service", r"技术先进型服务企业"),
-    ("enterprise_titles", "patent_ops_pilot", r"专利运营试点"),
-    ("region_titles", "innovative_county", r"创新型县"),
-    ("region_titles", "innovative_town", r"创新型(乡镇|镇)"),
-    ("region_titles", "hightech_zone", r"(获批|批准|认定|升级).{0,8}(高新区|农高区|农业科技园区)"),
-    ("activities", "contest_host", r"(举办|承办|主办).{0,12}(大赛|创客活动周|双创活动|创业活动)"),
-    ("activities", "matchmaking_event", r"拍卖会|发布会|路演|对接会|对接活动"),
-    ("activities", "military_institute", r"军队.{0,6}(科研院所|研究所)"),
-    ("activities", "shared_services_purchase", r"共享科技服务|仪器共享|共享仪器"),
-    ("activities", "researcher_service", r"科研人员服务企业|科研人员.{0,6}服务"),
-)
-
-APPLICANT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("enterprise", r"我们?公司|我司|本公司|我们企业|本企业|我们厂|我们集团|企业主|老板|有限公司|"
-                   r"民营企业|中小企业|科技型企业|制造企业|我们是.{0,10}(企业|公司)|企业(购买|买|牵头|自建)"),
-    ("service_institution", r"科技服务机构|技术转移(服务)?机构|中介机构|科技中介|专利代理|代理机构|"
-                            r"知识产权服务|服务机构|检验检测机构"),
-    ("incubator", r"孵化器|众创空间|星创天地|农科驿站"),
-    ("university", r"高校|大学(?!科技园)|学院"),
-    ("research_institute", r"科研院所|研究所|研究院"),
-    ("medical_institution", r"医院|医疗机构"),
-    ("social_org", r"协会|学会|商会|社会组织"),
-    ("district_gov", r"区市政府|区政府|管委|县政府|本区市|我们区|我区"),
-    ("town_gov", r"镇政府|乡政府|我们镇|本镇"),
-    ("science_envoy", r"科技特派员|特派员"),
-)
-
-# (district value, pattern): where the applicant is (荣成 shares R&D subsidies differently).
-DISTRICT_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("rongcheng", r"荣成"), ("wendeng", r"文登"), ("rushan", r"乳山"), ("huancui", r"环翠"),
-    ("gaoqu", r"(?<!提)高区|火炬高技术产业开发区"), ("jingqu", r"经区|经济技术开发区"),
-    ("lingang", r"临港"), ("nanhai", r"南海新区"), ("zongbao", r"综保区"),
-)
 # 有研发投入 / 没有研发费用 stated without an amount.
 _RND_NO = re.compile(r"(没有|没|无|未)(任何)?研发(投入|费用|经费|支出)")
 _RND_YES = re.compile(r"有研发(投入|费用|经费|支出)")
@@ -181,18 +118,14 @@ def _add(facts: dict[str, object], name: str, value: str) -> None:
     current.add(value)
 
 
-_BUILT_IN = ({(f, v) for f, v, _ in TITLE_PATTERNS}
-             | {("applicant_types", v) for v, _ in APPLICANT_PATTERNS}
-             | {("district", v) for v, _ in DISTRICT_PATTERNS})
-
-
 def read_question(question: str, today: date,
                   topics: Mapping[str, tuple[str, ...]],
                   choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
                   single_choice: Collection[str] = (),
                   money_phrases: Mapping[str, tuple[str, ...]] | None = None,
                   implied: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
-                  labels: Mapping[str, Mapping[str, str]] | None = None) -> RawExtraction:
+                  labels: Mapping[str, Mapping[str, str]] | None = None,
+                  patterns: Patterns | None = None) -> RawExtraction:
     """Facts, date, topics and whether the question asks for an amount.
 
     ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
@@ -204,8 +137,13 @@ def read_question(question: str, today: date,
     (fact → value → label) name it in the note.  Titles and choices are matched longest
     phrase first, a phrase consumed once, within a clause; a negated one (还没认定…,
     不是…) is not set but recorded in ``excluded``; an organisation that is a
-    counterparty (从大学买的专利) does not set ``applicant_types``.
+    counterparty (从大学买的专利) does not set ``applicant_types``.  ``patterns`` (the
+    vocabulary's, default: the package's) recognise titles, applicants and single choices
+    (a district: set when exactly one matches).
     """
+    if patterns is None:
+        patterns = default_vocabulary().patterns
+    covered = patterns.covered
     text = re.sub(r"\s+", "", question or "")
     out = RawExtraction()
     out.as_of = read_as_of(text, today)
@@ -214,8 +152,10 @@ def read_question(question: str, today: date,
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
         r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
-    mentioned = {name: [(m.start(), m.end(), m.group()) for m in _clause_matches(pattern, text)]
-                 for name, pattern in APPLICANT_PATTERNS}
+    mentioned: dict[str, list[tuple[int, int, str]]] = {}
+    for name, pattern in patterns.applicants:
+        mentioned.setdefault(name, []).extend(
+            (m.start(), m.end(), m.group()) for m in _clause_matches(pattern, text))
     asker = bool(re.search(SELF, text))
     for name, spans in mentioned.items():
         others = asker or any(v for n, v in mentioned.items() if n != name)
@@ -224,12 +164,17 @@ def read_question(question: str, today: date,
             _add(out.facts, "applicant_types", name)
         elif own:
             _exclude(out, "applicant_types", name, own[0][2])
-    _read_titles(text, out, incubatee_talk, choice_phrases or {})
-    _read_phrases(text, out, choice_phrases or {}, single_choice)
+    _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
+    _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
     _read_implied(text, out, implied or {}, labels or {})
-    districts = {value for value, pattern in DISTRICT_PATTERNS if re.search(pattern, text)}
-    if len(districts) == 1:  # two places named: do not guess
-        out.facts["district"] = districts.pop()
+    single: dict[str, set[str]] = {}
+    for fact, value, pattern in patterns.choices:
+        single.setdefault(fact, set())
+        if re.search(pattern, text):
+            single[fact].add(value)
+    for fact, values in single.items():
+        if len(values) == 1:  # two places named: do not guess
+            out.facts[fact] = values.pop()
     _read_counts(text, out, incubatee_talk)
     _read_money(text, out, money_phrases or {})
     if "has_rnd_spending" not in out.facts and not re.search(r"有没有|是否有|有无", text):
@@ -243,13 +188,14 @@ def read_question(question: str, today: date,
 
 def _read_phrases(text: str, out: RawExtraction,
                   choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
-                  single_choice: Collection[str]) -> None:
-    """Choices of the vocabulary that the pattern tables do not cover, by their phrases."""
+                  single_choice: Collection[str],
+                  covered: Collection[tuple[str, str]]) -> None:
+    """Choices of the vocabulary that no pattern covers, by their phrases."""
     for fact, values in choice_phrases.items():
         if fact not in single_choice:
             continue  # multi choices: read with the title tables (_read_titles)
         hits = [value for value, phrases in values.items()
-                if (fact, value) not in _BUILT_IN and any(p and p in text for p in phrases)]
+                if (fact, value) not in covered and any(p and p in text for p in phrases)]
         if len(hits) == 1 and fact not in out.facts:
             out.facts[fact] = hits[0]
 
@@ -261,23 +207,25 @@ def _clause_matches(pattern: str, text: str) -> list[re.Match[str]]:
 
 
 def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
-                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]]) -> None:
-    """Multi-choice titles: the pattern tables and the vocabulary's phrases, longest first.
+                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
+                 patterns: Patterns) -> None:
+    """Multi-choice titles: the vocabulary's patterns and phrases, longest first.
 
     A span consumed by a longer phrase of the same fact is not read again (重新认定高新技术
     企业 is a renewal, not also 新认定…, the first time); a negated one is excluded.
     """
     found: list[tuple[int, int, int, str, str]] = []  # (start, end, order, fact, value)
-    for order, (fact, value, pattern) in enumerate(TITLE_PATTERNS):
+    covered = patterns.covered
+    for order, (fact, value, pattern) in enumerate(patterns.titles):
         if value.startswith("hitech") and incubatee_talk:
             continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
         found += [(m.start(), m.end(), order, fact, value) for m in _clause_matches(pattern, text)]
-    extra = len(TITLE_PATTERNS)
+    extra = len(patterns.titles)
     for fact, values in choice_phrases.items():
         if fact in ("applicant_types", "district"):
             continue
         for value, phrases in values.items():
-            if (fact, value) in _BUILT_IN:
+            if (fact, value) in covered:
                 continue
             for phrase in phrases:
                 found += [(m.start(), m.end(), extra, fact, value)

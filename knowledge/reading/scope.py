@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SELF", "clause_start", "is_counterparty", "is_negated"]
+__all__ = ["SELF", "clause_at", "clause_start", "is_counterparty", "is_negated", "negated_clauses"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -35,6 +35,25 @@ def clause_start(text: str, pos: int) -> int:
     for m in _CLAUSE_BREAK.finditer(text, 0, pos):
         start = m.end()
     return start
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause holding ``pos`` (the owner's own words around a phrase)."""
+    start = clause_start(text, pos)
+    m = _CLAUSE_BREAK.search(text, pos)
+    return text[start:m.start() if m else len(text)]
+
+
+def negated_clauses(text: str) -> list[str]:
+    """The clauses of ``text`` a negation word governs (合同还没登记, 不是市级的)."""
+    out: list[str] = []
+    start = 0
+    for m in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if end > start and is_negated(text, start, end):
+            out.append(text[start:end])
+        start = m.end() if m else len(text)
+    return out
 
 
 def is_negated(text: str, start: int, end: int) -> bool:

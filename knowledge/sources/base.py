@@ -22,8 +22,10 @@ from types import MappingProxyType
 
 from knowledge.errors import KnowledgeError
 from knowledge.model import Clause, DocumentMeta
+from knowledge.sources.cache import SUBDIR as CACHE_SUBDIR
+from knowledge.sources.cache import CachedSource, SourceCache, code_version, entry_key
 from knowledge.sources.cleaning import unplaced_numbering
-from knowledge.sources.dedup import Duplicate, find_duplicates
+from knowledge.sources.dedup import Duplicate, find_duplicates, signature
 from knowledge.sources.documents import (
     SIDECAR_SUFFIX,
     SUPPORTED_SUFFIXES,
@@ -116,7 +118,8 @@ def policy_files(root: Path) -> list[Path]:
     """
     folder = root / POLICIES
     if not folder.is_dir():
-        raise KnowledgeError(f"no {POLICIES}/ folder in the knowledge folder", root)
+        raise KnowledgeError(f"知识库文件夹中没有 {POLICIES}/ 文件夹："
+                             f"请核对 --knowledge 指向的位置", root)
     inside = folder.resolve()
     found: list[Path] = []
     for path in sorted(folder.iterdir()):
@@ -128,11 +131,12 @@ def policy_files(root: Path) -> list[Path]:
         if path.is_symlink():
             target = path.resolve()
             if not target.exists():
-                raise KnowledgeError(f"dangling symbolic link (to {target}): nothing to read",
+                raise KnowledgeError(f"符号链接指向不存在的文件（{target}）：请删除或修正该链接",
                                      path)
             if not target.is_relative_to(inside):
                 raise KnowledgeError(
-                    f"refused: symbolic link to {target}, outside the {POLICIES}/ folder", path
+                    f"已拒绝：符号链接指向 {POLICIES}/ 文件夹之外（{target}）："
+                    f"请把文件复制进来", path
                 )
         if path.is_file():
             found.append(path)
@@ -157,27 +161,49 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load_knowledge(root: Path | str) -> KnowledgeBase:
-    """Load, deduplicate and parse every policy document of the knowledge folder ``root``."""
+def load_knowledge(root: Path | str, cache_dir: Path | str | None = None) -> KnowledgeBase:
+    """Load, deduplicate and parse every policy document of the knowledge folder ``root``.
+
+    ``cache_dir`` (the data directory's ``cache/``) keeps each file's extraction, dedup
+    signature and clauses by content hash (:mod:`knowledge.sources.cache`), so an
+    unchanged file is not read into text, cleaned or parsed again.
+    """
     root = Path(root)
     files = policy_files(root)
+    cache = SourceCache(Path(cache_dir) / CACHE_SUBDIR if cache_dir is not None else None)
+    versions = code_version()
+    keys = [entry_key(path, root, versions) for path in files] if cache.folder else []
+    entries = [_cached_read(path, root, cache, keys[i] if keys else None)
+               for i, path in enumerate(files)]
+    sources = [e.source for e in entries]
     warnings: list[str] = []
-    sources = [load_source(path, root=root) for path in files]
     for source in sources:
         warnings.extend(source.warnings)
     for sidecar in sorted((root / POLICIES).glob("*" + SIDECAR_SUFFIX)):
         if not sidecar.with_name(sidecar.name[: -len(SIDECAR_SUFFIX)]).exists():
-            warnings.append(f"{sidecar.relative_to(root).as_posix()}: metadata without document")
-    kept, duplicates = find_duplicates(sources)
+            warnings.append(f"{sidecar.relative_to(root).as_posix()}: 元数据文件没有对应的政策文件")
+    kept, duplicates = find_duplicates(sources, signatures=[e.signature for e in entries])
     warnings.extend(str(d) for d in duplicates)
+    position = {id(e.source): i for i, e in enumerate(entries)}
     documents: list[DocumentMeta] = []
     clauses: list[Clause] = []
     for source in sorted(kept, key=lambda s: s.meta.file):
-        clauses.extend(parse_clauses(source.meta, source.text, source.first_line))
+        index = position[id(source)]
+        entry = entries[index]
+        if entry.clauses is None:  # parsed once, for kept documents only (as before)
+            entry = dataclasses.replace(
+                entry, clauses=tuple(parse_clauses(source.meta, source.text, source.first_line)),
+                hints=tuple(_source_warnings(source)))
+            if keys:
+                cache.put(keys[index], entry)
+        assert entry.clauses is not None
+        clauses.extend(entry.clauses)
         documents.append(source.meta)
-        warnings.extend(_source_warnings(source))
+        warnings.extend(entry.hints)
+    if keys:
+        cache.prune(set(keys))
     if not documents:
-        raise KnowledgeError("no policy documents found", root / POLICIES)
+        raise KnowledgeError("没有找到政策文件：请用 policybot kb add 加入文件", root / POLICIES)
     resolved, notes = resolve_supersession(documents)
     warnings.extend(notes)
     if resolved != documents:
@@ -194,6 +220,40 @@ def load_knowledge(root: Path | str) -> KnowledgeBase:
     )
 
 
+def read_policy_file(path: Path, root: Path, cache_dir: Path | None = None) -> CachedSource:
+    """One policy file read, fingerprinted and parsed as :func:`load_knowledge` does it,
+    through the same cache (``cache_dir``); raises the :class:`KnowledgeError` of
+    :func:`load_source`.  ``clauses`` is None when the file does not parse."""
+    cache = SourceCache(Path(cache_dir) / CACHE_SUBDIR if cache_dir is not None else None)
+    key = entry_key(path, root, code_version()) if cache.folder else None
+    return _cached_read(path, root, cache, key)
+
+
+def _cached_read(path: Path, root: Path, cache: SourceCache, key: str | None) -> CachedSource:
+    entry = cache.get(key) if key else None
+    if entry is None:
+        entry = _read(path, root)
+        if key:
+            cache.put(key, entry)
+    return entry
+
+
+def _read(path: Path, root: Path) -> CachedSource:
+    """Read, fingerprint and parse one policy file (one cleaning pass serves both).
+
+    A file that does not parse is still read: a dropped duplicate never raises, as it
+    was never parsed before either; a kept one is parsed again and raises then.
+    """
+    source = load_source(path, root=root)
+    grams = signature(source)
+    try:
+        clauses = tuple(parse_clauses(source.meta, source.text, source.first_line))
+    except KnowledgeError:
+        return CachedSource(source, grams)
+    return CachedSource(source, grams, clauses, tuple(_source_warnings(source)),
+                        tuple(unplaced_numbering(source.text, source.first_line)))
+
+
 def resolve_supersession(documents: list[DocumentMeta]) -> tuple[list[DocumentMeta], list[str]]:
     """Mark each replaced document with its replacement (``supersedes`` / ``superseded_by``).
 
@@ -208,13 +268,13 @@ def resolve_supersession(documents: list[DocumentMeta]) -> tuple[list[DocumentMe
             if old in by_number:
                 replaced.setdefault(old, meta.doc_number)
             else:
-                notes.append(f"{meta.file}: supersedes {old}, which is not in the knowledge base")
+                notes.append(f"{meta.file}: supersedes 中的 {old} 不在知识库中，已忽略：请核对文号")
         if meta.superseded_by:
             if meta.superseded_by in by_number:
                 replaced.setdefault(meta.doc_number, meta.superseded_by)
             else:
-                notes.append(f"{meta.file}: superseded_by {meta.superseded_by}, which is not in "
-                             "the knowledge base")
+                notes.append(f"{meta.file}: superseded_by 中的 {meta.superseded_by} 不在知识库中，"
+                             "已忽略：请核对文号")
     out: list[DocumentMeta] = []
     for meta in documents:
         new = by_number.get(replaced.get(meta.doc_number, ""))

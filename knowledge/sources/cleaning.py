@@ -12,6 +12,7 @@ its ``PARSER_VERSION`` covers this module too.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Literal
@@ -258,6 +259,14 @@ def _must_break(current: Line) -> bool:
 
 
 def _clean(text: str, title: str = "") -> tuple[list[Line], list[tuple[int, str]]]:
+    lines, unplaced = _clean_cached(text, title)
+    return list(lines), list(unplaced)
+
+
+# Loading one document cleans its body for the dedup signature and again for parsing: the
+# last few results are kept (callers never mutate the lines; parsing copies what it edits).
+@functools.lru_cache(maxsize=8)
+def _clean_cached(text: str, title: str) -> tuple[tuple[Line, ...], tuple[tuple[int, str], ...]]:
     tracker = _Tracker()
     logical: list[Line] = []
     unplaced: list[tuple[int, str]] = []
@@ -292,7 +301,7 @@ def _clean(text: str, title: str = "") -> tuple[list[Line], list[tuple[int, str]
         line.text = line.text.strip()
         if line.marker is not None:
             line.marker = match_marker(line.text) or line.marker
-    return logical, unplaced
+    return tuple(logical), tuple(unplaced)
 
 
 def clean_lines(text: str, title: str = "") -> list[Line]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.errors import ExtractionError, MetadataError
-from knowledge.model import DocumentMeta
+from knowledge.model import DEFAULT_REGION, DocumentMeta
 from knowledge.sources.frontmatter import split_front_matter
 from knowledge.yamlio import load_yaml
 
@@ -25,7 +25,7 @@ SIDECAR_SUFFIX = ".meta.yaml"
 
 REQUIRED_KEYS = ("doc_number", "title", "issuer", "issued")
 OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status",
-                 "confirmed_in_force_on", "supersedes", "superseded_by")
+                 "confirmed_in_force_on", "supersedes", "superseded_by", "region")
 DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on")
 
 # Limits checked before any library inflates or parses a file (hostile or broken input:
@@ -83,7 +83,8 @@ def extract_text(path: Path | str) -> str:
     suffix = path.suffix.lower()
     try:
         if suffix not in SUPPORTED_SUFFIXES:
-            raise ExtractionError(f"unsupported file type {suffix!r}", path)
+            raise ExtractionError(f"不支持的文件类型 {suffix!r}：请提供 PDF、DOCX、HTML、TXT 或 MD",
+                                  path)
         _check_file_size(path)
         if suffix in TEXT_SUFFIXES:
             text = path.read_text(encoding="utf-8")
@@ -97,7 +98,8 @@ def extract_text(path: Path | str) -> str:
     except ExtractionError:
         raise
     except Exception as exc:  # any library failure becomes a located error
-        raise ExtractionError(f"cannot read text ({type(exc).__name__}: {exc})", path) from exc
+        raise ExtractionError(f"无法读取文本（{type(exc).__name__}: {exc}）：文件可能已损坏，"
+                              f"请重新下载或另存为 PDF/DOCX", path) from exc
     _check_text_length(len(text), path)
     return text
 
@@ -106,14 +108,14 @@ def _check_file_size(path: Path) -> None:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise ExtractionError(
-            f"refused: the file is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,}", path
+            f"已拒绝：文件有 {size:,} 字节，超过上限 {MAX_FILE_BYTES:,}：请只提供政策文件本身", path
         )
 
 
 def _check_text_length(chars: int, path: Path) -> None:
     if chars > MAX_TEXT_CHARS:
         raise ExtractionError(
-            f"refused: over {MAX_TEXT_CHARS:,} characters of text (not a policy document?)",
+            f"已拒绝：正文超过 {MAX_TEXT_CHARS:,} 字（不是政策文件？）：请只提供政策文件本身",
             path,
         )
 
@@ -126,10 +128,11 @@ def _check_zip(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
     except zipfile.BadZipFile as exc:
-        raise ExtractionError(f"not a valid DOCX (zip) file ({exc})", path) from exc
+        raise ExtractionError(f"不是有效的 DOCX（zip）文件（{exc}）：请用 Word 重新另存为 DOCX",
+                              path) from exc
     if len(entries) > MAX_ZIP_ENTRIES:
         raise ExtractionError(
-            f"refused: {len(entries):,} zip entries, over the limit of {MAX_ZIP_ENTRIES:,}", path
+            f"已拒绝：zip 中有 {len(entries):,} 个条目，超过上限 {MAX_ZIP_ENTRIES:,}", path
         )
     total = 0
     for entry in entries:
@@ -137,19 +140,19 @@ def _check_zip(path: Path) -> None:
         total += size
         if size > MAX_ZIP_ENTRY_BYTES:
             raise ExtractionError(
-                f"refused: zip entry {entry.filename} inflates to {size:,} bytes, over the "
-                f"limit of {MAX_ZIP_ENTRY_BYTES:,} (zip bomb?)", path
+                f"已拒绝：zip 条目 {entry.filename} 解压后有 {size:,} 字节，超过上限 "
+                f"{MAX_ZIP_ENTRY_BYTES:,}（疑似 zip bomb 压缩炸弹）", path
             )
         ratio = size / max(1, entry.compress_size)
         if size > _RATIO_FLOOR and ratio > MAX_ZIP_RATIO:
             raise ExtractionError(
-                f"refused: zip entry {entry.filename} compresses {ratio:,.0f}:1, over the "
-                f"limit of {MAX_ZIP_RATIO:,.0f}:1 (zip bomb?)", path
+                f"已拒绝：zip 条目 {entry.filename} 的压缩比为 {ratio:,.0f}:1，超过上限 "
+                f"{MAX_ZIP_RATIO:,.0f}:1（疑似 zip bomb 压缩炸弹）", path
             )
     if total > MAX_ZIP_TOTAL_BYTES:
         raise ExtractionError(
-            f"refused: the zip inflates to {total:,} bytes, over the limit of "
-            f"{MAX_ZIP_TOTAL_BYTES:,} (zip bomb?)", path
+            f"已拒绝：zip 解压后共 {total:,} 字节，超过上限 {MAX_ZIP_TOTAL_BYTES:,}"
+            f"（疑似 zip bomb 压缩炸弹）", path
         )
 
 
@@ -173,7 +176,7 @@ def _pdf_text(path: Path) -> str:
     count = len(reader.pages)
     if count > MAX_PDF_PAGES:
         raise ExtractionError(
-            f"refused: the PDF has {count:,} pages, over the limit of {MAX_PDF_PAGES:,}", path
+            f"已拒绝：PDF 有 {count:,} 页，超过上限 {MAX_PDF_PAGES:,}：请只提供政策文件本身", path
         )
     pages: list[str] = []
     chars = 0
@@ -183,7 +186,7 @@ def _pdf_text(path: Path) -> str:
         _check_text_length(chars, path)
     text = "\n".join(pages)
     if not text.strip():
-        raise ExtractionError("the PDF has no extractable text (scanned image?)", path)
+        raise ExtractionError("PDF 中没有可提取的文字（扫描件？）：请提供文字版 PDF 或 DOCX", path)
     return text
 
 
@@ -223,7 +226,8 @@ def load_source(path: Path | str, root: Path | None = None) -> SourceDocument:
     rel = _relative(path, root)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise ExtractionError(f"unsupported file type {suffix!r}", path)
+        raise ExtractionError(f"不支持的文件类型 {suffix!r}：请提供 PDF、DOCX、HTML、TXT 或 MD",
+                              path)
     sidecar = sidecar_path(path)
     if suffix in TEXT_SUFFIXES:
         raw = extract_text(path)
@@ -234,16 +238,18 @@ def load_source(path: Path | str, root: Path | None = None) -> SourceDocument:
             return SourceDocument(meta, front.body, front.body_line, path, warnings)
         if not sidecar.exists():
             raise MetadataError(
-                "no YAML front matter (the file must start with a '---' line)", path, 1
+                "缺少元数据：文件应以单独一行 --- 开头，写明文号、标题等（可用 policybot kb add "
+                "生成）", path, 1
             )
         meta, warnings = parse_meta(sidecar.read_text(encoding="utf-8"), sidecar, 0, rel)
         return SourceDocument(meta, raw, 1, path, warnings)
     if not sidecar.exists():
-        raise MetadataError(f"missing metadata file {sidecar.name}", path)
+        raise MetadataError(f"缺少元数据文件 {sidecar.name}：请用 policybot kb add 加入该文件，"
+                            f"或手工写出该文件", path)
     try:
         meta_text = sidecar.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise MetadataError(f"cannot read metadata ({exc})", sidecar) from exc
+        raise MetadataError(f"无法读取元数据（{exc}）：请以 UTF-8 编码保存该文件", sidecar) from exc
     meta, warnings = parse_meta(meta_text, sidecar, 0, rel)
     return SourceDocument(meta, extract_text(path), 1, path, warnings)
 
@@ -264,7 +270,8 @@ def parse_meta(
     start = line_offset + 1
     root = load_yaml(file, yaml_text, error=MetadataError, first_line=start, dates=False)
     if root.mapping is None:
-        raise MetadataError("metadata must be a mapping of key: value", file, start)
+        raise MetadataError("元数据应是“键: 值”的映射（如 doc_number: 威政办字〔2018〕107号）",
+                            file, start)
     data: dict[str, Any] = root.plain()
     key_lines = dict(root.keys)
 
@@ -280,7 +287,8 @@ def parse_meta(
         if data.get(key) in (None, ""):
             raise fail(key, "required key missing or empty")
     strings: dict[str, str] = {}
-    for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by"):
+    for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by",
+                "region"):
         value = data.get(key)
         if value is None:
             continue
@@ -315,6 +323,7 @@ def parse_meta(
         confirmed_in_force_on=dates["confirmed_in_force_on"],
         supersedes=supersedes,
         superseded_by=superseded_by,
+        region=strings.get("region") or DEFAULT_REGION,
     )
     return meta, warnings
 

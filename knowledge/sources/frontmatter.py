@@ -52,7 +52,7 @@ def split_front_matter(raw: str, path: Path | str | None = None) -> FrontMatter 
         if lines[index].strip() in _CLOSERS:
             return FrontMatter("\n".join(lines[1:index]), "\n".join(lines[index + 1 :]),
                                index + 2)
-    raise MetadataError("front matter not closed (no closing '---' line after line 1)",
+    raise MetadataError("元数据没有结束：第 1 行的 --- 之后缺少单独一行 ---，请在元数据末尾补上",
                         path, 1)
 
 

@@ -177,7 +177,8 @@ def parse_clauses(meta: DocumentMeta, text: str, first_line: int = 1) -> list[Cl
         if not body.strip():
             continue
         if draft.path in seen:
-            raise ParseError(f"clause {draft.path} appears twice", meta.file or None,
+            raise ParseError(f"条款 {draft.path} 出现了两次：请核对编号（是否重号或漏号）",
+                             meta.file or None,
                              first_line + draft.lines[0].line - 1)
         seen.add(draft.path)
         for part, (chunk_offset, chunk) in enumerate(split_chunks(body)):
@@ -188,5 +189,6 @@ def parse_clauses(meta: DocumentMeta, text: str, first_line: int = 1) -> list[Cl
                        first_line + line_no - 1, part)
             )
     if not clauses:
-        raise ParseError("no clause text found in the document", meta.file or None, first_line)
+        raise ParseError("文件中没有找到条款正文：请核对正文是否完整", meta.file or None,
+                         first_line)
     return clauses

@@ -144,3 +144,39 @@ def test_phone_estimate_names_why_a_lapsed_item_cannot_be_applied_for(
     phone = render_html("tg_estimate.j2", summary=summarize(_estimate(_item(**changes))),
                         folded=True)
     assert shown in phone and absent not in phone
+
+
+OWNER_QUESTION = "我们是高新企业，购买技术花了300万，能补多少？"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "with_engine", "expected", "absent"),
+    [
+        ("2020-06-01", True,
+         ["可申请 1 项，合计约 50万元",
+          "申报：向 威海市科学技术局（发文单位） 申报；文件未载明申报时间"],
+         ["目前没有", "牵头/责任单位"]),
+        ("2020-06-01", False, ["可申请 1 项，合计约 50万元", "申报：向 发文单位 申报"], []),
+        ("2024-06-30", True,
+         ["目前没有在有效期内的奖补",
+          "【文件已失效】该政策已于2021-11-10失效；按当时规定可获50万元，现已不能申请"],
+         ["符合条件", "可申请", "申报：向"]),
+    ],
+    ids=["in-force", "no-engine-no-office-named", "expired"],
+)
+def test_ask_text_leads_with_the_bottom_line_and_says_where_to_apply(
+        hash_engine: object, as_of: str, with_engine: bool, expected: list[str],
+        absent: list[str]) -> None:
+    from datetime import date
+
+    from bot.render import answer_json
+
+    answer = hash_engine.ask(OWNER_QUESTION, as_of=date.fromisoformat(as_of))  # type: ignore[attr-defined]
+    text = answer_json(answer, [], hash_engine if with_engine else None)["answer_text"]
+    first = text.splitlines()[0]
+    assert first.startswith(("可申请", "目前没有")), text
+    for words in expected:
+        assert words in text, text
+    for words in absent:
+        assert words not in text, text
+    assert text.index(expected[0]) < text.index("【金额估算】") < text.index("为您找到")

@@ -247,15 +247,55 @@ def test_compose_runs_two_webhook_replicas_behind_a_proxy_with_redis() -> None:
     assert (context / build["dockerfile"]).is_file()
     for volume in bot["volumes"]:
         host = volume.split(":")[0]
-        assert (DEPLOY / host).resolve().is_dir(), volume
-        assert volume.split(":")[1] == env["POLICYBOT_KNOWLEDGE_DIR"]
-        assert volume.endswith(":ro")
+        if host.startswith("."):  # a bind mount: the knowledge folder
+            assert (DEPLOY / host).resolve().is_dir(), volume
+            assert volume.split(":")[1] == env["POLICYBOT_KNOWLEDGE_DIR"]
+        else:  # a named volume
+            assert host in data["volumes"], volume
+        assert volume.endswith(":ro"), "replicas write neither knowledge nor index"
     proxy = services["proxy"]
     assert any(str(p).startswith("443:") for p in proxy["ports"])
     for volume in proxy["volumes"]:
         host = volume.split(":")[0]
         if host.startswith("."):
             assert (DEPLOY / host).exists(), volume
+
+
+def _mounts(service: dict[str, Any]) -> dict[str, tuple[str, bool]]:
+    """target path -> (source, read-only) of a compose service's volumes."""
+    out = {}
+    for volume in service["volumes"]:
+        source, target, *mode = volume.split(":")
+        out[target] = (source, mode == ["ro"])
+    return out
+
+
+def test_compose_index_is_built_once_by_a_job_and_mounted_read_only() -> None:
+    """The one-shot "index" service writes the shared volume; the replicas start after it
+    succeeded, mount that volume read-only at the same place and never build."""
+    data = compose()
+    services = data["services"]
+    job, bot = services["index"], services["bot"]
+    assert job["command"] == ["index", "build"]
+    assert job["restart"] == "no"
+    assert "deploy" not in job or job["deploy"].get("replicas", 1) == 1
+    assert job["image"] == bot["image"]
+    job_env, bot_env = job["environment"], bot["environment"]
+    for name in ("POLICYBOT_DATA_DIR", "POLICYBOT_KNOWLEDGE_DIR", "POLICYBOT_EMBEDDER"):
+        assert job_env[name] == bot_env[name], f"job and replicas must agree on {name}"
+    assert "TELEGRAM_BOT_TOKEN" not in job_env, "the job needs no secret"
+    assert str(job_env.get("POLICYBOT_INDEX_READONLY", "0")) == "0"
+    assert str(bot_env["POLICYBOT_INDEX_READONLY"]) == "1"
+    assert set(job_env) <= set(documented_env())
+    index_dir = f"{bot_env['POLICYBOT_DATA_DIR']}/index"
+    job_mounts, bot_mounts = _mounts(job), _mounts(bot)
+    volume, job_ro = job_mounts[index_dir]
+    assert not job_ro, "the job writes the index"
+    assert bot_mounts[index_dir] == (volume, True), "replicas mount the same volume read-only"
+    assert volume in data["volumes"]
+    knowledge = bot_env["POLICYBOT_KNOWLEDGE_DIR"]
+    assert job_mounts[knowledge] == bot_mounts[knowledge], "the job indexes what bots serve"
+    assert bot["depends_on"]["index"]["condition"] == "service_completed_successfully"
 
 
 def test_compose_variables_are_documented() -> None:
@@ -290,6 +330,61 @@ def test_k8s_manifests_parse_and_kustomization_lists_existing_files() -> None:
                      ("Ingress", "policybot")):
         assert expected in kinds, expected
     assert "secret.example.yaml" not in kustomization["resources"], "never apply a sample secret"
+    assert "index-job.yaml" not in kustomization["resources"], "a Job is run on demand"
+    assert ("PersistentVolumeClaim", "policybot-index") in kinds
+    assert ("Job", "policybot-index") in kinds
+
+
+def _index_claim(pod: dict[str, Any]) -> str:
+    (claim,) = [v["name"] for v in pod["volumes"]
+                if v.get("persistentVolumeClaim", {}).get("claimName") == "policybot-index"]
+    return str(claim)
+
+
+def _builder_checks(container: dict[str, Any], pod: dict[str, Any], index_dir: str) -> None:
+    """A container that builds the index: `index build`, the volume read-write, not RO."""
+    assert container["args"] == ["index", "build"]
+    env = {e["name"]: e["value"] for e in container.get("env", [])}
+    assert env["POLICYBOT_INDEX_READONLY"] == "0", "builders override the replicas' setting"
+    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+    assert mounts[index_dir]["name"] == _index_claim(pod)
+    assert not mounts[index_dir].get("readOnly", False)
+
+
+def test_k8s_index_is_built_once_per_version_and_mounted_read_only() -> None:
+    """A ReadWriteMany claim holds the index; the init container (and the on-demand Job)
+    build it, the bot container mounts it read-only and never builds."""
+    claim = find("PersistentVolumeClaim", "policybot-index")
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]
+    config = find("ConfigMap", "policybot-config")["data"]
+    assert config["POLICYBOT_INDEX_READONLY"] == "1"
+    assert float(config["POLICYBOT_INDEX_WAIT"]) > 0
+    index_dir = f"{config['POLICYBOT_DATA_DIR']}/index"
+    pod = find("Deployment", "policybot")["spec"]["template"]["spec"]
+    (init,) = pod["initContainers"]
+    (bot,) = pod["containers"]
+    _builder_checks(init, pod, index_dir)
+    assert init["image"] == bot["image"]
+    bot_mounts = {m["mountPath"]: m for m in bot["volumeMounts"]}
+    assert bot_mounts[index_dir]["name"] == _index_claim(pod)
+    assert bot_mounts[index_dir]["readOnly"] is True
+    assert "env" not in bot or all(e["name"] != "POLICYBOT_INDEX_READONLY" for e in bot["env"])
+    knowledge = {m["mountPath"]: m["name"] for m in bot["volumeMounts"]
+                 if m["mountPath"].startswith(config["POLICYBOT_KNOWLEDGE_DIR"])}
+    assert {m["mountPath"]: m["name"] for m in init["volumeMounts"]
+            if m["mountPath"] in knowledge} == knowledge, "init indexes what the bot serves"
+
+    job = find("Job", "policybot-index")
+    assert job["metadata"]["namespace"] == "policybot", "applied outside kustomize"
+    job_pod = job["spec"]["template"]["spec"]
+    (runner,) = job_pod["containers"]
+    _builder_checks(runner, job_pod, index_dir)
+    assert runner["image"] == bot["image"]
+    assert job_pod["securityContext"] == pod["securityContext"]
+    job_volumes = {v["name"]: v for v in job_pod["volumes"]}
+    pod_volumes = {v["name"]: v for v in pod["volumes"]}
+    for name in (*knowledge.values(), _index_claim(pod)):
+        assert job_volumes[name] == pod_volumes[name], name
 
 
 def test_k8s_bot_deployment() -> None:

@@ -25,7 +25,7 @@ def test_loaded_index_holds_full_clauses(kb: Any, fake: Any, tmp_path: Path) -> 
     assert idx.chunks[0].responsible.lead == ("市科技局",)
     assert idx.vectors.shape == (len(kb.clauses), 4)
     assert idx.faiss_index.ntotal == len(kb.clauses)
-    assert not idx.vectors.flags.writeable
+    assert not idx.vectors.table.flags.writeable  # memory-mapped read-only
 
 
 def test_no_index_loads_as_none(fake: Any, tmp_path: Path) -> None:

@@ -131,3 +131,89 @@ def test_the_repository_vocabulary_file_parses() -> None:
 
 def coverage_with(terms: Any, text: str, tokens: list[str]) -> float:
     return domain_coverage(text, tokens, IDF, 5.0, expansions, terms)
+
+
+# -- a verdict that does not drift ---------------------------------------------------------
+
+CASES = ("questions.yaml", "paraphrases.yaml", "out_of_scope.yaml")
+UNRELATED = REPO / "tests" / "fixtures" / "unrelated_tech"
+
+
+def _verdicts(knowledge: Path, data_dir: Path, embedder: Any) -> dict[str, bool]:
+    from index.artifacts import load_index
+    from index.expansion import knowledge_expander
+    from index.retriever import Retriever
+    from knowledge.goldens.questions import load_questions
+
+    index = load_index(data_dir, embedder)
+    assert index is not None
+    retriever = Retriever(index, embedder, domain_terms=knowledge_domain_terms(knowledge),
+                          expander=knowledge_expander(knowledge))
+    out = {}
+    for name in CASES:
+        for q in load_questions(REPO / "knowledge" / "cases" / name):
+            out[q.id] = retriever.is_match(retriever.search(q.question, top_k=5))
+    return out
+
+
+def test_unrelated_documents_do_not_flip_any_verdict(
+    tmp_path: Path, built_copy: Path, use_embedder: Any
+) -> None:
+    """Two technology documents on elderly care and vehicle charging (words: 养老保险,
+    医保, 社保补贴, 老旧小区改造, 购车补贴 …) join the knowledge: no canned, paraphrased
+    or out-of-scope question changes its in-scope / out-of-scope verdict."""
+    import shutil
+
+    from index.build import build_index
+    from knowledge.sources.base import load_knowledge
+
+    knowledge = Path(shutil.copytree(REPO / "knowledge", tmp_path / "knowledge"))
+    before = _verdicts(knowledge, built_copy, use_embedder)
+    for doc in sorted(UNRELATED.glob("*-*.md")):
+        shutil.copy(doc, knowledge / "policies" / doc.name)
+    kb = load_knowledge(knowledge)
+    assert {"威民发〔2024〕1号", "威发改〔2024〕2号"} <= {d.doc_number for d in kb.documents}
+    build_index(kb, built_copy, use_embedder, progress=False)
+    after = _verdicts(knowledge, built_copy, use_embedder)
+    assert {q: (before[q], after[q]) for q in before if before[q] != after[q]} == {}
+    assert sum(not v for v in after.values()) >= 70 + 47  # the out-of-scope sets still out
+
+
+@pytest.mark.parametrize(
+    ("question", "in_domain"),
+    [
+        ("农业合作社建冷库有补贴吗？", False),
+        ("工业企业节能改造补贴怎么申请？", False),
+        ("企业获得驰名商标认定奖励多少？", False),
+        ("文化企业上市有什么奖励？", False),
+        ("科技企业孵化器认定奖励多少？", True),
+        ("高新技术企业认定有奖励吗", True),
+        ("Is there a subsidy for an incubator?", True),
+    ],
+    ids=["coop-cold-store", "energy-saving", "famous-trademark", "culture-ipo",
+         "incubator", "high-tech", "english"],
+)
+def test_generic_words_alone_name_no_subject(question: str, in_domain: bool) -> None:
+    """补贴, 认定, 企业, 保险, 奖励, 上市 are no subject: a question naming nothing else
+    has no domain coverage, whatever the corpus knows."""
+    from index.tokenize import normalize, tokenize
+
+    terms = knowledge_domain_terms(REPO / "knowledge")
+    idf = {t: 1.0 for t in tokenize(question)}  # every word "known" to the corpus
+    value = domain_coverage(normalize(question), tokenize(question), idf, 5.0,
+                            expansions, terms)
+    assert (value > 0.0) is in_domain
+
+
+def test_subjects_come_from_the_vocabulary_data(tmp_path: Path) -> None:
+    terms = knowledge_domain_terms(REPO / "knowledge")
+    assert {"科技", "孵化", "专利"} <= set(terms.subjects)
+    assert "企业技术中心" in terms.subjects  # a topic phrase of topics.yaml
+    assert not {"补助", "奖励", "认定", "保险"} & set(terms.subjects)  # generic, not subjects
+    assert {"认定", "保险", "上市"} <= terms.generic
+    folder = tmp_path / "vocabulary"
+    folder.mkdir()
+    (folder / "domain.yaml").write_text("subjects: [中试]\nbogus: []\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        knowledge_domain_terms(tmp_path)
+    assert err.value.line == 2 and "bogus" in str(err.value)

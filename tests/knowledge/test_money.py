@@ -45,6 +45,20 @@ def test_money_in_running_text_ignores_years_counts_and_idioms() -> None:
     assert [m.yuan for m in found] == [2_000_000, 1_000_000]
 
 
+@pytest.mark.parametrize(("text", "yuan", "bound", "end"), [
+    ("不到300万元", 3_000_000, "ceiling", 7),
+    ("300万元以下", 3_000_000, "ceiling", 5),
+    ("最高不超过50万元", 500_000, "ceiling", 9),
+    ("300多万元", 3_000_000, "floor", 3),
+    ("三百多万", 3_000_000, "floor", 2),
+    ("约300万元", 3_000_000, "", 6),
+    ("300万元", 3_000_000, "", 5),
+], ids=["budao", "yixia", "policy-ceiling", "duo-digits", "duo-chinese", "yue", "plain"])
+def test_ceilings_and_floors_are_marked(text: str, yuan: int, bound: str, end: int) -> None:
+    (mention,) = scan_money(text)
+    assert (mention.yuan, mention.bound, mention.end, mention.problem) == (yuan, bound, end, "")
+
+
 @pytest.mark.parametrize(("text", "problems"), [
     ("购买技术-300万元", [NEGATIVE]),
     ("购买技术负300万元", [NEGATIVE]),

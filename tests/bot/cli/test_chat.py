@@ -86,3 +86,25 @@ def test_policybot_chat_without_tty(built_data_dir: Path, tmp_path: Path) -> Non
     assert proc.returncode == 0, proc.stderr
     assert "威政办字〔2018〕10" in proc.stdout and "[1] 查看原文1" in proc.stdout
     assert "<b>" not in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        (["/asof 2020-06-01", "我们是高新企业，购买技术花了300万，能补多少？"],
+         ["可申请 1 项，合计约 50万元", "向 威海市科学技术局（发文单位） 申报；文件未载明申报时间",
+          "[1] 查看原文1"]),
+        (["/asof 2024-06-30", "我们是高新企业，购买技术花了300万，能补多少？"],
+         ["目前没有在有效期内的奖补",
+          "该政策已于 2021-11-10 失效；按当时规定可获 50万元，现已不能申请"]),
+        (["/asof 2020-06-01", "购买技术能补多少？", "1", "选好了", "三百万"],
+         ["→ 已选：企业", "→ 您的回答：300万元", "请核对您的回答"]),
+    ],
+    ids=["amount-answer", "expired", "typed-answer-written-like-telegram"],
+)
+def test_terminal_shows_what_telegram_shows(bot_engine: RecordingEngine, store: SQLiteStore,
+                                            lines: list[str], shown: list[str]) -> None:
+    text = talk(bot_engine, store, lines)
+    for words in shown:
+        assert words in text, text
+    assert "<b>" not in text

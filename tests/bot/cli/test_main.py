@@ -87,7 +87,9 @@ def test_index_build_is_incremental(tmp_path: Path, knowledge_dir: Path) -> None
     assert first.returncode == 0, first.stderr
     assert "复用 0 个" in first.stdout
     second = run(["index", "build"], data, knowledge=kdir)
-    assert "新嵌入 0 个" in second.stdout
+    assert "索引已是最新" in second.stdout, "a current index is not rebuilt"
+    forced = run(["index", "build", "--force"], data, knowledge=kdir)
+    assert "新嵌入 0 个" in forced.stdout
 
 
 def test_rules_json_lists_facts(built_data_dir: Path) -> None:
@@ -321,8 +323,11 @@ def test_ask_reads_the_data_dir_flag(before: bool, built_data_dir: Path, tmp_pat
 
 
 # -- start-up ------------------------------------------------------------------------------
+# ``bot.conversation.summary`` (pure: what a reply shows first) serves ``ask`` too; the
+# conversation's state machine and store do not.
 SERVING_ONLY = ("telegram", "aiohttp", "redis", "watchfiles", "dotenv", "httpx",
-                "bot.telegram", "bot.staff", "bot.conversation", "bot.config")
+                "bot.telegram", "bot.staff", "bot.conversation.core",
+                "bot.conversation.interview", "bot.conversation.store", "bot.config")
 
 PROBE = """
 import json, sys

@@ -37,7 +37,9 @@ def test_slot_follow_ups_rewrite_the_previous_question(text: str, question: str)
     ("这个找哪个部门申请？", "office"),
     ("向谁申请？", "office"),
     ("申请需要什么材料？", "materials"),
-], ids=["office", "whom", "materials"])
+    ("这个什么时候申报？", "deadline"),
+    ("申报截止时间呢", "deadline"),
+], ids=["office", "whom", "materials", "when", "deadline"])
 def test_intent_only_follow_ups_are_about_the_stored_clause(text: str, intent: str) -> None:
     follow = ctx.read_follow_up(text, PREVIOUS)
     assert follow is not None and follow.about_clause == intent
@@ -68,6 +70,10 @@ def test_follow_ups_through_the_conversation(bot_engine: RecordingEngine,
     materials = conv.text(USER, "申请需要什么材料？")
     assert "没有列出</b>需要提交的申报材料" in materials.replies[0].html
     assert "市科技局" in materials.replies[0].html
+    when = conv.text(USER, "这个什么时候申报？")
+    assert len(bot_engine.asked) == asked  # also from the stored clause
+    assert " · 条款 " in when.replies[0].html
+    assert "未载明申报时间</b>，请向<b>市科技局" in when.replies[0].html
     conv.text(USER, "星创天地有什么支持")  # a new question: the context is its own
     assert bot_engine.asked[-1] == "星创天地有什么支持"
     assert ctx.load(store, USER.chat_id, USER.user_id).question == "星创天地有什么支持"

@@ -193,3 +193,23 @@ def test_refusal_names_the_subjects_of_the_loaded_documents(conv: Conversation,
     assert "没有找到适用的条款" in text
     for subject in ("科技创新平台", "科技服务业", "县域创新", "科技成果转移转化"):
         assert subject in text
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("企业购买技术什么时候申报？", "文件未载明申报时间，请向威海市科学技术局咨询"),
+    ("2020年我们公司买了300万的技术，合同还没登记，能补多少？", "合同还没登记"),
+], ids=["deadline", "denied-condition"])
+def test_reader_answers_reach_the_chat(conv: Conversation, question: str, says: str) -> None:
+    out = conv.text(USER, question)
+    html = out.replies[0].html
+    if "展开不适用项" in buttons(out):  # ineligible items say why once unfolded
+        html = "".join(r.html for r in conv.press(USER, buttons(out)["展开不适用项"]).replies)
+    assert says in html, html
+
+
+def test_overview_reply_is_short_and_lists_what_fits(conv: Conversation) -> None:
+    out = conv.text(USER, "2020年我们是高新技术企业，有市级技术创新中心，研发投入800万，"
+                          "能享受哪些政策？")
+    html = out.replies[0].html
+    assert "【符合条件】" in html and "200万元" in html and "【再补充一项即可判断】" in html
+    assert len(html) <= 3000

@@ -279,3 +279,55 @@ def test_concurrent_presses_apply_once(bot_engine: RecordingEngine, store: SQLit
     assert drive.state()["history"] == ["has_rnd_spending"]
     for iv in replicas:
         iv.store.close()
+
+
+def test_typed_answer_is_written_into_its_own_question(drive: Driver) -> None:
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
+    asked = drive.last
+    assert asked is not None and asked.tag == f"iv:{drive.state()['seq']}"
+    out = drive.text("50万")
+    assert out.edit_tag == asked.tag  # that message, not an older question's
+    assert out.edit_html is not None and "您的回答：<b>50万元</b>" in out.edit_html
+    assert out.edit_html.startswith("<b>问题 1</b>")
+    assert drive.state()["phase"] == REVIEW
+    bad = drive.press("修改第2")  # editing keeps the number
+    assert bad.replies[0].html.startswith("<b>问题 ")
+    number = bad.replies[0].html.split("</b>")[0]
+    again = drive.text("60万")
+    assert again.edit_html is not None and again.edit_html.startswith(number)
+
+
+@pytest.mark.parametrize(
+    ("labels", "implied", "holders"),
+    [
+        (["国家级科技企业孵化器", "星创天地"], {"incubator": ["孵化器", "星创天地"]},
+         {"incubator"}),
+        (["国家级科技企业孵化器", "升级为国家大学科技园"],
+         {"incubator": ["孵化器"], "university": ["大学科技园"]}, {"incubator", "university"}),
+        (["国家级科技企业孵化器", "省级技术转移示范机构"], {"incubator": ["孵化器"]}, None),
+        (["创新型乡镇"], {"town_gov": ["…镇"]}, None),
+    ],
+    ids=["all-incubator-titles", "incubator-or-university", "one-anyone-can-hold",
+         "suffix-words-are-not-titles"],
+)
+def test_holders_of_a_fact(labels: list[str], implied: dict[str, list[str]],
+                           holders: set[str] | None) -> None:
+    from bot.conversation.interview_views import holders as holders_of
+
+    assert holders_of(labels, implied) == holders
+
+
+def test_enterprise_is_not_asked_incubator_titles(drive: Driver) -> None:
+    drive.send(Start({}, None, AS_OF))
+    drive.pick("☐ 企业")
+    state = drive.state()
+    assert "incubation_titles" in state["deduced"]
+    for _ in range(30):
+        if drive.state()["phase"] == REVIEW:
+            break
+        assert drive.state()["current"] != "incubation_titles"
+        drive.press("跳过")
+    assert "未询问：孵化载体认定" in drive.last.html  # type: ignore[union-attr]
+    drive.press("修改第1")  # the applicant type again: now an incubator operator too
+    drive.pick("☐ 科技企业孵化器")
+    assert "incubation_titles" not in drive.state()["deduced"]

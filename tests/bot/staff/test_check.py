@@ -39,7 +39,8 @@ def test_rule_using_a_choice_the_vocabulary_lacks_names_the_valid_ones(
     line = _line_of(rules, "national_key_lab")
     result = audit(knowledge, tmp_path / "data", as_of=AS_OF, run_cases=False)
     found = [p for p in result.errors if p.code == "rule" and p.line == line]
-    assert found and "national_key_lab" in found[0].message and "valid:" in found[0].message
+    assert found and "national_key_lab" in found[0].message
+    assert "可用的选项：" in found[0].message
     # the choice declared in the folder's vocabulary: the same rule file is now fine
     facts = knowledge / "vocabulary" / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8").replace(
@@ -95,3 +96,52 @@ def test_half_width_clause_path_passes_rules_and_coverage(
     assert after.rule_total == before.rule_total
     assert after.uncovered == before.uncovered  # the cited figures are still covered
     assert after.coverage_by_doc == before.coverage_by_doc
+
+
+# -- likely conflicts between a new document and existing rules -----------------------------
+
+CONFLICT_DOC = """---
+doc_number: 威科发〔2026〕5号
+title: 威海市科学技术局关于支持创新平台建设的若干措施
+issuer: 威海市科学技术局
+issued: 2026-02-01
+effective_until: 2028-12-31
+source: 测试{supersedes}
+---
+一、支持国家级技术创新中心建设
+对新认定的国家级技术创新中心，给予一次性奖励{figure}。
+二、支持省级重点实验室建设
+对新认定的省级海洋重点实验室，给予一次性奖励30万元。
+"""
+
+
+@pytest.mark.parametrize(
+    ("figure", "supersedes", "flagged"),
+    [("500万元", "", ["d106_tech_centre_national", "d107_tech_centre_national"]),
+     ("1000万元", "", []),
+     ("500万元", "\nsupersedes:\n  - 威政办字〔2018〕106号", ["d107_tech_centre_national"])],
+    ids=["other-figure-flagged", "same-figure-not-flagged", "superseded-document-not-flagged"],
+)
+def test_likely_conflict_with_another_documents_rule_is_a_warning(
+        knowledge: Path, tmp_path: Path, figure: str, supersedes: str,
+        flagged: list[str]) -> None:
+    policy = knowledge / "policies" / "weikefa-2026-5.md"
+    policy.write_text(CONFLICT_DOC.format(figure=figure, supersedes=supersedes),
+                      encoding="utf-8")
+    line = _line_of(policy, "国家级技术创新中心，给予")
+    result = audit(knowledge, tmp_path / "data", as_of=AS_OF, run_cases=False)
+    found = [p for p in result.problems if p.code == "likely_conflict"]
+    assert [p.severity for p in found] == ["warning"] * len(flagged)
+    assert [(p.file, p.line) for p in found] == [
+        ("knowledge/policies/weikefa-2026-5.md", line)] * len(flagged)
+    for problem, rule_id in zip(found, flagged, strict=True):
+        message = problem.message
+        assert message.startswith("可能与已有规则冲突：威科发〔2026〕5号 条款 一、")
+        assert rule_id in message and "1000万元" in message and figure in message
+        assert "supersedes: [威政办字〔2018〕10" in message
+        assert "same_award: tech_centre_national" in message
+        rules_file = "weizhengbanzi-2018-106.yaml" if "106" in rule_id else \
+            "weizhengbanzi-2018-107.yaml"
+        assert f"knowledge/rules/{rules_file}:" in message
+    # the 重点实验室 clause names a title whose rule grants no figure: never a conflict
+    assert not [p for p in found if "条款 二、" in p.message]

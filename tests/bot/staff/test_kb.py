@@ -427,8 +427,8 @@ def break_vocabulary_marker(root: Path) -> tuple[str, int | None]:
 BREAKAGES: list[tuple[str, Callable[[Path], tuple[str, int | None]], str, str]] = [
     ("missing-key", break_missing_key, "metadata", "issuer"),
     ("bad-date", break_bad_date, "metadata", "issued"),
-    ("no-front-matter", break_no_front_matter, "metadata", "front matter"),
-    ("unclosed-front-matter", break_unclosed_front_matter, "metadata", "front matter not closed"),
+    ("no-front-matter", break_no_front_matter, "metadata", "缺少元数据：文件应以单独一行 --- 开头"),
+    ("unclosed-front-matter", break_unclosed_front_matter, "metadata", "元数据没有结束"),
     ("pdf-without-sidecar", break_pdf_without_sidecar, "metadata", "new.pdf.meta.yaml"),
     ("same-number", break_same_number, "duplicate", "文号相同"),
     ("near-identical", break_near_identical, "duplicate", "内容几乎相同"),

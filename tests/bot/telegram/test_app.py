@@ -44,6 +44,7 @@ def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteSt
             assert "市级试点技术创新中心" in clause[0].params["text"]
             commands = server.bots[bot.token].commands
             assert [c["command"] for c in commands][:2] == ["start", "estimate"]
+            assert {"subscribe", "unsubscribe", "help"} <= {c["command"] for c in commands}
 
     caplog.set_level(logging.DEBUG)
     run(scenario())
@@ -259,9 +260,12 @@ def test_admin_commands_and_garbage(tmp_path: Path, own_engine: RecordingEngine,
     run(scenario())
 
 
-def test_error_reaches_user_politely_and_admins_with_trace(
-    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+def test_error_reaches_user_politely_and_admins_in_chinese(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    import re
+
     async def scenario() -> None:
         async with BotApiServer() as server, running_bot(
             server, settings_for(server, tmp_path), bot_engine, store
@@ -272,9 +276,16 @@ def test_error_reaches_user_politely_and_admins_with_trace(
             assert "出了点问题" in user[0].params["text"]
             assert "Traceback" not in user[0].params["text"]
             admin = server.sent(ADMIN, mark)
-            assert "engine exploded" in admin[0].params["text"]
-            assert bot.token not in admin[0].params["text"]
+            assert len(admin) == 1
+            text = admin[0].params["text"]
+            # the kind of failure in Chinese; no trace, no class name, no English at all
+            assert "错误类型：程序运行时出错" in text and "用户当时在：发送消息" in text
+            assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", text)), text
+            assert bot.token not in text
+
+    caplog.set_level(logging.ERROR)
     run(scenario())
+    assert "engine exploded" in caplog.text  # the trace is in the log
 
 
 def test_flood_is_throttled_once(tmp_path: Path, bot_engine: RecordingEngine,
@@ -287,11 +298,16 @@ def test_flood_is_throttled_once(tmp_path: Path, bot_engine: RecordingEngine,
             mark = server.mark()
             for _ in range(8):
                 await server.push_message(bot.token, 12, "技术创新中心")
-            await server.quiet(mark, idle=0.3)
+            # Updates of one chat are handled in order, so once another user's message in
+            # the same chat is handled, all eight were: no waiting for silence.
+            last = await server.push_message(bot.token, 12, "科技企业孵化器有什么奖励政策？",
+                                             user_id=14)
+            await bot.until_processed(last)
             texts = [c.params["text"] for c in server.sent(12, mark)]
-            assert len(texts) == 4
+            assert len(texts) == 5  # three answers, one notice, the other user's answer
             assert sum("超出的消息未处理" in t for t in texts) == 1
-            assert len(bot_engine.asked) == 3
+            assert "超出的消息未处理" in texts[3] and "孵化器" in texts[4]
+            assert bot_engine.asked == ["技术创新中心"] * 3 + ["科技企业孵化器有什么奖励政策？"]
             other = await bot.say(13, "技术创新中心")  # other users are not affected
             assert "威政办字" in other[0].params["text"]
     run(scenario())
@@ -391,6 +407,7 @@ def test_store_outage_answers_questions_and_tells_admins_once(
     """Redis down: questions are still answered (flood control fails open, settings read
     as default), a step that needs state gets one polite notice, the admins hear once
     when the outage starts and once when it ends, and nobody gets a traceback."""
+    import re
     import secrets
 
     import redis
@@ -417,6 +434,8 @@ def test_store_outage_answers_questions_and_tells_admins_once(
             assert len(notice) == 1 and "暂时无法访问" in texts(notice)
             admin = server.sent(ADMIN, start)
             assert len(admin) == 1 and "状态存储不可用" in texts(admin), texts(admin)
+            assert "原因：连接被拒绝或中断" in texts(admin)
+            assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", texts(admin))), texts(admin)
             assert "出了点问题" not in texts(server.sent(1, start))
             store.client = good
             back = await bot.say(1, question)
@@ -486,7 +505,16 @@ def test_amount_answer_puts_the_bottom_line_first_and_stays_short(
             assert len(html) <= 1500
             assert html.index("可申请 1 项，合计约 50万元") < html.index("计算：") \
                 < html.index("为您找到")
-            assert "牵头/责任单位" in html and "申报；文件未载明申报时间" in html
+            # 威科字〔2018〕58号 names no 牵头/责任单位 for this clause: the issuer, said so
+            assert "向 威海市科学技术局（发文单位） 申报；文件未载明申报时间" in html
+            assert "牵头/责任单位" not in html
+            sent = await bot.say(21, "企业牵头建设市级技术创新中心能获得多少补助？")
+            html = _first_chunk(sent)
+            assert "\n牵头/责任单位：市科技局" in html and "发文单位" not in html
+            assert "向 市科技局 申报；文件未载明申报时间" in html
+            clause = _first_chunk(await bot.press(21, "查看原文1"))  # with validity and office
+            assert "未载明有效期（2018年印发）" in clause and "（按 2020-06-01 判断）" in clause
+            assert "牵头/责任单位：市科技局" in clause
             assert html.count("<blockquote>") <= 3
             assert not [c for c in server.calls if c.error]
     run(scenario())
@@ -649,4 +677,58 @@ def test_stale_clause_button_says_the_clause_changed(
             assert "已经修改" in html and "重新提问" in str(sent[0].params["reply_markup"])
             sent = await bot.press(30, "重新提问")
             assert "积极鼓励" in texts(sent)
+    run(scenario())
+
+
+async def _questions_until_review(bot: Any, chat: int, sent: list[Call]) -> list[str]:
+    """Skip every question; the questions asked, in order (the review last)."""
+    asked: list[str] = []
+    for _ in range(40):
+        text = sent[-1].params["text"]
+        if "请核对" in text:
+            return [*asked, text]
+        assert "问题" in text, text
+        asked.append(text)
+        sent = await bot.press(chat, "跳过")
+    raise AssertionError("no review after 40 questions")
+
+
+@pytest.mark.parametrize(
+    ("start", "ticks", "asked", "never"),
+    [
+        ("/estimate", ["☐ 企业"], "创新平台", "孵化载体"),
+        ("/estimate", ["☐ 科技企业孵化器"], "孵化载体", None),
+        ("/estimate", ["☐ 企业", "☐ 科技企业孵化器"], "孵化载体", None),
+        ("对列入市级试点技术创新中心的企业有什么资金补助？", [], "主体", "技术转移"),
+        ("技术创新中心有什么支持？", [], "创新平台", "技术转移"),
+        ("科技企业孵化器有什么奖励政策？", [], "孵化载体", "技术转移"),
+    ],
+    ids=["enterprise-not-asked-incubator-titles", "incubator-operator-asked",
+         "enterprise-running-an-incubator-asked", "tech-centre-answer-asks-no-transfer",
+         "tech-centre-support-asks-platforms", "incubator-answer"],
+)
+def test_interview_asks_only_what_the_clause_and_applicant_make_relevant(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore, start: str,
+    ticks: list[str], asked: str, never: str | None,
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            sent = await bot.say(51, start)
+            if not start.startswith("/"):
+                sent = await bot.press(51, "估算金额")  # the answer's own estimate
+            if ticks:
+                for tick in ticks:
+                    await bot.press(51, tick)
+                sent = await bot.press(51, "选好了")
+            questions = await _questions_until_review(bot, 51, sent)
+            review = questions.pop()
+            assert questions and asked in questions[0] + (questions[1] if len(questions) > 1
+                                                          else ""), questions
+            if never is not None:
+                assert not any(never in q for q in questions), questions
+            if never == "孵化载体":  # said, not silently dropped
+                assert "未询问：孵化载体认定" in review
+            assert len(review) <= 1500
     run(scenario())

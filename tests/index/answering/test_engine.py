@@ -165,7 +165,9 @@ def test_staff_vocabulary_turns_away_a_subject_live(tmp_path: Path, knowledge_di
     shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     eng = Engine(kdir, built_copy, embedder=use_embedder)  # the session's index, copied
     eng.warm_up()
-    question = "农业合作社建冷库有补助吗"  # cold storage: not an S&T subject
+    # no S&T subject at all: turned away by the subject words (vocabulary/domain.yaml)
+    assert not eng.ask("农业合作社建冷库有补助吗").matched
+    question = "高校建冷库有补助吗"  # cold storage, through a subject word (高校) it shares
     assert eng.ask(question).matched
     vocabulary = kdir / KNOWLEDGE_FILE
     vocabulary.write_text("[out_of_domain]\n冷库\n", encoding="utf-8")
@@ -180,8 +182,7 @@ def test_staff_vocabulary_turns_away_a_subject_live(tmp_path: Path, knowledge_di
 
 
 DAMAGE_QUESTION = "科技企业孵化器有什么奖励"
-DAMAGED_FILES = ("faiss.index", "chunks.json", "vectors.npy", "sentences.npy", "phrases.npy",
-                 "manifest.json")
+DAMAGED_FILES = ("faiss.index", "chunks.json", "pieces.npy", "manifest.json")
 
 
 def _answer_key(eng: Engine) -> list[tuple[str, str]]:
@@ -250,6 +251,30 @@ def test_damage_under_a_running_engine_is_repaired_by_reload(
     report = eng.reload()
     assert report.ok, report.message
     assert _answer_key(eng) == expected
+
+
+def test_read_only_replica_loads_the_shared_index_and_never_writes_it(
+    tmp_path: Path, knowledge_dir: Path, hash_index: tuple[Path, list[tuple[str, str]]],
+) -> None:
+    """A replica over a read-only index answers from it; knowledge newer than the index
+    fails the reload (the old snapshot keeps serving) and nothing is written."""
+    template, expected = hash_index
+    data, kdir = tmp_path / "data", tmp_path / "knowledge"
+    shutil.copytree(template, data)
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    index = data / "index"
+    before = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in index.rglob("*")}
+    eng = Engine(kdir, data, "hash", read_only=True, index_wait=0)
+    eng.warm_up()
+    assert _answer_key(eng) == expected
+    policy = next(p for p in sorted((kdir / "policies").glob("*.md")) if "README" not in p.name)
+    policy.write_text(policy.read_text(encoding="utf-8") + "\n本办法另有新增一句。\n",
+                      encoding="utf-8")
+    report = eng.reload()
+    assert not report.ok and "policybot index build" in report.message
+    assert eng.version == 1 and _answer_key(eng) == expected
+    after = {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in index.rglob("*")}
+    assert after == before
 
 
 # -- vocabulary as staff data: a new document, choice and rule without Python --------------

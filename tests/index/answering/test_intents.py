@@ -97,3 +97,70 @@ def test_named_document_in_traditional_script_is_found(engine: Any) -> None:
     assert answer.document is not None
     assert answer.document["doc_number"] == "威政办字〔2018〕107号"
     assert all(h.doc_number == "威政办字〔2018〕107号" for h in answer.hits)
+
+
+# -- what the owner denies: ineligible, saying why ---------------------------------------
+@pytest.mark.parametrize(("question", "rule_id", "words"), [
+    ("我们公司买了300万的技术，合同还没登记，能补多少？", "d58_tech_purchase", "合同还没登记"),
+    ("我们公司的技术创新中心不是市级的，有补助吗？", "d107_tech_centre_city_enterprise",
+     "不是市级的"),
+], ids=["contract-unregistered", "level-only"])
+def test_engine_says_why_a_denied_item_is_ineligible(hash_engine: Any, question: str,
+                                                      rule_id: str, words: str) -> None:
+    answer = hash_engine.ask(question, as_of=date(2020, 6, 1))
+    assert answer.estimate is not None
+    item = answer.estimate.item(rule_id)
+    assert item is not None and item.outcome == "ineligible", item
+    assert "您说“" in item.explanation and words in item.explanation
+    assert all(i.outcome != "eligible" for i in answer.estimate.items if i.rule_id == rule_id)
+    assert words in answer_json(answer)["answer_text"]
+
+
+# -- deadline questions: the clause's own words, else say it is not stated -----------------
+@pytest.mark.parametrize(("question", "office", "annual"), [
+    ("企业购买技术什么时候申报？", "威海市科学技术局", "每家企业每年奖励金额最高为50万元"),
+    ("企业牵头建设市级技术创新中心的申报时间是什么时候？", "", ""),
+], ids=["tech-purchase", "tech-centre"])
+def test_deadline_answer_says_what_the_documents_state(hash_engine: Any, question: str,
+                                                       office: str, annual: str) -> None:
+    result = answer_json(hash_engine.ask(question, as_of=date(2020, 6, 1)))
+    assert result["intent"] == "deadline" and result["matched"] is True
+    assert result["timing"] == {"stated": [], "annual": [annual] if annual else []}
+    lead = result["answer_text"].splitlines()[0]
+    assert lead.startswith("文件未载明申报时间，请向") and "咨询" in lead
+    assert office in lead and (annual in lead)
+    best = result["hits"][0]
+    assert f"（{best['doc_number']}）" in lead and f"{best['effective_from']} 起施行" in lead
+
+
+def test_other_intents_carry_no_timing(hash_engine: Any) -> None:
+    assert answer_json(hash_engine.ask("企业购买技术能补多少？"))["timing"] is None
+
+
+# -- "which fit me": an overview from every stated fact ------------------------------------
+def test_overview_question_answers_from_every_stated_fact(hash_engine: Any) -> None:
+    question = "我们是高新技术企业，有市级技术创新中心，去年研发投入800万，能享受哪些政策？"
+    result = answer_json(hash_engine.ask(question, as_of=date(2020, 6, 1)))
+    assert result["intent"] == "overview" and result["overview"] is not None
+    text = result["answer_text"]
+    assert text.startswith("结论：按您说的情况，可享受 2 项政策，确定金额合计 200万元")
+    assert "【符合条件】" in text and "市级技术创新中心（企业牵头组建）：200万元" in text
+    assert "【再补充一项即可判断】" in text and "经登记的技术交易额" in text
+
+
+def test_overview_needs_stated_facts(hash_engine: Any) -> None:
+    result = answer_json(hash_engine.ask("有哪些政策可以享受？", as_of=date(2020, 6, 1)))
+    assert result["overview"] is None and "【符合条件】" not in result["answer_text"]
+
+
+@pytest.mark.parametrize(("question", "matched"), [
+    ("我们是企业，有哪些政策可以申请？", True),
+    ("我们是高校，能享受哪些政策？", True),
+    ("我们是企业，买房有哪些政策可以享受？", False),  # another bureau's subject
+], ids=["enterprise", "university", "foreign-subject"])
+def test_an_overview_naming_only_the_applicant_is_in_scope(hash_engine: Any, question: str,
+                                                           matched: bool) -> None:
+    answer = hash_engine.ask(question, as_of=date(2020, 6, 1))
+    assert answer.intent == "overview"
+    assert answer.matched is matched
+    assert (answer.overview is not None) is matched

@@ -149,7 +149,7 @@ def test_unknown_choice_lists_the_valid_ones(tmp_path: Path) -> None:
     _, problems = check_rules(root / "rules", load_knowledge(root).clause, None,
                               knowledge_vocabulary(root))
     message = next(p.message for p in problems if "trading_platfrom" in p.message)
-    assert "valid:" in message and "trading_platform" in message
+    assert "可用的选项：" in message and "trading_platform" in message
 
 
 def test_a_vocabulary_edit_changes_the_fingerprint(tmp_path: Path) -> None:
@@ -163,3 +163,81 @@ def test_a_vocabulary_edit_is_a_knowledge_change() -> None:
     from bot.telegram.watch import is_knowledge_change
 
     assert is_knowledge_change("/k/vocabulary/facts.yaml", "/k")
+
+
+# -- patterns.yaml: recognition of choices as staff data ----------------------------------
+
+NATIONAL_CENTRE = "    - {value: tech_centre_national, pattern: '国家级?技术创新中心'}\n"
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    (NATIONAL_CENTRE, NATIONAL_CENTRE.replace("国家级?", "(国家级?"),
+     "“tech_centre_national”不是有效的正则表达式（missing ), unterminated subpattern"),
+    (NATIONAL_CENTRE, NATIONAL_CENTRE.replace("tech_centre_national", "tech_centre_natonal"),
+     "“tech_centre_natonal”不是它的选项（可用：tech_centre_city_pilot、"),
+    ("  platform_titles:\n", "  platform_title:\n",
+     "“platform_title”不是 facts.yaml 中 choice 或 multi 类型的事实"),
+    (NATIONAL_CENTRE, NATIONAL_CENTRE.replace(", pattern: '国家级?技术创新中心'", ""),
+     "缺少“pattern”"),
+], ids=["invalid-regex", "unknown-choice", "unknown-fact", "missing-pattern"])
+def test_pattern_problems_are_located_at_file_and_line(words: Path, old: str, new: str,
+                                                       message: str) -> None:
+    line = _edit(words / "patterns.yaml", old, new)
+    vocabulary, problems = check_vocabulary(words)
+    assert vocabulary is None
+    hit = [p for p in problems if message in p.message]
+    assert hit, [str(p) for p in problems]
+    assert (hit[0].file, hit[0].line) == ("vocabulary/patterns.yaml", line)
+    with pytest.raises(VocabularyError, match=r"^vocabulary/patterns\.yaml:\d+: "):
+        load_vocabulary(words)
+
+
+def test_default_patterns_are_the_package_file_in_order() -> None:
+    patterns = default_vocabulary().patterns
+    assert patterns.titles[0] == ("platform_titles", "tech_centre_national", "国家级?技术创新中心")
+    assert [v for v, _ in patterns.applicants][:2] == ["enterprise", "service_institution"]
+    assert {f for f, _, _ in patterns.choices} == {"district"}
+    assert ("district", "rongcheng") in patterns.covered
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "before", "after"),
+    [("我们是国创中心，能奖励多少？", "platform_titles", None,
+      frozenset({"tech_centre_national"})),
+     ("我们在石岛，能补多少？", "district", None, "rongcheng")],
+    ids=["new-title-wording", "new-district-wording"],
+)
+def test_a_staff_pattern_changes_recognition_without_python(
+        words: Path, question: str, fact: str, before: object, after: object) -> None:
+    today = date(2026, 6, 1)
+    assert extract_facts(question, today, vocabulary=load_vocabulary(words)).facts.get(fact) \
+        == before
+    _edit(words / "patterns.yaml", NATIONAL_CENTRE,
+          "    - {value: tech_centre_national, pattern: '国家级?技术创新中心|国创中心'}\n")
+    _edit(words / "patterns.yaml", "    - {value: rongcheng, pattern: '荣成'}\n",
+          "    - {value: rongcheng, pattern: '荣成|石岛'}\n")
+    assert extract_facts(question, today, vocabulary=load_vocabulary(words)).facts[fact] \
+        == after
+
+
+def test_broken_pattern_keeps_the_last_good_knowledge(tmp_path: Path, hash_data_dir: Path,
+                                                      hash_embedder: object) -> None:
+    from index.answering.engine import Engine
+
+    root = tmp_path / "knowledge"
+    for name in ("policies", "rules", "cases", "vocabulary"):
+        shutil.copytree(KNOWLEDGE / name, root / name)
+    eng = Engine(root, Path(shutil.copytree(hash_data_dir, tmp_path / "data")),
+                 embedder=hash_embedder)  # type: ignore[arg-type]
+    eng.warm_up()
+    question = "企业认定为国家级技术创新中心能奖励多少？"
+    before = eng.ask(question, as_of=date(2026, 6, 1))
+    assert "tech_centre_national" in before.facts["platform_titles"]  # type: ignore[operator]
+    line = _edit(root / "vocabulary" / "patterns.yaml", NATIONAL_CENTRE,
+                 NATIONAL_CENTRE.replace("国家级?", "国家级?["))
+    report = eng.reload()
+    assert not report.ok and f"vocabulary/patterns.yaml:{line}" in report.message
+    assert "不是有效的正则表达式" in report.message
+    assert eng.version == 1
+    after = eng.ask(question, as_of=date(2026, 6, 1))
+    assert after.facts == before.facts and after.rule_ids == before.rule_ids

@@ -113,42 +113,44 @@ def test_yaml_syntax_error_names_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "line", "needle"),
     [
-        ("", 1, "no questions"),
-        ("id: q1\nquestion: x\n", 1, "must be a list"),
-        ("- just a string\n", 1, "must be a mapping"),
-        ("- question: x\n  expect: {matched: false}\n", 1, "missing 'id'"),
-        ("- id: q1\n  expect: {matched: false}\n", 1, "missing 'question'"),
-        ("- id: q1\n  question: x\n", 1, "missing 'expect'"),
-        ('- id: q1\n  question: ""\n  expect: {matched: false}\n', 2, "question must be"),
-        ("- id: q1\n  question: x\n  expect: {matched: true}\n", 3, "matched may only be false"),
-        ("- id: q1\n  question: x\n  expect: []\n", 3, "non-empty list"),
-        ("- id: q1\n  question: x\n  expect: {foo: 1}\n", 3, "expect must be"),
-        ("- id: q1\n  question: x\n  expect: [abc]\n", 3, "each expectation"),
+        ("", 1, "文件中没有问题：请至少写一个"),
+        ("id: q1\nquestion: x\n", 1, "文件应是问题列表"),
+        ("- just a string\n", 1, "第 1 个问题应是含 id、question、expect 的映射"),
+        ("- question: x\n  expect: {matched: false}\n", 1, "第 1 个问题缺少“id”：请补上"),
+        ("- id: q1\n  expect: {matched: false}\n", 1, "q1：缺少“question”：请补上"),
+        ("- id: q1\n  question: x\n", 1, "q1：缺少“expect”：请补上"),
+        ('- id: q1\n  question: ""\n  expect: {matched: false}\n', 2, "q1：question应为非空文字"),
+        ("- id: q1\n  question: x\n  expect: {matched: true}\n", 3, "matched 只能是 false；范围内"),
+        ("- id: q1\n  question: x\n  expect: []\n", 3, "expect 应是非空列表"),
+        ("- id: q1\n  question: x\n  expect: {foo: 1}\n", 3, "q1：expect 应是 {doc_number"),
+        ("- id: q1\n  question: x\n  expect: [abc]\n", 3, "expect 的每一项应写成"),
         (
             "- id: q1\n  question: x\n  expect:\n    - {doc_number: A号}\n",
             4,
-            "lacks clause_contains",
+            "缺少 clause_contains：请补上",
         ),
         (
             "- id: q1\n  question: x\n  expect:\n"
             "    - {doc_number: A号, clause_contains: 甲乙, x: 1}\n",
             4,
-            "unknown key 'x'",
+            "expect 中有未知的键“x”（可用：doc_number、clause_contains）",
         ),
         (
             "- id: q1\n  question: x\n  expect:\n    - {doc_number: A号, clause_contains: 甲}\n",
             4,
-            "short fragment",
+            "clause_contains 应是条款中的一小段原文（2–30 个字），现为 1 个字",
         ),
         (
             "- id: q1\n  question: x\n  expect:\n    - doc_number: A号\n"
             "      clause_contains: " + "甲" * 40 + "\n",
             5,
-            "short fragment",
+            "现为 40 个字：请缩短或加长",
         ),
-        ("- id: q1\n  question: x\n  expect: {matched: false}\n  tags: direct\n", 4, "tags"),
-        ("- id: q1\n  question: x\n  expect: {matched: false}\n  note: hi\n", 4, "unknown key"),
-        ("- id: q 1\n  question: x\n  expect: {matched: false}\n", 1, "may hold only"),
+        ("- id: q1\n  question: x\n  expect: {matched: false}\n  tags: direct\n", 4,
+         "tags 应是词语列表"),
+        ("- id: q1\n  question: x\n  expect: {matched: false}\n  note: hi\n", 4,
+         "未知的键“note”（可用：expect"),
+        ("- id: q 1\n  question: x\n  expect: {matched: false}\n", 1, "id“q 1”只能由字母"),
         (
             "- id: q1\n  question: x\n  question: y\n  expect: {matched: false}\n",
             3,
@@ -169,7 +171,7 @@ def test_duplicate_id_names_second_line(tmp_path: Path) -> None:
     text = GOOD + "\n- id: q001\n  question: again\n  expect: {matched: false}\n"
     err = error_of(tmp_path, text)
     assert err.line == 15
-    assert "already used on line 2" in err.message
+    assert "id“q001”已在第2行用过：请改用新的 id" in err.message
 
 
 def test_bad_entry_deep_in_file(tmp_path: Path) -> None:

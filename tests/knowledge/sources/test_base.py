@@ -112,7 +112,7 @@ def test_readme_and_sidecars_are_not_documents(folder: Path) -> None:
     names = [p.name for p in policy_files(folder)]
     assert "README.md" not in names and all(not n.endswith(".yaml") for n in names)
     kb = load_knowledge(folder)
-    assert kb.warnings == ("policies/notes.pdf.meta.yaml: metadata without document",)
+    assert kb.warnings == ("policies/notes.pdf.meta.yaml: 元数据文件没有对应的政策文件",)
 
 
 def test_web_copy_is_reported_as_duplicate(folder: Path) -> None:
@@ -198,10 +198,10 @@ def test_symlink_out_of_policies_is_refused_with_its_path(tmp_path: Path) -> Non
     outside.write_text("---\n---\n", encoding="utf-8")
     link = root / "policies" / "leak.md"
     link.symlink_to(outside)
-    with pytest.raises(KnowledgeError, match="outside the policies/ folder") as info:
+    with pytest.raises(KnowledgeError, match="符号链接指向 policies/ 文件夹之外") as info:
         policy_files(root)
     assert str(link) in str(info.value)
-    with pytest.raises(KnowledgeError, match="outside"):
+    with pytest.raises(KnowledgeError, match="文件夹之外"):
         load_knowledge(root)
 
 
@@ -209,7 +209,7 @@ def test_dangling_symlink_is_reported_not_skipped(tmp_path: Path) -> None:
     root = _one_policy_kb(tmp_path)
     link = root / "policies" / "gone.md"
     link.symlink_to(tmp_path / "nowhere.md")
-    with pytest.raises(KnowledgeError, match="dangling") as info:
+    with pytest.raises(KnowledgeError, match="符号链接指向不存在的文件") as info:
         policy_files(root)
     assert str(link) in str(info.value)
 
@@ -269,4 +269,4 @@ def test_supersession_is_resolved_across_documents(
             "威政办字〔2026〕1号", "新意见", date(2026, 3, 1))
         clause = next(c for c in kb.clauses if c.doc_number == "威政办字〔2018〕107号")
         assert clause.doc.superseded_by == "威政办字〔2026〕1号"  # clauses carry it too
-    assert any("not in the knowledge base" in w for w in kb.warnings) is warned
+    assert any("不在知识库中，已忽略：请核对文号" in w for w in kb.warnings) is warned

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge.model import DocumentMeta
 from knowledge.sources.cleaning import clean_text
-from knowledge.sources.dedup import Duplicate, find_duplicates, jaccard, shingles
+from knowledge.sources.dedup import (
+    NEAR_DUPLICATE,
+    Duplicate,
+    find_duplicates,
+    hashed_jaccard,
+    jaccard,
+    shingle_hashes,
+    shingles,
+    signature,
+)
 from knowledge.sources.documents import SourceDocument
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures"
@@ -83,3 +95,145 @@ def test_find_duplicates(
 def test_duplicate_message() -> None:
     duplicate = Duplicate("policies/a.md", "policies/a.pdf", "same 文号 X")
     assert str(duplicate) == "policies/a.pdf duplicates policies/a.md (same 文号 X); ignored"
+
+
+# -- the sub-quadratic search decides exactly as the all-pairs loop it replaced ---------
+
+
+def all_pairs(
+    sources: Sequence[SourceDocument], threshold: float = NEAR_DUPLICATE
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The former O(n²) loop over string shingle sets: the reference decisions."""
+    order = sorted(sources, key=lambda s: ({".md": 0, ".txt": 1, ".docx": 2, ".html": 3,
+                                            ".htm": 3, ".pdf": 4}.get(s.suffix, 9),
+                                           s.meta.file))
+    kept: list[tuple[SourceDocument, frozenset[str]]] = []
+    dropped: list[tuple[str, str, str]] = []
+    for src in order:
+        grams = shingles(clean_text(src.text, src.meta.title))
+        for other, other_grams in kept:
+            if other.meta.doc_number == src.meta.doc_number:
+                dropped.append((other.meta.file, src.meta.file, "same 文号"))
+                break
+            score = jaccard(grams, other_grams)
+            if score >= threshold:
+                dropped.append((other.meta.file, src.meta.file, f"Jaccard {score:.2f}"))
+                break
+        else:
+            kept.append((src, grams))
+    return [s.meta.file for s, _ in kept], dropped
+
+
+def decisions(
+    sources: Sequence[SourceDocument], threshold: float = NEAR_DUPLICATE
+) -> tuple[list[str], list[tuple[str, str, str]]]:
+    keep, duplicates = find_duplicates(sources, threshold)
+    return [s.meta.file for s in keep], [
+        (d.kept_file, d.dropped_file,
+         "same 文号" if "文号" in d.reason else d.reason.split("(")[1].rstrip(")"))
+        for d in duplicates
+    ]
+
+
+def variant(text: str, rng: random.Random, drop: float) -> str:
+    """``text`` with a share ``drop`` of its lines left out and a figure changed."""
+    lines = [line for line in text.splitlines() if rng.random() >= drop]
+    return "\n".join(lines).replace("万元", f"{rng.randint(1, 9)}万元", 1)
+
+
+def generated_corpus(seed: int) -> list[SourceDocument]:
+    """The seeds (002 and 003 one document in two renderings) and variants of them whose
+    similarity to their seed spans the threshold (line drop rates from 0 to 30 %)."""
+    rng = random.Random(seed)
+    out = [
+        source("policies/107.md", "107", "A〔2018〕107号"),
+        source("policies/32.md", "32", "A〔2018〕32号"),
+        source("policies/106.pdf", "106pdf", "A〔2018〕106号"),
+        source("policies/106.html", "106web", "B〔2018〕106号"),
+    ]
+    keys = list(TEXT)
+    for index in range(36):
+        key = keys[index % len(keys)]
+        drop = (0.0, 0.01, 0.03, 0.05, 0.08, 0.12, 0.3)[index % 7]
+        number = f"G〔2019〕{index % 30}号"  # a few numbers repeat: same-文号 duplicates
+        suffix = (".md", ".txt", ".pdf", ".html")[index % 4]
+        meta = DocumentMeta(number, "标题", "某市", date(2019, 1, 1),
+                            file=f"policies/g{index:02d}{suffix}")
+        out.append(SourceDocument(meta, variant(TEXT[key], rng, drop), 1,
+                                  Path(f"g{index:02d}{suffix}")))
+    out.append(SourceDocument(DocumentMeta("E1", "", "某市", date(2019, 1, 1), file="e1.md"),
+                              "", 1, Path("e1.md")))
+    out.append(SourceDocument(DocumentMeta("E2", "", "某市", date(2019, 1, 1), file="e2.md"),
+                              " \n", 1, Path("e2.md")))
+    return out
+
+
+def seeds() -> list[SourceDocument]:
+    return [
+        source("policies/weizhengbanzi-2018-107.md", "107", "威政办字〔2018〕107号"),
+        source("policies/weizhengbanfa-2018-32.md", "32", "威政办发〔2018〕32号"),
+        source("policies/106.pdf", "106pdf", "PDF〔2018〕106号"),
+        source("policies/106.html", "106web", "WEB〔2018〕106号"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("corpus", "threshold"),
+    [
+        (seeds, NEAR_DUPLICATE),
+        (lambda: generated_corpus(1), NEAR_DUPLICATE),
+        (lambda: generated_corpus(2), NEAR_DUPLICATE),
+        (lambda: generated_corpus(3), 0.8),
+        (lambda: generated_corpus(4), 0.97),
+        (lambda: generated_corpus(5), 0.0),
+    ],
+    ids=["seeds", "generated-1", "generated-2", "generated-threshold-0.8",
+         "generated-threshold-0.97", "generated-threshold-0"],
+)
+def test_same_decisions_as_the_all_pairs_comparison(corpus: object, threshold: float) -> None:
+    sources = corpus()  # type: ignore[operator]
+    expected = all_pairs(sources, threshold)
+    assert decisions(sources, threshold) == expected
+    assert decisions(list(reversed(sources)), threshold) == expected  # input order is moot
+
+
+def test_the_generated_corpus_has_both_kinds_of_duplicate() -> None:
+    _, dropped = all_pairs(generated_corpus(1))
+    reasons = {reason == "same 文号" for _, _, reason in dropped}
+    assert reasons == {True, False}
+    assert len(dropped) < len(generated_corpus(1)) - 4  # and documents it keeps
+
+
+def test_seed_renderings_are_one_document() -> None:
+    keep, duplicates = find_duplicates(seeds())
+    assert [d.dropped_file for d in duplicates] == ["policies/106.pdf"]
+    assert duplicates[0].kept_file == "policies/106.html"
+    assert len(keep) == 3
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("一二三四五六七", "一二三四五六七"), ("一二三四五六七", "三四五六七八九"),
+     ("短", "短"), ("", ""), ("甲乙", ""), ("一二三 四五六", "一二三四五六")],
+    ids=["identical", "overlap", "one-shingle", "both-empty", "one-empty", "whitespace"],
+)
+def test_hashed_jaccard_equals_string_jaccard(a: str, b: str) -> None:
+    assert hashed_jaccard(shingle_hashes(a), shingle_hashes(b)) == jaccard(
+        shingles(a), shingles(b))
+
+
+def test_signatures_are_sorted_unique_and_deterministic() -> None:
+    sig = signature(seeds()[0])
+    assert sig.dtype == np.uint64
+    assert np.all(sig[1:] > sig[:-1])
+    assert len(sig) == len(shingles(clean_text(TEXT["107"], "标题")))
+    assert np.array_equal(sig, signature(seeds()[0]))
+
+
+def test_cached_signatures_are_used_and_must_align() -> None:
+    sources = seeds()
+    empty = [np.zeros(0, dtype=np.uint64) for _ in sources]
+    keep, duplicates = find_duplicates(sources, signatures=empty)  # all "empty": one kept
+    assert len(keep) == 1 and len(duplicates) == 3
+    with pytest.raises(ValueError, match="one signature per source"):
+        find_duplicates(sources, signatures=empty[:2])

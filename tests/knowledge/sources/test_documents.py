@@ -192,7 +192,7 @@ def test_metadata_errors_carry_file_and_line(
 def test_unclosed_front_matter_is_reported_as_such(tmp_path: Path) -> None:
     target = tmp_path / "a.md"
     target.write_text(f"---\n{GOOD_META}正文。\n", encoding="utf-8")
-    with pytest.raises(MetadataError, match="front matter not closed") as caught:
+    with pytest.raises(MetadataError, match="元数据没有结束") as caught:
         load_source(target)
     assert (caught.value.file, caught.value.line) == (str(target), 1)
     assert str(caught.value).startswith(f"{target}:1: ")
@@ -284,7 +284,7 @@ def test_docx_total_uncompressed_limit(tmp_path: Path, monkeypatch: pytest.Monke
     plain = _zip_bomb_docx(tmp_path / "small.docx", padding=10)
     assert "第一条" in extract_text(plain)
     monkeypatch.setattr(documents, "MAX_ZIP_TOTAL_BYTES", 1000)
-    with pytest.raises(ExtractionError, match="inflates to") as info:
+    with pytest.raises(ExtractionError, match="解压后共") as info:
         extract_text(plain)
     assert "small.docx" in str(info.value)
 
@@ -317,7 +317,7 @@ def test_pdf_over_page_limit_refused(tmp_path: Path, monkeypatch: pytest.MonkeyP
     pdf.save()
     assert "Article 4" in extract_text(path)
     monkeypatch.setattr(documents, "MAX_PDF_PAGES", 3)
-    with pytest.raises(ExtractionError, match="5 pages") as info:
+    with pytest.raises(ExtractionError, match="PDF 有 5 页") as info:
         extract_text(path)
     assert "long.pdf" in str(info.value)
 
@@ -328,11 +328,11 @@ def test_file_size_and_text_length_limits(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "big.txt"
     path.write_text("正文" * 1000, encoding="utf-8")
     monkeypatch.setattr(documents, "MAX_TEXT_CHARS", 100)
-    with pytest.raises(ExtractionError, match="characters") as info:
+    with pytest.raises(ExtractionError, match="正文超过 100 字") as info:
         extract_text(path)
     assert "big.txt" in str(info.value)
     monkeypatch.setattr(documents, "MAX_FILE_BYTES", 100)
-    with pytest.raises(ExtractionError, match="bytes"):
+    with pytest.raises(ExtractionError, match="字节，超过上限 100"):
         extract_text(path)
 
 
@@ -380,3 +380,16 @@ def test_currency_metadata_errors_carry_file_and_line(tmp_path: Path, extra: str
     with pytest.raises(MetadataError, match=message) as caught:
         load_source(target)
     assert caught.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("extra", "region"),
+    [("", "威海市"), ("region: 荣成市\n", "荣成市"), ("region: ''\n", "威海市")],
+    ids=["default", "stated", "empty-is-default"],
+)
+def test_region_metadata_key(tmp_path: Path, extra: str, region: str) -> None:
+    target = tmp_path / "a.md"
+    target.write_text(f"---\n{GOOD_META}{extra}---\n正文。\n", encoding="utf-8")
+    source = load_source(target)
+    assert source.warnings == ()
+    assert source.meta.region == region

@@ -25,7 +25,7 @@ def test_no_front_matter(raw: str) -> None:
 
 
 def test_unclosed_front_matter_is_an_error_at_line_1() -> None:
-    with pytest.raises(MetadataError, match="front matter not closed") as caught:
+    with pytest.raises(MetadataError, match="元数据没有结束：第 1 行的 --- 之后缺少") as caught:
         split_front_matter("---\na: 1\n正文\n", "a.md")
     assert (caught.value.file, caught.value.line) == ("a.md", 1)
 

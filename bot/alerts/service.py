@@ -1,0 +1,151 @@
+"""The alert loop of one replica: notice a new snapshot, plan its fan-out once, drain.
+
+:meth:`AlertService.check` compares the engine's snapshot with the one it last saw (a
+reload through the watcher or ``/reload`` alike); when documents or rules changed, the
+replica that claims the knowledge version (``alerts:plan:<fingerprint>``, the folder's
+content hash, equal on every replica) computes each subscriber's changes and queues them.
+:meth:`AlertService.run` does that, the daily reminders and the draining in a loop until
+the application stops.  Nothing here knows Telegram: the sender is injected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.alerts import subscriptions
+from bot.alerts.fanout import SENT_TTL, Drainer, Message, Sender, enqueue, summary
+from bot.alerts.matching import Change, changes_for, diff, money_clauses
+from bot.alerts.reminders import run_reminders
+from bot.alerts.subscriptions import Subscription
+from bot.conversation.reply import render
+from bot.conversation.store import StateStore, StoreUnavailable
+from bot.render import html_env
+from bot.telegram.watch import knowledge_fingerprint
+
+log = logging.getLogger(__name__)
+ESTIMATE_BUTTON = "al:es"
+STOP_SLICE = 0.05  # seconds between looks at running() while idle
+
+
+def alert_label(name: str) -> str:
+    """A short string of ``tg_alert_labels.j2`` (button labels)."""
+    return str(getattr(html_env().get_template("tg_alert_labels.j2").module, name))
+
+
+def alert_message(sub: Subscription, changes: list[Change]) -> Message:
+    html = render("tg_alert.j2", changes=[c.to_data() for c in changes])
+    return Message(sub.chat_id, html, (((alert_label("estimate"), ESTIMATE_BUTTON),),))
+
+
+def reminder_message(sub: Subscription, items: list[dict[str, Any]]) -> Message:
+    html = render("tg_alert_reminder.j2", items=items)
+    return Message(sub.chat_id, html, (((alert_label("estimate"), ESTIMATE_BUTTON),),))
+
+
+class AlertService:
+    def __init__(self, engine: Any, store: StateStore, send: Sender | None = None, *,
+                 rate: float = 30.0, per_chat: float = 1.0, poll: float = 1.0,
+                 lease: float = 30.0, today: Callable[[], date] = date.today) -> None:
+        self.engine = engine
+        self.store = store
+        self.poll = poll
+        self.today = today
+        self.baseline: Any = None
+        self.drainer = Drainer(store, send or _nowhere, rate=rate, per_chat=per_chat,
+                               lease=lease)
+        self._lock = threading.Lock()
+        self._wake: asyncio.Event | None = None
+
+    @property
+    def knowledge_dir(self) -> Path:
+        return Path(self.engine.knowledge_dir)
+
+    def snapshot(self) -> Any:
+        return getattr(self.engine, "snapshot", None)
+
+    def start(self) -> None:
+        """Remember the snapshot in service now: later ones are compared with it."""
+        self.baseline = self.snapshot()
+
+    def check(self) -> int:
+        """Plan the fan-out of a new snapshot (once across replicas); messages queued."""
+        with self._lock:
+            new = self.snapshot()
+            old = self.baseline
+            if new is None or new is old:
+                return 0
+            try:
+                return self._plan(old, new)
+            finally:  # seen only once planned: a failed plan is not retried (its claim)
+                self.baseline = new
+
+    def _plan(self, old: Any, new: Any) -> int:
+        """Diff, claim the version, match every subscriber, queue."""
+        changed = diff(old, new)
+        if not changed:
+            return 0
+        job = "k" + knowledge_fingerprint(self.knowledge_dir)
+        if not self.store.claim(f"alerts:plan:{job}", SENT_TTL):
+            return 0  # another replica planned this knowledge version
+        on = self.today()
+        money = money_clauses(changed, new, on)
+        messages = []
+        for sub in subscriptions.every(self.store):
+            found = changes_for(changed, old, new, sub.facts, set(sub.topics), on, money)
+            if found:
+                messages.append(alert_message(sub, found))
+        queued = enqueue(self.store, job, "alert", messages)
+        log.info("policy alerts: %d of the subscribers concerned by knowledge %s",
+                 queued, job)
+        return queued
+
+    def reminders(self) -> int:
+        snap = self.snapshot()
+        if snap is None:
+            return 0
+        return run_reminders(self.store, snap, self.today(), reminder_message)
+
+    def wake(self) -> None:
+        """A reload finished (or a job was queued): look now rather than at the next poll."""
+        if self._wake is not None:
+            self._wake.set()
+
+    async def on_reload(self, report: Any) -> None:
+        """The watcher's hook: after a successful reload, plan and drain at once."""
+        if getattr(report, "ok", False):
+            self.wake()
+
+    async def run(self, running: Callable[[], bool]) -> None:
+        """Check, remind and drain until ``running()`` turns false."""
+        self._wake = asyncio.Event()
+        while running():
+            self._wake.clear()
+            try:
+                await asyncio.to_thread(self.check)
+                await asyncio.to_thread(self.reminders)
+                await self.drainer.drain(running)
+            except StoreUnavailable:
+                log.warning("policy alerts wait for the store")
+            except Exception:
+                log.exception("policy alerts loop failed; trying again")
+            waited = 0.0
+            while running() and not self._wake.is_set() and waited < self.poll:
+                with contextlib.suppress(TimeoutError):  # short slices: a stop is prompt
+                    await asyncio.wait_for(self._wake.wait(), STOP_SLICE)
+                waited += STOP_SLICE
+
+    def stats(self) -> dict[str, Any]:
+        """Subscribers and the last fan-out, for ``/stats``."""
+        return {"subscribers": len(subscriptions.chats(self.store)),
+                "last": summary(self.store)}
+
+
+async def _nowhere(message: Message) -> str:
+    return "failed"

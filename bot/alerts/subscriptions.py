@@ -1,0 +1,125 @@
+"""Subscribers and the facts they gave, in the store.
+
+One record per chat (``alerts:sub:<chat>``): the facts (encoded as the interview encodes
+them), the topics the chat asked about and the day it subscribed.  Nothing else is kept:
+no name, no message text.  The chats are listed in :data:`SHARDS` index records
+(``alerts:subs:<n>``) so that a fan-out can enumerate them without a key scan and ten
+thousand subscriptions do not contend on one record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.conversation import context as chat_context
+from bot.conversation.interview import Interviews, decode, encode, facts_of
+from bot.conversation.store import StateStore, update
+
+SHARDS = 64
+PREFIX = "alerts:sub:"
+INDEX = "alerts:subs:"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    chat_id: int
+    user_id: int
+    facts: dict[str, Any] = field(default_factory=dict)  # engine values (decoded)
+    topics: tuple[str, ...] = ()
+    since: str = ""  # ISO date
+
+    def to_data(self) -> dict[str, Any]:
+        return {"chat": self.chat_id, "user": self.user_id,
+                "facts": {k: encode(v) for k, v in sorted(self.facts.items())},
+                "topics": sorted(self.topics), "since": self.since}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Subscription:
+        facts: dict[str, Any] = {}
+        for name, raw in (data.get("facts") or {}).items():
+            value = decode(raw)
+            facts[name] = frozenset(value) if isinstance(value, list) else value
+        return cls(int(data["chat"]), int(data.get("user") or data["chat"]), facts,
+                   tuple(data.get("topics") or ()), str(data.get("since") or ""))
+
+
+def gathered(store: StateStore, chat_id: int, user_id: int) -> tuple[dict[str, Any], set[str]]:
+    """The facts and topics this chat already gave: the last interview's answers over the
+    last question's facts (what the conversation keeps anyway)."""
+    facts: dict[str, Any] = {}
+    topics: set[str] = set()
+    ctx = chat_context.load(store, chat_id, user_id)
+    if ctx is not None:
+        for name, raw in (ctx.facts or {}).items():
+            value = decode(raw)
+            facts[name] = frozenset(value) if isinstance(value, list) else value
+        topics.update(ctx.topics)
+    state = store.get(Interviews.key(chat_id, user_id)).data
+    if state is not None and isinstance(state.get("facts"), dict):
+        # a multiple choice the question gave (not asked) comes back as a list
+        facts.update({k: frozenset(v) if isinstance(v, list) else v
+                      for k, v in facts_of(state).items()})
+    return facts, topics
+
+
+def _shard(chat_id: int) -> str:
+    return f"{INDEX}{chat_id % SHARDS}"
+
+
+def save(store: StateStore, sub: Subscription) -> None:
+    """Write the subscription and list its chat (two compare-and-set writes)."""
+    data = sub.to_data()
+    update(store, PREFIX + str(sub.chat_id), lambda _old: (data, None))
+
+    def listed(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, None]:
+        chats = list((old or {}).get("chats") or [])
+        if sub.chat_id in chats:
+            return old, None
+        return {"chats": [*chats, sub.chat_id]}, None
+
+    update(store, _shard(sub.chat_id), listed)
+
+
+def load(store: StateStore, chat_id: int) -> Subscription | None:
+    data = store.get(PREFIX + str(chat_id)).data
+    return Subscription.from_data(data) if data else None
+
+
+def delete(store: StateStore, chat_id: int) -> bool:
+    """Forget the subscription and its facts; True if there was one."""
+    def drop(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, bool]:
+        return (old, False) if old is None else (None, True)
+
+    had: bool = update(store, PREFIX + str(chat_id), drop)
+
+    def unlisted(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, None]:
+        chats = list((old or {}).get("chats") or [])
+        if chat_id not in chats:
+            return old, None
+        return {"chats": [c for c in chats if c != chat_id]}, None
+
+    update(store, _shard(chat_id), unlisted)
+    return had
+
+
+def chats(store: StateStore) -> list[int]:
+    """Every subscribed chat, in a stable order."""
+    out: list[int] = []
+    for n in range(SHARDS):
+        out.extend(int(c) for c in (store.get(f"{INDEX}{n}").data or {}).get("chats") or [])
+    return sorted(out)
+
+
+def every(store: StateStore) -> Iterator[Subscription]:
+    """Every subscription (a chat listed but since deleted is skipped)."""
+    for chat in chats(store):
+        sub = load(store, chat)
+        if sub is not None:
+            yield sub
+
+
+def today() -> str:
+    return date.today().isoformat()

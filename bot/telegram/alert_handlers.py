@@ -1,0 +1,246 @@
+"""Telegram side of the policy alerts: /subscribe, /subscription, /unsubscribe, the push.
+
+:func:`register` is the one hook :func:`bot.telegram.app.build_application` calls: it adds
+the commands and the ``al:`` buttons (before the catch-all handlers), an admin-only
+``/stats`` addendum, and starts the :class:`bot.alerts.service.AlertService` loop once the
+application runs (inside PTB's ``create_task``, so a stop waits for the message in hand).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.alerts import subscriptions
+from bot.alerts.fanout import FAILED, SENT, Message, RetryLater
+from bot.alerts.matching import rule_topics
+from bot.alerts.service import AlertService, alert_label
+from bot.alerts.subscriptions import Subscription
+from bot.conversation import context as chat_context
+from bot.conversation.core import Conversation, Who
+from bot.conversation.reply import Button, Outcome, Reply, render, rows
+from bot.telegram.sending import send, who_of
+from knowledge.money import format_yuan
+
+log = logging.getLogger(__name__)
+Ctx = ContextTypes.DEFAULT_TYPE
+APPLICANT = "applicant_types"
+
+
+class AlertCommands:
+    """The blocking part of each command (run in a worker thread)."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conv = conversation
+        self.store = conversation.store
+
+    def _vocabulary(self) -> Any:
+        snap = getattr(self.conv.engine, "snapshot", None)
+        return snap.rules.vocabulary if snap is not None else None
+
+    def view(self, kind: str, sub: Subscription) -> Reply:
+        vocab = self._vocabulary()
+        facts = []
+        for name, value in sorted(sub.facts.items()):
+            spec = vocab.facts.get(name) if vocab is not None else None
+            facts.append({"label": spec.label if spec else name, "value": _shown(spec, value)})
+        topics = [(vocab.topics.get(t) or (t,))[0] if vocab is not None else t
+                  for t in sub.topics]
+        buttons = ((Button(alert_label("estimate"), "al:es"),
+                    Button(alert_label("unsubscribe"), "al:un")),)
+        return Reply(render("tg_subscribe.j2", kind=kind, facts=facts, topics=topics,
+                            since=sub.since), buttons)
+
+    def subscribe(self, who: Who) -> list[Reply]:
+        """Keep what the chat already told (merged into an earlier subscription)."""
+        facts, topics = subscriptions.gathered(self.store, who.chat_id, who.user_id)
+        ctx = chat_context.load(self.store, who.chat_id, who.user_id)
+        snap = getattr(self.conv.engine, "snapshot", None)
+        if ctx is not None and snap is not None:
+            topics |= rule_topics(snap, ctx.rule_ids)
+        old = subscriptions.load(self.store, who.chat_id)
+        if old is not None:
+            facts = {**old.facts, **facts}
+            topics |= set(old.topics)
+        sub = Subscription(who.chat_id, who.user_id, facts, tuple(sorted(topics)),
+                           old.since if old is not None else date.today().isoformat())
+        subscriptions.save(self.store, sub)
+        if APPLICANT not in facts:
+            return [self._ask_applicant()]
+        return [self.view("subscribed", sub)]
+
+    def _ask_applicant(self) -> Reply:
+        vocab = self._vocabulary()
+        spec = vocab.facts.get(APPLICANT) if vocab is not None else None
+        choices = list(spec.choices) if spec is not None else []
+        buttons = rows([Button(text, f"al:ap:{value}") for value, text in choices
+                        if len(f"al:ap:{value}".encode()) <= 64], 2)
+        return Reply(render("tg_subscribe.j2", kind="ask_applicant"), buttons)
+
+    def set_applicant(self, who: Who, value: str) -> list[Reply]:
+        sub = subscriptions.load(self.store, who.chat_id)
+        if sub is None:
+            return [Reply(render("tg_subscribe.j2", kind="not_subscribed"))]
+        facts = {**sub.facts, APPLICANT: frozenset({value})}
+        sub = Subscription(sub.chat_id, sub.user_id, facts, sub.topics, sub.since)
+        subscriptions.save(self.store, sub)
+        return [self.view("subscribed", sub)]
+
+    def show(self, who: Who) -> list[Reply]:
+        sub = subscriptions.load(self.store, who.chat_id)
+        if sub is None:
+            return [Reply(render("tg_subscribe.j2", kind="not_subscribed"))]
+        return [self.view("view", sub)]
+
+    def unsubscribe(self, who: Who) -> list[Reply]:
+        had = subscriptions.delete(self.store, who.chat_id)
+        return [Reply(render("tg_subscribe.j2", kind="unsubscribed" if had
+                             else "not_subscribed"))]
+
+    def estimate(self, who: Who) -> Outcome:
+        """The full estimate from the kept facts (the interview asks what is missing)."""
+        sub = subscriptions.load(self.store, who.chat_id)
+        facts = dict(sub.facts) if sub is not None else {}
+        return self.conv.start_interview(who, facts, None)
+
+
+def _shown(spec: Any, value: Any) -> str:
+    if isinstance(value, frozenset | set | list | tuple):
+        return "、".join(spec.choice_label(str(v)) if spec else str(v) for v in sorted(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if spec is not None and spec.choices:
+        return str(spec.choice_label(str(value)))
+    if isinstance(value, Decimal) and spec is not None and spec.kind == "money":
+        return format_yuan(int(value))
+    return f"{value}{getattr(spec, 'unit', '') or ''}"
+
+
+def _commands(context: Ctx) -> AlertCommands:
+    found: AlertCommands = context.bot_data["alert_commands"]
+    return found
+
+
+async def _reply(update: Update, context: Ctx, func: Callable[[Who], list[Reply]]) -> None:
+    who = who_of(update)
+    replies = await asyncio.to_thread(func, who)
+    await send(context, who.chat_id, replies, who=who)
+
+
+async def subscribe(update: Update, context: Ctx) -> None:
+    """/subscribe: keep the facts given so far and push what new knowledge fits them."""
+    await _reply(update, context, _commands(context).subscribe)
+
+
+async def subscription(update: Update, context: Ctx) -> None:
+    """/subscription: what the subscription keeps."""
+    await _reply(update, context, _commands(context).show)
+
+
+async def unsubscribe(update: Update, context: Ctx) -> None:
+    """/unsubscribe: stop the alerts and delete the kept facts."""
+    await _reply(update, context, _commands(context).unsubscribe)
+
+
+async def alert_button(update: Update, context: Ctx) -> None:
+    """``al:`` buttons: applicant type, full estimate, unsubscribe."""
+    query = update.callback_query
+    assert query is not None
+    who = who_of(update)
+    commands = _commands(context)
+    _, kind, arg = ((query.data or "") + "::").split(":", 2)
+    arg = arg.rstrip(":")
+    with contextlib.suppress(BadRequest):
+        await query.answer()
+    if kind == "ap" and arg:
+        replies = await asyncio.to_thread(commands.set_applicant, who, arg)
+    elif kind == "un":
+        replies = await asyncio.to_thread(commands.unsubscribe, who)
+    else:
+        outcome = await asyncio.to_thread(commands.estimate, who)
+        replies = outcome.replies
+    await send(context, who.chat_id, replies, who=who)
+
+
+async def alert_stats(update: Update, context: Ctx) -> None:
+    """/stats addendum (admins): subscribers and the last fan-out."""
+    who = who_of(update)
+    conv: Conversation = context.bot_data["conversation"]
+    if not conv.is_admin(who):
+        return
+    service: AlertService = context.bot_data["alerts"]
+    figures = await asyncio.to_thread(service.stats)
+    await context.bot.send_message(who.chat_id, render("tg_alert_stats.j2", **figures))
+
+
+def telegram_sender(app: Application) -> Callable[[Message], Any]:
+    async def push(message: Message) -> str:
+        buttons = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)
+                                         for text, data in row] for row in message.buttons])
+        try:
+            await app.bot.send_message(message.chat_id, message.html,
+                                       reply_markup=buttons if message.buttons else None)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            raise RetryLater(float(wait.total_seconds() if hasattr(wait, "total_seconds")
+                                   else wait)) from exc
+        except (Forbidden, BadRequest):  # blocked the bot, chat gone
+            return FAILED
+        except NetworkError as exc:
+            raise RetryLater(1.0) from exc
+        return SENT
+
+    return push
+
+
+def _rate(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def register(app: Application) -> AlertService:
+    """Add the alert handlers to ``app`` and run the alert loop while it runs."""
+    conv: Conversation = app.bot_data["conversation"]
+    service = AlertService(conv.engine, conv.store, telegram_sender(app),
+                           rate=_rate("POLICYBOT_ALERT_RATE", 30.0),
+                           per_chat=_rate("POLICYBOT_ALERT_PER_CHAT", 1.0),
+                           poll=_rate("POLICYBOT_ALERT_POLL", 1.0))
+    app.bot_data["alerts"] = service
+    app.bot_data["alert_commands"] = AlertCommands(conv)
+    for name, callback in (("subscribe", subscribe), ("subscription", subscription),
+                           ("unsubscribe", unsubscribe)):
+        app.add_handler(CommandHandler(name, callback))
+    app.add_handler(CallbackQueryHandler(alert_button, pattern=r"^al:"))
+    app.add_handler(CommandHandler("stats", alert_stats), group=1)
+    previous = app.post_init
+
+    async def post_init(application: Application) -> None:
+        if previous is not None:
+            await previous(application)
+        await asyncio.to_thread(service.start)
+        asyncio.get_running_loop().create_task(_when_running(application, service))
+
+    app.post_init = post_init
+    return service
+
+
+async def _when_running(app: Application, service: AlertService) -> None:
+    """Start the loop as a PTB task once the application runs (``stop`` then awaits it)."""
+    for _ in range(3000):
+        if app.running:
+            app.create_task(service.run(lambda: app.running), name="policy-alerts")
+            return
+        await asyncio.sleep(0.01)
+    log.warning("policy alerts: the application never started")
