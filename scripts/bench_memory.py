@@ -28,7 +28,6 @@ per-corpus entry point for other scripts (it must run in its own process).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import json
 import shutil
@@ -47,19 +46,16 @@ QUESTIONS = 60  # canned questions asked before the steady figure (touch the ind
 
 
 def _status(key: str) -> int:
-    """A ``/proc/self/status`` field in KiB (0 where there is no /proc)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+    """A ``/proc/self/status`` field in KiB (the scale benchmark's reader)."""
+    from bench_scale import _status as status
+
+    return status(key)
 
 
 def _reset_peak() -> None:
-    with contextlib.suppress(OSError):  # no /proc: the peak then covers the whole run
-        Path("/proc/self/clear_refs").write_text("5")
+    from bench_scale import _reset_peak as reset
+
+    reset()  # no /proc: the peak then covers the whole run
 
 
 def _mib(kib: int) -> float:

@@ -45,7 +45,8 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("county_contribution_yuan", r"出资"),
 )
 
-_BROKERING = r"促成|成交额|中介|技术转移|服务机构|转化|经纪"
+# Words of brokering (an intermediary's turnover).  成交额 itself is neutral: a buyer has one too.
+_BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
 
 # (fact, condition phrase, why): the fact is not read when the phrase is negated
 # (合同还没登记: the amount is not a registered one).

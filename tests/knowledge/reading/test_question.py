@@ -44,3 +44,16 @@ def test_refused_amounts_are_noted_not_used(question: str, note: str) -> None:
 def test_nonsense_numerals_are_not_counts(question: str) -> None:
     facts = read_question(question, TODAY, TOPICS).facts
     assert "incubatees_upgraded" not in facts and "results_transferred" not in facts
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("我们公司买了一项专利技术，成交额80万，能补多少？", "registered_tech_purchase_yuan"),
+    ("企业受让了一批技术，合同额80万元，奖励多少", "registered_tech_purchase_yuan"),
+    ("我们中介机构促成成果转化，成交额80万，能补多少？", "tt_contract_turnover_yuan"),
+    ("技术转移服务机构年度合同成交额80万，补助多少", "tt_contract_turnover_yuan"),
+], ids=["buyer-chengjiao", "buyer-hetong", "broker-cuscheng", "broker-institution"])
+def test_a_deal_amount_belongs_to_the_buyer_unless_the_sentence_brokers(question: str,
+                                                                         fact: str) -> None:
+    """成交额 is neutral: the purchase verbs and the brokering words decide whose it is."""
+    out = read_question(question, TODAY, TOPICS)
+    assert out.facts.get(fact) == 800_000, out.facts
