@@ -268,9 +268,11 @@ def _read_implied(text: str, out: RawExtraction,
                 for m in _clause_matches(pattern, text):
                     if (_LOCATIVE_BEFORE.search(text[:m.start()]) or text[m.end():][:1] == "的"
                             or is_counterparty(text, m.start(), m.end())
+                            or is_negated(text, m.start(), m.end())
                             or re.search(_N + r"\s*家", text[clause_start(text, m.start()):
                                                             m.start()])):
-                        continue  # a location, another party, or counted (5家高企)
+                        continue  # a location, another party, denied (我们没有孵化器),
+                        # or counted (5家高企)
                     hits.append((value, m.group()))
                     break
                 if hits and hits[-1][0] == value:
