@@ -527,3 +527,44 @@ def test_award_no_rule_encodes_is_listed_not_summed(
     text = result["answer_text"]
     assert "原文规定80万元（尚未编入估算规则，以原文为准）" in text
     assert "没有符合条件" not in text
+
+
+def test_telegram_states_currency_as_the_metadata_does(
+        currency_kb: tuple[Path, Path], use_embedder: Any, tmp_path: Path) -> None:
+    """Supersession, a not-yet-in-force document and an award no rule encodes, as an
+    owner sees them in Telegram (real Application, local Bot API server)."""
+    from bot_api_server import BotApiServer
+    from harness import run, running_bot, settings_for
+
+    from bot.conversation.store import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "state.sqlite3")
+    engine = Engine(*currency_kb, embedder=use_embedder)
+
+    async def scenario() -> list[str]:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            out = []
+            for day, question in (("2026-06-01", COOP_QUESTION),
+                                  ("2026-06-01", MARINE_QUESTION),
+                                  ("2026-01-15", MARINE_QUESTION)):
+                await bot.say(7, f"/asof {day}")
+                sent = await bot.say(7, question)
+                out.append(str(sent[0].params["text"]))
+            return out
+
+    try:
+        superseded, listed, not_yet = run(scenario())
+    finally:
+        store.close()
+    assert "现行有效" not in superseded + listed + not_yet
+    # superseded: the old award is shown as no longer applicable, never headlined
+    assert superseded.startswith("<b>目前没有在有效期内的奖补</b>")
+    assert "该政策已被威政办字〔2026〕1号替代；原规定可获 100万元，现已不能按此申请" in superseded
+    assert "符合条件" not in superseded
+    # an in-force clause no rule encodes: its figure quoted, nothing summed
+    assert "原文规定 80万元（尚未编入估算规则，以原文为准）" in listed
+    assert "在有效期内（至 2028-01-31）" in listed and "合计" not in listed
+    # before its start date: stated as such, no money listed
+    assert "尚未施行（2026-02-01 起施行）" in not_yet and "原文规定" not in not_yet
