@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from index.answering.engine import Snapshot
-from index.answering.engine import _clause_offices as clause_offices  # one office rule
+from index.answering.engine import responsible_offices as clause_offices  # one office rule
 from index.answering.honesty import not_encoded_items
 from knowledge.awards.calculator import Item, evaluate
 from knowledge.errors import PolicyBotError

@@ -29,7 +29,7 @@ from bot.alerts.subscriptions import Subscription
 from bot.conversation import context as chat_context
 from bot.conversation.core import Conversation, Who
 from bot.conversation.reply import Button, Outcome, Reply, render, rows
-from bot.telegram.sending import send, who_of
+from bot.telegram.sending import reply_with, send, who_of
 from knowledge.money import format_yuan
 
 log = logging.getLogger(__name__)
@@ -131,25 +131,19 @@ def _commands(context: Ctx) -> AlertCommands:
     return found
 
 
-async def _reply(update: Update, context: Ctx, func: Callable[[Who], list[Reply]]) -> None:
-    who = who_of(update)
-    replies = await asyncio.to_thread(func, who)
-    await send(context, who.chat_id, replies, who=who)
-
-
 async def subscribe(update: Update, context: Ctx) -> None:
     """/subscribe: keep the facts given so far and push what new knowledge fits them."""
-    await _reply(update, context, _commands(context).subscribe)
+    await reply_with(update, context, _commands(context).subscribe)
 
 
 async def subscription(update: Update, context: Ctx) -> None:
     """/subscription: what the subscription keeps."""
-    await _reply(update, context, _commands(context).show)
+    await reply_with(update, context, _commands(context).show)
 
 
 async def unsubscribe(update: Update, context: Ctx) -> None:
     """/unsubscribe: stop the alerts and delete the kept facts."""
-    await _reply(update, context, _commands(context).unsubscribe)
+    await reply_with(update, context, _commands(context).unsubscribe)
 
 
 async def alert_button(update: Update, context: Ctx) -> None:

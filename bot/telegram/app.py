@@ -35,8 +35,8 @@ from telegram.ext import (
 )
 
 from bot.config import Settings, install_log_redaction, load_settings, redact
-from bot.conversation.core import Conversation, FullEngine, Who
-from bot.conversation.reply import Outcome, Reply, label_pairs, render
+from bot.conversation.core import Conversation, FullEngine
+from bot.conversation.reply import Outcome, label_pairs, render
 from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
 from bot.telegram.alert_handlers import register as register_alerts
 from bot.telegram.runner import (
@@ -48,6 +48,7 @@ from bot.telegram.runner import (
 from bot.telegram.sending import (
     conversation,
     markup,
+    reply_with,
     rewrite_answered,
     send,
     who_of,
@@ -121,15 +122,6 @@ async def unknown_command(update: Update, context: Ctx) -> None:
 async def not_text(update: Update, context: Ctx) -> None:
     """Stickers, photos, voice…: ask for text."""
     await reply_with(update, context, conversation(context).not_text)
-
-
-async def reply_with(
-    update: Update, context: Ctx, func: Callable[[Who], list[Reply]], typing: bool = False
-) -> None:
-    who = who_of(update)
-    job = work(func, who)
-    replies = await (with_typing(context, who.chat_id, job) if typing else job)
-    await send(context, who.chat_id, replies)
 
 
 async def estimate(update: Update, context: Ctx) -> None:

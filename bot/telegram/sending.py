@@ -83,6 +83,16 @@ async def send(
                                message.message_id)
 
 
+async def reply_with(
+    update: Update, context: Ctx, func: Callable[[Who], list[Reply]], typing: bool = False
+) -> None:
+    """Answer a command: run ``func`` for the sender off the event loop, send its replies."""
+    who = who_of(update)
+    job = work(func, who)
+    replies = await (with_typing(context, who.chat_id, job) if typing else job)
+    await send(context, who.chat_id, replies, who=who)
+
+
 async def rewrite_answered(context: Ctx, who: Who, outcome: Outcome) -> None:
     """A typed answer: write it into the question message it answers (keyboard removed)."""
     if outcome.edit_html is None or not outcome.edit_tag:

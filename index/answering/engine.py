@@ -271,7 +271,7 @@ class Engine:
             document = meta.summary(when) if meta is not None else None
         offices: tuple[str, ...] = ()
         if matched and shown and intent in (OFFICE, MATERIALS, DEADLINE):
-            offices = tuple(_clause_offices(snap.kb, shown[0].doc_number,
+            offices = tuple(responsible_offices(snap.kb, shown[0].doc_number,
                                             shown[0].clause_path))
         timing: Timing | None = None
         if matched and shown and intent == DEADLINE:
@@ -394,7 +394,7 @@ class Engine:
     def clause_offices(self, doc_number: str, clause_path: str) -> list[str]:
         """The 牵头/责任单位 of a clause: its own responsible note, else the nearest
         enclosing clause's (``二、（三）`` for ``二、（三）2.``), else the issuer."""
-        return _clause_offices(self.snapshot.kb, doc_number, clause_path)
+        return responsible_offices(self.snapshot.kb, doc_number, clause_path)
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()
@@ -422,7 +422,7 @@ class Engine:
             }
 
 
-def _clause_offices(kb: KnowledgeBase, doc_number: str, clause_path: str) -> list[str]:
+def responsible_offices(kb: KnowledgeBase, doc_number: str, clause_path: str) -> list[str]:
     """See :meth:`Engine.clause_offices`."""
     paths = kb.paths(doc_number)
     for path in sorted((p for p in paths if clause_path.startswith(p)), key=len,
