@@ -18,8 +18,9 @@ Measures, overall and per class:
 
 Follow-ups (``prev``) are asked on their own by default (the CLI has no conversation).
 With ``--context`` they are read as the chat reads them: the previous question is asked
-first and the follow-up is rewritten against its context by ``bot.conversation.context``
-(the same code the Telegram conversation runs), then asked.
+first and the follow-up is asked against it (``Engine.ask(previous=…)``, the same call the
+Telegram conversation makes).  ``scripts/bench_chat.py`` scores whole dialogues through
+the conversation core itself.
 """
 
 from __future__ import annotations
@@ -70,14 +71,13 @@ engine = Engine(Path(sys.argv[1]), Path(sys.argv[2]))
 subjects = covered_subjects(d.get("title", "") for d in engine.documents())
 for line in sys.stdin:
     case = json.loads(line)
-    question, as_of = case["q"], None
+    previous = None
     if case.get("prev"):
         first = engine.ask(case["prev"])
-        follow = cx.read_follow_up(question, cx.context_of(case["prev"], first))
-        if follow is not None and follow.question:
-            question, as_of = follow.question, follow.as_of
-    result = answer_json(engine.ask(question, as_of=as_of), subjects)
-    result["asked"] = question
+        previous = cx.context_of(first).previous() if first.matched else None
+    answer = engine.ask(case["q"], previous=previous)
+    result = answer_json(answer, subjects)
+    result["asked"] = answer.text
     print(json.dumps(result, ensure_ascii=False), flush=True)
 """
 

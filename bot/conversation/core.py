@@ -30,6 +30,7 @@ from bot.conversation.summary import estimate_view, excerpt, relevant_hits
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
 from index.answering.timing import clause_timing
+from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
 REF_TTL = 30 * 24 * 3600
@@ -43,7 +44,8 @@ class FullEngine(EngineLike, Protocol):
 
     @property
     def version(self) -> int: ...
-    def ask(self, question: str, top_k: int = 5, as_of: date | None = None) -> Answer: ...
+    def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
+            today: date | None = None, previous: Previous | None = None) -> Answer: ...
     def clause_text(self, doc_number: str, clause_path: str) -> str | None: ...
     def clause_offices(self, doc_number: str, clause_path: str) -> list[str]: ...
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
@@ -172,39 +174,74 @@ class Conversation:
 
     # -- free text -----------------------------------------------------------------------
     def text(self, who: Who, text: str) -> Outcome:
-        """A typed message: an answer to the running interview, else a question."""
+        """A typed message: an answer to the running interview, else a question (the
+        owner is told the interview is still open)."""
         key = self.interviews.key(who.chat_id, who.user_id)
         try:
             outcome = self.interviews.handle(key, Text(text))
+            running = not outcome.handled and self.interviews.unfinished(key)
         except StoreUnavailable:  # no state to read: answer it as a question
             return self.ask(who, text)
         if outcome.handled:
             return outcome
-        return self.ask(who, text)
+        answered = self.ask(who, text)
+        if running and not any(r.tag for r in answered.replies):
+            answered.replies.append(Reply(render("tg_interview_open.j2")))
+        return answered
 
     def ask(self, who: Who, text: str) -> Outcome:
-        """Answer a question with cited provisions (and an estimate when it asks for one)."""
-        if is_garbage(text):
+        """Answer a message read against the chat's last question: cited provisions,
+        the estimate when it asks for one, a suggestion, a greeting or a refusal."""
+        if is_garbage(text) and not self._greets(text):  # 🙏 is thanks, not garbage
             return Outcome([Reply(render("tg_garbage.j2"))])
         if is_too_long(text):
             return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
-        as_of = self.as_of(who)
         previous = chat_context.load(self.store, who.chat_id, who.user_id)
-        follow = chat_context.read_follow_up(text, previous)
-        if follow is not None and follow.about_clause and previous is not None:
-            return Outcome([self._clause_follow_up(previous, follow.about_clause)])
-        question = follow.question if follow is not None else text
-        asked_as_of = (follow.as_of if follow is not None and follow.as_of else None) or as_of
-        answer = self.engine.ask(question, top_k=RETRIEVE_HITS, as_of=asked_as_of)
-        as_of_text = answer.as_of.isoformat()
+        answer = self.engine.ask(text, top_k=RETRIEVE_HITS, as_of=self.as_of(who),
+                                 previous=previous.previous() if previous else None)
+        frame = answer.frame
+        if frame is not None and frame.about_clause and previous is not None:
+            return Outcome([self._clause_follow_up(previous, frame.about_clause)])
+        if answer.verdict == "greeting":
+            return Outcome([self._greeting()])
         if not answer.matched:
-            subjects = covered_subjects(d.get("title", "") for d in self.engine.documents())
-            return Outcome([Reply(render("tg_no_match.j2", as_of=as_of_text, subjects=subjects,
-                                         question=" ".join(question.split())))])
-        chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(
-            question, answer, follow.as_of if follow is not None else None))
-        understood = question if follow is not None else ""
-        text = question
+            return Outcome([self._not_matched(answer)])
+        chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(answer))
+        return self._answered(who, answer)
+
+    def _greets(self, text: str) -> bool:
+        snapshot = getattr(self.engine, "snapshot", None)
+        return snapshot is not None and snapshot.talk.is_greeting(text)
+
+    def _greeting(self) -> Reply:
+        examples = labels_list("examples")
+        buttons = rows([Button(q, f"ex:{i}") for i, q in enumerate(examples)], 1)
+        return Reply(render("tg_greeting.j2"), buttons)
+
+    def _not_matched(self, answer: Answer) -> Reply:
+        """"您是不是想问…" with the closest covered awards, else a refusal that says what
+        is covered."""
+        as_of = answer.as_of.isoformat()
+        shown = " ".join(answer.question.split())
+        if answer.verdict == "suggest" and answer.suggestions:
+            buttons: list[Button] = []
+            with contextlib.suppress(StoreUnavailable):
+                buttons = [Button(s.label if len(s.label) <= 24 else s.label[:23] + "…",
+                                  f"aq:{self._put_ref({'q': s.question})}")
+                           for s in answer.suggestions]
+            return Reply(render("tg_suggest.j2", question=shown, as_of=as_of,
+                                suggestions=[s.to_json() for s in answer.suggestions]),
+                         rows(buttons, 1))
+        subjects = covered_subjects(d.get("title", "") for d in self.engine.documents())
+        return Reply(render("tg_no_match.j2", as_of=as_of, subjects=subjects, question=shown))
+
+    def _answered(self, who: Who, answer: Answer) -> Outcome:
+        """A matched answer: the bottom line, the estimate, the clauses and their
+        buttons; an interview only for facts the asked award really misses."""
+        as_of_text = answer.as_of.isoformat()
+        frame = answer.frame
+        understood = answer.text if frame is not None and frame.follow_up else ""
+        text = answer.text
         hits = relevant_hits([h.to_json() for h in answer.hits], limit=ANSWER_HITS)
         for h in hits:
             h["excerpt"] = excerpt(h["text"], text)
@@ -212,9 +249,10 @@ class Conversation:
         facts = answer.facts
         rule_ids = list(answer.rule_ids) if estimate is not None else \
             self._rules_of_clause(list(answer.rule_ids), hits, answer.as_of)
-        needs_interview = bool(estimate and estimate.get("missing"))
-        summary = estimate_view(self.engine, estimate) if estimate and not needs_interview \
-            else None
+        settled = bool(estimate) and any(
+            i.get("outcome") == "eligible" for i in estimate["items"])  # type: ignore[index]
+        needs_interview = bool(estimate and estimate.get("missing")) and not settled
+        summary = estimate_view(self.engine, estimate) if estimate else None
         buttons: list[Button] = []
         store_down = False
         try:  # the buttons' references live in the store; the answer itself does not
@@ -237,20 +275,24 @@ class Conversation:
         )
         outcome = Outcome([reply])
         if needs_interview and not store_down:
-            key = self.interviews.key(who.chat_id, who.user_id)
-            try:
-                running = self.interviews.unfinished(key)
-                started = self.start_interview(who, facts, rule_ids)
-            except StoreUnavailable:
-                store_down = True
-            else:
-                if not running:
-                    outcome.replies.append(
-                        Reply(render("tg_interview_intro.j2", facts=len(facts))))
-                outcome.replies.extend(started.replies)
+            store_down = self._start_from_answer(who, facts, rule_ids, outcome)
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())
         return outcome
+
+    def _start_from_answer(self, who: Who, facts: dict[str, Any], rule_ids: list[str],
+                           outcome: Outcome) -> bool:
+        """Start the interview an answer needs; True when the store is down."""
+        key = self.interviews.key(who.chat_id, who.user_id)
+        try:
+            running = self.interviews.unfinished(key)
+            started = self.start_interview(who, facts, rule_ids)
+        except StoreUnavailable:
+            return True
+        if not running:
+            outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts))))
+        outcome.replies.extend(started.replies)
+        return False
 
     def _rules_of_clause(self, rule_ids: list[str], hits: list[dict[str, Any]],
                          as_of: date) -> list[str]:

@@ -12,6 +12,7 @@ state's ``seq`` so a press on an old keyboard is recognised and ignored.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,11 +198,17 @@ def _go_back(engine: EngineLike, state: dict[str, Any]) -> Reply:
 
 
 _QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何")
+# a change to the question answered last (那2020年呢, 不对，是200万), not an answer
+_FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "不对", "说错", "其实",
+                      "后来", "更正")
 
 
 def looks_like_question(text: str) -> bool:
     """Whether text that is no valid answer reads as a new question rather than a typo."""
-    return any(mark in text for mark in _QUESTION_MARKS) or len(text.strip()) > 24
+    compact = "".join(text.split())
+    return (any(mark in compact for mark in _QUESTION_MARKS) or len(compact) > 24
+            or compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
+            or bool(re.search(r"(?:19|20)\d\d年", compact)))
 
 
 def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:

@@ -13,9 +13,11 @@ from datetime import date
 from typing import Any
 
 from index.answering.overview import Overview
+from index.answering.scope import Suggestion, Unanswered
 from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
 from knowledge.reading.extraction import Extraction
+from knowledge.reading.frame import Frame
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,11 @@ class Answer:
     offices: tuple[str, ...] = ()  # office/materials/deadline: the best clause's offices
     timing: Timing | None = None  # deadline questions: what the best clause says of timing
     overview: Overview | None = None  # "which fit me": every stated fact over every rule
+    # answer / suggest / refuse / greeting (index.answering.scope)
+    verdict: str = "answer"
+    suggestions: tuple[Suggestion, ...] = ()  # verdict "suggest": covered awards near it
+    unanswered: Unanswered | None = None  # what was asked that the clauses do not state
+    frame: Frame | None = None  # the message read against the conversation
 
     @property
     def materials_listed(self) -> bool:
@@ -112,4 +119,8 @@ class Answer:
             "materials_listed": self.materials_listed,
             "timing": self.timing.to_json() if self.timing is not None else None,
             "overview": self.overview.to_json() if self.overview is not None else None,
+            "verdict": self.verdict,
+            "suggestions": [s.to_json() for s in self.suggestions],
+            "unanswered": self.unanswered.to_json() if self.unanswered is not None else None,
+            "frame": self.frame.to_json() if self.frame is not None else None,
         }

@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index.answering.answer import Answer, AnswerHit, Responsible
+from index.answering.answer import Answer, AnswerHit
+from index.answering.hits import answer_hit, responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.timing import Timing, clause_timing
+from index.answering.scope import Unanswered, suggestions, unanswered
+from index.answering.timing import clause_timing
+from index.answering.understand import Understood, understand
 from index.artifacts import load_index
 from index.build import build_index
 from index.domain import knowledge_domain_terms, load_domain_terms
@@ -28,13 +31,14 @@ from index.ensure import OuterLock, ensure_index
 from index.expansion import knowledge_expander
 from index.focus import deployment_regions
 from index.retriever import MAX_TOP_K, Hit, Retriever
-from knowledge.awards.calculator import candidate_rules, evaluate, next_questions
+from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
-from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.extraction import Extraction
+from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
     DEADLINE,
     DOCUMENT_INTENTS,
@@ -42,10 +46,10 @@ from knowledge.reading.intent import (
     MATERIALS,
     OFFICE,
     OVERVIEW,
-    read_intent,
 )
 from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
+from knowledge.reading.talk import Talk, knowledge_talk
 from knowledge.sources.base import KnowledgeBase, load_knowledge
 from knowledge.sources.documents import normalize_doc_number
 
@@ -61,6 +65,7 @@ class Snapshot:
     retriever: Retriever
     version: int
     loaded_at: float
+    talk: Talk  # the conversation vocabulary (vocabulary/conversation.yaml)
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ class Engine:
                               regions=deployment_regions())
         retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
-                        loaded_at=time.time())
+                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir))
         seconds = time.perf_counter() - started
         msg = (f"knowledge v{version}: {len(kb.documents)} documents, {len(kb.clauses)} chunks, "
                f"{len(rules.rules)} rules; embedded {embedded}, reused {reused} "
@@ -214,8 +219,9 @@ class Engine:
 
     # -- questions -----------------------------------------------------------------
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
-            today: date | None = None) -> Answer:
-        """Answer one question.
+            today: date | None = None, previous: Previous | None = None) -> Answer:
+        """Answer one message, read against ``previous`` (the conversation's last
+        answered question; None: on its own).
 
         ``as_of`` (explicit) beats a year stated in the question, which beats ``today``.
         """
@@ -224,79 +230,118 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = normalize_question(sanitize_question(raw))
         today = today or date.today()
-        extraction = extract_facts(text, today, snap.rules) if text else None
-        intent = read_intent(text, bool(extraction and extraction.is_amount_question))
-        # a yes/no eligibility question is answered like an amount question (an estimate)
-        wants_estimate = extraction is not None and intent in ESTIMATE_INTENTS
+        u = understand(snap.kb, snap.rules, snap.talk, text, previous, today)
+        if u.frame.greeting:
+            self._record(started, False, False)
+            return Answer(question=raw, text=text, matched=False, as_of=as_of or today,
+                          verdict="greeting", frame=u.frame)
+        extraction = u.extraction
         when = as_of or (extraction.as_of if extraction and extraction.as_of else None) or today
-        named = self._named_document(snap.kb, text) if text else None
-        if named is not None:  # a named document: only its clauses are cited
+        hits, matched = self._retrieve(snap, u, top_k, when)
+        answer = self._answer(snap, raw, u, hits, matched, when)
+        self._record(started, answer.matched, answer.estimate is not None)
+        return answer
+
+    def _retrieve(self, snap: Snapshot, u: Understood, top_k: int, when: date
+                  ) -> tuple[list[Hit], bool]:
+        """The hits and whether they answer (the gate, or independent evidence)."""
+        text, extraction, intent = u.text, u.extraction, u.intent
+        if not text:
+            return [], False
+        if u.named is not None:  # a named document: only its clauses are cited
             hits = [h for h in snap.retriever.search(text, top_k=MAX_TOP_K, on=when)
-                    if normalize_doc_number(h.clause.doc_number) == named][:max(1, top_k)]
-            matched = bool(hits) or intent in DOCUMENT_INTENTS
-        else:
-            hits = (snap.retriever.search(text, top_k=max(1, top_k), on=when)
-                    if text else [])
-            matched = bool(hits) and snap.retriever.is_match(hits)
-        if not matched and hits and extraction is not None and wants_estimate:
+                    if normalize_doc_number(h.clause.doc_number) == u.named][:max(1, top_k)]
+            return hits, bool(hits) or intent in DOCUMENT_INTENTS
+        hits = snap.retriever.search(text, top_k=max(1, top_k), on=when)
+        matched = bool(hits) and snap.retriever.is_match(hits)
+        if not matched and hits and extraction is not None and intent in ESTIMATE_INTENTS:
             # A short amount question ("买技术花了五百万能补多少") may score under the
             # retrieval gate; the deterministic extractor naming a rule whose clause is
             # also the best hit is independent evidence that the question is in scope.
             matched = self._named_rule_cites(snap, extraction, hits[0])
-        if (not matched and hits and intent == OVERVIEW and extraction is not None
-                and extraction.facts):
-            # "我们是企业，有哪些政策可以申请？" asked of an S&T policy assistant names no
-            # subject but is about its policies unless it names another bureau's subject:
-            # the stated facts decide what the overview shows.
-            terms = snap.retriever.domain_terms or load_domain_terms()
+        terms = snap.retriever.domain_terms or load_domain_terms()
+        if not matched and hits and extraction is not None and (
+                (intent == OVERVIEW and extraction.facts) or u.frame.follow_up
+                or snap.talk.external_for(text, intent)
+                or (snap.talk.kind(intent) is not None and terms.names_subject(text.lower()))):
+            # "我们是企业，有哪些政策可以申请？", a follow-up of an answered question, a
+            # matter another rule governs, or a subject of the policies asked about in a
+            # way they may not state (钱什么时候到账), asked of an S&T policy assistant:
+            # about its policies unless it names another bureau's subject.
             matched = not terms.names_foreign(text.lower())
-        estimate = None
-        rule_ids: tuple[str, ...] = ()
-        if matched and hits and extraction is not None and wants_estimate:
-            candidates = self._candidate_rules(snap, extraction, hits, when)
-            if candidates:
-                estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates,
-                                    denied=extraction.denied)
-                rule_ids = tuple(item.rule_id for item in estimate.items)
-        shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
-        if matched and estimate is None:
+        return hits, matched
+
+    def _answer(self, snap: Snapshot, raw: str, u: Understood, hits: list[Hit],
+                matched: bool, when: date) -> Answer:
+        extraction, intent = u.extraction, u.intent
+        if not matched:
+            return Answer(question=raw, text=u.text, matched=False, as_of=when,
+                          extraction=extraction, intent=intent, frame=u.frame,
+                          **self._not_matched(snap, u, hits))
+        estimate, rule_ids = self._estimate(snap, u, hits, when)
+        shown = tuple(self._hit(snap.kb, h, when) for h in hits)
+        if estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)
-        if matched and extraction is not None and wants_estimate:
+        if extraction is not None and intent in ESTIMATE_INTENTS:
             # money a shown clause grants that no rule encodes: listed, never summed
             estimate = with_not_encoded(estimate, snap.kb, snap.rules,
                                         [h.clause for h in hits], when)
         document = None
-        if matched and named is not None:
-            meta = snap.kb.document(named)
+        if u.named is not None:
+            meta = snap.kb.document(u.named)
             document = meta.summary(when) if meta is not None else None
         offices: tuple[str, ...] = ()
-        if matched and shown and intent in (OFFICE, MATERIALS, DEADLINE):
+        if shown:
             offices = tuple(responsible_offices(snap.kb, shown[0].doc_number,
-                                            shown[0].clause_path))
-        timing: Timing | None = None
-        if matched and shown and intent == DEADLINE:
-            timing = clause_timing(shown[0].text)
+                                                shown[0].clause_path))
+        timing = clause_timing(shown[0].text) if shown and intent == DEADLINE else None
         overview = None
-        if matched and extraction is not None and extraction.facts and intent == OVERVIEW:
+        if extraction is not None and extraction.facts and intent == OVERVIEW:
             overview = build_overview(snap.rules, extraction.facts, when, extraction.denied)
-        answer = Answer(question=raw, text=text, matched=matched, as_of=when, hits=shown,
+        answer = Answer(question=raw, text=u.text, matched=True, as_of=when, hits=shown,
                         extraction=extraction, rule_ids=rule_ids, estimate=estimate,
-                        intent=intent, document=document, offices=offices, timing=timing,
-                        overview=overview)
-        self._record(started, matched, estimate is not None)
-        return answer
+                        intent=intent, document=document,
+                        offices=offices if intent in (OFFICE, MATERIALS, DEADLINE) else (),
+                        timing=timing, overview=overview, frame=u.frame)
+        return replace(answer, unanswered=self._unanswered(snap, u, answer, list(offices)))
+
+    def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
+                  ) -> tuple[Estimate | None, tuple[str, ...]]:
+        extraction = u.extraction
+        if not hits or extraction is None or u.intent not in ESTIMATE_INTENTS:
+            return None, ()
+        candidates = self._candidate_rules(snap, extraction, hits, when)
+        if not candidates:
+            return None, ()
+        estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates,
+                            denied=extraction.denied)
+        return estimate, tuple(item.rule_id for item in estimate.items)
 
     @staticmethod
-    def _named_document(kb: KnowledgeBase, question: str) -> str | None:
-        """The 文号 of the document the question names (by 文号 in any bracket form, or by
-        its title), else None."""
-        compact = normalize_doc_number(question)
-        for meta in kb.documents:
-            if normalize_doc_number(meta.doc_number) in compact:
-                return normalize_doc_number(meta.doc_number)
-        for meta in kb.documents:
-            if any(len(name) >= 6 and name in compact for name in _title_names(meta.title)):
-                return normalize_doc_number(meta.doc_number)
+    def _not_matched(snap: Snapshot, u: Understood, hits: list[Hit]) -> dict[str, Any]:
+        """Suggest the covered awards near a question that names no subject the
+        vocabulary knows, unless it names another bureau's subject; else refuse."""
+        terms = snap.retriever.domain_terms or load_domain_terms()
+        if not hits or terms.names_foreign(u.text.lower()) or not snap.talk.is_near(u.text):
+            return {"verdict": "refuse"}
+        near = suggestions(hits, snap.rules, snap.retriever.calibration)
+        return {"verdict": "suggest", "suggestions": near} if near else {"verdict": "refuse"}
+
+    @staticmethod
+    def _unanswered(snap: Snapshot, u: Understood, answer: Answer, offices: list[str]
+                    ) -> Unanswered | None:
+        """What the question asks that the clauses shown do not state."""
+        if answer.document is not None and answer.intent in DOCUMENT_INTENTS:
+            return None
+        texts = [h.text for h in answer.hits]
+        found = unanswered(answer.intent, u.text, texts, snap.talk, offices, u.frame.place)
+        if found is not None:
+            return found
+        office = "、".join(offices[:3])
+        if answer.intent == DEADLINE and answer.timing is not None and not answer.timing.stated:
+            return Unanswered(DEADLINE, "申报时间", office=office)
+        if answer.intent == MATERIALS and answer.hits and not answer.materials_listed:
+            return Unanswered(MATERIALS, "申报材料", office=office)
         return None
 
     @staticmethod
@@ -345,26 +390,7 @@ class Engine:
 
     @staticmethod
     def _hit(kb: KnowledgeBase, hit: Hit, on: date) -> AnswerHit:
-        clause = hit.clause  # the best chunk; the answer quotes the whole clause
-        meta = clause.doc
-        return AnswerHit(
-            doc_number=meta.doc_number,
-            title=meta.title,
-            clause_path=clause.path,
-            text=kb.clause(meta.doc_number, clause.path) or clause.text,
-            score=round(float(hit.score), 4),
-            in_force=meta.in_force(on),
-            validity=meta.validity(on),
-            effective_from=meta.effective_from or meta.issued,
-            effective_until=meta.effective_until,
-            headings=tuple(clause.headings),
-            responsible=Responsible(tuple(clause.responsible.lead),
-                                    tuple(clause.responsible.units)),
-            issued=meta.issued,
-            confirmed_in_force_on=meta.confirmed_in_force_on,
-            superseded_by=meta.superseded_by if meta.is_superseded(on) else "",
-            superseded_by_title=meta.superseded_by_title if meta.is_superseded(on) else "",
-        )
+        return answer_hit(kb, hit, on)
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
         ms = (time.perf_counter() - started) * 1000
@@ -420,29 +446,3 @@ class Engine:
                 "latency_p50_ms": round(p50, 1),
                 "latency_p95_ms": round(p95, 1),
             }
-
-
-def responsible_offices(kb: KnowledgeBase, doc_number: str, clause_path: str) -> list[str]:
-    """See :meth:`Engine.clause_offices`."""
-    paths = kb.paths(doc_number)
-    for path in sorted((p for p in paths if clause_path.startswith(p)), key=len,
-                       reverse=True):
-        for chunk in kb.chunks(doc_number, path):
-            offices = [*chunk.responsible.lead, *chunk.responsible.units]
-            if offices:
-                return list(dict.fromkeys(offices))
-    meta = kb.document(doc_number)
-    issuer = str(getattr(meta, "issuer", None) or "")
-    return [issuer] if issuer else []
-
-
-def _title_names(title: str) -> list[str]:
-    """The ways a question names a document by title: the whole title, the part after
-    ``关于`` (without ``印发``/``的通知``) and a 《》 quoted name inside it."""
-    names = [title]
-    _, sep, tail = title.partition("关于")
-    if sep:
-        tail = tail.removeprefix("印发").removesuffix("的通知")
-        names.append(tail)
-    names.extend(part.partition("》")[0] for part in title.split("《")[1:])
-    return [n.strip("《》") for n in names if n]

@@ -1,12 +1,11 @@
-"""Follow-ups read against the chat's last answer (bot.conversation.context).
+"""Follow-ups read against the chat's last answer (bot.conversation.context keeps the
+record; the core reads the message against it, see tests/knowledge/reading/test_frame.py).
 
 Through :class:`Conversation` over the real engine (hashing embedder); the context lives
 in the store, so a new Conversation over the same store (a restart) keeps reading it.
 """
 
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 from recording import RecordingEngine
@@ -17,41 +16,6 @@ from bot.conversation.store import SQLiteStore
 
 USER = Who(20, 20)
 FIRST = "企业牵头建设市级技术创新中心能获得多少补助？"
-PREVIOUS = ctx.Context(FIRST, "威政办字〔2018〕106号", "四、（三）", "标题")
-
-
-@pytest.mark.parametrize(("text", "question"), [
-    ("那省级的呢", "企业牵头建设省级技术创新中心能获得多少补助？"),
-    ("换成国家级", "企业牵头建设国家级技术创新中心能获得多少补助？"),
-    ("如果是高校牵头呢", "高校牵头建设市级技术创新中心能获得多少补助？"),
-    ("要是科研院所呢", "科研院所牵头建设市级技术创新中心能获得多少补助？"),
-    ("2020年呢", "2020年企业牵头建设市级技术创新中心能获得多少补助？"),
-], ids=["level", "level-swap", "applicant", "applicant-yaoshi", "year"])
-def test_slot_follow_ups_rewrite_the_previous_question(text: str, question: str) -> None:
-    follow = ctx.read_follow_up(text, PREVIOUS, today=date(2026, 11, 24))
-    assert follow is not None and follow.question == question
-    assert follow.as_of == (date(2020, 12, 31) if "2020" in text else None)
-
-
-@pytest.mark.parametrize(("text", "intent"), [
-    ("这个找哪个部门申请？", "office"),
-    ("向谁申请？", "office"),
-    ("申请需要什么材料？", "materials"),
-    ("这个什么时候申报？", "deadline"),
-    ("申报截止时间呢", "deadline"),
-], ids=["office", "whom", "materials", "when", "deadline"])
-def test_intent_only_follow_ups_are_about_the_stored_clause(text: str, intent: str) -> None:
-    follow = ctx.read_follow_up(text, PREVIOUS)
-    assert follow is not None and follow.about_clause == intent
-
-
-@pytest.mark.parametrize("text", [
-    "孵化器有什么奖励", "星创天地有什么支持", "那省级孵化器呢", "威海市孵化器有奖励吗",
-    "企业购买技术成果能补贴多少？",
-], ids=["short-new", "short-new-2", "new-topic", "city-name", "long"])
-def test_new_questions_start_afresh(text: str) -> None:
-    assert ctx.read_follow_up(text, PREVIOUS) is None
-    assert ctx.read_follow_up("那省级的呢", None) is None  # nothing to follow
 
 
 def test_follow_ups_through_the_conversation(bot_engine: RecordingEngine,
@@ -60,22 +24,19 @@ def test_follow_ups_through_the_conversation(bot_engine: RecordingEngine,
     first = conv.text(USER, FIRST)
     assert "200万元" in first.replies[0].html
     level = conv.text(USER, "那省级的呢")
-    assert bot_engine.asked[-1] == "企业牵头建设省级技术创新中心能获得多少补助？"
+    assert bot_engine.understood[-1] == "企业牵头建设省级技术创新中心能获得多少补助？"
     assert "按“企业牵头建设省级技术创新中心能获得多少补助？”理解" in level.replies[0].html
     assert "500万元" in level.replies[0].html
-    asked = len(bot_engine.asked)
-    office = conv.text(USER, "这个找哪个部门申请？")
-    assert len(bot_engine.asked) == asked  # answered from the stored clause
+    office = conv.text(USER, "这个找哪个部门申请？")  # answered from the stored clause
     assert "负责部门：<b>市科技局" in office.replies[0].html
     materials = conv.text(USER, "申请需要什么材料？")
     assert "没有列出</b>需要提交的申报材料" in materials.replies[0].html
     assert "市科技局" in materials.replies[0].html
-    when = conv.text(USER, "这个什么时候申报？")
-    assert len(bot_engine.asked) == asked  # also from the stored clause
+    when = conv.text(USER, "这个什么时候申报？")  # also from the stored clause
     assert " · 条款 " in when.replies[0].html
     assert "未载明申报时间</b>，请向<b>市科技局" in when.replies[0].html
     conv.text(USER, "星创天地有什么支持")  # a new question: the context is its own
-    assert bot_engine.asked[-1] == "星创天地有什么支持"
+    assert bot_engine.understood[-1] == "星创天地有什么支持"
     assert ctx.load(store, USER.chat_id, USER.user_id).question == "星创天地有什么支持"
 
 
@@ -86,7 +47,7 @@ def test_year_follow_up_and_restart(bot_engine: RecordingEngine, tmp_path: objec
     store.close()
     store = SQLiteStore(path)  # a restart: a new Conversation over the same store
     out = Conversation(bot_engine, store).text(USER, "2020年呢")
-    assert bot_engine.asked[-1].startswith("2020年企业牵头建设市级技术创新中心")
+    assert bot_engine.understood[-1].startswith("2020年企业牵头建设市级技术创新中心")
     assert "按 2020-12-31 判断是否有效" in out.replies[0].html
     store.close()
 
@@ -101,4 +62,4 @@ def test_context_expires(bot_engine: RecordingEngine, store: SQLiteStore,
     time.sleep(0.1)
     assert ctx.load(store, USER.chat_id, USER.user_id) is None
     conv.text(USER, "那省级的呢")
-    assert bot_engine.asked[-1] == "那省级的呢"  # nothing to follow: asked as it is
+    assert bot_engine.understood[-1] == "那省级的呢"  # nothing to follow: as it is

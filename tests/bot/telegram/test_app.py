@@ -732,3 +732,123 @@ def test_interview_asks_only_what_the_clause_and_applicant_make_relevant(
                 assert "未询问：孵化载体认定" in review
             assert len(review) <= 1500
     run(scenario())
+
+
+# -- the conversation issue: scope outcomes, follow-ups and parity with the terminal ------
+PARITY = [
+    "认定为国家级科技企业孵化器奖励多少钱？",
+    "高企认定需要什么条件",
+    "58号文件还有效吗",
+    "企业牵头建设市级技术创新中心找哪个部门申请？",
+    "2020年我们公司买了300万的技术，能补多少？",
+    "买技术的奖励什么时候到账",
+]
+
+
+def _plain_first_line(html: str) -> str:
+    from bot.cli.chat import plain
+
+    return plain(html).split("\n", 1)[0]
+
+
+def test_telegram_and_terminal_lead_with_the_same_bottom_line(
+        tmp_path: Path, engine: Any, store: SQLiteStore) -> None:
+    from bot.render import answer_json
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            for n, question in enumerate(PARITY):
+                sent = await bot.say(40 + n, question)
+                terminal = answer_json(engine.ask(question))["answer_text"]
+                assert _plain_first_line(sent[0].params["text"]) == \
+                    terminal.split("\n", 1)[0], question
+            # the amount the question settles is stated at once, no interview first
+            sent = await bot.say(60, PARITY[0])
+            assert len(sent) == 1 and "200万元" in sent[0].params["text"]
+    run(scenario())
+
+
+def test_greeting_suggestion_buttons_and_refusal(tmp_path: Path, engine: Any,
+                                                 store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            sent = await bot.say(61, "你好")
+            assert "您好！我是威海市科技政策助手" in sent[0].params["text"]
+            assert "没有找到" not in sent[0].params["text"]
+            sent = await bot.say(61, "我们给别的企业做检测服务")
+            html = sent[0].params["text"]
+            assert "您是不是想问" in html
+            first = sent[0].params["reply_markup"]["inline_keyboard"][0][0]["text"]
+            answered = await bot.press(61, first.rstrip("…")[:6])
+            assert "为您找到以下相关政策条款" in answered[0].params["text"]
+            sent = await bot.say(61, "社保补贴怎么领")
+            assert "没有找到适用的条款" in sent[0].params["text"]
+            assert "reply_markup" not in sent[0].params or not \
+                sent[0].params["reply_markup"].get("inline_keyboard")
+    run(scenario())
+
+
+FOLLOW_UPS = [  # (first message, follow-up, what the reply must say)
+    ("企业牵头建设市级技术创新中心能获得多少补助？", "升到国家级以后呢？", "1000万元"),
+    ("企业牵头建设市级技术创新中心能获得多少补助？", "要是高校牵头呢", "300万元"),
+    ("2020年我们公司买了一项专利，合同120万，已经认定登记，能奖多少？",
+     "合同额要是1000万呢？", "50万元"),
+    ("2020年我们公司买了一项专利，合同120万，已经认定登记，能奖多少？", "那2022年呢",
+     "已失效"),
+    ("2020年我们技术转移机构促成2项成果在威海转化，成交额300万，能补多少？",
+     "说错了，是3项，一共300万", "9万元"),
+    ("2020年我们公司买了一项专利，合同120万，已经认定登记，能奖多少？",
+     "它从哪天开始执行？", "2018-11-11 起施行"),
+    ("2020年我们公司买了一项专利，合同120万，已经认定登记，能奖多少？",
+     "要是合同没登记呢", "没有可申请的奖补"),
+]
+
+
+@pytest.mark.parametrize(("first", "follow", "says"), FOLLOW_UPS,
+                         ids=["level", "applicant", "amount", "year", "correction",
+                              "pronoun", "denied-step"])
+def test_follow_up_shapes_through_the_application(
+        tmp_path: Path, engine: Any, store: SQLiteStore, first: str, follow: str,
+        says: str) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            await bot.say(62, first)
+            await bot.say(62, "/cancel")  # an interview the first answer may start
+            sent = await bot.say(62, follow)
+            html = "\n".join(c.params["text"] for c in sent)
+            assert "没有找到适用的条款" not in html
+            assert says in html
+    run(scenario())
+
+
+def test_combination_adds_up_the_thread(tmp_path: Path, engine: Any,
+                                        store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            await bot.say(63, "企业牵头建设市级技术创新中心能获得多少补助？")
+            sent = await bot.say(63, "后来升到省级了呢")
+            assert "500万元" in sent[0].params["text"]
+            sent = await bot.say(63, "两项加起来多少？")
+            assert "700万元" in sent[0].params["text"]
+    run(scenario())
+
+
+def test_new_question_during_an_interview_is_answered(tmp_path: Path, engine: Any,
+                                                      store: SQLiteStore) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), engine, store
+        ) as bot:
+            await bot.say(64, "/estimate")
+            sent = await bot.say(64, "科技企业孵化器有什么奖励政策？")
+            html = "\n".join(c.params["text"] for c in sent)
+            assert "孵化器" in html and "仍在进行" in html
+    run(scenario())

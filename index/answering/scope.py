@@ -1,0 +1,127 @@
+"""The scope verdict of a question, and what the documents leave unanswered.
+
+Three outcomes besides a greeting (:func:`verdict`):
+
+- ``answer``: the retrieval gate matched (or a named rule cites the best clause);
+- ``suggest``: not matched, no other bureau's subject named, but covered provisions are
+  near: "您是不是想问…" with the closest covered awards (:class:`Suggestion`);
+- ``refuse``: another bureau's subject, or nothing covered is near.
+
+The suggestion bar is a fraction of the calibrated match threshold and reads the same
+hit scores as the gate; the foreign-subject check is the domain vocabulary's word list,
+so adding documents on other subjects changes no verdict of a question naming one.
+
+:func:`unanswered` checks, for the kind of question asked, whether the clauses shown
+state it (an amount, conditions, a procedure, a date, materials, a tax rule), and says
+who can answer when they do not: the rule that governs the matter (staff data in
+``vocabulary/conversation.yaml``) and the responsible office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from index.retriever import Calibration, Hit
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.talk import Talk
+
+__all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "suggestions", "unanswered"]
+
+# A hit scoring this share of the match threshold is near enough to suggest.
+SUGGEST_SHARE = 0.8
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A covered award near the question: its label, the clause and a question that
+    asks about it (what a suggestion button asks)."""
+
+    label: str
+    doc_number: str
+    clause_path: str
+    question: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "doc_number": self.doc_number,
+                "clause_path": self.clause_path, "question": self.question}
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """What was asked that the documents shown do not state, and who can answer it."""
+
+    asked: str  # the kind of question (payment_timing, conditions, other_city …)
+    label: str  # what was asked, in words (奖补资金的拨付时间)
+    rule: str = ""  # the rule that governs it, where the vocabulary knows one
+    office: str = ""  # whom to ask
+    place: str = ""  # another city named
+
+    def to_json(self) -> dict[str, Any]:
+        return {"asked": self.asked, "label": self.label, "rule": self.rule,
+                "office": self.office, "place": self.place}
+
+
+def _gate_score(hit: Hit, calibration: Calibration) -> float:
+    w = calibration.gate_weight
+    return w * hit.dense + (1 - w) * hit.lexical
+
+
+def suggestions(hits: list[Hit], rules: RuleSet, calibration: Calibration
+                ) -> tuple[Suggestion, ...]:
+    """The closest covered awards among ``hits`` (one per award), best first."""
+    bar = SUGGEST_SHARE * calibration.threshold
+    out: list[Suggestion] = []
+    seen: set[str] = set()
+    for hit in hits:
+        if _gate_score(hit, calibration) < bar:
+            continue
+        clause = hit.clause
+        cited = rules.citing({(clause.doc_number, clause.path)})
+        labels = [r.label for r in (rules.get(i) for i in cited) if r is not None]
+        label = next((lb for lb in labels if lb not in seen), "")
+        if not label and labels:
+            continue  # this award is already suggested
+        if not label:
+            label = _clause_label(clause.headings, clause.text)
+        if not label or label in seen:
+            continue
+        seen.add(label)
+        out.append(Suggestion(label, clause.doc_number, clause.path, f"{label}有什么支持政策？"))
+        if len(out) == MAX_SUGGESTIONS:
+            break
+    return tuple(out)
+
+
+def _clause_label(headings: Any, text: str) -> str:
+    """A short name of a clause no rule covers: its last heading, else its first words."""
+    for heading in reversed(list(headings or ())):
+        name = str(heading).strip(" 。：:")
+        if 2 <= len(name) <= 24:
+            return name
+    first = text.strip().split("。", 1)[0]
+    return first[:20] if len(first) >= 4 else ""
+
+
+def unanswered(asked: str, question: str, shown: list[str], talk: Talk,
+               offices: list[str], place: str = "") -> Unanswered | None:
+    """What ``question`` asks (kind ``asked``) that the clauses ``shown`` (their texts,
+    best first) do not state; None when they state it (or nothing is checked for it)."""
+    office = "、".join(offices[:3])
+    if place:
+        return Unanswered("other_city", f"{place}的政策", office=office, place=place)
+    external = talk.external_for(question, asked)
+    kind = talk.kind(asked)
+    label = kind.label if kind is not None else _LABELS.get(asked, "")
+    if external is not None and label:
+        return Unanswered(asked, label, external.rule, external.office)
+    if kind is None:
+        return None
+    if shown and kind.stated_in(shown[0]):
+        return None
+    return Unanswered(asked, kind.label, office=office)
+
+
+_LABELS = {"amount": "具体金额", "materials": "申报材料", "deadline": "申报时间",
+           "office": "受理部门"}

@@ -1,0 +1,128 @@
+"""Understanding one message: its frame against the conversation, the facts of the
+question as understood, the named document and what is asked.
+
+The one place a message is read: :func:`understand` gives the engine everything it needs
+before retrieval, and the :class:`~knowledge.reading.frame.Frame` travels on the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.frame import Frame, Previous, read_frame
+from knowledge.reading.intent import (
+    AMOUNT,
+    DOCUMENT_INTENTS,
+    ESTIMATE_INTENTS,
+    GENERAL,
+    OVERVIEW,
+    VALIDITY,
+    read_intent,
+)
+from knowledge.reading.talk import Talk
+from knowledge.sources.base import KnowledgeBase
+from knowledge.sources.documents import normalize_doc_number
+
+__all__ = ["Understood", "named_document", "understand"]
+
+# 58号文, 107号文件, 58号: a document by the number of its 文号 alone (not a date: 5月31号)
+_SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通知|政策|$|[^\d])")
+_SPECIFIC = frozenset({"payment_timing", "validity_period"})
+# "小公司有什么扶持": what support exists, for whom the question says, no subject named
+_WHAT_SUPPORT = re.compile(r"(有|能有|能享受|可以享受)(什么|哪些|啥|些什么)"
+                           r"(扶持|支持|政策|补贴|补助|优惠|奖励|好处)")
+
+
+@dataclass(frozen=True)
+class Understood:
+    frame: Frame
+    text: str  # the question as understood (what retrieval and the reader read)
+    extraction: Extraction | None
+    intent: str
+    named: str | None  # normalised 文号 of the document the question names
+
+
+def named_document(kb: KnowledgeBase, question: str) -> str | None:
+    """The 文号 of the document the question names: by 文号 in any bracket form, by its
+    title, or by the number of its 文号 alone when exactly one document has it."""
+    compact = normalize_doc_number(question)
+    for meta in kb.documents:
+        if normalize_doc_number(meta.doc_number) in compact:
+            return normalize_doc_number(meta.doc_number)
+    for meta in kb.documents:
+        if any(len(name) >= 6 and name in compact for name in _title_names(meta.title)):
+            return normalize_doc_number(meta.doc_number)
+    for m in _SHORT_REF.finditer(question):
+        number = m.group(1)
+        owners = {normalize_doc_number(meta.doc_number) for meta in kb.documents
+                  if re.search(rf"〕0*{number}号$", normalize_doc_number(meta.doc_number))}
+        if len(owners) == 1:
+            return owners.pop()
+    return None
+
+
+def _title_names(title: str) -> list[str]:
+    """The ways a question names a document by title: the whole title, the part after
+    ``关于`` (without ``印发``/``的通知``) and a 《》 quoted name inside it."""
+    names = [title]
+    _, sep, tail = title.partition("关于")
+    if sep:
+        tail = tail.removeprefix("印发").removesuffix("的通知")
+        names.append(tail)
+    names.extend(part.partition("》")[0] for part in title.split("《")[1:])
+    return [n.strip("《》") for n in names if n]
+
+
+def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
+               previous: Previous | None, today: date) -> Understood:
+    """``text`` (sanitised, normalised) read against ``previous``."""
+    named = named_document(kb, text) if text else None
+    frame = read_frame(text, previous, talk, rules.vocabulary.topics,
+                       names_document=named is not None)
+    if frame.greeting or not text:
+        return Understood(frame, text, None, GENERAL, None)
+    question = frame.text
+    if frame.follow_up:
+        named = named_document(kb, question)
+    extraction = extract_facts(question, today, rules)
+    intent = _asked(frame, question, extraction, talk, named)
+    return Understood(frame, question, extraction, intent, named)
+
+
+def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
+           named: str | None) -> str:
+    """What is asked: the message's own kind when it says one, else the question's.
+
+    An amount or eligibility question with facts to compute stays one (发票 or 税 in a
+    sentence about a purchase does not make it a tax question); a payment-timing or
+    qualification-validity question beats the general intents it also matches.
+    """
+    intent = read_intent(question, extraction.is_amount_question)
+    if (intent == GENERAL and not extraction.topics and extraction.facts
+            and _WHAT_SUPPORT.search(question)):
+        intent = OVERVIEW
+    own = frame.asked
+    kind = talk.asked_kind(frame.said if frame.follow_up else question)
+    asked = own or (kind.name if kind is not None else "")
+    if not asked:
+        return intent
+    if asked in _SPECIFIC:
+        return asked if not (asked == "validity_period" and named) else VALIDITY
+    if asked in DOCUMENT_INTENTS or asked in ("office", "materials", "deadline", "overview"):
+        return asked
+    if intent in DOCUMENT_INTENTS and named:
+        return intent
+    if intent in ESTIMATE_INTENTS and extraction.facts and not talk.external_for(question,
+                                                                                 asked):
+        return intent
+    if asked in ESTIMATE_INTENTS:
+        return asked
+    if intent in ("office", "materials", "deadline", "overview") and asked not in (
+            "tax", "conditions"):
+        return intent
+    return asked if asked != AMOUNT or extraction.is_amount_question else intent
+

@@ -1,0 +1,327 @@
+"""The question frame: one message read against the conversation, once, in the core.
+
+:func:`read_frame` decides first whether a message changes the previous question (a
+count, an amount, a year, a level, an applicant, a correction, a combination, a pronoun,
+"要是…呢") or stands on its own, and gives the question as understood (``text``): the
+previous one with the changed slots rewritten, or the message itself.  Everything
+downstream (retrieval, facts, the estimate, the scope verdict) reads ``text``; the
+front ends render the :class:`Frame` and never re-read the message.
+
+What ties a message to the conversation is vocabulary (:class:`~knowledge.reading.talk.Talk`,
+staff data): openings (那, 如果, 要是 …), pronouns (它, 这个文件 …), corrections (说错了 …),
+combinations (加起来, 都算上 …) and endings (…呢).  The slots are read by shape, not by
+phrase: a year is ``20xx年``, an amount is any money the numeral grammar reads, a count is
+a number with its classifier (家, 项, 个, 件 …).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from knowledge.money import scan_money
+from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
+from knowledge.reading.talk import Talk
+
+__all__ = ["Frame", "Previous", "read_frame"]
+
+SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
+# is read against the conversation
+THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
+_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
+_COUNT = re.compile(_N + r"\s*(家|项|个|件|次|名|所|位)")
+_PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
+# words that carry no content of their own in a follow-up ("升到国家级以后呢")
+_FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
+                     r"|认定成|认定为|认定|评为|评上|成为|获批|升级|升"
+                     r"|申请|申报|需要|要"
+                     r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
+                     r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
+_HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the conversation answered last (kept per chat in the store)."""
+
+    text: str  # the question as understood
+    asked: str = GENERAL
+    doc_number: str = ""  # the best clause's document
+    clause_path: str = ""
+    document: str = ""  # the document the question named
+    topics: tuple[str, ...] = ()
+    thread: tuple[str, ...] = ()  # earlier understood questions of this thread
+
+    def to_data(self) -> dict[str, Any]:
+        return {"q": self.text, "asked": self.asked, "doc": self.doc_number,
+                "path": self.clause_path, "document": self.document,
+                "topics": list(self.topics), "thread": list(self.thread)}
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Previous | None:
+        text = data.get("q")
+        if not isinstance(text, str) or not text:
+            return None
+        return cls(text=text, asked=str(data.get("asked") or GENERAL),
+                   doc_number=str(data.get("doc") or ""),
+                   clause_path=str(data.get("path") or ""),
+                   document=str(data.get("document") or ""),
+                   topics=tuple(str(t) for t in data.get("topics") or ()),
+                   thread=tuple(str(t) for t in data.get("thread") or ())[-THREAD:])
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One message as understood.
+
+    ``said``: the message; ``text``: the question as understood (``said`` itself, or the
+    previous question with this message's changes); ``follow_up``: read against the
+    previous question; ``refs``: what tied it (``year``, ``amount``, ``count``, ``level``,
+    ``applicant``, ``correction``, ``combination``, ``pronoun``, ``ellipsis``, ``intent``);
+    ``asked``: what the message itself asks when it says so ('' to read it from
+    ``text``); ``hypothetical``: "如果/要是…"; ``greeting``: greetings or thanks only;
+    ``place``: another place than the deployment's, named; ``thread``: the understood
+    questions of this thread (for the next "加起来").
+    """
+
+    said: str
+    text: str
+    follow_up: bool = False
+    refs: tuple[str, ...] = ()
+    asked: str = ""
+    hypothetical: bool = False
+    greeting: bool = False
+    place: str = ""
+    thread: tuple[str, ...] = field(default=())
+    about_clause: str = ""  # office/materials/deadline asked of the clause in context
+
+    def to_json(self) -> dict[str, Any]:
+        return {"said": self.said, "understood": self.text, "follow_up": self.follow_up,
+                "refs": list(self.refs), "asked": self.asked,
+                "hypothetical": self.hypothetical, "greeting": self.greeting,
+                "place": self.place}
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _topics(text: str, topics: Mapping[str, tuple[str, ...]]) -> set[str]:
+    return {t for t, words in topics.items() if any(w in text for w in words)}
+
+
+def _message_intent(said: str, talk: Talk) -> str:
+    """What the message itself asks: a kind of the talk vocabulary, else an intent."""
+    kind = talk.asked_kind(said)
+    if kind is not None:
+        return kind.name
+    intent = read_intent(said)
+    return "" if intent == GENERAL else intent
+
+
+def read_frame(message: str, previous: Previous | None, talk: Talk,
+               topics: Mapping[str, tuple[str, ...]], names_document: bool = False
+               ) -> Frame:
+    """``message`` read against ``previous`` (None: no conversation).
+
+    ``names_document``: the message names a document of the knowledge base by itself
+    (its 文号 or a short form): it is a question of its own.
+    """
+    said = _compact(message)  # read without spaces; a question of its own keeps them
+    base = Frame(said=said, text=(message or "").strip(), place=talk.elsewhere_named(said),
+                 hypothetical=said.startswith(_HYPOTHETICAL))
+    if talk.is_greeting(said):
+        return replace(base, greeting=True)
+    asked = _message_intent(said, talk)
+    base = replace(base, asked=asked, thread=(base.text,))
+    if previous is None or names_document:
+        return base
+    marks = {kind for kind in ("pronouns", "corrections", "combinations")
+             if talk.found(said, talk.markers(kind))}
+    if "corrections" in marks or scan_money(said):
+        marks.discard("combinations")  # 说错了，一共300万: a figure, not a combination
+    opens = said.startswith(tuple(talk.markers("starts")))
+    ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
+    own = _topics(said, topics)
+    if not marks:
+        if own and not (own <= set(previous.topics) and (opens or ends)):
+            return base  # a subject of its own: a new question
+        if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
+            return base
+    return _merge(said, previous, talk, base, marks, topics)
+
+
+def _slots_in(said: str, talk: Talk) -> bool:
+    return bool(_YEAR.search(said) or _COUNT.search(said) or scan_money(said)
+                or _table_word(said, talk.levels)[0] or _table_word(said, talk.applicants)[0])
+
+
+def _table_word(text: str, table: Mapping[str, tuple[str, ...]]) -> tuple[str, str]:
+    """(the table entry ``text`` names, the words naming it), longest words first."""
+    pairs = sorted(((w, name) for name, words in table.items() for w in words),
+                   key=lambda p: -len(p[0]))
+    for word, name in pairs:
+        if word in text:
+            return name, word
+    return "", ""
+
+
+def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str) -> str:
+    _, old = _table_word(question, table)
+    return question.replace(old, new, 1) if old else new + question
+
+
+def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[str],
+           topics: Mapping[str, tuple[str, ...]]) -> Frame:
+    """The previous question with this message's changes."""
+    question = previous.text
+    refs: list[str] = sorted(m.removesuffix("s") for m in marks)
+    rest = said
+    for kind in ("corrections", "combinations", "pronouns"):
+        for word in talk.markers(kind):
+            rest = rest.replace(word, "")
+    if (years := _YEAR.findall(said)):
+        year = years[-1]
+        question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
+                    else f"{year}年{question}")
+        refs.append("year")
+        rest = _YEAR.sub("", rest)
+    question, rest = _merge_money(said, question, rest, refs)
+    if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
+        question, rest = _merge_counts(rest, question, refs)
+    for slot, table in (("level", talk.levels), ("applicant", talk.applicants)):
+        name, word = _table_word(rest, table)
+        if name:
+            old_name, _ = _table_word(question, table)
+            question = _swap_table(question, table, name)
+            if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
+                for only in talk.level_words.get(old_name, ()):
+                    question = question.replace(only, "")
+                question = _level_before_subject(question, name, previous.topics, topics)
+            refs.append(slot)
+            rest = rest.replace(word, "")
+    asked = base.asked
+    leftover = _leftover(rest, previous.text, talk)
+    if asked in DOCUMENT_INTENTS and (previous.document or previous.doc_number):
+        # 它从哪天开始执行 / 这个文件谁发的: the document answered last
+        question = f"{previous.document or previous.doc_number}{said}"
+        refs.append("intent")
+    elif "combination" in refs:
+        earlier = [t for t in previous.thread if t] or [previous.text]
+        question = "；".join(dict.fromkeys([*earlier[:-1], question]))
+        asked = asked or "amount"
+    elif asked and not _slot_refs(refs):
+        refs.append("intent")
+        if asked in ("office", "materials", "deadline") and len(leftover) <= 4 \
+                and previous.doc_number:
+            return replace(base, text=previous.text, follow_up=True, refs=tuple(refs),
+                           about_clause=asked, thread=previous.thread)
+        question = f"{previous.text}；{said}"
+    elif leftover:  # more than a slot (要是合同没登记呢): the rest, said of the question
+        refs.append("ellipsis")
+        question = f"{question}，{_strip_opening(rest, talk)}"
+    if not refs:
+        return base
+    thread = (*previous.thread, question)[-THREAD:]
+    return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
+                   asked=asked, thread=thread)
+
+
+def _leftover(rest: str, before: str, talk: Talk) -> str:
+    """What the message says besides its slots, markers, intent words and the words of
+    the previous question (合同额要是1000万呢 says nothing new besides the amount)."""
+    text = _PUNCT.sub("", strip_intent(rest))
+    kind = talk.asked_kind(text)
+    for word in sorted((*talk.markers("starts"), *talk.markers("endings"),
+                        *(kind.ask if kind else ())), key=len, reverse=True):
+        text = text.replace(word, "")
+    text = _FILLER.sub("", text)
+    out, i = [], 0
+    while i < len(text):  # drop every stretch of two or more characters said before
+        j = i + 2
+        while j <= len(text) and text[i:j] in before:
+            j += 1
+        if j - 1 - i >= 2:
+            i = j - 1
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _level_before_subject(question: str, level: str, held: tuple[str, ...],
+                          topics: Mapping[str, tuple[str, ...]]) -> str:
+    """``level`` moved right before the subject it qualifies (技术创新中心列入省级 →
+    省级技术创新中心列入), so the question reads as the title of that level."""
+    words = sorted((w for t in held for w in topics.get(t, ()) if w in question),
+                   key=len, reverse=True)
+    if not words or f"{level}{words[0]}" in question:
+        return question
+    return question.replace(level, "", 1).replace(words[0], level + words[0], 1)
+
+
+def _slot_refs(refs: list[str]) -> bool:
+    return any(r in refs for r in ("year", "amount", "count", "level", "applicant",
+                                   "correction", "combination"))
+
+
+def _strip_opening(rest: str, talk: Talk) -> str:
+    rest = _PUNCT.sub("", rest).rstrip("呢吗")
+    for word in sorted(talk.markers("starts"), key=len, reverse=True):
+        if rest.startswith(word):
+            return rest[len(word):]
+    return rest
+
+
+def _merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
+    """Each amount of the message replaces the previous question's amount of the same
+    kind (the one whose clause shares a word with the message's), else its only one."""
+    new = [m for m in scan_money(said) if not m.problem]
+    if not new:
+        return question, rest
+    old = [m for m in scan_money(question) if not m.problem]
+    for mention in new:
+        rest = rest.replace(mention.text, "")
+        target = _closest(said, mention.start, question, old) if old else None
+        if target is None:
+            question = f"{question}，{mention.text}"
+        else:
+            question = question[:target.start] + mention.text + question[target.end:]
+            old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
+    refs.append("amount")
+    return question, rest
+
+
+def _closest(said: str, at: int, question: str, old: list[Any]) -> Any:
+    """The previous amount the new one stands for: the only one, else the one whose
+    clause shares most characters with the new one's clause."""
+    if len(old) == 1:
+        return old[0]
+    clause = _clause(said, at)
+    return max(old, key=lambda m: len(set(clause) & set(_clause(question, m.start))))
+
+
+def _clause(text: str, at: int) -> str:
+    start = max((m.end() for m in _PUNCT.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _PUNCT.finditer(text, at)), len(text))
+    return text[start:end]
+
+
+def _merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
+    """Each count of the message (8家, 3项) replaces the previous question's count with
+    the same classifier, else is added to it."""
+    counts = list(_COUNT.finditer(rest))
+    for m in counts:
+        number, unit = m.group(1), m.group(2)
+        old = re.search(_N + r"\s*" + re.escape(unit), question)
+        if old is not None:
+            question = question[:old.start(1)] + number + question[old.end(1):]
+        else:
+            question = f"{question}，{number}{unit}"
+        refs.append("count")
+    if counts:
+        rest = _COUNT.sub("", rest)
+    return question, rest

@@ -1,0 +1,286 @@
+"""How owners talk in a conversation, as staff data (``vocabulary/conversation.yaml``).
+
+:class:`Talk` holds the greetings, the words that tie a message to the previous one
+(openings, pronouns, corrections, combinations, endings), the levels and applicants a
+follow-up may change, the deployment's own and other places, the kinds of question
+beyond amounts (what each asks, and the words of a clause that state it) and the matters
+the documents leave to national or provincial rules.  :func:`load_talk` validates the
+file and raises a :class:`~knowledge.errors.VocabularyError` at ``file:line``.
+
+Phrases are plain words; ``…`` stands for up to six characters within a clause, so no
+staff phrase can make a regular expression backtrack: :func:`phrase_pattern` escapes
+every part.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from knowledge.errors import VocabularyError
+from knowledge.yamlio import Y, load_yaml
+
+__all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowledge_talk",
+           "load_talk", "phrase_pattern"]
+
+TALK_FILE = "vocabulary/conversation.yaml"
+_TOP = {"greetings", "thanks", "near", "follow_up", "levels", "level_words", "applicants",
+        "places", "asked", "external"}
+_FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings")
+_ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
+_EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
+
+
+@functools.lru_cache(maxsize=4096)
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase with ``…`` gaps (up to six characters, not across punctuation)."""
+    parts = [re.escape(p) for p in phrase.split("…")]
+    return re.compile(r"[^，。；！？,.;!?\s]{0,6}".join(parts), re.I)
+
+
+def _found(text: str, phrases: Iterable[str]) -> str:
+    """The first phrase found in ``text`` (longest first), else ''."""
+    for phrase in sorted(phrases, key=lambda p: (-len(p), p)):
+        if "…" in phrase:
+            if phrase_pattern(phrase).search(text):
+                return phrase
+        elif phrase.lower() in text.lower():
+            return phrase
+    return ""
+
+
+@dataclass(frozen=True)
+class AskedKind:
+    """One kind of question the documents may or may not answer."""
+
+    name: str
+    label: str
+    ask: tuple[str, ...]
+    stated: tuple[str, ...]
+    requires: tuple[str, ...] = ()
+    # (first words, second words): asked when one of each is in the question
+    # (多久 … 到账, 占比 … 多少), in either order
+    pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def asked_by(self, text: str) -> bool:
+        if not (_found(text, self.ask) or any(_found(text, a) and _found(text, b)
+                                              for a, b in self.pairs)):
+            return False
+        return not self.requires or bool(_found(text, self.requires))
+
+    def stated_in(self, text: str) -> bool:
+        return bool(_found(text, self.stated))
+
+
+@dataclass(frozen=True)
+class External:
+    """A matter another rule governs: its subject words, the kinds of question it
+    answers, the rule and the office to ask."""
+
+    subject: tuple[str, ...]
+    asked: tuple[str, ...]
+    rule: str
+    office: str
+
+    def named_by(self, text: str) -> str:
+        return _found(text, self.subject)
+
+
+@dataclass(frozen=True)
+class Talk:
+    greetings: tuple[str, ...] = ()
+    thanks: tuple[str, ...] = ()
+    follow_up: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # words that go with one level only (市级: 试点), dropped when a follow-up changes it
+    level_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    applicants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    home: tuple[str, ...] = ()
+    elsewhere: tuple[str, ...] = ()
+    asked: tuple[AskedKind, ...] = ()
+    external: tuple[External, ...] = ()
+    near: tuple[str, ...] = ()  # words that put a question near the policies
+
+    def is_near(self, text: str) -> bool:
+        return bool(_found(text, self.near))
+
+    def markers(self, kind: str) -> tuple[str, ...]:
+        return self.follow_up.get(kind, ())
+
+    def found(self, text: str, phrases: Iterable[str]) -> str:
+        return _found(text, phrases)
+
+    def asked_kind(self, text: str) -> AskedKind | None:
+        """The first kind of question (file order) ``text`` asks, else None."""
+        return next((k for k in self.asked if k.asked_by(text)), None)
+
+    def kind(self, name: str) -> AskedKind | None:
+        return next((k for k in self.asked if k.name == name), None)
+
+    def external_for(self, text: str, asked: str) -> External | None:
+        """The other rule governing what ``text`` asks (kind ``asked``), else None."""
+        return next((e for e in self.external if asked in e.asked and e.named_by(text)), None)
+
+    def elsewhere_named(self, text: str) -> str:
+        """A place other than the deployment's that ``text`` names, else ''."""
+        return _found(text, self.elsewhere)
+
+    def is_greeting(self, text: str) -> bool:
+        """Whether ``text`` is only greetings, thanks and punctuation."""
+        rest = re.sub(r"[\s，。！？!?,.~～、…·:：;；\-—]+", "", text.lower())
+        if not rest:
+            return False
+        # 你/您 after the longer words: 您好 is a greeting, 谢谢你 is thanks
+        words = sorted((w.lower() for w in (*self.greetings, *self.thanks, "你", "您")),
+                       key=len, reverse=True)
+        changed = True
+        while rest and changed:
+            changed = False
+            for w in words:
+                if rest.startswith(w):
+                    rest, changed = rest[len(w):], True
+                    break
+            rest = rest.lstrip("啊呀呢哈嘛吧哦噢的了啦们")
+        return not rest
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[VocabularyError] = []
+
+    def err(self, message: str, line: int | None) -> None:
+        self.errors.append(VocabularyError(message, self.path, line))
+
+    def words(self, y: Y | None, what: str) -> tuple[str, ...]:
+        if y is None:
+            return ()
+        seq = y.sequence
+        if seq is None:
+            self.err(f"{what} 应为词语列表，例如 [你好, 您好]", y.line)
+            return ()
+        out: list[str] = []
+        for item in seq:
+            if isinstance(item.value, str | int | float) and str(item.value).strip():
+                out.append(str(item.value).strip())
+            else:
+                self.err(f"{what} 中有空的或不是文字的词语", item.line)
+        return tuple(out)
+
+    def table(self, y: Y | None, what: str) -> dict[str, tuple[str, ...]]:
+        if y is None:
+            return {}
+        m = y.mapping
+        if m is None:
+            self.err(f"{what} 应为“名称: [说法, …]”的映射", y.line)
+            return {}
+        return {key: self.words(value, f"{what}.{key}") for key, value in m.items()}
+
+    def mapping(self, y: Y, allowed: set[str], what: str) -> dict[str, Y]:
+        m = y.mapping
+        if m is None:
+            self.err(f"{what} 应为映射", y.line)
+            return {}
+        for key in m:
+            if key not in allowed:
+                self.err(f"{what} 中有未知的键“{key}”（可用：{'、'.join(sorted(allowed))}）",
+                         y.key_line(key))
+        return m
+
+    def text(self, m: dict[str, Y], key: str, what: str, line: int) -> str:
+        y = m.get(key)
+        if y is None or not isinstance(y.value, str) or not y.value.strip():
+            self.err(f"{what} 缺少“{key}”（应为一段文字）", y.line if y else line)
+            return ""
+        return y.value.strip()
+
+
+def _pairs(r: _Reader, y: Y | None, what: str
+           ) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    out: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for item in (y.sequence or []) if y is not None else []:
+        both = item.sequence
+        if both is None or len(both) != 2:
+            r.err(f"{what} 的每一项应为两组词语：[[什么时候, 多久], [到账, 拨付]]", item.line)
+            continue
+        out.append((r.words(both[0], what), r.words(both[1], what)))
+    return tuple(out)
+
+
+def _read(r: _Reader, root: Y) -> Talk:
+    top = r.mapping(root, _TOP, "conversation.yaml")
+    follow = r.table(top.get("follow_up"), "follow_up")
+    for key in follow:
+        if key not in _FOLLOW:
+            r.err(f"follow_up 中有未知的键“{key}”（可用：{'、'.join(_FOLLOW)}）",
+                  top["follow_up"].key_line(key))
+    places = r.table(top.get("places"), "places")
+    asked: list[AskedKind] = []
+    if (y := top.get("asked")) is not None:
+        for name, entry in r.mapping(y, set((y.mapping or {}).keys()), "asked").items():
+            m = r.mapping(entry, _ASKED_KEYS, f"asked.{name}")
+            asked.append(AskedKind(name, r.text(m, "label", f"asked.{name}", entry.line),
+                                   r.words(m.get("ask"), f"asked.{name}.ask"),
+                                   r.words(m.get("stated"), f"asked.{name}.stated"),
+                                   r.words(m.get("requires"), f"asked.{name}.requires"),
+                                   _pairs(r, m.get("pairs"), f"asked.{name}.pairs")))
+    external: list[External] = []
+    if (y := top.get("external")) is not None:
+        for entry in y.sequence or []:
+            m = r.mapping(entry, _EXTERNAL_KEYS, "external")
+            external.append(External(r.words(m.get("subject"), "external.subject"),
+                                     r.words(m.get("asked"), "external.asked"),
+                                     r.text(m, "rule", "external", entry.line),
+                                     r.text(m, "office", "external", entry.line)))
+            known = {k.name for k in asked} | {"amount", "materials", "deadline", "office"}
+            for kind in external[-1].asked:
+                if kind not in known:
+                    r.err(f"external.asked 中的“{kind}”不是已知的问题类型"
+                          f"（可用：{'、'.join(sorted(known))}）", entry.line)
+    return Talk(greetings=r.words(top.get("greetings"), "greetings"),
+                thanks=r.words(top.get("thanks"), "thanks"), follow_up=follow,
+                levels=r.table(top.get("levels"), "levels"),
+                level_words=r.table(top.get("level_words"), "level_words"),
+                applicants=r.table(top.get("applicants"), "applicants"),
+                home=places.get("home", ()), elsewhere=places.get("elsewhere", ()),
+                asked=tuple(asked), external=tuple(external),
+                near=r.words(top.get("near"), "near"))
+
+
+def check_talk(knowledge_dir: Path | str) -> list[VocabularyError]:
+    """Every problem of a knowledge folder's ``conversation.yaml`` (none when absent)."""
+    path = Path(knowledge_dir) / TALK_FILE
+    if not path.is_file():
+        return []
+    try:
+        root = load_yaml(path, error=VocabularyError)
+    except VocabularyError as exc:
+        return [exc]
+    r = _Reader(path)
+    _read(r, root)
+    return r.errors
+
+
+def load_talk(path: Path | str) -> Talk:
+    """``conversation.yaml`` read and validated (the first problem raised, located)."""
+    path = Path(path)
+    root = load_yaml(path, error=VocabularyError)
+    r = _Reader(path)
+    talk = _read(r, root)
+    if r.errors:
+        raise r.errors[0]
+    return talk
+
+
+def knowledge_talk(knowledge_dir: Path | str) -> Talk:
+    """The conversation vocabulary of a knowledge folder, else the package's."""
+    path = Path(knowledge_dir) / TALK_FILE
+    return load_talk(path) if path.is_file() else default_talk()
+
+
+@functools.cache
+def default_talk() -> Talk:
+    return load_talk(Path(__file__).resolve().parent.parent / TALK_FILE)

@@ -1,0 +1,102 @@
+"""Scope verdicts (answer / suggest / refuse / greeting) and what the documents leave
+unanswered, per kind of question, on the real engine and knowledge."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.render import answer_json
+from index.answering.scope import SUGGEST_SHARE, suggestions
+from index.retriever import Hit
+
+pytestmark = pytest.mark.slow
+ON = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(("question", "verdict"), [
+    ("你好", "greeting"),
+    ("谢谢，辛苦了！", "greeting"),
+    ("社保补贴怎么领", "refuse"),
+    ("明天威海会下雨吗？", "refuse"),
+    ("首台套重大技术装备保险补偿怎么申请？", "refuse"),
+    ("我们车间搞了个新产品小组，有啥扶持", "suggest"),
+    ("我们给别的企业做检测服务", "suggest"),
+    ("企业牵头建设市级技术创新中心能获得多少补助？", "answer"),
+    ("58号文件还有效吗", "answer"),
+    ("107号文件", "answer"),
+    ("小公司有什么扶持", "answer"),
+], ids=["hello", "thanks", "social-security", "weather", "other-bureau-marker",
+        "workshop-team", "testing-service", "covered", "short-doc-ref", "doc-ref-alone",
+        "small-company"])
+def test_verdict(engine: Any, question: str, verdict: str) -> None:
+    answer = engine.ask(question, as_of=ON)
+    assert answer.verdict == verdict
+    assert answer.matched == (verdict == "answer")
+    if verdict == "suggest":
+        assert 1 <= len(answer.suggestions) <= 3
+        for s in answer.suggestions:  # each suggestion asks a question that is answered
+            assert engine.ask(s.question, as_of=ON).verdict == "answer"
+    else:
+        assert answer.suggestions == ()
+
+
+def test_short_document_reference_is_a_document_question(engine: Any) -> None:
+    answer = engine.ask("58号文件还有效吗", as_of=ON)
+    assert answer.intent == "validity" and answer.document is not None
+    assert answer.document["doc_number"] == "威科字〔2018〕58号"
+    text = answer_json(answer)["answer_text"]
+    assert text.startswith("《") and "已失效" in text
+    # a day of a month is not a document number
+    assert engine.ask("每年5月31号前申报吗", as_of=ON).document is None
+
+
+@pytest.mark.parametrize(("question", "asked", "says"), [
+    ("高企认定需要什么条件", "conditions", "高新技术企业认定管理办法"),
+    ("科技型中小企业入库编号有效期多久", "validity_period", "科技型中小企业评价办法"),
+    ("研发费用加计扣除要去税务局备案吗", "tax", "主管税务机关"),
+    ("买技术的奖励什么时候到账", "payment_timing", "没有规定奖补资金的拨付时间"),
+    ("孵化器的奖励钱啥时候能拿到", "payment_timing", "没有规定奖补资金的拨付时间"),
+    ("青岛的孵化器给多少钱", "other_city", "没有规定青岛的支持标准"),
+], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
+        "other-city"])
+def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
+    answer = engine.ask(question, as_of=ON)
+    assert answer.matched and answer.unanswered is not None
+    assert answer.unanswered.asked == asked
+    text = answer_json(answer)["answer_text"]
+    first = text.split("\n", 1)[0]
+    assert says in first
+    assert "相关条款（仅供参考" in text  # related clauses listed as related, not as the answer
+
+
+@pytest.mark.parametrize("question", [
+    "企业牵头建设市级技术创新中心能获得多少补助？",
+    "技术先进型服务企业有什么税收优惠？",  # the clause states 所得税优惠
+    "认定为国家级科技企业孵化器奖励多少钱？",
+], ids=["amount", "tax-stated", "incubator"])
+def test_stated_questions_are_answered(engine: Any, question: str) -> None:
+    answer = engine.ask(question, as_of=ON)
+    assert answer.matched and answer.unanswered is None
+    assert answer_json(answer)["answer_text"].split("\n", 1)[0] != ""
+
+
+def test_suggestion_bar_reads_the_gate_score(engine: Any) -> None:
+    snap = engine.snapshot
+    cal = snap.retriever.calibration
+    hits: list[Hit] = snap.retriever.search("我们给别的企业做检测服务", top_k=5)
+    near = suggestions(hits, snap.rules, cal)
+    assert near
+    low = [Hit(h.clause, h.score, dense=0.0, lexical=0.0, domain=h.domain) for h in hits]
+    assert suggestions(low, snap.rules, cal) == ()  # nothing near enough
+    assert 0 < SUGGEST_SHARE < 1
+
+
+def test_json_contract_carries_verdict_frame_and_unanswered(engine: Any) -> None:
+    result = answer_json(engine.ask("买技术的奖励什么时候到账", as_of=ON))
+    assert result["verdict"] == "answer"
+    assert result["unanswered"]["asked"] == "payment_timing"
+    assert result["frame"]["said"] == "买技术的奖励什么时候到账"
+    assert result["suggestions"] == []

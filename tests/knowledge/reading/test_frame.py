@@ -1,0 +1,135 @@
+"""The question frame: a message read against the previous question (pure, no engine)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.awards.vocabulary import default_vocabulary
+from knowledge.reading.frame import Frame, Previous, read_frame
+from knowledge.reading.talk import default_talk
+
+TALK = default_talk()
+TOPICS = default_vocabulary().topics
+CENTRE = Previous("企业牵头建设市级技术创新中心能获得多少补助？", asked="amount",
+                  doc_number="威政办字〔2018〕106号", clause_path="四、（三）",
+                  topics=("tech_centre",),
+                  thread=("企业牵头建设市级技术创新中心能获得多少补助？",))
+INCUBATEES = Previous("我们市级孵化器今年有5家在孵企业升级为高新技术企业，奖励多少？",
+                      asked="amount", doc_number="威政办字〔2018〕106号",
+                      clause_path="四、（六）", topics=("incubator", "hitech"))
+PURCHASE = Previous("2020年我们买了一项专利，合同额300万元，已登记，能补多少？",
+                    asked="amount", doc_number="威科字〔2018〕58号", clause_path="二、（三）2.",
+                    topics=("tech_purchase", "patent"))
+BROKER = Previous("2020年我们促成2项成果转化，成交额300万元，补多少？", asked="amount",
+                  doc_number="威科字〔2018〕58号", clause_path="二、（二）2.",
+                  topics=("tech_transfer",))
+
+
+def read(text: str, previous: Previous | None) -> Frame:
+    return read_frame(text, previous, TALK, TOPICS)
+
+
+@pytest.mark.parametrize(("previous", "text", "understood", "ref"), [
+    (INCUBATEES, "如果是8家呢？",
+     "我们市级孵化器今年有8家在孵企业升级为高新技术企业，奖励多少？", "count"),
+    (PURCHASE, "合同额要是1000万呢？",
+     "2020年我们买了一项专利，合同额1000万，已登记，能补多少？", "amount"),
+    (CENTRE, "升到国家级以后呢？", "企业牵头建设国家级技术创新中心能获得多少补助？", "level"),
+    (CENTRE, "那省级的呢", "企业牵头建设省级技术创新中心能获得多少补助？", "level"),
+    (BROKER, "说错了，是3项，一共300万",
+     "2020年我们促成3项成果转化，成交额300万，补多少？", "correction"),
+    (CENTRE, "要是高校牵头呢", "高校牵头建设市级技术创新中心能获得多少补助？", "applicant"),
+    (CENTRE, "那2022年呢", "2022年企业牵头建设市级技术创新中心能获得多少补助？", "year"),
+    (PURCHASE, "那2019年呢", "2019年我们买了一项专利，合同额300万元，已登记，能补多少？",
+     "year"),
+    (PURCHASE, "要是合同没登记呢",
+     "2020年我们买了一项专利，合同额300万元，已登记，能补多少？，合同没登记", "ellipsis"),
+], ids=["count", "amount", "level", "level-short", "correction", "applicant", "year",
+        "year-purchase", "denied-step"])
+def test_a_change_rewrites_the_previous_question(previous: Previous, text: str,
+                                                 understood: str, ref: str) -> None:
+    frame = read(text, previous)
+    assert frame.follow_up
+    assert frame.text == understood
+    assert ref in frame.refs
+
+
+def test_hypothetical_is_marked() -> None:
+    assert read("如果是8家呢？", INCUBATEES).hypothetical
+    assert not read("说错了，是8家", INCUBATEES).hypothetical
+
+
+def test_combination_joins_the_thread() -> None:
+    first = read("后来升到省级了呢", CENTRE)
+    assert first.text == "企业牵头建设省级技术创新中心能获得多少补助？"
+    previous = Previous(first.text, asked="amount", topics=("tech_centre",),
+                        thread=first.thread)
+    both = read("两项加起来多少？", previous)
+    assert "combination" in both.refs and both.asked == "amount"
+    assert both.text == ("企业牵头建设市级技术创新中心能获得多少补助？；"
+                         "企业牵头建设省级技术创新中心能获得多少补助？")
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("它从哪天开始执行？", "issued"),
+    ("这个文件还有效吗", "validity"),
+    ("这个文件谁发的", "issuer"),
+], ids=["pronoun-issued", "pronoun-validity", "pronoun-issuer"])
+def test_a_pronoun_asks_about_the_document_answered_last(text: str, asked: str) -> None:
+    frame = read(text, PURCHASE)
+    assert frame.follow_up and frame.asked == asked
+    assert frame.text.startswith("威科字〔2018〕58号")
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("这个找哪个部门申请？", "office"), ("向谁申请？", "office"),
+    ("申请需要什么材料？", "materials"), ("这个什么时候申报？", "deadline"),
+], ids=["office", "whom", "materials", "when"])
+def test_an_intent_alone_is_asked_of_the_clause_in_context(text: str, intent: str) -> None:
+    frame = read(text, CENTRE)
+    assert frame.about_clause == intent
+    assert frame.text == CENTRE.text
+
+
+def test_another_kind_of_question_about_the_same_subject() -> None:
+    frame = read("那钱什么时候到账？", PURCHASE)
+    assert frame.follow_up and frame.asked == "payment_timing"
+    assert frame.text.startswith(PURCHASE.text)
+
+
+@pytest.mark.parametrize("text", [
+    "孵化器有什么奖励", "星创天地有什么支持", "那省级孵化器呢", "威海市孵化器有奖励吗",
+    "企业购买技术成果能补贴多少？",
+], ids=["short-new", "short-new-2", "new-topic", "city-name", "long"])
+def test_a_question_of_its_own_starts_afresh(text: str) -> None:
+    frame = read(text, CENTRE)
+    assert not frame.follow_up and frame.text == text
+    assert not read("那省级的呢", None).follow_up  # nothing to follow
+
+
+def test_a_named_document_starts_afresh() -> None:
+    frame = read_frame("58号文件还有效吗", CENTRE, TALK, TOPICS, names_document=True)
+    assert not frame.follow_up
+
+
+@pytest.mark.parametrize("text", ["你好", "您好！", "在吗？", "谢谢", "谢谢啊，辛苦了",
+                                  "👍", "早上好", "hello"])
+def test_greetings_and_thanks(text: str) -> None:
+    assert read(text, CENTRE).greeting
+    assert read(text, None).greeting
+
+
+@pytest.mark.parametrize("text", ["你好，孵化器有什么奖励", "谢谢，那省级的呢"])
+def test_a_greeting_with_a_question_is_a_question(text: str) -> None:
+    assert not read(text, CENTRE).greeting
+
+
+def test_another_city_is_named() -> None:
+    assert read("青岛的孵化器补多少", None).place == "青岛"
+    assert read("威海和青岛比哪个多", None).place == "青岛"  # compared with home: still
+    assert read("威海的孵化器补多少", None).place == ""
+
+
+def test_previous_round_trips_through_the_store_record() -> None:
+    assert Previous.from_data(CENTRE.to_data()) == CENTRE
+    assert Previous.from_data({"q": ""}) is None
