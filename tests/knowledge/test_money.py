@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from knowledge.money import (
     EXPONENT,
+    GROUPING,
     NEGATIVE,
     RANGE,
     find_money,
@@ -88,3 +89,22 @@ def test_format_and_parse_money_round_trip(yuan: int) -> None:
 ], ids=lambda v: str(v))
 def test_format_yuan(yuan: int, text: str) -> None:
     assert format_yuan(yuan) == text
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("1.5万亿元", 1_500_000_000_000), ("一万亿元", 1_000_000_000_000), ("3千亿", 300_000_000_000),
+    ("20百亿元", 20 * 10**10), ("5十亿", 5 * 10**9), ("1_000万元", 10_000_000),
+    ("1_000_000元", 1_000_000), ("一百二十万", 1_200_000), ("1200000元", 1_200_000),
+    ("1.2亿", 120_000_000), ("1,500万", 15_000_000), ("0.5亿", 50_000_000),
+    ("两千万", 20_000_000), ("三百多万", 3_000_000), ("1_00万元", None), ("1__000万元", None),
+], ids=lambda v: str(v))
+def test_stacked_units_and_digit_groups(text: str, yuan: int | None) -> None:
+    assert parse_money(text) == yuan
+
+
+def test_approximate_amount_is_a_floor_and_bad_grouping_is_refused_not_zero() -> None:
+    (more,) = scan_money("三百多万")
+    assert (more.yuan, more.bound) == (3_000_000, "floor")
+    (bad,) = scan_money("技术合同1_00万元")
+    assert (bad.problem, bad.yuan, bad.text) == (GROUPING, 0, "1_00万元")
+    assert find_money("技术合同1_00万元") == []
