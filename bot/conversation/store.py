@@ -190,6 +190,13 @@ class SQLiteStore:
         )
         return cur.rowcount == 1
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` that holds data (expired ones too)."""
+        rows = self._conn().execute(
+            "SELECT key FROM kv WHERE substr(key, 1, ?) = ? AND data IS NOT NULL"
+            " AND data != 'null'", (len(prefix), prefix)).fetchall()
+        return sorted(str(row[0]) for row in rows)
+
     def ping(self) -> bool:
         try:
             self._conn().execute("SELECT 1").fetchone()
@@ -257,6 +264,12 @@ class RedisStore:
     def claim(self, key: str, ttl: float) -> bool:
         name = f"{self.prefix}claim:{key}"
         return bool(self.client.set(name, "1", nx=True, px=max(1, int(ttl * 1000))))
+
+    def keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` (a SCAN, never a blocking KEYS)."""
+        escaped = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in self.prefix + prefix)
+        return sorted((k.decode() if isinstance(k, bytes) else str(k))[len(self.prefix):]
+                      for k in self.client.scan_iter(match=escaped + "*", count=500))
 
     def ping(self) -> bool:
         try:
@@ -342,6 +355,10 @@ class GuardedStore:
 
     def claim(self, key: str, ttl: float) -> bool:
         return bool(self._call(self.inner.claim, key, ttl))
+
+    def keys(self, prefix: str) -> list[str]:
+        keys: list[str] = self._call(self.inner.keys, prefix)  # type: ignore[attr-defined]
+        return keys
 
     def ping(self) -> bool:
         try:
