@@ -173,9 +173,12 @@ def find_percents(text: str) -> list[Decimal]:
 
 
 def format_yuan(yuan: int) -> str:
-    """600000 → ``60万元``; 12345 → ``1.2345万元``; 8000 → ``8000元``; 1.5亿 → ``1.5亿元``."""
+    """600000 → ``60万元``; 12345 → ``1.2345万元``; 8000 → ``8000元``; 1.5亿 → ``1.5亿元``;
+    1.5 × 10**12 → ``1.5万亿元``."""
     sign = "-" if yuan < 0 else ""
     value = abs(int(yuan))
+    if value >= 10**12 and value % 10**8 == 0:
+        return f"{sign}{_trim(Decimal(value) / 10**12)}万亿元"
     if value >= 100_000_000 and value % 1_000_000 == 0:
         return f"{sign}{_trim(Decimal(value) / 100_000_000)}亿元"
     if value >= 10_000:
