@@ -370,8 +370,8 @@ class GuardedStore:
         return bool(self._call(self.inner.claim, key, ttl))
 
     def keys(self, prefix: str) -> list[str]:
-        keys: list[str] = self._call(self.inner.keys, prefix)  # type: ignore[attr-defined]
-        return keys
+        listing = getattr(self.inner, "keys", None)  # a backend that cannot list: none
+        return list(self._call(listing, prefix)) if listing is not None else []
 
     def ping(self) -> bool:
         try:
