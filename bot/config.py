@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
+import threading
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +169,30 @@ def redact(text: str) -> str:
     return TOKEN_PATTERN.sub(REDACTED, text)
 
 
+def redacted_traceback(exc: BaseException) -> str:
+    """``exc``'s traceback, causes included, through :func:`redact` (debug output)."""
+    return redact("".join(traceback.format_exception(exc)))
+
+
+def install_traceback_redaction() -> None:
+    """Print every uncaught traceback (main thread and other threads) through :func:`redact`.
+
+    ``POLICYBOT_DEBUG=1`` lets an unexpected error propagate; the interpreter's own
+    printer would show an exception message that quotes the token (a rejected start).
+    """
+    def excepthook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        sys.stderr.write(redacted_traceback(value))
+
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit or args.exc_value is None:
+            return
+        name = args.thread.name if args.thread is not None else "?"
+        sys.stderr.write(f"Exception in thread {name}:\n" + redacted_traceback(args.exc_value))
+
+    sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook
+
+
 def install_log_redaction(secrets: Iterable[str]) -> RedactingFilter:
     """Redact ``secrets`` from every log record, whichever logger or handler emits it.
 
@@ -173,6 +200,7 @@ def install_log_redaction(secrets: Iterable[str]) -> RedactingFilter:
     added later, so the filter runs in the record factory: no record exists unredacted.
     """
     global _installed
+    install_traceback_redaction()
     if _installed is not None:
         _installed.secrets = sorted(
             set(_installed.secrets) | {s for s in secrets if s}, key=len, reverse=True

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from index.lockfile import flock_with_owner
+
 __all__ = ["build_lock", "fsync_dir", "fsync_write"]
 
 
@@ -17,7 +19,8 @@ _held_guard = threading.Lock()
 
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
-    """Serialise builders on ``root/.lock`` (advisory; no-op where flock is missing).
+    """Serialise builders on ``root/.lock`` (advisory; no-op where flock is missing), an
+    owner, a TTL and a takeover of a stale holder (:mod:`index.lockfile`).
 
     Re-entrant within a process (a second ``flock`` on a new descriptor would deadlock):
     a caller may hold it across "is the index stale? then build" while the build takes
@@ -40,17 +43,13 @@ def build_lock(root: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _flock(root: Path) -> Iterator[None]:
-    with open(root / ".lock", "a+b") as handle:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX
-            yield
-            return
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with flock_with_owner(root / ".lock"):
+        yield
 
 
 def fsync_write(path: Path, data: bytes) -> None:

@@ -85,8 +85,6 @@ def single_thread_blas() -> None:
         faiss.omp_set_num_threads(1)
     except (ImportError, AttributeError):  # pragma: no cover - faiss is a dependency
         pass
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - optional; OMP_NUM_THREADS=1 works as well
-        return
+    from threadpoolctl import threadpool_limits  # a dependency: tests and benchmarks too
+
     threadpool_limits(limits=1)

@@ -17,9 +17,13 @@ from knowledge.numerals import CN_NUMERAL_CHARS, CN_NUMERAL_PATTERN, parse_cn_nu
 # An arabic number (with thousands separators) or a Chinese numeral starting with a digit
 # or 十.  An arabic number glued to a letter or digit before it is not read (1e3万元 is not
 # 3万元); exponent notation is captured so that it can be refused, never misread.
-_ARABIC = r"(?<![A-Za-z0-9.])\d+(?:[,，]\d{3})*(?:\.\d+)?(?:[eE][+-]?\d+)?"
+# Digits may be grouped by commas or, as in code, underscores (1_000万元); an underscore
+# group that is not three digits (1_00万) is captured whole and refused (``GROUPING``).
+_ARABIC = r"(?<![A-Za-z0-9._])\d+(?:[,，]\d{3}|_+\d+)*(?:\.\d+)?(?:[eE][+-]?\d+)?"
+_GROUPED = re.compile(r"\d{1,3}(?:_\d{3})+(?:\.\d+)?$")
 _CN = CN_NUMERAL_PATTERN
-_MULT = r"(?:千万|百万|十万|万|亿|千|百)"
+# Stacked units first: 1.5万亿 is 1.5 × 10**12, never 1.5万 followed by a stray 亿.
+_MULT = r"(?:万亿|千亿|百亿|十亿|千万|百万|十万|万|亿|千|百)"
 _MONEY_RE = re.compile(
     rf"(?P<num>{_ARABIC}|{_CN})\s*(?P<mult>{_MULT})?\s*(?P<yuan>元|块钱|块)?"
 )
@@ -27,7 +31,8 @@ _COUNT_RE = re.compile(
     rf"(?P<num>\d+|{_CN})\s*(?P<unit>项|家|个|件|所|名|位|次|项次|处|座)?"
 )
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
-_MULT_VALUES = {"千万": 10_000_000, "百万": 1_000_000, "十万": 100_000, "万": 10_000,
+_MULT_VALUES = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9,
+                "千万": 10_000_000, "百万": 1_000_000, "十万": 100_000, "万": 10_000,
                 "亿": 100_000_000, "千": 1000, "百": 100}
 # 100到200万, 10万-20万, 十至二十万: a range is never read as one of its ends.
 _RANGE_WORD = r"\s*(?:到|至|~|～|—|–|-|－|−)\s*"
@@ -43,13 +48,14 @@ _MORE_MULT = re.compile(rf"(?:多|余)\s*(?P<mult>{_MULT})\s*(?:元|块钱|块)?
 
 NEGATIVE = "是负数"
 EXPONENT = "用了科学计数法"
+GROUPING = "的数字分隔不规范（应每三位一组，如 1_000万元）"
 RANGE = "是一个范围，不是确定的金额"
 CEILING = "只说了上限，不是确定的金额"  # what the reader says of a ceiling it does not use
 
 
 def _number(raw: str) -> Decimal | None:
     """The numeric part of a match (arabic or Chinese) as a Decimal."""
-    cleaned = raw.replace(",", "").replace("，", "")
+    cleaned = raw.replace(",", "").replace("，", "").replace("_", "")
     if cleaned[0].isdigit():
         try:
             return Decimal(cleaned)
@@ -109,6 +115,8 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         problem = ""
         if exponent:
             problem = EXPONENT
+        elif "_" in raw and not _GROUPED.match(raw):
+            problem = GROUPING
         elif _RANGE_BEFORE.search(before) or _RANGE_AFTER.search(text[m.end():]):
             problem = RANGE
         elif _MINUS_BEFORE.search(before):
@@ -165,9 +173,12 @@ def find_percents(text: str) -> list[Decimal]:
 
 
 def format_yuan(yuan: int) -> str:
-    """600000 → ``60万元``; 12345 → ``1.2345万元``; 8000 → ``8000元``; 1.5亿 → ``1.5亿元``."""
+    """600000 → ``60万元``; 12345 → ``1.2345万元``; 8000 → ``8000元``; 1.5亿 → ``1.5亿元``;
+    1.5 × 10**12 → ``1.5万亿元``."""
     sign = "-" if yuan < 0 else ""
     value = abs(int(yuan))
+    if value >= 10**12 and value % 10**8 == 0:
+        return f"{sign}{_trim(Decimal(value) / 10**12)}万亿元"
     if value >= 100_000_000 and value % 1_000_000 == 0:
         return f"{sign}{_trim(Decimal(value) / 100_000_000)}亿元"
     if value >= 10_000:

@@ -24,35 +24,39 @@ _ZEROS = "零〇"
 
 
 def parse_cn_numeral(text: str) -> int | None:
-    """A Chinese numeral as an int; None if ``text`` is not a well-formed one."""
+    """A Chinese numeral as an int; None if ``text`` is not a well-formed one.
+
+    Big units stack: the part before 亿 may itself hold 万 (一万亿 = 10**12, 三千万亿).
+    """
     if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
         return None
     if all(ch in _ZEROS for ch in text):
         return 0 if len(text) == 1 else None
-    total = 0
-    rest = text
-    higher = False  # a 亿/万 part came before: the next part may start with 零
-    for unit in ("亿", "万"):
-        if unit not in rest:
-            continue
-        head, rest = rest.split(unit, 1)
-        if unit in rest:
-            return None  # 一万万: the same big unit twice
-        value = _below_10000(head, after_higher=higher)
-        if value is None or value == 0:
-            return None  # 万 / 零万 / 二三万
-        if unit == "万" and not head:
-            return None
-        total += value * BIG_UNITS[unit]
-        higher = True
-    if rest:
-        value = _below_10000(rest, after_higher=higher)
-        if value is None:
-            return None
-        if higher and not _has_unit(rest) and not rest.startswith(tuple(_ZEROS)):
-            return None  # 一万五 (colloquial 15000) is ambiguous: refuse
-        total += value
-    return total
+    return _with_big_units(text, ("亿", "万"), after_higher=False)
+
+
+def _with_big_units(text: str, units: tuple[str, ...], *, after_higher: bool) -> int | None:
+    """A numeral using the big ``units`` (largest first) and the small ones below them."""
+    if not units:
+        return _below_10000(text, after_higher=after_higher)
+    unit, smaller = units[0], units[1:]
+    if unit not in text:
+        return _with_big_units(text, smaller, after_higher=after_higher)
+    head, rest = text.split(unit, 1)
+    if unit in rest:
+        return None  # 一万万, 一亿亿: the same big unit twice
+    value = _with_big_units(head, smaller, after_higher=after_higher) if head else None
+    if not value:
+        return None  # 万 / 零万 / 二三万 / 一亿万
+    total = value * BIG_UNITS[unit]
+    if not rest:
+        return total
+    tail = _with_big_units(rest, smaller, after_higher=True)
+    if tail is None:
+        return None
+    if not _has_unit(rest) and not rest.startswith(tuple(_ZEROS)):
+        return None  # 一万五 / 一亿五 (colloquial 15000 / 1.5亿) is ambiguous: refuse
+    return total + tail
 
 
 def parse_int(text: str) -> int | None:
@@ -64,7 +68,7 @@ def parse_int(text: str) -> int | None:
 
 
 def _has_unit(text: str) -> bool:
-    return any(ch in SMALL_UNITS for ch in text)
+    return any(ch in SMALL_UNITS or ch in BIG_UNITS for ch in text)
 
 
 def _below_10000(text: str, *, after_higher: bool) -> int | None:

@@ -50,8 +50,30 @@ class Y:
         return self.value
 
 
-class _NoDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as strings, so bad dates get a located message."""
+ANCHORS_REFUSED = ("不支持 YAML 锚点和别名（&名称、*名称、<<: *名称）：请直接写出每一处的内容"
+                   "（别名可以把几行展开成上亿个值，让检查和重新加载卡死）")
+
+
+class _AnchorFound(yaml.YAMLError):
+    """An anchor or alias, met while composing: refused before anything is expanded."""
+
+    def __init__(self, mark: yaml.Mark | None) -> None:
+        super().__init__(ANCHORS_REFUSED)
+        self.mark = mark
+
+
+class _NoAnchorsLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases (a billion-laughs file costs nothing)."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AnchorFound(event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _NoDatesLoader(_NoAnchorsLoader):
+    """Loader that leaves dates as strings, so bad dates get a located message."""
 
 
 _NoDatesLoader.yaml_implicit_resolvers = {
@@ -81,9 +103,12 @@ def load_yaml(
         source = path.read_text(encoding="utf-8") if text is None else text
     except (OSError, UnicodeDecodeError) as exc:
         raise error(f"无法读取文件（{exc}）：请确认文件存在且以 UTF-8 保存", path) from exc
-    loader_class = yaml.SafeLoader if dates else _NoDatesLoader
+    loader_class = _NoAnchorsLoader if dates else _NoDatesLoader
     try:
         node = yaml.compose(source, Loader=loader_class)
+    except _AnchorFound as exc:
+        at = exc.mark.line + first_line if exc.mark is not None else first_line
+        raise error(ANCHORS_REFUSED, path, at) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None

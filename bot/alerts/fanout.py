@@ -7,6 +7,13 @@ once, in chunks of :data:`CHUNK` rendered messages::
     alerts:job:<job>         {"id", "kind", "created", "total", "chunks"}
     alerts:chunk:<job>:<n>   {"items": [...], "next", "sent", "failed", "skipped",
                               "owner", "until"}
+    alerts:plan:<job>        {"state": "planning" | "queued", "owner", "until"}
+
+Planning is idempotent: a replica takes the plan as a lease (:func:`begin_plan`), writes
+the chunks, the header and the activation, and only then marks the job queued
+(:func:`end_plan`).  A store failure on the way releases the plan (or lets its lease run
+out), so the version is planned again rather than lost; chunks rewritten by a retry are
+harmless, as the per-chat send claims below keep every message single.
 
 Any replica drains it.  A chunk is worked by one replica at a time (a lease in the chunk
 record itself, taken and renewed by compare-and-set; released on a clean stop, taken over
@@ -100,6 +107,41 @@ def enqueue(store: StateStore, job: str, kind: str, messages: list[Message]) -> 
 
     update(store, JOBS, activate)
     return len(messages)
+
+
+PLAN_LEASE = 300.0  # seconds a replica may take to plan before another one may
+
+
+def plan_key(job: str) -> str:
+    return f"alerts:plan:{job}"
+
+
+def begin_plan(store: StateStore, job: str, owner: str, lease: float = PLAN_LEASE) -> bool:
+    """Take the planning of ``job``; False when it is queued already or another replica
+    is planning it.  The planner's own lease is taken again (a retry after a failure)."""
+    now = time.time()
+
+    def take(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, bool]:
+        if old is not None and (old.get("state") == "queued" or (
+                old.get("owner") != owner and float(old.get("until") or 0) > now)):
+            return old, False
+        return {"state": "planning", "owner": owner, "until": now + lease}, True
+
+    taken: bool = update(store, plan_key(job), take, ttl=SENT_TTL)
+    return taken
+
+
+def end_plan(store: StateStore, job: str, owner: str, *, queued: bool) -> None:
+    """``queued``: the job's queue is complete, the version is done; else release the
+    planning so that any replica plans it again (nothing of it was activated)."""
+    def finish(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, None]:
+        if queued:
+            return {"state": "queued", "owner": owner, "until": 0.0}, None
+        if old is None or old.get("owner") != owner or old.get("state") != "planning":
+            return old, None
+        return None, None
+
+    update(store, plan_key(job), finish, ttl=SENT_TTL)
 
 
 def summary(store: StateStore, job: str | None = None) -> dict[str, Any] | None:

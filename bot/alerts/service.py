@@ -2,8 +2,9 @@
 
 :meth:`AlertService.check` compares the engine's snapshot with the one it last saw (a
 reload through the watcher or ``/reload`` alike); when documents or rules changed, the
-replica that claims the knowledge version (``alerts:plan:<fingerprint>``, the folder's
-content hash, equal on every replica) computes each subscriber's changes and queues them.
+replica that takes the plan of the knowledge version (``alerts:plan:<fingerprint>``, the
+folder's content hash, equal on every replica) computes each subscriber's changes and
+queues them; a store failure on the way leaves the snapshot unseen, and it is planned again.
 :meth:`AlertService.run` does that, the daily reminders and the draining in a loop until
 the application stops.  Nothing here knows Telegram: the sender is injected.
 """
@@ -20,18 +21,27 @@ from pathlib import Path
 from typing import Any
 
 from bot.alerts import subscriptions
-from bot.alerts.fanout import SENT_TTL, Drainer, Message, Sender, enqueue, summary
+from bot.alerts.fanout import (
+    Drainer,
+    Message,
+    Sender,
+    begin_plan,
+    end_plan,
+    enqueue,
+    summary,
+)
 from bot.alerts.matching import Change, changes_for, diff, money_clauses
 from bot.alerts.reminders import run_reminders
 from bot.alerts.subscriptions import Subscription
 from bot.conversation.reply import render
-from bot.conversation.store import StateStore, StoreUnavailable
+from bot.conversation.store import BACKEND_ERRORS, StateStore, StoreUnavailable
 from bot.render import html_env
 from bot.telegram.watch import knowledge_fingerprint
 
 log = logging.getLogger(__name__)
 ESTIMATE_BUTTON = "al:es"
 STOP_SLICE = 0.05  # seconds between looks at running() while idle
+OUTAGES: tuple[type[BaseException], ...] = (StoreUnavailable, *BACKEND_ERRORS)
 
 
 def alert_label(name: str) -> str:
@@ -82,18 +92,37 @@ class AlertService:
             if new is None or new is old:
                 return 0
             try:
-                return self._plan(old, new)
-            finally:  # seen only once planned: a failed plan is not retried (its claim)
-                self.baseline = new
+                queued = self._plan(old, new)
+            except OUTAGES:
+                raise  # the snapshot stays unseen: the next round plans it again
+            except Exception:
+                self.baseline = new  # a bug, not an outage: do not retry it every second
+                raise
+            self.baseline = new
+            return queued
 
     def _plan(self, old: Any, new: Any) -> int:
-        """Diff, claim the version, match every subscriber, queue."""
+        """Diff, take the version's plan, match every subscriber, queue, mark it queued."""
         changed = diff(old, new)
         if not changed:
             return 0
         job = "k" + knowledge_fingerprint(self.knowledge_dir)
-        if not self.store.claim(f"alerts:plan:{job}", SENT_TTL):
-            return 0  # another replica planned this knowledge version
+        owner = self.drainer.owner
+        if not begin_plan(self.store, job, owner):
+            return 0  # another replica planned (or is planning) this knowledge version
+        try:
+            queued = enqueue(self.store, job, "alert", self._messages(old, new, changed))
+        except BaseException:
+            with contextlib.suppress(Exception):  # else the lease runs out
+                end_plan(self.store, job, owner, queued=False)
+            raise
+        end_plan(self.store, job, owner, queued=True)
+        log.info("policy alerts: %d of the subscribers concerned by knowledge %s",
+                 queued, job)
+        return queued
+
+    def _messages(self, old: Any, new: Any, changed: Any) -> list[Message]:
+        """One message per subscriber the changes concern."""
         on = self.today()
         money = money_clauses(changed, new, on)
         messages = []
@@ -101,10 +130,7 @@ class AlertService:
             found = changes_for(changed, old, new, sub.facts, set(sub.topics), on, money)
             if found:
                 messages.append(alert_message(sub, found))
-        queued = enqueue(self.store, job, "alert", messages)
-        log.info("policy alerts: %d of the subscribers concerned by knowledge %s",
-                 queued, job)
-        return queued
+        return messages
 
     def reminders(self) -> int:
         snap = self.snapshot()

@@ -9,14 +9,14 @@ thousand subscriptions do not contend on one record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.conversation import context as chat_context
 from bot.conversation.interview import Interviews, decode, encode, facts_of
-from bot.conversation.store import StateStore, update
+from bot.conversation.store import Conflict, StateStore, update
 
 SHARDS = 64
 PREFIX = "alerts:sub:"
@@ -103,6 +103,50 @@ def delete(store: StateStore, chat_id: int) -> bool:
 
     update(store, _shard(chat_id), unlisted)
     return had
+
+
+def forget_person(store: StateStore, chat_id: int, user_id: int) -> int:
+    """Erase every record holding what this person wrote; how many were erased.
+
+    The follow-up context (``ctx:``, the last question), the interview (``iv:``), the
+    sent-message notes (``msg:``) and the clause buttons' references (``ref:``) whose
+    question is theirs: written for them (``by``) or equal to their last question (a
+    reference two people share holds the same text).  A shared reference erased this way
+    only makes the other person's old button say it has expired.
+    """
+    person = f"{chat_id}:{user_id}"
+    context = store.get(f"ctx:{person}").data or {}
+    asked = {q for q in (context.get("q"),) if q}
+
+    def theirs(data: dict[str, Any]) -> bool:
+        return bool(data.get("q")) and (data.get("by") == person or data["q"] in asked)
+
+    erased = sum(_erase(store, key) for key in (f"ctx:{person}", f"iv:{person}"))
+    for prefix, where in ((f"msg:{person}:", None), ("ref:", theirs)):
+        erased += sum(_erase(store, key, where) for key in _keys(store, prefix))
+    return erased
+
+
+def _keys(store: StateStore, prefix: str) -> list[str]:
+    listing = getattr(store, "keys", None)
+    return list(listing(prefix)) if listing is not None else []
+
+
+def _erase(store: StateStore, key: str,
+           where: Callable[[dict[str, Any]], bool] | None = None) -> bool:
+    """Delete ``key`` if ``where`` holds: a tombstone over its data (over expired data too,
+    which SQLite still holds); True when it held live data."""
+    for _ in range(8):
+        record = store.get(key)
+        if record.version == 0 or (where is not None
+                                   and (record.data is None or not where(record.data))):
+            return False
+        try:
+            store.put(key, None, record.version)
+        except Conflict:
+            continue
+        return record.data is not None
+    return False
 
 
 def chats(store: StateStore) -> list[int]:

@@ -99,6 +99,13 @@ def _redact(text: str) -> str:
     return redact(text)
 
 
+def _show_tracebacks_redacted() -> None:
+    """The traceback that POLICYBOT_DEBUG=1 shows passes the one redaction point too."""
+    from bot.config import install_traceback_redaction
+
+    install_traceback_redaction()
+
+
 def internal_error(exc: BaseException) -> str:
     return _redact(f"policybot: 内部错误（{type(exc).__name__}: {exc}）。"
                    "设置 POLICYBOT_DEBUG=1 可查看详细信息。")
@@ -125,6 +132,7 @@ class Command(click.Command):
             return 130
         except Exception as exc:  # no traceback at a user; POLICYBOT_DEBUG=1 shows it
             if os.environ.get("POLICYBOT_DEBUG"):
+                _show_tracebacks_redacted()
                 raise
             print(internal_error(exc), file=sys.stderr)
             return 1

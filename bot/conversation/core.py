@@ -257,7 +257,7 @@ class Conversation:
         store_down = False
         try:  # the buttons' references live in the store; the answer itself does not
             buttons = [
-                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h, text)}")
+                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h, text, who)}")
                 for i, h in enumerate(hits)
             ]
             if summary is not None and summary["rest"]:
@@ -405,16 +405,16 @@ class Conversation:
         return Reply(render("tg_clause.j2", ref=ref, text=text, doc=doc, offices=offices,
                             issuer_office=issuer, as_of=as_of.isoformat()))
 
-    def _clause_ref(self, hit: dict[str, Any], question: str = "") -> str:
+    def _clause_ref(self, hit: dict[str, Any], question: str, who: Who) -> str:
         """The clause as shown (its digest: a later press tells whether it changed) and
-        the question it answered (to ask again)."""
+        the question it answered (to ask again; ``by`` whom: /unsubscribe erases it)."""
         digest = _digest(hit["text"])
         ident = f"{hit['doc_number']}#{hit['clause_path']}#{digest}#{question}"
         token = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
         record = self.store.get(f"ref:{token}")
         if record.data is None:
             data = {"doc": hit["doc_number"], "path": hit["clause_path"], "title": hit["title"],
-                    "digest": digest, "q": question}
+                    "digest": digest, "q": question, "by": f"{who.chat_id}:{who.user_id}"}
             with contextlib.suppress(Conflict):  # another replica wrote the same reference
                 self.store.put(f"ref:{token}", data, record.version, ttl=REF_TTL)
         return token

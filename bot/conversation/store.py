@@ -190,6 +190,13 @@ class SQLiteStore:
         )
         return cur.rowcount == 1
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` that holds data (expired ones too)."""
+        rows = self._conn().execute(
+            "SELECT key FROM kv WHERE substr(key, 1, ?) = ? AND data IS NOT NULL"
+            " AND data != 'null'", (len(prefix), prefix)).fetchall()
+        return sorted(str(row[0]) for row in rows)
+
     def ping(self) -> bool:
         try:
             self._conn().execute("SELECT 1").fetchone()
@@ -258,6 +265,12 @@ class RedisStore:
         name = f"{self.prefix}claim:{key}"
         return bool(self.client.set(name, "1", nx=True, px=max(1, int(ttl * 1000))))
 
+    def keys(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` (a SCAN, never a blocking KEYS)."""
+        escaped = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in self.prefix + prefix)
+        return sorted((k.decode() if isinstance(k, bytes) else str(k))[len(self.prefix):]
+                      for k in self.client.scan_iter(match=escaped + "*", count=500))
+
     def ping(self) -> bool:
         try:
             return bool(self.client.ping())
@@ -280,6 +293,7 @@ def _backend_errors() -> tuple[type[BaseException], ...]:
 
 
 BACKEND_ERRORS = _backend_errors()
+RECOVERY = 30.0  # seconds without a failure before an outage is declared over
 
 
 class GuardedStore:
@@ -288,19 +302,31 @@ class GuardedStore:
     It remembers whether the backend is down: the first failure after success and the
     first success after a failure each queue one transition, ``("down", reason)`` or
     ``("up", "")``, which the bot takes with :meth:`take_transitions` to tell the admins
-    once per outage and once when it ends.  :class:`Conflict` passes through (the backend
-    answered).
+    once per outage and once when it ends.  Hysteresis: the end is declared only after
+    ``recovery`` seconds without a failure, so a full disk, where reads answer and writes
+    fail, is one outage and not a pair of notices per message.  :class:`Conflict` passes
+    through (the backend answered).
     """
 
-    def __init__(self, inner: StateStore) -> None:
+    def __init__(self, inner: StateStore, *, recovery: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.inner = inner
         self.down = False
+        self.recovery = RECOVERY if recovery is None else recovery
+        self._clock = clock
+        self._last_failure = 0.0
         self._lock = threading.Lock()
         self._transitions: list[tuple[str, str]] = []
 
     def _note(self, failure: BaseException | None) -> None:
+        """Down at the first failure; up only after ``recovery`` seconds without one."""
         with self._lock:
-            if (failure is not None) == self.down:
+            now = self._clock()
+            if failure is not None:
+                self._last_failure = now
+            if failure is None and (not self.down or now - self._last_failure < self.recovery):
+                return
+            if failure is not None and self.down:
                 return
             self.down = failure is not None
             reason = f"{type(failure).__name__}: {failure}" if failure is not None else ""
@@ -342,6 +368,10 @@ class GuardedStore:
 
     def claim(self, key: str, ttl: float) -> bool:
         return bool(self._call(self.inner.claim, key, ttl))
+
+    def keys(self, prefix: str) -> list[str]:
+        listing = getattr(self.inner, "keys", None)  # a backend that cannot list: none
+        return list(self._call(listing, prefix)) if listing is not None else []
 
     def ping(self) -> bool:
         try:

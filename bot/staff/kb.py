@@ -31,6 +31,7 @@ from bot.staff.infer import (
     strip_footer,
 )
 from knowledge.errors import KnowledgeError, MetadataError, PolicyBotError
+from knowledge.sources.base import is_policy_name
 from knowledge.sources.base import policy_files as base_policy_files
 from knowledge.sources.cleaning import clean_text
 from knowledge.sources.dedup import NEAR_DUPLICATE, jaccard, shingles
@@ -119,19 +120,27 @@ def target_name(doc_number: str) -> str:
 
 
 _BAD_NAME_CHARS = re.compile(r"[\\/\x00-\x1f:*?\"<>|]")
+MAX_NAME_BYTES = 250  # 255 per file name, less the ".….tmp" written first
 
 
 def safe_policy_name(name: str) -> str:
     """``--name`` as a plain ``.md`` file name inside policies/, else a refusal.
 
     No separators (nor an absolute or nested path), no leading dot (hidden files are never
-    loaded), no ``..``; ``.md`` is added when missing.
+    loaded), no ``..``, no name the loader skips (``readme…``), none longer than a file
+    name may be (with the temporary name written first); ``.md`` is added when missing.
     """
     plain = name.strip()
     if (not plain or plain.startswith(".") or ".." in plain
             or _BAD_NAME_CHARS.search(plain) or Path(plain).name != plain):
         raise PolicyBotError(render_text("kb_bad_name.txt.j2", given=name))
-    return plain if plain.endswith(".md") else f"{plain}.md"
+    file = plain if plain.endswith(".md") else f"{plain}.md"
+    if len(file.encode("utf-8")) > MAX_NAME_BYTES:
+        raise PolicyBotError(render_text("kb_name_too_long.txt.j2",
+                                         length=len(file.encode("utf-8")), limit=MAX_NAME_BYTES))
+    if not is_policy_name(file):
+        raise PolicyBotError(render_text("kb_name_not_loaded.txt.j2", given=name, file=file))
+    return file
 
 
 def similarity(a: str, b: str) -> float:

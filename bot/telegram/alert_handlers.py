@@ -104,6 +104,7 @@ class AlertCommands:
 
     def unsubscribe(self, who: Who) -> list[Reply]:
         had = subscriptions.delete(self.store, who.chat_id)
+        subscriptions.forget_person(self.store, who.chat_id, who.user_id)
         return [Reply(render("tg_subscribe.j2", kind="unsubscribed" if had
                              else "not_subscribed"))]
 

@@ -7,6 +7,8 @@ code path that can be stopped with an :class:`asyncio.Event`.
 Webhook mode serves an aiohttp app: ``POST <path>`` checks the
 ``X-Telegram-Bot-Api-Secret-Token`` header (constant-time) and feeds
 ``application.update_queue``; ``GET /healthz`` reports the engine version and the store.
+A request must arrive within :data:`HEADER_TIMEOUT` and its body within
+:data:`BODY_TIMEOUT`; a client that drops mid-body is one log line, not a traceback.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
 from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import TelegramError
@@ -29,6 +31,8 @@ from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, E
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20
+HEADER_TIMEOUT = 15.0  # seconds for a client to send a complete request (and idle keep-alive)
+BODY_TIMEOUT = 15.0  # seconds for the body once the headers are in
 MAX_JSON_DEPTH = 64  # a real update nests about 10 deep
 MAX_POLL_BACKOFF = 30.0  # seconds: the longest pause between failing getUpdates
 FIRST_POLL_BACKOFF = 0.5
@@ -179,6 +183,20 @@ def json_depth(value: Any) -> int:
     return deepest
 
 
+async def _read_body(request: web.Request) -> bytes | web.Response:
+    """The body, or the answer when it does not come: a client that stalls gets 408, one
+    that drops mid-body is one log line (it is gone: nobody reads the answer)."""
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT):
+            return await request.read()
+    except TimeoutError:
+        log.info("webhook: the client sent no complete body within %.0f s", BODY_TIMEOUT)
+        return web.Response(status=408, text="body timeout")
+    except (ConnectionError, ClientPayloadError) as exc:
+        log.info("webhook: the client dropped mid-body (%s)", type(exc).__name__)
+        return web.Response(status=400, text="incomplete body")
+
+
 @dataclass
 class WebhookServer:
     """The aiohttp server of webhook mode; ``port`` is known once started."""
@@ -205,8 +223,11 @@ class WebhookServer:
             raw = given.encode("utf-8", "surrogateescape") if given.isascii() else b""
             if not hmac.compare_digest(raw, self.secret.encode("utf-8")):
                 return web.Response(status=403, text="forbidden")
+        body = await _read_body(request)
+        if isinstance(body, web.Response):
+            return body
         try:
-            data = json.loads(await request.read())
+            data = json.loads(body)
         except (ValueError, RecursionError):  # not JSON, or nested past the parser's stack
             return web.Response(status=400, text="bad update")
         if (not isinstance(data, dict) or not isinstance(data.get("update_id"), int)
@@ -236,7 +257,10 @@ class WebhookServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.host, self.port))
         self.port = sock.getsockname()[1]
-        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        # aiohttp closes a connection whose request is not complete when this runs out
+        # (it starts at connect): a client dribbling its headers is not kept for an hour.
+        self._runner = web.AppRunner(self.make_app(), access_log=None,
+                                     keepalive_timeout=HEADER_TIMEOUT)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
         log.info("webhook listening on http://%s:%d%s", self.host, self.port, self.path)

@@ -26,6 +26,7 @@ from knowledge.awards.rules import (
 )
 from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
+from knowledge.links import link_problem
 from knowledge.model import DocumentMeta
 from knowledge.money import find_money, find_percents, format_yuan
 from knowledge.sources.parsing import normalize_path
@@ -67,6 +68,9 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
                    if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
     for path in paths:
         f = rf.File(path, f"{rules_dir.name}/{path.name}", vocabulary=vocabulary)
+        if (link := link_problem(path, rules_dir)) is not None:
+            problems.append(RuleError(link, f.name, None))
+            continue
         try:
             root = load_yaml(path)
         except RuleError as exc:

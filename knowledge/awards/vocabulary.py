@@ -25,6 +25,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from knowledge.awards.fact_spec import KINDS, FactSpec
+from knowledge.awards.staff_regex import pattern_problem
 from knowledge.errors import VocabularyError
 from knowledge.yamlio import Y, load_yaml
 
@@ -330,12 +331,10 @@ def _read_pattern(f: _File, y: Y, spec: FactSpec) -> tuple[str, str] | None:
     pattern = _text(f, m, "pattern", f"{where}“{value}”")
     if not pattern:
         return None
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        f.err(f"{where}“{value}”不是有效的正则表达式（{exc.msg}，第 {(exc.pos or 0) + 1} 个"
-              f"字符处）：请检查括号和 ? * + | 等符号；只想写固定说法时，用 facts.yaml 中"
-              f"选项的 phrases", m["pattern"].line)
+    problem = pattern_problem(pattern)
+    if problem is not None:
+        f.err(f"{where}“{value}”不是有效的正则表达式（{problem}）：请检查括号和 ? * + | 等"
+              f"符号；只想写固定说法时，用 facts.yaml 中选项的 phrases", m["pattern"].line)
         return None
     return str(value), pattern
 

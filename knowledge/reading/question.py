@@ -17,6 +17,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from knowledge.awards.staff_regex import Hit, staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
@@ -156,7 +157,7 @@ def read_question(question: str, today: date,
     mentioned: dict[str, list[tuple[int, int, str]]] = {}
     for name, pattern in patterns.applicants:
         mentioned.setdefault(name, []).extend(
-            (m.start(), m.end(), m.group()) for m in _clause_matches(pattern, text))
+            (m.start, m.end, m.text) for m in _clause_matches(pattern, text))
     asker = bool(re.search(SELF, text))
     for name, spans in mentioned.items():
         others = asker or any(v for n, v in mentioned.items() if n != name)
@@ -171,7 +172,7 @@ def read_question(question: str, today: date,
     single: dict[str, set[str]] = {}
     for fact, value, pattern in patterns.choices:
         single.setdefault(fact, set())
-        if re.search(pattern, text):
+        if staff_regex(pattern).search(text):
             single[fact].add(value)
     for fact, values in single.items():
         if len(values) == 1:  # two places named: do not guess
@@ -201,10 +202,10 @@ def _read_phrases(text: str, out: RawExtraction,
             out.facts[fact] = hits[0]
 
 
-def _clause_matches(pattern: str, text: str) -> list[re.Match[str]]:
-    """The matches of ``pattern`` that do not cross a punctuation mark."""
-    return [m for m in re.finditer(pattern, text) if m.group()
-            and not _SEGMENT.search(m.group())]
+def _clause_matches(pattern: str, text: str) -> list[Hit]:
+    """The matches of the staff ``pattern`` that do not cross a punctuation mark."""
+    return [m for m in staff_regex(pattern).finditer(text) if m.text
+            and not _SEGMENT.search(m.text)]
 
 
 def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
@@ -220,7 +221,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
     for order, (fact, value, pattern) in enumerate(patterns.titles):
         if value.startswith("hitech") and incubatee_talk:
             continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
-        found += [(m.start(), m.end(), order, fact, value) for m in _clause_matches(pattern, text)]
+        found += [(m.start, m.end, order, fact, value) for m in _clause_matches(pattern, text)]
     extra = len(patterns.titles)
     for fact, values in choice_phrases.items():
         if fact in ("applicant_types", "district"):
@@ -263,17 +264,17 @@ def _read_implied(text: str, out: RawExtraction,
         hits: list[tuple[str, str]] = []
         for value, words in values.items():
             for word in words:
-                pattern = (r"[\u4e00-\u9fff]{2}" + re.escape(word[1:]) if word.startswith("…")
+                pattern = ("[\u4e00-\u9fff]{2}" + re.escape(word[1:]) if word.startswith("…")
                            else re.escape(word))
                 for m in _clause_matches(pattern, text):
-                    if (_LOCATIVE_BEFORE.search(text[:m.start()]) or text[m.end():][:1] == "的"
-                            or is_counterparty(text, m.start(), m.end())
-                            or is_negated(text, m.start(), m.end())
-                            or re.search(_N + r"\s*家", text[clause_start(text, m.start()):
-                                                            m.start()])):
+                    if (_LOCATIVE_BEFORE.search(text[:m.start]) or text[m.end:][:1] == "的"
+                            or is_counterparty(text, m.start, m.end)
+                            or is_negated(text, m.start, m.end)
+                            or re.search(_N + r"\s*家", text[clause_start(text, m.start):
+                                                            m.start])):
                         continue  # a location, another party, denied (我们没有孵化器),
                         # or counted (5家高企)
-                    hits.append((value, m.group()))
+                    hits.append((value, m.text))
                     break
                 if hits and hits[-1][0] == value:
                     break

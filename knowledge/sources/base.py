@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from knowledge.errors import KnowledgeError
+from knowledge.links import link_problem
 from knowledge.model import Clause, DocumentMeta
 from knowledge.sources.cache import SUBDIR as CACHE_SUBDIR
 from knowledge.sources.cache import CachedSource, SourceCache, code_version, entry_key
@@ -109,6 +110,14 @@ class KnowledgeBase:
         return iter(self.clauses)
 
 
+def is_policy_name(name: str) -> bool:
+    """Whether a file called ``name`` in policies/ is loaded as a document (a supported
+    suffix; not a sidecar, hidden or README file)."""
+    path = Path(name)
+    return (path.suffix.lower() in SUPPORTED_SUFFIXES and not name.endswith(SIDECAR_SUFFIX)
+            and not name.startswith(".") and not path.stem.lower().startswith("readme"))
+
+
 def policy_files(root: Path) -> list[Path]:
     """Document files of ``root/policies`` in sorted order.
 
@@ -120,24 +129,13 @@ def policy_files(root: Path) -> list[Path]:
     if not folder.is_dir():
         raise KnowledgeError(f"知识库文件夹中没有 {POLICIES}/ 文件夹："
                              f"请核对 --knowledge 指向的位置", root)
-    inside = folder.resolve()
     found: list[Path] = []
     for path in sorted(folder.iterdir()):
-        if (path.suffix.lower() not in SUPPORTED_SUFFIXES
-                or path.name.endswith(SIDECAR_SUFFIX)
-                or path.name.startswith(".")
-                or path.stem.lower().startswith("readme")):
+        if not is_policy_name(path.name):
             continue
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.exists():
-                raise KnowledgeError(f"符号链接指向不存在的文件（{target}）：请删除或修正该链接",
-                                     path)
-            if not target.is_relative_to(inside):
-                raise KnowledgeError(
-                    f"已拒绝：符号链接指向 {POLICIES}/ 文件夹之外（{target}）："
-                    f"请把文件复制进来", path
-                )
+        problem = link_problem(path, folder)
+        if problem is not None:
+            raise KnowledgeError(problem, path)
         if path.is_file():
             found.append(path)
     return found

@@ -100,7 +100,15 @@ def test_rejected_token_never_in_serve_logs_or_error(tmp_path: Path) -> None:
     _rejected_token_scan(tmp_path, ["-c", SERVE_DRIVER])
 
 
-def _rejected_token_scan(tmp_path: Path, argv: list[str]) -> None:
+def test_rejected_token_never_in_a_debug_traceback(tmp_path: Path) -> None:
+    """POLICYBOT_DEBUG=1, which error lines tell operators to set, shows the traceback
+    through the one redaction point: the traceback is there, the token is not."""
+    output = _rejected_token_scan(tmp_path, ["-m", "bot.cli", "serve", "--no-watch"],
+                                  debug=True)
+    assert "Traceback (most recent call last)" in output
+
+
+def _rejected_token_scan(tmp_path: Path, argv: list[str], debug: bool = False) -> str:
     """Telegram answering 401 to getMe: neither the token nor the webhook secret shows up
     anywhere in the output of ``policybot serve`` (the error message quotes the token)."""
     import asyncio
@@ -134,6 +142,8 @@ def _rejected_token_scan(tmp_path: Path, argv: list[str]) -> None:
                    POLICYBOT_DATA_DIR=str(tmp_path / "data"), PYTHONIOENCODING="utf-8",
                    PYTHONPATH=str(REPO))
         env.pop("POLICYBOT_DEBUG", None)
+        if debug:
+            env["POLICYBOT_DEBUG"] = "1"
         command = [sys.executable, *argv]
         proc = subprocess.run(command, cwd=tmp_path,
                               env={**env, "POLICYBOT_KNOWLEDGE_DIR": str(REPO / "knowledge")},
@@ -150,6 +160,7 @@ def _rejected_token_scan(tmp_path: Path, argv: list[str]) -> None:
     assert "InvalidToken" in output, output[-2000:]
     assert token not in output and secret not in output, output[-3000:]
     assert REDACTED in output
+    return output
 
 
 def test_redact_uses_installed_and_environment_secrets(monkeypatch: pytest.MonkeyPatch) -> None:

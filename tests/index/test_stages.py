@@ -88,3 +88,23 @@ def test_a_small_first_stage_searches_only_its_candidates(
     assert wide.search(query, top_k=1)[0].clause.clause_id == hits[0].clause.clause_id
     with pytest.raises(ValueError):
         Retriever(index, fake, first_stage=0)
+
+
+@pytest.mark.parametrize("first", ["", "import numpy; "], ids=["engine-first", "numpy-first"])
+def test_importing_the_engine_leaves_numpy_on_one_blas_thread(first: str) -> None:
+    """In-process use (tests, benchmarks) runs as serving runs: whatever imported numpy
+    first, importing the engine leaves every BLAS pool on one thread."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    code = (first + "import index.answering.engine; from threadpoolctl import threadpool_info; "
+            "print(sorted({p['num_threads'] for p in threadpool_info() "
+            "if p['user_api'] == 'blas'}))")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True,
+                          text=True, env={**env, "PYTHONPATH": str(root)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[1]"

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from knowledge.money import (
     EXPONENT,
+    GROUPING,
     NEGATIVE,
     RANGE,
     find_money,
@@ -77,14 +78,33 @@ def test_refused_amounts_are_flagged_never_misread(text: str, problems: list[str
     assert [m.yuan for m in find_money(text)] == [3_000_000] * problems.count("")
 
 
-@given(st.integers(min_value=0, max_value=100_000_000_000))
+@given(st.integers(min_value=0, max_value=10**16))
 def test_format_and_parse_money_round_trip(yuan: int) -> None:
     assert parse_money(format_yuan(yuan)) == yuan
 
 
 @pytest.mark.parametrize(("yuan", "text"), [
     (600_000, "60万元"), (10_000_000, "1000万元"), (150_000_000, "1.5亿元"), (8_000, "8000元"),
-    (-20_000, "-2万元"),
+    (-20_000, "-2万元"), (1_500_000_000_000, "1.5万亿元"), (10**12 + 10**6, "10000.01亿元"),
 ], ids=lambda v: str(v))
 def test_format_yuan(yuan: int, text: str) -> None:
     assert format_yuan(yuan) == text
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("1.5万亿元", 1_500_000_000_000), ("一万亿元", 1_000_000_000_000), ("3千亿", 300_000_000_000),
+    ("20百亿元", 20 * 10**10), ("5十亿", 5 * 10**9), ("1_000万元", 10_000_000),
+    ("1_000_000元", 1_000_000), ("一百二十万", 1_200_000), ("1200000元", 1_200_000),
+    ("1.2亿", 120_000_000), ("1,500万", 15_000_000), ("0.5亿", 50_000_000),
+    ("两千万", 20_000_000), ("三百多万", 3_000_000), ("1_00万元", None), ("1__000万元", None),
+], ids=lambda v: str(v))
+def test_stacked_units_and_digit_groups(text: str, yuan: int | None) -> None:
+    assert parse_money(text) == yuan
+
+
+def test_approximate_amount_is_a_floor_and_bad_grouping_is_refused_not_zero() -> None:
+    (more,) = scan_money("三百多万")
+    assert (more.yuan, more.bound) == (3_000_000, "floor")
+    (bad,) = scan_money("技术合同1_00万元")
+    assert (bad.problem, bad.yuan, bad.text) == (GROUPING, 0, "1_00万元")
+    assert find_money("技术合同1_00万元") == []

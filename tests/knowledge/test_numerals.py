@@ -33,3 +33,18 @@ def test_parse_cn_numeral_refuses_malformed(text: str) -> None:
 ], ids=["digits", "spaces", "cn-20", "cn-10", "letters", "fullwidth", "nonsense"])
 def test_parse_int(text: str, value: int | None) -> None:
     assert parse_int(text) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("一万亿", 10**12), ("十万亿", 10**13), ("一万五千亿", 15 * 10**11),
+    ("三千万亿", 3 * 10**15), ("一万亿零五百万", 10**12 + 5_000_000),
+    ("一万亿五千万", 10**12 + 50_000_000), ("一百二十万", 1_200_000), ("两千万", 20_000_000),
+], ids=lambda v: str(v))
+def test_stacked_big_units_are_multiplied(text: str, value: int) -> None:
+    assert parse_cn_numeral(text) == value
+
+
+@pytest.mark.parametrize("text", ["一亿万", "一万五亿", "一亿五", "万亿", "一万亿亿"],
+                         ids=lambda v: v)
+def test_stacked_units_refuse_malformed_never_raise(text: str) -> None:
+    assert parse_cn_numeral(text) is None

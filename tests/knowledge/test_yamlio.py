@@ -69,3 +69,23 @@ def test_empty_document_and_missing_file(tmp_path: Path) -> None:
 ], ids=["mapping", "list", "broken", "empty"])
 def test_key_lines_never_raises(text: str, lines: dict[str, int]) -> None:
     assert key_lines(text, first_line=2) == lines
+
+
+_BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(5)
+) + "g: *f\n"  # 9**6 leaves once expanded; a real bomb nests deeper
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    (_BOMB, 1), ("base: {k: 1}\nother:\n  <<: *b\n", 3), ("a: &x 1\nb: 2\n", 1),
+    ("a: 1\nb:\n  - *a\n", 3),
+], ids=["billion-laughs", "merge-key", "anchor-alone", "alias-alone"])
+def test_anchors_and_aliases_are_refused_located_before_expanding(text: str, line: int) -> None:
+    import time
+
+    started = time.monotonic()
+    with pytest.raises(RuleError) as caught:
+        load_yaml(F, text)
+    assert time.monotonic() - started < 2
+    assert caught.value.line == line
+    assert "锚点" in caught.value.message and "请直接写出" in caught.value.message

@@ -59,3 +59,21 @@ def test_the_record_keeps_only_facts_topics_and_the_day(store: SQLiteStore) -> N
     subscriptions.save(store, Subscription(9, 9, dict(FACTS), ("tech_purchase",), "2026-12-01"))
     data = store.get("alerts:sub:9").data
     assert data is not None and set(data) == {"chat", "user", "facts", "topics", "since"}
+
+
+def test_forget_person_erases_their_text_and_nobody_elses(any_store: StateStore) -> None:
+    mine, theirs = "我是张三，电话13800138000，能补多少？", "别人的问题"
+    chat_context.save(any_store, 7, 7, chat_context.Context(question=mine))
+    any_store.put("iv:7:7", {"facts": {}}, 0)
+    any_store.put("msg:7:7:answer", {"id": 3}, 0)
+    any_store.put("msg:7:77:answer", {"id": 4}, 0)  # another user id sharing the prefix
+    any_store.put("ref:a1", {"q": mine, "by": "7:7"}, 0)
+    any_store.put("ref:a2", {"q": mine, "by": "8:8"}, 0)  # shared: the same text
+    any_store.put("ref:b1", {"q": theirs, "by": "8:8"}, 0)
+    any_store.put("ref:c1", {"rules": ["r"]}, 0)
+    assert subscriptions.forget_person(any_store, 7, 7) == 5
+    gone = ("ctx:7:7", "iv:7:7", "msg:7:7:answer", "ref:a1", "ref:a2")
+    assert [any_store.get(k).data for k in gone] == [None] * 5
+    assert [any_store.get(k).data is not None for k in ("msg:7:77:answer", "ref:b1", "ref:c1")] \
+        == [True, True, True]
+    assert subscriptions.forget_person(any_store, 7, 7) == 0

@@ -117,7 +117,7 @@ def test_guarded_store_disk_full_is_one_outage(tmp_path: Path) -> None:
     from bot.conversation.store import GuardedStore, StoreUnavailable, update
 
     inner = SQLiteStore(tmp_path / "full.sqlite3")
-    store = GuardedStore(inner)
+    store = GuardedStore(inner, recovery=0.0)  # hysteresis: see the flapping test
     conn = inner._conn()  # this thread's connection: the pragma is per connection
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -133,4 +133,53 @@ def test_guarded_store_disk_full_is_one_outage(tmp_path: Path) -> None:
     assert not store.down
     assert [kind for kind, _ in store.take_transitions()] == ["up"]
     assert store.take_transitions() == []
+    inner.close()
+
+
+class Flapping:
+    """A store on a full disk: reads answer, writes fail (sqlite3's "database or disk is
+    full"), so successes and failures alternate."""
+
+    def __init__(self, inner: SQLiteStore) -> None:
+        self.inner = inner
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def put(self, *args: object, **kwargs: object) -> int:
+        import sqlite3
+
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_outage_notices_do_not_flap_while_the_disk_stays_full(tmp_path: Path) -> None:
+    """14 reads and 14 failed writes, alternating: one "down", no "up" pairs."""
+    from bot.conversation.store import GuardedStore, StoreUnavailable
+
+    inner = SQLiteStore(tmp_path / "s.sqlite3")
+    store = GuardedStore(Flapping(inner))  # type: ignore[arg-type]
+    for n in range(14):
+        store.get(f"k{n}")
+        with pytest.raises(StoreUnavailable):
+            store.put(f"k{n}", {"n": n}, 0)
+        store.ping()
+    assert [kind for kind, _ in store.take_transitions()] == ["down"]
+    inner.close()
+
+
+def test_back_up_only_after_a_quiet_spell(tmp_path: Path) -> None:
+    from bot.conversation.store import GuardedStore, StoreUnavailable
+
+    now = [100.0]
+    inner = SQLiteStore(tmp_path / "s.sqlite3")
+    flapping = GuardedStore(Flapping(inner), recovery=30.0,  # type: ignore[arg-type]
+                            clock=lambda: now[0])
+    with pytest.raises(StoreUnavailable):
+        flapping.put("k", {}, 0)
+    now[0] += 29.0
+    flapping.get("k")
+    assert flapping.down and [k for k, _ in flapping.take_transitions()] == ["down"]
+    now[0] += 2.0
+    flapping.get("k")
+    assert not flapping.down and [k for k, _ in flapping.take_transitions()] == ["up"]
     inner.close()

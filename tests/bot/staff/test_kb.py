@@ -717,3 +717,16 @@ def test_add_proposes_supersedes(empty_kb: Path, tmp_path: Path,
     else:
         assert meta.supersedes == ()
         assert "知识库中没有该文号的文件，未写入" in out
+
+
+@pytest.mark.parametrize(("name", "says"), [
+    ("readme-x", "不会被加载"), ("README_notes.md", "不会被加载"), ("x" * 300, "太长"),
+    ("政" * 90, "太长"),
+], ids=["readme", "readme-upper", "300-chars", "long-utf8"])
+def test_add_refuses_a_name_that_would_not_load_or_fit(
+    empty_kb: Path, capsys: pytest.CaptureFixture[str], name: str, says: str
+) -> None:
+    code, _out, err = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"]),
+                               "--name", name], capsys)
+    assert code == 2 and says in err and "内部错误" not in err, err
+    assert not list((empty_kb / "policies").iterdir())

@@ -88,6 +88,30 @@ def test_subscribe_keeps_what_was_told_shows_it_and_unsubscribe_deletes_it(
     run(scenario())
 
 
+def test_unsubscribe_erases_every_record_holding_the_persons_text(
+        tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    """The follow-up context and the clause buttons' references hold the raw question
+    (a name, a phone number): /unsubscribe erases them with the subscription."""
+    personal = "我是张三，电话13800138000，" + QUESTION
+
+    def holding() -> list[str]:
+        rows = store._conn().execute("SELECT key, data FROM kv").fetchall()
+        return [key for key, data in rows if data and "13800138000" in data]
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+                server, settings_for(server, tmp_path), bot_engine, store) as bot:
+            await bot.say(7, personal)
+            await bot.say(7, "/subscribe")
+            assert any(k.startswith("ctx:7:") for k in holding())
+            assert any(k.startswith("ref:") for k in holding())
+            gone = await bot.say(7, "/unsubscribe")
+            assert "已全部删除" in gone[-1].params["text"]
+            assert holding() == []
+
+    run(scenario())
+
+
 def test_subscribe_asks_for_the_applicant_type_when_unknown(
         tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore) -> None:
     async def scenario() -> None:

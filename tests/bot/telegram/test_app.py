@@ -402,7 +402,7 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path,
 
 
 def test_store_outage_answers_questions_and_tells_admins_once(
-    tmp_path: Path, engine: Any, redis_url: str
+    tmp_path: Path, engine: Any, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Redis down: questions are still answered (flood control fails open, settings read
     as default), a step that needs state gets one polite notice, the admins hear once
@@ -411,6 +411,8 @@ def test_store_outage_answers_questions_and_tells_admins_once(
     import secrets
 
     import redis
+
+    monkeypatch.setattr("bot.conversation.store.RECOVERY", 0.0)  # no quiet spell needed
 
     from bot.conversation.store import RedisStore
 

@@ -170,3 +170,63 @@ def test_webhook_hostile_input_is_400_or_403_never_500(
                 assert "技术创新中心" in sent[0].params["text"]
 
     run(scenario())
+
+
+async def _raw_webhook(monkeypatch: pytest.MonkeyPatch) -> Any:
+    from types import SimpleNamespace
+
+    from bot.telegram.runner import WebhookServer
+
+    async def health() -> dict[str, Any]:
+        return {"ok": True}
+
+    app = SimpleNamespace(update_queue=asyncio.Queue(), bot=None)
+    hook = WebhookServer(app, "/hook", None, health)  # type: ignore[arg-type]
+    await hook.start()
+    return hook
+
+
+def test_webhook_closes_a_client_that_never_finishes_its_headers(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.telegram.runner.HEADER_TIMEOUT", 0.5, raising=False)
+
+    async def scenario() -> None:
+        hook = await _raw_webhook(monkeypatch)
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", hook.port)
+            writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\n")  # and then nothing
+            await writer.drain()
+            try:
+                closed = await asyncio.wait_for(reader.read(), 10)
+            except TimeoutError:
+                pytest.fail("a client dribbling its headers held the connection open")
+            assert b"200" not in closed
+            writer.close()
+        finally:
+            await hook.stop()
+
+    asyncio.run(scenario())
+
+
+def test_a_client_dropping_mid_body_is_one_log_line(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    async def scenario() -> None:
+        hook = await _raw_webhook(monkeypatch)
+        try:
+            _reader, writer = await asyncio.open_connection("127.0.0.1", hook.port)
+            writer.write(b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+                         b"\r\nContent-Length: 1000\r\n\r\n{\"update_id\": 1, ")
+            await writer.drain()
+            await asyncio.sleep(0.2)
+            writer.transport.abort()  # the client goes away mid-body
+            await asyncio.sleep(0.5)
+        finally:
+            await hook.stop()
+
+    with caplog.at_level(logging.DEBUG):
+        asyncio.run(scenario())
+    assert not [r for r in caplog.records if r.exc_info], caplog.text
+    dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
+    assert len(dropped) == 1 and dropped[0].levelno <= logging.INFO, caplog.text

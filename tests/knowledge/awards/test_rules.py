@@ -357,3 +357,17 @@ def test_clause_path_as_people_type_it_is_accepted(tmp_path: Path, typed: str) -
     ruleset, problems = check_rules(tmp_path, clause_text)
     assert not problems and ruleset is not None
     assert [c.clause_path for c in ruleset.rules[0].citations] == ["二、（四）1."]
+
+
+def test_a_rules_symlink_out_of_the_folder_is_refused_located(tmp_path: Path) -> None:
+    from knowledge.awards.loading import check_rules
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("rules: []\n", encoding="utf-8")
+    (rules / "leak.yaml").symlink_to(outside)
+    ruleset, problems = check_rules(rules, lambda doc, path: None)
+    assert ruleset is None and len(problems) == 1
+    assert problems[0].file == "rules/leak.yaml"
+    assert "符号链接指向 rules/ 文件夹之外" in problems[0].message

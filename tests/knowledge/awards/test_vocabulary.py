@@ -241,3 +241,43 @@ def test_broken_pattern_keeps_the_last_good_knowledge(tmp_path: Path, hash_data_
     assert eng.version == 1
     after = eng.ask(question, as_of=date(2026, 6, 1))
     assert after.facts == before.facts and after.rule_ids == before.rule_ids
+
+
+_BOMB_SCRIPT = """
+import sys, time
+from datetime import date
+from knowledge.awards.vocabulary import load_vocabulary
+from knowledge.reading.extraction import extract_facts
+vocabulary = load_vocabulary(sys.argv[1])
+started = time.monotonic()
+extract_facts("a" * 45 + "!", date(2026, 6, 1), vocabulary=vocabulary)
+print(round(time.monotonic() - started, 3))
+"""
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(?<!提)(a+)+$"], ids=["re2", "look-around"])
+def test_a_catastrophic_staff_pattern_cannot_stall_a_reply(words: Path, pattern: str) -> None:
+    import subprocess
+    import sys
+
+    _edit(words / "patterns.yaml", NATIONAL_CENTRE,
+          NATIONAL_CENTRE + f"    - {{value: tech_centre_provincial, pattern: '{pattern}'}}\n")
+    assert check_vocabulary(words)[1] == []
+    root = str(Path(__file__).resolve().parents[3])
+    try:
+        done = subprocess.run([sys.executable, "-c", _BOMB_SCRIPT, str(words)], cwd=root,
+                              env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+                              capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"pattern {pattern} stalled a reply for over 30 s")
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout.split()[-1]) < 5
+
+
+def test_staff_patterns_run_linear_where_they_can_and_timed_where_they_look_around() -> None:
+    from knowledge.awards.staff_regex import staff_regex
+
+    assert staff_regex("国家级?技术创新中心").linear
+    assert not staff_regex("大学(?!科技园)").linear
+    assert [h.text for h in staff_regex("大学(?!科技园)").finditer("山东大学科技园和大学")] \
+        == ["大学"]
