@@ -23,6 +23,7 @@ from index.answering.overview import build_overview
 from index.answering.scope import Unanswered, suggestions, unanswered
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
+from index.answering.years import estimate_by_year
 from index.artifacts import load_index
 from index.build import build_index
 from index.domain import knowledge_domain_terms, load_domain_terms
@@ -279,7 +280,7 @@ class Engine:
                           extraction=extraction, intent=intent, frame=u.frame,
                           **self._not_matched(snap, u, hits))
         estimate, rule_ids = self._estimate(snap, u, hits, when)
-        shown = tuple(self._hit(snap.kb, h, when) for h in hits)
+        shown = tuple(answer_hit(snap.kb, h, when) for h in hits)
         if estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)
         if extraction is not None and intent in ESTIMATE_INTENTS:
@@ -313,8 +314,10 @@ class Engine:
         candidates = self._candidate_rules(snap, extraction, hits, when)
         if not candidates:
             return None, ()
-        estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates,
-                            denied=extraction.denied)
+        estimate = estimate_by_year(snap.rules, u.text, u.today, candidates, extraction,
+                                    when) or evaluate(snap.rules, extraction.facts, when,
+                                                      rule_ids=candidates,
+                                                      denied=extraction.denied)
         return estimate, tuple(item.rule_id for item in estimate.items)
 
     @staticmethod
@@ -387,10 +390,6 @@ class Engine:
             if any(c.doc_number == best.doc_number and c.clause_path == best.path
                    for c in rule.citations)
         )
-
-    @staticmethod
-    def _hit(kb: KnowledgeBase, hit: Hit, on: date) -> AnswerHit:
-        return answer_hit(kb, hit, on)
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
         ms = (time.perf_counter() - started) * 1000

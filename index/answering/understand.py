@@ -44,6 +44,7 @@ class Understood:
     extraction: Extraction | None
     intent: str
     named: str | None  # normalised 文号 of the document the question names
+    today: date  # the day the question is asked on (years count from it)
 
 
 def named_document(kb: KnowledgeBase, question: str) -> str | None:
@@ -84,13 +85,13 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     frame = read_frame(text, previous, talk, rules.vocabulary.topics,
                        names_document=named is not None)
     if frame.greeting or not text:
-        return Understood(frame, text, None, GENERAL, None)
+        return Understood(frame, text, None, GENERAL, None, today)
     question = frame.text
     if frame.follow_up:
         named = named_document(kb, question)
     extraction = extract_facts(question, today, rules)
     intent = _asked(frame, question, extraction, talk, named)
-    return Understood(frame, question, extraction, intent, named)
+    return Understood(frame, question, extraction, intent, named, today)
 
 
 def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,

@@ -20,6 +20,7 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.scope import negated_clauses
+from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
 
 
@@ -55,6 +56,9 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     """
     vocab = vocabulary or (ruleset.vocabulary if ruleset is not None else default_vocabulary())
     specs = vocab.facts
+    # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
+    question = fill_elided_subjects(question or "", (w for words in vocab.topics.values()
+                                                    for w in words if len(w) >= 3))
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},
@@ -111,6 +115,8 @@ def _read_windows(text: str, facts: dict[str, object], notes: list[str],
         if name in facts or not is_window(spec) or not spec.phrases:
             continue
         for window in windows:
+            if "其中" in window.clause:  # 其中2家超过孵化期: a part left out of a count
+                continue
             if any(p in window.clause for p in spec.phrases):
                 facts[name] = window.years
                 notes.append(f"按“{window.words}”计{spec.label}为{show_value(spec, window.years)}")

@@ -22,6 +22,7 @@ from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_negated
+from knowledge.reading.segments import excluded_counts
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
 # 一百零一件 is 101, not the trailing 一.
@@ -288,11 +289,56 @@ def _read_implied(text: str, out: RawExtraction,
                          if fact == "applicant_types" else f"按“{word}”推定为{label}")
 
 
+_TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
+# the money fact a topic names when no wording in the segment places an amount
+_TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
+                ("tt_contract_turnover_yuan", "tech_transfer"))
+
+
+def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
+                   out: RawExtraction) -> list[MoneyMention]:
+    """Each fact's amount from its mentions: the total said, else the sum of those whose
+    segment does not deny the fact's condition."""
+    used: list[MoneyMention] = []
+    conditions = {fact: pattern for fact, pattern, _ in NEGATED_CONDITIONS}
+    for fact, found in placed.items():
+        total = [m for m, seg in found if _TOTAL.search(seg)]
+        if total:
+            keep = total[:1]
+        else:
+            pattern = conditions.get(fact)
+            keep = [m for m, seg in found
+                    if pattern is None or not _denies(text, m, pattern)]
+            left = [m for m, _ in found if m not in keep]
+            for m in left:
+                out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
+            if not keep:
+                continue
+        out.facts[fact] = sum(m.yuan for m in keep)
+        if len(keep) > 1:
+            out.notes.append("按" + "＋".join(m.text for m in keep)
+                             + f"＝{format_yuan(out.facts[fact])}计")  # type: ignore[arg-type]
+        used.extend(keep)
+    return used
+
+
+def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
+    """Whether the clause holding ``mention`` denies ``pattern`` (另一项50万没登记)."""
+    start = clause_start(text, mention.start)
+    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
+    return any(is_negated(text, start + m.start(), start + m.end())
+               for m in re.finditer(pattern, text[start:end]))
+
+
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
         m = re.search(_N + r"\s*(家|个)", text)
         if m and (n := parse_int(m.group(1))) is not None:
-            out.facts["incubatees_upgraded"] = n
+            less = sum(k for k, unit, _ in excluded_counts(text) if unit == m.group(2))
+            if 0 < less < n:
+                out.notes.append(f"您说有{n}{m.group(2)}，其中{less}{m.group(2)}不符合条件"
+                                 f" → 按{n - less}{m.group(2)}计")
+            out.facts["incubatees_upgraded"] = n - less if 0 < less < n else n
     m = re.search(_N + r"\s*项(科技)?成果", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?).{0,8}?" + _N + r"\s*项", text)):
@@ -307,6 +353,14 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
 
 def _read_money(text: str, out: RawExtraction,
                 money_phrases: Mapping[str, tuple[str, ...]]) -> None:
+    """Amounts placed on their facts, segment by segment.
+
+    Several amounts of one fact add up (一份60万，一份40万); one said to be the total
+    (一共80万) is the amount; an amount in a segment that denies the fact's condition
+    (另一项50万没登记) is left out, and a denial in a segment of its own (合同还没登记)
+    denies them all.  Amounts no context places go to the one money fact the question's
+    topics name, if there is exactly one.
+    """
     contexts = MONEY_CONTEXTS + tuple(
         (fact, "|".join(re.escape(p) for p in phrases))
         for fact, phrases in money_phrases.items()
@@ -318,36 +372,39 @@ def _read_money(text: str, out: RawExtraction,
     mentions = [m for m in scanned if not m.problem]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
     buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
-    used: list[MoneyMention] = []
+    topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
+    placed: dict[str, list[tuple[MoneyMention, str]]] = {}
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
                    if a <= mention.start < b or b == len(text))
+        # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
+        before = text[:mention.start]
         for fact, pattern in contexts:
-            if re.search(pattern, seg):
+            if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
+                                           and re.search(pattern, before)):
                 if fact == "tt_contract_turnover_yuan" and buying:
                     fact = "registered_tech_purchase_yuan"
-                if fact not in out.facts:
-                    used.append(mention)
-                out.facts.setdefault(fact, mention.yuan)
+                placed.setdefault(fact, []).append((mention, seg))
                 break
         else:
             if re.search(r"研发(投入|费用|经费)", seg):
                 out.facts.setdefault("has_rnd_spending", mention.yuan > 0)
-            elif len(mentions) == 1 and "tech_purchase" in out.topics:
-                out.facts.setdefault("registered_tech_purchase_yuan", mention.yuan)
-                used.append(mention)
-            elif len(mentions) == 1 and "tech_transfer" in out.topics:
-                out.facts.setdefault("tt_contract_turnover_yuan", mention.yuan)
-                used.append(mention)
+            elif len(topical) == 1:
+                placed.setdefault(topical[0], []).append((mention, seg))
             else:
                 out.notes.append(f"金额“{mention.text}”未能对应到具体事项，未使用")
+    used = _place_amounts(text, placed, out)
     for mention in mentions:
         if mention in used and (_ABOUT_BEFORE.search(text[:mention.start])
                                 or _ABOUT_AFTER.search(text[mention.end:])):
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
     for fact, pattern, why in NEGATED_CONDITIONS:
-        if fact in out.facts and any(is_negated(text, m.start(), m.end())
-                                     for m in re.finditer(pattern, text)):
+        # a denial in a segment without an amount of its own denies every amount
+        if fact in out.facts and any(
+                is_negated(text, m.start(), m.end())
+                and not any(mm.start >= clause_start(text, m.start()) and mm.end <= m.end()
+                            for mm in mentions)
+                for m in re.finditer(pattern, text)):
             del out.facts[fact]
             out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")
     if "registered_tech_purchase_yuan" in out.facts:

@@ -1,0 +1,142 @@
+"""A sentence read in segments: where one statement ends and the next begins.
+
+Owners put several facts in one message ("2019年列入市级试点，2021年又认定为省级，一共多少";
+"6家升级，其中2家超过孵化期"; "一项合同已登记，另一项没登记").  The reader splits the
+message at punctuation and at the connectives people use (同时, 另外, 还, 其中, 后来, 又,
+分别) and before each year mention, so that each segment keeps its own facts, polarity,
+counts, amounts and year:
+
+- :func:`segments` gives the spans;
+- :func:`fill_elided_subjects` writes back the subject a segment leaves out
+  ("2021年又认定为省级" → "…省级技术创新中心"), taken from the segment before;
+- :func:`year_segments` gives the message per year when it states facts for several.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments",
+           "year_segments"]
+
+_BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
+_LEVEL = re.compile(r"国家级|省级|市级")
+# a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
+_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|评为|评上|成为|列入|获批|进入|变成|成了"
+                       r"|晋升为?|被评为)\s*$")
+# a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
+_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
+_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
+# 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify
+_EXCLUDED = re.compile(r"其中(?:有)?" + _N + r"\s*(家|项|个|件)"
+                       r"[^，,。；;！!？?]{0,16}?(超过|超出|过了|不在|不符合|没有?|未|不是|不算)")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    text: str
+
+
+def segments(text: str) -> list[Segment]:
+    """The segments of ``text`` in order (empty ones dropped)."""
+    cuts = sorted({0, len(text), *(m.start() for m in _BREAK.finditer(text)),
+                   *(m.end() for m in _BREAK.finditer(text) if m.group()),
+                   *(m.start() for m in _YEAR.finditer(text))})
+    out: list[Segment] = []
+    for a, b in itertools.pairwise(cuts):
+        piece = text[a:b]
+        if piece.strip("，,。；;！!？? \n"):
+            out.append(Segment(a, b, piece))
+    return out
+
+
+def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
+    """``text`` with the subject a segment leaves out after a level written back:
+    "列入市级试点技术创新中心，2021年又认定为省级" → "…又认定为省级技术创新中心".
+
+    ``subjects`` are the nouns that take a level (技术创新中心, 临床医学研究中心,
+    孵化器 …): the longest one named in an earlier segment is used.
+    """
+    nouns = sorted({s for s in subjects if s}, key=len, reverse=True)
+    if not nouns:
+        return text
+    pieces: list[tuple[Segment, str]] = []
+    seen = ""
+    for seg in segments(text):
+        piece = seg.text
+        named = next((n for n in nouns if n in piece), "")
+        level = _LEVEL.search(piece)
+        if named:
+            seen = named
+        elif (level is not None and seen and _BECOMING.search(piece[:level.start()])
+              and not _NOUN_AFTER.match(piece[level.end():])):
+            piece = piece[:level.end()] + seen + piece[level.end():]
+        pieces.append((seg, piece))
+    rebuilt, last = [], 0
+    for seg, piece in pieces:
+        rebuilt.append(text[last:seg.start])
+        rebuilt.append(piece)
+        last = seg.end
+    rebuilt.append(text[last:])
+    return "".join(rebuilt)
+
+
+def excluded_counts(text: str) -> list[tuple[int, str, str]]:
+    """(number, unit, words) of each "其中M家…超过/没…" part that does not qualify."""
+    from knowledge.numerals import parse_int
+
+    out: list[tuple[int, str, str]] = []
+    for m in _EXCLUDED.finditer(text):
+        n = parse_int(m.group(1))
+        if n is not None:
+            out.append((n, m.group(2), m.group(0)))
+    return out
+
+
+def year_segments(text: str) -> list[tuple[int, str]]:
+    """(year, the message as it stands for that year) when the message states facts for
+    two or more years ("2019年买了300万，2020年又买了200万，两年一共…"), else [].
+
+    Each year's part runs from its year mention to the next; what comes before the
+    first year (who asks) and after the last year's facts (the question) is kept in
+    every part.
+    """
+    years = list(_YEAR.finditer(text))
+    if len({m.group(1) for m in years}) < 2:
+        return []
+    head = text[:years[0].start()]
+    last = years[-1].start()
+    tail_at = last + _tail_start(text[last:])
+    tail = text[tail_at:].strip("，,；;。？?！! ")
+    out: list[tuple[int, str]] = []
+    for i, m in enumerate(years):
+        end = years[i + 1].start() if i + 1 < len(years) else tail_at
+        part = text[m.start():end].rstrip("，,；;。 ")
+        if out and out[-1][0] == int(m.group(1)):
+            out[-1] = (out[-1][0], out[-1][1] + "，" + part)
+            continue
+        out.append((int(m.group(1)), part))
+    return [(year, "，".join(p for p in (head.rstrip("，, "), part, tail) if p))
+            for year, part in out]
+
+
+_ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
+
+
+def _tail_start(last: str) -> int:
+    """Where the segments at the end of the last year's part that ask, or hold for
+    every year (都登记了, 两年一共能拿多少), start (``len(last)`` when none)."""
+    parts = segments(last)
+    start = len(last)
+    for seg in reversed(parts[1:]):
+        if _ASKING.search(seg.text) or re.search(r"都|均|全部", seg.text):
+            start = seg.start
+        else:
+            break
+    return start

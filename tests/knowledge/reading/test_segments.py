@@ -1,0 +1,60 @@
+"""A sentence read in segments: spans, elided subjects, excluded parts, years."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading.segments import (
+    excluded_counts,
+    fill_elided_subjects,
+    segments,
+    year_segments,
+)
+
+NOUNS = ["技术创新中心", "临床医学研究中心", "孵化器"]
+
+
+def test_segments_split_at_punctuation_connectives_and_years() -> None:
+    parts = [s.text for s in segments("中心2019年列入市级试点，2021年又认定为省级，一共多少")]
+    assert parts == ["中心", "2019年列入市级试点", "2021年", "又认定为省级", "一共多少"]
+
+
+@pytest.mark.parametrize(("text", "filled"), [
+    ("技术创新中心2019年列入市级试点，2021年又认定为省级，一共多少",
+     "技术创新中心2019年列入市级技术创新中心试点，2021年又认定为省级技术创新中心，一共多少"),
+    ("市级临床医学研究中心通过评价，后来又升级为省级，能拿多少",
+     "市级临床医学研究中心通过评价，后来又升级为省级临床医学研究中心，能拿多少"),
+    ("技术创新中心还没列入市级试点，如果直接认定为省级的能拿多少",
+     "技术创新中心还没列入市级试点，如果直接认定为省级技术创新中心的能拿多少"),
+], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical"])
+def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
+    assert fill_elided_subjects(text, NOUNS) == filled
+
+
+@pytest.mark.parametrize("text", [
+    "我司被认定为国家级技术创新中心了，市级能给多少？",  # the paying level, not a title
+    "我们是省级技术转移示范机构，国家级的呢",  # a level with its own noun is left alone
+    "孵化器有什么奖励",
+])
+def test_other_levels_are_left_alone(text: str) -> None:
+    assert fill_elided_subjects(text, NOUNS) == text
+
+
+@pytest.mark.parametrize(("text", "excluded"), [
+    ("6家在孵企业升级为高企，其中2家已经超过3年孵化期", [(2, "家")]),
+    ("5家成了高企，其中有1家孵化超过三年了", [(1, "家")]),
+    ("两项合同，其中1项没登记", [(1, "项")]),
+    ("6家在孵企业升级为高企，其中2家是去年的", []),
+])
+def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -> None:
+    assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
+
+
+def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
+    parts = year_segments("我们公司2019年买技术花了300万，2020年又买了200万，合同都登记了，"
+                          "两年一共能拿多少？")
+    assert parts == [
+        (2019, "我们公司，2019年买技术花了300万，合同都登记了，两年一共能拿多少"),
+        (2020, "我们公司，2020年又买了200万，合同都登记了，两年一共能拿多少"),
+    ]
+    assert year_segments("2020年买技术花了300万，能补多少") == []  # one year
