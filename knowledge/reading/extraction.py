@@ -58,7 +58,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     specs = vocab.facts
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     question = fill_elided_subjects(question or "", (w for words in vocab.topics.values()
-                                                    for w in words if len(w) >= 3))
+                                                    for w in words if len(w) >= 2))
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},

@@ -290,6 +290,9 @@ def _read_implied(text: str, out: RawExtraction,
 
 
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
+# the counted ones all failed (都没通过, 均未通过, 全部落选)
+_ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定)"
+                         r"|失败|落选|被驳回)")
 # the money fact a topic names when no wording in the segment places an amount
 _TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
                 ("tt_contract_turnover_yuan", "tech_transfer"))
@@ -335,6 +338,9 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
         m = re.search(_N + r"\s*(家|个)", text)
         if m and (n := parse_int(m.group(1))) is not None:
             less = sum(k for k, unit, _ in excluded_counts(text) if unit == m.group(2))
+            if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
+                out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
+                less = n = 0
             if 0 < less < n:
                 out.notes.append(f"您说有{n}{m.group(2)}，其中{less}{m.group(2)}不符合条件"
                                  f" → 按{n - less}{m.group(2)}计")

@@ -28,6 +28,7 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|评为|评上|成为|列入|获批|进入|变成|成了"
                        r"|晋升为?|被评为)\s*$")
+_RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
@@ -72,11 +73,16 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         piece = seg.text
         named = next((n for n in nouns if n in piece), "")
         level = _LEVEL.search(piece)
-        if named:
-            seen = named
-        elif (level is not None and seen and _BECOMING.search(piece[:level.start()])
-              and not _NOUN_AFTER.match(piece[level.end():])):
-            piece = piece[:level.end()] + seen + piece[level.end():]
+        subject = named or seen
+        if (level is not None and subject and _BECOMING.search(piece[:level.start()])
+                and not _NOUN_AFTER.match(piece[level.end():])
+                and (not named or piece.index(named) < level.start())):
+            # 又认定为省级 / 中心明年认定为国家级: the level's subject written after it
+            piece = piece[:level.end()] + subject + piece[level.end():]
+        elif not named and seen and (renew := _RENEWAL.search(piece)):
+            # 高企证书到期了，重新认定又通过了: what is renewed, from before
+            piece = piece[:renew.end()] + seen + piece[renew.end():]
+        seen = named or seen
         pieces.append((seg, piece))
     rebuilt, last = [], 0
     for seg, piece in pieces:

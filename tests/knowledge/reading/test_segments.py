@@ -25,8 +25,11 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("市级临床医学研究中心通过评价，后来又升级为省级，能拿多少",
      "市级临床医学研究中心通过评价，后来又升级为省级临床医学研究中心，能拿多少"),
     ("技术创新中心还没列入市级试点，如果直接认定为省级的能拿多少",
-     "技术创新中心还没列入市级试点，如果直接认定为省级技术创新中心的能拿多少"),
-], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical"])
+     "技术创新中心还没列入市级技术创新中心试点，如果直接认定为省级技术创新中心的能拿多少"),
+    ("技术创新中心明年认定为国家级，给多少", "技术创新中心明年认定为国家级技术创新中心，给多少"),
+    ("高企证书到期了，2022年重新认定又通过了", "高企证书到期了，2022年重新认定高企又通过了"),
+], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
+        "renewal"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
