@@ -11,7 +11,7 @@ from knowledge.reading.segments import (
     year_segments,
 )
 
-NOUNS = ["技术创新中心", "临床医学研究中心", "孵化器"]
+NOUNS = ["技术创新中心", "临床医学研究中心", "孵化器", "高企"]
 
 
 def test_segments_split_at_punctuation_connectives_and_years() -> None:
