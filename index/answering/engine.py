@@ -23,7 +23,7 @@ from index.answering.overview import build_overview
 from index.answering.scope import Unanswered, suggestions, unanswered
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
-from index.answering.years import estimate_by_year
+from index.answering.years import estimate_profile, estimate_question
 from index.artifacts import load_index
 from index.build import build_index
 from index.domain import knowledge_domain_terms, load_domain_terms
@@ -314,10 +314,8 @@ class Engine:
         candidates = self._candidate_rules(snap, extraction, hits, when)
         if not candidates:
             return None, ()
-        estimate = estimate_by_year(snap.rules, u.text, u.today, candidates, extraction,
-                                    when) or evaluate(snap.rules, extraction.facts, when,
-                                                      rule_ids=candidates,
-                                                      denied=extraction.denied)
+        estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
+                                     when, u.frame.hypothetical)
         return estimate, tuple(item.rule_id for item in estimate.items)
 
     @staticmethod
@@ -403,10 +401,11 @@ class Engine:
     # -- estimates and documents ---------------------------------------------------
     def estimate(self, facts: dict[str, Any], as_of: date | None = None,
                  rule_ids: list[str] | None = None) -> dict[str, Any]:
-        snap = self.snapshot
-        result: dict[str, Any] = evaluate(snap.rules, facts, as_of or date.today(),
-                                          rule_ids=rule_ids).to_json()
-        return result
+        snap, on = self.snapshot, as_of or date.today()
+        # a profile's "years" (several years' flows): each year on its own law, summed
+        est = (estimate_profile(snap.rules, facts, on, date.today()) if rule_ids is None
+               else None) or evaluate(snap.rules, facts, on, rule_ids=rule_ids)
+        return est.to_json()
 
     def next_questions(self, facts: dict[str, Any], as_of: date | None = None,
                        rule_ids: list[str] | None = None) -> list[FactSpec]:

@@ -115,11 +115,28 @@ def test_estimate_profile_overview(built_data_dir: Path, tmp_path: Path) -> None
     assert "符合条件" in text.stdout and "200万元" in text.stdout
 
 
+def test_estimate_profile_with_several_years(built_data_dir: Path, tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({
+        "applicant_types": ["enterprise"],
+        "years": {"2019": {"registered_tech_purchase_yuan": 3_000_000},
+                  "2020": {"registered_tech_purchase_yuan": 2_000_000}}}), encoding="utf-8")
+    proc = run(["estimate", "--facts", str(facts), "--as-of", "2020-12-31", "--json"],
+               built_data_dir)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["total_yuan"] == 900_000  # 50万 (capped per year) + 40万
+    labels = [i["label"] for i in result["items"] if i["outcome"] == "eligible"]
+    assert any(x.startswith("2019年：") for x in labels)
+    assert any(x.startswith("2020年：") for x in labels)
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [("not json", "无法读取事实文件"), ("[1, 2]", "JSON 对象"),
-     ('{"registered_tech_purchase_yuan": -5}', "registered_tech_purchase_yuan")],
-    ids=["not-json", "not-object", "negative"],
+     ('{"registered_tech_purchase_yuan": -5}', "registered_tech_purchase_yuan"),
+     ('{"years": {"last": {}}}', "年份")],
+    ids=["not-json", "not-object", "negative", "bad-years"],
 )
 def test_estimate_bad_facts_are_refused(built_data_dir: Path, tmp_path: Path, content: str,
                                         fragment: str) -> None:
