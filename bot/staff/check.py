@@ -190,6 +190,10 @@ def check_fact_vocabulary(audit: Audit) -> Any:
     vocabulary, problems = check_words(folder)
     for exc in problems:
         audit.add_error(exc, "fact_vocabulary")
+    from knowledge.reading.talk import check_talk  # vocabulary/conversation.yaml
+
+    for exc in check_talk(audit.knowledge_dir):
+        audit.add_error(exc, "fact_vocabulary")
     return vocabulary
 
 

@@ -133,3 +133,24 @@ def test_another_city_is_named() -> None:
 def test_previous_round_trips_through_the_store_record() -> None:
     assert Previous.from_data(CENTRE.to_data()) == CENTRE
     assert Previous.from_data({"q": ""}) is None
+
+
+def test_staff_conversation_vocabulary_errors_are_located(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from knowledge.errors import VocabularyError
+    from knowledge.reading.talk import check_talk, load_talk
+
+    folder = Path(str(tmp_path))
+    (folder / "vocabulary").mkdir()
+    path = folder / "vocabulary" / "conversation.yaml"
+    path.write_text("greetings: [你好]\nfollow_up:\n  starts: 那\nwhatever: []\n",
+                    encoding="utf-8")
+    problems = check_talk(folder)
+    assert sorted((p.line, "starts" in p.message or "whatever" in p.message)
+                  for p in problems) == [(3, True), (4, True)]
+    with pytest.raises(VocabularyError, match=r"conversation.yaml:\d"):
+        load_talk(path)
+    path.write_text("greetings: [你好, 老板好]\nnear: [车间]\n", encoding="utf-8")
+    talk = load_talk(path)  # staff words take effect without Python
+    assert talk.is_greeting("老板好") and talk.is_near("车间的新产品")
