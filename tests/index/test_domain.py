@@ -217,3 +217,34 @@ def test_subjects_come_from_the_vocabulary_data(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeError) as err:
         knowledge_domain_terms(tmp_path)
     assert err.value.line == 2 and "bogus" in str(err.value)
+
+
+def test_unrelated_documents_change_no_scope_verdict(tmp_path: Path, built_copy: Path,
+                                                     use_embedder: Any) -> None:
+    """The engine's verdicts (answer / suggest / refuse / greeting) of the canned,
+    paraphrased, out-of-scope and conversation cases stay the same when two unrelated
+    technology documents join the knowledge."""
+    import shutil
+
+    import yaml
+
+    from index.answering.engine import Engine
+    from knowledge.goldens.questions import load_questions
+
+    knowledge = Path(shutil.copytree(REPO / "knowledge", tmp_path / "knowledge"))
+    questions = [q.question for name in CASES
+                 for q in load_questions(REPO / "knowledge" / "cases" / name)]
+    dev = yaml.safe_load((REPO / "knowledge/cases/conversation_dev.yaml").read_text("utf-8"))
+    questions += [item["turns"][0]["say"] for item in dev]
+
+    def verdicts(documents: int) -> dict[str, str]:
+        engine = Engine(knowledge, built_copy, embedder=use_embedder)
+        assert len(engine.documents()) == documents
+        return {q: engine.ask(q).verdict for q in questions}
+
+    before = verdicts(4)
+    for doc in sorted(UNRELATED.glob("*-*.md")):
+        shutil.copy(doc, knowledge / "policies" / doc.name)
+    after = verdicts(6)
+    assert {q: (before[q], after[q]) for q in before if before[q] != after[q]} == {}
+    assert {"suggest", "refuse", "answer", "greeting"} <= set(after.values())
