@@ -146,6 +146,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
+    again = talk.ask_again.get(previous.asked, "")
+    if not marks and own and (opens or ends) and not asked and again:
+        # 国家级孵化器呢 (after an amount question): another subject, the same question
+        text = f"{_strip_opening(said, talk)}，{again}"
+        return replace(base, text=text, follow_up=True, refs=("subject",), thread=(text,))
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
             return base  # a subject of its own: a new question

@@ -27,8 +27,8 @@ __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowle
            "load_talk", "phrase_pattern"]
 
 TALK_FILE = "vocabulary/conversation.yaml"
-_TOP = {"greetings", "thanks", "near", "follow_up", "levels", "level_words", "applicants",
-        "places", "asked", "external"}
+_TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
+        "applicants", "places", "asked", "external"}
 _FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
 _EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
@@ -103,6 +103,8 @@ class Talk:
     asked: tuple[AskedKind, ...] = ()
     external: tuple[External, ...] = ()
     near: tuple[str, ...] = ()  # words that put a question near the policies
+    # what was asked, in words, for "X呢" about another subject (amount → 能拿多少)
+    ask_again: dict[str, str] = field(default_factory=dict)
 
     def is_near(self, text: str) -> bool:
         return bool(_found(text, self.near))
@@ -247,7 +249,9 @@ def _read(r: _Reader, root: Y) -> Talk:
                 applicants=r.table(top.get("applicants"), "applicants"),
                 home=places.get("home", ()), elsewhere=places.get("elsewhere", ()),
                 asked=tuple(asked), external=tuple(external),
-                near=r.words(top.get("near"), "near"))
+                near=r.words(top.get("near"), "near"),
+                ask_again={k: "".join(v) for k, v in
+                           r.table(top.get("ask_again"), "ask_again").items()})
 
 
 def check_talk(knowledge_dir: Path | str) -> list[VocabularyError]:

@@ -97,10 +97,16 @@ def test_another_kind_of_question_about_the_same_subject() -> None:
     assert frame.text.startswith(PURCHASE.text)
 
 
+def test_another_subject_asks_the_same_question() -> None:
+    frame = read("那省级孵化器呢", CENTRE)
+    assert frame.follow_up and frame.refs == ("subject",)
+    assert frame.text == "省级孵化器，能拿多少"
+
+
 @pytest.mark.parametrize("text", [
-    "孵化器有什么奖励", "星创天地有什么支持", "那省级孵化器呢", "威海市孵化器有奖励吗",
+    "孵化器有什么奖励", "星创天地有什么支持", "威海市孵化器有奖励吗",
     "企业购买技术成果能补贴多少？",
-], ids=["short-new", "short-new-2", "new-topic", "city-name", "long"])
+], ids=["short-new", "short-new-2", "city-name", "long"])
 def test_a_question_of_its_own_starts_afresh(text: str) -> None:
     frame = read(text, CENTRE)
     assert not frame.follow_up and frame.text == text
