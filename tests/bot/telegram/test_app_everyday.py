@@ -59,3 +59,47 @@ def test_back_keeps_the_choice_retires_the_question_left_and_counts_steadily(
             assert "☑ 企业" in _labels(edit)  # changing an answer starts from it
             assert not [c for c in server.calls if c.error]
     run(scenario())
+
+
+def test_subscription_shows_what_the_interview_said_and_its_estimate(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            chat = 62
+            await bot.say(chat, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
+            await bot.say(chat, "/estimate")
+            await bot.press(chat, "☐ 企业")
+            sent = await bot.press(chat, "选好了")
+            for _ in range(20):
+                text = sent[-1].params["text"]
+                if "请核对" in text:
+                    break
+                if "技术交易额" in text:
+                    sent = await bot.say(chat, "250万")
+                elif "可多选" in text:
+                    sent = await bot.press(chat, "选好了")  # none of them
+                else:
+                    sent = await bot.press(chat, "跳过")
+            assert "250万元" in sent[-1].params["text"]
+            await bot.press(chat, "确认")
+            shown = (await bot.say(chat, "/subscribe"))[-1].params["text"]
+            assert "经登记的年度技术交易额：250万元" in shown and "2500000" not in shown
+            assert "创新平台认定：无" in shown
+            fields = [line for line in shown.splitlines() if line.startswith("•")]
+            assert not [line for line in fields if line.endswith("：")]  # no empty field
+            assert shown.index("申报主体类型") < shown.index("创新平台认定") \
+                < shown.index("经登记的年度技术交易额")  # the interview's order
+            estimate = (await bot.press(chat, "查看完整估算"))[-1]
+            text = estimate.params["text"]
+            assert "问题 1" not in text  # no new interview: the estimate itself
+            assert "250万元 × 20% = 50万元" in text and "按订阅保存的信息估算" in text
+            labels = _labels(estimate)
+            if "补充信息" in text:
+                assert "补充信息后估算" in labels
+                asked = (await bot.press(chat, "补充信息后估算"))[-1].params["text"]
+                assert "问题" in asked and "贵单位属于哪类主体" not in asked
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
