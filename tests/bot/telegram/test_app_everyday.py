@@ -103,3 +103,27 @@ def test_subscription_shows_what_the_interview_said_and_its_estimate(
                 assert "问题" in asked and "贵单位属于哪类主体" not in asked
             assert not [c for c in server.calls if c.error]
     run(scenario())
+
+
+def test_validity_note_once_per_document_and_lapsed_awards_said(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            chat = 63
+            html = (await bot.say(chat, "科技服务业有哪些支持政策？"))[0].params["text"]
+            hits = html.split("为您找到以下相关政策条款")[1]
+            for doc in ("威政办字〔2018〕107号", "威政办字〔2018〕106号"):
+                lines = [line for line in hits.splitlines() if line.startswith(doc)]
+                notes = [line for line in lines if "建议向责任单位确认" in line]
+                assert len(notes) == min(1, len(lines)), lines
+            assert hits.count("威政办字〔2018〕107号 · ") >= 2  # the case tested
+            assert "未载明有效期（见第1条）" in hits
+            await bot.say(chat, "/asof 2024-06-01")
+            html = (await bot.say(chat, "我们是企业，去年经登记购买技术300万元，能享受哪些政策？")
+                    )[0].params["text"]
+            assert "（按经登记的年度技术交易额20%奖励）（58号）已于2021-11-10失效" in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
