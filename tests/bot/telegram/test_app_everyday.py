@@ -127,3 +127,19 @@ def test_validity_note_once_per_document_and_lapsed_awards_said(
             assert "（按经登记的年度技术交易额20%奖励）（58号）已于2021-11-10失效" in html
             assert not [c for c in server.calls if c.error]
     run(scenario())
+
+
+def test_an_example_button_restates_its_question(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            await bot.say(64, "/start")
+            sent = await bot.press(64, "科技企业孵化器有什么奖励政策？")
+            html = sent[0].params["text"]
+            assert html.startswith("<b>❓ 科技企业孵化器有什么奖励政策？</b>\n\n"), html[:80]
+            assert "为您找到以下相关政策条款" in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
