@@ -5,6 +5,7 @@ restate their question, captions read."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot_api_server import BotApiServer, Call
 from harness import run, running_bot, settings_for
@@ -141,5 +142,40 @@ def test_an_example_button_restates_its_question(
             html = sent[0].params["text"]
             assert html.startswith("<b>❓ 科技企业孵化器有什么奖励政策？</b>\n\n"), html[:80]
             assert "为您找到以下相关政策条款" in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
+
+
+def test_photos_and_files_answered_from_the_caption_or_asked_for_the_policy(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    import time
+
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            chat = {"id": 65, "type": "private", "first_name": "用户65"}
+            user = {"id": 65, "is_bot": False, "first_name": "用户65"}
+            photo = {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90,
+                                "height": 90}]}
+            document = {"document": {"file_id": "d1", "file_unique_id": "d1",
+                                     "file_name": "政策.pdf", "mime_type": "application/pdf"}}
+            for n, (media, caption) in enumerate([
+                    (photo, "科技企业孵化器有什么奖励政策？"),
+                    (document, "这个文件里孵化器能补多少？"), (photo, None), (document, None)]):
+                mark = server.mark()
+                body: dict[str, Any] = {"message_id": 10 + n, "date": int(time.time()),
+                                        "chat": chat, "from": user, **media}
+                if caption:
+                    body["caption"] = caption
+                await bot.until_processed(await server.push_raw(bot.token, {"message": body}))
+                html = server.sent(65, mark)[0].params["text"]
+                what = "图片" if media is photo else "文件"
+                assert f"无法读取{what}的内容" in html
+                if caption:
+                    assert "按您附的文字回答" in html and "威政办字" in html
+                else:
+                    assert "政策名称或文号" in html and "只能识别文字消息" not in html
             assert not [c for c in server.calls if c.error]
     run(scenario())
