@@ -80,7 +80,7 @@ def check(options: GlobalOptions, as_of: date | None, no_cases: bool,
     from bot.wiring import data_dir, embedder_spec, knowledge_dir
 
     result = audit(knowledge_dir(options), data_dir(options), embedder_spec(options),
-                   as_of=as_of, run_cases=not no_cases)
+                   as_of=as_of, run_cases=not no_cases, progress=_case_progress)
     if update_known_failures:
         path = record_known_failures(result)
         print(render_text("kb_known_updated.txt.j2", file=str(path),
@@ -89,8 +89,21 @@ def check(options: GlobalOptions, as_of: date | None, no_cases: bool,
     for problem in result.problems:
         if problem.severity == "error" or verbose:
             print(f"{problem.location}: {problem.message}", file=out)
-    print(render_text("kb_check_summary.txt.j2", a=result), file=sys.stderr)
+    print(render_text("kb_check_summary.txt.j2", a=result, verbose=verbose), file=sys.stderr)
     return 1 if result.errors else 0
+
+
+def _case_progress(done: int, total: int) -> None:
+    """``kb check``'s canned questions take seconds: say where it is, on stderr (one line
+    rewritten on a terminal, a line per step of ~10% otherwise)."""
+    from bot.render import render_text
+
+    step = max(1, total // 10)
+    if done and done % step and done != total and not sys.stderr.isatty():
+        return
+    text = render_text("kb_check_progress.txt.j2", done=done, total=total)
+    end = "\n" if done == total or not sys.stderr.isatty() else ""
+    print(f"\r{text}" if sys.stderr.isatty() else text, end=end, file=sys.stderr, flush=True)
 
 
 @kb.command("report", short_help="write an HTML report of the knowledge folder")

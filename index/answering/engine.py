@@ -8,6 +8,7 @@ old snapshot in service.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -71,6 +72,10 @@ class ReloadReport:
     embedded: int = 0
     reused: int = 0
     seconds: float = 0.0
+    # documents as (文号, title), compared with the knowledge served before the reload
+    added: tuple[tuple[str, str], ...] = ()
+    changed: tuple[tuple[str, str], ...] = ()
+    removed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -82,6 +87,22 @@ class _Stats:
     reloads_failed: int = 0
     last_reload_error: str = ""
     timings_ms: list[float] = field(default_factory=list)
+
+
+def document_changes(old: KnowledgeBase, new: KnowledgeBase
+                     ) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The documents ``new`` added, changed (metadata or any clause) and removed."""
+    def content(kb: KnowledgeBase, number: str) -> tuple[object, ...]:
+        return (kb.document(number), tuple(c.text for c in kb.clauses_by_doc.get(number, ())))
+
+    before = {m.doc_number: m.title for m in old.documents}
+    after = {m.doc_number: m.title for m in new.documents}
+    return {
+        "added": tuple((n, t) for n, t in after.items() if n not in before),
+        "changed": tuple((n, t) for n, t in after.items()
+                         if n in before and content(old, n) != content(new, n)),
+        "removed": tuple((n, t) for n, t in before.items() if n not in after),
+    }
 
 
 class Engine:
@@ -201,10 +222,13 @@ class Engine:
             except Exception as exc:  # a bad file must never take the bot down
                 log.exception("reload failed")
                 return self._failed_reload(current, f"{type(exc).__name__}: {exc}")
+            old = self._snapshot
             self._snapshot = snap
             with self._stats_lock:
                 self._stats.reloads_ok += 1
-            return report
+            if old is None:
+                return report
+            return dataclasses.replace(report, **document_changes(old.kb, snap.kb))
 
     def _failed_reload(self, version: int, message: str) -> ReloadReport:
         with self._stats_lock:
