@@ -92,3 +92,19 @@ def test_reload_names_the_documents_added_changed_and_removed(
     assert "修改的文件：\n• 威科字〔2018〕58号《" in text
     assert "删除的文件：\n• 威政办字〔2018〕107号《" in text
     assert "新计算向量" not in text
+
+
+def test_kb_report_one_colour_word_and_count_for_unstated_validity(
+        knowledge_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "report.html"
+    code, _, _ = run_cli(["kb", "report", "--no-cases", "--knowledge", str(knowledge_copy),
+                          "--data-dir", str(tmp_path / "data"), "--as-of", "2024-06-01",
+                          "--output", str(output)], capsys)
+    html = output.read_text(encoding="utf-8")
+    assert code == 0
+    badges = html.count('<span class="badge unstated">未载明有效期</span>')
+    bars = html.count('<g class="doc-bar unstated"')
+    assert badges == bars == 3  # the three 2018 documents without an end date
+    assert f'<b id="unstated-count">{badges}</b><span>未载明有效期</span>' in html
+    assert "现行有效" not in html and "长期" not in html
+    assert html.count('fill="#fcc419"') == bars
