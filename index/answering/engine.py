@@ -89,20 +89,20 @@ class _Stats:
     timings_ms: list[float] = field(default_factory=list)
 
 
-def document_changes(old: KnowledgeBase, new: KnowledgeBase
-                     ) -> dict[str, tuple[tuple[str, str], ...]]:
+Named = tuple[tuple[str, str], ...]  # (文号, title) of documents
+
+
+def document_changes(old: KnowledgeBase, new: KnowledgeBase) -> tuple[Named, Named, Named]:
     """The documents ``new`` added, changed (metadata or any clause) and removed."""
     def content(kb: KnowledgeBase, number: str) -> tuple[object, ...]:
         return (kb.document(number), tuple(c.text for c in kb.clauses_by_doc.get(number, ())))
 
     before = {m.doc_number: m.title for m in old.documents}
     after = {m.doc_number: m.title for m in new.documents}
-    return {
-        "added": tuple((n, t) for n, t in after.items() if n not in before),
-        "changed": tuple((n, t) for n, t in after.items()
-                         if n in before and content(old, n) != content(new, n)),
-        "removed": tuple((n, t) for n, t in before.items() if n not in after),
-    }
+    return (tuple((n, t) for n, t in after.items() if n not in before),
+            tuple((n, t) for n, t in after.items()
+                  if n in before and content(old, n) != content(new, n)),
+            tuple((n, t) for n, t in before.items() if n not in after))
 
 
 class Engine:
@@ -228,7 +228,8 @@ class Engine:
                 self._stats.reloads_ok += 1
             if old is None:
                 return report
-            return dataclasses.replace(report, **document_changes(old.kb, snap.kb))
+            added, changed, removed = document_changes(old.kb, snap.kb)
+            return dataclasses.replace(report, added=added, changed=changed, removed=removed)
 
     def _failed_reload(self, version: int, message: str) -> ReloadReport:
         with self._stats_lock:

@@ -108,3 +108,24 @@ def test_kb_report_one_colour_word_and_count_for_unstated_validity(
     assert f'<b id="unstated-count">{badges}</b><span>未载明有效期</span>' in html
     assert "现行有效" not in html and "长期" not in html
     assert html.count('fill="#fcc419"') == bars
+
+
+@pytest.mark.parametrize("argv", [
+    [], ["ask"], ["rules"], ["estimate"], ["chat"], ["serve"], ["index"], ["index", "build"],
+    ["kb"], ["kb", "add"], ["kb", "check"], ["kb", "report"]],
+    ids=lambda argv: " ".join(argv) or "policybot")
+def test_help_is_chinese_for_every_staff_command(argv: list[str],
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli([*argv, "--help"], capsys)
+    assert code == 0
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "[default:",
+                    "knowledge folder", "judge validity"):
+        assert english not in out, (english, out)
+    assert out.startswith("用法：policybot") and "选项：" in out
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    described = [line for line in lines if line.startswith("--") or line.startswith("-h")]
+    for line in described:  # every option says what it does in Chinese
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in line) or line.endswith(
+            ("DIR", "SPEC", "YYYY-MM-DD", "FILE.html", "FILE.json")), line
+    summary = lines[1]  # the command's own description, under the usage line
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), summary
