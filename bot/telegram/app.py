@@ -359,6 +359,9 @@ def serve(
         settings = dataclasses.replace(settings, webhook_port=port)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # faiss's loader logs each CPU-specific build it could not import (ModuleNotFoundError,
+    # three lines at every start) before loading the generic one: not a problem
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     install_log_redaction(settings.secrets())
     if not settings.token:
         raise SystemExit("policybot serve: 请设置环境变量 TELEGRAM_BOT_TOKEN")
