@@ -235,7 +235,7 @@ def closest_passage(quote: str, text: str) -> str:
         origin.extend([i] * len(folded))
     size = len(needle)
     if size >= len(hay):
-        return text.strip()
+        return " ".join(part.strip() for part in text.splitlines() if part.strip())
     matcher = SequenceMatcher(autojunk=False)
     matcher.set_seq2(needle)
     best, best_ratio = 0, -1.0
@@ -246,7 +246,9 @@ def closest_passage(quote: str, text: str) -> str:
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = start, ratio
-    return text[origin[best]:origin[best + size - 1] + 1]
+    passage = text[origin[best]:origin[best + size - 1] + 1]
+    # one line; a heading kept apart from its text (whitespace never matters to a quote)
+    return " ".join(part.strip() for part in passage.splitlines() if part.strip())
 
 
 def _read_not_award(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText

@@ -129,3 +129,18 @@ def test_help_is_chinese_for_every_staff_command(argv: list[str],
             ("DIR", "SPEC", "YYYY-MM-DD", "FILE.html", "FILE.json")), line
     summary = lines[1]  # the command's own description, under the usage line
     assert any("\u4e00" <= ch <= "\u9fff" for ch in summary), summary
+
+
+def test_closest_passage_keeps_a_heading_apart_from_its_text(
+        knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    alert_docs.add(knowledge, "weikezi-2026-9.md", alert_docs.MATCHING)
+    (knowledge / "rules" / "weikezi-2026-9.yaml").write_text(
+        "document:\n  doc_number: 威科字〔2026〕9号\n  issued: 2026-01-05\n"
+        "rules:\n  - id: d2026_purchase\n    label: 企业购买技术成果\n    kind: fixed\n"
+        "    amount_yuan: 1000000\n    applicant_types: [enterprise]\n    citations:\n"
+        "      - clause_path: 一、\n        quote: 支持企业购买技术成果企业购买技术成果并在外地转化的\n",
+        encoding="utf-8")
+    _, out, _ = run_cli(["kb", "check", "--no-cases", "--knowledge", str(knowledge),
+                         "--data-dir", str(tmp_path / "data")], capsys)
+    line = next(line for line in out.splitlines() if "最接近的一段是" in line)
+    assert "支持企业购买技术成果 企业购买技术成果并在我市转化的" in line, line
