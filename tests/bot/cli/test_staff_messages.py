@@ -138,7 +138,8 @@ def test_closest_passage_keeps_a_heading_apart_from_its_text(
         "document:\n  doc_number: 威科字〔2026〕9号\n  issued: 2026-01-05\n"
         "rules:\n  - id: d2026_purchase\n    label: 企业购买技术成果\n    kind: fixed\n"
         "    amount_yuan: 1000000\n    applicant_types: [enterprise]\n    citations:\n"
-        "      - clause_path: 一、\n        quote: 支持企业购买技术成果企业购买技术成果并在外地转化的\n",
+        "      - clause_path: 一、\n"
+        "        quote: 支持企业购买技术成果企业购买技术成果并在外地转化的\n",
         encoding="utf-8")
     _, out, _ = run_cli(["kb", "check", "--no-cases", "--knowledge", str(knowledge),
                          "--data-dir", str(tmp_path / "data")], capsys)
