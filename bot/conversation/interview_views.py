@@ -274,7 +274,8 @@ def review_reply(state: dict[str, Any]) -> Reply:
     names = state.get("deduced_labels", {})
     deduced = [names.get(n, n) for n in state.get("deduced", [])] \
         if "applicant_types" in state["facts"] else []
-    return Reply(render("tg_review.j2", answers=shown, deduced=deduced), keyboard)
+    return Reply(render("tg_review.j2", answers=shown, deduced=deduced,
+                        terminal=state.get("channel") == "terminal"), keyboard)
 
 
 def result_view(engine: EngineLike, state: dict[str, Any]) -> dict[str, Any]:

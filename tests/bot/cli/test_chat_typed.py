@@ -60,3 +60,12 @@ def test_one_instruction_per_multi_choice_question(bot_engine: RecordingEngine,
     text = talk(bot_engine, store, ["/estimate", "1", "完成"])
     second = text[text.index("问题 2"):].split("[1]")[0]
     assert second.count("可多选") == 1 and second.count("完成") == 1, second
+
+
+def test_the_review_says_what_to_type_in_the_terminal(bot_engine: RecordingEngine,
+                                                      store: SQLiteStore) -> None:
+    text = talk(bot_engine, store, ["/asof 2020-06-01", "购买技术能补多少？", "高企", "300万",
+                                    "确认"])
+    review = text[text.index("请核对您的回答"):]
+    assert "请输入“确认”" in review and "请点" not in review.split("[1]")[0]
+    assert "300万元 × 20% = 60万元" in review  # "确认" typed: computed
