@@ -157,9 +157,9 @@ def test_photos_and_files_answered_from_the_caption_or_asked_for_the_policy(
         ) as bot:
             chat = {"id": 65, "type": "private", "first_name": "用户65"}
             user = {"id": 65, "is_bot": False, "first_name": "用户65"}
-            photo = {"photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90,
-                                "height": 90}]}
-            document = {"document": {"file_id": "d1", "file_unique_id": "d1",
+            photo: dict[str, Any] = {"photo": [{"file_id": "p1", "file_unique_id": "p1",
+                                                "width": 90, "height": 90}]}
+            document: dict[str, Any] = {"document": {"file_id": "d1", "file_unique_id": "d1",
                                      "file_name": "政策.pdf", "mime_type": "application/pdf"}}
             for n, (media, caption) in enumerate([
                     (photo, "科技企业孵化器有什么奖励政策？"),
