@@ -130,8 +130,10 @@ class AlertCommands:
                                      facts=self._kept(sub)), rows(buttons, 2))])
 
     def _summary(self, who: Who, sub: Subscription) -> dict[str, Any]:
-        engine = self.conv.engine
-        return estimate_view(engine, engine.estimate(dict(sub.facts), self.conv.as_of(who)))
+        engine, vocab = self.conv.engine, self._vocabulary()
+        # a fact an older vocabulary had, since removed by staff, is left out
+        facts = {k: v for k, v in sub.facts.items() if vocab is None or k in vocab.facts}
+        return estimate_view(engine, engine.estimate(facts, self.conv.as_of(who)))
 
     def unfold(self, who: Who) -> list[Reply]:
         """"展开不适用项" under the subscription's estimate."""
