@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,11 +34,13 @@ from index.retriever import MAX_TOP_K, Hit, Retriever
 from knowledge.awards.calculator import candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.awards.loading import load_rules
-from knowledge.awards.rules import RuleSet
+from knowledge.awards.rules import RuleSet, match_text
 from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
+from knowledge.money import find_money, find_percents
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.intent import (
+    AMOUNT,
     DEADLINE,
     DOCUMENT_INTENTS,
     ESTIMATE_INTENTS,
@@ -87,6 +91,28 @@ class _Stats:
     reloads_failed: int = 0
     last_reload_error: str = ""
     timings_ms: list[float] = field(default_factory=list)
+
+
+_TARGET_RE = re.compile(r"到(?:20\d\d年|“?十[三四五]五”?末)[^。；]*(?:达到|以上|建成|跻身|翻番)")
+_AWARD_WORDS = ("给予", "奖励", "补助", "奖补", "补贴", "资助", "扶持", "支持资金")
+
+
+def states_targets_only(text: str, not_awards: Sequence[str] = ()) -> bool:
+    """Whether a clause sets development targets (到2022年…达到80家以上) and grants
+    nothing: no award word, and no amount or rate but in the sentences staff listed as
+    ``not_awards`` (技术交易额达到35亿元 is a target, not an award)."""
+    if not _TARGET_RE.search(text) or any(word in text for word in _AWARD_WORDS):
+        return False
+    quotes = [match_text(q) for q in not_awards]
+    granting = [s for s in re.split(r"(?<=[。；])", text)
+                if s.strip() and not any(q in match_text(s) for q in quotes)]
+    return not any(find_money(s) or find_percents(s) for s in granting)
+
+
+def _not_award_quotes(rules: RuleSet, clause: Any) -> list[str]:
+    return [n.quote for n in rules.not_awards
+            if normalize_doc_number(n.doc_number) == normalize_doc_number(clause.doc_number)
+            and n.clause_path == clause.path]
 
 
 Named = tuple[tuple[str, str], ...]  # (文号, title) of documents
@@ -283,6 +309,9 @@ class Engine:
                 estimate = evaluate(snap.rules, extraction.facts, when, rule_ids=candidates,
                                     denied=extraction.denied)
                 rule_ids = tuple(item.rule_id for item in estimate.items)
+        if matched and intent == AMOUNT:  # a clause of targets answers no amount
+            hits = hits[:1] + [h for h in hits[1:] if not states_targets_only(
+                h.clause.text, _not_award_quotes(snap.rules, h.clause))]
         shown = tuple(self._hit(snap.kb, h, when) for h in hits) if matched else ()
         if matched and estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)

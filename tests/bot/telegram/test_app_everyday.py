@@ -179,3 +179,18 @@ def test_photos_and_files_answered_from_the_caption_or_asked_for_the_policy(
                     assert "政策名称或文号" in html and "只能识别文字消息" not in html
             assert not [c for c in server.calls if c.error]
     run(scenario())
+
+
+def test_an_amount_question_lists_no_clause_of_mere_targets(
+    tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
+) -> None:
+    async def scenario() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, tmp_path), bot_engine, store
+        ) as bot:
+            html = (await bot.say(67, "孵化器能奖励多少钱？"))[0].params["text"]
+            assert "威政办字〔2018〕107号 · 条款 二、（四）2." in html  # the award itself
+            # 107号 二、（一）3. only sets targets (到2022年…达到80家以上): no amount there
+            assert "二、（一）3." not in html and "达到80家以上" not in html
+            assert not [c for c in server.calls if c.error]
+    run(scenario())
