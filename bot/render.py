@@ -28,7 +28,7 @@ OUTCOME_ZH = {
     "eligible": "符合条件",
     "ineligible": "不符合条件",
     "need_info": "需补充信息",
-    "case_by_case": "一事一议/择优",
+    "case_by_case": "金额待定",  # 一事一议, 择优, or no figure: the explanation says which
     "not_encoded": "尚未编入估算规则",
 }
 

@@ -4,10 +4,12 @@
 
 Runs the real conversation core (the real knowledge, the hashing embedder: no model to
 load) for two amount answers, an expired-policy answer, a plain clause answer, an overview
-question, the full /estimate result and its unfolded rest, interview questions with their
-progress, a typed answer written into its question, the review, a clause opened with
-查看原文 and /policies; wraps each reply's Telegram HTML in a page that mimics a chat bubble
-with its inline keyboard, and screenshots it with headless chromium at 390 px.  Writes
+question (and one leaving out an expired award), the full /estimate result and its
+unfolded rest, interview questions with their progress, one after ⬅ 上一步, a typed answer
+written into its question, the review, a clause opened with 查看原文, /policies, and the
+/subscribe confirmation with its 查看完整估算; wraps each reply's Telegram HTML in a page
+that mimics a chat bubble with its inline keyboard, and screenshots it with headless
+chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
 """
 
@@ -92,6 +94,9 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["2_expired_answer"] = conv.ask(who, "我们是高新企业，购买技术花了300万，能补多少？").replies
     out["3_clause_answer"] = conv.ask(who, "科技企业孵化器有什么奖励政策？").replies
     out["3b_overview_question"] = conv.ask(who, "我们是企业，有哪些政策可以申请？").replies
+    # an overview leaving out an award whose document expired (58号) says so
+    out["3c_overview_with_lapsed_award"] = conv.ask(
+        who, "我们是企业，去年经登记购买技术300万元，能享受哪些政策？").replies
     centre = conv.ask(who, "企业牵头建设市级技术创新中心能获得多少补助？")
     out["1b_centre_answer"] = centre.replies
     out["7_clause_view"] = conv.press(who, _button(centre, "查看原文1") or "").replies
@@ -104,6 +109,13 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     typed = conv.text(third, "300万")
     # the question message once answered (Telegram rewrites it), then the review
     out["5c_typed_answer_and_review"] = [Reply(typed.edit_html or ""), *typed.replies]
+    back = Who(4, 4)
+    started = conv.estimate(back)
+    conv.press(back, _button(started, "☐ 企业") or "")
+    second = conv.press(back, _button(started, "选好了") or "")
+    returned = conv.press(back, _button(second, "上一步") or "")
+    # the question left (rewritten, keyboard retired), then the earlier one, still ticked
+    out["5d_interview_after_back"] = [Reply(returned.edit_html or ""), *returned.replies]
     other = Who(2, 2)
     outcome = conv.estimate(other)
     out["5_interview_question"] = outcome.replies[-1:]
@@ -129,6 +141,11 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     if unfold:
         out["4b_unfolded_rest"] = conv.press(other, unfold).replies
     out["6_policies"] = conv.policies(who)
+    from bot.telegram.alert_handlers import AlertCommands
+
+    alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
+    out["8_subscription_confirmation"] = alerts.subscribe(other)
+    out["8b_subscription_estimate"] = alerts.estimate(other).replies
     return out
 
 

@@ -19,10 +19,11 @@ def test_render_replies_writes_phone_width_pngs(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(REPO / "scripts" / "render_replies.py"), str(tmp_path)],
                    check=True, timeout=300, cwd=REPO)
     names = ["1_amount_answer", "1b_centre_answer", "2_expired_answer", "3_clause_answer",
-             "3b_overview_question", "4_estimate_result", "4b_unfolded_rest",
-             "5_interview_question", "5a_question_with_progress", "5b_review",
-             "5c_typed_answer_and_review",
-             "6_policies", "7_clause_view"]
+             "3b_overview_question", "3c_overview_with_lapsed_award", "4_estimate_result",
+             "4b_unfolded_rest", "5_interview_question", "5a_question_with_progress",
+             "5b_review", "5c_typed_answer_and_review", "5d_interview_after_back",
+             "6_policies", "7_clause_view", "8_subscription_confirmation",
+             "8b_subscription_estimate"]
     for name in names:
         png = tmp_path / f"{name}.png"
         assert png.exists(), name

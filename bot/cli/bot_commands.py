@@ -13,7 +13,9 @@ from bot.cli.options import Command, GlobalOptions, pass_options
 
 
 @click.command("chat", cls=Command,
-               short_help="talk to the bot in the terminal (buttons become numbered options)")
+               short_help="在终端里与机器人对话（按钮变为编号选项）",
+               help="在终端里与机器人对话：按钮变为编号选项 [1] …\n\n"
+                    "输入编号或按钮文字即按下按钮；/quit 或输入结束即退出。")
 @pass_options
 def chat(options: GlobalOptions) -> int:
     """Talk to the bot in the terminal: buttons become numbered options [1] …
@@ -26,15 +28,15 @@ def chat(options: GlobalOptions) -> int:
 
 
 @click.command("serve", cls=Command,
-               short_help="run the Telegram bot (long polling; --webhook for webhook mode)")
+               short_help="运行 Telegram 机器人（长轮询；--webhook 为 webhook 模式）",
+               help="运行 Telegram 机器人：默认长轮询，在反向代理后面用 --webhook。")
 @click.option("--webhook", is_flag=True,
-              help="serve WEBHOOK_PATH (default /telegram) and /healthz on "
-                   "WEBHOOK_LISTEN:WEBHOOK_PORT; if WEBHOOK_URL (the public HTTPS URL "
-                   "that reaches WEBHOOK_PATH) is set, register it with Telegram "
-                   "together with WEBHOOK_SECRET")
-@click.option("--port", type=int, default=None, help="override WEBHOOK_PORT")
+              help="在 WEBHOOK_LISTEN:WEBHOOK_PORT 上提供 WEBHOOK_PATH（默认 /telegram）和 "
+                   "/healthz；设置了 WEBHOOK_URL（到达 WEBHOOK_PATH 的公网 HTTPS 地址）时，"
+                   "连同 WEBHOOK_SECRET 一起向 Telegram 登记")
+@click.option("--port", type=int, default=None, help="代替 WEBHOOK_PORT 的端口")
 @click.option("--no-watch", is_flag=True,
-              help="do not watch the knowledge folder (reload only with /reload)")
+              help="不监视知识库目录（只在发送 /reload 时重新加载）")
 @pass_options
 def serve(options: GlobalOptions, webhook: bool, port: int | None, no_watch: bool) -> int:
     """Run the Telegram bot: long polling by default, --webhook behind a proxy."""

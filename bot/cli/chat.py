@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from bot.conversation.core import Conversation, FullEngine, Who
+from bot.conversation.interview import TERMINAL
 from bot.conversation.reply import Button, Outcome, Reply
 from bot.conversation.store import StateStore, open_store
 
@@ -36,6 +37,7 @@ class TerminalChat:
 
     def __init__(self, conversation: Conversation, out: TextIO, who: Who = LOCAL) -> None:
         self.conversation = conversation
+        conversation.interviews.channel = TERMINAL  # questions say "输入", not "点"
         self.out = out
         self.who = who
         self.buttons: list[Button] = []

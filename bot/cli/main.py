@@ -24,7 +24,9 @@ from bot.cli.options import CONTEXT_SETTINGS, Group
 HELP_WIDTH = 100  # docs/help.md is wrapped at this width whatever the terminal
 
 
-@click.group("policybot", cls=Group, context_settings=CONTEXT_SETTINGS)
+@click.group("policybot", cls=Group, context_settings=CONTEXT_SETTINGS,
+             help="威海市科技政策助手：带出处的政策问答和奖补金额估算。\n\n"
+                  "--knowledge、--data-dir、--embedder 可以写在任何命令的前面或后面。")
 def cli() -> None:
     """Weihai S&T policy assistant: cited answers and award estimates.
 
@@ -57,7 +59,7 @@ def _sections(command: click.Command, ctx: click.Context) -> Iterator[tuple[str,
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
             if sub is not None:
-                with click.Context(sub, info_name=name, parent=ctx) as sub_ctx:
+                with sub.context_class(sub, info_name=name, parent=ctx) as sub_ctx:
                     yield from _sections(sub, sub_ctx)
 
 
@@ -68,7 +70,7 @@ def help_markdown() -> str:
            "drifts.", ""]
     settings = {**CONTEXT_SETTINGS, "terminal_width": HELP_WIDTH,
                 "max_content_width": HELP_WIDTH}
-    with click.Context(cli, info_name="policybot", **settings) as ctx:
+    with cli.context_class(cli, info_name="policybot", **settings) as ctx:
         for title, text in _sections(cli, ctx):
             out += [f"## `{title}`", "", "```", text.rstrip(), "```", ""]
     return "\n".join(out)

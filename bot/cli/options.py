@@ -35,6 +35,36 @@ from bot.paths import parse_date
 from knowledge.errors import PolicyBotError
 
 CONTEXT_SETTINGS: dict[str, Any] = {"help_option_names": ["-h", "--help"]}
+# ``--help`` is read by staff: click's own words in Chinese too (the help texts themselves
+# are given in each command's decorator; the docstrings stay English, for developers)
+_SECTIONS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_EXTRAS = (("[default: ", "[默认："), ("[required]", "[必填]"), ("; required]", "；必填]"))
+HELP_OPTION_TEXT = "显示本帮助并退出。"
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    """click's help layout with its headings, usage prefix and option extras in Chinese."""
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+    def section(self, name: str) -> Any:
+        return super().section(_SECTIONS.get(name, name))
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        def chinese(text: str) -> str:
+            for english, zh in _EXTRAS:
+                text = text.replace(english, zh)
+            return text
+
+        super().write_dl([(a, chinese(b)) for a, b in rows], col_max, col_spacing)
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseHelpFormatter
 
 
 @dataclass
@@ -47,10 +77,10 @@ class GlobalOptions:
 
 
 GLOBAL_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("--knowledge", "DIR", "knowledge folder (default: $POLICYBOT_KNOWLEDGE_DIR or ./knowledge)"),
-    ("--data-dir", "DIR", "index and state folder (default: $POLICYBOT_DATA_DIR)"),
+    ("--knowledge", "DIR", "知识库目录（默认：$POLICYBOT_KNOWLEDGE_DIR，否则 ./knowledge）"),
+    ("--data-dir", "DIR", "索引和状态目录（默认：$POLICYBOT_DATA_DIR）"),
     ("--embedder", "SPEC",
-     "'use' (default) or 'st:<model name or path>' (default: $POLICYBOT_EMBEDDER)"),
+     "向量模型：use（默认）、hash（测试用）或 st:<模型名或路径>（默认：$POLICYBOT_EMBEDDER）"),
 )
 
 
@@ -114,9 +144,14 @@ def internal_error(exc: BaseException) -> str:
 class Command(click.Command):
     """A ``policybot`` command: global options, and errors as one line and a status."""
 
+    context_class = ChineseContext
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params.extend(global_params())
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help(super().get_help_option(ctx))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -143,7 +178,17 @@ class Group(click.Group):
 
     command_class = Command
     group_class = type  # subgroups are Groups as well
+    context_class = ChineseContext
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params.extend(global_params())
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help(super().get_help_option(ctx))
+
+
+def _chinese_help(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = HELP_OPTION_TEXT
+    return option

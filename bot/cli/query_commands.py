@@ -22,13 +22,18 @@ def _dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-@click.group("index", cls=Group, short_help="build the search index")
+@click.group("index", cls=Group, short_help="构建检索索引", help="构建检索索引。")
 def index_group() -> None:
     """Build the search index."""
 
 
-@index_group.command("build", short_help="build the index of this knowledge version")
-@click.option("--force", is_flag=True, help="rebuild even when the live index is current")
+@index_group.command(
+    "build", short_help="为当前知识库版本构建索引",
+    help="为知识库目录构建索引；当前索引已与知识库一致时不重复构建。\n\n"
+         "部署时的索引任务：每个知识库版本在共享索引卷上运行一次，各副本只读挂载。"
+         "同时运行的几个任务按构建锁排队（索引目录的锁；设置 REDIS_URL 时还有 Redis 锁），"
+         "一个构建，其余发现索引已是最新便退出。构建会记录它对应的知识库指纹。")
+@click.option("--force", is_flag=True, help="即使当前索引已是最新也重新构建")
 @pass_options
 def index_build(options: GlobalOptions, force: bool) -> int:
     """Build the index of the knowledge folder, unless the live one already matches it.
@@ -53,15 +58,16 @@ def index_build(options: GlobalOptions, force: bool) -> int:
     return 0
 
 
-@click.command("ask", cls=Command, short_help="ask a question")
+@click.command("ask", cls=Command, short_help="提问",
+               help="回答一个问题 QUESTION；加 --jsonl 时从标准输入每行读一个问题。")
 @click.argument("question", required=False)
-@click.option("--json", "as_json", is_flag=True, help="print the JSON object")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 对象")
 @click.option("--jsonl", is_flag=True,
-              help="one question per stdin line, one JSON object per stdout line")
+              help="标准输入每行一个问题，标准输出每行一个 JSON 对象")
 @click.option("--top-k", type=int, default=5, metavar="K", show_default=True,
-              help="how many clauses to cite")
+              help="引用多少个条款")
 @click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
-              help="judge validity on this date (default: today)")
+              help="按这一天判断政策是否有效（默认：今天）")
 @pass_options
 def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool, top_k: int,
         as_of: date | None) -> int:
@@ -100,8 +106,9 @@ def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool
     return 0
 
 
-@click.command("rules", cls=Command, short_help="list award rules and the facts they need")
-@click.option("--json", "as_json", is_flag=True, help="print the rules as JSON")
+@click.command("rules", cls=Command, short_help="列出奖补规则及所需信息",
+               help="列出奖补规则，以及每条规则需要的企业信息（事实项）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出规则")
 @pass_options
 def rules(options: GlobalOptions, as_json: bool) -> int:
     """List the award rules and the facts each needs."""
@@ -117,12 +124,13 @@ def rules(options: GlobalOptions, as_json: bool) -> int:
     return 0
 
 
-@click.command("estimate", cls=Command, short_help="estimate awards for a profile of facts")
+@click.command("estimate", cls=Command, short_help="按企业信息估算奖补",
+               help="按一份企业信息（事实项）逐条计算所有奖补规则。")
 @click.option("--facts", "facts_file", required=True, metavar="FILE.json",
-              help="a JSON object: fact name → value")
+              help="JSON 对象：事实名 → 值")
 @click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
-              help="judge validity on this date (default: today)")
-@click.option("--json", "as_json", is_flag=True, help="print the JSON object")
+              help="按这一天判断政策是否有效（默认：今天）")
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON 对象")
 @pass_options
 def estimate(options: GlobalOptions, facts_file: str, as_of: date | None, as_json: bool) -> int:
     """Evaluate every award rule for a profile of facts."""

@@ -16,26 +16,28 @@ import click
 from bot.cli.options import DATE, GlobalOptions, Group, pass_options
 
 
-@click.group("kb", cls=Group, short_help="manage the knowledge folder (add, check, report)")
+@click.group("kb", cls=Group, short_help="管理知识库目录（添加、检查、报告）",
+             help="管理知识库目录：添加政策文件、检查、生成报告。")
 def kb() -> None:
     """Manage the knowledge folder: add documents, check it, report on it."""
 
 
-@kb.command("add", short_help="add a policy document (PDF, DOCX, HTML, TXT, MD)")
+@kb.command("add", short_help="添加政策文件（PDF、DOCX、HTML、TXT、MD）",
+            help="把政策文件 FILE（PDF、DOCX、HTML、TXT、MD）加入 policies/，"
+                 "并自动识别文号、标题、日期等信息；识别不出的用下列选项补充。")
 @click.argument("file")
-@click.option("--doc-number", help="文号, e.g. 威政办字〔2018〕107号")
+@click.option("--doc-number", help="文号，例如 威政办字〔2018〕107号")
 @click.option("--title", help="标题")
 @click.option("--issuer", help="发文机关")
 @click.option("--issued", type=DATE, metavar="YYYY-MM-DD", help="发布日期")
 @click.option("--effective-from", type=DATE, metavar="YYYY-MM-DD",
-              help="施行日期 (default: the issue date)")
+              help="施行日期（默认：发布日期）")
 @click.option("--effective-until", type=DATE, metavar="YYYY-MM-DD", help="有效期截止日期")
-@click.option("--source", help="where the file came from (URL); default: its name")
-@click.option("--status", help="现行有效 (default), 已失效, 已废止 …")
-@click.option("--name", help="file name in policies/ (default: from the 文号)")
-@click.option("--force", is_flag=True,
-              help="add even if the same document seems to be there already")
-@click.option("--dry-run", is_flag=True, help="show what would be written, write nothing")
+@click.option("--source", help="文件来源（网址）；默认：文件名")
+@click.option("--status", help="现行有效（默认）、已失效、已废止 …")
+@click.option("--name", help="policies/ 中的文件名（默认：按文号生成）")
+@click.option("--force", is_flag=True, help="即使知识库中似乎已有同一文件也添加")
+@click.option("--dry-run", is_flag=True, help="只显示将写入的内容，不写文件")
 @pass_options
 def add(options: GlobalOptions, file: str, doc_number: str | None, title: str | None,
         issuer: str | None, issued: date | None, effective_from: date | None,
@@ -63,13 +65,15 @@ def add(options: GlobalOptions, file: str, doc_number: str | None, title: str | 
     return 0
 
 
-@kb.command("check", short_help="lint the knowledge folder (exit 1 on problems)")
+@kb.command("check", short_help="检查知识库目录（有问题时退出码为 1）",
+            help="检查知识库目录：文件信息、重复、有效期、条款编号、规则引文、金额覆盖和预设问题；"
+                 "每个问题一行“文件:行号: 问题”。有错误时退出码为 1。")
 @click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
-              help="date for the validity checks (default: today)")
-@click.option("--no-cases", is_flag=True, help="skip the canned questions (no index needed)")
+              help="按这一天检查有效期（默认：今天）")
+@click.option("--no-cases", is_flag=True, help="不检查预设问题（不需要索引）")
 @click.option("--update-known-failures", is_flag=True,
-              help="record the canned questions failing now as known failures")
-@click.option("-v", "--verbose", is_flag=True, help="also print warnings")
+              help="把当前未通过的预设问题记为已知问题")
+@click.option("-v", "--verbose", is_flag=True, help="同时列出提示")
 @pass_options
 def check(options: GlobalOptions, as_of: date | None, no_cases: bool,
           update_known_failures: bool, verbose: bool) -> int:
@@ -80,7 +84,7 @@ def check(options: GlobalOptions, as_of: date | None, no_cases: bool,
     from bot.wiring import data_dir, embedder_spec, knowledge_dir
 
     result = audit(knowledge_dir(options), data_dir(options), embedder_spec(options),
-                   as_of=as_of, run_cases=not no_cases)
+                   as_of=as_of, run_cases=not no_cases, progress=_case_progress)
     if update_known_failures:
         path = record_known_failures(result)
         print(render_text("kb_known_updated.txt.j2", file=str(path),
@@ -89,16 +93,30 @@ def check(options: GlobalOptions, as_of: date | None, no_cases: bool,
     for problem in result.problems:
         if problem.severity == "error" or verbose:
             print(f"{problem.location}: {problem.message}", file=out)
-    print(render_text("kb_check_summary.txt.j2", a=result), file=sys.stderr)
+    print(render_text("kb_check_summary.txt.j2", a=result, verbose=verbose), file=sys.stderr)
     return 1 if result.errors else 0
 
 
-@kb.command("report", short_help="write an HTML report of the knowledge folder")
+def _case_progress(done: int, total: int) -> None:
+    """``kb check``'s canned questions take seconds: say where it is, on stderr (one line
+    rewritten on a terminal, a line per step of ~10% otherwise)."""
+    from bot.render import render_text
+
+    step = max(1, total // 10)
+    if done and done % step and done != total and not sys.stderr.isatty():
+        return
+    text = render_text("kb_check_progress.txt.j2", done=done, total=total)
+    end = "\n" if done == total or not sys.stderr.isatty() else ""
+    print(f"\r{text}" if sys.stderr.isatty() else text, end=end, file=sys.stderr, flush=True)
+
+
+@kb.command("report", short_help="生成知识库的 HTML 报告",
+            help="生成知识库的 HTML 报告：政策文件、有效期时间轴、规则和待处理问题。")
 @click.option("--output", "-o", default="knowledge-report.html", metavar="FILE.html",
-              show_default=True, help="where to write the report")
+              show_default=True, help="报告写到哪里")
 @click.option("--as-of", type=DATE, metavar="YYYY-MM-DD",
-              help="date for the validity checks (default: today)")
-@click.option("--no-cases", is_flag=True, help="skip the canned questions (no index needed)")
+              help="按这一天检查有效期（默认：今天）")
+@click.option("--no-cases", is_flag=True, help="不检查预设问题（不需要索引）")
 @pass_options
 def report(options: GlobalOptions, output: str, as_of: date | None, no_cases: bool) -> int:
     """Write an HTML report of the knowledge folder (documents, rules, problems)."""

@@ -8,6 +8,7 @@ knows Telegram; replies are :class:`bot.conversation.reply.Reply` objects render
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -359,7 +360,7 @@ class Conversation:
         if kind == "ex":
             examples = labels_list("examples")
             if arg.isdigit() and int(arg) < len(examples):
-                return self.ask(who, examples[int(arg)])
+                return _restated(self.ask(who, examples[int(arg)]), examples[int(arg)])
         if kind == "cl":
             ref = self._get_ref(arg)
             if ref is not None:
@@ -428,6 +429,15 @@ class Conversation:
         if not token or len(token) > 24:
             return None
         return self.store.get(f"ref:{token}").data
+
+
+def _restated(outcome: Outcome, question: str) -> Outcome:
+    """An example button's answer, under the question it asked (nobody typed it)."""
+    if outcome.replies:
+        first = outcome.replies[0]
+        asked = render("tg_example_asked.j2", question=question)
+        outcome.replies[0] = dataclasses.replace(first, html=f"{asked}\n\n{first.html}")
+    return outcome
 
 
 def _digest(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -28,6 +28,7 @@ from bot.conversation.interview_views import (
     decode,
     encode,
     facts_of,
+    finishes,
     implausible,
     listed,
     question_keyboard,
@@ -45,10 +46,12 @@ from bot.conversation.reply import Outcome, Reply, label, render
 from bot.conversation.store import StateStore, update
 from knowledge.errors import FactError
 
-__all__ = ["ASK", "DONE", "REVIEW", "EngineLike", "FactSpecLike", "Interviews", "Press", "Start",
-           "Text", "decode", "encode", "facts_of", "parse_press", "step"]
+__all__ = ["ASK", "DONE", "REVIEW", "TELEGRAM", "TERMINAL", "EngineLike", "FactSpecLike",
+           "Interviews", "Press", "Start", "Text", "decode", "encode", "facts_of", "parse_press",
+           "step"]
 
 ASK, REVIEW, DONE = "ask", "review", "done"
+TELEGRAM, TERMINAL = "telegram", "terminal"
 
 
 # -- events ----------------------------------------------------------------------------
@@ -57,6 +60,7 @@ class Start:
     facts: dict[str, Any]
     rule_ids: list[str] | None = None
     as_of: date | None = None
+    channel: str = ""  # TELEGRAM or TERMINAL: what the questions tell the user to do
 
 
 @dataclass(frozen=True)
@@ -135,8 +139,10 @@ def _spec_for(engine: EngineLike, state: dict[str, Any], name: str) -> FactSpecL
 
 
 # -- transitions -------------------------------------------------------------------------
-def new_state(facts: dict[str, Any], rule_ids: list[str] | None, as_of: date | None) -> dict:
+def new_state(facts: dict[str, Any], rule_ids: list[str] | None, as_of: date | None,
+              channel: str = "") -> dict:
     return {
+        "channel": channel or TELEGRAM,
         "phase": ASK,
         "seq": 0,
         "facts": {k: encode(v) for k, v in facts.items()},
@@ -154,18 +160,38 @@ def new_state(facts: dict[str, Any], rule_ids: list[str] | None, as_of: date | N
     }
 
 
-def _ask(state: dict[str, Any], spec: FactSpecLike, editing: bool = False) -> Reply:
-    state.update(phase=ASK, current=spec.name, editing=editing, multi=[], invalid=0)
+def _ask(state: dict[str, Any], spec: FactSpecLike, editing: bool = False,
+         previous: Any = None) -> Reply:
+    """Ask ``spec``; ``previous`` (its earlier answer, JSON) comes back chosen."""
+    state.update(phase=ASK, current=spec.name, editing=editing, multi=[], invalid=0,
+                 previous=None)
     state["seq"] += 1
-    state["asked"][spec.name] = snapshot(spec)
+    snap = state["asked"][spec.name] = snapshot(spec)
+    if previous is not None:
+        values = [v for v, _ in snap["choices"]]
+        if snap["kind"] == "multi":
+            state["multi"] = [i for i, v in enumerate(values) if v in previous]
+        elif snap["kind"] in CHOICE_KINDS:
+            state["previous"] = values.index(previous) if previous in values else None
+        else:
+            state["previous"] = shown_value(snap, decode(previous))
     return question_reply(state)
+
+
+def _count(state: dict[str, Any], specs: list[FactSpecLike]) -> None:
+    """The questions' total: unknown (not shown) while the applicant type, which decides
+    most of the rest, is still to be asked; then it never shrinks (an answer that makes
+    a question unnecessary ends the interview early rather than renumbering it)."""
+    if any(s.name == "applicant_types" for s in specs):
+        return
+    state["total"] = max(int(state.get("total") or 0), len(state["history"]) + len(specs))
 
 
 def advance(engine: EngineLike, state: dict[str, Any]) -> Reply:
     """Ask the next needed fact, or show the review when none is left."""
     specs = ordered_questions(engine, state)
     if specs:
-        state["total"] = len(state["history"]) + len(specs)
+        _count(state, specs)
         return _ask(state, specs[0])
     state.update(phase=REVIEW, current=None, editing=False, multi=[])
     state["seq"] += 1
@@ -189,11 +215,11 @@ def _go_back(engine: EngineLike, state: dict[str, Any]) -> Reply:
         return review_reply(state)
     while state["history"]:
         name = state["history"].pop()
-        state["facts"].pop(name, None)
+        previous = state["facts"].pop(name, None)
         state["skipped"] = [n for n in state["skipped"] if n != name]
         spec = _spec_for(engine, state, name)
         if spec is not None:
-            return _ask(state, spec)
+            return _ask(state, spec, previous=previous)
     return advance(engine, state)
 
 
@@ -214,13 +240,15 @@ def looks_like_question(text: str) -> bool:
 def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:
     """State ASK: a typed answer or a button press for the current fact."""
     snap = state["asked"][state["current"]]
+    if isinstance(event, Text) and snap["kind"] == "multi" and finishes(event.text):
+        event = Press(state["seq"], "d")  # "完成" typed: the ticked choices, as "选好了"
     if isinstance(event, Text):
         spec = _spec_for(engine, state, state["current"])
         try:
             if snap["kind"] in CHOICE_KINDS:
-                value = typed_choice(snap, event.text, spec)
+                value = typed_choice(snap, event.text, spec, state.get("channel", ""))
             elif snap["kind"] == "multi":
-                value = typed_multi(snap, event.text, spec)
+                value = typed_multi(snap, event.text, spec, state.get("channel", ""))
             elif spec is None:
                 return Outcome([advance(engine, state)])
             else:
@@ -259,8 +287,9 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
         if name not in state["history"]:
             state["history"].append(name)
         return Outcome([advance(engine, state)], edit_buttons=(), edit_html=done)
-    if act == "b":
-        return Outcome([_go_back(engine, state)], edit_buttons=())
+    if act == "b":  # the question left is written as left, its keyboard retired
+        left = answered_html(state, "", left=True)
+        return Outcome([_go_back(engine, state)], edit_buttons=(), edit_html=left)
     return Outcome([], notice=label("stale_button"))
 
 
@@ -282,7 +311,8 @@ def reviewing(engine: EngineLike, state: dict[str, Any], event: Text | Press) ->
             state["facts"].pop(name, None)
             state["seq"] += 1
             return Outcome([review_reply(state)], edit_buttons=())
-        return Outcome([_ask(state, spec, editing=True)], edit_buttons=())
+        previous = state["facts"].get(name)
+        return Outcome([_ask(state, spec, editing=True, previous=previous)], edit_buttons=())
     if event.action == "b":
         return Outcome([_go_back(engine, state)], edit_buttons=())
     return Outcome([], notice=label("stale_button"))
@@ -297,7 +327,7 @@ def finished(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> 
     if event.action == "f":
         return Outcome([rest_reply(engine, state)])
     if event.action == "n":
-        fresh = new_state({}, state.get("rule_ids"), as_of_of(state))
+        fresh = new_state({}, state.get("rule_ids"), as_of_of(state), state.get("channel", ""))
         fresh["seq"] = state["seq"] + 1
         state.clear()
         state.update(fresh)
@@ -317,7 +347,7 @@ def step(
 ) -> tuple[dict[str, Any] | None, Outcome]:
     """Apply one event; the returned state is None when the interview is over or absent."""
     if isinstance(event, Start):
-        fresh = new_state(event.facts, event.rule_ids, event.as_of)
+        fresh = new_state(event.facts, event.rule_ids, event.as_of, event.channel)
         if state is not None:
             fresh["seq"] = state.get("seq", 0) + 1
         for name in list(fresh["given"]):
@@ -348,16 +378,21 @@ def step(
 class Interviews:
     """Interviews persisted per chat and user; every call re-reads the state (CAS)."""
 
-    def __init__(self, store: StateStore, engine: EngineLike, ttl: float = 7 * 24 * 3600):
+    def __init__(self, store: StateStore, engine: EngineLike, ttl: float = 7 * 24 * 3600,
+                 channel: str = TELEGRAM):
         self.store = store
         self.engine = engine
         self.ttl = ttl
+        self.channel = channel  # the terminal chat sets TERMINAL: its questions say "输入"
 
     @staticmethod
     def key(chat_id: int, user_id: int) -> str:
         return f"iv:{chat_id}:{user_id}"
 
     def handle(self, key: str, event: Event) -> Outcome:
+        if isinstance(event, Start) and not event.channel:
+            event = replace(event, channel=self.channel)
+
         def change(data: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Outcome]:
             new, outcome = step(self.engine, data, event)
             if not outcome.handled or (outcome.notice and not outcome.replies):

@@ -6,18 +6,21 @@ function of the state dict; user-facing text comes from the templates and ``tg_l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from bot.conversation.reply import Button, Keyboard, Reply, label, render, rows
+from bot.conversation.reply import Button, Keyboard, Reply, label, labels_list, render, rows
 from bot.conversation.summary import estimate_view
 from bot.render import format_yuan
 from knowledge.errors import FactError
 
 CHOICE_KINDS = ("choice", "bool")
 MAX_INVALID_HINT = 2  # after this many bad answers, remind how to leave
+# The question's own "（可多选，…）": the template gives one instruction per channel instead.
+_OWN_INSTRUCTION_RE = re.compile(r"（可多选[^）]*）\s*$")
 
 
 class FactSpecLike(Protocol):
@@ -163,8 +166,10 @@ def question_keyboard(state: dict[str, Any]) -> Keyboard:
             mark = label("checked") if i in chosen else label("unchecked")
             buttons.append(button(state, f"{mark}{text}", "t", i))
         buttons.append(button(state, label("multi_done"), "d"))
-    else:
-        buttons = [button(state, text, "c", i) for i, (_, text) in enumerate(choices)]
+    else:  # the earlier answer (back, or changing it) shown ticked
+        before = state.get("previous")
+        buttons = [button(state, f"{label('checked')}{text}" if i == before else text, "c", i)
+                   for i, (_, text) in enumerate(choices)]
     longest = max((len(b.label) for b in buttons), default=0)
     return (*rows(buttons, 1 if longest > 8 else 2), tuple(nav(state)))
 
@@ -172,15 +177,21 @@ def question_keyboard(state: dict[str, Any]) -> Keyboard:
 def question_reply(state: dict[str, Any], error: str | None = None) -> Reply:
     snap = state["asked"][state["current"]]
     number, total = progress(state)
+    previous = state.get("previous")
+    if snap["kind"] in CHOICE_KINDS and previous is not None:
+        previous = snap["choices"][previous][1]
     html = render(
         "tg_question.j2",
         q=snap,
+        question=_OWN_INSTRUCTION_RE.sub("", snap["question"]),
         number=number,
         total=total,
         error=error,
         invalid=state.get("invalid", 0),
         hint_leave=state.get("invalid", 0) >= MAX_INVALID_HINT,
         chosen=[snap["choices"][i][1] for i in state.get("multi", [])],
+        previous=previous,
+        terminal=state.get("channel") == "terminal",
     )
     free_text = snap["kind"] not in (*CHOICE_KINDS, "multi")  # a bare number picks an option
     return Reply(html, question_keyboard(state), free_text=free_text, tag=question_tag(state))
@@ -192,24 +203,28 @@ def question_tag(state: dict[str, Any]) -> str:
 
 
 def progress(state: dict[str, Any]) -> tuple[int, int]:
-    """(number, total) of the current question: an edited answer keeps its number."""
+    """(number, total) of the current question: an edited answer keeps its number; the
+    total is 0 (not shown) until it is known (see ``interview._count``)."""
     name = state["current"]
     shown = listed(state)
+    total = int(state.get("total") or 0)
     if state.get("editing") and name in shown:
-        return shown.index(name) + 1, max(len(shown), int(state.get("total") or 0))
+        return shown.index(name) + 1, max(len(shown), total)
     if name in state["history"]:  # back to an earlier question
         number = state["history"].index(name) + 1
     else:
         number = len(state["history"]) + 1
-    return number, max(number, int(state.get("total") or 0))
+    return number, max(number, total) if total else 0
 
 
-def answered_html(state: dict[str, Any], shown: str, typed: bool = False) -> str:
-    """The current question as it reads once answered: "问题 3：… → 已选：企业"."""
+def answered_html(state: dict[str, Any], shown: str, typed: bool = False,
+                  left: bool = False) -> str:
+    """The current question as it reads once answered: "问题 3：… → 已选：企业"; ``left``:
+    the user went back from it ("→ 已返回上一步")."""
     snap = state["asked"][state["current"]]
     number, total = progress(state)
-    return render("tg_answered.j2", q=snap, number=number, total=total, shown=shown,
-                  typed=typed)
+    return render("tg_answered.j2", q=snap, question=_OWN_INSTRUCTION_RE.sub("", snap["question"]),
+                  number=number, total=total, shown=shown, typed=typed, left=left)
 
 
 def shown_value(snap: dict[str, Any], value: Any) -> str:
@@ -250,7 +265,7 @@ def answers(state: dict[str, Any]) -> list[dict[str, Any]]:
 
 def review_reply(state: dict[str, Any]) -> Reply:
     shown = answers(state)
-    edit = [button(state, f"{label('change')}{i + 1}", "e", i) for i in range(len(shown))]
+    edit = [button(state, label("change").format(n=i + 1), "e", i) for i in range(len(shown))]
     keyboard = (
         *rows(edit, 4),
         (button(state, label("confirm"), "ok"),),
@@ -259,7 +274,8 @@ def review_reply(state: dict[str, Any]) -> Reply:
     names = state.get("deduced_labels", {})
     deduced = [names.get(n, n) for n in state.get("deduced", [])] \
         if "applicant_types" in state["facts"] else []
-    return Reply(render("tg_review.j2", answers=shown, deduced=deduced), keyboard)
+    return Reply(render("tg_review.j2", answers=shown, deduced=deduced,
+                        terminal=state.get("channel") == "terminal"), keyboard)
 
 
 def result_view(engine: EngineLike, state: dict[str, Any]) -> dict[str, Any]:
@@ -282,7 +298,17 @@ def rest_reply(engine: EngineLike, state: dict[str, Any]) -> Reply:
     return Reply(render("tg_rest.j2", rest=result_view(engine, state)["rest"]))
 
 
-def typed_choice(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> Any:
+def finishes(text: str) -> bool:
+    """Whether typed text ends a multiple choice ("完成", "好了": as the "选好了" button)."""
+    return text.strip().rstrip("。.!！").lower() in labels_list("finish_words")
+
+
+def _pick_hint(channel: str) -> str:
+    return label("type_a_number" if channel == "terminal" else "pick_a_button")
+
+
+def typed_choice(snap: dict[str, Any], text: str, spec: FactSpecLike | None,
+                 channel: str = "") -> Any:
     """A typed answer to a choice: its number, its label, or what the fact's parser says."""
     cleaned = text.strip()
     choices = snap["choices"]
@@ -292,20 +318,21 @@ def typed_choice(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> 
         if cleaned in (text_label, str(value)):
             return decode(value)
     if spec is None:
-        raise FactError(snap["name"], label("pick_a_button"))
+        raise FactError(snap["name"], _pick_hint(channel))
     value = spec.parse(cleaned)
     if value not in [decode(v) for v, _ in choices]:
-        raise FactError(snap["name"], label("pick_a_button"))
+        raise FactError(snap["name"], _pick_hint(channel))
     return value
 
 
-def typed_multi(snap: dict[str, Any], text: str, spec: FactSpecLike | None) -> list[Any]:
+def typed_multi(snap: dict[str, Any], text: str, spec: FactSpecLike | None,
+                channel: str = "") -> list[Any]:
     parts = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")]
     parts = [p for p in parts if p]
     choices = snap["choices"]
     if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
         return [decode(choices[int(p) - 1][0]) for p in dict.fromkeys(parts)]
     if spec is None:
-        raise FactError(snap["name"], label("pick_a_button"))
+        raise FactError(snap["name"], _pick_hint(channel))
     value = spec.parse(text.strip())
     return list(value) if isinstance(value, list | tuple | set | frozenset) else [value]

@@ -10,7 +10,7 @@ and :class:`CaseSummary`), which also feeds ``kb report``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from knowledge.sources.base import KnowledgeBase
 from knowledge.yamlio import load_yaml
 
 KNOWN_FAILURES = "known_failures.yaml"
+Progress = Callable[[int, int], None]
 TOP_K = 5
 
 
@@ -47,8 +48,9 @@ def load_known_failures(path: Path) -> dict[str, str]:
 
 
 def check_cases(audit: Audit, kb: KnowledgeBase, data_dir: Path,
-                embedder_spec: str | None) -> None:
-    """Canned questions: file validity, expectations that exist, retrieval results."""
+                embedder_spec: str | None, progress: Progress | None = None) -> None:
+    """Canned questions: file validity, expectations that exist, retrieval results;
+    ``progress(done, total)`` after each question (and once with 0 before the first)."""
     path = audit.knowledge_dir / "cases" / "questions.yaml"
     if not path.exists():
         return
@@ -72,7 +74,21 @@ def check_cases(audit: Audit, kb: KnowledgeBase, data_dir: Path,
         audit.add("index", audit.knowledge_dir, None, detail=str(exc))
         return
     came_back: dict[str, str] = {}
-    metrics = score(questions, _answer_fn(engine, came_back), k=TOP_K)
+    answer = _answer_fn(engine, came_back)
+    if progress is not None:
+        asked = [0]
+        progress(0, len(questions))
+
+        plain = answer
+
+        def counted(question: str) -> tuple[bool, Sequence[Hit]]:
+            result: tuple[bool, Sequence[Hit]] = plain(question)
+            asked[0] += 1
+            progress(asked[0], len(questions))
+            return result
+
+        answer = counted
+    metrics = score(questions, answer, k=TOP_K)
     audit.cases = summarize_cases(audit, questions, metrics, known, came_back)
 
 

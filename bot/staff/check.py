@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.staff.audit import Audit
-from bot.staff.cases import check_cases
+from bot.staff.cases import Progress, check_cases
 from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_terms
 from knowledge.errors import (
     KnowledgeError,
@@ -295,8 +295,10 @@ def audit(
     *,
     as_of: date | None = None,
     run_cases: bool = True,
+    progress: Progress | None = None,
 ) -> Audit:
-    """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``)."""
+    """Run every check over ``knowledge_dir`` (the index is built in ``data_dir``);
+    ``progress(done, total)`` hears of the canned questions as they are asked."""
     result = Audit(Path(knowledge_dir).resolve(), as_of or date.today())
     check_documents(result, Path(data_dir) / "cache")
     if not result.documents:
@@ -318,5 +320,5 @@ def audit(
     rules_ok = check_rules(result, kb)
     vocabulary_ok = check_vocabulary(result, kb)
     if run_cases and rules_ok and vocabulary_ok:
-        check_cases(result, kb, data_dir, embedder_spec)
+        check_cases(result, kb, data_dir, embedder_spec, progress)
     return result

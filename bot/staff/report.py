@@ -31,7 +31,7 @@ class TimelineRow:
 
     doc_number: str
     title: str
-    validity: str  # in_force | expired | not_yet | repealed
+    validity: str  # in_force | unstated | expired | not_yet | repealed
     y: float
     issued_x: float
     start_x: float
@@ -111,9 +111,9 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     )
 
 
-# timeline colours: every in-force state is one band; a replaced document is drawn repealed
-_BAND = {"in_force_until": "in_force", "unstated": "in_force", "confirmed": "in_force",
-         "superseded": "repealed"}
+# timeline colours: a stated or confirmed end is one band; an unstated end is its own (the
+# table and the bot say 未载明有效期, never 现行有效); a replaced document is drawn repealed
+_BAND = {"in_force_until": "in_force", "confirmed": "in_force", "superseded": "repealed"}
 
 
 def report_context(audit: Audit, generated: datetime | None = None) -> dict[str, Any]:

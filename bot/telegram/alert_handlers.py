@@ -28,7 +28,8 @@ from bot.alerts.service import AlertService, alert_label
 from bot.alerts.subscriptions import Subscription
 from bot.conversation import context as chat_context
 from bot.conversation.core import Conversation, Who
-from bot.conversation.reply import Button, Outcome, Reply, render, rows
+from bot.conversation.reply import Button, Outcome, Reply, label, render, rows
+from bot.conversation.summary import estimate_view
 from bot.telegram.sending import reply_with, send, who_of
 from knowledge.money import format_yuan
 
@@ -48,12 +49,20 @@ class AlertCommands:
         snap = getattr(self.conv.engine, "snapshot", None)
         return snap.rules.vocabulary if snap is not None else None
 
+    def _kept(self, sub: Subscription) -> list[dict[str, str]]:
+        """The kept facts as the interview showed them, in its (the vocabulary's) order."""
+        vocab = self._vocabulary()
+        order = dict(vocab.fact_order) if vocab is not None else {}
+        facts = []
+        for name in sorted(sub.facts, key=lambda n: (order.get(n, len(order)), n)):
+            spec = vocab.facts.get(name) if vocab is not None else None
+            facts.append({"label": spec.label if spec else name,
+                          "value": _shown(spec, sub.facts[name])})
+        return facts
+
     def view(self, kind: str, sub: Subscription) -> Reply:
         vocab = self._vocabulary()
-        facts = []
-        for name, value in sorted(sub.facts.items()):
-            spec = vocab.facts.get(name) if vocab is not None else None
-            facts.append({"label": spec.label if spec else name, "value": _shown(spec, value)})
+        facts = self._kept(sub)
         topics = [(vocab.topics.get(t) or (t,))[0] if vocab is not None else t
                   for t in sub.topics]
         buttons = ((Button(alert_label("estimate"), "al:es"),
@@ -109,20 +118,51 @@ class AlertCommands:
                              else "not_subscribed"))]
 
     def estimate(self, who: Who) -> Outcome:
-        """The full estimate from the kept facts (the interview asks what is missing)."""
+        """The full estimate from the kept facts; a "补充信息后估算" button when some
+        award needs a fact the subscription does not keep."""
+        sub = subscriptions.load(self.store, who.chat_id)
+        if sub is None:
+            return Outcome([Reply(render("tg_subscribe.j2", kind="not_subscribed"))])
+        summary = self._summary(who, sub)
+        buttons = [Button(label("unfold"), "al:fo")] if summary["rest"] else []
+        if summary["open"]:
+            buttons.append(Button(alert_label("complete"), "al:iv"))
+        return Outcome([Reply(render("tg_subscription_estimate.j2", summary=summary,
+                                     facts=self._kept(sub)), rows(buttons, 2))])
+
+    def _summary(self, who: Who, sub: Subscription) -> dict[str, Any]:
+        engine, vocab = self.conv.engine, self._vocabulary()
+        # a fact an older vocabulary had, since removed by staff, is left out
+        facts = {k: v for k, v in sub.facts.items() if vocab is None or k in vocab.facts}
+        return estimate_view(engine, engine.estimate(facts, self.conv.as_of(who)))
+
+    def unfold(self, who: Who) -> list[Reply]:
+        """"展开不适用项" under the subscription's estimate."""
+        sub = subscriptions.load(self.store, who.chat_id)
+        if sub is None:
+            return [Reply(render("tg_subscribe.j2", kind="not_subscribed"))]
+        return [Reply(render("tg_rest.j2", rest=self._summary(who, sub)["rest"]))]
+
+    def interview(self, who: Who) -> Outcome:
+        """"补充信息后估算": the interview from the kept facts, asking what is missing."""
         sub = subscriptions.load(self.store, who.chat_id)
         facts = dict(sub.facts) if sub is not None else {}
         return self.conv.start_interview(who, facts, None)
 
 
 def _shown(spec: Any, value: Any) -> str:
+    """A kept value as the interview wrote it: 250万元, 3家, 是, "无" for no choice."""
     if isinstance(value, frozenset | set | list | tuple):
-        return "、".join(spec.choice_label(str(v)) if spec else str(v) for v in sorted(value))
+        labels = [spec.choice_label(str(v)) if spec else str(v) for v in value]
+        if spec is not None:  # the options' order, as the question listed them
+            rank = {label: i for i, (_, label) in enumerate(spec.choices)}
+            labels.sort(key=lambda label: (rank.get(label, len(rank)), label))
+        return "、".join(labels) or alert_label("none_kept")
     if isinstance(value, bool):
         return "是" if value else "否"
     if spec is not None and spec.choices:
         return str(spec.choice_label(str(value)))
-    if isinstance(value, Decimal) and spec is not None and spec.kind == "money":
+    if isinstance(value, int | Decimal) and spec is not None and spec.kind == "money":
         return format_yuan(int(value))
     return f"{value}{getattr(spec, 'unit', '') or ''}"
 
@@ -161,6 +201,11 @@ async def alert_button(update: Update, context: Ctx) -> None:
         replies = await asyncio.to_thread(commands.set_applicant, who, arg)
     elif kind == "un":
         replies = await asyncio.to_thread(commands.unsubscribe, who)
+    elif kind == "fo":
+        replies = await asyncio.to_thread(commands.unfold, who)
+    elif kind == "iv":
+        outcome = await asyncio.to_thread(commands.interview, who)
+        replies = outcome.replies
     else:
         outcome = await asyncio.to_thread(commands.estimate, who)
         replies = outcome.replies

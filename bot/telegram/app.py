@@ -36,7 +36,7 @@ from telegram.ext import (
 
 from bot.config import Settings, install_log_redaction, load_settings, redact
 from bot.conversation.core import Conversation, FullEngine
-from bot.conversation.reply import Outcome, label_pairs, render
+from bot.conversation.reply import Outcome, Reply, label_pairs, render
 from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
 from bot.telegram.alert_handlers import register as register_alerts
 from bot.telegram.runner import (
@@ -124,6 +124,28 @@ async def not_text(update: Update, context: Ctx) -> None:
     await reply_with(update, context, conversation(context).not_text)
 
 
+async def media_message(update: Update, context: Ctx) -> None:
+    """A photo or a file: answered from its caption, saying its content is not read;
+    without a caption, ask for the policy's name or 文号."""
+    message = update.effective_message
+    assert message is not None
+    who = who_of(update)
+    kind = "photo" if message.photo else "file"
+    caption = (message.caption or "").strip()
+    if not caption:
+        ask = Reply(render("tg_media.j2", kind=kind, caption=False))
+        await send(context, who.chat_id, [ask], quote=message.message_id, who=who)
+        return
+    job = work(conversation(context).text, who, caption)
+    outcome: Outcome = await with_typing(context, who.chat_id, job)
+    await rewrite_answered(context, who, outcome)
+    note = render("tg_media.j2", kind=kind, caption=True)
+    replies = list(outcome.replies)
+    if replies:  # one message: the note above the answer
+        replies[0] = dataclasses.replace(replies[0], html=f"{note}\n\n{replies[0].html}")
+    await send(context, who.chat_id, replies, quote=message.message_id, who=who)
+
+
 async def estimate(update: Update, context: Ctx) -> None:
     """/estimate: start the interview over every award rule."""
     who = who_of(update)
@@ -134,12 +156,11 @@ async def estimate(update: Update, context: Ctx) -> None:
 async def text_message(update: Update, context: Ctx) -> None:
     """Typed text: the interview's answer if one is running, else a question.
 
-    An edited message is answered again (as the question it now is); a photo's caption
-    is read as the question.
+    An edited message is answered again (as the question it now is).
     """
     message = update.effective_message
     assert message is not None
-    text = message.text or message.caption or ""
+    text = message.text or ""
     who = who_of(update)
     conv = conversation(context)
     func = conv.ask if update.edited_message is not None else conv.text
@@ -270,7 +291,8 @@ def build_application(
     app.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(message & filters.TEXT, text_message))
     app.add_handler(MessageHandler(edited & filters.TEXT & ~filters.COMMAND, text_message))
-    app.add_handler(MessageHandler(message & filters.PHOTO & filters.CAPTION, text_message))
+    app.add_handler(MessageHandler(message & (filters.PHOTO | filters.Document.ALL),
+                                   media_message))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(MessageHandler(message, not_text))
     app.add_error_handler(on_error)
@@ -337,6 +359,9 @@ def serve(
         settings = dataclasses.replace(settings, webhook_port=port)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # faiss's loader logs each CPU-specific build it could not import (ModuleNotFoundError,
+    # three lines at every start) before loading the generic one: not a problem
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
     install_log_redaction(settings.secrets())
     if not settings.token:
         raise SystemExit("policybot serve: 请设置环境变量 TELEGRAM_BOT_TOKEN")

@@ -14,6 +14,7 @@ A request must arrive within :data:`HEADER_TIMEOUT` and its body within
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -25,8 +26,11 @@ from typing import Any
 from aiohttp import ClientPayloadError, web
 from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ExtBot
+
+from bot.render import render_text
+from knowledge.errors import PolicyBotError
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -36,6 +40,47 @@ BODY_TIMEOUT = 15.0  # seconds for the body once the headers are in
 MAX_JSON_DEPTH = 64  # a real update nests about 10 deep
 MAX_POLL_BACKOFF = 30.0  # seconds: the longest pause between failing getUpdates
 FIRST_POLL_BACKOFF = 0.5
+
+
+class BotApiUnavailable(PolicyBotError):
+    """The Bot API server did not answer ``getMe`` as a Bot API server does: unreachable,
+    the token refused, or not a Bot API at that URL.  One line for the operator."""
+
+
+def api_base(bot: ExtBot[Any]) -> str:
+    """The Bot API base URL ``bot`` talks to, without its token."""
+    url = str(bot.base_url).replace(str(bot.token), "")
+    return url.removesuffix("/").removesuffix("/bot") or url
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong, for the operator: a failure kind and the library's words."""
+    kind = "token" if isinstance(exc, InvalidToken) else \
+        "network" if isinstance(exc, NetworkError) else \
+        "api" if isinstance(exc, TelegramError) else "protocol"
+    return render_text("bot_api.txt.j2", kind=kind, error=f"{type(exc).__name__}: {exc}")
+
+
+class PollHealth:
+    """One log line when ``getUpdates`` starts failing and one when it works again, not a
+    traceback per retry (PTB's default logs one at every back-off step)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.failing = False
+
+    def failed(self, exc: TelegramError) -> None:
+        if self.failing:
+            log.debug("getUpdates still failing: %s", exc)
+            return
+        self.failing = True
+        log.warning(render_text("bot_api.txt.j2", kind="poll_down", url=self.url,
+                                error=describe(exc)))
+
+    def working(self) -> None:
+        if self.failing:
+            self.failing = False
+            log.warning(render_text("bot_api.txt.j2", kind="poll_up", url=self.url))
 
 
 class SkippingBot(ExtBot[Any]):
@@ -52,6 +97,11 @@ class SkippingBot(ExtBot[Any]):
         super().__init__(*args, **kwargs)
         self._skip_before = 0  # offset past every update skipped so far
         self._poll_failures = 0
+        self._health: PollHealth | None = None  # told when polling works again
+
+    def report_to(self, health: PollHealth) -> None:
+        """Tell ``health`` when ``getUpdates`` works (again)."""
+        self._health = health
 
     def poll_backoff(self) -> float:
         """The pause after the current run of failures."""
@@ -72,6 +122,8 @@ class SkippingBot(ExtBot[Any]):
         except Exception as exc:
             return await self._one_by_one(offset, limit, allowed_updates, exc)
         self._poll_failures = 0
+        if self._health is not None:
+            self._health.working()
         return updates
 
     async def _one_by_one(self, offset: int | None, limit: int | None, allowed: Any,
@@ -279,8 +331,20 @@ async def run_bot(
     on_ready: Callable[[], None] | None = None,
     poll_timeout: int = 10,
 ) -> None:
-    """Serve until ``stop`` is set: long polling, or the webhook server when given."""
-    await application.initialize()
+    """Serve until ``stop`` is set: long polling, or the webhook server when given.
+
+    A Bot API server that does not answer ``getMe`` (the first call) raises
+    :class:`BotApiUnavailable`, naming the call and the base URL.
+    """
+    try:
+        await application.initialize()
+    except Exception as exc:
+        with contextlib.suppress(Exception):  # an Application never initialized: its bot's
+            await application.bot.shutdown()  # HTTP clients are open all the same
+        line = render_text("bot_api.txt.j2", kind="getme", url=api_base(application.bot),
+                           error=describe(exc))
+        # PTB quotes a refused token in its message
+        raise BotApiUnavailable(line.replace(str(application.bot.token), "…")) from exc
     try:
         if application.post_init is not None:
             await application.post_init(application)
@@ -295,8 +359,12 @@ async def run_bot(
         else:
             assert application.updater is not None
             await application.bot.delete_webhook()
+            health = PollHealth(api_base(application.bot))
+            if isinstance(application.bot, SkippingBot):
+                application.bot.report_to(health)
             await application.updater.start_polling(
-                timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+                timeout=poll_timeout, allowed_updates=Update.ALL_TYPES,
+                error_callback=health.failed,
             )
         if on_ready is not None:
             on_ready()

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from index.answering.answer import Answer, AnswerHit
-from index.answering.hits import answer_hit, responsible_offices
+from index.answering.hits import (
+    answer_hit,
+    document_changes,
+    responsible_offices,
+    without_target_clauses,
+)
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.scope import Unanswered, suggestions, unanswered
@@ -41,6 +46,7 @@ from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
+    AMOUNT,
     DEADLINE,
     DOCUMENT_INTENTS,
     ESTIMATE_INTENTS,
@@ -77,6 +83,10 @@ class ReloadReport:
     embedded: int = 0
     reused: int = 0
     seconds: float = 0.0
+    # documents as (文号, title), compared with the knowledge served before the reload
+    added: tuple[tuple[str, str], ...] = ()
+    changed: tuple[tuple[str, str], ...] = ()
+    removed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -207,10 +217,13 @@ class Engine:
             except Exception as exc:  # a bad file must never take the bot down
                 log.exception("reload failed")
                 return self._failed_reload(current, f"{type(exc).__name__}: {exc}")
-            self._snapshot = snap
+            old, self._snapshot = self._snapshot, snap
             with self._stats_lock:
                 self._stats.reloads_ok += 1
-            return report
+            if old is None:
+                return report
+            added, changed, removed = document_changes(old.kb, snap.kb)
+            return replace(report, added=added, changed=changed, removed=removed)
 
     def _failed_reload(self, version: int, message: str) -> ReloadReport:
         with self._stats_lock:
@@ -280,6 +293,8 @@ class Engine:
                           extraction=extraction, intent=intent, frame=u.frame,
                           **self._not_matched(snap, u, hits))
         estimate, rule_ids = self._estimate(snap, u, hits, when)
+        if intent == AMOUNT:  # a clause of targets answers no amount
+            hits = without_target_clauses(hits, snap.rules)
         shown = tuple(answer_hit(snap.kb, h, when) for h in hits)
         if estimate is None:
             rule_ids = self._rules_citing(snap, shown, when)

@@ -39,12 +39,16 @@ class Overview:
     total_yuan: int  # certain amounts of the eligible awards, in force
     more_eligible: int = 0  # eligible awards beyond the cap
     more_settle: int = 0
+    # awards the facts would meet but whose document is not in force on the date (label,
+    # doc_number, validity, effective_from/until): said, so no amount drops silently
+    lapsed: tuple[dict[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"stated": list(self.stated), "eligible": [dict(e) for e in self.eligible],
                 "settle": [dict(s) for s in self.settle],
                 "ruled_out": [dict(r) for r in self.ruled_out], "total_yuan": self.total_yuan,
-                "more_eligible": self.more_eligible, "more_settle": self.more_settle}
+                "more_eligible": self.more_eligible, "more_settle": self.more_settle,
+                "lapsed": [dict(x) for x in self.lapsed]}
 
 
 def build_overview(ruleset: RuleSet, facts: Mapping[str, object], on: date,
@@ -56,7 +60,13 @@ def build_overview(ruleset: RuleSet, facts: Mapping[str, object], on: date,
                    for n, v in sorted(estimate.facts.items(),
                                       key=lambda kv: vocabulary.fact_order[kv[0]]))
     eligible: list[dict[str, Any]] = []
+    lapsed: list[dict[str, Any]] = []
     for item in estimate.items:  # already sorted: eligible first, largest figure first
+        if item.outcome == "eligible" and not item.in_force:
+            lapsed.append({"label": item.label, "doc_number": item.citations[0].doc_number,
+                           "validity": item.validity,
+                           "effective_until": item.effective_until.isoformat()
+                           if item.effective_until else None})
         if item.outcome != "eligible" or not item.in_force:
             continue
         entry: dict[str, Any] = {"rule_id": item.rule_id, "label": item.label,
@@ -92,4 +102,5 @@ def build_overview(ruleset: RuleSet, facts: Mapping[str, object], on: date,
                       and i.failed[0].startswith("您说"))[:MAX_RULED_OUT]
     return Overview(stated, tuple(eligible[:MAX_ELIGIBLE]), settle, ruled_out,
                     estimate.total_yuan if eligible else 0,
-                    max(0, len(eligible) - MAX_ELIGIBLE), max(0, len(order) - MAX_SETTLE))
+                    max(0, len(eligible) - MAX_ELIGIBLE), max(0, len(order) - MAX_SETTLE),
+                    tuple(lapsed[:MAX_RULED_OUT]))

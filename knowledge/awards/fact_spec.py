@@ -27,6 +27,7 @@ MAX_COUNT = 100_000
 _YES = {"是", "有", "对", "是的", "有的", "yes", "y", "true", "1", "已", "已经"}
 _NO = {"否", "不是", "没有", "无", "不", "没", "no", "n", "false", "0", "未"}
 _NONE_WORDS = {"无", "没有", "都没有", "均无", "都不是", "没", "none", "无以上"}
+_ZERO_WORDS = {"无", "没有", "没", "暂无", "还没有", "一个也没有", "零", "none", "no"}  # a count
 _SPLIT_RE = re.compile(r"[，,；;/\n]+")
 
 
@@ -45,6 +46,8 @@ class FactSpec:
     aliases: Mapping[str, str] = field(default_factory=dict)  # phrase → choice value
     phrases: tuple[str, ...] = ()  # words naming the fact itself (where an amount belongs)
     implied_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # value → words
+    # short forms owners type (高企 → 高新技术企业), from facts.yaml's ``abbreviations``
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
     line: int = field(default=0, compare=False)  # line in vocabulary/facts.yaml
 
     def choice_label(self, value: str) -> str:
@@ -55,6 +58,8 @@ class FactSpec:
         raw = str(text).strip()
         if not raw:
             raise FactError(self.name, "请填写答案。")
+        if self.kind in ("money", "count") and raw.lower().rstrip("。.!！") in _ZERO_WORDS:
+            return self.validate(0)  # "没有" for a count or an amount: none, i.e. 0
         if self.kind in ("money", "count", "number") and re.match(r"[-－−负]", raw):
             raise FactError(self.name, f"{self.label}不能是负数（收到 {raw}）。")
         if self.kind == "money":
@@ -84,7 +89,7 @@ class FactSpec:
         if self.kind == "choice":
             value = self._match_choice(raw)
             if value is None:
-                raise FactError(self.name, f"请从以下选项中选择：{self._labels()}。")
+                raise FactError(self.name, self._unknown(raw, "请从以下选项中选择"))
             return value
         if raw.lower() in _NONE_WORDS:
             return frozenset()
@@ -92,7 +97,7 @@ class FactSpec:
         for part in (p for p in _SPLIT_RE.split(raw) if p):
             value = self._match_choice(part)
             if value is None:
-                raise FactError(self.name, f"“{part}”不是可选项；可选：{self._labels()}。")
+                raise FactError(self.name, self._unknown(part, f"“{part}”不是可选项；可选"))
             values.add(value)
         return frozenset(values)
 
@@ -137,18 +142,44 @@ class FactSpec:
         return frozenset(chosen)
 
     def _match_choice(self, text: str) -> str | None:
-        """A value, its label, an alias, or a fragment found in exactly one label."""
+        """A value, its label, an alias, or a fragment found in exactly one label; then
+        the same with the vocabulary's abbreviations spelled out (高企 → 高新技术企业),
+        and last a word only one choice's holder can be (a 高企 is an 企业)."""
         cleaned = text.strip()
-        for value, label in self.choices:
-            if cleaned in (value, label):
-                return value
-        if cleaned in self.aliases:
-            return self.aliases[cleaned]
-        if len(cleaned) >= 2:
-            hits = [value for value, label in self.choices if cleaned in label]
+        for form in dict.fromkeys((cleaned, self._spelled_out(cleaned))):
+            hits = self._candidates(form)
             if len(hits) == 1:
                 return hits[0]
-        return None
+        holders = [value for value, words in self.implied_by.items()
+                   if cleaned in words or self._spelled_out(cleaned) in words]
+        return holders[0] if len(holders) == 1 else None
+
+    def _candidates(self, cleaned: str) -> list[str]:
+        """The choices ``cleaned`` can mean: one when exact, several when ambiguous."""
+        for value, label in self.choices:
+            if cleaned in (value, label):
+                return [value]
+        if cleaned in self.aliases:
+            return [self.aliases[cleaned]]
+        if len(cleaned) < 2:
+            return []
+        return [value for value, label in self.choices if cleaned in label]
+
+    def _spelled_out(self, text: str) -> str:
+        """``text`` with every abbreviation replaced by its full form, longest first."""
+        for short in sorted(self.abbreviations, key=len, reverse=True):
+            if short in text and self.abbreviations[short] not in text:
+                text = text.replace(short, self.abbreviations[short])
+        return text
+
+    def _unknown(self, text: str, lead: str) -> str:
+        """Why ``text`` is no choice: it fits several (name them), or none (list all)."""
+        for form in dict.fromkeys((text.strip(), self._spelled_out(text.strip()))):
+            hits = self._candidates(form)
+            if len(hits) > 1:
+                names = "、".join(f"“{self.choice_label(v)}”" for v in hits)
+                return f"“{text.strip()}”可能是{names}，请选其中一项。"
+        return f"{lead}：{self._labels()}。"
 
     def _labels(self) -> str:
         return "、".join(label for _, label in self.choices)

@@ -2,7 +2,8 @@
 
 ``knowledge/vocabulary/facts.yaml`` declares every fact a rule may use (name, kind,
 label, question, unit, example, max, choices with their ``phrases``) in the order the
-interview asks them; ``knowledge/vocabulary/topics.yaml`` maps each topic to the plain
+interview asks them, and the ``abbreviations`` owners type in answers (高企 →
+高新技术企业); ``knowledge/vocabulary/topics.yaml`` maps each topic to the plain
 words that name it in a question; ``knowledge/vocabulary/patterns.yaml`` (optional) holds
 the regular expressions that recognise a choice in a question where a plain phrase cannot
 (国家级?技术创新中心), per fact, in the order they are tried (:class:`Patterns`).
@@ -17,6 +18,7 @@ vocabulary and carry it (``RuleSet.vocabulary``), so a new fact or choice needs 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -232,8 +234,27 @@ def _read_choice(f: _File, y: Y, where: str, choices: list[tuple[str, str]],
         implied[value] = words
 
 
+def _read_abbreviations(f: _File, y: Y | None) -> dict[str, str]:
+    """``abbreviations: {高企: 高新技术企业, …}``: short forms a typed answer may use."""
+    if y is None or y.value is None:
+        return {}
+    m = y.mapping
+    if m is None:
+        f.err("“abbreviations”应是“简称: 全称”的映射，例如 高企: 高新技术企业", y.line)
+        return {}
+    out: dict[str, str] = {}
+    for short, full in m.items():
+        if not isinstance(full.value, str) or not full.value.strip() or not str(short).strip():
+            f.err(f"简称“{short}”的全称应是非空文字", y.key_line(short) or full.line)
+        elif str(short).strip() in full.value:
+            f.err(f"简称“{short}”包含在全称“{full.value}”中，无需登记", y.key_line(short))
+        else:
+            out[str(short).strip()] = full.value.strip()
+    return out
+
+
 def _read_facts(f: _File, root: Y) -> dict[str, FactSpec]:
-    top = _keys(f, root, {"facts"}, ("facts",), "facts.yaml")
+    top = _keys(f, root, {"facts", "abbreviations"}, ("facts",), "facts.yaml")
     if top is None or "facts" not in top:
         return {}
     items = top["facts"].sequence
@@ -254,6 +275,10 @@ def _read_facts(f: _File, root: Y) -> dict[str, FactSpec]:
             f.err(f"缺少事实项“{name}”（multi 类型，申报主体类型）", root.line)
         elif name in facts and facts[name].kind != "multi":
             f.err(f"事实项“{name}”应是 multi 类型", facts[name].line)
+    short = _read_abbreviations(f, top.get("abbreviations"))
+    if short:
+        facts = {n: dataclasses.replace(s, abbreviations=MappingProxyType(short))
+                 for n, s in facts.items()}
     return facts
 
 

@@ -402,7 +402,7 @@ def test_python_dash_m_and_console_script_agree() -> None:
     script = subprocess.run([*policybot_command(), "--help"], capture_output=True, text=True,
                             cwd=REPO, timeout=60, check=False)
     assert direct.returncode == script.returncode == 0
-    assert direct.stdout == script.stdout and "Usage: policybot" in direct.stdout
+    assert direct.stdout == script.stdout and "用法：policybot" in direct.stdout
 
 
 def test_jsonl_survives_invalid_utf8_under_a_strict_locale(built_data_dir: Path) -> None:

@@ -497,7 +497,7 @@ def test_timeline_geometry() -> None:
         DocumentMeta("C〔2027〕3号", "丙", "局", date(2027, 1, 1)),
     ]
     t = timeline(docs, date(2026, 11, 24))
-    assert [r.validity for r in t.rows] == ["expired", "in_force", "not_yet"]
+    assert [r.validity for r in t.rows] == ["expired", "unstated", "not_yet"]
     first, second, _ = t.rows
     assert first.issued_x < first.start_x < first.end_x < t.today_x
     assert second.open_ended and second.end_x > t.today_x
@@ -550,7 +550,8 @@ def test_report_renders_in_chromium(
     rows = re.findall(r'<tr class="doc-row" data-doc-number="([^"]+)"', dom)
     assert sorted(rows) == sorted(d.doc_number for d in load_knowledge(knowledge).documents)
     assert re.search(r'<svg[^>]*id="timeline-chart"', dom)
-    assert len(re.findall(r'<g class="doc-bar (?:in_force|expired|not_yet|repealed)"', dom)) == 4
+    bars = re.findall(r'<g class="doc-bar (?:in_force|unstated|expired|not_yet|repealed)"', dom)
+    assert len(bars) == 4
     assert 'class="doc-bar expired" data-doc-number="威科字〔2018〕58号"' in dom
     assert 'class="doc-bar expired" data-doc-number="威政办字〔2018〕107号"' in dom
     assert "已过有效期（2020-12-31）" in dom

@@ -574,7 +574,7 @@ def test_full_estimate_fits_one_message_and_unfolds(
             server, settings_for(server, tmp_path), bot_engine, store
         ) as bot:
             sent = await bot.say(27, "/estimate")
-            assert "（1/" in sent[-1].params["text"]
+            assert "<b>问题 1</b>：" in sent[-1].params["text"]  # total once the type is known
             await bot.press(27, "☐ 企业")
             mark = server.mark()
             sent = await bot.press(27, "选好了")
