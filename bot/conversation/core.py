@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from bot.conversation import context as chat_context
+from bot.conversation.clauses import clause_follow_up, rules_of_clause
 from bot.conversation.interview import (
     EngineLike,
     Interviews,
@@ -30,7 +31,6 @@ from bot.conversation.store import Conflict, StateStore, StoreUnavailable, updat
 from bot.conversation.summary import estimate_view, excerpt, relevant_hits
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
-from index.answering.timing import clause_timing
 from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
@@ -202,7 +202,7 @@ class Conversation:
                                  previous=previous.previous() if previous else None)
         frame = answer.frame
         if frame is not None and frame.about_clause and previous is not None:
-            return Outcome([self._clause_follow_up(previous, frame.about_clause)])
+            return Outcome([clause_follow_up(self.engine, previous, frame.about_clause)])
         if answer.verdict == "greeting":
             return Outcome([self._greeting()])
         if not answer.matched:
@@ -249,7 +249,7 @@ class Conversation:
         estimate = answer.estimate.to_json() if answer.estimate is not None else None
         facts = answer.facts
         rule_ids = list(answer.rule_ids) if estimate is not None else \
-            self._rules_of_clause(list(answer.rule_ids), hits, answer.as_of)
+            rules_of_clause(self.engine, list(answer.rule_ids), hits, answer.as_of)
         settled = bool(estimate) and any(
             i.get("outcome") == "eligible" for i in estimate["items"])  # type: ignore[index]
         needs_interview = bool(estimate and estimate.get("missing")) and not settled
@@ -294,42 +294,6 @@ class Conversation:
             outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts))))
         outcome.replies.extend(started.replies)
         return False
-
-    def _rules_of_clause(self, rule_ids: list[str], hits: list[dict[str, Any]],
-                         as_of: date) -> list[str]:
-        """The rules an interview from this answer asks about: those quoting the excerpt
-        of the clause answered first (the sentences the owner asked about), else those
-        citing that clause, else those citing another hit shown — never those of a hit
-        left out as unrelated (the engine gives the rules of every retrieved hit)."""
-        if not rule_ids or not hits:
-            return []
-        cited: dict[str, list[dict[str, Any]]] = {
-            str(item["rule_id"]): list(item.get("citations", []))
-            for item in self.engine.estimate({}, as_of, rule_ids).get("items", [])}
-        best = hits[0]
-        seen = _compact(best.get("excerpt") or best["text"])
-
-        def quoted(c: dict[str, Any]) -> bool:
-            return _same_clause(c, best) and bool(c.get("quote")) \
-                and _compact(str(c["quote"])) in seen
-
-        levels = (quoted, lambda c: _same_clause(c, best),
-                  lambda c: any(_same_clause(c, h) for h in hits[1:]))
-        for test in levels:
-            tied = [r for r in rule_ids if any(test(c) for c in cited.get(r, []))]
-            if tied:
-                return tied
-        return []
-
-    def _clause_follow_up(self, previous: chat_context.Context, intent: str) -> Reply:
-        """"这个找哪个部门申请？" / "需要什么材料？" / "什么时候申报？" about the clause
-        answered last."""
-        offices = self.engine.clause_offices(previous.doc_number, previous.clause_path)
-        text = self.engine.clause_text(previous.doc_number, previous.clause_path) or ""
-        listed = any(word in text for word in ("材料", "申报书"))
-        return Reply(render("tg_follow_clause.j2", ctx=previous, intent=intent,
-                            offices=offices, listed=listed,
-                            timing=clause_timing(text).to_json()))
 
     def note_sent(self, who: Who, tag: str, message_id: int) -> None:
         """Remember the message a tagged reply was sent as (see :attr:`Reply.tag`)."""
@@ -442,14 +406,3 @@ def _restated(outcome: Outcome, question: str) -> Outcome:
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-
-
-def _same_clause(citation: dict[str, Any], hit: dict[str, Any]) -> bool:
-    return (citation.get("doc_number"), citation.get("clause_path")) == \
-        (hit["doc_number"], hit["clause_path"])
-
-
-def _compact(text: str) -> str:
-    """Letters and digits only: a rule's quote matches the clause whatever its spacing
-    and punctuation (full- or half-width)."""
-    return "".join(ch for ch in text if ch.isalnum())

@@ -25,7 +25,7 @@ from index.answering.hits import (
 )
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import Unanswered, suggestions, unanswered
+from index.answering.scope import scope_verdict, unanswered_of
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
 from index.answering.years import estimate_profile, estimate_question
@@ -291,7 +291,9 @@ class Engine:
         if not matched:
             return Answer(question=raw, text=u.text, matched=False, as_of=when,
                           extraction=extraction, intent=intent, frame=u.frame,
-                          **self._not_matched(snap, u, hits))
+                          **scope_verdict(hits, u.text, snap.talk, snap.rules,
+                                          snap.retriever.calibration,
+                                          snap.retriever.domain_terms or load_domain_terms()))
         estimate, rule_ids = self._estimate(snap, u, hits, when)
         if intent == AMOUNT:  # a clause of targets answers no amount
             hits = without_target_clauses(hits, snap.rules)
@@ -319,7 +321,8 @@ class Engine:
                         intent=intent, document=document,
                         offices=offices if intent in (OFFICE, MATERIALS, DEADLINE) else (),
                         timing=timing, overview=overview, frame=u.frame)
-        return replace(answer, unanswered=self._unanswered(snap, u, answer, list(offices)))
+        return replace(answer, unanswered=unanswered_of(answer, u.text, u.frame.place,
+                                                        snap.talk, list(offices)))
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
                   ) -> tuple[Estimate | None, tuple[str, ...]]:
@@ -332,33 +335,6 @@ class Engine:
         estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
                                      when, u.frame.hypothetical)
         return estimate, tuple(item.rule_id for item in estimate.items)
-
-    @staticmethod
-    def _not_matched(snap: Snapshot, u: Understood, hits: list[Hit]) -> dict[str, Any]:
-        """Suggest the covered awards near a question that names no subject the
-        vocabulary knows, unless it names another bureau's subject; else refuse."""
-        terms = snap.retriever.domain_terms or load_domain_terms()
-        if not hits or terms.names_foreign(u.text.lower()) or not snap.talk.is_near(u.text):
-            return {"verdict": "refuse"}
-        near = suggestions(hits, snap.rules, snap.retriever.calibration)
-        return {"verdict": "suggest", "suggestions": near} if near else {"verdict": "refuse"}
-
-    @staticmethod
-    def _unanswered(snap: Snapshot, u: Understood, answer: Answer, offices: list[str]
-                    ) -> Unanswered | None:
-        """What the question asks that the clauses shown do not state."""
-        if answer.document is not None and answer.intent in DOCUMENT_INTENTS:
-            return None
-        texts = [h.text for h in answer.hits]
-        found = unanswered(answer.intent, u.text, texts, snap.talk, offices, u.frame.place)
-        if found is not None:
-            return found
-        office = "、".join(offices[:3])
-        if answer.intent == DEADLINE and answer.timing is not None and not answer.timing.stated:
-            return Unanswered(DEADLINE, "申报时间", office=office)
-        if answer.intent == MATERIALS and answer.hits and not answer.materials_listed:
-            return Unanswered(MATERIALS, "申报材料", office=office)
-        return None
 
     @staticmethod
     def _rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date

@@ -20,13 +20,19 @@ who can answer when they do not: the rule that governs the matter (staff data in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from index.domain import DomainTerms
 from index.retriever import Calibration, Hit
 from knowledge.awards.rules import RuleSet
+from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS
 from knowledge.reading.talk import Talk
 
-__all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "suggestions", "unanswered"]
+if TYPE_CHECKING:
+    from index.answering.answer import Answer
+
+__all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
+           "unanswered", "unanswered_of"]
 
 # A hit scoring this share of the match threshold is near enough to suggest.
 SUGGEST_SHARE = 0.8
@@ -125,3 +131,32 @@ def unanswered(asked: str, question: str, shown: list[str], talk: Talk,
 
 _LABELS = {"amount": "具体金额", "materials": "申报材料", "deadline": "申报时间",
            "office": "受理部门"}
+
+
+def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
+                  calibration: Calibration, terms: DomainTerms) -> dict[str, Any]:
+    """The verdict of a question the gate did not match: suggest the covered awards
+    near it when it is near the policies (``talk.near``) and names no other bureau's
+    subject, else refuse."""
+    if not hits or terms.names_foreign(text.lower()) or not talk.is_near(text):
+        return {"verdict": "refuse"}
+    near = suggestions(hits, rules, calibration)
+    return {"verdict": "suggest", "suggestions": near} if near else {"verdict": "refuse"}
+
+
+def unanswered_of(answer: Answer, text: str, place: str, talk: Talk, offices: list[str]
+                  ) -> Unanswered | None:
+    """What ``answer``'s question (as understood: ``text``) asks that its clauses do not
+    state: the kinds of ``talk``, then a deadline or materials the best clause omits."""
+    if answer.document is not None and answer.intent in DOCUMENT_INTENTS:
+        return None
+    found = unanswered(answer.intent, text, [h.text for h in answer.hits], talk, offices,
+                       place)
+    if found is not None:
+        return found
+    office = "、".join(offices[:3])
+    if answer.intent == DEADLINE and answer.timing is not None and not answer.timing.stated:
+        return Unanswered(DEADLINE, "申报时间", office=office)
+    if answer.intent == MATERIALS and answer.hits and not answer.materials_listed:
+        return Unanswered(MATERIALS, "申报材料", office=office)
+    return None
