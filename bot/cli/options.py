@@ -161,6 +161,10 @@ class Command(click.Command):
         except BrokenPipeError:  # ``policybot rules | head``: click ends quietly
             raise
         except PolicyBotError as exc:
+            if os.environ.get("POLICYBOT_DEBUG"):  # the traceback too, through redaction
+                import traceback
+
+                print(_redact("".join(traceback.format_exception(exc))), file=sys.stderr)
             print(_redact(f"policybot: {exc}"), file=sys.stderr)
             return 2
         except KeyboardInterrupt:

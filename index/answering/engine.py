@@ -321,8 +321,11 @@ class Engine:
                         intent=intent, document=document,
                         offices=offices if intent in (OFFICE, MATERIALS, DEADLINE) else (),
                         timing=timing, overview=overview, frame=u.frame)
-        return replace(answer, unanswered=unanswered_of(answer, u.text, u.frame.place,
-                                                        snap.talk, list(offices)))
+        missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
+                                list(offices), u.frame.place, document is not None,
+                                bool(timing.stated) if timing is not None else None,
+                                answer.materials_listed)
+        return replace(answer, unanswered=missing)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
                   ) -> tuple[Estimate | None, tuple[str, ...]]:

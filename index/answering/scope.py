@@ -20,16 +20,13 @@ who can answer when they do not: the rule that governs the matter (staff data in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from index.domain import DomainTerms
 from index.retriever import Calibration, Hit
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS
 from knowledge.reading.talk import Talk
-
-if TYPE_CHECKING:
-    from index.answering.answer import Answer
 
 __all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
            "unanswered", "unanswered_of"]
@@ -144,19 +141,20 @@ def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
     return {"verdict": "suggest", "suggestions": near} if near else {"verdict": "refuse"}
 
 
-def unanswered_of(answer: Answer, text: str, place: str, talk: Talk, offices: list[str]
-                  ) -> Unanswered | None:
-    """What ``answer``'s question (as understood: ``text``) asks that its clauses do not
-    state: the kinds of ``talk``, then a deadline or materials the best clause omits."""
-    if answer.document is not None and answer.intent in DOCUMENT_INTENTS:
+def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices: list[str],
+                  place: str = "", document: bool = False, timing_stated: bool | None = None,
+                  materials_listed: bool = True) -> Unanswered | None:
+    """What a question (as understood: ``text``, asking ``intent``) asks that the clauses
+    shown (``texts``, best first) do not state: the kinds of ``talk``, then a deadline
+    (``timing_stated`` False) or materials the best clause omits."""
+    if document and intent in DOCUMENT_INTENTS:
         return None
-    found = unanswered(answer.intent, text, [h.text for h in answer.hits], talk, offices,
-                       place)
+    found = unanswered(intent, text, texts, talk, offices, place)
     if found is not None:
         return found
     office = "、".join(offices[:3])
-    if answer.intent == DEADLINE and answer.timing is not None and not answer.timing.stated:
+    if intent == DEADLINE and timing_stated is False:
         return Unanswered(DEADLINE, "申报时间", office=office)
-    if answer.intent == MATERIALS and answer.hits and not answer.materials_listed:
+    if intent == MATERIALS and texts and not materials_listed:
         return Unanswered(MATERIALS, "申报材料", office=office)
     return None

@@ -159,7 +159,7 @@ def _rejected_token_scan(tmp_path: Path, argv: list[str], debug: bool = False) -
     assert any(c.method.lower() == "getme" for c in server.calls) or "InvalidToken" in output
     assert "InvalidToken" in output, output[-2000:]
     assert token not in output and secret not in output, output[-3000:]
-    assert REDACTED in output
+    assert "getMe" in output  # one line naming the call that failed, the token masked
     return output
 
 
