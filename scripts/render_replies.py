@@ -7,9 +7,10 @@ load) for two amount answers, an expired-policy answer, a plain clause answer, a
 question (and one leaving out an expired award), the full /estimate result and its
 unfolded rest, interview questions with their progress, one after ⬅ 上一步, a typed answer
 written into its question, the review, a clause opened with 查看原文, /policies, and the
-/subscribe confirmation with its 查看完整估算; wraps each reply's Telegram HTML in a page
-that mimics a chat bubble with its inline keyboard, and screenshots it with headless
-chromium at 390 px.  Writes
+/subscribe confirmation with its 查看完整估算, a greeting, a suggestion, an answer saying what
+the documents do not state, a follow-up and an estimate over two years; wraps each reply's
+Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
+screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
 """
 
@@ -141,6 +142,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     if unfold:
         out["4b_unfolded_rest"] = conv.press(other, unfold).replies
     out["6_policies"] = conv.policies(who)
+    chat = Who(5, 5)  # the conversation issue: greeting, suggestion, not stated, follow-up
+    out["9_greeting"] = conv.text(chat, "你好").replies
+    out["9b_suggestion"] = conv.text(chat, "我们车间搞了个新产品小组，有啥扶持").replies
+    out["9c_not_stated"] = conv.text(chat, "买技术的奖励什么时候到账").replies
+    conv.text(chat, "企业牵头建设市级技术创新中心能获得多少补助？")
+    out["9d_follow_up"] = conv.text(chat, "升到国家级以后呢？").replies
+    out["9e_several_years"] = conv.text(
+        chat, "我们公司2019年买技术花了300万，2020年又买了200万，合同都登记了，两年一共能拿多少？"
+    ).replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

@@ -23,7 +23,8 @@ def test_render_replies_writes_phone_width_pngs(tmp_path: Path) -> None:
              "4b_unfolded_rest", "5_interview_question", "5a_question_with_progress",
              "5b_review", "5c_typed_answer_and_review", "5d_interview_after_back",
              "6_policies", "7_clause_view", "8_subscription_confirmation",
-             "8b_subscription_estimate"]
+             "8b_subscription_estimate", "9_greeting", "9b_suggestion", "9c_not_stated",
+             "9d_follow_up", "9e_several_years"]
     for name in names:
         png = tmp_path / f"{name}.png"
         assert png.exists(), name
