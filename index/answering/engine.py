@@ -277,7 +277,8 @@ class Engine:
         if not matched and hits and extraction is not None and (
                 (intent == OVERVIEW and extraction.facts) or u.frame.follow_up
                 or snap.talk.external_for(text, intent)
-                or (snap.talk.kind(intent) is not None and terms.names_subject(text.lower()))):
+                or ((snap.talk.kind(intent) is not None or u.frame.place)
+                    and terms.names_subject(text.lower()))):
             # "我们是企业，有哪些政策可以申请？", a follow-up of an answered question, a
             # matter another rule governs, or a subject of the policies asked about in a
             # way they may not state (钱什么时候到账), asked of an S&T policy assistant:
