@@ -14,7 +14,7 @@ from knowledge import money
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 VALIDITY_ZH = {  # short labels; answers use validity.j2, which adds dates and advice
-    "in_force": "现行有效",
+    "in_force": "未载明有效期",  # legacy: no validity computed, claim nothing
     "in_force_until": "在有效期内",
     "confirmed": "经核实有效",
     "unstated": "未载明有效期",

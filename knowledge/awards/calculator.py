@@ -57,6 +57,7 @@ class Item:
     effective_until: date | None = None
     validity: str = ""  # DocumentMeta.validity of the cited document on the as-of date
     superseded_by: str = ""  # 文号 of the replacing document (validity "superseded")
+    repealed_on: date | None = None  # validity "repealed": the recorded repeal date
     figure: str = ""  # not_encoded: the award as the clause states it (e.g. 500万元)
     # 文号 of a newer in-force document whose clause states another figure for the same
     # award (index.answering.honesty): shown, never summed
@@ -82,6 +83,8 @@ class Item:
             out["validity"] = self.validity
         if self.superseded_by:
             out["superseded_by"] = self.superseded_by
+        if self.validity == "repealed" and self.repealed_on:
+            out["repealed_on"] = self.repealed_on.isoformat()
         if self.figure:
             out["figure"] = self.figure
         if self.demoted_by:
@@ -148,6 +151,8 @@ def _doc_label(rule: Rule) -> str:
 
 def _why(primary: Rule, other: Rule, on: date) -> str:
     if primary.in_force(on) and not other.in_force(on):
+        if other.document.meta.is_repealed(on):
+            return _repealed_text(other)
         if other.document.meta.is_superseded(on):
             return f"{other.doc_number}已被{other.document.meta.superseded_by}替代"
         until = other.document.meta.effective_until
@@ -162,6 +167,17 @@ def _why(primary: Rule, other: Rule, on: date) -> str:
     return "两文件效力相同，按较低金额（保守）计"
 
 
+def _repealed_text(rule: Rule, subject: str = "") -> str:
+    when = rule.document.meta.repealed_on
+    subject = subject or rule.doc_number
+    return f"{subject}已于{when.isoformat()}废止" if when else f"{subject}已废止"
+
+
+def _dropped(primary: Rule, other: Rule, on: date) -> bool:
+    """A repealed document is no basis: its copy of an award that stands is not cited."""
+    return primary.in_force(on) and other.document.meta.is_repealed(on)
+
+
 def _describe_group(primary: Rule, members: list[Rule], on: date
                     ) -> tuple[list[str], list[dict[str, str]], list[str]]:
     """Explanation sentences, conflict records and warnings for a group's other members."""
@@ -172,7 +188,12 @@ def _describe_group(primary: Rule, members: list[Rule], on: date
         if other is primary:
             continue
         if not other.has_figure or other.figure_key() == primary.figure_key():
-            sentences.append(f"同一奖励亦见于{_doc_label(other)}，只计一次")
+            if _dropped(primary, other, on):
+                gone = _repealed_text(other, "该文件")
+                sentences.append(f"同一奖励原亦见于{_doc_label(other)}（{gone}），"
+                                 f"按{_doc_label(primary)}计")
+            else:
+                sentences.append(f"同一奖励亦见于{_doc_label(other)}，只计一次")
             continue
         reason = _why(primary, other, on)
         conflicts.append({"rule_id": other.id, "doc_number": other.doc_number,
@@ -192,7 +213,8 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date,
     figured = [m for m in members if m.has_figure] or members
     primary = min(figured, key=lambda r: precedence_key(r, on))
     others = sorted((m for m in members if m is not primary), key=lambda r: precedence_key(r, on))
-    citations = tuple(c for r in [primary, *others] for c in r.citations)
+    citations = tuple(c for r in [primary, *others] if not _dropped(primary, r, on)
+                      for c in r.citations)
     sentences, conflicts, warnings = _describe_group(primary, [primary, *others], on)
     failed, missing = assess(primary, facts, denied)
     base: dict[str, Any] = {
@@ -201,6 +223,7 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date,
         "conflicts": tuple(conflicts), "effective_until": primary.document.meta.effective_until,
         "validity": primary.document.meta.validity(on),
         "superseded_by": primary.document.meta.superseded_by,
+        "repealed_on": primary.document.meta.repealed_on,
     }
     tail = "；".join(sentences)
     notes = list(primary.notes)
@@ -258,7 +281,8 @@ def _warnings(items: list[Item], on: date) -> list[str]:
                 out.append(f"{doc}已被{item.superseded_by}替代：“{item.label}”"
                            "仅列出该文件的原规定，不计入合计")
             elif item.validity == "repealed":
-                out.append(f"{doc}已废止：“{item.label}”仅列出该文件的原规定，不计入合计")
+                when = f"已于{item.repealed_on.isoformat()}废止" if item.repealed_on else "已废止"
+                out.append(f"{doc}{when}：“{item.label}”仅列出该文件的原规定，不计入合计")
             elif item.effective_until is not None and on > item.effective_until:
                 out.append(f"{doc}已于{item.effective_until.isoformat()}失效：“{item.label}”"
                            "仅列出该文件当时的规定，不计入合计")

@@ -173,7 +173,7 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
         doc_number=number, title=str(m["title"].value) if "title" in m else "",
         issuer=str(m["issuer"].value) if "issuer" in m else "", issued=dates["issued"],
         effective_from=dates["effective_from"], effective_until=dates["effective_until"],
-        status=str(m["status"].value) if "status" in m else "现行有效", file=f.name)
+        status=str(m["status"].value) if "status" in m else "", file=f.name)
     doc = RuleDocument(meta, authority, f.name, y.line)
     if documents is not None:
         known = documents(number)

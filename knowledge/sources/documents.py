@@ -25,8 +25,10 @@ SIDECAR_SUFFIX = ".meta.yaml"
 
 REQUIRED_KEYS = ("doc_number", "title", "issuer", "issued")
 OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status",
-                 "confirmed_in_force_on", "supersedes", "superseded_by", "region")
-DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on")
+                 "confirmed_in_force_on", "supersedes", "superseded_by", "region",
+                 "repealed_on", "repeal_source")
+DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on",
+             "repealed_on")
 
 # Limits checked before any library inflates or parses a file (hostile or broken input:
 # a DOCX zip bomb must be refused from its zip directory, not after 4 GiB of XML).
@@ -288,7 +290,7 @@ def parse_meta(
             raise fail(key, "required key missing or empty")
     strings: dict[str, str] = {}
     for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by",
-                "region"):
+                "region", "repeal_source"):
         value = data.get(key)
         if value is None:
             continue
@@ -318,12 +320,14 @@ def parse_meta(
         effective_from=start_date,
         effective_until=until,
         source=strings.get("source", ""),
-        status=strings.get("status") or "现行有效",
+        status=strings.get("status", ""),
         file=rel or file.name,
         confirmed_in_force_on=dates["confirmed_in_force_on"],
         supersedes=supersedes,
         superseded_by=superseded_by,
         region=strings.get("region") or DEFAULT_REGION,
+        repealed_on=dates["repealed_on"],
+        repeal_source=strings.get("repeal_source", ""),
     )
     return meta, warnings
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from knowledge_edits import unrepeal_107
 
 from bot.render import answer_json
 from index.answering.engine import Engine
@@ -46,6 +47,7 @@ IN_FORCE = date(2026, 6, 1)
 
 
 def _write(kdir: Path, supersedes: tuple[str, ...] = ()) -> None:
+    unrepeal_107(kdir)  # a 2026 history in which 107号 still stands
     text = NEWER_DOC
     if supersedes:
         listed = "".join(f"  - {d}\n" for d in supersedes)
