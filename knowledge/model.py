@@ -42,6 +42,8 @@ class DocumentMeta:
     # the date a repeal takes effect (front matter ``repealed_on``) and where it is stated
     repealed_on: date | None = None
     repeal_source: str = ""
+    # False: the document has no 文号 (yet); ``doc_number`` is then its title-and-date key
+    numbered: bool = True
 
     def is_repealed(self, on: date) -> bool:
         """Whether the document is repealed on ``on`` (before ``repealed_on`` it stands)."""
@@ -99,6 +101,7 @@ class DocumentMeta:
             "status": self.status,
             "in_force": self.in_force(on),
             "validity": self.validity(on),
+            "numbered": self.numbered,
             "repealed_on": self.repealed_on.isoformat() if self.repealed_on else None,
             "repeal_source": self.repeal_source,
             "confirmed_in_force_on": (self.confirmed_in_force_on.isoformat()

@@ -31,7 +31,7 @@ def kb() -> None:
               help="施行日期 (default: the issue date)")
 @click.option("--effective-until", type=DATE, metavar="YYYY-MM-DD", help="有效期截止日期")
 @click.option("--source", help="where the file came from (URL); default: its name")
-@click.option("--status", help="已失效, 已废止 … (default: none; validity is never claimed unless stated)")
+@click.option("--status", help="已失效, 已废止 … (default: none, nothing is claimed)")
 @click.option("--name", help="file name in policies/ (default: from the 文号)")
 @click.option("--force", is_flag=True,
               help="add even if the same document seems to be there already")

@@ -48,7 +48,7 @@ from knowledge.yamlio import load_yaml
 
 META_KEYS = ("doc_number", "title", "issuer", "issued", "effective_from", "effective_until",
              "source", "status", "supersedes")
-REQUIRED = ("doc_number", "title", "issuer", "issued")
+REQUIRED = ("title", "issuer", "issued")  # without a 文号: keyed on title and date, flagged
 SIMILARITY_DUPLICATE = NEAR_DUPLICATE
 
 
@@ -260,7 +260,7 @@ def add_document(
     if absent:
         result.problems.append(render_text("kb_missing.txt.j2", keys=absent))
         return result
-    if placeholder_doc_number(str(fields["doc_number"].value)):
+    if "doc_number" in fields and placeholder_doc_number(str(fields["doc_number"].value)):
         result.problems.append(render_text("kb_bad_doc_number.txt.j2",
                                            given=fields["doc_number"].value,
                                            shapes=ACCEPTED_NUMBER_SHAPES))

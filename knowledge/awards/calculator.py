@@ -58,6 +58,9 @@ class Item:
     validity: str = ""  # DocumentMeta.validity of the cited document on the as-of date
     superseded_by: str = ""  # 文号 of the replacing document (validity "superseded")
     repealed_on: date | None = None  # validity "repealed": the recorded repeal date
+    # the same award's clauses in documents repealed on the date: no basis, not cited, but
+    # still where the award was read from (an answer on that clause finds its item)
+    repealed_citations: tuple[Citation, ...] = ()
     figure: str = ""  # not_encoded: the award as the clause states it (e.g. 500万元)
     # 文号 of a newer in-force document whose clause states another figure for the same
     # award (index.answering.honesty): shown, never summed
@@ -83,6 +86,8 @@ class Item:
             out["validity"] = self.validity
         if self.superseded_by:
             out["superseded_by"] = self.superseded_by
+        if self.repealed_citations:
+            out["repealed_citations"] = [c.to_json() for c in self.repealed_citations]
         if self.validity == "repealed" and self.repealed_on:
             out["repealed_on"] = self.repealed_on.isoformat()
         if self.figure:
@@ -224,6 +229,8 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date,
         "validity": primary.document.meta.validity(on),
         "superseded_by": primary.document.meta.superseded_by,
         "repealed_on": primary.document.meta.repealed_on,
+        "repealed_citations": tuple(c for r in others if _dropped(primary, r, on)
+                                    for c in r.citations),
     }
     tail = "；".join(sentences)
     notes = list(primary.notes)

@@ -741,3 +741,33 @@ def test_add_proposes_supersedes(empty_kb: Path, tmp_path: Path,
     else:
         assert meta.supersedes == ()
         assert "知识库中没有该文号的文件，未写入" in out
+
+
+UNNUMBERED = ("威海市科学技术局关于开展科技型中小企业评价工作的通知\n\n"
+              "一、评价对象\n\n（一）在威海市注册的科技型中小企业。\n\n"
+              "威海市科学技术局\n\n2025年3月1日\n")
+
+
+def test_add_takes_a_document_without_a_document_number(
+        empty_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "通知.txt"
+    src.write_text(UNNUMBERED, encoding="utf-8")
+    code, out, err = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(src)], capsys)
+    assert code == 0, out + err
+    assert "已添加：" in out and "文号：未找到 —— 暂以标题和日期为键登记（无文号）" in out
+    kb_loaded = load_knowledge(empty_kb)
+    (meta,) = kb_loaded.documents
+    assert meta.doc_number == ("无文号·2025-03-01·"
+                               "威海市科学技术局关于开展科技型中小企业评价工作的通知")
+    assert meta.numbered is False and meta.summary(date(2025, 6, 1))["numbered"] is False
+    # flagged: kb check names the file and line and says what to do later
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "check", "--no-cases", "-v"],
+                           capsys)
+    assert "未填写文号，暂以标题和日期为键" in out and "取得文号后请在 doc_number 中填写" in out
+    # staff fill the 文号 in later: the document is then keyed on it
+    written = next((empty_kb / "policies").iterdir())
+    text = written.read_text(encoding="utf-8")
+    written.write_text(text.replace("title:", "doc_number: 威科发〔2025〕3号\ntitle:", 1),
+                       encoding="utf-8")
+    (meta,) = load_knowledge(empty_kb).documents
+    assert (meta.doc_number, meta.numbered) == ("威科发〔2025〕3号", True)

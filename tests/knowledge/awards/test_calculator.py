@@ -87,6 +87,9 @@ def test_overlap_is_one_item(on: date, docs: list[str], said: str) -> None:
     assert len(estimate.items) == 1 and estimate.total_yuan == 2_000_000
     assert [c.doc_number for c in estimate.items[0].citations] == docs
     assert said in estimate.items[0].explanation and estimate.items[0].in_force
+    # where the award was also read from stays known (an answer on that clause finds it)
+    assert [c.doc_number for c in estimate.items[0].repealed_citations] == (
+        [] if len(docs) == 2 else ["威政办字〔2018〕107号"])
 
 
 def test_conflict_is_never_summed_and_explained() -> None:

@@ -388,7 +388,7 @@ def test_the_seed_107_records_its_repeal() -> None:
     [
         ("confirmed_in_force_on: 2026/05/20\n", 10, "YYYY-MM-DD"),
         ("supersedes: [{a: 1}]\n", 10, "expected a 文号"),
-        ("supersedes: [威政办字〔2018〕107号]\n", 10, "cannot supersede itself"),
+        ("supersedes: [威政办字〔2018〕107号]\n", 10, "不能替代自身"),
         ("superseded_by: [a, b]\n", 10, "expected text"),
     ],
     ids=["confirmed-date-format", "supersedes-not-text", "supersedes-itself",
