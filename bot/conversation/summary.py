@@ -101,7 +101,7 @@ def excerpt(text: str, question: str, limit: int = EXCERPT_CHARS) -> str:
 def _state(item: dict[str, Any], as_of: str) -> str:
     """``in_force``, ``expired`` or ``not_yet`` for the item's source document."""
     validity = item.get("validity")
-    if validity in ("expired", "repealed", "superseded"):
+    if validity in ("expired", "repealed", "superseded", "replaced"):
         return "expired"
     if validity == "not_yet":
         return "not_yet"
@@ -128,7 +128,7 @@ def _reason(item: dict[str, Any]) -> str:
 
 def summarize(
     estimate: dict[str, Any],
-    office: Callable[[str, str], dict[str, Any]] | None = None,
+    office: Callable[..., dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The estimate sorted for a phone: bottom line, eligible, expired, questions, rest.
 
@@ -153,10 +153,12 @@ def summarize(
         elif outcome in ("eligible", "case_by_case"):
             entry = dict(item, state=state)
             cite = (item.get("citations") or [{}])[0]
-            info = office(cite["doc_number"], cite["clause_path"]) if office and cite else {}
+            info = office(cite["doc_number"], cite["clause_path"], str(item.get("office", "")),
+                          str(item.get("window", ""))) if office and cite else {}
             entry["offices"] = list(info.get("offices") or [])
             entry["time_stated"] = bool(info.get("time"))
             entry["issuer_office"] = bool(info.get("issuer"))
+            entry["apply"] = dict(info.get("apply") or {})
             (eligible if state == "in_force" else lapsed).append(entry)
         elif outcome == "need_info" and state == "in_force":
             open_items.append(item)
@@ -199,7 +201,7 @@ def time_stated(text: str | None) -> bool:
     return bool(text and _TIME_HINT.search(text))
 
 
-def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
+def office_lookup(engine: Any) -> Callable[..., dict[str, Any]]:
     """``office(doc_number, clause_path)`` for :func:`summarize` from an engine (one that
     lacks ``clause_offices`` names no office)."""
     offices_of = getattr(engine, "clause_offices", None)
@@ -207,7 +209,10 @@ def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
     documents = getattr(engine, "documents", None)
     issuers: dict[str, str] = {}
 
-    def office(doc_number: str, clause_path: str) -> dict[str, Any]:
+    applying_of = getattr(engine, "clause_applying", None)
+
+    def office(doc_number: str, clause_path: str, declared: str = "",
+               window: str = "") -> dict[str, Any]:
         offices = list(offices_of(doc_number, clause_path)) if offices_of else []
         text = text_of(doc_number, clause_path) if text_of else None
         if documents is not None and not issuers:
@@ -215,7 +220,10 @@ def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
                             for d in documents()})
         # the engine falls back to the issuer when no clause names 牵头/责任单位
         issuer = bool(offices) and offices == [issuers.get(doc_number)]
-        return {"offices": offices, "time": time_stated(text), "issuer": issuer}
+        apply = applying_of(doc_number, clause_path, declared, window) if applying_of \
+            else {}
+        return {"offices": offices, "time": time_stated(text), "issuer": issuer,
+                "apply": apply}
 
     return office
 

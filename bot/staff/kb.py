@@ -30,7 +30,9 @@ from bot.staff.infer import (
     stops_mid_sentence,
     strip_footer,
 )
+from bot.staff.proposals import Replacement, propose_applying, propose_replacements
 from knowledge.errors import KnowledgeError, MetadataError, PolicyBotError
+from knowledge.reading.applying import Applying
 from knowledge.sources.base import policy_files as base_policy_files
 from knowledge.sources.cleaning import clean_text
 from knowledge.sources.dedup import NEAR_DUPLICATE, jaccard, shingles
@@ -69,6 +71,9 @@ class AddResult:
     cut_off: str | None = None  # the last line, when the text stops mid-sentence
     # documents the text says it replaces, and whether each is in the folder (then written)
     supersedes: list[tuple[Supersedes, bool]] = field(default_factory=list)
+    # for the rules staff write next: older awards the text replaces, where/when to apply
+    replaces: list[Replacement] = field(default_factory=list)
+    applying: Applying = field(default_factory=Applying)
 
 
 def tidy_text(text: str) -> str:
@@ -255,7 +260,9 @@ def add_document(
     else:
         target = target_dir / target_name(str(meta.get("doc_number") or source.stem))
     result = AddResult(source, target, False, fields, missing, footer=footer,
-                       cut_off=stops_mid_sentence(body), supersedes=supersedes)
+                       cut_off=stops_mid_sentence(body), supersedes=supersedes,
+                       replaces=propose_replacements(body, knowledge_dir),
+                       applying=propose_applying(body))
     absent = [key for key in REQUIRED if key not in fields]
     if absent:
         result.problems.append(render_text("kb_missing.txt.j2", keys=absent))

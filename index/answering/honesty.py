@@ -36,6 +36,7 @@ from knowledge.sources.documents import normalize_doc_number
 NOT_ENCODED = "not_encoded"
 EXPLANATION = "尚未编入估算规则，以原文为准"
 _AWARD_WORDS = re.compile(r"给予|奖励|补助|资助|补贴")
+_NOTICE = re.compile(r"不再执行|停止执行|废止")
 _YUAN = re.compile(r"元$")
 # Two award names are the same subject when their character pairs overlap this much
 # (Dice coefficient); used only for rules that name no title to compare.
@@ -60,13 +61,13 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
         chosen.extend(kb.chunks(*key) or (clause,))
     items: list[Item] = []
     for found in find_uncovered(chosen, rules):
-        if not _AWARD_WORDS.search(found.sentence):
-            continue
-        money = [f for f in found.figures if _YUAN.search(f)] or list(found.figures)
+        sentence, figures = granted_part(found.sentence, found.figures)
+        if not sentence or not _AWARD_WORDS.search(sentence):
+            continue  # a replacement notice ("…的规定不再执行"), not a grant
+        money = [f for f in figures if _YUAN.search(f)] or list(figures)
         meta = kb.document(found.doc_number)
         heading = _heading(chosen, found.doc_number, found.clause_path)
         figure = "、".join(dict.fromkeys(money))
-        sentence = found.sentence
         if heading and sentence.startswith(match_text(heading)) and sentence != heading:
             sentence = sentence[len(match_text(heading)):]  # the heading line ran into it
         items.append(Item(
@@ -83,6 +84,39 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
     return items
 
 
+def granted_part(sentence: str, figures: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The parts of ``sentence`` that grant, and their figures: a part saying an older
+    provision 不再执行/停止执行/废止 is a replacement notice, never a grant ("" if all is)."""
+    parts = re.split(r"(?<=[；;])", sentence)
+    if not any(_NOTICE.search(p) for p in parts):
+        return sentence, figures
+    kept = [p for p in parts if not _NOTICE.search(p)]
+    text = "".join(kept).rstrip("；;")
+    return text, tuple(f for f in figures if f in text)
+
+
+def replacement_notices(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
+                        on: date) -> list[str]:
+    """Warnings for shown in-force clauses that replace an older provision no rule's
+    ``replaces`` encodes yet: read as notices, not grants."""
+    out: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    declared = {r.doc_number for r in rules.rules if r.replaces}
+    for clause in clauses:
+        key = (clause.doc_number, clause.path)
+        if key in seen or not clause.doc.in_force(on) or clause.doc_number in declared:
+            continue
+        seen.add(key)
+        text = kb.clause(*key) or clause.text
+        for part in re.split(r"(?<=[；;。])", text):
+            if _NOTICE.search(part) and re.search(r"规定|条款|政策|措施|办法", part):
+                out.append(f"{clause.doc_number}条款{clause.path}写明：“{part.strip('；;。')}”。"
+                           "这是对旧规定的替代通知，不是新的奖补：涉及的旧规定自该文件施行之日起"
+                           "以该文件为准")
+                break
+    return out
+
+
 def _heading(clauses: list[Clause], doc_number: str, path: str) -> str:
     for clause in clauses:
         if clause.doc_number == doc_number and clause.path == path:
@@ -96,7 +130,12 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
 
     Without an estimate, one holding only those items; ``None`` when there are none.
     """
+    clauses = list(clauses)
     items = not_encoded_items(kb, rules, clauses, on)
+    notices = replacement_notices(kb, rules, clauses, on)
+    if notices and estimate is not None:
+        estimate = dataclasses.replace(
+            estimate, warnings=tuple(dict.fromkeys((*notices, *estimate.warnings))))
     if not items:
         return estimate
     if estimate is None:

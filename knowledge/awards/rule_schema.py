@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.awards import rule_fields as rf
+from knowledge.awards.replacement import resolve_replacements
 from knowledge.awards.rules import (
     AUTHORITY_RANK,
     CONDITION_OPS,
@@ -28,12 +29,14 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
 from knowledge.model import DocumentMeta
 from knowledge.money import find_money, find_percents, format_yuan
+from knowledge.sources.documents import normalize_doc_number
 from knowledge.sources.parsing import normalize_path
 from knowledge.yamlio import Y, load_yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COMMON = {"id", "label", "kind", "applicant_types", "conditions", "citations", "topics",
-           "same_award", "notes", "selective", "basis", "cap_text"}
+           "same_award", "notes", "selective", "basis", "cap_text", "office", "window",
+           "replaces"}
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optional)
     "fixed": ({"amount_yuan"}, set()),
     "up_to": (set(), {"max_yuan", "max_fact"}),
@@ -88,6 +91,9 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
         rules.extend(file_rules)
         not_awards.extend(file_na)
     problems.extend(_cross_checks(rules))
+    if not problems:
+        rules, replacing = resolve_replacements(rules)
+        problems.extend(replacing)
     problems.sort(key=lambda e: (e.file or "", e.line or 0))
     if problems:
         return None, problems
@@ -189,6 +195,18 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
         else:  # the knowledge base's metadata: confirmation and supersession included
             doc = dataclasses.replace(doc, meta=known)
     return doc
+
+
+def _read_replaced(f: rf.File, y: Y) -> str:
+    """One ``replaces`` entry: a rule id, or {doc_number, clause_path} as "文号#条款"."""
+    if y.mapping is None:
+        return str(y.value).strip() if y.value not in (None, "") else ""
+    m = rf.keys(f, y, {"doc_number", "clause_path"}, {"doc_number", "clause_path"},
+                "replaces 条目")
+    if m is None:
+        return ""
+    number = normalize_doc_number(rf.text(f, m["doc_number"], "doc_number"))
+    return f"{number}#{normalize_path(rf.text(f, m['clause_path'], 'clause_path'))}"
 
 
 def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
@@ -336,9 +354,12 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
                   f"{'、'.join(f.vocabulary.topics)}）", m["topics"].line)
     fields["topics"] = topics
     fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
-    for key in ("same_award", "basis", "cap_text"):
+    for key in ("same_award", "basis", "cap_text", "office", "window"):
         if key in m:
             fields[key] = rf.text(f, m[key], key)
+    if "replaces" in m:
+        fields["replaces"] = tuple(r for item in rf.seq(f, m["replaces"], "replaces")
+                                   if (r := _read_replaced(f, item)))
     if "selective" in m:
         if not isinstance(m["selective"].value, bool):
             f.err("“selective”只能是 true 或 false", m["selective"].line)

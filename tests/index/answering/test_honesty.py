@@ -215,3 +215,20 @@ def seed_rules(knowledge_dir: Path) -> Any:
 def test_same_award(seed_rules: Any, heading: str, sentence: str,
                     named: dict[str, set[str]], rule_id: str, same: bool) -> None:
     assert same_award(heading, sentence, named, seed_rules.get(rule_id)) is same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures", "kept", "kept_figures"),
+    [
+        ("对认定的给予100万元补助。", ("100万元",), "对认定的给予100万元补助。", ("100万元",)),
+        ("原文件中给予100万元补助的规定不再执行。", ("100万元",), "", ()),
+        ("原规定中给予100万元补助的规定停止执行；对新认定的给予50万元奖励。",
+         ("100万元", "50万元"), "对新认定的给予50万元奖励。", ("50万元",)),
+    ],
+    ids=["a-grant", "a-notice-only", "notice-then-grant"],
+)
+def test_a_replacement_notice_is_not_a_grant(sentence: str, figures: tuple[str, ...],
+                                             kept: str, kept_figures: tuple[str, ...]) -> None:
+    from index.answering.honesty import granted_part
+
+    assert granted_part(sentence, figures) == (kept, kept_figures)

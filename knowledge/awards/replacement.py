@@ -1,0 +1,62 @@
+"""Award-level replacement: a newer rule replaces one award of an older document.
+
+A rule's ``replaces`` names the older award: a rule id, or ``{doc_number, clause_path}``
+(every rule citing that clause with the same conditions).  From the replacing rule's
+document start date the older rule is out of force (``Rule.replaced_from``); before it,
+it stands; the rest of the older document stands on every date.  Both rules become one
+award (one ``same_award`` group), so an estimate shows one item: the old figure before
+the date, the new one after, each citing the other; the new rule may name other
+applicants (its own ``applicant_types`` decide after the date).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from knowledge.awards.rules import Rule
+from knowledge.errors import RuleError
+
+
+def _targets(rule: Rule, entry: str, rules: list[Rule]) -> list[Rule]:
+    if "#" not in entry:
+        return [r for r in rules if r.id == entry]
+    doc_number, _, path = entry.partition("#")
+    keys = sorted(c.key() for c in rule.conditions)
+    citing = [r for r in rules if r.doc_number == doc_number
+              and any(c.clause_path == path for c in r.citations)]
+    same = [r for r in citing if sorted(c.key() for c in r.conditions) == keys]
+    return same or (citing if len(citing) == 1 else [])
+
+
+def resolve_replacements(rules: list[Rule]) -> tuple[list[Rule], list[RuleError]]:
+    """``rules`` with each declared replacement applied (see the module docstring)."""
+    problems: list[RuleError] = []
+    by_id = {r.id: r for r in rules}
+    for rule in [r for r in rules if r.replaces]:
+        for entry in rule.replaces:
+            targets = [t for t in _targets(rule, entry, rules) if t.id != rule.id]
+            if not targets:
+                shown = entry.replace("#", " 条款 ")
+                problems.append(RuleError(
+                    f"replaces 写的“{shown}”找不到对应的奖励规则：请写被替代规则的 id，或"
+                    "{doc_number, clause_path}（该条款须已有条件相同的规则）",
+                    rule.file, rule.line))
+                continue
+            for old in targets:
+                old = by_id[old.id]
+                if old.doc_number == rule.doc_number:
+                    problems.append(RuleError(
+                        f"replaces：{old.id} 与本规则出自同一文件，不能替代：请只写较早文件的奖励",
+                        rule.file, rule.line))
+                    continue
+                key = by_id[rule.id].same_award or old.same_award or f"replaces:{old.id}"
+                by_id[old.id] = dataclasses.replace(
+                    old, same_award=key, replaced_by=rule.id,
+                    replaced_by_doc=rule.doc_number, replaced_from=rule.document.start)
+                by_id[rule.id] = dataclasses.replace(by_id[rule.id], same_award=key)
+                for member in rules:  # the old award's other copies join the same item
+                    if old.same_award and member.same_award == old.same_award \
+                            and member.id not in (old.id, rule.id):
+                        by_id[member.id] = dataclasses.replace(by_id[member.id],
+                                                               same_award=key)
+    return [by_id[r.id] for r in rules], problems
