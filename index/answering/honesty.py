@@ -26,6 +26,7 @@ from datetime import date
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.coverage import Uncovered, find_uncovered
 from knowledge.awards.rules import Citation, Rule, RuleSet, match_text
+from knowledge.awards.terms import award_terms
 from knowledge.awards.vocabulary import Vocabulary
 from knowledge.model import Clause, DocumentMeta
 from knowledge.money import scan_money
@@ -67,7 +68,8 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
         money = [f for f in figures if _YUAN.search(f)] or list(figures)
         meta = kb.document(found.doc_number)
         heading = _heading(chosen, found.doc_number, found.clause_path)
-        figure = "、".join(dict.fromkeys(money))
+        # the award's own terms (rate, base, cap, threshold or amount), not every figure
+        figure = award_terms(sentence).text() or "、".join(dict.fromkeys(money))
         if heading and sentence.startswith(match_text(heading)) and sentence != heading:
             sentence = sentence[len(match_text(heading)):]  # the heading line ran into it
         items.append(Item(
