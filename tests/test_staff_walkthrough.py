@@ -138,6 +138,9 @@ def test_one_award_replaced_with_where_and_when_to_apply(
               if i["outcome"] == "not_encoded"]
     assert not any("500万元" in f for f in quoted), quoted
     assert any("替代通知" in w for w in before_rule["estimate"]["warnings"])
+    stopped = _item(before_rule, "d106_tech_centre_provincial")
+    assert stopped["demoted_by"] == "威政办字〔2026〕2号"  # the stopped award is not summed
+    assert before_rule["estimate"]["total_yuan"] == 0
     # 2. the rule; 3. kb check passes (goldens included)
     (root / "rules" / "weizhengbanzi-2026-2.yaml").write_text(rule, encoding="utf-8")
     result = audit(root, tmp_path / "data", as_of=date(2026, 6, 1), run_cases=False)

@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from index.answering.applying import clause_applying
+
 MAX_HITS = 3
 RELATIVE_CUTOFF = 0.6
 EXCERPT_CHARS = 150
@@ -209,7 +211,13 @@ def office_lookup(engine: Any) -> Callable[..., dict[str, Any]]:
     documents = getattr(engine, "documents", None)
     issuers: dict[str, str] = {}
 
-    applying_of = getattr(engine, "clause_applying", None)
+    snapshot = getattr(engine, "snapshot", None)  # RecordingEngine and Engine alike
+    kb = getattr(snapshot, "kb", None) if offices_of is not None else None
+
+    def applying_of(doc_number: str, clause_path: str, declared: str,
+                    window: str) -> dict[str, Any]:
+        assert kb is not None
+        return clause_applying(kb, doc_number, clause_path, declared, window)
 
     def office(doc_number: str, clause_path: str, declared: str = "",
                window: str = "") -> dict[str, Any]:
@@ -220,7 +228,7 @@ def office_lookup(engine: Any) -> Callable[..., dict[str, Any]]:
                             for d in documents()})
         # the engine falls back to the issuer when no clause names 牵头/责任单位
         issuer = bool(offices) and offices == [issuers.get(doc_number)]
-        apply = applying_of(doc_number, clause_path, declared, window) if applying_of \
+        apply = applying_of(doc_number, clause_path, declared, window) if kb is not None \
             else {}
         return {"offices": offices, "time": time_stated(text), "issuer": issuer,
                 "apply": apply}

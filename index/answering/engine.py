@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from index.answering.answer import Answer, AnswerHit, Responsible
-from index.answering.applying import clause_applying
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.timing import Timing, clause_timing
@@ -398,11 +397,6 @@ class Engine:
         """The 牵头/责任单位 of a clause: its own responsible note, else the nearest
         enclosing clause's (``二、（三）`` for ``二、（三）2.``), else the issuer."""
         return responsible_offices(self.snapshot.kb, doc_number, clause_path)
-
-    def clause_applying(self, doc_number: str, clause_path: str, office: str = "",
-                        window: str = "") -> dict[str, Any]:
-        """Where and when to apply for an award cited there (index.answering.applying)."""
-        return clause_applying(self.snapshot.kb, doc_number, clause_path, office, window)
 
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]:
         on = as_of or date.today()

@@ -25,6 +25,7 @@ from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.coverage import Uncovered, find_uncovered
+from knowledge.awards.replacement import find_notices
 from knowledge.awards.rules import Citation, Rule, RuleSet, match_text
 from knowledge.awards.terms import award_terms
 from knowledge.awards.vocabulary import Vocabulary
@@ -98,10 +99,12 @@ def granted_part(sentence: str, figures: tuple[str, ...]) -> tuple[str, tuple[st
 
 
 def replacement_notices(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
-                        on: date) -> list[str]:
-    """Warnings for shown in-force clauses that replace an older provision no rule's
-    ``replaces`` encodes yet: read as notices, not grants."""
-    out: list[str] = []
+                        on: date) -> tuple[list[str], dict[str, str]]:
+    """Shown in-force clauses that stop an older provision no rule's ``replaces`` encodes
+    yet: read as notices, not grants.  Warnings, and the rules they stop (rule id → 文号
+    of the notice), whose figures are then not summed."""
+    warnings: list[str] = []
+    targets: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
     declared = {r.doc_number for r in rules.rules if r.replaces}
     for clause in clauses:
@@ -110,13 +113,32 @@ def replacement_notices(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Cla
             continue
         seen.add(key)
         text = kb.clause(*key) or clause.text
+        notices = [n for n in find_notices(text, rules.rules)
+                   if n.doc_number != clause.doc_number]
+        for n in notices:
+            for rule_id in n.rule_ids:
+                targets.setdefault(rule_id, clause.doc_number)
+            warnings.append(f"{clause.doc_number}条款{clause.path}写明《{n.title}》"
+                            f"（{n.doc_number}）中“{n.provision}”的规定不再执行：这是替代通知，"
+                            "不是新的奖补" + ("；该项旧规定的金额未计入合计，请以新文件为准"
+                                            if n.rule_ids else ""))
+        if notices:
+            continue
         for part in re.split(r"(?<=[；;。])", text):
             if _NOTICE.search(part) and re.search(r"规定|条款|政策|措施|办法", part):
-                out.append(f"{clause.doc_number}条款{clause.path}写明：“{part.strip('；;。')}”。"
-                           "这是对旧规定的替代通知，不是新的奖补：涉及的旧规定自该文件施行之日起"
-                           "以该文件为准")
+                warnings.append(f"{clause.doc_number}条款{clause.path}写明：“{part.strip('；;。')}”。"
+                                "这是对旧规定的替代通知，不是新的奖补：涉及的旧规定自该文件施行之日起"
+                                "以该文件为准")
                 break
-    return out
+    return warnings, targets
+
+
+def _stopped(item: Item, targets: dict[str, str]) -> Item:
+    """``item`` not summed when a notice stops the award it encodes."""
+    doc = next((targets[i] for i in (item.rule_id, *item.same_as) if i in targets), "")
+    if not doc or item.demoted_by or not item.in_force:
+        return item
+    return dataclasses.replace(item, demoted_by=doc)
 
 
 def _heading(clauses: list[Clause], doc_number: str, path: str) -> str:
@@ -134,10 +156,11 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
     """
     clauses = list(clauses)
     items = not_encoded_items(kb, rules, clauses, on)
-    notices = replacement_notices(kb, rules, clauses, on)
+    notices, stopped = replacement_notices(kb, rules, clauses, on)
     if notices and estimate is not None:
         estimate = dataclasses.replace(
-            estimate, warnings=tuple(dict.fromkeys((*notices, *estimate.warnings))))
+            estimate, items=tuple(_stopped(i, stopped) for i in estimate.items),
+            warnings=tuple(dict.fromkeys((*notices, *estimate.warnings))))
     if not items:
         return estimate
     if estimate is None:
@@ -160,10 +183,14 @@ def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: 
         if meta is None:
             continue
         named = _named_titles(f"{clause_item.label}。{cite.quote}", rules.vocabulary, on)
-        figures = {m.yuan for m in scan_money(cite.quote) if not m.problem}
+        every = {m.yuan for m in scan_money(cite.quote) if not m.problem}
+        parts = _title_parts(cite.quote, rules.vocabulary, on)
         for number, item in enumerate(items):
             members = [r for r in (rules.get(i) for i in (item.rule_id, *item.same_as)) if r]
             members = [r for r in members if r.in_force(on)]  # a replaced one drops out
+            # the figures stated for this award's title, not another title's in the sentence
+            figures = set().union(*(figs for part, titles, figs in parts if any(
+                same_award(clause_item.label, part, titles, r) for r in members))) or every
             if not _contradicts(item, members, meta, figures) or not any(
                     same_award(clause_item.label, cite.quote, named, r) for r in members):
                 continue
@@ -176,6 +203,19 @@ def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: 
             if clause_item not in first:
                 first.append(clause_item)
     return items, first, notes
+
+
+def _title_parts(sentence: str, vocabulary: Vocabulary, on: date
+                 ) -> list[tuple[str, dict[str, set[str]], set[int]]]:
+    """The parts of ``sentence`` (between commas and semicolons) that name a title and a
+    figure: (part, titles named, figures)."""
+    out: list[tuple[str, dict[str, set[str]], set[int]]] = []
+    for part in re.split(r"[，,；;]", sentence):
+        figures = {m.yuan for m in scan_money(part) if not m.problem}
+        titles = _named_titles(part, vocabulary, on) if figures else {}
+        if titles:
+            out.append((part, titles, figures))
+    return out
 
 
 def _contradicts(item: Item, members: list[Rule], newer: DocumentMeta,

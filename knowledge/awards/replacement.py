@@ -12,9 +12,72 @@ applicants (its own ``applicant_types`` decide after the date).
 from __future__ import annotations
 
 import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from knowledge.awards import rule_fields as rf
 from knowledge.awards.rules import Rule
 from knowledge.errors import RuleError
+from knowledge.money import scan_money
+from knowledge.sources.documents import normalize_doc_number
+from knowledge.sources.parsing import normalize_path
+from knowledge.yamlio import Y
+
+_NOTICE = re.compile(
+    r"《([^》]{2,80})》[（(]([^）)]{4,30}?号)[）)]中?([^。；;]{2,120}?)的?(?:规定|政策|条款)"
+    r"(?:不再执行|停止执行|予以废止|废止)")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A sentence saying one provision of an older document no longer applies, and the
+    rules that encode that provision (matched by figure and name)."""
+
+    doc_number: str
+    title: str
+    provision: str
+    sentence: str
+    rule_ids: tuple[str, ...] = ()
+    clause_paths: tuple[str, ...] = ()
+
+
+def find_notices(text: str, rules: Iterable[Rule]) -> list[Notice]:
+    """Every "《…》（文号）中…的规定不再执行" of ``text``, matched to ``rules``."""
+    compact = re.sub(r"\s+", "", text)
+    rules = list(rules)
+    out: list[Notice] = []
+    for m in _NOTICE.finditer(compact):
+        number = normalize_doc_number(m.group(2))
+        provision = m.group(3)
+        figures = {x.yuan for x in scan_money(provision) if not x.problem}
+        matched = [r for r in rules if r.doc_number == number and figures & {
+            r.amount_yuan, r.max_yuan, r.min_yuan, r.unit_yuan, r.cap_yuan}
+            and _shares_words(provision, r.label + "".join(c.quote for c in r.citations))]
+        out.append(Notice(number, m.group(1), provision, m.group(0),
+                          tuple(r.id for r in matched),
+                          tuple(dict.fromkeys(r.citations[0].clause_path for r in matched))))
+    return out
+
+
+def _shares_words(provision: str, text: str) -> bool:
+    """Whether the award's name in ``provision`` appears in the rule (a 4-character run
+    other than the figure)."""
+    plain = re.sub(r"[\d.]+万?元", "", provision)
+    return any(plain[i:i + 4] in text for i in range(len(plain) - 3))
+
+
+def read_replaced(f: rf.File, y: Y) -> str:
+    """One ``replaces`` entry of a rule file: a rule id, or {doc_number, clause_path} as
+    "文号#条款"."""
+    if y.mapping is None:
+        return str(y.value).strip() if y.value not in (None, "") else ""
+    m = rf.keys(f, y, {"doc_number", "clause_path"}, {"doc_number", "clause_path"},
+                "replaces 条目")
+    if m is None:
+        return ""
+    number = normalize_doc_number(rf.text(f, m["doc_number"], "doc_number"))
+    return f"{number}#{normalize_path(rf.text(f, m['clause_path'], 'clause_path'))}"
 
 
 def _targets(rule: Rule, entry: str, rules: list[Rule]) -> list[Rule]:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.awards import rule_fields as rf
-from knowledge.awards.replacement import resolve_replacements
+from knowledge.awards.replacement import read_replaced, resolve_replacements
 from knowledge.awards.rules import (
     AUTHORITY_RANK,
     CONDITION_OPS,
@@ -29,7 +29,6 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import RuleError
 from knowledge.model import DocumentMeta
 from knowledge.money import find_money, find_percents, format_yuan
-from knowledge.sources.documents import normalize_doc_number
 from knowledge.sources.parsing import normalize_path
 from knowledge.yamlio import Y, load_yaml
 
@@ -197,18 +196,6 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
     return doc
 
 
-def _read_replaced(f: rf.File, y: Y) -> str:
-    """One ``replaces`` entry: a rule id, or {doc_number, clause_path} as "文号#条款"."""
-    if y.mapping is None:
-        return str(y.value).strip() if y.value not in (None, "") else ""
-    m = rf.keys(f, y, {"doc_number", "clause_path"}, {"doc_number", "clause_path"},
-                "replaces 条目")
-    if m is None:
-        return ""
-    number = normalize_doc_number(rf.text(f, m["doc_number"], "doc_number"))
-    return f"{number}#{normalize_path(rf.text(f, m['clause_path'], 'clause_path'))}"
-
-
 def _read_citation(f: rf.File, y: Y, doc: RuleDocument | None, clause_text: ClauseText
                    ) -> Citation | None:
     m = rf.keys(f, y, {"clause_path", "quote"}, {"doc_number", "clause_path", "quote"},
@@ -359,7 +346,7 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
             fields[key] = rf.text(f, m[key], key)
     if "replaces" in m:
         fields["replaces"] = tuple(r for item in rf.seq(f, m["replaces"], "replaces")
-                                   if (r := _read_replaced(f, item)))
+                                   if (r := read_replaced(f, item)))
     if "selective" in m:
         if not isinstance(m["selective"].value, bool):
             f.err("“selective”只能是 true 或 false", m["selective"].line)

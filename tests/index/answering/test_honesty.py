@@ -232,3 +232,36 @@ def test_a_replacement_notice_is_not_a_grant(sentence: str, figures: tuple[str, 
     from index.answering.honesty import granted_part
 
     assert granted_part(sentence, figures) == (kept, kept_figures)
+
+
+TWO_TITLES_DOC = """---
+doc_number: 威科发〔2023〕8号
+title: 威海市科学技术局关于调整技术创新中心支持标准的通知
+issuer: 威海市科学技术局
+issued: 2023-06-01
+effective_from: 2023-06-01
+effective_until: 2026-12-31
+source: 测试
+---
+一、调整技术创新中心支持标准
+对认定为国家技术创新中心的给予500万元支持，对认定为省级技术创新中心的给予1000万元支持。
+"""
+
+
+@pytest.mark.parametrize(("question", "rule_id"), [
+    (CENTRE_QUESTION, "tech_centre_national"),
+    ("我们企业被认定为省级技术创新中心，能奖励多少？", "tech_centre_provincial"),
+], ids=["national-1000-not-taken-from-the-provincial-part", "provincial"])
+def test_a_newer_figure_is_read_per_title_of_its_sentence(
+        tmp_path: Path, knowledge_dir: Path, built_copy: Path, use_embedder: Any,
+        question: str, rule_id: str) -> None:
+    """The 2023 sentence gives the national centre 500万 and the provincial one 1000万:
+    the 2018 1000万 for the national centre is not "stated" by the provincial part."""
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (kdir / "policies" / "weikefa-2023-8.md").write_text(TWO_TITLES_DOC, encoding="utf-8")
+    eng = Engine(kdir, built_copy, embedder=use_embedder)
+    estimate = answer_json(eng.ask(question, as_of=date(2024, 6, 1)))["estimate"]
+    old = next(i for i in estimate["items"] if i["rule_id"].endswith(rule_id))
+    assert old.get("demoted_by") == "威科发〔2023〕8号"
+    assert estimate["total_yuan"] == 0

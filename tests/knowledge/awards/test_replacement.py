@@ -111,3 +111,21 @@ def test_a_wrong_replaces_is_a_located_error(tmp_path: Path, knowledge_dir: Path
     assert ruleset is None
     assert [(p.file, p.line) for p in problems] == [("rules/n.yaml", 8)]
     assert message in problems[0].message
+
+
+@pytest.mark.parametrize(("sentence", "rule_ids"), [
+    ("《威海市人民政府办公室关于加快科技创新平台建设的意见》（威政办字〔2018〕106号）中对认定为"
+     "省级技术创新中心的市级给予500万元支持的规定不再执行，其他规定继续执行。",
+     ("d106_tech_centre_provincial",)),
+    ("《关于加快科技创新平台建设的意见》（威政办字[2018]106号）中国家级技术创新中心给予1000万元"
+     "支持的规定停止执行。", ("d106_tech_centre_national",)),
+    ("《某意见》（威政办字〔2018〕106号）中给予999万元的规定废止。", ()),
+], ids=["provincial-centre", "national-centre", "no-such-award"])
+def test_a_notice_names_the_award_it_stops(knowledge_dir: Path, sentence: str,
+                                            rule_ids: tuple[str, ...]) -> None:
+    from knowledge.awards.replacement import find_notices
+
+    kb = load_knowledge(knowledge_dir)
+    rules = load_rules(knowledge_dir / "rules", kb.clause, kb.document)
+    (notice,) = find_notices(sentence, rules.rules)
+    assert notice.doc_number == "威政办字〔2018〕106号" and notice.rule_ids == rule_ids
