@@ -241,3 +241,23 @@ def test_broken_pattern_keeps_the_last_good_knowledge(tmp_path: Path, hash_data_
     assert eng.version == 1
     after = eng.ask(question, as_of=date(2026, 6, 1))
     assert after.facts == before.facts and after.rule_ids == before.rule_ids
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("我们登记技术合同成交额300万元，能补多少？", "registered_turnover_yuan"),
+    ("我们技术合同成交额300万元，促成成果转化，能补多少？", "tt_contract_turnover_yuan"),
+    ("我们购买技术花了300万元，能补多少？", "registered_tech_purchase_yuan"),
+], ids=["the-more-specific-staff-phrase-wins", "built-in-wording-alone", "purchase"])
+def test_a_more_specific_staff_phrase_wins_over_a_built_in_one(
+        tmp_path: Path, question: str, fact: str) -> None:
+    root = _knowledge_copy(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + (
+        "  - name: registered_turnover_yuan\n    kind: money\n    label: 登记技术合同成交额\n"
+        "    question: 贵单位登记的技术合同成交额是多少？\n    example: 例如：300万元\n"
+        "    phrases: [登记技术合同成交额]\n"), encoding="utf-8")
+    kb = load_knowledge(root)
+    ruleset = load_rules(root / "rules", kb.clause, None, knowledge_vocabulary(root))
+    read = extract_facts(question, date(2026, 1, 1), ruleset)
+    money = {k: v for k, v in read.facts.items() if k.endswith("_yuan")}
+    assert money == {fact: 3_000_000}
