@@ -261,3 +261,21 @@ def test_a_more_specific_staff_phrase_wins_over_a_built_in_one(
     read = extract_facts(question, date(2026, 1, 1), ruleset)
     money = {k: v for k, v in read.facts.items() if k.endswith("_yuan")}
     assert money == {fact: 3_000_000}
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("我们企业建有博士后工作站，能补多少？", True),
+    ("我们企业没有博士后工作站，能补多少？", False),
+    ("我们企业能补多少？", None),
+], ids=["said", "denied", "not-said"])
+def test_a_yes_no_fact_is_read_from_a_question(tmp_path: Path, question: str,
+                                               value: bool | None) -> None:
+    root = _knowledge_copy(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + (
+        "  - name: has_postdoc_station\n    kind: bool\n    label: 建有博士后工作站\n"
+        "    question: 贵单位是否建有博士后工作站？\n    phrases: [博士后工作站]\n"),
+        encoding="utf-8")
+    vocabulary = knowledge_vocabulary(root)
+    read = extract_facts(question, date(2026, 1, 1), vocabulary=vocabulary)
+    assert read.facts.get("has_postdoc_station") is value
