@@ -163,7 +163,13 @@ def summarize(
             entry["apply"] = dict(info.get("apply") or {})
             (eligible if state == "in_force" else lapsed).append(entry)
         elif outcome == "need_info" and state == "in_force":
-            open_items.append(item)
+            cite = (item.get("citations") or [{}])[0]
+            info = office(cite["doc_number"], cite["clause_path"], str(item.get("office", "")),
+                          str(item.get("window", ""))) if office and cite else {}
+            open_items.append(dict(item, offices=list(info.get("offices") or []),
+                                   time_stated=bool(info.get("time")),
+                                   issuer_office=bool(info.get("issuer")),
+                                   apply=dict(info.get("apply") or {})))
         else:
             reason = _reason(item) if state == "in_force" else (
                 "文件已失效" if state == "expired" else "文件尚未施行")
