@@ -197,7 +197,8 @@ def _repealed_text(rule: Rule, subject: str = "") -> str:
 
 def _replaced_text(rule: Rule) -> str:
     when = rule.replaced_from.isoformat() if rule.replaced_from else ""
-    return (f"{_doc_label(rule)}的该项规定自{when}起由{rule.replaced_by_doc}的新规定替代"
+    how = "的新规定替代" if rule.replaced_by else "停止执行"
+    return (f"{_doc_label(rule)}的该项规定自{when}起由{rule.replaced_by_doc}{how}"
             "（该文件其余规定继续执行）")
 
 
@@ -315,7 +316,7 @@ def _warnings(items: list[Item], on: date) -> list[str]:
             doc = item.citations[0].doc_number
             if item.validity == "replaced":
                 when = item.replaced_from.isoformat() if item.replaced_from else ""
-                out.append(f"{doc}的“{item.label}”自{when}起由{item.replaced_by}的新规定替代"
+                out.append(f"{doc}的“{item.label}”自{when}起依{item.replaced_by}不再执行"
                            "（该文件其余规定继续执行）：仅列出原规定，不计入合计")
             elif item.validity == "superseded":
                 out.append(f"{doc}已被{item.superseded_by}替代：“{item.label}”"

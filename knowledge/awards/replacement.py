@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from knowledge.awards import rule_fields as rf
-from knowledge.awards.rules import Rule
+from knowledge.awards.rules import Rule, RuleDocument
 from knowledge.errors import RuleError
 from knowledge.money import scan_money
 from knowledge.sources.documents import normalize_doc_number
@@ -91,10 +91,37 @@ def _targets(rule: Rule, entry: str, rules: list[Rule]) -> list[Rule]:
     return same or (citing if len(citing) == 1 else [])
 
 
-def resolve_replacements(rules: list[Rule]) -> tuple[list[Rule], list[RuleError]]:
-    """``rules`` with each declared replacement applied (see the module docstring)."""
+def resolve_replacements(rules: list[Rule], documents: Iterable[RuleDocument] = ()
+                         ) -> tuple[list[Rule], list[RuleError]]:
+    """``rules`` with each declared replacement applied (see the module docstring).
+
+    A rule file's ``document.replaces`` stops the named awards from the document's start
+    without a rule of its own: a rule id, or every rule citing the named clause."""
     problems: list[RuleError] = []
     by_id = {r.id: r for r in rules}
+    for doc in documents:
+        for entry in doc.replaces:
+            if "#" in entry:
+                number, _, path = entry.partition("#")
+                targets = [r for r in rules if r.doc_number == number
+                           and any(c.clause_path == path for c in r.citations)]
+            else:
+                targets = [r for r in rules if r.id == entry]
+            targets = [t for t in targets if t.doc_number != doc.doc_number]
+            if len(targets) > 1:
+                problems.append(RuleError(
+                    f"document 的 replaces 写的条款“{entry.replace('#', ' ')}”有多项奖励（"
+                    f"{'、'.join(t.id for t in targets)}）：请写要停止的那一项的规则 id",
+                    doc.file, doc.line))
+                continue
+            if not targets:
+                problems.append(RuleError(
+                    f"document 的 replaces 写的“{entry.replace('#', ' 条款 ')}”找不到较早文件中"
+                    "对应的奖励规则：请写规则 id，或 {doc_number, clause_path}", doc.file,
+                    doc.line))
+            for old in targets:
+                by_id[old.id] = dataclasses.replace(
+                    by_id[old.id], replaced_by_doc=doc.doc_number, replaced_from=doc.start)
     for rule in [r for r in rules if r.replaces]:
         for entry in rule.replaces:
             targets = [t for t in _targets(rule, entry, rules) if t.id != rule.id]

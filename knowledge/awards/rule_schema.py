@@ -47,7 +47,7 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optiona
     "case_by_case": ({"basis"}, set()),
 }
 _DOC_KEYS = {"doc_number", "title", "issuer", "authority", "issued", "effective_from",
-             "effective_until", "status"}
+             "effective_until", "status", "replaces"}
 _OP_KINDS = {"has": ("multi",), "has_any": ("multi",), "eq": ("choice",), "in": ("choice",),
              "is": ("bool",), "gte": ("money", "count", "number"),
              "gt": ("money", "count", "number"), "lte": ("money", "count", "number"),
@@ -91,7 +91,7 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
         not_awards.extend(file_na)
     problems.extend(_cross_checks(rules))
     if not problems:
-        rules, replacing = resolve_replacements(rules)
+        rules, replacing = resolve_replacements(rules, list(docs.values()))
         problems.extend(replacing)
     problems.sort(key=lambda e: (e.file or "", e.line or 0))
     if problems:
@@ -179,7 +179,9 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
         issuer=str(m["issuer"].value) if "issuer" in m else "", issued=dates["issued"],
         effective_from=dates["effective_from"], effective_until=dates["effective_until"],
         status=str(m["status"].value) if "status" in m else "", file=f.name)
-    doc = RuleDocument(meta, authority, f.name, y.line)
+    stops = tuple(r for item in rf.seq(f, m["replaces"], "replaces")
+                  if (r := read_replaced(f, item))) if "replaces" in m else ()
+    doc = RuleDocument(meta, authority, f.name, y.line, stops)
     if documents is not None:
         known = documents(number)
         if known is None:

@@ -115,6 +115,9 @@ class RuleDocument:
     authority: str
     file: str = ""
     line: int = 0
+    # awards of older documents this document stops from its start, without a rule of its
+    # own replacing them (knowledge.awards.replacement): rule ids or "文号#条款"
+    replaces: tuple[str, ...] = ()
 
     @property
     def doc_number(self) -> str:

@@ -129,3 +129,51 @@ def test_a_notice_names_the_award_it_stops(knowledge_dir: Path, sentence: str,
     rules = load_rules(knowledge_dir / "rules", kb.clause, kb.document)
     (notice,) = find_notices(sentence, rules.rules)
     assert notice.doc_number == "威政办字〔2018〕106号" and notice.rule_ids == rule_ids
+
+
+STOP_RULES = """document:
+  doc_number: 威政办字〔2026〕2号
+  authority: 市政府
+  issued: 2025-12-01
+  effective_from: 2026-01-01
+  effective_until: 2028-12-31
+  replaces: [{replaces}]
+not_awards:
+  - clause_path: 一、
+    quote: 给予500万元支持的规定不再执行
+    reason: 替代通知
+  - clause_path: 二、
+    quote: 给予一次性奖励300万元
+    reason: 本测试只停止旧奖励
+"""
+
+
+def test_the_document_itself_may_stop_an_older_award(tmp_path: Path,
+                                                      knowledge_dir: Path) -> None:
+    root = _root(tmp_path, knowledge_dir, "d106_tech_centre_provincial")
+    (root / "rules" / "n.yaml").write_text(
+        STOP_RULES.format(replaces="d106_tech_centre_provincial"), encoding="utf-8")
+    kb = load_knowledge(root)
+    rules = load_rules(root / "rules", kb.clause, kb.document)
+    before = evaluate(rules, FACTS, date(2025, 12, 31), ["d106_tech_centre_provincial"])
+    after = evaluate(rules, FACTS, date(2026, 1, 1), ["d106_tech_centre_provincial"])
+    assert before.total_yuan == 5_000_000 and after.total_yuan == 0
+    (item,) = after.items
+    assert (item.validity, item.replaced_by, item.in_force) == (
+        "replaced", "威政办字〔2026〕2号", False)
+    assert any("自2026-01-01起依威政办字〔2026〕2号不再执行" in w for w in after.warnings)
+    national = {"applicant_types": ["enterprise"], "platform_titles": ["tech_centre_national"]}
+    assert evaluate(rules, national, date(2026, 6, 1),
+                    ["d106_tech_centre_national"]).total_yuan == 10_000_000
+
+
+def test_a_document_naming_a_clause_of_several_awards_must_name_the_rule(
+        tmp_path: Path, knowledge_dir: Path) -> None:
+    root = _root(tmp_path, knowledge_dir, "d106_tech_centre_provincial")
+    (root / "rules" / "n.yaml").write_text(STOP_RULES.format(
+        replaces="{doc_number: 威政办字〔2018〕106号, clause_path: 四、（三）}"), encoding="utf-8")
+    kb = load_knowledge(root)
+    _, problems = check_rules(root / "rules", kb.clause, kb.document)
+    assert [(p.file, p.line) for p in problems] == [("rules/n.yaml", 2)]  # the document
+    assert "有多项奖励" in problems[0].message
+    assert "d106_tech_centre_provincial" in problems[0].message
