@@ -14,7 +14,7 @@ from knowledge import money
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 VALIDITY_ZH = {  # short labels; answers use validity.j2, which adds dates and advice
-    "in_force": "现行有效",
+    "in_force": "未载明有效期",  # legacy: no validity computed, claim nothing
     "in_force_until": "在有效期内",
     "confirmed": "经核实有效",
     "unstated": "未载明有效期",
@@ -86,8 +86,10 @@ def answer_json(answer: Answer, subjects: list[str] | None = None,
     estimate = result.get("estimate")
     summary = None
     if estimate:
-        summary = summarize(estimate, office_lookup(engine) if engine is not None
-                            else _shown_offices(result.get("hits") or []))
+        office = (office_lookup(engine) if engine is not None
+                  else _shown_offices(result.get("hits") or []))
+        summary = summarize(estimate, office)
+        add_applying(estimate, office)
     # what the Telegram reply quotes: the relevant hits, centred on the matched sentence
     shown = [dict(h, excerpt=excerpt(h["text"], answer.text or answer.question))
              for h in relevant_hits(result.get("hits") or [])]
@@ -97,14 +99,37 @@ def answer_json(answer: Answer, subjects: list[str] | None = None,
     return result
 
 
-def _shown_offices(hits: list[dict[str, Any]]) -> Any:
-    """``office(doc, path)`` from the hits' own responsible notes (no engine at hand)."""
-    known = {(h["doc_number"], h["clause_path"]): [*h["responsible"]["lead"],
-                                                  *h["responsible"]["units"]]
-             for h in hits if h.get("responsible")}
+def add_applying(estimate: dict[str, Any], office: Any) -> None:
+    """Every item of ``estimate`` (JSON) gets ``apply``: where and when to apply, from its
+    rule's ``office``/``window`` and its document (:mod:`index.answering.applying`)."""
+    for item in estimate.get("items", []):
+        cite = (item.get("citations") or [{}])[0]
+        if not cite:
+            continue
+        info = office(cite["doc_number"], cite["clause_path"], str(item.get("office", "")),
+                      str(item.get("window", "")))
+        if info.get("apply"):
+            item["apply"] = info["apply"]
 
-    def office(doc_number: str, clause_path: str) -> dict[str, Any]:
-        return {"offices": list(dict.fromkeys(known.get((doc_number, clause_path), []))),
-                "time": False}
+
+def _shown_offices(hits: list[dict[str, Any]]) -> Any:
+    """``office(doc, path)`` from the hits' own texts and responsible notes (no engine)."""
+    from knowledge.reading.applying import apply_office, read_applying
+
+    shown = {(h["doc_number"], h["clause_path"]): h for h in hits}
+
+    def office(doc_number: str, clause_path: str, declared: str = "",
+               window: str = "") -> dict[str, Any]:
+        hit = shown.get((doc_number, clause_path)) or {}
+        lead = list((hit.get("responsible") or {}).get("lead", []))
+        units = list((hit.get("responsible") or {}).get("units", []))
+        stated = read_applying(hit.get("text"))
+        name, source = apply_office(declared, stated.office, lead, units, "")
+        return {"offices": list(dict.fromkeys([*lead, *units])), "time": False,
+                "apply": {"office": name, "office_source": source,
+                          "window": window or stated.window,
+                          "window_source": "rule" if window else "text" if stated.window
+                          else "", "units": list(dict.fromkeys(
+                              lead if source == "leads" else [*lead, *units]))}}
 
     return office

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 DEFAULT_REGION = "威海市"
+REPEALED_STATUSES = ("已废止", "废止")
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,9 @@ class DocumentMeta:
     effective_from: date | None = None  # None: from the issue date
     effective_until: date | None = None  # None: no end stated
     source: str = ""
-    status: str = "现行有效"  # free text from staff; 已废止 (repealed) forces in_force False
+    # free text from staff, never shown as a validity claim; 已废止 (repealed) without a
+    # ``repealed_on`` ends the document on every date
+    status: str = ""
     file: str = ""  # knowledge file it was loaded from (relative path)
     # staff checked with the issuer that a document without an end date is still in force
     confirmed_in_force_on: date | None = None
@@ -36,12 +39,23 @@ class DocumentMeta:
     # the area the document governs (front matter ``region``); a deployment may keep only
     # its own region's documents (POLICYBOT_REGIONS, see index.focus)
     region: str = DEFAULT_REGION
+    # the date a repeal takes effect (front matter ``repealed_on``) and where it is stated
+    repealed_on: date | None = None
+    repeal_source: str = ""
+    # False: the document has no 文号 (yet); ``doc_number`` is then its title-and-date key
+    numbered: bool = True
+
+    def is_repealed(self, on: date) -> bool:
+        """Whether the document is repealed on ``on`` (before ``repealed_on`` it stands)."""
+        if self.repealed_on is not None:
+            return on >= self.repealed_on
+        return self.status in REPEALED_STATUSES
 
     def in_force(self, on: date) -> bool:
         """Whether the document is in force on ``on`` (not repealed, expired or replaced)."""
         # Repeal ends a document on every date; 已失效 (expired) only records that the end
         # date has passed, so an as-of date inside the validity window still counts.
-        if self.status in ("已废止", "废止"):
+        if self.is_repealed(on):
             return False
         if self.is_superseded(on):
             return False
@@ -68,7 +82,7 @@ class DocumentMeta:
             if self.effective_until is not None:
                 return "in_force_until"
             return "confirmed" if self.confirmed_in_force_on is not None else "unstated"
-        if self.status in ("已废止", "废止"):
+        if self.is_repealed(on):
             return "repealed"
         if self.is_superseded(on):
             return "superseded"
@@ -87,6 +101,9 @@ class DocumentMeta:
             "status": self.status,
             "in_force": self.in_force(on),
             "validity": self.validity(on),
+            "numbered": self.numbered,
+            "repealed_on": self.repealed_on.isoformat() if self.repealed_on else None,
+            "repeal_source": self.repeal_source,
             "confirmed_in_force_on": (self.confirmed_in_force_on.isoformat()
                                       if self.confirmed_in_force_on else None),
             "supersedes": list(self.supersedes),

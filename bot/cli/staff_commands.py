@@ -34,7 +34,7 @@ def kb() -> None:
               help="施行日期（默认：发布日期）")
 @click.option("--effective-until", type=DATE, metavar="YYYY-MM-DD", help="有效期截止日期")
 @click.option("--source", help="文件来源（网址）；默认：文件名")
-@click.option("--status", help="现行有效（默认）、已失效、已废止 …")
+@click.option("--status", help="已失效、已废止 …（默认：不填，不声称任何状态）")
 @click.option("--name", help="policies/ 中的文件名（默认：按文号生成）")
 @click.option("--force", is_flag=True, help="即使知识库中似乎已有同一文件也添加")
 @click.option("--dry-run", is_flag=True, help="只显示将写入的内容，不写文件")

@@ -22,7 +22,8 @@ def rules_of_clause(engine: Any, rule_ids: list[str], hits: list[dict[str, Any]]
     if not rule_ids or not hits:
         return []
     cited: dict[str, list[dict[str, Any]]] = {
-        str(item["rule_id"]): list(item.get("citations", []))
+        str(item["rule_id"]): [*item.get("citations", []),
+                               *item.get("repealed_citations", [])]
         for item in engine.estimate({}, as_of, rule_ids).get("items", [])}
     best = hits[0]
     seen = _compact(best.get("excerpt") or best["text"])

@@ -23,6 +23,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from index.answering.applying import clause_applying
+
 MAX_HITS = 3
 RELATIVE_CUTOFF = 0.6
 EXCERPT_CHARS = 150
@@ -101,7 +103,7 @@ def excerpt(text: str, question: str, limit: int = EXCERPT_CHARS) -> str:
 def _state(item: dict[str, Any], as_of: str) -> str:
     """``in_force``, ``expired`` or ``not_yet`` for the item's source document."""
     validity = item.get("validity")
-    if validity in ("expired", "repealed", "superseded"):
+    if validity in ("expired", "repealed", "superseded", "replaced"):
         return "expired"
     if validity == "not_yet":
         return "not_yet"
@@ -128,7 +130,7 @@ def _reason(item: dict[str, Any]) -> str:
 
 def summarize(
     estimate: dict[str, Any],
-    office: Callable[[str, str], dict[str, Any]] | None = None,
+    office: Callable[..., dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The estimate sorted for a phone: bottom line, eligible, expired, questions, rest.
 
@@ -153,13 +155,21 @@ def summarize(
         elif outcome in ("eligible", "case_by_case"):
             entry = dict(item, state=state)
             cite = (item.get("citations") or [{}])[0]
-            info = office(cite["doc_number"], cite["clause_path"]) if office and cite else {}
+            info = office(cite["doc_number"], cite["clause_path"], str(item.get("office", "")),
+                          str(item.get("window", ""))) if office and cite else {}
             entry["offices"] = list(info.get("offices") or [])
             entry["time_stated"] = bool(info.get("time"))
             entry["issuer_office"] = bool(info.get("issuer"))
+            entry["apply"] = dict(info.get("apply") or {})
             (eligible if state == "in_force" else lapsed).append(entry)
         elif outcome == "need_info" and state == "in_force":
-            open_items.append(item)
+            cite = (item.get("citations") or [{}])[0]
+            info = office(cite["doc_number"], cite["clause_path"], str(item.get("office", "")),
+                          str(item.get("window", ""))) if office and cite else {}
+            open_items.append(dict(item, offices=list(info.get("offices") or []),
+                                   time_stated=bool(info.get("time")),
+                                   issuer_office=bool(info.get("issuer")),
+                                   apply=dict(info.get("apply") or {})))
         else:
             reason = _reason(item) if state == "in_force" else (
                 "文件已失效" if state == "expired" else "文件尚未施行")
@@ -199,7 +209,7 @@ def time_stated(text: str | None) -> bool:
     return bool(text and _TIME_HINT.search(text))
 
 
-def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
+def office_lookup(engine: Any) -> Callable[..., dict[str, Any]]:
     """``office(doc_number, clause_path)`` for :func:`summarize` from an engine (one that
     lacks ``clause_offices`` names no office)."""
     offices_of = getattr(engine, "clause_offices", None)
@@ -207,7 +217,16 @@ def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
     documents = getattr(engine, "documents", None)
     issuers: dict[str, str] = {}
 
-    def office(doc_number: str, clause_path: str) -> dict[str, Any]:
+    snapshot = getattr(engine, "snapshot", None)  # RecordingEngine and Engine alike
+    kb = getattr(snapshot, "kb", None) if offices_of is not None else None
+
+    def applying_of(doc_number: str, clause_path: str, declared: str,
+                    window: str) -> dict[str, Any]:
+        assert kb is not None
+        return clause_applying(kb, doc_number, clause_path, declared, window)
+
+    def office(doc_number: str, clause_path: str, declared: str = "",
+               window: str = "") -> dict[str, Any]:
         offices = list(offices_of(doc_number, clause_path)) if offices_of else []
         text = text_of(doc_number, clause_path) if text_of else None
         if documents is not None and not issuers:
@@ -215,7 +234,10 @@ def office_lookup(engine: Any) -> Callable[[str, str], dict[str, Any]]:
                             for d in documents()})
         # the engine falls back to the issuer when no clause names 牵头/责任单位
         issuer = bool(offices) and offices == [issuers.get(doc_number)]
-        return {"offices": offices, "time": time_stated(text), "issuer": issuer}
+        apply = applying_of(doc_number, clause_path, declared, window) if kb is not None \
+            else {}
+        return {"offices": offices, "time": time_stated(text), "issuer": issuer,
+                "apply": apply}
 
     return office
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from bot.staff.audit import Audit
 from bot.staff.cases import Progress, check_cases
+from bot.staff.goldens import check_goldens
+from bot.staff.supersession import check_supersession
 from index.domain import KNOWLEDGE_FILE, knowledge_domain_terms, parse_domain_terms
 from knowledge.errors import (
     KnowledgeError,
@@ -140,6 +142,7 @@ def check_documents(audit: Audit, cache_dir: Path | None = None) -> list[SourceD
                     else unplaced_numbering(source.text, source.first_line))
         for line, snippet in unplaced:
             audit.add("unplaced", source.path, line, snippet=snippet)
+    check_supersession(audit, kept, key_lines, meta_file)
     return kept
 
 
@@ -174,6 +177,8 @@ def check_rules(audit: Audit, kb: KnowledgeBase) -> Any:
         audit.rule_counts[rule.doc_number] = audit.rule_counts.get(rule.doc_number, 0) + 1
     check_coverage(audit, kb, ruleset)
     check_conflicts(audit, kb, ruleset)
+    if not problems:
+        check_goldens(audit, ruleset)
     return not problems
 
 

@@ -30,7 +30,9 @@ from bot.staff.infer import (
     stops_mid_sentence,
     strip_footer,
 )
+from bot.staff.proposals import Replacement, propose_applying, propose_replacements
 from knowledge.errors import KnowledgeError, MetadataError, PolicyBotError
+from knowledge.reading.applying import Applying
 from knowledge.sources.base import is_policy_name
 from knowledge.sources.base import policy_files as base_policy_files
 from knowledge.sources.cleaning import clean_text
@@ -49,7 +51,7 @@ from knowledge.yamlio import load_yaml
 
 META_KEYS = ("doc_number", "title", "issuer", "issued", "effective_from", "effective_until",
              "source", "status", "supersedes")
-REQUIRED = ("doc_number", "title", "issuer", "issued")
+REQUIRED = ("title", "issuer", "issued")  # without a 文号: keyed on title and date, flagged
 SIMILARITY_DUPLICATE = NEAR_DUPLICATE
 
 
@@ -70,6 +72,9 @@ class AddResult:
     cut_off: str | None = None  # the last line, when the text stops mid-sentence
     # documents the text says it replaces, and whether each is in the folder (then written)
     supersedes: list[tuple[Supersedes, bool]] = field(default_factory=list)
+    # for the rules staff write next: older awards the text replaces, where/when to apply
+    replaces: list[Replacement] = field(default_factory=list)
+    applying: Applying = field(default_factory=Applying)
 
 
 def tidy_text(text: str) -> str:
@@ -264,12 +269,14 @@ def add_document(
     else:
         target = target_dir / target_name(str(meta.get("doc_number") or source.stem))
     result = AddResult(source, target, False, fields, missing, footer=footer,
-                       cut_off=stops_mid_sentence(body), supersedes=supersedes)
+                       cut_off=stops_mid_sentence(body), supersedes=supersedes,
+                       replaces=propose_replacements(body, knowledge_dir),
+                       applying=propose_applying(body))
     absent = [key for key in REQUIRED if key not in fields]
     if absent:
         result.problems.append(render_text("kb_missing.txt.j2", keys=absent))
         return result
-    if placeholder_doc_number(str(fields["doc_number"].value)):
+    if "doc_number" in fields and placeholder_doc_number(str(fields["doc_number"].value)):
         result.problems.append(render_text("kb_bad_doc_number.txt.j2",
                                            given=fields["doc_number"].value,
                                            shapes=ACCEPTED_NUMBER_SHAPES))

@@ -31,7 +31,7 @@ class TimelineRow:
 
     doc_number: str
     title: str
-    validity: str  # in_force | unstated | expired | not_yet | repealed
+    validity: str  # band: in_force | unstated | expired | not_yet | repealed
     y: float
     issued_x: float
     start_x: float
@@ -40,6 +40,7 @@ class TimelineRow:
     issued: str
     start: str
     until: str | None
+    repealed_on: str | None = None  # the bar ends at a recorded repeal
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     """Lay out the validity bars of ``documents`` on a common year axis."""
     if documents:
         first = min(d.issued for d in documents)
-        ends = [d.effective_until for d in documents if d.effective_until is not None]
+        ends = [e for d in documents for e in (d.effective_until, d.repealed_on) if e]
         starts = [d.effective_from or d.issued for d in documents]
         last = max([on, *ends, *starts])
     else:
@@ -81,6 +82,8 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     for i, meta in enumerate(ordered):
         start = meta.effective_from or meta.issued
         until = meta.effective_until
+        end = min(d for d in (until, meta.repealed_on) if d) if (until or meta.repealed_on) \
+            else None
         rows.append(
             TimelineRow(
                 doc_number=meta.doc_number,
@@ -89,11 +92,12 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
                 y=TOP + i * ROW_HEIGHT,
                 issued_x=x(meta.issued),
                 start_x=x(start),
-                end_x=x(until) if until else x(axis_end),
-                open_ended=until is None,
+                end_x=x(end) if end else x(axis_end),
+                open_ended=end is None,
                 issued=meta.issued.isoformat(),
                 start=start.isoformat(),
                 until=until.isoformat() if until else None,
+                repealed_on=meta.repealed_on.isoformat() if meta.repealed_on else None,
             )
         )
     ticks = tuple(
@@ -111,8 +115,8 @@ def timeline(documents: list[DocumentMeta], on: date) -> Timeline:
     )
 
 
-# timeline colours: a stated or confirmed end is one band; an unstated end is its own (the
-# table and the bot say 未载明有效期, never 现行有效); a replaced document is drawn repealed
+# timeline colours: a stated or confirmed validity is one band; a document whose end date
+# is not stated has its own (never drawn as in force); a replaced one is drawn repealed
 _BAND = {"in_force_until": "in_force", "confirmed": "in_force", "superseded": "repealed"}
 
 

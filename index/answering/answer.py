@@ -45,6 +45,8 @@ class AnswerHit:
     confirmed_in_force_on: date | None = None
     superseded_by: str = ""  # 文号 of the replacing document
     superseded_by_title: str = ""
+    repealed_on: date | None = None  # the recorded repeal date (validity "repealed")
+    repeal_source: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +65,8 @@ class AnswerHit:
             "superseded_by": ({"doc_number": self.superseded_by,
                                "title": self.superseded_by_title}
                               if self.superseded_by else None),
+            "repealed_on": self.repealed_on.isoformat() if self.repealed_on else None,
+            "repeal_source": self.repeal_source,
             "headings": list(self.headings),
             "responsible": {"lead": list(self.responsible.lead),
                             "units": list(self.responsible.units)},

@@ -84,6 +84,8 @@ def answer_hit(kb: KnowledgeBase, hit: Hit, on: date) -> AnswerHit:
         confirmed_in_force_on=meta.confirmed_in_force_on,
         superseded_by=meta.superseded_by if meta.is_superseded(on) else "",
         superseded_by_title=meta.superseded_by_title if meta.is_superseded(on) else "",
+        repealed_on=meta.repealed_on,
+        repeal_source=meta.repeal_source,
     )
 
 

@@ -25,7 +25,9 @@ from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.coverage import Uncovered, find_uncovered
+from knowledge.awards.replacement import find_notices
 from knowledge.awards.rules import Citation, Rule, RuleSet, match_text
+from knowledge.awards.terms import award_terms
 from knowledge.awards.vocabulary import Vocabulary
 from knowledge.model import Clause, DocumentMeta
 from knowledge.money import scan_money
@@ -36,6 +38,7 @@ from knowledge.sources.documents import normalize_doc_number
 NOT_ENCODED = "not_encoded"
 EXPLANATION = "尚未编入估算规则，以原文为准"
 _AWARD_WORDS = re.compile(r"给予|奖励|补助|资助|补贴")
+_NOTICE = re.compile(r"不再执行|停止执行|废止")
 _YUAN = re.compile(r"元$")
 # Two award names are the same subject when their character pairs overlap this much
 # (Dice coefficient); used only for rules that name no title to compare.
@@ -60,13 +63,14 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
         chosen.extend(kb.chunks(*key) or (clause,))
     items: list[Item] = []
     for found in find_uncovered(chosen, rules):
-        if not _AWARD_WORDS.search(found.sentence):
-            continue
-        money = [f for f in found.figures if _YUAN.search(f)] or list(found.figures)
+        sentence, figures = granted_part(found.sentence, found.figures)
+        if not sentence or not _AWARD_WORDS.search(sentence):
+            continue  # a replacement notice ("…的规定不再执行"), not a grant
+        money = [f for f in figures if _YUAN.search(f)] or list(figures)
         meta = kb.document(found.doc_number)
         heading = _heading(chosen, found.doc_number, found.clause_path)
-        figure = "、".join(dict.fromkeys(money))
-        sentence = found.sentence
+        # the award's own terms (rate, base, cap, threshold or amount), not every figure
+        figure = award_terms(sentence).text() or "、".join(dict.fromkeys(money))
         if heading and sentence.startswith(match_text(heading)) and sentence != heading:
             sentence = sentence[len(match_text(heading)):]  # the heading line ran into it
         items.append(Item(
@@ -83,6 +87,60 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
     return items
 
 
+def granted_part(sentence: str, figures: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """The parts of ``sentence`` that grant, and their figures: a part saying an older
+    provision 不再执行/停止执行/废止 is a replacement notice, never a grant ("" if all is)."""
+    parts = re.split(r"(?<=[；;])", sentence)
+    if not any(_NOTICE.search(p) for p in parts):
+        return sentence, figures
+    kept = [p for p in parts if not _NOTICE.search(p)]
+    text = "".join(kept).rstrip("；;")
+    return text, tuple(f for f in figures if f in text)
+
+
+def replacement_notices(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
+                        on: date) -> tuple[list[str], dict[str, str]]:
+    """Shown in-force clauses that stop an older provision no rule's ``replaces`` encodes
+    yet: read as notices, not grants.  Warnings, and the rules they stop (rule id → 文号
+    of the notice), whose figures are then not summed."""
+    warnings: list[str] = []
+    targets: dict[str, str] = {}
+    seen: set[tuple[str, str]] = set()
+    declared = {r.doc_number for r in rules.rules if r.replaces}
+    for clause in clauses:
+        key = (clause.doc_number, clause.path)
+        if key in seen or not clause.doc.in_force(on) or clause.doc_number in declared:
+            continue
+        seen.add(key)
+        text = kb.clause(*key) or clause.text
+        notices = [n for n in find_notices(text, rules.rules)
+                   if n.doc_number != clause.doc_number]
+        for n in notices:
+            for rule_id in n.rule_ids:
+                targets.setdefault(rule_id, clause.doc_number)
+            warnings.append(f"{clause.doc_number}条款{clause.path}写明《{n.title}》"
+                            f"（{n.doc_number}）中“{n.provision}”的规定不再执行：这是替代通知，"
+                            "不是新的奖补" + ("；该项旧规定的金额未计入合计，请以新文件为准"
+                                            if n.rule_ids else ""))
+        if notices:
+            continue
+        for part in re.split(r"(?<=[；;。])", text):
+            if _NOTICE.search(part) and re.search(r"规定|条款|政策|措施|办法", part):
+                warnings.append(f"{clause.doc_number}条款{clause.path}写明：“{part.strip('；;。')}”。"
+                                "这是对旧规定的替代通知，不是新的奖补：涉及的旧规定自该文件施行之日起"
+                                "以该文件为准")
+                break
+    return warnings, targets
+
+
+def _stopped(item: Item, targets: dict[str, str]) -> Item:
+    """``item`` not summed when a notice stops the award it encodes."""
+    doc = next((targets[i] for i in (item.rule_id, *item.same_as) if i in targets), "")
+    if not doc or item.demoted_by or not item.in_force:
+        return item
+    return dataclasses.replace(item, demoted_by=doc)
+
+
 def _heading(clauses: list[Clause], doc_number: str, path: str) -> str:
     for clause in clauses:
         if clause.doc_number == doc_number and clause.path == path:
@@ -96,7 +154,13 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
 
     Without an estimate, one holding only those items; ``None`` when there are none.
     """
+    clauses = list(clauses)
     items = not_encoded_items(kb, rules, clauses, on)
+    notices, stopped = replacement_notices(kb, rules, clauses, on)
+    if notices and estimate is not None:
+        estimate = dataclasses.replace(
+            estimate, items=tuple(_stopped(i, stopped) for i in estimate.items),
+            warnings=tuple(dict.fromkeys((*notices, *estimate.warnings))))
     if not items:
         return estimate
     if estimate is None:
@@ -119,10 +183,14 @@ def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: 
         if meta is None:
             continue
         named = _named_titles(f"{clause_item.label}。{cite.quote}", rules.vocabulary, on)
-        figures = {m.yuan for m in scan_money(cite.quote) if not m.problem}
+        every = {m.yuan for m in scan_money(cite.quote) if not m.problem}
+        parts = _title_parts(cite.quote, rules.vocabulary, on)
         for number, item in enumerate(items):
             members = [r for r in (rules.get(i) for i in (item.rule_id, *item.same_as)) if r]
             members = [r for r in members if r.in_force(on)]  # a replaced one drops out
+            # the figures stated for this award's title, not another title's in the sentence
+            figures = set().union(*(figs for part, titles, figs in parts if any(
+                same_award(clause_item.label, part, titles, r) for r in members))) or every
             if not _contradicts(item, members, meta, figures) or not any(
                     same_award(clause_item.label, cite.quote, named, r) for r in members):
                 continue
@@ -135,6 +203,19 @@ def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: 
             if clause_item not in first:
                 first.append(clause_item)
     return items, first, notes
+
+
+def _title_parts(sentence: str, vocabulary: Vocabulary, on: date
+                 ) -> list[tuple[str, dict[str, set[str]], set[int]]]:
+    """The parts of ``sentence`` (between commas and semicolons) that name a title and a
+    figure: (part, titles named, figures)."""
+    out: list[tuple[str, dict[str, set[str]], set[int]]] = []
+    for part in re.split(r"[，,；;]", sentence):
+        figures = {m.yuan for m in scan_money(part) if not m.problem}
+        titles = _named_titles(part, vocabulary, on) if figures else {}
+        if titles:
+            out.append((part, titles, figures))
+    return out
 
 
 def _contradicts(item: Item, members: list[Rule], newer: DocumentMeta,

@@ -57,6 +57,15 @@ class Item:
     effective_until: date | None = None
     validity: str = ""  # DocumentMeta.validity of the cited document on the as-of date
     superseded_by: str = ""  # 文号 of the replacing document (validity "superseded")
+    repealed_on: date | None = None  # validity "repealed": the recorded repeal date
+    # the same award's clauses in documents repealed on the date: no basis, not cited, but
+    # still where the award was read from (an answer on that clause finds its item)
+    repealed_citations: tuple[Citation, ...] = ()
+    office: str = ""  # the rule's declared office and window for applying ("" unstated)
+    window: str = ""
+    # validity "replaced": a newer document's rule replaced this award (from that date)
+    replaced_by: str = ""  # 文号 of the replacing document
+    replaced_from: date | None = None
     figure: str = ""  # not_encoded: the award as the clause states it (e.g. 500万元)
     # 文号 of a newer in-force document whose clause states another figure for the same
     # award (index.answering.honesty): shown, never summed
@@ -82,6 +91,17 @@ class Item:
             out["validity"] = self.validity
         if self.superseded_by:
             out["superseded_by"] = self.superseded_by
+        if self.validity == "replaced":
+            out["replaced_by"] = self.replaced_by
+            out["replaced_from"] = self.replaced_from.isoformat() if self.replaced_from else None
+        if self.office:
+            out["office"] = self.office
+        if self.window:
+            out["window"] = self.window
+        if self.repealed_citations:
+            out["repealed_citations"] = [c.to_json() for c in self.repealed_citations]
+        if self.validity == "repealed" and self.repealed_on:
+            out["repealed_on"] = self.repealed_on.isoformat()
         if self.figure:
             out["figure"] = self.figure
         if self.demoted_by:
@@ -147,7 +167,14 @@ def _doc_label(rule: Rule) -> str:
 
 
 def _why(primary: Rule, other: Rule, on: date) -> str:
+    if primary.replaced_by == other.id and not primary.is_replaced(on):
+        return (f"{other.doc_number}的新规定自{other.document.start.isoformat()}起施行，"
+                "届时替代本项规定")
     if primary.in_force(on) and not other.in_force(on):
+        if other.is_replaced(on):
+            return _replaced_text(other)
+        if other.document.meta.is_repealed(on):
+            return _repealed_text(other)
         if other.document.meta.is_superseded(on):
             return f"{other.doc_number}已被{other.document.meta.superseded_by}替代"
         until = other.document.meta.effective_until
@@ -162,6 +189,24 @@ def _why(primary: Rule, other: Rule, on: date) -> str:
     return "两文件效力相同，按较低金额（保守）计"
 
 
+def _repealed_text(rule: Rule, subject: str = "") -> str:
+    when = rule.document.meta.repealed_on
+    subject = subject or rule.doc_number
+    return f"{subject}已于{when.isoformat()}废止" if when else f"{subject}已废止"
+
+
+def _replaced_text(rule: Rule) -> str:
+    when = rule.replaced_from.isoformat() if rule.replaced_from else ""
+    how = "的新规定替代" if rule.replaced_by else "停止执行"
+    return (f"{_doc_label(rule)}的该项规定自{when}起由{rule.replaced_by_doc}{how}"
+            "（该文件其余规定继续执行）")
+
+
+def _dropped(primary: Rule, other: Rule, on: date) -> bool:
+    """A repealed document is no basis: its copy of an award that stands is not cited."""
+    return primary.in_force(on) and other.document.meta.is_repealed(on)
+
+
 def _describe_group(primary: Rule, members: list[Rule], on: date
                     ) -> tuple[list[str], list[dict[str, str]], list[str]]:
     """Explanation sentences, conflict records and warnings for a group's other members."""
@@ -172,7 +217,14 @@ def _describe_group(primary: Rule, members: list[Rule], on: date
         if other is primary:
             continue
         if not other.has_figure or other.figure_key() == primary.figure_key():
-            sentences.append(f"同一奖励亦见于{_doc_label(other)}，只计一次")
+            if other.is_replaced(on) and primary.in_force(on):
+                sentences.append(_replaced_text(other))
+            elif _dropped(primary, other, on):
+                gone = _repealed_text(other, "该文件")
+                sentences.append(f"同一奖励原亦见于{_doc_label(other)}（{gone}），"
+                                 f"按{_doc_label(primary)}计")
+            else:
+                sentences.append(f"同一奖励亦见于{_doc_label(other)}，只计一次")
             continue
         reason = _why(primary, other, on)
         conflicts.append({"rule_id": other.id, "doc_number": other.doc_number,
@@ -192,15 +244,23 @@ def _evaluate_group(members: list[Rule], facts: Mapping[str, object], on: date,
     figured = [m for m in members if m.has_figure] or members
     primary = min(figured, key=lambda r: precedence_key(r, on))
     others = sorted((m for m in members if m is not primary), key=lambda r: precedence_key(r, on))
-    citations = tuple(c for r in [primary, *others] for c in r.citations)
+    citations = tuple(c for r in [primary, *others] if not _dropped(primary, r, on)
+                      for c in r.citations)
     sentences, conflicts, warnings = _describe_group(primary, [primary, *others], on)
     failed, missing = assess(primary, facts, denied)
     base: dict[str, Any] = {
         "rule_id": primary.id, "label": primary.label, "citations": citations,
         "in_force": primary.in_force(on), "same_as": tuple(r.id for r in others),
         "conflicts": tuple(conflicts), "effective_until": primary.document.meta.effective_until,
-        "validity": primary.document.meta.validity(on),
+        "validity": ("replaced" if primary.is_replaced(on)
+                     else primary.document.meta.validity(on)),
+        "replaced_by": primary.replaced_by_doc if primary.is_replaced(on) else "",
+        "replaced_from": primary.replaced_from if primary.is_replaced(on) else None,
         "superseded_by": primary.document.meta.superseded_by,
+        "repealed_on": primary.document.meta.repealed_on,
+        "repealed_citations": tuple(c for r in others if _dropped(primary, r, on)
+                                    for c in r.citations),
+        "office": primary.office, "window": primary.window,
     }
     tail = "；".join(sentences)
     notes = list(primary.notes)
@@ -254,11 +314,16 @@ def _warnings(items: list[Item], on: date) -> list[str]:
     for item in items:
         if not item.in_force and item.outcome not in ("ineligible", "not_encoded"):
             doc = item.citations[0].doc_number
-            if item.validity == "superseded":
+            if item.validity == "replaced":
+                when = item.replaced_from.isoformat() if item.replaced_from else ""
+                out.append(f"{doc}的“{item.label}”自{when}起依{item.replaced_by}不再执行"
+                           "（该文件其余规定继续执行）：仅列出原规定，不计入合计")
+            elif item.validity == "superseded":
                 out.append(f"{doc}已被{item.superseded_by}替代：“{item.label}”"
                            "仅列出该文件的原规定，不计入合计")
             elif item.validity == "repealed":
-                out.append(f"{doc}已废止：“{item.label}”仅列出该文件的原规定，不计入合计")
+                when = f"已于{item.repealed_on.isoformat()}废止" if item.repealed_on else "已废止"
+                out.append(f"{doc}{when}：“{item.label}”仅列出该文件的原规定，不计入合计")
             elif item.effective_until is not None and on > item.effective_until:
                 out.append(f"{doc}已于{item.effective_until.isoformat()}失效：“{item.label}”"
                            "仅列出该文件当时的规定，不计入合计")

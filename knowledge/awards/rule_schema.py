@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from knowledge.awards import rule_fields as rf
+from knowledge.awards.replacement import read_replaced, resolve_replacements
 from knowledge.awards.rules import (
     AUTHORITY_RANK,
     CONDITION_OPS,
@@ -34,7 +35,8 @@ from knowledge.yamlio import Y, load_yaml
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COMMON = {"id", "label", "kind", "applicant_types", "conditions", "citations", "topics",
-           "same_award", "notes", "selective", "basis", "cap_text"}
+           "same_award", "notes", "selective", "basis", "cap_text", "office", "window",
+           "replaces"}
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optional)
     "fixed": ({"amount_yuan"}, set()),
     "up_to": (set(), {"max_yuan", "max_fact"}),
@@ -46,7 +48,7 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optiona
     "case_by_case": ({"basis"}, set()),
 }
 _DOC_KEYS = {"doc_number", "title", "issuer", "authority", "issued", "effective_from",
-             "effective_until", "status"}
+             "effective_until", "status", "replaces"}
 _OP_KINDS = {"has": ("multi",), "has_any": ("multi",), "eq": ("choice",), "in": ("choice",),
              "is": ("bool",), "gte": ("money", "count", "number"),
              "gt": ("money", "count", "number"), "lte": ("money", "count", "number"),
@@ -92,6 +94,9 @@ def read_rule_files(rules_dir: Path, clause_text: ClauseText,
         rules.extend(file_rules)
         not_awards.extend(file_na)
     problems.extend(_cross_checks(rules))
+    if not problems:
+        rules, replacing = resolve_replacements(rules, list(docs.values()))
+        problems.extend(replacing)
     problems.sort(key=lambda e: (e.file or "", e.line or 0))
     if problems:
         return None, problems
@@ -177,8 +182,10 @@ def _read_document(f: rf.File, y: Y, documents: Callable[[str], DocumentMeta | N
         doc_number=number, title=str(m["title"].value) if "title" in m else "",
         issuer=str(m["issuer"].value) if "issuer" in m else "", issued=dates["issued"],
         effective_from=dates["effective_from"], effective_until=dates["effective_until"],
-        status=str(m["status"].value) if "status" in m else "现行有效", file=f.name)
-    doc = RuleDocument(meta, authority, f.name, y.line)
+        status=str(m["status"].value) if "status" in m else "", file=f.name)
+    stops = tuple(r for item in rf.seq(f, m["replaces"], "replaces")
+                  if (r := read_replaced(f, item))) if "replaces" in m else ()
+    doc = RuleDocument(meta, authority, f.name, y.line, stops)
     if documents is not None:
         known = documents(number)
         if known is None:
@@ -349,9 +356,12 @@ def _read_rule(f: rf.File, y: Y, doc: RuleDocument, clause_text: ClauseText) -> 
                   f"{'、'.join(f.vocabulary.topics)}）", m["topics"].line)
     fields["topics"] = topics
     fields["notes"] = tuple(str(n.value) for n in rf.seq(f, m.get("notes"), "notes"))
-    for key in ("same_award", "basis", "cap_text"):
+    for key in ("same_award", "basis", "cap_text", "office", "window"):
         if key in m:
             fields[key] = rf.text(f, m[key], key)
+    if "replaces" in m:
+        fields["replaces"] = tuple(r for item in rf.seq(f, m["replaces"], "replaces")
+                                   if (r := read_replaced(f, item)))
     if "selective" in m:
         if not isinstance(m["selective"].value, bool):
             f.err("“selective”只能是 true 或 false", m["selective"].line)

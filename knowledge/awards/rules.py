@@ -115,6 +115,9 @@ class RuleDocument:
     authority: str
     file: str = ""
     line: int = 0
+    # awards of older documents this document stops from its start, without a rule of its
+    # own replacing them (knowledge.awards.replacement): rule ids or "文号#条款"
+    replaces: tuple[str, ...] = ()
 
     @property
     def doc_number(self) -> str:
@@ -163,6 +166,15 @@ class Rule:
     notes: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     same_award: str | None = None
+    # where and when to apply, as the document states them (kb add proposes both)
+    office: str = ""
+    window: str = ""
+    # award-level replacement (knowledge.awards.replacement): what this rule replaces
+    # (rule ids or "文号#条款"), and, on a replaced rule, by which rule and from when
+    replaces: tuple[str, ...] = ()
+    replaced_by: str = ""
+    replaced_by_doc: str = ""
+    replaced_from: date | None = None
     file: str = ""
     line: int = 0
     # the vocabulary the rule was validated against (its knowledge folder's)
@@ -178,7 +190,12 @@ class Rule:
         return self.vocabulary.facts[name]
 
     def in_force(self, on: date) -> bool:
-        return self.document.in_force(on)
+        return self.document.in_force(on) and not self.is_replaced(on)
+
+    def is_replaced(self, on: date) -> bool:
+        """Whether a newer rule has replaced this award on ``on`` (the rest of its
+        document stands)."""
+        return self.replaced_from is not None and on >= self.replaced_from
 
     @property
     def has_figure(self) -> bool:
@@ -235,6 +252,11 @@ class Rule:
             "same_award": self.same_award,
             "topics": list(self.topics),
             "notes": list(self.notes),
+            "office": self.office,
+            "window": self.window,
+            "replaces": list(self.replaces),
+            "replaced_by": self.replaced_by or None,
+            "replaced_from": self.replaced_from.isoformat() if self.replaced_from else None,
             "citations": [c.to_json() for c in self.citations],
             "file": self.file,
             "line": self.line,

@@ -34,6 +34,7 @@ from typing import Any
 from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import KnowledgeError
+from knowledge.money import format_yuan
 from knowledge.reading.extraction import extract_facts
 from knowledge.yamlio import Y, load_yaml
 
@@ -113,42 +114,75 @@ def run_case(ruleset: RuleSet, case: EstimateCase) -> Estimate:
 
 def check_case(ruleset: RuleSet, case: EstimateCase) -> list[str]:
     """Differences between the estimate and the expectation (empty: the case passes)."""
+    return [en for en, _ in differences(ruleset, case)]
+
+
+def check_case_zh(ruleset: RuleSet, case: EstimateCase) -> list[str]:
+    """The same differences in Chinese, each naming the item and the figure (kb check)."""
+    return [zh for _, zh in differences(ruleset, case)]
+
+
+def _yuan(value: Any) -> str:
+    return format_yuan(int(value)) if isinstance(value, int) else str(value)
+
+
+def differences(ruleset: RuleSet, case: EstimateCase) -> list[tuple[str, str]]:
+    """Each difference as (English, Chinese)."""
     estimate = run_case(ruleset, case)
     data = estimate.to_json()
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     exp = case.expect
     if "total_yuan" in exp and data["total_yuan"] != exp["total_yuan"]:
-        problems.append(f"total_yuan {data['total_yuan']} != {exp['total_yuan']}")
+        problems.append((f"total_yuan {data['total_yuan']} != {exp['total_yuan']}",
+                         f"合计为{_yuan(data['total_yuan'])}，标准答案为{_yuan(exp['total_yuan'])}"))
     if "missing" in exp and [m["fact"] for m in data["missing"]] != exp["missing"]:
-        problems.append(f"missing {[m['fact'] for m in data['missing']]} != {exp['missing']}")
+        got_missing = [m["fact"] for m in data["missing"]]
+        problems.append((f"missing {got_missing} != {exp['missing']}",
+                         f"需补充的信息为 {got_missing}，标准答案为 {exp['missing']}"))
     for text in exp.get("warnings_contain", []):
         if not any(text in w for w in data["warnings"]):
-            problems.append(f"no warning contains “{text}”: {data['warnings']}")
+            problems.append((f"no warning contains “{text}”: {data['warnings']}",
+                             f"提示中没有“{text}”"))
     for rule_id, want in exp.get("items", {}).items():
         item = estimate.item(rule_id)
         if want.get("absent"):
             if item is not None:
-                problems.append(f"{rule_id}: expected no item, got {item.outcome}")
+                problems.append((f"{rule_id}: expected no item, got {item.outcome}",
+                                 f"{rule_id}：不应出现，实际为 {item.outcome}"))
             continue
         if item is None:
-            problems.append(f"{rule_id}: no item in the estimate")
+            problems.append((f"{rule_id}: no item in the estimate",
+                             f"{rule_id}：估算中没有这一项"))
             continue
         got = item.to_json()
         for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force"):
             if key in want and got.get(key) != want[key]:
-                problems.append(f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}")
+                shown = _yuan if key.endswith("_yuan") else str
+                problems.append((f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}",
+                                 f"{rule_id}（{item.label}）：{ZH_KEYS[key]}为"
+                                 f"{shown(got.get(key))}，标准答案为{shown(want[key])}"))
         cited = {c["doc_number"] for c in got["citations"]}
         for doc in want.get("cites", []):
             if doc not in cited:
-                problems.append(f"{rule_id}: does not cite {doc} (cites {sorted(cited)})")
+                problems.append((f"{rule_id}: does not cite {doc} (cites {sorted(cited)})",
+                                 f"{rule_id}（{item.label}）：没有引用{doc}"
+                                 f"（引用的是{'、'.join(sorted(cited))}）"))
         if "missing" in want and got.get("missing", []) != want["missing"]:
-            problems.append(f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}")
+            problems.append((f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}",
+                             f"{rule_id}：需补充 {got.get('missing', [])}，标准答案为 "
+                             f"{want['missing']}"))
         hint = want.get("explanation_contains")
         if hint is not None and hint not in got["explanation"]:
-            problems.append(f"{rule_id}: explanation “{got['explanation']}” lacks "
-                            f"“{want['explanation_contains']}”")
+            problems.append((f"{rule_id}: explanation “{got['explanation']}” lacks "
+                             f"“{want['explanation_contains']}”",
+                             f"{rule_id}（{item.label}）：说明“{got['explanation']}”中没有“{hint}”"))
         if "failed_contains" in want and not any(
                 want["failed_contains"] in f for f in got.get("failed", [])):
-            problems.append(f"{rule_id}: failed {got.get('failed')} lacks "
-                            f"“{want['failed_contains']}”")
+            problems.append((f"{rule_id}: failed {got.get('failed')} lacks "
+                             f"“{want['failed_contains']}”",
+                             f"{rule_id}（{item.label}）：不符合的原因中没有“{want['failed_contains']}”"))
     return problems
+
+
+ZH_KEYS = {"outcome": "结果", "amount_yuan": "金额", "max_yuan": "最高金额",
+           "min_yuan": "最低金额", "in_force": "是否有效"}

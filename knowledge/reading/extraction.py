@@ -19,7 +19,7 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
-from knowledge.reading.scope import negated_clauses
+from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
 
@@ -77,6 +77,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         except FactError as exc:  # an absurd number in the question: say so, do not use it
             notes.append(f"{specs[name].label}：{exc.message}")
     _read_windows(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
+    _read_yes_no(re.sub(r"\s+", "", question or ""), facts, vocab)
     _drop_ceilings(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
@@ -89,6 +90,18 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied)
+
+
+def _read_yes_no(text: str, facts: dict[str, object], vocab: Vocabulary) -> None:
+    """A yes/no fact staff gave ``phrases``: yes where the question says one of them, no
+    where every mention is negated (我们没有…)."""
+    for name, spec in vocab.facts.items():
+        if spec.kind != "bool" or not spec.phrases or name in facts:
+            continue
+        spans = [(m.start(), m.end()) for p in spec.phrases
+                 for m in re.finditer(re.escape(p), text)]
+        if spans:
+            facts[name] = not all(is_negated(text, a, b) for a, b in spans)
 
 
 def _drop_ceilings(text: str, facts: dict[str, object], notes: list[str],

@@ -357,6 +357,16 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
             out.facts["patent_grants"] = n
 
 
+def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The money contexts in the order they are tried for ``seg``: built-in first, then the
+    vocabulary's — except that a vocabulary phrase containing the built-in wording found
+    (登记技术合同成交额 ⊃ 成交额) is more specific and comes first."""
+    builtin = next((m.group() for _, p in MONEY_CONTEXTS if (m := re.search(p, seg))), "")
+    specific = tuple(c for c in staff if builtin and (m := re.search(c[1], seg))
+                     and builtin in m.group() and m.group() != builtin)
+    return specific + MONEY_CONTEXTS + tuple(c for c in staff if c not in specific)
+
+
 def _read_money(text: str, out: RawExtraction,
                 money_phrases: Mapping[str, tuple[str, ...]]) -> None:
     """Amounts placed on their facts, segment by segment.
@@ -367,8 +377,8 @@ def _read_money(text: str, out: RawExtraction,
     denies them all.  Amounts no context places go to the one money fact the question's
     topics name, if there is exactly one.
     """
-    contexts = MONEY_CONTEXTS + tuple(
-        (fact, "|".join(re.escape(p) for p in phrases))
+    staff = tuple(
+        (fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
         for fact, phrases in money_phrases.items()
         if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
@@ -385,6 +395,7 @@ def _read_money(text: str, out: RawExtraction,
                    if a <= mention.start < b or b == len(text))
         # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
         before = text[:mention.start]
+        contexts = _contexts(seg, staff)
         for fact, pattern in contexts:
             if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
                                            and re.search(pattern, before)):

@@ -252,27 +252,60 @@ def _read(path: Path, root: Path) -> CachedSource:
                         tuple(unplaced_numbering(source.text, source.first_line)))
 
 
+def replacement_edges(documents: list[DocumentMeta]) -> dict[str, str]:
+    """Old 文号 → the 文号 replacing it, from either side's metadata (known 文号 only; the
+    first declaration wins)."""
+    known = {m.doc_number for m in documents}
+    replaced: dict[str, str] = {}
+    for meta in documents:
+        for old in meta.supersedes:
+            if old in known:
+                replaced.setdefault(old, meta.doc_number)
+        if meta.superseded_by in known:
+            replaced.setdefault(meta.doc_number, meta.superseded_by)
+    return replaced
+
+
+def supersession_cycles(documents: list[DocumentMeta]) -> list[list[str]]:
+    """Loops of replacement (A replaces B, B replaces A; or longer), each in order once."""
+    edges = replacement_edges(documents)
+    cycles: list[list[str]] = []
+    seen: set[str] = set()
+    for start in sorted(edges):
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in seen and node not in path:
+            path.append(node)
+            node = edges.get(node)
+        if node is not None and node in path:
+            cycles.append(path[path.index(node):])
+        seen.update(path)
+    return cycles
+
+
 def resolve_supersession(documents: list[DocumentMeta]) -> tuple[list[DocumentMeta], list[str]]:
     """Mark each replaced document with its replacement (``supersedes`` / ``superseded_by``).
 
     The replacement takes effect on the replacing document's effective date.  A 文号 that
-    is not in the knowledge base is reported and ignored.
+    is not in the knowledge base is reported and ignored; so is a loop of replacements
+    (documents replacing each other would all count as replaced; ``kb check`` locates it).
     """
     by_number = {m.doc_number: m for m in documents}
-    replaced: dict[str, str] = {}  # old 文号 → new 文号
     notes: list[str] = []
     for meta in documents:
         for old in meta.supersedes:
-            if old in by_number:
-                replaced.setdefault(old, meta.doc_number)
-            else:
+            if old not in by_number:
                 notes.append(f"{meta.file}: supersedes 中的 {old} 不在知识库中，已忽略：请核对文号")
-        if meta.superseded_by:
-            if meta.superseded_by in by_number:
-                replaced.setdefault(meta.doc_number, meta.superseded_by)
-            else:
-                notes.append(f"{meta.file}: superseded_by 中的 {meta.superseded_by} 不在知识库中，"
-                             "已忽略：请核对文号")
+        if meta.superseded_by and meta.superseded_by not in by_number:
+            notes.append(f"{meta.file}: superseded_by 中的 {meta.superseded_by} 不在知识库中，"
+                         "已忽略：请核对文号")
+    replaced = replacement_edges(documents)
+    for cycle in supersession_cycles(documents):
+        loop = " → ".join([*cycle, cycle[0]])
+        notes.append(f"{by_number[cycle[0]].file}: 替代关系成环（{loop}），已忽略："
+                     "请删去错误的一条")
+        for number in cycle:
+            replaced.pop(number, None)
     out: list[DocumentMeta] = []
     for meta in documents:
         new = by_number.get(replaced.get(meta.doc_number, ""))

@@ -23,10 +23,13 @@ BINARY_SUFFIXES = (".pdf", ".docx", ".html", ".htm")
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + BINARY_SUFFIXES
 SIDECAR_SUFFIX = ".meta.yaml"
 
-REQUIRED_KEYS = ("doc_number", "title", "issuer", "issued")
-OPTIONAL_KEYS = ("effective_from", "effective_until", "source", "status",
-                 "confirmed_in_force_on", "supersedes", "superseded_by", "region")
-DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on")
+REQUIRED_KEYS = ("title", "issuer", "issued")
+# a document without a 文号 (not every notice has one) is keyed on its title and date
+OPTIONAL_KEYS = ("doc_number", "effective_from", "effective_until", "source", "status",
+                 "confirmed_in_force_on", "supersedes", "superseded_by", "region",
+                 "repealed_on", "repeal_source")
+DATE_KEYS = ("issued", "effective_from", "effective_until", "confirmed_in_force_on",
+             "repealed_on")
 
 # Limits checked before any library inflates or parses a file (hostile or broken input:
 # a DOCX zip bomb must be refused from its zip directory, not after 4 GiB of XML).
@@ -283,12 +286,13 @@ def parse_meta(
         for k in data
         if str(k) not in REQUIRED_KEYS + OPTIONAL_KEYS
     )
+    numbered = data.get("doc_number") not in (None, "")
     for key in REQUIRED_KEYS:
         if data.get(key) in (None, ""):
             raise fail(key, "required key missing or empty")
     strings: dict[str, str] = {}
     for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by",
-                "region"):
+                "region", "repeal_source"):
         value = data.get(key)
         if value is None:
             continue
@@ -301,15 +305,23 @@ def parse_meta(
     start_date, until = dates["effective_from"], dates["effective_until"]
     if until is not None and until < (start_date or issued):
         raise fail("effective_until", f"{until} is before effective_from {start_date or issued}")
-    doc_number = normalize_doc_number(strings["doc_number"])
-    if not doc_number:
-        raise fail("doc_number", "empty after normalisation")
+    if numbered:
+        doc_number = normalize_doc_number(strings["doc_number"])
+        if not doc_number:
+            raise fail("doc_number", "empty after normalisation")
+    else:
+        doc_number = unnumbered_key(re.sub(r"\s+", "", strings["title"]), issued)
+        where = key_lines.get("doc_number", start)
+        warnings += (f"{file}:{where}: 未填写文号，暂以标题和日期为键（{doc_number}）："
+                     "取得文号后请在 doc_number 中填写（有规则文件的，其 doc_number 一并修改）",)
     supersedes = _doc_numbers(data.get("supersedes"), fail)
     if doc_number in supersedes:
-        raise fail("supersedes", f"{doc_number} cannot supersede itself")
+        raise fail("supersedes", f"{doc_number} 不能替代自身（supersedes 写的是本文件的文号）："
+                                 "请删去，或改为被替代文件的文号")
     superseded_by = normalize_doc_number(strings.get("superseded_by", ""))
     if superseded_by == doc_number:
-        raise fail("superseded_by", f"{doc_number} cannot supersede itself")
+        raise fail("superseded_by", f"{doc_number} 不能替代自身（superseded_by 写的是本文件的"
+                                    "文号）：请删去，或改为替代它的文件的文号")
     meta = DocumentMeta(
         doc_number=doc_number,
         title=re.sub(r"\s+", "", strings["title"]),
@@ -318,14 +330,23 @@ def parse_meta(
         effective_from=start_date,
         effective_until=until,
         source=strings.get("source", ""),
-        status=strings.get("status") or "现行有效",
+        status=strings.get("status", ""),
         file=rel or file.name,
         confirmed_in_force_on=dates["confirmed_in_force_on"],
         supersedes=supersedes,
         superseded_by=superseded_by,
         region=strings.get("region") or DEFAULT_REGION,
+        repealed_on=dates["repealed_on"],
+        repeal_source=strings.get("repeal_source", ""),
+        numbered=numbered,
     )
     return meta, warnings
+
+
+def unnumbered_key(title: str, issued: date) -> str:
+    """The key of a document without a 文号: its title and date (staff fill the 文号 in
+    later; :attr:`DocumentMeta.numbered` is then true)."""
+    return f"无文号·{issued.isoformat()}·{title}"
 
 
 def _doc_numbers(value: Any, fail: Any) -> tuple[str, ...]:

@@ -33,6 +33,30 @@ def test_repealed_is_never_in_force() -> None:
     assert repealed.validity(date(2019, 1, 1)) == "repealed"
 
 
+REPEALED_107 = DocumentMeta(doc_number="威政办字〔2018〕107号", title="t", issuer="i",
+                            issued=date(2018, 11, 27), status="已废止",
+                            repealed_on=date(2023, 4, 7), repeal_source="政府文件库")
+
+
+@pytest.mark.parametrize(("on", "in_force", "validity"), [
+    (date(2020, 6, 1), True, "unstated"),
+    (date(2023, 4, 6), True, "unstated"),
+    (date(2023, 4, 7), False, "repealed"),
+    (date(2025, 6, 1), False, "repealed"),
+], ids=["before", "eve", "repeal-day", "after"])
+def test_a_dated_repeal_ends_the_document_from_its_date(on: date, in_force: bool,
+                                                         validity: str) -> None:
+    assert REPEALED_107.in_force(on) is in_force
+    assert REPEALED_107.validity(on) == validity
+    summary = REPEALED_107.summary(on)
+    assert summary["repealed_on"] == "2023-04-07" and summary["repeal_source"] == "政府文件库"
+
+
+def test_status_claims_nothing_by_default() -> None:
+    meta = DocumentMeta(doc_number="X", title="t", issuer="i", issued=date(2018, 11, 27))
+    assert meta.status == "" and meta.validity(date(2024, 1, 1)) == "unstated"
+
+
 def test_no_end_date_means_open_ended() -> None:
     meta = DocumentMeta(doc_number="X", title="t", issuer="i", issued=date(2018, 11, 27))
     assert meta.in_force(date(2040, 1, 1))

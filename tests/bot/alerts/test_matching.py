@@ -60,7 +60,7 @@ def test_a_new_money_clause_on_the_subscribers_topics(own_engine: RecordingEngin
     money = money_clauses(d, new, TODAY)
     found = changes_for(d, old, new, ENTERPRISE, {"tech_purchase"}, TODAY, money)
     assert [(c.kind, c.doc_number, c.amount) for c in found] == [
-        (NEW_CLAUSE, "威科字〔2026〕9号", "100万元")]
+        (NEW_CLAUSE, "威科字〔2026〕9号", "技术合同成交额的10%，最高100万元")]  # its terms
     assert found[0].offices == ("威海市科学技术局",) and "10%" in found[0].quote
     clinic = changes_for(d, old, new, ENTERPRISE, {"clinical"}, TODAY, money)
     assert [c.doc_number for c in clinic] == ["威科字〔2026〕10号"]

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from knowledge_edits import unrepeal_107
 from recording import RecordingEngine
 
 from bot.alerts import fanout, subscriptions
@@ -21,6 +22,7 @@ INCUBATOR = {"applicant_types": frozenset({"incubator"}),
 
 
 def expire_107(knowledge: Path, until: date) -> None:
+    unrepeal_107(knowledge)  # a history in which 107号 runs to an end date instead
     for name in ("policies/weizhengbanzi-2018-107.md", "rules/weizhengbanzi-2018-107.yaml"):
         path = knowledge / name
         text = path.read_text(encoding="utf-8")

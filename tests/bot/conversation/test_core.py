@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from knowledge_edits import confirm, unrepeal_107
 from recording import RecordingEngine
 
 from bot.conversation.core import Conversation, Who
@@ -170,10 +171,8 @@ def test_policies_show_what_the_metadata_states(
         absent: list[str]) -> None:
     kdir = own_engine.knowledge_dir
     (kdir / "policies" / "weizhengbanzi-2026-1.md").write_text(SUCCESSOR, encoding="utf-8")
-    plan = kdir / "policies" / "weizhengbanzi-2018-106.md"
-    plan.write_text(plan.read_text(encoding="utf-8").replace(
-        "status: 现行有效", "status: 现行有效\nconfirmed_in_force_on: 2026-05-20", 1),
-        encoding="utf-8")
+    unrepeal_107(kdir)  # a 2026 history in which 107号 stands until replaced
+    confirm(kdir / "policies" / "weizhengbanzi-2018-106.md", "2026-05-20")
     assert own_engine.reload().ok
     conv = Conversation(own_engine, store)
     conv.set_as_of(USER, as_of)

@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[3]
 SEEDS = REPO / "tests" / "fixtures"
 SEED = {p.name[:3]: p for p in SEEDS.glob("00*.txt")}
 POLICY_107 = "weizhengbanzi-2018-107.md"
+POLICY_106 = "weizhengbanzi-2018-106.md"
 AS_OF = date(2026, 11, 24)
 
 
@@ -208,6 +209,8 @@ def test_add_cli_reports_what_it_found_and_what_not(
     assert "标题：威海市人民政府办公室关于加快县域创新驱动发展的实施意见" in out
     assert "发布日期：2018-11-08（从正文识别，落款日期" in out
     assert "有效期至：未找到" in out and "--effective-until" in out
+    # an end date the text does not state is never presented as open-ended validity
+    assert "未载明有效期" in out and "长期" not in out
     assert re.search(r"条款数：\d+", out)
     # The line named for the 文号 is the line of the written file that holds it.
     line = int(re.search(r"文号：.*第 (\d+) 行", out).group(1))  # type: ignore[union-attr]
@@ -374,9 +377,10 @@ def break_near_identical(root: Path) -> tuple[str, int | None]:
 
 
 def break_expired(root: Path) -> tuple[str, int | None]:
-    path = root / "policies" / POLICY_107
+    # 106号: its status states nothing (107号 is recorded as repealed, so not "still in force")
+    path = root / "policies" / POLICY_106
     _edit(path, "effective_until: null", "effective_until: 2020-12-31")
-    return f"policies/{POLICY_107}", line_of(path, "effective_until:")
+    return f"policies/{POLICY_106}", line_of(path, "effective_until:")
 
 
 def break_numbering(root: Path) -> tuple[str, int | None]:
@@ -515,6 +519,24 @@ def test_report_html_lists_every_document(knowledge: Path, tmp_path: Path) -> No
         assert f'data-doc-number="{meta.doc_number}"' in html
     assert html.count('class="doc-row"') == 4
     assert html.count('<g class="doc-bar') == 4
+    # no view claims a validity the metadata does not state (issue 21)
+    assert "现行有效" not in html and "长期" not in html
+    assert re.search(r'id="unstated-count">2<', html)  # 106号, 32号
+    assert 'class="doc-bar repealed" data-doc-number="威政办字〔2018〕107号"' in html
+    assert "2023-04-07 废止" in html and "weihai.gov.cn" in html
+
+
+def test_timeline_ends_a_repealed_document_at_its_repeal_date() -> None:
+    docs = [DocumentMeta("威政办字〔2018〕107号", "甲", "办", date(2018, 11, 27),
+                         status="已废止", repealed_on=date(2023, 4, 7)),
+            DocumentMeta("威政办字〔2018〕106号", "乙", "办", date(2018, 11, 30))]
+    t = timeline(docs, date(2024, 6, 1))
+    repealed, unstated = t.rows
+    assert (repealed.validity, repealed.open_ended) == ("repealed", False)
+    assert repealed.end_x < t.today_x and repealed.repealed_on == "2023-04-07"
+    assert (unstated.validity, unstated.open_ended) == ("unstated", True)
+    before = timeline(docs, date(2022, 6, 1)).rows[0]
+    assert before.validity == "unstated"  # before the repeal nothing changes
 
 
 def _chromium() -> str | None:
@@ -550,10 +572,11 @@ def test_report_renders_in_chromium(
     rows = re.findall(r'<tr class="doc-row" data-doc-number="([^"]+)"', dom)
     assert sorted(rows) == sorted(d.doc_number for d in load_knowledge(knowledge).documents)
     assert re.search(r'<svg[^>]*id="timeline-chart"', dom)
-    bars = re.findall(r'<g class="doc-bar (?:in_force|unstated|expired|not_yet|repealed)"', dom)
-    assert len(bars) == 4
+    assert len(re.findall(r'<g class="doc-bar (?:in_force|unstated|expired|not_yet|repealed)"',
+                          dom)) == 4
     assert 'class="doc-bar expired" data-doc-number="威科字〔2018〕58号"' in dom
-    assert 'class="doc-bar expired" data-doc-number="威政办字〔2018〕107号"' in dom
+    assert 'class="doc-bar expired" data-doc-number="威政办字〔2018〕106号"' in dom
+    assert 'class="doc-bar repealed" data-doc-number="威政办字〔2018〕107号"' in dom
     assert "已过有效期（2020-12-31）" in dom
     shot = tmp_path / "report.png"
     done = chromium([f"--screenshot={shot}", "--window-size=1200,1600", output.as_uri()],
@@ -617,7 +640,7 @@ def test_add_status_follows_the_dates(empty_kb: Path, tmp_path: Path, until: str
     result = kb.add_document(_voucher(tmp_path, until), empty_kb, {}, today=date(2026, 3, 1))
     assert result.written, result.problems
     meta = load_source(result.target, empty_kb).meta  # type: ignore[arg-type]
-    assert meta.status == (status or "现行有效")
+    assert meta.status == (status or "")  # no claim of validity the text does not make
     assert result.expired is (status == "已失效")
 
 
@@ -731,3 +754,33 @@ def test_add_refuses_a_name_that_would_not_load_or_fit(
                                "--name", name], capsys)
     assert code == 2 and says in err and "内部错误" not in err, err
     assert not list((empty_kb / "policies").iterdir())
+
+
+UNNUMBERED = ("威海市科学技术局关于开展科技型中小企业评价工作的通知\n\n"
+              "一、评价对象\n\n（一）在威海市注册的科技型中小企业。\n\n"
+              "威海市科学技术局\n\n2025年3月1日\n")
+
+
+def test_add_takes_a_document_without_a_document_number(
+        empty_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "通知.txt"
+    src.write_text(UNNUMBERED, encoding="utf-8")
+    code, out, err = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(src)], capsys)
+    assert code == 0, out + err
+    assert "已添加：" in out and "文号：未找到 —— 暂以标题和日期为键登记（无文号）" in out
+    kb_loaded = load_knowledge(empty_kb)
+    (meta,) = kb_loaded.documents
+    assert meta.doc_number == ("无文号·2025-03-01·"
+                               "威海市科学技术局关于开展科技型中小企业评价工作的通知")
+    assert meta.numbered is False and meta.summary(date(2025, 6, 1))["numbered"] is False
+    # flagged: kb check names the file and line and says what to do later
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "check", "--no-cases", "-v"],
+                           capsys)
+    assert "未填写文号，暂以标题和日期为键" in out and "取得文号后请在 doc_number 中填写" in out
+    # staff fill the 文号 in later: the document is then keyed on it
+    written = next((empty_kb / "policies").iterdir())
+    text = written.read_text(encoding="utf-8")
+    written.write_text(text.replace("title:", "doc_number: 威科发〔2025〕3号\ntitle:", 1),
+                       encoding="utf-8")
+    (meta,) = load_knowledge(empty_kb).documents
+    assert (meta.doc_number, meta.numbered) == ("威科发〔2025〕3号", True)

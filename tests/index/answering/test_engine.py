@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from knowledge_edits import confirm, unrepeal_107
 
 from bot.render import answer_json
 from index.answering.engine import Engine
@@ -413,12 +414,6 @@ PLATFORM_QUESTION = "国家级科技企业孵化器奖励多少"
 COOP_QUESTION = "企业获批国家级国际合作基地能奖励多少？"
 
 
-def _confirm(path: Path, day: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    confirmed = f"status: 现行有效\nconfirmed_in_force_on: {day}"
-    path.write_text(text.replace("status: 现行有效", confirmed, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def currency_kb(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path,
                 built_data_dir: Path, use_embedder: Any) -> tuple[Path, Path]:
@@ -428,7 +423,8 @@ def currency_kb(tmp_path_factory: pytest.TempPathFactory, knowledge_dir: Path,
     shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (kdir / "policies" / "weikefa-2026-3.md").write_text(MARINE_DOC, encoding="utf-8")
     (kdir / "policies" / "weizhengbanzi-2026-1.md").write_text(SUCCESSOR_DOC, encoding="utf-8")
-    _confirm(kdir / "policies" / "weizhengbanzi-2018-106.md", "2026-05-20")
+    unrepeal_107(kdir)  # this history replaces 107号 in 2026 instead
+    confirm(kdir / "policies" / "weizhengbanzi-2018-106.md", "2026-05-20")
     data = Path(shutil.copytree(built_data_dir, base / "data"))
     Engine(kdir, data, embedder=use_embedder).warm_up()  # index the new documents once
     return kdir, data

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from knowledge_edits import unrepeal_107
 
 from bot.render import answer_json
 from index.answering.engine import Engine
@@ -46,6 +47,7 @@ IN_FORCE = date(2026, 6, 1)
 
 
 def _write(kdir: Path, supersedes: tuple[str, ...] = ()) -> None:
+    unrepeal_107(kdir)  # a 2026 history in which 107号 still stands
     text = NEWER_DOC
     if supersedes:
         listed = "".join(f"  - {d}\n" for d in supersedes)
@@ -213,3 +215,53 @@ def seed_rules(knowledge_dir: Path) -> Any:
 def test_same_award(seed_rules: Any, heading: str, sentence: str,
                     named: dict[str, set[str]], rule_id: str, same: bool) -> None:
     assert same_award(heading, sentence, named, seed_rules.get(rule_id)) is same
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures", "kept", "kept_figures"),
+    [
+        ("对认定的给予100万元补助。", ("100万元",), "对认定的给予100万元补助。", ("100万元",)),
+        ("原文件中给予100万元补助的规定不再执行。", ("100万元",), "", ()),
+        ("原规定中给予100万元补助的规定停止执行；对新认定的给予50万元奖励。",
+         ("100万元", "50万元"), "对新认定的给予50万元奖励。", ("50万元",)),
+    ],
+    ids=["a-grant", "a-notice-only", "notice-then-grant"],
+)
+def test_a_replacement_notice_is_not_a_grant(sentence: str, figures: tuple[str, ...],
+                                             kept: str, kept_figures: tuple[str, ...]) -> None:
+    from index.answering.honesty import granted_part
+
+    assert granted_part(sentence, figures) == (kept, kept_figures)
+
+
+TWO_TITLES_DOC = """---
+doc_number: 威科发〔2023〕8号
+title: 威海市科学技术局关于调整技术创新中心支持标准的通知
+issuer: 威海市科学技术局
+issued: 2023-06-01
+effective_from: 2023-06-01
+effective_until: 2026-12-31
+source: 测试
+---
+一、调整技术创新中心支持标准
+对认定为国家技术创新中心的给予500万元支持，对认定为省级技术创新中心的给予1000万元支持。
+"""
+
+
+@pytest.mark.parametrize(("question", "rule_id"), [
+    (CENTRE_QUESTION, "tech_centre_national"),
+    ("我们企业被认定为省级技术创新中心，能奖励多少？", "tech_centre_provincial"),
+], ids=["national-1000-not-taken-from-the-provincial-part", "provincial"])
+def test_a_newer_figure_is_read_per_title_of_its_sentence(
+        tmp_path: Path, knowledge_dir: Path, built_copy: Path, use_embedder: Any,
+        question: str, rule_id: str) -> None:
+    """The 2023 sentence gives the national centre 500万 and the provincial one 1000万:
+    the 2018 1000万 for the national centre is not "stated" by the provincial part."""
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    (kdir / "policies" / "weikefa-2023-8.md").write_text(TWO_TITLES_DOC, encoding="utf-8")
+    eng = Engine(kdir, built_copy, embedder=use_embedder)
+    estimate = answer_json(eng.ask(question, as_of=date(2024, 6, 1)))["estimate"]
+    old = next(i for i in estimate["items"] if i["rule_id"].endswith(rule_id))
+    assert old.get("demoted_by") == "威科发〔2023〕8号"
+    assert estimate["total_yuan"] == 0

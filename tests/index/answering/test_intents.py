@@ -54,12 +54,18 @@ def test_a_title_names_the_document(hash_engine: Any) -> None:
     assert "由威海市人民政府办公室印发（2018-11-30）" in answer_json(answer)["answer_text"]
 
 
-def test_document_question_answers_from_its_metadata(hash_engine: Any) -> None:
-    live = answer_json(hash_engine.ask("威政办字〔2018〕107号还有效吗？", as_of=ON))
+@pytest.mark.parametrize(("on", "said"), [
+    (date(2022, 6, 1), "按 2022-06-01 判断，未载明有效期（2018年印发），建议向责任单位确认。"),
+    (ON, "按 2026-11-24 判断，已废止（2023-04-07 起）。（废止依据：威海市人民政府网站"
+         "（weihai.gov.cn）政府文件库“威政办字〔2018〕107号”条目：文件废止时间 2023-04-07）"),
+], ids=["before-the-repeal", "after-the-repeal"])
+def test_document_question_answers_from_its_metadata(hash_engine: Any, on: date,
+                                                     said: str) -> None:
+    live = answer_json(hash_engine.ask("威政办字〔2018〕107号还有效吗？", as_of=on))
     assert live["document"]["doc_number"] == "威政办字〔2018〕107号"
     assert live["answer_text"].splitlines()[0] == (
         "《威海市人民政府办公室关于加快科技服务业发展的实施意见》（威政办字〔2018〕107号）："
-        "按 2026-11-24 判断，未载明有效期（2018年印发），建议向责任单位确认。")
+        + said)
     assert "已失效" not in live["answer_text"].splitlines()[0]  # not 58号's expiry clause
     early = answer_json(hash_engine.ask("威科字(2018)58号还有效吗", as_of=date(2020, 6, 1)))
     late = answer_json(hash_engine.ask("威科字(2018)58号还有效吗", as_of=ON))
@@ -88,7 +94,8 @@ def test_policybot_ask_json_document_question(hash_data_dir: Path, capsys: Any) 
     assert result["intent"] == "validity"
     assert result["document"]["doc_number"] == "威政办字〔2018〕107号"
     assert {h["doc_number"] for h in result["hits"]} == {"威政办字〔2018〕107号"}
-    assert "未载明有效期" in result["answer_text"].splitlines()[0]
+    assert "已废止（2023-04-07 起）" in result["answer_text"].splitlines()[0]
+    assert result["document"]["repealed_on"] == "2023-04-07"
 
 
 def test_named_document_in_traditional_script_is_found(engine: Any) -> None:

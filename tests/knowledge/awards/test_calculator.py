@@ -19,7 +19,9 @@ from knowledge.goldens.estimates import EstimateCase, check_case, load_estimate_
 from knowledge.sources.base import load_knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
-RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+KB = load_knowledge(KNOWLEDGE)
+# with the knowledge base's metadata (repeals, supersessions), as the engine loads them
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", KB.clause, KB.document)
 CASES = load_estimate_cases(KNOWLEDGE / "cases" / "estimates.yaml")
 IN_FORCE = date(2020, 6, 1)  # all four seed documents in force
 TODAY = date(2025, 6, 1)  # 58号 expired
@@ -71,13 +73,23 @@ def test_unknown_facts_are_never_zero() -> None:
     assert first == {"fact": "applicant_types", "question": FACTS["applicant_types"].question}
 
 
-def test_overlap_is_one_item() -> None:
+@pytest.mark.parametrize(("on", "docs", "said"), [
+    (IN_FORCE, ["威政办字〔2018〕106号", "威政办字〔2018〕107号"], "只计一次"),
+    (date(2023, 4, 6), ["威政办字〔2018〕106号", "威政办字〔2018〕107号"], "只计一次"),
+    # 107号 repealed on 2023-04-07: the award stands on 106号, which alone is cited
+    (date(2023, 4, 7), ["威政办字〔2018〕106号"], "该文件已于2023-04-07废止"),
+    (TODAY, ["威政办字〔2018〕106号"], "该文件已于2023-04-07废止"),
+], ids=["2020", "eve-of-repeal", "repeal-day", "2025"])
+def test_overlap_is_one_item(on: date, docs: list[str], said: str) -> None:
     facts = {"applicant_types": ["incubator"], "incubation_titles": ["incubator_national"]}
-    estimate = evaluate(RULESET, facts, TODAY, ["d107_incubator_national",
-                                                "d106_incubator_national"])
+    estimate = evaluate(RULESET, facts, on, ["d107_incubator_national",
+                                             "d106_incubator_national"])
     assert len(estimate.items) == 1 and estimate.total_yuan == 2_000_000
-    docs = [c.doc_number for c in estimate.items[0].citations]
-    assert docs == ["威政办字〔2018〕106号", "威政办字〔2018〕107号"]
+    assert [c.doc_number for c in estimate.items[0].citations] == docs
+    assert said in estimate.items[0].explanation and estimate.items[0].in_force
+    # where the award was also read from stays known (an answer on that clause finds it)
+    assert [c.doc_number for c in estimate.items[0].repealed_citations] == (
+        [] if len(docs) == 2 else ["威政办字〔2018〕107号"])
 
 
 def test_conflict_is_never_summed_and_explained() -> None:

@@ -281,3 +281,41 @@ def test_staff_patterns_run_linear_where_they_can_and_timed_where_they_look_arou
     assert not staff_regex("大学(?!科技园)").linear
     assert [h.text for h in staff_regex("大学(?!科技园)").finditer("山东大学科技园和大学")] \
         == ["大学"]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("我们登记技术合同成交额300万元，能补多少？", "registered_turnover_yuan"),
+    ("我们技术合同成交额300万元，促成成果转化，能补多少？", "tt_contract_turnover_yuan"),
+    ("我们购买技术花了300万元，能补多少？", "registered_tech_purchase_yuan"),
+], ids=["the-more-specific-staff-phrase-wins", "built-in-wording-alone", "purchase"])
+def test_a_more_specific_staff_phrase_wins_over_a_built_in_one(
+        tmp_path: Path, question: str, fact: str) -> None:
+    root = _knowledge_copy(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + (
+        "  - name: registered_turnover_yuan\n    kind: money\n    label: 登记技术合同成交额\n"
+        "    question: 贵单位登记的技术合同成交额是多少？\n    example: 例如：300万元\n"
+        "    phrases: [登记技术合同成交额]\n"), encoding="utf-8")
+    kb = load_knowledge(root)
+    ruleset = load_rules(root / "rules", kb.clause, None, knowledge_vocabulary(root))
+    read = extract_facts(question, date(2026, 1, 1), ruleset)
+    money = {k: v for k, v in read.facts.items() if k.endswith("_yuan")}
+    assert money == {fact: 3_000_000}
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("我们企业建有博士后工作站，能补多少？", True),
+    ("我们企业没有博士后工作站，能补多少？", False),
+    ("我们企业能补多少？", None),
+], ids=["said", "denied", "not-said"])
+def test_a_yes_no_fact_is_read_from_a_question(tmp_path: Path, question: str,
+                                               value: bool | None) -> None:
+    root = _knowledge_copy(tmp_path)
+    facts = root / "vocabulary" / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + (
+        "  - name: has_postdoc_station\n    kind: bool\n    label: 建有博士后工作站\n"
+        "    question: 贵单位是否建有博士后工作站？\n    phrases: [博士后工作站]\n"),
+        encoding="utf-8")
+    vocabulary = knowledge_vocabulary(root)
+    read = extract_facts(question, date(2026, 1, 1), vocabulary=vocabulary)
+    assert read.facts.get("has_postdoc_station") is value

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from knowledge_edits import unrepeal_107
 
 from knowledge.errors import KnowledgeError, MetadataError
 from knowledge.sources.base import KnowledgeBase, fingerprint, load_knowledge, policy_files
@@ -81,10 +82,10 @@ def test_58_in_force_window(kb: KnowledgeBase) -> None:
 @pytest.mark.parametrize(
     ("doc_number", "path", "fragment", "line"),
     [
-        ("威政办字〔2018〕107号", "二、（四）1.", "企业牵头组建的给予200万元资金补助", 95),
-        ("威政办字〔2018〕107号", "二、(四)4．", "对首次通过认定的给予20万元奖励", 103),
-        ("威政办发〔2018〕32号", "二、（七）", "到2020年农业高新技术企业达到50家", 61),
-        ("威政办字〔2018〕106号", "四、（三）", "市级分别给予1000万元、500万元支持", 173),
+        ("威政办字〔2018〕107号", "二、（四）1.", "企业牵头组建的给予200万元资金补助", 97),
+        ("威政办字〔2018〕107号", "二、(四)4．", "对首次通过认定的给予20万元奖励", 105),
+        ("威政办发〔2018〕32号", "二、（七）", "到2020年农业高新技术企业达到50家", 60),
+        ("威政办字〔2018〕106号", "四、（三）", "市级分别给予1000万元、500万元支持", 172),
         ("威科字〔2018〕58号", "二、（三）2.", "按年实际技术交易额的20%给予奖励", 146),
         ("威科字〔2018〕58号", "附则", "有效期至2021年11月10日", 196),
     ],
@@ -228,7 +229,9 @@ def test_seed_documents_claim_no_confirmation(kb: KnowledgeBase) -> None:
     on = date(2026, 11, 24)
     states = {m.doc_number: m.validity(on) for m in kb.documents}
     assert states == {"威科字〔2018〕58号": "expired", "威政办发〔2018〕32号": "unstated",
-                      "威政办字〔2018〕106号": "unstated", "威政办字〔2018〕107号": "unstated"}
+                      "威政办字〔2018〕106号": "unstated", "威政办字〔2018〕107号": "repealed"}
+    assert kb.document("威政办字〔2018〕107号").validity(date(2023, 4, 6)) == "unstated"  # type: ignore[union-attr]
+    assert {m.status for m in kb.documents} == {"已失效", "", "已废止"}  # never 现行有效
     assert all(m.confirmed_in_force_on is None and not m.superseded_by for m in kb.documents)
 
 
@@ -252,13 +255,14 @@ def _successor(folder: Path, key_line: str, old: str = "威政办字〔2018〕10
 )
 def test_supersession_is_resolved_across_documents(
         folder: Path, side: str, old: str, on: date, validity: str, warned: bool) -> None:
+    unrepeal_107(folder)  # a 2026 history in which 107号 stands until replaced
     if side == "new":
         _successor(folder, "supersedes: [{old}]\n", old)
     else:
         _successor(folder, "")
         plan = folder / "policies" / "weizhengbanzi-2018-107.md"
         plan.write_text(plan.read_text(encoding="utf-8").replace(
-            "status: 现行有效", "status: 现行有效\nsuperseded_by: 威政办字〔2026〕1号", 1),
+            "source: ", "superseded_by: 威政办字〔2026〕1号\nsource: ", 1),
             encoding="utf-8")
     kb = load_knowledge(folder)
     meta = kb.document("威政办字〔2018〕107号")

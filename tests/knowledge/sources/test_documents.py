@@ -362,12 +362,33 @@ def test_currency_metadata_keys(tmp_path: Path, extra: str, confirmed: date | No
     assert meta.summary(date(2026, 6, 1))["validity"] == expected
 
 
+def test_a_dated_repeal_is_read_from_the_front_matter(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    meta_text = GOOD_META.replace("status: 现行有效", "status: 已废止")
+    target.write_text(f"---\n{meta_text}repealed_on: 2023-04-07\n"
+                      "repeal_source: 政府文件库 文件废止时间 2023-04-07\n---\n正文。\n",
+                      encoding="utf-8")
+    source = load_source(target)
+    assert source.warnings == ()
+    assert source.meta.repealed_on == date(2023, 4, 7)
+    assert source.meta.repeal_source.startswith("政府文件库")
+    assert source.meta.validity(date(2023, 4, 6)) == "unstated"
+    assert source.meta.validity(date(2023, 4, 7)) == "repealed"
+
+
+def test_the_seed_107_records_its_repeal() -> None:
+    meta = load_source(SEEDS.parents[1] / "knowledge" / "policies"
+                       / "weizhengbanzi-2018-107.md").meta
+    assert (meta.status, meta.repealed_on) == ("已废止", date(2023, 4, 7))
+    assert "weihai.gov.cn" in meta.repeal_source and "2023-04-07" in meta.repeal_source
+
+
 @pytest.mark.parametrize(
     ("extra", "line", "message"),
     [
         ("confirmed_in_force_on: 2026/05/20\n", 10, "YYYY-MM-DD"),
         ("supersedes: [{a: 1}]\n", 10, "expected a 文号"),
-        ("supersedes: [威政办字〔2018〕107号]\n", 10, "cannot supersede itself"),
+        ("supersedes: [威政办字〔2018〕107号]\n", 10, "不能替代自身"),
         ("superseded_by: [a, b]\n", 10, "expected text"),
     ],
     ids=["confirmed-date-format", "supersedes-not-text", "supersedes-itself",
