@@ -114,6 +114,7 @@ def test_validity_note_once_per_document_and_lapsed_awards_said(
             server, settings_for(server, tmp_path), bot_engine, store
         ) as bot:
             chat = 63
+            await bot.say(chat, "/asof 2022-06-01")  # 107号 is repealed from 2023-04-07
             html = (await bot.say(chat, "科技服务业有哪些支持政策？"))[0].params["text"]
             hits = html.split("为您找到以下相关政策条款")[1]
             for doc in ("威政办字〔2018〕107号", "威政办字〔2018〕106号"):
