@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from bot.conversation import context as chat_context
 from bot.conversation.clauses import clause_follow_up, rules_of_clause
 from bot.conversation.interview import (
+    TERMINAL,
     EngineLike,
     Interviews,
     Start,
@@ -291,7 +292,8 @@ class Conversation:
         except StoreUnavailable:
             return True
         if not running:
-            outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts))))
+            outcome.replies.append(Reply(render("tg_interview_intro.j2", facts=len(facts),
+                                                terminal=self.interviews.channel == TERMINAL)))
         outcome.replies.extend(started.replies)
         return False
 

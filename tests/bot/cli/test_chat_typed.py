@@ -69,3 +69,10 @@ def test_the_review_says_what_to_type_in_the_terminal(bot_engine: RecordingEngin
     review = text[text.index("请核对您的回答"):]
     assert "请输入“确认”" in review and "请点" not in review.split("[1]")[0]
     assert "300万元 × 20% = 60万元" in review  # "确认" typed: computed
+
+
+def test_the_interview_intro_says_what_to_type_in_the_terminal(
+        bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    text = talk(bot_engine, store, ["/asof 2020-06-01", "购买技术能补多少？", "上一步"])
+    assert "随时可以输入“上一步”修改，或输入 /cancel 退出" in text
+    assert "点“上一步”" not in text
