@@ -229,6 +229,14 @@ _FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "
                       "后来", "更正")
 
 
+def is_follow_up_form(text: str) -> bool:
+    """Whether ``text`` is worded as a change to a question (opens with 那/如果/要是/说错了
+    …, ends with 呢, or asks with ？), which no typed answer is."""
+    compact = "".join(text.split())
+    return (compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
+            or compact.endswith(("？", "?")))
+
+
 def looks_like_question(text: str) -> bool:
     """Whether text that is no valid answer reads as a new question rather than a typo."""
     compact = "".join(text.split())
@@ -242,6 +250,10 @@ def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Ou
     snap = state["asked"][state["current"]]
     if isinstance(event, Text) and snap["kind"] == "multi" and finishes(event.text):
         event = Press(state["seq"], "d")  # "完成" typed: the ticked choices, as "选好了"
+    if isinstance(event, Text) and is_follow_up_form(event.text):
+        # 要是高校牵头呢 / 那2020年呢: a change to the question, not an answer; the
+        # interview waits while it is answered
+        return Outcome(handled=False)
     if isinstance(event, Text):
         spec = _spec_for(engine, state, state["current"])
         try:

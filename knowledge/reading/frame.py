@@ -40,6 +40,7 @@ _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|�
                      r"|申请|申报|需要|要"
                      r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
                      r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
+_ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
 _HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
 
 
@@ -201,7 +202,13 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
         name, word = _table_word(rest, table)
         if name:
             old_name, _ = _table_word(question, table)
-            question = _swap_table(question, table, name)
+            verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
+            if slot == "applicant" and not old_name and verb:
+                # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
+                question = f"{name}{verb.group()}{question}"
+                rest = rest.replace(verb.group(), "", 1)
+            else:
+                question = _swap_table(question, table, name)
             if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
                 for only in talk.level_words.get(old_name, ()):
                     question = question.replace(only, "")

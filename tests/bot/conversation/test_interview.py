@@ -203,6 +203,19 @@ def test_new_question_mid_interview_is_answered_and_the_interview_waits(
     assert drive.state()["facts"]["registered_tech_purchase_yuan"] == 500_000
 
 
+@pytest.mark.parametrize("text", ["要是200万呢", "那2020年呢", "如果是高校牵头呢",
+                                  "说错了，是300万", "300万可以吗？"],
+                         ids=["yaoshi", "year", "applicant", "correction", "asking"])
+def test_a_follow_up_is_no_answer(drive: Driver, text: str) -> None:
+    """Worded as a change to the question, it goes to the conversation, even when it
+    holds a value the interview could parse."""
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
+    assert drive.text(text).handled is False
+    assert "registered_tech_purchase_yuan" not in drive.state()["facts"]
+    drive.text("200万")  # a bare value still answers
+    assert drive.state()["facts"]["registered_tech_purchase_yuan"] == 2_000_000
+
+
 def test_callback_data_fits(bot_engine: RecordingEngine) -> None:
     from bot.conversation.interview import step
 
