@@ -15,6 +15,7 @@ Homophone misspellings of domain terms (孵华器 → 孵化器) are then repair
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -29,6 +30,17 @@ _WIDTH = {code: code - 0xFEE0 for start, end in ((0xFF10, 0xFF19), (0xFF21, 0xFF
 _WIDTH[0x3000] = 0x20  # ideographic space
 
 
+# Financial (capital) numerals as everyday ones: 伍拾万元 is 五十万元.
+_CAPITAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四五六七八九十百千")
+# 80w / 80W (万) and 5k (千) as owners type amounts on a phone; a letter after them means
+# a word (80wh), not an amount.
+_LATIN_UNIT = re.compile(r"(?<=\d)\s*([wWkK])(?![A-Za-z])")
+
+
+def _units(text: str) -> str:
+    return _LATIN_UNIT.sub(lambda m: "万" if m.group(1) in "wW" else "千", text)
+
+
 @lru_cache(maxsize=1)
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -41,4 +53,5 @@ def to_simplified(text: str) -> str:
 
 def normalize_question(text: str) -> str:
     """Simplified script, ASCII digits and letters, single spaces, domain terms spelt right."""
-    return repair_typos(" ".join(to_simplified(text.translate(_WIDTH)).split()))
+    text = to_simplified(text.translate(_WIDTH)).translate(_CAPITAL)
+    return repair_typos(_units(" ".join(text.split())))

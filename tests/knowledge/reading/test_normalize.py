@@ -37,3 +37,16 @@ def test_simplified_corpus_converts_to_itself(path: Path) -> None:
     """The conversion never rewrites a simplified character of the policies or questions."""
     text = path.read_text(encoding="utf-8")
     assert to_simplified(text) == text
+
+
+@pytest.mark.parametrize(("text", "normal"), [
+    ("买技术花了80w", "买技术花了80万"),
+    ("买技术花了 80 W，", "买技术花了 80万，"),
+    ("预算5k元", "预算5千元"),
+    ("伍拾万元", "五十万元"),
+    ("壹佰贰拾万", "一百二十万"),
+    ("用了80wh电", "用了80wh电"),  # a unit word, not an amount
+    ("Windows 10", "Windows 10"),
+])
+def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
+    assert normalize_question(text) == normal
