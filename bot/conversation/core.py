@@ -179,6 +179,8 @@ class Conversation:
         """A typed message: an answer to the running interview, else a question (the
         owner is told the interview is still open)."""
         key = self.interviews.key(who.chat_id, who.user_id)
+        if self._greets(text):  # 你好 / 谢谢 is no answer to an interview question
+            return self.ask(who, text)
         try:
             outcome = self.interviews.handle(key, Text(text))
             running = not outcome.handled and self.interviews.unfinished(key)

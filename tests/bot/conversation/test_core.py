@@ -212,3 +212,12 @@ def test_overview_reply_is_short_and_lists_what_fits(conv: Conversation) -> None
     html = out.replies[0].html
     assert "【符合条件】" in html and "200万元" in html and "【再补充一项即可判断】" in html
     assert len(html) <= 3000
+
+
+def test_a_greeting_during_an_interview_is_greeted_not_taken_as_an_answer(
+        bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    conv = Conversation(bot_engine, store)
+    who = Who(77, 77)
+    conv.estimate(who)
+    reply = conv.text(who, "你好").replies[0].html
+    assert "您好！我是威海市科技政策助手" in reply and "不是可选项" not in reply
