@@ -119,7 +119,7 @@ def unanswered(asked: str, question: str, shown: list[str], talk: Talk,
     label = kind.label if kind is not None else _LABELS.get(asked, "")
     if external is not None and label:
         return Unanswered(asked, label, external.rule, external.office)
-    if kind is None:
+    if kind is None or not kind.stated:  # no words to look for: the clauses answer it
         return None
     if shown and kind.stated_in(shown[0]):
         return None
