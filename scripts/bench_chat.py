@@ -12,7 +12,8 @@ turn is classified from what the owner would see:
   message went to a running interview and no question was answered;
 - ``not_stated``: the answer's first line says the documents do not state what was asked
   (or refuses: the owner learns the documents do not cover it);
-- hits, suggestions and the estimate's total.
+- hits, suggestions and the estimate's total; a missed total is either ``asks_back`` (the
+  estimate asks for a missing fact, or an interview is running) or ``wrong_total``.
 
 A turn is right when:
 - ``expect: answer`` — answered with the expected document (or its twin) among the
@@ -88,6 +89,7 @@ for n, line in enumerate(sys.stdin, 1):
                                    for s in getattr(answer, "suggestions", ()) or ()]
             est = answer.estimate
             turn["total_yuan"] = est.total_yuan if est is not None else None
+            turn["asks"] = bool(est is not None and est.missing)
             turn["asked"] = answer.question
         out.append(turn)
     print(json.dumps(out, ensure_ascii=False), flush=True)
@@ -157,6 +159,9 @@ def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
             yuan_ok = (got.get("total_yuan") == turn["expect_yuan"]
                        or _amount_said(int(turn["expect_yuan"]), got["text"]))
             out["exact"] = yuan_ok and verdict in ("answer", "interview")
+            # a miss is either an honest question back (facts asked for) or a wrong total
+            out["asks_back"] = not out["exact"] and bool(got.get("asks") or verdict == "interview")
+            out["wrong_total"] = not out["exact"] and not out["asks_back"]
         out["right"] = verdict == "answer" and doc_ok and yuan_ok
         suggested = verdict == "suggest" and (
             not turn.get("expect_doc")
@@ -187,6 +192,8 @@ def score(items: list[dict[str, Any]], results: list[list[dict[str, Any]]]
                     b["answered_or_suggested"].append(float(marks["answered_or_suggested"]))
                 if "exact" in marks:
                     b["exact"].append(float(marks["exact"]))
+                    b["asks_back"].append(float(marks["asks_back"]))
+                    b["wrong_total"].append(float(marks["wrong_total"]))
                 if dialogue:
                     b["dialogue_steps"].append(float(marks["right"]))
                 if turn.get("expect", "answer") == "answer" and turn.get("expect_clause") \
@@ -201,7 +208,8 @@ def score(items: list[dict[str, Any]], results: list[list[dict[str, Any]]]
 
 
 def table(result: dict[str, Any]) -> str:
-    cols = ["right", "answered_or_suggested", "dialogue_steps", "exact", "r1", "r5", "mrr"]
+    cols = ["right", "answered_or_suggested", "dialogue_steps", "exact", "asks_back",
+            "wrong_total", "r1", "r5", "mrr"]
     rows = ["| class | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for key, metrics in result.items():
         cells = [f"{metrics[c]['value']:.3f} ({metrics[c]['n']})" if c in metrics else "—"

@@ -26,7 +26,8 @@ ESTIMATE_INTENTS: Final = frozenset({AMOUNT, ELIGIBILITY})
 
 # Checked in this order: the first pattern that matches names the intent.
 _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    (VALIDITY, re.compile(r"(还|是否|是不是|仍然?|依然)(有效|在有效期)|有效期|失效|过期|废止|到期"
+    (VALIDITY, re.compile(r"(还|是否|是不是|仍然?|依然)(有效|在有效期)|有效期|失效|过期|废止"
+                          r"|(什么时候|何时|哪天|啥时候|哪年)到期|到期了[吗没]|是否到期"
                           r"|有效吗|有效没有|还能用吗|还适用吗")),
     (ISSUER, re.compile(r"(哪个|哪些|什么)(部门|单位|机关)"
                         r"(发布|印发|发的|出台|制定|下发)"

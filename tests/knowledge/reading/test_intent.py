@@ -32,3 +32,12 @@ CASES = [
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_read_intent(text: str, amount: bool, expected: str) -> None:
     assert it.read_intent(text, amount) == expected
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("这个政策什么时候到期", "validity"),
+    ("58号文件到期了吗", "validity"),
+    ("我们是科技服务机构，高新技术企业到期后重新认定通过了，奖多少", "amount"),
+], ids=["when-expires", "expired-yet", "a-qualification-expiring"])
+def test_expiry_asks_a_documents_validity_only_as_a_question(text: str, intent: str) -> None:
+    assert it.read_intent(text, is_amount_question="多少" in text) == intent
