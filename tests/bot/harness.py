@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -136,3 +136,17 @@ async def two_replicas(
     finally:
         store_a.close()
         store_b.close()
+
+
+def with_bot(data_dir: Path, engine: FullEngine, store: StateStore,
+             scenario: Callable[[Running], Awaitable[None]], **changes: Any) -> None:
+    """The usual opening in one call: a local Bot API server, the real Application on
+    it (settings changed by ``changes``), then ``scenario(bot)``; ``bot.server`` is the
+    server."""
+    async def main() -> None:
+        async with BotApiServer() as server, running_bot(
+            server, settings_for(server, data_dir, **changes), engine, store
+        ) as bot:
+            await scenario(bot)
+
+    run(main())

@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 from bot_api_server import BotApiServer, Call
-from harness import ADMIN, TOKEN, run, running_bot, settings_for, two_replicas
+from harness import (
+    ADMIN,
+    TOKEN,
+    Running,
+    run,
+    running_bot,
+    settings_for,
+    two_replicas,
+    with_bot,
+)
 from recording import RecordingEngine
 
 from bot.conversation.store import SQLiteStore
@@ -24,32 +33,30 @@ def texts(calls: list[Call]) -> str:
 
 def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteStore,
                                     caplog: pytest.LogCaptureFixture) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            sent = await bot.say(1, "对列入市级试点技术创新中心的企业有什么资金补助？")
-            assert len(sent) == 1
-            html = sent[0].params["text"]
-            assert "威政办字〔2018〕107号" in html or "威政办字〔2018〕106号" in html
-            assert "市级试点技术创新中心" in html and "未载明有效期（2018年印发）" in html
-            assert "责任部门" in html
-            assert sent[0].params["parse_mode"] == "HTML"
-            assert sent[0].params["reply_parameters"]["message_id"] == 1
-            assert any(c.method == "sendChatAction" for c in server.calls)
-            labels = [b["text"] for row in sent[0].params["reply_markup"]["inline_keyboard"]
-                      for b in row]
-            assert "查看原文1" in labels and "估算金额" in labels
-            clause = await bot.press(1, "查看原文1")
-            assert "市级试点技术创新中心" in clause[0].params["text"]
-            commands = server.bots[bot.token].commands
-            assert [c["command"] for c in commands][:2] == ["start", "estimate"]
-            assert {"subscribe", "unsubscribe", "help"} <= {c["command"] for c in commands}
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        sent = await bot.say(1, "对列入市级试点技术创新中心的企业有什么资金补助？")
+        assert len(sent) == 1
+        html = sent[0].params["text"]
+        assert "威政办字〔2018〕107号" in html or "威政办字〔2018〕106号" in html
+        assert "市级试点技术创新中心" in html and "未载明有效期（2018年印发）" in html
+        assert "责任部门" in html
+        assert sent[0].params["parse_mode"] == "HTML"
+        assert sent[0].params["reply_parameters"]["message_id"] == 1
+        assert any(c.method == "sendChatAction" for c in server.calls)
+        labels = [b["text"] for row in sent[0].params["reply_markup"]["inline_keyboard"]
+                  for b in row]
+        assert "查看原文1" in labels and "估算金额" in labels
+        clause = await bot.press(1, "查看原文1")
+        assert "市级试点技术创新中心" in clause[0].params["text"]
+        commands = server.bots[bot.token].commands
+        assert [c["command"] for c in commands][:2] == ["start", "estimate"]
+        assert {"subscribe", "unsubscribe", "help"} <= {c["command"] for c in commands}
 
     caplog.set_level(logging.DEBUG)
-    run(scenario())
+    with_bot(tmp_path, engine, store, scenario)
     caplog.set_level(logging.DEBUG, logger="httpx")  # request URLs carry the token
-    run(scenario())
+    with_bot(tmp_path, engine, store, scenario)
     assert "/getUpdates" in caplog.text and "[REDACTED]" in caplog.text
     assert TOKEN not in caplog.text
 
@@ -57,78 +64,71 @@ def test_question_gets_cited_answer(tmp_path: Path, engine: Any, store: SQLiteSt
 def test_out_of_scope_gets_honest_reply_with_escaped_echo(
     tmp_path: Path, engine: Any, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            sent = await bot.say(2, "明天威海天气怎么样？")
-            assert "没有找到适用的条款" in sent[0].params["text"]
-            sent = await bot.say(2, "<b>天气</b> & <script>alert(1)</script>")
-            html = sent[0].params["text"]
-            assert "&lt;b&gt;天气&lt;/b&gt; &amp; &lt;script&gt;" in html
-            assert "<script>" not in html
-            assert not [c for c in server.calls if c.error]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        sent = await bot.say(2, "明天威海天气怎么样？")
+        assert "没有找到适用的条款" in sent[0].params["text"]
+        sent = await bot.say(2, "<b>天气</b> & <script>alert(1)</script>")
+        html = sent[0].params["text"]
+        assert "&lt;b&gt;天气&lt;/b&gt; &amp; &lt;script&gt;" in html
+        assert "<script>" not in html
+        assert not [c for c in server.calls if c.error]
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_interview_numbers_back_and_cancel(tmp_path: Path, engine: Any,
                                            store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            await bot.say(3, "/asof 2020-06-01")  # while 威科字〔2018〕58号 was in force
-            sent = await bot.say(3, AMOUNT_QUESTION)
-            assert "威科字〔2018〕58号" in sent[0].params["text"]
-            assert "技术交易额" in sent[-1].params["text"]
-            sent = await bot.say(3, "很多")
-            assert "没有看懂" in sent[0].params["text"]
-            assert "技术交易额" in sent[0].params["text"]  # the same question again
-            sent = await bot.say(3, "一百万")
-            assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
-            sent = await bot.press(3, "确认")
-            result = sent[0].params["text"]
-            assert "20万元" in result and "主管部门审核认定为准" in result
-            assert "100万元 × 20%" in result
-            await bot.press(3, "修改答案")
-            sent = await bot.press(3, "上一步")
-            assert "技术交易额" in sent[0].params["text"]
-            await bot.say(3, "300万元")
-            sent = await bot.press(3, "确认")
-            assert "50万元" in sent[0].params["text"]  # 60万元 capped at 50万元
-            sent = await bot.say(3, "/cancel")
-            assert "已取消" in sent[0].params["text"]
-            sent = await bot.say(3, "/cancel")
-            assert "当前没有" in sent[0].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(3, "/asof 2020-06-01")  # while 威科字〔2018〕58号 was in force
+        sent = await bot.say(3, AMOUNT_QUESTION)
+        assert "威科字〔2018〕58号" in sent[0].params["text"]
+        assert "技术交易额" in sent[-1].params["text"]
+        sent = await bot.say(3, "很多")
+        assert "没有看懂" in sent[0].params["text"]
+        assert "技术交易额" in sent[0].params["text"]  # the same question again
+        sent = await bot.say(3, "一百万")
+        assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
+        sent = await bot.press(3, "确认")
+        result = sent[0].params["text"]
+        assert "20万元" in result and "主管部门审核认定为准" in result
+        assert "100万元 × 20%" in result
+        await bot.press(3, "修改答案")
+        sent = await bot.press(3, "上一步")
+        assert "技术交易额" in sent[0].params["text"]
+        await bot.say(3, "300万元")
+        sent = await bot.press(3, "确认")
+        assert "50万元" in sent[0].params["text"]  # 60万元 capped at 50万元
+        sent = await bot.say(3, "/cancel")
+        assert "已取消" in sent[0].params["text"]
+        sent = await bot.say(3, "/cancel")
+        assert "当前没有" in sent[0].params["text"]
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_estimate_command_multiple_choice_and_skips(tmp_path: Path, engine: Any,
                                                     store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            sent = await bot.say(4, "企业牵头建设市级技术创新中心能获得多少补助？")
-            assert "200万元" in texts(sent)
-            sent = await bot.say(4, "/estimate")
-            assert "可多选" in sent[-1].params["text"]  # applicant types: needed by most rules
-            mark = server.mark()
-            sent = await bot.press(4, "企业")  # toggles in place, no new message
-            assert sent == []
-            edits = [c for c in server.calls[mark:] if c.method == "editMessageReplyMarkup"]
-            assert "☑ 企业" in str(edits[0].params["reply_markup"])
-            sent = await bot.press(4, "选好了")
-            for _ in range(40):
-                if "请核对" in sent[-1].params["text"]:
-                    break
-                sent = await bot.press(4, "跳过")
-            review = sent[-1].params["text"]
-            assert "请核对" in review and "企业" in review and "未回答" in review
-            sent = await bot.press(4, "确认")
-            assert "主管部门审核认定为准" in sent[-1].params["text"]
-            assert not [c for c in server.calls if c.error]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        sent = await bot.say(4, "企业牵头建设市级技术创新中心能获得多少补助？")
+        assert "200万元" in texts(sent)
+        sent = await bot.say(4, "/estimate")
+        assert "可多选" in sent[-1].params["text"]  # applicant types: needed by most rules
+        mark = server.mark()
+        sent = await bot.press(4, "企业")  # toggles in place, no new message
+        assert sent == []
+        edits = [c for c in server.calls[mark:] if c.method == "editMessageReplyMarkup"]
+        assert "☑ 企业" in str(edits[0].params["reply_markup"])
+        sent = await bot.press(4, "选好了")
+        for _ in range(40):
+            if "请核对" in sent[-1].params["text"]:
+                break
+            sent = await bot.press(4, "跳过")
+        review = sent[-1].params["text"]
+        assert "请核对" in review and "企业" in review and "未回答" in review
+        sent = await bot.press(4, "确认")
+        assert "主管部门审核认定为准" in sent[-1].params["text"]
+        assert not [c for c in server.calls if c.error]
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
@@ -185,25 +185,22 @@ def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any
 def test_amount_question_with_facts_is_answered_directly(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            for chat in (6, 7):
-                await bot.say(chat, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
-            sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
-            assert len(sent) == 1  # enterprise and amount stated: no interview
-            assert "300万元 × 20% = 60万元" in sent[0].params["text"]
-            assert "合计约 50万元" in sent[0].params["text"]
-            sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
-            assert "贵单位属于哪类主体" in sent[-1].params["text"]
-            assert await bot.press(7, "☐ 企业") == []  # ticked in place
-            sent = await bot.press(7, "选好了")
-            assert "技术交易额" in sent[-1].params["text"]
-            sent = await bot.say(7, "2000万")
-            sent = await bot.press(7, "确认")
-            assert "按50万元计" in sent[-1].params["text"]  # 400万元 capped
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        for chat in (6, 7):
+            await bot.say(chat, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
+        sent = await bot.say(6, "我们是高新企业，购买技术花了300万，能补多少？")
+        assert len(sent) == 1  # enterprise and amount stated: no interview
+        assert "300万元 × 20% = 60万元" in sent[0].params["text"]
+        assert "合计约 50万元" in sent[0].params["text"]
+        sent = await bot.say(7, "购买技术能补多少？")  # facts missing: interview
+        assert "贵单位属于哪类主体" in sent[-1].params["text"]
+        assert await bot.press(7, "☐ 企业") == []  # ticked in place
+        sent = await bot.press(7, "选好了")
+        assert "技术交易额" in sent[-1].params["text"]
+        sent = await bot.say(7, "2000万")
+        sent = await bot.press(7, "确认")
+        assert "按50万元计" in sent[-1].params["text"]  # 400万元 capped
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def _long_and_marked_up(kdir: Path) -> None:
@@ -219,45 +216,40 @@ def _long_and_marked_up(kdir: Path) -> None:
 
 def test_html_is_escaped_and_long_answer_split(tmp_path: Path, own_engine: RecordingEngine,
                                                store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), own_engine, store
-        ) as bot:
-            sent = await bot.say(8, "<b>购买</b>技术 & <script>")
-            assert "威科字〔2018〕58号" in sent[0].params["text"]
-            sent = await bot.press(8, "查看原文1")
-            assert len(sent) == 1 and "20%给予奖励" in sent[0].params["text"]
-            _long_and_marked_up(own_engine.knowledge_dir)
-            assert own_engine.reload().ok
-            sent = await bot.say(8, "<b>购买</b>技术 & <script>")
-            html = sent[0].params["text"]
-            assert "&lt;文件&gt;" in html and "<文件>" not in html  # the title, escaped
-            sent = await bot.press(8, "查看原文1")
-            assert len(sent) >= 2
-            assert all(len(c.params["text"]) <= 4096 for c in sent)
-            assert "第59项材料" in sent[-1].params["text"]
-            assert not [c for c in server.calls if c.error]  # every chunk parsed
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        sent = await bot.say(8, "<b>购买</b>技术 & <script>")
+        assert "威科字〔2018〕58号" in sent[0].params["text"]
+        sent = await bot.press(8, "查看原文1")
+        assert len(sent) == 1 and "20%给予奖励" in sent[0].params["text"]
+        _long_and_marked_up(own_engine.knowledge_dir)
+        assert own_engine.reload().ok
+        sent = await bot.say(8, "<b>购买</b>技术 & <script>")
+        html = sent[0].params["text"]
+        assert "&lt;文件&gt;" in html and "<文件>" not in html  # the title, escaped
+        sent = await bot.press(8, "查看原文1")
+        assert len(sent) >= 2
+        assert all(len(c.params["text"]) <= 4096 for c in sent)
+        assert "第59项材料" in sent[-1].params["text"]
+        assert not [c for c in server.calls if c.error]  # every chunk parsed
+    with_bot(tmp_path, own_engine, store, scenario)
 
 
 def test_admin_commands_and_garbage(tmp_path: Path, own_engine: RecordingEngine,
                                     store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), own_engine, store
-        ) as bot:
-            sent = await bot.say(3, "/reload")
-            assert "仅限管理员" in sent[0].params["text"] and own_engine.reloads == 0
-            sent = await bot.say(ADMIN, "/reload")
-            assert "版本 2" in sent[0].params["text"] and own_engine.reloads == 1
-            sent = await bot.say(ADMIN, "/stats")
-            assert "SQLiteStore" in sent[0].params["text"]
-            for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
-                sent = await bot.say(4, garbage)
-                assert len(sent) == 1 and sent[0].error is None
-            sent = await bot.say(4, "/nosuchcommand")
-            assert "/help" in sent[0].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        sent = await bot.say(3, "/reload")
+        assert "仅限管理员" in sent[0].params["text"] and own_engine.reloads == 0
+        sent = await bot.say(ADMIN, "/reload")
+        assert "版本 2" in sent[0].params["text"] and own_engine.reloads == 1
+        sent = await bot.say(ADMIN, "/stats")
+        assert "SQLiteStore" in sent[0].params["text"]
+        for garbage in ("😀😀😀", "\x00\x01\x02", "&<>" * 10, "好" * 10_000):
+            sent = await bot.say(4, garbage)
+            assert len(sent) == 1 and sent[0].error is None
+        sent = await bot.say(4, "/nosuchcommand")
+        assert "/help" in sent[0].params["text"]
+    with_bot(tmp_path, own_engine, store, scenario)
 
 
 def test_error_reaches_user_politely_and_admins_in_chinese(
@@ -266,25 +258,23 @@ def test_error_reaches_user_politely_and_admins_in_chinese(
 ) -> None:
     import re
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            mark = server.mark()
-            await bot.say(11, "爆炸了吗")
-            user = server.sent(11, mark)
-            assert "出了点问题" in user[0].params["text"]
-            assert "Traceback" not in user[0].params["text"]
-            admin = server.sent(ADMIN, mark)
-            assert len(admin) == 1
-            text = admin[0].params["text"]
-            # the kind of failure in Chinese; no trace, no class name, no English at all
-            assert "错误类型：程序运行时出错" in text and "用户当时在：发送消息" in text
-            assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", text)), text
-            assert bot.token not in text
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        mark = server.mark()
+        await bot.say(11, "爆炸了吗")
+        user = server.sent(11, mark)
+        assert "出了点问题" in user[0].params["text"]
+        assert "Traceback" not in user[0].params["text"]
+        admin = server.sent(ADMIN, mark)
+        assert len(admin) == 1
+        text = admin[0].params["text"]
+        # the kind of failure in Chinese; no trace, no class name, no English at all
+        assert "错误类型：程序运行时出错" in text and "用户当时在：发送消息" in text
+        assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", text)), text
+        assert bot.token not in text
 
     caplog.set_level(logging.ERROR)
-    run(scenario())
+    with_bot(tmp_path, bot_engine, store, scenario)
     assert "engine exploded" in caplog.text  # the trace is in the log
 
 
@@ -338,28 +328,26 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
     live = Engine(kdir, built_copy, embedder=use_embedder)  # the session's index, copied
     live.warm_up()
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), live, store
-        ) as bot:
-            watcher = start_knowledge_watcher(bot.app, live, asyncio.get_running_loop(),
-                                              debounce_ms=200)
-            try:
-                policy = next((kdir / "policies").glob("*106*.md"))
-                text = policy.read_text(encoding="utf-8")
-                policy.write_text(text.replace("创业大学", "星光创业学院"), encoding="utf-8")
-                for _ in range(150):
-                    if server.sent(ADMIN):
-                        break
-                    await asyncio.sleep(0.2)
-                told = texts(server.sent(ADMIN))
-                assert "知识库已重新加载" in told and "版本 2" in told
-                sent = await bot.say(5, "支持建设星光创业学院吗")
-                assert "星光创业学院" in sent[0].params["text"]
-            finally:
-                watcher.stop()
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        watcher = start_knowledge_watcher(bot.app, live, asyncio.get_running_loop(),
+                                          debounce_ms=200)
+        try:
+            policy = next((kdir / "policies").glob("*106*.md"))
+            text = policy.read_text(encoding="utf-8")
+            policy.write_text(text.replace("创业大学", "星光创业学院"), encoding="utf-8")
+            for _ in range(150):
+                if server.sent(ADMIN):
+                    break
+                await asyncio.sleep(0.2)
+            told = texts(server.sent(ADMIN))
+            assert "知识库已重新加载" in told and "版本 2" in told
+            sent = await bot.say(5, "支持建设星光创业学院吗")
+            assert "星光创业学院" in sent[0].params["text"]
+        finally:
+            watcher.stop()
 
-    run(scenario())
+    with_bot(tmp_path, live, store, scenario)
 
 
 @pytest.mark.redis
@@ -420,34 +408,32 @@ def test_store_outage_answers_questions_and_tells_admins_once(
     good = store.client
     question = "对列入市级试点技术创新中心的企业有什么资金补助？"
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            assert "市级试点技术创新中心" in texts(await bot.say(1, question))
-            start = server.mark()
-            store.client = redis.Redis.from_url("redis://127.0.0.1:1/0",
-                                                socket_connect_timeout=0.5)
-            for _ in range(3):
-                sent = await bot.say(1, question)
-                assert len(sent) == 1, texts(sent)
-                assert "市级试点技术创新中心" in texts(sent)
-            notice = await bot.say(1, "/asof 2020-01-01")
-            assert len(notice) == 1 and "暂时无法访问" in texts(notice)
-            admin = server.sent(ADMIN, start)
-            assert len(admin) == 1 and "状态存储不可用" in texts(admin), texts(admin)
-            assert "原因：连接被拒绝或中断" in texts(admin)
-            assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", texts(admin))), texts(admin)
-            assert "出了点问题" not in texts(server.sent(1, start))
-            store.client = good
-            back = await bot.say(1, question)
-            assert "市级试点技术创新中心" in texts(back)
-            assert back[0].params.get("reply_markup")  # buttons again: refs are stored
-            admin = server.sent(ADMIN, start)
-            assert len(admin) == 2 and "状态存储已恢复" in admin[1].params["text"]
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        assert "市级试点技术创新中心" in texts(await bot.say(1, question))
+        start = server.mark()
+        store.client = redis.Redis.from_url("redis://127.0.0.1:1/0",
+                                            socket_connect_timeout=0.5)
+        for _ in range(3):
+            sent = await bot.say(1, question)
+            assert len(sent) == 1, texts(sent)
+            assert "市级试点技术创新中心" in texts(sent)
+        notice = await bot.say(1, "/asof 2020-01-01")
+        assert len(notice) == 1 and "暂时无法访问" in texts(notice)
+        admin = server.sent(ADMIN, start)
+        assert len(admin) == 1 and "状态存储不可用" in texts(admin), texts(admin)
+        assert "原因：连接被拒绝或中断" in texts(admin)
+        assert not re.search(r"[A-Za-z]", re.sub(r"</?b>", "", texts(admin))), texts(admin)
+        assert "出了点问题" not in texts(server.sent(1, start))
+        store.client = good
+        back = await bot.say(1, question)
+        assert "市级试点技术创新中心" in texts(back)
+        assert back[0].params.get("reply_markup")  # buttons again: refs are stored
+        admin = server.sent(ADMIN, start)
+        assert len(admin) == 2 and "状态存储已恢复" in admin[1].params["text"]
 
     try:
-        run(scenario())
+        with_bot(tmp_path, engine, store, scenario)
     finally:
         good.close()
 
@@ -460,26 +446,24 @@ def test_message_on_behalf_of_a_chat_is_answered_in_the_chat(
 
     group = -100123
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            mark = server.mark()
-            message = {
-                "message_id": 7, "date": int(time.time()),
-                "chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
-                "sender_chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
-                "text": "/asof 2020-01-01",
-                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
-            }
-            update_id = await server.push_raw(bot.token, {"message": message})
-            await bot.until_processed(update_id)
-            sent = server.sent(group, mark)
-            assert len(sent) == 1 and "2020-01-01" in texts(sent), texts(sent)
-            assert store.get(f"user:{group}").data == {"as_of": "2020-01-01"}
-            assert server.sent(ADMIN, mark) == []  # no traceback
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        mark = server.mark()
+        message = {
+            "message_id": 7, "date": int(time.time()),
+            "chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
+            "sender_chat": {"id": group, "type": "supergroup", "title": "科技企业群"},
+            "text": "/asof 2020-01-01",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        }
+        update_id = await server.push_raw(bot.token, {"message": message})
+        await bot.until_processed(update_id)
+        sent = server.sent(group, mark)
+        assert len(sent) == 1 and "2020-01-01" in texts(sent), texts(sent)
+        assert store.get(f"user:{group}").data == {"as_of": "2020-01-01"}
+        assert server.sent(ADMIN, mark) == []  # no traceback
 
-    run(scenario())
+    with_bot(tmp_path, engine, store, scenario)
 
 
 # -- replies an owner can act on, on a phone ----------------------------------------------
@@ -496,132 +480,119 @@ def _first_chunk(calls: list[Call]) -> str:
 def test_amount_answer_puts_the_bottom_line_first_and_stays_short(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            await bot.say(21, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
-            sent = await bot.say(21, "我们是高新企业，购买技术花了300万，能补多少？")
-            assert len(sent) == 1  # one message, not split
-            html = _first_chunk(sent)
-            assert len(html) <= 1500
-            assert html.index("可申请 1 项，合计约 50万元") < html.index("计算：") \
-                < html.index("为您找到")
-            # 威科字〔2018〕58号 names no 牵头/责任单位 for this clause: the issuer, said so
-            assert "向 威海市科学技术局（发文单位） 申报；文件未载明申报时间" in html
-            assert "牵头/责任单位" not in html
-            sent = await bot.say(21, "企业牵头建设市级技术创新中心能获得多少补助？")
-            html = _first_chunk(sent)
-            assert "\n牵头/责任单位：市科技局" in html and "发文单位" not in html
-            assert "向 市科技局 申报；文件未载明申报时间" in html
-            clause = _first_chunk(await bot.press(21, "查看原文1"))  # with validity and office
-            assert "未载明有效期（2018年印发）" in clause and "（按 2020-06-01 判断）" in clause
-            assert "牵头/责任单位：市科技局" in clause
-            assert html.count("<blockquote>") <= 3
-            assert not [c for c in server.calls if c.error]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        await bot.say(21, "/asof 2020-06-01")  # 威科字〔2018〕58号 in force
+        sent = await bot.say(21, "我们是高新企业，购买技术花了300万，能补多少？")
+        assert len(sent) == 1  # one message, not split
+        html = _first_chunk(sent)
+        assert len(html) <= 1500
+        assert html.index("可申请 1 项，合计约 50万元") < html.index("计算：") \
+            < html.index("为您找到")
+        # 威科字〔2018〕58号 names no 牵头/责任单位 for this clause: the issuer, said so
+        assert "向 威海市科学技术局（发文单位） 申报；文件未载明申报时间" in html
+        assert "牵头/责任单位" not in html
+        sent = await bot.say(21, "企业牵头建设市级技术创新中心能获得多少补助？")
+        html = _first_chunk(sent)
+        assert "\n牵头/责任单位：市科技局" in html and "发文单位" not in html
+        assert "向 市科技局 申报；文件未载明申报时间" in html
+        clause = _first_chunk(await bot.press(21, "查看原文1"))  # with validity and office
+        assert "未载明有效期（2018年印发）" in clause and "（按 2020-06-01 判断）" in clause
+        assert "牵头/责任单位：市科技局" in clause
+        assert html.count("<blockquote>") <= 3
+        assert not [c for c in server.calls if c.error]
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_expired_policy_is_not_headlined_as_eligible(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            await bot.say(22, "/asof 2024-06-30")  # 威科字〔2018〕58号 expired 2021-11-10
-            sent = await bot.say(22, "我们是高新企业，购买技术花了300万，能补多少？")
-            html = _first_chunk(sent)
-            assert html.startswith("<b>目前没有在有效期内的奖补</b>")
-            assert "该政策已于 2021-11-10 失效；按当时规定可获 50万元，现已不能申请" in html
-            assert "符合条件" not in html and "可申请" not in html
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(22, "/asof 2024-06-30")  # 威科字〔2018〕58号 expired 2021-11-10
+        sent = await bot.say(22, "我们是高新企业，购买技术花了300万，能补多少？")
+        html = _first_chunk(sent)
+        assert html.startswith("<b>目前没有在有效期内的奖补</b>")
+        assert "该政策已于 2021-11-10 失效；按当时规定可获 50万元，现已不能申请" in html
+        assert "符合条件" not in html and "可申请" not in html
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_excerpts_are_cut_at_sentence_ends_only(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            for chat, question in enumerate(("科技企业孵化器有什么奖励政策？",
-                                              "大学科技园升级为国家大学科技园补助多少？",
-                                              "技术创新中心"), start=23):
-                sent = await bot.say(chat, question)
-                html = _first_chunk(sent)
-                quotes = _quotes(html)
-                assert 1 <= len(quotes) <= 3
-                texts = [t for row in bot.keyboards(chat) for t in [row]]
-                assert texts  # the 查看原文 buttons are there
-                for i, quote in enumerate(quotes, start=1):
-                    clause = _first_chunk(await bot.press(chat, f"查看原文{i}"))
-                    body = quote.strip("…")
-                    assert body in clause  # a contiguous stretch of the clause
-                    if quote.startswith("…"):
-                        before = clause[clause.index(body) - 1]
-                        assert before in "。；！？\n", (before, quote)
-                    if quote.endswith("…"):
-                        assert body[-1] in "。；！？", quote
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        for chat, question in enumerate(("科技企业孵化器有什么奖励政策？",
+                                          "大学科技园升级为国家大学科技园补助多少？",
+                                          "技术创新中心"), start=23):
+            sent = await bot.say(chat, question)
+            html = _first_chunk(sent)
+            quotes = _quotes(html)
+            assert 1 <= len(quotes) <= 3
+            texts = [t for row in bot.keyboards(chat) for t in [row]]
+            assert texts  # the 查看原文 buttons are there
+            for i, quote in enumerate(quotes, start=1):
+                clause = _first_chunk(await bot.press(chat, f"查看原文{i}"))
+                body = quote.strip("…")
+                assert body in clause  # a contiguous stretch of the clause
+                if quote.startswith("…"):
+                    before = clause[clause.index(body) - 1]
+                    assert before in "。；！？\n", (before, quote)
+                if quote.endswith("…"):
+                    assert body[-1] in "。；！？", quote
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_full_estimate_fits_one_message_and_unfolds(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            sent = await bot.say(27, "/estimate")
-            assert "<b>问题 1</b>：" in sent[-1].params["text"]  # total once the type is known
-            await bot.press(27, "☐ 企业")
-            mark = server.mark()
-            sent = await bot.press(27, "选好了")
-            edits = [c for c in server.calls[mark:] if c.method == "editMessageText"]
-            assert "问题 1" in edits[0].params["text"]
-            assert "→ 已选：<b>企业</b>" in edits[0].params["text"]
-            assert "问题 2" in sent[-1].params["text"] and "（2/" in sent[-1].params["text"]
-            for _ in range(40):
-                if "请核对" in sent[-1].params["text"]:
-                    break
-                sent = await bot.press(27, "跳过")
-            assert len(sent[-1].params["text"]) <= 1500  # the review fits one screen
-            sent = await bot.press(27, "确认")
-            assert len(sent) == 1
-            result = sent[0].params["text"]
-            assert len(result) <= 3000
-            assert result.index("需补充信息") < result.index("还需确认")
-            assert "项不适用" in result and "展开" in result
-            unfolded = await bot.press(27, "展开")
-            assert "不适用的" in unfolded[0].params["text"]
-            assert all(len(c.params["text"]) <= 4096 for c in unfolded)
-            assert not [c for c in server.calls if c.error]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        sent = await bot.say(27, "/estimate")
+        assert "<b>问题 1</b>：" in sent[-1].params["text"]  # total once the type is known
+        await bot.press(27, "☐ 企业")
+        mark = server.mark()
+        sent = await bot.press(27, "选好了")
+        edits = [c for c in server.calls[mark:] if c.method == "editMessageText"]
+        assert "问题 1" in edits[0].params["text"]
+        assert "→ 已选：<b>企业</b>" in edits[0].params["text"]
+        assert "问题 2" in sent[-1].params["text"] and "（2/" in sent[-1].params["text"]
+        for _ in range(40):
+            if "请核对" in sent[-1].params["text"]:
+                break
+            sent = await bot.press(27, "跳过")
+        assert len(sent[-1].params["text"]) <= 1500  # the review fits one screen
+        sent = await bot.press(27, "确认")
+        assert len(sent) == 1
+        result = sent[0].params["text"]
+        assert len(result) <= 3000
+        assert result.index("需补充信息") < result.index("还需确认")
+        assert "项不适用" in result and "展开" in result
+        unfolded = await bot.press(27, "展开")
+        assert "不适用的" in unfolded[0].params["text"]
+        assert all(len(c.params["text"]) <= 4096 for c in unfolded)
+        assert not [c for c in server.calls if c.error]
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_replacing_an_unfinished_interview_asks_first(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            await bot.say(28, "企业牵头建设市级技术创新中心能获得多少补助？")  # 估算金额 button
-            await bot.say(28, "/estimate")
-            await bot.press(28, "☐ 企业")
-            await bot.press(28, "选好了")  # question 2 is waiting
-            sent = await bot.press(28, "估算金额")  # the older answer's button
-            assert "没有完成" in sent[-1].params["text"]
-            labels = [b["text"] for row in sent[-1].params["reply_markup"]["inline_keyboard"]
-                      for b in row]
-            assert labels == ["开始新的估算", "继续当前估算"]
-            sent = await bot.press(28, "继续当前估算")
-            assert "问题 2" in sent[-1].params["text"]  # the running one, unchanged
-            await bot.press(28, "估算金额")
-            sent = await bot.press(28, "开始新的估算")
-            assert "问题 1" in sent[-1].params["text"] or "请核对" in sent[-1].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(28, "企业牵头建设市级技术创新中心能获得多少补助？")  # 估算金额 button
+        await bot.say(28, "/estimate")
+        await bot.press(28, "☐ 企业")
+        await bot.press(28, "选好了")  # question 2 is waiting
+        sent = await bot.press(28, "估算金额")  # the older answer's button
+        assert "没有完成" in sent[-1].params["text"]
+        labels = [b["text"] for row in sent[-1].params["reply_markup"]["inline_keyboard"]
+                  for b in row]
+        assert labels == ["开始新的估算", "继续当前估算"]
+        sent = await bot.press(28, "继续当前估算")
+        assert "问题 2" in sent[-1].params["text"]  # the running one, unchanged
+        await bot.press(28, "估算金额")
+        sent = await bot.press(28, "开始新的估算")
+        assert "问题 1" in sent[-1].params["text"] or "请核对" in sent[-1].params["text"]
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_edited_message_and_photo_caption_are_answered(
@@ -629,57 +600,52 @@ def test_edited_message_and_photo_caption_are_answered(
 ) -> None:
     import time
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            chat = {"id": 29, "type": "private", "first_name": "用户29"}
-            user = {"id": 29, "is_bot": False, "first_name": "用户29"}
-            await bot.say(29, "天气")
-            mark = server.mark()
-            update_id = await server.push_raw(bot.token, {"edited_message": {
-                "message_id": 1, "date": int(time.time()), "edit_date": int(time.time()),
-                "chat": chat, "from": user, "text": "科技企业孵化器有什么奖励政策？"}})
-            await bot.until_processed(update_id)
-            sent = server.sent(29, mark)
-            assert "孵化器" in sent[0].params["text"] and "威政办字" in sent[0].params["text"]
-            mark = server.mark()
-            update_id = await server.push_raw(bot.token, {"message": {
-                "message_id": 5, "date": int(time.time()), "chat": chat, "from": user,
-                "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90,
-                           "height": 90}],
-                "caption": "科技企业孵化器有什么奖励政策？"}})
-            await bot.until_processed(update_id)
-            sent = server.sent(29, mark)
-            assert "威政办字" in sent[0].params["text"]
-            commands = server.bots[bot.token].commands
-            assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"])
-                       for c in commands)
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        chat = {"id": 29, "type": "private", "first_name": "用户29"}
+        user = {"id": 29, "is_bot": False, "first_name": "用户29"}
+        await bot.say(29, "天气")
+        mark = server.mark()
+        update_id = await server.push_raw(bot.token, {"edited_message": {
+            "message_id": 1, "date": int(time.time()), "edit_date": int(time.time()),
+            "chat": chat, "from": user, "text": "科技企业孵化器有什么奖励政策？"}})
+        await bot.until_processed(update_id)
+        sent = server.sent(29, mark)
+        assert "孵化器" in sent[0].params["text"] and "威政办字" in sent[0].params["text"]
+        mark = server.mark()
+        update_id = await server.push_raw(bot.token, {"message": {
+            "message_id": 5, "date": int(time.time()), "chat": chat, "from": user,
+            "photo": [{"file_id": "p1", "file_unique_id": "p1", "width": 90,
+                       "height": 90}],
+            "caption": "科技企业孵化器有什么奖励政策？"}})
+        await bot.until_processed(update_id)
+        sent = server.sent(29, mark)
+        assert "威政办字" in sent[0].params["text"]
+        commands = server.bots[bot.token].commands
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"])
+                   for c in commands)
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 def test_stale_clause_button_says_the_clause_changed(
     tmp_path: Path, own_engine: RecordingEngine, store: SQLiteStore
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), own_engine, store
-        ) as bot:
-            await bot.say(30, "/asof 2020-06-01")
-            sent = await bot.say(30, "企业购买技术成果能补贴多少？")
-            assert "威科字〔2018〕58号" in sent[0].params["text"]
-            policy = own_engine.knowledge_dir / "policies" / "weikezi-2018-58.md"
-            text = policy.read_text(encoding="utf-8")
-            assert "鼓励企业开展技术交易。" in text
-            changed = text.replace("鼓励企业开展技术交易。", "积极鼓励企业开展技术交易。", 1)
-            policy.write_text(changed, encoding="utf-8")
-            assert own_engine.reload().ok
-            sent = await bot.press(30, "查看原文1")
-            html = sent[0].params["text"]
-            assert "已经修改" in html and "重新提问" in str(sent[0].params["reply_markup"])
-            sent = await bot.press(30, "重新提问")
-            assert "积极鼓励" in texts(sent)
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(30, "/asof 2020-06-01")
+        sent = await bot.say(30, "企业购买技术成果能补贴多少？")
+        assert "威科字〔2018〕58号" in sent[0].params["text"]
+        policy = own_engine.knowledge_dir / "policies" / "weikezi-2018-58.md"
+        text = policy.read_text(encoding="utf-8")
+        assert "鼓励企业开展技术交易。" in text
+        changed = text.replace("鼓励企业开展技术交易。", "积极鼓励企业开展技术交易。", 1)
+        policy.write_text(changed, encoding="utf-8")
+        assert own_engine.reload().ok
+        sent = await bot.press(30, "查看原文1")
+        html = sent[0].params["text"]
+        assert "已经修改" in html and "重新提问" in str(sent[0].params["reply_markup"])
+        sent = await bot.press(30, "重新提问")
+        assert "积极鼓励" in texts(sent)
+    with_bot(tmp_path, own_engine, store, scenario)
 
 
 async def _questions_until_review(bot: Any, chat: int, sent: list[Call]) -> list[str]:
@@ -713,27 +679,24 @@ def test_interview_asks_only_what_the_clause_and_applicant_make_relevant(
     tmp_path: Path, bot_engine: RecordingEngine, store: SQLiteStore, start: str,
     ticks: list[str], asked: str, never: str | None,
 ) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), bot_engine, store
-        ) as bot:
-            sent = await bot.say(51, start)
-            if not start.startswith("/"):
-                sent = await bot.press(51, "估算金额")  # the answer's own estimate
-            if ticks:
-                for tick in ticks:
-                    await bot.press(51, tick)
-                sent = await bot.press(51, "选好了")
-            questions = await _questions_until_review(bot, 51, sent)
-            review = questions.pop()
-            assert questions and asked in questions[0] + (questions[1] if len(questions) > 1
-                                                          else ""), questions
-            if never is not None:
-                assert not any(never in q for q in questions), questions
-            if never == "孵化载体":  # said, not silently dropped
-                assert "未询问：孵化载体认定" in review
-            assert len(review) <= 1500
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        sent = await bot.say(51, start)
+        if not start.startswith("/"):
+            sent = await bot.press(51, "估算金额")  # the answer's own estimate
+        if ticks:
+            for tick in ticks:
+                await bot.press(51, tick)
+            sent = await bot.press(51, "选好了")
+        questions = await _questions_until_review(bot, 51, sent)
+        review = questions.pop()
+        assert questions and asked in questions[0] + (questions[1] if len(questions) > 1
+                                                      else ""), questions
+        if never is not None:
+            assert not any(never in q for q in questions), questions
+        if never == "孵化载体":  # said, not silently dropped
+            assert "未询问：孵化载体认定" in review
+        assert len(review) <= 1500
+    with_bot(tmp_path, bot_engine, store, scenario)
 
 
 # -- the conversation issue: scope outcomes, follow-ups and parity with the terminal ------
@@ -757,41 +720,35 @@ def test_telegram_and_terminal_lead_with_the_same_bottom_line(
         tmp_path: Path, engine: Any, store: SQLiteStore) -> None:
     from bot.render import answer_json
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            for n, question in enumerate(PARITY):
-                sent = await bot.say(40 + n, question)
-                terminal = answer_json(engine.ask(question))["answer_text"]
-                assert _plain_first_line(sent[0].params["text"]) == \
-                    terminal.split("\n", 1)[0], question
-            # the amount the question settles is stated at once, no interview first
-            sent = await bot.say(60, PARITY[0])
-            assert len(sent) == 1 and "200万元" in sent[0].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        for n, question in enumerate(PARITY):
+            sent = await bot.say(40 + n, question)
+            terminal = answer_json(engine.ask(question))["answer_text"]
+            assert _plain_first_line(sent[0].params["text"]) == \
+                terminal.split("\n", 1)[0], question
+        # the amount the question settles is stated at once, no interview first
+        sent = await bot.say(60, PARITY[0])
+        assert len(sent) == 1 and "200万元" in sent[0].params["text"]
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_greeting_suggestion_buttons_and_refusal(tmp_path: Path, engine: Any,
                                                  store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            sent = await bot.say(61, "你好")
-            assert "您好！我是威海市科技政策助手" in sent[0].params["text"]
-            assert "没有找到" not in sent[0].params["text"]
-            sent = await bot.say(61, "我们给别的企业做检测服务")
-            html = sent[0].params["text"]
-            assert "您是不是想问" in html
-            first = sent[0].params["reply_markup"]["inline_keyboard"][0][0]["text"]
-            answered = await bot.press(61, first.rstrip("…")[:6])
-            assert "为您找到以下相关政策条款" in answered[0].params["text"]
-            sent = await bot.say(61, "社保补贴怎么领")
-            assert "没有找到适用的条款" in sent[0].params["text"]
-            assert "reply_markup" not in sent[0].params or not \
-                sent[0].params["reply_markup"].get("inline_keyboard")
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        sent = await bot.say(61, "你好")
+        assert "您好！我是威海市科技政策助手" in sent[0].params["text"]
+        assert "没有找到" not in sent[0].params["text"]
+        sent = await bot.say(61, "我们给别的企业做检测服务")
+        html = sent[0].params["text"]
+        assert "您是不是想问" in html
+        first = sent[0].params["reply_markup"]["inline_keyboard"][0][0]["text"]
+        answered = await bot.press(61, first.rstrip("…")[:6])
+        assert "为您找到以下相关政策条款" in answered[0].params["text"]
+        sent = await bot.say(61, "社保补贴怎么领")
+        assert "没有找到适用的条款" in sent[0].params["text"]
+        assert "reply_markup" not in sent[0].params or not \
+            sent[0].params["reply_markup"].get("inline_keyboard")
+    with_bot(tmp_path, engine, store, scenario)
 
 
 FOLLOW_UPS = [  # (first message, follow-up, what the reply must say)
@@ -816,41 +773,32 @@ FOLLOW_UPS = [  # (first message, follow-up, what the reply must say)
 def test_follow_up_shapes_through_the_application(
         tmp_path: Path, engine: Any, store: SQLiteStore, first: str, follow: str,
         says: str) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            await bot.say(62, first)
-            await bot.say(62, "/cancel")  # an interview the first answer may start
-            sent = await bot.say(62, follow)
-            html = "\n".join(c.params["text"] for c in sent)
-            assert "没有找到适用的条款" not in html
-            assert says in html
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(62, first)
+        await bot.say(62, "/cancel")  # an interview the first answer may start
+        sent = await bot.say(62, follow)
+        html = "\n".join(c.params["text"] for c in sent)
+        assert "没有找到适用的条款" not in html
+        assert says in html
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_combination_adds_up_the_thread(tmp_path: Path, engine: Any,
                                         store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            await bot.say(63, "企业牵头建设市级技术创新中心能获得多少补助？")
-            sent = await bot.say(63, "后来升到省级了呢")
-            assert "500万元" in sent[0].params["text"]
-            sent = await bot.say(63, "两项加起来多少？")
-            assert "700万元" in sent[0].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(63, "企业牵头建设市级技术创新中心能获得多少补助？")
+        sent = await bot.say(63, "后来升到省级了呢")
+        assert "500万元" in sent[0].params["text"]
+        sent = await bot.say(63, "两项加起来多少？")
+        assert "700万元" in sent[0].params["text"]
+    with_bot(tmp_path, engine, store, scenario)
 
 
 def test_new_question_during_an_interview_is_answered(tmp_path: Path, engine: Any,
                                                       store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            await bot.say(64, "/estimate")
-            sent = await bot.say(64, "科技企业孵化器有什么奖励政策？")
-            html = "\n".join(c.params["text"] for c in sent)
-            assert "孵化器" in html and "仍在进行" in html
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        await bot.say(64, "/estimate")
+        sent = await bot.say(64, "科技企业孵化器有什么奖励政策？")
+        html = "\n".join(c.params["text"] for c in sent)
+        assert "孵化器" in html and "仍在进行" in html
+    with_bot(tmp_path, engine, store, scenario)

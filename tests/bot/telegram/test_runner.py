@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import pytest
 from bot_api_server import BotApiServer
-from harness import run, running_bot, settings_for
+from harness import Running, run, running_bot, settings_for, with_bot
 from recording import RecordingEngine
 from telegram import Chat, Message, Update, User
 
@@ -104,22 +104,20 @@ def test_unparsable_update_is_skipped_once_not_refetched(
 
     caplog.set_level(logging.ERROR, logger="bot.telegram.runner")
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            bad = await server.push_raw(bot.token, {"message": {
-                "message_id": 1, "date": 0, "chat": "not a chat", "text": "坏"}})
-            sent = await bot.say(5, "技术创新中心有什么支持？")
-            assert "技术创新中心" in sent[0].params["text"]
-            await asyncio.sleep(1.0)  # a hot loop would fetch the bad batch hundreds of times
-            fetched = [c for c in server.calls if c.method == "getUpdates"
-                       and any(u.get("update_id") == bad for u in c.result or [])]
-            assert len(fetched) <= 3, len(fetched)
-            state = server.bots[bot.token]
-            assert all(u["update_id"] != bad for u in state.updates)  # confirmed
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        bad = await server.push_raw(bot.token, {"message": {
+            "message_id": 1, "date": 0, "chat": "not a chat", "text": "坏"}})
+        sent = await bot.say(5, "技术创新中心有什么支持？")
+        assert "技术创新中心" in sent[0].params["text"]
+        await asyncio.sleep(1.0)  # a hot loop would fetch the bad batch hundreds of times
+        fetched = [c for c in server.calls if c.method == "getUpdates"
+                   and any(u.get("update_id") == bad for u in c.result or [])]
+        assert len(fetched) <= 3, len(fetched)
+        state = server.bots[bot.token]
+        assert all(u["update_id"] != bad for u in state.updates)  # confirmed
 
-    run(scenario())
+    with_bot(tmp_path, engine, store, scenario)
     skipped = [r for r in caplog.records if "skipping update" in r.getMessage()]
     assert len(skipped) == 1
 
