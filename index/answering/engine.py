@@ -36,6 +36,7 @@ from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock, ensure_index
 from index.expansion import knowledge_expander
 from index.focus import deployment_regions
+from index.names import DocumentNames
 from index.retriever import MAX_TOP_K, Hit, Retriever
 from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
@@ -73,6 +74,7 @@ class Snapshot:
     version: int
     loaded_at: float
     talk: Talk  # the conversation vocabulary (vocabulary/conversation.yaml)
+    names: DocumentNames  # the documents' 文号 and titles, indexed once per load
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class Engine:
                               regions=deployment_regions())
         retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
-                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir))
+                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir),
+                        names=DocumentNames(kb.documents))
         seconds = time.perf_counter() - started
         msg = (f"knowledge v{version}: {len(kb.documents)} documents, {len(kb.clauses)} chunks, "
                f"{len(rules.rules)} rules; embedded {embedded}, reused {reused} "
@@ -244,7 +247,7 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = normalize_question(sanitize_question(raw))
         today = today or date.today()
-        u = understand(snap.kb, snap.rules, snap.talk, text, previous, today)
+        u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
         if u.frame.greeting:
             self._record(started, False, False)
             return Answer(question=raw, text=text, matched=False, as_of=as_of or today,
