@@ -33,7 +33,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -62,6 +62,8 @@ __all__ = [
     "HasClauses",
     "SearchIndex",
     "chunk_entries",
+    "chunk_row_parts",
+    "chunk_rows",
     "current_build",
     "encode_chunk_rows",
     "index_is_stale",
@@ -279,13 +281,22 @@ def _owners(manifest: Mapping[str, Any], key: str) -> np.ndarray:
     return owners
 
 
-def encode_chunk_rows(rows: Sequence[Mapping[str, Any]]) -> bytes:
+def encode_chunk_rows(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """``chunks.json``: a JSON array with one row a line (a loader can stream it)."""
-    lines = (json.dumps(row, ensure_ascii=False) for row in rows)
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    return b"".join(chunk_row_parts(rows))
 
 
-def _chunk_rows(path: Path, records: bool) -> tuple[list[tuple[str, ...]], list[Any]]:
+def chunk_row_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
+    """The bytes of ``chunks.json`` a row at a time (a build writes them as they come)."""
+    yield b"[\n"
+    first = True
+    for row in rows:
+        yield (b"" if first else b",\n") + json.dumps(row, ensure_ascii=False).encode("utf-8")
+        first = False
+    yield b"\n]\n"
+
+
+def chunk_rows(path: Path, records: bool) -> tuple[list[tuple[str, ...]], list[Any]]:
     """The tokens (and, if asked, the records) of ``chunks.json``, one row at a time.
 
     Reading line by line keeps one row's objects alive, not the whole file's (a third of
@@ -320,7 +331,7 @@ def _load_build(
         table = open_pieces(verified_path(build, manifest, PIECES_FILE))
         flat = open_faiss(verified_path(build, manifest, "faiss.index"))
         reuse = clauses is not None and manifest.get("chunks") == chunk_entries(clauses)
-        stored_tokens, records = _chunk_rows(verified_path(build, manifest, "chunks.json"),
+        stored_tokens, records = chunk_rows(verified_path(build, manifest, "chunks.json"),
                                              records=not reuse)
         if reuse:
             assert clauses is not None

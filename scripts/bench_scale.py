@@ -237,10 +237,12 @@ def worker(n: int, embedder_spec: str, work: Path) -> dict[str, Any]:
     for q in questions[:20]:  # warm-up
         engine.ask(q.question)
     timings = []
+    cpu = time.process_time()
     for q in questions:
         t0 = time.perf_counter()
         engine.ask(q.question)
         timings.append((time.perf_counter() - t0) * 1000)
+    out["ask_cpu_ms"] = (time.process_time() - cpu) * 1000 / max(1, len(questions))
     timings.sort()
     out["ask_p50_ms"] = statistics.median(timings)
     out["ask_p95_ms"] = timings[int(len(timings) * 0.95)]
@@ -266,6 +268,8 @@ def worker(n: int, embedder_spec: str, work: Path) -> dict[str, Any]:
         raise SystemExit(f"reload failed: {reloaded.message}")
     out["reload_peak_mib"] = _status("VmHWM") / 1024 if peak_reset else 0.0
     out["steady_after_reload_mib"] = _status("VmRSS") / 1024
+    if peak_reset and out["serving_rss_mib"]:
+        out["reload_peak_ratio"] = out["reload_peak_mib"] / out["serving_rss_mib"]
 
     env = dict(os.environ, POLICYBOT_EMBEDDER=embedder_spec)
     policybot = Path(sys.executable).with_name("policybot")
@@ -296,9 +300,12 @@ COLUMNS = (
     ("kb_check_cpu_s", "… CPU (s)", "{:.1f}"),
     ("serving_rss_mib", "serving RSS (MiB)", "{:.0f}"),
     ("reload_peak_mib", "reload peak RSS (MiB)", "{:.0f}"),
+    ("reload_peak_ratio", "reload peak / serving RSS", "{:.2f}"),
+    ("steady_after_reload_mib", "RSS after reload (MiB)", "{:.0f}"),
     ("index_mib", "index on disk (MiB)", "{:.1f}"),
     ("ask_p50_ms", "ask p50 (ms)", "{:.1f}"),
     ("ask_p95_ms", "ask p95 (ms)", "{:.1f}"),
+    ("ask_cpu_ms", "ask CPU per question (ms)", "{:.1f}"),
     ("recall_at_1", "canned recall@1", "{:.3f}"),
     ("recall_at_5", "canned recall@5", "{:.3f}"),
 )

@@ -59,6 +59,7 @@ from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
 from knowledge.reading.talk import Talk, knowledge_talk
 from knowledge.sources.base import KnowledgeBase, load_knowledge
+from knowledge.sources.cache import CachedSource
 from knowledge.sources.documents import normalize_doc_number
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,7 @@ class Engine:
         self.build_lock = build_lock
         self._embedder: Embedder | None = embedder
         self._snapshot: Snapshot | None = None
+        self._sources: dict[str, CachedSource] = {}  # the last load's files, by content
         self._reload_lock = threading.Lock()
         self._stats = _Stats()
         self._stats_lock = threading.Lock()
@@ -167,7 +169,8 @@ class Engine:
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
         started = time.perf_counter()
         # per-file extraction, dedup signature and clauses cached by content hash
-        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache")
+        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache",
+                            memo=self._sources)  # unchanged files: the serving clauses
         # facts, choices and topics of this folder (vocabulary/*.yaml); the rules use them
         vocabulary = knowledge_vocabulary(self.knowledge_dir)
         rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document, vocabulary)
