@@ -269,8 +269,12 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _switch_current(root: Path, name: str) -> None:
     pointer = root / f".CURRENT.{secrets.token_hex(4)}"
-    fsync_write(pointer, name.encode("utf-8"))
-    os.replace(pointer, root / "CURRENT")
+    fsync_write(pointer, name.encode("utf-8"))  # a failed write leaves no pointer file
+    try:
+        os.replace(pointer, root / "CURRENT")
+    except BaseException:
+        pointer.unlink(missing_ok=True)
+        raise
     fsync_dir(root)
 
 
@@ -354,6 +358,7 @@ def build_index(
             _write_build(tmp, clauses, vectors, tokens, manifest, known, live)
             final = builds / name
             os.rename(tmp, final)
+            tmp = final  # not live until CURRENT names it: removed if that fails
             fsync_dir(builds)
             _switch_current(root, name)
         except PolicyBotError:
