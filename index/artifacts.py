@@ -47,11 +47,12 @@ from index.records import clause_from_record, clause_hashes
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from index.vectorstore import (
     PIECES_FILE,
+    ROWS_FILES,
     PieceRows,
     decode_pieces,
     open_faiss,
+    open_piece_rows,
     open_pieces,
-    piece_order,
 )
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
@@ -70,19 +71,21 @@ __all__ = [
     "index_root",
     "load_index",
     "parser_version",
+    "piece_hashes",
     "read_artifact",
     "read_manifest",
-    "row_hashes",
     "stack_vectors",
     "stored_vectors",
     "verified_path",
 ]
 
-FORMAT_VERSION = 4  # 2: sentence vectors; 3: phrase vectors; 4: distinct float16, mmap
+# 2: sentence vectors; 3: phrase vectors; 4: distinct float16, mmap; 5: sentence and phrase
+# rows in .npy files, the distinct texts' hashes ("pieces") in the manifest
+FORMAT_VERSION = 5
 ARTIFACTS_KEY = "artifacts"  # manifest: artefact file name -> sha256 of its bytes
-ARTIFACT_FILES = (PIECES_FILE, "faiss.index", "chunks.json")
+ARTIFACT_FILES = (PIECES_FILE, "faiss.index", "chunks.json", *ROWS_FILES.values())
 # manifest keys listing every row: kept on disk, dropped from the loaded manifest (memory)
-ROW_KEYS = ("chunks", "sentences", "phrases")
+ROW_KEYS = ("chunks", "pieces")
 HASH_BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
@@ -232,12 +235,9 @@ def artifacts_intact(build: Path, manifest: Mapping[str, Any]) -> bool:
     return True
 
 
-def row_hashes(manifest: Mapping[str, Any]) -> tuple[list[str], list[str], list[str]]:
-    """Hashes of the chunk, sentence and phrase rows of a build, in row order."""
-    chunks = [str(e["content_hash"]) for e in manifest.get("chunks", [])]
-    sentences = [str(h) for _, h in manifest.get("sentences", [])]
-    phrases = [str(h) for _, h in manifest.get("phrases", [])]
-    return chunks, sentences, phrases
+def piece_hashes(manifest: Mapping[str, Any]) -> list[str]:
+    """The hash of the text of every row of ``pieces.npy``, in row order."""
+    return [str(h) for h in manifest.get("pieces", [])]
 
 
 def stored_vectors(build: Path, manifest: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -249,7 +249,7 @@ def stored_vectors(build: Path, manifest: Mapping[str, Any]) -> dict[str, np.nda
         return {}
     try:
         path = verified_path(build, manifest, PIECES_FILE)
-        return decode_pieces(path, piece_order(*row_hashes(manifest)))
+        return decode_pieces(path, piece_hashes(manifest))
     except (OSError, ValueError, IndexError_):
         return {}
 
@@ -273,12 +273,6 @@ def _rows(order: Mapping[str, int], hashes: Sequence[str]) -> np.ndarray:
     rows = np.fromiter((order[h] for h in hashes), dtype=np.int64, count=len(hashes))
     rows.setflags(write=False)
     return rows
-
-
-def _owners(manifest: Mapping[str, Any], key: str) -> np.ndarray:
-    owners = np.asarray([int(i) for i, _ in manifest.get(key, [])], dtype=np.int64)
-    owners.setflags(write=False)
-    return owners
 
 
 def encode_chunk_rows(rows: Iterable[Mapping[str, Any]]) -> bytes:
@@ -339,14 +333,18 @@ def _load_build(
         else:
             chunks = tuple(clause_from_record(r) for r in records)
         del records
-        chunk_hashes, sentence_hashes, phrase_hashes = row_hashes(manifest)
-        order = {h: i for i, h in enumerate(piece_order(chunk_hashes, sentence_hashes,
-                                                         phrase_hashes))}
-        vectors = PieceRows(table, _rows(order, chunk_hashes))
-        sentence_vectors = PieceRows(table, _rows(order, sentence_hashes))
-        phrase_vectors = PieceRows(table, _rows(order, phrase_hashes))
-        owners = _owners(manifest, "sentences")
-        phrase_owners = _owners(manifest, "phrases")
+        order = {h: i for i, h in enumerate(piece_hashes(manifest))}
+        vectors = PieceRows(table, _rows(order, [str(e["content_hash"])
+                                                 for e in manifest.get("chunks", [])]))
+        owners, sentence_rows = open_piece_rows(
+            verified_path(build, manifest, ROWS_FILES["sentences"]))
+        phrase_owners, phrase_rows = open_piece_rows(
+            verified_path(build, manifest, ROWS_FILES["phrases"]))
+        for rows in (sentence_rows, phrase_rows):
+            if len(rows) and (rows.min() < 0 or rows.max() >= len(order)):
+                raise ValueError("a sentence or phrase row outside pieces.npy")
+        sentence_vectors = PieceRows(table, sentence_rows)
+        phrase_vectors = PieceRows(table, phrase_rows)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, IndexError) as exc:
         raise IndexError_(f"index in {build} is damaged: {exc}") from exc
     n = len(chunks)

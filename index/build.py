@@ -45,7 +45,6 @@ from index.artifacts import (
     index_root,
     parser_version,
     read_manifest,
-    row_hashes,
     stored_vectors,
     verified_path,
 )
@@ -54,7 +53,14 @@ from index.fsutil import build_lock, fsync_dir, fsync_write
 from index.pieces import SENTENCE_VERSION, chunk_phrases, chunk_sentences, text_hash
 from index.records import clause_to_record
 from index.tokenize import TOKENIZER_VERSION, tokenize
-from index.vectorstore import PIECES_FILE, encode_faiss, encode_pieces, piece_order
+from index.vectorstore import (
+    PIECES_FILE,
+    ROWS_FILES,
+    encode_faiss,
+    encode_piece_rows,
+    encode_pieces,
+    piece_order,
+)
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.model import Clause
 
@@ -225,6 +231,7 @@ def _write_build(
     tokens: list[list[str]],
     manifest: dict[str, Any],
     known: Mapping[str, np.ndarray],
+    rows: Mapping[str, bytes],
     previous: tuple[Path, dict[str, Any]] | None = None,
 ) -> None:
     """Write every artefact of a build into ``folder`` (the manifest last).
@@ -232,7 +239,8 @@ def _write_build(
     An artefact whose bytes equal the ``previous`` build's (by sha256) is hard-linked, not
     rewritten.  ``known``: hash -> vector of every chunk, sentence and phrase text; the
     sentence and phrase rows are never stacked into matrices of their own (hundreds of
-    thousands of repeated rows at 1000 documents).
+    thousands of repeated rows at 1000 documents).  ``rows``: the encoded
+    ``sentences.npy`` and ``phrases.npy`` by key ("sentences", "phrases").
     """
 
     folder.mkdir(parents=True)
@@ -242,8 +250,9 @@ def _write_build(
         checksums[name] = _write_artifact(folder, name, parts, previous)
 
     # every distinct vector once, float16 (index.vectorstore); row order from the manifest
-    order = piece_order(*row_hashes(manifest))
-    write(PIECES_FILE, [encode_pieces(order, known, vectors.shape[1])])
+    write(PIECES_FILE, [encode_pieces(manifest["pieces"], known, vectors.shape[1])])
+    for key, blob in rows.items():  # (chunk, piece row) of every sentence and phrase
+        write(ROWS_FILES[key], [blob])
     write("faiss.index", [encode_faiss(vectors, vectors.shape[1])])
     records = ({"record": clause_to_record(c), "tokens": t}
                for c, t in zip(clauses, tokens, strict=True))
@@ -339,6 +348,13 @@ def build_index(
                 raise IndexError_(f"stored vectors have {vectors.shape[1]} dims, expected {dim}")
             tokens, tokenised = _tokens(clauses, previous_tokens)
             del previous_tokens
+            # every distinct text once, in order of first appearance (pieces.npy's rows)
+            order = piece_order([c.content_hash for c in clauses],
+                                (h for _, h in sentence_rows), (h for _, h in phrase_rows))
+            position = {h: k for k, h in enumerate(order)}
+            rows = {name: encode_piece_rows([(i, position[h]) for i, h in pairs])
+                    for name, pairs in (("sentences", sentence_rows), ("phrases", phrase_rows))}
+            del position
             manifest = {
                 "format": FORMAT_VERSION,
                 "embedder": embedder.name,
@@ -352,10 +368,11 @@ def build_index(
                 "tokenised": tokenised,
                 "chunks": chunk_entries(clauses),
                 "sentence_version": SENTENCE_VERSION,
-                "sentences": sentence_rows,
-                "phrases": phrase_rows,
+                "sentence_count": len(sentence_rows),
+                "phrase_count": len(phrase_rows),
+                "pieces": order,
             }
-            _write_build(tmp, clauses, vectors, tokens, manifest, known, live)
+            _write_build(tmp, clauses, vectors, tokens, manifest, known, rows, live)
             final = builds / name
             os.rename(tmp, final)
             tmp = final  # not live until CURRENT names it: removed if that fails
