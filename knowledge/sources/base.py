@@ -207,9 +207,11 @@ def load_knowledge(root: Path | str, cache_dir: Path | str | None = None,
         warnings.extend(entry.hints)
     if keys:
         cache.prune(set(keys))
-    if memo is not None:
+    if memo is not None:  # parsed entries without their text (only a parse reads it)
         memo.clear()
-        memo.update(zip(keys, entries, strict=True))
+        memo.update((key, entry if entry.clauses is None else dataclasses.replace(
+            entry, source=dataclasses.replace(entry.source, text="")))
+            for key, entry in zip(keys, entries, strict=True))
     if not documents:
         raise KnowledgeError("没有找到政策文件：请用 policybot kb add 加入文件", root / POLICIES)
     resolved, notes = resolve_supersession(documents)
