@@ -44,6 +44,7 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
+from knowledge.model import Clause
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -59,7 +60,6 @@ from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
 from knowledge.reading.talk import Talk, knowledge_talk
 from knowledge.sources.base import KnowledgeBase, load_knowledge
-from knowledge.sources.cache import CachedSource
 from knowledge.sources.documents import normalize_doc_number
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class Engine:
         self.build_lock = build_lock
         self._embedder: Embedder | None = embedder
         self._snapshot: Snapshot | None = None
-        self._sources: dict[str, CachedSource] = {}  # the last load's files, by content
+        self._sources: dict[str, tuple[Clause, ...]] = {}  # the last load's clauses, by file
         self._reload_lock = threading.Lock()
         self._stats = _Stats()
         self._stats_lock = threading.Lock()
