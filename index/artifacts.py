@@ -13,8 +13,10 @@ Layout under ``data_dir/index/``::
         pieces.npy           float16 unit vectors, one row per *distinct* text: the
                              chunks' content hashes, then the sentences' and phrases'
                              text hashes, in order of first appearance (manifest
-                             ``chunks``, ``sentences`` and ``phrases``: owning chunk and
-                             hash of every row; see :mod:`index.vectorstore`)
+                             ``pieces``: the hash of every row; see
+                             :mod:`index.vectorstore`)
+        sentences.npy        (owning chunk, row of pieces.npy) of every sentence, int64
+        phrases.npy          the same for every phrase
         faiss.index          IndexScalarQuantizer (fp16 codes, inner product) over the
                              chunks' whole-text vectors
         chunks.json          clause records (full Clause + DocumentMeta) and BM25 tokens
