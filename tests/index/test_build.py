@@ -27,9 +27,18 @@ def test_build_writes_artefacts_and_manifest(kb: Any, fake: Any, tmp_path: Path)
     assert report.chunks == len(kb.clauses) and report.seconds >= 0
     assert report.path.parent == tmp_path / "index" / "builds"
     assert (tmp_path / "index" / "CURRENT").read_text() == report.path.name
-    for name in ("manifest.json", "pieces.npy", "faiss.index", "chunks.json"):
+    for name in ("manifest.json", "pieces.npy", "faiss.index", "chunks.json",
+                 "sentences.npy", "phrases.npy"):
         assert (report.path / name).is_file(), name
     manifest = json.loads((report.path / "manifest.json").read_text())
+    # no per-row lists of sentences or phrases in the manifest (format 5): their
+    # (chunk, piece row) pairs are .npy files, the distinct hashes are listed once
+    assert manifest["sentence_count"] == report.sentences
+    assert manifest["phrase_count"] == report.phrases
+    assert "sentences" not in manifest and "phrases" not in manifest
+    assert len(manifest["pieces"]) == len(set(manifest["pieces"]))
+    rows = np.load(report.path / "sentences.npy")
+    assert rows.shape == (report.sentences, 2) and rows[:, 1].max() < len(manifest["pieces"])
     assert manifest["embedder"] == fake.name and manifest["dim"] == 4
     assert manifest["parser_version"] == parser_version()
     assert manifest["built_at"]
