@@ -13,8 +13,10 @@ Layout under ``data_dir/index/``::
         pieces.npy           float16 unit vectors, one row per *distinct* text: the
                              chunks' content hashes, then the sentences' and phrases'
                              text hashes, in order of first appearance (manifest
-                             ``chunks``, ``sentences`` and ``phrases``: owning chunk and
-                             hash of every row; see :mod:`index.vectorstore`)
+                             ``pieces``: the hash of every row; see
+                             :mod:`index.vectorstore`)
+        sentences.npy        (owning chunk, row of pieces.npy) of every sentence, int64
+        phrases.npy          the same for every phrase
         faiss.index          IndexScalarQuantizer (fp16 codes, inner product) over the
                              chunks' whole-text vectors
         chunks.json          clause records (full Clause + DocumentMeta) and BM25 tokens
@@ -33,7 +35,7 @@ import json
 import logging
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -47,11 +49,12 @@ from index.records import clause_from_record, clause_hashes
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from index.vectorstore import (
     PIECES_FILE,
+    ROWS_FILES,
     PieceRows,
     decode_pieces,
     open_faiss,
+    open_piece_rows,
     open_pieces,
-    piece_order,
 )
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
@@ -62,25 +65,29 @@ __all__ = [
     "HasClauses",
     "SearchIndex",
     "chunk_entries",
+    "chunk_row_parts",
+    "chunk_rows",
     "current_build",
     "encode_chunk_rows",
     "index_is_stale",
     "index_root",
     "load_index",
     "parser_version",
+    "piece_hashes",
     "read_artifact",
     "read_manifest",
-    "row_hashes",
     "stack_vectors",
     "stored_vectors",
     "verified_path",
 ]
 
-FORMAT_VERSION = 4  # 2: sentence vectors; 3: phrase vectors; 4: distinct float16, mmap
+# 2: sentence vectors; 3: phrase vectors; 4: distinct float16, mmap; 5: sentence and phrase
+# rows in .npy files, the distinct texts' hashes ("pieces") in the manifest
+FORMAT_VERSION = 5
 ARTIFACTS_KEY = "artifacts"  # manifest: artefact file name -> sha256 of its bytes
-ARTIFACT_FILES = (PIECES_FILE, "faiss.index", "chunks.json")
+ARTIFACT_FILES = (PIECES_FILE, "faiss.index", "chunks.json", *ROWS_FILES.values())
 # manifest keys listing every row: kept on disk, dropped from the loaded manifest (memory)
-ROW_KEYS = ("chunks", "sentences", "phrases")
+ROW_KEYS = ("chunks", "pieces")
 HASH_BLOCK = 1 << 20
 log = logging.getLogger(__name__)
 
@@ -230,12 +237,9 @@ def artifacts_intact(build: Path, manifest: Mapping[str, Any]) -> bool:
     return True
 
 
-def row_hashes(manifest: Mapping[str, Any]) -> tuple[list[str], list[str], list[str]]:
-    """Hashes of the chunk, sentence and phrase rows of a build, in row order."""
-    chunks = [str(e["content_hash"]) for e in manifest.get("chunks", [])]
-    sentences = [str(h) for _, h in manifest.get("sentences", [])]
-    phrases = [str(h) for _, h in manifest.get("phrases", [])]
-    return chunks, sentences, phrases
+def piece_hashes(manifest: Mapping[str, Any]) -> list[str]:
+    """The hash of the text of every row of ``pieces.npy``, in row order."""
+    return [str(h) for h in manifest.get("pieces", [])]
 
 
 def stored_vectors(build: Path, manifest: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -247,7 +251,7 @@ def stored_vectors(build: Path, manifest: Mapping[str, Any]) -> dict[str, np.nda
         return {}
     try:
         path = verified_path(build, manifest, PIECES_FILE)
-        return decode_pieces(path, piece_order(*row_hashes(manifest)))
+        return decode_pieces(path, piece_hashes(manifest))
     except (OSError, ValueError, IndexError_):
         return {}
 
@@ -273,19 +277,22 @@ def _rows(order: Mapping[str, int], hashes: Sequence[str]) -> np.ndarray:
     return rows
 
 
-def _owners(manifest: Mapping[str, Any], key: str) -> np.ndarray:
-    owners = np.asarray([int(i) for i, _ in manifest.get(key, [])], dtype=np.int64)
-    owners.setflags(write=False)
-    return owners
-
-
-def encode_chunk_rows(rows: Sequence[Mapping[str, Any]]) -> bytes:
+def encode_chunk_rows(rows: Iterable[Mapping[str, Any]]) -> bytes:
     """``chunks.json``: a JSON array with one row a line (a loader can stream it)."""
-    lines = (json.dumps(row, ensure_ascii=False) for row in rows)
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+    return b"".join(chunk_row_parts(rows))
 
 
-def _chunk_rows(path: Path, records: bool) -> tuple[list[tuple[str, ...]], list[Any]]:
+def chunk_row_parts(rows: Iterable[Mapping[str, Any]]) -> Iterator[bytes]:
+    """The bytes of ``chunks.json`` a row at a time (a build writes them as they come)."""
+    yield b"[\n"
+    first = True
+    for row in rows:
+        yield (b"" if first else b",\n") + json.dumps(row, ensure_ascii=False).encode("utf-8")
+        first = False
+    yield b"\n]\n"
+
+
+def chunk_rows(path: Path, records: bool) -> tuple[list[tuple[str, ...]], list[Any]]:
     """The tokens (and, if asked, the records) of ``chunks.json``, one row at a time.
 
     Reading line by line keeps one row's objects alive, not the whole file's (a third of
@@ -320,7 +327,7 @@ def _load_build(
         table = open_pieces(verified_path(build, manifest, PIECES_FILE))
         flat = open_faiss(verified_path(build, manifest, "faiss.index"))
         reuse = clauses is not None and manifest.get("chunks") == chunk_entries(clauses)
-        stored_tokens, records = _chunk_rows(verified_path(build, manifest, "chunks.json"),
+        stored_tokens, records = chunk_rows(verified_path(build, manifest, "chunks.json"),
                                              records=not reuse)
         if reuse:
             assert clauses is not None
@@ -328,14 +335,18 @@ def _load_build(
         else:
             chunks = tuple(clause_from_record(r) for r in records)
         del records
-        chunk_hashes, sentence_hashes, phrase_hashes = row_hashes(manifest)
-        order = {h: i for i, h in enumerate(piece_order(chunk_hashes, sentence_hashes,
-                                                         phrase_hashes))}
-        vectors = PieceRows(table, _rows(order, chunk_hashes))
-        sentence_vectors = PieceRows(table, _rows(order, sentence_hashes))
-        phrase_vectors = PieceRows(table, _rows(order, phrase_hashes))
-        owners = _owners(manifest, "sentences")
-        phrase_owners = _owners(manifest, "phrases")
+        order = {h: i for i, h in enumerate(piece_hashes(manifest))}
+        vectors = PieceRows(table, _rows(order, [str(e["content_hash"])
+                                                 for e in manifest.get("chunks", [])]))
+        owners, sentence_rows = open_piece_rows(
+            verified_path(build, manifest, ROWS_FILES["sentences"]))
+        phrase_owners, phrase_rows = open_piece_rows(
+            verified_path(build, manifest, ROWS_FILES["phrases"]))
+        for rows in (sentence_rows, phrase_rows):
+            if len(rows) and (rows.min() < 0 or rows.max() >= len(order)):
+                raise ValueError("a sentence or phrase row outside pieces.npy")
+        sentence_vectors = PieceRows(table, sentence_rows)
+        phrase_vectors = PieceRows(table, phrase_rows)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError, IndexError) as exc:
         raise IndexError_(f"index in {build} is damaged: {exc}") from exc
     n = len(chunks)

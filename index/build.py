@@ -26,7 +26,7 @@ import secrets
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,14 +39,12 @@ from index.artifacts import (
     FORMAT_VERSION,
     HasClauses,
     chunk_entries,
+    chunk_row_parts,
+    chunk_rows,
     current_build,
-    encode_chunk_rows,
     index_root,
     parser_version,
-    read_artifact,
     read_manifest,
-    row_hashes,
-    stack_vectors,
     stored_vectors,
     verified_path,
 )
@@ -55,7 +53,14 @@ from index.fsutil import build_lock, fsync_dir, fsync_write
 from index.pieces import SENTENCE_VERSION, chunk_phrases, chunk_sentences, text_hash
 from index.records import clause_to_record
 from index.tokenize import TOKENIZER_VERSION, tokenize
-from index.vectorstore import PIECES_FILE, encode_faiss, encode_pieces, piece_order
+from index.vectorstore import (
+    PIECES_FILE,
+    ROWS_FILES,
+    encode_faiss,
+    encode_piece_rows,
+    encode_pieces,
+    piece_order,
+)
 from knowledge.errors import IndexError_, PolicyBotError
 from knowledge.model import Clause
 
@@ -97,18 +102,19 @@ def _previous_tokens(live: tuple[Path, dict[str, Any]] | None) -> dict[str, list
     """content hash -> BM25 tokens of the live build's chunks (same tokenizer version only).
 
     Tokens depend on a chunk's embedding text alone, so a rebuild re-tokenises only new or
-    edited chunks; unreadable or damaged stored tokens are simply recomputed.
+    edited chunks; unreadable or damaged stored tokens are simply recomputed.  The file is
+    read a row at a time with interned tokens (parsed whole, the old build's rows were the
+    largest part of the reload peak at 1000 documents).
     """
     if live is None or live[1].get("tokenizer_version") != TOKENIZER_VERSION:
         return {}
     build, manifest = live
     try:
-        rows = json.loads(read_artifact(build, manifest, "chunks.json").decode("utf-8"))
         hashes = [str(e["content_hash"]) for e in manifest.get("chunks", [])]
-        if not isinstance(rows, list) or len(rows) != len(hashes):
+        rows, _ = chunk_rows(verified_path(build, manifest, "chunks.json"), records=False)
+        if len(rows) != len(hashes):
             return {}
-        return {h: [str(t) for t in row["tokens"]] for h, row in zip(hashes, rows, strict=True)
-                if isinstance(row, dict) and isinstance(row.get("tokens"), list)}
+        return {h: list(row) for h, row in zip(hashes, rows, strict=True)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError_):
         return {}
 
@@ -129,18 +135,53 @@ def _tokens(clauses: Sequence[Clause], known: dict[str, list[str]]) -> tuple[lis
     return out, fresh
 
 
-def _link_or_write(folder: Path, name: str, blob: bytes, digest: str,
-                   previous: tuple[Path, dict[str, Any]] | None) -> None:
-    """Hard-link the previous build's copy of an unchanged artefact, else write it."""
-    if previous is not None:
-        old_build, old_manifest = previous
-        if (old_manifest.get(ARTIFACTS_KEY) or {}).get(name) == digest:
+def _write_artifact(folder: Path, name: str, parts: Iterable[bytes],
+                    previous: tuple[Path, dict[str, Any]] | None) -> str:
+    """Write ``parts`` to ``folder/name`` as they come (never joined into one copy) and
+    return their sha256; an artefact equal to the previous build's copy is hard-linked
+    to it instead (builds are immutable once written, so sharing the inode is safe)."""
+    path = folder / name
+    digest = hashlib.sha256()
+    with open(path, "wb") as handle:
+        for part in parts:
+            digest.update(part)
+            handle.write(part)
+        handle.flush()
+        sha = digest.hexdigest()
+        if previous is not None and (previous[1].get(ARTIFACTS_KEY) or {}).get(name) == sha:
+            link = folder / f".{name}.link"
             try:  # never link a copy damaged since it was written
-                os.link(verified_path(old_build, old_manifest, name), folder / name)
-                return
+                os.link(verified_path(previous[0], previous[1], name), link)
+                os.replace(link, path)
+                return sha
             except (OSError, IndexError_):  # no hard links here, the file went or is bad
-                pass
-    fsync_write(folder / name, blob)
+                link.unlink(missing_ok=True)
+        os.fsync(handle.fileno())
+    return sha
+
+
+def _slim(live: tuple[Path, dict[str, Any]] | None) -> tuple[Path, dict[str, Any]] | None:
+    """The live build with only the checksums of its manifest."""
+    return None if live is None else (live[0], {ARTIFACTS_KEY: live[1].get(ARTIFACTS_KEY)})
+
+
+def _piece_rows(
+    clauses: Sequence[Clause], pieces: Callable[[Clause], Iterable[str]],
+    known: Mapping[str, np.ndarray],
+) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """``(chunk, text hash)`` of every piece of every chunk (a hash repeated in many rows is
+    one string), and the ``(hash, text)`` of those with no known vector."""
+    rows: list[tuple[int, str]] = []
+    todo: dict[str, str] = {}
+    one: dict[str, str] = {}
+    for i, clause in enumerate(clauses):
+        for text in pieces(clause):
+            digest = text_hash(text)
+            digest = one.setdefault(digest, digest)
+            rows.append((i, digest))
+            if digest not in known:
+                todo.setdefault(digest, text)
+    return rows, list(todo.items())
 
 
 def _progress(total: int, enabled: bool) -> Any:
@@ -189,37 +230,33 @@ def _write_build(
     vectors: np.ndarray,
     tokens: list[list[str]],
     manifest: dict[str, Any],
-    sentence_vectors: np.ndarray,
-    phrase_vectors: np.ndarray,
+    known: Mapping[str, np.ndarray],
+    rows: Mapping[str, bytes],
     previous: tuple[Path, dict[str, Any]] | None = None,
 ) -> None:
     """Write every artefact of a build into ``folder`` (the manifest last).
 
     An artefact whose bytes equal the ``previous`` build's (by sha256) is hard-linked, not
-    rewritten: builds are immutable once written, so sharing the inode is safe.
+    rewritten.  ``known``: hash -> vector of every chunk, sentence and phrase text; the
+    sentence and phrase rows are never stacked into matrices of their own (hundreds of
+    thousands of repeated rows at 1000 documents).  ``rows``: the encoded
+    ``sentences.npy`` and ``phrases.npy`` by key ("sentences", "phrases").
     """
 
     folder.mkdir(parents=True)
     checksums: dict[str, str] = {}
 
-    def write(name: str, blob: bytes) -> None:
-        digest = hashlib.sha256(blob).hexdigest()
-        _link_or_write(folder, name, blob, digest, previous)
-        checksums[name] = digest
+    def write(name: str, parts: Iterable[bytes]) -> None:
+        checksums[name] = _write_artifact(folder, name, parts, previous)
 
     # every distinct vector once, float16 (index.vectorstore); row order from the manifest
-    dim = vectors.shape[1]
-    chunk_hashes, sentence_hashes, phrase_hashes = row_hashes(manifest)
-    known = dict(zip(chunk_hashes, vectors, strict=True))
-    known.update(zip(sentence_hashes, sentence_vectors, strict=True))
-    known.update(zip(phrase_hashes, phrase_vectors, strict=True))
-    order = piece_order(chunk_hashes, sentence_hashes, phrase_hashes)
-    write(PIECES_FILE, encode_pieces(order, known, dim))
-    write("faiss.index", encode_faiss(vectors, dim))
-    records = [
-        {"record": clause_to_record(c), "tokens": t} for c, t in zip(clauses, tokens, strict=True)
-    ]
-    write("chunks.json", encode_chunk_rows(records))  # one row a line: streamed on load
+    write(PIECES_FILE, [encode_pieces(manifest["pieces"], known, vectors.shape[1])])
+    for key, blob in rows.items():  # (chunk, piece row) of every sentence and phrase
+        write(ROWS_FILES[key], [blob])
+    write("faiss.index", [encode_faiss(vectors, vectors.shape[1])])
+    records = ({"record": clause_to_record(c), "tokens": t}
+               for c, t in zip(clauses, tokens, strict=True))
+    write("chunks.json", chunk_row_parts(records))  # one row a line: streamed on load
     # sha256 of every artefact: a load verifies them before parsing a byte (index.artifacts)
     manifest[ARTIFACTS_KEY] = checksums
     _write_manifest(folder, manifest)
@@ -241,8 +278,12 @@ def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 
 def _switch_current(root: Path, name: str) -> None:
     pointer = root / f".CURRENT.{secrets.token_hex(4)}"
-    fsync_write(pointer, name.encode("utf-8"))
-    os.replace(pointer, root / "CURRENT")
+    fsync_write(pointer, name.encode("utf-8"))  # a failed write leaves no pointer file
+    try:
+        os.replace(pointer, root / "CURRENT")
+    except BaseException:
+        pointer.unlink(missing_ok=True)
+        raise
     fsync_dir(root)
 
 
@@ -282,33 +323,38 @@ def build_index(
         try:
             live = _live(Path(data_dir))  # the manifest is read once per build
             known = _previous_vectors(live, embedder)
+            previous_tokens = _previous_tokens(live)
+            # from here on only the live build's checksums are needed (for hard links):
+            # its row lists are tens of MiB of objects at 1000 documents
+            live = _slim(live)
             reused = sum(1 for c in clauses if c.content_hash in known)
             embedded = _embed_missing(
                 [(c.content_hash, c.embedding_text()) for c in clauses], embedder, known, progress
             )
-            sentence_rows: list[tuple[int, str, str]] = [
-                (i, text_hash(t), t) for i, c in enumerate(clauses) for t in chunk_sentences(c)
-            ]
-            sentences_embedded = _embed_missing(
-                [(h, t) for _, h, t in sentence_rows], embedder, known, progress
-            )
-            phrase_rows: list[tuple[int, str, str]] = [
-                (i, text_hash(t), t) for i, c in enumerate(clauses) for t in chunk_phrases(c)
-            ]
-            phrases_embedded = _embed_missing(
-                [(h, t) for _, h, t in phrase_rows], embedder, known, progress
-            )
+            # (chunk, text hash) of every sentence, then of every phrase; a text is kept
+            # only until it is embedded, and only when no vector of it is known
+            sentence_rows, todo = _piece_rows(clauses, chunk_sentences, known)
+            sentences_embedded = _embed_missing(todo, embedder, known, progress)
+            phrase_rows, todo = _piece_rows(clauses, chunk_phrases, known)
+            phrases_embedded = _embed_missing(todo, embedder, known, progress)
+            del todo
             dim = embedder.dim
-            sentence_vectors = stack_vectors(known, [h for _, h, _ in sentence_rows], dim)
-            phrase_vectors = stack_vectors(known, [h for _, h, _ in phrase_rows], dim)
             vectors = (
-                np.stack([known[c.content_hash] for c in clauses]).astype(np.float32)
+                np.stack([known[c.content_hash] for c in clauses]).astype(np.float32, copy=False)
                 if clauses
                 else np.zeros((0, dim), dtype=np.float32)
             )
             if vectors.shape[1] != dim:
                 raise IndexError_(f"stored vectors have {vectors.shape[1]} dims, expected {dim}")
-            tokens, tokenised = _tokens(clauses, _previous_tokens(live))
+            tokens, tokenised = _tokens(clauses, previous_tokens)
+            del previous_tokens
+            # every distinct text once, in order of first appearance (pieces.npy's rows)
+            order = piece_order([c.content_hash for c in clauses],
+                                (h for _, h in sentence_rows), (h for _, h in phrase_rows))
+            position = {h: k for k, h in enumerate(order)}
+            rows = {name: encode_piece_rows([(i, position[h]) for i, h in pairs])
+                    for name, pairs in (("sentences", sentence_rows), ("phrases", phrase_rows))}
+            del position
             manifest = {
                 "format": FORMAT_VERSION,
                 "embedder": embedder.name,
@@ -322,15 +368,14 @@ def build_index(
                 "tokenised": tokenised,
                 "chunks": chunk_entries(clauses),
                 "sentence_version": SENTENCE_VERSION,
-                "sentences": [[i, h] for i, h, _ in sentence_rows],
-                "phrases": [[i, h] for i, h, _ in phrase_rows],
+                "sentence_count": len(sentence_rows),
+                "phrase_count": len(phrase_rows),
+                "pieces": order,
             }
-            _write_build(
-                tmp, clauses, vectors, tokens, manifest, sentence_vectors, phrase_vectors,
-                live,
-            )
+            _write_build(tmp, clauses, vectors, tokens, manifest, known, rows, live)
             final = builds / name
             os.rename(tmp, final)
+            tmp = final  # not live until CURRENT names it: removed if that fails
             fsync_dir(builds)
             _switch_current(root, name)
         except PolicyBotError:

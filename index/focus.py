@@ -24,12 +24,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from index.names import Substrings
 from knowledge.model import DocumentMeta
 
-__all__ = ["FOCUS_BOOST", "NEAR_TIE", "REGIONS_ENV", "SAME", "Focus", "deployment_regions",
-           "newer_first", "read_focus", "same_grant"]
+__all__ = ["FOCUS_BOOST", "NEAR_TIE", "REGIONS_ENV", "SAME", "Focus", "FocusIndex",
+           "deployment_regions", "newer_first", "read_focus", "same_grant"]
 
 T = TypeVar("T")
+K = TypeVar("K")
 FOCUS_BOOST = 0.15  # added to the ranking score per matching named attribute
 NEAR_TIE = 0.02  # scores closer than this are "the same match"
 SAME = 0.5  # token Jaccard of two chunks stating the same provision (same_grant)
@@ -72,34 +74,59 @@ def read_focus(text: str, documents: Iterable[DocumentMeta]) -> Focus:
     """The issuers, regions and issue years of ``documents`` that ``text`` names.
 
     An attribute every document shares names nothing in particular (all seeds are
-    威海市's: "威海" in a question boosts none).
+    威海市's: "威海" in a question boosts none).  Builds a :class:`FocusIndex` for this
+    call; the retriever keeps one per knowledge load.
     """
-    docs = list(documents)
-    if not docs or not text:
-        return Focus()
-    issuers: set[str] = set()
-    regions: set[str] = set()
-    years: set[str] = set()
-    named_years = {int(m.group(1)) for m in _YEAR.finditer(text) if m.group(0).strip()}
-    # an issuer's short form names it only when no other issuer shares that form
-    # (科学技术局 is every city's); the full name always does
-    owners: dict[str, set[str]] = {}
-    for doc in docs:
-        for name in _names(doc.issuer, doc.region):
-            owners.setdefault(name, set()).add(doc.issuer)
-    named_issuers = {next(iter(who)) for name, who in owners.items()
-                     if name in text and (len(who) == 1)}
-    for doc in docs:
-        if doc.issuer in named_issuers or doc.issuer in text:
-            issuers.add(doc.doc_number)
-        short = _REGION_SUFFIX.sub("", doc.region)
-        if doc.region and (doc.region in text or (len(short) >= _MIN_NAME and short in text)):
-            regions.add(doc.doc_number)
-        if doc.issued.year in named_years:
-            years.add(doc.doc_number)
-    every = {d.doc_number for d in docs}
-    return Focus(*(frozenset(g) if g != every else frozenset()
-                   for g in (issuers, regions, years)))
+    return FocusIndex(documents).read(text)
+
+
+class FocusIndex:
+    """The documents' issuers, regions and issue years, indexed once (see :func:`read_focus`)."""
+
+    def __init__(self, documents: Iterable[DocumentMeta]) -> None:
+        docs = list(documents)
+        self._every = frozenset(d.doc_number for d in docs)
+        # an issuer's short form names it only when no other issuer shares that form
+        # (科学技术局 is every city's); the full name always does
+        owners: dict[str, set[str]] = {}
+        self._by_issuer: dict[str, set[str]] = {}
+        self._by_region: dict[str, set[str]] = {}
+        self._by_year: dict[int, set[str]] = {}
+        region_names: set[tuple[str, str]] = set()
+        for doc in docs:
+            for name in _names(doc.issuer, doc.region):
+                owners.setdefault(name, set()).add(doc.issuer)
+            self._by_issuer.setdefault(doc.issuer, set()).add(doc.doc_number)
+            self._by_year.setdefault(doc.issued.year, set()).add(doc.doc_number)
+            if doc.region:
+                self._by_region.setdefault(doc.region, set()).add(doc.doc_number)
+                short = _REGION_SUFFIX.sub("", doc.region)
+                region_names.add((doc.region, doc.region))
+                if len(short) >= _MIN_NAME:
+                    region_names.add((short, doc.region))
+        self._issuers: Substrings[str] = Substrings(
+            [(name, next(iter(who))) for name, who in owners.items() if len(who) == 1]
+            + [(issuer, issuer) for issuer in self._by_issuer])
+        self._regions: Substrings[str] = Substrings(sorted(region_names))
+
+    def read(self, text: str) -> Focus:
+        """The issuers, regions and issue years that ``text`` names, as 文号 sets."""
+        if not self._every or not text:
+            return Focus()
+        named_years = {int(m.group(1)) for m in _YEAR.finditer(text) if m.group(0).strip()}
+        groups = (
+            _union(self._by_issuer, self._issuers.found(text)),
+            _union(self._by_region, self._regions.found(text)),
+            _union(self._by_year, named_years),
+        )
+        return Focus(*(frozenset(g) if g != self._every else frozenset() for g in groups))
+
+
+def _union(table: Mapping[K, set[str]], keys: Iterable[K]) -> set[str]:
+    out: set[str] = set()
+    for key in set(keys):
+        out |= table.get(key, set())
+    return out
 
 
 def deployment_regions(env: Mapping[str, str] | None = None) -> frozenset[str] | None:

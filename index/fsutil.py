@@ -53,10 +53,17 @@ def _flock(root: Path) -> Iterator[None]:
 
 
 def fsync_write(path: Path, data: bytes) -> None:
-    with open(path, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
+    """Write ``data`` to ``path`` and fsync it; a failed write (a full disk) removes the
+    part written, so nothing of it stays behind."""
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        raise
 
 
 def fsync_dir(path: Path) -> None:

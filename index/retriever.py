@@ -66,7 +66,7 @@ from index.artifacts import SearchIndex
 from index.domain import DomainTerms
 from index.embedders import Embedder
 from index.expansion import QueryExpander
-from index.focus import newer_first, read_focus, same_grant
+from index.focus import FocusIndex, newer_first, same_grant
 from index.lexical import LexicalQuery
 from index.stages import group_rows, second_stage, single_thread_blas, top_indices
 from index.tokenize import normalize
@@ -243,6 +243,8 @@ class Retriever:
                          np.asarray([c.doc.region in self.regions for c in index.chunks],
                                     dtype=bool))
         self._documents = tuple({c.doc_number: c.doc for c in index.chunks}.values())
+        # issuers, regions and issue years a question may name, indexed once per load
+        self._focus = FocusIndex(self._documents)
         self._pieces = (group_rows(index.sentence_owners, len(index)),
                         group_rows(index.phrase_owners, len(index)))
 
@@ -393,7 +395,7 @@ class Retriever:
         else:
             w = self.calibration.dense_weight
             scores = w * dense + (1.0 - w) * lexical
-        focus = read_focus(normalize(text), self._documents)
+        focus = self._focus.read(normalize(text))
         if focus:
             scores = scores + np.asarray(
                 [focus.boost(self.index.chunks[int(i)].doc_number) for i in chosen],

@@ -28,17 +28,23 @@ import numpy as np
 
 __all__ = [
     "PIECES_FILE",
+    "ROWS_FILES",
     "SCORE_BLOCK",
     "PieceRows",
     "decode_pieces",
     "encode_faiss",
+    "encode_piece_rows",
     "encode_pieces",
     "open_faiss",
+    "open_piece_rows",
     "open_pieces",
     "piece_order",
 ]
 
 PIECES_FILE = "pieces.npy"
+# (chunk, row of pieces.npy) of every sentence / phrase, int64 pairs (not JSON in the
+# manifest: hundreds of thousands of rows at 1000 documents, tens of MiB once parsed)
+ROWS_FILES = {"sentences": "sentences.npy", "phrases": "phrases.npy"}
 SCORE_BLOCK = 8192  # rows converted to float32 at a time (bounds the temporary to 16 MiB)
 STORE_DTYPE = np.float16
 
@@ -115,6 +121,25 @@ def encode_pieces(
     buffer = io.BytesIO()
     np.save(buffer, table, allow_pickle=False)
     return buffer.getvalue()
+
+
+def encode_piece_rows(rows: Sequence[tuple[int, int]]) -> bytes:
+    """``sentences.npy`` / ``phrases.npy``: ``(chunk, piece row)`` pairs, int64."""
+    table = np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+    buffer = io.BytesIO()
+    np.save(buffer, table, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def open_piece_rows(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The owning chunks and the piece rows of ``sentences.npy`` / ``phrases.npy``."""
+    table = np.load(path, allow_pickle=False)
+    if table.ndim != 2 or table.shape[1] != 2 or table.dtype != np.int64:
+        raise ValueError(f"{path.name}: expected (n, 2) int64 rows, got {table.shape}")
+    owners, rows = np.ascontiguousarray(table[:, 0]), np.ascontiguousarray(table[:, 1])
+    owners.setflags(write=False)
+    rows.setflags(write=False)
+    return owners, rows
 
 
 def decode_pieces(path: Path, order: Sequence[str]) -> dict[str, np.ndarray]:

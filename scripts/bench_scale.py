@@ -12,12 +12,14 @@ For each N, in a fresh subprocess (so memory figures are that N's alone):
 
 * full build — ``Engine.warm_up`` on an empty data dir (load, parse, embed, write, load);
 * incremental build — one distractor edited, ``load_knowledge`` + ``build_index``;
-* reload — another edit, ``Engine.reload`` (the serving path of the watcher);
 * ``policybot kb check --no-cases`` (a child process: start-up included);
 * beside each of those times, the CPU seconds it took (on shared cores, wall time also
   counts other processes' turns);
-* serving RSS (VmRSS after the questions) and reload peak (VmHWM, reset before the reload
-  through ``/proc/self/clear_refs``);
+* reload — another edit, ``Engine.reload``, in a second, fresh process that first loads the
+  built index and answers the questions as the bot does (:func:`serve_worker`): its
+  serving RSS (VmRSS after the questions), reload peak (VmHWM, reset before the reload
+  through ``/proc/self/clear_refs``) and their ratio (issue 22's budget: ≤ 1.3 at 1000
+  documents), and the CPU per question there;
 * index size on disk (the live build folder);
 * ``Engine.ask`` p50/p95 over the canned questions, and their recall@1/@5 (hybrid
   retrieval, gate off, in-scope questions).
@@ -237,10 +239,12 @@ def worker(n: int, embedder_spec: str, work: Path) -> dict[str, Any]:
     for q in questions[:20]:  # warm-up
         engine.ask(q.question)
     timings = []
+    cpu = time.process_time()
     for q in questions:
         t0 = time.perf_counter()
         engine.ask(q.question)
         timings.append((time.perf_counter() - t0) * 1000)
+    out["ask_cpu_ms"] = (time.process_time() - cpu) * 1000 / max(1, len(questions))
     timings.sort()
     out["ask_p50_ms"] = statistics.median(timings)
     out["ask_p95_ms"] = timings[int(len(timings) * 0.95)]
@@ -256,17 +260,6 @@ def worker(n: int, embedder_spec: str, work: Path) -> dict[str, Any]:
     out["incremental_build_cpu_s"] = time.process_time() - cpu
     out["incremental_embedded"] = report.embedded
 
-    edit_one(knowledge, 1)
-    peak_reset = _reset_peak()
-    started, cpu = time.perf_counter(), time.process_time()
-    reloaded = engine.reload()
-    out["reload_s"] = time.perf_counter() - started
-    out["reload_cpu_s"] = time.process_time() - cpu
-    if not reloaded.ok:
-        raise SystemExit(f"reload failed: {reloaded.message}")
-    out["reload_peak_mib"] = _status("VmHWM") / 1024 if peak_reset else 0.0
-    out["steady_after_reload_mib"] = _status("VmRSS") / 1024
-
     env = dict(os.environ, POLICYBOT_EMBEDDER=embedder_spec)
     policybot = Path(sys.executable).with_name("policybot")
     command = [str(policybot)] if policybot.exists() else [sys.executable, "-m", "bot.cli.main"]
@@ -277,6 +270,48 @@ def worker(n: int, embedder_spec: str, work: Path) -> dict[str, Any]:
     out["kb_check_s"] = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     out["kb_check_cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return out
+
+
+def serve_worker(embedder_spec: str, work: Path) -> dict[str, Any]:
+    """Reload as the bot does it: a fresh process loads the built index (no build of its
+    own to inflate the heap), answers the canned questions, then one document is edited
+    and ``Engine.reload`` rebuilds and swaps while the old snapshot still serves.
+
+    Steady (serving) RSS is VmRSS after the questions; the reload peak is VmHWM, reset
+    just before the reload through ``/proc/self/clear_refs``.
+    """
+    from index.answering.engine import Engine
+    from index.embedders import make_embedder
+    from knowledge.goldens.questions import load_questions
+
+    knowledge, data = work / "knowledge", work / "data"
+    embedder = make_embedder(embedder_spec)
+    getattr(embedder, "warm_up", lambda: None)()
+    engine = Engine(knowledge, data, embedder=embedder)
+    engine.warm_up()
+    questions = [q.question for q in load_questions(knowledge / "cases" / "questions.yaml")]
+    for question in questions[:20]:  # warm-up
+        engine.ask(question)
+    cpu = time.process_time()
+    for question in questions:
+        engine.ask(question)
+    out: dict[str, Any] = {
+        "serve_ask_cpu_ms": (time.process_time() - cpu) * 1000 / max(1, len(questions)),
+        "steady_rss_mib": _status("VmRSS") / 1024,
+    }
+    edit_one(knowledge, 1)
+    peak_reset = _reset_peak()
+    started, cpu = time.perf_counter(), time.process_time()
+    reloaded = engine.reload()
+    out["reload_s"] = time.perf_counter() - started
+    out["reload_cpu_s"] = time.process_time() - cpu
+    if not reloaded.ok:
+        raise SystemExit(f"reload failed: {reloaded.message}")
+    out["reload_peak_mib"] = _status("VmHWM") / 1024 if peak_reset else 0.0
+    out["steady_after_reload_mib"] = _status("VmRSS") / 1024
+    if peak_reset and out["steady_rss_mib"]:
+        out["reload_peak_ratio"] = out["reload_peak_mib"] / out["steady_rss_mib"]
     return out
 
 
@@ -294,11 +329,16 @@ COLUMNS = (
     ("reload_cpu_s", "… CPU (s)", "{:.2f}"),
     ("kb_check_s", "`kb check --no-cases` (s)", "{:.1f}"),
     ("kb_check_cpu_s", "… CPU (s)", "{:.1f}"),
-    ("serving_rss_mib", "serving RSS (MiB)", "{:.0f}"),
+    ("serving_rss_mib", "RSS after the full build and questions (MiB)", "{:.0f}"),
+    ("steady_rss_mib", "serving RSS, fresh process (MiB)", "{:.0f}"),
     ("reload_peak_mib", "reload peak RSS (MiB)", "{:.0f}"),
+    ("reload_peak_ratio", "reload peak / serving RSS", "{:.2f}"),
+    ("steady_after_reload_mib", "RSS after reload (MiB)", "{:.0f}"),
     ("index_mib", "index on disk (MiB)", "{:.1f}"),
     ("ask_p50_ms", "ask p50 (ms)", "{:.1f}"),
     ("ask_p95_ms", "ask p95 (ms)", "{:.1f}"),
+    ("ask_cpu_ms", "ask CPU per question (ms)", "{:.1f}"),
+    ("serve_ask_cpu_ms", "… in the serving process (ms)", "{:.1f}"),
     ("recall_at_1", "canned recall@1", "{:.3f}"),
     ("recall_at_5", "canned recall@5", "{:.3f}"),
 )
@@ -321,10 +361,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     parser.add_argument("--work", type=Path, help="keep the corpora here (default: a tmp dir)")
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
         assert args.work is not None
-        print(json.dumps(worker(args.worker, args.embedder or "use", args.work)))
+        run = serve_worker(args.embedder or "use", args.work) if args.serve else worker(
+            args.worker, args.embedder or "use", args.work)
+        print(json.dumps(run))
         return 0
     results = []
     base = args.work or Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -333,13 +376,15 @@ def main(argv: list[str] | None = None) -> int:
             spec = args.embedder or ("hash" if n >= HASH_FROM else "use")
             work = base / f"n{n}"
             work.mkdir(parents=True, exist_ok=True)
-            done = subprocess.run(
-                [sys.executable, __file__, "--worker", str(n), "--embedder", spec,
-                 "--work", str(work)], capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                print(done.stderr[-3000:], file=sys.stderr)
-                return 1
-            result = json.loads(done.stdout.strip().splitlines()[-1])
+            result: dict[str, Any] = {}
+            for serve in ([], ["--serve"]):  # build, then reload in a fresh serving process
+                done = subprocess.run(
+                    [sys.executable, __file__, "--worker", str(n), "--embedder", spec,
+                     "--work", str(work), *serve], capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    print(done.stderr[-3000:], file=sys.stderr)
+                    return 1
+                result.update(json.loads(done.stdout.strip().splitlines()[-1]))
             results.append(result)
             print(f"N = {n}: " + json.dumps(result, ensure_ascii=False), file=sys.stderr)
     finally:

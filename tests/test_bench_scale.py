@@ -76,4 +76,8 @@ def test_small_mode_runs_end_to_end(tmp_path: Path) -> None:
     assert figures["incremental_embedded"] >= 1
     assert 0 < figures["recall_at_1"] <= figures["recall_at_5"] <= 1
     assert figures["index_mib"] > 0 and figures["serving_rss_mib"] > 0
+    # the reload measured in a fresh serving process: its peak against its steady RSS
+    assert figures["steady_rss_mib"] > 0 and figures["reload_peak_ratio"] > 0
+    assert figures["serve_ask_cpu_ms"] > 0 and figures["ask_cpu_ms"] > 0
+    assert "| reload peak / serving RSS |" in done.stdout
     assert "| canned recall@5 |" in done.stdout

@@ -30,6 +30,7 @@ from bot.conversation.interview import (
 from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
 from bot.conversation.store import Conflict, StateStore, StoreUnavailable, update
 from bot.conversation.summary import estimate_view, excerpt, relevant_hits
+from bot.server_paths import public_report
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
 from knowledge.reading.frame import Previous
@@ -157,7 +158,9 @@ class Conversation:
     def reload(self, who: Who) -> list[Reply]:
         if not self.is_admin(who):
             return [Reply(render("tg_not_admin.j2"))]
-        report = self.engine.reload()
+        roots = [getattr(self.engine, name, None) for name in ("knowledge_dir", "data_dir")]
+        report = public_report(self.engine.reload(),  # no absolute server path
+                               *(root for root in roots if root))
         return [Reply(render("tg_reload.j2", report=report))]
 
     def stats(self, who: Who) -> list[Reply]:

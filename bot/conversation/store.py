@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot.render import render_text
+from knowledge.errors import PolicyBotError
+
 PREFIX = "policybot:"
 log = logging.getLogger(__name__)
 
@@ -111,19 +114,24 @@ class SQLiteStore:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        conn = self._conn()
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, version INTEGER NOT NULL,"
-            " data TEXT, expires REAL)"
-        )
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, win INTEGER NOT NULL,"
-            " n INTEGER NOT NULL)"
-        )
+        try:  # a read-only or missing data dir: one clear line, not 内部错误
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self._conn()
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, version INTEGER NOT NULL,"
+                " data TEXT, expires REAL)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY,"
+                " win INTEGER NOT NULL, n INTEGER NOT NULL)"
+            )
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            raise PolicyBotError(render_text("store_unwritable.txt.j2", path=self.path,
+                                             reason=str(exc))) from exc
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)

@@ -51,6 +51,7 @@ from watchfiles import Change, watch
 
 from bot.conversation.store import StateStore
 from bot.conversation.store import update as update_record
+from bot.server_paths import public_report
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,9 @@ class KnowledgeWatcher:
                 time.monotonic() - started,
                 report.message,
             )
+        # the log above keeps the full message; admins see no absolute server path
+        data_dir = getattr(self.engine, "data_dir", None)
+        report = public_report(report, self.knowledge_dir, *([data_dir] if data_dir else []))
         if notify:
             self._deliver(report)
         return report

@@ -36,6 +36,7 @@ from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock, ensure_index
 from index.expansion import knowledge_expander
 from index.focus import deployment_regions
+from index.names import DocumentNames
 from index.retriever import MAX_TOP_K, Hit, Retriever
 from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
@@ -43,6 +44,7 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import knowledge_vocabulary
 from knowledge.errors import IndexError_, PolicyBotError
+from knowledge.model import Clause
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -73,6 +75,7 @@ class Snapshot:
     version: int
     loaded_at: float
     talk: Talk  # the conversation vocabulary (vocabulary/conversation.yaml)
+    names: DocumentNames  # the documents' 文号 and titles, indexed once per load
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Engine:
         self.build_lock = build_lock
         self._embedder: Embedder | None = embedder
         self._snapshot: Snapshot | None = None
+        self._sources: dict[str, tuple[Clause, ...]] = {}  # the last load's clauses, by file
         self._reload_lock = threading.Lock()
         self._stats = _Stats()
         self._stats_lock = threading.Lock()
@@ -165,7 +169,8 @@ class Engine:
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
         started = time.perf_counter()
         # per-file extraction, dedup signature and clauses cached by content hash
-        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache")
+        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache",
+                            memo=self._sources)  # unchanged files: the serving clauses
         # facts, choices and topics of this folder (vocabulary/*.yaml); the rules use them
         vocabulary = knowledge_vocabulary(self.knowledge_dir)
         rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document, vocabulary)
@@ -199,7 +204,8 @@ class Engine:
                               regions=deployment_regions())
         retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
         snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
-                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir))
+                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir),
+                        names=DocumentNames(kb.documents))
         seconds = time.perf_counter() - started
         msg = (f"knowledge v{version}: {len(kb.documents)} documents, {len(kb.clauses)} chunks, "
                f"{len(rules.rules)} rules; embedded {embedded}, reused {reused} "
@@ -244,7 +250,7 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = normalize_question(sanitize_question(raw))
         today = today or date.today()
-        u = understand(snap.kb, snap.rules, snap.talk, text, previous, today)
+        u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
         if u.frame.greeting:
             self._record(started, False, False)
             return Answer(question=raw, text=text, matched=False, as_of=as_of or today,

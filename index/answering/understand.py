@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from index.names import DocumentNames
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.frame import Frame, Previous, read_frame
@@ -47,48 +48,44 @@ class Understood:
     today: date  # the day the question is asked on (years count from it)
 
 
-def named_document(kb: KnowledgeBase, question: str) -> str | None:
+def named_document(kb: KnowledgeBase, question: str,
+                   names: DocumentNames | None = None) -> str | None:
     """The 文号 of the document the question names: by 文号 in any bracket form, by its
-    title, or by the number of its 文号 alone when exactly one document has it."""
+    title, or by the number of its 文号 alone when exactly one document has it.
+
+    ``names``: the knowledge base's :class:`~index.names.DocumentNames`, built once per
+    knowledge load (the engine's snapshot keeps it); None builds it for this call.
+    """
+    if names is None:
+        names = DocumentNames(kb.documents)
     compact = normalize_doc_number(question)
-    for meta in kb.documents:
-        if normalize_doc_number(meta.doc_number) in compact:
-            return normalize_doc_number(meta.doc_number)
-    for meta in kb.documents:
-        if any(len(name) >= 6 and name in compact for name in _title_names(meta.title)):
-            return normalize_doc_number(meta.doc_number)
+    found = names.by_number(compact)
+    if found is None:
+        found = names.by_title(compact)
+    if found is not None:
+        return found
     for m in _SHORT_REF.finditer(question):
-        number = m.group(1)
-        owners = {normalize_doc_number(meta.doc_number) for meta in kb.documents
-                  if re.search(rf"〕0*{number}号$", normalize_doc_number(meta.doc_number))}
+        owners = names.by_serial(m.group(1))
         if len(owners) == 1:
             return owners.pop()
     return None
 
 
-def _title_names(title: str) -> list[str]:
-    """The ways a question names a document by title: the whole title, the part after
-    ``关于`` (without ``印发``/``的通知``) and a 《》 quoted name inside it."""
-    names = [title]
-    _, sep, tail = title.partition("关于")
-    if sep:
-        tail = tail.removeprefix("印发").removesuffix("的通知")
-        names.append(tail)
-    names.extend(part.partition("》")[0] for part in title.split("《")[1:])
-    return [n.strip("《》") for n in names if n]
-
-
 def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
-               previous: Previous | None, today: date) -> Understood:
-    """``text`` (sanitised, normalised) read against ``previous``."""
-    named = named_document(kb, text) if text else None
+               previous: Previous | None, today: date,
+               names: DocumentNames | None = None) -> Understood:
+    """``text`` (sanitised, normalised) read against ``previous``; ``names``: the
+    documents' names indexed once (see :func:`named_document`)."""
+    if names is None:
+        names = DocumentNames(kb.documents)
+    named = named_document(kb, text, names) if text else None
     frame = read_frame(text, previous, talk, rules.vocabulary.topics,
                        names_document=named is not None)
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
     question = frame.text
     if frame.follow_up:
-        named = named_document(kb, question)
+        named = named_document(kb, question, names)
     extraction = extract_facts(question, today, rules)
     intent = _asked(frame, question, extraction, talk, named)
     return Understood(frame, question, extraction, intent, named, today)

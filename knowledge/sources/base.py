@@ -159,19 +159,25 @@ def fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def load_knowledge(root: Path | str, cache_dir: Path | str | None = None) -> KnowledgeBase:
+def load_knowledge(root: Path | str, cache_dir: Path | str | None = None,
+                   memo: dict[str, tuple[Clause, ...]] | None = None) -> KnowledgeBase:
     """Load, deduplicate and parse every policy document of the knowledge folder ``root``.
 
     ``cache_dir`` (the data directory's ``cache/``) keeps each file's extraction, dedup
     signature and clauses by content hash (:mod:`knowledge.sources.cache`), so an
     unchanged file is not read into text, cleaned or parsed again.
+
+    ``memo``: the clauses of the previous load by cache key, kept by the caller (replaced
+    by this load's): an unchanged file's clauses are the *same objects* as in the
+    knowledge base still serving, so a reload holds one copy of them, not two.  It
+    works with ``cache_dir`` only.
     """
     root = Path(root)
     files = policy_files(root)
     cache = SourceCache(Path(cache_dir) / CACHE_SUBDIR if cache_dir is not None else None)
     versions = code_version()
     keys = [entry_key(path, root, versions) for path in files] if cache.folder else []
-    entries = [_cached_read(path, root, cache, keys[i] if keys else None)
+    entries = [_cached_read(path, root, cache, keys[i] if keys else None, memo)
                for i, path in enumerate(files)]
     sources = [e.source for e in entries]
     warnings: list[str] = []
@@ -195,11 +201,16 @@ def load_knowledge(root: Path | str, cache_dir: Path | str | None = None) -> Kno
             if keys:
                 cache.put(keys[index], entry)
         assert entry.clauses is not None
+        entries[index] = entry
         clauses.extend(entry.clauses)
         documents.append(source.meta)
         warnings.extend(entry.hints)
     if keys:
         cache.prune(set(keys))
+    if memo is not None:  # the clauses only: they are held by the knowledge base anyway
+        memo.clear()
+        memo.update((key, entry.clauses) for key, entry in zip(keys, entries, strict=True)
+                    if entry.clauses is not None)
     if not documents:
         raise KnowledgeError("没有找到政策文件：请用 policybot kb add 加入文件", root / POLICIES)
     resolved, notes = resolve_supersession(documents)
@@ -227,8 +238,12 @@ def read_policy_file(path: Path, root: Path, cache_dir: Path | None = None) -> C
     return _cached_read(path, root, cache, key)
 
 
-def _cached_read(path: Path, root: Path, cache: SourceCache, key: str | None) -> CachedSource:
+def _cached_read(path: Path, root: Path, cache: SourceCache, key: str | None,
+                 memo: dict[str, tuple[Clause, ...]] | None = None) -> CachedSource:
     entry = cache.get(key) if key else None
+    shared = memo.get(key) if key and memo is not None else None
+    if entry is not None and shared is not None:  # the serving knowledge base's objects
+        return dataclasses.replace(entry, clauses=shared)
     if entry is None:
         entry = _read(path, root)
         if key:

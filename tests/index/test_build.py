@@ -27,9 +27,18 @@ def test_build_writes_artefacts_and_manifest(kb: Any, fake: Any, tmp_path: Path)
     assert report.chunks == len(kb.clauses) and report.seconds >= 0
     assert report.path.parent == tmp_path / "index" / "builds"
     assert (tmp_path / "index" / "CURRENT").read_text() == report.path.name
-    for name in ("manifest.json", "pieces.npy", "faiss.index", "chunks.json"):
+    for name in ("manifest.json", "pieces.npy", "faiss.index", "chunks.json",
+                 "sentences.npy", "phrases.npy"):
         assert (report.path / name).is_file(), name
     manifest = json.loads((report.path / "manifest.json").read_text())
+    # no per-row lists of sentences or phrases in the manifest (format 5): their
+    # (chunk, piece row) pairs are .npy files, the distinct hashes are listed once
+    assert manifest["sentence_count"] == report.sentences
+    assert manifest["phrase_count"] == report.phrases
+    assert "sentences" not in manifest and "phrases" not in manifest
+    assert len(manifest["pieces"]) == len(set(manifest["pieces"]))
+    rows = np.load(report.path / "sentences.npy")
+    assert rows.shape == (report.sentences, 2) and rows[:, 1].max() < len(manifest["pieces"])
     assert manifest["embedder"] == fake.name and manifest["dim"] == 4
     assert manifest["parser_version"] == parser_version()
     assert manifest["built_at"]
@@ -286,3 +295,44 @@ def test_a_metadata_edit_rewrites_the_records_and_links_the_vectors(
     assert not (second.path / "chunks.json").samefile(first.path / "chunks.json")
     index = load_index(tmp_path, fake)
     assert index is not None and index.chunks[0].doc.issuer.endswith("（更名）")
+
+
+@pytest.mark.parametrize("victim", ["manifest.json", "chunks.json", ".CURRENT."])
+def test_a_full_disk_leaves_no_file_of_the_failed_build(
+    kb: Any, fake: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, victim: str
+) -> None:
+    """ENOSPC part-way through a file (the artefacts, the manifest, the CURRENT pointer):
+    the build fails, and nothing it wrote stays on the full disk."""
+    build_index(kb, tmp_path, fake, progress=False)
+    before = sorted(p.relative_to(tmp_path) for p in (tmp_path / "index").rglob("*"))
+    real_open = open
+
+    class Full:
+        def __init__(self, handle: Any) -> None:
+            self.handle = handle
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, data: bytes) -> int:
+            self.handle.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.handle, name)
+
+    def full_open(path: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(path, mode, *args, **kwargs)
+        return Full(handle) if "w" in mode and Path(path).name.startswith(victim) else handle
+
+    monkeypatch.setattr("builtins.open", full_open)
+    kb.clauses.pop()
+    with pytest.raises(IndexError_, match="No space left"):
+        build_index(kb, tmp_path, fake, progress=False)
+    monkeypatch.undo()
+    after = sorted(p.relative_to(tmp_path) for p in (tmp_path / "index").rglob("*"))
+    assert after == before
+    assert load_index(tmp_path, fake) is not None

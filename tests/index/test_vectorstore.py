@@ -90,4 +90,5 @@ def test_build_stores_each_distinct_text_once(
     owners, rows = index.sentence_owners, index.sentence_vectors.index
     assert list(rows[owners == 1]) == list(rows[owners == last]), "shared sentences: one row"
     assert index.vectors.table is index.sentence_vectors.table is index.phrase_vectors.table
-    assert "sentences" not in index.manifest, "row lists are not kept in memory"
+    assert "pieces" not in index.manifest, "row lists are not kept in memory"
+    assert "sentences" not in index.manifest

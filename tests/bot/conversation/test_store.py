@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -183,3 +184,26 @@ def test_back_up_only_after_a_quiet_spell(tmp_path: Path) -> None:
     flapping.get("k")
     assert not flapping.down and [k for k, _ in flapping.take_transitions()] == ["up"]
     inner.close()
+
+
+def test_a_read_only_data_dir_is_a_clear_message(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite that cannot write its file (a read-only data dir; root ignores chmod, so
+    the file is opened read-only) is a PolicyBotError in Chinese, not 内部错误."""
+    import sqlite3
+
+    from bot.cli.options import internal_error
+    from knowledge.errors import PolicyBotError
+
+    real = sqlite3.connect
+
+    def read_only(path: object, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return real(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+
+    (tmp_path / "bot_state.sqlite3").write_bytes(b"")
+    monkeypatch.setattr(sqlite3, "connect", read_only)
+    with pytest.raises(PolicyBotError) as caught:
+        open_store(tmp_path)
+    message = str(caught.value)
+    assert "状态存储" in message and "可写" in message and "REDIS_URL" in message
+    assert "内部错误" not in message and internal_error(caught.value) != message

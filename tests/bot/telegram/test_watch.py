@@ -521,3 +521,22 @@ def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
     asyncio.run(scenario())
     for store in stores:
         store.close()
+
+
+def test_admins_see_no_absolute_server_path(folder: Path, tmp_path: Path) -> None:
+    """A failed reload names the file at fault relative to the knowledge folder, and any
+    other server path by its last component; the log keeps the full message."""
+    from bot.conversation.reply import render
+    from knowledge.errors import KnowledgeError
+
+    bad = folder / "policies" / "bad.md"
+    data = tmp_path / "srv" / "data"
+    message = (f"{KnowledgeError('缺少 doc_number', bad, 3)}; "
+               f"index in {data}/index/builds/2026 is damaged")
+    engine = FakeEngine()
+    engine.reload = lambda: FakeReport(False, message, 1)  # type: ignore[method-assign]
+    report = KnowledgeWatcher(engine, folder).reload_now(notify=False)
+    text = render("tg_reload.j2", report=report)
+    assert str(folder) not in text and str(tmp_path) not in text and "/srv/" not in text
+    assert "policies/bad.md:3" in text and "缺少 doc_number" in text
+    assert "…/2026" in text

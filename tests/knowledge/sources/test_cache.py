@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -174,3 +175,20 @@ def test_read_policy_file_shares_the_loaders_entries(
     src = entry.source
     assert entry.unplaced == tuple(unplaced_numbering(src.text, src.first_line))
     assert read_policy_file(path, folder).clauses == entry.clauses  # no cache: same result
+
+
+def test_a_reload_shares_unchanged_files_clauses(folder: Path, tmp_path: Path) -> None:
+    """``memo`` (kept by the engine between loads): an unchanged file's clauses are the
+    very objects the serving knowledge base holds, so a reload holds one copy, not two;
+    an edited file is parsed afresh; the memo keeps nothing but those clauses."""
+    memo: dict[str, Any] = {}
+    first = load_knowledge(folder, cache_dir=tmp_path / "data", memo=memo)
+    assert memo and all(isinstance(v, tuple) for v in memo.values())
+    edited = sorted((folder / "policies").glob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n补充说明。\n", encoding="utf-8")
+    second = load_knowledge(folder, cache_dir=tmp_path / "data", memo=memo)
+    old = {c.chunk_id: c for c in first.clauses}
+    same = [c for c in second.clauses if old.get(c.chunk_id) is c]
+    kept = [c for c in second.clauses if c.doc.file != edited.name]
+    assert same and {id(c) for c in same} == {id(c) for c in kept}
+    assert second.clauses == tuple(load_knowledge(folder).clauses)  # equal to a fresh load
