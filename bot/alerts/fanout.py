@@ -154,20 +154,26 @@ def summary(store: StateStore, job: str | None = None) -> dict[str, Any] | None:
     if header is None:
         return None
     counts = {"sent": 0, "failed": 0, "skipped": 0}
+    pending = 0
     for n in range(int(header["chunks"])):
-        data = store.get(chunk_key(job, n)).data or {}
+        data = store.get(chunk_key(job, n)).data
+        if data is None:
+            continue  # lost from the store (a restart without its last writes)
         for name in counts:
             counts[name] += int(data.get(name) or 0)
-    pending = int(header["total"]) - sum(counts.values())
+        pending += max(0, len(data.get("items") or []) - int(data.get("next") or 0))
+    # messages of chunks the store no longer holds: never sent, and said so
+    lost = max(0, int(header["total"]) - sum(counts.values()) - pending)
     return {"job": job, "kind": header["kind"], "total": header["total"], **counts,
-            "pending": max(0, pending)}
+            "pending": pending, "lost": lost}
 
 
 class Drainer:
     """Works the queued fan-outs of the store through ``send``, at the shared rate."""
 
     def __init__(self, store: StateStore, send: Sender, *, rate: float = 30.0,
-                 per_chat: float = 1.0, lease: float = 30.0, owner: str | None = None) -> None:
+                 per_chat: float = 1.0, lease: float = 30.0, owner: str | None = None,
+                 on_lost: Callable[[str, int], Awaitable[None]] | None = None) -> None:
         if rate <= 0 or per_chat <= 0 or lease <= 0:
             raise ValueError("rate, per_chat and lease must be positive")
         self.store = store
@@ -176,6 +182,9 @@ class Drainer:
         self.per_chat = per_chat
         self.lease = lease
         self.owner = owner or uuid.uuid4().hex[:12]
+        # told once per job (by the replica that finishes it) of messages whose chunk the
+        # store lost: they cannot be sent, and nobody would know otherwise
+        self.on_lost = on_lost
         self.parallel = max(1, min(MAX_PARALLEL, math.ceil(rate / PER_WORKER)))
 
     async def _io(self, func: Callable[..., Any], *args: Any) -> Any:
@@ -198,9 +207,18 @@ class Drainer:
             handled += sum(await asyncio.gather(*workers))
             if not running():
                 return handled
-            if await self._io(self._all_done, job, int(header["chunks"])):
-                await self._io(self._finish, job)
+            if await self._io(self._all_done, job, int(header["chunks"])) and \
+                    await self._io(self._finish, job):
+                await self._report_lost(job)
         return handled
+
+    async def _report_lost(self, job: str) -> None:
+        lost = int((await self._io(summary, self.store, job) or {}).get("lost") or 0)
+        if lost:
+            log.error("policy alerts: %d messages of job %s were lost from the store "
+                      "before they were sent", lost, job)
+            if self.on_lost is not None:
+                await self.on_lost(job, lost)
 
     async def _worker(self, job: str, pending: list[int], running: Callable[[], bool]) -> int:
         done = 0
@@ -215,14 +233,15 @@ class Drainer:
                 return False
         return True
 
-    def _finish(self, job: str) -> None:
-        def done(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, None]:
+    def _finish(self, job: str) -> bool:
+        """Take ``job`` off the active list; True for the one caller that did."""
+        def done(old: dict[str, Any] | None) -> tuple[dict[str, Any] | None, bool]:
             active = list((old or {}).get("active") or [])
             if job not in active:
-                return old, None
-            return {**(old or {}), "active": [j for j in active if j != job]}, None
+                return old, False
+            return {**(old or {}), "active": [j for j in active if j != job]}, True
 
-        update(self.store, JOBS, done)
+        return bool(update(self.store, JOBS, done))
 
     def _acquire(self, job: str, n: int) -> dict[str, Any] | None:
         """Take chunk ``n``'s lease if it has work left and nobody else holds it."""

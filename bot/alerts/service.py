@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,14 +62,15 @@ def reminder_message(sub: Subscription, items: list[dict[str, Any]]) -> Message:
 class AlertService:
     def __init__(self, engine: Any, store: StateStore, send: Sender | None = None, *,
                  rate: float = 30.0, per_chat: float = 1.0, poll: float = 1.0,
-                 lease: float = 30.0, today: Callable[[], date] = date.today) -> None:
+                 lease: float = 30.0, today: Callable[[], date] = date.today,
+                 on_lost: Callable[[str, int], Awaitable[None]] | None = None) -> None:
         self.engine = engine
         self.store = store
         self.poll = poll
         self.today = today
         self.baseline: Any = None
         self.drainer = Drainer(store, send or _nowhere, rate=rate, per_chat=per_chat,
-                               lease=lease)
+                               lease=lease, on_lost=on_lost)
         self._lock = threading.Lock()
         self._wake: asyncio.Event | None = None
 

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -250,13 +250,27 @@ def _rate(name: str, default: float) -> float:
         return default
 
 
+def lost_notifier(app: Application, admins: frozenset[int]
+                  ) -> Callable[[str, int], Awaitable[None]]:
+    """Tell the admins once that a fan-out lost messages from the store (a restart
+    without its last writes): those subscribers were not alerted."""
+    async def notify(job: str, lost: int) -> None:
+        text = render("tg_alert_lost.j2", lost=lost)
+        for admin in admins:
+            with contextlib.suppress(Exception):  # an admin who blocked the bot
+                await app.bot.send_message(admin, text)
+
+    return notify
+
+
 def register(app: Application) -> AlertService:
     """Add the alert handlers to ``app`` and run the alert loop while it runs."""
     conv: Conversation = app.bot_data["conversation"]
     service = AlertService(conv.engine, conv.store, telegram_sender(app),
                            rate=_rate("POLICYBOT_ALERT_RATE", 30.0),
                            per_chat=_rate("POLICYBOT_ALERT_PER_CHAT", 1.0),
-                           poll=_rate("POLICYBOT_ALERT_POLL", 1.0))
+                           poll=_rate("POLICYBOT_ALERT_POLL", 1.0),
+                           on_lost=lost_notifier(app, conv.admin_ids))
     app.bot_data["alerts"] = service
     app.bot_data["alert_commands"] = AlertCommands(conv)
     for name, callback in (("subscribe", subscribe), ("subscription", subscription),

@@ -48,7 +48,7 @@ def test_a_job_is_sent_once_to_everyone(any_store: StateStore) -> None:
     assert asyncio.run(Drainer(any_store, rec, rate=RATE).drain()) == 250
     assert sorted(rec.sent) == list(range(1, 251))
     assert summary(any_store) == {"job": "k1", "kind": "alert", "total": 250, "sent": 250,
-                                  "failed": 0, "skipped": 0, "pending": 0}
+                                  "failed": 0, "skipped": 0, "pending": 0, "lost": 0}
     assert asyncio.run(Drainer(any_store, rec, rate=RATE).drain()) == 0  # nothing left
     assert (any_store.get(fanout.JOBS).data or {})["active"] == []
 
@@ -119,9 +119,31 @@ def test_failures_are_counted_and_retry_after_is_honoured(any_store: StateStore)
     assert calls == [1, 1, 2, 3]
     assert (summary(any_store) or {}) | {} == {"job": "k6", "kind": "alert", "total": 3,
                                                "sent": 1, "failed": 2, "skipped": 0,
-                                               "pending": 0}
+                                               "pending": 0, "lost": 0}
 
 
 def test_bad_limits_are_refused(store: SQLiteStore) -> None:
     with pytest.raises(ValueError):
         Drainer(store, Recorder(), rate=0)
+
+
+def test_a_chunk_lost_from_the_store_is_counted_and_reported_once(
+        any_store: StateStore) -> None:
+    """A Redis restart that drops a queued chunk (AOF without the last writes): its
+    messages cannot be sent, the job says how many were lost, and the admins are told
+    once, not silently finished."""
+    assert enqueue(any_store, "k9", "alert", messages(250)) == 250
+    record = any_store.get(fanout.chunk_key("k9", 1))
+    any_store.put(fanout.chunk_key("k9", 1), None, record.version)  # the lost chunk
+    told: list[tuple[str, int]] = []
+
+    async def on_lost(job: str, lost: int) -> None:
+        told.append((job, lost))
+
+    rec = Recorder()
+    assert asyncio.run(Drainer(any_store, rec, rate=RATE, on_lost=on_lost).drain()) == 150
+    assert told == [("k9", 100)]
+    got = summary(any_store, "k9")
+    assert got is not None and (got["sent"], got["pending"], got["lost"]) == (150, 0, 100)
+    assert asyncio.run(Drainer(any_store, rec, rate=RATE, on_lost=on_lost).drain()) == 0
+    assert told == [("k9", 100)]  # once

@@ -17,7 +17,7 @@ from typing import Any
 import alert_docs
 import pytest
 from bot_api_server import BotApiServer, Call
-from harness import ADMIN, run, running_bot, settings_for, two_replicas
+from harness import ADMIN, Running, run, running_bot, settings_for, two_replicas, with_bot
 from recording import RecordingEngine
 
 from bot.alerts import fanout, subscriptions
@@ -247,3 +247,15 @@ def test_two_replicas_on_one_redis_send_each_push_once(
             assert done["pending"] == 0 and done["failed"] == 0
 
     run(scenario())
+
+
+def test_admins_are_told_of_alerts_the_store_lost(tmp_path: Path, bot_engine: RecordingEngine,
+                                                  store: SQLiteStore) -> None:
+    from bot.telegram.alert_handlers import lost_notifier
+
+    async def scenario(bot: Running) -> None:
+        mark = bot.server.mark()
+        await lost_notifier(bot.app, frozenset({ADMIN}))("k1", 3)
+        told = bot.server.sent(ADMIN, mark)
+        assert len(told) == 1 and "3 条消息未能发出" in told[0].params["text"]
+    with_bot(tmp_path, bot_engine, store, scenario)
