@@ -59,7 +59,9 @@ install_with_uv() {
     .venv/bin/python -m pip install --disable-pip-version-check --progress-bar off uv \
         || return 1
     echo "setup: installing $spec with uv${extra:+ (torch from ${extra[0]})}" >&2
-    .venv/bin/uv pip install --python .venv/bin/python "${extra[@]}" -e "$spec"
+    # --compile-bytecode as pip does: a package compiled at first import would warn (jieba's
+    # invalid escapes), and the tests turn warnings into errors
+    .venv/bin/uv pip install --compile-bytecode --python .venv/bin/python "${extra[@]}" -e "$spec"
 }
 
 install_with_pip() {
