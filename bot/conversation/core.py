@@ -49,6 +49,7 @@ class FullEngine(EngineLike, Protocol):
     def version(self) -> int: ...
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
             today: date | None = None, previous: Previous | None = None) -> Answer: ...
+    def is_greeting(self, text: str) -> bool: ...
     def clause_text(self, doc_number: str, clause_path: str) -> str | None: ...
     def clause_offices(self, doc_number: str, clause_path: str) -> list[str]: ...
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
@@ -182,7 +183,7 @@ class Conversation:
         """A typed message: an answer to the running interview, else a question (the
         owner is told the interview is still open)."""
         key = self.interviews.key(who.chat_id, who.user_id)
-        if self._greets(text):  # 你好 / 谢谢 is no answer to an interview question
+        if self.engine.is_greeting(text):  # 你好 / 谢谢 is no answer to an interview question
             return self.ask(who, text)
         try:
             outcome = self.interviews.handle(key, Text(text))
@@ -199,7 +200,7 @@ class Conversation:
     def ask(self, who: Who, text: str) -> Outcome:
         """Answer a message read against the chat's last question: cited provisions,
         the estimate when it asks for one, a suggestion, a greeting or a refusal."""
-        if is_garbage(text) and not self._greets(text):  # 🙏 is thanks, not garbage
+        if is_garbage(text) and not self.engine.is_greeting(text):  # 🙏 is thanks, not garbage
             return Outcome([Reply(render("tg_garbage.j2"))])
         if is_too_long(text):
             return Outcome([Reply(render("tg_too_long.j2", limit=MAX_QUESTION_CHARS))])
@@ -215,10 +216,6 @@ class Conversation:
             return Outcome([self._not_matched(answer)])
         chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(answer))
         return self._answered(who, answer)
-
-    def _greets(self, text: str) -> bool:
-        snapshot = getattr(self.engine, "snapshot", None)
-        return snapshot is not None and snapshot.talk.is_greeting(text)
 
     def _greeting(self) -> Reply:
         examples = labels_list("examples")

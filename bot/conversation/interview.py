@@ -240,9 +240,8 @@ def is_follow_up_form(text: str) -> bool:
 def looks_like_question(text: str) -> bool:
     """Whether text that is no valid answer reads as a new question rather than a typo."""
     compact = "".join(text.split())
-    return (any(mark in compact for mark in _QUESTION_MARKS) or len(compact) > 24
-            or compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
-            or bool(re.search(r"(?:19|20)\d\d年", compact)))
+    return (is_follow_up_form(compact) or any(mark in compact for mark in _QUESTION_MARKS)
+            or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact)))
 
 
 def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:

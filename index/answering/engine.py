@@ -413,6 +413,10 @@ class Engine:
         return next_questions(self.snapshot.rules, facts, as_of or date.today(),
                               rule_ids=rule_ids)
 
+    def is_greeting(self, text: str) -> bool:
+        """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""
+        return self.snapshot.talk.is_greeting(normalize_question(text))
+
     def clause_text(self, doc_number: str, clause_path: str) -> str | None:
         return self.snapshot.kb.clause(doc_number, clause_path)
 

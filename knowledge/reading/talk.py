@@ -41,9 +41,14 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"[^，。；！？,.;!?\s]{0,6}".join(parts), re.I)
 
 
+@functools.lru_cache(maxsize=1024)
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
+
+
 def _found(text: str, phrases: Iterable[str]) -> str:
     """The first phrase found in ``text`` (longest first), else ''."""
-    for phrase in sorted(phrases, key=lambda p: (-len(p), p)):
+    for phrase in _longest_first(tuple(phrases)):
         if "…" in phrase:
             if phrase_pattern(phrase).search(text):
                 return phrase

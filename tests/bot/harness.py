@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -150,3 +151,12 @@ def with_bot(data_dir: Path, engine: FullEngine, store: StateStore,
             await scenario(bot)
 
     run(main())
+
+
+async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait (polling briefly) until ``predicate()`` holds; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached")
+        await asyncio.sleep(0.02)

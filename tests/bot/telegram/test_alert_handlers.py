@@ -9,7 +9,6 @@ seen, a queue drained), never for a fixed time.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from typing import Any
 import alert_docs
 import pytest
 from bot_api_server import BotApiServer, Call
-from harness import ADMIN, Running, run, running_bot, settings_for, two_replicas, with_bot
+from harness import ADMIN, Running, run, running_bot, settings_for, two_replicas, until, with_bot
 from recording import RecordingEngine
 
 from bot.alerts import fanout, subscriptions
@@ -34,14 +33,6 @@ ENTERPRISE = {"applicant_types": frozenset({"enterprise"})}
 def quick_alerts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYBOT_ALERT_POLL", "0.1")
     monkeypatch.setenv("POLICYBOT_ALERT_RATE", "200")
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.02)
 
 
 def alerts(server: BotApiServer, chat_id: int, since: int = 0) -> list[Call]:

@@ -4,14 +4,12 @@ on the next, and the admins told which document the reload added."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import alert_docs
 import pytest
 from bot_api_server import BotApiServer
-from harness import ADMIN, run, running_bot, settings_for
+from harness import ADMIN, run, running_bot, settings_for, until
 from recording import RecordingEngine
 
 from bot.conversation.store import SQLiteStore
@@ -23,14 +21,6 @@ pytestmark = pytest.mark.slow
 def quick_alerts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYBOT_ALERT_POLL", "0.1")
     monkeypatch.setenv("POLICYBOT_ALERT_RATE", "200")
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        await asyncio.sleep(0.02)
 
 
 def test_alert_quote_and_units_on_their_own_lines_and_reload_names_the_document(
