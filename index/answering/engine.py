@@ -17,12 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from index.answering.answer import Answer, AnswerHit
-from index.answering.hits import (
-    answer_hit,
-    document_changes,
-    responsible_offices,
-    without_target_clauses,
-)
+from index.answering.hits import answer_hit, document_changes, without_target_clauses
+from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.scope import scope_verdict, unanswered_of
