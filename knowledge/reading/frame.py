@@ -189,15 +189,36 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     for kind in ("corrections", "combinations", "pronouns"):
         for word in talk.markers(kind):
             rest = rest.replace(word, "")
-    if (years := _YEAR.findall(said)):
-        year = years[-1]
-        question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
-                    else f"{year}年{question}")
-        refs.append("year")
-        rest = _YEAR.sub("", rest)
+    question, rest = _merge_year(said, question, rest, refs)
     question, rest = _merge_money(said, question, rest, refs)
     if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
         question, rest = _merge_counts(rest, question, refs)
+    question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
+    merged = _merge_intent(said, rest, question, previous, talk, base, refs)
+    if isinstance(merged, Frame):
+        return merged
+    question, asked = merged
+    if not refs:
+        return base
+    thread = (*previous.thread, question)[-THREAD:]
+    return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
+                   asked=asked, thread=thread)
+
+
+def _merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
+    """The message's (last) year replaces the question's, or is put in front of it."""
+    if not (years := _YEAR.findall(said)):
+        return question, rest
+    year = years[-1]
+    question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
+                else f"{year}年{question}")
+    refs.append("year")
+    return question, _YEAR.sub("", rest)
+
+
+def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
+                  topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
+    """A level or an applicant the message names replaces the question's."""
     for slot, table in (("level", talk.levels), ("applicant", talk.applicants)):
         name, word = _table_word(rest, table)
         if name:
@@ -215,6 +236,14 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
                 question = _level_before_subject(question, name, previous.topics, topics)
             refs.append(slot)
             rest = rest.replace(word, "")
+    return question, rest
+
+
+def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk: Talk,
+                  base: Frame, refs: list[str]) -> Frame | tuple[str, str]:
+    """The question asked of the merged subject: the document answered last (a pronoun),
+    the thread (a combination), another asked kind of the same question, or the rest
+    said of it (ellipsis).  A frame when the message asks about the clause answered."""
     asked = base.asked
     leftover = _leftover(rest, previous.text, talk)
     if asked in DOCUMENT_INTENTS and (previous.document or previous.doc_number):
@@ -235,11 +264,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     elif leftover:  # more than a slot (要是合同没登记呢): the rest, said of the question
         refs.append("ellipsis")
         question = f"{question}，{_strip_opening(rest, talk)}"
-    if not refs:
-        return base
-    thread = (*previous.thread, question)[-THREAD:]
-    return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
-                   asked=asked, thread=thread)
+    return question, asked
 
 
 def _leftover(rest: str, before: str, talk: Talk) -> str:
