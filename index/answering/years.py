@@ -105,8 +105,45 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
     estimate = estimate_by_year(rules, text, today, rule_ids, extraction, on) or evaluate(
         rules, extraction.facts, on, rule_ids=rule_ids, denied=extraction.denied)
+    estimate = _assume_applicant(rules, estimate, extraction, rule_ids, on) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
         estimate = replace(estimate, warnings=(note, *estimate.warnings))
     return estimate
+
+
+APPLICANT = "applicant_types"
+
+
+def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
+                      rule_ids: list[str], on: date) -> Estimate | None:
+    """The estimate for the kinds of applicant the awards asked about are open to, said
+    as such, when the question names no applicant and that is all they wait for
+    ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
+    and incubators, the same for each: computed, "按贵单位属于其中之一计算"); None when
+    the total depends on who applies, or the awards wait for anything else (then the
+    owner is asked)."""
+    if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
+        return None
+    waiting = [i for i in estimate.items if i.outcome == "need_info"]
+    if not waiting or any(i.missing != (APPLICANT,) for i in waiting):
+        return None
+    kinds: set[str] | None = None
+    for item in waiting:
+        rule = rules.get(item.rule_id)
+        if rule is None or not rule.applicant_types:
+            return None
+        kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
+    if not kinds:
+        return None
+    outcomes = [evaluate(rules, {**extraction.facts, APPLICANT: frozenset({kind})}, on,
+                         rule_ids=rule_ids, denied=extraction.denied) for kind in sorted(kinds)]
+    if len({o.total_yuan for o in outcomes}) != 1 or not any(
+            i.outcome == "eligible" for i in outcomes[0].items):
+        return None  # it depends on who applies: ask
+    spec = rules.vocabulary.facts.get(APPLICANT)
+    label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
+    note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
+            "如不是请告诉我。")
+    return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))

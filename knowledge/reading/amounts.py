@@ -12,10 +12,11 @@ from collections.abc import Mapping
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.reading.raw import RawExtraction
-from knowledge.reading.scope import clause_start, is_negated
+from knowledge.reading.scope import clause_start, failed_after, is_negated
 
 __all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "read_money"]
 
+_LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 # (fact, pattern on the segment holding the amount), first match wins.
@@ -78,6 +79,7 @@ def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
     start = clause_start(text, mention.start)
     end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
     return any(is_negated(text, start + m.start(), start + m.end())
+               or failed_after(text, start + m.start(), start + m.end())
                for m in re.finditer(pattern, text[start:end]))
 
 
@@ -108,7 +110,8 @@ def read_money(text: str, out: RawExtraction,
     scanned = scan_money(text)
     for refused in (m for m in scanned if m.problem):
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
-    mentions = [m for m in scanned if not m.problem]
+    # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
+    mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
     used = _place_amounts(text, placed, out)

@@ -20,7 +20,13 @@ from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.numerals import parse_int
 from knowledge.reading.amounts import read_money
 from knowledge.reading.raw import RawExtraction, add_value, exclude
-from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_negated
+from knowledge.reading.scope import (
+    SELF,
+    clause_start,
+    failed_after,
+    is_counterparty,
+    is_negated,
+)
 from knowledge.reading.segments import excluded_counts
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
@@ -109,7 +115,7 @@ def read_question(question: str, today: date,
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
-        r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+        r"在孵|入孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
     _read_applicants(text, out, patterns)
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
@@ -221,7 +227,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         if any(start < b and a < end for a, b in spans):
             continue
         spans.append((start, end))
-        if is_negated(text, start, end):
+        if is_negated(text, start, end) or failed_after(text, start, end):
             negated.append((start, fact, value))
         else:
             add_value(out.facts, fact, value)
@@ -229,7 +235,9 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         held = out.facts.get(fact)
         if not (isinstance(held, set) and value in held):  # also said without a negation
             exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
-                                            if (f, v) == (fact, value) and is_negated(text, a, b)))
+                                            if (f, v) == (fact, value)
+                                            and (is_negated(text, a, b)
+                                                 or failed_after(text, a, b))))
 
 
 def _read_implied(text: str, out: RawExtraction,
