@@ -10,37 +10,101 @@ stays pure: this module only calls it once per year and puts the items together.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
 from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
+from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.frame import restate
 from knowledge.reading.question import read_as_of
-from knowledge.reading.segments import year_segments
+from knowledge.reading.segments import fill_elided_subjects, year_parts
 
 __all__ = ["FLOW_KINDS", "compose_years", "estimate_by_year", "estimate_profile",
            "estimate_question"]
 
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
+# a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
+_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
 
 
 def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str],
                      whole: Extraction, on: date) -> Estimate | None:
-    """The estimate with each year's flows on that year's law; None when the question
-    does not state flows for two or more years."""
-    parts = year_segments(text)
-    if not parts:
-        return None
+    """The estimate with each year's flows and titles on that year's law; None when the
+    question does not state facts for two or more years.
+
+    A year's part that states no fact of its own repeats the year before with its
+    numbers ("2021年有2家在孵企业认定高企、2022年有3家"); a title a part names (市级 in
+    2019, 省级 in 2021) is judged on that year's law, and an amount or count is a
+    flow of that year (annual caps apply per year)."""
     specs = rules.vocabulary.facts
-    years = [(year, extract_facts(part, today, rules)) for year, part in parts]
+    # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
+    subjects = (w for words in rules.vocabulary.topics.values() for w in words)
+    head, own, tail = year_parts(fill_elided_subjects(text, subjects))
+    if not own:
+        return None
+    common = extract_facts("，".join(p for p in (head, tail) if p), today, rules).facts
+    years: list[tuple[int, Extraction]] = []
+    whens: dict[int, date | None] = {}
+    before = ""
+    for year, part in own:
+        whens[year] = read_as_of(part[:12], today)  # 2023年6月 → 2023-06-30
+        if before and _COUNTED.search(part) and not _states_own(
+                extract_facts(part, today, rules), common, specs):
+            part = restate(part, before)
+        before = part
+        years.append((year, extract_facts("，".join(p for p in (head, part, tail) if p),
+                                          today, rules)))
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
-    standing = {k: v for k, v in whole.facts.items() if k not in flows}
-    per_year = [(year, {k: v for k, v in ex.facts.items() if k in flows}) for year, ex in years]
+    per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
+    titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
+              if isinstance(vs, frozenset) for v in vs}
+    standing = _without(whole.facts, flows, titled)
     denied = {**whole.denied, **{k: v for _, ex in years for k, v in ex.denied.items()}}
-    return compose_years(rules, standing, per_year, rule_ids, on, today, denied)
+    return compose_years(rules, standing, per_year, rule_ids, on, today, denied, whens=whens)
+
+
+def _states_own(ex: Extraction, common: Mapping[str, object],
+                specs: Mapping[str, FactSpec]) -> bool:
+    """Whether a year's part read alone states a flow or a title of its own."""
+    return any((k in specs and specs[k].kind in FLOW_KINDS)
+               or (isinstance(v, frozenset) and v != common.get(k))
+               for k, v in ex.facts.items() if k != "applicant_types")
+
+
+def _own_facts(facts: Mapping[str, object], common: Mapping[str, object],
+               flows: set[str]) -> dict[str, object]:
+    """A year's own facts: its flows, and the title values said for it alone."""
+    out: dict[str, object] = {}
+    for name, value in facts.items():
+        if name in flows:
+            out[name] = value
+        elif isinstance(value, frozenset) and name != "applicant_types":
+            held = common.get(name)
+            mine = value - held if isinstance(held, frozenset) else value
+            if mine:
+                out[name] = mine
+    return out
+
+
+def _without(facts: Mapping[str, object], flows: set[str], titled: set[tuple[str, object]]
+             ) -> dict[str, object]:
+    """The standing facts: all but the flows and the titles said of one year."""
+    out: dict[str, object] = {}
+    for name, value in facts.items():
+        if name in flows:
+            continue
+        if isinstance(value, frozenset):
+            left = frozenset(v for v in value if (name, v) not in titled)
+            if left:
+                out[name] = left
+            continue
+        out[name] = value
+    return out
 
 
 def estimate_profile(rules: RuleSet, profile: dict[str, object], on: date, today: date
@@ -64,12 +128,14 @@ def estimate_profile(rules: RuleSet, profile: dict[str, object], on: date, today
 def compose_years(rules: RuleSet, standing: dict[str, object],
                   per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
                   on: date, today: date, denied: dict[str, Denied],
-                  every_year: bool = False) -> Estimate | None:
+                  every_year: bool = False, whens: Mapping[int, date | None] | None = None
+                  ) -> Estimate | None:
     """Awards reading a year's flows estimated per year (as of that year), the rest once
     on the standing facts (as of ``on``); None unless two years state flows."""
     flows = {name for _, facts in per_year for name in facts}
     yearly = [r for r in rule_ids
               if (rule := rules.get(r)) is not None and flows & set(rule.required_facts())]
+    # (a standing title list and a year's own titles are one fact: their union)
     stated = [y for y, facts in per_year if facts]
     if (len(stated) < 2 and not every_year) or not yearly:
         return None
@@ -82,17 +148,35 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
         items.extend(first.items)
         missing.extend(first.missing)
         warnings.extend(first.warnings)
+    shown: set[str] = set()
     for year, facts in per_year:
         if not facts:
             continue
-        when = read_as_of(f"{year}年", today) or on
-        part = evaluate(rules, {**standing, **facts}, when, rule_ids=yearly, denied=denied)
-        items.extend(replace(i, label=f"{year}年：{i.label}") for i in part.items)
+        when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
+        part = evaluate(rules, _joined(standing, facts), when, rule_ids=yearly, denied=denied)
+        for i in part.items:  # a rule that does not apply in any year is listed once
+            if i.outcome == "ineligible" and i.rule_id in shown:
+                continue
+            shown.add(i.rule_id)
+            items.append(replace(i, label=f"{year}年：{i.label}")
+                         if i.outcome != "ineligible" else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
+    granted = {i.rule_id for i in items if i.outcome != "ineligible"}
+    items = [i for i in items if i.outcome != "ineligible" or i.rule_id not in granted]
     return Estimate(as_of=on, items=tuple(items), missing=tuple(dict.fromkeys(missing)),
                     warnings=tuple(dict.fromkeys(warnings)), facts=standing,
                     vocabulary=rules.vocabulary)
+
+
+def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
+            ) -> dict[str, object]:
+    out = dict(standing)
+    for name, value in facts.items():
+        held = out.get(name)
+        out[name] = (held | value if isinstance(held, frozenset) and isinstance(value, frozenset)
+                     else value)
+    return out
 
 
 _IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")

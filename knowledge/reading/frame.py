@@ -25,7 +25,7 @@ from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
 from knowledge.reading.talk import Talk
 
-__all__ = ["Frame", "Previous", "read_frame"]
+__all__ = ["Frame", "Previous", "read_frame", "restate"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
@@ -362,3 +362,14 @@ def _merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
     if counts:
         rest = _COUNT.sub("", rest)
     return question, rest
+
+
+def restate(said: str, before: str) -> str:
+    """``before`` with the year, amounts and counts ``said`` states: the earlier statement
+    a terse one repeats ("2022年有3家" after "2021年有2家在孵企业认定高企" → "2022年有3家
+    在孵企业认定高企"; "2020年又买了一个，花了400万" after "2019年买技术花了80万")."""
+    refs: list[str] = []
+    question, rest = _merge_year(said, before, said, refs)
+    question, rest = _merge_money(said, question, rest, refs)
+    question, _ = _merge_counts(rest, question, refs)
+    return question

@@ -73,8 +73,9 @@ def is_negated(text: str, start: int, end: int) -> bool:
 
 # An outcome said after what was sought (参评国家创新型乡镇，没评上 / 申报国家级孵化器没批下来 /
 # 绩效评价没通过): the title was not obtained.
-_FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(通过|评上|批下来|获批|批准|认定上|认定下来|成功|"
-                     r"选上|入选|拿到|申请下来|评下来|立项|登上|过)|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏")
+_FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(通过|评上|批下来|获批|批准|认定上|认定下来|"
+                     r"成功|选上|入选|拿到|申请下来|评下来|立项|登上|过)"
+                     r"|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏")
 _SHORT_CLAUSE = 10
 
 
