@@ -17,7 +17,6 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from bot.alerts import subscriptions
@@ -36,11 +35,11 @@ from bot.alerts.subscriptions import Subscription
 from bot.conversation.reply import render
 from bot.conversation.store import BACKEND_ERRORS, StateStore, StoreUnavailable
 from bot.render import html_env
-from bot.telegram.watch import knowledge_fingerprint
 
 log = logging.getLogger(__name__)
 ESTIMATE_BUTTON = "al:es"
 STOP_SLICE = 0.05  # seconds between looks at running() while idle
+FINGERPRINT_CHARS = 20  # of the knowledge fingerprint in a plan's key (short keys)
 OUTAGES: tuple[type[BaseException], ...] = (StoreUnavailable, *BACKEND_ERRORS)
 
 
@@ -74,10 +73,6 @@ class AlertService:
         self._lock = threading.Lock()
         self._wake: asyncio.Event | None = None
 
-    @property
-    def knowledge_dir(self) -> Path:
-        return Path(self.engine.knowledge_dir)
-
     def snapshot(self) -> Any:
         return getattr(self.engine, "snapshot", None)
 
@@ -107,7 +102,7 @@ class AlertService:
         changed = diff(old, new)
         if not changed:
             return 0
-        job = "k" + knowledge_fingerprint(self.knowledge_dir)
+        job = "k" + new.fingerprint[:FINGERPRINT_CHARS]  # the new snapshot's knowledge
         owner = self.drainer.owner
         if not begin_plan(self.store, job, owner):
             return 0  # another replica planned (or is planning) this knowledge version

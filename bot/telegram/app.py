@@ -15,7 +15,6 @@ import dataclasses
 import logging
 import signal
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -320,7 +319,7 @@ def start_knowledge_watcher(
 ) -> KnowledgeWatcher:
     """Watch the engine's knowledge folder; reload in the background and tell the admins."""
     conversation: Conversation = app.bot_data["conversation"]
-    notify_admins = make_reload_notifier(app, conversation.store, engine.knowledge_dir)
+    notify_admins = make_reload_notifier(app, conversation.store)
     watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
                                debounce_ms=debounce_ms, loop=loop)
     if "alerts" in app.bot_data:  # policy alerts: plan the push right after a reload
@@ -329,7 +328,7 @@ def start_knowledge_watcher(
 
 
 def make_reload_notifier(
-    app: Application, store: StateStore, knowledge_dir: Path
+    app: Application, store: StateStore
 ) -> Callable[[Any], Awaitable[None]]:
     """``notify_admins(report)`` for the watcher: one message per reload, not per replica
     (see :func:`bot.telegram.watch.once_per_reload`)."""
@@ -341,7 +340,7 @@ def make_reload_notifier(
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
 
-    return once_per_reload(store, knowledge_dir, notify_admins)
+    return once_per_reload(store, notify_admins)
 
 
 # -- serving -----------------------------------------------------------------------------

@@ -36,7 +36,6 @@ Wiring in an asyncio application (python-telegram-bot)::
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import inspect
 import logging
 import os
@@ -263,30 +262,6 @@ async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
 
 
-def knowledge_fingerprint(root: str | Path) -> str:
-    """A short hash of the knowledge folder's files (names and bytes).
-
-    Replicas reading the same folder get the same value, so they can agree on "this
-    reload" (e.g. to tell the admins once).  Symlinked folders are followed (Kubernetes
-    ConfigMap volumes); dot folders, junk and lock files are left out.
-    """
-    base = Path(root)
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(base, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _JUNK_DIRS)
-        for name in sorted(files):
-            path = Path(folder) / name
-            if name.startswith(".") or not is_knowledge_change(path, base):
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError:  # removed while we walk: the next reload sees it
-                continue
-            digest.update(path.relative_to(base).as_posix().encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()[:20]
-
-
 RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the same reload
 RELOAD_NOTICE_KEY = "reload-notice:last"
 
@@ -296,12 +271,13 @@ class Claims(Protocol):
 
 
 def once_per_reload(
-    store: StateStore, knowledge_dir: str | Path, notify: Callable[[Any], Awaitable[None]]
+    store: StateStore, notify: Callable[[Any], Awaitable[None]]
 ) -> Callable[[Any], Awaitable[None]]:
     """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
 
     Every replica reloads by itself when a shared knowledge folder changes.  The store keeps
-    the last announced (outcome, :func:`knowledge_fingerprint`) pair; a report is announced
+    the last announced (outcome, fingerprint) pair, the fingerprint being the knowledge the
+    reload read (``ReloadReport.fingerprint``, the loaded snapshot's); a report is announced
     when its pair differs from it (compare-and-set, so one replica wins), the others stay
     quiet.  Deduplicating transitions, not pairs, means a success after a failure is always
     announced, even when a revert restores a folder announced ✅ minutes ago: the admins'
@@ -311,8 +287,8 @@ def once_per_reload(
 
     async def notify_once(report: Any) -> None:
         try:
-            fingerprint = await asyncio.to_thread(knowledge_fingerprint, knowledge_dir)
-            pair = {"outcome": "ok" if report.ok else "failed", "fingerprint": fingerprint}
+            pair = {"outcome": "ok" if report.ok else "failed",
+                    "fingerprint": report.fingerprint}
 
             def announce(last: dict[str, Any] | None) -> tuple[Any, bool]:
                 if last == pair:

@@ -354,35 +354,32 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
 @pytest.mark.redis
 def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path,
                                                      bot_engine: RecordingEngine,
-                                                     redis_url: str,
-                                                     knowledge_dir: Path) -> None:
+                                                     redis_url: str) -> None:
     """Two replicas reload the same shared folder: the admins get one message, not two."""
-    import shutil
     from types import SimpleNamespace
 
     from bot.telegram.app import make_reload_notifier
-
-    kdir = tmp_path / "knowledge"
-    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
 
     async def scenario() -> None:
         async with BotApiServer() as server, two_replicas(
             server, tmp_path, bot_engine, redis_url
         ) as (a, b, store_a, store_b):
-            notify_a = make_reload_notifier(a.app, store_a, kdir)
-            notify_b = make_reload_notifier(b.app, store_b, kdir)
-            done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
+            notify_a = make_reload_notifier(a.app, store_a)
+            notify_b = make_reload_notifier(b.app, store_b)
+            done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款",
+                                   fingerprint="v2")
             await notify_a(done)
             await notify_b(done)
             assert len(server.sent(ADMIN)) == 1
             # the next change is news again, whichever replica reports it first
-            policy = next((kdir / "policies").glob("*.md"))
-            policy.write_text(policy.read_text("utf-8") + "\n", encoding="utf-8")
+            done = SimpleNamespace(ok=True, version=3, message="4 份文件，90 个条款",
+                                   fingerprint="v3")
             await notify_b(done)
             await notify_a(done)
             assert len(server.sent(ADMIN)) == 2
             # a failure on the same content is reported too, once
-            failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
+            failed = SimpleNamespace(ok=False, version=3, message="第3行：缺少文号",
+                                     fingerprint="v3")
             await notify_a(failed)
             await notify_b(failed)
             told = texts(server.sent(ADMIN))

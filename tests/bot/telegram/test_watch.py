@@ -23,7 +23,6 @@ from bot.telegram.watch import (
     KnowledgeWatcher,
     WatchFailure,
     is_knowledge_change,
-    knowledge_fingerprint,
     once_per_reload,
 )
 
@@ -35,6 +34,7 @@ class FakeReport:
     ok: bool
     message: str
     version: int
+    fingerprint: str = ""
 
 
 class FakeEngine:
@@ -410,41 +410,6 @@ def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, built_c
 SEEDS = REPO / "tests" / "fixtures"
 
 
-def test_knowledge_fingerprint_follows_content_not_junk(tmp_path: Path) -> None:
-    """Replicas agree on a reload by the folder's content: names and bytes, nothing else."""
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        (root / "policies").mkdir(parents=True)
-        (root / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
-        (root / "rules").mkdir()
-        (root / "rules" / "r.yaml").write_text("rules: []\n", encoding="utf-8")
-    first = knowledge_fingerprint(a)
-    assert first == knowledge_fingerprint(b)  # same content elsewhere: same value
-    (a / "policies" / "~$p.docx").write_bytes(b"lock")
-    (a / ".git").mkdir()
-    (a / ".git" / "x.md").write_text("x", encoding="utf-8")
-    (a / "policies" / "notes.py").write_text("x = 1", encoding="utf-8")
-    assert knowledge_fingerprint(a) == first  # junk, dot folders and other types ignored
-    (a / "policies" / "p.md").write_text("一、总则（修订）\n", encoding="utf-8")
-    assert knowledge_fingerprint(a) != first
-    (a / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
-    (a / "policies" / "p.md").rename(a / "policies" / "q.md")
-    assert knowledge_fingerprint(a) != first  # a rename is a change too
-
-
-def test_knowledge_fingerprint_follows_configmap_symlinks(tmp_path: Path) -> None:
-    """A Kubernetes ConfigMap volume: real files under ..data, symlinks at the top."""
-    plain = tmp_path / "plain"
-    (plain / "policies").mkdir(parents=True)
-    (plain / "policies" / "p.md").write_text("正文", encoding="utf-8")
-    mounted = tmp_path / "mounted"
-    (mounted / "..2026_11_24" / "policies").mkdir(parents=True)
-    (mounted / "..2026_11_24" / "policies" / "p.md").write_text("正文", encoding="utf-8")
-    (mounted / "..data").symlink_to("..2026_11_24")
-    (mounted / "policies").symlink_to("..data/policies")
-    assert knowledge_fingerprint(mounted) == knowledge_fingerprint(plain)
-
-
 def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
     tmp_path: Path,
 ) -> None:
@@ -452,9 +417,6 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
 
     from bot.conversation.store import SQLiteStore
 
-    kdir = tmp_path / "knowledge"
-    (kdir / "policies").mkdir(parents=True)
-    (kdir / "policies" / "p.md").write_text("正文", encoding="utf-8")
     shared = SQLiteStore(tmp_path / "state.sqlite3")  # one file, two replicas
     told: list[tuple[str, bool]] = []
 
@@ -462,7 +424,7 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, kdir, notify)
+        return once_per_reload(store, notify)
 
     class Down:
         def claim(self, key: str, ttl: float) -> bool:
@@ -470,7 +432,8 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
 
     async def scenario() -> None:
         a, b = replica("a", shared), replica("b", SQLiteStore(tmp_path / "state.sqlite3"))
-        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        ok = SimpleNamespace(ok=True, fingerprint="v1")
+        failed = SimpleNamespace(ok=False, fingerprint="v1")
         await a(ok)
         await b(ok)
         assert told == [("a", True)]
@@ -492,10 +455,6 @@ def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
 
     from bot.conversation.store import SQLiteStore
 
-    kdir = tmp_path / "knowledge"
-    (kdir / "policies").mkdir(parents=True)
-    policy = kdir / "policies" / "p.md"
-    policy.write_text("正文", encoding="utf-8")
     told: list[tuple[str, bool]] = []
     stores = [SQLiteStore(tmp_path / "state.sqlite3") for _ in range(2)]
 
@@ -503,18 +462,17 @@ def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, kdir, notify)
+        return once_per_reload(store, notify)
 
     async def scenario() -> None:
         a, b = replica("a", stores[0]), replica("b", stores[1])
-        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        ok = SimpleNamespace(ok=True, fingerprint="A")
         await a(ok)
         await b(ok)
-        policy.write_text("坏掉的正文", encoding="utf-8")
+        failed = SimpleNamespace(ok=False, fingerprint="B")  # a broken edit
         await a(failed)
         await b(failed)
-        policy.write_text("正文", encoding="utf-8")  # the revert: fingerprint of the first
-        await b(ok)
+        await b(ok)  # the revert: the knowledge of the first reload
         await a(ok)
         assert told == [("a", True), ("a", False), ("b", True)]
 
