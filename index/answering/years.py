@@ -224,7 +224,7 @@ def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction
     outcomes = [evaluate(rules, {**extraction.facts, APPLICANT: frozenset({kind})}, on,
                          rule_ids=rule_ids, denied=extraction.denied) for kind in sorted(kinds)]
     if len({o.total_yuan for o in outcomes}) != 1 or not any(
-            i.outcome == "eligible" for i in outcomes[0].items):
+            i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
         return None  # it depends on who applies: ask
     spec = rules.vocabulary.facts.get(APPLICANT)
     label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
