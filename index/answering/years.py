@@ -10,7 +10,7 @@ stays pure: this module only calls it once per year and puts the items together.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -187,9 +187,12 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
                       ) -> Estimate:
     """The estimate of a question: by year when it states flows for several years, else
     once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
-    estimate = estimate_by_year(rules, text, today, rule_ids, extraction, on) or evaluate(
-        rules, extraction.facts, on, rule_ids=rule_ids, denied=extraction.denied)
-    estimate = _assume_applicant(rules, estimate, extraction, rule_ids, on) or estimate
+    def run(ex: Extraction) -> Estimate:
+        return estimate_by_year(rules, text, today, rule_ids, ex, on) or evaluate(
+            rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
+
+    estimate = run(extraction)
+    estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
@@ -201,7 +204,7 @@ APPLICANT = "applicant_types"
 
 
 def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
-                      rule_ids: list[str], on: date) -> Estimate | None:
+                      run: Callable[[Extraction], Estimate]) -> Estimate | None:
     """The estimate for the kinds of applicant the awards asked about are open to, said
     as such, when the question names no applicant and that is all they wait for
     ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
@@ -221,8 +224,9 @@ def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction
         kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
     if not kinds:
         return None
-    outcomes = [evaluate(rules, {**extraction.facts, APPLICANT: frozenset({kind})}, on,
-                         rule_ids=rule_ids, denied=extraction.denied) for kind in sorted(kinds)]
+    outcomes = [run(replace(extraction, facts={**extraction.facts,
+                                               APPLICANT: frozenset({kind})}))
+                for kind in sorted(kinds)]
     if len({o.total_yuan for o in outcomes}) != 1 or not any(
             i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
         return None  # it depends on who applies: ask

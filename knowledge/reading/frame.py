@@ -151,9 +151,12 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     if not marks and own and (opens or ends) and not asked and again:
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
-        return replace(base, text=text, follow_up=True, refs=("subject",), thread=(text,))
+        return replace(base, text=text, follow_up=True, refs=("subject",),
+                       thread=(*previous.thread, text)[-THREAD:])
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
+            if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
+                return replace(base, thread=(*previous.thread, base.text)[-THREAD:])
             return base  # a subject of its own: a new question
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
             return base
