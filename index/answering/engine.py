@@ -25,7 +25,6 @@ from index.answering.scope import amount_unstated, scope_verdict, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
-from index.answering.years import estimate_profile, estimate_question
 from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock
 from index.retriever import MAX_TOP_K, Hit
@@ -33,6 +32,7 @@ from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, nex
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
+from knowledge.reading.estimate import estimate_profile, estimate_question
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -197,6 +197,8 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = normalize_question(sanitize_question(raw), snap.typos)
         today = today or date.today()
+        if previous is not None and snap.domain_terms.names_foreign(text.lower()):
+            previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
         if u.frame.greeting:
             self._record(started, False, False)

@@ -86,6 +86,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     question = frame.text
     if frame.follow_up:
         named = named_document(kb, question, names)
+        if (named is not None and frame.asked in ESTIMATE_INTENTS
+                and named_document(kb, frame.said, names) is None):
+            named = None  # 107号文废止了，那…还有吗 → 省级的给多少: the award is asked
     extraction = extract_facts(question, today, rules)
     intent = _asked(frame, question, extraction, talk, named)
     return Understood(frame, question, extraction, intent, named, today)

@@ -29,6 +29,7 @@ __all__ = ["Frame", "Previous", "read_frame", "restate"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
+_PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
@@ -148,7 +149,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
     again = talk.ask_again.get(previous.asked, "")
-    if not marks and own and (opens or ends) and not asked and again:
+    if not marks and own - set(previous.topics) and (opens or ends) and not asked and again:
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
         return replace(base, text=text, follow_up=True, refs=("subject",),
@@ -222,7 +223,8 @@ def _merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[s
 def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
                   topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
     """A level or an applicant the message names replaces the question's."""
-    for slot, table in (("level", talk.levels), ("applicant", talk.applicants)):
+    for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
+                        ("stage", talk.stages)):
         name, word = _table_word(rest, table)
         if name:
             old_name, _ = _table_word(question, table)
@@ -236,6 +238,7 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
             if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
                 for only in talk.level_words.get(old_name, ()):
                     question = question.replace(only, "")
+            if slot in ("level", "stage") and old_name != name:
                 question = _level_before_subject(question, name, previous.topics, topics)
             refs.append(slot)
             rest = rest.replace(word, "")
@@ -289,7 +292,9 @@ def _leftover(rest: str, before: str, talk: Talk) -> str:
         else:
             out.append(text[i])
             i += 1
-    return "".join(out)
+    left = "".join(out)
+    # 又买了花了 after 买技术花了80万: only words of the question said again
+    return "" if all(c in before or c in _PARTICLES for c in left) else left
 
 
 def _level_before_subject(question: str, level: str, held: tuple[str, ...],
@@ -304,7 +309,7 @@ def _level_before_subject(question: str, level: str, held: tuple[str, ...],
 
 
 def _slot_refs(refs: list[str]) -> bool:
-    return any(r in refs for r in ("year", "amount", "count", "level", "applicant",
+    return any(r in refs for r in ("year", "amount", "count", "level", "applicant", "stage",
                                    "correction", "combination"))
 
 

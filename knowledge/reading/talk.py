@@ -28,7 +28,7 @@ __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowle
 
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
-        "applicants", "places", "asked", "external", "spoken"}
+        "applicants", "places", "asked", "external", "spoken", "stages"}
 _FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
 _EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
@@ -103,6 +103,8 @@ class Talk:
     # words that go with one level only (市级: 试点), dropped when a follow-up changes it
     level_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     applicants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # first recognition or renewal, which a follow-up changes (2022年重新认定通过了呢)
+    stages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     home: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     asked: tuple[AskedKind, ...] = ()
@@ -263,6 +265,7 @@ def _read(r: _Reader, root: Y) -> Talk:
                 levels=r.table(top.get("levels"), "levels"),
                 level_words=r.table(top.get("level_words"), "level_words"),
                 applicants=r.table(top.get("applicants"), "applicants"),
+                stages=r.table(top.get("stages"), "stages"),
                 home=places.get("home", ()), elsewhere=places.get("elsewhere", ()),
                 asked=tuple(asked), external=tuple(external),
                 near=r.words(top.get("near"), "near"),
