@@ -280,7 +280,7 @@ class Engine:
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
-                                answer.materials_listed)
+                                answer.materials_listed, u.frame.said)
         if missing is None and intent == AMOUNT:
             missing = amount_unstated(estimate, snap.rules, [h.text for h in shown],
                                       list(offices))

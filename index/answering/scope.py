@@ -145,15 +145,22 @@ def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
 
 def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices: list[str],
                   place: str = "", document: bool = False, timing_stated: bool | None = None,
-                  materials_listed: bool = True) -> Unanswered | None:
+                  materials_listed: bool = True, said: str = "") -> Unanswered | None:
     """What a question (as understood: ``text``, asking ``intent``) asks that the clauses
-    shown (``texts``, best first) do not state: the kinds of ``talk``, then a deadline
-    (``timing_stated`` False) or materials the best clause omits."""
+    shown (``texts``, best first) do not state: the kinds of ``talk`` (also the one the
+    message ``said`` asks besides), then a deadline (``timing_stated`` False) or materials
+    the best clause omits."""
     if document and intent in DOCUMENT_INTENTS:
         return None
     found = unanswered(intent, text, texts, talk, offices, place)
     if found is not None:
         return found
+    kind = talk.asked_kind(said) if said else None
+    if kind is not None and kind.name != intent and kind.stated:
+        # asked besides the sum (这两个能一起拿吗，一共多少): said when not stated
+        found = unanswered(kind.name, text, texts, talk, offices)
+        if found is not None:
+            return found
     office = "、".join(offices[:3])
     if intent == DEADLINE and timing_stated is False:
         return Unanswered(DEADLINE, "申报时间", office=office)

@@ -111,6 +111,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     asked = own or (kind.name if kind is not None else "")
     if not asked:
         return intent
+    if asked in _SPECIFIC and "combination" in frame.refs:
+        return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:
         return asked if not (asked == "validity_period" and named) else VALIDITY
     if asked in DOCUMENT_INTENTS or asked in ("office", "materials", "deadline", "overview"):
