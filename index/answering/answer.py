@@ -16,6 +16,7 @@ from index.answering.overview import Overview
 from index.answering.scope import Suggestion, Unanswered
 from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
+from knowledge.reading.estimate import Ceiling
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Frame
 
@@ -95,6 +96,7 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()  # verdict "suggest": covered awards near it
     unanswered: Unanswered | None = None  # what was asked that the clauses do not state
     frame: Frame | None = None  # the message read against the conversation
+    ceiling: Ceiling | None = None  # "最多能给多少": the most the award asked about can be
 
     @property
     def materials_listed(self) -> bool:
@@ -127,4 +129,5 @@ class Answer:
             "suggestions": [s.to_json() for s in self.suggestions],
             "unanswered": self.unanswered.to_json() if self.unanswered is not None else None,
             "frame": self.frame.to_json() if self.frame is not None else None,
+            "ceiling": self.ceiling.to_json() if self.ceiling is not None else None,
         }

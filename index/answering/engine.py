@@ -21,7 +21,7 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import amount_unstated, scope_verdict, unanswered_of
+from index.answering.scope import amount_answer, scope_verdict, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
@@ -281,10 +281,10 @@ class Engine:
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
                                 answer.materials_listed, u.frame.said)
-        if missing is None and intent == AMOUNT:
-            missing = amount_unstated(estimate, snap.rules, [h.text for h in shown],
-                                      list(offices))
-        return replace(answer, unanswered=missing)
+        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, [h.text for h in shown],
+                                      list(offices)) if missing is None and intent == AMOUNT
+                        else (missing, None))
+        return replace(answer, unanswered=missing, ceiling=top)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
                   ) -> tuple[Estimate | None, tuple[str, ...]]:

@@ -109,3 +109,20 @@ def test_json_contract_carries_verdict_frame_and_unanswered(engine: Any) -> None
     assert result["unanswered"]["asked"] == "payment_timing"
     assert result["frame"]["said"] == "买技术的奖励什么时候到账"
     assert result["suggestions"] == []
+
+
+@pytest.mark.parametrize(("question", "yuan"), [
+    ("企业研发财政补助一家最多能给到多少", 10_000_000),  # 单个企业最高1000万元
+    ("县里财政科技专项资金3000万，市里最多能补多少", 5_000_000),  # 600万 capped at 500万
+])
+def test_the_most_an_award_can_be_is_said_first(engine: Any, question: str, yuan: int) -> None:
+    answer = engine.ask(question, as_of=ON)
+    assert answer.ceiling is not None and answer.ceiling.yuan == yuan
+    first = answer_json(answer)["answer_text"].split("\n", 1)[0]
+    assert "最高可得" in first
+
+
+def test_a_floor_is_no_ceiling(engine: Any) -> None:
+    answer = engine.ask("科技特派员的研发支持最多给多少", as_of=ON)  # 不低于10万元
+    assert answer.ceiling is None
+    assert answer.unanswered is not None and answer.unanswered.label == "最高金额"
