@@ -66,9 +66,16 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("孵化器的奖励是一次性给还是分几年给", "payment_timing", "拨付时间"),
     ("院士工作站按全市人才政策支持，具体给多少", "amount", "具体金额"),
     ("重点实验室新认定的择优扶持一般给多少", "amount", "具体金额"),
+    ("技术转移服务机构备案找谁，联系电话多少", "contact", "联系方式"),
+    ("技术创新中心现在全市已经有多少家了", "statistics", "统计数字"),
+    ("知识产权质押贷款利率多少，有没有贴息", "finance_terms", "金融条件"),
+    ("申报省级技术创新中心通过率高吗", "odds", "可能性"),
+    ("孵化器认定审核要多久能批下来", "processing_time", "所需的时间"),
+    ("技术创新中心拿到补助以后要验收吗", "obligations", "验收"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
         "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
-        "amount-by-other-policy", "amount-on-merit"])
+        "amount-by-other-policy", "amount-on-merit", "contact", "statistics", "finance",
+        "odds", "processing-time", "obligations"])
 def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is not None
