@@ -109,7 +109,11 @@ class Answer:
 
     @property
     def facts(self) -> dict[str, object]:
-        """A copy of the facts the question states (safe to change)."""
+        """A copy of the facts the question states (safe to change); an estimate by year
+        gives its standing facts and ``"years"`` with each year's own (a profile)."""
+        est = self.estimate
+        if est is not None and est.years:
+            return {**est.facts, "years": {str(y): dict(f) for y, f in est.years.items()}}
         return dict(self.extraction.facts) if self.extraction is not None else {}
 
     def to_json(self) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, nex
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
-from knowledge.reading.estimate import estimate_profile, estimate_question
+from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -352,13 +352,13 @@ class Engine:
                  rule_ids: list[str] | None = None) -> dict[str, Any]:
         snap, on = self.snapshot, as_of or date.today()
         # a profile's "years" (several years' flows): each year on its own law, summed
-        est = (estimate_profile(snap.rules, facts, on, date.today()) if rule_ids is None
-               else None) or evaluate(snap.rules, facts, on, rule_ids=rule_ids)
+        est = estimate_profile(snap.rules, facts, on, date.today(), rule_ids) or evaluate(
+            snap.rules, {k: v for k, v in facts.items() if k != "years"}, on, rule_ids=rule_ids)
         return est.to_json()
 
     def next_questions(self, facts: dict[str, Any], as_of: date | None = None,
                        rule_ids: list[str] | None = None) -> list[FactSpec]:
-        return next_questions(self.snapshot.rules, facts, as_of or date.today(),
+        return next_questions(self.snapshot.rules, flat_profile(facts), as_of or date.today(),
                               rule_ids=rule_ids)
 
     def is_greeting(self, text: str) -> bool:
