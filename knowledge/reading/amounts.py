@@ -16,6 +16,7 @@ from knowledge.reading.scope import clause_start, failed_after, is_negated
 
 __all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "read_money"]
 
+_HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
@@ -128,6 +129,8 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
     buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
+    # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
+    helped = bool(_HELPED.search(text))
     placed: dict[str, list[tuple[MoneyMention, str]]] = {}
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
@@ -140,6 +143,8 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
                                            and re.search(pattern, before)):
                 if fact == "tt_contract_turnover_yuan" and buying:
                     fact = "registered_tech_purchase_yuan"
+                elif fact == "registered_tech_purchase_yuan" and helped:
+                    fact = "tt_contract_turnover_yuan"  # 帮企业买的: a deal brokered
                 placed.setdefault(fact, []).append((mention, seg))
                 break
         else:
