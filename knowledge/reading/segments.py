@@ -114,7 +114,7 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     years = list(_YEAR.finditer(text))
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
-    head = text[:years[0].start()].rstrip("，, ")
+    head = text[:years[0].start()]
     last = years[-1].start()
     tail_at = last + _tail_start(text[last:])
     tail = text[tail_at:].strip("，,；;。？?！! ")
@@ -138,7 +138,7 @@ def year_segments(text: str) -> list[tuple[int, str]]:
     every part.
     """
     head, parts, tail = year_parts(text)
-    return [(year, "，".join(p for p in (head, part, tail) if p)) for year, part in parts]
+    return [(year, f"{head}{part}" + (f"，{tail}" if tail else "")) for year, part in parts]
 
 
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
