@@ -64,7 +64,7 @@ def read_as_of(text: str, today: date) -> date | None:
         in_year, month = int(m.group(1)), int(m.group(2))
         return date(in_year, month, calendar.monthrange(in_year, month)[1])
     year: int | None
-    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d)", text)
+    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d{1,2}\s*月)", text)
     if m:
         year = int(m.group(1))
     elif "前年" in text:
