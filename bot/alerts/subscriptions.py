@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from bot.conversation import context as chat_context
-from bot.conversation.interview import Interviews, decode, encode, facts_of
+from bot.conversation.interview import Interviews
+from bot.conversation.interview_state import InterviewState, decode, encode
 from bot.conversation.store import Conflict, StateStore, update
 
 SHARDS = 64
@@ -57,11 +58,11 @@ def gathered(store: StateStore, chat_id: int, user_id: int) -> tuple[dict[str, A
             value = decode(raw)
             facts[name] = frozenset(value) if isinstance(value, list) else value
         topics.update(ctx.topics)
-    state = store.get(Interviews.key(chat_id, user_id)).data
-    if state is not None and isinstance(state.get("facts"), dict):
+    data = store.get(Interviews.key(chat_id, user_id)).data
+    if data is not None and isinstance(data.get("facts"), dict):
         # a multiple choice the question gave (not asked) comes back as a list
         facts.update({k: frozenset(v) if isinstance(v, list) else v
-                      for k, v in facts_of(state).items()})
+                      for k, v in InterviewState.from_data(data).engine_facts().items()})
     return facts, topics
 
 

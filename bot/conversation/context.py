@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.conversation.interview import encode
+from bot.conversation.interview_state import encode
 from bot.conversation.store import StateStore, StoreUnavailable, update
 from index.answering.answer import Answer
 from knowledge.reading.frame import Previous

@@ -1,35 +1,50 @@
-"""The award interview: a pure state machine over a JSON state (see docs/interview.md).
+"""The award interview: a pure state machine over an :class:`InterviewState` (see
+docs/interview.md).
 
 ``step(engine, state, event)`` returns the new state and what to say; it never touches
 Telegram or the store, so the Telegram app and the terminal chat share it, and
 :class:`Interviews` persists it with compare-and-set (every update re-reads the state).
 
 States: ``ask`` (waiting for one fact), ``review`` (answers listed, each can be changed),
-``done`` (estimate shown).  Only facts the candidate rules still need are asked
-(``engine.next_questions``), the one needed by the most rules first.  Buttons carry the
-state's ``seq`` so a press on an old keyboard is recognised and ignored.
+``done`` (estimate shown).  Only facts the candidate rules still need are asked, in the
+calculator's order (``engine.next_questions``: the fact the most open awards wait for
+first).  Buttons carry the state's ``seq`` so a press on an old keyboard is recognised and
+ignored.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 from typing import Any
 
-from bot.conversation.interview_views import (
+from bot.conversation.interview_events import (
+    Event,
+    Press,
+    Start,
+    Text,
+    is_follow_up_form,
+    looks_like_question,
+    parse_press,
+)
+from bot.conversation.interview_state import (
+    ASK,
     CHOICE_KINDS,
+    DONE,
+    REVIEW,
+    TELEGRAM,
+    TERMINAL,
+    Asked,
     EngineLike,
     FactSpecLike,
-    answered_html,
-    as_of_of,
+    InterviewState,
     decode,
     encode,
-    facts_of,
-    finishes,
     implausible,
+)
+from bot.conversation.interview_views import (
+    answered_html,
+    finishes,
     listed,
     question_keyboard,
     question_reply,
@@ -38,7 +53,6 @@ from bot.conversation.interview_views import (
     result_reply,
     review_reply,
     shown_value,
-    snapshot,
     typed_choice,
     typed_multi,
 )
@@ -47,289 +61,229 @@ from bot.conversation.store import StateStore, update
 from knowledge.errors import FactError
 
 __all__ = ["ASK", "DONE", "REVIEW", "TELEGRAM", "TERMINAL", "EngineLike", "FactSpecLike",
-           "Interviews", "Press", "Start", "Text", "decode", "encode", "facts_of", "parse_press",
-           "step"]
-
-ASK, REVIEW, DONE = "ask", "review", "done"
-TELEGRAM, TERMINAL = "telegram", "terminal"
-
-
-# -- events ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Start:
-    facts: dict[str, Any]
-    rule_ids: list[str] | None = None
-    as_of: date | None = None
-    channel: str = ""  # TELEGRAM or TERMINAL: what the questions tell the user to do
-
-
-@dataclass(frozen=True)
-class Text:
-    text: str
-
-
-@dataclass(frozen=True)
-class Press:
-    seq: int
-    action: str  # c choose, t toggle, d done, b back, s skip, x cancel, e edit, ok, r review
-    arg: int = -1
-
-
-Event = Start | Text | Press
-
-
-def parse_press(data: str) -> Press | None:
-    """``i:<seq>:<action>[:<arg>]`` → :class:`Press`; None for anything else."""
-    parts = data.split(":")
-    if len(parts) not in (3, 4) or parts[0] != "i":
-        return None
-    try:
-        return Press(int(parts[1]), parts[2], int(parts[3]) if len(parts) == 4 else -1)
-    except ValueError:
-        return None
+           "InterviewState", "Interviews", "Press", "Start", "Text", "decode", "encode",
+           "parse_press", "step"]
 
 
 # -- choosing the next question ----------------------------------------------------------
-def _rule_ids(engine: EngineLike, state: dict[str, Any]) -> list[str]:
-    if state.get("rule_ids"):
-        return list(state["rule_ids"])
-    items = engine.estimate(facts_of(state), as_of_of(state), None).get("items", [])
-    return [str(item["rule_id"]) for item in items]
-
-
-def _needed(engine: EngineLike, state: dict[str, Any]) -> list[FactSpecLike]:
-    """Facts still needed and plausible for the applicant; those it cannot be asked about
-    (an enterprise, about the titles of its incubator) are noted in ``deduced``."""
-    state["deduced"] = []
+def needed(engine: EngineLike, state: InterviewState) -> list[FactSpecLike]:
+    """Facts still needed and plausible for the applicant, in the calculator's order; those
+    it cannot be asked about (an enterprise, about the titles of its incubator) are noted
+    in ``deduced``."""
+    state.deduced = []
     while True:
-        facts = facts_of(state)
-        skipped = set(state.get("skipped", []))
-        specs = [s for s in engine.next_questions(facts, as_of_of(state), state.get("rule_ids"))
+        facts = state.engine_facts()
+        skipped = set(state.skipped)
+        specs = [s for s in engine.next_questions(facts, state.as_of, state.rule_ids)
                  if s.name not in skipped and s.name not in facts]
         ruled_out = [s for s in specs if implausible(state, s)]
         if not ruled_out:
             return specs
         # read as none; other rules may need more facts then
-        state["deduced"] += [s.name for s in ruled_out]
-        state["deduced_labels"] = {**state.get("deduced_labels", {}),
-                                   **{s.name: str(getattr(s, "label", "") or s.name)
-                                      for s in ruled_out}}
+        state.deduced += [s.name for s in ruled_out]
+        state.deduced_labels = {**state.deduced_labels,
+                                **{s.name: str(s.label or s.name) for s in ruled_out}}
 
 
-def ordered_questions(engine: EngineLike, state: dict[str, Any]) -> list[FactSpecLike]:
-    """Facts still needed, those that the most candidate rules wait for first."""
-    specs = _needed(engine, state)
-    facts, as_of = facts_of(state), as_of_of(state)
-    if len(specs) <= 1:
-        return specs
-    counts: Counter[str] = Counter()
-    for rule_id in _rule_ids(engine, state):
-        counts.update({s.name for s in engine.next_questions(facts, as_of, [rule_id])})
-    order = {s.name: i for i, s in enumerate(specs)}
-    return sorted(specs, key=lambda s: (-counts[s.name], order[s.name]))
-
-
-def _spec_for(engine: EngineLike, state: dict[str, Any], name: str) -> FactSpecLike | None:
+def _spec_for(engine: EngineLike, state: InterviewState, name: str) -> FactSpecLike | None:
     """The live spec of ``name`` if the candidate rules still need it without its answer."""
-    facts = {k: v for k, v in facts_of(state).items() if k != name}
-    for spec in engine.next_questions(facts, as_of_of(state), state.get("rule_ids")):
+    facts = {k: v for k, v in state.engine_facts().items() if k != name}
+    for spec in engine.next_questions(facts, state.as_of, state.rule_ids):
         if spec.name == name:
             return spec
     return None
 
 
 # -- transitions -------------------------------------------------------------------------
-def new_state(facts: dict[str, Any], rule_ids: list[str] | None, as_of: date | None,
-              channel: str = "") -> dict:
-    return {
-        "channel": channel or TELEGRAM,
-        "phase": ASK,
-        "seq": 0,
-        "facts": {k: encode(v) for k, v in facts.items()},
-        "given": sorted(facts),  # understood from the question, not asked
-        "history": [],
-        "asked": {},
-        "skipped": [],
-        "deduced": [],  # not asked: the applicant's type cannot hold them (read as none)
-        "current": None,
-        "editing": False,
-        "multi": [],
-        "invalid": 0,
-        "rule_ids": list(rule_ids) if rule_ids else None,
-        "as_of": as_of.isoformat() if as_of else None,
-    }
-
-
-def _ask(state: dict[str, Any], spec: FactSpecLike, editing: bool = False,
+def _ask(state: InterviewState, spec: FactSpecLike, editing: bool = False,
          previous: Any = None) -> Reply:
     """Ask ``spec``; ``previous`` (its earlier answer, JSON) comes back chosen."""
-    state.update(phase=ASK, current=spec.name, editing=editing, multi=[], invalid=0,
-                 previous=None)
-    state["seq"] += 1
-    snap = state["asked"][spec.name] = snapshot(spec)
+    state.phase, state.current, state.editing = ASK, spec.name, editing
+    state.multi, state.invalid, state.previous = [], 0, None
+    state.seq += 1
+    asked = state.asked[spec.name] = Asked.of(spec)
     if previous is not None:
-        values = [v for v, _ in snap["choices"]]
-        if snap["kind"] == "multi":
-            state["multi"] = [i for i, v in enumerate(values) if v in previous]
-        elif snap["kind"] in CHOICE_KINDS:
-            state["previous"] = values.index(previous) if previous in values else None
+        values = [v for v, _ in asked.choices]
+        if asked.kind == "multi":
+            state.multi = [i for i, v in enumerate(values) if v in previous]
+        elif asked.kind in CHOICE_KINDS:
+            state.previous = values.index(previous) if previous in values else None
         else:
-            state["previous"] = shown_value(snap, decode(previous))
+            state.previous = shown_value(asked, decode(previous))
     return question_reply(state)
 
 
-def _count(state: dict[str, Any], specs: list[FactSpecLike]) -> None:
+def _count(state: InterviewState, specs: list[FactSpecLike]) -> None:
     """The questions' total: unknown (not shown) while the applicant type, which decides
     most of the rest, is still to be asked; then it never shrinks (an answer that makes
     a question unnecessary ends the interview early rather than renumbering it)."""
     if any(s.name == "applicant_types" for s in specs):
         return
-    state["total"] = max(int(state.get("total") or 0), len(state["history"]) + len(specs))
+    state.total = max(state.total, len(state.history) + len(specs))
 
 
-def advance(engine: EngineLike, state: dict[str, Any]) -> Reply:
-    """Ask the next needed fact, or show the review when none is left."""
-    specs = ordered_questions(engine, state)
-    if specs:
-        _count(state, specs)
-        return _ask(state, specs[0])
-    state.update(phase=REVIEW, current=None, editing=False, multi=[])
-    state["seq"] += 1
+def _to_review(state: InterviewState) -> Reply:
+    state.phase, state.current, state.editing = REVIEW, None, False
+    state.seq += 1
     return review_reply(state)
 
 
-def _record(engine: EngineLike, state: dict[str, Any], value: Any) -> Reply:
-    name = state["current"]
-    state["facts"][name] = encode(value)
-    state["skipped"] = [n for n in state["skipped"] if n != name]
-    if name not in state["history"] and name not in state.get("given", []):
-        state["history"].append(name)
+def advance(engine: EngineLike, state: InterviewState) -> Reply:
+    """Ask the next needed fact, or show the review when none is left."""
+    specs = needed(engine, state)
+    if specs:
+        _count(state, specs)
+        return _ask(state, specs[0])
+    state.multi = []
+    return _to_review(state)
+
+
+def _record(engine: EngineLike, state: InterviewState, value: Any) -> Reply:
+    name = state.current
+    assert name is not None
+    state.facts[name] = encode(value)
+    state.skipped = [n for n in state.skipped if n != name]
+    if name not in state.history and name not in state.given:
+        state.history.append(name)
     return advance(engine, state)
 
 
-def _go_back(engine: EngineLike, state: dict[str, Any]) -> Reply:
+def _go_back(engine: EngineLike, state: InterviewState) -> Reply:
     """Back: from an edit to the review, else to the last answered question."""
-    if state.get("editing") or state["phase"] == DONE:
-        state.update(phase=REVIEW, current=None, editing=False)
-        state["seq"] += 1
-        return review_reply(state)
-    while state["history"]:
-        name = state["history"].pop()
-        previous = state["facts"].pop(name, None)
-        state["skipped"] = [n for n in state["skipped"] if n != name]
+    if state.editing or state.phase == DONE:
+        return _to_review(state)
+    while state.history:
+        name = state.history.pop()
+        previous = state.facts.pop(name, None)
+        state.skipped = [n for n in state.skipped if n != name]
         spec = _spec_for(engine, state, name)
         if spec is not None:
             return _ask(state, spec, previous=previous)
     return advance(engine, state)
 
 
-_QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何")
-# a change to the question answered last (那2020年呢, 不对，是200万), not an answer
-_FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "不对", "说错", "其实",
-                      "后来", "更正")
+def _typed_value(engine: EngineLike, state: InterviewState, text: str) -> Any:
+    """The value a typed answer gives the current question (:class:`FactError` if none);
+    :data:`_NOT_NEEDED` when no rule needs the question any more."""
+    asked = state.question
+    spec = _spec_for(engine, state, asked.name)
+    if asked.kind in CHOICE_KINDS:
+        return typed_choice(asked, text, spec, state.channel)
+    if asked.kind == "multi":
+        return typed_multi(asked, text, spec, state.channel)
+    if spec is None:
+        return _NOT_NEEDED
+    return spec.parse(text)
 
 
-def is_follow_up_form(text: str) -> bool:
-    """Whether ``text`` is worded as a change to a question (opens with 那/如果/要是/说错了
-    …, ends with 呢, or asks with ？), which no typed answer is."""
-    compact = "".join(text.split())
-    return (compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
-            or compact.endswith(("？", "?")))
+_NOT_NEEDED = object()
 
 
-def looks_like_question(text: str) -> bool:
-    """Whether text that is no valid answer reads as a new question rather than a typo."""
-    compact = "".join(text.split())
-    return (is_follow_up_form(compact) or any(mark in compact for mark in _QUESTION_MARKS)
-            or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact)))
-
-
-def asking(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:
-    """State ASK: a typed answer or a button press for the current fact."""
-    snap = state["asked"][state["current"]]
-    if isinstance(event, Text) and snap["kind"] == "multi" and finishes(event.text):
-        event = Press(state["seq"], "d")  # "完成" typed: the ticked choices, as "选好了"
-    if isinstance(event, Text) and is_follow_up_form(event.text):
+def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
+    """A typed answer to the current question."""
+    if is_follow_up_form(event.text):
         # 要是高校牵头呢 / 那2020年呢: a change to the question, not an answer; the
         # interview waits while it is answered
         return Outcome(handled=False)
+    try:
+        value = _typed_value(engine, state, event.text)
+    except FactError as exc:
+        if looks_like_question(event.text):
+            # A new question typed mid-interview: answer it; the interview waits.
+            return Outcome(handled=False)
+        state.invalid += 1
+        return Outcome([question_reply(state, error=exc.message)])
+    if value is _NOT_NEEDED:
+        return Outcome([advance(engine, state)])
+    # written into the question's own message, as a press would (before it moves on)
+    done = answered_html(state, shown_value(state.question, value), typed=True)
+    tag = question_tag(state)
+    return Outcome([_record(engine, state, value)], edit_html=done, edit_tag=tag)
+
+
+def _choose(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
+    text = state.question.choices[arg][1]
+    value = decode(state.question.choices[arg][0])
+    done = answered_html(state, text)
+    return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
+
+
+def _toggle(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
+    state.multi = sorted(set(state.multi) ^ {arg})
+    return Outcome([], edit_buttons=question_keyboard(state))
+
+
+def _chosen(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
+    """"选好了": the ticked options of a multiple choice."""
+    choices = state.question.choices
+    value = [decode(choices[i][0]) for i in state.multi]
+    picked = "、".join(choices[i][1] for i in state.multi) or label("none_chosen")
+    done = answered_html(state, picked)
+    return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
+
+
+def _skip(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
+    done = answered_html(state, "")
+    name = state.question.name
+    state.skipped = [*state.skipped, name]
+    state.facts.pop(name, None)
+    if name not in state.history:
+        state.history.append(name)
+    return Outcome([advance(engine, state)], edit_buttons=(), edit_html=done)
+
+
+def _back(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
+    """The question left is written as left, its keyboard retired."""
+    left = answered_html(state, "", left=True)
+    return Outcome([_go_back(engine, state)], edit_buttons=(), edit_html=left)
+
+
+Action = Callable[[EngineLike, InterviewState, int], Outcome]
+# actions on the current question; c and t take the option's index
+_ASKING: dict[str, tuple[Action, bool]] = {
+    "c": (_choose, True), "t": (_toggle, True), "d": (_chosen, False), "s": (_skip, False),
+    "b": (_back, False),
+}
+
+
+def asking(engine: EngineLike, state: InterviewState, event: Text | Press) -> Outcome:
+    """State ASK: a typed answer or a button press for the current fact."""
+    if isinstance(event, Text) and state.question.kind == "multi" and finishes(event.text):
+        event = Press(state.seq, "d")  # "完成" typed: the ticked choices, as "选好了"
     if isinstance(event, Text):
-        spec = _spec_for(engine, state, state["current"])
-        try:
-            if snap["kind"] in CHOICE_KINDS:
-                value = typed_choice(snap, event.text, spec, state.get("channel", ""))
-            elif snap["kind"] == "multi":
-                value = typed_multi(snap, event.text, spec, state.get("channel", ""))
-            elif spec is None:
-                return Outcome([advance(engine, state)])
-            else:
-                value = spec.parse(event.text)
-        except FactError as exc:
-            if looks_like_question(event.text):
-                # A new question typed mid-interview: answer it; the interview waits.
-                return Outcome(handled=False)
-            state["invalid"] = state.get("invalid", 0) + 1
-            return Outcome([question_reply(state, error=exc.message)])
-        # written into the question's own message, as a press would (before it moves on)
-        done = answered_html(state, shown_value(snap, value), typed=True)
-        tag = question_tag(state)
-        return Outcome([_record(engine, state, value)], edit_html=done, edit_tag=tag)
-    act, arg = event.action, event.arg
-    if act == "c" and 0 <= arg < len(snap["choices"]):
-        done = answered_html(state, snap["choices"][arg][1])
-        return Outcome([_record(engine, state, decode(snap["choices"][arg][0]))],
-                       edit_buttons=(), edit_html=done)
-    if act == "t" and 0 <= arg < len(snap["choices"]):
-        chosen = set(state.get("multi", []))
-        chosen ^= {arg}
-        state["multi"] = sorted(chosen)
-        return Outcome([], edit_buttons=question_keyboard(state))
-    if act == "d":
-        value = [decode(snap["choices"][i][0]) for i in state.get("multi", [])]
-        picked = "、".join(snap["choices"][i][1] for i in state.get("multi", [])) or label(
-            "none_chosen")
-        done = answered_html(state, picked)
-        return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
-    if act == "s":
-        done = answered_html(state, "")
-        name = state["current"]
-        state["skipped"] = [*state["skipped"], name]
-        state["facts"].pop(name, None)
-        if name not in state["history"]:
-            state["history"].append(name)
-        return Outcome([advance(engine, state)], edit_buttons=(), edit_html=done)
-    if act == "b":  # the question left is written as left, its keyboard retired
-        left = answered_html(state, "", left=True)
-        return Outcome([_go_back(engine, state)], edit_buttons=(), edit_html=left)
-    return Outcome([], notice=label("stale_button"))
+        return typed(engine, state, event)
+    action, indexed = _ASKING.get(event.action, (None, False))
+    if action is None or (indexed and not 0 <= event.arg < len(state.question.choices)):
+        return Outcome([], notice=label("stale_button"))
+    return action(engine, state, event.arg)
 
 
-def reviewing(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:
+def reviewing(engine: EngineLike, state: InterviewState, event: Text | Press) -> Outcome:
     """State REVIEW: change one answer, go back, or confirm and compute."""
     if isinstance(event, Text):
         return Outcome(handled=False)
     if event.action == "ok":
-        state.update(phase=DONE)
-        state["seq"] += 1
+        state.phase = DONE
+        state.seq += 1
         return Outcome([result_reply(engine, state)], edit_buttons=())
     shown = listed(state)
     if event.action == "e" and 0 <= event.arg < len(shown):
         name = shown[event.arg]
         spec = _spec_for(engine, state, name)
         if spec is None:  # no rule needs it any more: drop the stale answer
-            state["history"] = [n for n in state["history"] if n != name]
-            state["given"] = [n for n in state.get("given", []) if n != name]
-            state["facts"].pop(name, None)
-            state["seq"] += 1
+            state.history = [n for n in state.history if n != name]
+            state.given = [n for n in state.given if n != name]
+            state.facts.pop(name, None)
+            state.seq += 1
             return Outcome([review_reply(state)], edit_buttons=())
-        previous = state["facts"].get(name)
+        previous = state.facts.get(name)
         return Outcome([_ask(state, spec, editing=True, previous=previous)], edit_buttons=())
     if event.action == "b":
         return Outcome([_go_back(engine, state)], edit_buttons=())
     return Outcome([], notice=label("stale_button"))
 
 
-def finished(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> Outcome:
+def finished(engine: EngineLike, state: InterviewState, event: Text | Press) -> Outcome:
     """State DONE: the estimate is shown; change answers or start again."""
     if isinstance(event, Text):
         return Outcome(handled=False)
@@ -338,35 +292,38 @@ def finished(engine: EngineLike, state: dict[str, Any], event: Text | Press) -> 
     if event.action == "f":
         return Outcome([rest_reply(engine, state)])
     if event.action == "n":
-        fresh = new_state({}, state.get("rule_ids"), as_of_of(state), state.get("channel", ""))
-        fresh["seq"] = state["seq"] + 1
-        state.clear()
-        state.update(fresh)
+        state.restart()
         return Outcome([advance(engine, state)], edit_buttons=())
     return Outcome([], notice=label("stale_button"))
 
 
-STATES: dict[str, Callable[[EngineLike, dict[str, Any], Text | Press], Outcome]] = {
+STATES: dict[str, Callable[[EngineLike, InterviewState, Text | Press], Outcome]] = {
     ASK: asking,
     REVIEW: reviewing,
     DONE: finished,
 }
 
 
+def start(engine: EngineLike, state: InterviewState | None, event: Start) -> InterviewState:
+    """A new interview (over ``state``, whose keyboards it makes stale)."""
+    fresh = InterviewState.new(event.facts, event.rule_ids, event.as_of, event.channel)
+    if state is not None:
+        fresh.seq = state.seq + 1
+    for name in list(fresh.given):
+        spec = _spec_for(engine, fresh, name)
+        if spec is None:
+            fresh.given.remove(name)  # kept as a fact, but nothing to review
+        else:
+            fresh.asked[name] = Asked.of(spec)
+    return fresh
+
+
 def step(
-    engine: EngineLike, state: dict[str, Any] | None, event: Event
-) -> tuple[dict[str, Any] | None, Outcome]:
+    engine: EngineLike, state: InterviewState | None, event: Event
+) -> tuple[InterviewState | None, Outcome]:
     """Apply one event; the returned state is None when the interview is over or absent."""
     if isinstance(event, Start):
-        fresh = new_state(event.facts, event.rule_ids, event.as_of, event.channel)
-        if state is not None:
-            fresh["seq"] = state.get("seq", 0) + 1
-        for name in list(fresh["given"]):
-            spec = _spec_for(engine, fresh, name)
-            if spec is None:
-                fresh["given"].remove(name)  # kept as a fact, but nothing to review
-            else:
-                fresh["asked"][name] = snapshot(spec)
+        fresh = start(engine, state, event)
         return fresh, Outcome([advance(engine, fresh)])
     if state is None:
         if isinstance(event, Press):
@@ -375,14 +332,10 @@ def step(
     if isinstance(event, Press):
         if event.action == "x":
             return None, Outcome([Reply(render("tg_cancelled.j2"))], edit_buttons=())
-        if event.seq != state["seq"]:
+        if event.seq != state.seq:
             return state, Outcome([], notice=label("stale_button"))
-    work = dict(state)
-    work.update(
-        facts=dict(state["facts"]), history=list(state["history"]), asked=dict(state["asked"]),
-        skipped=list(state.get("skipped", [])), given=list(state.get("given", [])),
-    )
-    outcome = STATES[state["phase"]](engine, work, event)
+    work = state.copy()
+    outcome = STATES[state.phase](engine, work, event)
     return work, outcome
 
 
@@ -400,15 +353,20 @@ class Interviews:
     def key(chat_id: int, user_id: int) -> str:
         return f"iv:{chat_id}:{user_id}"
 
+    def load(self, key: str) -> InterviewState | None:
+        data = self.store.get(key).data
+        return None if data is None else InterviewState.from_data(data)
+
     def handle(self, key: str, event: Event) -> Outcome:
         if isinstance(event, Start) and not event.channel:
             event = replace(event, channel=self.channel)
 
         def change(data: dict[str, Any] | None) -> tuple[dict[str, Any] | None, Outcome]:
-            new, outcome = step(self.engine, data, event)
+            state = None if data is None else InterviewState.from_data(data)
+            new, outcome = step(self.engine, state, event)
             if not outcome.handled or (outcome.notice and not outcome.replies):
                 return data, outcome  # nothing changed: no write
-            return new, outcome
+            return (None if new is None else new.to_data()), outcome
 
         result: Outcome = update(self.store, key, change, ttl=self.ttl)
         return result
@@ -423,8 +381,8 @@ class Interviews:
         return cancelled
 
     def phase(self, key: str) -> str | None:
-        data = self.store.get(key).data
-        return None if data is None else str(data["phase"])
+        state = self.load(key)
+        return None if state is None else state.phase
 
     def unfinished(self, key: str) -> bool:
         """Whether an interview is waiting for an answer or a confirmation."""
@@ -432,11 +390,11 @@ class Interviews:
 
     def current(self, key: str) -> Outcome:
         """The running interview's message again (its question or its review)."""
-        data = self.store.get(key).data
-        if data is None:
+        state = self.load(key)
+        if state is None:
             return Outcome([], notice=label("stale_button"))
-        if data["phase"] == ASK and data.get("current"):
-            return Outcome([question_reply(data)])
-        if data["phase"] == REVIEW:
-            return Outcome([review_reply(data)])
+        if state.phase == ASK and state.current:
+            return Outcome([question_reply(state)])
+        if state.phase == REVIEW:
+            return Outcome([review_reply(state)])
         return Outcome([], notice=label("stale_button"))

@@ -21,11 +21,10 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import scope_verdict, unanswered_of
+from index.answering.scope import amount_unstated, scope_verdict, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
-from index.answering.years import estimate_profile, estimate_question
 from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock
 from index.retriever import MAX_TOP_K, Hit
@@ -33,6 +32,7 @@ from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, nex
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
+from knowledge.reading.estimate import estimate_profile, estimate_question
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -197,6 +197,8 @@ class Engine:
         raw = question if isinstance(question, str) else str(question)
         text = normalize_question(sanitize_question(raw), snap.typos)
         today = today or date.today()
+        if previous is not None and snap.domain_terms.names_foreign(text.lower()):
+            previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
         if u.frame.greeting:
             self._record(started, False, False)
@@ -278,7 +280,10 @@ class Engine:
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
-                                answer.materials_listed)
+                                answer.materials_listed, u.frame.said)
+        if missing is None and intent == AMOUNT:
+            missing = amount_unstated(estimate, snap.rules, [h.text for h in shown],
+                                      list(offices))
         return replace(answer, unanswered=missing)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date

@@ -10,7 +10,7 @@ import pytest
 from bot.alerts import subscriptions
 from bot.alerts.subscriptions import Subscription
 from bot.conversation import context as chat_context
-from bot.conversation.interview import new_state
+from bot.conversation.interview_state import InterviewState
 from bot.conversation.store import RedisStore, SQLiteStore, StateStore
 
 FACTS = {"applicant_types": frozenset({"enterprise"}),
@@ -48,8 +48,8 @@ def test_gathered_takes_the_interview_over_the_last_question(store: SQLiteStore)
     ctx = chat_context.Context(question="企业购买技术成果能补贴多少？", topics=("tech_purchase",),
                                facts={"applicant_types": ["university"]})
     chat_context.save(store, 1, 1, ctx)
-    state = new_state(dict(FACTS), None, None)
-    store.put("iv:1:1", state, 0)
+    state = InterviewState.new(dict(FACTS), None, None)
+    store.put("iv:1:1", state.to_data(), 0)
     facts, topics = subscriptions.gathered(store, 1, 1)
     assert facts == FACTS and topics == {"tech_purchase"}
     assert subscriptions.gathered(store, 2, 2) == ({}, set())

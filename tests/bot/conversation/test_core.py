@@ -221,3 +221,17 @@ def test_a_greeting_during_an_interview_is_greeted_not_taken_as_an_answer(
     conv.estimate(who)
     reply = conv.text(who, "你好").replies[0].html
     assert "您好！我是威海市科技政策助手" in reply and "不是可选项" not in reply
+
+
+@pytest.mark.parametrize("message", [
+    "合同额60万 登记过了",  # facts stated mid-interview
+    "106号文对这种市政府参与共建的咋说的",  # a spoken question
+    "医院评上这个以后能不能多要几个护士编制",  # an A-not-A question
+])
+def test_a_message_mid_interview_is_answered_not_refused_as_an_option(
+        bot_engine: RecordingEngine, store: SQLiteStore, message: str) -> None:
+    conv = Conversation(bot_engine, store)
+    who = Who(78, 78)
+    conv.estimate(who)
+    html = "\n".join(r.html for r in conv.text(who, message).replies)
+    assert "不是可选项" not in html

@@ -224,7 +224,7 @@ def test_callback_data_fits(bot_engine: RecordingEngine) -> None:
     for row in out.replies[0].buttons:
         buttons += list(row)
     assert all(len(b.data.encode()) < 64 for b in buttons)
-    assert state is not None and state["phase"] == ASK
+    assert state is not None and state.phase == ASK
 
 
 @pytest.mark.parametrize(
@@ -252,29 +252,33 @@ def test_parse_press(data: str, expected: Press | None) -> None:
     assert parse_press(data) == expected
 
 
-class CatalogueOrder(RecordingEngine):
-    """The real engine, its needed facts listed in catalogue order instead of ranked."""
+class Counting(RecordingEngine):
+    """The real engine, counting its calculations of the questions still needed."""
+
+    def __init__(self, engine: Any) -> None:
+        super().__init__(engine)
+        self.calls: list[list[str] | None] = []
 
     def next_questions(self, facts: dict[str, Any], as_of: Any = None,
                        rule_ids: list[str] | None = None) -> list[Any]:
-        from knowledge.awards.facts import FACT_ORDER
-
-        specs = self.engine.next_questions(facts, as_of, rule_ids)
-        return sorted(specs, key=lambda s: FACT_ORDER[s.name])
+        self.calls.append(rule_ids)
+        return list(self.engine.next_questions(facts, as_of, rule_ids))
 
 
 def test_fact_needed_by_most_rules_comes_first(hash_engine: Any, store: SQLiteStore) -> None:
     """The purchase award needs the applicant type; three platform awards need the
-    platform titles: those settle more rules, so the interview asks them first even when
-    the engine lists the applicant type first."""
-    engine = CatalogueOrder(hash_engine)
+    platform titles: the calculator lists those first, and the interview asks in its
+    order, from one calculation over all the rules (none per rule)."""
+    engine = Counting(hash_engine)
     rules = [*PURCHASE, "d107_tech_centre_national", "d107_tech_centre_provincial",
              "d107_intl_coop_national"]
     listed = [s.name for s in engine.next_questions({}, AS_OF, rules)]
-    assert listed == ["applicant_types", "platform_titles", "registered_tech_purchase_yuan"]
+    assert listed == ["platform_titles", "applicant_types", "registered_tech_purchase_yuan"]
     drive = Driver(engine, store)
+    engine.calls.clear()
     drive.send(Start({}, rules, AS_OF))
     assert drive.state()["current"] == "platform_titles"
+    assert engine.calls == [rules]
 
 
 def test_concurrent_presses_apply_once(bot_engine: RecordingEngine, store: SQLiteStore) -> None:
@@ -325,7 +329,7 @@ def test_typed_answer_is_written_into_its_own_question(drive: Driver) -> None:
 )
 def test_holders_of_a_fact(labels: list[str], implied: dict[str, list[str]],
                            holders: set[str] | None) -> None:
-    from bot.conversation.interview_views import holders as holders_of
+    from bot.conversation.interview_state import holders as holders_of
 
     assert holders_of(labels, implied) == holders
 

@@ -60,8 +60,15 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("买技术的奖励什么时候到账", "payment_timing", "没有规定奖补资金的拨付时间"),
     ("孵化器的奖励钱啥时候能拿到", "payment_timing", "没有规定奖补资金的拨付时间"),
     ("青岛的孵化器给多少钱", "other_city", "没有规定青岛的支持标准"),
+    ("技术先进型服务企业认定条件是啥", "conditions", "技术先进型服务企业认定"),  # spoken 啥
+    ("国家级孵化器的奖励跟省品牌孵化器的配套能同时拿吗", "stacking", "能否同时享受"),
+    ("创新型县的奖励县里能用在哪些地方", "use_of_funds", "资金的使用范围"),
+    ("孵化器的奖励是一次性给还是分几年给", "payment_timing", "拨付时间"),
+    ("院士工作站按全市人才政策支持，具体给多少", "amount", "具体金额"),
+    ("重点实验室新认定的择优扶持一般给多少", "amount", "具体金额"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
-        "other-city"])
+        "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
+        "amount-by-other-policy", "amount-on-merit"])
 def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is not None
@@ -76,7 +83,9 @@ def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) 
     "企业牵头建设市级技术创新中心能获得多少补助？",
     "技术先进型服务企业有什么税收优惠？",  # the clause states 所得税优惠
     "认定为国家级科技企业孵化器奖励多少钱？",
-], ids=["amount", "tax-stated", "incubator"])
+    "企业买技术能补多少",  # a rate is a stated amount
+    "星创天地给多少",  # 择优 100万: a figure
+], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure"])
 def test_stated_questions_are_answered(engine: Any, question: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is None

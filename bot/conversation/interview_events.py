@@ -1,0 +1,78 @@
+"""What a user's action means to the interview: the events, and typed text read as a
+change to the question rather than an answer.
+
+:func:`parse_press` reads a button's callback data (``i:<seq>:<action>[:<arg>]``);
+:func:`is_follow_up_form` and :func:`looks_like_question` tell an answer from a new or
+changed question typed while the interview waits (the one definition of that wording).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+__all__ = ["Event", "Press", "Start", "Text", "is_follow_up_form", "looks_like_question",
+           "parse_press"]
+
+
+# -- events ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Start:
+    facts: dict[str, Any]
+    rule_ids: list[str] | None = None
+    as_of: date | None = None
+    channel: str = ""  # TELEGRAM or TERMINAL: what the questions tell the user to do
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Press:
+    seq: int
+    action: str  # c choose, t toggle, d done, b back, s skip, x cancel, e edit, ok, r review
+    arg: int = -1
+
+
+Event = Start | Text | Press
+
+
+def parse_press(data: str) -> Press | None:
+    """``i:<seq>:<action>[:<arg>]`` → :class:`Press`; None for anything else."""
+    parts = data.split(":")
+    if len(parts) not in (3, 4) or parts[0] != "i":
+        return None
+    try:
+        return Press(int(parts[1]), parts[2], int(parts[3]) if len(parts) == 4 else -1)
+    except ValueError:
+        return None
+
+
+_QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何", "啥",
+                   "咋", "哪个", "哪里", "能不能", "可不可以", "是不是", "行不行")
+# a statement of facts besides a bare figure (合同额60万 登记过了): a message, not an answer
+_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}.*\d+(\.\d+)?\s*(万|元|家|项|件|个)"
+                        r"|\d+(\.\d+)?\s*(万|元|家|项|件|个).*[\u4e00-\u9fff]{3,}")
+# a change to the question answered last (那2020年呢, 不对，是200万), not an answer
+_FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "不对", "说错", "其实",
+                      "后来", "更正")
+
+
+def is_follow_up_form(text: str) -> bool:
+    """Whether ``text`` is worded as a change to a question (opens with 那/如果/要是/说错了
+    …, ends with 呢, or asks with ？), which no typed answer is."""
+    compact = "".join(text.split())
+    return (compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
+            or compact.endswith(("？", "?")))
+
+
+def looks_like_question(text: str) -> bool:
+    """Whether text that is no valid answer reads as a new question rather than a typo."""
+    compact = "".join(text.split())
+    return (is_follow_up_form(compact) or any(mark in compact for mark in _QUESTION_MARKS)
+            or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact))
+            or bool(_STATEMENT.search(compact)))
