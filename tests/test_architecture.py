@@ -238,8 +238,9 @@ def _climbs_from_file(node: ast.AST) -> int | None:
     climbs = 0
     current = node
     if isinstance(current, ast.Subscript) and isinstance(current.value, ast.Attribute) \
-            and current.value.attr == "parents" and isinstance(current.slice, ast.Constant):
-        climbs += int(current.slice.value) + 1
+            and current.value.attr == "parents" and isinstance(current.slice, ast.Constant) \
+            and isinstance(current.slice.value, int):
+        climbs += current.slice.value + 1
         current = current.value.value
     elif isinstance(current, ast.Attribute) and current.attr == "parent":
         pass
