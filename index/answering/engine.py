@@ -21,7 +21,7 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import amount_unstated, scope_verdict, unanswered_of
+from index.answering.scope import amount_answer, scope_verdict, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
@@ -32,7 +32,7 @@ from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, nex
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
-from knowledge.reading.estimate import estimate_profile, estimate_question
+from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -281,10 +281,10 @@ class Engine:
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
                                 answer.materials_listed, u.frame.said)
-        if missing is None and intent == AMOUNT:
-            missing = amount_unstated(estimate, snap.rules, [h.text for h in shown],
-                                      list(offices))
-        return replace(answer, unanswered=missing)
+        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, [h.text for h in shown],
+                                      list(offices)) if missing is None and intent == AMOUNT
+                        else (missing, None))
+        return replace(answer, unanswered=missing, ceiling=top)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
                   ) -> tuple[Estimate | None, tuple[str, ...]]:
@@ -352,13 +352,13 @@ class Engine:
                  rule_ids: list[str] | None = None) -> dict[str, Any]:
         snap, on = self.snapshot, as_of or date.today()
         # a profile's "years" (several years' flows): each year on its own law, summed
-        est = (estimate_profile(snap.rules, facts, on, date.today()) if rule_ids is None
-               else None) or evaluate(snap.rules, facts, on, rule_ids=rule_ids)
+        est = estimate_profile(snap.rules, facts, on, date.today(), rule_ids) or evaluate(
+            snap.rules, {k: v for k, v in facts.items() if k != "years"}, on, rule_ids=rule_ids)
         return est.to_json()
 
     def next_questions(self, facts: dict[str, Any], as_of: date | None = None,
                        rule_ids: list[str] | None = None) -> list[FactSpec]:
-        return next_questions(self.snapshot.rules, facts, as_of or date.today(),
+        return next_questions(self.snapshot.rules, flat_profile(facts), as_of or date.today(),
                               rule_ids=rule_ids)
 
     def is_greeting(self, text: str) -> bool:

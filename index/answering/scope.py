@@ -27,7 +27,8 @@ from index.retriever import Calibration, Hit
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import scan_money
-from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS
+from knowledge.reading.estimate import Ceiling, ceiling_of
+from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS, asks_ceiling
 from knowledge.reading.talk import Talk
 
 __all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
@@ -189,3 +190,17 @@ def _states_figure(rule: Rule | None) -> bool:
     return (rule is not None and any(v is not None for v in (
         rule.amount_yuan, rule.max_yuan, rule.min_yuan, rule.rate_percent, rule.unit_yuan,
         rule.ratio, rule.cap_yuan))) or bool(rule is not None and rule.shares)
+
+
+def amount_answer(estimate: Estimate | None, rules: RuleSet, said: str, texts: list[str],
+                  offices: list[str]) -> tuple[Unanswered | None, Ceiling | None]:
+    """What an amount question is told first: the ceiling when it asks for the most an
+    award can be and no total is certain ("最多能给多少" → 最高1000万元); that the
+    documents state no ceiling (a floor only) or no figure at all; else nothing."""
+    if asks_ceiling(said) and (estimate is None or not estimate.total_yuan):
+        top = ceiling_of(estimate, rules) if estimate is not None else None
+        if top is not None:
+            return None, top
+        if estimate is not None and any(i.outcome != "ineligible" for i in estimate.items):
+            return Unanswered("amount", "最高金额", office="、".join(offices[:3])), None
+    return amount_unstated(estimate, rules, texts, offices), None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
@@ -23,8 +23,8 @@ from knowledge.reading.frame import restate
 from knowledge.reading.question import read_as_of
 from knowledge.reading.segments import fill_elided_subjects, year_parts
 
-__all__ = ["FLOW_KINDS", "compose_years", "estimate_by_year", "estimate_profile",
-           "estimate_question"]
+__all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
+           "estimate_profile", "estimate_question", "flat_profile"]
 
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 # a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
@@ -107,8 +107,8 @@ def _without(facts: Mapping[str, object], flows: set[str], titled: set[tuple[str
     return out
 
 
-def estimate_profile(rules: RuleSet, profile: dict[str, object], on: date, today: date
-                     ) -> Estimate | None:
+def estimate_profile(rules: RuleSet, profile: Mapping[str, object], on: date, today: date,
+                     rule_ids: list[str] | None = None) -> Estimate | None:
     """A profile with ``"years": {"2019": {facts}, "2020": {facts}}`` besides its
     standing facts: each year's facts on that year's law, summed; None without years."""
     raw = profile.get("years")
@@ -120,9 +120,20 @@ def estimate_profile(rules: RuleSet, profile: dict[str, object], on: date, today
             raise FactError("years", f"“years”的键应为年份、值应为事实对象：{key}")
         per_year.append((int(key), dict(facts)))
     standing = {k: v for k, v in profile.items() if k != "years"}
-    estimate = compose_years(rules, standing, per_year, [r.id for r in rules.rules], on,
-                             today, {}, every_year=True)
-    return estimate
+    ids = rule_ids if rule_ids is not None else [r.id for r in rules.rules]
+    return compose_years(rules, standing, per_year, ids, on, today, {}, every_year=True)
+
+
+def flat_profile(profile: Mapping[str, object]) -> dict[str, object]:
+    """A profile's standing facts with its years' facts over them (the latest year's
+    last): what an interview asks about, whatever the year."""
+    out = {k: v for k, v in profile.items() if k != "years"}
+    years = profile.get("years")
+    if isinstance(years, Mapping):
+        for _, facts in sorted(years.items()):
+            if isinstance(facts, Mapping):
+                out.update(facts)
+    return out
 
 
 def compose_years(rules: RuleSet, standing: dict[str, object],
@@ -166,7 +177,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
     items = [i for i in items if i.outcome != "ineligible" or i.rule_id not in granted]
     return Estimate(as_of=on, items=tuple(items), missing=tuple(dict.fromkeys(missing)),
                     warnings=tuple(dict.fromkeys(warnings)), facts=standing,
-                    vocabulary=rules.vocabulary)
+                    vocabulary=rules.vocabulary,
+                    years={year: facts for year, facts in per_year if facts})
 
 
 def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
@@ -235,3 +247,32 @@ def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction
     note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
             "如不是请告诉我。")
     return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The most the one award asked about can be: its fixed amount, its computed or
+    stated ceiling (单个企业最高1000万元; 3000万元×20%=600万元，最高500万元)."""
+
+    rule_id: str
+    label: str
+    yuan: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"rule_id": self.rule_id, "label": self.label, "yuan": self.yuan}
+
+
+def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
+    """The ceiling of the one in-force award an estimate considers; None when it
+    considers several, or the award states no ceiling (择优 without a figure, a floor
+    only: 不低于10万元)."""
+    considered = {i.rule_id: i for i in estimate.items
+                  if i.outcome != "ineligible" and i.in_force}
+    if len(considered) != 1:
+        return None
+    item = next(iter(considered.values()))
+    rule = rules.get(item.rule_id)
+    figure = (item.amount_yuan if item.amount_yuan is not None else item.max_yuan)
+    if figure is None and rule is not None:
+        figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
+    return Ceiling(item.rule_id, item.label, figure) if figure else None

@@ -149,7 +149,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
     again = talk.ask_again.get(previous.asked, "")
-    if not marks and own - set(previous.topics) and (opens or ends) and not asked and again:
+    if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
+            and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
         return replace(base, text=text, follow_up=True, refs=("subject",),

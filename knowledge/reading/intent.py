@@ -85,3 +85,13 @@ def strip_intent(text: str) -> str:
         if name != AMOUNT and pattern.search(compact):
             return pattern.sub("", compact, count=1)
     return compact
+
+
+# "最多能给多少" / "上限是多少": the most an award can be, not a total of certain awards
+_CEILING = re.compile(r"(最多|最高|上限|封顶|顶多|至多|最大)[^，。？?]{0,8}"
+                      r"(多少|几|能|可以|给|支持|补|奖|拿)|(多少|几)[^，。？?]{0,3}(封顶|上限|为止)")
+
+
+def asks_ceiling(text: str) -> bool:
+    """Whether ``text`` asks for the most an award can be (最多能给多少)."""
+    return bool(_CEILING.search(re.sub(r"\s+", "", text or "")))
