@@ -74,3 +74,14 @@ def test_an_award_that_depends_on_who_applies_asks(engine: Any) -> None:
     answer = engine.ask("2021年牵头组建的市级技术创新中心获批了，能拿多少？")
     assert answer.estimate is not None and answer.estimate.total_yuan == 0
     assert "applicant_types" in answer.estimate.missing
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("2022年我们集团3家子公司各自牵头建技术创新中心报市级试点，结果2个入选，市里一共补多少", 4_000_000),
+    ("我们园区5家科技服务公司2024年申报技术先进型服务企业，通过了4家，一共能拿多少", 800_000),
+    ("我是文登区科技局的，2024年我们区创成了国家创新型县，区里的一个镇也被评为国家创新型乡镇，"
+     "两项奖励加一起多少", 6_000_000),
+])
+def test_several_recipients_one_speaks_for(engine: Any, question: str, total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None and answer.estimate.total_yuan == total

@@ -77,7 +77,7 @@ def test_the_longest_phrase_wins(question: str, values: set[str]) -> None:
 @pytest.mark.parametrize(("question", "applicant"), [
     ("荣成市创建国家创新型县，市里奖多少？", "district_gov"),
     ("文登区获批省级高新区，有奖励吗？", "district_gov"),
-    ("泊于镇被评为国家创新型乡镇有奖励吗？", "town_gov"),
+    ("泊于镇创建国家创新型乡镇有奖励吗？", "town_gov"),
     ("技术先进型服务企业认定后有一次性奖励吗？", "enterprise"),
     ("首次认定为高新技术企业能奖多少？", "enterprise"),
     ("临床医学研究中心首次通过绩效评价，能给多少？", "medical_institution"),
@@ -248,3 +248,12 @@ def test_loose_amounts_are_read_right_or_asked_back(question: str, yuan: int | N
     if yuan is None:  # asked back: the note says so, and no amount is assumed
         assert any("稍后会请您确认具体金额" in n for n in out.notes)
         assert not any(n.startswith("按技术合同已经") for n in out.notes)
+
+
+@pytest.mark.parametrize("question", [
+    "区里的张家产镇同一年也被评为国家创新型乡镇，奖多少",
+    "县里有2个镇都评上了国家创新型乡镇，一共多少",
+])
+def test_a_town_said_to_obtain_a_title_is_an_applicant(question: str) -> None:
+    kinds = extract_facts(question, TODAY).facts["applicant_types"]
+    assert isinstance(kinds, frozenset) and "town_gov" in kinds
