@@ -63,7 +63,7 @@ def test_misspelt_choice_fails_where_the_readme_says(root: Path, tmp_path: Path)
 def test_the_walkthrough_is_checked_and_estimated(root: Path, tmp_path: Path,
                                                   hash_data_dir: Path,
                                                   hash_embedder: Any) -> None:
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
     from index.answering.engine import Engine
 
     _, _, rule, section = _blocks()

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from bot.conversation.reply import label
+from bot.conversation.summary import OfficeSource
 
 __all__ = ["ASK", "DONE", "REVIEW", "TELEGRAM", "TERMINAL", "Asked", "EngineLike",
            "FactSpecLike", "InterviewState", "decode", "encode", "holders", "implausible"]
@@ -48,8 +49,9 @@ class FactSpecLike(Protocol):
     def parse(self, text: str) -> Any: ...
 
 
-class EngineLike(Protocol):
-    """What the interview needs from :class:`index.answering.engine.Engine`."""
+class EngineLike(OfficeSource, Protocol):
+    """What the interview needs from :class:`index.answering.engine.Engine` (the offices
+    of the awards it estimates too)."""
 
     def estimate(
         self, facts: dict[str, Any], as_of: date | None = None, rule_ids: list[str] | None = None

@@ -29,7 +29,7 @@ from bot.alerts.subscriptions import Subscription
 from bot.conversation import context as chat_context
 from bot.conversation.core import Conversation, Who
 from bot.conversation.reply import Button, Outcome, Reply, label, render, rows
-from bot.conversation.summary import estimate_view
+from bot.conversation.summary import Summary, estimate_view
 from bot.telegram.sending import reply_with, send, who_of
 from knowledge.money import format_yuan
 
@@ -124,13 +124,13 @@ class AlertCommands:
         if sub is None:
             return Outcome([Reply(render("tg_subscribe.j2", kind="not_subscribed"))])
         summary = self._summary(who, sub)
-        buttons = [Button(label("unfold"), "al:fo")] if summary["rest"] else []
-        if summary["open"]:
+        buttons = [Button(label("unfold"), "al:fo")] if summary.rest else []
+        if summary.open:
             buttons.append(Button(alert_label("complete"), "al:iv"))
         return Outcome([Reply(render("tg_subscription_estimate.j2", summary=summary,
                                      facts=self._kept(sub)), rows(buttons, 2))])
 
-    def _summary(self, who: Who, sub: Subscription) -> dict[str, Any]:
+    def _summary(self, who: Who, sub: Subscription) -> Summary:
         engine, vocab = self.conv.engine, self._vocabulary()
         # a fact an older vocabulary had, since removed by staff, is left out
         facts = {k: v for k, v in sub.facts.items() if vocab is None or k in vocab.facts}
@@ -141,7 +141,7 @@ class AlertCommands:
         sub = subscriptions.load(self.store, who.chat_id)
         if sub is None:
             return [Reply(render("tg_subscribe.j2", kind="not_subscribed"))]
-        return [Reply(render("tg_rest.j2", rest=self._summary(who, sub)["rest"]))]
+        return [Reply(render("tg_rest.j2", rest=self._summary(who, sub).rest))]
 
     def interview(self, who: Who) -> Outcome:
         """"补充信息后估算": the interview from the kept facts, asking what is missing."""

@@ -747,7 +747,7 @@ def _plain_first_line(html: str) -> str:
 
 def test_telegram_and_terminal_lead_with_the_same_bottom_line(
         tmp_path: Path, engine: Any, store: SQLiteStore) -> None:
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
 
     async def scenario(bot: Running) -> None:
         for n, question in enumerate(PARITY):

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from knowledge_edits import confirm, unrepeal_107
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from index.answering.engine import Engine
 
 pytestmark = pytest.mark.slow

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from knowledge_edits import unrepeal_107
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from index.answering.engine import Engine
 from index.answering.honesty import same_award
 from knowledge.awards.loading import load_rules
