@@ -27,6 +27,7 @@ from bot.conversation.summary import office_lookup
 from bot.server_paths import public_report
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
+from index.answering.engine import Snapshot
 from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
@@ -35,11 +36,6 @@ __all__ = ["ANSWER_HITS", "Conversation", "FullEngine", "Who"]
 SETTINGS_TTL = 365 * 24 * 3600
 ANSWER_HITS = 3
 RETRIEVE_HITS = 5  # retrieved; the presenter keeps at most ANSWER_HITS of them
-
-
-class Loaded(Protocol):
-    @property
-    def kb(self) -> Any: ...
 
 
 class FullEngine(EngineLike, Protocol):
@@ -52,7 +48,8 @@ class FullEngine(EngineLike, Protocol):
     @property
     def data_dir(self) -> Path: ...
     @property
-    def snapshot(self) -> Loaded: ...
+    def snapshot(self) -> Snapshot: ...
+    def warm_up(self) -> None: ...
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
             today: date | None = None, previous: Previous | None = None) -> Answer: ...
     def is_greeting(self, text: str) -> bool: ...

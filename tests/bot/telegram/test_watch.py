@@ -23,7 +23,6 @@ from bot.telegram.watch import (
     KnowledgeWatcher,
     WatchFailure,
     is_knowledge_change,
-    knowledge_fingerprint,
     once_per_reload,
 )
 
@@ -410,39 +409,14 @@ def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, built_c
 SEEDS = REPO / "tests" / "fixtures"
 
 
-def test_knowledge_fingerprint_follows_content_not_junk(tmp_path: Path) -> None:
-    """Replicas agree on a reload by the folder's content: names and bytes, nothing else."""
-    a, b = tmp_path / "a", tmp_path / "b"
-    for root in (a, b):
-        (root / "policies").mkdir(parents=True)
-        (root / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
-        (root / "rules").mkdir()
-        (root / "rules" / "r.yaml").write_text("rules: []\n", encoding="utf-8")
-    first = knowledge_fingerprint(a)
-    assert first == knowledge_fingerprint(b)  # same content elsewhere: same value
-    (a / "policies" / "~$p.docx").write_bytes(b"lock")
-    (a / ".git").mkdir()
-    (a / ".git" / "x.md").write_text("x", encoding="utf-8")
-    (a / "policies" / "notes.py").write_text("x = 1", encoding="utf-8")
-    assert knowledge_fingerprint(a) == first  # junk, dot folders and other types ignored
-    (a / "policies" / "p.md").write_text("一、总则（修订）\n", encoding="utf-8")
-    assert knowledge_fingerprint(a) != first
-    (a / "policies" / "p.md").write_text("一、总则\n", encoding="utf-8")
-    (a / "policies" / "p.md").rename(a / "policies" / "q.md")
-    assert knowledge_fingerprint(a) != first  # a rename is a change too
+class Served:
+    """The fingerprint of the knowledge a replica serves (what its engine's snapshot says)."""
 
+    def __init__(self, fingerprint: str) -> None:
+        self.fingerprint = fingerprint
 
-def test_knowledge_fingerprint_follows_configmap_symlinks(tmp_path: Path) -> None:
-    """A Kubernetes ConfigMap volume: real files under ..data, symlinks at the top."""
-    plain = tmp_path / "plain"
-    (plain / "policies").mkdir(parents=True)
-    (plain / "policies" / "p.md").write_text("正文", encoding="utf-8")
-    mounted = tmp_path / "mounted"
-    (mounted / "..2026_11_24" / "policies").mkdir(parents=True)
-    (mounted / "..2026_11_24" / "policies" / "p.md").write_text("正文", encoding="utf-8")
-    (mounted / "..data").symlink_to("..2026_11_24")
-    (mounted / "policies").symlink_to("..data/policies")
-    assert knowledge_fingerprint(mounted) == knowledge_fingerprint(plain)
+    def __call__(self) -> str:
+        return self.fingerprint
 
 
 def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
@@ -452,31 +426,32 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
 
     from bot.conversation.store import SQLiteStore
 
-    kdir = tmp_path / "knowledge"
-    (kdir / "policies").mkdir(parents=True)
-    (kdir / "policies" / "p.md").write_text("正文", encoding="utf-8")
     shared = SQLiteStore(tmp_path / "state.sqlite3")  # one file, two replicas
     told: list[tuple[str, bool]] = []
+    served = Served("a1")  # both replicas loaded the same files
 
     def replica(name: str, store: Any) -> Callable[[Any], Any]:
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, kdir, notify)
+        return once_per_reload(store, served, notify)
 
     class Down:
-        def claim(self, key: str, ttl: float) -> bool:
+        def get(self, key: str) -> Any:
             raise ConnectionError("redis is down")
 
     async def scenario() -> None:
         a, b = replica("a", shared), replica("b", SQLiteStore(tmp_path / "state.sqlite3"))
-        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        ok = SimpleNamespace(ok=True, message="ok")
+        failed = SimpleNamespace(ok=False, message="policies/x.md:3: 日期错误")
         await a(ok)
         await b(ok)
         assert told == [("a", True)]
-        await b(failed)  # another outcome on the same files is news
+        await b(failed)  # another outcome on the same knowledge is news
         await a(failed)
         assert told == [("a", True), ("b", False)]
+        await a(SimpleNamespace(ok=False, message="policies/y.md:1: 缺少文号"))
+        assert told[-1] == ("a", False)  # another failure too
         await replica("c", Down())(ok)  # no store: tell anyway
         assert told[-1] == ("c", True)
 
@@ -492,35 +467,70 @@ def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
 
     from bot.conversation.store import SQLiteStore
 
-    kdir = tmp_path / "knowledge"
-    (kdir / "policies").mkdir(parents=True)
-    policy = kdir / "policies" / "p.md"
-    policy.write_text("正文", encoding="utf-8")
     told: list[tuple[str, bool]] = []
     stores = [SQLiteStore(tmp_path / "state.sqlite3") for _ in range(2)]
+    served = Served("a1")
 
     def replica(name: str, store: Any) -> Callable[[Any], Any]:
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, kdir, notify)
+        return once_per_reload(store, served, notify)
 
     async def scenario() -> None:
         a, b = replica("a", stores[0]), replica("b", stores[1])
-        ok, failed = SimpleNamespace(ok=True), SimpleNamespace(ok=False)
+        ok = SimpleNamespace(ok=True, message="ok")
+        failed = SimpleNamespace(ok=False, message="policies/p.md:1: 坏掉的正文")
         await a(ok)
         await b(ok)
-        policy.write_text("坏掉的正文", encoding="utf-8")
-        await a(failed)
+        await a(failed)  # the broken file: both keep serving a1
         await b(failed)
-        policy.write_text("正文", encoding="utf-8")  # the revert: fingerprint of the first
-        await b(ok)
+        await b(ok)  # the revert: a1 again
         await a(ok)
         assert told == [("a", True), ("a", False), ("b", True)]
 
     asyncio.run(scenario())
     for store in stores:
         store.close()
+
+
+def test_the_fingerprint_is_read_when_the_reload_is_delivered(folder: Path) -> None:
+    """The state announced is the knowledge this reload left in service, even when the
+    notice itself is sent later (another reload may have started by then)."""
+    engine = FakeEngine()
+    served = Served("v1")
+    states: list[str] = []
+
+    async def notify(report: Any) -> None:
+        states.append(served.fingerprint)
+
+    class Memory:
+        def __init__(self) -> None:
+            self.data: dict[str, Any] | None = None
+            self.version = 0
+
+        def get(self, key: str) -> Any:
+            from bot.conversation.store import Record
+
+            return Record(self.version, self.data)
+
+        def put(self, key: str, data: Any, expected: int, ttl: Any = None) -> int:
+            self.data, self.version = data, self.version + 1
+            return self.version
+
+    memory = Memory()
+    delivered: list[Any] = []
+    notify_once = once_per_reload(memory, served, notify)  # type: ignore[arg-type]
+    watcher = KnowledgeWatcher(engine, folder, on_result=lambda r: delivered.append(
+        notify_once(r)))
+    watcher.reload_now()
+    served.fingerprint = "v2"  # a later reload, before the first notice was sent
+    asyncio.run(_as_awaited(delivered[0]))
+    assert memory.data is not None and memory.data["fingerprint"] == "v1"
+
+
+async def _as_awaited(awaitable: Any) -> None:
+    await awaitable
 
 
 def test_admins_see_no_absolute_server_path(folder: Path, tmp_path: Path) -> None:
