@@ -33,8 +33,9 @@ from bot.alerts.fanout import (
 from bot.alerts.matching import Change, Diff, changes_for, diff, money_clauses
 from bot.alerts.reminders import run_reminders
 from bot.alerts.subscriptions import Subscription
+from bot.conversation.guarded_store import BACKEND_ERRORS
 from bot.conversation.reply import render
-from bot.conversation.store import BACKEND_ERRORS, StateStore, StoreUnavailable
+from bot.conversation.store import StateStore, StoreUnavailable
 from bot.render import html_env
 from index.answering.engine import Snapshot
 

@@ -33,8 +33,9 @@ from telegram.ext import (
 
 from bot.config import Settings, install_log_redaction, load_settings, redact
 from bot.conversation.core import Conversation, FullEngine
+from bot.conversation.guarded_store import GuardedStore, guarded
 from bot.conversation.reply import Outcome, Reply, label_pairs, render
-from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
+from bot.conversation.store import StateStore, StoreUnavailable, open_store
 from bot.telegram.alert_handlers import register as register_alerts
 from bot.telegram.context_types import CONTEXT_TYPES, BotApp, BotContext
 from bot.telegram.runner import (

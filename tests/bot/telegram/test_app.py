@@ -400,7 +400,7 @@ def test_store_outage_answers_questions_and_tells_admins_once(
 
     from bot.alerts.fanout import Drainer
 
-    monkeypatch.setattr("bot.conversation.store.RECOVERY", 0.0)  # no quiet spell needed
+    monkeypatch.setattr("bot.conversation.guarded_store.RECOVERY", 0.0)  # no quiet spell needed
     # the alert loop: one pass, then only when woken (alert_poll below)
     first_pass = threading.Event()
     drain = Drainer.drain
