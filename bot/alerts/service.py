@@ -60,6 +60,13 @@ def reminder_message(sub: Subscription, items: list[dict[str, Any]]) -> Message:
     return Message(sub.chat_id, html, (((alert_label("estimate"), ESTIMATE_BUTTON),),))
 
 
+class Reported(Protocol):
+    """A reload's report (``index.answering.engine.ReloadReport``)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+
 class Serving(Protocol):
     """The engine whose snapshots the alerts follow (:class:`Engine`)."""
 
@@ -145,9 +152,9 @@ class AlertService:
         if self._wake is not None:
             self._wake.set()
 
-    async def on_reload(self, report: Any) -> None:
+    async def on_reload(self, report: Reported) -> None:
         """The watcher's hook: after a successful reload, plan and drain at once."""
-        if getattr(report, "ok", False):
+        if report.ok:
             self.wake()
 
     async def run(self, running: Callable[[], bool]) -> None:

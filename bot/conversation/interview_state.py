@@ -11,7 +11,7 @@ interview survives a restart or a deploy in the middle.  Fact values are JSON th
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -46,6 +46,8 @@ class FactSpecLike(Protocol):
     def choices(self) -> Sequence[tuple[Any, str]]: ...
     @property
     def example(self) -> str: ...
+    @property
+    def implied_by(self) -> Mapping[str, Sequence[str]]: ...
     def parse(self, text: str) -> Any: ...
 
 
@@ -108,7 +110,7 @@ class Asked:
         choices = list(spec.choices)
         if spec.kind == "bool" and not choices:
             choices = [(True, label("yes")), (False, label("no"))]
-        implied = getattr(spec, "implied_by", None) or {}
+        implied = spec.implied_by or {}
         return cls(name=spec.name, kind=spec.kind, question=spec.question,
                    label=str(spec.label or spec.question), unit=str(spec.unit or ""),
                    example=spec.example,

@@ -163,7 +163,7 @@ def _shown(spec: FactSpec | None, value: Any) -> str:
         return str(spec.choice_label(str(value)))
     if isinstance(value, int | Decimal) and spec is not None and spec.kind == "money":
         return format_yuan(int(value))
-    return f"{value}{getattr(spec, 'unit', '') or ''}"
+    return f"{value}{spec.unit if spec is not None else ''}"
 
 
 def _commands(context: BotContext) -> AlertCommands:
