@@ -31,10 +31,9 @@ from index.answering.engine import Snapshot
 from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
-__all__ = ["ANSWER_HITS", "Conversation", "FullEngine", "Who"]
+__all__ = ["Conversation", "FullEngine", "Who"]
 
 SETTINGS_TTL = 365 * 24 * 3600
-ANSWER_HITS = 3
 RETRIEVE_HITS = 5  # retrieved; the presenter keeps at most ANSWER_HITS of them
 
 
