@@ -135,8 +135,14 @@ def load_domain_terms() -> DomainTerms:
     return parse_domain_terms(text)
 
 
-def knowledge_domain_terms(knowledge_dir: str | Path) -> DomainTerms:
+def knowledge_domain_terms(knowledge_dir: str | Path,
+                           topics: Mapping[str, tuple[str, ...]] | None = None,
+                           aliases: Iterable[Iterable[str]] | None = None) -> DomainTerms:
     """The shipped lists, extended by the knowledge folder's own.
+
+    ``topics`` and ``aliases`` (each alias's ``terms``): the loaded vocabulary's and the
+    loaded expander's, when the caller has them (the engine's snapshot); else read from the
+    folder.
 
     * ``<knowledge>/cases/domain_terms.txt`` (same format as the shipped file): staff add
       words there without a release — a subject the bot wrongly answered goes under
@@ -167,7 +173,8 @@ def knowledge_domain_terms(knowledge_dir: str | Path) -> DomainTerms:
         terms = terms.extended(own)
         # the folder's own subjects as listed; policy wording from the vocabulary unless
         # generic (补助, 奖励 are alias terms, not subjects)
-        derived = (normalize_word(x) for x in _vocabulary_subjects(Path(knowledge_dir)))
+        derived = (normalize_word(x)
+                   for x in _vocabulary_subjects(Path(knowledge_dir), topics, aliases))
         kept = (*own.subjects, *(w for w in derived if w and w not in terms.generic))
         terms = replace(terms, subjects=tuple(dict.fromkeys(kept)))
     return terms
@@ -198,15 +205,20 @@ def _vocabulary_domain(path: Path) -> DomainTerms:
                        (), lists.get("subjects", ()))
 
 
-def _vocabulary_subjects(knowledge_dir: Path) -> list[str]:
+def _vocabulary_subjects(knowledge_dir: Path,
+                         topics: Mapping[str, tuple[str, ...]] | None = None,
+                         aliases: Iterable[Iterable[str]] | None = None) -> list[str]:
     """Topic phrases and alias terms of the folder's vocabulary (policy wording)."""
-    from index.expansion import knowledge_expander
-    from knowledge.awards.vocabulary import knowledge_vocabulary
+    if topics is None:
+        from knowledge.awards.vocabulary import knowledge_vocabulary
 
-    topics = knowledge_vocabulary(knowledge_dir).topics
+        topics = knowledge_vocabulary(knowledge_dir).topics
+    if aliases is None:
+        from index.expansion import knowledge_expander
+
+        aliases = [a.terms for a in knowledge_expander(knowledge_dir, topics).aliases]
     words = [w for phrases in topics.values() for w in phrases]
-    words += [t for alias in knowledge_expander(knowledge_dir, topics).aliases
-              for t in alias.terms]
+    words += [t for terms in aliases for t in terms]
     return words
 
 

@@ -7,7 +7,7 @@
   its 文号 alone), see :func:`index.answering.understand.named_document`.
 
 The engine builds a :class:`DocumentNames` with each snapshot
-(:meth:`index.answering.engine.Engine._build_snapshot`); the retriever builds its
+(:func:`index.answering.snapshot.build_snapshot`); the retriever builds its
 :class:`index.focus.FocusIndex` when it is constructed, which is once per snapshot too.
 """
 

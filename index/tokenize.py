@@ -33,6 +33,7 @@ __all__ = [
     "SYNONYMS",
     "TOKENIZER_VERSION",
     "normalize",
+    "policy_words",
     "query_expansions",
     "set_cache_dir",
     "tokenize",
@@ -196,6 +197,11 @@ def set_cache_dir(path: str | Path | None) -> None:
 
 def _dict_text() -> str:
     return resources.files("index").joinpath(_DICT_NAME).read_text(encoding="utf-8")
+
+
+def policy_words() -> tuple[str, ...]:
+    """The words of the policy dictionary (``policy_terms.dict``), in file order."""
+    return tuple(word for word, _, _ in _parse_dict(_dict_text()))
 
 
 def _parse_dict(text: str) -> list[tuple[str, int | None, str | None]]:

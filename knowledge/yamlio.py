@@ -6,7 +6,7 @@ questions, document metadata (front matter or sidecar), the known failures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,18 +57,23 @@ ANCHORS_REFUSED = ("不支持 YAML 锚点和别名（&名称、*名称、<<: *�
 class _AnchorFound(yaml.YAMLError):
     """An anchor or alias, met while composing: refused before anything is expanded."""
 
-    def __init__(self, mark: yaml.Mark | None) -> None:
+    def __init__(self, event: yaml.Event) -> None:
         super().__init__(ANCHORS_REFUSED)
-        self.mark = mark
+        self.mark = event.start_mark
+
+
+# PyYAML's parser is untyped (types-PyYAML leaves ``peek_event`` unannotated): one typed
+# name for it keeps the strict check of the calls below.
+_peek_event: Callable[[yaml.SafeLoader], yaml.Event] = yaml.SafeLoader.peek_event
 
 
 class _NoAnchorsLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases (a billion-laughs file costs nothing)."""
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        event = self.peek_event()
+        event = _peek_event(self)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _AnchorFound(event.start_mark)
+            raise _AnchorFound(event)
         return super().compose_node(parent, index)
 
 

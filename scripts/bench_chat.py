@@ -89,6 +89,8 @@ for n, line in enumerate(sys.stdin, 1):
                                    for s in getattr(answer, "suggestions", ()) or ()]
             est = answer.estimate
             turn["total_yuan"] = est.total_yuan if est is not None else None
+            top = getattr(answer, "ceiling", None)  # "最多能给多少": the ceiling stated
+            turn["ceiling_yuan"] = top.yuan if top is not None else None
             turn["asks"] = bool(est is not None and est.missing)
             turn["asked"] = answer.question
         out.append(turn)
@@ -157,6 +159,7 @@ def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
         yuan_ok = True
         if "expect_yuan" in turn:
             yuan_ok = (got.get("total_yuan") == turn["expect_yuan"]
+                       or got.get("ceiling_yuan") == turn["expect_yuan"]
                        or _amount_said(int(turn["expect_yuan"]), got["text"]))
             out["exact"] = yuan_ok and verdict in ("answer", "interview")
             # a miss is either an honest question back (facts asked for) or a wrong total

@@ -114,8 +114,7 @@ def test_hybrid_ahead_of_single_retrievers(engine: Any, canned: list[CannedQuest
     0.690, MRR 0.963 / 0.955 / 0.795; on the held-out half 0.915 / 0.908 / 0.708 and
     0.948 / 0.940 / 0.808.
     """
-    snap = getattr(engine, "snapshot", None)
-    retriever = snap.retriever
+    retriever = engine.snapshot.retriever
     in_scope = [q for q in canned if q.in_scope]
 
     def mode_answer(mode: Any) -> Any:

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
-from index.answering.engine import Snapshot
 from index.answering.engine import responsible_offices as clause_offices  # one office rule
 from index.answering.honesty import not_encoded_items
+from index.answering.snapshot import Snapshot
 from knowledge.awards.calculator import Item, evaluate
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
@@ -135,7 +135,7 @@ def money_clauses(d: Diff, new: Snapshot, on: date) -> list[tuple[Item, frozense
     if not d.clauses:
         return []
     return [(item, topics_of(new, f"{item.label}。{item.citations[0].quote}", on))
-            for item in not_encoded_items(new.kb, new.rules, d.clauses, on)]
+            for item in not_encoded_items(new.kb, new.rules, d.clauses, on, new.unencoded)]
 
 
 def changes_for(d: Diff, old: Snapshot | None, new: Snapshot, facts: Mapping[str, object],

@@ -16,7 +16,7 @@ from bot.alerts.fanout import SENT_TTL, Message, enqueue
 from bot.alerts.matching import eligible_items
 from bot.alerts.subscriptions import Subscription, every
 from bot.conversation.store import StateStore, update
-from index.answering.engine import Snapshot
+from index.answering.snapshot import Snapshot
 
 LAST = "alerts:reminders:last"
 AHEAD = timedelta(days=30)

@@ -37,11 +37,12 @@ from bot.conversation.guarded_store import BACKEND_ERRORS
 from bot.conversation.reply import render
 from bot.conversation.store import StateStore, StoreUnavailable
 from bot.render import html_env
-from index.answering.engine import Snapshot
+from index.answering.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 ESTIMATE_BUTTON = "al:es"
 STOP_SLICE = 0.05  # seconds between looks at running() while idle
+FINGERPRINT_CHARS = 20  # of the knowledge fingerprint in a plan's key (short keys)
 OUTAGES: tuple[type[BaseException], ...] = (StoreUnavailable, *BACKEND_ERRORS)
 
 
@@ -118,7 +119,7 @@ class AlertService:
         changed = diff(old, new)
         if not changed:
             return 0
-        job = "k" + new.kb.fingerprint[:20]  # the knowledge version planned
+        job = "k" + new.fingerprint[:FINGERPRINT_CHARS]  # the new snapshot's knowledge
         owner = self.drainer.owner
         if not begin_plan(self.store, job, owner):
             return 0  # another replica planned (or is planning) this knowledge version

@@ -45,15 +45,17 @@ def index_build(options: GlobalOptions, force: bool) -> int:
     """
     from bot.render import render_text
     from bot.wiring import make_engine
-    from index.ensure import ensure_index, index_version
-    from knowledge.sources.base import load_knowledge
+    from index.answering.snapshot import build_snapshot
+    from index.ensure import index_version
 
-    engine = make_engine(options)  # never read-only here: this is the index job
-    knowledge = load_knowledge(engine.knowledge_dir, cache_dir=engine.data_dir / "cache")
-    report = ensure_index(knowledge, engine.data_dir, engine.embedder, progress=True,
-                          lock=engine.build_lock, force=force)
+    engine = make_engine(options)
+    # the snapshot a replica loads, built the same way; never read-only (this is the
+    # index job) and not warmed up (it answers nothing)
+    built = build_snapshot(engine.knowledge_dir, engine.data_dir, engine.embedder,
+                           progress=True, lock=engine.build_lock, force=force, warm=False)
+    report = built.index
     template = "index_built.txt.j2" if report is not None else "index_current.txt.j2"
-    print(render_text(template, report=report, kb=knowledge,
+    print(render_text(template, report=report, kb=built.snapshot.kb,
                       version=index_version(engine.data_dir)))
     return 0
 

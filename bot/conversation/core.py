@@ -27,7 +27,7 @@ from bot.conversation.summary import office_lookup
 from bot.server_paths import public_report
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
-from index.answering.engine import Snapshot
+from index.answering.snapshot import Snapshot
 from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 

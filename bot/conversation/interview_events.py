@@ -52,7 +52,11 @@ def parse_press(data: str) -> Press | None:
         return None
 
 
-_QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何")
+_QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何", "啥",
+                   "咋", "哪个", "哪里", "能不能", "可不可以", "是不是", "行不行")
+# a statement of facts besides a bare figure (合同额60万 登记过了): a message, not an answer
+_STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}.*\d+(\.\d+)?\s*(万|元|家|项|件|个)"
+                        r"|\d+(\.\d+)?\s*(万|元|家|项|件|个).*[\u4e00-\u9fff]{3,}")
 # a change to the question answered last (那2020年呢, 不对，是200万), not an answer
 _FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "不对", "说错", "其实",
                       "后来", "更正")
@@ -70,4 +74,5 @@ def looks_like_question(text: str) -> bool:
     """Whether text that is no valid answer reads as a new question rather than a typo."""
     compact = "".join(text.split())
     return (is_follow_up_form(compact) or any(mark in compact for mark in _QUESTION_MARKS)
-            or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact)))
+            or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact))
+            or bool(_STATEMENT.search(compact)))

@@ -275,7 +275,7 @@ def build_application(
     shared = guarded(store)
     watcher = KnowledgeWatcher(
         engine, engine.knowledge_dir, force_polling=settings.watch_polling,
-        on_result=make_reload_notifier(app, shared, lambda: engine.snapshot.kb.fingerprint))
+        on_result=make_reload_notifier(app, shared))
     app.bot_data.watcher = watcher
     app.bot_data.conversation = Conversation(
         engine, shared, settings.admin_ids, settings.flood_limit,
@@ -333,18 +333,17 @@ async def start_knowledge_watcher(app: BotApp, debounce_ms: int | None = None
 
 
 def make_reload_notifier(
-    app: BotApp, store: StateStore, served: Callable[[], str]
+    app: BotApp, store: StateStore
 ) -> Callable[[ReloadResult], Awaitable[None]]:
     """``notify_admins(report)`` for the watcher: one message per reload, not per replica
-    (see :func:`bot.telegram.watch.once_per_reload`; ``served()`` is the fingerprint of the
-    knowledge in service)."""
+    (see :func:`bot.telegram.watch.once_per_reload`)."""
     async def notify_admins(report: ReloadResult) -> None:
         text = redact(render("tg_reload.j2", report=report))
         for admin in app.bot_data.settings.admin_ids:
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
 
-    return once_per_reload(store, served, notify_admins)
+    return once_per_reload(store, notify_admins)
 
 
 # -- serving -----------------------------------------------------------------------------

@@ -65,6 +65,9 @@ class ReloadResult(Protocol):
     @property
     def version(self) -> int | str: ...
 
+    @property
+    def fingerprint(self) -> str: ...  # the knowledge the reload read
+
 
 class Reloadable(Protocol):
     """The part of the engine the watcher needs."""
@@ -79,6 +82,7 @@ class WatchFailure:
     ok: bool
     message: str
     version: int | str
+    fingerprint: str = ""  # unknown: the notice is sent (a duplicate beats silence)
 
 
 ResultCallback = Callable[[ReloadResult], Awaitable[Any] | None]
@@ -230,9 +234,7 @@ class KnowledgeWatcher:
         """Reload the engine at once; ``notify`` also sends the report to ``on_result`` and
         the listeners (``/reload`` answers its admin instead).
 
-        The callbacks are called before the next reload can start, so the knowledge the
-        engine serves when they run (its fingerprint: :func:`once_per_reload`) is the
-        knowledge this reload left in service.
+        The callbacks are called before the next reload can start.
         """
         with self._reload_lock:
             self.last_changes = tuple(sorted(changes))
@@ -289,56 +291,40 @@ RELOAD_NOTICE_KEY = "reload-notice:last"
 
 
 def once_per_reload(
-    store: StateStore, served: Callable[[], str],
-    notify: Callable[[ReloadResult], Awaitable[None]],
+    store: StateStore, notify: Callable[[ReloadResult], Awaitable[None]]
 ) -> Callable[[ReloadResult], Awaitable[None]]:
     """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
 
     Every replica reloads by itself when a shared knowledge folder changes.  The store keeps
-    the last announced state: the outcome and the fingerprint of the knowledge in service
-    after the reload (``served()``: the loaded snapshot's, equal on every replica that
-    loaded the same files), and a failure's message.  A report is announced when its state
-    differs from it (compare-and-set, so one replica wins), the others stay quiet.
-    Deduplicating transitions, not states, means a success after a failure is always
+    the last announced (outcome, fingerprint) pair, the fingerprint being the knowledge the
+    reload read (``ReloadReport.fingerprint``, the loaded snapshot's); a report is announced
+    when its pair differs from it (compare-and-set, so one replica wins), the others stay
+    quiet.  Deduplicating transitions, not pairs, means a success after a failure is always
     announced, even when a revert restores a folder announced ✅ minutes ago: the admins'
-    last word is never a stale ❌; and another failure (another message) is news too.  A
-    store error means notifying anyway: a duplicate beats silence.
-
-    ``served()`` is read when the watcher delivers the report, before another reload can
-    start (:meth:`KnowledgeWatcher.reload_now`).
+    last word is never a stale ❌.  A store error means notifying anyway: a duplicate beats
+    silence.
     """
 
-    def notify_once(report: ReloadResult) -> Awaitable[None]:
+    async def notify_once(report: ReloadResult) -> None:
         try:
-            state: dict[str, Any] | None = {"outcome": "ok" if report.ok else "failed",
-                                            "fingerprint": served()}
-            if not report.ok:
-                state = {**(state or {}), "message": report.message}
-        except Exception:
-            log.warning("reload notice: no fingerprint of the knowledge served", exc_info=True)
-            state = None
-        return _announce_once(store, state, report, notify)
+            pair = {"outcome": "ok" if report.ok else "failed",
+                    "fingerprint": report.fingerprint}
 
-    return notify_once
+            def announce(last: dict[str, Any] | None) -> tuple[Any, bool]:
+                if last == pair:
+                    return last, False  # another replica announced this very state
+                return dict(pair), True
 
-
-async def _announce_once(store: StateStore, state: dict[str, Any] | None,
-                         report: ReloadResult,
-                         notify: Callable[[ReloadResult], Awaitable[None]]) -> None:
-    first = True
-    if state is not None:
-        def announce(last: dict[str, Any] | None) -> tuple[dict[str, Any] | None, bool]:
-            if last == state:
-                return last, False  # another replica announced this very state
-            return dict(state), True
-
-        try:
-            first = await asyncio.to_thread(update_record, store, RELOAD_NOTICE_KEY,
-                                            announce, RELOAD_NOTICE_TTL)
+            first = await asyncio.to_thread(
+                update_record, store, RELOAD_NOTICE_KEY, announce, RELOAD_NOTICE_TTL
+            )
         except Exception:
             log.warning("reload notice: could not claim it in the store", exc_info=True)
-    if first:
-        await notify(report)
+            first = True
+        if first:
+            await notify(report)
+
+    return notify_once
 
 
 def _relative(path: str, root: Path) -> str:

@@ -18,6 +18,7 @@ from index.answering.scope import Suggestion, Unanswered
 from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import Citation
+from knowledge.reading.estimate import Ceiling
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Frame
 
@@ -97,6 +98,7 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()  # verdict "suggest": covered awards near it
     unanswered: Unanswered | None = None  # what was asked that the clauses do not state
     frame: Frame | None = None  # the message read against the conversation
+    ceiling: Ceiling | None = None  # "最多能给多少": the most the award asked about can be
     # each rule of ``rule_ids`` with the clauses it stands on (its same-award group's,
     # those of repealed documents included): which clause each rule quotes
     rule_citations: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
@@ -112,7 +114,11 @@ class Answer:
 
     @property
     def facts(self) -> dict[str, object]:
-        """A copy of the facts the question states (safe to change)."""
+        """A copy of the facts the question states (safe to change); an estimate by year
+        gives its standing facts and ``"years"`` with each year's own (a profile)."""
+        est = self.estimate
+        if est is not None and est.years:
+            return {**est.facts, "years": {str(y): dict(f) for y, f in est.years.items()}}
         return dict(self.extraction.facts) if self.extraction is not None else {}
 
     def to_json(self) -> dict[str, Any]:
@@ -132,4 +138,5 @@ class Answer:
             "suggestions": [s.to_json() for s in self.suggestions],
             "unanswered": self.unanswered.to_json() if self.unanswered is not None else None,
             "frame": self.frame.to_json() if self.frame is not None else None,
+            "ceiling": self.ceiling.to_json() if self.ceiling is not None else None,
         }

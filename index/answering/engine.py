@@ -21,26 +21,18 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import not_encoded_items, with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import scope_verdict, unanswered_of
+from index.answering.scope import amount_answer, scope_verdict, unanswered_of
+from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
-from index.answering.years import estimate_profile, estimate_question
-from index.artifacts import load_index
-from index.build import build_index
-from index.domain import knowledge_domain_terms, load_domain_terms
 from index.embedders import Embedder, make_embedder
-from index.ensure import OuterLock, ensure_index
-from index.expansion import knowledge_expander
-from index.focus import deployment_regions
-from index.names import DocumentNames
-from index.retriever import MAX_TOP_K, Hit, Retriever
+from index.ensure import OuterLock
+from index.retriever import MAX_TOP_K, Hit
 from knowledge.awards.calculator import Estimate, Item, candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
-from knowledge.awards.loading import load_rules
-from knowledge.awards.rules import RuleSet
-from knowledge.awards.vocabulary import knowledge_vocabulary
-from knowledge.errors import IndexError_, PolicyBotError
+from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
+from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -54,24 +46,10 @@ from knowledge.reading.intent import (
 )
 from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
-from knowledge.reading.talk import Talk, knowledge_talk
-from knowledge.sources.base import KnowledgeBase, load_knowledge
+from knowledge.sources.base import fingerprint as knowledge_fingerprint
 from knowledge.sources.documents import normalize_doc_number
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything one answer needs, immutable once built."""
-
-    kb: KnowledgeBase
-    rules: RuleSet
-    retriever: Retriever
-    version: int
-    loaded_at: float
-    talk: Talk  # the conversation vocabulary (vocabulary/conversation.yaml)
-    names: DocumentNames  # the documents' 文号 and titles, indexed once per load
 
 
 @dataclass(frozen=True)
@@ -86,6 +64,9 @@ class ReloadReport:
     added: tuple[tuple[str, str], ...] = ()
     changed: tuple[tuple[str, str], ...] = ()
     removed: tuple[tuple[str, str], ...] = ()
+    # the knowledge this reload read (the new snapshot's fingerprint; of the folder as it
+    # failed to load otherwise): replicas agree on "this reload" by it
+    fingerprint: str = ""
 
 
 @dataclass
@@ -163,50 +144,16 @@ class Engine:
                 self._snapshot, _ = self._build_snapshot(version=1)
 
     def _build_snapshot(self, version: int) -> tuple[Snapshot, ReloadReport]:
-        started = time.perf_counter()
-        # per-file extraction, dedup signature and clauses cached by content hash
-        kb = load_knowledge(self.knowledge_dir, cache_dir=self.data_dir / "cache",
-                            memo=self._sources)  # unchanged files: the serving clauses
-        # facts, choices and topics of this folder (vocabulary/*.yaml); the rules use them
-        vocabulary = knowledge_vocabulary(self.knowledge_dir)
-        rules = load_rules(self.knowledge_dir / "rules", kb.clause, kb.document, vocabulary)
-        domain_terms = knowledge_domain_terms(self.knowledge_dir)
-        kb = kb.with_rules(rules)
-        embedder = self.embedder
-        embedded = reused = 0
-        index = None
-        # built once per knowledge version: by this process under the build locks, by
-        # another one it queued behind, or (read-only) by the index job it waits for
-        built = ensure_index(kb, self.data_dir, embedder, progress=self.progress,
-                             read_only=self.read_only, wait=self.index_wait,
-                             lock=self.build_lock)
-        if built is not None:
-            embedded, reused = built.embedded, built.reused
-        try:  # memory-mapped; the knowledge base's clauses are the chunks (no second copy)
-            index = load_index(self.data_dir, embedder, kb.clauses)
-        except IndexError_ as exc:  # damaged since the check: rebuild, never fail here
-            if self.read_only:
-                raise
-            log.warning("%s; rebuilding the index", exc)
-        if index is None:
-            report = build_index(kb, self.data_dir, embedder, progress=self.progress)
-            embedded, reused = report.embedded, report.reused
-            index = load_index(self.data_dir, embedder, kb.clauses)
-            if index is None:
-                raise IndexError_("索引构建后无法加载 / index could not be loaded after build")
-        retriever = Retriever(index, embedder, domain_terms=domain_terms,
-                              expander=knowledge_expander(self.knowledge_dir,
-                                                          vocabulary.topics),
-                              regions=deployment_regions())
-        retriever.warm_up()  # model, jieba and caches loaded before this snapshot serves
-        snap = Snapshot(kb=kb, rules=rules, retriever=retriever, version=version,
-                        loaded_at=time.time(), talk=knowledge_talk(self.knowledge_dir),
-                        names=DocumentNames(kb.documents))
-        seconds = time.perf_counter() - started
-        msg = (f"knowledge v{version}: {len(kb.documents)} documents, {len(kb.clauses)} chunks, "
-               f"{len(rules.rules)} rules; embedded {embedded}, reused {reused} "
-               f"in {seconds:.1f}s")
-        return snap, ReloadReport(True, msg, version, embedded, reused, seconds)
+        built = build_snapshot(self.knowledge_dir, self.data_dir, self.embedder,
+                               version=version, memo=self._sources, progress=self.progress,
+                               read_only=self.read_only, wait=self.index_wait,
+                               lock=self.build_lock)
+        snap = built.snapshot
+        msg = (f"knowledge v{version}: {len(snap.kb.documents)} documents, "
+               f"{len(snap.kb.clauses)} chunks, {len(snap.rules.rules)} rules; embedded "
+               f"{built.embedded}, reused {built.reused} in {built.seconds:.1f}s")
+        return snap, ReloadReport(True, msg, version, built.embedded, built.reused,
+                                  built.seconds, fingerprint=snap.fingerprint)
 
     def reload(self) -> ReloadReport:
         """Rebuild from the knowledge folder and swap atomically; keep the old on failure."""
@@ -231,7 +178,11 @@ class Engine:
         with self._stats_lock:
             self._stats.reloads_failed += 1
             self._stats.last_reload_error = message
-        return ReloadReport(False, message, version)
+        try:  # the same fingerprint a load computes, of the folder that failed to load
+            folder = knowledge_fingerprint(self.knowledge_dir)
+        except OSError:
+            folder = ""
+        return ReloadReport(False, message, version, fingerprint=folder)
 
     # -- questions -----------------------------------------------------------------
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
@@ -244,8 +195,10 @@ class Engine:
         started = time.perf_counter()
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
-        text = normalize_question(sanitize_question(raw))
+        text = normalize_question(sanitize_question(raw), snap.typos)
         today = today or date.today()
+        if previous is not None and snap.domain_terms.names_foreign(text.lower()):
+            previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
         if u.frame.greeting:
             self._record(started, False, False)
@@ -275,7 +228,7 @@ class Engine:
             # retrieval gate; the deterministic extractor naming a rule whose clause is
             # also the best hit is independent evidence that the question is in scope.
             matched = self._named_rule_cites(snap, extraction, hits[0])
-        terms = snap.retriever.domain_terms or load_domain_terms()
+        terms = snap.domain_terms
         if not matched and hits and extraction is not None and (
                 (intent == OVERVIEW and extraction.facts) or u.frame.follow_up
                 or snap.talk.external_for(text, intent)
@@ -296,7 +249,7 @@ class Engine:
                           extraction=extraction, intent=intent, frame=u.frame,
                           **scope_verdict(hits, u.text, snap.talk, snap.rules,
                                           snap.retriever.calibration,
-                                          snap.retriever.domain_terms or load_domain_terms()))
+                                          snap.domain_terms))
         estimate, rule_ids = self._estimate(snap, u, hits, when)
         if intent == AMOUNT:  # a clause of targets answers no amount
             hits = without_target_clauses(hits, snap.rules)
@@ -306,7 +259,7 @@ class Engine:
         if extraction is not None and intent in ESTIMATE_INTENTS:
             # money a shown clause grants that no rule encodes: listed, never summed
             estimate = with_not_encoded(estimate, snap.kb, snap.rules,
-                                        [h.clause for h in hits], when)
+                                        [h.clause for h in hits], when, snap.unencoded)
         document = None
         if u.named is not None:
             meta = snap.kb.document(u.named)
@@ -329,8 +282,11 @@ class Engine:
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
-                                answer.materials_listed)
-        return replace(answer, unanswered=missing)
+                                answer.materials_listed, u.frame.said)
+        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, [h.text for h in shown],
+                                      list(offices)) if missing is None and intent == AMOUNT
+                        else (missing, None))
+        return replace(answer, unanswered=missing, ceiling=top)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date
                   ) -> tuple[Estimate | None, tuple[str, ...]]:
@@ -375,18 +331,14 @@ class Engine:
         would estimate an unrelated rule.
         """
         named = [r for r in extraction.candidate_rules if snap.rules.get(r) is not None]
-        if named and not_encoded_items(snap.kb, snap.rules, [hits[0].clause], on):
+        if named and not_encoded_items(snap.kb, snap.rules, [hits[0].clause], on,
+                                       snap.unencoded):
             by_fact = set(candidate_rules(snap.rules, extraction.facts))
             named = [r for r in named if r in by_fact]
         if named:
             return sorted(named)
         best = hits[0].clause
-        return sorted(
-            rule.id
-            for rule in snap.rules.rules
-            if any(c.doc_number == best.doc_number and c.clause_path == best.path
-                   for c in rule.citations)
-        )
+        return snap.rules.citing({(best.doc_number, best.path)})
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
         ms = (time.perf_counter() - started) * 1000
@@ -402,18 +354,19 @@ class Engine:
                  rule_ids: list[str] | None = None) -> dict[str, Any]:
         snap, on = self.snapshot, as_of or date.today()
         # a profile's "years" (several years' flows): each year on its own law, summed
-        est = (estimate_profile(snap.rules, facts, on, date.today()) if rule_ids is None
-               else None) or evaluate(snap.rules, facts, on, rule_ids=rule_ids)
+        est = estimate_profile(snap.rules, facts, on, date.today(), rule_ids) or evaluate(
+            snap.rules, {k: v for k, v in facts.items() if k != "years"}, on, rule_ids=rule_ids)
         return est.to_json()
 
     def next_questions(self, facts: dict[str, Any], as_of: date | None = None,
                        rule_ids: list[str] | None = None) -> list[FactSpec]:
-        return next_questions(self.snapshot.rules, facts, as_of or date.today(),
+        return next_questions(self.snapshot.rules, flat_profile(facts), as_of or date.today(),
                               rule_ids=rule_ids)
 
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""
-        return self.snapshot.talk.is_greeting(normalize_question(text))
+        snap = self.snapshot
+        return snap.talk.is_greeting(normalize_question(text, snap.typos))
 
     def clause_text(self, doc_number: str, clause_path: str) -> str | None:
         return self.snapshot.kb.clause(doc_number, clause_path)

@@ -23,36 +23,45 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from index.answering.unencoded import (
+    AWARD_WORDS,
+    AwardSentence,
+    Unencoded,
+    granted_part,
+    heading_of,
+    named_titles,
+    same_award,
+)
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.coverage import Uncovered, find_uncovered
 from knowledge.awards.replacement import find_notices
 from knowledge.awards.rules import Citation, Rule, RuleSet, match_text
-from knowledge.awards.terms import award_terms
-from knowledge.awards.vocabulary import Vocabulary
 from knowledge.model import Clause, DocumentMeta
 from knowledge.money import scan_money
-from knowledge.reading.extraction import extract_facts
 from knowledge.sources.base import KnowledgeBase
 from knowledge.sources.documents import normalize_doc_number
 
+__all__ = ["EXPLANATION", "NOT_ENCODED", "Conflict", "granted_part", "likely_conflicts",
+           "not_encoded_items", "replacement_notices", "same_award", "with_not_encoded"]
+
 NOT_ENCODED = "not_encoded"
 EXPLANATION = "尚未编入估算规则，以原文为准"
-_AWARD_WORDS = re.compile(r"给予|奖励|补助|资助|补贴")
 _NOTICE = re.compile(r"不再执行|停止执行|废止")
-_YUAN = re.compile(r"元$")
-# Two award names are the same subject when their character pairs overlap this much
-# (Dice coefficient); used only for rules that name no title to compare.
-SAME_NAME = 0.5
-_TITLE_OPS = ("has", "has_any", "eq", "in")
-_PUNCT = re.compile(r"[\s，。；：、“”（）()《》,.;:]")
 
 
 def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
-                      on: date) -> list[Item]:
+                      on: date, unencoded: Unencoded | None = None) -> list[Item]:
     """One ``not_encoded`` item per award sentence of ``clauses`` that no rule covers.
 
     Only clauses of documents in force on ``on``; each clause once, in the given order.
+    ``unencoded``: the loaded knowledge's award sentences (the engine's snapshot reads
+    them once per load); None reads those of ``clauses`` here.
     """
+    return [item for item, _ in _not_encoded(kb, rules, clauses, on, unencoded)]
+
+
+def _shown(kb: KnowledgeBase, clauses: Iterable[Clause], on: date) -> list[Clause]:
+    """Every chunk of each clause of ``clauses`` in force on ``on``, each clause once."""
     seen: set[tuple[str, str]] = set()
     chosen: list[Clause] = []
     for clause in clauses:
@@ -61,41 +70,29 @@ def not_encoded_items(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Claus
             continue
         seen.add(key)
         chosen.extend(kb.chunks(*key) or (clause,))
-    items: list[Item] = []
-    for found in find_uncovered(chosen, rules):
-        sentence, figures = granted_part(found.sentence, found.figures)
-        if not sentence or not _AWARD_WORDS.search(sentence):
-            continue  # a replacement notice ("…的规定不再执行"), not a grant
-        money = [f for f in figures if _YUAN.search(f)] or list(figures)
+    return chosen
+
+
+def _not_encoded(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause], on: date,
+                 unencoded: Unencoded | None) -> list[tuple[Item, AwardSentence]]:
+    chosen = _shown(kb, clauses, on)
+    if unencoded is None:
+        unencoded = Unencoded.of(kb, rules, chosen)
+    items: list[tuple[Item, AwardSentence]] = []
+    for found in unencoded.sentences(chosen):
         meta = kb.document(found.doc_number)
-        heading = _heading(chosen, found.doc_number, found.clause_path)
-        # the award's own terms (rate, base, cap, threshold or amount), not every figure
-        figure = award_terms(sentence).text() or "、".join(dict.fromkeys(money))
-        if heading and sentence.startswith(match_text(heading)) and sentence != heading:
-            sentence = sentence[len(match_text(heading)):]  # the heading line ran into it
-        items.append(Item(
+        items.append((Item(
             rule_id=f"{NOT_ENCODED}:{found.doc_number}#{found.clause_path}#{len(items)}",
-            label=heading or f"{found.doc_number} {found.clause_path}",
+            label=found.label,
             outcome=NOT_ENCODED,
             explanation=EXPLANATION,
-            citations=(Citation(found.doc_number, found.clause_path, sentence),),
+            citations=(Citation(found.doc_number, found.clause_path, found.sentence),),
             in_force=True,
             effective_until=meta.effective_until if meta else None,
             validity=meta.validity(on) if meta else "",
-            figure=figure,
-        ))
+            figure=found.figure,
+        ), found))
     return items
-
-
-def granted_part(sentence: str, figures: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """The parts of ``sentence`` that grant, and their figures: a part saying an older
-    provision 不再执行/停止执行/废止 is a replacement notice, never a grant ("" if all is)."""
-    parts = re.split(r"(?<=[；;])", sentence)
-    if not any(_NOTICE.search(p) for p in parts):
-        return sentence, figures
-    kept = [p for p in parts if not _NOTICE.search(p)]
-    text = "".join(kept).rstrip("；;")
-    return text, tuple(f for f in figures if f in text)
 
 
 def replacement_notices(kb: KnowledgeBase, rules: RuleSet, clauses: Iterable[Clause],
@@ -141,21 +138,19 @@ def _stopped(item: Item, targets: dict[str, str]) -> Item:
     return dataclasses.replace(item, demoted_by=doc)
 
 
-def _heading(clauses: list[Clause], doc_number: str, path: str) -> str:
-    for clause in clauses:
-        if clause.doc_number == doc_number and clause.path == path:
-            return next((h for h in reversed(clause.headings) if h), "")
-    return ""
-
-
 def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSet,
-                     clauses: Iterable[Clause], on: date) -> Estimate | None:
+                     clauses: Iterable[Clause], on: date,
+                     unencoded: Unencoded | None = None) -> Estimate | None:
     """``estimate`` with the not_encoded items of ``clauses`` appended (after all others).
 
     Without an estimate, one holding only those items; ``None`` when there are none.
+    ``unencoded``: as for :func:`not_encoded_items`.
     """
     clauses = list(clauses)
-    items = not_encoded_items(kb, rules, clauses, on)
+    if unencoded is None:
+        unencoded = Unencoded.of(kb, rules, _shown(kb, clauses, on))
+    found = _not_encoded(kb, rules, clauses, on, unencoded)
+    items = [item for item, _ in found]
     notices, stopped = replacement_notices(kb, rules, clauses, on)
     if notices and estimate is not None:
         estimate = dataclasses.replace(
@@ -165,34 +160,33 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
         return estimate
     if estimate is None:
         return Estimate(on, tuple(items))
-    others, first, notes = _demote_older(list(estimate.items), items, kb, rules, on)
+    others, first, notes = _demote_older(list(estimate.items), found, kb, rules, on,
+                                         unencoded)
     rest = sorted((*others, *(i for i in items if i not in first)), key=Item.sort_key)
     return dataclasses.replace(estimate, items=(*first, *rest),
                                warnings=tuple(dict.fromkeys((*notes, *estimate.warnings))))
 
 
-def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: RuleSet,
-                  on: date) -> tuple[list[Item], list[Item], list[str]]:
+def _demote_older(items: list[Item], new: list[tuple[Item, AwardSentence]],
+                  kb: KnowledgeBase, rules: RuleSet, on: date, unencoded: Unencoded
+                  ) -> tuple[list[Item], list[Item], list[str]]:
     """``items`` with the older figures a newer clause contradicts demoted; the newer
     clauses' items that did so (they come first) and the notes, in order."""
     first: list[Item] = []
     notes: list[str] = []
-    for clause_item in new:
-        cite = clause_item.citations[0]
-        meta = kb.document(cite.doc_number)
+    for clause_item, found in new:
+        meta = kb.document(found.doc_number)
         if meta is None:
             continue
-        named = _named_titles(f"{clause_item.label}。{cite.quote}", rules.vocabulary, on)
-        every = {m.yuan for m in scan_money(cite.quote) if not m.problem}
-        parts = _title_parts(cite.quote, rules.vocabulary, on)
+        same = unencoded.same_award(found)
         for number, item in enumerate(items):
             members = [r for r in (rules.get(i) for i in (item.rule_id, *item.same_as)) if r]
             members = [r for r in members if r.in_force(on)]  # a replaced one drops out
+            ids = {r.id for r in members}
             # the figures stated for this award's title, not another title's in the sentence
-            figures = set().union(*(figs for part, titles, figs in parts if any(
-                same_award(clause_item.label, part, titles, r) for r in members))) or every
-            if not _contradicts(item, members, meta, figures) or not any(
-                    same_award(clause_item.label, cite.quote, named, r) for r in members):
+            figures = set().union(*(figs for figs, part in same.parts if part & ids)) \
+                or set(same.figures)
+            if not _contradicts(item, members, meta, figures) or not same.rules & ids:
                 continue
             note = (f"较新的《{meta.title}》（{meta.doc_number}）对同一事项规定了"
                     f"{clause_item.figure}，旧规定金额未计入合计，请以新文件为准并向"
@@ -203,19 +197,6 @@ def _demote_older(items: list[Item], new: list[Item], kb: KnowledgeBase, rules: 
             if clause_item not in first:
                 first.append(clause_item)
     return items, first, notes
-
-
-def _title_parts(sentence: str, vocabulary: Vocabulary, on: date
-                 ) -> list[tuple[str, dict[str, set[str]], set[int]]]:
-    """The parts of ``sentence`` (between commas and semicolons) that name a title and a
-    figure: (part, titles named, figures)."""
-    out: list[tuple[str, dict[str, set[str]], set[int]]] = []
-    for part in re.split(r"[，,；;]", sentence):
-        figures = {m.yuan for m in scan_money(part) if not m.problem}
-        titles = _named_titles(part, vocabulary, on) if figures else {}
-        if titles:
-            out.append((part, titles, figures))
-    return out
 
 
 def _contradicts(item: Item, members: list[Rule], newer: DocumentMeta,
@@ -249,11 +230,11 @@ def likely_conflicts(kb: KnowledgeBase, rules: RuleSet, on: date) -> list[Confli
     out: list[Conflict] = []
     for found in find_uncovered(kb.clauses, rules):
         meta = kb.document(found.doc_number)
-        if meta is None or not _AWARD_WORDS.search(found.sentence):
+        if meta is None or not AWARD_WORDS.search(found.sentence):
             continue
-        heading = _heading(list(kb.chunks(found.doc_number, found.clause_path)),
-                           found.doc_number, found.clause_path)
-        named = _named_titles(f"{heading}。{found.sentence}", rules.vocabulary, on)
+        heading = heading_of(kb.chunks(found.doc_number, found.clause_path),
+                             found.doc_number, found.clause_path)
+        named = named_titles(f"{heading}。{found.sentence}", rules.vocabulary, on)
         figures = {m.yuan for m in scan_money(found.sentence) if not m.problem}
         replaced = {normalize_doc_number(d) for d in meta.supersedes}
         for rule in rules.rules:
@@ -269,49 +250,3 @@ def likely_conflicts(kb: KnowledgeBase, rules: RuleSet, on: date) -> list[Confli
                 sentence = sentence[len(match_text(heading)):]
             out.append(Conflict(found, heading, rule, sentence))
     return out
-
-
-def same_award(heading: str, sentence: str, named: dict[str, set[str]], rule: Rule) -> bool:
-    """Whether a clause (its heading and award sentence) grants the award ``rule`` encodes.
-
-    A rule that requires titles (choice conditions other than the applicant type) is the
-    same award when the clause names, in the vocabulary's own words, a value of every one
-    of them (``named``: fact → values read from the clause).  A rule requiring no title is
-    the same award when its label and the clause heading share most character pairs.
-    """
-    titles = [(c.fact, _values(c.value)) for c in rule.conditions
-              if c.op in _TITLE_OPS and c.fact != "applicant_types"
-              and rule.vocabulary.facts.get(c.fact) is not None
-              and rule.vocabulary.facts[c.fact].kind in ("choice", "multi")]
-    if titles:
-        return all(named.get(fact, set()) & values for fact, values in titles)
-    return _dice(heading or sentence, rule.label) >= SAME_NAME
-
-
-def _values(value: object) -> set[str]:
-    if isinstance(value, list | tuple | set | frozenset):
-        return {str(v) for v in value}
-    return {str(value)}
-
-
-def _named_titles(text: str, vocabulary: Vocabulary, on: date) -> dict[str, set[str]]:
-    """Choice values (other than the applicant type) ``text`` names, read like a question."""
-    out: dict[str, set[str]] = {}
-    for name, value in extract_facts(text, on, vocabulary=vocabulary).facts.items():
-        spec = vocabulary.facts.get(name)
-        if name != "applicant_types" and spec is not None and spec.kind in ("choice", "multi"):
-            out[name] = _values(value)
-    return out
-
-
-def _dice(a: str, b: str) -> float:
-    pairs_a, pairs_b = _pairs(a), _pairs(b)
-    if not pairs_a or not pairs_b:
-        return 0.0
-    return 2 * len(pairs_a & pairs_b) / (len(pairs_a) + len(pairs_b))
-
-
-def _pairs(text: str) -> set[str]:
-    chars = _PUNCT.sub("", match_text(text))
-    return {chars[i:i + 2] for i in range(len(chars) - 1)}
-

@@ -24,8 +24,11 @@ from typing import Any
 
 from index.domain import DomainTerms
 from index.retriever import Calibration, Hit
-from knowledge.awards.rules import RuleSet
-from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS
+from knowledge.awards.calculator import Estimate
+from knowledge.awards.rules import Rule, RuleSet
+from knowledge.money import scan_money
+from knowledge.reading.estimate import Ceiling, ceiling_of
+from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS, asks_ceiling
 from knowledge.reading.talk import Talk
 
 __all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
@@ -143,18 +146,61 @@ def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
 
 def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices: list[str],
                   place: str = "", document: bool = False, timing_stated: bool | None = None,
-                  materials_listed: bool = True) -> Unanswered | None:
+                  materials_listed: bool = True, said: str = "") -> Unanswered | None:
     """What a question (as understood: ``text``, asking ``intent``) asks that the clauses
-    shown (``texts``, best first) do not state: the kinds of ``talk``, then a deadline
-    (``timing_stated`` False) or materials the best clause omits."""
+    shown (``texts``, best first) do not state: the kinds of ``talk`` (also the one the
+    message ``said`` asks besides), then a deadline (``timing_stated`` False) or materials
+    the best clause omits."""
     if document and intent in DOCUMENT_INTENTS:
         return None
     found = unanswered(intent, text, texts, talk, offices, place)
     if found is not None:
         return found
+    kind = talk.asked_kind(said) if said else None
+    if kind is not None and kind.name != intent and kind.stated:
+        # asked besides the sum (这两个能一起拿吗，一共多少): said when not stated
+        found = unanswered(kind.name, text, texts, talk, offices)
+        if found is not None:
+            return found
     office = "、".join(offices[:3])
     if intent == DEADLINE and timing_stated is False:
         return Unanswered(DEADLINE, "申报时间", office=office)
     if intent == MATERIALS and texts and not materials_listed:
         return Unanswered(MATERIALS, "申报材料", office=office)
     return None
+
+
+def amount_unstated(estimate: Estimate | None, rules: RuleSet, texts: list[str],
+                    offices: list[str]) -> Unanswered | None:
+    """An amount question the documents give no figure for: no award considered states
+    an amount, a rate, a ceiling or a floor (择优 with no figure, 一事一议, "按全市人才政策"),
+    or, with no award encoded, the clause answered names no sum of money."""
+    if estimate is not None and estimate.items:
+        considered = [i for i in estimate.items if i.outcome != "ineligible"]
+        if not considered or any(i.amount_yuan is not None or i.figure
+                                 or _states_figure(rules.get(i.rule_id))
+                                 for i in considered):
+            return None
+    elif not texts or scan_money(texts[0]):
+        return None
+    return Unanswered("amount", "具体金额", office="、".join(offices[:3]))
+
+
+def _states_figure(rule: Rule | None) -> bool:
+    return (rule is not None and any(v is not None for v in (
+        rule.amount_yuan, rule.max_yuan, rule.min_yuan, rule.rate_percent, rule.unit_yuan,
+        rule.ratio, rule.cap_yuan))) or bool(rule is not None and rule.shares)
+
+
+def amount_answer(estimate: Estimate | None, rules: RuleSet, said: str, texts: list[str],
+                  offices: list[str]) -> tuple[Unanswered | None, Ceiling | None]:
+    """What an amount question is told first: the ceiling when it asks for the most an
+    award can be and no total is certain ("最多能给多少" → 最高1000万元); that the
+    documents state no ceiling (a floor only) or no figure at all; else nothing."""
+    if asks_ceiling(said) and (estimate is None or not estimate.total_yuan):
+        top = ceiling_of(estimate, rules) if estimate is not None else None
+        if top is not None:
+            return None, top
+        if estimate is not None and any(i.outcome != "ineligible" for i in estimate.items):
+            return Unanswered("amount", "最高金额", office="、".join(offices[:3])), None
+    return amount_unstated(estimate, rules, texts, offices), None

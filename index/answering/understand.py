@@ -32,7 +32,10 @@ __all__ = ["Understood", "named_document", "understand"]
 
 # 58号文, 107号文件, 58号: a document by the number of its 文号 alone (not a date: 5月31号)
 _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通知|政策|$|[^\d])")
-_SPECIFIC = frozenset({"payment_timing", "validity_period"})
+# kinds of question that beat an amount or eligibility reading of the same message
+_SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_funds",
+                       "contact", "statistics", "successor", "finance_terms", "odds",
+                       "processing_time", "clawback", "obligations"})
 # "小公司有什么扶持": what support exists, for whom the question says, no subject named
 _WHAT_SUPPORT = re.compile(r"(有|能有|能享受|可以享受)(什么|哪些|啥|些什么)"
                            r"(扶持|支持|政策|补贴|补助|优惠|奖励|好处)")
@@ -86,6 +89,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     question = frame.text
     if frame.follow_up:
         named = named_document(kb, question, names)
+        if (named is not None and frame.asked in ESTIMATE_INTENTS
+                and named_document(kb, frame.said, names) is None):
+            named = None  # 107号文废止了，那…还有吗 → 省级的给多少: the award is asked
     extraction = extract_facts(question, today, rules)
     intent = _asked(frame, question, extraction, talk, named)
     return Understood(frame, question, extraction, intent, named, today)
@@ -108,6 +114,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     asked = own or (kind.name if kind is not None else "")
     if not asked:
         return intent
+    if asked in _SPECIFIC and "combination" in frame.refs:
+        return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:
         return asked if not (asked == "validity_period" and named) else VALIDITY
     if asked in DOCUMENT_INTENTS or asked in ("office", "materials", "deadline", "overview"):

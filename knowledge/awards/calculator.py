@@ -130,6 +130,8 @@ class Estimate:
     facts: Mapping[str, object] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=default_vocabulary, compare=False,
                                    repr=False)
+    # an estimate by year (knowledge.reading.estimate): each year's own facts
+    years: Mapping[int, Mapping[str, object]] = field(default_factory=dict)
 
     @property
     def total_yuan(self) -> int:

@@ -299,7 +299,18 @@ class RuleSet:
     vocabulary: Vocabulary = field(default_factory=default_vocabulary, compare=False)
 
     def __post_init__(self) -> None:
+        # question-independent look-ups, built once per load (a rule set is never changed)
+        by_clause: dict[tuple[str, str], set[str]] = {}
+        groups: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            for cite in rule.citations:
+                by_clause.setdefault((cite.doc_number, cite.clause_path), set()).add(rule.id)
+            if rule.same_award is not None:
+                groups.setdefault(rule.same_award, []).append(rule)
         object.__setattr__(self, "_by_id", {r.id: r for r in self.rules})
+        object.__setattr__(self, "_by_clause",
+                           {key: frozenset(ids) for key, ids in by_clause.items()})
+        object.__setattr__(self, "_groups", {key: tuple(g) for key, g in groups.items()})
 
     def get(self, rule_id: str) -> Rule | None:
         by_id: dict[str, Rule] = self.__dict__["_by_id"]
@@ -307,8 +318,11 @@ class RuleSet:
 
     def citing(self, clauses: set[tuple[str, str]]) -> list[str]:
         """Ids of the rules citing any of ``clauses`` (doc_number, clause_path), by id."""
-        return sorted(r.id for r in self.rules
-                      if any((c.doc_number, c.clause_path) in clauses for c in r.citations))
+        by_clause: dict[tuple[str, str], frozenset[str]] = self.__dict__["_by_clause"]
+        found: set[str] = set()
+        for key in clauses:
+            found.update(by_clause.get(key, ()))
+        return sorted(found)
 
     def required_facts(self, rule_id: str) -> list[str]:
         rule = self.get(rule_id)
@@ -320,7 +334,8 @@ class RuleSet:
         """The rules granting the same award as ``rule`` (itself included), by id."""
         if rule.same_award is None:
             return (rule,)
-        return tuple(r for r in self.rules if r.same_award == rule.same_award)
+        groups: dict[str, tuple[Rule, ...]] = self.__dict__["_groups"]
+        return groups.get(rule.same_award, ())
 
     def to_json(self) -> dict[str, Any]:
         return {

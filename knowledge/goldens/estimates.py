@@ -35,6 +35,7 @@ from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import KnowledgeError
 from knowledge.money import format_yuan
+from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
 from knowledge.yamlio import Y, load_yaml
 
@@ -107,7 +108,9 @@ def run_case(ruleset: RuleSet, case: EstimateCase) -> Estimate:
         extraction = extract_facts(case.question, today, ruleset)
         as_of = case.as_of or extraction.as_of or today
         rules = case.rules or extraction.candidate_rules
-        return evaluate(ruleset, extraction.facts, as_of, rules)
+        # the question's estimate as the bot composes it (years, denials, "如果", an
+        # applicant the award is open to alike)
+        return estimate_question(ruleset, case.question, today, list(rules), extraction, as_of)
     assert case.as_of is not None
     return evaluate(ruleset, case.facts, case.as_of, case.rules)
 

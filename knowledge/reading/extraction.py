@@ -19,6 +19,7 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
+from knowledge.reading.amounts import NEGATED_CONDITIONS
 from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -220,7 +221,7 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
                 or (clauses[0] if len(clauses) == 1 else "")
                 or "不具备" + "、".join(f"“{spec.choice_label(v)}”" for v in sorted(values)))
         out[name] = Denied(said, frozenset(values))
-    for name, pattern, _ in extract.NEGATED_CONDITIONS:  # a condition said unmet as a whole
+    for name, pattern, _ in NEGATED_CONDITIONS:  # a condition said unmet as a whole
         if name in vocab.facts and name not in facts:
             said = next((c for c in clauses if re.search(pattern, c)), "")
             if said:

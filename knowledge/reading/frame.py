@@ -25,10 +25,11 @@ from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
 from knowledge.reading.talk import Talk
 
-__all__ = ["Frame", "Previous", "read_frame"]
+__all__ = ["Frame", "Previous", "read_frame", "restate"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
+_PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
@@ -148,12 +149,16 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
     again = talk.ask_again.get(previous.asked, "")
-    if not marks and own and (opens or ends) and not asked and again:
+    if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
+            and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
-        return replace(base, text=text, follow_up=True, refs=("subject",), thread=(text,))
+        return replace(base, text=text, follow_up=True, refs=("subject",),
+                       thread=(*previous.thread, text)[-THREAD:])
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
+            if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
+                return replace(base, thread=(*previous.thread, base.text)[-THREAD:])
             return base  # a subject of its own: a new question
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
             return base
@@ -189,16 +194,38 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     for kind in ("corrections", "combinations", "pronouns"):
         for word in talk.markers(kind):
             rest = rest.replace(word, "")
-    if (years := _YEAR.findall(said)):
-        year = years[-1]
-        question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
-                    else f"{year}年{question}")
-        refs.append("year")
-        rest = _YEAR.sub("", rest)
+    question, rest = _merge_year(said, question, rest, refs)
     question, rest = _merge_money(said, question, rest, refs)
     if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
         question, rest = _merge_counts(rest, question, refs)
-    for slot, table in (("level", talk.levels), ("applicant", talk.applicants)):
+    question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
+    merged = _merge_intent(said, rest, question, previous, talk, base, refs)
+    if isinstance(merged, Frame):
+        return merged
+    question, asked = merged
+    if not refs:
+        return base
+    thread = (*previous.thread, question)[-THREAD:]
+    return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
+                   asked=asked, thread=thread)
+
+
+def _merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
+    """The message's (last) year replaces the question's, or is put in front of it."""
+    if not (years := _YEAR.findall(said)):
+        return question, rest
+    year = years[-1]
+    question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
+                else f"{year}年{question}")
+    refs.append("year")
+    return question, _YEAR.sub("", rest)
+
+
+def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
+                  topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
+    """A level or an applicant the message names replaces the question's."""
+    for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
+                        ("stage", talk.stages)):
         name, word = _table_word(rest, table)
         if name:
             old_name, _ = _table_word(question, table)
@@ -212,9 +239,18 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
             if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
                 for only in talk.level_words.get(old_name, ()):
                     question = question.replace(only, "")
+            if slot in ("level", "stage") and old_name != name:
                 question = _level_before_subject(question, name, previous.topics, topics)
             refs.append(slot)
             rest = rest.replace(word, "")
+    return question, rest
+
+
+def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk: Talk,
+                  base: Frame, refs: list[str]) -> Frame | tuple[str, str]:
+    """The question asked of the merged subject: the document answered last (a pronoun),
+    the thread (a combination), another asked kind of the same question, or the rest
+    said of it (ellipsis).  A frame when the message asks about the clause answered."""
     asked = base.asked
     leftover = _leftover(rest, previous.text, talk)
     if asked in DOCUMENT_INTENTS and (previous.document or previous.doc_number):
@@ -235,11 +271,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     elif leftover:  # more than a slot (要是合同没登记呢): the rest, said of the question
         refs.append("ellipsis")
         question = f"{question}，{_strip_opening(rest, talk)}"
-    if not refs:
-        return base
-    thread = (*previous.thread, question)[-THREAD:]
-    return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
-                   asked=asked, thread=thread)
+    return question, asked
 
 
 def _leftover(rest: str, before: str, talk: Talk) -> str:
@@ -261,7 +293,9 @@ def _leftover(rest: str, before: str, talk: Talk) -> str:
         else:
             out.append(text[i])
             i += 1
-    return "".join(out)
+    left = "".join(out)
+    # 又买了花了 after 买技术花了80万: only words of the question said again
+    return "" if all(c in before or c in _PARTICLES for c in left) else left
 
 
 def _level_before_subject(question: str, level: str, held: tuple[str, ...],
@@ -276,7 +310,7 @@ def _level_before_subject(question: str, level: str, held: tuple[str, ...],
 
 
 def _slot_refs(refs: list[str]) -> bool:
-    return any(r in refs for r in ("year", "amount", "count", "level", "applicant",
+    return any(r in refs for r in ("year", "amount", "count", "level", "applicant", "stage",
                                    "correction", "combination"))
 
 
@@ -337,3 +371,14 @@ def _merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
     if counts:
         rest = _COUNT.sub("", rest)
     return question, rest
+
+
+def restate(said: str, before: str) -> str:
+    """``before`` with the year, amounts and counts ``said`` states: the earlier statement
+    a terse one repeats ("2022年有3家" after "2021年有2家在孵企业认定高企" → "2022年有3家
+    在孵企业认定高企"; "2020年又买了一个，花了400万" after "2019年买技术花了80万")."""
+    refs: list[str] = []
+    question, rest = _merge_year(said, before, said, refs)
+    question, rest = _merge_money(said, question, rest, refs)
+    question, _ = _merge_counts(rest, question, refs)
+    return question

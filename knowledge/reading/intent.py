@@ -26,7 +26,10 @@ ESTIMATE_INTENTS: Final = frozenset({AMOUNT, ELIGIBILITY})
 
 # Checked in this order: the first pattern that matches names the intent.
 _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    (VALIDITY, re.compile(r"(还|是否|是不是|仍然?|依然)(有效|在有效期)|有效期|失效|过期|废止"
+    (VALIDITY, re.compile(r"(还|是否|是不是|仍然?|依然)(有效|在有效期)|有效期"
+                          r"|(失效|过期|废止|作废)了?(吗|么|没|没有|了没)|是否(失效|过期|废止)"
+                          r"|(失效|过期|废止|作废)(时间|日期)|(哪天|什么时候|何时|啥时候)(失效|过期|废止)"
+                          r"|(文件|政策|文)[^，。？?]{0,4}(失效|过期|废止)了?"
                           r"|(什么时候|何时|哪天|啥时候|哪年)到期|到期了[吗没]|是否到期"
                           r"|有效吗|有效没有|还能用吗|还适用吗")),
     (ISSUER, re.compile(r"(哪个|哪些|什么)(部门|单位|机关)"
@@ -46,8 +49,10 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     (OVERVIEW, re.compile(r"(能|可以|可)?(享受|申请|申报)(哪些|什么)(政策|支持|补助|奖励|优惠)"
                           r"|(哪些|什么)政策.{0,6}(享受|适用|申请)|有哪些政策")),
     (AMOUNT, re.compile(r"多少|几万|金额|额度|最高.{0,4}(补|奖)")),
-    (ELIGIBILITY, re.compile(r"(有|能有|会有)(没有)?.{0,4}(补助|奖励|补贴|资助|支持|扶持)"
-                             r"(吗|么|没有)"
+    (ELIGIBILITY, re.compile(r"(有|能有|会有)(没有)?.{0,4}"
+                             r"(补助|奖励|补贴|资助|支持|扶持|奖金|钱|奖|补)(吗|么|没有|没|不)"
+                             r"|(给|奖|补|支持|资助|扶持|认)(吗|么)"
+                             r"|(给不给|奖不奖|补不补|支不支持|认不认|有没有钱)"
                              r"|有没有.{0,6}(补助|奖励|补贴|资助|支持|扶持)"
                              r"|(能|可以|可|能否|能不能|可不可以)(不能)?(申请|申报|享受|拿到|获得)"
                              r".{0,8}(吗|么|\?|？|$)"
@@ -80,3 +85,13 @@ def strip_intent(text: str) -> str:
         if name != AMOUNT and pattern.search(compact):
             return pattern.sub("", compact, count=1)
     return compact
+
+
+# "最多能给多少" / "上限是多少": the most an award can be, not a total of certain awards
+_CEILING = re.compile(r"(最多|最高|上限|封顶|顶多|至多|最大)[^，。？?]{0,8}"
+                      r"(多少|几|能|可以|给|支持|补|奖|拿)|(多少|几)[^，。？?]{0,3}(封顶|上限|为止)")
+
+
+def asks_ceiling(text: str) -> bool:
+    """Whether ``text`` asks for the most an award can be (最多能给多少)."""
+    return bool(_CEILING.search(re.sub(r"\s+", "", text or "")))

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import opencc
 
-from knowledge.reading.typos import repair_typos
+from knowledge.reading.typos import TermMap, repair_typos
 
 # Full-width ASCII digits and letters → ASCII; punctuation is left alone (the cleaner
 # and the tokenizer treat full-width punctuation as the norm).
@@ -51,7 +51,11 @@ def to_simplified(text: str) -> str:
     return str(_converter().convert(text)) if text else text
 
 
-def normalize_question(text: str) -> str:
-    """Simplified script, ASCII digits and letters, single spaces, domain terms spelt right."""
+def normalize_question(text: str, terms: TermMap | None = None) -> str:
+    """Simplified script, ASCII digits and letters, single spaces, domain terms spelt right.
+
+    ``terms``: the typo map of the loaded knowledge (:func:`~knowledge.reading.typos.
+    build_term_map`); None: the package vocabulary's.
+    """
     text = to_simplified(text.translate(_WIDTH)).translate(_CAPITAL)
-    return repair_typos(_units(" ".join(text.split())))
+    return repair_typos(_units(" ".join(text.split())), terms)

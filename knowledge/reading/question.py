@@ -11,17 +11,22 @@ this module does not import the fact registry (no import cycle).
 from __future__ import annotations
 
 import calendar
-import itertools
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
 from knowledge.awards.staff_regex import Hit, staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
-from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
-from knowledge.reading.scope import SELF, clause_start, is_counterparty, is_negated
+from knowledge.reading.amounts import read_money
+from knowledge.reading.raw import RawExtraction, add_value, exclude
+from knowledge.reading.scope import (
+    SELF,
+    clause_start,
+    failed_after,
+    is_counterparty,
+    is_negated,
+)
 from knowledge.reading.segments import excluded_counts
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
@@ -37,47 +42,9 @@ _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(�
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
-# (fact, pattern on the segment holding the amount), first match wins.
-MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
-    ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
-    ("registered_tech_purchase_yuan",
-     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
-    ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
-    ("county_st_funds_yuan", r"科技专项资金"),
-    ("county_contribution_yuan", r"出资"),
-)
-
-# Words of brokering (an intermediary's turnover).  成交额 itself is neutral: a buyer has one too.
-_BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
-
-# (fact, condition phrase, why): the fact is not read when the phrase is negated
-# (合同还没登记: the amount is not a registered one).
-NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
-    ("registered_tech_purchase_yuan", r"登记|认定登记", "技术合同未经登记"),
-)
-# Approximate amounts: read the number, say so.
-_ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
-_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|出头)")
 # Where an implied word names a place, the place itself must be the subject
 # (荣成市创建…), not where someone is (我们在荣成市…).
 _LOCATIVE_BEFORE = re.compile(r"(在|位于|落户|来自|于|到|去)$")
-
-
-@dataclass
-class RawExtraction:
-    facts: dict[str, object] = field(default_factory=dict)
-    as_of: date | None = None
-    is_amount_question: bool = False
-    topics: set[str] = field(default_factory=set)
-    notes: list[str] = field(default_factory=list)
-    excluded: dict[str, set[str]] = field(default_factory=dict)  # negated choices
-
-
-def _exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:
-    out.excluded.setdefault(fact, set()).add(value)
-    note = f"未计入：“{phrase}”（问题中说明未满足）"
-    if note not in out.notes:
-        out.notes.append(note)
 
 
 def read_as_of(text: str, today: date) -> date | None:
@@ -115,12 +82,6 @@ def read_as_of(text: str, today: date) -> date | None:
     return date(year, 12, 31) if year < today.year else date(year, 1, 1)
 
 
-def _add(facts: dict[str, object], name: str, value: str) -> None:
-    current = facts.setdefault(name, set())
-    assert isinstance(current, set)
-    current.add(value)
-
-
 def read_question(question: str, today: date,
                   topics: Mapping[str, tuple[str, ...]],
                   choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
@@ -154,7 +115,22 @@ def read_question(question: str, today: date,
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
-        r"在孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+        r"在孵|入孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+    _read_applicants(text, out, patterns)
+    _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
+    _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
+    _read_implied(text, out, implied or {}, labels or {})
+    _read_single_choices(text, out, patterns)
+    _read_counts(text, out, incubatee_talk)
+    read_money(text, out, money_phrases or {})
+    _read_rnd(text, out)
+    out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
+    return out
+
+
+def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
+    """The applicant kinds named as the one asking; a counterparty (从大学买的专利) is
+    not one, a negated kind (我们不是高校) is excluded."""
     mentioned: dict[str, list[tuple[int, int, str]]] = {}
     for name, pattern in patterns.applicants:
         mentioned.setdefault(name, []).extend(
@@ -164,12 +140,13 @@ def read_question(question: str, today: date,
         others = asker or any(v for n, v in mentioned.items() if n != name)
         own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)]
         if any(not is_negated(text, a, b) for a, b, _ in own):
-            _add(out.facts, "applicant_types", name)
+            add_value(out.facts, "applicant_types", name)
         elif own:
-            _exclude(out, "applicant_types", name, own[0][2])
-    _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
-    _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
-    _read_implied(text, out, implied or {}, labels or {})
+            exclude(out, "applicant_types", name, own[0][2])
+
+
+def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> None:
+    """Single choices (a district): set when exactly one value's pattern matches."""
     single: dict[str, set[str]] = {}
     for fact, value, pattern in patterns.choices:
         single.setdefault(fact, set())
@@ -178,15 +155,16 @@ def read_question(question: str, today: date,
     for fact, values in single.items():
         if len(values) == 1:  # two places named: do not guess
             out.facts[fact] = values.pop()
-    _read_counts(text, out, incubatee_talk)
-    _read_money(text, out, money_phrases or {})
-    if "has_rnd_spending" not in out.facts and not re.search(r"有没有|是否有|有无", text):
-        if _RND_NO.search(text):
-            out.facts["has_rnd_spending"] = False
-        elif _RND_YES.search(text):
-            out.facts["has_rnd_spending"] = True
-    out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
-    return out
+
+
+def _read_rnd(text: str, out: RawExtraction) -> None:
+    """有研发投入 / 没有研发费用 stated without an amount (not when asked whether)."""
+    if "has_rnd_spending" in out.facts or re.search(r"有没有|是否有|有无", text):
+        return
+    if _RND_NO.search(text):
+        out.facts["has_rnd_spending"] = False
+    elif _RND_YES.search(text):
+        out.facts["has_rnd_spending"] = True
 
 
 def _read_phrases(text: str, out: RawExtraction,
@@ -209,16 +187,14 @@ def _clause_matches(pattern: str, text: str) -> list[Hit]:
             and not _SEGMENT.search(m.text)]
 
 
-def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
-                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
-                 patterns: Patterns) -> None:
-    """Multi-choice titles: the vocabulary's patterns and phrases, longest first.
+_Span = tuple[int, int, int, str, str]  # (start, end, order, fact, value)
 
-    A span consumed by a longer phrase of the same fact is not read again (重新认定高新技术
-    企业 is a renewal, not also 新认定…, the first time); a negated one is excluded.
-    """
-    found: list[tuple[int, int, int, str, str]] = []  # (start, end, order, fact, value)
-    covered = patterns.covered
+
+def _title_spans(text: str, incubatee_talk: bool,
+                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
+                 patterns: Patterns) -> list[_Span]:
+    """Every match of a title pattern, then of a staff phrase no pattern covers."""
+    found: list[_Span] = []
     for order, (fact, value, pattern) in enumerate(patterns.titles):
         if value.startswith("hitech") and incubatee_talk:
             continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
@@ -228,11 +204,22 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         if fact in ("applicant_types", "district"):
             continue
         for value, phrases in values.items():
-            if (fact, value) in covered:
+            if (fact, value) in patterns.covered:
                 continue
-            for phrase in phrases:
-                found += [(m.start(), m.end(), extra, fact, value)
-                          for m in re.finditer(re.escape(phrase), text)] if phrase else []
+            found += [(m.start(), m.end(), extra, fact, value) for phrase in phrases if phrase
+                      for m in re.finditer(re.escape(phrase), text)]
+    return found
+
+
+def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
+                 choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
+                 patterns: Patterns) -> None:
+    """Multi-choice titles: the vocabulary's patterns and phrases, longest first.
+
+    A span consumed by a longer phrase of the same fact is not read again (重新认定高新技术
+    企业 is a renewal, not also 新认定…, the first time); a negated one is excluded.
+    """
+    found = _title_spans(text, incubatee_talk, choice_phrases, patterns)
     consumed: dict[str, list[tuple[int, int]]] = {}
     negated: list[tuple[int, str, str]] = []
     for start, end, _, fact, value in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
@@ -240,15 +227,17 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         if any(start < b and a < end for a, b in spans):
             continue
         spans.append((start, end))
-        if is_negated(text, start, end):
+        if is_negated(text, start, end) or failed_after(text, start, end):
             negated.append((start, fact, value))
         else:
-            _add(out.facts, fact, value)
+            add_value(out.facts, fact, value)
     for _, fact, value in sorted(negated):
         held = out.facts.get(fact)
         if not (isinstance(held, set) and value in held):  # also said without a negation
-            _exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
-                                            if (f, v) == (fact, value) and is_negated(text, a, b)))
+            exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
+                                            if (f, v) == (fact, value)
+                                            and (is_negated(text, a, b)
+                                                 or failed_after(text, a, b))))
 
 
 def _read_implied(text: str, out: RawExtraction,
@@ -283,54 +272,15 @@ def _read_implied(text: str, out: RawExtraction,
         if len(chosen) != 1:
             continue  # nothing implied, or two kinds of applicant: ask
         value, word = hits[0]
-        _add(out.facts, fact, value)
+        add_value(out.facts, fact, value)
         label = labels.get(fact, {}).get(value, value)
         out.notes.append(f"按“{word}”推定申报主体为{label}"
                          if fact == "applicant_types" else f"按“{word}”推定为{label}")
 
 
-_TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
 # the counted ones all failed (都没通过, 均未通过, 全部落选)
 _ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定)"
                          r"|失败|落选|被驳回)")
-# the money fact a topic names when no wording in the segment places an amount
-_TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
-                ("tt_contract_turnover_yuan", "tech_transfer"))
-
-
-def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
-                   out: RawExtraction) -> list[MoneyMention]:
-    """Each fact's amount from its mentions: the total said, else the sum of those whose
-    segment does not deny the fact's condition."""
-    used: list[MoneyMention] = []
-    conditions = {fact: pattern for fact, pattern, _ in NEGATED_CONDITIONS}
-    for fact, found in placed.items():
-        total = [m for m, seg in found if _TOTAL.search(seg)]
-        if total:
-            keep = total[:1]
-        else:
-            pattern = conditions.get(fact)
-            keep = [m for m, seg in found
-                    if pattern is None or not _denies(text, m, pattern)]
-            left = [m for m, _ in found if m not in keep]
-            for m in left:
-                out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
-            if not keep:
-                continue
-        out.facts[fact] = sum(m.yuan for m in keep)
-        if len(keep) > 1:
-            out.notes.append("按" + "＋".join(m.text for m in keep)
-                             + f"＝{format_yuan(out.facts[fact])}计")  # type: ignore[arg-type]
-        used.extend(keep)
-    return used
-
-
-def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
-    """Whether the clause holding ``mention`` denies ``pattern`` (另一项50万没登记)."""
-    start = clause_start(text, mention.start)
-    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
-    return any(is_negated(text, start + m.start(), start + m.end())
-               for m in re.finditer(pattern, text[start:end]))
 
 
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
@@ -355,74 +305,3 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
         m = re.search(_N + r"\s*件", text)
         if m and (n := parse_int(m.group(1))) is not None:
             out.facts["patent_grants"] = n
-
-
-def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """The money contexts in the order they are tried for ``seg``: built-in first, then the
-    vocabulary's — except that a vocabulary phrase containing the built-in wording found
-    (登记技术合同成交额 ⊃ 成交额) is more specific and comes first."""
-    builtin = next((m.group() for _, p in MONEY_CONTEXTS if (m := re.search(p, seg))), "")
-    specific = tuple(c for c in staff if builtin and (m := re.search(c[1], seg))
-                     and builtin in m.group() and m.group() != builtin)
-    return specific + MONEY_CONTEXTS + tuple(c for c in staff if c not in specific)
-
-
-def _read_money(text: str, out: RawExtraction,
-                money_phrases: Mapping[str, tuple[str, ...]]) -> None:
-    """Amounts placed on their facts, segment by segment.
-
-    Several amounts of one fact add up (一份60万，一份40万); one said to be the total
-    (一共80万) is the amount; an amount in a segment that denies the fact's condition
-    (另一项50万没登记) is left out, and a denial in a segment of its own (合同还没登记)
-    denies them all.  Amounts no context places go to the one money fact the question's
-    topics name, if there is exactly one.
-    """
-    staff = tuple(
-        (fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
-        for fact, phrases in money_phrases.items()
-        if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
-    bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
-    scanned = scan_money(text)
-    for refused in (m for m in scanned if m.problem):
-        out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
-    mentions = [m for m in scanned if not m.problem]
-    # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
-    buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
-    topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
-    placed: dict[str, list[tuple[MoneyMention, str]]] = {}
-    for mention in mentions:
-        seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
-                   if a <= mention.start < b or b == len(text))
-        # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
-        before = text[:mention.start]
-        contexts = _contexts(seg, staff)
-        for fact, pattern in contexts:
-            if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
-                                           and re.search(pattern, before)):
-                if fact == "tt_contract_turnover_yuan" and buying:
-                    fact = "registered_tech_purchase_yuan"
-                placed.setdefault(fact, []).append((mention, seg))
-                break
-        else:
-            if re.search(r"研发(投入|费用|经费)", seg):
-                out.facts.setdefault("has_rnd_spending", mention.yuan > 0)
-            elif len(topical) == 1:
-                placed.setdefault(topical[0], []).append((mention, seg))
-            else:
-                out.notes.append(f"金额“{mention.text}”未能对应到具体事项，未使用")
-    used = _place_amounts(text, placed, out)
-    for mention in mentions:
-        if mention in used and (_ABOUT_BEFORE.search(text[:mention.start])
-                                or _ABOUT_AFTER.search(text[mention.end:])):
-            out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
-    for fact, pattern, why in NEGATED_CONDITIONS:
-        # a denial in a segment without an amount of its own denies every amount
-        if fact in out.facts and any(
-                is_negated(text, m.start(), m.end())
-                and not any(mm.start >= clause_start(text, m.start()) and mm.end <= m.end()
-                            for mm in mentions)
-                for m in re.finditer(pattern, text)):
-            del out.facts[fact]
-            out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")
-    if "registered_tech_purchase_yuan" in out.facts:
-        out.notes.append("按技术合同已经技术合同登记机构认定登记计算")

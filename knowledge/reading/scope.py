@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SELF", "clause_at", "clause_start", "is_counterparty", "is_negated", "negated_clauses"]
+__all__ = ["SELF", "clause_at", "clause_start", "failed_after", "is_counterparty", "is_negated",
+           "negated_clauses"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -68,6 +69,28 @@ def is_negated(text: str, start: int, end: int) -> bool:
             continue  # 能不能, 可不可以: a question, not a negation
         return True
     return False
+
+
+# An outcome said after what was sought (参评国家创新型乡镇，没评上 / 申报国家级孵化器没批下来 /
+# 绩效评价没通过): the title was not obtained.
+_FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(通过|评上|批下来|获批|批准|认定上|认定下来|"
+                     r"成功|选上|入选|拿到|申请下来|评下来|立项|登上|过)"
+                     r"|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏")
+_SHORT_CLAUSE = 10
+
+
+def failed_after(text: str, start: int, end: int) -> bool:
+    """Whether the title at the span is said not to have been obtained: a failure word
+    after it in its clause, or alone in the next (short) clause."""
+    m = _CLAUSE_BREAK.search(text, end)
+    stop = m.start() if m else len(text)
+    if _FAILED.search(text, end, stop):
+        return True
+    if m is None or m.group() in ("但是", "但", "不过"):
+        return False
+    nxt = _CLAUSE_BREAK.search(text, m.end())
+    following = text[m.end():nxt.start() if nxt else len(text)]
+    return len(following) <= _SHORT_CLAUSE and bool(_FAILED.match(following.lstrip("都也还却但")))
 
 
 def is_counterparty(text: str, start: int, end: int, others: bool = True) -> bool:

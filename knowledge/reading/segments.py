@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 __all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments",
-           "year_segments"]
+           "year_parts", "year_segments"]
 
 _BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
+# a year, with its month (and day) when given: 2023年6月 is a year mention too
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?(?!\d)")
 _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
-_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|评为|评上|成为|列入|获批|进入|变成|成了"
+_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|评为|评上|成为|列入|列为|获批|进入|变成"
+                       r"|成了"
                        r"|晋升为?|被评为)\s*$")
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
@@ -105,18 +107,14 @@ def excluded_counts(text: str) -> list[tuple[int, str, str]]:
     return out
 
 
-def year_segments(text: str) -> list[tuple[int, str]]:
-    """(year, the message as it stands for that year) when the message states facts for
-    two or more years ("2019年买了300万，2020年又买了200万，两年一共…"), else [].
-
-    Each year's part runs from its year mention to the next; what comes before the
-    first year (who asks) and after the last year's facts (the question) is kept in
-    every part.
-    """
+def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
+    """(what comes before the first year, each year's own part, the question after the
+    last year's facts) when the message states facts for two or more years, else
+    ("", [], "").  A year named twice keeps one part (its pieces joined)."""
     years = list(_YEAR.finditer(text))
     if len({m.group(1) for m in years}) < 2:
-        return []
-    head = text[:years[0].start()]
+        return "", [], ""
+    head = text[:years[0].start()].rstrip("，, ")
     last = years[-1].start()
     tail_at = last + _tail_start(text[last:])
     tail = text[tail_at:].strip("，,；;。？?！! ")
@@ -128,8 +126,19 @@ def year_segments(text: str) -> list[tuple[int, str]]:
             out[-1] = (out[-1][0], out[-1][1] + "，" + part)
             continue
         out.append((int(m.group(1)), part))
-    return [(year, "，".join(p for p in (head.rstrip("，, "), part, tail) if p))
-            for year, part in out]
+    return head, out, tail
+
+
+def year_segments(text: str) -> list[tuple[int, str]]:
+    """(year, the message as it stands for that year) when the message states facts for
+    two or more years ("2019年买了300万，2020年又买了200万，两年一共…"), else [].
+
+    Each year's part runs from its year mention to the next; what comes before the
+    first year (who asks) and after the last year's facts (the question) is kept in
+    every part.
+    """
+    head, parts, tail = year_parts(text)
+    return [(year, "，".join(p for p in (head, part, tail) if p)) for year, part in parts]
 
 
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")

@@ -28,8 +28,8 @@ __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowle
 
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
-        "applicants", "places", "asked", "external"}
-_FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings")
+        "applicants", "places", "asked", "external", "spoken", "stages"}
+_FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
 _EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
 
@@ -103,6 +103,8 @@ class Talk:
     # words that go with one level only (市级: 试点), dropped when a follow-up changes it
     level_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     applicants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # first recognition or renewal, which a follow-up changes (2022年重新认定通过了呢)
+    stages: dict[str, tuple[str, ...]] = field(default_factory=dict)
     home: tuple[str, ...] = ()
     elsewhere: tuple[str, ...] = ()
     asked: tuple[AskedKind, ...] = ()
@@ -110,6 +112,15 @@ class Talk:
     near: tuple[str, ...] = ()  # words that put a question near the policies
     # what was asked, in words, for "X呢" about another subject (amount → 能拿多少)
     ask_again: dict[str, str] = field(default_factory=dict)
+    # spoken forms of question words and their written form (啥 → 什么, 咋 → 怎么): the
+    # kinds of question are matched on the written form
+    spoken: dict[str, str] = field(default_factory=dict)
+
+    def written(self, text: str) -> str:
+        """``text`` with its spoken question words in their written form."""
+        for word in sorted(self.spoken, key=len, reverse=True):
+            text = text.replace(word, self.spoken[word])
+        return text
 
     def is_near(self, text: str) -> bool:
         return bool(_found(text, self.near))
@@ -122,6 +133,7 @@ class Talk:
 
     def asked_kind(self, text: str) -> AskedKind | None:
         """The first kind of question (file order) ``text`` asks, else None."""
+        text = self.written(text)
         return next((k for k in self.asked if k.asked_by(text)), None)
 
     def kind(self, name: str) -> AskedKind | None:
@@ -129,6 +141,7 @@ class Talk:
 
     def external_for(self, text: str, asked: str) -> External | None:
         """The other rule governing what ``text`` asks (kind ``asked``), else None."""
+        text = self.written(text)
         return next((e for e in self.external if asked in e.asked and e.named_by(text)), None)
 
     def elsewhere_named(self, text: str) -> str:
@@ -252,11 +265,13 @@ def _read(r: _Reader, root: Y) -> Talk:
                 levels=r.table(top.get("levels"), "levels"),
                 level_words=r.table(top.get("level_words"), "level_words"),
                 applicants=r.table(top.get("applicants"), "applicants"),
+                stages=r.table(top.get("stages"), "stages"),
                 home=places.get("home", ()), elsewhere=places.get("elsewhere", ()),
                 asked=tuple(asked), external=tuple(external),
                 near=r.words(top.get("near"), "near"),
                 ask_again={k: "".join(v) for k, v in
-                           r.table(top.get("ask_again"), "ask_again").items()})
+                           r.table(top.get("ask_again"), "ask_again").items()},
+                spoken={k: "".join(v) for k, v in r.table(top.get("spoken"), "spoken").items()})
 
 
 def check_talk(knowledge_dir: Path | str) -> list[VocabularyError]:

@@ -6,12 +6,13 @@ Chinese characters of the question whose toneless pinyin equals that of a known 
 keeps most of the term's characters and its last one (the head of a Chinese compound:
 孵化期 is not a misspelt 孵化器, 创新全 not a misspelt 创新券), is replaced by the term.
 
-The terms are the vocabulary's choice phrases and topic phrases and the words of three or
-more characters in ``index/policy_terms.dict``.  A character may have several readings
-(重 zhong/chong); a window matches when every character has the term's syllable among its
-readings.  The map is built once; a question is a few dozen characters, so a repair is a
-handful of dictionary look-ups.  It is the identity on every canned question and seed
-policy (``tests/knowledge/reading/test_typos.py``).
+The terms are the loaded vocabulary's choice phrases and topic phrases and the words of
+three or more characters of the index's policy dictionary (``index/policy_terms.dict``,
+passed in by the index: :func:`index.tokenize.policy_words`); the engine builds their map
+once per knowledge load.  A character may have several readings (重 zhong/chong); a window
+matches when every character has the term's syllable among its readings.  A question is a
+few dozen characters, so a repair is a handful of dictionary look-ups.  It is the identity
+on every canned question and seed policy (``tests/knowledge/reading/test_typos.py``).
 """
 
 from __future__ import annotations
@@ -19,28 +20,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
+from typing import TYPE_CHECKING
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
+if TYPE_CHECKING:
+    from knowledge.awards.vocabulary import Vocabulary
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MIN_LEN = 3
+TermMap = dict[tuple[str, ...], tuple[str, ...]]  # toneless syllables -> terms spelt so
 
 
-def _policy_dict_words() -> list[str]:
-    text = resources.files("index").joinpath("policy_terms.dict").read_text(encoding="utf-8")
-    words = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words.append(line.split()[0])
-    return words
+def _vocabulary_terms(vocabulary: Vocabulary | None = None) -> list[str]:
+    if vocabulary is None:
+        from knowledge.awards.vocabulary import default_vocabulary  # no import cycle at load
 
-
-def _vocabulary_terms() -> list[str]:
-    from knowledge.awards.vocabulary import default_vocabulary  # no import cycle at load
-
-    vocabulary = default_vocabulary()
+        vocabulary = default_vocabulary()
     terms: list[str] = []
     for spec in vocabulary.facts.values():
         terms.extend(spec.aliases)
@@ -49,9 +45,11 @@ def _vocabulary_terms() -> list[str]:
     return terms
 
 
-def domain_terms() -> tuple[str, ...]:
-    """The terms a typo can be repaired to (Chinese, three characters or more)."""
-    seen = dict.fromkeys(t for t in (*_vocabulary_terms(), *_policy_dict_words())
+def domain_terms(vocabulary: Vocabulary | None = None, extra: Iterable[str] = ()
+                 ) -> tuple[str, ...]:
+    """The terms a typo can be repaired to (Chinese, three characters or more): the
+    phrases of ``vocabulary`` (default: the package's), then the ``extra`` words."""
+    seen = dict.fromkeys(t for t in (*_vocabulary_terms(vocabulary), *extra)
                          if len(t) >= _MIN_LEN and all(_CJK.fullmatch(c) for c in t))
     return tuple(seen)
 
@@ -82,7 +80,11 @@ def _max_differing(length: int) -> int:
 
 def repair_typos(text: str, term_map: dict[tuple[str, ...], tuple[str, ...]] | None = None
                  ) -> str:
-    """``text`` with homophone misspellings of domain terms replaced by the terms."""
+    """``text`` with homophone misspellings of domain terms replaced by the terms.
+
+    ``term_map``: the loaded knowledge's (the engine's snapshot builds it once per load);
+    None: the package vocabulary's phrases only.
+    """
     if len(text) < _MIN_LEN:
         return text
     terms = _term_map() if term_map is None else term_map
@@ -102,6 +104,7 @@ def repair_typos(text: str, term_map: dict[tuple[str, ...], tuple[str, ...]] | N
 
 
 _INDEX_CACHE: dict[int, tuple[object, dict[int, dict[str, list[tuple[tuple[str, ...], str]]]]]] = {}
+_INDEX_KEPT = 4  # term maps indexed at a time (one per knowledge load; old ones go)
 
 
 def _index(key: int, terms: dict[tuple[str, ...], tuple[str, ...]]
@@ -115,6 +118,8 @@ def _index(key: int, terms: dict[tuple[str, ...], tuple[str, ...]]
             by_len.setdefault(len(word), {}).setdefault(syllables[0], []).append(
                 (syllables, word))
     _INDEX_CACHE[key] = (terms, by_len)
+    while len(_INDEX_CACHE) > _INDEX_KEPT:
+        del _INDEX_CACHE[next(iter(_INDEX_CACHE))]
     return by_len
 
 

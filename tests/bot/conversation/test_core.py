@@ -13,7 +13,7 @@ from knowledge_edits import confirm, unrepeal_107
 from recording import RecordingEngine
 
 from bot.conversation.core import Conversation, Who
-from bot.conversation.reply import Outcome
+from bot.conversation.reply import Outcome, Reply
 from bot.conversation.store import SQLiteStore
 
 USER = Who(10, 10)
@@ -223,3 +223,43 @@ def test_a_greeting_during_an_interview_is_greeted_not_taken_as_an_answer(
     conv.estimate(who)
     reply = conv.text(who, "你好").replies[0].html
     assert "您好！我是威海市科技政策助手" in reply and "不是可选项" not in reply
+
+
+@pytest.mark.parametrize("message", [
+    "合同额60万 登记过了",  # facts stated mid-interview
+    "106号文对这种市政府参与共建的咋说的",  # a spoken question
+    "医院评上这个以后能不能多要几个护士编制",  # an A-not-A question
+])
+def test_a_message_mid_interview_is_answered_not_refused_as_an_option(
+        bot_engine: RecordingEngine, store: SQLiteStore, message: str) -> None:
+    conv = Conversation(bot_engine, store)
+    who = Who(78, 78)
+    conv.estimate(who)
+    html = "\n".join(r.html for r in conv.text(who, message).replies)
+    assert "不是可选项" not in html
+
+
+def _press(conv: Conversation, who: Who, replies: list[Reply], part: str) -> Outcome:
+    for reply in reversed(replies):
+        for row in reply.buttons or ():
+            for button in row:
+                if part in button.label:
+                    return conv.press(who, button.data)
+    raise AssertionError(f"no button {part!r}")
+
+
+def test_an_interview_keeps_each_years_facts(bot_engine: RecordingEngine,
+                                             store: SQLiteStore) -> None:
+    """Two years of upgrades with the incubator's level missing: the interview asks it
+    once and computes each year on its own (2家 in 2021 + 3家 in 2022 = 50万元)."""
+    conv = Conversation(bot_engine, store)
+    who = Who(79, 79)
+    out = conv.text(who, "我们孵化器2021年有2家在孵企业认定高企、2022年有3家，"
+                         "都在孵化期内，一共多少")
+    replies = list(out.replies)
+    out = _press(conv, who, replies, "市级")
+    out = _press(conv, who, [*replies, *out.replies], "选好了")
+    out = _press(conv, who, list(out.replies), "确认")
+    html = "\n".join(r.html for r in out.replies)
+    assert "合计约 50万元" in html
+    assert "2021年：" in html and "2022年：" in html

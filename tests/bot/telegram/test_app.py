@@ -355,23 +355,24 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path,
 
     from bot.telegram.app import make_reload_notifier
 
-    served = ["a1"]  # the fingerprint of the knowledge both replicas loaded
-
     async def scenario(a: Running, b: Running, store_a: Any, store_b: Any) -> None:
         server = a.server
-        notify_a = make_reload_notifier(a.app, store_a, lambda: served[0])
-        notify_b = make_reload_notifier(b.app, store_b, lambda: served[0])
-        done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款")
+        notify_a = make_reload_notifier(a.app, store_a)
+        notify_b = make_reload_notifier(b.app, store_b)
+        done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款",
+                               fingerprint="v2")
         await notify_a(done)
         await notify_b(done)
         assert len(server.sent(ADMIN)) == 1
         # the next change is news again, whichever replica reports it first
-        served[0] = "a2"
+        done = SimpleNamespace(ok=True, version=3, message="4 份文件，90 个条款",
+                               fingerprint="v3")
         await notify_b(done)
         await notify_a(done)
         assert len(server.sent(ADMIN)) == 2
         # a failure on the same content is reported too, once
-        failed = SimpleNamespace(ok=False, version=2, message="第3行：缺少文号")
+        failed = SimpleNamespace(ok=False, version=3, message="第3行：缺少文号",
+                                 fingerprint="v3")
         await notify_a(failed)
         await notify_b(failed)
         told = texts(server.sent(ADMIN))

@@ -34,6 +34,7 @@ class FakeReport:
     ok: bool
     message: str
     version: int
+    fingerprint: str = ""
 
 
 class FakeEngine:
@@ -409,16 +410,6 @@ def test_live_updates_during_a_stream_of_questions(live_knowledge: Path, built_c
 SEEDS = REPO / "tests" / "fixtures"
 
 
-class Served:
-    """The fingerprint of the knowledge a replica serves (what its engine's snapshot says)."""
-
-    def __init__(self, fingerprint: str) -> None:
-        self.fingerprint = fingerprint
-
-    def __call__(self) -> str:
-        return self.fingerprint
-
-
 def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
     tmp_path: Path,
 ) -> None:
@@ -428,30 +419,27 @@ def test_once_per_reload_dedupes_across_replicas_and_survives_a_store_failure(
 
     shared = SQLiteStore(tmp_path / "state.sqlite3")  # one file, two replicas
     told: list[tuple[str, bool]] = []
-    served = Served("a1")  # both replicas loaded the same files
 
     def replica(name: str, store: Any) -> Callable[[Any], Any]:
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, served, notify)
+        return once_per_reload(store, notify)
 
     class Down:
-        def get(self, key: str) -> Any:
+        def claim(self, key: str, ttl: float) -> bool:
             raise ConnectionError("redis is down")
 
     async def scenario() -> None:
         a, b = replica("a", shared), replica("b", SQLiteStore(tmp_path / "state.sqlite3"))
-        ok = SimpleNamespace(ok=True, message="ok")
-        failed = SimpleNamespace(ok=False, message="policies/x.md:3: 日期错误")
+        ok = SimpleNamespace(ok=True, fingerprint="v1")
+        failed = SimpleNamespace(ok=False, fingerprint="v1")
         await a(ok)
         await b(ok)
         assert told == [("a", True)]
-        await b(failed)  # another outcome on the same knowledge is news
+        await b(failed)  # another outcome on the same files is news
         await a(failed)
         assert told == [("a", True), ("b", False)]
-        await a(SimpleNamespace(ok=False, message="policies/y.md:1: 缺少文号"))
-        assert told[-1] == ("a", False)  # another failure too
         await replica("c", Down())(ok)  # no store: tell anyway
         assert told[-1] == ("c", True)
 
@@ -469,68 +457,28 @@ def test_success_after_a_failure_is_always_announced(tmp_path: Path) -> None:
 
     told: list[tuple[str, bool]] = []
     stores = [SQLiteStore(tmp_path / "state.sqlite3") for _ in range(2)]
-    served = Served("a1")
 
     def replica(name: str, store: Any) -> Callable[[Any], Any]:
         async def notify(report: Any) -> None:
             told.append((name, report.ok))
 
-        return once_per_reload(store, served, notify)
+        return once_per_reload(store, notify)
 
     async def scenario() -> None:
         a, b = replica("a", stores[0]), replica("b", stores[1])
-        ok = SimpleNamespace(ok=True, message="ok")
-        failed = SimpleNamespace(ok=False, message="policies/p.md:1: 坏掉的正文")
+        ok = SimpleNamespace(ok=True, fingerprint="A")
         await a(ok)
         await b(ok)
-        await a(failed)  # the broken file: both keep serving a1
+        failed = SimpleNamespace(ok=False, fingerprint="B")  # a broken edit
+        await a(failed)
         await b(failed)
-        await b(ok)  # the revert: a1 again
+        await b(ok)  # the revert: the knowledge of the first reload
         await a(ok)
         assert told == [("a", True), ("a", False), ("b", True)]
 
     asyncio.run(scenario())
     for store in stores:
         store.close()
-
-
-def test_the_fingerprint_is_read_when_the_reload_is_delivered(folder: Path) -> None:
-    """The state announced is the knowledge this reload left in service, even when the
-    notice itself is sent later (another reload may have started by then)."""
-    engine = FakeEngine()
-    served = Served("v1")
-    states: list[str] = []
-
-    async def notify(report: Any) -> None:
-        states.append(served.fingerprint)
-
-    class Memory:
-        def __init__(self) -> None:
-            self.data: dict[str, Any] | None = None
-            self.version = 0
-
-        def get(self, key: str) -> Any:
-            from bot.conversation.store import Record
-
-            return Record(self.version, self.data)
-
-        def put(self, key: str, data: Any, expected: int, ttl: Any = None) -> int:
-            self.data, self.version = data, self.version + 1
-            return self.version
-
-    memory = Memory()
-    delivered: list[Any] = []
-    notify_once = once_per_reload(memory, served, notify)  # type: ignore[arg-type]
-    watcher = KnowledgeWatcher(engine, folder, on_result=lambda r: delivered.append(
-        notify_once(r)))
-    watcher.reload_now()
-    served.fingerprint = "v2"  # a later reload, before the first notice was sent
-    asyncio.run(_as_awaited(delivered[0]))
-    assert memory.data is not None and memory.data["fingerprint"] == "v1"
-
-
-async def _as_awaited(awaitable: Any) -> None:
-    await awaitable
 
 
 def test_admins_see_no_absolute_server_path(folder: Path, tmp_path: Path) -> None:

@@ -60,8 +60,22 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("买技术的奖励什么时候到账", "payment_timing", "没有规定奖补资金的拨付时间"),
     ("孵化器的奖励钱啥时候能拿到", "payment_timing", "没有规定奖补资金的拨付时间"),
     ("青岛的孵化器给多少钱", "other_city", "没有规定青岛的支持标准"),
+    ("技术先进型服务企业认定条件是啥", "conditions", "技术先进型服务企业认定"),  # spoken 啥
+    ("国家级孵化器的奖励跟省品牌孵化器的配套能同时拿吗", "stacking", "能否同时享受"),
+    ("创新型县的奖励县里能用在哪些地方", "use_of_funds", "资金的使用范围"),
+    ("孵化器的奖励是一次性给还是分几年给", "payment_timing", "拨付时间"),
+    ("院士工作站按全市人才政策支持，具体给多少", "amount", "具体金额"),
+    ("重点实验室新认定的择优扶持一般给多少", "amount", "具体金额"),
+    ("技术转移服务机构备案找谁，联系电话多少", "contact", "联系方式"),
+    ("技术创新中心现在全市已经有多少家了", "statistics", "统计数字"),
+    ("知识产权质押贷款利率多少，有没有贴息", "finance_terms", "金融条件"),
+    ("申报省级技术创新中心通过率高吗", "odds", "可能性"),
+    ("孵化器认定审核要多久能批下来", "processing_time", "所需的时间"),
+    ("技术创新中心拿到补助以后要验收吗", "obligations", "验收"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
-        "other-city"])
+        "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
+        "amount-by-other-policy", "amount-on-merit", "contact", "statistics", "finance",
+        "odds", "processing-time", "obligations"])
 def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is not None
@@ -76,7 +90,9 @@ def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) 
     "企业牵头建设市级技术创新中心能获得多少补助？",
     "技术先进型服务企业有什么税收优惠？",  # the clause states 所得税优惠
     "认定为国家级科技企业孵化器奖励多少钱？",
-], ids=["amount", "tax-stated", "incubator"])
+    "企业买技术能补多少",  # a rate is a stated amount
+    "星创天地给多少",  # 择优 100万: a figure
+], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure"])
 def test_stated_questions_are_answered(engine: Any, question: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is None
@@ -100,3 +116,20 @@ def test_json_contract_carries_verdict_frame_and_unanswered(engine: Any) -> None
     assert result["unanswered"]["asked"] == "payment_timing"
     assert result["frame"]["said"] == "买技术的奖励什么时候到账"
     assert result["suggestions"] == []
+
+
+@pytest.mark.parametrize(("question", "yuan"), [
+    ("企业研发财政补助一家最多能给到多少", 10_000_000),  # 单个企业最高1000万元
+    ("县里财政科技专项资金3000万，市里最多能补多少", 5_000_000),  # 600万 capped at 500万
+])
+def test_the_most_an_award_can_be_is_said_first(engine: Any, question: str, yuan: int) -> None:
+    answer = engine.ask(question, as_of=ON)
+    assert answer.ceiling is not None and answer.ceiling.yuan == yuan
+    first = answer_json(answer)["answer_text"].split("\n", 1)[0]
+    assert "最高可得" in first
+
+
+def test_a_floor_is_no_ceiling(engine: Any) -> None:
+    answer = engine.ask("科技特派员的研发支持最多给多少", as_of=ON)  # 不低于10万元
+    assert answer.ceiling is None
+    assert answer.unanswered is not None and answer.unanswered.label == "最高金额"

@@ -22,13 +22,27 @@ CASES = [  # (question, total, what the items must show)
      7000000, []),
     ("我们的技术创新中心还没列入市级试点，如果直接认定为省级的能拿多少", 5000000, []),
     ("2020年我们公司买技术花了100万，但合同还没去登记，能奖多少", 0, []),
+    # a title per year, each on that year's law
+    ("我们公司牵头的技术创新中心2019年列为市级，2020年升为省级，2025年又认定为国家级，一共多少",
+     17000000, ["2019年：", "2020年：", "2025年："]),
+    # a terse year repeats the year before with its own count
+    ("我们是市级孵化器，2021年有2家在孵企业认定了高企，2022年又有4家，都在孵化期内，一共多少",
+     600000, ["2021年：", "2022年："]),
+    # a month of a year is that year's date: after 107号's repeal (2023-04-07) nothing
+    ("我们市级众创空间2022年有2家在孵企业升为高企，2023年5月又有3家，一共多少", 200000,
+     ["2022年：", "2023年："]),
+    # an outcome said after what was sought denies it
+    ("我们镇2021年参评国家创新型乡镇没评上，能拿多少", 0, []),
+    ("我们是市级孵化器，申报国家级孵化器没批下来，不过有3家在孵企业2年内升成了高企，"
+     "2021年能拿多少", 300000, []),
 ]
 
 
 @pytest.mark.parametrize(("question", "total", "labels"), CASES,
                          ids=["years-capped", "years-broker", "count-minus-excluded",
                               "registered-only", "two-contracts", "upgrade-later",
-                              "denied-then-if", "denied"])
+                              "denied-then-if", "denied", "titles-by-year", "terse-year",
+                              "month-after-repeal", "not-obtained", "not-approved-but"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)
@@ -42,3 +56,21 @@ def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: in
 def test_the_excluded_part_is_said(engine: Any) -> None:
     answer = engine.ask(CASES[2][0])
     assert any("其中2家不符合条件 → 按4家计" in n for n in answer.extraction.notes)
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    ("2020年买了一项专利技术花了90万，合同登记了，能奖多少", 180000),
+    ("2019年我们花了三千万买技术，合同都登记了，奖多少", 500000),
+])
+def test_an_award_open_to_several_kinds_alike_is_computed_and_says_so(
+        engine: Any, question: str, total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None and answer.estimate.total_yuan == total
+    assert any("按贵单位属于其中之一计算" in w for w in answer.estimate.warnings)
+
+
+def test_an_award_that_depends_on_who_applies_asks(engine: Any) -> None:
+    # enterprise-led 200万, university-led 300万: never assumed
+    answer = engine.ask("2021年牵头组建的市级技术创新中心获批了，能拿多少？")
+    assert answer.estimate is not None and answer.estimate.total_yuan == 0
+    assert "applicant_types" in answer.estimate.missing

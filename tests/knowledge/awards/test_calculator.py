@@ -206,11 +206,12 @@ def test_monotonic_in_the_base_up_to_the_cap(rule_id: str, low: int, high: int) 
     low, high = sorted((low, high))
     rule = RULESET.get(rule_id)
     assert rule is not None and rule.base_fact is not None
+    fact = rule.base_fact
     base = {"applicant_types": list(rule.applicant_types) or ["enterprise"],
             "results_transferred": 10, "incubation_titles": ["brand_incubator_sd"]}
 
     def amount(value: int) -> int:
-        item = evaluate(RULESET, {**base, rule.base_fact: value}, IN_FORCE, [rule_id]).items[0]
+        item = evaluate(RULESET, {**base, fact: value}, IN_FORCE, [rule_id]).items[0]
         return item.amount_yuan or item.max_yuan or 0 if item.outcome == "eligible" else 0
 
     a, b = amount(low), amount(high)

@@ -96,8 +96,9 @@ def test_normalize_facts_checks_every_value() -> None:
     ("孵化器有哪些政策", {"applicant_types": {"incubator"}}, None, False),
     ("2019年3月我们买技术800,000元", {"registered_tech_purchase_yuan": 800_000},
      date(2019, 3, 31), False),
-    ("我们是省级技术转移示范机构，能拿多少奖励",
-     {"transfer_titles": {"tt_demo_provincial"}}, None, True),
+    ("我们是省级技术转移示范机构，能拿多少奖励",  # a transfer institution serves
+     {"transfer_titles": {"tt_demo_provincial"}, "applicant_types": {"service_institution"}},
+     None, True),
 ])
 def test_extract_facts(question: str, facts: dict[str, object], as_of: date | None,
                        amount: bool) -> None:

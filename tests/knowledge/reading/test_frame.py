@@ -70,6 +70,28 @@ def test_combination_joins_the_thread() -> None:
                          "企业牵头建设省级技术创新中心能获得多少补助？")
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    ("我们拿了省技术市场奖，市里配套多少", "第二年又拿了国家技术市场奖呢"),  # X呢
+    ("我们拿了省技术市场奖，市里配套多少", "另外我们还被认定为省级技术转移示范机构，给多少"),
+])
+def test_a_question_that_adds_to_the_one_before_stays_in_the_thread(first: str,
+                                                                    second: str) -> None:
+    start = read(first, None)
+    previous = Previous(start.text, asked="amount", topics=("tech_market",),
+                        thread=start.thread)
+    added = read(second, previous)
+    later = Previous(added.text, asked="amount", topics=("tech_transfer",),
+                     thread=added.thread)
+    both = read("两项加起来一共多少", later)
+    assert "combination" in both.refs
+    assert both.text.startswith(first + "；")
+
+
+def test_a_new_subject_without_an_addition_starts_a_new_thread() -> None:
+    new = read("企业建孵化器有什么支持", CENTRE)
+    assert new.thread == (new.text,)
+
+
 @pytest.mark.parametrize(("text", "asked"), [
     ("它从哪天开始执行？", "issued"),
     ("这个文件还有效吗", "validity"),

@@ -38,10 +38,12 @@ def test_repair_with_an_explicit_term_map(text: str, expected: str) -> None:
     assert repair_typos(text, build_term_map(["星创天地"])) == expected
 
 
-def test_terms_include_vocabulary_and_dictionary_words() -> None:
-    terms = domain_terms()
+def test_terms_are_the_vocabularys_then_the_extra_words() -> None:
+    """The engine passes the index's policy dictionary as ``extra`` (a snapshot's map)."""
+    terms = domain_terms(extra=["科技成果转移转化", "孵化器", "研发", "ABC公司"])
     assert {"孵化器", "众创空间", "高新技术企业"} <= set(terms)
-    assert all(len(t) >= 3 for t in terms)
+    assert terms[-1] == "科技成果转移转化" and terms.count("孵化器") == 1
+    assert all(len(t) >= 3 for t in terms) and "ABC公司" not in terms
 
 
 def _questions() -> list[str]:

@@ -1,0 +1,179 @@
+"""Amounts read out of a question, placed on their money facts segment by segment.
+
+Several amounts of one fact add up, a stated total is the amount, an amount in a segment
+that denies the fact's condition is left out; see :func:`read_money`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+
+from knowledge.money import MoneyMention, format_yuan, scan_money
+from knowledge.reading.raw import RawExtraction
+from knowledge.reading.scope import clause_start, failed_after, is_negated
+
+__all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "read_money"]
+
+_HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
+_LEAST_YUAN = 100  # below this a mention is not an amount of the policies
+_SEGMENT = re.compile(r"[，。；！？,;!?\n]")
+
+# (fact, pattern on the segment holding the amount), first match wins.
+MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
+    ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
+    ("registered_tech_purchase_yuan",
+     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
+    ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
+    ("county_st_funds_yuan", r"科技专项资金"),
+    ("county_contribution_yuan", r"出资"),
+)
+
+# Words of brokering (an intermediary's turnover).  成交额 itself is neutral: a buyer has one too.
+_BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
+
+# (fact, condition phrase, why): the fact is not read when the phrase is negated
+# (合同还没登记: the amount is not a registered one).
+NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    ("registered_tech_purchase_yuan", r"登记|认定登记", "技术合同未经登记"),
+)
+# Approximate amounts: read the number, say so.
+_ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
+_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|出头)")
+
+_TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
+# the money fact a topic names when no wording in the segment places an amount
+_TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
+                ("tt_contract_turnover_yuan", "tech_transfer"))
+
+
+def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
+                   out: RawExtraction) -> list[MoneyMention]:
+    """Each fact's amount from its mentions: the total said, else the sum of those whose
+    segment does not deny the fact's condition."""
+    used: list[MoneyMention] = []
+    conditions = {fact: pattern for fact, pattern, _ in NEGATED_CONDITIONS}
+    for fact, found in placed.items():
+        total = [m for m, seg in found if _TOTAL.search(seg)]
+        if total:
+            keep = total[:1]
+        else:
+            pattern = conditions.get(fact)
+            keep = [m for m, seg in found
+                    if pattern is None or not _denies(text, m, pattern)]
+            left = [m for m, _ in found if m not in keep]
+            for m in left:
+                out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
+            if not keep:
+                continue
+        out.facts[fact] = sum(m.yuan for m in keep)
+        if len(keep) > 1:
+            out.notes.append("按" + "＋".join(m.text for m in keep)
+                             + f"＝{format_yuan(out.facts[fact])}计")  # type: ignore[arg-type]
+        used.extend(keep)
+    return used
+
+
+def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
+    """Whether the clause holding ``mention`` denies ``pattern`` (另一项50万没登记)."""
+    start = clause_start(text, mention.start)
+    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
+    return any(is_negated(text, start + m.start(), start + m.end())
+               or failed_after(text, start + m.start(), start + m.end())
+               for m in re.finditer(pattern, text[start:end]))
+
+
+def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The money contexts in the order they are tried for ``seg``: built-in first, then the
+    vocabulary's — except that a vocabulary phrase containing the built-in wording found
+    (登记技术合同成交额 ⊃ 成交额) is more specific and comes first."""
+    builtin = next((m.group() for _, p in MONEY_CONTEXTS if (m := re.search(p, seg))), "")
+    specific = tuple(c for c in staff if builtin and (m := re.search(c[1], seg))
+                     and builtin in m.group() and m.group() != builtin)
+    return specific + MONEY_CONTEXTS + tuple(c for c in staff if c not in specific)
+
+
+def read_money(text: str, out: RawExtraction,
+                money_phrases: Mapping[str, tuple[str, ...]]) -> None:
+    """Amounts placed on their facts, segment by segment.
+
+    Several amounts of one fact add up (一份60万，一份40万); one said to be the total
+    (一共80万) is the amount; an amount in a segment that denies the fact's condition
+    (另一项50万没登记) is left out, and a denial in a segment of its own (合同还没登记)
+    denies them all.  Amounts no context places go to the one money fact the question's
+    topics name, if there is exactly one.
+    """
+    staff = tuple(
+        (fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+        for fact, phrases in money_phrases.items()
+        if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
+    scanned = scan_money(text)
+    for refused in (m for m in scanned if m.problem):
+        out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
+    # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
+    mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
+    topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
+    placed = _placed(text, mentions, staff, topical, out)
+    used = _place_amounts(text, placed, out)
+    _note_approximate(text, mentions, used, out)
+    _deny_whole(text, mentions, out)
+    if "registered_tech_purchase_yuan" in out.facts:
+        out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
+
+
+def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str], ...],
+            topical: list[str], out: RawExtraction) -> dict[str, list[tuple[MoneyMention, str]]]:
+    """Each mention on the money fact its segment names (or an earlier segment's subject,
+    or the one money fact of the question's topics), with its segment."""
+    bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
+    # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
+    buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
+    # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
+    helped = bool(_HELPED.search(text))
+    placed: dict[str, list[tuple[MoneyMention, str]]] = {}
+    for mention in mentions:
+        seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
+                   if a <= mention.start < b or b == len(text))
+        # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
+        before = text[:mention.start]
+        contexts = _contexts(seg, staff)
+        for fact, pattern in contexts:
+            if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
+                                           and re.search(pattern, before)):
+                if fact == "tt_contract_turnover_yuan" and buying:
+                    fact = "registered_tech_purchase_yuan"
+                elif fact == "registered_tech_purchase_yuan" and helped:
+                    fact = "tt_contract_turnover_yuan"  # 帮企业买的: a deal brokered
+                placed.setdefault(fact, []).append((mention, seg))
+                break
+        else:
+            if re.search(r"研发(投入|费用|经费)", seg):
+                out.facts.setdefault("has_rnd_spending", mention.yuan > 0)
+            elif len(topical) == 1:
+                placed.setdefault(topical[0], []).append((mention, seg))
+            else:
+                out.notes.append(f"金额“{mention.text}”未能对应到具体事项，未使用")
+    return placed
+
+
+def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyMention],
+                      out: RawExtraction) -> None:
+    """Say so of an amount used that is approximate (三百多万, 约80万)."""
+    for mention in mentions:
+        if mention in used and (_ABOUT_BEFORE.search(text[:mention.start])
+                                or _ABOUT_AFTER.search(text[mention.end:])):
+            out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
+
+
+def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> None:
+    """A denial in a segment without an amount of its own denies every amount."""
+    for fact, pattern, why in NEGATED_CONDITIONS:
+        # a denial in a segment without an amount of its own denies every amount
+        if fact in out.facts and any(
+                is_negated(text, m.start(), m.end())
+                and not any(mm.start >= clause_start(text, m.start()) and mm.end <= m.end()
+                            for mm in mentions)
+                for m in re.finditer(pattern, text)):
+            del out.facts[fact]
+            out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")

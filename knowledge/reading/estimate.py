@@ -1,0 +1,278 @@
+"""Several years in one question: each year on the law in force that year, summed.
+
+"2019年买技术花了300万，2020年又买了200万，两年一共能拿多少" states a flow (an amount, a
+count) for each of two years.  An annual cap applies per year and each year is judged
+on its own as-of date, so the awards that read a flow are estimated once per year (their
+items labelled with the year) and the rest once on the whole question.  The calculator
+stays pure: this module only calls it once per year and puts the items together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
+from knowledge.awards.fact_spec import FactSpec
+from knowledge.awards.rules import RuleSet
+from knowledge.errors import FactError
+from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.frame import restate
+from knowledge.reading.question import read_as_of
+from knowledge.reading.segments import fill_elided_subjects, year_parts
+
+__all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
+           "estimate_profile", "estimate_question", "flat_profile"]
+
+FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
+# a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
+_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
+
+
+def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str],
+                     whole: Extraction, on: date) -> Estimate | None:
+    """The estimate with each year's flows and titles on that year's law; None when the
+    question does not state facts for two or more years.
+
+    A year's part that states no fact of its own repeats the year before with its
+    numbers ("2021年有2家在孵企业认定高企、2022年有3家"); a title a part names (市级 in
+    2019, 省级 in 2021) is judged on that year's law, and an amount or count is a
+    flow of that year (annual caps apply per year)."""
+    specs = rules.vocabulary.facts
+    # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
+    subjects = (w for words in rules.vocabulary.topics.values() for w in words)
+    head, own, tail = year_parts(fill_elided_subjects(text, subjects))
+    if not own:
+        return None
+    common = extract_facts("，".join(p for p in (head, tail) if p), today, rules).facts
+    years: list[tuple[int, Extraction]] = []
+    whens: dict[int, date | None] = {}
+    before = ""
+    for year, part in own:
+        whens[year] = read_as_of(part[:12], today)  # 2023年6月 → 2023-06-30
+        if before and _COUNTED.search(part) and not _states_own(
+                extract_facts(part, today, rules), common, specs):
+            part = restate(part, before)
+        before = part
+        years.append((year, extract_facts("，".join(p for p in (head, part, tail) if p),
+                                          today, rules)))
+    flows = {name for _, ex in years for name in ex.facts
+             if name in specs and specs[name].kind in FLOW_KINDS}
+    per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
+    titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
+              if isinstance(vs, frozenset) for v in vs}
+    standing = _without(whole.facts, flows, titled)
+    denied = {**whole.denied, **{k: v for _, ex in years for k, v in ex.denied.items()}}
+    return compose_years(rules, standing, per_year, rule_ids, on, today, denied, whens=whens)
+
+
+def _states_own(ex: Extraction, common: Mapping[str, object],
+                specs: Mapping[str, FactSpec]) -> bool:
+    """Whether a year's part read alone states a flow or a title of its own."""
+    return any((k in specs and specs[k].kind in FLOW_KINDS)
+               or (isinstance(v, frozenset) and v != common.get(k))
+               for k, v in ex.facts.items() if k != "applicant_types")
+
+
+def _own_facts(facts: Mapping[str, object], common: Mapping[str, object],
+               flows: set[str]) -> dict[str, object]:
+    """A year's own facts: its flows, and the title values said for it alone."""
+    out: dict[str, object] = {}
+    for name, value in facts.items():
+        if name in flows:
+            out[name] = value
+        elif isinstance(value, frozenset) and name != "applicant_types":
+            held = common.get(name)
+            mine = value - held if isinstance(held, frozenset) else value
+            if mine:
+                out[name] = mine
+    return out
+
+
+def _without(facts: Mapping[str, object], flows: set[str], titled: set[tuple[str, object]]
+             ) -> dict[str, object]:
+    """The standing facts: all but the flows and the titles said of one year."""
+    out: dict[str, object] = {}
+    for name, value in facts.items():
+        if name in flows:
+            continue
+        if isinstance(value, frozenset):
+            left = frozenset(v for v in value if (name, v) not in titled)
+            if left:
+                out[name] = left
+            continue
+        out[name] = value
+    return out
+
+
+def estimate_profile(rules: RuleSet, profile: Mapping[str, object], on: date, today: date,
+                     rule_ids: list[str] | None = None) -> Estimate | None:
+    """A profile with ``"years": {"2019": {facts}, "2020": {facts}}`` besides its
+    standing facts: each year's facts on that year's law, summed; None without years."""
+    raw = profile.get("years")
+    if not isinstance(raw, dict) or not raw:
+        return None
+    per_year: list[tuple[int, dict[str, object]]] = []
+    for key, facts in sorted(raw.items()):
+        if not str(key).isdigit() or not isinstance(facts, dict):
+            raise FactError("years", f"“years”的键应为年份、值应为事实对象：{key}")
+        per_year.append((int(key), dict(facts)))
+    standing = {k: v for k, v in profile.items() if k != "years"}
+    ids = rule_ids if rule_ids is not None else [r.id for r in rules.rules]
+    return compose_years(rules, standing, per_year, ids, on, today, {}, every_year=True)
+
+
+def flat_profile(profile: Mapping[str, object]) -> dict[str, object]:
+    """A profile's standing facts with its years' facts over them (the latest year's
+    last): what an interview asks about, whatever the year."""
+    out = {k: v for k, v in profile.items() if k != "years"}
+    years = profile.get("years")
+    if isinstance(years, Mapping):
+        for _, facts in sorted(years.items()):
+            if isinstance(facts, Mapping):
+                out.update(facts)
+    return out
+
+
+def compose_years(rules: RuleSet, standing: dict[str, object],
+                  per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
+                  on: date, today: date, denied: dict[str, Denied],
+                  every_year: bool = False, whens: Mapping[int, date | None] | None = None
+                  ) -> Estimate | None:
+    """Awards reading a year's flows estimated per year (as of that year), the rest once
+    on the standing facts (as of ``on``); None unless two years state flows."""
+    flows = {name for _, facts in per_year for name in facts}
+    yearly = [r for r in rule_ids
+              if (rule := rules.get(r)) is not None and flows & set(rule.required_facts())]
+    # (a standing title list and a year's own titles are one fact: their union)
+    stated = [y for y, facts in per_year if facts]
+    if (len(stated) < 2 and not every_year) or not yearly:
+        return None
+    once = [r for r in rule_ids if r not in yearly]
+    items: list[Item] = []
+    missing: list[str] = []
+    warnings: list[str] = []
+    if once:
+        first = evaluate(rules, standing, on, rule_ids=once, denied=denied)
+        items.extend(first.items)
+        missing.extend(first.missing)
+        warnings.extend(first.warnings)
+    shown: set[str] = set()
+    for year, facts in per_year:
+        if not facts:
+            continue
+        when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
+        part = evaluate(rules, _joined(standing, facts), when, rule_ids=yearly, denied=denied)
+        for i in part.items:  # a rule that does not apply in any year is listed once
+            if i.outcome == "ineligible" and i.rule_id in shown:
+                continue
+            shown.add(i.rule_id)
+            items.append(replace(i, label=f"{year}年：{i.label}")
+                         if i.outcome != "ineligible" else i)
+        missing.extend(part.missing)
+        warnings.extend(part.warnings)
+    granted = {i.rule_id for i in items if i.outcome != "ineligible"}
+    items = [i for i in items if i.outcome != "ineligible" or i.rule_id not in granted]
+    return Estimate(as_of=on, items=tuple(items), missing=tuple(dict.fromkeys(missing)),
+                    warnings=tuple(dict.fromkeys(warnings)), facts=standing,
+                    vocabulary=rules.vocabulary,
+                    years={year: facts for year, facts in per_year if facts})
+
+
+def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
+            ) -> dict[str, object]:
+    out = dict(standing)
+    for name, value in facts.items():
+        held = out.get(name)
+        out[name] = (held | value if isinstance(held, frozenset) and isinstance(value, frozenset)
+                     else value)
+    return out
+
+
+_IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
+
+
+def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str],
+                      extraction: Extraction, on: date, hypothetical: bool = False
+                      ) -> Estimate:
+    """The estimate of a question: by year when it states flows for several years, else
+    once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
+    def run(ex: Extraction) -> Estimate:
+        return estimate_by_year(rules, text, today, rule_ids, ex, on) or evaluate(
+            rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
+
+    estimate = run(extraction)
+    estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
+    if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
+                                                  for i in estimate.items):
+        note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
+        estimate = replace(estimate, warnings=(note, *estimate.warnings))
+    return estimate
+
+
+APPLICANT = "applicant_types"
+
+
+def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
+                      run: Callable[[Extraction], Estimate]) -> Estimate | None:
+    """The estimate for the kinds of applicant the awards asked about are open to, said
+    as such, when the question names no applicant and that is all they wait for
+    ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
+    and incubators, the same for each: computed, "按贵单位属于其中之一计算"); None when
+    the total depends on who applies, or the awards wait for anything else (then the
+    owner is asked)."""
+    if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
+        return None
+    waiting = [i for i in estimate.items if i.outcome == "need_info"]
+    if not waiting or any(i.missing != (APPLICANT,) for i in waiting):
+        return None
+    kinds: set[str] | None = None
+    for item in waiting:
+        rule = rules.get(item.rule_id)
+        if rule is None or not rule.applicant_types:
+            return None
+        kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
+    if not kinds:
+        return None
+    outcomes = [run(replace(extraction, facts={**extraction.facts,
+                                               APPLICANT: frozenset({kind})}))
+                for kind in sorted(kinds)]
+    if len({o.total_yuan for o in outcomes}) != 1 or not any(
+            i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
+        return None  # it depends on who applies: ask
+    spec = rules.vocabulary.facts.get(APPLICANT)
+    label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
+    note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
+            "如不是请告诉我。")
+    return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The most the one award asked about can be: its fixed amount, its computed or
+    stated ceiling (单个企业最高1000万元; 3000万元×20%=600万元，最高500万元)."""
+
+    rule_id: str
+    label: str
+    yuan: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"rule_id": self.rule_id, "label": self.label, "yuan": self.yuan}
+
+
+def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
+    """The ceiling of the one in-force award an estimate considers; None when it
+    considers several, or the award states no ceiling (择优 without a figure, a floor
+    only: 不低于10万元)."""
+    considered = {i.rule_id: i for i in estimate.items
+                  if i.outcome != "ineligible" and i.in_force}
+    if len(considered) != 1:
+        return None
+    item = next(iter(considered.values()))
+    rule = rules.get(item.rule_id)
+    figure = (item.amount_yuan if item.amount_yuan is not None else item.max_yuan)
+    if figure is None and rule is not None:
+        figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
+    return Ceiling(item.rule_id, item.label, figure) if figure else None

@@ -1,0 +1,32 @@
+"""The raw facts a question states, before validation (:mod:`knowledge.reading.question`
+reads them, :mod:`knowledge.reading.amounts` places the amounts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+__all__ = ["RawExtraction", "add_value", "exclude"]
+
+
+@dataclass
+class RawExtraction:
+    facts: dict[str, object] = field(default_factory=dict)
+    as_of: date | None = None
+    is_amount_question: bool = False
+    topics: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    excluded: dict[str, set[str]] = field(default_factory=dict)  # negated choices
+
+
+def exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:
+    out.excluded.setdefault(fact, set()).add(value)
+    note = f"未计入：“{phrase}”（问题中说明未满足）"
+    if note not in out.notes:
+        out.notes.append(note)
+
+
+def add_value(facts: dict[str, object], name: str, value: str) -> None:
+    current = facts.setdefault(name, set())
+    assert isinstance(current, set)
+    current.add(value)

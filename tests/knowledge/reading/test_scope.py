@@ -1,0 +1,44 @@
+"""Scope in a question (knowledge.reading.scope): negation before, failure after."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading.scope import failed_after, is_negated
+
+
+def _span(text: str, phrase: str) -> tuple[int, int]:
+    start = text.index(phrase)
+    return start, start + len(phrase)
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("我们镇参评国家创新型乡镇，没评上，能拿多少", "国家创新型乡镇"),
+    ("申报国家级孵化器没批下来", "国家级孵化器"),
+    ("中心2020年做绩效评价没通过", "绩效评价"),
+    ("合同登记被退回来了", "登记"),
+    ("申请省级技术创新中心落选了", "省级技术创新中心"),
+])
+def test_an_outcome_after_what_was_sought_denies_it(text: str, phrase: str) -> None:
+    assert failed_after(text, *_span(text, phrase))
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ("我们认定了国家创新型乡镇，能拿多少", "国家创新型乡镇"),
+    ("国家级孵化器批下来了，没想到这么快", "国家级孵化器"),  # a long next clause
+    ("申报国家级孵化器没批下来，但孵化器里有两家企业升成了高企", "高企"),
+    ("绩效评价通过了，但没拿到钱之前想问问", "绩效评价"),
+])
+def test_an_outcome_that_is_not_a_failure_of_the_span(text: str, phrase: str) -> None:
+    assert not failed_after(text, *_span(text, phrase))
+
+
+@pytest.mark.parametrize(("text", "phrase", "negated"), [
+    ("合同还没登记", "登记", True),
+    ("我们不是市级试点", "市级试点", True),
+    ("能不能申请市级试点", "市级试点", False),
+    ("合同不到100万，已经登记", "登记", False),
+])
+def test_a_negation_governs_the_rest_of_its_clause(text: str, phrase: str,
+                                                    negated: bool) -> None:
+    assert is_negated(text, *_span(text, phrase)) is negated
