@@ -9,6 +9,7 @@ import pytest
 from bot.conversation.presenter import AnswerView, answer_text, present, shown_offices
 from bot.render import format_yuan, html_env, render_text, text_env
 from index.answering.answer import Answer, AnswerHit, Responsible
+from index.answering.engine import Engine
 
 
 @pytest.mark.parametrize(
@@ -176,13 +177,13 @@ OWNER_QUESTION = "我们是高新企业，购买技术花了300万，能补多�
     ids=["in-force", "no-engine-no-office-named", "expired"],
 )
 def test_ask_text_leads_with_the_bottom_line_and_says_where_to_apply(
-        hash_engine: object, as_of: str, with_engine: bool, expected: list[str],
+        hash_engine: Engine, as_of: str, with_engine: bool, expected: list[str],
         absent: list[str]) -> None:
     from datetime import date
 
     from bot.conversation.presenter import answer_json
 
-    answer = hash_engine.ask(OWNER_QUESTION, as_of=date.fromisoformat(as_of))  # type: ignore[attr-defined]
+    answer = hash_engine.ask(OWNER_QUESTION, as_of=date.fromisoformat(as_of))
     text = answer_json(answer, [], hash_engine if with_engine else None)["answer_text"]
     first = text.splitlines()[0]
     assert first.startswith(("可申请", "目前没有")), text

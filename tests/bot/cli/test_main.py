@@ -253,7 +253,7 @@ PLACEMENTS = {
 
 
 def _cases() -> list[object]:
-    cases = []
+    cases: list[object] = []
     for name, cmd in COMMANDS.items():
         for where, place in PLACEMENTS.items():
             if where == "between" and name not in ("index-build", "kb-check"):
