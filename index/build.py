@@ -1,9 +1,9 @@
-"""Build the on-disk search index (layout: :mod:`index.artifacts`).
+"""Build the on-disk search index (layout: :mod:`index.manifest`).
 
 A build writes everything into a fresh ``.tmp-`` folder, renames it into place and only
 then switches ``CURRENT``, so a crash at any point leaves the previous build live and
-loadable.  The previous build is kept (a reader may still be loading it); older ones and
-leftover temporary folders are removed.
+loadable (:mod:`index.publish`).  The previous build is kept (a reader may still be
+loading it); older ones and leftover temporary folders are removed.
 
 Incremental: vectors are reused by content hash when the embedder name is unchanged, so
 only new or edited chunks (and sentences) are embedded; a different embedder re-embeds
@@ -19,9 +19,6 @@ vectors are reused by the hash of their text exactly like chunk vectors.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import secrets
 import shutil
 import sys
@@ -34,31 +31,22 @@ from typing import Any
 
 import numpy as np
 
-from index.artifacts import (
-    ARTIFACTS_KEY,
+from index.artifacts import HasClauses, chunk_rows
+from index.embedders import Embedder, normalise_rows
+from index.fsutil import build_lock
+from index.manifest import (
     FORMAT_VERSION,
-    HasClauses,
     chunk_entries,
-    chunk_row_parts,
-    chunk_rows,
-    current_build,
     index_root,
     parser_version,
-    read_manifest,
     stored_vectors,
     verified_path,
 )
-from index.embedders import Embedder, normalise_rows
-from index.fsutil import build_lock, fsync_dir, fsync_write
 from index.pieces import SENTENCE_VERSION, chunk_phrases, chunk_sentences, text_hash
-from index.records import clause_to_record
+from index.publish import KEEP_PREVIOUS, cleanup, live_build, publish, slim, write_build
 from index.tokenize import TOKENIZER_VERSION, tokenize
 from index.vectorstore import (
-    PIECES_FILE,
-    ROWS_FILES,
-    encode_faiss,
     encode_piece_rows,
-    encode_pieces,
     piece_order,
 )
 from knowledge.errors import IndexError_, PolicyBotError
@@ -67,7 +55,6 @@ from knowledge.model import Clause
 __all__ = ["EMBED_BATCH", "KEEP_PREVIOUS", "BuildReport", "build_index"]
 
 EMBED_BATCH = 32
-KEEP_PREVIOUS = 1  # complete builds kept besides the live one
 
 
 @dataclass(frozen=True)
@@ -135,36 +122,6 @@ def _tokens(clauses: Sequence[Clause], known: dict[str, list[str]]) -> tuple[lis
     return out, fresh
 
 
-def _write_artifact(folder: Path, name: str, parts: Iterable[bytes],
-                    previous: tuple[Path, dict[str, Any]] | None) -> str:
-    """Write ``parts`` to ``folder/name`` as they come (never joined into one copy) and
-    return their sha256; an artefact equal to the previous build's copy is hard-linked
-    to it instead (builds are immutable once written, so sharing the inode is safe)."""
-    path = folder / name
-    digest = hashlib.sha256()
-    with open(path, "wb") as handle:
-        for part in parts:
-            digest.update(part)
-            handle.write(part)
-        handle.flush()
-        sha = digest.hexdigest()
-        if previous is not None and (previous[1].get(ARTIFACTS_KEY) or {}).get(name) == sha:
-            link = folder / f".{name}.link"
-            try:  # never link a copy damaged since it was written
-                os.link(verified_path(previous[0], previous[1], name), link)
-                os.replace(link, path)
-                return sha
-            except (OSError, IndexError_):  # no hard links here, the file went or is bad
-                link.unlink(missing_ok=True)
-        os.fsync(handle.fileno())
-    return sha
-
-
-def _slim(live: tuple[Path, dict[str, Any]] | None) -> tuple[Path, dict[str, Any]] | None:
-    """The live build with only the checksums of its manifest."""
-    return None if live is None else (live[0], {ARTIFACTS_KEY: live[1].get(ARTIFACTS_KEY)})
-
-
 def _piece_rows(
     clauses: Sequence[Clause], pieces: Callable[[Clause], Iterable[str]],
     known: Mapping[str, np.ndarray],
@@ -224,83 +181,79 @@ def _embed_missing(
     return len(items)
 
 
-def _write_build(
-    folder: Path,
-    clauses: Sequence[Clause],
-    vectors: np.ndarray,
-    tokens: list[list[str]],
-    manifest: dict[str, Any],
-    known: Mapping[str, np.ndarray],
-    rows: Mapping[str, bytes],
-    previous: tuple[Path, dict[str, Any]] | None = None,
-) -> None:
-    """Write every artefact of a build into ``folder`` (the manifest last).
+@dataclass
+class _Vectors:
+    """Every vector a build needs, by text hash, and where each piece belongs."""
 
-    An artefact whose bytes equal the ``previous`` build's (by sha256) is hard-linked, not
-    rewritten.  ``known``: hash -> vector of every chunk, sentence and phrase text; the
-    sentence and phrase rows are never stacked into matrices of their own (hundreds of
-    thousands of repeated rows at 1000 documents).  ``rows``: the encoded
-    ``sentences.npy`` and ``phrases.npy`` by key ("sentences", "phrases").
-    """
-
-    folder.mkdir(parents=True)
-    checksums: dict[str, str] = {}
-
-    def write(name: str, parts: Iterable[bytes]) -> None:
-        checksums[name] = _write_artifact(folder, name, parts, previous)
-
-    # every distinct vector once, float16 (index.vectorstore); row order from the manifest
-    write(PIECES_FILE, [encode_pieces(manifest["pieces"], known, vectors.shape[1])])
-    for key, blob in rows.items():  # (chunk, piece row) of every sentence and phrase
-        write(ROWS_FILES[key], [blob])
-    write("faiss.index", [encode_faiss(vectors, vectors.shape[1])])
-    records = ({"record": clause_to_record(c), "tokens": t}
-               for c, t in zip(clauses, tokens, strict=True))
-    write("chunks.json", chunk_row_parts(records))  # one row a line: streamed on load
-    # sha256 of every artefact: a load verifies them before parsing a byte (index.artifacts)
-    manifest[ARTIFACTS_KEY] = checksums
-    _write_manifest(folder, manifest)
-    fsync_dir(folder)
+    known: dict[str, np.ndarray]  # text hash -> vector (chunks, sentences, phrases)
+    sentence_rows: list[tuple[int, str]]  # (chunk, text hash) of every sentence
+    phrase_rows: list[tuple[int, str]]  # the same for every phrase
+    reused: int
+    embedded: int
+    sentences_embedded: int
+    phrases_embedded: int
 
 
-def _live(data_dir: Path) -> tuple[Path, dict[str, Any]] | None:
-    """The live build and its manifest (whose artefacts a new build may share)."""
-    build = current_build(data_dir)
-    manifest = read_manifest(build) if build is not None else None
-    return (build, manifest) if build is not None and manifest else None
+def _embed_all(clauses: Sequence[Clause], embedder: Embedder, known: dict[str, np.ndarray],
+               progress: bool) -> _Vectors:
+    """Embed every chunk, sentence and phrase text with no vector in ``known`` yet."""
+    reused = sum(1 for c in clauses if c.content_hash in known)
+    embedded = _embed_missing(
+        [(c.content_hash, c.embedding_text()) for c in clauses], embedder, known, progress
+    )
+    # (chunk, text hash) of every sentence, then of every phrase; a text is kept only
+    # until it is embedded, and only when no vector of it is known
+    sentence_rows, todo = _piece_rows(clauses, chunk_sentences, known)
+    sentences_embedded = _embed_missing(todo, embedder, known, progress)
+    phrase_rows, todo = _piece_rows(clauses, chunk_phrases, known)
+    phrases_embedded = _embed_missing(todo, embedder, known, progress)
+    return _Vectors(known, sentence_rows, phrase_rows, reused, embedded, sentences_embedded,
+                    phrases_embedded)
 
 
-def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
-    # no indent: json's C encoder serves only indent=None (ten times faster on big builds)
-    blob = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
-    fsync_write(folder / "manifest.json", blob)
+def _chunk_matrix(clauses: Sequence[Clause], known: Mapping[str, np.ndarray], dim: int
+                  ) -> np.ndarray:
+    """The chunks' whole-text vectors, one float32 row each."""
+    vectors = (
+        np.stack([known[c.content_hash] for c in clauses]).astype(np.float32, copy=False)
+        if clauses
+        else np.zeros((0, dim), dtype=np.float32)
+    )
+    if vectors.shape[1] != dim:
+        raise IndexError_(f"stored vectors have {vectors.shape[1]} dims, expected {dim}")
+    return vectors
 
 
-def _switch_current(root: Path, name: str) -> None:
-    pointer = root / f".CURRENT.{secrets.token_hex(4)}"
-    fsync_write(pointer, name.encode("utf-8"))  # a failed write leaves no pointer file
-    try:
-        os.replace(pointer, root / "CURRENT")
-    except BaseException:
-        pointer.unlink(missing_ok=True)
-        raise
-    fsync_dir(root)
+def _piece_table(clauses: Sequence[Clause], v: _Vectors) -> tuple[list[str], dict[str, bytes]]:
+    """Every distinct text once, in order of first appearance (``pieces.npy``'s rows), and
+    the encoded (chunk, row) pairs of the sentences and phrases."""
+    order = piece_order([c.content_hash for c in clauses],
+                        (h for _, h in v.sentence_rows), (h for _, h in v.phrase_rows))
+    position = {h: k for k, h in enumerate(order)}
+    rows = {name: encode_piece_rows([(i, position[h]) for i, h in pairs])
+            for name, pairs in (("sentences", v.sentence_rows), ("phrases", v.phrase_rows))}
+    return order, rows
 
 
-def _cleanup(root: Path, live: str) -> None:
-    """Remove temporary folders and all complete builds but the live one and its previous."""
-    builds = root / "builds"
-    complete = []
-    for entry in builds.iterdir():
-        if entry.name.startswith(".tmp-"):
-            shutil.rmtree(entry, ignore_errors=True)
-        elif entry.is_dir() and entry.name != live:
-            complete.append(entry)
-    complete.sort(key=lambda p: p.name, reverse=True)
-    for old in complete[KEEP_PREVIOUS:]:
-        shutil.rmtree(old, ignore_errors=True)
-    for stray in root.glob(".CURRENT.*"):
-        stray.unlink(missing_ok=True)
+def _manifest(kb: HasClauses, clauses: Sequence[Clause], embedder: Embedder, stamp: datetime,
+              v: _Vectors, tokenised: int, order: list[str]) -> dict[str, Any]:
+    return {
+        "format": FORMAT_VERSION,
+        "embedder": embedder.name,
+        "dim": embedder.dim,
+        "parser_version": parser_version(),
+        "tokenizer_version": TOKENIZER_VERSION,
+        "built_at": stamp.isoformat(timespec="seconds"),
+        "kb_fingerprint": str(getattr(kb, "fingerprint", "") or ""),
+        "count": len(clauses),
+        "embedded": v.embedded,
+        "tokenised": tokenised,
+        "chunks": chunk_entries(clauses),
+        "sentence_version": SENTENCE_VERSION,
+        "sentence_count": len(v.sentence_rows),
+        "phrase_count": len(v.phrase_rows),
+        "pieces": order,
+    }
 
 
 def build_index(
@@ -321,63 +274,20 @@ def build_index(
         name = f"{stamp:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
         tmp = builds / f".tmp-{name}"
         try:
-            live = _live(Path(data_dir))  # the manifest is read once per build
+            live = live_build(Path(data_dir))  # the manifest is read once per build
             known = _previous_vectors(live, embedder)
             previous_tokens = _previous_tokens(live)
             # from here on only the live build's checksums are needed (for hard links):
             # its row lists are tens of MiB of objects at 1000 documents
-            live = _slim(live)
-            reused = sum(1 for c in clauses if c.content_hash in known)
-            embedded = _embed_missing(
-                [(c.content_hash, c.embedding_text()) for c in clauses], embedder, known, progress
-            )
-            # (chunk, text hash) of every sentence, then of every phrase; a text is kept
-            # only until it is embedded, and only when no vector of it is known
-            sentence_rows, todo = _piece_rows(clauses, chunk_sentences, known)
-            sentences_embedded = _embed_missing(todo, embedder, known, progress)
-            phrase_rows, todo = _piece_rows(clauses, chunk_phrases, known)
-            phrases_embedded = _embed_missing(todo, embedder, known, progress)
-            del todo
-            dim = embedder.dim
-            vectors = (
-                np.stack([known[c.content_hash] for c in clauses]).astype(np.float32, copy=False)
-                if clauses
-                else np.zeros((0, dim), dtype=np.float32)
-            )
-            if vectors.shape[1] != dim:
-                raise IndexError_(f"stored vectors have {vectors.shape[1]} dims, expected {dim}")
+            live = slim(live)
+            v = _embed_all(clauses, embedder, known, progress)
+            vectors = _chunk_matrix(clauses, known, embedder.dim)
             tokens, tokenised = _tokens(clauses, previous_tokens)
             del previous_tokens
-            # every distinct text once, in order of first appearance (pieces.npy's rows)
-            order = piece_order([c.content_hash for c in clauses],
-                                (h for _, h in sentence_rows), (h for _, h in phrase_rows))
-            position = {h: k for k, h in enumerate(order)}
-            rows = {name: encode_piece_rows([(i, position[h]) for i, h in pairs])
-                    for name, pairs in (("sentences", sentence_rows), ("phrases", phrase_rows))}
-            del position
-            manifest = {
-                "format": FORMAT_VERSION,
-                "embedder": embedder.name,
-                "dim": dim,
-                "parser_version": parser_version(),
-                "tokenizer_version": TOKENIZER_VERSION,
-                "built_at": stamp.isoformat(timespec="seconds"),
-                "kb_fingerprint": str(getattr(kb, "fingerprint", "") or ""),
-                "count": len(clauses),
-                "embedded": embedded,
-                "tokenised": tokenised,
-                "chunks": chunk_entries(clauses),
-                "sentence_version": SENTENCE_VERSION,
-                "sentence_count": len(sentence_rows),
-                "phrase_count": len(phrase_rows),
-                "pieces": order,
-            }
-            _write_build(tmp, clauses, vectors, tokens, manifest, known, rows, live)
-            final = builds / name
-            os.rename(tmp, final)
-            tmp = final  # not live until CURRENT names it: removed if that fails
-            fsync_dir(builds)
-            _switch_current(root, name)
+            order, rows = _piece_table(clauses, v)
+            manifest = _manifest(kb, clauses, embedder, stamp, v, tokenised, order)
+            write_build(tmp, clauses, vectors, tokens, manifest, known, rows, live)
+            final = publish(tmp, root, name)
         except PolicyBotError:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -387,16 +297,16 @@ def build_index(
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        _cleanup(root, name)
+        cleanup(root, name)
     return BuildReport(
-        embedded=embedded,
-        reused=reused,
+        embedded=v.embedded,
+        reused=v.reused,
         path=final,
         seconds=time.perf_counter() - started,
         chunks=len(clauses),
-        sentences_embedded=sentences_embedded,
-        sentences=len(sentence_rows),
-        phrases_embedded=phrases_embedded,
-        phrases=len(phrase_rows),
+        sentences_embedded=v.sentences_embedded,
+        sentences=len(v.sentence_rows),
+        phrases_embedded=v.phrases_embedded,
+        phrases=len(v.phrase_rows),
         tokenised=tokenised,
     )

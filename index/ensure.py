@@ -28,10 +28,11 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.artifacts import HasClauses, current_build, index_is_stale, index_root, read_manifest
+from index.artifacts import HasClauses, index_is_stale
 from index.build import BuildReport, build_index
 from index.embedders import Embedder
 from index.fsutil import build_lock
+from index.manifest import current_build, index_root, read_manifest
 from knowledge.errors import IndexError_
 
 __all__ = ["POLL_SECONDS", "IndexVersion", "data_dir_read_only", "ensure_index", "index_version"]

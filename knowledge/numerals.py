@@ -93,18 +93,31 @@ def _below_10000(text: str, *, after_higher: bool) -> int | None:
                 return None  # 二三
             digit = DIGITS[ch]
         else:
-            unit = SMALL_UNITS[ch]
-            if unit >= last_unit:
-                return None  # 十百, 一百一百
-            if digit is None:
-                # 十二, 一百一十 (and 一千零十): a bare 十 means 一十
-                if unit != 10 or (total and not zero):
-                    return None
-                digit = 1
-            if zero and unit * 10 == last_unit:
-                return None  # 一百零十: nothing was skipped
-            total += digit * unit
-            last_unit, digit, zero = unit, None, False
+            place = _place(SMALL_UNITS[ch], digit, total, zero, last_unit)
+            if place is None:
+                return None
+            total += place
+            last_unit, digit, zero = SMALL_UNITS[ch], None, False
+    return _with_ones(total, digit, zero, last_unit)
+
+
+def _place(unit: int, digit: int | None, total: int, zero: bool, last_unit: int
+           ) -> int | None:
+    """``digit`` (None: a bare 十) times ``unit``, after ``last_unit``; None if malformed."""
+    if unit >= last_unit:
+        return None  # 十百, 一百一百
+    if digit is None:
+        # 十二, 一百一十 (and 一千零十): a bare 十 means 一十
+        if unit != 10 or (total and not zero):
+            return None
+        digit = 1
+    if zero and unit * 10 == last_unit:
+        return None  # 一百零十: nothing was skipped
+    return digit * unit
+
+
+def _with_ones(total: int, digit: int | None, zero: bool, last_unit: int) -> int | None:
+    """``total`` with a last digit of ones added; None if malformed."""
     if zero and digit is None:
         return None  # 一百零
     if digit is not None:

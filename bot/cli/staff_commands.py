@@ -36,17 +36,23 @@ def kb() -> None:
 @click.option("--source", help="文件来源（网址）；默认：文件名")
 @click.option("--status", help="已失效、已废止 …（默认：不填，不声称任何状态）")
 @click.option("--name", help="policies/ 中的文件名（默认：按文号生成）")
-@click.option("--force", is_flag=True, help="即使知识库中似乎已有同一文件也添加")
+@click.option("--on-duplicate", type=click.Choice(["fail", "skip", "overwrite"]),
+              default="fail", show_default=True, metavar="POLICY",
+              help="知识库中已有同一文件（同一文号或内容几乎相同）时：fail 不添加并报错，"
+                   "skip 跳过（不报错），overwrite 用新文件替换已有文件")
+@click.option("--force", is_flag=True,
+              help="即使知识库中似乎已有同一文件也添加（不替换已有文件）")
 @click.option("--dry-run", is_flag=True, help="只显示将写入的内容，不写文件")
 @pass_options
 def add(options: GlobalOptions, file: str, doc_number: str | None, title: str | None,
         issuer: str | None, issued: date | None, effective_from: date | None,
         effective_until: date | None, source: str | None, status: str | None,
-        name: str | None, force: bool, dry_run: bool) -> int:
+        name: str | None, on_duplicate: str, force: bool, dry_run: bool) -> int:
     """Add the policy FILE (PDF, DOCX, HTML, TXT, MD) to policies/ with inferred metadata."""
     from bot.render import render_text
+    from bot.staff.folder import DuplicatePolicy
     from bot.staff.kb import add_document
-    from bot.wiring import knowledge_dir
+    from bot.wiring import data_dir, knowledge_dir
 
     kdir = knowledge_dir(options)
     overrides = {
@@ -54,15 +60,14 @@ def add(options: GlobalOptions, file: str, doc_number: str | None, title: str | 
         "effective_from": effective_from, "effective_until": effective_until,
         "source": source, "status": status,
     }
-    result = add_document(Path(file), kdir, overrides, force=force, dry_run=dry_run,
-                          name=name)
+    result = add_document(Path(file), kdir, overrides, force=force,
+                          on_duplicate=DuplicatePolicy(on_duplicate), dry_run=dry_run,
+                          name=name, cache_dir=data_dir(options) / "cache")
     target = result.target
     shown = target.relative_to(kdir.parent).as_posix() if target and \
         target.is_relative_to(kdir.parent) else str(target)
     print(render_text("kb_add.txt.j2", r=result, target=shown, dry_run=dry_run, force=force))
-    if result.problems or (result.duplicates and not force):
-        return 1
-    return 0
+    return 1 if result.problems or result.refused else 0
 
 
 @kb.command("check", short_help="检查知识库目录（有问题时退出码为 1）",

@@ -83,7 +83,28 @@ def check_documents(audit: Audit, cache_dir: Path | None = None) -> list[SourceD
     except KnowledgeError as exc:
         audit.add_error(exc)
         return []
-    policies = root / "policies"
+    _check_other_files(audit, root / "policies")
+    entries = _read_documents(audit, files, cache_dir)
+    sources = [entry.source for entry in entries]
+    kept, duplicates = find_duplicates(sources, signatures=[e.signature for e in entries])
+    by_file = {s.meta.file: s for s in sources}
+    for dup in duplicates:
+        dropped = by_file.get(dup.dropped_file)
+        line = None
+        where = root / dup.dropped_file
+        if dropped is not None:
+            where = meta_file(dropped.path)
+            line = key_lines(dropped.path).get("doc_number")
+        audit.add("duplicate", where, line, kept=dup.kept_file, reason=dup.reason)
+    by_source = {id(entry.source): entry for entry in entries}
+    for source in kept:
+        _check_kept(audit, by_source[id(source)])
+    check_supersession(audit, kept, key_lines, meta_file)
+    return kept
+
+
+def _check_other_files(audit: Audit, policies: Path) -> None:
+    """Sidecars without their document, and files of a type the loader does not read."""
     for path in sorted(policies.iterdir()):
         if not path.is_file() or path.name.startswith(".") or path.stem.lower().startswith(
             "readme"
@@ -95,55 +116,46 @@ def check_documents(audit: Audit, cache_dir: Path | None = None) -> list[SourceD
         elif path.suffix.lower() not in SUPPORTED_SUFFIXES:
             audit.add("unsupported", path, None, suffixes=" ".join(SUPPORTED_SUFFIXES))
 
-    sources: list[SourceDocument] = []
-    entries: dict[int, CachedSource] = {}  # id(source) -> its cached reading
+
+def _read_documents(audit: Audit, files: list[Path], cache_dir: Path | None
+                    ) -> list[CachedSource]:
+    """Every document that reads (the loader's cached reading), its hints reported."""
+    root = audit.knowledge_dir
+    entries: list[CachedSource] = []
     for path in files:
         try:
             entry = read_policy_file(path, root, cache_dir)
         except KnowledgeError as exc:
             audit.add_error(exc)
             continue
-        source = entry.source
-        entries[id(source)] = entry
-        sources.append(source)
-        for warning in source.warnings:
+        entries.append(entry)
+        for warning in entry.source.warnings:
             file, line, text = _split_location(warning)
             audit.add("hint", file, line, severity="warning", detail=text)
+    return entries
 
-    kept, duplicates = find_duplicates(
-        sources, signatures=[entries[id(s)].signature for s in sources])
-    by_file = {s.meta.file: s for s in sources}
-    for dup in duplicates:
-        dropped = by_file.get(dup.dropped_file)
-        line = None
-        where = root / dup.dropped_file
-        if dropped is not None:
-            where = meta_file(dropped.path)
-            line = key_lines(dropped.path).get("doc_number")
-        audit.add("duplicate", where, line, kept=dup.kept_file, reason=dup.reason)
 
-    for source in kept:
-        meta = source.meta
-        if (meta.effective_until is not None and meta.effective_until < audit.as_of
-                and meta.status not in ENDED_STATUSES):
-            audit.add("expired", meta_file(source.path),
-                      key_lines(source.path).get("effective_until"),
-                      until=meta.effective_until.isoformat(), status=meta.status)
-        entry = entries[id(source)]
-        try:
-            clauses = (list(entry.clauses) if entry.clauses is not None
-                       else parse_clauses(meta, source.text, source.first_line))
-        except KnowledgeError as exc:
-            audit.add_error(exc)
-            continue
-        audit.documents.append(meta)
-        audit.clause_counts[meta.doc_number] = len({c.path for c in clauses})
-        unplaced = (entry.unplaced if entry.unplaced is not None
-                    else unplaced_numbering(source.text, source.first_line))
-        for line, snippet in unplaced:
-            audit.add("unplaced", source.path, line, snippet=snippet)
-    check_supersession(audit, kept, key_lines, meta_file)
-    return kept
+def _check_kept(audit: Audit, entry: CachedSource) -> None:
+    """A kept document: its validity on the audit's day, its clauses, its numbering."""
+    source = entry.source
+    meta = source.meta
+    if (meta.effective_until is not None and meta.effective_until < audit.as_of
+            and meta.status not in ENDED_STATUSES):
+        audit.add("expired", meta_file(source.path),
+                  key_lines(source.path).get("effective_until"),
+                  until=meta.effective_until.isoformat(), status=meta.status)
+    try:
+        clauses = (list(entry.clauses) if entry.clauses is not None
+                   else parse_clauses(meta, source.text, source.first_line))
+    except KnowledgeError as exc:
+        audit.add_error(exc)
+        return
+    audit.documents.append(meta)
+    audit.clause_counts[meta.doc_number] = len({c.path for c in clauses})
+    unplaced = (entry.unplaced if entry.unplaced is not None
+                else unplaced_numbering(source.text, source.first_line))
+    for line, snippet in unplaced:
+        audit.add("unplaced", source.path, line, snippet=snippet)
 
 
 def _split_location(text: str) -> tuple[str, int | None, str]:

@@ -70,49 +70,60 @@ def infer_metadata(text: str, first_line: int = 1) -> Inference:
     lines = text.splitlines()
     numbered = [(i + first_line, raw.strip()) for i, raw in enumerate(lines) if raw.strip()]
     head = numbered[:HEAD_LINES]
-
+    fields = inference.fields
     for line, value in head:
         m = _DOC_NUMBER_LINE.match(value)
         if m:
-            inference.fields["doc_number"] = Found(normalize_doc_number(m.group(1)), "text", line)
+            fields["doc_number"] = Found(normalize_doc_number(m.group(1)), "text", line)
             break
-
     title = _infer_title(head)
     if title is not None:
-        inference.fields["title"] = title
+        fields["title"] = title
+    fields.update(_infer_signature(numbered))
+    if "issuer" not in fields and title is not None:
+        prefix = str(title.value).split("关于", 1)[0]
+        if prefix and prefix != title.value and _ISSUER_LINE.match(prefix):
+            fields["issuer"] = Found(prefix, "derived", title.line, "取自标题")
+    fields.update(_infer_validity(text, lines, first_line))
+    return inference
 
+
+def _infer_signature(numbered: list[tuple[int, str]]) -> dict[str, Found]:
+    """The issue date (the signature date, else a printed one) and the issuing office
+    signed above it."""
+    found: dict[str, Found] = {}
     for index, (line, value) in enumerate(numbered):
         m = _SIGNATURE_DATE.match(value)
         if m and (issued := _ymd(m.groups())) is not None:
-            inference.fields["issued"] = Found(issued, "text", line, "落款日期")
+            found["issued"] = Found(issued, "text", line, "落款日期")
             previous = numbered[index - 1][1] if index else ""
             if _ISSUER_LINE.match(re.sub(r"\s+", "", previous)):
-                inference.fields["issuer"] = Found(re.sub(r"\s+", "", previous), "text", line - 1)
+                found["issuer"] = Found(re.sub(r"\s+", "", previous), "text", line - 1)
+            return found
+    for line, value in numbered:
+        m = _PRINTED_DATE.search(value)
+        if m and (issued := _ymd(m.groups())) is not None:
+            found["issued"] = Found(issued, "text", line, "印发日期")
             break
-    if "issued" not in inference.fields:
-        for line, value in numbered:
-            m = _PRINTED_DATE.search(value)
-            if m and (issued := _ymd(m.groups())) is not None:
-                inference.fields["issued"] = Found(issued, "text", line, "印发日期")
-                break
-    if "issuer" not in inference.fields and title is not None:
-        prefix = str(title.value).split("关于", 1)[0]
-        if prefix and prefix != title.value and _ISSUER_LINE.match(prefix):
-            inference.fields["issuer"] = Found(prefix, "derived", title.line, "取自标题")
+    return found
 
+
+def _infer_validity(text: str, lines: list[str], first_line: int) -> dict[str, Found]:
+    """Commencement (a date, or 自印发之日起) and expiry (a date, or 有效期N年)."""
+    found: dict[str, Found] = {}
     compact = re.sub(r"\s+", "", text)
     line_of = _compact_line_map(lines, first_line)
     if m := _FROM.search(compact):
         if (start := _ymd(m.groups())) is not None:
-            inference.fields["effective_from"] = Found(start, "text", line_of(m.start()))
+            found["effective_from"] = Found(start, "text", line_of(m.start()))
     elif m := _FROM_ISSUE.search(compact):
-        inference.fields["effective_from"] = Found(None, "text", line_of(m.start()), "自印发之日起")
+        found["effective_from"] = Found(None, "text", line_of(m.start()), "自印发之日起")
     if m := _UNTIL.search(compact):
         if (until := _ymd(m.groups())) is not None:
-            inference.fields["effective_until"] = Found(until, "text", line_of(m.start()))
+            found["effective_until"] = Found(until, "text", line_of(m.start()))
     elif (m := _YEARS.search(compact)) and (years := parse_int(m.group(1))):
-        inference.fields["effective_years"] = Found(years, "text", line_of(m.start()))
-    return inference
+        found["effective_years"] = Found(years, "text", line_of(m.start()))
+    return found
 
 
 def _infer_title(head: list[tuple[int, str]]) -> Found | None:

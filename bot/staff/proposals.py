@@ -19,20 +19,22 @@ def propose_applying(text: str) -> Applying:
     return read_applying(text)
 
 
-def propose_replacements(text: str, knowledge_dir: Path) -> list[Notice]:
-    """Older awards ``text`` replaces, matched to the rules of the knowledge folder."""
+def propose_replacements(text: str, knowledge_dir: Path, cache_dir: Path | None = None
+                         ) -> list[Notice]:
+    """Older awards ``text`` replaces, matched to the rules of the knowledge folder
+    (loaded through the cache in ``cache_dir``, the data directory's ``cache/``)."""
     if "执行" not in text and "废止" not in text:
         return []
-    return find_notices(text, _rules(knowledge_dir))
+    return find_notices(text, _rules(knowledge_dir, cache_dir))
 
 
-def _rules(knowledge_dir: Path) -> list[Rule]:
+def _rules(knowledge_dir: Path, cache_dir: Path | None) -> list[Rule]:
     from knowledge.awards.loading import load_rules
     from knowledge.awards.vocabulary import knowledge_vocabulary
     from knowledge.sources.base import load_knowledge
 
     try:
-        kb = load_knowledge(knowledge_dir)
+        kb = load_knowledge(knowledge_dir, cache_dir=cache_dir)
         return list(load_rules(knowledge_dir / "rules", kb.clause, kb.document,
                                knowledge_vocabulary(knowledge_dir)).rules)
     except KnowledgeError:

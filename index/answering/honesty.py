@@ -159,7 +159,7 @@ def with_not_encoded(estimate: Estimate | None, kb: KnowledgeBase, rules: RuleSe
     if not items:
         return estimate
     if estimate is None:
-        return Estimate(on, tuple(items))
+        return Estimate(on, tuple(items), vocabulary=rules.vocabulary)
     others, first, notes = _demote_older(list(estimate.items), found, kb, rules, on,
                                          unencoded)
     rest = sorted((*others, *(i for i in items if i not in first)), key=Item.sort_key)

@@ -12,7 +12,7 @@ Kinds: ``choice`` (one value), ``multi`` (a set of values), ``money`` (int yuan)
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -62,35 +62,47 @@ class FactSpec:
             return self.validate(0)  # "没有" for a count or an amount: none, i.e. 0
         if self.kind in ("money", "count", "number") and re.match(r"[-－−负]", raw):
             raise FactError(self.name, f"{self.label}不能是负数（收到 {raw}）。")
-        if self.kind == "money":
-            yuan = parse_money(raw)
-            if yuan is None:
-                raise FactError(self.name, f"没有看懂这个金额，请写成{self._example()}。")
-            if re.fullmatch(r"[\d,，.]+", raw) and yuan < 10_000:
-                raise FactError(self.name, f"请注明单位（元、万元或亿元），{self._example()}。")
-            return self.validate(yuan)
-        if self.kind == "count":
-            count = parse_count(raw)
-            if count is None:
-                raise FactError(self.name, f"请填写一个不小于0的整数，{self._example()}。")
-            return self.validate(count)
-        if self.kind == "number":
-            try:
-                return self.validate(Decimal(raw))
-            except InvalidOperation:
-                raise FactError(self.name, f"请填写一个数字，{self._example()}。") from None
-        if self.kind == "bool":
-            word = raw.lower().rstrip("。.!！")
-            if word in _YES:
-                return True
-            if word in _NO:
-                return False
-            raise FactError(self.name, "请回答“是”或“否”。")
-        if self.kind == "choice":
-            value = self._match_choice(raw)
-            if value is None:
-                raise FactError(self.name, self._unknown(raw, "请从以下选项中选择"))
-            return value
+        parsers: dict[str, Callable[[str], object]] = {
+            "money": self._parse_money, "count": self._parse_count,
+            "number": self._parse_number, "bool": self._parse_bool,
+            "choice": self._parse_choice}
+        return parsers.get(self.kind, self._parse_multi)(raw)
+
+    def _parse_money(self, raw: str) -> object:
+        yuan = parse_money(raw)
+        if yuan is None:
+            raise FactError(self.name, f"没有看懂这个金额，请写成{self._example()}。")
+        if re.fullmatch(r"[\d,，.]+", raw) and yuan < 10_000:
+            raise FactError(self.name, f"请注明单位（元、万元或亿元），{self._example()}。")
+        return self.validate(yuan)
+
+    def _parse_count(self, raw: str) -> object:
+        count = parse_count(raw)
+        if count is None:
+            raise FactError(self.name, f"请填写一个不小于0的整数，{self._example()}。")
+        return self.validate(count)
+
+    def _parse_number(self, raw: str) -> object:
+        try:
+            return self.validate(Decimal(raw))
+        except InvalidOperation:
+            raise FactError(self.name, f"请填写一个数字，{self._example()}。") from None
+
+    def _parse_bool(self, raw: str) -> bool:
+        word = raw.lower().rstrip("。.!！")
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+        raise FactError(self.name, "请回答“是”或“否”。")
+
+    def _parse_choice(self, raw: str) -> str:
+        value = self._match_choice(raw)
+        if value is None:
+            raise FactError(self.name, self._unknown(raw, "请从以下选项中选择"))
+        return value
+
+    def _parse_multi(self, raw: str) -> frozenset[str]:
         if raw.lower() in _NONE_WORDS:
             return frozenset()
         values = set()
@@ -103,32 +115,44 @@ class FactSpec:
 
     def validate(self, value: object) -> object:
         """Check and normalise a value of this fact (any accepted Python form)."""
-        if self.kind in ("money", "count"):
-            number = _as_int(self, value)
-            if number < 0:
-                raise FactError(self.name, f"{self.label}不能是负数（收到 {number}）。")
-            limit = self.max_value or (MAX_MONEY_YUAN if self.kind == "money" else MAX_COUNT)
-            if number > limit:
-                shown = format_yuan(limit) if self.kind == "money" else f"{limit}{self.unit}"
-                raise FactError(self.name, f"{self.label}超过合理范围（最多{shown}），请核对。")
-            return number
-        if self.kind == "number":
-            if isinstance(value, bool | float) or not isinstance(value, int | Decimal | str):
-                raise FactError(self.name, f"{self.label}应是数字。")
-            decimal = Decimal(str(value))
-            if decimal < 0:
-                raise FactError(self.name, f"{self.label}不能是负数。")
-            return decimal
-        if self.kind == "bool":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, str):
-                return self.parse(value)
-            raise FactError(self.name, f"{self.label}应回答“是”或“否”。")
-        if self.kind == "choice":
-            if isinstance(value, str) and self._match_choice(value) is not None:
-                return self._match_choice(value)
-            raise FactError(self.name, f"“{value}”不是可选项；可选：{self._labels()}。")
+        validators: dict[str, Callable[[object], object]] = {
+            "money": self._validate_int, "count": self._validate_int,
+            "number": self._validate_number, "bool": self._validate_bool,
+            "choice": self._validate_choice}
+        return validators.get(self.kind, self._validate_multi)(value)
+
+    def _validate_int(self, value: object) -> int:
+        number = _as_int(self, value)
+        if number < 0:
+            raise FactError(self.name, f"{self.label}不能是负数（收到 {number}）。")
+        limit = self.max_value or (MAX_MONEY_YUAN if self.kind == "money" else MAX_COUNT)
+        if number > limit:
+            shown = format_yuan(limit) if self.kind == "money" else f"{limit}{self.unit}"
+            raise FactError(self.name, f"{self.label}超过合理范围（最多{shown}），请核对。")
+        return number
+
+    def _validate_number(self, value: object) -> Decimal:
+        if isinstance(value, bool | float) or not isinstance(value, int | Decimal | str):
+            raise FactError(self.name, f"{self.label}应是数字。")
+        decimal = Decimal(str(value))
+        if decimal < 0:
+            raise FactError(self.name, f"{self.label}不能是负数。")
+        return decimal
+
+    def _validate_bool(self, value: object) -> object:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            return self.parse(value)
+        raise FactError(self.name, f"{self.label}应回答“是”或“否”。")
+
+    def _validate_choice(self, value: object) -> str:
+        matched = self._match_choice(value) if isinstance(value, str) else None
+        if matched is not None:
+            return matched
+        raise FactError(self.name, f"“{value}”不是可选项；可选：{self._labels()}。")
+
+    def _validate_multi(self, value: object) -> object:
         if isinstance(value, str):
             return self.parse(value)
         if not isinstance(value, Iterable):

@@ -101,52 +101,64 @@ def resolve_replacements(rules: list[Rule], documents: Iterable[RuleDocument] = 
     by_id = {r.id: r for r in rules}
     for doc in documents:
         for entry in doc.replaces:
-            if "#" in entry:
-                number, _, path = entry.partition("#")
-                targets = [r for r in rules if r.doc_number == number
-                           and any(c.clause_path == path for c in r.citations)]
-            else:
-                targets = [r for r in rules if r.id == entry]
-            targets = [t for t in targets if t.doc_number != doc.doc_number]
-            if len(targets) > 1:
-                problems.append(RuleError(
-                    f"document 的 replaces 写的条款“{entry.replace('#', ' ')}”有多项奖励（"
-                    f"{'、'.join(t.id for t in targets)}）：请写要停止的那一项的规则 id",
-                    doc.file, doc.line))
-                continue
-            if not targets:
-                problems.append(RuleError(
-                    f"document 的 replaces 写的“{entry.replace('#', ' 条款 ')}”找不到较早文件中"
-                    "对应的奖励规则：请写规则 id，或 {doc_number, clause_path}", doc.file,
-                    doc.line))
-            for old in targets:
-                by_id[old.id] = dataclasses.replace(
-                    by_id[old.id], replaced_by_doc=doc.doc_number, replaced_from=doc.start)
+            _document_replaces(doc, entry, rules, by_id, problems)
     for rule in [r for r in rules if r.replaces]:
         for entry in rule.replaces:
-            targets = [t for t in _targets(rule, entry, rules) if t.id != rule.id]
-            if not targets:
-                shown = entry.replace("#", " 条款 ")
-                problems.append(RuleError(
-                    f"replaces 写的“{shown}”找不到对应的奖励规则：请写被替代规则的 id，或"
-                    "{doc_number, clause_path}（该条款须已有条件相同的规则）",
-                    rule.file, rule.line))
-                continue
-            for old in targets:
-                old = by_id[old.id]
-                if old.doc_number == rule.doc_number:
-                    problems.append(RuleError(
-                        f"replaces：{old.id} 与本规则出自同一文件，不能替代：请只写较早文件的奖励",
-                        rule.file, rule.line))
-                    continue
-                key = by_id[rule.id].same_award or old.same_award or f"replaces:{old.id}"
-                by_id[old.id] = dataclasses.replace(
-                    old, same_award=key, replaced_by=rule.id,
-                    replaced_by_doc=rule.doc_number, replaced_from=rule.document.start)
-                by_id[rule.id] = dataclasses.replace(by_id[rule.id], same_award=key)
-                for member in rules:  # the old award's other copies join the same item
-                    if old.same_award and member.same_award == old.same_award \
-                            and member.id not in (old.id, rule.id):
-                        by_id[member.id] = dataclasses.replace(by_id[member.id],
-                                                               same_award=key)
+            _rule_replaces(rule, entry, rules, by_id, problems)
     return [by_id[r.id] for r in rules], problems
+
+
+def _document_replaces(doc: RuleDocument, entry: str, rules: list[Rule],
+                       by_id: dict[str, Rule], problems: list[RuleError]) -> None:
+    """A ``document.replaces`` entry: the award it names stops from the document's start."""
+    if "#" in entry:
+        number, _, path = entry.partition("#")
+        targets = [r for r in rules if r.doc_number == number
+                   and any(c.clause_path == path for c in r.citations)]
+    else:
+        targets = [r for r in rules if r.id == entry]
+    targets = [t for t in targets if t.doc_number != doc.doc_number]
+    if len(targets) > 1:
+        problems.append(RuleError(
+            f"document 的 replaces 写的条款“{entry.replace('#', ' ')}”有多项奖励（"
+            f"{'、'.join(t.id for t in targets)}）：请写要停止的那一项的规则 id",
+            doc.file, doc.line))
+        return
+    if not targets:
+        problems.append(RuleError(
+            f"document 的 replaces 写的“{entry.replace('#', ' 条款 ')}”找不到较早文件中"
+            "对应的奖励规则：请写规则 id，或 {doc_number, clause_path}", doc.file,
+            doc.line))
+    for old in targets:
+        by_id[old.id] = dataclasses.replace(
+            by_id[old.id], replaced_by_doc=doc.doc_number, replaced_from=doc.start)
+
+
+def _rule_replaces(rule: Rule, entry: str, rules: list[Rule], by_id: dict[str, Rule],
+                   problems: list[RuleError]) -> None:
+    """A rule's ``replaces`` entry: the older award becomes the same item as ``rule``,
+    replaced by it from its document's start."""
+    targets = [t for t in _targets(rule, entry, rules) if t.id != rule.id]
+    if not targets:
+        shown = entry.replace("#", " 条款 ")
+        problems.append(RuleError(
+            f"replaces 写的“{shown}”找不到对应的奖励规则：请写被替代规则的 id，或"
+            "{doc_number, clause_path}（该条款须已有条件相同的规则）",
+            rule.file, rule.line))
+        return
+    for old in targets:
+        old = by_id[old.id]
+        if old.doc_number == rule.doc_number:
+            problems.append(RuleError(
+                f"replaces：{old.id} 与本规则出自同一文件，不能替代：请只写较早文件的奖励",
+                rule.file, rule.line))
+            continue
+        key = by_id[rule.id].same_award or old.same_award or f"replaces:{old.id}"
+        by_id[old.id] = dataclasses.replace(
+            old, same_award=key, replaced_by=rule.id,
+            replaced_by_doc=rule.doc_number, replaced_from=rule.document.start)
+        by_id[rule.id] = dataclasses.replace(by_id[rule.id], same_award=key)
+        for member in rules:  # the old award's other copies join the same item
+            if old.same_award and member.same_award == old.same_award \
+                    and member.id not in (old.id, rule.id):
+                by_id[member.id] = dataclasses.replace(by_id[member.id], same_award=key)

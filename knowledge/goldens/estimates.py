@@ -20,8 +20,8 @@ Item keys (all optional): ``outcome``, ``amount_yuan``, ``max_yuan``, ``min_yuan
 names), ``explanation_contains``, ``failed_contains``.  Case keys: ``total_yuan``,
 ``missing`` (facts the estimate asks for), ``warnings_contain``.  A rule id also finds the
 item it was merged into (same award in another document).  With ``question`` the facts,
-date (unless ``as_of`` is given) and rules come from :func:`knowledge.awards.facts.extract_facts`
-with ``today`` (default ``as_of``).
+date (unless ``as_of`` is given) and rules come from
+:func:`knowledge.reading.extraction.extract_facts` with ``today`` (default ``as_of``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from knowledge.awards.calculator import Estimate, evaluate
+from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import KnowledgeError
 from knowledge.money import format_yuan
@@ -133,8 +133,25 @@ def differences(ruleset: RuleSet, case: EstimateCase) -> list[tuple[str, str]]:
     """Each difference as (English, Chinese)."""
     estimate = run_case(ruleset, case)
     data = estimate.to_json()
+    problems = _case_differences(data, case.expect)
+    for rule_id, want in case.expect.get("items", {}).items():
+        item = estimate.item(rule_id)
+        if want.get("absent"):
+            if item is not None:
+                problems.append((f"{rule_id}: expected no item, got {item.outcome}",
+                                 f"{rule_id}：不应出现，实际为 {item.outcome}"))
+            continue
+        if item is None:
+            problems.append((f"{rule_id}: no item in the estimate",
+                             f"{rule_id}：估算中没有这一项"))
+            continue
+        problems.extend(_item_differences(rule_id, want, item))
+    return problems
+
+
+def _case_differences(data: dict[str, Any], exp: dict[str, Any]) -> list[tuple[str, str]]:
+    """The total, the facts asked for and the warnings, against the case's ``expect``."""
     problems: list[tuple[str, str]] = []
-    exp = case.expect
     if "total_yuan" in exp and data["total_yuan"] != exp["total_yuan"]:
         problems.append((f"total_yuan {data['total_yuan']} != {exp['total_yuan']}",
                          f"合计为{_yuan(data['total_yuan'])}，标准答案为{_yuan(exp['total_yuan'])}"))
@@ -146,44 +163,40 @@ def differences(ruleset: RuleSet, case: EstimateCase) -> list[tuple[str, str]]:
         if not any(text in w for w in data["warnings"]):
             problems.append((f"no warning contains “{text}”: {data['warnings']}",
                              f"提示中没有“{text}”"))
-    for rule_id, want in exp.get("items", {}).items():
-        item = estimate.item(rule_id)
-        if want.get("absent"):
-            if item is not None:
-                problems.append((f"{rule_id}: expected no item, got {item.outcome}",
-                                 f"{rule_id}：不应出现，实际为 {item.outcome}"))
-            continue
-        if item is None:
-            problems.append((f"{rule_id}: no item in the estimate",
-                             f"{rule_id}：估算中没有这一项"))
-            continue
-        got = item.to_json()
-        for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force"):
-            if key in want and got.get(key) != want[key]:
-                shown = _yuan if key.endswith("_yuan") else str
-                problems.append((f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}",
-                                 f"{rule_id}（{item.label}）：{ZH_KEYS[key]}为"
-                                 f"{shown(got.get(key))}，标准答案为{shown(want[key])}"))
-        cited = {c["doc_number"] for c in got["citations"]}
-        for doc in want.get("cites", []):
-            if doc not in cited:
-                problems.append((f"{rule_id}: does not cite {doc} (cites {sorted(cited)})",
-                                 f"{rule_id}（{item.label}）：没有引用{doc}"
-                                 f"（引用的是{'、'.join(sorted(cited))}）"))
-        if "missing" in want and got.get("missing", []) != want["missing"]:
-            problems.append((f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}",
-                             f"{rule_id}：需补充 {got.get('missing', [])}，标准答案为 "
-                             f"{want['missing']}"))
-        hint = want.get("explanation_contains")
-        if hint is not None and hint not in got["explanation"]:
-            problems.append((f"{rule_id}: explanation “{got['explanation']}” lacks "
-                             f"“{want['explanation_contains']}”",
-                             f"{rule_id}（{item.label}）：说明“{got['explanation']}”中没有“{hint}”"))
-        if "failed_contains" in want and not any(
-                want["failed_contains"] in f for f in got.get("failed", [])):
-            problems.append((f"{rule_id}: failed {got.get('failed')} lacks "
-                             f"“{want['failed_contains']}”",
-                             f"{rule_id}（{item.label}）：不符合的原因中没有“{want['failed_contains']}”"))
+    return problems
+
+
+def _item_differences(rule_id: str, want: dict[str, Any], item: Item
+                      ) -> list[tuple[str, str]]:
+    """One item of the estimate against what the case expects of it."""
+    problems: list[tuple[str, str]] = []
+    got = item.to_json()
+    for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force"):
+        if key in want and got.get(key) != want[key]:
+            shown = _yuan if key.endswith("_yuan") else str
+            problems.append((f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}",
+                             f"{rule_id}（{item.label}）：{ZH_KEYS[key]}为"
+                             f"{shown(got.get(key))}，标准答案为{shown(want[key])}"))
+    cited = {c["doc_number"] for c in got["citations"]}
+    for doc in want.get("cites", []):
+        if doc not in cited:
+            problems.append((f"{rule_id}: does not cite {doc} (cites {sorted(cited)})",
+                             f"{rule_id}（{item.label}）：没有引用{doc}"
+                             f"（引用的是{'、'.join(sorted(cited))}）"))
+    if "missing" in want and got.get("missing", []) != want["missing"]:
+        problems.append((f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}",
+                         f"{rule_id}：需补充 {got.get('missing', [])}，标准答案为 "
+                         f"{want['missing']}"))
+    hint = want.get("explanation_contains")
+    if hint is not None and hint not in got["explanation"]:
+        problems.append((f"{rule_id}: explanation “{got['explanation']}” lacks "
+                         f"“{want['explanation_contains']}”",
+                         f"{rule_id}（{item.label}）：说明“{got['explanation']}”中没有“{hint}”"))
+    if "failed_contains" in want and not any(
+            want["failed_contains"] in f for f in got.get("failed", [])):
+        problems.append((f"{rule_id}: failed {got.get('failed')} lacks "
+                         f"“{want['failed_contains']}”",
+                         f"{rule_id}（{item.label}）：不符合的原因中没有“{want['failed_contains']}”"))
     return problems
 
 

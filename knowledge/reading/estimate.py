@@ -21,6 +21,7 @@ from knowledge.errors import FactError
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.frame import restate
 from knowledge.reading.question import read_as_of
+from knowledge.reading.scope import without_failures
 from knowledge.reading.segments import fill_elided_subjects, year_parts
 
 __all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
@@ -28,6 +29,7 @@ __all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_
 
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 # a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
+_SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
 
 
@@ -36,36 +38,85 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     """The estimate with each year's flows and titles on that year's law; None when the
     question does not state facts for two or more years.
 
-    A year's part that states no fact of its own repeats the year before with its
-    numbers ("2021年有2家在孵企业认定高企、2022年有3家"); a title a part names (市级 in
-    2019, 省级 in 2021) is judged on that year's law, and an amount or count is a
-    flow of that year (annual caps apply per year)."""
+    A year's part that states no fact of its own repeats a neighbouring year with its
+    numbers ("2021年有2家在孵企业认定高企、2022年有3家") or, said to have succeeded,
+    the year before without its failure ("2021年报省级国际合作基地没通过，2022年报上了");
+    a title a part names (市级 in 2019, 省级 in 2021) is judged on that year's law, and
+    an amount or count is a flow of that year (annual caps apply per year).  A title
+    denied in one year but held in another is not denied."""
     specs = rules.vocabulary.facts
     # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
     subjects = (w for words in rules.vocabulary.topics.values() for w in words)
     head, own, tail = year_parts(fill_elided_subjects(text, subjects))
     if not own:
         return None
-    common = extract_facts("，".join(p for p in (head, tail) if p), today, rules).facts
-    years: list[tuple[int, Extraction]] = []
-    whens: dict[int, date | None] = {}
-    before = ""
-    for year, part in own:
-        whens[year] = read_as_of(part[:12], today)  # 2023年6月 → 2023-06-30
-        if before and _COUNTED.search(part) and not _states_own(
-                extract_facts(part, today, rules), common, specs):
-            part = restate(part, before)
-        before = part
-        years.append((year, extract_facts("，".join(p for p in (head, part, tail) if p),
-                                          today, rules)))
+    common = extract_facts(_whole(head, "", tail), today, rules).facts
+    whens = {year: read_as_of(part[:12], today) for year, part in own}  # 2023年6月 → 06-30
+    parts = _restated(own, common, specs, rules, today)
+    years = [(year, extract_facts(_whole(head, part, tail), today, rules))
+             for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
     per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
     titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
               if isinstance(vs, frozenset) for v in vs}
-    standing = _without(whole.facts, flows, titled)
-    denied = {**whole.denied, **{k: v for _, ex in years for k, v in ex.denied.items()}}
-    return compose_years(rules, standing, per_year, rule_ids, on, today, denied, whens=whens)
+    denied = _denied_overall(whole, [ex for _, ex in years])
+    # the titles said for every year (the head's) stand unless denied in every year
+    standing = _without(_joined(common, whole.facts), flows, titled)
+    by_year = compose_years(rules, standing, per_year, rule_ids, on, today, denied,
+                            whens=whens)
+    if by_year is not None or (denied == whole.denied and not titled):
+        return by_year
+    merged: dict[str, object] = dict(standing)
+    stated = [year for year, facts in per_year if facts]
+    for _, facts in per_year:  # one year states facts: judged on that year's law
+        merged = _joined(merged, facts)
+    when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
+    return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+
+
+def _whole(head: str, part: str, tail: str) -> str:
+    """A year's part with what is said for every year: the head as written before it (no
+    comma added: 我们牵头的技术创新中心2019年列入市级试点 stays one clause), the question."""
+    return f"{head}{part}" + (f"，{tail}" if tail else "")
+
+
+def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
+              specs: Mapping[str, FactSpec], rules: RuleSet, today: date
+              ) -> list[tuple[int, str]]:
+    """Each year's part, a terse one restated from its neighbour (see estimate_by_year)."""
+    alone = [_states_own(extract_facts(part, today, rules), common, specs)
+             for _, part in own]
+    out: list[tuple[int, str]] = []
+    for i, (year, part) in enumerate(own):
+        if not alone[i] and _COUNTED.search(part):
+            near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
+                         if alone[j]), "")
+            part = restate(part, near) if near else part
+        elif not alone[i] and i and _SUCCEEDED.search(part):
+            part = f"{restate(part, without_failures(out[-1][1]))}，{part}"
+        out.append((year, part))
+    return out
+
+
+def _denied_overall(whole: Extraction, years: list[Extraction]) -> dict[str, Denied]:
+    """The denials of the question and of its years, but a title held in some year is not
+    denied (绩效评价2021年没过，2022年通过了)."""
+    held: dict[str, set[str]] = {}
+    for ex in years:
+        for name, value in ex.facts.items():
+            if isinstance(value, frozenset):
+                held.setdefault(name, set()).update(value)
+    out: dict[str, Denied] = {}
+    for source in (whole.denied, *(ex.denied for ex in years)):
+        for name, d in source.items():
+            left = d.values - held.get(name, set()) if d.values else d.values
+            if d.values and not left:
+                continue
+            prior = out.get(name)
+            values = (prior.values | left) if prior is not None and prior.values else left
+            out[name] = Denied(d.said if prior is None else prior.said, frozenset(values))
+    return out
 
 
 def _states_own(ex: Extraction, common: Mapping[str, object],

@@ -31,7 +31,7 @@ SHORT = 12  # a message this short (characters, no spaces) with no subject of it
 # is read against the conversation
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}\s*月)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 _COUNT = re.compile(_N + r"\s*(家|项|个|件|次|名|所|位)")
 _PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")

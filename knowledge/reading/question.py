@@ -64,7 +64,7 @@ def read_as_of(text: str, today: date) -> date | None:
         in_year, month = int(m.group(1)), int(m.group(2))
         return date(in_year, month, calendar.monthrange(in_year, month)[1])
     year: int | None
-    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d)", text)
+    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d{1,2}\s*月)", text)
     if m:
         year = int(m.group(1))
     elif "前年" in text:
@@ -283,9 +283,24 @@ _ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?
                          r"|失败|落选|被驳回)")
 
 
+# the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
+_PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
+                     + r"\s*(?:家|个)(?:顺利)?(?:通过|评上|成功|入选|获批)"
+                     r"|(通过|评上|入选|获批)了\s*" + _N + r"\s*(?:家|个)")
+
+
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
         m = re.search(_N + r"\s*(家|个)", text)
+        if m and (passed := _PASSED.search(text, m.end())) is not None:
+            # 5家报了高企，只有2家通过: the ones that passed are counted
+            n_passed = parse_int(passed.group(1) or passed.group(3) or "")
+            if n_passed is not None and (n := parse_int(m.group(1))) is not None \
+                    and n_passed < n:
+                out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
+                                 f"按{n_passed}{m.group(2)}计")
+                text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
+                m = re.search(_N + r"\s*(家|个)", text)
         if m and (n := parse_int(m.group(1))) is not None:
             less = sum(k for k, unit, _ in excluded_counts(text) if unit == m.group(2))
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["SELF", "clause_at", "clause_start", "failed_after", "is_counterparty", "is_negated",
-           "negated_clauses"]
+           "negated_clauses", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -75,7 +75,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
 # 绩效评价没通过): the title was not obtained.
 _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(通过|评上|批下来|获批|批准|认定上|认定下来|"
                      r"成功|选上|入选|拿到|申请下来|评下来|立项|登上|过)"
-                     r"|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏")
+                     r"|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏|撤回|撤销了|放弃了")
 _SHORT_CLAUSE = 10
 
 
@@ -91,6 +91,11 @@ def failed_after(text: str, start: int, end: int) -> bool:
     nxt = _CLAUSE_BREAK.search(text, m.end())
     following = text[m.end():nxt.start() if nxt else len(text)]
     return len(following) <= _SHORT_CLAUSE and bool(_FAILED.match(following.lstrip("都也还却但")))
+
+
+def without_failures(text: str) -> str:
+    """``text`` with its failure words taken out (报省级基地没通过 → 报省级基地)."""
+    return _FAILED.sub("", text)
 
 
 def is_counterparty(text: str, start: int, end: int, others: bool = True) -> bool:

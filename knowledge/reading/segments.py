@@ -24,11 +24,12 @@ __all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments",
 
 _BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
 # a year, with its month (and day) when given: 2023年6月 is a year mention too
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?(?!\d)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
+                   r"(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
-_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|评为|评上|成为|列入|列为|获批|进入|变成"
-                       r"|成了"
+_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|升成|升至|晋级为?|评为|评上|成为|列入"
+                       r"|列为|获批|进入|变成|成了"
                        r"|晋升为?|被评为)\s*$")
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
@@ -114,7 +115,7 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     years = list(_YEAR.finditer(text))
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
-    head = text[:years[0].start()].rstrip("，, ")
+    head = text[:years[0].start()]
     last = years[-1].start()
     tail_at = last + _tail_start(text[last:])
     tail = text[tail_at:].strip("，,；;。？?！! ")
@@ -138,9 +139,11 @@ def year_segments(text: str) -> list[tuple[int, str]]:
     every part.
     """
     head, parts, tail = year_parts(text)
-    return [(year, "，".join(p for p in (head, part, tail) if p)) for year, part in parts]
+    return [(year, f"{head}{part}" + (f"，{tail}" if tail else "")) for year, part in parts]
 
 
+_OWN_NUMBER = re.compile(r"\d+(\.\d+)?\s*(家|项|个|件|万|元|亿)"
+                         r"|[一二两三四五六七八九十]+\s*(家|项|个|件)")
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
 
 
@@ -150,6 +153,8 @@ def _tail_start(last: str) -> int:
     parts = segments(last)
     start = len(last)
     for seg in reversed(parts[1:]):
+        if _OWN_NUMBER.search(seg.text) and not _ASKING.search(seg.text):
+            break  # 又升了4家（也都在三年内）: the last year's own count, not for every year
         if _ASKING.search(seg.text) or re.search(r"都|均|全部", seg.text):
             start = seg.start
         else:

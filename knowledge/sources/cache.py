@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib
 import os
 import pickle
 import secrets
@@ -58,17 +57,19 @@ _CODE = ("knowledge.model", "knowledge.numerals", "knowledge.yamlio",
          "knowledge.sources.cache", "knowledge.sources.base")
 
 
+_PACKAGE = Path(__file__).resolve().parent.parent  # the knowledge package's folder
+
+
 @functools.cache
 def code_version() -> str:
     """Hash of the source of every module whose output the cache stores."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for name in _CODE:
-        module = importlib.import_module(name)
-        file = getattr(module, "__file__", None)
         digest.update(name.encode() + b"\0")
-        if file:
-            with contextlib.suppress(OSError):
-                digest.update(Path(file).read_bytes())
+        # knowledge.sources.parsing → <package>/sources/parsing.py (this package's files)
+        source = _PACKAGE.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
     return digest.hexdigest()
 
 

@@ -109,6 +109,44 @@ def signature(source: SourceDocument) -> np.ndarray:
     return shingle_hashes(clean_text(source.text, source.meta.title))
 
 
+@dataclass(frozen=True)
+class Match:
+    """A document already kept that a new one repeats: the same 文号 (``score`` None) or
+    near-identical text (``score``: the Jaccard similarity)."""
+
+    file: str
+    doc_number: str
+    score: float | None = None
+
+    @property
+    def same_number(self) -> bool:
+        return self.score is None
+
+
+def duplicates_of(new: SourceDocument, kept: Sequence[SourceDocument],
+                  signatures: Sequence[np.ndarray] | None = None,
+                  threshold: float = NEAR_DUPLICATE) -> list[Match]:
+    """The documents of ``kept`` that ``new`` would duplicate, in their order, by the test
+    :func:`find_duplicates` applies (same 文号, else shingle Jaccard >= ``threshold``).
+
+    ``signatures`` (aligned with ``kept``): their cached :func:`signature` arrays.
+    """
+    if signatures is None:
+        signatures = [signature(s) for s in kept]
+    if len(signatures) != len(kept):
+        raise ValueError("one signature per source expected")
+    grams = signature(new)
+    found: list[Match] = []
+    for source, other in zip(kept, signatures, strict=True):
+        if source.meta.doc_number == new.meta.doc_number:
+            found.append(Match(_name(source), source.meta.doc_number))
+            continue
+        score = hashed_jaccard(grams, other)
+        if score >= threshold:
+            found.append(Match(_name(source), source.meta.doc_number, score))
+    return found
+
+
 def sketch(grams: np.ndarray, bins: int = BINS) -> np.ndarray:
     """One-permutation MinHash of a :func:`shingle_hashes` array: per hash range, its
     smallest hash (``EMPTY`` for a range without one)."""

@@ -8,6 +8,7 @@ Metadata problems raise :class:`MetadataError` with the file and the line of the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -43,6 +44,7 @@ _RATIO_FLOOR = 1 << 20  # small entries (styles, settings) may compress very wel
 MAX_PDF_PAGES = 1000
 MAX_TEXT_CHARS = 5_000_000  # extracted text of one document
 
+Fail = Callable[[str, str], MetadataError]  # a metadata key and what is wrong → the error
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_BRACKETS_RE = re.compile(r"[\[(（【［〔]\s*(\d{4})\s*[\])）】］〕]")
 _HTML_DROP = ("script", "style", "nav", "noscript", "template")
@@ -290,15 +292,7 @@ def parse_meta(
     for key in REQUIRED_KEYS:
         if data.get(key) in (None, ""):
             raise fail(key, "required key missing or empty")
-    strings: dict[str, str] = {}
-    for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by",
-                "region", "repeal_source"):
-        value = data.get(key)
-        if value is None:
-            continue
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            raise fail(key, f"expected text, got {type(value).__name__}")
-        strings[key] = str(value).strip()
+    strings = _strings(data, fail)
     dates = {key: _date(data.get(key), key, fail) for key in DATE_KEYS}
     issued = dates["issued"]
     assert issued is not None  # required above
@@ -314,14 +308,7 @@ def parse_meta(
         where = key_lines.get("doc_number", start)
         warnings += (f"{file}:{where}: 未填写文号，暂以标题和日期为键（{doc_number}）："
                      "取得文号后请在 doc_number 中填写（有规则文件的，其 doc_number 一并修改）",)
-    supersedes = _doc_numbers(data.get("supersedes"), fail)
-    if doc_number in supersedes:
-        raise fail("supersedes", f"{doc_number} 不能替代自身（supersedes 写的是本文件的文号）："
-                                 "请删去，或改为被替代文件的文号")
-    superseded_by = normalize_doc_number(strings.get("superseded_by", ""))
-    if superseded_by == doc_number:
-        raise fail("superseded_by", f"{doc_number} 不能替代自身（superseded_by 写的是本文件的"
-                                    "文号）：请删去，或改为替代它的文件的文号")
+    supersedes, superseded_by = _replacements(data, strings, doc_number, fail)
     meta = DocumentMeta(
         doc_number=doc_number,
         title=re.sub(r"\s+", "", strings["title"]),
@@ -343,13 +330,41 @@ def parse_meta(
     return meta, warnings
 
 
+def _strings(data: dict[str, Any], fail: Fail) -> dict[str, str]:
+    """The text fields present, stripped (a number is text; a list or a mapping is not)."""
+    strings: dict[str, str] = {}
+    for key in ("doc_number", "title", "issuer", "source", "status", "superseded_by",
+                "region", "repeal_source"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise fail(key, f"expected text, got {type(value).__name__}")
+        strings[key] = str(value).strip()
+    return strings
+
+
+def _replacements(data: dict[str, Any], strings: dict[str, str], doc_number: str,
+                  fail: Fail) -> tuple[tuple[str, ...], str]:
+    """``supersedes`` and ``superseded_by``, normalised; neither may name the document."""
+    supersedes = _doc_numbers(data.get("supersedes"), fail)
+    if doc_number in supersedes:
+        raise fail("supersedes", f"{doc_number} 不能替代自身（supersedes 写的是本文件的文号）："
+                                 "请删去，或改为被替代文件的文号")
+    superseded_by = normalize_doc_number(strings.get("superseded_by", ""))
+    if superseded_by == doc_number:
+        raise fail("superseded_by", f"{doc_number} 不能替代自身（superseded_by 写的是本文件的"
+                                    "文号）：请删去，或改为替代它的文件的文号")
+    return supersedes, superseded_by
+
+
 def unnumbered_key(title: str, issued: date) -> str:
     """The key of a document without a 文号: its title and date (staff fill the 文号 in
     later; :attr:`DocumentMeta.numbered` is then true)."""
     return f"无文号·{issued.isoformat()}·{title}"
 
 
-def _doc_numbers(value: Any, fail: Any) -> tuple[str, ...]:
+def _doc_numbers(value: Any, fail: Fail) -> tuple[str, ...]:
     """``supersedes``: one 文号 or a list of them, normalised."""
     if value is None or value == "":
         return ()
@@ -362,7 +377,7 @@ def _doc_numbers(value: Any, fail: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _date(value: Any, key: str, fail: Any) -> date | None:
+def _date(value: Any, key: str, fail: Fail) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import index.build as build_mod
+import index.publish as publish_mod
 from index.artifacts import index_is_stale, load_index, parser_version
 from index.build import build_index
 from index.pieces import chunk_phrases, chunk_sentences
@@ -145,7 +146,7 @@ def test_writer_failure_keeps_previous_index(
     def boom(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(build_mod, victim, boom)
+    monkeypatch.setattr(publish_mod, victim, boom)
     kb.clauses.pop()
     with pytest.raises(IndexError_, match="disk full"):
         build_index(kb, tmp_path, fake, progress=False)
@@ -162,7 +163,7 @@ def test_keyboard_interrupt_cleans_temp_folder(
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_mod, "_write_manifest", interrupt)
+    monkeypatch.setattr(publish_mod, "_write_manifest", interrupt)
     with pytest.raises(KeyboardInterrupt):
         build_index(kb, tmp_path, fake, progress=False)
     assert not [p for p in _builds(tmp_path) if p.name.startswith(".tmp-")]
@@ -272,7 +273,7 @@ def test_a_filesystem_without_hard_links_gets_copies(
     def refuse(*_: Any) -> None:
         raise OSError("hard links not supported")
 
-    monkeypatch.setattr(build_mod.os, "link", refuse)
+    monkeypatch.setattr(publish_mod.os, "link", refuse)
     second = build_index(kb, tmp_path, fake, progress=False)
     assert not (second.path / "chunks.json").samefile(first.path / "chunks.json")
     assert load_index(tmp_path, fake) is not None

@@ -288,6 +288,88 @@ def test_add_detects_near_identical_text(
     assert "内容几乎相同" in out and "weizhengbanfa-2018-32.md" in out
 
 
+# -- a duplicate: fail (the default), skip or overwrite -------------------------------------
+
+WEB_106 = ["--name", "web"]  # 003: the web version of the 106号 document 002 adds
+
+
+def _with_106(kb_dir: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert run_cli(["--knowledge", str(kb_dir), "kb", "add", str(SEED["002"])], capsys)[0] == 0
+    return (kb_dir / "policies" / POLICY_106).read_text(encoding="utf-8")
+
+
+def test_on_duplicate_fail_is_the_default(
+    empty_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _with_106(empty_kb, capsys)
+    default = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]), *WEB_106],
+                      capsys)
+    explicit = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]), *WEB_106,
+                        "--on-duplicate", "fail"], capsys)
+    assert default == explicit and default[0] == 1
+    assert "未添加" in default[1] and "重复：知识库中已有同一文号" in default[1]
+    assert sorted(p.name for p in (empty_kb / "policies").iterdir()) == [POLICY_106]
+    assert (empty_kb / "policies" / POLICY_106).read_text(encoding="utf-8") == before
+
+
+def test_on_duplicate_skip_writes_nothing_and_succeeds(
+    empty_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _with_106(empty_kb, capsys)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+                            *WEB_106, "--on-duplicate", "skip"], capsys)
+    assert code == 0, out
+    assert out.startswith("已跳过：") and "重复：知识库中已有同一文号" in out
+    assert "未添加" not in out and "--force" not in out
+    assert sorted(p.name for p in (empty_kb / "policies").iterdir()) == [POLICY_106]
+    assert (empty_kb / "policies" / POLICY_106).read_text(encoding="utf-8") == before
+
+
+def test_on_duplicate_overwrite_replaces_the_document_it_repeats(
+    empty_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _with_106(empty_kb, capsys)
+    old = empty_kb / "policies" / POLICY_106
+    (old.parent / (old.name + ".meta.yaml")).write_text("title: 旧\n", encoding="utf-8")
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+                            *WEB_106, "--on-duplicate", "overwrite", "--dry-run"], capsys)
+    assert code == 0 and f"将替换：policies/{POLICY_106}" in out and old.exists()
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+                            *WEB_106, "--on-duplicate", "overwrite"], capsys)
+    assert code == 0, out
+    assert f"已替换：policies/{POLICY_106}（旧文件已删除）" in out
+    assert sorted(p.name for p in (empty_kb / "policies").iterdir()) == ["web.md"]
+    kb_after = load_knowledge(empty_kb)
+    assert [d.file for d in kb_after.documents] == ["policies/web.md"]
+    assert kb_after.duplicates == () and kb_after.warnings == ()
+
+
+def test_on_duplicate_overwrite_in_place(
+    empty_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same 文号 gives the same file name: the document is replaced where it is."""
+    before = _with_106(empty_kb, capsys)
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["003"]),
+                            "--on-duplicate", "overwrite", "--data-dir",
+                            str(tmp_path / "data")], capsys)
+    assert code == 0, out
+    assert f"已替换：policies/{POLICY_106}（原位覆盖）" in out
+    assert sorted(p.name for p in (empty_kb / "policies").iterdir()) == [POLICY_106]
+    assert (empty_kb / "policies" / POLICY_106).read_text(encoding="utf-8") != before
+    assert list((tmp_path / "data" / "cache" / "sources").glob("*.pkl"))  # the loader's cache
+
+
+def test_overwrite_never_replaces_a_file_that_is_no_duplicate(
+    empty_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = empty_kb / "policies" / "mine.md"
+    target.write_text("staff notes\n", encoding="utf-8")
+    code, out, _ = run_cli(["--knowledge", str(empty_kb), "kb", "add", str(SEED["001"]),
+                            "--name", "mine", "--on-duplicate", "overwrite"], capsys)
+    assert code == 1 and "已存在，不会覆盖" in out
+    assert target.read_text(encoding="utf-8") == "staff notes\n"
+
+
 def test_add_dry_run_writes_nothing(
     empty_kb: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

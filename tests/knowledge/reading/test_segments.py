@@ -57,7 +57,8 @@ def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
     parts = year_segments("我们公司2019年买技术花了300万，2020年又买了200万，合同都登记了，"
                           "两年一共能拿多少？")
     assert parts == [
-        (2019, "我们公司，2019年买技术花了300万，合同都登记了，两年一共能拿多少"),
-        (2020, "我们公司，2020年又买了200万，合同都登记了，两年一共能拿多少"),
+        # the head as written: 我们公司2019年… stays one clause
+        (2019, "我们公司2019年买技术花了300万，合同都登记了，两年一共能拿多少"),
+        (2020, "我们公司2020年又买了200万，合同都登记了，两年一共能拿多少"),
     ]
     assert year_segments("2020年买技术花了300万，能补多少") == []  # one year

@@ -15,6 +15,7 @@ from knowledge.sources.cleaning import clean_text
 from knowledge.sources.dedup import (
     NEAR_DUPLICATE,
     Duplicate,
+    duplicates_of,
     find_duplicates,
     hashed_jaccard,
     jaccard,
@@ -237,3 +238,24 @@ def test_cached_signatures_are_used_and_must_align() -> None:
     assert len(keep) == 1 and len(duplicates) == 3
     with pytest.raises(ValueError, match="one signature per source"):
         find_duplicates(sources, signatures=empty[:2])
+
+
+def test_duplicates_of_a_new_document_by_the_loaders_test() -> None:
+    """``kb add``'s question (which kept documents does a new one repeat?) answered by the
+    test find_duplicates applies: the same 文号, else near-identical text, in their order."""
+    kept = [source("policies/107.md", "107", "威政办字〔2018〕107号"),
+            source("policies/32.md", "32", "威政办发〔2018〕32号"),
+            source("policies/106.md", "106pdf", "威政办字〔2018〕106号")]
+    web = source("policies/web.md", "106web", "威政办字〔2018〕106号")
+    (match,) = duplicates_of(web, kept)
+    assert (match.file, match.doc_number, match.same_number) == (
+        "policies/106.md", "威政办字〔2018〕106号", True)
+    renumbered = source("policies/web.md", "106web", "威政办字〔2018〕999号")
+    (near,) = duplicates_of(renumbered, kept, [signature(s) for s in kept])
+    assert near.file == "policies/106.md" and not near.same_number
+    assert near.score is not None and near.score >= NEAR_DUPLICATE
+    assert near.score == jaccard(shingles(clean_text(TEXT["106web"], "标题")),
+                                 shingles(clean_text(TEXT["106pdf"], "标题")))
+    assert duplicates_of(source("policies/new.md", "32", "威科字〔2026〕1号"), kept[:1]) == []
+    with pytest.raises(ValueError, match="one signature per source"):
+        duplicates_of(web, kept, [])
