@@ -1,6 +1,19 @@
-"""Bot settings from the environment or a ``.env`` file, and a log filter that hides secrets.
+"""Settings: every variable the bot reads, read here and only here; and the one filter
+that keeps secrets out of every log line.
 
-The environment wins over ``.env``; ``.env`` is read without touching ``os.environ``.
+Two groups, each read from one place:
+
+* :class:`EngineSettings` (:func:`engine_settings`) — the folders, the embedder, how the
+  index is shared, the deployment's regions and the build lock's TTL: what every command
+  needs, ``policybot ask`` included; read from the environment only (no ``.env``), by a
+  module light enough for a quick start (python-dotenv is imported only to read ``.env``).
+* :class:`Settings` (:func:`load_settings`) — what the Telegram bot needs (token, admins,
+  webhook, limits, alerts, the watcher); read from the environment over a ``.env`` file.
+  The environment wins over ``.env``; ``.env`` is read without touching ``os.environ``.
+
+The core packages (``knowledge``, ``index``) read no environment: the bot passes these
+values down (:func:`bot.wiring.make_engine`).
+
 PTB and httpx log request URLs, and every Bot API URL carries the token
 (``…/bot<TOKEN>/getUpdates``), so :func:`install_log_redaction` rewrites every log record
 before any handler sees it.
@@ -18,18 +31,98 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values
-
-from bot.paths import default_data_dir
+from knowledge.errors import PolicyBotError
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 # A Bot API token looks like 123456789:AA…; redact anything token-shaped even if unknown.
 TOKEN_PATTERN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[REDACTED]"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+DEFAULT_INDEX_WAIT = 600.0  # seconds a read-only replica waits for the index job
+DEFAULT_LOCK_TTL = 1800.0  # seconds before a build lock's holder counts as hung
+
+Env = Mapping[str, str | None]
 
 
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
+
+
+def _value(env: Env, name: str) -> str | None:
+    """``name``'s value, stripped; None when unset or blank."""
+    value = env.get(name)
+    return value.strip() if value and value.strip() else None
+
+
+def default_data_dir(env: Env | None = None) -> Path:
+    """``POLICYBOT_DATA_DIR``, else ``$XDG_DATA_HOME/policybot`` or ``~/.local/share/policybot``.
+
+    ``env`` (default ``os.environ``) is where ``POLICYBOT_DATA_DIR`` is looked up, e.g. the
+    environment merged with ``.env`` in :func:`load_settings`.
+    """
+    configured = _value(os.environ if env is None else env, "POLICYBOT_DATA_DIR")
+    if configured:
+        return Path(configured).expanduser()
+    xdg = _value(os.environ, "XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "policybot"
+
+
+def _regions(raw: str | None) -> frozenset[str] | None:
+    """``POLICYBOT_REGIONS``: regions separated by commas, semicolons or spaces."""
+    parts = frozenset(p.strip() for p in re.split(r"[,，;；\s]+", raw or "") if p.strip())
+    return parts or None
+
+
+def _lock_ttl(raw: str | None) -> float:
+    try:
+        return max(1.0, float(raw or DEFAULT_LOCK_TTL))
+    except ValueError:
+        return DEFAULT_LOCK_TTL
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """What every command needs to make its engine; built by :func:`engine_settings`."""
+
+    knowledge_dir: str | None = None  # POLICYBOT_KNOWLEDGE_DIR (else ./knowledge or the package's)
+    data_dir: Path = field(default_factory=default_data_dir)
+    embedder: str | None = None  # POLICYBOT_EMBEDDER (else "use")
+    index_read_only: bool = False  # POLICYBOT_INDEX_READONLY
+    index_wait_text: str | None = None  # POLICYBOT_INDEX_WAIT, read by index_wait()
+    redis_url: str | None = None  # REDIS_URL: builders also take a Redis lock
+    regions: frozenset[str] | None = None  # POLICYBOT_REGIONS (None: every region)
+    build_lock_ttl: float = DEFAULT_LOCK_TTL  # POLICYBOT_BUILD_LOCK_TTL
+
+    def index_wait(self) -> float:
+        """Seconds a read-only replica waits for the index job (POLICYBOT_INDEX_WAIT)."""
+        raw = self.index_wait_text
+        try:
+            return float(raw) if raw else DEFAULT_INDEX_WAIT
+        except ValueError as exc:
+            raise PolicyBotError(f"POLICYBOT_INDEX_WAIT: {raw!r} 不是秒数 / is not a number "
+                                 "of seconds") from exc
+
+
+def engine_settings(env: Env | None = None) -> EngineSettings:
+    """The engine's settings from ``env`` (default ``os.environ``; never ``.env``)."""
+    source: Env = os.environ if env is None else env
+    return EngineSettings(
+        knowledge_dir=_value(source, "POLICYBOT_KNOWLEDGE_DIR"),
+        data_dir=default_data_dir(source),
+        embedder=_value(source, "POLICYBOT_EMBEDDER"),
+        index_read_only=(source.get("POLICYBOT_INDEX_READONLY") or "").strip().lower()
+        in TRUE_WORDS,
+        index_wait_text=_value(source, "POLICYBOT_INDEX_WAIT"),
+        redis_url=_value(source, "REDIS_URL"),
+        regions=_regions(source.get("POLICYBOT_REGIONS")),
+        build_lock_ttl=_lock_ttl(source.get("POLICYBOT_BUILD_LOCK_TTL")),
+    )
+
+
+def debug_enabled(env: Env | None = None) -> bool:
+    """``POLICYBOT_DEBUG``: unexpected errors propagate with their (redacted) traceback."""
+    return bool((os.environ if env is None else env).get("POLICYBOT_DEBUG"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +147,11 @@ class Settings:
     typing_delay: float = 0.2  # show "typing…" only when an answer takes longer than this
     max_concurrent_updates: int = 64
     state_ttl: int = 7 * 24 * 3600
+    # policy alerts (docs/alerts.md): messages/s overall and per chat, seconds between looks
+    alert_rate: float = 30.0
+    alert_per_chat: float = 1.0
+    alert_poll: float = 1.0
+    watch_polling: bool = False  # poll the knowledge folder (NFS: no inotify)
 
     def base_url(self) -> str:
         """Bot API URL prefix for PTB: the token is appended unless ``{token}`` is present."""
@@ -78,7 +176,7 @@ def _int_set(raw: str, name: str) -> frozenset[int]:
     return frozenset(out)
 
 
-def _number(env: Mapping[str, str | None], name: str, default: float) -> float:
+def _number(env: Env, name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -88,18 +186,27 @@ def _number(env: Mapping[str, str | None], name: str, default: float) -> float:
         raise SettingsError(f"{name}: {raw!r} is not a number") from exc
 
 
+def _rate(env: Env, name: str, default: float) -> float:
+    """A rate of the alerts: a malformed value is the default (alerts never stop a start)."""
+    try:
+        return float(env.get(name) or default)
+    except ValueError:
+        return default
+
+
 def load_settings(
     env: Mapping[str, str] | None = None, dotenv_path: str | Path | None = ".env"
 ) -> Settings:
     """Read settings from ``env`` (default ``os.environ``) over the values in ``.env``."""
     merged: dict[str, str | None] = {}
     if dotenv_path is not None and Path(dotenv_path).is_file():
+        from dotenv import dotenv_values  # only here: ``policybot ask`` never needs it
+
         merged.update(dotenv_values(dotenv_path))
     merged.update(os.environ if env is None else env)
 
     def get(name: str) -> str | None:
-        value = merged.get(name)
-        return value.strip() if value and value.strip() else None
+        return _value(merged, name)
 
     return Settings(
         token=get("TELEGRAM_BOT_TOKEN") or "",
@@ -118,6 +225,10 @@ def load_settings(
         flood_window=_number(merged, "POLICYBOT_FLOOD_WINDOW", 10.0),
         rate_limit=_number(merged, "POLICYBOT_RATE_LIMIT", 30.0),
         typing_delay=_number(merged, "POLICYBOT_TYPING_DELAY", 0.2),
+        alert_rate=_rate(merged, "POLICYBOT_ALERT_RATE", 30.0),
+        alert_per_chat=_rate(merged, "POLICYBOT_ALERT_PER_CHAT", 1.0),
+        alert_poll=_rate(merged, "POLICYBOT_ALERT_POLL", 1.0),
+        watch_polling=merged.get("POLICYBOT_WATCH_POLLING") in {"1", "true", "yes"},
     )
 
 

@@ -1,82 +1,83 @@
 """The folders and the engine a command runs on, from its options (flag > environment > default).
 
 ``options`` is anything with ``knowledge``, ``data_dir`` and ``embedder`` attributes (the
-CLI's global options); a missing or empty one falls back to the environment.  Heavy modules
-(the engine, numpy, the index) are imported only when an engine is made.
+CLI's global options); a missing or empty one falls back to the settings
+(:func:`bot.config.engine_settings`: the environment).  Heavy modules (the engine, numpy,
+the index) are imported only when an engine is made.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.config import EngineSettings, engine_settings
 from bot.paths import resolve_data_dir, resolve_knowledge_dir
-from knowledge.errors import PolicyBotError
-
-DEFAULT_INDEX_WAIT = 600.0  # seconds a read-only replica waits for the index job
 
 if TYPE_CHECKING:
     from index.answering.engine import Engine
+    from index.ensure import OuterLock
 
 
-def knowledge_dir(options: Any) -> Path:
+def knowledge_dir(options: Any, settings: EngineSettings | None = None) -> Path:
     """``--knowledge``, else ``POLICYBOT_KNOWLEDGE_DIR``, ``./knowledge`` or the package's."""
-    return resolve_knowledge_dir(getattr(options, "knowledge", None))
+    configured = (settings or engine_settings()).knowledge_dir
+    return resolve_knowledge_dir(getattr(options, "knowledge", None), configured)
 
 
-def data_dir(options: Any) -> Path:
-    """``--data-dir``, else ``POLICYBOT_DATA_DIR`` or the XDG default.
-
-    jieba's dictionary cache is kept there too (not in ``/tmp``), so it survives reboots
-    and is private to this installation.
-    """
-    path = resolve_data_dir(getattr(options, "data_dir", None))
-    from index.tokenize import set_cache_dir
-
-    set_cache_dir(path)
+def data_dir(options: Any, settings: EngineSettings | None = None) -> Path:
+    """``--data-dir``, else ``POLICYBOT_DATA_DIR`` or the XDG default; the index package
+    is configured for this process on the way (:func:`configure_index`)."""
+    settings = settings or engine_settings()
+    path = resolve_data_dir(getattr(options, "data_dir", None), settings.data_dir)
+    configure_index(path, settings)
     return path
 
 
-def embedder_spec(options: Any) -> str | None:
-    """``--embedder``, else None (the engine reads ``POLICYBOT_EMBEDDER``)."""
+def configure_index(path: Path, settings: EngineSettings) -> None:
+    """What the index package takes from the deployment, once per process: jieba's
+    dictionary cache in the data directory (not in ``/tmp``: it survives reboots and is
+    private to this installation), the regions kept, the build lock's TTL."""
+    from index.focus import set_deployment_regions
+    from index.lockfile import set_lock_ttl
+    from index.tokenize import set_cache_dir
+
+    set_cache_dir(path)
+    set_deployment_regions(settings.regions)
+    set_lock_ttl(settings.build_lock_ttl)
+
+
+def embedder_spec(options: Any, settings: EngineSettings | None = None) -> str | None:
+    """``--embedder``, else ``POLICYBOT_EMBEDDER``, else None (the engine's default, USE)."""
     spec: str | None = getattr(options, "embedder", None)
-    return spec
+    return spec or (settings or engine_settings()).embedder
 
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-
-
-def index_sharing(data: Path) -> tuple[bool, float, Any]:
-    """``(read_only, wait, build_lock)`` of the index for this process, from the environment.
+def index_sharing(data: Path, settings: EngineSettings | None = None
+                  ) -> tuple[bool, float, OuterLock | None]:
+    """``(read_only, wait, build_lock)`` of the index for this process.
 
     ``POLICYBOT_INDEX_READONLY=1``: never build, wait up to ``POLICYBOT_INDEX_WAIT``
     (default 600) seconds for the index job; ``REDIS_URL``: builders also take a Redis
-    lock (:class:`bot.build_lock.RedisBuildLock`), for replicas on several hosts.  Read
-    from the environment only (no settings module), so ``policybot ask`` stays light.
+    lock (:class:`bot.build_lock.RedisBuildLock`), for replicas on several hosts.
     """
-    read_only = os.environ.get("POLICYBOT_INDEX_READONLY", "").strip().lower() in TRUE_WORDS
-    raw_wait = os.environ.get("POLICYBOT_INDEX_WAIT", "").strip()
-    try:
-        wait = float(raw_wait) if raw_wait else DEFAULT_INDEX_WAIT
-    except ValueError as exc:
-        raise PolicyBotError(f"POLICYBOT_INDEX_WAIT: {raw_wait!r} 不是秒数 / is not a number "
-                             "of seconds") from exc
+    settings = settings or engine_settings()
     lock = None
-    redis_url = os.environ.get("REDIS_URL", "").strip()
-    if redis_url:
+    if settings.redis_url:
         from bot.build_lock import RedisBuildLock
 
-        lock = RedisBuildLock(redis_url, data)
-    return read_only, wait, lock
+        lock = RedisBuildLock(settings.redis_url, data)
+    return settings.index_read_only, settings.index_wait(), lock
 
 
 def make_engine(options: Any) -> Engine:
-    """The engine for a command, from ``--knowledge``/``--data-dir``/``--embedder`` or env,
-    sharing the index as :func:`index_sharing` says."""
+    """The engine for a command, from ``--knowledge``/``--data-dir``/``--embedder`` or the
+    settings, sharing the index as :func:`index_sharing` says."""
     from index.answering.engine import Engine
 
-    data = data_dir(options)
-    read_only, wait, lock = index_sharing(data)
-    return Engine(knowledge_dir(options), data, embedder_spec=embedder_spec(options),
-                  progress=True, read_only=read_only, index_wait=wait, build_lock=lock)
+    settings = engine_settings()
+    data = data_dir(options, settings)
+    read_only, wait, lock = index_sharing(data, settings)
+    return Engine(knowledge_dir(options, settings), data,
+                  embedder_spec=embedder_spec(options, settings), progress=True,
+                  read_only=read_only, index_wait=wait, build_lock=lock)

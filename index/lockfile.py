@@ -2,10 +2,11 @@
 
 The holder writes who it is into the file (host, pid, since).  A builder that finds the
 lock taken says once what it waits for (that owner, and for how long); a lock held
-longer than the TTL (``POLICYBOT_BUILD_LOCK_TTL`` seconds, default 1800: a hung holder)
-is stale: the file is replaced and the waiter takes the new one, so ``index build`` and
-``ask`` never wait without end and without a word.  A ``.lock`` that is a directory or a
-dangling symbolic link is refused with a message naming it, not an internal error.
+longer than the TTL (:func:`set_lock_ttl` seconds, default 1800: a hung holder; the bot
+sets ``POLICYBOT_BUILD_LOCK_TTL``) is stale: the file is replaced and the waiter takes
+the new one, so ``index build`` and ``ask`` never wait without end and without a word.
+A ``.lock`` that is a directory or a dangling symbolic link is refused with a message
+naming it, not an internal error.
 """
 
 from __future__ import annotations
@@ -22,19 +23,23 @@ from typing import IO, Any
 
 from knowledge.errors import IndexError_
 
-__all__ = ["DEFAULT_TTL", "flock_with_owner", "lock_ttl"]
+__all__ = ["DEFAULT_TTL", "flock_with_owner", "lock_ttl", "set_lock_ttl"]
 
 DEFAULT_TTL = 1800.0
 POLL_SECONDS = 0.2
 log = logging.getLogger(__name__)
+_ttl = DEFAULT_TTL  # this process's, set once by the bot
+
+
+def set_lock_ttl(seconds: float) -> None:
+    """Hold a build lock at most ``seconds`` (at least 1) before others take it over."""
+    global _ttl
+    _ttl = max(1.0, float(seconds))
 
 
 def lock_ttl() -> float:
-    """The TTL of the build lock in seconds (``POLICYBOT_BUILD_LOCK_TTL``)."""
-    try:
-        return max(1.0, float(os.environ.get("POLICYBOT_BUILD_LOCK_TTL") or DEFAULT_TTL))
-    except ValueError:
-        return DEFAULT_TTL
+    """The TTL of the build lock in seconds (:func:`set_lock_ttl`, default 1800)."""
+    return _ttl
 
 
 @contextlib.contextmanager

@@ -37,7 +37,7 @@ class DocumentMeta:
     superseded_by_title: str = ""
     superseded_from: date | None = None
     # the area the document governs (front matter ``region``); a deployment may keep only
-    # its own region's documents (POLICYBOT_REGIONS, see index.focus)
+    # its own region's documents (index.focus.set_deployment_regions)
     region: str = DEFAULT_REGION
     # the date a repeal takes effect (front matter ``repealed_on``) and where it is stated
     repealed_on: date | None = None

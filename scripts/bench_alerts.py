@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import shutil
 import subprocess
 import sys
@@ -89,10 +88,9 @@ async def bench(args: argparse.Namespace) -> int:
                 chat, chat, {"applicant_types": frozenset({"enterprise"})},
                 ("tech_purchase",), "2026-12-01"))
         subscribe_s = time.perf_counter() - started
-        os.environ["POLICYBOT_ALERT_RATE"] = str(args.rate)
-        os.environ["POLICYBOT_ALERT_POLL"] = "0.2"
         settings = Settings(token=TOKEN, api_base_url=base + "/bot", data_dir=work / "data",
-                            rate_limit=0, typing_delay=0.0, redis_url=args.redis)
+                            rate_limit=0, typing_delay=0.0, redis_url=args.redis,
+                            alert_rate=args.rate, alert_poll=0.2)
         app = build_application(settings, engine, store)
         stop, ready = asyncio.Event(), asyncio.Event()
         runner = asyncio.create_task(run_bot(app, stop, on_ready=ready.set, poll_timeout=5))
@@ -102,7 +100,8 @@ async def bench(args: argparse.Namespace) -> int:
         errors: list[str] = []
         watch_stop = asyncio.Event()
         watcher = asyncio.create_task(watch(base, counts, times, watch_stop, errors))
-        service = app.bot_data["alerts"]
+        service = app.bot_data.alerts
+        assert service is not None
         alert_docs.add(knowledge, "weikezi-2026-9.md", alert_docs.MATCHING)
         t0 = time.perf_counter()
         report = await asyncio.to_thread(engine.reload)

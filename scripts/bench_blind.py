@@ -63,7 +63,7 @@ CONTEXT_DRIVER = r"""
 import json, sys
 from pathlib import Path
 from bot.conversation import context as cx
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from bot.subjects import covered_subjects
 from index.answering.engine import Engine
 

@@ -26,16 +26,12 @@ EDGE_ONLY = ("jinja2", "telegram", "aiohttp", "redis", "watchfiles")
 MAX_LINES = 400
 MAP = REPO / "docs" / "ARCHITECTURE.md"
 
-# Sub-packages that still import each other both ways (issue 23): the bot-side engineer
-# removes these with the one presenter over the typed Answer, then empties this list.
-_PENDING_TWO_WAY = frozenset({
-    frozenset({"bot.conversation", "bot.render"}),  # render imports conversation.summary
-})
+# Sub-packages that still import each other both ways (none left).
+_PENDING_TWO_WAY: frozenset[frozenset[str]] = frozenset()
 
 # Modules over MAX_LINES that their owners split in issue 23 (the lead: the question
-# reader and the engine; the bot-side engineer: the conversation core); empty it then.
-_PENDING_OVER_400 = ("knowledge.reading.question", "index.answering.engine",
-                     "bot.conversation.*")
+# reader and the engine); empty it then.
+_PENDING_OVER_400 = ("knowledge.reading.question", "index.answering.engine")
 
 
 def module_name(path: Path) -> str:

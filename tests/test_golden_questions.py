@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from cli_runner import run_jsonl
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from knowledge.goldens.estimates import EstimateCase, load_estimate_cases
 
 pytestmark = pytest.mark.slow

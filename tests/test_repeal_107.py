@@ -85,25 +85,21 @@ def test_an_award_106_also_states_stands_on_106(
 def test_telegram_states_the_repeal(hash_engine: Any, tmp_path: Path) -> None:
     """The real Application (local Bot API server): an answer on either side of the
     repeal, and /policies."""
-    from bot_api_server import BotApiServer
-    from harness import run, running_bot, settings_for
+    from harness import Running, with_bot
 
     store = SQLiteStore(tmp_path / "state.sqlite3")
 
-    async def scenario() -> list[str]:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), hash_engine, store
-        ) as bot:
-            out = []
-            for day, message in (("2022-06-01", COOP), ("2024-06-01", COOP),
-                                 ("2024-06-01", "/policies"), ("2022-06-01", "/policies")):
-                await bot.say(31, f"/asof {day}")
-                sent = await bot.say(31, message)
-                out.append("\n".join(str(s.params["text"]) for s in sent))
-            return out
+    async def scenario(bot: Running) -> list[str]:
+        out = []
+        for day, message in (("2022-06-01", COOP), ("2024-06-01", COOP),
+                             ("2024-06-01", "/policies"), ("2022-06-01", "/policies")):
+            await bot.say(31, f"/asof {day}")
+            sent = await bot.say(31, message)
+            out.append("\n".join(str(s.params["text"]) for s in sent))
+        return out
 
     try:
-        before, after, policies, policies_before = run(scenario())
+        before, after, policies, policies_before = with_bot(tmp_path, hash_engine, store, scenario)
     finally:
         store.close()
     for html in (before, after, policies, policies_before):

@@ -63,7 +63,7 @@ def test_misspelt_choice_fails_where_the_readme_says(root: Path, tmp_path: Path)
 def test_the_walkthrough_is_checked_and_estimated(root: Path, tmp_path: Path,
                                                   hash_data_dir: Path,
                                                   hash_embedder: Any) -> None:
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
     from index.answering.engine import Engine
 
     _, _, rule, section = _blocks()
@@ -115,9 +115,8 @@ def _item(result: dict[str, Any], rule_id: str) -> dict[str, Any]:
 def test_one_award_replaced_with_where_and_when_to_apply(
         root: Path, tmp_path: Path, hash_data_dir: Path, hash_embedder: Any,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from bot_api_server import BotApiServer
     from cli_runner import run_cli
-    from harness import run, running_bot, settings_for
+    from harness import Running, with_bot
 
     from bot.conversation.store import SQLiteStore
     from index.answering.engine import Engine
@@ -171,19 +170,16 @@ def test_one_award_replaced_with_where_and_when_to_apply(
     store = SQLiteStore(tmp_path / "state.sqlite3")
     engine = Engine(root, data, embedder=hash_embedder)
 
-    async def scenario() -> list[str]:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            out = []
-            for day in ("2025-06-01", "2026-06-01"):
-                await bot.say(41, f"/asof {day}")
-                sent = await bot.say(41, REPLACE_QUESTION)
-                out.append(str(sent[0].params["text"]))
-            return out
+    async def scenario(bot: Running) -> list[str]:
+        out = []
+        for day in ("2025-06-01", "2026-06-01"):
+            await bot.say(41, f"/asof {day}")
+            sent = await bot.say(41, REPLACE_QUESTION)
+            out.append(str(sent[0].params["text"]))
+        return out
 
     try:
-        before, after = run(scenario())
+        before, after = with_bot(tmp_path, engine, store, scenario)
     finally:
         store.close()
     assert before.startswith("<b>可申请 1 项，合计约 500万元</b>")

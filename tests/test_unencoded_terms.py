@@ -61,8 +61,7 @@ def test_an_unencoded_award_is_quoted_with_its_own_terms(kb_copy: tuple[Path, Pa
 
 def test_eligibility_on_an_unencoded_award_says_what_the_clause_grants(
         kb_copy: tuple[Path, Path], capsys: Any, hash_embedder: Any, tmp_path: Path) -> None:
-    from bot_api_server import BotApiServer
-    from harness import run, running_bot, settings_for
+    from harness import Running, with_bot
 
     from bot.conversation.store import SQLiteStore
     from index.answering.engine import Engine
@@ -76,16 +75,13 @@ def test_eligibility_on_an_unencoded_award_says_what_the_clause_grants(
     store = SQLiteStore(tmp_path / "state.sqlite3")
     engine = Engine(*kb_copy, embedder=hash_embedder)
 
-    async def scenario() -> str:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            await bot.say(61, "/asof 2026-06-01")
-            sent = await bot.say(61, ELIGIBILITY)
-            return str(sent[0].params["text"])
+    async def scenario(bot: Running) -> str:
+        await bot.say(61, "/asof 2026-06-01")
+        sent = await bot.say(61, ELIGIBILITY)
+        return str(sent[0].params["text"])
 
     try:
-        html = run(scenario())
+        html = with_bot(tmp_path, engine, store, scenario)
     finally:
         store.close()
     assert f"{TERMS}（尚未编入估算规则）" in html and "暂不符合" not in html

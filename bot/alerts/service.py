@@ -3,8 +3,9 @@
 :meth:`AlertService.check` compares the engine's snapshot with the one it last saw (a
 reload through the watcher or ``/reload`` alike); when documents or rules changed, the
 replica that takes the plan of the knowledge version (``alerts:plan:<fingerprint>``, the
-folder's content hash, equal on every replica) computes each subscriber's changes and
-queues them; a store failure on the way leaves the snapshot unseen, and it is planned again.
+new snapshot's knowledge fingerprint, equal on every replica) computes each subscriber's
+changes and queues them; a store failure on the way leaves the snapshot unseen, and it is
+planned again.
 :meth:`AlertService.run` does that, the daily reminders and the draining in a loop until
 the application stops.  Nothing here knows Telegram: the sender is injected.
 """
@@ -17,7 +18,7 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from bot.alerts import subscriptions
 from bot.alerts.fanout import (
@@ -29,12 +30,14 @@ from bot.alerts.fanout import (
     enqueue,
     summary,
 )
-from bot.alerts.matching import Change, changes_for, diff, money_clauses
+from bot.alerts.matching import Change, Diff, changes_for, diff, money_clauses
 from bot.alerts.reminders import run_reminders
 from bot.alerts.subscriptions import Subscription
+from bot.conversation.guarded_store import BACKEND_ERRORS
 from bot.conversation.reply import render
-from bot.conversation.store import BACKEND_ERRORS, StateStore, StoreUnavailable
+from bot.conversation.store import StateStore, StoreUnavailable
 from bot.render import html_env
+from index.answering.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 ESTIMATE_BUTTON = "al:es"
@@ -58,8 +61,22 @@ def reminder_message(sub: Subscription, items: list[dict[str, Any]]) -> Message:
     return Message(sub.chat_id, html, (((alert_label("estimate"), ESTIMATE_BUTTON),),))
 
 
+class Reported(Protocol):
+    """A reload's report (``index.answering.engine.ReloadReport``)."""
+
+    @property
+    def ok(self) -> bool: ...
+
+
+class Serving(Protocol):
+    """The engine whose snapshots the alerts follow (:class:`Engine`)."""
+
+    @property
+    def snapshot(self) -> Snapshot: ...
+
+
 class AlertService:
-    def __init__(self, engine: Any, store: StateStore, send: Sender | None = None, *,
+    def __init__(self, engine: Serving, store: StateStore, send: Sender | None = None, *,
                  rate: float = 30.0, per_chat: float = 1.0, poll: float = 1.0,
                  lease: float = 30.0, today: Callable[[], date] = date.today,
                  on_lost: Callable[[str, int], Awaitable[None]] | None = None) -> None:
@@ -67,14 +84,14 @@ class AlertService:
         self.store = store
         self.poll = poll
         self.today = today
-        self.baseline: Any = None
+        self.baseline: Snapshot | None = None
         self.drainer = Drainer(store, send or _nowhere, rate=rate, per_chat=per_chat,
                                lease=lease, on_lost=on_lost)
         self._lock = threading.Lock()
         self._wake: asyncio.Event | None = None
 
-    def snapshot(self) -> Any:
-        return getattr(self.engine, "snapshot", None)
+    def snapshot(self) -> Snapshot:
+        return self.engine.snapshot
 
     def start(self) -> None:
         """Remember the snapshot in service now: later ones are compared with it."""
@@ -85,7 +102,7 @@ class AlertService:
         with self._lock:
             new = self.snapshot()
             old = self.baseline
-            if new is None or new is old:
+            if new is old:
                 return 0
             try:
                 queued = self._plan(old, new)
@@ -97,7 +114,7 @@ class AlertService:
             self.baseline = new
             return queued
 
-    def _plan(self, old: Any, new: Any) -> int:
+    def _plan(self, old: Snapshot | None, new: Snapshot) -> int:
         """Diff, take the version's plan, match every subscriber, queue, mark it queued."""
         changed = diff(old, new)
         if not changed:
@@ -117,7 +134,7 @@ class AlertService:
                  queued, job)
         return queued
 
-    def _messages(self, old: Any, new: Any, changed: Any) -> list[Message]:
+    def _messages(self, old: Snapshot | None, new: Snapshot, changed: Diff) -> list[Message]:
         """One message per subscriber the changes concern."""
         on = self.today()
         money = money_clauses(changed, new, on)
@@ -129,19 +146,16 @@ class AlertService:
         return messages
 
     def reminders(self) -> int:
-        snap = self.snapshot()
-        if snap is None:
-            return 0
-        return run_reminders(self.store, snap, self.today(), reminder_message)
+        return run_reminders(self.store, self.snapshot(), self.today(), reminder_message)
 
     def wake(self) -> None:
         """A reload finished (or a job was queued): look now rather than at the next poll."""
         if self._wake is not None:
             self._wake.set()
 
-    async def on_reload(self, report: Any) -> None:
+    async def on_reload(self, report: Reported) -> None:
         """The watcher's hook: after a successful reload, plan and drain at once."""
-        if getattr(report, "ok", False):
+        if report.ok:
             self.wake()
 
     async def run(self, running: Callable[[], bool]) -> None:

@@ -17,12 +17,12 @@ Errors
     are left to :func:`bot.cli.main.main` (status 2).
 
 This module imports only click, the standard library, :mod:`bot.paths` and
-:mod:`knowledge.errors`, so ``policybot ask`` starts quickly.
+:mod:`knowledge.errors` (:mod:`bot.config`, the settings, on the error path), so
+``policybot ask`` starts quickly.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -104,7 +104,7 @@ def global_params() -> list[click.Parameter]:
 pass_options: Callable[..., Any] = click.make_pass_decorator(GlobalOptions, ensure=True)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, Any]):
     """``YYYY-MM-DD`` → :class:`datetime.date`, with the message of :func:`parse_date`."""
 
     name = "date"
@@ -124,9 +124,16 @@ DATE = DateType()
 
 def _redact(text: str) -> str:
     """``text`` without the bot token or webhook secret (an error may quote them)."""
-    from bot.config import redact  # only on the error path: it loads python-dotenv
+    from bot.config import redact  # only on the error path
 
     return redact(text)
+
+
+def _debug() -> bool:
+    """``POLICYBOT_DEBUG=1``: show the (redacted) traceback of an error."""
+    from bot.config import debug_enabled
+
+    return debug_enabled()
 
 
 def _show_tracebacks_redacted() -> None:
@@ -161,7 +168,7 @@ class Command(click.Command):
         except BrokenPipeError:  # ``policybot rules | head``: click ends quietly
             raise
         except PolicyBotError as exc:
-            if os.environ.get("POLICYBOT_DEBUG"):  # the traceback too, through redaction
+            if _debug():  # the traceback too, through redaction
                 import traceback
 
                 print(_redact("".join(traceback.format_exception(exc))), file=sys.stderr)
@@ -170,7 +177,7 @@ class Command(click.Command):
         except KeyboardInterrupt:
             return 130
         except Exception as exc:  # no traceback at a user; POLICYBOT_DEBUG=1 shows it
-            if os.environ.get("POLICYBOT_DEBUG"):
+            if _debug():
                 _show_tracebacks_redacted()
                 raise
             print(internal_error(exc), file=sys.stderr)

@@ -74,7 +74,7 @@ def index_build(options: GlobalOptions, force: bool) -> int:
 def ask(options: GlobalOptions, question: str | None, as_json: bool, jsonl: bool, top_k: int,
         as_of: date | None) -> int:
     """Answer one QUESTION, or one per stdin line with --jsonl."""
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
     from bot.subjects import covered_subjects
     from bot.wiring import make_engine
 

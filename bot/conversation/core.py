@@ -2,44 +2,39 @@
 
 Every method is synchronous and may block (retrieval, calculation, the store): the
 Telegram app calls them in a worker thread so the event loop never waits.  Nothing here
-knows Telegram; replies are :class:`bot.conversation.reply.Reply` objects rendered from templates.
+knows Telegram; replies are :class:`bot.conversation.reply.Reply` objects rendered from
+templates, an answer through the one presenter (:mod:`bot.conversation.presenter`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import hashlib
-import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
 from bot.conversation import context as chat_context
+from bot.conversation.buttons import Buttons
 from bot.conversation.clauses import clause_follow_up, rules_of_clause
-from bot.conversation.interview import (
-    TERMINAL,
-    EngineLike,
-    Interviews,
-    Start,
-    Text,
-    decode,
-    encode,
-    parse_press,
-)
-from bot.conversation.reply import Button, Outcome, Reply, label, labels_list, render, rows
+from bot.conversation.interview import TERMINAL, Interviews, Start, Text, encode
+from bot.conversation.interview_state import EngineLike
+from bot.conversation.presenter import AnswerView, answer_html, present
+from bot.conversation.refs import REF_TTL, Refs
+from bot.conversation.reply import Button, Outcome, Reply, Who, label, labels_list, render, rows
 from bot.conversation.store import Conflict, StateStore, StoreUnavailable, update
-from bot.conversation.summary import estimate_view, excerpt, relevant_hits
+from bot.conversation.summary import office_lookup
 from bot.server_paths import public_report
 from bot.subjects import covered_subjects
 from index.answering.answer import Answer
+from index.answering.snapshot import Snapshot
 from knowledge.reading.frame import Previous
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
-REF_TTL = 30 * 24 * 3600
+__all__ = ["Conversation", "FullEngine", "Who"]
+
 SETTINGS_TTL = 365 * 24 * 3600
-ANSWER_HITS = 3
-RETRIEVE_HITS = 5  # retrieved; relevant_hits() keeps at most ANSWER_HITS of them
+RETRIEVE_HITS = 5  # retrieved; the presenter keeps at most ANSWER_HITS of them
 
 
 class FullEngine(EngineLike, Protocol):
@@ -47,6 +42,13 @@ class FullEngine(EngineLike, Protocol):
 
     @property
     def version(self) -> int: ...
+    @property
+    def knowledge_dir(self) -> Path: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def snapshot(self) -> Snapshot: ...
+    def warm_up(self) -> None: ...
     def ask(self, question: str, top_k: int = 5, as_of: date | None = None,
             today: date | None = None, previous: Previous | None = None) -> Answer: ...
     def is_greeting(self, text: str) -> bool: ...
@@ -55,12 +57,6 @@ class FullEngine(EngineLike, Protocol):
     def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
     def reload(self) -> Any: ...
     def stats(self) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class Who:
-    chat_id: int
-    user_id: int
 
 
 class Conversation:
@@ -72,13 +68,19 @@ class Conversation:
         flood_limit: int = 20,
         flood_window: float = 10.0,
         state_ttl: float = 7 * 24 * 3600,
+        reload: Callable[[], Any] | None = None,
     ) -> None:
+        """``reload`` runs the admins' /reload (the Telegram app passes its knowledge
+        watcher's, the path of a file change); by default the engine reloads."""
         self.engine = engine
         self.store = store
         self.admin_ids = admin_ids
         self.flood_limit = flood_limit
         self.flood_window = flood_window
         self.interviews = Interviews(store, engine, ttl=state_ttl)
+        self.refs = Refs(store)
+        self.buttons = Buttons(self)
+        self._reload = reload or self._reload_engine
 
     # -- per-user settings and flood control ---------------------------------------------
     def as_of(self, who: Who) -> date | None:
@@ -141,7 +143,7 @@ class Conversation:
         """Start an interview; while another is unfinished, ask before replacing it."""
         key = self.interviews.key(who.chat_id, who.user_id)
         if self.interviews.unfinished(key):
-            token = self._put_ref({"rules": rule_ids, "facts": encode(facts), "new": True})
+            token = self.refs.put({"rules": rule_ids, "facts": encode(facts), "new": True})
             buttons = ((Button(label("new_estimate"), f"nw:{token}"),
                         Button(label("keep_estimate"), "kp:")),)
             return Outcome([Reply(render("tg_replace_interview.j2"), buttons)])
@@ -159,10 +161,12 @@ class Conversation:
     def reload(self, who: Who) -> list[Reply]:
         if not self.is_admin(who):
             return [Reply(render("tg_not_admin.j2"))]
-        roots = [getattr(self.engine, name, None) for name in ("knowledge_dir", "data_dir")]
-        report = public_report(self.engine.reload(),  # no absolute server path
-                               *(root for root in roots if root))
-        return [Reply(render("tg_reload.j2", report=report))]
+        return [Reply(render("tg_reload.j2", report=self._reload()))]
+
+    def _reload_engine(self) -> Any:
+        """The engine reloaded, its report without an absolute server path."""
+        return public_report(self.engine.reload(), self.engine.knowledge_dir,
+                             self.engine.data_dir)
 
     def stats(self, who: Who) -> list[Reply]:
         if not self.is_admin(who):
@@ -231,58 +235,47 @@ class Conversation:
             buttons: list[Button] = []
             with contextlib.suppress(StoreUnavailable):
                 buttons = [Button(s.label if len(s.label) <= 24 else s.label[:23] + "…",
-                                  f"aq:{self._put_ref({'q': s.question})}")
+                                  f"aq:{self.refs.put({'q': s.question})}")
                            for s in answer.suggestions]
             return Reply(render("tg_suggest.j2", question=shown, as_of=as_of,
-                                suggestions=[s.to_json() for s in answer.suggestions]),
-                         rows(buttons, 1))
+                                suggestions=answer.suggestions), rows(buttons, 1))
         subjects = covered_subjects(d.get("title", "") for d in self.engine.documents())
         return Reply(render("tg_no_match.j2", as_of=as_of, subjects=subjects, question=shown))
 
     def _answered(self, who: Who, answer: Answer) -> Outcome:
         """A matched answer: the bottom line, the estimate, the clauses and their
         buttons; an interview only for facts the asked award really misses."""
-        as_of_text = answer.as_of.isoformat()
-        frame = answer.frame
-        understood = answer.text if frame is not None and frame.follow_up else ""
-        text = answer.text
-        hits = relevant_hits([h.to_json() for h in answer.hits], limit=ANSWER_HITS)
-        for h in hits:
-            h["excerpt"] = excerpt(h["text"], text)
-        estimate = answer.estimate.to_json() if answer.estimate is not None else None
-        facts = answer.facts
+        view = present(answer, office_lookup(self.engine))
+        estimate = answer.estimate
         rule_ids = list(answer.rule_ids) if estimate is not None else \
-            rules_of_clause(self.engine, list(answer.rule_ids), hits, answer.as_of)
-        settled = bool(estimate) and any(
-            i.get("outcome") == "eligible" for i in estimate["items"])  # type: ignore[index]
-        needs_interview = bool(estimate and estimate.get("missing")) and not settled
-        summary = estimate_view(self.engine, estimate) if estimate else None
-        buttons: list[Button] = []
+            rules_of_clause(answer, view.hits)
+        settled = estimate is not None and any(i.outcome == "eligible" for i in estimate.items)
+        needs_interview = estimate is not None and bool(estimate.missing) and not settled
         store_down = False
         try:  # the buttons' references live in the store; the answer itself does not
-            buttons = [
-                Button(f"{label('show_clause')}{i + 1}", f"cl:{self._clause_ref(h, text, who)}")
-                for i, h in enumerate(hits)
-            ]
-            if summary is not None and summary["rest"]:
-                rest = [{k: r[k] for k in ("label", "reason", "detail")} for r in summary["rest"]]
-                buttons.append(Button(label("unfold"), f"fo:{self._put_ref({'rest': rest})}"))
-            if rule_ids and not needs_interview:
-                token = self._put_ref({"rules": rule_ids, "facts": encode(facts)})
-                buttons.append(Button(label("estimate"), f"es:{token}"))
+            buttons = self._answer_buttons(who, view, [] if needs_interview else rule_ids)
         except StoreUnavailable:
             buttons, store_down = [], True
-        reply = Reply(
-            render("tg_answer.j2", hits=hits, as_of=as_of_text, summary=summary,
-                   result=answer.to_json(), understood=understood),
-            rows(buttons, 3),
-        )
-        outcome = Outcome([reply])
+        outcome = Outcome([Reply(answer_html(view), rows(buttons, 3))])
         if needs_interview and not store_down:
-            store_down = self._start_from_answer(who, facts, rule_ids, outcome)
+            store_down = self._start_from_answer(who, answer.facts, rule_ids, outcome)
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())
         return outcome
+
+    def _answer_buttons(self, who: Who, view: AnswerView, rule_ids: list[str]) -> list[Button]:
+        """查看原文 per clause shown, 展开不适用项, and 估算金额 over ``rule_ids``."""
+        by = f"{who.chat_id}:{who.user_id}"
+        buttons = [Button(f"{label('show_clause')}{i + 1}",
+                          f"cl:{self.refs.clause(h, view.answer.text, by)}")
+                   for i, h in enumerate(view.hits)]
+        if view.summary is not None and view.summary.rest:
+            rest = [{k: r[k] for k in ("label", "reason", "detail")} for r in view.summary.rest]
+            buttons.append(Button(label("unfold"), f"fo:{self.refs.put({'rest': rest})}"))
+        if rule_ids:
+            token = self.refs.put({"rules": rule_ids, "facts": encode(view.answer.facts)})
+            buttons.append(Button(label("estimate"), f"es:{token}"))
+        return buttons
 
     def _start_from_answer(self, who: Who, facts: dict[str, Any], rule_ids: list[str],
                            outcome: Outcome) -> bool:
@@ -317,96 +310,5 @@ class Conversation:
 
     # -- buttons -------------------------------------------------------------------------
     def press(self, who: Who, data: str) -> Outcome:
-        """An inline button: interview steps, example questions, clause text, estimates."""
-        kind, _, arg = data.partition(":")
-        if kind == "i":
-            press = parse_press(data)
-            if press is None:
-                return Outcome([], notice=label("stale_button"))
-            key = self.interviews.key(who.chat_id, who.user_id)
-            return self.interviews.handle(key, press)
-        if kind == "ex":
-            examples = labels_list("examples")
-            if arg.isdigit() and int(arg) < len(examples):
-                return _restated(self.ask(who, examples[int(arg)]), examples[int(arg)])
-        if kind == "cl":
-            ref = self._get_ref(arg)
-            if ref is not None:
-                text = self.engine.clause_text(ref["doc"], ref["path"])
-                if text is not None and ref.get("digest") in (None, _digest(text)):
-                    return Outcome([self._clause_reply(who, ref, text)])
-                again = ((Button(label("ask_again"), f"aq:{arg}"),),) if ref.get("q") else ()
-                return Outcome([Reply(render("tg_clause_changed.j2", ref=ref,
-                                             removed=text is None), again)])
-        if kind == "aq":
-            ref = self._get_ref(arg)
-            if ref is not None and ref.get("q"):
-                return self.ask(who, str(ref["q"]))
-        if kind == "fo":
-            ref = self._get_ref(arg)
-            if ref is not None and "rest" in ref:
-                return Outcome([Reply(render("tg_rest.j2", rest=ref["rest"]))])
-        if kind in ("es", "nw"):
-            ref = self._get_ref(arg)
-            if ref is not None:
-                facts = {k: decode(v) for k, v in (ref.get("facts") or {}).items()}
-                if kind == "es":
-                    return self.start_interview(who, facts, ref["rules"])
-                key = self.interviews.key(who.chat_id, who.user_id)
-                start = Start(facts, ref["rules"], self.as_of(who))
-                started = self.interviews.handle(key, start)
-                started.edit_buttons = ()
-                return started
-        if kind == "kp":
-            kept = self.interviews.current(self.interviews.key(who.chat_id, who.user_id))
-            if kept.replies:
-                kept.edit_buttons = ()
-            return kept
-        return Outcome([], notice=label("stale_button"))
-
-    def _clause_reply(self, who: Who, ref: dict[str, Any], text: str) -> Reply:
-        """The whole clause with its document's validity (on the user's date) and office."""
-        as_of = self.as_of(who) or date.today()
-        doc = next((d for d in self.engine.documents(as_of)
-                    if d.get("doc_number") == ref["doc"]), None)
-        offices = self.engine.clause_offices(ref["doc"], ref["path"])
-        issuer = doc is not None and offices == [doc.get("issuer")]
-        return Reply(render("tg_clause.j2", ref=ref, text=text, doc=doc, offices=offices,
-                            issuer_office=issuer, as_of=as_of.isoformat()))
-
-    def _clause_ref(self, hit: dict[str, Any], question: str, who: Who) -> str:
-        """The clause as shown (its digest: a later press tells whether it changed) and
-        the question it answered (to ask again; ``by`` whom: /unsubscribe erases it)."""
-        digest = _digest(hit["text"])
-        ident = f"{hit['doc_number']}#{hit['clause_path']}#{digest}#{question}"
-        token = hashlib.sha1(ident.encode("utf-8")).hexdigest()[:12]
-        record = self.store.get(f"ref:{token}")
-        if record.data is None:
-            data = {"doc": hit["doc_number"], "path": hit["clause_path"], "title": hit["title"],
-                    "digest": digest, "q": question, "by": f"{who.chat_id}:{who.user_id}"}
-            with contextlib.suppress(Conflict):  # another replica wrote the same reference
-                self.store.put(f"ref:{token}", data, record.version, ttl=REF_TTL)
-        return token
-
-    def _put_ref(self, data: dict[str, Any]) -> str:
-        token = secrets.token_hex(6)
-        self.store.put(f"ref:{token}", data, 0, ttl=REF_TTL)
-        return token
-
-    def _get_ref(self, token: str) -> dict[str, Any] | None:
-        if not token or len(token) > 24:
-            return None
-        return self.store.get(f"ref:{token}").data
-
-
-def _restated(outcome: Outcome, question: str) -> Outcome:
-    """An example button's answer, under the question it asked (nobody typed it)."""
-    if outcome.replies:
-        first = outcome.replies[0]
-        asked = render("tg_example_asked.j2", question=question)
-        outcome.replies[0] = dataclasses.replace(first, html=f"{asked}\n\n{first.html}")
-    return outcome
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+        """An inline button (:class:`bot.conversation.buttons.Buttons`)."""
+        return self.buttons.press(who, data)

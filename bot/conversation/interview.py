@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.conversation import interview_views as views
 from bot.conversation.interview_events import (
     Event,
     Press,
@@ -41,20 +42,6 @@ from bot.conversation.interview_state import (
     decode,
     encode,
     implausible,
-)
-from bot.conversation.interview_views import (
-    answered_html,
-    finishes,
-    listed,
-    question_keyboard,
-    question_reply,
-    question_tag,
-    rest_reply,
-    result_reply,
-    review_reply,
-    shown_value,
-    typed_choice,
-    typed_multi,
 )
 from bot.conversation.reply import Outcome, Reply, label, render
 from bot.conversation.store import StateStore, update
@@ -109,8 +96,8 @@ def _ask(state: InterviewState, spec: FactSpecLike, editing: bool = False,
         elif asked.kind in CHOICE_KINDS:
             state.previous = values.index(previous) if previous in values else None
         else:
-            state.previous = shown_value(asked, decode(previous))
-    return question_reply(state)
+            state.previous = views.shown_value(asked, decode(previous))
+    return views.question_reply(state)
 
 
 def _count(state: InterviewState, specs: list[FactSpecLike]) -> None:
@@ -125,7 +112,7 @@ def _count(state: InterviewState, specs: list[FactSpecLike]) -> None:
 def _to_review(state: InterviewState) -> Reply:
     state.phase, state.current, state.editing = REVIEW, None, False
     state.seq += 1
-    return review_reply(state)
+    return views.review_reply(state)
 
 
 def advance(engine: EngineLike, state: InterviewState) -> Reply:
@@ -168,9 +155,9 @@ def _typed_value(engine: EngineLike, state: InterviewState, text: str) -> Any:
     asked = state.question
     spec = _spec_for(engine, state, asked.name)
     if asked.kind in CHOICE_KINDS:
-        return typed_choice(asked, text, spec, state.channel)
+        return views.typed_choice(asked, text, spec, state.channel)
     if asked.kind == "multi":
-        return typed_multi(asked, text, spec, state.channel)
+        return views.typed_multi(asked, text, spec, state.channel)
     if spec is None:
         return _NOT_NEEDED
     return spec.parse(text)
@@ -192,25 +179,25 @@ def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
             # A new question typed mid-interview: answer it; the interview waits.
             return Outcome(handled=False)
         state.invalid += 1
-        return Outcome([question_reply(state, error=exc.message)])
+        return Outcome([views.question_reply(state, error=exc.message)])
     if value is _NOT_NEEDED:
         return Outcome([advance(engine, state)])
     # written into the question's own message, as a press would (before it moves on)
-    done = answered_html(state, shown_value(state.question, value), typed=True)
-    tag = question_tag(state)
+    done = views.answered_html(state, views.shown_value(state.question, value), typed=True)
+    tag = views.question_tag(state)
     return Outcome([_record(engine, state, value)], edit_html=done, edit_tag=tag)
 
 
 def _choose(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
     text = state.question.choices[arg][1]
     value = decode(state.question.choices[arg][0])
-    done = answered_html(state, text)
+    done = views.answered_html(state, text)
     return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
 
 
 def _toggle(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
     state.multi = sorted(set(state.multi) ^ {arg})
-    return Outcome([], edit_buttons=question_keyboard(state))
+    return Outcome([], edit_buttons=views.question_keyboard(state))
 
 
 def _chosen(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
@@ -218,12 +205,12 @@ def _chosen(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
     choices = state.question.choices
     value = [decode(choices[i][0]) for i in state.multi]
     picked = "、".join(choices[i][1] for i in state.multi) or label("none_chosen")
-    done = answered_html(state, picked)
+    done = views.answered_html(state, picked)
     return Outcome([_record(engine, state, value)], edit_buttons=(), edit_html=done)
 
 
 def _skip(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
-    done = answered_html(state, "")
+    done = views.answered_html(state, "")
     name = state.question.name
     state.skipped = [*state.skipped, name]
     state.facts.pop(name, None)
@@ -234,7 +221,7 @@ def _skip(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
 
 def _back(engine: EngineLike, state: InterviewState, arg: int) -> Outcome:
     """The question left is written as left, its keyboard retired."""
-    left = answered_html(state, "", left=True)
+    left = views.answered_html(state, "", left=True)
     return Outcome([_go_back(engine, state)], edit_buttons=(), edit_html=left)
 
 
@@ -248,7 +235,7 @@ _ASKING: dict[str, tuple[Action, bool]] = {
 
 def asking(engine: EngineLike, state: InterviewState, event: Text | Press) -> Outcome:
     """State ASK: a typed answer or a button press for the current fact."""
-    if isinstance(event, Text) and state.question.kind == "multi" and finishes(event.text):
+    if isinstance(event, Text) and state.question.kind == "multi" and views.finishes(event.text):
         event = Press(state.seq, "d")  # "完成" typed: the ticked choices, as "选好了"
     if isinstance(event, Text):
         return typed(engine, state, event)
@@ -265,8 +252,8 @@ def reviewing(engine: EngineLike, state: InterviewState, event: Text | Press) ->
     if event.action == "ok":
         state.phase = DONE
         state.seq += 1
-        return Outcome([result_reply(engine, state)], edit_buttons=())
-    shown = listed(state)
+        return Outcome([views.result_reply(engine, state)], edit_buttons=())
+    shown = views.listed(state)
     if event.action == "e" and 0 <= event.arg < len(shown):
         name = shown[event.arg]
         spec = _spec_for(engine, state, name)
@@ -275,7 +262,7 @@ def reviewing(engine: EngineLike, state: InterviewState, event: Text | Press) ->
             state.given = [n for n in state.given if n != name]
             state.facts.pop(name, None)
             state.seq += 1
-            return Outcome([review_reply(state)], edit_buttons=())
+            return Outcome([views.review_reply(state)], edit_buttons=())
         previous = state.facts.get(name)
         return Outcome([_ask(state, spec, editing=True, previous=previous)], edit_buttons=())
     if event.action == "b":
@@ -290,7 +277,7 @@ def finished(engine: EngineLike, state: InterviewState, event: Text | Press) -> 
     if event.action in ("r", "b"):
         return Outcome([_go_back(engine, state)], edit_buttons=())
     if event.action == "f":
-        return Outcome([rest_reply(engine, state)])
+        return Outcome([views.rest_reply(engine, state)])
     if event.action == "n":
         state.restart()
         return Outcome([advance(engine, state)], edit_buttons=())
@@ -394,7 +381,7 @@ class Interviews:
         if state is None:
             return Outcome([], notice=label("stale_button"))
         if state.phase == ASK and state.current:
-            return Outcome([question_reply(state)])
+            return Outcome([views.question_reply(state)])
         if state.phase == REVIEW:
-            return Outcome([review_reply(state)])
+            return Outcome([views.review_reply(state)])
         return Outcome([], notice=label("stale_button"))

@@ -11,13 +11,14 @@ interview survives a restart or a deploy in the middle.  Fact values are JSON th
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
 from bot.conversation.reply import label
+from bot.conversation.summary import OfficeSource
 
 __all__ = ["ASK", "DONE", "REVIEW", "TELEGRAM", "TERMINAL", "Asked", "EngineLike",
            "FactSpecLike", "InterviewState", "decode", "encode", "holders", "implausible"]
@@ -45,11 +46,14 @@ class FactSpecLike(Protocol):
     def choices(self) -> Sequence[tuple[Any, str]]: ...
     @property
     def example(self) -> str: ...
+    @property
+    def implied_by(self) -> Mapping[str, Sequence[str]]: ...
     def parse(self, text: str) -> Any: ...
 
 
-class EngineLike(Protocol):
-    """What the interview needs from :class:`index.answering.engine.Engine`."""
+class EngineLike(OfficeSource, Protocol):
+    """What the interview needs from :class:`index.answering.engine.Engine` (the offices
+    of the awards it estimates too)."""
 
     def estimate(
         self, facts: dict[str, Any], as_of: date | None = None, rule_ids: list[str] | None = None
@@ -106,7 +110,7 @@ class Asked:
         choices = list(spec.choices)
         if spec.kind == "bool" and not choices:
             choices = [(True, label("yes")), (False, label("no"))]
-        implied = getattr(spec, "implied_by", None) or {}
+        implied = spec.implied_by or {}
         return cls(name=spec.name, kind=spec.kind, question=spec.question,
                    label=str(spec.label or spec.question), unit=str(spec.unit or ""),
                    example=spec.example,

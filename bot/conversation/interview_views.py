@@ -21,7 +21,7 @@ from bot.conversation.interview_state import (
     decode,
 )
 from bot.conversation.reply import Button, Keyboard, Reply, label, labels_list, render, rows
-from bot.conversation.summary import estimate_view
+from bot.conversation.summary import Summary, estimate_view
 from bot.render import format_yuan
 from knowledge.errors import FactError
 
@@ -177,7 +177,7 @@ def review_reply(state: InterviewState) -> Reply:
                         terminal=state.channel == TERMINAL), keyboard)
 
 
-def result_view(engine: EngineLike, state: InterviewState) -> dict[str, Any]:
+def result_view(engine: EngineLike, state: InterviewState) -> Summary:
     estimate = engine.estimate(state.engine_facts(), state.as_of, state.rule_ids)
     return estimate_view(engine, estimate)
 
@@ -186,7 +186,7 @@ def result_reply(engine: EngineLike, state: InterviewState) -> Reply:
     summary = result_view(engine, state)
     keyboard: Keyboard = ((button(state, label("modify"), "r"),
                            button(state, label("restart"), "n")),)
-    if summary["rest"]:
+    if summary.rest:
         keyboard = ((button(state, label("unfold"), "f"),), *keyboard)
     html = render("tg_estimate.j2", summary=summary, folded=True, answers=answers(state))
     return Reply(html, keyboard)
@@ -194,7 +194,7 @@ def result_reply(engine: EngineLike, state: InterviewState) -> Reply:
 
 def rest_reply(engine: EngineLike, state: InterviewState) -> Reply:
     """The folded "另有 K 项不适用" line, unfolded."""
-    return Reply(render("tg_rest.j2", rest=result_view(engine, state)["rest"]))
+    return Reply(render("tg_rest.j2", rest=result_view(engine, state).rest))
 
 
 def finishes(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""What the conversation says back, independent of Telegram or the terminal."""
+"""What the conversation says back, and to whom, independent of Telegram or the terminal."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ from typing import Any
 from bot.render import html_env, render_html
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data, in UTF-8 bytes
+
+
+@dataclass(frozen=True)
+class Who:
+    """The chat and the sender of a message or a press."""
+
+    chat_id: int
+    user_id: int
 
 
 @dataclass(frozen=True)

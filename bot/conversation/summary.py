@@ -1,7 +1,8 @@
 """What a phone screen shows of an answer: the bottom line first, excerpts, relevant hits.
 
-Pure functions over the JSON of :class:`index.answering.answer.Answer` hits and of an
-estimate (``Estimate.to_json()``); the templates (``tg_summary.j2``) only lay them out.
+Pure functions over the typed hits of an :class:`index.answering.answer.Answer` and over an
+estimate's JSON (``Estimate.to_json()``, also what ``Engine.estimate`` returns); the
+templates (``tg_summary.j2``) only lay them out.
 
 * :func:`relevant_hits` keeps the hits worth reading: at most :data:`MAX_HITS`, none
   scoring below :data:`RELATIVE_CUTOFF` × the best score.  Retrieval scores are cosine
@@ -21,9 +22,12 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol, TypeVar
 
 from index.answering.applying import clause_applying
+from knowledge.sources.base import KnowledgeBase
 
 MAX_HITS = 3
 RELATIVE_CUTOFF = 0.6
@@ -36,15 +40,25 @@ _TIME_HINT = re.compile(
     r"(申报时间|截止|[0-9一二三四五六七八九十]+月(底|前|[0-9一二三四五六七八九十]+日)?)")
 
 
-def relevant_hits(hits: Sequence[dict[str, Any]], cutoff: float = RELATIVE_CUTOFF,
-                  limit: int = MAX_HITS) -> list[dict[str, Any]]:
+class Scored(Protocol):
+    @property
+    def score(self) -> float: ...
+
+
+S = TypeVar("S", bound=Scored)
+# ``office(doc_number, clause_path, declared office, declared window)``: see summarize()
+Office = Callable[[str, str, str, str], dict[str, Any]]
+
+
+def relevant_hits(hits: Sequence[S], cutoff: float = RELATIVE_CUTOFF,
+                  limit: int = MAX_HITS) -> list[S]:
     """Hits (best first) scoring at least ``cutoff`` × the best one; at most ``limit``."""
     if not hits:
         return []
-    best = max(float(h.get("score") or 0.0) for h in hits)
+    best = max(float(h.score or 0.0) for h in hits)
     if best <= 0:
         return list(hits[:limit])
-    return [h for h in hits if float(h.get("score") or 0.0) >= cutoff * best][:limit]
+    return [h for h in hits if float(h.score or 0.0) >= cutoff * best][:limit]
 
 
 def sentences(text: str) -> list[str]:
@@ -128,10 +142,26 @@ def _reason(item: dict[str, Any]) -> str:
     return "主体类型不符" if head == "申报主体" else f"{head}不符"
 
 
-def summarize(
-    estimate: dict[str, Any],
-    office: Callable[..., dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    """An estimate sorted for a phone; its entries are the estimate's items (JSON), each
+    with what the reply adds (``state``, ``offices``, ``apply``…)."""
+
+    as_of: str
+    total_yuan: int = 0
+    eligible: list[dict[str, Any]] = field(default_factory=list)  # in force, can apply
+    undetermined: int = 0  # eligible items without a certain amount
+    lapsed: list[dict[str, Any]] = field(default_factory=list)  # eligible, not in force
+    open: list[dict[str, Any]] = field(default_factory=list)  # need information
+    questions: list[dict[str, Any]] = field(default_factory=list)  # question, items
+    rest: list[dict[str, Any]] = field(default_factory=list)  # label, reason, detail
+    not_encoded: list[dict[str, Any]] = field(default_factory=list)
+    demoted: list[dict[str, Any]] = field(default_factory=list)
+    rest_reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def summarize(estimate: dict[str, Any], office: Office | None = None) -> Summary:
     """The estimate sorted for a phone: bottom line, eligible, expired, questions, rest.
 
     ``office(doc_number, clause_path)`` gives ``{"offices": [...], "time": bool, "issuer":
@@ -184,24 +214,24 @@ def summarize(
         questions = [{"question": m["question"], "items": 0} for m in estimate.get("missing", [])]
     reasons = Counter(r["reason"] for r in rest)
     undetermined = [e for e in eligible if e.get("amount_yuan") is None]
-    return {
-        "as_of": as_of,
-        "total_yuan": int(estimate.get("total_yuan") or 0),
-        "eligible": eligible,
-        "undetermined": len(undetermined),
-        "lapsed": lapsed,
-        "open": open_items,
-        "questions": questions,
-        "rest": rest,
-        "not_encoded": not_encoded,
-        "demoted": demoted,
-        "rest_reasons": [r for r, _ in reasons.most_common(FOLD_REASONS)],
-        "warnings": [w for w in estimate.get("warnings", [])
-                     if "主管部门审核" not in w  # the footer says so
-                     and not any(w in d.get("warnings", []) for d in demoted)
-                     and not any(w.startswith(f"{c['doc_number']}已于")
-                                for e in lapsed for c in e.get("citations", []))],
-    }
+    return Summary(
+        as_of=as_of,
+        total_yuan=int(estimate.get("total_yuan") or 0),
+        eligible=eligible,
+        undetermined=len(undetermined),
+        lapsed=lapsed,
+        open=open_items,
+        questions=questions,
+        rest=rest,
+        not_encoded=not_encoded,
+        demoted=demoted,
+        rest_reasons=[r for r, _ in reasons.most_common(FOLD_REASONS)],
+        warnings=[w for w in estimate.get("warnings", [])
+                  if "主管部门审核" not in w  # the footer says so
+                  and not any(w in d.get("warnings", []) for d in demoted)
+                  and not any(w.startswith(f"{c['doc_number']}已于")
+                              for e in lapsed for c in e.get("citations", []))],
+    )
 
 
 def time_stated(text: str | None) -> bool:
@@ -209,39 +239,43 @@ def time_stated(text: str | None) -> bool:
     return bool(text and _TIME_HINT.search(text))
 
 
-def office_lookup(engine: Any) -> Callable[..., dict[str, Any]]:
-    """``office(doc_number, clause_path)`` for :func:`summarize` from an engine (one that
-    lacks ``clause_offices`` names no office)."""
-    offices_of = getattr(engine, "clause_offices", None)
-    text_of = getattr(engine, "clause_text", None)
-    documents = getattr(engine, "documents", None)
+class Loaded(Protocol):
+    @property
+    def kb(self) -> KnowledgeBase: ...
+
+
+class OfficeSource(Protocol):
+    """What :func:`office_lookup` reads of the engine (:class:`index.answering.engine.Engine`)."""
+
+    @property
+    def snapshot(self) -> Loaded: ...
+    def clause_offices(self, doc_number: str, clause_path: str) -> list[str]: ...
+    def clause_text(self, doc_number: str, clause_path: str) -> str | None: ...
+    def documents(self, as_of: date | None = None) -> list[dict[str, Any]]: ...
+
+
+def office_lookup(engine: OfficeSource) -> Office:
+    """``office(doc_number, clause_path, declared, window)`` for :func:`summarize` from an
+    engine: the 牵头/责任单位 of the cited clause (else the issuer) and how to apply."""
     issuers: dict[str, str] = {}
-
-    snapshot = getattr(engine, "snapshot", None)  # RecordingEngine and Engine alike
-    kb = getattr(snapshot, "kb", None) if offices_of is not None else None
-
-    def applying_of(doc_number: str, clause_path: str, declared: str,
-                    window: str) -> dict[str, Any]:
-        assert kb is not None
-        return clause_applying(kb, doc_number, clause_path, declared, window)
+    kb = engine.snapshot.kb
 
     def office(doc_number: str, clause_path: str, declared: str = "",
                window: str = "") -> dict[str, Any]:
-        offices = list(offices_of(doc_number, clause_path)) if offices_of else []
-        text = text_of(doc_number, clause_path) if text_of else None
-        if documents is not None and not issuers:
+        offices = list(engine.clause_offices(doc_number, clause_path))
+        text = engine.clause_text(doc_number, clause_path)
+        if not issuers:
             issuers.update({str(d.get("doc_number")): str(d.get("issuer") or "")
-                            for d in documents()})
+                            for d in engine.documents()})
         # the engine falls back to the issuer when no clause names 牵头/责任单位
         issuer = bool(offices) and offices == [issuers.get(doc_number)]
-        apply = applying_of(doc_number, clause_path, declared, window) if kb is not None \
-            else {}
+        apply = clause_applying(kb, doc_number, clause_path, declared, window)
         return {"offices": offices, "time": time_stated(text), "issuer": issuer,
                 "apply": apply}
 
     return office
 
 
-def estimate_view(engine: Any, estimate: dict[str, Any]) -> dict[str, Any]:
+def estimate_view(engine: OfficeSource, estimate: dict[str, Any]) -> Summary:
     """:func:`summarize` with the engine's offices."""
     return summarize(estimate, office_lookup(engine))

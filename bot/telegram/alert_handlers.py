@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from datetime import date
 from decimal import Decimal
@@ -19,7 +18,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.alerts import subscriptions
 from bot.alerts.fanout import FAILED, SENT, Message, RetryLater
@@ -29,12 +28,14 @@ from bot.alerts.subscriptions import Subscription
 from bot.conversation import context as chat_context
 from bot.conversation.core import Conversation, Who
 from bot.conversation.reply import Button, Outcome, Reply, label, render, rows
-from bot.conversation.summary import estimate_view
+from bot.conversation.summary import Summary, estimate_view
+from bot.telegram.context_types import BotApp, BotContext
 from bot.telegram.sending import reply_with, send, who_of
+from knowledge.awards.facts import FactSpec
+from knowledge.awards.vocabulary import Vocabulary
 from knowledge.money import format_yuan
 
 log = logging.getLogger(__name__)
-Ctx = ContextTypes.DEFAULT_TYPE
 APPLICANT = "applicant_types"
 
 
@@ -45,9 +46,8 @@ class AlertCommands:
         self.conv = conversation
         self.store = conversation.store
 
-    def _vocabulary(self) -> Any:
-        snap = getattr(self.conv.engine, "snapshot", None)
-        return snap.rules.vocabulary if snap is not None else None
+    def _vocabulary(self) -> Vocabulary:
+        return self.conv.engine.snapshot.rules.vocabulary
 
     def _kept(self, sub: Subscription) -> list[dict[str, str]]:
         """The kept facts as the interview showed them, in its (the vocabulary's) order."""
@@ -74,9 +74,8 @@ class AlertCommands:
         """Keep what the chat already told (merged into an earlier subscription)."""
         facts, topics = subscriptions.gathered(self.store, who.chat_id, who.user_id)
         ctx = chat_context.load(self.store, who.chat_id, who.user_id)
-        snap = getattr(self.conv.engine, "snapshot", None)
-        if ctx is not None and snap is not None:
-            topics |= rule_topics(snap, ctx.rule_ids)
+        if ctx is not None:
+            topics |= rule_topics(self.conv.engine.snapshot, ctx.rule_ids)
         old = subscriptions.load(self.store, who.chat_id)
         if old is not None:
             facts = {**old.facts, **facts}
@@ -124,13 +123,13 @@ class AlertCommands:
         if sub is None:
             return Outcome([Reply(render("tg_subscribe.j2", kind="not_subscribed"))])
         summary = self._summary(who, sub)
-        buttons = [Button(label("unfold"), "al:fo")] if summary["rest"] else []
-        if summary["open"]:
+        buttons = [Button(label("unfold"), "al:fo")] if summary.rest else []
+        if summary.open:
             buttons.append(Button(alert_label("complete"), "al:iv"))
         return Outcome([Reply(render("tg_subscription_estimate.j2", summary=summary,
                                      facts=self._kept(sub)), rows(buttons, 2))])
 
-    def _summary(self, who: Who, sub: Subscription) -> dict[str, Any]:
+    def _summary(self, who: Who, sub: Subscription) -> Summary:
         engine, vocab = self.conv.engine, self._vocabulary()
         # a fact an older vocabulary had, since removed by staff, is left out
         facts = {k: v for k, v in sub.facts.items() if vocab is None or k in vocab.facts}
@@ -141,7 +140,7 @@ class AlertCommands:
         sub = subscriptions.load(self.store, who.chat_id)
         if sub is None:
             return [Reply(render("tg_subscribe.j2", kind="not_subscribed"))]
-        return [Reply(render("tg_rest.j2", rest=self._summary(who, sub)["rest"]))]
+        return [Reply(render("tg_rest.j2", rest=self._summary(who, sub).rest))]
 
     def interview(self, who: Who) -> Outcome:
         """"补充信息后估算": the interview from the kept facts, asking what is missing."""
@@ -150,7 +149,7 @@ class AlertCommands:
         return self.conv.start_interview(who, facts, None)
 
 
-def _shown(spec: Any, value: Any) -> str:
+def _shown(spec: FactSpec | None, value: Any) -> str:
     """A kept value as the interview wrote it: 250万元, 3家, 是, "无" for no choice."""
     if isinstance(value, frozenset | set | list | tuple):
         labels = [spec.choice_label(str(v)) if spec else str(v) for v in value]
@@ -164,30 +163,29 @@ def _shown(spec: Any, value: Any) -> str:
         return str(spec.choice_label(str(value)))
     if isinstance(value, int | Decimal) and spec is not None and spec.kind == "money":
         return format_yuan(int(value))
-    return f"{value}{getattr(spec, 'unit', '') or ''}"
+    return f"{value}{spec.unit if spec is not None else ''}"
 
 
-def _commands(context: Ctx) -> AlertCommands:
-    found: AlertCommands = context.bot_data["alert_commands"]
-    return found
+def _commands(context: BotContext) -> AlertCommands:
+    return AlertCommands(context.conversation)
 
 
-async def subscribe(update: Update, context: Ctx) -> None:
+async def subscribe(update: Update, context: BotContext) -> None:
     """/subscribe: keep the facts given so far and push what new knowledge fits them."""
     await reply_with(update, context, _commands(context).subscribe)
 
 
-async def subscription(update: Update, context: Ctx) -> None:
+async def subscription(update: Update, context: BotContext) -> None:
     """/subscription: what the subscription keeps."""
     await reply_with(update, context, _commands(context).show)
 
 
-async def unsubscribe(update: Update, context: Ctx) -> None:
+async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: stop the alerts and delete the kept facts."""
     await reply_with(update, context, _commands(context).unsubscribe)
 
 
-async def alert_button(update: Update, context: Ctx) -> None:
+async def alert_button(update: Update, context: BotContext) -> None:
     """``al:`` buttons: applicant type, full estimate, unsubscribe."""
     query = update.callback_query
     assert query is not None
@@ -212,18 +210,16 @@ async def alert_button(update: Update, context: Ctx) -> None:
     await send(context, who.chat_id, replies, who=who)
 
 
-async def alert_stats(update: Update, context: Ctx) -> None:
+async def alert_stats(update: Update, context: BotContext) -> None:
     """/stats addendum (admins): subscribers and the last fan-out."""
     who = who_of(update)
-    conv: Conversation = context.bot_data["conversation"]
-    if not conv.is_admin(who):
+    if not context.conversation.is_admin(who):
         return
-    service: AlertService = context.bot_data["alerts"]
-    figures = await asyncio.to_thread(service.stats)
+    figures = await asyncio.to_thread(context.alerts.stats)
     await context.bot.send_message(who.chat_id, render("tg_alert_stats.j2", **figures))
 
 
-def telegram_sender(app: Application) -> Callable[[Message], Any]:
+def telegram_sender(app: BotApp) -> Callable[[Message], Awaitable[str]]:
     async def push(message: Message) -> str:
         buttons = InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)
                                          for text, data in row] for row in message.buttons])
@@ -243,14 +239,7 @@ def telegram_sender(app: Application) -> Callable[[Message], Any]:
     return push
 
 
-def _rate(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
-
-
-def lost_notifier(app: Application, admins: frozenset[int]
+def lost_notifier(app: BotApp, admins: frozenset[int]
                   ) -> Callable[[str, int], Awaitable[None]]:
     """Tell the admins once that a fan-out lost messages from the store (a restart
     without its last writes): those subscribers were not alerted."""
@@ -263,16 +252,16 @@ def lost_notifier(app: Application, admins: frozenset[int]
     return notify
 
 
-def register(app: Application) -> AlertService:
+def register(app: BotApp) -> AlertService:
     """Add the alert handlers to ``app`` and run the alert loop while it runs."""
-    conv: Conversation = app.bot_data["conversation"]
+    conv = app.bot_data.conversation
+    assert conv is not None, "build_application makes the conversation first"
+    settings = app.bot_data.settings
     service = AlertService(conv.engine, conv.store, telegram_sender(app),
-                           rate=_rate("POLICYBOT_ALERT_RATE", 30.0),
-                           per_chat=_rate("POLICYBOT_ALERT_PER_CHAT", 1.0),
-                           poll=_rate("POLICYBOT_ALERT_POLL", 1.0),
+                           rate=settings.alert_rate, per_chat=settings.alert_per_chat,
+                           poll=settings.alert_poll,
                            on_lost=lost_notifier(app, conv.admin_ids))
-    app.bot_data["alerts"] = service
-    app.bot_data["alert_commands"] = AlertCommands(conv)
+    app.bot_data.alerts = service
     for name, callback in (("subscribe", subscribe), ("subscription", subscription),
                            ("unsubscribe", unsubscribe)):
         app.add_handler(CommandHandler(name, callback))
@@ -280,7 +269,7 @@ def register(app: Application) -> AlertService:
     app.add_handler(CommandHandler("stats", alert_stats), group=1)
     previous = app.post_init
 
-    async def post_init(application: Application) -> None:
+    async def post_init(application: BotApp) -> None:
         if previous is not None:
             await previous(application)
         await asyncio.to_thread(service.start)
@@ -290,7 +279,7 @@ def register(app: Application) -> AlertService:
     return service
 
 
-async def _when_running(app: Application, service: AlertService) -> None:
+async def _when_running(app: BotApp, service: AlertService) -> None:
     """Start the loop as a PTB task once the application runs (``stop`` then awaits it)."""
     for _ in range(3000):
         if app.running:

@@ -22,11 +22,9 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -35,9 +33,11 @@ from telegram.ext import (
 
 from bot.config import Settings, install_log_redaction, load_settings, redact
 from bot.conversation.core import Conversation, FullEngine
+from bot.conversation.guarded_store import GuardedStore, guarded
 from bot.conversation.reply import Outcome, Reply, label_pairs, render
-from bot.conversation.store import GuardedStore, StateStore, StoreUnavailable, guarded, open_store
+from bot.conversation.store import StateStore, StoreUnavailable, open_store
 from bot.telegram.alert_handlers import register as register_alerts
+from bot.telegram.context_types import CONTEXT_TYPES, BotApp, BotContext
 from bot.telegram.runner import (
     PerChatUpdateProcessor,
     SkippingApplicationBuilder,
@@ -45,7 +45,6 @@ from bot.telegram.runner import (
     run_bot,
 )
 from bot.telegram.sending import (
-    conversation,
     markup,
     reply_with,
     rewrite_answered,
@@ -54,10 +53,10 @@ from bot.telegram.sending import (
     with_typing,
     work,
 )
-from bot.telegram.watch import KnowledgeWatcher, once_per_reload
+from bot.telegram.watch import KnowledgeWatcher, ReloadResult, once_per_reload
 
 log = logging.getLogger(__name__)
-Ctx = ContextTypes.DEFAULT_TYPE
+Ctx = BotContext
 
 
 # -- handlers ----------------------------------------------------------------------------
@@ -65,62 +64,62 @@ async def flood_guard(update: Update, context: Ctx) -> None:
     """Group -1: drop a user's updates over the incoming limit, saying so once."""
     if update.effective_chat is None:
         return
-    verdict = await work(conversation(context).flood, who_of(update))
+    verdict = await work(context.conversation.flood, who_of(update))
     if verdict == "ok":
         return
     if update.callback_query is not None:
         with contextlib.suppress(BadRequest):
             await update.callback_query.answer()
     if verdict == "warn":
-        await send(context, update.effective_chat.id, [conversation(context).flood_reply()])
+        await send(context, update.effective_chat.id, [context.conversation.flood_reply()])
     raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: Ctx) -> None:
     """/start: what the bot does and three example questions."""
-    await reply_with(update, context, conversation(context).start)
+    await reply_with(update, context, context.conversation.start)
 
 
 async def help_command(update: Update, context: Ctx) -> None:
     """/help: how to use the bot."""
-    await reply_with(update, context, conversation(context).help)
+    await reply_with(update, context, context.conversation.help)
 
 
 async def policies(update: Update, context: Ctx) -> None:
     """/policies: every document with its validity and dates."""
-    await reply_with(update, context, conversation(context).policies)
+    await reply_with(update, context, context.conversation.policies)
 
 
 async def cancel(update: Update, context: Ctx) -> None:
     """/cancel: drop the running interview."""
-    await reply_with(update, context, conversation(context).cancel)
+    await reply_with(update, context, context.conversation.cancel)
 
 
 async def as_of(update: Update, context: Ctx) -> None:
     """/asof [YYYY-MM-DD]: the date policies are judged on for this user."""
     arg = " ".join(context.args or [])
-    conv = conversation(context)
+    conv = context.conversation
     await reply_with(update, context, lambda who: conv.set_as_of(who, arg))
 
 
 async def reload(update: Update, context: Ctx) -> None:
     """/reload (admins): rebuild knowledge and index, swap atomically."""
-    await reply_with(update, context, conversation(context).reload, typing=True)
+    await reply_with(update, context, context.conversation.reload, typing=True)
 
 
 async def stats(update: Update, context: Ctx) -> None:
     """/stats (admins): engine and store figures."""
-    await reply_with(update, context, conversation(context).stats)
+    await reply_with(update, context, context.conversation.stats)
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
     """Any other /command."""
-    await reply_with(update, context, conversation(context).unknown_command)
+    await reply_with(update, context, context.conversation.unknown_command)
 
 
 async def not_text(update: Update, context: Ctx) -> None:
     """Stickers, photos, voice…: ask for text."""
-    await reply_with(update, context, conversation(context).not_text)
+    await reply_with(update, context, context.conversation.not_text)
 
 
 async def media_message(update: Update, context: Ctx) -> None:
@@ -135,7 +134,7 @@ async def media_message(update: Update, context: Ctx) -> None:
         ask = Reply(render("tg_media.j2", kind=kind, caption=False))
         await send(context, who.chat_id, [ask], quote=message.message_id, who=who)
         return
-    job = work(conversation(context).text, who, caption)
+    job = work(context.conversation.text, who, caption)
     outcome: Outcome = await with_typing(context, who.chat_id, job)
     await rewrite_answered(context, who, outcome)
     note = render("tg_media.j2", kind=kind, caption=True)
@@ -148,7 +147,7 @@ async def media_message(update: Update, context: Ctx) -> None:
 async def estimate(update: Update, context: Ctx) -> None:
     """/estimate: start the interview over every award rule."""
     who = who_of(update)
-    outcome = await work(conversation(context).estimate, who)
+    outcome = await work(context.conversation.estimate, who)
     await send(context, who.chat_id, outcome.replies, who=who)
 
 
@@ -161,7 +160,7 @@ async def text_message(update: Update, context: Ctx) -> None:
     assert message is not None
     text = message.text or ""
     who = who_of(update)
-    conv = conversation(context)
+    conv = context.conversation
     func = conv.ask if update.edited_message is not None else conv.text
     job = work(func, who, text)
     outcome: Outcome = await with_typing(context, who.chat_id, job)
@@ -174,7 +173,7 @@ async def button(update: Update, context: Ctx) -> None:
     query = update.callback_query
     assert query is not None
     who = who_of(update)
-    job = work(conversation(context).press, who, query.data or "")
+    job = work(context.conversation.press, who, query.data or "")
     outcome: Outcome = await with_typing(context, who.chat_id, job)
     with contextlib.suppress(BadRequest):  # "query is too old" after a long pause
         await query.answer(text=outcome.notice)
@@ -195,11 +194,11 @@ async def on_error(update: object, context: Ctx) -> None:
     The store being down is not a bug: the user gets one polite notice, the admins hear
     of the outage once (:func:`store_transitions`), not a traceback per message.
     """
-    settings: Settings = context.bot_data["settings"]
+    settings = context.settings
     if isinstance(context.error, StoreUnavailable):
         log.warning("update needed the store, which is down: %s", context.error)
         if isinstance(update, Update) and update.effective_chat is not None:
-            conv = conversation(context)
+            conv = context.conversation
             with contextlib.suppress(Exception):
                 await send(context, update.effective_chat.id, [conv.store_down_reply()])
         await store_transitions(update, context)
@@ -233,10 +232,10 @@ def doing(update: object) -> str:
 async def store_transitions(update: object, context: Ctx) -> None:
     """Last handler group: tell the admins once when the store goes down and once when it
     is back (transitions queued by :class:`bot.conversation.store.GuardedStore`)."""
-    store = conversation(context).store
+    store = context.conversation.store
     if not isinstance(store, GuardedStore):
         return
-    settings: Settings = context.bot_data["settings"]
+    settings = context.settings
     for kind, reason in store.take_transitions():
         text = redact(render("tg_admin_store.j2", down=kind == "down", reason=reason))
         for admin in settings.admin_ids:
@@ -244,7 +243,7 @@ async def store_transitions(update: object, context: Ctx) -> None:
                 await context.bot.send_message(admin, text)
 
 
-async def post_init(application: Application) -> None:
+async def post_init(application: BotApp) -> None:
     """Register the command menu (labels come from ``tg_labels.j2``)."""
     commands = [BotCommand(name, desc) for name, desc in label_pairs("commands")]
     await application.bot.set_my_commands(commands)
@@ -253,13 +252,15 @@ async def post_init(application: Application) -> None:
 # -- wiring ------------------------------------------------------------------------------
 def build_application(
     settings: Settings, engine: FullEngine, store: StateStore
-) -> Application:
-    """The Application with every handler; nothing is started."""
+) -> BotApp:
+    """The Application with every handler and its knowledge watcher; nothing is started."""
     if not settings.token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
-    redactor = install_log_redaction(settings.secrets())
+    install_log_redaction(settings.secrets())
     builder = (
         SkippingApplicationBuilder()  # an unparsable update is skipped, not re-fetched
+        .context_types(CONTEXT_TYPES)
+        .job_queue(None)
         .token(settings.token)
         .base_url(settings.base_url())
         .defaults(Defaults(parse_mode=ParseMode.HTML,
@@ -269,12 +270,17 @@ def build_application(
         # overall_max_rate 0 switches the overall limit off (a local Bot API server).
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.rate_limit))
     )
-    app = builder.build()
-    app.bot_data["settings"] = settings
-    app.bot_data["redactor"] = redactor
-    app.bot_data["conversation"] = Conversation(
-        engine, guarded(store), settings.admin_ids, settings.flood_limit,
+    app: BotApp = builder.build()
+    app.bot_data.settings = settings
+    shared = guarded(store)
+    watcher = KnowledgeWatcher(
+        engine, engine.knowledge_dir, force_polling=settings.watch_polling,
+        on_result=make_reload_notifier(app, shared))
+    app.bot_data.watcher = watcher
+    app.bot_data.conversation = Conversation(
+        engine, shared, settings.admin_ids, settings.flood_limit,
         settings.flood_window, settings.state_ttl,
+        reload=lambda: watcher.reload_now(notify=False),  # /reload: a file change's path
     )
     app.add_handler(TypeHandler(Update, flood_guard), group=-1)
     app.add_handler(TypeHandler(Update, store_transitions), group=99)
@@ -284,7 +290,8 @@ def build_application(
         ("reload", reload), ("stats", stats),
     ):
         app.add_handler(CommandHandler(name, callback))
-    register_alerts(app)  # /subscribe, /unsubscribe, al: buttons, the alert loop
+    alerts = register_alerts(app)  # /subscribe, /unsubscribe, al: buttons, the alert loop
+    watcher.listeners.append(alerts.on_reload)  # policy alerts: planned right after a reload
     message = filters.UpdateType.MESSAGE
     edited = filters.UpdateType.EDITED_MESSAGE
     app.add_handler(MessageHandler(message & filters.COMMAND, unknown_command))
@@ -307,36 +314,32 @@ def make_health(engine: FullEngine, store: StateStore) -> Callable[[], Awaitable
 
 
 def make_webhook(
-    app: Application, settings: Settings, engine: FullEngine, store: StateStore
+    app: BotApp, settings: Settings, engine: FullEngine, store: StateStore
 ) -> WebhookServer:
     return WebhookServer(app, settings.webhook_path, settings.webhook_secret,
                          make_health(engine, store), settings.webhook_listen,
                          settings.webhook_port)
 
 
-def start_knowledge_watcher(
-    app: Application, engine: Any, loop: asyncio.AbstractEventLoop, debounce_ms: int = 1500
-) -> KnowledgeWatcher:
-    """Watch the engine's knowledge folder; reload in the background and tell the admins."""
-    conversation: Conversation = app.bot_data["conversation"]
-    notify_admins = make_reload_notifier(app, conversation.store)
-    watcher = KnowledgeWatcher(engine, engine.knowledge_dir, on_result=notify_admins,
-                               debounce_ms=debounce_ms, loop=loop)
-    if "alerts" in app.bot_data:  # policy alerts: plan the push right after a reload
-        watcher.listeners.append(app.bot_data["alerts"].on_reload)
-    return watcher.start()
+async def start_knowledge_watcher(app: BotApp, debounce_ms: int | None = None
+                                  ) -> KnowledgeWatcher:
+    """Watch the knowledge folder on the running loop (reloads in the background, the
+    admins told); returns once the watch is set up."""
+    watcher = app.bot_data.watcher
+    assert watcher is not None, "build_application makes the watcher"
+    if debounce_ms is not None:
+        watcher.debounce_ms = debounce_ms
+    return await watcher.start_async()
 
 
 def make_reload_notifier(
-    app: Application, store: StateStore
-) -> Callable[[Any], Awaitable[None]]:
+    app: BotApp, store: StateStore
+) -> Callable[[ReloadResult], Awaitable[None]]:
     """``notify_admins(report)`` for the watcher: one message per reload, not per replica
     (see :func:`bot.telegram.watch.once_per_reload`)."""
-    settings: Settings = app.bot_data["settings"]
-
-    async def notify_admins(report: Any) -> None:
+    async def notify_admins(report: ReloadResult) -> None:
         text = redact(render("tg_reload.j2", report=report))
-        for admin in settings.admin_ids:
+        for admin in app.bot_data.settings.admin_ids:
             with contextlib.suppress(Exception):  # an admin who blocked the bot
                 await app.bot.send_message(admin, text)
 
@@ -345,7 +348,7 @@ def make_reload_notifier(
 
 # -- serving -----------------------------------------------------------------------------
 def serve(
-    make_engine: Callable[[], Any], *, webhook: bool = False, port: int | None = None,
+    make_engine: Callable[[], FullEngine], *, webhook: bool = False, port: int | None = None,
     watch: bool = True,
 ) -> int:
     """Run the bot (``policybot serve``): long polling by default, ``webhook`` behind a proxy.
@@ -377,12 +380,12 @@ def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        watcher = start_knowledge_watcher(app, engine, loop) if watch else None
+        watcher = await start_knowledge_watcher(app) if watch else None
         try:
             await run_bot(app, stop, server, settings.webhook_url)
         finally:
             if watcher is not None:
-                watcher.stop()
+                await watcher.stop_async()
 
     try:
         asyncio.run(main())

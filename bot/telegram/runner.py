@@ -27,7 +27,14 @@ from aiohttp import ClientPayloadError, web
 from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder, BaseUpdateProcessor, ExtBot
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    ExtBot,
+    JobQueue,
+)
 
 from bot.render import render_text
 from knowledge.errors import PolicyBotError
@@ -160,7 +167,13 @@ class SkippingBot(ExtBot[Any]):
         return tuple(good)
 
 
-class SkippingApplicationBuilder(ApplicationBuilder):
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+class SkippingApplicationBuilder(ApplicationBuilder[
+    ExtBot[None], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    JobQueue[ContextTypes.DEFAULT_TYPE]]
+):
     """``Application.builder()`` whose bot is a :class:`SkippingBot`."""
 
     def _build_ext_bot(self) -> ExtBot[Any]:
@@ -253,7 +266,7 @@ async def _read_body(request: web.Request) -> bytes | web.Response:
 class WebhookServer:
     """The aiohttp server of webhook mode; ``port`` is known once started."""
 
-    application: Application
+    application: AnyApplication
     path: str
     secret: str | None
     health: Callable[[], Awaitable[dict[str, Any]]]
@@ -324,7 +337,7 @@ class WebhookServer:
 
 
 async def run_bot(
-    application: Application,
+    application: AnyApplication,
     stop: asyncio.Event,
     webhook: WebhookServer | None = None,
     webhook_url: str | None = None,

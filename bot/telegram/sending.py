@@ -16,15 +16,13 @@ from typing import Any, TypeVar
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.conversation.core import Conversation, Who
-from bot.conversation.reply import Keyboard, Outcome, Reply
+from bot.conversation.reply import Keyboard, Outcome, Reply, Who
 from bot.conversation.store import StoreUnavailable
+from bot.telegram.context_types import BotContext
 from bot.telegram.split import split_html
 
 T = TypeVar("T")
-Ctx = ContextTypes.DEFAULT_TYPE
 TYPING_REFRESH = 4.5  # Telegram shows "typing…" for about 5 s per chat action
 
 
@@ -47,18 +45,13 @@ def who_of(update: Update) -> Who:
     return Who(chat.id, sender.id if sender is not None else chat.id)
 
 
-def conversation(context: Ctx) -> Conversation:
-    conv: Conversation = context.bot_data["conversation"]
-    return conv
-
-
 async def work(func: Callable[..., T], *args: Any) -> T:
     """Run blocking conversation code in the default thread pool."""
     return await asyncio.to_thread(func, *args)
 
 
 async def send(
-    context: Ctx, chat_id: int, replies: Sequence[Reply], quote: int | None = None,
+    context: BotContext, chat_id: int, replies: Sequence[Reply], quote: int | None = None,
     who: Who | None = None,
 ) -> None:
     """Send replies in order, splitting long ones; the keyboard goes on the last chunk.
@@ -79,12 +72,12 @@ async def send(
             )
             if last and reply.tag and who is not None:
                 with contextlib.suppress(StoreUnavailable):  # only the rewrite is lost
-                    await work(conversation(context).note_sent, who, reply.tag,
+                    await work(context.conversation.note_sent, who, reply.tag,
                                message.message_id)
 
 
 async def reply_with(
-    update: Update, context: Ctx, func: Callable[[Who], list[Reply]], typing: bool = False
+    update: Update, context: BotContext, func: Callable[[Who], list[Reply]], typing: bool = False
 ) -> None:
     """Answer a command: run ``func`` for the sender off the event loop, send its replies."""
     who = who_of(update)
@@ -93,12 +86,12 @@ async def reply_with(
     await send(context, who.chat_id, replies, who=who)
 
 
-async def rewrite_answered(context: Ctx, who: Who, outcome: Outcome) -> None:
+async def rewrite_answered(context: BotContext, who: Who, outcome: Outcome) -> None:
     """A typed answer: write it into the question message it answers (keyboard removed)."""
     if outcome.edit_html is None or not outcome.edit_tag:
         return
     try:
-        message_id = await work(conversation(context).sent_message, who, outcome.edit_tag)
+        message_id = await work(context.conversation.sent_message, who, outcome.edit_tag)
     except StoreUnavailable:
         return
     if message_id is None:  # sent before this was remembered, or expired
@@ -108,12 +101,12 @@ async def rewrite_answered(context: Ctx, who: Who, outcome: Outcome) -> None:
                                             message_id=message_id, reply_markup=None)
 
 
-async def with_typing(context: Ctx, chat_id: int, job: Awaitable[T]) -> T:
+async def with_typing(context: BotContext, chat_id: int, job: Awaitable[T]) -> T:
     """Await ``job``; show "typing…" if it takes longer than the configured delay.
 
     A delay of 0 shows it at once, before the job starts (deterministic, for tests).
     """
-    delay: float = context.bot_data["settings"].typing_delay
+    delay = context.settings.typing_delay
     if delay <= 0:
         with contextlib.suppress(Exception):
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -1,34 +1,23 @@
 """Live knowledge updates: watch the knowledge folder and reload the engine.
 
-A :class:`KnowledgeWatcher` runs ``watchfiles`` in a daemon thread.  Changes are
-debounced (a staff member copying three files triggers one reload, not three), then
-``engine.reload()`` runs in that same thread while the engine keeps answering from its
+:meth:`KnowledgeWatcher.watch` is an ``async`` loop over ``watchfiles.awatch``.  Changes
+are debounced (a staff member copying three files triggers one reload, not three), then
+``engine.reload()`` runs in a worker thread while the engine keeps answering from its
 current snapshot; the engine swaps the new snapshot in by reference only when the whole
 load and index build succeeded.  Every outcome, good or bad, goes to ``on_result`` so
 the Telegram app can tell the admins what happened.
 
-``reload_now()`` is the same path for the admins' ``/reload`` command; a lock makes
-sure two reloads never run at once (the second waits and then sees the newest files).
+:meth:`KnowledgeWatcher.reload_now` is the one reload path: a file change and the admins'
+``/reload`` both go through it (the Telegram app hands it to the conversation); a lock
+makes sure two reloads never run at once (the second waits and then sees the newest
+files).  The Telegram app runs :meth:`~KnowledgeWatcher.watch` as a task on its event
+loop; :meth:`~KnowledgeWatcher.start` runs it in a daemon thread with a loop of its own,
+for callers without one (scripts, tests).
 
 Kubernetes ConfigMap volumes update by swapping a ``..data`` symlink, so paths with a
 ``..``-prefixed component count as knowledge changes; editor and office lock files do
-not.  On network filesystems without inotify set ``force_polling`` (or the environment
-variable ``POLICYBOT_WATCH_POLLING=1``).
-
-Wiring in an asyncio application (python-telegram-bot)::
-
-    async def post_init(app):
-        watcher = KnowledgeWatcher(engine, knowledge_dir, on_result=notify_admins,
-                                   loop=asyncio.get_running_loop())
-        app.bot_data["watcher"] = watcher.start()
-
-    async def reload_command(update, context):          # /reload, admins only
-        watcher = context.bot_data["watcher"]
-        report = await asyncio.to_thread(watcher.reload_now, notify=False)
-        ...reply with report...
-
-    async def post_shutdown(app):
-        app.bot_data["watcher"].stop()
+not.  On network filesystems without inotify set ``force_polling``
+(``POLICYBOT_WATCH_POLLING=1``, :class:`bot.config.Settings`).
 
 ``notify_admins(report)`` may be ``async``; it runs on the given loop.
 """
@@ -36,9 +25,9 @@ Wiring in an asyncio application (python-telegram-bot)::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
-import os
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -46,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from watchfiles import Change, watch
+from watchfiles import Change, awatch
 
 from bot.conversation.store import StateStore
 from bot.conversation.store import update as update_record
@@ -76,6 +65,9 @@ class ReloadResult(Protocol):
     @property
     def version(self) -> int | str: ...
 
+    @property
+    def fingerprint(self) -> str: ...  # the knowledge the reload read
+
 
 class Reloadable(Protocol):
     """The part of the engine the watcher needs."""
@@ -90,6 +82,7 @@ class WatchFailure:
     ok: bool
     message: str
     version: int | str
+    fingerprint: str = ""  # unknown: the notice is sent (a duplicate beats silence)
 
 
 ResultCallback = Callable[[ReloadResult], Awaitable[Any] | None]
@@ -129,7 +122,7 @@ class KnowledgeWatcher:
         on_result: ResultCallback | None = None,
         *,
         debounce_ms: int = 1500,
-        force_polling: bool | None = None,
+        force_polling: bool = False,
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         if debounce_ms < 0:
@@ -138,43 +131,96 @@ class KnowledgeWatcher:
         self.knowledge_dir = Path(knowledge_dir).resolve()
         self.on_result = on_result
         self.debounce_ms = debounce_ms
-        if force_polling is None:
-            force_polling = os.environ.get("POLICYBOT_WATCH_POLLING", "") in {"1", "true", "yes"}
         self.force_polling = force_polling
         self.loop = loop
         self.listeners: list[ResultCallback] = []  # more on_result callbacks (alerts)
         self.last_changes: tuple[str, ...] = ()
         self.reload_count = 0
         self._reload_lock = threading.Lock()
-        self._stop = threading.Event()
+        self._stop: asyncio.Event | None = None  # set by stop(): the watch loop ends
+        self._watching: asyncio.AbstractEventLoop | None = None  # the loop watch() runs on
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
 
     # -- lifecycle -------------------------------------------------------------------
 
-    def start(self) -> KnowledgeWatcher:
-        """Start watching in a daemon thread; returns once the watch is set up."""
-        if self._thread is not None and self._thread.is_alive():
+    async def watch(self) -> None:
+        """Reload after every (debounced) knowledge change until :meth:`stop`."""
+        stop = self._stop = asyncio.Event()
+        self._watching = asyncio.get_running_loop()
+        try:
+            # ``awatch`` sets up the OS watch before its first yield; rust_timeout makes
+            # it yield regularly, so ``stop`` is honoured even without file events.
+            async for changes in awatch(
+                self.knowledge_dir,
+                watch_filter=self._filter,
+                debounce=self.debounce_ms,
+                stop_event=stop,
+                rust_timeout=500,
+                yield_on_timeout=True,
+                force_polling=self.force_polling,
+            ):
+                self._ready.set()
+                if stop.is_set():
+                    break
+                if changes:
+                    paths = sorted({_relative(p, self.knowledge_dir) for _, p in changes})
+                    log.info("knowledge changed: %s", ", ".join(paths))
+                    await asyncio.to_thread(self.reload_now, paths)
+        except Exception:
+            log.exception("knowledge watcher stopped")
+        finally:
+            self._watching = None
+            self._ready.set()
+
+    async def start_async(self) -> KnowledgeWatcher:
+        """Watch on the running loop, as a task (the Telegram app); async callbacks run on
+        it too; returns once the watch is set up."""
+        if self.running:
             return self
-        self._stop.clear()
+        loop = asyncio.get_running_loop()
+        self.loop = self.loop or loop
         self._ready.clear()
-        self._thread = threading.Thread(
-            target=self._run, name="policybot-knowledge-watcher", daemon=True
-        )
+        self._task = loop.create_task(self.watch(), name="policybot-knowledge-watcher")
+        await asyncio.to_thread(self._ready.wait, 10)
+        return self
+
+    async def stop_async(self, timeout: float = 10.0) -> None:
+        """Stop the task of :meth:`start_async`; waits for a running reload to finish."""
+        self.stop()
+        task, self._task = self._task, None
+        if task is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(task, timeout)
+
+    def start(self) -> KnowledgeWatcher:
+        """Watch in a daemon thread with its own event loop (callers without a loop);
+        returns once the watch is set up."""
+        if self.running:
+            return self
+        self._ready.clear()
+        self._thread = threading.Thread(target=lambda: asyncio.run(self.watch()),
+                                        name="policybot-knowledge-watcher", daemon=True)
         self._thread.start()
         self._ready.wait(timeout=10)
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop watching; waits for a running reload to finish (up to ``timeout``)."""
-        self._stop.set()
+        """Stop watching; waits for a running reload to finish (up to ``timeout``) when
+        watching in a thread (:meth:`start`); the task of :meth:`watch` ends by itself."""
+        loop, stop = self._watching, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to stop
+                loop.call_soon_threadsafe(stop.set)
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._watching is not None or (self._thread is not None
+                                               and self._thread.is_alive())
 
     def __enter__(self) -> KnowledgeWatcher:
         return self.start()
@@ -185,7 +231,11 @@ class KnowledgeWatcher:
     # -- reloading ---------------------------------------------------------------------
 
     def reload_now(self, changes: Iterable[str] = (), *, notify: bool = True) -> ReloadResult:
-        """Reload the engine at once (``/reload``); ``notify`` also sends it to ``on_result``."""
+        """Reload the engine at once; ``notify`` also sends the report to ``on_result`` and
+        the listeners (``/reload`` answers its admin instead).
+
+        The callbacks are called before the next reload can start.
+        """
         with self._reload_lock:
             self.last_changes = tuple(sorted(changes))
             started = time.monotonic()
@@ -206,11 +256,12 @@ class KnowledgeWatcher:
                 time.monotonic() - started,
                 report.message,
             )
-        # the log above keeps the full message; admins see no absolute server path
-        data_dir = getattr(self.engine, "data_dir", None)
-        report = public_report(report, self.knowledge_dir, *([data_dir] if data_dir else []))
-        if notify:
-            self._deliver(report)
+            # the log above keeps the full message; admins see no absolute server path
+            data_dir = getattr(self.engine, "data_dir", None)
+            report = public_report(report, self.knowledge_dir,
+                                   *([data_dir] if data_dir else []))
+            if notify:
+                self._deliver(report)
         return report
 
     def _deliver(self, report: ReloadResult) -> None:
@@ -230,33 +281,6 @@ class KnowledgeWatcher:
     def _filter(self, change: Change, path: str) -> bool:
         return is_knowledge_change(path, self.knowledge_dir)
 
-    def _run(self) -> None:
-        # ``watch`` sets up the OS watch before its first yield; rust_timeout makes it
-        # return control regularly so ``stop`` is honoured even without file events.
-        try:
-            for changes in watch(
-                self.knowledge_dir,
-                watch_filter=self._filter,
-                debounce=self.debounce_ms,
-                stop_event=self._stop,
-                rust_timeout=500,
-                yield_on_timeout=True,
-                force_polling=self.force_polling,
-                raise_interrupt=False,
-            ):
-                self._ready.set()
-                if self._stop.is_set():
-                    break
-                if not changes:
-                    continue
-                paths = sorted({_relative(p, self.knowledge_dir) for _, p in changes})
-                log.info("knowledge changed: %s", ", ".join(paths))
-                self.reload_now(paths)
-        except Exception:
-            log.exception("knowledge watcher stopped")
-        finally:
-            self._ready.set()
-
 
 async def _as_coroutine(awaitable: Awaitable[Any]) -> Any:
     return await awaitable
@@ -266,13 +290,9 @@ RELOAD_NOTICE_TTL = 600.0  # seconds in which replicas count as reporting the sa
 RELOAD_NOTICE_KEY = "reload-notice:last"
 
 
-class Claims(Protocol):
-    def claim(self, key: str, ttl: float) -> bool: ...
-
-
 def once_per_reload(
-    store: StateStore, notify: Callable[[Any], Awaitable[None]]
-) -> Callable[[Any], Awaitable[None]]:
+    store: StateStore, notify: Callable[[ReloadResult], Awaitable[None]]
+) -> Callable[[ReloadResult], Awaitable[None]]:
     """Wrap ``notify(report)`` so that replicas sharing ``store`` send it once per reload.
 
     Every replica reloads by itself when a shared knowledge folder changes.  The store keeps
@@ -285,7 +305,7 @@ def once_per_reload(
     silence.
     """
 
-    async def notify_once(report: Any) -> None:
+    async def notify_once(report: ReloadResult) -> None:
         try:
             pair = {"outcome": "ok" if report.ok else "failed",
                     "fingerprint": report.fingerprint}

@@ -8,7 +8,8 @@ the rule ids included), so nothing is computed twice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,7 @@ from index.answering.overview import Overview
 from index.answering.scope import Suggestion, Unanswered
 from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
+from knowledge.awards.rules import Citation
 from knowledge.reading.estimate import Ceiling
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Frame
@@ -97,6 +99,9 @@ class Answer:
     unanswered: Unanswered | None = None  # what was asked that the clauses do not state
     frame: Frame | None = None  # the message read against the conversation
     ceiling: Ceiling | None = None  # "最多能给多少": the most the award asked about can be
+    # each rule of ``rule_ids`` with the clauses it stands on (its same-award group's,
+    # those of repealed documents included): which clause each rule quotes
+    rule_citations: Mapping[str, tuple[Citation, ...]] = field(default_factory=dict)
 
     @property
     def materials_listed(self) -> bool:

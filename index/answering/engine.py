@@ -28,7 +28,7 @@ from index.answering.understand import Understood, understand
 from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock
 from index.retriever import MAX_TOP_K, Hit
-from knowledge.awards.calculator import Estimate, candidate_rules, evaluate, next_questions
+from knowledge.awards.calculator import Estimate, Item, candidate_rules, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
@@ -254,8 +254,8 @@ class Engine:
         if intent == AMOUNT:  # a clause of targets answers no amount
             hits = without_target_clauses(hits, snap.rules)
         shown = tuple(answer_hit(snap.kb, h, when) for h in hits)
-        if estimate is None:
-            rule_ids = self._rules_citing(snap, shown, when)
+        cited = estimate.items if estimate is not None else self._rules_citing(snap, shown, when)
+        rule_ids = tuple(i.rule_id for i in cited)
         if extraction is not None and intent in ESTIMATE_INTENTS:
             # money a shown clause grants that no rule encodes: listed, never summed
             estimate = with_not_encoded(estimate, snap.kb, snap.rules,
@@ -276,7 +276,9 @@ class Engine:
                         extraction=extraction, rule_ids=rule_ids, estimate=estimate,
                         intent=intent, document=document,
                         offices=offices if intent in (OFFICE, MATERIALS, DEADLINE) else (),
-                        timing=timing, overview=overview, frame=u.frame)
+                        timing=timing, overview=overview, frame=u.frame,
+                        rule_citations={i.rule_id: (*i.citations, *i.repealed_citations)
+                                        for i in cited})
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
@@ -300,12 +302,12 @@ class Engine:
 
     @staticmethod
     def _rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date
-                      ) -> tuple[str, ...]:
+                      ) -> tuple[Item, ...]:
         """Rules citing a shown clause, one per same-award group, in the calculator's order."""
         citing = snap.rules.citing({(h.doc_number, h.clause_path) for h in hits})
         if not citing:
             return ()
-        return tuple(i.rule_id for i in evaluate(snap.rules, {}, on, rule_ids=citing).items)
+        return evaluate(snap.rules, {}, on, rule_ids=citing).items
 
     @staticmethod
     def _named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit) -> bool:

@@ -1,4 +1,14 @@
-"""Run the real PTB Application against the local Bot API server inside one event loop."""
+"""Run the real PTB Application against the local Bot API server inside one event loop.
+
+The usual opening of a Telegram test is one call:
+
+* :func:`with_bot` — a local Bot API server, the real Application on it, ``scenario(bot)``;
+* :func:`with_replicas` — the same with two Applications sharing one Redis;
+* :func:`with_server` and :func:`bot_on` — a server, and Applications started on it one
+  after another (a restart in the middle).
+
+``changes`` are :class:`bot.config.Settings` fields (``flood_limit=3``, ``alert_poll=0.1``).
+"""
 
 from __future__ import annotations
 
@@ -114,9 +124,18 @@ async def running_bot(
         await asyncio.wait_for(task, 15)
 
 
+def bot_on(server: BotApiServer, data_dir: Path, engine: FullEngine, store: StateStore,
+           webhook: bool = False, **changes: Any
+           ) -> contextlib.AbstractAsyncContextManager[Running]:
+    """The real Application on ``server`` while the block runs (settings ``changes``;
+    ``webhook``: served by the webhook server instead of long polling)."""
+    return running_bot(server, settings_for(server, data_dir, **changes), engine, store,
+                       webhook=webhook)
+
+
 @contextlib.asynccontextmanager
 async def two_replicas(
-    server: BotApiServer, data_dir: Path, engine: FullEngine, redis_url: str
+    server: BotApiServer, data_dir: Path, engine: FullEngine, redis_url: str, **changes: Any
 ) -> AsyncIterator[tuple[Running, Running, StateStore, StateStore]]:
     """Two bots (two tokens, two Applications) sharing one Redis, as two replicas would.
 
@@ -126,7 +145,7 @@ async def two_replicas(
 
     store_a, store_b = RedisStore(redis_url), RedisStore(redis_url)
     store_a.client.flushdb()
-    settings_a = settings_for(server, data_dir, redis_url=redis_url)
+    settings_a = settings_for(server, data_dir, redis_url=redis_url, **changes)
     settings_b = dataclasses.replace(settings_a, token=TOKEN.replace("TEST", "TSTB"))
     try:
         async with (
@@ -140,17 +159,40 @@ async def two_replicas(
 
 
 def with_bot(data_dir: Path, engine: FullEngine, store: StateStore,
-             scenario: Callable[[Running], Awaitable[None]], **changes: Any) -> None:
+             scenario: Callable[[Running], Awaitable[T]], webhook: bool = False,
+             **changes: Any) -> T:
     """The usual opening in one call: a local Bot API server, the real Application on
-    it (settings changed by ``changes``), then ``scenario(bot)``; ``bot.server`` is the
-    server."""
-    async def main() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, data_dir, **changes), engine, store
-        ) as bot:
-            await scenario(bot)
+    it (settings changed by ``changes``), then ``scenario(bot)``, whose result it returns;
+    ``bot.server`` is the server."""
+    async def main() -> T:
+        async with BotApiServer() as server, bot_on(server, data_dir, engine, store,
+                                                    webhook, **changes) as bot:
+            return await scenario(bot)
 
-    run(main())
+    return run(main())
+
+
+def with_replicas(data_dir: Path, engine: FullEngine, redis_url: str,
+                  scenario: Callable[[Running, Running, StateStore, StateStore], Awaitable[T]],
+                  **changes: Any) -> T:
+    """:func:`with_bot` for two replicas on one Redis (:func:`two_replicas`):
+    ``scenario(a, b, store_a, store_b)``."""
+    async def main() -> T:
+        async with BotApiServer() as server, two_replicas(server, data_dir, engine, redis_url,
+                                                          **changes) as (a, b, sa, sb):
+            return await scenario(a, b, sa, sb)
+
+    return run(main())
+
+
+def with_server(scenario: Callable[[BotApiServer], Awaitable[T]]) -> T:
+    """A local Bot API server for a scenario that starts its Applications itself
+    (:func:`bot_on`), e.g. one after another across a restart."""
+    async def main() -> T:
+        async with BotApiServer() as server:
+            return await scenario(server)
+
+    return run(main())
 
 
 async def until(predicate: Callable[[], bool], timeout: float = 30.0) -> None:

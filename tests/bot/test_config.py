@@ -11,11 +11,34 @@ from bot.config import (
     REDACTED,
     RedactingFilter,
     SettingsError,
+    engine_settings,
     install_log_redaction,
     load_settings,
 )
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def test_alert_and_watch_settings(tmp_path: Path) -> None:
+    """Defaults, values, and a malformed rate read as its default (docs/alerts.md)."""
+    assert load_settings({}, None).alert_rate == 30.0
+    settings = load_settings({"POLICYBOT_ALERT_RATE": "200", "POLICYBOT_ALERT_POLL": "0.1",
+                              "POLICYBOT_ALERT_PER_CHAT": "fast",
+                              "POLICYBOT_WATCH_POLLING": "1"}, None)
+    assert (settings.alert_rate, settings.alert_poll, settings.alert_per_chat) == (200, 0.1, 1)
+    assert settings.watch_polling and not load_settings({}, None).watch_polling
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(None, None), ("", None), ("威海市", {"威海市"}),
+     ("威海市, 山东省；荣成市", {"威海市", "山东省", "荣成市"})],
+    ids=["unset", "empty", "one", "several"],
+)
+def test_deployment_regions(value: str | None, expected: set[str] | None) -> None:
+    env = {} if value is None else {"POLICYBOT_REGIONS": value}
+    got = engine_settings(env).regions
+    assert (None if got is None else set(got)) == expected
 
 
 def test_env_over_dotenv(tmp_path: Path) -> None:

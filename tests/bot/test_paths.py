@@ -1,19 +1,25 @@
-"""Where knowledge and data live: flag > environment > default."""
+"""Where knowledge and data live: flag > environment > default (the environment read by
+bot.config, the flags picked by bot.paths through bot.wiring)."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from bot.paths import (
-    PACKAGE_KNOWLEDGE,
-    default_data_dir,
-    parse_date,
-    resolve_data_dir,
-    resolve_knowledge_dir,
-)
+from bot.config import default_data_dir
+from bot.paths import PACKAGE_KNOWLEDGE, parse_date
+from bot.wiring import data_dir, knowledge_dir
+
+
+def resolve_knowledge_dir(flag: Path | None = None) -> Path:
+    return knowledge_dir(SimpleNamespace(knowledge=flag))
+
+
+def resolve_data_dir(flag: Path | str | None) -> Path:
+    return data_dir(SimpleNamespace(data_dir=flag))
 
 
 def test_data_dir_from_env_then_xdg_then_home(monkeypatch: pytest.MonkeyPatch,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.conversation.presenter import AnswerView, answer_text, present, shown_offices
 from bot.render import format_yuan, html_env, render_text, text_env
+from index.answering.answer import Answer, AnswerHit, Responsible
+from index.answering.engine import Engine
 
 
 @pytest.mark.parametrize(
@@ -24,26 +29,33 @@ def test_html_environment_escapes_and_text_does_not() -> None:
     assert text_env().from_string("{{ x }}").render(x=markup) == markup
 
 
+def _view(answer: Answer) -> AnswerView:
+    return present(answer, shown_offices(answer.hits))
+
+
 def test_unmatched_answer_is_honest_and_dated() -> None:
-    text = render_text("answer.txt.j2", question="签证", matched=False, as_of="2026-11-24",
-                       hits=[], estimate=None, empty=False)
+    answer = Answer(question="签证", text="签证", matched=False, as_of=date(2026, 11, 24),
+                    verdict="refuse")
+    text = answer_text(_view(answer))
     assert "没有找到" in text and "2026-11-24" in text
 
 
 def test_expired_hit_names_its_end_date() -> None:
-    hit = {"title": "三年行动计划", "doc_number": "威科字〔2018〕58号",
-           "clause_path": "二、（三）2.", "validity": "expired",
-           "effective_until": "2021-11-10", "text": "按20%给予奖励",
-           "responsible": {"lead": [], "units": ["市科技局"]}}
-    text = render_text("answer.txt.j2", question="q", matched=True, as_of="2026-11-24",
-                       hits=[hit], estimate=None, empty=False)
+    hit = AnswerHit(title="三年行动计划", doc_number="威科字〔2018〕58号",
+                    clause_path="二、（三）2.", text="按20%给予奖励", score=0.5,
+                    in_force=False, validity="expired", effective_from=date(2018, 11, 10),
+                    effective_until=date(2021, 11, 10), headings=(),
+                    responsible=Responsible(units=("市科技局",)))
+    answer = Answer(question="q", text="q", matched=True, as_of=date(2026, 11, 24),
+                    hits=(hit,))
+    text = answer_text(_view(answer))
     assert "已失效（有效期至 2021-11-10）" in text
     assert "条款 二、（三）2." in text and "可咨询：市科技局" in text
 
 
 def test_missing_template_variable_fails_loudly() -> None:
     with pytest.raises(Exception, match="undefined"):
-        render_text("answer.txt.j2", matched=False)
+        render_text("answer.txt.j2")
 
 
 def _estimate(*items: dict[str, object]) -> dict[str, object]:
@@ -165,13 +177,13 @@ OWNER_QUESTION = "我们是高新企业，购买技术花了300万，能补多�
     ids=["in-force", "no-engine-no-office-named", "expired"],
 )
 def test_ask_text_leads_with_the_bottom_line_and_says_where_to_apply(
-        hash_engine: object, as_of: str, with_engine: bool, expected: list[str],
+        hash_engine: Engine, as_of: str, with_engine: bool, expected: list[str],
         absent: list[str]) -> None:
     from datetime import date
 
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
 
-    answer = hash_engine.ask(OWNER_QUESTION, as_of=date.fromisoformat(as_of))  # type: ignore[attr-defined]
+    answer = hash_engine.ask(OWNER_QUESTION, as_of=date.fromisoformat(as_of))
     text = answer_json(answer, [], hash_engine if with_engine else None)["answer_text"]
     first = text.splitlines()[0]
     assert first.startswith(("可申请", "目前没有")), text

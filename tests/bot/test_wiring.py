@@ -41,6 +41,40 @@ def test_make_engine_shares_the_index_as_configured(
         assert engine.build_lock.key.endswith(str(tmp_path / "data"))
 
 
+@pytest.mark.parametrize(("flag", "env", "spec"),
+                         [(None, None, None), (None, "hash", "hash"), ("st:x", "hash", "st:x")],
+                         ids=["default", "environment", "flag"])
+def test_the_embedder_from_the_flag_else_the_environment(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flag: str | None, env: str | None,
+        spec: str | None) -> None:
+    """``POLICYBOT_EMBEDDER`` is read by the settings and passed to the engine (the index
+    package reads no environment: None is USE there)."""
+    monkeypatch.delenv("POLICYBOT_EMBEDDER", raising=False)
+    if env is not None:
+        monkeypatch.setenv("POLICYBOT_EMBEDDER", f"  {env} ")
+    options = SimpleNamespace(knowledge=None, data_dir=str(tmp_path / "data"), embedder=flag)
+    assert make_engine(options).embedder_spec == spec
+
+
+def test_regions_and_the_lock_ttl_reach_the_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index import focus, lockfile
+
+    monkeypatch.setattr(focus, "_regions", None)
+    monkeypatch.setattr(lockfile, "_ttl", lockfile.DEFAULT_TTL)
+    monkeypatch.setenv("POLICYBOT_REGIONS", "威海市, 山东省；荣成市")
+    monkeypatch.setenv("POLICYBOT_BUILD_LOCK_TTL", "3")
+    make_engine(SimpleNamespace(knowledge=None, data_dir=str(tmp_path / "data"),
+                                embedder="hash"))
+    assert focus.deployment_regions() == {"威海市", "山东省", "荣成市"}
+    assert lockfile.lock_ttl() == 3.0
+    monkeypatch.delenv("POLICYBOT_REGIONS")
+    monkeypatch.setenv("POLICYBOT_BUILD_LOCK_TTL", "soon")
+    make_engine(SimpleNamespace(knowledge=None, data_dir=str(tmp_path / "data"),
+                                embedder="hash"))
+    assert focus.deployment_regions() is None and lockfile.lock_ttl() == lockfile.DEFAULT_TTL
+
+
 def test_a_bad_index_wait_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from knowledge.errors import PolicyBotError
 

@@ -15,8 +15,6 @@ from index.build import build_index
 from index.focus import (
     FOCUS_BOOST,
     NEAR_TIE,
-    REGIONS_ENV,
-    deployment_regions,
     newer_first,
     read_focus,
     same_grant,
@@ -109,18 +107,6 @@ def test_newer_first_only_among_the_same_provision() -> None:
 )
 def test_same_grant(a: list[str], b: list[str], same: bool) -> None:
     assert same_grant(a, b) is same
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [(None, None), ("", None), ("威海市", {"威海市"}),
-     ("威海市, 山东省；荣成市", {"威海市", "山东省", "荣成市"})],
-    ids=["unset", "empty", "one", "several"],
-)
-def test_deployment_regions(value: str | None, expected: set[str] | None) -> None:
-    env = {} if value is None else {REGIONS_ENV: value}
-    got = deployment_regions(env)
-    assert (None if got is None else set(got)) == expected
 
 
 @pytest.fixture

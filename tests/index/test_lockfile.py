@@ -51,7 +51,7 @@ def _enter_in_thread(root: Path) -> threading.Event:
 def test_a_hung_holder_is_named_while_waiting_and_taken_over_after_the_ttl(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
-    monkeypatch.setenv("POLICYBOT_BUILD_LOCK_TTL", "3")
+    monkeypatch.setattr("index.lockfile._ttl", 3.0)  # set_lock_ttl(3), for this test
     root = tmp_path / "index"
     holder = _hold(root, age=1.0)
     try:

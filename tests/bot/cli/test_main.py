@@ -253,7 +253,7 @@ PLACEMENTS = {
 
 
 def _cases() -> list[object]:
-    cases = []
+    cases: list[object] = []
     for name, cmd in COMMANDS.items():
         for where, place in PLACEMENTS.items():
             if where == "between" and name not in ("index-build", "kb-check"):
@@ -340,11 +340,12 @@ def test_ask_reads_the_data_dir_flag(before: bool, built_data_dir: Path, tmp_pat
 
 
 # -- start-up ------------------------------------------------------------------------------
-# ``bot.conversation.summary`` (pure: what a reply shows first) serves ``ask`` too; the
-# conversation's state machine and store do not.
+# ``bot.conversation.summary`` and the presenter (pure: what a reply shows first) serve
+# ``ask`` too; the conversation's state machine and store do not.  The settings module
+# (bot.config) serves every command: it loads python-dotenv only to read a ``.env``.
 SERVING_ONLY = ("telegram", "aiohttp", "redis", "watchfiles", "dotenv", "httpx",
                 "bot.telegram", "bot.staff", "bot.conversation.core",
-                "bot.conversation.interview", "bot.conversation.store", "bot.config")
+                "bot.conversation.interview", "bot.conversation.store")
 
 PROBE = """
 import json, sys

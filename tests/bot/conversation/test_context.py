@@ -37,7 +37,8 @@ def test_follow_ups_through_the_conversation(bot_engine: RecordingEngine,
     assert "未载明申报时间</b>，请向<b>市科技局" in when.replies[0].html
     conv.text(USER, "星创天地有什么支持")  # a new question: the context is its own
     assert bot_engine.understood[-1] == "星创天地有什么支持"
-    assert ctx.load(store, USER.chat_id, USER.user_id).question == "星创天地有什么支持"
+    kept = ctx.load(store, USER.chat_id, USER.user_id)
+    assert kept is not None and kept.question == "星创天地有什么支持"
 
 
 def test_year_follow_up_and_restart(bot_engine: RecordingEngine, tmp_path: object) -> None:

@@ -106,11 +106,13 @@ def test_policies_show_status(conv: Conversation) -> None:
 
 # -- phone-sized replies: relevant hits, excerpts, the bottom line ------------------------
 def test_relevant_hits_drop_those_far_below_the_best() -> None:
+    from types import SimpleNamespace
+
     from bot.conversation.summary import relevant_hits
 
-    hits = [{"score": s} for s in (0.82, 0.78, 0.3, 0.29, 0.28)]
-    assert [h["score"] for h in relevant_hits(hits)] == [0.82, 0.78]
-    assert len(relevant_hits([{"score": 0.5}] * 5)) == 3
+    hits = [SimpleNamespace(score=s) for s in (0.82, 0.78, 0.3, 0.29, 0.28)]
+    assert [h.score for h in relevant_hits(hits)] == [0.82, 0.78]
+    assert len(relevant_hits([SimpleNamespace(score=0.5)] * 5)) == 3
 
 
 def test_excerpt_centres_on_the_matched_sentence_and_never_cuts_a_number() -> None:

@@ -115,7 +115,8 @@ def test_real_redis(redis_url: str) -> None:
 def test_guarded_store_disk_full_is_one_outage(tmp_path: Path) -> None:
     """SQLite's disk full (a real one: max_page_count pinned): StoreUnavailable, one "down"
     transition however many failures, one "up" when writes succeed again."""
-    from bot.conversation.store import GuardedStore, StoreUnavailable, update
+    from bot.conversation.guarded_store import GuardedStore
+    from bot.conversation.store import StoreUnavailable, update
 
     inner = SQLiteStore(tmp_path / "full.sqlite3")
     store = GuardedStore(inner, recovery=0.0)  # hysteresis: see the flapping test
@@ -155,7 +156,8 @@ class Flapping:
 
 def test_outage_notices_do_not_flap_while_the_disk_stays_full(tmp_path: Path) -> None:
     """14 reads and 14 failed writes, alternating: one "down", no "up" pairs."""
-    from bot.conversation.store import GuardedStore, StoreUnavailable
+    from bot.conversation.guarded_store import GuardedStore
+    from bot.conversation.store import StoreUnavailable
 
     inner = SQLiteStore(tmp_path / "s.sqlite3")
     store = GuardedStore(Flapping(inner))  # type: ignore[arg-type]
@@ -169,7 +171,8 @@ def test_outage_notices_do_not_flap_while_the_disk_stays_full(tmp_path: Path) ->
 
 
 def test_back_up_only_after_a_quiet_spell(tmp_path: Path) -> None:
-    from bot.conversation.store import GuardedStore, StoreUnavailable
+    from bot.conversation.guarded_store import GuardedStore
+    from bot.conversation.store import StoreUnavailable
 
     now = [100.0]
     inner = SQLiteStore(tmp_path / "s.sqlite3")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 
 
 def test_every_item_says_where_and_when_to_apply(hash_engine: Any) -> None:

@@ -13,11 +13,10 @@ from harness import (
     ADMIN,
     TOKEN,
     Running,
-    run,
-    running_bot,
-    settings_for,
-    two_replicas,
+    bot_on,
     with_bot,
+    with_replicas,
+    with_server,
 )
 from recording import RecordingEngine
 
@@ -135,49 +134,45 @@ def test_estimate_command_multiple_choice_and_skips(tmp_path: Path, engine: Any,
 def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
     path = tmp_path / "state.sqlite3"
 
-    async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path)
-            store = SQLiteStore(path)
-            async with running_bot(server, settings, engine, store) as bot:
-                await bot.say(21, "/asof 2020-06-01")
-                await bot.say(21, AMOUNT_QUESTION)
-            store.close()
-            # A new Application and store handle: nothing is shared in memory.
-            store = SQLiteStore(path)
-            async with running_bot(server, settings, engine, store) as bot:
-                sent = await bot.say(21, "两百万")
-                assert "200万元" in sent[0].params["text"]
-                sent = await bot.press(21, "确认")
-                assert "40万元" in sent[0].params["text"]
-            store.close()
-    run(scenario())
+    async def scenario(server: BotApiServer) -> None:
+        store = SQLiteStore(path)
+        async with bot_on(server, tmp_path, engine, store) as bot:
+            await bot.say(21, "/asof 2020-06-01")
+            await bot.say(21, AMOUNT_QUESTION)
+        store.close()
+        # A new Application and store handle: nothing is shared in memory.
+        store = SQLiteStore(path)
+        async with bot_on(server, tmp_path, engine, store) as bot:
+            sent = await bot.say(21, "两百万")
+            assert "200万元" in sent[0].params["text"]
+            sent = await bot.press(21, "确认")
+            assert "40万元" in sent[0].params["text"]
+        store.close()
+    with_server(scenario)
 
 
 @pytest.mark.redis
 def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any,
                                                      redis_url: str) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, two_replicas(
-            server, tmp_path, engine, redis_url
-        ) as (a, b, _, _):
-            await a.say(31, "/asof 2020-06-01")
-            await b.say(31, AMOUNT_QUESTION)
-            sent = await a.say(31, "一百万")
-            assert "100万元" in sent[0].params["text"]
-            await b.press(31, "修改第2")
-            await a.say(31, "150万元")
-            sent = await b.press(31, "确认")
-            assert "30万元" in sent[0].params["text"]
-            await a.press(31, "修改答案")
-            await b.press(31, "上一步")
-            await a.say(31, "10万元")
-            sent = await b.press(31, "确认")
-            assert "2万元" in sent[0].params["text"]
-            tokens = {c.token for c in server.calls if c.method == "sendMessage"}
-            assert tokens == {a.token, b.token} and a.token != b.token
-            assert not [c for c in server.calls if c.error]
-    run(scenario())
+    async def scenario(a: Running, b: Running, *_: Any) -> None:
+        server = a.server
+        await a.say(31, "/asof 2020-06-01")
+        await b.say(31, AMOUNT_QUESTION)
+        sent = await a.say(31, "一百万")
+        assert "100万元" in sent[0].params["text"]
+        await b.press(31, "修改第2")
+        await a.say(31, "150万元")
+        sent = await b.press(31, "确认")
+        assert "30万元" in sent[0].params["text"]
+        await a.press(31, "修改答案")
+        await b.press(31, "上一步")
+        await a.say(31, "10万元")
+        sent = await b.press(31, "确认")
+        assert "2万元" in sent[0].params["text"]
+        tokens = {c.token for c in server.calls if c.method == "sendMessage"}
+        assert tokens == {a.token, b.token} and a.token != b.token
+        assert not [c for c in server.calls if c.error]
+    with_replicas(tmp_path, engine, redis_url, scenario)
 
 
 # -- the real engine with the hashing embedder: errors, very long clauses, flood ----------
@@ -281,27 +276,24 @@ def test_error_reaches_user_politely_and_admins_in_chinese(
 
 def test_flood_is_throttled_once(tmp_path: Path, bot_engine: RecordingEngine,
                                  store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path, flood_limit=3, flood_window=60),
-            bot_engine, store,
-        ) as bot:
-            mark = server.mark()
-            for _ in range(8):
-                await server.push_message(bot.token, 12, "技术创新中心")
-            # Updates of one chat are handled in order, so once another user's message in
-            # the same chat is handled, all eight were: no waiting for silence.
-            last = await server.push_message(bot.token, 12, "科技企业孵化器有什么奖励政策？",
-                                             user_id=14)
-            await bot.until_processed(last)
-            texts = [c.params["text"] for c in server.sent(12, mark)]
-            assert len(texts) == 5  # three answers, one notice, the other user's answer
-            assert sum("超出的消息未处理" in t for t in texts) == 1
-            assert "超出的消息未处理" in texts[3] and "孵化器" in texts[4]
-            assert bot_engine.asked == ["技术创新中心"] * 3 + ["科技企业孵化器有什么奖励政策？"]
-            other = await bot.say(13, "技术创新中心")  # other users are not affected
-            assert "威政办字" in other[0].params["text"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        mark = server.mark()
+        for _ in range(8):
+            await server.push_message(bot.token, 12, "技术创新中心")
+        # Updates of one chat are handled in order, so once another user's message in
+        # the same chat is handled, all eight were: no waiting for silence.
+        last = await server.push_message(bot.token, 12, "科技企业孵化器有什么奖励政策？",
+                                         user_id=14)
+        await bot.until_processed(last)
+        texts = [c.params["text"] for c in server.sent(12, mark)]
+        assert len(texts) == 5  # three answers, one notice, the other user's answer
+        assert sum("超出的消息未处理" in t for t in texts) == 1
+        assert "超出的消息未处理" in texts[3] and "孵化器" in texts[4]
+        assert bot_engine.asked == ["技术创新中心"] * 3 + ["科技企业孵化器有什么奖励政策？"]
+        other = await bot.say(13, "技术创新中心")  # other users are not affected
+        assert "威政办字" in other[0].params["text"]
+    with_bot(tmp_path, bot_engine, store, scenario, flood_limit=3, flood_window=60)
 
 
 
@@ -318,7 +310,6 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
                                                         knowledge_dir: Path, built_copy: Path,
                                                         use_embedder: Any) -> None:
     """Staff edit a policy file: the running bot reloads by itself and answers from it."""
-    import asyncio
     import shutil
 
     from bot.telegram.app import start_knowledge_watcher
@@ -331,8 +322,7 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
 
     async def scenario(bot: Running) -> None:
         server = bot.server
-        watcher = start_knowledge_watcher(bot.app, live, asyncio.get_running_loop(),
-                                          debounce_ms=200)
+        watcher = await start_knowledge_watcher(bot.app, debounce_ms=200)
         try:
             policy = next((kdir / "policies").glob("*106*.md"))
             text = policy.read_text(encoding="utf-8")
@@ -345,8 +335,13 @@ def test_knowledge_change_goes_live_and_admins_are_told(tmp_path: Path, store: S
             assert "知识库已重新加载" in told and "版本 2" in told
             sent = await bot.say(5, "支持建设星光创业学院吗")
             assert "星光创业学院" in sent[0].params["text"]
+            before = watcher.reload_count, live.version
+            reloads = await bot.say(ADMIN, "/reload")  # the admins' reload: the same path
+            assert len(reloads) == 1  # the reply, no notice besides
+            assert f"知识库已重新加载（版本 {before[1] + 1}" in reloads[0].params["text"]
+            assert watcher.reload_count == before[0] + 1
         finally:
-            watcher.stop()
+            await watcher.stop_async()
 
     with_bot(tmp_path, live, store, scenario)
 
@@ -360,31 +355,29 @@ def test_replicas_tell_the_admins_about_a_reload_once(tmp_path: Path,
 
     from bot.telegram.app import make_reload_notifier
 
-    async def scenario() -> None:
-        async with BotApiServer() as server, two_replicas(
-            server, tmp_path, bot_engine, redis_url
-        ) as (a, b, store_a, store_b):
-            notify_a = make_reload_notifier(a.app, store_a)
-            notify_b = make_reload_notifier(b.app, store_b)
-            done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款",
-                                   fingerprint="v2")
-            await notify_a(done)
-            await notify_b(done)
-            assert len(server.sent(ADMIN)) == 1
-            # the next change is news again, whichever replica reports it first
-            done = SimpleNamespace(ok=True, version=3, message="4 份文件，90 个条款",
-                                   fingerprint="v3")
-            await notify_b(done)
-            await notify_a(done)
-            assert len(server.sent(ADMIN)) == 2
-            # a failure on the same content is reported too, once
-            failed = SimpleNamespace(ok=False, version=3, message="第3行：缺少文号",
-                                     fingerprint="v3")
-            await notify_a(failed)
-            await notify_b(failed)
-            told = texts(server.sent(ADMIN))
-            assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
-    run(scenario())
+    async def scenario(a: Running, b: Running, store_a: Any, store_b: Any) -> None:
+        server = a.server
+        notify_a = make_reload_notifier(a.app, store_a)
+        notify_b = make_reload_notifier(b.app, store_b)
+        done = SimpleNamespace(ok=True, version=2, message="4 份文件，90 个条款",
+                               fingerprint="v2")
+        await notify_a(done)
+        await notify_b(done)
+        assert len(server.sent(ADMIN)) == 1
+        # the next change is news again, whichever replica reports it first
+        done = SimpleNamespace(ok=True, version=3, message="4 份文件，90 个条款",
+                               fingerprint="v3")
+        await notify_b(done)
+        await notify_a(done)
+        assert len(server.sent(ADMIN)) == 2
+        # a failure on the same content is reported too, once
+        failed = SimpleNamespace(ok=False, version=3, message="第3行：缺少文号",
+                                 fingerprint="v3")
+        await notify_a(failed)
+        await notify_b(failed)
+        told = texts(server.sent(ADMIN))
+        assert len(server.sent(ADMIN)) == 3 and "重新加载失败" in told
+    with_replicas(tmp_path, bot_engine, redis_url, scenario)
 
 
 def test_store_outage_answers_questions_and_tells_admins_once(
@@ -408,8 +401,8 @@ def test_store_outage_answers_questions_and_tells_admins_once(
 
     from bot.alerts.fanout import Drainer
 
-    monkeypatch.setattr("bot.conversation.store.RECOVERY", 0.0)  # no quiet spell needed
-    monkeypatch.setenv("POLICYBOT_ALERT_POLL", "3600")  # one pass, then only when woken
+    monkeypatch.setattr("bot.conversation.guarded_store.RECOVERY", 0.0)  # no quiet spell needed
+    # the alert loop: one pass, then only when woken (alert_poll below)
     first_pass = threading.Event()
     drain = Drainer.drain
 
@@ -453,7 +446,7 @@ def test_store_outage_answers_questions_and_tells_admins_once(
         assert len(admin) == 2 and "状态存储已恢复" in admin[1].params["text"]
 
     try:
-        with_bot(tmp_path, engine, store, scenario)
+        with_bot(tmp_path, engine, store, scenario, alert_poll=3600)
     finally:
         good.close()
 
@@ -744,7 +737,7 @@ def _plain_first_line(html: str) -> str:
 
 def test_telegram_and_terminal_lead_with_the_same_bottom_line(
         tmp_path: Path, engine: Any, store: SQLiteStore) -> None:
-    from bot.render import answer_json
+    from bot.conversation.presenter import answer_json
 
     async def scenario(bot: Running) -> None:
         for n, question in enumerate(PARITY):

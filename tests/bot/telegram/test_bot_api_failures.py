@@ -17,7 +17,7 @@ import pytest
 from aiohttp import web
 from bot_api_server import BotApiServer
 from cli_runner import REPO
-from harness import TOKEN, run, running_bot, settings_for
+from harness import TOKEN, bot_on, run, settings_for
 from recording import RecordingEngine
 
 from bot.conversation.store import SQLiteStore
@@ -85,8 +85,7 @@ def test_polling_logs_one_line_when_the_server_goes_and_one_when_it_is_back(
     async def scenario() -> None:
         server = await BotApiServer().start()
         try:
-            async with running_bot(server, settings_for(server, tmp_path), bot_engine,
-                                   store) as bot:
+            async with bot_on(server, tmp_path, bot_engine, store) as bot:
                 assert (await bot.say(66, "/start"))
                 await server.stop()
                 caplog.clear()

@@ -9,8 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
-from bot_api_server import BotApiServer
-from harness import Running, run, running_bot, settings_for, with_bot
+from harness import Running, run, with_bot
 from recording import RecordingEngine
 from telegram import Chat, Message, Update, User
 
@@ -22,48 +21,44 @@ SECRET = "webhook-secret-0123456789"
 
 def test_webhook_checks_secret_and_serves_health(tmp_path: Path, bot_engine: RecordingEngine,
                                                  store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path, webhook_secret=SECRET,
-                                    webhook_path="/hook")
-            async with running_bot(server, settings, bot_engine, store, webhook=True) as bot:
-                assert bot.webhook is not None
-                base = f"http://127.0.0.1:{bot.webhook.port}"
-                async with aiohttp.ClientSession() as http:
-                    async with http.get(base + "/healthz") as resp:
-                        assert resp.status == 200
-                        body = await resp.json()
-                        assert body["ok"] is True
-                        assert body["engine_version"] == bot_engine.version == 1
-                    update: dict[str, Any] = {"update_id": 1}
-                    for headers, status in (({}, 403), ({SECRET_HEADER: "wrong"}, 403)):
-                        async with http.post(base + "/hook", json=update,
-                                             headers=headers) as resp:
-                            assert resp.status == status
-                    async with http.post(base + "/hook", data=b"not json",
-                                         headers={SECRET_HEADER: SECRET}) as resp:
-                        assert resp.status == 400
-                # The fake Telegram delivers pushed updates to the webhook with the secret.
-                sent = await bot.say(41, "技术创新中心有什么支持？")
-                assert "威政办字〔2018〕106号" in sent[0].params["text"]
-                assert server.bots[bot.token].webhook["last_status"] == 200
-                assert not [c for c in server.calls if c.method == "getUpdates"]
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        server = bot.server
+        assert bot.webhook is not None
+        base = f"http://127.0.0.1:{bot.webhook.port}"
+        async with aiohttp.ClientSession() as http:
+            async with http.get(base + "/healthz") as resp:
+                assert resp.status == 200
+                body = await resp.json()
+                assert body["ok"] is True
+                assert body["engine_version"] == bot_engine.version == 1
+            update: dict[str, Any] = {"update_id": 1}
+            for headers, status in (({}, 403), ({SECRET_HEADER: "wrong"}, 403)):
+                async with http.post(base + "/hook", json=update,
+                                     headers=headers) as resp:
+                    assert resp.status == status
+            async with http.post(base + "/hook", data=b"not json",
+                                 headers={SECRET_HEADER: SECRET}) as resp:
+                assert resp.status == 400
+        # The fake Telegram delivers pushed updates to the webhook with the secret.
+        sent = await bot.say(41, "技术创新中心有什么支持？")
+        assert "威政办字〔2018〕106号" in sent[0].params["text"]
+        assert server.bots[bot.token].webhook["last_status"] == 200
+        assert not [c for c in server.calls if c.method == "getUpdates"]
+
+    with_bot(tmp_path, bot_engine, store, scenario, webhook=True, webhook_secret=SECRET,
+             webhook_path="/hook")
 
 
 def test_healthz_reports_a_broken_store(tmp_path: Path, bot_engine: RecordingEngine,
                                         store: SQLiteStore) -> None:
-    async def scenario() -> None:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path, webhook_secret=SECRET), bot_engine, store,
-            webhook=True,
-        ) as bot:
-            assert bot.webhook is not None
-            store.ping = lambda: False  # type: ignore[method-assign]
-            url = f"http://127.0.0.1:{bot.webhook.port}/healthz"
-            async with aiohttp.ClientSession() as http, http.get(url) as resp:
-                assert resp.status == 503
-    run(scenario())
+    async def scenario(bot: Running) -> None:
+        assert bot.webhook is not None
+        store.ping = lambda: False  # type: ignore[method-assign]
+        url = f"http://127.0.0.1:{bot.webhook.port}/healthz"
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            assert resp.status == 503
+
+    with_bot(tmp_path, bot_engine, store, scenario, webhook=True, webhook_secret=SECRET)
 
 
 def _update(update_id: int, chat_id: int) -> Update:
@@ -138,36 +133,33 @@ def test_webhook_hostile_input_is_400_or_403_never_500(
 ) -> None:
     """Over HTTP: a non-ASCII secret header, valid JSON that is not an update, deeply
     nested JSON.  Each is refused (403/400) without a traceback; the bot keeps serving."""
-    async def scenario() -> None:
-        async with BotApiServer() as server:
-            settings = settings_for(server, tmp_path, webhook_secret=SECRET,
-                                    webhook_path="/hook")
-            async with running_bot(server, settings, engine, store, webhook=True) as bot:
-                assert bot.webhook is not None
-                url = f"http://127.0.0.1:{bot.webhook.port}/hook"
-                ok = {SECRET_HEADER: SECRET}
-                async with aiohttp.ClientSession() as http:
-                    for value in ("密钥".encode().decode("latin-1"), "s\u00e9cret"):
-                        async with http.post(url, json={"update_id": 1},
-                                             headers={SECRET_HEADER: value}) as resp:
-                            assert resp.status == 403
-                    bodies: list[bytes] = [
-                        b"[]", b'"update"', b"42", b"null", b'{"update_id": "x"}',
-                        b'{"update_id": 5, "message": 7}',
-                        b'{"update_id": 6, "message": {"chat": "not a chat"}}',
-                        b'{"update_id": 7, "callback_query": []}',
-                        b"[" * 100_000 + b"]" * 100_000,
-                        b'{"update_id": 8, "message": ' + b'{"a": ' * 5000 + b"1"
-                        + b"}" * 5001,
-                    ]
-                    for body in bodies:
-                        async with http.post(url, data=body, headers={
-                                **ok, "Content-Type": "application/json"}) as resp:
-                            assert resp.status == 400, (body[:60], resp.status)
-                sent = await bot.say(42, "技术创新中心有什么支持？")
-                assert "技术创新中心" in sent[0].params["text"]
+    async def scenario(bot: Running) -> None:
+        assert bot.webhook is not None
+        url = f"http://127.0.0.1:{bot.webhook.port}/hook"
+        ok = {SECRET_HEADER: SECRET}
+        async with aiohttp.ClientSession() as http:
+            for value in ("密钥".encode().decode("latin-1"), "s\u00e9cret"):
+                async with http.post(url, json={"update_id": 1},
+                                     headers={SECRET_HEADER: value}) as resp:
+                    assert resp.status == 403
+            bodies: list[bytes] = [
+                b"[]", b'"update"', b"42", b"null", b'{"update_id": "x"}',
+                b'{"update_id": 5, "message": 7}',
+                b'{"update_id": 6, "message": {"chat": "not a chat"}}',
+                b'{"update_id": 7, "callback_query": []}',
+                b"[" * 100_000 + b"]" * 100_000,
+                b'{"update_id": 8, "message": ' + b'{"a": ' * 5000 + b"1"
+                + b"}" * 5001,
+            ]
+            for body in bodies:
+                async with http.post(url, data=body, headers={
+                        **ok, "Content-Type": "application/json"}) as resp:
+                    assert resp.status == 400, (body[:60], resp.status)
+        sent = await bot.say(42, "技术创新中心有什么支持？")
+        assert "技术创新中心" in sent[0].params["text"]
 
-    run(scenario())
+    with_bot(tmp_path, engine, store, scenario, webhook=True, webhook_secret=SECRET,
+             webhook_path="/hook")
 
 
 async def _raw_webhook(monkeypatch: pytest.MonkeyPatch) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from knowledge_edits import confirm, unrepeal_107
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from index.answering.engine import Engine
 
 pytestmark = pytest.mark.slow
@@ -529,29 +529,25 @@ def test_telegram_states_currency_as_the_metadata_does(
         currency_kb: tuple[Path, Path], use_embedder: Any, tmp_path: Path) -> None:
     """Supersession, a not-yet-in-force document and an award no rule encodes, as an
     owner sees them in Telegram (real Application, local Bot API server)."""
-    from bot_api_server import BotApiServer
-    from harness import run, running_bot, settings_for
+    from harness import Running, with_bot
 
     from bot.conversation.store import SQLiteStore
 
     store = SQLiteStore(tmp_path / "state.sqlite3")
     engine = Engine(*currency_kb, embedder=use_embedder)
 
-    async def scenario() -> list[str]:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), engine, store
-        ) as bot:
-            out = []
-            for day, question in (("2026-06-01", COOP_QUESTION),
-                                  ("2026-06-01", MARINE_QUESTION),
-                                  ("2026-01-15", MARINE_QUESTION)):
-                await bot.say(7, f"/asof {day}")
-                sent = await bot.say(7, question)
-                out.append(str(sent[0].params["text"]))
-            return out
+    async def scenario(bot: Running) -> list[str]:
+        out = []
+        for day, question in (("2026-06-01", COOP_QUESTION),
+                              ("2026-06-01", MARINE_QUESTION),
+                              ("2026-01-15", MARINE_QUESTION)):
+            await bot.say(7, f"/asof {day}")
+            sent = await bot.say(7, question)
+            out.append(str(sent[0].params["text"]))
+        return out
 
     try:
-        superseded, listed, not_yet = run(scenario())
+        superseded, listed, not_yet = with_bot(tmp_path, engine, store, scenario)
     finally:
         store.close()
     assert "现行有效" not in superseded + listed + not_yet

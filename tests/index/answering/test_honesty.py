@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from knowledge_edits import unrepeal_107
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from index.answering.engine import Engine
 from index.answering.honesty import same_award
 from knowledge.awards.loading import load_rules
@@ -140,22 +140,18 @@ def test_cli_json_shows_the_demotion(newer_kb: tuple[Path, Path, Engine], shared
 
 def test_telegram_shows_the_newer_clause_first(newer_kb: tuple[Path, Path, Engine],
                                                tmp_path: Path) -> None:
-    from bot_api_server import BotApiServer
-    from harness import run, running_bot, settings_for
+    from harness import Running, with_bot
 
     from bot.conversation.store import SQLiteStore
 
     store = SQLiteStore(tmp_path / "state.sqlite3")
 
-    async def scenario() -> str:
-        async with BotApiServer() as server, running_bot(
-            server, settings_for(server, tmp_path), newer_kb[2], store
-        ) as bot:
-            sent = await bot.say(7, f"2026年6月1日，{CENTRE_QUESTION}")
-            return str(sent[0].params["text"])
+    async def scenario(bot: Running) -> str:
+        sent = await bot.say(7, f"2026年6月1日，{CENTRE_QUESTION}")
+        return str(sent[0].params["text"])
 
     try:
-        html = run(scenario())
+        html = with_bot(tmp_path, newer_kb[2], store, scenario)
     finally:
         store.close()
     assert html.index("原文规定 500万元") < html.index(NOTE) < html.index("旧规定 1000万元")

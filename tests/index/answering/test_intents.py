@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from cli_runner import run_cli
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 
 ON = date(2026, 11, 24)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.render import answer_json
+from bot.conversation.presenter import answer_json
 from index.answering.scope import SUGGEST_SHARE, suggestions
 from index.retriever import Hit
 
