@@ -30,7 +30,8 @@ def _item(estimate: dict[str, Any], rule_id: str) -> dict[str, Any] | None:
     """The item of ``rule_id``, also when it was merged into another rule's item."""
     for item in estimate["items"]:
         if item["rule_id"] == rule_id or rule_id in item.get("same_as", []):
-            return item
+            found: dict[str, Any] = item
+            return found
     return None
 
 
@@ -47,30 +48,33 @@ def estimate_problems(estimate: dict[str, Any], expect: dict[str, Any]) -> list[
         if not any(text in w for w in estimate["warnings"]):
             problems.append(f"no warning contains “{text}”: {estimate['warnings']}")
     for rule_id, want in expect.get("items", {}).items():
-        got = _item(estimate, rule_id)
-        if want.get("absent"):
-            if got is not None:
-                problems.append(f"{rule_id}: expected no item, got {got['outcome']}")
-            continue
-        if got is None:
-            problems.append(f"{rule_id}: no item in the estimate "
-                            f"({[i['rule_id'] for i in estimate['items']]})")
-            continue
-        for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force"):
-            if key in want and got.get(key) != want[key]:
-                problems.append(f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}")
-        cited = {c["doc_number"] for c in got["citations"]}
-        problems += [f"{rule_id}: does not cite {doc}" for doc in want.get("cites", [])
-                     if doc not in cited]
-        if "missing" in want and got.get("missing", []) != want["missing"]:
-            problems.append(f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}")
-        hint = want.get("explanation_contains")
-        if hint is not None and hint not in got["explanation"]:
-            problems.append(f"{rule_id}: explanation “{got['explanation']}” lacks “{hint}”")
-        if "failed_contains" in want and not any(
-                want["failed_contains"] in f for f in got.get("failed", [])):
-            problems.append(f"{rule_id}: failed {got.get('failed')} lacks "
-                            f"“{want['failed_contains']}”")
+        problems += _item_problems(estimate, rule_id, want)
+    return problems
+
+
+def _item_problems(estimate: dict[str, Any], rule_id: str, want: dict[str, Any]) -> list[str]:
+    """Differences between the item of ``rule_id`` and what the case expects of it."""
+    got = _item(estimate, rule_id)
+    if want.get("absent"):
+        return [] if got is None else [f"{rule_id}: expected no item, got {got['outcome']}"]
+    if got is None:
+        return [f"{rule_id}: no item in the estimate "
+                f"({[i['rule_id'] for i in estimate['items']]})"]
+    problems = [f"{rule_id}: {key} {got.get(key)!r} != {want[key]!r}"
+                for key in ("outcome", "amount_yuan", "max_yuan", "min_yuan", "in_force")
+                if key in want and got.get(key) != want[key]]
+    cited = {c["doc_number"] for c in got["citations"]}
+    problems += [f"{rule_id}: does not cite {doc}" for doc in want.get("cites", [])
+                 if doc not in cited]
+    if "missing" in want and got.get("missing", []) != want["missing"]:
+        problems.append(f"{rule_id}: missing {got.get('missing', [])} != {want['missing']}")
+    hint = want.get("explanation_contains")
+    if hint is not None and hint not in got["explanation"]:
+        problems.append(f"{rule_id}: explanation “{got['explanation']}” lacks “{hint}”")
+    if "failed_contains" in want and not any(
+            want["failed_contains"] in f for f in got.get("failed", [])):
+        problems.append(f"{rule_id}: failed {got.get('failed')} lacks "
+                        f"“{want['failed_contains']}”")
     return problems
 
 

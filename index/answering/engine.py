@@ -16,10 +16,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from index.answering.answer import Answer, AnswerHit
+from index.answering.answer import Answer
+from index.answering.candidates import candidate_rules_of, named_rule_cites, rules_citing
 from index.answering.hits import answer_hit, document_changes, without_target_clauses
 from index.answering.hits import responsible_offices as responsible_offices
-from index.answering.honesty import not_encoded_items, with_not_encoded
+from index.answering.honesty import with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.scope import amount_answer, scope_verdict, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
@@ -28,12 +29,11 @@ from index.answering.understand import Understood, understand
 from index.embedders import Embedder, make_embedder
 from index.ensure import OuterLock
 from index.retriever import MAX_TOP_K, Hit
-from knowledge.awards.calculator import Estimate, Item, candidate_rules, evaluate, next_questions
+from knowledge.awards.calculator import Estimate, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
 from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
-from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
     AMOUNT,
@@ -227,7 +227,7 @@ class Engine:
             # A short amount question ("买技术花了五百万能补多少") may score under the
             # retrieval gate; the deterministic extractor naming a rule whose clause is
             # also the best hit is independent evidence that the question is in scope.
-            matched = self._named_rule_cites(snap, extraction, hits[0])
+            matched = named_rule_cites(snap, extraction, hits[0])
         terms = snap.domain_terms
         if not matched and hits and extraction is not None and (
                 (intent == OVERVIEW and extraction.facts) or u.frame.follow_up
@@ -254,7 +254,7 @@ class Engine:
         if intent == AMOUNT:  # a clause of targets answers no amount
             hits = without_target_clauses(hits, snap.rules)
         shown = tuple(answer_hit(snap.kb, h, when) for h in hits)
-        cited = estimate.items if estimate is not None else self._rules_citing(snap, shown, when)
+        cited = estimate.items if estimate is not None else rules_citing(snap, shown, when)
         rule_ids = tuple(i.rule_id for i in cited)
         if extraction is not None and intent in ESTIMATE_INTENTS:
             # money a shown clause grants that no rule encodes: listed, never summed
@@ -293,52 +293,12 @@ class Engine:
         extraction = u.extraction
         if not hits or extraction is None or u.intent not in ESTIMATE_INTENTS:
             return None, ()
-        candidates = self._candidate_rules(snap, extraction, hits, when)
+        candidates = candidate_rules_of(snap, extraction, hits, when)
         if not candidates:
             return None, ()
         estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
                                      when, u.frame.hypothetical)
         return estimate, tuple(item.rule_id for item in estimate.items)
-
-    @staticmethod
-    def _rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date
-                      ) -> tuple[Item, ...]:
-        """Rules citing a shown clause, one per same-award group, in the calculator's order."""
-        citing = snap.rules.citing({(h.doc_number, h.clause_path) for h in hits})
-        if not citing:
-            return ()
-        return evaluate(snap.rules, {}, on, rule_ids=citing).items
-
-    @staticmethod
-    def _named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit) -> bool:
-        """Whether a rule the question names cites the best hit's clause."""
-        for rule_id in extraction.candidate_rules:
-            rule = snap.rules.get(rule_id)
-            if rule is not None and any(
-                c.doc_number == best.clause.doc_number and c.clause_path == best.clause.path
-                for c in rule.citations
-            ):
-                return True
-        return False
-
-    @staticmethod
-    def _candidate_rules(snap: Snapshot, extraction: Extraction, hits: list[Hit],
-                         on: date) -> list[str]:
-        """Rules the question names; else the rules citing the best clause.
-
-        When the best clause grants money no rule encodes (a subject no rule covers),
-        only rules the question names by a fact are kept: a shared topic word alone
-        would estimate an unrelated rule.
-        """
-        named = [r for r in extraction.candidate_rules if snap.rules.get(r) is not None]
-        if named and not_encoded_items(snap.kb, snap.rules, [hits[0].clause], on,
-                                       snap.unencoded):
-            by_fact = set(candidate_rules(snap.rules, extraction.facts))
-            named = [r for r in named if r in by_fact]
-        if named:
-            return sorted(named)
-        best = hits[0].clause
-        return snap.rules.citing({(best.doc_number, best.path)})
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
         ms = (time.perf_counter() - started) * 1000

@@ -66,7 +66,7 @@ def test_regions_and_the_lock_ttl_reach_the_index(
     monkeypatch.setenv("POLICYBOT_BUILD_LOCK_TTL", "3")
     make_engine(SimpleNamespace(knowledge=None, data_dir=str(tmp_path / "data"),
                                 embedder="hash"))
-    assert focus.deployment_regions() == {"威海市", "山东省", "荣成市"}
+    assert focus.deployment_regions() == frozenset({"威海市", "山东省", "荣成市"})
     assert lockfile.lock_ttl() == 3.0
     monkeypatch.delenv("POLICYBOT_REGIONS")
     monkeypatch.setenv("POLICYBOT_BUILD_LOCK_TTL", "soon")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import index.publish as publish_mod
 from index.artifacts import index_is_stale, load_index, parser_version
 from index.build import build_index
 from index.pieces import chunk_phrases, chunk_sentences
+from index.tokenize import tokenize
 from knowledge.errors import IndexError_
 
 
@@ -206,7 +208,7 @@ def test_progress_bar_goes_to_stderr(
 def tokenised(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The embedding texts tokenised by a build from now on."""
     seen: list[str] = []
-    real = build_mod.tokenize
+    real = tokenize
 
     def counting(text: str) -> list[str]:
         seen.append(text)
@@ -230,7 +232,7 @@ def test_rebuild_tokenises_only_new_or_edited_chunks(
     assert [r["tokens"] for i, r in enumerate(rows) if i != 2] == [
         r["tokens"] for i, r in enumerate(fresh) if i != 2
     ]
-    assert rows[2]["tokens"] == build_mod.tokenize(kb.clauses[2].embedding_text())
+    assert rows[2]["tokens"] == tokenize(kb.clauses[2].embedding_text())
 
 
 @pytest.mark.parametrize(
@@ -273,7 +275,7 @@ def test_a_filesystem_without_hard_links_gets_copies(
     def refuse(*_: Any) -> None:
         raise OSError("hard links not supported")
 
-    monkeypatch.setattr(publish_mod.os, "link", refuse)
+    monkeypatch.setattr(os, "link", refuse)  # the os module index.publish links with
     second = build_index(kb, tmp_path, fake, progress=False)
     assert not (second.path / "chunks.json").samefile(first.path / "chunks.json")
     assert load_index(tmp_path, fake) is not None

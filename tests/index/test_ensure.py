@@ -135,7 +135,7 @@ def test_read_only_data_dir_is_loaded_without_writing(
     _freeze(frozen)
     before = _tree(frozen)
     if how == "unwritable":  # what a read-only mount reports (root ignores chmod)
-        monkeypatch.setattr(ensure_mod.os, "access", lambda path, mode: False)
+        monkeypatch.setattr(os, "access", lambda path, mode: False)
     assert data_dir_read_only(frozen) is (how == "unwritable")
     assert ensure_index(kb, frozen, fake, read_only=how == "flag") is None
     index = load_index(frozen, fake, kb.clauses)

@@ -10,13 +10,13 @@ import pytest
 
 from index.artifacts import load_index
 from index.build import build_index
+from index.gate import calibration_for
 from index.retriever import (
     CALIBRATIONS,
     MAX_QUERY_CHARS,
     Calibration,
     Hit,
     Retriever,
-    calibration_for,
     clean_query,
     is_match,
 )

@@ -25,7 +25,8 @@ from index.vectorstore import (
 
 def _unit(rows: int, dim: int, seed: int = 0) -> np.ndarray:
     vectors = np.random.default_rng(seed).normal(size=(rows, dim)).astype(np.float32)
-    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit: np.ndarray = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    return unit
 
 
 def test_piece_order_keeps_first_appearance_once() -> None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -245,7 +246,7 @@ COMMANDS = {
     "index-build": ["index", "build"],
     "kb-check": ["kb", "check", "--no-cases"],
 }
-PLACEMENTS = {
+PLACEMENTS: dict[str, Callable[[list[str]], list[str]]] = {
     "before": lambda cmd: [GLOBALS, *cmd],
     "after": lambda cmd: [*cmd, GLOBALS],
     "between": lambda cmd: [cmd[0], GLOBALS, *cmd[1:]],

@@ -83,7 +83,7 @@ def test_update_retries_on_conflict(any_store: StateStore) -> None:
     any_store.put("k", {"n": 0}, 0)
     calls = []
 
-    def change(data: dict | None) -> tuple[dict, int]:
+    def change(data: dict[str, Any] | None) -> tuple[dict[str, Any], int]:
         calls.append(1)
         if len(calls) == 1:  # a concurrent writer sneaks in after our read
             any_store.put("k", {"n": 10}, any_store.get("k").version)
@@ -201,7 +201,8 @@ def test_a_read_only_data_dir_is_a_clear_message(tmp_path: Path,
     real = sqlite3.connect
 
     def read_only(path: object, *args: Any, **kwargs: Any) -> sqlite3.Connection:
-        return real(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        conn: sqlite3.Connection = real(f"file:{path}?mode=ro", *args, uri=True, **kwargs)
+        return conn
 
     (tmp_path / "bot_state.sqlite3").write_bytes(b"")
     monkeypatch.setattr(sqlite3, "connect", read_only)

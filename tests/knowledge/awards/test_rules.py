@@ -160,10 +160,10 @@ def test_percentage_rules_carry_rate_cap_and_thresholds(ruleset: RuleSet) -> Non
     middleman = ruleset.get("d58_intermediary_turnover")
     purchase = ruleset.get("d58_tech_purchase")
     assert middleman is not None and purchase is not None
-    assert (middleman.rate_percent, middleman.cap_yuan) == (3, 500_000)
+    assert middleman.rate_percent == 3 and middleman.cap_yuan == 500_000
     assert {(c.fact, c.op, c.value) for c in middleman.conditions} == {
         ("results_transferred", "gte", 3), ("tt_contract_turnover_yuan", "gte", 2_000_000)}
-    assert (purchase.rate_percent, purchase.cap_yuan) == (20, 500_000)
+    assert purchase.rate_percent == 20 and purchase.cap_yuan == 500_000
     upgrade = ruleset.get("d107_incubatee_upgrade")
     assert upgrade is not None and upgrade.cap_yuan == 1_000_000
 

@@ -13,6 +13,7 @@ import pytest
 import knowledge.sources.base as base
 from knowledge.sources.base import load_knowledge
 from knowledge.sources.cache import CachedSource, SourceCache, code_version, entry_key
+from knowledge.sources.parsing import parse_clauses
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def folder(tmp_path: Path, knowledge_dir: Path) -> Path:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files parsed into clauses from now on (base.parse_clauses counted)."""
     seen: list[str] = []
-    real = base.parse_clauses
+    real = parse_clauses
 
     def counting(meta, text, first_line=1):  # type: ignore[no-untyped-def]
         seen.append(meta.file)
