@@ -33,6 +33,7 @@ this coverage to reach ``Calibration.domain_threshold`` besides the score thresh
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -56,6 +57,8 @@ __all__ = [
 _FILE = "domain_terms.txt"
 KNOWLEDGE_FILE = "cases/domain_terms.txt"  # optional staff additions, in the knowledge folder
 VOCABULARY_FILE = "vocabulary/domain.yaml"  # subject and generic words, as staff data
+# what follows a marker the question asks about: 社保怎么交, 编制能不能多要
+_ASKED_AFTER = re.compile(r"[^，。？?]{0,4}?(怎么|如何|多少|能不能|可不可以|有没有|咋|吗|么)")
 _YAML_KEYS = ("subjects", "generic", "out_of_domain")
 
 
@@ -78,10 +81,15 @@ class DomainTerms:
         )
 
     def names_foreign(self, lowered: str) -> bool:
-        """Whether the normalised question names another bureau's subject (an
-        out-of-domain marker, not overruled by an S&T core word)."""
-        return any(m in lowered for m in self.out_of_domain) and not any(
-            w in lowered for w in self.core)
+        """Whether the normalised question names another bureau's subject: an
+        out-of-domain marker, not overruled by an S&T core word — unless the marker is
+        what the question asks about (孵化器员工的社保怎么交: 社保, then 怎么交)."""
+        markers = [m for m in self.out_of_domain if m in lowered]
+        if not markers:
+            return False
+        if not any(w in lowered for w in self.core):
+            return True
+        return any(_ASKED_AFTER.match(lowered, lowered.index(m) + len(m)) for m in markers)
 
     def names_subject(self, lowered: str) -> bool:
         """Whether the normalised question names an S&T subject (always, without a list)."""

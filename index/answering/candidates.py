@@ -24,16 +24,17 @@ def rules_citing(snap: Snapshot, hits: tuple[AnswerHit, ...], on: date
         return ()
     return evaluate(snap.rules, {}, on, rule_ids=citing).items
 
-def named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit) -> bool:
-    """Whether a rule the question names cites the best hit's clause."""
-    for rule_id in extraction.candidate_rules:
-        rule = snap.rules.get(rule_id)
-        if rule is not None and any(
-            c.doc_number == best.clause.doc_number and c.clause_path == best.clause.path
-            for c in rule.citations
-        ):
-            return True
-    return False
+def named_rule_cites(snap: Snapshot, extraction: Extraction, best: Hit,
+                     by_topic: bool = False) -> bool:
+    """Whether a rule the question names cites the best hit's clause; ``by_topic``: or a
+    rule of a topic the question names (买技术的奖励按几成算: tech_purchase)."""
+    named = set(extraction.candidate_rules)
+    if by_topic and extraction.topics:
+        named |= {r.id for r in snap.rules.rules if set(r.topics) & extraction.topics}
+    clause = (best.clause.doc_number, best.clause.path)
+    return any(clause in {(c.doc_number, c.clause_path) for c in rule.citations}
+               for rule_id in named if (rule := snap.rules.get(rule_id)) is not None)
+
 
 def candidate_rules_of(snap: Snapshot, extraction: Extraction, hits: list[Hit],
                      on: date) -> list[str]:

@@ -223,11 +223,12 @@ class Engine:
             return hits, bool(hits) or intent in DOCUMENT_INTENTS
         hits = snap.retriever.search(text, top_k=max(1, top_k), on=when)
         matched = bool(hits) and snap.retriever.is_match(hits)
-        if not matched and hits and extraction is not None and intent in ESTIMATE_INTENTS:
-            # A short amount question ("买技术花了五百万能补多少") may score under the
-            # retrieval gate; the deterministic extractor naming a rule whose clause is
-            # also the best hit is independent evidence that the question is in scope.
-            matched = named_rule_cites(snap, extraction, hits[0])
+        if not matched and hits and extraction is not None:
+            # A short question ("买技术花了五百万能补多少", "买技术的奖励按几成算") may score
+            # under the retrieval gate; the deterministic reader naming a rule (or a topic
+            # of one) whose clause is also the best hit is independent evidence.
+            matched = named_rule_cites(snap, extraction, hits[0],
+                                       by_topic=intent not in ESTIMATE_INTENTS)
         terms = snap.domain_terms
         if not matched and hits and extraction is not None and (
                 (intent == OVERVIEW and extraction.facts) or u.frame.follow_up

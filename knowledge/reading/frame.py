@@ -29,6 +29,7 @@ __all__ = ["Frame", "Previous", "read_frame", "restate"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
+_FUNDING = re.compile(r"(拨|给|出资|财政|资金|配了|补了)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}\s*月)")
@@ -227,6 +228,8 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
     for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
                         ("stage", talk.stages)):
         name, word = _table_word(rest, table)
+        if name and slot == "level" and _FUNDING.match(rest, rest.index(word) + len(word)):
+            name = ""  # 省里拨了80万: the province's money, not a level of the title
         if name:
             old_name, _ = _table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
@@ -271,6 +274,9 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
     elif leftover:  # more than a slot (要是合同没登记呢): the rest, said of the question
         refs.append("ellipsis")
         question = f"{question}，{_strip_opening(rest, talk)}"
+    if not asked and any(r in refs for r in ("amount", "count")) \
+            and previous.asked not in DOCUMENT_INTENTS:
+        asked = "amount"  # 配套怎么算 → 省里拨了80万: a figure given asks what it comes to
     return question, asked
 
 
@@ -330,13 +336,16 @@ def _merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[
         return question, rest
     old = [m for m in scan_money(question) if not m.problem]
     for mention in new:
-        rest = rest.replace(mention.text, "")
         target = _closest(said, mention.start, question, old) if old else None
         if target is None:
-            question = f"{question}，{mention.text}"
-        else:
-            question = question[:target.start] + mention.text + question[target.end:]
-            old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
+            # 省里拨了80万 of 配套怎么算: the amount with the words of its clause
+            clause = _clause(said, mention.start)
+            question = f"{question}，{clause}"
+            rest = rest.replace(clause, "")
+            continue
+        rest = rest.replace(mention.text, "")
+        question = question[:target.start] + mention.text + question[target.end:]
+        old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
     refs.append("amount")
     return question, rest
 

@@ -41,6 +41,17 @@ def _units(text: str) -> str:
     return _LATIN_UNIT.sub(lambda m: "万" if m.group(1) in "wW" else "千", text)
 
 
+# A year in two digits as owners type it (19年买技术, 21年12月签的): 2019, 2021.  A span of
+# years (超过10年, 孵化期3年内, 满20年) is no date: only 15–39, not after a word of measure
+# and not before one of duration.
+_SHORT_YEAR = re.compile(r"(?<![\d.])(?<!超过)(?<!满)(?<!近)(?<!第)(?<!每)(?<!有)(?<!了)(?<!达)"
+                         r"(1[5-9]|[23]\d)(?=年(?!内|以上|以下|多|来|之内|左右|期|限|以内|的时间))")
+
+
+def _years(text: str) -> str:
+    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+
+
 @lru_cache(maxsize=1)
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -58,4 +69,4 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     build_term_map`); None: the package vocabulary's.
     """
     text = to_simplified(text.translate(_WIDTH)).translate(_CAPITAL)
-    return repair_typos(_units(" ".join(text.split())), terms)
+    return repair_typos(_years(_units(" ".join(text.split()))), terms)
