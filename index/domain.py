@@ -58,7 +58,8 @@ _FILE = "domain_terms.txt"
 KNOWLEDGE_FILE = "cases/domain_terms.txt"  # optional staff additions, in the knowledge folder
 VOCABULARY_FILE = "vocabulary/domain.yaml"  # subject and generic words, as staff data
 # what follows a marker the question asks about: 社保怎么交, 编制能不能多要
-_ASKED_AFTER = re.compile(r"[^，。？?]{0,4}?(怎么|如何|多少|能不能|可不可以|有没有|咋|吗|么)")
+_ASKED_AFTER = re.compile(r"[^，。？?]{0,4}?(怎么|如何|多少|能不能|可不可以|有没有|咋|吗|么|去哪"
+                          r"|哪里|找谁|找哪|怎么办|办理|多久)")
 _YAML_KEYS = ("subjects", "generic", "out_of_domain")
 
 
