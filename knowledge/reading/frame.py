@@ -338,10 +338,12 @@ def _merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[
     for mention in new:
         target = _closest(said, mention.start, question, old) if old else None
         if target is None:
-            # 省里拨了80万 of 配套怎么算: the amount with the words of its clause
-            clause = _clause(said, mention.start)
+            # 省里拨了80万 of 配套怎么算: the amount with the words of its clause (as left
+            # after the other slots were taken)
+            at = rest.find(mention.text)
+            clause = _clause(rest, at) if at >= 0 else mention.text
             question = f"{question}，{clause}"
-            rest = rest.replace(clause, "")
+            rest = rest.replace(clause, "", 1)
             continue
         rest = rest.replace(mention.text, "")
         question = question[:target.start] + mention.text + question[target.end:]
