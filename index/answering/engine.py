@@ -230,6 +230,8 @@ class Engine:
             matched = named_rule_cites(snap, extraction, hits[0],
                                        by_topic=intent not in ESTIMATE_INTENTS)
         terms = snap.domain_terms
+        if matched and terms.names_foreign(text.lower()):
+            return hits, False  # 孵化器员工的社保怎么交: what is asked is another bureau's
         if not matched and hits and extraction is not None and (
                 (intent == OVERVIEW and extraction.facts) or u.frame.follow_up
                 or snap.talk.external_for(text, intent)

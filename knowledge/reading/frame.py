@@ -29,6 +29,9 @@ __all__ = ["Frame", "Previous", "read_frame", "restate"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
+_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了)$")
+# a question already saying how the level is had (建设省级…, 认定为省级…)
+_GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
 _FUNDING = re.compile(r"(拨|给|出资|财政|资金|配了|补了)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
@@ -238,7 +241,12 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
                 question = f"{name}{verb.group()}{question}"
                 rest = rest.replace(verb.group(), "", 1)
             else:
+                # 以后升成省级的呢: the level with the verb that gives it (升级为省级)
                 question = _swap_table(question, table, name)
+                if slot == "level" and _BECOMING_BEFORE.search(rest[:rest.index(word)]):
+                    at = question.find(name)
+                    if at >= 0 and not _GIVEN_BEFORE.search(question[:at]):
+                        question = f"{question[:at]}升级为{question[at:]}"
             if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
                 for only in talk.level_words.get(old_name, ()):
                     question = question.replace(only, "")

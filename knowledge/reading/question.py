@@ -47,6 +47,11 @@ _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 _LOCATIVE_BEFORE = re.compile(r"(在|位于|落户|来自|于|到|去)$")
 
 
+# the last day of a part of a year owners name (2021年上半年签的)
+_PERIOD_END = {"上半年": (6, 30), "一季度": (3, 31), "二季度": (6, 30), "三季度": (9, 30),
+               "年初": (1, 31)}
+
+
 def read_as_of(text: str, today: date) -> date | None:
     """The date a question is about: a full date, a month (its last day), a year.
 
@@ -59,6 +64,9 @@ def read_as_of(text: str, today: date) -> date | None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
+    m = re.search(r"(\d{4})\s*年\s*(上半年|第?[一二三]季度|年初)", text)
+    if m:  # 2021年上半年: the period's last day
+        return date(int(m.group(1)), *_PERIOD_END[m.group(2).lstrip("第")])
     m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text)
     if m and 1 <= int(m.group(2)) <= 12:
         in_year, month = int(m.group(1)), int(m.group(2))
@@ -310,9 +318,10 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
                 out.notes.append(f"您说有{n}{m.group(2)}，其中{less}{m.group(2)}不符合条件"
                                  f" → 按{n - less}{m.group(2)}计")
             out.facts["incubatees_upgraded"] = n - less if 0 < less < n else n
-    m = re.search(_N + r"\s*项(科技)?成果", text)
+    m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
-    if m is None and (m := re.search(r"(促成|转化了?).{0,8}?" + _N + r"\s*项", text)):
+    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成)[^，。；]{0,8}?" + _N
+                                     + r"\s*(?:项|个)", text)):
         raw = m.group(2)
     if raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = n
