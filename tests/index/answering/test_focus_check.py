@@ -1,0 +1,21 @@
+"""The focus check on the engine's answers (index.answering.focus_check)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_question_of_its_own_about_something_unstated_says_so(engine: Any) -> None:
+    answer = engine.ask("科技特派员得干满几年")
+    assert answer.unanswered is not None and answer.unanswered.asked == "focus"
+    assert "干满" in answer.unanswered.label
+
+
+@pytest.mark.parametrize("question", ["孵化器有什么支持", "企业买技术怎么奖励",
+                                      "科技成果转化有什么支持政策"])
+def test_a_question_the_clauses_answer_is_not_flagged(engine: Any, question: str) -> None:
+    assert engine.ask(question).unanswered is None
