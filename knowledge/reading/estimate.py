@@ -21,10 +21,10 @@ from knowledge.errors import FactError
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.extraction import Extraction, extract_facts
-from knowledge.reading.frame import restate
 from knowledge.reading.question import read_as_of
 from knowledge.reading.scope import without_failures
 from knowledge.reading.segments import fill_elided_subjects, year_parts
+from knowledge.reading.slots import restate
 
 __all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
            "estimate_profile", "estimate_question", "flat_profile"]

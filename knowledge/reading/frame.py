@@ -23,9 +23,17 @@ from typing import Any
 
 from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
+from knowledge.reading.slots import (
+    COUNT,
+    PUNCT,
+    YEAR,
+    merge_counts,
+    merge_money,
+    merge_year,
+)
 from knowledge.reading.talk import Talk
 
-__all__ = ["Frame", "Previous", "read_frame", "restate"]
+__all__ = ["Frame", "Previous", "read_frame"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
@@ -35,10 +43,6 @@ _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|
 _FUNDING = re.compile(r"(拨|给|出资|财政|资金|配了|补了)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}\s*月)")
-_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
-_COUNT = re.compile(_N + r"\s*(家|项|个|件|次|名|所|位)")
-_PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
                      r"|认定成|认定为|认定|评为|评上|成为|获批|升级|升"
@@ -170,7 +174,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
 
 
 def _slots_in(said: str, talk: Talk) -> bool:
-    return bool(_YEAR.search(said) or _COUNT.search(said) or scan_money(said)
+    return bool(YEAR.search(said) or COUNT.search(said) or scan_money(said)
                 or _table_word(said, talk.levels)[0] or _table_word(said, talk.applicants)[0])
 
 
@@ -198,10 +202,10 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     for kind in ("corrections", "combinations", "pronouns"):
         for word in talk.markers(kind):
             rest = rest.replace(word, "")
-    question, rest = _merge_year(said, question, rest, refs)
-    question, rest = _merge_money(said, question, rest, refs)
+    question, rest = merge_year(said, question, rest, refs)
+    question, rest = merge_money(said, question, rest, refs)
     if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
-        question, rest = _merge_counts(rest, question, refs)
+        question, rest = merge_counts(rest, question, refs)
     question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
     merged = _merge_intent(said, rest, question, previous, talk, base, refs)
     if isinstance(merged, Frame):
@@ -212,17 +216,6 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     thread = (*previous.thread, question)[-THREAD:]
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
                    asked=asked, thread=thread)
-
-
-def _merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
-    """The message's (last) year replaces the question's, or is put in front of it."""
-    if not (years := _YEAR.findall(said)):
-        return question, rest
-    year = years[-1]
-    question = (_YEAR.sub(f"{year}年", question) if _YEAR.search(question)
-                else f"{year}年{question}")
-    refs.append("year")
-    return question, _YEAR.sub("", rest)
 
 
 def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
@@ -291,7 +284,7 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
 def _leftover(rest: str, before: str, talk: Talk) -> str:
     """What the message says besides its slots, markers, intent words and the words of
     the previous question (合同额要是1000万呢 says nothing new besides the amount)."""
-    text = _PUNCT.sub("", strip_intent(rest))
+    text = PUNCT.sub("", strip_intent(rest))
     kind = talk.asked_kind(text)
     for word in sorted((*talk.markers("starts"), *talk.markers("endings"),
                         *(kind.ask if kind else ())), key=len, reverse=True):
@@ -329,75 +322,8 @@ def _slot_refs(refs: list[str]) -> bool:
 
 
 def _strip_opening(rest: str, talk: Talk) -> str:
-    rest = _PUNCT.sub("", rest).rstrip("呢吗")
+    rest = PUNCT.sub("", rest).rstrip("呢吗")
     for word in sorted(talk.markers("starts"), key=len, reverse=True):
         if rest.startswith(word):
             return rest[len(word):]
     return rest
-
-
-def _merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
-    """Each amount of the message replaces the previous question's amount of the same
-    kind (the one whose clause shares a word with the message's), else its only one."""
-    new = [m for m in scan_money(said) if not m.problem]
-    if not new:
-        return question, rest
-    old = [m for m in scan_money(question) if not m.problem]
-    for mention in new:
-        target = _closest(said, mention.start, question, old) if old else None
-        if target is None:
-            # 省里拨了80万 of 配套怎么算: the amount with the words of its clause (as left
-            # after the other slots were taken)
-            at = rest.find(mention.text)
-            clause = _clause(rest, at) if at >= 0 else mention.text
-            question = f"{question}，{clause}"
-            rest = rest.replace(clause, "", 1)
-            continue
-        rest = rest.replace(mention.text, "")
-        question = question[:target.start] + mention.text + question[target.end:]
-        old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
-    refs.append("amount")
-    return question, rest
-
-
-def _closest(said: str, at: int, question: str, old: list[Any]) -> Any:
-    """The previous amount the new one stands for: the only one, else the one whose
-    clause shares most characters with the new one's clause."""
-    if len(old) == 1:
-        return old[0]
-    clause = _clause(said, at)
-    return max(old, key=lambda m: len(set(clause) & set(_clause(question, m.start))))
-
-
-def _clause(text: str, at: int) -> str:
-    start = max((m.end() for m in _PUNCT.finditer(text, 0, at)), default=0)
-    end = next((m.start() for m in _PUNCT.finditer(text, at)), len(text))
-    return text[start:end]
-
-
-def _merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
-    """Each count of the message (8家, 3项) replaces the previous question's count with
-    the same classifier, else is added to it."""
-    counts = list(_COUNT.finditer(rest))
-    for m in counts:
-        number, unit = m.group(1), m.group(2)
-        old = re.search(_N + r"\s*" + re.escape(unit), question)
-        if old is not None:
-            question = question[:old.start(1)] + number + question[old.end(1):]
-        else:
-            question = f"{question}，{number}{unit}"
-        refs.append("count")
-    if counts:
-        rest = _COUNT.sub("", rest)
-    return question, rest
-
-
-def restate(said: str, before: str) -> str:
-    """``before`` with the year, amounts and counts ``said`` states: the earlier statement
-    a terse one repeats ("2022年有3家" after "2021年有2家在孵企业认定高企" → "2022年有3家
-    在孵企业认定高企"; "2020年又买了一个，花了400万" after "2019年买技术花了80万")."""
-    refs: list[str] = []
-    question, rest = _merge_year(said, before, said, refs)
-    question, rest = _merge_money(said, question, rest, refs)
-    question, _ = _merge_counts(rest, question, refs)
-    return question

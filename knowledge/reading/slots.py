@@ -1,0 +1,104 @@
+"""Slots of a follow-up merged into the previous question: its year, amounts and counts
+(``2020年又买了一个，花了400万`` → the question of 2019 with 2020 and 400万), and
+:func:`restate`, the same for a terse year of a multi-year message."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from knowledge.money import scan_money
+
+__all__ = [
+    "COUNT",
+    "PUNCT",
+    "YEAR",
+    "N",
+    "merge_counts",
+    "merge_money",
+    "merge_year",
+    "restate",
+]
+
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}\s*月)")
+N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
+COUNT = re.compile(N + r"\s*(家|项|个|件|次|名|所|位)")
+PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
+
+
+def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
+    """The message's (last) year replaces the question's, or is put in front of it."""
+    if not (years := YEAR.findall(said)):
+        return question, rest
+    year = years[-1]
+    question = (YEAR.sub(f"{year}年", question) if YEAR.search(question)
+                else f"{year}年{question}")
+    refs.append("year")
+    return question, YEAR.sub("", rest)
+
+
+def merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
+    """Each amount of the message replaces the previous question's amount of the same
+    kind (the one whose clause shares a word with the message's), else its only one."""
+    new = [m for m in scan_money(said) if not m.problem]
+    if not new:
+        return question, rest
+    old = [m for m in scan_money(question) if not m.problem]
+    for mention in new:
+        target = _closest(said, mention.start, question, old) if old else None
+        if target is None:
+            # 省里拨了80万 of 配套怎么算: the amount with the words of its clause (as left
+            # after the other slots were taken)
+            at = rest.find(mention.text)
+            clause = _clause(rest, at) if at >= 0 else mention.text
+            question = f"{question}，{clause}"
+            rest = rest.replace(clause, "", 1)
+            continue
+        rest = rest.replace(mention.text, "")
+        question = question[:target.start] + mention.text + question[target.end:]
+        old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
+    refs.append("amount")
+    return question, rest
+
+
+def _closest(said: str, at: int, question: str, old: list[Any]) -> Any:
+    """The previous amount the new one stands for: the only one, else the one whose
+    clause shares most characters with the new one's clause."""
+    if len(old) == 1:
+        return old[0]
+    clause = _clause(said, at)
+    return max(old, key=lambda m: len(set(clause) & set(_clause(question, m.start))))
+
+
+def _clause(text: str, at: int) -> str:
+    start = max((m.end() for m in PUNCT.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in PUNCT.finditer(text, at)), len(text))
+    return text[start:end]
+
+
+def merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
+    """Each count of the message (8家, 3项) replaces the previous question's count with
+    the same classifier, else is added to it."""
+    counts = list(COUNT.finditer(rest))
+    for m in counts:
+        number, unit = m.group(1), m.group(2)
+        old = re.search(N + r"\s*" + re.escape(unit), question)
+        if old is not None:
+            question = question[:old.start(1)] + number + question[old.end(1):]
+        else:
+            question = f"{question}，{number}{unit}"
+        refs.append("count")
+    if counts:
+        rest = COUNT.sub("", rest)
+    return question, rest
+
+
+def restate(said: str, before: str) -> str:
+    """``before`` with the year, amounts and counts ``said`` states: the earlier statement
+    a terse one repeats ("2022年有3家" after "2021年有2家在孵企业认定高企" → "2022年有3家
+    在孵企业认定高企"; "2020年又买了一个，花了400万" after "2019年买技术花了80万")."""
+    refs: list[str] = []
+    question, rest = merge_year(said, before, said, refs)
+    question, rest = merge_money(said, question, rest, refs)
+    question, _ = merge_counts(rest, question, refs)
+    return question
