@@ -151,6 +151,13 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["9e_several_years"] = conv.text(
         chat, "我们公司2019年买技术花了300万，2020年又买了200万，合同都登记了，两年一共能拿多少？"
     ).replies
+    # this session's readings: the ceiling asked, several recipients, the applicant assumed
+    out["9f_ceiling"] = conv.text(Who(6, 6), "企业研发财政补助一家最多能给到多少").replies
+    out["9g_recipients"] = conv.text(
+        Who(7, 7), "我们园区5家科技服务公司2024年申报技术先进型服务企业，通过了4家，"
+                   "一共能拿多少").replies
+    out["9h_assumed_applicant"] = conv.text(
+        Who(8, 8), "2020年买了一项专利技术花了90万，合同登记了，能奖多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
