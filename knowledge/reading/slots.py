@@ -85,6 +85,8 @@ def merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
         old = re.search(N + r"\s*" + re.escape(unit), question)
         if old is not None:
             question = question[:old.start(1)] + number + question[old.end(1):]
+        elif number in ("一", "1"):
+            continue  # 又买了一个: an article, no count to add
         else:
             question = f"{question}，{number}{unit}"
         refs.append("count")

@@ -10,7 +10,7 @@ from knowledge.reading.slots import restate
 @pytest.mark.parametrize(("said", "before", "restated"), [
     ("2022年有3家", "2021年有2家在孵企业认定高企", "2022年有3家在孵企业认定高企"),
     ("2020年又买了一个，花了400万", "2019年我们买技术花了80万，合同登记了",
-     "2020年我们买技术花了400万，合同登记了，一个"),
+     "2020年我们买技术花了400万，合同登记了"),  # 一个: an article
     ("2020年180万", "2019年登记的技术合同200万", "2020年登记的技术合同180万"),
 ])
 def test_a_terse_statement_restates_the_one_before(said: str, before: str,
