@@ -18,7 +18,7 @@ from typing import Any
 
 from index.answering.answer import Answer
 from index.answering.candidates import candidate_rules_of, named_rule_cites, rules_citing
-from index.answering.focus_check import FOCUSED, focus_answer
+from index.answering.focus_check import FOCUSED, amount_focus_answer, focus_answer
 from index.answering.hits import answer_hit, document_changes, without_target_clauses
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import with_not_encoded
@@ -287,11 +287,13 @@ class Engine:
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
                                 answer.materials_listed, u.frame.said)
+        texts = [h.text for h in shown]
         if missing is None and intent in FOCUSED and shown:
-            missing = focus_answer(u, [h.text for h in shown], snap, list(offices))
-        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, [h.text for h in shown],
-                                      list(offices)) if missing is None and intent == AMOUNT
-                        else (missing, None))
+            missing = focus_answer(u, texts, snap, list(offices))
+        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, texts, list(offices))
+                        if missing is None and intent == AMOUNT else (missing, None))
+        if missing is None and top is None and intent == AMOUNT and shown:
+            missing = amount_focus_answer(u.frame.said, texts, snap, list(offices))
         return replace(answer, unanswered=missing, ceiling=top)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date

@@ -3,12 +3,14 @@ applies to and the :class:`~index.answering.scope.Unanswered` it gives."""
 
 from __future__ import annotations
 
+import re
+
 from index.answering.focus import unstated_focus
 from index.answering.scope import Unanswered
 from index.answering.snapshot import Snapshot
 from index.answering.understand import Understood
 
-__all__ = ["FOCUSED", "focus_answer"]
+__all__ = ["FOCUSED", "amount_focus_answer", "focus_answer"]
 
 # the kinds of question whose answer the clause text alone must hold
 FOCUSED = frozenset({"general", "conditions", "procedure"})
@@ -27,3 +29,40 @@ def focus_answer(u: Understood, texts: list[str], snap: Snapshot, offices: list[
     if not focus:
         return None
     return Unanswered("focus", f"“{focus}”方面的内容", office="、".join(offices[:3]))
+
+
+# the thing an amount is asked of: 一等奖奖金多少, 一年给多少生活补贴, 土地出让金能减多少 —
+# the words right before 多少 (modal and giving verbs and 最多 trimmed), else right after
+_AMOUNT_WORD = re.compile(r"多少|几个点|百分之几")
+_TRIM = re.compile(r"(能|可以|可|一般|大概|获得|得到|拿到|申请|给|减|补|奖|拿|领|发|免|到|得|获"
+                   r"|最多|最高|一共|总共|合计|共|都|能够|会)+$")
+_WHEN = re.compile(r"^(每年|一年|今年|去年|当年|年度|每次|一次)")
+_AFTER_AMOUNT = re.compile(r"(?:多少|几)(?:钱)?的?([\u4e00-\u9fff]{2,6})$")
+
+
+def _amount_spans(said: str) -> list[str]:
+    compact = re.sub(r"\s+", "", said)
+    m = _AMOUNT_WORD.search(compact)
+    if m is None:
+        return []
+    before = re.split(r"[，。；？！,;?!、]", compact[:m.start()])[-1]
+    spans = [_WHEN.sub("", _TRIM.sub("", before)[-8:])]
+    if (after := _AFTER_AMOUNT.search(compact)) is not None:
+        spans.insert(0, after.group(1))  # 一年给多少生活补贴: what follows names the thing
+    # a span with a figure states a fact (买技术花了300万), it does not name what is asked
+    return [s for s in spans if len(s) >= 2 and not re.search(r"\d|万|元", s)]
+
+
+def amount_focus_answer(said: str, texts: list[str], snap: Snapshot, offices: list[str]
+                        ) -> Unanswered | None:
+    """Not stated when the thing whose amount is asked (生活补贴, 一等奖奖金) is, beside the
+    subject and generic words, nowhere in the clauses shown."""
+    spans = _amount_spans(said)
+    topics = snap.rules.vocabulary.topics
+    known = [*(w for words in topics.values() for w in words), *snap.domain_terms.generic,
+             *snap.domain_terms.subjects, *snap.domain_terms.core]
+    for span in spans:
+        focus = unstated_focus(span, texts, known)
+        if focus:
+            return Unanswered("focus", f"“{focus}”的金额", office="、".join(offices[:3]))
+    return None

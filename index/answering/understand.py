@@ -35,7 +35,8 @@ _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通�
 # kinds of question that beat an amount or eligibility reading of the same message
 _SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_funds",
                        "contact", "statistics", "successor", "finance_terms", "odds",
-                       "processing_time", "clawback", "obligations", "other_level_amount"})
+                       "processing_time", "clawback", "obligations", "other_level_amount",
+                       "tax_rate"})
 # "小公司有什么扶持": what support exists, for whom the question says, no subject named
 _WHAT_SUPPORT = re.compile(r"(有|能有|能享受|可以享受)(什么|哪些|啥|些什么)"
                            r"(扶持|支持|政策|补贴|补助|优惠|奖励|好处)")

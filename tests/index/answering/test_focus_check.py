@@ -19,3 +19,19 @@ def test_a_question_of_its_own_about_something_unstated_says_so(engine: Any) -> 
                                       "科技成果转化有什么支持政策"])
 def test_a_question_the_clauses_answer_is_not_flagged(engine: Any, question: str) -> None:
     assert engine.ask(question).unanswered is None
+
+
+@pytest.mark.parametrize(("question", "focus"), [
+    ("创新创业大赛一等奖奖金多少", "一等奖"),
+    ("科技特派员一年给多少生活补贴", "生活"),
+])
+def test_an_amount_of_something_the_clauses_do_not_name(engine: Any, question: str,
+                                                        focus: str) -> None:
+    answer = engine.ask(question)
+    assert answer.unanswered is not None and focus in answer.unanswered.label
+
+
+@pytest.mark.parametrize("question", ["买技术花了300万能补多少", "孵化器奖励多少",
+                                      "企业牵头建设市级技术创新中心能获得多少补助？"])
+def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -> None:
+    assert engine.ask(question).unanswered is None

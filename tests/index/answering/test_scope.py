@@ -72,10 +72,11 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("申报省级技术创新中心通过率高吗", "odds", "可能性"),
     ("孵化器认定审核要多久能批下来", "processing_time", "所需的时间"),
     ("技术创新中心拿到补助以后要验收吗", "obligations", "验收"),
+    ("技术先进型服务企业所得税按几个点交", "tax_rate", "税率"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
         "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
         "amount-by-other-policy", "amount-on-merit", "contact", "statistics", "finance",
-        "odds", "processing-time", "obligations"])
+        "odds", "processing-time", "obligations", "tax-rate"])
 def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is not None
