@@ -20,7 +20,9 @@ __all__ = [
     "restate",
 ]
 
-YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?!\d{1,2}\s*月)")
+# a year with the part of it said (2021年12月, 2021年上半年): the whole is the slot
+YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|上半年|下半年"
+                  r"|第?[一二三四]季度|年初|年底)?")
 N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 COUNT = re.compile(N + r"\s*(家|项|个|件|次|名|所|位)")
 PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
@@ -28,11 +30,10 @@ PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
 
 def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
     """The message's (last) year replaces the question's, or is put in front of it."""
-    if not (years := YEAR.findall(said)):
+    if not (years := [m.group() for m in YEAR.finditer(said)]):
         return question, rest
     year = years[-1]
-    question = (YEAR.sub(f"{year}年", question) if YEAR.search(question)
-                else f"{year}年{question}")
+    question = YEAR.sub(year, question) if YEAR.search(question) else f"{year}{question}"
     refs.append("year")
     return question, YEAR.sub("", rest)
 

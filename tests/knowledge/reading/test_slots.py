@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.slots import restate
+from knowledge.reading.slots import merge_year, restate
 
 
 @pytest.mark.parametrize(("said", "before", "restated"), [
@@ -16,3 +16,12 @@ from knowledge.reading.slots import restate
 def test_a_terse_statement_restates_the_one_before(said: str, before: str,
                                                    restated: str) -> None:
     assert restate(said, before) == restated
+
+
+@pytest.mark.parametrize(("said", "before", "merged"), [
+    ("要是2021年12月签的呢", "2021年3月签的 250万", "2021年12月签的 250万"),
+    ("2021年上半年呢", "2019年技术交易额260万", "2021年上半年技术交易额260万"),
+])
+def test_a_year_keeps_the_part_of_it_said(said: str, before: str, merged: str) -> None:
+    refs: list[str] = []
+    assert merge_year(said, before, said, refs)[0] == merged and refs == ["year"]
