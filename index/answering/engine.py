@@ -286,7 +286,9 @@ class Engine:
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
-                                answer.materials_listed, u.frame.said)
+                                answer.materials_listed, u.frame.said,
+                                tuple(w for words in snap.rules.vocabulary.topics.values()
+                                      for w in words if w in u.text))
         texts = [h.text for h in shown]
         if missing is None and intent in FOCUSED and shown:
             missing = focus_answer(u, texts, snap, list(offices))

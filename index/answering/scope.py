@@ -19,6 +19,7 @@ who can answer when they do not: the rule that governs the matter (staff data in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import scan_money
 from knowledge.reading.estimate import Ceiling, ceiling_of
 from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS, asks_ceiling
-from knowledge.reading.talk import Talk
+from knowledge.reading.talk import AskedKind, Talk
 
 __all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
            "unanswered", "unanswered_of"]
@@ -111,7 +112,8 @@ def _clause_label(headings: Any, text: str) -> str:
 
 
 def unanswered(asked: str, question: str, shown: list[str], talk: Talk,
-               offices: list[str], place: str = "") -> Unanswered | None:
+               offices: list[str], place: str = "", subjects: tuple[str, ...] = ()
+               ) -> Unanswered | None:
     """What ``question`` asks (kind ``asked``) that the clauses ``shown`` (their texts,
     best first) do not state; None when they state it (or nothing is checked for it)."""
     office = "、".join(offices[:3])
@@ -124,9 +126,18 @@ def unanswered(asked: str, question: str, shown: list[str], talk: Talk,
         return Unanswered(asked, label, external.rule, external.office)
     if kind is None or not kind.stated:  # no words to look for: the clauses answer it
         return None
-    if shown and kind.stated_in(shown[0]):
+    if shown and _stated_near(kind, shown[0], subjects):
         return None
     return Unanswered(asked, kind.label, office=office)
+
+
+def _stated_near(kind: AskedKind, text: str, subjects: tuple[str, ...]) -> bool:
+    """Whether the clause states the kind for the question's subject: in a sentence that
+    names the subject when one does (a clause's 不低于 about another award states no
+    condition of this one), else anywhere in it."""
+    sentences = [s for s in re.split(r"[。；;]", text) if s]
+    near = [s for s in sentences if any(w in s for w in subjects)]
+    return any(kind.stated_in(s) for s in near) if near else kind.stated_in(text)
 
 
 _LABELS = {"amount": "具体金额", "materials": "申报材料", "deadline": "申报时间",
@@ -146,20 +157,21 @@ def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
 
 def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices: list[str],
                   place: str = "", document: bool = False, timing_stated: bool | None = None,
-                  materials_listed: bool = True, said: str = "") -> Unanswered | None:
+                  materials_listed: bool = True, said: str = "",
+                  subjects: tuple[str, ...] = ()) -> Unanswered | None:
     """What a question (as understood: ``text``, asking ``intent``) asks that the clauses
     shown (``texts``, best first) do not state: the kinds of ``talk`` (also the one the
     message ``said`` asks besides), then a deadline (``timing_stated`` False) or materials
     the best clause omits."""
     if document and intent in DOCUMENT_INTENTS:
         return None
-    found = unanswered(intent, text, texts, talk, offices, place)
+    found = unanswered(intent, text, texts, talk, offices, place, subjects)
     if found is not None:
         return found
     kind = talk.asked_kind(said) if said else None
     if kind is not None and kind.name != intent and kind.stated:
         # asked besides the sum (这两个能一起拿吗，一共多少): said when not stated
-        found = unanswered(kind.name, text, texts, talk, offices)
+        found = unanswered(kind.name, text, texts, talk, offices, subjects=subjects)
         if found is not None:
             return found
     office = "、".join(offices[:3])

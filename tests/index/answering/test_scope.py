@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from bot.conversation.presenter import answer_json
-from index.answering.scope import SUGGEST_SHARE, suggestions
+from index.answering.scope import SUGGEST_SHARE, suggestions, unanswered
 from index.retriever import Hit
+from knowledge.reading.talk import default_talk
 
 pytestmark = pytest.mark.slow
 ON = date(2026, 11, 24)
@@ -134,3 +135,14 @@ def test_a_floor_is_no_ceiling(engine: Any) -> None:
     answer = engine.ask("科技特派员的研发支持最多给多少", as_of=ON)  # 不低于10万元
     assert answer.ceiling is None
     assert answer.unanswered is not None and answer.unanswered.label == "最高金额"
+
+
+def test_a_kind_is_stated_only_near_the_questions_subject() -> None:
+    clause = ("对认定为星创天地的，择优给予100万元奖励。"
+              "对工作成效好的科技特派员择优给予不低于10万元的研发支持。")
+    talk = default_talk()
+    # 不低于 speaks of the envoys' support, not of 星创天地's conditions
+    found = unanswered("conditions", "星创天地要什么条件", [clause], talk, [],
+                       subjects=("星创天地",))
+    assert found is not None and found.asked == "conditions"
+    assert unanswered("conditions", "星创天地要什么条件", [clause], talk, []) is None
