@@ -65,8 +65,10 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     denied = _denied_overall(whole, [ex for _, ex in years])
     # the titles said for every year (the head's) stand unless denied in every year
     standing = _without(_joined(common, whole.facts), flows, titled)
-    by_year = compose_years(rules, standing, per_year, rule_ids, on, today, denied,
-                            whens=whens)
+    # the rules a year names (2022年重新认定也过了 → the renewal) are estimated too
+    ids = list(dict.fromkeys([*rule_ids, *(r for _, ex in years for r in ex.candidate_rules
+                                           if rules.get(r) is not None)]))
+    by_year = compose_years(rules, standing, per_year, ids, on, today, denied, whens=whens)
     if by_year is not None or (denied == whole.denied and not titled):
         return by_year
     merged: dict[str, object] = dict(standing)
@@ -226,8 +228,12 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                          if i.outcome != "ineligible" else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
-    granted = {i.rule_id for i in items if i.outcome != "ineligible"}
-    items = [i for i in items if i.outcome != "ineligible" or i.rule_id not in granted]
+    # a rule granted in some year is not also listed as unmet or waiting in another
+    granted = {i.rule_id for i in items if i.outcome == "eligible"}
+    applies = {i.rule_id for i in items if i.outcome != "ineligible"}
+    items = [i for i in items if i.outcome == "eligible"
+             or (i.rule_id not in granted and (i.outcome != "ineligible"
+                                               or i.rule_id not in applies))]
     return Estimate(as_of=on, items=tuple(items), missing=tuple(dict.fromkeys(missing)),
                     warnings=tuple(dict.fromkeys(warnings)), facts=standing,
                     vocabulary=rules.vocabulary,
@@ -259,6 +265,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = _per_recipient(rules, text, estimate) or estimate
+    estimate = _only_year(text, estimate) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
@@ -367,3 +374,18 @@ def _per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
                    explanation=f"{item.explanation}{note}：{format_yuan(item.amount_yuan)}"
                                f" × {n} = {format_yuan(item.amount_yuan * n)}。")
     return replace(estimate, items=tuple(many if i is item else i for i in estimate.items))
+
+
+# 光算2022年这两件事 / 只算2021年: the items of that year only
+_ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
+
+
+def _only_year(text: str, estimate: Estimate) -> Estimate | None:
+    """The items of the one year the question limits itself to, when it was estimated
+    by year; None otherwise."""
+    m = _ONLY_YEAR.search(text)
+    if m is None or not estimate.years:
+        return None
+    mark = f"{m.group(1)}年："
+    kept = tuple(i for i in estimate.items if i.label.startswith(mark))
+    return replace(estimate, items=kept) if kept else None

@@ -123,7 +123,7 @@ def read_question(question: str, today: date,
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
-        r"在孵|入孵|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+        r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
     _read_applicants(text, out, patterns)
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)

@@ -86,3 +86,19 @@ def test_an_award_that_depends_on_who_applies_asks(engine: Any) -> None:
 def test_several_recipients_one_speaks_for(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.estimate is not None and answer.estimate.total_yuan == total
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    # a year names its own award (重新认定 said without 高企 beside it)
+    ("我们是技术转移公司，2019年第一次认定高企，2022年重新认定也过了，一共给多少", 300_000),
+    # the question limits itself to one year
+    ("我们是技术转移公司，2019年第一次认定高企，2022年重新认定也过了，光算2022年给多少",
+     100_000),
+    # 入驻的企业 are incubatees; a design-service company is an S&T service institution
+    ("我们市级众创空间2022年有3家入驻不到两年的企业评上了高新技术企业，奖多少", 300_000),
+    ("我们是做工业设计服务的公司，2019年第一次被认定为高新技术企业，奖多少", 200_000),
+])
+def test_years_name_their_awards_and_a_year_can_be_singled_out(engine: Any, question: str,
+                                                               total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None and answer.estimate.total_yuan == total
