@@ -24,7 +24,8 @@ _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
     ("registered_tech_purchase_yuan",
-     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"),
+     r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"
+     r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
     ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
     ("county_contribution_yuan", r"出资"),

@@ -378,14 +378,16 @@ def _per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
 
 # 光算2022年这两件事 / 只算2021年: the items of that year only
 _ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
+# 这次能拿多少 after an earlier year's award: the latest year only
+_THIS_TIME = re.compile(r"这次|这回|本次|这一次")
 
 
 def _only_year(text: str, estimate: Estimate) -> Estimate | None:
     """The items of the one year the question limits itself to, when it was estimated
     by year; None otherwise."""
     m = _ONLY_YEAR.search(text)
-    if m is None or not estimate.years:
+    if not estimate.years or (m is None and not _THIS_TIME.search(text)):
         return None
-    mark = f"{m.group(1)}年："
+    mark = f"{m.group(1) if m else max(estimate.years)}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
     return replace(estimate, items=kept) if kept else None

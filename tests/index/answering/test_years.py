@@ -102,3 +102,19 @@ def test_years_name_their_awards_and_a_year_can_be_singled_out(engine: Any, ques
                                                                total: int) -> None:
     answer = engine.ask(question)
     assert answer.estimate is not None and answer.estimate.total_yuan == total
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    # a university that sold to us is the counterparty: we bought
+    ("山大威海分校把两项专利卖给了我们厂，2020年合同一共150万，做了认定登记，我们厂能拿多少",
+     300_000),
+    # a university by short name leads the centre
+    ("哈工大（威海）牵头的技术创新中心2020年列入市级试点，2023年被认定为省级，一共支持多少",
+     8_000_000),
+    # 这次: the latest year only (the renewal after 107号's repeal: nothing)
+    ("我们是科技服务公司，2020年首次认定高企时已经领过奖了，2023年9月重新认定通过，这次能拿多少",
+     0),
+])
+def test_who_sold_who_leads_and_this_time(engine: Any, question: str, total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None and answer.estimate.total_yuan == total
