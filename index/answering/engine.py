@@ -287,8 +287,7 @@ class Engine:
                                 list(offices), u.frame.place, document is not None,
                                 bool(timing.stated) if timing is not None else None,
                                 answer.materials_listed, u.frame.said,
-                                tuple(w for words in snap.rules.vocabulary.topics.values()
-                                      for w in words if w in u.text))
+                                tuple(w for w in snap.topic_words if w in u.text))
         texts = [h.text for h in shown]
         if missing is None and intent in FOCUSED and shown:
             missing = focus_answer(u, texts, snap, list(offices))

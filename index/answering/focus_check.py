@@ -22,10 +22,7 @@ def focus_answer(u: Understood, texts: list[str], snap: Snapshot, offices: list[
     not hold (a follow-up's focus is its previous question's, so it is not checked)."""
     if u.frame.follow_up or not u.extraction or not u.text:
         return None
-    topics = snap.rules.vocabulary.topics
-    known = [*(w for words in topics.values() for w in words), *snap.domain_terms.generic,
-             *snap.domain_terms.subjects, *snap.domain_terms.core]
-    focus = unstated_focus(u.text, texts, known)
+    focus = unstated_focus(u.text, texts, snap.known_words)
     if not focus:
         return None
     return Unanswered("focus", f"“{focus}”方面的内容", office="、".join(offices[:3]))
@@ -57,12 +54,8 @@ def amount_focus_answer(said: str, texts: list[str], snap: Snapshot, offices: li
                         ) -> Unanswered | None:
     """Not stated when the thing whose amount is asked (生活补贴, 一等奖奖金) is, beside the
     subject and generic words, nowhere in the clauses shown."""
-    spans = _amount_spans(said)
-    topics = snap.rules.vocabulary.topics
-    known = [*(w for words in topics.values() for w in words), *snap.domain_terms.generic,
-             *snap.domain_terms.subjects, *snap.domain_terms.core]
-    for span in spans:
-        focus = unstated_focus(span, texts, known)
+    for span in _amount_spans(said):
+        focus = unstated_focus(span, texts, snap.known_words)
         if focus:
             return Unanswered("focus", f"“{focus}”的金额", office="、".join(offices[:3]))
     return None

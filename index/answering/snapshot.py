@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from index.answering.unencoded import Unencoded
@@ -59,6 +60,20 @@ class Snapshot:
     typos: TermMap  # the typo map of this vocabulary and the policy dictionary
     domain_terms: DomainTerms  # the domain gate's lists (shipped + this folder's)
     unencoded: Unencoded  # award sentences no rule encodes, by clause (once per load)
+
+    @cached_property
+    def topic_words(self) -> tuple[str, ...]:
+        """Every word of the vocabulary's topics (the subjects a question may name)."""
+        return tuple(dict.fromkeys(w for words in self.rules.vocabulary.topics.values()
+                                   for w in words))
+
+    @cached_property
+    def known_words(self) -> tuple[str, ...]:
+        """Subject and generic words, taken out of a question to find what it asks about
+        (:mod:`index.answering.focus`); built once per load."""
+        terms = self.domain_terms
+        return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
+                                    *terms.core)))
 
     @property
     def vocabulary(self) -> Vocabulary:
