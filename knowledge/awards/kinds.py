@@ -127,14 +127,60 @@ def cost_sharing(rule: Rule, facts: Mapping[str, object]) -> Computation:
             shares = exc.shares
             if exc.note:
                 warnings.append(exc.note)
+    granted = facts.get(rule.granted_fact) if rule.granted_fact else None
+    asked = (rule.spec(rule.asked_level_fact).choice_label(str(facts[rule.asked_level_fact]))
+             if rule.asked_level_fact and rule.asked_level_fact in facts else None)
+    if isinstance(granted, int) and granted > 0:
+        return _granted_share(rule, shares, min(granted, total), granted, asked, warnings)
     rows = _share_rows(shares, total)
+    share = _asked_row(rows, asked)
     text = f"{rule.cap_text}最高{format_yuan(total)}，由{_share_text(rows)}分担"
+    if share is not None:  # 市里最多出多少: that level's ceiling
+        top = int(str(share["max_yuan"]))
+        return Computation(max_yuan=top, shares=rows, warnings=tuple(warnings),
+                           explanation=f"{text}；其中{share['level']}最高{format_yuan(top)}")
     if not known and rule.share_exceptions:
         other = "；".join(
             f"{rule.spec(e.condition.fact).choice_label(str(e.condition.value))}："
             f"{_share_text(_share_rows(e.shares, total))}" for e in rule.share_exceptions)
         text += f"（{other}）"
     return Computation(max_yuan=total, explanation=text, shares=rows, warnings=tuple(warnings))
+
+
+def _asked_row(rows: tuple[dict[str, object], ...], asked: object
+               ) -> dict[str, object] | None:
+    """The row of the level asked about (县级 is the county or county-level city's row)."""
+    if not isinstance(asked, str):
+        return None
+    for row in rows:
+        if row["level"] == asked:
+            return row
+    if asked == "县级":
+        others = [r for r in rows if r["level"] not in ("省级", "市级")]
+        return others[0] if len(others) == 1 else None
+    return None
+
+
+def _granted_share(rule: Rule, shares: tuple[Share, ...], base: int, granted: int,
+                   asked: object, warnings: list[str]) -> Computation:
+    """A granted subsidy split by level; the level asked about is the amount."""
+    rows = _share_rows(shares, base)
+    said = format_yuan(granted)
+    capped = (f"（超过{rule.cap_text}最高{format_yuan(base)}，按{format_yuan(base)}计）"
+              if granted > base else "")
+    split = "、".join(f"{r['level']}{r['percent']}% = {format_yuan(int(str(r['max_yuan'])))}"
+                      for r in rows)
+    share = _asked_row(rows, asked)
+    if share is None:
+        text = f"获批{said}{capped}，按{split}分担"
+        if isinstance(asked, str):  # the level asked has no share here (荣成市按50%)
+            text += f"；文件未写明{asked}分担比例"
+        return Computation(explanation=text, shares=rows, warnings=tuple(warnings))
+    amount = int(str(share["max_yuan"]))
+    text = (f"获批{said}{capped} × {share['level']}分担{share['percent']}% = "
+            f"{format_yuan(amount)}（全部：{split}）")
+    return Computation(amount_yuan=amount, explanation=text, shares=rows,
+                       warnings=tuple(warnings))
 
 
 def case_by_case(rule: Rule, facts: Mapping[str, object]) -> Computation:

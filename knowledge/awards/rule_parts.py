@@ -87,7 +87,8 @@ def read_figures(f: rf.File, m: dict[str, Y], kind: str, fields: dict[str, objec
     if "rate_percent" in m:
         fields["rate_percent"] = rf.percent(f, m["rate_percent"], "rate_percent")
     for key, kinds in (("base_fact", ("money",)), ("count_fact", ("count",)),
-                       ("max_fact", ("money",))):
+                       ("max_fact", ("money",)), ("granted_fact", ("money",)),
+                       ("asked_level_fact", ("choice",))):
         if key in m:
             fields[key] = rf.fact(f, m[key], kinds, key)
     if "up_to" in m:

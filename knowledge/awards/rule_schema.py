@@ -41,7 +41,7 @@ _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optiona
     "percentage": ({"rate_percent", "base_fact"}, {"cap_yuan", "up_to"}),
     "per_unit": ({"unit_yuan", "count_fact"}, {"cap_yuan"}),
     "matching": ({"ratio", "base_fact"}, {"cap_yuan"}),
-    "cost_sharing": ({"max_yuan", "shares"}, {"exceptions"}),
+    "cost_sharing": ({"max_yuan", "shares"}, {"exceptions", "granted_fact", "asked_level_fact"}),
     "case_by_case": ({"basis"}, set()),
 }
 _DOC_KEYS = {"doc_number", "title", "issuer", "authority", "issued", "effective_from",

@@ -160,6 +160,10 @@ class Rule:
     shares: tuple[Share, ...] = ()
     share_exceptions: tuple[ShareException, ...] = ()
     share_fact: str | None = None
+    # cost_sharing: the subsidy the enterprise was granted, and which level's share is
+    # asked (both read from the question only, never asked in an interview)
+    granted_fact: str | None = None
+    asked_level_fact: str | None = None
     result_is_max: bool = False  # a percentage that is a ceiling (不超过…的20%)
     selective: bool = False  # 择优: awarded on merit, never certain
     basis: str = ""  # 一事一议 / 择优 … for case_by_case and notes

@@ -26,8 +26,11 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("registered_tech_purchase_yuan",
      r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"
      r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
+    ("rnd_subsidy_granted_yuan", r"研发.{0,8}补助"),  # before 省里: 研发补助…省里那块
     ("provincial_funds_yuan", r"省拨|省里|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
+    ("rnd_subsidy_granted_yuan", r"补助.{0,4}(批|拿|给|是)|(批|拿)(下来|了).{0,6}补助"
+                                 r"|补助.{0,2}$|^.{0,6}补助"),
     ("county_contribution_yuan", r"出资"),
 )
 

@@ -151,11 +151,15 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         return base
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
-    if "corrections" in marks or scan_money(said):
+    if "corrections" in marks or scan_money(_without(said, talk.markers("combinations"))):
         marks.discard("combinations")  # 说错了，一共300万: a figure, not a combination
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
+    if marks == {"pronouns"} and own - set(previous.topics) and _points_at_itself(said, talk):
+        # 集团还有个孵化器认定成国家级了，这个呢: "this one" is the subject just named
+        marks, ends = set(), True
+        said = _without(said, [w for w in talk.markers("pronouns") if w not in _DOCUMENT_WORDS])
     again = talk.ask_again.get(previous.asked, "")
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
@@ -171,6 +175,24 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
             return base
     return _merge(said, previous, talk, base, marks, topics)
+
+
+_DOCUMENT_WORDS = ("文", "政策", "它", "上面", "刚才")
+
+
+def _points_at_itself(said: str, talk: Talk) -> bool:
+    """Only a pronoun for "this one" (这个, 这项), after a subject: none for a document or
+    for what was said before (它, 这个文件, 刚才说的)."""
+    words = [w for w in talk.markers("pronouns") if w in said]
+    return all(not any(d in w for d in _DOCUMENT_WORDS) for w in words) \
+        and min(said.find(w) for w in words) >= 4
+
+
+def _without(text: str, words: tuple[str, ...] | list[str]) -> str:
+    """``text`` without ``words`` (加一块 is not one 块 of money)."""
+    for word in sorted(words, key=len, reverse=True):
+        text = text.replace(word, "")
+    return text
 
 
 def _slots_in(said: str, talk: Talk) -> bool:
@@ -203,7 +225,8 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
         for word in talk.markers(kind):
             rest = rest.replace(word, "")
     question, rest = merge_year(said, question, rest, refs)
-    question, rest = merge_money(said, question, rest, refs)
+    question, rest = merge_money(_without(said, talk.markers("combinations")), question, rest,
+                                 refs)
     if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
         question, rest = merge_counts(rest, question, refs)
     question, rest = _merge_tables(rest, question, previous, talk, topics, refs)

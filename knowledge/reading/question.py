@@ -38,6 +38,8 @@ _RND_NO = re.compile(r"(没有|没|无|未)(任何)?研发(投入|费用|经费|
 _RND_YES = re.compile(r"有研发(投入|费用|经费|支出)")
 
 _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(拿|领|得|获|补|申请)|"
+                         r"(怎么|如何|咋)(分|拆|摊)|"
+                         r"万(元)?.{0,6}(对吧|对吗|对不对|真的假的|是真的吗|没错吧)|"
                          r"可以(拿|领|得|获|补|申请)|最高|最多|how much|amount", re.I)
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
@@ -167,6 +169,12 @@ def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> N
 
 def _read_rnd(text: str, out: RawExtraction) -> None:
     """有研发投入 / 没有研发费用 stated without an amount (not when asked whether)."""
+    if "rnd_subsidy_granted_yuan" in out.facts:  # 研发补助批了600万: granted, so spent
+        out.facts["has_rnd_spending"] = True
+        if "applicant_types" not in out.facts:
+            out.facts["applicant_types"] = {"enterprise"}
+            out.notes.append("按已获批企业研究开发财政补助推定申报主体为企业")
+        return
     if "has_rnd_spending" in out.facts or re.search(r"有没有|是否有|有无", text):
         return
     if _RND_NO.search(text):
@@ -232,8 +240,8 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
     negated: list[tuple[int, str, str]] = []
     for start, end, _, fact, value in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
         spans = consumed.setdefault(fact, [])
-        if any(start < b and a < end for a, b in spans):
-            continue
+        if any(a <= start and end <= b for a, b in spans):
+            continue  # inside a longer title (a partial overlap shares only a noun)
         spans.append((start, end))
         if is_negated(text, start, end) or failed_after(text, start, end):
             negated.append((start, fact, value))

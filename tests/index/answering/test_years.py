@@ -118,3 +118,29 @@ def test_years_name_their_awards_and_a_year_can_be_singled_out(engine: Any, ques
 def test_who_sold_who_leads_and_this_time(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.estimate is not None and answer.estimate.total_yuan == total
+
+
+SPLITS = [  # (question, total): a granted subsidy's share by the level asked
+    ("我们在文登 批下来研发补助400万 市级担多少", 1000000),
+    ("公司在环翠区 企业研发补助批了800万 县里出多少", 2000000),
+    ("企业研发补助拿了1200万 省里那块是多少", 5000000),  # over the 1000万 cap
+    ("刚评上省级技术创新中心 市里给1000万对吧", 5000000),  # a figure to check
+    ("我们民营医院搞了个升级为省级临床医学研究中心 第一次绩效评价过了 一共多少", 3000000),
+]
+
+
+@pytest.mark.parametrize(("question", "total"), SPLITS,
+                         ids=["city-share", "county-share", "capped-share", "check-a-figure",
+                              "two-titles-sharing-a-noun"])
+def test_the_share_asked_and_titles_that_share_a_noun(engine: Any, question: str,
+                                                      total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None
+    assert answer.estimate.total_yuan == total
+
+
+def test_a_split_without_the_level_asked_lists_every_share(engine: Any) -> None:
+    answer = engine.ask("公司在高区 研发补助批了600万 省市区怎么分")
+    assert answer.estimate is not None and answer.estimate.total_yuan == 0
+    text = answer.estimate.items[0].explanation
+    assert "省级50% = 300万元" in text and "市级25% = 150万元" in text

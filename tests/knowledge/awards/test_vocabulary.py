@@ -196,7 +196,7 @@ def test_default_patterns_are_the_package_file_in_order() -> None:
     patterns = default_vocabulary().patterns
     assert patterns.titles[0] == ("platform_titles", "tech_centre_national", "国家级?技术创新中心")
     assert [v for v, _ in patterns.applicants][:2] == ["enterprise", "service_institution"]
-    assert {f for f, _, _ in patterns.choices} == {"district"}
+    assert {f for f, _, _ in patterns.choices} == {"district", "share_level_asked"}
     assert ("district", "rongcheng") in patterns.covered
 
 

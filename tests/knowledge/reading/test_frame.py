@@ -182,3 +182,15 @@ def test_staff_conversation_vocabulary_errors_are_located(tmp_path: object) -> N
     path.write_text("greetings: [你好, 老板好]\nnear: [车间]\n", encoding="utf-8")
     talk = load_talk(path)  # staff words take effect without Python
     assert talk.is_greeting("老板好") and talk.is_near("车间的新产品")
+
+
+def test_a_combination_word_is_not_money() -> None:
+    both = read("两笔加一块多少", CENTRE)  # 一块 is not one yuan here
+    assert "combination" in both.refs and "amount" not in both.refs
+
+
+def test_this_one_after_a_new_subject_is_that_subject() -> None:
+    frame = read("集团还有个孵化器认定成国家级了 这个呢", CENTRE)
+    assert frame.refs == ("subject",)
+    assert frame.text.startswith("集团还有个孵化器认定成国家级了")
+    assert "技术创新中心" not in frame.text
