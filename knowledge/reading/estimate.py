@@ -341,7 +341,10 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
 
 # Several recipients a government, a group or a park speaks for: "有2个镇都评上了",
 # "3家子公司各自牵头…结果2个入选", "5家科技服务公司一起申报…通过了4家".
-_SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|区里|县里|市里的|科技局")
+_SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|我们市|我市|本市|全市|区里|县里"
+                         r"|市里的|科技局|各自|分别")
+# a count of recipients by their noun (4个镇, 两家子公司): the asker speaks for them
+_RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)(镇|乡镇|子公司|下属企业|区市)")
 _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定)了?\s*(\d+|[两二三四五六七八九十]+)"
@@ -353,12 +356,16 @@ def _per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
     """The one fixed award the estimate grants, once per recipient, when the asker speaks
     for several (a town, a group's subsidiaries, a park's companies) and says how many
     obtained it; the item says how the count was read.  None otherwise."""
-    if not _SPEAKS_FOR.search(text):
+    if not (_SPEAKS_FOR.search(text) or _RECIPIENT_NOUN.search(text)):
         return None
     granted = [i for i in estimate.items if i.outcome == "eligible" and i.in_force
                and i.amount_yuan]
     fixed = [i for i in granted if (r := rules.get(i.rule_id)) is not None
              and r.amount_yuan is not None and r.count_fact is None]
+    noun = _RECIPIENT_NOUN.search(text)
+    if len(granted) > 1 and noun is not None:  # 连区里的一共: the town award is counted
+        fixed = [i for i in fixed if noun.group(3) in i.label]
+        granted = fixed
     if len(granted) != 1 or len(fixed) != 1:
         return None
     passed = _RECIPIENTS_PASSED.search(text)

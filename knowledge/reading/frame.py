@@ -40,7 +40,8 @@ SHORT = 12  # a message this short (characters, no spaces) with no subject of it
 _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
-_FUNDING = re.compile(r"(拨|给|出资|财政|资金|配了|补了)")
+# after 省里/市里: the level's government paying, not the level of a title
+_FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
@@ -80,7 +81,7 @@ class Previous:
                    clause_path=str(data.get("path") or ""),
                    document=str(data.get("document") or ""),
                    topics=tuple(str(t) for t in data.get("topics") or ()),
-                   thread=tuple(str(t) for t in data.get("thread") or ())[-THREAD:])
+                   thread=_kept(tuple(str(t) for t in data.get("thread") or ())))
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     base = replace(base, asked=asked, thread=(base.text,))
     if previous is None or names_document:
         return base
+    # a question of its own starts a thread; the one before stays for "两项加起来"
+    base = replace(base, thread=_kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
     if "corrections" in marks or scan_money(_without(said, talk.markers("combinations"))):
@@ -166,11 +169,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
         return replace(base, text=text, follow_up=True, refs=("subject",),
-                       thread=(*previous.thread, text)[-THREAD:])
+                       thread=_kept((*previous.thread, text)))
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
-                return replace(base, thread=(*previous.thread, base.text)[-THREAD:])
+                return replace(base, thread=_kept((*previous.thread, base.text)))
             return base  # a subject of its own: a new question
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
             return base
@@ -186,6 +189,35 @@ def _points_at_itself(said: str, talk: Talk) -> bool:
     words = [w for w in talk.markers("pronouns") if w in said]
     return all(not any(d in w for d in _DOCUMENT_WORDS) for w in words) \
         and min(said.find(w) for w in words) >= 4
+
+
+def _kept(thread: tuple[str, ...]) -> tuple[str, ...]:
+    """The last ``THREAD`` questions of a thread with the boundaries ("") between them."""
+    kept: list[str] = []
+    for entry in reversed(thread):
+        if entry:
+            if sum(1 for k in kept if k) == THREAD:
+                break
+        elif not kept or not kept[-1]:
+            continue  # no boundary first or twice
+        kept.append(entry)
+    return tuple(reversed(kept))
+
+
+_HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)")
+
+
+def _combined(said: str, previous: Previous) -> list[str]:
+    """The questions "加起来" adds up: as many as it says (两项), else those of the
+    thread since it started."""
+    asked = [t for t in previous.thread if t]
+    many = _HOW_MANY.search(said)
+    if many is not None:
+        n = {"两": 2, "二": 2, "三": 3}.get(many.group(1)) or int(many.group(1))
+        return asked[-n:] if len(asked) >= n else asked or [previous.text]
+    since = previous.thread[len(previous.thread) - previous.thread[::-1].index(""):] \
+        if "" in previous.thread else previous.thread
+    return [t for t in since if t] or [previous.text]
 
 
 def _without(text: str, words: tuple[str, ...] | list[str]) -> str:
@@ -227,8 +259,8 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     question, rest = merge_year(said, question, rest, refs)
     question, rest = merge_money(_without(said, talk.markers("combinations")), question, rest,
                                  refs)
-    if "combinations" not in marks:  # 两项加起来: the items counted, not a new count
-        question, rest = merge_counts(rest, question, refs)
+    # 两项加起来: the items counted, not a new count (4个镇评上 still is one)
+    question, rest = merge_counts(rest, question, refs, combined="combinations" in marks)
     question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
     merged = _merge_intent(said, rest, question, previous, talk, base, refs)
     if isinstance(merged, Frame):
@@ -236,7 +268,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     question, asked = merged
     if not refs:
         return base
-    thread = (*previous.thread, question)[-THREAD:]
+    thread = _kept((*previous.thread, question))
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
                    asked=asked, thread=thread)
 
@@ -285,7 +317,7 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
         question = f"{previous.document or previous.doc_number}{said}"
         refs.append("intent")
     elif "combination" in refs:
-        earlier = [t for t in previous.thread if t] or [previous.text]
+        earlier = _combined(said, previous)
         question = "；".join(dict.fromkeys([*earlier[:-1], question]))
         asked = asked or "amount"
     elif asked and not _slot_refs(refs):

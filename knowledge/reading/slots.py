@@ -77,10 +77,20 @@ def _clause(text: str, at: int) -> str:
     return text[start:end]
 
 
-def merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
+_OF_THINGS = re.compile(r"[\u4e00-\u9fff]")
+_NOT_A_NOUN = "都一共总共加合算起的呢吗多少几能可要"
+# the noun after a count: up to the verb or particle that follows it (4个镇都评上了 → 镇)
+_NOUN = re.compile(r"[^\s，,。？?！!都也均评通获认有被在了的呢吗一共总共加升拿]{1,4}")
+
+
+def merge_counts(rest: str, question: str, refs: list[str], combined: bool = False
+                 ) -> tuple[str, str]:
     """Each count of the message (8家, 3项) replaces the previous question's count with
-    the same classifier, else is added to it."""
-    counts = list(COUNT.finditer(rest))
+    the same classifier, else is added to it.  ``combined`` (两项加起来): only a count
+    of something named (4个镇) is one; 两项 counts the items to add up."""
+    counts = [m for m in COUNT.finditer(rest)
+              if not combined or (_OF_THINGS.match(rest, m.end())
+                                  and rest[m.end()] not in _NOT_A_NOUN)]
     for m in counts:
         number, unit = m.group(1), m.group(2)
         old = re.search(N + r"\s*" + re.escape(unit), question)
@@ -88,10 +98,11 @@ def merge_counts(rest: str, question: str, refs: list[str]) -> tuple[str, str]:
             question = question[:old.start(1)] + number + question[old.end(1):]
         elif number in ("一", "1"):
             continue  # 又买了一个: an article, no count to add
-        else:
-            question = f"{question}，{number}{unit}"
+        else:  # with what it counts (4个镇), so the count keeps its noun
+            noun = _NOUN.match(rest, m.end())
+            question = f"{question}，{number}{unit}{noun.group() if noun else ''}"
         refs.append("count")
-    if counts:
+    if counts or combined:
         rest = COUNT.sub("", rest)
     return question, rest
 

@@ -126,12 +126,15 @@ SPLITS = [  # (question, total): a granted subsidy's share by the level asked
     ("企业研发补助拿了1200万 省里那块是多少", 5000000),  # over the 1000万 cap
     ("刚评上省级技术创新中心 市里给1000万对吧", 5000000),  # a figure to check
     ("我们民营医院搞了个升级为省级临床医学研究中心 第一次绩效评价过了 一共多少", 3000000),
+    ("国家创新型乡镇市里奖多少，4个镇", 4000000),  # recipients counted by their noun
+    ("我们区创建成国家创新型县了；下面的镇评上国家创新型乡镇，3个镇，一共多少", 8000000),
 ]
 
 
 @pytest.mark.parametrize(("question", "total"), SPLITS,
                          ids=["city-share", "county-share", "capped-share", "check-a-figure",
-                              "two-titles-sharing-a-noun"])
+                              "two-titles-sharing-a-noun", "towns-counted",
+                              "county-and-its-towns"])
 def test_the_share_asked_and_titles_that_share_a_noun(engine: Any, question: str,
                                                       total: int) -> None:
     answer = engine.ask(question)

@@ -88,8 +88,8 @@ def test_a_question_that_adds_to_the_one_before_stays_in_the_thread(first: str,
 
 
 def test_a_new_subject_without_an_addition_starts_a_new_thread() -> None:
-    new = read("企业建孵化器有什么支持", CENTRE)
-    assert new.thread == (new.text,)
+    new = read("企业建孵化器有什么支持", CENTRE)  # the boundary "" ends the one before
+    assert new.thread == (CENTRE.text, "", new.text)
 
 
 @pytest.mark.parametrize(("text", "asked"), [
@@ -194,3 +194,29 @@ def test_this_one_after_a_new_subject_is_that_subject() -> None:
     assert frame.refs == ("subject",)
     assert frame.text.startswith("集团还有个孵化器认定成国家级了")
     assert "技术创新中心" not in frame.text
+
+
+TOWNS = Previous("国家创新型乡镇市里奖多少", asked="amount", topics=("innovative_region",),
+                 thread=("国家创新型乡镇市里奖多少",))
+
+
+def test_a_count_of_something_named_is_kept_in_a_combination() -> None:
+    frame = read("如果我们市有4个镇评上呢 市里一共要出多少", TOWNS)
+    assert "count" in frame.refs and frame.text.endswith("4个镇")
+    assert "市级" not in frame.text  # 市里一共要出: the city paying, not a level
+
+
+@pytest.mark.parametrize(("said", "joined"), [
+    ("两项一共多少", 2),  # as many as it says, across the boundary
+    ("一共多少", 1),  # the thread since it started
+])
+def test_a_combination_takes_as_many_as_it_says(said: str, joined: int) -> None:
+    first = read("星创天地认定下来给多少", None)
+    second = read("我们还评上了省品牌众创空间 省里拨了六十万 市里配多少",
+                  Previous(first.text, asked="amount", topics=("incubator",),
+                           thread=first.thread))
+    assert second.thread[-2:] == ("", second.text)
+    both = read(said, Previous(second.text, asked="amount", topics=("incubator",),
+                               thread=second.thread))
+    assert len(both.text.split("；")) == joined
+    assert "两项" not in both.text
