@@ -18,9 +18,8 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
-from knowledge.money import format_yuan
-from knowledge.numerals import parse_int
 from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.narrowing import only_year, per_recipient
 from knowledge.reading.question import read_as_of
 from knowledge.reading.scope import without_failures
 from knowledge.reading.segments import fill_elided_subjects, year_parts
@@ -264,8 +263,8 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
 
     estimate = run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
-    estimate = _per_recipient(rules, text, estimate) or estimate
-    estimate = _only_year(text, estimate) or estimate
+    estimate = per_recipient(rules, text, estimate) or estimate
+    estimate = only_year(text, estimate) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
@@ -341,61 +340,3 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
 
 # Several recipients a government, a group or a park speaks for: "有2个镇都评上了",
 # "3家子公司各自牵头…结果2个入选", "5家科技服务公司一起申报…通过了4家".
-_SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|我们市|我市|本市|全市|区里|县里"
-                         r"|市里的|科技局|各自|分别")
-# a count of recipients by their noun (4个镇, 两家子公司): the asker speaks for them
-_RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
-                             r"(镇|乡镇|子公司|下属企业|区市)")
-_RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
-                         r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
-_RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定)了?\s*(\d+|[两二三四五六七八九十]+)"
-                                r"\s*(?:家|个)|(\d+|[两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
-                                r"(?:通过|入选|评上|获批)")
-
-
-def _per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
-    """The one fixed award the estimate grants, once per recipient, when the asker speaks
-    for several (a town, a group's subsidiaries, a park's companies) and says how many
-    obtained it; the item says how the count was read.  None otherwise."""
-    if not (_SPEAKS_FOR.search(text) or _RECIPIENT_NOUN.search(text)):
-        return None
-    granted = [i for i in estimate.items if i.outcome == "eligible" and i.in_force
-               and i.amount_yuan]
-    fixed = [i for i in granted if (r := rules.get(i.rule_id)) is not None
-             and r.amount_yuan is not None and r.count_fact is None]
-    noun = _RECIPIENT_NOUN.search(text)
-    if len(granted) > 1 and noun is not None:  # 连区里的一共: the town award is counted
-        fixed = [i for i in fixed if noun.group(3) in i.label]
-        granted = fixed
-    if len(granted) != 1 or len(fixed) != 1:
-        return None
-    passed = _RECIPIENTS_PASSED.search(text)
-    said = _RECIPIENTS.search(text)
-    raw = (passed.group(1) or passed.group(2)) if passed else (said.group(1) if said else "")
-    n = parse_int(raw) if raw else None
-    if n is None or n < 2:
-        return None
-    item = fixed[0]
-    assert item.amount_yuan is not None
-    note = f"您说有{n}家（个）获得，每家（个）{format_yuan(item.amount_yuan)}，按{n}家（个）计"
-    many = replace(item, amount_yuan=item.amount_yuan * n,
-                   explanation=f"{item.explanation}{note}：{format_yuan(item.amount_yuan)}"
-                               f" × {n} = {format_yuan(item.amount_yuan * n)}。")
-    return replace(estimate, items=tuple(many if i is item else i for i in estimate.items))
-
-
-# 光算2022年这两件事 / 只算2021年: the items of that year only
-_ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
-# 这次能拿多少 after an earlier year's award: the latest year only
-_THIS_TIME = re.compile(r"这次|这回|本次|这一次")
-
-
-def _only_year(text: str, estimate: Estimate) -> Estimate | None:
-    """The items of the one year the question limits itself to, when it was estimated
-    by year; None otherwise."""
-    m = _ONLY_YEAR.search(text)
-    if not estimate.years or (m is None and not _THIS_TIME.search(text)):
-        return None
-    mark = f"{m.group(1) if m else max(estimate.years)}年："
-    kept = tuple(i for i in estimate.items if i.label.startswith(mark))
-    return replace(estimate, items=kept) if kept else None
