@@ -168,12 +168,13 @@ def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices:
     found = unanswered(intent, text, texts, talk, offices, place, subjects)
     if found is not None:
         return found
-    kind = talk.asked_kind(said) if said else None
-    if kind is not None and kind.name != intent and kind.stated:
-        # asked besides the sum (这两个能一起拿吗，一共多少): said when not stated
-        found = unanswered(kind.name, text, texts, talk, offices, subjects=subjects)
-        if found is not None:
-            return found
+    for kind in talk.asked_kinds(said) if said else ():
+        if kind.name != intent and kind.stated:
+            # asked besides (这两个能一起拿吗，一共多少; 所得税优惠怎么办理): said when
+            # not stated
+            found = unanswered(kind.name, text, texts, talk, offices, subjects=subjects)
+            if found is not None:
+                return found
     office = "、".join(offices[:3])
     if intent == DEADLINE and timing_stated is False:
         return Unanswered(DEADLINE, "申报时间", office=office)
@@ -189,6 +190,10 @@ def amount_unstated(estimate: Estimate | None, rules: RuleSet, texts: list[str],
     or, with no award encoded, the clause answered names no sum of money."""
     if estimate is not None and estimate.items:
         considered = [i for i in estimate.items if i.outcome != "ineligible"]
+        current = [i for i in considered if i.in_force]
+        if considered and not current and texts and not scan_money(texts[0]):
+            # only a repealed award has a figure; the clause answered states none
+            return Unanswered("amount", "具体金额", office="、".join(offices[:3]))
         if not considered or any(i.amount_yuan is not None or i.figure
                                  or _states_figure(rules.get(i.rule_id))
                                  for i in considered):

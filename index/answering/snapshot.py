@@ -72,8 +72,11 @@ class Snapshot:
         """Subject and generic words, taken out of a question to find what it asks about
         (:mod:`index.answering.focus`); built once per load."""
         terms = self.domain_terms
+        expander = self.retriever.expander
+        aliases = (p for a in (expander.aliases if expander else ()) for p in a.phrases
+                   if "…" not in p)  # 技转, 牵线: owners' words for a covered subject
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
-                                    *terms.core)))
+                                    *terms.core, *aliases)))
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -115,6 +115,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     asked = own or (kind.name if kind is not None else "")
     if not asked:
         return intent
+    if own and own not in ESTIMATE_INTENTS and frame.follow_up:
+        return own  # 企业所得税优惠怎么办理 after an amount: what this message asks
     if asked in _SPECIFIC and "combination" in frame.refs:
         return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:

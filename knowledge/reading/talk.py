@@ -136,6 +136,11 @@ class Talk:
         text = self.written(text)
         return next((k for k in self.asked if k.asked_by(text)), None)
 
+    def asked_kinds(self, text: str) -> list[AskedKind]:
+        """Every kind of question ``text`` asks (所得税优惠怎么办理: tax and procedure)."""
+        text = self.written(text)
+        return [k for k in self.asked if k.asked_by(text)]
+
     def kind(self, name: str) -> AskedKind | None:
         return next((k for k in self.asked if k.name == name), None)
 

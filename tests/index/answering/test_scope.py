@@ -74,10 +74,14 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("孵化器认定审核要多久能批下来", "processing_time", "所需的时间"),
     ("技术创新中心拿到补助以后要验收吗", "obligations", "验收"),
     ("技术先进型服务企业所得税按几个点交", "tax_rate", "税率"),
+    # two kinds asked: the tax break is stated, how to obtain it is not
+    ("技术先进型服务企业的所得税优惠具体怎么办理", "procedure", "办理程序"),
+    ("区里承办创新创业大赛 市县两级补助多少", "amount", "具体金额"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
         "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
         "amount-by-other-policy", "amount-on-merit", "contact", "statistics", "finance",
-        "odds", "processing-time", "obligations", "tax-rate"])
+        "odds", "processing-time", "obligations", "tax-rate", "tax-and-procedure",
+        "no-figure-for-the-host"])
 def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is not None
@@ -94,7 +98,8 @@ def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) 
     "认定为国家级科技企业孵化器奖励多少钱？",
     "企业买技术能补多少",  # a rate is a stated amount
     "星创天地给多少",  # 择优 100万: a figure
-], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure"])
+    "技转有啥奖励",  # an owner's word for a covered subject (aliases.yaml)
+], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure", "alias-word"])
 def test_stated_questions_are_answered(engine: Any, question: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is None
