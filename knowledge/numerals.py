@@ -35,27 +35,33 @@ def parse_cn_numeral(text: str) -> int | None:
     return _with_big_units(text, ("亿", "万"), after_higher=False)
 
 
-def _with_big_units(text: str, units: tuple[str, ...], *, after_higher: bool) -> int | None:
-    """A numeral using the big ``units`` (largest first) and the small ones below them."""
+def _with_big_units(text: str, units: tuple[str, ...], *, after_higher: bool,
+                    spoken: bool = True) -> int | None:
+    """A numeral using the big ``units`` (largest first) and the small ones below them.
+    ``spoken``: the spoken elision of the next place is read (一万五 = 15000, 一百五 =
+    150); not inside the head of a bigger unit (一万五亿 is refused)."""
     if not units:
-        return _below_10000(text, after_higher=after_higher)
+        return _below_10000(text, after_higher=after_higher, spoken=spoken)
     unit, smaller = units[0], units[1:]
     if unit not in text:
         return _with_big_units(text, smaller, after_higher=after_higher)
     head, rest = text.split(unit, 1)
     if unit in rest:
         return None  # 一万万, 一亿亿: the same big unit twice
-    value = _with_big_units(head, smaller, after_higher=after_higher) if head else None
+    value = _with_big_units(head, smaller, after_higher=after_higher,
+                            spoken=False) if head else None
     if not value:
         return None  # 万 / 零万 / 二三万 / 一亿万
     total = value * BIG_UNITS[unit]
     if not rest:
         return total
-    tail = _with_big_units(rest, smaller, after_higher=True)
+    if spoken and len(rest) == 1 and rest in DIGITS and DIGITS[rest]:
+        return total + DIGITS[rest] * BIG_UNITS[unit] // 10  # 三万五: 35000, 一亿五: 1.5亿
+    tail = _with_big_units(rest, smaller, after_higher=True, spoken=spoken)
     if tail is None:
         return None
     if not _has_unit(rest) and not rest.startswith(tuple(_ZEROS)):
-        return None  # 一万五 / 一亿五 (colloquial 15000 / 1.5亿) is ambiguous: refuse
+        return None  # 一万零五 needs its 零; 一万五 is read above
     return total + tail
 
 
@@ -71,7 +77,7 @@ def _has_unit(text: str) -> bool:
     return any(ch in SMALL_UNITS or ch in BIG_UNITS for ch in text)
 
 
-def _below_10000(text: str, *, after_higher: bool) -> int | None:
+def _below_10000(text: str, *, after_higher: bool, spoken: bool = True) -> int | None:
     """A numeral without 万/亿 (一千零五, 十二, 三百): None if malformed."""
     if not text:
         return None
@@ -98,7 +104,7 @@ def _below_10000(text: str, *, after_higher: bool) -> int | None:
                 return None
             total += place
             last_unit, digit, zero = SMALL_UNITS[ch], None, False
-    return _with_ones(total, digit, zero, last_unit)
+    return _with_ones(total, digit, zero, last_unit, spoken)
 
 
 def _place(unit: int, digit: int | None, total: int, zero: bool, last_unit: int
@@ -116,12 +122,15 @@ def _place(unit: int, digit: int | None, total: int, zero: bool, last_unit: int
     return digit * unit
 
 
-def _with_ones(total: int, digit: int | None, zero: bool, last_unit: int) -> int | None:
+def _with_ones(total: int, digit: int | None, zero: bool, last_unit: int,
+               spoken: bool = True) -> int | None:
     """``total`` with a last digit of ones added; None if malformed."""
     if zero and digit is None:
         return None  # 一百零
     if digit is not None:
         if last_unit > 10 and last_unit < 10_000 and not zero:
-            return None  # 一百五, 两千三 (colloquial, ambiguous)
+            if not spoken or not digit:
+                return None
+            return total + digit * last_unit // 10  # 一百五: 150, 两千三: 2300 (spoken)
         total += digit
     return total

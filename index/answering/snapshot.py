@@ -75,8 +75,11 @@ class Snapshot:
         expander = self.retriever.expander
         aliases = (p for a in (expander.aliases if expander else ()) for p in a.phrases
                    if "…" not in p)  # 技转, 牵线: owners' words for a covered subject
+        talk = (*(w for kind in ("combinations", "starts", "endings", "additions")
+                  for w in self.talk.markers(kind)),
+                *(w for words in self.talk.levels.values() for w in words))
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
-                                    *terms.core, *aliases)))
+                                    *terms.core, *aliases, *talk)))
 
     @property
     def vocabulary(self) -> Vocabulary:

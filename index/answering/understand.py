@@ -22,6 +22,7 @@ from knowledge.reading.intent import (
     GENERAL,
     OVERVIEW,
     VALIDITY,
+    asks_sum,
     read_intent,
 )
 from knowledge.reading.talk import Talk
@@ -33,6 +34,8 @@ __all__ = ["Understood", "named_document", "understand"]
 # 58号文, 107号文件, 58号: a document by the number of its 文号 alone (not a date: 5月31号)
 _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通知|政策|$|[^\d])")
 # kinds of question that beat an amount or eligibility reading of the same message
+# kinds whose words a sum question also holds (同时拿到A和B，一共能拿多少; 一次性能拿多少)
+_SUM_BEATS = frozenset({"stacking", "payment_timing"})
 _SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_funds",
                        "contact", "statistics", "successor", "finance_terms", "odds",
                        "processing_time", "clawback", "obligations", "other_level_amount",
@@ -117,6 +120,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
         return intent
     if own and own not in ESTIMATE_INTENTS and frame.follow_up:
         return own  # 企业所得税优惠怎么办理 after an amount: what this message asks
+    if asked in _SUM_BEATS and extraction.facts and asks_sum(frame.said or question):
+        return AMOUNT  # 如果同时拿到A和B，一共能拿多少 / 一次性能拿多少: the sum is asked
     if asked in _SPECIFIC and "combination" in frame.refs:
         return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:

@@ -135,6 +135,9 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
     # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
     helped = bool(_HELPED.search(text))
+    # 我们是技术转移机构，促成…，技术合同一共240万: the deals brokered, none bought
+    brokering = bool(re.search(_BROKERING, text)) and not re.search(
+        r"(买|购|引进|受让)了?.{0,12}(技术|专利)", text)
     placed: dict[str, list[tuple[MoneyMention, str]]] = {}
     for mention in mentions:
         seg = next(text[a:b] for a, b in itertools.pairwise(bounds)
@@ -147,7 +150,7 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
                                            and re.search(pattern, before)):
                 if fact == "tt_contract_turnover_yuan" and buying:
                     fact = "registered_tech_purchase_yuan"
-                elif fact == "registered_tech_purchase_yuan" and helped:
+                elif fact == "registered_tech_purchase_yuan" and (helped or brokering):
                     fact = "tt_contract_turnover_yuan"  # 帮企业买的: a deal brokered
                 placed.setdefault(fact, []).append((mention, seg))
                 break

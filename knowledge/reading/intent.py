@@ -98,3 +98,13 @@ _CEILING = re.compile(r"(最多|最高|上限|封顶|顶多|至多|最大)[^，�
 def asks_ceiling(text: str) -> bool:
     """Whether ``text`` asks for the most an award can be (最多能给多少)."""
     return bool(_CEILING.search(re.sub(r"\s+", "", text or "")))
+
+
+# a message ending on the sum (一共能拿多少, 一次性能拿多少): the amount is what it asks,
+# whatever words of a kind it holds before (同时拿到A和B, 一次性)
+_SUM_ASKED = re.compile(r"(能|可以|可)?(拿|给|奖|补|得)(到)?多少(钱)?[？?。！!\s]*$")
+
+
+def asks_sum(text: str) -> bool:
+    """Whether ``text`` ends by asking how much can be had."""
+    return bool(_SUM_ASKED.search(text))

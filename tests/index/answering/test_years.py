@@ -147,3 +147,26 @@ def test_a_split_without_the_level_asked_lists_every_share(engine: Any) -> None:
     assert answer.estimate is not None and answer.estimate.total_yuan == 0
     text = answer.estimate.items[0].explanation
     assert "省级50% = 300万元" in text and "市级25% = 150万元" in text
+
+
+READINGS = [  # (question, total): a wording read into its fact
+    ("我们是技术转移服务机构，2020年促成了3项高校成果在威海本地转化，技术合同一共2400000元，补助多少",
+     72000),  # a broker's contracts are its turnover, not a purchase
+    ("2021年我们孵化器（市级的）有3家在孵企业升了高企，奖励多少", 300000),  # level in brackets
+    ("我们大学科技园2020年升了省级，2022年又升成国家大学科技园，一共拿多少", 4000000),
+    ("我们市创建成国家创新型县（市）了，下面有一个镇也评上了国家创新型乡镇，这两块市级奖励加一起是多少？",
+     6000000),  # 我们市 is the county-level city applying
+    ("2019年买了个小技术，三万五，合同登记了，能奖多少", 7000),  # the spoken 三万五
+    ("如果明年我们同时拿到国家技术市场奖励和省级技术转移示范机构称号，一共能拿多少", 1200000),
+    ("要是明年我们孵化器被认定为国家级科技企业孵化器，一次性能拿多少", 2000000),
+]
+
+
+@pytest.mark.parametrize(("question", "total"), READINGS,
+                         ids=["broker-contracts", "level-in-brackets", "park-level-after",
+                              "our-city", "spoken-numeral", "sum-not-stacking",
+                              "sum-not-payment-timing"])
+def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
+    answer = engine.ask(question)
+    assert answer.unanswered is None
+    assert answer.estimate is not None and answer.estimate.total_yuan == total
