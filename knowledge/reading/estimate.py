@@ -21,7 +21,7 @@ from knowledge.errors import FactError
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.narrowing import only_year, per_recipient
 from knowledge.reading.question import read_as_of
-from knowledge.reading.scope import without_failures
+from knowledge.reading.scope import asks_repeat, without_failures
 from knowledge.reading.segments import fill_elided_subjects, year_parts
 from knowledge.reading.slots import restate
 
@@ -257,9 +257,12 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
                       ) -> Estimate:
     """The estimate of a question: by year when it states flows for several years, else
     once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
+    # 2021年首次通过…已经拿过钱了，2023年第二次通过，这次能拿多少: the repeat alone is asked
+    repeat = asks_repeat(text)
+
     def run(ex: Extraction) -> Estimate:
-        return estimate_by_year(rules, text, today, rule_ids, ex, on) or evaluate(
-            rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
+        by_year = None if repeat else estimate_by_year(rules, text, today, rule_ids, ex, on)
+        return by_year or evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
     estimate = run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate

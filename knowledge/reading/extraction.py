@@ -207,7 +207,7 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
              vocab: Vocabulary, notes: list[str]) -> dict[str, Denied]:
     """What the question says is not so, each with the clause that says it."""
     clauses = negated_clauses(text)
-    if not clauses:
+    if not clauses and not excluded:  # excluded without a negation: 第二次 (not 首次)
         return {}
     noted = [m.group(1) for n in notes if (m := _NOTED.match(n))]
     phrases = vocab.choice_phrases()

@@ -22,10 +22,12 @@ from knowledge.reading.amounts import read_money
 from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
     SELF,
+    asks_repeat,
     clause_start,
     failed_after,
     is_counterparty,
     is_negated,
+    repeated,
 )
 from knowledge.reading.segments import excluded_counts
 
@@ -127,7 +129,7 @@ def read_question(question: str, today: date,
     incubatee_talk = bool(re.search(
         r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
     _read_applicants(text, out, patterns)
-    _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns)
+    _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns, labels or {})
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
@@ -229,7 +231,7 @@ def _title_spans(text: str, incubatee_talk: bool,
 
 def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
-                 patterns: Patterns) -> None:
+                 patterns: Patterns, labels: Mapping[str, Mapping[str, str]]) -> None:
     """Multi-choice titles: the vocabulary's patterns and phrases, longest first.
 
     A span consumed by a longer phrase of the same fact is not read again (重新认定高新技术
@@ -243,7 +245,10 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         if any(a <= start and end <= b for a, b in spans):
             continue  # inside a longer title (a partial overlap shares only a noun)
         spans.append((start, end))
-        if is_negated(text, start, end) or failed_after(text, start, end):
+        first_only = "首次" in labels.get(fact, {}).get(value, "")
+        if is_negated(text, start, end) or failed_after(text, start, end) \
+                or (first_only and (repeated(text, start, end) or asks_repeat(text))):
+            # 第二次通过绩效评价: not the first time a first-time award is for
             negated.append((start, fact, value))
         else:
             add_value(out.facts, fact, value)
@@ -253,7 +258,9 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
                                             if (f, v) == (fact, value)
                                             and (is_negated(text, a, b)
-                                                 or failed_after(text, a, b))))
+                                                 or failed_after(text, a, b)
+                                                 or repeated(text, a, b)
+                                                 or asks_repeat(text))))
 
 
 def _read_implied(text: str, out: RawExtraction,

@@ -111,3 +111,24 @@ def is_counterparty(text: str, start: int, end: int, others: bool = True) -> boo
         return True
     return (others and not re.search(r"买|购|牵头|自建|是", text[start:end])
             and bool(_COUNTERPARTY_AFTER.search(text[end:])))
+
+
+# 第二次评价也过了 / 再次通过: a repeat of what a first-time award is for
+_REPEAT = re.compile(r"第[二三四五2-5]次|第[二三]回|再次|又一次|二次|重新")
+
+
+def repeated(text: str, start: int, end: int) -> bool:
+    """Whether the clause holding the span says it happened again (not the first time)."""
+    a = clause_start(text, start)
+    m = _CLAUSE_BREAK.search(text, end)
+    return bool(_REPEAT.search(text, a, m.start() if m else len(text)))
+
+
+_ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可)?"
+                          r"(拿|给|奖|补|得)")
+
+
+def asks_repeat(text: str) -> bool:
+    """Whether the question asks about a repeat it states (2021年首次通过已经拿过钱了，
+    2023年第二次通过，这次能拿多少)."""
+    return bool(_ASKS_REPEAT.search(text)) and bool(_REPEAT.search(text))

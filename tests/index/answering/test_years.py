@@ -159,13 +159,16 @@ READINGS = [  # (question, total): a wording read into its fact
     ("2019年买了个小技术，三万五，合同登记了，能奖多少", 7000),  # the spoken 三万五
     ("如果明年我们同时拿到国家技术市场奖励和省级技术转移示范机构称号，一共能拿多少", 1200000),
     ("要是明年我们孵化器被认定为国家级科技企业孵化器，一次性能拿多少", 2000000),
+    # a first-time award asked of the second time
+    ("咱们院的市级临床医学研究中心2021年首次通过绩效评价已经拿过钱了，2023年第二次通过，这次能拿多少？",
+     0),
 ]
 
 
 @pytest.mark.parametrize(("question", "total"), READINGS,
                          ids=["broker-contracts", "level-in-brackets", "park-level-after",
                               "our-city", "spoken-numeral", "sum-not-stacking",
-                              "sum-not-payment-timing"])
+                              "sum-not-payment-timing", "second-time"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None

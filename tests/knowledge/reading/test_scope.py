@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.scope import failed_after, is_negated
+from knowledge.reading.scope import asks_repeat, failed_after, is_negated, repeated
 
 
 def _span(text: str, phrase: str) -> tuple[int, int]:
@@ -42,3 +42,19 @@ def test_an_outcome_that_is_not_a_failure_of_the_span(text: str, phrase: str) ->
 def test_a_negation_governs_the_rest_of_its_clause(text: str, phrase: str,
                                                     negated: bool) -> None:
     assert is_negated(text, *_span(text, phrase)) is negated
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("2022年第二次评价也过了", True), ("再次通过了绩效评价", True),
+    ("首次通过绩效评价", False),
+])
+def test_a_repeat_is_read_in_its_clause(text: str, says: bool) -> None:
+    assert repeated(text, 0, len(text)) is says
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("2021年首次通过已经拿过钱了，2023年第二次通过，这次能拿多少", True),
+    ("这次能拿多少", False),  # no repeat stated
+])
+def test_a_question_about_the_repeat(text: str, says: bool) -> None:
+    assert asks_repeat(text) is says
