@@ -18,6 +18,7 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
+from knowledge.reading.dated import estimate_dated
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.narrowing import only_year, per_recipient
 from knowledge.reading.question import read_as_of
@@ -264,7 +265,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         by_year = None if repeat else estimate_by_year(rules, text, today, rule_ids, ex, on)
         return by_year or evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
-    estimate = run(extraction)
+    estimate = estimate_dated(rules, text, today, rule_ids, on, extraction) or run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = only_year(text, estimate) or estimate

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments",
+__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments", "tail_start",
            "year_parts", "year_segments"]
 
 _BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
@@ -117,7 +117,7 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
         return "", [], ""
     head = text[:years[0].start()]
     last = years[-1].start()
-    tail_at = last + _tail_start(text[last:])
+    tail_at = last + tail_start(text[last:])
     tail = text[tail_at:].strip("，,；;。？?！! ")
     out: list[tuple[int, str]] = []
     for i, m in enumerate(years):
@@ -147,7 +147,7 @@ _OWN_NUMBER = re.compile(r"\d+(\.\d+)?\s*(家|项|个|件|万|元|亿)"
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
 
 
-def _tail_start(last: str) -> int:
+def tail_start(last: str) -> int:
     """Where the segments at the end of the last year's part that ask, or hold for
     every year (都登记了, 两年一共能拿多少), start (``len(last)`` when none)."""
     parts = segments(last)

@@ -162,13 +162,17 @@ READINGS = [  # (question, total): a wording read into its fact
     # a first-time award asked of the second time
     ("咱们院的市级临床医学研究中心2021年首次通过绩效评价已经拿过钱了，2023年第二次通过，这次能拿多少？",
      0),
+    # months of one year on each side of 58号's expiry (2021-11-10)
+    ("我们公司2021年3月跟一家研究所签了技术开发合同100万，2021年12月又签了一份80万的技术转让合同，"
+     "两份都做了认定登记，这两份合同市里能奖多少？", 200000),
 ]
 
 
 @pytest.mark.parametrize(("question", "total"), READINGS,
                          ids=["broker-contracts", "level-in-brackets", "park-level-after",
                               "our-city", "spoken-numeral", "sum-not-stacking",
-                              "sum-not-payment-timing", "second-time"])
+                              "sum-not-payment-timing", "second-time",
+                              "months-across-an-expiry"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None

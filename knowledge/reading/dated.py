@@ -1,0 +1,115 @@
+"""Parts of one year dated apart: each on the law in force on its own date.
+
+"2021年3月签了100万，2021年12月又签了80万" or "2023年1到3月有6家……，6月又有2家": a
+document that expires or is repealed within the year (威科字〔2018〕58号 on 2021-11-10, a
+repeal on 2023-04-07) grants the first part and not the second.  The message is split
+where a month is named, each part is read with what is said for every part (who asks,
+the question) and estimated as of its own date, and the items are labelled with the month.
+
+The split is used only when the parts' dates fall on different sides of a validity change
+(the awards in force differ); otherwise the year is one period and its annual caps apply
+to the whole year, as :mod:`knowledge.reading.estimate` does.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from knowledge.awards.calculator import Estimate, Item, evaluate
+from knowledge.awards.rules import RuleSet
+from knowledge.numerals import parse_int
+from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.segments import segments, tail_start
+from knowledge.reading.slots import restate
+
+__all__ = ["dated_parts", "estimate_dated"]
+
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+# 3月 / 10月份 / 11月20号 / 1到3月间: a month (the last of a range), with its day
+_MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?"
+                    r"(?:\s*(\d{1,2})\s*[日号])?")
+_COUNTED = re.compile(r"\d+\s*(家|项|个|件|份)|[一二两三四五六七八九十]+\s*(家|项|个|件|份)"
+                      r"|\d+(\.\d+)?\s*万")
+
+
+def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
+    """(what comes before the first dated part, each part with its date, the question
+    after the last part) when the message names one year and two or more months in it;
+    None otherwise."""
+    years = {m.group(1) for m in _YEARS.finditer(text)}
+    if len(years) != 1:
+        return None
+    year = int(years.pop())
+    months = [m for m in _MONTH.finditer(text) if _month(m) is not None]
+    if len({_month(m) for m in months}) < 2:
+        return None
+    segs = segments(text)
+    starts: list[int] = []
+    for m in months:
+        at = next((s.start for s in segs if s.start <= m.start() < s.end), m.start())
+        if not starts or at > starts[-1]:
+            starts.append(at)
+    if len(starts) < 2:
+        return None
+    last = starts[-1]
+    tail_at = last + tail_start(text[last:])
+    head = text[:starts[0]]
+    parts: list[tuple[date, str]] = []
+    for i, at in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else tail_at
+        part = text[at:end].rstrip("，,；;。 ")
+        when = _date(year, next(m for m in months if at <= m.start() < end))
+        parts.append((when, part))
+    return head, parts, text[tail_at:].strip("，,；;。？?！! ")
+
+
+def _month(m: re.Match[str]) -> int | None:
+    n = parse_int(m.group(1))
+    return n if n is not None and 1 <= n <= 12 else None
+
+
+def _date(year: int, m: re.Match[str]) -> date:
+    month = _month(m) or 12
+    last = calendar.monthrange(year, month)[1]
+    day = int(m.group(2)) if m.group(2) and 1 <= int(m.group(2)) <= last else last
+    return date(year, month, day)
+
+
+def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
+                   on: date, whole: Extraction,
+                   finish: Callable[[Estimate], Estimate] | None = None) -> Estimate | None:
+    """The estimate with each dated part on its own date's law; None when the message
+    has no such parts or the awards in force are the same on every part's date."""
+    found = dated_parts(text)
+    if found is None:
+        return None
+    head, parts, tail = found
+    estimates: list[tuple[date, Estimate]] = []
+    before = ""
+    for when, part in parts:
+        own = extract_facts(part, today, rules)
+        if not own.facts and _COUNTED.search(part) and before:
+            part = restate(part, before)  # 6月又有2家 after 3月有6家在孵企业评上高企
+        before = part
+        ex = extract_facts(f"{head}{part}" + (f"，{tail}" if tail else ""), today, rules)
+        ids = list(dict.fromkeys([*rule_ids, *ex.candidate_rules]))
+        est = evaluate(rules, ex.facts, when, rule_ids=ids, denied=ex.denied)
+        estimates.append((when, finish(est) if finish else est))
+    in_force = {frozenset(i.rule_id for i in est.items if i.in_force) for _, est in estimates}
+    if len(in_force) < 2:
+        return None  # no validity change between the dates: the year is one period
+    items: list[Item] = []
+    for when, est in estimates:
+        items += [replace(i, label=f"{when.year}年{when.month}月：{i.label}")
+                  for i in est.items if i.outcome != "ineligible"]
+    seen = {i.rule_id for i in items}
+    items += [i for _, est in estimates for i in est.items
+              if i.outcome == "ineligible" and i.rule_id not in seen]
+    missing = tuple(dict.fromkeys(n for _, est in estimates for n in est.missing))
+    warnings = tuple(dict.fromkeys(w for _, est in estimates for w in est.warnings))
+    return Estimate(as_of=on, items=tuple(items), missing=missing, warnings=warnings,
+                    facts=whole.facts, vocabulary=rules.vocabulary)

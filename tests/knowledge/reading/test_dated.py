@@ -1,0 +1,63 @@
+"""Parts of one year dated apart (knowledge.reading.dated): each on its own date's law."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import Estimate
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.dated import dated_parts, estimate_dated
+from knowledge.reading.extraction import extract_facts
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+
+
+@pytest.mark.parametrize(("text", "dates"), [
+    ("2021年3月签了100万，2021年12月又签了80万，能奖多少",
+     [date(2021, 3, 31), date(2021, 12, 31)]),
+    ("2021年买了两项技术，一份10月份签的100万，一份11月20号签的60万，能奖多少",
+     [date(2021, 10, 31), date(2021, 11, 20)]),
+    ("2023年1到3月有6家升了高企，6月又有2家，一共多少", [date(2023, 3, 31), date(2023, 6, 30)]),
+], ids=["year-and-month", "month-and-day", "range"])
+def test_a_year_is_split_where_months_are_named(text: str, dates: list[date]) -> None:
+    found = dated_parts(text)
+    assert found is not None
+    _, parts, tail = found
+    assert [d for d, _ in parts] == dates
+    assert "多少" in tail
+
+
+@pytest.mark.parametrize("text", [
+    "2021年3月签了100万，能奖多少",  # one month
+    "2019年买了100万，2020年又买了80万，一共多少",  # several years: the year reader's
+    "合同签了2个月，花了100万",  # 2个月 is a length, not a month
+])
+def test_no_dated_parts(text: str) -> None:
+    assert dated_parts(text) is None
+
+
+def _estimate(text: str) -> Estimate | None:
+    whole = extract_facts(text, TODAY, RULESET)
+    return estimate_dated(RULESET, text, TODAY, list(whole.candidate_rules), TODAY, whole)
+
+
+def test_a_part_after_the_documents_expiry_gets_nothing() -> None:
+    estimate = _estimate("我们公司2021年买了两项技术，一份合同10月份签的100万，"
+                         "一份11月20号签的60万，都做了认定登记，能拿多少？")
+    assert estimate is not None
+    assert estimate.total_yuan == 200000  # 58号 expired on 2021-11-10
+    labels = [i.label for i in estimate.items]
+    assert any(label.startswith("2021年10月：") for label in labels)
+
+
+def test_the_same_law_on_both_dates_keeps_the_year_one_period() -> None:
+    # both parts before the expiry: the annual cap applies to the year, not per part
+    assert _estimate("我们公司2020年3月买技术花了200万，2020年9月又买了200万，合同都登记了，"
+                     "能拿多少？") is None

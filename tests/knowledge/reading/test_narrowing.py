@@ -1,0 +1,44 @@
+"""An estimate narrowed or multiplied as the question says (knowledge.reading.narrowing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import Estimate, evaluate
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.narrowing import only_year, per_recipient
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+
+
+def _plain(text: str) -> Estimate:
+    ex = extract_facts(text, TODAY, RULESET)
+    return evaluate(RULESET, ex.facts, TODAY, rule_ids=ex.candidate_rules, denied=ex.denied)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("我们区有4个镇评上国家创新型乡镇，市里给多少", 4000000),
+    ("国家创新型乡镇市里奖多少，3个镇", 3000000),  # counted by their noun
+    ("集团两家子公司各自牵头建了个市级技术创新中心，企业牵头，一共补多少", 4000000),
+])
+def test_one_award_per_recipient(text: str, total: int) -> None:
+    many = per_recipient(RULESET, text, _plain(text))
+    assert many is not None and many.total_yuan == total
+    assert "按" in many.items[0].explanation
+
+
+def test_no_recipients_no_multiplying() -> None:
+    text = "国家创新型乡镇市里奖多少"
+    assert per_recipient(RULESET, text, _plain(text)) is None
+
+
+def test_only_a_year_by_year_estimate_is_narrowed() -> None:
+    assert only_year("光算2022年", _plain("国家创新型乡镇市里奖多少")) is None
