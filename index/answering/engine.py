@@ -23,7 +23,7 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import amount_answer, scope_verdict, unanswered_of
+from index.answering.scope import amount_answer, scope_verdict, states_figure, unanswered_of
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
@@ -291,9 +291,11 @@ class Engine:
         texts = [h.text for h in shown]
         if missing is None and intent in FOCUSED and shown:
             missing = focus_answer(u, texts, snap, list(offices))
-        missing, top = (amount_answer(estimate, snap.rules, u.frame.said, texts, list(offices))
+        asked_top = u.frame.said if not u.frame.follow_up else u.text  # 要是3000万呢 after 最多
+        missing, top = (amount_answer(estimate, snap.rules, asked_top, texts, list(offices))
                         if missing is None and intent == AMOUNT else (missing, None))
-        if missing is None and top is None and intent == AMOUNT and shown:
+        if missing is None and top is None and intent == AMOUNT and shown \
+                and not _case_computed(u, estimate, snap):
             missing = amount_focus_answer(u.frame.said, texts, snap, list(offices))
         return replace(answer, unanswered=missing, ceiling=top)
 
@@ -369,3 +371,17 @@ class Engine:
                 "latency_p50_ms": round(p50, 1),
                 "latency_p95_ms": round(p95, 1),
             }
+
+
+def _case_computed(u: Understood, estimate: Estimate | None, snap: Snapshot) -> bool:
+    """Whether the amount asked is the one computed: a follow-up of an estimate, or a
+    case stated beyond who applies (titles, counts, amounts) that an award is granted
+    for ("5家在孵的升了高企" is not a thing the documents leave unstated)."""
+    if estimate is None:
+        return False
+    granted = any(i.outcome != "ineligible" and (i.amount_yuan or i.figure or states_figure(
+        snap.rules.get(i.rule_id))) for i in estimate.items)
+    stated = u.extraction is not None and any(k != "applicant_types"
+                                              for k in u.extraction.facts)
+    return granted and (u.frame.follow_up or stated)
+

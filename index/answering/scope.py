@@ -196,7 +196,7 @@ def amount_unstated(estimate: Estimate | None, rules: RuleSet, texts: list[str],
             # only a repealed award has a figure; the clause answered states none
             return Unanswered("amount", "具体金额", office="、".join(offices[:3]))
         if not considered or any(i.amount_yuan is not None or i.figure
-                                 or _states_figure(rules.get(i.rule_id))
+                                 or states_figure(rules.get(i.rule_id))
                                  for i in considered):
             return None
     elif not texts or scan_money(texts[0]):
@@ -204,7 +204,7 @@ def amount_unstated(estimate: Estimate | None, rules: RuleSet, texts: list[str],
     return Unanswered("amount", "具体金额", office="、".join(offices[:3]))
 
 
-def _states_figure(rule: Rule | None) -> bool:
+def states_figure(rule: Rule | None) -> bool:
     return (rule is not None and any(v is not None for v in (
         rule.amount_yuan, rule.max_yuan, rule.min_yuan, rule.rate_percent, rule.unit_yuan,
         rule.ratio, rule.cap_yuan))) or bool(rule is not None and rule.shares)

@@ -23,6 +23,9 @@ _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 # (fact, pattern on the segment holding the amount), first match wins.
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
+    # 区里出了两千万 (before 引进…技术: 引进高校来建工业技术研究院 is no purchase)
+    ("county_contribution_yuan", r"(区|县|区市)(里|财政|政府)(只)?(出了|拿出|投了|投入|掏了|出)"
+                                 r"[0-9一二两三四五六七八九十百千]"),
     ("registered_tech_purchase_yuan",
      r"(买|购|引进|受让).{0,12}(技术|专利)|(技术|专利).{0,6}(交易|合同)"
      r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
@@ -132,7 +135,8 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     or the one money fact of the question's topics), with its segment."""
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
-    buying = bool(re.search(MONEY_CONTEXTS[1][1], text)) and not re.search(_BROKERING, text)
+    purchase = next(p for f, p in MONEY_CONTEXTS if f == "registered_tech_purchase_yuan")
+    buying = bool(re.search(purchase, text)) and not re.search(_BROKERING, text)
     # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
     helped = bool(_HELPED.search(text))
     # 我们是技术转移机构，促成…，技术合同一共240万: the deals brokered, none bought

@@ -11,6 +11,7 @@ import pytest
 from bot.conversation.presenter import answer_json
 from index.answering.scope import SUGGEST_SHARE, suggestions, unanswered
 from index.retriever import Hit
+from knowledge.reading.frame import Previous
 from knowledge.reading.talk import default_talk
 
 pytestmark = pytest.mark.slow
@@ -128,10 +129,26 @@ def test_json_contract_carries_verdict_frame_and_unanswered(engine: Any) -> None
 @pytest.mark.parametrize(("question", "yuan"), [
     ("企业研发财政补助一家最多能给到多少", 10_000_000),  # 单个企业最高1000万元
     ("县里财政科技专项资金3000万，市里最多能补多少", 5_000_000),  # 600万 capped at 500万
+    # the county's own contribution is the ceiling (引进高校 is no technology purchase)
+    ("我区引进了一所985高校来建工业技术研究院 区里出了两千万 市级最多支持多少", 20_000_000),
 ])
 def test_the_most_an_award_can_be_is_said_first(engine: Any, question: str, yuan: int) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.ceiling is not None and answer.ceiling.yuan == yuan
+
+
+def test_a_follow_up_of_a_ceiling_question_is_one_too(engine: Any) -> None:
+    first = engine.ask("县级科技专项资金1500万的话 市里最多能分给区里多少", as_of=ON)
+    assert first.ceiling is not None and first.ceiling.yuan == 3_000_000
+    previous = Previous(first.question, asked="amount", topics=("innovative_region",),
+                        thread=(first.question,))
+    again = engine.ask("要是县级有3000万呢", as_of=ON, previous=previous)
+    assert again.ceiling is not None and again.ceiling.yuan == 5_000_000
+
+
+def test_a_computed_case_is_not_a_focus_left_unstated(engine: Any) -> None:
+    answer = engine.ask("2019年我们孵化器有5家在孵的升了高企 奖多少")  # as of 2019
+    assert answer.unanswered is None  # the level of the incubator is asked instead
     first = answer_json(answer)["answer_text"].split("\n", 1)[0]
     assert "最高可得" in first
 

@@ -165,6 +165,7 @@ READINGS = [  # (question, total): a wording read into its fact
     # months of one year on each side of 58号's expiry (2021-11-10)
     ("我们公司2021年3月跟一家研究所签了技术开发合同100万，2021年12月又签了一份80万的技术转让合同，"
      "两份都做了认定登记，这两份合同市里能奖多少？", 200000),
+    ("集团两家子公司各自牵头建了个市级技术创新中心 一共补多少", 4000000),  # subsidiaries
 ]
 
 
@@ -172,7 +173,7 @@ READINGS = [  # (question, total): a wording read into its fact
                          ids=["broker-contracts", "level-in-brackets", "park-level-after",
                               "our-city", "spoken-numeral", "sum-not-stacking",
                               "sum-not-payment-timing", "second-time",
-                              "months-across-an-expiry"])
+                              "months-across-an-expiry", "subsidiaries"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None
