@@ -374,14 +374,15 @@ class Engine:
 
 
 def _case_computed(u: Understood, estimate: Estimate | None, snap: Snapshot) -> bool:
-    """Whether the amount asked is the one computed: a follow-up of an estimate, or a
-    case stated beyond who applies (titles, counts, amounts) that an award is granted
-    for ("5家在孵的升了高企" is not a thing the documents leave unstated)."""
-    if estimate is None:
+    """Whether the amount asked is the one computed: a question of its own stating a case
+    beyond who applies (titles, counts, amounts) that an award is granted for ("5家在孵
+    的升了高企" is not a thing the documents leave unstated).  A follow-up's facts are its
+    question's, not what it asks (土地出让金能减多少 after an amount)."""
+    if estimate is None or u.frame.follow_up:
         return False
     granted = any(i.outcome != "ineligible" and (i.amount_yuan or i.figure or states_figure(
         snap.rules.get(i.rule_id))) for i in estimate.items)
     stated = u.extraction is not None and any(k != "applicant_types"
                                               for k in u.extraction.facts)
-    return granted and (u.frame.follow_up or stated)
+    return granted and stated
 

@@ -22,6 +22,7 @@ from knowledge.reading.intent import (
     GENERAL,
     OVERVIEW,
     VALIDITY,
+    asks_other_payer,
     asks_sum,
     read_intent,
 )
@@ -36,6 +37,7 @@ _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通�
 # kinds of question that beat an amount or eligibility reading of the same message
 # kinds whose words a sum question also holds (同时拿到A和B，一共能拿多少; 一次性能拿多少)
 _SUM_BEATS = frozenset({"stacking", "payment_timing"})
+_OTHER_LEVEL = "other_level_amount"
 _SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_funds",
                        "contact", "statistics", "successor", "finance_terms", "odds",
                        "processing_time", "clawback", "obligations", "other_level_amount",
@@ -101,6 +103,19 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     return Understood(frame, question, extraction, intent, named, today)
 
 
+def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, talk: Talk
+                  ) -> str:
+    """What an amount reading gives way to, or what gives way to it ('' for neither):
+    省里另外再奖多少 asks a level these documents do not pay for; 如果同时拿到A和B，一共
+    能拿多少 / 一次性能拿多少 asks the sum whatever stacking or timing words it holds."""
+    if (asked in ("", AMOUNT) and intent == AMOUNT and talk.kind(_OTHER_LEVEL) is not None
+            and asks_other_payer(said)):
+        return _OTHER_LEVEL
+    if asked in _SUM_BEATS and extraction.facts and asks_sum(said):
+        return AMOUNT
+    return ""
+
+
 def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
            named: str | None) -> str:
     """What is asked: the message's own kind when it says one, else the question's.
@@ -120,8 +135,9 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
         return intent
     if own and own not in ESTIMATE_INTENTS and frame.follow_up:
         return own  # 企业所得税优惠怎么办理 after an amount: what this message asks
-    if asked in _SUM_BEATS and extraction.facts and asks_sum(frame.said or question):
-        return AMOUNT  # 如果同时拿到A和B，一共能拿多少 / 一次性能拿多少: the sum is asked
+    beaten = _amount_beats(asked, intent, frame.said or question, extraction, talk)
+    if beaten:
+        return beaten
     if asked in _SPECIFIC and "combination" in frame.refs:
         return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:

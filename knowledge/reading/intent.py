@@ -108,3 +108,15 @@ _SUM_ASKED = re.compile(r"(能|可以|可)?(拿|给|奖|补|得)(到)?多少(钱
 def asks_sum(text: str) -> bool:
     """Whether ``text`` ends by asking how much can be had."""
     return bool(_SUM_ASKED.search(text))
+
+
+# 省里对国家级技术创新中心另外再奖多少: the amount a higher level pays, asked of the
+# province or the state as the one paying (not 省里拨了60万, a grant already made)
+_OTHER_PAYER = re.compile(r"(省里|省上|省财政|省级财政|中央|国家层面|国家那边)"
+                          r"(对|给|再|另外|自己|还|能|会|一般|又)?[^，。？?市区县万元\d\s]{0,14}?"
+                          r"(另外|再|还)?(给|奖|补|拨|配)(多少|几)")
+
+
+def asks_other_payer(text: str) -> bool:
+    """Whether ``text`` asks what the province or the state itself pays."""
+    return bool(_OTHER_PAYER.search(text))
