@@ -37,18 +37,20 @@ class Context:
     as_of: str | None = None  # a year follow-up's date
     asked: str = "general"  # what the question asked (the answer's intent)
     thread: tuple[str, ...] = ()  # understood questions of this thread, for "加起来"
+    granted: tuple[str, ...] = ()  # the rules the answer granted (for "升省级了呢")
 
     def to_data(self) -> dict[str, Any]:
         return {"q": self.question, "doc": self.doc_number, "path": self.clause_path,
                 "title": self.title, "document": self.document, "topics": list(self.topics),
                 "facts": self.facts or {}, "rules": list(self.rule_ids), "as_of": self.as_of,
-                "asked": self.asked, "thread": list(self.thread)}
+                "asked": self.asked, "thread": list(self.thread),
+                "granted": list(self.granted)}
 
     def previous(self) -> Previous:
         """The record as the core reads it."""
         return Previous(text=self.question, asked=self.asked, doc_number=self.doc_number,
                         clause_path=self.clause_path, document=self.document,
-                        topics=self.topics, thread=self.thread)
+                        topics=self.topics, thread=self.thread, granted=self.granted)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Context | None:
@@ -60,7 +62,8 @@ class Context:
                    topics=tuple(data.get("topics") or ()), facts=dict(data.get("facts") or {}),
                    rule_ids=tuple(data.get("rules") or ()), as_of=data.get("as_of"),
                    asked=str(data.get("asked") or "general"),
-                   thread=tuple(str(t) for t in data.get("thread") or ()))
+                   thread=tuple(str(t) for t in data.get("thread") or ()),
+                   granted=tuple(str(r) for r in data.get("granted") or ()))
 
 
 def context_of(answer: Answer, as_of: date | None = None) -> Context:
@@ -80,6 +83,8 @@ def context_of(answer: Answer, as_of: date | None = None) -> Context:
         as_of=as_of.isoformat() if as_of else None,
         asked=answer.intent,
         thread=frame.thread if frame is not None else (answer.text,),
+        granted=tuple(i.rule_id for i in answer.estimate.items if i.outcome == "eligible")
+        if answer.estimate is not None else (),
     )
 
 

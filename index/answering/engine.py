@@ -309,6 +309,7 @@ class Engine:
             return None, ()
         estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
                                      when, u.frame.hypothetical)
+        estimate = _what_the_change_adds(estimate, u.frame.superseded)
         return estimate, tuple(item.rule_id for item in estimate.items)
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
@@ -385,4 +386,17 @@ def _case_computed(u: Understood, estimate: Estimate | None, snap: Snapshot) -> 
     stated = u.extraction is not None and any(k != "applicant_types"
                                               for k in u.extraction.facts)
     return granted and stated
+
+
+def _what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Estimate:
+    """升省级了呢 after the city centre's award: the award the upgrade brings, without
+    the one already answered, when the change grants one of its own."""
+    if not superseded:
+        return estimate
+    new = [i for i in estimate.items if i.outcome == "eligible" and i.rule_id not in superseded]
+    if not new:
+        return estimate
+    return replace(estimate, items=tuple(i for i in estimate.items
+                                         if not (i.outcome == "eligible"
+                                                 and i.rule_id in superseded)))
 

@@ -26,6 +26,7 @@ from knowledge.reading.intent import (
     asks_sum,
     read_intent,
 )
+from knowledge.reading.question import title_phrases
 from knowledge.reading.talk import Talk
 from knowledge.sources.base import KnowledgeBase
 from knowledge.sources.documents import normalize_doc_number
@@ -89,7 +90,8 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
         names = DocumentNames(kb.documents)
     named = named_document(kb, text, names) if text else None
     frame = read_frame(text, previous, talk, rules.vocabulary.topics,
-                       names_document=named is not None)
+                       names_document=named is not None,
+                       titles=lambda t: title_phrases(t, rules.vocabulary.patterns))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
     question = frame.text

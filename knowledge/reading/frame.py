@@ -17,7 +17,7 @@ a number with its classifier (家, 项, 个, 件 …).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -37,7 +37,7 @@ __all__ = ["Frame", "Previous", "read_frame"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
-_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了)$")
+_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了|升)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
 # after 省里/市里: the level's government paying, not the level of a title
@@ -65,11 +65,13 @@ class Previous:
     document: str = ""  # the document the question named
     topics: tuple[str, ...] = ()
     thread: tuple[str, ...] = ()  # earlier understood questions of this thread
+    granted: tuple[str, ...] = ()  # the rules the last answer granted
 
     def to_data(self) -> dict[str, Any]:
         return {"q": self.text, "asked": self.asked, "doc": self.doc_number,
                 "path": self.clause_path, "document": self.document,
-                "topics": list(self.topics), "thread": list(self.thread)}
+                "topics": list(self.topics), "thread": list(self.thread),
+                "granted": list(self.granted)}
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Previous | None:
@@ -81,7 +83,8 @@ class Previous:
                    clause_path=str(data.get("path") or ""),
                    document=str(data.get("document") or ""),
                    topics=tuple(str(t) for t in data.get("topics") or ()),
-                   thread=_kept(tuple(str(t) for t in data.get("thread") or ())))
+                   thread=_kept(tuple(str(t) for t in data.get("thread") or ())),
+                   granted=tuple(str(r) for r in data.get("granted") or ()))
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,9 @@ class Frame:
     place: str = ""
     thread: tuple[str, ...] = field(default=())
     about_clause: str = ""  # office/materials/deadline asked of the clause in context
+    # 升省级了呢: the awards the previous answer granted, now the earlier state (the
+    # estimate shows what the change adds when it adds anything)
+    superseded: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"said": self.said, "understood": self.text, "follow_up": self.follow_up,
@@ -134,12 +140,15 @@ def _message_intent(said: str, talk: Talk) -> str:
 
 
 def read_frame(message: str, previous: Previous | None, talk: Talk,
-               topics: Mapping[str, tuple[str, ...]], names_document: bool = False
-               ) -> Frame:
+               topics: Mapping[str, tuple[str, ...]], names_document: bool = False,
+               titles: Callable[[str], list[str]] | None = None) -> Frame:
     """``message`` read against ``previous`` (None: no conversation).
 
     ``names_document``: the message names a document of the knowledge base by itself
-    (its 文号 or a short form): it is a question of its own.
+    (its 文号 or a short form): it is a question of its own.  ``titles``: the title
+    phrases a text names (the vocabulary's title patterns): a follow-up naming another
+    title than the previous question's, beyond its level (国家专业化众创空间呢 after
+    国家级孵化器), asks the same question of that title.
     """
     said = _compact(message)  # read without spaces; a question of its own keeps them
     base = Frame(said=said, text=(message or "").strip(), place=talk.elsewhere_named(said),
@@ -159,6 +168,9 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
+    if titles is not None and not marks and (opens or ends) and not asked \
+            and _another_title(said, previous.text, titles, talk):
+        own = own | {"\0title"}  # another subject than the previous question's
     if marks == {"pronouns"} and own - set(previous.topics) and _points_at_itself(said, talk):
         # 集团还有个孵化器认定成国家级了，这个呢: "this one" is the subject just named
         marks, ends = set(), True
@@ -183,6 +195,21 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
 _DOCUMENT_WORDS = ("文", "政策", "它", "上面", "刚才")
 
 
+def _another_title(said: str, before: str, titles: Callable[[str], list[str]],
+                   talk: Talk) -> bool:
+    """Whether ``said`` names a title whose words, its level taken out, the previous
+    question does not hold (国家专业化众创空间 after 国家级孵化器; not 省级技术创新中心
+    after 市级技术创新中心: a level change)."""
+    levels = sorted((w for words in talk.levels.values() for w in words), key=len,
+                    reverse=True)
+    held = _compact(before)
+    for span in titles(said):
+        bare = _without(span, levels)
+        if len(bare) >= 2 and bare not in held:
+            return True
+    return False
+
+
 def _points_at_itself(said: str, talk: Talk) -> bool:
     """Only a pronoun for "this one" (这个, 这项), after a subject: none for a document or
     for what was said before (它, 这个文件, 刚才说的)."""
@@ -204,7 +231,7 @@ def _kept(thread: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(reversed(kept))
 
 
-_HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)")
+_HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)|(俩|仨)")
 
 
 def _combined(said: str, previous: Previous) -> list[str]:
@@ -213,7 +240,8 @@ def _combined(said: str, previous: Previous) -> list[str]:
     asked = [t for t in previous.thread if t]
     many = _HOW_MANY.search(said)
     if many is not None:
-        n = {"两": 2, "二": 2, "三": 3}.get(many.group(1)) or int(many.group(1))
+        word = many.group(1) or many.group(3)
+        n = {"两": 2, "二": 2, "三": 3, "四": 4, "俩": 2, "仨": 3}.get(word) or int(word)
         return asked[-n:] if len(asked) >= n else asked or [previous.text]
     since = previous.thread[len(previous.thread) - previous.thread[::-1].index(""):] \
         if "" in previous.thread else previous.thread
@@ -269,8 +297,11 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     if not refs:
         return base
     thread = _kept((*previous.thread, question))
+    becoming = "level" in refs and "combination" not in refs and "升级为" in question \
+        and "升级为" not in previous.text
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
-                   asked=asked, thread=thread)
+                   asked=asked, thread=thread,
+                   superseded=previous.granted if becoming else ())
 
 
 def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,

@@ -208,6 +208,11 @@ def _clause_matches(pattern: str, text: str) -> list[Hit]:
 _Span = tuple[int, int, int, str, str]  # (start, end, order, fact, value)
 
 
+def title_phrases(text: str, patterns: Patterns) -> list[str]:
+    """The words of every title the vocabulary's patterns find in ``text``."""
+    return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
+
+
 def _title_spans(text: str, incubatee_talk: bool,
                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
                  patterns: Patterns) -> list[_Span]:

@@ -169,3 +169,12 @@ def test_a_kind_is_stated_only_near_the_questions_subject() -> None:
                        subjects=("星创天地",))
     assert found is not None and found.asked == "conditions"
     assert unanswered("conditions", "星创天地要什么条件", [clause], talk, []) is None
+
+
+def test_becoming_a_level_shows_what_it_adds(engine: Any) -> None:
+    first = engine.ask("市级临床医学研究中心第一次通过绩效评价给多少钱", as_of=ON)
+    granted = tuple(i.rule_id for i in first.estimate.items if i.outcome == "eligible")
+    previous = Previous(first.question, asked="amount", topics=("clinical",),
+                        thread=(first.question,), granted=granted)
+    upgraded = engine.ask("升省级了呢", as_of=ON, previous=previous)
+    assert upgraded.estimate is not None and upgraded.estimate.total_yuan == 2_000_000

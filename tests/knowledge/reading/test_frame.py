@@ -220,3 +220,31 @@ def test_a_combination_takes_as_many_as_it_says(said: str, joined: int) -> None:
                                thread=second.thread))
     assert len(both.text.split("；")) == joined
     assert "两项" not in both.text
+
+
+INCUBATOR = Previous("国家级孵化器奖多少钱啊", asked="amount", topics=("incubator",),
+                     thread=("国家级孵化器奖多少钱啊",), granted=("d106_incubator_national",))
+
+
+def _titles(text: str) -> list[str]:
+    return [w for w in ("国家专业化众创空间", "国家级孵化器", "省级孵化器") if w in text]
+
+
+def test_another_title_is_another_subject() -> None:
+    frame = read_frame("那国家专业化众创空间呢", INCUBATOR, TALK, TOPICS, titles=_titles)
+    assert frame.refs == ("subject",) and frame.text.startswith("国家专业化众创空间")
+    both = read_frame("俩都认定了一共能拿多少",
+                      Previous(frame.text, asked="amount", topics=("incubator",),
+                               thread=frame.thread), TALK, TOPICS, titles=_titles)
+    assert both.text == "国家级孵化器奖多少钱啊；国家专业化众创空间，能拿多少"
+
+
+def test_a_level_of_the_same_title_is_a_level_change() -> None:
+    frame = read_frame("那省级孵化器呢", INCUBATOR, TALK, TOPICS, titles=_titles)
+    assert "level" in frame.refs
+
+
+def test_becoming_a_level_supersedes_what_was_granted() -> None:
+    frame = read("升省级了呢", INCUBATOR)
+    assert "升级为省级" in frame.text and frame.superseded == ("d106_incubator_national",)
+    assert read("那省级的呢", INCUBATOR).superseded == ()  # asked instead, not become
