@@ -23,7 +23,8 @@ from index.answering.hits import answer_hit, document_changes, without_target_cl
 from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import with_not_encoded
 from index.answering.overview import build_overview
-from index.answering.scope import amount_answer, scope_verdict, states_figure, unanswered_of
+from index.answering.scope import amount_answer, scope_verdict, unanswered_of
+from index.answering.shown import case_computed, what_the_change_adds, with_reading
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
@@ -295,7 +296,7 @@ class Engine:
         missing, top = (amount_answer(estimate, snap.rules, asked_top, texts, list(offices))
                         if missing is None and intent == AMOUNT else (missing, None))
         if missing is None and top is None and intent == AMOUNT and shown \
-                and not _case_computed(u, estimate, snap):
+                and not case_computed(u, estimate, snap):
             missing = amount_focus_answer(u.frame.said, texts, snap, list(offices))
         return replace(answer, unanswered=missing, ceiling=top)
 
@@ -309,7 +310,8 @@ class Engine:
             return None, ()
         estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
                                      when, u.frame.hypothetical)
-        estimate = _what_the_change_adds(estimate, u.frame.superseded)
+        estimate = with_reading(what_the_change_adds(estimate, u.frame.superseded),
+                                extraction.notes)
         return estimate, tuple(item.rule_id for item in estimate.items)
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:
@@ -372,31 +374,3 @@ class Engine:
                 "latency_p50_ms": round(p50, 1),
                 "latency_p95_ms": round(p95, 1),
             }
-
-
-def _case_computed(u: Understood, estimate: Estimate | None, snap: Snapshot) -> bool:
-    """Whether the amount asked is the one computed: a question of its own stating a case
-    beyond who applies (titles, counts, amounts) that an award is granted for ("5家在孵
-    的升了高企" is not a thing the documents leave unstated).  A follow-up's facts are its
-    question's, not what it asks (土地出让金能减多少 after an amount)."""
-    if estimate is None or u.frame.follow_up:
-        return False
-    granted = any(i.outcome != "ineligible" and (i.amount_yuan or i.figure or states_figure(
-        snap.rules.get(i.rule_id))) for i in estimate.items)
-    stated = u.extraction is not None and any(k != "applicant_types"
-                                              for k in u.extraction.facts)
-    return granted and stated
-
-
-def _what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Estimate:
-    """升省级了呢 after the city centre's award: the award the upgrade brings, without
-    the one already answered, when the change grants one of its own."""
-    if not superseded:
-        return estimate
-    new = [i for i in estimate.items if i.outcome == "eligible" and i.rule_id not in superseded]
-    if not new:
-        return estimate
-    return replace(estimate, items=tuple(i for i in estimate.items
-                                         if not (i.outcome == "eligible"
-                                                 and i.rule_id in superseded)))
-

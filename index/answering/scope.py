@@ -29,7 +29,14 @@ from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import scan_money
 from knowledge.reading.estimate import Ceiling, ceiling_of
-from knowledge.reading.intent import DEADLINE, DOCUMENT_INTENTS, MATERIALS, asks_ceiling, asks_sum
+from knowledge.reading.intent import (
+    DEADLINE,
+    DOCUMENT_INTENTS,
+    MATERIALS,
+    SUM_BEATS,
+    asks_ceiling,
+    asks_sum,
+)
 from knowledge.reading.talk import AskedKind, Talk
 
 __all__ = ["SUGGEST_SHARE", "Suggestion", "Unanswered", "scope_verdict", "suggestions",
@@ -170,7 +177,7 @@ def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices:
         return found
     for kind in talk.asked_kinds(said) if said else ():
         if kind.name != intent and kind.stated and not (
-                asks_sum(said) and kind.name in ("stacking", "payment_timing")):
+                asks_sum(said) and kind.name in SUM_BEATS):
             # asked besides (这两个能一起拿吗，一共多少; 所得税优惠怎么办理): said when
             # not stated
             found = unanswered(kind.name, text, texts, talk, offices, subjects=subjects)

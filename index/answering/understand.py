@@ -21,6 +21,7 @@ from knowledge.reading.intent import (
     ESTIMATE_INTENTS,
     GENERAL,
     OVERVIEW,
+    SUM_BEATS,
     VALIDITY,
     asks_other_payer,
     asks_sum,
@@ -36,8 +37,6 @@ __all__ = ["Understood", "named_document", "understand"]
 # 58号文, 107号文件, 58号: a document by the number of its 文号 alone (not a date: 5月31号)
 _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通知|政策|$|[^\d])")
 # kinds of question that beat an amount or eligibility reading of the same message
-# kinds whose words a sum question also holds (同时拿到A和B，一共能拿多少; 一次性能拿多少)
-_SUM_BEATS = frozenset({"stacking", "payment_timing"})
 _OTHER_LEVEL = "other_level_amount"
 _SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_funds",
                        "contact", "statistics", "successor", "finance_terms", "odds",
@@ -113,7 +112,7 @@ def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, ta
     if (asked in ("", AMOUNT) and intent == AMOUNT and talk.kind(_OTHER_LEVEL) is not None
             and asks_other_payer(said)):
         return _OTHER_LEVEL
-    if asked in _SUM_BEATS and extraction.facts and asks_sum(said):
+    if asked in SUM_BEATS and extraction.facts and asks_sum(said):
         return AMOUNT
     return ""
 

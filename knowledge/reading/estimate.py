@@ -228,6 +228,7 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                          if i.outcome != "ineligible" else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
+    items = _title_awards_once(rules, items)
     # a rule granted in some year is not also listed as unmet or waiting in another
     granted = {i.rule_id for i in items if i.outcome == "eligible"}
     applies = {i.rule_id for i in items if i.outcome != "ineligible"}
@@ -238,6 +239,24 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                     warnings=tuple(dict.fromkeys(warnings)), facts=standing,
                     vocabulary=rules.vocabulary,
                     years={year: facts for year, facts in per_year if facts})
+
+
+def _title_awards_once(rules: RuleSet, items: list[Item]) -> list[Item]:
+    """An award for a title (no amount or count of a year in it) is granted once, in the
+    first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once)."""
+    specs = rules.vocabulary.facts
+    seen: set[str] = set()
+    out: list[Item] = []
+    for item in items:
+        rule = rules.get(item.rule_id)
+        if item.outcome == "eligible" and rule is not None and not any(
+                specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
+            key = rule.same_award or rule.id
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append(item)
+    return out
 
 
 def _joined(standing: Mapping[str, object], facts: Mapping[str, object]

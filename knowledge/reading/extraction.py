@@ -82,7 +82,11 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     _drop_ceilings(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
-        candidates = tuple(candidate_rules(ruleset, facts, raw.topics))
+        # a title only implied (我们孵化器 → a recognised one) refines the rules the
+        # question is about; it does not add rules of its own (an applicant does)
+        stated = {k: v for k, v in facts.items()
+                  if k not in raw.implied or k == "applicant_types"}
+        candidates = tuple(candidate_rules(ruleset, stated, raw.topics))
     excluded = {name: frozenset(values) for name, values in raw.excluded.items()
                 if name in specs}
     for name, values in _denied_levels(re.sub(r"\s+", "", question or ""), facts,

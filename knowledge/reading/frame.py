@@ -32,6 +32,7 @@ from knowledge.reading.slots import (
     merge_year,
 )
 from knowledge.reading.talk import Talk
+from knowledge.reading.thread import combined, kept
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
@@ -43,7 +44,6 @@ _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|
 # after 省里/市里: the level's government paying, not the level of a title
 _FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
-THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
                      r"|认定成|认定为|认定|评为|评上|成为|获批|升级|升"
@@ -83,7 +83,7 @@ class Previous:
                    clause_path=str(data.get("path") or ""),
                    document=str(data.get("document") or ""),
                    topics=tuple(str(t) for t in data.get("topics") or ()),
-                   thread=_kept(tuple(str(t) for t in data.get("thread") or ())),
+                   thread=kept(tuple(str(t) for t in data.get("thread") or ())),
                    granted=tuple(str(r) for r in data.get("granted") or ()))
 
 
@@ -160,7 +160,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     if previous is None or names_document:
         return base
     # a question of its own starts a thread; the one before stays for "两项加起来"
-    base = replace(base, thread=_kept((*previous.thread, "", base.text)))
+    base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
     if "corrections" in marks or scan_money(_without(said, talk.markers("combinations"))):
@@ -181,11 +181,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         # 国家级孵化器呢 (after an amount question): another subject, the same question
         text = f"{_strip_opening(said, talk)}，{again}"
         return replace(base, text=text, follow_up=True, refs=("subject",),
-                       thread=_kept((*previous.thread, text)))
+                       thread=kept((*previous.thread, text)))
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
-                return replace(base, thread=_kept((*previous.thread, base.text)))
+                return replace(base, thread=kept((*previous.thread, base.text)))
             return base  # a subject of its own: a new question
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
             return base
@@ -216,36 +216,6 @@ def _points_at_itself(said: str, talk: Talk) -> bool:
     words = [w for w in talk.markers("pronouns") if w in said]
     return all(not any(d in w for d in _DOCUMENT_WORDS) for w in words) \
         and min(said.find(w) for w in words) >= 4
-
-
-def _kept(thread: tuple[str, ...]) -> tuple[str, ...]:
-    """The last ``THREAD`` questions of a thread with the boundaries ("") between them."""
-    kept: list[str] = []
-    for entry in reversed(thread):
-        if entry:
-            if sum(1 for k in kept if k) == THREAD:
-                break
-        elif not kept or not kept[-1]:
-            continue  # no boundary first or twice
-        kept.append(entry)
-    return tuple(reversed(kept))
-
-
-_HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)|(俩|仨)")
-
-
-def _combined(said: str, previous: Previous) -> list[str]:
-    """The questions "加起来" adds up: as many as it says (两项), else those of the
-    thread since it started."""
-    asked = [t for t in previous.thread if t]
-    many = _HOW_MANY.search(said)
-    if many is not None:
-        word = many.group(1) or many.group(3)
-        n = {"两": 2, "二": 2, "三": 3, "四": 4, "俩": 2, "仨": 3}.get(word) or int(word)
-        return asked[-n:] if len(asked) >= n else asked or [previous.text]
-    since = previous.thread[len(previous.thread) - previous.thread[::-1].index(""):] \
-        if "" in previous.thread else previous.thread
-    return [t for t in since if t] or [previous.text]
 
 
 def _without(text: str, words: tuple[str, ...] | list[str]) -> str:
@@ -296,7 +266,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     question, asked = merged
     if not refs:
         return base
-    thread = _kept((*previous.thread, question))
+    thread = kept((*previous.thread, question))
     becoming = "level" in refs and "combination" not in refs and "升级为" in question \
         and "升级为" not in previous.text
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
@@ -348,7 +318,7 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
         question = f"{previous.document or previous.doc_number}{said}"
         refs.append("intent")
     elif "combination" in refs:
-        earlier = _combined(said, previous)
+        earlier = combined(said, previous.thread, previous.text)
         question = "；".join(dict.fromkeys([*earlier[:-1], question]))
         asked = asked or "amount"
     elif asked and not _slot_refs(refs):

@@ -44,14 +44,14 @@ _PATTERNS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
                         r"|向谁|找谁|(哪个|哪些|什么)(部门|单位)(负责|受理|管|办理|申请|申报)"
                         r"|在哪(里|儿)?(申请|申报|办理)|去哪(里|儿)?(申请|申报|办)|谁(负责|受理)")),
     (DEADLINE, re.compile(r"(什么时候|何时|几月份?|哪天|啥时候|哪个月)(开始)?"
-                          r"(申报|申请|报名|受理|截止)"
+                          r"(申报|申请|报名|受理|截止|开展|组织|评审|评价|启动)"
                           r"|(申报|申请)(时间|期限|截止|日期)|截止(时间|日期)")),
     (OVERVIEW, re.compile(r"(能|可以|可)?(享受|申请|申报)(哪些|什么)(政策|支持|补助|奖励|优惠)"
                           r"|(哪些|什么)政策.{0,6}(享受|适用|申请)|有哪些政策")),
     (AMOUNT, re.compile(r"多少|几万|金额|额度|最高.{0,4}(补|奖)|(怎么|如何|咋)(分|拆|摊)"
                         # a figure to check (给1000万对吧 / 真的假的): the amount is asked
                         r"|[0-9一二两三四五六七八九十百千]+万(元)?.{0,6}"
-                        r"(对吧|对吗|对不对|真的假的|是真的吗|没错吧|是吗|是不是)")),
+                        r"(对吧|对吗|对不对|真的假的|是真的吗|没错吧|是吗|是不是|吧)")),
     (ELIGIBILITY, re.compile(r"(有|能有|会有)(没有)?.{0,4}"
                              r"(补助|奖励|补贴|资助|支持|扶持|奖金|钱|奖|补)(吗|么|没有|没|不)"
                              r"|(给|奖|补|支持|资助|扶持|认)(吗|么)"
@@ -103,6 +103,11 @@ def asks_ceiling(text: str) -> bool:
 # a message ending on the sum (一共能拿多少, 一次性能拿多少): the amount is what it asks,
 # whatever words of a kind it holds before (同时拿到A和B, 一次性)
 _SUM_ASKED = re.compile(r"(能|可以|可)?(拿|给|奖|补|得)(到)?多少(钱)?[？?。！!\s]*$")
+
+
+# kinds whose words a sum question also holds (同时拿到A和B，一共能拿多少; 一次性能拿多少;
+# 2022年复核又通过了，一共给多少)
+SUM_BEATS: Final = frozenset({"stacking", "payment_timing", "procedure"})
 
 
 def asks_sum(text: str) -> bool:

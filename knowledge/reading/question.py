@@ -127,7 +127,8 @@ def read_question(question: str, today: date,
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
-        r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育)", text))
+        r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育|升了|升成)"
+        r"|(孵化器|众创空间)(里|内).{0,8}(高企|高新)", text))
     _read_applicants(text, out, patterns)
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns, labels or {})
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
@@ -277,7 +278,7 @@ def _read_implied(text: str, out: RawExtraction,
     subject (荣成市创建…), not a location (我们在荣成市…).
     """
     for fact, values in implied.items():
-        if fact in out.facts:
+        if fact in out.facts or fact in out.excluded:
             continue
         hits: list[tuple[str, str]] = []
         for value, words in values.items():
@@ -301,6 +302,7 @@ def _read_implied(text: str, out: RawExtraction,
             continue  # nothing implied, or two kinds of applicant: ask
         value, word = hits[0]
         add_value(out.facts, fact, value)
+        out.implied.add(fact)
         label = labels.get(fact, {}).get(value, value)
         out.notes.append(f"按“{word}”推定申报主体为{label}"
                          if fact == "applicant_types" else f"按“{word}”推定为{label}")

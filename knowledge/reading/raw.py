@@ -17,6 +17,7 @@ class RawExtraction:
     topics: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     excluded: dict[str, set[str]] = field(default_factory=dict)  # negated choices
+    implied: set[str] = field(default_factory=set)  # facts set by implication only
 
 
 def exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:

@@ -30,7 +30,7 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|升成|升至|晋级为?|评为|评上|成为|列入"
                        r"|列为|获批|进入|变成|成了"
-                       r"|晋升为?|被评为)\s*$")
+                       r"|晋升为?|被评为|升)\s*$")
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")

@@ -254,7 +254,7 @@ def test_an_interview_keeps_each_years_facts(bot_engine: RecordingEngine,
     once and computes each year on its own (2家 in 2021 + 3家 in 2022 = 50万元)."""
     conv = Conversation(bot_engine, store)
     who = Who(79, 79)
-    out = conv.text(who, "我们孵化器2021年有2家在孵企业认定高企、2022年有3家，"
+    out = conv.text(who, "孵化器2021年有2家在孵企业认定高企、2022年有3家，"
                          "都在孵化期内，一共多少")
     replies = list(out.replies)
     out = _press(conv, who, replies, "市级")

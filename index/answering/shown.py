@@ -1,0 +1,51 @@
+"""What an answer's estimate shows of the conversation and of how the message was read:
+what a level change adds (升省级了呢 after the city centre's award), the reading notes
+(您说有6家，其中2家… → 按4家计; 按“我们孵化器”推定…), and whether the amount asked is the
+case computed (then no unstated focus is said of it)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from index.answering.scope import states_figure
+from index.answering.snapshot import Snapshot
+from index.answering.understand import Understood
+from knowledge.awards.calculator import Estimate
+
+__all__ = ["case_computed", "what_the_change_adds", "with_reading"]
+
+
+def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
+    """``estimate`` saying first how each figure of the message was read."""
+    if not estimate.items or not notes:
+        return estimate
+    said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings)
+    return replace(estimate, warnings=(*said, *estimate.warnings))
+
+
+def case_computed(u: Understood, estimate: Estimate | None, snap: Snapshot) -> bool:
+    """Whether the amount asked is the one computed: a question of its own stating a case
+    beyond who applies (titles, counts, amounts) that an award is granted for ("5家在孵
+    的升了高企" is not a thing the documents leave unstated).  A follow-up's facts are its
+    question's, not what it asks (土地出让金能减多少 after an amount)."""
+    if estimate is None or u.frame.follow_up:
+        return False
+    granted = any(i.outcome != "ineligible" and (i.amount_yuan or i.figure or states_figure(
+        snap.rules.get(i.rule_id))) for i in estimate.items)
+    stated = u.extraction is not None and any(k != "applicant_types"
+                                              for k in u.extraction.facts)
+    return granted and stated
+
+
+def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Estimate:
+    """升省级了呢 after the city centre's award: the award the upgrade brings, without
+    the one already answered, when the change grants one of its own."""
+    if not superseded:
+        return estimate
+    new = [i for i in estimate.items if i.outcome == "eligible" and i.rule_id not in superseded]
+    if not new:
+        return estimate
+    return replace(estimate, items=tuple(i for i in estimate.items
+                                         if not (i.outcome == "eligible"
+                                                 and i.rule_id in superseded)))
+
