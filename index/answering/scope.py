@@ -36,6 +36,7 @@ from knowledge.reading.intent import (
     SUM_BEATS,
     asks_ceiling,
     asks_sum,
+    names_two_documents,
 )
 from knowledge.reading.talk import AskedKind, Talk
 
@@ -177,7 +178,8 @@ def unanswered_of(intent: str, text: str, texts: list[str], talk: Talk, offices:
         return found
     for kind in talk.asked_kinds(said) if said else ():
         if kind.name != intent and kind.stated and not (
-                asks_sum(said) and kind.name in SUM_BEATS):
+                asks_sum(said) and kind.name in SUM_BEATS) and not (
+                kind.name == "stacking" and names_two_documents(said)):
             # asked besides (这两个能一起拿吗，一共多少; 所得税优惠怎么办理): said when
             # not stated
             found = unanswered(kind.name, text, texts, talk, offices, subjects=subjects)

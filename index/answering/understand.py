@@ -25,6 +25,7 @@ from knowledge.reading.intent import (
     VALIDITY,
     asks_other_payer,
     asks_sum,
+    names_two_documents,
     read_intent,
 )
 from knowledge.reading.question import title_phrases
@@ -114,6 +115,8 @@ def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, ta
         return _OTHER_LEVEL
     if asked in SUM_BEATS and extraction.facts and asks_sum(said):
         return AMOUNT
+    if asked == "stacking" and extraction.facts and names_two_documents(said):
+        return AMOUNT  # the estimate says the one award is paid once
     return ""
 
 

@@ -58,8 +58,12 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     vocab = vocabulary or (ruleset.vocabulary if ruleset is not None else default_vocabulary())
     specs = vocab.facts
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
-    question = fill_elided_subjects(question or "", (w for words in vocab.topics.values()
-                                                    for w in words if len(w) >= 2))
+    # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)
+    titled = [re.sub(r"国家级?|省级?|市级?", "", p)
+              for p in extract.title_phrases(question or "", vocab.patterns)]
+    question = fill_elided_subjects(question or "", [
+        *(w for words in vocab.topics.values() for w in words if len(w) >= 2),
+        *(t for t in titled if len(t) >= 3)])
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},

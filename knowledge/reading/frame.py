@@ -31,6 +31,7 @@ from knowledge.reading.slots import (
     merge_money,
     merge_year,
 )
+from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import combined, kept
 
@@ -42,7 +43,8 @@ _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了|升)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
 # after 省里/市里: the level's government paying, not the level of a title
-_FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得)")
+_FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得|那块|那部分"
+                      r"|那份|的部分|分担|承担)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
@@ -163,19 +165,25 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
-    if "corrections" in marks or scan_money(_without(said, talk.markers("combinations"))):
+    if "corrections" in marks or scan_money(without(said, talk.markers("combinations"))):
         marks.discard("combinations")  # 说错了，一共300万: a figure, not a combination
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
     if titles is not None and not marks and (opens or ends) and not asked \
-            and _another_title(said, previous.text, titles, talk):
+            and another_title(said, previous.text, titles, talk):
         own = own | {"\0title"}  # another subject than the previous question's
-    if marks == {"pronouns"} and own - set(previous.topics) and _points_at_itself(said, talk):
+    if marks == {"pronouns"} and own - set(previous.topics) and points_at_itself(said, talk):
         # 集团还有个孵化器认定成国家级了，这个呢: "this one" is the subject just named
         marks, ends = set(), True
-        said = _without(said, [w for w in talk.markers("pronouns") if w not in _DOCUMENT_WORDS])
+        said = without(said, [w for w in talk.markers("pronouns") if w not in DOCUMENT_WORDS])
     again = talk.ask_again.get(previous.asked, "")
+    if (not marks and titles is not None and again and not asked and titles(said)
+            and talk.found(said, talk.markers("additions"))):
+        # 第二年又拿了国家技术市场奖呢: one more title obtained, the same question of it
+        text = f"{_strip_opening(said, talk).rstrip('呢吗')}，{again}"
+        return replace(base, text=text, follow_up=True, refs=("subject",),
+                       thread=kept((*previous.thread, text)))
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
@@ -192,56 +200,27 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     return _merge(said, previous, talk, base, marks, topics)
 
 
-_DOCUMENT_WORDS = ("文", "政策", "它", "上面", "刚才")
-
-
-def _another_title(said: str, before: str, titles: Callable[[str], list[str]],
-                   talk: Talk) -> bool:
-    """Whether ``said`` names a title whose words, its level taken out, the previous
-    question does not hold (国家专业化众创空间 after 国家级孵化器; not 省级技术创新中心
-    after 市级技术创新中心: a level change)."""
-    levels = sorted((w for words in talk.levels.values() for w in words), key=len,
-                    reverse=True)
-    held = _compact(before)
-    for span in titles(said):
-        bare = _without(span, levels)
-        if len(bare) >= 2 and bare not in held:
-            return True
-    return False
-
-
-def _points_at_itself(said: str, talk: Talk) -> bool:
-    """Only a pronoun for "this one" (这个, 这项), after a subject: none for a document or
-    for what was said before (它, 这个文件, 刚才说的)."""
-    words = [w for w in talk.markers("pronouns") if w in said]
-    return all(not any(d in w for d in _DOCUMENT_WORDS) for w in words) \
-        and min(said.find(w) for w in words) >= 4
-
-
-def _without(text: str, words: tuple[str, ...] | list[str]) -> str:
-    """``text`` without ``words`` (加一块 is not one 块 of money)."""
-    for word in sorted(words, key=len, reverse=True):
-        text = text.replace(word, "")
-    return text
-
-
 def _slots_in(said: str, talk: Talk) -> bool:
     return bool(YEAR.search(said) or COUNT.search(said) or scan_money(said)
                 or _table_word(said, talk.levels)[0] or _table_word(said, talk.applicants)[0])
 
 
-def _table_word(text: str, table: Mapping[str, tuple[str, ...]]) -> tuple[str, str]:
-    """(the table entry ``text`` names, the words naming it), longest words first."""
+def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = False
+                ) -> tuple[str, str]:
+    """(the table entry ``text`` names, the words naming it), longest words first.
+    ``titled``: a level of a title only, not of the government paying (市里配套多少)."""
     pairs = sorted(((w, name) for name, words in table.items() for w in words),
                    key=lambda p: -len(p[0]))
     for word, name in pairs:
-        if word in text:
+        at = text.find(word)
+        if at >= 0 and not (titled and _FUNDING.match(text, at + len(word))):
             return name, word
     return "", ""
 
 
-def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str) -> str:
-    _, old = _table_word(question, table)
+def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
+                titled: bool = False) -> str:
+    _, old = _table_word(question, table, titled)
     return question.replace(old, new, 1) if old else new + question
 
 
@@ -255,7 +234,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
         for word in talk.markers(kind):
             rest = rest.replace(word, "")
     question, rest = merge_year(said, question, rest, refs)
-    question, rest = merge_money(_without(said, talk.markers("combinations")), question, rest,
+    question, rest = merge_money(without(said, talk.markers("combinations")), question, rest,
                                  refs)
     # 两项加起来: the items counted, not a new count (4个镇评上 still is one)
     question, rest = merge_counts(rest, question, refs, combined="combinations" in marks)
@@ -283,15 +262,23 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
         if name and slot == "level" and _FUNDING.match(rest, rest.index(word) + len(word)):
             name = ""  # 省里拨了80万: the province's money, not a level of the title
         if name:
-            old_name, _ = _table_word(question, table)
+            old_name, old_word = _table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
+            if slot == "level" and old_word and _FUNDING.match(
+                    question, question.index(old_word) + len(old_word)) \
+                    and len(_strip_opening(rest.replace(word, ""), talk)) <= 2:
+                # 这1000万里市里出多少 → 省里呢: the level paying is asked, in its place
+                question = question.replace(old_word, word, 1)
+                refs.append(slot)
+                rest = rest.replace(word, "")
+                continue
             if slot == "applicant" and not old_name and verb:
                 # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
                 question = f"{name}{verb.group()}{question}"
                 rest = rest.replace(verb.group(), "", 1)
             else:
                 # 以后升成省级的呢: the level with the verb that gives it (升级为省级)
-                question = _swap_table(question, table, name)
+                question = _swap_table(question, table, name, titled=slot == "level")
                 if slot == "level" and _BECOMING_BEFORE.search(rest[:rest.index(word)]):
                     at = question.find(name)
                     if at >= 0 and not _GIVEN_BEFORE.search(question[:at]):

@@ -125,3 +125,14 @@ _OTHER_PAYER = re.compile(r"(省里|省上|省财政|省级财政|中央|国家�
 def asks_other_payer(text: str) -> bool:
     """Whether ``text`` asks what the province or the state itself pays."""
     return bool(_OTHER_PAYER.search(text))
+
+
+# 两个文件都写了500万，能拿两份吗 / 106和107都写了: one award two documents state — the
+# estimate says it is paid once, under the document in force
+_TWO_DOCUMENTS = re.compile(r"两(个|份)(文件|文|政策)|都写了|也有这条|也写了"
+                            r"|\d{2,3}号?(和|跟|与|、)\d{2,3}号|(那个|另一个)文件里?也")
+
+
+def names_two_documents(text: str) -> bool:
+    """Whether ``text`` speaks of the same award in two documents."""
+    return bool(_TWO_DOCUMENTS.search(text))

@@ -31,6 +31,9 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|升成|升至|晋级为?|评为|评上|成为|列入"
                        r"|列为|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升)\s*$")
+# 省级的评上了 / 省级的批了: a level standing for its title, obtained
+_LEVEL_OBTAINED = re.compile(r"的(也|倒|却|就)?(评上|认定|通过|拿到|获批|批了|批下来|成了|过了"
+                             r"|评下来)")
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
@@ -82,6 +85,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
                 and (not named or piece.index(named) < level.start())):
             # 又认定为省级 / 中心明年认定为国家级: the level's subject written after it
             piece = piece[:level.end()] + subject + piece[level.end():]
+        elif (not named and seen and level is not None
+              and _LEVEL_OBTAINED.match(piece[level.end():])
+              and not piece[:level.start()].strip("但是而那不过，, ")):
+            # 国家级的没评上，省级的评上了: the level's subject, from before
+            piece = piece[:level.end()] + seen + piece[level.end() + 1:]
         elif not named and seen and (renew := _RENEWAL.search(piece)):
             # 高企证书到期了，重新认定又通过了: what is renewed, from before
             piece = piece[:renew.end()] + seen + piece[renew.end():]

@@ -101,7 +101,9 @@ def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) 
     "企业买技术能补多少",  # a rate is a stated amount
     "星创天地给多少",  # 择优 100万: a figure
     "技转有啥奖励",  # an owner's word for a covered subject (aliases.yaml)
-], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure", "alias-word"])
+    "看两个文件都写了省级技术创新中心500万 是能拿两份吗",  # one award paid once: said
+], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure", "alias-word",
+                                  "same-award-two-documents"])
 def test_stated_questions_are_answered(engine: Any, question: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is None

@@ -248,3 +248,21 @@ def test_becoming_a_level_supersedes_what_was_granted() -> None:
     frame = read("升省级了呢", INCUBATOR)
     assert "升级为省级" in frame.text and frame.superseded == ("d106_incubator_national",)
     assert read("那省级的呢", INCUBATOR).superseded == ()  # asked instead, not become
+
+
+MARKET = Previous("我们拿了省技术市场奖 市里配套多少", asked="amount", topics=("tech_market",),
+                  thread=("我们拿了省技术市场奖 市里配套多少",))
+SHARE = Previous("公司在环翠区 企业研发补助最高能给多少，这1000万里市里出多少", asked="amount",
+                 topics=("rnd_subsidy",), thread=("…",))
+
+
+def test_one_more_title_obtained_is_added_to_the_thread() -> None:
+    frame = read_frame("第二年又拿了国家技术市场奖呢", MARKET, TALK, TOPICS,
+                       titles=lambda t: [w for w in ("国家技术市场奖",) if w in t])
+    assert frame.refs == ("subject",) and frame.text.startswith("第二年又拿了国家技术市场奖")
+    assert frame.thread[-2:] == (MARKET.text, frame.text)
+
+
+def test_the_level_paying_is_swapped_in_its_place() -> None:
+    frame = read("省里呢", SHARE)
+    assert frame.text.endswith("这1000万里省里出多少")

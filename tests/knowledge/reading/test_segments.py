@@ -62,3 +62,8 @@ def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
         (2020, "我们公司2020年又买了200万，合同都登记了，两年一共能拿多少"),
     ]
     assert year_segments("2020年买技术花了300万，能补多少") == []  # one year
+
+
+def test_a_level_standing_for_the_title_before_gets_its_subject() -> None:
+    text = "去年我们申报国家级技术转移示范机构没评上，省级的评上了，能拿多少"
+    assert "省级技术转移示范机构评上了" in fill_elided_subjects(text, ["技术转移示范机构"])
