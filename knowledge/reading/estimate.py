@@ -278,11 +278,16 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     """The estimate of a question: by year when it states flows for several years, else
     once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
     # 2021年首次通过…已经拿过钱了，2023年第二次通过，这次能拿多少: the repeat alone is asked
-    repeat = asks_repeat(text)
+    specs = rules.vocabulary.facts
+    repeat = asks_repeat(text) and any(
+        "首次" in specs[f].choice_label(v) for f, vs in extraction.excluded.items()
+        if f in specs for v in vs)
 
     def run(ex: Extraction) -> Estimate:
-        by_year = None if repeat else estimate_by_year(rules, text, today, rule_ids, ex, on)
-        return by_year or evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
+        by_year = estimate_by_year(rules, text, today, rule_ids, ex, on)
+        if by_year is not None and (by_year.years or not repeat):
+            return by_year  # (这次 then keeps the latest year: only_year)
+        return evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
     estimate = estimate_dated(rules, text, today, rule_ids, on, extraction) or run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate

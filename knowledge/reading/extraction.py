@@ -96,6 +96,11 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     for name, values in _denied_levels(re.sub(r"\s+", "", question or ""), facts,
                                        vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
+    for name in raw.implied & set(excluded):  # 我们众创空间…不是市级的: not implied after all
+        held = facts.get(name)
+        if isinstance(held, frozenset) and held <= excluded[name]:
+            del facts[name]
+            notes = [n for n in notes if "推定为" not in n]
     denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied)

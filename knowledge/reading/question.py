@@ -301,9 +301,12 @@ def _read_implied(text: str, out: RawExtraction,
         if len(chosen) != 1:
             continue  # nothing implied, or two kinds of applicant: ask
         value, word = hits[0]
+        label = labels.get(fact, {}).get(value, value)
+        if any(is_negated(text, m.start(), m.end()) for level in ("市级", "省级", "国家级")
+               if level in label for m in re.finditer(level, text)):
+            continue  # 我们众创空间…不是市级的: the level implied is denied
         add_value(out.facts, fact, value)
         out.implied.add(fact)
-        label = labels.get(fact, {}).get(value, value)
         out.notes.append(f"按“{word}”推定申报主体为{label}"
                          if fact == "applicant_types" else f"按“{word}”推定为{label}")
 

@@ -166,6 +166,10 @@ READINGS = [  # (question, total): a wording read into its fact
     ("我们公司2021年3月跟一家研究所签了技术开发合同100万，2021年12月又签了一份80万的技术转让合同，"
      "两份都做了认定登记，这两份合同市里能奖多少？", 200000),
     ("集团两家子公司各自牵头建了个市级技术创新中心 一共补多少", 4000000),  # subsidiaries
+    # a renewal asked of (这次) is the latest year's, on its law
+    ("我们是知识产权代理机构，2018年12月首次认定高企，2021年到期重新认定又通过，2021年这次奖多少",
+     100000),
+    ("我们孵化器只在区里备了案，不是市级的，2021年有2家在孵企业认定了高企，奖多少", 0),
 ]
 
 
@@ -173,7 +177,8 @@ READINGS = [  # (question, total): a wording read into its fact
                          ids=["broker-contracts", "level-in-brackets", "park-level-after",
                               "our-city", "spoken-numeral", "sum-not-stacking",
                               "sum-not-payment-timing", "second-time",
-                              "months-across-an-expiry", "subsidiaries"])
+                              "months-across-an-expiry", "subsidiaries", "renewal-this-time",
+                              "level-denied-not-implied"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None
