@@ -28,6 +28,7 @@ from knowledge.reading.slots import restate
 
 __all__ = ["dated_parts", "estimate_dated"]
 
+_APPLICANT = "applicant_types"
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 # 3月 / 10月份 / 11月20号 / 1到3月间: a month (the last of a range), with its day
 _MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?"
@@ -51,6 +52,8 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
     starts: list[int] = []
     for m in months:
         at = next((s.start for s in segs if s.start <= m.start() < s.end), m.start())
+        space = text.rfind(" ", at, m.start())  # 4月份三百万 10月份一百万: spaced apart
+        at = space + 1 if space >= 0 else at
         if not starts or at > starts[-1]:
             starts.append(at)
     if len(starts) < 2:
@@ -97,11 +100,20 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         before = part
         ex = extract_facts(f"{head}{part}" + (f"，{tail}" if tail else ""), today, rules)
         ids = list(dict.fromkeys([*rule_ids, *ex.candidate_rules]))
-        est = evaluate(rules, ex.facts, when, rule_ids=ids, denied=ex.denied)
+        # who applies, when the whole question settles it (an applicant assumed) and the
+        # part does not
+        facts = {**{k: v for k, v in whole.facts.items() if k == _APPLICANT}, **ex.facts}
+        est = evaluate(rules, facts, when, rule_ids=ids, denied=ex.denied)
         estimates.append((when, finish(est) if finish else est))
     in_force = {frozenset(i.rule_id for i in est.items if i.in_force) for _, est in estimates}
     if len(in_force) < 2:
-        return None  # no validity change between the dates: the year is one period
+        # no validity change between the dates: the year is one period (its annual caps
+        # on the whole), judged on the last date said (4月…，10月… of 2021: before 58号's
+        # expiry, not at the year's end)
+        last = max(when for when, _ in parts)
+        ids = list(dict.fromkeys([*rule_ids, *whole.candidate_rules]))
+        est = evaluate(rules, whole.facts, last, rule_ids=ids, denied=whole.denied)
+        return finish(est) if finish else est
     items: list[Item] = []
     for when, est in estimates:
         items += [replace(i, label=f"{when.year}年{when.month}月：{i.label}")

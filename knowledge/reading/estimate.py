@@ -53,8 +53,10 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     if not own:
         return None
     common = extract_facts(_whole(head, "", tail), today, rules).facts
-    whens = {year: read_as_of(part[:12], today) for year, part in own}  # 2023年6月 → 06-30
-    parts = _restated(own, common, specs, rules, today)
+    parts = _restated(own, common, specs, rules, today, (head, tail))
+    # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30
+    whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(part[:12])
+                    else read_as_of(part[:12], today)) for year, part in parts}
     years = [(year, extract_facts(_whole(head, part, tail), today, rules))
              for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
@@ -86,14 +88,23 @@ def _whole(head: str, part: str, tail: str) -> str:
 
 
 def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
-              specs: Mapping[str, FactSpec], rules: RuleSet, today: date
-              ) -> list[tuple[int, str]]:
-    """Each year's part, a terse one restated from its neighbour (see estimate_by_year)."""
+              specs: Mapping[str, FactSpec], rules: RuleSet, today: date,
+              around: tuple[str, str] = ("", "")) -> list[tuple[int, str]]:
+    """Each year's part, a terse one restated from its neighbour (see estimate_by_year);
+    a part is read with what is said for every year (``around``: head, tail)."""
     alone = [_states_own(extract_facts(part, today, rules), common, specs)
+             or _states_own(extract_facts(_whole(around[0], part, around[1]), today, rules),
+                            common, specs)
              for _, part in own]
     out: list[tuple[int, str]] = []
     for i, (year, part) in enumerate(own):
-        if not alone[i] and _COUNTED.search(part):
+        if not alone[i] and _BARE_YEAR.fullmatch(part) and i + 1 < len(own):
+            # 2020年、2021年、2022年每年都…: a year listed shares what the next one says
+            nxt = next((p for j, (_, p) in enumerate(own)
+                        if j > i and not _BARE_YEAR.fullmatch(p)), "")
+            if nxt:
+                part = restate(f"{year}年", nxt)
+        elif not alone[i] and _COUNTED.search(part):
             near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
                          if alone[j]), "")
             part = restate(part, near) if near else part
@@ -269,6 +280,8 @@ def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
     return out
 
 
+_MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
+_BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")
 _IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 
 
@@ -284,12 +297,15 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         if f in specs for v in vs)
 
     def run(ex: Extraction) -> Estimate:
+        dated = estimate_dated(rules, text, today, rule_ids, on, ex)
+        if dated is not None:
+            return dated
         by_year = estimate_by_year(rules, text, today, rule_ids, ex, on)
         if by_year is not None and (by_year.years or not repeat):
             return by_year  # (这次 then keeps the latest year: only_year)
         return evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
-    estimate = estimate_dated(rules, text, today, rule_ids, on, extraction) or run(extraction)
+    estimate = run(extraction)
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = only_year(text, estimate) or estimate

@@ -48,8 +48,17 @@ _SHORT_YEAR = re.compile(r"(?<![\d.])(?<!超过)(?<!满)(?<!近)(?<!第)(?<!每)
                          r"(1[5-9]|[23]\d)(?=年(?!内|以上|以下|多|来|之内|左右|期|限|以内|的时间))")
 
 
+# A list or range of years said once (2019和2020两年都优秀, 2020、2021、2022每年, 2019到
+# 2022年): each year written as one (2019年和2020年), so each is read as its own.
+_YEAR_LISTED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?![\d年])(?=\s*(?:[、和与及,，]|到|至)\s*"
+                          r"(?:19|20)\d\d)")
+_YEAR_LAST = re.compile(r"(?<=[\d年][、和与及,，])((?:19|20)\d\d)(?![\d年万元])")
+
+
 def _years(text: str) -> str:
-    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+    text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
+    text = _YEAR_LISTED.sub(lambda m: m.group(1) + "年", text)
+    return _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)
 
 
 @lru_cache(maxsize=1)

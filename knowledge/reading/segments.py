@@ -34,6 +34,8 @@ _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|升成|�
 # 省级的评上了 / 省级的批了: a level standing for its title, obtained
 _LEVEL_OBTAINED = re.compile(r"的(也|倒|却|就)?(评上|认定|通过|拿到|获批|批了|批下来|成了|过了"
                              r"|评下来)")
+_RANGE_START = re.compile(r"\s*(到|至|-|~|—)\s*(19|20)\d\d\s*年")
+_RANGE_END = re.compile(r"(19|20)\d\d\s*年\s*(到|至|-|~|—)\s*$")
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
@@ -120,7 +122,9 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     """(what comes before the first year, each year's own part, the question after the
     last year's facts) when the message states facts for two or more years, else
     ("", [], "").  A year named twice keeps one part (its pieces joined)."""
-    years = list(_YEAR.finditer(text))
+    # 2019年到2022年每年都…：2019年一百万，…: a range names no part of its own
+    years = [m for m in _YEAR.finditer(text)
+             if not _RANGE_START.match(text, m.end()) and not _RANGE_END.search(text[:m.start()])]
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
     head = text[:years[0].start()]

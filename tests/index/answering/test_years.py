@@ -170,6 +170,11 @@ READINGS = [  # (question, total): a wording read into its fact
     ("我们是知识产权代理机构，2018年12月首次认定高企，2021年到期重新认定又通过，2021年这次奖多少",
      100000),
     ("我们孵化器只在区里备了案，不是市级的，2021年有2家在孵企业认定了高企，奖多少", 0),
+    # a list of years sharing one statement, a range heading a list, terse years
+    ("我们公司2020、2021每年都是上半年买技术一百万，合同都登记了，一共奖多少", 400000),
+    ("我们公司2019到2021年每年都买技术，合同都登记了：2019年一百万，2020年三百万，"
+     "2021年上半年八十万，一共能奖励多少", 860000),
+    ("我们市级孵化器2020年升级高企4家，2021年12家，都在孵化期内，累计能拿多少", 1400000),
 ]
 
 
@@ -178,7 +183,8 @@ READINGS = [  # (question, total): a wording read into its fact
                               "our-city", "spoken-numeral", "sum-not-stacking",
                               "sum-not-payment-timing", "second-time",
                               "months-across-an-expiry", "subsidiaries", "renewal-this-time",
-                              "level-denied-not-implied"])
+                              "level-denied-not-implied", "years-listed", "years-range",
+                              "terse-years-with-head"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None

@@ -58,6 +58,8 @@ def test_a_part_after_the_documents_expiry_gets_nothing() -> None:
 
 
 def test_the_same_law_on_both_dates_keeps_the_year_one_period() -> None:
-    # both parts before the expiry: the annual cap applies to the year, not per part
-    assert _estimate("我们公司2020年3月买技术花了200万，2020年9月又买了200万，合同都登记了，"
-                     "能拿多少？") is None
+    # both parts before 58号's expiry: the annual cap on the year's sum, judged on the
+    # last date said (not at the year's end, after the expiry)
+    estimate = _estimate("我们公司2021年买技术登记了两次 4月份三百万 10月份一百万 那年能奖多少")
+    assert estimate is not None and estimate.total_yuan == 500000
+    assert estimate.as_of == date(2021, 10, 31)

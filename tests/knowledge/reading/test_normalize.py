@@ -50,3 +50,13 @@ def test_simplified_corpus_converts_to_itself(path: Path) -> None:
 ])
 def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
     assert normalize_question(text) == normal
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("2019和2020两年都优秀", "2019年和2020年两年都优秀"),
+    ("2020、2021、2022每年都是上半年签的", "2020年、2021年、2022年每年都是上半年签的"),
+    ("2019到2022年每年都从高校买技术", "2019年到2022年每年都从高校买技术"),
+    ("合同2020000元", "合同2020000元"),  # an amount, no year
+])
+def test_a_list_or_range_of_years_is_written_out(text: str, written: str) -> None:
+    assert normalize_question(text) == written
