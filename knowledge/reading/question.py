@@ -94,6 +94,9 @@ def read_as_of(text: str, today: date) -> date | None:
     return date(year, 12, 31) if year < today.year else date(year, 1, 1)
 
 
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])")
+
+
 def read_question(question: str, today: date,
                   topics: Mapping[str, tuple[str, ...]],
                   choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
@@ -135,7 +138,9 @@ def read_question(question: str, today: date,
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
     _read_counts(text, out, incubatee_talk)
-    read_money(text, out, money_phrases or {})
+    # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
+    # amounts as a comma would (each amount with its own condition)
+    read_money(re.sub(r"\s+", "", _SPACED.sub("，", question or "")), out, money_phrases or {})
     _read_rnd(text, out)
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out

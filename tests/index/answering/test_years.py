@@ -175,6 +175,8 @@ READINGS = [  # (question, total): a wording read into its fact
     ("我们公司2019到2021年每年都买技术，合同都登记了：2019年一百万，2020年三百万，"
      "2021年上半年八十万，一共能奖励多少", 860000),
     ("我们市级孵化器2020年升级高企4家，2021年12家，都在孵化期内，累计能拿多少", 1400000),
+    # spaces parting the owner's clauses part their amounts' conditions
+    ("2020年我们公司买了两项技术 一项登记了150万 另一项60万没登记 奖励多少", 300000),
 ]
 
 
@@ -184,7 +186,7 @@ READINGS = [  # (question, total): a wording read into its fact
                               "sum-not-payment-timing", "second-time",
                               "months-across-an-expiry", "subsidiaries", "renewal-this-time",
                               "level-denied-not-implied", "years-listed", "years-range",
-                              "terse-years-with-head"])
+                              "terse-years-with-head", "spaced-clauses"])
 def test_a_wording_is_read_into_its_fact(engine: Any, question: str, total: int) -> None:
     answer = engine.ask(question)
     assert answer.unanswered is None
