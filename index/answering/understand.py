@@ -110,7 +110,8 @@ def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, ta
     """What an amount reading gives way to, or what gives way to it ('' for neither):
     省里另外再奖多少 asks a level these documents do not pay for; 如果同时拿到A和B，一共
     能拿多少 / 一次性能拿多少 asks the sum whatever stacking or timing words it holds."""
-    if (asked in ("", AMOUNT) and intent == AMOUNT and talk.kind(_OTHER_LEVEL) is not None
+    if (asked in ("", AMOUNT, "eligibility") and intent in ESTIMATE_INTENTS
+            and talk.kind(_OTHER_LEVEL) is not None
             and asks_other_payer(said)):
         return _OTHER_LEVEL
     if asked in SUM_BEATS and extraction.facts and asks_sum(said):
@@ -135,13 +136,13 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     own = frame.asked
     kind = talk.asked_kind(frame.said if frame.follow_up else question)
     asked = own or (kind.name if kind is not None else "")
-    if not asked:
-        return intent
     if own and own not in ESTIMATE_INTENTS and frame.follow_up:
         return own  # 企业所得税优惠怎么办理 after an amount: what this message asks
     beaten = _amount_beats(asked, intent, frame.said or question, extraction, talk)
     if beaten:
         return beaten
+    if not asked:
+        return intent
     if asked in _SPECIFIC and "combination" in frame.refs:
         return AMOUNT  # 这两个能一起拿吗，一共多少: the sum is asked (what is not stated is said)
     if asked in _SPECIFIC:

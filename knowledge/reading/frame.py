@@ -44,7 +44,7 @@ _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了|升)$")
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
 # after 省里/市里: the level's government paying, not the level of a title
 _FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得|那块|那部分"
-                      r"|那份|的部分|分担|承担)")
+                      r"|那份|的部分|分担|承担|自己|另外|还)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
@@ -218,6 +218,15 @@ def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = 
     return "", ""
 
 
+def _payer_word(question: str, table: Mapping[str, tuple[str, ...]]) -> str:
+    """The level word of ``question`` naming the government paying (市里出多少), or ''."""
+    for word in sorted((w for words in table.values() for w in words), key=len, reverse=True):
+        at = question.find(word)
+        if at >= 0 and _FUNDING.match(question, at + len(word)):
+            return word
+    return ""
+
+
 def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
                 titled: bool = False) -> str:
     _, old = _table_word(question, table, titled)
@@ -260,6 +269,12 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
                         ("stage", talk.stages)):
         name, word = _table_word(rest, table)
         if name and slot == "level" and _FUNDING.match(rest, rest.index(word) + len(word)):
+            payer = _payer_word(question, table)
+            if payer:  # 市里出多少 → 县里出多少: the level paying, in its place
+                question = question.replace(payer, word, 1)
+                refs.append(slot)
+                rest = rest.replace(word, "")
+                continue
             name = ""  # 省里拨了80万: the province's money, not a level of the title
         if name:
             old_name, old_word = _table_word(question, table)

@@ -122,9 +122,14 @@ _OTHER_PAYER = re.compile(r"(省里|省上|省财政|省级财政|中央|国家�
                           r"(另外|再|还)?(给|奖|补|拨|配)(多少|几)")
 
 
+# 区里自己还会再配套吗: the county's own top-up, beyond the city's award
+_OWN_TOP_UP = re.compile(r"(区里|县里|区财政|县财政|区市|省里|国家)(自己|另外|也)(还|再)?"
+                         r"(会|能|要)?[^，。？?]{0,6}?(配套|配|给|奖|补)(吗|么|多少|几|不)")
+
+
 def asks_other_payer(text: str) -> bool:
-    """Whether ``text`` asks what the province or the state itself pays."""
-    return bool(_OTHER_PAYER.search(text))
+    """Whether ``text`` asks what the province, the state or the county itself pays."""
+    return bool(_OTHER_PAYER.search(text) or _OWN_TOP_UP.search(text))
 
 
 # 两个文件都写了500万，能拿两份吗 / 106和107都写了: one award two documents state — the

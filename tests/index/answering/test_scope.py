@@ -78,7 +78,7 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     # two kinds asked: the tax break is stated, how to obtain it is not
     ("技术先进型服务企业的所得税优惠具体怎么办理", "procedure", "办理程序"),
     ("区里承办创新创业大赛 市县两级补助多少", "amount", "具体金额"),
-    ("省里对国家级技术创新中心另外再奖多少", "other_level_amount", "省级或国家层面"),
+    ("省里对国家级技术创新中心另外再奖多少", "other_level_amount", "省级、国家或区县另行"),
     # 到2020年…达到50家 is a target, not a condition of 星创天地
     ("评星创天地要啥条件", "conditions", "申报（认定）条件"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",

@@ -47,3 +47,13 @@ def test_read_intent(text: str, amount: bool, expected: str) -> None:
 ], ids=["when-expires", "expired-yet", "a-qualification-expiring"])
 def test_expiry_asks_a_documents_validity_only_as_a_question(text: str, intent: str) -> None:
     assert it.read_intent(text, is_amount_question="多少" in text) == intent
+
+
+@pytest.mark.parametrize(("text", "other"), [
+    ("省里对国家级技术创新中心另外再奖多少", True),
+    ("区里自己还会再配套吗", True),
+    ("省里拨了80万 市里配多少", False),  # a provincial grant stated, the city's asked
+    ("这1000万里省里出多少", False),  # the province's share of a split: stated
+])
+def test_another_level_paying(text: str, other: bool) -> None:
+    assert it.asks_other_payer(text) is other
