@@ -260,7 +260,8 @@ def _title_awards_once(rules: RuleSet, items: list[Item]) -> list[Item]:
     out: list[Item] = []
     for item in items:
         rule = rules.get(item.rule_id)
-        if item.outcome == "eligible" and rule is not None and not any(
+        if item.outcome == "eligible" and rule is not None and "每年" not in (
+                rule.cap_text + rule.label) and not any(
                 specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
             key = rule.same_award or rule.id
             if key in seen:
@@ -370,15 +371,25 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
     """The ceiling of the one in-force award an estimate considers; None when it
     considers several, or the award states no ceiling (择优 without a figure, a floor
     only: 不低于10万元)."""
-    considered = {i.rule_id: i for i in estimate.items
-                  if i.outcome != "ineligible" and i.in_force}
+    listed = [i for i in estimate.items if i.outcome != "ineligible" and i.in_force]
+    considered = {i.rule_id: i for i in listed}
     if len(considered) != 1:
         return None
     item = next(iter(considered.values()))
     rule = rules.get(item.rule_id)
-    figure = (item.amount_yuan if item.amount_yuan is not None else item.max_yuan)
-    if figure is None and rule is not None:
-        figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
+
+    def top(i: Item) -> int | None:
+        figure = i.amount_yuan if i.amount_yuan is not None else i.max_yuan
+        if figure is None and rule is not None:
+            figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
+        return figure
+
+    figures = [top(i) for i in listed]
+    if estimate.years and len(listed) > 1 and all(figures):
+        # 2019年、2020年都考核优秀，最多一共: each year's ceiling, added up
+        label = f"{rule.label if rule is not None else item.label}（{len(listed)}年合计）"
+        return Ceiling(item.rule_id, label, sum(f for f in figures if f))
+    figure = top(item)
     return Ceiling(item.rule_id, item.label, figure) if figure else None
 
 
