@@ -19,7 +19,9 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
     """``estimate`` saying first how each figure of the message was read."""
     if not estimate.items or not notes:
         return estimate
-    said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings)
+    said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings
+                 # a sum over the whole message is no figure of an estimate by year
+                 and not (estimate.years and "＋" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))
 
 
