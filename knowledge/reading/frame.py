@@ -45,6 +45,7 @@ _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|
 # after 省里/市里: the level's government paying, not the level of a title
 _FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得|那块|那部分"
                       r"|那份|的部分|分担|承担|自己|另外|还)")
+_PAYING = re.compile(r"(出|担|分担|承担|掏|拨|那块|那部分|那份|的部分)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
@@ -213,7 +214,7 @@ def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = 
                    key=lambda p: -len(p[0]))
     for word, name in pairs:
         at = text.find(word)
-        if at >= 0 and not (titled and _FUNDING.match(text, at + len(word))):
+        if at >= 0 and not (titled and _pays(text, word)):
             return name, word
     return "", ""
 
@@ -221,10 +222,17 @@ def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = 
 def _payer_word(question: str, table: Mapping[str, tuple[str, ...]]) -> str:
     """The level word of ``question`` naming the government paying (市里出多少), or ''."""
     for word in sorted((w for words in table.values() for w in words), key=len, reverse=True):
-        at = question.find(word)
-        if at >= 0 and _FUNDING.match(question, at + len(word)):
+        if word in question and _pays(question, word):
             return word
     return ""
+
+
+def _pays(text: str, word: str) -> bool:
+    """Whether the level ``word`` in ``text`` names the government paying (市里出多少,
+    省里拨了80万, 区里自己还会再配套吗), not the level of a title (国家级能拿多少)."""
+    at = text.find(word)
+    paying = _PAYING if word.endswith("级") else _FUNDING  # 市级担多少 pays; 国家级能… not
+    return at >= 0 and bool(paying.match(text, at + len(word)))
 
 
 def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
@@ -268,7 +276,7 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
     for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
                         ("stage", talk.stages)):
         name, word = _table_word(rest, table)
-        if name and slot == "level" and _FUNDING.match(rest, rest.index(word) + len(word)):
+        if name and slot == "level" and _pays(rest, word):
             payer = _payer_word(question, table)
             if payer:  # 市里出多少 → 县里出多少: the level paying, in its place
                 question = question.replace(payer, word, 1)
@@ -279,8 +287,7 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
         if name:
             old_name, old_word = _table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
-            if slot == "level" and old_word and _FUNDING.match(
-                    question, question.index(old_word) + len(old_word)) \
+            if slot == "level" and old_word and _pays(question, old_word) \
                     and len(_strip_opening(rest.replace(word, ""), talk)) <= 2:
                 # 这1000万里市里出多少 → 省里呢: the level paying is asked, in its place
                 question = question.replace(old_word, word, 1)

@@ -266,3 +266,9 @@ def test_one_more_title_obtained_is_added_to_the_thread() -> None:
 def test_the_level_paying_is_swapped_in_its_place() -> None:
     frame = read("省里呢", SHARE)
     assert frame.text.endswith("这1000万里省里出多少")
+
+
+@pytest.mark.parametrize("text", ["那国家级能拿多少", "升到国家级还能拿多少", "那省级会给多少"])
+def test_a_level_of_a_title_is_no_government_paying(text: str) -> None:
+    frame = read(text, CENTRE)  # 国家级能…: the level of the centre, not who pays
+    assert "level" in frame.refs and "市级" not in frame.text
