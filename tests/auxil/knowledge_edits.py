@@ -26,3 +26,21 @@ def confirm(path: Path, day: str) -> None:
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("\n---\n", f"\nconfirmed_in_force_on: {day}\n---\n", 1),
                     encoding="utf-8")
+
+
+# A document no rule encodes (a money clause without a rule), valid 2026-02-01..2028-01-31:
+# the tests of award sentences read once and of validity that claims only what it knows.
+MARINE_DOC = """---
+doc_number: 威科发〔2026〕3号
+title: 威海市科学技术局关于支持海洋牧场科技创新的若干措施
+issuer: 威海市科学技术局
+issued: 2026-02-01
+effective_from: 2026-02-01
+effective_until: 2028-01-31
+source: 测试
+---
+一、支持海洋牧场科技创新中心建设
+对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。
+二、加强组织保障
+各区市要加强组织领导，抓好政策落实。
+"""

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from knowledge_edits import confirm, unrepeal_107
+from knowledge_edits import MARINE_DOC, confirm, unrepeal_107
 
 from bot.conversation.presenter import answer_json
 from index.answering.engine import Engine
@@ -379,20 +379,6 @@ def test_broken_vocabulary_keeps_the_last_good_snapshot(
 
 # -- validity that claims only what it knows; supersession; awards no rule encodes yet ------
 
-MARINE_DOC = """---
-doc_number: 威科发〔2026〕3号
-title: 威海市科学技术局关于支持海洋牧场科技创新的若干措施
-issuer: 威海市科学技术局
-issued: 2026-02-01
-effective_from: 2026-02-01
-effective_until: 2028-01-31
-source: 测试
----
-一、支持海洋牧场科技创新中心建设
-对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。
-二、加强组织保障
-各区市要加强组织领导，抓好政策落实。
-"""
 MARINE_QUESTION = "新认定的市级海洋牧场科技创新中心能补助多少钱？"
 MARINE_SENTENCE = "对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。"
 

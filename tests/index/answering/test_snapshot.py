@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from knowledge_edits import MARINE_DOC
 
 from index.answering.engine import Engine
 from index.answering.honesty import not_encoded_items
@@ -115,18 +116,3 @@ def test_award_sentences_read_once_equal_those_read_per_answer(
     found = next(snap.unencoded.sentences(clauses))
     assert snap.unencoded.same_award(found) is snap.unencoded.same_award(found)  # kept
 
-
-MARINE_DOC = """---
-doc_number: 威科发〔2026〕3号
-title: 威海市科学技术局关于支持海洋牧场科技创新的若干措施
-issuer: 威海市科学技术局
-issued: 2026-02-01
-effective_from: 2026-02-01
-effective_until: 2028-01-31
-source: 测试
----
-一、支持海洋牧场科技创新中心建设
-对新认定的市级海洋牧场科技创新中心，给予一次性补助80万元。
-二、加强组织保障
-各区市要加强组织领导，抓好政策落实。
-"""
