@@ -276,24 +276,20 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
     for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
                         ("stage", talk.stages)):
         name, word = _table_word(rest, table)
-        if name and slot == "level" and _pays(rest, word):
+        if name and slot == "level":
             payer = _payer_word(question, table)
-            if payer:  # 市里出多少 → 县里出多少: the level paying, in its place
+            bare = len(_strip_opening(rest.replace(word, ""), talk)) <= 2
+            if payer and (bare or _pays(rest, word)):
+                # 市里出多少 → 县里出多少 / 省里呢: the level paying, in its place
                 question = question.replace(payer, word, 1)
                 refs.append(slot)
                 rest = rest.replace(word, "")
                 continue
-            name = ""  # 省里拨了80万: the province's money, not a level of the title
+            if _pays(rest, word):
+                name = ""  # 省里拨了80万: the province's money, not a level of the title
         if name:
-            old_name, old_word = _table_word(question, table)
+            old_name, _ = _table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
-            if slot == "level" and old_word and _pays(question, old_word) \
-                    and len(_strip_opening(rest.replace(word, ""), talk)) <= 2:
-                # 这1000万里市里出多少 → 省里呢: the level paying is asked, in its place
-                question = question.replace(old_word, word, 1)
-                refs.append(slot)
-                rest = rest.replace(word, "")
-                continue
             if slot == "applicant" and not old_name and verb:
                 # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
                 question = f"{name}{verb.group()}{question}"
