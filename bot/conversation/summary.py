@@ -210,7 +210,7 @@ def summarize(estimate: dict[str, Any], office: Office | None = None) -> Summary
     for item in open_items:
         asked.update(f for f in item.get("missing", []) if f in questions_of)
     questions = [{"question": questions_of[f], "items": n} for f, n in asked.most_common()]
-    if not questions:  # the estimate's own order when items name no fact
+    if not questions and open_items:  # the estimate's own order when items name no fact
         questions = [{"question": m["question"], "items": 0} for m in estimate.get("missing", [])]
     reasons = Counter(r["reason"] for r in rest)
     undetermined = [e for e in eligible if e.get("amount_yuan") is None]

@@ -54,6 +54,9 @@ class Denied:
 
     said: str
     values: frozenset[str] = frozenset()
+    # what every rule requires that the owner's words rule out, said instead of the rule's
+    # own applicant types (贵单位在烟台 → 申报主体须为威海市的单位)
+    requirement: str = ""
 
 
 _OP_WORDS = {"gte": "不少于", "gt": "超过", "lte": "不超过", "lt": "少于"}
@@ -126,6 +129,8 @@ def _applicants(rule: Rule, facts: Mapping[str, object],
     wanted = "、".join(spec.choice_label(t) for t in rule.applicant_types)
     given = facts.get("applicant_types", ())
     said = denied.get("applicant_types")
+    if said is not None and said.requirement:
+        return False, f"您说“{said.said}”，而{said.requirement}"
     if (said is not None and set(rule.applicant_types) <= said.values
             and not set(rule.applicant_types) & set(given)):  # type: ignore[call-overload]
         return False, f"您说“{said.said}”，而本项申报主体须为{wanted}"

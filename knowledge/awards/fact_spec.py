@@ -46,6 +46,8 @@ class FactSpec:
     aliases: Mapping[str, str] = field(default_factory=dict)  # phrase → choice value
     phrases: tuple[str, ...] = ()  # words naming the fact itself (where an amount belongs)
     implied_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # value → words
+    # count facts: words that put a part of the count out of it (其中2家已毕业 → not counted)
+    not_counted: tuple[str, ...] = ()
     # short forms owners type (高企 → 高新技术企业), from facts.yaml's ``abbreviations``
     abbreviations: Mapping[str, str] = field(default_factory=dict)
     line: int = field(default=0, compare=False)  # line in vocabulary/facts.yaml

@@ -175,7 +175,10 @@ def _granted_share(rule: Rule, shares: tuple[Share, ...], base: int, granted: in
         text = f"获批{said}{capped}，按{split}分担"
         if isinstance(asked, str):  # the level asked has no share here (荣成市按50%)
             text += f"；文件未写明{asked}分担比例"
-        return Computation(explanation=text, shares=rows, warnings=tuple(warnings))
+            return Computation(explanation=text, shares=rows, warnings=tuple(warnings))
+        # no level asked: the enterprise receives what was granted, within the ceiling
+        return Computation(amount_yuan=base, explanation=text, shares=rows,
+                           warnings=tuple(warnings))
     amount = int(str(share["max_yuan"]))
     text = (f"获批{said}{capped} × {share['level']}分担{share['percent']}% = "
             f"{format_yuan(amount)}（全部：{split}）")

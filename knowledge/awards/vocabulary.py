@@ -42,6 +42,7 @@ VOCABULARY_DIR = "vocabulary"
 FACTS_FILE = "facts.yaml"
 TOPICS_FILE = "topics.yaml"
 PATTERNS_FILE = "patterns.yaml"
+CONVERSATION_FILE = "conversation.yaml"  # its places.elsewhere: places outside the city
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,9 @@ class Vocabulary:
     topics: Mapping[str, tuple[str, ...]]
     folder: str = ""
     patterns: Patterns = field(default_factory=Patterns)
+    # places that are not the deployment's (烟台, 外地): a part of a count there, or an
+    # applicant there, is outside these policies (conversation.yaml's places.elsewhere)
+    elsewhere: tuple[str, ...] = ()
     fact_order: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -124,7 +128,24 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
     facts = parts[FACTS_FILE]
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
-    return Vocabulary(facts, topics, str(folder), patterns), []
+    return Vocabulary(facts, topics, str(folder), patterns, _elsewhere(folder)), []
+
+
+def _elsewhere(folder: Path) -> tuple[str, ...]:
+    """conversation.yaml's places.elsewhere (its problems are reported by its own reader,
+    knowledge.reading.talk; an unreadable file names no place here)."""
+    path = folder / CONVERSATION_FILE
+    if not path.is_file():
+        return ()
+    try:
+        root = load_yaml(path, error=VocabularyError)
+    except VocabularyError:
+        return ()
+    top = root.mapping or {}
+    places = top["places"].mapping if "places" in top else None
+    words = (places or {}).get("elsewhere")
+    items = words.sequence if words is not None else None
+    return tuple(str(i.value).strip() for i in items or [] if isinstance(i.value, str))
 
 
 def load_vocabulary(folder: Path | str) -> Vocabulary:

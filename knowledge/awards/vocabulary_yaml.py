@@ -25,7 +25,7 @@ __all__ = ["REQUIRED_FACTS", "File", "Patterns", "read_facts", "read_patterns", 
 REQUIRED_FACTS = ("applicant_types",)  # the calculator reads who may apply from it
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FACT_KEYS = {"name", "kind", "label", "question", "unit", "example", "max", "choices",
-              "phrases"}
+              "phrases", "not_counted"}
 _CHOICE_KEYS = {"value", "label", "phrases", "implied_by"}
 _CHOICE_KINDS = ("choice", "multi")
 
@@ -131,6 +131,9 @@ def _read_fact(f: File, y: Y) -> FactSpec | None:
         else:
             max_value = raw
     phrases = _words(f, m.get("phrases"), f"{where}的 phrases")
+    not_counted = _words(f, m.get("not_counted"), f"{where}的 not_counted")
+    if not_counted and kind != "count":
+        f.err(f"{where}：只有 count 类型可以设“not_counted”", m["not_counted"].line)
     choices: list[tuple[str, str]] = []
     aliases: dict[str, str] = {}
     implied: dict[str, tuple[str, ...]] = {}
@@ -146,7 +149,8 @@ def _read_fact(f: File, y: Y) -> FactSpec | None:
     if len(f.problems) > before or not isinstance(name, str) or not isinstance(kind, str):
         return None
     return FactSpec(name, kind, question, label, tuple(choices), example, unit, max_value,
-                    aliases=aliases, phrases=phrases, implied_by=implied, line=y.line)
+                    aliases=aliases, phrases=phrases, implied_by=implied,
+                    not_counted=not_counted, line=y.line)
 
 
 def _read_choice(f: File, y: Y, where: str, choices: list[tuple[str, str]],

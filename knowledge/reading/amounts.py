@@ -35,7 +35,7 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
                               r"[0-9一二两三四五六七八九十百千]|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
     ("rnd_subsidy_granted_yuan", r"补助.{0,4}(批|拿|给|是)|(批|拿)(下来|了).{0,6}补助"
-                                 r"|补助.{0,2}$|^.{0,6}补助"),
+                                 r"|补助.{0,2}$|^.{0,6}补助|(测算|核定|算下来).{0,4}补"),
     ("county_contribution_yuan", r"出资"),
 )
 

@@ -71,7 +71,9 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                        if specs[n].kind == "money"},
         implied={n: s.implied_by for n, s in specs.items() if s.implied_by},
         labels={n: dict(s.choices) for n, s in specs.items() if s.choices},
-        patterns=vocab.patterns)
+        patterns=vocab.patterns,
+        not_counted={n: (*s.not_counted, *vocab.elsewhere) for n, s in specs.items()
+                     if s.kind == "count"})
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():
@@ -102,6 +104,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
             del facts[name]
             notes = [n for n in notes if "推定为" not in n]
     denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
+    if said := outside_applicant(re.sub(r"\s+", "", question or ""), vocab.elsewhere):
+        denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied)
 
@@ -214,6 +218,28 @@ def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
 
 
 _NOTED = re.compile(r"未计入：“(.+?)”")
+
+
+OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
+# who asks, then where they are: 我们是烟台的公司, 我司在青岛注册, 我们公司注册在济南
+_SELF = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
+
+
+def outside_applicant(text: str, elsewhere: tuple[str, ...]) -> str:
+    """The owner's words placing the applicant outside the city ("我们是烟台的公司",
+    "我司注册在青岛"), else "".  A place of another party (从烟台的高校买的) is not."""
+    if not elsewhere:
+        return ""
+    places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
+    m = re.search(_SELF + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
+                  r"(" + places + r")(?:的|注册|市|本地)", text)
+    if m is None:
+        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
+                      + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
+    if m is None:
+        return ""
+    end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
+    return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")
 
 
 def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, object],

@@ -104,7 +104,8 @@ def read_question(question: str, today: date,
                   money_phrases: Mapping[str, tuple[str, ...]] | None = None,
                   implied: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
                   labels: Mapping[str, Mapping[str, str]] | None = None,
-                  patterns: Patterns | None = None) -> RawExtraction:
+                  patterns: Patterns | None = None,
+                  not_counted: Mapping[str, tuple[str, ...]] | None = None) -> RawExtraction:
     """Facts, date, topics and whether the question asks for an amount.
 
     ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
@@ -118,7 +119,8 @@ def read_question(question: str, today: date,
     不是…) is not set but recorded in ``excluded``; an organisation that is a
     counterparty (从大学买的专利) does not set ``applicant_types``.  ``patterns`` (the
     vocabulary's, default: the package's) recognise titles, applicants and single choices
-    (a district: set when exactly one matches).
+    (a district: set when exactly one matches).  ``not_counted`` (count fact → words)
+    put a part of a count out of it ("其中2家已毕业", "1项在烟台").
     """
     if patterns is None:
         patterns = default_vocabulary().patterns
@@ -131,13 +133,14 @@ def read_question(question: str, today: date,
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(
         r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育|升了|升成)"
-        r"|(孵化器|众创空间)(里|内).{0,8}(高企|高新)", text))
+        r"|(孵化器|众创空间)(里|内).{0,8}(高企|高新)"
+        r"|(孵化器|众创空间).{0,10}?" + _N + r"家[^，。；]{0,8}(升|评上|认定为?高)", text))
     _read_applicants(text, out, patterns)
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns, labels or {})
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
-    _read_counts(text, out, incubatee_talk)
+    _read_counts(text, out, incubatee_talk, not_counted or {})
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # amounts as a comma would (each amount with its own condition)
     read_money(re.sub(r"\s+", "", _SPACED.sub("，", question or "")), out, money_phrases or {})
@@ -168,20 +171,32 @@ def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> N
     single: dict[str, set[str]] = {}
     for fact, value, pattern in patterns.choices:
         single.setdefault(fact, set())
-        if staff_regex(pattern).search(text):
+        if any(not is_negated(text, m.start, m.end)  # 不在荣成: not this district
+               for m in staff_regex(pattern).finditer(text)):
             single[fact].add(value)
     for fact, values in single.items():
         if len(values) == 1:  # two places named: do not guess
             out.facts[fact] = values.pop()
 
 
+# governments that pay a share of an enterprise's subsidy (32号: 省、市、县分担)
+_PAYING_GOVERNMENTS = {"district_gov", "town_gov"}
+
+
 def _read_rnd(text: str, out: RawExtraction) -> None:
     """有研发投入 / 没有研发费用 stated without an amount (not when asked whether)."""
     if "rnd_subsidy_granted_yuan" in out.facts:  # 研发补助批了600万: granted, so spent
         out.facts["has_rnd_spending"] = True
-        if "applicant_types" not in out.facts:
+        held = out.facts.get("applicant_types")
+        if held is None or (isinstance(held, set) and held <= _PAYING_GOVERNMENTS
+                            and re.search(r"企业|公司", text)):
+            # 经区财政局：辖区一家企业拿到研发补助400万，区级承担多少: a government asks
+            # the share it pays of an enterprise's subsidy; the enterprise applies
+            said = "" if held is None else "（您问的是财政分担的部分）"
             out.facts["applicant_types"] = {"enterprise"}
-            out.notes.append("按已获批企业研究开发财政补助推定申报主体为企业")
+            out.implied.discard("applicant_types")
+            out.notes[:] = [n for n in out.notes if "推定申报主体" not in n]
+            out.notes.append(f"按已获批企业研究开发财政补助推定申报主体为企业{said}")
         return
     if "has_rnd_spending" in out.facts or re.search(r"有没有|是否有|有无", text):
         return
@@ -316,6 +331,22 @@ def _read_implied(text: str, out: RawExtraction,
                          if fact == "applicant_types" else f"按“{word}”推定为{label}")
 
 
+def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
+             notes: list[str]) -> int:
+    """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
+    parts = excluded_counts(text[m.start():], words) if n else []
+    unit = next((u for _, u, _ in parts if u), "")
+    if parts and parts[0][0] < 0:
+        notes.append(f"您说{parts[0][2]} → 按0计")
+        return 0
+    less = sum(k for k, u, _ in parts if u == unit)
+    if 0 < less < n:
+        said = "，".join(w for _, u, w in parts if u == unit)
+        notes.append(f"您说有{n}{unit}，{said} → 按{n - less}{unit}计")
+        return n - less
+    return n
+
+
 # the counted ones all failed (都没通过, 均未通过, 全部落选)
 _ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定)"
                          r"|失败|落选|被驳回)")
@@ -327,7 +358,8 @@ _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      r"|(通过|评上|入选|获批)了\s*" + _N + r"\s*(?:家|个)")
 
 
-def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
+def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
+                 not_counted: Mapping[str, tuple[str, ...]]) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
         m = re.search(_N + r"\s*(家|个)", text)
         if m and (passed := _PASSED.search(text, m.end())) is not None:
@@ -340,21 +372,19 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool) -> None:
                 text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
                 m = re.search(_N + r"\s*(家|个)", text)
         if m and (n := parse_int(m.group(1))) is not None:
-            less = sum(k for k, unit, _ in excluded_counts(text) if unit == m.group(2))
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
-                less = n = 0
-            if 0 < less < n:
-                out.notes.append(f"您说有{n}{m.group(2)}，其中{less}{m.group(2)}不符合条件"
-                                 f" → 按{n - less}{m.group(2)}计")
-            out.facts["incubatees_upgraded"] = n - less if 0 < less < n else n
+                n = 0
+            out.facts["incubatees_upgraded"] = _counted(
+                text, m, n, not_counted.get("incubatees_upgraded", ()), out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成)[^，。；]{0,8}?" + _N
                                      + r"\s*(?:项|个)", text)):
         raw = m.group(2)
-    if raw is not None and (n := parse_int(raw)) is not None:
-        out.facts["results_transferred"] = n
+    if m is not None and raw is not None and (n := parse_int(raw)) is not None:
+        out.facts["results_transferred"] = _counted(
+            text, m, n, not_counted.get("results_transferred", ()), out.notes)
     if "专利" in text:
         m = re.search(_N + r"\s*件", text)
         if m and (n := parse_int(m.group(1))) is not None:

@@ -40,9 +40,11 @@ _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
-# 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify
-_EXCLUDED = re.compile(r"其中(?:有)?" + _N + r"\s*(家|项|个|件)"
-                       r"[^，,。；;！!？?]{0,16}?(超过|超出|过了|不在|不符合|没有?|未|不是|不算)")
+# 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
+# that say so beyond these negations are the count fact's ``not_counted`` and the places
+# outside the city, from the vocabulary)
+_NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
+_PART = r"(?:其中|另外|另|还有|剩下的?)?(?:有)?" + _N + r"\s*(家|项|个|件|份)"
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,33 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     return "".join(rebuilt)
 
 
-def excluded_counts(text: str) -> list[tuple[int, str, str]]:
-    """(number, unit, words) of each "其中M家…超过/没…" part that does not qualify."""
+def excluded_counts(text: str, words: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+    """(number, unit, words) of each part of a count that does not qualify: "其中M家超过
+    孵化期", "1项在烟台", "另外2项是企业之间的技术转让" (``words``: what puts a part out
+    beyond a negation).  A part "都在烟台" with no number puts the whole count out: (-1,
+    "", words)."""
     from knowledge.numerals import parse_int
 
+    extra = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+    out_words = _NOT + (f"|{extra}" if extra else "")
     out: list[tuple[int, str, str]] = []
-    for m in _EXCLUDED.finditer(text):
+    part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
+    for m in part.finditer(text):
         n = parse_int(m.group(1))
-        if n is not None:
-            out.append((n, m.group(2), m.group(0)))
+        if n is not None and (m.group(0).startswith("其中") or _owns(text, m)):
+            rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
+            out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
+    if extra and not out and (every := re.search(r"(?:都|全部|全都|均)(?:是|在|位于|落地在?|"
+                                                 r"落在|来自)?(?:" + extra + ")", text)):
+        out.append((-1, "", every.group(0)))
     return out
+
+
+def _owns(text: str, m: re.Match[str]) -> bool:
+    """Whether a part without 其中 stands at the start of its own segment ("，1项在烟台"),
+    not inside the statement of the whole count ("促成了3项没…")."""
+    before = text[:m.start()]
+    return not before or before[-1] in "，,；; " or before.endswith(("另外", "还有", "剩下"))
 
 
 def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:

@@ -53,6 +53,23 @@ def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -
     assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
 
 
+@pytest.mark.parametrize(("text", "words", "excluded"), [
+    # a part standing in its own segment, put out by a place or by the count's own words
+    ("促成了3项高校成果转化，2项在威海，1项在烟台", ["烟台"], [(1, "项")]),
+    ("4项成果，其中2项是山大的成果，另外2项是两家企业之间的技术转让", ["企业之间"],
+     [(2, "项")]),
+    ("15家企业升成高企，其中3家是毕业出去以后才评上的", ["毕业"], [(3, "家")]),
+    # the whole count elsewhere
+    ("促成了3项高校成果转化，不过买方都在青岛", ["青岛"], [(-1, "")]),
+    # a word inside the statement of the whole count is not a part of it
+    ("促成了3项烟台大学的成果在威海转化", ["烟台"], []),
+    ("2项在威海，1项在荣成", ["烟台"], []),
+])
+def test_parts_out_by_the_vocabulary(text: str, words: list[str],
+                                     excluded: list[tuple[int, str]]) -> None:
+    assert [(n, unit) for n, unit, _ in excluded_counts(text, words)] == excluded
+
+
 def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
     parts = year_segments("我们公司2019年买技术花了300万，2020年又买了200万，合同都登记了，"
                           "两年一共能拿多少？")
