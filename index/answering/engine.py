@@ -24,7 +24,12 @@ from index.answering.hits import responsible_offices as responsible_offices
 from index.answering.honesty import with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.scope import amount_answer, scope_verdict, unanswered_of
-from index.answering.shown import case_computed, what_the_change_adds, with_reading
+from index.answering.shown import (
+    case_computed,
+    place_unread,
+    what_the_change_adds,
+    with_reading,
+)
 from index.answering.snapshot import Snapshot, build_snapshot
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
@@ -285,7 +290,9 @@ class Engine:
                         rule_citations={i.rule_id: (*i.citations, *i.repealed_citations)
                                         for i in cited})
         missing = unanswered_of(intent, u.text, [h.text for h in shown], snap.talk,
-                                list(offices), u.frame.place, document is not None,
+                                list(offices),
+                                place_unread(u.frame.place, u.text, extraction, estimate),
+                                document is not None,
                                 bool(timing.stated) if timing is not None else None,
                                 answer.materials_listed, u.frame.said,
                                 tuple(w for w in snap.topic_words if w in u.text))

@@ -5,12 +5,15 @@ case computed (then no unstated focus is said of it)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from index.answering.scope import states_figure
 from index.answering.snapshot import Snapshot
 from index.answering.understand import Understood
 from knowledge.awards.calculator import Estimate
+from knowledge.reading.entities import is_split
+from knowledge.reading.extraction import Extraction
 
 __all__ = ["case_computed", "what_the_change_adds", "with_reading"]
 
@@ -21,7 +24,7 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
         return estimate
     said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings
                  # a sum over the whole message is no figure of an estimate by year
-                 and not (estimate.years and "＋" in n))
+                 and not ((estimate.years or is_split(estimate)) and "＋" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))
 
 
@@ -51,3 +54,25 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
                                          if not (i.outcome == "eligible"
                                                  and i.rule_id in superseded)))
 
+
+
+# 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
+_OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自)[^，,。；;]{0,2}$")
+
+
+def place_unread(place: str, text: str, extraction: Extraction | None,
+                 estimate: Estimate | None) -> str:
+    """``place`` (another city the message names) when the reader did not place it: not
+    a part of a count or an applicant it put out, not a recipient estimated apart, not
+    the other party's; "" otherwise (the estimate then stands without the other-city
+    preamble)."""
+    if not place or extraction is None:
+        return place
+    if (any(place in n for n in extraction.notes)
+            or any(place in d.said for d in extraction.denied.values())
+            or (estimate is not None and is_split(estimate))):
+        return ""
+    spots = [m.start() for m in re.finditer(re.escape(place), text)]
+    if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) for i in spots):
+        return ""
+    return place

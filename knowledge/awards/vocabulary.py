@@ -56,6 +56,7 @@ class Vocabulary:
     # places that are not the deployment's (烟台, 外地): a part of a count there, or an
     # applicant there, is outside these policies (conversation.yaml's places.elsewhere)
     elsewhere: tuple[str, ...] = ()
+    home: tuple[str, ...] = ()  # the city's own places (places.home)
     fact_order: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -128,11 +129,12 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
     facts = parts[FACTS_FILE]
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
-    return Vocabulary(facts, topics, str(folder), patterns, _elsewhere(folder)), []
+    return Vocabulary(facts, topics, str(folder), patterns, _places(folder, "elsewhere"),
+                      _places(folder, "home")), []
 
 
-def _elsewhere(folder: Path) -> tuple[str, ...]:
-    """conversation.yaml's places.elsewhere (its problems are reported by its own reader,
+def _places(folder: Path, which: str) -> tuple[str, ...]:
+    """conversation.yaml's places.<which> (its problems are reported by its own reader,
     knowledge.reading.talk; an unreadable file names no place here)."""
     path = folder / CONVERSATION_FILE
     if not path.is_file():
@@ -143,7 +145,7 @@ def _elsewhere(folder: Path) -> tuple[str, ...]:
         return ()
     top = root.mapping or {}
     places = top["places"].mapping if "places" in top else None
-    words = (places or {}).get("elsewhere")
+    words = (places or {}).get(which)
     items = words.sequence if words is not None else None
     return tuple(str(i.value).strip() for i in items or [] if isinstance(i.value, str))
 

@@ -19,6 +19,7 @@ from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.reading.dated import estimate_dated
+from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.narrowing import only_year, per_recipient
 from knowledge.reading.question import read_as_of
@@ -296,6 +297,12 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     repeat = asks_repeat(text) and any(
         "首次" in specs[f].choice_label(v) for f, vs in extraction.excluded.items()
         if f in specs for v in vs)
+
+    # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
+    split = compose_recipients(text, lambda one: estimate_question(
+        rules, one, today, rule_ids, extract_facts(one, today, rules), on, hypothetical))
+    if split is not None:
+        return split
 
     def run(ex: Extraction) -> Estimate:
         dated = estimate_dated(rules, text, today, rule_ids, on, ex)

@@ -104,7 +104,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
             del facts[name]
             notes = [n for n in notes if "推定为" not in n]
     denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
-    if said := outside_applicant(re.sub(r"\s+", "", question or ""), vocab.elsewhere):
+    if said := outside_applicant(re.sub(r"\s+", "", question or ""), vocab.elsewhere,
+                                 vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied)
@@ -225,10 +226,15 @@ OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
 _SELF = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 
-def outside_applicant(text: str, elsewhere: tuple[str, ...]) -> str:
+def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ...] = ()
+                      ) -> str:
     """The owner's words placing the applicant outside the city ("我们是烟台的公司",
-    "我司注册在青岛"), else "".  A place of another party (从烟台的高校买的) is not."""
+    "我司注册在青岛"), else "".  A place of another party (从烟台的高校买的) is not, nor
+    an applicant that says it works in the city too (济南注册的，在威海也开展业务)."""
     if not elsewhere:
+        return ""
+    here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
+    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)", text):
         return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     m = re.search(_SELF + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
@@ -236,6 +242,8 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...]) -> str:
     if m is None:
         m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
                       + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
+    if m is None:  # 丙公司烟台注册: a recipient the owner speaks for, registered elsewhere
+        m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是|在)?(" + places + r")(?:注册|落户)", text)
     if m is None:
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])

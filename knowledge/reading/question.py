@@ -334,7 +334,7 @@ def _read_implied(text: str, out: RawExtraction,
 def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
              notes: list[str]) -> int:
     """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
-    parts = excluded_counts(text[m.start():], words) if n else []
+    parts = excluded_counts(text[m.end():], words, n) if n else []
     unit = next((u for _, u, _ in parts if u), "")
     if parts and parts[0][0] < 0:
         notes.append(f"您说{parts[0][2]} → 按0计")

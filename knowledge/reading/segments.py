@@ -108,11 +108,14 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     return "".join(rebuilt)
 
 
-def excluded_counts(text: str, words: Iterable[str] = ()) -> list[tuple[int, str, str]]:
+def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = None
+                    ) -> list[tuple[int, str, str]]:
     """(number, unit, words) of each part of a count that does not qualify: "其中M家超过
     孵化期", "1项在烟台", "另外2项是企业之间的技术转让" (``words``: what puts a part out
-    beyond a negation).  A part "都在烟台" with no number puts the whole count out: (-1,
-    "", words)."""
+    beyond a negation).  A part without 其中 is a part of the count ``total`` only when
+    the parts listed after it add up to it ("3项，2项在威海，1项在烟台"); otherwise it
+    is more than the count ("9家…，另外还有2家申报没通过").  A part "都在烟台" with no
+    number puts the whole count out: (-1, "", words)."""
     from knowledge.numerals import parse_int
 
     extra = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
@@ -121,13 +124,21 @@ def excluded_counts(text: str, words: Iterable[str] = ()) -> list[tuple[int, str
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
         n = parse_int(m.group(1))
-        if n is not None and (m.group(0).startswith("其中") or _owns(text, m)):
+        if n is not None and (m.group(0).startswith("其中")
+                              or (_owns(text, m) and _listed_total(text) == total)):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
     if extra and not out and (every := re.search(r"(?:都|全部|全都|均)(?:是|在|位于|落地在?|"
                                                  r"落在|来自)?(?:" + extra + ")", text)):
         out.append((-1, "", every.group(0)))
     return out
+
+
+def _listed_total(text: str) -> int:
+    """What the parts standing at the start of their own segment add up to."""
+    from knowledge.numerals import parse_int
+
+    return sum(parse_int(m.group(1)) or 0 for m in re.finditer(_PART, text) if _owns(text, m))
 
 
 def _owns(text: str, m: re.Match[str]) -> bool:

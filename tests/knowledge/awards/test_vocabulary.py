@@ -72,8 +72,13 @@ def _edit(path: Path, old: str, new: str) -> int:
     ("    kind: bool\n", "    kind: bool\n    max: 3\n", "只有 money 和 count"),
     ("        phrases: [荣成]\n", "        phrases: [文登]\n", "同时指向"),
     ("    kind: count\n", "    kind: count\n    colour: red\n", "未知的键“colour”"),
+    ("    kind: bool\n", "    kind: bool\n    not_counted: [毕业]\n",
+     "只有 count 类型可以设“not_counted”"),
+    ('    example: "例如：120件"\n', '    example: "例如：120件"\n    not_counted: 毕业\n',
+     "not_counted"),
 ], ids=["unknown-kind", "duplicate-fact", "duplicate-choice", "missing-question",
-        "bad-bounds", "max-on-bool", "phrase-two-choices", "unknown-key"])
+        "bad-bounds", "max-on-bool", "phrase-two-choices", "unknown-key",
+        "not-counted-on-bool", "not-counted-not-a-list"])
 def test_problems_are_located_at_file_and_line(words: Path, old: str, new: str,
                                                message: str) -> None:
     line = _edit(words / "facts.yaml", old, new)
@@ -319,3 +324,9 @@ def test_a_yes_no_fact_is_read_from_a_question(tmp_path: Path, question: str,
     vocabulary = knowledge_vocabulary(root)
     read = extract_facts(question, date(2026, 1, 1), vocabulary=vocabulary)
     assert read.facts.get("has_postdoc_station") is value
+
+
+def test_places_come_from_the_conversation_vocabulary(words: Path) -> None:
+    vocabulary = load_vocabulary(words)
+    assert "烟台" in vocabulary.elsewhere and "威海" in vocabulary.home
+    assert load_vocabulary(words).facts["incubatees_upgraded"].not_counted

@@ -257,3 +257,60 @@ def test_loose_amounts_are_read_right_or_asked_back(question: str, yuan: int | N
 def test_a_town_said_to_obtain_a_title_is_an_applicant(question: str) -> None:
     kinds = extract_facts(question, TODAY).facts["applicant_types"]
     assert isinstance(kinds, frozenset) and "town_gov" in kinds
+
+
+@pytest.mark.parametrize(("question", "outside"), [
+    ("我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励", True),
+    ("我司在青岛注册，去年评上了高企，有奖励吗", True),
+    ("烟台的企业买技术登记了100万，能补多少", True),
+    # the other party's place, or an applicant that also works in the city
+    ("2020年我们从烟台的大学买了技术，登记了两百万，能有多少奖励", False),
+    ("我们是济南注册的技术转移机构，在威海也开展业务，2020年促成了3项成果转化", False),
+    ("我们是威海的公司，2020年买了技术，登记了100万", False),
+])
+def test_an_applicant_outside_the_city_is_denied_every_award(question: str,
+                                                             outside: bool) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    denied = ex.denied.get("applicant_types")
+    assert (denied is not None and "威海市" in denied.requirement) is outside
+    if outside:
+        total = evaluate(RULESET, ex.facts, IN_FORCE, denied=ex.denied).total_yuan
+        assert total == 0
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    # parts of a count put out: a place elsewhere, the count's own not_counted words
+    ("我们是技术转移服务机构，促成了3项高校成果转化，2项在威海，1项在烟台",
+     "results_transferred", 2),
+    ("我们市级众创空间有15家企业升成高企，其中3家是毕业出去以后才评上的",
+     "incubatees_upgraded", 12),
+    ("我们机构促成了4项成果转化，其中2项是山大的成果，另外2项是两家企业之间的技术转让",
+     "results_transferred", 2),
+    ("我们是技术转移机构，促成了3项高校成果转化，不过买方都在青岛", "results_transferred", 0),
+    # more than the count, not a part of it
+    ("市级孵化器升了高企的在孵企业有9家，其中3家入孵超过三年，另外还有2家申报没通过",
+     "incubatees_upgraded", 6),
+])
+def test_a_count_less_its_parts_that_do_not_count(question: str, fact: str,
+                                                  value: int) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts[fact] == value
+    assert value == 0 or any(f"按{value}" in n for n in ex.notes)
+
+
+@pytest.mark.parametrize(("question", "district"), [
+    ("我们企业研发补助三百六十万（不在荣成），市级出多少", None),
+    ("我们企业在荣成，研发补助三百六十万，市级出多少", "rongcheng"),
+])
+def test_a_negated_district_is_not_set(question: str, district: str | None) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts.get("district") == district
+
+
+@pytest.mark.parametrize("question", [
+    "我们是经区财政局，辖区一家企业今年拿到企业研究开发财政补助400万，区级要承担多少？",
+    "文登区科技局：一家企业研发财政补助1200000元，区级分担多少？",
+])
+def test_a_government_asking_its_share_speaks_of_the_enterprise(question: str) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts["applicant_types"] == frozenset({"enterprise"})
+    assert ex.facts["share_level_asked"] == "county"

@@ -53,21 +53,25 @@ def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -
     assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
 
 
-@pytest.mark.parametrize(("text", "words", "excluded"), [
+@pytest.mark.parametrize(("text", "words", "total", "excluded"), [
     # a part standing in its own segment, put out by a place or by the count's own words
-    ("促成了3项高校成果转化，2项在威海，1项在烟台", ["烟台"], [(1, "项")]),
-    ("4项成果，其中2项是山大的成果，另外2项是两家企业之间的技术转让", ["企业之间"],
+    # (the text after the whole count: 促成了3项高校成果转化…)
+    ("，2项在威海，1项在烟台", ["烟台"], 3, [(1, "项")]),
+    ("，其中2项是山大的成果，另外2项是两家企业之间的技术转让", ["企业之间"], 4,
      [(2, "项")]),
-    ("15家企业升成高企，其中3家是毕业出去以后才评上的", ["毕业"], [(3, "家")]),
+    ("，其中3家是毕业出去以后才评上的", ["毕业"], 15, [(3, "家")]),
+    # parts that do not add up to the count are more than it, not parts of it
+    ("，其中3家是入孵超过三年的老企业，另外还有2家申报没通过", [], 9, [(3, "家")]),
+    ("合同额一共一千八百万，另外还有2项是在外地转化的", ["外地"], 4, []),
     # the whole count elsewhere
-    ("促成了3项高校成果转化，不过买方都在青岛", ["青岛"], [(-1, "")]),
+    ("，不过买方都在青岛", ["青岛"], 3, [(-1, "")]),
     # a word inside the statement of the whole count is not a part of it
-    ("促成了3项烟台大学的成果在威海转化", ["烟台"], []),
-    ("2项在威海，1项在荣成", ["烟台"], []),
+    ("烟台大学的成果在威海转化", ["烟台"], 3, []),
+    ("，2项在威海，1项在荣成", ["烟台"], 3, []),
 ])
-def test_parts_out_by_the_vocabulary(text: str, words: list[str],
+def test_parts_out_by_the_vocabulary(text: str, words: list[str], total: int,
                                      excluded: list[tuple[int, str]]) -> None:
-    assert [(n, unit) for n, unit, _ in excluded_counts(text, words)] == excluded
+    assert [(n, unit) for n, unit, _ in excluded_counts(text, words, total)] == excluded
 
 
 def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:

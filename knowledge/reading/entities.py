@@ -1,0 +1,124 @@
+"""Several recipients in one question, each with its own figure: estimated one by one.
+
+"两个市级孵化器，分别有8家和13家在孵企业升级" or "辖区3家企业…按测算分别是1200万、300万、
+100万" give each recipient its own count or amount.  A cap is per recipient (每家每年最高
+100万元, 单个企业最高1000万元), so the figures are not added up before the award is
+computed: each recipient's question is read and estimated on its own (the list replaced
+by its figure, the recipients' count left out) and the items are put together, each
+labelled with its place in the list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from knowledge.awards.calculator import Estimate
+from knowledge.numerals import parse_int
+
+__all__ = ["SPLIT_NOTE", "Recipients", "compose_recipients", "is_split", "recipients"]
+
+SPLIT_NOTE = "按您说的各家（个）分别计算"
+
+_NUM = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿零〇]+)"
+_FIGURE = _NUM + r"\s*(?:万元|万|亿元|亿|元|家|项|个|件)?"
+# 分别有8家和13家 / 分别是1200万、300万、100万
+_LIST = re.compile(r"分别(?:是|有|为|拿了?|买了?|花了?|获批了?|补助|达到)?\s*"
+                   r"(" + _FIGURE + r"(?:\s*(?:、|和|与|及|，|,)\s*" + _FIGURE + r")+)")
+_ITEM = re.compile(_FIGURE)
+# the recipients counted before the list: 两个市级孵化器, 3家企业, 两家子公司
+_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)")
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """Each recipient's own question, with the name it is labelled by (甲公司, 第2个)."""
+
+    names: tuple[str, ...]
+    questions: tuple[str, ...]
+
+
+# 甲公司…，乙公司…，丙公司…: recipients named by a letter, each in its own clause
+_NAMED = re.compile(r"(?:^|(?<=[，,：:；;。\s]))([甲乙丙丁戊]|[A-DＡ-Ｄ])"
+                    r"(公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)")
+_ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
+
+
+def recipients(text: str) -> Recipients | None:
+    """The question once per recipient when it lists one figure per recipient after
+    分别 and counts the recipients before (as many as the figures), or names each
+    recipient by a letter in its own clause (甲公司…，乙公司…); None otherwise."""
+    return _listed(text) or _named(text)
+
+
+def _named(text: str) -> Recipients | None:
+    marks = list(_NAMED.finditer(text))
+    names = [m.group(1) for m in marks]
+    if len(marks) < 2 or len(set(names)) != len(names):
+        return None  # one name or a name said twice (A是市级的…A有4家): not read here
+    head = text[:marks[0].start()]
+    last = marks[-1]
+    ends = [m.start() for m in marks[1:]]
+    cut = [c for c in _clauses(text, last.end()) if _ASKS.search(text[c:])]
+    tail_at = cut[0] if cut else len(text)
+    ends.append(tail_at)
+    tail = text[tail_at:]
+    parts = [text[m.start():end].rstrip("，,；;。 ") for m, end in zip(marks, ends, strict=True)]
+    return Recipients(tuple(m.group(0) for m in marks),
+                      tuple(f"{head}{part}，{tail.lstrip('，,；;。 ')}" for part in parts))
+
+
+def _clauses(text: str, start: int) -> list[int]:
+    """Where the clauses after ``start`` begin."""
+    return [m.end() for m in re.finditer(r"[，,；;。]", text) if m.end() > start]
+
+
+def _listed(text: str) -> Recipients | None:
+    m = _LIST.search(text)
+    if m is None:
+        return None
+    figures = [f.group(0) for f in _ITEM.finditer(m.group(1))]
+    if len(figures) < 2:
+        return None
+    count = None
+    for c in _COUNT.finditer(text, 0, m.start()):
+        if parse_int(c.group(1)) == len(figures):
+            count = c  # the last count before the list that has as many recipients
+    if count is None:
+        return None
+    # the count is left out (两个市级孵化器 → 市级孵化器): one recipient is spoken of
+    head = text[:count.start()] + text[count.end():m.start()]
+    tail = text[m.end():]
+    said = m.group(0)[:m.start(1) - m.start()].removeprefix("分别")
+    return Recipients(tuple(f"第{k}{count.group(2)}" for k in range(1, len(figures) + 1)),
+                      tuple(f"{head}{said}{figure}{tail}" for figure in figures))
+
+
+def compose_recipients(text: str, estimate_one: Callable[[str], Estimate]
+                       ) -> Estimate | None:
+    """The estimates of each recipient's question put together, each item labelled with
+    its recipient (第1家：…); None when the question lists no figure per recipient."""
+    found = recipients(text)
+    if found is None:
+        return None
+    parts = [estimate_one(q) for q in found.questions]
+    items = []
+    missing: list[str] = []
+    warnings: list[str] = []
+    for name, part in zip(found.names, parts, strict=True):
+        for item in part.items:
+            if item.outcome == "ineligible" and any(
+                    i.rule_id == item.rule_id and i.outcome == "ineligible" for i in items):
+                continue
+            items.append(replace(item, label=f"{name}：{item.label}"))
+        missing += [n for n in part.missing if n not in missing]
+        warnings += [w for w in part.warnings if w not in warnings]
+    note = f"{SPLIT_NOTE}（{'、'.join(found.names)}），上限各自适用，再相加"
+    return replace(parts[0], items=tuple(items), missing=tuple(missing),
+                   warnings=(note, *warnings))
+
+
+def is_split(estimate: Estimate) -> bool:
+    """Whether ``estimate`` was computed recipient by recipient."""
+    return any(w.startswith(SPLIT_NOTE) for w in estimate.warnings)

@@ -1,0 +1,66 @@
+"""Several recipients, each with its own figure (knowledge.reading.entities)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import Estimate, evaluate
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.entities import compose_recipients, is_split, recipients
+from knowledge.reading.extraction import extract_facts
+from knowledge.sources.base import load_knowledge
+
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+ON = date(2020, 6, 1)
+
+
+@pytest.mark.parametrize(("text", "names", "questions"), [
+    ("两个市级孵化器，分别有8家和13家在孵企业升级为高企",
+     ("第1个", "第2个"),
+     ("市级孵化器，有8家在孵企业升级为高企", "市级孵化器，有13家在孵企业升级为高企")),
+    ("辖区有3家企业拿研发补助，分别是1200万、300万、100万，区级承担多少",
+     ("第1家", "第2家", "第3家"),
+     ("辖区有企业拿研发补助，是1200万，区级承担多少",
+      "辖区有企业拿研发补助，是300万，区级承担多少",
+      "辖区有企业拿研发补助，是100万，区级承担多少")),
+    ("三个子公司：甲公司买了300万，乙公司买了100万，一共多少",
+     ("甲公司", "乙公司"),
+     ("三个子公司：甲公司买了300万，一共多少", "三个子公司：乙公司买了100万，一共多少")),
+])
+def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
+                                              questions: tuple[str, ...]) -> None:
+    found = recipients(text)
+    assert found is not None
+    assert found.names == names
+    assert found.questions == questions
+
+
+@pytest.mark.parametrize("text", [
+    "2019年和2020年分别买了300万和200万",  # years, no recipients counted before
+    "3家企业分别买了300万和200万",  # three recipients, two figures
+    "A孵化器是市级的，A有4家，B有3家",  # a name said twice
+    "我们孵化器有8家在孵企业升了高企",
+])
+def test_no_recipients_listed(text: str) -> None:
+    assert recipients(text) is None
+
+
+def _one(question: str) -> Estimate:
+    ex = extract_facts(question, ON, RULESET)
+    return evaluate(RULESET, ex.facts, ON, rule_ids=list(ex.candidate_rules), denied=ex.denied)
+
+
+def test_caps_apply_per_recipient() -> None:
+    # 8 × 10万 and 13 × 10万 capped at 100万 each: not 21 × 10万 capped once
+    text = "我们有两个市级孵化器，分别有8家和13家在孵企业升级为高企，能拿多少"
+    estimate = compose_recipients(text, _one)
+    assert estimate is not None and is_split(estimate)
+    assert estimate.total_yuan == 1800000
+    assert [i.label.split("：")[0] for i in estimate.items if i.outcome == "eligible"] == [
+        "第1个", "第2个"]
+    assert compose_recipients("我们孵化器有8家在孵企业升了高企", _one) is None
