@@ -179,9 +179,21 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
 
 
+_IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
+
+
+def _supposed(text: str, pattern: str) -> bool:
+    """Whether a clause supposing the condition met (如果当时登记了) follows its denial."""
+    return any(_IF_CLAUSE.search(text, clause_start(text, m.start()), m.start())
+               and not is_negated(text, m.start(), m.end())
+               for m in re.finditer(pattern, text))
+
+
 def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> None:
     """A denial in a segment without an amount of its own denies every amount."""
     for fact, pattern, why in NEGATED_CONDITIONS:
+        if _supposed(text, pattern):
+            continue  # 当时没去登记。如果当时登记了，能拿多少: asked as if it were met
         # a denial in a segment without an amount of its own denies every amount
         if fact in out.facts and any(
                 is_negated(text, m.start(), m.end())

@@ -104,6 +104,10 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
             del facts[name]
             notes = [n for n in notes if "推定为" not in n]
     denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
+    if ruleset is not None and not candidates and denied:
+        # 买了技术，合同150万，没去登记: the award whose fact the owner denies is asked
+        candidates = tuple(r.id for r in ruleset.rules
+                           if set(denied) - {"applicant_types"} & set(r.required_facts()))
     if said := outside_applicant(re.sub(r"\s+", "", question or ""), vocab.elsewhere,
                                  vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)

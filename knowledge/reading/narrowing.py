@@ -18,12 +18,13 @@ _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我�
                          r"|市里的|科技局|各自|分别")
 # a count of recipients by their noun (4个镇, 两家子公司): the asker speaks for them
 _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
-                             r"(镇|乡镇|子公司|下属企业|区市)")
+                             r"(?:(?:市级|省级|国家级)[\u4e00-\u9fff]{0,8}?)?"
+                             r"(镇|乡镇|子公司|下属企业|区市|中心|孵化器|众创空间)")
 _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定)了?\s*(\d+|[两二三四五六七八九十]+)"
                                 r"\s*(?:家|个)|(\d+|[两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
-                                r"(?:通过|入选|评上|获批)")
+                                r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
 
 
 def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:

@@ -140,6 +140,7 @@ def read_question(question: str, today: date,
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
+    _read_spoken_for(text, out)
     _read_counts(text, out, incubatee_talk, not_counted or {})
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # amounts as a comma would (each amount with its own condition)
@@ -157,13 +158,41 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
         mentioned.setdefault(name, []).extend(
             (m.start, m.end, m.text) for m in _clause_matches(pattern, text))
     asker = bool(re.search(SELF, text))
+    # 个人技术经纪人: the longer kind wins; not the generic enterprise (我们是做科技咨询的
+    # 公司 is an enterprise and a service institution)
+    every = [(a, b, n) for n, spans in mentioned.items() for a, b, _ in spans
+             if n != "enterprise"]
+    for name, spans in list(mentioned.items()):
+        mentioned[name] = [s for s in spans if not any(
+            n != name and a <= s[0] and s[1] <= b and b - a > s[1] - s[0]
+            for a, b, n in every)]
     for name, spans in mentioned.items():
+        if not spans:
+            continue
         others = asker or any(v for n, v in mentioned.items() if n != name)
         own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)]
         if any(not is_negated(text, a, b) for a, b, _ in own):
             add_value(out.facts, "applicant_types", name)
         elif own:
             exclude(out, "applicant_types", name, own[0][2])
+
+
+# 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
+_SPOKEN_FOR = ((re.compile(r"(\d+|[两二三四五六七八九十]+)\s*个(乡镇|镇)"), "town_gov"),
+               (re.compile(r"(\d+|[两二三四五六七八九十]+)\s*家(企业|公司)"), "enterprise"))
+
+
+def _read_spoken_for(text: str, out: RawExtraction) -> None:
+    """A district government (科技局, 我们区) asking for the towns or enterprises it
+    counts: they are who applies (每个镇100万, not the district's own award)."""
+    held = out.facts.get("applicant_types")
+    if not (isinstance(held, set) and held == {"district_gov"}):
+        return
+    kinds = {kind for pattern, kind in _SPOKEN_FOR if pattern.search(text)}
+    if len(kinds) == 1:
+        out.facts["applicant_types"] = set(kinds)
+        out.implied.discard("applicant_types")
+        out.notes[:] = [n for n in out.notes if "推定申报主体" not in n]
 
 
 def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> None:
