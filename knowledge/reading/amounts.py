@@ -45,7 +45,9 @@ _BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
 # (fact, condition phrase, why): the fact is not read when the phrase is negated
 # (合同还没登记: the amount is not a registered one).
 NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
-    ("registered_tech_purchase_yuan", r"登记|认定登记", "技术合同未经登记"),
+    # 剩下的没登: 登 closing its clause is 登记
+    ("registered_tech_purchase_yuan", r"登记|认定登记|登(?=[，,。；;！!？?\s]|$)",
+     "技术合同未经登记"),
 )
 # Approximate amounts: read the number, say so.
 _ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
@@ -65,6 +67,17 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     conditions = {fact: pattern for fact, pattern, _ in NEGATED_CONDITIONS}
     for fact, found in placed.items():
         total = [m for m, seg in found if _TOTAL.search(seg)]
+        pattern = conditions.get(fact)
+        if total and pattern is not None and len(found) > 1 and any(
+                _denies(text, m, pattern) for m in _clauses_after(text, total[0])):
+            # 一共签了400万，登记了的只有150万，剩下的没登: the part said to meet it
+            met = [m for m, seg in found if m is not total[0] and re.search(pattern, seg)
+                   and not _denies(text, m, pattern)]
+            if met:
+                out.notes.append(f"您说共{total[0].text}，其中{met[0].text}满足条件 → "
+                                 f"按{format_yuan(sum(m.yuan for m in met))}计")
+                total = []
+                found = [(m, seg) for m, seg in found if m in met]
         if total:
             keep = total[:1]
         else:
@@ -82,6 +95,13 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
                              + f"＝{format_yuan(out.facts[fact])}计")  # type: ignore[arg-type]
         used.extend(keep)
     return used
+
+
+def _clauses_after(text: str, mention: MoneyMention) -> list[MoneyMention]:
+    """Stand-ins for every clause after ``mention`` (a denial there without an amount
+    of its own: 剩下的没登)."""
+    return [MoneyMention(text="", yuan=0, start=m.end(), end=m.end())
+            for m in _SEGMENT.finditer(text, mention.end)]
 
 
 def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
@@ -179,6 +199,7 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
 
 
+_REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的)")
 _IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
 
 
@@ -199,6 +220,8 @@ def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> 
                 is_negated(text, m.start(), m.end())
                 and not any(mm.start >= clause_start(text, m.start()) and mm.end <= m.end()
                             for mm in mentions)
+                # 剩下的没登: the rest, not the part said to meet it
+                and not _REST.match(text, clause_start(text, m.start()))
                 for m in re.finditer(pattern, text)):
             del out.facts[fact]
             out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")

@@ -21,7 +21,7 @@ from knowledge.errors import FactError
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import Extraction, extract_facts
-from knowledge.reading.narrowing import only_year, per_recipient
+from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.reading.question import read_as_of
 from knowledge.reading.scope import asks_repeat, without_failures
 from knowledge.reading.segments import fill_elided_subjects, year_parts
@@ -71,7 +71,8 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     # the rules a year names (2022年重新认定也过了 → the renewal) are estimated too
     ids = list(dict.fromkeys([*rule_ids, *(r for _, ex in years for r in ex.candidate_rules
                                            if rules.get(r) is not None)]))
-    by_year = compose_years(rules, standing, per_year, ids, on, today, denied, whens=whens)
+    by_year = compose_years(rules, standing, per_year, ids, on, today, denied, whens=whens,
+                            distinct=bool(_DISTINCT.search(text)))
     if by_year is not None or (denied == whole.denied and not titled):
         return by_year
     merged: dict[str, object] = dict(standing)
@@ -206,10 +207,12 @@ def flat_profile(profile: Mapping[str, object]) -> dict[str, object]:
 def compose_years(rules: RuleSet, standing: dict[str, object],
                   per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
                   on: date, today: date, denied: dict[str, Denied],
-                  every_year: bool = False, whens: Mapping[int, date | None] | None = None
-                  ) -> Estimate | None:
+                  every_year: bool = False, whens: Mapping[int, date | None] | None = None,
+                  distinct: bool = False) -> Estimate | None:
     """Awards reading a year's flows estimated per year (as of that year), the rest once
-    on the standing facts (as of ``on``); None unless two years state flows."""
+    on the standing facts (as of ``on``); None unless two years state flows.  A title
+    award is granted once unless the years' titles are ``distinct`` holders (各有一个
+    不同的中心)."""
     flows = {name for _, facts in per_year for name in facts}
     yearly = [r for r in rule_ids
               if (rule := rules.get(r)) is not None and flows & set(rule.required_facts())]
@@ -240,7 +243,7 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                          if i.outcome != "ineligible" else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
-    items = _title_awards_once(rules, items)
+    items = items if distinct else _title_awards_once(rules, items)
     # a rule granted in some year is not also listed as unmet or waiting in another
     granted = {i.rule_id for i in items if i.outcome == "eligible"}
     applies = {i.rule_id for i in items if i.outcome != "ineligible"}
@@ -282,6 +285,8 @@ def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
     return out
 
 
+# 2019年和2020年各有一个不同的中心…: each year's title is another holder's
+_DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
 _MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
 _BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")
 _IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
@@ -317,6 +322,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = only_year(text, estimate) or estimate
+    estimate = already_received(rules, text, estimate) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"

@@ -12,7 +12,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
 
-__all__ = ["only_year", "per_recipient"]
+__all__ = ["already_received", "only_year", "per_recipient"]
 
 _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|我们市|我市|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
@@ -73,3 +73,30 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     mark = f"{m.group(1) if m else max(estimate.years)}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
     return replace(estimate, items=kept) if kept else None
+
+
+# 拿了200万 / 已经领过 / 奖励已到账: an award the owner already received
+_RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿|已拿|已领|已经领|到账了|给过|发过|兑现了)")
+# …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again
+_AGAIN = re.compile(r"还能再|还能拿|还有钱|还有奖励|还给吗|还奖吗|再拿|再给|再奖|能不能再|还可以再")
+
+
+def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
+    """A one-time award the owner says they already received, asked whether it is paid
+    again (2019年认定国家级孵化器拿了200万，今年复核又通过了，还能再拿吗): not granted
+    again, and said so.  None when the question says no such thing."""
+    if not (_RECEIVED.search(text) and _AGAIN.search(text)):
+        return None
+    changed = False
+    items = []
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        once = (rule is not None and rule.amount_yuan is not None and rule.count_fact is None
+                and rule.base_fact is None and "每年" not in rule.cap_text + rule.label)
+        if item.outcome == "eligible" and once and item.amount_yuan:
+            why = (f"您说已领取过这项一次性奖励（{format_yuan(item.amount_yuan)}）；"
+                   "复核或再次通过不再重复奖励")
+            item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
+            changed = True
+        items.append(item)
+    return replace(estimate, items=tuple(items)) if changed else None

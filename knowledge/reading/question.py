@@ -71,7 +71,9 @@ def read_as_of(text: str, today: date) -> date | None:
     m = re.search(r"(\d{4})\s*年\s*(上半年|第?[一二三]季度|年初)", text)
     if m:  # 2021年上半年: the period's last day
         return date(int(m.group(1)), *_PERIOD_END[m.group(2).lstrip("第")])
-    m = re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text)
+    # 2021年3到9月: the range's last month
+    m = (re.search(r"(\d{4})\s*年\s*\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*(\d{1,2})\s*月", text)
+         or re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text))
     if m and 1 <= int(m.group(2)) <= 12:
         in_year, month = int(m.group(1)), int(m.group(2))
         return date(in_year, month, calendar.monthrange(in_year, month)[1])
@@ -94,7 +96,7 @@ def read_as_of(text: str, today: date) -> date | None:
     return date(year, 12, 31) if year < today.year else date(year, 1, 1)
 
 
-_SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])")
+SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])")
 
 
 def read_question(question: str, today: date,
@@ -144,7 +146,7 @@ def read_question(question: str, today: date,
     _read_counts(text, out, incubatee_talk, not_counted or {})
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # amounts as a comma would (each amount with its own condition)
-    read_money(re.sub(r"\s+", "", _SPACED.sub("，", question or "")), out, money_phrases or {})
+    read_money(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, money_phrases or {})
     _read_rnd(text, out)
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out
@@ -179,7 +181,8 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
 
 # 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
 _SPOKEN_FOR = ((re.compile(r"(\d+|[两二三四五六七八九十]+)\s*个(乡镇|镇)"), "town_gov"),
-               (re.compile(r"(\d+|[两二三四五六七八九十]+)\s*家(企业|公司)"), "enterprise"))
+               (re.compile(r"(\d+|[两二三四五六七八九十]+)\s*家(企业|公司)"), "enterprise"),
+               (re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)(孵化器|众创空间)"), "incubator"))
 
 
 def _read_spoken_for(text: str, out: RawExtraction) -> None:

@@ -124,8 +124,8 @@ def repeated(text: str, start: int, end: int) -> bool:
     return bool(_REPEAT.search(text, a, m.start() if m else len(text)))
 
 
-_ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可)?"
-                          r"(拿|给|奖|补|得)")
+_ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可|还)?"
+                          r"(拿|给|奖|补|得|有钱|有奖|有补)")
 
 
 def asks_repeat(text: str) -> bool:

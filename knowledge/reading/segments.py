@@ -25,10 +25,11 @@ __all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments", "ta
 _BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
 # a year, with its month (and day) when given: 2023年6月 is a year mention too
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
-                   r"(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
+                   r"(?:\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*\d{1,2}\s*月"
+                   r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
-_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升为|升到|升成|升至|晋级为?|评为|评上|成为|列入"
+_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?|评为|评上|成为|列入"
                        r"|列为|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升)\s*$")
 # 省级的评上了 / 省级的批了: a level standing for its title, obtained
