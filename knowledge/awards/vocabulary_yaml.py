@@ -131,9 +131,7 @@ def _read_fact(f: File, y: Y) -> FactSpec | None:
         else:
             max_value = raw
     phrases = _words(f, m.get("phrases"), f"{where}的 phrases")
-    not_counted = _words(f, m.get("not_counted"), f"{where}的 not_counted")
-    if not_counted and kind != "count":
-        f.err(f"{where}：只有 count 类型可以设“not_counted”", m["not_counted"].line)
+    not_counted = _not_counted(f, m, kind, where)
     choices: list[tuple[str, str]] = []
     aliases: dict[str, str] = {}
     implied: dict[str, tuple[str, ...]] = {}
@@ -151,6 +149,14 @@ def _read_fact(f: File, y: Y) -> FactSpec | None:
     return FactSpec(name, kind, question, label, tuple(choices), example, unit, max_value,
                     aliases=aliases, phrases=phrases, implied_by=implied,
                     not_counted=not_counted, line=y.line)
+
+
+def _not_counted(f: File, m: dict[str, Y], kind: object, where: str) -> tuple[str, ...]:
+    """A count fact's words that put a part of the count out (其中2家已毕业)."""
+    words = _words(f, m.get("not_counted"), f"{where}的 not_counted")
+    if words and kind != "count":
+        f.err(f"{where}：只有 count 类型可以设“not_counted”", m["not_counted"].line)
+    return words
 
 
 def _read_choice(f: File, y: Y, where: str, choices: list[tuple[str, str]],

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from knowledge.awards.calculator import Estimate
+from knowledge.awards.calculator import Estimate, Item
 from knowledge.numerals import parse_int
 
 __all__ = ["SPLIT_NOTE", "Recipients", "compose_recipients", "is_split", "recipients"]
@@ -103,7 +103,7 @@ def compose_recipients(text: str, estimate_one: Callable[[str], Estimate]
     if found is None:
         return None
     parts = [estimate_one(q) for q in found.questions]
-    items = []
+    items: list[Item] = []
     missing: list[str] = []
     warnings: list[str] = []
     for name, part in zip(found.names, parts, strict=True):

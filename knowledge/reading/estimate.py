@@ -10,7 +10,7 @@ stays pure: this module only calls it once per year and puts the items together.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,6 +18,7 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
+from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import Extraction, extract_facts
@@ -319,7 +320,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         return evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
     estimate = run(extraction)
-    estimate = _assume_applicant(rules, estimate, extraction, run) or estimate
+    estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = only_year(text, estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate
@@ -328,43 +329,6 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
         estimate = replace(estimate, warnings=(note, *estimate.warnings))
     return estimate
-
-
-APPLICANT = "applicant_types"
-
-
-def _assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
-                      run: Callable[[Extraction], Estimate]) -> Estimate | None:
-    """The estimate for the kinds of applicant the awards asked about are open to, said
-    as such, when the question names no applicant and that is all they wait for
-    ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
-    and incubators, the same for each: computed, "按贵单位属于其中之一计算"); None when
-    the total depends on who applies, or the awards wait for anything else (then the
-    owner is asked)."""
-    if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
-        return None
-    waiting = [i for i in estimate.items if i.outcome == "need_info"]
-    if not waiting or any(i.missing != (APPLICANT,) for i in waiting):
-        return None
-    kinds: set[str] | None = None
-    for item in waiting:
-        rule = rules.get(item.rule_id)
-        if rule is None or not rule.applicant_types:
-            return None
-        kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
-    if not kinds:
-        return None
-    outcomes = [run(replace(extraction, facts={**extraction.facts,
-                                               APPLICANT: frozenset({kind})}))
-                for kind in sorted(kinds)]
-    if len({o.total_yuan for o in outcomes}) != 1 or not any(
-            i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
-        return None  # it depends on who applies: ask
-    spec = rules.vocabulary.facts.get(APPLICANT)
-    label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
-    note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
-            "如不是请告诉我。")
-    return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))
 
 
 @dataclass(frozen=True)

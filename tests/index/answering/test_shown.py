@@ -21,3 +21,21 @@ def test_how_each_figure_was_read_is_said(engine: Any, question: str, says: str)
     answer = engine.ask(question)
     assert answer.estimate is not None
     assert any(says in w for w in answer.estimate.warnings)
+
+
+@pytest.mark.parametrize(("question", "preamble"), [
+    # a place the reader placed (a part of a count, the applicant, a recipient), or the
+    # other party's: the estimate stands without the other-city preamble
+    ("我们是技术转移服务机构，2020年促成了3项高校成果转化，2项在威海，1项在烟台，"
+     "合同额加起来五百万，能补多少", False),
+    ("2020年我们从烟台的大学买了技术，登记了两百万，能有多少奖励", False),
+    ("我们是烟台的公司，2020年买了技术，登记了两百万，能有多少奖励", False),
+    # asked of another city: said
+    ("烟台的孵化器能拿多少奖励", True),
+])
+def test_the_other_city_preamble_only_for_a_place_unread(engine: Any, question: str,
+                                                          preamble: bool) -> None:
+    answer = engine.ask(question)
+    assert answer.estimate is not None
+    said = answer.unanswered is not None and answer.unanswered.asked == "other_city"
+    assert said is preamble

@@ -35,6 +35,28 @@ CASES = [  # (question, total, what the items must show)
     ("我们镇2021年参评国家创新型乡镇没评上，能拿多少", 0, []),
     ("我们是市级孵化器，申报国家级孵化器没批下来，不过有3家在孵企业2年内升成了高企，"
      "2021年能拿多少", 300000, []),
+    # each recipient with its own figure: caps per recipient
+    ("我们有两个市级孵化器，2022年分别有8家和13家在孵企业升级为高企，都在孵化期内，加起来能拿多少",
+     1800000, ["第1个：", "第2个："]),
+    ("我们集团三个子公司，2019年各自买技术合同都登记了：甲公司威海注册买了300万，"
+     "乙公司威海注册买了100万，丙公司烟台注册买了200万，几家加起来能拿多少",
+     700000, ["甲公司：", "乙公司："]),
+    # distinct holders per year are each granted the one-time award
+    ("我们医院2019年和2020年各有一个不同的临床医学研究中心首次通过市级绩效评价，"
+     "2021年其中一个升级为省级，合计多少", 4000000, ["2019年：", "2020年：", "2021年："]),
+    # a month range dates the year's part by its last month (58号 valid to 2021-11-10)
+    ("我们技术转移机构2019年促成5项高校成果在威海转化合同两千万，2020年只促成2项共三百万，"
+     "2021年3到9月促成3项共四百万，都是高校院所的成果在威海落地，能补多少", 620000, []),
+    # asked about a repeat of a first-time award, or an award received already
+    ("我们医院的市级临床医学研究中心2020年首次通过绩效评价，2023年又第二次通过了，"
+     "第二次还有钱吗，能拿多少", 0, []),
+    ("我们孵化器2019年被认定为国家级科技企业孵化器拿了200万，今年国家复核又通过了，"
+     "还能再拿吗 能拿多少", 0, []),
+    # a district's towns that obtained the title, the one that did not left out
+    ("区科技局咨询：2024年我们区有3个镇申报国家创新型乡镇，最后2个创建成功，1个没成。"
+     "这几个镇市级奖励一共多少？", 2000000, []),
+    ("我们区今年有三个孵化器被认定为国家级科技企业孵化器 另外还有一个报了没通过 市里一共奖多少",
+     6000000, []),
 ]
 
 
@@ -42,7 +64,10 @@ CASES = [  # (question, total, what the items must show)
                          ids=["years-capped", "years-broker", "count-minus-excluded",
                               "registered-only", "two-contracts", "upgrade-later",
                               "denied-then-if", "denied", "titles-by-year", "terse-year",
-                              "month-after-repeal", "not-obtained", "not-approved-but"])
+                              "month-after-repeal", "not-obtained", "not-approved-but",
+                              "recipients-listed", "recipients-named", "distinct-holders",
+                              "month-range", "second-time", "received-already",
+                              "towns-counted", "incubators-counted"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)

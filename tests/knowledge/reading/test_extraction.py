@@ -314,3 +314,31 @@ def test_a_government_asking_its_share_speaks_of_the_enterprise(question: str) -
     ex = extract_facts(question, TODAY, RULESET)
     assert ex.facts["applicant_types"] == frozenset({"enterprise"})
     assert ex.facts["share_level_asked"] == "county"
+
+
+@pytest.mark.parametrize(("question", "amount"), [
+    # the part said registered when the rest is said not to be
+    ("2020年我们一共签了四百万的技术合同，去登记了的只有一百五十万，剩下的没登，奖励多少", 1500000),
+    # a condition supposed met after its denial (如果当时登记了)
+    ("我们2019年买过一项技术，合同150万，当时没去登记。如果当时登记了，能拿多少奖励？", 1500000),
+    ("我们公司2020年买技术合同150万，都没登记，能奖多少", None),
+])
+def test_the_registered_amount(question: str, amount: int | None) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts.get("registered_tech_purchase_yuan") == amount
+
+
+def test_a_denied_condition_still_names_its_award() -> None:
+    ex = extract_facts("我们2019年买过一项技术，合同150万，当时没去登记，能拿多少奖励？",
+                       TODAY, RULESET)
+    assert "d58_tech_purchase" in ex.candidate_rules
+    assert "registered_tech_purchase_yuan" in ex.denied
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    ("我是个人技术经纪人，不属于任何机构，促成了4项高校成果转化", {"individual"}),
+    # a company doing S&T services is both kinds (the generic kind does not take over)
+    ("我们是做科技咨询的公司，第一次评上高企", {"enterprise", "service_institution"}),
+])
+def test_the_longer_kind_of_applicant_wins(question: str, applicant: set[str]) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == applicant

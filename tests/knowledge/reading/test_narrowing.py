@@ -11,7 +11,7 @@ from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.narrowing import only_year, per_recipient
+from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -58,3 +58,22 @@ def test_a_yearly_ceiling_is_added_up_over_the_years_asked() -> None:
     one = Estimate(as_of=TODAY, items=(year(2019),))
     top = ceiling_of(one, RULESET)
     assert top is not None and top.yuan == 500000
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("我们孵化器2019年被认定为国家级科技企业孵化器拿了200万，今年国家复核又通过了，还能再拿吗", 0),
+    ("技术先进型服务企业已经拿过20万了，今年复核通过还能再给吗", 0),
+])
+def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> None:
+    plain = _plain(text)
+    again = already_received(RULESET, text, plain)
+    assert again is not None and again.total_yuan == total
+    assert any("已领取过" in f for i in again.items for f in i.failed)
+
+
+@pytest.mark.parametrize("text", [
+    "我们孵化器被认定为国家级科技企业孵化器，能拿多少",  # nothing received
+    "国家级孵化器的200万已经拿了，一共拿了多少",  # not asked again
+])
+def test_nothing_received_or_not_asked_again(text: str) -> None:
+    assert already_received(RULESET, text, _plain(text)) is None

@@ -1,0 +1,49 @@
+"""Who applies when the question does not say: the kinds the awards asked about are
+open to, when the total is the same for each (said as such); else the owner is asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from knowledge.awards.calculator import Estimate
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import Extraction
+
+__all__ = ["APPLICANT", "assume_applicant"]
+
+APPLICANT = "applicant_types"
+
+
+def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
+                      run: Callable[[Extraction], Estimate]) -> Estimate | None:
+    """The estimate for the kinds of applicant the awards asked about are open to, said
+    as such, when the question names no applicant and that is all they wait for
+    ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
+    and incubators, the same for each: computed, "按贵单位属于其中之一计算"); None when
+    the total depends on who applies, or the awards wait for anything else (then the
+    owner is asked)."""
+    if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
+        return None
+    waiting = [i for i in estimate.items if i.outcome == "need_info"]
+    if not waiting or any(i.missing != (APPLICANT,) for i in waiting):
+        return None
+    kinds: set[str] | None = None
+    for item in waiting:
+        rule = rules.get(item.rule_id)
+        if rule is None or not rule.applicant_types:
+            return None
+        kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
+    if not kinds:
+        return None
+    outcomes = [run(replace(extraction, facts={**extraction.facts,
+                                               APPLICANT: frozenset({kind})}))
+                for kind in sorted(kinds)]
+    if len({o.total_yuan for o in outcomes}) != 1 or not any(
+            i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
+        return None  # it depends on who applies: ask
+    spec = rules.vocabulary.facts.get(APPLICANT)
+    label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
+    note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
+            "如不是请告诉我。")
+    return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))

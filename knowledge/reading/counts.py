@@ -1,0 +1,102 @@
+"""Counts a question states, less their parts that do not count, and the recipients a
+government counts ("我们区有3个镇…": the towns apply).
+
+- :func:`read_counts`: the incubatees that upgraded (5家报了高企，只有2家通过; 其中2家超过
+  孵化期; 都没通过) and the results transferred (3项，1项在烟台), each part put out said
+  in a note (the count fact's ``not_counted`` words and the places outside the city);
+- :func:`read_spoken_for`: a district government asking for the towns, enterprises or
+  incubators it counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from knowledge.numerals import parse_int
+from knowledge.reading.raw import RawExtraction
+from knowledge.reading.segments import excluded_counts
+
+__all__ = ["read_counts", "read_spoken_for"]
+
+_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
+
+
+# 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
+_FEW = r"(\d+|[两二三四五六七八九十]+)"
+_SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"), "town_gov"),
+               (re.compile(_FEW + r"\s*家(企业|公司)"), "enterprise"),
+               (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
+
+
+def read_spoken_for(text: str, out: RawExtraction) -> None:
+    """A district government (科技局, 我们区) asking for the towns or enterprises it
+    counts: they are who applies (每个镇100万, not the district's own award)."""
+    held = out.facts.get("applicant_types")
+    if not (isinstance(held, set) and held == {"district_gov"}):
+        return
+    kinds = {kind for pattern, kind in _SPOKEN_FOR if pattern.search(text)}
+    if len(kinds) == 1:
+        out.facts["applicant_types"] = set(kinds)
+        out.implied.discard("applicant_types")
+        out.notes[:] = [n for n in out.notes if "推定申报主体" not in n]
+
+
+def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
+             notes: list[str]) -> int:
+    """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
+    parts = excluded_counts(text[m.end():], words, n) if n else []
+    unit = next((u for _, u, _ in parts if u), "")
+    if parts and parts[0][0] < 0:
+        notes.append(f"您说{parts[0][2]} → 按0计")
+        return 0
+    less = sum(k for k, u, _ in parts if u == unit)
+    if 0 < less < n:
+        said = "，".join(w for _, u, w in parts if u == unit)
+        notes.append(f"您说有{n}{unit}，{said} → 按{n - less}{unit}计")
+        return n - less
+    return n
+
+
+# the counted ones all failed (都没通过, 均未通过, 全部落选)
+_ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定)"
+                         r"|失败|落选|被驳回)")
+
+
+# the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
+_PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
+                     + r"\s*(?:家|个)(?:顺利)?(?:通过|评上|成功|入选|获批)"
+                     r"|(通过|评上|入选|获批)了\s*" + _N + r"\s*(?:家|个)")
+
+
+def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
+                 not_counted: Mapping[str, tuple[str, ...]]) -> None:
+    if incubatee_talk and re.search(r"高新|高企", text):
+        m = re.search(_N + r"\s*(家|个)", text)
+        if m and (passed := _PASSED.search(text, m.end())) is not None:
+            # 5家报了高企，只有2家通过: the ones that passed are counted
+            n_passed = parse_int(passed.group(1) or passed.group(3) or "")
+            if n_passed is not None and (n := parse_int(m.group(1))) is not None \
+                    and n_passed < n:
+                out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
+                                 f"按{n_passed}{m.group(2)}计")
+                text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
+                m = re.search(_N + r"\s*(家|个)", text)
+        if m and (n := parse_int(m.group(1))) is not None:
+            if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
+                out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
+                n = 0
+            out.facts["incubatees_upgraded"] = _counted(
+                text, m, n, not_counted.get("incubatees_upgraded", ()), out.notes)
+    m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
+    raw = m.group(1) if m else None
+    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成)[^，。；]{0,8}?" + _N
+                                     + r"\s*(?:项|个)", text)):
+        raw = m.group(2)
+    if m is not None and raw is not None and (n := parse_int(raw)) is not None:
+        out.facts["results_transferred"] = _counted(
+            text, m, n, not_counted.get("results_transferred", ()), out.notes)
+    if "专利" in text:
+        m = re.search(_N + r"\s*件", text)
+        if m and (n := parse_int(m.group(1))) is not None:
+            out.facts["patent_grants"] = n

@@ -1,0 +1,47 @@
+"""Counts less their parts that do not count, and recipients a government counts
+(knowledge.reading.counts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading.counts import read_counts, read_spoken_for
+from knowledge.reading.raw import RawExtraction
+
+NOT_COUNTED = {"incubatees_upgraded": ("毕业", "烟台"), "results_transferred": ("企业之间", "烟台")}
+
+
+@pytest.mark.parametrize(("text", "incubatee_talk", "fact", "value", "note"), [
+    ("孵化器有6家在孵企业升级为高企，其中2家已经超过3年孵化期", True,
+     "incubatees_upgraded", 4, "您说有6家，其中2家已经超过3年孵化期 → 按4家计"),
+    ("孵化器有5家在孵企业报了高企，只有2家通过", True, "incubatees_upgraded", 2,
+     "其中2家通过 → 按2家计"),
+    ("孵化器有3家在孵企业申报高企但都没通过", True, "incubatees_upgraded", 0, "按0家计"),
+    ("众创空间有15家企业升成高企，其中3家是毕业出去以后才评上的", True,
+     "incubatees_upgraded", 12, "→ 按12家计"),
+    ("促成了3项高校成果转化，2项在威海，1项在烟台", False, "results_transferred", 2,
+     "您说有3项，1项在烟台 → 按2项计"),
+    ("促成了3项高校成果转化，买方都在烟台", False, "results_transferred", 0, "都在烟台 → 按0计"),
+    ("促成了4项成果转化，另外还有2项在烟台", False, "results_transferred", 4, ""),
+])
+def test_counts_less_their_parts(text: str, incubatee_talk: bool, fact: str, value: int,
+                                 note: str) -> None:
+    out = RawExtraction()
+    read_counts(text, out, incubatee_talk, NOT_COUNTED)
+    assert out.facts[fact] == value
+    assert (not note and not out.notes) or any(note in n for n in out.notes)
+
+
+@pytest.mark.parametrize(("text", "held", "applies"), [
+    ("我们区有3个镇申报国家创新型乡镇，2个创建成功", {"district_gov"}, {"town_gov"}),
+    ("区里今年有三个孵化器被认定为国家级孵化器", {"district_gov"}, {"incubator"}),
+    ("辖区5家企业买了技术", {"district_gov"}, {"enterprise"}),
+    # two kinds counted, or not a government asking: left alone
+    ("我们区有3个镇和5家企业", {"district_gov"}, {"district_gov"}),
+    ("我们镇有3家企业", {"town_gov"}, {"town_gov"}),
+])
+def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
+                                                applies: set[str]) -> None:
+    out = RawExtraction(facts={"applicant_types": set(held)})
+    read_spoken_for(text, out)
+    assert out.facts["applicant_types"] == applies
