@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.numerals import parse_int
+from knowledge.reading.slots import restate
 
 __all__ = ["SPLIT_NOTE", "Recipients", "compose_recipients", "is_split", "recipients"]
 
@@ -39,39 +40,69 @@ class Recipients:
     questions: tuple[str, ...]
 
 
-# 甲公司…，乙公司…，丙公司…: recipients named by a letter, each in its own clause
-_NAMED = re.compile(r"(?:^|(?<=[，,：:；;。\s]))([甲乙丙丁戊]|[A-DＡ-Ｄ])"
-                    r"(公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)")
+# 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
+# the start of their clauses (after a year); a bare letter only before what it does
+_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-DＡ-Ｄ])"
+                    r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
+                    r"|(?P<b>[甲乙丙丁戊]|[A-DＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被|今年|去年))")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
+_CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
 
 
 def recipients(text: str) -> Recipients | None:
     """The question once per recipient when it lists one figure per recipient after
     分别 and counts the recipients before (as many as the figures), or names each
-    recipient by a letter in its own clause (甲公司…，乙公司…); None otherwise."""
+    recipient by a letter at the start of its clauses (甲公司…，乙公司…); None
+    otherwise."""
     return _listed(text) or _named(text)
 
 
 def _named(text: str) -> Recipients | None:
-    marks = list(_NAMED.finditer(text))
-    names = [m.group(1) for m in marks]
-    if len(marks) < 2 or len(set(names)) != len(names):
-        return None  # one name or a name said twice (A是市级的…A有4家): not read here
-    head = text[:marks[0].start()]
-    last = marks[-1]
-    ends = [m.start() for m in marks[1:]]
-    cut = [c for c in _clauses(text, last.end()) if _ASKS.search(text[c:])]
-    tail_at = cut[0] if cut else len(text)
-    ends.append(tail_at)
-    tail = text[tail_at:]
-    parts = [text[m.start():end].rstrip("，,；;。 ") for m, end in zip(marks, ends, strict=True)]
-    return Recipients(tuple(m.group(0) for m in marks),
-                      tuple(f"{head}{part}，{tail.lstrip('，,；;。 ')}" for part in parts))
+    head: list[str] = []
+    own: dict[str, list[str]] = {}
+    tail: list[str] = []
+    label: dict[str, str] = {}  # A → A孵化器 when a clause names its noun
+    year = ""
+    for clause in (m.group() for m in _CLAUSE.finditer(text)):
+        m = _NAMED.match(clause)
+        if m is not None:
+            letter = m.group("n") or m.group("b")
+            label.setdefault(letter, letter + (m.group("noun") or ""))
+            year = m.group(1) or year
+            said = clause if m.group(1) or not year else year + clause
+            own.setdefault(letter, []).append(said)
+        elif not own:
+            head.append(clause)
+        elif _ASKS.search(clause):
+            tail.append(clause)
+        else:
+            own[list(own)[-1]].append(clause)  # the recipient's statement goes on
+    if len(own) < 2:
+        return None
+    names = list(own)
+    # B有3家 after A有4家在孵企业升高企: a terse clause repeats the first recipient's
+    # clause with a figure, with its own number
+    model = next((c for c in own[names[0]] if _ITEM.search(c) and not _terse(c, names[0])), "")
+    parts = ["，".join(restate(c, model.replace(names[0], n, 1)) if model and _terse(c, n)
+                      else c for c in own[n]) for n in names]
+    # 我们有两个孵化器: the recipients' count is left out (each part speaks of one), its
+    # noun named with a bare letter (A是市级的 → A孵化器是市级的)
+    counted = [(c, m) for c in head for m in [_COUNT.search(c)]
+               if m is not None and parse_int(m.group(1)) == len(names)]
+    shared = [c[:m.start()] + c[m.end():] if counted and c == counted[0][0] else c
+              for c, m in [(c, _COUNT.search(c)) for c in head]]
+    noun = counted[0][0][counted[0][1].end():] if counted else ""
+    if noun:
+        parts = [re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
+                        rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
+    return Recipients(tuple(label[n] for n in names),
+                      tuple("，".join([*shared, p, *tail]) for p in parts))
 
 
-def _clauses(text: str, start: int) -> list[int]:
-    """Where the clauses after ``start`` begin."""
-    return [m.end() for m in re.finditer(r"[，,；;。]", text) if m.end() > start]
+def _terse(part: str, name: str) -> bool:
+    """Whether a recipient's part says only a number (B有3家, 乙也是2项)."""
+    rest = re.sub(r"(19|20)\d\d\s*年|" + _FIGURE + "|[有是的也还共]", "", part.replace(name, "", 1))
+    return bool(_ITEM.search(part)) and len(rest) < 2
 
 
 def _listed(text: str) -> Recipients | None:

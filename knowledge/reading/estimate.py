@@ -294,8 +294,8 @@ _IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 
 
 def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str],
-                      extraction: Extraction, on: date, hypothetical: bool = False
-                      ) -> Estimate:
+                      extraction: Extraction, on: date, hypothetical: bool = False,
+                      by_recipient: bool = True) -> Estimate:
     """The estimate of a question: by year when it states flows for several years, else
     once; a hypothetical ("如果认定成功能拿多少") is computed and labelled as such."""
     # 2021年首次通过…已经拿过钱了，2023年第二次通过，这次能拿多少: the repeat alone is asked
@@ -306,7 +306,8 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
 
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
     split = compose_recipients(text, lambda one: estimate_question(
-        rules, one, today, rule_ids, extract_facts(one, today, rules), on, hypothetical))
+        rules, one, today, rule_ids, extract_facts(one, today, rules), on, hypothetical,
+        by_recipient=False)) if by_recipient else None
     if split is not None:
         return split
 

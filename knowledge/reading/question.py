@@ -151,6 +151,9 @@ def read_question(question: str, today: date,
     return out
 
 
+_BROKERS = re.compile(r"促成|撮合|帮[^，。；]{0,8}(转化|对接|引进)")
+
+
 def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
     """The applicant kinds named as the one asking; a counterparty (从大学买的专利) is
     not one, a negated kind (我们不是高校) is excluded."""
@@ -170,7 +173,9 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
     for name, spans in mentioned.items():
         if not spans:
             continue
-        others = asker or any(v for n, v in mentioned.items() if n != name)
+        # 促成了6项科研院所成果转化: the asker brokers, the institute is the other party
+        others = (asker or bool(_BROKERS.search(text))
+                  or any(v for n, v in mentioned.items() if n != name))
         own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)]
         if any(not is_negated(text, a, b) for a, b, _ in own):
             add_value(out.facts, "applicant_types", name)

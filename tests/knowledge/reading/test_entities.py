@@ -30,7 +30,12 @@ ON = date(2020, 6, 1)
       "辖区有企业拿研发补助，是100万，区级承担多少")),
     ("三个子公司：甲公司买了300万，乙公司买了100万，一共多少",
      ("甲公司", "乙公司"),
-     ("三个子公司：甲公司买了300万，一共多少", "三个子公司：乙公司买了100万，一共多少")),
+     ("三个子公司，甲公司买了300万，一共多少", "三个子公司，乙公司买了100万，一共多少")),
+    # a letter said twice, a terse clause restated, the recipients' noun given to it
+    ("我们有两个孵化器 A是市级的 B是区级的 2021年A有4家在孵企业升高企 B有3家 总共多少",
+     ("A", "B"),
+     ("我们有孵化器，A孵化器是市级的，2021年A孵化器有4家在孵企业升高企，总共多少",
+      "我们有孵化器，B孵化器是区级的，2021年B孵化器有3家在孵企业升高企，总共多少")),
 ])
 def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
                                               questions: tuple[str, ...]) -> None:
@@ -43,7 +48,7 @@ def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
 @pytest.mark.parametrize("text", [
     "2019年和2020年分别买了300万和200万",  # years, no recipients counted before
     "3家企业分别买了300万和200万",  # three recipients, two figures
-    "A孵化器是市级的，A有4家，B有3家",  # a name said twice
+    "A股上市公司有3家",  # a letter that names no recipient
     "我们孵化器有8家在孵企业升了高企",
 ])
 def test_no_recipients_listed(text: str) -> None:
