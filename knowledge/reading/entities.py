@@ -89,9 +89,12 @@ def _named(text: str) -> Recipients | None:
     # noun named with a bare letter (A是市级的 → A孵化器是市级的)
     counted = [(c, m) for c in head for m in [_COUNT.search(c)]
                if m is not None and parse_int(m.group(1)) == len(names)]
-    shared = [c[:m.start()] + c[m.end():] if counted and c == counted[0][0] else c
-              for c, m in [(c, _COUNT.search(c)) for c in head]]
-    noun = counted[0][0][counted[0][1].end():] if counted else ""
+    shared = list(head)
+    noun = ""
+    if counted:
+        clause, m = counted[0]
+        shared[head.index(clause)] = clause[:m.start()] + clause[m.end():]
+        noun = clause[m.end():]
     if noun:
         parts = [re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
