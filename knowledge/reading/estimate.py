@@ -22,6 +22,7 @@ from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.reading.question import read_as_of
 from knowledge.reading.scope import asks_repeat, without_failures
@@ -304,10 +305,17 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         "首次" in specs[f].choice_label(v) for f, vs in extraction.excluded.items()
         if f in specs for v in vs)
 
+    def part(one: str) -> Estimate:  # one recipient's or group's own question
+        ex = extract_facts(one, today, rules)
+        return estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
+                                 on, hypothetical, by_recipient=False)
+
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
-    split = compose_recipients(text, lambda one: estimate_question(
-        rules, one, today, rule_ids, extract_facts(one, today, rules), on, hypothetical,
-        by_recipient=False)) if by_recipient else None
+    split = compose_recipients(text, part) if by_recipient else None
+    if split is None and by_recipient and not any(
+            specs[f].kind == "count" for f in extraction.facts if f in specs):
+        # 国家级2家，省级3家: each group as one holder, its one-time awards per holder
+        split = compose_groups(rules, text, part)
     if split is not None:
         return split
 

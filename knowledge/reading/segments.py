@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
 _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
-                       r"|评为|评上|成为|列入|列为|获批|进入|变成|成了"
+                       r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升)\s*$")
 # 省级的评上了 / 省级的批了: a level standing for its title, obtained
 _LEVEL_OBTAINED = re.compile(r"的(也|倒|却|就)?(评上|认定|通过|拿到|获批|批了|批下来|成了|过了"

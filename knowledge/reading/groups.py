@@ -1,0 +1,144 @@
+"""Groups of holders counted part by part: each group estimated as one holder, times its
+count.
+
+A district or a group counts its holders by kind: "国际合作基地 国家级2家 省级3家 还有1家是
+市级的", "有三家机构拿到技术市场奖励，一家是国家的，两家是省里的", "4个国家级载体：2个国家级
+孵化器，1个国家专业化众创空间，还有1个是普通众创空间".  Each part names a count and what
+sets it apart (a level, a kind, who leads, first or renewal); what the parts share is said
+before them (the head) and the question after them (the tail).  Each part's question is
+the head, the part and the tail with the counts left out; it is estimated as one holder
+and its one-time awards are granted once per holder (200万元 × 2).  A count before the
+parts that they add up to (有4个：2个…，1个…，1个…) is their total, not one more group.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from knowledge.awards.calculator import Estimate, Item
+from knowledge.awards.rules import RuleSet
+from knowledge.money import format_yuan
+from knowledge.numerals import parse_int
+
+__all__ = ["Group", "compose_groups", "groups"]
+
+_N = r"(\d+|[一二两三四五六七八九十]+)"
+_CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
+# 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's)
+_LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?(?:其中|另外|还有|剩下的?|再有|以及)?)"
+                      r"((?:" + _N + r"\s*(?:家|个))+)(.*)$")
+# 国家级2家 / 新认定省级1家: the count closing the clause
+_CLOSING = re.compile(r"^(.+?)" + _N + r"\s*(?:家|个)$")
+_COUNT = re.compile(_N + r"\s*(?:家|个)")
+_ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来|加一起")
+# a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
+_LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?(国家级|国家的|国家|省级|省里的|省里"
+                          r"|省的|市级|市里的|市的)(的)?$")
+_LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
+
+
+@dataclass(frozen=True)
+class Group:
+    """One part: how many holders, as the owner said it, and its own question."""
+
+    count: int
+    said: str
+    question: str
+
+
+def _part(clause: str) -> tuple[int, str] | None:
+    """(count, the clause without it) of a clause that counts a group, else None."""
+    m = _LEADING.match(clause)
+    if m is not None and m.group(4):
+        counts = _COUNT.findall(m.group(2))
+        n = parse_int(counts[-1]) if counts else None
+        return (n, (m.group(1) or "") + m.group(4)) if n else None
+    m = _CLOSING.match(clause)
+    if m is not None and not _COUNT.search(m.group(1)):
+        n = parse_int(m.group(2))
+        return (n, m.group(1)) if n else None
+    return None
+
+
+def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
+    """A part that names only a level (国家级, 是省里的, 新认定省级) with the subject the head
+    names after it: 国家级 + 国际合作基地."""
+    m = _LEVEL_ALONE.match(rest)
+    if m is None:
+        return rest
+    level = _LEVELS[next(k for k in _LEVELS if m.group(2).startswith(k))]
+    for word in sorted(subjects, key=len, reverse=True):
+        at = head.find(word)
+        if at >= 0:
+            subject = re.match(r"[^，,。；;！!？?：:\s的]*", head[at:])
+            return (m.group(1) or "") + level + (subject.group() if subject else word)
+    return rest
+
+
+def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
+    """The groups the message counts part by part (two or more), else [].  ``subjects``
+    name what a part that says only a level is about (the vocabulary's topic words)."""
+    clauses = [m.group() for m in _CLAUSE.finditer(text)]
+    tail_at = len(clauses)
+    while tail_at and _ASKS.search(clauses[tail_at - 1]):
+        tail_at -= 1
+    parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
+    if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
+            and _CLOSING.match(clauses[parts[0][0]])):
+        parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
+    if len(parts) < 2:
+        return []
+    head = clauses[:parts[0][0]]
+    total = sum(n for _, (n, _) in parts)
+    for i, clause in enumerate(head):  # 有三家机构…，一家…，两家…: the total, as one holder
+        m = _COUNT.search(clause)
+        if m is not None and parse_int(m.group(1)) == total:
+            head[i] = clause[:m.start(1)] + "1" + clause[m.end(1):]
+            break
+    said_head = "，".join(head)
+    tail = clauses[tail_at:]
+    out: list[Group] = []
+    for k, (i, (n, rest)) in enumerate(parts):
+        end = parts[k + 1][0] if k + 1 < len(parts) else tail_at
+        more = clauses[i + 1:end]  # clauses that go on about this part
+        said = "，".join([clauses[i], *more])
+        question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *tail])
+        out.append(Group(n, said, question))
+    return out
+
+
+def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
+                   ) -> Estimate | None:
+    """The estimates of each group put together, a one-time award granted once per holder
+    (labelled with the part as said); None when the message counts no groups or a group's
+    estimate waits for an answer (the owner is then asked about the whole)."""
+    found = groups(text, tuple(w for words in rules.vocabulary.topics.values()
+                               for w in words if len(w) >= 2))
+    if not found:
+        return None
+    items: list[Item] = []
+    missing: list[str] = []
+    warnings: list[str] = []
+    estimates = [estimate_one(group.question) for group in found]
+    for group, part in zip(found, estimates, strict=True):
+        for item in part.items:
+            if item.outcome != "eligible" or not item.amount_yuan:
+                continue
+            rule = rules.get(item.rule_id)
+            once = (rule is not None and rule.amount_yuan is not None
+                    and rule.count_fact is None and rule.base_fact is None)
+            if once and group.count > 1:
+                total = item.amount_yuan * group.count
+                item = replace(item, amount_yuan=total, explanation=(
+                    f"{item.explanation}您说{group.said}：{format_yuan(item.amount_yuan)}"
+                    f" × {group.count} = {format_yuan(total)}。"))
+            items.append(replace(item, label=f"{group.said}：{item.label}"))
+        missing += [n for n in part.missing if n not in missing]
+        warnings += [w for w in part.warnings if w not in warnings]
+    if not items:
+        return None
+    note = "按您说的各部分分别计算：" + "；".join(g.said for g in found)
+    return replace(estimates[0], items=tuple(items), missing=tuple(missing),
+                   warnings=(note, *warnings))
