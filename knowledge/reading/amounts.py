@@ -34,7 +34,9 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("provincial_funds_yuan", r"省拨|省里.{0,12}?(拨|给|补|奖|配|下达|批|资助)了?\s*"
                               r"[0-9一二两三四五六七八九十百千]|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
-    ("rnd_subsidy_granted_yuan", r"补助.{0,4}(批|拿|给|是)|(批|拿)(下来|了).{0,6}补助"
+    # (补助能拿多少 asks: no amount is stated by it)
+    ("rnd_subsidy_granted_yuan", r"补助.{0,4}(批|拿|给|是)(?![^，。；]{0,4}多少)"
+                                 r"|(批|拿)(下来|了).{0,6}补助"
                                  r"|补助.{0,2}$|^.{0,6}补助|(测算|核定|算下来).{0,4}补"),
     ("county_contribution_yuan", r"出资"),
 )
@@ -56,7 +58,8 @@ _ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|出头)")
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
 # the money fact a topic names when no wording in the segment places an amount
 _TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
-                ("tt_contract_turnover_yuan", "tech_transfer"))
+                ("tt_contract_turnover_yuan", "tech_transfer"),
+                ("rnd_subsidy_granted_yuan", "rnd_subsidy"))
 
 
 def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],

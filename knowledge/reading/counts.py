@@ -25,7 +25,7 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 # 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
 _FEW = r"(\d+|[两二三四五六七八九十]+)"
 _SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"), "town_gov"),
-               (re.compile(_FEW + r"\s*家(企业|公司)"), "enterprise"),
+               (re.compile(_FEW + r"\s*家[\u4e00-\u9fff]{0,8}?(企业|公司)"), "enterprise"),
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
 
 

@@ -42,10 +42,13 @@ class Recipients:
 
 # 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
 # the start of their clauses (after a year); a bare letter only before what it does
-_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-DＡ-Ｄ])"
+_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
                     r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
-                    r"|(?P<b>[甲乙丙丁戊]|[A-DＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被|今年|去年))")
+                    r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被"
+                    r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记))")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
+# the recipients' noun after their count (两个孵化器, 三家企业享受…: 企业)
+_NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?(企业|公司|孵化器|众创空间|中心|机构|单位|镇|载体|空间|基地|厂)")
 _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
 
 
@@ -94,7 +97,8 @@ def _named(text: str) -> Recipients | None:
     if counted:
         clause, m = counted[0]
         shared[head.index(clause)] = clause[:m.start()] + clause[m.end():]
-        noun = clause[m.end():]
+        kind = _NOUN.match(clause[m.end():])
+        noun = kind.group() if kind is not None else ""
     if noun:
         parts = [re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]

@@ -27,15 +27,15 @@ __all__ = ["Group", "compose_groups", "groups"]
 _N = r"(\d+|[一二两三四五六七八九十]+)"
 _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
 # 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's)
-_LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?(?:其中|另外|还有|剩下的?|再有|以及)?)"
-                      r"((?:" + _N + r"\s*(?:家|个))+)(.*)$")
+_LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
+                      r"(?:其中|另外|还有|剩下的?|再有|以及)?)((?:" + _N + r"\s*(?:家|个))+)(.*)$")
 # 国家级2家 / 新认定省级1家: the count closing the clause
 _CLOSING = re.compile(r"^(.+?)" + _N + r"\s*(?:家|个)$")
 _COUNT = re.compile(_N + r"\s*(?:家|个)")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来|加一起")
 # a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
-_LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?(国家级|国家的|国家|省级|省里的|省里"
-                          r"|省的|市级|市里的|市的)(的)?$")
+_LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?"
+                          r"(国家级|国家的|国家|省级|省里的|省里|省的|市级|市里的|市的)(的)?$")
 _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 
 

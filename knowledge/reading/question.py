@@ -41,7 +41,8 @@ _RND_YES = re.compile(r"有研发(投入|费用|经费|支出)")
 _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(拿|领|得|获|补|申请)|"
                          r"(怎么|如何|咋)(分|拆|摊)|"
                          r"万(元)?.{0,6}(对吧|对吗|对不对|真的假的|是真的吗|没错吧)|"
-                         r"可以(拿|领|得|获|补|申请)|最高|最多|how much|amount", re.I)
+                         r"可以(拿|领|得|获|补|申请)|最高|最多|(奖励|补助|奖补)[^，。？?]{0,4}"
+                         r"(加一起|加起来|加在一起|一共|合计)|how much|amount", re.I)
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
@@ -95,7 +96,7 @@ def read_as_of(text: str, today: date) -> date | None:
     return date(year, 12, 31) if year < today.year else date(year, 1, 1)
 
 
-SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])")
+SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
 
 
 def read_question(question: str, today: date,

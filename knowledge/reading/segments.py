@@ -129,10 +129,30 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
                               or (_owns(text, m) and _listed_total(text) == total)):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
-    if extra and not out and (every := re.search(r"(?:都|全部|全都|均)(?:是|在|位于|落地在?|"
-                                                 r"落在|来自)?(?:" + extra + ")", text)):
-        out.append((-1, "", every.group(0)))
+    if extra and not out:
+        out.extend(_every(text, extra, total))
     return out
+
+
+_LISTED = re.compile(r"分别(?:是|在|位于|落地在?|落在|来自)([^。；;？?]{2,24})")
+
+
+def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str]]:
+    """The whole count put out (都在青岛: (-1, "", words)), or the places of a list one per
+    counted thing that are outside (买方分别在济南、威海、烟台 of 3: (2, "", words))."""
+    every = re.search(r"(?:都|全部|全都|均)(?:是|在|位于|落地在?|落在|来自)?(?:" + extra + ")",
+                      text)
+    if every is not None:
+        return [(-1, "", every.group(0))]
+    listed = _LISTED.search(text)
+    if listed is None or total is None:
+        return []
+    places = re.findall(extra, listed.group(1))[:total]
+    out_n = len(places)
+    if not out_n:
+        return []
+    said = "分别在" + "、".join(places)
+    return [(-1, "", said)] if out_n == total else [(out_n, "", said)]
 
 
 def _listed_total(text: str) -> int:
