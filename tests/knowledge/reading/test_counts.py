@@ -36,6 +36,7 @@ def test_counts_less_their_parts(text: str, incubatee_talk: bool, fact: str, val
     ("我们区有3个镇申报国家创新型乡镇，2个创建成功", {"district_gov"}, {"town_gov"}),
     ("区里今年有三个孵化器被认定为国家级孵化器", {"district_gov"}, {"incubator"}),
     ("辖区5家企业买了技术", {"district_gov"}, {"enterprise"}),
+    ("今年我们区报了6家技术先进型服务企业，最后认定下来4家", {"district_gov"}, {"enterprise"}),
     # two kinds counted, or not a government asking: left alone
     ("我们区有3个镇和5家企业", {"district_gov"}, {"district_gov"}),
     ("我们镇有3家企业", {"town_gov"}, {"town_gov"}),

@@ -342,3 +342,25 @@ def test_a_denied_condition_still_names_its_award() -> None:
 ])
 def test_the_longer_kind_of_applicant_wins(question: str, applicant: set[str]) -> None:
     assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == applicant
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    # a town the company is in is where it is, not who asks
+    ("我们公司所在的镇今年创成国家创新型乡镇了，我们企业能分到多少", {"enterprise"}),
+    ("我们镇今年创成国家创新型乡镇了，能拿多少", {"town_gov"}),
+])
+def test_a_town_as_a_place_is_no_applicant(question: str, applicant: set[str]) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == applicant
+
+
+@pytest.mark.parametrize(("question", "amount_question", "granted"), [
+    ("公司2019年买技术认定登记了150万，同年还认定了技术先进型服务企业，两项奖励加一起", True, None),
+    # 补助能拿多少 asks; it states no granted subsidy
+    ("2020年我们机构只促成了2项高校成果在威海转化 加起来500万 3%补助能拿多少", True, None),
+    ("区里企业享受企业研究开发财政补助，A企业核定800万，县级要出多少", True, 8000000),
+])
+def test_asked_sums_and_granted_subsidies(question: str, amount_question: bool,
+                                          granted: int | None) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.is_amount_question is amount_question
+    assert ex.facts.get("rnd_subsidy_granted_yuan") == granted

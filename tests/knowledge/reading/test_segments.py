@@ -63,8 +63,10 @@ def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -
     # parts that do not add up to the count are more than it, not parts of it
     ("，其中3家是入孵超过三年的老企业，另外还有2家申报没通过", [], 9, [(3, "家")]),
     ("合同额一共一千八百万，另外还有2项是在外地转化的", ["外地"], 4, []),
-    # the whole count elsewhere
+    # the whole count elsewhere, or the places listed one per counted thing
     ("，不过买方都在青岛", ["青岛"], 3, [(-1, "")]),
+    ("转让买方分别在济南青岛烟台成交额一共600万", ["济南", "青岛", "烟台"], 3, [(-1, "")]),
+    ("转让买方分别在济南威海烟台成交额一共600万", ["济南", "青岛", "烟台"], 3, [(2, "")]),
     # a word inside the statement of the whole count is not a part of it
     ("烟台大学的成果在威海转化", ["烟台"], 3, []),
     ("，2项在威海，1项在荣成", ["烟台"], 3, []),

@@ -1,0 +1,73 @@
+"""Groups of holders counted part by part (knowledge.reading.groups)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import Estimate, evaluate
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.groups import compose_groups, groups
+from knowledge.sources.base import load_knowledge
+
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+SUBJECTS = tuple(w for words in RULESET.vocabulary.topics.values() for w in words if len(w) >= 2)
+TODAY = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(("text", "counts", "questions"), [
+    # a level alone takes the subject the head names
+    ("2021年我们区认定的国际合作基地 国家级2家 省级3家 按政策市里奖励加一起多少", [2, 3],
+     ["2021年我们区认定的国际合作基地，国家级国际合作基地，按政策市里奖励加一起多少",
+      "2021年我们区认定的国际合作基地，省级国际合作基地，按政策市里奖励加一起多少"]),
+    # the count the parts add up to is their total, spoken of as one holder
+    ("今年我们区有三家机构拿到技术市场奖励，一家是国家的，两家是省里的，市里配套奖励一共多少",
+     [1, 2],
+     ["今年我们区有1家机构拿到技术市场奖励，是国家级技术市场奖励，市里配套奖励一共多少",
+      "今年我们区有1家机构拿到技术市场奖励，是省级技术市场奖励，市里配套奖励一共多少"]),
+    # a total closing its own clause, before the parts
+    ("我们区新认定的国家级载体有4个：2个国家级科技企业孵化器，1个国家专业化众创空间，"
+     "还有1个是普通众创空间。一次性奖励加起来多少", [2, 1, 1],
+     ["我们区新认定的国家级载体有1个，国家级科技企业孵化器，一次性奖励加起来多少",
+      "我们区新认定的国家级载体有1个，国家专业化众创空间，一次性奖励加起来多少",
+      "我们区新认定的国家级载体有1个，还有是普通众创空间，一次性奖励加起来多少"]),
+])
+def test_each_group_gets_its_own_question(text: str, counts: list[int],
+                                          questions: list[str]) -> None:
+    found = groups(text, SUBJECTS)
+    assert [g.count for g in found] == counts
+    assert [g.question for g in found] == questions
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司买技术花了300万，能补多少",
+    "我们孵化器有8家在孵企业，其中3家升了高企",  # one count
+    "集团两家子公司各自牵头建了个市级技术创新中心，一共补多少",
+])
+def test_no_groups(text: str) -> None:
+    assert groups(text, SUBJECTS) == []
+
+
+def _one(question: str) -> Estimate:
+    ex = extract_facts(question, TODAY, RULESET)
+    return evaluate(RULESET, ex.facts, TODAY, rule_ids=list(ex.candidate_rules),
+                    denied=ex.denied)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("2025年我们区技术创新中心的情况 新认定省级1家 国家级1家 还有2家企业牵头的刚进市级 "
+     "市级层面的补助支持加起来多少", 19000000),
+    ("今年我们区有5家进了市级技术创新中心 三家是企业牵头组建的 另外两家一家是哈工大威海牵头 "
+     "一家是市里的一个公益性科研院所牵头 市里补助一共多少", 12000000),
+    ("2025年我们区新认定的国家级载体有4个：2个国家级科技企业孵化器，1个国家专业化众创空间，"
+     "还有1个是国家备案的普通众创空间。一次性奖励加起来多少", 6000000),
+])
+def test_one_time_awards_per_holder(text: str, total: int) -> None:
+    estimate = compose_groups(RULESET, text, _one)
+    assert estimate is not None and estimate.total_yuan == total
+    assert any("×" in i.explanation for i in estimate.items)
