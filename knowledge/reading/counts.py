@@ -69,6 +69,24 @@ _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      r"|(通过|评上|入选|获批)了\s*" + _N + r"\s*(?:家|个)")
 
 
+# 第一批过了4家，第二批又过了5家: more of the same count, in the same year
+_MORE = re.compile(r"(?:又|再|第二批|第三批|另外还?|还)[^，。；;]{0,6}?" + _N + r"\s*(家|个)"
+                   r"(?![^，。；;]{0,12}(超过|超出|没|未|不|毕业|搬))")
+_A_YEAR = re.compile(r"(19|20)\d\d\s*年|今年|去年|前年")
+
+
+def _added(text: str, m: re.Match[str], n: int, notes: list[str]) -> int:
+    """``n`` with the counts said to come on top of it in the same year."""
+    more = [k for a in _MORE.finditer(text, m.end())
+            if not _A_YEAR.search(text, m.end(), a.start())
+            and (k := parse_int(a.group(1))) is not None and a.group(2) == m.group(2)]
+    if not more or not n:
+        return n
+    notes.append(f"您说有{n}{m.group(2)}，又有" + "、".join(f"{k}{m.group(2)}" for k in more)
+                 + f" → 按{n + sum(more)}{m.group(2)}计")
+    return n + sum(more)
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]]) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
@@ -86,6 +104,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
                 n = 0
+            n = _added(text, m, n, out.notes)
             out.facts["incubatees_upgraded"] = _counted(
                 text, m, n, not_counted.get("incubatees_upgraded", ()), out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)

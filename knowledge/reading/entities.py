@@ -48,7 +48,8 @@ _NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-HX-Z�
                     r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记))")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
 # the recipients' noun after their count (两个孵化器, 三家企业享受…: 企业)
-_NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?(企业|公司|孵化器|众创空间|中心|机构|单位|镇|载体|空间|基地|厂)")
+_NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?"
+                   r"(企业|公司|孵化器|众创空间|中心|机构|单位|镇|载体|空间|基地|厂)")
 _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
 
 

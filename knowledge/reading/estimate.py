@@ -26,7 +26,12 @@ from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.reading.question import read_as_of
 from knowledge.reading.scope import asks_repeat, without_failures
-from knowledge.reading.segments import fill_elided_subjects, year_parts
+from knowledge.reading.segments import (
+    fill_elided_subjects,
+    relative_years,
+    segments,
+    year_parts,
+)
 from knowledge.reading.slots import restate
 
 __all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
@@ -50,6 +55,7 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     an amount or count is a flow of that year (annual caps apply per year).  A title
     denied in one year but held in another is not denied."""
     specs = rules.vocabulary.facts
+    text = relative_years(text, today)
     # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
     subjects = (w for words in rules.vocabulary.topics.values() for w in words)
     head, own, tail = year_parts(fill_elided_subjects(text, subjects))
@@ -111,7 +117,11 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
         elif not alone[i] and _COUNTED.search(part):
             near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
                          if alone[j]), "")
-            part = restate(part, near) if near else part
+            # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
+            cut = _COUNTED.search(part)
+            end = next((seg.end for seg in segments(part) if cut and seg.end >= cut.end()),
+                       len(part))
+            part = (restate(part[:end], near) + part[end:]) if near else part
         elif not alone[i] and i and _SUCCEEDED.search(part):
             part = f"{restate(part, without_failures(out[-1][1]))}，{part}"
         out.append((year, part))

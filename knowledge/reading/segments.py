@@ -18,11 +18,14 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
-__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "segments", "tail_start",
-           "year_parts", "year_segments"]
+__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "relative_years", "segments",
+           "tail_start", "year_parts", "year_segments"]
 
-_BREAK = re.compile(r"[，,。；;！!？?\n]|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
+# (a space between the owner's words parts them as a comma would: 2026年又升了5家 按…多少)
+_BREAK = re.compile(r"[，,。；;！!？?\n]|(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff])"
+                    r"|(?=同时|另外|其中|后来|然后)|(?<=[^\d])(?=又)")
 # a year, with its month (and day) when given: 2023年6月 is a year mention too
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"(?:\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*\d{1,2}\s*月"
@@ -125,7 +128,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
         n = parse_int(m.group(1))
-        if n is not None and (m.group(0).startswith("其中")
+        if n is not None and (m.group(0).startswith("其中") or _within(text, m)
                               or (_owns(text, m) and _listed_total(text) == total)):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
@@ -153,6 +156,11 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
         return []
     said = "分别在" + "、".join(places)
     return [(-1, "", said)] if out_n == total else [(out_n, "", said)]
+
+
+def _within(text: str, m: re.Match[str]) -> bool:
+    """Whether the part is said to be among the count (第二批里有1家…, 这8家里有1家…)."""
+    return bool(re.search(r"(里|中|当中|里面)$", text[:m.start()]))
 
 
 def _listed_total(text: str) -> int:
@@ -223,3 +231,14 @@ def tail_start(last: str) -> int:
         else:
             break
     return start
+
+
+_RELATIVE = {"前年": 2, "去年": 1, "今年": 0}
+
+
+def relative_years(text: str, today: date) -> str:
+    """今年/去年/前年 written as the year they are when the message also names years
+    ("2019年2家，2021年3家，今年又升了5家": 今年 is a year of its own)."""
+    if not re.search(r"(19|20)\d\d\s*年", text):
+        return text
+    return re.sub("前年|去年|今年", lambda m: f"{today.year - _RELATIVE[m.group()]}年", text)
