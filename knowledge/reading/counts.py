@@ -72,7 +72,8 @@ _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
 # 第一批过了4家，第二批又过了5家: more of the same count, in the same year
 _MORE = re.compile(r"(?:又|再|第二批|第三批|另外还?|还)[^，。；;]{0,6}?" + _N + r"\s*(家|个)"
                    r"(?![^，。；;]{0,12}(超过|超出|没|未|不|毕业|搬))")
-_A_YEAR = re.compile(r"(19|20)\d\d\s*年|今年|去年|前年")
+# another year, or a supposition, between a count and more of it: not the same count
+_A_YEAR = re.compile(r"(19|20)\d\d\s*年|今年|去年|前年|明年|后年|如果|要是|假如|假设")
 
 
 def _added(text: str, m: re.Match[str], n: int, notes: list[str]) -> int:

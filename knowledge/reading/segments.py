@@ -233,12 +233,13 @@ def tail_start(last: str) -> int:
     return start
 
 
-_RELATIVE = {"前年": 2, "去年": 1, "今年": 0}
+_RELATIVE = {"前年": 2, "去年": 1, "今年": 0, "明年": -1, "后年": -2}
 
 
 def relative_years(text: str, today: date) -> str:
-    """今年/去年/前年 written as the year they are when the message also names years
+    """今年/去年/明年… written as the year they are when the message also names years
     ("2019年2家，2021年3家，今年又升了5家": 今年 is a year of its own)."""
     if not re.search(r"(19|20)\d\d\s*年", text):
         return text
-    return re.sub("前年|去年|今年", lambda m: f"{today.year - _RELATIVE[m.group()]}年", text)
+    return re.sub("前年|去年|今年|明年|后年",
+                  lambda m: f"{today.year - _RELATIVE[m.group()]}年", text)

@@ -33,7 +33,12 @@ def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[st
     if not (years := [m.group() for m in YEAR.finditer(said)]):
         return question, rest
     year = years[-1]
-    question = YEAR.sub(year, question) if YEAR.search(question) else f"{year}{question}"
+    if YEAR.search(question):
+        question = YEAR.sub(year, question)
+    elif re.search("今年|去年|前年", question):  # 今年头一回认定 → 2020年头一回认定
+        question = re.sub("今年|去年|前年", year, question, count=1)
+    else:
+        question = f"{year}{question}"
     refs.append("year")
     return question, YEAR.sub("", rest)
 

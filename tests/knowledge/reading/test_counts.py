@@ -46,3 +46,14 @@ def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
     out = RawExtraction(facts={"applicant_types": set(held)})
     read_spoken_for(text, out)
     assert out.facts["applicant_types"] == applies
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("市级孵化器第一批过了4家在孵企业高企，第二批又过了5家，不过第二批里有1家早就毕业搬走了", 8),
+    # more in another year, or supposed, is not more of this count
+    ("2020年孵化器有5家在孵企业升级成高企，如果明年再升5家", 5),
+])
+def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED)
+    assert out.facts["incubatees_upgraded"] == value

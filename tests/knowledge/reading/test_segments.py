@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge.reading.segments import (
     excluded_counts,
     fill_elided_subjects,
+    relative_years,
     segments,
     year_segments,
 )
@@ -90,3 +93,17 @@ def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
 def test_a_level_standing_for_the_title_before_gets_its_subject() -> None:
     text = "去年我们申报国家级技术转移示范机构没评上，省级的评上了，能拿多少"
     assert "省级技术转移示范机构评上了" in fill_elided_subjects(text, ["技术转移示范机构"])
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("2019年2家，今年又升了5家", "2019年2家，2026年又升了5家"),
+    ("2020年5家，如果明年再升5家", "2020年5家，如果2027年再升5家"),
+    ("今年评上了高企", "今年评上了高企"),  # no year named: left as said
+])
+def test_relative_years_beside_named_years(text: str, written: str) -> None:
+    assert relative_years(text, date(2026, 12, 6)) == written
+
+
+def test_a_space_parts_segments() -> None:
+    assert [s.text for s in segments("2026年又升了5家 按升级奖励一共拿多少")] == [
+        "2026年", "又升了5家", "按升级奖励一共拿多少"]

@@ -21,6 +21,8 @@ def test_a_terse_statement_restates_the_one_before(said: str, before: str,
 @pytest.mark.parametrize(("said", "before", "merged"), [
     ("要是2021年12月签的呢", "2021年3月签的 250万", "2021年12月签的 250万"),
     ("2021年上半年呢", "2019年技术交易额260万", "2021年上半年技术交易额260万"),
+    # a year said replaces 今年 (not put before it: 2020年…今年…)
+    ("那要是2020年认定的呢", "我们今年头一回认定高企", "我们2020年头一回认定高企"),
 ])
 def test_a_year_keeps_the_part_of_it_said(said: str, before: str, merged: str) -> None:
     refs: list[str] = []
