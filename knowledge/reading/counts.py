@@ -110,8 +110,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 text, m, n, not_counted.get("incubatees_upgraded", ()), out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
-    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成)[^，。；]{0,8}?" + _N
-                                     + r"\s*(?:项|个)", text)):
+    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|做了)[^，。；]{0,8}?" + _N
+                                     + r"\s*(?:项|个|单|笔)", text)):
         raw = m.group(2)
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = _counted(

@@ -48,7 +48,7 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 # that say so beyond these negations are the count fact's ``not_counted`` and the places
 # outside the city, from the vocabulary)
 _NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
-_PART = r"(?:其中|另外|另|还有|剩下的?)?(?:有)?" + _N + r"\s*(家|项|个|件|份)"
+_PART = r"(?:其中|另外|另|还有|剩下的?)?(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)"
 
 
 @dataclass(frozen=True)
