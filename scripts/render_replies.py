@@ -8,8 +8,9 @@ question (and one leaving out an expired award), the full /estimate result and i
 unfolded rest, interview questions with their progress, one after ⬅ 上一步, a typed answer
 written into its question, the review, a clause opened with 查看原文, /policies, and the
 /subscribe confirmation with its 查看完整估算, a greeting, a suggestion, an answer saying what
-the documents do not state, a follow-up and an estimate over two years; wraps each reply's
-Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
+the documents do not state, a follow-up and an estimate over two years, groups counted
+part by part, recipients named one by one and an applicant outside the city; wraps each
+reply's Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
 screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
 """
@@ -158,6 +159,16 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
                    "一共能拿多少").replies
     out["9h_assumed_applicant"] = conv.text(
         Who(8, 8), "2020年买了一项专利技术花了90万，合同登记了，能奖多少").replies
+    # this session's readings: groups counted part by part, recipients with their own
+    # figures, an applicant outside the city
+    out["9i_groups"] = conv.text(
+        Who(9, 9), "2021年我们区认定的国际合作基地 国家级2家 省级3家 还有1家是市级的 "
+                   "按政策市里奖励加一起多少").replies
+    out["9j_recipients_named"] = conv.text(
+        Who(10, 10), "我们集团三个子公司，2019年各自买技术合同都登记了：甲公司威海注册买了300万，"
+                     "乙公司威海注册买了100万，丙公司烟台注册买了200万，几家加起来能拿多少").replies
+    out["9k_outside"] = conv.text(
+        Who(11, 11), "我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
