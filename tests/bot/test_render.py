@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from bot.conversation.presenter import AnswerView, answer_text, present, shown_offices
+from bot.conversation.presenter import (
+    AnswerView,
+    answer_html,
+    answer_text,
+    present,
+    shown_offices,
+)
 from bot.render import format_yuan, html_env, render_text, text_env
 from index.answering.answer import Answer, AnswerHit, Responsible
 from index.answering.engine import Engine
@@ -192,3 +198,16 @@ def test_ask_text_leads_with_the_bottom_line_and_says_where_to_apply(
     for words in absent:
         assert words not in text, text
     assert text.index(expected[0]) < text.index("【金额估算】") < text.index("为您找到")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "reason"), [
+    ("我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励",
+     "申报主体须为威海市（我市）的单位"),
+    ("2020年我们买技术合同150万，都没登记，能奖多少", "您说“都没登记”"),
+])
+def test_a_zero_with_one_reason_says_the_reason(engine: Engine, question: str,
+                                                reason: str) -> None:
+    # the Telegram reply says it in full (the terminal's answer lists every item anyway)
+    html = answer_html(_view(engine.ask(question)))
+    assert "不适用：企业购买技术" in html and reason in html and "点“展开”查看" not in html
