@@ -75,10 +75,14 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     return replace(estimate, items=kept) if kept else None
 
 
-# 拿了200万 / 已经领过 / 奖励已到账: an award the owner already received
-_RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿|已拿|已领|已经领|到账了|给过|发过|兑现了)")
+# 拿了200万 / 已经领过钱 / 奖励已到账: money the owner already received (not 拿了省技术市场奖:
+# a title obtained)
+_RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已领|已经领了?)\s*"
+                       r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|补助|资金|这笔)"
+                       r"|到账了|兑现了|发过了?|给过了?|补过了?")
 # …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again
-_AGAIN = re.compile(r"还能再|还能拿|还有钱|还有奖励|还给吗|还奖吗|再拿|再给|再奖|能不能再|还可以再")
+_AGAIN = re.compile(r"还能再(拿|给|奖|补)|还能拿吗|还有钱|还有奖励|还给吗|还奖吗|能不能再(拿|给|奖)"
+                    r"|还可以再(拿|给|奖)|还能不能拿")
 
 
 def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
