@@ -182,6 +182,27 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
             add_value(out.facts, "applicant_types", name)
         elif own:
             exclude(out, "applicant_types", name, own[0][2])
+    _asker_in_question(text, mentioned, out)
+
+
+# 我们企业能分多少 / 我们公司能拿多少: the one asking, named in the question itself
+_ASKER_ASKS = re.compile(r"(我们|我司|本)[^，。；;？?！!]{0,6}(能|可以|可)[^，。；;]{0,4}(分|拿|得|领)")
+
+
+def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, str]]],
+                       out: RawExtraction) -> None:
+    """Several kinds read ("我是某镇上的企业老板，我们镇被评为…，我们企业能分多少"): the
+    one named where the asker asks for itself is who applies."""
+    held = out.facts.get("applicant_types")
+    if not isinstance(held, set) or len(held) < 2:
+        return
+    ask = _ASKER_ASKS.search(text)
+    if ask is None:
+        return
+    named = {n for n, spans in mentioned.items() if n in held
+             for a, b, _ in spans if ask.start() <= a and b <= ask.end()}
+    if len(named) == 1:
+        out.facts["applicant_types"] = named
 
 
 def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> None:

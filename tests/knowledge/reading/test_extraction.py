@@ -364,3 +364,12 @@ def test_asked_sums_and_granted_subsidies(question: str, amount_question: bool,
     ex = extract_facts(question, TODAY, RULESET)
     assert ex.is_amount_question is amount_question
     assert ex.facts.get("rnd_subsidy_granted_yuan") == granted
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    # the kind named where the asker asks for itself applies
+    ("我是某镇上的企业老板，我们镇2025年被评为国家创新型乡镇，我们企业能分多少", {"enterprise"}),
+    ("我们镇2025年被评为国家创新型乡镇，镇里的企业也多，我们镇能拿多少", {"town_gov"}),
+])
+def test_the_asker_named_in_the_question_applies(question: str, applicant: set[str]) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == applicant
