@@ -71,6 +71,10 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     for fact, found in placed.items():
         total = [m for m, seg in found if _TOTAL.search(seg)]
         pattern = conditions.get(fact)
+        # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
+        within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
+        if within and not total:
+            total = [found[within - 1][0]]
         if total and pattern is not None and len(found) > 1 and any(
                 _denies(text, m, pattern) for m in _clauses_after(text, total[0])):
             # 一共签了400万，登记了的只有150万，剩下的没登: the part said to meet it

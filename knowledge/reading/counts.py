@@ -23,7 +23,8 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 
 
 # 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
-_FEW = r"(\d+|[两二三四五六七八九十]+)"
+_FEW = r"(\d+|[一两二三四五六七八九十]+)"
+_DISTRICT_TITLE = re.compile(r"创新型县|高新区|农高区|农业科技园区")
 _SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"), "town_gov"),
                (re.compile(_FEW + r"\s*家[\u4e00-\u9fff]{0,8}?(企业|公司)"), "enterprise"),
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
@@ -37,15 +38,23 @@ def read_spoken_for(text: str, out: RawExtraction) -> None:
         return
     kinds = {kind for pattern, kind in _SPOKEN_FOR if pattern.search(text)}
     if len(kinds) == 1:
-        out.facts["applicant_types"] = set(kinds)
+        # the district's own titles (创新型县) stay its own: the towns apply beside it
+        own = bool(_DISTRICT_TITLE.search(text))
+        out.facts["applicant_types"] = set(kinds) | ({"district_gov"} if own else set())
         out.implied.discard("applicant_types")
         out.notes[:] = [n for n in out.notes if "推定申报主体" not in n]
 
 
 def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
-             notes: list[str]) -> int:
+             elsewhere: tuple[str, ...], notes: list[str]) -> int:
     """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
-    parts = excluded_counts(text[m.end():], words, n) if n else []
+    own = re.match(r"[^，,。；;]*", text[m.start():])
+    said = own.group() if own else ""
+    if n and (word := next((w for w in words if w in said), "")):
+        # 促成了3项企业自有的专利成果转化: the whole count is of a kind that does not count
+        notes.append(f"您说{said}（{word}） → 按0计")
+        return 0
+    parts = excluded_counts(text[m.end():], (*words, *elsewhere), n) if n else []
     unit = next((u for _, u, _ in parts if u), "")
     if parts and parts[0][0] < 0:
         notes.append(f"您说{parts[0][2]} → 按0计")
@@ -89,7 +98,8 @@ def _added(text: str, m: re.Match[str], n: int, notes: list[str]) -> int:
 
 
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
-                 not_counted: Mapping[str, tuple[str, ...]]) -> None:
+                 not_counted: Mapping[str, tuple[str, ...]],
+                 elsewhere: tuple[str, ...] = ()) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
         m = re.search(_N + r"\s*(家|个)", text)
         if m and (passed := _PASSED.search(text, m.end())) is not None:
@@ -107,7 +117,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 n = 0
             n = _added(text, m, n, out.notes)
             out.facts["incubatees_upgraded"] = _counted(
-                text, m, n, not_counted.get("incubatees_upgraded", ()), out.notes)
+                text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|做了)[^，。；]{0,8}?" + _N
@@ -115,7 +125,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
         raw = m.group(2)
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = _counted(
-            text, m, n, not_counted.get("results_transferred", ()), out.notes)
+            text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes)
     if "专利" in text:
         m = re.search(_N + r"\s*件", text)
         if m and (n := parse_int(m.group(1))) is not None:

@@ -80,8 +80,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         implied={n: s.implied_by for n, s in specs.items() if s.implied_by},
         labels={n: dict(s.choices) for n, s in specs.items() if s.choices},
         patterns=vocab.patterns,
-        not_counted={n: (*s.not_counted, *vocab.elsewhere) for n, s in specs.items()
-                     if s.kind == "count"})
+        not_counted={n: s.not_counted for n, s in specs.items() if s.kind == "count"},
+        elsewhere=vocab.elsewhere)
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():

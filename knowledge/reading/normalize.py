@@ -38,7 +38,17 @@ _LATIN_UNIT = re.compile(r"(?<=\d)\s*([wWkK])(?![A-Za-z])")
 
 
 def _units(text: str) -> str:
-    return _LATIN_UNIT.sub(lambda m: "万" if m.group(1) in "wW" else "千", text)
+    return _SPOKEN_COUNT.sub(_counted, _LATIN_UNIT.sub(
+        lambda m: "万" if m.group(1) in "wW" else "千", text))
+
+
+# 俩/仨 as owners say them (俩镇, 仨在孵企业, 他们俩): two and three of something
+_SPOKEN_COUNT = re.compile(r"(俩|仨)([个家项件份])?")
+
+
+def _counted(m: re.Match[str]) -> str:
+    number = "两" if m.group(1) == "俩" else "三"
+    return number + (m.group(2) or "个")
 
 
 # A year in two digits as owners type it (19年买技术, 21年12月签的): 2019, 2021.  A span of

@@ -107,7 +107,8 @@ def read_question(question: str, today: date,
                   implied: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
                   labels: Mapping[str, Mapping[str, str]] | None = None,
                   patterns: Patterns | None = None,
-                  not_counted: Mapping[str, tuple[str, ...]] | None = None) -> RawExtraction:
+                  not_counted: Mapping[str, tuple[str, ...]] | None = None,
+                  elsewhere: tuple[str, ...] = ()) -> RawExtraction:
     """Facts, date, topics and whether the question asks for an amount.
 
     ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
@@ -122,7 +123,8 @@ def read_question(question: str, today: date,
     counterparty (从大学买的专利) does not set ``applicant_types``.  ``patterns`` (the
     vocabulary's, default: the package's) recognise titles, applicants and single choices
     (a district: set when exactly one matches).  ``not_counted`` (count fact → words)
-    put a part of a count out of it ("其中2家已毕业", "1项在烟台").
+    put a part of a count out of it ("其中2家已毕业"), as do the places ``elsewhere``
+    ("1项在烟台").
     """
     if patterns is None:
         patterns = default_vocabulary().patterns
@@ -143,7 +145,7 @@ def read_question(question: str, today: date,
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
     read_spoken_for(text, out)
-    read_counts(text, out, incubatee_talk, not_counted or {})
+    read_counts(text, out, incubatee_talk, not_counted or {}, elsewhere)
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # amounts as a comma would (each amount with its own condition)
     read_money(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, money_phrases or {})

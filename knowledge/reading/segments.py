@@ -129,7 +129,8 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     for m in part.finditer(text):
         n = parse_int(m.group(1))
         if n is not None and (m.group(0).startswith("其中") or _within(text, m)
-                              or (_owns(text, m) and _listed_total(text) == total)):
+                              or (_owns(text, m) and (_listed_total(text) == total
+                                                      or _rest_said(text, m)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
     if extra and not out:
@@ -156,6 +157,13 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
         return []
     said = "分别在" + "、".join(places)
     return [(-1, "", said)] if out_n == total else [(out_n, "", said)]
+
+
+def _rest_said(text: str, m: re.Match[str]) -> bool:
+    """Whether the rest of the count is said after the part (有2家没通过，剩下的都认定了):
+    the part is of the count, not more than it (另外还有…)."""
+    return (not m.group(0).startswith(("另", "还有"))
+            and bool(re.search(r"剩下|剩余|其余|其他的?都", text[m.end():])))
 
 
 def _within(text: str, m: re.Match[str]) -> bool:

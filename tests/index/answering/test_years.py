@@ -57,6 +57,19 @@ CASES = [  # (question, total, what the items must show)
      "这几个镇市级奖励一共多少？", 2000000, []),
     ("我们区今年有三个孵化器被认定为国家级科技企业孵化器 另外还有一个报了没通过 市里一共奖多少",
      6000000, []),
+    # the district's own title and its towns' beside it (俩 is two)
+    ("区科技局的 问下 我们区今年创成国家创新型县（市）了，下面还有俩镇创成了国家创新型乡镇，"
+     "市级奖励区里和镇里一共是多少？", 7000000, []),
+    # not yet obtained, in other words
+    ("我们镇报的国家创新型乡镇现在名单还在公示期，还没正式命名，现在市里能给我们镇多少钱", 0, []),
+    ("我们今年申请技术先进型服务企业被驳回了，国家技术市场奖也只是入围没获奖，市里能给多少", 0, []),
+    # a provincial title is not the national one the award is for
+    ("我们镇今年评上了省级创新型乡镇（不是国家级的） 市级有奖励吗 多少", 0, []),
+    # a whole and its registered part
+    ("2019年我们买技术花了200万，其中120万的合同做了认定登记，另外80万的合同没登记，能奖多少",
+     240000, []),
+    ("2022年我们市级孵化器有5家在孵企业（都在孵化期内）申报高企，有2家没通过，剩下的都认定了，"
+     "孵化器能拿多少奖励", 300000, []),
 ]
 
 
@@ -67,7 +80,9 @@ CASES = [  # (question, total, what the items must show)
                               "month-after-repeal", "not-obtained", "not-approved-but",
                               "recipients-listed", "recipients-named", "distinct-holders",
                               "month-range", "second-time", "received-already",
-                              "towns-counted", "incubators-counted"])
+                              "towns-counted", "incubators-counted", "county-and-towns",
+                              "in-publicity", "shortlisted", "provincial-town",
+                              "registered-part", "failed-part"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)

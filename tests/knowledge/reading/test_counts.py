@@ -8,7 +8,8 @@ import pytest
 from knowledge.reading.counts import read_counts, read_spoken_for
 from knowledge.reading.raw import RawExtraction
 
-NOT_COUNTED = {"incubatees_upgraded": ("毕业", "烟台"), "results_transferred": ("企业之间", "烟台")}
+NOT_COUNTED = {"incubatees_upgraded": ("毕业",), "results_transferred": ("企业之间",)}
+PLACES = ("烟台",)
 
 
 @pytest.mark.parametrize(("text", "incubatee_talk", "fact", "value", "note"), [
@@ -27,7 +28,7 @@ NOT_COUNTED = {"incubatees_upgraded": ("毕业", "烟台"), "results_transferred
 def test_counts_less_their_parts(text: str, incubatee_talk: bool, fact: str, value: int,
                                  note: str) -> None:
     out = RawExtraction()
-    read_counts(text, out, incubatee_talk, NOT_COUNTED)
+    read_counts(text, out, incubatee_talk, NOT_COUNTED, PLACES)
     assert out.facts[fact] == value
     assert (not note and not out.notes) or any(note in n for n in out.notes)
 
@@ -55,5 +56,18 @@ def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
 ])
 def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
     out = RawExtraction()
-    read_counts(text, out, True, NOT_COUNTED)
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # the count's own words put the whole count out (a place there does not)
+    ("促成了3项企业自有的专利成果在市内转化", 0),
+    ("促成了3项烟台大学的成果在威海转化", 3),
+    # the rest said after a part: the part is of the count
+    ("促成了5项成果转化，有2项没通过登记，剩下的都登记了", 3),
+])
+def test_a_count_of_a_kind_that_does_not_count(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, False, {"results_transferred": ("企业自有",)}, PLACES)
+    assert out.facts["results_transferred"] == value

@@ -60,3 +60,12 @@ def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
 ])
 def test_a_list_or_range_of_years_is_written_out(text: str, written: str) -> None:
     assert normalize_question(text) == written
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("我们区今年有俩镇创成国家创新型乡镇", "我们区今年有两个镇创成国家创新型乡镇"),
+    ("促成了仨高校成果", "促成了三个高校成果"),
+    ("有俩个企业", "有两个企业"),
+])
+def test_spoken_counts_are_written_out(text: str, written: str) -> None:
+    assert normalize_question(text) == written
