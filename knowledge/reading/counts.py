@@ -82,19 +82,31 @@ _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
 _MORE = re.compile(r"(?:又|再|第二批|第三批|另外还?|还)[^，。；;]{0,6}?" + _N + r"\s*(家|个)"
                    r"(?![^，。；;]{0,12}(超过|超出|没|未|不|毕业|搬))")
 # another year, or a supposition, between a count and more of it: not the same count
+# what the count is of, said with the more (又过了5家, 还有一家也升了)
+_UPGRADED = re.compile(r"升|过|认定|评上|通过|成了|拿到")
 _A_YEAR = re.compile(r"(19|20)\d\d\s*年|今年|去年|前年|明年|后年|如果|要是|假如|假设")
 
 
-def _added(text: str, m: re.Match[str], n: int, notes: list[str]) -> int:
-    """``n`` with the counts said to come on top of it in the same year."""
+def _added(text: str, m: re.Match[str], n: int, notes: list[str],
+           words: tuple[str, ...] = ()) -> int:
+    """``n`` with the counts said to come on top of it in the same year (not those the
+    count's ``words`` put out: 另外2家是到期重新认定的)."""
     more = [k for a in _MORE.finditer(text, m.end())
             if not _A_YEAR.search(text, m.end(), a.start())
+            and not any(w in _clause_of(text, a.end()) for w in words)
+            and _UPGRADED.search(a.group(0) + _clause_of(text, a.end()))
             and (k := parse_int(a.group(1))) is not None and a.group(2) == m.group(2)]
     if not more or not n:
         return n
     notes.append(f"您说有{n}{m.group(2)}，又有" + "、".join(f"{k}{m.group(2)}" for k in more)
                  + f" → 按{n + sum(more)}{m.group(2)}计")
     return n + sum(more)
+
+
+def _clause_of(text: str, at: int) -> str:
+    """The rest of the clause from ``at``."""
+    m = re.match(r"[^，,。；;]*", text[at:])
+    return m.group() if m else ""
 
 
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
@@ -115,7 +127,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
                 n = 0
-            n = _added(text, m, n, out.notes)
+            n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
             out.facts["incubatees_upgraded"] = _counted(
                 text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)

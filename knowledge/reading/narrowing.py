@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import RuleSet
-from knowledge.money import format_yuan
+from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 
 __all__ = ["already_received", "only_year", "per_recipient"]
@@ -60,6 +60,8 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 
 # 光算2022年这两件事 / 只算2021年: the items of that year only
 _ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
+# 2022年一共能拿多少 closing a message about several years: that year only
+_YEAR_ASKED = re.compile(r"\s*(\d{4})年[^，。；]{0,6}?(一共|总共|合计|能拿|能补|能奖|能给|多少)")
 # 这次能拿多少 after an earlier year's award: the latest year only
 _THIS_TIME = re.compile(r"这次|这回|本次|这一次")
 
@@ -68,6 +70,10 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     """The items of the one year the question limits itself to, when it was estimated
     by year; None otherwise."""
     m = _ONLY_YEAR.search(text)
+    last = re.split(r"[，,。；;！!]", text.rstrip("，,。；;！!？? "))[-1]
+    if m is None and (asked := _YEAR_ASKED.match(last)) is not None and estimate.years \
+            and int(asked.group(1)) in estimate.years:
+        m = asked  # …，2022年一共能拿多少: the question asks about that year
     if not estimate.years or (m is None and not _THIS_TIME.search(text)):
         return None
     mark = f"{m.group(1) if m else max(estimate.years)}年："
@@ -89,15 +95,20 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     """A one-time award the owner says they already received, asked whether it is paid
     again (2019年认定国家级孵化器拿了200万，今年复核又通过了，还能再拿吗): not granted
     again, and said so.  None when the question says no such thing."""
-    if not (_RECEIVED.search(text) and _AGAIN.search(text)):
+    received = _RECEIVED.search(text)
+    if received is None or not _AGAIN.search(text):
         return None
+    # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
+    clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
+    said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]
     changed = False
     items = []
     for item in estimate.items:
         rule = rules.get(item.rule_id)
         once = (rule is not None and rule.amount_yuan is not None and rule.count_fact is None
                 and rule.base_fact is None and "每年" not in rule.cap_text + rule.label)
-        if item.outcome == "eligible" and once and item.amount_yuan:
+        if (item.outcome == "eligible" and once and item.amount_yuan
+                and (not said or item.amount_yuan in said)):
             why = (f"您说已领取过这项一次性奖励（{format_yuan(item.amount_yuan)}）；"
                    "复核或再次通过不再重复奖励")
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))

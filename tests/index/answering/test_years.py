@@ -70,6 +70,12 @@ CASES = [  # (question, total, what the items must show)
      240000, []),
     ("2022年我们市级孵化器有5家在孵企业（都在孵化期内）申报高企，有2家没通过，剩下的都认定了，"
      "孵化器能拿多少奖励", 300000, []),
+    # the question closing on one year asks about that year
+    ("我们科技服务机构2019年第一次认定高企拿了20万，2022年重新认定通过，同年第一次认定了"
+     "技术先进型服务企业，2022年一共能拿多少", 300000, []),
+    # renewals said beside first recognitions are no upgrades
+    ("2021年我们市级孵化器里有4家在孵企业第一次认定为高企（都在孵化期内），另外2家在孵企业是"
+     "2018年就认定过的高企，2021年到期重新认定，孵化器能拿多少", 400000, []),
 ]
 
 
@@ -82,7 +88,8 @@ CASES = [  # (question, total, what the items must show)
                               "month-range", "second-time", "received-already",
                               "towns-counted", "incubators-counted", "county-and-towns",
                               "in-publicity", "shortlisted", "provincial-town",
-                              "registered-part", "failed-part"])
+                              "registered-part", "failed-part", "year-asked",
+                              "renewals-beside"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)
