@@ -73,6 +73,9 @@ CASES = [  # (question, total, what the items must show)
     # the question closing on one year asks about that year
     ("我们科技服务机构2019年第一次认定高企拿了20万，2022年重新认定通过，同年第一次认定了"
      "技术先进型服务企业，2022年一共能拿多少", 300000, []),
+    # a year's own facts in the last clause do not limit the question to it
+    ("技术转移机构 2019年促成4项高校成果在威海转化 成交额合计500万；2020年促成3项 合计1800万；"
+     "2022年促成5项 合计600万 按3%那个补助三年一共多少", 650000, ["2019年：", "2020年："]),
     # renewals said beside first recognitions are no upgrades
     ("2021年我们市级孵化器里有4家在孵企业第一次认定为高企（都在孵化期内），另外2家在孵企业是"
      "2018年就认定过的高企，2021年到期重新认定，孵化器能拿多少", 400000, []),
@@ -89,7 +92,7 @@ CASES = [  # (question, total, what the items must show)
                               "towns-counted", "incubators-counted", "county-and-towns",
                               "in-publicity", "shortlisted", "provincial-town",
                               "registered-part", "failed-part", "year-asked",
-                              "renewals-beside"])
+                              "year-facts-last", "renewals-beside"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)

@@ -88,3 +88,4 @@ def test_a_received_amount_names_the_award_received() -> None:
     assert again is not None
     granted = [i.label for i in again.items if i.outcome == "eligible"]
     assert granted and all("升级" in label for label in granted)
+
