@@ -131,14 +131,16 @@ def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 
 
 def read_money(text: str, out: RawExtraction,
-                money_phrases: Mapping[str, tuple[str, ...]]) -> None:
+                money_phrases: Mapping[str, tuple[str, ...]],
+                elsewhere: tuple[str, ...] = ()) -> None:
     """Amounts placed on their facts, segment by segment.
 
     Several amounts of one fact add up (一份60万，一份40万); one said to be the total
     (一共80万) is the amount; an amount in a segment that denies the fact's condition
     (另一项50万没登记) is left out, and a denial in a segment of its own (合同还没登记)
     denies them all.  Amounts no context places go to the one money fact the question's
-    topics name, if there is exactly one.
+    topics name, if there is exactly one.  An amount in a segment naming a place outside
+    the city (``elsewhere``: 潍坊一家200万) is not one of the city's.
     """
     staff = tuple(
         (fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
@@ -149,6 +151,7 @@ def read_money(text: str, out: RawExtraction,
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
     mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
+    mentions = _in_the_city(text, mentions, elsewhere, out)
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
     used = _place_amounts(text, placed, out)
@@ -156,6 +159,23 @@ def read_money(text: str, out: RawExtraction,
     _deny_whole(text, mentions, out)
     if "registered_tech_purchase_yuan" in out.facts:
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
+
+
+def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
+                 out: RawExtraction) -> list[MoneyMention]:
+    """The mentions whose own segment names no place outside the city (潍坊一家200万 is
+    left out and said so)."""
+    if not elsewhere or len(mentions) < 2:
+        return mentions
+    places = re.compile("|".join(re.escape(p) for p in elsewhere))
+    kept: list[MoneyMention] = []
+    for m in mentions:
+        a = max((s.end() for s in _SEGMENT.finditer(text, 0, m.start)), default=0)
+        if (place := places.search(text, a, m.start)) is not None:
+            out.notes.append(f"未计入：“{place.group()}…{m.text}”（不在本市）")
+        else:
+            kept.append(m)
+    return kept
 
 
 def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str], ...],

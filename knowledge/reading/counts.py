@@ -56,6 +56,8 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
         return 0
     parts = excluded_counts(text[m.end():], (*words, *elsewhere), n) if n else []
     unit = next((u for _, u, _ in parts if u), "")
+    # 对接了5个企业…潍坊一家: 家 and 个 count the same things
+    parts = [(k, unit if {u, unit} <= {"家", "个"} else u, w) for k, u, w in parts]
     if parts and parts[0][0] < 0:
         notes.append(f"您说{parts[0][2]} → 按0计")
         return 0
@@ -132,8 +134,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
-    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|做了)[^，。；]{0,8}?" + _N
-                                     + r"\s*(?:项|个|单|笔)", text)):
+    if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|对接了|做了)[^，。；]{0,8}?"
+                                     + _N + r"\s*(?:项|个|单|笔)", text)):
         raw = m.group(2)
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = _counted(

@@ -148,7 +148,8 @@ def read_question(question: str, today: date,
     read_counts(text, out, incubatee_talk, not_counted or {}, elsewhere)
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # amounts as a comma would (each amount with its own condition)
-    read_money(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, money_phrases or {})
+    read_money(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, money_phrases or {},
+               elsewhere)
     _read_rnd(text, out)
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out
