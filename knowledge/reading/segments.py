@@ -133,6 +133,13 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
                                                       or _rest_said(text, m)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
+    if extra and not out and _placed_total(text) == total:
+        # 高区一家300万，…，潍坊一家200万: each part led by its place
+        for m in re.finditer(r"(?:^|(?<=[，,；;：:]))(" + extra + r")" + _N
+                             + r"\s*(家|项|个|件|份|单|笔)[^，,。；;！!？?]*", text):
+            n = parse_int(m.group(2))
+            if n is not None:
+                out.append((n, m.group(3), m.group(0)))
     if extra and not out:
         out.extend(_every(text, extra, total))
     return out
@@ -164,6 +171,14 @@ def _rest_said(text: str, m: re.Match[str]) -> bool:
     the part is of the count, not more than it (另外还有…)."""
     return (not m.group(0).startswith(("另", "还有"))
             and bool(re.search(r"剩下|剩余|其余|其他的?都", text[m.end():])))
+
+
+def _placed_total(text: str) -> int:
+    """What the parts led by a place (高区一家300万, 潍坊一家200万) add up to."""
+    from knowledge.numerals import parse_int
+
+    return sum(parse_int(m.group(1)) or 0 for m in re.finditer(
+        r"(?:^|(?<=[，,；;：:]))[\u4e00-\u9fff]{2,4}?" + _N + r"\s*(?:家|项|个|件|份|单|笔)", text))
 
 
 def _within(text: str, m: re.Match[str]) -> bool:
