@@ -137,6 +137,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|对接了|做了)[^，。；]{0,8}?"
                                      + _N + r"\s*(?:项|个|单|笔)", text)):
         raw = m.group(2)
+    if m is None and "成果" in text and (m := re.search(r"成果[^。]*?" + _N + r"\s*项", text)):
+        raw = m.group(1)  # …促成高校院所成果转化的情况：2019年4项: the results counted
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:
         out.facts["results_transferred"] = _counted(
             text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes)

@@ -45,7 +45,7 @@ class Recipients:
 _NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
                     r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
                     r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被"
-                    r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记))")
+                    r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记|（|\())")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
 # the recipients' noun after their count (两个孵化器, 三家企业享受…: 企业)
 _NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?"
@@ -97,8 +97,11 @@ def _named(text: str) -> Recipients | None:
     noun = ""
     if counted:
         clause, m = counted[0]
-        shared[head.index(clause)] = clause[:m.start()] + clause[m.end():]
         kind = _NOUN.match(clause[m.end():])
+        # 三家企业 → 1家企业 (who applies stays read); 两个孵化器 → 孵化器 (a count of one
+        # would be read as the incubatees')
+        one = "1家" if kind is not None and kind.group(1) in ("企业", "公司", "厂") else ""
+        shared[head.index(clause)] = clause[:m.start()] + one + clause[m.end():]
         noun = kind.group() if kind is not None else ""
     if noun:
         parts = [re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",

@@ -65,7 +65,14 @@ _YEAR_LISTED = re.compile(r"(?<!\d)((?:19|20)\d\d)(?![\d年])(?=\s*(?:[、和与
 _YEAR_LAST = re.compile(r"(?<=[\d年][、和与及,，])((?:19|20)\d\d)(?![\d年万元])")
 
 
+# a year in Chinese digits (二〇二〇年, 二零一九年)
+_CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=年)")
+
+
 def _years(text: str) -> str:
+    text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
     text = _YEAR_LISTED.sub(lambda m: m.group(1) + "年", text)
     return _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)

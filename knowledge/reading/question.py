@@ -173,6 +173,8 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
     every = [(a, b, n) for n, spans in mentioned.items() for a, b, _ in spans
              if n != "enterprise"]
     for name, spans in list(mentioned.items()):
+        if name == "enterprise":
+            continue  # a 科技服务公司 is an enterprise too
         mentioned[name] = [s for s in spans if not any(
             n != name and a <= s[0] and s[1] <= b and b - a > s[1] - s[0]
             for a, b, n in every)]

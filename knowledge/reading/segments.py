@@ -40,7 +40,9 @@ _LEVEL_OBTAINED = re.compile(r"的(也|倒|却|就)?(评上|认定|通过|拿到
                              r"|评下来)")
 _RANGE_START = re.compile(r"\s*(到|至|-|~|—)\s*(19|20)\d\d\s*年")
 _RANGE_END = re.compile(r"(19|20)\d\d\s*年\s*(到|至|-|~|—)\s*$")
-_RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过")
+# a stage of a recognition said without what is recognised (重新认定又通过了, 2022年第一次
+# 通过认定): what the message named before
+_RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次|首次|头一回)(通过)?认定")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"

@@ -76,6 +76,18 @@ CASES = [  # (question, total, what the items must show)
     # a year's own facts in the last clause do not limit the question to it
     ("技术转移机构 2019年促成4项高校成果在威海转化 成交额合计500万；2020年促成3项 合计1800万；"
      "2022年促成5项 合计600万 按3%那个补助三年一共多少", 650000, ["2019年：", "2020年："]),
+    # this session's fresh dev batch: letters with brackets, a park's firms, a service
+    # company is an enterprise too, never before then first, results counted per year
+    ("我们集团下面三家子公司2020年都买了技术，合同都登记了：甲（威海注册）300万，乙（威海注册）"
+     "120万，丙是在烟台注册的200万。按买技术的奖励集团总共能拿多少", 740000, []),
+    ("我是园区管委会的 2019年园区三家企业都买了技术：A公司登记合同400万，B公司登记合同150万，"
+     "C公司50万的合同没登记。按当时政策园区这三家一共能拿多少奖励", 800000, []),
+    ("你好 我们是环翠区一家做检验检测的科技服务公司，今年刚拿到技术先进型服务企业认定，"
+     "我们牵头组建的市级技术创新中心也列入试点了，这两项市里加起来能给多少钱", 2200000, []),
+    ("我们是科技服务机构，之前从没认定过高企，2022年第一次通过认定，能拿多少", 200000, []),
+    ("我们技术转移机构近几年促成高校院所成果在威海转化的情况：2019年4项 成交额1000万；"
+     "2020年3项 成交额2500万；2022年5项 成交额800万。按合同成交额补助的那个政策，三年合计多少",
+     800000, ["2019年：", "2020年："]),
     # renewals said beside first recognitions are no upgrades
     ("2021年我们市级孵化器里有4家在孵企业第一次认定为高企（都在孵化期内），另外2家在孵企业是"
      "2018年就认定过的高企，2021年到期重新认定，孵化器能拿多少", 400000, []),
@@ -92,7 +104,9 @@ CASES = [  # (question, total, what the items must show)
                               "towns-counted", "incubators-counted", "county-and-towns",
                               "in-publicity", "shortlisted", "provincial-town",
                               "registered-part", "failed-part", "year-asked",
-                              "year-facts-last", "renewals-beside"])
+                              "year-facts-last", "letters-bracketed", "park-firms",
+                              "service-company", "never-then-first", "results-per-year",
+                              "renewals-beside"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)

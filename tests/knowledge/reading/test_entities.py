@@ -39,9 +39,10 @@ ON = date(2020, 6, 1)
     # letters beyond A–D, before what the recipient did
     ("区里三家企业享受研发补助：A核定800万，B是1200万，C是300万，县级要出多少",
      ("A", "B", "C"),
-     ("区里企业享受研发补助，A企业核定800万，县级要出多少",
-      "区里企业享受研发补助，B企业核定1200万，县级要出多少",
-      "区里企业享受研发补助，C企业核定300万，县级要出多少")),
+     # (the enterprises' count as one: who applies stays read)
+     ("区里1家企业享受研发补助，A企业核定800万，县级要出多少",
+      "区里1家企业享受研发补助，B企业核定1200万，县级要出多少",
+      "区里1家企业享受研发补助，C企业核定300万，县级要出多少")),
 ])
 def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
                                               questions: tuple[str, ...]) -> None:

@@ -69,3 +69,12 @@ def test_a_list_or_range_of_years_is_written_out(text: str, written: str) -> Non
 ])
 def test_spoken_counts_are_written_out(text: str, written: str) -> None:
     assert normalize_question(text) == written
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("我们机构二〇二〇年促成六项", "我们机构2020年促成六项"),
+    ("二零一九年买了技术", "2019年买了技术"),
+    ("二十年来", "二十年来"),  # no year in Chinese digits
+])
+def test_a_year_in_chinese_digits(text: str, written: str) -> None:
+    assert normalize_question(text) == written
