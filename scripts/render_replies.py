@@ -168,7 +168,8 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
         Who(10, 10), "我们集团三个子公司，2019年各自买技术合同都登记了：甲公司威海注册买了300万，"
                      "乙公司威海注册买了100万，丙公司烟台注册买了200万，几家加起来能拿多少").replies
     out["9k_outside"] = conv.text(
-        Who(11, 11), "我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励").replies
+        Who(11, 11),
+        "我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

@@ -31,7 +31,8 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
      r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
     ("rnd_subsidy_granted_yuan", r"研发.{0,8}补助"),  # before 省里: 研发补助…省里那块
     # 省里拨了80万 / 省拨资金60万 (not 这1000万里省里出多少: the province's share asked)
-    ("provincial_funds_yuan", r"省拨|省里.{0,12}?(拨|给|补|奖|配|下达|批|资助)(了|款|款是|的是|了款)?"
+    ("provincial_funds_yuan", r"省拨|省里.{0,12}?(拨|给|补|奖|配|下达|批|资助)"
+                              r"(了|款|款是|的是|了款)?"
                               r"\s*[0-9一二两三四五六七八九十百千]|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
     # (补助能拿多少 asks: no amount is stated by it)

@@ -255,8 +255,8 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
                       + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
     if m is None:  # 丙公司烟台注册: a recipient the owner speaks for, registered elsewhere
-        m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places + r")(?:注册|落户)",
-                      text)
+        m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places
+                      + r")(?:注册|落户)", text)
     if m is None:
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])

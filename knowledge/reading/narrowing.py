@@ -22,7 +22,8 @@ _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|�
                              r"(镇|乡镇|子公司|下属企业|区市|中心|孵化器|众创空间)")
 _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
-_RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定)(?:了|下来了?)?\s*(\d+|[两二三四五六七八九十]+)"
+_RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定)(?:了|下来了?)?\s*"
+                                r"(\d+|[两二三四五六七八九十]+)"
                                 r"\s*(?:家|个)|(\d+|[两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
                                 r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
 
@@ -61,7 +62,8 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 # 光算2022年这两件事 / 只算2021年: the items of that year only
 _ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
 # 2022年一共能拿多少 closing a message about several years: that year only
-_YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?(一共|总共|合计|能拿|能补|能奖|能给|多少)")
+_YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?"
+                         r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
 # 这次能拿多少 after an earlier year's award: the latest year only
 _THIS_TIME = re.compile(r"这次|这回|本次|这一次")
 

@@ -193,7 +193,8 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
 
 
 # 我们企业能分多少 / 我们公司能拿多少: the one asking, named in the question itself
-_ASKER_ASKS = re.compile(r"(我们|我司|本)[^，。；;？?！!]{0,6}(能|可以|可)[^，。；;]{0,4}(分|拿|得|领)")
+_ASKER_ASKS = re.compile(r"(我们|我司|本)[^，。；;？?！!]{0,6}(能|可以|可)"
+                         r"[^，。；;]{0,4}(分|拿|得|领)")
 
 
 def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, str]]],

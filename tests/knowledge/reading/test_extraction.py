@@ -377,7 +377,8 @@ def test_the_asker_named_in_the_question_applies(question: str, applicant: set[s
 
 def test_amounts_and_parts_outside_the_city_are_left_out() -> None:
     ex = extract_facts("2020年我们中介帮高校成果对接了5个企业 成交额：高区一家300万 荣成一家250万 "
-                       "乳山一家150万 潍坊一家200万 大连一家100万 都签了 按3%补助多少", TODAY, RULESET)
+                       "乳山一家150万 潍坊一家200万 大连一家100万 都签了 按3%补助多少",
+                       TODAY, RULESET)
     assert ex.facts["applicant_types"] == frozenset({"service_institution"})
     assert ex.facts["tt_contract_turnover_yuan"] == 7000000
     assert ex.facts["results_transferred"] == 3
