@@ -70,7 +70,7 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
 
 
 # the counted ones all failed (都没通过, 均未通过, 全部落选)
-_ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定)"
+_ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?|未)(通过|成功|评上|认定|批)"
                          r"|失败|落选|被驳回)")
 
 

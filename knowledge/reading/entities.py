@@ -42,7 +42,9 @@ class Recipients:
 
 # 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
 # the start of their clauses (after a year); a bare letter only before what it does
-_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
+# (一家…，另一家…: the first and the other of two)
+_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<o>另一家|另外一家|一家)(?!都)"
+                    r"|(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
                     r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
                     r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被"
                     r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记|（|\())")
@@ -70,7 +72,7 @@ def _named(text: str) -> Recipients | None:
     for clause in (m.group() for m in _CLAUSE.finditer(text)):
         m = _NAMED.match(clause)
         if m is not None:
-            letter = m.group("n") or m.group("b")
+            letter = m.group("o") or m.group("n") or m.group("b")
             label.setdefault(letter, letter + (m.group("noun") or ""))
             year = m.group(1) or year
             said = clause if m.group(1) or not year else year + clause

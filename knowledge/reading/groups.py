@@ -27,8 +27,10 @@ __all__ = ["Group", "compose_groups", "groups"]
 _N = r"(\d+|[一二两三四五六七八九十]+)"
 _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
 # 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's)
+# (其中3家… is a part of a count, read with the count; 区里有2家… leads a group too)
 _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
-                      r"(?:其中|另外|还有|剩下的?|再有|以及)?)((?:" + _N + r"\s*(?:家|个))+)(.*)$")
+                      r"(?:另外|还有|剩下的?|再有|以及"
+                      r"|(?!其中)[\u4e00-\u9fff]{0,6}?有)?)((?:" + _N + r"\s*(?:家|个))+)(.*)$")
 # 国家级2家 / 新认定省级1家: the count closing the clause
 _CLOSING = re.compile(r"^(.+?)" + _N + r"\s*(?:家|个)$")
 _COUNT = re.compile(_N + r"\s*(?:家|个)")
@@ -85,8 +87,9 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     while tail_at and _ASKS.search(clauses[tail_at - 1]):
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
+    first = clauses[parts[0][0]] if parts else ""
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
-            and _CLOSING.match(clauses[parts[0][0]])):
+            and (_CLOSING.match(first) or re.search(r"有" + _N, first))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
     if len(parts) < 2:
         return []

@@ -88,6 +88,10 @@ CASES = [  # (question, total, what the items must show)
     ("我们技术转移机构近几年促成高校院所成果在威海转化的情况：2019年4项 成交额1000万；"
      "2020年3项 成交额2500万；2022年5项 成交额800万。按合同成交额补助的那个政策，三年合计多少",
      800000, ["2019年：", "2020年："]),
+    # failures in other words: not created, none approved
+    ("区里今年申报国家创新型县没创建成功，不过有一个镇创建国家创新型乡镇成功了，市级奖励一共多少",
+     1000000, []),
+    ("市级孵化器 2021年有5家在孵企业报了高企，结果一家都没批，孵化器能拿多少", 0, []),
     # renewals said beside first recognitions are no upgrades
     ("2021年我们市级孵化器里有4家在孵企业第一次认定为高企（都在孵化期内），另外2家在孵企业是"
      "2018年就认定过的高企，2021年到期重新认定，孵化器能拿多少", 400000, []),
@@ -106,7 +110,7 @@ CASES = [  # (question, total, what the items must show)
                               "registered-part", "failed-part", "year-asked",
                               "year-facts-last", "letters-bracketed", "park-firms",
                               "service-company", "never-then-first", "results-per-year",
-                              "renewals-beside"])
+                              "not-created", "none-approved", "renewals-beside"])
 def test_everything_the_owner_said_adds_up(engine: Any, question: str, total: int,
                                            labels: list[str]) -> None:
     answer = engine.ask(question)
