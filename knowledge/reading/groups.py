@@ -48,6 +48,7 @@ class Group:
     count: int
     said: str
     question: str
+    shared: str = ""  # what the head and the tail say for every group (their own awards)
 
 
 def _part(clause: str) -> tuple[int, str] | None:
@@ -108,7 +109,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         more = clauses[i + 1:end]  # clauses that go on about this part
         said = "，".join([clauses[i], *more])
         question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *tail])
-        out.append(Group(n, said, question))
+        out.append(Group(n, said, question, "，".join([*head, *tail])))
     return out
 
 
@@ -125,9 +126,13 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     missing: list[str] = []
     warnings: list[str] = []
     estimates = [estimate_one(group.question) for group in found]
+    # 今年我们区创成国家创新型县，有两个镇…: what the head grants by itself is granted once
+    shared = estimate_one(found[0].shared)
+    once_only = {i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
+    items.extend(i for i in shared.items if i.rule_id in once_only)
     for group, part in zip(found, estimates, strict=True):
         for item in part.items:
-            if item.outcome != "eligible" or not item.amount_yuan:
+            if item.outcome != "eligible" or not item.amount_yuan or item.rule_id in once_only:
                 continue
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
