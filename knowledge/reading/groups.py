@@ -96,11 +96,11 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         return []
     head = clauses[:parts[0][0]]
     total = sum(n for _, (n, _) in parts)
-    for i, clause in enumerate(head):  # 有三家机构…，一家…，两家…: the total, as one holder
-        m = _COUNT.search(clause)
-        if m is not None and parse_int(m.group(1)) == total:
-            head[i] = clause[:m.start(1)] + "1" + clause[m.end(1):]
-            break
+    counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
+    if any(parse_int(m.group(1)) != total for _, m in counted):
+        return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
+    for i, m in counted[:1]:  # 有三家机构…，一家…，两家…: the total, as one holder
+        head[i] = head[i][:m.start(1)] + "1" + head[i][m.end(1):]
     said_head = "，".join(head)
     tail = clauses[tail_at:]
     out: list[Group] = []
