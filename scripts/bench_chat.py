@@ -138,10 +138,15 @@ def _rank(turn: dict[str, Any], pairs: list[list[str]], strict: bool) -> int | N
 
 
 def _amount_said(expect: int, text: str) -> bool:
-    """Whether a reply states ``expect`` as its total (an interview's end)."""
+    """Whether a reply states ``expect`` as its bottom line (an interview's end, a
+    ceiling 最高100万元): on the line that says 合计, or in the first item when no total
+    was computed — not anywhere in the reply (another item's figure is no answer)."""
     wan = expect / 10000
     shown = f"{wan:g}万元" if expect % 100 == 0 else f"{expect}元"
-    return expect != 0 and "合计" in text and shown in text
+    lines = [line for line in text.split("\n") if line.strip()]
+    first_item = next((line for line in lines if line.startswith("1. ")), "")
+    return expect != 0 and (any("合计" in line and shown in line for line in lines)
+                            or shown in first_item)
 
 
 def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
@@ -158,9 +163,13 @@ def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
         doc_ok = not turn.get("expect_doc") or _rank(turn, hits[:5], False) is not None
         yuan_ok = True
         if "expect_yuan" in turn:
-            yuan_ok = (got.get("total_yuan") == turn["expect_yuan"]
-                       or got.get("ceiling_yuan") == turn["expect_yuan"]
-                       or _amount_said(int(turn["expect_yuan"]), got["text"]))
+            # a ceiling or a total said in the text counts only when no total was computed
+            # (最多能给多少; an interview's end), never beside a different total
+            total = got.get("total_yuan")
+            yuan_ok = (total == turn["expect_yuan"]
+                       or (not total and (got.get("ceiling_yuan") == turn["expect_yuan"]
+                                          or _amount_said(int(turn["expect_yuan"]),
+                                                          got["text"]))))
             out["exact"] = yuan_ok and verdict in ("answer", "interview")
             # a miss is either an honest question back (facts asked for) or a wrong total
             out["asks_back"] = not out["exact"] and bool(got.get("asks") or verdict == "interview")
