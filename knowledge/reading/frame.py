@@ -181,8 +181,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     again = talk.ask_again.get(previous.asked, "")
     if (not marks and titles is not None and again and not asked and titles(said)
             and talk.found(said, talk.markers("additions"))):
-        # 第二年又拿了国家技术市场奖呢: one more title obtained, the same question of it
-        text = f"{_strip_opening(said, talk).rstrip('呢吗')}，{again}"
+        # 第二年又拿了国家技术市场奖呢: one more title obtained, the same question of it;
+        # 再加上技术先进型服务企业认定呢: joined to the previous question, asked together
+        added = _strip_opening(said, talk).rstrip("呢吗")
+        text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
+                if talk.found(said, talk.markers("joins")) else f"{added}，{again}")
         return replace(base, text=text, follow_up=True, refs=("subject",),
                        thread=kept((*previous.thread, text)))
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))

@@ -29,7 +29,8 @@ __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowle
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
         "applicants", "places", "asked", "external", "spoken", "stages"}
-_FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions")
+_FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions",
+           "joins")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
 _EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
 

@@ -263,6 +263,12 @@ def test_one_more_title_obtained_is_added_to_the_thread() -> None:
     assert frame.thread[-2:] == (MARKET.text, frame.text)
 
 
+def test_an_addition_joined_to_the_previous_question_asks_them_together() -> None:
+    frame = read_frame("再加上国家技术市场奖呢", MARKET, TALK, TOPICS,
+                       titles=lambda t: [w for w in ("国家技术市场奖",) if w in t])
+    assert frame.text == "我们拿了省技术市场奖 市里配套多少，再加上国家技术市场奖，一共多少"
+
+
 def test_the_level_paying_is_swapped_in_its_place() -> None:
     frame = read("省里呢", SHARE)
     assert frame.text.endswith("这1000万里省里出多少")
