@@ -116,8 +116,9 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
 def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
                    ) -> Estimate | None:
     """The estimates of each group put together, a one-time award granted once per holder
-    (labelled with the part as said); None when the message counts no groups or a group's
-    estimate waits for an answer (the owner is then asked about the whole)."""
+    (labelled with the part as said), what the head grants by itself once; what a group
+    still waits for is asked with the rest.  None when the message counts no groups or no
+    group is granted anything (the whole question is then estimated as one)."""
     found = groups(text, tuple(w for words in rules.vocabulary.topics.values()
                                for w in words if len(w) >= 2))
     if not found:
