@@ -82,6 +82,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         patterns=vocab.patterns,
         not_counted={n: s.not_counted for n, s in specs.items() if s.kind == "count"},
         elsewhere=vocab.elsewhere)
+    flat = re.sub(r"\s+", "", question or "")  # the question as the readers below take it
     facts: dict[str, object] = {}
     notes = list(raw.notes)
     for name, value in raw.facts.items():
@@ -91,9 +92,9 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
             facts[name] = normalize_fact(name, value, specs)
         except FactError as exc:  # an absurd number in the question: say so, do not use it
             notes.append(f"{specs[name].label}：{exc.message}")
-    _read_windows(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
-    _read_yes_no(re.sub(r"\s+", "", question or ""), facts, vocab)
-    _drop_ceilings(re.sub(r"\s+", "", question or ""), facts, notes, vocab)
+    _read_windows(flat, facts, notes, vocab)
+    _read_yes_no(flat, facts, vocab)
+    _drop_ceilings(flat, facts, notes, vocab)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
@@ -103,21 +104,19 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         candidates = tuple(candidate_rules(ruleset, stated, raw.topics))
     excluded = {name: frozenset(values) for name, values in raw.excluded.items()
                 if name in specs}
-    for name, values in _denied_levels(re.sub(r"\s+", "", question or ""), facts,
-                                       vocab).items():
+    for name, values in _denied_levels(flat, facts, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
     for name in raw.implied & set(excluded):  # 我们众创空间…不是市级的: not implied after all
         held = facts.get(name)
         if isinstance(held, frozenset) and held <= excluded[name]:
             del facts[name]
             notes = [n for n in notes if "推定为" not in n]
-    denied = _denials(re.sub(r"\s+", "", question or ""), excluded, facts, vocab, raw.notes)
+    denied = _denials(flat, excluded, facts, vocab, raw.notes)
     if ruleset is not None and not candidates and denied:
         # 买了技术，合同150万，没去登记: the award whose fact the owner denies is asked
         candidates = tuple(r.id for r in ruleset.rules
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
-    if said := outside_applicant(re.sub(r"\s+", "", question or ""), vocab.elsewhere,
-                                 vocab.home):
+    if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied)
@@ -235,6 +234,8 @@ _NOTED = re.compile(r"未计入：“(.+?)”")
 
 OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
 # who asks, then where they are: 我们是烟台的公司, 我司在青岛注册, 我们公司注册在济南
+# (narrower than the scope's SELF: a bare 我 before a place is no self-description,
+# 我朋友是烟台的)
 _SELF = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 

@@ -145,13 +145,11 @@ def read_question(question: str, today: date,
     _read_implied(text, out, implied or {}, labels or {})
     _read_single_choices(text, out, patterns)
     read_spoken_for(text, out)
-    # (counts and their parts read with a space between the owner's words as a comma)
-    read_counts(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, incubatee_talk,
-                not_counted or {}, elsewhere)
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
-    # amounts as a comma would (each amount with its own condition)
-    read_money(re.sub(r"\s+", "", SPACED.sub("，", question or "")), out, money_phrases or {},
-               elsewhere)
+    # counts and amounts as a comma would (each part with its own condition)
+    spaced = re.sub(r"\s+", "", SPACED.sub("，", question or ""))
+    read_counts(spaced, out, incubatee_talk, not_counted or {}, elsewhere)
+    read_money(spaced, out, money_phrases or {}, elsewhere)
     _read_rnd(text, out)
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out
