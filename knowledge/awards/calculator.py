@@ -254,28 +254,36 @@ def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
 
 
 def candidate_rules(ruleset: RuleSet, facts: Mapping[str, object] | None = None,
-                    topics: Iterable[str] | None = None) -> list[str]:
-    """Rule ids a question is about: rules using a value the question states, else its topics.
+                    topics: Iterable[str] | None = None,
+                    excluded: Mapping[str, frozenset[str]] | None = None) -> list[str]:
+    """Rule ids a question is about: rules using a value the question states, else those
+    using a value it denies (申报国家级孵化器，还没批下来: that award, not its siblings),
+    else its topics.
 
     Rules whose applicant types exclude the stated applicant are dropped while others
     remain.
     """
     given = dict(facts or {})
     wanted = set(topics or ())
-    named: list[Rule] = []
-    for rule in ruleset.rules:
-        uses = [c for c in rule.conditions if c.fact in given and c.fact != "applicant_types"]
-        values_hit = any(
-            (c.op == "has" and c.value in given[c.fact])  # type: ignore[operator]
-            or (c.op == "has_any" and set(c.value) & set(given[c.fact]))  # type: ignore[call-overload]
-            or c.op not in ("has", "has_any")
-            for c in uses)
-        number_hit = any(n in given for n in (rule.base_fact, rule.count_fact, rule.max_fact) if n)
-        if values_hit or number_hit:
-            named.append(rule)
-    chosen = named or [r for r in ruleset.rules if wanted & set(r.topics)]
+    named = [r for r in ruleset.rules if _names(r, given, numbers=True)]
+    denied = [r for r in ruleset.rules
+              if _names(r, {k: v for k, v in (excluded or {}).items() if k not in given},
+                        numbers=False)]
+    chosen = named or denied or [r for r in ruleset.rules if wanted & set(r.topics)]
     if "applicant_types" in given:
         kind = set(given["applicant_types"])  # type: ignore[call-overload]
         fitting = [r for r in chosen if not r.applicant_types or kind & set(r.applicant_types)]
         chosen = fitting or chosen
     return sorted(r.id for r in chosen)
+
+
+def _names(rule: Rule, given: Mapping[str, object], numbers: bool) -> bool:
+    """Whether ``rule`` uses a value of ``given`` (or, with ``numbers``, a number it has)."""
+    uses = [c for c in rule.conditions if c.fact in given and c.fact != "applicant_types"]
+    values_hit = any(
+        (c.op == "has" and c.value in given[c.fact])  # type: ignore[operator]
+        or (c.op == "has_any" and set(c.value) & set(given[c.fact]))  # type: ignore[call-overload]
+        or (numbers and c.op not in ("has", "has_any"))
+        for c in uses)
+    return values_hit or (numbers and any(
+        n in given for n in (rule.base_fact, rule.count_fact, rule.max_fact) if n))

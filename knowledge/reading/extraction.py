@@ -95,17 +95,17 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     _read_windows(flat, facts, notes, vocab)
     _read_yes_no(flat, facts, vocab)
     _drop_ceilings(flat, facts, notes, vocab)
+    excluded = {name: frozenset(values) for name, values in raw.excluded.items()
+                if name in specs}
+    for name, values in _denied_levels(flat, facts, vocab).items():
+        excluded[name] = excluded.get(name, frozenset()) | values
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
         # question is about; it does not add rules of its own (an applicant does)
         stated = {k: v for k, v in facts.items()
                   if k not in raw.implied or k == "applicant_types"}
-        candidates = tuple(candidate_rules(ruleset, stated, raw.topics))
-    excluded = {name: frozenset(values) for name, values in raw.excluded.items()
-                if name in specs}
-    for name, values in _denied_levels(flat, facts, vocab).items():
-        excluded[name] = excluded.get(name, frozenset()) | values
+        candidates = tuple(candidate_rules(ruleset, stated, raw.topics, excluded))
     for name in raw.implied & set(excluded):  # 我们众创空间…不是市级的: not implied after all
         held = facts.get(name)
         if isinstance(held, frozenset) and held <= excluded[name]:

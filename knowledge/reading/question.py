@@ -24,7 +24,7 @@ from knowledge.reading.scope import (
     SELF,
     asks_repeat,
     clause_start,
-    failed_after,
+    failed_in_region,
     is_counterparty,
     is_negated,
     repeated,
@@ -317,7 +317,9 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             continue  # inside a longer title (a partial overlap shares only a noun)
         spans.append((start, end))
         first_only = "首次" in labels.get(fact, {}).get(value, "")
-        if is_negated(text, start, end) or failed_after(text, start, end) \
+        until = min((a for a, _, _, f, v in found if a >= end and (f, v) != (fact, value)),
+                    default=len(text))
+        if is_negated(text, start, end) or failed_in_region(text, start, end, until) \
                 or (first_only and (repeated(text, start, end) or asks_repeat(text))):
             # 第二次通过绩效评价: not the first time a first-time award is for
             negated.append((start, fact, value))
@@ -329,7 +331,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
                                             if (f, v) == (fact, value)
                                             and (is_negated(text, a, b)
-                                                 or failed_after(text, a, b)
+                                                 or failed_in_region(text, a, b, len(text))
                                                  or repeated(text, a, b)
                                                  or asks_repeat(text))))
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SELF", "clause_at", "clause_start", "failed_after", "is_counterparty", "is_negated",
-           "negated_clauses", "without_failures"]
+__all__ = ["SELF", "clause_at", "clause_start", "failed_after", "failed_in_region",
+           "is_counterparty", "is_negated", "negated_clauses", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -76,7 +76,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
 # 绩效评价没通过): the title was not obtained.
 _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(正式)?(通过|评上|批下来|获批|批准|认定上|"
                      r"认定下来|成功|选上|入选|拿到|申请下来|评下来|立项|登上|获奖|命名|创建成功|"
-                     r"创建成|创成|批|开始|过)"
+                     r"创建成|创成|批|开始|过|成(?![果本]))"
                      r"|落选|失败|被驳回|被退回|退回来|被否|不合格|没戏|撤回|撤销了|放弃了"
                      r"|还在公[示式]|公[示式]期|只是入围|仅入围")
 _SHORT_CLAUSE = 10
@@ -94,6 +94,56 @@ def failed_after(text: str, start: int, end: int) -> bool:
     nxt = _CLAUSE_BREAK.search(text, m.end())
     following = text[m.end():nxt.start() if nxt else len(text)]
     return len(following) <= _SHORT_CLAUSE and bool(_FAILED.match(following.lstrip("都也还却但")))
+
+
+# An outcome that says it was obtained after all (今年终于过了 / 后来批下来了)
+_OBTAINED = re.compile(r"通过|过了|批下来|获批|批了|认定(了|上|下来)|评上|成功|入选|命名|创成|立项")
+_NOT_BEFORE = re.compile(r"[没未不]|尚|还没")
+# a clause about money or asking (没拿到钱, 能拿多少) says nothing of the title's status
+_ABOUT_MONEY = re.compile(r"钱|奖励|补助|资金|奖金|\d\s*万|多少|吗|[?？]")
+_STATUS_CLAUSES = 3
+# a clause about another part, year or level (1个没成, 另一个…, 2025年…, 报国家级的…)
+# is not the title's own status
+_ANOTHER = re.compile(r"[0-9一二两三四五六七八九十几]\s*[个家项所]|另|隔壁|其他|其余|别的|有的|剩下"
+                      r"|\d{4}\s*年|[今去明前]年|国家|省级|省里|市级|我们|我司|咱")
+
+
+def _status(clause: str) -> bool | None:
+    """The last outcome a clause states: failed (True), obtained (False), or none."""
+    last: tuple[int, bool] | None = None
+    failures = [(m.start(), m.end()) for m in _FAILED.finditer(clause)]
+    if failures:
+        last = (failures[-1][0], True)
+    for m in _OBTAINED.finditer(clause):
+        if any(a <= m.start() < b for a, b in failures) \
+                or _NOT_BEFORE.search(clause, max(0, m.start() - 4), m.start()):
+            continue  # 没创建成功, 还没正式命名: part of a failure
+        if last is None or m.start() > last[0]:
+            last = (m.start(), False)
+    return None if last is None else last[1]
+
+
+def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
+    """Whether the title at the span ends up not obtained, reading its status region: the
+    rest of its clause and the next clauses before ``until`` (where another title is
+    named), stopping at 但/不过 or after a few clauses; the last outcome stated wins
+    (申报国家级孵化器，材料报上去了还没批下来 fails; 第一次没过…今年终于过了 does not).
+    """
+    m = _CLAUSE_BREAK.search(text, end)
+    own = text[end:m.start() if m else len(text)]
+    state = _status(own)
+    for _ in range(_STATUS_CLAUSES):
+        if m is None or m.group() in ("但是", "但", "不过") or m.end() >= until:
+            break
+        nxt = _CLAUSE_BREAK.search(text, m.end())
+        clause = text[m.end():min(nxt.start() if nxt else len(text), until)]
+        m = nxt
+        if _ANOTHER.search(clause):
+            break
+        if _ABOUT_MONEY.search(clause):
+            continue
+        state = s if (s := _status(clause)) is not None else state
+    return state if state is not None else failed_after(text, start, end)
 
 
 def without_failures(text: str) -> str:

@@ -132,6 +132,23 @@ def test_candidate_rules_prefers_named_values() -> None:
     assert candidate_rules(RULESET, {}, set()) == []
 
 
+@pytest.mark.parametrize(("facts", "excluded", "wanted", "unwanted"), [
+    # only a denied title named: that award (to say it is not granted), not its siblings
+    ({}, {"incubation_titles": frozenset({"incubator_national"})},
+     "d106_incubator_national", "d106_star_maker"),
+    # a held title wins over a denied one
+    ({"incubation_titles": frozenset({"star_maker"})},
+     {"incubation_titles": frozenset({"incubator_national"})},
+     "d106_star_maker", "d106_incubator_national"),
+])
+def test_candidate_rules_for_a_denied_title(facts: dict[str, object],
+                                            excluded: dict[str, frozenset[str]],
+                                            wanted: str, unwanted: str) -> None:
+    ids = candidate_rules(RULESET, facts, {"incubator"}, excluded)
+    assert wanted in ids
+    assert unwanted not in ids
+
+
 def test_to_json_is_plain_json() -> None:
     import json
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.scope import asks_repeat, failed_after, is_negated, repeated
+from knowledge.reading.scope import (
+    asks_repeat,
+    failed_after,
+    failed_in_region,
+    is_negated,
+    repeated,
+)
 
 
 def _span(text: str, phrase: str) -> tuple[int, int]:
@@ -58,3 +64,22 @@ def test_a_repeat_is_read_in_its_clause(text: str, says: bool) -> None:
 ])
 def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     assert asks_repeat(text) is says
+
+
+@pytest.mark.parametrize(("text", "phrase", "failed"), [
+    # the status said a clause or two later, the last outcome winning
+    ("今年申报国家级科技企业孵化器，材料报上去了还没批下来", "国家级科技企业孵化器", True),
+    ("大学科技园2022年申报省级大学科技园，最后没批下来", "省级大学科技园", True),
+    ("市级临床医学研究中心刚建起来，绩效评价还没开始做", "市级临床医学研究中心", True),
+    ("升省级那个没成", "升省级", True),
+    ("申报国家创新型县没创建成功，不过有一个镇创建成功了", "国家创新型县", True),
+    ("国家创新型乡镇现在还在公示期，还没正式命名", "国家创新型乡镇", True),
+    ("绩效评价第一次没过，后来又评，终于过了", "绩效评价", False),
+    # another part, year or level, or money, is not the title's own status
+    ("3个镇申报国家创新型乡镇，最后2个创建成功，1个没成", "国家创新型乡镇", False),
+    ("一个认定为省级国际合作基地，另一个报国家级的没批下来", "省级国际合作基地", False),
+    ("认定了国家级孵化器，钱还没拿到", "国家级孵化器", False),
+    ("去年申报技术先进型服务企业没认定上，今年高企首次通过了", "技术先进型服务企业", True),
+])
+def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
+    assert failed_in_region(text, *_span(text, phrase), len(text)) is failed
