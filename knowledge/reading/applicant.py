@@ -26,7 +26,8 @@ def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
     if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
         return None
     waiting = [i for i in estimate.items if i.outcome == "need_info"]
-    if not waiting or any(i.missing != (APPLICANT,) for i in waiting):
+    if not waiting or any(APPLICANT not in i.missing for i in waiting) \
+            or all(i.missing != (APPLICANT,) for i in waiting):
         return None
     kinds: set[str] | None = None
     for item in waiting:
@@ -36,10 +37,17 @@ def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
         kinds = set(rule.applicant_types) if kinds is None else kinds & set(rule.applicant_types)
     if not kinds:
         return None
-    outcomes = [run(replace(extraction, facts={**extraction.facts,
-                                               APPLICANT: frozenset({kind})}))
-                for kind in sorted(kinds)]
-    if len({o.total_yuan for o in outcomes}) != 1 or not any(
+    held = {(i.label, i.amount_yuan) for i in estimate.items if i.outcome == "eligible"}
+    tried = [(kind, run(replace(extraction, facts={**extraction.facts,
+                                                   APPLICANT: frozenset({kind})})))
+             for kind in sorted(kinds)]
+    # a kind that loses an award already granted is not the asker (a technology centre
+    # beside: not an incubator)
+    tried = [(kind, o) for kind, o in tried
+             if held <= {(i.label, i.amount_yuan) for i in o.items if i.outcome == "eligible"}]
+    kinds = {kind for kind, _ in tried}
+    outcomes = [o for _, o in tried]
+    if not outcomes or len({o.total_yuan for o in outcomes}) != 1 or not any(
             i.outcome == "eligible" and i.in_force for i in outcomes[0].items):
         return None  # it depends on who applies: ask
     spec = rules.vocabulary.facts.get(APPLICANT)

@@ -40,6 +40,9 @@ __all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 # a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
 _SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了")
+# 今年又通过了 after a first time: again
+_AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|第[二三四2-4]次")
+_FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
 
 
@@ -123,7 +126,10 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
                        len(part))
             part = (restate(part[:end], near) + part[end:]) if near else part
         elif not alone[i] and i and _SUCCEEDED.search(part):
-            part = f"{restate(part, without_failures(out[-1][1]))}，{part}"
+            before = without_failures(out[-1][1])
+            if _AGAIN.search(part):  # 前年第一次通过…，今年又通过了: a repeat, not a first
+                before = _FIRST.sub("再次", before)
+            part = f"{restate(part, before)}，{part}"
         out.append((year, part))
     return out
 
@@ -341,7 +347,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
-    estimate = only_year(text, estimate) or estimate
+    estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):

@@ -48,8 +48,7 @@ class Extraction:
     denied: dict[str, Denied] = field(default_factory=dict)
 
 
-_SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=另外|还有|但是?|不过|其中|后来|然后|同时"
-                            r"|可是|而且|并且|(?:19|20)\d\d\s*年|今年|去年|前年)")
+_SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
 
 
 def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
@@ -61,9 +60,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     """
     vocab = vocabulary or (ruleset.vocabulary if ruleset is not None else default_vocabulary())
     specs = vocab.facts
-    # 我们区有三个孵化器被认定为国家级 另外还有一个报了没通过: a space before a new
-    # clause's connective parts them as a comma would (a denial after it is the later
-    # clause's); other spaces join (…临床医学研究中心 第一次绩效评价过了)
+    # 我们区有三个孵化器被认定为国家级 另外还有一个报了没通过 / …申请了没批 能拿多少: a space
+    # between words parts clauses as a comma would (a denial after it is the later clause's)
     question = _SPACED_CLAUSE.sub("，", question or "")
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)

@@ -72,7 +72,7 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     """The items of the one year the question limits itself to, when it was estimated
     by year; None otherwise."""
     m = _ONLY_YEAR.search(text)
-    last = re.split(r"[，,。；;！!]", text.rstrip("，,。；;！!？? "))[-1]
+    last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
     if m is None and (asked := _YEAR_ASKED.match(last)) is not None and estimate.years \
             and int(asked.group(1)) in estimate.years:
         m = asked  # …，2022年一共能拿多少: the question asks about that year

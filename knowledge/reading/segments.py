@@ -73,6 +73,11 @@ def segments(text: str) -> list[Segment]:
     return out
 
 
+# a segment opening on which time an event is (第一次绩效评价过了, 首次通过…)
+_ORDINAL_EVENT = re.compile(r"(第[一二三四五六七八九十1-9]次|首次|头一回|头一次|初次)"
+                            r"[^，。；,;！!？?]{0,4}(通过|评价|认定|评审|考核|过了)")
+
+
 def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     """``text`` with the subject a segment leaves out after a level written back:
     "列入市级试点技术创新中心，2021年又认定为省级" → "…又认定为省级技术创新中心".
@@ -103,6 +108,9 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif not named and seen and (renew := _RENEWAL.search(piece)):
             # 高企证书到期了，重新认定又通过了: what is renewed, from before
             piece = piece[:renew.end()] + seen + piece[renew.end():]
+        elif not named and seen and _ORDINAL_EVENT.match(piece):
+            # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before
+            piece = seen + piece
         seen = named or seen
         pieces.append((seg, piece))
     rebuilt, last = [], 0
@@ -262,9 +270,11 @@ _RELATIVE = {"前年": 2, "去年": 1, "今年": 0, "明年": -1, "后年": -2}
 
 
 def relative_years(text: str, today: date) -> str:
-    """今年/去年/明年… written as the year they are when the message also names years
-    ("2019年2家，2021年3家，今年又升了5家": 今年 is a year of its own)."""
-    if not re.search(r"(19|20)\d\d\s*年", text):
-        return text
+    """今年/去年/明年… written as the year they are when the message also names other
+    years ("2019年2家，2021年3家，今年又升了5家", "前年…拿了100万，今年又通过了": 今年 is a
+    year of its own)."""
+    if not re.search(r"(19|20)\d\d\s*年", text) and \
+            len(set(re.findall("前年|去年|今年|明年|后年", text))) < 2:
+        return text  # one year only (今年…今年能拿多少): no year of its own to tell apart
     return re.sub("前年|去年|今年|明年|后年",
                   lambda m: f"{today.year - _RELATIVE[m.group()]}年", text)

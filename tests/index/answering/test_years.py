@@ -165,6 +165,16 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
     # 入驻的企业 are incubatees; a design-service company is an S&T service institution
     ("我们市级众创空间2022年有3家入驻不到两年的企业评上了高新技术企业，奖多少", 300_000),
     ("我们是做工业设计服务的公司，2019年第一次被认定为高新技术企业，奖多少", 200_000),
+    # 去年…今年 are two years of their own; the closing 今年能拿多少 (after a space) limits
+    ("前年我们企业牵头的技术创新中心列入市级 领过200万了 今年升成省级 今年能拿多少",
+     5_000_000),
+    # the applicant assumed in every year (a kind losing the other award is not it)
+    ("去年拿了技术先进型服务企业的20万奖励，今年被认定为省级技术创新中心，两年一共多少",
+     5_200_000),
+    # a status a clause later, a space parting clauses
+    ("今年申报国家级科技企业孵化器 材料交上去了还没批下来 能拿多少", 0),
+    ("2021年我们的技术创新中心认定为省级 国家技术市场奖只进了提名 没评上 能拿多少",
+     5_000_000),
 ])
 def test_years_name_their_awards_and_a_year_can_be_singled_out(engine: Any, question: str,
                                                                total: int) -> None:

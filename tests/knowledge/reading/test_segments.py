@@ -31,8 +31,10 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
      "技术创新中心还没列入市级技术创新中心试点，如果直接认定为省级技术创新中心的能拿多少"),
     ("技术创新中心明年认定为国家级，给多少", "技术创新中心明年认定为国家级技术创新中心，给多少"),
     ("高企证书到期了，2022年重新认定又通过了", "高企证书到期了，2022年重新认定高企又通过了"),
+    ("市级临床医学研究中心，第一次绩效评价过了",
+     "市级临床医学研究中心，临床医学研究中心第一次绩效评价过了"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
-        "renewal"])
+        "renewal", "ordinal-event"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
@@ -99,6 +101,8 @@ def test_a_level_standing_for_the_title_before_gets_its_subject() -> None:
     ("2019年2家，今年又升了5家", "2019年2家，2026年又升了5家"),
     ("2020年5家，如果明年再升5家", "2020年5家，如果2027年再升5家"),
     ("今年评上了高企", "今年评上了高企"),  # no year named: left as said
+    ("前年认定了，今年又过了", "2024年认定了，2026年又过了"),  # two years of their own
+    ("今年评上了高企，今年能拿多少", "今年评上了高企，今年能拿多少"),  # one year only
 ])
 def test_relative_years_beside_named_years(text: str, written: str) -> None:
     assert relative_years(text, date(2026, 12, 6)) == written
