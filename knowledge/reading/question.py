@@ -266,9 +266,17 @@ def _read_phrases(text: str, out: RawExtraction,
 
 
 def _clause_matches(pattern: str, text: str) -> list[Hit]:
-    """The matches of the staff ``pattern`` that do not cross a punctuation mark."""
-    return [m for m in staff_regex(pattern).finditer(text) if m.text
-            and not _SEGMENT.search(m.text)]
+    """The matches of the staff ``pattern`` inside one clause each (a match crossing a
+    punctuation mark would hide a later one: 中心第二次通过，同时升级成了省级…中心)."""
+    compiled = staff_regex(pattern)
+    out: list[Hit] = []
+    start = 0
+    for m in [*_SEGMENT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        out += [Hit(start + h.start, start + h.end, h.text)
+                for h in compiled.finditer(text[start:end]) if h.text]
+        start = m.end() if m else len(text)
+    return out
 
 
 _Span = tuple[int, int, int, str, str]  # (start, end, order, fact, value)

@@ -34,7 +34,7 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
-                       r"|晋升为?|被评为|升)\s*$")
+                       r"|晋升为?|被评为|升)了?\s*$")
 # 省级的评上了 / 省级的批了: a level standing for its title, obtained
 _LEVEL_OBTAINED = re.compile(r"的(也|倒|却|就)?(评上|认定|通过|拿到|获批|批了|批下来|成了|过了"
                              r"|评下来)")
@@ -74,7 +74,8 @@ def segments(text: str) -> list[Segment]:
 
 
 # a segment opening on which time an event is (第一次绩效评价过了, 首次通过…)
-_ORDINAL_EVENT = re.compile(r"(第[一二三四五六七八九十1-9]次|首次|头一回|头一次|初次)"
+_ORDINAL_EVENT = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年|明年|后年|当年|同年)?"
+                            r"(第[一二三四五六七八九十1-9]次|首次|头一回|头一次|初次)"
                             r"[^，。；,;！!？?]{0,4}(通过|评价|认定|评审|考核|过了)")
 
 
@@ -108,9 +109,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif not named and seen and (renew := _RENEWAL.search(piece)):
             # 高企证书到期了，重新认定又通过了: what is renewed, from before
             piece = piece[:renew.end()] + seen + piece[renew.end():]
-        elif not named and seen and _ORDINAL_EVENT.match(piece):
-            # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before
-            piece = seen + piece
+        elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):
+            # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before (after
+            # the year it is dated: 2021年第一次通过…)
+            piece = piece[:event.end(1)] + seen + piece[event.end(1):] if event.group(1) \
+                else seen + piece
         seen = named or seen
         pieces.append((seg, piece))
     rebuilt, last = [], 0

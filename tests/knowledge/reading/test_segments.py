@@ -33,8 +33,10 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("高企证书到期了，2022年重新认定又通过了", "高企证书到期了，2022年重新认定高企又通过了"),
     ("市级临床医学研究中心，第一次绩效评价过了",
      "市级临床医学研究中心，临床医学研究中心第一次绩效评价过了"),
+    ("市级临床医学研究中心，2021年第一次通过绩效评价",
+     "市级临床医学研究中心，2021年临床医学研究中心第一次通过绩效评价"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
-        "renewal", "ordinal-event"])
+        "renewal", "ordinal-event", "dated-ordinal-event"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
