@@ -1,5 +1,7 @@
 """One form for every question before it is read: script, width and spacing.
 
+A number corrected as it is typed (有5家 不对 是3家) is read once, as corrected.
+
 Owners type traditional characters (a phone set to 繁體, a visitor from Hong Kong or
 Taiwan), full-width digits and letters (Chinese input methods), and odd spaces.  The
 policies, the vocabulary and the index are in simplified characters with ASCII digits,
@@ -78,6 +80,33 @@ def _years(text: str) -> str:
     return _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)
 
 
+# An owner correcting a number as they type (有5家 不对 是3家 / 3个镇，更正一下，是2个镇 /
+# 一开始我报的是2项 不对 是4项): the number said last replaces the one corrected, and the
+# correction is taken out, so every reader sees one figure.
+_NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+_UNIT = r"(家|个|项|件|份|次|万元|万|元|亿)?"
+_CORRECTION = re.compile(
+    _NUM + r"\s*" + _UNIT + r"([^，。；！？,;!?\d]{0,14}?)[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*"
+    r"(?:不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
+    r"(?:是|为)?\s*" + _NUM + r"\s*" + _UNIT)
+
+
+def _corrected(text: str) -> str:
+    out, last = [], 0
+    for m in _CORRECTION.finditer(text):
+        first_unit, said_unit = m.group(2) or "", m.group(5) or ""
+        if first_unit and said_unit and first_unit != said_unit:
+            continue  # another quantity (3家…不对…5万): left as said
+        end = m.end()
+        between = m.group(3)
+        noun = next((between[:k] for k in range(len(between), 0, -1)
+                     if text.startswith(between[:k], end)), "")
+        # (是2个镇: the noun said again after the new number is the one already there)
+        out += [text[last:m.start()], m.group(4), first_unit or said_unit, between]
+        last = end + len(noun)
+    return "".join(out) + text[last:]
+
+
 @lru_cache(maxsize=1)
 def _converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
@@ -95,4 +124,4 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     build_term_map`); None: the package vocabulary's.
     """
     text = to_simplified(text.translate(_WIDTH)).translate(_CAPITAL)
-    return repair_typos(_years(_units(" ".join(text.split()))), terms)
+    return repair_typos(_corrected(_years(_units(" ".join(text.split())))), terms)

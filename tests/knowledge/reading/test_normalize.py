@@ -78,3 +78,17 @@ def test_spoken_counts_are_written_out(text: str, written: str) -> None:
 ])
 def test_a_year_in_chinese_digits(text: str, written: str) -> None:
     assert normalize_question(text) == written
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("在孵企业升级高企的有5家 不对 是3家 另外两家", "在孵企业升级高企的有3家 另外两家"),
+    ("企业牵头的有3家，哦不对，是2家，另外还有1家", "企业牵头的有2家，另外还有1家"),
+    ("3个镇创建为国家创新型乡镇，更正一下，是2个镇，区本身", "2个镇创建为国家创新型乡镇，区本身"),
+    ("一开始我报的是2项 不对 是4项", "一开始我报的是4项"),
+    ("合同300万，说错了，应该是350万", "合同350万"),
+    # not a correction of a number: left as said
+    ("我们不对外开放，有3家", "我们不对外开放，有3家"),
+    ("花了300万，不对，是5家", "花了300万，不对，是5家"),
+])
+def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
+    assert normalize_question(text) == read
