@@ -123,14 +123,14 @@ def _denial(cond: Condition, spec: FactSpec, denied: Mapping[str, Denied]) -> st
 
 def _applicants(rule: Rule, facts: Mapping[str, object],
                 denied: Mapping[str, Denied]) -> tuple[bool | None, str]:
+    said = denied.get("applicant_types")
+    if said is not None and said.requirement:  # (an award open to anyone in the city too)
+        return False, f"您说“{said.said}”，而{said.requirement}"
     if not rule.applicant_types:
         return True, ""
     spec = rule.spec("applicant_types")
     wanted = "、".join(spec.choice_label(t) for t in rule.applicant_types)
     given = facts.get("applicant_types", ())
-    said = denied.get("applicant_types")
-    if said is not None and said.requirement:
-        return False, f"您说“{said.said}”，而{said.requirement}"
     if (said is not None and set(rule.applicant_types) <= said.values
             and not set(rule.applicant_types) & set(given)):  # type: ignore[call-overload]
         return False, f"您说“{said.said}”，而本项申报主体须为{wanted}"

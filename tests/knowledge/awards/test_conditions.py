@@ -92,3 +92,14 @@ def test_a_window_condition(years: Decimal | None, failed: list[str],
 def test_years_are_shown_as_the_owner_says_them(value: Decimal, shown: str) -> None:
     spec = RULESET.vocabulary.facts["incubation_years_at_upgrade"]
     assert is_window(spec) and show_value(spec, value) == shown
+
+
+def test_an_applicant_outside_the_city_fails_an_award_open_to_any_applicant() -> None:
+    rule = RULESET.get("d106_tech_centre_provincial")
+    assert rule is not None and not rule.applicant_types  # open to any applicant
+    facts = {"applicant_types": frozenset({"enterprise"}),
+             "platform_titles": frozenset({"tech_centre_provincial"})}
+    outside = {"applicant_types": Denied("我们是烟台的企业", requirement="须为威海市的单位")}
+    assert assess(rule, facts) == ([], [])
+    failed, _ = assess(rule, facts, outside)
+    assert failed and "我们是烟台的企业" in failed[0]
