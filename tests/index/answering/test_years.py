@@ -206,13 +206,15 @@ SPLITS = [  # (question, total): a granted subsidy's share by the level asked
     ("我们民营医院搞了个升级为省级临床医学研究中心 第一次绩效评价过了 一共多少", 3000000),
     ("国家创新型乡镇市里奖多少，4个镇", 4000000),  # recipients counted by their noun
     ("我们区创建成国家创新型县了；下面的镇评上国家创新型乡镇，3个镇，一共多少", 8000000),
+    ("荣成一家企业研发补助批了600万，荣成市这一级财政要承担多少", 3000000),  # 荣成按50%
+    ("文登的企业研发补助定了400万，区级一共要分担多少", 1000000),
 ]
 
 
 @pytest.mark.parametrize(("question", "total"), SPLITS,
                          ids=["city-share", "county-share", "capped-share", "check-a-figure",
                               "two-titles-sharing-a-noun", "towns-counted",
-                              "county-and-its-towns"])
+                              "county-and-its-towns", "share-by-name", "share-in-all"])
 def test_the_share_asked_and_titles_that_share_a_noun(engine: Any, question: str,
                                                       total: int) -> None:
     answer = engine.ask(question)
