@@ -18,7 +18,7 @@ from index.answering.scope import Suggestion, Unanswered
 from index.answering.timing import Timing
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import Citation
-from knowledge.reading.estimate import Ceiling
+from knowledge.reading.ceiling import Ceiling
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.frame import Frame
 

@@ -28,7 +28,7 @@ from index.retriever import Calibration, Hit
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import scan_money
-from knowledge.reading.estimate import Ceiling, ceiling_of
+from knowledge.reading.ceiling import Ceiling, ceiling_of
 from knowledge.reading.intent import (
     DEADLINE,
     DOCUMENT_INTENTS,

@@ -199,6 +199,11 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
         # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
         before = text[:mention.start]
         contexts = _contexts(seg, staff)
+        if _RECEIVED.search(text, max(0, mention.start - 4), mention.start) and not any(
+                re.search(p, seg) for _, p in contexts):
+            # 省级示范机构 奖了100万: an award received, not an amount it is computed on
+            out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
+            continue
         for fact, pattern in contexts:
             if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
                                            and re.search(pattern, before)):
@@ -228,6 +233,8 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
 
 
 _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的)")
+# an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
+_RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|给了|给过|补了|补过|发了|到账)\s*$")
 _IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
 
 

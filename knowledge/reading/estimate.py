@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
@@ -21,7 +21,7 @@ from knowledge.errors import FactError
 from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
-from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.reading.question import read_as_of
@@ -34,7 +34,7 @@ from knowledge.reading.segments import (
 )
 from knowledge.reading.slots import restate
 
-__all__ = ["FLOW_KINDS", "Ceiling", "ceiling_of", "compose_years", "estimate_by_year",
+__all__ = ["FLOW_KINDS", "compose_years", "estimate_by_year",
            "estimate_profile", "estimate_question", "flat_profile"]
 
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
@@ -43,6 +43,8 @@ _SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|�
 # 今年又通过了 after a first time: again
 _AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|第[二三四2-4]次")
 _FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
+_WHO = ("applicant_types", "district")
+_RECEIVED_BEFORE = re.compile(r"(奖了|拿了|拿过|领了|领过|给了|补了)\s*$")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
 
 
@@ -60,8 +62,8 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     specs = rules.vocabulary.facts
     text = relative_years(text, today)
     # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
-    subjects = (w for words in rules.vocabulary.topics.values() for w in words)
-    head, own, tail = year_parts(fill_elided_subjects(text, subjects))
+    head, own, tail = year_parts(fill_elided_subjects(
+        text, subject_nouns(text, rules.vocabulary)))
     if not own:
         return None
     common = extract_facts(_whole(head, "", tail), today, rules).facts
@@ -74,6 +76,11 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
     per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
+    if per_year and not per_year[0][1] and any(facts for _, facts in per_year[1:]):
+        # 我们牵头的市级技术创新中心去年拿了200万，今年升级为省级: the titles named before
+        # the first year are that year's (what the later years add is theirs)
+        per_year[0] = (per_year[0][0], {k: v for k, v in common.items()
+                                        if isinstance(v, frozenset) and k not in _WHO})
     titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
               if isinstance(vs, frozenset) for v in vs}
     denied = _denied_overall(whole, [ex for _, ex in years])
@@ -117,11 +124,11 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
                         if j > i and not _BARE_YEAR.fullmatch(p)), "")
             if nxt:
                 part = restate(f"{year}年", nxt)
-        elif not alone[i] and _COUNTED.search(part):
+        elif not alone[i] and (cut := _COUNTED.search(part)) \
+                and not _RECEIVED_BEFORE.search(part, 0, cut.start()):  # (拿了200万: paid)
             near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
                          if alone[j]), "")
             # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
-            cut = _COUNTED.search(part)
             end = next((seg.end for seg in segments(part) if cut and seg.end >= cut.end()),
                        len(part))
             part = (restate(part[:end], near) + part[end:]) if near else part
@@ -354,46 +361,3 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
         estimate = replace(estimate, warnings=(note, *estimate.warnings))
     return estimate
-
-
-@dataclass(frozen=True)
-class Ceiling:
-    """The most the one award asked about can be: its fixed amount, its computed or
-    stated ceiling (单个企业最高1000万元; 3000万元×20%=600万元，最高500万元)."""
-
-    rule_id: str
-    label: str
-    yuan: int
-
-    def to_json(self) -> dict[str, object]:
-        return {"rule_id": self.rule_id, "label": self.label, "yuan": self.yuan}
-
-
-def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
-    """The ceiling of the one in-force award an estimate considers; None when it
-    considers several, or the award states no ceiling (择优 without a figure, a floor
-    only: 不低于10万元)."""
-    listed = [i for i in estimate.items if i.outcome != "ineligible" and i.in_force]
-    considered = {i.rule_id: i for i in listed}
-    if len(considered) != 1:
-        return None
-    item = next(iter(considered.values()))
-    rule = rules.get(item.rule_id)
-
-    def top(i: Item) -> int | None:
-        figure = i.amount_yuan if i.amount_yuan is not None else i.max_yuan
-        if figure is None and rule is not None:
-            figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
-        return figure
-
-    figures = [top(i) for i in listed]
-    if estimate.years and len(listed) > 1 and all(figures):
-        # 2019年、2020年都考核优秀，最多一共: each year's ceiling, added up
-        label = f"{rule.label if rule is not None else item.label}（{len(listed)}年合计）"
-        return Ceiling(item.rule_id, label, sum(f for f in figures if f))
-    figure = top(item)
-    return Ceiling(item.rule_id, item.label, figure) if figure else None
-
-
-# Several recipients a government, a group or a park speaks for: "有2个镇都评上了",
-# "3家子公司各自牵头…结果2个入选", "5家科技服务公司一起申报…通过了4家".

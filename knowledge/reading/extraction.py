@@ -51,6 +51,15 @@ class Extraction:
 _SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
 
 
+def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
+    """The nouns a segment may leave out: the topics' words and the titles the question
+    names, their level taken out (国家级技术转移示范机构 → 技术转移示范机构)."""
+    titled = [re.sub(r"国家级?|省级?|市级?", "", p)
+              for p in extract.title_phrases(question, vocab.patterns)]
+    return [*(w for words in vocab.topics.values() for w in words if len(w) >= 2),
+            *(t for t in titled if len(t) >= 3)]
+
+
 def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                   vocabulary: Vocabulary | None = None) -> Extraction:
     """Facts, date, topics and (given a rule set) candidate rules of a question.
@@ -65,11 +74,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     question = _SPACED_CLAUSE.sub("，", question or "")
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)
-    titled = [re.sub(r"国家级?|省级?|市级?", "", p)
-              for p in extract.title_phrases(question or "", vocab.patterns)]
-    question = fill_elided_subjects(question or "", [
-        *(w for words in vocab.topics.values() for w in words if len(w) >= 2),
-        *(t for t in titled if len(t) >= 3)])
+    question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},

@@ -175,6 +175,10 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
     ("今年申报国家级科技企业孵化器 材料交上去了还没批下来 能拿多少", 0),
     ("2021年我们的技术创新中心认定为省级 国家技术市场奖只进了提名 没评上 能拿多少",
      5_000_000),
+    # the titles named before the first year are that year's; 奖了100万 was paid
+    ("我们企业牵头的市级技术创新中心前年拿了200万，今年认定为省级技术创新中心，今年能拿多少",
+     5_000_000),
+    ("2022年评上省级技术转移示范机构 奖了100万 今年升成国家级的了 今年还能拿多少", 2_000_000),
 ])
 def test_years_name_their_awards_and_a_year_can_be_singled_out(engine: Any, question: str,
                                                                total: int) -> None:

@@ -44,22 +44,6 @@ def test_only_a_year_by_year_estimate_is_narrowed() -> None:
     assert only_year("光算2022年", _plain("国家创新型乡镇市里奖多少")) is None
 
 
-def test_a_yearly_ceiling_is_added_up_over_the_years_asked() -> None:
-    from knowledge.awards.estimate import Item
-    from knowledge.reading.estimate import ceiling_of
-
-    def year(y: int) -> Item:
-        return Item("d58_registered_excellent", f"{y}年：考核优秀（每年）", "eligible", "",
-                    (), True, max_yuan=500000)
-
-    two = Estimate(as_of=TODAY, items=(year(2019), year(2020)), years={2019: {}, 2020: {}})
-    top = ceiling_of(two, RULESET)
-    assert top is not None and top.yuan == 1000000 and "2年合计" in top.label
-    one = Estimate(as_of=TODAY, items=(year(2019),))
-    top = ceiling_of(one, RULESET)
-    assert top is not None and top.yuan == 500000
-
-
 @pytest.mark.parametrize(("text", "total"), [
     ("我们孵化器2019年被认定为国家级科技企业孵化器拿了200万，今年国家复核又通过了，还能再拿吗", 0),
     ("技术先进型服务企业已经拿过20万了，今年复核通过还能再给吗", 0),

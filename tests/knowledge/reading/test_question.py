@@ -81,3 +81,13 @@ def test_title_phrases_are_found_clause_by_clause(text: str, phrase: str) -> Non
     assert all("，" not in p for p in found)
     if phrase:
         assert phrase in found
+
+
+@pytest.mark.parametrize("question", [
+    "2022年促成成果转化，评上省级示范机构 奖了100万，今年还能拿多少",
+    "成果转化这块前年拿过50万，今年又促成了几项",
+])
+def test_an_award_received_is_no_amount_to_compute_on(question: str) -> None:
+    out = read_question(question, TODAY, TOPICS)
+    assert "tt_contract_turnover_yuan" not in out.facts
+    assert any("已获得的奖励" in n for n in out.notes), out.notes
