@@ -21,7 +21,12 @@ from knowledge.errors import FactError
 from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
-from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
+from knowledge.reading.extraction import (
+    Extraction,
+    extract_facts,
+    spaced_as_commas,
+    subject_nouns,
+)
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
 from knowledge.reading.question import read_as_of
@@ -338,7 +343,9 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     if split is None and by_recipient and not any(
             specs[f].kind == "count" for f in extraction.facts if f in specs):
         # 国家级2家，省级3家: each group as one holder, its one-time awards per holder
-        split = compose_groups(rules, text, part)
+        spaced = spaced_as_commas(text)
+        split = compose_groups(rules, fill_elided_subjects(
+            spaced, subject_nouns(spaced, rules.vocabulary)), part)
     if split is not None:
         return split
 

@@ -51,6 +51,11 @@ class Extraction:
 _SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
 
 
+def spaced_as_commas(text: str) -> str:
+    """``text`` with a space between words as the comma it stands for."""
+    return _SPACED_CLAUSE.sub("，", text)
+
+
 def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
     """The nouns a segment may leave out: the topics' words and the titles the question
     names, their level taken out (国家级技术转移示范机构 → 技术转移示范机构)."""
@@ -71,7 +76,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     specs = vocab.facts
     # 我们区有三个孵化器被认定为国家级 另外还有一个报了没通过 / …申请了没批 能拿多少: a space
     # between words parts clauses as a comma would (a denial after it is the later clause's)
-    question = _SPACED_CLAUSE.sub("，", question or "")
+    question = spaced_as_commas(question or "")
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)
     question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))

@@ -35,10 +35,31 @@ _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
 _CLOSING = re.compile(r"^(.+?)" + _N + r"\s*(?:家|个)$")
 _COUNT = re.compile(_N + r"\s*(?:家|个)")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来|加一起")
+# 按科技服务机构申报高企那个奖励 / 按那个政策: the award the question is framed on
+_FRAMING = re.compile(r"^按.{0,24}(那个|那条|这个|这条|政策|奖励|规定|标准)")
+# a part naming its own kind of holder (制造业企业, 工业公司)
+_OWN_KIND = re.compile(r"[\u4e00-\u9fff]{2,}(企业|公司|厂)")
 # a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
 _LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?"
                           r"(国家级|国家的|国家|省级|省里的|省里|省的|市级|市里的|市的)(的)?$")
 _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
+
+
+# where a count is counted (2021年我们区的科技服务机构里…, 这些企业中…): its place and year
+_CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。；;]{0,16}?(?:里|当中|之中))"
+                      r"(?=[^，,。；;]{2,})")
+
+
+def _summed_by(parts: list[tuple[int, tuple[int, str]]]) -> int:
+    """How many parts after the first add up to its count (0: none)."""
+    total, running = parts[0][1][0], 0
+    for k, (_, (n, _)) in enumerate(parts[1:], start=1):
+        running += n
+        if running == total:
+            return k if k >= 2 else 0
+        if running > total:
+            return 0
+    return 0
 
 
 @dataclass(frozen=True)
@@ -85,16 +106,30 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     name what a part that says only a level is about (the vocabulary's topic words)."""
     clauses = [m.group() for m in _CLAUSE.finditer(text)]
     tail_at = len(clauses)
-    while tail_at and _ASKS.search(clauses[tail_at - 1]):
+    while tail_at and (_ASKS.search(clauses[tail_at - 1]) or _FRAMING.match(clauses[tail_at - 1])):
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
     first = clauses[parts[0][0]] if parts else ""
+    head_end = parts[0][0] if parts else 0
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
             and (_CLOSING.match(first) or re.search(r"有" + _N, first))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
+        head_end = parts[0][0]
+    elif (len(parts) > 3 and _CLOSING.match(first)
+          and (k := _summed_by(parts)) and k < len(parts) - 1):
+        # 科技服务机构有7家，4家是首次认定，3家是重新认定的；另外还有2家制造业企业…:
+        # the first counts the next ones, what it says is theirs too
+        said = parts[0][1][1]
+        parts = [(i, (n, f"{said}，{rest}")) for i, (n, rest) in parts[1:k + 1]] \
+            + parts[k + 1:]
+    elif len(parts) >= 2 and (ctx := _CONTEXT.match(parts[0][1][1])):
+        # 2021年我们区的科技服务机构里首次认定高企的有5家，重新认定的有4家: where the
+        # first part counts (and its year) is the next parts' too, unless they say their own
+        parts = [parts[0], *((i, (n, rest if _CONTEXT.match(rest) else ctx.group(1) + rest))
+                             for i, (n, rest) in parts[1:])]
     if len(parts) < 2:
         return []
-    head = clauses[:parts[0][0]]
+    head = clauses[:min(head_end, parts[0][0])]
     total = sum(n for _, (n, _) in parts)
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
     if any(parse_int(m.group(1)) != total for _, m in counted):
@@ -108,7 +143,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         end = parts[k + 1][0] if k + 1 < len(parts) else tail_at
         more = clauses[i + 1:end]  # clauses that go on about this part
         said = "，".join([clauses[i], *more])
-        question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *tail])
+        # 另外还有2家制造业企业…，按科技服务机构那个奖励: a part naming its own kind of
+        # holder is not the kind the question's framing names
+        own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
+        question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
         out.append(Group(n, said, question, "，".join([*head, *tail])))
     return out
 

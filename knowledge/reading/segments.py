@@ -74,7 +74,8 @@ def segments(text: str) -> list[Segment]:
 
 
 # a segment opening on which time an event is (第一次绩效评价过了, 首次通过…)
-_ORDINAL_EVENT = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年|明年|后年|当年|同年)?"
+_ORDINAL_EVENT = re.compile(r"(\s*(?:(?:19|20)\d\d\s*年|今年|去年|前年|明年|后年|当年|同年)?"
+                            r"(?:[0-9一二两三四五六七八九十]+\s*[家个项](?:是|都是|都)?)?)"
                             r"(第[一二三四五六七八九十1-9]次|首次|头一回|头一次|初次)"
                             r"[^，。；,;！!？?]{0,4}(通过|评价|认定|评审|考核|过了)")
 
@@ -112,8 +113,7 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):
             # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before (after
             # the year it is dated: 2021年第一次通过…)
-            piece = piece[:event.end(1)] + seen + piece[event.end(1):] if event.group(1) \
-                else seen + piece
+            piece = piece[:event.end(1)] + seen + piece[event.end(1):]
         seen = named or seen
         pieces.append((seg, piece))
     rebuilt, last = [], 0
