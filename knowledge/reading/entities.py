@@ -49,6 +49,7 @@ _NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<o>另一家|另外一家|一
                     r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被"
                     r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记|（|\())")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
+_ALL = re.compile(r"^(都|均|全部|全都|全)")
 # the recipients' noun after their count (两个孵化器, 三家企业享受…: 企业)
 _NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?"
                    r"(企业|公司|孵化器|众创空间|中心|机构|单位|镇|载体|空间|基地|厂)")
@@ -79,8 +80,8 @@ def _named(text: str) -> Recipients | None:
             own.setdefault(letter, []).append(said)
         elif not own:
             head.append(clause)
-        elif _ASKS.search(clause):
-            tail.append(clause)
+        elif _ASKS.search(clause) or _ALL.match(clause):
+            tail.append(clause)  # (都在孵化期内: said of every recipient)
         else:
             own[list(own)[-1]].append(clause)  # the recipient's statement goes on
     if len(own) < 2:
@@ -105,8 +106,9 @@ def _named(text: str) -> Recipients | None:
         one = "1家" if kind is not None and kind.group(1) in ("企业", "公司", "厂") else ""
         shared[head.index(clause)] = clause[:m.start()] + one + clause[m.end():]
         noun = kind.group() if kind is not None else ""
-    if noun:
-        parts = [re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
+    if noun:  # (a letter said with its noun, 甲孵化器, keeps it)
+        parts = [p if label[n] != n else
+                 re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
     return Recipients(tuple(label[n] for n in names),
                       tuple("，".join([*shared, p, *tail]) for p in parts))
@@ -114,7 +116,10 @@ def _named(text: str) -> Recipients | None:
 
 def _terse(part: str, name: str) -> bool:
     """Whether a recipient's part says only a number (B有3家, 乙也是2项)."""
-    rest = re.sub(r"(19|20)\d\d\s*年|" + _FIGURE + "|[有是的也还共]", "", part.replace(name, "", 1))
+    rest = re.sub(r"(19|20)\d\d\s*年|" + _FIGURE + r"|升了|升|过了|通过了|拿了|评上了|获批了|了"
+                  r"|[有是的也还共]", "", _NOUN.sub("", part.replace(name, "", 1), 1)
+                  if _NOUN.match(part.replace(name, "", 1).lstrip("0123456789年 ")) else
+                  part.replace(name, "", 1))
     return bool(_ITEM.search(part)) and len(rest) < 2
 
 
