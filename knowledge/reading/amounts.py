@@ -70,8 +70,9 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     used: list[MoneyMention] = []
     conditions = {fact: pattern for fact, pattern, _ in NEGATED_CONDITIONS}
     for fact, found in placed.items():
-        total = [m for m, seg in found if _TOTAL.search(seg)]
         pattern = conditions.get(fact)
+        found = _restated_once(text, found, pattern, out)
+        total = [m for m, seg in found if _TOTAL.search(seg)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
         within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
         if within and not total:
@@ -103,6 +104,24 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
                              + f"＝{format_yuan(out.facts[fact])}计")  # type: ignore[arg-type]
         used.extend(keep)
     return used
+
+
+def _restated_once(text: str, found: list[tuple[MoneyMention, str]], pattern: str | None,
+                   out: RawExtraction) -> list[tuple[MoneyMention, str]]:
+    """Mentions less those that name again an amount listed before (4份合同：50万、70万、
+    40万、30万。其中30万那份没有登记): the one named again is the listed one, left out
+    when its own clause denies the fact's condition."""
+    kept = list(found)
+    for m, seg in found[1:]:
+        earlier = next(((e, s) for e, s in kept if e.start < m.start and e.yuan == m.yuan
+                        and s != seg and "、" in s), None)
+        if earlier is None:
+            continue
+        kept.remove((m, seg))
+        if pattern is not None and _denies(text, m, pattern):
+            kept.remove(earlier)
+            out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
+    return kept
 
 
 def _clauses_after(text: str, mention: MoneyMention) -> list[MoneyMention]:
@@ -232,7 +251,8 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
 
 
-_REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的)")
+_REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
+                   r"|另外[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 _RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|给了|给过|补了|补过|发了|到账)\s*$")
 _IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")

@@ -18,6 +18,7 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
+from knowledge.money import scan_money
 from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
@@ -106,6 +107,15 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
 
 
+def _between_money(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` around its amounts (to say it without them)."""
+    spans, last = [], 0
+    for m in scan_money(text):
+        spans.append((last, m.start))
+        last = m.end
+    return [*spans, (last, len(text))]
+
+
 def _whole(head: str, part: str, tail: str) -> str:
     """A year's part with what is said for every year: the head as written before it (no
     comma added: 我们牵头的技术创新中心2019年列入市级试点 stays one clause), the question."""
@@ -136,6 +146,9 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
             # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
             end = next((seg.end for seg in segments(part) if cut and seg.end >= cut.end()),
                        len(part))
+            if any(not m.problem for m in scan_money(part[end:])):
+                # 2020年签了两个，100万的登记了，50万的没登记: its own amounts, not near's
+                near = "".join(near[a:b] for a, b in _between_money(near))
             part = (restate(part[:end], near) + part[end:]) if near else part
         elif not alone[i] and i and _SUCCEEDED.search(part):
             before = without_failures(out[-1][1])

@@ -91,3 +91,14 @@ def test_an_award_received_is_no_amount_to_compute_on(question: str) -> None:
     out = read_question(question, TODAY, TOPICS)
     assert "tt_contract_turnover_yuan" not in out.facts
     assert any("已获得的奖励" in n for n in out.notes), out.notes
+
+
+@pytest.mark.parametrize(("question", "yuan"), [
+    # a listed amount named again and denied is left out
+    ("买技术签了4份合同：50万、70万、40万、30万。其中30万那份没有去认定登记。能奖多少", 1_600_000),
+    # 另外2份没登记: the rest, not every amount
+    ("一共签了4份技术购买合同，有2份做了认定登记，分别80万和60万，另外2份没登记", 1_400_000),
+])
+def test_registered_amounts_among_others(question: str, yuan: int) -> None:
+    out = read_question(question, TODAY, TOPICS)
+    assert out.facts.get("registered_tech_purchase_yuan") == yuan
