@@ -23,6 +23,7 @@ from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
     SELF,
     asks_repeat,
+    clause_at,
     clause_start,
     failed_in_region,
     is_counterparty,
@@ -287,15 +288,24 @@ def title_phrases(text: str, patterns: Patterns) -> list[str]:
     return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
 
 
+# a clause about the incubatees (在孵企业, 4家…升了高企) or the asker itself (我们公司自己)
+_INCUBATEE_CLAUSE = re.compile(r"在孵|入孵|入驻|孵化|再孵|[0-9一二两三四五六七八九十俩仨]+\s*家")
+_OWN_CLAUSE = re.compile(r"自己|自身|本身|我们(科技服务|服务|运营|公司)|我司|运营公司|公司")
+
+
 def _title_spans(text: str, incubatee_talk: bool,
                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
                  patterns: Patterns) -> list[_Span]:
     """Every match of a title pattern, then of a staff phrase no pattern covers."""
     found: list[_Span] = []
     for order, (fact, value, pattern) in enumerate(patterns.titles):
+        hits = _clause_matches(pattern, text)
         if value.startswith("hitech") and incubatee_talk:
-            continue  # 在孵企业升级为高新技术企业 is a count, not the applicant's own title
-        found += [(m.start, m.end, order, fact, value) for m in _clause_matches(pattern, text)]
+            # 在孵企业升级为高新技术企业 is a count, not the applicant's own title; the
+            # operator's own (我们运营公司自己首次认定高企) is, in a clause of its own
+            hits = [m for m in hits if _OWN_CLAUSE.search(clause_at(text, m.start))
+                    and not _INCUBATEE_CLAUSE.search(clause_at(text, m.start))]
+        found += [(m.start, m.end, order, fact, value) for m in hits]
     extra = len(patterns.titles)
     for fact, values in choice_phrases.items():
         if fact in ("applicant_types", "district"):
