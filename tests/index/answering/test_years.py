@@ -180,7 +180,8 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
      5_000_000),
     ("2022年评上省级技术转移示范机构 奖了100万 今年升成国家级的了 今年还能拿多少", 2_000_000),
     # the operator's own 高企 beside its incubatees' (a clause of its own)
-    ("2021年我们市级孵化器有2家在孵企业升了高企，我们运营公司自己也首次认定了高企，一共多少",
+    ("2021年我们市级孵化器有2家在孵企业升了高企，运营公司是科技服务机构，自己也首次认定了高企，"
+     "一共多少",
      400_000),
     # a year terse in its first clause keeps the amounts it states later
     ("2019年买技术登记了80万，2020年签了两个，100万的登记了，50万的没登记，两年奖励总共多少",
