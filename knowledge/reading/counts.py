@@ -81,7 +81,8 @@ _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
 
 
 # 第一批过了4家，第二批又过了5家: more of the same count, in the same year
-_MORE = re.compile(r"(?:又|再|第二批|第三批|另外还?|还)[^，。；;]{0,6}?" + _N + r"\s*(家|个)"
+_MORE = re.compile(r"(?:又|再|第二批|第三批|另外还?|还|下半年|后半年)[^，。；;]{0,6}?" + _N
+                   + r"\s*(家|个)"
                    r"(?![^，。；;]{0,12}(超过|超出|没|未|不|毕业|搬))")
 # another year, or a supposition, between a count and more of it: not the same count
 # what the count is of, said with the more (又过了5家, 还有一家也升了)
@@ -96,7 +97,8 @@ def _added(text: str, m: re.Match[str], n: int, notes: list[str],
     more = [k for a in _MORE.finditer(text, m.end())
             if not _A_YEAR.search(text, m.end(), a.start())
             and not any(w in _clause_of(text, a.end()) for w in words)
-            and _UPGRADED.search(a.group(0) + _clause_of(text, a.end()))
+            and (_UPGRADED.search(a.group(0) + _clause_of(text, a.end()))
+                 or a.group(0).startswith(("下半年", "后半年")))  # 上半年俩 下半年仨
             and (k := parse_int(a.group(1))) is not None and a.group(2) == m.group(2)]
     if not more or not n:
         return n

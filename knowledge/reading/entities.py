@@ -43,7 +43,8 @@ class Recipients:
 # 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
 # the start of their clauses (after a year); a bare letter only before what it does
 # (一家…，另一家…: the first and the other of two)
-_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?(?:(?P<o>另一家|另外一家|一家)(?!都)"
+_NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?"
+                    r"(?:(?P<o>另一家|另外一家|一家|另一个|另外一个|一个)(?!都)"
                     r"|(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
                     r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
                     r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|没|未|不|：|:|买|拿|签|促成|被"

@@ -53,6 +53,8 @@ def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
     ("市级孵化器第一批过了4家在孵企业高企，第二批又过了5家，不过第二批里有1家早就毕业搬走了", 8),
     # more in another year, or supposed, is not more of this count
     ("2020年孵化器有5家在孵企业升级成高企，如果明年再升5家", 5),
+    # the year's halves said apart, the verb said once
+    ("2020年我们孵化器在孵企业升高企，上半年两个，下半年三个，都没出孵化期", 5),
 ])
 def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
     out = RawExtraction()

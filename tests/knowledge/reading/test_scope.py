@@ -80,6 +80,8 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("一个认定为省级国际合作基地，另一个报国家级的没批下来", "省级国际合作基地", False),
     ("认定了国家级孵化器，钱还没拿到", "国家级孵化器", False),
     ("去年申报技术先进型服务企业没认定上，今年高企首次通过了", "技术先进型服务企业", True),
+    ("申请技术先进型服务企业被打回来了", "技术先进型服务企业", True),
+    ("市级技术创新中心的材料也还没交", "市级技术创新中心", True),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
     assert failed_in_region(text, *_span(text, phrase), len(text)) is failed
