@@ -44,7 +44,7 @@ _MINUS_BEFORE = re.compile(r"(?:负|[-－−])\s*$")
 # (不超过50万元) it is the figure itself.  300多万 is a floor, read at the floor.
 _UPPER_BEFORE = re.compile(r"(?:不到|不足|不满|少于|低于|不超过|未超过|没有?超过|最多)\s*$")
 _UPPER_AFTER = re.compile(r"^\s*(?:以下|以内|之内)")
-_MORE_MULT = re.compile(rf"(?:多|余)\s*(?P<mult>{_MULT})\s*(?:元|块钱|块)?")
+_MORE_MULT = re.compile(rf"(?:多|余|来)\s*(?P<mult>{_MULT})\s*(?:元|块钱|块)?")  # (300来万: about)
 
 NEGATIVE = "是负数"
 EXPONENT = "用了科学计数法"

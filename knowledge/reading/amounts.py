@@ -54,7 +54,7 @@ NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
 )
 # Approximate amounts: read the number, say so.
 _ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
-_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|出头)")
+_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|来|出头)")
 
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
 # the money fact a topic names when no wording in the segment places an amount

@@ -73,6 +73,10 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     if not own:
         return None
     common = extract_facts(_whole(head, "", tail), today, rules).facts
+    if _titles(common) - _titles(extract_facts(head, today, rules).facts):
+        # 这两次重新认定一共能拿多少: the titles only the question names are asked about,
+        # held in the years that say so, not in every year
+        common = _asked_titles_out(common, extract_facts(head, today, rules).facts)
     parts = _restated(own, common, specs, rules, today, (head, tail))
     # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30
     whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(part[:12])
@@ -105,6 +109,26 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
         merged = _joined(merged, facts)
     when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
     return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+
+
+def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:
+    return {(k, v) for k, vs in facts.items() if isinstance(vs, frozenset) and k not in _WHO
+            for v in vs}
+
+
+def _asked_titles_out(common: Mapping[str, object], head: Mapping[str, object]
+                      ) -> dict[str, object]:
+    """What is said for every year less the titles only the question names (这两次重新
+    认定一共能拿多少 asks about the years' renewals; it holds none of its own)."""
+    out: dict[str, object] = {}
+    for name, value in common.items():
+        if isinstance(value, frozenset) and name not in _WHO:
+            held = head.get(name)
+            value = value & held if isinstance(held, frozenset) else frozenset()
+            if not value:
+                continue
+        out[name] = value
+    return out
 
 
 def _between_money(text: str) -> list[tuple[int, int]]:
@@ -301,14 +325,15 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
 
 def _title_awards_once(rules: RuleSet, items: list[Item]) -> list[Item]:
     """An award for a title (no amount or count of a year in it) is granted once, in the
-    first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once)."""
+    first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once);
+    a yearly one or one for a renewal (重新认定) is granted in each year it is."""
     specs = rules.vocabulary.facts
     seen: set[str] = set()
     out: list[Item] = []
     for item in items:
         rule = rules.get(item.rule_id)
-        if item.outcome == "eligible" and rule is not None and "每年" not in (
-                rule.cap_text + rule.label) and not any(
+        if item.outcome == "eligible" and rule is not None and not re.search(
+                r"每年|重新", rule.cap_text + rule.label) and not any(
                 specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
             key = rule.same_award or rule.id
             if key in seen:

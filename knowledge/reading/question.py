@@ -328,7 +328,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
     """
     found = _title_spans(text, incubatee_talk, choice_phrases, patterns)
     consumed: dict[str, list[tuple[int, int]]] = {}
-    negated: list[tuple[int, str, str]] = []
+    negated: list[tuple[int, str, str, str]] = []  # (start, fact, value, as said)
     for start, end, _, fact, value in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
         spans = consumed.setdefault(fact, [])
         if any(a <= start and end <= b for a, b in spans):
@@ -340,18 +340,14 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         if is_negated(text, start, end) or failed_in_region(text, start, end, until) \
                 or (first_only and (repeated(text, start, end) or asks_repeat(text))):
             # 第二次通过绩效评价: not the first time a first-time award is for
-            negated.append((start, fact, value))
+            negated.append((start, fact, value, text[start:end]))
         else:
             add_value(out.facts, fact, value)
-    for _, fact, value in sorted(negated):
+    for _, fact, value, said in sorted(negated):
         held = out.facts.get(fact)
-        if not (isinstance(held, set) and value in held):  # also said without a negation
-            exclude(out, fact, value, next(text[a:b] for a, b, _, f, v in found
-                                            if (f, v) == (fact, value)
-                                            and (is_negated(text, a, b)
-                                                 or failed_in_region(text, a, b, len(text))
-                                                 or repeated(text, a, b)
-                                                 or asks_repeat(text))))
+        if not (isinstance(held, set) and value in held) \
+                and value not in out.excluded.get(fact, ()):  # (also said without a negation)
+            exclude(out, fact, value, said)
 
 
 def _read_implied(text: str, out: RawExtraction,

@@ -52,9 +52,11 @@ def test_money_in_running_text_ignores_years_counts_and_idioms() -> None:
     ("最高不超过50万元", 500_000, "ceiling", 9),
     ("300多万元", 3_000_000, "floor", 3),
     ("三百多万", 3_000_000, "floor", 2),
+    ("300来万", 3_000_000, "floor", 3),
     ("约300万元", 3_000_000, "", 6),
     ("300万元", 3_000_000, "", 5),
-], ids=["budao", "yixia", "policy-ceiling", "duo-digits", "duo-chinese", "yue", "plain"])
+], ids=["budao", "yixia", "policy-ceiling", "duo-digits", "duo-chinese", "lai", "yue",
+        "plain"])
 def test_ceilings_and_floors_are_marked(text: str, yuan: int, bound: str, end: int) -> None:
     (mention,) = scan_money(text)
     assert (mention.yuan, mention.bound, mention.end, mention.problem) == (yuan, bound, end, "")

@@ -102,3 +102,13 @@ def test_an_award_received_is_no_amount_to_compute_on(question: str) -> None:
 def test_registered_amounts_among_others(question: str, yuan: int) -> None:
     out = read_question(question, TODAY, TOPICS)
     assert out.facts.get("registered_tech_purchase_yuan") == yuan
+
+
+def test_a_title_failed_before_another_titles_success_is_excluded_once() -> None:
+    # the failure is read up to the next title; what that title did is its own
+    from knowledge.reading.extraction import extract_facts
+
+    ex = extract_facts("申报国家级科技企业孵化器，材料交了还没批下来，星创天地批下来了，能拿多少",
+                       TODAY)
+    assert "incubator_national" in ex.excluded.get("incubation_titles", frozenset())
+    assert "star_maker" in ex.facts.get("incubation_titles", frozenset())
