@@ -11,7 +11,7 @@ labelled with its place in the list.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from knowledge.awards.calculator import Estimate, Item
@@ -71,7 +71,7 @@ def _named(text: str) -> Recipients | None:
     tail: list[str] = []
     label: dict[str, str] = {}  # A → A孵化器 when a clause names its noun
     year = ""
-    for clause in (m.group() for m in _CLAUSE.finditer(text)):
+    for clause in _each_named(m.group() for m in _CLAUSE.finditer(text)):
         m = _NAMED.match(clause)
         if m is not None:
             letter = m.group("o") or m.group("n") or m.group("b")
@@ -113,6 +113,22 @@ def _named(text: str) -> Recipients | None:
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
     return Recipients(tuple(label[n] for n in names),
                       tuple("，".join([*shared, p, *tail]) for p in parts))
+
+
+# 乙、丙各获得省技术市场奖励: each of the letters named together
+_TOGETHER = re.compile(r"^((?:19|20)\d\d\s*年)?([甲乙丙丁戊]|[A-H])((?:[、和与及][甲乙丙丁戊A-H])+)"
+                       r"(?:都|也|各自|各)+(.+)$")
+
+
+def _each_named(clauses: Iterable[str]) -> Iterator[str]:
+    """The clauses, one naming several recipients together said once per recipient."""
+    for clause in clauses:
+        m = _TOGETHER.match(clause)
+        if m is None:
+            yield clause
+            continue
+        for letter in (m.group(2), *re.findall(r"[甲乙丙丁戊A-H]", m.group(3))):
+            yield f"{m.group(1) or ''}{letter}{m.group(4)}"
 
 
 def _terse(part: str, name: str) -> bool:

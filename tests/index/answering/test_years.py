@@ -222,13 +222,17 @@ SPLITS = [  # (question, total): a granted subsidy's share by the level asked
     ("我们区创建成国家创新型县了；下面的镇评上国家创新型乡镇，3个镇，一共多少", 8000000),
     ("荣成一家企业研发补助批了600万，荣成市这一级财政要承担多少", 3000000),  # 荣成按50%
     ("文登的企业研发补助定了400万，区级一共要分担多少", 1000000),
+    # a county-level city named as what was created (荣成被创建为…): its government
+    ("今年荣成被创建为国家创新型县，另外还有2个镇创建成国家创新型乡镇，市级奖励总共多少",
+     7000000),
 ]
 
 
 @pytest.mark.parametrize(("question", "total"), SPLITS,
                          ids=["city-share", "county-share", "capped-share", "check-a-figure",
                               "two-titles-sharing-a-noun", "towns-counted",
-                              "county-and-its-towns", "share-by-name", "share-in-all"])
+                              "county-and-its-towns", "share-by-name", "share-in-all",
+                              "county-by-name"])
 def test_the_share_asked_and_titles_that_share_a_noun(engine: Any, question: str,
                                                       total: int) -> None:
     answer = engine.ask(question)

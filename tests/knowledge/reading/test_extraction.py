@@ -75,7 +75,7 @@ def test_the_longest_phrase_wins(question: str, values: set[str]) -> None:
 
 
 @pytest.mark.parametrize(("question", "applicant"), [
-    ("荣成市创建国家创新型县，市里奖多少？", "district_gov"),
+    ("荣成市的国家创新型县，市里奖多少？", "district_gov"),
     ("文登区获批省级高新区，有奖励吗？", "district_gov"),
     ("泊于镇创建国家创新型乡镇有奖励吗？", "town_gov"),
     ("技术先进型服务企业认定后有一次性奖励吗？", "enterprise"),
