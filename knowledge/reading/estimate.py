@@ -111,6 +111,26 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
 
 
+def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[str, str], str]
+                  ) -> Estimate:
+    """The estimate without the one-time awards for titles the asker only says it holds
+    (我们是国家级孵化器, beside what happened this year), said so."""
+    if not standing:
+        return estimate
+    kept, dropped = [], []
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        held = rule is not None and rule.count_fact is None and rule.base_fact is None and any(
+            c.op == "has" and (c.fact, c.value) in standing for c in rule.conditions)
+        (dropped if held and item.outcome == "eligible" else kept).append(item)
+    if not dropped:
+        return estimate
+    said = "、".join(dict.fromkeys(standing.values()))
+    note = (f"您说贵单位是{said}；该称号的一次性奖励在认定当年申请，未计入。"
+            "如是今年新认定的，请告诉我。")
+    return replace(estimate, items=tuple(kept), warnings=(note, *estimate.warnings))
+
+
 def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:
     return {(k, v) for k, vs in facts.items() if isinstance(vs, frozenset) and k not in _WHO
             for v in vs}
@@ -399,6 +419,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
+    estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate
     if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"

@@ -46,6 +46,9 @@ class Extraction:
     notes: tuple[str, ...] = ()
     excluded: dict[str, frozenset[str]] = field(default_factory=dict)
     denied: dict[str, Denied] = field(default_factory=dict)
+    # titles said as what the asker is, beside other awards (我们是国家级孵化器，今年有3家
+    #在孵企业升了高企): held as conditions, their own one-time awards not asked about
+    standing: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 _SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
@@ -126,8 +129,11 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
     if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
+    # a standing title is no award asked about when something else happened
+    others = [n for n, v in facts.items() if n in specs and specs[n].kind in ("count", "money")]
+    standing = raw.standing if others else {}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
-                      candidates, tuple(notes), excluded, denied)
+                      candidates, tuple(notes), excluded, denied, dict(standing))
 
 
 def _read_yes_no(text: str, facts: dict[str, object], vocab: Vocabulary) -> None:

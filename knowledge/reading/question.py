@@ -288,6 +288,9 @@ def title_phrases(text: str, patterns: Patterns) -> list[str]:
     return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
 
 
+# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
+# obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
+_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
 # a clause about the incubatees (在孵企业, 4家…升了高企) or the asker itself (我们公司自己)
 _INCUBATEE_CLAUSE = re.compile(r"在孵|入孵|入驻|孵化|再孵|[0-9一二两三四五六七八九十俩仨]+\s*家")
 _OWN_CLAUSE = re.compile(r"自己|自身|本身|我们(科技服务|服务|运营|公司)|我司|运营公司|公司")
@@ -343,6 +346,11 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             negated.append((start, fact, value, text[start:end]))
         else:
             add_value(out.facts, fact, value)
+            after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \
+                if end < len(text) else ""
+            if _STANDING_BEFORE.search(text, clause_start(text, start), start) \
+                    and after[:1] in ("里", "内"):
+                out.standing[(fact, value)] = text[start:end]
     for _, fact, value, said in sorted(negated):
         held = out.facts.get(fact)
         if not (isinstance(held, set) and value in held) \

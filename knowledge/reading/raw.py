@@ -18,6 +18,8 @@ class RawExtraction:
     notes: list[str] = field(default_factory=list)
     excluded: dict[str, set[str]] = field(default_factory=dict)  # negated choices
     implied: set[str] = field(default_factory=set)  # facts set by implication only
+    # titles said as what the asker is (我们是国家级孵化器), not as obtained: (fact, value)
+    standing: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:

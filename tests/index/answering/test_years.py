@@ -183,6 +183,9 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
     ("2021年我们市级孵化器有2家在孵企业升了高企，运营公司是科技服务机构，自己也首次认定了高企，"
      "一共多少",
      400_000),
+    # a title said as where the news is (我们国家级孵化器里…): held, its award not asked
+    ("2022年我们国家级孵化器里在孵企业一共升了13家高企，都在孵化期内，孵化器能拿多少",
+     1_000_000),
     # a renewal is paid in each year it is; titles only the question names are asked
     ("我们科技服务机构2016年首次认定高企，2019年重新认定，2022年又重新认定，这两次重新认定"
      "一共能拿多少", 200_000),
