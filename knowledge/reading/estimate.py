@@ -117,7 +117,8 @@ def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[st
     (我们是国家级孵化器, beside what happened this year), said so."""
     if not standing:
         return estimate
-    kept, dropped = [], []
+    kept: list[Item] = []
+    dropped: list[Item] = []
     for item in estimate.items:
         rule = rules.get(item.rule_id)
         held = rule is not None and rule.count_fact is None and rule.base_fact is None and any(
