@@ -26,7 +26,8 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 _FEW = r"(\d+|[一两二三四五六七八九十]+)"
 _DISTRICT_TITLE = re.compile(r"创新型县|高新区|农高区|农业科技园区")
 _SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"), "town_gov"),
-               (re.compile(_FEW + r"\s*家[\u4e00-\u9fff]{0,8}?(企业|公司)"), "enterprise"),
+               (re.compile(_FEW + r"\s*家[\u4e00-\u9fff]{0,8}?(企业|公司)"
+                           r"|(企业|公司)" + _FEW + r"\s*家"), "enterprise"),
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
 
 

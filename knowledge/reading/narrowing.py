@@ -11,6 +11,7 @@ from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "only_year", "per_recipient"]
 
@@ -26,6 +27,11 @@ _RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获批|认定|创成|�
                                 r"(\d+|[两二三四五六七八九十]+)"
                                 r"\s*(?:家|个)|(\d+|[两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
                                 r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
+
+
+# the part of the recipients a one-time award was paid before or is renewed for
+_PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "已经获得过", "重新认定", "复审",
+                "复核")
 
 
 def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -50,9 +56,17 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     n = parse_int(raw) if raw else None
     if n is None or n < 2:
         return None
+    # 5家，其中2家已经拿过20万（到期重新认定）: those are not paid this one-time award again
+    out = [(k, said) for k, _, said in excluded_counts(text, _PAID_BEFORE, n)
+           if 0 < k < n and any(w in said for w in _PAID_BEFORE)]  # (not 另1个没评上)
+    left = n - sum(k for k, _ in out)
     item = fixed[0]
     assert item.amount_yuan is not None
     note = f"您说有{n}家（个）获得，每家（个）{format_yuan(item.amount_yuan)}，按{n}家（个）计"
+    if out and left > 0:
+        note = (f"您说有{n}家（个），" + "、".join(said for _, said in out)
+                + f" → 按{left}家（个）计，每家（个）{format_yuan(item.amount_yuan)}")
+        n = left
     many = replace(item, amount_yuan=item.amount_yuan * n,
                    explanation=f"{item.explanation}{note}：{format_yuan(item.amount_yuan)}"
                                f" × {n} = {format_yuan(item.amount_yuan * n)}。")

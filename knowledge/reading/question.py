@@ -61,8 +61,12 @@ def read_as_of(text: str, today: date) -> date | None:
     """The date a question is about: a full date, a month (its last day), a year.
 
     A past year means its last day (the state at year end), the current year means
-    today, a future year its first day; 去年/前年/今年 count from ``today``.
+    today, a future year its first day; 去年/前年/今年 count from ``today``.  A year in
+    the history of a part (其中2家是2021年就认定过的) is not the date asked about.
     """
+    if (kept := re.sub(r"其中[^，,。；;！!？?（(]*", "", text)) != text and re.search(
+            r"\d{4}\s*年|今年|去年|前年|明年", kept):
+        text = kept
     m = re.search(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?", text)
     if m:
         try:

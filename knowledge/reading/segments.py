@@ -213,13 +213,18 @@ def _owns(text: str, m: re.Match[str]) -> bool:
     return not before or before[-1] in "，,；; " or before.endswith(("另外", "还有", "剩下"))
 
 
+# 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own
+_HISTORY = re.compile(r"其中[^，,。；;！!？?]{0,8}$")
+
+
 def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     """(what comes before the first year, each year's own part, the question after the
     last year's facts) when the message states facts for two or more years, else
     ("", [], "").  A year named twice keeps one part (its pieces joined)."""
     # 2019年到2022年每年都…：2019年一百万，…: a range names no part of its own
     years = [m for m in _YEAR.finditer(text)
-             if not _RANGE_START.match(text, m.end()) and not _RANGE_END.search(text[:m.start()])]
+             if not _RANGE_START.match(text, m.end()) and not _RANGE_END.search(text[:m.start()])
+             and not _HISTORY.search(text[:m.start()])]
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
     head = text[:years[0].start()]

@@ -28,6 +28,11 @@ def _plain(text: str) -> Estimate:
     ("我们区有4个镇评上国家创新型乡镇，市里给多少", 4000000),
     ("国家创新型乡镇市里奖多少，3个镇", 3000000),  # counted by their noun
     ("集团两家子公司各自牵头建了个市级技术创新中心，企业牵头，一共补多少", 4000000),
+    # those paid the one-time award before are not paid again; those that failed were
+    # never counted
+    ("园区4家科技服务企业今年认定了技术先进型服务企业，其中1家2020年已经拿过20万了，"
+     "这4家能拿多少", 600000),
+    ("我们区4个镇报国家创新型乡镇，今年创成了2个，另1个没评上，市里给镇上多少", 2000000),
 ])
 def test_one_award_per_recipient(text: str, total: int) -> None:
     many = per_recipient(RULESET, text, _plain(text))
