@@ -146,6 +146,14 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
                                                       or _rest_said(text, m)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
+    if not out:
+        # 其中有3家入孵都4年多了，早过了3年孵化期: what puts the part out, said next
+        for m in re.finditer(r"其中(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)([^，,。；;！!？?]*)"
+                             r"[，,]([^，,。；;！!？?]{0,16})", text):
+            n = parse_int(m.group(1))
+            if n is not None and re.search(out_words, m.group(4)) \
+                    and not re.search(out_words, m.group(3)):
+                out.append((n, m.group(2), m.group(0)))
     if extra and not out and _placed_total(text) == total:
         # 高区一家300万，…，潍坊一家200万: each part led by its place
         for m in re.finditer(r"(?:^|(?<=[，,；;：:]))(" + extra + r")" + _N
