@@ -126,9 +126,9 @@ def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[st
         (dropped if held and item.outcome == "eligible" else kept).append(item)
     if not dropped:
         return estimate
-    said = "、".join(dict.fromkeys(standing.values()))
-    note = (f"您说贵单位是{said}；该称号的一次性奖励在认定当年申请，未计入。"
-            "如是今年新认定的，请告诉我。")
+    said = "、".join(f"“{v}”" for v in dict.fromkeys(standing.values()))
+    note = (f"您说的{said}是已有的称号，不是这次新获得的，其一次性奖励未计入；"
+            "如是这次新认定的，请告诉我。")
     return replace(estimate, items=tuple(kept), warnings=(note, *estimate.warnings))
 
 

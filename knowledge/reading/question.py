@@ -292,6 +292,9 @@ def title_phrases(text: str, patterns: Patterns) -> list[str]:
     return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
 
 
+# a title an upgrade starts from (省级大学科技园升级成了国家…): held, not obtained now
+_UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(升级|升格|晋级|升)"
+                            r"(成|为|到|至)")
 # a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
 # obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
 _STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
@@ -355,6 +358,10 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             if _STANDING_BEFORE.search(text, clause_start(text, start), start) \
                     and after[:1] in ("里", "内"):
                 out.standing[(fact, value)] = text[start:end]
+            elif _UPGRADED_FROM.match(after) and any(
+                    f == fact and v != value and a >= end for a, _, _, f, v in found):
+                # 省级大学科技园升级成了国家大学科技园: the level it was, not obtained now
+                out.upgraded_from[(fact, value)] = text[start:end]
     for _, fact, value, said in sorted(negated):
         held = out.facts.get(fact)
         if not (isinstance(held, set) and value in held) \

@@ -20,6 +20,8 @@ class RawExtraction:
     implied: set[str] = field(default_factory=set)  # facts set by implication only
     # titles said as what the asker is (我们是国家级孵化器), not as obtained: (fact, value)
     standing: dict[tuple[str, str], str] = field(default_factory=dict)
+    # titles an upgrade starts from (省级…升级成国家级…): held before, not obtained now
+    upgraded_from: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:

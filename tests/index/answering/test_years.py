@@ -186,6 +186,9 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
     # a title said as where the news is (我们国家级孵化器里…): held, its award not asked
     ("2022年我们国家级孵化器里在孵企业一共升了13家高企，都在孵化期内，孵化器能拿多少",
      1_000_000),
+    # the level an upgrade starts from is held, not obtained now
+    ("学校的省级大学科技园2021年升级成了国家大学科技园，还获得了国家技术市场奖励，合计多少",
+     3_200_000),
     # a renewal is paid in each year it is; titles only the question names are asked
     ("我们科技服务机构2016年首次认定高企，2019年重新认定，2022年又重新认定，这两次重新认定"
      "一共能拿多少", 200_000),
