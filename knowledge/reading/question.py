@@ -297,6 +297,8 @@ _UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(�
                             r"(成|为|到|至)")
 # a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
 # obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
+_NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
+                         r"有[0-9一二两三四五六七八九十]")
 _STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
 # a clause about the incubatees (在孵企业, 4家…升了高企) or the asker itself (我们公司自己)
 _INCUBATEE_CLAUSE = re.compile(r"在孵|入孵|入驻|孵化|再孵|[0-9一二两三四五六七八九十俩仨]+\s*家")
@@ -356,7 +358,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \
                 if end < len(text) else ""
             if _STANDING_BEFORE.search(text, clause_start(text, start), start) \
-                    and after[:1] in ("里", "内"):
+                    and (after[:1] in ("里", "内") or _NEWS_AFTER.match(after)):
                 out.standing[(fact, value)] = text[start:end]
             elif _UPGRADED_FROM.match(after) and any(
                     f == fact and v != value and a >= end for a, _, _, f, v in found):

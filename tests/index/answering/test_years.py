@@ -186,6 +186,7 @@ def test_several_recipients_one_speaks_for(engine: Any, question: str, total: in
     # a title said as where the news is (我们国家级孵化器里…): held, its award not asked
     ("2022年我们国家级孵化器里在孵企业一共升了13家高企，都在孵化期内，孵化器能拿多少",
      1_000_000),
+    ("我们国家级孵化器2019年有14家在孵企业首次认定高企，都在孵化期内，当年能拿多少", 1_000_000),
     # the level an upgrade starts from is held, not obtained now
     ("学校的省级大学科技园2021年升级成了国家大学科技园，还获得了国家技术市场奖励，合计多少",
      3_200_000),
@@ -228,6 +229,7 @@ SPLITS = [  # (question, total): a granted subsidy's share by the level asked
     ("我们区创建成国家创新型县了；下面的镇评上国家创新型乡镇，3个镇，一共多少", 8000000),
     ("荣成一家企业研发补助批了600万，荣成市这一级财政要承担多少", 3000000),  # 荣成按50%
     ("文登的企业研发补助定了400万，区级一共要分担多少", 1000000),
+    ("高区一家企业研发补助核定了800万，区里（县级）财政要出多少", 2000000),
     # a county-level city named as what was created (荣成被创建为…): its government
     ("今年荣成被创建为国家创新型县，另外还有2个镇创建成国家创新型乡镇，市级奖励总共多少",
      7000000),
@@ -238,7 +240,7 @@ SPLITS = [  # (question, total): a granted subsidy's share by the level asked
                          ids=["city-share", "county-share", "capped-share", "check-a-figure",
                               "two-titles-sharing-a-noun", "towns-counted",
                               "county-and-its-towns", "share-by-name", "share-in-all",
-                              "county-by-name"])
+                              "county-by-name", "share-in-brackets"])
 def test_the_share_asked_and_titles_that_share_a_noun(engine: Any, question: str,
                                                       total: int) -> None:
     answer = engine.ask(question)
