@@ -244,7 +244,11 @@ def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
     province/city/county split), least important last.
     """
     estimate = evaluate(ruleset, facts, as_of, rule_ids)
-    names = list(estimate.missing)
+    # what a rule in force on the date waits for first (a repealed one beside it waits
+    # for nothing worth asking); only repealed ones waiting: theirs (asked about the past)
+    waiting = {n for i in estimate.items if i.outcome == "need_info" and i.in_force
+               for n in i.missing}
+    names = [n for n in estimate.missing if n in waiting] or list(estimate.missing)
     for item in estimate.items:
         if item.outcome == "eligible":
             rule = ruleset.get(item.rule_id)

@@ -125,6 +125,18 @@ def test_next_questions_most_settling_fact_first() -> None:
     assert counts[0] == "applicant_types" and len(counts) == len(set(counts))
 
 
+def test_next_questions_ask_what_an_award_in_force_waits_for() -> None:
+    # a provincial brand incubator in 2026: the province's funds, not the incubatees'
+    # upgrades (107号 repealed in 2023); asked about 2022, both wait
+    facts = {"applicant_types": frozenset({"incubator"}),
+             "incubation_titles": frozenset({"brand_incubator_sd"})}
+    ids = ["d106_brand_incubator_sd", "d107_incubatee_upgrade"]
+    now = [s.name for s in next_questions(RULESET, facts, date(2026, 12, 6), ids)]
+    assert now == ["provincial_funds_yuan"]
+    then = [s.name for s in next_questions(RULESET, facts, date(2022, 6, 1), ids)]
+    assert "incubatees_upgraded" in then and "provincial_funds_yuan" in then
+
+
 def test_candidate_rules_prefers_named_values() -> None:
     ids = candidate_rules(RULESET, {"incubation_titles": frozenset({"star_maker"})}, {"incubator"})
     assert ids == ["d106_star_maker", "d32_star_maker"]
