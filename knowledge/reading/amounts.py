@@ -219,7 +219,8 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
         before = text[:mention.start]
         contexts = _contexts(seg, staff)
         if _RECEIVED.search(text, max(0, mention.start - 4), mention.start) and not any(
-                re.search(p, seg) for _, p in contexts):
+                re.search(p, seg) for _, p in contexts) \
+                and "rnd_subsidy_granted_yuan" not in topical:  # (补助拿了400万: granted)
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
             out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
             continue
@@ -254,7 +255,7 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
 _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
                    r"|另外[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
-_RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|给了|给过|补了|补过|发了|到账)\s*$")
+_RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 _IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
 
 

@@ -90,6 +90,7 @@ def test_title_phrases_are_found_clause_by_clause(text: str, phrase: str) -> Non
     "成果转化这块前年拿过50万，今年又促成了几项",
 ])
 def test_an_award_received_is_no_amount_to_compute_on(question: str) -> None:
+    """(a subsidy granted, 假如补了400万 / 研发补助拿了1200万, is one: see below)"""
     out = read_question(question, TODAY, TOPICS)
     assert "tt_contract_turnover_yuan" not in out.facts
     assert any("已获得的奖励" in n for n in out.notes), out.notes
@@ -115,3 +116,9 @@ def test_a_title_failed_before_another_titles_success_is_excluded_once() -> None
     assert "incubator_national" in ex.excluded.get("incubation_titles", frozenset())
     held = ex.facts.get("incubation_titles")
     assert isinstance(held, frozenset) and "star_maker" in held
+
+
+def test_a_subsidy_granted_is_an_amount_to_compute_on() -> None:
+    out = read_question("企业研发补助的事，假如补了400万，市里出多少", TODAY,
+                        {"rnd_subsidy": ("研发补助",)})
+    assert out.facts.get("rnd_subsidy_granted_yuan") == 4_000_000
