@@ -222,6 +222,9 @@ def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = 
     return "", ""
 
 
+_SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
+
+
 def _payer_word(question: str, table: Mapping[str, tuple[str, ...]]) -> str:
     """The level word of ``question`` naming the government paying (市里出多少), or ''."""
     for word in sorted((w for words in table.values() for w in words), key=len, reverse=True):
@@ -282,7 +285,11 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
         if name and slot == "level":
             payer = _payer_word(question, table)
             bare = len(_strip_opening(rest.replace(word, ""), talk)) <= 2
-            if payer and (bare or _pays(rest, word)):
+            # 国家技术市场奖励…市里配套多少 → 省的呢: the award's level, unless a share of a
+            # split subsidy is asked (市里出多少 → 县里呢)
+            titled = bool(_table_word(question, table, True)[0]) and not (
+                set(previous.topics) & _SHARED)
+            if payer and (_pays(rest, word) or (bare and not titled)):
                 # 市里出多少 → 县里出多少 / 省里呢: the level paying, in its place
                 question = question.replace(payer, word, 1)
                 refs.append(slot)

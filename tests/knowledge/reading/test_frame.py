@@ -274,6 +274,17 @@ def test_the_level_paying_is_swapped_in_its_place() -> None:
     assert frame.text.endswith("这1000万里省里出多少")
 
 
+NATIONAL_MARKET = Previous("获得国家技术市场奖励的，市里配套多少", asked="amount",
+                           topics=("tech_market",), thread=("…",))
+
+
+@pytest.mark.parametrize("text", ["省的呢", "省级的呢"])
+def test_a_bare_level_after_a_title_and_its_payer_is_the_titles(text: str) -> None:
+    # (the city pays every award but the split subsidy: the award's level changes)
+    frame = read(text, NATIONAL_MARKET)
+    assert "市里配套" in frame.text and "国家" not in frame.text
+
+
 @pytest.mark.parametrize("text", ["那国家级能拿多少", "升到国家级还能拿多少", "那省级会给多少"])
 def test_a_level_of_a_title_is_no_government_paying(text: str) -> None:
     frame = read(text, CENTRE)  # 国家级能…: the level of the centre, not who pays
