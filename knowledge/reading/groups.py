@@ -70,6 +70,7 @@ class Group:
     said: str
     question: str
     shared: str = ""  # what the head and the tail say for every group (their own awards)
+    counted: bool = False  # the head counts the holders the groups part (有3个…：2个…)
 
 
 def _part(clause: str) -> tuple[int, str] | None:
@@ -147,7 +148,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # holder is not the kind the question's framing names
         own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
         question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
-        out.append(Group(n, said, question, "，".join([*head, *tail])))
+        out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted)))
     return out
 
 
@@ -167,7 +168,9 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     estimates = [estimate_one(group.question) for group in found]
     # 今年我们区创成国家创新型县，有两个镇…: what the head grants by itself is granted once
     shared = estimate_one(found[0].shared)
-    once_only = {i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
+    # (unless the head counts the holders: 申报了3个中心…批了2个 — theirs, per group)
+    once_only = set() if found[0].counted else {
+        i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
     items.extend(i for i in shared.items if i.rule_id in once_only)
     for group, part in zip(found, estimates, strict=True):
         for item in part.items:

@@ -86,6 +86,8 @@ def _one(question: str) -> Estimate:
      "市里奖励加起来多少", 4000000),
     ("2020年我们市一共有3家单位认定为省级国际合作基地，1家认定为国家级国际合作基地，"
      "按政策奖励一共多少", 2500000),
+    # the head counts the holders the groups part: its title is theirs, per group
+    ("学校今年申报了3个市级技术创新中心，都是学校牵头，批了2个，1个没批，总共多少", 6000000),
 ])
 def test_one_time_awards_per_holder(text: str, total: int) -> None:
     estimate = compose_groups(RULESET, text, _one)
