@@ -67,7 +67,20 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
         said = "，".join(w for _, u, w in parts if u == unit)
         notes.append(f"您说有{n}{unit}，{said} → 按{n - less}{unit}计")
         return n - less
+    counted_unit = re.search(r"家|个|项|件", m.group(0))
+    if n and counted_unit and (part := _UNREAD_PART.search(text, m.end())) is not None \
+            and part.group(2) == counted_unit.group() \
+            and (k := parse_int(part.group(1))) is not None and 0 < k < n:
+        # 12家，其中5家…: a part not read as in or out — asked, not guessed
+        rest = re.match(r"[^，,。；;！!？?]*", text[part.start():])
+        notes.append(f"您说有{n}{part.group(2)}，“{rest.group() if rest else part.group()}”"
+                     "这部分是否符合条件未能确定，请告诉我符合条件的有几个")
+        return -1
     return n
+
+
+# a part of a count said with 其中 (其中5家是…)
+_UNREAD_PART = re.compile(r"其中(?:有)?" + _N + r"\s*(家|个|项|件)")
 
 
 # the counted ones all failed (都没通过, 均未通过, 全部落选)
@@ -114,6 +127,11 @@ def _clause_of(text: str, at: int) -> str:
     return m.group() if m else ""
 
 
+def _set(out: RawExtraction, fact: str, counted: int) -> None:
+    if counted >= 0:  # (-1: a part left unread, the count is asked)
+        out.facts[fact] = counted
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
@@ -133,8 +151,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
                 n = 0
             n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
-            out.facts["incubatees_upgraded"] = _counted(
-                text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes)
+            _set(out, "incubatees_upgraded", _counted(
+                text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|对接了|做了)[^，。；]{0,8}?"
@@ -143,8 +161,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
     if m is None and "成果" in text and (m := re.search(r"成果[^。]*?" + _N + r"\s*项", text)):
         raw = m.group(1)  # …促成高校院所成果转化的情况：2019年4项: the results counted
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:
-        out.facts["results_transferred"] = _counted(
-            text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes)
+        _set(out, "results_transferred", _counted(
+            text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes))
     if "专利" in text:
         m = re.search(_N + r"\s*件", text)
         if m and (n := parse_int(m.group(1))) is not None:

@@ -73,3 +73,21 @@ def test_a_count_of_a_kind_that_does_not_count(text: str, value: int) -> None:
     out = RawExtraction()
     read_counts(text, out, False, {"results_transferred": ("企业自有",)}, PLACES)
     assert out.facts["results_transferred"] == value
+
+
+@pytest.mark.parametrize("text", [
+    "孵化器12家在孵企业升了高企，其中5家是软件企业",
+    "促成了6项高校成果转化，其中2项是给老客户做的",
+])
+def test_a_part_of_a_count_read_neither_in_nor_out_is_asked(text: str) -> None:
+    out = RawExtraction()
+    read_counts(text, out, "孵化器" in text, NOT_COUNTED, PLACES)
+    assert "incubatees_upgraded" not in out.facts and "results_transferred" not in out.facts
+    assert any("是否符合条件未能确定" in n for n in out.notes), out.notes
+
+
+def test_a_part_of_another_unit_is_no_part_of_the_count() -> None:
+    out = RawExtraction()
+    read_counts("促成4项高校成果转化，其中一家买方企业自己买了250万", out, False, NOT_COUNTED,
+                PLACES)
+    assert out.facts["results_transferred"] == 4
