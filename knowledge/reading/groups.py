@@ -46,7 +46,8 @@ _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 
 
 # where a count is counted (2021年我们区的科技服务机构里…, 这些企业中…): its place and year
-_CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。；;]{0,16}?(?:里|当中|之中))"
+_CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。；;]{0,16}?"
+                      r"(?:(?<![区县市省])里|当中|之中))"
                       r"(?=[^，,。；;]{2,})")
 
 
@@ -74,7 +75,10 @@ class Group:
 
 
 def _part(clause: str) -> tuple[int, str] | None:
-    """(count, the clause without it) of a clause that counts a group, else None."""
+    """(count, the clause without it) of a clause that counts a group, else None (其中4家…
+    is a part of the count before it, not a group)."""
+    if clause.startswith("其中"):
+        return None
     m = _LEADING.match(clause)
     if m is not None and m.group(4):
         counts = _COUNT.findall(m.group(2))
