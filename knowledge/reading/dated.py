@@ -33,6 +33,8 @@ _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 # 3月 / 10月份 / 11月20号 / 1到3月间: a month (the last of a range), with its day
 _MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?"
                     r"(?:\s*(\d{1,2})\s*[日号])?")
+_ITEM_OPENS = re.compile(r"(一份|另一份|一项|另一项|一笔|另一笔|一个|另一个|另外|还有)")
+_YEAR_MONTH = re.compile(r"(?:19|20)\d\d\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _COUNTED = re.compile(r"\d+\s*(家|项|个|件|份)|[一二两三四五六七八九十]+\s*(家|项|个|件|份)"
                       r"|\d+(\.\d+)?\s*万")
 
@@ -41,19 +43,33 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
     """(what comes before the first dated part, each part with its date, the question
     after the last part) when the message names one year and two or more months in it;
     None otherwise."""
-    years = {m.group(1) for m in _YEARS.finditer(text)}
-    if len(years) != 1:
+    named = list(_YEARS.finditer(text))
+    if not named:
         return None
-    year = int(years.pop())
+
+    def year_of(m: re.Match[str]) -> int:  # the year named last before the month
+        return int(next((y.group(1) for y in reversed(named) if y.start() < m.start()),
+                        named[0].group(1)))
+
     months = [m for m in _MONTH.finditer(text) if _month(m) is not None]
-    if len({_month(m) for m in months}) < 2:
-        return None
+    if len({(year_of(m), _month(m)) for m in months}) < 2 or (
+            len({y.group(1) for y in named}) > 1
+            and any(not _YEAR_MONTH.match(text, y.start()) for y in named)):
+        return None  # (several years, one of them without its month: by year)
     segs = segments(text)
     starts: list[int] = []
+    own_starts: list[int] = []  # where each month's own segment starts
     for m in months:
         at = next((s.start for s in segs if s.start <= m.start() < s.end), m.start())
         space = text.rfind(" ", at, m.start())  # 4月份三百万 10月份一百万: spaced apart
         at = space + 1 if space >= 0 else at
+        if own_starts and at == own_starts[-1]:
+            continue  # 12月份签的、12月认定登记: one part
+        own_starts.append(at)
+        # 一份合同100万，3月份登记；另一份200万，12月份签的: the item said before its month
+        before = [seg for seg in segs if seg.end <= at and (not starts or seg.start > starts[-1])]
+        if before and _ITEM_OPENS.match(before[-1].text) and not _MONTH.search(before[-1].text):
+            at = before[-1].start
         if not starts or at > starts[-1]:
             starts.append(at)
     if len(starts) < 2:
@@ -65,7 +81,8 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
     for i, at in enumerate(starts):
         end = starts[i + 1] if i + 1 < len(starts) else tail_at
         part = text[at:end].rstrip("，,；;。 ")
-        when = _date(year, next(m for m in months if at <= m.start() < end))
+        month = next(m for m in months if at <= m.start() < end)
+        when = _date(year_of(month), month)
         parts.append((when, part))
     return head, parts, text[tail_at:].strip("，,；;。？?！! ")
 
@@ -106,6 +123,8 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         est = evaluate(rules, facts, when, rule_ids=ids, denied=ex.denied)
         estimates.append((when, finish(est) if finish else est))
     in_force = {frozenset(i.rule_id for i in est.items if i.in_force) for _, est in estimates}
+    if len(in_force) < 2 and len({when.year for when, _ in parts}) > 1:
+        return None  # several years on the same law: estimated by year
     if len(in_force) < 2:
         # no validity change between the dates: the year is one period (its annual caps
         # on the whole), judged on the last date said (4月…，10月… of 2021: before 58号's

@@ -394,8 +394,9 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
 
     def part(one: str) -> Estimate:  # one recipient's or group's own question
         ex = extract_facts(one, today, rules)
+        # (a part dated on its own, 2023年6月首次认定的3家, is judged on its own date)
         return estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
-                                 on, hypothetical, by_recipient=False)
+                                 ex.as_of or on, hypothetical, by_recipient=False)
 
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
     split = compose_recipients(text, part) if by_recipient else None

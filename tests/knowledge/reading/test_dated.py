@@ -25,7 +25,10 @@ RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).cla
     ("2021年买了两项技术，一份10月份签的100万，一份11月20号签的60万，能奖多少",
      [date(2021, 10, 31), date(2021, 11, 20)]),
     ("2023年1到3月有6家升了高企，6月又有2家，一共多少", [date(2023, 3, 31), date(2023, 6, 30)]),
-], ids=["year-and-month", "month-and-day", "range"])
+    # months of several years, each in its own year
+    ("2023年2月首次认定的2家，2023年6月首次认定的3家，2022年12月重新认定的1家，一共多少",
+     [date(2023, 2, 28), date(2023, 6, 30), date(2022, 12, 31)]),
+], ids=["year-and-month", "month-and-day", "range", "months-of-years"])
 def test_a_year_is_split_where_months_are_named(text: str, dates: list[date]) -> None:
     found = dated_parts(text)
     assert found is not None
@@ -55,6 +58,15 @@ def test_a_part_after_the_documents_expiry_gets_nothing() -> None:
     assert estimate.total_yuan == 200000  # 58号 expired on 2021-11-10
     labels = [i.label for i in estimate.items]
     assert any(label.startswith("2021年10月：") for label in labels)
+
+
+def test_an_item_said_before_its_month_is_that_months() -> None:
+    found = dated_parts("2021年买了两项技术，一份合同100万，3月份认定登记；另一份200万，"
+                        "12月份签的、12月认定登记。这一年能奖励多少？")
+    assert found is not None
+    _, parts, _ = found
+    assert [p for _, p in parts] == ["一份合同100万，3月份认定登记",
+                                     "另一份200万，12月份签的、12月认定登记"]
 
 
 def test_the_same_law_on_both_dates_keeps_the_year_one_period() -> None:
