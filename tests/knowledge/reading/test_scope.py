@@ -82,6 +82,7 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("去年申报技术先进型服务企业没认定上，今年高企首次通过了", "技术先进型服务企业", True),
     ("申请技术先进型服务企业被打回来了", "技术先进型服务企业", True),
     ("市级技术创新中心的材料也还没交", "市级技术创新中心", True),
+    ("报了国家级科技企业孵化器 只是报了名还没评审", "国家级科技企业孵化器", True),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
     assert failed_in_region(text, *_span(text, phrase), len(text)) is failed
