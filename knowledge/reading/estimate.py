@@ -1,11 +1,7 @@
-"""Several years in one question: each year on the law in force that year, summed.
-
-"2019年买技术花了300万，2020年又买了200万，两年一共能拿多少" states a flow (an amount, a
-count) for each of two years.  An annual cap applies per year and each year is judged
-on its own as-of date, so the awards that read a flow are estimated once per year (their
-items labelled with the year) and the rest once on the whole question.  The calculator
-stays pure: this module only calls it once per year and puts the items together.
-"""
+"""A question's estimate: recipients or groups one by one, each year on its own law
+(:mod:`knowledge.reading.years`), parts of a year dated apart, an applicant the award is
+open to alike, narrowed as the question says, a supposition computed and labelled
+("如果…")."""
 
 from __future__ import annotations
 
@@ -14,11 +10,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 
-from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
-from knowledge.awards.fact_spec import FactSpec
+from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
-from knowledge.money import scan_money
 from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
@@ -30,85 +24,12 @@ from knowledge.reading.extraction import (
 )
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
-from knowledge.reading.question import read_as_of
-from knowledge.reading.scope import asks_repeat, without_failures
-from knowledge.reading.segments import (
-    fill_elided_subjects,
-    relative_years,
-    segments,
-    year_parts,
-)
-from knowledge.reading.slots import restate
+from knowledge.reading.scope import asks_repeat
+from knowledge.reading.segments import fill_elided_subjects, relative_years
+from knowledge.reading.years import FLOW_KINDS, compose_years, estimate_by_year
 
-__all__ = ["FLOW_KINDS", "compose_years", "estimate_by_year",
-           "estimate_profile", "estimate_question", "flat_profile"]
-
-FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
-# a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
-_SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了")
-# 今年又通过了 after a first time: again
-_AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|第[二三四2-4]次")
-_FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
-_WHO = ("applicant_types", "district")
-_RECEIVED_BEFORE = re.compile(r"(奖了|拿了|拿过|领了|领过|给了|补了)\s*$")
-_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
-
-
-def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str],
-                     whole: Extraction, on: date) -> Estimate | None:
-    """The estimate with each year's flows and titles on that year's law; None when the
-    question does not state facts for two or more years.
-
-    A year's part that states no fact of its own repeats a neighbouring year with its
-    numbers ("2021年有2家在孵企业认定高企、2022年有3家") or, said to have succeeded,
-    the year before without its failure ("2021年报省级国际合作基地没通过，2022年报上了");
-    a title a part names (市级 in 2019, 省级 in 2021) is judged on that year's law, and
-    an amount or count is a flow of that year (annual caps apply per year).  A title
-    denied in one year but held in another is not denied."""
-    specs = rules.vocabulary.facts
-    text = relative_years(text, today)
-    # 2023年又重新认定通过 keeps its subject (高企) when split from the year before
-    head, own, tail = year_parts(fill_elided_subjects(
-        text, subject_nouns(text, rules.vocabulary)))
-    if not own:
-        return None
-    common = extract_facts(_whole(head, "", tail), today, rules).facts
-    if _titles(common) - _titles(extract_facts(head, today, rules).facts):
-        # 这两次重新认定一共能拿多少: the titles only the question names are asked about,
-        # held in the years that say so, not in every year
-        common = _asked_titles_out(common, extract_facts(head, today, rules).facts)
-    parts = _restated(own, common, specs, rules, today, (head, tail))
-    # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30
-    whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(part[:12])
-                    else read_as_of(part[:12], today)) for year, part in parts}
-    years = [(year, extract_facts(_whole(head, part, tail), today, rules))
-             for year, part in parts]
-    flows = {name for _, ex in years for name in ex.facts
-             if name in specs and specs[name].kind in FLOW_KINDS}
-    per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
-    if per_year and not per_year[0][1] and any(facts for _, facts in per_year[1:]):
-        # 我们牵头的市级技术创新中心去年拿了200万，今年升级为省级: the titles named before
-        # the first year are that year's (what the later years add is theirs)
-        per_year[0] = (per_year[0][0], {k: v for k, v in common.items()
-                                        if isinstance(v, frozenset) and k not in _WHO})
-    titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
-              if isinstance(vs, frozenset) for v in vs}
-    denied = _denied_overall(whole, [ex for _, ex in years])
-    # the titles said for every year (the head's) stand unless denied in every year
-    standing = _without(_joined(common, whole.facts), flows, titled)
-    # the rules a year names (2022年重新认定也过了 → the renewal) are estimated too
-    ids = list(dict.fromkeys([*rule_ids, *(r for _, ex in years for r in ex.candidate_rules
-                                           if rules.get(r) is not None)]))
-    by_year = compose_years(rules, standing, per_year, ids, on, today, denied, whens=whens,
-                            distinct=bool(_DISTINCT.search(text)))
-    if by_year is not None or (denied == whole.denied and not titled):
-        return by_year
-    merged: dict[str, object] = dict(standing)
-    stated = [year for year, facts in per_year if facts]
-    for _, facts in per_year:  # one year states facts: judged on that year's law
-        merged = _joined(merged, facts)
-    when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
-    return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+__all__ = ["FLOW_KINDS", "compose_years", "estimate_by_year", "estimate_profile",
+           "estimate_question", "flat_profile"]
 
 
 def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[str, str], str]
@@ -130,137 +51,6 @@ def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[st
     note = (f"您说的{said}是已有的称号，不是这次新获得的，其一次性奖励未计入；"
             "如是这次新认定的，请告诉我。")
     return replace(estimate, items=tuple(kept), warnings=(note, *estimate.warnings))
-
-
-def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:
-    return {(k, v) for k, vs in facts.items() if isinstance(vs, frozenset) and k not in _WHO
-            for v in vs}
-
-
-def _asked_titles_out(common: Mapping[str, object], head: Mapping[str, object]
-                      ) -> dict[str, object]:
-    """What is said for every year less the titles only the question names (这两次重新
-    认定一共能拿多少 asks about the years' renewals; it holds none of its own)."""
-    out: dict[str, object] = {}
-    for name, value in common.items():
-        if isinstance(value, frozenset) and name not in _WHO:
-            held = head.get(name)
-            value = value & held if isinstance(held, frozenset) else frozenset()
-            if not value:
-                continue
-        out[name] = value
-    return out
-
-
-def _between_money(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` around its amounts (to say it without them)."""
-    spans, last = [], 0
-    for m in scan_money(text):
-        spans.append((last, m.start))
-        last = m.end
-    return [*spans, (last, len(text))]
-
-
-def _whole(head: str, part: str, tail: str) -> str:
-    """A year's part with what is said for every year: the head as written before it (no
-    comma added: 我们牵头的技术创新中心2019年列入市级试点 stays one clause), the question."""
-    return f"{head}{part}" + (f"，{tail}" if tail else "")
-
-
-def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
-              specs: Mapping[str, FactSpec], rules: RuleSet, today: date,
-              around: tuple[str, str] = ("", "")) -> list[tuple[int, str]]:
-    """Each year's part, a terse one restated from its neighbour (see estimate_by_year);
-    a part is read with what is said for every year (``around``: head, tail)."""
-    alone = [_states_own(extract_facts(part, today, rules), common, specs)
-             or _states_own(extract_facts(_whole(around[0], part, around[1]), today, rules),
-                            common, specs)
-             for _, part in own]
-    out: list[tuple[int, str]] = []
-    for i, (year, part) in enumerate(own):
-        if not alone[i] and _BARE_YEAR.fullmatch(part) and i + 1 < len(own):
-            # 2020年、2021年、2022年每年都…: a year listed shares what the next one says
-            nxt = next((p for j, (_, p) in enumerate(own)
-                        if j > i and not _BARE_YEAR.fullmatch(p)), "")
-            if nxt:
-                part = restate(f"{year}年", nxt)
-        elif not alone[i] and (cut := _COUNTED.search(part)) \
-                and not _RECEIVED_BEFORE.search(part, 0, cut.start()):  # (拿了200万: paid)
-            near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
-                         if alone[j]), "")
-            # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
-            end = next((seg.end for seg in segments(part) if cut and seg.end >= cut.end()),
-                       len(part))
-            if any(not m.problem for m in scan_money(part[end:])):
-                # 2020年签了两个，100万的登记了，50万的没登记: its own amounts, not near's
-                near = "".join(near[a:b] for a, b in _between_money(near))
-            part = (restate(part[:end], near) + part[end:]) if near else part
-        elif not alone[i] and i and _SUCCEEDED.search(part):
-            before = without_failures(out[-1][1])
-            if _AGAIN.search(part):  # 前年第一次通过…，今年又通过了: a repeat, not a first
-                before = _FIRST.sub("再次", before)
-            part = f"{restate(part, before)}，{part}"
-        out.append((year, part))
-    return out
-
-
-def _denied_overall(whole: Extraction, years: list[Extraction]) -> dict[str, Denied]:
-    """The denials of the question and of its years, but a title held in some year is not
-    denied (绩效评价2021年没过，2022年通过了)."""
-    held: dict[str, set[str]] = {}
-    for ex in years:
-        for name, value in ex.facts.items():
-            if isinstance(value, frozenset):
-                held.setdefault(name, set()).update(value)
-    out: dict[str, Denied] = {}
-    for source in (whole.denied, *(ex.denied for ex in years)):
-        for name, d in source.items():
-            left = d.values - held.get(name, set()) if d.values else d.values
-            if d.values and not left:
-                continue
-            prior = out.get(name)
-            values = (prior.values | left) if prior is not None and prior.values else left
-            out[name] = Denied(d.said if prior is None else prior.said, frozenset(values))
-    return out
-
-
-def _states_own(ex: Extraction, common: Mapping[str, object],
-                specs: Mapping[str, FactSpec]) -> bool:
-    """Whether a year's part read alone states a flow or a title of its own."""
-    return any((k in specs and specs[k].kind in FLOW_KINDS)
-               or (isinstance(v, frozenset) and v != common.get(k))
-               for k, v in ex.facts.items() if k != "applicant_types")
-
-
-def _own_facts(facts: Mapping[str, object], common: Mapping[str, object],
-               flows: set[str]) -> dict[str, object]:
-    """A year's own facts: its flows, and the title values said for it alone."""
-    out: dict[str, object] = {}
-    for name, value in facts.items():
-        if name in flows:
-            out[name] = value
-        elif isinstance(value, frozenset) and name != "applicant_types":
-            held = common.get(name)
-            mine = value - held if isinstance(held, frozenset) else value
-            if mine:
-                out[name] = mine
-    return out
-
-
-def _without(facts: Mapping[str, object], flows: set[str], titled: set[tuple[str, object]]
-             ) -> dict[str, object]:
-    """The standing facts: all but the flows and the titles said of one year."""
-    out: dict[str, object] = {}
-    for name, value in facts.items():
-        if name in flows:
-            continue
-        if isinstance(value, frozenset):
-            left = frozenset(v for v in value if (name, v) not in titled)
-            if left:
-                out[name] = left
-            continue
-        out[name] = value
-    return out
 
 
 def estimate_profile(rules: RuleSet, profile: Mapping[str, object], on: date, today: date,
@@ -292,92 +82,6 @@ def flat_profile(profile: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def compose_years(rules: RuleSet, standing: dict[str, object],
-                  per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
-                  on: date, today: date, denied: dict[str, Denied],
-                  every_year: bool = False, whens: Mapping[int, date | None] | None = None,
-                  distinct: bool = False) -> Estimate | None:
-    """Awards reading a year's flows estimated per year (as of that year), the rest once
-    on the standing facts (as of ``on``); None unless two years state flows.  A title
-    award is granted once unless the years' titles are ``distinct`` holders (各有一个
-    不同的中心)."""
-    flows = {name for _, facts in per_year for name in facts}
-    yearly = [r for r in rule_ids
-              if (rule := rules.get(r)) is not None and flows & set(rule.required_facts())]
-    # (a standing title list and a year's own titles are one fact: their union)
-    stated = [y for y, facts in per_year if facts]
-    if (len(stated) < 2 and not every_year) or not yearly:
-        return None
-    once = [r for r in rule_ids if r not in yearly]
-    items: list[Item] = []
-    missing: list[str] = []
-    warnings: list[str] = []
-    if once:
-        first = evaluate(rules, standing, on, rule_ids=once, denied=denied)
-        items.extend(first.items)
-        missing.extend(first.missing)
-        warnings.extend(first.warnings)
-    shown: set[str] = set()
-    for year, facts in per_year:
-        if not facts:
-            continue
-        when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
-        part = evaluate(rules, _joined(standing, facts), when, rule_ids=yearly, denied=denied)
-        for i in part.items:  # a rule that does not apply in any year is listed once
-            if i.outcome == "ineligible" and i.rule_id in shown:
-                continue
-            shown.add(i.rule_id)
-            items.append(replace(i, label=f"{year}年：{i.label}")
-                         if i.outcome != "ineligible" else i)
-        missing.extend(part.missing)
-        warnings.extend(part.warnings)
-    items = items if distinct else _title_awards_once(rules, items)
-    # a rule granted in some year is not also listed as unmet or waiting in another
-    granted = {i.rule_id for i in items if i.outcome == "eligible"}
-    applies = {i.rule_id for i in items if i.outcome != "ineligible"}
-    items = [i for i in items if i.outcome == "eligible"
-             or (i.rule_id not in granted and (i.outcome != "ineligible"
-                                               or i.rule_id not in applies))]
-    return Estimate(as_of=on, items=tuple(items), missing=tuple(dict.fromkeys(missing)),
-                    warnings=tuple(dict.fromkeys(warnings)), facts=standing,
-                    vocabulary=rules.vocabulary,
-                    years={year: facts for year, facts in per_year if facts})
-
-
-def _title_awards_once(rules: RuleSet, items: list[Item]) -> list[Item]:
-    """An award for a title (no amount or count of a year in it) is granted once, in the
-    first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once);
-    a yearly one or one for a renewal (重新认定) is granted in each year it is."""
-    specs = rules.vocabulary.facts
-    seen: set[str] = set()
-    out: list[Item] = []
-    for item in items:
-        rule = rules.get(item.rule_id)
-        if item.outcome == "eligible" and rule is not None and not re.search(
-                r"每年|重新", rule.cap_text + rule.label) and not any(
-                specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
-            key = rule.same_award or rule.id
-            if key in seen:
-                continue
-            seen.add(key)
-        out.append(item)
-    return out
-
-
-def _joined(standing: Mapping[str, object], facts: Mapping[str, object]
-            ) -> dict[str, object]:
-    out = dict(standing)
-    for name, value in facts.items():
-        held = out.get(name)
-        out[name] = (held | value if isinstance(held, frozenset) and isinstance(value, frozenset)
-                     else value)
-    return out
-
-
-# 2019年和2020年各有一个不同的中心…: each year's title is another holder's
-_DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
-_MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
-_BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")
 _IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 
 

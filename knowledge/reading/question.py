@@ -10,7 +10,6 @@ this module does not import the fact registry (no import cycle).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
@@ -18,6 +17,7 @@ from datetime import date
 from knowledge.awards.staff_regex import Hit, staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.reading.amounts import read_money
+from knowledge.reading.asof import read_as_of
 from knowledge.reading.counts import read_counts, read_spoken_for
 from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
@@ -50,55 +50,6 @@ _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 # Where an implied word names a place, the place itself must be the subject
 # (荣成市创建…), not where someone is (我们在荣成市…).
 _LOCATIVE_BEFORE = re.compile(r"(在|位于|落户|来自|于|到|去)$")
-
-
-# the last day of a part of a year owners name (2021年上半年签的)
-_PERIOD_END = {"上半年": (6, 30), "一季度": (3, 31), "二季度": (6, 30), "三季度": (9, 30),
-               "年初": (1, 31)}
-
-
-def read_as_of(text: str, today: date) -> date | None:
-    """The date a question is about: a full date, a month (its last day), a year.
-
-    A past year means its last day (the state at year end), the current year means
-    today, a future year its first day; 去年/前年/今年 count from ``today``.  A year in
-    the history of a part (其中2家是2021年就认定过的) is not the date asked about.
-    """
-    if (kept := re.sub(r"其中[^，,。；;！!？?（(]*", "", text)) != text and re.search(
-            r"\d{4}\s*年|今年|去年|前年|明年", kept):
-        text = kept
-    m = re.search(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?", text)
-    if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None
-    m = re.search(r"(\d{4})\s*年\s*(上半年|第?[一二三]季度|年初)", text)
-    if m:  # 2021年上半年: the period's last day
-        return date(int(m.group(1)), *_PERIOD_END[m.group(2).lstrip("第")])
-    # 2021年3到9月: the range's last month
-    m = (re.search(r"(\d{4})\s*年\s*\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*(\d{1,2})\s*月", text)
-         or re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月", text))
-    if m and 1 <= int(m.group(2)) <= 12:
-        in_year, month = int(m.group(1)), int(m.group(2))
-        return date(in_year, month, calendar.monthrange(in_year, month)[1])
-    year: int | None
-    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d{1,2}\s*月)", text)
-    if m:
-        year = int(m.group(1))
-    elif "前年" in text:
-        year = today.year - 2
-    elif "去年" in text:
-        year = today.year - 1
-    elif "今年" in text:
-        return today
-    else:
-        year = None
-    if year is None:
-        return None
-    if year == today.year:
-        return today
-    return date(year, 12, 31) if year < today.year else date(year, 1, 1)
 
 
 SPACED = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.question import read_as_of, read_question, title_phrases
+from knowledge.reading.question import read_question, title_phrases
 
 TODAY = date(2025, 6, 1)
 TOPICS = {"tech_purchase": ("买技术", "购买技术"), "tech_transfer": ("成果转化",)}
@@ -58,18 +58,6 @@ def test_a_deal_amount_belongs_to_the_buyer_unless_the_sentence_brokers(question
     """成交额 is neutral: the purchase verbs and the brokering words decide whose it is."""
     out = read_question(question, TODAY, TOPICS)
     assert out.facts.get(fact) == 800_000, out.facts
-
-
-@pytest.mark.parametrize(("text", "as_of"), [
-    ("2021年3到9月促成3项", date(2021, 9, 30)),  # a month range: its last month
-    ("2021年3月至11月", date(2021, 11, 30)),
-    ("2021年6月", date(2021, 6, 30)),
-    ("2021年", date(2021, 12, 31)),
-    # a year in the history of a part is not the date asked about
-    ("今年认定了5家，其中2家是2021年就认定过的", date(2026, 12, 6)),
-])
-def test_the_date_a_question_is_about(text: str, as_of: date) -> None:
-    assert read_as_of(text, date(2026, 12, 6)) == as_of
 
 
 @pytest.mark.parametrize(("text", "phrase"), [

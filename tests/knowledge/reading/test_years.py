@@ -1,0 +1,56 @@
+"""Several years in one question, each on its own law (knowledge.reading.years)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.years import estimate_by_year, joined
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+
+
+def _by_year(text: str) -> tuple[int, list[str]] | None:
+    whole = extract_facts(text, TODAY, RULESET)
+    estimate = estimate_by_year(RULESET, text, TODAY, list(whole.candidate_rules), whole,
+                                whole.as_of or TODAY)
+    if estimate is None:
+        return None
+    return estimate.total_yuan, [i.label for i in estimate.items if i.outcome == "eligible"]
+
+
+@pytest.mark.parametrize(("text", "total", "year_labels"), [
+    # an annual cap per year (2019: 60万 capped at 50万)
+    ("我们公司2019年买技术登记了300万，2020年又登记了100万，两年一共奖多少", 700_000,
+     ["2019年", "2020年"]),
+    # a renewal is paid in each year it is (not a one-time title)
+    ("我们科技服务机构2016年首次认定高企，2019年重新认定，2022年又重新认定，一共多少",
+     200_000, ["2019年", "2022年"]),
+    # the titles named before the first year are that year's
+    ("我们企业牵头的市级技术创新中心前年拿了200万，今年认定为省级技术创新中心，一共多少",
+     7_000_000, ["2024年", "2026年"]),
+])
+def test_each_year_on_its_own_law(text: str, total: int, year_labels: list[str]) -> None:
+    found = _by_year(text)
+    assert found is not None
+    assert found[0] == total
+    assert all(any(label.startswith(y) for label in found[1]) for y in year_labels)
+
+
+def test_one_year_is_no_estimate_by_year() -> None:
+    assert _by_year("2020年买技术登记了300万，能奖多少") is None
+
+
+def test_joined_unites_a_title_list_and_keeps_other_facts() -> None:
+    standing = {"platform_titles": frozenset({"a"}), "district": "wendeng"}
+    facts = {"platform_titles": frozenset({"b"}), "district": "rongcheng"}
+    assert joined(standing, facts) == {"platform_titles": frozenset({"a", "b"}),
+                                       "district": "rongcheng"}
