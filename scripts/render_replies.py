@@ -170,6 +170,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["9k_outside"] = conv.text(
         Who(11, 11),
         "我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励").replies
+    out["9l_standing_title"] = conv.text(
+        Who(12, 12), "2022年我们国家级孵化器里在孵企业一共升了13家高企，都在孵化期内，"
+                     "孵化器能拿多少").replies
+    out["9m_unread_part"] = conv.text(
+        Who(13, 13), "我们市级孵化器2021年12家在孵企业升了高企，其中5家是软件企业，"
+                     "能拿多少").replies
+    out["9n_corrected_and_failed"] = conv.text(
+        Who(14, 14), "今年我们区获批市级技术创新中心：企业牵头的有3家，哦不对，是2家；"
+                     "另外申报国家级孵化器，材料交了还没批下来。市级一共补助多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

@@ -78,8 +78,10 @@ class Snapshot:
         talk = (*(w for kind in ("combinations", "starts", "endings", "additions")
                   for w in self.talk.markers(kind)),
                 *(w for words in self.talk.levels.values() for w in words))
+        # the places a message names (威海能给多少, 烟台的企业) are whose, not what is asked
+        places = (*self.rules.vocabulary.home, *self.rules.vocabulary.elsewhere)
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
-                                    *terms.core, *aliases, *talk)))
+                                    *terms.core, *aliases, *talk, *places)))
 
     @property
     def vocabulary(self) -> Vocabulary:

@@ -74,7 +74,7 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
         # 12家，其中5家…: a part not read as in or out — asked, not guessed
         rest = re.match(r"[^，,。；;！!？?]*", text[part.start():])
         notes.append(f"您说有{n}{part.group(2)}，“{rest.group() if rest else part.group()}”"
-                     "这部分是否符合条件未能确定，请告诉我符合条件的有几个")
+                     f"这部分是否符合条件未能确定，请告诉我符合条件的有几{part.group(2)}")
         return -1
     return n
 
