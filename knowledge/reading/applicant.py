@@ -18,11 +18,12 @@ APPLICANT = "applicant_types"
 def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
                       run: Callable[[Extraction], Estimate]) -> Estimate | None:
     """The estimate for the kinds of applicant the awards asked about are open to, said
-    as such, when the question names no applicant and that is all they wait for
-    ("2019年我们买技术花了80万" asks about an award for enterprises, service institutions
-    and incubators, the same for each: computed, "按贵单位属于其中之一计算"); None when
-    the total depends on who applies, or the awards wait for anything else (then the
-    owner is asked)."""
+    as such, when the question names no applicant and every waiting award waits for it
+    (one for it alone: "2019年我们买技术花了80万" asks about an award for enterprises,
+    service institutions and incubators, the same for each: computed, "按贵单位属于其中之
+    一计算").  A kind that would lose an award already granted is not the asker.  None
+    when the total depends on who applies, or an award waits for something else only
+    (then the owner is asked)."""
     if APPLICANT in extraction.facts or APPLICANT in extraction.denied:
         return None
     waiting = [i for i in estimate.items if i.outcome == "need_info"]
