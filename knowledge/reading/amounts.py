@@ -14,7 +14,7 @@ from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.scope import clause_start, failed_after, is_negated
 
-__all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "read_money"]
+__all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
 
 _HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
@@ -218,7 +218,7 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
         # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
         before = text[:mention.start]
         contexts = _contexts(seg, staff)
-        if _RECEIVED.search(text, max(0, mention.start - 4), mention.start) and not any(
+        if RECEIVED.search(text, max(0, mention.start - 4), mention.start) and not any(
                 re.search(p, seg) for _, p in contexts) \
                 and "rnd_subsidy_granted_yuan" not in topical:  # (补助拿了400万: granted)
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
@@ -255,7 +255,7 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
 _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
                    r"|另外[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
-_RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
+RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 _IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
 
 

@@ -130,7 +130,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
     # a standing title is no award asked about when something else happened
-    others = [n for n, v in facts.items() if n in specs and specs[n].kind in ("count", "money")]
+    others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied, dict(standing))

@@ -18,6 +18,7 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.money import scan_money
+from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.scope import without_failures
@@ -38,7 +39,6 @@ _SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|�
 _AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|第[二三四2-4]次")
 _FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
 WHO = ("applicant_types", "district")
-_RECEIVED_BEFORE = re.compile(r"(奖了|拿了|拿过|领了|领过|给了|补了)\s*$")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
 
 
@@ -152,7 +152,7 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
             if nxt:
                 part = restate(f"{year}年", nxt)
         elif not alone[i] and (cut := _COUNTED.search(part)) \
-                and not _RECEIVED_BEFORE.search(part, 0, cut.start()):  # (拿了200万: paid)
+                and not RECEIVED.search(part, 0, cut.start()):  # (拿了200万: paid)
             near = next((own[j][1] for j in [*range(i - 1, -1, -1), *range(i + 1, len(own))]
                          if alone[j]), "")
             # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
