@@ -13,7 +13,7 @@ from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.segments import excluded_counts
 
-__all__ = ["already_received", "only_year", "per_recipient"]
+__all__ = ["already_received", "asked_year", "only_year", "per_recipient"]
 
 _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|我们市|我市|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
@@ -82,18 +82,31 @@ _YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?"
 _THIS_TIME = re.compile(r"这次|这回|本次|这一次")
 
 
+def asked_year(text: str) -> int | None:
+    """The year a closing "2022年一共能拿多少" asks about (years written out), else None."""
+    last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
+    asked = _YEAR_ASKED.match(last)
+    return int(asked.group(1)) if asked else None
+
+
 def only_year(text: str, estimate: Estimate) -> Estimate | None:
     """The items of the one year the question limits itself to, when it was estimated
-    by year; None otherwise."""
+    by year; None otherwise.  A year asked about that the message states without an
+    award granted in it gets none of the other years' ("…今年能拿多少")."""
     m = _ONLY_YEAR.search(text)
-    last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
-    if m is None and (asked := _YEAR_ASKED.match(last)) is not None and estimate.years \
-            and int(asked.group(1)) in estimate.years:
-        m = asked  # …，2022年一共能拿多少: the question asks about that year
-    if not estimate.years or (m is None and not _THIS_TIME.search(text)):
+    year = int(m.group(1)) if m else None
+    if year is None and (asked := asked_year(text)) in estimate.years:
+        year = asked  # …，2022年一共能拿多少: the question asks about that year
+    if not estimate.years or (year is None and not _THIS_TIME.search(text)):
         return None
-    mark = f"{m.group(1) if m else max(estimate.years)}年："
+    mark = f"{year or max(estimate.years)}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
+    if not kept and year is not None and year in estimate.years:
+        others = tuple(i for i in estimate.items if i.outcome != "eligible"
+                       and not re.match(r"\d{4}年：", i.label))
+        note = (f"您问的是{year}年：{year}年所说的情况没有可计的奖补；"
+                "其他年份的奖补不计入（如已领取，不重复奖励）。")
+        return replace(estimate, items=others, warnings=(note, *estimate.warnings))
     return replace(estimate, items=kept) if kept else None
 
 

@@ -146,24 +146,35 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
     _asker_in_question(text, mentioned, out)
 
 
-# 我们企业能分多少 / 我们公司能拿多少: the one asking, named in the question itself
+# 我们企业能分多少 / 这个奖励企业能分到多少: the one asking, named in the question itself
 _ASKER_ASKS = re.compile(r"(我们|我司|本)[^，。；;？?！!]{0,6}(能|可以|可)"
                          r"[^，。；;]{0,4}(分|拿|得|领)")
+# 我们是镇上的企业 / 我是…的老板: the asker says what it is (beside 我们镇, where it is)
+_ASKER_IS = re.compile(r"(我们|我司|本单位|我)(就|也)?是")
+_ASKER_IS_BEFORE = re.compile(_ASKER_IS.pattern + r"[^，,。；;？?！!\s]{0,8}$")
+_OUR_PLACE = re.compile(r"(我们|咱们|咱)(这个?)?(镇|乡|区|县|市)")
 
 
 def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, str]]],
                        out: RawExtraction) -> None:
     """Several kinds read ("我是某镇上的企业老板，我们镇被评为…，我们企业能分多少"): the
-    one named where the asker asks for itself is who applies."""
+    one named where the asker asks for itself is who applies, else the one the asker
+    says it is ("我们镇…，我们是镇上的企业")."""
     held = out.facts.get("applicant_types")
     if not isinstance(held, set) or len(held) < 2:
         return
-    ask = _ASKER_ASKS.search(text)
-    if ask is None:
-        return
-    named = {n for n, spans in mentioned.items() if n in held
-             for a, b, _ in spans if ask.start() <= a and b <= ask.end()}
-    if len(named) == 1:
+    for ask in _ASKER_ASKS.finditer(text):
+        named = {n for n, spans in mentioned.items() if n in held
+                 for a, b, _ in spans if ask.start() <= a and b <= ask.end()}
+        if len(named) == 1:
+            out.facts["applicant_types"] = named
+            return
+    named = {n for n, spans in mentioned.items() if n in held for a, _, said in spans
+             if _ASKER_IS.match(said) or _ASKER_IS_BEFORE.search(text[max(0, a - 12):a])}
+    placed = {n for n, spans in mentioned.items() if n in held and spans
+              and all(_OUR_PLACE.fullmatch(said) for _, _, said in spans)}
+    if len(named) == 1 and not named & placed and held <= named | placed:
+        # 我们镇评上了…，我们是镇上的企业: 我们镇 is where the asker is
         out.facts["applicant_types"] = named
 
 

@@ -21,6 +21,7 @@ from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
+from knowledge.reading.narrowing import asked_year
 from knowledge.reading.scope import without_failures
 from knowledge.reading.segments import (
     fill_elided_subjects,
@@ -96,7 +97,17 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     for _, facts in per_year:  # one year states facts: judged on that year's law
         merged = joined(merged, facts)
     when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
-    return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+    merged_estimate = evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+    asked = asked_year(text)
+    if len(stated) == 1 and asked in {year for year, _ in own} and asked != stated[0]:
+        # 2024年第一次通过了，今年第二次也过了，今年能拿多少: the year asked about states
+        # nothing granted; the year that does is labelled so that only_year keeps it out
+        year = stated[0]
+        return replace(merged_estimate, years={year: dict(per_year)[year], asked: {}},
+                       items=tuple(replace(i, label=f"{year}年：{i.label}")
+                                   if i.outcome != "ineligible" else i
+                                   for i in merged_estimate.items))
+    return merged_estimate
 
 
 def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:

@@ -370,6 +370,11 @@ def test_asked_sums_and_granted_subsidies(question: str, amount_question: bool,
     # the kind named where the asker asks for itself applies
     ("我是某镇上的企业老板，我们镇2025年被评为国家创新型乡镇，我们企业能分多少", {"enterprise"}),
     ("我们镇2025年被评为国家创新型乡镇，镇里的企业也多，我们镇能拿多少", {"town_gov"}),
+    # else the kind the asker says it is, beside the place it is in
+    ("我们镇今年评上国家创新型乡镇了 我们是镇上的企业 这个奖励企业能分到多少", {"enterprise"}),
+    # a place named otherwise is another recipient: both kept
+    ("我是荣成市科技局的。今年我们荣成市创建成了国家创新型县（市），辖区里俚岛镇也创建成了"
+     "国家创新型乡镇。这两项奖励加起来是多少？", {"district_gov", "town_gov"}),
 ])
 def test_the_asker_named_in_the_question_applies(question: str, applicant: set[str]) -> None:
     assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == applicant

@@ -35,8 +35,12 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
      "市级临床医学研究中心，临床医学研究中心第一次绩效评价过了"),
     ("市级临床医学研究中心，2021年第一次通过绩效评价",
      "市级临床医学研究中心，2021年临床医学研究中心第一次通过绩效评价"),
+    ("技术创新中心，市级的已经批下来了，省级的申请被退回",
+     "技术创新中心，市级技术创新中心已经批下来了，省级技术创新中心申请被退回"),
+    ("孵化器 国家级的没通过 省级的认定了", "孵化器 国家级孵化器没通过 省级孵化器认定了"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
-        "renewal", "ordinal-event", "dated-ordinal-event"])
+        "renewal", "ordinal-event", "dated-ordinal-event", "levels-with-outcomes",
+        "levels-spaced"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
@@ -45,6 +49,7 @@ def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: st
     "我司被认定为国家级技术创新中心了，市级能给多少？",  # the paying level, not a title
     "我们是省级技术转移示范机构，国家级的呢",  # a level with its own noun is left alone
     "孵化器有什么奖励",
+    "技术创新中心认定了，市级的奖励是多少",  # a level's money, not a title
 ])
 def test_other_levels_are_left_alone(text: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == text
