@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.reading.raw import RawExtraction
-from knowledge.reading.scope import clause_start, failed_after, is_negated
+from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
 
 __all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
 
@@ -256,12 +256,11 @@ _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
                    r"|另外[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
-_IF_CLAUSE = re.compile(r"如果|假如|假设|要是|若是|倘若|万一")
 
 
 def _supposed(text: str, pattern: str) -> bool:
     """Whether a clause supposing the condition met (如果当时登记了) follows its denial."""
-    return any(_IF_CLAUSE.search(text, clause_start(text, m.start()), m.start())
+    return any(IF.search(text, clause_start(text, m.start()), m.start())
                and not is_negated(text, m.start(), m.end())
                for m in re.finditer(pattern, text))
 

@@ -5,7 +5,6 @@ open to alike, narrowed as the question says, a supposition computed and labelle
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
@@ -24,7 +23,7 @@ from knowledge.reading.extraction import (
 )
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.narrowing import already_received, only_year, per_recipient
-from knowledge.reading.scope import asks_repeat
+from knowledge.reading.scope import IF, asks_repeat
 from knowledge.reading.segments import fill_elided_subjects, relative_years
 from knowledge.reading.years import FLOW_KINDS, compose_years, estimate_by_year
 
@@ -82,9 +81,6 @@ def flat_profile(profile: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-_IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
-
-
 def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str],
                       extraction: Extraction, on: date, hypothetical: bool = False,
                       by_recipient: bool = True) -> Estimate:
@@ -128,7 +124,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate
-    if (hypothetical or _IF.search(text)) and any(i.outcome == "eligible"
+    if (hypothetical or IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"
         estimate = replace(estimate, warnings=(note, *estimate.warnings))

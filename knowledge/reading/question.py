@@ -28,6 +28,7 @@ from knowledge.reading.scope import (
     failed_in_region,
     is_counterparty,
     is_negated,
+    pending,
     repeated,
 )
 
@@ -303,6 +304,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
     found = _title_spans(text, incubatee_talk, choice_phrases, patterns)
     consumed: dict[str, list[tuple[int, int]]] = {}
     negated: list[tuple[int, str, str, str]] = []  # (start, fact, value, as said)
+    awaited: list[tuple[int, str, str, str]] = []  # planned or awaited (还在等, 打算申报)
     for start, end, _, fact, value in sorted(found, key=lambda f: (f[0] - f[1], f[2], f[0])):
         spans = consumed.setdefault(fact, [])
         if any(a <= start and end <= b for a, b in spans):
@@ -315,6 +317,8 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                 or (first_only and (repeated(text, start, end) or asks_repeat(text))):
             # 第二次通过绩效评价: not the first time a first-time award is for
             negated.append((start, fact, value, text[start:end]))
+        elif pending(text, start, end):
+            awaited.append((start, fact, value, text[start:end]))
         else:
             add_value(out.facts, fact, value)
             after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \
@@ -326,6 +330,13 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                     f == fact and v != value and a >= end for a, _, _, f, v in found):
                 # 省级大学科技园升级成了国家大学科技园: the level it was, not obtained now
                 out.upgraded_from[(fact, value)] = text[start:end]
+    if any(isinstance(out.facts.get(f), set) and out.facts[f] for _, _, _, f, _ in found):
+        # 省级技术创新中心还在等, beside titles obtained: not granted (alone, it is asked
+        # about as if obtained)
+        negated += awaited
+    else:
+        for _, fact, value, _ in awaited:
+            add_value(out.facts, fact, value)
     for _, fact, value, said in sorted(negated):
         held = out.facts.get(fact)
         if not (isinstance(held, set) and value in held) \

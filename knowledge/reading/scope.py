@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SELF", "clause_at", "clause_start", "failed_after", "failed_in_region",
-           "is_counterparty", "is_negated", "negated_clauses", "without_failures"]
+__all__ = ["IF", "SELF", "clause_at", "clause_start", "failed_after", "failed_in_region",
+           "is_counterparty", "is_negated", "negated_clauses", "pending", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -146,6 +146,33 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
             continue
         state = s if (s := _status(clause)) is not None else state
     return state if state is not None else failed_after(text, start, end)
+
+
+# 如果认定成功 / 要是升了国家级: a hypothetical
+IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
+# 明年打算申报… / 省级的还在等结果 / 正在申报: a title sought, not (yet) obtained
+_PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)(去)?"
+                             r"(申报|申请|报|冲|争创|创建|评)[^，,。；;！!？?\s]{0,4}$")
+_PENDING_AFTER = re.compile(r"还在等|在等|等结果|等通知|等批|还在申报|正在申报"
+                            r"|(申报|申请|审核|评审|审批)中|待批|待审|还没出结果|没出结果"
+                            r"|结果还没出|还没定|没定下来")
+
+
+def pending(text: str, start: int, end: int) -> bool:
+    """Whether the title at the span is only planned or awaited ("明年打算申报国家级…",
+    "省级技术创新中心还在等"): its clause before it plans it, or it or the next short
+    clause waits for it."""
+    if _PLANNED_BEFORE.search(text[clause_start(text, start):start]):
+        return True
+    m = _CLAUSE_BREAK.search(text, end)
+    if _PENDING_AFTER.search(text, end, m.start() if m else len(text)):
+        return True
+    if m is None or m.group() in ("但是", "但", "不过"):
+        return False
+    nxt = _CLAUSE_BREAK.search(text, m.end())
+    following = text[m.end():nxt.start() if nxt else len(text)]
+    return (len(following) <= _SHORT_CLAUSE and not _ANOTHER.search(following)
+            and bool(_PENDING_AFTER.match(following.lstrip("都也还却但目前现在"))))
 
 
 def without_failures(text: str) -> str:

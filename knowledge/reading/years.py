@@ -22,7 +22,7 @@ from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.narrowing import asked_year
-from knowledge.reading.scope import without_failures
+from knowledge.reading.scope import IF, without_failures
 from knowledge.reading.segments import (
     fill_elided_subjects,
     relative_years,
@@ -74,7 +74,9 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
              for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
-    per_year = [(year, _own_facts(ex.facts, common, flows)) for year, ex in years]
+    per_year = [(year, _own_facts(ex.facts, common, flows) if year <= today.year
+                 or IF.search(text) else {}) for year, ex in years]
+    # (明年打算冲国家级: a year to come states plans, not what was obtained)
     if per_year and not per_year[0][1] and any(facts for _, facts in per_year[1:]):
         # 我们牵头的市级技术创新中心去年拿了200万，今年升级为省级: the titles named before
         # the first year are that year's (what the later years add is theirs)

@@ -388,3 +388,17 @@ def test_amounts_and_parts_outside_the_city_are_left_out() -> None:
     assert ex.facts["tt_contract_turnover_yuan"] == 7000000
     assert ex.facts["results_transferred"] == 3
     assert any("潍坊" in n and "不在本市" in n for n in ex.notes)
+
+
+@pytest.mark.parametrize(("question", "held", "excluded"), [
+    # awaited beside titles obtained: not granted
+    ("我们公司今年认定技术先进型服务企业 去年牵头组建的市级技术创新中心获批 省级技术创新中心还在等 "
+     "能拿多少", {"tech_centre_city_pilot"}, {"tech_centre_provincial"}),
+    # alone, a title planned is what is asked about (as if obtained)
+    ("我们打算申报省级技术创新中心，能拿多少", {"tech_centre_provincial"}, set()),
+])
+def test_a_title_awaited_beside_titles_obtained_is_not_held(question: str, held: set[str],
+                                                           excluded: set[str]) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts.get("platform_titles", frozenset()) == held
+    assert set(ex.excluded.get("platform_titles", ())) == excluded

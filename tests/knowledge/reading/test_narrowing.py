@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def test_no_recipients_no_multiplying() -> None:
 
 def test_only_a_year_by_year_estimate_is_narrowed() -> None:
     assert only_year("光算2022年", _plain("国家创新型乡镇市里奖多少")) is None
+
+
+@pytest.mark.parametrize(("asked", "total", "noted"), [
+    ("…，2024年能拿多少", 1_000_000, False),
+    # the year asked about states nothing granted: none of the other years'
+    ("…，2026年能拿多少", 0, True),
+])
+def test_a_year_asked_keeps_its_own_items(asked: str, total: int, noted: bool) -> None:
+    plain = _plain("市级临床医学研究中心首次通过绩效评价，能拿多少")
+    by_year = replace(plain, years={2024: {"x": 1}, 2026: {}},
+                      items=tuple(replace(i, label=f"2024年：{i.label}") for i in plain.items))
+    narrowed = only_year(asked, by_year)
+    assert narrowed is not None and narrowed.total_yuan == total
+    assert any("您问的是2026年" in w for w in narrowed.warnings) is noted
 
 
 @pytest.mark.parametrize(("text", "total"), [

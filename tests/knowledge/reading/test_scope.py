@@ -9,6 +9,7 @@ from knowledge.reading.scope import (
     failed_after,
     failed_in_region,
     is_negated,
+    pending,
     repeated,
 )
 
@@ -86,3 +87,16 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
     assert failed_in_region(text, *_span(text, phrase), len(text)) is failed
+
+
+@pytest.mark.parametrize(("text", "phrase", "awaited"), [
+    ("明年打算申报国家级技术转移示范机构，加起来能拿多少", "国家级技术转移示范机构", True),
+    ("市级中心获批了 省级技术创新中心还在等 能拿多少", "省级技术创新中心", True),
+    ("国家专业化众创空间还在等结果", "国家专业化众创空间", True),
+    ("技术先进型服务企业，申报中", "技术先进型服务企业", True),
+    ("今年认定了省级技术创新中心，能拿多少", "省级技术创新中心", False),
+    # another part's wait is not this title's
+    ("国家级孵化器认定了，2家在等", "国家级孵化器", False),
+])
+def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
+    assert pending(text, *_span(text, phrase)) is awaited

@@ -54,3 +54,16 @@ def test_joined_unites_a_title_list_and_keeps_other_facts() -> None:
     facts = {"platform_titles": frozenset({"b"}), "district": "rongcheng"}
     assert joined(standing, facts) == {"platform_titles": frozenset({"a", "b"}),
                                        "district": "rongcheng"}
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a year to come states a plan, not a title obtained
+    ("我们是科技服务公司 2020年首次认定高企 2021年认定技术先进型服务企业 明年打算申报国家级技术转移"
+     "示范机构 加起来能拿多少", 400_000),
+    # a year asked about that states no award gets none of the other years'
+    ("医院的市级临床医学研究中心2024年第一次绩效评价就通过了，今年第二次绩效评价也过了，今年能拿多少？",
+     1_000_000),
+])
+def test_years_to_come_and_years_asked(text: str, total: int) -> None:
+    got = _by_year(text)
+    assert got is not None and got[0] == total
