@@ -15,7 +15,7 @@ from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "only_year", "per_recipient"]
 
-_SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|我们区|我们县|我们市|我市|本市|全市|区里|县里"
+_SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[区县市](?!级)|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
 # a count of recipients by their noun (4个镇, 两家子公司): the asker speaks for them
 _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
@@ -48,8 +48,10 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     if len(granted) > 1 and noun is not None:  # 连区里的一共: the town award is counted
         fixed = [i for i in fixed if noun.group(3) in i.label]
         granted = fixed
-    if len(granted) != 1 or len(fixed) != 1:
-        return None
+    if len(granted) != 1 or len(fixed) != 1 or any(
+            i.outcome != "ineligible" and (r := rules.get(i.rule_id)) is not None
+            and r.count_fact is not None for i in estimate.items):
+        return None  # (在孵企业升高企七家: the count is that award's, not the holders')
     passed = _RECIPIENTS_PASSED.search(text)
     said = _RECIPIENTS.search(text)
     raw = (passed.group(1) or passed.group(2)) if passed else (said.group(1) if said else "")

@@ -71,10 +71,15 @@ _YEAR_LAST = re.compile(r"(?<=[\d年][、和与及,，])((?:19|20)\d\d)(?![\d年
 _CN_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
               "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CN_YEAR = re.compile(r"二[〇零○][〇零○一二三四五六七八九]{2}(?=年)")
+# …and in two (二〇年买技术, 一九年认定的): 2020, 2019, as _SHORT_YEAR
+_CN_SHORT_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十百千两第近满每])"
+                            r"(一[五六七八九]|[二三][〇零○一二三四五六七八九])"
+                            r"(?=年(?!内|以上|以下|多|来|之内|左右|期|限|以内|的时间))")
 
 
 def _years(text: str) -> str:
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
+    text = _CN_SHORT_YEAR.sub(lambda m: "20" + "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
     text = _YEAR_LISTED.sub(lambda m: m.group(1) + "年", text)
     return _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)

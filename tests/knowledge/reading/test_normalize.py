@@ -75,6 +75,11 @@ def test_spoken_counts_are_written_out(text: str, written: str) -> None:
     ("我们机构二〇二〇年促成六项", "我们机构2020年促成六项"),
     ("二零一九年买了技术", "2019年买了技术"),
     ("二十年来", "二十年来"),  # no year in Chinese digits
+    # two digits, as owners say them
+    ("二〇年买技术的合同登记金额是二百五十万", "2020年买技术的合同登记金额是二百五十万"),
+    ("一九年认定的", "2019年认定的"),
+    ("入孵二年", "入孵二年"),  # a duration
+    ("孵化期三年内", "孵化期三年内"),
 ])
 def test_a_year_in_chinese_digits(text: str, written: str) -> None:
     assert normalize_question(text) == written
