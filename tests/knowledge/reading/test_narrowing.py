@@ -44,7 +44,8 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
 @pytest.mark.parametrize("text", [
     "国家创新型乡镇市里奖多少",
     # 我们市级孵化器 is no city spoken for; seven incubatees are that award's count
-    "2022年我们市级孵化器在孵企业升高企七家 其中两家是做软件的 同年我们还认定了国家级孵化器 那年一共多少",
+    "2022年我们市级孵化器在孵企业升高企七家 其中两家是做软件的 "
+    "同年我们还认定了国家级孵化器 那年一共多少",
 ])
 def test_no_recipients_no_multiplying(text: str) -> None:
     assert per_recipient(RULESET, text, _plain(text)) is None
