@@ -3,13 +3,15 @@ its computed or stated ceiling, added up over the years asked."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.estimate import Item
 from knowledge.awards.rules import RuleSet
+from knowledge.money import format_yuan
+from knowledge.reading.intent import asks_ceiling
 
-__all__ = ["Ceiling", "ceiling_of"]
+__all__ = ["Ceiling", "at_ceiling", "ceiling_of"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,23 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
         return Ceiling(item.rule_id, label, sum(f for f in figures if f))
     figure = top(item)
     return Ceiling(item.rule_id, item.label, figure) if figure else None
+
+
+def at_ceiling(text: str, estimate: Estimate) -> Estimate | None:
+    """Several awards granted, some up to a ceiling, asked at their most ("顶格算一共多少",
+    "最多能拿多少"): each ceiling counted at its top and said so, so the total is the most
+    they can be (首次高企20万 + 专利代理最高20万 + 专利运营试点最高100万 = 140万).  None
+    when the question does not ask for the most, or one award alone is granted, in one
+    year or several (its ceiling is stated as such: ceiling_of)."""
+    granted = [i for i in estimate.items if i.outcome == "eligible" and i.in_force]
+    if len({i.rule_id for i in granted}) < 2 or not asks_ceiling(text) \
+            or not any(i.amount_yuan is None and i.max_yuan for i in granted):
+        return None
+    items = tuple(
+        replace(i, amount_yuan=i.max_yuan,
+                explanation=f"{i.explanation}您问的是最多（顶格）能拿多少，按最高额"
+                            f"{format_yuan(i.max_yuan)}计。")
+        if i in granted and i.amount_yuan is None and i.max_yuan else i
+        for i in estimate.items)
+    note = "其中标注“最高”的金额按上限（顶格）计入合计，实际金额由主管部门评审确定。"
+    return replace(estimate, items=items, warnings=(note, *estimate.warnings))

@@ -13,6 +13,7 @@ from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.reading.applicant import assume_applicant
+from knowledge.reading.ceiling import at_ceiling
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import (
@@ -124,6 +125,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate
+    estimate = at_ceiling(text, estimate) or estimate
     if (hypothetical or IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):
         note = "以上是按您假设的情况（“如果……”）计算的，实际以认定或审核结果为准。"

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from knowledge.awards.calculator import Estimate
 from knowledge.awards.estimate import Item
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
-from knowledge.reading.ceiling import ceiling_of
+from knowledge.reading.ceiling import at_ceiling, ceiling_of
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -36,3 +38,27 @@ def test_no_ceiling_when_several_awards_are_considered() -> None:
              amount_yuan=2000000),
         Item("d106_star_maker", "星创天地", "eligible", "", (), True, amount_yuan=1000000)))
     assert ceiling_of(two, RULESET) is None
+
+
+def _several() -> Estimate:
+    return Estimate(as_of=TODAY, items=(
+        Item("d107_patent_agency", "专利代理超过100件", "eligible", "", (), True,
+             max_yuan=200000),
+        Item("d107_patent_ops_pilot", "国家专利运营试点", "eligible", "", (), True,
+             max_yuan=1000000),
+        Item("d107_hitech_first", "科技服务机构首次高企", "eligible", "", (), True,
+             amount_yuan=200000)))
+
+
+@pytest.mark.parametrize("text", ["顶格算一共多少", "最多能拿多少", "按最高算一共多少"])
+def test_several_awards_asked_at_their_most_count_each_ceiling(text: str) -> None:
+    top = at_ceiling(text, _several())
+    assert top is not None and top.total_yuan == 1400000
+    assert all("顶格" in i.explanation for i in top.items if i.max_yuan)
+    assert any("上限（顶格）" in w for w in top.warnings)
+
+
+def test_not_asked_at_their_most_or_one_award_alone_is_left() -> None:
+    assert at_ceiling("一共多少", _several()) is None
+    one = Estimate(as_of=TODAY, items=_several().items[:1])
+    assert at_ceiling("顶格算一共多少", one) is None

@@ -402,3 +402,13 @@ def test_a_title_awaited_beside_titles_obtained_is_not_held(question: str, held:
     ex = extract_facts(question, TODAY, RULESET)
     assert ex.facts.get("platform_titles", frozenset()) == held
     assert set(ex.excluded.get("platform_titles", ())) == excluded
+
+
+@pytest.mark.parametrize("question", [
+    "在威海备案的技术转移服务机构 年度考核2019年优秀 能拿多少",
+    "我们是备案的技术转移服务机构，2020年考核优秀",
+    "技术转移服务机构2020年考评结果优秀",
+])
+def test_an_excellent_assessment_said_apart_is_read(question: str) -> None:
+    titles = extract_facts(question, TODAY, RULESET).facts.get("transfer_titles")
+    assert isinstance(titles, frozenset) and "tt_registered_excellent" in titles

@@ -57,3 +57,14 @@ def test_expiry_asks_a_documents_validity_only_as_a_question(text: str, intent: 
 ])
 def test_another_level_paying(text: str, other: bool) -> None:
     assert it.asks_other_payer(text) is other
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("最多能给多少", True),
+    ("顶格算一共多少", True),
+    ("按最高算能拿多少", True),
+    ("多少封顶", True),
+    ("一共能拿多少", False),
+])
+def test_asking_for_the_most_an_award_can_be(text: str, asked: bool) -> None:
+    assert it.asks_ceiling(text) is asked
