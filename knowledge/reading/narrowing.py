@@ -24,8 +24,8 @@ _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|�
 _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获?批|认定|创成|创建成功?)(?:了|下来了?)?\s*"
-                                r"(\d+|[两二三四五六七八九十]+)"
-                                r"\s*(?:家|个)|(\d+|[两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
+                                r"(\d+|[一两二三四五六七八九十]+)"
+                                r"\s*(?:家|个)|(\d+|[一两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
                                 r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
 
 
@@ -115,20 +115,27 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
 # 拿了200万 / 已经领过钱 / 奖励已到账: money the owner already received (not 拿了省技术市场奖:
 # a title obtained)
 _RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已领|已经领了?)\s*"
-                       r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|补助|资金|这笔)"
+                       r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|奖|补助|资金|这笔)"
                        r"|到账了|兑现了|发过了?|给过了?|补过了?")
 # …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again
 _AGAIN = re.compile(r"还能再(拿|给|奖|补)|还能拿|还有钱|还有奖励|还给吗|还奖吗|能不能再(拿|给|奖)"
                     r"|还可以再(拿|给|奖)|还能不能拿")
 
 
+# …拿过奖了，今年又重新评定了一次: the title renewed after the award was received
+_RENEWED = re.compile(r"重新(评定|认定|评审|评估|核定|通过)|复核|复审|再次(认定|评定|通过)"
+                      r"|又(通过|认定|评定|评上)")
+
+
 def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """A one-time award the owner says they already received, asked whether it is paid
-    again (2019年认定国家级孵化器拿了200万，今年复核又通过了，还能再拿吗): not granted
-    again, and said so.  None when the question says no such thing."""
+    again (2019年认定国家级孵化器拿了200万，今年复核又通过了，还能再拿吗) or renewed since
+    (2020年认定的时候拿过奖了，今年又重新评定了一次): not granted again, and said so.
+    None when the question says no such thing."""
     received = _RECEIVED.search(text)
-    if received is None or not _AGAIN.search(text):
-        return None
+    if received is None or not (_AGAIN.search(text) or (
+            not estimate.years and _RENEWED.search(text, received.end()))):
+        return None  # (a year-by-year estimate grants a one-time award in its first year)
     # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
     clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
     said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]

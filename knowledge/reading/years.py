@@ -99,17 +99,15 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     for _, facts in per_year:  # one year states facts: judged on that year's law
         merged = joined(merged, facts)
     when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
-    merged_estimate = evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
     asked = asked_year(text)
-    if len(stated) == 1 and asked in {year for year, _ in own} and asked != stated[0]:
-        # 2024年第一次通过了，今年第二次也过了，今年能拿多少: the year asked about states
-        # nothing granted; the year that does is labelled so that only_year keeps it out
-        year = stated[0]
-        return replace(merged_estimate, years={year: dict(per_year)[year], asked: {}},
-                       items=tuple(replace(i, label=f"{year}年：{i.label}")
-                                   if i.outcome != "ineligible" else i
-                                   for i in merged_estimate.items))
-    return merged_estimate
+    if stated and asked in {year for year, _ in own} and asked != stated[0]:
+        # 2024年第一次通过了，今年第二次也过了，今年能拿多少: each year on its own, a
+        # one-time award in the first year it is, so that only_year keeps the year asked
+        by_title = compose_years(rules, standing, per_year, ids, on, today, denied,
+                                 every_year=True, whens=whens, every_rule=True)
+        if by_title is not None:
+            return replace(by_title, years={**by_title.years, asked: {}})
+    return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
 
 
 def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:
@@ -247,14 +245,14 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                   per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
                   on: date, today: date, denied: dict[str, Denied],
                   every_year: bool = False, whens: Mapping[int, date | None] | None = None,
-                  distinct: bool = False) -> Estimate | None:
-    """Awards reading a year's flows estimated per year (as of that year), the rest once
-    on the standing facts (as of ``on``); None unless two years state flows.  A title
-    award is granted once unless the years' titles are ``distinct`` holders (各有一个
-    不同的中心)."""
+                  distinct: bool = False, every_rule: bool = False) -> Estimate | None:
+    """Awards reading a year's flows (``every_rule``: every award) estimated per year (as
+    of that year), the rest once on the standing facts (as of ``on``); None unless two
+    years state flows.  A title award is granted once unless the years' titles are
+    ``distinct`` holders (各有一个不同的中心)."""
     flows = {name for _, facts in per_year for name in facts}
-    yearly = [r for r in rule_ids
-              if (rule := rules.get(r)) is not None and flows & set(rule.required_facts())]
+    yearly = [r for r in rule_ids if (rule := rules.get(r)) is not None
+              and (every_rule or flows & set(rule.required_facts()))]
     # (a standing title list and a year's own titles are one fact: their union)
     stated = [y for y, facts in per_year if facts]
     if (len(stated) < 2 and not every_year) or not yearly:

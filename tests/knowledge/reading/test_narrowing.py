@@ -46,6 +46,8 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
     # 我们市级孵化器 is no city spoken for; seven incubatees are that award's count
     "2022年我们市级孵化器在孵企业升高企七家 其中两家是做软件的 "
     "同年我们还认定了国家级孵化器 那年一共多少",
+    # one of two obtained: not multiplied by the two
+    "我们区下面两个镇一个创成了国家创新型乡镇 另一个还在评审 镇上市级奖励一共多少",
 ])
 def test_no_recipients_no_multiplying(text: str) -> None:
     assert per_recipient(RULESET, text, _plain(text)) is None
@@ -72,6 +74,8 @@ def test_a_year_asked_keeps_its_own_items(asked: str, total: int, noted: bool) -
 @pytest.mark.parametrize(("text", "total"), [
     ("我们孵化器2019年被认定为国家级科技企业孵化器拿了200万，今年国家复核又通过了，还能再拿吗", 0),
     ("技术先进型服务企业已经拿过20万了，今年复核通过还能再给吗", 0),
+    # renewed since it was received, not asked "again" in words
+    ("我们是国家专业化众创空间 2020年认定的时候拿过奖了 今年国家又重新评定了一次 今年能拿多少", 0),
 ])
 def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> None:
     plain = _plain(text)

@@ -94,6 +94,7 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     ("市级中心获批了 省级技术创新中心还在等 能拿多少", "省级技术创新中心", True),
     ("国家专业化众创空间还在等结果", "国家专业化众创空间", True),
     ("技术先进型服务企业，申报中", "技术先进型服务企业", True),
+    ("国家创新型乡镇 还在评审", "国家创新型乡镇", True),
     ("今年认定了省级技术创新中心，能拿多少", "省级技术创新中心", False),
     # another part's wait is not this title's
     ("国家级孵化器认定了，2家在等", "国家级孵化器", False),

@@ -67,3 +67,10 @@ def test_joined_unites_a_title_list_and_keeps_other_facts() -> None:
 def test_years_to_come_and_years_asked(text: str, total: int) -> None:
     got = _by_year(text)
     assert got is not None and got[0] == total
+
+
+def test_titles_alone_are_judged_year_by_year_when_a_year_is_asked() -> None:
+    text = "我们企业牵头的市级技术创新中心2024年获批，今年认定为省级技术创新中心，今年能拿多少"
+    got = _by_year(text)
+    assert got is not None
+    assert sorted(label[:5] for label in got[1]) == ["2024年", "2026年"]
