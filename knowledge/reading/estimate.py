@@ -23,7 +23,12 @@ from knowledge.reading.extraction import (
     subject_nouns,
 )
 from knowledge.reading.groups import compose_groups
-from knowledge.reading.narrowing import already_received, only_year, per_recipient
+from knowledge.reading.narrowing import (
+    already_received,
+    counted_titles,
+    only_year,
+    per_recipient,
+)
 from knowledge.reading.scope import IF, asks_repeat
 from knowledge.reading.segments import fill_elided_subjects, relative_years
 from knowledge.reading.years import FLOW_KINDS, compose_years, estimate_by_year
@@ -122,6 +127,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
+    estimate = counted_titles(rules, text, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate

@@ -5,15 +5,17 @@ recipient the asker speaks for (4个镇, 两家子公司), or only the year it l
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
-from knowledge.awards.calculator import Estimate
+from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.question import title_matches
 from knowledge.reading.segments import excluded_counts
 
-__all__ = ["already_received", "asked_year", "only_year", "per_recipient"]
+__all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient"]
 
 _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[区县市](?!级)|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
@@ -151,5 +153,46 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
                    "复核或再次通过不再重复奖励")
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
             changed = True
+        items.append(item)
+    return replace(estimate, items=tuple(items)) if changed else None
+
+
+# 获得了2项国家技术市场奖励 / 有2个星创天地认定了: a count said right before a title
+_COUNT_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(项|个|家)\s*$")
+
+
+def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
+    """Each one-time award for a title counted as many times as the title is said to be
+    held ("2项国家技术市场奖励，3项省技术市场奖励" → 20万×2 + 10万×3), the item saying
+    how it was read; None when no title is counted.  A title counted twice differently is
+    left as one (unsure), and an award already multiplied is left alone."""
+    counts: dict[tuple[str, str], set[int]] = {}
+    for start, fact, value in title_matches(text, rules.vocabulary.patterns):
+        m = _COUNT_BEFORE.search(text, max(0, start - 6), start)
+        if m is not None and (n := parse_int(m.group(1))) is not None:
+            counts.setdefault((fact, value), set()).add(n)
+    if not counts:
+        return None
+    def titles(item: Item) -> set[tuple[str, str]]:
+        rule = rules.get(item.rule_id)
+        return {(c.fact, str(c.value)) for c in rule.conditions} & set(counts) \
+            if rule is not None and item.outcome == "eligible" else set()
+
+    # 两个市级中心（一个企业牵头，一个院所牵头）: a count two awards share is no multiplier
+    shared = Counter(t for item in estimate.items for t in titles(item))
+    items, changed = [], False
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        if item.outcome == "eligible" and item.amount_yuan and rule is not None \
+                and rule.amount_yuan is not None and rule.count_fact is None \
+                and "×" not in item.explanation \
+                and all(shared[t] == 1 for t in titles(item)):
+            said = {n for t in titles(item) for n in counts[t]}
+            if len(said) == 1 and (times := said.pop()) >= 2:
+                each = item.amount_yuan
+                item = replace(item, amount_yuan=each * times, explanation=(
+                    f"{item.explanation}您说有{times}项（个），每项（个）{format_yuan(each)}："
+                    f"{format_yuan(each)} × {times} = {format_yuan(each * times)}。"))
+                changed = True
         items.append(item)
     return replace(estimate, items=tuple(items)) if changed else None

@@ -255,6 +255,13 @@ def title_phrases(text: str, patterns: Patterns) -> list[str]:
     return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
 
 
+def title_matches(text: str, patterns: Patterns) -> list[tuple[int, str, str]]:
+    """Where each title the vocabulary's patterns find in ``text`` starts: (start, fact,
+    value)."""
+    return [(m.start, fact, value) for fact, value, pattern in patterns.titles
+            for m in _clause_matches(pattern, text)]
+
+
 # a title an upgrade starts from (省级大学科技园升级成了国家…): held, not obtained now
 _UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(升级|升格|晋级|升)"
                             r"(成|为|到|至)")

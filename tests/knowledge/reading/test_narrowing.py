@@ -12,7 +12,12 @@ from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.narrowing import already_received, only_year, per_recipient
+from knowledge.reading.narrowing import (
+    already_received,
+    counted_titles,
+    only_year,
+    per_recipient,
+)
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -102,3 +107,23 @@ def test_a_received_amount_names_the_award_received() -> None:
     granted = [i.label for i in again.items if i.outcome == "eligible"]
     assert granted and all("升级" in label for label in granted)
 
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("去年我们中心获得了2项国家技术市场奖励 3项省技术市场奖励 能配套多少", 700_000),
+    ("去年我们拿了两项国家技术市场奖励，配套多少", 400_000),
+])
+def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
+    counted = counted_titles(RULESET, text, _plain(text))
+    assert counted is not None and counted.total_yuan == total
+    assert any("×" in i.explanation for i in counted.items)
+
+
+@pytest.mark.parametrize("text", [
+    "去年我们获得了国家技术市场奖励，配套多少",  # no count
+    "第2项国家技术市场奖励，配套多少",  # an ordinal
+    # one count two awards share
+    "今年两个市级技术创新中心列入试点（一个企业牵头，一个省属科研院所牵头），一共多少",
+])
+def test_a_title_not_counted_is_left(text: str) -> None:
+    assert counted_titles(RULESET, text, _plain(text)) is None
