@@ -37,12 +37,21 @@ _WHEN = re.compile(r"^(每年|一年|今年|去年|当年|年度|每次|一次)"
 _AFTER_AMOUNT = re.compile(r"(?:多少|几)(?:钱)?的?([\u4e00-\u9fff]{2,6})$")
 
 
+# 我们学校能拿多少 / …今年获批我们学校能拿多少: the asker, not a thing whose amount is
+# asked (我们公司土地出让金能减多少 names one after the asker's kind)
+_ASKER = re.compile(r"我们|我司|本单位|本公司|咱们|我校|我院")
+_ASKER_KIND = re.compile(r"^的?(公司|企业|学校|医院|单位|机构|厂|集团|大学|高校|镇|区|县|孵化器"
+                         r"|众创空间|中心|这边|这里)?的?")
+
+
 def _amount_spans(said: str) -> list[str]:
     compact = re.sub(r"\s+", "", said)
     m = _AMOUNT_WORD.search(compact)
     if m is None:
         return []
     before = re.split(r"[，。；？！,;?!、]", compact[:m.start()])[-1]
+    if (asker := list(_ASKER.finditer(before))):
+        before = _ASKER_KIND.sub("", before[asker[-1].end():])
     spans = [_WHEN.sub("", _TRIM.sub("", before)[-8:])]
     if (after := _AFTER_AMOUNT.search(compact)) is not None:
         spans.insert(0, after.group(1))  # 一年给多少生活补贴: what follows names the thing

@@ -20,6 +20,7 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
+from knowledge.reading.leader import PARTICIPANT, read_leader
 from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -129,6 +130,13 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
     if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
+    elif (leader := read_leader(flat, vocab.patterns.applicants)) is not None:
+        if leader.participant:  # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
+            denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
+        else:  # …山大威海牵头组建的中心，这个中心能拿多少: the leader applies
+            facts["applicant_types"] = frozenset({leader.kind})
+            notes.append(f"按“{leader.said}”，申报主体按牵头单位"
+                         f"（{specs['applicant_types'].choice_label(leader.kind)}）计")
     # a standing title is no award asked about when something else happened
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}

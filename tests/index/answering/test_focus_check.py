@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from index.answering.focus_check import _amount_spans
+
 pytestmark = pytest.mark.slow
 
 
@@ -35,6 +37,18 @@ def test_an_amount_of_something_the_clauses_do_not_name(engine: Any, question: s
                                       "企业牵头建设市级技术创新中心能获得多少补助？",
                                       # a place is whose the money is, not what is asked
                                       "我们是烟台的企业，今年公司牵头的技术创新中心被认定为"
-                                      "省级，威海能给多少"])
+                                      "省级，威海能给多少",
+                                      # the asker is not a thing whose amount is asked
+                                      "我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 "
+                                      "我们学校能拿多少"])
 def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -> None:
     assert engine.ask(question).unanswered is None
+
+
+@pytest.mark.parametrize(("said", "spans"), [
+    ("我们学校参与了一家企业牵头组建的市级技术创新中心今年获批我们学校能拿多少", []),
+    ("我们公司土地出让金能减多少", ["土地出让金"]),
+    ("一年给多少生活补贴", ["生活补贴"]),
+])
+def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
+    assert _amount_spans(said) == spans

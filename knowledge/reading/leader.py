@@ -1,0 +1,69 @@
+"""Who leads what the question is about (…牵头组建): the leader applies, not a participant.
+
+"我们企业参与了山大威海牵头组建的市级技术创新中心，这个中心能拿多少": the centre's award
+goes by its leader, a university.  "我们学校参与了一家企业牵头组建的…，我们学校能拿多少":
+the asker only takes part, and the award is the leader's, so none is the asker's (said so).
+The kinds are the vocabulary's applicant patterns, matched on the leader's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.awards.staff_regex import staff_regex
+
+__all__ = ["PARTICIPANT", "Leader", "read_leader"]
+
+PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
+# 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
+_LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
+_LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})")
+_WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由和与跟同])"
+                          r"([^，,。；;！!？?、（()）\s了的是由和与跟同]{1,12})$")
+_SELF = re.compile(r"^(我们|我司|本|咱|我)")
+# 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
+_TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}(参与|参加|协作)"
+                         r"|参与单位|合作单位之一|是参与")
+# 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
+_ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?]{0,6}(能|可以|可)"
+                        r"[^，,。；;]{0,4}(分|拿|得|领)")
+
+
+@dataclass(frozen=True)
+class Leader:
+    """The kind of applicant that leads (``kind``), as said (``said``); ``participant``:
+    the asker takes part and asks for itself (the award is not theirs)."""
+
+    kind: str
+    said: str
+    participant: bool
+
+
+def _leaders(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _LED.finditer(text):
+        before = _WORD_BEFORE.search(text[:m.start()])
+        if before is not None:
+            out.append(before.group(1) + m.group())
+    out += [m.group(1) + "牵头" for m in _LED_BY.finditer(text)]
+    return out
+
+
+def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | None:
+    """The one other party the question says leads, with its kind; None when the asker
+    leads, no leader is said, or leaders of several kinds are (groups, read elsewhere)."""
+    found: dict[str, str] = {}
+    for said in _leaders(text):
+        if _SELF.match(said):
+            return None  # 我们医院牵头的…: the asker leads
+        kinds = {name for name, pattern in applicants if staff_regex(pattern).search(said)}
+        if len(kinds) > 1:
+            kinds.discard("enterprise")  # (山大威海 is no company)
+        if len(kinds) == 1:
+            found.setdefault(kinds.pop(), said)
+    if len(found) != 1:
+        return None
+    kind, said = next(iter(found.items()))
+    return Leader(kind, said, bool(_TAKES_PART.search(text) and _ASKS_SELF.search(text)))

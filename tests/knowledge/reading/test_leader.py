@@ -1,0 +1,56 @@
+"""Who leads what the question is about (knowledge.reading.leader)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.leader import PARTICIPANT, read_leader
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+APPLICANTS = RULESET.vocabulary.patterns.applicants
+
+
+@pytest.mark.parametrize(("text", "kind", "participant"), [
+    ("我们企业参与了山大威海牵头组建的市级技术创新中心 今年获批了 这个中心能拿多少",
+     "university", False),
+    ("我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 我们学校能拿多少",
+     "enterprise", True),
+    ("我们是县人民医院 市立医院牵头的市级临床医学研究中心今年首次通过绩效评价 我们是参与单位之一 "
+     "我们医院能分到多少", "medical_institution", True),
+    ("我们公司和哈工大共建了个技术创新中心，牵头的是哈工大，今年列入市级了，市里补助多少",
+     "university", False),
+])
+def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
+                                                     participant: bool) -> None:
+    leader = read_leader(text, APPLICANTS)
+    assert leader is not None
+    assert (leader.kind, leader.participant) == (kind, participant)
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司牵头组建的市级技术创新中心获批了",  # the asker leads
+    "我们医院牵头的4个市级临床医学研究中心 今年第一次参加绩效评价",
+    # leaders of several kinds: groups, read elsewhere
+    "今年两个市级技术创新中心列入试点（一个企业牵头，一个省属科研院所牵头），一共多少",
+    "今年认定了省级技术创新中心",  # no leader said
+])
+def test_no_other_leader(text: str) -> None:
+    assert read_leader(text, APPLICANTS) is None
+
+
+def test_the_leader_applies_and_a_participant_does_not() -> None:
+    led = extract_facts("我们企业参与了山大威海牵头组建的市级技术创新中心 今年获批了 "
+                        "这个中心能拿多少", TODAY, RULESET)
+    assert led.facts["applicant_types"] == frozenset({"university"})
+    part = extract_facts("我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 "
+                         "我们学校能拿多少", TODAY, RULESET)
+    assert part.denied["applicant_types"].requirement == PARTICIPANT
