@@ -78,7 +78,7 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 
 
 # 光算2022年这两件事 / 只算2021年: the items of that year only
-_ONLY_YEAR = re.compile(r"(?:光|只|单|仅)(?:算|看|问)(\d{4})年")
+_ONLY_YEAR = re.compile(r"(?:光|只|单|仅|就)(?:算|看|问|说)(?:一下)?(\d{4})年")
 # 2022年一共能拿多少 closing a message about several years: that year only
 _YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?"
                          r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")

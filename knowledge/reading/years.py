@@ -67,9 +67,10 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
         # held in the years that say so, not in every year
         common = _asked_titles_out(common, extract_facts(head, today, rules).facts)
     parts = _restated(own, common, specs, rules, today, (head, tail))
-    # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30
+    # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30 (a year said again, 就问
+    # 2021年那年能拿多少, keeps the date its first part gives)
     whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(part[:12])
-                    else read_as_of(part[:12], today)) for year, part in parts}
+                    else read_as_of(part[:12], today)) for year, part in reversed(parts)}
     years = [(year, extract_facts(_whole(head, part, tail), today, rules))
              for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
@@ -90,8 +91,11 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     # the rules a year names (2022年重新认定也过了 → the renewal) are estimated too
     ids = list(dict.fromkeys([*rule_ids, *(r for _, ex in years for r in ex.candidate_rules
                                            if rules.get(r) is not None)]))
-    by_year = compose_years(rules, standing, per_year, ids, on, today, denied, whens=whens,
-                            distinct=bool(_DISTINCT.search(text)))
+    own_ex = {year: ex for year, ex in reversed(years)}
+    said = {year: part for year, part in reversed(parts)}
+    by_year = compose_years(rules, standing, per_year, ids, on, today, denied,
+                            own={year: (ex, said[year]) for year, ex in own_ex.items()},
+                            whens=whens, distinct=bool(_DISTINCT.search(text)))
     if by_year is not None or (denied == whole.denied and not titled):
         return by_year
     merged: dict[str, object] = dict(standing)
@@ -107,7 +111,16 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
                                  every_year=True, whens=whens, every_rule=True)
         if by_title is not None:
             return replace(by_title, years={**by_title.years, asked: {}})
+    if len(stated) == 1:  # (2019年合同没登记，2020年买的登记了: 2019's denial is not 2020's)
+        denied = for_year(denied, own_ex[stated[0]], said[stated[0]])
     return evaluate(rules, merged, when or on, rule_ids=rule_ids, denied=denied)
+
+
+def for_year(denied: Mapping[str, Denied], ex: Extraction, part: str) -> dict[str, Denied]:
+    """The denials that hold for a year: a condition denied as a whole (合同没登记) is not
+    the year's when its part states the fact and does not say the denial (2020年买的登记了)."""
+    return {name: d for name, d in denied.items()
+            if d.values or name not in ex.facts or (d.said and d.said in part)}
 
 
 def _titles(facts: Mapping[str, object]) -> set[tuple[str, object]]:
@@ -150,9 +163,13 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
               around: tuple[str, str] = ("", "")) -> list[tuple[int, str]]:
     """Each year's part, a terse one restated from its neighbour (see estimate_by_year);
     a part is read with what is said for every year (``around``: head, tail)."""
-    alone = [_states_own(extract_facts(part, today, rules), common, specs)
-             or _states_own(extract_facts(_whole(around[0], part, around[1]), today, rules),
-                            common, specs)
+    def states(ex: Extraction, part: str) -> bool:
+        # (买技术100万没登记: its one amount denied, not a terse repeat of the next year)
+        return _states_own(ex, common, specs) or (
+            bool(ex.denied) and len([m for m in scan_money(part) if not m.problem]) == 1)
+
+    alone = [states(extract_facts(part, today, rules), part)
+             or states(extract_facts(_whole(around[0], part, around[1]), today, rules), part)
              for _, part in own]
     out: list[tuple[int, str]] = []
     for i, (year, part) in enumerate(own):
@@ -245,7 +262,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                   per_year: list[tuple[int, dict[str, object]]], rule_ids: list[str],
                   on: date, today: date, denied: dict[str, Denied],
                   every_year: bool = False, whens: Mapping[int, date | None] | None = None,
-                  distinct: bool = False, every_rule: bool = False) -> Estimate | None:
+                  distinct: bool = False, every_rule: bool = False,
+                  own: Mapping[int, tuple[Extraction, str]] | None = None) -> Estimate | None:
     """Awards reading a year's flows (``every_rule``: every award) estimated per year (as
     of that year), the rest once on the standing facts (as of ``on``); None unless two
     years state flows.  A title award is granted once unless the years' titles are
@@ -271,7 +289,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
         if not facts:
             continue
         when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
-        part = evaluate(rules, joined(standing, facts), when, rule_ids=yearly, denied=denied)
+        part = evaluate(rules, joined(standing, facts), when, rule_ids=yearly,
+                        denied=for_year(denied, *own[year]) if own and year in own else denied)
         for i in part.items:  # a rule that does not apply in any year is listed once
             if i.outcome == "ineligible" and i.rule_id in shown:
                 continue

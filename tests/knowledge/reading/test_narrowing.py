@@ -127,3 +127,12 @@ def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
 ])
 def test_a_title_not_counted_is_left(text: str) -> None:
     assert counted_titles(RULESET, text, _plain(text)) is None
+
+
+@pytest.mark.parametrize("text", ["光算2022年", "只问2022年", "就问2022年那年能拿多少"])
+def test_the_year_a_question_limits_itself_to(text: str) -> None:
+    plain = _plain("市级临床医学研究中心首次通过绩效评价，能拿多少")
+    by_year = replace(plain, years={2021: {}, 2022: {}},
+                      items=tuple(replace(i, label=f"2022年：{i.label}") for i in plain.items))
+    narrowed = only_year(text, by_year)
+    assert narrowed is not None and narrowed.total_yuan == 1_000_000

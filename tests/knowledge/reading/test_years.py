@@ -74,3 +74,4 @@ def test_titles_alone_are_judged_year_by_year_when_a_year_is_asked() -> None:
     got = _by_year(text)
     assert got is not None
     assert sorted(label[:5] for label in got[1]) == ["2024年", "2026年"]
+

@@ -1,0 +1,58 @@
+"""A question's estimate, every reader together (knowledge.reading.estimate)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.calculator import Estimate
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.estimate import estimate_question
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.normalize import normalize_question
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+
+
+def _estimate(question: str) -> Estimate:
+    text = normalize_question(question)
+    ex = extract_facts(text, TODAY, RULESET)
+    return estimate_question(RULESET, text, TODAY, list(ex.candidate_rules), ex,
+                             ex.as_of or TODAY)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a year's own denial is that year's, not the other years'
+    ("2019年买技术100万没登记，2020年买技术150万登记了，一共能奖多少", 300_000),
+    # a year of two amounts, one not registered, is a terse repeat of the year before
+    ("公司2019年买技术登记了80万，2020年签了两个，100万的登记了，50万的没登记，"
+     "2023年又买了300万也登记了，三年20%奖励总共多少", 360_000),
+    # a year said again (就问2021年那年) keeps the date its first part gives (上半年)
+    ("2020到2022年我们每年都买技术 合同都登记了 2020年100万 2021年400万都是上半年的 "
+     "2022年150万 就问2021年那年能拿多少", 500_000),
+    # the year asked about states no award granted: none of the other years'
+    ("医院的市级临床医学研究中心2024年第一次绩效评价就通过了，今年第二次绩效评价也过了，"
+     "今年能拿多少？", 0),
+    # a title awaited beside titles obtained; a year to come is a plan
+    ("我们是科技服务公司 2020年首次认定高企 2021年认定技术先进型服务企业 2021年上半年买技术"
+     "登记了合同100万 明年打算申报国家级技术转移示范机构 加起来能拿多少", 600_000),
+    # several awards asked at their most: each ceiling at its top
+    ("我们是专利代理机构 算科技服务机构 2021年代理市内发明专利授权130件 2022年被认定为国家"
+     "专利运营试点 2022年首次认定高企 技术先进型服务企业还在等 顶格算一共多少", 1_400_000),
+    # a title held several times
+    ("去年我们中心获得了2项国家技术市场奖励 3项省技术市场奖励 能配套多少", 700_000),
+])
+def test_every_reader_together(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total
+
+
+def test_a_hypothetical_is_computed_and_said_so() -> None:
+    estimate = _estimate("如果我们孵化器认定为国家级科技企业孵化器，能拿多少")
+    assert estimate.total_yuan == 2_000_000
+    assert any("如果" in w for w in estimate.warnings)
