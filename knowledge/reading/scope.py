@@ -75,9 +75,10 @@ def is_negated(text: str, start: int, end: int) -> bool:
 # An outcome said after what was sought (参评国家创新型乡镇，没评上 / 申报国家级孵化器没批下来 /
 # 绩效评价没通过): the title was not obtained.
 _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有)?(正式)?(通过|评上|批下来|获批|批准|认定上|"
-                     r"认定下来|成功|选上|入选|拿到|申请下来|评下来|立项|登上|获奖|命名|创建成功|"
-                     r"创建成|创成|批|开始|过|成(?![果本]))"
+                     r"认定下来|认定|成功|选上|入选|拿到|申请下来|评下来|立项|登上|获奖|命名|"
+                     r"创建成功|创建成|创成|批|开始|过|成(?![果本])|影|下文|下来)"
                      r"|落选|失败|被驳回|被退回|退回来|打回|被否|不合格|没戏|撤回|撤销了|放弃了"
+                     r"|黄了|泡汤|被刷|刷下来|被拒|卡住了|卡在|差一点|差点"
                      r"|(还)?(没有?|未)(交|提交|报|申报|申请|评审|开评|公布)"
                      r"|只是报了个?名|报了个名|刚报名|刚报上去"
                      r"|还在公[示式]|公[示式]期|只是入围|仅入围")
@@ -135,7 +136,14 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     own = text[end:m.start() if m else len(text)]
     state = _status(own)
     for _ in range(_STATUS_CLAUSES):
-        if m is None or m.group() in ("但是", "但", "不过") or m.end() >= until:
+        if m is not None and m.group() in ("但是", "但", "不过") and m.end() < until:
+            # 省级的也报了但是没评上: a contrast about the same title, not another
+            nxt = _CLAUSE_BREAK.search(text, m.end())
+            after = text[m.end():min(nxt.start() if nxt else len(text), until)]
+            if not _ANOTHER.search(after) and (s := _status(after)) is not None:
+                state = s
+            break
+        if m is None or m.end() >= until:
             break
         nxt = _CLAUSE_BREAK.search(text, m.end())
         clause = text[m.end():min(nxt.start() if nxt else len(text), until)]

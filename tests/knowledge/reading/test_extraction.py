@@ -370,6 +370,8 @@ def test_asked_sums_and_granted_subsidies(question: str, amount_question: bool,
     # the kind named where the asker asks for itself applies
     ("我是某镇上的企业老板，我们镇2025年被评为国家创新型乡镇，我们企业能分多少", {"enterprise"}),
     ("我们镇2025年被评为国家创新型乡镇，镇里的企业也多，我们镇能拿多少", {"town_gov"}),
+    ("我们区今年申报国家创新型县黄了 不过下面有个镇创建国家创新型乡镇成功了 市里一共给多少",
+     {"district_gov", "town_gov"}),
     # else the kind the asker says it is, beside the place it is in
     ("我们镇今年评上国家创新型乡镇了 我们是镇上的企业 这个奖励企业能分到多少", {"enterprise"}),
     # a place named otherwise is another recipient: both kept

@@ -84,6 +84,16 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("申请技术先进型服务企业被打回来了", "技术先进型服务企业", True),
     ("市级技术创新中心的材料也还没交", "市级技术创新中心", True),
     ("报了国家级科技企业孵化器 只是报了名还没评审", "国家级科技企业孵化器", True),
+    # a contrast about the same title is its status; about another, not
+    ("省级技术创新中心也报了但是没评上", "省级技术创新中心", True),
+    ("国家级孵化器没评上，但省级孵化器评上了", "国家级孵化器", True),
+    ("国家级孵化器认定了，但省级孵化器没评上", "国家级孵化器", False),
+    # failures said in other words
+    ("今年申报国家创新型县黄了", "国家创新型县", True),
+    ("国家级技术创新中心差一点没过", "国家级技术创新中心", True),
+    ("技术先进型服务企业还在走流程没认定呢", "技术先进型服务企业", True),
+    ("升省级临床医学研究中心更没影", "省级临床医学研究中心", True),
+    ("2家在孵企业申报高企被刷", "高企", True),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
     assert failed_in_region(text, *_span(text, phrase), len(text)) is failed

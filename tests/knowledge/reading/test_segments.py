@@ -38,9 +38,12 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("技术创新中心，市级的已经批下来了，省级的申请被退回",
      "技术创新中心，市级技术创新中心已经批下来了，省级技术创新中心申请被退回"),
     ("孵化器 国家级的没通过 省级的认定了", "孵化器 国家级孵化器没通过 省级孵化器认定了"),
+    ("技术创新中心国家级差一点没过，最后认定的是省级",
+     "技术创新中心国家级差一点没过，最后认定的是省级技术创新中心"),
+    ("不是国家级孵化器，而是省级的称号", "不是国家级孵化器，而是省级孵化器的称号"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
         "renewal", "ordinal-event", "dated-ordinal-event", "levels-with-outcomes",
-        "levels-spaced"])
+        "levels-spaced", "level-said-after-the-verb", "level-said-instead"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
