@@ -51,7 +51,10 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 # that say so beyond these negations are the count fact's ``not_counted`` and the places
 # outside the city, from the vocabulary)
 _NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
-_PART = r"(?:其中|另外|另|还有|剩下的?)?(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)"
+# (5家里2家没过: a part of the five, as 其中)
+_OF_THEM = r"(?:\d+|[一二两三四五六七八九十]+)\s*[家项个件份](?:里|中|当中|里面)"
+_PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r")?(?:有)?" + _N
+         + r"\s*(家|项|个|件|份|单|笔)")
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
         n = parse_int(m.group(1))
-        if n is not None and (m.group(0).startswith("其中") or _within(text, m)
+        if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
                               or (_owns(text, m) and (_listed_total(text) == total
                                                       or _rest_said(text, m)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])

@@ -39,6 +39,9 @@ def _plain(text: str) -> Estimate:
     ("园区4家科技服务企业今年认定了技术先进型服务企业，其中1家2020年已经拿过20万了，"
      "这4家能拿多少", 600000),
     ("我们区4个镇报国家创新型乡镇，今年创成了2个，另1个没评上，市里给镇上多少", 2000000),
+    # with no count passed, the failed part is left out
+    ("我们园区5家企业都报了技术先进型服务企业 5家里2家没过 剩下的都认定了 这几家一共能拿多少",
+     600000),
 ])
 def test_one_award_per_recipient(text: str, total: int) -> None:
     many = per_recipient(RULESET, text, _plain(text))
