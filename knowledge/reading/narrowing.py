@@ -129,6 +129,8 @@ _AGAIN = re.compile(r"还能再(拿|给|奖|补)|还能拿|还有钱|还有奖�
                     r"|还可以再(拿|给|奖)|还能不能拿")
 
 
+# 一共拿多少 / 总共能拿多少: every award, the one received too
+_ALL_TOLD = re.compile(r"一共|总共|合计|加起来|累计|总计")
 # …拿过奖了，今年又重新评定了一次: the title renewed after the award was received
 _RENEWED = re.compile(r"重新(评定|认定|评审|评估|核定|通过)|复核|复审|再次(认定|评定|通过)"
                       r"|又(通过|认定|评定|评上)")
@@ -141,8 +143,11 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     None when the question says no such thing."""
     received = _RECEIVED.search(text)
     if received is None or not (_AGAIN.search(text) or (
-            not estimate.years and _RENEWED.search(text, received.end()))):
-        return None  # (a year-by-year estimate grants a one-time award in its first year)
+            not estimate.years and _RENEWED.search(text, received.end())
+            and not _ALL_TOLD.search(text))):
+        # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
+        # 多少 counts the award received)
+        return None
     # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
     clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
     said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]

@@ -146,7 +146,9 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
         if m is None or m.end() >= until:
             break
         nxt = _CLAUSE_BREAK.search(text, m.end())
-        clause = text[m.end():min(nxt.start() if nxt else len(text), until)]
+        if (nxt.start() if nxt else len(text)) > until:
+            break  # (只给认定了省级…: a clause naming the next title is its status)
+        clause = text[m.end():nxt.start() if nxt else len(text)]
         m = nxt
         if _ANOTHER.search(clause):
             break

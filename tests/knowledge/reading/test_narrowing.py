@@ -139,3 +139,8 @@ def test_the_year_a_question_limits_itself_to(text: str) -> None:
                       items=tuple(replace(i, label=f"2022年：{i.label}") for i in plain.items))
     narrowed = only_year(text, by_year)
     assert narrowed is not None and narrowed.total_yuan == 1_000_000
+
+
+def test_a_total_asked_counts_the_award_received_once() -> None:
+    text = "国家专业化众创空间2020年认定拿了200万 2024年又重新认定了 一共拿多少"
+    assert already_received(RULESET, text, _plain(text)) is None

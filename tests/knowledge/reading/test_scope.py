@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from knowledge.reading.scope import (
@@ -94,9 +96,15 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("技术先进型服务企业还在走流程没认定呢", "技术先进型服务企业", True),
     ("升省级临床医学研究中心更没影", "省级临床医学研究中心", True),
     ("2家在孵企业申报高企被刷", "高企", True),
+    # the clause naming the next title is that title's status
+    ("如果国家级技术创新中心没批下来，只给认定了省级技术创新中心", "国家级技术创新中心", True),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
-    assert failed_in_region(text, *_span(text, phrase), len(text)) is failed
+    start, end = _span(text, phrase)
+    # (until: where the next title, another level of it, is named)
+    until = next((m.start() for m in re.finditer(r"(国家级|省级|市级)", text) if m.start() >= end),
+                 len(text))
+    assert failed_in_region(text, start, end, until) is failed
 
 
 @pytest.mark.parametrize(("text", "phrase", "awaited"), [
