@@ -13,6 +13,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.question import title_matches
+from knowledge.reading.scope import clause_at
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient"]
@@ -169,6 +170,10 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 
 # 获得了2项国家技术市场奖励 / 有2个星创天地认定了: a count said right before a title
 _COUNT_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(项|个|家)\s*$")
+_INCUBATEES = re.compile(r"在孵|入孵|孵化期")
+# 国家级国际合作基地两家: a count said right after it
+_COUNT_AFTER = re.compile(r"\s*(\d+|[两二三四五六七八九十]+)\s*(项|个|家)"
+                          r"(?![^，,。；;\s]{0,3}[里中])(?!\s*(奖|补|资金|钱|合计|一共|总共|加|都|的))")
 
 
 def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -177,8 +182,10 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
     how it was read; None when no title is counted.  A title counted twice differently is
     left as one (unsure), and an award already multiplied is left alone."""
     counts: dict[tuple[str, str], set[int]] = {}
-    for start, fact, value in title_matches(text, rules.vocabulary.patterns):
-        m = _COUNT_BEFORE.search(text, max(0, start - 6), start)
+    for start, end, fact, value in title_matches(text, rules.vocabulary.patterns):
+        if _INCUBATEES.search(clause_at(text, start)):
+            continue  # (在孵企业新认定高企6家: the incubatees' count, not the title's)
+        m = _COUNT_BEFORE.search(text, max(0, start - 6), start) or _COUNT_AFTER.match(text, end)
         if m is not None and (n := parse_int(m.group(1))) is not None:
             counts.setdefault((fact, value), set()).add(n)
     if not counts:

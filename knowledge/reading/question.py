@@ -255,10 +255,10 @@ def title_phrases(text: str, patterns: Patterns) -> list[str]:
     return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
 
 
-def title_matches(text: str, patterns: Patterns) -> list[tuple[int, str, str]]:
-    """Where each title the vocabulary's patterns find in ``text`` starts: (start, fact,
+def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, str]]:
+    """Where each title the vocabulary's patterns find in ``text`` is: (start, end, fact,
     value)."""
-    return [(m.start, fact, value) for fact, value, pattern in patterns.titles
+    return [(m.start, m.end, fact, value) for fact, value, pattern in patterns.titles
             for m in _clause_matches(pattern, text)]
 
 

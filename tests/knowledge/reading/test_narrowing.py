@@ -115,6 +115,8 @@ def test_a_received_amount_names_the_award_received() -> None:
 @pytest.mark.parametrize(("text", "total"), [
     ("去年我们中心获得了2项国家技术市场奖励 3项省技术市场奖励 能配套多少", 700_000),
     ("去年我们拿了两项国家技术市场奖励，配套多少", 400_000),
+    # a count said right after the title
+    ("2019年我们区认定国家级国际合作基地两家，一共多少", 2_000_000),
 ])
 def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
     counted = counted_titles(RULESET, text, _plain(text))
@@ -125,6 +127,9 @@ def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
 @pytest.mark.parametrize("text", [
     "去年我们获得了国家技术市场奖励，配套多少",  # no count
     "第2项国家技术市场奖励，配套多少",  # an ordinal
+    # a count of the awards asked about, or of incubatees, is not the title's
+    "2019年买技术认定登记了150万，同年还认定了技术先进型服务企业 两项奖励加一起",
+    "2019年在孵企业新认定高企6家（都在孵化期内），我们运营公司是科技服务机构，一共多少",
     # one count two awards share
     "今年两个市级技术创新中心列入试点（一个企业牵头，一个省属科研院所牵头），一共多少",
 ])
