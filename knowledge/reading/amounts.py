@@ -49,7 +49,7 @@ _BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
 # (合同还没登记: the amount is not a registered one).
 NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
     # 剩下的没登: 登 closing its clause is 登记
-    ("registered_tech_purchase_yuan", r"登记|认定登记|登(?=[，,。；;！!？?\s]|$)",
+    ("registered_tech_purchase_yuan", r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)",
      "技术合同未经登记"),
 )
 # Approximate amounts: read the number, say so.

@@ -34,7 +34,8 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
-                       r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是)了?\s*$")
+                       r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的)"
+                       r"了?\s*$")
 # 省级的评上了 / 市级的已经批下来了 / 省级的申请被退回: a level standing for its title,
 # with its outcome (obtained or not)
 _LEVEL_OBTAINED = re.compile(r"的[^，,。；;！!？?\s]{0,8}?(评上|认定|通过|拿到|获批|批了|批下来"

@@ -1,0 +1,44 @@
+"""Amounts placed on their money facts, segment by segment (knowledge.reading.amounts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading.amounts import RECEIVED, read_money
+from knowledge.reading.raw import RawExtraction
+
+
+def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
+    out = RawExtraction(topics=topics or set())
+    read_money(text, out, {})
+    return out
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("买技术合同登记了150万", 1_500_000),
+    # several of one fact add up; one said to be the total is the amount
+    ("买技术签了两份，一份60万登记了，一份40万也登记了", 1_000_000),
+    # a part whose own segment denies the condition is left out
+    ("买技术登记了的合同交易额150万，还有一份60万的合同没备案", 1_500_000),
+    ("买技术花了200万，其中120万登记了，另外80万没登记", 1_200_000),
+])
+def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
+
+
+def test_a_denial_in_a_segment_of_its_own_denies_them_all() -> None:
+    assert "registered_tech_purchase_yuan" not in _read("买技术花了150万，合同还没登记").facts
+
+
+@pytest.mark.parametrize(("before", "received"), [
+    ("2019年认定国家级孵化器拿了", True),  # …200万: money received, not an input
+    ("技术先进型服务企业已经奖过", True),
+    ("买技术合同登记了", False),
+])
+def test_money_already_received(before: str, received: bool) -> None:
+    assert bool(RECEIVED.search(before)) is received
+
+
+def test_an_absurd_amount_is_refused_and_said() -> None:
+    out = _read("买技术合同登记了-5万")
+    assert "registered_tech_purchase_yuan" not in out.facts

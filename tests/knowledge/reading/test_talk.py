@@ -1,0 +1,33 @@
+"""The conversation vocabulary of a knowledge folder (knowledge.reading.talk)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.errors import VocabularyError
+from knowledge.reading.talk import TALK_FILE, check_talk, default_talk, knowledge_talk, load_talk
+
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+
+
+def test_the_package_vocabulary_loads_clean() -> None:
+    assert check_talk(KNOWLEDGE) == []
+    assert knowledge_talk(KNOWLEDGE) == load_talk(KNOWLEDGE / TALK_FILE)
+    assert default_talk() is default_talk()  # read once
+
+
+def test_a_folder_without_one_uses_the_package_vocabulary(tmp_path: Path) -> None:
+    assert check_talk(tmp_path) == []
+    assert knowledge_talk(tmp_path) == default_talk()
+
+
+def test_a_broken_file_names_its_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / TALK_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("首次: [首次\n", encoding="utf-8")
+    problems = check_talk(tmp_path)
+    assert problems and problems[0].file == str(path) and problems[0].line is not None
+    with pytest.raises(VocabularyError):
+        load_talk(path)
