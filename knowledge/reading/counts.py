@@ -88,6 +88,8 @@ _ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?
                          r"|失败|落选|被驳回)")
 
 
+# 一个国家级孵化器和一个区级众创空间…6家: a count of the holders is not of the incubatees
+_NOT_A_HOLDER = r"(?![^，,。；;\s]{0,5}(孵化器|众创空间|大学科技园|载体|星创天地))"
 # the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
 _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      + r"\s*(?:家|个)(?:顺利)?(?:通过|评上|成功|入选|获批|升级成功|升上去|升上了"
@@ -137,7 +139,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
-        m = re.search(_N + r"\s*(家|个)", text)
+        m = re.search(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
         if m and (passed := _PASSED.search(text, m.end())) is not None:
             # 5家报了高企，只有2家通过: the ones that passed are counted
             n_passed = parse_int(passed.group(1) or passed.group(3) or "")
@@ -146,7 +148,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
                                  f"按{n_passed}{m.group(2)}计")
                 text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
-                m = re.search(_N + r"\s*(家|个)", text)
+                m = re.search(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
         if m and (n := parse_int(m.group(1))) is not None:
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")

@@ -277,9 +277,11 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     if m is None:
         m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
                       + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
-    if m is None:  # 丙公司烟台注册: a recipient the owner speaks for, registered elsewhere
+    if m is None:  # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for,
+        # registered elsewhere
         m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places
-                      + r")(?:注册|落户)", text)
+                      + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
+                      + places + ")", text)
     if m is None:
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])

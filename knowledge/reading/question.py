@@ -270,6 +270,8 @@ _UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(�
 _NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
                          r"有[0-9一二两三四五六七八九十]")
 _STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
+# 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
+_OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
 # a clause about the incubatees (在孵企业, 4家…升了高企) or the asker itself (我们公司自己)
 _INCUBATEE_CLAUSE = re.compile(r"在孵|入孵|入驻|孵化|再孵|[0-9一二两三四五六七八九十俩仨]+\s*家")
 _OWN_CLAUSE = re.compile(r"自己|自身|本身|我们(科技服务|服务|运营|公司)|我司|运营公司|公司")
@@ -330,8 +332,9 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             add_value(out.facts, fact, value)
             after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \
                 if end < len(text) else ""
-            if _STANDING_BEFORE.search(text, clause_start(text, start), start) \
-                    and (after[:1] in ("里", "内") or _NEWS_AFTER.match(after)):
+            if (_STANDING_BEFORE.search(text, clause_start(text, start), start)
+                    and (after[:1] in ("里", "内") or _NEWS_AFTER.match(after))) \
+                    or _OPERATED_BEFORE.search(text, clause_start(text, start), start):
                 out.standing[(fact, value)] = text[start:end]
             elif _UPGRADED_FROM.match(after) and any(
                     f == fact and v != value and a >= end for a, _, _, f, v in found):

@@ -18,6 +18,9 @@ PLACES = ("烟台",)
     ("孵化器有5家在孵企业报了高企，只有2家通过", True, "incubatees_upgraded", 2,
      "其中2家通过 → 按2家计"),
     ("孵化器有3家在孵企业申报高企但都没通过", True, "incubatees_upgraded", 0, "按0家计"),
+    # a count of the holders is not of the incubatees
+    ("我们运营一个国家级孵化器，2022年孵化器里6家在孵企业升了高企", True,
+     "incubatees_upgraded", 6, ""),
     ("2020年在孵企业有6家在孵化期内报高企，4家升级成功，2家没过", True, "incubatees_upgraded",
      4, "其中4家通过 → 按4家计"),
     ("省级孵化器有5家在孵企业报高企，3家升上去了，另外2家被刷", True, "incubatees_upgraded", 3,

@@ -414,3 +414,12 @@ def test_a_title_awaited_beside_titles_obtained_is_not_held(question: str, held:
 def test_an_excellent_assessment_said_apart_is_read(question: str) -> None:
     titles = extract_facts(question, TODAY, RULESET).facts.get("transfer_titles")
     assert isinstance(titles, frozenset) and "tt_registered_excellent" in titles
+
+
+@pytest.mark.parametrize("question", [
+    "我们是烟台的公司，买技术花了100万",
+    "C公司注册在青岛，买了100万",
+    "丙公司烟台注册，买技术100万",
+])
+def test_an_applicant_registered_elsewhere_is_denied(question: str) -> None:
+    assert "applicant_types" in extract_facts(question, TODAY, RULESET).denied

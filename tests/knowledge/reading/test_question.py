@@ -110,3 +110,14 @@ def test_a_subsidy_granted_is_an_amount_to_compute_on() -> None:
     out = read_question("企业研发补助的事，假如补了400万，市里出多少", TODAY,
                         {"rnd_subsidy": ("研发补助",)})
     assert out.facts.get("rnd_subsidy_granted_yuan") == 4_000_000
+
+
+@pytest.mark.parametrize(("question", "standing"), [
+    # what the asker runs is held, not obtained now
+    ("我们运营一个国家级孵化器和一个区级众创空间 2022年孵化器里6家在孵企业升了高企", True),
+    ("我们国家级孵化器里今年有6家在孵企业升了高企", True),
+    ("今年我们孵化器被认定为国家级科技企业孵化器", False),
+])
+def test_a_title_held_is_not_one_obtained_now(question: str, standing: bool) -> None:
+    out = read_question(question, TODAY, TOPICS, patterns=default_vocabulary().patterns)
+    assert (("incubation_titles", "incubator_national") in out.standing) is standing
