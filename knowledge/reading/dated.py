@@ -87,6 +87,25 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
     return head, parts, text[tail_at:].strip("，,；;。？?！! ")
 
 
+_COUNT = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(家|项|个|件|份)")
+
+
+def _framed(head: str, parts: list[str]) -> list[str] | None:
+    """The head once per part with its count replaced by the part's, when the parts'
+    counts add up to the head's ("2023年有7家…，2家是2月份认定的，5家是12月份认定的");
+    None otherwise."""
+    framing = _COUNT.search(head)
+    opening = [_COUNT.match(part.lstrip("其中有另外还 ")) for part in parts]
+    if framing is None or not all(opening):
+        return None
+    total = parse_int(framing.group(1))
+    counts = [parse_int(m.group(1)) for m in opening if m is not None]
+    if total is None or None in counts or sum(c or 0 for c in counts) != total \
+            or any(m is not None and m.group(2) != framing.group(2) for m in opening):
+        return None
+    return [head[:framing.start(1)] + str(c) + head[framing.end(1):] for c in counts]
+
+
 def _month(m: re.Match[str]) -> int | None:
     n = parse_int(m.group(1))
     return n if n is not None and 1 <= n <= 12 else None
@@ -108,14 +127,17 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
     if found is None:
         return None
     head, parts, tail = found
+    framed = _framed(head, [part for _, part in parts])
     estimates: list[tuple[date, Estimate]] = []
     before = ""
-    for when, part in parts:
+    for i, (when, part) in enumerate(parts):
         own = extract_facts(part, today, rules)
         if not own.facts and _COUNTED.search(part) and before:
             part = restate(part, before)  # 6月又有2家 after 3月有6家在孵企业评上高企
         before = part
-        ex = extract_facts(f"{head}{part}" + (f"，{tail}" if tail else ""), today, rules)
+        # (有7家…，2家是2月份认定的，5家是12月份: the head's count is each part's own)
+        said = framed[i] if framed else head
+        ex = extract_facts(f"{said}{part}" + (f"，{tail}" if tail else ""), today, rules)
         ids = list(dict.fromkeys([*rule_ids, *ex.candidate_rules]))
         # who applies, when the whole question settles it (an applicant assumed) and the
         # part does not

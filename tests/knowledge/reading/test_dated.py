@@ -75,3 +75,20 @@ def test_the_same_law_on_both_dates_keeps_the_year_one_period() -> None:
     estimate = _estimate("我们公司2021年买技术登记了两次 4月份三百万 10月份一百万 那年能奖多少")
     assert estimate is not None and estimate.total_yuan == 500000
     assert estimate.as_of == date(2021, 10, 31)
+
+
+_KB = load_knowledge(KNOWLEDGE)
+# (with the documents' validity: 威政办字〔2018〕107号 repealed on 2023-04-07)
+VALIDITY: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # the head's count is framing: each part its own count
+    ("我们是市级众创空间 2023年有7家在孵企业认定高企 2家是2月份认定的 5家是12月份认定的 "
+     "都在3年孵化期内 能拿多少", 200000),
+])
+def test_a_count_the_dated_parts_add_up_to_is_theirs(text: str, total: int) -> None:
+    whole = extract_facts(text, TODAY, VALIDITY)
+    estimate = estimate_dated(VALIDITY, text, TODAY, list(whole.candidate_rules), TODAY,
+                              whole)
+    assert estimate is not None and estimate.total_yuan == total

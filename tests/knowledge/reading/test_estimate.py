@@ -17,7 +17,9 @@ from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
-RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+_KB = load_knowledge(KNOWLEDGE)
+# with the documents' validity (107号 repealed on 2023-04-07, 58号 expired 2021-11-10)
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
 
 
 def _estimate(question: str) -> Estimate:
@@ -47,6 +49,9 @@ def _estimate(question: str) -> Estimate:
      "专利运营试点 2022年首次认定高企 技术先进型服务企业还在等 顶格算一共多少", 1_400_000),
     # a title held several times
     ("去年我们中心获得了2项国家技术市场奖励 3项省技术市场奖励 能配套多少", 700_000),
+    # parts of one year dated apart around the repeal, the head's count theirs
+    ("我们是市级众创空间 2023年有7家在孵企业认定高企 2家是2月份认定的 5家是12月份认定的 "
+     "都在3年孵化期内 能拿多少", 200_000),
 ])
 def test_every_reader_together(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total
