@@ -114,6 +114,7 @@ def _added(text: str, m: re.Match[str], n: int, notes: list[str],
     more = [k for a in _MORE.finditer(text, m.end())
             if not _A_YEAR.search(text, m.end(), a.start())
             and not any(w in _clause_of(text, a.end()) for w in words)
+            and not _put_out(_next_clauses(text, a.end()))  # (但是它入孵已经4年了)
             and (_UPGRADED.search(a.group(0) + _clause_of(text, a.end()))
                  or a.group(0).startswith(("下半年", "后半年")))  # 上半年俩 下半年仨
             and (k := parse_int(a.group(1))) is not None and a.group(2) == m.group(2)]
@@ -122,6 +123,24 @@ def _added(text: str, m: re.Match[str], n: int, notes: list[str],
     notes.append(f"您说有{n}{m.group(2)}，又有" + "、".join(f"{k}{m.group(2)}" for k in more)
                  + f" → 按{n + sum(more)}{m.group(2)}计")
     return n + sum(more)
+
+
+# what puts an added part out, said in its clause or the next two (not 都没出孵化期, nor
+# a part of it: 第二批里有1家早就毕业)
+_PUT_OUT = re.compile(r"(?<![没未不])(超过|过了孵化期|毕业|出孵|不在孵化期|不算|\d\s*年多?了"
+                      r"|[四五六七八九]年)")
+_A_PART_OF_IT = re.compile(r"其中|里有?\s*(\d|[一二两三四五六七八九十])"
+                           r"|[\d一二两三四五六七八九十]\s*家")
+
+
+def _put_out(clauses: str) -> bool:
+    return bool(_PUT_OUT.search(clauses)) and not _A_PART_OF_IT.search(clauses)
+
+
+def _next_clauses(text: str, at: int) -> str:
+    """The rest of the clause from ``at`` and the two clauses after it."""
+    m = re.match(r"(?:[^，,。；;]*[，,；;]){0,2}[^，,。；;]*", text[at:])
+    return m.group() if m else ""
 
 
 def _clause_of(text: str, at: int) -> str:

@@ -20,7 +20,7 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
-from knowledge.reading.leader import PARTICIPANT, read_leader
+from knowledge.reading.leader import PARTICIPANT, Leader, others_named, read_leader
 from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -111,6 +111,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                 if name in specs}
     for name, values in _denied_levels(flat, facts, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
+    leader = _leader_applies(flat, facts, notes, vocab)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
@@ -130,18 +131,33 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
     if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
-    elif (leader := read_leader(flat, vocab.patterns.applicants)) is not None:
-        if leader.participant:  # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
-            denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
-        else:  # …山大威海牵头组建的中心，这个中心能拿多少: the leader applies
-            facts["applicant_types"] = frozenset({leader.kind})
-            notes.append(f"按“{leader.said}”，申报主体按牵头单位"
-                         f"（{specs['applicant_types'].choice_label(leader.kind)}）计")
+    elif leader is not None and leader.participant:
+        # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
+        denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
     # a standing title is no award asked about when something else happened
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied, dict(standing))
+
+
+def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
+                    vocab: Vocabulary) -> Leader | None:
+    """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies,
+    with the recipients named apart from an asker that leads (我们研究所牵头的…，市立医院
+    的临床中心…); returned for a participant's denial."""
+    leader = read_leader(text, vocab.patterns.applicants)
+    if leader is None or leader.participant:
+        return leader
+    held = facts.get("applicant_types")
+    kinds = frozenset({leader.kind})
+    if leader.asker and isinstance(held, frozenset):
+        kinds |= held & others_named(text, leader, vocab.patterns.applicants)
+    if held != kinds:
+        facts["applicant_types"] = kinds
+        notes.append(f"按“{leader.said}”，申报主体按牵头单位"
+                     f"（{vocab.facts['applicant_types'].choice_label(leader.kind)}）计")
+    return leader
 
 
 def _read_yes_no(text: str, facts: dict[str, object], vocab: Vocabulary) -> None:
@@ -180,8 +196,8 @@ def _read_windows(text: str, facts: dict[str, object], notes: list[str],
         if name in facts or not is_window(spec) or not spec.phrases:
             continue
         for window in windows:
-            if "其中" in window.clause:  # 其中2家超过孵化期: a part left out of a count
-                continue
+            if _A_PART.search(window.clause):  # 其中2家超过孵化期 / 但是它入孵4年了: a
+                continue  # part left out of a count, not the count's own window
             if any(p in window.clause for p in spec.phrases):
                 facts[name] = window.years
                 notes.append(f"按“{window.words}”计{spec.label}为{show_value(spec, window.years)}")
@@ -189,6 +205,8 @@ def _read_windows(text: str, facts: dict[str, object], notes: list[str],
 
 
 _LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
+# a clause about a part of a count (其中2家, 另外一家, 它 — not 它们, all of them)
+_A_PART = re.compile(r"其中|它(?!们)|另外|另一|这一家|那一家|有一家")
 
 
 def _denied_levels(text: str, facts: dict[str, object], vocab: Vocabulary

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from knowledge.awards.staff_regex import staff_regex
 
-__all__ = ["PARTICIPANT", "Leader", "read_leader"]
+__all__ = ["PARTICIPANT", "Leader", "others_named", "read_leader"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
 _LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
-_LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})")
+_LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})"
+                     r"|([^，,。；;！!？?\s是]{1,12})(?:是|为|作为)牵头(?:单位|方)")
 _WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由和与跟同])"
                           r"([^，,。；;！!？?、（()）\s了的是由和与跟同]{1,12})$")
 _SELF = re.compile(r"^(我们|我司|本|咱|我)")
@@ -39,6 +40,7 @@ class Leader:
     kind: str
     said: str
     participant: bool
+    asker: bool = False  # the asker leads (我们公司牵头、联合山大威海组建的)
 
 
 def _leaders(text: str) -> list[str]:
@@ -47,17 +49,17 @@ def _leaders(text: str) -> list[str]:
         before = _WORD_BEFORE.search(text[:m.start()])
         if before is not None:
             out.append(before.group(1) + m.group())
-    out += [m.group(1) + "牵头" for m in _LED_BY.finditer(text)]
+    out += [(m.group(1) or m.group(2)) + "牵头" for m in _LED_BY.finditer(text)]
     return out
 
 
 def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | None:
-    """The one other party the question says leads, with its kind; None when the asker
-    leads, no leader is said, or leaders of several kinds are (groups, read elsewhere)."""
+    """The one party the question says leads (the asker or another), with its kind; None
+    when no leader is said, or leaders of several kinds are (groups, read elsewhere)."""
     found: dict[str, str] = {}
+    asker_leads = False
     for said in _leaders(text):
-        if _SELF.match(said):
-            return None  # 我们医院牵头的…: the asker leads
+        asker_leads = asker_leads or bool(_SELF.match(said))  # 我们公司牵头、联合山大…
         kinds = {name for name, pattern in applicants if staff_regex(pattern).search(said)}
         if len(kinds) > 1:
             kinds.discard("enterprise")  # (山大威海 is no company)
@@ -66,4 +68,19 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
     if len(found) != 1:
         return None
     kind, said = next(iter(found.items()))
-    return Leader(kind, said, bool(_TAKES_PART.search(text) and _ASKS_SELF.search(text)))
+    return Leader(kind, said, not asker_leads and bool(_TAKES_PART.search(text)
+                                                       and _ASKS_SELF.search(text)),
+                  asker_leads)
+
+
+def others_named(text: str, leader: Leader, applicants: Sequence[tuple[str, str]]
+                 ) -> set[str]:
+    """The kinds of applicant named outside the leader's clause (其他 recipients the
+    question sums: 市立医院的临床中心…，我们研究所牵头的技术创新中心…，两家一共)."""
+    at = text.find(leader.said)
+    if at < 0:
+        return set()
+    start = max(text.rfind(c, 0, at) for c in "，,。；;！!？? ") + 1
+    ends = [i for c in "，,。；;！!？? " if (i := text.find(c, at)) >= 0]
+    rest = text[:start] + "，" + text[min(ends) if ends else len(text):]
+    return {name for name, pattern in applicants if staff_regex(pattern).search(rest)}

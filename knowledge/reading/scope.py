@@ -212,10 +212,12 @@ _REPEAT = re.compile(r"第[二三四五2-5]次|第[二三]回|再次|又一次|�
 
 
 def repeated(text: str, start: int, end: int) -> bool:
-    """Whether the clause holding the span says it happened again (not the first time)."""
+    """Whether the clause holding the span says it happened again (not the first time);
+    a second try after a failure (第一次没过，第二次评价通过了) is the first pass."""
     a = clause_start(text, start)
     m = _CLAUSE_BREAK.search(text, end)
-    return bool(_REPEAT.search(text, a, m.start() if m else len(text)))
+    return bool(_REPEAT.search(text, a, m.start() if m else len(text))) \
+        and _status(text[:a]) is not True
 
 
 _ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可|还)?"

@@ -40,6 +40,8 @@ _BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|�
 # with its outcome (obtained or not)
 _LEVEL_OBTAINED = re.compile(r"的[^，,。；;！!？?\s]{0,8}?(评上|认定|通过|拿到|获批|批了|批下来"
                              r"|成了|过了|评下来|没|未|退回|打回|驳回|落选|被刷|黄了)|的(称号|牌子)")
+# 这算首次认定还是重新认定 / 算不算重新认定: a question, not a stage said
+_EITHER_OR = re.compile(r"还是|算不算|是不是|吗|[?？]")
 # 省级俩 / 省级3家: a level standing for its title, counted
 _LEVEL_COUNTED = re.compile(r"的?\s*(\d+|[一二两三四五六七八九十俩仨])\s*[家个项]?\s*$"
                             r"|的?\s*(\d+|[一二两三四五六七八九十])\s*[家个项]")
@@ -120,7 +122,8 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
               and not piece[:level.start()].strip("但是而那另外还有，, ")):
             # 国家级国际合作基地一家，省级俩: the level's subject, from before
             piece = piece[:level.end()] + seen + piece[level.end():]
-        elif not named and seen and (renew := _RENEWAL.search(piece)):
+        elif not named and seen and (renew := _RENEWAL.search(piece)) \
+                and not _EITHER_OR.search(piece):  # (这算首次认定还是重新认定: asked)
             # 高企证书到期了，重新认定又通过了: what is renewed, from before
             piece = piece[:renew.end()] + seen + piece[renew.end():]
         elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):

@@ -35,7 +35,8 @@ __all__ = ["FLOW_KINDS", "WHO", "compose_years", "estimate_by_year", "joined"]
 
 FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 # a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
-_SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了")
+_SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了"
+                        r"|(才|终于|总算)(通过|评上|过|批下来|认定)")
 # 今年又通过了 after a first time: again
 _AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|第[二三四2-4]次")
 _FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
@@ -192,7 +193,9 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
             part = (restate(part[:end], near) + part[end:]) if near else part
         elif not alone[i] and i and _SUCCEEDED.search(part):
             before = without_failures(out[-1][1])
-            if _AGAIN.search(part):  # 前年第一次通过…，今年又通过了: a repeat, not a first
+            if _AGAIN.search(part) and before == out[-1][1]:
+                # 前年第一次通过…，今年又通过了: a repeat, not a first (after 第一次没评上,
+                # 再报才通过 is the first pass)
                 before = _FIRST.sub("再次", before)
             part = f"{restate(part, before)}，{part}"
         out.append((year, part))

@@ -18,6 +18,11 @@ PLACES = ("烟台",)
     ("孵化器有5家在孵企业报了高企，只有2家通过", True, "incubatees_upgraded", 2,
      "其中2家通过 → 按2家计"),
     ("孵化器有3家在孵企业申报高企但都没通过", True, "incubatees_upgraded", 0, "按0家计"),
+    # an addition put out by what is said of it; not a negated put-out, nor a part's
+    ("2020年市级孵化器里有两个在孵企业升级成高企，另外还有一家也升了，但是它入孵已经4年了", True,
+     "incubatees_upgraded", 2, ""),
+    ("2020年市级孵化器在孵企业升高企，上半年两家，下半年三家，都没出孵化期", True,
+     "incubatees_upgraded", 5, "按5家计"),
     # a count of the holders is not of the incubatees
     ("我们运营一个国家级孵化器，2022年孵化器里6家在孵企业升了高企", True,
      "incubatees_upgraded", 6, ""),

@@ -61,3 +61,14 @@ def test_a_hypothetical_is_computed_and_said_so() -> None:
     estimate = _estimate("如果我们孵化器认定为国家级科技企业孵化器，能拿多少")
     assert estimate.total_yuan == 2_000_000
     assert any("如果" in w for w in estimate.warnings)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a second try after failing is the first pass
+    ("我们是做科技咨询的服务机构，2020年第一次申报高企没评上，2021年再报才通过，"
+     "这算首次认定还是重新认定？市里能奖多少", 200_000),
+    ("我们医院的市级临床医学研究中心2024年第一次参加绩效评价没通过，2025年第二次评价通过了，"
+     "这算首次通过吗 能拿多少", 1_000_000),
+])
+def test_a_first_pass_after_failing(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total

@@ -10,7 +10,7 @@ import pytest
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.leader import PARTICIPANT, read_leader
+from knowledge.reading.leader import PARTICIPANT, others_named, read_leader
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -28,6 +28,10 @@ APPLICANTS = RULESET.vocabulary.patterns.applicants
      "我们医院能分到多少", "medical_institution", True),
     ("我们公司和哈工大共建了个技术创新中心，牵头的是哈工大，今年列入市级了，市里补助多少",
      "university", False),
+    ("我们公司和哈工大威海一起建技术创新中心，哈工大是牵头单位，今年列入了市级", "university",
+     False),
+    # the asker leads: its own kind, not its partner's
+    ("我们公司牵头、联合山大威海组建的技术创新中心今年列进市级了，能拿多少", "enterprise", False),
 ])
 def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
                                                      participant: bool) -> None:
@@ -37,8 +41,6 @@ def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
 
 
 @pytest.mark.parametrize("text", [
-    "我们公司牵头组建的市级技术创新中心获批了",  # the asker leads
-    "我们医院牵头的4个市级临床医学研究中心 今年第一次参加绩效评价",
     # leaders of several kinds: groups, read elsewhere
     "今年两个市级技术创新中心列入试点（一个企业牵头，一个省属科研院所牵头），一共多少",
     "今年认定了省级技术创新中心",  # no leader said
@@ -54,3 +56,13 @@ def test_the_leader_applies_and_a_participant_does_not() -> None:
     part = extract_facts("我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 "
                          "我们学校能拿多少", TODAY, RULESET)
     assert part.denied["applicant_types"].requirement == PARTICIPANT
+
+
+def test_recipients_named_apart_from_the_asker_leading_stay() -> None:
+    text = ("2025年市立医院的临床医学研究中心首次通过市级绩效评价，我们研究所牵头的技术创新中心也"
+            "列入了市级，两家一共多少")
+    leader = read_leader(text, APPLICANTS)
+    assert leader is not None and leader.asker and leader.kind == "research_institute"
+    assert "medical_institution" in others_named(text, leader, APPLICANTS)
+    held = extract_facts(text, TODAY, RULESET).facts["applicant_types"]
+    assert held == frozenset({"research_institute", "medical_institution"})

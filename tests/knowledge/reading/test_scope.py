@@ -123,3 +123,13 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
 ])
 def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
     assert pending(text, *_span(text, phrase)) is awaited
+
+
+@pytest.mark.parametrize(("text", "phrase", "again"), [
+    ("绩效评价2024年通过了，2025年第二次评价也过了", "第二次评价", True),
+    # a second try after a failure is the first pass
+    ("2024年第一次参加绩效评价没通过，2025年第二次评价通过了", "第二次评价", False),
+])
+def test_a_repeat_is_not_a_second_try_after_a_failure(text: str, phrase: str,
+                                                      again: bool) -> None:
+    assert repeated(text, *_span(text, phrase)) is again

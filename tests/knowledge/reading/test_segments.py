@@ -56,6 +56,7 @@ def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: st
     "我们是省级技术转移示范机构，国家级的呢",  # a level with its own noun is left alone
     "孵化器有什么奖励",
     "技术创新中心认定了，市级的奖励是多少",  # a level's money, not a title
+    "高企第一次没评上，这算首次认定还是重新认定？",  # a stage asked about, not said
 ])
 def test_other_levels_are_left_alone(text: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == text
