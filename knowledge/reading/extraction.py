@@ -20,7 +20,7 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
-from knowledge.reading.leader import PARTICIPANT, Leader, others_named, read_leader
+from knowledge.reading.leader import PARTICIPANT, Leader, partners_named, read_leader
 from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -143,16 +143,18 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
 
 def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
                     vocab: Vocabulary) -> Leader | None:
-    """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies,
-    with the recipients named apart from an asker that leads (我们研究所牵头的…，市立医院
-    的临床中心…); returned for a participant's denial."""
+    """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies;
+    where the asker leads, its partners do not (我们公司牵头、联合山大威海组建的); returned
+    for a participant's denial."""
     leader = read_leader(text, vocab.patterns.applicants)
     if leader is None or leader.participant:
         return leader
     held = facts.get("applicant_types")
     kinds = frozenset({leader.kind})
-    if leader.asker and isinstance(held, frozenset):
-        kinds |= held & others_named(text, leader, vocab.patterns.applicants)
+    if leader.asker:  # 我们公司牵头、联合山大威海组建的: the asker, not its partner
+        if not isinstance(held, frozenset):
+            return leader
+        kinds = held - partners_named(text, vocab.patterns.applicants) | {leader.kind}
     if held != kinds:
         facts["applicant_types"] = kinds
         notes.append(f"按“{leader.said}”，申报主体按牵头单位"

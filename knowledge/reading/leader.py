@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from knowledge.awards.staff_regex import staff_regex
 
-__all__ = ["PARTICIPANT", "Leader", "others_named", "read_leader"]
+__all__ = ["PARTICIPANT", "Leader", "partners_named", "read_leader"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
@@ -27,6 +27,9 @@ _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
 _TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}(参与|参加|协作)"
                          r"|参与单位|合作单位之一|是参与")
+# 联合山大威海组建的 / 与哈工大共建: a partner of the one that leads
+_PARTNER = re.compile(r"(?:联合|携手|会同|和|与|同|跟)([^，,。；;！!？?、\s和与同跟]{1,12}?)"
+                      r"(?:一起|共同)?(?:组建|共建|建设|建)")
 # 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
 _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?]{0,6}(能|可以|可)"
                         r"[^，,。；;]{0,4}(分|拿|得|领)")
@@ -73,14 +76,8 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
                   asker_leads)
 
 
-def others_named(text: str, leader: Leader, applicants: Sequence[tuple[str, str]]
-                 ) -> set[str]:
-    """The kinds of applicant named outside the leader's clause (其他 recipients the
-    question sums: 市立医院的临床中心…，我们研究所牵头的技术创新中心…，两家一共)."""
-    at = text.find(leader.said)
-    if at < 0:
-        return set()
-    start = max(text.rfind(c, 0, at) for c in "，,。；;！!？? ") + 1
-    ends = [i for c in "，,。；;！!？? " if (i := text.find(c, at)) >= 0]
-    rest = text[:start] + "，" + text[min(ends) if ends else len(text):]
-    return {name for name, pattern in applicants if staff_regex(pattern).search(rest)}
+def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]:
+    """The kinds of the partners the asker leads with (我们公司牵头、联合山大威海组建的…:
+    a university), who do not apply."""
+    return {name for m in _PARTNER.finditer(text) for name, pattern in applicants
+            if staff_regex(pattern).search(m.group(1) + "组建")}

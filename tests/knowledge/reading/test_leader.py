@@ -10,7 +10,7 @@ import pytest
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.leader import PARTICIPANT, others_named, read_leader
+from knowledge.reading.leader import PARTICIPANT, partners_named, read_leader
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -61,8 +61,12 @@ def test_the_leader_applies_and_a_participant_does_not() -> None:
 def test_recipients_named_apart_from_the_asker_leading_stay() -> None:
     text = ("2025年市立医院的临床医学研究中心首次通过市级绩效评价，我们研究所牵头的技术创新中心也"
             "列入了市级，两家一共多少")
-    leader = read_leader(text, APPLICANTS)
-    assert leader is not None and leader.asker and leader.kind == "research_institute"
-    assert "medical_institution" in others_named(text, leader, APPLICANTS)
     held = extract_facts(text, TODAY, RULESET).facts["applicant_types"]
     assert held == frozenset({"research_institute", "medical_institution"})
+
+
+def test_the_partner_of_an_asker_leading_does_not_apply() -> None:
+    text = "我们公司牵头、联合山大威海组建的技术创新中心今年列进市级了，能拿多少"
+    assert partners_named(text, APPLICANTS) == {"university"}
+    assert extract_facts(text, TODAY, RULESET).facts["applicant_types"] == frozenset(
+        {"enterprise"})
