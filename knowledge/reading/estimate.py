@@ -127,7 +127,9 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
-    estimate = counted_titles(rules, text, estimate) or estimate
+    spaced = spaced_as_commas(text)  # (3家重新认定 → 3家重新认定高企: counted by its title)
+    filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
+    estimate = counted_titles(rules, filled, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
     estimate = already_received(rules, text, estimate) or estimate

@@ -171,6 +171,9 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 # 获得了2项国家技术市场奖励 / 有2个星创天地认定了: a count said right before a title
 _COUNT_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(项|个|家)\s*$")
 _INCUBATEES = re.compile(r"在孵|入孵|孵化期")
+# …参加绩效评价，3个通过了: how many held it, said in the next clause
+_PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
+                           r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)")
 # 国家级国际合作基地两家: a count said right after it
 _COUNT_AFTER = re.compile(r"\s*(\d+|[两二三四五六七八九十]+)\s*(项|个|家)"
                           r"(?![^，,。；;\s]{0,3}[里中])(?!\s*(奖|补|资金|钱|合计|一共|总共|加|都|的))")
@@ -185,7 +188,8 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
     for start, end, fact, value in title_matches(text, rules.vocabulary.patterns):
         if _INCUBATEES.search(clause_at(text, start)):
             continue  # (在孵企业新认定高企6家: the incubatees' count, not the title's)
-        m = _COUNT_BEFORE.search(text, max(0, start - 6), start) or _COUNT_AFTER.match(text, end)
+        m = (_COUNT_BEFORE.search(text, max(0, start - 6), start)
+             or _COUNT_AFTER.match(text, end) or _PASSED_AFTER.match(text, end))
         if m is not None and (n := parse_int(m.group(1))) is not None:
             counts.setdefault((fact, value), set()).add(n)
     if not counts:

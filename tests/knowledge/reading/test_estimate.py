@@ -49,6 +49,11 @@ def _estimate(question: str) -> Estimate:
      "专利运营试点 2022年首次认定高企 技术先进型服务企业还在等 顶格算一共多少", 1_400_000),
     # a title held several times
     ("去年我们中心获得了2项国家技术市场奖励 3项省技术市场奖励 能配套多少", 700_000),
+    # each title its own count, a stage said without its title too
+    ("2022年我们区科技服务机构有5家首次认定高企 3家重新认定 一共多少", 1_300_000),
+    # how many held it, said in the next clause
+    ("我们医院牵头的4个市级临床医学研究中心 今年第一次参加绩效评价 3个通过了 1个没通过 "
+     "今年能拿多少", 3_000_000),
     # parts of one year dated apart around the repeal, the head's count theirs
     ("我们是市级众创空间 2023年有7家在孵企业认定高企 2家是2月份认定的 5家是12月份认定的 "
      "都在3年孵化期内 能拿多少", 200_000),
