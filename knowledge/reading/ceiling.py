@@ -32,6 +32,9 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
     considers several, or the award states no ceiling (择优 without a figure, a floor
     only: 不低于10万元)."""
     listed = [i for i in estimate.items if i.outcome != "ineligible" and i.in_force]
+    if any(i.outcome == "eligible" for i in listed):
+        # (an award still waiting for facts is not the one granted whose most is asked)
+        listed = [i for i in listed if i.outcome == "eligible"]
     considered = {i.rule_id: i for i in listed}
     if len(considered) != 1:
         return None

@@ -62,3 +62,16 @@ def test_not_asked_at_their_most_or_one_award_alone_is_left() -> None:
     assert at_ceiling("一共多少", _several()) is None
     one = Estimate(as_of=TODAY, items=_several().items[:1])
     assert at_ceiling("顶格算一共多少", one) is None
+
+
+def test_an_award_waiting_for_facts_is_not_the_one_whose_most_is_asked() -> None:
+    def year(y: int) -> Item:
+        return Item("d58_registered_excellent", f"{y}年：考核优秀（每年）", "eligible", "",
+                    (), True, max_yuan=500000)
+
+    waiting = Item("d58_intermediary_turnover", "促成成果转化（3%）", "need_info", "", (),
+                   True, missing=("results_transferred",))
+    estimate = Estimate(as_of=TODAY, items=(year(2019), year(2020), waiting),
+                        years={2019: {}, 2020: {}})
+    top = ceiling_of(estimate, RULESET)
+    assert top is not None and top.yuan == 1000000
