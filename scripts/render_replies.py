@@ -179,6 +179,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["9n_corrected_and_failed"] = conv.text(
         Who(14, 14), "今年我们区获批市级技术创新中心：企业牵头的有3家，哦不对，是2家；"
                      "另外申报国家级孵化器，材料交了还没批下来。市级一共补助多少").replies
+    out["9o_at_their_most"] = conv.text(
+        Who(15, 15), "我们是专利代理机构 2021年代理市内发明专利授权130件 2022年被认定为国家专利"
+                     "运营试点 2022年首次认定高企 技术先进型服务企业还在等 顶格算一共多少").replies
+    out["9p_participant"] = conv.text(
+        Who(16, 16), "我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 "
+                     "我们学校能拿多少").replies
+    out["9q_year_asked"] = conv.text(
+        Who(17, 17), "医院的市级临床医学研究中心2024年第一次绩效评价就通过了，今年第二次绩效"
+                     "评价也过了，今年能拿多少？").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

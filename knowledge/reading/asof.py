@@ -15,13 +15,26 @@ _PERIOD_END = {"上半年": (6, 30), "一季度": (3, 31), "二季度": (6, 30),
                "年初": (1, 31)}
 
 
+# a closing clause asking about one year (今年能拿多少, 2022年一共多少)
+_YEAR_ASKED = re.compile(r"(\d{4}\s*年|今年|去年|前年)(那年|这一年|这年)?[^\d，。；\s]{0,3}?"
+                         r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
+
+
 def read_as_of(text: str, today: date) -> date | None:
     """The date a question is about: a full date, a month (its last day), a year.
 
     A past year means its last day (the state at year end), the current year means
     today, a future year its first day; 去年/前年/今年 count from ``today``.  A year in
-    the history of a part (其中2家是2021年就认定过的) is not the date asked about.
+    the history of a part (其中2家是2021年就认定过的) is not the date asked about; a
+    closing question about one year (…，今年能拿多少) is.
     """
+    last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
+    if text != last and _YEAR_ASKED.match(last):
+        return read_as_of(last, today)
+    return _read_date(text, today)
+
+
+def _read_date(text: str, today: date) -> date | None:
     if (kept := re.sub(r"其中[^，,。；;！!？?（(]*", "", text)) != text and re.search(
             r"\d{4}\s*年|今年|去年|前年|明年", kept):
         text = kept

@@ -21,3 +21,13 @@ TODAY = date(2025, 6, 1)
 ])
 def test_the_date_a_question_is_about(text: str, as_of: date) -> None:
     assert read_as_of(text, date(2026, 12, 6)) == as_of
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    # a closing clause asking about one year is the date asked about
+    ("临床医学研究中心2024年第一次绩效评价通过了，今年第二次也过了，今年能拿多少",
+     date(2026, 12, 6)),
+    ("2020年买了100万，2021年上半年买了400万，2021年一共多少", date(2021, 12, 31)),
+])
+def test_the_year_a_closing_question_asks_about(text: str, asked: date) -> None:
+    assert read_as_of(text, date(2026, 12, 6)) == asked
