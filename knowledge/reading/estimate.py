@@ -104,14 +104,16 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         return estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
                                  ex.as_of or on, hypothetical, by_recipient=False)
 
+    # the message with its subjects written back (省级3家 → 省级孵化器3家; 3家重新认定 →
+    # 3家重新认定高企): how groups and counted titles read it
+    spaced = spaced_as_commas(text)
+    filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
     split = compose_recipients(text, part) if by_recipient else None
     if split is None and by_recipient and not any(
             specs[f].kind == "count" for f in extraction.facts if f in specs):
         # 国家级2家，省级3家: each group as one holder, its one-time awards per holder
-        spaced = spaced_as_commas(text)
-        split = compose_groups(rules, fill_elided_subjects(
-            spaced, subject_nouns(spaced, rules.vocabulary)), part)
+        split = compose_groups(rules, filled, part)
     if split is not None:
         return split
 
@@ -127,8 +129,6 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
-    spaced = spaced_as_commas(text)  # (3家重新认定 → 3家重新认定高企: counted by its title)
-    filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
     estimate = counted_titles(rules, filled, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
