@@ -13,7 +13,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.question import title_matches
-from knowledge.reading.scope import clause_at
+from knowledge.reading.scope import clause_at, without_failures
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient"]
@@ -32,8 +32,6 @@ _RECIPIENTS_PASSED = re.compile(r"(?:通过|入选|评上|获?批|认定|创成|
                                 r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
 
 
-# a part of the recipients that did not obtain it (2家没过, 1个被刷)
-_FAILED_PART = re.compile(r"没(通过|过|评上|认定|批|成)|未(通过|获批|认定)|被刷|落选|被拒|黄了")
 # the part of the recipients a one-time award was paid before or is renewed for
 _PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "已经获得过", "重新认定", "复审",
                 "复核")
@@ -68,7 +66,7 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     # count passed, 5家里2家没过 leaves 3)
     out = [(k, said) for k, _, said in excluded_counts(text, _PAID_BEFORE, n)
            if 0 < k < n and (any(w in said for w in _PAID_BEFORE)
-                             or (passed is None and _FAILED_PART.search(said)))]
+                             or (passed is None and without_failures(said) != said))]
     left = n - sum(k for k, _ in out)
     item = fixed[0]
     assert item.amount_yuan is not None
