@@ -40,6 +40,7 @@ _AFTER_AMOUNT = re.compile(r"(?:多少|几)(?:钱)?的?([\u4e00-\u9fff]{2,6})$")
 # 我们学校能拿多少 / …今年获批我们学校能拿多少: the asker, not a thing whose amount is
 # asked (我们公司土地出让金能减多少 names one after the asker's kind)
 _ASKER = re.compile(r"我们|我司|本单位|本公司|咱们|我校|我院")
+_AS_ITSELF = re.compile(r"作为[\u4e00-\u9fff]{1,6}?(?=能|可以|可|$)|单独|按文件")
 _ASKER_KIND = re.compile(r"^的?(公司|企业|学校|医院|单位|机构|厂|集团|大学|高校|镇|区|县|孵化器"
                          r"|众创空间|中心|这边|这里)?的?")
 
@@ -52,6 +53,8 @@ def _amount_spans(said: str) -> list[str]:
     before = re.split(r"[，。；？！,;?!、]", compact[:m.start()])[-1]
     if (asker := list(_ASKER.finditer(before))):
         before = _ASKER_KIND.sub("", before[asker[-1].end():])
+    # 区科技局自己能拿 / 作为供应商能拿 / 单独能拿: the asker said as itself or its role
+    before = _AS_ITSELF.sub("", before.split("自己")[-1])
     spans = [_WHEN.sub("", _TRIM.sub("", before)[-8:])]
     if (after := _AFTER_AMOUNT.search(compact)) is not None:
         spans.insert(0, after.group(1))  # 一年给多少生活补贴: what follows names the thing

@@ -9,8 +9,10 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
+from knowledge.numerals import parse_int
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
 
@@ -172,6 +174,7 @@ def read_money(text: str, out: RawExtraction,
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
     mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
     mentions = _in_the_city(text, mentions, elsewhere, out)
+    mentions = [_times_count(text, m, out) for m in mentions]
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
     used = _place_amounts(text, placed, out)
@@ -179,6 +182,27 @@ def read_money(text: str, out: RawExtraction,
     _deny_whole(text, mentions, out)
     if "registered_tech_purchase_yuan" in out.facts:
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
+
+
+# 登记了3份，每份50万 / 另外2份每份30万 / 买了4项专利，每项合同20万: an amount per unit
+_EACH = re.compile(r"每(份|项|个|笔|件|单)[^，。；,;0-9一二两三四五六七八九十]{0,6}?$")
+_COUNT_OF = r"(\d+|[一二两三四五六七八九十]+)\s*{unit}"
+
+
+def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyMention:
+    """An amount said per unit (每份50万) times the count of that unit said just before it
+    (3份), else the mention as said."""
+    each = _EACH.search(text, max(0, mention.start - 8), mention.start)
+    if each is None:
+        return mention
+    start = clause_start(text, clause_start(text, each.start()) - 1)
+    counts = list(re.finditer(_COUNT_OF.format(unit=each.group(1)), text[start:each.start()]))
+    n = parse_int(counts[-1].group(1)) if counts else None
+    if not n or n < 2:
+        return mention
+    out.notes.append(f"您说{counts[-1].group()}、每{each.group(1)}{mention.text} → "
+                     f"按{format_yuan(n * mention.yuan)}计")
+    return replace(mention, yuan=n * mention.yuan)
 
 
 def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],

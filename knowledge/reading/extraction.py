@@ -20,7 +20,14 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
-from knowledge.reading.leader import PARTICIPANT, Leader, partners_named, read_leader
+from knowledge.reading.leader import (
+    PARTICIPANT,
+    SUPPLIER,
+    Leader,
+    partners_named,
+    read_leader,
+    supplier,
+)
 from knowledge.reading.scope import is_negated, negated_clauses
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -134,6 +141,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     elif leader is not None and leader.participant:
         # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
         denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
+    elif said := supplier(flat):  # 我们给…的中心供了设备，作为供应商能拿多少
+        denied["applicant_types"] = Denied(said, requirement=SUPPLIER)
     # a standing title is no award asked about when something else happened
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}

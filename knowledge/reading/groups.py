@@ -106,6 +106,31 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
     return rest
 
 
+# 7个中心，5个是企业牵头的，剩下的是高校院所牵头的: the rest of the head's count
+_THE_REST = re.compile(r"^(?:剩下的?|剩余的?|其余的?|其他的?)(?:都|全)?(?:是|为)?(.+)$")
+
+
+def _with_the_rest(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
+                   tail_at: int) -> list[tuple[int, tuple[int, str]]]:
+    """``parts`` with a part said as the rest (剩下的是…), counted as the head's count less
+    the parts said, when the head counts once and the parts leave some over; its clause
+    (what the reply shows) says how it was counted."""
+    if not parts:
+        return parts
+    head = [m for c in clauses[:parts[0][0]] for m in _COUNT.finditer(c)]
+    rest = [(i, m.group(1)) for i, c in enumerate(clauses[parts[0][0]:tail_at], parts[0][0])
+            if (m := _THE_REST.match(c)) and not _COUNT.search(c)]
+    if len(head) != 1 or len(rest) != 1:
+        return parts
+    said = sum(n for _, (n, _) in parts)
+    left = (parse_int(head[0].group(1)) or 0) - said
+    if left <= 0:
+        return parts
+    at = rest[0][0]
+    clauses[at] += f"（{head[0].group()}−{said}＝{left}）"  # how the count was read, as shown
+    return sorted([*parts, (rest[0][0], (left, rest[0][1]))])
+
+
 def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     """The groups the message counts part by part (two or more), else [].  ``subjects``
     name what a part that says only a level is about (the vocabulary's topic words)."""
@@ -114,6 +139,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     while tail_at and (_ASKS.search(clauses[tail_at - 1]) or _FRAMING.match(clauses[tail_at - 1])):
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
+    parts = _with_the_rest(clauses, parts, tail_at)
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from knowledge.awards.staff_regex import staff_regex
 
-__all__ = ["PARTICIPANT", "Leader", "partners_named", "read_leader"]
+__all__ = ["PARTICIPANT", "SUPPLIER", "Leader", "partners_named", "read_leader", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
+SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商等合作方不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
 _LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
 _LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})"
@@ -25,14 +26,19 @@ _WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由�
                           r"([^，,。；;！!？?、（()）\s了的是由和与跟同]{1,12})$")
 _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
-_TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}(参与|参加|协作)"
-                         r"|参与单位|合作单位之一|是参与")
+_TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}"
+                         r"(参与|参加|协作|参建)|参与单位|参建单位|合作单位之一|是参与|是参建")
 # 联合山大威海组建的 / 与哈工大共建: a partner of the one that leads
 _PARTNER = re.compile(r"(?:联合|携手|会同|和|与|同|跟)([^，,。；;！!？?、\s和与同跟]{1,12}?)"
                       r"(?:一起|共同)?(?:组建|共建|建设|建)")
 # 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
 _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?]{0,6}(能|可以|可)"
                         r"[^，,。；;]{0,4}(分|拿|得|领)")
+# 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
+_ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
+# 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing
+_SUPPLIES = re.compile(r"(供应商|供货商|设备商|承建方|施工方|施工单位|承包商)"
+                       r"|(我们|我司|我厂)(厂|公司)?给[^，,。；;]{2,20}(供了|供应了|提供了|卖了)")
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,17 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
     if len(found) != 1:
         return None
     kind, said = next(iter(found.items()))
-    return Leader(kind, said, not asker_leads and bool(_TAKES_PART.search(text)
-                                                       and _ASKS_SELF.search(text)),
-                  asker_leads)
+    # (辖区里一家企业牵头的中心获批了，区科技局自己能拿多少: the leader's, not the asker's)
+    return Leader(kind, said, not asker_leads and bool(
+        (_TAKES_PART.search(text) and _ASKS_SELF.search(text)) or _ASKS_ITSELF.search(text)),
+        asker_leads)
+
+
+def supplier(text: str) -> str:
+    """What the asker says it supplies the holder as, when it asks for itself (我们作为
+    供应商能拿多少), else ''."""
+    m = _SUPPLIES.search(text)
+    return m.group() if m and (_ASKS_SELF.search(text) or _ASKS_ITSELF.search(text)) else ""
 
 
 def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]:

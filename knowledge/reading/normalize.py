@@ -94,14 +94,24 @@ _CORRECTION = re.compile(
     _NUM + r"\s*" + _UNIT + r"([^，。；！？,;!?\d]{0,14}?)[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*"
     r"(?:不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
     r"(?:是|为)?\s*" + _NUM + r"\s*" + _UNIT)
+# a date corrected as it is typed (2023年2月，不对，是2023年3月): the date said last
+_DATE = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月份?(?:\s*\d{1,2}\s*[日号])?|\d{4}\s*年"
+_DATE_CORRECTION = re.compile(
+    r"(" + _DATE + r")[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*"
+    r"(?:不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
+    r"(?:是|为)?\s*(" + _DATE + r")")
+_DATE_UNIT = re.compile(r"\s*[年月日号]")
 
 
 def _corrected(text: str) -> str:
+    text = _DATE_CORRECTION.sub(lambda m: m.group(2), text)
     out, last = [], 0
     for m in _CORRECTION.finditer(text):
         first_unit, said_unit = m.group(2) or "", m.group(5) or ""
         if first_unit and said_unit and first_unit != said_unit:
             continue  # another quantity (3家…不对…5万): left as said
+        if _DATE_UNIT.match(text, m.end(1)) or _DATE_UNIT.match(text, m.end(4)):
+            continue  # a part of a date (2月…是2023年): not a count
         end = m.end()
         between = m.group(3)
         noun = next((between[:k] for k in range(len(between), 0, -1)

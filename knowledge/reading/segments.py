@@ -32,7 +32,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
-_BECOMING = re.compile(r"(认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
+_BECOMING = re.compile(r"(批了|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的)"
                        r"了?\s*$")
@@ -51,6 +51,8 @@ _RANGE_END = re.compile(r"(19|20)\d\d\s*年\s*(到|至|-|~|—)\s*$")
 # 通过认定): what the message named before
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次|首次|头一回)(通过)?认定")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
+# 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
+_THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 # 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
@@ -102,9 +104,15 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         return text
     pieces: list[tuple[Segment, str]] = []
     seen = ""
+    named_before: list[str] = []
     for seg in segments(text):
         piece = seg.text
         named = next((n for n in nouns if n in piece), "")
+        if not named and (this := _THIS.search(piece)):
+            # 今年这个中心又升成省级: the noun before whose head it names, not the last one
+            seen = next((n for n in reversed(named_before) if n.endswith(this.group(1))), seen)
+        if named:
+            named_before.append(named)
         level = _LEVEL.search(piece)
         subject = named or seen
         if (level is not None and subject and _BECOMING.search(piece[:level.start()])

@@ -49,6 +49,11 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     ("我们学校参与了一家企业牵头组建的市级技术创新中心今年获批我们学校能拿多少", []),
     ("我们公司土地出让金能减多少", ["土地出让金"]),
     ("一年给多少生活补贴", ["生活补贴"]),
+    # the asker said as itself or by its role
+    ("辖区里一家企业牵头的中心今年获批了，区科技局自己能拿多少", []),
+    ("这个中心今年获批了，我们作为供应商能拿多少", []),
+    ("我们公司按文件自己能单独拿多少", []),
+    ("作为孵化器运营方，生活补贴能拿多少", ["生活补贴"]),
 ])
 def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
     assert _amount_spans(said) == spans

@@ -26,6 +26,19 @@ def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) 
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
 
 
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("买技术签了5份合同，登记了3份，每份50万，另外2份每份30万没登记", 1_500_000),
+    ("买了4项专利，每项合同20万，都登记了", 800_000),
+    # one unit, or no count said: the amount as said
+    ("买了一项专利，每项合同20万，登记了", 200_000),
+    ("买技术合同每份20万，登记了", 200_000),
+])
+def test_an_amount_per_unit_times_the_count_of_that_unit(text: str, yuan: int) -> None:
+    out = _read(text)
+    assert out.facts.get("registered_tech_purchase_yuan") == yuan
+    assert any("每" in n for n in out.notes) is (yuan > 200_000)
+
+
 def test_a_denial_in_a_segment_of_its_own_denies_them_all() -> None:
     assert "registered_tech_purchase_yuan" not in _read("买技术花了150万，合同还没登记").facts
 

@@ -90,6 +90,10 @@ def _one(question: str) -> Estimate:
      "按政策奖励一共多少", 2500000),
     # the head counts the holders the groups part: its title is theirs, per group
     ("学校今年申报了3个市级技术创新中心，都是学校牵头，批了2个，1个没批，总共多少", 6000000),
+    # the rest of the head's count said as the rest (剩下的是…)
+    ("今年市里新批了7个市级技术创新中心，5个是企业牵头的，剩下的是高校院所牵头的，市级补助总额多少",
+     16000000),
+    ("区里4个市级技术创新中心，1个是企业牵头，其余都是科研院所牵头的，市里一共补多少", 11000000),
 ])
 def test_one_time_awards_per_holder(text: str, total: int) -> None:
     estimate = compose_groups(RULESET, text, _one)

@@ -10,7 +10,13 @@ import pytest
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.leader import PARTICIPANT, partners_named, read_leader
+from knowledge.reading.leader import (
+    PARTICIPANT,
+    SUPPLIER,
+    partners_named,
+    read_leader,
+    supplier,
+)
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -32,6 +38,11 @@ APPLICANTS = RULESET.vocabulary.patterns.applicants
      False),
     # the asker leads: its own kind, not its partner's
     ("我们公司牵头、联合山大威海组建的技术创新中心今年列进市级了，能拿多少", "enterprise", False),
+    # a builder taking part, or an asker asking for itself alone, is no leader
+    ("某大学牵头的市级技术创新中心，我们公司是参建单位之一，我们公司自己能单独拿多少",
+     "university", True),
+    ("我们是区科技局，辖区里一家企业牵头的市级技术创新中心今年获批了，区科技局自己能拿多少",
+     "enterprise", True),
 ])
 def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
                                                      participant: bool) -> None:
@@ -70,3 +81,19 @@ def test_the_partner_of_an_asker_leading_does_not_apply() -> None:
     assert partners_named(text, APPLICANTS) == {"university"}
     assert extract_facts(text, TODAY, RULESET).facts["applicant_types"] == frozenset(
         {"enterprise"})
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("我们给一家威海企业的市级技术创新中心供了一批研发设备，这个中心今年获批了，"
+     "我们作为供应商能拿多少", "我们给一家威海企业的市级技术创新中心供了"),
+    ("我们厂给孵化器里的企业供了设备，孵化器今年认定国家级了，我们能拿多少",
+     "我们厂给孵化器里的企业供了"),
+    # a supplier asking for the holder, or no supplier: nothing
+    ("我们是设备供应商，客户的中心认定省级了，客户能拿多少", ""),
+    ("我们公司认定了技术先进型服务企业，能拿多少", ""),
+])
+def test_a_supplier_asking_for_itself_is_no_applicant(text: str, said: str) -> None:
+    assert supplier(text) == said
+    if said:
+        denied = extract_facts(text, TODAY, RULESET).denied["applicant_types"]
+        assert denied.requirement == SUPPLIER

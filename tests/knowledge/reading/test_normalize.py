@@ -94,6 +94,10 @@ def test_a_year_in_chinese_digits(text: str, written: str) -> None:
     # not a correction of a number: left as said
     ("我们不对外开放，有3家", "我们不对外开放，有3家"),
     ("花了300万，不对，是5家", "花了300万，不对，是5家"),
+    # a date corrected: the date said last, not a count of months
+    ("2023年2月，不对，是2023年3月，又认定为国家级", "2023年3月，又认定为国家级"),
+    ("6月 不对 是8月签的", "8月签的"),
+    ("2022年，说错了，是2021年认定的", "2021年认定的"),
 ])
 def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
     assert normalize_question(text) == read

@@ -43,10 +43,15 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("不是国家级孵化器，而是省级的称号", "不是国家级孵化器，而是省级孵化器的称号"),
     ("认定国家级孵化器一家，省级俩", "认定国家级孵化器一家，省级孵化器俩"),
     ("孵化器2022年升的省级", "孵化器2022年升的省级孵化器"),
+    ("技术创新中心2019年批了市级，2021年认定省级",
+     "技术创新中心2019年批了市级技术创新中心，2021年认定省级技术创新中心"),
+    ("市级技术创新中心获批，去年认定为高企，今年这个中心又升成省级了",
+     "市级技术创新中心获批，去年认定为高企，今年这个中心又升成省级技术创新中心了"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
         "renewal", "ordinal-event", "dated-ordinal-event", "levels-with-outcomes",
         "levels-spaced", "level-said-after-the-verb", "level-said-instead",
-        "level-counted", "level-after-its-verb-and-de"])
+        "level-counted", "level-after-its-verb-and-de", "level-granted",
+        "this-centre-names-the-noun-before"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
