@@ -61,11 +61,13 @@ class VocabularyError(KnowledgeError):
 
 
 class FactError(PolicyBotError):
-    """A fact about an applicant is invalid."""
+    """A fact about an applicant is invalid; ``ambiguous``: the answer fits several choices
+    (高企: first or renewed recognition), so it answers the question asked."""
 
-    def __init__(self, fact: str, message: str):
+    def __init__(self, fact: str, message: str, ambiguous: bool = False):
         self.fact = fact
         self.message = message
+        self.ambiguous = ambiguous
         super().__init__(f"{fact}: {message}")
 
 

@@ -175,8 +175,11 @@ def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
     try:
         value = _typed_value(engine, state, event.text)
     except FactError as exc:
-        if looks_like_question(event.text):
-            # A new question typed mid-interview: answer it; the interview waits.
+        if looks_like_question(event.text) or (not exc.ambiguous
+                                               and engine.states_facts(event.text)):
+            # A new question typed mid-interview, or facts that change the one asked
+            # (牵头的是山大威海 to "贵单位属于哪类主体"): read with the conversation; the
+            # interview waits.
             return Outcome(handled=False)
         state.invalid += 1
         return Outcome([views.question_reply(state, error=exc.message)])

@@ -63,6 +63,8 @@ class EngineLike(OfficeSource, Protocol):
         self, facts: dict[str, Any], as_of: date | None = None, rule_ids: list[str] | None = None
     ) -> Sequence[FactSpecLike]: ...
 
+    def states_facts(self, text: str) -> bool: ...
+
 
 # -- JSON codec for fact values (Decimal and date survive the store) --------------------
 def encode(value: Any) -> Any:

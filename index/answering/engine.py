@@ -41,6 +41,7 @@ from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
 from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
+from knowledge.reading.extraction import extract_facts
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
     AMOUNT,
@@ -343,6 +344,14 @@ class Engine:
                        rule_ids: list[str] | None = None) -> list[FactSpec]:
         return next_questions(self.snapshot.rules, flat_profile(facts), as_of or date.today(),
                               rule_ids=rule_ids)
+
+    def states_facts(self, text: str) -> bool:
+        """Whether ``text`` states a fact the estimates read (who applies or leads, a title,
+        a year, a count, an amount): typed while an interview question waits and no option,
+        it changes the question rather than answers it (牵头的是山大威海, 国家级的，24年评上的)."""
+        snap = self.snapshot
+        read = extract_facts(normalize_question(text, snap.typos), date.today(), snap.rules)
+        return bool(read.facts or read.denied or read.excluded or read.as_of)
 
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""

@@ -101,7 +101,7 @@ class FactSpec:
     def _parse_choice(self, raw: str) -> str:
         value = self._match_choice(raw)
         if value is None:
-            raise FactError(self.name, self._unknown(raw, "请从以下选项中选择"))
+            raise self._unknown(raw, "请从以下选项中选择")
         return value
 
     def _parse_multi(self, raw: str) -> frozenset[str]:
@@ -111,7 +111,7 @@ class FactSpec:
         for part in (p for p in _SPLIT_RE.split(raw) if p):
             value = self._match_choice(part)
             if value is None:
-                raise FactError(self.name, self._unknown(part, f"“{part}”不是可选项；可选"))
+                raise self._unknown(part, f"“{part}”不是可选项；可选")
             values.add(value)
         return frozenset(values)
 
@@ -198,14 +198,16 @@ class FactSpec:
                 text = text.replace(short, self.abbreviations[short])
         return text
 
-    def _unknown(self, text: str, lead: str) -> str:
-        """Why ``text`` is no choice: it fits several (name them), or none (list all)."""
+    def _unknown(self, text: str, lead: str) -> FactError:
+        """Why ``text`` is no choice: it fits several (name them; ``ambiguous``), or none
+        (list all)."""
         for form in dict.fromkeys((text.strip(), self._spelled_out(text.strip()))):
             hits = self._candidates(form)
             if len(hits) > 1:
                 names = "、".join(f"“{self.choice_label(v)}”" for v in hits)
-                return f"“{text.strip()}”可能是{names}，请选其中一项。"
-        return f"{lead}：{self._labels()}。"
+                return FactError(self.name, f"“{text.strip()}”可能是{names}，请选其中一项。",
+                                 ambiguous=True)
+        return FactError(self.name, f"{lead}：{self._labels()}。")
 
     def _labels(self) -> str:
         return "、".join(label for _, label in self.choices)

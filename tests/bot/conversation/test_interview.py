@@ -203,6 +203,24 @@ def test_new_question_mid_interview_is_answered_and_the_interview_waits(
     assert drive.state()["facts"]["registered_tech_purchase_yuan"] == 500_000
 
 
+@pytest.mark.parametrize(("text", "handled"), [
+    ("牵头的是山大威海", False),  # who leads: a fact of the question, not an option
+    ("国家级的，24年评上的", False),  # a year said
+    ("不知道", True), ("外星人", True),  # no fact: the question is asked again
+])
+def test_facts_typed_instead_of_an_option_change_the_question(drive: Driver, text: str,
+                                                              handled: bool) -> None:
+    """No option, but facts the estimates read: the conversation reads them against the
+    question (the interview waits); text with no fact is asked again with the options."""
+    drive.send(Start({}, PURCHASE, AS_OF))
+    assert drive.state()["current"] == "applicant_types"
+    out = drive.text(text)
+    assert out.handled is handled
+    assert drive.state().get("invalid", 0) == int(handled)
+    if handled:
+        assert "不是可选项" in out.replies[0].html
+
+
 @pytest.mark.parametrize("text", ["要是200万呢", "那2020年呢", "如果是高校牵头呢",
                                   "说错了，是300万", "300万可以吗？"],
                          ids=["yaoshi", "year", "applicant", "correction", "asking"])

@@ -65,6 +65,16 @@ def test_bad_typed_answers_give_a_chinese_message(name: str, text: str, message:
     assert message in info.value.message and info.value.fact == name
 
 
+@pytest.mark.parametrize(("text", "ambiguous"), [("高企", True), ("外星人", False)])
+def test_an_answer_fitting_several_choices_is_ambiguous(text: str, ambiguous: bool) -> None:
+    """高企 answers the question (first or renewed recognition, which one is asked); 外星人
+    is no answer to it."""
+    with pytest.raises(FactError) as info:
+        FACTS["enterprise_titles"].parse(text)
+    assert info.value.ambiguous is ambiguous
+    assert ("可能是" in info.value.message) is ambiguous
+
+
 def test_normalize_facts_checks_every_value() -> None:
     clean = normalize_facts({"applicant_types": ["enterprise"], "registered_tech_purchase_yuan":
                              Decimal("3000000"), "results_transferred": "3项",
