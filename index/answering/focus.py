@@ -24,6 +24,8 @@ _QUESTION_WORDS = re.compile(
 # of their case, not what they ask about
 _NUMBERED = re.compile(r"(\d+(\.\d+)?|[一二两三四五六七八九十百千万亿]+)\s*"
                        r"(份|项|家|个|件|笔|次|名|所|位|年|月|日|号|万元|万|元|亿)")
+# when and whether still (现在还能, 当时, 这次): asked of the subject, no focus of its own
+_STILL = re.compile(r"现在|目前|如今|当时|那时|那会儿?|这次|这回|还能|还可以|仍然|依然|继续")
 _PUNCT = re.compile(r"[\s，。、；：？！,.;:?!\"'“”‘’（）()《》【】\-—…·~～]+")
 # particles and pronouns trimmed from either end of a piece (never from inside a word:
 # 场地, 中心, 要求 keep their characters)
@@ -37,7 +39,7 @@ def unstated_focus(question: str, texts: list[str], known: Iterable[str]) -> str
     text = _PUNCT.sub("|", _NUMBERED.sub("|", question))
     for word in sorted({w for w in known if len(w) >= 2}, key=len, reverse=True):
         text = text.replace(word, "|")
-    text = _QUESTION_WORDS.sub("|", text)
+    text = _STILL.sub("|", _QUESTION_WORDS.sub("|", text))
     pieces = [re.sub(r"\d+", "", p).strip(_EDGE) for p in text.split("|")]
     pieces = [p for p in pieces if len(p) >= 2]
     pairs = {p[i:i + 2] for p in pieces for i in range(len(p) - 1)}

@@ -31,9 +31,11 @@ def focus_answer(u: Understood, texts: list[str], snap: Snapshot, offices: list[
 # the thing an amount is asked of: 一等奖奖金多少, 一年给多少生活补贴, 土地出让金能减多少 —
 # the words right before 多少 (modal and giving verbs and 最多 trimmed), else right after
 _AMOUNT_WORD = re.compile(r"多少|几个点|百分之几")
-_TRIM = re.compile(r"(能|可以|可|一般|大概|获得|得到|拿到|申请|给|减|补|奖|拿|领|发|免|到|得|获"
+_TRIM = re.compile(r"(能|可以|可|是|一般|大概|获得|得到|拿到|申请|给|减|补|奖|拿|领|发|免|到|得|获"
                    r"|最多|最高|一共|总共|合计|共|都|能够|会)+$")
-_WHEN = re.compile(r"^(每年|一年|今年|去年|当年|年度|每次|一次)")
+_WHEN = re.compile(r"^(的|每年|一年|今年|去年|当年|年度|每次|一次|当时|那时|那会儿?|现在|目前|这次"
+                   r"|这回|那次)+")
+_WHEN_END = re.compile(r"的?(当时|那时|那会儿?|现在|目前|这次|这回|那次)$")
 _AFTER_AMOUNT = re.compile(r"(?:多少|几)(?:钱)?的?([\u4e00-\u9fff]{2,6})$")
 
 
@@ -55,7 +57,7 @@ def _amount_spans(said: str) -> list[str]:
         before = _ASKER_KIND.sub("", before[asker[-1].end():])
     # 区科技局自己能拿 / 作为供应商能拿 / 单独能拿: the asker said as itself or its role
     before = _AS_ITSELF.sub("", before.split("自己")[-1])
-    spans = [_WHEN.sub("", _TRIM.sub("", before)[-8:])]
+    spans = [_WHEN.sub("", _WHEN_END.sub("", _TRIM.sub("", before))[-8:])]
     if (after := _AFTER_AMOUNT.search(compact)) is not None:
         spans.insert(0, after.group(1))  # 一年给多少生活补贴: what follows names the thing
     # a span with a figure states a fact (买技术花了300万), it does not name what is asked

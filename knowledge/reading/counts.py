@@ -149,6 +149,19 @@ def _clause_of(text: str, at: int) -> str:
     return m.group() if m else ""
 
 
+# 我们是高区一家软件公司 / 作为一家检测机构: the asker said, not a count
+_SELF_SAID = re.compile(r"((我们|我司|咱们?|本单位|我)(是|就是)|作为|身为)[\u4e00-\u9fff]{0,4}$")
+
+
+def _incubatee_count(text: str) -> re.Match[str] | None:
+    """The first count of incubatees: not of holders (一个国家级孵化器), nor the asker's
+    own description (我们是一家软件公司)."""
+    return next((m for m in re.finditer(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
+                 if not (parse_int(m.group(1)) == 1
+                         and _SELF_SAID.search(text, max(0, m.start() - 10), m.start()))),
+                None)
+
+
 def _set(out: RawExtraction, fact: str, counted: int) -> None:
     if counted >= 0:  # (-1: a part left unread, the count is asked)
         out.facts[fact] = counted
@@ -158,7 +171,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
-        m = re.search(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
+        m = _incubatee_count(text)
         if m and (passed := _PASSED.search(text, m.end())) is not None:
             # 5家报了高企，只有2家通过: the ones that passed are counted
             n_passed = parse_int(passed.group(1) or passed.group(3) or "")
@@ -167,7 +180,7 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                 out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
                                  f"按{n_passed}{m.group(2)}计")
                 text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
-                m = re.search(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
+                m = _incubatee_count(text)
         if m and (n := parse_int(m.group(1))) is not None:
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")

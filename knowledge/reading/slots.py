@@ -28,10 +28,18 @@ COUNT = re.compile(N + r"\s*(家|项|个|件|次|名|所|位)")
 PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
 
 
+_RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年")
+
+
 def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
     """The message's (last) year replaces the question's, or is put in front of it."""
     if not (years := [m.group() for m in YEAR.finditer(said)]):
-        return question, rest
+        # 我们今年刚升成国家级 after 2021年…: the year said by its name replaces the one before
+        relative = _RELATIVE_YEAR.search(said)
+        if relative is None or not YEAR.search(question):
+            return question, rest
+        refs.append("year")
+        return YEAR.sub(relative.group(), question), rest.replace(relative.group(), "", 1)
     year = years[-1]
     if YEAR.search(question):
         question = YEAR.sub(year, question)
@@ -82,6 +90,8 @@ def _clause(text: str, at: int) -> str:
     return text[start:end]
 
 
+_PART_OF = re.compile(r"(?:" + N + r"\s*(家|项|个|件)(?:里|里面|当中|之中|中)|其中)(?:有)?\s*"
+                      + N + r"\s*(家|项|个|件)([^，,。；;！!？?]*)")
 _OF_THINGS = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NOUN = "都一共总共加合算起的呢吗多少几能可要"
 # the noun after a count: up to the verb or particle that follows it (4个镇都评上了 → 镇)
@@ -93,6 +103,13 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
     """Each count of the message (8家, 3项) replaces the previous question's count with
     the same classifier, else is added to it.  ``combined`` (两项加起来): only a count
     of something named (4个镇) is one; 两项 counts the items to add up."""
+    if (part := _PART_OF.search(rest)) is not None and (
+            part.group(1) is None or re.search(N + r"\s*" + part.group(2), question)):
+        # 那4家里有1家已经出孵了 / 其中2家没登记: a part of the count said before, said of
+        # it (not a new count)
+        question = f"{question}，其中{part.group(3)}{part.group(4)}{part.group(5)}"
+        refs.append("count")
+        return question, rest[:part.start()] + rest[part.end():]
     counts = [m for m in COUNT.finditer(rest)
               if not combined or (_OF_THINGS.match(rest, m.end())
                                   and rest[m.end()] not in _NOT_A_NOUN)]

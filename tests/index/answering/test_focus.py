@@ -24,6 +24,8 @@ def test_a_focus_the_clauses_do_not_hold(question: str, focus: str) -> None:
     "星创天地给多少奖励",  # only the subject and question words: nothing else asked
     "特派员的研发支持最低多少",  # 研发 is in the clause
     "认定为星创天地是择优给的吗",  # 择优 is in the clause
+    "星创天地现在还能给奖励吗",  # when and whether still: asked of the subject
+    "星创天地当时给多少奖励",
 ])
 def test_a_focus_the_clauses_hold_or_none(question: str) -> None:
     assert unstated_focus(question, [CLAUSE], KNOWN) == ""

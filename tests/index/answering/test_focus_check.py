@@ -40,7 +40,10 @@ def test_an_amount_of_something_the_clauses_do_not_name(engine: Any, question: s
                                       "省级，威海能给多少",
                                       # the asker is not a thing whose amount is asked
                                       "我们学校参与了一家企业牵头组建的市级技术创新中心 今年获批 "
-                                      "我们学校能拿多少"])
+                                      "我们学校能拿多少",
+                                      # a time said is no thing asked
+                                      "我们企业2021年拿到了国家级国际合作基地，当时是多少",
+                                      "区科技局自己能拿多少，辖区企业牵头的市级技术创新中心获批了"])
 def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -> None:
     assert engine.ask(question).unanswered is None
 
@@ -54,6 +57,9 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     ("这个中心今年获批了，我们作为供应商能拿多少", []),
     ("我们公司按文件自己能单独拿多少", []),
     ("作为孵化器运营方，生活补贴能拿多少", ["生活补贴"]),
+    # a time said is no thing whose amount is asked
+    ("那国家级的当时是多少", ["那国家级"]),
+    ("这次还能拿多少", []),
 ])
 def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
     assert _amount_spans(said) == spans

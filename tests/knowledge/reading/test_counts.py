@@ -75,6 +75,18 @@ def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
 
 
 @pytest.mark.parametrize(("text", "value"), [
+    ("我们是高区一家软件公司，我们下面的省级孵化器有4家在孵企业升了高企", 4),
+    ("作为一家孵化器运营公司，今年有3家在孵企业认定了高企", 3),
+    # one incubatee said with 是, not the asker
+    ("孵化器里是一家企业升了高企", 1),
+])
+def test_the_asker_said_as_one_company_is_no_count(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
     # the count's own words put the whole count out (a place there does not)
     ("促成了3项企业自有的专利成果在市内转化", 0),
     ("促成了3项烟台大学的成果在威海转化", 3),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.slots import merge_year, restate
+from knowledge.reading.slots import merge_counts, merge_year, restate
 
 
 @pytest.mark.parametrize(("said", "before", "restated"), [
@@ -27,3 +27,16 @@ def test_a_terse_statement_restates_the_one_before(said: str, before: str,
 def test_a_year_keeps_the_part_of_it_said(said: str, before: str, merged: str) -> None:
     refs: list[str] = []
     assert merge_year(said, before, said, refs)[0] == merged and refs == ["year"]
+
+
+@pytest.mark.parametrize(("said", "before", "merged"), [
+    # a part of the count said before is said of it, the count kept
+    ("那4家里有1家已经出孵一年多了", "我们是一家软件公司，孵化器有4家在孵企业升了高企",
+     "我们是一家软件公司，孵化器有4家在孵企业升了高企，其中1家已经出孵一年多了"),
+    ("其中2项没登记", "买了5项技术", "买了5项技术，其中2项没登记"),
+    # a new count replaces the one before
+    ("要是8家呢", "孵化器有4家在孵企业升了高企", "孵化器有8家在孵企业升了高企"),
+])
+def test_a_part_of_a_count_is_said_of_it(said: str, before: str, merged: str) -> None:
+    refs: list[str] = []
+    assert merge_counts(said, before, refs)[0] == merged and refs == ["count"]
