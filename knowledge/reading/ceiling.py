@@ -3,15 +3,17 @@ its computed or stated ceiling, added up over the years asked."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from knowledge.awards.calculator import Estimate
+from knowledge.awards.calculator import Denied, Estimate, evaluate
 from knowledge.awards.estimate import Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.reading.intent import asks_ceiling
 
-__all__ = ["Ceiling", "at_ceiling", "ceiling_of"]
+__all__ = ["Ceiling", "at_ceiling", "ceiling_of", "granted_at_top"]
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,36 @@ def at_ceiling(text: str, estimate: Estimate) -> Estimate | None:
         for i in estimate.items)
     note = "其中标注“最高”的金额按上限（顶格）计入合计，实际金额由主管部门评审确定。"
     return replace(estimate, items=items, warnings=(note, *estimate.warnings))
+
+
+# 研发财政补助拿了顶格 / 如果能拿到顶格 / 补助拿满了: a grant said to be at its top
+_AT_TOP = re.compile(r"顶格|拿满|封顶|最高额|拿到最高|按最高")
+
+
+def granted_at_top(rules: RuleSet, text: str, estimate: Estimate,
+                   denied: Mapping[str, Denied]) -> Estimate | None:
+    """A shared grant said to be at its top (辖区企业研发财政补助拿了顶格，县级出多少): its
+    amount is the most the document allows, and what it requires is met (it was granted);
+    each is said.  None when no grant waiting for its amount is said to be at its top."""
+    if not _AT_TOP.search(text):
+        return None
+    facts = dict(estimate.facts)
+    topped: list[str] = []
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        if (item.outcome != "need_info" or rule is None or not rule.granted_fact
+                or not rule.max_yuan or rule.granted_fact in facts):
+            continue
+        facts[rule.granted_fact] = rule.max_yuan
+        facts.update({c.fact: c.value for c in rule.conditions
+                      if c.op == "is" and c.fact not in facts})
+        topped.append(item.rule_id)
+    if not topped:
+        return None
+    again = evaluate(rules, facts, estimate.as_of, rule_ids=[i.rule_id for i in estimate.items],
+                     denied=denied)
+    items = tuple(replace(i, explanation=f"您说按顶格获批，按最高额{format_yuan(r.max_yuan)}"
+                                         f"计算。{i.explanation}")
+                  if i.rule_id in topped and (r := rules.get(i.rule_id)) and r.max_yuan
+                  else i for i in again.items)
+    return replace(again, items=items)

@@ -13,7 +13,7 @@ from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.reading.applicant import assume_applicant
-from knowledge.reading.ceiling import at_ceiling
+from knowledge.reading.ceiling import at_ceiling, granted_at_top
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
 from knowledge.reading.extraction import (
@@ -128,6 +128,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
 
     estimate = run(extraction)
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
+    estimate = granted_at_top(rules, text, estimate, extraction.denied) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = counted_titles(rules, filled, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)

@@ -21,6 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
+from knowledge.reading.segments import excluded_counts
 
 __all__ = ["Group", "compose_groups", "groups"]
 
@@ -209,11 +210,18 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)
-            if once and group.count > 1:
-                total = item.amount_yuan * group.count
+            # 3家认定了…，其中1家是注册在烟台的: the group less the parts put out
+            # (its own clause is its count, what puts parts out is said after it)
+            after = group.said.partition("，")[2]
+            count = group.count - sum(k for k, _, _ in excluded_counts(
+                after, rules.vocabulary.elsewhere, group.count))
+            if once and count < 1:
+                continue  # (2家认定了…，2家都注册在烟台: none counts)
+            if once and count > 1:
+                total = item.amount_yuan * count
                 item = replace(item, amount_yuan=total, explanation=(
                     f"{item.explanation}您说{group.said}：{format_yuan(item.amount_yuan)}"
-                    f" × {group.count} = {format_yuan(total)}。"))
+                    f" × {count} = {format_yuan(total)}。"))
             items.append(replace(item, label=f"{group.said}：{item.label}"))
         missing += [n for n in part.missing if n not in missing]
         warnings += [w for w in part.warnings if w not in warnings]

@@ -13,7 +13,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.question import title_matches
-from knowledge.reading.scope import clause_at, without_failures
+from knowledge.reading.scope import clause_at, clause_start, without_failures
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient"]
@@ -172,6 +172,10 @@ _INCUBATEES = re.compile(r"在孵|入孵|孵化期")
 # …参加绩效评价，3个通过了: how many held it, said in the next clause
 _PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
                            r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)")
+# 12家科技服务企业今年首次认定技术先进型服务企业: a count of the holders that obtained it
+_HOLDERS_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(个|家)"
+                             r"[\u4e00-\u9fff]{0,10}?(企业|公司|机构|单位|医院|高校|院所)[^，,。；;]{0,10}?"
+                             r"(认定|评上|评为|获批|通过|拿到|成为)(了|为|成)?\s*$")
 # 国家级国际合作基地两家: a count said right after it
 _COUNT_AFTER = re.compile(r"\s*(\d+|[两二三四五六七八九十]+)\s*(项|个|家)"
                           r"(?![^，,。；;\s]{0,3}[里中])(?!\s*(奖|补|资金|钱|合计|一共|总共|加|都|的))")
@@ -187,8 +191,12 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
         if _INCUBATEES.search(clause_at(text, start)):
             continue  # (在孵企业新认定高企6家: the incubatees' count, not the title's)
         m = (_COUNT_BEFORE.search(text, max(0, start - 6), start)
-             or _COUNT_AFTER.match(text, end) or _PASSED_AFTER.match(text, end))
+             or _COUNT_AFTER.match(text, end) or _PASSED_AFTER.match(text, end)
+             or _HOLDERS_BEFORE.search(text, clause_start(text, start), start))
         if m is not None and (n := parse_int(m.group(1))) is not None:
+            # 3家认定了…，其中1家是注册在烟台的: the count less the parts put out
+            n -= sum(k for k, _, _ in excluded_counts(text[m.end():],
+                                                      rules.vocabulary.elsewhere, n))
             counts.setdefault((fact, value), set()).add(n)
     if not counts:
         return None

@@ -51,6 +51,9 @@ _RANGE_END = re.compile(r"(19|20)\d\d\s*年\s*(到|至|-|~|—)\s*$")
 # 通过认定): what the message named before
 _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次|首次|头一回)(通过)?认定")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
+# 三个今年认定 / 另外2家也评上了: a count whose verb closes it, its title left out
+_COUNTED_VERB = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八九十]+)\s*(个|家)"
+                           r"[^，,。；;\s]{0,6}?(认定|评上|获批|通过)(了)?$")
 # 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
 _THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
@@ -134,6 +137,9 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
                 and not _EITHER_OR.search(piece):  # (这算首次认定还是重新认定: asked)
             # 高企证书到期了，重新认定又通过了: what is renewed, from before
             piece = piece[:renew.end()] + seen + piece[renew.end():]
+        elif not named and seen and _COUNTED_VERB.match(piece):
+            # 两个企业去年认定技术先进型服务企业 三个今年认定: what the count obtained
+            piece = piece + seen
         elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):
             # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before (after
             # the year it is dated: 2021年第一次通过…)

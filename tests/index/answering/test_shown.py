@@ -30,6 +30,8 @@ def test_how_each_figure_was_read_is_said(engine: Any, question: str, says: str)
      "合同额加起来五百万，能补多少", False),
     ("2020年我们从烟台的大学买了技术，登记了两百万，能有多少奖励", False),
     ("我们是烟台的公司，2020年买了技术，登记了两百万，能有多少奖励", False),
+    ("我们集团4家子公司 今年有3家认定了技术先进型服务企业 其中1家是注册在烟台的 另外1家没通过 "
+     "一共能拿多少奖励", False),
     # asked of another city: said
     ("烟台的孵化器能拿多少奖励", True),
 ])

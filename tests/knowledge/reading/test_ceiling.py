@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.awards.calculator import Estimate
+from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.estimate import Item
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
-from knowledge.reading.ceiling import at_ceiling, ceiling_of
+from knowledge.reading.ceiling import at_ceiling, ceiling_of, granted_at_top
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -75,3 +75,32 @@ def test_an_award_waiting_for_facts_is_not_the_one_whose_most_is_asked() -> None
                         years={2019: {}, 2020: {}})
     top = ceiling_of(estimate, RULESET)
     assert top is not None and top.yuan == 1000000
+
+
+def _rnd(facts: dict[str, object]) -> Estimate:
+    return evaluate(RULESET, facts, TODAY, rule_ids=["d32_rnd_subsidy"])
+
+
+@pytest.mark.parametrize(("text", "facts", "total"), [
+    ("辖区里一家企业研发财政补助拿了顶格 我们县级财政要承担多少",
+     {"applicant_types": {"enterprise"}, "share_level_asked": "county"}, 2_500_000),
+    ("如果我们企业的研究开发财政补助能拿到顶格 我们公司在荣成 荣成这边县级要出多少",
+     {"applicant_types": {"enterprise"}, "share_level_asked": "county",
+      "district": "rongcheng"}, 5_000_000),
+    ("假如我们企业研发投入符合财政补助条件 顶格一共能拿多少补助",
+     {"applicant_types": {"enterprise"}}, 10_000_000),
+])
+def test_a_grant_said_at_its_top_is_its_ceiling(text: str, facts: dict[str, object],
+                                                total: int) -> None:
+    waiting = _rnd(facts)
+    assert waiting.items[0].outcome == "need_info"
+    topped = granted_at_top(RULESET, text, waiting, {})
+    assert topped is not None and topped.total_yuan == total
+    assert "按最高额1000万元计算" in topped.items[0].explanation
+
+
+def test_a_grant_not_said_at_its_top_or_with_its_amount_is_left() -> None:
+    facts: dict[str, object] = {"applicant_types": {"enterprise"}, "share_level_asked": "county"}
+    assert granted_at_top(RULESET, "企业研发财政补助批了，县级出多少", _rnd(facts), {}) is None
+    said = _rnd({**facts, "rnd_subsidy_granted_yuan": 4_000_000, "has_rnd_spending": True})
+    assert granted_at_top(RULESET, "研发财政补助拿了顶格400万，县里出多少", said, {}) is None

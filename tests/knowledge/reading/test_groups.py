@@ -90,6 +90,9 @@ def _one(question: str) -> Estimate:
      "按政策奖励一共多少", 2500000),
     # the head counts the holders the groups part: its title is theirs, per group
     ("学校今年申报了3个市级技术创新中心，都是学校牵头，批了2个，1个没批，总共多少", 6000000),
+    # a group less the parts said to be put out
+    ("我们集团4家子公司 今年有3家认定了技术先进型服务企业 其中1家是注册在烟台的 另外1家没通过 "
+     "一共能拿多少奖励", 400000),
     # the rest of the head's count said as the rest (剩下的是…)
     ("今年市里新批了7个市级技术创新中心，5个是企业牵头的，剩下的是高校院所牵头的，市级补助总额多少",
      16000000),

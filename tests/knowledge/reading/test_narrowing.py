@@ -117,6 +117,11 @@ def test_a_received_amount_names_the_award_received() -> None:
     ("去年我们拿了两项国家技术市场奖励，配套多少", 400_000),
     # a count said right after the title
     ("2019年我们区认定国家级国际合作基地两家，一共多少", 2_000_000),
+    # a count of the holders that obtained it
+    ("12家科技服务企业今年首次认定技术先进型服务企业 一共多少", 2_400_000),
+    ("今年我们集团有3家子公司认定了技术先进型服务企业，一共多少", 600_000),
+    # less the part put out
+    ("今年我们集团有3家子公司认定了技术先进型服务企业，其中1家注册在烟台，一共多少", 400_000),
 ])
 def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
     counted = counted_titles(RULESET, text, _plain(text))
@@ -132,6 +137,7 @@ def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
     "2019年在孵企业新认定高企6家（都在孵化期内），我们运营公司是科技服务机构，一共多少",
     # one count two awards share
     "今年两个市级技术创新中心列入试点（一个企业牵头，一个省属科研院所牵头），一共多少",
+    "今年有5家在孵企业认定了高企，孵化器能拿多少",  # the incubatees' count
 ])
 def test_a_title_not_counted_is_left(text: str) -> None:
     assert counted_titles(RULESET, text, _plain(text)) is None
