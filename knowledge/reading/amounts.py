@@ -18,6 +18,19 @@ from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
 
 __all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
 
+# 卖给本市企业 / 转让给一家企业 (not 卖给我们): the asker sells
+_SOLD = re.compile(r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))")
+_BOUGHT = re.compile(r"(?<!卖)(买|购|引进|受让)")
+
+
+def _sold_last(before: str) -> bool:
+    """Whether the last deal said before an amount is a sale by the asker (…买了3项，共90万，
+    卖给本市企业2项，合同登记了共200万)."""
+    sold = [m.end() for m in _SOLD.finditer(before)]
+    bought = [m.end() for m in _BOUGHT.finditer(before)]
+    return bool(sold) and sold[-1] > max(bought, default=-1)
+
+
 _HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
@@ -133,9 +146,32 @@ def _clauses_after(text: str, mention: MoneyMention) -> list[MoneyMention]:
             for m in _SEGMENT.finditer(text, mention.end)]
 
 
+# 一共90万 / 合计150万: a clause saying only an amount, of the clause before it
+_BARE = re.compile(r"^(一共|总共|合计|共计|总计|共|金额|合同额|交易额|成交额|大概|约|是|为|了|元|的"
+                   r"|\s)*$")
+
+
+def _own_start(text: str, mention: MoneyMention) -> int:
+    """Where the clause ``mention`` is said in starts: its own, or the one before when its
+    own says only the amount (还有2项没登记，一共90万)."""
+    start = clause_start(text, mention.start)
+    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
+    if start and _BARE.match(text[start:mention.start] + text[mention.end:end]):
+        return clause_start(text, start - 1)
+    return start
+
+
+def _affirms(text: str, mention: MoneyMention, pattern: str) -> bool:
+    """Whether the clause ``mention`` is said in states ``pattern`` met (2020年买的登记了，
+    150万)."""
+    start = _own_start(text, mention)
+    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
+    return bool(re.search(pattern, text[start:end])) and not _denies(text, mention, pattern)
+
+
 def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
     """Whether the clause holding ``mention`` denies ``pattern`` (另一项50万没登记)."""
-    start = clause_start(text, mention.start)
+    start = _own_start(text, mention)
     end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
     return any(is_negated(text, start + m.start(), start + m.end())
                or failed_after(text, start + m.start(), start + m.end())
@@ -248,6 +284,10 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
             out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
             continue
+        if buying and _sold_last(before):
+            # 既买技术也卖技术…卖给本市企业2项，合同登记了共200万: a sale, not a purchase
+            out.notes.append(f"金额“{mention.text}”是卖出技术的合同额，不是购买技术的金额，未计入")
+            continue
         for fact, pattern in contexts:
             if re.search(pattern, seg) or (not any(re.search(p, seg) for _, p in contexts)
                                            and re.search(pattern, before)):
@@ -277,7 +317,7 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
 
 
 _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
-                   r"|另外[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
+                   r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 
@@ -295,7 +335,8 @@ def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> 
         if _supposed(text, pattern):
             continue  # 当时没去登记。如果当时登记了，能拿多少: asked as if it were met
         # a denial in a segment without an amount of its own denies every amount
-        if fact in out.facts and any(
+        if fact in out.facts and not all(_affirms(text, mm, pattern) for mm in mentions) \
+                and any(
                 is_negated(text, m.start(), m.end())
                 and not any(mm.start >= clause_start(text, m.start()) and mm.end <= m.end()
                             for mm in mentions)

@@ -21,6 +21,9 @@ def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
     # a part whose own segment denies the condition is left out
     ("买技术登记了的合同交易额150万，还有一份60万的合同没备案", 1_500_000),
     ("买技术花了200万，其中120万登记了，另外80万没登记", 1_200_000),
+    # an amount said alone in its clause is of the clause before it
+    ("买了5项专利，3项合同登记了，一共260万，还有2项没登记，一共90万", 2_600_000),
+    ("2019年买了技术但合同没登记，2020年买的登记了，150万", 1_500_000),
 ])
 def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) -> None:
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
@@ -37,6 +40,15 @@ def test_an_amount_per_unit_times_the_count_of_that_unit(text: str, yuan: int) -
     out = _read(text)
     assert out.facts.get("registered_tech_purchase_yuan") == yuan
     assert any("每" in n for n in out.notes) is (yuan > 200_000)
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("既买技术也卖技术，买了3项，合同登记了共90万，卖给本市企业2项，合同登记了共200万", 900_000),
+    ("我们把一项专利卖给了本市企业，又从山大买了一项技术，合同登记了100万", 1_000_000),
+    ("山大把专利卖给我们，合同登记了80万", 800_000),  # sold to the asker: a purchase
+])
+def test_an_amount_of_a_sale_is_no_purchase(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
 
 
 def test_a_denial_in_a_segment_of_its_own_denies_them_all() -> None:
