@@ -192,8 +192,11 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
                 near = "".join(near[a:b] for a, b in _between_money(near))
             part = (restate(part[:end], near) + part[end:]) if near else part
         elif not alone[i] and i and _SUCCEEDED.search(part):
-            before = without_failures(out[-1][1])
-            if _AGAIN.search(part) and before == out[-1][1]:
+            # (2024年第一次没过，2025年还是没过，今年终于过了: the last part that says what)
+            said = next((out[j][1] for j in range(i - 1, -1, -1) if alone[j]
+                         or extract_facts(out[j][1], today, rules).denied), out[-1][1])
+            before = without_failures(said)
+            if _AGAIN.search(part) and before == said:
                 # 前年第一次通过…，今年又通过了: a repeat, not a first (after 第一次没评上,
                 # 再报才通过 is the first pass)
                 before = _FIRST.sub("再次", before)

@@ -43,6 +43,8 @@ def test_an_amount_of_something_the_clauses_do_not_name(engine: Any, question: s
                                       "我们学校能拿多少",
                                       # a time said is no thing asked
                                       "我们企业2021年拿到了国家级国际合作基地，当时是多少",
+                                      "临床医学研究中心 2024年第一次绩效评价没过 2025年还是没过 "
+                                      "今年终于过了 这能给多少",
                                       "区科技局自己能拿多少，辖区企业牵头的市级技术创新中心获批了"])
 def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -> None:
     assert engine.ask(question).unanswered is None

@@ -423,3 +423,12 @@ def test_an_excellent_assessment_said_apart_is_read(question: str) -> None:
 ])
 def test_an_applicant_registered_elsewhere_is_denied(question: str) -> None:
     assert "applicant_types" in extract_facts(question, TODAY, RULESET).denied
+
+
+@pytest.mark.parametrize("question", [
+    "我们是市级众创空间，2020年有9家企业首次认定高企，这9家里有2家入孵已经超过3年了，能奖多少？",
+    "我们是市级孵化器，5家在孵企业升了高企，其中1家入孵超过3年了，能奖多少？",
+])
+def test_a_window_of_a_part_of_a_count_is_not_the_counts(question: str) -> None:
+    out = extract_facts(question, IN_FORCE, RULESET)
+    assert "incubation_years_at_upgrade" not in out.facts

@@ -37,6 +37,9 @@ def _by_year(text: str) -> tuple[int, list[str]] | None:
     # the titles named before the first year are that year's
     ("我们企业牵头的市级技术创新中心前年拿了200万，今年认定为省级技术创新中心，一共多少",
      7_000_000, ["2024年", "2026年"]),
+    # a pass after two failures is the first pass, restated from what the first part says
+    ("市级临床医学研究中心 2024年第一次绩效评价没过 2025年还是没过 今年终于过了 这能给多少",
+     1_000_000, []),
 ])
 def test_each_year_on_its_own_law(text: str, total: int, year_labels: list[str]) -> None:
     found = _by_year(text)
