@@ -8,7 +8,7 @@ before retrieval, and the :class:`~knowledge.reading.frame.Frame` travels on the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from index.names import DocumentNames
@@ -29,7 +29,9 @@ from knowledge.reading.intent import (
     read_intent,
 )
 from knowledge.reading.question import title_phrases
+from knowledge.reading.slots import taken_back
 from knowledge.reading.talk import Talk
+from knowledge.reading.thread import kept
 from knowledge.sources.base import KnowledgeBase
 from knowledge.sources.documents import normalize_doc_number
 
@@ -92,6 +94,11 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     frame = read_frame(text, previous, talk, rules.vocabulary.topics,
                        names_document=named is not None,
                        titles=lambda t: title_phrases(t, rules.vocabulary.patterns))
+    if previous is not None and named is None and not frame.greeting \
+            and (back := taken_back(text, previous.text)) is not None:
+        # 孵化器国家级那个其实没批下来，只批了个…: the title taken back, the rest kept
+        frame = replace(frame, text=back, follow_up=True, refs=("correction",),
+                        thread=kept((*previous.thread, back)))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
     question = frame.text

@@ -1,17 +1,15 @@
 """The question frame: one message read against the conversation, once, in the core.
 
-:func:`read_frame` decides first whether a message changes the previous question (a
-count, an amount, a year, a level, an applicant, a correction, a combination, a pronoun,
-"要是…呢") or stands on its own, and gives the question as understood (``text``): the
-previous one with the changed slots rewritten, or the message itself.  Everything
-downstream (retrieval, facts, the estimate, the scope verdict) reads ``text``; the
-front ends render the :class:`Frame` and never re-read the message.
+:func:`read_frame` decides whether a message changes the previous question (a count, an
+amount, a year, a level, an applicant, a correction, a title taken back, a combination, a
+pronoun, "要是…呢") or stands on its own, and gives the question as understood (``text``).
+Everything downstream reads ``text``; the front ends render the :class:`Frame`.
 
 What ties a message to the conversation is vocabulary (:class:`~knowledge.reading.talk.Talk`,
 staff data): openings (那, 如果, 要是 …), pronouns (它, 这个文件 …), corrections (说错了 …),
-combinations (加起来, 都算上 …) and endings (…呢).  The slots are read by shape, not by
-phrase: a year is ``20xx年``, an amount is any money the numeral grammar reads, a count is
-a number with its classifier (家, 项, 个, 件 …).
+combinations (加起来, 都算上 …) and endings (…呢).  The slots are read by shape: a year
+is ``20xx年``, an amount any money the numeral grammar reads, a count a number with its
+classifier (家, 项, 个 …).
 """
 
 from __future__ import annotations
@@ -114,15 +112,13 @@ class Frame:
     place: str = ""
     thread: tuple[str, ...] = field(default=())
     about_clause: str = ""  # office/materials/deadline asked of the clause in context
-    # 升省级了呢: the awards the previous answer granted, now the earlier state (the
-    # estimate shows what the change adds when it adds anything)
+    # 升省级了呢: the awards the previous answer granted, now the earlier state
     superseded: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {"said": self.said, "understood": self.text, "follow_up": self.follow_up,
-                "refs": list(self.refs), "asked": self.asked,
-                "hypothetical": self.hypothetical, "greeting": self.greeting,
-                "place": self.place}
+                "refs": list(self.refs), "asked": self.asked, "hypothetical": self.hypothetical,
+                "greeting": self.greeting, "place": self.place}
 
 
 def _compact(text: str) -> str:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from knowledge.money import scan_money
+from knowledge.reading.scope import without_failures
 
 __all__ = [
     "COUNT",
@@ -18,6 +19,7 @@ __all__ = [
     "merge_money",
     "merge_year",
     "restate",
+    "taken_back",
 ]
 
 # a year with the part of it said (2021年12月, 2021年上半年): the whole is the slot
@@ -138,3 +140,35 @@ def restate(said: str, before: str) -> str:
     question, rest = merge_money(said, question, rest, refs)
     question, _ = merge_counts(rest, question, refs)
     return question
+
+
+_LEVELS = re.compile(r"国家级|省级|市级")
+_CLAUSES = re.compile(r"[，,。；;！!？?\s]+")
+_NOT_A_TITLE = ("那个", "这个", "其实", "没有", "实际")
+
+
+def taken_back(said: str, before: str) -> str | None:
+    """``before`` without the clauses stating a title of a level that ``said`` says was
+    not obtained, then ``said`` (孵化器国家级那个其实没批下来，只批了个山东省品牌孵化器 after
+    "…2021年旗下孵化器被认定为国家级科技企业孵化器…"); None when it takes nothing back."""
+    failed = [c for c in _CLAUSES.split(said) if c and without_failures(c) != c
+              and _LEVELS.search(c)]
+    if not failed:
+        return None
+    kept: list[str] = []
+    for piece in re.split(r"(?<=[，,。；;！!？?])", before):
+        if without_failures(piece) == piece and any(_same_title(piece, f) for f in failed):
+            continue
+        kept.append(piece)
+    if len(kept) == len(re.split(r"(?<=[，,。；;！!？?])", before)):
+        return None
+    return "".join(kept).rstrip("，,。；;！!？? ") + "，" + said.strip()
+
+
+def _same_title(piece: str, failed: str) -> bool:
+    """Whether ``piece`` states a title of the level ``failed`` denies, sharing its noun."""
+    if not set(_LEVELS.findall(failed)) & set(_LEVELS.findall(piece)):
+        return False
+    core = _LEVELS.sub("", without_failures(failed))
+    return any(core[i:i + 2] in piece for i in range(len(core) - 1)
+               if core[i:i + 2] not in _NOT_A_TITLE)

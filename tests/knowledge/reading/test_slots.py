@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.slots import merge_counts, merge_year, restate
+from knowledge.reading.slots import merge_counts, merge_year, restate, taken_back
 
 
 @pytest.mark.parametrize(("said", "before", "restated"), [
@@ -40,3 +40,25 @@ def test_a_year_keeps_the_part_of_it_said(said: str, before: str, merged: str) -
 def test_a_part_of_a_count_is_said_of_it(said: str, before: str, merged: str) -> None:
     refs: list[str] = []
     assert merge_counts(said, before, refs)[0] == merged and refs == ["count"]
+
+
+@pytest.mark.parametrize(("said", "before", "merged"), [
+    # a title of a level said not obtained: the clause that stated it is taken back
+    ("等下，孵化器国家级那个其实没批下来，只批了个山东省品牌孵化器",
+     "2019年牵头建了个市级技术创新中心，2021年旗下孵化器被认定为国家级科技企业孵化器，一共多少",
+     "2019年牵头建了个市级技术创新中心，一共多少，等下，孵化器国家级那个其实没批下来，"
+     "只批了个山东省品牌孵化器"),
+])
+def test_a_title_taken_back(said: str, before: str, merged: str) -> None:
+    assert taken_back(said, before) == merged
+
+
+@pytest.mark.parametrize(("said", "before"), [
+    ("那如果没登记呢", "买技术花了300万"),  # no level denied
+    # a level alone: what it names is not said (taking back would lose the subject)
+    ("省级那个没批下来", "我们的技术创新中心今年认定为省级技术创新中心，能拿多少"),
+    ("国家级的没评上", "我们是省级孵化器，有3家在孵企业升了高企"),  # no clause states it
+    ("两项加起来多少？", "企业牵头建设市级技术创新中心能获得多少补助？"),
+])
+def test_nothing_taken_back(said: str, before: str) -> None:
+    assert taken_back(said, before) is None
