@@ -21,6 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
+from knowledge.reading.scope import repeated
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -107,6 +108,25 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
     return rest
 
 
+def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
+                 tail_at: int) -> list[tuple[int, tuple[int, str]]]:
+    """``parts`` with the parts said with 其中 (5家单位拿了技术市场奖励，其中3家是省的，2家是
+    国家的) when they and the parts after them add up to the count before them."""
+    within = [(i, p) for i, c in enumerate(clauses[:tail_at])
+              if c.startswith("其中") and (p := _part(c[2:])) is not None]
+    if not within:
+        return parts
+    merged = sorted([*parts, *within])
+    first = next((k for k, (i, _) in enumerate(merged) if (i, merged[k][1]) in within), 0)
+    told = sum(n for _, (n, _) in merged[first:])
+    before = [m for c in clauses[:merged[first][0]] for m in _COUNT.finditer(c)]
+    if first and told == merged[first - 1][1][0]:
+        return merged  # (the part before them counts them: their total)
+    if before and parse_int(before[-1].group(1)) == told and len(merged) - first >= 2:
+        return merged[first:]  # 这5家…，其中3家…，另外2家…: counted in the head
+    return parts
+
+
 # 7个中心，5个是企业牵头的，剩下的是高校院所牵头的: the rest of the head's count
 _THE_REST = re.compile(r"^(?:剩下的?|剩余的?|其余的?|其他的?)(?:都|全)?(?:是|为)?(.+)$")
 
@@ -140,7 +160,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     while tail_at and (_ASKS.search(clauses[tail_at - 1]) or _FRAMING.match(clauses[tail_at - 1])):
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
-    parts = _with_the_rest(clauses, parts, tail_at)
+    parts = _with_the_rest(clauses, _with_within(clauses, parts, tail_at), tail_at)
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
@@ -207,6 +227,9 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
         for item in part.items:
             if item.outcome != "eligible" or not item.amount_yuan or item.rule_id in once_only:
                 continue
+            if "首次" in item.label and repeated(group.said, 0, 0, len(group.said)):
+                continue  # 另外1个去年就通过过、今年是第二次: no first-time award
+
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)

@@ -64,8 +64,10 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     # 5家，其中2家已经拿过20万（到期重新认定）: those are not paid this one-time award again
     # (另1个没评上 beside 创成了2个: the failed were never in the count passed; with no
     # count passed, 5家里2家没过 leaves 3)
-    out = [(k, said) for k, _, said in excluded_counts(text, _PAID_BEFORE, n)
-           if 0 < k < n and (any(w in said for w in _PAID_BEFORE)
+    # (不过有1家是烟台注册的: a recipient outside the city is not one of them)
+    places = rules.vocabulary.elsewhere
+    out = [(k, said) for k, _, said in excluded_counts(text, (*_PAID_BEFORE, *places), n)
+           if 0 < k < n and (any(w in said for w in (*_PAID_BEFORE, *places))
                              or (passed is None and without_failures(said) != said))]
     left = n - sum(k for k, _ in out)
     item = fixed[0]
@@ -174,11 +176,28 @@ _PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五�
                            r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)")
 # 12家科技服务企业今年首次认定技术先进型服务企业: a count of the holders that obtained it
 _HOLDERS_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(个|家)"
-                             r"[\u4e00-\u9fff]{0,10}?(企业|公司|机构|单位|医院|高校|院所)[^，,。；;]{0,10}?"
-                             r"(认定|评上|评为|获批|通过|拿到|成为)(了|为|成)?\s*$")
+                             r"[\u4e00-\u9fff]{0,10}?(企业|公司|机构|单位|医院|高校|院所|孵化器"
+                             r"|众创空间|镇)[^，,。；;]{0,12}?(认定|评上|评为|获批|通过|拿到|成为|组建"
+                             r"|牵头)(了|为|成|的)?\s*$")
+# 三个企业，技术创新中心今年全都认定省级了: all of the holders counted in the clause before
+_ALL_OF_THEM = re.compile(r"(都|全都|全部|均)[^，,。；;]{0,6}$")
 # 国家级国际合作基地两家: a count said right after it
 _COUNT_AFTER = re.compile(r"\s*(\d+|[两二三四五六七八九十]+)\s*(项|个|家)"
                           r"(?![^，,。；;\s]{0,3}[里中])(?!\s*(奖|补|资金|钱|合计|一共|总共|加|都|的))")
+
+
+def _holders_said_before(text: str, start: int) -> re.Match[str] | None:
+    """The count of holders said in the clause before one saying all of them obtained the
+    title (我们局联系的三个企业，技术创新中心今年全都认定省级了)."""
+    own = clause_start(text, start)
+    if not own or not _ALL_OF_THEM.search(text, own, start):
+        return None
+    before = clause_start(text, own - 1)
+    return _HOLDER_COUNT.search(text, before, own)
+
+
+_HOLDER_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)[\u4e00-\u9fff]{0,6}?"
+                           r"(企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|镇)[^，,。；;]*[，,]?$")
 
 
 def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -192,7 +211,8 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
             continue  # (在孵企业新认定高企6家: the incubatees' count, not the title's)
         m = (_COUNT_BEFORE.search(text, max(0, start - 6), start)
              or _COUNT_AFTER.match(text, end) or _PASSED_AFTER.match(text, end)
-             or _HOLDERS_BEFORE.search(text, clause_start(text, start), start))
+             or _HOLDERS_BEFORE.search(text, clause_start(text, start), start)
+             or _holders_said_before(text, start))
         if m is not None and (n := parse_int(m.group(1))) is not None:
             # 3家认定了…，其中1家是注册在烟台的: the count less the parts put out
             n -= sum(k for k, _, _ in excluded_counts(text[m.end():],

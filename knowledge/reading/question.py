@@ -323,7 +323,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
         until = min((a for a, _, _, f, v in found if a >= end and (f, v) != (fact, value)),
                     default=len(text))
         if is_negated(text, start, end) or failed_in_region(text, start, end, until) \
-                or (first_only and (repeated(text, start, end) or asks_repeat(text))):
+                or (first_only and (repeated(text, start, end, until) or asks_repeat(text))):
             # 第二次通过绩效评价: not the first time a first-time award is for
             negated.append((start, fact, value, text[start:end]))
         elif pending(text, start, end):

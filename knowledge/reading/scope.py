@@ -211,12 +211,20 @@ def is_counterparty(text: str, start: int, end: int, others: bool = True) -> boo
 _REPEAT = re.compile(r"第[二三四五2-5]次|第[二三]回|再次|又一次|二次|重新")
 
 
-def repeated(text: str, start: int, end: int) -> bool:
-    """Whether the clause holding the span says it happened again (not the first time);
-    a second try after a failure (第一次没过，第二次评价通过了) is the first pass."""
+# …通过了绩效评价，另外1个去年就通过过、今年是第二次: a repeat said after the title
+_REPEAT_APART = re.compile(r"(是|算)第[二三四五2-5]次"
+                           r"|(之前|以前|去年|前年|早就|已经)[^，,。；;]{0,3}(通过|评上|认定)过")
+
+
+def repeated(text: str, start: int, end: int, until: int | None = None) -> bool:
+    """Whether the clause holding the span says it happened again (not the first time), or
+    a clause after it before ``until`` (the next title) does; a second try after a failure
+    (第一次没过，第二次评价通过了) is the first pass."""
     a = clause_start(text, start)
     m = _CLAUSE_BREAK.search(text, end)
-    return bool(_REPEAT.search(text, a, m.start() if m else len(text))) \
+    own = m.start() if m else len(text)
+    return (bool(_REPEAT.search(text, a, own))
+            or (until is not None and bool(_REPEAT_APART.search(text, own, until)))) \
         and _status(text[:a]) is not True
 
 

@@ -248,7 +248,8 @@ def _owns(text: str, m: re.Match[str]) -> bool:
     """Whether a part without 其中 stands at the start of its own segment ("，1项在烟台"),
     not inside the statement of the whole count ("促成了3项没…")."""
     before = text[:m.start()]
-    return not before or before[-1] in "，,；; " or before.endswith(("另外", "还有", "剩下"))
+    return not before or before[-1] in "，,；; " or before.endswith(
+        ("另外", "还有", "剩下", "不过", "但是", "但", "可是", "只是"))  # (不过有1家是烟台的)
 
 
 # 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own

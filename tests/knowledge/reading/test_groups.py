@@ -90,6 +90,14 @@ def _one(question: str) -> Estimate:
      "按政策奖励一共多少", 2500000),
     # the head counts the holders the groups part: its title is theirs, per group
     ("学校今年申报了3个市级技术创新中心，都是学校牵头，批了2个，1个没批，总共多少", 6000000),
+    # parts said with 其中 that add up to the count before them
+    ("今年我们市有5家单位拿了技术市场奖励，其中3家拿的是省技术市场奖，2家是国家技术市场奖，"
+     "市里配套一共多少", 700000),
+    ("我们这5家科技服务公司2020年都过了高企，其中3家是第一次认定，另外2家是重新认定的，"
+     "这5家奖励合计多少", 800000),
+    # a part said to be a repeat gets no first-time award
+    ("今年全市有4个市级临床医学研究中心通过了绩效评价，都是我们医院牵头的，其中3个是第一次通过，"
+     "另外1个去年就通过过、今年是第二次。市里今年给我们多少？", 3000000),
     # a group less the parts said to be put out
     ("我们集团4家子公司 今年有3家认定了技术先进型服务企业 其中1家是注册在烟台的 另外1家没通过 "
      "一共能拿多少奖励", 400000),

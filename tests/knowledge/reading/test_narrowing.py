@@ -42,6 +42,9 @@ def _plain(text: str) -> Estimate:
     # with no count passed, the failed part is left out
     ("我们园区5家企业都报了技术先进型服务企业 5家里2家没过 剩下的都认定了 这几家一共能拿多少",
      600000),
+    # a recipient outside the city is not one of them
+    ("园区4家科技服务企业今年认定了技术先进型服务企业，不过有1家是烟台注册的，其余3家都在威海，"
+     "这几家能拿多少", 600000),
 ])
 def test_one_award_per_recipient(text: str, total: int) -> None:
     many = per_recipient(RULESET, text, _plain(text))
@@ -122,6 +125,9 @@ def test_a_received_amount_names_the_award_received() -> None:
     ("今年我们集团有3家子公司认定了技术先进型服务企业，一共多少", 600_000),
     # less the part put out
     ("今年我们集团有3家子公司认定了技术先进型服务企业，其中1家注册在烟台，一共多少", 400_000),
+    # the holders counted before, all of them said to obtain it
+    ("我们集团的三家子公司，今年全都认定了技术先进型服务企业，合计多少钱", 600_000),
+    ("我们集团两个孵化器去年都认定国家级科技企业孵化器了，一共给多少", 4_000_000),
 ])
 def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
     counted = counted_titles(RULESET, text, _plain(text))

@@ -62,6 +62,17 @@ def test_a_repeat_is_read_in_its_clause(text: str, says: bool) -> None:
 
 
 @pytest.mark.parametrize(("text", "says"), [
+    ("市级临床医学研究中心通过了绩效评价，今年是第二次", True),
+    ("临床医学研究中心通过了绩效评价，去年就通过过", True),
+    ("临床医学研究中心通过了绩效评价，今年是第一次", False),
+])
+def test_a_repeat_said_after_the_title_before_the_next(text: str, says: bool) -> None:
+    end = text.index("绩效评价") + 4
+    assert repeated(text, 0, end, len(text)) is says
+    assert repeated(text, 0, end) is False  # (its own clause says no repeat)
+
+
+@pytest.mark.parametrize(("text", "says"), [
     ("2021年首次通过已经拿过钱了，2023年第二次通过，这次能拿多少", True),
     ("这次能拿多少", False),  # no repeat stated
 ])
