@@ -17,7 +17,7 @@ from knowledge.awards.staff_regex import staff_regex
 __all__ = ["PARTICIPANT", "SUPPLIER", "Leader", "partners_named", "read_leader", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
-SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商等合作方不是申报主体"
+SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商、入驻企业等其他单位不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
 _LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
 _LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})"
@@ -37,8 +37,12 @@ _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;�
 # 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
 _ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing
-_SUPPLIES = re.compile(r"(供应商|供货商|设备商|承建方|施工方|施工单位|承包商)"
+_SUPPLIES = re.compile(r"(作为|我们是|我司是|我们就是)[^，,。；;]{0,6}?"
+                       r"(供应商|供货商|设备商|承建方|施工方|施工单位|承包商)"
                        r"|(我们|我司|我厂)(厂|公司)?给[^，,。；;]{2,20}(供了|供应了|提供了|卖了)")
+# 我们是孵化器里的企业 / 我是大学科技园里入驻的企业: a member of the holder, asking for itself
+_MEMBER = re.compile(r"(我们是|我是|我司是)[^，,。；;]{0,12}?(里的|里面的|内的|入驻的?|在孵的?)"
+                     r"[^，,。；;]{0,4}?(企业|公司)")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class Leader:
 
 
 def _leaders(text: str) -> list[str]:
+    # 哈工大（威海）牵头: a place in brackets is part of the leader's name
+    text = re.sub(r"[（(]([\u4e00-\u9fff]{2,3})[）)]", r"\1", text)
     out: list[str] = []
     for m in _LED.finditer(text):
         before = _WORD_BEFORE.search(text[:m.start()])
@@ -84,9 +90,9 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
 
 
 def supplier(text: str) -> str:
-    """What the asker says it supplies the holder as, when it asks for itself (我们作为
-    供应商能拿多少), else ''."""
-    m = _SUPPLIES.search(text)
+    """What the asker says it supplies the holder as, or is a member of (我们作为供应商能拿
+    多少; 我们是孵化器里的企业，我们企业能分多少), when it asks for itself, else ''."""
+    m = _SUPPLIES.search(text) or _MEMBER.search(text)
     return m.group() if m and (_ASKS_SELF.search(text) or _ASKS_ITSELF.search(text)) else ""
 
 

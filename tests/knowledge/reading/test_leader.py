@@ -43,6 +43,9 @@ APPLICANTS = RULESET.vocabulary.patterns.applicants
      "university", True),
     ("我们是区科技局，辖区里一家企业牵头的市级技术创新中心今年获批了，区科技局自己能拿多少",
      "enterprise", True),
+    # a place in brackets is part of the leader's name
+    ("我们公司参与了哈工大（威海）牵头组建的市级技术创新中心，我们只是参与单位，我们公司能拿多少",
+     "university", True),
 ])
 def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
                                                      participant: bool) -> None:
@@ -88,8 +91,12 @@ def test_the_partner_of_an_asker_leading_does_not_apply() -> None:
      "我们作为供应商能拿多少", "我们给一家威海企业的市级技术创新中心供了"),
     ("我们厂给孵化器里的企业供了设备，孵化器今年认定国家级了，我们能拿多少",
      "我们厂给孵化器里的企业供了"),
-    # a supplier asking for the holder, or no supplier: nothing
+    # a member of the holder asking for itself
+    ("我们是孵化器里的企业，孵化器今年被认定为国家级科技企业孵化器了，我们企业能分多少",
+     "我们是孵化器里的企业"),
+    # a supplier asking for the holder, the asker's own supplier, or no supplier: nothing
     ("我们是设备供应商，客户的中心认定省级了，客户能拿多少", ""),
+    ("我们公司被认定为技术先进型服务企业了，我们的一家供应商也被认定了，我们公司能拿多少", ""),
     ("我们公司认定了技术先进型服务企业，能拿多少", ""),
 ])
 def test_a_supplier_asking_for_itself_is_no_applicant(text: str, said: str) -> None:
