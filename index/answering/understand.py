@@ -29,7 +29,7 @@ from knowledge.reading.intent import (
     read_intent,
 )
 from knowledge.reading.question import title_phrases
-from knowledge.reading.slots import taken_back
+from knowledge.reading.slots import supposed, taken_back
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import kept
 from knowledge.sources.base import KnowledgeBase
@@ -101,6 +101,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
                         thread=kept((*previous.thread, back)))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
+    if (supposes := supposed(frame.text)) is not None:
+        # …成交额180万，要是当时做到260万，能补多少: the figure supposed in its place
+        frame = replace(frame, text=supposes, hypothetical=True)
     question = frame.text
     if frame.follow_up:
         named = named_document(kb, question, names)

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from knowledge.money import scan_money
-from knowledge.reading.scope import without_failures
+from knowledge.reading.scope import IF, without_failures
 
 __all__ = [
     "COUNT",
@@ -19,6 +19,7 @@ __all__ = [
     "merge_money",
     "merge_year",
     "restate",
+    "supposed",
     "taken_back",
 ]
 
@@ -172,3 +173,27 @@ def _same_title(piece: str, failed: str) -> bool:
     core = _LEVELS.sub("", without_failures(failed))
     return any(core[i:i + 2] in piece for i in range(len(core) - 1)
                if core[i:i + 2] not in _NOT_A_TITLE)
+
+
+# 要是再买200万 / 如果还有2家: a supposition that adds, not one that replaces
+_ADDS = re.compile(r"再|又|还有|还要|另外|加上|多(?!少)")
+_ASKED = re.compile(r"[^，,。；;]*(多少|几万|几十万)[^，,。；;]*$")
+
+
+def supposed(text: str) -> str | None:
+    """The statement with the figure a supposition after it puts in place of one it said
+    (…成交额180万，说没到门槛，要是当时做到260万，能补多少 → …成交额260万…，能补多少); None
+    when the supposition names no figure said before, a year, or something more."""
+    m = IF.search(text)
+    if m is None or not m.start():
+        return None
+    before, after = text[:m.start()].rstrip("，,。；; "), text[m.start():]
+    money = bool(scan_money(after)) and bool(scan_money(before))
+    counts = bool(COUNT.search(after)) and bool(COUNT.search(before))
+    if YEAR.search(after) or _ADDS.search(after) or not (money or counts):
+        return None  # (荣成的企业 假如研发财政补助批了800万: nothing said to put it in place of)
+    merged = restate(after, before)
+    if merged == before:
+        return None
+    asked = _ASKED.search(after)
+    return f"{merged}，{asked.group()}" if asked else merged

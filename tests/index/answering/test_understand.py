@@ -35,3 +35,11 @@ def test_nothing_taken_back_reads_as_before(hash_engine: Any, text: str) -> None
     previous = Previous("我们是省级孵化器，有3家在孵企业升了高企，能拿多少", asked="amount",
                         topics=("incubator",))
     assert _read(hash_engine, text, previous).frame.refs != ("correction",)
+
+
+def test_a_supposed_figure_is_read_in_place_of_the_one_said(hash_engine: Any) -> None:
+    u = _read(hash_engine, "我们是技术转移服务机构，2020年促成了4项成果在市内转化，成交额180万，"
+              "说没到门槛，要是当时做到260万，能补多少", None)
+    assert u.frame.hypothetical and "260万" in u.text and "180万" not in u.text
+    assert u.extraction is not None
+    assert u.extraction.facts["tt_contract_turnover_yuan"] == 2_600_000

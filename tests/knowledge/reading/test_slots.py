@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.slots import merge_counts, merge_year, restate, taken_back
+from knowledge.reading.slots import merge_counts, merge_year, restate, supposed, taken_back
 
 
 @pytest.mark.parametrize(("said", "before", "restated"), [
@@ -62,3 +62,20 @@ def test_a_title_taken_back(said: str, before: str, merged: str) -> None:
 ])
 def test_nothing_taken_back(said: str, before: str) -> None:
     assert taken_back(said, before) is None
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    # a supposed figure in place of the one said
+    ("2020年我们促成了4项成果在市内转化，成交额180万，说没到门槛，要是当时做到260万，能补多少",
+     "2020年我们促成了4项成果在市内转化，成交额260万，说没到门槛，能补多少"),
+    ("2020年我们只促成了2项成果转化，成交额300万，假如当时是3项，能补多少",
+     "2020年我们只促成了3项成果转化，成交额300万，能补多少"),
+    # a supposition with no figure said before, with a year, or one that adds: as said
+    ("2020年买技术花了100万登记了，如果再买200万，一共多少", None),
+    ("2019年买技术合同额300万。如果拆成2019年和2020年各签150万，一共能拿多少", None),
+    ("技术创新中心如果认定成省级能拿多少", None),
+    ("荣成的企业 假如研发财政补助批了800万 荣成市这一级财政要承担多少", None),
+])
+def test_a_supposed_figure_takes_the_place_of_the_one_said(text: str, read: str | None
+                                                           ) -> None:
+    assert supposed(text) == read
