@@ -27,7 +27,7 @@ from knowledge.reading.segments import excluded_counts
 __all__ = ["Group", "compose_groups", "groups"]
 
 _N = r"(\d+|[一二两三四五六七八九十]+)"
-_CLAUSE = re.compile(r"[^，,。；;！!？?：:\s]+")
+_CLAUSE = re.compile(r"[^，,。；;！!？?：:\s、]+")
 # 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's)
 # (其中3家… is a part of a count, read with the count; 区里有2家… leads a group too)
 _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
@@ -44,6 +44,7 @@ _OWN_KIND = re.compile(r"[\u4e00-\u9fff]{2,}(企业|公司|厂)")
 # a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
 _LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?"
                           r"(国家级|国家的|国家|省级|省里的|省里|省的|市级|市里的|市的)(的)?$")
+_LEVEL_LAST = re.compile(r"()(国家级|省级|市级)(的)?$")
 _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 
 
@@ -97,15 +98,21 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
     """A part that names only a level (国家级, 是省里的, 新认定省级) with the subject the head
     names after it: 国家级 + 国际合作基地."""
     m = _LEVEL_ALONE.match(rest)
+    lead = m.group(1) or "" if m is not None else ""
+    if m is None and (m := _LEVEL_LAST.search(rest)) is not None:
+        lead = rest[:m.start()]  # 企业牵头的市级 (5个): who leads, then the level
     if m is None:
         return rest
     level = _LEVELS[next(k for k in _LEVELS if m.group(2).startswith(k))]
     for word in sorted(subjects, key=len, reverse=True):
         at = head.find(word)
         if at >= 0:
-            subject = re.match(r"[^，,。；;！!？?：:\s的]*", head[at:])
-            return (m.group(1) or "") + level + (subject.group() if subject else word)
+            subject = re.match(r"[^，,。；;！!？?：:\s的、]*", head[at:])
+            return lead + level + (subject.group() if subject else word)
     return rest
+
+
+_WITHIN = re.compile(r"^(其中|里头|里面|这里面|当中|这当中)")
 
 
 def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
@@ -113,7 +120,7 @@ def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
     """``parts`` with the parts said with 其中 (5家单位拿了技术市场奖励，其中3家是省的，2家是
     国家的) when they and the parts after them add up to the count before them."""
     within = [(i, p) for i, c in enumerate(clauses[:tail_at])
-              if c.startswith("其中") and (p := _part(c[2:])) is not None]
+              if (w := _WITHIN.match(c)) and (p := _part(c[w.end():])) is not None]
     if not within:
         return parts
     merged = sorted([*parts, *within])
@@ -124,6 +131,8 @@ def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
         return merged  # (the part before them counts them: their total)
     if before and parse_int(before[-1].group(1)) == told and len(merged) - first >= 2:
         return merged[first:]  # 这5家…，其中3家…，另外2家…: counted in the head
+    if before and any(_THE_REST.match(c) for c in clauses[merged[-1][0] + 1:tail_at]):
+        return merged[first:]  # 5个…，里头2个是…，剩下的都是…: the rest counted after
     return parts
 
 
@@ -188,7 +197,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
     for i, m in counted[:1]:  # 有三家机构…，一家…，两家…: the total, as one holder
         head[i] = head[i][:m.start(1)] + "1" + head[i][m.end(1):]
-    said_head = "，".join(head)
+    # (国家级技术创新中心1个、省级3个: the first part names what the next ones are)
+    said_head = "，".join(head) or parts[0][1][1]
     tail = clauses[tail_at:]
     out: list[Group] = []
     for k, (i, (n, rest)) in enumerate(parts):

@@ -58,7 +58,7 @@ def test_each_group_gets_its_own_question(text: str, counts: list[int],
     "我们公司买技术花了300万，能补多少",
     "我们孵化器有8家在孵企业，其中3家升了高企",  # one count
     # 其中…4家 is a part of the count before it, not a group of its own
-    "区里首次认定的高企一共15家，其中科技服务机构4家，其余都是制造业，奖多少",
+    "区里首次认定的高企一共15家，其中科技服务机构4家，奖多少",
     "集团两家子公司各自牵头建了个市级技术创新中心，一共补多少",
     # a count before the parts that they do not add up to: not all parts are said
     "我们区4个镇报国家创新型乡镇，今年创成了2个，还有1个只评上省级的，另1个没评上，一共多少",
@@ -95,6 +95,13 @@ def _one(question: str) -> Estimate:
      "市里配套一共多少", 700000),
     ("我们这5家科技服务公司2020年都过了高企，其中3家是第一次认定，另外2家是重新认定的，"
      "这5家奖励合计多少", 800000),
+    # parts listed with 、, the first naming what the next ones are
+    ("我们高区今年国家级技术创新中心1个、省级3个、企业牵头的市级5个，这些中心合计市里给多少",
+     35000000),
+    # a part said within the count, the rest said as the rest
+    ("今年我们区新列进来5个市级技术创新中心，里头2个是高校院所牵头搞的，剩下的都是企业牵头，"
+     "这5个加一块市里给多少补助", 12000000),
+    ("2020年区里首次认定的高企一共15家，其中科技服务机构4家，其余都是制造业，奖多少", 800000),
     # a part said to be a repeat gets no first-time award
     ("今年全市有4个市级临床医学研究中心通过了绩效评价，都是我们医院牵头的，其中3个是第一次通过，"
      "另外1个去年就通过过、今年是第二次。市里今年给我们多少？", 3000000),
