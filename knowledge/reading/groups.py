@@ -21,7 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.scope import repeated
+from knowledge.reading.scope import repeated, without_failures
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -213,6 +213,22 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     return out
 
 
+def _granted(group: Group, item: Item, theirs: set[str], once_only: set[str]) -> bool:
+    """Whether a group's item is granted to it: not what the others get when it failed
+    (另外3家没过), not a first-time award when it is a repeat (另外1个去年就通过过、今年是
+    第二次), not what the head grants once."""
+    if _failed(group) and item.rule_id in theirs:
+        return False
+    if item.outcome != "eligible" or not item.amount_yuan or item.rule_id in once_only:
+        return False
+    return not ("首次" in item.label and repeated(group.said, 0, 0, len(group.said)))
+
+
+def _failed(group: Group) -> bool:
+    """Whether the group's own clause says it failed (另外3家没过, 1个没批)."""
+    return without_failures(group.said.partition("，")[0]) != group.said.partition("，")[0]
+
+
 def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
                    ) -> Estimate | None:
     """The estimates of each group put together, a one-time award granted once per holder
@@ -233,13 +249,14 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     once_only = set() if found[0].counted else {
         i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
     items.extend(i for i in shared.items if i.rule_id in once_only)
+    # 另外3家没过: a part said to have failed does not get what the others do (an award of
+    # its own, 另外还获得一项省技术市场奖励, it keeps)
+    theirs = {i.rule_id for group, part in zip(found, estimates, strict=True)
+              if not _failed(group) for i in part.items if i.outcome == "eligible"}
     for group, part in zip(found, estimates, strict=True):
         for item in part.items:
-            if item.outcome != "eligible" or not item.amount_yuan or item.rule_id in once_only:
+            if not _granted(group, item, theirs, once_only):
                 continue
-            if "首次" in item.label and repeated(group.said, 0, 0, len(group.said)):
-                continue  # 另外1个去年就通过过、今年是第二次: no first-time award
-
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)
@@ -250,7 +267,7 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
                 after, rules.vocabulary.elsewhere, group.count))
             if once and count < 1:
                 continue  # (2家认定了…，2家都注册在烟台: none counts)
-            if once and count > 1:
+            if once and count > 1 and item.amount_yuan:
                 total = item.amount_yuan * count
                 item = replace(item, amount_yuan=total, explanation=(
                     f"{item.explanation}您说{group.said}：{format_yuan(item.amount_yuan)}"

@@ -42,6 +42,8 @@ def _plain(text: str) -> Estimate:
     # with no count passed, the failed part is left out
     ("我们园区5家企业都报了技术先进型服务企业 5家里2家没过 剩下的都认定了 这几家一共能拿多少",
      600000),
+    # 过了N家: the ones that passed
+    ("园区7家科技服务企业申请技术先进型服务企业认定，最后过了4家，这几家一共奖多少", 800000),
     # a recipient outside the city is not one of them
     ("园区4家科技服务企业今年认定了技术先进型服务企业，不过有1家是烟台注册的，其余3家都在威海，"
      "这几家能拿多少", 600000),
