@@ -188,6 +188,19 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["9q_year_asked"] = conv.text(
         Who(17, 17), "医院的市级临床医学研究中心2024年第一次绩效评价就通过了，今年第二次绩效"
                      "评价也过了，今年能拿多少？").replies
+    out["9r_supposed_figure"] = conv.text(
+        Who(18, 18), "我们是技术转移服务机构，2020年促成了4项成果在市内转化，成交额180万，说没到"
+                     "门槛，要是当时做到260万，能补多少").replies
+    conv.text(Who(19, 19), "我们集团19年牵头建了个市级技术创新中心，21年旗下孵化器被认定为国家级"
+                           "科技企业孵化器，这两项市里加一起给多少")
+    out["9s_title_taken_back"] = conv.text(
+        Who(19, 19), "等下，孵化器国家级那个其实没批下来，只批了个山东省品牌孵化器，省里拨了50万"
+    ).replies
+    conv.text(Who(20, 20), "我们参与的那个市级技术创新中心批了，市里补多少")
+    out["9t_facts_for_an_option"] = conv.text(Who(20, 20), "牵头的是山大威海").replies
+    out["9u_groups_within"] = conv.text(
+        Who(21, 21), "今年我们市有5家单位拿了技术市场奖励，其中3家拿的是省技术市场奖，2家是国家"
+                     "技术市场奖，市里配套一共多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
