@@ -264,7 +264,7 @@ def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, st
 
 # a title an upgrade starts from (省级大学科技园升级成了国家…): held, not obtained now
 _UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(升级|升格|晋级|升)"
-                            r"(成|为|到|至)")
+                            r"(成|为|到|至|了)")
 # a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
 # obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
 _NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
@@ -337,7 +337,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                     or _OPERATED_BEFORE.search(text, clause_start(text, start), start):
                 out.standing[(fact, value)] = text[start:end]
             elif _UPGRADED_FROM.match(after) and any(
-                    f == fact and v != value and a >= end for a, _, _, f, v in found):
+                    f == fact and v != value and b > end for _, b, _, f, v in found):
                 # 省级大学科技园升级成了国家大学科技园: the level it was, not obtained now
                 out.upgraded_from[(fact, value)] = text[start:end]
     if any(isinstance(out.facts.get(f), set) and out.facts[f] for _, _, _, f, _ in found):

@@ -249,7 +249,7 @@ def _owns(text: str, m: re.Match[str]) -> bool:
     not inside the statement of the whole count ("促成了3项没…")."""
     before = text[:m.start()]
     return not before or before[-1] in "，,；; " or before.endswith(
-        ("另外", "还有", "剩下", "不过", "但是", "但", "可是", "只是"))  # (不过有1家是烟台的)
+        ("另外", "还有", "剩下", "不过", "但是", "但", "可是", "只是", "除了"))  # (不过有1家…)
 
 
 # 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own

@@ -121,3 +121,12 @@ def test_a_subsidy_granted_is_an_amount_to_compute_on() -> None:
 def test_a_title_held_is_not_one_obtained_now(question: str, standing: bool) -> None:
     out = read_question(question, TODAY, TOPICS, patterns=default_vocabulary().patterns)
     assert (("incubation_titles", "incubator_national") in out.standing) is standing
+
+
+@pytest.mark.parametrize("question", [
+    "我们学校的省级大学科技园升级成了国家大学科技园，能拿多少",
+    "假设2022年我们学校的省级大学科技园升了国家级大学科技园，那次能拿多少",
+])
+def test_the_level_upgraded_from_is_not_obtained_now(question: str) -> None:
+    out = read_question(question, TODAY, TOPICS, patterns=default_vocabulary().patterns)
+    assert ("incubation_titles", "univ_park_provincial") in out.upgraded_from
