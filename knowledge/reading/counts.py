@@ -88,6 +88,10 @@ _ALL_FAILED = re.compile(r"[^。？！?!]{0,20}?(都|均|全部|全都)((没有?
                          r"|失败|落选|被驳回)")
 
 
+# 16家报高企，通过了一半: half of the count passed
+_HALF = re.compile(r"(通过|过|升|评上|认定)了?(其中的?)?一半|一半(的)?(通过|过了|升|评上)")
+
+
 # 一个国家级孵化器和一个区级众创空间…6家: a count of the holders is not of the incubatees
 _NOT_A_HOLDER = r"(?![^，,。；;\s]{0,5}(孵化器|众创空间|大学科技园|载体|星创天地))"
 # the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
@@ -185,6 +189,9 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
             if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
                 out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
                 n = 0
+            elif _HALF.search(text, m.end()) and n % 2 == 0:  # 16家报高企，通过了一半
+                out.notes.append(f"您说{m.group(0)}，通过了一半 → 按{n // 2}{m.group(2)}计")
+                n //= 2
             n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
             _set(out, "incubatees_upgraded", _counted(
                 text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))

@@ -112,6 +112,8 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
     return rest
 
 
+_APPLIED = re.compile(r"报了|申报|申请|参评|报名")
+_PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了)")
 _WITHIN = re.compile(r"^(其中|里头|里面|这里面|当中|这当中)")
 
 
@@ -170,6 +172,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
     parts = _with_the_rest(clauses, _with_within(clauses, parts, tail_at), tail_at)
+    # 3个镇报了…，批下来2个: those that applied, then those that passed — one count
+    parts = [p for k, p in enumerate(parts) if not (
+        k + 1 < len(parts) and _APPLIED.search(clauses[p[0]])
+        and _PASSED.match(clauses[parts[k + 1][0]]) and parts[k + 1][1][0] < p[1][0])]
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]

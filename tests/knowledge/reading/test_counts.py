@@ -115,3 +115,13 @@ def test_a_part_of_another_unit_is_no_part_of_the_count() -> None:
     read_counts("促成4项高校成果转化，其中一家买方企业自己买了250万", out, False, NOT_COUNTED,
                 PLACES)
     assert out.facts["results_transferred"] == 4
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("2022年在孵的16家企业报高企，通过了一半，都是孵化期内的", 8),
+    ("孵化器里10家在孵企业报高企，一半通过了", 5),
+])
+def test_half_of_the_count_passed(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == value

@@ -59,6 +59,8 @@ def test_each_group_gets_its_own_question(text: str, counts: list[int],
     "我们孵化器有8家在孵企业，其中3家升了高企",  # one count
     # 其中…4家 is a part of the count before it, not a group of its own
     "区里首次认定的高企一共15家，其中科技服务机构4家，奖多少",
+    # those that applied, then those that passed: one count
+    "我们市今年有3个镇报了国家创新型乡镇，批下来2个，这俩镇总共能拿多少",
     "集团两家子公司各自牵头建了个市级技术创新中心，一共补多少",
     # a count before the parts that they do not add up to: not all parts are said
     "我们区4个镇报国家创新型乡镇，今年创成了2个，还有1个只评上省级的，另1个没评上，一共多少",
