@@ -123,7 +123,8 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
 
 # 拿了200万 / 已经领过钱 / 奖励已到账: money the owner already received (not 拿了省技术市场奖:
 # a title obtained)
-_RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已领|已经领了?)\s*"
+_RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已领|已经领了?)"
+                       r"(?:[^，,。；;\d]{2,16}的)?\s*"  # 拿过省级…示范机构的100万
                        r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|奖|补助|资金|这笔)"
                        r"|到账了|兑现了|发过了?|给过了?|补过了?")
 # …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again

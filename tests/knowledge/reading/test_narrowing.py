@@ -107,6 +107,15 @@ def test_nothing_received_or_not_asked_again(text: str) -> None:
     assert already_received(RULESET, text, _plain(text)) is None
 
 
+def test_an_award_received_said_with_its_title_is_not_asked_again() -> None:
+    text = ("我们已经拿过省级技术转移示范机构的100万了，假如今年评上国家级技术转移示范机构，"
+            "还能拿多少")
+    again = already_received(RULESET, text, _plain(text))
+    assert again is not None
+    granted = [i.label for i in again.items if i.outcome == "eligible"]
+    assert granted == ["国家级技术转移示范机构"]
+
+
 def test_a_received_amount_names_the_award_received() -> None:
     # 拿了100万 is the first-time award; the upgrade asked about is still granted
     text = "市级临床医学研究中心首次通过绩效评价 已经拿了100万；如果升级成国家级的 还能再拿多少"
