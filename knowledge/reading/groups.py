@@ -126,7 +126,7 @@ def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
     if not within:
         return parts
     merged = sorted([*parts, *within])
-    first = next((k for k, (i, _) in enumerate(merged) if (i, merged[k][1]) in within), 0)
+    first = merged.index(within[0])
     told = sum(n for _, (n, _) in merged[first:])
     before = [m for c in clauses[:merged[first][0]] for m in _COUNT.finditer(c)]
     if first and told == merged[first - 1][1][0]:
@@ -232,7 +232,8 @@ def _granted(group: Group, item: Item, theirs: set[str], once_only: set[str]) ->
 
 def _failed(group: Group) -> bool:
     """Whether the group's own clause says it failed (另外3家没过, 1个没批)."""
-    return without_failures(group.said.partition("，")[0]) != group.said.partition("，")[0]
+    own = group.said.partition("，")[0]
+    return without_failures(own) != own
 
 
 def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
@@ -260,17 +261,16 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     theirs = {i.rule_id for group, part in zip(found, estimates, strict=True)
               if not _failed(group) for i in part.items if i.outcome == "eligible"}
     for group, part in zip(found, estimates, strict=True):
+        # 3家认定了…，其中1家是注册在烟台的: the group less the parts put out (its own
+        # clause is its count, what puts parts out is said after it)
+        count = group.count - sum(k for k, _, _ in excluded_counts(
+            group.said.partition("，")[2], rules.vocabulary.elsewhere, group.count))
         for item in part.items:
             if not _granted(group, item, theirs, once_only):
                 continue
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)
-            # 3家认定了…，其中1家是注册在烟台的: the group less the parts put out
-            # (its own clause is its count, what puts parts out is said after it)
-            after = group.said.partition("，")[2]
-            count = group.count - sum(k for k, _, _ in excluded_counts(
-                after, rules.vocabulary.elsewhere, group.count))
             if once and count < 1:
                 continue  # (2家认定了…，2家都注册在烟台: none counts)
             if once and count > 1 and item.amount_yuan:

@@ -177,10 +177,11 @@ _INCUBATEES = re.compile(r"在孵|入孵|孵化期")
 _PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
                            r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)")
 # 12家科技服务企业今年首次认定技术先进型服务企业: a count of the holders that obtained it
+# the holders a count counts (3家科技服务企业, 两个孵化器)
+_HOLDER = r"(企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|镇)"
 _HOLDERS_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(个|家)"
-                             r"[\u4e00-\u9fff]{0,10}?(企业|公司|机构|单位|医院|高校|院所|孵化器"
-                             r"|众创空间|镇)[^，,。；;]{0,12}?(认定|评上|评为|获批|通过|拿到|成为|组建"
-                             r"|牵头)(了|为|成|的)?\s*$")
+                             r"[\u4e00-\u9fff]{0,10}?" + _HOLDER + r"[^，,。；;]{0,12}?"
+                             r"(认定|评上|评为|获批|通过|拿到|成为|组建|牵头)(了|为|成|的)?\s*$")
 # 三个企业，技术创新中心今年全都认定省级了: all of the holders counted in the clause before
 _ALL_OF_THEM = re.compile(r"(都|全都|全部|均)[^，,。；;]{0,6}$")
 # 国家级国际合作基地两家: a count said right after it
@@ -199,7 +200,7 @@ def _holders_said_before(text: str, start: int) -> re.Match[str] | None:
 
 
 _HOLDER_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)[\u4e00-\u9fff]{0,6}?"
-                           r"(企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|镇)[^，,。；;]*[，,]?$")
+                           + _HOLDER + r"[^，,。；;]*[，,]?$")
 
 
 def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:

@@ -156,12 +156,10 @@ def taken_back(said: str, before: str) -> str | None:
               and _LEVELS.search(c)]
     if not failed:
         return None
-    kept: list[str] = []
-    for piece in re.split(r"(?<=[，,。；;！!？?])", before):
-        if without_failures(piece) == piece and any(_same_title(piece, f) for f in failed):
-            continue
-        kept.append(piece)
-    if len(kept) == len(re.split(r"(?<=[，,。；;！!？?])", before)):
+    pieces = re.split(r"(?<=[，,。；;！!？?])", before)
+    kept = [p for p in pieces if not (without_failures(p) == p
+                                     and any(_same_title(p, f) for f in failed))]
+    if len(kept) == len(pieces):
         return None
     return "".join(kept).rstrip("，,。；;！!？? ") + "，" + said.strip()
 
