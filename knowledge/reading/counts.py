@@ -51,7 +51,8 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
     """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
     own = re.match(r"[^，,。；;]*", text[m.start():])
     said = own.group() if own else ""
-    if n and (word := next((w for w in words if w in said), "")):
+    if n and (word := next((w for w in words if re.search(
+            r"(?<![没未不有])" + re.escape(w), said)), "")):  # (都没出孵化期: they count)
         # 促成了3项企业自有的专利成果转化: the whole count is of a kind that does not count
         notes.append(f"您说{said}（{word}） → 按0计")
         return 0
@@ -98,7 +99,7 @@ _NOT_A_HOLDER = r"(?![^，,。；;\s]{0,5}(孵化器|众创空间|大学科技�
 _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      + r"\s*(?:家|个)(?:顺利)?(?:通过|评上|成功|入选|获批|升级成功|升上去|升上了"
                        r"|升成了|认定上|认定成功)"
-                     r"|(通过|评上|入选|获批)了\s*" + _N + r"\s*(?:家|个)")
+                     r"|(通过|(?<![超经越度])过|评上|入选|获批|批下来)了\s*" + _N + r"\s*(?:家|个)")
 
 
 # 第一批过了4家，第二批又过了5家: more of the same count, in the same year

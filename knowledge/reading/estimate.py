@@ -133,7 +133,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = counted_titles(rules, filled, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate
-    estimate = already_received(rules, text, estimate) or estimate
+    estimate = already_received(rules, filled, estimate) or estimate
     estimate = at_ceiling(text, estimate) or estimate
     if (hypothetical or IF.search(text)) and any(i.outcome == "eligible"
                                                   for i in estimate.items):

@@ -28,7 +28,7 @@ from knowledge.reading.leader import (
     read_leader,
     supplier,
 )
-from knowledge.reading.scope import is_negated, negated_clauses
+from knowledge.reading.scope import is_negated, negated_clauses, supposed_otherwise
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
 
@@ -91,6 +91,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)
     question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))
+    # 合同没去登记，假如当时登记了: the step supposed done
+    question = supposed_otherwise(question)
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},

@@ -236,6 +236,16 @@ def _failed(group: Group) -> bool:
     return without_failures(own) != own
 
 
+def _placed_away(group: Group, rules: RuleSet) -> str:
+    """The group's own clause when it places the part outside the city (一家在青岛,
+    两家注册在烟台) and names no place in it, else ""."""
+    own = group.said.partition("，")[0]
+    vocab = rules.vocabulary
+    if any(p in own for p in vocab.home):
+        return ""
+    return own if any(p in own for p in vocab.elsewhere) else ""
+
+
 def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
                    ) -> Estimate | None:
     """The estimates of each group put together, a one-time award granted once per holder
@@ -265,6 +275,10 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
         # clause is its count, what puts parts out is said after it)
         count = group.count - sum(k for k, _, _ in excluded_counts(
             group.said.partition("，")[2], rules.vocabulary.elsewhere, group.count))
+        if (away := _placed_away(group, rules)) and count > 0:
+            # 两家在威海注册，一家在青岛: a part placed outside the city gets nothing
+            warnings.append(f"您说“{away}”：不在威海，不享受本市奖励，未计入。")
+            continue
         for item in part.items:
             if not _granted(group, item, theirs, once_only):
                 continue

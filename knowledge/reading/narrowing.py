@@ -145,7 +145,9 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     (2020年认定的时候拿过奖了，今年又重新评定了一次): not granted again, and said so.
     None when the question says no such thing."""
     received = _RECEIVED.search(text)
-    if received is None or not (_AGAIN.search(text) or (
+    if received is None:
+        return _renewed_once(rules, text, estimate)
+    if not (_AGAIN.search(text) or (
             not estimate.years and _RENEWED.search(text, received.end())
             and not _ALL_TOLD.search(text))):
         # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
@@ -164,6 +166,42 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
                 and (not said or item.amount_yuan in said)):
             why = (f"您说已领取过这项一次性奖励（{format_yuan(item.amount_yuan)}）；"
                    "复核或再次通过不再重复奖励")
+            item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
+            changed = True
+        items.append(item)
+    return replace(estimate, items=tuple(items)) if changed else None
+
+
+# 复审通过了 / 到期重新认定了: the title renewed (not 又认定, which may be another title)
+_RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|再次(认定|评定)"
+                           r"|到期(后)?(又|再)?(认定|评上|通过)")
+
+
+def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
+    """The awards the clause grants once (一次性奖励) for a title the owner says was
+    renewed (技术先进型服务企业复审又认定了): not granted again, and said so.  The title
+    is named in the renewal's clause; a year-by-year estimate grants it in its first
+    year already."""
+    renewal = _RENEWAL_SAID.search(text)
+    if renewal is None or estimate.years:
+        return None
+    clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
+    rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
+    said = (clause.group() if clause else "") + (rest.group() if rest else "")
+    phrases = rules.vocabulary.choice_phrases()
+    specs = rules.vocabulary.facts
+    changed = False
+    items = []
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        titles = [] if rule is None else [
+            w for c in rule.conditions if c.op == "has" and c.fact in specs
+            for w in (specs[c.fact].choice_label(c.value),
+                      *phrases.get(c.fact, {}).get(str(c.value), ()))]
+        if (rule is not None and item.outcome == "eligible" and item.amount_yuan
+                and any("一次性" in c.quote for c in rule.citations)
+                and any(w and w in said for w in titles)):
+            why = "这是一次性奖励；您说的是复审（重新认定），不再重复奖励"
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
             changed = True
         items.append(item)

@@ -236,3 +236,29 @@ def asks_repeat(text: str) -> bool:
     """Whether the question asks about a repeat it states (2021年首次通过已经拿过钱了，
     2023年第二次通过，这次能拿多少)."""
     return bool(_ASKS_REPEAT.search(text)) and bool(_REPEAT.search(text))
+
+
+_SUPPOSITION = re.compile(r"(?:" + IF.pattern + r")([^，,。；;！!？?]*)")
+_STEP = re.compile(r"登记|认定|通过|评上|获批|批下来|升级|入选|创成|备案|立项|签约|验收")
+_NOT_DONE = re.compile(r"(?:还|尚)?(?:没有?|未)(?:去|能|有|被|及时)?(?=[\u4e00-\u9fff]{2})")
+
+
+def supposed_otherwise(text: str) -> str:
+    """``text`` with a step said not done lifted where a later supposition says it done
+    ("那份合同没去登记，假如当时登记了，能拿多少" → the contract registered, supposed):
+    the "如果…" is then computed as supposed, and labelled so."""
+    sups = [(m.start(), m.group(1)) for m in _SUPPOSITION.finditer(text)]
+    if not sups:
+        return text
+    out = text
+    for neg in reversed(list(_NOT_DONE.finditer(text))):
+        # the step not done: the verb after the negation, or one its clause ends on
+        # (还没通过国家级认定，如果认定了)
+        rest = re.match(r"[^，,。；;！!？?]*", text[neg.end():])
+        steps = {text[neg.end():neg.end() + 2],
+                 *_STEP.findall(rest.group() if rest else "")}
+        if any(at > neg.end() and any(v in said for v in steps) and not _NEGATION.search(said)
+               for at, said in sups):
+            out = out[:neg.start()] + out[neg.end():]
+    return out
+

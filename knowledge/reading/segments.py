@@ -34,7 +34,8 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(批了|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
-                       r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的)"
+                       r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的"
+                       r"|(?<=年)(?:还|就)?是)"  # (2019年是市级: that year's level)
                        r"了?\s*$")
 # 省级的评上了 / 市级的已经批下来了 / 省级的申请被退回: a level standing for its title,
 # with its outcome (obtained or not)
@@ -171,6 +172,9 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
         n = parse_int(m.group(1))
+        if re.fullmatch(r"没有?|未|不是|不算|不在", m.group(3)) and re.match(
+                r"(?:有)?(?:" + out_words + ")", text[m.end():]):
+            continue  # 3家都没出孵化期 / 都没超过3年: not put out (a double negation)
         if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
                               or (_owns(text, m) and (_listed_total(text) == total
                                                       or _rest_said(text, m)))):
@@ -234,7 +238,8 @@ def _placed_total(text: str) -> int:
 
 def _within(text: str, m: re.Match[str]) -> bool:
     """Whether the part is said to be among the count (第二批里有1家…, 这8家里有1家…)."""
-    return bool(re.search(r"(里|中|当中|里面)$", text[:m.start()]))
+    # (空间里有3家: where they are, not among which)
+    return bool(re.search(r"(?:[家项个件份批些们]|\d)\s*(里|中|当中|里面)$", text[:m.start()]))
 
 
 def _listed_total(text: str) -> int:

@@ -77,3 +77,30 @@ def test_a_hypothetical_is_computed_and_said_so() -> None:
 ])
 def test_a_first_pass_after_failing(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a step said not done, supposed done after: computed as supposed
+    ("当时2020年我们买技术那份150万的合同没去登记，假如当时登记了，能拿多少？", 300_000),
+    ("2020年我们买技术有两份合同，100万那份登记了，80万那份没登记，要是当时两份都登记了能拿多少",
+     360_000),
+    # the supposition is of another step: the denial stands
+    ("2020年我们买技术那份150万的合同没登记，如果再买一份呢，能拿多少", 0),
+    # the year's level said with 是 (2019年是市级): that year's title
+    ("我们企业牵头的技术创新中心，2019年是市级，2022年认定为省级，去年成了国家级，三次一共多少钱",
+     17_000_000),
+    # a count said with a double negation (都没出孵化期) counts; 空间里有3家 is where
+    ("我们在经区运营一个市级众创空间，2020年评上了国家专业化众创空间，同一年空间里还有3家在孵企业"
+     "（都没出孵化期）升了高新技术企业，这两样合起来能拿多少？", 2_300_000),
+    # those that passed (过了7家) less a part out (其中有1家…超过孵化期)
+    ("我们是高区一家市级众创空间，2022年空间里9家企业报了高企，过了7家，其中有1家已经毕业超过"
+     "孵化期了，空间能拿多少奖励", 600_000),
+    # a part placed outside the city gets nothing
+    ("我们集团有3家子公司今年认定了技术先进型服务企业，两家在威海注册，一家在青岛，奖励一共多少钱？",
+     400_000),
+])
+def test_segments_read_with_their_polarity(text: str, total: int) -> None:
+    estimate = _estimate(text)
+    assert estimate.total_yuan == total
+    if "假如" in text or "要是" in text:
+        assert any("如果" in w for w in estimate.warnings) == (total > 0)

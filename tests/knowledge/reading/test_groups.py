@@ -122,3 +122,20 @@ def test_one_time_awards_per_holder(text: str, total: int) -> None:
     estimate = compose_groups(RULESET, text, _one)
     assert estimate is not None and estimate.total_yuan == total
     assert any("×" in i.explanation for i in estimate.items)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    ("我们集团有3家子公司今年认定了技术先进型服务企业，两家在威海注册，一家在青岛，奖励一共多少钱？",
+     400_000),
+    ("我们集团有3家子公司今年认定了技术先进型服务企业，一家在烟台，两家在威海，一共多少", 400_000),
+    # a part placed in the city (高区) counts
+    ("我们集团有3家子公司今年认定了技术先进型服务企业，两家在高区，一家在经区，一共多少", 600_000),
+])
+def test_a_part_placed_outside_the_city_gets_nothing(text: str, total: int) -> None:
+    def one(question: str) -> Estimate:
+        ex = extract_facts(question, TODAY, RULESET)
+        return evaluate(RULESET, ex.facts, TODAY, rule_ids=ex.candidate_rules, denied=ex.denied)
+
+    estimate = compose_groups(RULESET, text, one)
+    assert estimate is not None and estimate.total_yuan == total
+    assert any("不在威海" in w for w in estimate.warnings) == (total < 600_000)

@@ -172,3 +172,20 @@ def test_the_year_a_question_limits_itself_to(text: str) -> None:
 def test_a_total_asked_counts_the_award_received_once() -> None:
     text = "国家专业化众创空间2020年认定拿了200万 2024年又重新认定了 一共拿多少"
     assert already_received(RULESET, text, _plain(text)) is None
+
+
+@pytest.mark.parametrize(("text", "renewed"), [
+    ("我们今年复审又认定了技术先进型服务企业，还给吗", True),
+    ("我们的国家级科技企业孵化器今年复核通过了，能拿多少", True),
+    ("我们今年认定了技术先进型服务企业，能拿多少", False),  # a first recognition
+    # the renewal is of another title (高企): the one-time award stands
+    ("我们今年认定了技术先进型服务企业，另外高企重新认定了，能拿多少", False),
+])
+def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> None:
+    plain = _plain(text)
+    narrowed = already_received(RULESET, text, plain)
+    once = [i for i in (narrowed or plain).items if "一次性" in i.label]
+    assert once
+    assert all((i.outcome != "eligible") == renewed for i in once)
+    if renewed:
+        assert narrowed is not None and any("复审" in f for i in once for f in i.failed)

@@ -13,6 +13,7 @@ from knowledge.reading.scope import (
     is_negated,
     pending,
     repeated,
+    supposed_otherwise,
 )
 
 
@@ -144,3 +145,16 @@ def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: 
 def test_a_repeat_is_not_a_second_try_after_a_failure(text: str, phrase: str,
                                                       again: bool) -> None:
     assert repeated(text, *_span(text, phrase)) is again
+
+
+@pytest.mark.parametrize(("text", "lifted"), [
+    ("合同没去登记，假如当时登记了，能拿多少", "合同登记，假如当时登记了，能拿多少"),
+    ("省级中心还没批下来，要是批下来了能拿多少", "省级中心批下来，要是批下来了能拿多少"),
+    ("孵化器还没通过国家级认定，如果认定了呢", "孵化器通过国家级认定，如果认定了呢"),
+    # the supposition is of another step, or says it not done either: kept
+    ("合同没登记，如果再买一份呢", "合同没登记，如果再买一份呢"),
+    ("合同没登记，要是还没登记呢", "合同没登记，要是还没登记呢"),
+    ("合同没登记，能拿多少", "合同没登记，能拿多少"),  # no supposition
+])
+def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
+    assert supposed_otherwise(text) == lifted

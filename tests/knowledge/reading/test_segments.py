@@ -136,3 +136,21 @@ def test_relative_years_beside_named_years(text: str, written: str) -> None:
 def test_a_space_parts_segments() -> None:
     assert [s.text for s in segments("2026年又升了5家 按升级奖励一共拿多少")] == [
         "2026年", "又升了5家", "按升级奖励一共拿多少"]
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("有3家在孵企业都没出孵化期，升了高企", []),  # a double negation puts nothing out
+    ("有3家在孵企业都没超过3年孵化期", []),
+    ("5家里有1家超过孵化期", [1]),  # among the five
+    ("空间里有3家超过孵化期", []),  # 里 of a place: where they are, not among which
+])
+def test_a_part_put_out_is_not_a_double_negation(text: str, parts: list[int]) -> None:
+    assert [n for n, _, _ in excluded_counts(text, ("出孵", "孵化期"), 5)] == parts
+
+
+def test_a_year_said_with_its_level_takes_the_subject() -> None:
+    filled = fill_elided_subjects("我们牵头的技术创新中心，2019年是市级，2022年认定为省级",
+                                  ["技术创新中心"])
+    assert "2019年是市级技术创新中心" in filled and "省级技术创新中心" in filled
+    # a level without a year before 是 is what the owner is (我们是市级的): not filled
+    assert fill_elided_subjects("技术创新中心，我们是市级", ["技术创新中心"]).endswith("是市级")
