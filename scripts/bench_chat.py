@@ -185,6 +185,10 @@ def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
         out["right"] = verdict == "refuse" or any(w in first for w in NOT_STATED_WORDS)
     elif expect == "greeting":
         out["right"] = verdict == "greeting"
+    elif expect == "ask":
+        # a fact asked back before any total: questions, and no total stated
+        out["right"] = verdict in ("answer", "interview") and bool(got.get("asks")) \
+            and not got.get("total_yuan")
     else:
         out["right"] = False
     return out

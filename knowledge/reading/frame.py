@@ -30,8 +30,8 @@ from knowledge.reading.slots import (
     merge_year,
 )
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
-from knowledge.reading.talk import Talk
-from knowledge.reading.thread import combined, kept
+from knowledge.reading.talk import Talk, word_at
+from knowledge.reading.thread import added_up, kept
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
@@ -212,7 +212,7 @@ def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = 
     pairs = sorted(((w, name) for name, words in table.items() for w in words),
                    key=lambda p: -len(p[0]))
     for word, name in pairs:
-        at = text.find(word)
+        at = word_at(text, word)
         if at >= 0 and not (titled and _pays(text, word)):
             return name, word
     return "", ""
@@ -329,8 +329,7 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
         question = f"{previous.document or previous.doc_number}{said}"
         refs.append("intent")
     elif "combination" in refs:
-        earlier = combined(said, previous.thread, previous.text)
-        question = "；".join(dict.fromkeys([*earlier[:-1], question]))
+        question = added_up(said, previous.thread, previous.text, question, refs)
         asked = asked or "amount"
     elif asked and not _slot_refs(refs):
         refs.append("intent")

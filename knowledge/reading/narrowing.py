@@ -173,6 +173,7 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 
 
 # 复审通过了 / 到期重新认定了: the title renewed (not 又认定, which may be another title)
+_FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)新认定")
 _RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|再次(认定|评定)"
                            r"|到期(后)?(又|再)?(认定|评上|通过)")
 
@@ -183,8 +184,8 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     is named in the renewal's clause; a year-by-year estimate grants it in its first
     year already."""
     renewal = _RENEWAL_SAID.search(text)
-    if renewal is None or estimate.years:
-        return None
+    if renewal is None or estimate.years or _FIRST_SAID.search(text):
+        return None  # (2019年首次认定的，又都复审通过了: the first time is granted)
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
     said = (clause.group() if clause else "") + (rest.group() if rest else "")

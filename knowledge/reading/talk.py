@@ -24,7 +24,7 @@ from knowledge.errors import VocabularyError
 from knowledge.yamlio import Y, load_yaml
 
 __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowledge_talk",
-           "load_talk", "phrase_pattern"]
+           "load_talk", "phrase_pattern", "word_at"]
 
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
@@ -314,3 +314,14 @@ def knowledge_talk(knowledge_dir: Path | str) -> Talk:
 @functools.cache
 def default_talk() -> Talk:
     return load_talk(Path(__file__).resolve().parent.parent / TALK_FILE)
+
+
+def word_at(text: str, word: str) -> int:
+    """Where a table word is in ``text`` (-1: not there).  A one-character word (省) only
+    before what it qualifies (省技术市场奖), not as 省里 / 省的 / 省级, nor in 山东省."""
+    if len(word) > 1:
+        return text.find(word)
+    return next((m.start() for m in re.finditer(re.escape(word) + r"(?=[\u4e00-\u9fff])"
+                                                r"(?![里的级钱])", text)
+                 if text[m.start() - 1:m.start()] != "东"), -1)
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["THREAD", "combined", "kept"]
+__all__ = ["THREAD", "added_up", "combined", "kept"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 
@@ -39,3 +39,20 @@ def combined(said: str, thread: tuple[str, ...], previous: str) -> list[str]:
         return asked[-n:] if len(asked) >= n else asked or [previous]
     since = thread[len(thread) - thread[::-1].index(""):] if "" in thread else thread
     return [t for t in since if t] or [previous]
+
+
+def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
+             refs: list[str]) -> str:
+    """The questions a combination adds up, joined: those ``combined`` gives with the
+    message's own question last.  A message whose slots (``refs``) also change the
+    question (要是明年再拿国家级的，两个加起来多少) asks one more: it is one of the "两个",
+    beside the earlier (the count of the combination itself, 俩加一块儿, changes nothing)."""
+    earlier = combined(said, thread, previous)
+    changed = any(r in refs for r in ("year", "amount", "level", "applicant", "stage")) or (
+        "count" in refs and not _HOW_MANY.search(said))
+    if not changed:
+        parts = earlier[:-1]
+    else:
+        parts = earlier[1:] if _HOW_MANY.search(said) and len(earlier) > 1 else earlier
+    return "；".join(dict.fromkeys([*parts, question]))
+

@@ -212,7 +212,7 @@ def test_a_count_of_something_named_is_kept_in_a_combination() -> None:
 ])
 def test_a_combination_takes_as_many_as_it_says(said: str, joined: int) -> None:
     first = read("星创天地认定下来给多少", None)
-    second = read("我们还评上了省品牌众创空间 省里拨了六十万 市里配多少",
+    second = read("我们评上了省品牌众创空间 省里拨了六十万 市里配多少",
                   Previous(first.text, asked="amount", topics=("incubator",),
                            thread=first.thread))
     assert second.thread[-2:] == ("", second.text)
@@ -289,3 +289,39 @@ def test_a_bare_level_after_a_title_and_its_payer_is_the_titles(text: str) -> No
 def test_a_level_of_a_title_is_no_government_paying(text: str) -> None:
     frame = read(text, CENTRE)  # 国家级能…: the level of the centre, not who pays
     assert "level" in frame.refs and "市级" not in frame.text
+
+
+MARKET_CO = Previous("我们公司拿了省技术市场奖，市里配套多少？", asked="amount",
+                  doc_number="威政办字〔2018〕106号", clause_path="四、（七）",
+                  topics=("tech_market",), thread=("我们公司拿了省技术市场奖，市里配套多少？",))
+
+
+@pytest.mark.parametrize(("text", "understood"), [
+    # a one-character level before what it qualifies (省技术市场奖) is the title's, not
+    # the paying government (市里)
+    ("要是国家的呢？", "我们公司拿了国家级技术市场奖，市里配套多少？"),
+    ("国家级的呢", "我们公司拿了国家级技术市场奖，市里配套多少？"),
+])
+def test_a_level_said_short_replaces_the_titles(text: str, understood: str) -> None:
+    assert read(text, MARKET_CO).text == understood
+
+
+def test_a_change_with_a_combination_adds_the_new_question() -> None:
+    # 要是明年再升国家级的，两个加起来: the new one and the one before, not the new one alone
+    both = read("要是明年再升国家级，两个加起来多少？", CENTRE)
+    assert "combination" in both.refs
+    assert both.text.startswith(CENTRE.text + "；") and "国家级" in both.text.split("；")[1]
+
+
+def test_a_title_also_obtained_is_asked_the_same_question() -> None:
+    added = read_frame("2022年我们还首次认定了高企，我们是做软件外包的科技服务机构", CENTRE,
+                       TALK, TOPICS, titles=lambda t: ["高企"] if "高企" in t else [])
+    assert added.follow_up and added.text.endswith("能拿多少")
+
+
+def test_a_title_also_obtained_with_its_own_question_continues_the_thread() -> None:
+    first = read("星创天地认定下来给多少", None)
+    second = read("我们还评上了省品牌众创空间 省里拨了六十万 市里配多少",
+                  Previous(first.text, asked="amount", topics=("incubator",),
+                           thread=first.thread))
+    assert "" not in second.thread  # 还评上: one more, added up with the one before

@@ -189,3 +189,12 @@ def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> No
     assert all((i.outcome != "eligible") == renewed for i in once)
     if renewed:
         assert narrowed is not None and any("复审" in f for i in once for f in i.failed)
+
+
+@pytest.mark.parametrize("text", [
+    # the first time said too: the first recognition is granted (years apart or not)
+    "技术先进型服务企业我们是2019年首次认定的，后来又都复审通过了，能领多少钱",
+    "我们第一次认定技术先进型服务企业，今年复审也过了，一共多少",
+])
+def test_a_first_time_said_keeps_its_one_time_award(text: str) -> None:
+    assert already_received(RULESET, text, _plain(text)) is None

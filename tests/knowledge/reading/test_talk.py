@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from knowledge.errors import VocabularyError
-from knowledge.reading.talk import TALK_FILE, check_talk, default_talk, knowledge_talk, load_talk
+from knowledge.reading.talk import (
+    TALK_FILE,
+    check_talk,
+    default_talk,
+    knowledge_talk,
+    load_talk,
+    word_at,
+)
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
 
@@ -31,3 +38,14 @@ def test_a_broken_file_names_its_file_and_line(tmp_path: Path) -> None:
     assert problems and problems[0].file == str(path) and problems[0].line is not None
     with pytest.raises(VocabularyError):
         load_talk(path)
+
+
+@pytest.mark.parametrize(("text", "word", "at"), [
+    ("我们拿了省技术市场奖", "省", 4),
+    ("省里配多少", "省", -1),  # 省里: the province paying, another word of the table
+    ("山东省品牌孵化器", "省", -1),
+    ("国家级孵化器", "国家级", 0),
+])
+def test_a_one_character_level_is_found_before_what_it_qualifies(text: str, word: str,
+                                                                 at: int) -> None:
+    assert word_at(text, word) == at

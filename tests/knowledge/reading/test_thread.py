@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.thread import THREAD, combined, kept
+from knowledge.reading.thread import THREAD, added_up, combined, kept
 
 
 def test_kept_holds_the_last_questions_and_their_boundaries() -> None:
@@ -23,3 +23,17 @@ def test_kept_holds_the_last_questions_and_their_boundaries() -> None:
 ])
 def test_a_combination_adds_up(said: str, thread: tuple[str, ...], joined: list[str]) -> None:
     assert combined(said, thread, thread[-1]) == joined
+
+
+@pytest.mark.parametrize(("said", "thread", "question", "joined"), [
+    # the message asks nothing new: the thread's last question is it
+    ("两项加起来", ("a", "b"), "b", "a；b"),
+    ("俩加一块儿", ("a", "b"), "b2", "a；b2"),  # (rewritten in passing, not changed)
+    # the message also changes the question: it is one of the two
+    ("要是明年升国家级，两个加起来", ("a", "b"), "c", "b；c"),
+    ("加起来一共多少", ("a", "b"), "c", "a；b；c"),
+])
+def test_a_combination_that_changes_the_question_adds_it(
+        said: str, thread: tuple[str, ...], question: str, joined: str) -> None:
+    refs = ["combination", "count"] if question in ("b", "b2") else ["combination", "level"]
+    assert added_up(said, thread, thread[-1], question, refs) == joined
