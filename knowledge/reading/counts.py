@@ -154,6 +154,8 @@ def _clause_of(text: str, at: int) -> str:
     return m.group() if m else ""
 
 
+# 我们和另外两家: the asker and the others counted
+_WE_AND = re.compile(r"(我们|我司|咱们?|我家)(和|跟|与|加上|连同)(另外|其他|别的)?$")
 # 我们是高区一家软件公司 / 作为一家检测机构: the asker said, not a count
 _SELF_SAID = re.compile(r"((我们|我司|咱们?|本单位|我)(是|就是)|作为|身为)[\u4e00-\u9fff]{0,4}$")
 
@@ -172,30 +174,42 @@ def _set(out: RawExtraction, fact: str, counted: int) -> None:
         out.facts[fact] = counted
 
 
+def _incubatee_upgrades(text: str, out: RawExtraction,
+                        not_counted: Mapping[str, tuple[str, ...]],
+                        elsewhere: tuple[str, ...]) -> None:
+    """The incubatees said to have upgraded: those that passed, with the asker, less the
+    parts that do not count."""
+    m = _incubatee_count(text)
+    if m and (passed := _PASSED.search(text, m.end())) is not None:
+        # 5家报了高企，只有2家通过: the ones that passed are counted
+        n_passed = parse_int(passed.group(1) or passed.group(3) or "")
+        if n_passed is not None and (n := parse_int(m.group(1))) is not None \
+                and n_passed < n:
+            out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
+                             f"按{n_passed}{m.group(2)}计")
+            text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
+            m = _incubatee_count(text)
+    if m and (n := parse_int(m.group(1))) is not None:
+        if (we := _WE_AND.search(text, 0, m.start())) is not None:
+            # 我们和另外两家一起认定了高企: the asker is one of them
+            out.notes.append(f"您说{we.group()}{m.group(0)} → 按{n + 1}{m.group(2)}计")
+            n += 1
+        if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
+            out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
+            n = 0
+        elif _HALF.search(text, m.end()) and n % 2 == 0:  # 16家报高企，通过了一半
+            out.notes.append(f"您说{m.group(0)}，通过了一半 → 按{n // 2}{m.group(2)}计")
+            n //= 2
+        n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
+        _set(out, "incubatees_upgraded", _counted(
+            text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
     if incubatee_talk and re.search(r"高新|高企", text):
-        m = _incubatee_count(text)
-        if m and (passed := _PASSED.search(text, m.end())) is not None:
-            # 5家报了高企，只有2家通过: the ones that passed are counted
-            n_passed = parse_int(passed.group(1) or passed.group(3) or "")
-            if n_passed is not None and (n := parse_int(m.group(1))) is not None \
-                    and n_passed < n:
-                out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
-                                 f"按{n_passed}{m.group(2)}计")
-                text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
-                m = _incubatee_count(text)
-        if m and (n := parse_int(m.group(1))) is not None:
-            if _ALL_FAILED.match(text, m.end()):  # 3家申报高企但都没通过: none upgraded
-                out.notes.append(f"您说的{m.group(0)}没有通过 → 按0{m.group(2)}计")
-                n = 0
-            elif _HALF.search(text, m.end()) and n % 2 == 0:  # 16家报高企，通过了一半
-                out.notes.append(f"您说{m.group(0)}，通过了一半 → 按{n // 2}{m.group(2)}计")
-                n //= 2
-            n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
-            _set(out, "incubatees_upgraded", _counted(
-                text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))
+        _incubatee_upgrades(text, out, not_counted, elsewhere)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|对接了|做了)[^，。；]{0,8}?"

@@ -28,6 +28,7 @@ from knowledge.reading.leader import (
     read_leader,
     supplier,
 )
+from knowledge.reading.party import asked_party
 from knowledge.reading.scope import is_negated, negated_clauses, supposed_otherwise
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -158,6 +159,8 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     where the asker leads, its partners do not (我们公司牵头、联合山大威海组建的); returned
     for a participant's denial."""
     leader = read_leader(text, vocab.patterns.applicants)
+    if leader is None:  # no leader: the party asked about, when not the asker
+        _party_applies(text, facts, notes, vocab)
     if leader is None or leader.participant:
         return leader
     held = facts.get("applicant_types")
@@ -171,6 +174,23 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
         notes.append(f"按“{leader.said}”，申报主体按牵头单位"
                      f"（{vocab.facts['applicant_types'].choice_label(leader.kind)}）计")
     return leader
+
+
+def _party_applies(text: str, facts: dict[str, object], notes: list[str],
+                   vocab: Vocabulary) -> None:
+    """The party the question asks about (对方企业能拿多少) applies, when not the asker."""
+    spec = vocab.facts.get("applicant_types")
+    if spec is None:
+        return
+    phrases = vocab.choice_phrases().get("applicant_types", {})
+    words = [(v, w) for v, label in spec.choices
+             for w in (label, *phrases.get(v, ()), *spec.implied_by.get(v, ()))]
+    party = asked_party(text, words, vocab.patterns.applicants)
+    held = facts.get("applicant_types")
+    if party is None or held == frozenset({party.kind}):
+        return
+    facts["applicant_types"] = frozenset({party.kind})
+    notes.append(f"您问的是“{party.said}”能拿多少，申报主体按{spec.choice_label(party.kind)}计")
 
 
 def _read_yes_no(text: str, facts: dict[str, object], vocab: Vocabulary) -> None:

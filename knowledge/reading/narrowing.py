@@ -218,7 +218,9 @@ _PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五�
 # 12家科技服务企业今年首次认定技术先进型服务企业: a count of the holders that obtained it
 # the holders a count counts (3家科技服务企业, 两个孵化器)
 _HOLDER = r"(企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|镇)"
-_HOLDERS_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(个|家)"
+# (联合三家企业组建的: partners of the one that leads, not holders)
+_HOLDERS_BEFORE = re.compile(r"(?<![第这那])(?<!联合)(?<!携手)(?<!会同)(?<!带着)"
+                             r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
                              r"[\u4e00-\u9fff]{0,10}?" + _HOLDER + r"[^，,。；;]{0,12}?"
                              r"(认定|评上|评为|获批|通过|拿到|成为|组建|牵头)(了|为|成|的)?\s*$")
 # 三个企业，技术创新中心今年全都认定省级了: all of the holders counted in the clause before

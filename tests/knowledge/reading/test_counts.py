@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge.reading.counts import read_counts, read_spoken_for
+from knowledge.reading.extraction import extract_facts
 from knowledge.reading.raw import RawExtraction
 
 NOT_COUNTED = {"incubatees_upgraded": ("毕业",), "results_transferred": ("企业之间",)}
@@ -125,3 +128,9 @@ def test_half_of_the_count_passed(text: str, value: int) -> None:
     out = RawExtraction()
     read_counts(text, out, True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == value
+
+
+def test_the_asker_and_the_others_are_counted() -> None:
+    ex = extract_facts("我们是在孵企业，2022年我们和另外两家一起认定了高企，孵化器是市级的，"
+                       "孵化器能拿多少", date(2026, 12, 6))
+    assert ex.facts["incubatees_upgraded"] == 3

@@ -198,3 +198,8 @@ def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> No
 ])
 def test_a_first_time_said_keeps_its_one_time_award(text: str) -> None:
     assert already_received(RULESET, text, _plain(text)) is None
+
+
+def test_partners_counted_are_no_holders() -> None:
+    text = "我们大学牵头，联合三家企业组建的市级技术创新中心获批了，大学这边能拿多少"
+    assert counted_titles(RULESET, text, _plain(text)) is None

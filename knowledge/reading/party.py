@@ -1,0 +1,68 @@
+"""The party a question asks about, when it is not the asker (对方企业能拿多少, 孵化器能拿多少,
+镇政府这边能拿多少, 乳山市能拿多少): the estimate is that party's, so the applicant is its kind.
+
+The party is the noun right before a verb of receiving (拿, 得, 领, 分, 获得, 享受) in the
+clause that asks; the government paying (市里给多少) is no party, nor the asker itself
+(我们公司能拿多少).  Its kind is read from the words the vocabulary gives each applicant
+kind (label, phrases, implied_by: 企业, 公司, 孵化器, 乳山市, 镇政府 …), the longest first;
+what the message says the party is (A公司是做检测服务的科技服务机构) is read by the
+applicant patterns and takes precedence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from knowledge.awards.staff_regex import staff_regex
+
+__all__ = ["AskedParty", "asked_party"]
+
+# 对方企业能拿多少 / 孵化器这边最多能拿多少 / A公司自己能拿多少
+_ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（）]{1,10}?)"
+                    r"(?:这边|那边|这块|方面|自己|本身|单独)?"
+                    r"(?:最多|一共|总共|大概|大约|还|总)?(?:能|可以|可|会)?"
+                    r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?(?:多少|几|啥|什么)")
+_DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
+_SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
+_OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
+
+
+@dataclass(frozen=True)
+class AskedParty:
+    kind: str
+    said: str  # the party as the message names it (对方企业)
+
+
+def _described(text: str, party: str, applicants: Sequence[tuple[str, str]]) -> set[str]:
+    """The kinds the message says the party is (A公司是做检测服务的科技服务机构)."""
+    m = re.search(re.escape(party) + r"是([^，,。；;！!？?]{2,20})", text)
+    if m is None:
+        return set()
+    return {name for name, pattern in applicants if staff_regex(pattern).search(m.group(1))}
+
+
+def asked_party(text: str, words: Iterable[tuple[str, str]],
+                applicants: Sequence[tuple[str, str]]) -> AskedParty | None:
+    """The party the last asking clause of ``text`` asks about, with its kind; None when
+    the asker asks for itself or no party of a known kind is named.  ``words``: (kind,
+    word) naming each applicant kind; ``applicants``: (kind, pattern) of the vocabulary."""
+    found = None
+    for m in _ASKED.finditer(text):
+        found = m
+    if found is None:
+        return None
+    # (入孵2年A公司自己能拿多少: the words after the last figure)
+    party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
+    if not party or _SELF.match(party):
+        return None
+    described = _described(text, party, applicants)
+    if len(described) == 1:
+        return AskedParty(described.pop(), party)
+    if _DOING.search(party):
+        return None  # (重新认定高企一共能拿多少: what was done, not who)
+    # the kind word the party ends on (对方企业, 乳山市, 镇政府): its head noun
+    named = sorted(((w, k) for k, w in words if w and party.endswith(w)),
+                   key=lambda p: -len(p[0]))
+    return AskedParty(named[0][1], party) if named else None

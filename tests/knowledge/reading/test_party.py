@@ -1,0 +1,55 @@
+"""The party a question asks about (knowledge.reading.party)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.awards.vocabulary import default_vocabulary
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.party import asked_party
+
+VOCAB = default_vocabulary()
+SPEC = VOCAB.facts["applicant_types"]
+PHRASES = VOCAB.choice_phrases()["applicant_types"]
+WORDS = [(v, w) for v, label in SPEC.choices
+         for w in (label, *PHRASES.get(v, ()), *SPEC.implied_by.get(v, ()))]
+
+
+@pytest.mark.parametrize(("text", "kind", "said"), [
+    ("我们是哈工大威海，把专利卖给本市一家企业，对方企业能拿多少奖励", "enterprise", "对方企业"),
+    ("我们是在孵企业，孵化器能拿多少", "incubator", "孵化器"),
+    ("我是乳山市科技局的，下面一个镇评上了，乳山市能拿多少", "district_gov", "乳山市"),
+    ("我是镇长，镇政府这边能拿多少", "town_gov", "镇政府"),
+    ("我们大学牵头组建的，大学这边能拿多少", "university", "大学"),
+    # what the message says the party is comes first; a figure before it is no part of it
+    ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
+     "service_institution", "A公司"),
+])
+def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> None:
+    party = asked_party(text, WORDS, VOCAB.patterns.applicants)
+    assert party is not None and (party.kind, party.said) == (kind, said)
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司能拿多少",  # the asker itself
+    "我们是荣成的一个镇，荣成市评上国家创新型县(市)，我们镇能分到多少",
+    "市里给多少",  # the government paying is no party
+    "这个中心能拿多少",  # no applicant kind named
+    "能拿多少",
+])
+def test_no_other_party_asked(text: str) -> None:
+    assert asked_party(text, WORDS, VOCAB.patterns.applicants) is None
+
+
+def test_the_party_asked_about_is_the_applicant() -> None:
+    ex = extract_facts("我是乳山市科技局的，我们下面的一个镇今年评上了国家创新型乡镇，"
+                       "乳山市能拿多少", date(2026, 12, 6))
+    assert ex.facts["applicant_types"] == frozenset({"district_gov"})
+    assert any("乳山市" in n for n in ex.notes)
+
+
+def test_what_was_done_is_no_party() -> None:
+    text = "2019年重新认定，2022年又重新认定，这两次重新认定高企一共能拿多少"
+    assert asked_party(text, WORDS, VOCAB.patterns.applicants) is None
