@@ -103,7 +103,9 @@ def asks_ceiling(text: str) -> bool:
 
 # a message ending on the sum (一共能拿多少, 一次性能拿多少): the amount is what it asks,
 # whatever words of a kind it holds before (同时拿到A和B, 一次性)
-_SUM_ASKED = re.compile(r"(能|可以|可)?(拿|给|奖|补|得)(到)?多少(钱)?[？?。！!\s]*$")
+_SUM_ASKED = re.compile(r"((能|可以|可)?(拿|给|奖|补|得)(到|给)?(我们|咱们?|我司|我)?"
+                        r"|(一共|总共|合计|加起来|加一起|总计)"
+                        r"(是|有|能有|能拿|能给)?)多少(钱)?[？?。！!\s]*$")
 
 
 # kinds whose words a sum question also holds (同时拿到A和B，一共能拿多少; 一次性能拿多少;

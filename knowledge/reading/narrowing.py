@@ -91,6 +91,8 @@ _YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?"
                          r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
 # 这次能拿多少 after an earlier year's award: the latest year only
 _THIS_TIME = re.compile(r"这次|这回|本次|这一次")
+_BOTH_TOLD = re.compile(r"(两|几|三|每)(次|年|回)[^，,。；;？?]{0,4}"
+                        r"(一共|总共|合计|加起来|加一起|累计)")
 
 
 def asked_year(text: str) -> int | None:
@@ -108,8 +110,9 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     year = int(m.group(1)) if m else None
     if year is None and (asked := asked_year(text)) in estimate.years:
         year = asked  # …，2022年一共能拿多少: the question asks about that year
-    if not estimate.years or (year is None and not _THIS_TIME.search(text)):
-        return None
+    if not estimate.years or (year is None and (not _THIS_TIME.search(text)
+                                                or _BOTH_TOLD.search(text))):
+        return None  # (复核这次还能再给吗？两次加起来一共多少: every year's)
     mark = f"{year or max(estimate.years)}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
     if not kept and year is not None and year in estimate.years:
@@ -147,6 +150,8 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     received = _RECEIVED.search(text)
     if received is None:
         return _renewed_once(rules, text, estimate)
+    if estimate.years and _ALL_TOLD.search(text):
+        return None  # (2019年…拿过奖励，2022年复核…，两次加起来一共多少: its first year's)
     if not (_AGAIN.search(text) or (
             not estimate.years and _RENEWED.search(text, received.end())
             and not _ALL_TOLD.search(text))):

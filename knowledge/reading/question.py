@@ -340,7 +340,8 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                     f == fact and v != value and b > end for _, b, _, f, v in found):
                 # 省级大学科技园升级成了国家大学科技园: the level it was, not obtained now
                 out.upgraded_from[(fact, value)] = text[start:end]
-    if any(isinstance(out.facts.get(f), set) and out.facts[f] for _, _, _, f, _ in found):
+    if any(isinstance(out.facts.get(f), set) and out.facts[f] for _, _, _, f, _ in found) \
+            or re.search(r"现阶段|目前能|现在能|眼下能", text):  # (asked what it gets now)
         # 省级技术创新中心还在等, beside titles obtained: not granted (alone, it is asked
         # about as if obtained)
         negated += awaited

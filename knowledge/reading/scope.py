@@ -162,7 +162,8 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
 # 如果认定成功 / 要是升了国家级: a hypothetical
 IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 # 明年打算申报… / 省级的还在等结果 / 正在申报: a title sought, not (yet) obtained
-_PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)(去)?"
+_PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)"
+                             r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"
                              r"(申报|申请|报|冲|争创|创建|评)[^，,。；;！!？?\s]{0,4}$")
 _PENDING_AFTER = re.compile(r"还在等|在等|等结果|等通知|等批|还在申报|正在申报"
                             r"|(还在|正在)(评审|审核|审批|评)"

@@ -96,7 +96,9 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     said = {year: part for year, part in reversed(parts)}
     by_year = compose_years(rules, standing, per_year, ids, on, today, denied,
                             own={year: (ex, said[year]) for year, ex in own_ex.items()},
-                            whens=whens, distinct=bool(_DISTINCT.search(text)))
+                            whens=whens, distinct=bool(_DISTINCT.search(text)),
+                            renewed=frozenset(y for y, p in own if _RENEWED_PART.match(
+                                p, len(str(y)) + 1)))
     if by_year is not None or (denied == whole.denied and not titled):
         return by_year
     merged: dict[str, object] = dict(standing)
@@ -269,7 +271,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                   on: date, today: date, denied: dict[str, Denied],
                   every_year: bool = False, whens: Mapping[int, date | None] | None = None,
                   distinct: bool = False, every_rule: bool = False,
-                  own: Mapping[int, tuple[Extraction, str]] | None = None) -> Estimate | None:
+                  own: Mapping[int, tuple[Extraction, str]] | None = None,
+                  renewed: frozenset[int] = frozenset()) -> Estimate | None:
     """Awards reading a year's flows (``every_rule``: every award) estimated per year (as
     of that year), the rest once on the standing facts (as of ``on``); None unless two
     years state flows.  A title award is granted once unless the years' titles are
@@ -305,7 +308,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                          if i.outcome != "ineligible" else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
-    items = items if distinct else _title_awards_once(rules, items)
+    # (distinct holders: only a year said renewed, 2023年到期再认定, repeats the one before)
+    items = _title_awards_once(rules, items, renewed if distinct else None)
     # a rule granted in some year is not also listed as unmet or waiting in another
     granted = {i.rule_id for i in items if i.outcome == "eligible"}
     applies = {i.rule_id for i in items if i.outcome != "ineligible"}
@@ -318,15 +322,23 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                     years={year: facts for year, facts in per_year if facts})
 
 
-def _title_awards_once(rules: RuleSet, items: list[Item]) -> list[Item]:
+def _title_awards_once(rules: RuleSet, items: list[Item],
+                       only: frozenset[int] | None = None) -> list[Item]:
     """An award for a title (no amount or count of a year in it) is granted once, in the
     first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once);
-    a yearly one or one for a renewal (重新认定) is granted in each year it is."""
+    a yearly one or one for a renewal (重新认定) is granted in each year it is.  ``only``:
+    the years whose repeats are dropped (the others are other holders'), None: every year."""
     specs = rules.vocabulary.facts
     seen: set[str] = set()
     out: list[Item] = []
     for item in items:
         rule = rules.get(item.rule_id)
+        year = re.match(r"(\d{4})年：", item.label)
+        if only is not None and not (year and int(year.group(1)) in only):
+            if item.outcome == "eligible" and rule is not None:
+                seen.add(rule.same_award or rule.id)
+            out.append(item)
+            continue
         if item.outcome == "eligible" and rule is not None and not re.search(
                 r"每年|重新", rule.cap_text + rule.label) and not any(
                 specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
@@ -349,6 +361,8 @@ def joined(standing: Mapping[str, object], facts: Mapping[str, object]
 
 
 # 2019年和2020年各有一个不同的中心…: each year's title is another holder's
+# 2023年到期再认定也过了 / 2022年复核又通过: a year's part opening on a renewal
+_RENEWED_PART = re.compile(r"[^，,。；;]{0,6}?(到期|复核|复审|重新认定|再认定|重新评定)")
 _DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
 _MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
 _BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")

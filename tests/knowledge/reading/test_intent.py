@@ -68,3 +68,15 @@ def test_another_level_paying(text: str, other: bool) -> None:
 ])
 def test_asking_for_the_most_an_award_can_be(text: str, asked: bool) -> None:
     assert it.asks_ceiling(text) is asked
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("两次都能拿钱吗？一共多少？", True),  # the sum said with 一共
+    ("两次加起来一共多少？", True),
+    ("按现在这个一次性200万的政策，能补给我们多少？", True),  # (给我们 before 多少)
+    ("能拿多少", True),
+    ("两笔能同时拿吗", False),
+    ("什么时候到账", False),
+])
+def test_a_message_ending_on_the_sum(text: str, asks: bool) -> None:
+    assert it.asks_sum(text) is asks

@@ -203,3 +203,14 @@ def test_a_first_time_said_keeps_its_one_time_award(text: str) -> None:
 def test_partners_counted_are_no_holders() -> None:
     text = "我们大学牵头，联合三家企业组建的市级技术创新中心获批了，大学这边能拿多少"
     assert counted_titles(RULESET, text, _plain(text)) is None
+
+
+def test_both_times_told_keep_every_year() -> None:
+    text = ("我们孵化器2019年被认定为国家级科技企业孵化器，当时拿过奖励；2022年复核又通过了，"
+            "复核这次还能再给一份吗？两次加起来一共多少？")
+    from knowledge.reading.estimate import estimate_question
+
+    ex = extract_facts(text, TODAY, RULESET)
+    estimate = estimate_question(RULESET, text, TODAY, list(ex.candidate_rules), ex,
+                                 ex.as_of or TODAY)
+    assert estimate.total_yuan == 2_000_000  # the first year's, the renewal's nothing

@@ -130,3 +130,17 @@ def test_a_title_held_is_not_one_obtained_now(question: str, standing: bool) -> 
 def test_the_level_upgraded_from_is_not_obtained_now(question: str) -> None:
     out = read_question(question, TODAY, TOPICS, patterns=default_vocabulary().patterns)
     assert ("incubation_titles", "univ_park_provincial") in out.upgraded_from
+
+
+@pytest.mark.parametrize(("text", "held"), [
+    # a title only planned, asked what it gets now: not held
+    ("我们公司正在筹备，打算明年申报省级技术创新中心，现阶段按政策能领多少钱？", False),
+    # planned, asked what it would get: asked about as if obtained
+    ("我们打算明年申报省级技术创新中心，能拿多少", True),
+])
+def test_a_planned_title_asked_about_now_is_not_held(text: str, held: bool) -> None:
+    vocab = default_vocabulary()
+    out = read_question(text, date(2026, 12, 6), vocab.topics, vocab.choice_phrases(),
+                        patterns=vocab.patterns)
+    titles = out.facts.get("platform_titles", set())
+    assert isinstance(titles, set) and ("tech_centre_provincial" in titles) is held

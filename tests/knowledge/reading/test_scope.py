@@ -130,6 +130,8 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     ("技术先进型服务企业，申报中", "技术先进型服务企业", True),
     ("国家创新型乡镇 还在评审", "国家创新型乡镇", True),
     ("今年认定了省级技术创新中心，能拿多少", "省级技术创新中心", False),
+    # a time word between the plan and the step (打算明年申报)
+    ("我们正在筹备，打算明年申报省级技术创新中心", "省级技术创新中心", True),
     # another part's wait is not this title's
     ("国家级孵化器认定了，2家在等", "国家级孵化器", False),
 ])

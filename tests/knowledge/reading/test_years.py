@@ -78,3 +78,18 @@ def test_titles_alone_are_judged_year_by_year_when_a_year_is_asked() -> None:
     assert got is not None
     assert sorted(label[:5] for label in got[1]) == ["2024年", "2026年"]
 
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # another holder named (另一个众创空间) does not make a renewal (到期再认定) a new award
+    ("我们的众创空间2020年认定为国家专业化众创空间，2023年到期再认定也过了；另外我们旗下另一个"
+     "众创空间2021年评上了山东省品牌众创空间，省里拨了30万。这些加一起市里能给多少？", 2_300_000),
+    # another holder's own title in another year is its own award
+    ("我们公司2020年拿到国家级科技企业孵化器，前年孵化器复核通过了；同一年我们另起的一个众创空间"
+     "被认定为国家专业化众创空间。这些加起来总共多少？", 4_000_000),
+])
+def test_a_renewal_among_distinct_holders_is_not_paid_again(text: str, total: int) -> None:
+    from knowledge.reading.segments import relative_years
+
+    by_year = _by_year(relative_years(text, TODAY))
+    assert by_year is not None and by_year[0] == total
