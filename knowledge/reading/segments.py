@@ -261,6 +261,12 @@ def _owns(text: str, m: re.Match[str]) -> bool:
 _HISTORY = re.compile(r"其中[^，,。；;！!？?]{0,8}$")
 
 
+# a subject standing before its year: no verb, no figure (另外我们公司牵头搞的市级技术创新中心)
+_SUBJECT_BEFORE = re.compile(r"\s*(另外|此外|还有|同时)?[^，,。；;！!？?\d了过]{2,24}?"
+                             r"(中心|器|空间|基地|机构|园|企业|公司|平台|天地|驿站|站|实验室|镇"
+                             r"|医院|学校|大学)\s*")
+
+
 def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     """(what comes before the first year, each year's own part, the question after the
     last year's facts) when the message states facts for two or more years, else
@@ -275,10 +281,17 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     last = years[-1].start()
     tail_at = last + tail_start(text[last:])
     tail = text[tail_at:].strip("，,；;。？?！! ")
+    starts = [m.start() for m in years]
+    for i in range(1, len(years)):
+        # 另外我们牵头的市级技术创新中心今年也报了: the subject said before a later year
+        # in its clause is that year's, not the year before's
+        at = max(text.rfind(c, 0, starts[i]) for c in "，,。；;！!？?") + 1
+        if starts[i - 1] < at < starts[i] and _SUBJECT_BEFORE.fullmatch(text[at:starts[i]]):
+            starts[i] = at
     out: list[tuple[int, str]] = []
     for i, m in enumerate(years):
-        end = years[i + 1].start() if i + 1 < len(years) else tail_at
-        part = text[m.start():end].rstrip("，,；;。 ")
+        end = starts[i + 1] if i + 1 < len(years) else tail_at
+        part = text[starts[i]:end].rstrip("，,；;。 ")
         if out and out[-1][0] == int(m.group(1)):
             out[-1] = (out[-1][0], out[-1][1] + "，" + part)
             continue

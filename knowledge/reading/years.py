@@ -70,8 +70,9 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     parts = _restated(own, common, specs, rules, today, (head, tail))
     # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30 (a year said again, 就问
     # 2021年那年能拿多少, keeps the date its first part gives)
-    whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(part[:12])
-                    else read_as_of(part[:12], today)) for year, part in reversed(parts)}
+    whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(dated)
+                    else read_as_of(dated, today)) for year, part in reversed(parts)
+             for dated in [part[max(0, part.find(f"{year}年")):][:12]]}
     years = [(year, extract_facts(_whole(head, part, tail), today, rules))
              for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
@@ -98,7 +99,7 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
                             own={year: (ex, said[year]) for year, ex in own_ex.items()},
                             whens=whens, distinct=bool(_DISTINCT.search(text)),
                             renewed=frozenset(y for y, p in own if _RENEWED_PART.match(
-                                p, len(str(y)) + 1)))
+                                p, p.find(f"{y}年") + len(str(y)) + 1)))
     if by_year is not None or (denied == whole.denied and not titled):
         return by_year
     merged: dict[str, object] = dict(standing)

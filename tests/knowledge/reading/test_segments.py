@@ -11,6 +11,7 @@ from knowledge.reading.segments import (
     fill_elided_subjects,
     relative_years,
     segments,
+    year_parts,
     year_segments,
 )
 
@@ -154,3 +155,13 @@ def test_a_year_said_with_its_level_takes_the_subject() -> None:
     assert "2019年是市级技术创新中心" in filled and "省级技术创新中心" in filled
     # a level without a year before 是 is what the owner is (我们是市级的): not filled
     assert fill_elided_subjects("技术创新中心，我们是市级", ["技术创新中心"]).endswith("是市级")
+
+
+def test_a_subject_said_before_a_later_year_is_that_years() -> None:
+    _, parts, _ = year_parts("2024年报技术先进型服务企业没批下来，2025年重新报了一次总算过了。"
+                             "另外我们公司牵头搞的市级技术创新中心2026年也报了，还在公示")
+    assert parts[-1][1].startswith("另外我们公司牵头搞的市级技术创新中心2026年")
+    assert "技术创新中心" not in parts[-2][1]
+    # a clause with a verb or a figure before the year keeps its year's cut
+    _, parts, _ = year_parts("2019年买了300万，后来又登记了一份2020年买的100万，能拿多少")
+    assert parts[-1][1].startswith("2020年")
