@@ -28,7 +28,7 @@ from knowledge.reading.leader import (
     read_leader,
     supplier,
 )
-from knowledge.reading.party import asked_party
+from knowledge.reading.party import AskedParty, asked_party, from_party
 from knowledge.reading.scope import is_negated, negated_clauses, supposed_otherwise
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
@@ -94,6 +94,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))
     # 合同没去登记，假如当时登记了: the step supposed done
     question = supposed_otherwise(question)
+    # 卖给了本市一家企业…对方企业能拿多少: the sale is the party's purchase
+    question = from_party(question, _party(re.sub(r"\s+", "", question), vocab))
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},
@@ -176,18 +178,24 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     return leader
 
 
-def _party_applies(text: str, facts: dict[str, object], notes: list[str],
-                   vocab: Vocabulary) -> None:
-    """The party the question asks about (对方企业能拿多少) applies, when not the asker."""
+def _party(text: str, vocab: Vocabulary) -> AskedParty | None:
+    """The party the question asks about, when not the asker (对方企业能拿多少)."""
     spec = vocab.facts.get("applicant_types")
     if spec is None:
-        return
+        return None
     phrases = vocab.choice_phrases().get("applicant_types", {})
     words = [(v, w) for v, label in spec.choices
              for w in (label, *phrases.get(v, ()), *spec.implied_by.get(v, ()))]
-    party = asked_party(text, words, vocab.patterns.applicants)
+    return asked_party(text, words, vocab.patterns.applicants)
+
+
+def _party_applies(text: str, facts: dict[str, object], notes: list[str],
+                   vocab: Vocabulary) -> None:
+    """The party the question asks about (对方企业能拿多少) applies, when not the asker."""
+    party = _party(text, vocab)
     held = facts.get("applicant_types")
-    if party is None or held == frozenset({party.kind}):
+    spec = vocab.facts.get("applicant_types")
+    if party is None or spec is None or held == frozenset({party.kind}):
         return
     facts["applicant_types"] = frozenset({party.kind})
     notes.append(f"您问的是“{party.said}”能拿多少，申报主体按{spec.choice_label(party.kind)}计")

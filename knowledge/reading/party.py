@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from knowledge.awards.staff_regex import staff_regex
 
-__all__ = ["AskedParty", "asked_party"]
+__all__ = ["AskedParty", "asked_party", "from_party"]
 
 # 对方企业能拿多少 / 孵化器这边最多能拿多少 / A公司自己能拿多少
 _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（）]{1,10}?)"
                     r"(?:这边|那边|这块|方面|自己|本身|单独)?"
-                    r"(?:最多|一共|总共|大概|大约|还|总)?(?:能|可以|可|会)?"
+                    r"(?:最多|一共|总共|大概|大约|还|总)?(?:能|可以|可|会)?(?:因为(?:我们|这个|这))?"
                     r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?(?:多少|几|啥|什么)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
@@ -66,3 +66,16 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     named = sorted(((w, k) for k, w in words if w and party.endswith(w)),
                    key=lambda p: -len(p[0]))
     return AskedParty(named[0][1], party) if named else None
+
+
+# 把一项专利卖给了威海另一家企业 / 卖给本市A企业: a sale to the party asked about
+_SOLD_TO = re.compile(r"(卖|转让|许可)给了?([^，,。；;！!？?]{0,12}?(企业|公司|厂))")
+
+
+def from_party(text: str, party: AskedParty | None) -> str:
+    """``text`` as the party asked about would say it: what the asker sold to it (卖给了
+    威海另一家企业…，对方企业能拿多少) is the party's purchase (卖给了我们)."""
+    if party is None or party.kind != "enterprise" or not _SOLD_TO.search(text):
+        return text
+    return _SOLD_TO.sub(lambda m: f"{m.group(1)}给了我们（{m.group(2)}）", text, count=1)
+

@@ -224,7 +224,8 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
 def _rest_said(text: str, m: re.Match[str]) -> bool:
     """Whether the rest of the count is said after the part (有2家没通过，剩下的都认定了):
     the part is of the count, not more than it (另外还有…)."""
-    return (not m.group(0).startswith(("另", "还有"))
+    # (其中2家…，还有1家…，剩下的都…: 还有 after 其中 is one more part of the count)
+    return ((not m.group(0).startswith(("另", "还有")) or "其中" in text[:m.start()])
             and bool(re.search(r"剩下|剩余|其余|其他的?都", text[m.end():])))
 
 

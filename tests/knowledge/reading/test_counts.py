@@ -134,3 +134,16 @@ def test_the_asker_and_the_others_are_counted() -> None:
     ex = extract_facts("我们是在孵企业，2022年我们和另外两家一起认定了高企，孵化器是市级的，"
                        "孵化器能拿多少", date(2026, 12, 6))
     assert ex.facts["incubatees_upgraded"] == 3
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # only those still in the period count (只有3家还在孵化期里)
+    ("孵化器2020年有7家在孵企业升了高企，只有3家还在3年孵化期里，另外4家早就超期了", 3),
+    # 还有 after 其中, with the rest said: one more part of the count
+    ("2022年有9家企业升成了高企，其中2家入孵已经超过3年了，还有1家其实不是我们孵化器的，"
+     "剩下的都在孵化期内", 6),
+])
+def test_parts_of_a_count_said_in_turn(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == value

@@ -8,7 +8,7 @@ import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.party import asked_party
+from knowledge.reading.party import asked_party, from_party
 
 VOCAB = default_vocabulary()
 SPEC = VOCAB.facts["applicant_types"]
@@ -53,3 +53,20 @@ def test_the_party_asked_about_is_the_applicant() -> None:
 def test_what_was_done_is_no_party() -> None:
     text = "2019年重新认定，2022年又重新认定，这两次重新认定高企一共能拿多少"
     assert asked_party(text, WORDS, VOCAB.patterns.applicants) is None
+
+
+@pytest.mark.parametrize(("text", "view"), [
+    ("我们是卖方，把一项专利卖给了威海另一家企业，150万，合同登记了。对方企业能拿多少",
+     "我们是卖方，把一项专利卖给了我们（威海另一家企业），150万，合同登记了。对方企业能拿多少"),
+    # the asker asks for itself: as said
+    ("我们把专利卖给了一家企业，我们能拿多少", "我们把专利卖给了一家企业，我们能拿多少"),
+])
+def test_a_sale_to_the_party_asked_about_is_its_purchase(text: str, view: str) -> None:
+    assert from_party(text, asked_party(text, WORDS, VOCAB.patterns.applicants)) == view
+
+
+def test_the_party_gets_what_it_bought() -> None:
+    ex = extract_facts("我们学校2019年把一项专利卖给了威海本地一家公司，合同200万，对方去登记了。"
+                       "对方企业能拿多少？", date(2026, 12, 6))
+    assert ex.facts["registered_tech_purchase_yuan"] == 2_000_000
+    assert ex.facts["applicant_types"] == frozenset({"enterprise"})
