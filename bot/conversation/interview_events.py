@@ -53,7 +53,8 @@ def parse_press(data: str) -> Press | None:
 
 
 _QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何", "啥",
-                   "咋", "哪个", "哪里", "能不能", "可不可以", "是不是", "行不行")
+                   "咋", "哪个", "哪里", "能不能", "可不可以", "是不是", "行不行", "哪条", "哪一条",
+                   "哪款")
 # a statement of facts besides a bare figure (合同额60万 登记过了): a message, not an answer
 _STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}.*\d+(\.\d+)?\s*(万|元|家|项|件|个)"
                         r"|\d+(\.\d+)?\s*(万|元|家|项|件|个).*[\u4e00-\u9fff]{3,}")
@@ -73,6 +74,8 @@ def is_follow_up_form(text: str) -> bool:
 def looks_like_question(text: str) -> bool:
     """Whether text that is no valid answer reads as a new question rather than a typo."""
     compact = "".join(text.split())
+    # (你给我讲个笑话吧: words without a figure, longer than an answer is typed: a message)
     return (is_follow_up_form(compact) or any(mark in compact for mark in _QUESTION_MARKS)
             or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact))
-            or bool(_STATEMENT.search(compact)))
+            or bool(_STATEMENT.search(compact))
+            or (len(compact) > 6 and not re.search(r"\d|[一二两三四五六七八九十百千万]", compact)))

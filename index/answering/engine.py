@@ -54,6 +54,7 @@ from knowledge.reading.intent import (
 )
 from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
+from knowledge.reading.talk import word_at
 from knowledge.sources.base import fingerprint as knowledge_fingerprint
 from knowledge.sources.documents import normalize_doc_number
 
@@ -350,8 +351,13 @@ class Engine:
         a year, a count, an amount): typed while an interview question waits and no option,
         it changes the question rather than answers it (牵头的是山大威海, 国家级的，24年评上的)."""
         snap = self.snapshot
-        read = extract_facts(normalize_question(text, snap.typos), date.today(), snap.rules)
-        return bool(read.facts or read.denied or read.excluded or read.as_of)
+        said = normalize_question(text, snap.typos)
+        read = extract_facts(said, date.today(), snap.rules)
+        # (省级的 / 升级省级了: a level, applicant or stage the conversation changes)
+        return bool(read.facts or read.denied or read.excluded or read.as_of) or any(
+            word_at(said, w) >= 0 for table in (snap.talk.levels, snap.talk.applicants,
+                                                snap.talk.stages)
+            for words in table.values() for w in words)
 
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""

@@ -206,6 +206,9 @@ def test_new_question_mid_interview_is_answered_and_the_interview_waits(
 @pytest.mark.parametrize(("text", "handled"), [
     ("牵头的是山大威海", False),  # who leads: a fact of the question, not an option
     ("国家级的，24年评上的", False),  # a year said
+    ("省级的", False),  # a level: the conversation changes the question's
+    ("这个是哪条规定的", False),  # a question without a question mark
+    ("你给我讲个笑话吧", False),  # words, no figure, longer than an answer: a message
     ("不知道", True), ("外星人", True),  # no fact: the question is asked again
 ])
 def test_facts_typed_instead_of_an_option_change_the_question(drive: Driver, text: str,
