@@ -175,7 +175,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         marks, ends = set(), True
         said = without(said, [w for w in talk.markers("pronouns") if w not in DOCUMENT_WORDS])
     again = talk.ask_again.get(previous.asked, "")
-    if (not marks and titles is not None and again and not asked and titles(said)
+    if (not marks and titles is not None and again and not asked and (titles(said) or own)
             and talk.found(said, talk.markers("additions"))):
         # 第二年又拿了国家技术市场奖呢: one more title obtained, the same question of it;
         # 再加上技术先进型服务企业认定呢: joined to the previous question, asked together

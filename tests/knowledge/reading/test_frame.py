@@ -325,3 +325,12 @@ def test_a_title_also_obtained_with_its_own_question_continues_the_thread() -> N
                   Previous(first.text, asked="amount", topics=("incubator",),
                            thread=first.thread))
     assert "" not in second.thread  # 还评上: one more, added up with the one before
+
+
+def test_a_flow_also_had_is_asked_the_same_question() -> None:
+    previous = Previous("我们公司2019年买了项专利技术，合同120万，登记了，市里奖多少",
+                        asked="amount", topics=("tech_purchase",),
+                        thread=("我们公司2019年买了项专利技术，合同120万，登记了，市里奖多少",))
+    added = read_frame("2020年又买了200万的", previous, TALK, TOPICS, titles=lambda t: [])
+    assert added.follow_up and added.text.startswith("2020年又买了200万的，")
+    assert added.thread[-2:] == (previous.text, added.text)

@@ -80,3 +80,12 @@ def test_asking_for_the_most_an_award_can_be(text: str, asked: bool) -> None:
 ])
 def test_a_message_ending_on_the_sum(text: str, asks: bool) -> None:
     assert it.asks_sum(text) is asks
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我们单位去年获得了省技术市场奖励，市里有配套吗", it.ELIGIBILITY),  # 有配套吗
+    ("我们今年评上省级国际合作基地，还有50万吗", it.AMOUNT),  # a figure asked about
+    ("技术创新中心认定为国家级，是不是106号和107号各给1000万", it.AMOUNT),
+])
+def test_a_figure_or_a_top_up_asked_about(text: str, intent: str) -> None:
+    assert it.read_intent(text) == intent
