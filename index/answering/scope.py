@@ -225,7 +225,7 @@ def amount_answer(estimate: Estimate | None, rules: RuleSet, said: str, texts: l
     award can be and no total is certain ("最多能给多少" → 最高1000万元); that the
     documents state no ceiling (a floor only) or no figure at all; else nothing."""
     if asks_ceiling(said) and (estimate is None or not estimate.total_yuan):
-        top = ceiling_of(estimate, rules) if estimate is not None else None
+        top = ceiling_of(estimate, rules, said) if estimate is not None else None
         if top is not None:
             return None, top
         if estimate is not None and any(i.outcome != "ineligible" for i in estimate.items):

@@ -29,14 +29,29 @@ class Ceiling:
         return {"rule_id": self.rule_id, "label": self.label, "yuan": self.yuan}
 
 
-def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
-    """The ceiling of the one in-force award an estimate considers; None when it
-    considers several, or the award states no ceiling (择优 without a figure, a floor
-    only: 不低于10万元)."""
+def _closest(items: list[Item], text: str) -> list[Item]:
+    """The items of the award whose label shares clearly the most two-character words
+    with the question (按县级科技专项资金给区市分配的钱，最多能给多少), else all."""
+    said = {text[k:k + 2] for k in range(len(text) - 1)}
+    scores = sorted(((len(said & {i.label[k:k + 2] for k in range(len(i.label) - 1)}), i.rule_id)
+                     for i in items), reverse=True)
+    best = [s for s, r in scores if s == scores[0][0]]
+    if len(best) == 1 and len(scores) > 1 and scores[0][0] >= 2 * max(scores[1][0], 1):
+        return [i for i in items if i.rule_id == scores[0][1]]
+    return items
+
+
+def ceiling_of(estimate: Estimate, rules: RuleSet, text: str = "") -> Ceiling | None:
+    """The ceiling of the one in-force award an estimate considers (of several, the one
+    the question's words name clearly more than the others); None when it considers
+    several, or the award states no ceiling (择优 without a figure, a floor only:
+    不低于10万元)."""
     listed = [i for i in estimate.items if i.outcome != "ineligible" and i.in_force]
     if any(i.outcome == "eligible" for i in listed):
         # (an award still waiting for facts is not the one granted whose most is asked)
         listed = [i for i in listed if i.outcome == "eligible"]
+    if text and len({i.rule_id for i in listed}) > 1:
+        listed = _closest(listed, text)
     considered = {i.rule_id: i for i in listed}
     if len(considered) != 1:
         return None
@@ -45,8 +60,9 @@ def ceiling_of(estimate: Estimate, rules: RuleSet) -> Ceiling | None:
 
     def top(i: Item) -> int | None:
         figure = i.amount_yuan if i.amount_yuan is not None else i.max_yuan
-        if figure is None and rule is not None:
-            figure = rule.amount_yuan if rule.amount_yuan is not None else rule.max_yuan
+        if figure is None and rule is not None:  # (20%，最高500万元: the cap is the most)
+            figure = next((f for f in (rule.amount_yuan, rule.max_yuan, rule.cap_yuan)
+                           if f is not None), None)
         return figure
 
     figures = [top(i) for i in listed]

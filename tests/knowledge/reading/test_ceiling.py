@@ -104,3 +104,23 @@ def test_a_grant_not_said_at_its_top_or_with_its_amount_is_left() -> None:
     assert granted_at_top(RULESET, "企业研发财政补助批了，县级出多少", _rnd(facts), {}) is None
     said = _rnd({**facts, "rnd_subsidy_granted_yuan": 4_000_000, "has_rnd_spending": True})
     assert granted_at_top(RULESET, "研发财政补助拿了顶格400万，县里出多少", said, {}) is None
+
+
+def test_of_several_the_award_the_question_names_gives_the_ceiling() -> None:
+    two = Estimate(as_of=TODAY, items=(
+        Item("d106_incubator_national", "国家级科技企业孵化器", "eligible", "", (), True,
+             amount_yuan=2000000),
+        Item("d106_star_maker", "星创天地", "eligible", "", (), True, amount_yuan=1000000)))
+    top = ceiling_of(two, RULESET, "我们星创天地最多能拿多少")
+    assert top is not None and top.yuan == 1000000
+    # both named alike: no ceiling
+    assert ceiling_of(two, RULESET, "孵化器和星创天地最多能拿多少") is None
+
+
+def test_a_rate_capped_gives_its_cap_as_the_ceiling() -> None:
+    rule = next(r for r in RULESET.rules if r.cap_yuan and r.amount_yuan is None
+                and r.max_yuan is None)
+    one = Estimate(as_of=TODAY, items=(
+        Item(rule.id, rule.label, "need_info", "", (), True),))
+    top = ceiling_of(one, RULESET)
+    assert top is not None and top.yuan == rule.cap_yuan

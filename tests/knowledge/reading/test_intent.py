@@ -89,3 +89,8 @@ def test_a_message_ending_on_the_sum(text: str, asks: bool) -> None:
 ])
 def test_a_figure_or_a_top_up_asked_about(text: str, intent: str) -> None:
     assert it.read_intent(text) == intent
+
+
+@pytest.mark.parametrize("text", ["省级那个申报截至是几号啊", "申报截止时间是哪天"])
+def test_a_deadline_asked_with_its_typo(text: str) -> None:
+    assert it.read_intent(text) == it.DEADLINE
