@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from knowledge.money import scan_money
+from knowledge.numerals import parse_int
 from knowledge.reading.scope import IF, without_failures
 
 __all__ = [
@@ -101,6 +102,10 @@ _NOT_A_NOUN = "都一共总共加合算起的呢吗多少几能可要"
 _NOUN = re.compile(r"[^\s，,。？?！!都也均评通获认有被在了的呢吗一共总共加升拿]{1,4}")
 
 
+# 又多了2家 / 再加3个 / 新增1项: more than the count before, added to it
+_MORE = re.compile(r"(又多了?|再多了?|多了|又增加了?|增加了|再加上?|新增了?|又新增了?)\s*$")
+
+
 def merge_counts(rest: str, question: str, refs: list[str], combined: bool = False
                  ) -> tuple[str, str]:
     """Each count of the message (8家, 3项) replaces the previous question's count with
@@ -119,7 +124,12 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
     for m in counts:
         number, unit = m.group(1), m.group(2)
         old = re.search(N + r"\s*" + re.escape(unit), question)
-        if old is not None:
+        if old is not None and _MORE.search(rest[:m.start()]) and (
+                (a := parse_int(old.group(1))) is not None
+                and (b := parse_int(number)) is not None):
+            # 又多了2家 after 2家: one more than before (2 + 2)
+            question = question[:old.start(1)] + str(a + b) + question[old.end(1):]
+        elif old is not None:
             question = question[:old.start(1)] + number + question[old.end(1):]
         elif number in ("一", "1"):
             continue  # 又买了一个: an article, no count to add

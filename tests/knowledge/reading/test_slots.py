@@ -79,3 +79,13 @@ def test_nothing_taken_back(said: str, before: str) -> None:
 def test_a_supposed_figure_takes_the_place_of_the_one_said(text: str, read: str | None
                                                            ) -> None:
     assert supposed(text) == read
+
+
+@pytest.mark.parametrize(("rest", "question", "merged"), [
+    ("又多了2家", "今年有3家在孵企业升了高企", "今年有5家在孵企业升了高企"),  # one more
+    ("又多了2项", "促成2项成果转化", "促成4项成果转化"),
+    ("是5家", "今年有3家在孵企业升了高企", "今年有5家在孵企业升了高企"),  # replaces
+])
+def test_more_of_a_count_is_added_to_it(rest: str, question: str, merged: str) -> None:
+    refs: list[str] = []
+    assert merge_counts(rest, question, refs)[0] == merged and "count" in refs
