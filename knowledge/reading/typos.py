@@ -137,9 +137,11 @@ def _match_at(text: str, i: int, by_len: dict[int, dict[str, list[tuple[tuple[st
             for syllables, term in by_len[length].get(syllable, ()):
                 if window == term:
                     return None  # spelt right: leave it (and what follows) alone
-                if window[-1] != term[-1]:
-                    continue  # the head character differs: another word (孵化期, 创新全)
                 differing = sum(a != b for a, b in zip(window, term, strict=True))
+                if window[-1] != term[-1] and (length < 5 or differing > 1):
+                    # the head character differs: another word (孵化期, 创新全); in a long
+                    # term, the head alone misspelt (技术创新中新, 重点实验是) is the term
+                    continue
                 if differing > _max_differing(length):
                     continue
                 if all(s in _readings(c) for c, s in zip(window, syllables, strict=True)):

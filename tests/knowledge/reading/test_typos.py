@@ -19,10 +19,13 @@ KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
     ("重创空间备案有钱吗", "众创空间备案有钱吗"),
     ("國家級科技企業浮化器", "国家级科技企业孵化器"),
     ("孵化期内毕业的企业", "孵化期内毕业的企业"),
+    # a long term with its head alone misspelt is the term
+    ("市级技术创新中新补助多少", "市级技术创新中心补助多少"),
+    ("市级重点实验是，市里补多少", "市级重点实验室，市里补多少"),
     ("覆盖科技创新全链条", "覆盖科技创新全链条"),
     ("海关清关", "海关清关"),
 ], ids=["hitech-shu", "incubator-hua", "makerspace-zhong", "traditional-then-typo",
-        "head-differs-qi", "head-differs-quan", "no-term"])
+        "head-differs-qi", "long-head-xin", "long-head-shi", "head-differs-quan", "no-term"])
 def test_typos_are_repaired(raw: str, expected: str) -> None:
     assert normalize_question(raw) == expected
 
