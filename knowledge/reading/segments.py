@@ -176,6 +176,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
                 r"(?:有)?(?:" + out_words + ")", text[m.end():]):
             continue  # 3家都没出孵化期 / 都没超过3年: not put out (a double negation)
         if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
+                              or _another_part(text, m)
                               or (_owns(text, m) and (_listed_total(text) == total
                                                       or _rest_said(text, m)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
@@ -219,6 +220,13 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
         return []
     said = "分别在" + "、".join(places)
     return [(-1, "", said)] if out_n == total else [(out_n, "", said)]
+
+
+def _another_part(text: str, m: re.Match[str]) -> bool:
+    """Whether a part is another of the parts said with 其中 (其中3家…，另外2家…), not more
+    than the count (另外还有2家…)."""
+    return m.group(0).startswith("另外") and not m.group(0).startswith("另外还") \
+        and "其中" in text[:m.start()]
 
 
 def _rest_said(text: str, m: re.Match[str]) -> bool:

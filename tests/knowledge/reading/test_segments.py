@@ -165,3 +165,12 @@ def test_a_subject_said_before_a_later_year_is_that_years() -> None:
     # a clause with a verb or a figure before the year keeps its year's cut
     _, parts, _ = year_parts("2019年买了300万，后来又登记了一份2020年买的100万，能拿多少")
     assert parts[-1][1].startswith("2020年")
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    # another part after 其中 is of the count; 另外还有 is more than it
+    ("其中3家已经超过孵化期，另外2家还在公示没正式发证", [3, 2]),
+    ("其中3家已经超过孵化期，另外还有2家没通过", [3]),
+])
+def test_another_part_after_one_said_with_qizhong(text: str, parts: list[int]) -> None:
+    assert [n for n, _, _ in excluded_counts(text, ("超过孵化期",), 10)] == parts
