@@ -201,6 +201,14 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["9u_groups_within"] = conv.text(
         Who(21, 21), "今年我们市有5家单位拿了技术市场奖励，其中3家拿的是省技术市场奖，2家是国家"
                      "技术市场奖，市里配套一共多少").replies
+    conv.text(Who(22, 22), "我们2019年认定了技术先进型服务企业，能拿多少来着？")
+    out["10a_renewal_not_paid"] = conv.text(Who(22, 22), "2022年复审又认定了，还给吗？").replies
+    out["10b_party_asked"] = conv.text(
+        Who(23, 23), "我们学校2019年把一项专利卖给了威海本地一家公司，合同200万，对方去登记了。"
+                     "对方企业能拿多少？").replies
+    out["10c_supposed_done"] = conv.text(
+        Who(24, 24), "当时2020年我们买技术那份150万的合同没去登记，假如当时登记了，能拿多少？"
+    ).replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
