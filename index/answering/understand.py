@@ -28,7 +28,7 @@ from knowledge.reading.intent import (
     names_two_documents,
     read_intent,
 )
-from knowledge.reading.question import title_phrases
+from knowledge.reading.question import title_matches, title_phrases
 from knowledge.reading.slots import supposed, taken_back
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import kept
@@ -83,6 +83,24 @@ def named_document(kb: KnowledgeBase, question: str,
     return None
 
 
+def _title_corrected(said: str, before: str, rules: RuleSet, talk: Talk) -> str | None:
+    """``before`` with its title of a kind replaced by the one a correction names of the
+    same kind (不对，我们是…山东省品牌众创空间 after …国家级科技企业孵化器…), or None."""
+    if not talk.found(said, talk.markers("corrections")):
+        return None
+    patterns = rules.vocabulary.patterns
+    new = title_matches(said, patterns)
+    old = [(a, b, f) for a, b, f, _ in title_matches(before, patterns)
+           if before[a:b] not in said]
+    for fact in dict.fromkeys(f for _, _, f, _ in new):
+        theirs = [(a, b) for a, b, f in old if f == fact]
+        said_now = next(said[a:b] for a, b, f, _ in new if f == fact)
+        if len(theirs) == 1:
+            a, b = theirs[0]
+            return before[:a] + said_now + before[b:]
+    return None
+
+
 def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
                previous: Previous | None, today: date,
                names: DocumentNames | None = None) -> Understood:
@@ -99,6 +117,10 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
         # 孵化器国家级那个其实没批下来，只批了个…: the title taken back, the rest kept
         frame = replace(frame, text=back, follow_up=True, refs=("correction",),
                         thread=kept((*previous.thread, back)))
+    if previous is not None and named is None and "correction" in frame.refs \
+            and (fixed := _title_corrected(text, previous.text, rules, talk)) is not None:
+        # 不对，我们是众创空间，是山东省品牌众创空间: the title said in the old one's place
+        frame = replace(frame, text=fixed, thread=kept((*previous.thread, fixed)))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
     if (supposes := supposed(frame.text)) is not None:

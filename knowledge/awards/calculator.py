@@ -248,7 +248,10 @@ def next_questions(ruleset: RuleSet, facts: Mapping[str, object], as_of: date,
     # for nothing worth asking); only repealed ones waiting: theirs (asked about the past)
     waiting = {n for i in estimate.items if i.outcome == "need_info" and i.in_force
                for n in i.missing}
-    names = [n for n in estimate.missing if n in waiting] or list(estimate.missing)
+    # (beside an award granted in force, a repealed one's facts change nothing: not asked)
+    granted = any(i.outcome == "eligible" and i.in_force for i in estimate.items)
+    names = [n for n in estimate.missing if n in waiting] or (
+        [] if granted else list(estimate.missing))
     for item in estimate.items:
         if item.outcome == "eligible":
             rule = ruleset.get(item.rule_id)

@@ -43,3 +43,25 @@ def test_a_supposed_figure_is_read_in_place_of_the_one_said(hash_engine: Any) ->
     assert u.frame.hypothetical and "260万" in u.text and "180万" not in u.text
     assert u.extraction is not None
     assert u.extraction.facts["tt_contract_turnover_yuan"] == 2_600_000
+
+
+@pytest.mark.parametrize(("said", "replaced"), [
+    # a correction naming another title of the same kind: it takes the old one's place
+    ("不对，我们是众创空间，是山东省品牌众创空间", True),
+    # no correction word: not a correction of the title
+    ("我们还有个山东省品牌众创空间", False),
+])
+def test_a_title_corrected_takes_the_old_ones_place(hash_engine: Any, said: str,
+                                                     replaced: bool) -> None:
+    previous = Previous("我们孵化器今年被认定为国家级科技企业孵化器了，奖励多少", asked="amount",
+                        topics=("incubator",))
+    u = _read(hash_engine, said, previous)
+    assert (u.text == "我们孵化器今年被认定为品牌众创空间了，奖励多少") is replaced
+
+
+def test_an_applicant_changed_to_an_enterprise(hash_engine: Any) -> None:
+    previous = Previous("2020年我们是科技服务机构，头一回通过高企认定，市里奖多少", asked="amount",
+                        topics=("hitech",))
+    u = _read(hash_engine, "那要是我们是生产企业呢", previous)
+    assert "科技服务机构" not in u.text and u.extraction is not None
+    assert u.extraction.facts["applicant_types"] == frozenset({"enterprise"})

@@ -135,6 +135,9 @@ def test_next_questions_ask_what_an_award_in_force_waits_for() -> None:
     assert now == ["provincial_funds_yuan"]
     then = [s.name for s in next_questions(RULESET, facts, date(2022, 6, 1), ids)]
     assert "incubatees_upgraded" in then and "provincial_funds_yuan" in then
+    # once the award in force is granted, the repealed one's facts are not asked
+    funded = {**facts, "provincial_funds_yuan": 600_000}
+    assert next_questions(RULESET, funded, date(2026, 12, 6), ids) == []
 
 
 def test_candidate_rules_prefers_named_values() -> None:
