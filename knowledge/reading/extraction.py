@@ -95,7 +95,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     # 合同没去登记，假如当时登记了: the step supposed done
     question = supposed_otherwise(question)
     # 卖给了本市一家企业…对方企业能拿多少: the sale is the party's purchase
-    question = from_party(question, _party(re.sub(r"\s+", "", question), vocab))
+    party = _party(re.sub(r"\s+", "", question), vocab)  # (read once: the rewrite keeps it)
+    question = from_party(question, party)
     raw = extract.read_question(
         question, today, vocab.topics, vocab.choice_phrases(),
         single_choice={n for n, s in specs.items() if s.kind == "choice"},
@@ -123,7 +124,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
                 if name in specs}
     for name, values in _denied_levels(flat, facts, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
-    leader = _leader_applies(flat, facts, notes, vocab)
+    leader = _leader_applies(flat, facts, notes, vocab, party)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
@@ -156,13 +157,13 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
 
 
 def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
-                    vocab: Vocabulary) -> Leader | None:
+                    vocab: Vocabulary, party: AskedParty | None = None) -> Leader | None:
     """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies;
     where the asker leads, its partners do not (我们公司牵头、联合山大威海组建的); returned
     for a participant's denial."""
     leader = read_leader(text, vocab.patterns.applicants)
     if leader is None:  # no leader: the party asked about, when not the asker
-        _party_applies(text, facts, notes, vocab)
+        _party_applies(facts, notes, vocab, party)
     if leader is None or leader.participant:
         return leader
     held = facts.get("applicant_types")
@@ -189,10 +190,9 @@ def _party(text: str, vocab: Vocabulary) -> AskedParty | None:
     return asked_party(text, words, vocab.patterns.applicants)
 
 
-def _party_applies(text: str, facts: dict[str, object], notes: list[str],
-                   vocab: Vocabulary) -> None:
+def _party_applies(facts: dict[str, object], notes: list[str], vocab: Vocabulary,
+                   party: AskedParty | None) -> None:
     """The party the question asks about (对方企业能拿多少) applies, when not the asker."""
-    party = _party(text, vocab)
     held = facts.get("applicant_types")
     spec = vocab.facts.get("applicant_types")
     if party is None or spec is None or held == frozenset({party.kind}):

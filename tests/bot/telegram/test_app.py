@@ -747,6 +747,11 @@ PARITY = [
     "今年我们市有5家单位拿了技术市场奖励，其中3家拿的是省技术市场奖，2家是国家技术市场奖，"
     "市里配套一共多少",
     "我们是孵化器里的企业，孵化器今年被认定为国家级科技企业孵化器了，我们企业能分多少",
+    # a step supposed done, the party asked about, a renewal, a year's level (the tenth's)
+    "当时2020年我们买技术那份150万的合同没去登记，假如当时登记了，能拿多少？",
+    "我们学校2019年把一项专利卖给了威海本地一家公司，合同200万，对方去登记了。对方企业能拿多少？",
+    "我们2019年认定了技术先进型服务企业，2022年复审又认定了，一共能拿多少",
+    "我们企业牵头的技术创新中心，2019年是市级，2022年认定为省级，去年成了国家级，三次一共多少钱",
 ]
 
 
@@ -762,7 +767,7 @@ def test_telegram_and_terminal_lead_with_the_same_bottom_line(
 
     async def scenario(bot: Running) -> None:
         for n, question in enumerate(PARITY):
-            sent = await bot.say(40 + n, question)
+            sent = await bot.say(100 + n, question)  # (a chat of its own each)
             terminal = answer_json(engine.ask(question))["answer_text"]
             assert _plain_first_line(sent[0].params["text"]) == \
                 terminal.split("\n", 1)[0], question
