@@ -174,7 +174,12 @@ def judge(turn: dict[str, Any], got: dict[str, Any]) -> dict[str, bool]:
             # a miss is either an honest question back (facts asked for) or a wrong total
             out["asks_back"] = not out["exact"] and bool(got.get("asks") or verdict == "interview")
             out["wrong_total"] = not out["exact"] and not out["asks_back"]
-        out["right"] = verdict == "answer" and doc_ok and yuan_ok
+        # an interview's result (the owner answered the fact asked back): its items cite
+        # their clauses ("依据：威政办字〔2018〕106号 …") and its bottom line is the total
+        cited = verdict == "interview" and "expect_yuan" in turn and yuan_ok and (
+            not turn.get("expect_doc") or any(
+                line.startswith("依据：") and turn["expect_doc"] in line for line in lines))
+        out["right"] = (verdict == "answer" and doc_ok and yuan_ok) or cited
         suggested = verdict == "suggest" and (
             not turn.get("expect_doc")
             or _rank(turn, got.get("suggestions", []), False) is not None)

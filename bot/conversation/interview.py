@@ -122,6 +122,12 @@ def advance(engine: EngineLike, state: InterviewState) -> Reply:
         _count(state, specs)
         return _ask(state, specs[0])
     state.multi = []
+    if state.given and len(state.history) == 1 and not state.editing and not state.skipped:
+        # an amount question that needed one answer: the result at once (its answers
+        # listed there, 修改答案 to change them), not a review of one line
+        state.phase, state.current = DONE, None
+        state.seq += 1
+        return views.result_reply(engine, state)
     return _to_review(state)
 
 

@@ -67,6 +67,7 @@ NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
     ("registered_tech_purchase_yuan", r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)",
      "技术合同未经登记"),
 )
+_WHY = {fact: why for fact, _, why in NEGATED_CONDITIONS}
 # Approximate amounts: read the number, say so.
 _ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
 _ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|来|出头)")
@@ -110,7 +111,8 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
                     if pattern is None or not _denies(text, m, pattern)]
             left = [m for m, _ in found if m not in keep]
             for m in left:
-                out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
+                why = _WHY.get(fact, "未满足条件")
+                out.notes.append(f"未计入：“{m.text}”（问题中说明该笔{why}）")
             if not keep:
                 continue
         out.facts[fact] = sum(m.yuan for m in keep)
@@ -169,10 +171,34 @@ def _affirms(text: str, mention: MoneyMention, pattern: str) -> bool:
     return bool(re.search(pattern, text[start:end])) and not _denies(text, mention, pattern)
 
 
-def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
-    """Whether the clause holding ``mention`` denies ``pattern`` (另一项50万没登记)."""
-    start = _own_start(text, mention)
+# a clause going on about the amount's deal (一份50万的合同，登记的时候被驳回了) says no new
+# part, year or amount of its own
+_NEW_PART = re.compile(r"(另外|另|还有|其中|但|不过|剩下|其余|后来|然后|\d{2,4}\s*年|[今去前明]年"
+                       r"|[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
+_HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
+_GOING_ON = 2
+
+
+def _region_end(text: str, mention: MoneyMention) -> int:
+    """Where what is said of ``mention`` ends: its clause and up to two clauses going on
+    about it (no amount, part or year of their own)."""
     end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
+    if not mention.text:
+        return end  # a stand-in for a clause of its own
+    for _ in range(_GOING_ON):
+        nxt = next((m.start() for m in _SEGMENT.finditer(text, end + 1)), len(text))
+        clause = text[end + 1:nxt].strip()
+        if not clause or _NEW_PART.match(clause) or _HAS_AMOUNT.search(clause):
+            break
+        end = nxt
+    return end
+
+
+def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
+    """Whether what is said of ``mention`` denies ``pattern`` (另一项50万没登记; 一份50万的
+    合同，登记的时候被驳回了)."""
+    start = _own_start(text, mention)
+    end = _region_end(text, mention)
     return any(is_negated(text, start + m.start(), start + m.end())
                or failed_after(text, start + m.start(), start + m.end())
                for m in re.finditer(pattern, text[start:end]))
@@ -236,9 +262,34 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     n = parse_int(counts[-1].group(1)) if counts else None
     if not n or n < 2:
         return mention
-    out.notes.append(f"您说{counts[-1].group()}、每{each.group(1)}{mention.text} → "
-                     f"按{format_yuan(n * mention.yuan)}计")
+    unmet = _unmet_parts(text, mention.end, each.group(1))
+    said = f"您说{counts[-1].group()}、每{each.group(1)}{mention.text}"
+    if unmet and unmet[0] < n:
+        # 5项，每项40万，其中4项登记了，1项没登记: the parts that meet the condition
+        n -= unmet[0]
+        said += f"，其中{unmet[1]}"
+    out.notes.append(f"{said} → 按{format_yuan(n * mention.yuan)}计")
     return replace(mention, yuan=n * mention.yuan)
+
+
+_PART_OF = r"^(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
+
+
+def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
+    """The count of the parts said after ``end`` not to meet a condition (其中4项登记了，
+    1项没登记 → 1) and how they were said; None when no part is denied."""
+    denied, said = 0, []
+    bounds = [m.start() for m in _SEGMENT.finditer(text, end)][:4]
+    for a, b in itertools.pairwise([*bounds, len(text)]):
+        clause = text[a + 1:b].strip()
+        part = re.match(_PART_OF.format(unit=unit), clause)
+        if part is None or _HAS_AMOUNT.search(clause):
+            continue  # (另外2份每份30万没登记: parts with amounts of their own)
+        if any(is_negated(clause, m.start(), m.end()) or failed_after(clause, m.start(), m.end())
+               for _, pattern, _ in NEGATED_CONDITIONS for m in re.finditer(pattern, clause)):
+            denied += parse_int(part.group(2)) or 0
+            said.append(clause)
+    return (denied, "，".join(said)) if denied else None
 
 
 def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
@@ -317,7 +368,9 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
 
 
 _REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
-                   r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
+                   r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
+                   # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
+                   r"|(其中)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

@@ -7,7 +7,7 @@ import calendar
 import re
 from datetime import date
 
-__all__ = ["read_as_of"]
+__all__ = ["lone_months", "read_as_of"]
 
 
 # the last day of a part of a year owners name (2021年上半年签的)
@@ -18,6 +18,10 @@ _PERIOD_END = {"上半年": (6, 30), "一季度": (3, 31), "二季度": (6, 30),
 # a closing clause asking about one year (今年能拿多少, 2022年一共多少)
 _YEAR_ASKED = re.compile(r"(\d{4}\s*年|今年|去年|前年)(那年|这一年|这年)?[^\d，。；\s]{0,3}?"
                          r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
+
+
+# a month said apart from its year (当时10月份, 去年11月): not 3个月, not 2021年10月
+_LONE_MONTH = re.compile(r"(?<![\d个])(\d{1,2})\s*月(?!\d)")
 
 
 def read_as_of(text: str, today: date) -> date | None:
@@ -53,20 +57,36 @@ def _read_date(text: str, today: date) -> date | None:
     if m and 1 <= int(m.group(2)) <= 12:
         in_year, month = int(m.group(1)), int(m.group(2))
         return date(in_year, month, calendar.monthrange(in_year, month)[1])
-    year: int | None
-    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d{1,2}\s*月)", text)
-    if m:
-        year = int(m.group(1))
-    elif "前年" in text:
-        year = today.year - 2
-    elif "去年" in text:
-        year = today.year - 1
-    elif "今年" in text:
-        return today
-    else:
-        year = None
+    year = _year_said(text, today)
     if year is None:
         return None
+    if (dated := _with_month(text, year, today)) is not None:
+        return dated
     if year == today.year:
         return today
     return date(year, 12, 31) if year < today.year else date(year, 1, 1)
+
+
+def lone_months(text: str) -> set[str]:
+    """The months ``text`` says apart from a year (当时10月份, 11月底)."""
+    return set(_LONE_MONTH.findall(text))
+
+
+def _with_month(text: str, year: int, today: date) -> date | None:
+    """The one year's month said apart from it (2021年那份合同…，要是当时10月份就去登记了 /
+    去年10月认定的), when one year and one month are said; else None."""
+    months = lone_months(text)
+    years_said = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?=\s*年)|[今去前]年", text))
+    if len(months) != 1 or len(years_said) != 1 or not 1 <= (month := int(months.pop())) <= 12:
+        return None
+    last = calendar.monthrange(year, month)[1]
+    return min(today, date(year, month, last)) if year <= today.year else date(year, month, 1)
+
+
+def _year_said(text: str, today: date) -> int | None:
+    """The year ``text`` names: written out, else 前年/去年/今年."""
+    m = re.search(r"(?<!\d)(19[9]\d|20\d\d)\s*年(?!\d{1,2}\s*月)", text)
+    if m:
+        return int(m.group(1))
+    return next((today.year - back for word, back in (("前年", 2), ("去年", 1), ("今年", 0))
+                 if word in text), None)

@@ -160,6 +160,16 @@ _WE_AND = re.compile(r"(我们|我司|咱们?|我家)(和|跟|与|加上|连同)
 _SELF_SAID = re.compile(r"((我们|我司|咱们?|本单位|我)(是|就是)|作为|身为)[\u4e00-\u9fff]{0,4}$")
 
 
+# 我们是在孵企业 / 我是一家在孵企业的老板 / 我们在一个市级孵化器里孵化: the asker is an
+# incubatee (its own upgrade is its own title, and one incubatee of its incubator's)
+SELF_INCUBATEE = re.compile(
+    r"(我们|我司|我|本公司|本企业)(公司|企业)?(是|就是|作为)?(一家|家)?在孵企业"
+    r"|(我们|我司|我们公司|我们企业)[^，,。；;在]{0,16}?(在|入驻|入驻了|入孵|进了)[^，,。；;]{0,10}?"
+    r"(孵化器|众创空间)(里|内|中|孵化)"
+    r"|(^|[，,])(现在|目前|也|还)?(在|入驻|入孵)了?(一个|一家)?[^，,。；;]{0,8}?(孵化器|众创空间)"
+    r"(里|内|中)")
+
+
 def _incubatee_count(text: str) -> re.Match[str] | None:
     """The first count of incubatees: not of holders (一个国家级孵化器), nor the asker's
     own description (我们是一家软件公司)."""
@@ -203,12 +213,16 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
         n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
         _set(out, "incubatees_upgraded", _counted(
             text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))
+    elif m is None and (we := SELF_INCUBATEE.search(text)) is not None:
+        # 我们是在孵企业…升成了高企，孵化器能拿多少: the asker is the one that upgraded
+        out.notes.append(f"您说“{we.group()}”并已认定为高新技术企业 → 按1家在孵企业升级计")
+        out.facts["incubatees_upgraded"] = 1
 
 
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
-    if incubatee_talk and re.search(r"高新|高企", text):
+    if (incubatee_talk or SELF_INCUBATEE.search(text)) and re.search(r"高新|高企", text):
         _incubatee_upgrades(text, out, not_counted, elsewhere)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None

@@ -7,6 +7,7 @@ against the fact registry and names the rules the question is about.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -147,7 +148,9 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     elif leader is not None and leader.participant:
         # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
         denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
-    elif said := supplier(flat):  # 我们给…的中心供了设备，作为供应商能拿多少
+    elif (said := supplier(flat)) and not (kinds_of(facts) - {"enterprise", "incubator"}):
+        # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
+        # 机构 in an incubator, keeps that kind's awards)
         denied["applicant_types"] = Denied(said, requirement=SUPPLIER)
     # a standing title is no award asked about when something else happened
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
@@ -179,13 +182,20 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     return leader
 
 
+def kinds_of(facts: Mapping[str, object]) -> set[str]:
+    """The applicant kinds read."""
+    held = facts.get("applicant_types")
+    return {str(k) for k in held} if isinstance(held, (set, frozenset)) else set()
+
+
 def _party(text: str, vocab: Vocabulary) -> AskedParty | None:
     """The party the question asks about, when not the asker (对方企业能拿多少)."""
     spec = vocab.facts.get("applicant_types")
     if spec is None:
         return None
     phrases = vocab.choice_phrases().get("applicant_types", {})
-    words = [(v, w) for v, label in spec.choices
+    # (implied_by "…镇": any name ending on 镇)
+    words = [(v, w.lstrip("…")) for v, label in spec.choices
              for w in (label, *phrases.get(v, ()), *spec.implied_by.get(v, ()))]
     return asked_party(text, words, vocab.patterns.applicants)
 

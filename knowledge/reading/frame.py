@@ -30,8 +30,8 @@ from knowledge.reading.slots import (
     merge_year,
 )
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
-from knowledge.reading.talk import Talk, word_at
-from knowledge.reading.thread import added_up, kept
+from knowledge.reading.talk import Talk, payer_change, pays, table_word
+from knowledge.reading.thread import added_up, addition, followed, kept
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
@@ -40,10 +40,6 @@ SHORT = 12  # a message this short (characters, no spaces) with no subject of it
 _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了|升)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
-# after 省里/市里: the level's government paying, not the level of a title
-_FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得|那块|那部分"
-                      r"|那份|的部分|分担|承担|自己|另外|还)")
-_PAYING = re.compile(r"(出|担|分担|承担|掏|拨|那块|那部分|那份|的部分)")
 _PARTICLES = "又也还了的呢吧啊呀都就再"
 # words that carry no content of their own in a follow-up ("升到国家级以后呢")
 _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
@@ -175,13 +171,14 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         marks, ends = set(), True
         said = without(said, [w for w in talk.markers("pronouns") if w not in DOCUMENT_WORDS])
     again = talk.ask_again.get(previous.asked, "")
-    if (not marks and titles is not None and again and not asked and (titles(said) or own)
-            and talk.found(said, talk.markers("additions"))):
-        # 第二年又拿了国家技术市场奖呢: one more title obtained, the same question of it;
-        # 再加上技术先进型服务企业认定呢: joined to the previous question, asked together
-        added = _strip_opening(said, talk).rstrip("呢吗")
+    summed = marks == {"combinations"} and titles is not None and bool(titles(said))
+    if ((not marks and not asked) or summed) and titles is not None and again \
+            and (titles(said) or own) and talk.found(said, talk.markers("additions")):
+        # 第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
+        # 后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question
+        added = _strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
         text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
-                if talk.found(said, talk.markers("joins")) else f"{added}，{again}")
+                if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
         return replace(base, text=text, follow_up=True, refs=("subject",),
                        thread=kept((*previous.thread, text)))
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
@@ -202,44 +199,15 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
 
 def _slots_in(said: str, talk: Talk) -> bool:
     return bool(YEAR.search(said) or COUNT.search(said) or scan_money(said)
-                or _table_word(said, talk.levels)[0] or _table_word(said, talk.applicants)[0])
-
-
-def _table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = False
-                ) -> tuple[str, str]:
-    """(the table entry ``text`` names, the words naming it), longest words first.
-    ``titled``: a level of a title only, not of the government paying (市里配套多少)."""
-    pairs = sorted(((w, name) for name, words in table.items() for w in words),
-                   key=lambda p: -len(p[0]))
-    for word, name in pairs:
-        at = word_at(text, word)
-        if at >= 0 and not (titled and _pays(text, word)):
-            return name, word
-    return "", ""
+                or table_word(said, talk.levels)[0] or table_word(said, talk.applicants)[0])
 
 
 _SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
 
 
-def _payer_word(question: str, table: Mapping[str, tuple[str, ...]]) -> str:
-    """The level word of ``question`` naming the government paying (市里出多少), or ''."""
-    for word in sorted((w for words in table.values() for w in words), key=len, reverse=True):
-        if word in question and _pays(question, word):
-            return word
-    return ""
-
-
-def _pays(text: str, word: str) -> bool:
-    """Whether the level ``word`` in ``text`` names the government paying (市里出多少,
-    省里拨了80万, 区里自己还会再配套吗), not the level of a title (国家级能拿多少)."""
-    at = text.find(word)
-    paying = _PAYING if word.endswith("级") else _FUNDING  # 市级担多少 pays; 国家级能… not
-    return at >= 0 and bool(paying.match(text, at + len(word)))
-
-
 def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
                 titled: bool = False) -> str:
-    _, old = _table_word(question, table, titled)
+    _, old = table_word(question, table, titled)
     return question.replace(old, new, 1) if old else new + question
 
 
@@ -264,7 +232,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     question, asked = merged
     if not refs:
         return base
-    thread = kept((*previous.thread, question))
+    thread = followed(previous.thread, previous.text, question, refs)
     becoming = "level" in refs and "combination" not in refs and "升级为" in question \
         and "升级为" not in previous.text
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
@@ -277,24 +245,21 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
     """A level or an applicant the message names replaces the question's."""
     for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
                         ("stage", talk.stages)):
-        name, word = _table_word(rest, table)
+        name, word = table_word(rest, table)
         if name and slot == "level":
-            payer = _payer_word(question, table)
             bare = len(_strip_opening(rest.replace(word, ""), talk)) <= 2
             # 国家技术市场奖励…市里配套多少 → 省的呢: the award's level, unless a share of a
             # split subsidy is asked (市里出多少 → 县里呢)
-            titled = bool(_table_word(question, table, True)[0]) and not (
+            titled = bool(table_word(question, table, True)[0]) and not (
                 set(previous.topics) & _SHARED)
-            if payer and (_pays(rest, word) or (bare and not titled)):
-                # 市里出多少 → 县里出多少 / 省里呢: the level paying, in its place
-                question = question.replace(payer, word, 1)
-                refs.append(slot)
-                rest = rest.replace(word, "")
+            if (paid := payer_change(rest, question, word, table, bare and not titled)):
+                question, rest, swapped = paid
+                refs.extend([slot] if swapped else [])
                 continue
-            if _pays(rest, word):
+            if pays(rest, word):
                 name = ""  # 省里拨了80万: the province's money, not a level of the title
         if name:
-            old_name, _ = _table_word(question, table)
+            old_name, _ = table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
             if slot == "applicant" and not old_name and verb:
                 # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…

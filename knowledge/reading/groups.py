@@ -75,6 +75,7 @@ class Group:
     question: str
     shared: str = ""  # what the head and the tail say for every group (their own awards)
     counted: bool = False  # the head counts the holders the groups part (有3个…：2个…)
+    before: str = ""  # the head before the count (我们区创成了国家创新型县；区里3个镇…)
 
 
 def _part(clause: str) -> tuple[int, str] | None:
@@ -215,7 +216,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # holder is not the kind the question's framing names
         own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
         question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
-        out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted)))
+        before = "，".join([*head[:counted[0][0]], *tail]) if counted and counted[0][0] else ""
+        out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before))
     return out
 
 
@@ -261,9 +263,10 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     warnings: list[str] = []
     estimates = [estimate_one(group.question) for group in found]
     # 今年我们区创成国家创新型县，有两个镇…: what the head grants by itself is granted once
-    shared = estimate_one(found[0].shared)
-    # (unless the head counts the holders: 申报了3个中心…批了2个 — theirs, per group)
-    once_only = set() if found[0].counted else {
+    # (unless the head counts the holders: 申报了3个中心…批了2个 — theirs, per group;
+    # what it says before the count, 我们区创成了国家创新型县；区里3个镇…, is the asker's)
+    shared = estimate_one(found[0].before or found[0].shared)
+    once_only = set() if found[0].counted and not found[0].before else {
         i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
     items.extend(i for i in shared.items if i.rule_id in once_only)
     # 另外3家没过: a part said to have failed does not get what the others do (an award of

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from knowledge.awards.staff_regex import staff_regex
+from knowledge.reading.counts import SELF_INCUBATEE
 
 __all__ = ["PARTICIPANT", "SUPPLIER", "Leader", "partners_named", "read_leader", "supplier"]
 
@@ -92,7 +93,7 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
 def supplier(text: str) -> str:
     """What the asker says it supplies the holder as, or is a member of (我们作为供应商能拿
     多少; 我们是孵化器里的企业，我们企业能分多少), when it asks for itself, else ''."""
-    m = _SUPPLIES.search(text) or _MEMBER.search(text)
+    m = _SUPPLIES.search(text) or _MEMBER.search(text) or SELF_INCUBATEE.search(text)
     return m.group() if m and (_ASKS_SELF.search(text) or _ASKS_ITSELF.search(text)) else ""
 
 

@@ -63,7 +63,9 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     if _DOING.search(party):
         return None  # (重新认定高企一共能拿多少: what was done, not who)
     # the kind word the party ends on (对方企业, 乳山市, 镇政府): its head noun
-    named = sorted(((w, k) for k, w in words if w and party.endswith(w)),
+    # (镇上能拿多少 / 区里能拿多少: the place word's 上/里 after its head noun)
+    head = party[:-1] if party[-1:] in ("上", "里") and len(party) > 1 else party
+    named = sorted(((w, k) for k, w in words if w and head.endswith(w)),
                    key=lambda p: -len(p[0]))
     return AskedParty(named[0][1], party) if named else None
 

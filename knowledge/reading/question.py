@@ -18,7 +18,7 @@ from knowledge.awards.staff_regex import Hit, staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.reading.amounts import read_money
 from knowledge.reading.asof import read_as_of
-from knowledge.reading.counts import read_counts, read_spoken_for
+from knowledge.reading.counts import SELF_INCUBATEE, read_counts, read_spoken_for
 from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
     SELF,
@@ -26,6 +26,7 @@ from knowledge.reading.scope import (
     clause_at,
     clause_start,
     failed_in_region,
+    held_status,
     is_counterparty,
     is_negated,
     pending,
@@ -123,6 +124,8 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
         mentioned.setdefault(name, []).extend(
             (m.start, m.end, m.text) for m in _clause_matches(pattern, text))
     asker = bool(re.search(SELF, text))
+    # (我们在一个市级孵化器里孵化: its incubator is where the asker is, not what it is)
+    where = SELF_INCUBATEE.search(text)
     # 个人技术经纪人: the longer kind wins; not the generic enterprise (我们是做科技咨询的
     # 公司 is an enterprise and a service institution)
     every = [(a, b, n) for n, spans in mentioned.items() for a, b, _ in spans
@@ -139,7 +142,8 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
         # 促成了6项科研院所成果转化: the asker brokers, the institute is the other party
         others = (asker or bool(_BROKERS.search(text))
                   or any(v for n, v in mentioned.items() if n != name))
-        own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)]
+        own = [s for s in spans if not is_counterparty(text, s[0], s[1], others)
+               and not (where and name == "incubator")]
         if any(not is_negated(text, a, b) for a, b, _ in own):
             add_value(out.facts, "applicant_types", name)
         elif own:
@@ -164,10 +168,13 @@ def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, s
     held = out.facts.get("applicant_types")
     if not isinstance(held, set) or len(held) < 2:
         return
+    # (我们是…科技服务机构…，我们公司自己能拿多少: the kind it says it is, not 公司's)
+    said_is = any(n in held and n != "enterprise" and _IS_LONG.search(text[max(0, a - 24):a])
+                  for n, spans in mentioned.items() for a, _, _ in spans)
     for ask in _ASKER_ASKS.finditer(text):
         named = {n for n, spans in mentioned.items() if n in held
                  for a, b, _ in spans if ask.start() <= a and b <= ask.end()}
-        if len(named) == 1:
+        if len(named) == 1 and not (named == {"enterprise"} and said_is):
             out.facts["applicant_types"] = named
             return
     named = {n for n, spans in mentioned.items() if n in held for a, _, said in spans
@@ -177,6 +184,9 @@ def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, s
     if len(named) == 1 and not named & placed and held <= named | placed:
         # 我们镇评上了…，我们是镇上的企业: 我们镇 is where the asker is
         out.facts["applicant_types"] = named
+
+
+_IS_LONG = re.compile(_ASKER_IS.pattern + r"[^，,。；;？?！!\s]{0,20}$")
 
 
 def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> None:
@@ -265,13 +275,6 @@ def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, st
 # a title an upgrade starts from (省级大学科技园升级成了国家…): held, not obtained now
 _UPGRADED_FROM = re.compile(r"(也|又|还|已经|今年|去年|\d{4}\s*年)?(升级|升格|晋级|升)"
                             r"(成|为|到|至|了)")
-# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
-# obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
-_NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
-                         r"有[0-9一二两三四五六七八九十]")
-_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
-# 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
-_OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
 # a clause about the incubatees (在孵企业, 4家…升了高企) or the asker itself (我们公司自己)
 _INCUBATEE_CLAUSE = re.compile(r"在孵|入孵|入驻|孵化|再孵|[0-9一二两三四五六七八九十俩仨]+\s*家")
 _OWN_CLAUSE = re.compile(r"自己|自身|本身|我们(科技服务|服务|运营|公司)|我司|运营公司|公司")
@@ -284,7 +287,7 @@ def _title_spans(text: str, incubatee_talk: bool,
     found: list[_Span] = []
     for order, (fact, value, pattern) in enumerate(patterns.titles):
         hits = _clause_matches(pattern, text)
-        if value.startswith("hitech") and incubatee_talk:
+        if value.startswith("hitech") and incubatee_talk and not SELF_INCUBATEE.search(text):
             # 在孵企业升级为高新技术企业 is a count, not the applicant's own title; the
             # operator's own (我们运营公司自己首次认定高企) is, in a clause of its own
             hits = [m for m in hits if _OWN_CLAUSE.search(clause_at(text, m.start))
@@ -332,9 +335,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
             add_value(out.facts, fact, value)
             after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \
                 if end < len(text) else ""
-            if (_STANDING_BEFORE.search(text, clause_start(text, start), start)
-                    and (after[:1] in ("里", "内") or _NEWS_AFTER.match(after))) \
-                    or _OPERATED_BEFORE.search(text, clause_start(text, start), start):
+            if held_status(text, start, end):
                 out.standing[(fact, value)] = text[start:end]
             elif _UPGRADED_FROM.match(after) and any(
                     f == fact and v != value and b > end for _, b, _, f, v in found):

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 __all__ = ["IF", "SELF", "clause_at", "clause_start", "failed_after", "failed_in_region",
-           "is_counterparty", "is_negated", "negated_clauses", "pending", "without_failures"]
+           "held_status", "is_counterparty", "is_negated", "negated_clauses", "pending",
+           "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -263,3 +264,32 @@ def supposed_otherwise(text: str) -> str:
             out = out[:neg.start()] + out[neg.end():]
     return out
 
+
+
+# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
+# obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
+_NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
+                         r"有[0-9一二两三四五六七八九十]")
+_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
+# 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
+_OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
+# 我们是国家级孵化器，2022年…，这一年能拿多少: a question about one year's events asks
+# nothing of a title said without a time as what the asker is
+_IS_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(就|本身)?是(一家|一个|个)?$")
+_THAT_YEAR = re.compile(r"这一年|这年|当年|那一年|那年|这一轮|这轮|这一批")
+_TIME = re.compile(r"\d{2,4}\s*年|[今去前明]年|\d{1,2}\s*月|刚|新|首次|第一次")
+
+
+def held_status(text: str, start: int, end: int) -> bool:
+    """Whether the title at the span is said as one the asker holds, not as news: where the
+    asker's news is (我们国家级孵化器里…), what it runs (运营一个国家级孵化器), or what it
+    is (我们是国家级孵化器) when only one year's events are asked about."""
+    head = clause_start(text, start)
+    clause = clause_at(text, start)
+    after = clause[end - head:] if end - head <= len(clause) else ""
+    if _STANDING_BEFORE.search(text, head, start):
+        return after[:1] in ("里", "内") or bool(_NEWS_AFTER.match(after))
+    if _OPERATED_BEFORE.search(text, head, start):
+        return True
+    return bool(_IS_BEFORE.search(text, head, start) and _THAT_YEAR.search(text)
+                and not _TIME.search(clause))

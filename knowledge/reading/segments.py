@@ -96,6 +96,19 @@ _ORDINAL_EVENT = re.compile(r"(\s*(?:(?:19|20)\d\d\s*年|今年|去年|前年|�
                             r"[^，。；,;！!？?]{0,4}(通过|评价|认定|评审|考核|过了)")
 
 
+# 高企和技术先进型都重新认定通过了: one outcome said of two things named together
+_SHARED = re.compile(r"([^，。；,;！!？?\s和与及跟、都]{2,12})(和|与|及|跟|、)"
+                     r"([^，。；,;！!？?\s和与及跟、都]{2,12})(都|均|也都|全都|全部|同时)"
+                     r"((?:又|也|已经|已)?(?:重新|再次|首次|第一次)?(?:认定|通过|评上|获批|复审|复核)"
+                     r"[^，。；,;！!？?\s]{0,6})")
+
+
+def shared_outcome(text: str) -> str:
+    """``text`` with an outcome said of two things together said of each: "高企和技术先进型
+    都重新认定通过了" → "高企重新认定通过了，技术先进型重新认定通过了"."""
+    return _SHARED.sub(lambda m: f"{m.group(1)}{m.group(5)}，{m.group(3)}{m.group(5)}", text)
+
+
 def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     """``text`` with the subject a segment leaves out after a level written back:
     "列入市级试点技术创新中心，2021年又认定为省级" → "…又认定为省级技术创新中心".
@@ -104,6 +117,7 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     孵化器 …): the longest one named in an earlier segment is used.
     """
     nouns = sorted({s for s in subjects if s}, key=len, reverse=True)
+    text = shared_outcome(text)
     if not nouns:
         return text
     pieces: list[tuple[Segment, str]] = []
@@ -322,6 +336,7 @@ def year_segments(text: str) -> list[tuple[int, str]]:
 
 _OWN_NUMBER = re.compile(r"\d+(\.\d+)?\s*(家|项|个|件|万|元|亿)"
                          r"|[一二两三四五六七八九十]+\s*(家|项|个|件)")
+_REST_OF = re.compile(r"剩下|剩余|其余|其他的|另外|其中")
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
 
 
@@ -331,7 +346,9 @@ def tail_start(last: str) -> int:
     parts = segments(last)
     start = len(last)
     for seg in reversed(parts[1:]):
-        if _OWN_NUMBER.search(seg.text) and not _ASKING.search(seg.text):
+        if (_OWN_NUMBER.search(seg.text) and not _ASKING.search(seg.text)) \
+                or _REST_OF.match(seg.text.strip()):
+            # 剩下的都在孵化期内: the rest of the last year's count, not every year
             break  # 又升了4家（也都在三年内）: the last year's own count, not for every year
         if _ASKING.search(seg.text) or re.search(r"都|均|全部", seg.text):
             start = seg.start

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,8 @@ from knowledge.errors import VocabularyError
 from knowledge.yamlio import Y, load_yaml
 
 __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowledge_talk",
-           "load_talk", "phrase_pattern", "word_at"]
+           "load_talk", "payer_change", "payer_word", "pays", "phrase_pattern", "table_word",
+           "word_at"]
 
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
@@ -325,3 +326,52 @@ def word_at(text: str, word: str) -> int:
                                                 r"(?![里的级钱])", text)
                  if text[m.start() - 1:m.start()] != "东"), -1)
 
+
+
+# after 省里/市里: the level's government paying, not the level of a title
+_FUNDING = re.compile(r"(拨|给|出|财政|资金|配|补|奖|担|掏|一共|总共|要|能|会|得|那块|那部分"
+                      r"|那份|的部分|分担|承担|自己|另外|还)")
+_PAYING = re.compile(r"(出|担|分担|承担|掏|拨|那块|那部分|那份|的部分)")
+
+
+def table_word(text: str, table: Mapping[str, tuple[str, ...]], titled: bool = False
+                ) -> tuple[str, str]:
+    """(the table entry ``text`` names, the words naming it), longest words first.
+    ``titled``: a level of a title only, not of the government paying (市里配套多少)."""
+    pairs = sorted(((w, name) for name, words in table.items() for w in words),
+                   key=lambda p: -len(p[0]))
+    for word, name in pairs:
+        at = word_at(text, word)
+        if at >= 0 and not (titled and pays(text, word)):
+            return name, word
+    return "", ""
+
+
+def payer_word(question: str, table: Mapping[str, tuple[str, ...]]) -> str:
+    """The level word of ``question`` naming the government paying (市里出多少), or ''."""
+    for word in sorted((w for words in table.values() for w in words), key=len, reverse=True):
+        if word in question and pays(question, word):
+            return word
+    return ""
+
+
+def pays(text: str, word: str) -> bool:
+    """Whether the level ``word`` in ``text`` names the government paying (市里出多少,
+    省里拨了80万, 区里自己还会再配套吗), not the level of a title (国家级能拿多少)."""
+    at = text.find(word)
+    paying = _PAYING if word.endswith("级") else _FUNDING  # 市级担多少 pays; 国家级能… not
+    return at >= 0 and bool(paying.match(text, at + len(word)))
+
+
+def payer_change(rest: str, question: str, word: str, table: Mapping[str, tuple[str, ...]],
+                 bare: bool) -> tuple[str, str, bool] | None:
+    """A follow-up's level ``word`` against the government the question asks to pay:
+    (question, rest, swapped) — kept when the follow-up names the payer asked again
+    beside the province's money (省里拨了80万，市里配多少), swapped in its place (市里出
+    多少 → 县里出多少 / ``bare``: 省里呢); None when it is no payer's."""
+    payer = payer_word(question, table)
+    if payer and payer != word and pays(rest, word) and word in question:
+        return question, rest.replace(word, ""), False
+    if payer and payer not in rest and (pays(rest, word) or bare):
+        return question.replace(payer, word, 1), rest.replace(word, ""), True
+    return None

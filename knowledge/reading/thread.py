@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["THREAD", "added_up", "combined", "kept"]
+__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 
@@ -54,5 +54,39 @@ def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
         parts = earlier[:-1]
     else:
         parts = earlier[1:] if _HOW_MANY.search(said) and len(earlier) > 1 else earlier
-    return "；".join(dict.fromkeys([*parts, question]))
+    # 又认定成国家级了，加起来: the question that holds an earlier one whole adds it once
+    parts = [p for p in parts if not (changed and _only_adds(p, question))]
+    # (这次配套多少 said of one of them: the combination asks of them all)
+    return "；".join(dict.fromkeys(_THIS_TIME.sub("", p) for p in [*parts, question]))
 
+
+_THIS_TIME = re.compile(r"这次|这回|本次|这一次")
+
+
+
+def _only_adds(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` with words added only (省里的，去年拿的 completes
+    "我们公司拿了技术市场奖励，市里配套多少"): ``before`` a subsequence of ``after``."""
+    chars = iter(after)
+    return all(c in chars for c in before)
+
+
+def followed(thread: tuple[str, ...], previous: str, question: str, refs: list[str]
+             ) -> tuple[str, ...]:
+    """The thread after a follow-up restated as ``question``: it takes the place of the
+    question it corrects (不对，是国家级的) or completes (省里的，去年拿的), so that a later
+    "一共多少" does not count that one twice; one that changes a slot (那省级呢) is one
+    more question of the thread."""
+    if thread and thread[-1] == previous and (
+            "correction" in refs or ("combination" not in refs and _only_adds(previous,
+                                                                               question))):
+        return kept((*thread[:-1], question))
+    return kept((*thread, question))
+
+
+def addition(said: str, combinations: tuple[str, ...] | list[str]) -> str:
+    """What a message adds, without the clauses that add up (后来又认定成国家级孵化器了，
+    加起来一共多少 → 后来又认定成国家级孵化器了)."""
+    kept_parts = [p for p in re.split(r"[，,。；;！!？?]", said)
+                  if p and not any(w in p for w in combinations)]
+    return "，".join(kept_parts) or said

@@ -33,6 +33,9 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"{_N}\s*个?年(之内|以内|内)"), "fewer"),
     (re.compile(rf"{_N}\s*个?年(?![0-9月度前底级])"), "exact"),
 )
+# 两年加起来 / 这两年 / 近三年一共: the years a question adds up, not a window
+_SPAN_AFTER = re.compile(r"\s*(加起来|加一起|一共|合计|总共|共计|累计|合起来|下来|分别|各)")
+_SPAN_BEFORE = re.compile(r"(这|近|最近|过去|前后|连续)$")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ def read_windows(text: str) -> list[Window]:
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
             n = _number(m)
-            if n is None or n > 100 or re.search(r"\d{4}\s*个?年", m.group()):
+            if n is None or n > 100 or re.search(r"\d{4}\s*个?年", m.group()) \
+                    or _SPAN_AFTER.match(text, m.end()) or _SPAN_BEFORE.search(text[:m.start()]):
                 continue
             years = {"exact": Decimal(n), "at_least": Decimal(n), "at_most": Decimal(n),
                      "more": n + HALF, "fewer": max(Decimal(0), n - HALF),

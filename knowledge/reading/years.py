@@ -19,7 +19,7 @@ from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
-from knowledge.reading.asof import read_as_of
+from knowledge.reading.asof import lone_months, read_as_of
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.narrowing import asked_year
 from knowledge.reading.scope import IF, without_failures
@@ -71,7 +71,9 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     # 2023年6月 → 06-30; 每年都是上半年签的 → each year's 06-30 (a year said again, 就问
     # 2021年那年能拿多少, keeps the date its first part gives)
     whens = {year: (date(year, 6, 30) if "上半年" in part and not _MONTH_SAID.search(dated)
-                    else read_as_of(dated, today)) for year, part in reversed(parts)
+                    # (10月份…，11月底又…: months apart, dated by dated.py, not here)
+                    else read_as_of(dated if len(lone_months(part)) < 2 else f"{year}年",
+                                    today)) for year, part in reversed(parts)
              for dated in [part[max(0, part.find(f"{year}年")):][:12]]}
     years = [(year, extract_facts(_whole(head, part, tail), today, rules))
              for year, part in parts]
@@ -190,6 +192,10 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
             # 2021年3家，不过其中1家超过3年: the first count restated, the rest kept
             end = next((seg.end for seg in segments(part) if cut and seg.end >= cut.end()),
                        len(part))
+            if part[end:].strip("，,；; "):
+                # …，其中1家没通过: its own parts, not near's (只有3家还在孵化期里…)
+                near = near[:next((seg.end for seg in segments(near)
+                                   if _COUNTED.search(seg.text)), len(near))]
             if any(not m.problem for m in scan_money(part[end:])):
                 # 2020年签了两个，100万的登记了，50万的没登记: its own amounts, not near's
                 near = "".join(near[a:b] for a, b in _between_money(near))

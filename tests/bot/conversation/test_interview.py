@@ -121,16 +121,25 @@ def test_bad_number_is_reasked_with_example(drive: Driver) -> None:
 
 def test_back_changes_the_result(drive: Driver) -> None:
     drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
-    drive.text("一百万")
-    out = drive.press("确认")
+    out = drive.text("一百万")
+    # the one answer an amount question needed: the result at once, no review of one line
+    assert drive.state()["phase"] == DONE
     assert "20万元" in out.replies[0].html
     drive.press("修改答案")
     assert drive.state()["phase"] == REVIEW
     drive.press("上一步")  # back from review: the last question again
     assert drive.state()["current"] == "registered_tech_purchase_yuan"
-    drive.text("三百万")
-    out = drive.press("确认")
+    out = drive.text("三百万")
     assert "50万元" in out.replies[0].html  # 60万元 capped at 50万元
+
+
+def test_several_answers_are_reviewed_before_the_result(drive: Driver) -> None:
+    drive.send(Start({}, PURCHASE, AS_OF))
+    drive.pick("☐ 企业")
+    drive.text("一百万")
+    assert drive.state()["phase"] == REVIEW
+    out = drive.press("确认")
+    assert "20万元" in out.replies[0].html
 
 
 def test_review_edit_returns_to_review(drive: Driver) -> None:
@@ -161,9 +170,12 @@ def test_given_facts_are_listed_and_editable(drive: Driver) -> None:
     drive.send(Start({"registered_tech_purchase_yuan": 2_000_000}, PURCHASE, AS_OF))
     assert drive.state()["current"] == "applicant_types"
     drive.pick("☐ 企业")
+    # the one answer needed: the result at once, with the given amount in its computation
     assert "200万元" in drive.last.html  # type: ignore[union-attr]
-    out = drive.press("确认")
-    assert "40万元" in out.replies[0].html
+    assert "40万元" in drive.last.html  # type: ignore[union-attr]
+    drive.press("修改答案")  # the answers listed, editable
+    assert "200万元" in drive.last.html  # type: ignore[union-attr]
+    assert drive.state()["phase"] == REVIEW
 
 
 def test_stale_button_is_ignored(drive: Driver) -> None:
@@ -327,7 +339,8 @@ def test_typed_answer_is_written_into_its_own_question(drive: Driver) -> None:
     assert out.edit_tag == asked.tag  # that message, not an older question's
     assert out.edit_html is not None and "您的回答：<b>50万元</b>" in out.edit_html
     assert out.edit_html.startswith("<b>问题 1</b>")
-    assert drive.state()["phase"] == REVIEW
+    assert drive.state()["phase"] == DONE  # the one answer needed: the result at once
+    drive.press("修改答案")
     bad = drive.press("修改第2")  # editing keeps the number
     assert bad.replies[0].html.startswith("<b>问题 ")
     number = bad.replies[0].html.split("</b>")[0]

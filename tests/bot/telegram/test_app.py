@@ -86,17 +86,16 @@ def test_interview_numbers_back_and_cancel(tmp_path: Path, engine: Any,
         sent = await bot.say(3, "很多")
         assert "没有看懂" in sent[0].params["text"]
         assert "技术交易额" in sent[0].params["text"]  # the same question again
+        # the one answer the question needed: the result at once
         sent = await bot.say(3, "一百万")
-        assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
-        sent = await bot.press(3, "确认")
         result = sent[0].params["text"]
         assert "20万元" in result and "主管部门审核认定为准" in result
         assert "100万元 × 20%" in result
-        await bot.press(3, "修改答案")
+        sent = await bot.press(3, "修改答案")
+        assert "请核对" in sent[0].params["text"] and "100万元" in sent[0].params["text"]
         sent = await bot.press(3, "上一步")
         assert "技术交易额" in sent[0].params["text"]
-        await bot.say(3, "300万元")
-        sent = await bot.press(3, "确认")
+        sent = await bot.say(3, "300万元")
         assert "50万元" in sent[0].params["text"]  # 60万元 capped at 50万元
         sent = await bot.say(3, "/cancel")
         assert "已取消" in sent[0].params["text"]
@@ -143,9 +142,8 @@ def test_restart_mid_interview_resumes(tmp_path: Path, engine: Any) -> None:
         # A new Application and store handle: nothing is shared in memory.
         store = SQLiteStore(path)
         async with bot_on(server, tmp_path, engine, store) as bot:
-            sent = await bot.say(21, "两百万")
+            sent = await bot.say(21, "两百万")  # the one answer needed: the result
             assert "200万元" in sent[0].params["text"]
-            sent = await bot.press(21, "确认")
             assert "40万元" in sent[0].params["text"]
         store.close()
     with_server(scenario)
@@ -159,15 +157,15 @@ def test_two_replicas_share_one_interview_over_redis(tmp_path: Path, engine: Any
         await a.say(31, "/asof 2020-06-01")
         await b.say(31, AMOUNT_QUESTION)
         sent = await a.say(31, "一百万")
-        assert "100万元" in sent[0].params["text"]
-        await b.press(31, "修改第2")
-        await a.say(31, "150万元")
-        sent = await b.press(31, "确认")
+        assert "100万元" in sent[0].params["text"] and "20万元" in sent[0].params["text"]
+        await b.press(31, "修改答案")
+        await a.press(31, "修改第2")
+        await b.say(31, "150万元")
+        sent = await a.press(31, "确认")
         assert "30万元" in sent[0].params["text"]
-        await a.press(31, "修改答案")
-        await b.press(31, "上一步")
-        await a.say(31, "10万元")
-        sent = await b.press(31, "确认")
+        await b.press(31, "修改答案")
+        await a.press(31, "上一步")
+        sent = await b.say(31, "10万元")
         assert "2万元" in sent[0].params["text"]
         tokens = {c.token for c in server.calls if c.method == "sendMessage"}
         assert tokens == {a.token, b.token} and a.token != b.token

@@ -67,3 +67,33 @@ def test_money_already_received(before: str, received: bool) -> None:
 def test_an_absurd_amount_is_refused_and_said() -> None:
     out = _read("买技术合同登记了-5万")
     assert "registered_tech_purchase_yuan" not in out.facts
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # what is said of an amount goes on in the clauses after it (no amount of their own)
+    ("2020年花80万买了一项专利，合同登记过了；另外还有一份50万的技术服务合同，"
+     "登记的时候被驳回了，说材料不合格", 800_000),
+    ("买技术一份60万登记了，一份40万，登记时被退回来了", 600_000),
+    # a clause with an amount of its own, or another part, is no longer the amount's
+    ("买技术一份60万，登记了，另外一份40万也登记了", 1_000_000),
+])
+def test_a_denial_in_the_clauses_going_on_about_an_amount(text: str, yuan: int) -> None:
+    out = _read(text)
+    assert out.facts.get("registered_tech_purchase_yuan") == yuan
+    assert all("未经登记" in n for n in out.notes if n.startswith("未计入："))
+
+
+@pytest.mark.parametrize(("text", "yuan", "said"), [
+    ("19年买了5项技术，每项都是40万，其中4项合同登记了，1项没登记", 1_600_000, "1项没登记"),
+    ("买技术签了3份合同，每份30万，2份登记了，1份登记被驳回了", 600_000, "1份登记被驳回了"),
+])
+def test_per_unit_amounts_count_only_the_parts_that_meet_the_condition(
+        text: str, yuan: int, said: str) -> None:
+    out = _read(text)
+    assert out.facts.get("registered_tech_purchase_yuan") == yuan
+    assert any(said in n and "按" in n for n in out.notes), out.notes
+
+
+def test_all_parts_denied_still_deny_the_whole() -> None:
+    out = _read("2020年买了2项技术，一共100万，2项都没登记")
+    assert "registered_tech_purchase_yuan" not in out.facts

@@ -31,3 +31,16 @@ def test_the_date_a_question_is_about(text: str, as_of: date) -> None:
 ])
 def test_the_year_a_closing_question_asks_about(text: str, asked: date) -> None:
     assert read_as_of(text, date(2026, 12, 6)) == asked
+
+
+@pytest.mark.parametrize(("text", "as_of"), [
+    # a month said apart from the one year it is of
+    ("我们2021年那份合同一直没登记，要是当时10月份就去登记了，能拿多少", date(2021, 10, 31)),
+    ("去年10月认定的", date(2025, 10, 31)),
+    ("前年5月份批的，能拿多少", date(2024, 5, 31)),
+    # a length in months is no month; two years leave the month unplaced
+    ("2021年签了3个月的合同", date(2021, 12, 31)),
+    ("2020年买了一项，2021年又买了一项，10月登记的", date(2020, 12, 31)),
+])
+def test_a_month_said_apart_from_its_year(text: str, as_of: date) -> None:
+    assert read_as_of(text, date(2026, 12, 6)) == as_of

@@ -147,3 +147,27 @@ def test_parts_of_a_count_said_in_turn(text: str, value: int) -> None:
     out = RawExtraction()
     read_counts(text, out, True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == value
+
+
+@pytest.mark.parametrize(("text", "applicants", "upgraded"), [
+    # the asker is the incubatee that upgraded: one, its incubator's award asked about
+    ("我是一家在孵企业的老板，我们在一个市级孵化器里，入孵第二年，2022年升成了高企。"
+     "想问下孵化器那边能因为我们拿多少？", {"incubator"}, 1),
+    ("我们是做科技咨询的科技服务机构，在一个市级孵化器里孵化，2021年第一次认定了高企，"
+     "孵化器能拿多少？", {"incubator"}, 1),
+    # asking for itself: its own kind, the incubator only where it is
+    ("我们是一家做研发设计服务的科技服务机构，现在在孵化器里孵化，2020年首次通过高企认定，"
+     "我们公司自己能拿多少？", {"enterprise", "service_institution"}, 1),
+])
+def test_the_asker_as_the_incubatee_that_upgraded(
+        text: str, applicants: set[str], upgraded: int) -> None:
+    out = extract_facts(text, date(2026, 12, 6))
+    assert out.facts.get("incubatees_upgraded") == upgraded
+    held = out.facts.get("applicant_types")
+    assert isinstance(held, frozenset) and set(held) == applicants
+
+
+def test_a_plain_enterprise_in_an_incubator_asking_for_itself_is_no_applicant() -> None:
+    out = extract_facts("我们是做传感器的生产企业 在孵化器里 2021年入孵第2年认定了高企 "
+                        "孵化器是市级的 我们自己能拿多少", date(2026, 12, 6))
+    assert "applicant_types" in out.denied

@@ -334,3 +334,21 @@ def test_a_flow_also_had_is_asked_the_same_question() -> None:
     added = read_frame("2020年又买了200万的", previous, TALK, TOPICS, titles=lambda t: [])
     assert added.follow_up and added.text.startswith("2020年又买了200万的，")
     assert added.thread[-2:] == (previous.text, added.text)
+
+
+_BRAND_ASKED = "我们孵化器被评为山东省品牌科技企业孵化器，市里怎么支持"
+BRAND = Previous(_BRAND_ASKED, asked="", topics=("incubator",), thread=(_BRAND_ASKED,))
+
+
+@pytest.mark.parametrize("text", ["省里拨了80万，市里配多少", "省里给了80万，市里配套多少"])
+def test_the_provinces_money_beside_the_payer_asked_keeps_the_payer(text: str) -> None:
+    frame = read(text, BRAND)
+    assert "省里" in frame.text and "80万" in frame.text
+    assert "市里拨" not in frame.text and "市里给了" not in frame.text
+
+
+def test_a_follow_up_completing_the_question_takes_its_place_in_the_thread() -> None:
+    asked = "我们公司拿了技术市场奖励，市里配套多少"
+    previous = Previous(asked, asked="amount", topics=("tech_market",), thread=(asked,))
+    frame = read("省里的，去年拿的", previous)
+    assert frame.thread == (frame.text,)

@@ -90,6 +90,9 @@ def _one(question: str) -> Estimate:
      "市里奖励加起来多少", 4000000),
     ("2020年我们市一共有3家单位认定为省级国际合作基地，1家认定为国家级国际合作基地，"
      "按政策奖励一共多少", 2500000),
+    # what the head says before its count is the asker's, granted once (区 500万 + 2×镇 100万)
+    ("我是区科技局的。2022年我们区创成了国家创新型县；区里3个镇报国家创新型乡镇，2个过了，"
+     "1个没过。区和镇加在一起市里一共奖多少？", 7000000),
     # the head counts the holders the groups part: its title is theirs, per group
     ("学校今年申报了3个市级技术创新中心，都是学校牵头，批了2个，1个没批，总共多少", 6000000),
     # parts said with 其中 that add up to the count before them

@@ -13,7 +13,7 @@ from knowledge.reading.party import asked_party, from_party
 VOCAB = default_vocabulary()
 SPEC = VOCAB.facts["applicant_types"]
 PHRASES = VOCAB.choice_phrases()["applicant_types"]
-WORDS = [(v, w) for v, label in SPEC.choices
+WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
          for w in (label, *PHRASES.get(v, ()), *SPEC.implied_by.get(v, ()))]
 
 
@@ -22,6 +22,8 @@ WORDS = [(v, w) for v, label in SPEC.choices
     ("我们是在孵企业，孵化器能拿多少", "incubator", "孵化器"),
     ("我是乳山市科技局的，下面一个镇评上了，乳山市能拿多少", "district_gov", "乳山市"),
     ("我是镇长，镇政府这边能拿多少", "town_gov", "镇政府"),
+    # a place said with 上/里 after its head noun; a staff word "…镇" ends on 镇
+    ("我们厂所在的镇评上国家创新型乡镇了，那镇上能拿多少", "town_gov", "镇上"),
     ("我们大学牵头组建的，大学这边能拿多少", "university", "大学"),
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",

@@ -10,6 +10,7 @@ from knowledge.reading.scope import (
     asks_repeat,
     failed_after,
     failed_in_region,
+    held_status,
     is_negated,
     pending,
     repeated,
@@ -160,3 +161,18 @@ def test_a_repeat_is_not_a_second_try_after_a_failure(text: str, phrase: str,
 ])
 def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
     assert supposed_otherwise(text) == lifted
+
+
+@pytest.mark.parametrize(("text", "phrase", "held"), [
+    # what the asker is, when only one year's events are asked about: held
+    ("我们是国家级孵化器，2022年在孵企业里有10家升了高企，孵化器这一年能拿多少", "国家级孵化器",
+     True),
+    # the same without a year asked about, or with a time of its own: news (the goldens)
+    ("我们是国家级孵化器，今年有12家在孵企业升级为高新技术企业，能奖多少", "国家级孵化器", False),
+    ("我们是2022年新认定的国家级孵化器，这一年能拿多少", "国家级孵化器", False),
+    # where the asker's news is, what it runs
+    ("我们国家级孵化器里有3家升了高企", "国家级孵化器", True),
+    ("我们运营一个国家级孵化器和一个众创空间", "国家级孵化器", True),
+])
+def test_a_title_held_is_not_news(text: str, phrase: str, held: bool) -> None:
+    assert held_status(text, *_span(text, phrase)) is held

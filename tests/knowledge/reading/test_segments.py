@@ -11,6 +11,7 @@ from knowledge.reading.segments import (
     fill_elided_subjects,
     relative_years,
     segments,
+    shared_outcome,
     year_parts,
     year_segments,
 )
@@ -174,3 +175,25 @@ def test_a_subject_said_before_a_later_year_is_that_years() -> None:
 ])
 def test_another_part_after_one_said_with_qizhong(text: str, parts: list[int]) -> None:
     assert [n for n, _, _ in excluded_counts(text, ("超过孵化期",), 10)] == parts
+
+
+@pytest.mark.parametrize(("text", "last_part", "tail"), [
+    # the rest of the last year's count stays in its part, not said of every year
+    ("2020年有7家升了高企，2021年有5家申报，其中1家没通过，剩下的都在孵化期内。两年加起来能拿多少",
+     "2021年有5家申报，其中1家没通过，剩下的都在孵化期内", "两年加起来能拿多少"),
+    ("2020年买了100万，2021年买了200万，都登记了，两年一共多少",
+     "2021年买了200万", "都登记了，两年一共多少"),
+])
+def test_the_rest_of_a_count_is_the_last_years(text: str, last_part: str, tail: str) -> None:
+    _, parts, got = year_parts(text)
+    assert parts[-1][1] == last_part and got == tail
+
+
+@pytest.mark.parametrize(("text", "filled"), [
+    ("2023年1月高企和技术先进型都重新认定通过了",
+     "2023年1月高企重新认定通过了，技术先进型重新认定通过了"),
+    ("省级孵化器与众创空间均通过复核", "省级孵化器通过复核，众创空间通过复核"),
+    ("我和他都是企业", "我和他都是企业"),  # no outcome: unchanged
+])
+def test_an_outcome_said_of_two_is_said_of_each(text: str, filled: str) -> None:
+    assert shared_outcome(text) == filled

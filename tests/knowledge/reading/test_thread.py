@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.thread import THREAD, added_up, combined, kept
+from knowledge.reading.thread import THREAD, added_up, combined, followed, kept
 
 
 def test_kept_holds_the_last_questions_and_their_boundaries() -> None:
@@ -37,3 +37,32 @@ def test_a_combination_that_changes_the_question_adds_it(
         said: str, thread: tuple[str, ...], question: str, joined: str) -> None:
     refs = ["combination", "count"] if question in ("b", "b2") else ["combination", "level"]
     assert added_up(said, thread, thread[-1], question, refs) == joined
+
+
+@pytest.mark.parametrize(("thread", "previous", "question", "refs", "after"), [
+    # a follow-up completing the question (省里的，去年拿的) takes its place
+    (("拿了技术市场奖励，配套多少",), "拿了技术市场奖励，配套多少",
+     "拿了省级技术市场奖励，配套多少，去年拿的", ["level", "ellipsis"],
+     ("拿了省级技术市场奖励，配套多少，去年拿的",)),
+    # a correction takes its place too
+    (("我们是省级中心",), "我们是省级中心", "我们是国家级中心", ["correction", "level"],
+     ("我们是国家级中心",)),
+    # one changing a slot is one more question of the thread
+    (("市级中心多少",), "市级中心多少", "省级中心多少", ["level"],
+     ("市级中心多少", "省级中心多少")),
+])
+def test_a_follow_up_takes_the_place_of_what_it_completes(
+        thread: tuple[str, ...], previous: str, question: str, refs: list[str],
+        after: tuple[str, ...]) -> None:
+    assert followed(thread, previous, question, refs) == after
+
+
+def test_a_combination_counts_a_question_held_whole_once_and_asks_of_every_year() -> None:
+    # the new question holds the earlier one whole: it is added once
+    assert added_up("后来又认定成国家级了，加起来", ("省品牌孵化器，配多少",),
+                    "省品牌孵化器，配多少", "省品牌孵化器，国家级孵化器，配多少",
+                    ["combination", "level"]) == "省品牌孵化器，国家级孵化器，配多少"
+    # 这次 said of one of them does not narrow the sum to it
+    assert added_up("这两年一共多少", ("去年省级的配多少", "今年国家级的，这次配多少"),
+                    "今年国家级的，这次配多少", "今年国家级的，这次配多少",
+                    ["combination"]) == "去年省级的配多少；今年国家级的，配多少"

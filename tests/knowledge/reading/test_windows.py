@@ -42,3 +42,10 @@ def test_calendar_years_and_annual_words_are_not_windows(text: str) -> None:
 def test_a_window_carries_its_clause() -> None:
     (window,) = read_windows("我们是市级孵化器，5家企业孵化超过三年后升级为高企，能奖多少？")
     assert window.clause == "5家企业孵化超过三年后升级为高企"
+
+
+@pytest.mark.parametrize("text", [
+    "两年加起来孵化器能拿多少", "这两年孵化器一共多少", "近三年孵化的企业", "三年一共孵化了10家",
+])
+def test_years_a_question_adds_up_are_no_window(text: str) -> None:
+    assert read_windows(text) == []

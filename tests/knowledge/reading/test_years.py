@@ -93,3 +93,16 @@ def test_a_renewal_among_distinct_holders_is_not_paid_again(text: str, total: in
 
     by_year = _by_year(relative_years(text, TODAY))
     assert by_year is not None and by_year[0] == total
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a terse year restated from its neighbour keeps its own parts, not the neighbour's
+    ("我们孵化器是市级的。2020年有7家在孵企业升了高企，只有3家还在3年孵化期里，另外4家早就超期了；"
+     "2021年有5家申报，其中1家没通过，剩下的都在孵化期内。两年加起来孵化器能拿多少？", 700_000),
+    # one outcome said of two titles is each one's (the renewal in 2023)
+    ("我们是一家科技服务机构，2020年首次认定高企，同年也被认定为技术先进型服务企业，"
+     "2023年1月高企和技术先进型都重新认定通过了，这几项总共多少", 500_000),
+])
+def test_a_terse_year_keeps_its_own_parts(text: str, total: int) -> None:
+    found = _by_year(text)
+    assert found is not None and found[0] == total
