@@ -24,6 +24,7 @@ from bot.conversation.interview_events import (
     Press,
     Start,
     Text,
+    asks_instead,
     is_follow_up_form,
     looks_like_question,
     parse_press,
@@ -174,7 +175,7 @@ _NOT_NEEDED = object()
 
 def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
     """A typed answer to the current question."""
-    if is_follow_up_form(event.text):
+    if is_follow_up_form(event.text) or asks_instead(event.text):
         # 要是高校牵头呢 / 那2020年呢: a change to the question, not an answer; the
         # interview waits while it is answered
         return Outcome(handled=False)

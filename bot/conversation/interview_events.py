@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["Event", "Press", "Start", "Text", "is_follow_up_form", "looks_like_question",
-           "parse_press"]
+__all__ = ["Event", "Press", "Start", "Text", "asks_instead", "is_follow_up_form",
+           "looks_like_question", "parse_press"]
 
 
 # -- events ----------------------------------------------------------------------------
@@ -54,7 +54,7 @@ def parse_press(data: str) -> Press | None:
 
 _QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "有没有", "能否", "如何", "啥",
                    "咋", "哪个", "哪里", "能不能", "可不可以", "是不是", "行不行", "哪条", "哪一条",
-                   "哪款")
+                   "哪款", "几月", "几号", "几天", "何时", "什么时候", "哪天", "哪年")
 # a statement of facts besides a bare figure (合同额60万 登记过了): a message, not an answer
 _STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}.*\d+(\.\d+)?\s*(万|元|家|项|件|个)"
                         r"|\d+(\.\d+)?\s*(万|元|家|项|件|个).*[\u4e00-\u9fff]{3,}")
@@ -69,6 +69,13 @@ def is_follow_up_form(text: str) -> bool:
     compact = "".join(text.split())
     return (compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
             or compact.endswith(("？", "?")))
+
+
+def asks_instead(text: str) -> bool:
+    """Whether a typed message asks something and states no figure (这笔钱一般几月份下达):
+    a question, even where a lax reading finds a number in it (一般 → 1)."""
+    compact = "".join(text.split())
+    return any(mark in compact for mark in _QUESTION_MARKS) and not re.search(r"\d", compact)
 
 
 def looks_like_question(text: str) -> bool:

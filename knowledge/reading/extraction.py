@@ -143,7 +143,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         # 买了技术，合同150万，没去登记: the award whose fact the owner denies is asked
         candidates = tuple(r.id for r in ruleset.rules
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
-    if said := outside_applicant(flat, vocab.elsewhere, vocab.home):
+    if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
+            party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
         denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
     elif leader is not None and leader.participant:
         # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
@@ -164,7 +165,7 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies;
     where the asker leads, its partners do not (我们公司牵头、联合山大威海组建的); returned
     for a participant's denial."""
-    leader = read_leader(text, vocab.patterns.applicants)
+    leader = read_leader(text, vocab.patterns.applicants, party.kind if party else None)
     if leader is None:  # no leader: the party asked about, when not the asker
         _party_applies(facts, notes, vocab, party)
     if leader is None or leader.participant:

@@ -37,7 +37,8 @@ __all__ = ["Frame", "Previous", "read_frame"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
-_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升为|升了|升)$")
+_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
+                              r"|晋级为?)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
 _PARTICLES = "又也还了的呢吧啊呀都就再"

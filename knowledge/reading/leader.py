@@ -69,9 +69,12 @@ def _leaders(text: str) -> list[str]:
     return out
 
 
-def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | None:
+def read_leader(text: str, applicants: Sequence[tuple[str, str]],
+                asked_kind: str | None = None) -> Leader | None:
     """The one party the question says leads (the asker or another), with its kind; None
-    when no leader is said, or leaders of several kinds are (groups, read elsewhere)."""
+    when no leader is said, or leaders of several kinds are (groups, read elsewhere).
+    ``asked_kind``: the kind of the party asked about (我们学校参与了…，学校这边能拿多少:
+    the participant's own)."""
     found: dict[str, str] = {}
     asker_leads = False
     for said in _leaders(text):
@@ -85,8 +88,9 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]]) -> Leader | No
         return None
     kind, said = next(iter(found.items()))
     # (辖区里一家企业牵头的中心获批了，区科技局自己能拿多少: the leader's, not the asker's)
+    asks_own = bool(_ASKS_SELF.search(text)) or asked_kind not in (None, kind)
     return Leader(kind, said, not asker_leads and bool(
-        (_TAKES_PART.search(text) and _ASKS_SELF.search(text)) or _ASKS_ITSELF.search(text)),
+        (_TAKES_PART.search(text) and asks_own) or _ASKS_ITSELF.search(text)),
         asker_leads)
 
 

@@ -66,7 +66,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     # (镇上能拿多少 / 区里能拿多少: the place word's 上/里 after its head noun)
     head = party[:-1] if party[-1:] in ("上", "里") and len(party) > 1 else party
     named = sorted(((w, k) for k, w in words if w and head.endswith(w)),
-                   key=lambda p: -len(p[0]))
+                   key=lambda p: -len(p[0])) or [
+        (w, k) for k, w in words if len(head) == 1 and len(w) <= 3 and w.endswith(head)]
     return AskedParty(named[0][1], party) if named else None
 
 

@@ -382,3 +382,13 @@ def test_enterprise_is_not_asked_incubator_titles(drive: Driver) -> None:
     drive.press("修改第1")  # the applicant type again: now an incubator operator too
     drive.pick("☐ 科技企业孵化器")
     assert "incubation_titles" not in drive.state()["deduced"]
+
+
+@pytest.mark.parametrize("text", ["这笔钱一般几月份下达", "一般什么时候拨付", "这个要交什么材料"])
+def test_a_question_typed_for_an_amount_is_no_answer(drive: Driver, text: str) -> None:
+    # (一般 is no 1元): a question asked mid-interview is read as a question
+    drive.send(Start({"applicant_types": ENTERPRISE}, PURCHASE, AS_OF))
+    out = drive.text(text)
+    assert not out.handled
+    assert drive.state()["phase"] == ASK and "registered_tech_purchase_yuan" not in \
+        drive.state()["facts"]

@@ -61,6 +61,7 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     ("研发费用加计扣除要去税务局备案吗", "tax", "主管税务机关"),
     ("买技术的奖励什么时候到账", "payment_timing", "没有规定奖补资金的拨付时间"),
     ("孵化器的奖励钱啥时候能拿到", "payment_timing", "没有规定奖补资金的拨付时间"),
+    ("市级财政科技资金分配给区市的这笔钱一般几月份下达", "payment_timing", "拨付时间"),
     ("青岛的孵化器给多少钱", "other_city", "没有规定青岛的支持标准"),
     ("技术先进型服务企业认定条件是啥", "conditions", "技术先进型服务企业认定"),  # spoken 啥
     ("国家级孵化器的奖励跟省品牌孵化器的配套能同时拿吗", "stacking", "能否同时享受"),
@@ -82,6 +83,7 @@ def test_short_document_reference_is_a_document_question(engine: Any) -> None:
     # 到2020年…达到50家 is a target, not a condition of 星创天地
     ("评星创天地要啥条件", "conditions", "申报（认定）条件"),
 ], ids=["hitech-conditions", "smes-number", "super-deduction", "payment", "payment-2",
+        "payment-month",
         "other-city", "spoken-conditions", "stacking", "use-of-funds", "one-time",
         "amount-by-other-policy", "amount-on-merit", "contact", "statistics", "finance",
         "odds", "processing-time", "obligations", "tax-rate", "tax-and-procedure",

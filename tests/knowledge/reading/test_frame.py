@@ -352,3 +352,10 @@ def test_a_follow_up_completing_the_question_takes_its_place_in_the_thread() -> 
     previous = Previous(asked, asked="amount", topics=("tech_market",), thread=(asked,))
     frame = read("省里的，去年拿的", previous)
     assert frame.thread == (frame.text,)
+
+
+def test_an_upgrade_said_with_its_verb_asks_of_the_upgrade() -> None:
+    previous = Previous("我们医院的市级临床医学研究中心今年首次通过绩效评价，给多少",
+                        asked="amount", topics=("clinical_centre",), thread=("…",))
+    frame = read("那后面要是升级成省级的呢", previous)
+    assert "升级为省级临床医学研究中心" in frame.text

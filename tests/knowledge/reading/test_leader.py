@@ -104,3 +104,14 @@ def test_a_supplier_asking_for_itself_is_no_applicant(text: str, said: str) -> N
     if said:
         denied = extract_facts(text, TODAY, RULESET).denied["applicant_types"]
         assert denied.requirement == SUPPLIER
+
+
+def test_a_participant_asking_for_its_own_kind_is_no_applicant() -> None:
+    # the party asked about is the participant's kind, not the leader's
+    part = extract_facts("我是大学老师，我们学校参与了一个企业牵头的市级技术创新中心，今年批了。"
+                         "学校这边能拿多少？", TODAY, RULESET)
+    assert part.denied["applicant_types"].requirement == PARTICIPANT
+    assert read_leader("我们学校参与了一个企业牵头的中心，企业能拿多少", APPLICANTS,
+                       "enterprise") is not None
+    led = read_leader("我们学校参与了一个企业牵头的中心，企业能拿多少", APPLICANTS, "enterprise")
+    assert led is not None and not led.participant

@@ -24,6 +24,9 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     ("我是镇长，镇政府这边能拿多少", "town_gov", "镇政府"),
     # a place said with 上/里 after its head noun; a staff word "…镇" ends on 镇
     ("我们厂所在的镇评上国家创新型乡镇了，那镇上能拿多少", "town_gov", "镇上"),
+    ("我们镇成了国家创新型乡镇，同年我们区也成了国家创新型县。区里能拿多少", "district_gov",
+     "区里"),
+    ("我们学校参与了一个企业牵头的中心，学校这边能拿多少", "university", "学校"),
     ("我们大学牵头组建的，大学这边能拿多少", "university", "大学"),
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
@@ -71,4 +74,12 @@ def test_the_party_gets_what_it_bought() -> None:
     ex = extract_facts("我们学校2019年把一项专利卖给了威海本地一家公司，合同200万，对方去登记了。"
                        "对方企业能拿多少？", date(2026, 12, 6))
     assert ex.facts["registered_tech_purchase_yuan"] == 2_000_000
+    assert ex.facts["applicant_types"] == frozenset({"enterprise"})
+
+
+def test_the_askers_place_is_not_the_party_asked_about() -> None:
+    # 我们是青岛的投资方: the asker is outside the city, the company asked about is not
+    ex = extract_facts("我们是青岛的投资方，投的一家威海公司今年被认定为技术先进型服务企业。"
+                       "那家威海公司能拿多少？", date(2026, 12, 6))
+    assert "applicant_types" not in ex.denied
     assert ex.facts["applicant_types"] == frozenset({"enterprise"})
