@@ -209,6 +209,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["10c_supposed_done"] = conv.text(
         Who(24, 24), "当时2020年我们买技术那份150万的合同没去登记，假如当时登记了，能拿多少？"
     ).replies
+    conv.text(Who(25, 25), "我们众创空间被认定为山东省品牌众创空间了，市里配套多少")
+    out["11a_one_answer_result"] = conv.text(Who(25, 25), "省里拨了60万").replies
+    out["11b_incubatee_asks_for_incubator"] = conv.text(
+        Who(26, 26), "我是一家在孵企业的老板，我们在一个市级孵化器里，入孵第二年，2022年升成了"
+                     "高企。想问下孵化器那边能因为我们拿多少？").replies
+    conv.text(Who(27, 27), "我们公司拿了技术市场奖励，市里配套多少")
+    conv.text(Who(27, 27), "省里的，去年拿的")
+    conv.text(Who(27, 27), "今年又拿了国家技术市场奖励，这次配套多少")
+    out["11c_both_years_added"] = conv.text(Who(27, 27), "这两年一共多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

@@ -12,7 +12,8 @@ module only keeps the record.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -106,3 +107,23 @@ def save(store: StateStore, chat_id: int, user_id: int, context: Context) -> Non
     data = context.to_data()
     with contextlib.suppress(StoreUnavailable):
         update(store, _key(chat_id, user_id), lambda _old: (data, None), ttl=CONTEXT_TTL)
+
+
+# a typed answer that is only a figure (60万, 三家): said with its question's label
+_FIGURE_ONLY = re.compile(r"[\d.,，\s零〇一二两三四五六七八九十百千万亿元块家个项件份年"
+                          r"约大概左右多]*")
+
+
+def carry_answer(store: StateStore, chat_id: int, user_id: int, label: str, text: str) -> None:
+    """A typed answer to the interview an amount question started is part of that
+    question: kept with it in the chat's context, so that a correction of it (说错了，
+    是一百二十万) or a follow-up (那省级呢) is read against the question with its answer."""
+    context = load(store, chat_id, user_id)
+    if context is None or not label or not text.strip():
+        return
+    said = f"{label}{text.strip()}" if _FIGURE_ONLY.fullmatch(text.strip()) else text.strip()
+    question = f"{context.question.rstrip('？?。 ')}，{said}"
+    thread = context.thread
+    if thread and thread[-1] == context.question:
+        thread = (*thread[:-1], question)
+    save(store, chat_id, user_id, replace(context, question=question, thread=thread))

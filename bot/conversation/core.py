@@ -190,11 +190,18 @@ class Conversation:
         if self.engine.is_greeting(text):  # 你好 / 谢谢 is no answer to an interview question
             return self.ask(who, text)
         try:
+            waiting = self.interviews.load(key)
             outcome = self.interviews.handle(key, Text(text))
             running = not outcome.handled and self.interviews.unfinished(key)
         except StoreUnavailable:  # no state to read: answer it as a question
             return self.ask(who, text)
         if outcome.handled:
+            if outcome.edit_html is not None and waiting is not None and waiting.given \
+                    and waiting.current is not None:
+                # the answer typed to an amount question's interview (省里拨了60万) is
+                # part of that question for what follows (说错了，是一百二十万)
+                chat_context.carry_answer(self.store, who.chat_id, who.user_id,
+                                          waiting.question.label, text)
             return outcome
         answered = self.ask(who, text)
         if running and not any(r.tag for r in answered.replies):

@@ -7,6 +7,8 @@ in the store, so a new Conversation over the same store (a restart) keeps readin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from recording import RecordingEngine
 
@@ -64,3 +66,29 @@ def test_context_expires(bot_engine: RecordingEngine, store: SQLiteStore,
     assert ctx.load(store, USER.chat_id, USER.user_id) is None
     conv.text(USER, "那省级的呢")
     assert bot_engine.understood[-1] == "那省级的呢"  # nothing to follow: as it is
+
+
+@pytest.mark.parametrize(("label", "text", "question"), [
+    # a figure alone is said with its question's label; a sentence as typed
+    ("省拨资金", "50万", "省品牌众创空间配套多少，省拨资金50万"),
+    ("省拨资金", "省里拨了一百万", "省品牌众创空间配套多少，省里拨了一百万"),
+])
+def test_a_typed_answer_is_carried_into_the_question(tmp_path: Path, label: str, text: str,
+                                                      question: str) -> None:
+    store = SQLiteStore(tmp_path / "s.sqlite3")
+    asked = "省品牌众创空间配套多少"
+    ctx.save(store, 1, 1, ctx.Context(question=asked, thread=(asked,)))
+    ctx.carry_answer(store, 1, 1, label, text)
+    kept = ctx.load(store, 1, 1)
+    assert kept is not None and kept.question == question and kept.thread == (question,)
+
+
+def test_a_correction_of_the_answer_typed_to_the_interview(bot_engine: RecordingEngine,
+                                                           store: SQLiteStore) -> None:
+    conv = Conversation(bot_engine, store)
+    who = Who(21, 21)
+    conv.text(who, "我们孵化器被评上山东省品牌科技企业孵化器了，市里给多少")
+    answered = conv.text(who, "省里拨了一百万")  # the one answer needed: the result
+    assert "合计约 100万元" in answered.replies[0].html
+    fixed = conv.text(who, "哦说错了，是一百二十万")
+    assert "合计约 120万元" in fixed.replies[0].html
