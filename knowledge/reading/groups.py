@@ -76,6 +76,7 @@ class Group:
     shared: str = ""  # what the head and the tail say for every group (their own awards)
     counted: bool = False  # the head counts the holders the groups part (有3个…：2个…)
     before: str = ""  # the head before the count (我们区创成了国家创新型县；区里3个镇…)
+    with_count: str = ""  # its question with its count (其中一家孵了4年: 1家在孵企业…)
 
 
 def _part(clause: str) -> tuple[int, str] | None:
@@ -115,7 +116,7 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
 
 _APPLIED = re.compile(r"报了|申报|申请|参评|报名")
 _PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了)")
-_WITHIN = re.compile(r"^(其中|里头|里面|这里面|当中|这当中)")
+_WITHIN = re.compile(r"^(?:不过|但是|但|而)?(其中|里头|里面|这里面|当中|这当中)")
 
 
 def _with_within(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
@@ -202,8 +203,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
     if any(parse_int(m.group(1)) != total for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
+    said_count = list(head)
     for i, m in counted[:1]:  # 有三家机构…，一家…，两家…: the total, as one holder
         head[i] = head[i][:m.start(1)] + "1" + head[i][m.end(1):]
+        said_count[i] = head[i][:m.start(1)] + "{n}" + head[i][m.start(1) + 1:]
     # (国家级技术创新中心1个、省级3个: the first part names what the next ones are)
     said_head = "，".join(head) or parts[0][1][1]
     tail = clauses[tail_at:]
@@ -217,7 +220,12 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
         question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
         before = "，".join([*head[:counted[0][0]], *tail]) if counted and counted[0][0] else ""
-        out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before))
+        # (the head counts them: that clause with the part's count, 2022年有2家在孵企业…)
+        with_count = "，".join([*(c.replace("{n}", str(n)) for c in said_count),
+                                _levelled(rest if counted else clauses[i], said_head, subjects),
+                                *more, *own])
+        out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before,
+                         with_count))
     return out
 
 
@@ -248,6 +256,20 @@ def _placed_away(group: Group, rules: RuleSet) -> str:
     return own if any(p in own for p in vocab.elsewhere) else ""
 
 
+def _counted_or_one(rules: RuleSet, group: Group, estimate_one: Callable[[str], Estimate]
+                    ) -> Estimate:
+    one = estimate_one(group.question)
+    if group.with_count and any(
+            (r := rules.get(i.rule_id)) is not None and r.count_fact is not None
+            and i.outcome != "ineligible" for i in one.items):
+        counted = estimate_one(group.with_count)
+        if any((r := rules.get(i.rule_id)) is not None and r.count_fact is not None
+               and i.outcome == "eligible" for i in counted.items) or not any(
+                i.outcome == "eligible" for i in counted.items):
+            return counted
+    return one
+
+
 def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Estimate]
                    ) -> Estimate | None:
     """The estimates of each group put together, a one-time award granted once per holder
@@ -261,7 +283,9 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     items: list[Item] = []
     missing: list[str] = []
     warnings: list[str] = []
-    estimates = [estimate_one(group.question) for group in found]
+    # a part whose award is counted (在孵企业升高企 每家10万) keeps its count: its own
+    # window or level judges that many (其中一家孵了4年，另外两家是第2年)
+    estimates = [_counted_or_one(rules, group, estimate_one) for group in found]
     # 今年我们区创成国家创新型县，有两个镇…: what the head grants by itself is granted once
     # (unless the head counts the holders: 申报了3个中心…批了2个 — theirs, per group;
     # what it says before the count, 我们区创成了国家创新型县；区里3个镇…, is the asker's)

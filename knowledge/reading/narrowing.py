@@ -16,7 +16,8 @@ from knowledge.reading.question import title_matches
 from knowledge.reading.scope import clause_at, clause_start, without_failures
 from knowledge.reading.segments import excluded_counts
 
-__all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient"]
+__all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient",
+           "this_time"]
 
 _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[区县市](?!级)|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
@@ -102,6 +103,11 @@ def asked_year(text: str) -> int | None:
     return int(asked.group(1)) if asked else None
 
 
+def this_time(text: str) -> bool:
+    """Whether the question asks about the latest event only (这次能拿多少, not 两次一共)."""
+    return bool(_THIS_TIME.search(text)) and not _BOTH_TOLD.search(text)
+
+
 def only_year(text: str, estimate: Estimate) -> Estimate | None:
     """The items of the one year the question limits itself to, when it was estimated
     by year; None otherwise.  A year asked about that the message states without an
@@ -113,8 +119,11 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     if not estimate.years or (year is None and (not _THIS_TIME.search(text)
                                                 or _BOTH_TOLD.search(text))):
         return None  # (复核这次还能再给吗？两次加起来一共多少: every year's)
-    mark = f"{year or max(estimate.years)}年："
+    latest = max(estimate.years)
+    mark = f"{year or latest}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
+    if year is None and this_time(text) and not estimate.years[latest]:
+        year = latest  # 21年认定了，24年又重新认定了一次，这次能拿多少: nothing in 2024
     if not kept and year is not None and year in estimate.years:
         others = tuple(i for i in estimate.items if i.outcome != "eligible"
                        and not re.match(r"\d{4}年：", i.label))
@@ -189,7 +198,8 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     is named in the renewal's clause; a year-by-year estimate grants it in its first
     year already."""
     renewal = _RENEWAL_SAID.search(text)
-    if renewal is None or estimate.years or _FIRST_SAID.search(text):
+    alone = this_time(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少: the renewal
+    if renewal is None or estimate.years or (_FIRST_SAID.search(text) and not alone):
         return None  # (2019年首次认定的，又都复审通过了: the first time is granted)
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
@@ -198,6 +208,9 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     specs = rules.vocabulary.facts
     changed = False
     items = []
+    once = [i for i in estimate.items if i.outcome == "eligible" and i.amount_yuan
+            and (r := rules.get(i.rule_id)) is not None
+            and any("一次性" in c.quote for c in r.citations)]
     for item in estimate.items:
         rule = rules.get(item.rule_id)
         titles = [] if rule is None else [
@@ -206,7 +219,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
                       *phrases.get(c.fact, {}).get(str(c.value), ()))]
         if (rule is not None and item.outcome == "eligible" and item.amount_yuan
                 and any("一次性" in c.quote for c in rule.citations)
-                and any(w and w in said for w in titles)):
+                and (any(w and w in said for w in titles) or (alone and len(once) == 1))):
             why = "这是一次性奖励；您说的是复审（重新认定），不再重复奖励"
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
             changed = True

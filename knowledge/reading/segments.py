@@ -31,6 +31,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"(?:\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*\d{1,2}\s*月"
                    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
+# 2019年市级 / 2021年是省级的 / 今年国家级: a year's level said alone
+_YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再)?(?:是|为|到了?|升到)?"
+                         r"(?:国家级|省级|市级)(?:的|了)?\s*")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(批了|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
@@ -144,9 +147,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
             # 国家级的没评上，省级的评上了: the level's subject, from before
             piece = piece[:level.end()] + seen + piece[level.end() + 1:]
         elif (not named and seen and level is not None
-              and _LEVEL_COUNTED.match(piece[level.end():])
-              and not piece[:level.start()].strip("但是而那另外还有，, ")):
-            # 国家级国际合作基地一家，省级俩: the level's subject, from before
+              and ((_LEVEL_COUNTED.match(piece[level.end():])
+                    and not piece[:level.start()].strip("但是而那另外还有，, "))
+                   or _YEAR_LEVEL.fullmatch(piece))):
+            # 国家级国际合作基地一家，省级俩 / 技术创新中心：2019年市级，2021年省级: the
+            # level's subject, from before
             piece = piece[:level.end()] + seen + piece[level.end():]
         elif not named and seen and (renew := _RENEWAL.search(piece)) \
                 and not _EITHER_OR.search(piece):  # (这算首次认定还是重新认定: asked)

@@ -21,7 +21,7 @@ from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import lone_months, read_as_of
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
-from knowledge.reading.narrowing import asked_year
+from knowledge.reading.narrowing import asked_year, this_time
 from knowledge.reading.scope import IF, without_failures
 from knowledge.reading.segments import (
     fill_elided_subjects,
@@ -109,7 +109,8 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     for _, facts in per_year:  # one year states facts: judged on that year's law
         merged = joined(merged, facts)
     when = (whens.get(stated[0]) or read_as_of(f"{stated[0]}年", today)) if stated else None
-    asked = asked_year(text)
+    # …，2022年一共能拿多少 / 24年又重新认定了一次，这次能拿多少: the year asked about
+    asked = asked_year(text) or (max(y for y, _ in own) if this_time(tail) else None)
     if stated and asked in {year for year, _ in own} and asked != stated[0]:
         # 2024年第一次通过了，今年第二次也过了，今年能拿多少: each year on its own, a
         # one-time award in the first year it is, so that only_year keeps the year asked

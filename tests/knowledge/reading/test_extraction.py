@@ -435,3 +435,9 @@ def test_a_window_of_a_part_of_a_count_is_not_the_counts(question: str) -> None:
     out = extract_facts(question, IN_FORCE, RULESET)
     # (the rest's own window, 其余都在3年孵化期内, may be read: 3 years)
     assert out.facts.get("incubation_years_at_upgrade", 0) <= 3  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("text", ["公司牵头的市级技术创新中心批了，多少",
+                                  "企业牵头的市级技术创新中心批了，多少"])
+def test_a_company_leading_is_an_enterprise(text: str) -> None:
+    assert extract_facts(text, TODAY).facts["applicant_types"] == frozenset({"enterprise"})

@@ -90,6 +90,10 @@ def _one(question: str) -> Estimate:
      "市里奖励加起来多少", 4000000),
     ("2020年我们市一共有3家单位认定为省级国际合作基地，1家认定为国家级国际合作基地，"
      "按政策奖励一共多少", 2500000),
+    # a counted award keeps each part's count, judged on the part's own window (其中一家孵了
+    # 4年: none; 另外两家: 2 × 10万)
+    ("市级孵化器，2022年有3家在孵企业升了高企，不过其中一家已经在我们这孵了4年了，另外两家是"
+     "第2年。孵化器能拿多少", 200000),
     # what the head says before its count is the asker's, granted once (区 500万 + 2×镇 100万)
     ("我是区科技局的。2022年我们区创成了国家创新型县；区里3个镇报国家创新型乡镇，2个过了，"
      "1个没过。区和镇加在一起市里一共奖多少？", 7000000),

@@ -17,6 +17,7 @@ from knowledge.reading.narrowing import (
     counted_titles,
     only_year,
     per_recipient,
+    this_time,
 )
 from knowledge.sources.base import load_knowledge
 
@@ -214,3 +215,16 @@ def test_both_times_told_keep_every_year() -> None:
     estimate = estimate_question(RULESET, text, TODAY, list(ex.candidate_rules), ex,
                                  ex.as_of or TODAY)
     assert estimate.total_yuan == 2_000_000  # the first year's, the renewal's nothing
+
+
+@pytest.mark.parametrize(("text", "paid"), [
+    # the renewal asked about alone (这次): its one-time award not paid again
+    ("国家专业化众创空间我们2021年就认定了，2024年又重新认定了一次，这次重新认定能拿多少", False),
+    # both times asked about: the first time is paid
+    ("技术先进型服务企业我们2019年首次认定，2022年复审又认定了，两次一共多少", True),
+])
+def test_a_renewal_asked_about_alone(text: str, paid: bool) -> None:
+    assert this_time(text) is not paid
+    estimate = _plain(text)
+    narrowed = already_received(RULESET, text, estimate) or estimate
+    assert any(i.outcome == "eligible" for i in narrowed.items) is paid

@@ -197,3 +197,9 @@ def test_the_rest_of_a_count_is_the_last_years(text: str, last_part: str, tail: 
 ])
 def test_an_outcome_said_of_two_is_said_of_each(text: str, filled: str) -> None:
     assert shared_outcome(text) == filled
+
+
+def test_a_years_level_alone_is_of_the_subject_before() -> None:
+    filled = fill_elided_subjects("公司牵头的技术创新中心：2019年市级，2021年省级，2025年国家级。"
+                                  "三次认定市里累计支持多少钱", NOUNS)
+    assert "2019年市级技术创新中心" in filled and "2025年国家级技术创新中心" in filled

@@ -102,7 +102,10 @@ def test_a_renewal_among_distinct_holders_is_not_paid_again(text: str, total: in
     # one outcome said of two titles is each one's (the renewal in 2023)
     ("我们是一家科技服务机构，2020年首次认定高企，同年也被认定为技术先进型服务企业，"
      "2023年1月高企和技术先进型都重新认定通过了，这几项总共多少", 500_000),
+    ("公司牵头的技术创新中心：2019年市级，2021年省级，2025年国家级。三次认定市里累计支持多少钱",
+     17_000_000),
 ])
 def test_a_terse_year_keeps_its_own_parts(text: str, total: int) -> None:
+    """(and a year's level said alone, 2019年市级，2021年省级，2025年国家级: each its own)"""
     found = _by_year(text)
     assert found is not None and found[0] == total
