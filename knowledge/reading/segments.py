@@ -100,8 +100,9 @@ _ORDINAL_EVENT = re.compile(r"(\s*(?:(?:19|20)\d\d\s*年|今年|去年|前年|�
 
 
 # 高企和技术先进型都重新认定通过了: one outcome said of two things named together
-_SHARED = re.compile(r"([^，。；,;！!？?\s和与及跟、都]{2,12})(和|与|及|跟|、)"
-                     r"([^，。；,;！!？?\s和与及跟、都]{2,12})(都|均|也都|全都|全部|同时)"
+# (2019年和2020年都认定了: years listed are read by year_parts, not here)
+_SHARED = re.compile(r"([^，。；,;！!？?\s和与及跟、都\d年月]{2,12})(和|与|及|跟|、)"
+                     r"([^，。；,;！!？?\s和与及跟、都\d年月]{2,12})(都|均|也都|全都|全部|同时)"
                      r"((?:又|也|已经|已)?(?:重新|再次|首次|第一次)?(?:认定|通过|评上|获批|复审|复核)"
                      r"[^，。；,;！!？?\s]{0,6})")
 
@@ -341,7 +342,7 @@ def year_segments(text: str) -> list[tuple[int, str]]:
 
 _OWN_NUMBER = re.compile(r"\d+(\.\d+)?\s*(家|项|个|件|万|元|亿)"
                          r"|[一二两三四五六七八九十]+\s*(家|项|个|件)")
-_REST_OF = re.compile(r"剩下|剩余|其余|其他的|另外|其中")
+_REST_OF = re.compile(r"剩下|剩余|其余")
 _ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
 
 

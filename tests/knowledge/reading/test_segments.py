@@ -203,3 +203,8 @@ def test_a_years_level_alone_is_of_the_subject_before() -> None:
     filled = fill_elided_subjects("公司牵头的技术创新中心：2019年市级，2021年省级，2025年国家级。"
                                   "三次认定市里累计支持多少钱", NOUNS)
     assert "2019年市级技术创新中心" in filled and "2025年国家级技术创新中心" in filled
+
+
+def test_years_listed_are_left_to_the_year_parts() -> None:
+    text = "我们2019年和2020年都认定了技术先进型服务企业"
+    assert shared_outcome(text) == text
