@@ -68,8 +68,8 @@ def _read_date(text: str, today: date) -> date | None:
 
 
 def lone_months(text: str) -> set[str]:
-    """The months ``text`` says apart from a year (当时10月份, 11月底)."""
-    return set(_LONE_MONTH.findall(text))
+    """The months ``text`` says apart from a year (当时10月份, 11月底; not 2021年3月)."""
+    return set(_LONE_MONTH.findall(re.sub(r"\d{2,4}\s*年\s*\d{1,2}\s*月", "", text)))
 
 
 def _with_month(text: str, year: int, today: date) -> date | None:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.reading.asof import read_as_of
+from knowledge.reading.asof import lone_months, read_as_of
 
 TODAY = date(2025, 6, 1)
 
@@ -44,3 +44,8 @@ def test_the_year_a_closing_question_asks_about(text: str, asked: date) -> None:
 ])
 def test_a_month_said_apart_from_its_year(text: str, as_of: date) -> None:
     assert read_as_of(text, date(2026, 12, 6)) == as_of
+
+
+def test_a_month_dated_with_its_year_is_not_a_lone_month() -> None:
+    assert lone_months("2021年3月签了一份，12月又签了一份") == {"12"}
+    assert lone_months("2021年我们10月份登记了，11月底又签") == {"10", "11"}
