@@ -139,15 +139,16 @@ class Conversation:
         return self.start_interview(who, {}, None)
 
     def start_interview(self, who: Who, facts: dict[str, Any],
-                        rule_ids: list[str] | None) -> Outcome:
-        """Start an interview; while another is unfinished, ask before replacing it."""
+                        rule_ids: list[str] | None, on: date | None = None) -> Outcome:
+        """Start an interview; while another is unfinished, ask before replacing it.
+        ``on``: the date the question that started it is about (2020年买了项技术…)."""
         key = self.interviews.key(who.chat_id, who.user_id)
         if self.interviews.unfinished(key):
             token = self.refs.put({"rules": rule_ids, "facts": encode(facts), "new": True})
             buttons = ((Button(label("new_estimate"), f"nw:{token}"),
                         Button(label("keep_estimate"), "kp:")),)
             return Outcome([Reply(render("tg_replace_interview.j2"), buttons)])
-        return self.interviews.handle(key, Start(facts, rule_ids, self.as_of(who)))
+        return self.interviews.handle(key, Start(facts, rule_ids, on or self.as_of(who)))
 
     def cancel(self, who: Who) -> list[Reply]:
         cancelled = self.interviews.cancel(self.interviews.key(who.chat_id, who.user_id))
@@ -265,7 +266,8 @@ class Conversation:
             buttons, store_down = [], True
         outcome = Outcome([Reply(answer_html(view), rows(buttons, 3))])
         if needs_interview and not store_down:
-            store_down = self._start_from_answer(who, answer.facts, rule_ids, outcome)
+            store_down = self._start_from_answer(who, answer.facts, rule_ids, outcome,
+                                                 estimate.as_of if estimate else None)
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())
         return outcome
@@ -285,12 +287,13 @@ class Conversation:
         return buttons
 
     def _start_from_answer(self, who: Who, facts: dict[str, Any], rule_ids: list[str],
-                           outcome: Outcome) -> bool:
-        """Start the interview an answer needs; True when the store is down."""
+                           outcome: Outcome, on: date | None = None) -> bool:
+        """Start the interview an answer needs (on the date its question is about); True
+        when the store is down."""
         key = self.interviews.key(who.chat_id, who.user_id)
         try:
             running = self.interviews.unfinished(key)
-            started = self.start_interview(who, facts, rule_ids)
+            started = self.start_interview(who, facts, rule_ids, on)
         except StoreUnavailable:
             return True
         if not running:

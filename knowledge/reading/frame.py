@@ -49,6 +49,7 @@ _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|�
                      r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
                      r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
 _ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
+_OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下面的?$")
 _HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
 
 
@@ -259,7 +260,8 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
                 continue
             if pays(rest, word):
                 name = ""  # 省里拨了80万: the province's money, not a level of the title
-        if name:
+        # (镇上那几家企业，每家能分多少: others asked about, not the asker)
+        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])):
             old_name, _ = table_word(question, table)
             verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
             if slot == "applicant" and not old_name and verb:

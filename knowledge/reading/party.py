@@ -26,6 +26,7 @@ _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（�
                     r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?(?:多少|几|啥|什么)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
+_EACH = ("每家", "每个", "每一家", "各家", "各自", "每家企业")
 _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
 
 
@@ -55,6 +56,9 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
         return None
     # (入孵2年A公司自己能拿多少: the words after the last figure)
     party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
+    if party in _EACH:  # 镇上那几家企业，每家能分多少: the ones named just before
+        before = re.split(r"[，,。；;！!？?\s]", text[:found.start()].rstrip("，,。；;！!？? "))[-1]
+        party = _OPENING.sub("", before)
     if not party or _SELF.match(party):
         return None
     described = _described(text, party, applicants)

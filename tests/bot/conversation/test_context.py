@@ -92,3 +92,13 @@ def test_a_correction_of_the_answer_typed_to_the_interview(bot_engine: Recording
     assert "合计约 100万元" in answered.replies[0].html
     fixed = conv.text(who, "哦说错了，是一百二十万")
     assert "合计约 120万元" in fixed.replies[0].html
+
+
+def test_the_interview_is_on_the_date_its_question_is_about(bot_engine: RecordingEngine,
+                                                           store: SQLiteStore) -> None:
+    conv = Conversation(bot_engine, store)
+    who = Who(22, 22)
+    conv.text(who, "我们公司2020年买了项技术，这个有奖励吗，能给多少")  # 58号 in force then
+    answered = conv.text(who, "合同登记过了，交易额是一百六十万")
+    assert "合计约 32万元" in answered.replies[0].html
+    assert "2020-12-31" in answered.replies[0].html

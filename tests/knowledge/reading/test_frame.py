@@ -359,3 +359,10 @@ def test_an_upgrade_said_with_its_verb_asks_of_the_upgrade() -> None:
                         asked="amount", topics=("clinical_centre",), thread=("…",))
     frame = read("那后面要是升级成省级的呢", previous)
     assert "升级为省级临床医学研究中心" in frame.text
+
+
+def test_others_named_in_a_follow_up_do_not_change_the_asker() -> None:
+    asked = "我是镇上的，我们镇今年评上了国家创新型乡镇，市里奖多少"
+    previous = Previous(asked, asked="amount", topics=("innovative_town",), thread=(asked,))
+    frame = read("那镇上那几家企业，每家能分多少？", previous)
+    assert not frame.text.startswith("企业") and "那几家企业" in frame.text

@@ -27,6 +27,9 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     ("我们镇成了国家创新型乡镇，同年我们区也成了国家创新型县。区里能拿多少", "district_gov",
      "区里"),
     ("我们学校参与了一个企业牵头的中心，学校这边能拿多少", "university", "学校"),
+    # 每家 asks of the ones named just before
+    ("我们镇评上了国家创新型乡镇，那镇上那几家企业，每家能分多少？", "enterprise",
+     "镇上那几家企业"),
     ("我们大学牵头组建的，大学这边能拿多少", "university", "大学"),
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
