@@ -14,6 +14,8 @@ from dataclasses import replace
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.raw import RawExtraction
+from knowledge.reading.said import HAS_AMOUNT, denies, met_later, own_start
+from knowledge.reading.said import SEGMENT as _SEGMENT
 from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
 
 __all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
@@ -33,7 +35,6 @@ def _sold_last(before: str) -> bool:
 
 _HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
-_SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 # (fact, pattern on the segment holding the amount), first match wins.
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
@@ -94,10 +95,10 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
         if within and not total:
             total = [found[within - 1][0]]
         if total and pattern is not None and len(found) > 1 and any(
-                _denies(text, m, pattern) for m in _clauses_after(text, total[0])):
+                denies(text, m, pattern) for m in _clauses_after(text, total[0])):
             # 一共签了400万，登记了的只有150万，剩下的没登: the part said to meet it
             met = [m for m, seg in found if m is not total[0] and re.search(pattern, seg)
-                   and not _denies(text, m, pattern)]
+                   and not denies(text, m, pattern)]
             if met:
                 out.notes.append(f"您说共{total[0].text}，其中{met[0].text}满足条件 → "
                                  f"按{format_yuan(sum(m.yuan for m in met))}计")
@@ -108,7 +109,7 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
         else:
             pattern = conditions.get(fact)
             keep = [m for m, seg in found
-                    if pattern is None or not _denies(text, m, pattern)]
+                    if pattern is None or not denies(text, m, pattern)]
             left = [m for m, _ in found if m not in keep]
             for m in left:
                 why = _WHY.get(fact, "未满足条件")
@@ -135,7 +136,7 @@ def _restated_once(text: str, found: list[tuple[MoneyMention, str]], pattern: st
         if earlier is None:
             continue
         kept.remove((m, seg))
-        if pattern is not None and _denies(text, m, pattern):
+        if pattern is not None and denies(text, m, pattern):
             kept.remove(earlier)
             out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
     return kept
@@ -148,60 +149,12 @@ def _clauses_after(text: str, mention: MoneyMention) -> list[MoneyMention]:
             for m in _SEGMENT.finditer(text, mention.end)]
 
 
-# 一共90万 / 合计150万: a clause saying only an amount, of the clause before it
-_BARE = re.compile(r"^(一共|总共|合计|共计|总计|共|金额|合同额|交易额|成交额|大概|约|是|为|了|元|的"
-                   r"|\s)*$")
-
-
-def _own_start(text: str, mention: MoneyMention) -> int:
-    """Where the clause ``mention`` is said in starts: its own, or the one before when its
-    own says only the amount (还有2项没登记，一共90万)."""
-    start = clause_start(text, mention.start)
-    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
-    if start and _BARE.match(text[start:mention.start] + text[mention.end:end]):
-        return clause_start(text, start - 1)
-    return start
-
-
 def _affirms(text: str, mention: MoneyMention, pattern: str) -> bool:
     """Whether the clause ``mention`` is said in states ``pattern`` met (2020年买的登记了，
     150万)."""
-    start = _own_start(text, mention)
+    start = own_start(text, mention)
     end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
-    return bool(re.search(pattern, text[start:end])) and not _denies(text, mention, pattern)
-
-
-# a clause going on about the amount's deal (一份50万的合同，登记的时候被驳回了) says no new
-# part, year or amount of its own
-_NEW_PART = re.compile(r"(另外|另|还有|其中|但|不过|剩下|其余|后来|然后|\d{2,4}\s*年|[今去前明]年"
-                       r"|[0-9一二两三四五六七八九十]+\s*[份个项笔家])")
-_HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
-_GOING_ON = 2
-
-
-def _region_end(text: str, mention: MoneyMention) -> int:
-    """Where what is said of ``mention`` ends: its clause and up to two clauses going on
-    about it (no amount, part or year of their own)."""
-    end = next((m.start() for m in _SEGMENT.finditer(text, mention.end)), len(text))
-    if not mention.text:
-        return end  # a stand-in for a clause of its own
-    for _ in range(_GOING_ON):
-        nxt = next((m.start() for m in _SEGMENT.finditer(text, end + 1)), len(text))
-        clause = text[end + 1:nxt].strip()
-        if not clause or _NEW_PART.match(clause) or _HAS_AMOUNT.search(clause):
-            break
-        end = nxt
-    return end
-
-
-def _denies(text: str, mention: MoneyMention, pattern: str) -> bool:
-    """Whether what is said of ``mention`` denies ``pattern`` (另一项50万没登记; 一份50万的
-    合同，登记的时候被驳回了)."""
-    start = _own_start(text, mention)
-    end = _region_end(text, mention)
-    return any(is_negated(text, start + m.start(), start + m.end())
-               or failed_after(text, start + m.start(), start + m.end())
-               for m in re.finditer(pattern, text[start:end]))
+    return bool(re.search(pattern, text[start:end])) and not denies(text, mention, pattern)
 
 
 def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -283,7 +236,7 @@ def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
     for a, b in itertools.pairwise([*bounds, len(text)]):
         clause = text[a + 1:b].strip()
         part = re.match(_PART_OF.format(unit=unit), clause)
-        if part is None or _HAS_AMOUNT.search(clause):
+        if part is None or HAS_AMOUNT.search(clause):
             continue  # (另外2份每份30万没登记: parts with amounts of their own)
         if any(is_negated(clause, m.start(), m.end()) or failed_after(clause, m.start(), m.end())
                for _, pattern, _ in NEGATED_CONDITIONS for m in re.finditer(pattern, clause)):
@@ -395,6 +348,7 @@ def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> 
                             for mm in mentions)
                 # 剩下的没登: the rest, not the part said to meet it
                 and not _REST.match(text, clause_start(text, m.start()))
+                and not met_later(text, pattern, m.end())  # 开始没登记，后来补登记了
                 for m in re.finditer(pattern, text)):
             del out.facts[fact]
             out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")

@@ -30,7 +30,13 @@ from knowledge.reading.leader import (
     supplier,
 )
 from knowledge.reading.party import AskedParty, asked_party, from_party
-from knowledge.reading.scope import is_negated, negated_clauses, supposed_otherwise
+from knowledge.reading.scope import (
+    clause_at,
+    failed_after,
+    is_negated,
+    negated_clauses,
+    supposed_otherwise,
+)
 from knowledge.reading.segments import fill_elided_subjects
 from knowledge.reading.windows import read_windows
 
@@ -364,7 +370,8 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
              vocab: Vocabulary, notes: list[str]) -> dict[str, Denied]:
     """What the question says is not so, each with the clause that says it."""
     clauses = negated_clauses(text)
-    if not clauses and not excluded:  # excluded without a negation: 第二次 (not 首次)
+    if not clauses and not excluded and not any(n.startswith("未计入") for n in notes):
+        # (excluded without a negation: 第二次, not 首次; an amount left out: its failure)
         return {}
     noted = [m.group(1) for n in notes if (m := _NOTED.match(n))]
     phrases = vocab.choice_phrases()
@@ -380,7 +387,10 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
         out[name] = Denied(said, frozenset(values))
     for name, pattern, _ in NEGATED_CONDITIONS:  # a condition said unmet as a whole
         if name in vocab.facts and name not in facts:
-            said = next((c for c in clauses if re.search(pattern, c)), "")
+            # (登记也撤销了 / 登记的时候被驳回了: said to have failed, not negated)
+            said = next((c for c in clauses if re.search(pattern, c)), "") or next(
+                (clause_at(text, m.start()) for m in re.finditer(pattern, text)
+                 if failed_after(text, m.start(), m.end())), "")
             if said:
                 out[name] = Denied(said)
     return out

@@ -441,3 +441,10 @@ def test_a_window_of_a_part_of_a_count_is_not_the_counts(question: str) -> None:
                                   "企业牵头的市级技术创新中心批了，多少"])
 def test_a_company_leading_is_an_enterprise(text: str) -> None:
     assert extract_facts(text, TODAY).facts["applicant_types"] == frozenset({"enterprise"})
+
+
+def test_an_amount_left_out_for_a_failure_is_a_denial_in_its_words() -> None:
+    out = extract_facts("2020年我们买一项技术，合同150万，当时也做了登记，后来对方没履行，"
+                        "合同解除了，一分钱没付，登记也撤销了。能拿多少奖励", TODAY)
+    assert "registered_tech_purchase_yuan" not in out.facts
+    assert out.denied["registered_tech_purchase_yuan"].said == "登记也撤销了"

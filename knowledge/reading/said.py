@@ -1,0 +1,85 @@
+"""What is said of an amount: the clause it is said in (or the one before, when its own
+says only the amount: 还有2项没登记，一共90万) and the clauses going on about it (一份50万的
+合同，登记的时候被驳回了); whether that denies a condition, the last outcome said winning
+(当时也做了登记…登记也撤销了: denied; 开始没登记，后来补登记了: met)."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.money import MoneyMention
+from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
+
+__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "met_later", "own_start"]
+
+SEGMENT = re.compile(r"[，。；！？,;!?\n]")
+
+
+# 一共90万 / 合计150万: a clause saying only an amount, of the clause before it
+_BARE = re.compile(r"^(一共|总共|合计|共计|总计|共|金额|合同额|交易额|成交额|大概|约|是|为|了|元|的"
+                   r"|\s)*$")
+
+
+def own_start(text: str, mention: MoneyMention) -> int:
+    """Where the clause ``mention`` is said in starts: its own, or the one before when its
+    own says only the amount (还有2项没登记，一共90万)."""
+    start = clause_start(text, mention.start)
+    end = next((m.start() for m in SEGMENT.finditer(text, mention.end)), len(text))
+    if start and _BARE.match(text[start:mention.start] + text[mention.end:end]):
+        return clause_start(text, start - 1)
+    return start
+
+
+# a clause going on about the amount's deal (一份50万的合同，登记的时候被驳回了) says no new
+# part, year or amount of its own
+# (但是…没给认定 / 后来…登记也撤销了 go on about the same deal)
+_NEW_PART = re.compile(r"(另外|另|还有|其中|剩下|其余|\d{2,4}\s*年|[今去前明]年)")
+# (登记的7个里有2个是…: a count of parts, anywhere in the clause)
+_PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项笔家]")
+_LATER = re.compile(r"后来|之后|然后|最后|最终|结果|再后来")
+HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
+_GOING_ON = 5
+
+
+def _region_end(text: str, mention: MoneyMention) -> int:
+    """Where what is said of ``mention`` ends: its clause and the clauses going on about
+    it (no amount, part or year of their own)."""
+    end = next((m.start() for m in SEGMENT.finditer(text, mention.end)), len(text))
+    if not mention.text:
+        return end  # a stand-in for a clause of its own
+    for _ in range(_GOING_ON):
+        nxt = next((m.start() for m in SEGMENT.finditer(text, end + 1)), len(text))
+        clause = text[end + 1:nxt].strip()
+        if not clause or _NEW_PART.match(clause) or _PART_COUNT.search(clause) \
+                or HAS_AMOUNT.search(clause):
+            break
+        end = nxt
+    return end
+
+
+def denies(text: str, mention: MoneyMention, pattern: str) -> bool:
+    """Whether what is said of ``mention`` denies ``pattern`` (另一项50万没登记; 一份50万的
+    合同，登记的时候被驳回了)."""
+    start = own_start(text, mention)
+    end = _region_end(text, mention)
+    own_end = next((m.start() for m in SEGMENT.finditer(text, mention.end)), len(text))
+    said = [(start + m.start(), is_negated(text, start + m.start(), start + m.end())
+             or failed_after(text, start + m.start(), start + m.end()))
+            for m in re.finditer(pattern, text[start:end])]
+    # what happened later wins (当时也做了登记，后来…登记也撤销了: denied; 开始没登记，后来补
+    # 登记了: met); else what its own clause says, else the first said of it
+    later = [m.start() for m in _LATER.finditer(text, start, end)]
+    if later and (after := [d for at, d in said if at > later[-1]]):
+        return after[-1]
+    own = [d for at, d in said if at < own_end]
+    return own[-1] if own else bool(said) and said[0][1]
+
+
+def met_later(text: str, pattern: str, after: int) -> bool:
+    """Whether ``pattern`` is said met later on, after ``after`` and a word of later
+    (…后来补登记了), not supposed (not 登记的7个里…: another part)."""
+    later = _LATER.search(text, after)
+    return later is not None and any(not is_negated(text, m.start(), m.end())
+               and not failed_after(text, m.start(), m.end())
+               and not IF.search(text, clause_start(text, m.start()), m.start())
+               for m in re.compile(pattern).finditer(text, later.end()))

@@ -1,0 +1,43 @@
+"""What is said of an amount (knowledge.reading.said): its clause and the clauses going on
+about it; the last outcome said wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.money import MoneyMention, scan_money
+from knowledge.reading.said import denies, met_later, own_start
+
+REGISTERED = r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)"
+
+
+def _first(text: str) -> MoneyMention:
+    return next(m for m in scan_money(text) if not m.problem)
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("一份50万的技术服务合同，登记的时候被驳回了，说材料不合格", True),
+    ("合同100万，钱也付了，但是去做技术合同认定登记的时候没给认定，被退回了", True),
+    ("合同150万，当时也做了登记，后来对方没履行，合同解除了，一分钱没付，登记也撤销了", True),
+    ("合同100万，开始没登记，后来补登记了", False),
+    ("合同60万登记了，另外一份40万没登记", False),  # another part, with its own amount
+    ("合同60万，另外还有一份没登记", False),  # another part said with 另外
+])
+def test_what_is_said_of_an_amount(text: str, denied: bool) -> None:
+    assert denies(text, _first(text), REGISTERED) is denied
+
+
+def test_a_clause_saying_only_the_amount_is_of_the_clause_before() -> None:
+    text = "买了5项专利，还有2项没登记，一共90万"
+    mention = next(m for m in scan_money(text) if m.yuan == 900_000)
+    assert text[own_start(text, mention):].startswith("还有2项没登记")
+
+
+@pytest.mark.parametrize(("text", "met"), [
+    ("合同开始没登记，后来补登记了", True),
+    ("合同没登记，假如当时登记了", False),  # supposed, not met
+    ("合同没登记，一直没登记", False),
+    ("合同没登记，登记的另外几份是去年的", False),  # another part, no word of later
+])
+def test_a_condition_met_later(text: str, met: bool) -> None:
+    assert met_later(text, REGISTERED, text.index("登记") + 2) is met
