@@ -383,6 +383,7 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
         said = (next((c for c in clauses if any(w in c for w in words)), "")
                 or next((c for c in clauses if any(w in c for w in noted)), "")
                 or (clauses[0] if len(clauses) == 1 else "")
+                or next((n for n in noted if "，" in n), "")  # (…，结果还没出来: awaited)
                 or "不具备" + "、".join(f"“{spec.choice_label(v)}”" for v in sorted(values)))
         out[name] = Denied(said, frozenset(values))
     for name, pattern, _ in NEGATED_CONDITIONS:  # a condition said unmet as a whole

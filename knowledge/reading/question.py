@@ -23,6 +23,7 @@ from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
     SELF,
     asks_repeat,
+    awaiting_result,
     clause_at,
     clause_start,
     failed_in_region,
@@ -297,11 +298,9 @@ def _title_spans(text: str, incubatee_talk: bool,
     for fact, values in choice_phrases.items():
         if fact in ("applicant_types", "district"):
             continue
-        for value, phrases in values.items():
-            if (fact, value) in patterns.covered:
-                continue
-            found += [(m.start(), m.end(), extra, fact, value) for phrase in phrases if phrase
-                      for m in re.finditer(re.escape(phrase), text)]
+        found += [(m.start(), m.end(), extra, fact, value) for value, phrases in values.items()
+                  if (fact, value) not in patterns.covered for phrase in phrases if phrase
+                  for m in re.finditer(re.escape(phrase), text)]
     return found
 
 
@@ -329,8 +328,10 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                 or (first_only and (repeated(text, start, end, until) or asks_repeat(text))):
             # 第二次通过绩效评价: not the first time a first-time award is for
             negated.append((start, fact, value, text[start:end]))
-        elif pending(text, start, end):
-            awaited.append((start, fact, value, text[start:end]))
+        elif pending(text, start, end):  # (结果还没出来: not obtained, even alone)
+            waits = awaiting_result(text, start, end)
+            (negated if waits else awaited).append(
+                (start, fact, value, f"{text[start:end]}，{waits}" if waits else text[start:end]))
         else:
             add_value(out.facts, fact, value)
             after = clause_at(text, end)[len(text[clause_start(text, end):end]):] \

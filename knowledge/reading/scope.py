@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["IF", "SELF", "clause_at", "clause_start", "failed_after", "failed_in_region",
-           "held_status", "is_counterparty", "is_negated", "negated_clauses", "pending",
-           "without_failures"]
+__all__ = ["IF", "SELF", "awaiting_result", "clause_at", "clause_start", "failed_after",
+           "failed_in_region", "held_status", "is_counterparty", "is_negated", "negated_clauses",
+           "pending", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -182,12 +182,30 @@ def pending(text: str, start: int, end: int) -> bool:
     m = _CLAUSE_BREAK.search(text, end)
     if _PENDING_AFTER.search(text, end, m.start() if m else len(text)):
         return True
-    if m is None or m.group() in ("但是", "但", "不过"):
-        return False
-    nxt = _CLAUSE_BREAK.search(text, m.end())
-    following = text[m.end():nxt.start() if nxt else len(text)]
-    return (len(following) <= _SHORT_CLAUSE and not _ANOTHER.search(following)
-            and bool(_PENDING_AFTER.match(following.lstrip("都也还却但目前现在"))))
+    # the next short clauses (材料已经报上去了，结果还没出来), while they say nothing else
+    for _ in range(_STATUS_CLAUSES):
+        if m is None or m.group() in ("但是", "但", "不过"):
+            return False
+        nxt = _CLAUSE_BREAK.search(text, m.end())
+        following = text[m.end():nxt.start() if nxt else len(text)]
+        if len(following) > _SHORT_CLAUSE or _ANOTHER.search(following) \
+                or _OBTAINED.search(following) or _ABOUT_MONEY.search(following):
+            return False
+        if _PENDING_AFTER.match(following.lstrip("都也还却但目前现在")):
+            return True
+        m = nxt
+    return False
+
+
+def awaiting_result(text: str, start: int, end: int) -> str:
+    """The words saying the title at the span was applied for and its result is awaited
+    (材料已经报上去了，结果还没出来 → 结果还没出来), not only planned (明年打算申报): not
+    obtained, even asked about alone; '' otherwise."""
+    if not pending(text, start, end) \
+            or _PLANNED_BEFORE.search(text[clause_start(text, start):start]):
+        return ""
+    m = _PENDING_AFTER.search(text, end)
+    return clause_at(text, m.start()).strip() if m else ""
 
 
 def without_failures(text: str) -> str:

@@ -245,8 +245,9 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
 def _another_part(text: str, m: re.Match[str]) -> bool:
     """Whether a part is another of the parts said with 其中 (其中3家…，另外2家…), not more
     than the count (另外还有2家…)."""
+    # (只有2项是在威海转化的，另外两项去了外省: 只有 said a part before it too)
     return m.group(0).startswith("另外") and not m.group(0).startswith("另外还") \
-        and "其中" in text[:m.start()]
+        and bool(re.search(r"其中|只有" + _N, text[:m.start()]))
 
 
 def _rest_said(text: str, m: re.Match[str]) -> bool:
@@ -291,7 +292,8 @@ _HISTORY = re.compile(r"其中[^，,。；;！!？?]{0,8}$")
 
 
 # a subject standing before its year: no verb, no figure (另外我们公司牵头搞的市级技术创新中心)
-_SUBJECT_BEFORE = re.compile(r"\s*(另外|此外|还有|同时)?[^，,。；;！!？?\d了过]{2,24}?"
+_SUBJECT_BEFORE = re.compile(r"\s*(另外|此外|还有|同时|不过|但是|但|而)?"
+                             r"[^，,。；;！!？?\d了过]{2,24}?"
                              r"(中心|器|空间|基地|机构|园|企业|公司|平台|天地|驿站|站|实验室|镇"
                              r"|医院|学校|大学)\s*")
 

@@ -171,3 +171,16 @@ def test_a_plain_enterprise_in_an_incubator_asking_for_itself_is_no_applicant() 
     out = extract_facts("我们是做传感器的生产企业 在孵化器里 2021年入孵第2年认定了高企 "
                         "孵化器是市级的 我们自己能拿多少", date(2026, 12, 6))
     assert "applicant_types" in out.denied
+
+
+@pytest.mark.parametrize(("text", "fact", "n"), [
+    # only one passed, the others failed: the one counts
+    ("我们是市级孵化器，2021年有6家在孵企业报高企，结果只过了1家，其他都被驳回了",
+     "incubatees_upgraded", 1),
+    ("我们孵化器今年有3家在孵企业报了高企，但都没通过", "incubatees_upgraded", 0),
+    # a part said with 只有, then another with 另外: parts of the count
+    ("我们技术转移机构撮合了4项高校的成果，只有2项是在威海转化的，另外两项去了外省",
+     "results_transferred", 2),
+])
+def test_parts_that_failed_or_went_elsewhere(text: str, fact: str, n: int) -> None:
+    assert extract_facts(text, date(2026, 12, 6)).facts.get(fact) == n

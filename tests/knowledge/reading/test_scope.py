@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.reading.scope import (
     asks_repeat,
+    awaiting_result,
     failed_after,
     failed_in_region,
     held_status,
@@ -176,3 +177,16 @@ def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
 ])
 def test_a_title_held_is_not_news(text: str, phrase: str, held: bool) -> None:
     assert held_status(text, *_span(text, phrase)) is held
+
+
+@pytest.mark.parametrize(("text", "phrase", "waits"), [
+    # applied for, the result awaited in the clauses after: not obtained, in its words
+    ("我们镇申报国家创新型乡镇，材料已经报上去了，结果还没出来，镇里能拿多少", "国家创新型乡镇",
+     "结果还没出来"),
+    ("我们申报了国家级孵化器，还在等结果，能拿多少", "国家级孵化器", "还在等结果"),
+    # only planned: asked about as if obtained (not awaited)
+    ("我们明年打算申报国家级孵化器，能拿多少", "国家级孵化器", ""),
+    ("我们国家级孵化器批了，能拿多少", "国家级孵化器", ""),
+])
+def test_a_result_awaited(text: str, phrase: str, waits: str) -> None:
+    assert awaiting_result(text, *_span(text, phrase)) == waits

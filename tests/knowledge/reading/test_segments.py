@@ -208,3 +208,9 @@ def test_a_years_level_alone_is_of_the_subject_before() -> None:
 def test_years_listed_are_left_to_the_year_parts() -> None:
     text = "我们2019年和2020年都认定了技术先进型服务企业"
     assert shared_outcome(text) == text
+
+
+def test_a_subject_said_with_but_before_a_later_year_is_that_years() -> None:
+    _, parts, _ = year_parts("我们机构2026年报国家级技术转移示范机构没评上，"
+                             "不过省级技术转移示范机构2025年已经拿到了。总共能拿多少奖励")
+    assert parts[-1][1].startswith("不过省级技术转移示范机构2025年")
