@@ -137,6 +137,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     return Understood(frame, question, extraction, intent, named, today)
 
 
+_ASKS_AMOUNT = re.compile(r"多少|几万|能拿|能给|能奖|能补|还有吗|有没有")
+
+
 def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, talk: Talk
                   ) -> str:
     """What an amount reading gives way to, or what gives way to it ('' for neither):
@@ -147,6 +150,13 @@ def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, ta
             and asks_other_payer(said)):
         return _OTHER_LEVEL
     if asked in SUM_BEATS and extraction.facts and asks_sum(said):
+        return AMOUNT
+    last = re.split(r"[，,。；;！!？?]", said.rstrip("，,。；;！!？? "))[-1]
+    if (asked and asked not in ESTIMATE_INTENTS and intent in ESTIMATE_INTENTS
+            and (extraction.facts or extraction.denied) and last != said.rstrip("，,。；;！!？? ")
+            and _ASKS_AMOUNT.search(last) and talk.asked_kind(last) is None):
+        # …，说技术服务收入占比不够，那奖励还能拿多少: the kind is said before, the amount
+        # is what the closing clause asks
         return AMOUNT
     if asked == "stacking" and extraction.facts and names_two_documents(said):
         return AMOUNT  # the estimate says the one award is paid once

@@ -65,3 +65,17 @@ def test_an_applicant_changed_to_an_enterprise(hash_engine: Any) -> None:
     u = _read(hash_engine, "那要是我们是生产企业呢", previous)
     assert "科技服务机构" not in u.text and u.extraction is not None
     assert u.extraction.facts["applicant_types"] == frozenset({"enterprise"})
+
+
+@pytest.mark.parametrize("text", [
+    "今年申请技术先进型服务企业，材料被退回来了，说技术服务收入占比不够，那奖励还能拿多少？",
+    "我们单位今年省技术市场奖励只进了公示名单，最后正式结果没有获奖，市里配套奖励还有吗，多少",
+])
+def test_the_amount_a_closing_clause_asks_beats_a_kind_said_before(hash_engine: Any,
+                                                                   text: str) -> None:
+    assert _read(hash_engine, text, None).intent == "amount"
+
+
+def test_a_kind_asked_in_the_closing_clause_stays(hash_engine: Any) -> None:
+    text = "我们孵化器2020年认定了国家级，那申报需要准备什么材料"
+    assert _read(hash_engine, text, None).intent == "materials"
