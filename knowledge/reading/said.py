@@ -36,7 +36,8 @@ def own_start(text: str, mention: MoneyMention) -> int:
 _NEW_PART = re.compile(r"(另外|另|还有|其中|剩下|其余|\d{2,4}\s*年|[今去前明]年)")
 # (登记的7个里有2个是…: a count of parts, anywhere in the clause)
 _PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项笔家]")
-_LATER = re.compile(r"后来|之后|然后|最后|最终|结果|再后来")
+# what happened later, or is supposed instead (…登记了，要是合同没登记呢)
+_LATER = re.compile(r"后来|之后|然后|最后|最终|结果|再后来|" + IF.pattern)
 HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
 _GOING_ON = 5
 
@@ -62,17 +63,15 @@ def denies(text: str, mention: MoneyMention, pattern: str) -> bool:
     合同，登记的时候被驳回了)."""
     start = own_start(text, mention)
     end = _region_end(text, mention)
-    own_end = next((m.start() for m in SEGMENT.finditer(text, mention.end)), len(text))
     said = [(start + m.start(), is_negated(text, start + m.start(), start + m.end())
              or failed_after(text, start + m.start(), start + m.end()))
             for m in re.finditer(pattern, text[start:end])]
     # what happened later wins (当时也做了登记，后来…登记也撤销了: denied; 开始没登记，后来补
-    # 登记了: met); else what its own clause says, else the first said of it
+    # 登记了: met); else a denial said of it holds (a denied step is never granted)
     later = [m.start() for m in _LATER.finditer(text, start, end)]
     if later and (after := [d for at, d in said if at > later[-1]]):
         return after[-1]
-    own = [d for at, d in said if at < own_end]
-    return own[-1] if own else bool(said) and said[0][1]
+    return any(d for _, d in said)
 
 
 def met_later(text: str, pattern: str, after: int) -> bool:
