@@ -157,7 +157,9 @@ def _clause_of(text: str, at: int) -> str:
 
 
 # 我们和另外两家: the asker and the others counted
-_WE_AND = re.compile(r"(我们|我司|咱们?|我家)(和|跟|与|加上|连同)(另外|其他|别的)?$")
+# (我们和同一个孵化器里另外两家: a place between, the same clause)
+_WE_AND = re.compile(r"(我们|我司|咱们?|我家)(和|跟|与|加上|连同)[^，,。；;！!？?\d]{0,10}?"
+                     r"(另外|其他|别的)?$")
 # 我们是高区一家软件公司 / 作为一家检测机构: the asker said, not a count
 _SELF_SAID = re.compile(r"((我们|我司|咱们?|本单位|我)(是|就是)|作为|身为)[\u4e00-\u9fff]{0,4}$")
 

@@ -31,7 +31,7 @@ _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?�
                                 r"(?:了|下来了?)?\s*"
                                 r"(\d+|[一两二三四五六七八九十]+)"
                                 r"\s*(?:家|个)|(\d+|[一两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
-                                r"(?:通过|入选|评上|获批|创建成功|创成|成功)")
+                                r"被?(?:通过|入选|评上|获批|创建成功|创成|成功|认定为?)")
 
 
 # the part of the recipients a one-time award was paid before or is renewed for
@@ -53,11 +53,14 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     if len(granted) > 1 and noun is not None:  # 连区里的一共: the town award is counted
         fixed = [i for i in fixed if noun.group(3) in i.label]
         granted = fixed
-    if len(granted) != 1 or len(fixed) != 1 or any(
-            i.outcome != "ineligible" and (r := rules.get(i.rule_id)) is not None
-            and r.count_fact is not None for i in estimate.items):
-        return None  # (在孵企业升高企七家: the count is that award's, not the holders')
     passed = _RECIPIENTS_PASSED.search(text)
+    # (在孵企业升高企七家: the count is that award's, not the holders'; one waiting for its
+    # count does not stop 两个被认定为国家级孵化器, a count of holders that passed)
+    if len(granted) != 1 or len(fixed) != 1 or any(
+            (i.outcome == "eligible" if passed else i.outcome != "ineligible")
+            and (r := rules.get(i.rule_id)) is not None and r.count_fact is not None
+            for i in estimate.items):
+        return None
     said = _RECIPIENTS.search(text)
     raw = (passed.group(1) or passed.group(2)) if passed else (said.group(1) if said else "")
     n = parse_int(raw) if raw else None

@@ -181,6 +181,9 @@ def test_a_plain_enterprise_in_an_incubator_asking_for_itself_is_no_applicant() 
     # a part said with 只有, then another with 另外: parts of the count
     ("我们技术转移机构撮合了4项高校的成果，只有2项是在威海转化的，另外两项去了外省",
      "results_transferred", 2),
+    # the asker and the others, a place said between
+    ("我是在孵企业的会计，2020年我们和同一个孵化器里另外两家企业都升了高企，都在孵化期内",
+     "incubatees_upgraded", 3),
 ])
 def test_parts_that_failed_or_went_elsewhere(text: str, fact: str, n: int) -> None:
     assert extract_facts(text, date(2026, 12, 6)).facts.get(fact) == n
