@@ -203,10 +203,18 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
     if any(parse_int(m.group(1)) != total for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
-    said_count = list(head)
-    for i, m in counted[:1]:  # 有三家机构…，一家…，两家…: the total, as one holder
-        head[i] = head[i][:m.start(1)] + "1" + head[i][m.end(1):]
-        said_count[i] = head[i][:m.start(1)] + "{n}" + head[i][m.start(1) + 1:]
+    said_head_clauses = list(head)
+
+    def counting(n: int) -> list[str]:
+        """The head with its count said as ``n`` (有三家机构… as one holder: 1)."""
+        if not counted:
+            return said_head_clauses
+        i, m = counted[0]
+        clause = said_head_clauses[i]
+        return [*said_head_clauses[:i], clause[:m.start(1)] + str(n) + clause[m.end(1):],
+                *said_head_clauses[i + 1:]]
+
+    head = counting(1)  # 有三家机构…，一家…，两家…: the total, as one holder
     # (国家级技术创新中心1个、省级3个: the first part names what the next ones are)
     said_head = "，".join(head) or parts[0][1][1]
     tail = clauses[tail_at:]
@@ -221,7 +229,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
         before = "，".join([*head[:counted[0][0]], *tail]) if counted and counted[0][0] else ""
         # (the head counts them: that clause with the part's count, 2022年有2家在孵企业…)
-        with_count = "，".join([*(c.replace("{n}", str(n)) for c in said_count),
+        with_count = "，".join([*counting(n),
                                 _levelled(rest if counted else clauses[i], said_head, subjects),
                                 *more, *own])
         out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before,
