@@ -43,6 +43,7 @@ _MINUS_BEFORE = re.compile(r"(?:负|[-－−])\s*$")
 # computed from it — an estimate at the ceiling would be too high; in a policy text
 # (不超过50万元) it is the figure itself.  300多万 is a floor, read at the floor.
 _UPPER_BEFORE = re.compile(r"(?:不到|不足|不满|少于|低于|不超过|未超过|没有?超过|最多)\s*$")
+_CURRENCY_BEFORE = re.compile(r"(?:[¥￥]|RMB|CNY|人民币)\s*$")
 _UPPER_AFTER = re.compile(r"^\s*(?:以下|以内|之内)")
 _MORE_MULT = re.compile(rf"(?:多|余|来)\s*(?P<mult>{_MULT})\s*(?:元|块钱|块)?")  # (300来万: about)
 
@@ -127,13 +128,15 @@ def _is_money(text: str, m: re.Match[str], mult: str, bare_numbers: bool) -> boo
     or ``bare_numbers``, and no count word (5家, 2018年) right after it."""
     raw = m.group("num")
     has_big = any(u in raw for u in "万亿") or "万" in mult or "亿" in mult
-    if not (m.group("yuan") or has_big or bare_numbers):
+    # ¥850,000 / 人民币120万: a currency sign before the number is its unit
+    yuan = m.group("yuan") or _CURRENCY_BEFORE.search(text, 0, m.start())
+    if not (yuan or has_big or bare_numbers):
         return False
-    if m.group("yuan") is None and mult in ("千", "百") and not bare_numbers:
+    if not yuan and mult in ("千", "百") and not bare_numbers:
         return False
     # a count like 5家 or 2018年 right after the number is not money
     after = text[m.end("num"):m.end("num") + 1]
-    return not (not mult and not m.group("yuan") and after and after in "年月日项家个件名位次%％")
+    return not (not mult and not yuan and after and after in "年月日项家个件名位次%％")
 
 
 def _problem(text: str, m: re.Match[str], exponent: bool) -> str:

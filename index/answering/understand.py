@@ -28,7 +28,7 @@ from knowledge.reading.intent import (
     names_two_documents,
     read_intent,
 )
-from knowledge.reading.question import title_matches, title_phrases
+from knowledge.reading.matches import title_matches, title_phrases
 from knowledge.reading.slots import supposed, taken_back
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import kept

@@ -273,7 +273,9 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
     helped = bool(_HELPED.search(text))
     # 我们是技术转移机构，促成…，技术合同一共240万: the deals brokered, none bought
+    # (撮合威海一家企业买了哈工大的1项专利: the purchase brokered is the client's)
     brokering = bool(re.search(_BROKERING, text)) and not re.search(
+        r"(?:^|[，,。；;])(?:(?!撮合|帮|替|促成|协助|为)[^，,。；;])*"
         r"(买|购|引进|受让)了?.{0,12}(技术|专利)", text)
     placed: dict[str, list[tuple[MoneyMention, str]]] = {}
     for mention in mentions:

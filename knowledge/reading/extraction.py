@@ -22,13 +22,18 @@ from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
 from knowledge.reading.leader import (
+    OUTSIDE,
     PARTICIPANT,
+    SELLER,
     SUPPLIER,
     Leader,
+    outside_applicant,
     partners_named,
     read_leader,
+    seller,
     supplier,
 )
+from knowledge.reading.matches import title_phrases
 from knowledge.reading.party import AskedParty, asked_party, from_party
 from knowledge.reading.scope import (
     clause_at,
@@ -79,7 +84,7 @@ def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
     """The nouns a segment may leave out: the topics' words and the titles the question
     names, their level taken out (国家级技术转移示范机构 → 技术转移示范机构)."""
     titled = [re.sub(r"国家级?|省级?|市级?", "", p)
-              for p in extract.title_phrases(question, vocab.patterns)]
+              for p in title_phrases(question, vocab.patterns)]
     return [*(w for words in vocab.topics.values() for w in words if len(w) >= 2),
             *(t for t in titled if len(t) >= 3)]
 
@@ -149,21 +154,40 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         # 买了技术，合同150万，没去登记: the award whose fact the owner denies is asked
         candidates = tuple(r.id for r in ruleset.rules
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
-    if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
-            party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
-        denied["applicant_types"] = Denied(said, requirement=OUTSIDE)
-    elif leader is not None and leader.participant:
-        # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
-        denied["applicant_types"] = Denied(leader.said, requirement=PARTICIPANT)
-    elif (said := supplier(flat)) and not (kinds_of(facts) - {"enterprise", "incubator"}):
-        # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
-        # 机构 in an incubator, keeps that kind's awards)
-        denied["applicant_types"] = Denied(said, requirement=SUPPLIER)
+    if (who := _not_the_applicant(flat, facts, vocab, party, leader)) is not None:
+        denied["applicant_types"] = who
+        if ruleset is not None and not candidates and who.requirement == SELLER:
+            # (the sale's award is the buyer's: the purchase is what the answer says)
+            candidates = tuple(r.id for r in ruleset.rules
+                               if _PURCHASE in r.required_facts())
     # a standing title is no award asked about when something else happened
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
                       candidates, tuple(notes), excluded, denied, dict(standing))
+
+
+_PURCHASE = "registered_tech_purchase_yuan"  # the buyer's award a seller asks about
+
+
+def _not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
+                       party: AskedParty | None, leader: Leader | None) -> Denied | None:
+    """Why the asker is not who the awards go to: placed outside the city, a participant
+    of what another leads, the seller of what another bought, a supplier; else None."""
+    if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
+            party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
+        return Denied(said, requirement=OUTSIDE)
+    if leader is not None and leader.participant:
+        # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
+        return Denied(leader.said, requirement=PARTICIPANT)
+    if party is None and (said := seller(flat)):
+        # 我们公司把一项技术卖给了烟台的一家企业…我们能拿多少: the buyer's award
+        return Denied(said, requirement=SELLER)
+    if (said := supplier(flat)) and not (kinds_of(facts) - {"enterprise", "incubator"}):
+        # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
+        # 机构 in an incubator, keeps that kind's awards)
+        return Denied(said, requirement=SUPPLIER)
+    return None
 
 
 def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
@@ -330,40 +354,6 @@ def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
 
 
 _NOTED = re.compile(r"未计入：“(.+?)”")
-
-
-OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
-# who asks, then where they are: 我们是烟台的公司, 我司在青岛注册, 我们公司注册在济南
-# (narrower than the scope's SELF: a bare 我 before a place is no self-description,
-# 我朋友是烟台的)
-_SELF = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
-
-
-def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ...] = ()
-                      ) -> str:
-    """The owner's words placing the applicant outside the city ("我们是烟台的公司",
-    "我司注册在青岛"), else "".  A place of another party (从烟台的高校买的) is not, nor
-    an applicant that says it works in the city too (济南注册的，在威海也开展业务)."""
-    if not elsewhere:
-        return ""
-    here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
-    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)", text):
-        return ""
-    places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
-    m = re.search(_SELF + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
-                  r"(" + places + r")(?:的|注册|市|本地)", text)
-    if m is None:
-        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
-                      + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
-    if m is None:  # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for,
-        # registered elsewhere
-        m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places
-                      + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
-                      + places + ")", text)
-    if m is None:
-        return ""
-    end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
-    return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")
 
 
 def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, object],

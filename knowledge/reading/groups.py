@@ -21,7 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.scope import repeated, without_failures
+from knowledge.reading.scope import renewed, without_failures
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -115,7 +115,10 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
 
 
 _APPLIED = re.compile(r"报了|申报|申请|参评|报名")
-_PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了)")
+_PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了"
+                     r"|认定下来|获批了?)")
+# 这4家里有1家…今年是复审: a part renewed, whose one-time awards were paid before
+_AGAIN = ("复审", "复核", "重新认定", "就认定过", "领过", "拿过", "第二次")
 _WITHIN = re.compile(r"^(?:不过|但是|但|而)?(其中|里头|里面|这里面|当中|这当中)")
 
 
@@ -165,6 +168,18 @@ def _with_the_rest(clauses: list[str], parts: list[tuple[int, tuple[int, str]]],
     return sorted([*parts, (rest[0][0], (left, rest[0][1]))])
 
 
+# what sets a part apart by its outcome: passed, failed, first time or again
+_OUTCOME = re.compile(r"通过|过了|没过|认定|评上|落选|复核|复审|批下|批了|没批|第[一二三1-3]次|首次"
+                      r"|失败|驳回|入选")
+
+
+def _parted_by_outcome(first: str, rest: list[str]) -> bool:
+    """Whether the first counted clause says no outcome (今年5家医院的临床医学研究中心参加
+    绩效评价) and every part after it does (3家是第一次通过, 1家是第二次通过, 1家没通过):
+    they part its count."""
+    return not _OUTCOME.search(first) and all(_OUTCOME.search(part) for part in rest)
+
+
 def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     """The groups the message counts part by part (two or more), else [].  ``subjects``
     name what a part that says only a level is about (the vocabulary's topic words)."""
@@ -181,7 +196,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
-            and (_CLOSING.match(first) or re.search(r"有" + _N, first))):
+            and (_CLOSING.match(first) or re.search(r"有" + _N, first)
+                 or _parted_by_outcome(first, [c for _, (_, c) in parts[1:]]))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
         head_end = parts[0][0]
     elif (len(parts) > 3 and _CLOSING.match(first)
@@ -237,15 +253,23 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     return out
 
 
-def _granted(group: Group, item: Item, theirs: set[str], once_only: set[str]) -> bool:
+def _granted(rules: RuleSet, group: Group, item: Item, theirs: set[str],
+             once_only: set[str]) -> bool:
     """Whether a group's item is granted to it: not what the others get when it failed
-    (另外3家没过), not a first-time award when it is a repeat (另外1个去年就通过过、今年是
-    第二次), not what the head grants once."""
+    (另外3家没过), not a first-time or one-time award when it is a repeat (另外1个去年就
+    通过过、今年是第二次; 1个是2020年就认定过、今年是复核), not what the head grants once."""
     if _failed(group) and item.rule_id in theirs:
         return False
     if item.outcome != "eligible" or not item.amount_yuan or item.rule_id in once_only:
         return False
-    return not ("首次" in item.label and repeated(group.said, 0, 0, len(group.said)))
+    return not (_one_time(rules, item) and renewed(group.said.partition("，")[0]))
+
+
+def _one_time(rules: RuleSet, item: Item) -> bool:
+    """Whether an item is paid the first time only (首次, 一次性奖励)."""
+    rule = rules.get(item.rule_id)
+    return "首次" in item.label or (rule is not None and any(
+        "一次性" in c.quote for c in rule.citations))
 
 
 def _failed(group: Group) -> bool:
@@ -308,25 +332,30 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     for group, part in zip(found, estimates, strict=True):
         # 3家认定了…，其中1家是注册在烟台的: the group less the parts put out (its own
         # clause is its count, what puts parts out is said after it)
+        after = group.said.partition("，")[2]
         count = group.count - sum(k for k, _, _ in excluded_counts(
-            group.said.partition("，")[2], rules.vocabulary.elsewhere, group.count))
+            after, rules.vocabulary.elsewhere, group.count))
+        again = sum(k for k, _, _ in excluded_counts(after, _AGAIN, group.count)
+                    if 0 < k < count)
         if (away := _placed_away(group, rules)) and count > 0:
             # 两家在威海注册，一家在青岛: a part placed outside the city gets nothing
             warnings.append(f"您说“{away}”：不在威海，不享受本市奖励，未计入。")
             continue
         for item in part.items:
-            if not _granted(group, item, theirs, once_only):
+            if not _granted(rules, group, item, theirs, once_only):
                 continue
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)
             if once and count < 1:
                 continue  # (2家认定了…，2家都注册在烟台: none counts)
-            if once and count > 1 and item.amount_yuan:
-                total = item.amount_yuan * count
+            paid = count - again if once and _one_time(rules, item) else count
+            if once and paid > 1 and item.amount_yuan:
+                total = item.amount_yuan * paid
+                less = f"（{count}−{again}家已领过）" if paid != count else ""
                 item = replace(item, amount_yuan=total, explanation=(
                     f"{item.explanation}您说{group.said}：{format_yuan(item.amount_yuan)}"
-                    f" × {count} = {format_yuan(total)}。"))
+                    f" × {paid}{less} = {format_yuan(total)}。"))
             items.append(replace(item, label=f"{group.said}：{item.label}"))
         missing += [n for n in part.missing if n not in missing]
         warnings += [w for w in part.warnings if w not in warnings]

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from knowledge.awards.staff_regex import staff_regex
 from knowledge.reading.counts import SELF_INCUBATEE
 
-__all__ = ["PARTICIPANT", "SUPPLIER", "Leader", "partners_named", "read_leader", "supplier"]
+__all__ = ["OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader", "outside_applicant",
+           "partners_named", "read_leader", "seller", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商、入驻企业等其他单位不是申报主体"
+SELLER = "购买技术的奖励给予购买技术的企业，卖出技术的一方不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
 _LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
 _LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})"
@@ -106,3 +108,57 @@ def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]
     a university), who do not apply."""
     return {name for m in _PARTNER.finditer(text) for name, pattern in applicants
             if staff_regex(pattern).search(m.group(1) + "组建")}
+
+
+# 我们公司把一项技术卖给了烟台的一家企业 / 我校把成果转让给了本地企业: the asker sells
+_SELLS = re.compile(r"(我们|我司|我厂|本公司|我公司|本单位|我校|咱们)[^，,。；;！!？?]{0,12}?"
+                    r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))")
+# the asker buys too, or brokers (帮…买, 撮合, 促成): its own purchase or service
+_BUYS_TOO = re.compile(r"(?<!卖)(买|购|引进|受让)(?!方|家)|帮|替|撮合|促成|中介|经纪")
+
+
+def seller(text: str) -> str:
+    """The asker's words selling its technology (我们公司把一项技术卖给了烟台的一家企业),
+    when it neither buys nor brokers, else ''."""
+    m = _SELLS.search(text)
+    if m is None or _BUYS_TOO.search(text):
+        return ""
+    end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
+    return m.group() + (end.group() if end else "")
+
+
+OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
+# who asks, then where they are: 我们是烟台的公司, 我司在青岛注册, 我们公司注册在济南
+# (narrower than the scope's SELF: a bare 我 before a place is no self-description,
+# 我朋友是烟台的)
+_ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
+
+
+def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ...] = ()
+                      ) -> str:
+    """The owner's words placing the applicant outside the city ("我们是烟台的公司",
+    "我司注册在青岛"), else "".  A place of another party (从烟台的高校买的) is not, nor
+    an applicant that says it works in the city too (济南注册的，在威海也开展业务)."""
+    if not elsewhere:
+        return ""
+    here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
+    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)", text):
+        return ""
+    places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
+    m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
+                  r"(" + places + r")(?:的|注册|市|本地)", text) or re.search(
+        # 我们孵化器在烟台，…: where the asker is, said alone in its clause
+        _ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:在|位于)(" + places
+        + r")(?=[，,。；;！!？?]|$)", text)
+    if m is None:
+        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
+                      + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
+    if m is None:  # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for,
+        # registered elsewhere
+        m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places
+                      + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
+                      + places + ")", text)
+    if m is None:
+        return ""
+    end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
+    return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")

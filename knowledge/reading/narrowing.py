@@ -12,8 +12,8 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
-from knowledge.reading.question import title_matches
-from knowledge.reading.scope import clause_at, clause_start, without_failures
+from knowledge.reading.matches import title_matches
+from knowledge.reading.scope import RENEWAL_SAID, clause_at, clause_start, without_failures
 from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient",
@@ -191,8 +191,6 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 
 # 复审通过了 / 到期重新认定了: the title renewed (not 又认定, which may be another title)
 _FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)新认定")
-_RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|再次(认定|评定)"
-                           r"|到期(后)?(又|再)?(认定|评上|通过)")
 
 
 def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -200,7 +198,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     renewed (技术先进型服务企业复审又认定了): not granted again, and said so.  The title
     is named in the renewal's clause; a year-by-year estimate grants it in its first
     year already."""
-    renewal = _RENEWAL_SAID.search(text)
+    renewal = RENEWAL_SAID.search(text)
     alone = this_time(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少: the renewal
     if renewal is None or estimate.years or (_FIRST_SAID.search(text) and not alone):
         return None  # (2019年首次认定的，又都复审通过了: the first time is granted)

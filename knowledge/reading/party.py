@@ -23,9 +23,13 @@ __all__ = ["AskedParty", "asked_party", "from_party"]
 _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（）]{1,10}?)"
                     r"(?:这边|那边|这块|方面|自己|本身|单独)?"
                     r"(?:最多|一共|总共|大概|大约|还|总)?(?:能|可以|可|会)?(?:因为(?:我们|这个|这))?"
-                    r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?(?:多少|几|啥|什么)")
+                    r"(?:从[^，,。；;！!？?]{1,6}?)?"  # 镇上的企业能从这笔里分到钱吗
+                    r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?"
+                    r"(?:多少|几|啥|什么|钱?吗|奖励吗|补助吗|钱?$)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
+# 这一单我们公司 / 这次我司: the asker, after words about what is asked
+_SELF_LAST = re.compile(r"(我们|我司|咱们|本)(公司|企业|单位|厂|学校|机构|医院|镇|区)?$")
 _EACH = ("每家", "每个", "每一家", "各家", "各自", "每家企业")
 _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
 
@@ -56,10 +60,13 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
         return None
     # (入孵2年A公司自己能拿多少: the words after the last figure)
     party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
+    if "的" in party and not _DOING.search(party.rpartition("的")[2]):
+        # 卖给我们技术的那所学校 / 买的企业: the one named after what it did
+        party = party.rpartition("的")[2]
     if party in _EACH:  # 镇上那几家企业，每家能分多少: the ones named just before
         before = re.split(r"[，,。；;！!？?\s]", text[:found.start()].rstrip("，,。；;！!？? "))[-1]
         party = _OPENING.sub("", before)
-    if not party or _SELF.match(party):
+    if not party or _SELF.match(party) or _SELF_LAST.search(party):
         return None
     described = _described(text, party, applicants)
     if len(described) == 1:

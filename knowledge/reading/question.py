@@ -14,11 +14,12 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from knowledge.awards.staff_regex import Hit, staff_regex
+from knowledge.awards.staff_regex import staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.reading.amounts import read_money
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.counts import SELF_INCUBATEE, read_counts, read_spoken_for
+from knowledge.reading.matches import clause_matches
 from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.scope import (
     SELF,
@@ -48,7 +49,6 @@ _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度|能(�
                          r"可以(拿|领|得|获|补|申请)|最高|最多|(奖励|补助|奖补)[^，。？?]{0,4}"
                          r"(加一起|加起来|加在一起|一共|合计)|how much|amount", re.I)
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
-_SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 # Where an implied word names a place, the place itself must be the subject
 # (荣成市创建…), not where someone is (我们在荣成市…).
@@ -123,7 +123,7 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
     mentioned: dict[str, list[tuple[int, int, str]]] = {}
     for name, pattern in patterns.applicants:
         mentioned.setdefault(name, []).extend(
-            (m.start, m.end, m.text) for m in _clause_matches(pattern, text))
+            (m.start, m.end, m.text) for m in clause_matches(pattern, text))
     asker = bool(re.search(SELF, text))
     # (我们在一个市级孵化器里孵化: its incubator is where the asker is, not what it is)
     where = SELF_INCUBATEE.search(text)
@@ -244,33 +244,7 @@ def _read_phrases(text: str, out: RawExtraction,
             out.facts[fact] = hits[0]
 
 
-def _clause_matches(pattern: str, text: str) -> list[Hit]:
-    """The matches of the staff ``pattern`` inside one clause each (a match crossing a
-    punctuation mark would hide a later one: 中心第二次通过，同时升级成了省级…中心)."""
-    compiled = staff_regex(pattern)
-    out: list[Hit] = []
-    start = 0
-    for m in [*_SEGMENT.finditer(text), None]:
-        end = m.start() if m else len(text)
-        out += [Hit(start + h.start, start + h.end, h.text)
-                for h in compiled.finditer(text[start:end]) if h.text]
-        start = m.end() if m else len(text)
-    return out
-
-
 _Span = tuple[int, int, int, str, str]  # (start, end, order, fact, value)
-
-
-def title_phrases(text: str, patterns: Patterns) -> list[str]:
-    """The words of every title the vocabulary's patterns find in ``text``."""
-    return [m.text for _, _, pattern in patterns.titles for m in _clause_matches(pattern, text)]
-
-
-def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, str]]:
-    """Where each title the vocabulary's patterns find in ``text`` is: (start, end, fact,
-    value)."""
-    return [(m.start, m.end, fact, value) for fact, value, pattern in patterns.titles
-            for m in _clause_matches(pattern, text)]
 
 
 # a title an upgrade starts from (省级大学科技园升级成了国家…): held, not obtained now
@@ -287,7 +261,7 @@ def _title_spans(text: str, incubatee_talk: bool,
     """Every match of a title pattern, then of a staff phrase no pattern covers."""
     found: list[_Span] = []
     for order, (fact, value, pattern) in enumerate(patterns.titles):
-        hits = _clause_matches(pattern, text)
+        hits = clause_matches(pattern, text)
         if value.startswith("hitech") and incubatee_talk and not SELF_INCUBATEE.search(text):
             # 在孵企业升级为高新技术企业 is a count, not the applicant's own title; the
             # operator's own (我们运营公司自己首次认定高企) is, in a clause of its own
@@ -373,7 +347,7 @@ def _read_implied(text: str, out: RawExtraction,
             for word in words:
                 pattern = ("[\u4e00-\u9fff]{2}" + re.escape(word[1:]) if word.startswith("…")
                            else re.escape(word))
-                for m in _clause_matches(pattern, text):
+                for m in clause_matches(pattern, text):
                     if (_LOCATIVE_BEFORE.search(text[:m.start]) or text[m.end:][:1] == "的"
                             or is_counterparty(text, m.start, m.end)
                             or is_negated(text, m.start, m.end)

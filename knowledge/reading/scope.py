@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["IF", "SELF", "awaiting_result", "clause_at", "clause_start", "failed_after",
+__all__ = ["IF", "RENEWAL_SAID", "SELF", "awaiting_result", "clause_at", "clause_start",
+           "failed_after",
            "failed_in_region", "held_status", "is_counterparty", "is_negated", "negated_clauses",
-           "pending", "without_failures"]
+           "pending", "renewed", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -247,6 +248,22 @@ def repeated(text: str, start: int, end: int, until: int | None = None) -> bool:
     return (bool(_REPEAT.search(text, a, own))
             or (until is not None and bool(_REPEAT_APART.search(text, own, until)))) \
         and _status(text[:a]) is not True
+
+
+# 复审 / 重新认定 / 到期后又认定: a title renewed, not won the first time
+RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|再次(认定|评定)"
+                          r"|到期(后)?(又|再)?(认定|评上|通过)")
+# 2020年就认定过 / 去年第一次通过时已经拿过钱: the award was received before
+_HAD_IT = re.compile(r"(已经|早就|之前|以前|当时|那时)[^，,。；;]{0,8}(拿|领|得)过"
+                     r"|(?<![没未])(就|早)(认定|通过|评上)过")
+
+
+def renewed(text: str) -> bool:
+    """Whether ``text`` (one part's own words) says its title was renewed or received
+    before: 1个是第二次通过 / 今年是复核 / 2020年就认定过 (its one-time awards are not paid
+    again)."""
+    return bool(RENEWAL_SAID.search(text) or _HAD_IT.search(text)
+                or _REPEAT_APART.search(text)) or repeated(text, 0, 0, len(text))
 
 
 _ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可|还)?"

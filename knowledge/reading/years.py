@@ -42,6 +42,8 @@ _AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|�
 _FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
 WHO = ("applicant_types", "district")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
+_BARE_COUNT = re.compile(r"(?:^|年|[，,、])(\d+|[一二两三四五六七八九十]+)\s*(家|项|个|件)"
+                         r"(?:[，,、]|$)")
 
 
 def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str],
@@ -175,9 +177,14 @@ def _restated(own: list[tuple[int, str]], common: Mapping[str, object],
         return _states_own(ex, common, specs) or (
             bool(ex.denied) and len([m for m in scan_money(part) if not m.problem]) == 1)
 
-    alone = [states(extract_facts(part, today, rules), part)
-             or states(extract_facts(_whole(around[0], part, around[1]), today, rules), part)
-             for _, part in own]
+    read = [(extract_facts(part, today, rules),
+             extract_facts(_whole(around[0], part, around[1]), today, rules)) for _, part in own]
+    counts = [{k for k in b.facts if k in specs and specs[k].kind == "count"} for _, b in read]
+    alone = [(states(a, part) or states(b, part))
+             # 2019年促成3项…成交额1800万；2020年4项、1200万: a bare count no fact took, where
+             # a neighbour's count is read, is said in the neighbour's words
+             and not (not counts[i] and _BARE_COUNT.search(part) and any(counts))
+             for i, ((_, part), (a, b)) in enumerate(zip(own, read, strict=True))]
     out: list[tuple[int, str]] = []
     for i, (year, part) in enumerate(own):
         if not alone[i] and _BARE_YEAR.fullmatch(part) and i + 1 < len(own):

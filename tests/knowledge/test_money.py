@@ -110,3 +110,13 @@ def test_approximate_amount_is_a_floor_and_bad_grouping_is_refused_not_zero() ->
     (bad,) = scan_money("技术合同1_00万元")
     assert (bad.problem, bad.yuan, bad.text) == (GROUPING, 0, "1_00万元")
     assert find_money("技术合同1_00万元") == []
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("合同额¥850,000，能拿多少", 850_000), ("￥1,200,000元", 1_200_000),
+    ("人民币120万", 1_200_000), ("RMB 300000", 300_000),
+    ("共850,000", None),  # a bare number with no currency is no amount
+])
+def test_a_currency_sign_is_the_amounts_unit(text: str, yuan: int | None) -> None:
+    found = [m.yuan for m in scan_money(text) if not m.problem]
+    assert found == ([] if yuan is None else [yuan])

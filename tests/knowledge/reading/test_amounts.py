@@ -97,3 +97,15 @@ def test_per_unit_amounts_count_only_the_parts_that_meet_the_condition(
 def test_all_parts_denied_still_deny_the_whole() -> None:
     out = _read("2020年买了2项技术，一共100万，2项都没登记")
     assert "registered_tech_purchase_yuan" not in out.facts
+
+
+@pytest.mark.parametrize(("text", "fact"), [
+    # a purchase the asker brokered is the client's: its contract is the brokered turnover
+    ("我们是一家技术经纪公司，2020年撮合威海一家企业买了哈工大的1项专利，合同400万已登记",
+     "tt_contract_turnover_yuan"),
+    ("我们是技术转移机构，帮本地企业买了两项专利，合同额400万", "tt_contract_turnover_yuan"),
+    # the broker's own purchase is its purchase
+    ("我们是技术转移机构，自己买了一项专利，合同登记了400万", "registered_tech_purchase_yuan"),
+])
+def test_a_purchase_brokered_is_not_the_askers(text: str, fact: str) -> None:
+    assert _read(text).facts.get(fact) == 4_000_000

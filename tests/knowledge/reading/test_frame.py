@@ -366,3 +366,16 @@ def test_others_named_in_a_follow_up_do_not_change_the_asker() -> None:
     previous = Previous(asked, asked="amount", topics=("innovative_town",), thread=(asked,))
     frame = read("那镇上那几家企业，每家能分多少？", previous)
     assert not frame.text.startswith("企业") and "那几家企业" in frame.text
+
+
+@pytest.mark.parametrize(("asked", "said", "kept"), [
+    ("我们厂2020年从威海本地一所高校买了一项专利技术，合同登记了，技术交易额120万，能奖多少",
+     "那卖给我们技术的那所学校能拿吗", "那所学校"),
+    ("我们是威海一所高校，2020年把一项成果卖给了本地企业，成交额500万，学校能拿奖励吗",
+     "那买的企业能拿多少", "买的企业"),
+])
+def test_another_party_named_by_what_it_did_does_not_change_the_asker(asked: str, said: str,
+                                                                      kept: str) -> None:
+    previous = Previous(asked, asked="amount", topics=("tech_purchase",), thread=(asked,))
+    frame = read(said, previous)
+    assert frame.text.startswith(asked[:6]) and kept in frame.text

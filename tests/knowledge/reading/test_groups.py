@@ -146,3 +146,21 @@ def test_a_part_placed_outside_the_city_gets_nothing(text: str, total: int) -> N
     estimate = compose_groups(RULESET, text, one)
     assert estimate is not None and estimate.total_yuan == total
     assert any("不在威海" in w for w in estimate.warnings) == (total < 600_000)
+
+
+@pytest.mark.parametrize(("text", "counts", "total"), [
+    # a count that says no outcome, parted by the outcomes after it: their total
+    ("今年5家医院的市级临床医学研究中心参加绩效评价，3家是第一次通过，1家是第二次通过，"
+     "还有1家没通过。今年市里一共要给多少", [3, 1, 1], 3_000_000),
+    # a part renewed (复核) gets no one-time award; a part that failed gets nothing
+    ("我们公司有4个众创空间今年报国家专业化众创空间：2个认定了，1个落选，"
+     "还有1个是2020年就认定过、今年是复核。能拿多少", [2, 1, 1], 4_000_000),
+    # a count parted by level is not parted by outcome: the first part is a group
+    ("2家国际合作基地是国家级的，1家是省级的，1家是市级的，市里奖励一共多少", [2, 1, 1], None),
+])
+def test_parts_set_apart_by_their_outcome(text: str, counts: list[int],
+                                          total: int | None) -> None:
+    assert [g.count for g in groups(text, SUBJECTS)] == counts
+    if total is not None:
+        estimate = compose_groups(RULESET, text, _one)
+        assert estimate is not None and estimate.total_yuan == total

@@ -7,14 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.awards.calculator import evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.leader import (
+    OUTSIDE,
     PARTICIPANT,
+    SELLER,
     SUPPLIER,
+    outside_applicant,
     partners_named,
     read_leader,
+    seller,
     supplier,
 )
 from knowledge.sources.base import load_knowledge
@@ -115,3 +120,36 @@ def test_a_participant_asking_for_its_own_kind_is_no_applicant() -> None:
                        "enterprise") is not None
     led = read_leader("我们学校参与了一个企业牵头的中心，企业能拿多少", APPLICANTS, "enterprise")
     assert led is not None and not led.participant
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("我们公司把一项技术卖给了烟台的一家企业，2020年签的，合同200万登记了，我们能拿多少",
+     "我们公司把一项技术卖给了烟台的一家企业"),
+    ("我校2020年把一项成果转让给了本地企业，我们能拿多少", "我校2020年把一项成果转让给了本地企业"),
+    # the asker buys too, or brokers a sale: not a seller only
+    ("我们公司2019年买进来两项技术，都登记了；另外我们自己卖出去一项技术，能拿多少", ""),
+    ("我们是技术转移机构，促成高校把成果卖给了本地企业，能补多少", ""),
+    ("高校把技术卖给了我们公司，合同100万，能拿多少", ""),
+])
+def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> None:
+    assert seller(text) == said
+    ex = extract_facts(text, TODAY, RULESET)
+    if said:
+        assert ex.denied["applicant_types"].requirement == SELLER
+        assert ex.candidate_rules  # the buyer's award, said not to be the asker's
+        estimate = evaluate(RULESET, ex.facts, date(2020, 12, 31),
+                            rule_ids=list(ex.candidate_rules), denied=ex.denied)
+        assert estimate.total_yuan == 0
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("我们孵化器在烟台，去年被认定为国家级科技企业孵化器，能给多少", "我们孵化器在烟台"),
+    ("我们是烟台的公司，能拿多少", "我们是烟台的公司"),
+    ("我们在烟台也有业务，孵化器在威海，能拿多少", ""),
+])
+def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
+    vocab = RULESET.vocabulary
+    assert outside_applicant(text, vocab.elsewhere, vocab.home) == said
+    if said:
+        assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement \
+            == OUTSIDE

@@ -31,6 +31,10 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     ("我们镇评上了国家创新型乡镇，那镇上那几家企业，每家能分多少？", "enterprise",
      "镇上那几家企业"),
     ("我们大学牵头组建的，大学这边能拿多少", "university", "大学"),
+    # asked yes or no, or said as what the party did (卖给我们技术的那所学校, 买的企业)
+    ("那卖给我们技术的那所学校能拿吗", "university", "那所学校"),
+    ("那买的企业能拿多少？合同登记了，钱也全付了", "enterprise", "企业"),
+    ("镇上的企业能从这笔里分到钱吗", "enterprise", "企业"),
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
      "service_institution", "A公司"),
@@ -46,6 +50,8 @@ def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> 
     "市里给多少",  # the government paying is no party
     "这个中心能拿多少",  # no applicant kind named
     "能拿多少",
+    "撮合了1项专利，这一单我们公司能拿多少",  # the asker, after words about what is asked
+    "这次我司能拿多少",
 ])
 def test_no_other_party_asked(text: str) -> None:
     assert asked_party(text, WORDS, VOCAB.patterns.applicants) is None

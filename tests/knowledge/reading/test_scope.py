@@ -14,6 +14,7 @@ from knowledge.reading.scope import (
     held_status,
     is_negated,
     pending,
+    renewed,
     repeated,
     supposed_otherwise,
 )
@@ -190,3 +191,16 @@ def test_a_title_held_is_not_news(text: str, phrase: str, held: bool) -> None:
 ])
 def test_a_result_awaited(text: str, phrase: str, waits: str) -> None:
     assert awaiting_result(text, *_span(text, phrase)) == waits
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("1个是第二次通过（第一次是2020年过的）", True),
+    ("还有1个是2020年就认定过，今年是复核", True),
+    ("去年第一次通过时已经拿过钱", True),
+    ("到期后又认定通过了", True),
+    ("2个认定了", False),
+    ("3家是第一次评就通过了", False),
+    ("1家没通过", False),
+])
+def test_a_part_renewed_or_paid_before(text: str, says: bool) -> None:
+    assert renewed(text) is says

@@ -40,6 +40,9 @@ def _by_year(text: str) -> tuple[int, list[str]] | None:
     # a pass after two failures is the first pass, restated from what the first part says
     ("市级临床医学研究中心 2024年第一次绩效评价没过 2025年还是没过 今年终于过了 这能给多少",
      1_000_000, []),
+    # a year said as a bare count and amount, in the words of the year whose count is read
+    ("我们是技术经纪机构，2019年促成3项高校成果在威海转化、成交额1800万；2020年4项、1200万；"
+     "2022年5项、3000万。三年一共能拿多少补助", 860_000, ["2019年", "2020年"]),
 ])
 def test_each_year_on_its_own_law(text: str, total: int, year_labels: list[str]) -> None:
     found = _by_year(text)

@@ -1,0 +1,54 @@
+"""Where the staff's title patterns match a message: clause by clause (a match crossing a
+punctuation mark would hide a later one), and across a comma where neither clause holds a
+match of its own (市级临床医学研究中心，今年搞绩效评价)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from knowledge.awards.staff_regex import Hit, staff_regex
+from knowledge.awards.vocabulary import Patterns
+
+__all__ = ["clause_matches", "title_matches", "title_phrases"]
+
+_SEGMENT = re.compile(r"[，。；！？,;!?\n]")
+_A_LEVEL = re.compile(r"国家|省|市级|市里")
+
+
+def clause_matches(pattern: str, text: str) -> list[Hit]:
+    """The matches of the staff ``pattern`` inside one clause each (a match crossing a
+    punctuation mark would hide a later one: 中心第二次通过，同时升级成了省级…中心)."""
+    compiled = staff_regex(pattern)
+    out: list[Hit] = []
+    bounds: list[tuple[int, int, bool]] = []  # each clause and whether the pattern hit it
+    start = 0
+    for m in [*_SEGMENT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        hits = [Hit(start + h.start, start + h.end, h.text)
+                for h in compiled.finditer(text[start:end]) if h.text]
+        out += hits
+        bounds.append((start, end, bool(hits)))
+        start = m.end() if m else len(text)
+    # 市级临床医学研究中心，今年搞绩效评价: two clauses the pattern hits neither of, that it
+    # spans at a comma, are one title said in two (a level said in the second, 大学科技园，
+    # 2020年升了省级, is its own subject's: segments writes it back)
+    for (a, a_end, a_hit), (b, b_end, b_hit) in itertools.pairwise(bounds):
+        if not (a_hit or b_hit) and text[a_end:a_end + 1] in "，," \
+                and not _A_LEVEL.search(text, b, b_end):
+            out += [Hit(a + h.start, a + h.end, h.text)
+                    for h in compiled.finditer(text[a:b_end])
+                    if h.text and a + h.start < a_end and a + h.end > b]
+    return sorted(out, key=lambda h: h.start)
+
+
+def title_phrases(text: str, patterns: Patterns) -> list[str]:
+    """The words of every title the vocabulary's patterns find in ``text``."""
+    return [m.text for _, _, pattern in patterns.titles for m in clause_matches(pattern, text)]
+
+
+def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, str]]:
+    """Where each title the vocabulary's patterns find in ``text`` is: (start, end, fact,
+    value)."""
+    return [(m.start, m.end, fact, value) for fact, value, pattern in patterns.titles
+            for m in clause_matches(pattern, text)]
