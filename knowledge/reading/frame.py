@@ -149,6 +149,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     title than the previous question's, beyond its level (国家专业化众创空间呢 after
     国家级孵化器), asks the same question of that title.
     """
+    message = _in_that_year(message or "", previous, talk)
     said = _compact(message)  # read without spaces; a question of its own keeps them
     base = Frame(said=said, text=(message or "").strip(), place=talk.elsewhere_named(said),
                  hypothetical=said.startswith(_HYPOTHETICAL))
@@ -162,8 +163,12 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
-    if "corrections" in marks or scan_money(without(said, talk.markers("combinations"))):
-        marks.discard("combinations")  # 说错了，一共300万: a figure, not a combination
+    if "corrections" in marks or (scan_money(without(said, talk.markers("combinations")))
+                                  and not (talk.found(said, talk.markers("additions"))
+                                           and _asks_sum(said, talk))):
+        # 说错了，一共300万: a figure, not a combination (又买了一项，200万，两项合计: one
+        # more, added to the ones before)
+        marks.discard("combinations")
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     own = _topics(said, topics)
@@ -196,7 +201,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
                 return replace(base, thread=kept((*previous.thread, base.text)))
             return base  # a subject of its own: a new question
-        if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)):
+        # (the length of its words: 这是哪个文件哪一条规定的？ is as short as without ？)
+        if not (opens or ends or len(PUNCT.sub("", said)) <= SHORT or _slots_in(said, talk)):
             return base
     return _merge(said, previous, talk, base, marks, topics)
 
@@ -242,6 +248,32 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
                    asked=asked, thread=thread,
                    superseded=previous.granted if becoming else ())
+
+
+def _asks_sum(said: str, talk: Talk) -> bool:
+    """Whether a combination word asks the total (两项合计能拿多少), not states a figure
+    (成交额一共到了400万)."""
+    words = "|".join(re.escape(w) for w in talk.markers("combinations"))
+    return bool(words) and bool(re.search(f"(?:{words})[^，,。；;0-9]{{0,4}}?(?:能|多少|几)", said))
+
+
+_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年|明年|后年")
+_YEAR_SAID = re.compile(r"((?:19|20)\d\d)\s*年")
+_LONE_MONTH = re.compile(r"(?<![\d年个])(1[0-2]|[1-9])\s*月份?(?![\d])")
+
+
+def _in_that_year(message: str, previous: Previous | None, talk: Talk) -> str:
+    """``message`` with "that year" (同一年, 那年, 当年) said as the year the previous
+    question is about, when the message names no year of its own."""
+    words = sorted(talk.markers("that_year"), key=len, reverse=True)
+    years = _YEAR_SAID.findall(previous.text) if previous is not None else []
+    if not years or _A_YEAR.search(message):
+        return message
+    for word in words:
+        if word in message:
+            return message.replace(word, f"{years[-1]}年", 1)
+    # 要是5月份才通过呢 (after 2023年3月首次通过…): a month of the year asked about
+    return _LONE_MONTH.sub(lambda m: f"{years[-1]}年{m.group(1)}月", message, count=1)
 
 
 def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,

@@ -102,6 +102,17 @@ _NOT_A_NOUN = "都一共总共加合算起的呢吗多少几能可要"
 _NOUN = re.compile(r"[^\s，,。？?！!都也均评通获认有被在了的呢吗一共总共加升拿]{1,4}")
 
 
+def _closest_count(rest: str, at: int, question: str, olds: list[re.Match[str]]
+                   ) -> re.Match[str]:
+    """The previous count the new one stands for: the first, unless another's clause
+    shares more words with the new one's (其中3家超过孵化期 ← 超过孵化期的是6家)."""
+    def shared(m: re.Match[str]) -> int:
+        words = set(re.sub(r"[\d一二两三四五六七八九十家项个件是的了呢吗要那如果]", "",
+                           _clause(rest, at)))
+        return len(words & set(_clause(question, m.start())))
+    return max(olds, key=shared)
+
+
 # 又多了2家 / 再加3个 / 新增1项: more than the count before, added to it
 _MORE = re.compile(r"(又多了?|再多了?|多了|又增加了?|增加了|再加上?|新增了?|又新增了?)\s*$")
 
@@ -123,7 +134,9 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
                                   and rest[m.end()] not in _NOT_A_NOUN)]
     for m in counts:
         number, unit = m.group(1), m.group(2)
-        old = re.search(N + r"\s*" + re.escape(unit), question)
+        # (要是超过孵化期的是6家呢: the count whose clause says what the new one's does)
+        olds = list(re.finditer(N + r"\s*" + re.escape(unit), question))
+        old = _closest_count(rest, m.start(), question, olds) if olds else None
         if old is not None and _MORE.search(rest[:m.start()]) and (
                 (a := parse_int(old.group(1))) is not None
                 and (b := parse_int(number)) is not None):

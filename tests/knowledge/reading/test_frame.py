@@ -379,3 +379,44 @@ def test_another_party_named_by_what_it_did_does_not_change_the_asker(asked: str
     previous = Previous(asked, asked="amount", topics=("tech_purchase",), thread=(asked,))
     frame = read(said, previous)
     assert frame.text.startswith(asked[:6]) and kept in frame.text
+
+
+@pytest.mark.parametrize(("asked", "said", "year"), [
+    ("我们厂2020年买了一项专利技术，合同登记了，交易额120万，能奖多少",
+     "同一年我们又买了一项，交易额200万，也登记了，两项合计能拿多少", "2020年"),
+    ("我们孵化器2021年认定成国家级了，市里奖多少？",
+     "那年里面还有5家在孵企业升了高企，孵化器能拿多少", "2021年里面还有5家"),
+    # a lone month is of the year asked about
+    ("我们是科技服务机构，2023年3月首次通过高新技术企业认定，有奖励吗", "要是5月份才通过呢",
+     "2023年5月"),
+])
+def test_that_year_is_the_year_asked_about(asked: str, said: str, year: str) -> None:
+    previous = Previous(asked, asked="amount", topics=(), thread=(asked,))
+    text = read(said, previous).text
+    new = next(p for p in text.split("；") if p != asked)  # (the new part, or the whole)
+    assert year in new
+
+
+def test_a_message_naming_its_own_year_keeps_it() -> None:
+    previous = Previous("我们孵化器2021年认定成国家级了，市里奖多少", asked="amount", topics=(),
+                        thread=("…",))
+    assert "2021年" not in read("2024年那年又升了5家，能拿多少", previous).text.split("；")[-1]
+
+
+def test_one_more_with_its_figure_is_added_to_the_one_before() -> None:
+    asked = "我们厂2020年买了一项专利技术，合同登记了，交易额120万，能奖多少"
+    previous = Previous(asked, asked="amount", topics=("tech_purchase",), thread=(asked,))
+    frame = read("2020年我们又买了一项，交易额200万，也登记了，两项合计能拿多少", previous)
+    assert frame.follow_up and "120万" in frame.text and "200万" in frame.text
+    # a figure said as the total so far is a correction of the figure, not one more
+    frame = read("又多了2项，成交额一共到了400万", Previous(
+        "我们机构2020年促成4项成果转化，成交额250万，能补多少", asked="amount",
+        topics=("tech_transfer",), thread=("…",)))
+    assert "250万" not in frame.text or "400万" in frame.text
+
+
+def test_a_question_mark_does_not_lengthen_a_short_follow_up() -> None:
+    asked = "我们是威海本地的一所高校，牵头组建的市级技术创新中心去年批下来了，市里补多少？"
+    previous = Previous(asked, asked="amount", topics=("innovation_centre",), thread=(asked,),
+                        doc_number="威政办字〔2018〕106号")
+    assert read("这是哪个文件哪一条规定的？", previous).follow_up

@@ -89,3 +89,16 @@ def test_a_supposed_figure_takes_the_place_of_the_one_said(text: str, read: str 
 def test_more_of_a_count_is_added_to_it(rest: str, question: str, merged: str) -> None:
     refs: list[str] = []
     assert merge_counts(rest, question, refs)[0] == merged and "count" in refs
+
+
+@pytest.mark.parametrize(("rest", "question", "merged"), [
+    # the count whose clause says what the new one's does
+    ("要是超过孵化期的是6家呢", "我们孵化器有15家在孵企业升了高企，其中3家超过孵化期，能拿多少",
+     "我们孵化器有15家在孵企业升了高企，其中6家超过孵化期，能拿多少"),
+    # a bare count stands for the first
+    ("要是20家呢", "我们孵化器有15家在孵企业升了高企，其中3家超过孵化期，能拿多少",
+     "我们孵化器有20家在孵企业升了高企，其中3家超过孵化期，能拿多少"),
+])
+def test_a_count_replaces_the_count_said_alike(rest: str, question: str, merged: str) -> None:
+    refs: list[str] = []
+    assert merge_counts(rest, question, refs)[0] == merged and refs == ["count"]
