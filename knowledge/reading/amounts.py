@@ -33,7 +33,7 @@ def _sold_last(before: str) -> bool:
     return bool(sold) and sold[-1] > max(bought, default=-1)
 
 
-_HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
+_HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 
 # (fact, pattern on the segment holding the amount), first match wins.

@@ -38,18 +38,26 @@ class Recipients:
 
     names: tuple[str, ...]
     questions: tuple[str, ...]
+    said: tuple[str, ...] = ()  # each recipient's own words (还有一家在青岛的200万)
 
 
 # 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
 # the start of their clauses (after a year); a bare letter only before what it does
 # (一家…，另一家…: the first and the other of two)
 _NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?"
-                    r"(?:(?P<o>另一家|另外一家|一家|另一个|另外一个|一个)(?!都)"
+                    r"(?:(?P<o>另一家|另外一家|还有一家|一家|另一个|另外一个|还有一个|一个)(?!都)"
+                    # 环翠区那家120万，文登那家300万: recipients named by their place
+                    r"|(?P<p>[\u4e00-\u9fff]{1,4}?(?:那家|那个|这家))"
                     r"|(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
                     r"(?P<noun>公司|企业|孵化器|众创空间|机构|单位|厂|中心|镇)"
                     r"|(?P<b>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])(?=是|有|的|在|也|还|只|仅|就|没|未|不|：|:|买|拿|签|促成|被"
                     r"|今年|去年|核定|获批|批了|按|测算|申请|认定|通过|获得|登记|（|\())")
 _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加起来")
+# 帮三家客户问下 / 替客户咨询: asking on the recipients' behalf; 我是做科技中介的: the asker
+_ON_BEHALF = re.compile(r"^.*?(?:帮|替|代)[^，,。；;]{0,8}?(?:客户|企业|公司|单位|家)"
+                        r"(?:问下|问一下|问问|咨询一下|咨询|问|算下|算一下|算算)")
+_ASKER_SAID = re.compile(r"^(我是|我们是|我们公司是|我司是|作为)")
+_BY_PLACE = re.compile(r"(那家|那个|这家)$")
 _ALL = re.compile(r"^(都|均|全部|全都|全)")
 # the recipients' noun after their count (两个孵化器, 三家企业享受…: 企业)
 _NOUN = re.compile(r"[\u4e00-\u9fff]{0,6}?"
@@ -74,7 +82,11 @@ def _named(text: str) -> Recipients | None:
     for clause in _each_named(m.group() for m in _CLAUSE.finditer(text)):
         m = _NAMED.match(clause)
         if m is not None:
-            letter = m.group("o") or m.group("n") or m.group("b")
+            letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
+            if letter in ("一个", "一家") and letter in own:
+                # 一个国家级的有13家…，一个市级的有4家: the next one of them
+                first, letter = letter, f"第{len(own) + 1}{letter[1]}"
+                clause = clause.replace(first, letter, 1)
             label.setdefault(letter, letter + (m.group("noun") or ""))
             year = m.group(1) or year
             said = clause if m.group(1) or not year else year + clause
@@ -97,6 +109,8 @@ def _named(text: str) -> Recipients | None:
     # noun named with a bare letter (A是市级的 → A孵化器是市级的)
     counted = [(c, m) for c in head for m in [_COUNT.search(c)]
                if m is not None and parse_int(m.group(1)) == len(names)]
+    if not counted and any(n.startswith("第") for n in names):
+        return None  # (一个…，一个…: the recipients said in turn only when the head counts them)
     shared = list(head)
     noun = ""
     if counted:
@@ -107,12 +121,22 @@ def _named(text: str) -> Recipients | None:
         one = "1家" if kind is not None and kind.group(1) in ("企业", "公司", "厂") else ""
         shared[head.index(clause)] = clause[:m.start()] + one + clause[m.end():]
         noun = kind.group() if kind is not None else ""
+    if _ON_BEHALF.search("，".join(head)):
+        # 我是做科技中介的，帮三家客户问下2020年购买技术的奖励：A公司…: each recipient
+        # asks for itself (the asker's kind and its asking on their behalf left out)
+        shared = [_ON_BEHALF.sub("", c) for c in shared if not _ASKER_SAID.match(c)]
+        shared = [c for c in shared if c]
+    if noun:  # 市级那个 (two 孵化器 counted): 市级孵化器
+        parts = [p.replace(n, n[:-2] + noun, 1) if _BY_PLACE.search(n) else p
+                 for n, p in zip(names, parts, strict=True)]
     if noun:  # (a letter said with its noun, 甲孵化器, keeps it)
-        parts = [p if label[n] != n else
+        parts = [p if label[n] != n or _BY_PLACE.search(n) else
                  re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
-    return Recipients(tuple(label[n] for n in names),
-                      tuple("，".join([*shared, p, *tail]) for p in parts))
+    shown = {n: (f"第1{n[1]}" if n in ("一个", "一家") and f"第2{n[1]}" in own else label[n])
+             for n in names}
+    return Recipients(tuple(shown[n] for n in names),
+                      tuple("，".join([*shared, p, *tail]) for p in parts), tuple(parts))
 
 
 # 乙、丙各获得省技术市场奖励: each of the letters named together
@@ -161,10 +185,13 @@ def _listed(text: str) -> Recipients | None:
                       tuple(f"{head}{said}{figure}{tail}" for figure in figures))
 
 
-def compose_recipients(text: str, estimate_one: Callable[[str], Estimate]
+def compose_recipients(text: str, estimate_one: Callable[[str], Estimate],
+                       places: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
                        ) -> Estimate | None:
     """The estimates of each recipient's question put together, each item labelled with
-    its recipient (第1家：…); None when the question lists no figure per recipient."""
+    its recipient (第1家：…); None when the question lists no figure per recipient.
+    ``places``: the city's own places and those elsewhere; a recipient its own words
+    place elsewhere only (还有一家在青岛的200万) gets nothing, said so."""
     found = recipients(text)
     if found is None:
         return None
@@ -172,7 +199,12 @@ def compose_recipients(text: str, estimate_one: Callable[[str], Estimate]
     items: list[Item] = []
     missing: list[str] = []
     warnings: list[str] = []
-    for name, part in zip(found.names, parts, strict=True):
+    home, elsewhere = places
+    for k, (name, part) in enumerate(zip(found.names, parts, strict=True)):
+        own = found.said[k] if k < len(found.said) else ""
+        if any(p in own for p in elsewhere) and not any(p in own for p in home):
+            warnings.append(f"您说“{own}”：不在威海，不享受本市奖励，未计入。")
+            continue
         for item in part.items:
             if item.outcome == "ineligible" and any(
                     i.rule_id == item.rule_id and i.outcome == "ineligible" for i in items):

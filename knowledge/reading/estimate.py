@@ -109,7 +109,9 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     spaced = spaced_as_commas(text)
     filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
-    split = compose_recipients(text, part) if by_recipient else None
+    vocab = rules.vocabulary
+    split = compose_recipients(text, part, (vocab.home, vocab.elsewhere)) \
+        if by_recipient else None
     if split is None and by_recipient and not any(
             specs[f].kind == "count" for f in extraction.facts if f in specs):
         # 国家级2家，省级3家: each group as one holder, its one-time awards per holder

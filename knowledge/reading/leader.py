@@ -142,7 +142,10 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     if not elsewhere:
         return ""
     here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
-    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)", text):
+    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)[^，,。；;]{0,4}?"
+                 r"(?:业务|分公司|子公司|公司|工厂|厂|机构|项目|基地)", text):
+        # (济南注册的，在威海也开展业务 / 在威海有个分公司: it works here too; not 合同在威海
+        # 也做了认定登记)
         return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"

@@ -30,6 +30,10 @@ _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|�
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
 # 这一单我们公司 / 这次我司: the asker, after words about what is asked
 _SELF_LAST = re.compile(r"(我们|我司|咱们|本)(公司|企业|单位|厂|学校|机构|医院|镇|区)?$")
+_THEM = ("他们", "他们家", "他家", "人家", "对方", "他们公司", "她们")
+# 帮买方问下 / 替客户问问: the one the asker asks for
+_BEHALF = re.compile(r"(?:帮|替|给)([^，,。；;！!？?\s]{1,8}?)"
+                     r"(?:问下|问一下|问问|咨询|问|算下|算一下)")
 _EACH = ("每家", "每个", "每一家", "各家", "各自", "每家企业")
 _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
 
@@ -60,6 +64,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
         return None
     # (入孵2年A公司自己能拿多少: the words after the last figure)
     party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
+    if party.endswith(_THEM) and (behalf := _BEHALF.search(text, 0, found.end())) is not None:
+        party = behalf.group(1)  # 想帮买方问下他们能拿多少: the one asked for
     if "的" in party and not _DOING.search(party.rpartition("的")[2]):
         # 卖给我们技术的那所学校 / 买的企业: the one named after what it did
         party = party.rpartition("的")[2]
@@ -71,6 +77,9 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     described = _described(text, party, applicants)
     if len(described) == 1:
         return AskedParty(described.pop(), party)
+    words = list(words)
+    if (exact := next((k for k, w in words if w == party), None)) is not None:
+        return AskedParty(exact, party)  # 买方: a word of the vocabulary, whatever its verb
     if _DOING.search(party):
         return None  # (重新认定高企一共能拿多少: what was done, not who)
     # the kind word the party ends on (对方企业, 乳山市, 镇政府): its head noun

@@ -106,6 +106,9 @@ def test_all_parts_denied_still_deny_the_whole() -> None:
     ("我们是技术转移机构，帮本地企业买了两项专利，合同额400万", "tt_contract_turnover_yuan"),
     # the broker's own purchase is its purchase
     ("我们是技术转移机构，自己买了一项专利，合同登记了400万", "registered_tech_purchase_yuan"),
+    # asking for the buyer (帮买方问下) is no help in buying
+    ("2020年我们把技术卖给了我们（文登的一家企业），合同400万登记了，想帮买方问下",
+     "registered_tech_purchase_yuan"),
 ])
 def test_a_purchase_brokered_is_not_the_askers(text: str, fact: str) -> None:
     assert _read(text).facts.get(fact) == 4_000_000

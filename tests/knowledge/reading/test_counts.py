@@ -187,3 +187,10 @@ def test_a_plain_enterprise_in_an_incubator_asking_for_itself_is_no_applicant() 
 ])
 def test_parts_that_failed_or_went_elsewhere(text: str, fact: str, n: int) -> None:
     assert extract_facts(text, date(2026, 12, 6)).facts.get(fact) == n
+
+
+def test_a_part_of_the_half_that_passed() -> None:
+    out = RawExtraction()
+    read_counts("19年我们市级众创空间有16家在孵企业报高企，过了一半，不过过了的那一半里有两家"
+                "前一年就已经毕业出孵搬走了", out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == 6

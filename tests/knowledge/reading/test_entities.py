@@ -11,6 +11,7 @@ from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.entities import compose_recipients, is_split, recipients
+from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
 from knowledge.sources.base import load_knowledge
 
@@ -104,3 +105,35 @@ def test_caps_apply_per_recipient() -> None:
     assert [i.label.split("：")[0] for i in estimate.items if i.outcome == "eligible"] == [
         "第1个", "第2个"]
     assert compose_recipients("我们孵化器有8家在孵企业升了高企", _one) is None
+
+
+@pytest.mark.parametrize(("text", "total", "away"), [
+    # recipients named by their place; one placed elsewhere gets nothing, said so
+    ("2020年集团下面三家子公司都买了技术，合同都认定登记了：环翠区那家120万，文登那家300万，"
+     "还有一家在青岛的200万。三家一共能拿多少奖励", 740_000, True),
+    # asking on the recipients' behalf: each asks for itself, not as the asker's kind
+    ("我是做科技中介的，帮三家客户问下2020年购买技术的奖励：A公司在高区，登记合同100万；"
+     "B公司在经区，登记合同300万；C公司是烟台的，合同也在登记了150万。三家合计能拿多少",
+     700_000, True),
+    # 市级那个 of two incubators counted: 市级孵化器
+    ("我们有两个孵化器，2019年市级那个有4家在孵企业升高企，区级那个有3家，都在孵化期内，"
+     "市里一共奖多少", 400_000, False),
+])
+def test_recipients_by_place_and_on_behalf(text: str, total: int, away: bool) -> None:
+    def one(question: str) -> Estimate:  # each on the date it says, as the engine does
+        ex = extract_facts(question, date(2026, 12, 6), RULESET)
+        return estimate_question(RULESET, question, date(2026, 12, 6),
+                                 list(ex.candidate_rules), ex, ex.as_of or ON,
+                                 by_recipient=False)
+
+    vocab = RULESET.vocabulary
+    estimate = compose_recipients(text, one, (vocab.home, vocab.elsewhere))
+    assert estimate is not None and estimate.total_yuan == total
+    assert any("不在威海" in w for w in estimate.warnings) is away
+
+
+def test_recipients_said_one_after_another() -> None:
+    found = recipients("2021年我们两个孵化器 一个国家级的有13家在孵企业认定高企 "
+                       "一个市级的有4家在孵企业认定高企 都没超过3年孵化期 一共能拿多少")
+    assert found is not None and found.names == ("第1个", "第2个")
+    assert "13家" in found.questions[0] and "4家" in found.questions[1]

@@ -146,6 +146,10 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
     ("我们孵化器在烟台，去年被认定为国家级科技企业孵化器，能给多少", "我们孵化器在烟台"),
     ("我们是烟台的公司，能拿多少", "我们是烟台的公司"),
     ("我们在烟台也有业务，孵化器在威海，能拿多少", ""),
+    # the contract registered in the city is no business of the asker there
+    ("我们是烟台的公司，威海没有注册主体，2020年买了技术，合同在威海也做了认定登记，能拿多少",
+     "我们是烟台的公司"),
+    ("我们是济南注册的公司，在威海也开展业务，能拿多少", ""),
 ])
 def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     vocab = RULESET.vocabulary

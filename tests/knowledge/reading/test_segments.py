@@ -80,6 +80,7 @@ def test_other_levels_are_left_alone(text: str) -> None:
     ("在孵企业一共过了12家，其中有3家入孵都4年多了，早过了3年孵化期", [(3, "家")]),
     # a part of them said as 5家里
     ("5家企业都报了技术先进型服务企业，5家里2家没过", [(2, "家")]),
+    ("过了一半，不过过了的那一半里有两家不在孵化期内", [(2, "家")]),
 ])
 def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -> None:
     assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
