@@ -168,6 +168,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
 
 
 _PURCHASE = "registered_tech_purchase_yuan"  # the buyer's award a seller asks about
+_JOINED_ONLY = r"(?:是|作为|只是|算)(?:参与单位|参与方|合作单位|共建单位)"
 
 
 def _not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
@@ -180,6 +181,9 @@ def _not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
     if leader is not None and leader.participant:
         # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
         return Denied(leader.said, requirement=PARTICIPANT)
+    if party is not None and (joined := re.search(re.escape(party.said) + _JOINED_ONLY, flat)):
+        # 跟我们一起建的那家企业是参与单位，它能另外拿一份吗: the party only takes part
+        return Denied(joined.group(), requirement=PARTICIPANT)
     if party is None and (said := seller(flat)):
         # 我们公司把一项技术卖给了烟台的一家企业…我们能拿多少: the buyer's award
         return Denied(said, requirement=SELLER)

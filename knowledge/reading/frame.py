@@ -21,6 +21,7 @@ from typing import Any
 
 from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
+from knowledge.reading.recall import ROLE_VERB, asks_sum, in_that_year, without_roles
 from knowledge.reading.slots import (
     COUNT,
     PUNCT,
@@ -48,7 +49,6 @@ _FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|�
                      r"|申请|申报|需要|要"
                      r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
                      r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
-_ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
 _OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下面的?$"
                             # 卖给我们技术的那所学校 / 买的企业: another, named by what it did
                             r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
@@ -149,7 +149,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     title than the previous question's, beyond its level (国家专业化众创空间呢 after
     国家级孵化器), asks the same question of that title.
     """
-    message = _in_that_year(message or "", previous, talk)
+    message = in_that_year(message or "", previous.text if previous else "", talk)
     said = _compact(message)  # read without spaces; a question of its own keeps them
     base = Frame(said=said, text=(message or "").strip(), place=talk.elsewhere_named(said),
                  hypothetical=said.startswith(_HYPOTHETICAL))
@@ -165,15 +165,16 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
              if talk.found(said, talk.markers(kind))}
     if "corrections" in marks or (scan_money(without(said, talk.markers("combinations")))
                                   and not (talk.found(said, talk.markers("additions"))
-                                           and _asks_sum(said, talk))):
+                                           and asks_sum(said, talk))):
         # 说错了，一共300万: a figure, not a combination (又买了一项，200万，两项合计: one
         # more, added to the ones before)
         marks.discard("combinations")
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
-    own = _topics(said, topics)
+    # (由高校牵头: an applicant with its role, not a subject of its own)
+    own = _topics(without_roles(said, talk), topics)
     if titles is not None and not marks and (opens or ends) and not asked \
-            and another_title(said, previous.text, titles, talk):
+            and another_title(without_roles(said, talk), previous.text, titles, talk):
         own = own | {"\0title"}  # another subject than the previous question's
     if marks == {"pronouns"} and own - set(previous.topics) and points_at_itself(said, talk):
         # 集团还有个孵化器认定成国家级了，这个呢: "this one" is the subject just named
@@ -250,32 +251,6 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
                    superseded=previous.granted if becoming else ())
 
 
-def _asks_sum(said: str, talk: Talk) -> bool:
-    """Whether a combination word asks the total (两项合计能拿多少), not states a figure
-    (成交额一共到了400万)."""
-    words = "|".join(re.escape(w) for w in talk.markers("combinations"))
-    return bool(words) and bool(re.search(f"(?:{words})[^，,。；;0-9]{{0,4}}?(?:能|多少|几)", said))
-
-
-_A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年|明年|后年")
-_YEAR_SAID = re.compile(r"((?:19|20)\d\d)\s*年")
-_LONE_MONTH = re.compile(r"(?<![\d年个])(1[0-2]|[1-9])\s*月份?(?![\d])")
-
-
-def _in_that_year(message: str, previous: Previous | None, talk: Talk) -> str:
-    """``message`` with "that year" (同一年, 那年, 当年) said as the year the previous
-    question is about, when the message names no year of its own."""
-    words = sorted(talk.markers("that_year"), key=len, reverse=True)
-    years = _YEAR_SAID.findall(previous.text) if previous is not None else []
-    if not years or _A_YEAR.search(message):
-        return message
-    for word in words:
-        if word in message:
-            return message.replace(word, f"{years[-1]}年", 1)
-    # 要是5月份才通过呢 (after 2023年3月首次通过…): a month of the year asked about
-    return _LONE_MONTH.sub(lambda m: f"{years[-1]}年{m.group(1)}月", message, count=1)
-
-
 def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
                   topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
     """A level or an applicant the message names replaces the question's."""
@@ -297,7 +272,7 @@ def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
         # (镇上那几家企业，每家能分多少: others asked about, not the asker)
         if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])):
             old_name, _ = table_word(question, table)
-            verb = _ROLE_VERB.match(rest, rest.index(word) + len(word))
+            verb = ROLE_VERB.match(rest, rest.index(word) + len(word))
             if slot == "applicant" and not old_name and verb:
                 # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
                 question = f"{name}{verb.group()}{question}"

@@ -24,13 +24,19 @@ _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（�
                     r"(?:这边|那边|这块|方面|自己|本身|单独)?"
                     r"(?:最多|一共|总共|大概|大约|还|总)?(?:能|可以|可|会)?(?:因为(?:我们|这个|这))?"
                     r"(?:从[^，,。；;！!？?]{1,6}?)?"  # 镇上的企业能从这笔里分到钱吗
+                    r"(?:另外|单独|再|也)?"
                     r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?"
-                    r"(?:多少|几|啥|什么|钱?吗|奖励吗|补助吗|钱?$)")
+                    r"(?:多少|几|啥|什么|钱?吗|奖励吗|补助吗|一份吗?|钱?$)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
 # 这一单我们公司 / 这次我司: the asker, after words about what is asked
 _SELF_LAST = re.compile(r"(我们|我司|咱们|本)(公司|企业|单位|厂|学校|机构|医院|镇|区)?$")
-_THEM = ("他们", "他们家", "他家", "人家", "对方", "他们公司", "她们")
+_THEM = ("他们", "他们家", "他家", "人家", "对方", "他们公司", "她们", "它", "它们")
+# 那家企业是参与单位: one said to take part in what another leads
+_JOINED = re.compile(r"(?:那|这)(?:家|个|所)([\u4e00-\u9fff]{1,4}?)(?:是|作为|只是|算)"
+                     r"(?:参与单位|参与方|合作单位|共建单位)")
+# 那家企业 / 这个机构: one named before a pronoun asks for it
+_THAT_ONE = re.compile(r"(?:那|这)(?:家|个|所)([\u4e00-\u9fff]{1,4}?)(?=是|也|，|,|作为)")
 # 帮买方问下 / 替客户问问: the one the asker asks for
 _BEHALF = re.compile(r"(?:帮|替|给)([^，,。；;！!？?\s]{1,8}?)"
                      r"(?:问下|问一下|问问|咨询|问|算下|算一下)")
@@ -66,6 +72,10 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
     if party.endswith(_THEM) and (behalf := _BEHALF.search(text, 0, found.end())) is not None:
         party = behalf.group(1)  # 想帮买方问下他们能拿多少: the one asked for
+    elif party.endswith(_THEM) and (named := _THAT_ONE.findall(text, 0, found.start())):
+        party = named[-1]  # 那家企业是参与单位，它能另外拿一份吗: the one named before
+    if (joined := _JOINED.search(text, 0, found.end())) is not None:
+        party = joined.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
     if "的" in party and not _DOING.search(party.rpartition("的")[2]):
         # 卖给我们技术的那所学校 / 买的企业: the one named after what it did
         party = party.rpartition("的")[2]

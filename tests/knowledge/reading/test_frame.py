@@ -420,3 +420,10 @@ def test_a_question_mark_does_not_lengthen_a_short_follow_up() -> None:
     previous = Previous(asked, asked="amount", topics=("innovation_centre",), thread=(asked,),
                         doc_number="威政办字〔2018〕106号")
     assert read("这是哪个文件哪一条规定的？", previous).follow_up
+
+
+def test_a_leader_with_its_role_is_no_subject_of_its_own() -> None:
+    asked = "企业牵头组建的市级技术创新中心补多少"
+    previous = Previous(asked, asked="amount", topics=("innovation_centre",), thread=(asked,))
+    frame = read("要是跟高校一起建、由高校牵头呢", previous)
+    assert "subject" not in frame.refs and "高校牵头" in frame.text

@@ -157,3 +157,10 @@ def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     if said:
         assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement \
             == OUTSIDE
+
+
+def test_a_party_asked_about_that_only_takes_part_is_no_applicant() -> None:
+    text = ("我们是威海本地的一所高校，牵头组建的市级技术创新中心去年批下来了，市里补多少，"
+            "跟我们一起建的那家企业是参与单位，它能另外拿一份吗")
+    denied = extract_facts(text, TODAY, RULESET).denied["applicant_types"]
+    assert denied.requirement == PARTICIPANT and "参与单位" in denied.said

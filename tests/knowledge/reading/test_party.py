@@ -37,6 +37,8 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     ("镇上的企业能从这笔里分到钱吗", "enterprise", "企业"),
     # 他们 / 对方: the one the asker asks for (想帮买方问下)
     ("我们把技术卖给了文登的一家企业，想帮买方问下他们能拿多少奖励", "enterprise", "买方"),
+    # 它: the one named before; one said to take part (是参与单位) is who is asked about
+    ("跟我们一起建的那家企业是参与单位，它能另外拿一份吗", "enterprise", "企业"),
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
      "service_institution", "A公司"),
