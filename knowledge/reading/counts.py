@@ -99,8 +99,8 @@ _HALF = re.compile(r"(通过|过|升|评上|认定)了?(其中的?)?一半|一�
 _NOT_A_HOLDER = r"(?![^，,。；;\s]{0,5}(孵化器|众创空间|大学科技园|载体|星创天地))"
 # the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
 _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
-                     + r"\s*(?:家|个)(?:顺利)?(?:通过|评上|成功|入选|获批|升级成功|升上去|升上了"
-                       r"|升成了|认定上|认定成功|(?:还|都)?在(?:3年|三年)?孵化期(?:内|里|之内)(?!外))"
+                     + r"\s*(?:家|个)(?:顺利)?(?:通过|过了|评上|成功|入选|获批|升级成功|升上去"
+                       r"|升上了|升成了|认定上|认定成功|(?:还|都)?在(?:3年|三年)?孵化期(?:内|里|之内)(?!外))"
                      r"|(通过|(?<![超经越度])过|评上|入选|获批|批下来)了\s*" + _N + r"\s*(?:家|个)")
 
 
@@ -239,6 +239,10 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
         _set(out, "results_transferred", _counted(
             text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes))
     if "专利" in text:
-        m = re.search(_N + r"\s*件", text)
+        m = re.search(_N + r"\s*(多)?件", text)
         if m and (n := parse_int(m.group(1))) is not None:
+            if m.group(2) or re.search(r"(超过|超出|多于|高于)了?\s*$", text[:m.start()]):
+                # 超过了100件 / 100多件: more than 100, said so
+                out.notes.append(f"您说“{text[max(0, m.start() - 3):m.end()]}” → 按多于{n}件计")
+                n += 1
             out.facts["patent_grants"] = n

@@ -134,6 +134,11 @@ OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
 _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 
+# 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
+_BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
+                     r"(公司|企业|厂)")
+
+
 def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ...] = ()
                       ) -> str:
     """The owner's words placing the applicant outside the city ("我们是烟台的公司",
@@ -156,8 +161,9 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     if m is None:
         m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
                       + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
-    if m is None:  # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for,
-        # registered elsewhere
+    if m is None and not _BESIDE.search(text):
+        # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for, registered
+        # elsewhere (not a sister company beside the asker: 我们和兄弟公司都买了…)
         m = re.search(r"(?:公司|企业|单位|机构|厂)(?:是在|是|在|位于)?(" + places
                       + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
                       + places + ")", text)

@@ -70,7 +70,7 @@ _NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
 # 这4家里 / 那一半里 / 过了的那些当中: a part of the count said before
 _OF_THEM = (r"(?:(?:\d+|[一二两三四五六七八九十]+)\s*[家项个件份]|(?:那|这)(?:一半|些|几家|几个))"
             r"(?:里|中|当中|里面)")
-_PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r")?(?:有)?" + _N
+_PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r"(?:还|也|又)?)?(?:有)?" + _N
          + r"\s*(家|项|个|件|份|单|笔)")
 
 
@@ -194,6 +194,8 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
         n = parse_int(m.group(1))
+        if text[m.start(3) - 1:m.start(3)] in ("不", "没", "未") and m.start(3) > m.start():
+            continue  # 入孵都不满3年: what puts a part out, negated
         if re.fullmatch(r"没有?|未|不是|不算|不在", m.group(3)) and re.match(
                 r"(?:有)?(?:" + out_words + ")", text[m.end():]):
             continue  # 3家都没出孵化期 / 都没超过3年: not put out (a double negation)

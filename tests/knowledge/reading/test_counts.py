@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from knowledge.awards.vocabulary import default_vocabulary
 from knowledge.reading.counts import read_counts, read_spoken_for
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.raw import RawExtraction
@@ -194,3 +195,32 @@ def test_a_part_of_the_half_that_passed() -> None:
     read_counts("19年我们市级众创空间有16家在孵企业报高企，过了一半，不过过了的那一半里有两家"
                 "前一年就已经毕业出孵搬走了", out, True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == 6
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # the part that passed said as 4家过了
+    ("2020年我们市级众创空间有6家在孵企业报高企，4家过了，2家没通过，都在孵化期内", 4),
+    # a part of those that passed, put out by the vocabulary's words (满三年)
+    ("2022年我们市级孵化器有10家在孵企业报了高企，过了6家，这6家里还有1家孵化期已经满三年了", 5),
+    # the words negated (都不满3年) put nothing out
+    ("2022年我们省级孵化器一共有7家企业通过了高企认定，5家是在孵企业、入孵都不满3年，"
+     "另外2家已经毕业搬出去了", 5),
+])
+def test_parts_passed_and_put_out(text: str, value: int) -> None:
+    specs = default_vocabulary().facts  # the staff's words that put a part out
+    out = RawExtraction()
+    read_counts(text, out, True, {n: s.not_counted for n, s in specs.items()
+                                  if s.kind == "count"}, PLACES)
+    assert out.facts["incubatees_upgraded"] == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("我们代理所2022年代理市内发明专利授权超过了100件", 101),
+    ("我们代理所2022年代理市内发明专利授权100多件", 101),
+    ("我们代理所2022年代理市内发明专利授权150件", 150),
+])
+def test_more_than_a_count_of_patents(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, False, NOT_COUNTED, PLACES)
+    assert out.facts["patent_grants"] == value
+    assert any("多于" in n for n in out.notes) is (value == 101)
