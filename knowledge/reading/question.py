@@ -33,6 +33,7 @@ from knowledge.reading.scope import (
     is_negated,
     pending,
     repeated,
+    supposed_after,
 )
 
 # A count: digits, or a Chinese numeral (一百零一, 两千) — 零/千 included so that
@@ -318,9 +319,11 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                 out.upgraded_from[(fact, value)] = text[start:end]
     if any(isinstance(out.facts.get(f), set) and out.facts[f] for _, _, _, f, _ in found) \
             or re.search(r"现阶段|目前能|现在能|眼下能", text):  # (asked what it gets now)
-        # 省级技术创新中心还在等, beside titles obtained: not granted (alone, it is asked
-        # about as if obtained)
-        negated += awaited
+        # 省级技术创新中心还在等, beside titles obtained: not granted (alone, or supposed
+        # done after it, 要是批了, it is asked about as if obtained)
+        negated += [a for a in awaited if not supposed_after(text, a[0])]
+        for _, fact, value, _ in (a for a in awaited if supposed_after(text, a[0])):
+            add_value(out.facts, fact, value)
     else:
         for _, fact, value, _ in awaited:
             add_value(out.facts, fact, value)

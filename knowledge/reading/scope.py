@@ -14,7 +14,7 @@ import re
 __all__ = ["IF", "RENEWAL_SAID", "SELF", "awaiting_result", "clause_at", "clause_start",
            "failed_after",
            "failed_in_region", "held_status", "is_counterparty", "is_negated", "negated_clauses",
-           "pending", "renewed", "without_failures"]
+           "pending", "renewed", "supposed_after", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
@@ -203,10 +203,17 @@ def awaiting_result(text: str, start: int, end: int) -> str:
     (材料已经报上去了，结果还没出来 → 结果还没出来), not only planned (明年打算申报): not
     obtained, even asked about alone; '' otherwise."""
     if not pending(text, start, end) \
-            or _PLANNED_BEFORE.search(text[clause_start(text, start):start]):
+            or _PLANNED_BEFORE.search(text[clause_start(text, start):start]) \
+            or _SUPPOSITION.search(text, end):  # (还在公示，要是批了: supposed, as if)
         return ""
     m = _PENDING_AFTER.search(text, end)
     return clause_at(text, m.start()).strip() if m else ""
+
+
+def supposed_after(text: str, at: int) -> bool:
+    """Whether a supposition (如果/要是…) is said after ``at``: what is awaited before it
+    is asked about as if obtained (还在公示，要是批了能拿多少)."""
+    return bool(_SUPPOSITION.search(text, at))
 
 
 def without_failures(text: str) -> str:
@@ -277,8 +284,8 @@ def asks_repeat(text: str) -> bool:
 
 
 _SUPPOSITION = re.compile(r"(?:" + IF.pattern + r")([^，,。；;！!？?]*)")
-_STEP = re.compile(r"登记|认定|通过|评上|获批|批下来|升级|入选|创成|备案|立项|签约|验收")
-_NOT_DONE = re.compile(r"(?:还|尚)?(?:没有?|未)(?:去|能|有|被|及时)?(?=[\u4e00-\u9fff]{2})")
+_STEP = re.compile(r"登记|认定|通过|评上|获批|批下来|批|升级|入选|创成|备案|立项|签约|验收")
+_NOT_DONE = re.compile(r"(?:还|尚)?(?:没有?|未)(?:去|能|有|被|及时|正式)?(?=[\u4e00-\u9fff])")
 
 
 def supposed_otherwise(text: str) -> str:
@@ -298,7 +305,17 @@ def supposed_otherwise(text: str) -> str:
         if any(at > neg.end() and any(v in said for v in steps) and not _NEGATION.search(said)
                for at, said in sups):
             out = out[:neg.start()] + out[neg.end():]
+    for wait in reversed(list(_STILL_WAITING.finditer(out))):
+        # 还在公示，要是批了能拿多少: the result awaited, supposed come (of no other level)
+        if any(at > wait.end() and _STEP.search(said) and not _NEGATION.search(said)
+               and not re.search(r"国家|省|市级", said) for at, said in sups):
+            out = out[:wait.start()] + "已" + out[wait.end():]
     return out
+
+
+# a result awaited, that a supposition after it may say came (还在公示 / 还在等结果)
+_STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|在等结果|还在评审|还没出结果"
+                            r"|结果还没出来?")
 
 
 

@@ -132,12 +132,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     for seg in segments(text):
         piece = seg.text
         named = next((n for n in nouns if n in piece), "")
-        if not named and (this := _THIS.search(piece)):
-            # 今年这个中心又升成省级: the noun before whose head it names, not the last one
-            seen = next((n for n in reversed(named_before) if n.endswith(this.group(1))), seen)
+        seen = _pointed_at(piece, named, seen, named_before)
         if named:
             named_before.append(named)
         level = _LEVEL.search(piece)
+        piece, named = _short_noun(piece, level, named, seen)  # 升级成了省级中心
         subject = named or seen
         if (level is not None and subject and _BECOMING.search(piece[:level.start()])
                 and not _NOUN_AFTER.match(piece[level.end():])
@@ -178,6 +177,26 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     return "".join(rebuilt)
 
 
+def _pointed_at(piece: str, named: str, seen: str, named_before: list[str]) -> str:
+    """The noun a segment naming none points at (今年这个中心又升成省级: the noun before
+    whose head it names, not the last one), else ``seen``."""
+    if named or (this := _THIS.search(piece)) is None:
+        return seen
+    return next((n for n in reversed(named_before) if n.endswith(this.group(1))), seen)
+
+
+def _short_noun(piece: str, level: re.Match[str] | None, named: str, seen: str
+                ) -> tuple[str, str]:
+    """``piece`` with the short noun after a level it becomes (升级成了省级中心) said as
+    the noun named before whose end it is (临床医学研究中心), and the noun it names."""
+    if named or not seen or level is None or not _BECOMING.search(piece[:level.start()]):
+        return piece, named
+    short = re.match(r"(?:的)?(中心|孵化器|空间|基地|机构|园)", piece[level.end():])
+    if short is None or not seen.endswith(short.group(1)) or seen == short.group(1):
+        return piece, named
+    return piece[:level.end()] + seen + piece[level.end() + short.end():], seen
+
+
 def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = None
                     ) -> list[tuple[int, str, str]]:
     """(number, unit, words) of each part of a count that does not qualify: "其中M家超过
@@ -202,7 +221,8 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
         if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
                               or _another_part(text, m)
                               or (_owns(text, m) and (_listed_total(text) == total
-                                                      or _rest_said(text, m)))):
+                                                      or _rest_said(text, m)
+                                                      or _but_part(text, m, n, total)))):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
     if not out:
@@ -268,6 +288,13 @@ def _placed_total(text: str) -> int:
 
     return sum(parse_int(m.group(1)) or 0 for m in re.finditer(
         r"(?:^|(?<=[，,；;：:]))[\u4e00-\u9fff]{2,4}?" + _N + r"\s*(?:家|项|个|件|份|单|笔)", text))
+
+
+def _but_part(text: str, m: re.Match[str], n: int, total: int | None) -> bool:
+    """Whether a part said with 不过/但是 (…12家评上高企，不过有4家是入孵前就已经是高企了)
+    is fewer than the count before it: a part of it, not more."""
+    return total is not None and 0 < n < total and bool(
+        re.search(r"(不过|但是|但|可是|只是)$", text[:m.start()]))
 
 
 def _within(text: str, m: re.Match[str]) -> bool:

@@ -16,6 +16,7 @@ from knowledge.reading.scope import (
     pending,
     renewed,
     repeated,
+    supposed_after,
     supposed_otherwise,
 )
 
@@ -160,6 +161,11 @@ def test_a_repeat_is_not_a_second_try_after_a_failure(text: str, phrase: str,
     ("合同没登记，如果再买一份呢", "合同没登记，如果再买一份呢"),
     ("合同没登记，要是还没登记呢", "合同没登记，要是还没登记呢"),
     ("合同没登记，能拿多少", "合同没登记，能拿多少"),  # no supposition
+    # a step said in one character (还没批), a result awaited (还在公示)
+    ("中心还没批，要是批下来能拿多少", "中心批，要是批下来能拿多少"),
+    ("中心还在公示，要是批了能拿多少", "中心已，要是批了能拿多少"),
+    # a supposition of another level: the result awaited stays
+    ("市级中心还在公示，要是批了省级能拿多少", "市级中心还在公示，要是批了省级能拿多少"),
 ])
 def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
     assert supposed_otherwise(text) == lifted
@@ -204,3 +210,8 @@ def test_a_result_awaited(text: str, phrase: str, waits: str) -> None:
 ])
 def test_a_part_renewed_or_paid_before(text: str, says: bool) -> None:
     assert renewed(text) is says
+
+
+def test_a_supposition_after_a_title_awaited() -> None:
+    text = "省级技术创新中心还在等，要是批了能拿多少"
+    assert supposed_after(text, 0) and not supposed_after("省级技术创新中心还在等，能拿多少", 0)

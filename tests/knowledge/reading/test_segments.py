@@ -215,3 +215,15 @@ def test_a_subject_said_with_but_before_a_later_year_is_that_years() -> None:
     _, parts, _ = year_parts("我们机构2026年报国家级技术转移示范机构没评上，"
                              "不过省级技术转移示范机构2025年已经拿到了。总共能拿多少奖励")
     assert parts[-1][1].startswith("不过省级技术转移示范机构2025年")
+
+
+def test_a_part_said_with_but_is_of_the_count_before() -> None:
+    text = "不过有4家是入孵前就已经是高企了"
+    assert [(n, u) for n, u, _ in excluded_counts(text, ("入孵前",), 12)] == [(4, "家")]
+    assert excluded_counts("另外还有4家是入孵前就已经是高企了", ("入孵前",), 12) == []
+
+
+def test_a_short_noun_after_a_level_is_the_one_named_before() -> None:
+    text = "临床医学研究中心首次通过市级绩效评价，同时还升级成了省级中心，一共多少"
+    filled = fill_elided_subjects(text, ["临床医学研究中心"])
+    assert "升级成了省级临床医学研究中心" in filled
