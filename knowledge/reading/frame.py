@@ -202,8 +202,10 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
                 return replace(base, thread=kept((*previous.thread, base.text)))
             return base  # a subject of its own: a new question
-        # (the length of its words: 这是哪个文件哪一条规定的？ is as short as without ？)
-        if not (opens or ends or len(PUNCT.sub("", said)) <= SHORT or _slots_in(said, talk)):
+        # (哪个文件哪一条规定的？ asks where what was just answered comes from, whatever
+        # its length)
+        if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)
+                or asked == "source"):
             return base
     return _merge(said, previous, talk, base, marks, topics)
 

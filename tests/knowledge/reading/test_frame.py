@@ -415,7 +415,7 @@ def test_one_more_with_its_figure_is_added_to_the_one_before() -> None:
     assert "250万" not in frame.text or "400万" in frame.text
 
 
-def test_a_question_mark_does_not_lengthen_a_short_follow_up() -> None:
+def test_asking_where_the_answer_comes_from_is_a_follow_up() -> None:
     asked = "我们是威海本地的一所高校，牵头组建的市级技术创新中心去年批下来了，市里补多少？"
     previous = Previous(asked, asked="amount", topics=("innovation_centre",), thread=(asked,),
                         doc_number="威政办字〔2018〕106号")
