@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 
 from knowledge.numerals import parse_int
+from knowledge.reading.parts import excluded_counts
 from knowledge.reading.raw import RawExtraction
-from knowledge.reading.segments import excluded_counts
 
 __all__ = ["read_counts", "read_spoken_for"]
 

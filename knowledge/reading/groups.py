@@ -21,8 +21,8 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
+from knowledge.reading.parts import excluded_counts
 from knowledge.reading.scope import renewed, without_failures
-from knowledge.reading.segments import excluded_counts
 
 __all__ = ["Group", "compose_groups", "groups"]
 

@@ -13,8 +13,8 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.matches import title_matches
+from knowledge.reading.parts import excluded_counts
 from knowledge.reading.scope import RENEWAL_SAID, clause_at, clause_start, without_failures
-from knowledge.reading.segments import excluded_counts
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient",
            "this_time"]
@@ -39,11 +39,17 @@ _PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "�
                 "复核")
 
 
+# 其中1家是我们 / 有一家就是我们公司 … 我们能拿多少: the asker, one of those counted
+_ASKER_AMONG = re.compile(r"(其中|有)\s*(1|一)\s*(家|个)(就)?是(我们|我司|本单位|咱们)"
+                          r"(?=.*(我们|我司|本单位|咱们)[^，,。；;]{0,6}(能|可以)[^，,。；;]{0,4}(拿|得|领))")
+
+
 def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """The one fixed award the estimate grants, once per recipient, when the asker speaks
     for several (a town, a group's subsidiaries, a park's companies) and says how many
     obtained it; the item says how the count was read.  None otherwise."""
-    if not (_SPEAKS_FOR.search(text) or _RECIPIENT_NOUN.search(text)):
+    if not (_SPEAKS_FOR.search(text) or _RECIPIENT_NOUN.search(text)) \
+            or _ASKER_AMONG.search(text):  # (其中1家是我们，我们能拿多少: the asker's one)
         return None
     granted = [i for i in estimate.items if i.outcome == "eligible" and i.in_force
                and i.amount_yuan]
@@ -193,6 +199,9 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 _FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)新认定")
 
 
+_A_PART_RENEWED = re.compile(r"(另有|另外|还有|其中)(有)?\s*[\d一二两三四五六七八九十]+\s*(家|个)")
+
+
 def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """The awards the clause grants once (一次性奖励) for a title the owner says was
     renewed (技术先进型服务企业复审又认定了): not granted again, and said so.  The title
@@ -205,6 +214,8 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
     said = (clause.group() if clause else "") + (rest.group() if rest else "")
+    if _A_PART_RENEWED.match(said):
+        return None  # 2家公司认定了…，另有1家是复审: a part renewed, the others first
     phrases = rules.vocabulary.choice_phrases()
     specs = rules.vocabulary.facts
     changed = False
@@ -269,6 +280,8 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
     how it was read; None when no title is counted.  A title counted twice differently is
     left as one (unsure), and an award already multiplied is left alone."""
     counts: dict[tuple[str, str], set[int]] = {}
+    if _ASKER_AMONG.search(text):
+        return None  # 4家单位获得…，其中1家是我们，我们能拿多少: the asker's one
     for start, end, fact, value in title_matches(text, rules.vocabulary.patterns):
         if _INCUBATEES.search(clause_at(text, start)):
             continue  # (在孵企业新认定高企6家: the incubatees' count, not the title's)

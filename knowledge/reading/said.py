@@ -40,6 +40,7 @@ _PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项�
 _LATER = re.compile(r"后来|之后|然后|最后|最终|结果|再后来|" + IF.pattern)
 HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
 _GOING_ON = 5
+_UNDER_WAY = re.compile(r"(还在走|在走|还在办理?|正在办理?|正在走)$")
 
 
 def _region_end(text: str, mention: MoneyMention) -> int:
@@ -64,7 +65,9 @@ def denies(text: str, mention: MoneyMention, pattern: str) -> bool:
     start = own_start(text, mention)
     end = _region_end(text, mention)
     said = [(start + m.start(), is_negated(text, start + m.start(), start + m.end())
-             or failed_after(text, start + m.start(), start + m.end()))
+             or failed_after(text, start + m.start(), start + m.end())
+             # 另一个100万还在走登记流程: the step under way, not done
+             or bool(_UNDER_WAY.search(text, max(0, start + m.start() - 4), start + m.start())))
             for m in re.finditer(pattern, text[start:end])]
     # what happened later wins (当时也做了登记，后来…登记也撤销了: denied; 开始没登记，后来补
     # 登记了: met); else a denial said of it holds (a denied step is never granted)

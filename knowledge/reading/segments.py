@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Segment", "excluded_counts", "fill_elided_subjects", "relative_years", "segments",
+__all__ = ["Segment", "fill_elided_subjects", "relative_years", "segments",
            "tail_start", "year_parts", "year_segments"]
 
 # (a space between the owner's words parts them as a comma would: 2026年又升了5家 按…多少)
@@ -61,17 +61,6 @@ _COUNTED_VERB = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八�
 # 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
 _THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
-_N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
-# 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
-# that say so beyond these negations are the count fact's ``not_counted`` and the places
-# outside the city, from the vocabulary)
-_NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
-# (5家里2家没过: a part of the five, as 其中)
-# 这4家里 / 那一半里 / 过了的那些当中: a part of the count said before
-_OF_THEM = (r"(?:(?:\d+|[一二两三四五六七八九十]+)\s*[家项个件份]|(?:那|这)(?:一半|些|几家|几个))"
-            r"(?:里|中|当中|里面)")
-_PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r"(?:还|也|又)?)?(?:有)?" + _N
-         + r"\s*(家|项|个|件|份|单|笔)")
 
 
 @dataclass(frozen=True)
@@ -195,127 +184,6 @@ def _short_noun(piece: str, level: re.Match[str] | None, named: str, seen: str
     if short is None or not seen.endswith(short.group(1)) or seen == short.group(1):
         return piece, named
     return piece[:level.end()] + seen + piece[level.end() + short.end():], seen
-
-
-def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = None
-                    ) -> list[tuple[int, str, str]]:
-    """(number, unit, words) of each part of a count that does not qualify: "其中M家超过
-    孵化期", "1项在烟台", "另外2项是企业之间的技术转让" (``words``: what puts a part out
-    beyond a negation).  A part without 其中 is a part of the count ``total`` only when
-    the parts listed after it add up to it ("3项，2项在威海，1项在烟台"); otherwise it
-    is more than the count ("9家…，另外还有2家申报没通过").  A part "都在烟台" with no
-    number puts the whole count out: (-1, "", words)."""
-    from knowledge.numerals import parse_int
-
-    extra = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
-    out_words = _NOT + (f"|{extra}" if extra else "")
-    out: list[tuple[int, str, str]] = []
-    part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
-    for m in part.finditer(text):
-        n = parse_int(m.group(1))
-        if text[m.start(3) - 1:m.start(3)] in ("不", "没", "未") and m.start(3) > m.start():
-            continue  # 入孵都不满3年: what puts a part out, negated
-        if re.fullmatch(r"没有?|未|不是|不算|不在", m.group(3)) and re.match(
-                r"(?:有)?(?:" + out_words + ")", text[m.end():]):
-            continue  # 3家都没出孵化期 / 都没超过3年: not put out (a double negation)
-        if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
-                              or _another_part(text, m)
-                              or (_owns(text, m) and (_listed_total(text) == total
-                                                      or _rest_said(text, m)
-                                                      or _but_part(text, m, n, total)))):
-            rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
-            out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
-    if not out:
-        # 其中有3家入孵都4年多了，早过了3年孵化期: what puts the part out, said next
-        for m in re.finditer(r"其中(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)([^，,。；;！!？?]*)"
-                             r"[，,]([^，,。；;！!？?]{0,16})", text):
-            n = parse_int(m.group(1))
-            if n is not None and re.search(out_words, m.group(4)) \
-                    and not re.search(out_words, m.group(3)):
-                out.append((n, m.group(2), m.group(0)))
-    if extra and not out and _placed_total(text) == total:
-        # 高区一家300万，…，潍坊一家200万: each part led by its place
-        for m in re.finditer(r"(?:^|(?<=[，,；;：:]))(" + extra + r")" + _N
-                             + r"\s*(家|项|个|件|份|单|笔)[^，,。；;！!？?]*", text):
-            n = parse_int(m.group(2))
-            if n is not None:
-                out.append((n, m.group(3), m.group(0)))
-    if extra and not out:
-        out.extend(_every(text, extra, total))
-    return out
-
-
-_LISTED = re.compile(r"分别(?:是|在|位于|落地在?|落在|来自)([^。；;？?]{2,24})")
-
-
-def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str]]:
-    """The whole count put out (都在青岛: (-1, "", words)), or the places of a list one per
-    counted thing that are outside (买方分别在济南、威海、烟台 of 3: (2, "", words))."""
-    every = re.search(r"(?:都|全部|全都|均)(?:是|在|位于|落地在?|落在|来自)?(?:" + extra + ")",
-                      text)
-    if every is not None:
-        return [(-1, "", every.group(0))]
-    listed = _LISTED.search(text)
-    if listed is None or total is None:
-        return []
-    places = re.findall(extra, listed.group(1))[:total]
-    out_n = len(places)
-    if not out_n:
-        return []
-    said = "分别在" + "、".join(places)
-    return [(-1, "", said)] if out_n == total else [(out_n, "", said)]
-
-
-def _another_part(text: str, m: re.Match[str]) -> bool:
-    """Whether a part is another of the parts said with 其中 (其中3家…，另外2家…), not more
-    than the count (另外还有2家…)."""
-    # (只有2项是在威海转化的，另外两项去了外省: 只有 said a part before it too)
-    return m.group(0).startswith("另外") and not m.group(0).startswith("另外还") \
-        and bool(re.search(r"其中|只有" + _N, text[:m.start()]))
-
-
-def _rest_said(text: str, m: re.Match[str]) -> bool:
-    """Whether the rest of the count is said after the part (有2家没通过，剩下的都认定了):
-    the part is of the count, not more than it (另外还有…)."""
-    # (其中2家…，还有1家…，剩下的都…: 还有 after 其中 is one more part of the count)
-    return ((not m.group(0).startswith(("另", "还有")) or "其中" in text[:m.start()])
-            and bool(re.search(r"剩下|剩余|其余|其他的?都", text[m.end():])))
-
-
-def _placed_total(text: str) -> int:
-    """What the parts led by a place (高区一家300万, 潍坊一家200万) add up to."""
-    from knowledge.numerals import parse_int
-
-    return sum(parse_int(m.group(1)) or 0 for m in re.finditer(
-        r"(?:^|(?<=[，,；;：:]))[\u4e00-\u9fff]{2,4}?" + _N + r"\s*(?:家|项|个|件|份|单|笔)", text))
-
-
-def _but_part(text: str, m: re.Match[str], n: int, total: int | None) -> bool:
-    """Whether a part said with 不过/但是 (…12家评上高企，不过有4家是入孵前就已经是高企了)
-    is fewer than the count before it: a part of it, not more."""
-    return total is not None and 0 < n < total and bool(
-        re.search(r"(不过|但是|但|可是|只是)$", text[:m.start()]))
-
-
-def _within(text: str, m: re.Match[str]) -> bool:
-    """Whether the part is said to be among the count (第二批里有1家…, 这8家里有1家…)."""
-    # (空间里有3家: where they are, not among which)
-    return bool(re.search(r"(?:[家项个件份批些们]|\d)\s*(里|中|当中|里面)$", text[:m.start()]))
-
-
-def _listed_total(text: str) -> int:
-    """What the parts standing at the start of their own segment add up to."""
-    from knowledge.numerals import parse_int
-
-    return sum(parse_int(m.group(1)) or 0 for m in re.finditer(_PART, text) if _owns(text, m))
-
-
-def _owns(text: str, m: re.Match[str]) -> bool:
-    """Whether a part without 其中 stands at the start of its own segment ("，1项在烟台"),
-    not inside the statement of the whole count ("促成了3项没…")."""
-    before = text[:m.start()]
-    return not before or before[-1] in "，,；; " or before.endswith(
-        ("另外", "还有", "剩下", "不过", "但是", "但", "可是", "只是", "除了"))  # (不过有1家…)
 
 
 # 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own

@@ -104,3 +104,19 @@ def test_segments_read_with_their_polarity(text: str, total: int) -> None:
     assert estimate.total_yuan == total
     if "假如" in text or "要是" in text:
         assert any("如果" in w for w in estimate.warnings) == (total > 0)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a part opening its clause with 有 is of the count; its window is its own
+    ("2020年我们孵化器有9家在孵企业升为高企，有2家是孵化第4年了，能奖多少", 700_000),
+    # a step under way is not done (还在走登记流程)
+    ("2021年6月我们买技术签了两个合同：一个200万已登记，另一个100万还在走登记流程，能奖多少",
+     400_000),
+    # the asker among those counted asks for its one
+    ("今年全市有4家单位获得国家技术市场奖励，其中1家是我们，我们能拿多少配套", 200_000),
+    ("今年全市有4家单位获得国家技术市场奖励，市里一共配套多少", 800_000),
+    # a part renewed beside the others recognised the first time
+    ("我们集团旗下2家公司今年认定了技术先进型服务企业，另有1家是复审，一共能拿多少", 400_000),
+])
+def test_parts_of_what_is_counted(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total

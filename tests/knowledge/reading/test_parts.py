@@ -1,0 +1,70 @@
+"""The parts of a count that do not count (knowledge.reading.parts)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.reading.parts import excluded_counts
+
+
+@pytest.mark.parametrize(("text", "excluded"), [
+    ("6家在孵企业升级为高企，其中2家已经超过3年孵化期", [(2, "家")]),
+    ("5家成了高企，其中有1家孵化超过三年了", [(1, "家")]),
+    ("两项合同，其中1项没登记", [(1, "项")]),
+    ("6家在孵企业升级为高企，其中2家是去年的", []),
+    # what puts the part out, said in the next clause
+    ("在孵企业一共过了12家，其中有3家入孵都4年多了，早过了3年孵化期", [(3, "家")]),
+    # a part of them said as 5家里
+    ("5家企业都报了技术先进型服务企业，5家里2家没过", [(2, "家")]),
+    ("过了一半，不过过了的那一半里有两家不在孵化期内", [(2, "家")]),
+])
+def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -> None:
+    assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
+
+
+@pytest.mark.parametrize(("text", "words", "total", "excluded"), [
+    # a part standing in its own segment, put out by a place or by the count's own words
+    # (the text after the whole count: 促成了3项高校成果转化…)
+    ("，2项在威海，1项在烟台", ["烟台"], 3, [(1, "项")]),
+    ("，其中2项是山大的成果，另外2项是两家企业之间的技术转让", ["企业之间"], 4,
+     [(2, "项")]),
+    ("，其中3家是毕业出去以后才评上的", ["毕业"], 15, [(3, "家")]),
+    # parts that do not add up to the count are more than it, not parts of it
+    ("，其中3家是入孵超过三年的老企业，另外还有2家申报没通过", [], 9, [(3, "家")]),
+    ("合同额一共一千八百万，另外还有2项是在外地转化的", ["外地"], 4, []),
+    # the whole count elsewhere, or the places listed one per counted thing
+    ("，不过买方都在青岛", ["青岛"], 3, [(-1, "")]),
+    ("转让买方分别在济南青岛烟台成交额一共600万", ["济南", "青岛", "烟台"], 3, [(-1, "")]),
+    ("转让买方分别在济南威海烟台成交额一共600万", ["济南", "青岛", "烟台"], 3, [(2, "")]),
+    # a word inside the statement of the whole count is not a part of it
+    ("烟台大学的成果在威海转化", ["烟台"], 3, []),
+    ("，2项在威海，1项在荣成", ["烟台"], 3, []),
+])
+def test_parts_out_by_the_vocabulary(text: str, words: list[str], total: int,
+                                     excluded: list[tuple[int, str]]) -> None:
+    assert [(n, unit) for n, unit, _ in excluded_counts(text, words, total)] == excluded
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("有3家在孵企业都没出孵化期，升了高企", []),  # a double negation puts nothing out
+    ("有3家在孵企业都没超过3年孵化期", []),
+    ("5家里有1家超过孵化期", [1]),  # among the five
+    ("空间里有3家超过孵化期", []),  # 里 of a place: where they are, not among which
+])
+def test_a_part_put_out_is_not_a_double_negation(text: str, parts: list[int]) -> None:
+    assert [n for n, _, _ in excluded_counts(text, ("出孵", "孵化期"), 5)] == parts
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    # another part after 其中 is of the count; 另外还有 is more than it
+    ("其中3家已经超过孵化期，另外2家还在公示没正式发证", [3, 2]),
+    ("其中3家已经超过孵化期，另外还有2家没通过", [3]),
+])
+def test_another_part_after_one_said_with_qizhong(text: str, parts: list[int]) -> None:
+    assert [n for n, _, _ in excluded_counts(text, ("超过孵化期",), 10)] == parts
+
+
+def test_a_part_said_with_but_is_of_the_count_before() -> None:
+    text = "不过有4家是入孵前就已经是高企了"
+    assert [(n, u) for n, u, _ in excluded_counts(text, ("入孵前",), 12)] == [(4, "家")]
+    assert excluded_counts("另外还有4家是入孵前就已经是高企了", ("入孵前",), 12) == []
