@@ -82,8 +82,8 @@ class Group:
 def _part(clause: str) -> tuple[int, str] | None:
     """(count, the clause without it) of a clause that counts a group, else None (其中4家…
     is a part of the count before it, not a group)."""
-    if clause.startswith("其中"):
-        return None
+    if clause.startswith(("其中", "不过有", "但是有", "但有", "可是有")):
+        return None  # (过了3家，不过有一家…通过过一回了: a part of the one before)
     m = _LEADING.match(clause)
     if m is not None and m.group(4):
         counts = _COUNT.findall(m.group(2))
@@ -118,7 +118,8 @@ _APPLIED = re.compile(r"报了|申报|申请|参评|报名")
 _PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了"
                      r"|认定下来|获批了?)")
 # 这4家里有1家…今年是复审: a part renewed, whose one-time awards were paid before
-_AGAIN = ("复审", "复核", "重新认定", "就认定过", "领过", "拿过", "第二次")
+_AGAIN = ("复审", "复核", "重新认定", "就认定过", "领过", "拿过", "第二次", "通过过", "认定过",
+          "评上过")
 _WITHIN = re.compile(r"^(?:不过|但是|但|而)?(其中|里头|里面|这里面|当中|这当中)")
 
 

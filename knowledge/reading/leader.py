@@ -31,9 +31,14 @@ _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
 _TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}"
                          r"(参与|参加|协作|参建)|参与单位|参建单位|合作单位之一|是参与|是参建")
+_OTHER_LEADS = re.compile(r"(别人|别家|人家|别的单位|其他单位|其他企业"
+                          r"|另一家[^，,。；;]{0,6}?)牵头")
 # 联合山大威海组建的 / 与哈工大共建: a partner of the one that leads
 _PARTNER = re.compile(r"(?:联合|携手|会同|和|与|同|跟)([^，,。；;！!？?、\s和与同跟]{1,12}?)"
-                      r"(?:一起|共同)?(?:组建|共建|建设|建)")
+                      r"(?:一起|共同)?(?:组建|共建|建设|建)"
+                      r"|(?:^|[，,])([^，,。；;！!？?、\s]{1,12}?)(?:是|为|作为)(?:参与单位|参与方|合作单位)")
+# 我们公司 / 我们学校: the asker named with its kind
+_SELF_NAMED = re.compile(r"(我们|我司)(公司|企业|厂|集团|学校|大学|学院|医院|研究院|研究所)")
 # 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
 _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?]{0,6}(能|可以|可)"
                         r"[^，,。；;]{0,4}(分|拿|得|领)")
@@ -81,11 +86,17 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
     asker_leads = False
     for said in _leaders(text):
         asker_leads = asker_leads or bool(_SELF.match(said))  # 我们公司牵头、联合山大…
+        if (own := _SELF_NAMED.search(text)) is not None and re.fullmatch(
+                r"(我们|我司|咱们)(是)?牵头", said):
+            said = own.group() + "牵头"  # 我们公司…，我们是牵头单位: the asker's own kind
         kinds = {name for name, pattern in applicants if staff_regex(pattern).search(said)}
         if len(kinds) > 1:
             kinds.discard("enterprise")  # (山大威海 is no company)
         if len(kinds) == 1:
             found.setdefault(kinds.pop(), said)
+    if not found and (other := _OTHER_LEADS.search(text)) and _TAKES_PART.search(text):
+        # 我们作为参与单位加入别人牵头的国家级中心: another leads, whoever it is
+        return Leader("", other.group(), True, False)
     if len(found) != 1:
         return None
     kind, said = next(iter(found.items()))
@@ -107,7 +118,7 @@ def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]
     """The kinds of the partners the asker leads with (我们公司牵头、联合山大威海组建的…:
     a university), who do not apply."""
     return {name for m in _PARTNER.finditer(text) for name, pattern in applicants
-            if staff_regex(pattern).search(m.group(1) + "组建")}
+            if staff_regex(pattern).search((m.group(1) or m.group(2)) + "组建")}
 
 
 # 我们公司把一项技术卖给了烟台的一家企业 / 我校把成果转让给了本地企业: the asker sells

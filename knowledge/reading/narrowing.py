@@ -36,7 +36,7 @@ _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?�
 
 # the part of the recipients a one-time award was paid before or is renewed for
 _PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "已经获得过", "重新认定", "复审",
-                "复核")
+                "复核", "通过过", "认定过", "评上过", "第二次")
 
 
 # 其中1家是我们 / 有一家就是我们公司 … 我们能拿多少: the asker, one of those counted
@@ -199,7 +199,8 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 _FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)新认定")
 
 
-_A_PART_RENEWED = re.compile(r"(另有|另外|还有|其中)(有)?\s*[\d一二两三四五六七八九十]+\s*(家|个)")
+_A_PART_RENEWED = re.compile(r"^(但是|但|不过)?(另有|另外|还有|其中)(有)?\s*"
+                             r"[\d一二两三四五六七八九十]+\s*(家|个)")
 
 
 def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -214,7 +215,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
     said = (clause.group() if clause else "") + (rest.group() if rest else "")
-    if _A_PART_RENEWED.match(said):
+    if _A_PART_RENEWED.search(said):
         return None  # 2家公司认定了…，另有1家是复审: a part renewed, the others first
     phrases = rules.vocabulary.choice_phrases()
     specs = rules.vocabulary.facts
@@ -243,8 +244,11 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 _COUNT_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(项|个|家)\s*$")
 _INCUBATEES = re.compile(r"在孵|入孵|孵化期")
 # …参加绩效评价，3个通过了: how many held it, said in the next clause
-_PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
-                           r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)")
+_PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(?:(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
+                           r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)"
+                           # …，通过4家 / 批了2个: the verb first
+                           r"|(?:通过了?|评上了?|认定了?|获批了?|批了|过了)\s*(\d+|[两二三四五六七八九十]+)"
+                           r"\s*(个|家|项))")
 # 12家科技服务企业今年首次认定技术先进型服务企业: a count of the holders that obtained it
 # the holders a count counts (3家科技服务企业, 两个孵化器)
 _HOLDER = r"(企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|镇)"
@@ -274,6 +278,11 @@ _HOLDER_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)
                            + _HOLDER + r"[^，,。；;]*[，,]?$")
 
 
+def _first_group(m: re.Match[str]) -> str:
+    """The first group a count's match holds (its alternatives count in turn)."""
+    return next((g for g in m.groups() if g and g[0] not in "个家项"), "")
+
+
 def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """Each one-time award for a title counted as many times as the title is said to be
     held ("2项国家技术市场奖励，3项省技术市场奖励" → 20万×2 + 10万×3), the item saying
@@ -289,10 +298,10 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
              or _COUNT_AFTER.match(text, end) or _PASSED_AFTER.match(text, end)
              or _HOLDERS_BEFORE.search(text, clause_start(text, start), start)
              or _holders_said_before(text, start))
-        if m is not None and (n := parse_int(m.group(1))) is not None:
+        if m is not None and (n := parse_int(_first_group(m))) is not None:
             # 3家认定了…，其中1家是注册在烟台的: the count less the parts put out
-            n -= sum(k for k, _, _ in excluded_counts(text[m.end():],
-                                                      rules.vocabulary.elsewhere, n))
+            n -= sum(k for k, _, _ in excluded_counts(
+                text[m.end():], (*rules.vocabulary.elsewhere, *_PAID_BEFORE), n))
             counts.setdefault((fact, value), set()).add(n)
     if not counts:
         return None

@@ -286,6 +286,7 @@ def asks_repeat(text: str) -> bool:
 
 
 _SUPPOSITION = re.compile(r"(?:" + IF.pattern + r")([^，,。；;！!？?]*)")
+_OBTAIN = {"拿到", "获得", "评上", "认定", "通过", "获批", "批下来", "认定上", "批了"}
 _STEP = re.compile(r"登记|认定|通过|评上|获批|批下来|批|升级|入选|创成|备案|立项|签约|验收")
 _NOT_DONE = re.compile(r"(?:还|尚)?(?:没有?|未)(?:去|能|有|被|及时|正式)?(?=[\u4e00-\u9fff])")
 
@@ -304,6 +305,8 @@ def supposed_otherwise(text: str) -> str:
         rest = re.match(r"[^，,。；;！!？?]*", text[neg.end():])
         steps = {text[neg.end():neg.end() + 2],
                  *_STEP.findall(rest.group() if rest else "")}
+        if steps & _OBTAIN:  # 还没拿到省品牌，假如今年认定上了: obtaining, said either way
+            steps |= _OBTAIN
         if any(at > neg.end() and any(v in said for v in steps) and not _NEGATION.search(said)
                for at, said in sups):
             out = out[:neg.start()] + out[neg.end():]

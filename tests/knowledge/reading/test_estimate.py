@@ -120,3 +120,23 @@ def test_segments_read_with_their_polarity(text: str, total: int) -> None:
 ])
 def test_parts_of_what_is_counted(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # a part of those that passed (过了的里面有一家…4年多了)
+    ("我们是市级孵化器，19年在孵的企业有8家报了高企，过了一半，不过过了的里面有一家在我们这都孵了"
+     "4年多了，孵化器这块能拿多少奖励", 300_000),
+    # a part passed before (通过过一回), of the count that passed (过了3家)
+    ("今年全市4家医院的临床医学研究中心参加市级绩效评价，过了3家，不过有一家前年就已经通过过一回了，"
+     "这次市里一共拨多少", 2_000_000),
+    # the count said verb first (通过4家), a part renewed said with 但是其中
+    ("今年高区6家企业报技术先进型服务企业，通过4家，但是其中1家是前年就认定过的这次是复核，"
+     "那这批能拿到的一次性奖励一共多少", 600_000),
+    # another leads, the asker takes part
+    ("假如我们作为参与单位加入别人牵头的国家级技术创新中心，今年认定下来，我们能分多少", 0),
+    # not yet obtained, supposed obtained in other words (还没拿到…假如认定上了)
+    ("我们孵化器还没拿到省品牌，假如今年认定上了，省里拨60万，市里能配多少", 600_000),
+    ("我们孵化器还没拿到省品牌，省里拨60万，市里能配多少", 0),
+])
+def test_parts_and_suppositions_said_other_ways(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total

@@ -167,3 +167,12 @@ def test_a_party_asked_about_that_only_takes_part_is_no_applicant() -> None:
             "跟我们一起建的那家企业是参与单位，它能另外拿一份吗")
     denied = extract_facts(text, TODAY, RULESET).denied["applicant_types"]
     assert denied.requirement == PARTICIPANT and "参与单位" in denied.said
+
+
+def test_the_asker_leading_said_as_the_leading_unit() -> None:
+    text = ("我们公司和山大威海共建的市级技术创新中心，我们是牵头单位，山大是参与单位，今年批了，"
+            "我们和山大各能拿多少")
+    leader = read_leader(text, APPLICANTS)
+    assert leader is not None and leader.kind == "enterprise" and leader.asker
+    assert partners_named(text, APPLICANTS) == {"university"}
+    assert extract_facts(text, TODAY, RULESET).facts["applicant_types"] == {"enterprise"}

@@ -131,3 +131,10 @@ def test_a_planned_title_asked_about_now_is_not_held(text: str, held: bool) -> N
                         patterns=vocab.patterns)
     titles = out.facts.get("platform_titles", set())
     assert isinstance(titles, (set, frozenset)) and ("tech_centre_provincial" in titles) is held
+
+
+@pytest.mark.parametrize("text", ["我们公司2021年5月在德国建了研发中心", "去年在日本设了联合实验室",
+                                  "我们在海外建了研发中心"])
+def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
+    titles = read_question(text, TODAY, TOPICS).facts.get("platform_titles")
+    assert isinstance(titles, set) and "overseas_rnd" in titles

@@ -41,3 +41,12 @@ def test_a_clause_saying_only_the_amount_is_of_the_clause_before() -> None:
 ])
 def test_a_condition_met_later(text: str, met: bool) -> None:
     assert met_later(text, REGISTERED, text.index("登记") + 2) is met
+
+
+def test_a_step_undone_later_is_denied() -> None:
+    text = "2020年9月的80万登记了但后来被撤销了"
+    mention = next(m for m in scan_money(text) if m.yuan == 800_000)
+    assert denies(text, mention, "登记")
+    text = "2020年买技术合同100万，开始没登记，后来补登记了"
+    mention = next(m for m in scan_money(text) if m.yuan == 1_000_000)
+    assert not denies(text, mention, "登记")
