@@ -83,10 +83,6 @@ def _named(text: str) -> Recipients | None:
         m = _NAMED.match(clause)
         if m is not None:
             letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
-            if letter in ("一个", "一家") and letter in own:
-                # 一个国家级的有13家…，一个市级的有4家: the next one of them
-                first, letter = letter, f"第{len(own) + 1}{letter[1]}"
-                clause = clause.replace(first, letter, 1)
             label.setdefault(letter, letter + (m.group("noun") or ""))
             year = m.group(1) or year
             said = clause if m.group(1) or not year else year + clause
@@ -109,8 +105,6 @@ def _named(text: str) -> Recipients | None:
     # noun named with a bare letter (A是市级的 → A孵化器是市级的)
     counted = [(c, m) for c in head for m in [_COUNT.search(c)]
                if m is not None and parse_int(m.group(1)) == len(names)]
-    if not counted and any(n.startswith("第") for n in names):
-        return None  # (一个…，一个…: the recipients said in turn only when the head counts them)
     shared = list(head)
     noun = ""
     if counted:
@@ -133,9 +127,7 @@ def _named(text: str) -> Recipients | None:
         parts = [p if label[n] != n or _BY_PLACE.search(n) else
                  re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
-    shown = {n: (f"第1{n[1]}" if n in ("一个", "一家") and f"第2{n[1]}" in own else label[n])
-             for n in names}
-    return Recipients(tuple(shown[n] for n in names),
+    return Recipients(tuple(label[n] for n in names),
                       tuple("，".join([*shared, p, *tail]) for p in parts), tuple(parts))
 
 

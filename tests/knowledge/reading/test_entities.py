@@ -130,10 +130,3 @@ def test_recipients_by_place_and_on_behalf(text: str, total: int, away: bool) ->
     estimate = compose_recipients(text, one, (vocab.home, vocab.elsewhere))
     assert estimate is not None and estimate.total_yuan == total
     assert any("不在威海" in w for w in estimate.warnings) is away
-
-
-def test_recipients_said_one_after_another() -> None:
-    found = recipients("2021年我们两个孵化器 一个国家级的有13家在孵企业认定高企 "
-                       "一个市级的有4家在孵企业认定高企 都没超过3年孵化期 一共能拿多少")
-    assert found is not None and found.names == ("第1个", "第2个")
-    assert "13家" in found.questions[0] and "4家" in found.questions[1]
