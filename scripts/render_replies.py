@@ -218,6 +218,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     conv.text(Who(27, 27), "省里的，去年拿的")
     conv.text(Who(27, 27), "今年又拿了国家技术市场奖励，这次配套多少")
     out["11c_both_years_added"] = conv.text(Who(27, 27), "这两年一共多少").replies
+    out["12a_seller_is_no_applicant"] = conv.text(
+        Who(28, 28), "我们公司把一项技术卖给了烟台的一家企业，2020年签的，合同200万登记了，"
+                     "我们能拿多少").replies
+    out["12b_recipient_placed_elsewhere"] = conv.text(
+        Who(29, 29), "2020年集团下面三家子公司都买了技术，合同都认定登记了：环翠区那家120万，"
+                     "文登那家300万，还有一家在青岛的200万。三家一共能拿多少奖励？").replies
+    conv.text(Who(30, 30), "我们厂2020年买了一项专利技术，合同登记了，技术交易额120万，能奖多少")
+    out["12c_that_year_added"] = conv.text(
+        Who(30, 30), "同一年我们又买了一项，交易额200万，也登记了，两项合计能拿多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
