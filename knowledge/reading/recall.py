@@ -28,6 +28,7 @@ def asks_sum(said: str, talk: Talk) -> bool:
     return bool(words) and bool(re.search(f"(?:{words})[^，,。；;0-9]{{0,4}}?(?:能|多少|几)", said))
 
 
+_SHORT = 12  # a follow-up this short (characters) leans on the question before
 _A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年|明年|后年")
 _YEAR_SAID = re.compile(r"((?:19|20)\d\d)\s*年")
 _LONE_MONTH = re.compile(r"(?<![\d年个])(1[0-2]|[1-9])\s*月份?(?![\d])")
@@ -43,5 +44,9 @@ def in_that_year(message: str, previous: str, talk: Talk) -> str:
     for word in words:
         if word in message:
             return message.replace(word, f"{years[-1]}年", 1)
-    # 要是5月份才通过呢 (after 2023年3月首次通过…): a month of the year asked about
+    # 要是5月份才通过呢 (after 2023年3月首次通过…): a month of the year asked about, in a
+    # short or supposing follow-up (a question of its own with a month, 3月份首次通过了高企
+    # 认定，有奖励吗, is of this year)
+    if len(message) > _SHORT and not message.startswith(talk.markers("starts")):
+        return message
     return _LONE_MONTH.sub(lambda m: f"{years[-1]}年{m.group(1)}月", message, count=1)

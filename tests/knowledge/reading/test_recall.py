@@ -17,6 +17,9 @@ TALK = default_talk()
     # a year of its own, or no year before: as said
     ("2024年那年又升了5家", "孵化器2021年认定成国家级", "2024年那年又升了5家"),
     ("同一年我们又买了一项", "我们买了一项技术", "同一年我们又买了一项"),
+    # a question of its own with a month is of this year
+    ("我们是科技服务机构，3月份首次通过了高企认定，有奖励吗", "2020年买了技术",
+     "我们是科技服务机构，3月份首次通过了高企认定，有奖励吗"),
 ])
 def test_that_year_is_the_year_asked_about(message: str, previous: str, read: str) -> None:
     assert in_that_year(message, previous, TALK) == read
