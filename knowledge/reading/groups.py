@@ -22,7 +22,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.parts import excluded_counts
-from knowledge.reading.scope import renewed, without_failures
+from knowledge.reading.scope import PAID_BEFORE, renewed, without_failures
 
 __all__ = ["Group", "compose_groups", "groups"]
 
@@ -117,9 +117,6 @@ def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
 _APPLIED = re.compile(r"报了|申报|申请|参评|报名")
 _PASSED = re.compile(r"^(最后|结果|最终)?(批下来|批了|通过了?|过了|评上了?|创成了?|认定了"
                      r"|认定下来|获批了?)")
-# 这4家里有1家…今年是复审: a part renewed, whose one-time awards were paid before
-_AGAIN = ("复审", "复核", "重新认定", "就认定过", "领过", "拿过", "第二次", "通过过", "认定过",
-          "评上过")
 _WITHIN = re.compile(r"^(?:不过|但是|但|而)?(其中|里头|里面|这里面|当中|这当中)")
 
 
@@ -336,7 +333,7 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
         after = group.said.partition("，")[2]
         count = group.count - sum(k for k, _, _ in excluded_counts(
             after, rules.vocabulary.elsewhere, group.count))
-        again = sum(k for k, _, _ in excluded_counts(after, _AGAIN, group.count)
+        again = sum(k for k, _, _ in excluded_counts(after, PAID_BEFORE, group.count)
                     if 0 < k < count)
         if (away := _placed_away(group, rules)) and count > 0:
             # 两家在威海注册，一家在青岛: a part placed outside the city gets nothing

@@ -14,7 +14,13 @@ from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.matches import title_matches
 from knowledge.reading.parts import excluded_counts
-from knowledge.reading.scope import RENEWAL_SAID, clause_at, clause_start, without_failures
+from knowledge.reading.scope import (
+    PAID_BEFORE,
+    RENEWAL_SAID,
+    clause_at,
+    clause_start,
+    without_failures,
+)
 
 __all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient",
            "this_time"]
@@ -33,10 +39,6 @@ _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?�
                                 r"\s*(?:家|个)|(\d+|[一两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
                                 r"被?(?:通过|入选|评上|获批|创建成功|创成|成功|认定为?)")
 
-
-# the part of the recipients a one-time award was paid before or is renewed for
-_PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "已经获得过", "重新认定", "复审",
-                "复核", "通过过", "认定过", "评上过", "第二次")
 
 
 # 其中1家是我们 / 有一家就是我们公司 … 我们能拿多少: the asker, one of those counted
@@ -77,8 +79,8 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     # count passed, 5家里2家没过 leaves 3)
     # (不过有1家是烟台注册的: a recipient outside the city is not one of them)
     places = rules.vocabulary.elsewhere
-    out = [(k, said) for k, _, said in excluded_counts(text, (*_PAID_BEFORE, *places), n)
-           if 0 < k < n and (any(w in said for w in (*_PAID_BEFORE, *places))
+    out = [(k, said) for k, _, said in excluded_counts(text, (*PAID_BEFORE, *places), n)
+           if 0 < k < n and (any(w in said for w in (*PAID_BEFORE, *places))
                              or (passed is None and without_failures(said) != said))]
     left = n - sum(k for k, _ in out)
     item = fixed[0]
@@ -301,7 +303,7 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
         if m is not None and (n := parse_int(_first_group(m))) is not None:
             # 3家认定了…，其中1家是注册在烟台的: the count less the parts put out
             n -= sum(k for k, _, _ in excluded_counts(
-                text[m.end():], (*rules.vocabulary.elsewhere, *_PAID_BEFORE), n))
+                text[m.end():], (*rules.vocabulary.elsewhere, *PAID_BEFORE), n))
             counts.setdefault((fact, value), set()).add(n)
     if not counts:
         return None
