@@ -47,7 +47,7 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
      r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
     ("rnd_subsidy_granted_yuan", r"研发.{0,8}补助"),  # before 省里: 研发补助…省里那块
     # 省里拨了80万 / 省拨资金60万 (not 这1000万里省里出多少: the province's share asked)
-    ("provincial_funds_yuan", r"省拨|省里.{0,12}?(拨|给|补|奖|配|下达|批|资助)"
+    ("provincial_funds_yuan", r"省拨|省里.{0,16}?(拨|给|补|奖|配|下达|批|资助)"
                               r"(了|款|款是|的是|了款)?"
                               r"\s*[0-9一二两三四五六七八九十百千]|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
@@ -202,6 +202,7 @@ def read_money(text: str, out: RawExtraction,
 # 登记了3份，每份50万 / 另外2份每份30万 / 买了4项专利，每项合同20万: an amount per unit
 _EACH = re.compile(r"每(份|项|个|笔|件|单)[^，。；,;0-9一二两三四五六七八九十]{0,6}?$")
 _COUNT_OF = r"(\d+|[一二两三四五六七八九十]+)\s*{unit}"
+_UNITS = "[份项个笔件单]"
 
 
 def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyMention:
@@ -211,21 +212,25 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     if each is None:
         return mention
     start = clause_start(text, clause_start(text, each.start()) - 1)
-    counts = list(re.finditer(_COUNT_OF.format(unit=each.group(1)), text[start:each.start()]))
+    # 买了5项技术，每份合同30万: the units of one deal are one another's (项, 份, 笔)
+    counts = list(re.finditer(_COUNT_OF.format(unit=_UNITS), text[start:each.start()]))
     n = parse_int(counts[-1].group(1)) if counts else None
     if not n or n < 2:
         return mention
-    unmet = _unmet_parts(text, mention.end, each.group(1))
+    unmet = _unmet_parts(text, mention.end, _UNITS)
     said = f"您说{counts[-1].group()}、每{each.group(1)}{mention.text}"
     if unmet and unmet[0] < n:
         # 5项，每项40万，其中4项登记了，1项没登记: the parts that meet the condition
         n -= unmet[0]
-        said += f"，其中{unmet[1]}"
+        said += "，" + (unmet[1] if _BUT_PART.match(unmet[1]) else f"其中{unmet[1]}")
     out.notes.append(f"{said} → 按{format_yuan(n * mention.yuan)}计")
     return replace(mention, yuan=n * mention.yuan)
 
 
-_PART_OF = r"^(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
+_BUT = r"(?:可是|但是|但|不过|只是)"
+_PART_OF = r"^" + _BUT + r"?(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
+# (可是其中2份没登记 / 不过有1项没登记: said as a part already)
+_BUT_PART = re.compile(_BUT + r"|其中")
 
 
 def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
@@ -322,10 +327,10 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
 
 
-_REST = re.compile(r"(剩下|剩余|其余|其他的|另外的|别的"
+_REST = re.compile(_BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
-                   r"|(其中)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
+                   r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

@@ -98,7 +98,8 @@ def _named(text: str) -> Recipients | None:
     names = list(own)
     # B有3家 after A有4家在孵企业升高企: a terse clause repeats the first recipient's
     # clause with a figure, with its own number
-    model = next((c for c in own[names[0]] if _ITEM.search(c) and not _terse(c, names[0])), "")
+    model = next((c for c in own[names[0]] if _ITEM.search(c.replace(names[0], "", 1))
+                  and not _terse(c, names[0])), "")
     parts = ["，".join(restate(c, model.replace(names[0], n, 1)) if model and _terse(c, n)
                       else c for c in own[n]) for n in names]
     # 我们有两个孵化器: the recipients' count is left out (each part speaks of one), its
@@ -153,7 +154,8 @@ def _terse(part: str, name: str) -> bool:
                   r"|[有是的也还共]", "", _NOUN.sub("", part.replace(name, "", 1), 1)
                   if _NOUN.match(part.replace(name, "", 1).lstrip("0123456789年 ")) else
                   part.replace(name, "", 1))
-    return bool(_ITEM.search(part)) and len(rest) < 2
+    # (一个是市级孵化器: the name's own numeral is no figure)
+    return bool(_ITEM.search(part.replace(name, "", 1))) and len(rest) < 2
 
 
 def _listed(text: str) -> Recipients | None:

@@ -10,7 +10,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
 
 from knowledge.awards.calculator import Denied, candidate_rules
 from knowledge.awards.conditions import is_window, show_value
@@ -21,6 +20,7 @@ from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import NEGATED_CONDITIONS
+from knowledge.reading.denied import denied_titles
 from knowledge.reading.leader import (
     OUTSIDE,
     PARTICIPANT,
@@ -134,7 +134,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     _drop_ceilings(flat, facts, notes, vocab)
     excluded = {name: frozenset(values) for name, values in raw.excluded.items()
                 if name in specs}
-    for name, values in _denied_levels(flat, facts, vocab).items():
+    for name, values in denied_titles(flat, facts, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
     leader = _leader_applies(flat, facts, notes, vocab, party)
     candidates: tuple[str, ...] = ()
@@ -290,73 +290,12 @@ def _read_windows(text: str, facts: dict[str, object], notes: list[str],
                 break
 
 
-_LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
 # a clause about a part of a count (其中2家, 另外一家, 它 — not 它们, all of them)
 # (这9家里有2家入孵超过3年了: a part of the count before)
 _A_PART = re.compile(r"其中|它(?!们)|另外|另一|这一家|那一家|有一家|除了"
                      r"|(里|中|当中)有?\s*[\d一二两三四五六七八九十]+\s*[家个项]"
                      # 有2家是孵化第4年了: a clause said of a part of the count
                      r"|^(有|还有|不过有|但有)\s*[\d一二两三四五六七八九十]+\s*[家个项](都|也)?是")
-
-
-def _denied_levels(text: str, facts: dict[str, object], vocab: Vocabulary
-                   ) -> dict[str, frozenset[str]]:
-    """Titles denied by level alone: 我们的技术创新中心不是市级的.
-
-    A negated clause naming one level (市级) denies the choices whose label names that
-    level and no other, and shares a term of three characters or more with the sentence
-    (技术创新中心) — unless the title is also stated.  A negated clause naming no level
-    but a term of the vocabulary (高新技术企业) denies every title whose label names the
-    term (首次…, 重新通过高新技术企业认定) — unless one of them is stated.
-    """
-    out: dict[str, set[str]] = {}
-    terms = _terms(vocab)
-    for clause in negated_clauses(text):
-        levels = set(_LEVEL.findall(clause))
-        if not levels:  # 还没认定高新技术企业: every title whose label names the term
-            for term in (t for t in terms if t in clause):
-                for name, value in _labelled(vocab, facts, term):
-                    out.setdefault(name, set()).add(value)
-            continue
-        if len(levels) != 1:
-            continue
-        level = levels.pop()
-        for name, spec in vocab.facts.items():
-            if spec.kind != "multi" or name == "applicant_types":
-                continue
-            held = facts.get(name, frozenset())
-            for value, label in spec.choices:
-                if (level not in label or set(_LEVEL.findall(label)) != {level}
-                        or value in held):  # type: ignore[operator]
-                    continue
-                bare = label.replace(level, "")
-                match = SequenceMatcher(None, bare, text).find_longest_match()
-                if match.size >= 3:
-                    out.setdefault(name, set()).add(value)
-    return {name: frozenset(values) for name, values in out.items()}
-
-
-def _terms(vocab: Vocabulary) -> list[str]:
-    """The vocabulary's words of four characters or more (phrases, implied_by), longest
-    first."""
-    words = {w for spec in vocab.facts.items() for w in spec[1].aliases}
-    words |= {w for spec in vocab.facts.values() for ws in spec.implied_by.values() for w in ws}
-    return sorted((w for w in words if len(w) >= 4 and not w.startswith("…")),
-                  key=lambda w: (-len(w), w))
-
-
-def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
-              ) -> list[tuple[str, str]]:
-    """(fact, value) of the multi titles whose label names ``term``, none of them held."""
-    out: list[tuple[str, str]] = []
-    for name, spec in vocab.facts.items():
-        if spec.kind != "multi" or name == "applicant_types":
-            continue
-        named = [value for value, label in spec.choices if term in label]
-        held = facts.get(name, frozenset())
-        if named and not set(named) & set(held):  # type: ignore[call-overload]
-            out += [(name, value) for value in named]
-    return out
 
 
 _NOTED = re.compile(r"未计入：“(.+?)”")

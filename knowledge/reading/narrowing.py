@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import replace
 
 from knowledge.awards.calculator import Estimate, Item
-from knowledge.awards.rules import RuleSet
+from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.matches import title_matches
@@ -36,7 +36,10 @@ _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?批|认定|创成|创建成功?)"
                                 r"(?:了|下来了?)?\s*"
                                 r"(\d+|[一两二三四五六七八九十]+)"
-                                r"\s*(?:家|个)|(\d+|[一两二三四五六七八九十]+)\s*(?:家|个)(?:都|均)?"
+                                r"\s*(?:家|个)|(\d+|[一两二三四五六七八九十]+)\s*(?:家|个)"
+                                # (2个镇创建成功: the recipients' noun before the verb)
+                                r"(?:(?![没未不都均被一二两三四五六七八九十个家])[\u4e00-\u9fff])"
+                                r"{0,4}?(?:都|均)?"
                                 r"被?(?:通过|入选|评上|获批|创建成功|创成|成功|认定为?)")
 
 
@@ -205,6 +208,18 @@ _A_PART_RENEWED = re.compile(r"^(但是|但|不过)?(另有|另外|还有|其中
                              r"[\d一二两三四五六七八九十]+\s*(家|个)")
 
 
+# a clause that pays a renewal or a review names it (重新认定的给予10万元, 首次通过绩效评价)
+_RENEWAL_PAID = re.compile(r"重新认定|复核|复审|复评|绩效评价|再次认定")
+
+
+def _paid_on_obtaining(rule: Rule) -> bool:
+    """Whether ``rule`` pays a fixed sum for obtaining a title (一次性 or not) and its
+    clause says nothing of paying a renewal or a review of it."""
+    return rule.amount_yuan is not None and rule.count_fact is None \
+        and rule.base_fact is None \
+        and not any(_RENEWAL_PAID.search(c.quote) for c in rule.citations)
+
+
 def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """The awards the clause grants once (一次性奖励) for a title the owner says was
     renewed (技术先进型服务企业复审又认定了): not granted again, and said so.  The title
@@ -221,11 +236,13 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
         return None  # 2家公司认定了…，另有1家是复审: a part renewed, the others first
     phrases = rules.vocabulary.choice_phrases()
     specs = rules.vocabulary.facts
+    # (the staff's title patterns name what is renewed too: 省级技术创新中心…复核)
+    named = {(fact, value) for _, _, fact, value in title_matches(said,
+                                                                   rules.vocabulary.patterns)}
     changed = False
     items = []
     once = [i for i in estimate.items if i.outcome == "eligible" and i.amount_yuan
-            and (r := rules.get(i.rule_id)) is not None
-            and any("一次性" in c.quote for c in r.citations)]
+            and (r := rules.get(i.rule_id)) is not None and _paid_on_obtaining(r)]
     for item in estimate.items:
         rule = rules.get(item.rule_id)
         titles = [] if rule is None else [
@@ -233,9 +250,14 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
             for w in (specs[c.fact].choice_label(c.value),
                       *phrases.get(c.fact, {}).get(str(c.value), ()))]
         if (rule is not None and item.outcome == "eligible" and item.amount_yuan
-                and any("一次性" in c.quote for c in rule.citations)
-                and (any(w and w in said for w in titles) or (alone and len(once) == 1))):
-            why = "这是一次性奖励；您说的是复审（重新认定），不再重复奖励"
+                and _paid_on_obtaining(rule)
+                and (any(w and w in said for w in titles) or (alone and len(once) == 1)
+                     or any(c.op == "has" and (c.fact, str(c.value)) in named
+                            for c in rule.conditions))):
+            why = ("这是一次性奖励；您说的是复审（重新认定），不再重复奖励"
+                   if any("一次性" in c.quote for c in rule.citations) else
+                   f"条款对认定（组建）给予奖励，未规定{renewal.group()}时再次给予；"
+                   f"您说的是{renewal.group()}，未计入")
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
             changed = True
         items.append(item)

@@ -33,7 +33,9 @@ def own_start(text: str, mention: MoneyMention) -> int:
 # a clause going on about the amount's deal (一份50万的合同，登记的时候被驳回了) says no new
 # part, year or amount of its own
 # (但是…没给认定 / 后来…登记也撤销了 go on about the same deal)
-_NEW_PART = re.compile(r"(另外|另|还有|其中|剩下|其余|\d{2,4}\s*年|[今去前明]年)")
+# (不过剩下那项没登记: a new part after a but)
+_NEW_PART = re.compile(r"(?:可是|但是|但|不过|只是|而)?"
+                       r"(另外|另|还有|其中|剩下|其余|\d{2,4}\s*年|[今去前明]年)")
 # (登记的7个里有2个是…: a count of parts, anywhere in the clause)
 _PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项笔家]")
 # what happened later, or is supposed instead (…登记了，要是合同没登记呢)

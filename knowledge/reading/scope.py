@@ -260,12 +260,12 @@ def repeated(text: str, start: int, end: int, until: int | None = None) -> bool:
 
 
 # 复审 / 重新认定 / 到期后又认定: a title renewed, not won the first time
-RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|再次(认定|评定)"
+RENEWAL_SAID = re.compile(r"重新(评定|认定|评审|核定)|复核|复审|复评|再次(认定|评定)"
                           r"|到期(后)?(又|再)?(认定|评上|通过)")
 # the words saying a part of a count was paid before or is renewed (其中1家是复核, 不过有一家
 # 前年就已经通过过一回了): its one-time awards are not paid again
 PAID_BEFORE = ("已经拿过", "拿过", "已经领过", "领过", "已领", "已经获得过", "重新认定", "复审",
-               "复核", "通过过", "认定过", "评上过", "就认定过", "第二次")
+               "复核", "复评", "通过过", "认定过", "评上过", "就认定过", "第二次")
 # 2020年就认定过 / 去年第一次通过时已经拿过钱: the award was received before
 _HAD_IT = re.compile(r"(已经|早就|之前|以前|当时|那时)[^，,。；;]{0,8}(拿|领|得)过"
                      r"|(?<![没未])(就|早)(认定|通过|评上)过")

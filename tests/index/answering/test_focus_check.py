@@ -62,6 +62,10 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     # a time said is no thing whose amount is asked
     ("那国家级的当时是多少", ["那国家级"]),
     ("这次还能拿多少", []),
+    ("年底能拿多少奖励？", []),
+    ("2020年买了5项技术，下半年能拿多少", []),
+    ("到时候能补多少", []),
+    ("今年年底能拿多少生活补贴", ["生活补贴"]),
 ])
 def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
     assert _amount_spans(said) == spans

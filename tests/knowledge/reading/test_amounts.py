@@ -35,6 +35,9 @@ def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) 
     # one unit, or no count said: the amount as said
     ("买了一项专利，每项合同20万，登记了", 200_000),
     ("买技术合同每份20万，登记了", 200_000),
+    # the units of one deal are one another's (5项技术, 每份合同)
+    ("买了5项技术，每份合同都是30万，都登记了", 1_500_000),
+    ("签了3笔技术合同，每项20万，都登记了", 600_000),
 ])
 def test_an_amount_per_unit_times_the_count_of_that_unit(text: str, yuan: int) -> None:
     out = _read(text)
@@ -86,6 +89,10 @@ def test_a_denial_in_the_clauses_going_on_about_an_amount(text: str, yuan: int) 
 @pytest.mark.parametrize(("text", "yuan", "said"), [
     ("19年买了5项技术，每项都是40万，其中4项合同登记了，1项没登记", 1_600_000, "1项没登记"),
     ("买技术签了3份合同，每份30万，2份登记了，1份登记被驳回了", 600_000, "1份登记被驳回了"),
+    # a part said after a but (可是其中2份…), in units of the same deal
+    ("买了5项技术，每份合同都是30万，可是其中2份没经过技术合同管理机构认定登记", 900_000,
+     "可是其中2份没经过"),
+    ("买了4项技术，每项25万，不过有1项没登记", 750_000, "不过有1项没登记"),
 ])
 def test_per_unit_amounts_count_only_the_parts_that_meet_the_condition(
         text: str, yuan: int, said: str) -> None:
@@ -112,3 +119,12 @@ def test_all_parts_denied_still_deny_the_whole() -> None:
 ])
 def test_a_purchase_brokered_is_not_the_askers(text: str, fact: str) -> None:
     assert _read(text).facts.get(fact) == 4_000_000
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("省里拨了80万，市里配多少", 800_000),
+    # the recipient named between the province and its grant
+    ("省里给我们的品牌科技企业孵化器拨了八十万，市里一比一配套是多少", 800_000),
+])
+def test_the_provinces_grant(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("provincial_funds_yuan") == yuan

@@ -165,6 +165,20 @@ def test_denials_carry_the_owners_words(question: str, fact: str, values: frozen
     assert denied[fact].values == values and denied[fact].said == said
 
 
+@pytest.mark.parametrize(("question", "denied_value"), [
+    ("我们的孵化空间没有任何级别的认定，2022年有4家在孵企业升了高企，孵化奖励多少",
+     "incubator_city"),
+    ("我们这个众创空间什么级别都没有，有奖励吗", "incubator_city"),
+    ("另一个是我们自己搞的孵化空间，没有任何级别的认定，也有4家升了高企", "incubator_city"),
+])
+def test_no_title_at_all_denies_the_titles_of_its_subject(question: str,
+                                                          denied_value: str) -> None:
+    out = extract_facts(question, TODAY)
+    assert denied_value in out.denied["incubation_titles"].values
+    assert "platform_titles" not in out.denied  # (技术创新中心 shares no subject word)
+    assert "enterprise_titles" not in out.denied
+
+
 @pytest.mark.parametrize("question", [
     "我们的孵化器不是市级的，有奖励吗",  # 市级或省级…孵化器: could still be provincial
     "我们公司能不能首次认定高新技术企业？",

@@ -13,6 +13,7 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.narrowing import (
+    _RECIPIENTS_PASSED,
     already_received,
     counted_titles,
     only_year,
@@ -48,6 +49,10 @@ def _plain(text: str) -> Estimate:
      600000),
     # 过了N家: the ones that passed
     ("园区7家科技服务企业申请技术先进型服务企业认定，最后过了4家，这几家一共奖多少", 800000),
+    # N个<noun>+verb: the recipients' noun between the count and its outcome
+    ("荣成市科技局问一下，我们有3个镇报了国家创新型乡镇，结果2个镇创建成功，另一个没过。"
+     "市级奖励总共多少", 2000000),
+    ("园区4家科技服务企业申请技术先进型服务企业认定，3家企业都认定了，这几家一共奖多少", 600000),
     # a recipient outside the city is not one of them
     ("园区4家科技服务企业今年认定了技术先进型服务企业，不过有1家是烟台注册的，其余3家都在威海，"
      "这几家能拿多少", 600000),
@@ -68,6 +73,12 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
 ])
 def test_no_recipients_no_multiplying(text: str) -> None:
     assert per_recipient(RULESET, text, _plain(text)) is None
+
+
+def test_a_count_that_failed_is_no_count_passed() -> None:
+    """2个镇都没通过 says no count passed (the noun before the verb is never a negation)."""
+    m = _RECIPIENTS_PASSED.search("我们区3个镇报了，2个镇都没通过，1个镇通过了")
+    assert m is not None and (m.group(1) or m.group(2)) == "1"
 
 
 def test_only_a_year_by_year_estimate_is_narrowed() -> None:
@@ -193,6 +204,25 @@ def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> No
     assert all((i.outcome != "eligible") == renewed for i in once)
     if renewed:
         assert narrowed is not None and any("复审" in f for i in once for f in i.failed)
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # a title award whose clause names no renewal or review is paid on obtaining it
+    ("企业牵头的市级技术创新中心，去年通过了市里的复评，这次复评能再拿200万吗？能拿多少", "复评"),
+    ("我们牵头的省级技术创新中心今年复核通过了，能拿多少", "复核"),
+])
+def test_a_title_award_is_not_paid_on_a_review(text: str, said: str) -> None:
+    plain = _plain(text)
+    narrowed = already_received(RULESET, text, plain)
+    assert narrowed is not None and narrowed.total_yuan == 0
+    assert any(said in f and "未规定" in f for i in narrowed.items for f in i.failed)
+
+
+def test_a_renewal_the_clause_pays_is_paid() -> None:
+    """107号: 重新认定的给予10万元 — the clause names the renewal."""
+    text = "我们是科技服务机构，2020年高企复审通过了，奖多少"
+    plain = _plain(text)
+    assert (already_received(RULESET, text, plain) or plain).total_yuan == 100_000
 
 
 @pytest.mark.parametrize("text", [

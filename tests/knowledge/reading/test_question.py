@@ -138,3 +138,13 @@ def test_a_planned_title_asked_about_now_is_not_held(text: str, held: bool) -> N
 def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     titles = read_question(text, TODAY, TOPICS).facts.get("platform_titles")
     assert isinstance(titles, (set, frozenset)) and "overseas_rnd" in titles
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    ("买技术合同120万已经登记，能拿多少", True),
+    # how it is paid said between 能 and its verb
+    ("前年我们从外地高校买了个技术，合同120万已经登记，能按20%拿奖励不", True),
+    ("买技术合同120万已经登记了", False),
+])
+def test_an_amount_asked(question: str, asks: bool) -> None:
+    assert read_question(question, TODAY, TOPICS).is_amount_question is asks

@@ -22,6 +22,8 @@ def _first(text: str) -> MoneyMention:
     ("合同100万，开始没登记，后来补登记了", False),
     ("合同60万登记了，另外一份40万没登记", False),  # another part, with its own amount
     ("合同60万，另外还有一份没登记", False),  # another part said with 另外
+    ("一项60万登记了，不过剩下那项没登记", False),  # another part after a but
+    ("一项60万登记了，但是后来没去登记", True),  # the same deal, going on
 ])
 def test_what_is_said_of_an_amount(text: str, denied: bool) -> None:
     assert denies(text, _first(text), REGISTERED) is denied

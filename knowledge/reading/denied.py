@@ -1,0 +1,110 @@
+"""Titles a question denies: by level alone (我们的技术创新中心不是市级的), by a term
+(还没认定高新技术企业) or all of its subject's (我们的孵化空间没有任何级别的认定)."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from knowledge.awards.vocabulary import Vocabulary
+from knowledge.reading.scope import negated_clauses
+
+__all__ = ["denied_titles"]
+
+_LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
+
+
+def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
+                   ) -> dict[str, frozenset[str]]:
+    """Titles denied by level alone: 我们的技术创新中心不是市级的.
+
+    A negated clause naming one level (市级) denies the choices whose label names that
+    level and no other, and shares a term of three characters or more with the sentence
+    (技术创新中心) — unless the title is also stated.  A negated clause naming no level
+    but a term of the vocabulary (高新技术企业) denies every title whose label names the
+    term (首次…, 重新通过高新技术企业认定) — unless one of them is stated.
+    """
+    out: dict[str, set[str]] = {}
+    terms = _terms(vocab)
+    for clause in negated_clauses(text):
+        for name, value in _denied_in(clause, text, facts, vocab, terms):
+            out.setdefault(name, set()).add(value)
+    return {name: frozenset(values) for name, values in out.items()}
+
+
+def _denied_in(clause: str, text: str, facts: dict[str, object], vocab: Vocabulary,
+               terms: list[str]) -> list[tuple[str, str]]:
+    """(fact, value) of the titles one negated clause denies (see :func:`_denied_levels`)."""
+    if _NO_TITLE.search(clause):  # 没有任何级别的认定: no title of what it names
+        return _titles_named(vocab, facts, text, clause)
+    levels = set(_LEVEL.findall(clause))
+    if not levels:  # 还没认定高新技术企业: every title whose label names the term
+        return [pair for term in terms if term in clause
+                for pair in _labelled(vocab, facts, term)]
+    if len(levels) != 1:
+        return []
+    level = levels.pop()
+    out: list[tuple[str, str]] = []
+    for name, spec in vocab.facts.items():
+        if spec.kind != "multi" or name == "applicant_types":
+            continue
+        held = facts.get(name, frozenset())
+        for value, label in spec.choices:
+            if (level not in label or set(_LEVEL.findall(label)) != {level}
+                    or value in held):  # type: ignore[operator]
+                continue
+            bare = label.replace(level, "")
+            if SequenceMatcher(None, bare, text).find_longest_match().size >= 3:
+                out.append((name, value))
+    return out
+
+
+# 没有任何级别的认定 / 什么级别都没有 / 没评上任何称号: no title at all
+_NO_TITLE = re.compile(r"任何(级别|认定|称号|资质)|(级别|称号|认定)都没|什么(级别|称号|认定)")
+# the words every title label says (认定为国家级…) and function characters: no subject
+_GENERIC_PAIR = re.compile(r"认定|级别|国家|家级|省级|市级|为国|为省|为市|定为"
+                           r"|.?[的们我没有任何是了在也都这个什么那].?")
+
+
+def _titles_named(vocab: Vocabulary, facts: dict[str, object], text: str, clause: str
+                  ) -> list[tuple[str, str]]:
+    """(fact, value) of every title not held whose label shares a subject word (two
+    characters, not a level or 认定) with ``clause`` and the clause before it in ``text``:
+    孵化空间 → 科技企业孵化器, 众创空间."""
+    at = text.find(clause)
+    before = re.split(r"[，,。；;]", text[:at].rstrip("，,。；; "))[-1] if at > 0 else ""
+    said = before + clause
+    pairs = {said[i:i + 2] for i in range(len(said) - 1)}
+    pairs = {p for p in pairs if not _GENERIC_PAIR.fullmatch(p)}
+    out: list[tuple[str, str]] = []
+    for name, spec in vocab.facts.items():
+        if spec.kind != "multi" or name == "applicant_types":
+            continue
+        held = facts.get(name, frozenset())
+        out += [(name, value) for value, label in spec.choices
+                if value not in held  # type: ignore[operator]
+                and any(p in label for p in pairs)]
+    return out
+
+
+def _terms(vocab: Vocabulary) -> list[str]:
+    """The vocabulary's words of four characters or more (phrases, implied_by), longest
+    first."""
+    words = {w for spec in vocab.facts.items() for w in spec[1].aliases}
+    words |= {w for spec in vocab.facts.values() for ws in spec.implied_by.values() for w in ws}
+    return sorted((w for w in words if len(w) >= 4 and not w.startswith("…")),
+                  key=lambda w: (-len(w), w))
+
+
+def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
+              ) -> list[tuple[str, str]]:
+    """(fact, value) of the multi titles whose label names ``term``, none of them held."""
+    out: list[tuple[str, str]] = []
+    for name, spec in vocab.facts.items():
+        if spec.kind != "multi" or name == "applicant_types":
+            continue
+        named = [value for value, label in spec.choices if term in label]
+        held = facts.get(name, frozenset())
+        if named and not set(named) & set(held):  # type: ignore[call-overload]
+            out += [(name, value) for value in named]
+    return out

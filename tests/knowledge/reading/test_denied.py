@@ -1,0 +1,37 @@
+"""Titles a question denies (knowledge.reading.denied)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.awards.vocabulary import default_vocabulary
+from knowledge.reading.denied import denied_titles
+
+VOCAB = default_vocabulary()
+
+
+@pytest.mark.parametrize(("text", "fact", "value"), [
+    # a level alone, with the subject it shares with a title
+    ("我们的技术创新中心不是市级的", "platform_titles", "tech_centre_city_pilot"),
+    # a term with no level: every title naming it
+    ("我们还没认定高新技术企业", "enterprise_titles", "hitech_first"),
+    # no title at all: every title of the subject named in the clause or just before it
+    ("我们的孵化空间没有任何级别的认定", "incubation_titles", "incubator_city"),
+    ("另一个是我们自己搞的孵化空间，没有任何级别的认定", "incubation_titles",
+     "maker_space_national"),
+])
+def test_titles_denied(text: str, fact: str, value: str) -> None:
+    assert value in denied_titles(text, {}, VOCAB).get(fact, frozenset())
+
+
+def test_no_title_at_all_keeps_what_is_held_and_other_subjects() -> None:
+    held: dict[str, object] = {"incubation_titles": frozenset({"incubator_national"})}
+    denied = denied_titles("孵化器是国家级的，旁边的众创空间没有任何级别的认定", held, VOCAB)
+    assert "incubator_national" not in denied["incubation_titles"]
+    assert "platform_titles" not in denied and "enterprise_titles" not in denied
+
+
+def test_a_stated_title_is_not_denied_by_its_level() -> None:
+    held: dict[str, object] = {"platform_titles": frozenset({"tech_centre_provincial"})}
+    denied = denied_titles("技术创新中心不是省级的", held, VOCAB)
+    assert "tech_centre_provincial" not in denied.get("platform_titles", frozenset())
