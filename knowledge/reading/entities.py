@@ -73,6 +73,10 @@ def recipients(text: str) -> Recipients | None:
     return _listed(text) or _named(text)
 
 
+# 两家威海的拿了省级…: a clause led by a count of several, a group (knowledge.reading.groups)
+_A_GROUP = re.compile(r"^(?:(?:19|20)\d\d\s*年)?(?:\d+|[两二三四五六七八九十]+)\s*(?:家|个)")
+
+
 def _named(text: str) -> Recipients | None:
     head: list[str] = []
     own: dict[str, list[str]] = {}
@@ -93,8 +97,8 @@ def _named(text: str) -> Recipients | None:
             tail.append(clause)  # (都在孵化期内: said of every recipient)
         else:
             own[list(own)[-1]].append(clause)  # the recipient's statement goes on
-    if len(own) < 2:
-        return None
+    if len(own) < 2 or any(_A_GROUP.match(c) for c in head[1:]):
+        return None  # (两家拿了省级…，一家拿了国家级: groups counted part by part)
     names = list(own)
     # B有3家 after A有4家在孵企业升高企: a terse clause repeats the first recipient's
     # clause with a figure, with its own number

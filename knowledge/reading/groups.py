@@ -21,7 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.parts import excluded_counts
+from knowledge.reading.parts import excluded_counts, pointed_at
 from knowledge.reading.scope import PAID_BEFORE, renewed, without_failures
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -32,7 +32,9 @@ _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s、]+")
 # (其中3家… is a part of a count, read with the count; 区里有2家… leads a group too)
 _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
                       r"(?:另外|还有|剩下的?|再有|以及"
-                      r"|(?!其中)[\u4e00-\u9fff]{0,6}?有)?)((?:" + _N + r"\s*(?:家|个))+)(.*)$")
+                      # (我们区2021年有4家…, 省技术市场奖励威海有3家…: what and when before 有)
+                      r"|(?!其中)(?:[\u4e00-\u9fff]|\d){0,14}?有)?)((?:" + _N
+                      + r"\s*(?:家|个))+)(.*)$")
 # 国家级2家 / 新认定省级1家: the count closing the clause
 _CLOSING = re.compile(r"^(.+?)" + _N + r"\s*(?:家|个)$")
 _COUNT = re.compile(_N + r"\s*(?:家|个)")
@@ -52,6 +54,21 @@ _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 _CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。；;]{0,16}?"
                       r"(?:(?<![区县市省])里|当中|之中))"
                       r"(?=[^，,。；;]{2,})")
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年")
+# the levels a clause names (省技术市场奖励有3家，国家技术市场奖励有1家: siblings, not a total)
+_LEVEL_WORD = re.compile(r"国家|省|市级|市里")
+
+
+# 2022年我们区科技服务机构有5家…: the holders the first part counts, named before 有
+_HOLDER_WORD = re.compile(r"企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|厂")
+_HOLDER_FIRST = re.compile(r"^(?:(?:19|20)\d\d\s*年|今年|去年|前年)?([\u4e00-\u9fff]{0,12}?(?:"
+                           + _HOLDER_WORD.pattern + r"))有" + _N)
+
+
+def _levels_in(clause: str) -> set[str]:
+    return {w[0] for w in _LEVEL_WORD.findall(clause)}  # 国, 省, 市
 
 
 def _summed_by(parts: list[tuple[int, tuple[int, str]]]) -> int:
@@ -85,7 +102,8 @@ def _part(clause: str) -> tuple[int, str] | None:
     if clause.startswith(("其中", "不过有", "但是有", "但有", "可是有")):
         return None  # (过了3家，不过有一家…通过过一回了: a part of the one before)
     m = _LEADING.match(clause)
-    if m is not None and m.group(4):
+    if m is not None and m.group(4) and not _COUNT.search(m.group(1) or ""):
+        # (这6家里有2家…: a part of the count before it, read with that count)
         counts = _COUNT.findall(m.group(2))
         n = parse_int(counts[-1]) if counts else None
         return (n, (m.group(1) or "") + m.group(4)) if n else None
@@ -193,7 +211,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         and _PASSED.match(clauses[parts[k + 1][0]]) and parts[k + 1][1][0] < p[1][0])]
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
-    if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0]
+    first_levels = _levels_in(first)
+    siblings = bool(first_levels) and any(
+        (lv := _levels_in(clauses[i])) and lv != first_levels for i, _ in parts[1:])
+    if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0] and not siblings
             and (_CLOSING.match(first) or re.search(r"有" + _N, first)
                  or _parted_by_outcome(first, [c for _, (_, c) in parts[1:]]))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
@@ -215,7 +236,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     head = clauses[:min(head_end, parts[0][0])]
     total = sum(n for _, (n, _) in parts)
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
-    if any(parse_int(m.group(1)) != total for _, m in counted):
+    # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those that
+    # passed, the parts add the one that did not
+    lost = sum(n for i, (n, _) in parts if without_failures(clauses[i]) != clauses[i])
+    if any(parse_int(m.group(1)) not in (total, total - lost) for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
     said_head_clauses = list(head)
 
@@ -240,11 +264,20 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # 另外还有2家制造业企业…，按科技服务机构那个奖励: a part naming its own kind of
         # holder is not the kind the question's framing names
         own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
-        question = "，".join([*head, _levelled(rest, said_head, subjects), *more, *own])
+        # (两家拿了省级技术转移示范机构，一家拿了国家级: the part before names the title)
+        named = f"{clauses[parts[k - 1][0]]}，{said_head}" if k else said_head
+        # (2021年有4家…，1家认定为国家级: the year of the parts before, unless its own)
+        if k and (who := _HOLDER_FIRST.match(clauses[parts[0][0]])) \
+                and not _HOLDER_WORD.search(rest):
+            rest = who.group(1) + rest  # (科技服务机构有5家首次…，3家重新认定: theirs too)
+        if k and not _YEAR.search(said + rest) and (years := _YEAR.findall(
+                "，".join(clauses[parts[0][0]:i]))):
+            rest = years[-1] + rest
+        question = "，".join([*head, _levelled(rest, named, subjects), *more, *own])
         before = "，".join([*head[:counted[0][0]], *tail]) if counted and counted[0][0] else ""
         # (the head counts them: that clause with the part's count, 2022年有2家在孵企业…)
         with_count = "，".join([*counting(n),
-                                _levelled(rest if counted else clauses[i], said_head, subjects),
+                                _levelled(rest if counted else clauses[i], named, subjects),
                                 *more, *own])
         out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before,
                          with_count))
@@ -327,12 +360,14 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     # its own, 另外还获得一项省技术市场奖励, it keeps)
     theirs = {i.rule_id for group, part in zip(found, estimates, strict=True)
               if not _failed(group) for i in part.items if i.outcome == "eligible"}
-    for group, part in zip(found, estimates, strict=True):
+    pointed = pointed_at([g.said for g in found], text, rules.vocabulary.elsewhere)
+    for at, (group, part) in enumerate(zip(found, estimates, strict=True)):
         # 3家认定了…，其中1家是注册在烟台的: the group less the parts put out (its own
         # clause is its count, what puts parts out is said after it)
         after = group.said.partition("，")[2]
         count = group.count - sum(k for k, _, _ in excluded_counts(
-            after, rules.vocabulary.elsewhere, group.count))
+            after, rules.vocabulary.elsewhere, group.count)) - len(pointed.get(at, ()))
+        warnings += [f"您说“{c}”：不在威海，不享受本市奖励，未计入。" for c in pointed.get(at, ())]
         again = sum(k for k, _, _ in excluded_counts(after, PAID_BEFORE, group.count)
                     if 0 < k < count)
         if (away := _placed_away(group, rules)) and count > 0:
@@ -355,7 +390,8 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
                     f"{item.explanation}您说{group.said}：{format_yuan(item.amount_yuan)}"
                     f" × {paid}{less} = {format_yuan(total)}。"))
             items.append(replace(item, label=f"{group.said}：{item.label}"))
-        missing += [n for n in part.missing if n not in missing]
+        # (还有2家只是被提名没获奖: a failed part waits for nothing)
+        missing += [n for n in part.missing if n not in missing and not _failed(group)]
         warnings += [w for w in part.warnings if w not in warnings]
     if not items:
         return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["excluded_counts"]
+__all__ = ["excluded_counts", "pointed_at", "pointed_out"]
 
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 # 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
@@ -146,3 +146,35 @@ def _owns(text: str, m: re.Match[str]) -> bool:
     before = text[:m.start()]
     return not before or before[-1] in "，,；; " or before.endswith(
         ("另外", "还有", "剩下", "不过", "但是", "但", "可是", "只是", "除了"))  # (不过有1家…)
+
+
+# 国家级那家注册在青岛 / 不过这个在烟台: one thing pointed at (with what tells it apart)
+_POINTED = re.compile(r"^(?:不过|但是|但|可是|只是|而且|其中)?([\u4e00-\u9fff]{0,6}?)"
+                      r"(?:那|这)一?(?:家|个|项)")
+
+
+def pointed_out(text: str, words: Iterable[str]) -> list[tuple[str, str]]:
+    """(what tells it apart, the clause) of each clause that puts out one thing it points
+    at with a demonstrative and no number: 不过国家级那家注册地在青岛 → (国家级, …)."""
+    extra = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+    if not extra:
+        return []
+    out: list[tuple[str, str]] = []
+    for clause in re.split(r"[，,。；;！!？?]", text):
+        m = _POINTED.match(clause)
+        if m is not None and re.search(extra, clause[m.end():]):
+            out.append((m.group(1), clause))
+    return out
+
+
+def pointed_at(saids: list[str], text: str, words: Iterable[str]) -> dict[int, list[str]]:
+    """Each part's clauses (``saids``: each part's own clause, then those going on about
+    it) that put out one of its holders by pointing at it (不过国家级那家注册地在青岛): the
+    part whose own clause says what tells it apart, else the part the clause is said in."""
+    out: dict[int, list[str]] = {}
+    for word, clause in pointed_out(text, words):
+        owns = [k for k, said in enumerate(saids) if word and word in said.partition("，")[0]]
+        said_in = [k for k, said in enumerate(saids) if clause in said.partition("，")[2]]
+        if owns or said_in:
+            out.setdefault((owns or said_in)[0], []).append(clause)
+    return out

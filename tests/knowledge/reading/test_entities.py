@@ -91,6 +91,9 @@ def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
     "3家企业分别买了300万和200万",  # three recipients, two figures
     "A股上市公司有3家",  # a letter that names no recipient
     "我们孵化器有8家在孵企业升了高企",
+    # a clause led by a count of several: groups counted part by part, not recipients
+    "我对接的4家技术转移机构今年拿称号了：两家威海的拿了省级技术转移示范机构，一家威海的拿了国家级，"
+    "还有一家是济南的机构拿的省级。算下来市里奖多少",
 ])
 def test_no_recipients_listed(text: str) -> None:
     assert recipients(text) is None

@@ -15,7 +15,10 @@ from knowledge.reading.groups import compose_groups, groups
 from knowledge.sources.base import load_knowledge
 
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
-RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+_KB = load_knowledge(KNOWLEDGE)
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause)
+# with the documents' validity (107号 repealed on 2023-04-07)
+DATED: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
 SUBJECTS = tuple(w for words in RULESET.vocabulary.topics.values() for w in words if len(w) >= 2)
 TODAY = date(2026, 12, 6)
 
@@ -164,3 +167,37 @@ def test_parts_set_apart_by_their_outcome(text: str, counts: list[int],
     if total is not None:
         estimate = compose_groups(RULESET, text, _one)
         assert estimate is not None and estimate.total_yuan == total
+
+
+def _dated(question: str) -> Estimate:
+    """One group's estimate on the date its own question gives (2023年9月…: 107号 gone)."""
+    ex = extract_facts(question, TODAY, DATED)
+    return evaluate(DATED, ex.facts, ex.as_of or TODAY, rule_ids=list(ex.candidate_rules),
+                    denied=ex.denied)
+
+
+@pytest.mark.parametrize(("text", "counts", "total"), [
+    # what and when said before 有 (省技术市场奖励威海有3家); siblings of other levels are
+    # no parts of the first one's count; a part that failed waits for nothing
+    ("今年省技术市场奖励威海有3家单位获奖，国家技术市场奖励有1家，还有2家只是被提名没获奖。"
+     "市里配套奖励总共多少", [3, 1, 2], 500_000),
+    # the year of the parts before is a part's own when it says none
+    ("我们区2021年有4家单位认定为省级国际合作基地，1家认定为国家级，后来2023年9月又有2家认定了"
+     "省级。市级奖励加起来多少", [4, 1, 2], 3_000_000),
+    # a part that names only a level takes the title the part before names
+    ("我对接的4家技术转移机构今年拿称号了：两家威海的拿了省级技术转移示范机构，一家威海的拿了"
+     "国家级，还有一家是济南的机构拿的省级。算下来市里奖多少", [2, 1, 1], 4_000_000),
+    # the head counts those that passed; the part that did not is beside them
+    ("区科技局的，2020年我们区新批了3个市级技术创新中心，两个是企业牵头的，一个是哈工大威海"
+     "牵头的，另外还有一个当时还在公示没下来。这3个批了的中心市级一共补多少", [2, 1, 1], 7_000_000),
+    # one holder pointed at (国家级那家) and placed outside the city
+    ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，不过国家级那家注册地在"
+     "青岛，威海这边总共奖多少", [2, 1], 2_000_000),
+    # the holders the first part names before 有 are the next parts' too
+    ("2022年我们区科技服务机构有5家首次认定高企，3家重新认定高企，一共多少", [5, 3], 1_300_000),
+])
+def test_parts_said_after_what_they_are(text: str, counts: list[int], total: int) -> None:
+    assert [g.count for g in groups(text, SUBJECTS)] == counts
+    estimate = compose_groups(DATED, text, _dated)
+    assert estimate is not None and estimate.total_yuan == total
+    assert not estimate.missing

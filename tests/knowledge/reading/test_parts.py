@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.parts import excluded_counts
+from knowledge.reading.parts import excluded_counts, pointed_at, pointed_out
 
 
 @pytest.mark.parametrize(("text", "excluded"), [
@@ -68,3 +68,23 @@ def test_a_part_said_with_but_is_of_the_count_before() -> None:
     text = "不过有4家是入孵前就已经是高企了"
     assert [(n, u) for n, u, _ in excluded_counts(text, ("入孵前",), 12)] == [(4, "家")]
     assert excluded_counts("另外还有4家是入孵前就已经是高企了", ("入孵前",), 12) == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("2家是省级、1家国家级，不过国家级那家注册地在青岛",
+     [("国家级", "不过国家级那家注册地在青岛")]),
+    ("认定了3家，这一家在烟台", [("", "这一家在烟台")]),
+    ("国家级那家在高区", []),  # a place in the city puts nothing out
+    ("3家在烟台", []),  # a number, not a pointer (excluded_counts reads it)
+])
+def test_one_pointed_at_and_put_out(text: str, found: list[tuple[str, str]]) -> None:
+    assert pointed_out(text, ("青岛", "烟台")) == found
+
+
+def test_the_part_pointed_at_is_the_one_that_says_what_tells_it_apart() -> None:
+    saids = ["2家是省级", "1家国家级，不过省级那家注册地在青岛"]
+    text = "2家是省级、1家国家级，不过省级那家注册地在青岛"
+    assert pointed_at(saids, text, ("青岛",)) == {0: ["不过省级那家注册地在青岛"]}
+    # nothing tells it apart: the part it is said in
+    assert pointed_at(["2家是省级", "1家国家级，不过那家在青岛"],
+                      "2家是省级，1家国家级，不过那家在青岛", ("青岛",)) == {1: ["不过那家在青岛"]}
