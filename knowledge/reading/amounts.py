@@ -295,6 +295,10 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
             out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
             continue
+        if _NAMES_AWARD.match(text, mention.end):
+            # 国家专业化众创空间 两百万那个奖: the award asked about, named by its figure
+            out.notes.append(f"金额“{mention.text}”是您所说奖励本身的金额，未作为计算依据")
+            continue
         if buying and _sold_last(before):
             # 既买技术也卖技术…卖给本市企业2项，合同登记了共200万: a sale, not a purchase
             out.notes.append(f"金额“{mention.text}”是卖出技术的合同额，不是购买技术的金额，未计入")
@@ -331,6 +335,8 @@ _REST = re.compile(_BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
+# 两百万那个奖 / 20万的那项奖励: an award named by its figure, no amount it is computed on
+_NAMES_AWARD = re.compile(r"\s*的?(那个|那项|那笔|这个|这项)(奖|补助|补贴|奖补|政策)")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

@@ -29,7 +29,7 @@ _LIST = re.compile(r"分别(?:是|有|为|拿了?|买了?|花了?|获批了?|补
                    r"(" + _FIGURE + r"(?:\s*(?:、|和|与|及|，|,)\s*" + _FIGURE + r")+)")
 _ITEM = re.compile(_FIGURE)
 # the recipients counted before the list: 两个市级孵化器, 3家企业, 两家子公司
-_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)")
+_COUNT = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家|所)")
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
     vocab = rules.vocabulary
-    split = compose_recipients(text, part, (vocab.home, vocab.elsewhere)) \
+    split = compose_recipients(filled, part, (vocab.home, vocab.elsewhere)) \
         if by_recipient else None
     if split is None and by_recipient and not any(
             specs[f].kind == "count" for f in extraction.facts if f in specs):

@@ -31,7 +31,8 @@ _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[�
 _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
                              r"(?:(?:市级|省级|国家级)[\u4e00-\u9fff]{0,8}?)?"
                              r"(镇|乡镇|子公司|下属企业|区市|中心|孵化器|众创空间)")
-_RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
+# (这两个升级一共多少: the ones said before, pointed at — no count of recipients)
+_RECIPIENTS = re.compile(r"(?<![这那])(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?批|认定|创成|创建成功?)"
                                 r"(?:了|下来了?)?\s*"

@@ -58,6 +58,9 @@ _RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次
 # 三个今年认定 / 另外2家也评上了: a count whose verb closes it, its title left out
 _COUNTED_VERB = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八九十]+)\s*(个|家)"
                            r"[^，,。；;\s]{0,6}?(认定|评上|获批|通过)(了)?$")
+# 还有一个高校牵头的 / 另外2个是企业牵头的: a count whose leader closes it, its noun left out
+_COUNTED_LEADER = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八九十]+)\s*(个|家)(是|为)?"
+                             r"[^，,。；;\s\d]{1,10}?(牵头|主导|组建)(的)?$")
 # 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
 _THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
@@ -151,6 +154,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif not named and seen and _COUNTED_VERB.match(piece):
             # 两个企业去年认定技术先进型服务企业 三个今年认定: what the count obtained
             piece = piece + seen
+        elif not named and seen and _COUNTED_LEADER.match(piece):
+            # 两个企业牵头的市级技术创新中心，还有一个高校牵头的: the noun with its level
+            before = [m.group() for m in re.finditer(r"(?:国家级|省级|市级)?" + re.escape(seen),
+                                                     text[:seg.start])]
+            piece = piece + (before[-1] if before else seen)
         elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):
             # 临床医学研究中心 第一次绩效评价过了: the event's subject, from before (after
             # the year it is dated: 2021年第一次通过…)

@@ -128,3 +128,13 @@ def test_a_purchase_brokered_is_not_the_askers(text: str, fact: str) -> None:
 ])
 def test_the_provinces_grant(text: str, yuan: int) -> None:
     assert _read(text).facts.get("provincial_funds_yuan") == yuan
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # an award named by its own figure is no amount it is computed on
+    ("省品牌众创空间省拨了一百五十万 又认定了国家专业化众创空间 两百万那个奖 一共多少", 1_500_000),
+    ("省里拨了80万，还有20万的那项补助，市里配多少", 800_000),
+    ("省里拨了150万的奖补资金，市里配多少", 1_500_000),  # the grant itself, said with 的
+])
+def test_an_award_named_by_its_figure(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("provincial_funds_yuan") == yuan

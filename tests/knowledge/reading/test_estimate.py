@@ -57,6 +57,12 @@ def _estimate(question: str) -> Estimate:
     # parts of one year dated apart around the repeal, the head's count theirs
     ("我们是市级众创空间 2023年有7家在孵企业认定高企 2家是2月份认定的 5家是12月份认定的 "
      "都在3年孵化期内 能拿多少", 200_000),
+    # recipients each dated on their own (两所…, 一个2020年…，另一个2024年…), the subject a
+    # recipient leaves out written back; 这两个 points back, it counts no recipients
+    ("区里两所高校的科技园，一个2020年升为省级大学科技园，另一个是2024年才升的省级。"
+     "市里对这两个升级一共给多少补助", 1_000_000),
+    # a count whose leader closes it (还有一个高校牵头的): the noun and level said before
+    ("今年俩企业牵头的市级技术创新中心 还有一个高校牵头的 都批了 一共多少", 7_000_000),
 ])
 def test_every_reader_together(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total

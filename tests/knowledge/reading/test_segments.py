@@ -50,11 +50,14 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
      "市级技术创新中心获批，去年认定为高企，今年这个中心又升成省级技术创新中心了"),
     ("两个企业去年认定高企 三个今年认定 一共多少",
      "两个企业去年认定高企 三个今年认定高企 一共多少"),
+    ("两个企业牵头的市级技术创新中心，还有一个高校牵头的，都批了",
+     "两个企业牵头的市级技术创新中心，还有一个高校牵头的市级技术创新中心，都批了"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
         "renewal", "ordinal-event", "dated-ordinal-event", "levels-with-outcomes",
         "levels-spaced", "level-said-after-the-verb", "level-said-instead",
         "level-counted", "level-after-its-verb-and-de", "level-granted",
-        "this-centre-names-the-noun-before", "a-count-whose-verb-closes-it"])
+        "this-centre-names-the-noun-before", "a-count-whose-verb-closes-it",
+        "a-count-whose-leader-closes-it"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
