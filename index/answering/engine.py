@@ -26,6 +26,7 @@ from index.answering.overview import build_overview
 from index.answering.scope import amount_answer, scope_verdict, unanswered_of
 from index.answering.shown import (
     case_computed,
+    only_this,
     place_unread,
     what_the_change_adds,
     with_reading,
@@ -319,8 +320,8 @@ class Engine:
             return None, ()
         estimate = estimate_question(snap.rules, u.text, u.today, candidates, extraction,
                                      when, u.frame.hypothetical)
-        estimate = with_reading(what_the_change_adds(estimate, u.frame.superseded),
-                                extraction.notes)
+        estimate = with_reading(only_this(what_the_change_adds(estimate, u.frame.superseded),
+                                          u, snap), extraction.notes)
         return estimate, tuple(item.rule_id for item in estimate.items)
 
     def _record(self, started: float, matched: bool, estimated: bool) -> None:

@@ -14,8 +14,9 @@ from index.answering.understand import Understood
 from knowledge.awards.calculator import Estimate
 from knowledge.reading.entities import is_split
 from knowledge.reading.extraction import Extraction
+from knowledge.reading.matches import title_matches
 
-__all__ = ["case_computed", "what_the_change_adds", "with_reading"]
+__all__ = ["case_computed", "only_this", "what_the_change_adds", "with_reading"]
 
 
 def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
@@ -77,3 +78,28 @@ def place_unread(place: str, text: str, extraction: Extraction | None,
     if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) for i in spots):
         return ""
     return place
+
+
+def only_this(estimate: Estimate, u: Understood, snap: Snapshot) -> Estimate:
+    """要是高企重新认定是今年的呢，这块能拿多少: a follow-up that asks only of the titles it
+    names (``follow_up.only_this`` words) keeps their items; the others of the question
+    it follows are left out (said in a note)."""
+    talk, rules = snap.talk, snap.rules
+    if not u.frame.follow_up or not talk.found(u.frame.said, talk.markers("only_this")):
+        return estimate
+    named = {(fact, value) for _, _, fact, value in title_matches(
+        u.frame.said, rules.vocabulary.patterns)}
+    if not named:
+        return estimate
+
+    def names_it(rule_id: str) -> bool:
+        rule = rules.get(rule_id)
+        return rule is not None and any(c.op == "has" and (c.fact, str(c.value)) in named
+                                        for c in rule.conditions)
+
+    kept = tuple(i for i in estimate.items if names_it(i.rule_id))
+    if not kept or len(kept) == len(estimate.items):
+        return estimate
+    left = "、".join(dict.fromkeys(i.label for i in estimate.items if i not in kept))
+    note = f"您问的是这一项，其他各项（{left}）未计入"
+    return replace(estimate, items=kept, warnings=(note, *estimate.warnings))

@@ -104,7 +104,8 @@ def _named(text: str) -> Recipients | None:
     # clause with a figure, with its own number
     model = next((c for c in own[names[0]] if _ITEM.search(c.replace(names[0], "", 1))
                   and not _terse(c, names[0])), "")
-    parts = ["，".join(restate(c, model.replace(names[0], n, 1)) if model and _terse(c, n)
+    # (the names' own numerals, 一家/另一家, are kept out of the figures restated)
+    parts = ["，".join(_restated(c, n, model, names[0]) if model and _terse(c, n)
                       else c for c in own[n]) for n in names]
     # 我们有两个孵化器: the recipients' count is left out (each part speaks of one), its
     # noun named with a bare letter (A是市级的 → A孵化器是市级的)
@@ -141,15 +142,32 @@ _TOGETHER = re.compile(r"^((?:19|20)\d\d\s*年)?([甲乙丙丁戊]|[A-H])((?:[�
                        r"(?:都|也|各自|各)+(.+)$")
 
 
+# 区里两家市级孵化器2022年一家有8家…: the first recipient named inside a clause, after the
+# year the recipients share
+_NAMED_AFTER_YEAR = re.compile(r"(?<=年)(?=(?:一家|一个)(?:有|是|的|在|也|还))")
+
+
 def _each_named(clauses: Iterable[str]) -> Iterator[str]:
-    """The clauses, one naming several recipients together said once per recipient."""
+    """The clauses, one naming several recipients together said once per recipient, one
+    whose first recipient is named after its year (两家孵化器2022年一家有8家…) split there."""
     for clause in clauses:
+        if (inner := _NAMED_AFTER_YEAR.search(clause)) is not None:
+            yield clause[:inner.start()]
+            clause = clause[inner.start():]
         m = _TOGETHER.match(clause)
         if m is None:
             yield clause
             continue
         for letter in (m.group(2), *re.findall(r"[甲乙丙丁戊A-H]", m.group(3))):
             yield f"{m.group(1) or ''}{letter}{m.group(4)}"
+
+
+def _restated(clause: str, name: str, model: str, first: str) -> str:
+    """A recipient's terse clause (另一家有15家) said as the first recipient's model clause
+    (一家市级孵化器有8家在孵企业升了高企) with its own figures, under its own name."""
+    if clause.startswith(name) and model.startswith(first):
+        return name + restate(clause[len(name):], model[len(first):])
+    return restate(clause, model.replace(first, name, 1))
 
 
 def _terse(part: str, name: str) -> bool:

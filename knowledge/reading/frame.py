@@ -157,8 +157,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         return replace(base, greeting=True)
     asked = _message_intent(said, talk)
     base = replace(base, asked=asked, thread=(base.text,))
-    if previous is None or names_document:
-        return base
+    if previous is None or names_document or _unrelated(said, talk, topics):
+        return base  # (帮我写个年终总结: another kind of request, not about the question)
     # a question of its own starts a thread; the one before stays for "两项加起来"
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
@@ -208,6 +208,13 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
                 or asked == "source"):
             return base
     return _merge(said, previous, talk, base, marks, topics)
+
+
+def _unrelated(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the message is a request of another kind (帮我写个总结, 讲个笑话) naming no
+    policy subject, figure or word near the policies."""
+    return bool(talk.found(said, talk.markers("unrelated"))) and not talk.is_near(said) \
+        and not _slots_in(said, talk) and not _topics(said, topics)
 
 
 def _slots_in(said: str, talk: Talk) -> bool:

@@ -41,3 +41,16 @@ def test_the_other_city_preamble_only_for_a_place_unread(engine: Any, question: 
     assert answer.estimate is not None
     said = answer.unanswered is not None and answer.unanswered.asked == "other_city"
     assert said is preamble
+
+
+def test_a_follow_up_asking_only_of_what_it_names(engine: Any) -> None:
+    from bot.conversation import context as cx
+
+    first = engine.ask("我们是一家做检验检测的科技服务机构，2021年重新认定了高新技术企业，"
+                       "同年还认定了技术先进型服务企业，加起来多少")
+    assert first.estimate is not None and first.estimate.total_yuan == 300_000
+    previous = cx.context_of(first).previous()
+    only = engine.ask("要是高企重新认定是今年的呢，这块能拿多少", previous=previous)
+    assert only.estimate is not None and only.estimate.total_yuan == 0
+    assert any("这一项" in w for w in only.estimate.warnings)
+    assert all("技术先进型" not in i.label for i in only.estimate.items)

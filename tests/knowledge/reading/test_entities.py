@@ -77,6 +77,12 @@ ON = date(2020, 6, 1)
      ("一个", "另一个"),
      ("孵化平台，一个是市级孵化器，有5家在孵企业升了高企，一共多少",
       "孵化平台，另一个没有认定，有4家在孵企业升了高企，一共多少")),
+    # the first recipient named after the year the recipients share; a terse one restated
+    # under its own name (另一家有15家)
+    ("区里两家市级孵化器2022年一家有8家在孵企业升了高企，另一家有15家，一共能拿多少",
+     ("一家", "另一家"),
+     ("区里市级孵化器2022年，一家市级孵化器有8家在孵企业升了高企，一共能拿多少",
+      "区里市级孵化器2022年，另一家市级孵化器有15家在孵企业升了高企，一共能拿多少")),
 ])
 def test_each_recipient_gets_its_own_question(text: str, names: tuple[str, ...],
                                               questions: tuple[str, ...]) -> None:

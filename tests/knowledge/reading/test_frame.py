@@ -135,6 +135,22 @@ def test_a_question_of_its_own_starts_afresh(text: str) -> None:
     assert not read("那省级的呢", None).follow_up  # nothing to follow
 
 
+@pytest.mark.parametrize(("text", "follows"), [
+    ("帮我写个科室的年终总结", False),
+    ("讲个笑话", False),
+    # a request of another kind that names a figure or a subject stays a follow-up
+    ("帮我写个孵化器的申请", False),
+    ("那写个2021年的呢", True),
+])
+def test_a_request_of_another_kind_is_no_follow_up(text: str, follows: bool) -> None:
+    assert read(text, PURCHASE).follow_up is follows
+
+
+def test_where_the_money_is_paid_is_a_kind_asked() -> None:
+    frame = read("奖励是打到公司基本户还是法人个人卡上", PURCHASE)
+    assert frame.asked == "payment_account"
+
+
 def test_a_named_document_starts_afresh() -> None:
     frame = read_frame("58号文件还有效吗", CENTRE, TALK, TOPICS, names_document=True)
     assert not frame.follow_up
