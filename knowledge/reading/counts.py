@@ -223,6 +223,11 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
         out.facts["incubatees_upgraded"] = 1
 
 
+# 帮本地一家企业从北京某高校买了3项专利 (the asker a broker): the results it brought
+_BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|受让)了?[^，。；\d]{0,4}?"
+                       + _N + r"\s*(?:项|个|件)")
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
@@ -233,6 +238,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
     if m is None and (m := re.search(r"(促成|转化了?|撮合了?|对接成|对接了|做了)[^，。；]{0,8}?"
                                      + _N + r"\s*(?:项|个|单|笔)", text)):
         raw = m.group(2)
+    if m is None and (m := _BROKERED.search(text)):
+        raw = m.group(1)  # 帮本地一家企业从北京某高校买了3项专利: the deals brokered
     if m is None and "成果" in text and (m := re.search(r"成果[^。]*?" + _N + r"\s*项", text)):
         raw = m.group(1)  # …促成高校院所成果转化的情况：2019年4项: the results counted
     if m is not None and raw is not None and (n := parse_int(raw)) is not None:

@@ -202,6 +202,7 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     leader = read_leader(text, vocab.patterns.applicants, party.kind if party else None)
     if leader is None:  # no leader: the party asked about, when not the asker
         _party_applies(facts, notes, vocab, party)
+        _the_buyer_asked(text, facts, party)
     if leader is None or leader.participant:
         return leader
     held = facts.get("applicant_types")
@@ -244,6 +245,22 @@ def _party_applies(facts: dict[str, object], notes: list[str], vocab: Vocabulary
         return
     facts["applicant_types"] = frozenset({party.kind})
     notes.append(f"您问的是“{party.said}”能拿多少，申报主体按{spec.choice_label(party.kind)}计")
+
+
+# 那买专利的那家企业 / 买方: the party asked about is the buyer of the deal brokered
+_BUYER = re.compile(r"(买|购)[^，,。；;！!？?]{0,8}$|^(买方|购买方|买家)")
+
+
+def _the_buyer_asked(text: str, facts: dict[str, object], party: AskedParty | None) -> None:
+    """The deal the asker brokered (帮本地一家企业…买了3项专利，成交额400万) is the buyer's
+    purchase when the question asks for the buyer (那买专利的那家企业能拿多少)."""
+    if party is None or "tt_contract_turnover_yuan" not in facts \
+            or "registered_tech_purchase_yuan" in facts:
+        return
+    at = text.rfind(party.said)
+    if at >= 0 and (_BUYER.search(text[:at]) or _BUYER.match(party.said)):
+        facts["registered_tech_purchase_yuan"] = facts.pop("tt_contract_turnover_yuan")
+        facts.pop("results_transferred", None)
 
 
 def _read_yes_no(text: str, facts: dict[str, object], vocab: Vocabulary) -> None:

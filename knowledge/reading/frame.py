@@ -21,7 +21,7 @@ from typing import Any
 
 from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
-from knowledge.reading.recall import ROLE_VERB, asks_sum, in_that_year, without_roles
+from knowledge.reading.recall import ROLE_VERB, asks_sum, in_that_year, moved_home, without_roles
 from knowledge.reading.slots import (
     COUNT,
     PUNCT,
@@ -246,6 +246,9 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     # 两项加起来: the items counted, not a new count (4个镇评上 still is one)
     question, rest = merge_counts(rest, question, refs, combined="combinations" in marks)
     question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
+    if (moved := moved_home(said, question, talk)) is not None:
+        question = moved  # 那如果是我们在威海高区设的孵化器呢 after 我们是烟台的孵化器
+        refs.append("place")
     merged = _merge_intent(said, rest, question, previous, talk, base, refs)
     if isinstance(merged, Frame):
         return merged

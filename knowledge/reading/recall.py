@@ -1,6 +1,7 @@
 """What a follow-up recalls of the conversation: "that year" (同一年, 那年, a lone month) as
 the year the previous question is about, a total asked of one more item (两项合计能拿多少),
-and an applicant said with its role (由高校牵头), which is no subject of its own."""
+an applicant said with its role (由高校牵头), which is no subject of its own, and the
+asker placed in the city after a question placing it elsewhere."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 
 from knowledge.reading.talk import Talk
 
-__all__ = ["ROLE_VERB", "asks_sum", "in_that_year", "without_roles"]
+__all__ = ["ROLE_VERB", "asks_sum", "in_that_year", "moved_home", "without_roles"]
 
 ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
 
@@ -50,3 +51,14 @@ def in_that_year(message: str, previous: str, talk: Talk) -> str:
     if len(message) > _SHORT and not message.startswith(talk.markers("starts")):
         return message
     return _LONE_MONTH.sub(lambda m: f"{years[-1]}年{m.group(1)}月", message, count=1)
+
+
+def moved_home(said: str, question: str, talk: Talk) -> str | None:
+    """``question`` with the place elsewhere it names (我们是烟台的孵化器) said as the city's
+    place the follow-up names (那如果是我们在威海高区设的孵化器呢); None when the follow-up
+    names no place of the city or the question none elsewhere."""
+    home = next((p for p in sorted(talk.home, key=len, reverse=True) if p in said), "")
+    away = next((p for p in sorted(talk.elsewhere, key=len, reverse=True) if p in question), "")
+    if not home or not away or talk.elsewhere_named(said):
+        return None
+    return question.replace(away, home)

@@ -224,3 +224,14 @@ def test_more_than_a_count_of_patents(text: str, value: int) -> None:
     read_counts(text, out, False, NOT_COUNTED, PLACES)
     assert out.facts["patent_grants"] == value
     assert any("多于" in n for n in out.notes) is (value == 101)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # the deals the asker brokered: the results it brought to the city
+    ("我们是技术转移服务机构，2020年帮本地一家企业从北京某高校买了3项专利，成交额一共400万", 3),
+    ("协助两家企业引进了高校的5项技术", 5),
+])
+def test_the_deals_brokered_are_results_transferred(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, False, {})
+    assert out.facts.get("results_transferred") == value

@@ -462,3 +462,15 @@ def test_an_amount_left_out_for_a_failure_is_a_denial_in_its_words() -> None:
                         "合同解除了，一分钱没付，登记也撤销了。能拿多少奖励", TODAY)
     assert "registered_tech_purchase_yuan" not in out.facts
     assert out.denied["registered_tech_purchase_yuan"].said == "登记也撤销了"
+
+
+@pytest.mark.parametrize(("question", "buyer"), [
+    ("我们是技术转移服务机构，2020年帮本地一家企业从北京某高校买了3项专利，成交额一共400万，"
+     "合同都登记了，那买专利的那家企业能拿多少", True),
+    ("我们是技术转移服务机构，2020年帮本地一家企业从北京某高校买了3项专利，成交额一共400万，"
+     "合同都登记了，我们能拿多少", False),
+])
+def test_the_buyer_of_a_deal_brokered(question: str, buyer: bool) -> None:
+    facts = extract_facts(question, TODAY).facts
+    assert ("registered_tech_purchase_yuan" in facts) is buyer
+    assert ("tt_contract_turnover_yuan" in facts) is not buyer

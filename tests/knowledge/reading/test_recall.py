@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.recall import asks_sum, in_that_year, without_roles
+from knowledge.reading.recall import asks_sum, in_that_year, moved_home, without_roles
 from knowledge.reading.talk import default_talk
 
 TALK = default_talk()
@@ -35,3 +35,16 @@ def test_a_total_asked_not_stated(said: str, asks: bool) -> None:
 
 def test_an_applicant_with_its_role_is_left_out() -> None:
     assert without_roles("要是跟高校一起建、由高校牵头呢", TALK) == "要是跟高校一起建、由牵头呢"
+
+
+@pytest.mark.parametrize(("said", "question", "moved"), [
+    ("那如果是我们在威海高区设的孵化器今年认定国家级呢",
+     "我们是烟台的孵化器，今年被认定为国家级科技企业孵化器，能给多少",
+     "我们是威海的孵化器，今年被认定为国家级科技企业孵化器，能给多少"),
+    # no place of the city named, or none elsewhere before, or still elsewhere: unchanged
+    ("那如果是国家级呢", "我们是烟台的孵化器，能给多少", None),
+    ("要是在高区呢", "我们是市级孵化器，能给多少", None),
+    ("要是在威海和青岛各一家呢", "我们是烟台的孵化器，能给多少", None),
+])
+def test_the_asker_placed_in_the_city(said: str, question: str, moved: str | None) -> None:
+    assert moved_home(said, question, TALK) == moved
