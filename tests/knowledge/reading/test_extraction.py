@@ -474,3 +474,10 @@ def test_the_buyer_of_a_deal_brokered(question: str, buyer: bool) -> None:
     facts = extract_facts(question, TODAY).facts
     assert ("registered_tech_purchase_yuan" in facts) is buyer
     assert ("tt_contract_turnover_yuan" in facts) is not buyer
+
+
+def test_a_sale_by_the_asker_is_no_deal_brokered() -> None:
+    """A university that sold (卖给了本地企业), then the broker asked about: no purchase."""
+    facts = extract_facts("我们是威海一所高校，2020年把一项成果卖给了本地企业，成交额500万，"
+                          "那买的企业能拿多少？中间撮合的技术转移服务机构呢", TODAY).facts
+    assert "registered_tech_purchase_yuan" not in facts
