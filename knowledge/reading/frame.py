@@ -157,8 +157,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         return replace(base, greeting=True)
     asked = _message_intent(said, talk)
     base = replace(base, asked=asked, thread=(base.text,))
-    if previous is None or names_document or _unrelated(said, talk, topics):
-        return base  # (帮我写个年终总结: another kind of request, not about the question)
+    if previous is None or names_document or _unrelated(said, talk, topics) \
+            or _own_story(said, talk, topics):
+        # (帮我写个年终总结: another kind of request, not about the question; 我们2019年是
+        # 市级…，2021年3月升了省级…，三次一共: a history of its own, told whole)
+        return base
     # a question of its own starts a thread; the one before stays for "两项加起来"
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
@@ -215,6 +218,15 @@ def _unrelated(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> 
     policy subject, figure or word near the policies."""
     return bool(talk.found(said, talk.markers("unrelated"))) and not talk.is_near(said) \
         and not _slots_in(said, talk) and not _topics(said, topics)
+
+
+def _own_story(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the message tells a history of its own: its own subject, in two years or
+    more it dates itself, corrected of nothing (我们2019年是企业牵头的市级技术创新中心，
+    2021年3月升了省级，加上今年国家级，三次一共拿多少)."""
+    return len({m.group(1) for m in YEAR.finditer(said)}) >= 2 \
+        and bool(_topics(without_roles(said, talk), topics)) \
+        and not talk.found(said, talk.markers("corrections"))
 
 
 def _slots_in(said: str, talk: Talk) -> bool:

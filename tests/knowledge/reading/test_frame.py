@@ -146,6 +146,18 @@ def test_a_request_of_another_kind_is_no_follow_up(text: str, follows: bool) -> 
     assert read(text, PURCHASE).follow_up is follows
 
 
+@pytest.mark.parametrize(("text", "follows"), [
+    # a history of its own: its own subject, dated in two years or more
+    ("我们2019年是企业牵头的市级技术创新中心，2021年3月升了省级，加上今年国家级，三次一共拿多少",
+     False),
+    # one year, or a correction: read against the previous question
+    ("2021年3月升了省级，加上今年国家级，一共拿多少", True),
+    ("说错了，2019年是市级技术创新中心，2021年升的省级", True),
+])
+def test_a_history_told_whole_is_a_question_of_its_own(text: str, follows: bool) -> None:
+    assert read(text, CENTRE).follow_up is follows
+
+
 def test_where_the_money_is_paid_is_a_kind_asked() -> None:
     frame = read("奖励是打到公司基本户还是法人个人卡上", PURCHASE)
     assert frame.asked == "payment_account"
