@@ -227,6 +227,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     conv.text(Who(30, 30), "我们厂2020年买了一项专利技术，合同登记了，技术交易额120万，能奖多少")
     out["12c_that_year_added"] = conv.text(
         Who(30, 30), "同一年我们又买了一项，交易额200万，也登记了，两项合计能拿多少").replies
+    out["13a_groups_one_pointed_away"] = conv.text(
+        Who(31, 31), "2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，不过国家级"
+                     "那家注册地在青岛，威海这边总共奖多少").replies
+    conv.text(Who(32, 32), "我们医院的临床医学研究中心今年升级成省级了，能拿多少后补助")
+    out["13b_another_request_refused"] = conv.text(Who(32, 32), "帮我写个科室的年终总结").replies
+    conv.text(Who(33, 33), "我们是一家做检验检测的科技服务机构，2021年重新认定了高新技术企业，"
+                           "同年还认定了技术先进型服务企业，加起来多少")
+    out["13c_only_this_item"] = conv.text(
+        Who(33, 33), "要是高企重新认定是今年的呢，这块能拿多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

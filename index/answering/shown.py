@@ -72,7 +72,8 @@ def place_unread(place: str, text: str, extraction: Extraction | None,
     if (any(place in n for n in extraction.notes)
             or any(place in d.said for d in extraction.denied.values())
             or (estimate is not None and (is_split(estimate) or any(
-                place in i.explanation for i in estimate.items)))):
+                place in i.explanation for i in estimate.items)
+                or any(place in w and "未计入" in w for w in estimate.warnings)))):
         return ""  # (…其中1家是注册在烟台的 said in the item's reading: placed)
     spots = [m.start() for m in re.finditer(re.escape(place), text)]
     if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) for i in spots):

@@ -67,10 +67,6 @@ _HOLDER_FIRST = re.compile(r"^(?:(?:19|20)\d\d\s*年|今年|去年|前年)?([\u4
                            + _HOLDER_WORD.pattern + r"))有" + _N)
 
 
-def _levels_in(clause: str) -> set[str]:
-    return {w[0] for w in _LEVEL_WORD.findall(clause)}  # 国, 省, 市
-
-
 def _summed_by(parts: list[tuple[int, tuple[int, str]]]) -> int:
     """How many parts after the first add up to its count (0: none)."""
     total, running = parts[0][1][0], 0
@@ -211,9 +207,10 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         and _PASSED.match(clauses[parts[k + 1][0]]) and parts[k + 1][1][0] < p[1][0])]
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
-    first_levels = _levels_in(first)
+    first_levels = {w[0] for w in _LEVEL_WORD.findall(first)}  # 国, 省, 市
     siblings = bool(first_levels) and any(
-        (lv := _levels_in(clauses[i])) and lv != first_levels for i, _ in parts[1:])
+        (lv := {w[0] for w in _LEVEL_WORD.findall(clauses[i])}) and lv != first_levels
+        for i, _ in parts[1:])
     if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0] and not siblings
             and (_CLOSING.match(first) or re.search(r"有" + _N, first)
                  or _parted_by_outcome(first, [c for _, (_, c) in parts[1:]]))):
@@ -396,5 +393,7 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     if not items:
         return None
     note = "按您说的各部分分别计算：" + "；".join(g.said for g in found)
+    # (what was left out first: a phone shows the first warnings only)
+    warnings.sort(key=lambda w: "未计入" not in w)
     return replace(estimates[0], items=tuple(items), missing=tuple(missing),
                    warnings=(note, *warnings))

@@ -32,6 +32,9 @@ def test_how_each_figure_was_read_is_said(engine: Any, question: str, says: str)
     ("我们是烟台的公司，2020年买了技术，登记了两百万，能有多少奖励", False),
     ("我们集团4家子公司 今年有3家认定了技术先进型服务企业 其中1家是注册在烟台的 另外1家没通过 "
      "一共能拿多少奖励", False),
+    # a group's holder pointed at and left out (国家级那家注册地在青岛)
+    ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，不过国家级那家注册地在"
+     "青岛，威海这边总共奖多少", False),
     # asked of another city: said
     ("烟台的孵化器能拿多少奖励", True),
 ])

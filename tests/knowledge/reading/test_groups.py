@@ -201,3 +201,12 @@ def test_parts_said_after_what_they_are(text: str, counts: list[int], total: int
     estimate = compose_groups(DATED, text, _dated)
     assert estimate is not None and estimate.total_yuan == total
     assert not estimate.missing
+
+
+def test_what_was_left_out_is_said_first() -> None:
+    """A phone shows the first warnings only: the holder left out comes before the rest."""
+    text = ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，"
+            "不过国家级那家注册地在青岛，威海这边总共奖多少")
+    estimate = compose_groups(DATED, text, _dated)
+    assert estimate is not None
+    assert "未计入" in estimate.warnings[1] and "青岛" in estimate.warnings[1]
