@@ -21,7 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.parts import excluded_counts, pointed_at
+from knowledge.reading.parts import excluded_counts, pointed_at, refined_by_outcome
 from knowledge.reading.scope import PAID_BEFORE, renewed, without_failures
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -54,13 +54,9 @@ _LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 _CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。；;]{0,16}?"
                       r"(?:(?<![区县市省])里|当中|之中))"
                       r"(?=[^，,。；;]{2,})")
-
-
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年")
 # the levels a clause names (省技术市场奖励有3家，国家技术市场奖励有1家: siblings, not a total)
 _LEVEL_WORD = re.compile(r"国家|省|市级|市里")
-
-
 # 2022年我们区科技服务机构有5家…: the holders the first part counts, named before 有
 _HOLDER_WORD = re.compile(r"企业|公司|机构|单位|医院|高校|院所|孵化器|众创空间|厂")
 _HOLDER_FIRST = re.compile(r"^(?:(?:19|20)\d\d\s*年|今年|去年|前年)?([\u4e00-\u9fff]{0,12}?(?:"
@@ -201,6 +197,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         tail_at -= 1
     parts = [(i, p) for i, c in enumerate(clauses[:tail_at]) if (p := _part(c)) is not None]
     parts = _with_the_rest(clauses, _with_within(clauses, parts, tail_at), tail_at)
+    said_n = {i: n for i, (n, _) in parts}  # the counts said, before their outcomes (…2家
+    parts = refined_by_outcome(clauses, parts)  # 是到期重新认定，结果只过了1家)
     # 3个镇报了…，批下来2个: those that applied, then those that passed — one count
     parts = [p for k, p in enumerate(parts) if not (
         k + 1 < len(parts) and _APPLIED.search(clauses[p[0]])
@@ -211,7 +209,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     siblings = bool(first_levels) and any(
         (lv := {w[0] for w in _LEVEL_WORD.findall(clauses[i])}) and lv != first_levels
         for i, _ in parts[1:])
-    if (len(parts) > 2 and sum(n for _, (n, _) in parts[1:]) == parts[0][1][0] and not siblings
+    if (len(parts) > 2 and sum(said_n[i] for i, _ in parts[1:]) == parts[0][1][0] and not siblings
             and (_CLOSING.match(first) or re.search(r"有" + _N, first)
                  or _parted_by_outcome(first, [c for _, (_, c) in parts[1:]]))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
@@ -236,7 +234,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those that
     # passed, the parts add the one that did not
     lost = sum(n for i, (n, _) in parts if without_failures(clauses[i]) != clauses[i])
-    if any(parse_int(m.group(1)) not in (total, total - lost) for _, m in counted):
+    told = sum(said_n.get(i, n) for i, (n, _) in parts)  # (5家申报，…2家…，结果只过了1家)
+    if any(parse_int(m.group(1)) not in (total, total - lost, told) for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
     said_head_clauses = list(head)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["excluded_counts", "pointed_at", "pointed_out"]
+__all__ = ["excluded_counts", "pointed_at", "pointed_out", "refined_by_outcome"]
 
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 # 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
@@ -177,4 +177,27 @@ def pointed_at(saids: list[str], text: str, words: Iterable[str]) -> dict[int, l
         said_in = [k for k, said in enumerate(saids) if clause in said.partition("，")[2]]
         if owns or said_in:
             out.setdefault((owns or said_in)[0], []).append(clause)
+    return out
+
+
+# 结果只过了1家 / 最后批了2个 / 只有1家通过: an outcome alone, with the count that made it
+_VERB = r"(?:过了|通过了?|批了|批下来了?|评上了?|认定了|获批了?|成功了?|认定下来了?)"
+# (a result word is said: 2个认定了，1个落选 are parts of their own)
+_OUTCOME_ONLY = re.compile(r"^(?=最后|结果|最终|只|仅|就)(?:最后|结果|最终)?(?:只|仅|就)?(?:有)?(?:"
+                           + _VERB + r"\s*" + _N
+                           + r"\s*(?:家|个)|" + _N + r"\s*(?:家|个)(?:都|均)?" + _VERB + r")$")
+
+
+def refined_by_outcome(clauses: list[str], parts: list[tuple[int, tuple[int, str]]]
+                       ) -> list[tuple[int, tuple[int, str]]]:
+    """``parts`` (clause index, (count, words)) with a part that states only an outcome of
+    fewer than the part before it (另外2家是到期重新认定，结果只过了1家) taken as that part's
+    count: the part before keeps its words with the count that passed."""
+    out: list[tuple[int, tuple[int, str]]] = []
+    for i, (n, rest) in parts:
+        if out and _OUTCOME_ONLY.match(clauses[i]) and n < out[-1][1][0]:
+            at, (_, words) = out[-1]
+            out[-1] = (at, (n, words))
+            continue
+        out.append((i, (n, rest)))
     return out

@@ -193,6 +193,10 @@ def _dated(question: str) -> Estimate:
     # one holder pointed at (国家级那家) and placed outside the city
     ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，不过国家级那家注册地在"
      "青岛，威海这边总共奖多少", [2, 1], 2_000_000),
+    # a part refined by its outcome (另外2家是到期重新认定，结果只过了1家); the count before
+    # is the total said of the parts (5家申报 = 3 + 2)
+    ("我们是科技服务业协会的，2022年会员里有5家科技服务机构申报高企，3家第一次申报的都过了，"
+     "另外2家是到期重新认定，结果只过了1家，市里这块奖励合计多少", [3, 1], 700_000),
     # the holders the first part names before 有 are the next parts' too
     ("2022年我们区科技服务机构有5家首次认定高企，3家重新认定高企，一共多少", [5, 3], 1_300_000),
 ])

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from knowledge.reading.parts import excluded_counts, pointed_at, pointed_out
+from knowledge.reading.parts import excluded_counts, pointed_at, pointed_out, refined_by_outcome
 
 
 @pytest.mark.parametrize(("text", "excluded"), [
@@ -88,3 +90,20 @@ def test_the_part_pointed_at_is_the_one_that_says_what_tells_it_apart() -> None:
     # nothing tells it apart: the part it is said in
     assert pointed_at(["2家是省级", "1家国家级，不过那家在青岛"],
                       "2家是省级，1家国家级，不过那家在青岛", ("青岛",)) == {1: ["不过那家在青岛"]}
+
+
+@pytest.mark.parametrize(("clauses", "counts"), [
+    # an outcome alone, of fewer than the part before: that part's count
+    (["3家第一次申报的都过了", "另外2家是到期重新认定", "结果只过了1家"], [3, 1]),
+    (["4个镇报了", "最后批了2个"], [2]),
+    # an outcome of as many, or a part with words of its own: left as said
+    (["2家报了", "2家都通过了"], [2, 2]),
+    (["3家是省级的", "1家是国家级的"], [3, 1]),
+    (["4个众创空间今年报国家专业化众创空间", "2个认定了", "1个落选"], [4, 2, 1]),  # no result word
+])
+def test_a_part_refined_by_its_outcome(clauses: list[str], counts: list[int]) -> None:
+    from knowledge.numerals import parse_int
+
+    parts = [(i, (parse_int(re.findall(r"\d+|[一二两三四五六七八九十]+", c)[0]) or 0, c))
+             for i, c in enumerate(clauses)]
+    assert [n for _, (n, _) in refined_by_outcome(clauses, parts)] == counts
