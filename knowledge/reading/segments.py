@@ -32,8 +32,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
 # 2019年市级 / 2021年是省级的 / 今年国家级: a year's level said alone
-_YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再)?(?:是|为|到了?|升到)?"
-                         r"(?:国家级|省级|市级)(?:的|了)?\s*")
+# (前年已经是市级的了: a level held since that year)
+_YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|已经|早就|就)?"
+                         r"(?:是|为|到了?|升到)?(?:国家级|省级|市级)(?:的了|的|了)?\s*")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(批了|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
                        r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"

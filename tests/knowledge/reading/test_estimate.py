@@ -61,6 +61,9 @@ def _estimate(question: str) -> Estimate:
     # recipient leaves out written back; 这两个 points back, it counts no recipients
     ("区里两所高校的科技园，一个2020年升为省级大学科技园，另一个是2024年才升的省级。"
      "市里对这两个升级一共给多少补助", 1_000_000),
+    # a level held since a year (前年已经是市级的了) beside a supposition, summed (前后加起来)
+    ("我们公司牵头的技术创新中心前年已经是市级的了，要是今年能认定成省级，前后加起来一共能拿多少",
+     7_000_000),
     # a count whose leader closes it (还有一个高校牵头的): the noun and level said before
     ("今年俩企业牵头的市级技术创新中心 还有一个高校牵头的 都批了 一共多少", 7_000_000),
 ])
