@@ -194,8 +194,11 @@ def refined_by_outcome(clauses: list[str], parts: list[tuple[int, tuple[int, str
     fewer than the part before it (另外2家是到期重新认定，结果只过了1家) taken as that part's
     count: the part before keeps its words with the count that passed."""
     out: list[tuple[int, tuple[int, str]]] = []
-    for i, (n, rest) in parts:
-        if out and _OUTCOME_ONLY.match(clauses[i]) and n < out[-1][1][0]:
+    for k, (i, (n, rest)) in enumerate(parts):
+        # (最后过了4家，另外3家没过 after 7家申请: parts of the seven, each said)
+        rest_said = sum(m for _, (m, _) in parts[k:])
+        if out and _OUTCOME_ONLY.match(clauses[i]) and n < out[-1][1][0] \
+                and rest_said != out[-1][1][0]:
             at, (_, words) = out[-1]
             out[-1] = (at, (n, words))
             continue

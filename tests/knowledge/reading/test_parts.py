@@ -100,6 +100,7 @@ def test_the_part_pointed_at_is_the_one_that_says_what_tells_it_apart() -> None:
     (["2家报了", "2家都通过了"], [2, 2]),
     (["3家是省级的", "1家是国家级的"], [3, 1]),
     (["4个众创空间今年报国家专业化众创空间", "2个认定了", "1个落选"], [4, 2, 1]),  # no result word
+    (["7家企业申请", "最后过了4家", "另外3家没过"], [7, 4, 3]),  # the parts add up to the count
 ])
 def test_a_part_refined_by_its_outcome(clauses: list[str], counts: list[int]) -> None:
     from knowledge.numerals import parse_int
