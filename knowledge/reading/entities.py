@@ -77,6 +77,9 @@ def recipients(text: str) -> Recipients | None:
 _A_GROUP = re.compile(r"^(?:(?:19|20)\d\d\s*年)?(?:\d+|[两二三四五六七八九十]+)\s*(?:家|个)")
 
 
+_POINTED_COUNT = re.compile(r"(这|那)(\d+|[两二三四五六七八九十几]+)\s*(个|家|所)")
+
+
 def _named(text: str) -> Recipients | None:
     head: list[str] = []
     own: dict[str, list[str]] = {}
@@ -133,6 +136,8 @@ def _named(text: str) -> Recipients | None:
         parts = [p if label[n] != n or _BY_PLACE.search(n) else
                  re.sub(rf"(^|，)((?:19|20)\d\d\s*年)?{re.escape(n)}(?!{re.escape(noun)})",
                         rf"\1\2{n}{noun}", p) for n, p in zip(names, parts, strict=True)]
+    # (市里对这两个升级一共给多少: each recipient's question speaks of one)
+    tail = [_POINTED_COUNT.sub(r"\1\3", c) for c in tail]
     return Recipients(tuple(label[n] for n in names),
                       tuple("，".join([*shared, p, *tail]) for p in parts), tuple(parts))
 

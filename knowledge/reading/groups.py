@@ -233,7 +233,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
     # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those that
     # passed, the parts add the one that did not
-    lost = sum(n for i, (n, _) in parts if without_failures(clauses[i]) != clauses[i])
+    lost = sum(n for i, (n, _) in parts if without_failures(clauses[i]) != clauses[i]
+               and clauses[i].startswith(("另外", "还有", "另有")))
     told = sum(said_n.get(i, n) for i, (n, _) in parts)  # (5家申报，…2家…，结果只过了1家)
     if any(parse_int(m.group(1)) not in (total, total - lost, told) for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here

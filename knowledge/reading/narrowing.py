@@ -31,8 +31,7 @@ _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[�
 _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
                              r"(?:(?:市级|省级|国家级)[\u4e00-\u9fff]{0,8}?)?"
                              r"(镇|乡镇|子公司|下属企业|区市|中心|孵化器|众创空间)")
-# (这两个升级一共多少: the ones said before, pointed at — no count of recipients)
-_RECIPIENTS = re.compile(r"(?<![这那])(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
+_RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"
                          r"(子公司|下属企业|企业|公司|单位|机构|镇|乡镇|中心|孵化器|科技服务公司)?")
 _RECIPIENTS_PASSED = re.compile(r"(?:通过|(?<![超通])过|入选|评上|获?批|认定|创成|创建成功?)"
                                 r"(?:了|下来了?)?\s*"
@@ -76,6 +75,10 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     said = _RECIPIENTS.search(text)
     raw = (passed.group(1) or passed.group(2)) if passed else (said.group(1) if said else "")
     n = parse_int(raw) if raw else None
+    ones = [m for m in _RECIPIENTS_PASSED.finditer(text)
+            if parse_int(m.group(1) or m.group(2)) == 1]
+    if n == 1 and len(ones) > 1:
+        n = len(ones)  # 2021年一个镇评上…，2024年又有一个镇评上: one at a time
     if n is None or n < 2:
         return None
     # 5家，其中2家已经拿过20万（到期重新认定）: those are not paid this one-time award again

@@ -207,6 +207,13 @@ def test_parts_said_after_what_they_are(text: str, counts: list[int], total: int
     assert not estimate.missing
 
 
+def test_a_failed_part_inside_the_count_does_not_widen_it() -> None:
+    """4个…，3个通过了，1个没通过，另外…还有一个: the failed one is of the four (no groups
+    that add up); only a failed part said beyond (另外还有一个…没下来) is outside the count."""
+    assert groups("我们医院牵头的4个市级临床医学研究中心，今年第一次参加绩效评价，3个通过了，"
+                  "1个没通过，另外前年还有一个中心升了省级，今年能拿多少", SUBJECTS) == []
+
+
 def test_what_was_left_out_is_said_first() -> None:
     """A phone shows the first warnings only: the holder left out comes before the rest."""
     text = ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，"
