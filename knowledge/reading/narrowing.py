@@ -75,10 +75,12 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     said = _RECIPIENTS.search(text)
     raw = (passed.group(1) or passed.group(2)) if passed else (said.group(1) if said else "")
     n = parse_int(raw) if raw else None
-    ones = [m for m in _RECIPIENTS_PASSED.finditer(text)
-            if parse_int(m.group(1) or m.group(2)) == 1]
-    if n == 1 and len(ones) > 1:
-        n = len(ones)  # 2021年一个镇评上…，2024年又有一个镇评上: one at a time
+    # 2021年一个镇评上…，2024年又有一个镇评上: one at a time, each in a year of its own
+    years = {y.group() for m in _RECIPIENTS_PASSED.finditer(text)
+             if parse_int(m.group(1) or m.group(2)) == 1
+             for y in [re.search(r"(19|20)\d\d年", clause_at(text, m.start()))] if y}
+    if n == 1 and len(years) > 1:
+        n = len(years)
     if n is None or n < 2:
         return None
     # 5家，其中2家已经拿过20万（到期重新认定）: those are not paid this one-time award again

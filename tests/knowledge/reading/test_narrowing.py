@@ -73,6 +73,9 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
     "同年我们还认定了国家级孵化器 那年一共多少",
     # one of two obtained: not multiplied by the two
     "我们区下面两个镇一个创成了国家创新型乡镇 另一个还在评审 镇上市级奖励一共多少",
+    # one and one more in the same year, one of them elsewhere: no count of two
+    "今年这批国家创新型乡镇，我们环翠区一个镇评上了，隔壁海阳也有一个镇评上，我们区另外一个镇没评上，"
+    "咱威海市级一共给多少",
 ])
 def test_no_recipients_no_multiplying(text: str) -> None:
     assert per_recipient(RULESET, text, _plain(text)) is None
