@@ -227,8 +227,10 @@ def _paid_on_obtaining(rule: Rule) -> bool:
 
 
 def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
-    """The awards the clause grants once (一次性奖励) for a title the owner says was
-    renewed (技术先进型服务企业复审又认定了): not granted again, and said so.  The title
+    """The awards a clause grants for obtaining a title (一次性奖励, or a fixed sum whose
+    clause names no renewal or review: 市级技术创新中心 200万) for a title the owner says was
+    renewed or reviewed (技术先进型服务企业复审又认定了, 通过了市里的复评): not granted
+    again, and said so.  The title
     is named in the renewal's clause; a year-by-year estimate grants it in its first
     year already."""
     renewal = RENEWAL_SAID.search(text)
