@@ -16,9 +16,9 @@ from knowledge.numerals import parse_int
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import HAS_AMOUNT, denies, met_later, own_start
 from knowledge.reading.said import SEGMENT as _SEGMENT
-from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
+from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
-__all__ = ["MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
+__all__ = ["HELPED", "MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
 
 # 卖给本市企业 / 转让给一家企业 (not 卖给我们): the asker sells
 _SOLD = re.compile(r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))")
@@ -33,7 +33,7 @@ def _sold_last(before: str) -> bool:
     return bool(sold) and sold[-1] > max(bought, default=-1)
 
 
-_HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
+HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 
 # (fact, pattern on the segment holding the amount), first match wins.
@@ -227,7 +227,7 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     return replace(mention, yuan=n * mention.yuan)
 
 
-_BUT = r"(?:可是|但是|但|不过|只是)"
+_BUT = BUT
 _PART_OF = r"^" + _BUT + r"?(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
 # (可是其中2份没登记 / 不过有1项没登记: said as a part already)
 _BUT_PART = re.compile(_BUT + r"|其中")
@@ -276,7 +276,7 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     purchase = next(p for f, p in MONEY_CONTEXTS if f == "registered_tech_purchase_yuan")
     buying = bool(re.search(purchase, text)) and not re.search(_BROKERING, text)
     # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
-    helped = bool(_HELPED.search(text))
+    helped = bool(HELPED.search(text))
     # 我们是技术转移机构，促成…，技术合同一共240万: the deals brokered, none bought
     # (撮合威海一家企业买了哈工大的1项专利: the purchase brokered is the client's)
     brokering = bool(re.search(_BROKERING, text)) and not re.search(

@@ -19,7 +19,7 @@ from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
 from knowledge.reading import question as extract
-from knowledge.reading.amounts import NEGATED_CONDITIONS
+from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
 from knowledge.reading.denied import denied_titles
 from knowledge.reading.leader import (
     OUTSIDE,
@@ -247,8 +247,6 @@ def _party_applies(facts: dict[str, object], notes: list[str], vocab: Vocabulary
     notes.append(f"您问的是“{party.said}”能拿多少，申报主体按{spec.choice_label(party.kind)}计")
 
 
-# 帮本地一家企业从北京某高校买了3项专利: a purchase the asker brokered
-_HELPED_BUY = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)")
 # 那买专利的那家企业 / 买方: the party asked about is the buyer of the deal brokered
 _BUYER = re.compile(r"(买|购)[^，,。；;！!？?]{0,8}$|^(买方|购买方|买家)")
 
@@ -257,7 +255,7 @@ def _the_buyer_asked(text: str, facts: dict[str, object], party: AskedParty | No
     """The deal the asker brokered (帮本地一家企业…买了3项专利，成交额400万) is the buyer's
     purchase when the question asks for the buyer (那买专利的那家企业能拿多少)."""
     if party is None or "tt_contract_turnover_yuan" not in facts \
-            or "registered_tech_purchase_yuan" in facts or not _HELPED_BUY.search(text):
+            or "registered_tech_purchase_yuan" in facts or not HELPED.search(text):
         return
     at = text.rfind(party.said)
     if at >= 0 and (_BUYER.search(text[:at]) or _BUYER.match(party.said)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from knowledge.money import MoneyMention
-from knowledge.reading.scope import IF, clause_start, failed_after, is_negated
+from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
 __all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "met_later", "own_start"]
 
@@ -34,7 +34,7 @@ def own_start(text: str, mention: MoneyMention) -> int:
 # part, year or amount of its own
 # (但是…没给认定 / 后来…登记也撤销了 go on about the same deal)
 # (不过剩下那项没登记: a new part after a but)
-_NEW_PART = re.compile(r"(?:可是|但是|但|不过|只是|而)?"
+_NEW_PART = re.compile(r"(?:" + BUT + r"|而)?"
                        r"(另外|另|还有|其中|剩下|其余|\d{2,4}\s*年|[今去前明]年)")
 # (登记的7个里有2个是…: a count of parts, anywhere in the clause)
 _PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项笔家]")

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "awaiting_result", "clause_at",
-           "clause_start", "failed_after", "failed_in_region", "held_status", "is_counterparty",
-           "is_negated", "negated_clauses", "pending", "renewed", "supposed_after",
-           "without_failures"]
+__all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "awaiting_result",
+           "clause_at", "clause_start", "failed_after", "failed_in_region", "held_status",
+           "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
+           "supposed_after", "without_failures"]
 
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
 # (approximate amounts), 未来 and 不知道 / 不清楚 are not negations of a fact.
 _CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]|但是|但|不过")
+# the words that open a but-clause (可是其中2份…, 不过剩下那项…)
+BUT = r"(?:可是|但是|但|不过|只是)"
 _NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是|未(?!来)|(?<![有])无(?!论)|"
                        r"不(?!到|超过|足|止|仅|但|过|管|论|同|少|错|知|清楚|确定|了解|懂|然)")
 
