@@ -250,6 +250,14 @@ def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
     return (denied, "，".join(said)) if denied else None
 
 
+# a segment that is only an amount (合同额200万 / 金额是80万): the part it belongs to was
+# opened in the segment before
+_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|共|一共|总共|计)*"
+                          r"[0-9一二两三四五六七八九十百千万亿.]")
+# 从烟台的高校买的: the place of the other side of the deal, not of the deal's recipient
+_COUNTERPARTY = re.compile(r"[从向跟与和]")
+
+
 def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
                  out: RawExtraction) -> list[MoneyMention]:
     """The mentions whose own segment names no place outside the city (潍坊一家200万 is
@@ -259,8 +267,15 @@ def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, 
     places = re.compile("|".join(re.escape(p) for p in elsewhere))
     kept: list[MoneyMention] = []
     for m in mentions:
-        a = max((s.end() for s in _SEGMENT.finditer(text, 0, m.start)), default=0)
-        if (place := places.search(text, a, m.start)) is not None:
+        bounds = [0] + [s.end() for s in _SEGMENT.finditer(text, 0, m.start)]
+        a = bounds[-1]
+        if len(bounds) > 2 and not HAS_AMOUNT.search(text, bounds[-2], a) \
+                and _AMOUNT_ONLY.match(text, a):
+            # 还有1项转给了烟台的企业，合同额200万: the part opened a segment before
+            a = bounds[-2]
+        place = next((p for p in places.finditer(text, a, m.start)
+                      if not _COUNTERPARTY.search(text, max(a, p.start() - 4), p.start())), None)
+        if place is not None:
             out.notes.append(f"未计入：“{place.group()}…{m.text}”（不在本市）")
         else:
             kept.append(m)

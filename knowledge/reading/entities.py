@@ -44,8 +44,9 @@ class Recipients:
 # 甲公司…，乙公司…，丙公司… / A是市级的…A有4家，B有3家: recipients named by a letter at
 # the start of their clauses (after a year); a bare letter only before what it does
 # (一家…，另一家…: the first and the other of two)
+_INDEFINITE = re.compile(r"另一家|另外一家|还有一家|一家|另一个|另外一个|还有一个|一个")
 _NAMED = re.compile(r"^((?:19|20)\d\d\s*年)?"
-                    r"(?:(?P<o>另一家|另外一家|还有一家|一家|另一个|另外一个|还有一个|一个)(?!都)"
+                    r"(?:(?P<o>" + _INDEFINITE.pattern + r")(?!都)"
                     # 环翠区那家120万，文登那家300万: recipients named by their place
                     r"|(?P<p>[\u4e00-\u9fff]{1,4}?(?:那家|那个|这家))"
                     r"|(?P<n>[甲乙丙丁戊]|[A-HX-ZＡ-Ｄ])"
@@ -90,6 +91,9 @@ def _named(text: str) -> Recipients | None:
         m = _NAMED.match(clause)
         if m is not None:
             letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
+            if m.group("o") and letter in own:
+                # 一个…；一个…；还有一个…: each one said is another recipient
+                letter = f"第{len(own) + 1}{letter[-1]}"
             label.setdefault(letter, letter + (m.group("noun") or ""))
             year = m.group(1) or year
             said = clause if m.group(1) or not year else year + clause
@@ -100,6 +104,10 @@ def _named(text: str) -> Recipients | None:
             tail.append(clause)  # (都在孵化期内: said of every recipient)
         else:
             own[list(own)[-1]].append(clause)  # the recipient's statement goes on
+    if any(re.match(r"第\d", k) for k in own):  # (一个, 第2个, 还有一个 → 第1个 … 第3个)
+        own = {(f"第{k}{n[-1]}" if _INDEFINITE.fullmatch(n) or n.startswith("第") else n): v
+               for k, (n, v) in enumerate(own.items(), 1)}
+        label = {n: n for n in own}
     if len(own) < 2 or any(_A_GROUP.match(c) for c in head[1:]):
         return None  # (两家拿了省级…，一家拿了国家级: groups counted part by part)
     names = list(own)

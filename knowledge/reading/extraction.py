@@ -18,6 +18,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import Vocabulary, default_vocabulary
 from knowledge.errors import FactError
 from knowledge.money import CEILING, scan_money
+from knowledge.numerals import parse_int
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
 from knowledge.reading.denied import denied_titles
@@ -36,6 +37,7 @@ from knowledge.reading.leader import (
 from knowledge.reading.matches import title_phrases
 from knowledge.reading.party import AskedParty, asked_party, from_party
 from knowledge.reading.scope import (
+    BUT,
     clause_at,
     failed_after,
     is_negated,
@@ -83,7 +85,8 @@ def spaced_as_commas(text: str) -> str:
 def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
     """The nouns a segment may leave out: the topics' words and the titles the question
     names, their level taken out (国家级技术转移示范机构 → 技术转移示范机构)."""
-    titled = [re.sub(r"国家级?|省级?|市级?", "", p)
+    # (a staff pattern matched across a colon, 研究中心：一个今年…, names its noun only)
+    titled = [re.sub(r"国家级?|省级?|市级?", "", re.split(r"[：:，,。；;！!？?]", p)[0])
               for p in title_phrases(question, vocab.patterns)]
     return [*(w for words in vocab.topics.values() for w in words if len(w) >= 2),
             *(t for t in titled if len(t) >= 3)]
@@ -299,12 +302,28 @@ def _read_windows(text: str, facts: dict[str, object], notes: list[str],
         if name in facts or not is_window(spec) or not spec.phrases:
             continue
         for window in windows:
-            if _A_PART.search(window.clause):  # 其中2家超过孵化期 / 但是它入孵4年了: a
-                continue  # part left out of a count, not the count's own window
+            if _A_PART.search(window.clause) or _part_of_earlier(text, window.clause):
+                continue  # 其中2家超过孵化期 / 但是它入孵4年了: a part left out of a
+                # count, not the count's own window
             if any(p in window.clause for p in spec.phrases):
                 facts[name] = window.years
                 notes.append(f"按“{window.words}”计{spec.label}为{show_value(spec, window.years)}")
                 break
+
+
+_OPENS_WITH_COUNT = re.compile(r"^(?:" + BUT + r")?(?:有|还有)?\s*([\d一二两三四五六七八九十]+)"
+                               r"\s*([家个项])")
+
+
+def _part_of_earlier(text: str, clause: str) -> bool:
+    """Whether ``clause`` opens with a count smaller than one said before it of the same
+    unit (一共7家…，不过有2家入孵已经超过3年了: a part of the seven)."""
+    m = _OPENS_WITH_COUNT.match(clause)
+    at = text.find(clause)
+    if m is None or at < 0 or (k := parse_int(m.group(1))) is None:
+        return False
+    return any((n := parse_int(c.group(1))) is not None and n > k
+               for c in re.finditer(r"([\d一二两三四五六七八九十]+)\s*" + m.group(2), text[:at]))
 
 
 # a clause about a part of a count (其中2家, 另外一家, 它 — not 它们, all of them)

@@ -167,8 +167,9 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
                   r"(" + places + r")(?:的|注册|市|本地)", text) or re.search(
         # 我们孵化器在烟台，…: where the asker is, said alone in its clause
+        # (我们公司在烟台芝罘区: a district of the place named after it)
         _ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:在|位于)(" + places
-        + r")(?=[，,。；;！!？?]|$)", text)
+        + r")(?:[\u4e00-\u9fff]{1,4}?[区县镇])?(?=[，,。；;！!？?]|$)", text)
     if m is None:
         m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
                       + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)

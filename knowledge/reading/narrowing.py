@@ -190,6 +190,11 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
     clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
     said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]
+    # 2021年第一次认定高企；众创空间（当时拿过钱）复核也通过了: the titles of the sentence
+    # part that says it, when it names any (not the first recognition said beside it)
+    part = text[text.rfind("；", 0, received.start()) + 1:][:_part_end(text, received.end())]
+    named = {i.rule_id for i in estimate.items
+             if any(w in part for w in _title_words(rules, rules.get(i.rule_id)))}
     changed = False
     items = []
     for item in estimate.items:
@@ -197,7 +202,8 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
         once = (rule is not None and rule.amount_yuan is not None and rule.count_fact is None
                 and rule.base_fact is None and "每年" not in rule.cap_text + rule.label)
         if (item.outcome == "eligible" and once and item.amount_yuan
-                and (not said or item.amount_yuan in said)):
+                and (not said or item.amount_yuan in said)
+                and (not named or item.rule_id in named)):
             why = (f"您说已领取过这项一次性奖励（{format_yuan(item.amount_yuan)}）；"
                    "复核或再次通过不再重复奖励")
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,))
@@ -216,6 +222,25 @@ _A_PART_RENEWED = re.compile(r"^(但是|但|不过)?(另有|另外|还有|其中
 
 # a clause that pays a renewal or a review names it (重新认定的给予10万元, 首次通过绩效评价)
 _RENEWAL_PAID = re.compile(r"重新认定|复核|复审|复评|绩效评价|再次认定")
+
+
+def _part_end(text: str, at: int) -> int:
+    """The end of the sentence part (up to ；。) that ``at`` is in, as an offset from the
+    part's start (the previous ；)."""
+    start = text.rfind("；", 0, at) + 1
+    ends = [e for e in (text.find(c, at) for c in "；。") if e >= 0]
+    return (min(ends) if ends else len(text)) - start
+
+
+def _title_words(rules: RuleSet, rule: Rule | None) -> list[str]:
+    """The words naming the titles ``rule`` pays for (its labels and the staff's phrases)."""
+    if rule is None:
+        return []
+    specs = rules.vocabulary.facts
+    phrases = rules.vocabulary.choice_phrases()
+    return [w for c in rule.conditions if c.op == "has" and c.fact in specs
+            for w in (specs[c.fact].choice_label(c.value),
+                      *phrases.get(c.fact, {}).get(str(c.value), ())) if w]
 
 
 def _paid_on_obtaining(rule: Rule) -> bool:
@@ -242,8 +267,6 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     said = (clause.group() if clause else "") + (rest.group() if rest else "")
     if _A_PART_RENEWED.search(said):
         return None  # 2家公司认定了…，另有1家是复审: a part renewed, the others first
-    phrases = rules.vocabulary.choice_phrases()
-    specs = rules.vocabulary.facts
     # (the staff's title patterns name what is renewed too: 省级技术创新中心…复核)
     named = {(fact, value) for _, _, fact, value in title_matches(said,
                                                                    rules.vocabulary.patterns)}
@@ -253,10 +276,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
             and (r := rules.get(i.rule_id)) is not None and _paid_on_obtaining(r)]
     for item in estimate.items:
         rule = rules.get(item.rule_id)
-        titles = [] if rule is None else [
-            w for c in rule.conditions if c.op == "has" and c.fact in specs
-            for w in (specs[c.fact].choice_label(c.value),
-                      *phrases.get(c.fact, {}).get(str(c.value), ()))]
+        titles = _title_words(rules, rule)
         if (rule is not None and item.outcome == "eligible" and item.amount_yuan
                 and _paid_on_obtaining(rule)
                 and (any(w and w in said for w in titles) or (alone and len(once) == 1)

@@ -36,8 +36,8 @@ _LEVEL = re.compile(r"国家级|省级|市级")
 _YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|已经|早就|就)?"
                          r"(?:是|为|到了?|升到)?(?:国家级|省级|市级)(?:的了|的|了)?\s*")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
-_BECOMING = re.compile(r"(批了|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成|升至|晋级为?"
-                       r"|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
+_BECOMING = re.compile(r"(批了|批为|批成|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成"
+                       r"|升至|晋级为?|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的"
                        r"|(?<=年)(?:还|就)?是)"  # (2019年是市级: that year's level)
                        r"了?\s*$")
@@ -206,6 +206,13 @@ _SUBJECT_BEFORE = re.compile(r"\s*(另外|此外|还有|同时|不过|但是|但
                              r"|医院|学校|大学)\s*")
 
 
+def _in_brackets(text: str, at: int) -> bool:
+    """Whether ``at`` is inside a bracketed remark (众创空间（2019年认定的，当时拿过钱）复核
+    也通过了: the year says when the noun before was obtained, it opens no part)."""
+    before = text[:at]
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
 def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     """(what comes before the first year, each year's own part, the question after the
     last year's facts) when the message states facts for two or more years, else
@@ -213,7 +220,7 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     # 2019年到2022年每年都…：2019年一百万，…: a range names no part of its own
     years = [m for m in _YEAR.finditer(text)
              if not _RANGE_START.match(text, m.end()) and not _RANGE_END.search(text[:m.start()])
-             and not _HISTORY.search(text[:m.start()])]
+             and not _HISTORY.search(text[:m.start()]) and not _in_brackets(text, m.start())]
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
     head = text[:years[0].start()]

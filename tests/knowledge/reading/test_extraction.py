@@ -11,7 +11,7 @@ import pytest
 from knowledge.awards.calculator import evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
-from knowledge.reading.extraction import extract_facts
+from knowledge.reading.extraction import extract_facts, subject_nouns
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2025, 6, 1)
@@ -444,9 +444,13 @@ def test_an_applicant_registered_elsewhere_is_denied(question: str) -> None:
     "我们是市级孵化器，5家在孵企业升了高企，其中1家入孵超过3年了，能奖多少？",
     "我们市级孵化器2021年在孵企业有9家升级了高企，除了2家是孵化超过3年以后才升的，其余都在3年"
     "孵化期内，能奖多少",
+    # a part opening its clause with a smaller count than one said before
+    "我们市级孵化器2021年一共7家在孵企业过了高企，不过有2家入孵已经超过3年了，能拿多少奖励？",
+    "我们是市级孵化器，2020年8家在孵企业升了高企，有3家入孵4年多了，能奖多少",
 ])
 def test_a_window_of_a_part_of_a_count_is_not_the_counts(question: str) -> None:
     out = extract_facts(question, IN_FORCE, RULESET)
+    assert out.facts.get("incubatees_upgraded", 0) > 0  # type: ignore[operator]
     # (the rest's own window, 其余都在3年孵化期内, may be read: 3 years)
     assert out.facts.get("incubation_years_at_upgrade", 0) <= 3  # type: ignore[operator]
 
@@ -481,3 +485,25 @@ def test_a_sale_by_the_asker_is_no_deal_brokered() -> None:
     facts = extract_facts("我们是威海一所高校，2020年把一项成果卖给了本地企业，成交额500万，"
                           "那买的企业能拿多少？中间撮合的技术转移服务机构呢", TODAY).facts
     assert "registered_tech_purchase_yuan" not in facts
+
+
+@pytest.mark.parametrize(("question", "turnover"), [
+    # the part opened a segment before its amount
+    ("我们是在威海注册的技术转移服务机构。2019年促成了4项高校科技成果转化：3项落在威海企业，"
+     "合同额分别150万、250万、300万；还有1项转给了烟台的企业，合同额200万。按成果转化补助能拿多少？",
+     7000000),
+    # a counterparty's place is not the deal's
+    ("2019年我们中介促成了3项成果在威海企业转化，从青岛的高校引进的一项100万，从北京的院所"
+     "引进的两项共200万，能补多少", 3000000),
+])
+def test_a_part_placed_outside_the_city_in_its_opening_segment(question: str, turnover: int
+                                                               ) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts["tt_contract_turnover_yuan"] == turnover
+
+
+def test_a_title_said_before_a_colon_names_its_noun_only() -> None:
+    nouns = subject_nouns("我们医院有3个市级临床医学研究中心：一个今年是第一次通过绩效评价；"
+                          "一个前年就首次通过了", RULESET.vocabulary)
+    assert "临床医学研究中心" in nouns
+    assert not any("：" in n or "一个" in n for n in nouns)

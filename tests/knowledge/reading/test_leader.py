@@ -145,6 +145,9 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
 @pytest.mark.parametrize(("text", "said"), [
     ("我们孵化器在烟台，去年被认定为国家级科技企业孵化器，能给多少", "我们孵化器在烟台"),
     ("我们是烟台的公司，能拿多少", "我们是烟台的公司"),
+    # a district of the place said after it
+    ("我们公司在烟台芝罘区，今年孵化器认定为国家级了，能拿多少", "我们公司在烟台芝罘区"),
+    ("我们厂在青岛黄岛区，去年买了技术，能补多少", "我们厂在青岛黄岛区"),
     ("我们在烟台也有业务，孵化器在威海，能拿多少", ""),
     # the contract registered in the city is no business of the asker there
     ("我们是烟台的公司，威海没有注册主体，2020年买了技术，合同在威海也做了认定登记，能拿多少",

@@ -32,6 +32,19 @@ def _plain(text: str) -> Estimate:
     return evaluate(RULESET, ex.facts, TODAY, rule_ids=ex.candidate_rules, denied=ex.denied)
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    # the part saying it was paid names its title: the first recognition beside it stands
+    ("我们科技服务机构2021年第一次认定高企；同一年我们运营的国家专业化众创空间（当时拿过钱）"
+     "复核也通过了。能拿多少？", ["科技服务机构首次通过高新技术企业认定"]),
+    ("我们是科技服务机构，今年首次认定了高企；我们的国家级科技企业孵化器以前拿过奖励，今年复核"
+     "又过了。还能再拿多少", ["科技服务机构首次通过高新技术企业认定"]),
+])
+def test_an_award_received_is_the_one_its_part_names(text: str, kept: list[str]) -> None:
+    again = already_received(RULESET, text, _plain(text))
+    assert again is not None
+    assert [i.label for i in again.items if i.outcome == "eligible"] == kept
+
+
 @pytest.mark.parametrize(("text", "total"), [
     ("我们区有4个镇评上国家创新型乡镇，市里给多少", 4000000),
     # holders that passed, said with 被认定为 (the incubatees' award waits, it does not count)

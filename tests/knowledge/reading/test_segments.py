@@ -31,6 +31,8 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("技术创新中心还没列入市级试点，如果直接认定为省级的能拿多少",
      "技术创新中心还没列入市级技术创新中心试点，如果直接认定为省级技术创新中心的能拿多少"),
     ("技术创新中心明年认定为国家级，给多少", "技术创新中心明年认定为国家级技术创新中心，给多少"),
+    ("技术创新中心今年被批为市级，后年再升成省级", "技术创新中心今年被批为市级技术创新中心，"
+     "后年再升成省级技术创新中心"),
     ("高企证书到期了，2022年重新认定又通过了", "高企证书到期了，2022年重新认定高企又通过了"),
     ("市级临床医学研究中心，第一次绩效评价过了",
      "市级临床医学研究中心，临床医学研究中心第一次绩效评价过了"),
@@ -53,7 +55,8 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
     ("两个企业牵头的市级技术创新中心，还有一个高校牵头的，都批了",
      "两个企业牵头的市级技术创新中心，还有一个高校牵头的市级技术创新中心，都批了"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
-        "renewal", "ordinal-event", "dated-ordinal-event", "levels-with-outcomes",
+        "approved-as-a-level", "renewal", "ordinal-event", "dated-ordinal-event",
+        "levels-with-outcomes",
         "levels-spaced", "level-said-after-the-verb", "level-said-instead",
         "level-counted", "level-after-its-verb-and-de", "level-granted",
         "this-centre-names-the-noun-before", "a-count-whose-verb-closes-it",
