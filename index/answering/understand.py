@@ -18,6 +18,7 @@ from knowledge.reading.frame import Frame, Previous, read_frame
 from knowledge.reading.intent import (
     AMOUNT,
     DOCUMENT_INTENTS,
+    ELIGIBILITY,
     ESTIMATE_INTENTS,
     GENERAL,
     OVERVIEW,
@@ -48,6 +49,11 @@ _SPECIFIC = frozenset({"payment_timing", "validity_period", "stacking", "use_of_
 # "小公司有什么扶持": what support exists, for whom the question says, no subject named
 _WHAT_SUPPORT = re.compile(r"(有|能有|能享受|可以享受)(什么|哪些|啥|些什么)"
                            r"(扶持|支持|政策|补贴|补助|优惠|奖励|好处)")
+
+# the asker telling what it obtained or did (我们今年被认定为…, 我司买了…)
+_OWN_EVENT = re.compile(r"(我们|我司|我公司|本单位|本公司|咱们|我厂|我院)[^？?]{0,30}?"
+                        r"(认定|评上|评为|获批|批了|批下来|通过|买了|购买|促成|升级|升了|升为|获得"
+                        r"|拿到|建成|创建|成为)")
 
 
 @dataclass(frozen=True)
@@ -163,6 +169,16 @@ def _amount_beats(asked: str, intent: str, said: str, extraction: Extraction, ta
     return ""
 
 
+def _what_support(intent: str, question: str, extraction: Extraction) -> str:
+    """有什么奖励 of facts alone is an overview; of the owner's own case (我们公司今年被认定
+    为技术先进型服务企业，有啥奖励) it is estimated."""
+    if intent != GENERAL or not extraction.facts or not _WHAT_SUPPORT.search(question):
+        return intent
+    if not extraction.topics:
+        return OVERVIEW
+    return ELIGIBILITY if _OWN_EVENT.search(question) else intent
+
+
 def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
            named: str | None) -> str:
     """What is asked: the message's own kind when it says one, else the question's.
@@ -171,10 +187,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     sentence about a purchase does not make it a tax question); a payment-timing or
     qualification-validity question beats the general intents it also matches.
     """
-    intent = read_intent(question, extraction.is_amount_question)
-    if (intent == GENERAL and not extraction.topics and extraction.facts
-            and _WHAT_SUPPORT.search(question)):
-        intent = OVERVIEW
+    intent = _what_support(read_intent(question, extraction.is_amount_question), question,
+                           extraction)
     own = frame.asked
     kind = talk.asked_kind(frame.said if frame.follow_up else question)
     asked = own or (kind.name if kind is not None else "")

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.mixed import affirmed_apart, by_position
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import HAS_AMOUNT, denies, met_later, own_start
 from knowledge.reading.said import SEGMENT as _SEGMENT
@@ -378,5 +379,36 @@ def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> 
                 and not _REST.match(text, clause_start(text, m.start()))
                 and not met_later(text, pattern, m.end())  # 开始没登记，后来补登记了
                 for m in re.finditer(pattern, text)):
+            _denied_in_part(text, mentions, fact, pattern, why, out)
+        elif fact in out.facts and len(mentions) == 1 and any(
+                is_negated(text, m.start(), m.end()) and m.start() > mentions[0].end
+                and _REST.match(text, clause_start(text, m.start()))
+                and not any("→ 按" in n for n in out.notes)  # (每项100万: the part's own)
+                for m in re.finditer(pattern, text)):
+            # 买了5项共300万，其中3项登记了，2项没登记: the part's amount is not said — asked
             del out.facts[fact]
-            out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")
+            out.notes.append(f"您说的金额中只有一部分满足条件（{why}的不计），"
+                             "未能分清各自的金额，请告诉我满足条件的金额")
+
+
+def _denied_in_part(text: str, mentions: list[MoneyMention], fact: str, pattern: str,
+                    why: str, out: RawExtraction) -> None:
+    """A denial said apart from the amounts: of the parts it names by position (前三份登记了，
+    后面两份没登记), of a part when another clause affirms the condition (这三个都登记了，还有一个
+    …没法登记: the amounts left out already, else asked), else of every amount."""
+    kept = by_position(text, mentions, pattern)
+    if kept is not None:
+        out.notes[:] = [n for n in out.notes if not (n.startswith("按") and "＋" in n)]
+        out.facts[fact] = sum(m.yuan for m in kept)
+        out.notes.append("按" + "＋".join(m.text for m in kept)
+                         + f"＝{format_yuan(out.facts[fact])}计（其余{why}）")  # type: ignore[arg-type]
+        return
+    if affirmed_apart(text, pattern):
+        if not any(n.startswith("未计入：“") for n in out.notes):
+            # (3项登记了，2项没登记，一共300万: which amounts are met is not said)
+            del out.facts[fact]
+            out.notes.append(f"您说的金额中只有一部分满足条件（{why}的不计），"
+                             "未能分清各自的金额，请告诉我满足条件的金额")
+        return
+    del out.facts[fact]
+    out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")

@@ -35,6 +35,7 @@ from knowledge.reading.leader import (
     supplier,
 )
 from knowledge.reading.matches import title_phrases
+from knowledge.reading.mixed import affirmed_apart
 from knowledge.reading.party import AskedParty, asked_party, from_party
 from knowledge.reading.scope import (
     BUT,
@@ -363,6 +364,6 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
             said = next((c for c in clauses if re.search(pattern, c)), "") or next(
                 (clause_at(text, m.start()) for m in re.finditer(pattern, text)
                  if failed_after(text, m.start(), m.end())), "")
-            if said:
+            if said and not affirmed_apart(text, pattern):  # (3项登记了，2项没登记: a part)
                 out[name] = Denied(said)
     return out

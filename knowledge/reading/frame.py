@@ -21,7 +21,16 @@ from typing import Any
 
 from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
-from knowledge.reading.recall import ROLE_VERB, asks_sum, in_that_year, moved_home, without_roles
+from knowledge.reading.recall import (
+    ROLE_VERB,
+    asks_sum,
+    foreign_subject,
+    in_that_year,
+    moved_home,
+    subjectless,
+    with_asker,
+    without_roles,
+)
 from knowledge.reading.slots import (
     COUNT,
     PUNCT,
@@ -141,6 +150,20 @@ def _message_intent(said: str, talk: Talk) -> str:
 def read_frame(message: str, previous: Previous | None, talk: Talk,
                topics: Mapping[str, tuple[str, ...]], names_document: bool = False,
                titles: Callable[[str], list[str]] | None = None) -> Frame:
+    """``message`` read against ``previous`` (None: no conversation); a question of its
+    own where the owner speaks as 我们 without saying again who they are keeps who they
+    said they are earlier in the conversation (:func:`knowledge.reading.recall.with_asker`).
+    """
+    frame = _read_frame(message, previous, talk, topics, names_document, titles)
+    if previous is None or frame.follow_up or frame.greeting:
+        return frame
+    told = with_asker(frame.text, (*previous.thread, previous.text))
+    return frame if told is None else replace(frame, text=told)
+
+
+def _read_frame(message: str, previous: Previous | None, talk: Talk,
+                topics: Mapping[str, tuple[str, ...]], names_document: bool,
+                titles: Callable[[str], list[str]] | None) -> Frame:
     """``message`` read against ``previous`` (None: no conversation).
 
     ``names_document``: the message names a document of the knowledge base by itself
@@ -158,7 +181,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     asked = _message_intent(said, talk)
     base = replace(base, asked=asked, thread=(base.text,))
     if previous is None or names_document or _unrelated(said, talk, topics) \
-            or _own_story(said, talk, topics):
+            or _own_story(said, talk, topics) or foreign_subject(said, talk, topics):
         # (帮我写个年终总结: another kind of request, not about the question; 我们2019年是
         # 市级…，2021年3月升了省级…，三次一共: a history of its own, told whole)
         return base
@@ -166,7 +189,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
-    if "corrections" in marks or (scan_money(without(said, talk.markers("combinations")))
+    if ("corrections" in marks and (scan_money(said) or COUNT.search(said))) \
+            or (scan_money(without(said, talk.markers("combinations")))
                                   and not (talk.found(said, talk.markers("additions"))
                                            and asks_sum(said, talk))):
         # 说错了，一共300万: a figure, not a combination (又买了一项，200万，两项合计: one
@@ -208,7 +232,7 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
         # (哪个文件哪一条规定的？ asks where what was just answered comes from, whatever
         # its length)
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)
-                or asked == "source"):
+                or asked == "source" or subjectless(said, talk, own, titles)):
             return base
     return _merge(said, previous, talk, base, marks, topics)
 

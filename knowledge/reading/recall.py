@@ -6,10 +6,12 @@ asker placed in the city after a question placing it elsewhere."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 
 from knowledge.reading.talk import Talk
 
-__all__ = ["ROLE_VERB", "asks_sum", "in_that_year", "moved_home", "without_roles"]
+__all__ = ["ROLE_VERB", "asks_sum", "foreign_subject", "in_that_year", "moved_home",
+           "subjectless", "with_asker", "without_roles"]
 
 ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
 
@@ -62,3 +64,58 @@ def moved_home(said: str, question: str, talk: Talk) -> str | None:
     if not home or not away or talk.elsewhere_named(said):
         return None
     return question.replace(away, home)
+
+
+def subjectless(said: str, talk: Talk, own: set[str],
+                titles: Callable[[str], list[str]] | None) -> bool:
+    """Whether the message asks about a step or a figure (复审, 再拿一回, 最多多少) without
+    any subject of its own: it can only be about the conversation's subject (过两年复审要是
+    又通过了，还能再拿一回不)."""
+    return not own and not (titles is not None and titles(said)) \
+        and bool(talk.found(said, talk.markers("about_previous")))
+
+
+# 我们是做检验检测的科技服务公司 / 我司是技术转移机构: the owner saying who they are
+_ASKER = re.compile(r"(?:^|[，,。；;！!？?\s])((?:我们|我司|我们公司|我们单位|本单位|本公司|我)"
+                    r"(?:是|属于|作为|这边是)[^，,。；;！!？?\s]{0,20}?"
+                    r"(?:公司|企业|机构|中心|孵化器|众创空间|大学|学校|学院|医院|研究院|研究所|院所"
+                    r"|政府|科技局|协会|组织|厂|单位|园区|高新区))(?=[，,。；;！!？?\s]|$)")
+_WE = re.compile(r"我们|我司|咱们|本单位|本公司")
+
+
+def with_asker(text: str, earlier: Iterable[str]) -> str | None:
+    """``text`` with who the owner said they are earlier in the conversation written
+    before it, when it speaks as 我们 without saying so itself (今年我们也是第一次过了高企
+    after 我们是做检验检测的科技服务公司…); else None."""
+    if not _WE.search(text) or _ASKER.search(text):
+        return None
+    said = next((m.group(1) for t in reversed(list(earlier)) if t
+                 for m in [_ASKER.search(t)] if m is not None), "")
+    return f"{said}，{text}" if said else None
+
+
+# 疫情期间停工停产的补贴: a kind of support and what it is for
+_SUPPORT_FOR = re.compile(r"([\u4e00-\u9fff]{4,16}?)的?(?:补贴|补助|奖励|扶持|资助|贷款|减免|奖补"
+                          r"|政策|优惠)")
+_ASKING = re.compile(r"^(?:那么|那|还有|另外|请问|问一下|再问一下|关于)?"
+                     r"(?:有没有|有无|是否有|有什么|有啥|有|能不能申请|能申请|可以申请)?")
+
+
+def foreign_subject(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the message asks of a support for something of its own that is none of
+    the policies' subjects, nor near them (那有没有疫情期间停工停产的补贴): a question of its
+    own, not a change to the previous one."""
+    m = _SUPPORT_FOR.search(said)
+    if m is None:
+        return False
+    head = m.group(1)
+    head = head[_ASKING.match(head).end():]  # type: ignore[union-attr]
+    if len(head) < 4 or talk.is_near(head) or any(
+            w in head for words in topics.values() for w in words):
+        return False
+    if talk.found(head, (*talk.markers("pronouns"), *talk.markers("about_previous"))):
+        return False
+    for table in (talk.levels, talk.applicants, talk.stages):  # (高校牵头的补助: a change)
+        for word in sorted((w for ws in table.values() for w in ws), key=len, reverse=True):
+            head = head.replace(word, "")
+    return len(head) >= 4

@@ -79,3 +79,15 @@ def test_the_amount_a_closing_clause_asks_beats_a_kind_said_before(hash_engine: 
 def test_a_kind_asked_in_the_closing_clause_stays(hash_engine: Any) -> None:
     text = "我们孵化器2020年认定了国家级，那申报需要准备什么材料"
     assert _read(hash_engine, text, None).intent == "materials"
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    # the owner's own case: estimated
+    ("我们是做检验检测的科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？", "eligibility"),
+    ("我司今年被认定为国家级科技企业孵化器，有什么奖励", "eligibility"),
+    # what a title gets in general: a general answer
+    ("技术先进型服务企业有什么奖励", "general"),
+])
+def test_what_support_the_owner_s_own_case_gets(hash_engine: Any, text: str,
+                                                intent: str) -> None:
+    assert _read(hash_engine, text, None).intent == intent

@@ -507,3 +507,24 @@ def test_a_title_said_before_a_colon_names_its_noun_only() -> None:
                           "一个前年就首次通过了", RULESET.vocabulary)
     assert "临床医学研究中心" in nouns
     assert not any("：" in n or "一个" in n for n in nouns)
+
+
+@pytest.mark.parametrize(("question", "registered", "asked"), [
+    # parts by position
+    ("2020年我们公司一共签了5份技术购买合同，分别是30万、45万、25万、20万和15万，其中前三份去登记了，"
+     "后面两份没登记。能拿多少奖励？", 1_000_000, False),
+    # affirmed in one clause, denied of a part with its amount in another
+    ("我们公司2020年跟技术相关的签了4个合同 技术开发30万 专利购买45万 技术咨询25万 "
+     "这三个都认定登记了 还有一个80万是买设备的普通采购合同 没法做技术合同登记 按20%奖多少",
+     1_000_000, False),
+    # a part denied of a total: which amount meets it is not said — asked, not denied
+    ("2020年我们公司买了5项技术共300万，其中3项登记了，2项没登记，能拿多少", None, True),
+    # each part's amount said: read
+    ("2020年我们公司买了3项技术，每项100万，其中2项登记了，1项没登记，能拿多少", 2_000_000, False),
+], ids=["by-position", "affirmed-apart", "part-of-a-total-asked", "each-amount"])
+def test_a_condition_met_by_some_parts(question: str, registered: int | None,
+                                       asked: bool) -> None:
+    ex = extract_facts(question, TODAY, RULESET)
+    assert ex.facts.get("registered_tech_purchase_yuan") == registered
+    assert "registered_tech_purchase_yuan" not in ex.denied
+    assert any("未能分清" in n for n in ex.notes) is asked

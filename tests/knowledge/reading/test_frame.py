@@ -455,3 +455,41 @@ def test_a_leader_with_its_role_is_no_subject_of_its_own() -> None:
     previous = Previous(asked, asked="amount", topics=("innovation_centre",), thread=(asked,))
     frame = read("要是跟高校一起建、由高校牵头呢", previous)
     assert "subject" not in frame.refs and "高校牵头" in frame.text
+
+
+_NATIONAL = "我们在经区运营的孵化器今年刚认定成国家级科技企业孵化器，市里给奖励吗？给多少"
+NATIONAL_INCUBATOR = Previous(_NATIONAL, asked="amount", topics=("incubator",),
+                              thread=(_NATIONAL,))
+PATENT_PILOT = Previous("我们知识产权服务机构2021年被认定为国家专利运营试点，最多能奖多少",
+                        asked="amount", topics=("patent",))
+
+
+@pytest.mark.parametrize(("text", "previous"), [
+    ("过两年复审要是又通过了，还能再拿一回不", NATIONAL_INCUBATOR),
+    ("同样的事要是今年认定的，最多多少", PATENT_PILOT),
+    ("这种情况还能拿多少", NATIONAL_INCUBATOR),
+], ids=["review-again", "same-thing-this-year", "this-case"])
+def test_a_step_asked_without_a_subject_is_about_the_previous_one(text: str,
+                                                                   previous: Previous) -> None:
+    frame = read(text, previous)
+    assert frame.follow_up
+    assert frame.text.startswith(previous.text[:8])
+
+
+@pytest.mark.parametrize("text", [
+    "那有没有疫情期间停工停产的补贴",
+    "还有外贸企业出口退税的优惠政策吗",
+], ids=["pandemic-stoppage", "export-rebate"])
+def test_a_support_for_another_thing_is_a_question_of_its_own(text: str) -> None:
+    frame = read(text, NATIONAL_INCUBATOR)
+    assert not frame.follow_up and frame.text == text
+
+
+def test_who_the_owner_said_they_are_stays_with_the_conversation() -> None:
+    first = "我们是做检验检测的科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？"
+    previous = Previous(first, asked="eligibility", topics=("tech_service",), thread=(first,))
+    later = read("今年我们也是第一次过了高企，这个能再奖多少？", previous)
+    assert later.text.startswith("我们是做检验检测的科技服务公司，")
+    # said again in the message: not written twice
+    again = read("我们是技术转移机构，2020年促成了3项成果转化，能补多少", previous)
+    assert again.text == "我们是技术转移机构，2020年促成了3项成果转化，能补多少"

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.recall import asks_sum, in_that_year, moved_home, without_roles
+from knowledge.awards.vocabulary import default_vocabulary
+from knowledge.reading.recall import (
+    asks_sum,
+    foreign_subject,
+    in_that_year,
+    moved_home,
+    subjectless,
+    with_asker,
+    without_roles,
+)
 from knowledge.reading.talk import default_talk
 
 TALK = default_talk()
@@ -48,3 +57,43 @@ def test_an_applicant_with_its_role_is_left_out() -> None:
 ])
 def test_the_asker_placed_in_the_city(said: str, question: str, moved: str | None) -> None:
     assert moved_home(said, question, TALK) == moved
+
+
+TOPICS = default_vocabulary().topics
+
+
+@pytest.mark.parametrize(("said", "own", "read"), [
+    ("过两年复审要是又通过了，还能再拿一回不", set(), True),
+    ("同样的事要是今年认定的，最多多少", set(), True),
+    ("今天下午开会吗", set(), False),  # no step, no figure asked
+    ("孵化器复审通过了能拿多少", {"incubator"}, False),  # a subject of its own
+])
+def test_a_step_without_a_subject(said: str, own: set[str], read: bool) -> None:
+    assert subjectless(said, TALK, own, None) is read
+
+
+@pytest.mark.parametrize(("said", "foreign"), [
+    ("那有没有疫情期间停工停产的补贴", True),
+    ("还有外贸企业出口退税的优惠政策吗", True),
+    ("那高校牵头的补助呢", False),  # an applicant changed
+    ("那市级孵化器的奖励呢", False),  # a subject of the policies
+    ("那这个的奖励呢", False),
+    ("技术合同登记的补贴怎么算", False),
+])
+def test_a_support_for_something_else(said: str, foreign: bool) -> None:
+    assert foreign_subject(said, TALK, TOPICS) is foreign
+
+
+@pytest.mark.parametrize(("text", "earlier", "told"), [
+    ("今年我们也是第一次过了高企，这个能再奖多少？",
+     ["我们是做检验检测的科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？"],
+     "我们是做检验检测的科技服务公司，今年我们也是第一次过了高企，这个能再奖多少？"),
+    ("我司今年买了一项专利，能补多少", ["你好", "我司是技术转移机构，促成了3项成果"],
+     "我司是技术转移机构，我司今年买了一项专利，能补多少"),
+    ("我们是孵化器，能拿多少", ["我们是科技服务公司，能拿多少"], None),  # said again
+    ("高企能拿多少", ["我们是科技服务公司，能拿多少"], None),  # not speaking as 我们
+    ("我们今年能拿多少", ["孵化器能拿多少"], None),  # never said who they are
+])
+def test_who_the_owner_is_is_recalled(text: str, earlier: list[str], told: str | None
+                                      ) -> None:
+    assert with_asker(text, earlier) == told

@@ -1,0 +1,71 @@
+"""A condition some parts of a message meet and others do not (polarity per part).
+
+"分别是30万、45万、25万、20万和15万，其中前三份去登记了，后面两份没登记": a list's parts
+named by position, each with its own polarity; "这三个都认定登记了，还有一个80万…没法做登记":
+the condition affirmed in one clause and denied in another, so the denial is of a part,
+never of the whole.  Where the parts cannot be told apart, the amount is asked rather
+than guessed (:func:`knowledge.reading.amounts.read_money` uses these)."""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.money import MoneyMention
+from knowledge.numerals import parse_int
+from knowledge.reading.scope import is_negated
+
+__all__ = ["affirmed_apart", "by_position"]
+
+_CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
+# 前三份 / 后面两份 / 最后2个: a part of a list named by its position
+_POSITION = re.compile(r"(前|后|最后)(?:面的?|边的?)?\s*([\d一二两三四五六七八九十]+)\s*"
+                       r"(?:份|个|项|笔|单|件)")
+# a step said done (都认定登记了, 已登记, 去登记了, 登记过): not asked (要登记吗) nor supposed
+_DONE = re.compile(r"了|过|已|都|均|全部|全都")
+# a clause said of a part (其中3项, 这三个, 还有一个, 剩下的)
+_PART = re.compile(r"其中|另外|另一|还有|剩下|剩余|其余|有的|部分|前|后面|最后"
+                   r"|[\d一二两三四五六七八九十]+\s*(?:份|个|项|笔|件|单|家)")
+_NOT_DONE = re.compile(r"吗|么|是否|需要|需不需要|要不要|如果|假如|要是|假设|打算|准备|正在|还在")
+
+
+def by_position(text: str, mentions: list[MoneyMention], pattern: str
+                ) -> list[MoneyMention] | None:
+    """The listed amounts that meet ``pattern`` when clauses name parts of the list by
+    position and say which meet it; None when no clause does, or the positions do not
+    settle every amount (前三份登记了 alone: the other two are not said)."""
+    if len(mentions) < 2:
+        return None
+    met: set[int] = set()
+    unmet: set[int] = set()
+    for clause in _CLAUSE.finditer(text):
+        said = clause.group()
+        where = _POSITION.search(said)
+        if where is None or not re.search(pattern, said) or clause.start() < mentions[0].end:
+            continue
+        n = parse_int(where.group(2))
+        if n is None or not 0 < n <= len(mentions):
+            return None
+        part = set(range(n)) if where.group(1) == "前" else set(
+            range(len(mentions) - n, len(mentions)))
+        (unmet if is_negated(text, clause.start(), clause.end()) else met).update(part)
+    if not met and not unmet:
+        return None
+    if met & unmet or (met and len(met | unmet) < len(mentions)):
+        return None
+    return [m for i, m in enumerate(mentions) if i not in unmet]
+
+
+def affirmed_apart(text: str, pattern: str) -> bool:
+    """Whether a clause of ``text`` says ``pattern`` done, not negated, asked or supposed
+    (这三个都认定登记了), and the clauses name parts (这三个, 2项没登记, 还有一个…): a denial
+    elsewhere in the message is then of a part (not 做了登记…登记也撤销了: undone whole)."""
+    done = parted = False
+    for clause in _CLAUSE.finditer(text):
+        said = clause.group()
+        if not re.search(pattern, said):
+            continue
+        parted = parted or bool(_PART.search(said))
+        if _DONE.search(said) and not _NOT_DONE.search(said) \
+                and not is_negated(text, clause.start(), clause.end()):
+            done = True
+    return done and parted

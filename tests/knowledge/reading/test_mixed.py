@@ -1,0 +1,45 @@
+"""A condition some parts of a message meet and others do not (polarity per part)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.money import scan_money
+from knowledge.reading.mixed import affirmed_apart, by_position
+
+REGISTERED = r"登记|认定登记|备案"
+LIST = "2020年一共签了5份技术合同，分别是30万、45万、25万、20万和15万，"
+
+
+@pytest.mark.parametrize(("tail", "kept"), [
+    ("其中前三份去登记了，后面两份没登记", [300_000, 450_000, 250_000]),
+    ("最后两个没登记", [300_000, 450_000, 250_000]),
+    ("前两份没有登记，后三份登记了", [250_000, 200_000, 150_000]),
+    # the positions do not settle every amount: not read
+    ("前三份登记了", None),
+    # no position named: not read
+    ("其中有两份没登记", None),
+    # more than the list holds: not read
+    ("前六份登记了", None),
+], ids=["first-three-last-two", "last-two-denied", "first-two-denied", "unsettled",
+        "no-position", "beyond-the-list"])
+def test_parts_of_a_list_by_position(tail: str, kept: list[int] | None) -> None:
+    text = LIST + tail
+    found = by_position(text, scan_money(text), REGISTERED)
+    assert (None if found is None else [m.yuan for m in found]) == kept
+
+
+@pytest.mark.parametrize(("text", "apart"), [
+    ("技术开发30万 专利购买45万 这两个都认定登记了 还有一个80万没法做技术合同登记", True),
+    ("其中3项登记了，2项没登记", True),
+    ("合同已登记，另外一份没登记", True),
+    # affirmed, then undone whole: no part named
+    ("当时也做了登记，后来合同解除了，登记也撤销了", False),
+    ("合同没登记", False),  # denied only
+    ("合同要登记吗", False),  # asked
+    ("如果登记了能拿多少", False),  # supposed
+    ("合同还在登记", False),  # under way
+], ids=["affirmed-beside-a-denial", "parts", "already", "undone-whole", "denied", "asked",
+        "supposed", "under-way"])
+def test_a_condition_affirmed_apart(text: str, apart: bool) -> None:
+    assert affirmed_apart(text, REGISTERED) is apart
