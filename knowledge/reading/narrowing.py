@@ -61,9 +61,11 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     fixed = [i for i in granted if (r := rules.get(i.rule_id)) is not None
              and r.amount_yuan is not None and r.count_fact is None]
     noun = _RECIPIENT_NOUN.search(text)
-    if len(granted) > 1 and noun is not None:  # 连区里的一共: the town award is counted
+    if noun is not None and noun.group(3) not in ("子公司", "下属企业"):
+        # 连区里的一共: the town award is counted (两个镇: not the 区市's; 两家子公司: holders
+        # of any award)
         fixed = [i for i in fixed if noun.group(3) in i.label]
-        granted = fixed
+        granted = fixed if len(granted) > 1 else granted
     passed = _RECIPIENTS_PASSED.search(text)
     # (在孵企业升高企七家: the count is that award's, not the holders'; one waiting for its
     # count does not stop 两个被认定为国家级孵化器, a count of holders that passed)

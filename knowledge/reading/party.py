@@ -27,6 +27,10 @@ _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（�
                     r"(?:另外|单独|再|也)?"
                     r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?"
                     r"(?:多少|几|啥|什么|钱?吗|奖励吗|补助吗|一份吗?|钱?$)")
+# 市里奖给区政府这一块是多少 / 给镇上多少: the party the paying side gives to
+_GIVEN_TO = re.compile(r"(?:奖|补|拨|发)?给([^，,。；;！!？?\s、和与跟从向把让()（）]{1,10}?)"
+                       r"(?:这一块|这块|这边|那边|方面|的)?(?:一共|总共|大概|能|可以)?"
+                       r"(?:是|有|奖|补|发|拨)?(?:多少|几)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
 # 这一单我们公司 / 这次我司: the asker, after words about what is asked
@@ -64,12 +68,14 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     the asker asks for itself or no party of a known kind is named.  ``words``: (kind,
     word) naming each applicant kind; ``applicants``: (kind, pattern) of the vocabulary."""
     found = None
-    for m in _ASKED.finditer(text):
-        found = m
+    for m in (*_ASKED.finditer(text), *_GIVEN_TO.finditer(text)):
+        found = m if found is None or m.end() > found.end() else found
     if found is None:
         return None
-    # (入孵2年A公司自己能拿多少: the words after the last figure)
-    party = _OPENING.sub("", re.split(r"\d+\s*[年月日号家个项件]?", found.group(1))[-1])
+    # (入孵2年A公司自己能拿多少 / 合同登记了180万 A企业能拿多少: the words after the last
+    # figure)
+    party = _OPENING.sub("", re.split(r"[\d.]+\s*(?:万元|万|元|[年月日号家个项件])?",
+                                      found.group(1))[-1])
     if party.endswith(_THEM) and (behalf := _BEHALF.search(text, 0, found.end())) is not None:
         party = behalf.group(1)  # 想帮买方问下他们能拿多少: the one asked for
     elif party.endswith(_THEM) and (named := _THAT_ONE.findall(text, 0, found.start())):

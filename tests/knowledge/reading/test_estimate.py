@@ -149,3 +149,25 @@ def test_parts_of_what_is_counted(text: str, total: int) -> None:
 ])
 def test_parts_and_suppositions_said_other_ways(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # the district asks for its own share: the towns' award is theirs, and their count is
+    # no count of the district's award
+    ("我是文登区政府的 今年我们区创成国家创新型县（市） 区里另外两个镇也创成了国家创新型乡镇 "
+     "市里奖给区政府这一块是多少", 5_000_000),
+    # asked together: both
+    ("我是文登区政府的 今年我们区创成国家创新型县（市） 区里另外两个镇也创成了国家创新型乡镇 "
+     "市里一共给多少", 7_000_000),
+    # the hospital's three centres said one by one
+    ("我们医院有3个市级临床医学研究中心：一个今年是第一次通过绩效评价；一个前年就首次通过了，"
+     "今年是第二次通过；还有一个今年没评过。今年医院能拿多少钱？", 1_000_000),
+    # a level approved (批为) then upgraded: both levels, each in its year
+    ("如果我们大学牵头组建的技术创新中心今年被批为市级，后年再升成省级，一共能拿多少？", 8_000_000),
+    # paid before, said of the part naming its title; the first recognition beside it stands
+    ("我们科技服务机构2021年第一次认定高企；同一年我们运营的国家专业化众创空间（2019年认定的，"
+     "当时拿过钱）复核也通过了。2021年能拿多少？", 200_000),
+], ids=["district-share", "district-and-towns", "one-by-one", "approved-then-upgraded",
+        "paid-before-in-brackets"])
+def test_parts_read_on_the_question_frame(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total

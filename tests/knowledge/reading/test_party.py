@@ -42,6 +42,12 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     # what the message says the party is comes first; a figure before it is no part of it
     ("我们孵化器里的A公司是做检测服务的科技服务机构，入孵2年A公司自己能拿多少",
      "service_institution", "A公司"),
+    # an amount before it is no part of it either
+    ("我们是技术中介 2020年帮山大威海把一项专利卖给本市A企业 合同登记了180万 A企业能拿多少",
+     "enterprise", "A企业"),
+    # the one the paying side gives to (奖给区政府这一块)
+    ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
+     "district_gov", "区政府"),
 ])
 def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> None:
     party = asked_party(text, WORDS, VOCAB.patterns.applicants)
