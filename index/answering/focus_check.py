@@ -48,6 +48,9 @@ _AS_ITSELF = re.compile(r"作为[\u4e00-\u9fff]{1,6}?(?=能|可以|可|$)|单独
 _ASKER_KIND = re.compile(r"^的?(公司|企业|学校|医院|单位|机构|厂|集团|大学|高校|镇|区|县|孵化器"
                          r"|众创空间|中心|这边|这里)?的?")
 
+_PARTY_END = re.compile(r"(局|政府|管委|公司|企业|镇|区|县|学校|大学|医院|机构|孵化器|单位|厂|方)"
+                        r"(这边|那边|这块|方面|这里)$")
+
 
 def _amount_spans(said: str) -> list[str]:
     compact = re.sub(r"\s+", "", said)
@@ -62,8 +65,10 @@ def _amount_spans(said: str) -> list[str]:
     spans = [_WHEN.sub("", _WHEN_END.sub("", _TRIM.sub("", before))[-8:])]
     if (after := _AFTER_AMOUNT.search(compact)) is not None:
         spans.insert(0, after.group(1))  # 一年给多少生活补贴: what follows names the thing
-    # a span with a figure states a fact (买技术花了300万), it does not name what is asked
-    return [s for s in spans if len(s) >= 2 and not re.search(r"\d|万|元", s)]
+    # a span with a figure states a fact (买技术花了300万), it does not name what is asked;
+    # one ending on a party (区科技局这边) names who is asked about, not a thing
+    return [s for s in spans if len(s) >= 2 and not re.search(r"\d|万|元", s)
+            and not _PARTY_END.search(s)]
 
 
 def amount_focus_answer(said: str, texts: list[str], snap: Snapshot, offices: list[str]

@@ -27,6 +27,9 @@ _ASKED = re.compile(r"([^，,。；;！!？?\s、和与跟给从向把让()（�
                     r"(?:另外|单独|再|也)?"
                     r"(?:拿|得到?|领|分到?|获得|享受|申请到)(?:到)?"
                     r"(?:多少|几|啥|什么|钱?吗|奖励吗|补助吗|一份吗?|钱?$)")
+_ASKING_WORDS = re.compile(r"问一下|问下|请问|想问|就问|只问|单问|问问"
+                           r"|这笔奖励|那笔奖励|这笔钱|那笔钱")
+_THAT_NOUN = r"(?:那|这)(?:家|个|所|边)?[\u4e00-\u9fff]{0,4}"
 # 市里奖给区政府这一块是多少 / 给镇上多少: the party the paying side gives to
 _GIVEN_TO = re.compile(r"(?:奖|补|拨|发)?给([^，,。；;！!？?\s、和与跟从向把让()（）]{1,10}?)"
                        r"(?:这一块|这块|这边|那边|方面|的)?(?:一共|总共|大概|能|可以)?"
@@ -62,6 +65,14 @@ def _described(text: str, party: str, applicants: Sequence[tuple[str, str]]) -> 
     return {name for name, pattern in applicants if staff_regex(pattern).search(m.group(1))}
 
 
+def _trimmed(party: str, words: list[tuple[str, str]]) -> str:
+    """``party`` after the words that ask (不问我们自己，就问买方那家公司 / 问一下这笔奖励区科技局
+    这边), and a vocabulary word followed by a demonstrative said as that word (买方那家公司)."""
+    party = _ASKING_WORDS.split(party)[-1] or party
+    return next((w for _, w in sorted(words, key=lambda p: -len(p[1]))
+                 if len(w) >= 2 and re.fullmatch(re.escape(w) + _THAT_NOUN, party)), party)
+
+
 def asked_party(text: str, words: Iterable[tuple[str, str]],
                 applicants: Sequence[tuple[str, str]]) -> AskedParty | None:
     """The party the last asking clause of ``text`` asks about, with its kind; None when
@@ -82,6 +93,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
         party = named[-1]  # 那家企业是参与单位，它能另外拿一份吗: the one named before
     if (joined := _JOINED.search(text, 0, found.end())) is not None:
         party = joined.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
+    words = list(words)
+    party = _trimmed(party, words)
     if "的" in party and not _DOING.search(party.rpartition("的")[2]):
         # 卖给我们技术的那所学校 / 买的企业: the one named after what it did
         party = party.rpartition("的")[2]
@@ -93,7 +106,6 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     described = _described(text, party, applicants)
     if len(described) == 1:
         return AskedParty(described.pop(), party)
-    words = list(words)
     if (exact := next((k for k, w in words if w == party), None)) is not None:
         return AskedParty(exact, party)  # 买方: a word of the vocabulary, whatever its verb
     if _DOING.search(party):

@@ -226,6 +226,10 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     head = text[:years[0].start()]
     last = years[-1].start()
     tail_at = last + tail_start(text[last:])
+    if _in_brackets(text, tail_at + 1):  # (…100万（2021年的都是上半年签的）: the year's own)
+        close = min((i for i in (text.find("）", tail_at), text.find(")", tail_at)) if i >= 0),
+                    default=tail_at - 1)
+        tail_at = close + 1
     tail = text[tail_at:].strip("，,；;。？?！! ")
     starts = [m.start() for m in years]
     for i in range(1, len(years)):

@@ -58,6 +58,9 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     ("辖区里一家企业牵头的中心今年获批了，区科技局自己能拿多少", []),
     ("这个中心今年获批了，我们作为供应商能拿多少", []),
     ("我们公司按文件自己能单独拿多少", []),
+    # a party asked about (区科技局这边) names who, not a thing
+    ("问一下这笔奖励区科技局这边能拿多少", []),
+    ("买方那家公司这边能拿多少", []),
     ("作为孵化器运营方，生活补贴能拿多少", ["生活补贴"]),
     # a time said is no thing whose amount is asked
     ("那国家级的当时是多少", ["那国家级"]),

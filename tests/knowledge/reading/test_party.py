@@ -45,6 +45,11 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     # an amount before it is no part of it either
     ("我们是技术中介 2020年帮山大威海把一项专利卖给本市A企业 合同登记了180万 A企业能拿多少",
      "enterprise", "A企业"),
+    # after the words that ask; a vocabulary word followed by a demonstrative
+    ("我们是一家中介机构，帮一家机械公司买了项技术，合同140万。不问我们自己，"
+     "就问买方那家公司能拿多少", "enterprise", "买方"),
+    ("我们区下面的泽头镇今年被评为国家创新型乡镇。问一下这笔奖励区科技局这边能拿多少？",
+     "district_gov", "区科技局"),
     # the one the paying side gives to (奖给区政府这一块)
     ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
      "district_gov", "区政府"),

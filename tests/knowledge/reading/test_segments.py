@@ -169,3 +169,18 @@ def test_a_short_noun_after_a_level_is_the_one_named_before() -> None:
     text = "临床医学研究中心首次通过市级绩效评价，同时还升级成了省级中心，一共多少"
     filled = fill_elided_subjects(text, ["临床医学研究中心"])
     assert "升级成了省级临床医学研究中心" in filled
+
+
+@pytest.mark.parametrize(("text", "years", "tail"), [
+    # a year in brackets says when the noun before was obtained: no part of its own
+    ("2021年第一次认定高企；同一年国家专业化众创空间（2019年认定的，当时拿过钱）复核也通过了。"
+     "2021年能拿多少？", [2021], ""),
+    # a bracketed remark closing a year's part stays with it, not with the question
+    ("2019年登记的技术合同300万，2020年登记的200万，2021年登记的100万（2021年的都是上半年签的）。"
+     "三年加起来一共多少？", [2019, 2020, 2021], "三年加起来一共多少"),
+], ids=["bracketed-history", "bracketed-remark-of-the-last-year"])
+def test_a_year_in_brackets(text: str, years: list[int], tail: str) -> None:
+    _, parts, asked = year_parts(text)
+    assert [y for y, _ in parts] == (years if len(years) > 1 else [])
+    if len(years) > 1:
+        assert parts[-1][1].endswith("）") and asked == tail
