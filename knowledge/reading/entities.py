@@ -87,12 +87,17 @@ def _named(text: str) -> Recipients | None:
     tail: list[str] = []
     label: dict[str, str] = {}  # A → A孵化器 when a clause names its noun
     year = ""
-    for clause in _each_named(m.group() for m in _CLAUSE.finditer(text)):
+    clauses = list(_each_named(m.group() for m in _CLAUSE.finditer(text)))
+    # 有3个…：一个…；一个…；还有一个…: each one said is another recipient, when as many
+    # are counted before the first (not a question restated after itself)
+    said_one = [c for c in clauses if (m := _NAMED.match(c)) is not None and m.group("o")]
+    many = _COUNT.search("".join(clauses[:clauses.index(said_one[0])])) if said_one else None
+    ordinal = many is not None and parse_int(many.group(1)) == len(said_one) > 1
+    for clause in clauses:
         m = _NAMED.match(clause)
         if m is not None:
             letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
-            if m.group("o") and letter in own:
-                # 一个…；一个…；还有一个…: each one said is another recipient
+            if ordinal and m.group("o") and letter in own:
                 letter = f"第{len(own) + 1}{letter[-1]}"
             label.setdefault(letter, letter + (m.group("noun") or ""))
             year = m.group(1) or year

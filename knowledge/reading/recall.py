@@ -97,6 +97,8 @@ def with_asker(text: str, earlier: Iterable[str]) -> str | None:
 # 疫情期间停工停产的补贴: a kind of support and what it is for
 _SUPPORT_FOR = re.compile(r"([\u4e00-\u9fff]{4,16}?)的?(?:补贴|补助|奖励|扶持|资助|贷款|减免|奖补"
                           r"|政策|优惠)")
+# words pointing back or at a time or an aspect, not naming a thing of their own
+_POINTING = re.compile(r"这|那|该|此|同样|一样|以后|之后|现在|目前|当时|方面|有啥|什么|哪些")
 _ASKING = re.compile(r"^(?:那么|那|还有|另外|请问|问一下|再问一下|关于)?"
                      r"(?:有没有|有无|是否有|有什么|有啥|有|能不能申请|能申请|可以申请)?")
 
@@ -113,8 +115,9 @@ def foreign_subject(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]
     if len(head) < 4 or talk.is_near(head) or any(
             w in head for words in topics.values() for w in words):
         return False
-    if talk.found(head, (*talk.markers("pronouns"), *talk.markers("about_previous"))):
-        return False
+    if talk.found(head, (*talk.markers("pronouns"), *talk.markers("about_previous"))) \
+            or _POINTING.search(head) or talk.asked_kind(head + "政策") is not None:
+        return False  # (废止以后同样的奖励 / 现在还有这政策吗 / 税收方面有啥政策: about it)
     for table in (talk.levels, talk.applicants, talk.stages):  # (高校牵头的补助: a change)
         for word in sorted((w for ws in table.values() for w in ws), key=len, reverse=True):
             head = head.replace(word, "")

@@ -151,3 +151,13 @@ def test_recipients_by_place_and_on_behalf(text: str, total: int, away: bool) ->
     estimate = compose_recipients(text, one, (vocab.home, vocab.elsewhere))
     assert estimate is not None and estimate.total_yuan == total
     assert any("不在威海" in w for w in estimate.warnings) is away
+
+
+def test_one_said_again_is_another_only_when_as_many_are_counted() -> None:
+    # two counted, two said: each another
+    found = recipients("我们集团两家子公司 2020年一家买技术花了200万 一家花了50万 都登记了 "
+                       "能奖多少")
+    assert found is not None and found.names == ("第1家", "第2家")
+    # none counted before: 一家 said again goes on about the same one
+    again = recipients("2020年一家买技术花了200万，都登记了；一家买了50万，能奖多少")
+    assert again is None or not any(n.startswith("第") for n in again.names)

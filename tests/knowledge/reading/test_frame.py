@@ -478,8 +478,8 @@ def test_a_step_asked_without_a_subject_is_about_the_previous_one(text: str,
 
 @pytest.mark.parametrize("text", [
     "那有没有疫情期间停工停产的补贴",
-    "还有外贸企业出口退税的优惠政策吗",
-], ids=["pandemic-stoppage", "export-rebate"])
+    "那有没有农机购置的补贴",
+], ids=["pandemic-stoppage", "farm-machinery"])
 def test_a_support_for_another_thing_is_a_question_of_its_own(text: str) -> None:
     frame = read(text, NATIONAL_INCUBATOR)
     assert not frame.follow_up and frame.text == text

@@ -74,7 +74,9 @@ def test_a_step_without_a_subject(said: str, own: set[str], read: bool) -> None:
 
 @pytest.mark.parametrize(("said", "foreign"), [
     ("那有没有疫情期间停工停产的补贴", True),
-    ("还有外贸企业出口退税的优惠政策吗", True),
+    ("那有没有农机购置的补贴", True),
+    ("那税收方面有啥政策", False),  # an asked kind (tax) of the same subject
+    ("现在还有这政策吗", False),
     ("那高校牵头的补助呢", False),  # an applicant changed
     ("那市级孵化器的奖励呢", False),  # a subject of the policies
     ("那这个的奖励呢", False),
