@@ -22,6 +22,8 @@ _POSITION = re.compile(r"(前|后|最后)(?:面的?|边的?)?\s*([\d一二两三
                        r"(?:份|个|项|笔|单|件)")
 # a step said done (都认定登记了, 已登记, 去登记了, 登记过): not asked (要登记吗) nor supposed
 _DONE = re.compile(r"了|过|已|都|均|全部|全都")
+# a piece of a clause: up to a completed step followed by another part's count
+_PIECE = re.compile(r".+?(?:了(?=[\d一二两三四五六七八九十]+\s*[份个项笔件单家])|$)")
 # a clause said of a part (其中3项, 这三个, 还有一个, 剩下的)
 _PART = re.compile(r"其中|另外|另一|还有|剩下|剩余|其余|有的|部分|前|后面|最后"
                    r"|[\d一二两三四五六七八九十]+\s*(?:份|个|项|笔|件|单|家)")
@@ -60,12 +62,18 @@ def affirmed_apart(text: str, pattern: str) -> bool:
     (这三个都认定登记了), and the clauses name parts (这三个, 2项没登记, 还有一个…): a denial
     elsewhere in the message is then of a part (not 做了登记…登记也撤销了: undone whole)."""
     done = parted = False
-    for clause in _CLAUSE.finditer(text):
+    for clause in _pieces(text):
         said = clause.group()
         if not re.search(pattern, said):
             continue
         parted = parted or bool(_PART.search(said))
         if _DONE.search(said) and not _NOT_DONE.search(said) \
-                and not is_negated(text, clause.start(), clause.end()):
+                and not is_negated(said, 0, len(said)):
             done = True
     return done and parted
+
+
+def _pieces(text: str) -> list[re.Match[str]]:
+    """The clauses of ``text``, one saying two parts without a comma split between them
+    (两项登记了一项没登记)."""
+    return [p for c in _CLAUSE.finditer(text) for p in _PIECE.finditer(c.group())]

@@ -519,9 +519,11 @@ def test_a_title_said_before_a_colon_names_its_noun_only() -> None:
      1_000_000, False),
     # a part denied of a total: which amount meets it is not said — asked, not denied
     ("2020年我们公司买了5项技术共300万，其中3项登记了，2项没登记，能拿多少", None, True),
+    ("我们厂2020年买了3项技术共250万，两项登记了一项没登记，能奖多少", None, True),
     # each part's amount said: read
     ("2020年我们公司买了3项技术，每项100万，其中2项登记了，1项没登记，能拿多少", 2_000_000, False),
-], ids=["by-position", "affirmed-apart", "part-of-a-total-asked", "each-amount"])
+], ids=["by-position", "affirmed-apart", "part-of-a-total-asked", "parts-in-one-clause",
+        "each-amount"])
 def test_a_condition_met_by_some_parts(question: str, registered: int | None,
                                        asked: bool) -> None:
     ex = extract_facts(question, TODAY, RULESET)

@@ -32,6 +32,7 @@ def test_parts_of_a_list_by_position(tail: str, kept: list[int] | None) -> None:
 @pytest.mark.parametrize(("text", "apart"), [
     ("技术开发30万 专利购买45万 这两个都认定登记了 还有一个80万没法做技术合同登记", True),
     ("其中3项登记了，2项没登记", True),
+    ("两项登记了一项没登记", True),  # two parts in one clause
     ("合同已登记，另外一份没登记", True),
     # affirmed, then undone whole: no part named
     ("当时也做了登记，后来合同解除了，登记也撤销了", False),
@@ -39,7 +40,7 @@ def test_parts_of_a_list_by_position(tail: str, kept: list[int] | None) -> None:
     ("合同要登记吗", False),  # asked
     ("如果登记了能拿多少", False),  # supposed
     ("合同还在登记", False),  # under way
-], ids=["affirmed-beside-a-denial", "parts", "already", "undone-whole", "denied", "asked",
-        "supposed", "under-way"])
+], ids=["affirmed-beside-a-denial", "parts", "parts-in-one-clause", "already", "undone-whole",
+        "denied", "asked", "supposed", "under-way"])
 def test_a_condition_affirmed_apart(text: str, apart: bool) -> None:
     assert affirmed_apart(text, REGISTERED) is apart
