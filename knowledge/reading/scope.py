@@ -173,9 +173,12 @@ _PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正�
                              r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"
                              r"(申报|申请|报|冲|争创|创建|评)[^，,。；;！!？?\s]{0,4}$")
 _PENDING_AFTER = re.compile(r"还在等|在等|等结果|等通知|等批|还在申报|正在申报"
-                            r"|(还在|正在)(评审|审核|审批|评)"
+                            r"|(还在|正在)(评审|审核|审批|评|审)|在审"
                             r"|(申报|申请|审核|评审|审批)中|待批|待审|还没出结果|没出结果"
                             r"|结果还没出|还没定|没定下来|结果没出来|还没出来")
+
+
+_HANDED_IN = re.compile(r"(材料|资料|申报书|申请书)?(已经|都)?(交|报|递|提交)(上去|上|过去)?了")
 
 
 def pending(text: str, start: int, end: int) -> bool:
@@ -196,7 +199,9 @@ def pending(text: str, start: int, end: int) -> bool:
         if len(following) > _SHORT_CLAUSE or _ANOTHER.search(following) \
                 or _OBTAINED.search(following) or _ABOUT_MONEY.search(following):
             return False
-        if _PENDING_AFTER.match(following.lstrip("都也还却但目前现在")):
+        # (材料交上去了还在审: the step taken, its result awaited)
+        if _PENDING_AFTER.match(following.lstrip("都也还却但目前现在")) or (
+                _HANDED_IN.match(following) and _PENDING_AFTER.search(following)):
             return True
         m = nxt
     return False

@@ -61,6 +61,7 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     # a party asked about (区科技局这边) names who, not a thing
     ("问一下这笔奖励区科技局这边能拿多少", []),
     ("买方那家公司这边能拿多少", []),
+    ("合同80万，已经登记，山东大学能拿多少", []),
     ("作为孵化器运营方，生活补贴能拿多少", ["生活补贴"]),
     # a time said is no thing whose amount is asked
     ("那国家级的当时是多少", ["那国家级"]),

@@ -138,6 +138,9 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     ("我们正在筹备，打算明年申报省级技术创新中心", "省级技术创新中心", True),
     # another part's wait is not this title's
     ("国家级孵化器认定了，2家在等", "国家级孵化器", False),
+    # handed in, its result awaited
+    ("去年申请技术先进型服务企业，材料交上去了还在审，另外中心批了", "技术先进型服务企业", True),
+    ("申报技术先进型服务企业，材料交上去了，批了", "技术先进型服务企业", False),
 ])
 def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
     assert pending(text, *_span(text, phrase)) is awaited
