@@ -58,6 +58,31 @@ def test_a_denial_in_a_segment_of_its_own_denies_them_all() -> None:
     assert "registered_tech_purchase_yuan" not in _read("买技术花了150万，合同还没登记").facts
 
 
+@pytest.mark.parametrize(("text", "yuan", "asked"), [
+    # a list's parts by position: the denial is of the last two
+    ("买技术签了5份合同，分别是30万、45万、25万、20万和15万，其中前三份去登记了，后面两份没登记",
+     1_000_000, False),
+    # affirmed of a part in one clause, denied of another whose amount is left out
+    ("买技术签了4个合同，开发30万，专利45万，咨询25万，这三个都认定登记了，还有一个80万，没法登记",
+     1_000_000, False),
+    # a part of a total denied, its amount not said: asked
+    ("买了5项技术共300万，其中3项登记了，2项没登记", None, True),
+    # undone whole: every amount denied, nothing asked
+    ("买一项技术，合同150万，当时也做了登记，后来合同解除了，登记也撤销了", None, False),
+], ids=["by-position", "affirmed-apart", "part-of-a-total", "undone-whole"])
+def test_a_denial_of_a_part(text: str, yuan: int | None, asked: bool) -> None:
+    out = _read(text)
+    assert out.facts.get("registered_tech_purchase_yuan") == yuan
+    assert any("未能分清" in n for n in out.notes) is asked
+
+
+def test_a_part_placed_elsewhere_in_the_segment_opening_it() -> None:
+    out = RawExtraction(topics={"tech_transfer"})
+    read_money("促成了4项成果转化：3项在威海，合同额150万、250万、300万；还有1项转给了烟台的企业，"
+               "合同额200万", out, {}, elsewhere=("烟台", "青岛"))
+    assert any("烟台" in n and "不在本市" in n for n in out.notes)
+
+
 @pytest.mark.parametrize(("before", "received"), [
     ("2019年认定国家级孵化器拿了", True),  # …200万: money received, not an input
     ("技术先进型服务企业已经奖过", True),
