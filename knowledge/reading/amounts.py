@@ -211,7 +211,7 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     (3份), else the mention as said."""
     each = _EACH.search(text, max(0, mention.start - 8), mention.start)
     if each is None:
-        return mention
+        return _each_of_count(text, mention, out)
     start = clause_start(text, clause_start(text, each.start()) - 1)
     # 买了5项技术，每份合同30万: the units of one deal are one another's (项, 份, 笔)
     counts = list(re.finditer(_COUNT_OF.format(unit=_UNITS), text[start:each.start()]))
@@ -225,6 +225,22 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
         n -= unmet[0]
         said += "，" + (unmet[1] if _BUT_PART.match(unmet[1]) else f"其中{unmet[1]}")
     out.notes.append(f"{said} → 按{format_yuan(n * mention.yuan)}计")
+    return replace(mention, yuan=n * mention.yuan)
+
+
+# 两份各150万 / 3项合同各是50万: a count whose each unit has the amount
+_COUNT_EACH = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*([份项个笔件单])"
+                         r"[^，。；,;0-9]{0,4}?各(?:自)?(?:是|为)?$")
+
+
+def _each_of_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyMention:
+    """An amount said of each of a count just before it (两份各150万), times the count."""
+    m = _COUNT_EACH.search(text, max(0, mention.start - 12), mention.start)
+    n = parse_int(m.group(1)) if m else None
+    if m is None or not n or n < 2:
+        return mention
+    out.notes.append(f"您说{m.group()}{mention.text}（{n}{m.group(2)}、每{m.group(2)}{mention.text}）"
+                     f" → 按{format_yuan(n * mention.yuan)}计")
     return replace(mention, yuan=n * mention.yuan)
 
 
