@@ -23,6 +23,7 @@ from knowledge.reading.extraction import (
     subject_nouns,
 )
 from knowledge.reading.groups import compose_groups
+from knowledge.reading.holders import held_by_others
 from knowledge.reading.narrowing import (
     already_received,
     counted_titles,
@@ -132,6 +133,7 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
     estimate = assume_applicant(rules, estimate, extraction, run) or estimate
     estimate = granted_at_top(rules, text, estimate, extraction.denied) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
+    estimate = held_by_others(rules, filled, estimate) or estimate
     estimate = counted_titles(rules, filled, estimate) or estimate
     estimate = _standing_out(rules, estimate, extraction.standing)
     estimate = only_year(relative_years(text, today), estimate) or estimate

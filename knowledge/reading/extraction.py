@@ -22,6 +22,7 @@ from knowledge.numerals import parse_int
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
 from knowledge.reading.denied import denied_titles
+from knowledge.reading.holders import GOVERNMENTS, another_holder, own_share_asked
 from knowledge.reading.leader import (
     OUTSIDE,
     PARTICIPANT,
@@ -211,6 +212,12 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
         return leader
     held = facts.get("applicant_types")
     kinds = frozenset({leader.kind})
+    if party is None and not leader.asker and isinstance(held, frozenset) \
+            and held & GOVERNMENTS and leader.kind not in GOVERNMENTS \
+            and another_holder(leader.said) and own_share_asked(text):
+        # 咱们环翠区…辖区一家企业牵头的中心: the district asks, another firm leads
+        facts["applicant_types"] = held & GOVERNMENTS
+        return leader
     if leader.asker:  # 我们公司牵头、联合山大威海组建的: the asker, not its partner
         if not isinstance(held, frozenset):
             return leader

@@ -1,0 +1,77 @@
+"""Titles the message says another party holds (镇上还有一家企业的技术创新中心认定为省级):
+their awards go to that party, not to a government asking for its own share.
+
+A local government asking what it gets (我是镇长…镇政府这边能拿多少) often tells what the
+enterprises of its area obtained beside its own title.  The award of a title follows its
+holder; when the message names the holder as another party (一家企业的…, 辖区一家企业
+牵头的…) and the applicant is a government, that award is not the asker's: it is left out
+and said so, never summed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from knowledge.awards.calculator import Estimate, Item
+from knowledge.awards.rules import RuleSet
+
+__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked"]
+
+GOVERNMENTS = frozenset({"district_gov", "town_gov"})
+_CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
+# 一家企业的 / 辖区一家医疗器械企业牵头的 / 镇上的企业: another party named as the holder
+_ANOTHER = re.compile(r"(?:一家|某家|另一家|有家|辖区|镇上|区里|下面)[^，,。；;！!？?\s]{0,12}?"
+                      r"(?:企业|公司|医院|大学|高校|学校|研究院|研究所|机构)(?:牵头|主导|组建|建设)?的")
+
+
+# 镇政府这边能拿多少 / 光问区政府 / 给我们镇多少: the asker's own share is asked
+_OWN_SHARE = re.compile(r"这边|那边|自己|本身|光问|只问|单问|这一块|这块|给我们"
+                        r"|我们[镇区县市]?能|本级")
+
+
+def own_share_asked(text: str) -> bool:
+    """Whether the asker asks for its own share (镇政府这边能拿多少, 光问区政府)."""
+    return bool(_OWN_SHARE.search(text))
+
+
+def another_holder(said: str) -> bool:
+    """Whether ``said`` names another party as a holder (辖区一家医疗器械企业牵头的)."""
+    return bool(_ANOTHER.search(said))
+
+
+def _title_words(rules: RuleSet, item: Item) -> list[str]:
+    rule = rules.get(item.rule_id)
+    if rule is None:
+        return []
+    specs = rules.vocabulary.facts
+    phrases = rules.vocabulary.choice_phrases()
+    return [w for c in rule.conditions if c.op == "has" and c.fact in specs
+            and c.fact != "applicant_types"
+            for w in (specs[c.fact].choice_label(c.value),
+                      *phrases.get(c.fact, {}).get(str(c.value), ())) if w and len(w) >= 3]
+
+
+def held_by_others(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
+    """The estimate without the awards of titles the message gives another party, when
+    the applicant is a government asking for its own; None when nothing is left out."""
+    kinds = estimate.facts.get("applicant_types")
+    if not isinstance(kinds, (set, frozenset)) or not kinds or not set(kinds) <= GOVERNMENTS:
+        return None
+    others = [c.group() for c in _CLAUSE.finditer(text) if _ANOTHER.search(c.group())]
+    if not others or not _OWN_SHARE.search(text):
+        return None  # (一共能拿多少: the others' awards may be asked too)
+    items: list[Item] = []
+    said: list[str] = []
+    for item in estimate.items:
+        holder = next((c for c in others if item.outcome == "eligible"
+                       and any(_ANOTHER.search(c[:c.find(w)]) for w in _title_words(rules, item)
+                               if w in c)), "")
+        if holder:
+            item = replace(item, outcome="ineligible", amount_yuan=None,
+                           failed=(f"您说“{holder}”：该奖励给予持有该称号的单位，不是贵单位的",))
+            said.append(holder)
+        items.append(item)
+    if not said:
+        return None
+    note = "、".join(f"“{s}”" for s in said) + "的奖励归该单位所有，未计入贵单位的合计。"
+    return replace(estimate, items=tuple(items), warnings=(note, *estimate.warnings))

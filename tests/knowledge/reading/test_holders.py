@@ -1,0 +1,61 @@
+"""Titles another party holds, left out of a government's own share."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.reading.estimate import estimate_question
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.holders import another_holder, own_share_asked
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+_KB = load_knowledge(KNOWLEDGE)
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
+
+
+def _total(question: str) -> int:
+    ex = extract_facts(question, TODAY, RULESET)
+    return estimate_question(RULESET, question, TODAY, list(ex.candidate_rules), ex,
+                             ex.as_of or TODAY).total_yuan
+
+
+@pytest.mark.parametrize(("question", "total"), [
+    # the town's own share: the enterprise's centre is the enterprise's
+    ("我是镇长，我们镇今年评上国家创新型乡镇了，镇上还有一家企业的技术创新中心认定为省级，"
+     "镇政府这边能拿多少", 1_000_000),
+    # the district's own share: the firm leading the national centre is no applicant of it
+    ("2025年咱们环翠区创成了国家创新型县（市），同年辖区一家医疗器械企业牵头的技术创新中心被认定为"
+     "国家级。光问区政府这边，市里给多少？", 5_000_000),
+    # no own share asked: both told
+    ("我们镇今年评上国家创新型乡镇了，镇上还有一家企业的技术创新中心认定为省级，一共能拿多少",
+     6_000_000),
+    # a bureau asking about a firm of its district: the firm's award
+    ("我是区科技局的，辖区一家企业牵头的市级技术创新中心今年批了，能拿多少", 2_000_000),
+], ids=["town-share", "district-share", "all-asked", "firm-asked-about"])
+def test_a_government_s_own_share(question: str, total: int) -> None:
+    assert _total(question) == total
+
+
+@pytest.mark.parametrize(("said", "another"), [
+    ("镇上还有一家企业的技术创新中心", True),
+    ("辖区一家医疗器械企业牵头的", True),
+    ("我们公司牵头的", False),
+])
+def test_another_holder(said: str, another: bool) -> None:
+    assert another_holder(said) is another
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("镇政府这边能拿多少", True),
+    ("光问区政府，市里给多少", True),
+    ("一共能拿多少", False),
+])
+def test_own_share_asked(text: str, own: bool) -> None:
+    assert own_share_asked(text) is own
