@@ -84,12 +84,17 @@ def spaced_as_commas(text: str) -> str:
     return _SPACED_CLAUSE.sub("，", text)
 
 
+_EVENT = re.compile(r"首次|第一次|通过|获批|绩效评价|升级")
+
+
 def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
     """The nouns a segment may leave out: the topics' words and the titles the question
     names, their level taken out (国家级技术转移示范机构 → 技术转移示范机构)."""
-    # (a staff pattern matched across a colon, 研究中心：一个今年…, names its noun only)
-    titled = [re.sub(r"国家级?|省级?|市级?", "", re.split(r"[：:，,。；;！!？?]", p)[0])
-              for p in title_phrases(question, vocab.patterns)]
+    # (a staff pattern matched across a colon, 研究中心：一个今年…, names its noun only; one
+    # naming an event, 临床医学研究中心首次通过绩效评价, names its noun before the event)
+    cut = [_EVENT.split(re.split(r"[：:，,。；;！!？?]", p)[0])[0]
+           for p in title_phrases(question, vocab.patterns)]
+    titled = [re.sub(r"国家级?|省级?|市级?", "", p) for p in cut]
     return [*(w for words in vocab.topics.values() for w in words if len(w) >= 2),
             *(t for t in titled if len(t) >= 3)]
 

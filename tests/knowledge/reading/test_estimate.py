@@ -167,7 +167,10 @@ def test_parts_and_suppositions_said_other_ways(text: str, total: int) -> None:
     # paid before, said of the part naming its title; the first recognition beside it stands
     ("我们科技服务机构2021年第一次认定高企；同一年我们运营的国家专业化众创空间（2019年认定的，"
      "当时拿过钱）复核也通过了。2021年能拿多少？", 200_000),
+    # a level said alone takes the noun, not the event said of it (首次通过绩效评价)
+    ("今年全市有3家医院的市级临床医学研究中心首次通过绩效评价，另外还有1家去年就通过了、"
+     "今年升成了省级，今年这几家一共能拿多少", 5_000_000),
 ], ids=["district-share", "district-and-towns", "one-by-one", "approved-then-upgraded",
-        "paid-before-in-brackets"])
+        "paid-before-in-brackets", "level-takes-the-noun"])
 def test_parts_read_on_the_question_frame(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total

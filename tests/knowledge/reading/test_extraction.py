@@ -530,3 +530,10 @@ def test_a_condition_met_by_some_parts(question: str, registered: int | None,
     assert ex.facts.get("registered_tech_purchase_yuan") == registered
     assert "registered_tech_purchase_yuan" not in ex.denied
     assert any("未能分清" in n for n in ex.notes) is asked
+
+
+def test_a_title_naming_an_event_names_its_noun_before_it() -> None:
+    nouns = subject_nouns("今年有3家医院的市级临床医学研究中心首次通过绩效评价，另外还有1家"
+                          "去年就通过了、今年升成了省级", RULESET.vocabulary)
+    assert "临床医学研究中心" in nouns
+    assert not any("首次" in n or "绩效评价" in n for n in nouns)
