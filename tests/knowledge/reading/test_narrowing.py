@@ -69,6 +69,10 @@ def test_an_award_received_is_the_one_its_part_names(text: str, kept: list[str])
     # one at a time (一个镇评上…又有一个镇评上): the recipients said of them (这两个镇)
     ("我是乳山市科技局的，2021年下面的一个镇评上国家创新型乡镇，2024年又有一个镇评上，"
      "这两个镇的奖励合计多少", 2000000),
+    # the holders' own noun said before the title counted (3家医院的…中心); one that passed
+    # before (另1家2023年就通过过了) is not paid again
+    ("我是市卫健委的，2025年有3家医院的市级临床医学研究中心参加绩效评价都过了，其中2家是头一回"
+     "通过，另1家2023年就通过过了，这次市里一共给多少？", 2000000),
     # a recipient outside the city is not one of them
     ("园区4家科技服务企业今年认定了技术先进型服务企业，不过有1家是烟台注册的，其余3家都在威海，"
      "这几家能拿多少", 600000),

@@ -178,8 +178,10 @@ def test_a_short_noun_after_a_level_is_the_one_named_before() -> None:
     # a bracketed remark closing a year's part stays with it, not with the question
     ("2019年登记的技术合同300万，2020年登记的200万，2021年登记的100万（2021年的都是上半年签的）。"
      "三年加起来一共多少？", [2019, 2020, 2021], "三年加起来一共多少"),
-], ids=["bracketed-history", "bracketed-remark-of-the-last-year"])
-def test_a_year_in_brackets(text: str, years: list[int], tail: str) -> None:
+    # a year in the history of a part (另1家2023年就通过过了): no part of its own
+    ("2025年有3家通过了，其中2家是头一回通过，另1家2023年就通过过了", [2025], ""),
+], ids=["bracketed-history", "bracketed-remark-of-the-last-year", "history-of-a-part"])
+def test_a_year_that_opens_no_part(text: str, years: list[int], tail: str) -> None:
     _, parts, asked = year_parts(text)
     assert [y for y, _ in parts] == (years if len(years) > 1 else [])
     if len(years) > 1:
