@@ -47,6 +47,10 @@ _THAT_ONE = re.compile(r"(?:那|这)(?:家|个|所)([\u4e00-\u9fff]{1,4}?)(?=是
 # 帮买方问下 / 替客户问问: the one the asker asks for
 _BEHALF = re.compile(r"(?:帮|替|给)([^，,。；;！!？?\s]{1,8}?)"
                      r"(?:问下|问一下|问问|咨询|问|算下|算一下)")
+# 帮一家科技服务机构做的高企申报: the one the asker works for
+_SERVED = re.compile(r"(?:帮|替|给|为)(?:一家|某家|这家|那家|一个|本地一家)?"
+                     r"([\u4e00-\u9fff]{2,10}?(?:机构|企业|公司|中心|孵化器|众创空间|学校|大学|医院))"
+                     r"(?=做|办|申报|申请|代理|买|引进)")
 _EACH = ("每家", "每个", "每一家", "各家", "各自", "每家企业")
 _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
 
@@ -73,6 +77,17 @@ def _trimmed(party: str, words: list[tuple[str, str]]) -> str:
                  if len(w) >= 2 and re.fullmatch(re.escape(w) + _THAT_NOUN, party)), party)
 
 
+def _pointed(party: str, text: str, found: re.Match[str]) -> str:
+    """A party said by a pronoun (他们, 它, 对方企业) as the one it points at."""
+    if party.endswith(_THEM) and (behalf := _BEHALF.search(text, 0, found.end())) is not None:
+        return behalf.group(1)  # 想帮买方问下他们能拿多少: the one asked for
+    if party.endswith(_THEM) and (named := _THAT_ONE.findall(text, 0, found.start())):
+        return str(named[-1])  # 那家企业是参与单位，它能另外拿一份吗: the one named before
+    if party.startswith(_THEM) and (served := _SERVED.findall(text, 0, found.start())):
+        return str(served[-1])  # 帮一家科技服务机构做的申报，对方企业能拿多少: the one served
+    return party
+
+
 def asked_party(text: str, words: Iterable[tuple[str, str]],
                 applicants: Sequence[tuple[str, str]]) -> AskedParty | None:
     """The party the last asking clause of ``text`` asks about, with its kind; None when
@@ -87,10 +102,7 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     # figure)
     party = _OPENING.sub("", re.split(r"[\d.]+\s*(?:万元|万|元|[年月日号家个项件])?",
                                       found.group(1))[-1])
-    if party.endswith(_THEM) and (behalf := _BEHALF.search(text, 0, found.end())) is not None:
-        party = behalf.group(1)  # 想帮买方问下他们能拿多少: the one asked for
-    elif party.endswith(_THEM) and (named := _THAT_ONE.findall(text, 0, found.start())):
-        party = named[-1]  # 那家企业是参与单位，它能另外拿一份吗: the one named before
+    party = _pointed(party, text, found)
     if (joined := _JOINED.search(text, 0, found.end())) is not None:
         party = joined.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
     words = list(words)

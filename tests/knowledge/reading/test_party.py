@@ -50,6 +50,9 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
      "就问买方那家公司能拿多少", "enterprise", "买方"),
     ("我们区下面的泽头镇今年被评为国家创新型乡镇。问一下这笔奖励区科技局这边能拿多少？",
      "district_gov", "区科技局"),
+    # 对方企业: the one the asker works for (帮一家科技服务机构做的申报)
+    ("我们是代理机构，帮一家科技服务机构做的高企申报，对方2022年第一次认定成功了。对方企业能拿多少？",
+     "service_institution", "科技服务机构"),
     # the one the paying side gives to (奖给区政府这一块)
     ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
      "district_gov", "区政府"),
