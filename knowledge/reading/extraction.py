@@ -274,7 +274,10 @@ def _the_buyer_asked(text: str, facts: dict[str, object], party: AskedParty | No
             or "registered_tech_purchase_yuan" in facts or not HELPED.search(text):
         return
     at = text.rfind(party.said)
-    if at >= 0 and (_BUYER.search(text[:at]) or _BUYER.match(party.said)):
+    helped = HELPED.search(text)
+    # 帮3家威海企业买了…，这三家企业加起来能拿多少: the ones helped to buy, by their noun
+    named = helped is not None and party.said[-2:] in helped.group()
+    if at >= 0 and (_BUYER.search(text[:at]) or _BUYER.match(party.said) or named):
         facts["registered_tech_purchase_yuan"] = facts.pop("tt_contract_turnover_yuan")
         facts.pop("results_transferred", None)
 

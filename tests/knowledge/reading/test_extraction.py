@@ -473,6 +473,9 @@ def test_an_amount_left_out_for_a_failure_is_a_denial_in_its_words() -> None:
      "合同都登记了，那买专利的那家企业能拿多少", True),
     ("我们是技术转移服务机构，2020年帮本地一家企业从北京某高校买了3项专利，成交额一共400万，"
      "合同都登记了，我们能拿多少", False),
+    # the ones helped to buy, asked by their noun (这三家企业加起来)
+    ("我们是技术转移中介，2020年帮3家威海企业买了高校的成果，合同额分别是100万、80万和60万，"
+     "都在技术合同登记机构登记了。这三家企业加起来能拿多少？", True),
 ])
 def test_the_buyer_of_a_deal_brokered(question: str, buyer: bool) -> None:
     facts = extract_facts(question, TODAY).facts

@@ -53,6 +53,8 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     # 对方企业: the one the asker works for (帮一家科技服务机构做的申报)
     ("我们是代理机构，帮一家科技服务机构做的高企申报，对方2022年第一次认定成功了。对方企业能拿多少？",
      "service_institution", "科技服务机构"),
+    # asked together (加起来)
+    ("帮3家威海企业买了高校的成果，这三家企业加起来能拿多少？", "enterprise", "这三家企业"),
     # the one the paying side gives to (奖给区政府这一块)
     ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
      "district_gov", "区政府"),
