@@ -68,8 +68,20 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
             if n is not None:
                 out.append((n, m.group(3), m.group(0)))
     if extra and not out:
-        out.extend(_every(text, extra, total))
+        out.extend(_every(text, extra, total) or _named_one(text, extra, total))
     return out
+
+
+def _named_one(text: str, extra: str, total: int | None) -> list[tuple[int, str, str]]:
+    """One of the count named by what it is, put out (不过心血管那个2019年就已经通过过一次
+    了: (1, "个", words))."""
+    if total is None or total < 2:
+        return []
+    return [(1, "个" if m.group(2) == "那个" else "家", m.group(0))
+            for m in _NAMED_ONE.finditer(text) if re.search(extra, m.group(3))]
+
+
+_NAMED_ONE = re.compile(r"([\u4e00-\u9fff]{1,6}?)(那个|那家|那所)([^，,。；;！!？?]{0,16})")
 
 
 _LISTED = re.compile(r"分别(?:是|在|位于|落地在?|落在|来自)([^。；;？?]{2,24})")
