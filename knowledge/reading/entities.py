@@ -87,6 +87,8 @@ def _named(text: str) -> Recipients | None:
     tail: list[str] = []
     label: dict[str, str] = {}  # A → A孵化器 when a clause names its noun
     year = ""
+    # (一家检测服务公司、一家知识产权代理公司: one listed after another)
+    text = re.sub(r"、(?=" + _INDEFINITE.pattern + ")", "，", text)
     clauses = list(_each_named(m.group() for m in _CLAUSE.finditer(text)))
     # 有3个…：一个…；一个…；还有一个…: each one said is another recipient, when as many
     # are counted before the first (not a question restated after itself)

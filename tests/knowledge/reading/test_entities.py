@@ -161,3 +161,9 @@ def test_one_said_again_is_another_only_when_as_many_are_counted() -> None:
     # none counted before: 一家 said again goes on about the same one
     again = recipients("2020年一家买技术花了200万，都登记了；一家买了50万，能奖多少")
     assert again is None or not any(n.startswith("第") for n in again.names)
+
+
+def test_ones_listed_with_a_pause_mark_are_recipients_each() -> None:
+    found = recipients("2021年我们区有3家企业首次认定高企：一家检测服务公司、一家知识产权代理公司"
+                       "（这两家都是科技服务机构），还有一家机械厂。这3家合计能拿多少？")
+    assert found is not None and found.names == ("第1家", "第2家", "第3家")
