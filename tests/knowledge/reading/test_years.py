@@ -43,6 +43,9 @@ def _by_year(text: str) -> tuple[int, list[str]] | None:
     # a year said as a bare count and amount, in the words of the year whose count is read
     ("我们是技术经纪机构，2019年促成3项高校成果在威海转化、成交额1800万；2020年4项、1200万；"
      "2022年5项、3000万。三年一共能拿多少补助", 860_000, ["2019年", "2020年"]),
+    # a title a year's own part says was not held yet (held only from a later year)
+    ("我们孵化器2019年有3家入孵企业认定了高企，但那时孵化器还没被认定为市级；2020年我们才认定为"
+     "市级孵化器，2020年又有2家认定高企。都在孵化期内，两年加起来能拿多少？", 200_000, ["2020年"]),
 ])
 def test_each_year_on_its_own_law(text: str, total: int, year_labels: list[str]) -> None:
     found = _by_year(text)
