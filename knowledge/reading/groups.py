@@ -202,7 +202,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     # 3个镇报了…，批下来2个: those that applied, then those that passed — one count
     parts = [p for k, p in enumerate(parts) if not (
         k + 1 < len(parts) and _APPLIED.search(clauses[p[0]])
-        and _PASSED.match(clauses[parts[k + 1][0]]) and parts[k + 1][1][0] < p[1][0])]
+        and (_PASSED.match(clauses[parts[k + 1][0]]) or _PASSED.match(parts[k + 1][1][1]))
+        and parts[k + 1][1][0] < p[1][0])]  # (…申报，5家通过了: the count said first)
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
     first_levels = {w[0] for w in _LEVEL_WORD.findall(first)}  # 国, 省, 市

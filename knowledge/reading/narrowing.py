@@ -191,6 +191,8 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
         # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
         # 多少 counts the award received)
         return None
+    if _A_PART_RENEWED.search(clause_at(text, received.start())):
+        return None  # 其中2家以前认定过拿过奖励: a part of a count, taken out with its count
     # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
     clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
     said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]
@@ -269,8 +271,13 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
     said = (clause.group() if clause else "") + (rest.group() if rest else "")
-    if _A_PART_RENEWED.search(said):
-        return None  # 2家公司认定了…，另有1家是复审: a part renewed, the others first
+    head = text[:renewal.start() - len(clause.group())] if clause else ""
+    before = re.search(r"([^，,。；;！!？?]*)[，,]\s*$", head)
+    if _A_PART_RENEWED.search(said) or (
+            before is not None and _A_PART_RENEWED.search(before.group(1))
+            and re.match(r"\s*(这次|这回|此次|今年|也|都|是)", clause.group() if clause else "")):
+        # 2家公司认定了…，另有1家是复审 / 其中2家以前认定过，这次是复审: a part renewed
+        return None
     # (the staff's title patterns name what is renewed too: 省级技术创新中心…复核)
     named = {(fact, value) for _, _, fact, value in title_matches(said,
                                                                    rules.vocabulary.patterns)}

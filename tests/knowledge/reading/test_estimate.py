@@ -170,7 +170,14 @@ def test_parts_and_suppositions_said_other_ways(text: str, total: int) -> None:
     # a level said alone takes the noun, not the event said of it (首次通过绩效评价)
     ("今年全市有3家医院的市级临床医学研究中心首次通过绩效评价，另外还有1家去年就通过了、"
      "今年升成了省级，今年这几家一共能拿多少", 5_000_000),
+    # those that passed said as 批下来5家, a part of them out
+    ("我们众创空间（市级）2021年有8家在孵企业申报高企，批下来5家，其中1家是入孵满3年以后才升的，"
+     "能拿多少", 400_000),
+    # applied, then passed (6家申报，5家通过了), a part of those renewed and paid before
+    ("我们园区2024年有6家科技服务企业申报技术先进型服务企业，5家通过了，其中2家以前认定过拿过奖励，"
+     "这次是复审，园区这几家能拿多少", 600_000),
 ], ids=["district-share", "district-and-towns", "one-by-one", "approved-then-upgraded",
-        "paid-before-in-brackets", "level-takes-the-noun"])
+        "paid-before-in-brackets", "level-takes-the-noun", "approved-count",
+        "applied-then-passed-part-renewed"])
 def test_parts_read_on_the_question_frame(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total

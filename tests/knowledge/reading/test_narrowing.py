@@ -141,6 +141,11 @@ def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> N
     # a title obtained, then another one supposed: no money received
     "前年拿了省技术市场奖 如果明年再拿个国家技术市场奖 一共配套奖励多少",
 ])
+def test_a_part_that_received_is_left_to_its_count() -> None:
+    text = "5家通过了技术先进型服务企业，其中2家以前认定过拿过奖励，这次是复审，这几家能拿多少"
+    assert already_received(RULESET, text, _plain(text)) is None
+
+
 def test_nothing_received_or_not_asked_again(text: str) -> None:
     assert already_received(RULESET, text, _plain(text)) is None
 
