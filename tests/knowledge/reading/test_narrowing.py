@@ -135,17 +135,17 @@ def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> N
     assert any("已领取过" in f for i in again.items for f in i.failed)
 
 
+def test_a_part_that_received_is_left_to_its_count() -> None:
+    text = "5家通过了技术先进型服务企业，其中2家以前认定过拿过奖励，这次是复审，这几家能拿多少"
+    assert already_received(RULESET, text, _plain(text)) is None
+
+
 @pytest.mark.parametrize("text", [
     "我们孵化器被认定为国家级科技企业孵化器，能拿多少",  # nothing received
     "国家级孵化器的200万已经拿了，一共拿了多少",  # not asked again
     # a title obtained, then another one supposed: no money received
     "前年拿了省技术市场奖 如果明年再拿个国家技术市场奖 一共配套奖励多少",
 ])
-def test_a_part_that_received_is_left_to_its_count() -> None:
-    text = "5家通过了技术先进型服务企业，其中2家以前认定过拿过奖励，这次是复审，这几家能拿多少"
-    assert already_received(RULESET, text, _plain(text)) is None
-
-
 def test_nothing_received_or_not_asked_again(text: str) -> None:
     assert already_received(RULESET, text, _plain(text)) is None
 
