@@ -24,6 +24,15 @@ _PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r"(?:还|也|�
          + r"\s*(家|项|个|件|份|单|笔)")
 
 
+def _nearest_count(text: str, m: re.Match[str]) -> int | None:
+    """The count a part's out word is said of: the nearest before it (其中4项是高校的成果、
+    2项是企业之间的 → 2)."""
+    from knowledge.numerals import parse_int
+
+    nearer = list(re.finditer(_N + r"\s*" + re.escape(m.group(2)), text[m.end(1):m.start(3)]))
+    return parse_int(nearer[-1].group(1) if nearer else m.group(1))
+
+
 def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = None
                     ) -> list[tuple[int, str, str]]:
     """(number, unit, words) of each part of a count that does not qualify: "其中M家超过
@@ -39,7 +48,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     out: list[tuple[int, str, str]] = []
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
-        n = parse_int(m.group(1))
+        n = _nearest_count(text, m)
         if text[m.start(3) - 1:m.start(3)] in ("不", "没", "未") and m.start(3) > m.start():
             continue  # 入孵都不满3年: what puts a part out, negated
         if re.fullmatch(r"没有?|未|不是|不算|不在", m.group(3)) and re.match(

@@ -41,6 +41,8 @@ def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -
     # a word inside the statement of the whole count is not a part of it
     ("烟台大学的成果在威海转化", ["烟台"], 3, []),
     ("，2项在威海，1项在荣成", ["烟台"], 3, []),
+    # the count nearest the out word (其中4项是高校的成果、2项是企业之间的 → 2)
+    ("，其中4项是高校的成果、2项是企业之间的", ["企业之间"], 6, [(2, "项")]),
     # one of them named by what it is (心血管那个)
     ("都通过了绩效评价，不过心血管那个2019年就已经通过过一次了", ["通过过"], 2, [(1, "个")]),
     ("都通过了，心血管那个是第一次", ["通过过"], 2, []),  # nothing puts it out
