@@ -42,7 +42,7 @@ _PART_COUNT = re.compile(r"[0-9一二两三四五六七八九十]+\s*[份个项�
 _LATER = re.compile(r"后来|之后|然后|最后|最终|结果|再后来|" + IF.pattern)
 HAS_AMOUNT = re.compile(r"[0-9一二两三四五六七八九十百千]\s*(万|亿|元)|多少|吗|[?？]")
 _GOING_ON = 5
-_UNDONE = re.compile(r"撤销|撤回|取消|作废|注销|退回|驳回")
+_UNDONE = re.compile(r"撤销|撤回|取消|作废|注销|退回|驳回|解除|终止|解约")
 _UNDER_WAY = re.compile(r"(还在走|在走|还在办理?|正在办理?|正在走)$")
 
 

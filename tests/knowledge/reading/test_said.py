@@ -24,6 +24,7 @@ def _first(text: str) -> MoneyMention:
     ("合同60万，另外还有一份没登记", False),  # another part said with 另外
     ("一项60万登记了，不过剩下那项没登记", False),  # another part after a but
     ("一项60万登记了，但是后来没去登记", True),  # the same deal, going on
+    ("D项40万登记了但合同后来解除了", True),  # the deal undone later (解除, 终止)
 ])
 def test_what_is_said_of_an_amount(text: str, denied: bool) -> None:
     assert denies(text, _first(text), REGISTERED) is denied
