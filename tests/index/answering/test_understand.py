@@ -87,6 +87,9 @@ def test_a_kind_asked_in_the_closing_clause_stays(hash_engine: Any) -> None:
     ("我司今年被认定为国家级科技企业孵化器，有什么奖励", "eligibility"),
     # what a title gets in general: a general answer
     ("技术先进型服务企业有什么奖励", "general"),
+    # a review said as what happened, the money asked (复核 asks no procedure)
+    ("我们是国家级科技企业孵化器，2020年认定的，2023年国家复核通过了，复核这次市里还给钱吗",
+     "eligibility"),
 ])
 def test_what_support_the_owner_s_own_case_gets(hash_engine: Any, text: str,
                                                 intent: str) -> None:
