@@ -125,6 +125,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     # the kind word the party ends on (对方企业, 乳山市, 镇政府): its head noun
     # (镇上能拿多少 / 区里能拿多少: the place word's 上/里 after its head noun)
     head = party[:-1] if party[-1:] in ("上", "里") and len(party) > 1 else party
+    if head.endswith("政府") and len(head) > 3 and not any(head.endswith(w) for _, w in words):
+        head = head[:-2]  # 荣成市政府: the place's government, its kind the place's
     named = sorted(((w, k) for k, w in words if w and head.endswith(w)),
                    key=lambda p: -len(p[0])) or [
         (w, k) for k, w in words if len(head) == 1 and len(w) <= 3 and w.endswith(head)]

@@ -55,6 +55,9 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
      "service_institution", "科技服务机构"),
     # asked together (加起来)
     ("帮3家威海企业买了高校的成果，这三家企业加起来能拿多少？", "enterprise", "这三家企业"),
+    # a place's government: the place's kind
+    ("今年荣成创成了国家创新型县（市），下面石岛镇也评上了国家创新型乡镇，市里给荣成市政府多少",
+     "district_gov", "荣成市政府"),
     # the one the paying side gives to (奖给区政府这一块)
     ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
      "district_gov", "区政府"),
