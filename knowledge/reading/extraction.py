@@ -94,6 +94,7 @@ def subject_nouns(question: str, vocab: Vocabulary) -> list[str]:
     # naming an event, 临床医学研究中心首次通过绩效评价, names its noun before the event)
     cut = [_EVENT.split(re.split(r"[：:，,。；;！!？?]", p)[0])[0]
            for p in title_phrases(question, vocab.patterns)]
+    cut = [c for c in cut if not re.search(r"[\d的有]", c)]  # (高企的有5家: no noun)
     titled = [re.sub(r"国家级?|省级?|市级?", "", p) for p in cut]
     return [*(w for words in vocab.topics.values() for w in words if len(w) >= 2),
             *(t for t in titled if len(t) >= 3)]

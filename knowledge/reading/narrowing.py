@@ -30,7 +30,8 @@ _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[�
 # a count of recipients by their noun (4个镇, 两家子公司): the asker speaks for them
 _RECIPIENT_NOUN = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(个|家)"
                              # (3家医院的市级临床医学研究中心: the holders' own noun before)
-                             r"(?:[\u4e00-\u9fff]{1,4}的)?"
+                             # (not 三家企业组建的…中心: one centre they built together)
+                             r"(?:(?:(?!组建|牵头|建设|共建|参与|联合|合作|申报)[\u4e00-\u9fff]){1,4}的)?"
                              r"(?:(?:市级|省级|国家级)[\u4e00-\u9fff]{0,8}?)?"
                              r"(镇|乡镇|子公司|下属企业|区市|中心|孵化器|众创空间)")
 _RECIPIENTS = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(家|个)(?!在孵|入孵)"

@@ -3,6 +3,7 @@ triggers, implied applicants, roles and approximate amounts."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -540,3 +541,9 @@ def test_a_title_naming_an_event_names_its_noun_before_it() -> None:
                           "去年就通过了、今年升成了省级", RULESET.vocabulary)
     assert "临床医学研究中心" in nouns
     assert not any("首次" in n or "绩效评价" in n for n in nouns)
+
+
+def test_a_title_matched_across_a_comma_without_a_noun_names_none() -> None:
+    nouns = subject_nouns("2021年我们区的科技服务机构里首次认定高企的有5家，重新认定的有4家，"
+                          "市里的奖励一共是多少", RULESET.vocabulary)
+    assert not any(re.search(r"\d|的有", n) for n in nouns)

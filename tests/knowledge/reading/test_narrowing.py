@@ -84,6 +84,8 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    # firms that built one centre together are no count of centres
+    "我们大学牵头，联合三家企业组建的市级技术创新中心获批了，大学这边能拿多少",
     "国家创新型乡镇市里奖多少",
     # 我们市级孵化器 is no city spoken for; seven incubatees are that award's count
     "2022年我们市级孵化器在孵企业升高企七家 其中两家是做软件的 "
