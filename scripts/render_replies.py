@@ -236,6 +236,14 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
                            "同年还认定了技术先进型服务企业，加起来多少")
     out["13c_only_this_item"] = conv.text(
         Who(33, 33), "要是高企重新认定是今年的呢，这块能拿多少").replies
+    out["14a_list_parts_by_position"] = conv.text(
+        Who(34, 34), "2020年我们公司一共签了5份技术购买合同，分别是30万、45万、25万、20万和15万，"
+                     "其中前三份去登记了，后面两份没登记。能拿多少奖励？").replies
+    conv.text(Who(35, 35), "我们在经区运营的孵化器今年刚认定成国家级科技企业孵化器，市里给多少")
+    out["14b_step_without_a_subject"] = conv.text(
+        Who(35, 35), "过两年复审要是又通过了，还能再拿一回不").replies
+    out["14c_part_of_a_total_asked"] = conv.text(
+        Who(36, 36), "我们厂2020年买了3项技术共250万，两项登记了一项没登记，能奖多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
