@@ -196,7 +196,7 @@ def _short_noun(piece: str, level: re.Match[str] | None, named: str, seen: str
 
 
 # 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own
-_HISTORY = re.compile(r"(?:其中|另(?!外)|还有)[^，,。；;！!？?]{0,8}$")
+_HISTORY = re.compile(r"(?:其中|另(?!外))[^，,。；;！!？?]{0,8}$")
 
 
 # a subject standing before its year: no verb, no figure (另外我们公司牵头搞的市级技术创新中心)
