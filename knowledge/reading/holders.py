@@ -13,9 +13,9 @@ import re
 from dataclasses import replace
 
 from knowledge.awards.calculator import Estimate, Item
-from knowledge.awards.rules import RuleSet
+from knowledge.awards.rules import Rule, RuleSet
 
-__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked"]
+__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked", "title_words"]
 
 GOVERNMENTS = frozenset({"district_gov", "town_gov"})
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
@@ -39,8 +39,9 @@ def another_holder(said: str) -> bool:
     return bool(_ANOTHER.search(said))
 
 
-def _title_words(rules: RuleSet, item: Item) -> list[str]:
-    rule = rules.get(item.rule_id)
+def title_words(rules: RuleSet, rule: Rule | None, least: int = 1) -> list[str]:
+    """The words naming the titles ``rule`` pays for (their labels and the staff's phrases,
+    ``least`` characters or more; who applies is no title)."""
     if rule is None:
         return []
     specs = rules.vocabulary.facts
@@ -48,7 +49,7 @@ def _title_words(rules: RuleSet, item: Item) -> list[str]:
     return [w for c in rule.conditions if c.op == "has" and c.fact in specs
             and c.fact != "applicant_types"
             for w in (specs[c.fact].choice_label(c.value),
-                      *phrases.get(c.fact, {}).get(str(c.value), ())) if w and len(w) >= 3]
+                      *phrases.get(c.fact, {}).get(str(c.value), ())) if w and len(w) >= least]
 
 
 def held_by_others(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
@@ -63,9 +64,9 @@ def held_by_others(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
     items: list[Item] = []
     said: list[str] = []
     for item in estimate.items:
+        words = title_words(rules, rules.get(item.rule_id), 3)
         holder = next((c for c in others if item.outcome == "eligible"
-                       and any(_ANOTHER.search(c[:c.find(w)]) for w in _title_words(rules, item)
-                               if w in c)), "")
+                       and any(_ANOTHER.search(c[:c.find(w)]) for w in words if w in c)), "")
         if holder:
             item = replace(item, outcome="ineligible", amount_yuan=None,
                            failed=(f"您说“{holder}”：该奖励给予持有该称号的单位，不是贵单位的",))

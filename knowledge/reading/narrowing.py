@@ -12,6 +12,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.holders import title_words
 from knowledge.reading.matches import title_matches
 from knowledge.reading.parts import excluded_counts
 from knowledge.reading.scope import (
@@ -201,7 +202,7 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     # part that says it, when it names any (not the first recognition said beside it)
     part = text[text.rfind("；", 0, received.start()) + 1:][:_part_end(text, received.end())]
     named = {i.rule_id for i in estimate.items
-             if any(w in part for w in _title_words(rules, rules.get(i.rule_id)))}
+             if any(w in part for w in title_words(rules, rules.get(i.rule_id)))}
     changed = False
     items = []
     for item in estimate.items:
@@ -237,17 +238,6 @@ def _part_end(text: str, at: int) -> int:
     start = text.rfind("；", 0, at) + 1
     ends = [e for e in (text.find(c, at) for c in "；。") if e >= 0]
     return (min(ends) if ends else len(text)) - start
-
-
-def _title_words(rules: RuleSet, rule: Rule | None) -> list[str]:
-    """The words naming the titles ``rule`` pays for (its labels and the staff's phrases)."""
-    if rule is None:
-        return []
-    specs = rules.vocabulary.facts
-    phrases = rules.vocabulary.choice_phrases()
-    return [w for c in rule.conditions if c.op == "has" and c.fact in specs
-            for w in (specs[c.fact].choice_label(c.value),
-                      *phrases.get(c.fact, {}).get(str(c.value), ())) if w]
 
 
 def _paid_on_obtaining(rule: Rule) -> bool:
@@ -288,7 +278,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
             and (r := rules.get(i.rule_id)) is not None and _paid_on_obtaining(r)]
     for item in estimate.items:
         rule = rules.get(item.rule_id)
-        titles = _title_words(rules, rule)
+        titles = title_words(rules, rule)
         if (rule is not None and item.outcome == "eligible" and item.amount_yuan
                 and _paid_on_obtaining(rule)
                 and (any(w and w in said for w in titles) or (alone and len(once) == 1)

@@ -11,7 +11,7 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.holders import another_holder, own_share_asked
+from knowledge.reading.holders import another_holder, own_share_asked, title_words
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -59,3 +59,11 @@ def test_another_holder(said: str, another: bool) -> None:
 ])
 def test_own_share_asked(text: str, own: bool) -> None:
     assert own_share_asked(text) is own
+
+
+def test_title_words_name_a_rule_s_titles_not_who_applies() -> None:
+    words = title_words(RULESET, RULESET.get("d106_clinical_centre_city"))
+    assert any("临床医学研究中心" in w for w in words)
+    assert title_words(RULESET, None) == []
+    long = title_words(RULESET, RULESET.get("d106_clinical_centre_city"), 3)
+    assert long and all(len(w) >= 3 for w in long)
