@@ -15,7 +15,14 @@ from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.mixed import affirmed_apart, by_position
 from knowledge.reading.raw import RawExtraction
-from knowledge.reading.said import HAS_AMOUNT, denies, met_later, own_start
+from knowledge.reading.said import (
+    HAS_AMOUNT,
+    denies,
+    each_of_count,
+    in_the_city,
+    met_later,
+    own_start,
+)
 from knowledge.reading.said import SEGMENT as _SEGMENT
 from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
@@ -189,7 +196,7 @@ def read_money(text: str, out: RawExtraction,
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
     mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
-    mentions = _in_the_city(text, mentions, elsewhere, out)
+    mentions = in_the_city(text, mentions, elsewhere, out.notes)
     mentions = [_times_count(text, m, out) for m in mentions]
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
@@ -211,7 +218,7 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     (3份), else the mention as said."""
     each = _EACH.search(text, max(0, mention.start - 8), mention.start)
     if each is None:
-        return _each_of_count(text, mention, out)
+        return each_of_count(text, mention, out.notes)
     start = clause_start(text, clause_start(text, each.start()) - 1)
     # 买了5项技术，每份合同30万: the units of one deal are one another's (项, 份, 笔)
     counts = list(re.finditer(_COUNT_OF.format(unit=_UNITS), text[start:each.start()]))
@@ -225,22 +232,6 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
         n -= unmet[0]
         said += "，" + (unmet[1] if _BUT_PART.match(unmet[1]) else f"其中{unmet[1]}")
     out.notes.append(f"{said} → 按{format_yuan(n * mention.yuan)}计")
-    return replace(mention, yuan=n * mention.yuan)
-
-
-# 两份各150万 / 3项合同各是50万: a count whose each unit has the amount
-_COUNT_EACH = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*([份项个笔件单])"
-                         r"[^，。；,;0-9]{0,4}?各(?:自)?(?:是|为)?$")
-
-
-def _each_of_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyMention:
-    """An amount said of each of a count just before it (两份各150万), times the count."""
-    m = _COUNT_EACH.search(text, max(0, mention.start - 12), mention.start)
-    n = parse_int(m.group(1)) if m else None
-    if m is None or not n or n < 2:
-        return mention
-    out.notes.append(f"您说{m.group()}{mention.text}（{n}{m.group(2)}、每{m.group(2)}{mention.text}）"
-                     f" → 按{format_yuan(n * mention.yuan)}计")
     return replace(mention, yuan=n * mention.yuan)
 
 
@@ -265,38 +256,6 @@ def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
             denied += parse_int(part.group(2)) or 0
             said.append(clause)
     return (denied, "，".join(said)) if denied else None
-
-
-# a segment that is only an amount (合同额200万 / 金额是80万): the part it belongs to was
-# opened in the segment before
-_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|共|一共|总共|计)*"
-                          r"[0-9一二两三四五六七八九十百千万亿.]")
-# 从烟台的高校买的: the place of the other side of the deal, not of the deal's recipient
-_COUNTERPARTY = re.compile(r"[从向跟与和]")
-
-
-def _in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
-                 out: RawExtraction) -> list[MoneyMention]:
-    """The mentions whose own segment names no place outside the city (潍坊一家200万 is
-    left out and said so)."""
-    if not elsewhere or len(mentions) < 2:
-        return mentions
-    places = re.compile("|".join(re.escape(p) for p in elsewhere))
-    kept: list[MoneyMention] = []
-    for m in mentions:
-        bounds = [0] + [s.end() for s in _SEGMENT.finditer(text, 0, m.start)]
-        a = bounds[-1]
-        if len(bounds) > 2 and not HAS_AMOUNT.search(text, bounds[-2], a) \
-                and _AMOUNT_ONLY.match(text, a):
-            # 还有1项转给了烟台的企业，合同额200万: the part opened a segment before
-            a = bounds[-2]
-        place = next((p for p in places.finditer(text, a, m.start)
-                      if not _COUNTERPARTY.search(text, max(a, p.start() - 4), p.start())), None)
-        if place is not None:
-            out.notes.append(f"未计入：“{place.group()}…{m.text}”（不在本市）")
-        else:
-            kept.append(m)
-    return kept
 
 
 def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str], ...],

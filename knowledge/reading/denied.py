@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from difflib import SequenceMatcher
 
+from knowledge.awards.calculator import Denied
 from knowledge.awards.vocabulary import Vocabulary
 from knowledge.reading.scope import negated_clauses
 
-__all__ = ["denied_titles"]
+__all__ = ["denied_titles", "not_yet_held", "without_denied"]
 
 _LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
 
@@ -107,4 +109,35 @@ def _labelled(vocab: Vocabulary, facts: dict[str, object], term: str
         held = facts.get(name, frozenset())
         if named and not set(named) & set(held):  # type: ignore[call-overload]
             out += [(name, value) for value in named]
+    return out
+
+
+def not_yet_held(year_denied: dict[str, Denied], own: Mapping[str, Denied], year: int,
+                 per_year: list[tuple[int, dict[str, object]]]) -> dict[str, Denied]:
+    """A year's denials with the titles its own part denies (``own``) that no year up to
+    it holds (2019年…，但那时孵化器还没被认定为市级；2020年才认定为市级: not held in 2019,
+    whatever 2020 obtained)."""
+    out = dict(year_denied)
+    held: dict[str, set[object]] = {}
+    for y, facts in per_year:
+        for name, value in facts.items():
+            if y <= year and isinstance(value, frozenset):
+                held.setdefault(name, set()).update(value)
+    for name, d in own.items():
+        left = d.values - held.get(name, set()) if d.values else frozenset()
+        if left:
+            prior = out.get(name)
+            values = (prior.values | left) if prior is not None and prior.values else left
+            out[name] = Denied(d.said, frozenset(values))
+    return out
+
+
+def without_denied(facts: dict[str, object], year_denied: Mapping[str, Denied],
+                   overall: Mapping[str, Denied]) -> dict[str, object]:
+    """A year's facts without the titles its own part denies (held only later)."""
+    out = dict(facts)
+    for name, d in year_denied.items():
+        held = out.get(name)
+        if d.values and name not in overall and isinstance(held, frozenset):
+            out[name] = held - d.values
     return out

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from knowledge.money import scan_money
-from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent, strip_intent
+from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent
 from knowledge.reading.recall import (
     ROLE_VERB,
     asks_sum,
     foreign_subject,
     in_that_year,
+    leftover,
     moved_home,
     subjectless,
     with_asker,
@@ -51,13 +52,7 @@ _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升�
                               r"|晋级为?)$")
 # a question already saying how the level is had (建设省级…, 认定为省级…)
 _GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
-_PARTICLES = "又也还了的呢吧啊呀都就再"
-# words that carry no content of their own in a follow-up ("升到国家级以后呢")
-_FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
-                     r"|认定成|认定为|认定|评为|评上|成为|获批|升级|升"
-                     r"|申请|申报|需要|要"
-                     r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
-                     r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
+
 _OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下面的?$"
                             # 卖给我们技术的那所学校 / 买的企业: another, named by what it did
                             r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
@@ -348,7 +343,7 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
     the thread (a combination), another asked kind of the same question, or the rest
     said of it (ellipsis).  A frame when the message asks about the clause answered."""
     asked = base.asked
-    leftover = _leftover(rest, previous.text, talk)
+    left = leftover(rest, previous.text, talk)
     if asked in DOCUMENT_INTENTS and (previous.document or previous.doc_number):
         # 它从哪天开始执行 / 这个文件谁发的: the document answered last
         question = f"{previous.document or previous.doc_number}{said}"
@@ -358,42 +353,18 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
         asked = asked or "amount"
     elif asked and not _slot_refs(refs):
         refs.append("intent")
-        if asked in ("office", "materials", "deadline") and len(leftover) <= 4 \
+        if asked in ("office", "materials", "deadline") and len(left) <= 4 \
                 and previous.doc_number:
             return replace(base, text=previous.text, follow_up=True, refs=tuple(refs),
                            about_clause=asked, thread=previous.thread)
         question = f"{previous.text}；{said}"
-    elif leftover:  # more than a slot (要是合同没登记呢): the rest, said of the question
+    elif left:  # more than a slot (要是合同没登记呢): the rest, said of the question
         refs.append("ellipsis")
         question = f"{question}，{_strip_opening(rest, talk)}"
     if not asked and any(r in refs for r in ("amount", "count")) \
             and previous.asked not in DOCUMENT_INTENTS:
         asked = "amount"  # 配套怎么算 → 省里拨了80万: a figure given asks what it comes to
     return question, asked
-
-
-def _leftover(rest: str, before: str, talk: Talk) -> str:
-    """What the message says besides its slots, markers, intent words and the words of
-    the previous question (合同额要是1000万呢 says nothing new besides the amount)."""
-    text = PUNCT.sub("", strip_intent(rest))
-    kind = talk.asked_kind(text)
-    for word in sorted((*talk.markers("starts"), *talk.markers("endings"),
-                        *(kind.ask if kind else ())), key=len, reverse=True):
-        text = text.replace(word, "")
-    text = _FILLER.sub("", text)
-    out, i = [], 0
-    while i < len(text):  # drop every stretch of two or more characters said before
-        j = i + 2
-        while j <= len(text) and text[i:j] in before:
-            j += 1
-        if j - 1 - i >= 2:
-            i = j - 1
-        else:
-            out.append(text[i])
-            i += 1
-    left = "".join(out)
-    # 又买了花了 after 买技术花了80万: only words of the question said again
-    return "" if all(c in before or c in _PARTICLES for c in left) else left
 
 
 def _level_before_subject(question: str, level: str, held: tuple[str, ...],

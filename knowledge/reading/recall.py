@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from knowledge.reading.intent import strip_intent
+from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk
 
-__all__ = ["ROLE_VERB", "asks_sum", "foreign_subject", "in_that_year", "moved_home",
+__all__ = ["ROLE_VERB", "asks_sum", "foreign_subject", "in_that_year", "leftover", "moved_home",
            "subjectless", "with_asker", "without_roles"]
 
 ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
@@ -122,3 +124,36 @@ def foreign_subject(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]
         for word in sorted((w for ws in table.values() for w in ws), key=len, reverse=True):
             head = head.replace(word, "")
     return len(head) >= 4
+
+
+_PARTICLES = "又也还了的呢吧啊呀都就再"
+# words that carry no content of their own in a follow-up ("升到国家级以后呢")
+_FILLER = re.compile(r"的话|以后|之后|的时候|后来|升到|升级到|升级为|升为|变成|成了|改为|换成|改成"
+                     r"|认定成|认定为|认定|评为|评上|成为|获批|升级|升"
+                     r"|申请|申报|需要|要"
+                     r"|请问|一下|那么|那|如果是|如果|要是|假如|假设|若是|是|呢|吗|嘛|啊|呀|吧|哦|嗯|的|了"
+                     r"|我们|我|能|可以|多少|拿|补|奖|钱|给")
+
+
+def leftover(rest: str, before: str, talk: Talk) -> str:
+    """What the message says besides its slots, markers, intent words and the words of
+    the previous question (合同额要是1000万呢 says nothing new besides the amount)."""
+    text = PUNCT.sub("", strip_intent(rest))
+    kind = talk.asked_kind(text)
+    for word in sorted((*talk.markers("starts"), *talk.markers("endings"),
+                        *(kind.ask if kind else ())), key=len, reverse=True):
+        text = text.replace(word, "")
+    text = _FILLER.sub("", text)
+    out, i = [], 0
+    while i < len(text):  # drop every stretch of two or more characters said before
+        j = i + 2
+        while j <= len(text) and text[i:j] in before:
+            j += 1
+        if j - 1 - i >= 2:
+            i = j - 1
+        else:
+            out.append(text[i])
+            i += 1
+    left = "".join(out)
+    # 又买了花了 after 买技术花了80万: only words of the question said again
+    return "" if all(c in before or c in _PARTICLES for c in left) else left

@@ -6,11 +6,14 @@ says only the amount: 还有2项没登记，一共90万) and the clauses going o
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from knowledge.money import MoneyMention
+from knowledge.money import MoneyMention, format_yuan
+from knowledge.numerals import parse_int
 from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
-__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "met_later", "own_start"]
+__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "each_of_count", "in_the_city", "met_later",
+           "own_start"]
 
 SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
@@ -90,3 +93,51 @@ def met_later(text: str, pattern: str, after: int) -> bool:
                and not failed_after(text, m.start(), m.end())
                and not IF.search(text, clause_start(text, m.start()), m.start())
                for m in re.compile(pattern).finditer(text, later.end()))
+
+
+# a segment that is only an amount (合同额200万 / 金额是80万): the part it belongs to was
+# opened in the segment before
+_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|共|一共|总共|计)*"
+                          r"[0-9一二两三四五六七八九十百千万亿.]")
+# 从烟台的高校买的: the place of the other side of the deal, not of the deal's recipient
+_COUNTERPARTY = re.compile(r"[从向跟与和]")
+
+
+def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
+                notes: list[str]) -> list[MoneyMention]:
+    """The mentions whose own segment names no place outside the city (潍坊一家200万 is
+    left out and said so)."""
+    if not elsewhere or len(mentions) < 2:
+        return mentions
+    places = re.compile("|".join(re.escape(p) for p in elsewhere))
+    kept: list[MoneyMention] = []
+    for m in mentions:
+        bounds = [0] + [s.end() for s in SEGMENT.finditer(text, 0, m.start)]
+        a = bounds[-1]
+        if len(bounds) > 2 and not HAS_AMOUNT.search(text, bounds[-2], a) \
+                and _AMOUNT_ONLY.match(text, a):
+            # 还有1项转给了烟台的企业，合同额200万: the part opened a segment before
+            a = bounds[-2]
+        place = next((p for p in places.finditer(text, a, m.start)
+                      if not _COUNTERPARTY.search(text, max(a, p.start() - 4), p.start())), None)
+        if place is not None:
+            notes.append(f"未计入：“{place.group()}…{m.text}”（不在本市）")
+        else:
+            kept.append(m)
+    return kept
+
+
+# 两份各150万 / 3项合同各是50万: a count whose each unit has the amount
+_COUNT_EACH = re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*([份项个笔件单])"
+                         r"[^，。；,;0-9]{0,4}?各(?:自)?(?:是|为)?$")
+
+
+def each_of_count(text: str, mention: MoneyMention, notes: list[str]) -> MoneyMention:
+    """An amount said of each of a count just before it (两份各150万), times the count."""
+    m = _COUNT_EACH.search(text, max(0, mention.start - 12), mention.start)
+    n = parse_int(m.group(1)) if m else None
+    if m is None or not n or n < 2:
+        return mention
+    notes.append(f"您说{m.group()}{mention.text}（{n}{m.group(2)}、每{m.group(2)}{mention.text}）"
+                     f" → 按{format_yuan(n * mention.yuan)}计")
+    return replace(mention, yuan=n * mention.yuan)

@@ -20,6 +20,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import lone_months, read_as_of
+from knowledge.reading.denied import not_yet_held, without_denied
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.narrowing import asked_year, this_time
 from knowledge.reading.scope import IF, without_failures
@@ -313,8 +314,9 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
         if not facts:
             continue
         when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
-        year_denied = _year_denied(denied, own, year, per_year)
-        part = evaluate(rules, _without_denied(joined(standing, facts), year_denied, denied),
+        year_denied = not_yet_held(for_year(denied, *own[year]), own[year][0].denied, year,
+                                   per_year) if own and year in own else denied
+        part = evaluate(rules, without_denied(joined(standing, facts), year_denied, denied),
                         when, rule_ids=yearly, denied=year_denied)
         for i in part.items:  # a rule that does not apply in any year is listed once
             if i.outcome == "ineligible" and i.rule_id in shown:
@@ -336,41 +338,6 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                     warnings=tuple(dict.fromkeys(warnings)), facts=standing,
                     vocabulary=rules.vocabulary,
                     years={year: facts for year, facts in per_year if facts})
-
-
-def _year_denied(denied: dict[str, Denied],
-                 own: Mapping[int, tuple[Extraction, str]] | None, year: int,
-                 per_year: list[tuple[int, dict[str, object]]]) -> dict[str, Denied]:
-    """The denials of ``year``: the question's that hold for it, and the titles its own
-    part denies that no year up to it holds (2019年…，但那时孵化器还没被认定为市级；2020年
-    才认定为市级: not held in 2019, whatever 2020 obtained)."""
-    if not own or year not in own:
-        return denied
-    ex, part = own[year]
-    out = for_year(denied, ex, part)
-    held: dict[str, set[object]] = {}
-    for y, facts in per_year:
-        for name, value in facts.items():
-            if y <= year and isinstance(value, frozenset):
-                held.setdefault(name, set()).update(value)
-    for name, d in ex.denied.items():
-        left = d.values - held.get(name, set()) if d.values else frozenset()
-        if left:
-            prior = out.get(name)
-            values = (prior.values | left) if prior is not None and prior.values else left
-            out[name] = Denied(d.said, frozenset(values))
-    return out
-
-
-def _without_denied(facts: dict[str, object], year_denied: Mapping[str, Denied],
-                    overall: Mapping[str, Denied]) -> dict[str, object]:
-    """A year's facts without the titles its own part denies (held only later)."""
-    out = dict(facts)
-    for name, d in year_denied.items():
-        held = out.get(name)
-        if d.values and name not in overall and isinstance(held, frozenset):
-            out[name] = held - d.values
-    return out
 
 
 def _title_awards_once(rules: RuleSet, items: list[Item],

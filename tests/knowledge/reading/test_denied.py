@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.awards.calculator import Denied
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.denied import denied_titles
+from knowledge.reading.denied import denied_titles, not_yet_held, without_denied
 
 VOCAB = default_vocabulary()
 
@@ -35,3 +36,17 @@ def test_a_stated_title_is_not_denied_by_its_level() -> None:
     held: dict[str, object] = {"platform_titles": frozenset({"tech_centre_provincial"})}
     denied = denied_titles("技术创新中心不是省级的", held, VOCAB)
     assert "tech_centre_provincial" not in denied.get("platform_titles", frozenset())
+
+
+def test_a_title_not_held_yet_in_a_year_s_own_part() -> None:
+    own = {"incubation_titles": Denied("那时孵化器还没被认定为市级", frozenset({"incubator_city"}))}
+    per_year: list[tuple[int, dict[str, object]]] = [
+        (2019, {"incubatees_upgraded": 3}),
+        (2020, {"incubatees_upgraded": 2, "incubation_titles": frozenset({"incubator_city"})})]
+    assert "incubation_titles" in not_yet_held({}, own, 2019, per_year)
+    assert not_yet_held({}, own, 2020, per_year) == {}  # held by then
+    facts: dict[str, object] = {"incubation_titles": frozenset({"incubator_city"})}
+    denied = not_yet_held({}, own, 2019, per_year)
+    assert without_denied(facts, denied, {})["incubation_titles"] == frozenset()
+    assert without_denied(facts, denied, denied)["incubation_titles"] == frozenset(
+        {"incubator_city"})  # denied for the whole question: left to the denial

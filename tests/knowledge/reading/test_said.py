@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import MoneyMention, scan_money
-from knowledge.reading.said import denies, met_later, own_start
+from knowledge.reading.said import denies, each_of_count, in_the_city, met_later, own_start
 
 REGISTERED = r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)"
 
@@ -53,3 +53,19 @@ def test_a_step_undone_later_is_denied() -> None:
     text = "2020年买技术合同100万，开始没登记，后来补登记了"
     mention = next(m for m in scan_money(text) if m.yuan == 1_000_000)
     assert not denies(text, mention, "登记")
+
+
+def test_an_amount_placed_elsewhere_in_the_segment_opening_its_part() -> None:
+    text = "3项在威海，合同额150万、250万；还有1项转给了烟台的企业，合同额200万"
+    notes: list[str] = []
+    kept = in_the_city(text, [m for m in scan_money(text) if not m.problem], ("烟台",), notes)
+    assert [m.yuan for m in kept] == [1_500_000, 2_500_000]
+    assert any("烟台" in n for n in notes)
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("两份各150万做了认定登记", 3_000_000),
+    ("一份150万做了认定登记", 1_500_000),  # one: as said
+])
+def test_an_amount_of_each_of_a_count(text: str, yuan: int) -> None:
+    assert each_of_count(text, _first(text), []).yuan == yuan
