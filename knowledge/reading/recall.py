@@ -1,7 +1,10 @@
 """What a follow-up recalls of the conversation: "that year" (同一年, 那年, a lone month) as
 the year the previous question is about, a total asked of one more item (两项合计能拿多少),
-an applicant said with its role (由高校牵头), which is no subject of its own, and the
-asker placed in the city after a question placing it elsewhere."""
+an applicant said with its role (由高校牵头), which is no subject of its own, the asker
+placed in the city after a question placing it elsewhere, who the owner said they are
+(kept for later questions), a step asked without a subject (复审…还能再拿一回不: about the
+previous one), a support for another thing (疫情停工的补贴: a question of its own), and what
+a follow-up says besides its slots."""
 
 from __future__ import annotations
 
