@@ -235,10 +235,9 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     return replace(mention, yuan=n * mention.yuan)
 
 
-_BUT = BUT
-_PART_OF = r"^" + _BUT + r"?(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
+_PART_OF = r"^" + BUT + r"?(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
 # (可是其中2份没登记 / 不过有1项没登记: said as a part already)
-_BUT_PART = re.compile(_BUT + r"|其中")
+_BUT_PART = re.compile(BUT + r"|其中")
 
 
 def _unmet_parts(text: str, end: int, unit: str) -> tuple[int, str] | None:
@@ -322,7 +321,7 @@ def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyM
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
 
 
-_REST = re.compile(_BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
+_REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
@@ -361,9 +360,15 @@ def _deny_whole(text: str, mentions: list[MoneyMention], out: RawExtraction) -> 
                 and not any("→ 按" in n for n in out.notes)  # (每项100万: the part's own)
                 for m in re.finditer(pattern, text)):
             # 买了5项共300万，其中3项登记了，2项没登记: the part's amount is not said — asked
-            del out.facts[fact]
-            out.notes.append(f"您说的金额中只有一部分满足条件（{why}的不计），"
-                             "未能分清各自的金额，请告诉我满足条件的金额")
+            _ask_the_part(fact, why, out)
+
+
+def _ask_the_part(fact: str, why: str, out: RawExtraction) -> None:
+    """The amount meeting the condition asked for: only a part meets it, the message does
+    not say which amount is that part's."""
+    del out.facts[fact]
+    out.notes.append(f"您说的金额中只有一部分满足条件（{why}的不计），"
+                     "未能分清各自的金额，请告诉我满足条件的金额")
 
 
 def _denied_in_part(text: str, mentions: list[MoneyMention], fact: str, pattern: str,
@@ -381,9 +386,7 @@ def _denied_in_part(text: str, mentions: list[MoneyMention], fact: str, pattern:
     if affirmed_apart(text, pattern):
         if not any(n.startswith("未计入：“") for n in out.notes):
             # (3项登记了，2项没登记，一共300万: which amounts are met is not said)
-            del out.facts[fact]
-            out.notes.append(f"您说的金额中只有一部分满足条件（{why}的不计），"
-                             "未能分清各自的金额，请告诉我满足条件的金额")
+            _ask_the_part(fact, why, out)
         return
     del out.facts[fact]
     out.notes.append(f"未计入：金额（问题中说明{why}，未满足）")
