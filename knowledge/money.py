@@ -162,12 +162,13 @@ def find_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
 def parse_money(text: str) -> int | None:
     """The amount in ``text`` in integer yuan (120万元, 五十万, 1.5亿元, 800,000元, 3千万).
 
-    A bare number is read as yuan.  None when there is no amount, or when the first
-    amount is refused (negative, exponent notation, a range).
+    A bare number is read as yuan when no amount with a unit is said.  None when there is
+    no amount, or when the first amount is refused (negative, exponent notation, a range).
     """
     if text is None:
         return None
-    mentions = scan_money(str(text).strip(), bare_numbers=True)
+    # (一共200万: the amount with its unit, not the 一 of 一共 read as a bare number)
+    mentions = scan_money(str(text).strip()) or scan_money(str(text).strip(), bare_numbers=True)
     if not mentions or mentions[0].problem:
         return None
     return mentions[0].yuan

@@ -28,6 +28,8 @@ from knowledge.money import (
     ("300万的技术", 3_000_000), (" 200 万元 ", 2_000_000), ("没有", None), ("", None),
     ("-300万元", None), ("负300万元", None), ("1e3万元", None), ("1e308元", None),
     ("100到200万", None), ("10万-20万元", None), ("二三万", None),
+    # an amount with its unit beats a numeral of another word (一共 is no 1 yuan)
+    ("一共200万", 2_000_000), ("登记的那两项一共200万", 2_000_000),
 ], ids=lambda v: str(v) if not isinstance(v, str) else (v.strip() or "empty"))
 def test_parse_money(text: str, yuan: int | None) -> None:
     assert parse_money(text) == yuan
