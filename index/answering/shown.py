@@ -59,6 +59,8 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 
 # 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
 _OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自)[^，,。；;]{0,2}$")
+# 我们烟台的子公司签的: the place of an entity of the asker's, not of the asker
+_OTHER_ENTITY_AFTER = re.compile(r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|合作方|客户)")
 
 
 def place_unread(place: str, text: str, extraction: Extraction | None,
@@ -76,7 +78,8 @@ def place_unread(place: str, text: str, extraction: Extraction | None,
                 or any(place in w and "未计入" in w for w in estimate.warnings)))):
         return ""  # (…其中1家是注册在烟台的 said in the item's reading: placed)
     spots = [m.start() for m in re.finditer(re.escape(place), text)]
-    if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) for i in spots):
+    if spots and all(_OTHER_PARTY_BEFORE.search(text[:i])
+                     or _OTHER_ENTITY_AFTER.match(text, i + len(place)) for i in spots):
         return ""
     return place
 

@@ -20,6 +20,7 @@ from knowledge.reading.said import (
     denies,
     each_of_count,
     in_the_city,
+    listed_parts,
     met_later,
     own_start,
 )
@@ -100,7 +101,9 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
         total = [m for m, seg in found if _TOTAL.search(seg)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
         within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
-        if within and not total:
+        if total and listed_parts(text, [m for m, _ in found]):
+            total = []  # (两项…合计90万；一项…30万: the total of one item of the list)
+        elif within and not total:
             total = [found[within - 1][0]]
         if total and pattern is not None and len(found) > 1 and any(
                 denies(text, m, pattern) for m in _clauses_after(text, total[0])):

@@ -70,9 +70,9 @@ _GENERIC_PAIR = re.compile(r"认定|级别|国家|家级|省级|市级|为国|�
 
 def _titles_named(vocab: Vocabulary, facts: dict[str, object], text: str, clause: str
                   ) -> list[tuple[str, str]]:
-    """(fact, value) of every title not held whose label shares a subject word (two
-    characters, not a level or 认定) with ``clause`` and the clause before it in ``text``:
-    孵化空间 → 科技企业孵化器, 众创空间."""
+    """(fact, value) of every title not held of a fact one of whose labels shares a
+    subject word (two characters, not a level or 认定) with ``clause`` and the clause
+    before it in ``text``: 孵化空间 → every incubation title."""
     at = text.find(clause)
     before = re.split(r"[，,。；;]", text[:at].rstrip("，,。；; "))[-1] if at > 0 else ""
     said = before + clause
@@ -83,9 +83,10 @@ def _titles_named(vocab: Vocabulary, facts: dict[str, object], text: str, clause
         if spec.kind != "multi" or name == "applicant_types":
             continue
         held = facts.get(name, frozenset())
-        out += [(name, value) for value, label in spec.choices
-                if value not in held  # type: ignore[operator]
-                and any(p in label for p in pairs)]
+        # (众创空间 named: no title of the fact at all, 国家级孵化器 neither)
+        if any(any(p in label for p in pairs) for _, label in spec.choices):
+            out += [(name, value) for value, _ in spec.choices
+                    if value not in held]  # type: ignore[operator]
     return out
 
 

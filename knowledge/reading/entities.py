@@ -82,11 +82,6 @@ _POINTED_COUNT = re.compile(r"(这|那)(\d+|[两二三四五六七八九十几]+
 
 
 def _named(text: str) -> Recipients | None:
-    head: list[str] = []
-    own: dict[str, list[str]] = {}
-    tail: list[str] = []
-    label: dict[str, str] = {}  # A → A孵化器 when a clause names its noun
-    year = ""
     # (一家检测服务公司、一家知识产权代理公司: one listed after another)
     text = re.sub(r"、(?=" + _INDEFINITE.pattern + ")", "，", text)
     clauses = list(_each_named(m.group() for m in _CLAUSE.finditer(text)))
@@ -95,22 +90,7 @@ def _named(text: str) -> Recipients | None:
     said_one = [c for c in clauses if (m := _NAMED.match(c)) is not None and m.group("o")]
     many = _COUNT.search("".join(clauses[:clauses.index(said_one[0])])) if said_one else None
     ordinal = many is not None and parse_int(many.group(1)) == len(said_one) > 1
-    for clause in clauses:
-        m = _NAMED.match(clause)
-        if m is not None:
-            letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
-            if ordinal and m.group("o") and letter in own:
-                letter = f"第{len(own) + 1}{letter[-1]}"
-            label.setdefault(letter, letter + (m.group("noun") or ""))
-            year = m.group(1) or year
-            said = clause if m.group(1) or not year else year + clause
-            own.setdefault(letter, []).append(said)
-        elif not own:
-            head.append(clause)
-        elif _ASKS.search(clause) or _ALL.match(clause):
-            tail.append(clause)  # (都在孵化期内: said of every recipient)
-        else:
-            own[list(own)[-1]].append(clause)  # the recipient's statement goes on
+    head, own, tail, label = _sorted_out(clauses, ordinal)
     if any(re.match(r"第\d", k) for k in own):  # (一个, 第2个, 还有一个 → 第1个 … 第3个)
         own = {(f"第{k}{n[-1]}" if _INDEFINITE.fullmatch(n) or n.startswith("第") else n): v
                for k, (n, v) in enumerate(own.items(), 1)}
@@ -120,11 +100,14 @@ def _named(text: str) -> Recipients | None:
     names = list(own)
     # B有3家 after A有4家在孵企业升高企: a terse clause repeats the first recipient's
     # clause with a figure, with its own number
-    model = next((c for c in own[names[0]] if _ITEM.search(c.replace(names[0], "", 1))
+    model = next((c for c in own[names[0]] if _ITEM.search(_unnamed(c).replace(names[0], "", 1))
                   and not _terse(c, names[0])), "")
     # (the names' own numerals, 一家/另一家, are kept out of the figures restated)
-    parts = ["，".join(_restated(c, n, model, names[0]) if model and _terse(c, n)
-                      else c for c in own[n]) for n in names]
+    parts = ["，".join(_restated(c, n, _carrier_model(c, model), names[0])
+                      if model and _terse(_unnamed(c), n) else c for c in own[n]) for n in names]
+    if names[0].startswith("第"):  # (一个是市级孵化器 → 这个是…: one, not a count of one)
+        parts = [re.sub(f"^(?:{_INDEFINITE.pattern})", lambda m: "这" + m.group()[-1], p)
+                 for p in parts]
     # 我们有两个孵化器: the recipients' count is left out (each part speaks of one), its
     # noun named with a bare letter (A是市级的 → A孵化器是市级的)
     counted = [(c, m) for c in head for m in [_COUNT.search(c)]
@@ -155,6 +138,53 @@ def _named(text: str) -> Recipients | None:
     tail = [_POINTED_COUNT.sub(r"\1\3", c) for c in tail]
     return Recipients(tuple(label[n] for n in names),
                       tuple("，".join([*shared, p, *tail]) for p in parts), tuple(parts))
+
+
+def _sorted_out(clauses: list[str], ordinal: bool
+                ) -> tuple[list[str], dict[str, list[str]], list[str], dict[str, str]]:
+    """(the clauses before the first recipient, each recipient's clauses, those said of
+    every recipient, each recipient's label: A → A孵化器 when a clause names its noun)."""
+    head: list[str] = []
+    own: dict[str, list[str]] = {}
+    tail: list[str] = []
+    label: dict[str, str] = {}
+    year = ""
+    for clause in clauses:
+        m = _NAMED.match(clause)
+        if m is not None:
+            letter = m.group("o") or m.group("p") or m.group("n") or m.group("b")
+            if ordinal and m.group("o") and letter in own:
+                letter = f"第{len(own) + 1}{letter[-1]}"
+            label.setdefault(letter, letter + (m.group("noun") or ""))
+            year = m.group(1) or year
+            own.setdefault(letter, []).append(clause if m.group(1) or not year else year + clause)
+            continue
+        if not own:
+            head.append(clause)
+        elif _ASKS.search(clause) or _ALL.match(clause):
+            tail.append(clause)  # (都在孵化期内: said of every recipient)
+        elif (carrier := _carried_by(clause, own)) and carrier != list(own)[-1]:
+            # 2021年孵化器里3家…，众创空间里也有2家: the one its carrier names, that year
+            own[carrier].append(clause if _YEAR_OPENS.match(clause) or not year
+                                else year + clause)
+        else:
+            own[list(own)[-1]].append(clause)  # the recipient's statement goes on
+        year = opens.group() if (opens := _YEAR_OPENS.match(clause)) else year
+    return head, own, tail, label
+
+
+# the carriers a recipient is (一个是市级孵化器，一个是众创空间): a later clause naming one
+# of them only (众创空间里也有2家升了) goes on about that recipient
+_YEAR_OPENS = re.compile(r"(?:19|20)\d\d\s*年")
+_CARRIER = re.compile(r"孵化器|众创空间|星创天地|加速器|大学科技园|技术创新中心|实验室|研究院"
+                      r"|基地|平台")
+
+
+def _carried_by(clause: str, own: dict[str, list[str]]) -> str:
+    """The one recipient whose first clause names the carrier ``clause`` names, else ''."""
+    said = set(_CARRIER.findall(clause))
+    whose = [n for n, cs in own.items() if said & set(_CARRIER.findall(cs[0]))]
+    return whose[0] if len(whose) == 1 else ""
 
 
 # 乙、丙各获得省技术市场奖励: each of the letters named together
@@ -188,6 +218,25 @@ def _restated(clause: str, name: str, model: str, first: str) -> str:
     if clause.startswith(name) and model.startswith(first):
         return name + restate(clause[len(name):], model[len(first):])
     return restate(clause, model.replace(first, name, 1))
+
+
+def _carrier_model(clause: str, model: str) -> str:
+    """The model clause (2021年市级孵化器里3家…升了高企) with the carrier a terse clause
+    names (众创空间里也有2家升了) in its carrier's place, its level with it."""
+    mine, theirs = _CARRIER.search(clause), _CARRIER.search(model)
+    if mine is None or theirs is None or mine.group() == theirs.group():
+        return model
+    level = _LEVEL_BEFORE.search(model[:theirs.start()])
+    at = level.start() if level is not None else theirs.start()
+    return model[:at] + clause[:mine.end()] + model[theirs.end():]
+
+
+_LEVEL_BEFORE = re.compile(r"(?:国家级|省级|市级|区级|县级)?[^，,。；;年里]{0,6}?$")
+
+
+def _unnamed(clause: str) -> str:
+    """``clause`` without the indefinite naming its recipient (一个是众创空间 → 是众创空间)."""
+    return re.sub(f"^(?:{_INDEFINITE.pattern})", "", clause)
 
 
 def _terse(part: str, name: str) -> bool:

@@ -145,7 +145,10 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     _drop_ceilings(flat, facts, notes, vocab)
     excluded = {name: frozenset(values) for name, values in raw.excluded.items()
                 if name in specs}
-    for name, values in denied_titles(flat, facts, vocab).items():
+    # (a title only implied, 我们的众创空间 → a recognised one, is no title held against
+    # 还没拿到任何级别的认定)
+    for name, values in denied_titles(flat, {k: v for k, v in facts.items()
+                                             if k not in raw.implied}, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
     leader = _leader_applies(flat, facts, notes, vocab, party)
     candidates: tuple[str, ...] = ()

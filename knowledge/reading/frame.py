@@ -22,7 +22,6 @@ from typing import Any
 from knowledge.money import scan_money
 from knowledge.reading.intent import DOCUMENT_INTENTS, GENERAL, read_intent
 from knowledge.reading.recall import (
-    ROLE_VERB,
     asks_sum,
     foreign_subject,
     in_that_year,
@@ -34,28 +33,20 @@ from knowledge.reading.recall import (
 )
 from knowledge.reading.slots import (
     COUNT,
-    PUNCT,
     YEAR,
     merge_counts,
     merge_money,
     merge_year,
 )
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
-from knowledge.reading.talk import Talk, payer_change, pays, table_word
-from knowledge.reading.thread import added_up, addition, followed, kept
+from knowledge.reading.tables import merge_tables, strip_opening
+from knowledge.reading.talk import Talk, table_word
+from knowledge.reading.thread import added_up, addition, followed, kept, uncounted
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
-_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
-                              r"|晋级为?)$")
-# a question already saying how the level is had (建设省级…, 认定为省级…)
-_GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
-
-_OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下面的?$"
-                            # 卖给我们技术的那所学校 / 买的企业: another, named by what it did
-                            r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
 _HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
 
 
@@ -184,7 +175,8 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
     base = replace(base, thread=kept((*previous.thread, "", base.text)))
     marks = {kind for kind in ("pronouns", "corrections", "combinations")
              if talk.found(said, talk.markers(kind))}
-    if ("corrections" in marks and (scan_money(said) or COUNT.search(said))) \
+    if ("corrections" in marks and (scan_money(said) or COUNT.search(
+            uncounted(said, talk.markers("combinations"))))) \
             or (scan_money(without(said, talk.markers("combinations")))
                                   and not (talk.found(said, talk.markers("additions"))
                                            and asks_sum(said, talk))):
@@ -208,7 +200,7 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
         # 第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
         # 后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question
-        added = _strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
+        added = strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
         text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
                 if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
         return replace(base, text=text, follow_up=True, refs=("subject",),
@@ -216,20 +208,37 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
-        text = f"{_strip_opening(said, talk)}，{again}"
+        text = f"{strip_opening(said, talk)}，{again}"
         return replace(base, text=text, follow_up=True, refs=("subject",),
                        thread=kept((*previous.thread, text)))
     if not marks:
         if own and not (own <= set(previous.topics) and (opens or ends)):
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
                 return replace(base, thread=kept((*previous.thread, base.text)))
-            return base  # a subject of its own: a new question
+            # (a subject of its own: a new question)
+            return _told(said, base, previous, again, asked, titles) or base
         # (哪个文件哪一条规定的？ asks where what was just answered comes from, whatever
         # its length)
         if not (opens or ends or len(said) <= SHORT or _slots_in(said, talk)
                 or asked == "source" or subjectless(said, talk, own, titles)):
             return base
     return _merge(said, previous, talk, base, marks, topics)
+
+
+def _told(said: str, base: Frame, previous: Previous, again: str, asked: str,
+          titles: Callable[[str], list[str]] | None) -> Frame | None:
+    """前年升级为省级临床医学研究中心了 (after an amount question): an event told, not
+    asked about, the same question asked of it, one more of the thread; else None."""
+    if not again or asked or titles is None or not titles(said) or _STATED.search(said):
+        return None
+    text = f"{said.rstrip('。.！!')}，{again}"
+    return replace(base, text=text, follow_up=True, refs=("subject",),
+                   thread=kept((*previous.thread, text)))
+
+
+# a message asking something (a question mark, a question word): no event only told
+_STATED = re.compile(r"[？?]|[吗呢么嘛没]$|多少|几|哪|什么|啥|怎么|如何|是否|能不能|可不可以"
+                     r"|有没有")
 
 
 def _unrelated(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
@@ -253,15 +262,6 @@ def _slots_in(said: str, talk: Talk) -> bool:
                 or table_word(said, talk.levels)[0] or table_word(said, talk.applicants)[0])
 
 
-_SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
-
-
-def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
-                titled: bool = False) -> str:
-    _, old = table_word(question, table, titled)
-    return question.replace(old, new, 1) if old else new + question
-
-
 def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[str],
            topics: Mapping[str, tuple[str, ...]]) -> Frame:
     """The previous question with this message's changes."""
@@ -276,7 +276,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
                                  refs)
     # 两项加起来: the items counted, not a new count (4个镇评上 still is one)
     question, rest = merge_counts(rest, question, refs, combined="combinations" in marks)
-    question, rest = _merge_tables(rest, question, previous, talk, topics, refs)
+    question, rest = merge_tables(rest, question, previous.topics, talk, topics, refs)
     if (moved := moved_home(said, question, talk)) is not None:
         question = moved  # 那如果是我们在威海高区设的孵化器呢 after 我们是烟台的孵化器
         refs.append("place")
@@ -292,49 +292,6 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),
                    asked=asked, thread=thread,
                    superseded=previous.granted if becoming else ())
-
-
-def _merge_tables(rest: str, question: str, previous: Previous, talk: Talk,
-                  topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
-    """A level or an applicant the message names replaces the question's."""
-    for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
-                        ("stage", talk.stages)):
-        name, word = table_word(rest, table)
-        if name and slot == "level":
-            bare = len(_strip_opening(rest.replace(word, ""), talk)) <= 2
-            # 国家技术市场奖励…市里配套多少 → 省的呢: the award's level, unless a share of a
-            # split subsidy is asked (市里出多少 → 县里呢)
-            titled = bool(table_word(question, table, True)[0]) and not (
-                set(previous.topics) & _SHARED)
-            if (paid := payer_change(rest, question, word, table, bare and not titled)):
-                question, rest, swapped = paid
-                refs.extend([slot] if swapped else [])
-                continue
-            if pays(rest, word):
-                name = ""  # 省里拨了80万: the province's money, not a level of the title
-        # (镇上那几家企业，每家能分多少: others asked about, not the asker)
-        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])):
-            old_name, _ = table_word(question, table)
-            verb = ROLE_VERB.match(rest, rest.index(word) + len(word))
-            if slot == "applicant" and not old_name and verb:
-                # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
-                question = f"{name}{verb.group()}{question}"
-                rest = rest.replace(verb.group(), "", 1)
-            else:
-                # 以后升成省级的呢: the level with the verb that gives it (升级为省级)
-                question = _swap_table(question, table, name, titled=slot == "level")
-                if slot == "level" and _BECOMING_BEFORE.search(rest[:rest.index(word)]):
-                    at = question.find(name)
-                    if at >= 0 and not _GIVEN_BEFORE.search(question[:at]):
-                        question = f"{question[:at]}升级为{question[at:]}"
-            if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
-                for only in talk.level_words.get(old_name, ()):
-                    question = question.replace(only, "")
-            if slot in ("level", "stage") and old_name != name:
-                question = _level_before_subject(question, name, previous.topics, topics)
-            refs.append(slot)
-            rest = rest.replace(word, "")
-    return question, rest
 
 
 def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk: Talk,
@@ -360,32 +317,13 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
         question = f"{previous.text}；{said}"
     elif left:  # more than a slot (要是合同没登记呢): the rest, said of the question
         refs.append("ellipsis")
-        question = f"{question}，{_strip_opening(rest, talk)}"
+        question = f"{question}，{strip_opening(rest, talk)}"
     if not asked and any(r in refs for r in ("amount", "count")) \
             and previous.asked not in DOCUMENT_INTENTS:
         asked = "amount"  # 配套怎么算 → 省里拨了80万: a figure given asks what it comes to
     return question, asked
 
 
-def _level_before_subject(question: str, level: str, held: tuple[str, ...],
-                          topics: Mapping[str, tuple[str, ...]]) -> str:
-    """``level`` moved right before the subject it qualifies (技术创新中心列入省级 →
-    省级技术创新中心列入), so the question reads as the title of that level."""
-    words = sorted((w for t in held for w in topics.get(t, ()) if w in question),
-                   key=len, reverse=True)
-    if not words or f"{level}{words[0]}" in question:
-        return question
-    return question.replace(level, "", 1).replace(words[0], level + words[0], 1)
-
-
 def _slot_refs(refs: list[str]) -> bool:
     return any(r in refs for r in ("year", "amount", "count", "level", "applicant", "stage",
                                    "correction", "combination"))
-
-
-def _strip_opening(rest: str, talk: Talk) -> str:
-    rest = PUNCT.sub("", rest).rstrip("呢吗")
-    for word in sorted(talk.markers("starts"), key=len, reverse=True):
-        if rest.startswith(word):
-            return rest[len(word):]
-    return rest

@@ -145,6 +145,8 @@ OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
 _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 
+# 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker
+_OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|客户)"
 # 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
 _BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
                      r"(公司|企业|厂)")
@@ -159,13 +161,14 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         return ""
     here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
     if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)[^，,。；;]{0,4}?"
-                 r"(?:业务|分公司|子公司|公司|工厂|厂|机构|项目|基地)", text):
+                 r"(?:业务|分公司|子公司|公司|工厂|厂|机构|基地)", text):
         # (济南注册的，在威海也开展业务 / 在威海有个分公司: it works here too; not 合同在威海
-        # 也做了认定登记)
+        # 也做了认定登记, nor 在威海有个合作项目: a project is no establishment of its own)
         return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
-                  r"(" + places + r")(?:的|注册|市|本地)", text) or re.search(
+                  r"(" + places + r")(?:的|注册|市|本地)(?!" + _OTHER_ENTITY + ")", text) \
+        or re.search(
         # 我们孵化器在烟台，…: where the asker is, said alone in its clause
         # (我们公司在烟台芝罘区: a district of the place named after it)
         _ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:在|位于)(" + places

@@ -15,8 +15,8 @@ from knowledge.reading.intent import strip_intent
 from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk
 
-__all__ = ["ROLE_VERB", "asks_sum", "foreign_subject", "in_that_year", "leftover", "moved_home",
-           "subjectless", "with_asker", "without_roles"]
+__all__ = ["ROLE_VERB", "as_asker", "asks_sum", "foreign_subject", "in_that_year", "leftover",
+           "moved_home", "subjectless", "with_asker", "without_roles"]
 
 ROLE_VERB = re.compile(r"牵头|组建|自建|建设|承办|申报|申请")
 
@@ -97,6 +97,27 @@ def with_asker(text: str, earlier: Iterable[str]) -> str | None:
     said = next((m.group(1) for t in reversed(list(earlier)) if t
                  for m in [_ASKER.search(t)] if m is not None), "")
     return f"{said}，{text}" if said else None
+
+
+# 帮合作高校问一下 / 替客户问问: a question asked for another party
+_FOR_ANOTHER = re.compile(r"(?:帮|替|给)[^，,。；;！!？?\s]{1,8}?"
+                          r"(?:问下|问一下|问问|咨询|算下|算一下)[，,：:]?")
+_THEY = re.compile(r"他们|对方|人家|它们")
+
+
+def as_asker(question: str, said: str, name: str) -> str | None:
+    """``question``, asked for another party (帮合作高校问一下，他们牵头组建的…), asked by the
+    owner as ``name`` when the follow-up makes the owner the applicant (如果换成我们企业自己
+    牵头呢); None when the follow-up does not speak as the owner or the question was the
+    owner's own."""
+    if not _WE.search(said) and "自己" not in said:
+        return None
+    own = _FOR_ANOTHER.sub("", question, count=1)
+    if own == question:
+        return None
+    if _THEY.search(own):
+        return _THEY.sub(f"我们{name}", own, count=1)
+    return f"我们是{name}，{own}"
 
 
 # 疫情期间停工停产的补贴: a kind of support and what it is for

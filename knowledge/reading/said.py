@@ -12,8 +12,8 @@ from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
-__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "each_of_count", "in_the_city", "met_later",
-           "own_start"]
+__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "each_of_count", "in_the_city", "listed_parts",
+           "met_later", "own_start"]
 
 SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
@@ -31,6 +31,21 @@ def own_start(text: str, mention: MoneyMention) -> int:
     if start and _BARE.match(text[start:mention.start] + text[mention.end:end]):
         return clause_start(text, start - 1)
     return start
+
+
+# 两项从高校买的，合计90万；一项从韩国引进的30万: the items of a list, each with its count
+_LIST_ITEM = re.compile(r"[：:；;。\n]")
+_ITEM_COUNT = re.compile(r"(?:另外|还有|另|再有|其余|剩下)?的?(?:\d+|[一两二三四五六七八九十])"
+                         r"\s*(?:项|份|笔|个|件)")
+
+
+def listed_parts(text: str, mentions: list[MoneyMention]) -> bool:
+    """Whether the amounts are said in items of a list (after a colon or between
+    semicolons), each item opening with its count: a total said in one (合计90万) is
+    that item's, not the whole's."""
+    starts = {max((m.end() for m in _LIST_ITEM.finditer(text, 0, x.start)), default=0)
+              for x in mentions}
+    return len(starts) > 1 and all(_ITEM_COUNT.match(text, s) for s in starts)
 
 
 # a clause going on about the amount's deal (一份50万的合同，登记的时候被驳回了) says no new

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept"]
+__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept", "uncounted"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 
@@ -26,6 +26,16 @@ def kept(thread: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)|(俩|仨)")
+
+
+def uncounted(said: str, combinations: tuple[str, ...] | list[str]) -> str:
+    """``said`` without the count of the items a combination adds up (两项加起来, 这俩都
+    算上): that count is no figure of the question (说错了，是3项 is one)."""
+    words = "|".join(re.escape(w) for w in sorted(combinations, key=len, reverse=True))
+    if not words:
+        return said
+    said = re.sub(f"(?:{_HOW_MANY.pattern})(?:都|一共|总共)?(?=(?:{words}))", "", said)
+    return re.sub(f"({words})(?:是|有)?(?:{_HOW_MANY.pattern})", r"\1", said)
 
 
 def combined(said: str, thread: tuple[str, ...], previous: str) -> list[str]:
@@ -50,7 +60,8 @@ def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
     earlier = combined(said, thread, previous)
     changed = any(r in refs for r in ("year", "amount", "level", "applicant", "stage")) or (
         "count" in refs and not _HOW_MANY.search(said))
-    if not changed:
+    if not changed or "correction" in refs:
+        # (如果高企那次其实是2022年…，两项加起来: the corrected one stands in its place)
         parts = earlier[:-1]
     else:
         parts = earlier[1:] if _HOW_MANY.search(said) and len(earlier) > 1 else earlier
@@ -74,12 +85,13 @@ def _only_adds(before: str, after: str) -> bool:
 def followed(thread: tuple[str, ...], previous: str, question: str, refs: list[str]
              ) -> tuple[str, ...]:
     """The thread after a follow-up restated as ``question``: it takes the place of the
-    question it corrects (不对，是国家级的) or completes (省里的，去年拿的), so that a later
+    question it corrects (不对，是国家级的), completes (省里的，去年拿的) or takes over for
+    the owner (帮高校问的 → 换成我们企业自己牵头呢), so that a later
     "一共多少" does not count that one twice; one that changes a slot (那省级呢) is one
     more question of the thread."""
+    taken = "correction" in refs or "asker" in refs
     if thread and thread[-1] == previous and (
-            "correction" in refs or ("combination" not in refs and _only_adds(previous,
-                                                                               question))):
+            taken or ("combination" not in refs and _only_adds(previous, question))):
         return kept((*thread[:-1], question))
     return kept((*thread, question))
 

@@ -20,6 +20,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asof import lone_months, read_as_of
+from knowledge.reading.dated import estimate_dated
 from knowledge.reading.denied import not_yet_held, without_denied
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
 from knowledge.reading.narrowing import asked_year, this_time
@@ -102,6 +103,7 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     said = {year: part for year, part in reversed(parts)}
     by_year = compose_years(rules, standing, per_year, ids, on, today, denied,
                             own={year: (ex, said[year]) for year, ex in own_ex.items()},
+                            framed={year: _whole(head, p, tail) for year, p in said.items()},
                             whens=whens, distinct=bool(_DISTINCT.search(text)),
                             renewed=frozenset(y for y, p in own if _RENEWED_PART.match(
                                 p, p.find(f"{y}年") + len(str(y)) + 1)))
@@ -288,7 +290,8 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
                   every_year: bool = False, whens: Mapping[int, date | None] | None = None,
                   distinct: bool = False, every_rule: bool = False,
                   own: Mapping[int, tuple[Extraction, str]] | None = None,
-                  renewed: frozenset[int] = frozenset()) -> Estimate | None:
+                  renewed: frozenset[int] = frozenset(), framed: Mapping[int, str] | None = None
+                  ) -> Estimate | None:
     """Awards reading a year's flows (``every_rule``: every award) estimated per year (as
     of that year), the rest once on the standing facts (as of ``on``); None unless two
     years state flows.  A title award is granted once unless the years' titles are
@@ -316,14 +319,17 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
         when = (whens or {}).get(year) or read_as_of(f"{year}年", today) or on
         year_denied = not_yet_held(for_year(denied, *own[year]), own[year][0].denied, year,
                                    per_year) if own and year in own else denied
-        part = evaluate(rules, without_denied(joined(standing, facts), year_denied, denied),
-                        when, rule_ids=yearly, denied=year_denied)
+        # (2021年10月…，2021年12月又…: the year's months on each side of an expiry)
+        part = (own and year in own and estimate_dated(
+            rules, (framed or {}).get(year, ""), today, yearly, when, own[year][0])) or evaluate(
+            rules, without_denied(joined(standing, facts), year_denied, denied),
+            when, rule_ids=yearly, denied=year_denied)
         for i in part.items:  # a rule that does not apply in any year is listed once
             if i.outcome == "ineligible" and i.rule_id in shown:
                 continue
             shown.add(i.rule_id)
-            items.append(replace(i, label=f"{year}年：{i.label}")
-                         if i.outcome != "ineligible" else i)
+            items.append(replace(i, label=f"{year}年：{i.label}") if i.outcome != "ineligible"
+                         and not i.label.startswith(f"{year}年") else i)
         missing.extend(part.missing)
         warnings.extend(part.warnings)
     # (distinct holders: only a year said renewed, 2023年到期再认定, repeats the one before)

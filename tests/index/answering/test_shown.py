@@ -35,6 +35,9 @@ def test_how_each_figure_was_read_is_said(engine: Any, question: str, says: str)
     # a group's holder pointed at and left out (国家级那家注册地在青岛)
     ("2024年我们这批评上技术转移示范机构的有3家，2家是省级、1家国家级，不过国家级那家注册地在"
      "青岛，威海这边总共奖多少", False),
+    # an entity of the asker's elsewhere (我们烟台的子公司)
+    ("2020年我们（威海的公司）签了3项技术购买合同：两项合计90万，已认定登记；一项30万，也登记了；"
+     "还有一项是我们烟台的子公司签的。能拿多少奖励？", False),
     # asked of another city: said
     ("烟台的孵化器能拿多少奖励", True),
 ])

@@ -25,6 +25,12 @@ def test_titles_denied(text: str, fact: str, value: str) -> None:
     assert value in denied_titles(text, {}, VOCAB).get(fact, frozenset())
 
 
+def test_no_title_at_all_denies_every_title_of_the_fact_named() -> None:
+    # 众创空间 names titles of the incubation fact: none of them is held, 国家级孵化器 neither
+    denied = denied_titles("我们的众创空间还没拿到任何级别的认定", {}, VOCAB)
+    assert {"incubator_national", "incubator_city"} <= denied["incubation_titles"]
+
+
 def test_no_title_at_all_keeps_what_is_held_and_other_subjects() -> None:
     held: dict[str, object] = {"incubation_titles": frozenset({"incubator_national"})}
     denied = denied_titles("孵化器是国家级的，旁边的众创空间没有任何级别的认定", held, VOCAB)

@@ -493,3 +493,42 @@ def test_who_the_owner_said_they_are_stays_with_the_conversation() -> None:
     # said again in the message: not written twice
     again = read("我们是技术转移机构，2020年促成了3项成果转化，能补多少", previous)
     assert again.text == "我们是技术转移机构，2020年促成了3项成果转化，能补多少"
+
+
+CLINIC = Previous("我们医院2021年牵头的市级临床医学研究中心首次通过绩效评价，有多少资金支持",
+                  asked="amount", topics=("clinical_centre",),
+                  thread=("我们医院2021年牵头的市级临床医学研究中心首次通过绩效评价，有多少资金支持",))
+
+
+def test_an_event_told_after_an_amount_question_asks_the_same_of_it() -> None:
+    def titles(t: str) -> list[str]:
+        return [w for w in ("省级临床医学研究中心",) if w in t]
+
+    frame = read_frame("前年升级为省级临床医学研究中心了", CLINIC, TALK, TOPICS, titles=titles)
+    assert frame.follow_up and frame.text == "前年升级为省级临床医学研究中心了，能拿多少"
+    assert frame.thread[-2:] == (CLINIC.text, frame.text)
+    # asked, not told: the question as it is
+    asked = read_frame("省级临床医学研究中心有什么条件", CLINIC, TALK, TOPICS, titles=titles)
+    assert not asked.text.endswith("能拿多少")
+
+
+def test_a_second_time_is_a_stage_not_a_count() -> None:
+    frame = read("2022年第二次绩效评价也通过了呢", CLINIC)
+    assert "stage" in frame.refs and "count" not in frame.refs
+    assert "首次" not in frame.text and "第绩效" not in frame.text
+
+
+def test_an_applicant_said_with_its_role_is_swapped_where_it_leads() -> None:
+    univ = Previous("我们是驻威高校，学校牵头组建的市级技术创新中心2024年批下来了，补多少",
+                    asked="amount", topics=("tech_centre",))
+    frame = read("要是企业牵头的呢", univ)
+    assert frame.text == "我们是驻威高校，企业牵头组建的市级技术创新中心2024年批下来了，补多少"
+
+
+def test_the_owner_taking_over_a_question_asked_for_another() -> None:
+    other = Previous("帮合作高校问一下，他们牵头组建的市级技术创新中心今年获批试点了，补多少",
+                     asked="amount", topics=("tech_centre",),
+                     thread=("帮合作高校问一下，他们牵头组建的市级技术创新中心今年获批试点了，补多少",))
+    frame = read("如果换成我们企业自己牵头呢", other)
+    assert frame.text.startswith("我们企业牵头组建的市级技术创新中心")
+    assert "asker" in frame.refs and other.text not in frame.thread

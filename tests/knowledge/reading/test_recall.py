@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
 from knowledge.reading.recall import (
+    as_asker,
     asks_sum,
     foreign_subject,
     in_that_year,
@@ -99,3 +100,17 @@ def test_a_support_for_something_else(said: str, foreign: bool) -> None:
 def test_who_the_owner_is_is_recalled(text: str, earlier: list[str], told: str | None
                                       ) -> None:
     assert with_asker(text, earlier) == told
+
+
+@pytest.mark.parametrize(("question", "said", "read"), [
+    # the owner takes over a question asked for another party
+    ("帮合作高校问一下，他们牵头组建的市级中心获批了，补多少", "如果换成我们企业自己牵头呢",
+     "我们企业牵头组建的市级中心获批了，补多少"),
+    ("替客户问问，市级中心获批了补多少", "换成我们企业呢", "我们是企业，市级中心获批了补多少"),
+    # not the owner speaking, or the owner's own question already: nothing to take over
+    ("帮合作高校问一下，他们牵头的中心补多少", "如果换成企业牵头呢", None),
+    ("我们牵头的中心补多少", "换成我们企业自己牵头呢", None),
+])
+def test_the_owner_takes_over_a_question_asked_for_another(
+        question: str, said: str, read: str | None) -> None:
+    assert as_asker(question, said, "企业") == read

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import MoneyMention, scan_money
-from knowledge.reading.said import denies, each_of_count, in_the_city, met_later, own_start
+from knowledge.reading.said import (
+    denies,
+    each_of_count,
+    in_the_city,
+    listed_parts,
+    met_later,
+    own_start,
+)
 
 REGISTERED = r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)"
 
@@ -69,3 +76,15 @@ def test_an_amount_placed_elsewhere_in_the_segment_opening_its_part() -> None:
 ])
 def test_an_amount_of_each_of_a_count(text: str, yuan: int) -> None:
     assert each_of_count(text, _first(text), []).yuan == yuan
+
+
+@pytest.mark.parametrize(("text", "listed"), [
+    # items of a list, each opening with its count: a total said in one is that item's
+    ("签了4项合同：两项从高校买的，合计90万，已登记；一项从韩国引进的30万，也登记了", True),
+    ("两项合计90万；另一项30万", True),
+    # a total first, then its parts: the whole
+    ("一共签了400万，登记了的只有150万，剩下的没登", False),
+    ("合同合计90万；其中30万没登记", False),
+])
+def test_amounts_in_the_items_of_a_list(text: str, listed: bool) -> None:
+    assert listed_parts(text, [m for m in scan_money(text) if not m.problem]) is listed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.thread import THREAD, added_up, combined, followed, kept
+from knowledge.reading.thread import THREAD, added_up, combined, followed, kept, uncounted
 
 
 def test_kept_holds_the_last_questions_and_their_boundaries() -> None:
@@ -47,6 +47,9 @@ def test_a_combination_that_changes_the_question_adds_it(
     # a correction takes its place too
     (("我们是省级中心",), "我们是省级中心", "我们是国家级中心", ["correction", "level"],
      ("我们是国家级中心",)),
+    # the owner taking over a question asked for another party takes its place
+    (("帮高校问，他们牵头的中心多少",), "帮高校问，他们牵头的中心多少", "我们企业牵头的中心多少",
+     ["applicant", "asker"], ("我们企业牵头的中心多少",)),
     # one changing a slot is one more question of the thread
     (("市级中心多少",), "市级中心多少", "省级中心多少", ["level"],
      ("市级中心多少", "省级中心多少")),
@@ -66,3 +69,20 @@ def test_a_combination_counts_a_question_held_whole_once_and_asks_of_every_year(
     assert added_up("这两年一共多少", ("去年省级的配多少", "今年国家级的，这次配多少"),
                     "今年国家级的，这次配多少", "今年国家级的，这次配多少",
                     ["combination"]) == "去年省级的配多少；今年国家级的，配多少"
+
+
+def test_a_corrected_question_is_added_in_the_place_of_the_one_it_corrects() -> None:
+    # 如果高企那次其实是2022年…，两项加起来: the corrected one stands for the second
+    assert added_up("其实是2022年的，两项加起来", ("技术先进型多少", "", "高企多少"),
+                    "高企多少", "2022年高企多少",
+                    ["combination", "correction", "year"]) == "技术先进型多少；2022年高企多少"
+
+
+@pytest.mark.parametrize(("said", "left"), [
+    ("其实是2022年的，两项加起来一共多少", "其实是2022年的，加起来一共多少"),
+    ("这俩都算上呢", "这都算上呢"),
+    ("加起来两项多少", "加起来多少"),
+    ("说错了，是3项", "说错了，是3项"),  # a figure of the question stays
+])
+def test_the_count_of_a_combination_is_no_figure(said: str, left: str) -> None:
+    assert uncounted(said, ["加起来", "都算上", "一共"]) == left

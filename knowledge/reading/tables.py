@@ -1,0 +1,119 @@
+"""A level, an applicant or a stage a follow-up names, in the previous question's place
+(那省级的呢, 要是高校牵头呢, 2022年重新认定通过了呢): the table word swapped where it
+stands, the level with the verb that gives it, an applicant said with its role swapped
+where it leads, the owner taking over a question asked for another party."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from knowledge.reading.recall import ROLE_VERB, as_asker
+from knowledge.reading.slots import PUNCT
+from knowledge.reading.talk import Talk, payer_change, pays, table_word
+
+__all__ = ["merge_tables", "strip_opening"]
+
+_BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
+                              r"|晋级为?)$")
+# a question already saying how the level is had (建设省级…, 认定为省级…)
+_GIVEN_BEFORE = re.compile(r"(建设|建|认定为?|列入|获批|成为|评为|升级为?|升为|申报|申请)$")
+
+_OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下面的?$"
+                            # 卖给我们技术的那所学校 / 买的企业: another, named by what it did
+                            r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
+
+
+_SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
+
+
+def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
+                 topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
+    """A level or an applicant the message names replaces the question's."""
+    for slot, table in (("level", talk.levels), ("applicant", talk.applicants),
+                        ("stage", talk.stages)):
+        name, word = table_word(rest, table)
+        if name and slot == "level":
+            bare = len(strip_opening(rest.replace(word, ""), talk)) <= 2
+            # 国家技术市场奖励…市里配套多少 → 省的呢: the award's level, unless a share of a
+            # split subsidy is asked (市里出多少 → 县里呢)
+            titled = bool(table_word(question, table, True)[0]) and not (
+                set(held) & _SHARED)
+            if (paid := payer_change(rest, question, word, table, bare and not titled)):
+                question, rest, swapped = paid
+                refs.extend([slot] if swapped else [])
+                continue
+            if pays(rest, word):
+                name = ""  # 省里拨了80万: the province's money, not a level of the title
+        # (镇上那几家企业，每家能分多少: others asked about, not the asker)
+        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])):
+            old_name, _ = table_word(question, table)
+            if slot == "applicant" and (who := _applicant_swapped(
+                    question, rest, word, name, table, old_name, refs)) is not None:
+                question, rest = who
+            else:
+                # 以后升成省级的呢: the level with the verb that gives it (升级为省级)
+                question = _swap_table(question, table, name, titled=slot == "level")
+                if slot == "level" and _BECOMING_BEFORE.search(rest[:rest.index(word)]):
+                    at = question.find(name)
+                    if at >= 0 and not _GIVEN_BEFORE.search(question[:at]):
+                        question = f"{question[:at]}升级为{question[at:]}"
+            if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
+                for only in talk.level_words.get(old_name, ()):
+                    question = question.replace(only, "")
+            if slot in ("level", "stage") and old_name != name:
+                question = _level_before_subject(question, name, held, topics)
+            refs.append(slot)
+            rest = rest.replace(word, "")
+    return question, rest
+
+
+def _applicant_swapped(question: str, rest: str, word: str, name: str,
+                       table: Mapping[str, tuple[str, ...]], old_name: str, refs: list[str]
+                       ) -> tuple[str, str] | None:
+    """(question, rest) with the applicant ``name`` the message says, when said as the
+    owner or with its role; None for a plain swap of the table word."""
+    verb = ROLE_VERB.match(rest, rest.index(word) + len(word))
+    if (own := as_asker(question, rest, name)) is not None:
+        refs.append("asker")  # (in the thread, in the place of the one asked for)
+        return own, rest  # 帮合作高校问一下… → 如果换成我们企业自己牵头呢: the owner's
+    if verb and (led := _swap_leader(question, table, name)):
+        return led, rest  # 我们是驻威高校，学校牵头组建的… → 要是企业牵头的呢: the leader
+    if verb and not old_name:
+        # 如果是企业牵头的呢 asked of a question naming no applicant: 企业牵头…
+        return f"{name}{verb.group()}{question}", rest.replace(verb.group(), "", 1)
+    return None
+
+
+def _swap_leader(question: str, table: Mapping[str, tuple[str, ...]], name: str) -> str:
+    """``question`` with the applicant said with its role (学校牵头组建的) as ``name``;
+    '' when it says none with a role."""
+    for word in sorted((w for ws in table.values() for w in ws), key=len, reverse=True):
+        for m in re.finditer(re.escape(word) + f"(?=(?:{ROLE_VERB.pattern}))", question):
+            return question[:m.start()] + name + question[m.end():]
+    return ""
+
+
+def _swap_table(question: str, table: Mapping[str, tuple[str, ...]], new: str,
+                titled: bool = False) -> str:
+    _, old = table_word(question, table, titled)
+    return question.replace(old, new, 1) if old else new + question
+
+
+def _level_before_subject(question: str, level: str, held: tuple[str, ...],
+                          topics: Mapping[str, tuple[str, ...]]) -> str:
+    """``level`` moved right before the subject it qualifies (技术创新中心列入省级 →
+    省级技术创新中心列入), so the question reads as the title of that level."""
+    words = sorted((w for t in held for w in topics.get(t, ()) if w in question),
+                   key=len, reverse=True)
+    if not words or f"{level}{words[0]}" in question:
+        return question
+    return question.replace(level, "", 1).replace(words[0], level + words[0], 1)
+
+
+def strip_opening(rest: str, talk: Talk) -> str:
+    rest = PUNCT.sub("", rest).rstrip("呢吗")
+    for word in sorted(talk.markers("starts"), key=len, reverse=True):
+        if rest.startswith(word):
+            return rest[len(word):]
+    return rest

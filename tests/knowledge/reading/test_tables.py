@@ -1,0 +1,47 @@
+"""A level, an applicant or a stage a follow-up names (knowledge.reading.tables)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.awards.vocabulary import default_vocabulary
+from knowledge.reading.tables import merge_tables, strip_opening
+from knowledge.reading.talk import default_talk
+
+TALK = default_talk()
+TOPICS = default_vocabulary().topics
+
+
+@pytest.mark.parametrize(("rest", "question", "merged", "ref"), [
+    # a level swapped, with the verb that gives it
+    ("那省级的", "企业牵头建设市级技术创新中心能获得多少补助",
+     "企业牵头建设省级技术创新中心能获得多少补助", "level"),
+    ("升到国家级以后", "我们的孵化器是省级的，奖多少", "我们的孵化器是升级为国家级的，奖多少",
+     "level"),
+    # an applicant with its role, swapped where it leads (not the asker's own kind)
+    ("要是企业牵头的", "我们是驻威高校，学校牵头组建的市级中心批了，补多少",
+     "我们是驻威高校，企业牵头组建的市级中心批了，补多少", "applicant"),
+    # the owner taking over a question asked for another party
+    ("如果换成我们企业自己牵头", "帮合作高校问一下，他们牵头组建的市级中心批了，补多少",
+     "我们企业牵头组建的市级中心批了，补多少", "asker"),
+    # a stage: a second time is a renewal
+    ("2022年第二次绩效评价也通过了", "市级临床医学研究中心首次通过绩效评价，有多少资金支持",
+     "市级临床医学研究中心重新认定通过绩效评价，有多少资金支持", "stage"),
+])
+def test_a_table_word_takes_the_place_of_the_question_s(rest: str, question: str, merged: str,
+                                                         ref: str) -> None:
+    refs: list[str] = []
+    out, _ = merge_tables(rest, question, (), TALK, TOPICS, refs)
+    assert out == merged
+    assert ref in refs
+
+
+def test_others_asked_about_are_no_applicant_of_the_asker() -> None:
+    refs: list[str] = []
+    question = "我们孵化器有5家在孵企业升了高企，奖多少"
+    out, _ = merge_tables("镇上那几家企业，每家能分多少", question, (), TALK, TOPICS, refs)
+    assert out == question and "applicant" not in refs
+
+
+def test_the_opening_word_is_stripped() -> None:
+    assert strip_opening("那如果是省级的呢？", TALK) == "是省级的"
