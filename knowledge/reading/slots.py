@@ -45,6 +45,12 @@ def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[st
         refs.append("year")
         return YEAR.sub(relative.group(), question), rest.replace(relative.group(), "", 1)
     year = years[-1]
+    said_of = {m.group(1) for m in YEAR.finditer(question)}
+    if len(said_of) > 1 and YEAR.match(year).group(1) in said_of and (  # type: ignore[union-attr]
+            any(not m.problem for m in scan_money(said)) or COUNT.search(said)):
+        # 不对，2020年是花了三百万 (after 2019年…，2020年又花了二百万): the year places the
+        # figure among the question's years; it changes none of them
+        return question, YEAR.sub("", rest)
     if YEAR.search(question):
         question = YEAR.sub(year, question)
     elif re.search("今年|去年|前年", question):  # 今年头一回认定 → 2020年头一回认定
@@ -85,7 +91,13 @@ def _closest(said: str, at: int, question: str, old: list[Any]) -> Any:
     if len(old) == 1:
         return old[0]
     clause = _clause(said, at)
-    return max(old, key=lambda m: len(set(clause) & set(_clause(question, m.start))))
+    years = {y.group(1) for y in YEAR.finditer(clause)}
+
+    def near(m: Any) -> tuple[bool, int]:  # (2020年是花了三百万: the one said of 2020 first)
+        theirs = _clause(question, m.start)
+        return (bool(years & {y.group(1) for y in YEAR.finditer(theirs)}),
+                len(set(clause) & set(theirs)))
+    return max(old, key=near)
 
 
 def _clause(text: str, at: int) -> str:

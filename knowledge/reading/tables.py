@@ -24,6 +24,7 @@ _OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下�
                             r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
 
 
+_LEADS = re.compile(r"(?:自己|来)?(?:牵头|组建|自建|建设)")
 _SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
 
 
@@ -46,10 +47,12 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
             if pays(rest, word):
                 name = ""  # 省里拨了80万: the province's money, not a level of the title
         # (镇上那几家企业，每家能分多少: others asked about, not the asker)
-        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])):
+        # (换成我们合作的那家企业牵头呢: another, but the one leading: its award)
+        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])
+                         and not _LEADS.match(rest, rest.index(word) + len(word))):
             old_name, _ = table_word(question, table)
             if slot == "applicant" and (who := _applicant_swapped(
-                    question, rest, word, name, table, old_name, refs)) is not None:
+                    question, rest, (word, name), talk, old_name, refs)) is not None:
                 question, rest = who
             else:
                 # 以后升成省级的呢: the level with the verb that gives it (升级为省级)
@@ -68,15 +71,22 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
     return question, rest
 
 
-def _applicant_swapped(question: str, rest: str, word: str, name: str,
-                       table: Mapping[str, tuple[str, ...]], old_name: str, refs: list[str]
-                       ) -> tuple[str, str] | None:
+def _applicant_swapped(question: str, rest: str, said: tuple[str, str], talk: Talk,
+                       old_name: str, refs: list[str]) -> tuple[str, str] | None:
     """(question, rest) with the applicant ``name`` the message says, when said as the
-    owner or with its role; None for a plain swap of the table word."""
+    owner or with its role; None for a plain swap of the table word.  ``said``: the
+    applicant's word in the message and its name in the table."""
+    (word, name), table = said, talk.applicants
     verb = ROLE_VERB.match(rest, rest.index(word) + len(word))
     if (own := as_asker(question, rest, name)) is not None:
         refs.append("asker")  # (in the thread, in the place of the one asked for)
         return own, rest  # 帮合作高校问一下… → 如果换成我们企业自己牵头呢: the owner's
+    at = rest.index(word)
+    if verb and _OTHERS_BEFORE.search(rest[:at]):
+        # 换成我们合作的那家企业牵头呢: another party leads, said as the message says it
+        who = strip_opening(re.split(r"[，,。；;]", rest[:at + len(word)])[-1], talk)
+        if (led := _swap_leader(question, table, who, mine=True)):
+            return led, rest.replace(who + verb.group(), word, 1)
     if verb and (led := _swap_leader(question, table, name)):
         return led, rest  # 我们是驻威高校，学校牵头组建的… → 要是企业牵头的呢: the leader
     if verb and not old_name:
@@ -85,11 +95,14 @@ def _applicant_swapped(question: str, rest: str, word: str, name: str,
     return None
 
 
-def _swap_leader(question: str, table: Mapping[str, tuple[str, ...]], name: str) -> str:
-    """``question`` with the applicant said with its role (学校牵头组建的) as ``name``;
-    '' when it says none with a role."""
+def _swap_leader(question: str, table: Mapping[str, tuple[str, ...]], name: str,
+                 mine: bool = False) -> str:
+    """``question`` with the applicant said with its role (学校牵头组建的) as ``name``
+    (``mine``: the asker's word before it too, 我们学院 → 我们合作的那家企业); '' when it
+    says none with a role."""
+    ours = "(?:我们|我司|咱们|本)?" if mine else ""
     for word in sorted((w for ws in table.values() for w in ws), key=len, reverse=True):
-        for m in re.finditer(re.escape(word) + f"(?=(?:{ROLE_VERB.pattern}))", question):
+        for m in re.finditer(ours + re.escape(word) + f"(?=(?:{ROLE_VERB.pattern}))", question):
             return question[:m.start()] + name + question[m.end():]
     return ""
 

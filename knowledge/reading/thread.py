@@ -87,11 +87,13 @@ def followed(thread: tuple[str, ...], previous: str, question: str, refs: list[s
     """The thread after a follow-up restated as ``question``: it takes the place of the
     question it corrects (不对，是国家级的), completes (省里的，去年拿的) or takes over for
     the owner (帮高校问的 → 换成我们企业自己牵头呢), so that a later
-    "一共多少" does not count that one twice; one that changes a slot (那省级呢) is one
-    more question of the thread."""
+    "一共多少" does not count that one twice; one that changes a slot (那省级呢) or
+    supposes (``refs`` "supposed": 过两年复审要是又通过了) is one more question of the
+    thread."""
     taken = "correction" in refs or "asker" in refs
-    if thread and thread[-1] == previous and (
-            taken or ("combination" not in refs and _only_adds(previous, question))):
+    if thread and thread[-1] == previous and (taken or (
+            "combination" not in refs and "supposed" not in refs
+            and _only_adds(previous, question))):
         return kept((*thread[:-1], question))
     return kept((*thread, question))
 

@@ -218,3 +218,4 @@ def test_a_part_renewed_or_paid_before(text: str, says: bool) -> None:
 def test_a_supposition_after_a_title_awaited() -> None:
     text = "省级技术创新中心还在等，要是批了能拿多少"
     assert supposed_after(text, 0) and not supposed_after("省级技术创新中心还在等，能拿多少", 0)
+

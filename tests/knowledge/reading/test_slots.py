@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.slots import merge_counts, merge_year, restate, supposed, taken_back
+from knowledge.reading.slots import (
+    COUNT,
+    merge_counts,
+    merge_money,
+    merge_year,
+    restate,
+    supposed,
+    taken_back,
+)
 
 
 @pytest.mark.parametrize(("said", "before", "restated"), [
@@ -102,3 +110,19 @@ def test_more_of_a_count_is_added_to_it(rest: str, question: str, merged: str) -
 def test_a_count_replaces_the_count_said_alike(rest: str, question: str, merged: str) -> None:
     refs: list[str] = []
     assert merge_counts(rest, question, refs)[0] == merged and refs == ["count"]
+
+
+def test_a_year_among_the_question_s_years_places_the_figure() -> None:
+    # 不对，2020年是花了三百万: the 2020 amount changes, no year does
+    refs: list[str] = []
+    question = "2019年买技术花了一百万，2020年又花了二百万，两年一共奖多少"
+    said = "2020年是花了三百万"
+    question, rest = merge_year(said, question, said, refs)
+    assert "year" not in refs and "2019年" in question
+    question, _ = merge_money(said, question, rest, refs)
+    assert question == "2019年买技术花了一百万，2020年又花了三百万，两年一共奖多少"
+
+
+def test_an_ordinal_is_no_count() -> None:
+    assert COUNT.search("第二次绩效评价") is None
+    assert COUNT.search("有二次绩效评价") is not None

@@ -21,6 +21,9 @@ TOPICS = default_vocabulary().topics
     # an applicant with its role, swapped where it leads (not the asker's own kind)
     ("要是企业牵头的", "我们是驻威高校，学校牵头组建的市级中心批了，补多少",
      "我们是驻威高校，企业牵头组建的市级中心批了，补多少", "applicant"),
+    # another party leading, said as the message says it (the asker's word with it)
+    ("换成我们合作的那家企业牵头", "我是学校科研处的，我们学院牵头组建的市级中心，补助是多少",
+     "我是学校科研处的，我们合作的那家企业牵头组建的市级中心，补助是多少", "applicant"),
     # the owner taking over a question asked for another party
     ("如果换成我们企业自己牵头", "帮合作高校问一下，他们牵头组建的市级中心批了，补多少",
      "我们企业牵头组建的市级中心批了，补多少", "asker"),
