@@ -50,6 +50,10 @@ def test_a_combination_that_changes_the_question_adds_it(
     # the owner taking over a question asked for another party takes its place
     (("帮高校问，他们牵头的中心多少",), "帮高校问，他们牵头的中心多少", "我们企业牵头的中心多少",
      ["applicant", "asker"], ("我们企业牵头的中心多少",)),
+    # a supposition holding the question whole is one more question, not a completion
+    (("孵化器认定国家级，给多少",), "孵化器认定国家级，给多少",
+     "孵化器认定国家级，给多少，过两年要是复审又通过了", ["stage", "supposed"],
+     ("孵化器认定国家级，给多少", "孵化器认定国家级，给多少，过两年要是复审又通过了")),
     # one changing a slot is one more question of the thread
     (("市级中心多少",), "市级中心多少", "省级中心多少", ["level"],
      ("市级中心多少", "省级中心多少")),

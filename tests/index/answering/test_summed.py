@@ -1,0 +1,54 @@
+"""A combination's total summed question by question (index.answering.summed)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from index.answering.summed import SEPARATOR, summed_thread
+from knowledge.awards.loading import load_rules
+from knowledge.awards.rules import RuleSet
+from knowledge.sources.base import load_knowledge
+
+TODAY = date(2026, 12, 6)
+KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
+_KB = load_knowledge(KNOWLEDGE)
+RULES: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
+NATIONAL = "我们在经区运营的孵化器今年刚认定成国家级科技企业孵化器，给多少"
+
+
+def _sum(*questions: str, refs: tuple[str, ...] = ("combination",)) -> int | None:
+    found = summed_thread(RULES, SEPARATOR.join(questions), TODAY, TODAY, refs)
+    return None if found is None else found.total_yuan
+
+
+def test_each_question_counts_what_it_had_on_its_own() -> None:
+    # a renewal supposed in one question does not make the other's recognition a renewal
+    renewal = ("我们在经区运营的重新认定孵化器今年刚认定成国家级科技企业孵化器，给多少，"
+               "过两年要是又通过了")
+    assert _sum(NATIONAL, renewal) == 2_000_000
+    # an asker placed elsewhere in one question does not deny the other's
+    assert _sum("我们公司在烟台芝罘区，今年孵化器认定为国家级了，能拿多少",
+                "我们在威海临港区注册的子公司运营的众创空间今年被认定为国家专业化众创空间，"
+                "能拿多少") == 2_000_000
+
+
+def test_an_award_granted_alike_twice_is_counted_once() -> None:
+    # the question before held whole in the next: its award once, the new one added
+    assert _sum(NATIONAL, f"{NATIONAL}，还有技术先进型服务企业认定") == 2_200_000
+
+
+@pytest.mark.parametrize(("questions", "refs"), [
+    # one award with different figures (flows of one year): the joined reading
+    (("2020年买技术登记了200万，能奖多少", "2020年又买了一项登记了150万，能奖多少"),
+     ("combination",)),
+    # no combination, or one question only
+    ((NATIONAL, NATIONAL), ("year",)),
+    ((NATIONAL,), ("combination",)),
+    # a question waiting for an answer (how many upgraded)
+    ((NATIONAL, "2022年我们孵化器里有在孵企业升了高企，能拿多少"), ("combination",)),
+])
+def test_the_joined_reading_stands(questions: tuple[str, ...], refs: tuple[str, ...]) -> None:
+    assert _sum(*questions, refs=refs) is None
