@@ -169,7 +169,8 @@ def _sorted_out(clauses: list[str], ordinal: bool
                                 else year + clause)
         else:
             own[list(own)[-1]].append(clause)  # the recipient's statement goes on
-        year = opens.group() if (opens := _YEAR_OPENS.match(clause)) else year
+        if own and (opens := _YEAR_OPENS.match(clause)) is not None:
+            year = opens.group()  # (a recipient's year, not the head's 2022年的情况)
     return head, own, tail, label
 
 
@@ -246,7 +247,7 @@ def _terse(part: str, name: str) -> bool:
                   if _NOUN.match(part.replace(name, "", 1).lstrip("0123456789年 ")) else
                   part.replace(name, "", 1))
     # (一个是市级孵化器: the name's own numeral is no figure)
-    return bool(_ITEM.search(part.replace(name, "", 1))) and len(rest) < 2
+    return bool(_ITEM.search(_YEAR_OPENS.sub("", part.replace(name, "", 1)))) and len(rest) < 2
 
 
 def _listed(text: str) -> Recipients | None:

@@ -145,7 +145,8 @@ OUTSIDE = "本市政策的申报主体须为威海市（我市）的单位"
 _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 
-# 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker
+# 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker (when the asker
+# says it is in the city)
 _OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|客户)"
 # 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
 _BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
@@ -166,8 +167,11 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         # 也做了认定登记, nor 在威海有个合作项目: a project is no establishment of its own)
         return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
+    # (我们（威海的公司）…我们烟台的子公司签的: the asker is here, the subsidiary is not it)
+    other = "(?!" + _OTHER_ENTITY + ")" if re.search(
+        _ASKER + r"[^，,。；;]{0,4}?(?:" + here + ")", text) else ""
     m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
-                  r"(" + places + r")(?:的|注册|市|本地)(?!" + _OTHER_ENTITY + ")", text) \
+                  r"(" + places + r")(?:的|注册|市|本地)" + other, text) \
         or re.search(
         # 我们孵化器在烟台，…: where the asker is, said alone in its clause
         # (我们公司在烟台芝罘区: a district of the place named after it)

@@ -24,6 +24,8 @@ _OTHERS_BEFORE = re.compile(r"(那|这)(几|些)(家|个)?的?$|对方的?$|下�
                             r"|(?<!我们)(?<!我司)(?<!咱们)的(那|这)?(所|家|个)?$")
 
 
+_NONE_HELD = re.compile(r"(?:还|并|都)?(?:没有|没|未)(?:拿到|获得|取得|评上|通过|有)?任何"
+                        r"(?:级别|认定|称号|资质)的?(?:认定|称号|资质)?")
 _LEADS = re.compile(r"(?:自己|来)?(?:牵头|组建|自建|建设)")
 _SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
 
@@ -64,6 +66,8 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
             if slot == "level" and old_name != name:  # 市级试点 → 省级: no pilot any more
                 for only in talk.level_words.get(old_name, ()):
                     question = question.replace(only, "")
+                # (还没有拿到任何级别的认定 → 如果当时已经是市级孵化器了呢: held after all)
+                question = _NONE_HELD.sub("", question)
             if slot in ("level", "stage") and old_name != name:
                 question = _level_before_subject(question, name, held, topics)
             refs.append(slot)

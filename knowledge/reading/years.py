@@ -320,8 +320,10 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
         year_denied = not_yet_held(for_year(denied, *own[year]), own[year][0].denied, year,
                                    per_year) if own and year in own else denied
         # (2021年10月…，2021年12月又…: the year's months on each side of an expiry)
-        part = (own and year in own and estimate_dated(
-            rules, (framed or {}).get(year, ""), today, yearly, when, own[year][0])) or evaluate(
+        part = (own and year in own and estimate_dated(  # (who applies, as assumed for all)
+            rules, (framed or {}).get(year, ""), today, yearly, when, replace(own[year][0], facts={
+                **{k: v for k, v in standing.items() if k in WHO}, **own[year][0].facts}))
+        ) or evaluate(
             rules, without_denied(joined(standing, facts), year_denied, denied),
             when, rule_ids=yearly, denied=year_denied)
         for i in part.items:  # a rule that does not apply in any year is listed once

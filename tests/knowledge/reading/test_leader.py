@@ -155,8 +155,10 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
     ("我们是济南注册的公司，在威海也开展业务，能拿多少", ""),
     # a project in the city is no establishment there
     ("我们公司注册在青岛，在威海有个合作项目，省级技术创新中心能给多少", "我们公司注册在青岛"),
-    # an entity of the asker's elsewhere is not the asker
+    # an entity of the asker's elsewhere is not the asker, when the asker is in the city
     ("我们（威海的公司）签了4项合同，还有一项是我们烟台的子公司签的，能拿多少", ""),
+    ("要是我们在青岛注册的分公司认定了技术先进型服务企业 能拿多少",
+     "我们在青岛注册的分公司认定了技术先进型服务企业 能拿多少"),
     # a sister company registered elsewhere, beside the asker: not the asker
     ("2020年我们公司和兄弟公司都买了技术，我们买了100万，兄弟公司注册在青岛买了200万，能奖多少",
      ""),

@@ -48,3 +48,11 @@ def test_others_asked_about_are_no_applicant_of_the_asker() -> None:
 
 def test_the_opening_word_is_stripped() -> None:
     assert strip_opening("那如果是省级的呢？", TALK) == "是省级的"
+
+
+def test_a_level_supposed_after_no_title_at_all_lifts_the_denial() -> None:
+    refs: list[str] = []
+    question = "我们的孵化器还没有拿到任何级别的认定，有5家升了高企，能拿奖励吗"
+    out, _ = merge_tables("如果当时已经是市级孵化器了", question, ("incubator",), TALK, TOPICS,
+                          refs)
+    assert out == "我们的市级孵化器，有5家升了高企，能拿奖励吗"

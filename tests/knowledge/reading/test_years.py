@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -118,3 +119,14 @@ def test_a_terse_year_keeps_its_own_parts(text: str, total: int) -> None:
     """(and a year's level said alone, 2019年市级，2021年省级，2025年国家级: each its own)"""
     found = _by_year(text)
     assert found is not None and found[0] == total
+
+
+def test_a_year_s_months_across_an_expiry_keep_the_applicant_assumed() -> None:
+    # no applicant said: the one assumed for the whole applies to each month's part
+    text = ("买技术合同的奖励 2020年登记的合同一共260万 2021年1月到10月登记了240万 "
+            "2021年12月又登记了100万 总共能奖多少")
+    whole = extract_facts(text, TODAY, RULESET)
+    whole = replace(whole, facts={**whole.facts, "applicant_types": frozenset({"enterprise"})})
+    estimate = estimate_by_year(RULESET, text, TODAY, list(whole.candidate_rules), whole,
+                                whole.as_of or TODAY)
+    assert estimate is not None and estimate.total_yuan == 980_000
