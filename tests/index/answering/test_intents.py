@@ -37,6 +37,13 @@ def test_yes_no_question_gets_an_estimate_and_a_bottom_line(hash_engine: Any) ->
     assert result["answer_text"].startswith("结论：可以申请")
 
 
+def test_a_bottom_line_says_when_the_policy_met_is_no_longer_in_force(hash_engine: Any) -> None:
+    result = answer_json(hash_engine.ask("今年我们孵化器里有5家在孵企业升成高企了，这块还有钱吗",
+                                         as_of=ON))
+    assert result["answer_text"].startswith("结论：按您说的情况原本符合")
+    assert "现在不能申请" in result["answer_text"].split("\n")[0]
+
+
 @pytest.mark.parametrize("number", ["威政办字〔2018〕107号", "威政办字[2018]107号",
                                     "威政办字（2018）107号", "威政办字 [2018] 107 号"],
                          ids=["lenticular", "square", "full-width-paren", "spaced"])
