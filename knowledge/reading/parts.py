@@ -115,11 +115,15 @@ def _every(text: str, extra: str, total: int | None) -> list[tuple[int, str, str
 
 
 def _another_part(text: str, m: re.Match[str]) -> bool:
-    """Whether a part is another of the parts said with 其中 (其中3家…，另外2家…), not more
-    than the count (另外还有2家…)."""
+    """Whether a part is another of the parts said with 其中 (其中3家…，另外2家…; 还有1家
+    …毕业出孵了, by a word of the count's own), not more than the count (另外还有2家…)."""
     # (只有2项是在威海转化的，另外两项去了外省: 只有 said a part before it too)
-    return m.group(0).startswith("另外") and not m.group(0).startswith("另外还") \
-        and bool(re.search(r"其中|只有" + _N, text[:m.start()]))
+    if m.group(0).startswith("另外") and not m.group(0).startswith("另外还"):
+        return bool(re.search(r"其中|只有" + _N, text[:m.start()]))
+    # (这9家里有2家超过3年了，还有1家去年就毕业出孵了: a state of one of the nine, said
+    # by the count's own words, not a failure of one more: 还有1家没通过)
+    return m.group(0).startswith("还有") and not re.fullmatch(_NOT, m.group(3)) \
+        and bool(re.search(r"其中|" + _OF_THEM, text[:m.start()]))
 
 
 def _rest_said(text: str, m: re.Match[str]) -> bool:

@@ -35,6 +35,8 @@ _GIVEN_TO = re.compile(r"(?:奖|补|拨|发)?给([^，,。；;！!？?\s、和�
                        r"(?:这一块|这块|这边|那边|方面|的)?(?:一共|总共|大概|能|可以)?"
                        r"(?:是|有|奖|补|发|拨)?(?:多少|几)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
+# the city itself: the one paying the municipal awards, never their applicant
+_THE_CITY = re.compile(r"(?:威海)?(?:市里|市上|市政府|市财政|市级财政|市)")
 _SELF = re.compile(r"^(我们|我司|本|咱|我|俺|自己)")
 # 这一单我们公司 / 这次我司: the asker, after words about what is asked
 _SELF_LAST = re.compile(r"(我们|我司|咱们|本)(公司|企业|单位|厂|学校|机构|医院|镇|区)?$")
@@ -113,8 +115,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     if party in _EACH:  # 镇上那几家企业，每家能分多少: the ones named just before
         before = re.split(r"[，,。；;！!？?\s]", text[:found.start()].rstrip("，,。；;！!？? "))[-1]
         party = _OPENING.sub("", before)
-    if not party or _SELF.match(party) or _SELF_LAST.search(party):
-        return None
+    if not party or _SELF.match(party) or _SELF_LAST.search(party) or _THE_CITY.fullmatch(party):
+        return None  # (…，市里能拿多少: what the city pays, the city no applicant)
     described = _described(text, party, applicants)
     if len(described) == 1:
         return AskedParty(described.pop(), party)

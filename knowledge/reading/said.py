@@ -112,7 +112,7 @@ def met_later(text: str, pattern: str, after: int) -> bool:
 
 # a segment that is only an amount (合同额200万 / 金额是80万): the part it belongs to was
 # opened in the segment before
-_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|共|一共|总共|计)*"
+_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|合计|共计|总计|共|一共|总共|计)*"
                           r"[0-9一二两三四五六七八九十百千万亿.]")
 # 从烟台的高校买的: the place of the other side of the deal, not of the deal's recipient
 _COUNTERPARTY = re.compile(r"[从向跟与和]")
@@ -127,6 +127,12 @@ def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, .
     places = re.compile("|".join(re.escape(p) for p in elsewhere))
     kept: list[MoneyMention] = []
     for m in mentions:
+        if (whole := _whole_less(text, m, kept, places)) is not None:
+            # 合同总额350万 其中2项卖给了青岛企业 合计120万: the whole less that part
+            notes.append(f"您说共{whole.text}，其中{m.text}不在本市 → 按"
+                         f"{format_yuan(whole.yuan - m.yuan)}计")
+            kept[kept.index(whole)] = replace(whole, yuan=whole.yuan - m.yuan)
+            continue
         bounds = [0] + [s.end() for s in SEGMENT.finditer(text, 0, m.start)]
         a = bounds[-1]
         if len(bounds) > 2 and not HAS_AMOUNT.search(text, bounds[-2], a) \
@@ -140,6 +146,18 @@ def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, .
         else:
             kept.append(m)
     return kept
+
+
+def _whole_less(text: str, m: MoneyMention, kept: list[MoneyMention],
+                places: re.Pattern[str]) -> MoneyMention | None:
+    """The whole said before ``m`` when ``m`` is the amount of a part of it (其中…) placed
+    outside the city; else None."""
+    at = text.rfind("其中", 0, m.start)
+    if at < 0 or not kept or kept[-1].end > at or kept[-1].yuan <= m.yuan \
+            or places.search(text, at, m.start) is None \
+            or HAS_AMOUNT.search(text, at, m.start):
+        return None
+    return kept[-1]
 
 
 # 两份各150万 / 3项合同各是50万: a count whose each unit has the amount

@@ -33,6 +33,10 @@ def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -
     ("，其中3家是毕业出去以后才评上的", ["毕业"], 15, [(3, "家")]),
     # parts that do not add up to the count are more than it, not parts of it
     ("，其中3家是入孵超过三年的老企业，另外还有2家申报没通过", [], 9, [(3, "家")]),
+    # 还有 after a part of them, by a word of the count's own: another part of it
+    ("，这9家里有2家入孵已经超过3年了，还有1家去年就毕业出孵了", ["毕业", "出孵"], 9,
+     [(2, "家"), (1, "家")]),
+    ("，其中2家超过3年了，还有1家没通过", [], 9, [(2, "家")]),
     ("合同额一共一千八百万，另外还有2项是在外地转化的", ["外地"], 4, []),
     # the whole count elsewhere, or the places listed one per counted thing
     ("，不过买方都在青岛", ["青岛"], 3, [(-1, "")]),

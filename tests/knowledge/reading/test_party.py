@@ -71,6 +71,7 @@ def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> 
     "我们公司能拿多少",  # the asker itself
     "我们是荣成的一个镇，荣成市评上国家创新型县(市)，我们镇能分到多少",
     "市里给多少",  # the government paying is no party
+    "今年认定了技术先进型服务企业，市里能拿多少",  # (from the city, its payer)
     "这个中心能拿多少",  # no applicant kind named
     "能拿多少",
     "撮合了1项专利，这一单我们公司能拿多少",  # the asker, after words about what is asked

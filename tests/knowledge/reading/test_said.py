@@ -88,3 +88,11 @@ def test_an_amount_of_each_of_a_count(text: str, yuan: int) -> None:
 ])
 def test_amounts_in_the_items_of_a_list(text: str, listed: bool) -> None:
     assert listed_parts(text, [m for m in scan_money(text) if not m.problem]) is listed
+
+
+def test_the_whole_less_a_part_of_it_placed_outside_the_city() -> None:
+    text = "合同总额350万 其中2项卖给了青岛企业 合计120万 剩下3项都是本市企业买的"
+    notes: list[str] = []
+    kept = in_the_city(text, [m for m in scan_money(text) if not m.problem], ("青岛",), notes)
+    assert [m.yuan for m in kept] == [2_300_000]
+    assert any("按230万元计" in n for n in notes)
