@@ -112,8 +112,8 @@ def met_later(text: str, pattern: str, after: int) -> bool:
 
 # a segment that is only an amount (合同额200万 / 金额是80万): the part it belongs to was
 # opened in the segment before
-_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|合计|共计|总计|共|一共|总共"
-                          r"|计)*"
+_AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|是|为|合计|共计|总计"
+                          r"|共|一共|总共|计)*"
                           r"[0-9一二两三四五六七八九十百千万亿.]")
 # 从烟台的高校买的: the place of the other side of the deal, not of the deal's recipient
 _COUNTERPARTY = re.compile(r"[从向跟与和]")
