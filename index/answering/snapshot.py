@@ -37,6 +37,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import Vocabulary, knowledge_vocabulary
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
+from knowledge.reading.scope import STATUS_WORDS
 from knowledge.reading.talk import Talk, knowledge_talk
 from knowledge.reading.typos import TermMap, build_term_map, domain_terms
 from knowledge.sources.base import KnowledgeBase, load_knowledge
@@ -81,7 +82,7 @@ class Snapshot:
         # the places a message names (威海能给多少, 烟台的企业) are whose, not what is asked
         places = (*self.rules.vocabulary.home, *self.rules.vocabulary.elsewhere)
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
-                                    *terms.core, *aliases, *talk, *places)))
+                                    *terms.core, *aliases, *talk, *places, *STATUS_WORDS)))
 
     @property
     def vocabulary(self) -> Vocabulary:

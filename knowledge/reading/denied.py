@@ -11,7 +11,7 @@ from knowledge.awards.calculator import Denied
 from knowledge.awards.vocabulary import Vocabulary
 from knowledge.reading.scope import negated_clauses
 
-__all__ = ["denied_titles", "not_yet_held", "without_denied"]
+__all__ = ["below_said", "denied_titles", "not_yet_held", "without_denied"]
 
 _LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
 
@@ -24,14 +24,30 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
     level and no other, and shares a term of three characters or more with the sentence
     (技术创新中心) — unless the title is also stated.  A negated clause naming no level
     but a term of the vocabulary (高新技术企业) denies every title whose label names the
-    term (首次…, 重新通过高新技术企业认定) — unless one of them is stated.
+    term (首次…, 重新通过高新技术企业认定) — unless one of them is stated.  A clause
+    saying its subject is of a level below every title (我们孵化器是区级的) denies them all.
     """
     out: dict[str, set[str]] = {}
     terms = _terms(vocab)
     for clause in negated_clauses(text):
         for name, value in _denied_in(clause, text, facts, vocab, terms):
             out.setdefault(name, set()).add(value)
+    for clause in re.split(r"[，,。；;！!？?]", text):
+        if _BELOW.search(clause):  # (是区级的: no title of a level the awards name)
+            for name, value in _titles_named(vocab, facts, text, clause):
+                out.setdefault(name, set()).add(value)
     return {name: frozenset(values) for name, values in out.items()}
+
+
+def below_said(text: str) -> str:
+    """The clause saying its subject is of a level below every title, else ''."""
+    return next((c for c in re.split(r"[，,。；;！!？?]", text) if _BELOW.search(c)), "")
+
+
+# 我们孵化器是区级的 / 只是县里挂的牌: a level below any the titles are of
+_BELOW = re.compile(r"(?:只是|仅是|就是|是|属于|算|只有)(?:个|一个|一家)?"
+                    r"(?:区级|县级|区县级|镇级|街道级|园区级|校级)"
+                    r"|(?:区里|县里|镇上|园区)(?:挂|授|给)了?个?牌")
 
 
 def _denied_in(clause: str, text: str, facts: dict[str, object], vocab: Vocabulary,

@@ -21,7 +21,7 @@ from knowledge.money import CEILING, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
-from knowledge.reading.denied import denied_titles
+from knowledge.reading.denied import below_said, denied_titles
 from knowledge.reading.holders import GOVERNMENTS, another_holder, own_share_asked
 from knowledge.reading.leader import (
     OUTSIDE,
@@ -375,6 +375,7 @@ def _denials(text: str, excluded: dict[str, frozenset[str]], facts: dict[str, ob
                 or next((c for c in clauses if any(w in c for w in noted)), "")
                 or (clauses[0] if len(clauses) == 1 else "")
                 or next((n for n in noted if "，" in n), "")  # (…，结果还没出来: awaited)
+                or below_said(text)  # (我们孵化器是区级的)
                 or "不具备" + "、".join(f"“{spec.choice_label(v)}”" for v in sorted(values)))
         out[name] = Denied(said, frozenset(values))
     for name, pattern, _ in NEGATED_CONDITIONS:  # a condition said unmet as a whole

@@ -39,7 +39,7 @@ from knowledge.reading.slots import (
     merge_year,
 )
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
-from knowledge.reading.tables import merge_tables, strip_opening
+from knowledge.reading.tables import level_added, merge_tables, strip_opening
 from knowledge.reading.talk import Talk, table_word
 from knowledge.reading.thread import added_up, addition, followed, kept, uncounted
 
@@ -266,6 +266,11 @@ def _slots_in(said: str, talk: Talk) -> bool:
 def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[str],
            topics: Mapping[str, tuple[str, ...]]) -> Frame:
     """The previous question with this message's changes."""
+    if not marks and (added := level_added(said, previous.text, previous.topics, talk,
+                                           topics)) is not None:
+        # 今年又报了国家级，还在公示: one more event of the subject, at that level
+        return replace(base, text=added, follow_up=True, refs=("subject",),
+                       thread=kept((*previous.thread, added)))
     question = previous.text
     refs: list[str] = sorted(m.removesuffix("s") for m in marks)
     rest = said

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "awaiting_result",
+__all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS", "awaiting_result",
            "clause_at", "clause_start", "failed_after", "failed_in_region", "held_status",
            "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
            "supposed_after", "without_failures"]
@@ -93,13 +93,16 @@ _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有|被|给)?(正式)
 _SHORT_CLAUSE = 10
 
 
-def failed_after(text: str, start: int, end: int) -> bool:
+def failed_after(text: str, start: int, end: int, until: int | None = None) -> bool:
     """Whether the title at the span is said not to have been obtained: a failure word
-    after it in its clause, or alone in the next (short) clause."""
+    after it in its clause (before ``until``, where another title is named), or alone in
+    the next (short) clause."""
     m = _CLAUSE_BREAK.search(text, end)
     stop = m.start() if m else len(text)
-    if _FAILED.search(text, end, stop):
+    if _FAILED.search(text, end, stop if until is None or until <= end else min(stop, until)):
         return True
+    if until is not None and end < until < stop:
+        return False  # (the clause goes on about the next title)
     if m is None or m.group() in ("但是", "但", "不过"):
         return False
     nxt = _CLAUSE_BREAK.search(text, m.end())
@@ -141,7 +144,8 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     (申报国家级孵化器，材料报上去了还没批下来 fails; 第一次没过…今年终于过了 does not).
     """
     m = _CLAUSE_BREAK.search(text, end)
-    own = text[end:m.start() if m else len(text)]
+    # (我们市级孵化器申报国家级孵化器失败了: the failure is the next title's, in the clause)
+    own = text[end:min(m.start() if m else len(text), max(until, end))]
     state = _status(own)
     for _ in range(_STATUS_CLAUSES):
         if m is not None and m.group() in ("但是", "但", "不过") and m.end() < until:
@@ -163,7 +167,7 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
         if _ABOUT_MONEY.search(clause):
             continue
         state = s if (s := _status(clause)) is not None else state
-    return state if state is not None else failed_after(text, start, end)
+    return state if state is not None else failed_after(text, start, end, until)
 
 
 # 如果认定成功 / 要是升了国家级: a hypothetical
@@ -172,6 +176,10 @@ IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 _PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)"
                              r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"
                              r"(申报|申请|报|冲|争创|创建|评)[^，,。；;！!？?\s]{0,4}$")
+# words saying where a step stands (还在公示没批下来, 现在能先拿吗): read as the step's
+# status, never a subject of their own (index.answering.focus leaves them out)
+STATUS_WORDS = ("公示期", "公示", "没批下来", "批下来", "还没批", "没批", "批复", "先拿", "先领",
+                "先给", "预拨", "还在", "正在", "等结果")
 _PENDING_AFTER = re.compile(r"还在等|在等|等结果|等通知|等批|还在申报|正在申报"
                             r"|(还在|正在)(评审|审核|审批|评|审)|在审"
                             r"|(申报|申请|审核|评审|审批)中|待批|待审|还没出结果|没出结果"

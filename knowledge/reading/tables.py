@@ -12,7 +12,7 @@ from knowledge.reading.recall import ROLE_VERB, as_asker
 from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk, payer_change, pays, table_word
 
-__all__ = ["merge_tables", "strip_opening"]
+__all__ = ["level_added", "merge_tables", "strip_opening"]
 
 _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
                               r"|晋级为?)$")
@@ -126,6 +126,21 @@ def _level_before_subject(question: str, level: str, held: tuple[str, ...],
     if not words or f"{level}{words[0]}" in question:
         return question
     return question.replace(level, "", 1).replace(words[0], level + words[0], 1)
+
+
+def level_added(said: str, question: str, held: tuple[str, ...], talk: Talk,
+                topics: Mapping[str, tuple[str, ...]]) -> str | None:
+    """A follow-up telling one more event of another level of the question's subject
+    (今年又报了国家级，还在公示没批下来 after 省级技术创新中心…), said with that subject:
+    a question of its own, not a change of the one before; None otherwise."""
+    name, word = table_word(said, talk.levels)
+    if not name or not talk.found(said, talk.markers("additions")) or pays(said, word):
+        return None
+    subjects = sorted((w for t in held for w in topics.get(t, ()) if w in question),
+                      key=len, reverse=True)
+    if not subjects or subjects[0] in said:
+        return None
+    return said.replace(word, word + subjects[0], 1)
 
 
 def strip_opening(rest: str, talk: Talk) -> str:

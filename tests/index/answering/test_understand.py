@@ -37,6 +37,14 @@ def test_nothing_taken_back_reads_as_before(hash_engine: Any, text: str) -> None
     assert _read(hash_engine, text, previous).frame.refs != ("correction",)
 
 
+def test_a_sum_asked_beside_whether_both_can_be_had_is_an_amount(hash_engine: Any) -> None:
+    previous = Previous("前年我们先拿的是省级技术转移示范机构称号，能拿多少", asked="amount",
+                        topics=("tech_transfer",),
+                        thread=("我们机构今年获批国家级技术转移示范机构了，能奖多少", "",
+                                "前年我们先拿的是省级技术转移示范机构称号，能拿多少"))
+    assert _read(hash_engine, "两个都能拿吧，加起来多少", previous).intent == "amount"
+
+
 def test_a_supposed_figure_is_read_in_place_of_the_one_said(hash_engine: Any) -> None:
     u = _read(hash_engine, "我们是技术转移服务机构，2020年促成了4项成果在市内转化，成交额180万，"
               "说没到门槛，要是当时做到260万，能补多少", None)

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge.awards.calculator import Denied
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.denied import denied_titles, not_yet_held, without_denied
+from knowledge.reading.denied import below_said, denied_titles, not_yet_held, without_denied
 
 VOCAB = default_vocabulary()
 
@@ -29,6 +29,13 @@ def test_no_title_at_all_denies_every_title_of_the_fact_named() -> None:
     # 众创空间 names titles of the incubation fact: none of them is held, 国家级孵化器 neither
     denied = denied_titles("我们的众创空间还没拿到任何级别的认定", {}, VOCAB)
     assert {"incubator_national", "incubator_city"} <= denied["incubation_titles"]
+
+
+@pytest.mark.parametrize("text", ["我们孵化器是区级的", "孵化器只是区里挂了个牌"])
+def test_a_level_below_every_title_denies_them_all(text: str) -> None:
+    denied = denied_titles(text, {}, VOCAB)
+    assert {"incubator_city", "incubator_national"} <= denied["incubation_titles"]
+    assert below_said(f"{text}，21年有5家升了高企") == text
 
 
 def test_no_title_at_all_keeps_what_is_held_and_other_subjects() -> None:

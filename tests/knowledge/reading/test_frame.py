@@ -135,6 +135,11 @@ def test_a_question_of_its_own_starts_afresh(text: str) -> None:
     assert not read("那省级的呢", None).follow_up  # nothing to follow
 
 
+@pytest.mark.parametrize("text", ["对了明天威海会下雪吗", "今天气温几度"])
+def test_weather_is_no_follow_up(text: str) -> None:
+    assert not read(text, CENTRE).follow_up
+
+
 @pytest.mark.parametrize(("text", "follows"), [
     ("帮我写个科室的年终总结", False),
     ("讲个笑话", False),

@@ -145,6 +145,8 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     # how it is paid said between 能 and its verb
     ("前年我们从外地高校买了个技术，合同120万已经登记，能按20%拿奖励不", True),
     ("买技术合同120万已经登记了", False),
+    # (现在能先拿吗: a word between 能 and its verb)
+    ("国家级中心还在公示没批下来，现在能先拿吗", True),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks

@@ -118,6 +118,8 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("市级技术创新中心的认定暂缓了", "市级技术创新中心", True),
     # the clause naming the next title is that title's status
     ("如果国家级技术创新中心没批下来，只给认定了省级技术创新中心", "国家级技术创新中心", True),
+    # a failure after the next title, in the same clause, is that title's
+    ("我们市级孵化器申报国家级孵化器失败了", "市级孵化器", False),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
     start, end = _span(text, phrase)

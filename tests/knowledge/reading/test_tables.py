@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.tables import merge_tables, strip_opening
+from knowledge.reading.tables import level_added, merge_tables, strip_opening
 from knowledge.reading.talk import default_talk
 
 TALK = default_talk()
@@ -44,6 +44,16 @@ def test_others_asked_about_are_no_applicant_of_the_asker() -> None:
     question = "我们孵化器有5家在孵企业升了高企，奖多少"
     out, _ = merge_tables("镇上那几家企业，每家能分多少", question, (), TALK, TOPICS, refs)
     assert out == question and "applicant" not in refs
+
+
+def test_one_more_event_of_another_level_is_said_with_the_subject() -> None:
+    question = "前年我们另外一个中心被认定成省级技术创新中心了，能拿多少"
+    said = "今年又报了国家级，还在公示没批下来，现在能先拿吗"
+    assert level_added(said, question, ("tech_centre",), TALK, TOPICS) == \
+        "今年又报了国家级技术创新中心，还在公示没批下来，现在能先拿吗"
+    # no addition (a change of the level), or the subject said: none
+    assert level_added("那国家级的呢", question, ("tech_centre",), TALK, TOPICS) is None
+    assert level_added("又报了国家级技术创新中心", question, ("tech_centre",), TALK, TOPICS) is None
 
 
 def test_the_opening_word_is_stripped() -> None:
