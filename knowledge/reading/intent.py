@@ -128,8 +128,10 @@ _OTHER_PAYER = re.compile(r"(省里|省上|省财政|省级财政|中央|国家�
 
 
 # 区里自己还会再配套吗: the county's own top-up, beyond the city's award
-_OWN_TOP_UP = re.compile(r"(区里|县里|区财政|县财政|区市|省里|国家)(自己|另外|也)(还|再)?"
-                         r"(会|能|要)?[^，。？?]{0,6}?(配套|配|给|奖|补)(吗|么|多少|几|不)")
+# (省里是不是也有配套的钱: asked as whether)
+_OWN_TOP_UP = re.compile(r"(区里|县里|区财政|县财政|区市|省里|国家)(是不是|是否|会不会)?"
+                         r"(自己|另外|也)(还|再)?(会|能|要|有)?[^，。？?]{0,6}?(配套|配|给|奖|补)"
+                         r"(吗|么|多少|几|不|的钱|钱)")
 
 
 def asks_other_payer(text: str) -> bool:

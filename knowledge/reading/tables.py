@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from knowledge.reading.intent import asks_other_payer
 from knowledge.reading.recall import ROLE_VERB, as_asker
 from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk, payer_change, pays, table_word
@@ -46,8 +47,10 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
                 question, rest, swapped = paid
                 refs.extend([slot] if swapped else [])
                 continue
-            if pays(rest, word):
-                name = ""  # 省里拨了80万: the province's money, not a level of the title
+            if pays(rest, word) or asks_other_payer(rest):
+                # 省里拨了80万 / 省里是不是也有配套的钱: the province's money, not a level
+                # of the title
+                name = ""
         # (镇上那几家企业，每家能分多少: others asked about, not the asker)
         # (换成我们合作的那家企业牵头呢: another, but the one leading: its award)
         if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])

@@ -52,6 +52,7 @@ def test_expiry_asks_a_documents_validity_only_as_a_question(text: str, intent: 
 @pytest.mark.parametrize(("text", "other"), [
     ("省里对国家级技术创新中心另外再奖多少", True),
     ("区里自己还会再配套吗", True),
+    ("省里是不是也有配套的钱", True),  # asked as whether
     ("省里拨了80万 市里配多少", False),  # a provincial grant stated, the city's asked
     ("这1000万里省里出多少", False),  # the province's share of a split: stated
 ])

@@ -56,6 +56,14 @@ def test_one_more_event_of_another_level_is_said_with_the_subject() -> None:
     assert level_added("又报了国家级技术创新中心", question, ("tech_centre",), TALK, TOPICS) is None
 
 
+def test_the_province_asked_to_pay_is_no_level_of_the_title() -> None:
+    refs: list[str] = []
+    question = "今年我们牵头的中心被认定为国家技术创新中心，市级支持多少？"
+    out, _ = merge_tables("省里是不是也有配套的钱", question, ("tech_centre",), TALK, TOPICS,
+                          refs)
+    assert out == question and "level" not in refs
+
+
 def test_the_opening_word_is_stripped() -> None:
     assert strip_opening("那如果是省级的呢？", TALK) == "是省级的"
 
