@@ -9,7 +9,8 @@ unfolded rest, interview questions with their progress, one after ⬅ 上一步,
 written into its question, the review, a clause opened with 查看原文, /policies, and the
 /subscribe confirmation with its 查看完整估算, a greeting, a suggestion, an answer saying what
 the documents do not state, a follow-up and an estimate over two years, groups counted
-part by part, recipients named one by one and an applicant outside the city; wraps each
+part by part, recipients named one by one and an applicant outside the city, a bottom
+line on a policy no longer in force and a total summed question by question; wraps each
 reply's Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
 screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
@@ -244,6 +245,12 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
         Who(35, 35), "过两年复审要是又通过了，还能再拿一回不").replies
     out["14c_part_of_a_total_asked"] = conv.text(
         Who(36, 36), "我们厂2020年买了3项技术共250万，两项登记了一项没登记，能奖多少").replies
+    conv.text(Who(37, 37), "我们在经区运营的孵化器今年刚认定成国家级科技企业孵化器，"
+                           "市里给奖励吗？给多少")
+    conv.text(Who(37, 37), "过两年复审要是又通过了，还能再拿一回不")
+    out["15a_no_longer_in_force"] = conv.text(
+        Who(37, 37), "另外今年我们孵化器里有5家在孵企业升成高企了，这块还有钱吗").replies
+    out["15b_total_summed_by_question"] = conv.text(Who(37, 37), "那今年总共能拿多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

@@ -16,6 +16,7 @@ __all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS", "
            "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
            "supposed_after", "without_failures"]
 
+_JOINED = re.compile(r"\s*(?:和|与|及|、|跟|以及|还有)\s*")
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
 # punctuation and at 但/不过).  有没有 / 是不是 / 能不能 (A-not-A questions), 不到 / 不超过
 # (approximate amounts), 未来 and 不知道 / 不清楚 are not negations of a fact.
@@ -144,7 +145,10 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     (申报国家级孵化器，材料报上去了还没批下来 fails; 第一次没过…今年终于过了 does not).
     """
     m = _CLAUSE_BREAK.search(text, end)
-    # (我们市级孵化器申报国家级孵化器失败了: the failure is the next title's, in the clause)
+    # (我们市级孵化器申报国家级孵化器失败了: the failure is the next title's, in the clause;
+    # 国家技术市场奖和省技术市场奖都报了，都没评上: both titles', joined)
+    if _JOINED.fullmatch(text, end, until):
+        until = len(text)
     own = text[end:min(m.start() if m else len(text), max(until, end))]
     state = _status(own)
     for _ in range(_STATUS_CLAUSES):

@@ -131,14 +131,19 @@ def _level_before_subject(question: str, level: str, held: tuple[str, ...],
     return question.replace(level, "", 1).replace(words[0], level + words[0], 1)
 
 
+_APPLIED_BEFORE = re.compile(r"(?:报了|申报了?|申请了?|报)[^，,。；;]{0,2}$")
+
+
 def level_added(said: str, question: str, held: tuple[str, ...], talk: Talk,
                 topics: Mapping[str, tuple[str, ...]]) -> str | None:
-    """A follow-up telling one more event of another level of the question's subject
-    (今年又报了国家级，还在公示没批下来 after 省级技术创新中心…), said with that subject:
-    a question of its own, not a change of the one before; None otherwise."""
+    """A follow-up telling one more application of another level of the question's
+    subject (今年又报了国家级，还在公示没批下来 after 省级技术创新中心…), said with that
+    subject: a question of its own, not a change of the one before (又升国家级了 is);
+    None otherwise."""
     name, word = table_word(said, talk.levels)
-    if not name or not talk.found(said, talk.markers("additions")) or pays(said, word):
-        return None
+    if not name or not talk.found(said, talk.markers("additions")) or pays(said, word) \
+            or not _APPLIED_BEFORE.search(said[:said.index(word)]):
+        return None  # (又升国家级了: the subject becoming that level, a change of it)
     subjects = sorted((w for t in held for w in topics.get(t, ()) if w in question),
                       key=len, reverse=True)
     if not subjects or subjects[0] in said:

@@ -118,7 +118,8 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("市级技术创新中心的认定暂缓了", "市级技术创新中心", True),
     # the clause naming the next title is that title's status
     ("如果国家级技术创新中心没批下来，只给认定了省级技术创新中心", "国家级技术创新中心", True),
-    # a failure after the next title, in the same clause, is that title's
+    # a failure after the next title, in the same clause, is that title's; unless the two
+    # are joined (both failed)
     ("我们市级孵化器申报国家级孵化器失败了", "市级孵化器", False),
 ])
 def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> None:
@@ -221,3 +222,12 @@ def test_a_supposition_after_a_title_awaited() -> None:
     text = "省级技术创新中心还在等，要是批了能拿多少"
     assert supposed_after(text, 0) and not supposed_after("省级技术创新中心还在等，能拿多少", 0)
 
+
+
+def test_titles_joined_share_the_status_said_after_both() -> None:
+    text = "国家技术市场奖和省技术市场奖都报了 都没评上"
+    start, end = _span(text, "国家技术市场奖")
+    assert failed_in_region(text, start, end, text.index("省技术市场奖"))
+    text = "我们市级孵化器申报国家级孵化器失败了"
+    start, end = _span(text, "市级孵化器")
+    assert not failed_in_region(text, start, end, text.index("国家级孵化器"))

@@ -53,6 +53,8 @@ def test_one_more_event_of_another_level_is_said_with_the_subject() -> None:
         "今年又报了国家级技术创新中心，还在公示没批下来，现在能先拿吗"
     # no addition (a change of the level), or the subject said: none
     assert level_added("那国家级的呢", question, ("tech_centre",), TALK, TOPICS) is None
+    # the subject becoming that level: a change of the question (it supersedes)
+    assert level_added("后来又升到国家级了", question, ("tech_centre",), TALK, TOPICS) is None
     assert level_added("又报了国家级技术创新中心", question, ("tech_centre",), TALK, TOPICS) is None
 
 
