@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 from knowledge.awards.calculator import Denied
 from knowledge.awards.vocabulary import Vocabulary
-from knowledge.reading.scope import negated_clauses
+from knowledge.reading.scope import failed_clause, negated_clauses
 
 __all__ = ["below_said", "denied_titles", "not_yet_held", "without_denied"]
 
@@ -36,6 +36,10 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
         if _BELOW.search(clause):  # (是区级的: no title of a level the awards name)
             for name, value in _titles_named(vocab, facts, text, clause):
                 out.setdefault(name, set()).add(value)
+        elif _LEVEL_POINTED.match(clause) and failed_clause(clause):
+            # 国家级那个被刷下来了，省级的评上了: that level's title, stated or not
+            for name, value in _denied_in(clause, text, {}, vocab, terms):
+                out.setdefault(name, set()).add(value)
     return {name: frozenset(values) for name, values in out.items()}
 
 
@@ -44,6 +48,8 @@ def below_said(text: str) -> str:
     return next((c for c in re.split(r"[，,。；;！!？?]", text) if _BELOW.search(c)), "")
 
 
+# 国家级那个被刷下来了 / 省级的没批: a level pointed at, its outcome said after it
+_LEVEL_POINTED = re.compile(r"^(?:但是?|不过|可|而)?(?:国家级|省级|市级)(?:那个|那家|那项|的)")
 # 我们孵化器是区级的 / 只是县里挂的牌: a level below any the titles are of
 _BELOW = re.compile(r"(?:只是|仅是|就是|是|属于|算|只有)(?:个|一个|一家)?"
                     r"(?:区级|县级|区县级|镇级|街道级|园区级|校级)"

@@ -150,6 +150,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     for name, values in denied_titles(flat, {k: v for k, v in facts.items()
                                              if k not in raw.implied}, vocab).items():
         excluded[name] = excluded.get(name, frozenset()) | values
+        if isinstance(held := facts.get(name), frozenset) and held & values:
+            facts[name] = held - values  # (国家级那个被刷下来了: said, then said to fail)
     leader = _leader_applies(flat, facts, notes, vocab, party)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:

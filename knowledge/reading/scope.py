@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 __all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS", "awaiting_result",
-           "clause_at", "clause_start", "failed_after", "failed_in_region", "held_status",
+           "clause_at", "clause_start", "failed_after", "failed_clause", "failed_in_region",
+           "held_status",
            "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
            "supposed_after", "without_failures"]
 
@@ -136,6 +137,11 @@ def _status(clause: str) -> bool | None:
         if last is None or m.start() > last[0]:
             last = (m.start(), False)
     return None if last is None else last[1]
+
+
+def failed_clause(clause: str) -> bool:
+    """Whether the last outcome a clause states is a failure (国家级那个被刷下来了)."""
+    return _status(clause) is True
 
 
 def failed_in_region(text: str, start: int, end: int, until: int) -> bool:

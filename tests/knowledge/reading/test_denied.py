@@ -38,6 +38,14 @@ def test_a_level_below_every_title_denies_them_all(text: str) -> None:
     assert below_said(f"{text}，21年有5家升了高企") == text
 
 
+def test_a_level_pointed_at_and_said_to_fail_denies_its_title_even_said() -> None:
+    text = "2022年我们报了国家级国际合作基地和省级国际合作基地，国家级那个被刷下来了，省级的评上了"
+    held: dict[str, object] = {"platform_titles": frozenset({"intl_coop_base_national",
+                                                             "intl_coop_base_provincial"})}
+    denied = denied_titles(text, held, VOCAB)
+    assert denied["platform_titles"] == frozenset({"intl_coop_base_national"})
+
+
 def test_no_title_at_all_keeps_what_is_held_and_other_subjects() -> None:
     held: dict[str, object] = {"incubation_titles": frozenset({"incubator_national"})}
     denied = denied_titles("孵化器是国家级的，旁边的众创空间没有任何级别的认定", held, VOCAB)

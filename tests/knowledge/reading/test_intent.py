@@ -95,3 +95,8 @@ def test_a_figure_or_a_top_up_asked_about(text: str, intent: str) -> None:
 @pytest.mark.parametrize("text", ["省级那个申报截至是几号啊", "申报截止时间是哪天"])
 def test_a_deadline_asked_with_its_typo(text: str) -> None:
     assert it.read_intent(text) == it.DEADLINE
+
+
+@pytest.mark.parametrize("text", ["合同额一共500万，这个3%的补助有吗", "孵化奖励还有吗"])
+def test_the_support_said_before_有吗_asks_eligibility(text: str) -> None:
+    assert it.read_intent(text) == "eligibility"

@@ -147,6 +147,7 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("买技术合同120万已经登记了", False),
     # (现在能先拿吗: a word between 能 and its verb)
     ("国家级中心还在公示没批下来，现在能先拿吗", True),
+    ("两份技术购买合同都做了认定登记，奖励咋算？", True),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks
