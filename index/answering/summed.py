@@ -52,7 +52,8 @@ def summed_thread(rules: RuleSet, text: str, today: date, on: date, refs: tuple[
         if (item.outcome == "eligible" and item.in_force) or item.rule_id not in amounts:
             items.append(item)  # (one not granted in any: listed once)
     warnings = tuple(dict.fromkeys(w for e in kept for w in e.warnings))
-    return Estimate(as_of=on, items=tuple(items), warnings=warnings,
+    # (as of the latest question's date: each item was judged on its own)
+    return Estimate(as_of=max(e.as_of for e in kept), items=tuple(items), warnings=warnings,
                     facts=kept[-1].facts, vocabulary=rules.vocabulary)
 
 

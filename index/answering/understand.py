@@ -192,6 +192,8 @@ def _asked(frame: Frame, question: str, extraction: Extraction, talk: Talk,
     own = frame.asked
     kind = talk.asked_kind(frame.said if frame.follow_up else question)
     asked = own or (kind.name if kind is not None else "")
+    if own == AMOUNT and "combination" in frame.refs:
+        return AMOUNT  # 两项加起来一共多少 after 有啥奖励: the sum, whatever the thread asked
     if own and own not in ESTIMATE_INTENTS and frame.follow_up and not (
             own in SUM_BEATS and asks_sum(frame.said)):  # (两个都能拿吧，加起来多少: the sum)
         return own  # 企业所得税优惠怎么办理 after an amount: what this message asks

@@ -142,7 +142,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     said they are earlier in the conversation (:func:`knowledge.reading.recall.with_asker`).
     """
     frame = _read_frame(message, previous, talk, topics, names_document, titles)
-    if previous is None or frame.follow_up or frame.greeting:
+    # (another subject asked the same, 前年我们还首次过了高企: a question of its own too)
+    if previous is None or (frame.follow_up and frame.refs != ("subject",)) or frame.greeting:
         return frame
     told = with_asker(frame.text, (*previous.thread, previous.text))
     return frame if told is None else replace(frame, text=told)

@@ -35,6 +35,13 @@ def test_each_question_counts_what_it_had_on_its_own() -> None:
                 "能拿多少") == 2_000_000
 
 
+def test_the_sum_is_as_of_the_latest_question() -> None:
+    found = summed_thread(RULES, SEPARATOR.join(("2024年我们认定了技术先进型服务企业，多少",
+                                                 NATIONAL)), TODAY, date(2024, 12, 31),
+                          ("combination",))
+    assert found is not None and found.as_of == TODAY
+
+
 def test_an_award_granted_alike_twice_is_counted_once() -> None:
     # the question before held whole in the next: its award once, the new one added
     assert _sum(NATIONAL, f"{NATIONAL}，还有技术先进型服务企业认定") == 2_200_000

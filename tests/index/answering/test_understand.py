@@ -45,6 +45,14 @@ def test_a_sum_asked_beside_whether_both_can_be_had_is_an_amount(hash_engine: An
     assert _read(hash_engine, "两个都能拿吧，加起来多少", previous).intent == "amount"
 
 
+def test_a_sum_asked_of_the_thread_is_an_amount_whatever_it_asked(hash_engine: Any) -> None:
+    first = "我们是科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？"
+    second = "我们是科技服务公司，前年我们还首次过了高企，有补助吗"
+    previous = Previous(second, asked="eligibility", topics=("hitech",),
+                        thread=(first, "", second))
+    assert _read(hash_engine, "两项加起来一共多少", previous).intent == "amount"
+
+
 def test_a_supposed_figure_is_read_in_place_of_the_one_said(hash_engine: Any) -> None:
     u = _read(hash_engine, "我们是技术转移服务机构，2020年促成了4项成果在市内转化，成交额180万，"
               "说没到门槛，要是当时做到260万，能补多少", None)

@@ -537,3 +537,15 @@ def test_the_owner_taking_over_a_question_asked_for_another() -> None:
     frame = read("如果换成我们企业自己牵头呢", other)
     assert frame.text.startswith("我们企业牵头组建的市级技术创新中心")
     assert "asker" in frame.refs and other.text not in frame.thread
+
+
+def test_another_subject_asked_the_same_keeps_who_the_owner_said_they_are() -> None:
+    first = Previous("我们是做检验检测的科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？",
+                     asked="eligibility", topics=("advanced_service",),
+                     thread=("我们是做检验检测的科技服务公司，今年被认定为技术先进型服务企业，有啥奖励？",))
+
+    def titles(t: str) -> list[str]:
+        return [w for w in ("高企",) if w in t]
+
+    frame = read_frame("前年我们还首次过了高企", first, TALK, TOPICS, titles=titles)
+    assert frame.text.startswith("我们是做检验检测的科技服务公司，")
