@@ -32,7 +32,7 @@ from index.answering.shown import (
     with_reading,
 )
 from index.answering.snapshot import Snapshot, build_snapshot
-from index.answering.summed import summed_thread
+from index.answering.summed import estimated
 from index.answering.timing import clause_timing
 from index.answering.understand import Understood, understand
 from index.embedders import Embedder, make_embedder
@@ -42,7 +42,7 @@ from knowledge.awards.calculator import Estimate, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
-from knowledge.reading.estimate import estimate_profile, estimate_question, flat_profile
+from knowledge.reading.estimate import estimate_profile, flat_profile
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -319,10 +319,7 @@ class Engine:
         candidates = candidate_rules_of(snap, extraction, hits, when)
         if not candidates:
             return None, ()
-        # (两项加起来: the sum of what each question had on its own, when they share no award)
-        estimate = summed_thread(snap.rules, u.text, u.today, when, u.frame.refs) \
-            or estimate_question(snap.rules, u.text, u.today, candidates, extraction, when,
-                                 u.frame.hypothetical)
+        estimate = estimated(snap.rules, u.text, u.today, when, u.frame, candidates, extraction)
         estimate = with_reading(only_this(what_the_change_adds(estimate, u.frame.superseded),
                                           u, snap), extraction.notes)
         return estimate, tuple(item.rule_id for item in estimate.items)

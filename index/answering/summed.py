@@ -18,9 +18,10 @@ from datetime import date
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.estimate import estimate_question
-from knowledge.reading.extraction import extract_facts
+from knowledge.reading.extraction import Extraction, extract_facts
+from knowledge.reading.frame import Frame
 
-__all__ = ["SEPARATOR", "summed_thread"]
+__all__ = ["SEPARATOR", "estimated", "summed_thread"]
 
 SEPARATOR = "；"  # how knowledge.reading.thread joins the questions a combination adds up
 
@@ -67,3 +68,11 @@ def _own(rules: RuleSet, part: str, today: date, on: date) -> Estimate | None:
     if any(i.outcome == "need_info" and i.in_force for i in one.items):
         return None  # (an answer awaited: the joined reading asks it)
     return one
+
+
+def estimated(rules: RuleSet, text: str, today: date, on: date, frame: Frame,
+              rule_ids: list[str], extraction: Extraction) -> Estimate:
+    """A question's estimate: a combination's summed by question when it can be (两项加起来),
+    else the question read whole."""
+    return summed_thread(rules, text, today, on, frame.refs) or estimate_question(
+        rules, text, today, rule_ids, extraction, on, frame.hypothetical)

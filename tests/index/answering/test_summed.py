@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.answering.summed import SEPARATOR, summed_thread
+from index.answering.summed import SEPARATOR, estimated, summed_thread
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.sources.base import load_knowledge
@@ -59,3 +59,13 @@ def test_an_award_granted_alike_twice_is_counted_once() -> None:
 ])
 def test_the_joined_reading_stands(questions: tuple[str, ...], refs: tuple[str, ...]) -> None:
     assert _sum(*questions, refs=refs) is None
+
+
+def test_a_question_not_summed_is_read_whole() -> None:
+    from knowledge.reading.extraction import extract_facts
+    from knowledge.reading.frame import Frame
+
+    ex = extract_facts(NATIONAL, TODAY, RULES)
+    found = estimated(RULES, NATIONAL, TODAY, TODAY, Frame(said=NATIONAL, text=NATIONAL),
+                      list(ex.candidate_rules), ex)
+    assert found.total_yuan == 2_000_000
