@@ -14,6 +14,7 @@ from index.answering.understand import Understood
 from knowledge.awards.calculator import Estimate
 from knowledge.reading.entities import is_split
 from knowledge.reading.extraction import Extraction
+from knowledge.reading.leader import OTHER_ENTITY
 from knowledge.reading.matches import title_matches
 
 __all__ = ["case_computed", "only_this", "what_the_change_adds", "with_reading"]
@@ -60,7 +61,7 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 # 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
 _OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自)[^，,。；;]{0,2}$")
 # 我们烟台的子公司签的: the place of an entity of the asker's, not of the asker
-_OTHER_ENTITY_AFTER = re.compile(r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|合作方|客户)")
+_OTHER_ENTITY_AFTER = re.compile(OTHER_ENTITY)
 
 
 def place_unread(place: str, text: str, extraction: Extraction | None,

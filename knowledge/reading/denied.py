@@ -14,6 +14,7 @@ from knowledge.reading.scope import failed_clause, negated_clauses
 __all__ = ["below_said", "denied_titles", "not_yet_held", "without_denied"]
 
 _LEVEL = re.compile(r"国家级|省级|市级|区市级|县级")
+_CLAUSE = re.compile(r"[，,。；;！!？?]")
 
 
 def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
@@ -32,7 +33,7 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
     for clause in negated_clauses(text):
         for name, value in _denied_in(clause, text, facts, vocab, terms):
             out.setdefault(name, set()).add(value)
-    for clause in re.split(r"[，,。；;！!？?]", text):
+    for clause in _CLAUSE.split(text):
         if _BELOW.search(clause):  # (是区级的: no title of a level the awards name)
             for name, value in _titles_named(vocab, facts, text, clause):
                 out.setdefault(name, set()).add(value)
@@ -45,7 +46,7 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
 
 def below_said(text: str) -> str:
     """The clause saying its subject is of a level below every title, else ''."""
-    return next((c for c in re.split(r"[，,。；;！!？?]", text) if _BELOW.search(c)), "")
+    return next((c for c in _CLAUSE.split(text) if _BELOW.search(c)), "")
 
 
 # 国家级那个被刷下来了 / 省级的没批: a level pointed at, its outcome said after it

@@ -31,6 +31,7 @@ from knowledge.reading.recall import (
     with_asker,
     without_roles,
 )
+from knowledge.reading.scope import IF
 from knowledge.reading.slots import (
     COUNT,
     YEAR,
@@ -47,7 +48,6 @@ __all__ = ["Frame", "Previous", "read_frame"]
 
 SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
 # is read against the conversation
-_SUPPOSING = re.compile(r"如果|要是|假如|假设|万一|若是")
 _HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
 
 
@@ -295,7 +295,7 @@ def _merge(said: str, previous: Previous, talk: Talk, base: Frame, marks: set[st
         return base
     # (过两年复审要是又通过了: a supposition is one more question, not a completion)
     thread = followed(previous.thread, previous.text, question,
-                      [*refs, "supposed"] if _SUPPOSING.search(said) else refs)
+                      [*refs, "supposed"] if IF.search(said) else refs)
     becoming = "level" in refs and "combination" not in refs and "升级为" in question \
         and "升级为" not in previous.text
     return replace(base, text=question, follow_up=True, refs=tuple(dict.fromkeys(refs)),

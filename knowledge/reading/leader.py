@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from knowledge.awards.staff_regex import staff_regex
 from knowledge.reading.counts import SELF_INCUBATEE
 
-__all__ = ["OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader", "outside_applicant",
-           "partners_named", "read_leader", "seller", "supplier"]
+__all__ = ["OTHER_ENTITY", "OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader",
+           "outside_applicant", "partners_named", "read_leader", "seller", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商、入驻企业等其他单位不是申报主体"
@@ -147,7 +147,7 @@ _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 # 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker (when the asker
 # says it is in the city)
-_OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|客户)"
+OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|客户)"
 # 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
 _BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
                      r"(公司|企业|厂)")
@@ -168,7 +168,7 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     # (我们（威海的公司）…我们烟台的子公司签的: the asker is here, the subsidiary is not it)
-    other = "(?!" + _OTHER_ENTITY + ")" if re.search(
+    other = "(?!" + OTHER_ENTITY + ")" if re.search(
         _ASKER + r"[^，,。；;]{0,4}?(?:" + here + ")", text) else ""
     m = re.search(_ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:是|在|位于|注册在|落户在?)?"
                   r"(" + places + r")(?:的|注册|市|本地)" + other, text) \
