@@ -21,7 +21,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.parts import excluded_counts, pointed_at, refined_by_outcome
+from knowledge.reading.parts import excluded_counts, narrowed_within, pointed_at, refined_by_outcome
 from knowledge.reading.scope import PAID_BEFORE, renewed, without_failures
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -258,7 +258,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     for k, (i, (n, rest)) in enumerate(parts):
         end = parts[k + 1][0] if k + 1 < len(parts) else tail_at
         more = clauses[i + 1:end]  # clauses that go on about this part
-        said = "，".join([clauses[i], *more])
+        said, n = "，".join([clauses[i], *more]), narrowed_within(clauses[i], more, n)
         # 另外还有2家制造业企业…，按科技服务机构那个奖励: a part naming its own kind of
         # holder is not the kind the question's framing names
         own = [c for c in tail if not (_FRAMING.match(c) and _OWN_KIND.search(rest))]
@@ -378,10 +378,10 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
             rule = rules.get(item.rule_id)
             once = (rule is not None and rule.amount_yuan is not None
                     and rule.count_fact is None and rule.base_fact is None)
-            if once and count < 1:
-                continue  # (2家认定了…，2家都注册在烟台: none counts)
+            if once and count < 1:  # (2家认定了…，2家都注册在烟台: none counts; an inner
+                continue  # count, 4家是…，其中2家首次认定, has multiplied it already: × once)
             paid = count - again if once and _one_time(rules, item) else count
-            if once and paid > 1 and item.amount_yuan:
+            if once and paid > 1 and item.amount_yuan and "×" not in item.explanation:
                 total = item.amount_yuan * paid
                 less = f"（{count}−{again}家已领过）" if paid != count else ""
                 item = replace(item, amount_yuan=total, explanation=(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["excluded_counts", "pointed_at", "pointed_out", "refined_by_outcome"]
+__all__ = ["excluded_counts", "narrowed_within", "pointed_at", "pointed_out", "refined_by_outcome"]
 
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 # 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
@@ -229,3 +229,27 @@ def refined_by_outcome(clauses: list[str], parts: list[tuple[int, tuple[int, str
             continue
         out.append((i, (n, rest)))
     return out
+
+
+# what a clause says happened to those it counts: recognised, passed, first or again
+_EVENT = re.compile(r"通过|过了|认定|评上|获评|获批|批了|批下|创成|升级|升了|入选|首次|第一次|重新"
+                    r"|复审|复核")
+_WITHIN = re.compile(r"^(?:不过|但是|但|而)?(?:其中|里头|里面|这里面|当中|这当中)(?:有)?"
+                     + _N + r"\s*(家|项|个|件|份)")
+
+
+def narrowed_within(own: str, more: list[str], n: int) -> int:
+    """The count of a part said of some of it (3家是检测公司，其中2家首次认定高企 → 2): a
+    clause after the part's own, said with 其中, that counts fewer and says what happened to
+    them when the part's own clause says nothing happened; else ``n``.  (3家认定了…，其中1家
+    是注册在烟台的 says what happened in its own clause: its 其中 puts a part out.)"""
+    from knowledge.numerals import parse_int
+
+    if _EVENT.search(own):
+        return n
+    for clause in more:
+        m = _WITHIN.match(clause)
+        k = parse_int(m.group(1)) if m is not None else None
+        if m is not None and k and k < n and _EVENT.search(clause[m.end():]):
+            return k
+    return n

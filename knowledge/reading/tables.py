@@ -47,9 +47,11 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
                 question, rest, swapped = paid
                 refs.extend([slot] if swapped else [])
                 continue
-            if pays(rest, word) or asks_other_payer(rest):
+            if pays(rest, word) or asks_other_payer(rest) or _own_subject(
+                    rest, word, question, topics):
                 # 省里拨了80万 / 省里是不是也有配套的钱: the province's money, not a level
-                # of the title
+                # of the title; 被认定为省级技术创新中心呢 (after a 新型研发机构): the level of
+                # a subject of its own, said with it
                 name = ""
         # (镇上那几家企业，每家能分多少: others asked about, not the asker)
         # (换成我们合作的那家企业牵头呢: another, but the one leading: its award)
@@ -76,6 +78,15 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
             refs.append(slot)
             rest = rest.replace(word, "")
     return question, rest
+
+
+def _own_subject(rest: str, word: str, question: str,
+                 topics: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether the level ``word`` is said right before a subject the question does not
+    name (省级技术创新中心 asked after a 新型研发机构): that subject's level, not a swap."""
+    after = rest[rest.index(word) + len(word):].lstrip("的")
+    return any(after.startswith(w) and w not in question
+               for words in topics.values() for w in words if len(w) >= 2)
 
 
 def _applicant_swapped(question: str, rest: str, said: tuple[str, str], talk: Talk,

@@ -127,6 +127,9 @@ def _one(question: str) -> Estimate:
     ("今年市里新批了7个市级技术创新中心，5个是企业牵头的，剩下的是高校院所牵头的，市级补助总额多少",
      16000000),
     ("区里4个市级技术创新中心，1个是企业牵头，其余都是科研院所牵头的，市里一共补多少", 11000000),
+    # a part said of some of a group (其中2家首次认定) holds the award, multiplied once
+    ("2020年我们集团有6家子公司，3家是检测公司，其中2家首次认定高企；另外3家是制造企业，奖多少",
+     400000),
 ])
 def test_one_time_awards_per_holder(text: str, total: int) -> None:
     estimate = compose_groups(RULESET, text, _one)

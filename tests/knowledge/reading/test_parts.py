@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from knowledge.reading.parts import excluded_counts, pointed_at, pointed_out, refined_by_outcome
+from knowledge.reading.parts import (
+    excluded_counts,
+    narrowed_within,
+    pointed_at,
+    pointed_out,
+    refined_by_outcome,
+)
 
 
 @pytest.mark.parametrize(("text", "excluded"), [
@@ -117,3 +123,19 @@ def test_a_part_refined_by_its_outcome(clauses: list[str], counts: list[int]) ->
     parts = [(i, (parse_int(re.findall(r"\d+|[一二两三四五六七八九十]+", c)[0]) or 0, c))
              for i, c in enumerate(clauses)]
     assert [n for _, (n, _) in refined_by_outcome(clauses, parts)] == counts
+
+
+@pytest.mark.parametrize(("own", "more", "n", "expected"), [
+    # a part said of some of the count, with what happened to them: those
+    ("3家是检测公司", ["其中2家首次认定高企"], 3, 2),
+    ("4家是科技服务机构", ["里头1家今年通过了复审"], 4, 1),
+    # the part's own clause says what happened: its 其中 puts a part out, read elsewhere
+    ("3家认定了技术先进型服务企业", ["其中1家是注册在烟台的"], 3, 3),
+    # a 其中 that says nothing happened, or counts no fewer: the count stands
+    ("5家是制造企业", ["其中2家在高区"], 5, 5),
+    ("2家是检测公司", ["其中2家首次认定高企"], 2, 2),
+    ("3家是检测公司", [], 3, 3),
+])
+def test_a_part_said_of_some_of_the_count(own: str, more: list[str], n: int,
+                                          expected: int) -> None:
+    assert narrowed_within(own, more, n) == expected

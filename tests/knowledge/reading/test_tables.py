@@ -66,6 +66,18 @@ def test_the_province_asked_to_pay_is_no_level_of_the_title() -> None:
     assert out == question and "level" not in refs
 
 
+@pytest.mark.parametrize("rest", [
+    "那要是这个研发机构今年被认定为省级技术创新中心呢",
+    "如果明年评上国家级的技术创新中心",
+])
+def test_a_level_said_with_a_subject_of_its_own_is_that_subject_s(rest: str) -> None:
+    refs: list[str] = []
+    question = "我们公司和一个研究所在威海合建了个新型研发机构，市里能支持多少"
+    out, left = merge_tables(rest, question, ("new_rnd",), TALK, TOPICS, refs)
+    assert out == question and "level" not in refs
+    assert "技术创新中心" in left and ("省级" in left or "国家级" in left)
+
+
 def test_the_opening_word_is_stripped() -> None:
     assert strip_opening("那如果是省级的呢？", TALK) == "是省级的"
 
