@@ -24,9 +24,11 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
     """``estimate`` saying first how each figure of the message was read."""
     if not estimate.items or not notes:
         return estimate
+    asked = any("取决于确切金额" in w for w in estimate.warnings)  # (an approximate amount)
     said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings
                  # a sum over the whole message is no figure of an estimate by year
-                 and not ((estimate.years or is_split(estimate)) and "＋" in n))
+                 and not ((estimate.years or is_split(estimate)) and "＋" in n)
+                 and not (asked and "是约数，按约" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))
 
 

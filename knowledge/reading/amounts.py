@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
-from knowledge.reading.mixed import affirmed_apart, by_position
+from knowledge.reading.mixed import affirmed_apart, by_position, out_by_position
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
     HAS_AMOUNT,
@@ -25,7 +25,7 @@ from knowledge.reading.said import (
     own_start,
 )
 from knowledge.reading.said import SEGMENT as _SEGMENT
-from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
+from knowledge.reading.scope import BUT, FAILED, IF, clause_start, failed_after, is_negated
 
 __all__ = ["HELPED", "MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
 
@@ -147,7 +147,8 @@ def _restated_once(text: str, found: list[tuple[MoneyMention, str]], pattern: st
         if earlier is None:
             continue
         kept.remove((m, seg))
-        if pattern is not None and denies(text, m, pattern):
+        # (其中80万那项后来双方撤回合同了: the listed one fell through)
+        if (pattern is not None and denies(text, m, pattern)) or FAILED.search(seg):
             kept.remove(earlier)
             out.notes.append(f"未计入：“{m.text}”（问题中说明该笔未满足条件）")
     return kept
@@ -200,11 +201,12 @@ def read_money(text: str, out: RawExtraction,
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
     mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
     mentions = in_the_city(text, mentions, elsewhere, out.notes)
+    mentions = out_by_position(text, mentions, elsewhere, out.notes)
     mentions = [_times_count(text, m, out) for m in mentions]
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
     used = _place_amounts(text, placed, out)
-    _note_approximate(text, mentions, used, out)
+    _note_approximate(text, placed, used, out)
     _deny_whole(text, mentions, out)
     if "registered_tech_purchase_yuan" in out.facts:
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
@@ -315,13 +317,30 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     return placed
 
 
-def _note_approximate(text: str, mentions: list[MoneyMention], used: list[MoneyMention],
-                      out: RawExtraction) -> None:
-    """Say so of an amount used that is approximate (三百多万, 约80万)."""
-    for mention in mentions:
-        if mention in used and (_ABOUT_BEFORE.search(text[:mention.start])
-                                or _ABOUT_AFTER.search(text[mention.end:])):
+def _note_approximate(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
+                      used: list[MoneyMention], out: RawExtraction) -> None:
+    """Say so of an amount used that is approximate (三百多万, 约80万), and keep the range
+    its fact may be in (三百多万: 300万 up to 400万; 二百五十多万: up to 260万)."""
+    for fact, found in placed.items():
+        for mention, _ in found:
+            before = _ABOUT_BEFORE.search(text[:mention.start])
+            after = _ABOUT_AFTER.search(text[mention.end:])
+            if mention not in used or not (before or after) or not mention.yuan:
+                continue
             out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
+            step = 10 ** (len(str(mention.yuan)) - len(str(mention.yuan).rstrip("0")))
+            word = (before or after).group()  # type: ignore[union-attr]
+            low, high = ((-step // 2, step // 2) if word in _AROUND else (-step, 0)
+                         if word in _BELOW else (0, step))
+            value = out.facts.get(fact)
+            said = (before.group() if before else "") + mention.text + (
+                after.group() if after and after.group() not in mention.text else "")
+            if isinstance(value, int) and value + low > 0:
+                out.approximate[fact] = (value + low, value + high, said)
+
+
+_AROUND = frozenset({"约", "大约", "大概", "差不多", "左右", "上下", "来"})
+_BELOW = frozenset({"不到", "不足", "将近", "接近", "以下"})
 
 
 _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"

@@ -34,7 +34,7 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
         for name, value in _denied_in(clause, text, facts, vocab, terms):
             out.setdefault(name, set()).add(value)
     for clause in _CLAUSE.split(text):
-        if _BELOW.search(clause):  # (是区级的: no title of a level the awards name)
+        if _below_whole(clause):  # (是区级的: no title of a level the awards name)
             for name, value in _titles_named(vocab, facts, text, clause):
                 out.setdefault(name, set()).add(value)
         elif _LEVEL_POINTED.match(clause) and failed_clause(clause):
@@ -46,7 +46,18 @@ def denied_titles(text: str, facts: dict[str, object], vocab: Vocabulary
 
 def below_said(text: str) -> str:
     """The clause saying its subject is of a level below every title, else ''."""
-    return next((c for c in _CLAUSE.split(text) if _BELOW.search(c)), "")
+    return next((c for c in _CLAUSE.split(text) if _below_whole(c)), "")
+
+
+def _below_whole(clause: str) -> bool:
+    """Whether the clause says its subject is of a level below every title — the whole
+    subject, not a part counted apart (两家市级、一家是区级的: one of them)."""
+    m = _BELOW.search(clause)
+    return m is not None and not _COUNTED_PART.search(clause, 0, m.start())
+
+
+_COUNTED_PART = re.compile(r"(?:^|、)(?:其中|另外|还有|剩下的?)?[0-9一二两三四五六七八九十]+"
+                           r"\s*[家个所]$")
 
 
 # 国家级那个被刷下来了 / 省级的没批: a level pointed at, its outcome said after it

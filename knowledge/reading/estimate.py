@@ -5,13 +5,14 @@ open to alike, narrowed as the question says, a supposition computed and labelle
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
+from knowledge.money import format_yuan
 from knowledge.reading.applicant import assume_applicant
 from knowledge.reading.ceiling import at_ceiling, granted_at_top
 from knowledge.reading.dated import estimate_dated
@@ -57,6 +58,25 @@ def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[st
     note = (f"您说的{said}是已有的称号，不是这次新获得的，其一次性奖励未计入；"
             "如是这次新认定的，请告诉我。")
     return replace(estimate, items=tuple(kept), warnings=(note, *estimate.warnings))
+
+
+def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimate]
+                 ) -> Estimate:
+    """The estimate, unless an amount said approximately (二百五十多万) gives another total
+    at either end of its range: then the amount is asked (it is left out of the facts),
+    and the reply says what the two ends give — a total is never guessed."""
+    for fact, (low, high, said) in extraction.approximate.items():
+        ends = [settled(replace(extraction, facts={**extraction.facts, fact: v})).total_yuan
+                for v in (low, high)]
+        if ends[0] != ends[1]:
+            asked = settled(replace(extraction, facts={
+                k: v for k, v in extraction.facts.items() if k != fact}))
+            note = (f"金额“{said}”是约数：按{format_yuan(low)}计合计{format_yuan(ends[0])}，"
+                    f"按{format_yuan(high)}计合计{format_yuan(ends[1])}，结果取决于确切金额，"
+                    "请告诉我确切金额。")
+            return replace(asked, warnings=(note, *(
+                w for w in asked.warnings if "是约数，按约" not in w)))
+    return settled(extraction)
 
 
 def estimate_profile(rules: RuleSet, profile: Mapping[str, object], on: date, today: date,
@@ -129,8 +149,11 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
             return by_year  # (这次 then keeps the latest year: only_year)
         return evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)
 
-    estimate = run(extraction)
-    estimate = assume_applicant(rules, estimate, extraction, run) or estimate
+    def settled(ex: Extraction) -> Estimate:
+        estimate = run(ex)
+        return assume_applicant(rules, estimate, ex, run) or estimate
+
+    estimate = _approximate(extraction, settled)
     estimate = granted_at_top(rules, text, estimate, extraction.denied) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = held_by_others(rules, filled, estimate) or estimate

@@ -74,6 +74,7 @@ class Extraction:
     # titles said as what the asker is, beside other awards (我们是国家级孵化器，今年有3家
     #在孵企业升了高企): held as conditions, their own one-time awards not asked about
     standing: dict[tuple[str, str], str] = field(default_factory=dict)
+    approximate: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # (三百多万)
 
 
 _SPACED_CLAUSE = re.compile(r"(?<=[\u4e00-\u9fff\d]) +(?=[\u4e00-\u9fff\d])")
@@ -180,7 +181,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     others = any(n in specs and specs[n].kind in ("count", "money") for n in facts)
     standing = {**(raw.standing if others else {}), **raw.upgraded_from}
     return Extraction(facts, raw.as_of, raw.is_amount_question, frozenset(raw.topics),
-                      candidates, tuple(notes), excluded, denied, dict(standing))
+                      candidates, tuple(notes), excluded, denied, dict(standing),
+                      {f: r for f, r in raw.approximate.items() if f in facts})
 
 
 _PURCHASE = "registered_tech_purchase_yuan"  # the buyer's award a seller asks about

@@ -12,9 +12,9 @@ import re
 
 from knowledge.money import MoneyMention
 from knowledge.numerals import parse_int
-from knowledge.reading.scope import is_negated
+from knowledge.reading.scope import FAILED, is_negated
 
-__all__ = ["affirmed_apart", "by_position"]
+__all__ = ["affirmed_apart", "by_position", "out_by_position"]
 
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 # 前三份 / 后面两份 / 最后2个: a part of a list named by its position
@@ -77,3 +77,39 @@ def _pieces(text: str) -> list[re.Match[str]]:
     """The clauses of ``text``, one saying two parts without a comma split between them
     (两项登记了一项没登记)."""
     return [p for c in _CLAUSE.finditer(text) for p in _PIECE.finditer(c.group())]
+
+
+def out_by_position(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
+                    notes: list[str]) -> list[MoneyMention]:
+    """``mentions`` less the amounts of a list (合同额300万、250万、400万、500万) that a later
+    clause names by position and puts out: placed outside the city or fallen through (后两项
+    受让方在外省, 最后一份黄了), said in a note.  Other amounts stay."""
+    listed = _listed_run(text, mentions)
+    if len(listed) < 2:
+        return mentions
+    places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True) if p)
+    out: set[int] = set()
+    for clause in _CLAUSE.finditer(text, listed[-1].end):
+        said = clause.group()
+        where = _POSITION.search(said)
+        if where is None or not (FAILED.search(said, where.end()) or (
+                places and re.search(places, said[where.end():]))):
+            continue
+        n = parse_int(where.group(2))
+        if n is None or not 0 < n < len(listed):
+            return mentions
+        part = range(n) if where.group(1) == "前" else range(len(listed) - n, len(listed))
+        out.update(id(listed[i]) for i in part)
+        notes.append(f"未计入：“{said}”（" + "、".join(listed[i].text for i in part) + "）")
+    return [m for m in mentions if id(m) not in out]
+
+
+def _listed_run(text: str, mentions: list[MoneyMention]) -> list[MoneyMention]:
+    """The last run of amounts listed one after another (300万、250万和400万)."""
+    runs: list[list[MoneyMention]] = []
+    for m in mentions:
+        if runs and re.fullmatch(r"\s*[、和及与]\s*", text[runs[-1][-1].end:m.start]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return max(runs, key=len, default=[]) if runs else []

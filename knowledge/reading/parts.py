@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from knowledge.reading.scope import FAILED
+
 __all__ = ["excluded_counts", "narrowed_within", "pointed_at", "pointed_out", "refined_by_outcome"]
 
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
@@ -20,8 +22,9 @@ _NOT = r"超过|超出|过了|不在|不符合|没有?|未|不是|不算"
 _OF_THEM = (r"(?:(?:\d+|[一二两三四五六七八九十]+)\s*[家项个件份]|(?:那|这)(?:一半|些|几家|几个)"
             r"|(?:过了|通过|认定|批了|评上)的?)"
             r"(?:里|中|当中|里面)")
-_PART = (r"(?:其中|另外|另|还有|剩下的?|" + _OF_THEM + r"(?:还|也|又)?)?(?:有)?" + _N
-         + r"\s*(家|项|个|件|份|单|笔)")
+# (后两项受让方在外省: a part of a list named by its position)
+_PART = (r"(?:其中|另外|另|还有|剩下的?|(?:前|后|最后)(?:面的?|边的?)?|" + _OF_THEM
+         + r"(?:还|也|又)?)?(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)")
 
 
 def _nearest_count(text: str, m: re.Match[str]) -> int | None:
@@ -44,7 +47,8 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     from knowledge.numerals import parse_int
 
     extra = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
-    out_words = _NOT + (f"|{extra}" if extra else "")
+    # (其中1项后来双方撤回了 / 2家还在公示: a part that fell through or waits)
+    out_words = _NOT + f"|{FAILED.pattern}" + (f"|{extra}" if extra else "")
     out: list[tuple[int, str, str]] = []
     part = re.compile(_PART + r"[^，,。；;！!？?]{0,16}?(" + out_words + ")")
     for m in part.finditer(text):
@@ -54,11 +58,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
         if re.fullmatch(r"没有?|未|不是|不算|不在", m.group(3)) and re.match(
                 r"(?:有)?(?:" + out_words + ")", text[m.end():]):
             continue  # 3家都没出孵化期 / 都没超过3年: not put out (a double negation)
-        if n is not None and (re.match("其中|" + _OF_THEM, m.group(0)) or _within(text, m)
-                              or _another_part(text, m)
-                              or (_owns(text, m) and (_listed_total(text) == total
-                                                      or _rest_said(text, m)
-                                                      or _but_part(text, m, n, total)))):
+        if n is not None and _of_the_count(text, m, n, total):
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
     if not out:
@@ -76,9 +76,19 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
             n = parse_int(m.group(2))
             if n is not None:
                 out.append((n, m.group(3), m.group(0)))
-    if extra and not out:
-        out.extend(_every(text, extra, total) or _named_one(text, extra, total))
+    if not out:
+        out.extend((_every(text, extra, total) if extra else [])
+                   or _named_one(text, out_words, total))
     return out
+
+
+def _of_the_count(text: str, m: re.Match[str], n: int, total: int | None) -> bool:
+    """Whether the part ``m`` is a part of the count (其中…, 前两项…, 这4家里…), not more
+    than it (另外还有2家…)."""
+    return bool(re.match("其中|前|后|最后|" + _OF_THEM, m.group(0))) or _within(text, m) \
+        or _another_part(text, m) or (_owns(text, m) and (
+            total in (_listed_total(text), _led_total(text)) or _rest_said(text, m)
+            or _but_part(text, m, n, total)))
 
 
 def _named_one(text: str, extra: str, total: int | None) -> list[tuple[int, str, str]]:
@@ -86,11 +96,14 @@ def _named_one(text: str, extra: str, total: int | None) -> list[tuple[int, str,
     了: (1, "个", words))."""
     if total is None or total < 2:
         return []
-    return [(1, "个" if m.group(2) == "那个" else "家", m.group(0))
+    return [(1, {"那个": "个", "那项": "项", "那份": "份", "那笔": "笔"}.get(m.group(2), "家"),
+             m.group(0))
             for m in _NAMED_ONE.finditer(text) if re.search(extra, m.group(3))]
 
 
-_NAMED_ONE = re.compile(r"([\u4e00-\u9fff]{1,6}?)(那个|那家|那所)([^，,。；;！!？?]{0,16})")
+# (心血管那个… / 80万那项后来撤回了: one named by what it is or by its amount)
+_NAMED_ONE = re.compile(r"([\u4e00-\u9fff]{1,6}?|[\d.]+\s*万元?)(那个|那家|那所|那项|那份|那笔)"
+                        r"([^，,。；;！!？?]{0,16})")
 
 
 _LISTED = re.compile(r"分别(?:是|在|位于|落地在?|落在|来自)([^。；;？?]{2,24})")
@@ -163,6 +176,18 @@ def _listed_total(text: str) -> int:
     from knowledge.numerals import parse_int
 
     return sum(parse_int(m.group(1)) or 0 for m in re.finditer(_PART, text) if _owns(text, m))
+
+
+def _led_total(text: str) -> int:
+    """What the parts led to the start of their segment by a few words add up to (2项落地在
+    青岛，威海本地2项…; 不过只有前两项…，后两项…)."""
+    from knowledge.numerals import parse_int
+
+    return sum(parse_int(m.group(1)) or 0 for m in _LED.finditer(text))
+
+
+_LED = re.compile(r"(?:^|(?<=[，,；;：:\s]))[\u4e00-\u9fff]{0,4}?(?:其中|另外|还有|前|后|最后)?"
+                  + _N + r"\s*(?:家|项|个|件|份|单|笔)")
 
 
 def _owns(text: str, m: re.Match[str]) -> bool:

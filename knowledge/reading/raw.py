@@ -22,6 +22,8 @@ class RawExtraction:
     standing: dict[tuple[str, str], str] = field(default_factory=dict)
     # titles an upgrade starts from (省级…升级成国家级…): held before, not obtained now
     upgraded_from: dict[tuple[str, str], str] = field(default_factory=dict)
+    # amounts said approximately (二百五十多万): fact → (least, most, as said)
+    approximate: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
 
 def exclude(out: RawExtraction, fact: str, value: str, phrase: str) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BUT", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS", "awaiting_result",
-           "clause_at", "clause_start", "failed_after", "failed_clause", "failed_in_region",
-           "held_status",
+__all__ = ["BUT", "FAILED", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS",
+           "awaiting_result", "clause_at", "clause_start", "failed_after", "failed_clause",
+           "failed_in_region", "held_status",
            "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
            "supposed_after", "without_failures"]
 
@@ -92,6 +92,7 @@ _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有|被|给)?(正式)
                      r"|还在公[示式]|公[示式]期|只是入围|仅入围|(只是|仅|刚)被?提名"
                      r"|还在走|在走[^，,。；;]{0,4}流程|流程(还)?没走完|还在办理?|正在办理?|办理中"
                      r"|还没办(完|下来|好)")
+FAILED = _FAILED  # (the parts of a count that fell through: 其中1项黄了)
 _SHORT_CLAUSE = 10
 
 
@@ -357,8 +358,9 @@ _STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|
 # obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
 _NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
                          r"有[0-9一二两三四五六七八九十]")
-_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(的|这个|这家)?$")
+_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(公司|单位|集团)?(的|这个|这家)?$")
 # 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
+_OTHERS_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*家")
 _OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
 # 我们是国家级孵化器，2022年…，这一年能拿多少: a question about one year's events asks
 # nothing of a title said without a time as what the asker is
@@ -375,7 +377,9 @@ def held_status(text: str, start: int, end: int) -> bool:
     clause = clause_at(text, start)
     after = clause[end - head:] if end - head <= len(clause) else ""
     if _STANDING_BEFORE.search(text, head, start):
-        return after[:1] in ("里", "内") or bool(_NEWS_AFTER.match(after))
+        # (我们这个国家级孵化器，2020年升了12家高企: the title alone, then the news of others)
+        return after[:1] in ("里", "内") or bool(_NEWS_AFTER.match(after)) or (
+            not after and bool(_OTHERS_COUNTED.search(text, end)))
     if _OPERATED_BEFORE.search(text, head, start):
         return True
     return bool(_IS_BEFORE.search(text, head, start) and _THAT_YEAR.search(text)

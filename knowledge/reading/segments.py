@@ -196,6 +196,8 @@ def _short_noun(piece: str, level: re.Match[str] | None, named: str, seen: str
 
 
 # 其中2家是2021年就认定过的: a year in the history of a part of a count, no year of its own
+_LISTED_YEARS = re.compile(r"(?:(?:19|20)\d\d\s*年?\s*[和与及、跟]\s*)+(?:19|20)\d\d\s*年")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d\d")
 _HISTORY = re.compile(r"(?:其中|另(?!外))[^，,。；;！!？?]{0,8}$")
 
 
@@ -224,6 +226,13 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     if len({m.group(1) for m in years}) < 2:
         return "", [], ""
     head = text[:years[0].start()]
+    if (listed := _LISTED_YEARS.match(text, years[0].start())) is not None:
+        # 2019年和2020年都买了技术，2019年…300万，2020年…150万: the years listed, said of
+        # each, then each year's own part — the list is what every part shares
+        end = next((m.end() for m in re.finditer(r"[，,。；;]", text[listed.end():])), 0)
+        later = [m for m in years if m.start() >= listed.end() + end]
+        if end and set(_YEAR_NUMBER.findall(listed.group())) <= {m.group(1) for m in later}:
+            head, years = text[:listed.end() + end], later
     last = years[-1].start()
     tail_at = last + tail_start(text[last:])
     if _in_brackets(text, tail_at + 1):  # (…100万（2021年的都是上半年签的）: the year's own)

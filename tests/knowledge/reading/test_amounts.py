@@ -165,3 +165,33 @@ def test_the_provinces_grant(text: str, yuan: int) -> None:
 ])
 def test_an_award_named_by_its_figure(text: str, yuan: int) -> None:
     assert _read(text).facts.get("provincial_funds_yuan") == yuan
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # a listed amount named again and said to have fallen through is left out
+    ("在威海促成了4项高校成果转化，合同额100万、80万、70万、50万，其中80万那项后来双方撤回合同了",
+     2_200_000),
+    # a part of the list named by position, placed outside the city or fallen through
+    ("撮合了四项科研院所成果转化，合同额300万、250万、400万、500万，不过只有前两项是在威海转化的，"
+     "后两项受让方在外省", 5_500_000),
+    ("促成了4项成果转化，合同额100万、80万、70万、50万，最后一项黄了", 2_500_000),
+    # a position said without an outcome or a place puts nothing out
+    ("促成了3项成果转化，合同额100万、80万、70万，前两项是上半年签的", 2_500_000),
+])
+def test_listed_amounts_less_the_parts_put_out(text: str, yuan: int) -> None:
+    out = RawExtraction(topics={"tech_transfer"})
+    read_money(text, out, {}, elsewhere=("外省", "青岛", "烟台"))
+    assert out.facts.get("tt_contract_turnover_yuan") == yuan
+
+
+@pytest.mark.parametrize(("text", "approximate"), [
+    ("登记的合同三百多万", (3_000_000, 4_000_000, "三百多万")),
+    ("登记的合同二百五十多万", (2_500_000, 2_600_000, "二百五十多万")),
+    ("登记的合同大约120万", (1_150_000, 1_250_000, "大约120万")),
+    ("登记的合同不到300万", (2_000_000, 3_000_000, "不到300万")),
+    ("登记的合同250万", None),
+])
+def test_the_range_of_an_approximate_amount(text: str,
+                                            approximate: tuple[int, int, str] | None) -> None:
+    out = _read("2020年买技术，" + text)
+    assert out.approximate.get("registered_tech_purchase_yuan") == approximate

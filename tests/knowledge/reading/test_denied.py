@@ -38,6 +38,13 @@ def test_a_level_below_every_title_denies_them_all(text: str) -> None:
     assert below_said(f"{text}，21年有5家升了高企") == text
 
 
+@pytest.mark.parametrize("text", ["我们区有三家孵化器，两家市级、一家是区级的",
+                                  "区里4个孵化器，其中1个是区级的"])
+def test_a_part_counted_apart_at_a_level_below_denies_nothing_whole(text: str) -> None:
+    assert "incubation_titles" not in denied_titles(text, {}, VOCAB)
+    assert below_said(text) == ""
+
+
 def test_a_level_pointed_at_and_said_to_fail_denies_its_title_even_said() -> None:
     text = "2022年我们报了国家级国际合作基地和省级国际合作基地，国家级那个被刷下来了，省级的评上了"
     held: dict[str, object] = {"platform_titles": frozenset({"intl_coop_base_national",

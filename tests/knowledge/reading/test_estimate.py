@@ -181,3 +181,21 @@ def test_parts_and_suppositions_said_other_ways(text: str, total: int) -> None:
         "applied-then-passed-part-renewed"])
 def test_parts_read_on_the_question_frame(text: str, total: int) -> None:
     assert _estimate(text).total_yuan == total
+
+
+@pytest.mark.parametrize(("question", "total", "asked"), [
+    # the exact figure decides the total (250万 → 7.5万, 260万 → 7.8万): asked, ends said
+    ("2019年我们技术转移机构促成3项高校成果在市内转化，合同成交额二百五十多万，补助多少", 0, True),
+    ("2020年我们公司买技术，登记的合同大约120万，奖多少", 0, True),
+    # either end of the range reaches the cap: the total stands
+    ("2020年我们公司买技术，登记的合同三百多万，奖多少", 500_000, False),
+    # an exact amount is no range
+    ("2020年我们公司买技术，登记的合同250万，奖多少", 500_000, False),
+])
+def test_an_approximate_amount_is_asked_when_the_total_depends_on_it(
+        question: str, total: int, asked: bool) -> None:
+    estimate = _estimate(question)
+    assert estimate.total_yuan == total
+    assert any("取决于确切金额" in w for w in estimate.warnings) is asked
+    if asked:
+        assert estimate.missing

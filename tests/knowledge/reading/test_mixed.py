@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import scan_money
-from knowledge.reading.mixed import affirmed_apart, by_position
+from knowledge.reading.mixed import affirmed_apart, by_position, out_by_position
 
 REGISTERED = r"登记|认定登记|备案"
 LIST = "2020年一共签了5份技术合同，分别是30万、45万、25万、20万和15万，"
@@ -44,3 +44,20 @@ def test_parts_of_a_list_by_position(tail: str, kept: list[int] | None) -> None:
         "denied", "asked", "supposed", "under-way"])
 def test_a_condition_affirmed_apart(text: str, apart: bool) -> None:
     assert affirmed_apart(text, REGISTERED) is apart
+
+
+@pytest.mark.parametrize(("tail", "kept"), [
+    ("后两份的买方在青岛", [300_000, 450_000, 250_000]),
+    ("最后一份后来黄了", [300_000, 450_000, 250_000, 200_000]),
+    ("前两份撤回了", [250_000, 200_000, 150_000]),
+    # a position said of nothing put out, or the whole list: nothing is taken out
+    ("前两份是上半年签的", [300_000, 450_000, 250_000, 200_000, 150_000]),
+    ("前五份都撤回了", [300_000, 450_000, 250_000, 200_000, 150_000]),
+], ids=["last-two-elsewhere", "last-fell-through", "first-two-withdrawn", "no-outcome",
+        "the-whole-list"])
+def test_parts_of_a_list_put_out_by_position(tail: str, kept: list[int]) -> None:
+    text = LIST + tail
+    notes: list[str] = []
+    found = out_by_position(text, scan_money(text), ("青岛", "外省"), notes)
+    assert [m.yuan for m in found] == kept
+    assert bool(notes) is (len(kept) < 5)

@@ -139,3 +139,19 @@ def test_a_part_refined_by_its_outcome(clauses: list[str], counts: list[int]) ->
 def test_a_part_said_of_some_of_the_count(own: str, more: list[str], n: int,
                                           expected: int) -> None:
     assert narrowed_within(own, more, n) == expected
+
+
+@pytest.mark.parametrize(("text", "total", "excluded"), [
+    # a part that fell through or still waits
+    ("，合同额100万、80万、70万、50万，其中80万那项后来双方撤回合同了", 4, [(1, "项")]),
+    ("，其中1项后来黄了", 4, [(1, "项")]),
+    # a part of a list named by its position
+    ("，合同额300万、250万、400万、500万，不过只有前两项是在威海转化的，后两项受让方在外省", 4,
+     [(2, "项")]),
+    ("，合同额100万、80万、70万、50万，最后一项黄了", 4, [(1, "项")]),
+    # parts led to their segment by a few words add up to the count
+    ("，2项落地在青岛，威海本地2项合同额合计500万", 4, [(2, "项")]),
+])
+def test_parts_that_fell_through_by_position_or_led_by_a_place(
+        text: str, total: int, excluded: list[tuple[int, str]]) -> None:
+    assert [(n, u) for n, u, _ in excluded_counts(text, ("外省", "青岛"), total)] == excluded

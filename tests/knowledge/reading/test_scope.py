@@ -187,6 +187,11 @@ def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
     # where the asker's news is, what it runs
     ("我们国家级孵化器里有3家升了高企", "国家级孵化器", True),
     ("我们运营一个国家级孵化器和一个众创空间", "国家级孵化器", True),
+    # the asker's title alone in its clause, the news of the others counted after it
+    ("我们这个国家级孵化器，2020年孵化期内升了12家高企，能奖多少", "国家级孵化器", True),
+    ("我们公司的国家级孵化器，2021年升了4家高企，奖多少", "国家级孵化器", True),
+    # alone, with no others counted: news
+    ("我们这个国家级孵化器，能奖多少", "国家级孵化器", False),
 ])
 def test_a_title_held_is_not_news(text: str, phrase: str, held: bool) -> None:
     assert held_status(text, *_span(text, phrase)) is held

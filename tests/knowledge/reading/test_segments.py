@@ -87,6 +87,18 @@ def test_year_segments_keep_who_asks_and_the_question_in_every_year() -> None:
     assert year_segments("2020年买技术花了300万，能补多少") == []  # one year
 
 
+def test_years_listed_first_are_what_every_year_s_part_shares() -> None:
+    parts = year_segments("我们公司2019年和2020年都买了技术，2019年认定登记的合同是300万，"
+                          "2020年登记的是150万，两年加起来奖多少？")
+    assert parts == [
+        (2019, "我们公司2019年和2020年都买了技术，2019年认定登记的合同是300万，两年加起来奖多少"),
+        (2020, "我们公司2019年和2020年都买了技术，2020年登记的是150万，两年加起来奖多少"),
+    ]
+    # the years listed and not said again: their own parts, as before
+    assert [y for y, _ in year_segments("2019年和2020年各买了一项技术，两年一共多少")] == \
+        [2019, 2020]
+
+
 def test_a_level_standing_for_the_title_before_gets_its_subject() -> None:
     text = "去年我们申报国家级技术转移示范机构没评上，省级的评上了，能拿多少"
     assert "省级技术转移示范机构评上了" in fill_elided_subjects(text, ["技术转移示范机构"])
