@@ -266,7 +266,10 @@ class Conversation:
             buttons, store_down = [], True
         outcome = Outcome([Reply(answer_html(view), rows(buttons, 3))])
         if needs_interview and not store_down:
-            store_down = self._start_from_answer(who, answer.facts, rule_ids, outcome,
+            # (a fact the estimate still asks, 二百五十多万, is no answer given yet)
+            given = {k: v for k, v in answer.facts.items()
+                     if estimate is None or k not in estimate.missing}
+            store_down = self._start_from_answer(who, given, rule_ids, outcome,
                                                  estimate.as_of if estimate else None)
         if store_down and needs_interview:  # the answer stands; only the interview waits
             outcome.replies.append(self.store_down_reply())

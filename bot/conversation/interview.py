@@ -28,6 +28,7 @@ from bot.conversation.interview_events import (
     is_follow_up_form,
     looks_like_question,
     parse_press,
+    said_in_words,
 )
 from bot.conversation.interview_state import (
     ASK,
@@ -173,6 +174,7 @@ def _typed_value(engine: EngineLike, state: InterviewState, text: str) -> Any:
 _NOT_NEEDED = object()
 
 
+
 def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
     """A typed answer to the current question."""
     if is_follow_up_form(event.text) or asks_instead(event.text):
@@ -182,14 +184,15 @@ def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:
     try:
         value = _typed_value(engine, state, event.text)
     except FactError as exc:
-        if looks_like_question(event.text) or (not exc.ambiguous
-                                               and engine.states_facts(event.text)):
-            # A new question typed mid-interview, or facts that change the one asked
-            # (牵头的是山大威海 to "贵单位属于哪类主体"): read with the conversation; the
-            # interview waits.
-            return Outcome(handled=False)
-        state.invalid += 1
-        return Outcome([views.question_reply(state, error=exc.message)])
+        # (我们是技术转移机构，合同额是256万: the value in the owner's words)
+        if (value := said_in_words(engine, state, event.text)) is None:
+            if looks_like_question(event.text) or (not exc.ambiguous
+                                                   and engine.states_facts(event.text)):
+                # A new question typed mid-interview, or facts that change the one asked
+                # (牵头的是山大威海 to "贵单位属于哪类主体"): read with the conversation
+                return Outcome(handled=False)
+            state.invalid += 1
+            return Outcome([views.question_reply(state, error=exc.message)])
     if value is _NOT_NEEDED:
         return Outcome([advance(engine, state)])
     # written into the question's own message, as a press would (before it moves on)

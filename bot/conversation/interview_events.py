@@ -13,8 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.conversation.interview_state import APPLICANT, EngineLike, InterviewState, encode
+from knowledge.reading.scope import SELF
+
 __all__ = ["Event", "Press", "Start", "Text", "asks_instead", "is_follow_up_form",
-           "looks_like_question", "parse_press"]
+           "looks_like_question", "parse_press",
+           "said_in_words"]
 
 
 # -- events ----------------------------------------------------------------------------
@@ -86,3 +90,22 @@ def looks_like_question(text: str) -> bool:
             or len(compact) > 24 or bool(re.search(r"(?:19|20)\d\d年", compact))
             or bool(_STATEMENT.search(compact))
             or (len(compact) > 6 and not re.search(r"\d|[一二两三四五六七八九十百千万]", compact)))
+
+
+def said_in_words(engine: EngineLike, state: InterviewState, text: str) -> Any:
+    """The current question's value when a typed statement (no question) gives it in the
+    owner's words (我们是技术转移机构，合同额是256万 to "贵单位属于哪类主体？"), read as a
+    question is; the other facts it states that the interview has no answer for yet are
+    kept as answers too.  None when it does not give the value."""
+    if any(mark in text for mark in _QUESTION_MARKS) or state.current is None or (
+            state.current == APPLICANT and not re.search(SELF, text)):
+        return None  # (牵头的是山大威海: who leads, not what the asker's own unit is)
+    facts = engine.facts_stated(text)
+    if state.current not in facts:
+        return None
+    for name, value in facts.items():
+        if name != state.current and name not in state.facts:
+            state.facts[name] = encode(value)
+            state.given.append(name)  # (understood from the message, as the question's)
+    value = facts[state.current]
+    return sorted(value) if isinstance(value, set | frozenset) else value

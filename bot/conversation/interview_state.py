@@ -65,6 +65,8 @@ class EngineLike(OfficeSource, Protocol):
 
     def states_facts(self, text: str) -> bool: ...
 
+    def facts_stated(self, text: str) -> dict[str, Any]: ...
+
 
 # -- JSON codec for fact values (Decimal and date survive the store) --------------------
 def encode(value: Any) -> Any:

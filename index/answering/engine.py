@@ -43,7 +43,6 @@ from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
 from knowledge.reading.estimate import estimate_profile, flat_profile
-from knowledge.reading.extraction import extract_facts
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
     AMOUNT,
@@ -56,7 +55,6 @@ from knowledge.reading.intent import (
 )
 from knowledge.reading.normalize import normalize_question
 from knowledge.reading.sanitize import sanitize_question
-from knowledge.reading.talk import word_at
 from knowledge.sources.base import fingerprint as knowledge_fingerprint
 from knowledge.sources.documents import normalize_doc_number
 
@@ -348,17 +346,13 @@ class Engine:
                               rule_ids=rule_ids)
 
     def states_facts(self, text: str) -> bool:
-        """Whether ``text`` states a fact the estimates read (who applies or leads, a title,
-        a year, a count, an amount): typed while an interview question waits and no option,
-        it changes the question rather than answers it (牵头的是山大威海, 国家级的，24年评上的)."""
-        snap = self.snapshot
-        said = normalize_question(text, snap.typos)
-        read = extract_facts(said, date.today(), snap.rules)
-        # (省级的 / 升级省级了: a level, applicant or stage the conversation changes)
-        return bool(read.facts or read.denied or read.excluded or read.as_of) or any(
-            word_at(said, w) >= 0 for table in (snap.talk.levels, snap.talk.applicants,
-                                                snap.talk.stages)
-            for words in table.values() for w in words)
+        """Whether ``text`` states a fact: typed while an interview question waits and no
+        option, it changes the question rather than answers it (牵头的是山大威海)."""
+        return self.snapshot.typed(text)[1]
+
+    def facts_stated(self, text: str) -> dict[str, Any]:
+        """The facts ``text`` states (我们是技术转移机构，合同额是256万), as estimates read them."""
+        return self.snapshot.typed(text)[0]
 
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""

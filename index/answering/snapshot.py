@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from index.answering.unencoded import Unencoded
 from index.artifacts import SearchIndex, load_index
@@ -37,8 +39,10 @@ from knowledge.awards.rules import RuleSet
 from knowledge.awards.vocabulary import Vocabulary, knowledge_vocabulary
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
+from knowledge.reading.extraction import extract_facts
+from knowledge.reading.normalize import normalize_question
 from knowledge.reading.scope import STATUS_WORDS
-from knowledge.reading.talk import Talk, knowledge_talk
+from knowledge.reading.talk import Talk, knowledge_talk, word_at
 from knowledge.reading.typos import TermMap, build_term_map, domain_terms
 from knowledge.sources.base import KnowledgeBase, load_knowledge
 
@@ -83,6 +87,18 @@ class Snapshot:
         places = (*self.rules.vocabulary.home, *self.rules.vocabulary.elsewhere)
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
                                     *terms.core, *aliases, *talk, *places, *STATUS_WORDS)))
+
+    def typed(self, text: str) -> tuple[dict[str, Any], bool]:
+        """(the facts ``text`` states as the estimates read them, whether it states any
+        fact at all — a title, a year, a count, an amount, or a level, applicant or stage
+        the conversation changes: 省级的 / 升级省级了)."""
+        said = normalize_question(text, self.typos)
+        read = extract_facts(said, date.today(), self.rules)
+        return dict(read.facts), bool(read.facts or read.denied or read.excluded
+                                      or read.as_of) or any(
+            word_at(said, w) >= 0 for table in (self.talk.levels, self.talk.applicants,
+                                                self.talk.stages)
+            for words in table.values() for w in words)
 
     @property
     def vocabulary(self) -> Vocabulary:

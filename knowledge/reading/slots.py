@@ -79,10 +79,20 @@ def merge_money(said: str, question: str, rest: str, refs: list[str]) -> tuple[s
             rest = rest.replace(clause, "", 1)
             continue
         rest = rest.replace(mention.text, "")
-        question = question[:target.start] + mention.text + question[target.end:]
+        # (二百五十多万 → 256万: the approximate words go with the amount they qualify)
+        start, end = target.start, max(target.end, target.start + len(target.text))
+        if (about := _ABOUT_AFTER.match(question, end)) is not None:
+            end = about.end()
+        if (about := _ABOUT_BEFORE.search(question, 0, start)) is not None:
+            start = about.start()
+        question = question[:start] + mention.text + question[end:]
         old = [m for m in scan_money(question) if not m.problem and m.text != mention.text]
     refs.append("amount")
     return question, rest
+
+
+_ABOUT_AFTER = re.compile(r"多|余|左右|以上|以下|上下|出头|来")
+_ABOUT_BEFORE = re.compile(r"(?:超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
 
 
 def _closest(said: str, at: int, question: str, old: list[Any]) -> Any:

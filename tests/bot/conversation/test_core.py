@@ -263,3 +263,16 @@ def test_an_interview_keeps_each_years_facts(bot_engine: RecordingEngine,
     html = "\n".join(r.html for r in out.replies)
     assert "合计约 50万元" in html
     assert "2021年：" in html and "2022年：" in html
+
+
+def test_an_approximate_amount_asked_is_answered_in_the_owner_s_words(
+        conv: Conversation) -> None:
+    """二百五十多万 decides the total: the estimate asks it (both ends said) and the
+    interview does not take it as given; typed back with the asker's kind, it is kept."""
+    out = conv.text(USER, "2019年我们促成3项高校成果在咱们市转化，合同成交额二百五十多万，"
+                          "补助多少？")
+    html = "\n".join(r.html for r in out.replies)
+    assert "取决于确切金额" in html and "7.8万元" in html
+    done = conv.text(USER, "合同额是256万，我们是技术转移机构")
+    shown = "\n".join(r.html for r in done.replies)
+    assert "7.68万元" in shown and "256万元 × 3%" in shown

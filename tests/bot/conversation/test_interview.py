@@ -236,6 +236,27 @@ def test_facts_typed_instead_of_an_option_change_the_question(drive: Driver, tex
         assert "不是可选项" in out.replies[0].html
 
 
+@pytest.mark.parametrize(("text", "applicant", "amount"), [
+    # the asker's own kind in its words, with the amount the interview asks next
+    ("我司是一家制造企业，买技术登记了80万", "enterprise", 800_000),
+    ("我们是做技术转移的中介机构", "service_institution", None),
+    ("我们是企业", "enterprise", None),
+])
+def test_a_statement_typed_in_the_owner_s_words_answers_the_question(
+        drive: Driver, text: str, applicant: str, amount: int | None) -> None:
+    """A typed statement that gives the question's fact in the owner's words (read as a
+    question is) answers it; the other facts it states are kept, not asked again."""
+    drive.send(Start({}, PURCHASE, AS_OF))
+    assert drive.state()["current"] == "applicant_types"
+    out = drive.text(text)
+    assert out.handled
+    facts = drive.state()["facts"]
+    assert decode(facts["applicant_types"]) in ([applicant], {applicant}, (applicant,))
+    if amount is not None:
+        assert facts["registered_tech_purchase_yuan"] == amount
+        assert drive.state()["current"] != "registered_tech_purchase_yuan"
+
+
 @pytest.mark.parametrize("text", ["要是200万呢", "那2020年呢", "如果是高校牵头呢",
                                   "说错了，是300万", "300万可以吗？"],
                          ids=["yaoshi", "year", "applicant", "correction", "asking"])
