@@ -25,6 +25,7 @@ from index.answering.honesty import with_not_encoded
 from index.answering.overview import build_overview
 from index.answering.scope import amount_answer, scope_verdict, unanswered_of
 from index.answering.shown import (
+    asks_of_place,
     case_computed,
     only_this,
     place_unread,
@@ -307,6 +308,9 @@ class Engine:
         if missing is None and top is None and intent == AMOUNT and shown \
                 and not case_computed(u, estimate, snap):
             missing = amount_focus_answer(u.frame.said, texts, snap, list(offices))
+        if missing is not None and missing.asked == "other_city" and estimate is not None \
+                and estimate.total_yuan and asks_of_place(missing.place, u.text):
+            answer = replace(answer, estimate=None)  # (烟台对…奖多少: no Weihai total)
         return replace(answer, unanswered=missing, ceiling=top)
 
     def _estimate(self, snap: Snapshot, u: Understood, hits: list[Hit], when: date

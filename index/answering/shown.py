@@ -17,7 +17,8 @@ from knowledge.reading.extraction import Extraction
 from knowledge.reading.leader import OTHER_ENTITY
 from knowledge.reading.matches import title_matches
 
-__all__ = ["case_computed", "only_this", "what_the_change_adds", "with_reading"]
+__all__ = ["asks_of_place", "case_computed", "only_this", "place_unread", "what_the_change_adds",
+           "with_reading"]
 
 
 def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
@@ -64,6 +65,9 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 _OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自)[^，,。；;]{0,2}$")
 # 我们烟台的子公司签的: the place of an entity of the asker's, not of the asker
 _OTHER_ENTITY_AFTER = re.compile(OTHER_ENTITY)
+# 其中3家不符合：…，1家是在青岛注册的: a part of a count placed there (the count reads it)
+_PART_BEFORE = re.compile(r"(?:^|[，,。；;：:])[^，,。；;：:]{0,4}?[0-9一二两三四五六七八九十]+"
+                          r"\s*[家项个件份][^，,。；;：:]{0,6}$")
 
 
 def place_unread(place: str, text: str, extraction: Extraction | None,
@@ -81,10 +85,19 @@ def place_unread(place: str, text: str, extraction: Extraction | None,
                 or any(place in w and "未计入" in w for w in estimate.warnings)))):
         return ""  # (…其中1家是注册在烟台的 said in the item's reading: placed)
     spots = [m.start() for m in re.finditer(re.escape(place), text)]
-    if spots and all(_OTHER_PARTY_BEFORE.search(text[:i])
+    if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) or _PART_BEFORE.search(text[:i])
                      or _OTHER_ENTITY_AFTER.match(text, i + len(place)) for i in spots):
         return ""
     return place
+
+
+_ASKS_AMOUNT = re.compile(r"多少|几万|标准|怎么(奖|补|给)|有没有|有啥|给不给|奖不奖")
+
+
+def asks_of_place(place: str, text: str) -> bool:
+    """Whether the clause that asks the amount names ``place`` (烟台对国家级孵化器奖多少 /
+    济南那边给多少): the standard of another city is asked, not the city's."""
+    return any(place in c and _ASKS_AMOUNT.search(c) for c in re.split(r"[，,。；;！!？?]", text))
 
 
 def only_this(estimate: Estimate, u: Understood, snap: Snapshot) -> Estimate:

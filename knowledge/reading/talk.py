@@ -372,6 +372,7 @@ def payer_change(rest: str, question: str, word: str, table: Mapping[str, tuple[
     payer = payer_word(question, table)
     if payer and payer != word and pays(rest, word) and word in question:
         return question, rest.replace(word, ""), False
-    if payer and payer not in rest and (pays(rest, word) or bare):
+    # (省级的 after …市里奖多少: a title's level — 省里呢 is the payer's)
+    if payer and payer not in rest and (pays(rest, word) or (bare and not word.endswith("级"))):
         return question.replace(payer, word, 1), rest.replace(word, ""), True
     return None

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from index.answering.shown import asks_of_place
+
 pytestmark = pytest.mark.slow
 
 
@@ -47,6 +49,30 @@ def test_the_other_city_preamble_only_for_a_place_unread(engine: Any, question: 
     assert answer.estimate is not None
     said = answer.unanswered is not None and answer.unanswered.asked == "other_city"
     assert said is preamble
+
+
+@pytest.mark.parametrize(("question", "dropped"), [
+    # another city's standard asked: no Weihai total shown for it
+    ("烟台对国家级科技企业孵化器奖多少？", True),
+    # a part of a count placed in another city: the estimate stands, no preamble
+    ("我们是省级科技企业孵化器，2021年有8家在孵企业升了高企，其中3家不符合：2家超过三年孵化期了，"
+     "1家是在青岛注册的。孵化器能拿多少？", False),
+])
+def test_another_city_s_standard_gets_no_weihai_total(engine: Any, question: str,
+                                                      dropped: bool) -> None:
+    answer = engine.ask(question)
+    assert (answer.estimate is None) is dropped
+    said = answer.unanswered is not None and answer.unanswered.asked == "other_city"
+    assert said is dropped
+
+
+@pytest.mark.parametrize(("place", "text", "asked"), [
+    ("烟台", "烟台对国家级科技企业孵化器奖多少", True),
+    ("济南", "我们济南那边的分公司也认定了，济南那边给多少", True),
+    ("青岛", "2021年有8家升了高企，1家是在青岛注册的，孵化器能拿多少", False),
+])
+def test_the_amount_asked_of_a_place(place: str, text: str, asked: bool) -> None:
+    assert asks_of_place(place, text) is asked
 
 
 def test_a_follow_up_asking_only_of_what_it_names(engine: Any) -> None:

@@ -318,6 +318,17 @@ def test_a_bare_level_after_a_title_and_its_payer_is_the_titles(text: str) -> No
     assert "市里配套" in frame.text and "国家" not in frame.text
 
 
+TT_TITLE = Previous("我们机构去年拿到了技术转移示范机构的称号，市里奖多少？", asked="amount",
+                   topics=("tech_transfer",), thread=("…",))
+
+
+@pytest.mark.parametrize("text", ["省级的", "国家级的呢"])
+def test_a_bare_title_level_after_a_title_without_one_is_the_titles(text: str) -> None:
+    # (省级的 after …技术转移示范机构…市里奖多少: the title's level, the city still pays)
+    frame = read(text, TT_TITLE)
+    assert "市里奖多少" in frame.text and "级技术转移示范机构" in frame.text
+
+
 @pytest.mark.parametrize("text", ["那国家级能拿多少", "升到国家级还能拿多少", "那省级会给多少"])
 def test_a_level_of_a_title_is_no_government_paying(text: str) -> None:
     frame = read(text, CENTRE)  # 国家级能…: the level of the centre, not who pays

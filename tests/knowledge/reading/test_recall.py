@@ -30,6 +30,13 @@ TALK = default_talk()
     # a question of its own with a month is of this year
     ("我们是科技服务机构，3月份首次通过了高企认定，有奖励吗", "2020年买了技术",
      "我们是科技服务机构，3月份首次通过了高企认定，有奖励吗"),
+    # one more event told with its figure: of the year the question before is about
+    ("另外我们还买了一项技术，80万，也登记了", "我们2020年买了一项技术，合同120万，登记了",
+     "2020年，另外我们还买了一项技术，80万，也登记了"),
+    # later on, supposed, or no figure (a question of its own): as said
+    ("后来又买了一项技术，80万", "我们2020年买了一项技术", "后来又买了一项技术，80万"),
+    ("要是再买一项80万的呢", "我们2020年买了一项技术", "要是再买一项80万的呢"),
+    ("另外孵化器有什么政策", "我们2020年买了一项技术", "另外孵化器有什么政策"),
 ])
 def test_that_year_is_the_year_asked_about(message: str, previous: str, read: str) -> None:
     assert in_that_year(message, previous, TALK) == read
