@@ -92,14 +92,19 @@ def looks_like_question(text: str) -> bool:
             or (len(compact) > 6 and not re.search(r"\d|[一二两三四五六七八九十百千万]", compact)))
 
 
+_WHEN = re.compile(r"\d{2,4}\s*年|[今去前明后]年|那年|当年|上半年|下半年")
+
+
 def said_in_words(engine: EngineLike, state: InterviewState, text: str) -> Any:
     """The current question's value when a typed statement (no question) gives it in the
     owner's words (我们是技术转移机构，合同额是256万 to "贵单位属于哪类主体？"), read as a
     question is; the other facts it states that the interview has no answer for yet are
     kept as answers too.  None when it does not give the value."""
     if any(mark in text for mark in _QUESTION_MARKS) or state.current is None or (
-            state.current == APPLICANT and not re.search(SELF, text)):
-        return None  # (牵头的是山大威海: who leads, not what the asker's own unit is)
+            state.current == APPLICANT and not re.search(SELF, text)) or _WHEN.search(text):
+        # (牵头的是山大威海: who leads, not what the asker's own unit is; 前年我们先拿的是
+        # 省级…: an event of its own year, told to the conversation)
+        return None
     facts = engine.facts_stated(text)
     if state.current not in facts:
         return None

@@ -217,6 +217,7 @@ def test_new_question_mid_interview_is_answered_and_the_interview_waits(
 
 @pytest.mark.parametrize(("text", "handled"), [
     ("牵头的是山大威海", False),  # who leads: a fact of the question, not an option
+    ("前年我们这家企业买过一项技术", False),  # an event of its own year: the conversation's
     ("国家级的，24年评上的", False),  # a year said
     ("省级的", False),  # a level: the conversation changes the question's
     ("这个是哪条规定的", False),  # a question without a question mark
