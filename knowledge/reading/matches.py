@@ -39,7 +39,26 @@ def clause_matches(pattern: str, text: str) -> list[Hit]:
             out += [Hit(a + h.start, a + h.end, h.text)
                     for h in compiled.finditer(text[a:b_end])
                     if h.text and a + h.start < a_end and a + h.end > b]
-    return sorted(out, key=lambda h: h.start)
+    return sorted(_bare_of_another_level(text, out), key=lambda h: h.start)
+
+
+# a level said right before a title's words (省级创新型乡镇, 国家创新型乡镇)
+_LEVEL_BEFORE = re.compile(r"(?:国家级?|省级?|市级|区级|县级)(?:的)?$")
+
+
+def _bare_of_another_level(text: str, hits: list[Hit]) -> list[Hit]:
+    """``hits`` less a bare one (评上了创新型乡镇, no level said) whose words the message
+    says elsewhere with a level the pattern does not take (只是省级创新型乡镇): the bare
+    mention is of that one, not of the title."""
+    starts = {h.start for h in hits}
+    kept = []
+    for h in hits:
+        other_level = not _LEVEL_BEFORE.search(text, 0, h.start) and any(
+            m.start() not in starts and _LEVEL_BEFORE.search(text, 0, m.start())
+            for m in re.finditer(re.escape(h.text), text) if m.start() != h.start)
+        if not other_level:
+            kept.append(h)
+    return kept
 
 
 def title_phrases(text: str, patterns: Patterns) -> list[str]:

@@ -33,3 +33,19 @@ def test_a_title_said_across_a_comma(text: str, found: set[tuple[str, str]]) -> 
             title_matches(text, default_vocabulary().patterns)}
     assert found <= hits and (found or not any("，" in text[a:b] for a, b, _, _ in
                                                 title_matches(text, default_vocabulary().patterns)))
+
+
+@pytest.mark.parametrize(("text", "town"), [
+    # a bare mention said elsewhere with a level the title does not take: that one
+    ("今年我们区有1个镇评上了创新型乡镇，只是省级创新型乡镇", False),
+    ("我们镇今年创建成省级创新型乡镇了，评的是创新型乡镇", False),
+    # the title said with its own level beside another's: the title
+    ("我们镇创成了国家创新型乡镇，隔壁镇只评上了省级创新型乡镇", True),
+    # a bare mention alone: the title the documents know
+    ("我们镇今年评上了创新型乡镇", True),
+])
+def test_a_bare_title_said_again_with_another_level_is_that_level_s(text: str,
+                                                                  town: bool) -> None:
+    hits = {(fact, value) for _, _, fact, value in
+            title_matches(text, default_vocabulary().patterns)}
+    assert (("region_titles", "innovative_town") in hits) is town
