@@ -232,7 +232,9 @@ _BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
-    if (incubatee_talk or SELF_INCUBATEE.search(text)) and re.search(r"高新|高企", text):
+    # (an incubator's 又升了7家: its incubatees upgraded, said without 高企 again)
+    if (incubatee_talk or SELF_INCUBATEE.search(text)) and re.search(
+            r"高新|高企|升(?:级)?了?\s*" + _N + r"\s*家", text):
         _incubatee_upgrades(text, out, not_counted, elsewhere)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None

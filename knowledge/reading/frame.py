@@ -145,7 +145,11 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     # (another subject asked the same, 前年我们还首次过了高企: a question of its own too)
     if previous is None or (frame.follow_up and frame.refs != ("subject",)) or frame.greeting:
         return frame
-    told = with_asker(frame.text, (*previous.thread, previous.text))
+    # (2022年又升了7家 after 我们是省级孵化器，2021年…: one more of the owner's, no party
+    # of its own named)
+    ours = bool(talk.found(frame.said, talk.markers("additions"))) and not frame.place \
+        and _topics(frame.said, topics) <= set(previous.topics)
+    told = with_asker(frame.text, (*previous.thread, previous.text), ours)
     return frame if told is None else replace(frame, text=told)
 
 

@@ -98,11 +98,12 @@ _ASKER = re.compile(r"(?:^|[，,。；;！!？?\s])((?:我们|我司|我们公�
 _WE = re.compile(r"我们|我司|咱们|本单位|本公司")
 
 
-def with_asker(text: str, earlier: Iterable[str]) -> str | None:
+def with_asker(text: str, earlier: Iterable[str], ours: bool = False) -> str | None:
     """``text`` with who the owner said they are earlier in the conversation written
     before it, when it speaks as 我们 without saying so itself (今年我们也是第一次过了高企
-    after 我们是做检验检测的科技服务公司…); else None."""
-    if not _WE.search(text) or _ASKER.search(text):
+    after 我们是做检验检测的科技服务公司…), or is ``ours`` (one more event of the owner's
+    told: 2022年又升了7家); else None."""
+    if not (ours or _WE.search(text)) or _ASKER.search(text):
         return None
     said = next((m.group(1) for t in reversed(list(earlier)) if t
                  for m in [_ASKER.search(t)] if m is not None), "")

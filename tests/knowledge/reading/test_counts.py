@@ -36,6 +36,9 @@ PLACES = ("烟台",)
      "按3家计"),
     ("众创空间有15家企业升成高企，其中3家是毕业出去以后才评上的", True,
      "incubatees_upgraded", 12, "→ 按12家计"),
+    # an incubator's upgrades said without 高企 again (又升了7家)
+    ("我们是省级科技企业孵化器，2022年又升了7家，都在孵化期内", True, "incubatees_upgraded", 7,
+     ""),
     ("促成了3项高校成果转化，2项在威海，1项在烟台", False, "results_transferred", 2,
      "您说有3项，1项在烟台 → 按2项计"),
     ("促成了3项高校成果转化，买方都在烟台", False, "results_transferred", 0, "都在烟台 → 按0计"),

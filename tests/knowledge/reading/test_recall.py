@@ -109,6 +109,13 @@ def test_who_the_owner_is_is_recalled(text: str, earlier: list[str], told: str |
     assert with_asker(text, earlier) == told
 
 
+def test_one_more_event_of_the_owner_s_is_told_with_who_they_are() -> None:
+    earlier = ["我们是省级科技企业孵化器，2021年有8家在孵企业升了高企，孵化器能拿多少？"]
+    assert with_asker("2022年又升了7家", earlier) is None  # not speaking as 我们
+    assert with_asker("2022年又升了7家", earlier, ours=True) == \
+        "我们是省级科技企业孵化器，2022年又升了7家"
+
+
 @pytest.mark.parametrize(("question", "said", "read"), [
     # the owner takes over a question asked for another party
     ("帮合作高校问一下，他们牵头组建的市级中心获批了，补多少", "如果换成我们企业自己牵头呢",
