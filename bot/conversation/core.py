@@ -248,7 +248,9 @@ class Conversation:
             return Reply(render("tg_suggest.j2", question=shown, as_of=as_of,
                                 suggestions=answer.suggestions), rows(buttons, 1))
         subjects = covered_subjects(d.get("title", "") for d in self.engine.documents())
-        return Reply(render("tg_no_match.j2", as_of=as_of, subjects=subjects, question=shown))
+        place = answer.unanswered.place if answer.unanswered is not None else ""
+        return Reply(render("tg_no_match.j2", as_of=as_of, subjects=subjects, question=shown,
+                            place=place))
 
     def _answered(self, who: Who, answer: Answer) -> Outcome:
         """A matched answer: the bottom line, the estimate, the clauses and their

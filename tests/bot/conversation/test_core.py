@@ -276,3 +276,10 @@ def test_an_approximate_amount_asked_is_answered_in_the_owner_s_words(
     done = conv.text(USER, "合同额是256万，我们是技术转移机构")
     shown = "\n".join(r.html for r in done.replies)
     assert "7.68万元" in shown and "256万元 × 3%" in shown
+
+
+def test_another_city_s_standard_is_refused_with_its_place(conv: Conversation) -> None:
+    out = conv.text(USER, "烟台对国家级科技企业孵化器奖多少？")
+    html = out.replies[0].html
+    assert "没有规定烟台的支持标准" in html and "烟台的政策请向当地科技部门咨询" in html
+    assert "200万" not in html and not out.replies[0].buttons

@@ -64,6 +64,8 @@ def test_another_city_s_standard_gets_no_weihai_total(engine: Any, question: str
     assert (answer.estimate is None) is dropped
     said = answer.unanswered is not None and answer.unanswered.asked == "other_city"
     assert said is dropped
+    # (another city's standard: refused, its place said — not the city's clauses)
+    assert answer.matched is not dropped and (answer.verdict == "refuse") is dropped
 
 
 @pytest.mark.parametrize(("place", "text", "asked"), [
