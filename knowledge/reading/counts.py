@@ -249,10 +249,10 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
         _set(out, "results_transferred", _counted(
             text, m, n, not_counted.get("results_transferred", ()), elsewhere, out.notes))
     if "专利" in text:
-        m = re.search(_N + r"\s*(多)?件", text)
+        m = re.search(_N + r"\s*(多|几)?件", text)  # (九十几件: 91 to 99)
         if m and (n := parse_int(m.group(1))) is not None:
             if m.group(2) or re.search(r"(超过|超出|多于|高于)了?\s*$", text[:m.start()]):
-                # 超过了100件 / 100多件: more than 100, said so
+                # 超过了100件 / 100多件 / 九十几件: more than that, said so
                 out.notes.append(f"您说“{text[max(0, m.start() - 3):m.end()]}” → 按多于{n}件计")
                 n += 1
             out.facts["patent_grants"] = n
