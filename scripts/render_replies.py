@@ -251,6 +251,13 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["15a_no_longer_in_force"] = conv.text(
         Who(37, 37), "另外今年我们孵化器里有5家在孵企业升成高企了，这块还有钱吗").replies
     out["15b_total_summed_by_question"] = conv.text(Who(37, 37), "那今年总共能拿多少").replies
+    out["16a_approximate_amount_asked"] = conv.text(
+        Who(38, 38), "2019年我们促成3项高校成果在咱们市转化，合同成交额二百五十多万，"
+                     "补助多少？").replies
+    out["16b_answered_in_words"] = conv.text(
+        Who(38, 38), "合同额是256万，我们是技术转移机构").replies
+    out["16c_another_city_refused"] = conv.text(
+        Who(39, 39), "烟台对国家级科技企业孵化器奖多少？").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
