@@ -225,6 +225,9 @@ class Conversation:
         if answer.verdict == "greeting":
             return Outcome([self._greeting()])
         if not answer.matched:
+            if answer.unanswered is not None:  # (烟台给多少 refused: 那威海省级的呢 follows it)
+                chat_context.save(self.store, who.chat_id, who.user_id,
+                                  chat_context.context_of(answer))
             return Outcome([self._not_matched(answer)])
         chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(answer))
         return self._answered(who, answer)

@@ -283,3 +283,9 @@ def test_another_city_s_standard_is_refused_with_its_place(conv: Conversation) -
     html = out.replies[0].html
     assert "没有规定烟台的支持标准" in html and "烟台的政策请向当地科技部门咨询" in html
     assert "200万" not in html and not out.replies[0].buttons
+
+
+def test_a_follow_up_after_another_city_refused_reads_against_it(conv: Conversation) -> None:
+    conv.text(USER, "国家级技术创新中心威海给1000万，烟台给多少")
+    out = conv.text(USER, "那威海省级的呢")
+    assert "500万元" in out.replies[0].html

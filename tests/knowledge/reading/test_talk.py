@@ -49,3 +49,14 @@ def test_a_broken_file_names_its_file_and_line(tmp_path: Path) -> None:
 def test_a_one_character_level_is_found_before_what_it_qualifies(text: str, word: str,
                                                                  at: int) -> None:
     assert word_at(text, word) == at
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("我们在烟台的子公司", "烟台"),
+    ("合同都是跟外省企业签的", "外省"),
+    # 外 ending 另外 / 此外 / 以外: no place
+    ("另外省级技术转移示范机构称号也拿到了", ""),
+    ("此外省里还拨了80万", ""),
+])
+def test_a_place_elsewhere_named(text: str, place: str) -> None:
+    assert default_talk().elsewhere_named(text) == place
