@@ -49,7 +49,8 @@ def read_spoken_for(text: str, out: RawExtraction) -> None:
 def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
              elsewhere: tuple[str, ...], notes: list[str]) -> int:
     """``n`` (the count ``m`` states) less its parts that do not qualify, said in a note."""
-    own = re.match(r"[^，,。；;]*", text[m.start():])
+    # (6家但其中2家入孵超过三年了: what the whole is said to be, before its parts)
+    own = re.match(r"[^，,。；;]*?(?=但|不过|可是|只是|其中|[，,。；;]|$)", text[m.start():])
     said = own.group() if own else ""
     if n and (word := next((w for w in words if re.search(
             r"(?<![没未不有])" + re.escape(w), said)), "")):  # (都没出孵化期: they count)

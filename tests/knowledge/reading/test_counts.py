@@ -36,6 +36,8 @@ PLACES = ("烟台",)
      "按3家计"),
     ("众创空间有15家企业升成高企，其中3家是毕业出去以后才评上的", True,
      "incubatees_upgraded", 12, "→ 按12家计"),
+    # the whole said before its part in one clause (6家但其中2家…超过三年): less the part
+    ("B孵化器升了6家但其中2家入孵超过三年了", True, "incubatees_upgraded", 4, "按4家计"),
     # an incubator's upgrades said without 高企 again (又升了7家)
     ("我们是省级科技企业孵化器，2022年又升了7家，都在孵化期内", True, "incubatees_upgraded", 7,
      ""),
