@@ -329,8 +329,8 @@ def _merge_intent(said: str, rest: str, question: str, previous: Previous, talk:
                            about_clause=asked, thread=previous.thread)
         question = f"{previous.text}；{said}"
     elif left:  # more than a slot (要是合同没登记呢): the rest, said of the question
-        refs.append("ellipsis")
-        question = f"{question}，{strip_opening(rest, talk)}"
+        refs.append("ellipsis")  # (那如果…没撤回呢: still a supposition, said so)
+        question = f"{question}，{'如果' if base.hypothetical else ''}{strip_opening(rest, talk)}"
     if not asked and any(r in refs for r in ("amount", "count")) \
             and previous.asked not in DOCUMENT_INTENTS:
         asked = "amount"  # 配套怎么算 → 省里拨了80万: a figure given asks what it comes to

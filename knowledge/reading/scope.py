@@ -340,6 +340,11 @@ def supposed_otherwise(text: str) -> str:
         if any(at > neg.end() and any(v in said for v in steps) and not _NEGATION.search(said)
                for at, said in sups):
             out = out[:neg.start()] + out[neg.end():]
+    for _, said in sups:
+        # 其中80万那项后来撤回了…如果80万那项没撤回呢: the fall-through supposed away
+        for m in _NOT_FALLEN.finditer(said):
+            out = out.replace(m.group(), "").replace(m.group(2) + "了", "").replace(
+                m.group(2), "")
     for wait in reversed(list(_STILL_WAITING.finditer(out))):
         # 还在公示，要是批了能拿多少: the result awaited, supposed come (of no other level)
         if any(at > wait.end() and _STEP.search(said) and not _NEGATION.search(said)
@@ -348,6 +353,9 @@ def supposed_otherwise(text: str) -> str:
     return out
 
 
+# a fall-through said not to have happened (没撤回, 没黄, 没被取消)
+_NOT_FALLEN = re.compile(r"(没有?|未|不)(撤回|撤销|黄|取消|被取消|退回|被退回|驳回|被驳回|落选|被刷"
+                         r"|解约|终止)")
 # a result awaited, that a supposition after it may say came (还在公示 / 还在等结果)
 _STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|在等结果|还在评审|还没出结果"
                             r"|结果还没出来?")

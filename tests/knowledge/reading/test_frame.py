@@ -43,7 +43,7 @@ def read(text: str, previous: Previous | None) -> Frame:
     (PURCHASE, "那2019年呢", "2019年我们买了一项专利，合同额300万元，已登记，能补多少？",
      "year"),
     (PURCHASE, "要是合同没登记呢",
-     "2020年我们买了一项专利，合同额300万元，已登记，能补多少？，合同没登记", "ellipsis"),
+     "2020年我们买了一项专利，合同额300万元，已登记，能补多少？，如果合同没登记", "ellipsis"),
 ], ids=["count", "amount", "level", "level-short", "correction", "applicant", "year",
         "year-purchase", "denied-step"])
 def test_a_change_rewrites_the_previous_question(previous: Previous, text: str,

@@ -172,6 +172,10 @@ def test_a_repeat_is_not_a_second_try_after_a_failure(text: str, phrase: str,
     ("中心还在公示，要是批了能拿多少", "中心已，要是批了能拿多少"),
     # a supposition of another level: the result awaited stays
     ("市级中心还在公示，要是批了省级能拿多少", "市级中心还在公示，要是批了省级能拿多少"),
+    # a fall-through supposed not to have happened (没撤回): the fall-through lifted
+    ("其中80万那项后来撤回了，能补多少，如果80万那项没撤回",
+     "其中80万那项后来，能补多少，如果80万那项"),
+    ("1项黄了，要是没黄呢", "1项，要是呢"),
 ])
 def test_a_step_supposed_done_lifts_its_denial(text: str, lifted: str) -> None:
     assert supposed_otherwise(text) == lifted
