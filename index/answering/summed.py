@@ -65,9 +65,10 @@ def _own(rules: RuleSet, part: str, today: date, on: date) -> Estimate | None:
     if not ids:
         return None
     one = estimate_question(rules, part, today, ids, ex, ex.as_of or on)
-    if any(i.outcome == "need_info" and i.in_force for i in one.items):
-        return None  # (an answer awaited: the joined reading asks it)
-    return one
+    if any(i.outcome == "need_info" and i.in_force for i in one.items) and not any(
+            i.outcome == "eligible" and i.in_force for i in one.items):
+        return None  # (only an answer awaited: the joined reading asks it; beside an
+    return one       # award granted, what another award awaits is listed, not summed)
 
 
 def estimated(rules: RuleSet, text: str, today: date, on: date, frame: Frame,

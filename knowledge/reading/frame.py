@@ -42,7 +42,7 @@ from knowledge.reading.slots import (
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
 from knowledge.reading.tables import level_added, merge_tables, strip_opening
 from knowledge.reading.talk import Talk, table_word
-from knowledge.reading.thread import added_up, addition, followed, kept, uncounted
+from knowledge.reading.thread import added_up, addition, combined, followed, kept, uncounted
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
@@ -204,13 +204,7 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
     summed = marks == {"combinations"} and titles is not None and bool(titles(said))
     if ((not marks and not asked) or summed) and titles is not None and again \
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
-        # 第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
-        # 后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question
-        added = strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
-        text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
-                if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
-        return replace(base, text=text, follow_up=True, refs=("subject",),
-                       thread=kept((*previous.thread, text)))
+        return _one_more(said, previous, talk, base, summed, again)
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
@@ -229,6 +223,22 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
                 or asked == "source" or subjectless(said, talk, own, titles)):
             return base
     return _merge(said, previous, talk, base, marks, topics)
+
+
+def _one_more(said: str, previous: Previous, talk: Talk, base: Frame, summed: bool,
+              again: str) -> Frame:
+    """第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
+    后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question; …这几年
+    加起来一共多少 after two questions or more: the thread's and this one, summed."""
+    added = strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
+    if summed and len(earlier := combined(said, previous.thread, previous.text)) > 1:
+        text = "；".join(dict.fromkeys([*earlier, f"{added}，{again}"]))
+        return replace(base, text=text, follow_up=True, refs=("subject", "combination"),
+                       thread=kept((*previous.thread, f"{added}，{again}")))
+    text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
+            if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
+    return replace(base, text=text, follow_up=True, refs=("subject",),
+                   thread=kept((*previous.thread, text)))
 
 
 def _told(said: str, base: Frame, previous: Previous, again: str, asked: str,

@@ -42,6 +42,15 @@ def test_the_sum_is_as_of_the_latest_question() -> None:
     assert found is not None and found.as_of == TODAY
 
 
+def test_what_another_award_awaits_beside_one_granted_is_listed_not_summed() -> None:
+    # (国家级孵化器 granted, the upgrades of its incubatees awaiting a count, + 省品牌配套)
+    found = summed_thread(RULES, SEPARATOR.join((
+        "我们孵化器2020年被认定为国家级科技企业孵化器，市里给多少钱？",
+        "我们还有个众创空间，今年认定了山东省品牌众创空间，省里拨了八十万，能拿多少")),
+        TODAY, TODAY, ("combination",))
+    assert found is not None and found.total_yuan == 2_800_000
+
+
 def test_an_award_granted_alike_twice_is_counted_once() -> None:
     # the question before held whole in the next: its award once, the new one added
     assert _sum(NATIONAL, f"{NATIONAL}，还有技术先进型服务企业认定") == 2_200_000

@@ -289,6 +289,20 @@ SHARE = Previous("公司在环翠区 企业研发补助最高能给多少，这1
                  topics=("rnd_subsidy",), thread=("…",))
 
 
+def test_one_more_title_added_up_with_the_thread_s_questions() -> None:
+    # (two questions before it: each of them and the new one, summed question by question)
+    first = "我们孵化器2020年被认定为国家级科技企业孵化器，市里给多少钱？"
+    second = "我们孵化器2023年复审又通过了，这次还有没有"
+    previous = Previous(second, asked="amount", topics=("incubator",),
+                        thread=("", first, second))
+    frame = read_frame("另外我们还有个众创空间，今年认定了山东省品牌众创空间，省里拨了八十万。"
+                       "这几年加起来市里一共给我们多少？", previous, TALK, TOPICS,
+                       titles=lambda t: [w for w in ("山东省品牌众创空间",) if w in t])
+    assert "combination" in frame.refs
+    assert frame.text.split("；")[:2] == [first, second]
+    assert "山东省品牌众创空间" in frame.text.split("；")[2]
+
+
 def test_one_more_title_obtained_is_added_to_the_thread() -> None:
     frame = read_frame("第二年又拿了国家技术市场奖呢", MARKET, TALK, TOPICS,
                        titles=lambda t: [w for w in ("国家技术市场奖",) if w in t])
