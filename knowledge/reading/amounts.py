@@ -22,6 +22,7 @@ from knowledge.reading.said import (
     in_the_city,
     listed_parts,
     met_later,
+    note_approximate,
     own_start,
 )
 from knowledge.reading.said import SEGMENT as _SEGMENT
@@ -78,9 +79,6 @@ NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
      "技术合同未经登记"),
 )
 _WHY = {fact: why for fact, _, why in NEGATED_CONDITIONS}
-# Approximate amounts: read the number, say so.
-_ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
-_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|来|出头)")
 
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
 # the money fact a topic names when no wording in the segment places an amount
@@ -206,7 +204,7 @@ def read_money(text: str, out: RawExtraction,
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]
     placed = _placed(text, mentions, staff, topical, out)
     used = _place_amounts(text, placed, out)
-    _note_approximate(text, placed, used, out)
+    note_approximate(text, placed, used, out)
     _deny_whole(text, mentions, out)
     if "registered_tech_purchase_yuan" in out.facts:
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
@@ -317,30 +315,6 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     return placed
 
 
-def _note_approximate(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
-                      used: list[MoneyMention], out: RawExtraction) -> None:
-    """Say so of an amount used that is approximate (三百多万, 约80万), and keep the range
-    its fact may be in (三百多万: 300万 up to 400万; 二百五十多万: up to 260万)."""
-    for fact, found in placed.items():
-        for mention, _ in found:
-            before = _ABOUT_BEFORE.search(text[:mention.start])
-            after = _ABOUT_AFTER.search(text[mention.end:])
-            if mention not in used or not (before or after) or not mention.yuan:
-                continue
-            out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
-            step = 10 ** (len(str(mention.yuan)) - len(str(mention.yuan).rstrip("0")))
-            word = (before or after).group()  # type: ignore[union-attr]
-            low, high = ((-step // 2, step // 2) if word in _AROUND else (-step, 0)
-                         if word in _BELOW else (0, step))
-            value = out.facts.get(fact)
-            said = (before.group() if before else "") + mention.text + (
-                after.group() if after and after.group() not in mention.text else "")
-            if isinstance(value, int) and value + low > 0:
-                out.approximate[fact] = (value + low, value + high, said)
-
-
-_AROUND = frozenset({"约", "大约", "大概", "差不多", "左右", "上下", "来"})
-_BELOW = frozenset({"不到", "不足", "将近", "接近", "以下"})
 
 
 _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"

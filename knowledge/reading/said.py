@@ -6,14 +6,25 @@ says only the amount: 还有2项没登记，一共90万) and the clauses going o
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
+from knowledge.reading.raw import RawExtraction
 from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_negated
 
-__all__ = ["HAS_AMOUNT", "SEGMENT", "denies", "each_of_count", "in_the_city", "listed_parts",
-           "met_later", "own_start"]
+__all__ = [
+    "HAS_AMOUNT",
+    "SEGMENT",
+    "denies",
+    "each_of_count",
+    "in_the_city",
+    "listed_parts",
+    "met_later",
+    "note_approximate",
+    "own_start",
+]
 
 SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
@@ -175,3 +186,34 @@ def each_of_count(text: str, mention: MoneyMention, notes: list[str]) -> MoneyMe
     notes.append(f"您说{m.group()}{mention.text}（{n}{m.group(2)}、每{m.group(2)}{mention.text}）"
                      f" → 按{format_yuan(n * mention.yuan)}计")
     return replace(mention, yuan=n * mention.yuan)
+
+
+# Approximate amounts: read the number, say so.
+_ABOUT_BEFORE = re.compile(r"(超过|不到|不足|约|大约|大概|差不多|将近|接近)$")
+_ABOUT_AFTER = re.compile(r"^(左右|以上|以下|上下|多|余|来|出头)")
+
+
+def note_approximate(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]]],
+                     used: list[MoneyMention], out: RawExtraction) -> None:
+    """Say so of an amount used that is approximate (三百多万, 约80万), and keep the range
+    its fact may be in (三百多万: 300万 up to 400万; 二百五十多万: up to 260万)."""
+    for fact, found in placed.items():
+        for mention, _ in found:
+            before = _ABOUT_BEFORE.search(text[:mention.start])
+            after = _ABOUT_AFTER.search(text[mention.end:])
+            if mention not in used or not (before or after) or not mention.yuan:
+                continue
+            out.notes.append(f"金额“{mention.text}”是约数，按约{format_yuan(mention.yuan)}计算")
+            step = 10 ** (len(str(mention.yuan)) - len(str(mention.yuan).rstrip("0")))
+            word = (before or after).group()  # type: ignore[union-attr]
+            low, high = ((-step // 2, step // 2) if word in _AROUND else (-step, 0)
+                         if word in _BELOW else (0, step))
+            value = out.facts.get(fact)
+            said = (before.group() if before else "") + mention.text + (
+                after.group() if after and after.group() not in mention.text else "")
+            if isinstance(value, int) and value + low > 0:
+                out.approximate[fact] = (value + low, value + high, said)
+
+
+_AROUND = frozenset({"约", "大约", "大概", "差不多", "左右", "上下", "来"})
+_BELOW = frozenset({"不到", "不足", "将近", "接近", "以下"})

@@ -6,12 +6,14 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import MoneyMention, scan_money
+from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
     denies,
     each_of_count,
     in_the_city,
     listed_parts,
     met_later,
+    note_approximate,
     own_start,
 )
 
@@ -96,3 +98,18 @@ def test_the_whole_less_a_part_of_it_placed_outside_the_city() -> None:
     kept = in_the_city(text, [m for m in scan_money(text) if not m.problem], ("青岛",), notes)
     assert [m.yuan for m in kept] == [2_300_000]
     assert any("按230万元计" in n for n in notes)
+
+
+@pytest.mark.parametrize(("text", "approximate"), [
+    ("合同成交额二百五十多万", (2_500_000, 2_600_000, "二百五十多万")),
+    ("合同成交额约80万", (750_000, 850_000, "约80万")),
+    ("合同成交额80万", None),
+])
+def test_an_approximate_amount_keeps_its_range(text: str,
+                                               approximate: tuple[int, int, str] | None
+                                               ) -> None:
+    mention = scan_money(text)[0]
+    out = RawExtraction(facts={"tt_contract_turnover_yuan": mention.yuan})
+    note_approximate(text, {"tt_contract_turnover_yuan": [(mention, text)]}, [mention], out)
+    assert out.approximate.get("tt_contract_turnover_yuan") == approximate
+    assert any("约数" in n for n in out.notes) is (approximate is not None)
