@@ -91,14 +91,14 @@ def _of_the_count(text: str, m: re.Match[str], n: int, total: int | None) -> boo
             or _but_part(text, m, n, total)))
 
 
-def _named_one(text: str, extra: str, total: int | None) -> list[tuple[int, str, str]]:
+def _named_one(text: str, out_words: str, total: int | None) -> list[tuple[int, str, str]]:
     """One of the count named by what it is, put out (不过心血管那个2019年就已经通过过一次
     了: (1, "个", words))."""
     if total is None or total < 2:
         return []
     return [(1, {"那个": "个", "那项": "项", "那份": "份", "那笔": "笔"}.get(m.group(2), "家"),
              m.group(0))
-            for m in _NAMED_ONE.finditer(text) if re.search(extra, m.group(3))]
+            for m in _NAMED_ONE.finditer(text) if re.search(out_words, m.group(3))]
 
 
 # (心血管那个… / 80万那项后来撤回了: one named by what it is or by its amount)

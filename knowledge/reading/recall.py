@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 
+from knowledge.money import scan_money
 from knowledge.reading.intent import strip_intent
-from knowledge.reading.slots import PUNCT
+from knowledge.reading.slots import COUNT, PUNCT
 from knowledge.reading.talk import Talk
 
 __all__ = ["ROLE_VERB", "as_asker", "asks_sum", "foreign_subject", "in_that_year", "leftover",
@@ -39,9 +40,6 @@ def asks_sum(said: str, talk: Talk) -> bool:
 _SHORT = 12  # a follow-up this short (characters) leans on the question before
 _A_YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年|明年|后年")
 _YEAR_SAID = re.compile(r"((?:19|20)\d\d)\s*年")
-# one more event told with its figure (还买了一项…80万 / 又升了3家), not a question of its own
-_ONE_MORE = re.compile(r"\d+(?:\.\d+)?\s*[万元亿家项个件份]"
-                       r"|[一二两三四五六七八九十]+\s*[家项个件份]|[一二两三四五六七八九十百]+万")
 # a time after the previous question's (后来又…, 第二年又…): not that year
 _LATER = re.compile(r"后来|之后|以后|然后|第二年|次年|隔年|过了|明年|后年|将来|下一年|再过"
                     r"|如果|要是|假如")
@@ -59,7 +57,7 @@ def in_that_year(message: str, previous: str, talk: Talk) -> str:
         if word in message:
             return message.replace(word, f"{years[-1]}年", 1)
     if len(set(years)) == 1 and talk.found(message, talk.markers("additions")) \
-            and _ONE_MORE.search(message) and not _LATER.search(message):
+            and (COUNT.search(message) or scan_money(message)) and not _LATER.search(message):
         # 另外我们还买了一项技术，80万，也登记了 (after 2020年买了…): one more of that year
         return f"{years[-1]}年，{message}"
     # 要是5月份才通过呢 (after 2023年3月首次通过…): a month of the year asked about, in a

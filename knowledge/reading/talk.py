@@ -48,7 +48,7 @@ def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted(phrases, key=lambda p: (-len(p), p)))
 
 
-_ENDS_IN_WAI = frozenset("另此以之格额意例")  # 另外, 此外, 以外…: no 外省 after them
+_ENDS_IN_WAI = re.compile(r"(?<=[另此以之格额意例])外")  # 另外, 此外, 以外…: no 外省 after them
 
 
 def _found(text: str, phrases: Iterable[str]) -> str:
@@ -156,16 +156,8 @@ class Talk:
 
     def elsewhere_named(self, text: str) -> str:
         """A place other than the deployment's that ``text`` names, else '' (另外省级…
-        names none: 外 ends 另外)."""
-        for phrase in _longest_first(tuple(self.elsewhere)):
-            if "…" in phrase:
-                if phrase_pattern(phrase).search(text):
-                    return phrase
-                continue
-            if any(not (phrase.startswith("外") and text[m.start() - 1:m.start()] in _ENDS_IN_WAI)
-                   for m in re.finditer(re.escape(phrase), text)):
-                return phrase
-        return ""
+        names none: its 外 ends 另外)."""
+        return _found(_ENDS_IN_WAI.sub("", text), self.elsewhere)
 
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings, thanks and punctuation."""
