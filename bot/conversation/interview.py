@@ -124,7 +124,8 @@ def advance(engine: EngineLike, state: InterviewState) -> Reply:
         _count(state, specs)
         return _ask(state, specs[0])
     state.multi = []
-    if state.given and len(state.history) == 1 and not state.editing and not state.skipped:
+    if (state.given or state.rule_ids) and len(state.history) == 1 and not state.editing \
+            and not state.skipped:
         # an amount question that needed one answer: the result at once (its answers
         # listed there, 修改答案 to change them), not a review of one line
         state.phase, state.current = DONE, None
@@ -172,7 +173,6 @@ def _typed_value(engine: EngineLike, state: InterviewState, text: str) -> Any:
 
 
 _NOT_NEEDED = object()
-
 
 
 def typed(engine: EngineLike, state: InterviewState, event: Text) -> Outcome:

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from bot.conversation.interview_state import APPLICANT, EngineLike, InterviewState, encode
+from bot.conversation.interview_views import level_options
 from knowledge.reading.scope import SELF
 
 __all__ = ["Event", "Press", "Start", "Text", "asks_instead", "is_follow_up_form",
@@ -100,6 +101,8 @@ def said_in_words(engine: EngineLike, state: InterviewState, text: str) -> Any:
     owner's words (我们是技术转移机构，合同额是256万 to "贵单位属于哪类主体？"), read as a
     question is; the other facts it states that the interview has no answer for yet are
     kept as answers too.  None when it does not give the value."""
+    if state.current is not None and (level := _level_alone(engine, state, text)) is not None:
+        return level
     if any(mark in text for mark in _QUESTION_MARKS) or state.current is None or (
             state.current == APPLICANT and not re.search(SELF, text)) or _WHEN.search(text):
         # (牵头的是山大威海: who leads, not what the asker's own unit is; 前年我们先拿的是
@@ -114,3 +117,23 @@ def said_in_words(engine: EngineLike, state: InterviewState, text: str) -> Any:
             state.given.append(name)  # (understood from the message, as the question's)
     value = facts[state.current]
     return sorted(value) if isinstance(value, set | frozenset) else value
+
+
+def _level_alone(engine: EngineLike, state: InterviewState, text: str) -> Any:
+    """The one option of the level a typed answer says alone (省里的) that opens an award
+    the interview is for, when several options name that level (省级技术转移示范机构,
+    省技术市场奖励), else None."""
+    asked = state.question
+    hits = level_options(asked, text)
+    if len(hits) > 1:
+        facts = state.engine_facts()
+
+        def opens(value: Any) -> bool:
+            given = [value] if asked.kind == "multi" else value
+            est = engine.estimate({**facts, asked.name: given}, state.as_of, state.rule_ids)
+            return any(i.get("outcome") == "eligible" for i in est.get("items", ()))
+
+        hits = [v for v in hits if opens(v)]
+    if len(hits) != 1:
+        return None
+    return hits if asked.kind == "multi" else hits[0]

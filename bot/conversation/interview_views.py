@@ -206,8 +206,29 @@ def _pick_hint(channel: str) -> str:
     return label("type_a_number" if channel == TERMINAL else "pick_a_button")
 
 
+# 省里的 / 是国家级的 / 市级: a level alone, said of the options shown
+_LEVEL_SAID = re.compile(r"^(?:是|就是|拿的是|获得的是|评的是|我们是)?"
+                         r"(国家级?|国家的|国字号|省级?|省里的?|省的|市级?|市里的?|市的)(?:的|那个|的那个|那种)?[。.!！]?$")
+# the level an option's label names (not 技术市场's 市, nor 威海市's)
+_LEVEL_IN = {"国": re.compile(r"国家"), "省": re.compile(r"省"),
+             "市": re.compile(r"市级|(?<![海])市(?![场])")}
+
+
+def level_options(asked: Asked, text: str) -> list[Any]:
+    """The options shown whose label names the level a typed answer says alone (省里的
+    to "技术转移方面获得了哪些称号或奖励"), [] when it says no level alone."""
+    m = _LEVEL_SAID.match("".join(text.split()))
+    if m is None:
+        return []
+    own = m.group(1)[0]
+    return [decode(value) for value, shown in asked.choices
+            if _LEVEL_IN[own].search(head := shown.split("（")[0])
+            and not any(p.search(head) for k, p in _LEVEL_IN.items() if k != own)]
+
+
 def typed_choice(asked: Asked, text: str, spec: FactSpecLike | None, channel: str = "") -> Any:
-    """A typed answer to a choice: its number, its label, or what the fact's parser says."""
+    """A typed answer to a choice: its number, its label, the one option of a level said
+    alone, or what the fact's parser says."""
     cleaned = text.strip()
     choices = asked.choices
     if cleaned.isdigit() and 1 <= int(cleaned) <= len(choices):
@@ -215,6 +236,8 @@ def typed_choice(asked: Asked, text: str, spec: FactSpecLike | None, channel: st
     for value, text_label in choices:
         if cleaned in (text_label, str(value)):
             return decode(value)
+    if len(level := level_options(asked, cleaned)) == 1:
+        return level[0]
     if spec is None:
         raise FactError(asked.name, _pick_hint(channel))
     value = spec.parse(cleaned)
@@ -230,6 +253,8 @@ def typed_multi(asked: Asked, text: str, spec: FactSpecLike | None,
     choices = asked.choices
     if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
         return [decode(choices[int(p) - 1][0]) for p in dict.fromkeys(parts)]
+    if len(level := level_options(asked, text)) == 1:
+        return level
     if spec is None:
         raise FactError(asked.name, _pick_hint(channel))
     value = spec.parse(text.strip())

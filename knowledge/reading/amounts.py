@@ -81,6 +81,17 @@ NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
 _WHY = {fact: why for fact, _, why in NEGATED_CONDITIONS}
 
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
+_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(份|项|家|笔|个|件|次)")
+
+
+def _totalled(seg: str, m: MoneyMention) -> bool:
+    """Whether a total word in ``seg`` is said of the amount: not of a count between
+    them (一共签了三份…合同：跟山大威海签的100万 — three contracts, not 100万 in all)."""
+    at = seg.find(m.text)
+    words = [t for t in _TOTAL.finditer(seg) if at < 0 or t.start() < at]
+    if not words:
+        return bool(_TOTAL.search(seg))
+    return not _COUNTED.search(seg, words[-1].end(), at if at >= 0 else len(seg))
 # the money fact a topic names when no wording in the segment places an amount
 _TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
                 ("tt_contract_turnover_yuan", "tech_transfer"),
@@ -96,7 +107,7 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     for fact, found in placed.items():
         pattern = conditions.get(fact)
         found = _restated_once(text, found, pattern, out)
-        total = [m for m, seg in found if _TOTAL.search(seg)]
+        total = [m for m, seg in found if _totalled(seg, m)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
         within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
         if total and listed_parts(text, [m for m, _ in found]):

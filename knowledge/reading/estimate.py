@@ -14,6 +14,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.money import format_yuan
 from knowledge.reading.applicant import assume_applicant
+from knowledge.reading.asked_years import only_year
 from knowledge.reading.ceiling import at_ceiling, granted_at_top
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.entities import compose_recipients
@@ -25,12 +26,7 @@ from knowledge.reading.extraction import (
 )
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.holders import held_by_others
-from knowledge.reading.narrowing import (
-    already_received,
-    counted_titles,
-    only_year,
-    per_recipient,
-)
+from knowledge.reading.narrowing import already_received, counted_titles, per_recipient
 from knowledge.reading.scope import IF, asks_repeat
 from knowledge.reading.segments import fill_elided_subjects, relative_years
 from knowledge.reading.years import FLOW_KINDS, compose_years, estimate_by_year

@@ -24,16 +24,11 @@ from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
 from knowledge.reading.denied import below_said, denied_titles
 from knowledge.reading.holders import GOVERNMENTS, another_holder, own_share_asked
 from knowledge.reading.leader import (
-    OUTSIDE,
-    PARTICIPANT,
     SELLER,
-    SUPPLIER,
     Leader,
-    outside_applicant,
+    not_the_applicant,
     partners_named,
     read_leader,
-    seller,
-    supplier,
 )
 from knowledge.reading.matches import title_phrases
 from knowledge.reading.mixed import affirmed_apart
@@ -171,7 +166,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         # 买了技术，合同150万，没去登记: the award whose fact the owner denies is asked
         candidates = tuple(r.id for r in ruleset.rules
                            if set(denied) - {"applicant_types"} & set(r.required_facts()))
-    if (who := _not_the_applicant(flat, facts, vocab, party, leader)) is not None:
+    if (who := not_the_applicant(flat, facts, vocab, party, leader)) is not None:
         denied["applicant_types"] = who
         if ruleset is not None and not candidates and who.requirement == SELLER:
             # (the sale's award is the buyer's: the purchase is what the answer says)
@@ -186,32 +181,6 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
 
 
 _PURCHASE = "registered_tech_purchase_yuan"  # the buyer's award a seller asks about
-_JOINED_ONLY = r"(?:是|作为|只是|算)(?:参与单位|参与方|合作单位|共建单位)"
-
-
-def _not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
-                       party: AskedParty | None, leader: Leader | None) -> Denied | None:
-    """Why the asker is not who the awards go to: placed outside the city, a participant
-    of what another leads, the seller of what another bought, a supplier; else None."""
-    if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
-            party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
-        return Denied(said, requirement=OUTSIDE)
-    if leader is not None and leader.participant:
-        # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
-        return Denied(leader.said, requirement=PARTICIPANT)
-    if party is not None and (joined := re.search(re.escape(party.said) + _JOINED_ONLY, flat)):
-        # 跟我们一起建的那家企业是参与单位，它能另外拿一份吗: the party only takes part
-        return Denied(joined.group(), requirement=PARTICIPANT)
-    if party is None and (said := seller(flat)):
-        # 我们公司把一项技术卖给了烟台的一家企业…我们能拿多少: the buyer's award
-        return Denied(said, requirement=SELLER)
-    if (said := supplier(flat)) and not (kinds_of(facts) - {"enterprise", "incubator"}):
-        # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
-        # 机构 in an incubator, keeps that kind's awards)
-        return Denied(said, requirement=SUPPLIER)
-    return None
-
-
 def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
                     vocab: Vocabulary, party: AskedParty | None = None) -> Leader | None:
     """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies;
@@ -225,9 +194,11 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
         return leader
     held = facts.get("applicant_types")
     kinds = frozenset({leader.kind})
-    if party is None and not leader.asker and isinstance(held, frozenset) \
+    # (…市里给区政府多少: the party asked is the asker's own kind, its own share)
+    ours = party is not None and isinstance(held, frozenset) and party.kind in held
+    if (party is None or ours) and not leader.asker and isinstance(held, frozenset) \
             and held & GOVERNMENTS and leader.kind not in GOVERNMENTS \
-            and another_holder(leader.said) and own_share_asked(text):
+            and another_holder(leader.said) and (ours or own_share_asked(text)):
         # 咱们环翠区…辖区一家企业牵头的中心: the district asks, another firm leads
         facts["applicant_types"] = held & GOVERNMENTS
         return leader

@@ -31,7 +31,7 @@ from knowledge.reading.recall import (
     with_asker,
     without_roles,
 )
-from knowledge.reading.scope import IF
+from knowledge.reading.scope import FAILED, IF
 from knowledge.reading.slots import (
     COUNT,
     YEAR,
@@ -42,7 +42,15 @@ from knowledge.reading.slots import (
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
 from knowledge.reading.tables import level_added, merge_tables, strip_opening
 from knowledge.reading.talk import Talk, table_word
-from knowledge.reading.thread import added_up, addition, combined, followed, kept, uncounted
+from knowledge.reading.thread import (
+    added_up,
+    addition,
+    combined,
+    followed,
+    kept,
+    uncounted,
+    with_denial,
+)
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
@@ -189,6 +197,9 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
         # 说错了，一共300万: a figure, not a combination (又买了一项，200万，两项合计: one
         # more, added to the ones before)
         marks.discard("combinations")
+    if (denied := _denied(said, marks, previous, talk, titles)) is not None:
+        return replace(base, text=denied[0], follow_up=True, refs=denied[1],
+                       thread=kept((*previous.thread, denied[0])))
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     # (由高校牵头: an applicant with its role, not a subject of its own)
@@ -196,12 +207,11 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
     if titles is not None and not marks and (opens or ends) and not asked \
             and another_title(without_roles(said, talk), previous.text, titles, talk):
         own = own | {"\0title"}  # another subject than the previous question's
-    if marks == {"pronouns"} and own - set(previous.topics) and points_at_itself(said, talk):
-        # 集团还有个孵化器认定成国家级了，这个呢: "this one" is the subject just named
-        marks, ends = set(), True
-        said = without(said, [w for w in talk.markers("pronouns") if w not in DOCUMENT_WORDS])
+    marks, ends, said = _this_one(said, marks, ends, own, previous, talk)
     again = talk.ask_again.get(previous.asked, "")
-    summed = marks == {"combinations"} and titles is not None and bool(titles(said))
+    # (另外它今年还被认定成省级技术创新中心了，加起来一共多少: 它 is the subject so far)
+    summed = "combinations" in marks and marks <= {"combinations", "pronouns"} \
+        and titles is not None and bool(titles(said))
     if ((not marks and not asked) or summed) and titles is not None and again \
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
         return _one_more(said, previous, talk, base, summed, again)
@@ -239,6 +249,33 @@ def _one_more(said: str, previous: Previous, talk: Talk, base: Frame, summed: bo
             if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
     return replace(base, text=text, follow_up=True, refs=("subject",),
                    thread=kept((*previous.thread, text)))
+
+
+def _this_one(said: str, marks: set[str], ends: bool, own: set[str], previous: Previous,
+              talk: Talk) -> tuple[set[str], bool, str]:
+    """(marks, ends, said) with "this one" (集团还有个孵化器认定成国家级了，这个呢) read as
+    the subject the message itself just named: no pronoun, ending as a follow-up."""
+    if marks == {"pronouns"} and own - set(previous.topics) and points_at_itself(said, talk):
+        return set(), True, without(said, [w for w in talk.markers("pronouns")
+                                           if w not in DOCUMENT_WORDS])
+    return marks, ends, said
+
+
+def _denied(said: str, marks: set[str], previous: Previous, talk: Talk,
+            titles: Callable[[str], list[str]] | None) -> tuple[str, tuple[str, ...]] | None:
+    """不对，省级那个其实还没批下来…，那现在一共能拿多少: the thread's question a correction
+    names with the denial told in it — the thread summed when it adds up, else that one."""
+    if "corrections" not in marks or titles is None:
+        return None
+    asked = [q for t in combined(said, previous.thread, previous.text) for q in t.split("；")]
+    summed = bool(talk.found(said, talk.markers("combinations")))
+    questions = list(dict.fromkeys(asked)) if summed else [previous.text]
+    words = [*talk.markers("corrections"), *talk.markers("combinations")]
+    denied = with_denial(said, questions, FAILED, words, titles)
+    if denied is None:
+        return None
+    return ("；".join(denied) if summed else denied[-1],
+            ("correction", "combination") if summed else ("correction",))
 
 
 def _told(said: str, base: Frame, previous: Previous, again: str, asked: str,

@@ -25,8 +25,9 @@ _ANOTHER = re.compile(r"(?:一家|某家|另一家|有家|辖区|镇上|区里|�
 
 
 # 镇政府这边能拿多少 / 光问区政府 / 给我们镇多少: the asker's own share is asked
+# (市里给区政府多少: the asker's government named as the one given to)
 _OWN_SHARE = re.compile(r"这边|那边|自己|本身|光问|只问|单问|这一块|这块|给我们"
-                        r"|我们[镇区县市]?能|本级")
+                        r"|我们[镇区县市]?能|本级|给[\u4e00-\u9fff]{0,4}?(?:政府|管委会?|科技局)")
 
 
 def own_share_asked(text: str) -> bool:

@@ -9,24 +9,33 @@ The kinds are the vocabulary's applicant patterns, matched on the leader's own w
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from knowledge.awards.calculator import Denied
 from knowledge.awards.staff_regex import staff_regex
 from knowledge.reading.counts import SELF_INCUBATEE
+from knowledge.reading.party import AskedParty
 
-__all__ = ["OTHER_ENTITY", "OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader",
-           "outside_applicant", "partners_named", "read_leader", "seller", "supplier"]
+if TYPE_CHECKING:
+    from knowledge.awards.vocabulary import Vocabulary
+
+__all__ = ["COUNTED", "OTHER_ENTITY", "OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader",
+           "counted_asked", "not_the_applicant", "outside_applicant", "partner_asked",
+           "partners_named", "read_leader", "seller", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商、入驻企业等其他单位不是申报主体"
 SELLER = "购买技术的奖励给予购买技术的企业，卖出技术的一方不是申报主体"
+COUNTED = "按家数计算的奖补给予所说的单位本身（如孵化器），被计入家数的企业不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
 _LED = re.compile(r"牵头(?:组建|建设|建立|成立|申报|的)?")
 _LED_BY = re.compile(r"牵头(?:的|单位|方)(?:是|为)([^，,。；;！!？?\s]{1,14})"
                      r"|([^，,。；;！!？?\s是]{1,12})(?:是|为|作为)牵头(?:单位|方)")
-_WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由和与跟同])"
-                          r"([^，,。；;！!？?、（()）\s了的是由和与跟同]{1,12})$")
+# (我们区有3家企业牵头组建的: 有 ends what the asker says of itself, the leader follows)
+_WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由和与跟同有])"
+                          r"([^，,。；;！!？?、（()）\s了的是由和与跟同有]{1,12})$")
 _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
 _TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}"
@@ -107,6 +116,30 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
         asker_leads)
 
 
+# 这8家企业自己能从这里面分钱吗 / 那些企业能拿多少: the firms a count counts, asked for
+_COUNTED_ASKED = re.compile(r"[这那](?:些|几家|[0-9一二两三四五六七八九十]+\s*家)"
+                            r"(?:在孵)?(?:企业|公司)?(?:自己|本身|各自)?[^，,。；;]{0,10}?(?:能|可以|可)[^，,。；;]{0,6}?"
+                            r"(?:分|拿|得|领)")
+
+
+# 还有那家外地的合作单位，它能拿多少 / 合作方能分多少: a partner asked for
+_PARTNER_ASKED = re.compile(r"(?:[那这](?:家|个|所)|对方|几家)?[^，,。；;！!？?]{0,8}?"
+                            r"(?:合作单位|合作方|合作伙伴|参与单位|参与方|参建单位)"
+                            r"[^。？?]{0,8}?(?:能|可以|可)[^，,。；;]{0,6}?(?:分|拿|得|领)")
+
+
+def partner_asked(text: str) -> str:
+    """The words asking for a partner of the holder (那家合作单位能拿多少), else ''."""
+    m = _PARTNER_ASKED.search(text)
+    return m.group() if m else ""
+
+
+def counted_asked(text: str) -> str:
+    """The words asking for the firms a count counts (这8家企业自己能分钱吗), else ''."""
+    m = _COUNTED_ASKED.search(text)
+    return m.group() if m else ""
+
+
 def supplier(text: str) -> str:
     """What the asker says it supplies the holder as, or is a member of (我们作为供应商能拿
     多少; 我们是孵化器里的企业，我们企业能分多少), when it asks for itself, else ''."""
@@ -147,7 +180,7 @@ _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 # 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker (when the asker
 # says it is in the city)
-OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|客户)"
+OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|合作单位|合作伙伴|客户)"
 # 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
 _BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
                      r"(公司|企业|厂)")
@@ -190,3 +223,39 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
     return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")
+
+
+_JOINED_ONLY = r"(?:是|作为|只是|算)(?:参与单位|参与方|合作单位|共建单位)"
+
+
+def not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
+                       party: AskedParty | None, leader: Leader | None) -> Denied | None:
+    """Why the asker is not who the awards go to: placed outside the city, a participant
+    of what another leads, the seller of what another bought, a supplier; else None."""
+    if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
+            party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
+        return Denied(said, requirement=OUTSIDE)
+    if leader is not None and leader.participant:
+        # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
+        return Denied(leader.said, requirement=PARTICIPANT)
+    if said := partner_asked(flat):  # 还有那家外地的合作单位，它能拿多少
+        return Denied(said, requirement=PARTICIPANT)
+    if party is not None and (joined := re.search(re.escape(party.said) + _JOINED_ONLY, flat)):
+        # 跟我们一起建的那家企业是参与单位，它能另外拿一份吗: the party only takes part
+        return Denied(joined.group(), requirement=PARTICIPANT)
+    if party is None and (said := seller(flat)):
+        # 我们公司把一项技术卖给了烟台的一家企业…我们能拿多少: the buyer's award
+        return Denied(said, requirement=SELLER)
+    if (said := counted_asked(flat)) and any(
+            (spec := vocab.facts.get(n)) is not None and spec.kind == "count" for n in facts):
+        return Denied(said, requirement=COUNTED)
+    if (said := supplier(flat)) and not (_kinds(facts) - {"enterprise", "incubator"}):
+        # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
+        # 机构 in an incubator, keeps that kind's awards)
+        return Denied(said, requirement=SUPPLIER)
+    return None
+
+
+def _kinds(facts: Mapping[str, object]) -> set[str]:
+    held = facts.get("applicant_types")
+    return {str(k) for k in held} if isinstance(held, (set, frozenset)) else set()

@@ -1,6 +1,6 @@
 """An estimate narrowed or multiplied as the question says: one fixed award once per
-recipient the asker speaks for (4个镇, 两家子公司), or only the year it limits itself to
-(光算2022年, 这次)."""
+recipient the asker speaks for (4个镇, 两家子公司), not again once received, a title held
+several times counted (the years asked: :mod:`knowledge.reading.asked_years`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.asked_years import this_time
 from knowledge.reading.holders import title_words
 from knowledge.reading.matches import title_matches
 from knowledge.reading.parts import excluded_counts
@@ -23,8 +24,7 @@ from knowledge.reading.scope import (
     without_failures,
 )
 
-__all__ = ["already_received", "asked_year", "counted_titles", "only_year", "per_recipient",
-           "this_time"]
+__all__ = ["already_received", "counted_titles", "per_recipient"]
 
 _SPEAKS_FOR = re.compile(r"集团|园区|旗下|下属|子公司|(我们|我)[区县市](?!级)|本市|全市|区里|县里"
                          r"|市里的|科技局|各自|分别")
@@ -109,54 +109,6 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
                    explanation=f"{item.explanation}{note}：{format_yuan(item.amount_yuan)}"
                                f" × {n} = {format_yuan(item.amount_yuan * n)}。")
     return replace(estimate, items=tuple(many if i is item else i for i in estimate.items))
-
-
-# 光算2022年这两件事 / 只算2021年: the items of that year only
-_ONLY_YEAR = re.compile(r"(?:光|只|单|仅|就)(?:算|看|问|说)(?:一下)?(\d{4})年")
-# 2022年一共能拿多少 closing a message about several years: that year only
-_YEAR_ASKED = re.compile(r"\s*(\d{4})年[^\d，。；\s]{0,3}?"
-                         r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
-# 这次能拿多少 after an earlier year's award: the latest year only
-_THIS_TIME = re.compile(r"这次|这回|本次|这一次")
-_BOTH_TOLD = re.compile(r"(两|几|三|每)(次|年|回)[^，,。；;？?]{0,4}"
-                        r"(一共|总共|合计|加起来|加一起|累计)")
-
-
-def asked_year(text: str) -> int | None:
-    """The year a closing "2022年一共能拿多少" asks about (years written out), else None."""
-    last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
-    asked = _YEAR_ASKED.match(last)
-    return int(asked.group(1)) if asked else None
-
-
-def this_time(text: str) -> bool:
-    """Whether the question asks about the latest event only (这次能拿多少, not 两次一共)."""
-    return bool(_THIS_TIME.search(text)) and not _BOTH_TOLD.search(text)
-
-
-def only_year(text: str, estimate: Estimate) -> Estimate | None:
-    """The items of the one year the question limits itself to, when it was estimated
-    by year; None otherwise.  A year asked about that the message states without an
-    award granted in it gets none of the other years' ("…今年能拿多少")."""
-    m = _ONLY_YEAR.search(text)
-    year = int(m.group(1)) if m else None
-    if year is None and (asked := asked_year(text)) in estimate.years:
-        year = asked  # …，2022年一共能拿多少: the question asks about that year
-    if not estimate.years or (year is None and (not _THIS_TIME.search(text)
-                                                or _BOTH_TOLD.search(text))):
-        return None  # (复核这次还能再给吗？两次加起来一共多少: every year's)
-    latest = max(estimate.years)
-    mark = f"{year or latest}年："
-    kept = tuple(i for i in estimate.items if i.label.startswith(mark))
-    if year is None and this_time(text) and not estimate.years[latest]:
-        year = latest  # 21年认定了，24年又重新认定了一次，这次能拿多少: nothing in 2024
-    if not kept and year is not None and year in estimate.years:
-        others = tuple(i for i in estimate.items if i.outcome != "eligible"
-                       and not re.match(r"\d{4}年：", i.label))
-        note = (f"您问的是{year}年：{year}年所说的情况没有可计的奖补；"
-                "其他年份的奖补不计入（如已领取，不重复奖励）。")
-        return replace(estimate, items=others, warnings=(note, *estimate.warnings))
-    return replace(estimate, items=kept) if kept else None
 
 
 # 拿了200万 / 已经领过钱 / 奖励已到账: money the owner already received (not 拿了省技术市场奖:

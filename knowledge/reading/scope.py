@@ -82,7 +82,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
 # 绩效评价没通过): the title was not obtained.
 _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有|被|给)?(正式)?"
                      r"(通过|评上|批下来|获批|批准|认定上|"
-                     r"认定下来|认定|成功|选上|入选|拿到|申请下来|评下来|立项|登上|获奖|命名|"
+                     r"认定下来|认定|成功|选上|入选|拿到|申请下来|评下来|立项|登上|获奖|命名|发文|发证|授牌|"
                      r"创建成功|创建成|创成|批|开始|过|成(?![果本])|影|下文|下来)"
                      r"|落选|失败|被驳回|被退回|退回来|打回|被否|不合格|没戏|撤回|撤销了|放弃了"
                      r"|黄了|泡汤|被刷|刷下来|被拒|卡住了|卡在|差一点|差点|落榜|不予|被取消|取消了"
@@ -94,6 +94,7 @@ _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有|被|给)?(正式)
                      r"|还没办(完|下来|好)")
 FAILED = _FAILED  # (the parts of a count that fell through: 其中1项黄了)
 _SHORT_CLAUSE = 10
+_GOES_ON = re.compile(r"^(我们|我司|咱们|后来|结果|最后|最终|然后|之后|可是|又|却)")
 
 
 def failed_after(text: str, start: int, end: int, until: int | None = None) -> bool:
@@ -108,9 +109,14 @@ def failed_after(text: str, start: int, end: int, until: int | None = None) -> b
         return False  # (the clause goes on about the next title)
     if m is None or m.group() in ("但是", "但", "不过"):
         return False
-    nxt = _CLAUSE_BREAK.search(text, m.end())
-    following = text[m.end():nxt.start() if nxt else len(text)]
-    return len(following) <= _SHORT_CLAUSE and bool(_FAILED.match(following.lstrip("都也还却但")))
+    ends = nxt.start() if (nxt := _CLAUSE_BREAK.search(text, m.end())) else len(text)
+    following = text[m.end():ends]
+    if len(following) <= _SHORT_CLAUSE and bool(_FAILED.match(following.lstrip("都也还却但"))):
+        return True
+    # (…国家技术市场奖励，我们报上去以后又主动撤回了: the asker's next step with it)
+    return (until is None or until >= ends) and len(following) <= 2 * _SHORT_CLAUSE \
+        and bool(_GOES_ON.match(following)) and bool(_FAILED.search(following)) \
+        and not _ABOUT_MONEY.search(following) and not _ANOTHER.search(following, 2)
 
 
 # An outcome that says it was obtained after all (今年终于过了 / 后来批下来了)
@@ -370,10 +376,10 @@ _STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(公�
 # 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
 _OTHERS_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*家")
 _OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
-# 我们是国家级孵化器，2022年…，这一年能拿多少: a question about one year's events asks
-# nothing of a title said without a time as what the asker is
+# 我们是国家级孵化器，2022年…，这一年能拿多少 / …这两年孵化器一共能拿多少: a question
+# about those years' events asks nothing of a title said without a time as what the asker is
 _IS_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(就|本身)?是(一家|一个|个)?$")
-_THAT_YEAR = re.compile(r"这一年|这年|当年|那一年|那年|这一轮|这轮|这一批")
+_THAT_YEAR = re.compile(r"这一年|这年|当年|那一年|那年|这一轮|这轮|这一批|这[两几]年")
 _TIME = re.compile(r"\d{2,4}\s*年|[今去前明]年|\d{1,2}\s*月|刚|新|首次|第一次")
 
 

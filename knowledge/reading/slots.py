@@ -35,8 +35,15 @@ PUNCT = re.compile(r"[\s，,。.？?！!、;；:：~～…]+")
 _RELATIVE_YEAR = re.compile(r"今年|去年|前年|明年")
 
 
+_SPAN = re.compile(r"(从|自)((?:19|20)\d\d)\s*年(到|至)(现在|今天|目前|如今|今年|\d{4}\s*年)"
+                   r"|((?:19|20)\d\d)\s*年(以来|至今|到现在|到今天)")
+
+
 def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
-    """The message's (last) year replaces the question's, or is put in front of it."""
+    """The message's (last) year replaces the question's, or is put in front of it; a
+    span (从2020年到现在, 2020年以来: the years told, added up) changes none."""
+    if _SPAN.search(said):
+        return question, _SPAN.sub("", rest)
     if not (years := [m.group() for m in YEAR.finditer(said)]):
         # 我们今年刚升成国家级 after 2021年…: the year said by its name replaces the one before
         relative = _RELATIVE_YEAR.search(said)
@@ -151,9 +158,12 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
         question = f"{question}，其中{part.group(3)}{part.group(4)}{part.group(5)}"
         refs.append("count")
         return question, rest[:part.start()] + rest[part.end():]
+    # (那这8家企业自己能分钱吗: the count said before, pointed at — no count of its own)
+    pointed = [m for m in COUNT.finditer(rest) if re.search(r"[这那]$", rest[:m.start()])]
     counts = [m for m in COUNT.finditer(rest)
-              if not combined or (_OF_THINGS.match(rest, m.end())
-                                  and rest[m.end()] not in _NOT_A_NOUN)]
+              if (not combined or (_OF_THINGS.match(rest, m.end())
+                                   and rest[m.end()] not in _NOT_A_NOUN))
+              and not any(p.start() == m.start() for p in pointed)]
     for m in counts:
         number, unit = m.group(1), m.group(2)
         # (要是超过孵化期的是6家呢: the count whose clause says what the new one's does)
@@ -173,7 +183,9 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
             question = f"{question}，{number}{unit}{noun.group() if noun else ''}"
         refs.append("count")
     if counts or combined:
-        rest = COUNT.sub("", rest)
+        rest = "".join(piece if k % 2 else COUNT.sub("", piece) for k, piece in enumerate(
+            re.split("(" + "|".join(re.escape(p.group()) for p in pointed) + ")", rest)
+            if pointed else [rest]))
     return question, rest
 
 

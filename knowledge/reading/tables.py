@@ -31,6 +31,17 @@ _LEADS = re.compile(r"(?:自己|来)?(?:牵头|组建|自建|建设)")
 _SHARED = {"rnd_subsidy", "district_funding"}  # topics whose money is split by level
 
 
+_POSSESSED = re.compile(r"的?(科研|科技)?(成果|技术|专利)")
+
+
+def _not_the_asker(rest: str, word: str) -> bool:
+    """Whether the applicant word names another party than the one applying: others asked
+    about (镇上那几家企业，每家能分多少) unless leading, or whose results (促成了高校成果)."""
+    at = rest.index(word)
+    return bool((_OTHERS_BEFORE.search(rest[:at]) and not _LEADS.match(rest, at + len(word)))
+                or _POSSESSED.match(rest, at + len(word)))
+
+
 def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
                  topics: Mapping[str, tuple[str, ...]], refs: list[str]) -> tuple[str, str]:
     """A level or an applicant the message names replaces the question's."""
@@ -55,8 +66,7 @@ def merge_tables(rest: str, question: str, held: tuple[str, ...], talk: Talk,
                 name = ""
         # (镇上那几家企业，每家能分多少: others asked about, not the asker)
         # (换成我们合作的那家企业牵头呢: another, but the one leading: its award)
-        if name and not (slot == "applicant" and _OTHERS_BEFORE.search(rest[:rest.index(word)])
-                         and not _LEADS.match(rest, rest.index(word) + len(word))):
+        if name and not (slot == "applicant" and _not_the_asker(rest, word)):
             old_name, _ = table_word(question, table)
             if slot == "applicant" and (who := _applicant_swapped(
                     question, rest, (word, name), talk, old_name, refs)) is not None:

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept", "uncounted"]
+__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept", "uncounted",
+           "with_denial"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 
@@ -104,3 +106,31 @@ def addition(said: str, combinations: tuple[str, ...] | list[str]) -> str:
     kept_parts = [p for p in re.split(r"[，,。；;！!？?]", said)
                   if p and not any(w in p for w in combinations)]
     return "，".join(kept_parts) or said
+
+
+_ASKING = re.compile(r"多少|几万|吗|么|[？?]|能拿|能给|能补|能奖")
+_LEVEL = re.compile(r"国家|省|市级")
+
+
+def with_denial(said: str, questions: list[str], failed: re.Pattern[str],
+                dropped: list[str], names: Callable[[str], list[str]]) -> list[str] | None:
+    """The thread's questions with a correction's denial (不对，省级那个其实还没批下来，只是
+    报上去了) told in the one it names — by its level or its title, else the last — before
+    that one's asking clause, so that its reading puts the title out; None when the message
+    denies nothing.  ``dropped``: the correction and combination words; ``names``: the
+    titles a text names."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", said) if c]
+    words = "|".join(map(re.escape, sorted(dropped, key=len, reverse=True))) or "$^"
+    told = [re.sub(words, "", c) for c in clauses if not _ASKING.search(c)]
+    statement = "，".join(c for c in told if c)
+    if not questions or not failed.search(statement):
+        return None
+    levels = set(_LEVEL.findall(statement))
+    titles = set(names(statement))
+    hits = [k for k, q in enumerate(questions)
+            if (levels and levels <= set(_LEVEL.findall(q))) or titles & set(names(q))]
+    at = hits[-1] if hits else len(questions) - 1
+    parts = [c for c in re.split(r"(?<=[，,。；;！!？?])", questions[at]) if c]
+    ask = max((k for k, c in enumerate(parts) if _ASKING.search(c)), default=len(parts))
+    parts.insert(ask, statement + "，")
+    return [*questions[:at], "".join(parts), *questions[at + 1:]]

@@ -35,7 +35,8 @@ _FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 # 两年加起来 / 这两年 / 近三年一共: the years a question adds up, not a window
 _SPAN_AFTER = re.compile(r"\s*(加起来|加一起|一共|合计|总共|共计|累计|合起来|下来|分别|各)")
-_SPAN_BEFORE = re.compile(r"(这|近|最近|过去|前后|连续)$")
+# (同一年 / 那一年 / 当年: a year referred to, not a length)
+_SPAN_BEFORE = re.compile(r"(这|近|最近|过去|前后|连续|同|那|当|哪)$")
 
 
 @dataclass(frozen=True)

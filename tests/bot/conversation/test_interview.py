@@ -103,8 +103,38 @@ def test_most_needed_fact_first(drive: Driver) -> None:
 def test_ineligible_answer_skips_the_rest_of_its_rule(drive: Driver) -> None:
     drive.send(Start({}, PURCHASE, AS_OF))
     drive.pick("☐ 高等院校")  # not an applicant of the purchase award
-    assert drive.state()["phase"] == REVIEW  # the amount is not asked
+    # the amount is not asked: the one answer the answer's rules needed shows the result
+    assert drive.state()["phase"] == DONE
     assert "registered_tech_purchase_yuan" not in drive.state()["asked"]
+    drive.send(Start({}, None, AS_OF))  # /estimate (every rule): reviewed before the result
+    drive.pick("☐ 高等院校")
+    assert drive.state()["phase"] in (ASK, REVIEW)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("省里的", "tech_market_award_provincial"),
+    ("国家级的", "tech_market_award_national"),
+    ("是国家的", "tech_market_award_national"),
+])
+def test_a_level_typed_alone_picks_the_option_of_that_level(drive: Driver, text: str,
+                                                           value: str) -> None:
+    """省里的 to "技术转移方面获得了哪些称号或奖励": two options are provincial (示范机构,
+    技术市场奖励); the one that opens an award the interview is for is meant."""
+    rules = ["d106_tech_market_award_national", "d106_tech_market_award_provincial"]
+    drive.send(Start({"applicant_types": ENTERPRISE}, rules, date(2025, 6, 1)))
+    assert drive.state()["current"] == "transfer_titles"
+    out = drive.text(text)
+    assert out.handled and drive.state()["phase"] == DONE
+    assert decode(drive.state()["facts"]["transfer_titles"]) in ([value], (value,), {value})
+    assert "万元" in out.replies[0].html
+
+
+def test_a_level_of_no_option_shown_is_asked_again(drive: Driver) -> None:
+    drive.send(Start({"applicant_types": ENTERPRISE},
+                     ["d106_tech_market_award_national", "d106_tech_market_award_provincial"],
+                     date(2025, 6, 1)))
+    drive.text("市级的")  # no option names a city level
+    assert drive.state()["current"] == "transfer_titles"
 
 
 def test_bad_number_is_reasked_with_example(drive: Driver) -> None:

@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
-from index.answering.shown import asks_of_place
+from index.answering.shown import asks_of_place, place_unread
+from knowledge.reading.extraction import extract_facts
 
 pytestmark = pytest.mark.slow
 
@@ -75,6 +77,17 @@ def test_another_city_s_standard_gets_no_weihai_total(engine: Any, question: str
 ])
 def test_the_amount_asked_of_a_place(place: str, text: str, asked: bool) -> None:
     assert asks_of_place(place, text) is asked
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？",
+    "还有那家外地的合作单位，它能拿多少",
+])
+def test_a_partner_s_place_is_read(text: str) -> None:
+    """A partner named with its place (联合一家外地企业, 那家外地的合作单位): another party's
+    place, not another city's standard asked."""
+    assert place_unread("外地", text, None, None) == "外地"  # (no extraction: not read)
+    assert place_unread("外地", text, extract_facts(text, date(2026, 12, 6)), None) == ""
 
 
 def test_a_follow_up_asking_only_of_what_it_names(engine: Any) -> None:

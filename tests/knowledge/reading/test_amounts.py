@@ -195,3 +195,16 @@ def test_the_range_of_an_approximate_amount(text: str,
                                             approximate: tuple[int, int, str] | None) -> None:
     out = _read("2020年买技术，" + text)
     assert out.approximate.get("registered_tech_purchase_yuan") == approximate
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # 一共 said of the count of contracts, not of the first amount after it
+    ("2019年我们公司一共签了三份买技术的合同：跟山大威海签的100万、跟一家北京研究所签的150万，"
+     "这两份都做了技术合同登记；还有一份50万的没去登记", 2_500_000),
+    ("一共签了3份买技术的合同，跟A签的80万、跟B签的70万，都登记了", 1_500_000),
+    # 一共 said of the amount itself: the total, its registered part
+    ("2019年买技术一共签了400万，登记了的只有150万，剩下的没登", 1_500_000),
+    ("买技术签了3份合同一共300万，都登记了", 3_000_000),
+])
+def test_a_total_word_is_said_of_the_amount_not_of_a_count(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan

@@ -547,3 +547,24 @@ def test_a_title_matched_across_a_comma_without_a_noun_names_none() -> None:
     nouns = subject_nouns("2021年我们区的科技服务机构里首次认定高企的有5家，重新认定的有4家，"
                           "市里的奖励一共是多少", RULESET.vocabulary)
     assert not any(re.search(r"\d|的有", n) for n in nouns)
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    # vocabulary: the kinds staff declare, read in the owner's words
+    ("我们经纪公司2020年促成高校成果在威海转化3项，补助多少？", "applicant_types",
+     "service_institution"),
+    ("我们是一家孵化器的运营公司，公司本身就是干科技服务的，能拿多少", "applicant_types",
+     "service_institution"),
+    ("我们协会2019年承办了在全国有一定影响的创新创业大赛，最多能奖我们多少？", "activities",
+     "contest_host"),
+])
+def test_vocabulary_words_in_the_owner_s_words(question: str, fact: str, value: str) -> None:
+    held = extract_facts(question, TODAY).facts.get(fact)
+    assert isinstance(held, frozenset) and value in held
+
+
+def test_a_part_over_the_incubation_period_said_as_exceeded() -> None:
+    out = extract_facts("本孵化器是省级的，2021年在孵企业里一下子有14家升了高企，"
+                        "其中1家入孵时间超了3年，那一年奖励能有多少？", TODAY)
+    assert out.facts.get("incubatees_upgraded") == 13
+    assert any("按13家计" in n for n in out.notes)

@@ -574,3 +574,45 @@ def test_another_subject_asked_the_same_keeps_who_the_owner_said_they_are() -> N
 
     frame = read_frame("前年我们还首次过了高企", first, TALK, TOPICS, titles=titles)
     assert frame.text.startswith("我们是做检验检测的科技服务公司，")
+
+
+_CENTRES = ("市级技术创新中心", "省级技术创新中心", "技术创新中心", "重点新型研发机构")
+CITY_Q = "我们公司牵头建的市级技术创新中心今年列入试点了，市里补多少钱？"
+PROVINCE_Q = "我们公司牵头建的省级技术创新中心今年列入了，市里补多少钱？"
+TWO_CENTRES = Previous(f"{CITY_Q}；{PROVINCE_Q}", asked="amount", topics=("tech_centre",),
+                       thread=(CITY_Q, PROVINCE_Q, f"{CITY_Q}；{PROVINCE_Q}"))
+
+
+def _centres(text: str) -> list[str]:
+    return [w for w in _CENTRES if w in text]
+
+
+ONE_CENTRE = Previous(PROVINCE_Q, asked="amount", topics=("tech_centre",),
+                      thread=(CITY_Q, PROVINCE_Q))
+
+
+@pytest.mark.parametrize(("previous", "said", "summed"), [
+    (TWO_CENTRES, "不对，省级那个其实还没批下来，只是报上去了，那现在一共能拿多少", True),
+    (ONE_CENTRE, "不对，省级那个其实还没批下来，只是报上去了，那现在一共能拿多少", True),
+    # no sum asked: the one it corrects alone
+    (ONE_CENTRE, "不对，省级那个其实没通过", False),
+])
+def test_a_correction_denying_one_of_the_thread_tells_it_in_that_one(
+        previous: Previous, said: str, summed: bool) -> None:
+    frame = read_frame(said, previous, TALK, TOPICS, titles=_centres)
+    assert frame.follow_up and "correction" in frame.refs
+    denied = [q for q in frame.text.split("；") if "省级" in q]
+    assert len(denied) == 1 and ("没批下来" in denied[0] or "没通过" in denied[0])
+    assert denied[0].endswith("市里补多少钱？")  # told before its asking clause
+    assert (CITY_Q in frame.text) is summed
+
+
+def test_an_addition_with_a_pronoun_is_summed_with_the_thread() -> None:
+    first = "我们和一所大学合作在威海建了个新型研发机构，今年被列为重点新型研发机构了，能给多少？"
+    second = "这个机构是市政府参与建设的，这样能给多少"
+    previous = Previous(second, asked="amount", topics=("rnd_institution",),
+                        thread=(first, second))
+    frame = read_frame("另外它今年还被认定成省级技术创新中心了，加起来一共多少", previous, TALK,
+                       TOPICS, titles=_centres)
+    assert frame.follow_up and "combination" in frame.refs
+    assert first in frame.text and "省级技术创新中心" in frame.text

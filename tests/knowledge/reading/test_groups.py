@@ -10,6 +10,7 @@ import pytest
 from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
+from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.groups import compose_groups, groups
 from knowledge.sources.base import load_knowledge
@@ -224,3 +225,15 @@ def test_what_was_left_out_is_said_first() -> None:
     estimate = compose_groups(DATED, text, _dated)
     assert estimate is not None
     assert "未计入" in estimate.warnings[1] and "青岛" in estimate.warnings[1]
+
+
+def test_groups_set_apart_by_who_leads_with_the_subject_written_back() -> None:
+    """区…有3家企业牵头组建的…，还有1家是驻区高校牵头组建的: the second group's subject
+    is the first's, its leader its own; each group's award times its count."""
+    text = ("区科技局这边问一下：今年我们区有3家企业牵头组建的市级技术创新中心获批，"
+            "还有1家是驻区高校牵头组建的，市里对这几个中心一共补助多少？")
+    today = date(2026, 12, 6)
+    ex = extract_facts(text, today, RULESET)
+    estimate = estimate_question(RULESET, text, today, list(ex.candidate_rules), ex,
+                                 ex.as_of or today)
+    assert estimate.total_yuan == 9_000_000

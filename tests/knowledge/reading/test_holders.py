@@ -38,7 +38,9 @@ def _total(question: str) -> int:
      6_000_000),
     # a bureau asking about a firm of its district: the firm's award
     ("我是区科技局的，辖区一家企业牵头的市级技术创新中心今年批了，能拿多少", 2_000_000),
-], ids=["town-share", "district-share", "all-asked", "firm-asked-about"])
+    # the government named as the one given to: its own share
+    ("我们是文登区政府，区里一家企业牵头的技术创新中心今年被认定为省级，市里给区政府多少奖励？", 0),
+], ids=["town-share", "district-share", "all-asked", "firm-asked-about", "given-to-the-district"])
 def test_a_government_s_own_share(question: str, total: int) -> None:
     assert _total(question) == total
 
@@ -56,6 +58,8 @@ def test_another_holder(said: str, another: bool) -> None:
     ("镇政府这边能拿多少", True),
     ("光问区政府，市里给多少", True),
     ("一共能拿多少", False),
+    ("市里给区政府多少奖励", True),
+    ("市里给我们镇政府多少", True),
 ])
 def test_own_share_asked(text: str, own: bool) -> None:
     assert own_share_asked(text) is own

@@ -12,11 +12,14 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.leader import (
+    COUNTED,
     OUTSIDE,
     PARTICIPANT,
     SELLER,
     SUPPLIER,
+    counted_asked,
     outside_applicant,
+    partner_asked,
     partners_named,
     read_leader,
     seller,
@@ -185,3 +188,37 @@ def test_the_asker_leading_said_as_the_leading_unit() -> None:
     assert leader is not None and leader.kind == "enterprise" and leader.asker
     assert partners_named(text, APPLICANTS) == {"university"}
     assert extract_facts(text, TODAY, RULESET).facts["applicant_types"] == {"enterprise"}
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    # 有 ends what the asker says of itself: the leader is the word before 牵头
+    ("今年我们区有3家企业牵头组建的市级技术创新中心获批", "enterprise"),
+    ("我们区有一家高校牵头组建的市级技术创新中心", "university"),
+])
+def test_the_leader_after_what_the_asker_has(text: str, kind: str) -> None:
+    leader = read_leader(text, APPLICANTS)
+    assert leader is not None and leader.kind == kind
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("我们是市级孵化器，2021年在孵企业里有8家升级成高新技术企业了，这8家企业自己能从这里面分钱吗",
+     "这8家企业自己能从这里面分"),
+    ("我们孵化器有5家在孵企业升了高企，那些企业能拿多少", "那些企业能拿"),
+    ("我们孵化器有5家在孵企业升了高企，孵化器能拿多少", ""),
+])
+def test_the_firms_a_count_counts_asked_for(text: str, said: str) -> None:
+    assert counted_asked(text) == said
+    denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
+    assert (denied is not None and denied.requirement == COUNTED) == bool(said)
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？；"
+     "还有那家外地的合作单位，它能拿多少", True),
+    ("我们和山大共建的中心认定为省级了，合作方能分多少", True),
+    ("我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？", False),
+])
+def test_a_partner_asked_for_is_no_applicant(text: str, asked: bool) -> None:
+    assert bool(partner_asked(text)) == asked
+    denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
+    assert (denied is not None and denied.requirement == PARTICIPANT) == asked

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,14 +10,13 @@ import pytest
 from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
+from knowledge.reading.asked_years import this_time
 from knowledge.reading.extraction import extract_facts
 from knowledge.reading.narrowing import (
     _RECIPIENTS_PASSED,
     already_received,
     counted_titles,
-    only_year,
     per_recipient,
-    this_time,
 )
 from knowledge.sources.base import load_knowledge
 
@@ -106,24 +104,6 @@ def test_a_count_that_failed_is_no_count_passed() -> None:
     assert m is not None and (m.group(1) or m.group(2)) == "1"
 
 
-def test_only_a_year_by_year_estimate_is_narrowed() -> None:
-    assert only_year("光算2022年", _plain("国家创新型乡镇市里奖多少")) is None
-
-
-@pytest.mark.parametrize(("asked", "total", "noted"), [
-    ("…，2024年能拿多少", 1_000_000, False),
-    # the year asked about states nothing granted: none of the other years'
-    ("…，2026年能拿多少", 0, True),
-])
-def test_a_year_asked_keeps_its_own_items(asked: str, total: int, noted: bool) -> None:
-    plain = _plain("市级临床医学研究中心首次通过绩效评价，能拿多少")
-    by_year = replace(plain, years={2024: {"x": 1}, 2026: {}},
-                      items=tuple(replace(i, label=f"2024年：{i.label}") for i in plain.items))
-    narrowed = only_year(asked, by_year)
-    assert narrowed is not None and narrowed.total_yuan == total
-    assert any("您问的是2026年" in w for w in narrowed.warnings) is noted
-
-
 @pytest.mark.parametrize(("text", "total"), [
     ("我们孵化器2019年被认定为国家级科技企业孵化器拿了200万，今年国家复核又通过了，还能再拿吗", 0),
     ("技术先进型服务企业已经拿过20万了，今年复核通过还能再给吗", 0),
@@ -203,15 +183,6 @@ def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
 ])
 def test_a_title_not_counted_is_left(text: str) -> None:
     assert counted_titles(RULESET, text, _plain(text)) is None
-
-
-@pytest.mark.parametrize("text", ["光算2022年", "只问2022年", "就问2022年那年能拿多少"])
-def test_the_year_a_question_limits_itself_to(text: str) -> None:
-    plain = _plain("市级临床医学研究中心首次通过绩效评价，能拿多少")
-    by_year = replace(plain, years={2021: {}, 2022: {}},
-                      items=tuple(replace(i, label=f"2022年：{i.label}") for i in plain.items))
-    narrowed = only_year(text, by_year)
-    assert narrowed is not None and narrowed.total_yuan == 1_000_000
 
 
 def test_a_total_asked_counts_the_award_received_once() -> None:

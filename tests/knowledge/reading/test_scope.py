@@ -32,6 +32,9 @@ def _span(text: str, phrase: str) -> tuple[int, int]:
     ("中心2020年做绩效评价没通过", "绩效评价"),
     ("合同登记被退回来了", "登记"),
     ("申请省级技术创新中心落选了", "省级技术创新中心"),
+    ("我司2022年报了省级国际合作基地，没发文认定", "省级国际合作基地"),
+    # the asker's next step with it, in a clause of its own naming nothing else
+    ("同年报的国家技术市场奖励，我们报上去以后又主动撤回了。能拿多少", "国家技术市场奖励"),
 ])
 def test_an_outcome_after_what_was_sought_denies_it(text: str, phrase: str) -> None:
     assert failed_after(text, *_span(text, phrase))
@@ -42,6 +45,9 @@ def test_an_outcome_after_what_was_sought_denies_it(text: str, phrase: str) -> N
     ("国家级孵化器批下来了，没想到这么快", "国家级孵化器"),  # a long next clause
     ("申报国家级孵化器没批下来，但孵化器里有两家企业升成了高企", "高企"),
     ("绩效评价通过了，但没拿到钱之前想问问", "绩效评价"),
+    # the next clause about the money, or about another part: not the title's outcome
+    ("认定了国家级孵化器，我们到现在还没拿到钱，能拿多少", "国家级孵化器"),
+    ("认定了国家级孵化器，我们另一个基地去年没批下来", "国家级孵化器"),
 ])
 def test_an_outcome_that_is_not_a_failure_of_the_span(text: str, phrase: str) -> None:
     assert not failed_after(text, *_span(text, phrase))

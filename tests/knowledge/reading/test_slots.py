@@ -126,3 +126,18 @@ def test_a_year_among_the_question_s_years_places_the_figure() -> None:
 def test_an_ordinal_is_no_count() -> None:
     assert COUNT.search("第二次绩效评价") is None
     assert COUNT.search("有二次绩效评价") is not None
+
+
+@pytest.mark.parametrize("said", ["那从2020年到现在加起来一共拿了多少", "2020年以来一共拿了多少",
+                                  "从2019年到2021年一共多少"])
+def test_a_span_of_years_changes_no_year(said: str) -> None:
+    refs: list[str] = []
+    before = "我们孵化器2020年被认定为国家级科技企业孵化器；另外今年还有6家在孵企业成了高企"
+    assert merge_year(said, before, said, refs)[0] == before and refs == []
+
+
+def test_a_count_pointed_at_is_no_count_of_its_own() -> None:
+    refs: list[str] = []
+    before = "2021年在孵企业里有8家升级成高新技术企业了，孵化器能拿多少"
+    question, rest = merge_counts("这8家企业自己能分钱吗，每家多少", before, refs)
+    assert question == before and "这8家" in rest and refs == []

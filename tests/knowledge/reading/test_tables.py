@@ -46,6 +46,15 @@ def test_others_asked_about_are_no_applicant_of_the_asker() -> None:
     assert out == question and "applicant" not in refs
 
 
+@pytest.mark.parametrize("rest", ["我们还促成了高校成果在威海转化，成交额180万，能补多少",
+                                  "帮企业引进了高校的科研成果"])
+def test_whose_results_is_no_applicant(rest: str) -> None:
+    refs: list[str] = []
+    question = "2020年我们是在威海备案的技术转移服务机构，考核优秀，能奖多少"
+    out, _ = merge_tables(rest, question, (), TALK, TOPICS, refs)
+    assert out == question and "applicant" not in refs
+
+
 def test_one_more_event_of_another_level_is_said_with_the_subject() -> None:
     question = "前年我们另外一个中心被认定成省级技术创新中心了，能拿多少"
     said = "今年又报了国家级，还在公示没批下来，现在能先拿吗"

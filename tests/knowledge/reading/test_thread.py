@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.thread import THREAD, added_up, combined, followed, kept, uncounted
+from knowledge.reading.scope import FAILED
+from knowledge.reading.thread import (
+    THREAD,
+    added_up,
+    combined,
+    followed,
+    kept,
+    uncounted,
+    with_denial,
+)
 
 
 def test_kept_holds_the_last_questions_and_their_boundaries() -> None:
@@ -90,3 +99,31 @@ def test_a_corrected_question_is_added_in_the_place_of_the_one_it_corrects() -> 
 ])
 def test_the_count_of_a_combination_is_no_figure(said: str, left: str) -> None:
     assert uncounted(said, ["加起来", "都算上", "一共"]) == left
+
+
+_QUESTIONS = ["我们公司牵头建的市级技术创新中心今年列入试点了，市里补多少钱？",
+              "今年又认定成省级技术创新中心了，这个再给多少"]
+_DROPPED = ["不对", "其实", "一共", "加起来"]
+
+
+def _titles(text: str) -> list[str]:
+    return [w for w in ("技术创新中心", "孵化器") if w in text]
+
+
+@pytest.mark.parametrize(("said", "at", "told"), [
+    # by its level
+    ("不对，省级那个其实还没批下来，那现在一共能拿多少", 1, "省级那个还没批下来，"),
+    ("不对，市级那个没通过", 0, "市级那个没通过，"),
+    # no level or title said: the last
+    ("不对，那个没批下来", 1, "那个没批下来，"),
+])
+def test_a_denial_is_told_in_the_question_it_names(said: str, at: int, told: str) -> None:
+    out = with_denial(said, list(_QUESTIONS), FAILED, _DROPPED, _titles)
+    assert out is not None and len(out) == 2
+    assert told in out[at] and out[1 - at] == _QUESTIONS[1 - at]
+    assert out[at].index(told) < max(out[at].find("多少"), 0) or not out[at].endswith("多少")
+
+
+@pytest.mark.parametrize("said", ["不对，是省级的", "不对，其实是2家"])
+def test_no_denial_changes_nothing(said: str) -> None:
+    assert with_denial(said, list(_QUESTIONS), FAILED, _DROPPED, _titles) is None

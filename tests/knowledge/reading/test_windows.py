@@ -46,6 +46,8 @@ def test_a_window_carries_its_clause() -> None:
 
 @pytest.mark.parametrize("text", [
     "两年加起来孵化器能拿多少", "这两年孵化器一共多少", "近三年孵化的企业", "三年一共孵化了10家",
+    # a year referred to, not a length
+    "同一年有5家在孵企业认定上了高企", "那一年孵化器升了国家级", "当年入孵的企业",
 ])
 def test_years_a_question_adds_up_are_no_window(text: str) -> None:
     assert read_windows(text) == []
