@@ -117,8 +117,9 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
 
 
 # 这8家企业自己能从这里面分钱吗 / 那些企业能拿多少: the firms a count counts, asked for
+# (这些一共能拿多少: all of it, not the firms)
 _COUNTED_ASKED = re.compile(r"[这那](?:些|几家|[0-9一二两三四五六七八九十]+\s*家)"
-                            r"(?:在孵)?(?:企业|公司)?(?:自己|本身|各自)?[^，,。；;]{0,10}?(?:能|可以|可)[^，,。；;]{0,6}?"
+                            r"(?:在孵)?(?:(?:企业|公司)(?:自己|本身|各自)?|自己|本身|各自)[^，,。；;]{0,10}?(?:能|可以|可)[^，,。；;]{0,6}?"
                             r"(?:分|拿|得|领)")
 
 

@@ -616,3 +616,13 @@ def test_an_addition_with_a_pronoun_is_summed_with_the_thread() -> None:
                        TOPICS, titles=_centres)
     assert frame.follow_up and "combination" in frame.refs
     assert first in frame.text and "省级技术创新中心" in frame.text
+
+
+def test_one_more_of_the_asker_s_own_is_a_question_of_its_own() -> None:
+    """那年我们还促成了…: another award of the owner's that year, not a change of the
+    question before (its figures are the new award's)."""
+    previous = Previous("2020年我们是在威海备案的技术转移服务机构，考核优秀，能奖多少？",
+                        asked="amount", topics=("tech_transfer",))
+    frame = read("那年我们还促成了高校成果在威海转化，成交额180万，能补多少", previous)
+    assert not frame.text.startswith(previous.text)
+    assert frame.text.startswith("2020年") and "成交额180万" in frame.text
