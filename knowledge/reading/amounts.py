@@ -24,6 +24,7 @@ from knowledge.reading.said import (
     met_later,
     note_approximate,
     own_start,
+    totalled,
 )
 from knowledge.reading.said import SEGMENT as _SEGMENT
 from knowledge.reading.scope import BUT, FAILED, IF, clause_start, failed_after, is_negated
@@ -80,18 +81,6 @@ NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
 )
 _WHY = {fact: why for fact, _, why in NEGATED_CONDITIONS}
 
-_TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
-_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(份|项|家|笔|个|件|次)")
-
-
-def _totalled(seg: str, m: MoneyMention) -> bool:
-    """Whether a total word in ``seg`` is said of the amount: not of a count between
-    them (一共签了三份…合同：跟山大威海签的100万 — three contracts, not 100万 in all)."""
-    at = seg.find(m.text)
-    words = [t for t in _TOTAL.finditer(seg) if at < 0 or t.start() < at]
-    if not words:
-        return bool(_TOTAL.search(seg))
-    return not _COUNTED.search(seg, words[-1].end(), at if at >= 0 else len(seg))
 # the money fact a topic names when no wording in the segment places an amount
 _TOPIC_MONEY = (("registered_tech_purchase_yuan", "tech_purchase"),
                 ("tt_contract_turnover_yuan", "tech_transfer"),
@@ -107,7 +96,7 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     for fact, found in placed.items():
         pattern = conditions.get(fact)
         found = _restated_once(text, found, pattern, out)
-        total = [m for m, seg in found if _totalled(seg, m)]
+        total = [m for m, seg in found if totalled(seg, m)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
         within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
         if total and listed_parts(text, [m for m, _ in found]):
@@ -209,6 +198,8 @@ def read_money(text: str, out: RawExtraction,
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
     mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
+    mentions = [m for m in mentions if not _NAMING.match(text, m.end)
+                or any(o.yuan == m.yuan and o is not m for o in mentions)]
     mentions = in_the_city(text, mentions, elsewhere, out.notes)
     mentions = out_by_position(text, mentions, elsewhere, out.notes)
     mentions = [_times_count(text, m, out) for m in mentions]
@@ -221,6 +212,9 @@ def read_money(text: str, out: RawExtraction,
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
 
 
+# (技术先进型服务企业（二十万那个）: the award named by its amount, no figure of the owner's;
+# 其中80万那项 names one listed before)
+_NAMING = re.compile(r"的?(那个|那项|那一项|那档|那种|的那个)")
 # 登记了3份，每份50万 / 另外2份每份30万 / 买了4项专利，每项合同20万: an amount per unit
 _EACH = re.compile(r"每(份|项|个|笔|件|单)[^，。；,;0-9一二两三四五六七八九十]{0,6}?$")
 _COUNT_OF = r"(\d+|[一二两三四五六七八九十]+)\s*{unit}"

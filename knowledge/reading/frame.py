@@ -31,7 +31,7 @@ from knowledge.reading.recall import (
     with_asker,
     without_roles,
 )
-from knowledge.reading.scope import FAILED, IF
+from knowledge.reading.scope import IF
 from knowledge.reading.slots import (
     COUNT,
     YEAR,
@@ -46,10 +46,10 @@ from knowledge.reading.thread import (
     added_up,
     addition,
     combined,
+    denial_told,
     followed,
     kept,
     uncounted,
-    with_denial,
 )
 
 __all__ = ["Frame", "Previous", "read_frame"]
@@ -197,9 +197,8 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
         # 说错了，一共300万: a figure, not a combination (又买了一项，200万，两项合计: one
         # more, added to the ones before)
         marks.discard("combinations")
-    if (denied := _denied(said, marks, previous, talk, titles)) is not None:
-        return replace(base, text=denied[0], follow_up=True, refs=denied[1],
-                       thread=kept((*previous.thread, denied[0])))
+    if (told := _told_whole(said, marks, previous, talk, titles, base)) is not None:
+        return told
     opens = said.startswith(tuple(talk.markers("starts")))
     ends = said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings")))
     # (由高校牵头: an applicant with its role, not a subject of its own)
@@ -261,21 +260,24 @@ def _this_one(said: str, marks: set[str], ends: bool, own: set[str], previous: P
     return marks, ends, said
 
 
-def _denied(said: str, marks: set[str], previous: Previous, talk: Talk,
-            titles: Callable[[str], list[str]] | None) -> tuple[str, tuple[str, ...]] | None:
-    """不对，省级那个其实还没批下来…，那现在一共能拿多少: the thread's question a correction
-    names with the denial told in it — the thread summed when it adds up, else that one."""
-    if "corrections" not in marks or titles is None:
-        return None
-    asked = [q for t in combined(said, previous.thread, previous.text) for q in t.split("；")]
-    summed = bool(talk.found(said, talk.markers("combinations")))
-    questions = list(dict.fromkeys(asked)) if summed else [previous.text]
-    words = [*talk.markers("corrections"), *talk.markers("combinations")]
-    denied = with_denial(said, questions, FAILED, words, titles)
-    if denied is None:
-        return None
-    return ("；".join(denied) if summed else denied[-1],
-            ("correction", "combination") if summed else ("correction",))
+def _told_whole(said: str, marks: set[str], previous: Previous, talk: Talk,
+                titles: Callable[[str], list[str]] | None, base: Frame) -> Frame | None:
+    """A correction's denial told in the thread question it names (不对，省级那个其实还没
+    批下来…，那现在一共能拿多少: :func:`~knowledge.reading.thread.denial_told`), or a
+    question told whole of a title of its own by the asker (我们是备案的机构 2019年考核还评了
+    优秀 那个奖多少: 那个 is the title it names, not the question before); else None."""
+    if "corrections" in marks and titles is not None and (denied := denial_told(
+            said, previous.thread, previous.text, talk.markers("corrections"),
+            talk.markers("combinations"), titles)) is not None:
+        return replace(base, text=denied[0], follow_up=True, refs=denied[1],
+                       thread=kept((*previous.thread, denied[0])))
+    if titles is not None and marks <= {"pronouns"} and _ASKER_SAID.search(said) \
+            and _STATED.search(said) and set(titles(said)) - set(titles(previous.text)):
+        return base
+    return None
+
+
+_ASKER_SAID = re.compile(r"(我们|我司|本单位|咱们)(就|也)?是")
 
 
 def _told(said: str, base: Frame, previous: Previous, again: str, asked: str,
@@ -295,10 +297,16 @@ _STATED = re.compile(r"[？?]|[吗呢么嘛没]$|多少|几|哪|什么|啥|怎�
 
 
 def _unrelated(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
-    """Whether the message is a request of another kind (帮我写个总结, 讲个笑话) naming no
-    policy subject, figure or word near the policies."""
-    return bool(talk.found(said, talk.markers("unrelated"))) and not talk.is_near(said) \
-        and not _slots_in(said, talk) and not _topics(said, topics)
+    """Whether the message is a request of another kind (帮我写个总结, 讲个笑话) or a
+    sentence tied to nothing said (你知道哪家海鲜好吃不: no opening, pronoun, ending, step,
+    year, asked kind), naming no policy subject, figure or word near the policies."""
+    tied = (len(said) < 6 or said.startswith(tuple(talk.markers("starts")))
+            or _message_intent(said, talk) or re.search(r"[今去前明后那当]年", said)
+            or any(talk.found(said, talk.markers(kind)) for kind in (
+                "pronouns", "corrections", "combinations", "additions", "endings",
+                "about_previous")))
+    return bool(talk.found(said, talk.markers("unrelated")) or not tied) \
+        and not talk.is_near(said) and not _slots_in(said, talk) and not _topics(said, topics)
 
 
 def _own_story(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:

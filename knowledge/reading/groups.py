@@ -21,7 +21,13 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
 from knowledge.money import format_yuan
 from knowledge.numerals import parse_int
-from knowledge.reading.parts import excluded_counts, narrowed_within, pointed_at, refined_by_outcome
+from knowledge.reading.parts import (
+    excluded_counts,
+    levelled,
+    narrowed_within,
+    pointed_at,
+    refined_by_outcome,
+)
 from knowledge.reading.scope import PAID_BEFORE, renewed, without_failures
 
 __all__ = ["Group", "compose_groups", "groups"]
@@ -43,11 +49,6 @@ _ASKS = re.compile(r"多少|几万|能拿|能补|能奖|一共|总共|合计|加
 _FRAMING = re.compile(r"^按.{0,24}(那个|那条|这个|这条|政策|奖励|规定|标准)")
 # a part naming its own kind of holder (制造业企业, 工业公司)
 _OWN_KIND = re.compile(r"[\u4e00-\u9fff]{2,}(企业|公司|厂)")
-# a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
-_LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?"
-                          r"(国家级|国家的|国家|省级|省里的|省里|省的|市级|市里的|市的)(的)?$")
-_LEVEL_LAST = re.compile(r"()(国家级|省级|市级)(的)?$")
-_LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
 
 
 # where a count is counted (2021年我们区的科技服务机构里…, 这些企业中…): its place and year
@@ -104,24 +105,6 @@ def _part(clause: str) -> tuple[int, str] | None:
         n = parse_int(m.group(2))
         return (n, m.group(1)) if n else None
     return None
-
-
-def _levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
-    """A part that names only a level (国家级, 是省里的, 新认定省级) with the subject the head
-    names after it: 国家级 + 国际合作基地."""
-    m = _LEVEL_ALONE.match(rest)
-    lead = m.group(1) or "" if m is not None else ""
-    if m is None and (m := _LEVEL_LAST.search(rest)) is not None:
-        lead = rest[:m.start()]  # 企业牵头的市级 (5个): who leads, then the level
-    if m is None:
-        return rest
-    level = _LEVELS[next(k for k in _LEVELS if m.group(2).startswith(k))]
-    for word in sorted(subjects, key=len, reverse=True):
-        at = head.find(word)
-        if at >= 0:
-            subject = re.match(r"[^，,。；;！!？?：:\s的、]*", head[at:])
-            return lead + level + (subject.group() if subject else word)
-    return rest
 
 
 _APPLIED = re.compile(r"报了|申报|申请|参评|报名")
@@ -206,11 +189,19 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         and parts[k + 1][1][0] < p[1][0])]  # (…申报，5家通过了: the count said first)
     first = clauses[parts[0][0]] if parts else ""
     head_end = parts[0][0] if parts else 0
+    # (另外还有一个报了，到现在没消息: one more that did not pass, said after its clause)
+    ends = [j for j, _ in parts[1:]] + [tail_at][:len(parts)]
+    lost_at = {i for (i, _), end in zip(parts, ends, strict=True)
+               if clauses[i].startswith(("另外", "还有", "另有"))
+               and without_failures(said := "，".join(clauses[i:end])) != said}
     first_levels = {w[0] for w in _LEVEL_WORD.findall(first)}  # 国, 省, 市
     siblings = bool(first_levels) and any(
         (lv := {w[0] for w in _LEVEL_WORD.findall(clauses[i])}) and lv != first_levels
         for i, _ in parts[1:])
-    if (len(parts) > 2 and sum(said_n[i] for i, _ in parts[1:]) == parts[0][1][0] and not siblings
+    rest_n = [(said_n[i], i in lost_at) for i, _ in parts[1:]]
+    if (len(parts) > 2 and parts[0][1][0] in (sum(n for n, _ in rest_n),
+                                              sum(n for n, out in rest_n if not out))
+            and not siblings
             and (_CLOSING.match(first) or re.search(r"有" + _N, first)
                  or _parted_by_outcome(first, [c for _, (_, c) in parts[1:]]))):
         parts = parts[1:]  # 载体有4个：2个…，1个…，1个…: the first is their total
@@ -234,8 +225,7 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
     # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those that
     # passed, the parts add the one that did not
-    lost = sum(n for i, (n, _) in parts if without_failures(clauses[i]) != clauses[i]
-               and clauses[i].startswith(("另外", "还有", "另有")))
+    lost = sum(n for i, (n, _) in parts if i in lost_at)
     told = sum(said_n.get(i, n) for i, (n, _) in parts)  # (5家申报，…2家…，结果只过了1家)
     if any(parse_int(m.group(1)) not in (total, total - lost, told) for _, m in counted):
         return []  # 4个镇…，创成了2个，还有1个…: the parts are not all said; not read here
@@ -271,11 +261,11 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         if k and not _YEAR.search(said + rest) and (years := _YEAR.findall(
                 "，".join(clauses[parts[0][0]:i]))):
             rest = years[-1] + rest
-        question = "，".join([*head, _levelled(rest, named, subjects), *more, *own])
+        question = "，".join([*head, levelled(rest, named, subjects), *more, *own])
         before = "，".join([*head[:counted[0][0]], *tail]) if counted and counted[0][0] else ""
         # (the head counts them: that clause with the part's count, 2022年有2家在孵企业…)
         with_count = "，".join([*counting(n),
-                                _levelled(rest if counted else clauses[i], named, subjects),
+                                levelled(rest if counted else clauses[i], named, subjects),
                                 *more, *own])
         out.append(Group(n, said, question, "，".join([*head, *tail]), bool(counted), before,
                          with_count))

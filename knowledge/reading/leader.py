@@ -125,7 +125,9 @@ _COUNTED_ASKED = re.compile(r"[这那](?:些|几家|[0-9一二两三四五六七
 
 # 还有那家外地的合作单位，它能拿多少 / 合作方能分多少: a partner asked for
 _PARTNER_ASKED = re.compile(r"(?:[那这](?:家|个|所)|对方|几家)?[^，,。；;！!？?]{0,8}?"
-                            r"(?:合作单位|合作方|合作伙伴|参与单位|参与方|参建单位)"
+                            r"(?:合作单位|合作方|合作伙伴|参与单位|参与方|参建单位"
+                            r"|(?:一起|一块|共同|联合|合作|跟我们)(?:建|组建|共建|合建|搞)的"
+                            r"(?:那家|那个|那所)?(?:企业|公司|单位|高校|学校|大学|医院|院所))"
                             r"[^。？?]{0,8}?(?:能|可以|可)[^，,。；;]{0,6}?(?:分|拿|得|领)")
 
 
@@ -236,6 +238,8 @@ def not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
     if (said := outside_applicant(flat, vocab.elsewhere, vocab.home)) and not (
             party is not None and party.said not in said):  # (青岛的投资方，那家威海公司…)
         return Denied(said, requirement=OUTSIDE)
+    if party is not None and (placed := _placed_party(flat, party.said, vocab.elsewhere)):
+        return Denied(placed, requirement=OUTSIDE)  # 烟台那边的子公司…，子公司能拿多少
     if leader is not None and leader.participant:
         # 我们学校参与了一家企业牵头组建的…，我们学校能拿多少
         return Denied(leader.said, requirement=PARTICIPANT)
@@ -255,6 +259,16 @@ def not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
         # 机构 in an incubator, keeps that kind's awards)
         return Denied(said, requirement=SUPPLIER)
     return None
+
+
+def _placed_party(text: str, party: str, elsewhere: tuple[str, ...]) -> str:
+    """Where the text places the party asked about, an entity of the asker's, outside the
+    city (烟台那边的子公司), or ''."""
+    if not elsewhere or not re.fullmatch(OTHER_ENTITY, party):
+        return ""  # (烟台的孵化器能拿多少: another city's, asked as such)
+    places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
+    m = re.search(r"(?:" + places + r")(?:那边|这边|那里|本地)?的?" + re.escape(party), text)
+    return m.group() if m else ""
 
 
 def _kinds(facts: Mapping[str, object]) -> set[str]:

@@ -86,19 +86,23 @@ def _years(text: str) -> str:
 
 
 # An owner correcting a number as they type (有5家 不对 是3家 / 3个镇，更正一下，是2个镇 /
-# 一开始我报的是2项 不对 是4项): the number said last replaces the one corrected, and the
-# correction is taken out, so every reader sees one figure.
+# 一开始我报的是2项 不对 是4项 / 三家，哦不，四家): the number said last replaces the one
+# corrected, and the correction is taken out, so every reader sees one figure.
 _NUM = r"(\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 _UNIT = r"(家|个|项|件|份|次|万元|万|元|亿)?"
 _CORRECTION = re.compile(
-    _NUM + r"\s*" + _UNIT + r"([^，。；！？,;!?\d]{0,14}?)[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*"
-    r"(?:不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
+    # (2020年…有三家，哦不，四家: the number nearest the correction, no other between)
+    _NUM + r"\s*" + _UNIT + r"([^，。；！？,;!?\d一二两三四五六七八九十百千]{0,14}?)[，,\s]*"
+    r"(?:哦|噢|呃|啊|额)?[，,\s]*"
+    r"(?:哦不|噢不|啊不|呃不|不不|不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)"
+    r"[，,\s]*(?:应该|其实|实际)?"
     r"(?:是|为)?\s*" + _NUM + r"\s*" + _UNIT)
 # a date corrected as it is typed (2023年2月，不对，是2023年3月): the date said last
 _DATE = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月份?(?:\s*\d{1,2}\s*[日号])?|\d{4}\s*年"
 _DATE_CORRECTION = re.compile(
     r"(" + _DATE + r")[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*"
-    r"(?:不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
+    r"(?:哦不|噢不|啊不|呃不|不不|不对|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)"
+    r"[，,\s]*(?:应该|其实|实际)?"
     r"(?:是|为)?\s*(" + _DATE + r")")
 _DATE_UNIT = re.compile(r"\s*[年月日号]")
 

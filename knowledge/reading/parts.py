@@ -1,7 +1,8 @@
 """The parts of a count that do not count: "其中M家超过孵化期", "1项在烟台", "另外2项是
 企业之间的技术转让", "不过有4家是入孵前就已经是高企了", each with its number, unit and
 words; a part said without 其中 is one of the count only when the text says so (the parts
-listed add up to it, the rest is said after it, it is fewer and said with 不过 or 有)."""
+listed add up to it, the rest is said after it, it is fewer and said with 不过 or 有); and
+a part that names only a level (国家级2家, 一家是省里的) with the subject it is of."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from collections.abc import Iterable
 
 from knowledge.reading.scope import FAILED
 
-__all__ = ["excluded_counts", "narrowed_within", "pointed_at", "pointed_out", "refined_by_outcome"]
+__all__ = ["excluded_counts", "levelled", "narrowed_within", "pointed_at", "pointed_out",
+           "refined_by_outcome"]
 
 _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七八九十百千零〇]*)"
 # 其中2家超过孵化期 / 其中1项没登记: a part of a count that does not qualify (the words
@@ -278,3 +280,28 @@ def narrowed_within(own: str, more: list[str], n: int) -> int:
         if m is not None and k and k < n and _EVENT.search(clause[m.end():]):
             return k
     return n
+
+
+# a level said as a place or a possessive (一家是国家的，两家是省里的), or alone
+_LEVEL_ALONE = re.compile(r"^(是|为|也是|新认定|认定|新认定为|认定为)?"
+                          r"(国家级|国家的|国家|省级|省里的|省里|省的|市级|市里的|市的)(的)?$")
+_LEVEL_LAST = re.compile(r"()(国家级|省级|市级)(的)?$")
+_LEVELS = {"国家": "国家级", "省": "省级", "市": "市级"}
+
+
+def levelled(rest: str, head: str, subjects: tuple[str, ...]) -> str:
+    """A part that names only a level (国家级, 是省里的, 新认定省级) with the subject the head
+    names after it: 国家级 + 国际合作基地."""
+    m = _LEVEL_ALONE.match(rest)
+    lead = m.group(1) or "" if m is not None else ""
+    if m is None and (m := _LEVEL_LAST.search(rest)) is not None:
+        lead = rest[:m.start()]  # 企业牵头的市级 (5个): who leads, then the level
+    if m is None:
+        return rest
+    level = _LEVELS[next(k for k in _LEVELS if m.group(2).startswith(k))]
+    for word in sorted(subjects, key=len, reverse=True):
+        at = head.find(word)
+        if at >= 0:
+            subject = re.match(r"[^，,。；;！!？?：:\s的、]*", head[at:])
+            return lead + level + (subject.group() if subject else word)
+    return rest

@@ -24,6 +24,7 @@ __all__ = [
     "met_later",
     "note_approximate",
     "own_start",
+    "totalled",
 ]
 
 SEGMENT = re.compile(r"[，。；！？,;!?\n]")
@@ -217,3 +218,17 @@ def note_approximate(text: str, placed: Mapping[str, list[tuple[MoneyMention, st
 
 _AROUND = frozenset({"约", "大约", "大概", "差不多", "左右", "上下", "来"})
 _BELOW = frozenset({"不到", "不足", "将近", "接近", "以下"})
+
+
+_TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
+_COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(份|项|家|笔|个|件|次)")
+
+
+def totalled(seg: str, m: MoneyMention) -> bool:
+    """Whether a total word in ``seg`` is said of the amount: not of a count between
+    them (一共签了三份…合同：跟山大威海签的100万 — three contracts, not 100万 in all)."""
+    at = seg.find(m.text)
+    words = [t for t in _TOTAL.finditer(seg) if at < 0 or t.start() < at]
+    if not words:
+        return bool(_TOTAL.search(seg))
+    return not _COUNTED.search(seg, words[-1].end(), at if at >= 0 else len(seg))

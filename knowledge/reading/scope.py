@@ -88,7 +88,7 @@ _FAILED = re.compile(r"(尚未|还没有?|没有?|未)(能|有|被|给)?(正式)
                      r"|黄了|泡汤|被刷|刷下来|被拒|卡住了|卡在|差一点|差点|落榜|不予|被取消|取消了"
                      r"|摘牌|被撤|暂缓|搁置|没续|未续|没批复|没能|解除了|终止了|作废了|解约了"
                      r"|(还)?(没有?|未)(交|提交|报|申报|申请|评审|开评|公布)"
-                     r"|只是报了个?名|报了个名|刚报名|刚报上去"
+                     r"|只是报了个?名|报了个名|刚报名|刚报上去|没有?消息|没下文|没动静"
                      r"|还在公[示式]|公[示式]期|只是入围|仅入围|(只是|仅|刚)被?提名"
                      r"|还在走|在走[^，,。；;]{0,4}流程|流程(还)?没走完|还在办理?|正在办理?|办理中"
                      r"|还没办(完|下来|好)")
@@ -125,8 +125,7 @@ _NOT_BEFORE = re.compile(r"[没未不]|尚|还没")
 # a clause about money or asking (没拿到钱, 能拿多少) says nothing of the title's status
 _ABOUT_MONEY = re.compile(r"钱|奖励|补助|资金|奖金|\d\s*万|多少|吗|[?？]")
 _STATUS_CLAUSES = 3
-# a clause about another part, year or level (1个没成, 另一个…, 2025年…, 报国家级的…)
-# is not the title's own status
+# a clause about another part, year or level (1个没成, 另一个…, 2025年…): not the title's
 _ANOTHER = re.compile(r"[0-9一二两三四五六七八九十几]\s*[个家项所]|另|隔壁|其他|其余|别的|有的|剩下"
                       r"|\d{4}\s*年|[今去明前]年|国家|省级|省里|市级|我们|我司|咱")
 
@@ -200,9 +199,10 @@ STATUS_WORDS = ("公示期", "公示", "没批下来", "批下来", "还没批",
 _PENDING_AFTER = re.compile(r"还在等|在等|等结果|等通知|等批|还在申报|正在申报"
                             r"|(还在|正在)(评审|审核|审批|评|审)|在审"
                             r"|(申报|申请|审核|评审|审批)中|待批|待审|还没出结果|没出结果"
-                            r"|结果还没出|还没定|没定下来|结果没出来|还没出来")
+                            r"|结果还没出|还没定|没定下来|结果没出来|还没出来|没有?消息|没下文|没动静")
 
 
+_LEADING_WORDS = re.compile(r"^(到现在|到目前|目前|现在|如今|一直|都|也|却|但)+")
 _HANDED_IN = re.compile(r"(材料|资料|申报书|申请书)?(已经|都)?(交|报|递|提交)(上去|上|过去)?了")
 
 
@@ -225,7 +225,7 @@ def pending(text: str, start: int, end: int) -> bool:
                 or _OBTAINED.search(following) or _ABOUT_MONEY.search(following):
             return False
         # (材料交上去了还在审: the step taken, its result awaited)
-        if _PENDING_AFTER.match(following.lstrip("都也还却但目前现在")) or (
+        if _PENDING_AFTER.match(_LEADING_WORDS.sub("", following)) or (
                 _HANDED_IN.match(following) and _PENDING_AFTER.search(following)):
             return True
         m = nxt

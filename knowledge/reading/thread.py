@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["THREAD", "added_up", "addition", "combined", "followed", "kept", "uncounted",
-           "with_denial"]
+from knowledge.reading.scope import FAILED, IF
+
+__all__ = ["SUPPOSED", "THREAD", "added_up", "addition", "combined", "denial_told", "followed",
+           "kept", "uncounted", "with_denial"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
+SUPPOSED = "如果"  # how a supposition (过两年复审要是又通过了) is kept in the thread
 
 
 def kept(thread: tuple[str, ...]) -> tuple[str, ...]:
@@ -43,14 +46,16 @@ def uncounted(said: str, combinations: tuple[str, ...] | list[str]) -> str:
 def combined(said: str, thread: tuple[str, ...], previous: str) -> list[str]:
     """The questions "加起来" adds up: as many as it says (两项), else those of the
     thread since it started."""
-    asked = [t for t in thread if t]
+    # (那现在加起来能拿多少 after 那以后要是升成省级的呢: what was supposed is not added,
+    # unless the sum supposes too)
+    asked = [t for t in thread if t and (IF.search(said) or not t.startswith(SUPPOSED))]
     many = _HOW_MANY.search(said)
     if many is not None:
         word = many.group(1) or many.group(3)
         n = {"两": 2, "二": 2, "三": 3, "四": 4, "俩": 2, "仨": 3}.get(word) or int(word)
         return asked[-n:] if len(asked) >= n else asked or [previous]
     since = thread[len(thread) - thread[::-1].index(""):] if "" in thread else thread
-    return [t for t in since if t] or [previous]
+    return [t for t in since if t in asked] or [previous]
 
 
 def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
@@ -60,6 +65,9 @@ def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
     question (要是明年再拿国家级的，两个加起来多少) asks one more: it is one of the "两个",
     beside the earlier (the count of the combination itself, 俩加一块儿, changes nothing)."""
     earlier = combined(said, thread, previous)
+    if not IF.search(said) and f"{SUPPOSED}{previous}" in thread and earlier != [previous]:
+        # (那现在加起来能拿多少 after a supposition: the questions told, not it)
+        return "；".join(dict.fromkeys(_THIS_TIME.sub("", p) for p in earlier))
     changed = any(r in refs for r in ("year", "amount", "level", "applicant", "stage")) or (
         "count" in refs and not _HOW_MANY.search(said))
     if not changed or "correction" in refs:
@@ -93,9 +101,16 @@ def followed(thread: tuple[str, ...], previous: str, question: str, refs: list[s
     supposes (``refs`` "supposed": 过两年复审要是又通过了) is one more question of the
     thread."""
     taken = "correction" in refs or "asker" in refs
-    if thread and thread[-1] == previous and (taken or (
+    last = thread[-1].removeprefix(SUPPOSED) if thread else ""
+    # (这钱批了以后多久能到账 after a supposition: still said of the supposition)
+    supposing = "supposed" in refs or (f"{SUPPOSED}{previous}" in thread[-1:]
+                                       and "combination" not in refs
+                                       and question.startswith(previous))
+    if supposing and not IF.match(question):
+        question = f"{SUPPOSED}{question}"  # (kept as a supposition: no later sum adds it)
+    if thread and last == previous and (taken or (
             "combination" not in refs and "supposed" not in refs
-            and _only_adds(previous, question))):
+            and _only_adds(previous, question.removeprefix(SUPPOSED)))):
         return kept((*thread[:-1], question))
     return kept((*thread, question))
 
@@ -134,3 +149,20 @@ def with_denial(said: str, questions: list[str], failed: re.Pattern[str],
     ask = max((k for k, c in enumerate(parts) if _ASKING.search(c)), default=len(parts))
     parts.insert(ask, statement + "，")
     return [*questions[:at], "".join(parts), *questions[at + 1:]]
+
+
+def denial_told(said: str, thread: tuple[str, ...], previous: str,
+                corrections: tuple[str, ...], combinations: tuple[str, ...],
+                titles: Callable[[str], list[str]]) -> tuple[str, tuple[str, ...]] | None:
+    """(the question, its refs) of a correction denying one of the thread's questions
+    (不对，省级那个其实还没批下来…，那现在一共能拿多少): the thread summed with the denial
+    told in the one it names when the message adds up, else that one; None when the
+    message denies nothing."""
+    asked = [q for t in combined(said, thread, previous) for q in t.split("；")]
+    summed = any(w in said for w in combinations)
+    questions = list(dict.fromkeys(asked)) if summed else [previous]
+    denied = with_denial(said, questions, FAILED, [*corrections, *combinations], titles)
+    if denied is None:
+        return None
+    return ("；".join(denied) if summed else denied[-1],
+            ("correction", "combination") if summed else ("correction",))

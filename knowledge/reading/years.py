@@ -79,7 +79,11 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
                     else read_as_of(dated if len(lone_months(part)) < 2 else f"{year}年",
                                     today)) for year, part in reversed(parts)
              for dated in [part[max(0, part.find(f"{year}年")):][:12]]}
-    years = [(year, extract_facts(_whole(head, part, tail), today, rules))
+    # (…2023年8月升级成了省级…。升省级这次能拿多少: the level the tail names is the
+    # year's that names it, not every year's)
+    every = _LEVELLED.sub("", tail) if any(m.group(1) in p for m in _LEVELLED.finditer(tail)
+                                           for _, p in own) else tail
+    years = [(year, extract_facts(_whole(head, part, every), today, rules))
              for year, part in parts]
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
@@ -391,4 +395,5 @@ def joined(standing: Mapping[str, object], facts: Mapping[str, object]
 _RENEWED_PART = re.compile(r"[^，,。；;]{0,6}?(到期|复核|复审|重新认定|再认定|重新评定)")
 _DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
 _MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
+_LEVELLED = re.compile(r"(?:升|升级|升格)(?:为|成|到|了)?(国家级|省级|市级)")
 _BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")

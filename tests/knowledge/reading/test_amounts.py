@@ -208,3 +208,12 @@ def test_the_range_of_an_approximate_amount(text: str,
 ])
 def test_a_total_word_is_said_of_the_amount_not_of_a_count(text: str, yuan: int) -> None:
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # an award named by its amount (二十万那个) is no figure of the owner's
+    ("2021年评上山东省品牌众创空间，省里拨了一百万；同年还被认定为技术先进型服务企业（二十万那个）",
+     1_000_000),
+])
+def test_an_award_named_by_its_amount_is_no_figure(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("provincial_funds_yuan") == yuan

@@ -75,6 +75,7 @@ def test_the_years_a_question_lists(text: str, kept: set[int] | None) -> None:
 @pytest.mark.parametrize(("text", "year"), [
     ("2021年买了200万，2022年又买了100万，2022年一共能拿多少", 2022),
     ("2021年买了200万，2022年又买了100万，能拿多少", None),
+    ("2026年进了市级试点，如果2027年能升成省级，2027年那一次市里给多少", 2027),
 ])
 def test_a_closing_year_asked(text: str, year: int | None) -> None:
     assert asked_year(text) == year

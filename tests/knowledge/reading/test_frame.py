@@ -626,3 +626,36 @@ def test_one_more_of_the_asker_s_own_is_a_question_of_its_own() -> None:
     frame = read("那年我们还促成了高校成果在威海转化，成交额180万，能补多少", previous)
     assert not frame.text.startswith(previous.text)
     assert frame.text.startswith("2020年") and "成交额180万" in frame.text
+
+
+
+@pytest.mark.parametrize(("said", "follows"), [
+    # a sentence tied to nothing said, naming nothing near the policies: its own
+    ("你知道哪家海鲜好吃不", False),
+    ("今天天气真不错啊", False),
+    # short answers, years, figures and asked kinds still follow
+    ("企业", True),
+    ("去年的", True),
+    ("10万", True),
+    ("具体多少", True),
+])
+def test_a_sentence_tied_to_nothing_is_no_follow_up(said: str, follows: bool) -> None:
+    previous = Previous("我是科技特派员 在乳山服务成效挺好 能给多少研发支持", asked="amount",
+                        topics=("rnd_subsidy",))
+    assert read(said, previous).follow_up is follows
+
+
+
+def test_a_question_told_whole_of_a_title_of_its_own_is_its_own() -> None:
+    """我们是备案的机构 2019年考核还评了优秀 那个奖多少: 那个 is the title the message names
+    (the asker said again), not the question before."""
+    first = "我们技术转移机构2019年促成了5项高校成果在威海落地，合同额两千多万，能补多少"
+    previous = Previous(first, asked="amount", topics=("tech_transfer",), thread=(first,))
+
+    def titles(text: str) -> list[str]:
+        return [w for w in ("考核还评了优秀", "促成") if w in text]
+
+    frame = read_frame("我们是备案的机构 2019年考核还评了优秀 那个奖多少", previous, TALK,
+                       TOPICS, titles=titles)
+    assert not frame.follow_up and frame.text.startswith("我们是备案的机构")
+    assert previous.text in frame.thread  # kept for a later "一共"

@@ -237,3 +237,13 @@ def test_groups_set_apart_by_who_leads_with_the_subject_written_back() -> None:
     estimate = estimate_question(RULESET, text, today, list(ex.candidate_rules), ex,
                                  ex.as_of or today)
     assert estimate.total_yuan == 9_000_000
+
+
+
+def test_one_more_said_to_wait_after_its_clause_is_no_group_of_the_total() -> None:
+    """…三个…：两个…，一个…；另外还有一个报了，到现在没消息: the three are the total,
+    the fourth waits (its wait said in the clause after its own)."""
+    text = ("我是高区科技局的。2024年我们区有三个技术创新中心被列入市级试点：两个是企业牵头的，"
+            "一个是山大（威海）牵头的；另外还有一个报了，到现在没消息。批了的这三个能拿的市级资金"
+            "加一起是多少？")
+    assert [g.count for g in groups(text, SUBJECTS)] == [2, 1, 1]

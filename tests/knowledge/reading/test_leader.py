@@ -217,9 +217,21 @@ def test_the_firms_a_count_counts_asked_for(text: str, said: str) -> None:
     ("我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？；"
      "还有那家外地的合作单位，它能拿多少", True),
     ("我们和山大共建的中心认定为省级了，合作方能分多少", True),
+    ("我们单位牵头的市级技术创新中心今年批了 补多少，高校，一起建的企业能拿", True),
     ("我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？", False),
 ])
 def test_a_partner_asked_for_is_no_applicant(text: str, asked: bool) -> None:
     assert bool(partner_asked(text)) == asked
     denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
     assert (denied is not None and denied.requirement == PARTICIPANT) == asked
+
+
+@pytest.mark.parametrize(("text", "placed"), [
+    ("我们集团总部在威海，烟台那边的子公司2021年3月买了一项技术，合同100万，在烟台认定登记的。"
+     "子公司能拿多少威海的技术交易奖励？", "烟台那边的子公司"),
+    ("我们集团总部在威海，子公司2021年3月买了一项技术，合同100万，登记了。子公司能拿多少", ""),
+])
+def test_a_party_asked_for_placed_outside_the_city(text: str, placed: str) -> None:
+    denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
+    assert (denied.said if denied is not None and denied.requirement == OUTSIDE else "") \
+        == placed

@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.reading.parts import (
     excluded_counts,
+    levelled,
     narrowed_within,
     pointed_at,
     pointed_out,
@@ -155,3 +156,15 @@ def test_a_part_said_of_some_of_the_count(own: str, more: list[str], n: int,
 def test_parts_that_fell_through_by_position_or_led_by_a_place(
         text: str, total: int, excluded: list[tuple[int, str]]) -> None:
     assert [(n, u) for n, u, _ in excluded_counts(text, ("外省", "青岛"), total)] == excluded
+
+
+@pytest.mark.parametrize(("rest", "head", "named"), [
+    ("国家级", "我们区的国际合作基地，国家级2家", "国家级国际合作基地"),
+    ("是省里的", "有三家机构拿到技术市场奖励", "是省级技术市场奖励"),
+    ("企业牵头的市级", "高区的技术创新中心，国家级1个", "企业牵头的市级技术创新中心"),
+    # a part with a subject of its own keeps it
+    ("是高校牵头组建的市级技术创新中心", "区里有3家", "是高校牵头组建的市级技术创新中心"),
+])
+def test_a_part_naming_only_a_level_is_of_the_head_s_subject(rest: str, head: str,
+                                                             named: str) -> None:
+    assert levelled(rest, head, ("国际合作基地", "技术市场奖励", "技术创新中心")) == named

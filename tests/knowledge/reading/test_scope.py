@@ -150,6 +150,9 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     # handed in, its result awaited
     ("去年申请技术先进型服务企业，材料交上去了还在审，另外中心批了", "技术先进型服务企业", True),
     ("申报技术先进型服务企业，材料交上去了，批了", "技术先进型服务企业", False),
+    # the wait said with 到现在 / 没消息
+    ("另外今年我们报了技术先进型服务企业，到现在还在审，没消息。", "技术先进型服务企业", True),
+    ("今年报了技术先进型服务企业，一直没消息", "技术先进型服务企业", True),
 ])
 def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
     assert pending(text, *_span(text, phrase)) is awaited

@@ -9,6 +9,7 @@ from knowledge.reading.thread import (
     THREAD,
     added_up,
     combined,
+    denial_told,
     followed,
     kept,
     uncounted,
@@ -59,10 +60,11 @@ def test_a_combination_that_changes_the_question_adds_it(
     # the owner taking over a question asked for another party takes its place
     (("帮高校问，他们牵头的中心多少",), "帮高校问，他们牵头的中心多少", "我们企业牵头的中心多少",
      ["applicant", "asker"], ("我们企业牵头的中心多少",)),
-    # a supposition holding the question whole is one more question, not a completion
+    # a supposition holding the question whole is one more question, not a completion,
+    # kept as a supposition
     (("孵化器认定国家级，给多少",), "孵化器认定国家级，给多少",
      "孵化器认定国家级，给多少，过两年要是复审又通过了", ["stage", "supposed"],
-     ("孵化器认定国家级，给多少", "孵化器认定国家级，给多少，过两年要是复审又通过了")),
+     ("孵化器认定国家级，给多少", "如果孵化器认定国家级，给多少，过两年要是复审又通过了")),
     # one changing a slot is one more question of the thread
     (("市级中心多少",), "市级中心多少", "省级中心多少", ["level"],
      ("市级中心多少", "省级中心多少")),
@@ -127,3 +129,31 @@ def test_a_denial_is_told_in_the_question_it_names(said: str, at: int, told: str
 @pytest.mark.parametrize("said", ["不对，是省级的", "不对，其实是2家"])
 def test_no_denial_changes_nothing(said: str) -> None:
     assert with_denial(said, list(_QUESTIONS), FAILED, _DROPPED, _titles) is None
+
+
+
+@pytest.mark.parametrize(("said", "joined"), [
+    # what was supposed is not added to a later sum
+    ("那现在加起来能拿多少", "市级中心今年批了，给多少"),
+    # unless the sum supposes too
+    ("要是都批了，加起来能拿多少", "市级中心今年批了，给多少；省级中心今年批了，给多少"),
+])
+def test_a_supposition_is_not_added_to_a_later_sum(said: str, joined: str) -> None:
+    thread = ("市级中心今年批了，给多少", "如果省级中心今年批了，给多少")
+    assert added_up(said, thread, "省级中心今年批了，给多少", "省级中心今年批了，给多少",
+                    ["combination"]) == joined
+
+
+
+@pytest.mark.parametrize(("said", "summed"), [
+    ("不对，省级那个其实还没批下来，那现在一共能拿多少", True),
+    ("不对，省级那个没批下来", False),
+])
+def test_a_correction_denying_a_thread_question(said: str, summed: bool) -> None:
+    thread = (_QUESTIONS[0], _QUESTIONS[1])
+    told = denial_told(said, thread, _QUESTIONS[1], ("不对", "其实"), ("一共", "加起来"),
+                       _titles)
+    assert told is not None
+    text, refs = told
+    assert ("combination" in refs) is summed and (_QUESTIONS[0] in text) is summed
+    assert "没批下来" in text

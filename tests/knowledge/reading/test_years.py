@@ -130,3 +130,13 @@ def test_a_year_s_months_across_an_expiry_keep_the_applicant_assumed() -> None:
     estimate = estimate_by_year(RULESET, text, TODAY, list(whole.candidate_rules), whole,
                                 whole.as_of or TODAY)
     assert estimate is not None and estimate.total_yuan == 980_000
+
+
+
+def test_the_level_a_closing_question_names_is_the_year_s_that_names_it() -> None:
+    """…2023年8月升级成了省级技术创新中心。升省级这次能拿多少: 省级 is 2023's, not 2021's."""
+    got = _by_year("我们公司2021年牵头的技术创新中心进了市级试点，"
+                   "2023年8月升级成了省级技术创新中心。升省级这次能拿多少？")
+    assert got is not None
+    assert "2023年：省级技术创新中心" in got[1]
+    assert not any(label.startswith("2021年：省级") for label in got[1])
