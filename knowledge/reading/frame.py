@@ -297,16 +297,10 @@ _STATED = re.compile(r"[？?]|[吗呢么嘛没]$|多少|几|哪|什么|啥|怎�
 
 
 def _unrelated(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:
-    """Whether the message is a request of another kind (帮我写个总结, 讲个笑话) or a
-    sentence tied to nothing said (你知道哪家海鲜好吃不: no opening, pronoun, ending, step,
-    year, asked kind), naming no policy subject, figure or word near the policies."""
-    tied = (len(said) < 6 or said.startswith(tuple(talk.markers("starts")))
-            or _message_intent(said, talk) or re.search(r"[今去前明后那当]年", said)
-            or any(talk.found(said, talk.markers(kind)) for kind in (
-                "pronouns", "corrections", "combinations", "additions", "endings",
-                "about_previous")))
-    return bool(talk.found(said, talk.markers("unrelated")) or not tied) \
-        and not talk.is_near(said) and not _slots_in(said, talk) and not _topics(said, topics)
+    """Whether the message is a request of another kind (帮我写个总结, 讲个笑话, 哪家海鲜
+    好吃) naming no policy subject, figure or word near the policies."""
+    return bool(talk.found(said, talk.markers("unrelated"))) and not talk.is_near(said) \
+        and not _slots_in(said, talk) and not _topics(said, topics)
 
 
 def _own_story(said: str, talk: Talk, topics: Mapping[str, tuple[str, ...]]) -> bool:

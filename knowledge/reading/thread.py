@@ -33,6 +33,25 @@ def kept(thread: tuple[str, ...]) -> tuple[str, ...]:
 _HOW_MANY = re.compile(r"([两二三四2-4])(项|个|笔|样|份|件|次|回)|(俩|仨)")
 
 
+# 那现在加起来能拿多少 / 实际到手一共多少: what is held, no supposition
+_REAL_ONLY = re.compile(r"现在|目前|眼下|实际|真正|已经|到手|确定")
+_YEAR_OR_FIGURE = re.compile(r"(?:19|20)\d\d\s*年|[今去前明后]年|[\d.]+\s*万?"
+                             r"|[一二两三四五六七八九十百千]+万")
+
+
+def _summed(entry: str, said: str, thread: tuple[str, ...]) -> bool:
+    """Whether a sum (``said``) adds a thread question: a supposition is added when the
+    sum supposes too, or when it is one more event (那要是明年再升省级呢，两个加起来) — not
+    when the sum asks what is held (那现在加起来), nor when it only puts another year or
+    figure in the place of a question told (要是2022年升的呢: another case of the same)."""
+    if not entry.startswith(SUPPOSED) or IF.search(said):
+        return True
+    if _REAL_ONLY.search(said):
+        return False
+    case = _YEAR_OR_FIGURE.sub("", entry.removeprefix(SUPPOSED))
+    return not any(_YEAR_OR_FIGURE.sub("", t) == case for t in thread if t and t != entry)
+
+
 def uncounted(said: str, combinations: tuple[str, ...] | list[str]) -> str:
     """``said`` without the count of the items a combination adds up (两项加起来, 这俩都
     算上): that count is no figure of the question (说错了，是3项 is one)."""
@@ -46,9 +65,7 @@ def uncounted(said: str, combinations: tuple[str, ...] | list[str]) -> str:
 def combined(said: str, thread: tuple[str, ...], previous: str) -> list[str]:
     """The questions "加起来" adds up: as many as it says (两项), else those of the
     thread since it started."""
-    # (那现在加起来能拿多少 after 那以后要是升成省级的呢: what was supposed is not added,
-    # unless the sum supposes too)
-    asked = [t for t in thread if t and (IF.search(said) or not t.startswith(SUPPOSED))]
+    asked = [t for t in thread if t and _summed(t, said, thread)]
     many = _HOW_MANY.search(said)
     if many is not None:
         word = many.group(1) or many.group(3)
@@ -65,7 +82,8 @@ def added_up(said: str, thread: tuple[str, ...], previous: str, question: str,
     question (要是明年再拿国家级的，两个加起来多少) asks one more: it is one of the "两个",
     beside the earlier (the count of the combination itself, 俩加一块儿, changes nothing)."""
     earlier = combined(said, thread, previous)
-    if not IF.search(said) and f"{SUPPOSED}{previous}" in thread and earlier != [previous]:
+    supposed = f"{SUPPOSED}{previous}"
+    if supposed in thread and not _summed(supposed, said, thread) and earlier != [previous]:
         # (那现在加起来能拿多少 after a supposition: the questions told, not it)
         return "；".join(dict.fromkeys(_THIS_TIME.sub("", p) for p in earlier))
     changed = any(r in refs for r in ("year", "amount", "level", "applicant", "stage")) or (

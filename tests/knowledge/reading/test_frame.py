@@ -618,32 +618,21 @@ def test_an_addition_with_a_pronoun_is_summed_with_the_thread() -> None:
     assert first in frame.text and "省级技术创新中心" in frame.text
 
 
-def test_one_more_of_the_asker_s_own_is_a_question_of_its_own() -> None:
-    """那年我们还促成了…: another award of the owner's that year, not a change of the
-    question before (its figures are the new award's)."""
-    previous = Previous("2020年我们是在威海备案的技术转移服务机构，考核优秀，能奖多少？",
-                        asked="amount", topics=("tech_transfer",))
-    frame = read("那年我们还促成了高校成果在威海转化，成交额180万，能补多少", previous)
-    assert not frame.text.startswith(previous.text)
-    assert frame.text.startswith("2020年") and "成交额180万" in frame.text
-
-
 
 @pytest.mark.parametrize(("said", "follows"), [
-    # a sentence tied to nothing said, naming nothing near the policies: its own
+    # chit-chat (the vocabulary's unrelated words), naming nothing near the policies: its own
     ("你知道哪家海鲜好吃不", False),
-    ("今天天气真不错啊", False),
-    # short answers, years, figures and asked kinds still follow
+    # short answers, years, figures, asked kinds and questions about the subject follow
     ("企业", True),
     ("去年的", True),
     ("10万", True),
     ("具体多少", True),
+    ("这块是哪个部门牵头", True),
 ])
-def test_a_sentence_tied_to_nothing_is_no_follow_up(said: str, follows: bool) -> None:
+def test_chit_chat_is_no_follow_up(said: str, follows: bool) -> None:
     previous = Previous("我是科技特派员 在乳山服务成效挺好 能给多少研发支持", asked="amount",
                         topics=("rnd_subsidy",))
     assert read(said, previous).follow_up is follows
-
 
 
 def test_a_question_told_whole_of_a_title_of_its_own_is_its_own() -> None:

@@ -157,3 +157,20 @@ def test_a_correction_denying_a_thread_question(said: str, summed: bool) -> None
     text, refs = told
     assert ("combination" in refs) is summed and (_QUESTIONS[0] in text) is summed
     assert "没批下来" in text
+
+
+
+@pytest.mark.parametrize(("said", "thread", "joined"), [
+    # one more event supposed (明年再升省级), counted by the sum (两个): added
+    ("两个加起来一共多少", ("市级中心今年批了，给多少", "如果省级中心明年批了，给多少"),
+     "市级中心今年批了，给多少；省级中心明年批了，给多少"),
+    # another year in the place of a question told: another case of the same, not added
+    ("这几项加起来多少", ("大学科技园今年升成国家大学科技园，有补助吗",
+                         "如果大学科技园2022年升成国家大学科技园，有补助吗",
+                         "另外开了个技术转移经纪专业，能奖多少"),
+     "大学科技园今年升成国家大学科技园，有补助吗；另外开了个技术转移经纪专业，能奖多少"),
+])
+def test_a_supposition_added_when_one_more_event(said: str, thread: tuple[str, ...],
+                                                 joined: str) -> None:
+    previous = thread[-1].removeprefix("如果")
+    assert added_up(said, thread, previous, previous, ["combination"]) == joined
