@@ -258,6 +258,15 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
         Who(38, 38), "合同额是256万，我们是技术转移机构").replies
     out["16c_another_city_refused"] = conv.text(
         Who(39, 39), "烟台对国家级科技企业孵化器奖多少？").replies
+    conv.text(Who(40, 40), "我们公司去年获得了技术市场奖励，市里配套多少？")
+    out["17a_level_typed_alone"] = conv.text(Who(40, 40), "省里的").replies
+    conv.text(Who(41, 41), "我们公司牵头建的市级技术创新中心今年列入试点了，市里补多少钱？")
+    conv.text(Who(41, 41), "今年又认定成省级技术创新中心了，这个再给多少")
+    out["17b_denial_told_in_the_thread"] = conv.text(
+        Who(41, 41), "不对，省级那个其实还没批下来，只是报上去了，那现在一共能拿多少").replies
+    out["17c_counted_firms_asked"] = conv.text(
+        Who(42, 42), "我们是市级孵化器，2021年在孵企业里有8家升级成高新技术企业了，"
+                     "这8家企业自己能从这里面分钱吗，每家多少").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

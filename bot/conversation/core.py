@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from bot.conversation import context as chat_context
 from bot.conversation.buttons import Buttons
 from bot.conversation.clauses import clause_follow_up, rules_of_clause
-from bot.conversation.interview import TERMINAL, Interviews, Start, Text, encode
+from bot.conversation.interview import TERMINAL, Interviews, Start, Text, decode, encode
 from bot.conversation.interview_state import EngineLike
 from bot.conversation.presenter import AnswerView, answer_html, present
 from bot.conversation.refs import REF_TTL, Refs
@@ -197,17 +197,30 @@ class Conversation:
         except StoreUnavailable:  # no state to read: answer it as a question
             return self.ask(who, text)
         if outcome.handled:
-            if outcome.edit_html is not None and waiting is not None and waiting.given \
-                    and waiting.current is not None:
+            if outcome.edit_html is not None and waiting is not None \
+                    and (waiting.given or waiting.rule_ids) and waiting.current is not None:
                 # the answer typed to an amount question's interview (省里拨了60万) is
                 # part of that question for what follows (说错了，是一百二十万)
                 chat_context.carry_answer(self.store, who.chat_id, who.user_id,
-                                          waiting.question.label, text)
+                                          waiting.question.label,
+                                          self._answered_as(key, waiting, text))
             return outcome
         answered = self.ask(who, text)
         if running and not any(r.tag for r in answered.replies):
             answered.replies.append(Reply(render("tg_interview_open.j2")))
         return answered
+
+    def _answered_as(self, key: str, waiting: Any, text: str) -> str:
+        """A typed answer as the interview took it: the options picked (国家级的 → 国家级
+        技术转移示范机构), so that the question it completes names them; else as typed."""
+        asked = waiting.question
+        after = self.interviews.load(key) if asked.choices else None
+        if after is None or (value := after.facts.get(asked.name)) is None:
+            return text
+        value = decode(value)
+        picked = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        shown = [t.split("（")[0] for v, t in asked.choices if decode(v) in picked]
+        return "、".join(shown) or text
 
     def ask(self, who: Who, text: str) -> Outcome:
         """Answer a message read against the chat's last question: cited provisions,

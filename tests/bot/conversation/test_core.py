@@ -289,3 +289,15 @@ def test_a_follow_up_after_another_city_refused_reads_against_it(conv: Conversat
     conv.text(USER, "国家级技术创新中心威海给1000万，烟台给多少")
     out = conv.text(USER, "那威海省级的呢")
     assert "500万元" in out.replies[0].html
+
+
+def test_a_level_typed_to_the_interview_completes_the_question_for_what_follows(
+        conv: Conversation) -> None:
+    """国家级的 typed to "which title?" picks the option of that level; the question it
+    completes names the option picked, so that a later sum adds it (200万 + 100万)."""
+    conv.text(USER, "我们机构今年获批技术转移示范机构了，能奖多少")
+    picked = conv.text(USER, "国家级的")
+    assert "合计约 200万元" in "\n".join(r.html for r in picked.replies)
+    conv.text(USER, "前年我们先拿的是省级技术转移示范机构称号")
+    summed = conv.text(USER, "两个都能拿吧，加起来多少")
+    assert "合计约 300万元" in "\n".join(r.html for r in summed.replies)
