@@ -69,8 +69,9 @@ def held_by_others(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
         holder = next((c for c in others if item.outcome == "eligible"
                        and any(_ANOTHER.search(c[:c.find(w)]) for w in words if w in c)), "")
         if holder:
-            item = replace(item, outcome="ineligible", amount_yuan=None,
-                           failed=(f"您说“{holder}”：该奖励给予持有该称号的单位，不是贵单位的",))
+            why = f"您说“{holder}”：该奖励给予持有该称号的单位，不是贵单位的"
+            item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,),
+                           explanation=f"不符合条件：{why}")
             said.append(holder)
         items.append(item)
     if not said:

@@ -71,3 +71,14 @@ def test_title_words_name_a_rule_s_titles_not_who_applies() -> None:
     assert title_words(RULESET, None) == []
     long = title_words(RULESET, RULESET.get("d106_clinical_centre_city"), 3)
     assert long and all(len(w) >= 3 for w in long)
+
+
+def test_an_award_left_out_says_why_not_what_it_gives() -> None:
+    question = ("我们是文登区政府，区里一家企业牵头的技术创新中心今年被认定为省级，"
+                "市里给区政府多少奖励？")
+    ex = extract_facts(question, TODAY, RULESET)
+    estimate = estimate_question(RULESET, question, TODAY, list(ex.candidate_rules), ex,
+                                 ex.as_of or TODAY)
+    out = [i for i in estimate.items if i.outcome == "ineligible"]
+    assert out and all(i.explanation.startswith("不符合条件：") for i in out)
+    assert not any("给予500万元" in i.explanation for i in out)
