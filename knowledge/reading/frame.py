@@ -272,8 +272,10 @@ def _told_whole(said: str, marks: set[str], previous: Previous, talk: Talk,
         return replace(base, text=denied[0], follow_up=True, refs=denied[1],
                        thread=kept((*previous.thread, denied[0])))
     if titles is not None and marks <= {"pronouns"} and _ASKER_SAID.search(said) \
-            and _STATED.search(said) and set(titles(said)) - set(titles(previous.text)):
-        return base
+            and _STATED.search(said) and set(titles(said)) - set(titles(previous.text)) \
+            and not said.startswith(tuple(talk.markers("starts"))) \
+            and not said.rstrip("？?！!。.").endswith(tuple(talk.markers("endings"))):
+        return base  # (我们是国家级孵化器呢: a follow-up still, read against the question)
     return None
 
 

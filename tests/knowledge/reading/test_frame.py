@@ -648,3 +648,15 @@ def test_a_question_told_whole_of_a_title_of_its_own_is_its_own() -> None:
                        TOPICS, titles=titles)
     assert not frame.follow_up and frame.text.startswith("我们是备案的机构")
     assert previous.text in frame.thread  # kept for a later "一共"
+
+
+
+def test_a_title_of_its_own_asked_as_a_follow_up_still_follows() -> None:
+    first = "我们是市级孵化器，2021年被认定的，能拿多少"
+    previous = Previous(first, asked="amount", topics=("incubator",), thread=(first,))
+
+    def titles(text: str) -> list[str]:
+        return [w for w in ("国家级孵化器", "市级孵化器") if w in text]
+
+    frame = read_frame("我们是国家级孵化器呢", previous, TALK, TOPICS, titles=titles)
+    assert frame.follow_up
