@@ -7,7 +7,6 @@ against the fact registry and names the rules the question is about.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -211,12 +210,6 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
         notes.append(f"按“{leader.said}”，申报主体按牵头单位"
                      f"（{vocab.facts['applicant_types'].choice_label(leader.kind)}）计")
     return leader
-
-
-def kinds_of(facts: Mapping[str, object]) -> set[str]:
-    """The applicant kinds read."""
-    held = facts.get("applicant_types")
-    return {str(k) for k in held} if isinstance(held, (set, frozenset)) else set()
 
 
 def _party(text: str, vocab: Vocabulary) -> AskedParty | None:

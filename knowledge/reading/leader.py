@@ -272,5 +272,6 @@ def _placed_party(text: str, party: str, elsewhere: tuple[str, ...]) -> str:
 
 
 def _kinds(facts: Mapping[str, object]) -> set[str]:
+    """The applicant kinds read (what the owner said they are)."""
     held = facts.get("applicant_types")
     return {str(k) for k in held} if isinstance(held, (set, frozenset)) else set()
