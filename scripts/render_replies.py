@@ -297,6 +297,9 @@ def make_conversation(data_dir: Path) -> Conversation:
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) > 1 and argv[1].startswith("-"):
+        print(__doc__)
+        return 0 if argv[1] in ("-h", "--help") else 2
     out_dir = Path(argv[1]) if len(argv) > 1 else Path("/tmp/replies")
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
