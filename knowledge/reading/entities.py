@@ -10,6 +10,7 @@ labelled with its place in the list.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -103,7 +104,7 @@ def _named(text: str) -> Recipients | None:
     model = next((c for c in own[names[0]] if _ITEM.search(_unnamed(c).replace(names[0], "", 1))
                   and not _terse(c, names[0])), "")
     # (the names' own numerals, 一家/另一家, are kept out of the figures restated)
-    parts = ["，".join(_restated(c, n, _carrier_model(c, model), names[0])
+    parts = ["，".join(_restated(c, n, _levelled(c, _carrier_model(c, model)), names[0])
                       if model and _terse(_unnamed(c), n) else c for c in own[n]) for n in names]
     if names[0].startswith("第"):  # (一个是市级孵化器 → 这个是…: one, not a count of one)
         parts = [re.sub(f"^(?:{_INDEFINITE.pattern})", lambda m: "这" + m.group()[-1], p)
@@ -232,6 +233,20 @@ def _carrier_model(clause: str, model: str) -> str:
     return model[:at] + clause[:mine.end()] + model[theirs.end():]
 
 
+# the level a recipient's terse clause names (一个市级的有4家 after 一个国家级的有13家…)
+_LEVEL = re.compile(r"(?:国家级|省级|市级|区级|县级)的?")
+
+
+def _levelled(clause: str, model: str) -> str:
+    """The model clause with the level a terse clause names in the model's level's place
+    (一个国家级的有13家在孵企业认定高企 → 市级的有13家在孵企业认定高企 for 一个市级的有4家);
+    its figures are then the terse clause's own."""
+    mine, theirs = _LEVEL.search(clause), _LEVEL.search(model)
+    if mine is None or theirs is None:
+        return model
+    return model[:theirs.start()] + mine.group() + model[theirs.end():]
+
+
 _LEVEL_BEFORE = re.compile(r"(?:国家级|省级|市级|区级|县级)?[^，,。；;年里]{0,6}?$")
 
 
@@ -242,7 +257,8 @@ def _unnamed(clause: str) -> str:
 
 def _terse(part: str, name: str) -> bool:
     """Whether a recipient's part says only a number (B有3家, 乙也是2项)."""
-    rest = re.sub(r"(19|20)\d\d\s*年|" + _FIGURE + r"|升了|升|过了|通过了|拿了|评上了|获批了|了"
+    rest = re.sub(_LEVEL.pattern + r"|(19|20)\d\d\s*年|" + _FIGURE
+                  + r"|升了|升|过了|通过了|拿了|评上了|获批了|了"
                   r"|[有是的也还共]", "", _NOUN.sub("", part.replace(name, "", 1), 1)
                   if _NOUN.match(part.replace(name, "", 1).lstrip("0123456789年 ")) else
                   part.replace(name, "", 1))
@@ -267,8 +283,38 @@ def _listed(text: str) -> Recipients | None:
     head = text[:count.start()] + text[count.end():m.start()]
     tail = text[m.end():]
     said = m.group(0)[:m.start(1) - m.start()].removeprefix("分别")
+    kind = _NOUN.match(text[count.end():])
+    heads = _described(head, len(figures), kind.group(1) if kind is not None else "")
     return Recipients(tuple(f"第{k}{count.group(2)}" for k in range(1, len(figures) + 1)),
-                      tuple(f"{head}{said}{figure}{tail}" for figure in figures))
+                      tuple(f"{h}{said}{figure}{tail}"
+                            for h, figure in zip(heads, figures, strict=True)))
+
+
+# 一个市级 一个区级 一个省级 (then 分别有3家、5家、2家): each recipient described in turn
+_ONE_EACH = re.compile(r"(?:一个|一家|一所)(?:是)?([\u4e00-\u9fff]{1,8}?)的?"
+                       r"(?=[\s，,、；;]|$|一个|一家|一所)")
+
+
+def _one(description: str, noun: str) -> str:
+    """One recipient described: 这个国家级孵化器, or 这个孵化器是区级的 for a level below
+    any a title is of (read so by knowledge.reading.denied)."""
+    if noun and not re.match(r"区|县|镇|园区|校", description):
+        return f"这个{description}{noun}"  # (held, not news: knowledge.reading.scope)
+    return f"这个{noun}是{description}的"
+
+
+def _described(head: str, n: int, noun: str) -> list[str]:
+    """``head`` once per recipient, the list describing them one by one (一个市级 一个区级
+    一个省级) replaced by the recipient's own description with the recipients' noun (这个市级
+    孵化器); ``head`` n times when it describes no one in turn."""
+    found = list(_ONE_EACH.finditer(head))
+    for k in range(len(found) - n + 1):
+        run = found[k:k + n]
+        if all(re.fullmatch(r"[\s，,、；;]*", head[a.end():b.start()])
+               for a, b in itertools.pairwise(run)):
+            start, end = run[0].start(), run[-1].end()
+            return [head[:start] + _one(d.group(1), noun) + head[end:] for d in run]
+    return [head] * n
 
 
 def compose_recipients(text: str, estimate_one: Callable[[str], Estimate],

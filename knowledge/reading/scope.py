@@ -13,9 +13,8 @@ import re
 
 __all__ = ["BUT", "FAILED", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS",
            "awaiting_result", "clause_at", "clause_start", "failed_after", "failed_clause",
-           "failed_in_region", "held_status",
-           "is_counterparty", "is_negated", "negated_clauses", "pending", "renewed",
-           "supposed_after", "without_failures"]
+           "failed_in_region", "held_status", "is_counterparty", "is_negated",
+           "negated_clauses", "pending", "renewed", "supposed_after", "without_failures"]
 
 _JOINED = re.compile(r"\s*(?:和|与|及|、|跟|以及|还有)\s*")
 # Negation scope: a negation word governs the rest of its clause (a sentence split at
@@ -367,12 +366,12 @@ _STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|
                             r"|结果还没出来?")
 
 
-
 # a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
 # obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
 _NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
                          r"有[0-9一二两三四五六七八九十]")
-_STANDING_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(公司|单位|集团)?(的|这个|这家)?$")
+_STANDING_BEFORE = re.compile(r"(?:(我们|我司|咱们|本单位|我单位)(公司|单位|集团)?(的|这个|这家)?"
+                              r"|(?:^|(?<=[，,\s]))这个)$")  # (这个国家级孵化器，有3家…)
 # 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
 _OTHERS_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*家")
 _OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")

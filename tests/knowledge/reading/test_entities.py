@@ -175,3 +175,37 @@ def test_ones_listed_with_a_pause_mark_are_recipients_each() -> None:
     found = recipients("2021年我们区有3家企业首次认定高企：一家检测服务公司、一家知识产权代理公司"
                        "（这两家都是科技服务机构），还有一家机械厂。这3家合计能拿多少？")
     assert found is not None and found.names == ("第1家", "第2家", "第3家")
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # the recipients described one by one before 分别: each keeps its own level
+    ("我是区科技局的 我们区有3个孵化器 一个市级 一个区级 一个省级 2020年分别有3家、5家、2家"
+     "在孵企业认定高企 都没超3年 这三个孵化器市里一共能奖多少", 500_000),
+    ("我们有两个孵化器，一个国家级一个省级，2020年分别有3家和4家在孵企业升了高企，都在孵化期内，"
+     "能拿多少", 700_000),
+    # a terse recipient naming only its own level and count (一个市级的有4家)
+    ("2020年我们两个孵化器 一个国家级的有13家在孵企业认定高企 一个市级的有4家 都没超过3年孵化期 "
+     "一共能拿多少", 1_400_000),
+])
+def test_recipients_keep_the_level_each_is_described_by(text: str, total: int) -> None:
+    def one(question: str) -> Estimate:  # as the engine does, a title held kept out
+        ex = extract_facts(question, ON, RULESET)
+        return estimate_question(RULESET, question, ON, list(ex.candidate_rules), ex,
+                                 ex.as_of or ON, by_recipient=False)
+
+    estimate = compose_recipients(text, one)
+    assert estimate is not None and estimate.total_yuan == total
+    # the level describes the incubator: its one-time award is no news asked about
+    assert not any(i.rule_id == "d106_incubator_national" and i.outcome == "eligible"
+                   for i in estimate.items)
+
+
+def test_a_list_described_in_turn_needs_as_many_descriptions() -> None:
+    # one description for two recipients: no one described in turn, the words kept as said
+    found = recipients("我们有两个孵化器，一个国家级，2020年分别有3家和4家在孵企业升了高企")
+    assert found is not None
+    assert all("一个国家级" in q and "这个" not in q for q in found.questions)
+    described = recipients("我们有两个孵化器，一个国家级，一个省级，2020年分别有3家和4家在孵企业"
+                           "升了高企")
+    assert described is not None
+    assert ["这个国家级孵化器" in q for q in described.questions] == [True, False]
