@@ -13,6 +13,7 @@ joined reading stays: it applies the cap to the year's whole.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item
@@ -20,6 +21,7 @@ from knowledge.awards.rules import RuleSet
 from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.frame import Frame
+from knowledge.reading.supposition import LEFT_OUT_NOTE
 
 __all__ = ["SEPARATOR", "estimated", "summed_thread"]
 
@@ -75,5 +77,9 @@ def estimated(rules: RuleSet, text: str, today: date, on: date, frame: Frame,
               rule_ids: list[str], extraction: Extraction) -> Estimate:
     """A question's estimate: a combination's summed by question when it can be (两项加起来),
     else the question read whole."""
-    return summed_thread(rules, text, today, on, frame.refs) or estimate_question(
+    estimate = summed_thread(rules, text, today, on, frame.refs) or estimate_question(
         rules, text, today, rule_ids, extraction, on, frame.hypothetical)
+    if frame.left_out:  # (…如果…，我只想知道实际拿到的: the supposition said left out)
+        note = LEFT_OUT_NOTE.format(said=frame.left_out)
+        estimate = replace(estimate, warnings=(note, *estimate.warnings))
+    return estimate

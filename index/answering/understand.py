@@ -31,6 +31,7 @@ from knowledge.reading.intent import (
 )
 from knowledge.reading.matches import title_matches, title_phrases
 from knowledge.reading.slots import supposed, taken_back
+from knowledge.reading.supposition import real_only
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import kept
 from knowledge.sources.base import KnowledgeBase
@@ -129,6 +130,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
         frame = replace(frame, text=fixed, thread=kept((*previous.thread, fixed)))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
+    if (real := real_only(frame.text)) is not None:
+        # …如果当年也申请了技术先进型…，我只想知道实际拿到的是多少: the supposition left out
+        frame = replace(frame, text=real[0], left_out=real[1])
     if (supposes := supposed(frame.text)) is not None:
         # …成交额180万，要是当时做到260万，能补多少: the figure supposed in its place
         frame = replace(frame, text=supposes, hypothetical=True)

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
-from knowledge.reading.mixed import affirmed_apart, by_position, out_by_position
+from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, out_by_position
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
     HAS_AMOUNT,
@@ -113,6 +113,10 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
                                  f"按{format_yuan(sum(m.yuan for m in met))}计")
                 total = []
                 found = [(m, seg) for m, seg in found if m in met]
+        if total and (rest := less_undone(found, total[0], out.notes)) is not None:
+            out.facts[fact] = rest  # (…不过有一份50万的登记被撤销了: the rest counts)
+            used.append(total[0])
+            continue
         if total:
             keep = total[:1]
         else:

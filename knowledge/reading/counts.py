@@ -25,7 +25,10 @@ _N = r"(\d+|[一二两三四五六七八九十百千][一二两三四五六七�
 # 我们区有3个镇… / 辖区5家企业…: a government counting the recipients it speaks for
 _FEW = r"(\d+|[一两二三四五六七八九十]+)"
 _DISTRICT_TITLE = re.compile(r"创新型县|高新区|农高区|农业科技园区")
-_SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"), "town_gov"),
+_SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"
+                           # (下面张村镇…命名为国家创新型乡镇: one town under it, named)
+                           r"|(?:下面|下属|辖区|辖区内|区里|县里)的?[\u4e00-\u9fff]{1,4}?镇(?!政府)"),
+                "town_gov"),
                (re.compile(_FEW + r"\s*家[\u4e00-\u9fff]{0,8}?(企业|公司)"
                            r"|(企业|公司)" + _FEW + r"\s*家"), "enterprise"),
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
@@ -178,10 +181,12 @@ SELF_INCUBATEE = re.compile(
 
 def _incubatee_count(text: str) -> re.Match[str] | None:
     """The first count of incubatees: not of holders (一个国家级孵化器), nor the asker's
-    own description (我们是一家软件公司)."""
+    own description (我们是一家软件公司), nor one described (运营方是一家国企下属公司)."""
     return next((m for m in re.finditer(_N + r"\s*(家|个)" + _NOT_A_HOLDER, text)
                  if not (parse_int(m.group(1)) == 1
-                         and _SELF_SAID.search(text, max(0, m.start() - 10), m.start()))),
+                         and (_SELF_SAID.search(text, max(0, m.start() - 10), m.start())
+                              or (text[m.start() - 1:m.start()] in ("是", "为")
+                                  and not _UPGRADED.search(_clause_of(text, m.end())))))),
                 None)
 
 

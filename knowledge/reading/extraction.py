@@ -41,6 +41,7 @@ from knowledge.reading.scope import (
     supposed_otherwise,
 )
 from knowledge.reading.segments import fill_elided_subjects
+from knowledge.reading.supposition import without_alternatives
 from knowledge.reading.windows import read_windows
 
 
@@ -112,6 +113,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))
     # 合同没去登记，假如当时登记了: the step supposed done
     question = supposed_otherwise(question)
+    question = without_alternatives(question)  # (按高校的300万还是企业的200万算: no facts)
     # 卖给了本市一家企业…对方企业能拿多少: the sale is the party's purchase
     party = _party(re.sub(r"\s+", "", question), vocab)  # (read once: the rewrite keeps it)
     question = from_party(question, party)

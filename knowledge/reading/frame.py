@@ -118,6 +118,7 @@ class Frame:
     about_clause: str = ""  # office/materials/deadline asked of the clause in context
     # 升省级了呢: the awards the previous answer granted, now the earlier state
     superseded: tuple[str, ...] = ()
+    left_out: str = ""  # a supposition beside the real amount asked (实际拿到多少)
 
     def to_json(self) -> dict[str, Any]:
         return {"said": self.said, "understood": self.text, "follow_up": self.follow_up,

@@ -223,6 +223,10 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
                       + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
                       + places + ")", text)
     if m is None:
+        # 国家技术市场奖是上海总部拿的: the title obtained by an establishment elsewhere
+        m = re.search(r"(?:是|由)(" + places + r")[\u4e00-\u9fff]{0,4}?(?:总部|母公司|集团|子公司"
+                      r"|分公司|公司|企业)(?:拿|评|获|申报|申请|认定|得)", text)
+    if m is None:
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
     return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")

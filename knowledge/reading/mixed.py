@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from knowledge.money import MoneyMention
+from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import FAILED, is_negated
 
-__all__ = ["affirmed_apart", "by_position", "out_by_position"]
+__all__ = ["affirmed_apart", "by_position", "less_undone", "out_by_position"]
 
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 # 前三份 / 后面两份 / 最后2个: a part of a list named by its position
@@ -113,3 +113,18 @@ def _listed_run(text: str, mentions: list[MoneyMention]) -> list[MoneyMention]:
         else:
             runs.append([m])
     return max(runs, key=len, default=[]) if runs else []
+
+
+def less_undone(found: list[tuple[MoneyMention, str]], total: MoneyMention,
+                notes: list[str]) -> int | None:
+    """The ``total`` less its parts said after it to have fallen through (登记过的合同一共
+    250万，不过后来有一份50万的登记被撤销了 → 200万), said in ``notes``; None when no part
+    fell through.  ``found``: each amount with its segment."""
+    undone = [m for m, seg in found if m.start > total.end and m.yuan < total.yuan
+              and FAILED.search(seg)]
+    if not undone:
+        return None
+    left = total.yuan - sum(m.yuan for m in undone)
+    notes.append(f"您说共{total.text}，其中{'、'.join(m.text for m in undone)}未成 → "
+                 f"按{format_yuan(left)}计")
+    return left

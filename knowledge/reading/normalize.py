@@ -40,8 +40,13 @@ _LATIN_UNIT = re.compile(r"(?<=\d)\s*([wWkK])(?![A-Za-z])")
 
 
 def _units(text: str) -> str:
+    text = _NOTHING_PAID.sub(lambda m: f"{m.group(2)}了0元", text)
     return _SPOKEN_COUNT.sub(_counted, _LATIN_UNIT.sub(
         lambda m: "万" if m.group(1) in "wW" else "千", text))
+
+
+# 省里一分钱没拨 / 一分钱都没给: an amount of nothing, said as such (拨了0元)
+_NOTHING_PAID = re.compile(r"一分钱?(?:都|也)?(没有?|未|不)(拨|给|发|补|奖)")
 
 
 # 俩/仨 as owners say them (俩镇, 仨在孵企业, 他们俩): two and three of something

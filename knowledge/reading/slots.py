@@ -142,6 +142,9 @@ def _closest_count(rest: str, at: int, question: str, olds: list[re.Match[str]]
     return max(olds, key=shared)
 
 
+# a title of a level (市级技术创新中心, 国家级孵化器): what a bare count corrects
+_LEVELLED_TITLE = re.compile(r"(?:国家级|省级|市级)[\u4e00-\u9fff]{0,8}?(?:中心|孵化器|众创空间"
+                             r"|基地|实验室|研究院|科技园|机构)")
 # 又多了2家 / 再加3个 / 新增1项: more than the count before, added to it
 _MORE = re.compile(r"(又多了?|再多了?|多了|又增加了?|增加了|再加上?|新增了?|又新增了?)\s*$")
 
@@ -178,8 +181,11 @@ def merge_counts(rest: str, question: str, refs: list[str], combined: bool = Fal
             question = question[:old.start(1)] + number + question[old.end(1):]
         elif number in ("一", "1"):
             continue  # 又买了一个: an article, no count to add
+        elif (noun := _NOUN.match(rest, m.end())) is None and unit in ("家", "个") \
+                and (title := _LEVELLED_TITLE.search(question)) is not None:
+            # 其实是两家 after …市级技术创新中心今年获批了: that many of the title
+            question = question[:title.start()] + number + unit + question[title.start():]
         else:  # with what it counts (4个镇), so the count keeps its noun
-            noun = _NOUN.match(rest, m.end())
             question = f"{question}，{number}{unit}{noun.group() if noun else ''}"
         refs.append("count")
     if counts or combined:

@@ -78,3 +78,17 @@ def test_a_question_not_summed_is_read_whole() -> None:
     found = estimated(RULES, NATIONAL, TODAY, TODAY, Frame(said=NATIONAL, text=NATIONAL),
                       list(ex.candidate_rules), ex)
     assert found.total_yuan == 2_000_000
+
+
+def test_a_supposition_left_out_is_said_in_the_estimate() -> None:
+    from knowledge.reading.extraction import extract_facts
+    from knowledge.reading.frame import Frame
+
+    said = "2021年首次评上高企，如果也评上技术先进型，实际能拿多少"
+    text = "我们是科技服务公司，2021年首次评上高企，实际能拿多少"
+    frame = Frame(said=said, text=text, left_out="如果也评上技术先进型")
+    ex = extract_facts(text, TODAY, RULES)
+    on = ex.as_of or TODAY
+    estimate = estimated(RULES, text, TODAY, on, frame, list(ex.candidate_rules), ex)
+    assert estimate.total_yuan == 200_000
+    assert estimate.warnings[0] == "您说的“如果也评上技术先进型”是假设，您问的是实际情况，未计入"

@@ -110,3 +110,12 @@ def test_a_kind_asked_in_the_closing_clause_stays(hash_engine: Any) -> None:
 def test_what_support_the_owner_s_own_case_gets(hash_engine: Any, text: str,
                                                 intent: str) -> None:
     assert _read(hash_engine, text, None).intent == intent
+
+
+def test_a_supposition_beside_the_real_amount_asked_is_left_out(hash_engine: Any) -> None:
+    u = _read(hash_engine, "我们是科技服务公司，2021年首次评上高企。如果当年也申请了技术先进型"
+              "服务企业，那还能多拿。不过我只想知道实际拿到的是多少？", None)
+    assert u.frame.left_out == "如果当年也申请了技术先进型服务企业，那还能多拿"
+    assert "技术先进型" not in u.text and not u.frame.hypothetical
+    assert u.extraction is not None
+    assert u.extraction.facts["enterprise_titles"] == frozenset({"hitech_first"})

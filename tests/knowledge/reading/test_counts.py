@@ -62,6 +62,9 @@ def test_counts_less_their_parts(text: str, incubatee_talk: bool, fact: str, val
     # two kinds counted, or not a government asking: left alone
     ("我们区有3个镇和5家企业", {"district_gov"}, {"district_gov"}),
     ("我们镇有3家企业", {"town_gov"}, {"town_gov"}),
+    # one town under it, named; the district's own title stays its own
+    ("我们区创建国家创新型县还在评审，下面张村镇已经命名为国家创新型乡镇了", {"district_gov"},
+     {"district_gov", "town_gov"}),
 ])
 def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
                                                 applies: set[str]) -> None:
@@ -88,6 +91,8 @@ def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
     ("作为一家孵化器运营公司，今年有3家在孵企业认定了高企", 3),
     # one incubatee said with 是, not the asker
     ("孵化器里是一家企业升了高企", 1),
+    # the operator described with 是一家: no count of incubatees
+    ("我们是省级孵化器，运营方是一家国企下属公司。2020年在孵企业升高企12家", 12),
 ])
 def test_the_asker_said_as_one_company_is_no_count(text: str, value: int) -> None:
     out = RawExtraction()

@@ -568,3 +568,22 @@ def test_a_part_over_the_incubation_period_said_as_exceeded() -> None:
                         "其中1家入孵时间超了3年，那一年奖励能有多少？", TODAY)
     assert out.facts.get("incubatees_upgraded") == 13
     assert any("按13家计" in n for n in out.notes)
+
+
+@pytest.mark.parametrize(("question", "fact", "value"), [
+    # a title said short (技术先进型), joined by 加
+    ("科技服务公司，2019年首次高企加技术先进型，能拿多少", "enterprise_titles",
+     "advanced_tech_service"),
+    # a centre and its review said apart, within the sentence
+    ("本院一共有五个市级临床医学研究中心（心内、骨科、儿科那几个），今年其中三个第一次通过了绩效评价",
+     "platform_titles", "clinical_centre_city"),
+])
+def test_titles_said_short_or_apart(question: str, fact: str, value: str) -> None:
+    facts = extract_facts(question, TODAY, RULESET).facts
+    assert value in facts[fact]  # type: ignore[operator]
+
+
+def test_the_alternatives_weighed_are_no_applicant() -> None:
+    ex = extract_facts("我司牵头、哈工大参与共建的市级技术创新中心去年批下来了，按高校的300万还是"
+                       "企业的200万算？能拿多少？", TODAY, RULESET)
+    assert ex.facts["applicant_types"] == frozenset({"enterprise"})

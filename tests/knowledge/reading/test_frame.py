@@ -135,7 +135,8 @@ def test_a_question_of_its_own_starts_afresh(text: str) -> None:
     assert not read("那省级的呢", None).follow_up  # nothing to follow
 
 
-@pytest.mark.parametrize("text", ["对了明天威海会下雪吗", "今天气温几度"])
+@pytest.mark.parametrize("text", ["对了明天威海会下雪吗", "今天气温几度",
+                                  "今天这雪下得真大 你那边咋样", "你是真人还是机器人啊"])
 def test_weather_is_no_follow_up(text: str) -> None:
     assert not read(text, CENTRE).follow_up
 
@@ -660,3 +661,8 @@ def test_a_title_of_its_own_asked_as_a_follow_up_still_follows() -> None:
 
     frame = read_frame("我们是国家级孵化器呢", previous, TALK, TOPICS, titles=titles)
     assert frame.follow_up
+
+
+def test_one_more_said_with_also_is_read_against_the_previous_question() -> None:
+    frame = read_frame("2022年也买了98万", PURCHASE, TALK, TOPICS, titles=_titles)
+    assert frame.follow_up and frame.text.startswith("2022年也买了98万")

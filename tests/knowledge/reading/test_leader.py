@@ -165,6 +165,8 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
     # a sister company registered elsewhere, beside the asker: not the asker
     ("2020年我们公司和兄弟公司都买了技术，我们买了100万，兄弟公司注册在青岛买了200万，能奖多少",
      ""),
+    # the title obtained by an establishment elsewhere
+    ("国家技术市场奖是上海总部拿的，威海这边能领吗", "是上海总部拿的"),
 ])
 def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     vocab = RULESET.vocabulary

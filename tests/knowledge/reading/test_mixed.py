@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import scan_money
-from knowledge.reading.mixed import affirmed_apart, by_position, out_by_position
+from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, out_by_position
 
 REGISTERED = r"登记|认定登记|备案"
 LIST = "2020年一共签了5份技术合同，分别是30万、45万、25万、20万和15万，"
@@ -61,3 +61,17 @@ def test_parts_of_a_list_put_out_by_position(tail: str, kept: list[int]) -> None
     found = out_by_position(text, scan_money(text), ("青岛", "外省"), notes)
     assert [m.yuan for m in found] == kept
     assert bool(notes) is (len(kept) < 5)
+
+
+@pytest.mark.parametrize(("text", "left"), [
+    ("登记过的合同一共250万，不过后来有一份50万的登记被撤销了", 2_000_000),
+    ("成交额一共300万，其中80万那项后来双方撤回了", 2_200_000),
+    # no part fell through
+    ("登记过的合同一共250万，其中一份50万", None),
+])
+def test_a_total_less_its_parts_that_fell_through(text: str, left: int | None) -> None:
+    found = scan_money(text)
+    segs = [(m, text[m.start:]) for m in found]
+    notes: list[str] = []
+    assert less_undone(segs, found[0], notes) == left
+    assert bool(notes) is (left is not None)

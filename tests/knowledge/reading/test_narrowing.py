@@ -74,6 +74,9 @@ def test_an_award_received_is_the_one_its_part_names(text: str, kept: list[str])
     # a recipient outside the city is not one of them
     ("园区4家科技服务企业今年认定了技术先进型服务企业，不过有1家是烟台注册的，其余3家都在威海，"
      "这几家能拿多少", 600000),
+    # the ones that passed for the first time, of more held
+    ("本院一共有五个市级临床医学研究中心，今年其中三个第一次通过了绩效评价，另外两个还没到评价期。"
+     "这回一共给多少？", 3000000),
 ])
 def test_one_award_per_recipient(text: str, total: int) -> None:
     many = per_recipient(RULESET, text, _plain(text))
@@ -93,6 +96,8 @@ def test_one_award_per_recipient(text: str, total: int) -> None:
     # one and one more in the same year, one of them elsewhere: no count of two
     "今年这批国家创新型乡镇，我们环翠区一个镇评上了，隔壁海阳也有一个镇评上，我们区另外一个镇没评上，"
     "咱威海市级一共给多少",
+    # 这俩: the two things asked about, no count of holders
+    "我们区创建国家创新型县还在部里评审，下面张村镇已经命名为国家创新型乡镇了。这俩加起来市里能给多少？",
 ])
 def test_no_recipients_no_multiplying(text: str) -> None:
     assert per_recipient(RULESET, text, _plain(text)) is None

@@ -47,6 +47,9 @@ def test_simplified_corpus_converts_to_itself(path: Path) -> None:
     ("壹佰贰拾万", "一百二十万"),
     ("用了80wh电", "用了80wh电"),  # a unit word, not an amount
     ("Windows 10", "Windows 10"),
+    # nothing paid, said as an amount of nothing
+    ("要是省里一分钱没拨呢", "要是省里拨了0元呢"),
+    ("省里一分钱都没给", "省里给了0元"),
 ])
 def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
     assert normalize_question(text) == normal

@@ -153,6 +153,8 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     # the wait said with 到现在 / 没消息
     ("另外今年我们报了技术先进型服务企业，到现在还在审，没消息。", "技术先进型服务企业", True),
     ("今年报了技术先进型服务企业，一直没消息", "技术先进型服务企业", True),
+    # who reviews it, said between (还在部里评审)
+    ("我们区创建国家创新型县这个事还在部里评审", "国家创新型县", True),
 ])
 def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
     assert pending(text, *_span(text, phrase)) is awaited

@@ -44,6 +44,9 @@ def test_a_year_keeps_the_part_of_it_said(said: str, before: str, merged: str) -
     ("其中2项没登记", "买了5项技术", "买了5项技术，其中2项没登记"),
     # a new count replaces the one before
     ("要是8家呢", "孵化器有4家在孵企业升了高企", "孵化器有8家在孵企业升了高企"),
+    # a bare count of a title said without one: that many of the title
+    ("其实是两家", "高校牵头组建的市级技术创新中心今年获批了，补多少钱",
+     "高校牵头组建的两家市级技术创新中心今年获批了，补多少钱"),
 ])
 def test_a_part_of_a_count_is_said_of_it(said: str, before: str, merged: str) -> None:
     refs: list[str] = []
