@@ -123,6 +123,9 @@ def scan_money(text: str, bare_numbers: bool = False) -> list[MoneyMention]:
     return found
 
 
+_TOGETHER_BEFORE = ("这", "那", "哪", "加", "放", "合", "算", "凑", "搁", "在", "到")
+
+
 def _is_money(text: str, m: re.Match[str], mult: str, bare_numbers: bool) -> bool:
     """Whether the number of ``m`` is an amount: a money unit (元, 万, 亿; 千/百 with 元),
     or ``bare_numbers``, and no count word (5家, 2018年) right after it."""
@@ -132,6 +135,9 @@ def _is_money(text: str, m: re.Match[str], mult: str, bare_numbers: bool) -> boo
     yuan = m.group("yuan") or _CURRENCY_BEFORE.search(text, 0, m.start())
     if not (yuan or has_big or bare_numbers):
         return False
+    if m.group("yuan") == "块" and not mult and m.group("num") == "一" \
+            and text[m.start() - 1:m.start()] in _TOGETHER_BEFORE:
+        return False  # 省级这一块 / 两项加一块: a part asked, or together; no one yuan
     if not yuan and mult in ("千", "百") and not bare_numbers:
         return False
     # a count like 5家 or 2018年 right after the number is not money

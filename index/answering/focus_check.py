@@ -32,7 +32,8 @@ def focus_answer(u: Understood, texts: list[str], snap: Snapshot, offices: list[
 # the words right before 多少 (modal and giving verbs and 最多 trimmed), else right after
 _AMOUNT_WORD = re.compile(r"多少|几个点|百分之几")
 _TRIM = re.compile(r"(能|可以|可|是|一般|大概|获得|得到|拿到|申请|给|减|补|奖|拿|领|发|免|到|得|获"
-                   r"|最多|最高|一共|总共|合计|共|都|能够|会)+$")
+                   r"|最多|最高|一共|总共|合计|共|都|能够|会|加一块|加一起|加起来|合起来|加在一起"
+                   r"|顶格|按顶格|(?:两|三|几|这两|这几)(?:项|个|样))+$")
 _WHEN = re.compile(r"^(的|每年|一年|今年|去年|当年|年度|每次|一次|当时|那时|那会儿?|现在|目前|这次"
                    r"|这回|那次|终于|总算|最后|最终|(?:当|今|明|那)?年(?:底|初|末|中)|月(?:底|初|末)"
                    r"|[上下]半年|季度|到时候?|届时|以后|之后|后面)+")

@@ -18,6 +18,7 @@ from datetime import date
 
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import RuleSet
+from knowledge.reading.ceiling import at_ceiling
 from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.reading.frame import Frame
@@ -77,8 +78,10 @@ def estimated(rules: RuleSet, text: str, today: date, on: date, frame: Frame,
               rule_ids: list[str], extraction: Extraction) -> Estimate:
     """A question's estimate: a combination's summed by question when it can be (两项加起来),
     else the question read whole."""
-    estimate = summed_thread(rules, text, today, on, frame.refs) or estimate_question(
-        rules, text, today, rule_ids, extraction, on, frame.hypothetical)
+    summed = summed_thread(rules, text, today, on, frame.refs)
+    # (两项顶格加一块是多少: the sum asked at the most of each)
+    estimate = (at_ceiling(frame.said, summed) or summed) if summed is not None else \
+        estimate_question(rules, text, today, rule_ids, extraction, on, frame.hypothetical)
     if frame.left_out:  # (…如果…，我只想知道实际拿到的: the supposition said left out)
         note = LEFT_OUT_NOTE.format(said=frame.left_out)
         estimate = replace(estimate, warnings=(note, *estimate.warnings))

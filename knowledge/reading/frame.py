@@ -222,7 +222,9 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
         return replace(base, text=text, follow_up=True, refs=("subject",),
                        thread=kept((*previous.thread, text)))
     if not marks:
-        if own and not (own <= set(previous.topics) and (opens or ends)):
+        if (own and not (own <= set(previous.topics) and (opens or ends))) or (
+                titles is not None and talk.found(said, talk.markers("additions"))
+                and any(t not in previous.text for t in titles(said))):
             if talk.found(said, talk.markers("additions")):  # 第二年又拿了…: one more
                 return replace(base, thread=kept((*previous.thread, base.text)))
             # (a subject of its own: a new question)
@@ -255,7 +257,9 @@ def _this_one(said: str, marks: set[str], ends: bool, own: set[str], previous: P
               talk: Talk) -> tuple[set[str], bool, str]:
     """(marks, ends, said) with "this one" (集团还有个孵化器认定成国家级了，这个呢) read as
     the subject the message itself just named: no pronoun, ending as a follow-up."""
-    if marks == {"pronouns"} and own - set(previous.topics) and points_at_itself(said, talk):
+    more = bool(talk.found(said, talk.markers("additions")))  # (我们还被认定为…，这个呢)
+    if marks == {"pronouns"} and (own - set(previous.topics) or (more and own)) \
+            and points_at_itself(said, talk):
         return set(), True, without(said, [w for w in talk.markers("pronouns")
                                            if w not in DOCUMENT_WORDS])
     return marks, ends, said

@@ -17,6 +17,7 @@ from knowledge.reading.holders import title_words
 from knowledge.reading.matches import title_matches
 from knowledge.reading.parts import excluded_counts
 from knowledge.reading.scope import (
+    IF,
     PAID_BEFORE,
     RENEWAL_SAID,
     clause_at,
@@ -139,17 +140,19 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
         return _renewed_once(rules, text, estimate)
     if estimate.years and _ALL_TOLD.search(text):
         return None  # (2019年…拿过奖励，2022年复核…，两次加起来一共多少: its first year's)
+    # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
+    clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
+    said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]
     if not (_AGAIN.search(text) or (
             not estimate.years and _RENEWED.search(text, received.end())
-            and not _ALL_TOLD.search(text))):
+            and not _ALL_TOLD.search(text))
+            # (前年已经拿过200万了。如果明年能升成省级…: what is supposed next is asked)
+            or (said and IF.search(text, received.end()) and not _ALL_TOLD.search(text))):
         # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
         # 多少 counts the award received)
         return None
     if _A_PART_RENEWED.search(clause_at(text, received.start())):
         return None  # 其中2家以前认定过拿过奖励: a part of a count, taken out with its count
-    # 拿了100万: the award of that amount (not another one asked about: 升级…还能再拿多少)
-    clause = re.match(r"[^，,。；;！!？?]*", text[received.start():])
-    said = [m.yuan for m in scan_money(clause.group() if clause else "") if not m.problem]
     # 2021年第一次认定高企；众创空间（当时拿过钱）复核也通过了: the titles of the sentence
     # part that says it, when it names any (not the first recognition said beside it)
     part = text[text.rfind("；", 0, received.start()) + 1:][:_part_end(text, received.end())]

@@ -49,7 +49,9 @@ def _summed(entry: str, said: str, thread: tuple[str, ...]) -> bool:
     if _REAL_ONLY.search(said):
         return False
     case = _YEAR_OR_FIGURE.sub("", entry.removeprefix(SUPPOSED))
-    return not any(_YEAR_OR_FIGURE.sub("", t) == case for t in thread if t and t != entry)
+    # (…有90件，最多能奖多少，如果只有: the told one with what the supposition said after it)
+    return not any(case.startswith(_YEAR_OR_FIGURE.sub("", t)) for t in thread
+                   if t and t != entry)
 
 
 def uncounted(said: str, combinations: tuple[str, ...] | list[str]) -> str:

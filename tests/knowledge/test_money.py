@@ -122,3 +122,10 @@ def test_approximate_amount_is_a_floor_and_bad_grouping_is_refused_not_zero() ->
 def test_a_currency_sign_is_the_amounts_unit(text: str, yuan: int | None) -> None:
     found = [m.yuan for m in scan_money(text) if not m.problem]
     assert found == ([] if yuan is None else [yuan])
+
+
+@pytest.mark.parametrize("text", ["省级这一块能给多少", "那一块怎么算", "哪一块多",
+                                  "两项顶格加一块是多少", "放一块算"])
+def test_a_part_pointed_at_is_no_amount_of_one_yuan(text: str) -> None:
+    assert find_money(text) == []
+    assert [m.yuan for m in find_money("省里给了一块钱")] == [1]

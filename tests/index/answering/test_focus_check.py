@@ -72,6 +72,9 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     ("2020年买了5项技术，下半年能拿多少", []),
     ("到时候能补多少", []),
     ("今年年底能拿多少生活补贴", ["生活补贴"]),
+    # a sum asked at the top names no thing
+    ("两项顶格加一块是多少", []),
+    ("这几项加起来最多多少", []),
 ])
 def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
     assert _amount_spans(said) == spans

@@ -92,3 +92,18 @@ def test_a_supposition_left_out_is_said_in_the_estimate() -> None:
     estimate = estimated(RULES, text, TODAY, on, frame, list(ex.candidate_rules), ex)
     assert estimate.total_yuan == 200_000
     assert estimate.warnings[0] == "您说的“如果也评上技术先进型”是假设，您问的是实际情况，未计入"
+
+
+def test_a_sum_asked_at_the_top_counts_each_ceiling() -> None:
+    from knowledge.reading.extraction import extract_facts
+    from knowledge.reading.frame import Frame
+
+    text = SEPARATOR.join(("代理所2021年代理的市内发明专利授权有130件，最多能奖多少",
+                           "2021年我们还被认定为国家专利运营试点，这个最高给多少"))
+    ex = extract_facts(text, TODAY, RULES)
+    on = date(2021, 12, 31)
+    top = Frame(said="两项顶格加一块是多少", text=text, follow_up=True, refs=("combination",))
+    assert estimated(RULES, text, TODAY, on, top, list(ex.candidate_rules), ex).total_yuan \
+        == 1_200_000
+    plain = Frame(said="两项加一块是多少", text=text, follow_up=True, refs=("combination",))
+    assert not estimated(RULES, text, TODAY, on, plain, list(ex.candidate_rules), ex).total_yuan

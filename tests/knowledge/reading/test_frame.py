@@ -666,3 +666,12 @@ def test_a_title_of_its_own_asked_as_a_follow_up_still_follows() -> None:
 def test_one_more_said_with_also_is_read_against_the_previous_question() -> None:
     frame = read_frame("2022年也买了98万", PURCHASE, TALK, TOPICS, titles=_titles)
     assert frame.follow_up and frame.text.startswith("2022年也买了98万")
+
+
+def test_one_more_title_of_the_owners_pointed_at_is_a_question_of_its_own() -> None:
+    patents = Previous("代理所2021年代理的市内发明专利授权有90件，最多能奖多少", asked="amount",
+                       topics=("patent",))
+    frame = read_frame("那年我们还被认定为国家专利运营试点，这个最高给多少", patents, TALK, TOPICS,
+                       titles=lambda t: [w for w in ("专利运营试点",) if w in t])
+    assert not frame.follow_up and frame.text.startswith("2021年我们还被认定为国家专利运营试点")
+    assert frame.thread[-1] == frame.text

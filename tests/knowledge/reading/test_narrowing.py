@@ -114,6 +114,8 @@ def test_a_count_that_failed_is_no_count_passed() -> None:
     ("技术先进型服务企业已经拿过20万了，今年复核通过还能再给吗", 0),
     # renewed since it was received, not asked "again" in words
     ("我们是国家专业化众创空间 2020年认定的时候拿过奖了 今年国家又重新评定了一次 今年能拿多少", 0),
+    # received, then another step supposed: what is supposed is asked, not the one received
+    ("我们企业牵头的市级技术创新中心今年已经拿过200万了。如果能升成省级，能给多少？", 5_000_000),
 ])
 def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> None:
     plain = _plain(text)

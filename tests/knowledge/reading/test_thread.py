@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.reading.scope import FAILED
 from knowledge.reading.thread import (
+    SUPPOSED,
     THREAD,
     added_up,
     combined,
@@ -174,3 +175,11 @@ def test_a_supposition_added_when_one_more_event(said: str, thread: tuple[str, .
                                                  joined: str) -> None:
     previous = thread[-1].removeprefix("如果")
     assert added_up(said, thread, previous, previous, ["combination"]) == joined
+
+
+def test_a_supposed_figure_with_words_after_it_is_another_case_of_the_told_one() -> None:
+    # 假如那年只有90件呢 → the told question with 90件 and the supposition's words after it
+    told = "代理所2021年代理的市内发明专利授权有130件，最多能奖多少"
+    supposed = f"{SUPPOSED}代理所2021年代理的市内发明专利授权有90件，最多能奖多少，如果只有"
+    more = "2021年我们还被认定为国家专利运营试点，最高给多少"
+    assert combined("两项顶格加一块是多少", (told, supposed, more), more) == [told, more]
