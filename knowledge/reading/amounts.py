@@ -201,7 +201,8 @@ def read_money(text: str, out: RawExtraction,
     for refused in (m for m in scanned if m.problem):
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
     # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
-    mentions = [m for m in scanned if not m.problem and m.yuan >= _LEAST_YUAN]
+    mentions = [m for m in scanned if not m.problem and (m.yuan >= _LEAST_YUAN
+                                                         or m.text in ("0元", "0万", "0万元"))]
     mentions = [m for m in mentions if not _NAMING.match(text, m.end)
                 or any(o.yuan == m.yuan and o is not m for o in mentions)]
     mentions = in_the_city(text, mentions, elsewhere, out.notes)

@@ -34,12 +34,15 @@ _SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
 
 
+_OWN_LEVEL = re.compile(r"本级|(?:区|县|市)(?:里|政府)?自己")
+
+
 def read_spoken_for(text: str, out: RawExtraction) -> None:
     """A district government (科技局, 我们区) asking for the towns or enterprises it
     counts: they are who applies (每个镇100万, not the district's own award)."""
     held = out.facts.get("applicant_types")
-    if not (isinstance(held, set) and held == {"district_gov"}):
-        return
+    if not (isinstance(held, set) and held == {"district_gov"}) or _OWN_LEVEL.search(text):
+        return  # (…问我们区本级能拿多少: the district's own, not the towns')
     kinds = {kind for pattern, kind in _SPOKEN_FOR if pattern.search(text)}
     if len(kinds) == 1:
         # the district's own titles (创新型县) stay its own: the towns apply beside it

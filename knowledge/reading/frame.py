@@ -38,6 +38,7 @@ from knowledge.reading.slots import (
     merge_counts,
     merge_money,
     merge_year,
+    restate,
 )
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
 from knowledge.reading.tables import level_added, merge_tables, strip_opening
@@ -214,7 +215,8 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
         and titles is not None and bool(titles(said))
     if ((not marks and not asked) or summed) and titles is not None and again \
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
-        return _one_more(said, previous, talk, base, summed, again)
+        return _one_more(said, previous, talk, base, summed, again,
+                         not titles(said) and own <= set(previous.topics))
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
@@ -238,7 +240,7 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
 
 
 def _one_more(said: str, previous: Previous, talk: Talk, base: Frame, summed: bool,
-              again: str) -> Frame:
+              again: str, bare: bool = False) -> Frame:
     """第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
     后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question; …这几年
     加起来一共多少 after two questions or more: the thread's and this one, summed."""
@@ -247,8 +249,9 @@ def _one_more(said: str, previous: Previous, talk: Talk, base: Frame, summed: bo
         text = "；".join(dict.fromkeys([*earlier, f"{added}，{again}"]))
         return replace(base, text=text, follow_up=True, refs=("subject", "combination"),
                        thread=kept((*previous.thread, f"{added}，{again}")))
-    text = (f"{previous.text.rstrip('？?。')}，{added}，一共多少"
-            if summed or talk.found(said, talk.markers("joins")) else f"{added}，{again}")
+    told = restate(added, previous.text) if bare else previous.text  # (2022年也买了98万的)
+    text = f"{previous.text.rstrip('？?。')}，{added}，一共多少" if summed or talk.found(
+        said, talk.markers("joins")) else told if told != previous.text else f"{added}，{again}"
     return replace(base, text=text, follow_up=True, refs=("subject",),
                    thread=kept((*previous.thread, text)))
 
@@ -257,9 +260,8 @@ def _this_one(said: str, marks: set[str], ends: bool, own: set[str], previous: P
               talk: Talk) -> tuple[set[str], bool, str]:
     """(marks, ends, said) with "this one" (集团还有个孵化器认定成国家级了，这个呢) read as
     the subject the message itself just named: no pronoun, ending as a follow-up."""
-    more = bool(talk.found(said, talk.markers("additions")))  # (我们还被认定为…，这个呢)
-    if marks == {"pronouns"} and (own - set(previous.topics) or (more and own)) \
-            and points_at_itself(said, talk):
+    if marks == {"pronouns"} and (own - set(previous.topics) or (  # (我们还被认定为…，这个呢)
+            own and talk.found(said, talk.markers("additions")))) and points_at_itself(said, talk):
         return set(), True, without(said, [w for w in talk.markers("pronouns")
                                            if w not in DOCUMENT_WORDS])
     return marks, ends, said

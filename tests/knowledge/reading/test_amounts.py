@@ -217,3 +217,11 @@ def test_a_total_word_is_said_of_the_amount_not_of_a_count(text: str, yuan: int)
 ])
 def test_an_award_named_by_its_amount_is_no_figure(text: str, yuan: int) -> None:
     assert _read(text).facts.get("provincial_funds_yuan") == yuan
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    ("众创空间认定为山东省品牌众创空间，省里拨了0元，市里配套多少", 0),  # nothing paid, said
+    ("众创空间认定为山东省品牌众创空间，省里拨了45万，市里配套多少", 450_000),
+])
+def test_an_amount_of_nothing_is_read(text: str, yuan: int) -> None:
+    assert _read(text).facts.get("provincial_funds_yuan") == yuan

@@ -65,6 +65,9 @@ def test_counts_less_their_parts(text: str, incubatee_talk: bool, fact: str, val
     # one town under it, named; the district's own title stays its own
     ("我们区创建国家创新型县还在评审，下面张村镇已经命名为国家创新型乡镇了", {"district_gov"},
      {"district_gov", "town_gov"}),
+    # the district's own level asked: its own, not the town's
+    ("2022年我们区创建成了国家创新型县，区里有个镇同年也成了国家创新型乡镇，问我们区本级能拿多少",
+     {"district_gov"}, {"district_gov"}),
 ])
 def test_a_government_speaks_for_what_it_counts(text: str, held: set[str],
                                                 applies: set[str]) -> None:

@@ -391,7 +391,9 @@ def test_a_flow_also_had_is_asked_the_same_question() -> None:
                         asked="amount", topics=("tech_purchase",),
                         thread=("我们公司2019年买了项专利技术，合同120万，登记了，市里奖多少",))
     added = read_frame("2020年又买了200万的", previous, TALK, TOPICS, titles=lambda t: [])
-    assert added.follow_up and added.text.startswith("2020年又买了200万的，")
+    # (no subject of its own: the question told again with its year and figure)
+    assert added.follow_up
+    assert added.text == "我们公司2020年买了项专利技术，合同200万，登记了，市里奖多少"
     assert added.thread[-2:] == (previous.text, added.text)
 
 
@@ -664,8 +666,11 @@ def test_a_title_of_its_own_asked_as_a_follow_up_still_follows() -> None:
 
 
 def test_one_more_said_with_also_is_read_against_the_previous_question() -> None:
+    # no subject of its own: the question told again with its year and figure
     frame = read_frame("2022年也买了98万", PURCHASE, TALK, TOPICS, titles=_titles)
-    assert frame.follow_up and frame.text.startswith("2022年也买了98万")
+    assert frame.follow_up
+    assert frame.text == "2022年我们买了一项专利，合同额98万，已登记，能补多少？"
+    assert frame.thread[-1] == frame.text
 
 
 def test_one_more_title_of_the_owners_pointed_at_is_a_question_of_its_own() -> None:
