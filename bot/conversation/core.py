@@ -29,6 +29,7 @@ from bot.subjects import covered_subjects
 from index.answering.answer import Answer
 from index.answering.snapshot import Snapshot
 from knowledge.reading.frame import Previous
+from knowledge.reading.month import EVENT_MONTH
 from knowledge.reading.sanitize import MAX_QUESTION_CHARS, is_garbage, is_too_long
 
 __all__ = ["Conversation", "FullEngine", "Who"]
@@ -276,7 +277,9 @@ class Conversation:
         rule_ids = list(answer.rule_ids) if estimate is not None else \
             rules_of_clause(answer, view.hits)
         settled = estimate is not None and any(i.outcome == "eligible" for i in estimate.items)
-        needs_interview = estimate is not None and bool(estimate.missing) and not settled
+        # (the month of an event is asked in words: the owner's reply is read against it)
+        needs_interview = estimate is not None and not settled \
+            and bool(set(estimate.missing) - {EVENT_MONTH})
         store_down = False
         try:  # the buttons' references live in the store; the answer itself does not
             buttons = self._answer_buttons(who, view, [] if needs_interview else rule_ids)

@@ -26,6 +26,7 @@ from knowledge.reading.extraction import (
 )
 from knowledge.reading.groups import compose_groups
 from knowledge.reading.holders import held_by_others
+from knowledge.reading.month import month_asked
 from knowledge.reading.narrowing import already_received, counted_titles, per_recipient
 from knowledge.reading.scope import IF, asks_repeat
 from knowledge.reading.segments import fill_elided_subjects, relative_years
@@ -150,6 +151,8 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         return assume_applicant(rules, estimate, ex, run) or estimate
 
     estimate = _approximate(extraction, settled)
+    estimate = month_asked(estimate, text, lambda day: evaluate(
+        rules, extraction.facts, day, rule_ids=rule_ids, denied=extraction.denied)) or estimate
     estimate = granted_at_top(rules, text, estimate, extraction.denied) or estimate
     estimate = per_recipient(rules, text, estimate) or estimate
     estimate = held_by_others(rules, filled, estimate) or estimate

@@ -301,3 +301,12 @@ def test_a_level_typed_to_the_interview_completes_the_question_for_what_follows(
     conv.text(USER, "前年我们先拿的是省级技术转移示范机构称号")
     summed = conv.text(USER, "两个都能拿吧，加起来多少")
     assert "合计约 300万元" in "\n".join(r.html for r in summed.replies)
+
+
+def test_the_month_asked_in_words_is_read_from_the_reply(conv: Conversation) -> None:
+    # 2023 alone: 107号 was repealed on 2023-04-07, so the month is asked, no interview
+    asked = conv.text(USER, "我们大学科技园2023年升级为国家大学科技园，能拿多少")
+    html = "".join(r.html for r in asked.replies)
+    assert "是当年几月" in html and "问题 1" not in html
+    told = conv.text(USER, "是3月份")
+    assert "300万元" in told.replies[0].html and "2023-03-31" in told.replies[0].html
