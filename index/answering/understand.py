@@ -31,7 +31,7 @@ from knowledge.reading.intent import (
 )
 from knowledge.reading.matches import title_matches, title_phrases
 from knowledge.reading.slots import supposed, taken_back
-from knowledge.reading.supposition import real_only
+from knowledge.reading.supposition import real_only, supposed_instead
 from knowledge.reading.talk import Talk
 from knowledge.reading.thread import kept
 from knowledge.sources.base import KnowledgeBase
@@ -130,6 +130,9 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
         frame = replace(frame, text=fixed, thread=kept((*previous.thread, fixed)))
     if frame.greeting or not text:
         return Understood(frame, text, None, GENERAL, None, today)
+    if (instead := supposed_instead(frame.text)) != frame.text:
+        # …是重新认定。如果那次算首次认定的话: the title told, as supposed
+        frame = replace(frame, text=instead, hypothetical=True)
     if (real := real_only(frame.text)) is not None:
         # …如果当年也申请了技术先进型…，我只想知道实际拿到的是多少: the supposition left out
         frame = replace(frame, text=real[0], left_out=real[1])

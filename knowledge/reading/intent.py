@@ -107,9 +107,9 @@ def asks_ceiling(text: str) -> bool:
 
 # a message ending on the sum (一共能拿多少, 一次性能拿多少, 能拿多少一次性奖励): the amount
 # is what it asks, whatever words of a kind it holds before (同时拿到A和B, 一次性)
-_SUM_ASKED = re.compile(r"((能|可以|可)?(拿|给|奖|补|得)(到|给)?(我们|咱们?|我司|我)?"
-                        r"|(一共|总共|合计|加起来|加一起|总计)"
-                        r"(是|有|能有|能拿|能给)?)多少(钱|一次性奖励|一次性补助|奖励|补助|资金)?"
+_SUM_ASKED = re.compile(r"((能|可以|可)?(拿|给|奖|补|得|到账|到手)(到|给)?(我们|咱们?|我司|我)?"
+                        r"|(一共|总共|合计|加起来|加一起|总计)(下来)?"
+                        r"(是|有|能有|能拿|能给|能到账|到手)?)多少(钱|一次性奖励|一次性补助|奖励|补助|资金)?"
                         r"[？?。！!\s]*$")
 
 

@@ -39,7 +39,8 @@ _WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由�
 _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
 _TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}"
-                         r"(参与|参加|协作|参建)|参与单位|参建单位|合作单位之一|是参与|是参建")
+                         r"(参与|参加|协作|参建)|参与单位|参建单位|共建单位|联建单位|合作单位之一"
+                         r"|是参与|是参建")
 _OTHER_LEADS = re.compile(r"(别人|别家|人家|别的单位|其他单位|其他企业"
                           r"|另一家[^，,。；;]{0,6}?)牵头")
 # 联合山大威海组建的 / 与哈工大共建: a partner of the one that leads

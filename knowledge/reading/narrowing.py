@@ -119,8 +119,8 @@ _RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已�
                        r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|奖|补助|资金|这笔)"
                        r"|到账了|兑现了|发过了?|给过了?|补过了?")
 # …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again
-_AGAIN = re.compile(r"还能再(拿|给|奖|补)|还能拿|还有钱|还有奖励|还给吗|还奖吗|能不能再(拿|给|奖)"
-                    r"|还可以再(拿|给|奖)|还能不能拿")
+_AGAIN = re.compile(r"还能再(拿|给|奖|补|来)|还能拿|还有钱|还有奖励|还给吗|还奖吗"
+                    r"|能不能再(拿|给|奖|来)|还可以再(拿|给|奖)|还能不能拿")
 
 
 # 一共拿多少 / 总共能拿多少: every award, the one received too
@@ -179,6 +179,9 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
 _FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)新认定")
 
 
+# 19年认定 22年又…: the title obtained in a year before its renewal (its first time)
+_FIRST_DATED = re.compile(r"\d\d\s*年\s*(?:被|已)?(?:认定|通过|评上|获批|拿到)"
+                          r"(?!.{0,3}(?:复审|复核))")
 _A_PART_RENEWED = re.compile(r"^(但是|但|不过)?(另有|另外|还有|其中)(有)?\s*"
                              r"[\d一二两三四五六七八九十]+\s*(家|个)")
 
@@ -212,8 +215,9 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     year already."""
     renewal = RENEWAL_SAID.search(text)
     alone = this_time(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少: the renewal
-    if renewal is None or estimate.years or (_FIRST_SAID.search(text) and not alone):
-        return None  # (2019年首次认定的，又都复审通过了: the first time is granted)
+    if renewal is None or estimate.years or ((_FIRST_SAID.search(text) or _FIRST_DATED.search(
+            text, 0, renewal.start())) and not alone):
+        return None  # (2019年首次认定的 / 19年认定 22年又重新认定了: the first time is granted)
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])
     said = (clause.group() if clause else "") + (rest.group() if rest else "")

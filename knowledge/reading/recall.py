@@ -92,7 +92,10 @@ def subjectless(said: str, talk: Talk, own: set[str],
 _ASKER = re.compile(r"(?:^|[，,。；;！!？?\s])((?:我们|我司|我们公司|我们单位|本单位|本公司|我)"
                     r"(?:是|属于|作为|这边是)[^，,。；;！!？?\s]{0,20}?"
                     r"(?:公司|企业|机构|中心|孵化器|众创空间|大学|学校|学院|医院|研究院|研究所|院所"
-                    r"|政府|科技局|协会|组织|厂|单位|园区|高新区))(?=[，,。；;！!？?\s]|$)")
+                    r"|政府|科技局|协会|组织|厂|单位|园区|高新区))(?=[，,。；;！!？?\s]|$)"
+                    # 我们公司自己投钱建了个研究院: the asker named by its kind, said in passing
+                    r"|(?:^|[，,。；;！!？?\s])((?:我们|咱们)(?:公司|企业|厂|集团|医院|学校|大学))"
+                    r"(?!的)")
 _WE = re.compile(r"我们|我司|咱们|本单位|本公司")
 
 
@@ -103,7 +106,7 @@ def with_asker(text: str, earlier: Iterable[str], ours: bool = False) -> str | N
     told: 2022年又升了7家); else None."""
     if not (ours or _WE.search(text)) or _ASKER.search(text):
         return None
-    said = next((m.group(1) for t in reversed(list(earlier)) if t
+    said = next((m.group(1) or m.group(2) for t in reversed(list(earlier)) if t
                  for m in [_ASKER.search(t)] if m is not None), "")
     return f"{said}，{text}" if said else None
 

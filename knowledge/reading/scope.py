@@ -24,7 +24,7 @@ _CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]|但是|但|不过")
 # the words that open a but-clause (可是其中2份…, 不过剩下那项…)
 BUT = r"(?:可是|但是|但|不过|只是)"
 _NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是|未(?!来)|(?<![有])无(?!论)|"
-                       r"不(?!到|超过|足|止|仅|但|过|管|论|同|少|错|知|清楚|确定|了解|懂|然)")
+                       r"忘了|忘记|不(?!到|超过|足|止|仅|但|过|管|论|同|少|错|知|清楚|确定|了解|懂|然)")
 
 # Roles: the applicant is the one asking; an organisation after 从/向/与/和 …, or whose
 # results or patents are spoken of, is a counterparty (a university that sold a patent).
@@ -270,7 +270,7 @@ def is_counterparty(text: str, start: int, end: int, others: bool = True) -> boo
 
 
 # 第二次评价也过了 / 再次通过: a repeat of what a first-time award is for
-_REPEAT = re.compile(r"第[二三四五2-5]次|第[二三]回|再次|又一次|二次|重新")
+_REPEAT = re.compile(r"第[二三四五2-5][次轮]|第[二三]回|再次|又一次|二次|重新")
 
 
 # …通过了绩效评价，另外1个去年就通过过、今年是第二次: a repeat said after the title
@@ -310,8 +310,8 @@ def renewed(text: str) -> bool:
                 or _REPEAT_APART.search(text)) or repeated(text, 0, 0, len(text))
 
 
-_ASKS_REPEAT = re.compile(r"(第[二三四五2-5]次|这次|这回|本次)[^，。？?]{0,4}(能|可以|可|还)?"
-                          r"(拿|给|奖|补|得|有钱|有奖|有补)")
+_ASKS_REPEAT = re.compile(r"(第[二三四五2-5][次轮]|这次|这回|本次)[^，。？?]{0,4}(能|可以|可|还)?"
+                          r"(拿|给|奖|补|得|有钱|有奖|有补)|还再(给|拿|奖|补)")
 
 
 def asks_repeat(text: str) -> bool:

@@ -7,6 +7,9 @@ asks the real amount (实际, 真正, 已经拿到的): it is left out, and said
 ask a supposition stays in the question and the estimate is computed as if, labelled so
 (knowledge.reading.estimate).
 
+"2022年那次高企是重新认定。如果那次算首次认定的话能拿多少": the supposition says what the
+title told was (first or renewed): the told one is read as supposed, and labelled so.
+
 "按高校的300万还是企业的200万算": the alternatives the owner asks between are no facts of
 the case (the asker is not a university for naming one): the clause is read as the
 question it asks, 按哪个标准算.
@@ -18,7 +21,7 @@ import re
 
 from knowledge.reading.scope import IF
 
-__all__ = ["LEFT_OUT_NOTE", "real_only", "without_alternatives"]
+__all__ = ["LEFT_OUT_NOTE", "real_only", "supposed_instead", "without_alternatives"]
 
 # the owner asks what was actually obtained, not what might have been
 _REAL_ASKED = re.compile(r"实际(?:上|能|可以|拿|到手|得到|获得|是|的|给)|真正(?:能|拿|到手|得到)"
@@ -62,3 +65,23 @@ def without_alternatives(text: str) -> str:
     """``text`` with the alternatives a question weighs (按A还是B算) said as the question
     it asks (按哪个标准算): their words are no facts of the case."""
     return _ALTERNATIVES.sub("按哪个标准算", text)
+
+
+_FIRST = r"首次|第一次|头一回|初次"
+_RENEWAL = r"重新认定|复审|再次认定|复核"
+_SUPPOSED_AS = re.compile(r"(?:" + IF.pattern + r")[^，,。；;]*?(?:算|当作?|按|是)"
+                          r"[^，,。；;]{0,3}?(" + _FIRST + "|" + _RENEWAL + ")")
+
+
+def supposed_instead(text: str) -> str:
+    """``text`` with the first-or-renewal a supposition says (如果那次算首次认定) in the
+    place of the one told before it (那次高企是重新认定)."""
+    m = _SUPPOSED_AS.search(text)
+    if m is None:
+        return text
+    before, after = text[:m.start()], text[m.start():]
+    if re.match(_FIRST, m.group(1)) and re.search(_RENEWAL, before):
+        return re.sub(_RENEWAL, "首次认定", before) + after
+    if re.match(_RENEWAL, m.group(1)) and re.search(_FIRST, before):
+        return re.sub(f"(?:{_FIRST})(?:认定|通过)?", "重新认定", before) + after
+    return text

@@ -75,6 +75,7 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     # a sum asked at the top names no thing
     ("两项顶格加一块是多少", []),
     ("这几项加起来最多多少", []),
+    ("合计下来能到账多少", []),
 ])
 def test_the_asker_is_no_thing_whose_amount_is_asked(said: str, spans: list[str]) -> None:
     assert _amount_spans(said) == spans

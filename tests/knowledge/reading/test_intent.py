@@ -100,3 +100,10 @@ def test_a_deadline_asked_with_its_typo(text: str) -> None:
 @pytest.mark.parametrize("text", ["合同额一共500万，这个3%的补助有吗", "孵化奖励还有吗"])
 def test_the_support_said_before_有吗_asks_eligibility(text: str) -> None:
     assert it.read_intent(text) == "eligibility"
+
+
+@pytest.mark.parametrize("text", ["合计下来能到账多少", "一共能到手多少", "两项加起来多少"])
+def test_a_sum_said_with_what_reaches_the_account(text: str) -> None:
+    from knowledge.reading.intent import asks_sum
+
+    assert asks_sum(text)

@@ -54,6 +54,9 @@ APPLICANTS = RULESET.vocabulary.patterns.applicants
     # a place in brackets is part of the leader's name
     ("我们公司参与了哈工大（威海）牵头组建的市级技术创新中心，我们只是参与单位，我们公司能拿多少",
      "university", True),
+    # a co-builder (共建单位) of what another leads
+    ("我司是哈工大威海牵头组建的市级技术创新中心的共建单位（2021年获批），我们公司能分到多少？",
+     "university", True),
 ])
 def test_another_party_leading_is_read_with_its_kind(text: str, kind: str,
                                                      participant: bool) -> None:

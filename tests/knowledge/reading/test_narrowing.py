@@ -203,6 +203,8 @@ def test_a_total_asked_counts_the_award_received_once() -> None:
     ("我们今年认定了技术先进型服务企业，能拿多少", False),  # a first recognition
     # the renewal is of another title (高企): the one-time award stands
     ("我们今年认定了技术先进型服务企业，另外高企重新认定了，能拿多少", False),
+    # the first time said with its own year, before the renewal: granted then
+    ("技术先进型服务企业 2019年认定 2022年又重新认定了 合计多少钱", False),
 ])
 def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> None:
     plain = _plain(text)

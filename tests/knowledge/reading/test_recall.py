@@ -128,3 +128,13 @@ def test_one_more_event_of_the_owner_s_is_told_with_who_they_are() -> None:
 def test_the_owner_takes_over_a_question_asked_for_another(
         question: str, said: str, read: str | None) -> None:
     assert as_asker(question, said, "企业") == read
+
+
+def test_the_asker_named_by_its_kind_in_passing_is_kept() -> None:
+    from knowledge.reading.recall import with_asker
+
+    earlier = ("我们公司自己投钱建了个研究院，算新型研发机构，今年能拿多少支持",)
+    assert with_asker("我们牵头组建的市级技术创新中心上个月也获批了", earlier) == (
+        "我们公司，我们牵头组建的市级技术创新中心上个月也获批了")
+    # said as whose (我们公司的) it is no description of the asker
+    assert with_asker("我们牵头的中心获批了", ("我们公司的孵化器评上了",)) is None

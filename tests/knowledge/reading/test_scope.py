@@ -58,6 +58,7 @@ def test_an_outcome_that_is_not_a_failure_of_the_span(text: str, phrase: str) ->
     ("我们不是市级试点", "市级试点", True),
     ("能不能申请市级试点", "市级试点", False),
     ("合同不到100万，已经登记", "登记", False),
+    ("还有一份100万的当时忘了登记", "登记", True),
 ])
 def test_a_negation_governs_the_rest_of_its_clause(text: str, phrase: str,
                                                     negated: bool) -> None:
@@ -86,6 +87,8 @@ def test_a_repeat_said_after_the_title_before_the_next(text: str, says: bool) ->
 @pytest.mark.parametrize(("text", "says"), [
     ("2021年首次通过已经拿过钱了，2023年第二次通过，这次能拿多少", True),
     ("这次能拿多少", False),  # no repeat stated
+    # a second round, asked whether paid again
+    ("今年头一回通过绩效评价，还再给一百万吗，明年第二轮评价要是也过了", True),
 ])
 def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     assert asks_repeat(text) is says

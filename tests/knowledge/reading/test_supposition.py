@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.supposition import LEFT_OUT_NOTE, real_only, without_alternatives
+from knowledge.reading.supposition import (
+    LEFT_OUT_NOTE,
+    real_only,
+    supposed_instead,
+    without_alternatives,
+)
 
 
 @pytest.mark.parametrize(("text", "kept", "left"), [
@@ -47,3 +52,15 @@ def test_the_note_names_what_was_left_out() -> None:
 ])
 def test_the_alternatives_a_question_weighs_are_no_facts(text: str, read: str) -> None:
     assert without_alternatives(text) == read
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("2022年那次高企是重新认定。如果那次算首次认定的话能拿多少？",
+     "2022年那次高企是首次认定。如果那次算首次认定的话能拿多少？"),
+    ("2020年首次认定高企，如果当时算重新认定呢", "2020年重新认定高企，如果当时算重新认定呢"),
+    # nothing told to replace, or no supposition
+    ("如果算首次认定能拿多少", "如果算首次认定能拿多少"),
+    ("2022年高企是重新认定，能拿多少", "2022年高企是重新认定，能拿多少"),
+])
+def test_a_supposition_says_what_the_title_told_was(text: str, read: str) -> None:
+    assert supposed_instead(text) == read

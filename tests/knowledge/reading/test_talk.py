@@ -60,3 +60,14 @@ def test_a_one_character_level_is_found_before_what_it_qualifies(text: str, word
 ])
 def test_a_place_elsewhere_named(text: str, place: str) -> None:
     assert default_talk().elsewhere_named(text) == place
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("这笔钱医院能拿来给课题组发绩效吗", "use_of_funds"),
+    ("补助能拿来买设备吗", "use_of_funds"),
+])
+def test_what_the_money_may_be_spent_on_is_asked(text: str, kind: str) -> None:
+    from knowledge.reading.talk import default_talk
+
+    found = default_talk().asked_kind(text)
+    assert found is not None and found.name == kind
