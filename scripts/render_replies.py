@@ -10,7 +10,8 @@ written into its question, the review, a clause opened with 查看原文, /polic
 /subscribe confirmation with its 查看完整估算, a greeting, a suggestion, an answer saying what
 the documents do not state, a follow-up and an estimate over two years, groups counted
 part by part, recipients named one by one and an applicant outside the city, a bottom
-line on a policy no longer in force and a total summed question by question; wraps each
+line on a policy no longer in force and a total summed question by question, the month
+asked of an event dated by its year alone, a supposition left out; wraps each
 reply's Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
 screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
@@ -267,6 +268,13 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["17c_counted_firms_asked"] = conv.text(
         Who(42, 42), "我们是市级孵化器，2021年在孵企业里有8家升级成高新技术企业了，"
                      "这8家企业自己能从这里面分钱吗，每家多少").replies
+    # the month asked of an event dated by its year in the year 107号 was repealed
+    out["18a_month_asked"] = conv.text(
+        Who(43, 43), "我们大学科技园2023年升级为国家大学科技园，能拿多少").replies
+    # a supposition beside the real amount asked, left out and said so
+    out["18b_supposition_left_out"] = conv.text(
+        Who(44, 44), "我们是科技服务公司，2021年首次评上高企。如果当年也申请了技术先进型服务企业，"
+                     "那还能多拿。不过我只想知道实际拿到的是多少？").replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button

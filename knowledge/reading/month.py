@@ -51,11 +51,15 @@ def month_asked(estimate: Estimate, text: str, at: Callable[[date], Estimate]
                and "无" in (_outcome(i), _outcome(first.get(i.rule_id)))}
     if not turning:
         return None
+    whys = {i.rule_id: _why(i, first.get(i.rule_id), end.year) for i in estimate.items
+            if i.rule_id in turning}
     items = tuple(replace(i, outcome="need_info", amount_yuan=None, in_force=True, validity="",
-                          explanation=_why(i, first.get(i.rule_id), end.year))
+                          explanation=f"结果取决于月份：{whys[i.rule_id]}。{i.explanation}")
                   if i.rule_id in turning else i for i in estimate.items)
     labels = [i.label for i in estimate.items if i.rule_id in turning]
-    note = f"您只说了{end.year}年，没说月份，结果取决于月份，请告诉我是几月。"
+    note = (f"您只说了{end.year}年，没说月份，结果取决于月份（"
+            + "；".join(f"{i.label}：{whys[i.rule_id]}" for i in estimate.items
+                       if i.rule_id in turning) + "），请告诉我是几月。")
     # (what the year's last day alone said of them: repealed, not counted — asked instead)
     kept = tuple(w for w in estimate.warnings if not any(label in w for label in labels))
     return replace(estimate, items=items, missing=(*estimate.missing, EVENT_MONTH),
@@ -68,7 +72,6 @@ def _why(last: Item, first: Item | None, year: int) -> str:
     doc = last.citations[0].doc_number if last.citations else "文件"
     if ended is not None and ended.year == year and first is not None:
         word = "废止" if last.repealed_on else "失效"
-        return (f"结果取决于月份：{doc}于{ended.isoformat()}{word}，此前{_outcome(first)}，"
-                f"此后不能申请。{first.explanation}")
-    return (f"结果取决于月份：按{year}年1月为{_outcome(first)}，按{year}年12月为"
-            f"{_outcome(last)}（文件在{year}年内施行）。{last.explanation}")
+        return f"{doc}于{ended.isoformat()}{word}，此前{_outcome(first)}，此后不能申请"
+    return (f"按{year}年1月为{_outcome(first)}，按{year}年12月为{_outcome(last)}"
+            f"（文件在{year}年内施行）")

@@ -87,3 +87,11 @@ def test_a_closing_year_asked(text: str, year: int | None) -> None:
 ])
 def test_this_time_asks_of_the_latest_only(text: str, latest: bool) -> None:
     assert this_time(text) is latest
+
+
+def test_paid_again_asks_of_the_latest_event() -> None:
+    from knowledge.reading.asked_years import this_time
+
+    assert this_time("去年刚认定技术先进型服务企业，今年复核又通过了，能不能再来20万")
+    assert this_time("今年复核又通过了，还能再拿吗")
+    assert not this_time("去年认定，今年复核又通过了，两次一共能拿多少")

@@ -107,3 +107,10 @@ def test_a_sum_said_with_what_reaches_the_account(text: str) -> None:
     from knowledge.reading.intent import asks_sum
 
     assert asks_sum(text)
+
+
+@pytest.mark.parametrize("text", ["今年复核又通过了，能不能再来20万", "还能再拿吗"])
+def test_paid_again_is_an_eligibility_question(text: str) -> None:
+    from knowledge.reading.intent import ELIGIBILITY, read_intent
+
+    assert read_intent(text) == ELIGIBILITY
