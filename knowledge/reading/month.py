@@ -4,7 +4,7 @@
 300万元 in January and nothing in December.  Judged on the year's last day alone the
 answer would be a confident 0; the awards whose outcome turns on the month are asked
 instead ("请告诉我是几月"), each with what the year's first and last day give.  A month
-said anywhere in the question, or several years, leave the estimate as it is.
+said anywhere in the question, or another year said, leave the estimate as it is.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def month_asked(estimate: Estimate, text: str, at: Callable[[date], Estimate]
     year's first day differs asked by month, when the question names one year and no
     month; None when the month changes nothing.  ``at``: the question judged on a date."""
     end = estimate.as_of
-    if estimate.years or (end.month, end.day) != (12, 31) or _MONTH_SAID.search(text):
-        return None
+    if estimate.years or (end.month, end.day) != (12, 31) or _MONTH_SAID.search(text) \
+            or set(re.findall(r"((?:19|20)\d\d)\s*年", text)) - {str(end.year)}:
+        return None  # (another year said: which one the event is in is read elsewhere)
     first = {i.rule_id: i for i in at(date(end.year, 1, 1)).items}
     last = {i.rule_id: i for i in at(end).items}
     # (the award as the question's reading left it, judged alike on the last day)

@@ -46,6 +46,9 @@ def test_the_month_is_asked_when_it_decides(text: str, said: str) -> None:
     ("2021年12月我们公司买技术登记合同100万，能拿多少", 0),
     ("2020年我们公司买技术登记合同100万，能拿多少", 200_000),      # no document ends in 2020
     ("我们大学科技园2022年升级为国家大学科技园，能拿多少", 3_000_000),
+    # another year said beside it: which year the event is in is read elsewhere
+    ("我们众创空间是市级的（2018年认定的）。2021年在孵企业里有13家升成了高企，其中有1家已经入孵"
+     "三年多了（超出孵化期）。这一年我们空间能拿多少奖励？", 1_000_000),
 ])
 def test_the_month_is_not_asked_otherwise(text: str, total: int) -> None:
     estimate = _estimate(text)
