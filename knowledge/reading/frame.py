@@ -215,8 +215,8 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
         and titles is not None and bool(titles(said))
     if ((not marks and not asked) or summed) and titles is not None and again \
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
-        return _one_more(said, previous, talk, base, summed, again,
-                         not titles(said) and own <= set(previous.topics))
+        return _one_more(said, previous, talk, base, summed, again, not titles(said)
+                         and own <= set(previous.topics) and not COUNT.search(said))
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question
@@ -241,17 +241,17 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
 
 def _one_more(said: str, previous: Previous, talk: Talk, base: Frame, summed: bool,
               again: str, bare: bool = False) -> Frame:
-    """第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢 /
-    后来又认定成国家级孵化器了，加起来一共多少: joined to the previous question; …这几年
-    加起来一共多少 after two questions or more: the thread's and this one, summed."""
+    """第二年又拿了国家技术市场奖呢: one more title, the same question of it; 再加上…呢: joined
+    to the previous question; …这几年加起来一共多少: the thread's and this one, summed."""
     added = strip_opening(addition(said, talk.markers("combinations")), talk).rstrip("呢吗")
     if summed and len(earlier := combined(said, previous.thread, previous.text)) > 1:
         text = "；".join(dict.fromkeys([*earlier, f"{added}，{again}"]))
         return replace(base, text=text, follow_up=True, refs=("subject", "combination"),
                        thread=kept((*previous.thread, f"{added}，{again}")))
-    told = restate(added, previous.text) if bare else previous.text  # (2022年也买了98万的)
+    told = restate(added, previous.text) if bare and "其中" not in previous.text else ""
     text = f"{previous.text.rstrip('？?。')}，{added}，一共多少" if summed or talk.found(
-        said, talk.markers("joins")) else told if told != previous.text else f"{added}，{again}"
+        said, talk.markers("joins")) else told if told not in ("", previous.text) else \
+        f"{added}，{again}"  # (2022年也买了98万的: the question told again, its figures new)
     return replace(base, text=text, follow_up=True, refs=("subject",),
                    thread=kept((*previous.thread, text)))
 

@@ -49,7 +49,8 @@ def month_asked(estimate: Estimate, text: str, at: Callable[[date], Estimate]
     turning = {i.rule_id for i in estimate.items
                if _outcome(i) == _outcome(last.get(i.rule_id))
                and _outcome(i) != _outcome(first.get(i.rule_id))
-               and "无" in (_outcome(i), _outcome(first.get(i.rule_id)))}
+               and {_outcome(i), _outcome(first.get(i.rule_id))} & {"无"}
+               and "需补充信息" not in (_outcome(i), _outcome(first.get(i.rule_id)))}
     if not turning:
         return None
     whys = {i.rule_id: _why(i, first.get(i.rule_id), end.year) for i in estimate.items

@@ -60,3 +60,10 @@ def test_the_month_asked_is_a_fact_of_the_vocabulary() -> None:
     assert spec.kind == "count" and "几月" in spec.question
     assert _estimate("2021年我们公司买技术登记合同100万，能拿多少").to_json()["missing"] == [
         {"fact": EVENT_MONTH, "question": spec.question}]
+
+
+def test_an_award_waiting_for_a_figure_either_way_asks_no_month() -> None:
+    # 2023年在孵企业升级 without a count: 需补充信息 in January, nothing in December
+    estimate = _estimate("我们重新认定孵化器2023年被认定为国家级科技企业孵化器，"
+                         "又通过了这次还有没有")
+    assert EVENT_MONTH not in estimate.missing
