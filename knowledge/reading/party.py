@@ -34,6 +34,9 @@ _THAT_NOUN = r"(?:那|这)(?:家|个|所|边)?[\u4e00-\u9fff]{0,4}"
 _GIVEN_TO = re.compile(r"(?:奖|补|拨|发)?给([^，,。；;！!？?\s、和与跟从向把让()（）]{1,10}?)"
                        r"(?:这一块|这块|这边|那边|方面|的)?(?:一共|总共|大概|能|可以)?"
                        r"(?:是|有|奖|补|发|拨)?(?:多少|几)")
+# 区科技局的，问下…单个企业最多补多少: the one each award goes to, asked by another
+_PER_ONE = re.compile(r"(?:单个|每个|每家|一家|一个)([\u4e00-\u9fff]{1,4}?)"
+                      r"(?:最多|最高|一共|能|可以)*(?:补|奖|给|拿)(?:多少|几)")
 _DOING = re.compile(r"认定|评上|评为|通过|获批|升级|升了|买|卖|建|办|签|登记|申报|考核|奖励")
 # the city itself: the one paying the municipal awards, never their applicant
 _THE_CITY = re.compile(r"(?:威海)?(?:市里|市上|市政府|市财政|市级财政|市)")
@@ -96,7 +99,7 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     the asker asks for itself or no party of a known kind is named.  ``words``: (kind,
     word) naming each applicant kind; ``applicants``: (kind, pattern) of the vocabulary."""
     found = None
-    for m in (*_ASKED.finditer(text), *_GIVEN_TO.finditer(text)):
+    for m in (*_ASKED.finditer(text), *_GIVEN_TO.finditer(text), *_PER_ONE.finditer(text)):
         found = m if found is None or m.end() > found.end() else found
     if found is None:
         return None

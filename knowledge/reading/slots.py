@@ -39,12 +39,22 @@ _SPAN = re.compile(r"(从|自)((?:19|20)\d\d)\s*年(到|至)(现在|今天|目�
                    r"|((?:19|20)\d\d)\s*年(以来|至今|到现在|到今天)")
 
 
+_MONTH_DAY = re.compile(r"\d{1,2}\s*月(?:\d{1,2}\s*[号日])?")
+_DATED = re.compile(r"((?:19|20)\d\d\s*年)(\d{1,2}\s*月(?:\d{1,2}\s*[号日])?)")
+
+
 def merge_year(said: str, question: str, rest: str, refs: list[str]) -> tuple[str, str]:
     """The message's (last) year replaces the question's, or is put in front of it; a
     span (从2020年到现在, 2020年以来: the years told, added up) changes none."""
     if _SPAN.search(said):
         return question, _SPAN.sub("", rest)
-    if not (years := [m.group() for m in YEAR.finditer(said)]):
+    years = [m.group() for m in YEAR.finditer(said)]
+    if not years and (day := _MONTH_DAY.search(said)) and (dated := _DATED.search(question)):
+        # 要是11月5号就进了呢 after 2018年11月20号…: the day said in the place of the one before
+        refs.append("year")
+        return (question[:dated.start(2)] + day.group() + question[dated.end():],
+                rest.replace(day.group(), "", 1))
+    if not years:
         # 我们今年刚升成国家级 after 2021年…: the year said by its name replaces the one before
         relative = _RELATIVE_YEAR.search(said)
         if relative is None or not YEAR.search(question):

@@ -110,7 +110,9 @@ def test_a_location_a_count_or_a_denial_implies_no_applicant(question: str,
     ("技术转移服务机构促成高校成果在本市转化，有什么补助？", {"service_institution"}),
     ("我们大学牵头组建的市级试点技术创新中心，能补多少钱？", {"university"}),
     ("我们区的技术交易市场办出了特色，有支持吗？", {"district_gov"}),
-], ids=["seller", "partner-abroad", "results-of", "self-university", "self-district"])
+    ("我们公司注册在烟台，2020年买了威海一个研究所的技术，合同100万", {"enterprise"}),
+], ids=["seller", "partner-abroad", "results-of", "self-university", "self-district",
+        "technology-of"])
 def test_counterparties_are_not_applicants(question: str, applicants: set[str]) -> None:
     assert extract_facts(question, TODAY).facts["applicant_types"] == frozenset(applicants)
 

@@ -680,3 +680,11 @@ def test_one_more_title_of_the_owners_pointed_at_is_a_question_of_its_own() -> N
                        titles=lambda t: [w for w in ("专利运营试点",) if w in t])
     assert not frame.follow_up and frame.text.startswith("2021年我们还被认定为国家专利运营试点")
     assert frame.thread[-1] == frame.text
+
+
+def test_not_this_but_that_is_a_correction() -> None:
+    asked = "研究所的，2019年认定了省级国际合作基地，市里给多少"
+    base = Previous(asked, asked="amount", topics=("intl_coop",), thread=(asked,))
+    frame = read("不是省级 是国家级的", base)
+    assert "correction" in frame.refs and "国家级国际合作基地" in frame.text
+    assert frame.thread == (frame.text,)  # (it takes the corrected one's place)

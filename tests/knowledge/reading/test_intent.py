@@ -114,3 +114,9 @@ def test_paid_again_is_an_eligibility_question(text: str) -> None:
     from knowledge.reading.intent import ELIGIBILITY, read_intent
 
     assert read_intent(text) == ELIGIBILITY
+
+
+def test_whether_an_award_a_few_words_away_can_be_had() -> None:
+    from knowledge.reading.intent import ELIGIBILITY, read_intent
+
+    assert read_intent("合同100万，能享受威海那个20%奖励吗") == ELIGIBILITY

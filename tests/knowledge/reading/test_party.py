@@ -61,6 +61,8 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
     # the one the paying side gives to (奖给区政府这一块)
     ("我是文登区政府的，区里另外两个镇也创成了国家创新型乡镇，市里奖给区政府这一块是多少",
      "district_gov", "区政府"),
+    # the one each award goes to, asked by a bureau (单个企业最多补多少)
+    ("区科技局的，问下企业研究开发财政补助，单个企业最多补多少", "enterprise", "企业"),
 ])
 def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> None:
     party = asked_party(text, WORDS, VOCAB.patterns.applicants)

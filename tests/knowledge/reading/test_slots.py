@@ -144,3 +144,11 @@ def test_a_count_pointed_at_is_no_count_of_its_own() -> None:
     before = "2021年在孵企业里有8家升级成高新技术企业了，孵化器能拿多少"
     question, rest = merge_counts("这8家企业自己能分钱吗，每家多少", before, refs)
     assert question == before and "这8家" in rest and refs == []
+
+
+def test_a_day_said_takes_the_place_of_the_day_before() -> None:
+    refs: list[str] = []
+    said = "要是11月5号就进了呢"
+    before = "2018年11月20号我们进了省级技术转移服务机构名单，当时能拿多少"
+    assert merge_year(said, before, said, refs)[0] == (
+        "2018年11月5号我们进了省级技术转移服务机构名单，当时能拿多少") and refs == ["year"]
