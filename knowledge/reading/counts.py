@@ -238,9 +238,40 @@ _BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|
                        + _N + r"\s*(?:项|个|件)")
 
 
+# 七八家 / 十二三家: a count said as two numbers in a row, either of them
+_TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五六七八九])(?=\s*[家个项件])")
+_DIGIT = "一二三四五六七八九"
+
+
+def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
+    """``text`` with each count said as two numbers in a row (十二三家) written as the lower,
+    and the range of each: {12: (12, 13, "十二三家")}."""
+    ranges: dict[int, tuple[int, int, str]] = {}
+
+    def lower(m: re.Match[str]) -> str:
+        a, b = _DIGIT.index(m.group(2).replace("两", "二")) + 1, _DIGIT.index(m.group(3)) + 1
+        if b != a + 1:
+            return m.group()
+        tens = 10 if m.group(1) else 0
+        ranges[tens + a] = (tens + a, tens + b, m.group() + text[m.end():m.end() + 1])
+        return str(tens + a)
+
+    return _TWO_COUNTS.sub(lower, text), ranges
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
+    text, ranges = _two_counts(text)
+    _read_counts(text, out, incubatee_talk, not_counted, elsewhere)
+    for fact in ("incubatees_upgraded", "results_transferred"):
+        if isinstance(n := out.facts.get(fact), int) and n in ranges:
+            out.approximate[fact] = ranges[n]  # (the estimate says whether it matters)
+
+
+def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
+                 not_counted: Mapping[str, tuple[str, ...]],
+                 elsewhere: tuple[str, ...]) -> None:
     # (an incubator's 又升了7家: its incubatees upgraded, said without 高企 again)
     if (incubatee_talk or SELF_INCUBATEE.search(text)) and re.search(
             r"高新|高企|升(?:级)?了?\s*" + _N + r"\s*家", text):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from types import MappingProxyType
 
 from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
@@ -57,8 +58,8 @@ def _standing_out(rules: RuleSet, estimate: Estimate, standing: Mapping[tuple[st
     return replace(estimate, items=tuple(kept), warnings=(note, *estimate.warnings))
 
 
-def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimate]
-                 ) -> Estimate:
+def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimate],
+                 units: Mapping[str, str] = MappingProxyType({})) -> Estimate:
     """The estimate, unless an amount said approximately (二百五十多万) gives another total
     at either end of its range: then the amount is asked (it is left out of the facts),
     and the reply says what the two ends give — a total is never guessed."""
@@ -68,9 +69,13 @@ def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimat
         if ends[0] != ends[1]:
             asked = settled(replace(extraction, facts={
                 k: v for k, v in extraction.facts.items() if k != fact}))
-            note = (f"金额“{said}”是约数：按{format_yuan(low)}计合计{format_yuan(ends[0])}，"
-                    f"按{format_yuan(high)}计合计{format_yuan(ends[1])}，结果取决于确切金额，"
-                    "请告诉我确切金额。")
+            unit = units.get(fact)  # (十二三家: a count, not an amount)
+            lo, hi = (f"{low}{unit}", f"{high}{unit}") if unit else (format_yuan(low),
+                                                                   format_yuan(high))
+            what = "数量" if unit else "金额"
+            note = (f"{what}“{said}”是约数：按{lo}计合计{format_yuan(ends[0])}，"
+                    f"按{hi}计合计{format_yuan(ends[1])}，结果取决于确切{what}，"
+                    f"请告诉我确切{what}。")
             return replace(asked, warnings=(note, *(
                 w for w in asked.warnings if "是约数，按约" not in w)))
     return settled(extraction)
@@ -150,7 +155,8 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         estimate = run(ex)
         return assume_applicant(rules, estimate, ex, run) or estimate
 
-    estimate = _approximate(extraction, settled)
+    estimate = _approximate(extraction, settled, {n: s.unit or "个" for n, s in specs.items()
+                                                  if s.kind == "count"})
     estimate = month_asked(estimate, text, lambda day: evaluate(
         rules, extraction.facts, day, rule_ids=rule_ids, denied=extraction.denied)) or estimate
     estimate = granted_at_top(rules, text, estimate, extraction.denied) or estimate

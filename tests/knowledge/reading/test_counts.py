@@ -250,3 +250,18 @@ def test_the_deals_brokered_are_results_transferred(text: str, value: int) -> No
     out = RawExtraction()
     read_counts(text, out, False, {})
     assert out.facts.get("results_transferred") == value
+
+
+@pytest.mark.parametrize(("text", "value", "approximate"), [
+    ("省级孵化器，2021年在孵企业升高企的有十二三家", 12, (12, 13, "十二三家")),
+    ("孵化器今年有七八家在孵企业升了高企", 7, (7, 8, "七八家")),
+    ("孵化器今年有两三家在孵企业升了高企", 2, (2, 3, "两三家")),
+    # two numbers not in a row are no range (三五家 is left alone, read as said)
+    ("孵化器今年有5家在孵企业升了高企", 5, None),
+])
+def test_a_count_said_as_two_numbers_in_a_row(text: str, value: int,
+                                              approximate: tuple[int, int, str] | None) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == value
+    assert out.approximate.get("incubatees_upgraded") == approximate

@@ -199,3 +199,19 @@ def test_an_approximate_amount_is_asked_when_the_total_depends_on_it(
     assert any("取决于确切金额" in w for w in estimate.warnings) is asked
     if asked:
         assert estimate.missing
+
+
+@pytest.mark.parametrize(("text", "total", "asked"), [
+    # 12 or 13 upgrades: over the 100万 cap either way, so answered
+    ("省级孵化器，2021年5月在孵企业里升高企的有十二三家，都还在孵化期内，市里奖励多少", 1_000_000,
+     False),
+    # 7 or 8: 70万 or 80万, so the count is asked
+    ("省级孵化器，2021年5月在孵企业里升高企的有七八家，都还在孵化期内，市里奖励多少", 0, True),
+])
+def test_a_count_said_roughly_is_asked_only_when_it_matters(text: str, total: int,
+                                                             asked: bool) -> None:
+    ex = extract_facts(text, date(2026, 12, 6), RULESET)
+    estimate = estimate_question(RULESET, text, date(2026, 12, 6), list(ex.candidate_rules), ex,
+                                 ex.as_of or date(2026, 12, 6))
+    assert estimate.total_yuan == total
+    assert any("是约数" in w and "确切数量" in w for w in estimate.warnings) is asked
