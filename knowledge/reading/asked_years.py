@@ -18,9 +18,10 @@ _ONLY_YEAR = re.compile(r"(?:光|只|单|仅|就)(?:算|看|问|说)(?:一下)?(
 _YEAR_ASKED = re.compile(r"\s*(\d{4})年(?:[^\d，。；\s]{0,3}?|[那这]一?次[^\d，。；\s]{0,4}?)"
                          r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
 # 这次能拿多少 after an earlier year's award: the latest year only
-# (今年复核又通过了，能不能再来20万: whether the latest is paid again)
-_AGAIN = re.compile(r"(?:能不能|能否|可不可以|还能|还可以)再(?:来|拿|给|奖|补|领)")
-_THIS_TIME = re.compile(r"这次|这回|本次|这一次|" + _AGAIN.pattern)
+_THIS_TIME = re.compile(r"这次|这回|本次|这一次")
+# (今年复核又通过了，能不能再来20万: whether the latest is paid again, no total asked)
+_AGAIN = re.compile(r"(?:能不能|能否|可不可以|还能|还可以)再(?:来|拿|给|奖|补|领)"
+                    r"(?!.*(?:一共|总共|合计|加起来|累计))")
 _BOTH_TOLD = re.compile(r"(两|几|三|每)(次|年|回)[^，,。；;？?]{0,4}"
                         r"(一共|总共|合计|加起来|加一起|累计)")
 
@@ -69,13 +70,13 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     year = int(m.group(1)) if m else None
     if year is None and (asked := asked_year(text)) in estimate.years:
         year = asked  # …，2022年一共能拿多少: the question asks about that year
-    if not estimate.years or (year is None and (not _THIS_TIME.search(text)
-                                                or _BOTH_TOLD.search(text))):
+    latest_asked = this_time(text) or bool(_AGAIN.search(text))
+    if not estimate.years or (year is None and not latest_asked):
         return None  # (复核这次还能再给吗？两次加起来一共多少: every year's)
     latest = max(estimate.years)
     mark = f"{year or latest}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
-    if year is None and this_time(text) and (not estimate.years[latest] or (
+    if year is None and latest_asked and (not estimate.years[latest] or (
             not kept and _AGAIN.search(text))):
         year = latest  # 21年认定了，24年又重新认定了一次，这次能拿多少: nothing in 2024
     if not kept and year is not None and year in estimate.years:

@@ -147,10 +147,8 @@ def _message_intent(said: str, talk: Talk) -> str:
 def read_frame(message: str, previous: Previous | None, talk: Talk,
                topics: Mapping[str, tuple[str, ...]], names_document: bool = False,
                titles: Callable[[str], list[str]] | None = None) -> Frame:
-    """``message`` read against ``previous`` (None: no conversation); a question of its
-    own where the owner speaks as 我们 without saying again who they are keeps who they
-    said they are earlier in the conversation (:func:`knowledge.reading.recall.with_asker`).
-    """
+    """``message`` read against ``previous`` (None: none); owner speaking as 我们 keeps who
+    they said they are earlier (:func:`knowledge.reading.recall.with_asker`)."""
     frame = _read_frame(message, previous, talk, topics, names_document, titles)
     # (another subject asked the same, 前年我们还首次过了高企: a question of its own too)
     if previous is None or (frame.follow_up and frame.refs != ("subject",)) or frame.greeting:
@@ -160,7 +158,8 @@ def read_frame(message: str, previous: Previous | None, talk: Talk,
     ours = bool(talk.found(frame.said, talk.markers("additions"))) and not frame.place \
         and _topics(frame.said, topics) <= set(previous.topics)
     told = with_asker(frame.text, (*previous.thread, previous.text), ours)
-    return frame if told is None else replace(frame, text=told)
+    return frame if told is None else replace(frame, text=told, thread=tuple(  # (kept once)
+        told if t == frame.text else t for t in frame.thread))
 
 
 def _read_frame(message: str, previous: Previous | None, talk: Talk,
@@ -216,7 +215,8 @@ def _read_frame(message: str, previous: Previous | None, talk: Talk,
     if ((not marks and not asked) or summed) and titles is not None and again \
             and (titles(said) or own) and talk.found(said, talk.markers("additions")):
         return _one_more(said, previous, talk, base, summed, again, not titles(said)
-                         and own <= set(previous.topics) and not COUNT.search(said))
+                         and own <= set(previous.topics) and not COUNT.search(said.replace(
+                             "一个", "").replace("一项", "")))  # (又买了一个: no count)
     if (not marks and own and (own - set(previous.topics) or not _slots_in(said, talk))
             and (opens or ends) and not asked and again):
         # 国家级孵化器呢 (after an amount question): another subject, the same question

@@ -181,7 +181,7 @@ _FIRST_SAID = re.compile(r"首次|第一次|头一回|头一次|初次|(?<!重)�
 
 # 19年认定 22年又…: the title obtained in a year before its renewal (its first time)
 _FIRST_DATED = re.compile(r"\d\d\s*年\s*(?:被|已)?(?:认定|通过|评上|获批|拿到)"
-                          r"(?!.{0,3}(?:复审|复核))")
+                          r"(?!.{0,3}(?:复审|复核|重新|再次))")
 _A_PART_RENEWED = re.compile(r"^(但是|但|不过)?(另有|另外|还有|其中)(有)?\s*"
                              r"[\d一二两三四五六七八九十]+\s*(家|个)")
 
@@ -215,8 +215,9 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     year already."""
     renewal = RENEWAL_SAID.search(text)
     alone = this_time(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少: the renewal
-    if renewal is None or estimate.years or ((_FIRST_SAID.search(text) or _FIRST_DATED.search(
-            text, 0, renewal.start())) and not alone):
+    first = _FIRST_DATED.search(text)  # (its lookahead sees past the renewal: 认定了重新认定)
+    if renewal is None or estimate.years or ((_FIRST_SAID.search(text) or (
+            first and first.end() <= renewal.start() and not _AGAIN.search(text))) and not alone):
         return None  # (2019年首次认定的 / 19年认定 22年又重新认定了: the first time is granted)
     clause = re.search(r"[^，,。；;！!？?]*$", text[:renewal.start()])
     rest = re.match(r"[^，,。；;！!？?]*", text[renewal.start():])

@@ -89,9 +89,16 @@ def test_this_time_asks_of_the_latest_only(text: str, latest: bool) -> None:
     assert this_time(text) is latest
 
 
-def test_paid_again_asks_of_the_latest_event() -> None:
-    from knowledge.reading.asked_years import this_time
+@pytest.mark.parametrize(("text", "total"), [
+    # paid again asked of the latest event: that year's items only (a renewal: none)
+    ("我们做软件外包的，去年刚认定技术先进型服务企业，今年复核又通过了，能不能再来20万", 0),
+    # a total asked beside it: every year's
+    ("我们做软件外包的，去年刚认定技术先进型服务企业，今年复核又通过了，还能再拿吗，两次一共多少",
+     200_000),
+])
+def test_paid_again_asks_of_the_latest_event(text: str, total: int) -> None:
+    from knowledge.reading.estimate import estimate_question
 
-    assert this_time("去年刚认定技术先进型服务企业，今年复核又通过了，能不能再来20万")
-    assert this_time("今年复核又通过了，还能再拿吗")
-    assert not this_time("去年认定，今年复核又通过了，两次一共能拿多少")
+    ex = extract_facts(text, date(2026, 12, 6), RULESET)
+    assert estimate_question(RULESET, text, date(2026, 12, 6), list(ex.candidate_rules), ex,
+                             ex.as_of or date(2026, 12, 6)).total_yuan == total

@@ -688,3 +688,13 @@ def test_not_this_but_that_is_a_correction() -> None:
     frame = read("不是省级 是国家级的", base)
     assert "correction" in frame.refs and "国家级国际合作基地" in frame.text
     assert frame.thread == (frame.text,)  # (it takes the corrected one's place)
+
+
+def test_the_asker_written_before_a_question_is_kept_once_in_the_thread() -> None:
+    first = "我们公司牵头建的市级技术创新中心今年列入试点了，市里补多少钱？"
+    centre = Previous(first, asked="amount", topics=("tech_centre",), thread=(first,))
+    frame = read_frame("今年又认定成省级技术创新中心了，这个再给多少", centre, TALK, TOPICS,
+                       titles=lambda t: [w for w in ("省级技术创新中心",) if w in t])
+    assert frame.text.startswith("我们公司，")
+    assert frame.thread.count(frame.text) == 1 and "今年又认定成省级技术创新中心了，这个再给多少" \
+        not in frame.thread
