@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from knowledge.awards.calculator import Estimate
 
-__all__ = ["asked_year", "only_year", "this_time"]
+__all__ = ["asked_year", "only_year", "paid_again", "this_time"]
 
 
 # 光算2022年这两件事 / 只算2021年: the items of that year only
@@ -31,6 +31,12 @@ def asked_year(text: str) -> int | None:
     last = re.split(r"[，,。；;！!\s]", text.rstrip("，,。；;！!？? "))[-1]
     asked = _YEAR_ASKED.match(last)
     return int(asked.group(1)) if asked else None
+
+
+def paid_again(text: str) -> bool:
+    """Whether the question asks if the latest event is paid again, no total asked
+    (今年复核又通过了，能不能再来20万; not 还能再拿吗，总共算下来多少)."""
+    return bool(_AGAIN.search(text))
 
 
 def this_time(text: str) -> bool:
@@ -70,7 +76,7 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     year = int(m.group(1)) if m else None
     if year is None and (asked := asked_year(text)) in estimate.years:
         year = asked  # …，2022年一共能拿多少: the question asks about that year
-    latest_asked = this_time(text) or bool(_AGAIN.search(text))
+    latest_asked = this_time(text) or paid_again(text)
     if not estimate.years or (year is None and not latest_asked):
         return None  # (复核这次还能再给吗？两次加起来一共多少: every year's)
     latest = max(estimate.years)

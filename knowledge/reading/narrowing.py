@@ -12,7 +12,7 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
-from knowledge.reading.asked_years import this_time
+from knowledge.reading.asked_years import paid_again, this_time
 from knowledge.reading.holders import title_words
 from knowledge.reading.matches import title_matches
 from knowledge.reading.parts import excluded_counts
@@ -214,7 +214,7 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
     is named in the renewal's clause; a year-by-year estimate grants it in its first
     year already."""
     renewal = RENEWAL_SAID.search(text)
-    alone = this_time(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少: the renewal
+    alone = this_time(text) or paid_again(text)  # 21年认定了，24年又重新认定了一次，这次能拿多少
     first = _FIRST_DATED.search(text)  # (its lookahead sees past the renewal: 认定了重新认定)
     if renewal is None or estimate.years or ((_FIRST_SAID.search(text) or (
             first and first.end() <= renewal.start() and not _AGAIN.search(text))) and not alone):

@@ -205,6 +205,9 @@ def test_a_total_asked_counts_the_award_received_once() -> None:
     ("我们今年认定了技术先进型服务企业，另外高企重新认定了，能拿多少", False),
     # the first time said with its own year, before the renewal: granted then
     ("技术先进型服务企业 2019年认定 2022年又重新认定了 合计多少钱", False),
+    # paid again asked of the renewal, no total: not granted again
+    ("请问技术先进型服务企业认定下来奖多少？我们做软件外包的，去年刚认定，能不能再来20万，"
+     "今年复核又通过了", True),
 ])
 def test_a_one_time_award_is_not_paid_on_renewal(text: str, renewed: bool) -> None:
     plain = _plain(text)
