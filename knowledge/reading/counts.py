@@ -240,7 +240,6 @@ _BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|
 
 # 七八家 / 十二三家: a count said as two numbers in a row, either of them
 _TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五六七八九])(?=\s*[家个项件])")
-_DIGIT = "一二三四五六七八九"
 
 
 def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
@@ -249,7 +248,7 @@ def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
     ranges: dict[int, tuple[int, int, str]] = {}
 
     def lower(m: re.Match[str]) -> str:
-        a, b = _DIGIT.index(m.group(2).replace("两", "二")) + 1, _DIGIT.index(m.group(3)) + 1
+        a, b = parse_int(m.group(2)) or 0, parse_int(m.group(3)) or 0
         if b != a + 1:
             return m.group()
         tens = 10 if m.group(1) else 0

@@ -58,12 +58,11 @@ def month_asked(estimate: Estimate, text: str, at: Callable[[date], Estimate]
     items = tuple(replace(i, outcome="need_info", amount_yuan=None, in_force=True, validity="",
                           explanation=f"结果取决于月份：{whys[i.rule_id]}。{i.explanation}")
                   if i.rule_id in turning else i for i in estimate.items)
-    labels = [i.label for i in estimate.items if i.rule_id in turning]
+    labels = {i.rule_id: i.label for i in estimate.items if i.rule_id in turning}
     note = (f"您只说了{end.year}年，没说月份，结果取决于月份（"
-            + "；".join(f"{i.label}：{whys[i.rule_id]}" for i in estimate.items
-                       if i.rule_id in turning) + "），请告诉我是几月。")
+            + "；".join(f"{labels[r]}：{why}" for r, why in whys.items()) + "），请告诉我是几月。")
     # (what the year's last day alone said of them: repealed, not counted — asked instead)
-    kept = tuple(w for w in estimate.warnings if not any(label in w for label in labels))
+    kept = tuple(w for w in estimate.warnings if not any(label in w for label in labels.values()))
     return replace(estimate, items=items, missing=(*estimate.missing, EVENT_MONTH),
                    warnings=(note, *kept))
 
