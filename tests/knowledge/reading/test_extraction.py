@@ -427,6 +427,8 @@ def test_a_title_awaited_beside_titles_obtained_is_not_held(question: str, held:
     "在威海备案的技术转移服务机构 年度考核2019年优秀 能拿多少",
     "我们是备案的技术转移服务机构，2020年考核优秀",
     "技术转移服务机构2020年考评结果优秀",
+    "备案的技术转移服务机构，考核结果是：2019年优秀，2020年合格",
+    "技术转移服务机构 考核等次 19年为优秀",
 ])
 def test_an_excellent_assessment_said_apart_is_read(question: str) -> None:
     titles = extract_facts(question, TODAY, RULESET).facts.get("transfer_titles")
