@@ -232,6 +232,8 @@ class Engine:
                     if normalize_doc_number(h.clause.doc_number) == u.named][:max(1, top_k)]
             return hits, bool(hits) or intent in DOCUMENT_INTENTS
         hits = snap.retriever.search(text, top_k=max(1, top_k), on=when)
+        if snap.talk.found(u.frame.said or text, snap.talk.markers("tasks")):
+            return hits, False  # 给我们孵化器写首藏头诗: a task of another kind, refused
         matched = bool(hits) and snap.retriever.is_match(hits)
         if not matched and hits and extraction is not None:
             # A short question ("买技术花了五百万能补多少", "买技术的奖励按几成算") may score

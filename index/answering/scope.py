@@ -157,7 +157,8 @@ def scope_verdict(hits: list[Hit], text: str, talk: Talk, rules: RuleSet,
     """The verdict of a question the gate did not match: suggest the covered awards
     near it when it is near the policies (``talk.near``) and names no other bureau's
     subject, else refuse."""
-    if not hits or terms.names_foreign(text.lower()) or not talk.is_near(text):
+    if not hits or terms.names_foreign(text.lower()) or not talk.is_near(text) \
+            or talk.found(text, talk.markers("tasks")):
         return {"verdict": "refuse"}
     near = suggestions(hits, rules, calibration)
     return {"verdict": "suggest", "suggestions": near} if near else {"verdict": "refuse"}

@@ -64,7 +64,9 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 # 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
 # (联合一家外地企业 / 那家外地的合作单位: a partner, another party)
 _OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自|联合|携手|会同)"
-                                 r"[^，,。；;]{0,2}$|[那这]家$")
+                                 r"[^，,。；;]{0,2}$|[那这]家$"
+                                 # 总部在北京的公司在经区注册的子公司: the parent's place
+                                 r"|(总部|母公司|总公司|集团)(设|是)?在$")
 # 我们烟台的子公司签的: the place of an entity of the asker's, not of the asker
 _OTHER_ENTITY_AFTER = re.compile(OTHER_ENTITY)
 # 其中3家不符合：…，1家是在青岛注册的: a part of a count placed there (the count reads it)

@@ -37,7 +37,7 @@ from knowledge.reading.thread import kept
 from knowledge.sources.base import KnowledgeBase
 from knowledge.sources.documents import normalize_doc_number
 
-__all__ = ["Understood", "named_document", "understand"]
+__all__ = ["Understood", "named_document", "understand", "without_opening"]
 
 # 58号文, 107号文件, 58号: a document by the number of its 文号 alone (not a date: 5月31号)
 _SHORT_REF = re.compile(r"(?<![\d月〔\[（(])(\d{1,4})\s*号(?=文件|文|通知|政策|$|[^\d])")
@@ -108,6 +108,18 @@ def _title_corrected(said: str, before: str, rules: RuleSet, talk: Talk) -> str 
     return None
 
 
+# the first words of a message, up to a break
+_OPENING = re.compile(r"^([^，,。；;！!？?\s]+)[，,。；;！!？?\s]+")
+
+
+def without_opening(text: str, talk: Talk) -> str:
+    """``text`` without an opening of greetings, thanks or a turn of talk before the
+    question (你好，… / 好的谢谢 你会… / 那说正事 临港区…), which only dilutes the search."""
+    while (m := _OPENING.match(text)) and talk.is_greeting(m.group(1)) and text[m.end():]:
+        text = text[m.end():]
+    return text
+
+
 def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
                previous: Previous | None, today: date,
                names: DocumentNames | None = None) -> Understood:
@@ -115,6 +127,7 @@ def understand(kb: KnowledgeBase, rules: RuleSet, talk: Talk, text: str,
     documents' names indexed once (see :func:`named_document`)."""
     if names is None:
         names = DocumentNames(kb.documents)
+    text = without_opening(text, talk)
     named = named_document(kb, text, names) if text else None
     frame = read_frame(text, previous, talk, rules.vocabulary.topics,
                        names_document=named is not None,

@@ -33,7 +33,7 @@ from knowledge.yamlio import Y, load_yaml
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _COMMON = {"id", "label", "kind", "applicant_types", "conditions", "citations", "topics",
            "same_award", "notes", "selective", "basis", "cap_text", "office", "window",
-           "replaces"}
+           "replaces", "each_time"}
 _KIND_KEYS: dict[str, tuple[set[str], set[str]]] = {  # kind: (required, optional)
     "fixed": ({"amount_yuan"}, set()),
     "up_to": (set(), {"max_yuan", "max_fact"}),
@@ -305,3 +305,7 @@ def _read_words(f: rf.File, m: dict[str, Y], fields: dict[str, object]) -> None:
         if not isinstance(m["selective"].value, bool):
             f.err("“selective”只能是 true 或 false", m["selective"].line)
         fields["selective"] = m["selective"].value is True
+    if "each_time" in m:
+        if not isinstance(m["each_time"].value, bool):
+            f.err("“each_time”只能是 true 或 false", m["each_time"].line)
+        fields["each_time"] = m["each_time"].value is True

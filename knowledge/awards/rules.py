@@ -166,6 +166,7 @@ class Rule:
     asked_level_fact: str | None = None
     result_is_max: bool = False  # a percentage that is a ceiling (不超过…的20%)
     selective: bool = False  # 择优: awarded on merit, never certain
+    each_time: bool = False  # paid each time it is obtained (a prize won again), not once
     basis: str = ""  # 一事一议 / 择优 … for case_by_case and notes
     notes: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()

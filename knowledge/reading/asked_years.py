@@ -82,8 +82,7 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     latest = max(estimate.years)
     mark = f"{year or latest}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
-    if year is None and latest_asked and (not estimate.years[latest] or (
-            not kept and _AGAIN.search(text))):
+    if year is None and latest_asked and (not estimate.years[latest] or not kept):
         year = latest  # 21年认定了，24年又重新认定了一次，这次能拿多少: nothing in 2024
     if not kept and year is not None and year in estimate.years:
         others = tuple(i for i in estimate.items if i.outcome != "eligible"

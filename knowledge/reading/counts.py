@@ -238,21 +238,28 @@ _BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|
                        + _N + r"\s*(?:项|个|件)")
 
 
-# 七八家 / 十二三家: a count said as two numbers in a row, either of them
-_TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五六七八九])(?=\s*[家个项件])")
+# 七八家 / 十二三家: a count said as two numbers in a row, either of them; 十几家 / 二十多家 /
+# 10多家: some count above those tens, below the next
+_TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五六七八九])(?=\s*[家个项件])"
+                         r"|([二两三四五六七八九]?十|[1-9]0)(几|多)(?=\s*[家个项])")
 
 
 def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
-    """``text`` with each count said as two numbers in a row (十二三家) written as the lower,
-    and the range of each: {12: (12, 13, "十二三家")}."""
+    """``text`` with each count said as two numbers in a row (十二三家) or as some above
+    its tens (十几家) written as the lower, and the range of each: {12: (12, 13, "十二三家")}."""
     ranges: dict[int, tuple[int, int, str]] = {}
 
     def lower(m: re.Match[str]) -> str:
+        said = m.group() + text[m.end():m.end() + 1]
+        if m.group(4):  # 十几 / 二十多 / 10多: one to nine above the tens
+            tens = parse_int(m.group(4)) or 10
+            ranges[tens + 1] = (tens + 1, tens + 9, said)
+            return str(tens + 1)
         a, b = parse_int(m.group(2)) or 0, parse_int(m.group(3)) or 0
         if b != a + 1:
             return m.group()
         tens = 10 if m.group(1) else 0
-        ranges[tens + a] = (tens + a, tens + b, m.group() + text[m.end():m.end() + 1])
+        ranges[tens + a] = (tens + a, tens + b, said)
         return str(tens + a)
 
     return _TWO_COUNTS.sub(lower, text), ranges

@@ -132,8 +132,9 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
     before = ""
     for i, (when, part) in enumerate(parts):
         own = extract_facts(part, today, rules)
-        if not own.facts and _COUNTED.search(part) and before:
-            part = restate(part, before)  # 6月又有2家 after 3月有6家在孵企业评上高企
+        if not own.facts and not own.denied and _COUNTED.search(part) and before:
+            # 6月又有2家 after 3月有6家在孵企业评上高企 (not 9月一份50万没登记: its own)
+            part = restate(part, before)
         before = part
         # (有7家…，2家是2月份认定的，5家是12月份: the head's count is each part's own)
         said = framed[i] if framed else head

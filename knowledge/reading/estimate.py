@@ -62,7 +62,9 @@ def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimat
                  units: Mapping[str, str] = MappingProxyType({})) -> Estimate:
     """The estimate, unless an amount said approximately (二百五十多万) gives another total
     at either end of its range: then the amount is asked (it is left out of the facts),
-    and the reply says what the two ends give — a total is never guessed."""
+    and the reply says what the two ends give — a total is never guessed.  A count said
+    roughly (十几家) whose ends give one total is said so."""
+    same: list[str] = []
     for fact, (low, high, said) in extraction.approximate.items():
         ends = [settled(replace(extraction, facts={**extraction.facts, fact: v})).total_yuan
                 for v in (low, high)]
@@ -78,7 +80,10 @@ def _approximate(extraction: Extraction, settled: Callable[[Extraction], Estimat
                     f"请告诉我确切{what}。")
             return replace(asked, warnings=(note, *(
                 w for w in asked.warnings if "是约数，按约" not in w)))
-    return settled(extraction)
+        if unit := units.get(fact):
+            same.append(f"数量“{said}”是约数：按{low}{unit}到{high}{unit}计，结果相同。")
+    estimate = settled(extraction)
+    return replace(estimate, warnings=(*estimate.warnings, *same)) if same else estimate
 
 
 def estimate_profile(rules: RuleSet, profile: Mapping[str, object], on: date, today: date,

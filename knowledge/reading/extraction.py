@@ -149,7 +149,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         excluded[name] = excluded.get(name, frozenset()) | values
         if isinstance(held := facts.get(name), frozenset) and held & values:
             facts[name] = held - values  # (国家级那个被刷下来了: said, then said to fail)
-    leader = _leader_applies(flat, facts, notes, vocab, party)
+    leader = _leader_applies(flat, facts, notes, vocab, party, ruleset)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
@@ -183,7 +183,8 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
 
 _PURCHASE = "registered_tech_purchase_yuan"  # the buyer's award a seller asks about
 def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
-                    vocab: Vocabulary, party: AskedParty | None = None) -> Leader | None:
+                    vocab: Vocabulary, party: AskedParty | None = None,
+                    ruleset: RuleSet | None = None) -> Leader | None:
     """The leader the question names (…山大威海牵头组建的中心，这个中心能拿多少) applies;
     where the asker leads, its partners do not (我们公司牵头、联合山大威海组建的); returned
     for a participant's denial."""
@@ -191,6 +192,8 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
     if leader is None:  # no leader: the party asked about, when not the asker
         _party_applies(facts, notes, vocab, party)
         _the_buyer_asked(text, facts, party)
+        if party is None and ruleset is not None:
+            _lead_unsaid(text, facts, notes, vocab, ruleset)
     if leader is None or leader.participant:
         return leader
     held = facts.get("applicant_types")
@@ -212,6 +215,29 @@ def _leader_applies(text: str, facts: dict[str, object], notes: list[str],
         notes.append(f"按“{leader.said}”，申报主体按牵头单位"
                      f"（{vocab.facts['applicant_types'].choice_label(leader.kind)}）计")
     return leader
+
+
+def _lead_unsaid(text: str, facts: dict[str, object], notes: list[str],
+                 vocab: Vocabulary, ruleset: RuleSet) -> None:
+    """Built with a partner of another kind and no leader said (我们所和一家企业联合组建了
+    市级技术创新中心): when the award the title names goes by the leader's kind, who
+    applies is asked, not guessed."""
+    held = facts.get("applicant_types")
+    partners = partners_named(text, vocab.patterns.applicants)
+    if not isinstance(held, frozenset) or not partners or not held - partners \
+            or not partners - (held - partners):
+        return
+    ours, theirs = held - partners, partners - (held - partners)
+    titled = {n: v for n, v in facts.items() if n != "applicant_types"}
+    about = set(candidate_rules(ruleset, titled))
+    kinds = [set(r.applicant_types) for r in ruleset.rules if r.applicant_types
+             and r.id in about]
+    if not (any(k & ours and not k & theirs for k in kinds)
+            and any(k & theirs and not k & ours for k in kinds)):
+        return  # (和国外研究所合作建研发中心: an award of the asker's kind alone)
+    del facts["applicant_types"]
+    notes.append("您说与合作单位共同组建，但没说哪一方牵头：奖补按牵头单位的类型给予，"
+                 "请告诉我牵头单位是哪一方（如“我们牵头”）。")
 
 
 def _party(text: str, vocab: Vocabulary) -> AskedParty | None:

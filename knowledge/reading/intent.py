@@ -99,7 +99,9 @@ def strip_intent(text: str) -> str:
 # "最多能给多少" / "上限是多少": the most an award can be, not a total of certain awards
 _CEILING = re.compile(r"(最多|最高|上限|封顶|顶多|至多|最大)[^，。？?]{0,8}"
                       r"(多少|几|能|可以|给|支持|补|奖|拿)|(多少|几)[^，。？?]{0,3}(封顶|上限|为止)"
-                      r"|顶格|按最高|都按上限")
+                      r"|顶格|按最高|都按上限"
+                      # 最多呢 / …能拿多少，最多: the most, said alone at the end
+                      r"|(?:^|[，,])(最多|最高|上限|封顶|顶多)(的话)?[呢吗啊呀]?[？?。！!]*$")
 
 
 def asks_ceiling(text: str) -> bool:

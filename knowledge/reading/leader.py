@@ -45,7 +45,7 @@ _OTHER_LEADS = re.compile(r"(别人|别家|人家|别的单位|其他单位|其�
                           r"|另一家[^，,。；;]{0,6}?)牵头")
 # 联合山大威海组建的 / 与哈工大共建: a partner of the one that leads
 _PARTNER = re.compile(r"(?:联合|携手|会同|和|与|同|跟)([^，,。；;！!？?、\s和与同跟]{1,12}?)"
-                      r"(?:一起|共同)?(?:组建|共建|建设|建)"
+                      r"(?:一起|共同|联合|一块|合作)?(?:组建|共建|建设|建)"
                       r"|(?:^|[，,])([^，,。；;！!？?、\s]{1,12}?)(?:是|为|作为)(?:参与单位|参与方|合作单位)")
 # 我们公司 / 我们学校: the asker named with its kind
 _SELF_NAMED = re.compile(r"(我们|我司)(公司|企业|厂|集团|学校|大学|学院|医院|研究院|研究所)")
@@ -133,9 +133,13 @@ _PARTNER_ASKED = re.compile(r"(?:[那这](?:家|个|所)|对方|几家)?[^，,�
 
 
 def partner_asked(text: str) -> str:
-    """The words asking for a partner of the holder (那家合作单位能拿多少), else ''."""
+    """The words asking for a partner of the holder (那家合作单位能拿多少), else '' (and
+    not when the holder itself is asked after it: 我们是参与单位，这个中心能拿多少)."""
     m = _PARTNER_ASKED.search(text)
-    return m.group() if m else ""
+    if m is None or re.search(r"[，,；;][^，,；;]*(中心|平台|基地|孵化器|众创空间|科技园)"
+                              r"[^，,；;]{0,4}(能|可以|可)", m.group()):
+        return ""
+    return m.group()
 
 
 def counted_asked(text: str) -> str:
@@ -154,8 +158,14 @@ def supplier(text: str) -> str:
 def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]:
     """The kinds of the partners the asker leads with (我们公司牵头、联合山大威海组建的…:
     a university), who do not apply."""
-    return {name for m in _PARTNER.finditer(text) for name, pattern in applicants
-            if staff_regex(pattern).search((m.group(1) or m.group(2)) + "组建")}
+    found: set[str] = set()
+    for m in _PARTNER.finditer(text):
+        words = m.group(1) or m.group(2)
+        kinds = {name for name, pattern in applicants
+                 if staff_regex(pattern).search(words + "组建")}
+        # (和一家企业联合组建: a plain firm, which the asker's own patterns leave out)
+        found |= kinds or ({"enterprise"} if re.search(r"(企业|公司|厂)$", words) else set())
+    return found
 
 
 # 我们公司把一项技术卖给了烟台的一家企业 / 我校把成果转让给了本地企业: the asker sells
@@ -203,6 +213,9 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         # (济南注册的，在威海也开展业务 / 在威海有个分公司: it works here too; not 合同在威海
         # 也做了认定登记, nor 在威海有个合作项目: a project is no establishment of its own)
         return ""
+    if re.search(r"(?:在|于)(?:" + here + r")[^，,。；;]{0,3}?(?:注册|落户|成立|设立)"
+                 r"|(?:注册|落户)(?:在|于|地在)(?:" + here + r")", text):
+        return ""  # 总部在北京的公司在经区注册的子公司: registered here, it is of the city
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     # (我们（威海的公司）…我们烟台的子公司签的: the asker is here, the subsidiary is not it)
     other = "(?!" + OTHER_ENTITY + ")" if re.search(
@@ -269,9 +282,14 @@ def not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
 def _placed_party(text: str, party: str, elsewhere: tuple[str, ...]) -> str:
     """Where the text places the party asked about, an entity of the asker's, outside the
     city (烟台那边的子公司), or ''."""
-    if not elsewhere or not re.fullmatch(OTHER_ENTITY, party):
-        return ""  # (烟台的孵化器能拿多少: another city's, asked as such)
+    if not elsewhere:
+        return ""
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
+    if (named := re.match(r"(?:" + places + r")", party)) and named.group() not in re.split(
+            r"[，,。；;！!？?\s]", text.rstrip("，,。；;！!？? "))[-1]:
+        return party  # 合作的一家青岛企业…，他们能拿多少: placed by its own words
+    if not re.fullmatch(OTHER_ENTITY, party):
+        return ""  # (烟台的孵化器能拿多少: another city's, asked as such)
     m = re.search(r"(?:" + places + r")(?:那边|这边|那里|本地)?的?" + re.escape(party), text)
     return m.group() if m else ""
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import opencc
 
+from knowledge.numerals import parse_int
 from knowledge.reading.typos import TermMap, repair_typos
 
 # Full-width ASCII digits and letters → ASCII; punctuation is left alone (the cleaner
@@ -39,8 +40,20 @@ _CAPITAL = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟", "一二三四�
 _LATIN_UNIT = re.compile(r"(?<=\d)\s*([wWkK])(?![A-Za-z])")
 
 
+# 0.2个亿 / 两个亿 / 半个亿 / 一个半亿 as owners say them: 0.2亿, 两亿, 0.5亿, 1.5亿
+_GE_YI = re.compile(r"(?<=[0-9一二两三四五六七八九十几])个(?=亿)")
+_HALF_YI = re.compile(r"(?:([0-9]+|[一两二三四五六七八九])个"
+                      r"|(?<![0-9一两二三四五六七八九十大多]))半个?亿")
+
+
+def _half_yi(m: re.Match[str]) -> str:
+    whole = parse_int(m.group(1)) if m.group(1) else 0
+    return m.group() if whole is None else f"{whole}.5亿"
+
+
 def _units(text: str) -> str:
     text = _NOTHING_PAID.sub(lambda m: f"{m.group(2)}了0元", text)
+    text = _GE_YI.sub("", _HALF_YI.sub(_half_yi, text))
     return _SPOKEN_COUNT.sub(_counted, _LATIN_UNIT.sub(
         lambda m: "万" if m.group(1) in "wW" else "千", text))
 

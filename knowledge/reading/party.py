@@ -56,6 +56,10 @@ _BEHALF = re.compile(r"(?:帮|替|给)([^，,。；;！!？?\s]{1,8}?)"
 _SERVED = re.compile(r"(?:帮|替|给|为)(?:一家|某家|这家|那家|一个|本地一家)?"
                      r"([\u4e00-\u9fff]{2,10}?(?:机构|企业|公司|中心|孵化器|众创空间|学校|大学|医院))"
                      r"(?=做|办|申报|申请|代理|买|引进)")
+# 跟我们合作的一家青岛企业…，他们能拿多少: the one a pronoun points back at, introduced
+# with 一家 / 某家 and its kind
+_INTRODUCED = re.compile(r"(?:一家|某家|一所|一个)([\u4e00-\u9fff]{0,6}?(?:企业|公司|厂|单位|机构"
+                         r"|高校|大学|医院|研究所|研究院))")
 _EACH = ("每家", "每个", "每一家", "各家", "各自", "每家企业")
 _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下|算下|所以|这样|这样的话)+")
 
@@ -90,6 +94,11 @@ def _pointed(party: str, text: str, found: re.Match[str]) -> str:
         return str(named[-1])  # 那家企业是参与单位，它能另外拿一份吗: the one named before
     if party.startswith(_THEM) and (served := _SERVED.findall(text, 0, found.start())):
         return str(served[-1])  # 帮一家科技服务机构做的申报，对方企业能拿多少: the one served
+    introduced = list(_INTRODUCED.finditer(text, 0, found.start()))
+    if party in _THEM and introduced and not re.search(
+            r"(?:那|这)(?:家|个|所)", text[introduced[-1].end():found.start()]):
+        # 合作的一家青岛企业…，他们能拿多少: the one introduced (not 那家…单位 said since)
+        return introduced[-1].group(1)
     return party
 
 

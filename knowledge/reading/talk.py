@@ -31,7 +31,7 @@ TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
         "applicants", "places", "asked", "external", "spoken", "stages"}
 _FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions",
-           "joins", "that_year", "unrelated", "only_this", "about_previous")
+           "joins", "that_year", "unrelated", "only_this", "about_previous", "tasks")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
 _EXTERNAL_KEYS = {"subject", "asked", "rule", "office"}
 

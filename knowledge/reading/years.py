@@ -369,7 +369,8 @@ def _title_awards_once(rules: RuleSet, items: list[Item],
                 seen.add(rule.same_award or rule.id)
             out.append(item)
             continue
-        if item.outcome == "eligible" and rule is not None and not re.search(
+        if item.outcome == "eligible" and rule is not None and not rule.each_time \
+                and not re.search(
                 r"每年|重新", rule.cap_text + rule.label) and not any(
                 specs[n].kind in FLOW_KINDS for n in rule.required_facts() if n in specs):
             key = rule.same_award or rule.id

@@ -30,9 +30,12 @@ ON = date(2026, 11, 24)
     ("58号文件还有效吗", "answer"),
     ("107号文件", "answer"),
     ("小公司有什么扶持", "answer"),
+    # a task the assistant never does, even about a policy subject
+    ("你会写诗吗 给我们孵化器写首藏头诗挂墙上", "refuse"),
+    ("帮我翻译一下这段孵化器的英文介绍", "refuse"),
 ], ids=["hello", "thanks", "social-security", "weather", "other-bureau-marker",
         "workshop-team", "testing-service", "covered", "short-doc-ref", "doc-ref-alone",
-        "small-company"])
+        "small-company", "poem-task", "translation-task"])
 def test_verdict(engine: Any, question: str, verdict: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.verdict == verdict

@@ -119,3 +119,18 @@ def test_a_supposition_beside_the_real_amount_asked_is_left_out(hash_engine: Any
     assert "技术先进型" not in u.text and not u.frame.hypothetical
     assert u.extraction is not None
     assert u.extraction.facts["enterprise_titles"] == frozenset({"hitech_first"})
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("那说正事 临港区一家企业今年认定为市级企业技术中心 市里给多少",
+     "临港区一家企业今年认定为市级企业技术中心 市里给多少"),
+    ("你好，我们公司买了技术", "我们公司买了技术"),
+    ("好的谢谢 你会写诗吗", "你会写诗吗"),
+    # a greeting alone is kept (it is answered as one); a question is not cut
+    ("你好", "你好"),
+    ("那2022年呢", "那2022年呢"),
+])
+def test_an_opening_of_greetings_is_left_out(hash_engine: Any, text: str, read: str) -> None:
+    from index.answering.understand import without_opening
+
+    assert without_opening(text, hash_engine.snapshot.talk) == read

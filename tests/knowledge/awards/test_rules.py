@@ -203,6 +203,23 @@ def test_unknown_key_names_file_and_line(tmp_path: Path) -> None:
     assert "未知的键“amout”" in str(err)
 
 
+@pytest.mark.parametrize(("value", "each_time"), [("true", True), ("false", False)])
+def test_an_award_paid_each_time_it_is_obtained(tmp_path: Path, value: str,
+                                                each_time: bool) -> None:
+    write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace(
+        "    kind: fixed\n", f"    kind: fixed\n    each_time: {value}\n"))
+    rule = load_rules(tmp_path, clause_text).get("r_ok")
+    assert rule is not None and rule.each_time is each_time
+
+
+def test_each_time_must_be_true_or_false(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace(
+        "    kind: fixed\n", "    kind: fixed\n    each_time: 每次\n"))
+    err = problem(tmp_path)
+    assert "“each_time”只能是 true 或 false" in err.message
+    assert err.line == line_of(path, "each_time")
+
+
 def test_money_must_be_integer_yuan(tmp_path: Path) -> None:
     write(tmp_path, "a.yaml", HEADER + GOOD_RULE.replace("2000000", '"200万元"'))
     assert "以元计的正整数" in problem(tmp_path).message

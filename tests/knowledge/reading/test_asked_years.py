@@ -95,6 +95,8 @@ def test_this_time_asks_of_the_latest_only(text: str, latest: bool) -> None:
     # a total asked beside it: every year's
     ("我们做软件外包的，去年刚认定技术先进型服务企业，今年复核又通过了，还能再拿吗，两次一共多少",
      200_000),
+    # this time asked of a renewal after a one-time award: nothing this time
+    ("我们公司2020年认定技术先进型服务企业时已经领了20万，2023年复审又过了，这回能领多少", 0),
 ])
 def test_paid_again_asks_of_the_latest_event(text: str, total: int) -> None:
     from knowledge.reading.estimate import estimate_question

@@ -256,6 +256,10 @@ def test_the_deals_brokered_are_results_transferred(text: str, value: int) -> No
     ("省级孵化器，2021年在孵企业升高企的有十二三家", 12, (12, 13, "十二三家")),
     ("孵化器今年有七八家在孵企业升了高企", 7, (7, 8, "七八家")),
     ("孵化器今年有两三家在孵企业升了高企", 2, (2, 3, "两三家")),
+    # some above its tens: 十几家 is 11 to 19
+    ("孵化器有十几家在孵企业升了高企，都在孵化期里", 11, (11, 19, "十几家")),
+    ("孵化器今年有二十多家在孵企业升了高企", 21, (21, 29, "二十多家")),
+    ("孵化器今年有10多家在孵企业升了高企", 11, (11, 19, "10多家")),
     # two numbers not in a row are no range (三五家 is left alone, read as said)
     ("孵化器今年有5家在孵企业升了高企", 5, None),
 ])
@@ -265,3 +269,13 @@ def test_a_count_said_as_two_numbers_in_a_row(text: str, value: int,
     read_counts(text, out, True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == value
     assert out.approximate.get("incubatees_upgraded") == approximate
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("市级众创空间，2022年在孵企业升级高企的有15家，其中3家已经出了三年孵化期，剩下的都在期内", 12),
+    ("市级孵化器去年有8家在孵企业升了高企，其中2家早就过了孵化期", 6),
+    ("市级孵化器去年有8家在孵企业升了高企，有1家是在孵化期外升的", 7),
+])
+def test_the_vocabulary_s_words_put_a_part_out(text: str, value: int) -> None:
+    facts = extract_facts(text, date(2026, 12, 6)).facts
+    assert facts["incubatees_upgraded"] == value

@@ -92,3 +92,12 @@ def test_a_count_the_dated_parts_add_up_to_is_theirs(text: str, total: int) -> N
     estimate = estimate_dated(VALIDITY, text, TODAY, list(whole.candidate_rules), TODAY,
                               whole)
     assert estimate is not None and estimate.total_yuan == total
+
+
+def test_a_part_said_unregistered_keeps_its_own_denial() -> None:
+    # 9月一份50万没登记 is no repeat of the registered part before it
+    estimate = _estimate("我们公司2021年买技术签了4份合同：3月一份80万当月登记了，"
+                         "6月一份120万也登记了，9月一份50万没登记，"
+                         "12月一份100万是12月签的也是12月登记的。2021年这些能拿多少奖励？")
+    assert estimate is not None
+    assert estimate.total_yuan == 400_000  # (80万 + 120万) × 20%; December after the expiry

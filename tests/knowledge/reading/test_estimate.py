@@ -207,6 +207,9 @@ def test_an_approximate_amount_is_asked_when_the_total_depends_on_it(
      False),
     # 7 or 8: 70万 or 80万, so the count is asked
     ("省级孵化器，2021年5月在孵企业里升高企的有七八家，都还在孵化期内，市里奖励多少", 0, True),
+    # 十几家: 11 to 19, over the cap either way
+    ("2021年5月我们市级孵化器有十几家在孵企业升了高企，都在孵化期里，孵化器奖励多少", 1_000_000,
+     False),
 ])
 def test_a_count_said_roughly_is_asked_only_when_it_matters(text: str, total: int,
                                                              asked: bool) -> None:
@@ -215,3 +218,5 @@ def test_a_count_said_roughly_is_asked_only_when_it_matters(text: str, total: in
                                  ex.as_of or date(2026, 12, 6))
     assert estimate.total_yuan == total
     assert any("是约数" in w and "确切数量" in w for w in estimate.warnings) is asked
+    # said so either way: the ends that give one total, or the ends that do not
+    assert any("是约数" in w for w in estimate.warnings)

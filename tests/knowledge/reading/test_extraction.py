@@ -424,6 +424,32 @@ def test_a_title_awaited_beside_titles_obtained_is_not_held(question: str, held:
 
 
 @pytest.mark.parametrize("question", [
+    "我们所和一家企业联合组建了市级技术创新中心 今年获批了 能拿多少",
+    "我们公司联合哈工大组建的市级技术创新中心今年获批了，能拿多少",
+])
+def test_a_joint_build_with_no_leader_said_asks_who_applies(question: str) -> None:
+    out = extract_facts(question, TODAY, RULESET)
+    assert "applicant_types" not in out.facts
+    assert any("没说哪一方牵头" in n for n in out.notes)
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    ("我们公司牵头联合哈工大组建的市级技术创新中心今年获批了，能拿多少", "enterprise"),
+    # the asker by its short name (我们所), a plain self-description opening the message
+    ("是我们所牵头的，市级技术创新中心今年获批了", "research_institute"),
+    ("荣成的企业 研究开发财政补助 我们今年能拿多少", "enterprise"),
+    ("文登一家企业，去年买了技术花了100万，能奖多少", "enterprise"),
+])
+def test_the_asker_said_plainly(question: str, applicant: str) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == {applicant}
+
+
+def test_where_the_asker_is_is_no_institute() -> None:
+    held = extract_facts("我们所在的园区有孵化器", TODAY, RULESET).facts.get("applicant_types")
+    assert not isinstance(held, frozenset) or "research_institute" not in held
+
+
+@pytest.mark.parametrize("question", [
     "在威海备案的技术转移服务机构 年度考核2019年优秀 能拿多少",
     "我们是备案的技术转移服务机构，2020年考核优秀",
     "技术转移服务机构2020年考评结果优秀",

@@ -169,6 +169,14 @@ def test_where_the_money_is_paid_is_a_kind_asked() -> None:
     assert frame.asked == "payment_account"
 
 
+@pytest.mark.parametrize("text", [
+    "市里配套的钱是跟省里的钱一起拨还是单独拨",
+    "这笔奖励是哪个部门拨",
+])
+def test_how_the_money_is_paid_is_a_kind_asked(text: str) -> None:
+    assert read(text, PURCHASE).asked == "payment_manner"
+
+
 def test_a_named_document_starts_afresh() -> None:
     frame = read_frame("58号文件还有效吗", CENTRE, TALK, TOPICS, names_document=True)
     assert not frame.follow_up

@@ -66,6 +66,10 @@ def test_another_level_paying(text: str, other: bool) -> None:
     ("按最高算能拿多少", True),
     ("多少封顶", True),
     ("一共能拿多少", False),
+    # the most, said alone at the end (a terse follow-up, or restated after its question)
+    ("最多呢", True),
+    ("研究开发财政补助 我们今年能拿多少，最多", True),
+    ("最多呢，一共能拿多少", False),
 ])
 def test_asking_for_the_most_an_award_can_be(text: str, asked: bool) -> None:
     assert it.asks_ceiling(text) is asked

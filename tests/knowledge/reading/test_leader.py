@@ -170,6 +170,9 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
      ""),
     # the title obtained by an establishment elsewhere
     ("国家技术市场奖是上海总部拿的，威海这边能领吗", "是上海总部拿的"),
+    # registered in the city, whatever the parent's place
+    ("我们是总部在北京的公司在经区注册的全资子公司，去年被认定为技术先进型服务企业，能拿多少", ""),
+    ("我们是上海一家集团的子公司，注册在威海高区，能拿多少", ""),
 ])
 def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     vocab = RULESET.vocabulary
@@ -177,6 +180,21 @@ def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     if said:
         assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement \
             == OUTSIDE
+
+
+def test_a_party_placed_by_its_own_words_is_outside_the_city() -> None:
+    text = "跟我们合作的一家青岛企业今年获得了国家技术市场奖 他们能从威海这边拿多少"
+    denied = extract_facts(text, TODAY, RULESET).denied["applicant_types"]
+    assert denied.requirement == OUTSIDE and denied.said == "青岛企业"
+
+
+@pytest.mark.parametrize(("text", "partners"), [
+    ("我们所和一家企业联合组建了市级技术创新中心", {"enterprise"}),
+    ("我们学校和一家企业一起建的市级技术创新中心", {"enterprise"}),
+    ("我们公司联合哈工大组建的市级技术创新中心", {"university"}),
+])
+def test_the_partners_a_joint_build_names(text: str, partners: set[str]) -> None:
+    assert partners_named(text, APPLICANTS) == partners
 
 
 def test_a_party_asked_about_that_only_takes_part_is_no_applicant() -> None:
@@ -224,6 +242,9 @@ def test_the_firms_a_count_counts_asked_for(text: str, said: str) -> None:
     ("我们和山大共建的中心认定为省级了，合作方能分多少", True),
     ("我们单位牵头的市级技术创新中心今年批了 补多少，高校，一起建的企业能拿", True),
     ("我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？", False),
+    # the holder itself asked after the asker said it takes part
+    ("我们企业和在威高校共建的市级技术创新中心2022年获批，是学校牵头组建的，我们企业是参与单位，"
+     "这个中心能拿多少补助", False),
 ])
 def test_a_partner_asked_for_is_no_applicant(text: str, asked: bool) -> None:
     assert bool(partner_asked(text)) == asked

@@ -50,6 +50,12 @@ def test_simplified_corpus_converts_to_itself(path: Path) -> None:
     # nothing paid, said as an amount of nothing
     ("要是省里一分钱没拨呢", "要是省里拨了0元呢"),
     ("省里一分钱都没给", "省里给了0元"),
+    # 个亿 and 半个亿 as owners say them
+    ("成交额0.2个亿", "成交额0.2亿"),
+    ("两个亿的合同", "两亿的合同"),
+    ("半个亿", "0.5亿"),
+    ("一个半亿", "1.5亿"),
+    ("大半个亿", "大半个亿"),  # (not a figure to read)
 ])
 def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
     assert normalize_question(text) == normal

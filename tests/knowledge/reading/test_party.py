@@ -63,6 +63,9 @@ WORDS = [(v, w.lstrip("…")) for v, label in SPEC.choices
      "district_gov", "区政府"),
     # the one each award goes to, asked by a bureau (单个企业最多补多少)
     ("区科技局的，问下企业研究开发财政补助，单个企业最多补多少", "enterprise", "企业"),
+    # 他们: the one introduced with 一家 before
+    ("跟我们合作的一家青岛企业今年获得了国家技术市场奖 他们能从威海这边拿多少", "enterprise",
+     "青岛企业"),
 ])
 def test_the_party_asked_about_and_its_kind(text: str, kind: str, said: str) -> None:
     party = asked_party(text, WORDS, VOCAB.patterns.applicants)

@@ -35,6 +35,9 @@ def _by_year(text: str) -> tuple[int, list[str]] | None:
     # a renewal is paid in each year it is (not a one-time title)
     ("我们科技服务机构2016年首次认定高企，2019年重新认定，2022年又重新认定，一共多少",
      200_000, ["2019年", "2022年"]),
+    # a prize won again is paid again (each_time), a title once
+    ("我们单位2019年获得省技术市场奖励，2021年获得国家技术市场奖励，2025年又获得一次省技术市场奖励，"
+     "三次加一起市里配套多少", 400_000, ["2019年", "2021年", "2025年"]),
     # the titles named before the first year are that year's
     ("我们企业牵头的市级技术创新中心前年拿了200万，今年认定为省级技术创新中心，一共多少",
      7_000_000, ["2024年", "2026年"]),
