@@ -218,8 +218,8 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # first part counts (and its year) is the next parts' too, unless they say their own
         parts = [parts[0], *((i, (n, rest if _CONTEXT.match(rest) else ctx.group(1) + rest))
                              for i, (n, rest) in parts[1:])]
-    if len(parts) < 2:
-        return []
+    if len(parts) < 2 or len({y for i, _ in parts for y in _YEAR.findall(clauses[i][:6])}) > 1:
+        return []  # (19年升高企3家，20年5家: each year's count, the years reader's)
     head = clauses[:min(head_end, parts[0][0])]
     total = sum(n for _, (n, _) in parts)
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]

@@ -101,6 +101,7 @@ def read_question(question: str, today: date,
     incubatee_talk = bool(re.search(
         r"在孵|入孵|入驻|孵化期|孵化的企业|孵化出|(孵化器|众创空间).{0,6}(出了|升级|培育|升了|升成)"
         r"|(孵化器|众创空间)(里|内).{0,8}(高企|高新)"
+        r"|(孵化器|众创空间)[^。；;？?]{0,20}?升(级)?(为|成|了)?(高企|高新)"
         r"|(孵化器|众创空间).{0,10}?" + _N + r"家[^，。；]{0,8}(升|评上|认定为?高)", text))
     _read_applicants(text, out, patterns)
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns, labels or {})

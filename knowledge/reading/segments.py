@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Segment", "fill_elided_subjects", "relative_years", "segments",
+__all__ = ["Segment", "fill_elided_subjects", "relative_years", "respective_years", "segments",
            "tail_start", "year_parts", "year_segments"]
 
 # (a space between the owner's words parts them as a comma would: 2026年又升了5家 按…多少)
@@ -215,10 +215,32 @@ def _in_brackets(text: str, at: int) -> bool:
     return before.count("（") + before.count("(") > before.count("）") + before.count(")")
 
 
+_FIGURE = (r"(?:[\d.]+\s*(?:万元|万|元|亿|家|项|个|件)"
+           r"|[一二两三四五六七八九十百千]+\s*(?:万元|万|亿|家|项|个|件))")
+_DATE = r"((?:19|20)\d\d年(?:\d{1,2}月份?)?)"
+# 2020年和2021年3月…分别是200万和300万 / 2019年、2020年分别有3家和5家…: figures in turn
+_RESPECTIVE = re.compile(_DATE + r"(?:和|、|跟|与|及)" + _DATE + r"([^。；;？?]*?)分别"
+                         r"(是|为|有|花了|登记了|买了|签了|拿了|升了)?(" + _FIGURE
+                         + r")(?:和|、|跟|与|及)(" + _FIGURE + r")([^，,。；;？?]*)")
+
+
+def respective_years(text: str) -> str:
+    """``text`` with two years and their figures said in turn (2020年和2021年…分别是200万
+    和300万) written as each year's own part (2020年…是200万；2021年…是300万)."""
+    def each(m: re.Match[str]) -> str:
+        said = m.group(3).replace("分别", "")
+        verb, rest = m.group(4) or "", m.group(7)
+        return (f"{m.group(1)}{said}{verb}{m.group(5)}{rest}；"
+                f"{m.group(2)}{said}{verb}{m.group(6)}{rest}")
+    return _RESPECTIVE.sub(each, text)
+
+
 def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
     """(what comes before the first year, each year's own part, the question after the
     last year's facts) when the message states facts for two or more years, else
-    ("", [], "").  A year named twice keeps one part (its pieces joined)."""
+    ("", [], "").  A year named twice keeps one part (its pieces joined); years said
+    with their figures in turn are each said on their own first."""
+    text = respective_years(text)
     # 2019年到2022年每年都…：2019年一百万，…: a range names no part of its own
     years = [m for m in _YEAR.finditer(text)
              if not _RANGE_START.match(text, m.end()) and not _RANGE_END.search(text[:m.start()])

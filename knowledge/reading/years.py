@@ -21,6 +21,7 @@ from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asked_years import asked_year, this_time
 from knowledge.reading.asof import lone_months, read_as_of
+from knowledge.reading.carried import carry_titles
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.denied import not_yet_held, without_denied
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
@@ -88,13 +89,13 @@ def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str]
     flows = {name for _, ex in years for name in ex.facts
              if name in specs and specs[name].kind in FLOW_KINDS}
     per_year = [(year, _own_facts(ex.facts, common, flows) if year <= today.year
-                 or IF.search(text) else {}) for year, ex in years]
-    # (明年打算冲国家级: a year to come states plans, not what was obtained)
+                 or IF.search(text) else {}) for year, ex in years]  # (明年打算: plans)
     if per_year and not per_year[0][1] and any(facts for _, facts in per_year[1:]):
         # 我们牵头的市级技术创新中心去年拿了200万，今年升级为省级: the titles named before
         # the first year are that year's (what the later years add is theirs)
         per_year[0] = (per_year[0][0], {k: v for k, v in common.items()
                                         if isinstance(v, frozenset) and k not in WHO})
+    per_year = carry_titles(rules, per_year)  # (a title of 2019 held by 2020's count)
     titled = {(k, v) for _, facts in per_year for k, vs in facts.items()
               if isinstance(vs, frozenset) for v in vs}
     denied = _denied_overall(whole, [ex for _, ex in years])
@@ -391,8 +392,7 @@ def joined(standing: Mapping[str, object], facts: Mapping[str, object]
     return out
 
 
-# 2019年和2020年各有一个不同的中心…: each year's title is another holder's
-# 2023年到期再认定也过了 / 2022年复核又通过: a year's part opening on a renewal
+# 2019年和2020年各有一个不同的中心… (each another holder's) / 2023年到期再认定也过了
 _RENEWED_PART = re.compile(r"[^，,。；;]{0,6}?(到期|复核|复审|重新认定|再认定|重新评定)")
 _DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
 _MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")

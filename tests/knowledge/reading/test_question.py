@@ -21,7 +21,10 @@ TOPICS = {"tech_purchase": ("买技术", "购买技术"), "tech_transfer": ("成
     ("孵化器出了十二家高企，有什么奖励", "incubatees_upgraded", 12),
     ("促成了一百零一项成果转化", "results_transferred", 101),
     ("我们有十件专利", "patent_grants", 10),
-], ids=["money", "cn-money", "yi", "count-20", "count-12", "count-101", "count-10"])
+    # an incubator's upgrades said without 在孵 (升高企3家)
+    ("我们孵化器2019年升高企3家，能拿多少", "incubatees_upgraded", 3),
+], ids=["money", "cn-money", "yi", "count-20", "count-12", "count-101", "count-10",
+        "incubator-upgrades"])
 def test_numbers_are_read(question: str, fact: str, value: int) -> None:
     assert read_question(question, TODAY, TOPICS).facts[fact] == value
 

@@ -9,6 +9,7 @@ import pytest
 from knowledge.reading.segments import (
     fill_elided_subjects,
     relative_years,
+    respective_years,
     segments,
     shared_outcome,
     year_parts,
@@ -198,3 +199,16 @@ def test_a_year_that_opens_no_part(text: str, years: list[int], tail: str) -> No
     assert [y for y, _ in parts] == (years if len(years) > 1 else [])
     if len(years) > 1:
         assert parts[-1][1].endswith("）") and asked == tail
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("2020年和2021年3月我们分别从山大买了技术，合同都登记了，分别是200万和300万，两年加起来奖多少",
+     "2020年我们从山大买了技术，合同都登记了，是200万；2021年3月我们从山大买了技术，合同都登记了，"
+     "是300万，两年加起来奖多少"),
+    ("我们孵化器2019年、2020年分别有3家和5家在孵企业升了高企，一共多少",
+     "我们孵化器2019年有3家在孵企业升了高企；2020年有5家在孵企业升了高企，一共多少"),
+    # no figures in turn: as said
+    ("2019年和2020年都考核优秀", "2019年和2020年都考核优秀"),
+])
+def test_years_with_their_figures_in_turn(text: str, written: str) -> None:
+    assert respective_years(text) == written
