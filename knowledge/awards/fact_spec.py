@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from knowledge.errors import FactError
-from knowledge.money import format_yuan, parse_count, parse_money
+from knowledge.money import format_yuan, parse_count, parse_money, scan_money
 
 __all__ = ["KINDS", "MAX_COUNT", "MAX_MONEY_YUAN", "FactSpec"]
 
@@ -30,6 +30,14 @@ _NONE_WORDS = {"无", "没有", "都没有", "均无", "都不是", "没", "none
 _ZERO_WORDS = {"无", "没有", "没", "暂无", "还没有", "一个也没有", "零", "none", "no"}  # a count
 _SPLIT_RE = re.compile(r"[，,；;/\n]+")
 
+
+# amounts listed one after another, nothing else said (一个是120万 一个是80万, 120万和80万)
+_AMOUNT_SPAN = re.compile(r"[\d.,一二两三四五六七八九十百千零]+\s*(?:万元|万|元|亿元|亿)")
+_LISTED = re.compile(r"\s*(?:(?:一|另一|第[一二三四五])?(?:个|份|项|笔)?(?:是|为)?\s*#\s*"
+                     r"(?:[，,、;；和加及与跟\s]|还有|另外)*)+[。.！!]?\s*")
+# an amount (80万, 80w, 三百元) typed for a count, and the units a count is said in
+_AN_AMOUNT = re.compile(r"[\d一二两三四五六七八九十百千]\s*(?:万|元|亿|[wW](?![A-Za-z]))")
+_A_COUNT_UNIT = re.compile(r"[\d一二两三四五六七八九十]\s*[家项个件份次所]")
 
 @dataclass(frozen=True)
 class FactSpec:
@@ -71,6 +79,11 @@ class FactSpec:
         return parsers.get(self.kind, self._parse_multi)(raw)
 
     def _parse_money(self, raw: str) -> object:
+        listed = scan_money(raw)
+        if len(listed) >= 2 and not any(m.problem for m in listed) and _LISTED.fullmatch(
+                _AMOUNT_SPAN.sub("#", raw)):
+            # 一个是一百二十万 一个是八十万 / 120万和80万: the amounts listed, added up
+            return self.validate(sum(m.yuan for m in listed))
         yuan = parse_money(raw)
         if yuan is None:
             raise FactError(self.name, f"没有看懂这个金额，请写成{self._example()}。")
@@ -79,6 +92,9 @@ class FactSpec:
         return self.validate(yuan)
 
     def _parse_count(self, raw: str) -> object:
+        if _AN_AMOUNT.search(raw) and not _A_COUNT_UNIT.search(raw):
+            # (省里当时拨了80w to "有几家…": an amount, the answer to another question)
+            raise FactError(self.name, f"这是一个金额，不是数量，请填写{self._example()}。")
         count = parse_count(raw)
         if count is None:
             raise FactError(self.name, f"请填写一个不小于0的整数，{self._example()}。")

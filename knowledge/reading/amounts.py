@@ -248,7 +248,7 @@ def _times_count(text: str, mention: MoneyMention, out: RawExtraction) -> MoneyM
     return replace(mention, yuan=n * mention.yuan)
 
 
-_PART_OF = r"^" + BUT + r"?(其中|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
+_PART_OF = r"^" + BUT + r"?(其中有?|另外|还有|剩下的?|其余的?|有)?\s*" + _COUNT_OF
 # (可是其中2份没登记 / 不过有1项没登记: said as a part already)
 _BUT_PART = re.compile(BUT + r"|其中")
 
@@ -390,7 +390,8 @@ def _denied_in_part(text: str, mentions: list[MoneyMention], fact: str, pattern:
                          + f"＝{format_yuan(out.facts[fact])}计（其余{why}）")  # type: ignore[arg-type]
         return
     if affirmed_apart(text, pattern):
-        if not any(n.startswith("未计入：“") for n in out.notes):
+        if not any(n.startswith("未计入：“") or (n.startswith("您说") and "、每" in n
+                   and "，" in n and "→ 按" in n) for n in out.notes):  # (read apart already)
             # (3项登记了，2项没登记，一共300万: which amounts are met is not said)
             _ask_the_part(fact, why, out)
         return

@@ -22,6 +22,8 @@ _THIS_TIME = re.compile(r"这次|这回|本次|这一次")
 # (今年复核又通过了，能不能再来20万: whether the latest is paid again, no total asked)
 _AGAIN = re.compile(r"(?:能不能|能否|可不可以|还能|还可以)再(?:来|拿|给|奖|补|领)"
                     r"(?!.*(?:一共|总共|合计|加起来|累计))")
+# (复审这次还有钱吗？一共多少: the total is asked besides)
+_TOTAL = re.compile(r"一共|总共|合计|加起来|累计|加一起|全部")
 _BOTH_TOLD = re.compile(r"(两|几|三|每)(次|年|回)[^，,。；;？?]{0,4}"
                         r"(一共|总共|合计|加起来|加一起|累计)")
 
@@ -82,7 +84,8 @@ def only_year(text: str, estimate: Estimate) -> Estimate | None:
     latest = max(estimate.years)
     mark = f"{year or latest}年："
     kept = tuple(i for i in estimate.items if i.label.startswith(mark))
-    if year is None and latest_asked and (not estimate.years[latest] or not kept):
+    if year is None and latest_asked and (not estimate.years[latest] or (
+            not kept and (_AGAIN.search(text) or not _TOTAL.search(text)))):
         year = latest  # 21年认定了，24年又重新认定了一次，这次能拿多少: nothing in 2024
     if not kept and year is not None and year in estimate.years:
         others = tuple(i for i in estimate.items if i.outcome != "eligible"

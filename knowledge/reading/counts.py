@@ -244,6 +244,11 @@ _TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五�
                          r"|([二两三四五六七八九]?十|[1-9]0)(几|多)(?=\s*[家个项])")
 
 
+# (十几家在孵企业升了高企: the rough count is of what upgraded or passed)
+_UPGRADED_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?"
+                             r"(升|高企|高新|认定|通过|评上|转化|促成|成交)")
+
+
 def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
     """``text`` with each count said as two numbers in a row (十二三家) or as some above
     its tens (十几家) written as the lower, and the range of each: {12: (12, 13, "十二三家")}."""
@@ -252,6 +257,8 @@ def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
     def lower(m: re.Match[str]) -> str:
         said = m.group() + text[m.end():m.end() + 1]
         if m.group(4):  # 十几 / 二十多 / 10多: one to nine above the tens
+            if not _UPGRADED_AFTER.match(text, m.end()):
+                return m.group()  # (在孵企业六十多家: how many there are, not a count read)
             tens = parse_int(m.group(4)) or 10
             ranges[tens + 1] = (tens + 1, tens + 9, said)
             return str(tens + 1)

@@ -224,6 +224,8 @@ def _lead_unsaid(text: str, facts: dict[str, object], notes: list[str],
     applies is asked, not guessed."""
     held = facts.get("applicant_types")
     partners = partners_named(text, vocab.patterns.applicants)
+    if "牵头" in text:  # (本单位…，牵头联合几家企业组建的: the lead said, if not read)
+        return
     if not isinstance(held, frozenset) or not partners or not held - partners \
             or not partners - (held - partners):
         return

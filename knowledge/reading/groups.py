@@ -56,6 +56,7 @@ _CONTEXT = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?[^，,。
                       r"(?:(?<![区县市省])里|当中|之中))"
                       r"(?=[^，,。；;]{2,})")
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年|今年|去年|前年")
+_MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 # the levels a clause names (省技术市场奖励有3家，国家技术市场奖励有1家: siblings, not a total)
 _LEVEL_WORD = re.compile(r"国家|省|市级|市里")
 # 2022年我们区科技服务机构有5家…: the holders the first part counts, named before 有
@@ -218,8 +219,9 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # first part counts (and its year) is the next parts' too, unless they say their own
         parts = [parts[0], *((i, (n, rest if _CONTEXT.match(rest) else ctx.group(1) + rest))
                              for i, (n, rest) in parts[1:])]
-    if len(parts) < 2 or len({y for i, _ in parts for y in _YEAR.findall(clauses[i][:6])}) > 1:
-        return []  # (19年升高企3家，20年5家: each year's count, the years reader's)
+    if len(parts) < 2 or len({y for i, _ in parts for y in _YEAR.findall(clauses[i][:6])}) > 1 \
+            or len({m for i, _ in parts for m in _MONTH.findall(clauses[i])}) > 1:
+        return []  # (19年升高企3家，20年5家 / 8家是3月…，4家是12月…: the years', months' reader's)
     head = clauses[:min(head_end, parts[0][0])]
     total = sum(n for _, (n, _) in parts)
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]

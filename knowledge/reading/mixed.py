@@ -14,7 +14,7 @@ from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import FAILED, is_negated
 
-__all__ = ["affirmed_apart", "by_position", "less_undone", "out_by_position"]
+__all__ = ["affirmed_apart", "by_name", "by_position", "less_undone", "out_by_position"]
 
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 # 前三份 / 后面两份 / 最后2个: a part of a list named by its position
@@ -51,10 +51,45 @@ def by_position(text: str, mentions: list[MoneyMention], pattern: str
             range(len(mentions) - n, len(mentions)))
         (unmet if is_negated(text, clause.start(), clause.end()) else met).update(part)
     if not met and not unmet:
-        return None
+        return by_name(text, mentions, pattern)
     if met & unmet or (met and len(met | unmet) < len(mentions)):
         return None
     return [m for i, m in enumerate(mentions) if i not in unmet]
+
+
+# 甲60万、乙40万 / A合同60万: an amount named by a letter before it
+_NAME = re.compile(r"(?:^|[、，,：:；;和及与\s])([甲乙丙丁戊己庚辛]|[A-H])"
+                   r"(?:合同|公司|项目|那份|的)?\s*$")
+_OTHERS = re.compile(r"其他|其它|其余|剩下|剩余")
+
+
+def by_name(text: str, mentions: list[MoneyMention], pattern: str
+            ) -> list[MoneyMention] | None:
+    """The amounts named by a letter (甲60万、乙40万、丙80万) that meet ``pattern`` when
+    clauses say which do (其中丙没去登记，其他三份都登记了); None unless every amount is
+    named and every one is settled."""
+    names: list[str] = []
+    for m in mentions:
+        named = _NAME.search(text, max(0, m.start - 4), m.start)
+        if named is None:
+            return None
+        names.append(named.group(1))
+    if len(set(names)) != len(names):
+        return None
+    met: set[str] = set()
+    unmet: set[str] = set()
+    for clause in _CLAUSE.finditer(text, mentions[-1].end):
+        said = clause.group()
+        if not re.search(pattern, said):
+            continue
+        negated = is_negated(text, clause.start(), clause.end())
+        told = {n for n in names if n in said}
+        if not told and _OTHERS.search(said):
+            told = set(names) - met - unmet  # 其他三份都登记了: the ones not said yet
+        (unmet if negated else met).update(told)
+    if met & unmet or len(met | unmet) < len(names) or not unmet:
+        return None
+    return [m for m, n in zip(mentions, names, strict=True) if n not in unmet]
 
 
 def affirmed_apart(text: str, pattern: str) -> bool:

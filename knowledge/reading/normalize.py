@@ -51,9 +51,21 @@ def _half_yi(m: re.Match[str]) -> str:
     return m.group() if whole is None else f"{whole}.5亿"
 
 
+# 花了两百八 / 合同额一千二 as owners say an amount of 万: 两百八十万, 一千二百万 (only after
+# the words that state an amount, and with no unit or figure after)
+_BARE_WAN = re.compile(r"(花了|花费|合同额|合同金额|合同|成交额|交易额|金额|登记了|投入了?|总额"
+                       r"|总共|一共)(是|为|有)?([一二两三四五六七八九])([百千])([一二三四五六七八九])"
+                       r"(?![十百千万亿元0-9一二三四五六七八九零家项个件份年月号多来])")
+
+
+def _bare_wan(m: re.Match[str]) -> str:
+    below = "十" if m.group(4) == "百" else "百"
+    return f"{m.group(1)}{m.group(2) or ''}{m.group(3)}{m.group(4)}{m.group(5)}{below}万"
+
+
 def _units(text: str) -> str:
     text = _NOTHING_PAID.sub(lambda m: f"{m.group(2)}了0元", text)
-    text = _GE_YI.sub("", _HALF_YI.sub(_half_yi, text))
+    text = _BARE_WAN.sub(_bare_wan, _GE_YI.sub("", _HALF_YI.sub(_half_yi, text)))
     return _SPOKEN_COUNT.sub(_counted, _LATIN_UNIT.sub(
         lambda m: "万" if m.group(1) in "wW" else "千", text))
 

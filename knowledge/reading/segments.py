@@ -31,6 +31,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"(?:\d{1,2}\s*月?\s*(?:到|至|-|~|—)\s*\d{1,2}\s*月"
                    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
+_A_YEAR = re.compile(r"^(?:如果|要是|万一|假如)?\s*(?:19|20)\d\d\s*年")
 # 2019年市级 / 2021年是省级的 / 今年国家级: a year's level said alone
 # (前年已经是市级的了: a level held since that year)
 _YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|已经|早就|就)?"
@@ -43,7 +44,9 @@ _BECOMING = re.compile(r"(批了|批为|批成|认定为?|认定成|升级为?|�
                        r"了?\s*$")
 # 省级的评上了 / 市级的已经批下来了 / 省级的申请被退回: a level standing for its title,
 # with its outcome (obtained or not)
-_LEVEL_OBTAINED = re.compile(r"的[^，,。；;！!？?\s]{0,8}?(评上|认定|通过|拿到|获批|批了|批下来"
+# (2027年国家级也批下来了: a year's level obtained, said with 也/又 instead of 的)
+_LEVEL_OBTAINED = re.compile(r"(?:的|(?=也|又|还|都))[^，,。；;！!？?\s]{0,8}?"
+                             r"(评上|认定|通过|拿到|获批|批了|批下来"
                              r"|成了|过了|评下来|没|未|退回|打回|驳回|落选|被刷|黄了)|的(称号|牌子)")
 # 这算首次认定还是重新认定 / 算不算重新认定: a question, not a stage said
 _EITHER_OR = re.compile(r"还是|算不算|是不是|吗|[?？]")
@@ -138,9 +141,10 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
             piece = piece[:level.end()] + subject + piece[level.end():]
         elif (not named and seen and level is not None
               and _LEVEL_OBTAINED.match(piece[level.end():])
-              and not piece[:level.start()].strip("但是而那不过，, ")):
-            # 国家级的没评上，省级的评上了: the level's subject, from before
-            piece = piece[:level.end()] + seen + piece[level.end() + 1:]
+              and not _A_YEAR.sub("", piece[:level.start()]).strip("但是而那不过，, ")):
+            # 国家级的没评上，省级的评上了 / 2027年国家级也批下来了: the level's subject
+            of = piece[level.end():level.end() + 1] == "的"
+            piece = piece[:level.end()] + seen + piece[level.end() + of:]
         elif (not named and seen and level is not None
               and ((_LEVEL_COUNTED.match(piece[level.end():])
                     and not piece[:level.start()].strip("但是而那另外还有，, "))

@@ -546,3 +546,11 @@ def test_telegram_states_currency_as_the_metadata_does(
     assert "在有效期内（至 2028-01-31）" in listed and "合计" not in listed
     # before its start date: stated as such, no money listed
     assert "尚未施行（2026-02-01 起施行）" in not_yet and "原文规定" not in not_yet
+
+
+def test_a_month_s_part_keeps_its_clause_s_count(hash_engine: Any) -> None:
+    # 其中8家证书是2023年3月下的: the 8 are March's (before the repeal), the 4 December's
+    answer = hash_engine.ask("我们孵化器是市级的，2023年在孵企业一共有12家拿到高企证书，"
+                             "都在孵化期内，其中8家证书是2023年3月下的，另外4家是12月份才下的。"
+                             "2023年孵化器能奖多少？", as_of=date(2026, 12, 6))
+    assert answer.estimate is not None and answer.estimate.total_yuan == 800_000

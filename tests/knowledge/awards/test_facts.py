@@ -39,6 +39,20 @@ def test_registry_is_complete_and_plain() -> None:
 def test_parse_typed_answers() -> None:
     assert FACTS["registered_tech_purchase_yuan"].parse("80万元") == 800_000
     assert FACTS["results_transferred"].parse("三项") == 3
+    assert FACTS["incubatees_upgraded"].parse("5家，合同都过了10万") == 5
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # amounts listed one after another: added up
+    ("一个是一百二十万 一个是八十万", 2_000_000),
+    ("120万和80万", 2_000_000),
+    ("第一份120万，第二份80万", 2_000_000),
+    # one amount, or amounts said with more than a list: as before (the first)
+    ("120万", 1_200_000),
+    ("120万，其中80万没登记", 1_200_000),
+])
+def test_an_amount_typed_as_a_list(text: str, yuan: int) -> None:
+    assert FACTS["registered_tech_purchase_yuan"].parse(text) == yuan
     assert FACTS["has_rnd_spending"].parse("有") is True
     assert FACTS["has_rnd_spending"].parse("否") is False
     assert FACTS["district"].parse("荣成") == "rongcheng"
@@ -55,6 +69,9 @@ def test_parse_typed_answers() -> None:
     ("registered_tech_purchase_yuan", "5000亿元", "超过合理范围"),
     ("results_transferred", "好几项", "不小于0的整数"),
     ("results_transferred", "-3", "不能是负数"),
+    # an amount typed for a count: the answer to another question, not a count
+    ("incubatees_upgraded", "省里当时拨了80w", "这是一个金额，不是数量"),
+    ("incubatees_upgraded", "80万元", "这是一个金额，不是数量"),
     ("has_rnd_spending", "也许", "是”或“否"),
     ("district", "北京", "请从以下选项中选择"),
     ("applicant_types", "外星人", "不是可选项"),

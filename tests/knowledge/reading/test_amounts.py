@@ -40,6 +40,9 @@ def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) 
     ("签了3笔技术合同，每项20万，都登记了", 600_000),
     # a count whose each unit has the amount (两份各150万)
     ("签了四份技术合同，两份各150万做了认定登记，另外两份各50万没登记", 3_000_000),
+    # less its parts said not to meet the condition, the rest said to (其中有2份…，剩下的都…)
+    ("一共5份技术购买合同，每份都是50万，其中有2份当时嫌麻烦没去认定登记，剩下的都登记了",
+     1_500_000),
 ])
 def test_an_amount_per_unit_times_the_count_of_that_unit(text: str, yuan: int) -> None:
     out = _read(text)

@@ -97,6 +97,9 @@ def test_this_time_asks_of_the_latest_only(text: str, latest: bool) -> None:
      200_000),
     # this time asked of a renewal after a one-time award: nothing this time
     ("我们公司2020年认定技术先进型服务企业时已经领了20万，2023年复审又过了，这回能领多少", 0),
+    # this time asked, and the total besides: the total
+    ("2020年我们认定了技术先进型服务企业，2023年复审又通过了，复审这次还有钱吗？一共多少？",
+     200_000),
 ])
 def test_paid_again_asks_of_the_latest_event(text: str, total: int) -> None:
     from knowledge.reading.estimate import estimate_question

@@ -101,3 +101,4 @@ def test_a_part_said_unregistered_keeps_its_own_denial() -> None:
                          "12月一份100万是12月签的也是12月登记的。2021年这些能拿多少奖励？")
     assert estimate is not None
     assert estimate.total_yuan == 400_000  # (80万 + 120万) × 20%; December after the expiry
+

@@ -433,6 +433,12 @@ def test_a_joint_build_with_no_leader_said_asks_who_applies(question: str) -> No
     assert any("没说哪一方牵头" in n for n in out.notes)
 
 
+def test_a_joint_build_whose_lead_is_said_asks_nothing() -> None:
+    out = extract_facts("本单位是一所在威高校，牵头联合几家企业组建的市级技术创新中心去年获批了，"
+                        "能给多少资金补助", TODAY, RULESET)
+    assert not any("没说哪一方牵头" in n for n in out.notes)
+
+
 @pytest.mark.parametrize(("question", "applicant"), [
     ("我们公司牵头联合哈工大组建的市级技术创新中心今年获批了，能拿多少", "enterprise"),
     # the asker by its short name (我们所), a plain self-description opening the message

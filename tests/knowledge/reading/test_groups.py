@@ -70,6 +70,8 @@ def test_each_group_gets_its_own_question(text: str, counts: list[int],
     "我们区4个镇报国家创新型乡镇，今年创成了2个，还有1个只评上省级的，另1个没评上，一共多少",
     # each year's count: the years reader's
     "我们孵化器2019年是市级的，2020年升为国家级孵化器，2019年升高企3家，2020年5家，一共多少",
+    # each month's count: the dated reader's
+    "2023年在孵企业有12家拿到高企证书，其中8家证书是2023年3月下的，另外4家是12月份才下的",
 ])
 def test_no_groups(text: str) -> None:
     assert groups(text, SUBJECTS) == []

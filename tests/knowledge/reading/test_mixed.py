@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from knowledge.money import scan_money
-from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, out_by_position
+from knowledge.reading.mixed import (
+    affirmed_apart,
+    by_name,
+    by_position,
+    less_undone,
+    out_by_position,
+)
 
 REGISTERED = r"登记|认定登记|备案"
 LIST = "2020年一共签了5份技术合同，分别是30万、45万、25万、20万和15万，"
@@ -26,6 +32,20 @@ LIST = "2020年一共签了5份技术合同，分别是30万、45万、25万、2
 def test_parts_of_a_list_by_position(tail: str, kept: list[int] | None) -> None:
     text = LIST + tail
     found = by_position(text, scan_money(text), REGISTERED)
+    assert (None if found is None else [m.yuan for m in found]) == kept
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("4份合同：甲60万、乙40万、丙80万、丁30万，其中丙没去做认定登记，其他三份都登记了",
+     [600_000, 400_000, 300_000]),
+    ("A合同100万，B合同50万，B没登记，A登记了", [1_000_000]),
+    # a name not settled: not read
+    ("甲60万、乙40万、丙80万，其中丙没登记", None),
+    # amounts not named: not read
+    ("60万、40万，其中一份没登记", None),
+])
+def test_parts_of_a_list_by_name(text: str, kept: list[int] | None) -> None:
+    found = by_name(text, scan_money(text), REGISTERED)
     assert (None if found is None else [m.yuan for m in found]) == kept
 
 

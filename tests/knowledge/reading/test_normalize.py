@@ -56,6 +56,12 @@ def test_simplified_corpus_converts_to_itself(path: Path) -> None:
     ("半个亿", "0.5亿"),
     ("一个半亿", "1.5亿"),
     ("大半个亿", "大半个亿"),  # (not a figure to read)
+    # 两百八 / 一千二 after the words stating an amount: of 万
+    ("2020年买技术花了两百八 合同登记了", "2020年买技术花了两百八十万 合同登记了"),
+    ("合同额一千二，登记了", "合同额一千二百万，登记了"),
+    ("合同两百八 单位是万", "合同两百八十万 单位是万"),
+    ("合同额两百八十万", "合同额两百八十万"),
+    ("一共两百八家", "一共两百八家"),
 ])
 def test_amounts_as_owners_type_them(text: str, normal: str) -> None:
     assert normalize_question(text) == normal

@@ -212,3 +212,10 @@ def test_a_year_that_opens_no_part(text: str, years: list[int], tail: str) -> No
 ])
 def test_years_with_their_figures_in_turn(text: str, written: str) -> None:
     assert respective_years(text) == written
+
+
+def test_a_year_s_level_obtained_keeps_its_subject() -> None:
+    # 2027年国家级也批下来了: the level's subject, said before
+    assert fill_elided_subjects("2026年刚认定了省级技术创新中心，如果2027年国家级也批下来了，"
+                                "一共多少", ["技术创新中心"]) == \
+        "2026年刚认定了省级技术创新中心，如果2027年国家级技术创新中心也批下来了，一共多少"
