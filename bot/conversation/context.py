@@ -67,8 +67,11 @@ class Context:
                    granted=tuple(str(r) for r in data.get("granted") or ()))
 
 
-def context_of(answer: Answer, as_of: date | None = None) -> Context:
-    """What to keep of a matched answer: the question as understood, its best clause."""
+def context_of(answer: Answer, as_of: date | None = None,
+               earlier: Context | None = None) -> Context:
+    """What to keep of a matched answer: the question as understood, its best clause; the
+    awards granted before kept through a follow-up that asks another kind of the same
+    question (钱多久到账 between 首次通过绩效评价 and 如果升成省级呢)."""
     best = answer.hits[0] if answer.hits else None
     extraction = answer.extraction
     frame = answer.frame
@@ -85,7 +88,9 @@ def context_of(answer: Answer, as_of: date | None = None) -> Context:
         asked=answer.intent,
         thread=frame.thread if frame is not None else (answer.text,),
         granted=tuple(i.rule_id for i in answer.estimate.items if i.outcome == "eligible")
-        if answer.estimate is not None else (),
+        if answer.estimate is not None else (
+            earlier.granted if earlier is not None and frame is not None and frame.follow_up
+            else ()),
     )
 
 

@@ -243,7 +243,8 @@ class Conversation:
                 chat_context.save(self.store, who.chat_id, who.user_id,
                                   chat_context.context_of(answer))
             return Outcome([self._not_matched(answer)])
-        chat_context.save(self.store, who.chat_id, who.user_id, chat_context.context_of(answer))
+        chat_context.save(self.store, who.chat_id, who.user_id,
+                          chat_context.context_of(answer, earlier=previous))
         return self._answered(who, answer)
 
     def _greeting(self) -> Reply:

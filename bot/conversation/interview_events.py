@@ -64,6 +64,7 @@ _QUESTION_MARKS = ("？", "?", "吗", "多少", "怎么", "什么", "哪些", "�
 _STATEMENT = re.compile(r"[\u4e00-\u9fff]{2,}.*\d+(\.\d+)?\s*(万|元|家|项|件|个)"
                         r"|\d+(\.\d+)?\s*(万|元|家|项|件|个).*[\u4e00-\u9fff]{3,}")
 # a change to the question answered last (那2020年呢, 不对，是200万), not an answer
+_CORRECTED = re.compile(r"说错|搞错|写错|打错|弄错|记错")
 _FOLLOW_UP_OPENERS = ("那", "如果", "要是", "假如", "换成", "改成", "不对", "说错", "其实",
                       "后来", "更正")
 
@@ -72,8 +73,10 @@ def is_follow_up_form(text: str) -> bool:
     """Whether ``text`` is worded as a change to a question (opens with 那/如果/要是/说错了
     …, ends with 呢, or asks with ？), which no typed answer is."""
     compact = "".join(text.split())
-    return (compact.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
-            or compact.endswith(("？", "?")))
+    # (哦说错了 / 不好意思，搞错了: the correction after a particle or an apology)
+    opened = compact.lstrip("哦噢喔啊呃嗯额唉哎呀，,。、 ")
+    return (opened.startswith(_FOLLOW_UP_OPENERS) or compact.rstrip("。.!！").endswith("呢")
+            or compact.endswith(("？", "?")) or bool(_CORRECTED.search(compact[:10])))
 
 
 def asks_instead(text: str) -> bool:

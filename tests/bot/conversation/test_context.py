@@ -102,3 +102,17 @@ def test_the_interview_is_on_the_date_its_question_is_about(bot_engine: Recordin
     answered = conv.text(who, "合同登记过了，交易额是一百六十万")
     assert "合计约 32万元" in answered.replies[0].html
     assert "2020-12-31" in answered.replies[0].html
+
+
+def test_the_awards_granted_are_kept_through_a_question_of_another_kind(
+        bot_engine: RecordingEngine, store: SQLiteStore) -> None:
+    conv = Conversation(bot_engine, store)
+    conv.text(USER, "我们牵头的市级临床医学研究中心今年首次通过绩效评价了，能给多少钱")
+    granted = ctx.load(store, USER.chat_id, USER.user_id)
+    assert granted is not None and granted.granted
+    conv.text(USER, "这钱一般多久能到账啊")  # no estimate of its own
+    kept = ctx.load(store, USER.chat_id, USER.user_id)
+    assert kept is not None and kept.granted == granted.granted
+    # 如果明年升成省级: what the upgrade adds, not the first evaluation again
+    upgrade = conv.text(USER, "如果明年升成省级了还能再给吗 给多少")
+    assert "200万元" in upgrade.replies[0].html and "300万元" not in upgrade.replies[0].html

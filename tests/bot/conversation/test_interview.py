@@ -289,8 +289,10 @@ def test_a_statement_typed_in_the_owner_s_words_answers_the_question(
 
 
 @pytest.mark.parametrize("text", ["要是200万呢", "那2020年呢", "如果是高校牵头呢",
-                                  "说错了，是300万", "300万可以吗？"],
-                         ids=["yaoshi", "year", "applicant", "correction", "asking"])
+                                  "说错了，是300万", "300万可以吗？", "哦说错了 其实是300万",
+                                  "不好意思，搞错了，300万"],
+                         ids=["yaoshi", "year", "applicant", "correction", "asking",
+                              "correction-after-a-particle", "correction-after-an-apology"])
 def test_a_follow_up_is_no_answer(drive: Driver, text: str) -> None:
     """Worded as a change to the question, it goes to the conversation, even when it
     holds a value the interview could parse."""
