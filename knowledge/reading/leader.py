@@ -194,7 +194,8 @@ _ASKER = r"(?:我们|我司|本公司|本单位|咱们|我是|我们是)"
 
 # 我们烟台的子公司签的: an entity of the asker's elsewhere, not the asker (when the asker
 # says it is in the city)
-OTHER_ENTITY = r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|合作单位|合作伙伴|客户)"
+OTHER_ENTITY = (r"[^，,。；;]{0,2}?(?:子公司|分公司|办事处|工厂|基地|合作方|合作单位|合作伙伴|客户"
+                r"|总部|母公司|总公司)")
 # 我们公司和兄弟公司都买了技术: the asker and another company, each with its own place
 _BESIDE = re.compile(r"(我们|我司|本公司)[^，,。；;]{0,4}?(和|跟|与|及)[^，,。；;]{0,6}?"
                      r"(公司|企业|厂)")

@@ -13,7 +13,7 @@ from knowledge.reading.recall import ROLE_VERB, as_asker
 from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk, payer_change, pays, table_word
 
-__all__ = ["level_added", "merge_tables", "strip_opening"]
+__all__ = ["asker_asks_instead", "level_added", "merge_tables", "strip_opening"]
 
 _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
                               r"|晋级为?)$")
@@ -178,3 +178,23 @@ def strip_opening(rest: str, talk: Talk) -> str:
         if rest.startswith(word):
             return rest[len(word):]
     return rest
+
+
+# 那我们中介自己能拿吗 / 我们能分到吗: the asker asks for itself
+_ASKER_ASKS = re.compile(r"^(?:那|那么|那要是|那如果)?(?:我们|我司|本单位|咱们?|我)"
+                         r"[\u4e00-\u9fff]{0,4}?"
+                         r"(?:自己|本身|这边)?(?:能|可以|可|能不能|可不可以|会不会)"
+                         r"[^，,。；;]{0,4}?(?:拿|得|领|分)")
+# …那家企业能拿多少 / 对方能拿吗: the previous question asked for another party
+_ANOTHER_ASKED = re.compile(r"(那家|这家|对方|买方|卖方|他们|它|那所|客户|合作方|那个)"
+                            r"[^，,。；;]{0,8}(能|可以|可)[^，,。；;]{0,4}(拿|得|领|分)")
+
+
+def asker_asks_instead(said: str, question: str) -> str | None:
+    """The previous ``question``, asked for another party (…那家企业能拿多少), asked again
+    for the asker (那我们中介自己能拿吗): the story kept, the asker asking; else None."""
+    compact = re.sub(r"\s+", "", said)
+    if not _ASKER_ASKS.match(compact) or not _ANOTHER_ASKED.search(question):
+        return None
+    asked = compact.removeprefix("那么").removeprefix("那").rstrip("？?。！!")
+    return f"{question.rstrip('？?。')}，{asked}" + ("" if "多少" in asked else "，能拿多少")

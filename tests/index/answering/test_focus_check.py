@@ -64,6 +64,7 @@ def test_an_amount_the_clauses_name_is_not_flagged(engine: Any, question: str) -
     ("问一下这笔奖励区科技局这边能拿多少", []),
     ("买方那家公司这边能拿多少", []),
     ("合同80万，已经登记，山东大学能拿多少", []),
+    ("我们镇所在的荣成市评上国家创新型县 镇里能拿多少", []),
     ("作为孵化器运营方，生活补贴能拿多少", ["生活补贴"]),
     # a time said is no thing whose amount is asked
     ("那国家级的当时是多少", ["那国家级"]),

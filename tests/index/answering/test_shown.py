@@ -42,6 +42,7 @@ def test_how_each_figure_was_read_is_said(engine: Any, question: str, says: str)
     # an entity of the asker's elsewhere (我们烟台的子公司)
     ("2020年我们（威海的公司）签了3项技术购买合同：两项合计90万，已认定登记；一项30万，也登记了；"
      "还有一项是我们烟台的子公司签的。能拿多少奖励？", False),
+    ("我们是济南总部在威海高区设立的独立法人子公司 2020年买技术登记了100万 能奖多少", False),
     # the parent's place (总部在北京), the asker registered in the city
     ("我们是总部在北京的公司在经区注册的全资子公司，去年被认定为技术先进型服务企业，能拿多少",
      False),

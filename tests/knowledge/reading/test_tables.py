@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.tables import level_added, merge_tables, strip_opening
+from knowledge.reading.tables import (
+    asker_asks_instead,
+    level_added,
+    merge_tables,
+    strip_opening,
+)
 from knowledge.reading.talk import default_talk
 
 TALK = default_talk()
@@ -97,3 +102,20 @@ def test_a_level_supposed_after_no_title_at_all_lifts_the_denial() -> None:
     out, _ = merge_tables("如果当时已经是市级孵化器了", question, ("incubator",), TALK, TOPICS,
                           refs)
     assert out == "我们的市级孵化器，有5家升了高企，能拿奖励吗"
+
+
+BROKERED = "我们是技术中介 2020年帮本地一家企业从山大买了专利 合同登记了200万 那家企业能拿多少"
+
+
+@pytest.mark.parametrize(("said", "question", "asked"), [
+    ("那我们中介自己能拿吗", BROKERED, BROKERED + "，我们中介自己能拿吗，能拿多少"),
+    ("我们能分多少", "买方那家公司这边能拿多少", "买方那家公司这边能拿多少，我们能分多少"),
+    # the previous question was the asker's own: nothing to ask again
+    ("那我们自己能拿吗", "我们公司买技术登记了200万能拿多少", None),
+    # not the asker asking
+    ("那家企业能拿吗", BROKERED, None),
+])
+def test_the_previous_question_asked_again_for_the_asker(said: str, question: str,
+                                                          asked: str | None) -> None:
+    assert asker_asks_instead(said, question) == asked
+
