@@ -36,7 +36,8 @@ def _carried_values(rules: RuleSet) -> dict[str, frozenset[object]]:
 def carry_titles(rules: RuleSet, per_year: list[tuple[int, dict[str, object]]]
                  ) -> list[tuple[int, dict[str, object]]]:
     """``per_year`` with the titles of earlier years that a flow-reading award requires
-    added to each later year stating a flow of its own (a count or an amount)."""
+    added to each later year stating a flow of its own (a count or an amount) and no title
+    of that kind of its own."""
     specs = rules.vocabulary.facts
     carried = _carried_values(rules)
     held: dict[str, frozenset[object]] = {}
@@ -44,10 +45,9 @@ def carry_titles(rules: RuleSet, per_year: list[tuple[int, dict[str, object]]]
     for year, facts in sorted(per_year, key=lambda p: p[0]):
         flows = any(n in specs and specs[n].kind in _FLOW_KINDS for n in facts)
         added = dict(facts)
-        if flows:
-            for name, values in held.items():
-                own = facts.get(name)
-                added[name] = (own | values) if isinstance(own, frozenset) else values
+        # (a year naming a title of its own, 前年我们另一个众创空间又被评为…: its own holder)
+        if flows and not any(facts.get(name) for name in held):
+            added.update(held)
         out.append((year, added))
         for name, wanted in carried.items():
             if isinstance(value := facts.get(name), frozenset) and value & wanted:

@@ -1,14 +1,13 @@
-"""Groups of holders counted part by part: each group estimated as one holder, times its
-count.
+"""Groups of holders counted part by part: each as one holder, times its count.
 
 A district or a group counts its holders by kind: "国际合作基地 国家级2家 省级3家 还有1家是
 市级的", "有三家机构拿到技术市场奖励，一家是国家的，两家是省里的", "4个国家级载体：2个国家级
 孵化器，1个国家专业化众创空间，还有1个是普通众创空间".  Each part names a count and what
 sets it apart (a level, a kind, who leads, first or renewal); what the parts share is said
 before them (the head) and the question after them (the tail).  Each part's question is
-the head, the part and the tail with the counts left out; it is estimated as one holder
-and its one-time awards are granted once per holder (200万元 × 2).  A count before the
-parts that they add up to (有4个：2个…，1个…，1个…) is their total, not one more group.
+the head, the part and the tail with the counts left out, estimated as one holder, its
+one-time awards granted once per holder (200万元 × 2).  A count before the parts that they
+add up to (有4个：2个…，1个…，1个…) is their total; one count over dates is no groups.
 """
 
 from __future__ import annotations
@@ -34,8 +33,8 @@ __all__ = ["Group", "compose_groups", "groups"]
 
 _N = r"(\d+|[一二两三四五六七八九十]+)"
 _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s、]+")
-# 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's)
-# (其中3家… is a part of a count, read with the count; 区里有2家… leads a group too)
+# 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's; 其中3家…
+# is a part of a count, read with the count; 区里有2家… leads a group too)
 _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
                       r"(?:另外|还有|剩下的?|再有|以及"
                       # (我们区2021年有4家…, 省技术市场奖励威海有3家…: what and when before 有)
@@ -172,6 +171,18 @@ def _parted_by_outcome(first: str, rest: list[str]) -> bool:
     return not _OUTCOME.search(first) and all(_OUTCOME.search(part) for part in rest)
 
 
+_DATED_WORDS = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月份?"
+                          r"|[0-9一二两三四五六七八九十]+\s*[家个项]|其中|另外|还有|又|也|是|才|都|下的|下来的|的|了|有")
+
+
+# (2020年5家 / 另外4家是12月份才下的: a date and a count, nothing else)
+def _dated_only(clauses: list[str], parts: list[tuple[int, tuple[int, str]]]) -> bool:
+    """Whether the parts are one count over dates (a later one says its date and count alone)."""
+    said = [clauses[i] for i, _ in parts]
+    dates = {d for c in said for d in _YEAR.findall(c[:6]) + _MONTH.findall(c)}
+    return len(dates) > 1 and any(not _DATED_WORDS.sub("", c) for c in said[1:])
+
+
 def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
     """The groups the message counts part by part (two or more), else [].  ``subjects``
     name what a part that says only a level is about (the vocabulary's topic words)."""
@@ -219,14 +230,12 @@ def groups(text: str, subjects: tuple[str, ...] = ()) -> list[Group]:
         # first part counts (and its year) is the next parts' too, unless they say their own
         parts = [parts[0], *((i, (n, rest if _CONTEXT.match(rest) else ctx.group(1) + rest))
                              for i, (n, rest) in parts[1:])]
-    if len(parts) < 2 or len({y for i, _ in parts for y in _YEAR.findall(clauses[i][:6])}) > 1 \
-            or len({m for i, _ in parts for m in _MONTH.findall(clauses[i])}) > 1:
-        return []  # (19年升高企3家，20年5家 / 8家是3月…，4家是12月…: the years', months' reader's)
+    if len(parts) < 2 or _dated_only(clauses, parts):
+        return []
     head = clauses[:min(head_end, parts[0][0])]
     total = sum(n for _, (n, _) in parts)
     counted = [(i, m) for i, clause in enumerate(head) for m in _COUNT.finditer(clause)]
-    # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those that
-    # passed, the parts add the one that did not
+    # 新批了3个…，两个…，一个…，另外还有一个还在公示没下来: the head counts those passed
     lost = sum(n for i, (n, _) in parts if i in lost_at)
     told = sum(said_n.get(i, n) for i, (n, _) in parts)  # (5家申报，…2家…，结果只过了1家)
     if any(parse_int(m.group(1)) not in (total, total - lost, told) for _, m in counted):
@@ -340,8 +349,8 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     # window or level judges that many (其中一家孵了4年，另外两家是第2年)
     estimates = [_counted_or_one(rules, group, estimate_one) for group in found]
     # 今年我们区创成国家创新型县，有两个镇…: what the head grants by itself is granted once
-    # (unless the head counts the holders: 申报了3个中心…批了2个 — theirs, per group;
-    # what it says before the count, 我们区创成了国家创新型县；区里3个镇…, is the asker's)
+    # (unless it counts the holders: 申报了3个中心…批了2个 — theirs, per group; what it
+    # says before the count, 我们区创成了国家创新型县；区里3个镇…, is the asker's)
     shared = estimate_one(found[0].before or found[0].shared)
     once_only = set() if found[0].counted and not found[0].before else {
         i.rule_id for i in shared.items if i.outcome == "eligible" and i.amount_yuan}
@@ -386,7 +395,6 @@ def compose_groups(rules: RuleSet, text: str, estimate_one: Callable[[str], Esti
     if not items:
         return None
     note = "按您说的各部分分别计算：" + "；".join(g.said for g in found)
-    # (what was left out first: a phone shows the first warnings only)
-    warnings.sort(key=lambda w: "未计入" not in w)
+    warnings.sort(key=lambda w: "未计入" not in w)  # (left out first: a phone shows the first)
     return replace(estimates[0], items=tuple(items), missing=tuple(missing),
                    warnings=(note, *warnings))

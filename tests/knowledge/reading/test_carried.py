@@ -49,3 +49,12 @@ def test_later_counts_are_those_of_the_title_holder(text: str, total: int) -> No
     estimate = estimate_by_year(RULESET, text, TODAY, list(whole.candidate_rules), whole,
                                 whole.as_of or TODAY)
     assert estimate is not None and estimate.total_yuan == total
+
+
+def test_a_year_with_a_title_of_its_own_is_not_given_the_earlier_one() -> None:
+    # 前年我们另一个众创空间又被评为山东省品牌众创空间，省里拨了40万: another holder
+    brand = frozenset({"brand_incubator_sd"})
+    per_year: list[tuple[int, dict[str, object]]] = [
+        (2019, {"incubation_titles": frozenset({"incubator_national"})}),
+        (2024, {"incubation_titles": brand, "provincial_funds_yuan": 400_000})]
+    assert dict(carry_titles(RULESET, per_year))[2024]["incubation_titles"] == brand
