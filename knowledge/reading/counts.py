@@ -287,7 +287,8 @@ def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  elsewhere: tuple[str, ...]) -> None:
     # (an incubator's 又升了7家: its incubatees upgraded, said without 高企 again)
     if (incubatee_talk or SELF_INCUBATEE.search(text)) and re.search(
-            r"高新|高企|升(?:级)?了?\s*" + _N + r"\s*家", text):
+            r"高新|高企|升(?:级)?了?\s*" + _N + r"\s*家|" + _N
+            + r"\s*家[^，,。；;]{0,12}升(?!级为|为)", text):  # (一家是2018年12月升的)
         _incubatee_upgrades(text, out, not_counted, elsewhere)
     m = re.search(_N + r"\s*(?:项|个)(科技)?(成果|项目|技术成果)", text)
     raw = m.group(1) if m else None

@@ -281,3 +281,11 @@ def test_a_count_said_as_two_numbers_in_a_row(text: str, value: int,
 def test_the_vocabulary_s_words_put_a_part_out(text: str, value: int) -> None:
     facts = extract_facts(text, date(2026, 12, 6)).facts
     assert facts["incubatees_upgraded"] == value
+
+
+def test_an_incubatee_said_to_have_upgraded_without_hitech_words() -> None:
+    # 还有一家是18年12月升的 (in the incubation period): one incubatee upgraded
+    out = RawExtraction()
+    read_counts("我们是市级众创空间，一家是2018年12月升的，当时也在孵化期内", out, True,
+                NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == 1
