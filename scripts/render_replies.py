@@ -11,7 +11,8 @@ written into its question, the review, a clause opened with 查看原文, /polic
 the documents do not state, a follow-up and an estimate over two years, groups counted
 part by part, recipients named one by one and an applicant outside the city, a bottom
 line on a policy no longer in force and a total summed question by question, the month
-asked of an event dated by its year alone, a supposition left out; wraps each
+asked of an event dated by its year alone, a supposition left out, the leader asked
+of a joint build, a rough count said; wraps each
 reply's Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
 screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
@@ -275,6 +276,13 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     out["18b_supposition_left_out"] = conv.text(
         Who(44, 44), "我们是科技服务公司，2021年首次评上高企。如果当年也申请了技术先进型服务企业，"
                      "那还能多拿。不过我只想知道实际拿到的是多少？").replies
+    # a joint build with no leader said: who leads asked, both awards shown
+    out["19a_lead_asked"] = conv.text(
+        Who(45, 45), "我们所和一家企业联合组建了市级技术创新中心 今年获批了 能拿多少").replies
+    # a rough count (十几家) whose ends give one total, said so
+    out["19b_rough_count_said"] = conv.text(
+        Who(46, 46), "21年5月我们市级孵化器有十几家在孵企业升了高企，都在孵化期里，孵化器奖励多少"
+    ).replies
     from bot.telegram.alert_handlers import AlertCommands
 
     alerts = AlertCommands(conv)  # /subscribe after the interview, and its estimate button
