@@ -34,7 +34,7 @@ from knowledge.reading.recall import (
 from knowledge.reading.scope import IF
 from knowledge.reading.slots import COUNT, YEAR, merge_counts, merge_money, merge_year, restate
 from knowledge.reading.subject import DOCUMENT_WORDS, another_title, points_at_itself, without
-from knowledge.reading.tables import asker_asks_instead, level_added, merge_tables, strip_opening
+from knowledge.reading.tables import asker_told, level_added, merge_tables, strip_opening
 from knowledge.reading.talk import Talk, table_word
 from knowledge.reading.thread import (
     added_up,
@@ -267,7 +267,7 @@ def _told_whole(said: str, marks: set[str], previous: Previous, talk: Talk,
     question told whole of a title of its own by the asker (我们是备案的机构 2019年考核还评了
     优秀 那个奖多少: 那个 is the title it names, not the question before), or the previous
     question asked again for the asker (那我们中介自己能拿吗); else None."""
-    if (asks := asker_asks_instead(said, previous.text)) is not None:
+    if (asks := asker_told(said, previous.text)) is not None:
         return replace(base, text=asks, follow_up=True, refs=("applicant",),
                        thread=kept((*previous.thread, asks)))
     if "corrections" in marks and titles is not None and (denied := denial_told(

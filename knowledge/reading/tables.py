@@ -13,7 +13,8 @@ from knowledge.reading.recall import ROLE_VERB, as_asker
 from knowledge.reading.slots import PUNCT
 from knowledge.reading.talk import Talk, payer_change, pays, table_word
 
-__all__ = ["asker_asks_instead", "level_added", "merge_tables", "strip_opening"]
+__all__ = ["asker_asks_instead", "asker_leads", "asker_told", "level_added", "merge_tables",
+           "strip_opening"]
 
 _BECOMING_BEFORE = re.compile(r"(升成|升到|升级为?|升级成|升为|升了|升|升格[为成]?|晋升为?"
                               r"|晋级为?)$")
@@ -198,3 +199,23 @@ def asker_asks_instead(said: str, question: str) -> str | None:
         return None
     asked = compact.removeprefix("那么").removeprefix("那").rstrip("？?。！!")
     return f"{question.rstrip('？?。')}，{asked}" + ("" if "多少" in asked else "，能拿多少")
+
+
+# 是我们所牵头的 / 我们牵头 我们是事业单位: the asker says it leads what was asked about
+_ASKER_LEADS = re.compile(r"^(?:是|其实是|应该是)?(?:我们|我司|咱们?|本单位|我校|我院)"
+                          r"[\u4e00-\u9fff]{0,4}?(?:牵头|主导)")
+
+
+def asker_leads(said: str, question: str) -> str | None:
+    """The previous ``question`` with the asker's word that it leads (是我们所牵头的) added,
+    when the message says nothing else of its own; None otherwise."""
+    compact = re.sub(r"\s+", "，", said.strip()).rstrip("。！!")
+    if not _ASKER_LEADS.match(compact) or "牵头" in question or "多少" in compact:
+        return None
+    return f"{question.rstrip('？?。')}，{compact}"
+
+
+def asker_told(said: str, question: str) -> str | None:
+    """The previous question asked again for the asker, or told that the asker leads."""
+    return asker_asks_instead(said, question) or asker_leads(said, question)
+

@@ -7,6 +7,7 @@ import pytest
 from knowledge.awards.vocabulary import default_vocabulary
 from knowledge.reading.tables import (
     asker_asks_instead,
+    asker_leads,
     level_added,
     merge_tables,
     strip_opening,
@@ -118,4 +119,18 @@ BROKERED = "我们是技术中介 2020年帮本地一家企业从山大买了专
 def test_the_previous_question_asked_again_for_the_asker(said: str, question: str,
                                                           asked: str | None) -> None:
     assert asker_asks_instead(said, question) == asked
+
+
+JOINT = "我们所和一家企业联合组建了市级技术创新中心 今年获批了 能拿多少"
+
+
+@pytest.mark.parametrize(("said", "question", "told"), [
+    ("是我们所牵头的我们是事业单位", JOINT, JOINT + "，是我们所牵头的我们是事业单位"),
+    ("我们牵头", JOINT, JOINT + "，我们牵头"),
+    # the question says who leads already, or the message asks: not a statement added
+    ("是我们牵头的", "我们公司牵头的市级技术创新中心能拿多少", None),
+    ("我们牵头能拿多少", JOINT, None),
+])
+def test_the_asker_says_it_leads(said: str, question: str, told: str | None) -> None:
+    assert asker_leads(said, question) == told
 
