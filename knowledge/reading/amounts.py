@@ -382,7 +382,7 @@ def _denied_in_part(text: str, mentions: list[MoneyMention], fact: str, pattern:
     """A denial said apart from the amounts: of the parts it names by position (前三份登记了，
     后面两份没登记), of a part when another clause affirms the condition (这三个都登记了，还有一个
     …没法登记: the amounts left out already, else asked), else of every amount."""
-    kept = by_position(text, mentions, pattern)
+    kept = by_position(text, mentions, pattern, out.notes)
     if kept is not None:
         out.notes[:] = [n for n in out.notes if not (n.startswith("按") and "＋" in n)]
         out.facts[fact] = sum(m.yuan for m in kept)

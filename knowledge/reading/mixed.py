@@ -14,7 +14,8 @@ from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import FAILED, is_negated
 
-__all__ = ["affirmed_apart", "by_name", "by_position", "less_undone", "out_by_position"]
+__all__ = ["affirmed_apart", "by_name", "by_position", "each_accounted", "less_undone",
+           "out_by_position"]
 
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 # 前三份 / 后面两份 / 最后2个: a part of a list named by its position
@@ -30,11 +31,12 @@ _PART = re.compile(r"其中|另外|另一|还有|剩下|剩余|其余|有的|部
 _NOT_DONE = re.compile(r"吗|么|是否|需要|需不需要|要不要|如果|假如|要是|假设|打算|准备|正在|还在")
 
 
-def by_position(text: str, mentions: list[MoneyMention], pattern: str
-                ) -> list[MoneyMention] | None:
+def by_position(text: str, mentions: list[MoneyMention], pattern: str,
+                notes: list[str] | None = None) -> list[MoneyMention] | None:
     """The listed amounts that meet ``pattern`` when clauses name parts of the list by
-    position and say which meet it; None when no clause does, or the positions do not
-    settle every amount (前三份登记了 alone: the other two are not said)."""
+    position (or name, :func:`by_name`) and say which meet it, or when each is accounted
+    for (:func:`each_accounted`, given the ``notes``); None when no clause does, or the
+    positions do not settle every amount (前三份登记了 alone: the other two are not said)."""
     if len(mentions) < 2:
         return None
     met: set[int] = set()
@@ -51,7 +53,10 @@ def by_position(text: str, mentions: list[MoneyMention], pattern: str
             range(len(mentions) - n, len(mentions)))
         (unmet if is_negated(text, clause.start(), clause.end()) else met).update(part)
     if not met and not unmet:
-        return by_name(text, mentions, pattern)
+        named = by_name(text, mentions, pattern)
+        if named is None and notes is not None and each_accounted(text, mentions, pattern, notes):
+            return [m for m in mentions if not _left_out(m, notes)]
+        return named
     if met & unmet or (met and len(met | unmet) < len(mentions)):
         return None
     return [m for i, m in enumerate(mentions) if i not in unmet]
@@ -163,3 +168,27 @@ def less_undone(found: list[tuple[MoneyMention, str]], total: MoneyMention,
     notes.append(f"您说共{total.text}，其中{'、'.join(m.text for m in undone)}未成 → "
                  f"按{format_yuan(left)}计")
     return left
+
+
+def each_accounted(text: str, mentions: list[MoneyMention], pattern: str,
+                   notes: list[str]) -> bool:
+    """Whether every amount is either left out already (未计入：“30万”…) or said, in its
+    clause or the next, to meet ``pattern`` (从哈工大买专利70万，登记了): a denial said
+    apart is then of the part left out, not of every amount."""
+    if not any(n.startswith("未计入：“") for n in notes):
+        return False
+    for m in mentions:
+        if _left_out(m, notes):
+            continue
+        after = [c for c in _CLAUSE.finditer(text, m.end)][:2]
+        said = text[m.start:after[-1].end()] if after else text[m.start:]
+        hit = re.search(pattern, said)
+        if hit is None or is_negated(said, hit.start(), hit.end()):
+            return False
+    return True
+
+
+def _left_out(mention: MoneyMention, notes: list[str]) -> bool:
+    return any(n.startswith(f"未计入：“{mention.text}") or f"…{mention.text}”" in n
+               for n in notes)
+

@@ -24,6 +24,9 @@ def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
     # an amount said alone in its clause is of the clause before it
     ("买了5项专利，3项合同登记了，一共260万，还有2项没登记，一共90万", 2_600_000),
     ("2019年买了技术但合同没登记，2020年买的登记了，150万", 1_500_000),
+    # each amount said registered in the clause after it, the unregistered one left out
+    ("我们是威海的企业，2019年从哈工大买专利70万，登记了；从一家韩国公司引进技术130万，也登记了；"
+     "另外跟合作伙伴签了个30万的技术开发合同，没去登记。", 2_000_000),
 ])
 def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) -> None:
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan

@@ -95,3 +95,15 @@ def test_a_total_less_its_parts_that_fell_through(text: str, left: int | None) -
     notes: list[str] = []
     assert less_undone(segs, found[0], notes) == left
     assert bool(notes) is (left is not None)
+
+
+def test_every_amount_accounted_for() -> None:
+    from knowledge.reading.mixed import each_accounted
+
+    text = "从哈工大买专利70万，登记了；另外签了个30万的技术开发合同，没去登记。"
+    left_out = ["未计入：“30万”（问题中说明该笔技术合同未经登记）"]
+    assert each_accounted(text, scan_money(text), REGISTERED, left_out)
+    # an amount said neither registered nor left out: not accounted for
+    text = "从哈工大买专利70万，登记了；还有一笔30万是口头说好的，没签合同；另外50万没登记"
+    assert not each_accounted(text, scan_money(text), REGISTERED,
+                              ["未计入：“50万”（问题中说明该笔技术合同未经登记）"])

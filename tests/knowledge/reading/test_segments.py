@@ -220,8 +220,3 @@ def test_a_year_s_level_obtained_keeps_its_subject() -> None:
                                 "一共多少", ["技术创新中心"]) == \
         "2026年刚认定了省级技术创新中心，如果2027年国家级技术创新中心也批下来了，一共多少"
 
-
-def test_a_level_applied_for_keeps_its_subject() -> None:
-    # 孵化器报国家级的: the level applied for is the incubator's
-    assert fill_elided_subjects("我们孵化器报国家级的 还在公示", ["孵化器"]) == \
-        "我们孵化器报国家级孵化器的 还在公示"
