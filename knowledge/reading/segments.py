@@ -32,6 +32,8 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年"
                    r"|\d{1,2}\s*月(?:\d{1,2}\s*[日号])?|(?!\d{1,2}\s*月))")
 _LEVEL = re.compile(r"国家级|省级|市级")
 _A_YEAR = re.compile(r"^(?:如果|要是|万一|假如)?\s*(?:19|20)\d\d\s*年")
+# (改报省级的批了: the level applied for again, then its outcome)
+_APPLIED = re.compile(r"(?:改报|又报|再报|改成|改申报|报了?|申报了?|申请了?)$")
 # 2019年市级 / 2021年是省级的 / 今年国家级: a year's level said alone
 # (前年已经是市级的了: a level held since that year)
 _YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|已经|早就|就)?"
@@ -141,7 +143,8 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
             piece = piece[:level.end()] + subject + piece[level.end():]
         elif (not named and seen and level is not None
               and _LEVEL_OBTAINED.match(piece[level.end():])
-              and not _A_YEAR.sub("", piece[:level.start()]).strip("但是而那不过，, ")):
+              and not _APPLIED.sub("", _A_YEAR.sub("", piece[:level.start()])).strip(
+                  "但是而那不过，, ")):
             # 国家级的没评上，省级的评上了 / 2027年国家级也批下来了: the level's subject
             of = piece[level.end():level.end() + 1] == "的"
             piece = piece[:level.end()] + seen + piece[level.end() + of:]

@@ -220,3 +220,14 @@ def test_a_year_s_level_obtained_keeps_its_subject() -> None:
                                 "一共多少", ["技术创新中心"]) == \
         "2026年刚认定了省级技术创新中心，如果2027年国家级技术创新中心也批下来了，一共多少"
 
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    # a level applied for again, then obtained: its subject from before
+    ("申报国家级国际合作基地没批，改报省级的批了",
+     "申报国家级国际合作基地没批，改报省级国际合作基地批了"),
+    # the level applied for with its outcome right after it: not read here
+    ("我们孵化器今年报国家级没通过", "我们孵化器今年报国家级没通过"),
+])
+def test_a_level_applied_for_again(text: str, written: str) -> None:
+    assert fill_elided_subjects(text, ["国际合作基地", "孵化器"]) == written
