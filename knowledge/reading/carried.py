@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from knowledge.awards.rules import RuleSet
 
-__all__ = ["carry_titles"]
+__all__ = ["FLOW_KINDS", "carry_titles"]
 
-_FLOW_KINDS = ("money", "count")
+FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 _SET_OPS = ("has", "has_any", "in")
 
 
@@ -23,7 +23,7 @@ def _carried_values(rules: RuleSet) -> dict[str, frozenset[object]]:
     specs = rules.vocabulary.facts
     out: dict[str, set[object]] = {}
     for rule in rules.rules:
-        if not any(n in specs and specs[n].kind in _FLOW_KINDS for n in rule.required_facts()):
+        if not any(n in specs and specs[n].kind in FLOW_KINDS for n in rule.required_facts()):
             continue
         for c in rule.conditions:
             if c.op in _SET_OPS and c.fact in specs and specs[c.fact].kind == "multi":
@@ -43,7 +43,7 @@ def carry_titles(rules: RuleSet, per_year: list[tuple[int, dict[str, object]]]
     held: dict[str, frozenset[object]] = {}
     out: list[tuple[int, dict[str, object]]] = []
     for year, facts in sorted(per_year, key=lambda p: p[0]):
-        flows = any(n in specs and specs[n].kind in _FLOW_KINDS for n in facts)
+        flows = any(n in specs and specs[n].kind in FLOW_KINDS for n in facts)
         added = dict(facts)
         # (a year naming a title of its own, 前年我们另一个众创空间又被评为…: its own holder)
         if flows and not any(facts.get(name) for name in held):

@@ -21,7 +21,7 @@ from knowledge.money import scan_money
 from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asked_years import asked_year, this_time
 from knowledge.reading.asof import lone_months, read_as_of
-from knowledge.reading.carried import carry_titles
+from knowledge.reading.carried import FLOW_KINDS, carry_titles
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.denied import not_yet_held, without_denied
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
@@ -36,7 +36,6 @@ from knowledge.reading.slots import restate
 
 __all__ = ["FLOW_KINDS", "WHO", "compose_years", "estimate_by_year", "joined"]
 
-FLOW_KINDS = ("money", "count")  # facts that are a year's flow, not a standing title
 # a part with a number of its own (有3家, 花了400万): a terse repeat of the year before
 _SUCCEEDED = re.compile(r"通过了|评上了?|报上了?|批了|批下来了?|成功了|入选了?|拿到了|认定了|过了"
                         r"|(才|终于|总算)(通过|评上|过|批下来|认定)")
