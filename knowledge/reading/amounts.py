@@ -43,7 +43,6 @@ def _sold_last(before: str) -> bool:
     bought = [m.end() for m in _BOUGHT.finditer(before)]
     return bool(sold) and sold[-1] > max(bought, default=-1)
 
-
 HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 
@@ -75,8 +74,9 @@ _BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
 # (fact, condition phrase, why): the fact is not read when the phrase is negated
 # (合同还没登记: the amount is not a registered one).
 NEGATED_CONDITIONS: tuple[tuple[str, str, str], ...] = (
-    # 剩下的没登: 登 closing its clause is 登记
-    ("registered_tech_purchase_yuan", r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)",
+    # 剩下的没登: 登 closing its clause is 登记 (30万是口头说好的，没签合同: none to register)
+    ("registered_tech_purchase_yuan", r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)"
+     r"|签(?:订|署)?(?:正式)?合同",
      "技术合同未经登记"),
 )
 _WHY = {fact: why for fact, _, why in NEGATED_CONDITIONS}
@@ -298,7 +298,7 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
             out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
             continue
-        if _NAMES_AWARD.match(text, mention.end):
+        if _NAMES_AWARD.match(text, mention.end) or _ASKED_FIGURE.search(before):
             # 国家专业化众创空间 两百万那个奖: the award asked about, named by its figure
             out.notes.append(f"金额“{mention.text}”是您所说奖励本身的金额，未作为计算依据")
             continue
@@ -331,8 +331,9 @@ _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
-# 两百万那个奖 / 20万的那项奖励: an award named by its figure, no amount it is computed on
+# 两百万那个奖 / 20万的那项奖励 / 有没有那个20万: an award named by its figure, not a base
 _NAMES_AWARD = re.compile(r"\s*的?(那个|那项|那笔|这个|这项)(奖|补助|补贴|奖补|政策)")
+_ASKED_FIGURE = re.compile(r"(有没有|有木有|给不给|能不能有)(那个|这个|那|这)?\s*$")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

@@ -59,7 +59,10 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
     segs = segments(text)
     starts: list[int] = []
     own_starts: list[int] = []  # where each month's own segment starts
+    said: tuple[int, int | None] | None = None
     for m in months:
+        if said == (said := (year_of(m), _month(m))):
+            continue  # (2023年3月被认定…：，2023年3月1家: the same month said again, one part)
         at = next((s.start for s in segs if s.start <= m.start() < s.end), m.start())
         # (其中8家证书是2023年3月下的: the clause's count is the month's part)
         clause = max(text.rfind(c, 0, m.start()) for c in "，,。；;！!？?") + 1

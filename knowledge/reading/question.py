@@ -52,6 +52,9 @@ _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度"
                          r"万(元)?.{0,6}(对吧|对吗|对不对|真的假的|是真的吗|没错吧)|"
                          r"可以(拿|领|得|获|补|申请)|最高|最多|(奖励|补助|奖补)[^，。？?]{0,4}"
                          r"(加一起|加起来|加在一起|一共|合计)|how much|amount", re.I)
+# 有没有那个20万 / 给不给那10万: whether a stated amount is had (the amount is the award)
+_HAD_AMOUNT = re.compile(r"(有没有|有木有|给不给|能不能有)[^，。？?]{0,6}"
+                         r"(\d+|[一二两三四五六七八九十百])万")
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 
 # Where an implied word names a place, the place itself must be the subject
@@ -95,7 +98,8 @@ def read_question(question: str, today: date,
     text = re.sub(r"\s+", "", question or "")
     out = RawExtraction()
     out.as_of = read_as_of(text, today)
-    out.is_amount_question = bool(_AMOUNT_ASK.search(text) and _AWARD_WORD.search(text))
+    out.is_amount_question = bool((_AMOUNT_ASK.search(text) and _AWARD_WORD.search(text))
+                                  or _HAD_AMOUNT.search(text))
     out.topics = {t for t, words in topics.items() if any(w in text for w in words)}
     # "在孵企业", but also the way owners say it: "孵化器出了5家高企", "众创空间培育出3家".
     incubatee_talk = bool(re.search(

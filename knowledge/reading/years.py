@@ -44,8 +44,9 @@ _AGAIN = re.compile(r"又(一次)?(通过|过了|评上|获评|认定)|再次|�
 _FIRST = re.compile(r"首次|第一次|头一回|头一次|初次")
 WHO = ("applicant_types", "district")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(家|项|个|件|万|元|亿|千)")
-_BARE_COUNT = re.compile(r"(?:^|年|[，,、])(\d+|[一二两三四五六七八九十]+)\s*(家|项|个|件)"
-                         r"(?:[，,、]|$)")
+# (2021年上半年3项都在威海: a count followed by an adverb is as bare as one before a comma)
+_BARE_COUNT = re.compile(r"(?:^|年|[，,、有])(\d+|[一二两三四五六七八九十]+)\s*(家|项|个|件)"
+                         r"(?:[，,、；;都全均也还]|$)")
 
 
 def estimate_by_year(rules: RuleSet, text: str, today: date, rule_ids: list[str],

@@ -27,6 +27,10 @@ def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
     # each amount said registered in the clause after it, the unregistered one left out
     ("我们是威海的企业，2019年从哈工大买专利70万，登记了；从一家韩国公司引进技术130万，也登记了；"
      "另外跟合作伙伴签了个30万的技术开发合同，没去登记。", 2_000_000),
+    # no contract signed: nothing to register
+    ("2020年我们买技术花了几笔钱：从省外一所大学买专利，合同200万，登记了；还有一笔30万是口头"
+     "说好的，没签合同。", 2_000_000),
+    ("买技术一份80万签了合同也登记了，另一份40万还没签正式合同", 800_000),
 ])
 def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) -> None:
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan
@@ -168,6 +172,8 @@ def test_the_provinces_grant(text: str, yuan: int) -> None:
     ("省品牌众创空间省拨了一百五十万 又认定了国家专业化众创空间 两百万那个奖 一共多少", 1_500_000),
     ("省里拨了80万，还有20万的那项补助，市里配多少", 800_000),
     ("省里拨了150万的奖补资金，市里配多少", 1_500_000),  # the grant itself, said with 的
+    # the award asked about by its figure (有没有那个20万)
+    ("省里拨了60万，有没有那个20万的补助，市里配多少", 600_000),
 ])
 def test_an_award_named_by_its_figure(text: str, yuan: int) -> None:
     assert _read(text).facts.get("provincial_funds_yuan") == yuan

@@ -157,6 +157,10 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     # (现在能先拿吗: a word between 能 and its verb)
     ("国家级中心还在公示没批下来，现在能先拿吗", True),
     ("两份技术购买合同都做了认定登记，奖励咋算？", True),
+    # whether a stated amount is had: the amount is the award asked about
+    ("我们是做科技咨询的服务机构，今年第一次通过高企认定，有没有那个20万？", True),
+    ("技术先进型服务企业给不给那20万", True),
+    ("我们有没有研发投入", False),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks

@@ -143,3 +143,29 @@ def test_the_level_a_closing_question_names_is_the_year_s_that_names_it() -> Non
     assert got is not None
     assert "2023年：省级技术创新中心" in got[1]
     assert not any(label.startswith("2021年：省级") for label in got[1])
+
+
+_KB = load_knowledge(KNOWLEDGE)
+# (with the documents' validity: 威政办字〔2018〕107号 repealed on 2023-04-07)
+VALIDITY: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
+
+
+@pytest.mark.parametrize(("text", "total", "labels"), [
+    # a bare count before an adverb (3项都在威海) is the year's count of the subject before
+    ("我们是技术转移服务机构：2019年促成4项成果转化，全在威海，成交额500万；"
+     "2021年上半年3项都在威海，成交额2000万。几年一共多少？", 650_000, ["2019年", "2021年"]),
+    ("我们是技术转移服务机构：2019年促成4项成果转化，成交额500万；"
+     "2020年3项也都在威海，成交额300万。两年一共多少？", 240_000, ["2019年", "2020年"]),
+    # one month said twice (a title restated into the year, then its count) is one part
+    ("我们众创空间2019年被认定为国家专业化众创空间。这几年在孵企业升高企：2019年3家，2020年11家，"
+     "2023年3月1家，2023年8月2家，都在孵化期内。这些年累计能拿多少？", 3_400_000,
+     ["2019年", "2019年", "2020年", "2023年3月"]),
+])
+def test_a_terse_year_s_count_and_months_on_each_side_of_a_repeal(
+        text: str, total: int, labels: list[str]) -> None:
+    whole = extract_facts(text, TODAY, VALIDITY)
+    estimate = estimate_by_year(VALIDITY, text, TODAY, list(whole.candidate_rules), whole,
+                                whole.as_of or TODAY)
+    assert estimate is not None and estimate.total_yuan == total
+    assert [i.label.split("：")[0] for i in estimate.items
+            if i.outcome == "eligible" and i.in_force] == labels
