@@ -21,6 +21,9 @@ __all__ = ["asks_of_place", "case_computed", "only_this", "place_unread", "what_
            "with_reading"]
 
 
+_DATED = re.compile(r"\d{4}年\d{1,2}(—\d{1,2})?月：")  # (an item of a dated part)
+
+
 def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
     """``estimate`` saying first how each figure of the message was read."""
     if not estimate.items or not notes:
@@ -28,7 +31,8 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
     asked = any("取决于确切金额" in w for w in estimate.warnings)  # (an approximate amount)
     said = tuple(n for n in dict.fromkeys(notes) if n not in estimate.warnings
                  # a sum over the whole message is no figure of an estimate by year
-                 and not ((estimate.years or is_split(estimate)) and "＋" in n)
+                 and not ((estimate.years or is_split(estimate) or any(
+                     _DATED.match(i.label) for i in estimate.items)) and "＋" in n)
                  and not (asked and "是约数，按约" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))
 
@@ -63,7 +67,7 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 
 # 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
 # (联合一家外地企业 / 那家外地的合作单位: a partner, another party)
-_OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自|联合|携手|会同)"
+_OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自|联合|携手|会同|合作的?)"
                                  r"[^，,。；;]{0,2}$|[那这]家$"
                                  # 总部在北京的公司在经区注册的子公司: the parent's place
                                  r"|(总部|母公司|总公司|集团)(设|是)?在$")

@@ -57,6 +57,9 @@ class Vocabulary:
     # applicant there, is outside these policies (conversation.yaml's places.elsewhere)
     elsewhere: tuple[str, ...] = ()
     home: tuple[str, ...] = ()  # the city's own places (places.home)
+    # the asker's circumstances (销售收入, 注册资本): an amount they name is no award's base
+    # (conversation.yaml's context_figures)
+    context_figures: tuple[str, ...] = ()
     fact_order: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -130,12 +133,13 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
     return Vocabulary(facts, topics, str(folder), patterns, _places(folder, "elsewhere"),
-                      _places(folder, "home")), []
+                      _places(folder, "home"), _places(folder, "")), []
 
 
 def _places(folder: Path, which: str) -> tuple[str, ...]:
-    """conversation.yaml's places.<which> (its problems are reported by its own reader,
-    knowledge.reading.talk; an unreadable file names no place here)."""
+    """conversation.yaml's places.<which>, or its context_figures when ``which`` is empty
+    (its problems are reported by its own reader, knowledge.reading.talk; an unreadable
+    file names no word here)."""
     path = folder / CONVERSATION_FILE
     if not path.is_file():
         return ()
@@ -145,7 +149,7 @@ def _places(folder: Path, which: str) -> tuple[str, ...]:
         return ()
     top = root.mapping or {}
     places = top["places"].mapping if "places" in top else None
-    words = (places or {}).get(which)
+    words = (places or {}).get(which) if which else top.get("context_figures")
     items = words.sequence if words is not None else None
     return tuple(str(i.value).strip() for i in items or [] if isinstance(i.value, str))
 

@@ -17,6 +17,7 @@ from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, ou
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
     HAS_AMOUNT,
+    circumstances_out,
     denies,
     each_of_count,
     in_the_city,
@@ -45,7 +46,6 @@ def _sold_last(before: str) -> bool:
 
 HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
-
 # (fact, pattern on the segment holding the amount), first match wins.
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
     ("tt_contract_turnover_yuan", r"成交额|合同额|合同金额|促成"),
@@ -98,7 +98,8 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
         found = _restated_once(text, found, pattern, out)
         total = [m for m, seg in found if totalled(seg, m)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
-        within = next((i for i, (_, seg) in enumerate(found) if i and seg.startswith("其中")), 0)
+        within = next((i for i, (_, seg) in enumerate(found)  # (其中4份分别为40万、35万…: all)
+                       if i and seg.startswith("其中") and seg != found[i - 1][1]), 0)
         if total and listed_parts(text, [m for m, _ in found]):
             total = []  # (两项…合计90万；一项…30万: the total of one item of the list)
         elif within and not total:
@@ -183,29 +184,28 @@ def _contexts(seg: str, staff: tuple[tuple[str, str], ...]) -> tuple[tuple[str, 
 
 def read_money(text: str, out: RawExtraction,
                 money_phrases: Mapping[str, tuple[str, ...]],
-                elsewhere: tuple[str, ...] = ()) -> None:
+                elsewhere: tuple[str, ...] = (), context: tuple[str, ...] = ()) -> None:
     """Amounts placed on their facts, segment by segment.
 
     Several amounts of one fact add up (一份60万，一份40万); one said to be the total
     (一共80万) is the amount; an amount in a segment that denies the fact's condition
     (另一项50万没登记) is left out, and a denial in a segment of its own (合同还没登记)
     denies them all.  Amounts no context places go to the one money fact the question's
-    topics name, if there is exactly one.  An amount in a segment naming a place outside
-    the city (``elsewhere``: 潍坊一家200万) is not one of the city's.
-    """
-    staff = tuple(
-        (fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
-        for fact, phrases in money_phrases.items()
-        if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
+    topics name, if there is exactly one.  One in a segment naming a place outside the city
+    (``elsewhere``: 潍坊一家200万) is not the city's, nor one of the asker's circumstances
+    (``context``: 销售收入3.1亿元) an award's base."""
+    staff = tuple((fact, "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
+                  for fact, phrases in money_phrases.items()
+                  if phrases and fact not in {f for f, _ in MONEY_CONTEXTS})
     scanned = scan_money(text)
     for refused in (m for m in scanned if m.problem):
         out.notes.append(f"金额“{refused.text}”{refused.problem}，未使用；稍后会请您确认具体金额")
-    # 这两块一共: "块" as parts, not yuan — no award is counted in single yuan
-    mentions = [m for m in scanned if not m.problem and (m.yuan >= _LEAST_YUAN
+    mentions = [m for m in scanned if not m.problem and (m.yuan >= _LEAST_YUAN  # (这两块: parts)
                                                          or m.text in ("0元", "0万", "0万元"))]
-    mentions = [m for m in mentions if not _NAMING.match(text, m.end)
-                or any(o.yuan == m.yuan and o is not m for o in mentions)]
-    mentions = in_the_city(text, mentions, elsewhere, out.notes)
+    mentions = circumstances_out(text, in_the_city(text, [  # (…那个 names an award)
+        m for m in mentions if not _NAMING.match(text, m.end)
+        or any(o.yuan == m.yuan and o is not m for o in mentions)], elsewhere, out.notes),
+        context, out.notes)
     mentions = out_by_position(text, mentions, elsewhere, out.notes)
     mentions = [_times_count(text, m, out) for m in mentions]
     topical = [f for f, topic in _TOPIC_MONEY if topic in out.topics]

@@ -34,7 +34,8 @@ _SPOKEN_FOR = ((re.compile(_FEW + r"\s*个(乡镇|镇)"
                (re.compile(_FEW + r"\s*(个|家)(孵化器|众创空间)"), "incubator"))
 
 
-_OWN_LEVEL = re.compile(r"本级|(?:区|县|市)(?:里|政府)?自己")
+_OWN_LEVEL = re.compile(r"本级|(?:区|县|市)(?:里|政府)?自己"
+                        r"|(?:我局|本局|局里|我们|我单位)(?:本身|自己|自身)")
 
 
 def read_spoken_for(text: str, out: RawExtraction) -> None:

@@ -136,6 +136,7 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
     head, parts, tail = found
     framed = _framed(head, [part for _, part in parts])
     estimates: list[tuple[date, Estimate]] = []
+    texts: list[str] = []
     before = ""
     for i, (when, part) in enumerate(parts):
         own = extract_facts(part, today, rules)
@@ -152,6 +153,7 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         facts = {**{k: v for k, v in whole.facts.items() if k == _APPLICANT}, **ex.facts}
         est = evaluate(rules, facts, when, rule_ids=ids, denied=ex.denied)
         estimates.append((when, finish(est) if finish else est))
+        texts.append(part)
     in_force = {frozenset(i.rule_id for i in est.items if i.in_force) for _, est in estimates}
     if len(in_force) < 2 and len({when.year for when, _ in parts}) > 1:
         return None  # several years on the same law: estimated by year
@@ -164,8 +166,9 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         est = evaluate(rules, whole.facts, last, rule_ids=ids, denied=whole.denied)
         return finish(est) if finish else est
     items: list[Item] = []
-    for when, est in estimates:
-        items += [replace(i, label=f"{when.year}年{when.month}月：{i.label}")
+    for months, est in _periods(rules, estimates, texts, (head, tail), whole, today,
+                                rule_ids, finish, bool(framed)):
+        items += [replace(i, label=f"{months}：{i.label}")
                   for i in est.items if i.outcome != "ineligible"]
     seen = {i.rule_id for i in items}
     items += [i for _, est in estimates for i in est.items
@@ -174,3 +177,34 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
     warnings = tuple(dict.fromkeys(w for _, est in estimates for w in est.warnings))
     return Estimate(as_of=on, items=tuple(items), missing=missing, warnings=warnings,
                     facts=whole.facts, vocabulary=rules.vocabulary)
+
+
+def _periods(rules: RuleSet, estimates: list[tuple[date, Estimate]], texts: list[str],
+             around: tuple[str, str], whole: Extraction, today: date, rule_ids: list[str],
+             finish: Callable[[Estimate], Estimate] | None, framed: bool
+             ) -> list[tuple[str, Estimate]]:
+    """The parts' estimates, with the neighbouring parts of one year on the same law
+    estimated together as of the last of them (1月、5月、9月 before 58号's expiry share
+    its annual cap; 12月 after it is apart), each labelled with its months."""
+    groups: list[list[int]] = []
+    for i, (when, est) in enumerate(estimates):
+        key = (when.year, frozenset(r.rule_id for r in est.items if r.in_force))
+        if groups and not framed and (estimates[groups[-1][0]][0].year, frozenset(
+                r.rule_id for r in estimates[groups[-1][0]][1].items if r.in_force)) == key:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[tuple[str, Estimate]] = []
+    for group in groups:
+        first, last = estimates[group[0]][0], estimates[group[-1]][0]
+        if len(group) == 1:
+            out.append((f"{first.year}年{first.month}月", estimates[group[0]][1]))
+            continue
+        text = around[0] + "，".join(texts[i] for i in group) + (
+            f"，{around[1]}" if around[1] else "")
+        ex = extract_facts(text, today, rules)
+        facts = {**{k: v for k, v in whole.facts.items() if k == _APPLICANT}, **ex.facts}
+        est = evaluate(rules, facts, last, rule_ids=list(dict.fromkeys(
+            [*rule_ids, *ex.candidate_rules])), denied=ex.denied)
+        out.append((f"{first.year}年{first.month}—{last.month}月", finish(est) if finish else est))
+    return out

@@ -126,7 +126,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         labels={n: dict(s.choices) for n, s in specs.items() if s.choices},
         patterns=vocab.patterns,
         not_counted={n: s.not_counted for n, s in specs.items() if s.kind == "count"},
-        elsewhere=vocab.elsewhere)
+        elsewhere=vocab.elsewhere, context_figures=vocab.context_figures)
     flat = re.sub(r"\s+", "", question or "")  # the question as the readers below take it
     facts: dict[str, object] = {}
     notes = list(raw.notes)

@@ -21,7 +21,9 @@ GOVERNMENTS = frozenset({"district_gov", "town_gov"})
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 # 一家企业的 / 辖区一家医疗器械企业牵头的 / 镇上的企业: another party named as the holder
 _ANOTHER = re.compile(r"(?:一家|某家|另一家|有家|辖区|镇上|区里|下面)[^，,。；;！!？?\s]{0,12}?"
-                      r"(?:企业|公司|医院|大学|高校|学校|研究院|研究所|机构)(?:牵头|主导|组建|建设)?的")
+                      r"(?:企业|公司|医院|大学|高校|学校|研究院|研究所|机构)"
+                      # (辖区内一家企业被认定为…: the party the title is said of)
+                      r"(?:(?:牵头|主导|组建|建设)?的|被|获批|获评|评上|拿到)")
 
 
 # 镇政府这边能拿多少 / 光问区政府 / 给我们镇多少: the asker's own share is asked

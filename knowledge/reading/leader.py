@@ -50,8 +50,9 @@ _PARTNER = re.compile(r"(?:联合|携手|会同|和|与|同|跟)([^，,。；;�
 # 我们公司 / 我们学校: the asker named with its kind
 _SELF_NAMED = re.compile(r"(我们|我司)(公司|企业|厂|集团|学校|大学|学院|医院|研究院|研究所)")
 # 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
-_ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?]{0,6}(能|可以|可)"
-                        r"[^，,。；;]{0,4}(分|拿|得|领)")
+# (我们公司是做电子元件生产的能拿多少: what it is said between, no other holder named)
+_ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?孵众他它对那]{0,14}[，,]?"
+                        r"(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
 _ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing

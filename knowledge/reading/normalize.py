@@ -137,8 +137,28 @@ _DATE_CORRECTION = re.compile(
 _DATE_UNIT = re.compile(r"\s*[年月日号]")
 
 
+_MARK = re.compile(r"[，,\s]*(?:哦|噢|呃|啊|额)?[，,\s]*(?:哦不|噢不|啊不|呃不|不不|不对"
+                   r"|更正一下|更正|纠正一下|说错了|写错了|打错了|口误)[，,\s]*(?:应该|其实|实际)?"
+                   r"(?:是|为)?\s*")
+_NUMBER = re.compile(_NUM)
+
+
+def _phrase_corrected(text: str) -> str:
+    """A phrase said again corrected (6家过了4家没过 哦说错了 是7家过了3家没过): the one
+    before the correction, of the same words with other numbers, is taken out."""
+    for m in reversed(list(_MARK.finditer(text))):
+        said = re.match(r"[^，。；！？,;!?\s]+", text[m.end():])
+        if said is None or len(_NUMBER.findall(said.group())) < 2:
+            continue
+        shape = "".join(_NUM if n else re.escape(w) for w, n in (
+            (p, i % 2) for i, p in enumerate(_NUMBER.split(said.group())) if p or i % 2))
+        if (before := re.search(shape + "$", text[:m.start()])) is not None:
+            text = text[:before.start()] + text[m.end():]
+    return text
+
+
 def _corrected(text: str) -> str:
-    text = _DATE_CORRECTION.sub(lambda m: m.group(2), text)
+    text = _phrase_corrected(_DATE_CORRECTION.sub(lambda m: m.group(2), text))
     out, last = [], 0
     for m in _CORRECTION.finditer(text):
         first_unit, said_unit = m.group(2) or "", m.group(5) or ""

@@ -21,6 +21,7 @@ from knowledge.reading.asof import read_as_of
 from knowledge.reading.counts import SELF_INCUBATEE, read_counts, read_spoken_for
 from knowledge.reading.matches import clause_matches
 from knowledge.reading.raw import RawExtraction, add_value, exclude
+from knowledge.reading.said import part_unknown
 from knowledge.reading.scope import (
     SELF,
     asks_repeat,
@@ -74,7 +75,8 @@ def read_question(question: str, today: date,
                   labels: Mapping[str, Mapping[str, str]] | None = None,
                   patterns: Patterns | None = None,
                   not_counted: Mapping[str, tuple[str, ...]] | None = None,
-                  elsewhere: tuple[str, ...] = ()) -> RawExtraction:
+                  elsewhere: tuple[str, ...] = (),
+                  context_figures: tuple[str, ...] = ()) -> RawExtraction:
     """Facts, date, topics and whether the question asks for an amount.
 
     ``choice_phrases`` (fact → choice value → phrases, from the vocabulary) name choices
@@ -117,7 +119,8 @@ def read_question(question: str, today: date,
     # counts and amounts as a comma would (each part with its own condition)
     spaced = re.sub(r"\s+", "", SPACED.sub("，", question or ""))
     read_counts(spaced, out, incubatee_talk, not_counted or {}, elsewhere)
-    read_money(spaced, out, money_phrases or {}, elsewhere)
+    read_money(spaced, out, money_phrases or {}, elsewhere, context_figures)
+    part_unknown(spaced, out)
     _read_rnd(text, out)
     out.facts = {k: (frozenset(v) if isinstance(v, set) else v) for k, v in out.facts.items()}
     return out

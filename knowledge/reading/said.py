@@ -17,6 +17,7 @@ from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_nega
 __all__ = [
     "HAS_AMOUNT",
     "SEGMENT",
+    "circumstances_out",
     "denies",
     "each_of_count",
     "in_the_city",
@@ -24,6 +25,7 @@ __all__ = [
     "met_later",
     "note_approximate",
     "own_start",
+    "part_unknown",
     "totalled",
 ]
 
@@ -131,6 +133,24 @@ _AMOUNT_ONLY = re.compile(r"\s*(?:合同|成交|交易|技术|金额|总额|额|
 _COUNTERPARTY = re.compile(r"[从向跟与和]")
 
 
+def circumstances_out(text: str, mentions: list[MoneyMention], words: tuple[str, ...],
+                      notes: list[str]) -> list[MoneyMention]:
+    """The mentions less those said just after a word of the asker's circumstances in
+    their clause (销售收入3.1亿元, 注册资本是500万): no award is computed on them."""
+    if not words:
+        return mentions
+    said = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    kept: list[MoneyMention] = []
+    for m in mentions:
+        found = [w for w in said.finditer(text, max(clause_start(text, m.start), m.start - 10),
+                                          m.start)]
+        if found:
+            notes.append(f"金额“{m.text}”是{found[-1].group()}，不是奖补的计算依据，未使用")
+        else:
+            kept.append(m)
+    return kept
+
+
 def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
                 notes: list[str]) -> list[MoneyMention]:
     """The mentions whose own segment names no place outside the city (潍坊一家200万 is
@@ -232,3 +252,20 @@ def totalled(seg: str, m: MoneyMention) -> bool:
     if not words:
         return bool(_TOTAL.search(seg))
     return not _COUNTED.search(seg, words[-1].end(), at if at >= 0 else len(seg))
+
+
+# 第5份合同的金额财务还没有核对出来 / 还有一笔金额不清楚: a part of the amount is unknown
+_UNKNOWN_PART = re.compile(r"金额[^，。；,;]{0,12}(还)?(没|未)(有)?"
+                           r"(核对|确定|定下来|出来|算出来|统计)"
+                           r"|金额(还)?(不清楚|不确定|不知道|待定|未知)"
+                           r"|(不知道|不清楚|不确定|记不清)(具体)?(金额|是多少钱|多少钱)")
+
+
+def part_unknown(text: str, out: RawExtraction) -> None:
+    """The one amount read is asked (not computed on the part known) when the question
+    says a part of it is not known yet."""
+    money = [k for k, v in out.facts.items() if isinstance(v, int) and k.endswith("_yuan")]
+    if len(money) == 1 and (said := _UNKNOWN_PART.search(text)):
+        del out.facts[money[0]]  # (the sum of the parts known is no figure used: not said)
+        out.notes[:] = [f"您说“{said.group()}”：金额不全，按已知部分计算会算错，请告诉我合计金额",
+                        *(n for n in out.notes if not (n.startswith("按") and "＋" in n))]
