@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from knowledge.awards.calculator import Estimate, Item, evaluate
+from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.numerals import parse_int
 from knowledge.reading.extraction import Extraction, extract_facts
@@ -136,7 +136,7 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
     head, parts, tail = found
     framed = _framed(head, [part for _, part in parts])
     estimates: list[tuple[date, Estimate]] = []
-    texts: list[str] = []
+    read: list[tuple[dict[str, object], dict[str, Denied], list[str]]] = []
     before = ""
     for i, (when, part) in enumerate(parts):
         own = extract_facts(part, today, rules)
@@ -153,7 +153,7 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         facts = {**{k: v for k, v in whole.facts.items() if k == _APPLICANT}, **ex.facts}
         est = evaluate(rules, facts, when, rule_ids=ids, denied=ex.denied)
         estimates.append((when, finish(est) if finish else est))
-        texts.append(part)
+        read.append((facts, dict(ex.denied), ids))
     in_force = {frozenset(i.rule_id for i in est.items if i.in_force) for _, est in estimates}
     if len(in_force) < 2 and len({when.year for when, _ in parts}) > 1:
         return None  # several years on the same law: estimated by year
@@ -166,8 +166,7 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
         est = evaluate(rules, whole.facts, last, rule_ids=ids, denied=whole.denied)
         return finish(est) if finish else est
     items: list[Item] = []
-    for months, est in _periods(rules, estimates, texts, (head, tail), whole, today,
-                                rule_ids, finish, bool(framed)):
+    for months, est in _periods(rules, estimates, read, finish):
         items += [replace(i, label=f"{months}：{i.label}")
                   for i in est.items if i.outcome != "ineligible"]
     seen = {i.rule_id for i in items}
@@ -179,32 +178,42 @@ def estimate_dated(rules: RuleSet, text: str, today: date, rule_ids: list[str],
                     facts=whole.facts, vocabulary=rules.vocabulary)
 
 
-def _periods(rules: RuleSet, estimates: list[tuple[date, Estimate]], texts: list[str],
-             around: tuple[str, str], whole: Extraction, today: date, rule_ids: list[str],
-             finish: Callable[[Estimate], Estimate] | None, framed: bool
-             ) -> list[tuple[str, Estimate]]:
+def _periods(rules: RuleSet, estimates: list[tuple[date, Estimate]],
+             read: list[tuple[dict[str, object], dict[str, Denied], list[str]]],
+             finish: Callable[[Estimate], Estimate] | None) -> list[tuple[str, Estimate]]:
     """The parts' estimates, with the neighbouring parts of one year on the same law
-    estimated together as of the last of them (1月、5月、9月 before 58号's expiry share
-    its annual cap; 12月 after it is apart), each labelled with its months."""
+    estimated together as of the last of them, their amounts and counts added (1月、5月、
+    9月 before 58号's expiry share its annual cap; 12月 after it is apart), each labelled
+    with its months."""
+    def key(i: int) -> tuple[int, frozenset[str]]:
+        when, est = estimates[i]
+        return when.year, frozenset(r.rule_id for r in est.items if r.in_force)
+
     groups: list[list[int]] = []
-    for i, (when, est) in enumerate(estimates):
-        key = (when.year, frozenset(r.rule_id for r in est.items if r.in_force))
-        if groups and not framed and (estimates[groups[-1][0]][0].year, frozenset(
-                r.rule_id for r in estimates[groups[-1][0]][1].items if r.in_force)) == key:
+    for i in range(len(estimates)):
+        if groups and key(groups[-1][0]) == key(i):
             groups[-1].append(i)
         else:
             groups.append([i])
+    specs = rules.vocabulary.facts
     out: list[tuple[str, Estimate]] = []
     for group in groups:
         first, last = estimates[group[0]][0], estimates[group[-1]][0]
         if len(group) == 1:
             out.append((f"{first.year}年{first.month}月", estimates[group[0]][1]))
             continue
-        text = around[0] + "，".join(texts[i] for i in group) + (
-            f"，{around[1]}" if around[1] else "")
-        ex = extract_facts(text, today, rules)
-        facts = {**{k: v for k, v in whole.facts.items() if k == _APPLICANT}, **ex.facts}
-        est = evaluate(rules, facts, last, rule_ids=list(dict.fromkeys(
-            [*rule_ids, *ex.candidate_rules])), denied=ex.denied)
+        facts: dict[str, object] = {}
+        denied: dict[str, Denied] = {}
+        for i in group:
+            for name, value in read[i][0].items():
+                held = facts.get(name)
+                flow = name in specs and specs[name].kind in ("money", "count")
+                facts[name] = (held + value if flow and isinstance(held, int)
+                               and isinstance(value, int) else held | value
+                               if isinstance(held, frozenset) and isinstance(value, frozenset)
+                               else value)
+            denied.update(read[i][1])
+        ids = list(dict.fromkeys(r for i in group for r in read[i][2]))
+        est = evaluate(rules, facts, last, rule_ids=ids, denied=denied)
         out.append((f"{first.year}年{first.month}—{last.month}月", finish(est) if finish else est))
     return out

@@ -86,6 +86,7 @@ def test_the_amount_asked_of_a_place(place: str, text: str, asked: bool) -> None
 @pytest.mark.parametrize("text", [
     "我们公司牵头、联合一家外地企业建的技术创新中心今年被认定为国家级的，市里给多少？",
     "还有那家外地的合作单位，它能拿多少",
+    "本中介今年拿到国家级技术转移示范机构称号 合作的外地高校也算一份吗 总共给多少",
 ])
 def test_a_partner_s_place_is_read(text: str) -> None:
     """A partner named with its place (联合一家外地企业, 那家外地的合作单位): another party's

@@ -330,3 +330,20 @@ def test_places_come_from_the_conversation_vocabulary(words: Path) -> None:
     vocabulary = load_vocabulary(words)
     assert "烟台" in vocabulary.elsewhere and "威海" in vocabulary.home
     assert load_vocabulary(words).facts["incubatees_upgraded"].not_counted
+
+
+def test_circumstance_figures_come_from_the_conversation_vocabulary(tmp_path: Path) -> None:
+    """Staff add a word of the asker's circumstances (流水): an amount said after it is no
+    award's base any more."""
+    question = "我们公司去年买技术合同登记了100万，流水800万，能奖多少？"
+    root = _knowledge_copy(tmp_path)
+    assert "销售收入" in knowledge_vocabulary(root).context_figures
+    before = extract_facts(question, date(2020, 6, 1), vocabulary=knowledge_vocabulary(root))
+    talk = root / "vocabulary" / "conversation.yaml"
+    text = talk.read_text(encoding="utf-8")
+    talk.write_text(text.replace("context_figures: [", "context_figures: [流水, "),
+                    encoding="utf-8")
+    after = extract_facts(question, date(2020, 6, 1), vocabulary=knowledge_vocabulary(root))
+    assert before.facts.get("registered_tech_purchase_yuan") == 9_000_000
+    assert after.facts.get("registered_tech_purchase_yuan") == 1_000_000
+    assert any("流水" in n for n in after.notes)

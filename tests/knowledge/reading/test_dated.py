@@ -102,3 +102,18 @@ def test_a_part_said_unregistered_keeps_its_own_denial() -> None:
     assert estimate is not None
     assert estimate.total_yuan == 400_000  # (80万 + 120万) × 20%; December after the expiry
 
+
+
+@pytest.mark.parametrize(("text", "total", "labels"), [
+    # the months before the expiry share the year's cap; the one after it is apart
+    ("本公司2021年购买技术的合同均已认定登记：1月一份90万元，5月一份150万元，9月一份70万元，"
+     "12月一份40万元。请问本公司2021年的技术交易奖励合计可以拿多少？", 500_000, ["2021年1—9月"]),
+    ("本公司2021年购买技术的合同均已认定登记：3月一份60万元，12月一份40万元。能拿多少？",
+     120_000, ["2021年3月"]),
+])
+def test_the_months_on_one_law_share_the_year_s_cap(text: str, total: int,
+                                                    labels: list[str]) -> None:
+    estimate = _estimate(text)
+    assert estimate is not None and estimate.total_yuan == total
+    assert [i.label.split("：")[0] for i in estimate.items
+            if i.outcome == "eligible" and i.in_force] == labels

@@ -40,7 +40,11 @@ def _total(question: str) -> int:
     ("我是区科技局的，辖区一家企业牵头的市级技术创新中心今年批了，能拿多少", 2_000_000),
     # the government named as the one given to: its own share
     ("我们是文登区政府，区里一家企业牵头的技术创新中心今年被认定为省级，市里给区政府多少奖励？", 0),
-], ids=["town-share", "district-share", "all-asked", "firm-asked-about", "given-to-the-district"])
+    # a bureau asking for itself (我局本身) of a title a firm of its area obtained
+    ("我局是某区科技局。前年辖区内一家企业被认定为国家级技术创新中心。"
+     "请问我局本身能申请到多少钱？", 0),
+], ids=["town-share", "district-share", "all-asked", "firm-asked-about", "given-to-the-district",
+        "bureau-itself"])
 def test_a_government_s_own_share(question: str, total: int) -> None:
     assert _total(question) == total
 
@@ -49,6 +53,8 @@ def test_a_government_s_own_share(question: str, total: int) -> None:
     ("镇上还有一家企业的技术创新中心", True),
     ("辖区一家医疗器械企业牵头的", True),
     ("我们公司牵头的", False),
+    ("前年辖区内一家企业被认定为国家级技术创新中心", True),
+    ("我们公司被认定为国家级技术创新中心", False),
 ])
 def test_another_holder(said: str, another: bool) -> None:
     assert another_holder(said) is another

@@ -109,6 +109,9 @@ def test_the_partner_of_an_asker_leading_does_not_apply() -> None:
     ("我们是设备供应商，客户的中心认定省级了，客户能拿多少", ""),
     ("我们公司被认定为技术先进型服务企业了，我们的一家供应商也被认定了，我们公司能拿多少", ""),
     ("我们公司认定了技术先进型服务企业，能拿多少", ""),
+    # the asker's own clause, then the question without a subject: for itself
+    ("我们公司在市级孵化器里 2022年升了高企 孵化器拿了10万 我们公司是做电子元件生产的 能拿多少",
+     "我们公司在市级孵化器里"),
 ])
 def test_a_supplier_asking_for_itself_is_no_applicant(text: str, said: str) -> None:
     assert supplier(text) == said

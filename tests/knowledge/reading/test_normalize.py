@@ -117,6 +117,11 @@ def test_a_year_in_chinese_digits(text: str, written: str) -> None:
     ("2023年2月，不对，是2023年3月，又认定为国家级", "2023年3月，又认定为国家级"),
     ("6月 不对 是8月签的", "8月签的"),
     ("2022年，说错了，是2021年认定的", "2021年认定的"),
+    # a phrase of two numbers said again corrected: the one before taken out
+    ("报了10家 6家过了4家没过 哦说错了 是7家过了3家没过 都在孵化期",
+     "报了10家 7家过了3家没过 都在孵化期"),
+    ("买了两项，一项50万一项80万，不对，一项60万一项80万，能拿多少",
+     "买了两项，一项60万一项80万，能拿多少"),
 ])
 def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
     assert normalize_question(text) == read

@@ -8,6 +8,7 @@ import pytest
 from knowledge.money import MoneyMention, scan_money
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
+    circumstances_out,
     denies,
     each_of_count,
     in_the_city,
@@ -15,6 +16,7 @@ from knowledge.reading.said import (
     met_later,
     note_approximate,
     own_start,
+    part_unknown,
 )
 
 REGISTERED = r"登记|认定登记|备案|登(?=[，,。；;！!？?\s]|$)"
@@ -34,6 +36,8 @@ def _first(text: str) -> MoneyMention:
     ("一项60万登记了，不过剩下那项没登记", False),  # another part after a but
     ("一项60万登记了，但是后来没去登记", True),  # the same deal, going on
     ("D项40万登记了但合同后来解除了", True),  # the deal undone later (解除, 终止)
+    # 驳回 with who turned it down between (被登记机构驳回)
+    ("金额50万元的一份被登记机构驳回，另外两份均已登记成功", True),
 ])
 def test_what_is_said_of_an_amount(text: str, denied: bool) -> None:
     assert denies(text, _first(text), REGISTERED) is denied
@@ -113,3 +117,31 @@ def test_an_approximate_amount_keeps_its_range(text: str,
     note_approximate(text, {"tt_contract_turnover_yuan": [(mention, text)]}, [mention], out)
     assert out.approximate.get("tt_contract_turnover_yuan") == approximate
     assert any("约数" in n for n in out.notes) is (approximate is not None)
+
+
+@pytest.mark.parametrize(("text", "kept", "said"), [
+    # an amount said just after a word of the asker's circumstances is no base
+    ("本公司销售收入3.1亿元，研发投入占比4.2%，买技术登记了100万", ["100万"], "销售收入"),
+    ("注册资本是500万，合同额200万", ["200万"], "注册资本"),
+    ("买技术登记了100万，去年营收也不错", ["100万"], ""),
+])
+def test_the_askers_circumstances_are_no_base(text: str, kept: list[str], said: str) -> None:
+    notes: list[str] = []
+    words = ("销售收入", "营收", "注册资本")
+    got = circumstances_out(text, [m for m in scan_money(text) if not m.problem], words, notes)
+    assert [m.text for m in got] == kept
+    assert (said in notes[0]) if said else not notes
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("5份合同，4份金额分别为40万元、35万元，第5份合同的金额财务那边还没有核对出来", True),
+    ("还有一笔不清楚具体金额", True),
+    ("4份合同金额分别为40万元、35万元", False),
+])
+def test_a_part_of_the_amount_unknown_is_asked(text: str, asked: bool) -> None:
+    out = RawExtraction(facts={"registered_tech_purchase_yuan": 750_000},
+                        notes=["按40万元＋35万元＝75万元计"])
+    part_unknown(text, out)
+    assert ("registered_tech_purchase_yuan" not in out.facts) is asked
+    assert out.notes[0].startswith("您说“") is asked
+    assert any("＋" in n for n in out.notes) is not asked
