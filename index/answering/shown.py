@@ -67,7 +67,8 @@ def what_the_change_adds(estimate: Estimate, superseded: tuple[str, ...]) -> Est
 
 # 从烟台的大学买的 / 跟青岛一家公司合作: a place of the other party
 # (联合一家外地企业 / 那家外地的合作单位: a partner, another party)
-_OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自|联合|携手|会同|合作的?)"
+_OTHER_PARTY_BEFORE = re.compile(r"(从|向|跟|同|与|和|帮|替|给|卖给|买自|联合|携手|会同|合作的?"
+                                 r"|共建的?|参与的?)"
                                  r"[^，,。；;]{0,2}$|[那这]家$"
                                  # 总部在北京的公司在经区注册的子公司: the parent's place
                                  r"|(总部|母公司|总公司|集团)(设|是)?在$")
@@ -94,7 +95,8 @@ def place_unread(place: str, text: str, extraction: Extraction | None,
         return ""  # (…其中1家是注册在烟台的 said in the item's reading: placed)
     spots = [m.start() for m in re.finditer(re.escape(place), text)]
     if spots and all(_OTHER_PARTY_BEFORE.search(text[:i]) or _PART_BEFORE.search(text[:i])
-                     or _OTHER_ENTITY_AFTER.match(text, i + len(place)) for i in spots):
+                     or _OTHER_ENTITY_AFTER.match(text, i + len(place))
+                     or text.startswith(("那家", "的那家"), i + len(place)) for i in spots):
         return ""
     return place
 

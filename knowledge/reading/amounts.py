@@ -96,7 +96,7 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
     for fact, found in placed.items():
         pattern = conditions.get(fact)
         found = _restated_once(text, found, pattern, out)
-        total = [m for m, seg in found if totalled(seg, m)]
+        total = [m for m, seg in found if totalled(seg, m, text)]
         # 买技术花了200万，其中120万登记了，另外80万没登记: the first is the whole
         within = next((i for i, (_, seg) in enumerate(found)  # (其中4份分别为40万、35万…: all)
                        if i and seg.startswith("其中") and seg != found[i - 1][1]), 0)

@@ -65,7 +65,7 @@ def dated_parts(text: str) -> tuple[str, list[tuple[date, str]], str] | None:
             continue  # (2023年3月被认定…：，2023年3月1家: the same month said again, one part)
         at = next((s.start for s in segs if s.start <= m.start() < s.end), m.start())
         # (其中8家证书是2023年3月下的: the clause's count is the month's part)
-        clause = max(text.rfind(c, 0, m.start()) for c in "，,。；;！!？?") + 1
+        clause = max(text.rfind(c, 0, m.start()) for c in "，,。；;！!？?：:") + 1
         if clause < at and _COUNT.search(text, clause, at) and not _MONTH.search(text, clause, at):
             at = clause
         space = text.rfind(" ", at, m.start())  # 4月份三百万 10月份一百万: spaced apart

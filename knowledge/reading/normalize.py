@@ -107,12 +107,19 @@ _CN_SHORT_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十百千
                             r"(?=年(?!内|以上|以下|多|来|之内|左右|期|限|以内|的时间))")
 
 
+# A year said bare in a terse message (高企：2019首次认定；2022重新认定 / 省级 2019；国家级
+# 2023年6月): a year with no unit, number or date part after it is a year.
+_BARE_YEAR = re.compile(r"(?<![\d.\-/+＋])(20[0-3]\d)"
+                        r"(?![\d年万元亿千百.%％\-/:：件项家个份号月日次人])")
+
+
 def _years(text: str) -> str:
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _CN_SHORT_YEAR.sub(lambda m: "20" + "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
     text = _YEAR_LISTED.sub(lambda m: m.group(1) + "年", text)
-    return _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)
+    text = _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)
+    return _BARE_YEAR.sub(lambda m: m.group(1) + "年", text)
 
 
 # An owner correcting a number as they type (有5家 不对 是3家 / 3个镇，更正一下，是2个镇 /
@@ -192,5 +199,9 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     ``terms``: the typo map of the loaded knowledge (:func:`~knowledge.reading.typos.
     build_term_map`); None: the package vocabulary's.
     """
-    text = to_simplified(text.translate(_WIDTH)).translate(_CAPITAL)
+    text = _DASH.sub("，", to_simplified(text.translate(_WIDTH)).translate(_CAPITAL))
     return repair_typos(_corrected(_years(_units(" ".join(text.split())))), terms)
+
+
+# a dash between the facts and the question (…2023年6月 — 合计？ / …——补助？), not a range
+_DASH = re.compile(r"\s+[—–-]{1,2}\s*|\s*——\s*")

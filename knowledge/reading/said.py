@@ -137,18 +137,23 @@ def circumstances_out(text: str, mentions: list[MoneyMention], words: tuple[str,
                       notes: list[str]) -> list[MoneyMention]:
     """The mentions less those said just after a word of the asker's circumstances in
     their clause (销售收入3.1亿元, 注册资本是500万): no award is computed on them."""
-    if not words:
-        return mentions
-    said = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    said = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) \
+        if words else None
     kept: list[MoneyMention] = []
     for m in mentions:
         found = [w for w in said.finditer(text, max(clause_start(text, m.start), m.start - 10),
-                                          m.start)]
+                                          m.start)] if said else []
         if found:
             notes.append(f"金额“{m.text}”是{found[-1].group()}，不是奖补的计算依据，未使用")
+        elif _CAP_SAID.search(text, max(0, m.start - 6), m.start):
+            # 听说一年最多50万: the cap the asker has heard of, no amount of theirs
+            notes.append(f"金额“{m.text}”是您说的上限，不是奖补的计算依据，未使用")
         else:
             kept.append(m)
     return kept
+
+
+_CAP_SAID = re.compile(r"(最多|最高|上限|封顶|顶格|不超过)(是|为|就是|才|只有|能到|可达)?\s*$")
 
 
 def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],
@@ -240,13 +245,17 @@ _AROUND = frozenset({"约", "大约", "大概", "差不多", "左右", "上下",
 _BELOW = frozenset({"不到", "不足", "将近", "接近", "以下"})
 
 
+_PART_OPENS = re.compile(r"\s*(另外|另|其余|其他|剩下|剩余|还有)")
 _TOTAL = re.compile(r"一共|总共|合计|共计|总计|加起来")
 _COUNTED = re.compile(r"(\d+|[一二两三四五六七八九十百千]+)\s*(份|项|家|笔|个|件|次)")
 
 
-def totalled(seg: str, m: MoneyMention) -> bool:
+def totalled(seg: str, m: MoneyMention, text: str = "") -> bool:
     """Whether a total word in ``seg`` is said of the amount: not of a count between
-    them (一共签了三份…合同：跟山大威海签的100万 — three contracts, not 100万 in all)."""
+    them (一共签了三份…合同：跟山大威海签的100万 — three contracts, not 100万 in all), nor
+    of a part ``text`` opens before it (另外两份没去登记，合计80万: those two)."""
+    if text and _PART_OPENS.match(text, own_start(text, m)):
+        return False
     at = seg.find(m.text)
     words = [t for t in _TOTAL.finditer(seg) if at < 0 or t.start() < at]
     if not words:

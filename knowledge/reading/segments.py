@@ -37,7 +37,10 @@ _APPLIED = re.compile(r"(?:改报|又报|再报|改成|改申报|报了?|申报�
 # 2019年市级 / 2021年是省级的 / 今年国家级: a year's level said alone
 # (前年已经是市级的了: a level held since that year)
 _YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|已经|早就|就)?"
-                         r"(?:是|为|到了?|升到)?(?:国家级|省级|市级)(?:的了|的|了)?\s*")
+                         r"(?:是|为|到了?|升到)?(?:国家级|省级|市级)(?:的了|的|了)?\s*"
+                         # (…：省级 2019年；国家级 2023年6月: the level, then its year)
+                         r"|\s*(?:国家级|省级|市级)\s*(?:(?:19|20)\d\d\s*年(?:\d{1,2}\s*月)?|[今去前]年)"
+                         r"\s*(?:认定|获批|批的|认定的)?[\s—-]*")
 # a level a title is given at (又认定为省级), not the level of government that pays (市级能给多少)
 _BECOMING = re.compile(r"(批了|批为|批成|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成"
                        r"|升至|晋级为?|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
@@ -113,6 +116,14 @@ def shared_outcome(text: str) -> str:
     return _SHARED.sub(lambda m: f"{m.group(1)}{m.group(5)}，{m.group(3)}{m.group(5)}", text)
 
 
+def _level_listed(piece: str, named: str) -> str:
+    """国际合作基地：省级 2019年 → …：省级国际合作基地 2019年: the first level listed after
+    a title and its colon, with the title (each later level gets it as elided)."""
+    listed = re.search(re.escape(named) + r"\s*[：:]\s*(国家级|省级|市级)", piece) \
+        if named else None
+    return piece if listed is None else piece[:listed.end()] + named + piece[listed.end():]
+
+
 def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     """``text`` with the subject a segment leaves out after a level written back:
     "列入市级试点技术创新中心，2021年又认定为省级" → "…又认定为省级技术创新中心".
@@ -130,6 +141,7 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
     for seg in segments(text):
         piece = seg.text
         named = next((n for n in nouns if n in piece), "")
+        piece = _level_listed(piece, named)
         seen = _pointed_at(piece, named, seen, named_before)
         if named:
             named_before.append(named)
@@ -151,7 +163,7 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif (not named and seen and level is not None
               and ((_LEVEL_COUNTED.match(piece[level.end():])
                     and not piece[:level.start()].strip("但是而那另外还有，, "))
-                   or _YEAR_LEVEL.fullmatch(piece))):
+                   or _YEAR_LEVEL.fullmatch(piece) or _LEVEL_BEFORE.fullmatch(piece))):
             # 国家级国际合作基地一家，省级俩 / 技术创新中心：2019年市级，2021年省级: the
             # level's subject, from before
             piece = piece[:level.end()] + seen + piece[level.end():]
@@ -209,6 +221,7 @@ _HISTORY = re.compile(r"(?:其中|另(?!外))[^，,。；;！!？?]{0,8}$")
 
 
 # a subject standing before its year: no verb, no figure (另外我们公司牵头搞的市级技术创新中心)
+_LEVEL_BEFORE = re.compile(r"\s*(国家级|省级|市级)\s*")
 _SUBJECT_BEFORE = re.compile(r"\s*(另外|此外|还有|同时|不过|但是|但|而)?"
                              r"[^，,。；;！!？?\d了过]{2,24}?"
                              r"(中心|器|空间|基地|机构|园|企业|公司|平台|天地|驿站|站|实验室|镇"
@@ -270,12 +283,17 @@ def year_parts(text: str) -> tuple[str, list[tuple[int, str]], str]:
         tail_at = close + 1
     tail = text[tail_at:].strip("，,；;。？?！! ")
     starts = [m.start() for m in years]
-    for i in range(1, len(years)):
+    for i in range(len(years)):
         # 另外我们牵头的市级技术创新中心今年也报了: the subject said before a later year
-        # in its clause is that year's, not the year before's
-        at = max(text.rfind(c, 0, starts[i]) for c in "，,。；;！!？?") + 1
-        if starts[i - 1] < at < starts[i] and _SUBJECT_BEFORE.fullmatch(text[at:starts[i]]):
+        # in its clause is that year's, not the year before's; so is a level said before
+        # its year in a list (国际合作基地：省级 2019；国家级 2023年6月)
+        at = max(text.rfind(c, 0, starts[i]) for c in "，,。；;！!？?：:") + 1
+        if (i == 0 or starts[i - 1] < at) and at < starts[i] and (
+                ((i or (at and text[at - 1] in "：:"))
+                 and _SUBJECT_BEFORE.fullmatch(text[at:starts[i]]))
+                or _LEVEL_BEFORE.fullmatch(text[at:starts[i]])):
             starts[i] = at
+    head = text[:starts[0]] if starts[0] < years[0].start() else head
     out: list[tuple[int, str]] = []
     for i, m in enumerate(years):
         end = starts[i + 1] if i + 1 < len(years) else tail_at
