@@ -110,7 +110,7 @@ _CN_SHORT_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十百千
 # A year said bare in a terse message (高企：2019首次认定；2022重新认定 / 省级 2019；国家级
 # 2023年6月): a year with no unit, number or date part after it is a year.
 _BARE_YEAR = re.compile(r"(?<![\d.\-/+＋])(20[0-3]\d)"
-                        r"(?![\d年万元亿千百.%％\-/:：件项家个份号月日次人])")
+                        r"(?![\d年万元亿千百.%％\-—–~～/:：件项家个份号月日次人])")
 
 
 def _years(text: str) -> str:

@@ -106,3 +106,11 @@ def test_a_follow_up_asking_only_of_what_it_names(engine: Any) -> None:
     assert only.estimate is not None and only.estimate.total_yuan == 0
     assert any("这一项" in w for w in only.estimate.warnings)
     assert all("技术先进型" not in i.label for i in only.estimate.items)
+
+
+@pytest.mark.parametrize("text", [
+    "研究所牵头组建市级技术创新中心，2022年获批；参与共建的外地企业，研究所拿多少？",
+    "我有个客户在威海，从外地一家研究院买了技术。外地那家研究院也在打听，客户能拿多少？",
+])
+def test_a_party_pointed_at_or_building_with_the_asker_is_read(text: str) -> None:
+    assert place_unread("外地", text, extract_facts(text, date(2026, 12, 6)), None) == ""

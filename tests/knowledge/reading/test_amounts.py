@@ -31,6 +31,11 @@ def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
     ("2020年我们买技术花了几笔钱：从省外一所大学买专利，合同200万，登记了；还有一笔30万是口头"
      "说好的，没签合同。", 2_000_000),
     ("买技术一份80万签了合同也登记了，另一份40万还没签正式合同", 800_000),
+    # a total said of the part opened before it (另外两份没去登记，合计80万), not of all
+    ("我们公司2020年买了5项技术。其中3份做了认定登记，金额分别是40万、60万、30万；"
+     "另外两份没去登记，合计80万。", 1_300_000),
+    # the cap the asker has heard of is no amount of theirs
+    ("2020年买技术登记了200万，听说一年最多50万", 2_000_000),
 ])
 def test_registered_amounts_less_their_unregistered_parts(text: str, yuan: int) -> None:
     assert _read(text).facts.get("registered_tech_purchase_yuan") == yuan

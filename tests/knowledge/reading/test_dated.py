@@ -86,6 +86,9 @@ VALIDITY: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
     # the head's count is framing: each part its own count
     ("我们是市级众创空间 2023年有7家在孵企业认定高企 2家是2月份认定的 5家是12月份认定的 "
      "都在3年孵化期内 能拿多少", 200000),
+    # (the head's count said before a colon)
+    ("市级众创空间。2023年在孵企业升高企的有6家：2家是2023年3月认定的，4家是2023年11月认定的；"
+     "都在孵化期内。奖励多少？", 200000),
 ])
 def test_a_count_the_dated_parts_add_up_to_is_theirs(text: str, total: int) -> None:
     whole = extract_facts(text, TODAY, VALIDITY)

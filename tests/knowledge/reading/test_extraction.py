@@ -623,3 +623,16 @@ def test_the_alternatives_weighed_are_no_applicant() -> None:
     ex = extract_facts("我司牵头、哈工大参与共建的市级技术创新中心去年批下来了，按高校的300万还是"
                        "企业的200万算？能拿多少？", TODAY, RULESET)
     assert ex.facts["applicant_types"] == frozenset({"enterprise"})
+
+
+@pytest.mark.parametrize(("question", "applicant"), [
+    # a consultant asking for a client: the client applies, the seller pointed at again
+    # (上海那家研究院) does not
+    ("我有个客户是威海的一家船舶配件企业，2020年从上海一家研究院买了一项技术，合同80万，已经登记。"
+     "上海那家研究院也在打听能不能拿奖励。客户这边能拿多少？", "enterprise"),
+    # a technology-transfer go-between whose deals convert universities' results
+    ("技术转移中介 2020年：高校院所成果在威海转化六项，成交额1.2亿，补助？", "service_institution"),
+])
+def test_who_applies_in_a_terse_or_relayed_question(question: str, applicant: str) -> None:
+    assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == frozenset(
+        {applicant})

@@ -125,3 +125,19 @@ def test_a_year_in_chinese_digits(text: str, written: str) -> None:
 ])
 def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
     assert normalize_question(text) == read
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    # a year said bare in a terse message is a year
+    ("高企：2019首次认定；2022重新认定 — 合计？", "高企：2019年首次认定；2022年重新认定，合计？"),
+    ("国合基地：省级 2019；国家级 2023年6月", "国合基地：省级 2019年；国家级 2023年6月"),
+    # an amount, a date or a code is no year
+    ("合同2019万", "合同2019万"),
+    ("证书日期2018-11-12", "证书日期2018-11-12"),
+    ("2019.5", "2019.5"),
+    # a dash before the question is a break; a range is not
+    ("2019年认定——补助？", "2019年认定，补助？"),
+    ("2019—2021年", "2019—2021年"),
+])
+def test_a_terse_message_s_years_and_breaks(text: str, written: str) -> None:
+    assert normalize_question(text) == written

@@ -161,6 +161,10 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("我们是做科技咨询的服务机构，今年第一次通过高企认定，有没有那个20万？", True),
     ("技术先进型服务企业给不给那20万", True),
     ("我们有没有研发投入", False),
+    # a terse question of a sum or an award
+    ("国家专业化众创空间：2019年认定；2025年重新认定，合计？", True),
+    ("技术转移中介 2020年：高校院所成果在威海转化六项，成交额1.2亿，补助？", True),
+    ("我们是检测公司，今年认定了技术先进型服务企业，有啥奖励？", False),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks

@@ -145,3 +145,15 @@ def test_a_part_of_the_amount_unknown_is_asked(text: str, asked: bool) -> None:
     assert ("registered_tech_purchase_yuan" not in out.facts) is asked
     assert out.notes[0].startswith("您说“") is asked
     assert any("＋" in n for n in out.notes) is not asked
+
+
+@pytest.mark.parametrize(("text", "kept", "said"), [
+    ("听说一年最多50万，我们买技术登记了120万", ["120万"], True),
+    ("最高是100万吧，我们合同80万", ["80万"], True),
+    ("合同80万", ["80万"], False),
+])
+def test_a_cap_the_asker_quotes_is_no_base(text: str, kept: list[str], said: bool) -> None:
+    notes: list[str] = []
+    got = circumstances_out(text, [m for m in scan_money(text) if not m.problem], (), notes)
+    assert [m.text for m in got] == kept
+    assert any("上限" in n for n in notes) is said

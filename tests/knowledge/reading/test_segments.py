@@ -231,3 +231,17 @@ def test_a_year_s_level_obtained_keeps_its_subject() -> None:
 ])
 def test_a_level_applied_for_again(text: str, written: str) -> None:
     assert fill_elided_subjects(text, ["国际合作基地", "孵化器"]) == written
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    # levels listed after a title's colon, each before its year: each year's own
+    ("国际合作基地：省级 2019年；国家级 2023年6月，合计？",
+     [(2019, "省级国际合作基地 2019年"), (2023, "国家级国际合作基地 2023年6月")]),
+    ("我们公司牵头的技术创新中心：市级 2019年；省级 2021年，合计?",
+     [(2019, "市级技术创新中心 2019年"), (2021, "省级技术创新中心 2021年")]),
+])
+def test_levels_listed_after_a_title_are_their_years(text: str,
+                                                     parts: list[tuple[int, str]]) -> None:
+    filled = fill_elided_subjects(text, ["国际合作基地", "技术创新中心"])
+    _, got, _ = year_parts(filled)
+    assert got == parts
