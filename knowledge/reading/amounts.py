@@ -17,6 +17,7 @@ from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, ou
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
     HAS_AMOUNT,
+    NOT_ASKING,
     circumstances_out,
     denies,
     each_of_count,
@@ -38,13 +39,12 @@ _BOUGHT = re.compile(r"(?<!卖)(买|购|引进|受让)")
 
 
 def _sold_last(before: str) -> bool:
-    """Whether the last deal said before an amount is a sale by the asker (…买了3项，共90万，
-    卖给本市企业2项，合同登记了共200万)."""
+    """Whether the last deal before an amount is the asker's sale (…卖给本市企业2项，…200万)."""
     sold = [m.end() for m in _SOLD.finditer(before)]
     bought = [m.end() for m in _BOUGHT.finditer(before)]
     return bool(sold) and sold[-1] > max(bought, default=-1)
 
-HELPED = re.compile(r"(帮|替|协助|代)[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
+HELPED = re.compile(r"(帮|替|协助|代)" + NOT_ASKING + r"[^，。；]{0,24}(买|购|引进|受让)(?!方|家)")
 _LEAST_YUAN = 100  # below this a mention is not an amount of the policies
 # (fact, pattern on the segment holding the amount), first match wins.
 MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from knowledge.numerals import parse_int
 from knowledge.reading.parts import excluded_counts
 from knowledge.reading.raw import RawExtraction
+from knowledge.reading.said import NOT_ASKING
 
 __all__ = ["read_counts", "read_spoken_for"]
 
@@ -235,8 +236,8 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
 
 
 # 帮本地一家企业从北京某高校买了3项专利 (the asker a broker): the results it brought
-_BROKERED = re.compile(r"(?:帮|替|协助)[^，。；]{0,16}?(?:买|购|引进|受让)了?[^，。；\d]{0,4}?"
-                       + _N + r"\s*(?:项|个|件)")
+_BROKERED = re.compile(r"(?:帮|替|协助)" + NOT_ASKING + r"[^，。；]{0,16}?(?:买|购|引进|受让)了?"
+                       r"[^，。；\d]{0,4}?" + _N + r"\s*(?:项|个|件)")
 
 
 # 七八家 / 十二三家: a count said as two numbers in a row, either of them; 十几家 / 二十多家 /

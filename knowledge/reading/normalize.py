@@ -200,8 +200,11 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     build_term_map`); None: the package vocabulary's.
     """
     text = _DASH.sub("，", to_simplified(text.translate(_WIDTH)).translate(_CAPITAL))
+    text = re.sub(r"，{2,}", "，", _PART_IN_BRACKETS.sub(lambda m: f"，{m.group(1)}，", text))
     return repair_typos(_corrected(_years(_units(" ".join(text.split())))), terms)
 
 
 # a dash between the facts and the question (…2023年6月 — 合计？ / …——补助？), not a range
-_DASH = re.compile(r"\s+[—–-]{1,2}\s*|\s*——\s*")
+_DASH = re.compile(r"\s+[—–-]{1,2}\s*|\s*[—–]{1,2}\s+|\s*——\s*")
+# a part said in brackets (2021年3家（其中1家超过3年）): said as a clause of its own
+_PART_IN_BRACKETS = re.compile(r"[（(]((?:其中|包括|含)[^（）()]*)[）)]")

@@ -16,6 +16,7 @@ from knowledge.reading.scope import BUT, IF, clause_start, failed_after, is_nega
 
 __all__ = [
     "HAS_AMOUNT",
+    "NOT_ASKING",
     "SEGMENT",
     "circumstances_out",
     "denies",
@@ -29,6 +30,8 @@ __all__ = [
     "totalled",
 ]
 
+# 替一家客户咨询 / 帮老板问一下: asking on another's behalf, not brokering for them
+NOT_ASKING = r"(?![^，,。；;：:]{0,8}?(?:咨询|问一?下|问问|打听|了解一下))"
 SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 

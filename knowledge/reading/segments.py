@@ -119,8 +119,8 @@ def shared_outcome(text: str) -> str:
 def _level_listed(piece: str, named: str) -> str:
     """国际合作基地：省级 2019年 → …：省级国际合作基地 2019年: the first level listed after
     a title and its colon, with the title (each later level gets it as elided)."""
-    listed = re.search(re.escape(named) + r"\s*[：:]\s*(国家级|省级|市级)", piece) \
-        if named else None
+    listed = re.search(re.escape(named) + r"\s*[：:]\s*(国家级|省级|市级|国家专业化|山东省品牌"
+                       r"|省品牌)", piece) if named else None
     return piece if listed is None else piece[:listed.end()] + named + piece[listed.end():]
 
 

@@ -34,6 +34,8 @@ def _read(text: str, topics: set[str] | None = None) -> RawExtraction:
     # a total said of the part opened before it (另外两份没去登记，合计80万), not of all
     ("我们公司2020年买了5项技术。其中3份做了认定登记，金额分别是40万、60万、30万；"
      "另外两份没去登记，合计80万。", 1_300_000),
+    # asking on a client's behalf (替一家客户咨询): the purchase is the client's, not brokered
+    ("替一家客户咨询：他们2020年买了两项专利，一项120万登记了，一项60万没登记", 1_200_000),
     # the cap the asker has heard of is no amount of theirs
     ("2020年买技术登记了200万，听说一年最多50万", 2_000_000),
 ])

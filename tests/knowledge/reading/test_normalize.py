@@ -137,6 +137,7 @@ def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
     ("2019.5", "2019.5"),
     # a dash before the question is a break; a range is not
     ("2019年认定——补助？", "2019年认定，补助？"),
+    ("2021年3家（其中1家超过3年）— 合计？", "2021年3家，其中1家超过3年，合计？"),
     ("2019—2021年", "2019—2021年"),
 ])
 def test_a_terse_message_s_years_and_breaks(text: str, written: str) -> None:

@@ -239,9 +239,11 @@ def test_a_level_applied_for_again(text: str, written: str) -> None:
      [(2019, "省级国际合作基地 2019年"), (2023, "国家级国际合作基地 2023年6月")]),
     ("我们公司牵头的技术创新中心：市级 2019年；省级 2021年，合计?",
      [(2019, "市级技术创新中心 2019年"), (2021, "省级技术创新中心 2021年")]),
+    ("众创空间：国家专业化 2020年；2023年复核通过，合计？",
+     [(2020, "国家专业化众创空间 2020年"), (2023, "2023年复核通过")]),
 ])
 def test_levels_listed_after_a_title_are_their_years(text: str,
                                                      parts: list[tuple[int, str]]) -> None:
-    filled = fill_elided_subjects(text, ["国际合作基地", "技术创新中心"])
+    filled = fill_elided_subjects(text, ["国际合作基地", "技术创新中心", "众创空间"])
     _, got, _ = year_parts(filled)
     assert got == parts
