@@ -1,9 +1,8 @@
 """The answering core: question → a typed :class:`Answer` (cited clauses, estimate).
 
 One :class:`Snapshot` (knowledge base, rules, index, retriever) is built at a time and
-swapped in by a single reference assignment, so every request reads one snapshot from
-start to end: no answer ever mixes old and new knowledge, and a failed reload leaves the
-old snapshot in service.
+swapped in by a single reference assignment, so every request reads one snapshot from start
+to end: no answer mixes old and new knowledge; a failed reload leaves the old one in service.
 """
 
 from __future__ import annotations
@@ -43,6 +42,7 @@ from knowledge.awards.calculator import Estimate, evaluate, next_questions
 from knowledge.awards.facts import FactSpec
 from knowledge.errors import PolicyBotError
 from knowledge.model import Clause
+from knowledge.reading.asof import years_written_out
 from knowledge.reading.estimate import estimate_profile, flat_profile
 from knowledge.reading.frame import Previous
 from knowledge.reading.intent import (
@@ -205,8 +205,8 @@ class Engine:
         started = time.perf_counter()
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
-        text = normalize_question(sanitize_question(raw), snap.typos)
         today = today or date.today()
+        text = years_written_out(normalize_question(sanitize_question(raw), snap.typos), today)
         if previous is not None and snap.domain_terms.names_foreign(text.lower()):
             previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)

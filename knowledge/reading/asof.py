@@ -7,6 +7,8 @@ import calendar
 import re
 from datetime import date
 
+from knowledge.numerals import parse_int
+
 __all__ = ["lone_months", "read_as_of"]
 
 
@@ -90,3 +92,19 @@ def _year_said(text: str, today: date) -> int | None:
         return int(m.group(1))
     return next((today.year - back for word, back in (("前年", 2), ("去年", 1), ("今年", 0))
                  if word in text), None)
+
+
+# 六年前 / 3年前 / 大前年: a year counted back from today, written out (2020年) so that every
+# reader (the years, the dates, the documents in force) takes it as said
+_YEARS_AGO = re.compile(r"(?<![\d一二两三四五六七八九十百孵立满])"
+                        r"(\d{1,2}|[一二两三四五六七八九十]{1,2})\s*年前|大大前年|大前年")
+
+
+def years_written_out(text: str, today: date) -> str:
+    """``text`` with the years it counts back from ``today`` written out."""
+    def year(m: re.Match[str]) -> str:
+        word = m.group()
+        back = 4 if word == "大大前年" else 3 if word == "大前年" else parse_int(m.group(1))
+        return f"{today.year - back}年" if back is not None and 0 < back <= 30 else word
+
+    return _YEARS_AGO.sub(year, text)

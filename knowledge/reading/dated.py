@@ -32,7 +32,7 @@ _APPLICANT = "applicant_types"
 _YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
 # 3月 / 10月份 / 11月20号 / 1到3月间: a month (the last of a range), with its day
 _MONTH = re.compile(r"(?<![\d个])(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:份)?"
-                    r"(?:\s*(\d{1,2})\s*[日号])?")
+                    r"(?:\s*(\d{1,2})\s*[日号])?|上半年")  # (上半年: by the end of June)
 _ITEM_OPENS = re.compile(r"(一份|另一份|一项|另一项|一笔|另一笔|一个|另一个|另外|还有)")
 _YEAR_MONTH = re.compile(r"(?:19|20)\d\d\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _COUNTED = re.compile(r"\d+\s*(家|项|个|件|份)|[一二两三四五六七八九十]+\s*(家|项|个|件|份)"
@@ -114,7 +114,7 @@ def _framed(head: str, parts: list[str]) -> list[str] | None:
 
 
 def _month(m: re.Match[str]) -> int | None:
-    n = parse_int(m.group(1))
+    n = 6 if m.group() == "上半年" else parse_int(m.group(1))
     return n if n is not None and 1 <= n <= 12 else None
 
 

@@ -30,7 +30,7 @@ _NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是
 # results or patents are spoken of, is a counterparty (a university that sold a patent).
 SELF = r"我们|我司|本单位|我公司|本公司|厂里|我单位|我院|我校|我"
 _COUNTERPARTY_BEFORE = re.compile(r"(从|向|跟|与|和|同|找|委托|联合|由|对方|国外|海外|境外|外国"
-                                  r"|那家|卖方)[^我]{0,8}$")
+                                  r"|那家|卖方|落在|落到|转给|卖给)[^我]{0,8}$")
 _COUNTERPARTY_AFTER = re.compile(r"^(和?院所|和?科研院所)?的?(科技)?(成果|专利|技术)"
                                  r"|^.{0,4}(转让|卖|授权|许可)给")
 _SELF_BEFORE = re.compile(rf"({SELF})(是|这个|这家)?$")
@@ -188,7 +188,7 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
 # 如果认定成功 / 要是升了国家级: a hypothetical
 IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 # 明年打算申报… / 省级的还在等结果 / 正在申报: a title sought, not (yet) obtained
-_PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)"
+_PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在|再|接着|继续)"
                              r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"
                              r"(申报|申请|报|冲|争创|创建|评)[^，,。；;！!？?\s]{0,4}$")
 # words saying where a step stands (还在公示没批下来, 现在能先拿吗): read as the step's

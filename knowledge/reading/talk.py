@@ -63,6 +63,10 @@ def _found(text: str, phrases: Iterable[str]) -> str:
     return ""
 
 
+# 当时二百万已经到账了: a step said done, no question of it (its words do not ask)
+_DONE = re.compile(r"(已经|早就|早已|已)(?:(?!多少|几)[^，。；！？,;!?\s]){0,6}?了(?![吗么没])")
+
+
 @dataclass(frozen=True)
 class AskedKind:
     """One kind of question the documents may or may not answer."""
@@ -77,8 +81,8 @@ class AskedKind:
     pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
     def asked_by(self, text: str) -> bool:
-        if not (_found(text, self.ask) or any(_found(text, a) and _found(text, b)
-                                              for a, b in self.pairs)):
+        if not (_found(_DONE.sub("", text), self.ask) or any(_found(text, a) and _found(text, b)
+                                                             for a, b in self.pairs)):
             return False
         return not self.requires or bool(_found(text, self.requires))
 

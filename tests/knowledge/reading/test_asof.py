@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.reading.asof import lone_months, read_as_of
+from knowledge.reading.asof import lone_months, read_as_of, years_written_out
 
 TODAY = date(2025, 6, 1)
 
@@ -49,3 +49,15 @@ def test_a_month_said_apart_from_its_year(text: str, as_of: date) -> None:
 def test_a_month_dated_with_its_year_is_not_a_lone_month() -> None:
     assert lone_months("2021年3月签了一份，12月又签了一份") == {"12"}
     assert lone_months("2021年我们10月份登记了，11月底又签") == {"10", "11"}
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("六年前我们公司买了技术", "2019年我们公司买了技术"),
+    ("七年前首次认定高企，四年前重新认定", "2018年首次认定高企，2021年重新认定"),
+    ("大前年认定的", "2022年认定的"),
+    # a span of years, not a date; 年前 alone is before the new year
+    ("入孵三年前就有了", "入孵三年前就有了"),
+    ("年前能到账吗", "年前能到账吗"),
+])
+def test_years_counted_back_are_written_out(text: str, written: str) -> None:
+    assert years_written_out(text, TODAY) == written

@@ -113,6 +113,9 @@ def test_a_part_said_unregistered_keeps_its_own_denial() -> None:
      "12月一份40万元。请问本公司2021年的技术交易奖励合计可以拿多少？", 500_000, ["2021年1—9月"]),
     ("本公司2021年购买技术的合同均已认定登记：3月一份60万元，12月一份40万元。能拿多少？",
      120_000, ["2021年3月"]),
+    # 上半年: by the end of June
+    ("2021年上半年我们公司认定登记了一笔技术合同一百万 那年十二月又登记了一笔一百五十万 能拿多少",
+     200_000, ["2021年6月"]),
 ])
 def test_the_months_on_one_law_share_the_year_s_cap(text: str, total: int,
                                                     labels: list[str]) -> None:

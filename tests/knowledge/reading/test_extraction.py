@@ -632,6 +632,8 @@ def test_the_alternatives_weighed_are_no_applicant() -> None:
      "上海那家研究院也在打听能不能拿奖励。客户这边能拿多少？", "enterprise"),
     # a technology-transfer go-between whose deals convert universities' results
     ("技术转移中介 2020年：高校院所成果在威海转化六项，成交额1.2亿，补助？", "service_institution"),
+    ("2019年我们机构一共促成了五项高校院所的成果转化，四项落在威海的企业，补助多少",
+     "service_institution"),
 ])
 def test_who_applies_in_a_terse_or_relayed_question(question: str, applicant: str) -> None:
     assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == frozenset(

@@ -71,3 +71,15 @@ def test_what_the_money_may_be_spent_on_is_asked(text: str, kind: str) -> None:
 
     found = default_talk().asked_kind(text)
     assert found is not None and found.name == kind
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("技术创新中心的200万已经批了，什么时候到账？", "payment_timing"),
+    # a step said done asks nothing of it (当时二百万已经到账了)
+    ("当时二百万已经到账了，今年到期再认定又通过了，这次还有钱吗？", None),
+    # (…已经有多少家了: a question, not a step said done)
+    ("技术创新中心现在全市已经有多少家了", "statistics"),
+])
+def test_a_step_said_done_is_no_question_of_it(text: str, kind: str | None) -> None:
+    found = default_talk().asked_kind(text)
+    assert (found.name if found is not None else None) == kind
