@@ -148,7 +148,7 @@ def circumstances_out(text: str, mentions: list[MoneyMention], words: tuple[str,
                                           m.start)] if said else []
         if found:
             notes.append(f"金额“{m.text}”是{found[-1].group()}，不是奖补的计算依据，未使用")
-        elif _CAP_SAID.search(text, max(0, m.start - 6), m.start):
+        elif _CAP_SAID.search(text, max(0, m.start - 16), m.start):
             # 听说一年最多50万: the cap the asker has heard of, no amount of theirs
             notes.append(f"金额“{m.text}”是您说的上限，不是奖补的计算依据，未使用")
         else:
@@ -156,7 +156,8 @@ def circumstances_out(text: str, mentions: list[MoneyMention], words: tuple[str,
     return kept
 
 
-_CAP_SAID = re.compile(r"(最多|最高|上限|封顶|顶格|不超过)(是|为|就是|才|只有|能到|可达)?\s*$")
+_CAP_SAID = re.compile(r"(?:(?:听说|据说|说是|好像|不是说|规定|政策上?说)[^，。；,;]{0,8}"
+                       r"|每年|一年|每家)(最多|最高|上限|封顶|顶格|不超过)(是|为|就是|才|只有|能到|可达)?\s*$")
 
 
 def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, ...],

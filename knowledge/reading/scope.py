@@ -33,7 +33,7 @@ _COUNTERPARTY_BEFORE = re.compile(r"(从|向|跟|与|和|同|找|委托|联合|�
                                   r"|那家|卖方|落在|落到|转给|卖给)[^我]{0,8}$")
 _COUNTERPARTY_AFTER = re.compile(r"^(和?院所|和?科研院所)?的?(科技)?(成果|专利|技术)"
                                  r"|^.{0,4}(转让|卖|授权|许可)给")
-_SELF_BEFORE = re.compile(rf"({SELF})(是|这个|这家)?$")
+_SELF_BEFORE = re.compile(rf"({SELF})(就|也)?(是|这个|这家)?(那家|这家|那个)?$")
 
 
 def clause_start(text: str, pos: int) -> int:

@@ -149,8 +149,10 @@ def test_a_part_of_the_amount_unknown_is_asked(text: str, asked: bool) -> None:
 
 @pytest.mark.parametrize(("text", "kept", "said"), [
     ("听说一年最多50万，我们买技术登记了120万", ["120万"], True),
-    ("最高是100万吧，我们合同80万", ["80万"], True),
+    ("据说最高是100万，我们合同80万", ["80万"], True),
     ("合同80万", ["80万"], False),
+    # the maximum supposed as the asker's own figure (要是拿最多1000万的话) is theirs
+    ("要是拿最多1000万的话，市里出多少", ["1000万"], False),
 ])
 def test_a_cap_the_asker_quotes_is_no_base(text: str, kept: list[str], said: bool) -> None:
     notes: list[str] = []
