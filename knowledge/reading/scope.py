@@ -30,7 +30,7 @@ _NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是
 # results or patents are spoken of, is a counterparty (a university that sold a patent).
 SELF = r"我们|我司|本单位|我公司|本公司|厂里|我单位|我院|我校|我"
 _COUNTERPARTY_BEFORE = re.compile(r"(从|向|跟|与|和|同|找|委托|联合|由|对方|国外|海外|境外|外国"
-                                  r"|那家|卖方|落在|落到|转给|卖给)[^我]{0,8}$")
+                                  r"|那家|卖方|落在|落到|转给|卖给|帮|替)[^我]{0,8}$")
 _COUNTERPARTY_AFTER = re.compile(r"^(和?院所|和?科研院所)?的?(科技)?(成果|专利|技术)"
                                  r"|^.{0,4}(转让|卖|授权|许可)给")
 _SELF_BEFORE = re.compile(rf"({SELF})(就|也)?(是|这个|这家)?(那家|这家|那个)?$")
