@@ -36,8 +36,8 @@ SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 
 
 # 一共90万 / 合计150万: a clause saying only an amount, of the clause before it
-_BARE = re.compile(r"^(一共|总共|合计|共计|总计|共|金额|合同额|交易额|成交额|大概|约|是|为|了|元|的"
-                   r"|\s)*$")
+_BARE = re.compile(r"^(一共|总共|合计|共计|总计|加起来|加一起|合起来|总额|共|金额|合同额|交易额"
+                   r"|成交额|大概|约|是|为|了|元|的|\s)*$")
 
 
 def own_start(text: str, mention: MoneyMention) -> int:
