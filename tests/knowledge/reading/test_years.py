@@ -117,6 +117,9 @@ def test_a_renewal_among_distinct_holders_is_not_paid_again(text: str, total: in
      "2023年1月高企和技术先进型都重新认定通过了，这几项总共多少", 500_000),
     ("公司牵头的技术创新中心：2019年市级，2021年省级，2025年国家级。三次认定市里累计支持多少钱",
      17_000_000),
+    # a level sought again and obtained (再报才成了) is held; one only sought is not
+    ("我们大学牵头的市级技术创新中心2019年批了，2020年申报省级失败，2022年再报才成了省级技术创新中心。"
+     "学校这边一共能拿多少", 8_000_000),
 ])
 def test_a_terse_year_keeps_its_own_parts(text: str, total: int) -> None:
     """(and a year's level said alone, 2019年市级，2021年省级，2025年国家级: each its own)"""
