@@ -25,14 +25,14 @@ _CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n]|但是|但|不过")
 BUT = r"(?:可是|但是|但|不过|只是)"
 _NEGATION = re.compile(r"尚未|还没有?|(?<!有)没有?|并非|(?<!是)不是|未(?!来)|(?<![有])无(?!论)|"
                        r"忘了|忘记|不(?!到|超过|足|止|仅|但|过|管|论|同|少|错|知|清楚|确定|了解|懂|然)")
-
-# Roles: the applicant is the one asking; an organisation after 从/向/与/和/那家 …, or whose
-# results or patents are spoken of, is a counterparty (a university that sold a patent).
+# Roles: the applicant is the one asking; an organisation after 从/向/与/和/那家/帮 …, or
+# whose results or patents are spoken of, is a counterparty (a university that sold a patent).
 SELF = r"我们|我司|本单位|我公司|本公司|厂里|我单位|我院|我校|我"
 _COUNTERPARTY_BEFORE = re.compile(r"(从|向|跟|与|和|同|找|委托|联合|由|对方|国外|海外|境外|外国"
                                   r"|那家|卖方|落在|落到|转给|卖给|帮|替)[^我]{0,8}$")
 _COUNTERPARTY_AFTER = re.compile(r"^(和?院所|和?科研院所)?的?(科技)?(成果|专利|技术)"
                                  r"|^.{0,4}(转让|卖|授权|许可)给")
+_ASKS_FOR = re.compile(r"[^，,。；;]{0,6}?(问|咨询|打听)")  # (帮…问一下: asked for, see below)
 _SELF_BEFORE = re.compile(rf"({SELF})(就|也)?(是|这个|这家)?(那家|这家|那个)?$")
 
 
@@ -251,7 +251,7 @@ def supposed_after(text: str, at: int) -> bool:
 
 
 def without_failures(text: str) -> str:
-    """``text`` with its failure words taken out (报省级基地没通过 → 报省级基地)."""
+    """``text`` less its failure words (报省级基地没通过 → 报省级基地)."""
     return _FAILED.sub("", text)
 
 
@@ -264,8 +264,8 @@ def is_counterparty(text: str, start: int, end: int, others: bool = True) -> boo
     before = text[clause_start(text, start):start]
     if _SELF_BEFORE.search(before) or re.search(SELF, text[start:end]):
         return False
-    if _COUNTERPARTY_BEFORE.search(before):
-        return True
+    if _COUNTERPARTY_BEFORE.search(before):  # (帮合作高校问一下: the one asked for applies)
+        return not (re.search(r"(帮|替)[^我]{0,8}$", before) and _ASKS_FOR.match(text, end))
     return (others and not re.search(r"买|购|牵头|自建|是", text[start:end])
             and bool(_COUNTERPARTY_AFTER.search(text[end:])))
 

@@ -634,6 +634,8 @@ def test_the_alternatives_weighed_are_no_applicant() -> None:
     ("技术转移中介 2020年：高校院所成果在威海转化六项，成交额1.2亿，补助？", "service_institution"),
     ("2019年我们机构一共促成了五项高校院所的成果转化，四项落在威海的企业，补助多少",
      "service_institution"),
+    # the one asked for (帮合作高校问一下) applies
+    ("帮合作高校问一下，他们牵头组建的市级技术创新中心今年获批试点了，补多少", "university"),
     # the asker saying it is the one pointed at (我们就是那家…)
     ("我们就是那家技术转移服务机构，2019年帮大学促成4项成果在威海转化，合同额一共800万，"
      "我们能补多少？", "service_institution"),
