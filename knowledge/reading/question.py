@@ -59,7 +59,7 @@ _HAD_AMOUNT = re.compile(r"(有没有|有木有|给不给|能不能有)[^，。�
                          # a terse question of a sum or an award (— 合计？ / 市级奖励？ / 补助？;
                          # not 有啥奖励？)
                          r"|(合计|一共|总共|共计|总计|总额)\s*(呢|是)?\s*[？?]"
-                         r"|(?<![啥么些有哪])(奖励|补助|奖补|补贴|资助)\s*[？?]")
+                         r"|(?:^|[，,。；;：:\s])(?:市级|市里的?)?(奖励|补助|奖补|补贴|资助)\s*[？?]")
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 
 # Where an implied word names a place, the place itself must be the subject

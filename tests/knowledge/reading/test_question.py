@@ -165,6 +165,8 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("国家专业化众创空间：2019年认定；2025年重新认定，合计？", True),
     ("技术转移中介 2020年：高校院所成果在威海转化六项，成交额1.2亿，补助？", True),
     ("我们是检测公司，今年认定了技术先进型服务企业，有啥奖励？", False),
+    ("对列入市级试点技术创新中心的企业有什么资金补助？", False),
+    ("国家级国际合作基地 今年认定，市级奖励？", True),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks
