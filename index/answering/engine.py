@@ -311,7 +311,8 @@ class Engine:
                 and not case_computed(u, estimate, snap):
             missing = amount_focus_answer(u.frame.said, texts, snap, list(offices))
         if missing is not None and missing.asked == "other_city" and estimate is not None \
-                and estimate.total_yuan and asks_of_place(missing.place, u.text):
+                and estimate.total_yuan \
+                and asks_of_place(missing.place, u.text, snap.rules.vocabulary.home):
             return replace(answer, matched=False, verdict="refuse", unanswered=missing,
                            estimate=None, hits=())  # (烟台对…奖多少: not the city's)
         return replace(answer, unanswered=missing, ceiling=top)

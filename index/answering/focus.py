@@ -26,7 +26,9 @@ _NUMBERED = re.compile(r"(\d+(\.\d+)?|[一二两三四五六七八九十百千�
                        r"(份|项|家|个|件|笔|次|名|所|位|年|月|日|号|万元|万|元|亿)")
 # when and whether still (现在还能, 当时, 这次): asked of the subject, no focus of its own
 _STILL = re.compile(r"现在|目前|如今|当时|那时|那会儿?|这次|这回|还能|还可以|仍然|依然|继续|终于"
-                    r"|总算|最终")
+                    r"|总算|最终"
+                    # a figure heard of and checked (听说…给1000万，是这个数吗)
+                    r"|听说|据说|听人说|有人说|别人说|是这个数|这个数")
 _PUNCT = re.compile(r"[\s，。、；：？！,.;:?!\"'“”‘’（）()《》【】\-—…·~～]+")
 # particles and pronouns trimmed from either end of a piece (never from inside a word:
 # 场地, 中心, 要求 keep their characters)

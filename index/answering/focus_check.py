@@ -46,7 +46,7 @@ _AFTER_AMOUNT = re.compile(r"(?:多少|几)(?:钱)?的?([\u4e00-\u9fff]{2,6})$")
 # asked (我们公司土地出让金能减多少 names one after the asker's kind)
 _ASKER = re.compile(r"我们|我司|本单位|本公司|咱们|我校|我院")
 _AS_ITSELF = re.compile(r"作为[\u4e00-\u9fff]{1,6}?(?=能|可以|可|$)|单独|按文件")
-_ASKER_KIND = re.compile(r"^的?(公司|企业|学校|医院|单位|机构|厂|集团|大学|高校|镇|区|县|孵化器"
+_ASKER_KIND = re.compile(r"^的?(公司|企业|学校|医院|单位|机构|厂|集团|大学|高校|镇|区|县|局|孵化器"
                          r"|众创空间|中心|这边|这里)?的?")
 
 _PARTY_END = re.compile(r"(局|政府|管委|公司|企业|镇|区|县|学校|大学|学院|医院|研究院|研究所|机构"

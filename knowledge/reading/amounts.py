@@ -1,8 +1,6 @@
-"""Amounts read out of a question, placed on their money facts segment by segment.
-
-Several amounts of one fact add up, a stated total is the amount, an amount in a segment
-that denies the fact's condition is left out; see :func:`read_money`.
-"""
+"""Amounts read out of a question, placed on their money facts segment by segment: several
+of one fact add up, a stated total is the amount, one in a segment denying the fact's
+condition is left out; see :func:`read_money`."""
 
 from __future__ import annotations
 
@@ -331,9 +329,11 @@ _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
-# 两百万那个奖 / 20万的那项奖励 / 有没有那个20万: an award named by its figure, not a base
+# 两百万那个奖 / 有没有那个20万 / 市里给一千万: an award named by its figure, not a base
 _NAMES_AWARD = re.compile(r"\s*的?(那个|那项|那笔|这个|这项)(奖|补助|补贴|奖补|政策)")
-_ASKED_FIGURE = re.compile(r"(有没有|有木有|给不给|能不能有)(那个|这个|那|这)?\s*$")
+_ASKED_FIGURE = re.compile(r"(有没有|有木有|给不给|能不能有)(那个|这个|那|这)?\s*$|(市里|市级"
+                           r"|市财政|市政府)(会|能|要|就|总共|一共|共|合计)?(给|奖|补|拨|奖励|补助|支持)"
+                           r"(予|了)?\s*$")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

@@ -105,7 +105,7 @@ _HALF = re.compile(r"(通过|过|升|评上|认定)了?(其中的?)?一半|一�
 
 
 # 一个国家级孵化器和一个区级众创空间…6家: a count of the holders is not of the incubatees
-_NOT_A_HOLDER = r"(?![^，,。；;\s]{0,5}(孵化器|众创空间|大学科技园|载体|星创天地))"
+_NOT_A_HOLDER = r"(?![^，,。；;\s在孵]{0,8}(孵化器|众创空间|大学科技园|载体|星创天地))"
 # the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
 _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      + r"\s*(?:家|个)(?:顺利)?(?:通过|过了|评上|成功|入选|获批|升级成功|升上去"

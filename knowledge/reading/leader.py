@@ -21,12 +21,14 @@ from knowledge.reading.party import AskedParty
 if TYPE_CHECKING:
     from knowledge.awards.vocabulary import Vocabulary
 
-__all__ = ["COUNTED", "OTHER_ENTITY", "OUTSIDE", "PARTICIPANT", "SELLER", "SUPPLIER", "Leader",
+__all__ = ["COUNTED", "OTHER_ENTITY", "OUTSIDE", "PARTICIPANT", "ROLE", "SELLER", "SUPPLIER",
+           "Leader",
            "counted_asked", "not_the_applicant", "outside_applicant", "partner_asked",
            "partners_named", "read_leader", "seller", "supplier"]
 
 PARTICIPANT = "奖补给予牵头组建的单位，参与单位不是申报主体"
 SUPPLIER = "奖补给予获得认定或组建平台的单位本身，供应商、入驻企业等其他单位不是申报主体"
+ROLE = "奖补给予获得认定的单位本身，单位的员工个人、推荐或主管部门不是申报主体"
 SELLER = "购买技术的奖励给予购买技术的企业，卖出技术的一方不是申报主体"
 COUNTED = "按家数计算的奖补给予所说的单位本身（如孵化器），被计入家数的企业不是申报主体"
 # 山大威海牵头组建的 / 牵头的是哈工大: the words before 牵头 back to a verb or a break
@@ -52,13 +54,18 @@ _SELF_NAMED = re.compile(r"(我们|我司)(公司|企业|厂|集团|学校|大�
 # 我们医院能分到多少 / 我们学校能拿多少: the asker asks for itself
 # (我们公司是做电子元件生产的能拿多少: what it is said between, no other holder named)
 _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?孵众他它对那]{0,14}[，,]?"
-                        r"(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
+                        r"(能|可以|可)(从[^，,。；;]{1,10}(里|中))?[^，,。；;]{0,4}(分|拿|得|领)")
 # 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
 _ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing
 _SUPPLIES = re.compile(r"(作为|我们是|我司是|我们就是)[^，,。；;]{0,6}?"
                        r"(供应商|供货商|设备商|承建方|施工方|施工单位|承包商)"
                        r"|(我们|我司|我厂)(厂|公司)?给[^，,。；;]{2,20}(供了|供应了|提供了|卖了)")
+# 我个人能分到多少 / 我们局作为推荐单位能分多少: a role around the holder asks for itself
+_ROLE_ASKS = re.compile(r"(我个人|我们?个人|员工|职工|研发人员|研发团队|团队成员|项目负责人"
+                        r"|技术人员"
+                        r"|推荐单位|推荐部门|主管部门|归口部门)[^，,。；;！!？?]{0,6}"
+                        r"(能|可以|可|会)[^，,。；;！!？?]{0,3}(分|拿|得|领)")
 # 我们是孵化器里的企业 / 我是大学科技园里入驻的企业: a member of the holder, asking for itself
 _MEMBER = re.compile(r"(我们是|我是|我司是)[^，,。；;]{0,12}?(里的|里面的|内的|入驻的?|在孵的?)"
                      r"[^，,。；;]{0,4}?(企业|公司)")
@@ -120,9 +127,11 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
 
 # 这8家企业自己能从这里面分钱吗 / 那些企业能拿多少: the firms a count counts, asked for
 # (这些一共能拿多少: all of it, not the firms)
-_COUNTED_ASKED = re.compile(r"[这那](?:些|几家|[0-9一二两三四五六七八九十]+\s*家)"
-                            r"(?:在孵)?(?:(?:企业|公司)(?:自己|本身|各自)?|自己|本身|各自)[^，,。；;]{0,10}?(?:能|可以|可)[^，,。；;]{0,6}?"
-                            r"(?:分|拿|得|领)")
+_COUNTED_ASKED = re.compile(r"(?:[这那](?:些|几家|[0-9一二两三四五六七八九十]+\s*家)(?:在孵)?"
+                            r"(?:(?:企业|公司)(?:自己|本身|各自)?|自己|本身|各自)"
+                            # (…升高企那个奖励它们自己能拿多少)
+                            r"|(?:它们|他们)(?:自己|本身|各自))"
+                            r"[^，,。；;]{0,10}?(?:能|可以|可)[^，,。；;]{0,6}?(?:分|拿|得|领)")
 
 
 # 还有那家外地的合作单位，它能拿多少 / 合作方能分多少: a partner asked for
@@ -230,8 +239,9 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         _ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:在|位于)(" + places
         + r")(?:[\u4e00-\u9fff]{1,4}?[区县镇])?(?=[，,。；;！!？?]|$)", text)
     if m is None:
-        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places
-                      + r")(?:的|本地的?)(?:公司|企业|单位|机构|厂)", text)
+        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places + r")(?:(?:的|本地的?)"
+                      r"(?:公司|企业|单位|机构|厂)|的?(?:一家|一个|这家|那家)(?:公司|企业|单位|机构"
+                      r"|厂|孵化器|众创空间))", text)  # (青岛一家孵化器…能拿威海市里的奖吗)
     if m is None and not _BESIDE.search(text):
         # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for, registered
         # elsewhere (not a sister company beside the asker: 我们和兄弟公司都买了…)
@@ -278,6 +288,8 @@ def not_the_applicant(flat: str, facts: dict[str, object], vocab: Vocabulary,
         # 我们给…的中心供了设备，作为供应商能拿多少 (a member of a kind of its own, 科技服务
         # 机构 in an incubator, keeps that kind's awards)
         return Denied(said, requirement=SUPPLIER)
+    if (role := _ROLE_ASKS.search(flat)) and _kinds(facts) - {"individual"}:
+        return Denied(role.group(), requirement=ROLE)  # 我个人能分到多少 (the firm's award)
     return None
 
 

@@ -51,6 +51,9 @@ _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度"
                          r"(怎么|如何|咋)(分|拆|摊)|"
                          r"(奖励|补助|奖补|补贴|钱)(是|该|要)?(咋|怎么|如何)(算|计算)|"
                          r"万(元)?.{0,6}(对吧|对吗|对不对|真的假的|是真的吗|没错吧)|"
+                         # a figure said and checked (…给一千万，…是这个数吗 / 这个数对不对)
+                         r"(是|是不是)(这个|这么多|这些)(数|钱|金额)?(吗|吧|不|没错|[？?])|"
+                         r"(这个|这笔|该)(数|数字|金额|钱数?)(对|准|没错|对得上)|"
                          r"可以(拿|领|得|获|补|申请)|最高|最多|(奖励|补助|奖补)[^，。？?]{0,4}"
                          r"(加一起|加起来|加在一起|一共|合计)|how much|amount", re.I)
 # 有没有那个20万 / 给不给那10万: whether a stated amount is had (the amount is the award)
@@ -367,6 +370,7 @@ def _read_implied(text: str, out: RawExtraction,
                            else re.escape(word))
                 for m in clause_matches(pattern, text):
                     if (_LOCATIVE_BEFORE.search(text[:m.start]) or text[m.end:][:1] == "的"
+                            or text[m.end:][:2] in ("一家", "一个", "这家", "那家")
                             or is_counterparty(text, m.start, m.end)
                             or is_negated(text, m.start, m.end)
                             or re.search(_N + r"\s*家", text[clause_start(text, m.start):

@@ -169,11 +169,14 @@ def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, .
     places = re.compile("|".join(re.escape(p) for p in elsewhere))
     kept: list[MoneyMention] = []
     for m in mentions:
-        if (whole := _whole_less(text, m, kept, places)) is not None:
-            # 合同总额350万 其中2项卖给了青岛企业 合计120万: the whole less that part
+        if (found := _whole_less(text, m, kept, places)) is not None:
+            # 合同总额350万 其中2项卖给了青岛企业 合计120万: the whole less that part (its
+            # parts in the city said too, 其中4项在威海（500万）: within the whole)
+            whole, parts = found
             notes.append(f"您说共{whole.text}，其中{m.text}不在本市 → 按"
                          f"{format_yuan(whole.yuan - m.yuan)}计")
-            kept[kept.index(whole)] = replace(whole, yuan=whole.yuan - m.yuan)
+            kept = [replace(k, yuan=whole.yuan - m.yuan) if k is whole else k
+                    for k in kept if k not in parts]
             continue
         bounds = [0] + [s.end() for s in SEGMENT.finditer(text, 0, m.start)]
         a = bounds[-1]
@@ -191,15 +194,22 @@ def in_the_city(text: str, mentions: list[MoneyMention], elsewhere: tuple[str, .
 
 
 def _whole_less(text: str, m: MoneyMention, kept: list[MoneyMention],
-                places: re.Pattern[str]) -> MoneyMention | None:
+                places: re.Pattern[str]
+                ) -> tuple[MoneyMention, list[MoneyMention]] | None:
     """The whole said before ``m`` when ``m`` is the amount of a part of it (其中…) placed
-    outside the city; else None."""
+    outside the city, with the parts in the city said between (their amounts and ``m``'s
+    make the whole); else None."""
     at = text.rfind("其中", 0, m.start)
-    if at < 0 or not kept or kept[-1].end > at or kept[-1].yuan <= m.yuan \
-            or places.search(text, at, m.start) is None \
-            or HAS_AMOUNT.search(text, at, m.start):
+    before = [k for k in kept if k.end <= at]
+    if at < 0 or not before or before[-1].yuan <= m.yuan \
+            or places.search(text, at, m.start) is None:
         return None
-    return kept[-1]
+    parts = [k for k in kept if k.start > at]
+    if HAS_AMOUNT.search(text, at, m.start) and (
+            len(HAS_AMOUNT.findall(text, at, m.start)) != len(parts)
+            or sum(k.yuan for k in parts) + m.yuan != before[-1].yuan):
+        return None
+    return before[-1], parts
 
 
 # 两份各150万 / 3项合同各是50万: a count whose each unit has the amount

@@ -1,11 +1,9 @@
 """Scope in a question: which clause a word is in, whether it is negated, who is who.
 
-A negation word (没有, 未, 不是, 尚未, 还没, 无, 并非 …) governs the rest of its clause —
-the sentence split at punctuation and at 但/不过 — so 合同还没登记 and 我们不是市级试点
-deny what they name.  The applicant is the one asking (我们, 我司, 本单位 …); another
-organisation in the sentence (从大学买的专利, 和国外研究所合作) is a counterparty.
-Used by :mod:`knowledge.reading.question`.
-"""
+A negation word (没有, 未, 不是, 尚未, 还没…) governs the rest of its clause (split at
+punctuation and 但/不过): 合同还没登记 and 我们不是市级试点 deny what they name.  The
+applicant is the one asking (我们, 我司, 本单位…); another organisation in the sentence
+(从大学买的专利, 和国外研究所合作) is a counterparty.  Used by :mod:`knowledge.reading.question`."""
 
 from __future__ import annotations
 
@@ -367,10 +365,9 @@ _STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|
                             r"|结果还没出来?")
 
 
-# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not
-# obtained now (我们是国家级孵化器，… is read as obtained: the golden estimates say so)
-_NEWS_AFTER = re.compile(r"((?:19|20)\d\d\s*年|今年|去年|前年)?(一共|共)?"
-                         r"有[0-9一二两三四五六七八九十]")
+# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not now
+_NEWS_AFTER = re.compile(r"[，,]?((?:19|20)\d\d\s*年|今年|去年|前年)?[，,]?(一共|共)?"
+                         r"(有|在孵的?|在孵企业中?有?)[0-9一二两三四五六七八九十]")
 _STANDING_BEFORE = re.compile(r"(?:(我们|我司|咱们|本单位|我单位)(公司|单位|集团)?(的|这个|这家)?"
                               r"|(?:^|(?<=[，,\s]))这个)$")  # (这个国家级孵化器，有3家…)
 # 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
@@ -390,6 +387,8 @@ def held_status(text: str, start: int, end: int) -> bool:
     head = clause_start(text, start)
     clause = clause_at(text, start)
     after = clause[end - head:] if end - head <= len(clause) else ""
+    if start == 0 and _NEWS_AFTER.match(after or text[end:]):
+        return True  # (国家级孵化器 2021年 在孵的13家升级高企: the holder, then others' news)
     if _STANDING_BEFORE.search(text, head, start):
         # (我们这个国家级孵化器，2020年升了12家高企: the title alone, then the news of others)
         return after[:1] in ("里", "内") or bool(_NEWS_AFTER.match(after)) or (

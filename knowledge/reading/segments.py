@@ -45,6 +45,7 @@ _YEAR_LEVEL = re.compile(r"\s*(?:(?:19|20)\d\d\s*年|[今去前]年)(?:又|再|�
 _BECOMING = re.compile(r"(批了|批为|批成|认定为?|认定成|升级为?|升级成|升级到|升为|升到|升成"
                        r"|升至|晋级为?|评为|评上|成为|列入|列为|进了?|刚进|获批|进入|变成|成了"
                        r"|晋升为?|被评为|升|(?:认定|评上|批下来|拿到|定|给)的是|而是|(?:升|评|认定|批)的"
+                       r"|拿了|拿到了?|获得了?|取得了?"
                        r"|(?<=年)(?:还|就)?是)"  # (2019年是市级: that year's level)
                        r"了?\s*$")
 # 省级的评上了 / 市级的已经批下来了 / 省级的申请被退回: a level standing for its title,
@@ -103,17 +104,39 @@ _ORDINAL_EVENT = re.compile(r"(\s*(?:(?:19|20)\d\d\s*年|今年|去年|前年|�
 
 
 # 高企和技术先进型都重新认定通过了: one outcome said of two things named together
-# (2019年和2020年都认定了: years listed are read by year_parts, not here)
-_SHARED = re.compile(r"([^，。；,;！!？?\s和与及跟、都\d年月]{2,12})(和|与|及|跟|、)"
-                     r"([^，。；,;！!？?\s和与及跟、都\d年月]{2,12})(都|均|也都|全都|全部|同时)"
-                     r"((?:又|也|已经|已)?(?:重新|再次|首次|第一次)?(?:认定|通过|评上|获批|复审|复核)"
-                     r"[^，。；,;！!？?\s]{0,6})")
+# (2019年和2020年都认定了: years listed are read by year_parts, not here; 都没通过 denies
+# both); the pair referred to again later (2022年两个都重新认定了) gets the later outcome
+_MEMBER = r"([^，。；,;！!？?\s和与及跟、都\d年月]{2,12})"
+_EVENT_WORD = (r"(?:认定|通过|评上|评为|获批|批了|批下来|复审|复核|验收|升级|入选|列入|备案)")
+_OUTCOME = r"([^，。；,;！!？?\s]{0,12}?" + _EVENT_WORD + r"[^，。；,;！!？?\s]{0,6})"
+_SHARED = re.compile(_MEMBER + r"(和|与|及|跟|、)" + _MEMBER
+                     + r"(?:两个|两项|俩|二者|两者)?(都|均|也都|全都|全部|同时)" + _OUTCOME)
+_AGAIN = re.compile(r"(?:这|那)?(?:两个|两项|俩|二者|两者)(?:也)?(?:都|均|全都)" + _OUTCOME)
+# what a clause says was obtained (首次认定为高企 / 同年评为技术先进型服务企业): the pair a
+# later reference means when none was said with 和
+_OBTAINED = re.compile(r"(?:认定为|认定成|评为|获评|获批为|成为|升为|升级为)"
+                       r"([^，。；,;！!？?\s和与及跟、]{2,14})")
 
 
 def shared_outcome(text: str) -> str:
     """``text`` with an outcome said of two things together said of each: "高企和技术先进型
-    都重新认定通过了" → "高企重新认定通过了，技术先进型重新认定通过了"."""
-    return _SHARED.sub(lambda m: f"{m.group(1)}{m.group(5)}，{m.group(3)}{m.group(5)}", text)
+    都重新认定通过了" → "高企重新认定通过了，技术先进型重新认定通过了"; and of a pair
+    referred to again: "…，2022年两个都复审了" → "2022年高企复审了，技术先进型复审了"."""
+    pairs: list[tuple[str, str]] = []
+
+    def each(m: re.Match[str]) -> str:
+        pairs.append((m.group(1), m.group(3)))
+        return f"{m.group(1)}{m.group(5)}，{m.group(3)}{m.group(5)}"
+    text = _SHARED.sub(each, text)
+    ref = _AGAIN.search(text)
+    if ref is None:
+        return text
+    named = list(dict.fromkeys(m.group(1) for m in _OBTAINED.finditer(text, 0, ref.start())))
+    pair = pairs[-1] if pairs else (named[0], named[1]) if len(named) == 2 else None
+    if pair is None:
+        return text
+    return text[:ref.start()] + f"{pair[0]}{ref.group(1)}，{pair[1]}{ref.group(1)}" \
+        + text[ref.end():]
 
 
 def _level_listed(piece: str, named: str) -> str:

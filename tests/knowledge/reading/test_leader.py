@@ -15,6 +15,7 @@ from knowledge.reading.leader import (
     COUNTED,
     OUTSIDE,
     PARTICIPANT,
+    ROLE,
     SELLER,
     SUPPLIER,
     counted_asked,
@@ -264,3 +265,21 @@ def test_a_party_asked_for_placed_outside_the_city(text: str, placed: str) -> No
     denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
     assert (denied.said if denied is not None and denied.requirement == OUTSIDE else "") \
         == placed
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("我是公司研发部的员工，我们公司今年被认定为技术先进型服务企业，我个人能分到多少奖励？",
+     "我个人能分"),
+    ("我是区科技局的，辖区一家企业今年认定了国家级技术创新中心，那我们局作为推荐单位能分到多少？",
+     "推荐单位能分"),
+    ("我们公司认定了技术先进型服务企业，项目负责人可以拿多少", "项目负责人可以拿"),
+    # the holder asked for, or a person on their own: no role around a holder
+    ("我们公司今年被认定为技术先进型服务企业，公司能分到多少", ""),
+    ("我个人能拿多少", ""),
+])
+def test_a_role_around_the_holder_is_no_applicant(text: str, role: str) -> None:
+    denied = extract_facts(text, TODAY, RULESET).denied.get("applicant_types")
+    if role:
+        assert denied is not None and denied.requirement == ROLE and denied.said == role
+    else:
+        assert denied is None or denied.requirement != ROLE

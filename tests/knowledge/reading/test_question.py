@@ -167,6 +167,10 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("我们是检测公司，今年认定了技术先进型服务企业，有啥奖励？", False),
     ("对列入市级试点技术创新中心的企业有什么资金补助？", False),
     ("国家级国际合作基地 今年认定，市级奖励？", True),
+    # a figure said and checked
+    ("听说国家级技术创新中心市里给一千万元，我们今年认定了国家级，是这个数吗？", True),
+    ("技术先进型服务企业奖励20万元，这个数对不对", True),
+    ("是这个政策吗", False),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks

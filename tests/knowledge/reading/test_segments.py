@@ -156,6 +156,16 @@ def test_the_rest_of_a_count_is_the_last_years(text: str, last_part: str, tail: 
      "2023年1月高企重新认定通过了，技术先进型重新认定通过了"),
     ("省级孵化器与众创空间均通过复核", "省级孵化器通过复核，众创空间通过复核"),
     ("我和他都是企业", "我和他都是企业"),  # no outcome: unchanged
+    ("2019年高企和技术先进型服务企业都是首次认定",
+     "2019年高企是首次认定，技术先进型服务企业是首次认定"),
+    ("2020年省级和国家级都没批下来", "2020年省级没批下来，国家级没批下来"),  # both denied
+    # the pair referred to again later: the later outcome said of each
+    ("2019年高企和技术先进型都通过了，2022年两个都复审了",
+     "2019年高企通过了，技术先进型通过了，2022年高企复审了，技术先进型复审了"),
+    ("2019年首次认定为高企，同年首次认定为技术先进型服务企业；2022年两项都重新认定了",
+     "2019年首次认定为高企，同年首次认定为技术先进型服务企业；"
+     "2022年高企重新认定了，技术先进型服务企业重新认定了"),
+    ("两个都重新认定了", "两个都重新认定了"),  # no pair before: unchanged
 ])
 def test_an_outcome_said_of_two_is_said_of_each(text: str, filled: str) -> None:
     assert shared_outcome(text) == filled
