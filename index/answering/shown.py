@@ -33,7 +33,9 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
                  # a sum over the whole message is no figure of an estimate by year
                  and not ((estimate.years or is_split(estimate) or any(
                      _DATED.match(i.label) for i in estimate.items)) and "＋" in n)
-                 and not (asked and "是约数，按约" in n))
+                 and not (asked and "是约数，按约" in n)
+                 # (a count read over the whole message: each part's own reading is shown)
+                 and not (is_split(estimate) and "→" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))
 
 

@@ -132,13 +132,19 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         return estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
                                  ex.as_of or on, hypothetical, by_recipient=False)
 
+    def read_part(one: str) -> Estimate:  # …with how its own counts were read (→ 按4家计)
+        est = part(one)
+        said = tuple(n for n in extract_facts(one, today, rules).notes
+                     if "→" in n and n not in est.warnings)
+        return replace(est, warnings=(*said, *est.warnings)) if said else est
+
     # the message with its subjects written back (省级3家 → 省级孵化器3家; 3家重新认定 →
     # 3家重新认定高企): how groups and counted titles read it
     spaced = spaced_as_commas(text)
     filled = fill_elided_subjects(spaced, subject_nouns(spaced, rules.vocabulary))
     # 两个孵化器分别有8家和13家: each recipient on its own (caps are per recipient)
     vocab = rules.vocabulary
-    split = compose_recipients(filled, part, (vocab.home, vocab.elsewhere)) \
+    split = compose_recipients(filled, read_part, (vocab.home, vocab.elsewhere)) \
         if by_recipient else None
     if split is None and by_recipient and not any(
             specs[f].kind == "count" for f in extraction.facts if f in specs):

@@ -78,9 +78,11 @@ def test_another_city_s_standard_gets_no_weihai_total(engine: Any, question: str
     ("烟台", "烟台对国家级科技企业孵化器奖多少", True),
     ("济南", "我们济南那边的分公司也认定了，济南那边给多少", True),
     ("青岛", "2021年有8家升了高企，1家是在青岛注册的，孵化器能拿多少", False),
+    # the city's own money asked (能拿威海市里的奖吗): not another city's standard
+    ("青岛", "青岛一家孵化器 今年升国家级 能拿威海市里的奖吗 多少", False),
 ])
 def test_the_amount_asked_of_a_place(place: str, text: str, asked: bool) -> None:
-    assert asks_of_place(place, text) is asked
+    assert asks_of_place(place, text, ("威海", "环翠")) is asked
 
 
 @pytest.mark.parametrize("text", [

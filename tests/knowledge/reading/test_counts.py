@@ -96,6 +96,9 @@ def test_counts_added_on_in_the_same_year(text: str, value: int) -> None:
     ("孵化器里是一家企业升了高企", 1),
     # the operator described with 是一家: no count of incubatees
     ("我们是省级孵化器，运营方是一家国企下属公司。2020年在孵企业升高企12家", 12),
+    # the holder described at length (一家市级科技企业孵化器的运营方): no count of incubatees
+    ("我们公司是高区一家市级科技企业孵化器的运营方。2022年孵化器里有7家在孵企业在孵化期内升级成了"
+     "高新技术企业", 7),
 ])
 def test_the_asker_said_as_one_company_is_no_count(text: str, value: int) -> None:
     out = RawExtraction()

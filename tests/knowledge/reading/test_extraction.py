@@ -643,3 +643,32 @@ def test_the_alternatives_weighed_are_no_applicant() -> None:
 def test_who_applies_in_a_terse_or_relayed_question(question: str, applicant: str) -> None:
     assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == frozenset(
         {applicant})
+
+
+@pytest.mark.parametrize(("text", "fact", "value"), [
+    # the asker's kind said at length (我们是高区一家做碳纤维复合材料的企业): no district implied
+    ("我们是高区一家做碳纤维复合材料的企业。2019年我们购买技术的合同登记了300万元",
+     "applicant_types", frozenset({"enterprise"})),
+    # the city's money asked of a list with a split subsidy (市级资金一共多少)
+    ("文登区一家企业，今年企业研究开发财政补助核定总额400万元。市级资金一共多少？",
+     "share_level_asked", "city"),
+    # an applicant placed elsewhere by its own words (青岛一家孵化器)
+    ("青岛一家孵化器今年升国家级，能拿威海市里的奖吗", "incubation_titles",
+     frozenset({"incubator_national"})),
+])
+def test_what_the_asker_says_of_itself_and_asks(text: str, fact: str, value: object) -> None:
+    assert extract_facts(text, TODAY, RULESET).facts.get(fact) == value
+
+
+@pytest.mark.parametrize(("text", "yuan"), [
+    # another instrument's amount (创新券补助20万) is no base of the R&D subsidy
+    ("省里给了我们创新券补助20万，市里是不是也1比1配套，配多少", None),
+    ("研发补助批了400万，市里出多少", 4_000_000),
+])
+def test_another_instruments_amount_is_no_base(text: str, yuan: int | None) -> None:
+    assert extract_facts(text, TODAY, RULESET).facts.get("rnd_subsidy_granted_yuan") == yuan
+
+
+def test_an_applicant_placed_elsewhere_by_its_own_words_is_denied() -> None:
+    ex = extract_facts("青岛一家孵化器今年升国家级，能拿威海市里的奖吗", TODAY, RULESET)
+    assert "青岛一家孵化器" in ex.denied["applicant_types"].said

@@ -283,3 +283,15 @@ def test_a_role_around_the_holder_is_no_applicant(text: str, role: str) -> None:
         assert denied is not None and denied.requirement == ROLE and denied.said == role
     else:
         assert denied is None or denied.requirement != ROLE
+
+
+@pytest.mark.parametrize(("text", "requirement"), [
+    # a participant asking for a share of the leader's award (从这笔300万元里分到多少)
+    ("我们是一家做新材料的企业。哈工大（威海）牵头组建的市级技术创新中心2021年获批了，我们是参与共建"
+     "单位之一。请问我们企业能从这笔300万元里分到多少？", PARTICIPANT),
+    # the counted firms asked for by a pronoun (它们自己能拿多少)
+    ("我们是市级孵化器运营公司 2021年在孵的4家企业升了高企 升高企那个奖励它们自己能拿多少",
+     COUNTED),
+])
+def test_who_asks_for_another_s_award(text: str, requirement: str) -> None:
+    assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement == requirement

@@ -104,6 +104,18 @@ def test_the_whole_less_a_part_of_it_placed_outside_the_city() -> None:
     assert any("按230万元计" in n for n in notes)
 
 
+def test_the_whole_less_its_part_elsewhere_with_its_parts_here_said() -> None:
+    # 共600万，其中4项在威海（500万），1项在烟台（100万）: the part here is within the whole
+    text = "合同成交额共600万元，其中4项在威海转化（500万元），1项在烟台转化（100万元）。补助多少？"
+    notes: list[str] = []
+    kept = in_the_city(text, [m for m in scan_money(text) if not m.problem], ("烟台",), notes)
+    assert [m.yuan for m in kept] == [5_000_000]
+    # parts here that do not make up the whole with the part elsewhere: not taken as within
+    text = "合同成交额共600万元，其中4项在威海转化（300万元），1项在烟台转化（100万元）"
+    kept = in_the_city(text, [m for m in scan_money(text) if not m.problem], ("烟台",), [])
+    assert 6_000_000 in [m.yuan for m in kept]
+
+
 @pytest.mark.parametrize(("text", "approximate"), [
     ("合同成交额二百五十多万", (2_500_000, 2_600_000, "二百五十多万")),
     ("合同成交额约80万", (750_000, 850_000, "约80万")),

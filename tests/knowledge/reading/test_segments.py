@@ -257,3 +257,14 @@ def test_levels_listed_after_a_title_are_their_years(text: str,
     filled = fill_elided_subjects(text, ["国际合作基地", "技术创新中心", "众创空间"])
     _, got, _ = year_parts(filled)
     assert got == parts
+
+
+@pytest.mark.parametrize(("text", "filled"), [
+    # supposed, dated within its year, or with an adverb: the event's subject from before
+    ("牵头建设市级临床医学研究中心。要是今年年底第一次通过绩效评价",
+     "要是今年年底临床医学研究中心第一次通过绩效评价"),
+    ("牵头建设市级临床医学研究中心。2019年第一次参加绩效评价没通过，2020年才第一次通过",
+     "2020年才临床医学研究中心第一次通过"),
+])
+def test_an_ordinal_event_gets_its_subject(text: str, filled: str) -> None:
+    assert filled in fill_elided_subjects(text, ["临床医学研究中心"])
