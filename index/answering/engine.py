@@ -1,9 +1,8 @@
 """The answering core: question → a typed :class:`Answer` (cited clauses, estimate).
 
 One :class:`Snapshot` (knowledge base, rules, index, retriever) is built at a time and
-swapped in by a single reference assignment, so every request reads one snapshot from start
-to end: no answer mixes old and new knowledge; a failed reload leaves the old one in service.
-"""
+swapped in by one reference assignment: a request reads one snapshot from start to end, no
+answer mixes old and new knowledge, a failed reload leaves the old one in service."""
 
 from __future__ import annotations
 

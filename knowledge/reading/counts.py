@@ -17,6 +17,7 @@ from knowledge.numerals import parse_int
 from knowledge.reading.parts import excluded_counts
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import NOT_ASKING
+from knowledge.reading.scope import clause_at
 
 __all__ = ["read_counts", "read_spoken_for"]
 
@@ -65,6 +66,10 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
         # 促成了3项企业自有的专利成果转化: the whole count is of a kind that does not count
         notes.append(f"您说{said}（{word}） → 按0计")
         return 0
+    if n and (gone := _all_out(text, m.end(), elsewhere)):
+        # 4项…但合同都是跟外地企业签的 / 成果都没在威海落地转化: none of them counts
+        notes.append(f"您说{said}，{gone} → 按0计")
+        return 0
     parts = excluded_counts(text[m.end():], (*words, *elsewhere), n) if n else []
     unit = next((u for _, u, _ in parts if u), "")
     # 对接了5个企业…潍坊一家: 家 and 个 count the same things
@@ -89,6 +94,18 @@ def _counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
     return n
 
 
+def _all_out(text: str, at: int, elsewhere: tuple[str, ...]) -> str:
+    """The clause after ``at`` saying all of a count went elsewhere or none was converted
+    in the city (合同都是跟外地企业签的 / 成果都没在威海落地), else ''."""
+    places = "|".join(re.escape(p) for p in elsewhere) or "外地"
+    m = re.compile(r"(?![^。？！?!]{0,30}?(其他|其余|剩下|另外|其中))[^。？！?!]{0,30}?"
+                   r"(都|均|全部|全都)是?[^，,。；;]{0,6}?(?:(?:跟|和|与|卖给|转给|转让给|签给|在)"
+                   r"(?:" + places + r")|(?:没有?|未)(?:在(?:威海|本市|市内|我市|当地))?"
+                   r"(?:落地|转化|落户))").match(text, at)
+    return "" if m is None else re.sub(r"^[，,；;\s]*(但是?|不过|可是)?", "", clause_at(
+        text, m.end() - 1))
+
+
 # a part of a count said with 其中 (其中5家是…)
 _UNREAD_PART = re.compile(r"其中(?:有)?" + _N + r"\s*(家|个|项|件)")
 
@@ -106,6 +123,9 @@ _HALF = re.compile(r"(通过|过|升|评上|认定)了?(其中的?)?一半|一�
 
 # 一个国家级孵化器和一个区级众创空间…6家: a count of the holders is not of the incubatees
 _NOT_A_HOLDER = r"(?![^，,。；;\s在孵]{0,8}(孵化器|众创空间|大学科技园|载体|星创天地))"
+# the rest of a count that failed (…4家升级成功2家没过)
+_FAILED_PART = re.compile(r"[，,]?(?:另外|其余|剩下)?" + _N + r"\s*(?:家|个)[^，,。；;\d]{0,3}?"
+                          r"(?:没过|没通过|未通过|没成功|失败|落选|没评上)")
 # the part of a count that passed: 只有2家通过 / 通过了2家 / 2个入选
 _PASSED = re.compile(r"(?:只有|仅有?|就|其中|结果)?" + _N
                      + r"\s*(?:家|个)(?:顺利)?(?:通过|过了|评上|成功|入选|获批|升级成功|升上去"
@@ -213,6 +233,10 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
                 and n_passed < n:
             out.notes.append(f"您说有{n}{m.group(2)}，其中{n_passed}{m.group(2)}通过 → "
                              f"按{n_passed}{m.group(2)}计")
+            failed = _FAILED_PART.search(text, passed.end())
+            if failed is not None and parse_int(failed.group(1)) == n - n_passed:
+                # (4家升级成功2家没过: the rest that failed is no part of the passed again)
+                text = text[:failed.start()] + text[failed.end():]
             text = text[:m.start(1)] + str(n_passed) + text[m.end(1):]
             m = _incubatee_count(text)
     if m and (n := parse_int(m.group(1))) is not None:

@@ -188,7 +188,8 @@ IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
 # 明年打算申报… / 省级的还在等结果 / 正在申报: a title sought, not (yet) obtained
 _PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)"
                              r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"
-                             r"(申报|申请|报|冲|争创|创建|评)(?:(?!成|过|批|上|到)[^，,。；;！!？?\s]){0,4}$")
+                             r"(申报|申请|报|冲|争创|创建|评)(?:(?!成|过|批|上|到)[^，,。；;！!？?\s]){0,4}$"
+                             r"|(想着|打算|准备|计划|本想|本来想|盼着)(到期|期满)?(后|以后)?再?$")
 # words saying where a step stands (还在公示没批下来, 现在能先拿吗): read as the step's
 # status, never a subject of their own (index.answering.focus leaves them out)
 STATUS_WORDS = ("公示期", "公示", "没批下来", "批下来", "还没批", "没批", "批复", "先拿", "先领",

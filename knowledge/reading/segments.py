@@ -346,7 +346,9 @@ def year_segments(text: str) -> list[tuple[int, str]]:
 _OWN_NUMBER = re.compile(r"\d+(\.\d+)?\s*(家|项|个|件|万|元|亿)"
                          r"|[一二两三四五六七八九十]+\s*(家|项|个|件)")
 _REST_OF = re.compile(r"剩下|剩余|其余")
-_ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少|一共|总共|合计|加起来")
+# (一共180万: a total stated, not asked)
+_ASKING = re.compile(r"多少|几万|能拿|能补|能奖|奖多少|补多少"
+                     r"|(一共|总共|合计|加起来)(?!\s*(是|为|有)?\s*[\d一二两三四五六七八九十百千])")
 
 
 def tail_start(last: str) -> int:

@@ -216,6 +216,8 @@ def test_a_part_of_the_half_that_passed() -> None:
 @pytest.mark.parametrize(("text", "value"), [
     # the part that passed said as 4家过了
     ("2020年我们市级众创空间有6家在孵企业报高企，4家过了，2家没通过，都在孵化期内", 4),
+    # the rest that failed said right after (4家升级成功2家没过): not put out again
+    ("我们是市级孵化器 2020年在孵企业有6家在孵化期内报高企 4家升级成功2家没过", 4),
     # a part of those that passed, put out by the vocabulary's words (满三年)
     ("2022年我们市级孵化器有10家在孵企业报了高企，过了6家，这6家里还有1家孵化期已经满三年了", 5),
     # the words negated (都不满3年) put nothing out
@@ -292,3 +294,17 @@ def test_an_incubatee_said_to_have_upgraded_without_hitech_words() -> None:
     read_counts("我们是市级众创空间，一家是2018年12月升的，当时也在孵化期内", out, True,
                 NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == 1
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    # all of the count went elsewhere, or none was converted in the city: none counts
+    ("我们技术转移机构2020年促成了4项高校成果交易，成交额800万，但合同都是跟外地企业签的，"
+     "成果都没在威海落地转化", 0),
+    # the rest said to be here (其余都在威海落地): only the part elsewhere is put out
+    ("2020年促成了5项成果转化，其中1项在烟台，其余都在威海落地", 4),
+    ("我们技术转移机构2020年促成了4项高校成果在威海转化，成交额800万，都登记了", 4),
+])
+def test_a_count_all_gone_elsewhere(text: str, value: int) -> None:
+    out = RawExtraction()
+    read_counts(text, out, False, NOT_COUNTED, PLACES)
+    assert out.facts["results_transferred"] == value

@@ -158,6 +158,9 @@ def test_the_status_region_of_a_title(text: str, phrase: str, failed: bool) -> N
     ("今年报了技术先进型服务企业，一直没消息", "技术先进型服务企业", True),
     # who reviews it, said between (还在部里评审)
     ("我们区创建国家创新型县这个事还在部里评审", "国家创新型县", True),
+    # a renewal only intended (想着到期重新认定再拿十万)
+    ("首次认定高企是2022年12月，想着到期重新认定高企再拿十万", "重新认定高企", True),
+    ("首次认定高企是2022年12月，到期重新认定高企了", "重新认定高企", False),
 ])
 def test_a_title_planned_or_awaited_is_pending(text: str, phrase: str, awaited: bool) -> None:
     assert pending(text, *_span(text, phrase)) is awaited

@@ -145,6 +145,9 @@ def test_a_subject_said_before_a_later_year_is_that_years() -> None:
      "2021年有5家申报，其中1家没通过，剩下的都在孵化期内", "两年加起来能拿多少"),
     ("2020年买了100万，2021年买了200万，都登记了，两年一共多少",
      "2021年买了200万", "都登记了，两年一共多少"),
+    # a total stated (一共180万) is the last year's own figure, not asked of every year
+    ("2019年买专利花了200万合同都登记了，2020年又买了两项技术一共180万也都登记了，两年一共能奖多少",
+     "2020年又买了两项技术一共180万也都登记了", "两年一共能奖多少"),
 ])
 def test_the_rest_of_a_count_is_the_last_years(text: str, last_part: str, tail: str) -> None:
     _, parts, got = year_parts(text)
