@@ -110,9 +110,8 @@ def asks_of_place(place: str, text: str, home: tuple[str, ...] = ()) -> bool:
     """Whether the clause that asks the amount names ``place`` (烟台对国家级孵化器奖多少 /
     济南那边给多少): the standard of another city is asked, not the city's (青岛一家孵化器
     …能拿威海市里的奖吗: the city's, ``home`` named)."""
-    if any(h in text for h in home):
-        return False
-    return any(place in c and _ASKS_AMOUNT.search(c) for c in re.split(r"[，,。；;！!？?]", text))
+    return any(place in c and _ASKS_AMOUNT.search(c) and not any(h in c for h in home)
+               for c in re.split(r"[，,。；;！!？?]", text))
 
 
 def only_this(estimate: Estimate, u: Understood, snap: Snapshot) -> Estimate:

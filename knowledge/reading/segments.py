@@ -73,7 +73,8 @@ _COUNTED_LEADER = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七�
                              r"[^，,。；;\s\d]{1,10}?(牵头|主导|组建)(的)?$")
 # 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
 _THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站)")
+_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站"
+                         r"|奖励|奖)")
 
 
 @dataclass(frozen=True)

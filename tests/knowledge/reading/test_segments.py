@@ -271,3 +271,10 @@ def test_levels_listed_after_a_title_are_their_years(text: str,
 ])
 def test_an_ordinal_event_gets_its_subject(text: str, filled: str) -> None:
     assert filled in fill_elided_subjects(text, ["临床医学研究中心"])
+
+
+def test_an_award_after_a_level_is_its_noun() -> None:
+    # 获得了省级技术市场奖励: the level's noun is said, nothing written back
+    filled = fill_elided_subjects("我们技术转移机构今年获得了省级技术市场奖励，市里配套多少",
+                                  ["技术转移机构"])
+    assert "省级技术市场奖励" in filled and "省级技术转移机构" not in filled
