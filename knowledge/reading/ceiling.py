@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
 from knowledge.awards.calculator import Denied, Estimate, evaluate
 from knowledge.awards.estimate import Item
@@ -66,12 +67,48 @@ def ceiling_of(estimate: Estimate, rules: RuleSet, text: str = "") -> Ceiling | 
         return figure
 
     figures = [top(i) for i in listed]
+    if not estimate.years and rule is not None and "每年" in f"{rule.label}{item.label}" \
+            and len(said := _occasions(text)) >= 2 and (figure := top(item)):
+        # 大赛：2019年一届、2020年一届、2024年一届 — 最多合计: the yearly ceiling of each
+        # year said, on that year's law
+        kept = [y for y, on in said if rule.in_force(on)]
+        gone = "、".join(str(y) for y, _ in said if y not in kept)
+        label = (f"{rule.label}（{'、'.join(str(y) for y in kept)}年，{len(kept)}年合计；"
+                 f"{gone}年文件不在有效期内）" if gone else f"{rule.label}（{len(kept)}年合计）")
+        return Ceiling(item.rule_id, label, figure * len(kept)) if kept else None
     if estimate.years and len(listed) > 1 and all(figures):
         # 2019年、2020年都考核优秀，最多一共: each year's ceiling, added up
         label = f"{rule.label if rule is not None else item.label}（{len(listed)}年合计）"
         return Ceiling(item.rule_id, label, sum(f for f in figures if f))
     figure = top(item)
     return Ceiling(item.rule_id, item.label, figure) if figure else None
+
+
+# a year said with one occasion of its own (2019年一届 / 2020年办了一场 / 2023年9月那次)
+_OCCASION = re.compile(r"((?:19|20)\d\d)\s*年(?:(\d{1,2})\s*月份?)?[^，,、；;。\d]{0,6}?"
+                       r"(?:一届|一次|一场|一回|办了|举办|承办)")
+_EVERY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年?\s*(?:到|至|-|~|—)\s*((?:19|20)\d\d)\s*年"
+                         r"[^，,。；;]{0,4}每年")
+
+
+def _occasions(text: str) -> list[tuple[int, date]]:
+    """The years an occasion is said in (2019年一届、2020年一届; 2019年到2023年每年都办一次,
+    2023年那次是9月份办的), each with the day it is judged on (its month's end when said,
+    else the year's end)."""
+    months: dict[int, int] = {}
+    for m in _OCCASION.finditer(text):
+        months.setdefault(int(m.group(1)), int(m.group(2)) if m.group(2) else 12)
+    for m in re.finditer(r"((?:19|20)\d\d)\s*年[^，,。；;]{0,6}?(\d{1,2})\s*月", text):
+        months[int(m.group(1))] = int(m.group(2))  # (2023年那次是9月份办的)
+    if (every := _EVERY_YEAR.search(text)) is not None:
+        for y in range(int(every.group(1)), int(every.group(2)) + 1):
+            months.setdefault(y, 12)
+    return [(y, _month_end(y, months[y])) for y in sorted(months)]
+
+
+def _month_end(year: int, month: int) -> date:
+    month = min(max(month, 1), 12)
+    return date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
 
 
 def at_ceiling(text: str, estimate: Estimate) -> Estimate | None:

@@ -156,5 +156,13 @@ def from_party(text: str, party: AskedParty | None) -> str:
     威海另一家企业…，对方企业能拿多少) is the party's purchase (卖给了我们)."""
     if party is None or party.kind != "enterprise" or not _SOLD_TO.search(text):
         return text
+    # (我们是技术中介，帮山大把专利卖给本市A企业…A企业能拿多少: the party bought it, the
+    # asker's brokering is no part of what the party says)
+    text = _BROKER_SAID.sub("", text)
     return _SOLD_TO.sub(lambda m: f"{m.group(1)}给了我们（{m.group(2)}）", text, count=1)
+
+
+_BROKER_SAID = re.compile(r"(?:我们|我司|本机构)(?:是|作为)(?:一家)?[^，,。；;！!？?\s]{0,10}?"
+                          r"(?:技术中介|中介|经纪[^，,。；;！!？?\s]{0,3}|技术转移[^，,。；;！!？?\s]{0,6})"
+                          r"[，,\s]*|(?:帮|替|协助)(?=[^，,。；;]{0,12}把)")
 

@@ -16,7 +16,8 @@ from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
 KNOWLEDGE = Path(__file__).resolve().parents[3] / "knowledge"
-RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", load_knowledge(KNOWLEDGE).clause)
+_KB = load_knowledge(KNOWLEDGE)
+RULESET: RuleSet = load_rules(KNOWLEDGE / "rules", _KB.clause, _KB.document)
 
 
 def test_a_yearly_ceiling_is_added_up_over_the_years_asked() -> None:
@@ -124,3 +125,18 @@ def test_a_rate_capped_gives_its_cap_as_the_ceiling() -> None:
         Item(rule.id, rule.label, "need_info", "", (), True),))
     top = ceiling_of(one, RULESET)
     assert top is not None and top.yuan == rule.cap_yuan
+
+
+@pytest.mark.parametrize(("text", "yuan", "gone"), [
+    # a yearly ceiling over the years an occasion is said in, each on that year's law
+    ("创业协会承办创新创业大赛：2019年一届、2020年一届、2024年一届 — 三年合计最多能拿多少？",
+     2_000_000, "2024年文件不在有效期内"),
+    ("我们协会2019年到2023年每年都办一次创新创业大赛，2023年那次是9月份办的，顶格能拿多少",
+     4_000_000, "2023年文件不在有效期内"),
+    ("我们协会2019年办了一场大赛，2020年也办了一场，最多能拿多少", 2_000_000, ""),
+])
+def test_a_yearly_ceiling_over_the_occasions_said(text: str, yuan: int, gone: str) -> None:
+    item = Item("d107_contest_host", "举办创新创业大赛等活动的社会组织（每年最高）", "eligible", "",
+                (), True, max_yuan=1_000_000)
+    top = ceiling_of(Estimate(as_of=TODAY, items=(item,)), RULESET, text)
+    assert top is not None and top.yuan == yuan and gone in top.label

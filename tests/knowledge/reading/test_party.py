@@ -103,6 +103,9 @@ def test_what_was_done_is_no_party() -> None:
      "我们是卖方，把一项专利卖给了我们（威海另一家企业），150万，合同登记了。对方企业能拿多少"),
     # the asker asks for itself: as said
     ("我们把专利卖给了一家企业，我们能拿多少", "我们把专利卖给了一家企业，我们能拿多少"),
+    # the asker brokered the sale: its brokering is no part of the buyer's view
+    ("我们是技术中介 2020年帮山大威海把一项专利卖给本市A企业 合同登记了180万 A企业能拿多少",
+     "2020年山大威海把一项专利卖给了我们（本市A企业） 合同登记了180万 A企业能拿多少"),
 ])
 def test_a_sale_to_the_party_asked_about_is_its_purchase(text: str, view: str) -> None:
     assert from_party(text, asked_party(text, WORDS, VOCAB.patterns.applicants)) == view
