@@ -257,6 +257,9 @@ def _renewed_once(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 # 获得了2项国家技术市场奖励 / 有2个星创天地认定了: a count said right before a title
 _COUNT_BEFORE = re.compile(r"(?<![第这那])(\d+|[两二三四五六七八九十]+)\s*(项|个|家)\s*$")
 _INCUBATEES = re.compile(r"在孵|入孵|孵化期")
+# 两家子公司…各拿了 / 3个机构各获得: holders each with the count said after
+_EACH_HOLDER = re.compile(r"(\d+|[两二三四五六七八九十]+)\s*(?:家|个)[^，,。；;]{0,20}?各(?:自)?"
+                          r"(?:拿了?|获得了?|得了|拿到了?|有|获)?\s*$")
 # …参加绩效评价，3个通过了: how many held it, said in the next clause
 _PASSED_AFTER = re.compile(r"[^，,。；;]{0,12}[，,]\s*(?:(\d+|[两二三四五六七八九十]+)\s*(个|家|项)"
                            r"(?:都|均)?(?:通过|评上|认定|获批|批了|过了)"
@@ -313,6 +316,9 @@ def counted_titles(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | 
              or _HOLDERS_BEFORE.search(text, clause_start(text, start), start)
              or _holders_said_before(text, start))
         if m is not None and (n := parse_int(_first_group(m))) is not None:
+            if (held := _EACH_HOLDER.search(text, clause_start(text, m.start()), m.start())) \
+                    and (k := parse_int(held.group(1))):
+                n *= k  # 两家子公司（都在威海注册）各拿了1个: each holder's count, times them
             # 3家认定了…，其中1家是注册在烟台的: the count less the parts put out
             n -= sum(k for k, _, _ in excluded_counts(
                 text[m.end():], (*rules.vocabulary.elsewhere, *PAID_BEFORE), n))

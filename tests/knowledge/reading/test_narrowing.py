@@ -171,6 +171,8 @@ def test_a_received_amount_names_the_award_received() -> None:
     # the holders counted before, all of them said to obtain it
     ("我们集团的三家子公司，今年全都认定了技术先进型服务企业，合计多少钱", 600_000),
     ("我们集团两个孵化器去年都认定国家级科技企业孵化器了，一共给多少", 4_000_000),
+    # holders each with the count said after 各 (两家子公司…各拿了1个)
+    ("我们控股的两家子公司（都在威海注册）各拿了1个省技术市场奖励，配套奖励合计多少", 200_000),
 ])
 def test_a_title_held_several_times_is_counted(text: str, total: int) -> None:
     counted = counted_titles(RULESET, text, _plain(text))
