@@ -55,7 +55,7 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
      r"|(卖|转让|许可)给了?(我们|我司|我厂|本公司|我公司|本厂)"),
     ("rnd_subsidy_granted_yuan", r"研发.{0,8}补助"),  # before 省里: 研发补助…省里那块
     # 省里拨了80万 / 省拨资金60万 (not 这1000万里省里出多少: the province's share asked)
-    ("provincial_funds_yuan", r"省拨|省里.{0,16}?(拨|给|补|奖|配|下达|批|资助)"
+    ("provincial_funds_yuan", r"省拨|省里.{0,16}?(拨付?|下拨|给|补|奖|配|下达|批|资助)"
                               r"(了|款|款是|的是|了款)?"
                               r"\s*[0-9一二两三四五六七八九十百千]|省级.{0,4}(拨|资金|奖补)|省财政"),
     ("county_st_funds_yuan", r"科技专项资金"),
@@ -329,11 +329,11 @@ _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
-# 两百万那个奖 / 有没有那个20万 / 市里给一千万: an award named by its figure, not a base
+# 两百万那个奖 / 有没有那个20万 / 市里给一千万 / 够不够五十万: an award's figure, no base
 _NAMES_AWARD = re.compile(r"\s*的?(那个|那项|那笔|这个|这项)(奖|补助|补贴|奖补|政策)")
 _ASKED_FIGURE = re.compile(r"(有没有|有木有|给不给|能不能有)(那个|这个|那|这)?\s*$|(市里|市级"
                            r"|市财政|市政府)(会|能|要|就|总共|一共|共|合计)?(给|奖|补|拨|奖励|补助|支持)"
-                           r"(予|了)?\s*$")
+                           r"(予|了)?\s*$|(够不够|够没够|能不能到|有没有到|到没到|超没超过)\s*$")
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
 RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 

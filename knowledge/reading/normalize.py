@@ -113,7 +113,12 @@ _BARE_YEAR = re.compile(r"(?<![\d.\-/+＋])(20[0-3]\d)"
                         r"(?![\d年万元亿千百.%％\-—–~～/:：件项家个份号月日次人])")
 
 
+# a month in Chinese digits after its year (大前年三月份, 2023年十一月): 3月份, 11月
+_CN_MONTH = re.compile(r"(?<=年)(十[一二]?|[一二三四五六七八九])(?=月)")
+
+
 def _years(text: str) -> str:
+    text = _CN_MONTH.sub(lambda m: str(parse_int(m.group()) or m.group()), text)
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _CN_SHORT_YEAR.sub(lambda m: "20" + "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)

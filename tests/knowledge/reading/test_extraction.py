@@ -672,3 +672,15 @@ def test_another_instruments_amount_is_no_base(text: str, yuan: int | None) -> N
 def test_an_applicant_placed_elsewhere_by_its_own_words_is_denied() -> None:
     ex = extract_facts("青岛一家孵化器今年升国家级，能拿威海市里的奖吗", TODAY, RULESET)
     assert "青岛一家孵化器" in ex.denied["applicant_types"].said
+
+
+@pytest.mark.parametrize(("text", "fact", "yuan"), [
+    # a threshold checked (够不够五十万) is no base
+    ("我们的众创空间今年评上了省品牌众创空间，省里给了三十五万；另外公司认定了技术先进型服务企业。"
+     "加起来够不够五十万？", "provincial_funds_yuan", 350_000),
+    # 拨付 states the province's money
+    ("孵化器2022年被认定为山东省品牌科技企业孵化器，省里拨付八十万元。市级配套是多少？",
+     "provincial_funds_yuan", 800_000),
+])
+def test_the_provinces_money_said(text: str, fact: str, yuan: int) -> None:
+    assert extract_facts(text, TODAY, RULESET).facts.get(fact) == yuan

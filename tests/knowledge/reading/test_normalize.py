@@ -142,3 +142,12 @@ def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
 ])
 def test_a_terse_message_s_years_and_breaks(text: str, written: str) -> None:
     assert normalize_question(text) == written
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("大前年三月份头一回评上高企", "大前年3月份头一回评上高企"),
+    ("2023年十一月认定", "2023年11月认定"),
+    ("三个月后", "三个月后"),  # a span, not a month
+])
+def test_a_month_in_chinese_digits_after_its_year(text: str, said: str) -> None:
+    assert normalize_question(text) == said

@@ -171,6 +171,8 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("听说国家级技术创新中心市里给一千万元，我们今年认定了国家级，是这个数吗？", True),
     ("技术先进型服务企业奖励20万元，这个数对不对", True),
     ("是这个政策吗", False),
+    # a threshold checked
+    ("省里给了三十五万，另外认定了技术先进型服务企业。加起来够不够五十万？", True),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks
