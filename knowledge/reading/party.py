@@ -111,7 +111,7 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     for m in (*_ASKED.finditer(text), *_GIVEN_TO.finditer(text), *_PER_ONE.finditer(text)):
         found = m if found is None or m.end() > found.end() else found
     if found is None:
-        return None
+        return _asked_for(text, list(words))
     # (入孵2年A公司自己能拿多少 / 合同登记了180万 A企业能拿多少: the words after the last
     # figure)
     party = _OPENING.sub("", re.split(r"[\d.]+\s*(?:万元|万|元|[年月日号家个项件])?",
@@ -120,7 +120,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     if (joined := _JOINED.search(text, 0, found.end())) is not None:
         party = joined.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
     words = list(words)
-    party = _trimmed(party, words)
+    # (蓝港科技市级能拿多少: the city's money asked of the party)
+    party = re.sub(r"(?<=..)(市级|市里|市财政)$", "", _trimmed(party, words))
     if "的" in party and not _DOING.search(party.rpartition("的")[2]):
         # 卖给我们技术的那所学校 / 买的企业: the one named after what it did
         party = party.rpartition("的")[2]
@@ -136,6 +137,12 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
         return AskedParty(exact, party)  # 买方: a word of the vocabulary, whatever its verb
     if _DOING.search(party):
         return None  # (重新认定高企一共能拿多少: what was done, not who)
+    return _kind_named(party, words, text[:found.start()])
+
+
+def _kind_named(party: str, words: list[tuple[str, str]], before: str) -> AskedParty | None:
+    """The party with the kind its own words end on (对方企业, 乳山市, 镇政府), or a firm of
+    the area introduced by its name before (``before``: the text before the asking)."""
     # the kind word the party ends on (对方企业, 乳山市, 镇政府): its head noun
     # (镇上能拿多少 / 区里能拿多少: the place word's 上/里 after its head noun)
     head = party[:-1] if party[-1:] in ("上", "里") and len(party) > 1 else party
@@ -144,7 +151,39 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     named = sorted(((w, k) for k, w in words if w and head.endswith(w)),
                    key=lambda p: -len(p[0])) or [
         (w, k) for k, w in words if len(head) == 1 and len(w) <= 3 and w.endswith(head)]
-    return AskedParty(named[0][1], party) if named else None
+    if named:
+        return AskedParty(named[0][1], party)
+    # 辖区的蓝港科技（公司）…，蓝港科技能拿多少: a firm of the area introduced by its name
+    introduced = re.search(r"(?:辖区(?:内|里)?的?(?:一家)?|" + _FIRM_BEFORE + r")"
+                           + re.escape(party) + r"(公司|企业|厂|集团)?", before)
+    if introduced is not None and (introduced.group(1) or before.find("辖区") >= 0):
+        return AskedParty("enterprise", party)
+    return None
+
+
+_FIRM_BEFORE = r"(?<![\u4e00-\u9fff])"
+# 这家企业 / 该公司: the one asked for, named again by its kind
+_THIS_KIND = re.compile(r"(?:这|那|该)(?:家|个|所)([\u4e00-\u9fff]{1,3}?)"
+                        r"(?=\d|[，,。；;：:]|今年|去年|前年|在|于|是|被|签|买|的)")
+
+
+def _asked_for(text: str, words: list[tuple[str, str]]) -> AskedParty | None:
+    """The one the asker asks for when no asking clause names a party (区科技局帮辖区的鑫达
+    机械问一下：这家企业…，市级奖励是多少): its kind from its own words, from 这家企业 said
+    after, or a firm of the area (辖区的…); None otherwise."""
+    m = _BEHALF.search(text)
+    if m is None:
+        return None
+    party = m.group(1).rpartition("的")[2] or m.group(1)
+    if not party or _SELF.match(party):
+        return None
+    kind = next((k for k, w in sorted(words, key=lambda p: -len(p[1]))
+                 if len(w) >= 2 and party.endswith(w)), None)
+    if kind is None and (this := _THIS_KIND.search(text, m.end())) is not None:
+        kind = next((k for k, w in words if w == this.group(1)), None)
+    if kind is None and "辖区" in m.group(1):
+        kind = "enterprise"
+    return AskedParty(kind, party) if kind else None
 
 
 # 把一项专利卖给了威海另一家企业 / 卖给本市A企业: a sale to the party asked about

@@ -124,3 +124,21 @@ def test_the_askers_place_is_not_the_party_asked_about() -> None:
                        "那家威海公司能拿多少？", date(2026, 12, 6))
     assert "applicant_types" not in ex.denied
     assert ex.facts["applicant_types"] == frozenset({"enterprise"})
+
+
+@pytest.mark.parametrize(("text", "kind", "said"), [
+    # a firm of the area introduced by its name, the city's money asked of it
+    ("区科技局的同事问：辖区的蓝港科技2023年5月被认定为技术先进型服务企业。蓝港科技市级能拿多少？",
+     "enterprise", "蓝港科技"),
+    # asked for, no asking clause naming it: its kind from 这家企业 said after
+    ("区科技局帮辖区的鑫达机械问一下：这家企业2021年签了4份技术购买合同。市级奖励是多少？",
+     "enterprise", "鑫达机械"),
+])
+def test_the_party_asked_for_by_name(text: str, kind: str, said: str) -> None:
+    party = asked_party(text, WORDS, VOCAB.patterns.applicants)
+    assert party is not None and (party.kind, party.said) == (kind, said)
+
+
+def test_the_asker_asking_for_itself_is_no_party() -> None:
+    assert asked_party("帮我问一下，我们公司认定了技术先进型服务企业，能拿多少", WORDS,
+                       VOCAB.patterns.applicants) is None
