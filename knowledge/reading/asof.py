@@ -107,4 +107,16 @@ def years_written_out(text: str, today: date) -> str:
         back = 4 if word == "大大前年" else 3 if word == "大前年" else parse_int(m.group(1))
         return f"{today.year - back}年" if back is not None and 0 < back <= 30 else word
 
-    return _YEARS_AGO.sub(year, text)
+    text = _YEARS_AGO.sub(year, text)
+
+    def following(m: re.Match[str]) -> str:
+        said = _YEAR_WRITTEN.findall(text, 0, m.start())
+        return f"{int(said[-1]) + _FOLLOWING[m.group()]}年" if said else m.group()
+    return _NEXT_YEAR.sub(following, text)
+
+
+# 2018年10月认定…，第二年 / 次年…: the year after the one said before (not 孵化第二年: a
+# year of something's own count)
+_FOLLOWING = {"第二年": 1, "次年": 1, "转年": 1, "第三年": 2}
+_NEXT_YEAR = re.compile(r"(?<![孵化立营建期入第])(第二年|次年|转年|第三年)")
+_YEAR_WRITTEN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")

@@ -298,6 +298,16 @@ def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
     return _TWO_COUNTS.sub(lower, text), ranges
 
 
+def _less_of_rough(notes: list[str], n: int, ranges: dict[int, tuple[int, int, str]]
+                   ) -> tuple[int, int, str] | None:
+    """The range of a rough count (七八家) less a part put out, when a note says the count
+    ``n`` was read from it (您说有7家，其中两家… → 按5家计)."""
+    for lo, (_, hi, said) in ranges.items():
+        if any(re.search(rf"您说有{lo}\D.*→ 按{n}\D", note) for note in notes) and lo > n:
+            return n, n + hi - lo, f"{said}（减去不计的部分）"
+    return None
+
+
 def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
                  not_counted: Mapping[str, tuple[str, ...]],
                  elsewhere: tuple[str, ...] = ()) -> None:
@@ -306,6 +316,8 @@ def read_counts(text: str, out: RawExtraction, incubatee_talk: bool,
     for fact in ("incubatees_upgraded", "results_transferred"):
         if isinstance(n := out.facts.get(fact), int) and n in ranges:
             out.approximate[fact] = ranges[n]  # (the estimate says whether it matters)
+        elif isinstance(n, int) and (less := _less_of_rough(out.notes, n, ranges)):
+            out.approximate[fact] = less  # 七八家，其中两家…: 5 or 6
 
 
 def _read_counts(text: str, out: RawExtraction, incubatee_talk: bool,

@@ -58,6 +58,12 @@ def test_a_month_dated_with_its_year_is_not_a_lone_month() -> None:
     # a span of years, not a date; 年前 alone is before the new year
     ("入孵三年前就有了", "入孵三年前就有了"),
     ("年前能到账吗", "年前能到账吗"),
+    # the year after the one said before (第二年 / 次年), not a year of something's own
+    ("2018年10月孵化器认定成国家级，第二年众创空间又评上了",
+     "2018年10月孵化器认定成国家级，2019年众创空间又评上了"),
+    ("2020年认定，次年复核", "2020年认定，2021年复核"),
+    ("在孵企业入孵第二年升了高企", "在孵企业入孵第二年升了高企"),
+    ("第二年又评上了", "第二年又评上了"),
 ])
 def test_years_counted_back_are_written_out(text: str, written: str) -> None:
     assert years_written_out(text, TODAY) == written

@@ -308,3 +308,11 @@ def test_a_count_all_gone_elsewhere(text: str, value: int) -> None:
     out = RawExtraction()
     read_counts(text, out, False, NOT_COUNTED, PLACES)
     assert out.facts["results_transferred"] == value
+
+
+def test_a_rough_count_less_a_part_stays_rough() -> None:
+    out = RawExtraction()
+    read_counts("2021年我们孵化器七八家在孵企业升了高企，其中两家其实已经超过三年孵化期了", out,
+                True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == 5
+    assert out.approximate["incubatees_upgraded"][:2] == (5, 6)
