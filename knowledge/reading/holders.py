@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
+from knowledge.reading.matches import title_matches
 
 __all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked", "title_words"]
 
@@ -23,13 +24,15 @@ _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
 _ANOTHER = re.compile(r"(?:一家|某家|另一家|有家|辖区|镇上|区里|下面)[^，,。；;！!？?\s]{0,12}?"
                       r"(?:企业|公司|医院|大学|高校|学校|研究院|研究所|机构)"
                       # (辖区内一家企业被认定为…: the party the title is said of)
-                      r"(?:(?:牵头|主导|组建|建设)?的|被|获批|获评|评上|拿到)")
+                      r"(?:同年|当年|今年|去年|(?:19|20)\d\d\s*年)?"
+                      r"(?:(?:牵头|主导|组建|建设)?的|被|获批|获评|评上|拿到|获得|拿了|得了|取得)")
 
 
 # 镇政府这边能拿多少 / 光问区政府 / 给我们镇多少: the asker's own share is asked
 # (市里给区政府多少: the asker's government named as the one given to)
 _OWN_SHARE = re.compile(r"这边|那边|自己|本身|光问|只问|单问|这一块|这块|给我们"
-                        r"|我们[镇区县市]?能|本级|给[\u4e00-\u9fff]{0,4}?(?:政府|管委会?|科技局)")
+                        r"|我们[镇区县市]?能|本级|给[\u4e00-\u9fff]{0,4}?(?:政府|管委会?|科技局)"
+                        r"|[（(](?:不含|不包括|除去|不算)")
 
 
 def own_share_asked(text: str) -> bool:
@@ -55,21 +58,32 @@ def title_words(rules: RuleSet, rule: Rule | None, least: int = 1) -> list[str]:
                       *phrases.get(c.fact, {}).get(str(c.value), ())) if w and len(w) >= least]
 
 
+def _held_in(rules: RuleSet, rule: Rule | None, clause: str) -> bool:
+    """Whether ``clause`` gives a title ``rule`` pays for to another party named before it
+    (its words, or its pattern: 辖区一家企业同年获得一项国家技术市场奖励)."""
+    if rule is None:
+        return False
+    paid = {(c.fact, str(c.value)) for c in rule.conditions if c.op == "has"}
+    return any(_ANOTHER.search(clause[:clause.find(w)])
+               for w in title_words(rules, rule, 3) if w in clause) or any(
+        (fact, value) in paid and _ANOTHER.search(clause[:start])
+        for start, _, fact, value in title_matches(clause, rules.vocabulary.patterns))
+
+
 def held_by_others(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | None:
     """The estimate without the awards of titles the message gives another party, when
     the applicant is a government asking for its own; None when nothing is left out."""
     kinds = estimate.facts.get("applicant_types")
-    if not isinstance(kinds, (set, frozenset)) or not kinds or not set(kinds) <= GOVERNMENTS:
-        return None
+    if not isinstance(kinds, (set, frozenset)) or not set(kinds) & GOVERNMENTS:
+        return None  # (a government among the kinds read: 企业 may be the others' word)
     others = [c.group() for c in _CLAUSE.finditer(text) if _ANOTHER.search(c.group())]
     if not others or not _OWN_SHARE.search(text):
         return None  # (一共能拿多少: the others' awards may be asked too)
     items: list[Item] = []
     said: list[str] = []
     for item in estimate.items:
-        words = title_words(rules, rules.get(item.rule_id), 3)
         holder = next((c for c in others if item.outcome == "eligible"
-                       and any(_ANOTHER.search(c[:c.find(w)]) for w in words if w in c)), "")
+                       and _held_in(rules, rules.get(item.rule_id), c)), "")
         if holder:
             why = f"您说“{holder}”：该奖励给予持有该称号的单位，不是贵单位的"
             item = replace(item, outcome="ineligible", amount_yuan=None, failed=(why,),

@@ -43,8 +43,11 @@ def _total(question: str) -> int:
     # a bureau asking for itself (我局本身) of a title a firm of its area obtained
     ("我局是某区科技局。前年辖区内一家企业被认定为国家级技术创新中心。"
      "请问我局本身能申请到多少钱？", 0),
+    # a firm's award said with a time and 获得, the district's own share said in brackets
+    ("我是区科技局的。我们区2019年被创建为国家创新型县（市），辖区一家企业同年获得一项国家技术市场"
+     "奖励。区里（不含企业）能拿多少市级奖励？", 5_000_000),
 ], ids=["town-share", "district-share", "all-asked", "firm-asked-about", "given-to-the-district",
-        "bureau-itself"])
+        "bureau-itself", "firm-award-by-pattern"])
 def test_a_government_s_own_share(question: str, total: int) -> None:
     assert _total(question) == total
 
@@ -55,6 +58,7 @@ def test_a_government_s_own_share(question: str, total: int) -> None:
     ("我们公司牵头的", False),
     ("前年辖区内一家企业被认定为国家级技术创新中心", True),
     ("我们公司被认定为国家级技术创新中心", False),
+    ("辖区一家企业同年获得一项国家技术市场奖励", True),
 ])
 def test_another_holder(said: str, another: bool) -> None:
     assert another_holder(said) is another
@@ -66,6 +70,7 @@ def test_another_holder(said: str, another: bool) -> None:
     ("一共能拿多少", False),
     ("市里给区政府多少奖励", True),
     ("市里给我们镇政府多少", True),
+    ("区里（不含企业）能拿多少市级奖励", True),
 ])
 def test_own_share_asked(text: str, own: bool) -> None:
     assert own_share_asked(text) is own
