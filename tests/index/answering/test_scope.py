@@ -110,8 +110,10 @@ def test_not_stated_up_front(engine: Any, question: str, asked: str, says: str) 
     "星创天地给多少",  # 择优 100万: a figure
     "技转有啥奖励",  # an owner's word for a covered subject (aliases.yaml)
     "看两个文件都写了省级技术创新中心500万 是能拿两份吗",  # one award paid once: said
+    # 同时拿到了 says what happened, it does not ask whether both may be had
+    "辖区内的海川电子2019年同时拿到了国家级国际合作基地和省级技术创新中心两块牌子，市级合计多少",
 ], ids=["amount", "tax-stated", "incubator", "rate", "merit-with-figure", "alias-word",
-                                  "same-award-two-documents"])
+                                  "same-award-two-documents", "both-obtained-said"])
 def test_stated_questions_are_answered(engine: Any, question: str) -> None:
     answer = engine.ask(question, as_of=ON)
     assert answer.matched and answer.unanswered is None
