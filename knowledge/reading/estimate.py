@@ -126,17 +126,18 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         "首次" in specs[f].choice_label(v) for f, vs in extraction.excluded.items()
         if f in specs for v in vs)
 
-    def part(one: str) -> Estimate:  # one recipient's or group's own question
+    def part(one: str, counts_read: bool = False) -> Estimate:  # one recipient's or group's
         ex = extract_facts(one, today, rules)
         # (a part dated on its own, 2023年6月首次认定的3家, is judged on its own date)
-        return estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
-                                 ex.as_of or on, hypothetical, by_recipient=False)
-
-    def read_part(one: str) -> Estimate:  # …with how its own counts were read (→ 按4家计)
-        est = part(one)
-        said = tuple(n for n in extract_facts(one, today, rules).notes
-                     if "→" in n and n not in est.warnings)
+        est = estimate_question(rules, one, today, list(ex.candidate_rules) or rule_ids, ex,
+                                ex.as_of or on, hypothetical, by_recipient=False)
+        # counts_read: with how its own counts were read (→ 按4家计)
+        said = tuple(n for n in ex.notes if "→" in n and n not in est.warnings) \
+            if counts_read else ()
         return replace(est, warnings=(*said, *est.warnings)) if said else est
+
+    def read_part(one: str) -> Estimate:
+        return part(one, counts_read=True)
 
     # the message with its subjects written back (省级3家 → 省级孵化器3家; 3家重新认定 →
     # 3家重新认定高企): how groups and counted titles read it

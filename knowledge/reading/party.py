@@ -153,15 +153,14 @@ def _kind_named(party: str, words: list[tuple[str, str]], before: str) -> AskedP
         (w, k) for k, w in words if len(head) == 1 and len(w) <= 3 and w.endswith(head)]
     if named:
         return AskedParty(named[0][1], party)
-    # 辖区的蓝港科技（公司）…，蓝港科技能拿多少: a firm of the area introduced by its name
-    introduced = re.search(r"(?:辖区(?:内|里)?的?(?:一家)?|" + _FIRM_BEFORE + r")"
-                           + re.escape(party) + r"(公司|企业|厂|集团)?", before)
-    if introduced is not None and (introduced.group(1) or before.find("辖区") >= 0):
+    # 辖区的蓝港科技…, 蓝港科技公司…: a firm introduced by its name, in the area or with
+    # its kind (then 蓝港科技能拿多少)
+    named_here = r"(?<![\u4e00-\u9fff])" + re.escape(party)
+    if re.search(named_here + r"(公司|企业|厂|集团)", before) or (
+            "辖区" in before and re.search(r"辖区(?:内|里)?的?(?:一家)?" + re.escape(party)
+                                          + "|" + named_here, before)):
         return AskedParty("enterprise", party)
     return None
-
-
-_FIRM_BEFORE = r"(?<![\u4e00-\u9fff])"
 # 这家企业 / 该公司: the one asked for, named again by its kind
 _THIS_KIND = re.compile(r"(?:这|那|该)(?:家|个|所)([\u4e00-\u9fff]{1,3}?)"
                         r"(?=\d|[，,。；;：:]|今年|去年|前年|在|于|是|被|签|买|的)")
@@ -177,12 +176,10 @@ def _asked_for(text: str, words: list[tuple[str, str]]) -> AskedParty | None:
     party = m.group(1).rpartition("的")[2] or m.group(1)
     if not party or _SELF.match(party):
         return None
-    kind = next((k for k, w in sorted(words, key=lambda p: -len(p[1]))
-                 if len(w) >= 2 and party.endswith(w)), None)
-    if kind is None and (this := _THIS_KIND.search(text, m.end())) is not None:
-        kind = next((k for k, w in words if w == this.group(1)), None)
-    if kind is None and "辖区" in m.group(1):
-        kind = "enterprise"
+    if (known := _kind_named(party, words, text[:m.end()])) is not None:
+        return known  # (its own words, or a firm of the area: 帮辖区的鑫达机械)
+    this = _THIS_KIND.search(text, m.end())
+    kind = next((k for k, w in words if this is not None and w == this.group(1)), None)
     return AskedParty(kind, party) if kind else None
 
 
