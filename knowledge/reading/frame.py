@@ -40,6 +40,7 @@ from knowledge.reading.thread import (
     added_up,
     addition,
     combined,
+    denial_supposed,
     denial_told,
     followed,
     kept,
@@ -48,8 +49,7 @@ from knowledge.reading.thread import (
 
 __all__ = ["Frame", "Previous", "read_frame"]
 
-SHORT = 12  # a message this short (characters, no spaces) with no subject of its own
-# is read against the conversation
+SHORT = 12  # this short (characters, no spaces) and no subject: read against the conversation
 _HYPOTHETICAL = ("如果", "要是", "假如", "假设", "若是", "万一", "那如果", "那要是")
 
 
@@ -262,11 +262,11 @@ def _this_one(said: str, marks: set[str], ends: bool, own: set[str], previous: P
 
 def _told_whole(said: str, marks: set[str], previous: Previous, talk: Talk,
                 titles: Callable[[str], list[str]] | None, base: Frame) -> Frame | None:
-    """A correction's denial told in the thread question it names (不对，省级那个其实还没
-    批下来…，那现在一共能拿多少: :func:`~knowledge.reading.thread.denial_told`), or a
-    question told whole of a title of its own by the asker (我们是备案的机构 2019年考核还评了
-    优秀 那个奖多少: 那个 is the title it names, not the question before), or the previous
-    question asked again for the asker (那我们中介自己能拿吗); else None."""
+    """A denial told (不对，省级那个其实还没批下来…: :func:`~knowledge.reading.thread.denial_told`)
+    or supposed (如果2022年没重新认定呢: :func:`~knowledge.reading.thread.denial_supposed`) in
+    the thread question it names, or a question told whole of a title of its own by the
+    asker (我们是备案的机构 2019年考核还评了优秀 那个奖多少), or the previous question asked
+    again for the asker (那我们中介自己能拿吗); else None."""
     if (asks := asker_told(said, previous.text)) is not None:
         return replace(base, text=asks, follow_up=True, refs=("applicant",),
                        thread=kept((*previous.thread, asks)))
@@ -275,6 +275,9 @@ def _told_whole(said: str, marks: set[str], previous: Previous, talk: Talk,
             talk.markers("combinations"), titles)) is not None:
         return replace(base, text=denied[0], follow_up=True, refs=denied[1],
                        thread=kept((*previous.thread, denied[0])))
+    if titles is not None and (supposed := denial_supposed(said, previous.text, titles)):
+        return replace(base, text=supposed, follow_up=True, refs=("supposed",), hypothetical=True,
+                       thread=followed(previous.thread, previous.text, supposed, ["supposed"]))
     if titles is not None and marks <= {"pronouns"} and _ASKER_SAID.search(said) \
             and _STATED.search(said) and set(titles(said)) - set(titles(previous.text)) \
             and not said.startswith(tuple(talk.markers("starts"))) \

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from knowledge.reading.scope import FAILED, IF
+from knowledge.reading.scope import FAILED, IF, negated_clauses
 
-__all__ = ["SUPPOSED", "THREAD", "added_up", "addition", "combined", "denial_told", "followed",
-           "kept", "uncounted", "with_denial"]
+__all__ = ["SUPPOSED", "THREAD", "added_up", "addition", "combined", "denial_supposed",
+           "denial_told", "followed", "kept", "uncounted", "with_denial"]
 
 THREAD = 3  # understood questions kept for "两项加起来" (the current one included)
 SUPPOSED = "如果"  # how a supposition (过两年复审要是又通过了) is kept in the thread
@@ -186,3 +186,58 @@ def denial_told(said: str, thread: tuple[str, ...], previous: str,
         return None
     return ("；".join(denied) if summed else denied[-1],
             ("correction", "combination") if summed else ("correction",))
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年|[今去前明后]年")
+_COUNTED = re.compile(r"[\d一二两三四五六七八九十几]+\s*(?:家|项|个|件|次|名|所|位|万|亿)")
+
+
+def denial_supposed(said: str, question: str, names: Callable[[str], list[str]]
+                    ) -> str | None:
+    """``question`` with a supposed denial (如果2022年没重新认定呢) in the place of the
+    clause it denies — the one naming its year, else its title, else its level — so that
+    the clause's award is out and the rest stays; None when the message supposes no denial
+    of one whole step (如果其中一家没升呢 changes a count: not this)."""
+    clauses = [c for c in re.split(r"[，,。；;！!？?]", said) if c]
+    told = [c for c in clauses if not _ASKING.search(c.rstrip("呢"))]
+    if len(clauses) > 1 and not told:
+        return None
+    statement = "，".join(told or [clauses[0].rstrip("呢吗")]) if clauses else ""
+    statement = re.sub(r"^(?:那么?|好的?|嗯)", "", statement).rstrip("呢吗")
+    if not IF.match(statement) or _COUNTED.search(statement) or not (
+            FAILED.search(statement) or negated_clauses(statement)):
+        return None
+    parts = [c for c in re.split(r"(?<=[，,。；;！!？?])", question) if c]
+    keys: list[Callable[[str], set[str]]] = [
+        lambda t: set(_YEAR.findall(t)), lambda t: set(names(t)),
+        lambda t: set(_LEVEL.findall(t))]
+    for key in keys:
+        wanted = key(statement)
+        hits = [k for k, c in enumerate(parts)
+                if wanted and wanted & key(c) and not _ASKING.search(c)]
+        if hits:
+            at = hits[-1]
+            end = parts[at][-1] if parts[at][-1] in "，,。；;" else ""
+            parts[at] = _denied_step(statement, parts[at].rstrip("，,。；;")) + end
+            return "".join(parts)
+    return None
+
+
+_NEGATION = re.compile(r"尚未|还没有?|没有?|未|不")
+
+
+def _denied_step(statement: str, clause: str) -> str:
+    """The supposed denial said of the step in its own words (要是2019年那次没认定上 of
+    2019年首次认定高新技术企业 → 要是2019年首次认定高新技术企业没通过): the supposition's
+    word, the step, then the failure — 没通过 when the failure only repeats the step's
+    verb (如果2022年没重新认定 → 如果2022年重新认定没通过)."""
+    m = FAILED.search(statement) or _NEGATION.search(statement)
+    word = IF.match(statement)
+    if m is None or word is None:
+        return statement
+    tail = statement[m.start():]
+    neg = _NEGATION.match(tail)
+    verb = tail[neg.end():].rstrip("上下来了过") if neg else ""
+    if neg and verb and verb in clause:
+        tail = f"{neg.group()}通过"
+    return f"{word.group()}{clause}{tail}"

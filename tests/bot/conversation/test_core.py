@@ -310,3 +310,16 @@ def test_the_month_asked_in_words_is_read_from_the_reply(conv: Conversation) -> 
     assert "是当年几月" in html and "问题 1" not in html
     told = conv.text(USER, "是3月份")
     assert "300万元" in told.replies[0].html and "2023-03-31" in told.replies[0].html
+
+
+@pytest.mark.parametrize(("follow_up", "total"), [
+    ("如果2022年没重新认定呢？", "合计约 20万元"),
+    ("要是2019年那次没认定上呢", "合计约 10万元"),
+], ids=["renewal-denied", "first-denied"])
+def test_a_supposed_denial_of_one_step_leaves_the_others(conv: Conversation, follow_up: str,
+                                                        total: str) -> None:
+    first = conv.text(USER, "我们是检测机构，属于科技服务机构，2019年首次认定高新技术企业，"
+                            "2022年重新认定，一共能拿多少？")
+    assert "合计约 30万元" in first.replies[0].html
+    html = conv.text(USER, follow_up).replies[0].html
+    assert total in html and "假设" in html, html

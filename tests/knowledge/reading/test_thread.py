@@ -10,6 +10,7 @@ from knowledge.reading.thread import (
     THREAD,
     added_up,
     combined,
+    denial_supposed,
     denial_told,
     followed,
     kept,
@@ -183,3 +184,46 @@ def test_a_supposed_figure_with_words_after_it_is_another_case_of_the_told_one()
     supposed = f"{SUPPOSED}代理所2021年代理的市内发明专利授权有90件，最多能奖多少，如果只有"
     more = "2021年我们还被认定为国家专利运营试点，最高给多少"
     assert combined("两项顶格加一块是多少", (told, supposed, more), more) == [told, more]
+
+
+_HISTORY = ("我们检测机构2019年首次认定高新技术企业，2022年重新认定，"
+            "2023年孵化器升了国家级，一共能拿多少？")
+
+
+@pytest.mark.parametrize(("said", "replaced", "kept_part"), [
+    # by its year
+    ("如果2022年没重新认定呢？", "2022年重新认定，", "2019年首次认定"),
+    ("那要是2019年那次没认定上呢", "2019年首次认定高新技术企业，", "2022年重新认定"),
+    # by its title (no year said)
+    ("要是孵化器没批下来呢", "2023年孵化器升了国家级，", "2022年重新认定"),
+    # by its level
+    ("假如国家级的没评上，一共多少", "2023年孵化器升了国家级，", "2019年首次认定"),
+])
+def test_a_supposed_denial_takes_the_place_of_the_step_it_denies(
+        said: str, replaced: str, kept_part: str) -> None:
+    out = denial_supposed(said, _HISTORY, _titles)
+    assert out is not None
+    assert replaced not in out and kept_part in out
+    assert out.endswith("一共能拿多少？") and ("如果" in out or "要是" in out or "假如" in out)
+
+
+@pytest.mark.parametrize("said", [
+    "如果2022年也通过了呢",  # no denial: a supposition of another kind
+    "不对，2022年没重新认定",  # a denial told, not supposed (a correction's)
+    "如果其中一家没升呢",  # a count changed, not a whole step
+    "如果2021年没认定呢",  # names no step of the question
+])
+def test_no_supposed_denial_of_a_step_changes_nothing(said: str) -> None:
+    assert denial_supposed(said, _HISTORY, _titles) is None
+
+
+@pytest.mark.parametrize(("said", "told"), [
+    # the failure said of the step in its own words
+    ("要是2019年那次没认定上呢", "要是我们检测机构2019年首次认定高新技术企业没通过，"),
+    # the failure only repeats the step's verb: 没通过
+    ("如果2022年没重新认定呢", "如果2022年重新认定没通过，"),
+    ("那如果孵化器也没批呢", "如果2023年孵化器升了国家级没批，"),
+])
+def test_a_supposed_denial_is_said_of_the_step(said: str, told: str) -> None:
+    out = denial_supposed(said, _HISTORY, _titles)
+    assert out is not None and told in out
