@@ -117,6 +117,14 @@ _BARE_YEAR = re.compile(r"(?<![\d.\-/+＋])(20[0-3]\d)"
 _CN_MONTH = re.compile(r"(?<=年)(十[一二]?|[一二三四五六七八九])(?=月)")
 
 
+# The year the owner's unit was founded (2014年成立, 2008年在乳山市注册成立的, 成立于2005年):
+# part of its profile, no event of an award and no date asked about — said without it.  A
+# title founded (2019年成立了技术创新中心) keeps its year.
+_FOUNDED = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:\d{1,2}\s*月份?)?(?=(?:在[^，,。；;\s]{1,10}?)?"
+                      r"(?:注册)?(?:成立|创立|创办|建厂|办厂|注册|开业)(?:的|了)?(?:[，,。；;！!\s]|$))")
+_FOUNDED_IN = re.compile(r"(成立|注册|创办|创立)于(?:19|20)\d\d\s*年(?:\d{1,2}\s*月份?)?")
+
+
 def _years(text: str) -> str:
     text = _CN_MONTH.sub(lambda m: str(parse_int(m.group()) or m.group()), text)
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
@@ -124,7 +132,8 @@ def _years(text: str) -> str:
     text = _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text)
     text = _YEAR_LISTED.sub(lambda m: m.group(1) + "年", text)
     text = _YEAR_LAST.sub(lambda m: m.group(1) + "年", text)
-    return _BARE_YEAR.sub(lambda m: m.group(1) + "年", text)
+    text = _BARE_YEAR.sub(lambda m: m.group(1) + "年", text)
+    return _FOUNDED_IN.sub(r"\1", _FOUNDED.sub("", text))
 
 
 # An owner correcting a number as they type (有5家 不对 是3家 / 3个镇，更正一下，是2个镇 /

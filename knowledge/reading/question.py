@@ -57,7 +57,8 @@ _AMOUNT_ASK = re.compile(r"多少|几万|几十万|几百万|金额|额度"
                          # a threshold checked (加起来够不够五十万 / 能不能到100万)
                          r"(够不够|够没够|能不能到|有没有到|到没到|超没超过)[^，。？?]{0,3}"
                          r"[\d一二两三四五六七八九十百千]+\s*万|"
-                         r"可以(拿|领|得|获|补|申请)|最高|最多|(奖励|补助|奖补)[^，。？?]{0,4}"
+                         r"可以(拿|领|得|获|补|申请)|最高|最多|算(一?下|算|个)?(总数|总额|一共|合计)|"
+                         r"(奖励|补助|奖补)[^，。？?]{0,4}"
                          r"(加一起|加起来|加在一起|一共|合计)|how much|amount", re.I)
 # 有没有那个20万 / 给不给那10万: whether a stated amount is had (the amount is the award)
 _HAD_AMOUNT = re.compile(r"(有没有|有木有|给不给|能不能有)[^，。？?]{0,6}"
@@ -68,8 +69,9 @@ _HAD_AMOUNT = re.compile(r"(有没有|有木有|给不给|能不能有)[^，。�
                          r"|(?:^|[，,。；;：:\s])(?:市级|市里的?)?(奖励|补助|奖补|补贴|资助)\s*[？?]")
 _AWARD_WORD = re.compile(r"补|奖|资助|支持|资金|钱|元|拿|领|扶持|配套|给|how much|amount", re.I)
 
-# Where an implied word names a place, the place itself must be the subject
-# (荣成市创建…), not where someone is (我们在荣成市…).
+# Where an implied word names a place, the place itself must be the subject (荣成市创建…),
+# not where someone is (我们在荣成市…) or a business is (经区做锂电池材料的企业).
+_BUSINESS_AFTER = re.compile(r"(?:这边|这里)?(?:做|干|搞|生产|从事|经营|有[家个]|企业|公司|厂)")
 _LOCATIVE_BEFORE = re.compile(r"(在|位于|落户|来自|于|到|去)$")
 
 
@@ -100,9 +102,8 @@ def read_question(question: str, today: date,
     不是…) is not set but recorded in ``excluded``; an organisation that is a
     counterparty (从大学买的专利) does not set ``applicant_types``.  ``patterns`` (the
     vocabulary's, default: the package's) recognise titles, applicants and single choices
-    (a district: set when exactly one matches).  ``not_counted`` (count fact → words)
-    put a part of a count out of it ("其中2家已毕业"), as do the places ``elsewhere``
-    ("1项在烟台").
+    (a district: set when exactly one matches).  ``not_counted`` (count fact → words) and
+    the places ``elsewhere`` put a part of a count out of it ("其中2家已毕业", "1项在烟台").
     """
     if patterns is None:
         patterns = default_vocabulary().patterns
@@ -374,6 +375,7 @@ def _read_implied(text: str, out: RawExtraction,
                 for m in clause_matches(pattern, text):
                     if (_LOCATIVE_BEFORE.search(text[:m.start]) or text[m.end:][:1] == "的"
                             or text[m.end:][:2] in ("一家", "一个", "这家", "那家")
+                            or _BUSINESS_AFTER.match(text, m.end)
                             or is_counterparty(text, m.start, m.end)
                             or is_negated(text, m.start, m.end)
                             or re.search(_N + r"\s*家", text[clause_start(text, m.start):

@@ -97,7 +97,11 @@ def test_titles_and_places_imply_the_applicant(question: str, applicant: str) ->
     ("孵化器出了5家高企能奖多少", {"enterprise"}),
     ("我们没有孵化器，买技术能补多少？", {"incubator"}),
     ("我们还不是大学科技园，有什么支持？", {"university"}),
-], ids=["location", "modifier", "counted", "denied-incubator", "denied-univ-park"])
+    # a business said after the place: where it is
+    ("经区做锂电池材料的企业，2019年登记的技术合同是300万，能拿多少", {"district_gov"}),
+    ("2019年买技术，一份45w，都登记了。我们是环翠区做纺织的。能拿多少？", {"district_gov"}),
+], ids=["location", "modifier", "counted", "denied-incubator", "denied-univ-park",
+        "business-in-district", "trade-in-district"])
 def test_a_location_a_count_or_a_denial_implies_no_applicant(question: str,
                                                             not_implied: set[str]) -> None:
     types = extract_facts(question, TODAY).facts.get("applicant_types", frozenset())
@@ -445,6 +449,10 @@ def test_a_joint_build_whose_lead_is_said_asks_nothing() -> None:
     ("是我们所牵头的，市级技术创新中心今年获批了", "research_institute"),
     ("荣成的企业 研究开发财政补助 我们今年能拿多少", "enterprise"),
     ("文登一家企业，去年买了技术花了100万，能奖多少", "enterprise"),
+    # the asker by its trade, or its short name
+    ("我们做环境和职业卫生检测，2019年首次认定高新技术企业，能拿多少", "service_institution"),
+    ("公司主要做建材检测服务，去年认定了技术先进型服务企业", "service_institution"),
+    ("技转机构(高区)19年促成5项成果在威海转化，补多少", "service_institution"),
 ])
 def test_the_asker_said_plainly(question: str, applicant: str) -> None:
     assert extract_facts(question, TODAY, RULESET).facts["applicant_types"] == {applicant}
@@ -684,3 +692,11 @@ def test_an_applicant_placed_elsewhere_by_its_own_words_is_denied() -> None:
 ])
 def test_the_provinces_money_said(text: str, fact: str, yuan: int) -> None:
     assert extract_facts(text, TODAY, RULESET).facts.get(fact) == yuan
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("威海某高校科技园2019年升省级，拿多少？", "univ_park_provincial"),
+    ("我们大学科技园去年升级为国家大学科技园", "univ_park_national"),
+])
+def test_a_university_park_by_either_name(question: str, title: str) -> None:
+    assert title in extract_facts(question, TODAY).facts["incubation_titles"]  # type: ignore[operator]

@@ -151,3 +151,16 @@ def test_a_terse_message_s_years_and_breaks(text: str, written: str) -> None:
 ])
 def test_a_month_in_chinese_digits_after_its_year(text: str, said: str) -> None:
     assert normalize_question(text) == said
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("员工45人，2014年成立。2019年首次认定高企", "员工45人，成立。2019年首次认定高企"),
+    ("2008年在乳山市注册成立，去年产值一个多亿", "在乳山市注册成立，去年产值一个多亿"),
+    ("公司成立于2005年3月，2020年买了专利", "公司成立，2020年买了专利"),
+    ("我们是2016年注册的，2021年认定", "我们是注册的，2021年认定"),
+    # a title founded keeps its year: an event of the question
+    ("2019年成立了市级技术创新中心", "2019年成立了市级技术创新中心"),
+    ("2019年成立的孵化器，2021年升了国家级", "2019年成立的孵化器，2021年升了国家级"),
+])
+def test_the_year_the_unit_was_founded_is_no_event(text: str, said: str) -> None:
+    assert normalize_question(text) == said
