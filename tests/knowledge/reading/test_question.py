@@ -174,7 +174,7 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     # a threshold checked
     ("省里给了三十五万，另外认定了技术先进型服务企业。加起来够不够五十万？", True),
     # the sum asked in plain words
-    ("帮我算下总数：我们是技术转移机构，今年评为省级技术转移示范机构", True),
+    ("帮我算下总数：技术转移机构今年评上省级示范机构，又拿了省技术市场奖", True),
     ("给算一下合计，孵化器升了国家级", True),
     ("算一算我们的研发投入", False),
 ])
