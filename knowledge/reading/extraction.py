@@ -259,9 +259,9 @@ def _party_applies(facts: dict[str, object], notes: list[str], vocab: Vocabulary
     """The party the question asks about (对方企业能拿多少) applies, when not the asker."""
     held = facts.get("applicant_types")
     spec = vocab.facts.get("applicant_types")
-    if party is None or spec is None or held == frozenset({party.kind}):
+    if party is None or spec is None or held == frozenset({party.kind, *party.also}):
         return
-    facts["applicant_types"] = frozenset({party.kind})
+    facts["applicant_types"] = frozenset({party.kind, *party.also})
     notes.append(f"您问的是“{party.said}”能拿多少，申报主体按{spec.choice_label(party.kind)}计")
 
 

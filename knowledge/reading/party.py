@@ -68,6 +68,7 @@ _OPENING = re.compile(r"^(那|那么|请问|问下|问一下|想问|帮忙算下
 class AskedParty:
     kind: str
     said: str  # the party as the message names it (对方企业)
+    also: tuple[str, ...] = ()  # the kinds of the others asked with it (荣成市和俚岛镇合计)
 
 
 def _described(text: str, party: str, applicants: Sequence[tuple[str, str]]) -> set[str]:
@@ -107,6 +108,9 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     """The party the last asking clause of ``text`` asks about, with its kind; None when
     the asker asks for itself or no party of a known kind is named.  ``words``: (kind,
     word) naming each applicant kind; ``applicants``: (kind, pattern) of the vocabulary."""
+    words = list(words)
+    if (joined := _joined_parties(text, words)) is not None:
+        return joined
     found = None
     for m in (*_ASKED.finditer(text), *_GIVEN_TO.finditer(text), *_PER_ONE.finditer(text)):
         found = m if found is None or m.end() > found.end() else found
@@ -117,9 +121,8 @@ def asked_party(text: str, words: Iterable[tuple[str, str]],
     party = _OPENING.sub("", re.split(r"[\d.]+\s*(?:万元|万|元|[年月日号家个项件])?",
                                       found.group(1))[-1])
     party = _pointed(party, text, found)
-    if (joined := _JOINED.search(text, 0, found.end())) is not None:
-        party = joined.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
-    words = list(words)
+    if (joined_to := _JOINED.search(text, 0, found.end())) is not None:
+        party = joined_to.group(1)  # 那家企业是参与单位，它能另外拿一份吗: the one taking part
     # (蓝港科技市级能拿多少: the city's money asked of the party)
     party = re.sub(r"(?<=..)(市级|市里|市财政)$", "", _trimmed(party, words))
     if "的" in party and not _DOING.search(party.rpartition("的")[2]):
@@ -161,6 +164,31 @@ def _kind_named(party: str, words: list[tuple[str, str]], before: str) -> AskedP
                                           + "|" + named_here, before)):
         return AskedParty("enterprise", party)
     return None
+
+
+# 荣成市和俚岛镇合计多少 / 我们荣成市和下面的俚岛镇一共能拿多少: two parties asked together
+_TWO_PARTIES = re.compile(r"([\u4e00-\u9fff]{1,10}?)(?:和|与|及|跟|、|以及)"
+                          r"(?:下面的|下属的|辖区的)?([\u4e00-\u9fff]{2,8}?)(?:加起来|合起来|两家|两个)?"
+                          r"(?=合计|一共|总共|共|能|可以|拿|得|多少|几)")
+_ASKS = re.compile(r"多少|几")
+
+
+def _joined_parties(text: str, words: list[tuple[str, str]]) -> AskedParty | None:
+    """Two parties of different kinds asked about together in the asking clause
+    (市级奖励给荣成市和俚岛镇合计多少): both apply, each to the awards of its own kind."""
+    clauses = re.split(r"[，,。；;！!？?\s]", text)
+    clause = next((c for c in reversed(clauses) if _ASKS.search(c)), "")
+    m = _TWO_PARTIES.search(clause)
+    if m is None:
+        return None
+    first = re.split(r"[给向把让从帮替问]", _SELF.sub("", m.group(1)))[-1]
+    one = _kind_named(first, words, "") if first else None
+    two = _kind_named(m.group(2), words, "")
+    if one is None or two is None or one.kind == two.kind:
+        return None
+    return AskedParty(two.kind, f"{first}和{m.group(2)}", (one.kind,))
+
+
 # 这家企业 / 该公司: the one asked for, named again by its kind
 _THIS_KIND = re.compile(r"(?:这|那|该)(?:家|个|所)([\u4e00-\u9fff]{1,3}?)"
                         r"(?=\d|[，,。；;：:]|今年|去年|前年|在|于|是|被|签|买|的)")

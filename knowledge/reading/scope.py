@@ -151,8 +151,7 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     """Whether the title at the span ends up not obtained, reading its status region: the
     rest of its clause and the next clauses before ``until`` (where another title is
     named), stopping at 但/不过 or after a few clauses; the last outcome stated wins
-    (申报国家级孵化器，材料报上去了还没批下来 fails; 第一次没过…今年终于过了 does not).
-    """
+    (申报国家级孵化器，材料报上去了还没批下来 fails; 第一次没过…今年终于过了 does not)."""
     m = _CLAUSE_BREAK.search(text, end)
     # (我们市级孵化器申报国家级孵化器失败了: the failure is the next title's, in the clause;
     # 国家技术市场奖和省技术市场奖都报了，都没评上: both titles', joined)
@@ -162,10 +161,11 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     state = _status(own)
     for _ in range(_STATUS_CLAUSES):
         if m is not None and m.group() in ("但是", "但", "不过") and m.end() < until:
-            # 省级的也报了但是没评上: a contrast about the same title, not another
-            nxt = _CLAUSE_BREAK.search(text, m.end())
-            after = text[m.end():min(nxt.start() if nxt else len(text), until)]
-            if not _ANOTHER.search(after) and (s := _status(after)) is not None:
+            # 省级的也报了但是没评上: a contrast about the same title, not another (…没通过，
+            # 但认定了技术先进型服务企业: the next title's outcome, not its own)
+            stop = nxt.start() if (nxt := _CLAUSE_BREAK.search(text, m.end())) else len(text)
+            after = text[m.end():min(stop, until)]
+            if stop <= until and not _ANOTHER.search(after) and (s := _status(after)) is not None:
                 state = s
             break
         if m is None or m.end() >= until:

@@ -178,7 +178,9 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         if (level is not None and subject and _BECOMING.search(piece[:level.start()])
                 and not _NOUN_AFTER.match(piece[level.end():])
                 and (not named or piece.index(named) < level.start())):
-            # 又认定为省级 / 中心明年认定为国家级: the level's subject written after it
+            # 又认定为省级 / 中心明年认定为国家级: the level's subject written after it (not
+            # the city level's 试点: 市级试点技术创新中心，2022年认定为省级 → 省级技术创新中心)
+            subject = subject.removeprefix("试点") if level.group() != "市级" else subject
             piece = piece[:level.end()] + subject + piece[level.end():]
         elif (not named and seen and level is not None
               and _LEVEL_OBTAINED.match(piece[level.end():])

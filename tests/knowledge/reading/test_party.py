@@ -142,3 +142,24 @@ def test_the_party_asked_for_by_name(text: str, kind: str, said: str) -> None:
 def test_the_asker_asking_for_itself_is_no_party() -> None:
     assert asked_party("帮我问一下，我们公司认定了技术先进型服务企业，能拿多少", WORDS,
                        VOCAB.patterns.applicants) is None
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("2019年荣成创建成了国家创新型县（市），俚岛镇也被评为国家创新型乡镇，"
+     "市级奖励给荣成市和俚岛镇合计多少？", {"district_gov", "town_gov"}),
+    ("我们荣成市和下面的俚岛镇一共能拿多少？2020年荣成市被命名为国家创新型县（市）",
+     {"district_gov", "town_gov"}),
+])
+def test_two_parties_asked_together_both_apply(text: str, kinds: set[str]) -> None:
+    party = asked_party(text, WORDS, VOCAB.patterns.applicants)
+    assert party is not None and {party.kind, *party.also} == kinds
+    assert extract_facts(text, date(2026, 12, 6)).facts["applicant_types"] == kinds
+
+
+@pytest.mark.parametrize("text", [
+    "我们公司和山大合作建的中心，市里给多少",  # a partner in what was built, not asked
+    "孵化器和众创空间一共能拿多少",  # one kind: no second party
+])
+def test_no_two_parties_of_different_kinds(text: str) -> None:
+    party = asked_party(text, WORDS, VOCAB.patterns.applicants)
+    assert party is None or not party.also

@@ -115,6 +115,7 @@ def test_a_question_about_the_repeat(text: str, says: bool) -> None:
     ("省级技术创新中心也报了但是没评上", "省级技术创新中心", True),
     ("国家级孵化器没评上，但省级孵化器评上了", "国家级孵化器", True),
     ("国家级孵化器认定了，但省级孵化器没评上", "国家级孵化器", False),
+    ("国家级孵化器没评上，但认定了省级孵化器", "国家级孵化器", True),
     # failures said in other words
     ("今年申报国家创新型县黄了", "国家创新型县", True),
     ("国家级技术创新中心差一点没过", "国家级技术创新中心", True),
