@@ -265,14 +265,18 @@ _BROKERED = re.compile(r"(?:帮|替|协助)" + NOT_ASKING + r"[^，。；]{0,16}
 
 
 # 七八家 / 十二三家: a count said as two numbers in a row, either of them; 十几家 / 二十多家 /
-# 10多家: some count above those tens, below the next
+# 10多家: some count above those tens, below the next; 二十来家: about those tens (18–23)
 _TWO_COUNTS = re.compile(r"(十)?([一两二三四五六七八])([二三四五六七八九])(?=\s*[家个项件])"
-                         r"|([二两三四五六七八九]?十|[1-9]0)(几|多)(?=\s*[家个项])")
+                         r"|([二两三四五六七八九]?十|[1-9]0)(几|多|来)(?=\s*[家个项])")
 
 
 # (十几家在孵企业升了高企: the rough count is of what upgraded or passed)
 _UPGRADED_AFTER = re.compile(r"[^，,。；;！!？?]{0,12}?"
                              r"(升|高企|高新|认定|通过|评上|转化|促成|成交)")
+
+
+# (在孵升高企二十来家: the verb before the count)
+_UPGRADED_BEFORE = re.compile(r"(升|评上|认定|通过)了?(高企|高新技术企业|高新)?$")
 
 
 def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
@@ -283,11 +287,14 @@ def _two_counts(text: str) -> tuple[str, dict[int, tuple[int, int, str]]]:
     def lower(m: re.Match[str]) -> str:
         said = m.group() + text[m.end():m.end() + 1]
         if m.group(4):  # 十几 / 二十多 / 10多: one to nine above the tens
-            if not _UPGRADED_AFTER.match(text, m.end()):
+            if not _UPGRADED_AFTER.match(text, m.end()) and not _UPGRADED_BEFORE.search(
+                    text, max(0, m.start() - 6), m.start()):
                 return m.group()  # (在孵企业六十多家: how many there are, not a count read)
             tens = parse_int(m.group(4)) or 10
-            ranges[tens + 1] = (tens + 1, tens + 9, said)
-            return str(tens + 1)
+            low, high = (tens - max(1, tens // 10), tens + 3) if m.group(5) == "来" else (
+                tens + 1, tens + 9)
+            ranges[low] = (low, high, said)
+            return str(low)
         a, b = parse_int(m.group(2)) or 0, parse_int(m.group(3)) or 0
         if b != a + 1:
             return m.group()

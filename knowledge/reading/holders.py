@@ -16,7 +16,8 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.reading.matches import title_matches
 
-__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked", "title_words"]
+__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked", "theirs",
+           "title_words"]
 
 GOVERNMENTS = frozenset({"district_gov", "town_gov"})
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
@@ -38,6 +39,17 @@ _OWN_SHARE = re.compile(r"这边|那边|自己|本身|光问|只问|单问|这�
 def own_share_asked(text: str) -> bool:
     """Whether the asker asks for its own share (镇政府这边能拿多少, 光问区政府)."""
     return bool(_OWN_SHARE.search(text))
+
+
+# 隔壁的市级孵化器说他们每家拿了10万 / 朋友公司评上了…: a title of a neighbour, a friend, a
+# competitor — told for comparison, not held by the asker
+_THEIRS_BEFORE = re.compile(r"(?:隔壁|邻居|对面|别人家?|别家|人家|朋友|同行|竞争对手|友商)"
+                            r"[^，,。；;！!？?我]{0,10}$")
+
+
+def theirs(text: str, clause_start: int, at: int) -> bool:
+    """Whether the title at ``at`` is said of a neighbour, friend or competitor."""
+    return bool(_THEIRS_BEFORE.search(text, clause_start, at))
 
 
 def another_holder(said: str) -> bool:

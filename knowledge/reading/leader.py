@@ -219,13 +219,13 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     if not elsewhere:
         return ""
     here = "|".join(re.escape(p) for p in (*home, "我市", "本市"))
-    if re.search(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)[^，,。；;]{0,4}?"
-                 r"(?:业务|分公司|子公司|公司|工厂|厂|机构|基地)", text):
+    if _said(r"在(?:" + here + r")[^，,。；;]{0,4}?(?:开展|有|做|设|办)[^，,。；;]{0,4}?"
+             r"(?:业务|分公司|子公司|公司|工厂|厂|机构|基地)", text):
         # (济南注册的，在威海也开展业务 / 在威海有个分公司: it works here too; not 合同在威海
         # 也做了认定登记, nor 在威海有个合作项目: a project is no establishment of its own)
         return ""
-    if re.search(r"(?:在|于)(?:" + here + r")[^，,。；;]{0,3}?(?:注册|落户|成立|设立)"
-                 r"|(?:注册|落户)(?:在|于|地在)(?:" + here + r")", text):
+    if _said(r"(?:在|于)(?:" + here + r")[^，,。；;]{0,3}?(?:注册|落户|成立|设立)"
+             r"|(?:注册|落户)(?:在|于|地在)(?:" + here + r")", text):
         return ""  # 总部在北京的公司在经区注册的子公司: registered here, it is of the city
     places = "|".join(re.escape(p) for p in sorted(elsewhere, key=len, reverse=True))
     # (我们（威海的公司）…我们烟台的子公司签的: the asker is here, the subsidiary is not it)
@@ -256,6 +256,11 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
     return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")
+
+
+def _said(pattern: str, text: str) -> bool:
+    """Whether ``text`` says ``pattern`` not denied (在威海没有注册公司 says no presence)."""
+    return any(not re.search(r"没|不|未|无", m.group()) for m in re.finditer(pattern, text))
 
 
 _JOINED_ONLY = r"(?:是|作为|只是|算)(?:参与单位|参与方|合作单位|共建单位)"

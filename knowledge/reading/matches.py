@@ -9,8 +9,9 @@ import re
 
 from knowledge.awards.staff_regex import Hit, staff_regex
 from knowledge.awards.vocabulary import Patterns
+from knowledge.reading.scope import is_negated
 
-__all__ = ["clause_matches", "title_matches", "title_phrases"]
+__all__ = ["clause_matches", "single_choices", "title_matches", "title_phrases"]
 
 _SEGMENT = re.compile(r"[，。；！？,;!?\n]")
 _A_LEVEL = re.compile(r"国家|省|市级|市里")
@@ -71,3 +72,14 @@ def title_matches(text: str, patterns: Patterns) -> list[tuple[int, int, str, st
     value)."""
     return [(m.start, m.end, fact, value) for fact, value, pattern in patterns.titles
             for m in clause_matches(pattern, text)]
+
+
+def single_choices(text: str, patterns: Patterns) -> dict[str, str]:
+    """Single choices (a district): each fact whose patterns match for exactly one value
+    (two places named: no guess), a negated match (不在荣成) not counting."""
+    single: dict[str, set[str]] = {}
+    for fact, value, pattern in patterns.choices:
+        single.setdefault(fact, set())
+        if any(not is_negated(text, m.start, m.end) for m in staff_regex(pattern).finditer(text)):
+            single[fact].add(value)
+    return {fact: values.pop() for fact, values in single.items() if len(values) == 1}

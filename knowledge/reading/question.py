@@ -14,12 +14,12 @@ import re
 from collections.abc import Collection, Mapping
 from datetime import date
 
-from knowledge.awards.staff_regex import staff_regex
 from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.reading.amounts import read_money
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.counts import SELF_INCUBATEE, read_counts, read_spoken_for
-from knowledge.reading.matches import clause_matches
+from knowledge.reading.holders import theirs
+from knowledge.reading.matches import clause_matches, single_choices
 from knowledge.reading.raw import RawExtraction, add_value, exclude
 from knowledge.reading.said import part_unknown
 from knowledge.reading.scope import (
@@ -124,7 +124,7 @@ def read_question(question: str, today: date,
     _read_titles(text, out, incubatee_talk, choice_phrases or {}, patterns, labels or {})
     _read_phrases(text, out, choice_phrases or {}, single_choice, covered)
     _read_implied(text, out, implied or {}, labels or {})
-    _read_single_choices(text, out, patterns)
+    out.facts.update(single_choices(text, patterns))
     read_spoken_for(text, out)
     # 一份登记了100万 另一份80万没登记: a space between the owner's clauses parts their
     # counts and amounts as a comma would (each part with its own condition)
@@ -213,19 +213,6 @@ def _asker_in_question(text: str, mentioned: Mapping[str, list[tuple[int, int, s
 _IS_LONG = re.compile(_ASKER_IS.pattern + r"[^，,。；;？?！!\s]{0,20}$")
 
 
-def _read_single_choices(text: str, out: RawExtraction, patterns: Patterns) -> None:
-    """Single choices (a district): set when exactly one value's pattern matches."""
-    single: dict[str, set[str]] = {}
-    for fact, value, pattern in patterns.choices:
-        single.setdefault(fact, set())
-        if any(not is_negated(text, m.start, m.end)  # 不在荣成: not this district
-               for m in staff_regex(pattern).finditer(text)):
-            single[fact].add(value)
-    for fact, values in single.items():
-        if len(values) == 1:  # two places named: do not guess
-            out.facts[fact] = values.pop()
-
-
 # governments that pay a share of an enterprise's subsidy (32号: 省、市、县分担)
 _PAYING_GOVERNMENTS = {"district_gov", "town_gov"}
 
@@ -301,6 +288,13 @@ def _title_spans(text: str, incubatee_talk: bool,
     return found
 
 
+def _not_theirs(text: str, found: list[_Span], out: RawExtraction) -> list[_Span]:
+    """The titles found but those said of a neighbour or a friend (隔壁的市级孵化器说…)."""
+    for start, end, *_ in [f for f in found if theirs(text, clause_start(text, f[0]), f[0])]:
+        out.notes.append(f"未计入：“{text[start:end]}”（说的是其他单位的情况）")
+    return [f for f in found if not theirs(text, clause_start(text, f[0]), f[0])]
+
+
 def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
                  choice_phrases: Mapping[str, Mapping[str, tuple[str, ...]]],
                  patterns: Patterns, labels: Mapping[str, Mapping[str, str]]) -> None:
@@ -310,6 +304,7 @@ def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
     企业 is a renewal, not also 新认定…, the first time); a negated one is excluded.
     """
     found = _title_spans(text, incubatee_talk, choice_phrases, patterns)
+    found = _not_theirs(text, found, out)
     consumed: dict[str, list[tuple[int, int]]] = {}
     negated: list[tuple[int, str, str, str]] = []  # (start, fact, value, as said)
     awaited: list[tuple[int, str, str, str]] = []  # planned or awaited (还在等, 打算申报)

@@ -265,6 +265,10 @@ def test_the_deals_brokered_are_results_transferred(text: str, value: int) -> No
     ("孵化器有十几家在孵企业升了高企，都在孵化期里", 11, (11, 19, "十几家")),
     ("孵化器今年有二十多家在孵企业升了高企", 21, (21, 29, "二十多家")),
     ("孵化器今年有10多家在孵企业升了高企", 11, (11, 19, "10多家")),
+    # about those tens: 二十来家 is 18 to 23, 十来家 9 to 13; the verb before it too
+    ("孵化器2020年在孵企业里有二十来家在孵化期内升级成了高企", 18, (18, 23, "二十来家")),
+    ("市级孵化器2020年在孵升高企二十来家，都在孵化期", 18, (18, 23, "二十来家")),
+    ("孵化器今年有十来家在孵企业升了高企", 9, (9, 13, "十来家")),
     # how many there are is no count read: the upgrades said after are
     ("市级孵化器，园区里在孵企业六十多家。在孵企业升高企的情况：2019年6家", 6, None),
     # two numbers not in a row are no range (三五家 is left alone, read as said)

@@ -284,6 +284,8 @@ def test_a_town_said_to_obtain_a_title_is_an_applicant(question: str) -> None:
     ("我们是烟台的公司，2020年从威海的高校买了技术，登记了两百万，能有多少奖励", True),
     ("我司在青岛注册，去年评上了高企，有奖励吗", True),
     ("烟台的企业买技术登记了100万，能补多少", True),
+    # no establishment in the city said (没有注册公司): still outside
+    ("我们是烟台的企业，2020年买了技术，登记了150万。我们在威海没有注册公司，就是个办事处", True),
     # the other party's place, or an applicant that also works in the city
     ("2020年我们从烟台的大学买了技术，登记了两百万，能有多少奖励", False),
     ("我们是济南注册的技术转移机构，在威海也开展业务，2020年促成了3项成果转化", False),

@@ -11,7 +11,7 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.holders import another_holder, own_share_asked, title_words
+from knowledge.reading.holders import another_holder, own_share_asked, theirs, title_words
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -93,3 +93,24 @@ def test_an_award_left_out_says_why_not_what_it_gives() -> None:
     out = [i for i in estimate.items if i.outcome == "ineligible"]
     assert out and all(i.explanation.startswith("不符合条件：") for i in out)
     assert not any("给予500万元" in i.explanation for i in out)
+
+
+@pytest.mark.parametrize(("text", "title", "said_of_others"), [
+    ("我们是区级孵化器，隔壁的市级孵化器说他们每家拿了10万", "市级孵化器", True),
+    ("朋友公司去年评上了技术先进型服务企业，我们今年也评上了技术先进型服务企业",
+     "技术先进型服务企业", True),
+    ("我们孵化器是市级孵化器", "市级孵化器", False),
+    ("我们隔壁的孵化器，我们自己的市级孵化器去年升了国家级", "市级孵化器", False),
+])
+def test_a_title_said_of_a_neighbour_or_friend_is_theirs(text: str, title: str,
+                                                         said_of_others: bool) -> None:
+    at = text.index(title)
+    start = max(text.rfind(p, 0, at) for p in "，。") + 1
+    assert theirs(text, start, at) is said_of_others
+
+
+def test_a_neighbour_s_title_is_no_title_of_the_asker() -> None:
+    ex = extract_facts("我们是区级孵化器。2021年有4家在孵企业升了高企，隔壁的市级孵化器说他们"
+                       "每家拿了10万。我们能拿多少？", date(2026, 12, 6))
+    assert "incubation_titles" not in ex.facts
+    assert any("其他单位" in n for n in ex.notes)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.awards.vocabulary import default_vocabulary
-from knowledge.reading.matches import title_matches, title_phrases
+from knowledge.reading.matches import single_choices, title_matches, title_phrases
 
 
 @pytest.mark.parametrize(("text", "phrase"), [
@@ -49,3 +49,12 @@ def test_a_bare_title_said_again_with_another_level_is_that_level_s(text: str,
     hits = {(fact, value) for _, _, fact, value in
             title_matches(text, default_vocabulary().patterns)}
     assert (("region_titles", "innovative_town") in hits) is town
+
+
+@pytest.mark.parametrize(("text", "district"), [
+    ("我们在荣成，买技术能补多少", "rongcheng"),
+    ("我们不在荣成，在文登", "wendeng"),  # a negated place does not count
+    ("荣成和文登各有一家", None),  # two places named: no guess
+])
+def test_a_single_choice_is_set_when_one_value_matches(text: str, district: str | None) -> None:
+    assert single_choices(text, default_vocabulary().patterns).get("district") == district
