@@ -112,7 +112,8 @@ def _place_amounts(text: str, placed: Mapping[str, list[tuple[MoneyMention, str]
                                  f"按{format_yuan(sum(m.yuan for m in met))}计")
                 total = []
                 found = [(m, seg) for m, seg in found if m in met]
-        if total and (rest := less_undone(found, total[0], out.notes)) is not None:
+        if total and (rest := less_undone(found, total[0], out.notes, (text, pattern),
+                                          _WHY.get(fact, ""))) is not None:
             out.facts[fact] = rest  # (…不过有一份50万的登记被撤销了: the rest counts)
             used.append(total[0])
             continue
@@ -215,8 +216,7 @@ def read_money(text: str, out: RawExtraction,
         out.notes.append("按技术合同已经技术合同登记机构认定登记计算")
 
 
-# (技术先进型服务企业（二十万那个）: the award named by its amount, no figure of the owner's;
-# 其中80万那项 names one listed before)
+# (技术先进型服务企业（二十万那个）: an award named by its amount; 其中80万那项: one listed)
 _NAMING = re.compile(r"的?(那个|那项|那一项|那档|那种|的那个)")
 # 登记了3份，每份50万 / 另外2份每份30万 / 买了4项专利，每项合同20万: an amount per unit
 _EACH = re.compile(r"每(份|项|个|笔|件|单)[^，。；,;0-9一二两三四五六七八九十]{0,6}?$")

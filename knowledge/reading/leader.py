@@ -155,7 +155,13 @@ def partner_asked(text: str) -> str:
 def counted_asked(text: str) -> str:
     """The words asking for the firms a count counts (这8家企业自己能分钱吗), else ''."""
     m = _COUNTED_ASKED.search(text)
+    if m is not None and _ASKER_AFTER.search(text, m.end()):
+        return ""  # (这三家企业自己能不能拿钱我不管，我们孵化器能拿多少: the asker's, asked last)
     return m.group() if m else ""
+
+
+_ASKER_AFTER = re.compile(r"[，,。；;！!？?](?:那|但)?(我们|我司|本单位|咱们)"
+                          r"[^，,。；;！!？?他它对那]{0,8}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 
 
 def supplier(text: str) -> str:

@@ -12,6 +12,7 @@ import re
 
 from knowledge.money import MoneyMention, format_yuan
 from knowledge.numerals import parse_int
+from knowledge.reading.said import denies
 from knowledge.reading.scope import FAILED, is_negated
 
 __all__ = ["affirmed_apart", "by_name", "by_position", "each_accounted", "less_undone",
@@ -156,16 +157,26 @@ def _listed_run(text: str, mentions: list[MoneyMention]) -> list[MoneyMention]:
 
 
 def less_undone(found: list[tuple[MoneyMention, str]], total: MoneyMention,
-                notes: list[str]) -> int | None:
+                notes: list[str], condition: tuple[str, str | None] = ("", None),
+                why: str = "") -> int | None:
     """The ``total`` less its parts said after it to have fallen through (登记过的合同一共
-    250万，不过后来有一份50万的登记被撤销了 → 200万), said in ``notes``; None when no part
-    fell through.  ``found``: each amount with its segment."""
-    undone = [m for m, seg in found if m.start > total.end and m.yuan < total.yuan
+    250万，不过后来有一份50万的登记被撤销了 → 200万) or to miss the condition (``condition``:
+    the text and the fact's condition pattern; 总额150万，其中一份40万的没去登记 → 110万),
+    said in ``notes`` (``why``: how the condition is missed); None when no part fell
+    through.  ``found``: each amount with its segment."""
+    text, pattern = condition
+    failed = [m for m, seg in found if m.start > total.end and m.yuan < total.yuan
               and FAILED.search(seg)]
-    if not undone:
+    # (其中一份40万的没登记: a part of the total; not 还有2项没登记，一共90万, one beside it)
+    unmet = [m for m, seg in found if m.start > total.end and m.yuan < total.yuan
+             and m not in failed and seg.startswith("其中") and pattern is not None
+             and denies(text, m, pattern)]
+    if not failed and not unmet:
         return None
-    left = total.yuan - sum(m.yuan for m in undone)
-    notes.append(f"您说共{total.text}，其中{'、'.join(m.text for m in undone)}未成 → "
+    left = total.yuan - sum(m.yuan for m in (*failed, *unmet))
+    said = [f"{'、'.join(m.text for m in failed)}未成" if failed else "",
+            f"{'、'.join(m.text for m in unmet)}{why or '未满足条件'}" if unmet else ""]
+    notes.append(f"您说共{total.text}，其中{'，'.join(s for s in said if s)} → "
                  f"按{format_yuan(left)}计")
     return left
 

@@ -177,7 +177,7 @@ def _read_applicants(text: str, out: RawExtraction, patterns: Patterns) -> None:
 
 # 我们企业能分多少 / 这个奖励企业能分到多少: the one asking, named in the question itself
 _ASKER_ASKS = re.compile(r"(我们|我司|本)[^，。；;？?！!]{0,6}(能|可以|可)"
-                         r"[^，。；;]{0,4}(分|拿|得|领)")
+                         r"(从[^，。；;]{1,10}(里|中))?[^，。；;]{0,4}(分|拿|得|领)")
 # 我们是镇上的企业 / 我是…的老板: the asker says what it is (beside 我们镇, where it is)
 _ASKER_IS = re.compile(r"(我们|我司|本单位|我)(就|也)?是")
 _ASKER_IS_BEFORE = re.compile(_ASKER_IS.pattern + r"[^，,。；;？?！!\s]{0,8}$")

@@ -392,6 +392,8 @@ def test_asked_sums_and_granted_subsidies(question: str, amount_question: bool,
 @pytest.mark.parametrize(("question", "applicant"), [
     # the kind named where the asker asks for itself applies
     ("我是某镇上的企业老板，我们镇2025年被评为国家创新型乡镇，我们企业能分多少", {"enterprise"}),
+    ("我们企业是镇上的龙头企业。去年镇里评上了国家创新型乡镇，我们企业能从这笔奖励里拿多少",
+     {"enterprise"}),
     ("我们镇2025年被评为国家创新型乡镇，镇里的企业也多，我们镇能拿多少", {"town_gov"}),
     ("我们区今年申报国家创新型县黄了 不过下面有个镇创建国家创新型乡镇成功了 市里一共给多少",
      {"district_gov", "town_gov"}),

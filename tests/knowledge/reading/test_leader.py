@@ -232,6 +232,8 @@ def test_the_leader_after_what_the_asker_has(text: str, kind: str) -> None:
      "这8家企业自己能从这里面分"),
     ("我们孵化器有5家在孵企业升了高企，那些企业能拿多少", "那些企业能拿"),
     ("我们孵化器有5家在孵企业升了高企，孵化器能拿多少", ""),
+    # the firms asked for, then the asker itself, last: the asker's
+    ("孵化器里有3家在孵企业升了高企。这三家企业自己能不能拿钱我不管，我们孵化器能拿多少", ""),
     ("我们是市级众创空间，2023年1到3月份有4家升级了高企，后来5月份又升了2家，这些一共能拿多少", ""),
 ])
 def test_the_firms_a_count_counts_asked_for(text: str, said: str) -> None:

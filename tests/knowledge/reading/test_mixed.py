@@ -97,6 +97,21 @@ def test_a_total_less_its_parts_that_fell_through(text: str, left: int | None) -
     assert bool(notes) is (left is not None)
 
 
+@pytest.mark.parametrize(("text", "left"), [
+    ("签了3份技术合同，总额150万，其中一份40万的当时没去做认定登记，其余两份都登记了", 1_100_000),
+    ("签了3份技术合同，总额150万，其中40万的那份没登记", 1_100_000),
+    # every part meets it; a part beside the total, not in it
+    ("签了3份技术合同，总额150万，其中40万的那份也登记了", None),
+    ("3项合同登记了，一共260万，还有2项没登记，一共90万", None),
+])
+def test_a_total_less_its_parts_that_miss_the_condition(text: str, left: int | None) -> None:
+    found = scan_money(text)
+    segs = [(m, text[text.rfind("，", 0, m.start) + 1:]) for m in found]  # (its clause on)
+    notes: list[str] = []
+    assert less_undone(segs, found[0], notes, (text, "登记"), "未登记") == left
+    assert any("未登记" in n for n in notes) is (left is not None)
+
+
 def test_every_amount_accounted_for() -> None:
     from knowledge.reading.mixed import each_accounted
 
