@@ -183,8 +183,8 @@ def failed_in_region(text: str, start: int, end: int, until: int) -> bool:
     return state if state is not None else failed_after(text, start, end, until)
 
 
-# 如果认定成功 / 要是升了国家级: a hypothetical
-IF = re.compile(r"如果|假如|假设|要是|若是|万一|倘若")
+# 如果认定成功 / 要是升了国家级: a hypothetical (not 主要是本地的, 只要是…, 需要是…)
+IF = re.compile(r"如果|假如|假设|(?<![主只需重必])要是|若是|万一|倘若")
 # 明年打算申报… / 省级的还在等结果 / 正在申报: a title sought, not (yet) obtained
 _PLANNED_BEFORE = re.compile(r"(打算|准备|计划|想要?|争取|拟|要|正在|还在|在)"
                              r"(明年|今年|年底|下半年|后年|近期|马上|尽快)?(去)?"

@@ -63,7 +63,8 @@ _RANGE_START = re.compile(r"\s*(到|至|-|~|—)\s*(19|20)\d\d\s*年")
 _RANGE_END = re.compile(r"(19|20)\d\d\s*年\s*(到|至|-|~|—)\s*$")
 # a stage of a recognition said without what is recognised (重新认定又通过了, 2022年第一次
 # 通过认定): what the message named before
-_RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次|首次|头一回)(通过)?认定")
+_RENEWAL = re.compile(r"重新认定|复审|再次认定|重新通过|(第一次|首次|头一回)(通过)?认定"
+                      r"|重新(申报|申请)[^，,。；;]{0,4}?(通过|认定)了?(认定)?")
 # a level already followed by what it qualifies (省级技术转移示范机构, 国家级孵化器)
 # 三个今年认定 / 另外2家也评上了: a count whose verb closes it, its title left out
 _COUNTED_VERB = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八九十]+)\s*(个|家)"

@@ -70,7 +70,8 @@ def test_an_unregistered_contract_is_not_a_registered_amount(question: str) -> N
     ("科技服务机构重新认定高新技术企业还有奖励吗？", {"hitech_renewal"}),
     ("我们公司高企复审通过了，能奖多少？", {"hitech_renewal"}),
     ("我们公司首次认定高新技术企业，能奖多少？", {"hitech_first"}),
-], ids=["renewal", "renewal-service", "review", "first"])
+    ("我们公司2020年重新申报通过了认定高企，能奖多少？", {"hitech_renewal"}),
+], ids=["renewal", "renewal-service", "review", "first", "applied-again"])
 def test_the_longest_phrase_wins(question: str, values: set[str]) -> None:
     assert extract_facts(question, TODAY).facts["enterprise_titles"] == frozenset(values)
 
@@ -456,6 +457,7 @@ def test_a_joint_build_whose_lead_is_said_asks_nothing() -> None:
     # the asker by its trade, or its short name
     ("我们做环境和职业卫生检测，2019年首次认定高新技术企业，能拿多少", "service_institution"),
     ("公司主要做建材检测服务，去年认定了技术先进型服务企业", "service_institution"),
+    ("我们做建设工程质量检测和建材检测，2019年首次认定了高企", "service_institution"),
     ("技转机构(高区)19年促成5项成果在威海转化，补多少", "service_institution"),
 ])
 def test_the_asker_said_plainly(question: str, applicant: str) -> None:

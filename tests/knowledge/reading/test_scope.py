@@ -7,6 +7,7 @@ import re
 import pytest
 
 from knowledge.reading.scope import (
+    IF,
     asks_repeat,
     awaiting_result,
     failed_after,
@@ -270,3 +271,13 @@ def test_titles_joined_share_the_status_said_after_both() -> None:
 def test_a_level_sought_is_planned_unless_obtained(text: str, planned: bool) -> None:
     start = text.rfind("技术创新中心") - 3
     assert pending(text, start, start + 9) is planned
+
+
+@pytest.mark.parametrize(("text", "supposes"), [
+    ("要是升了国家级能拿多少", True),
+    ("如果认定成功能拿多少", True),
+    ("客户主要是本地的施工单位和港口", False),
+    ("只要是在孵企业都算", False),
+])
+def test_a_supposition_and_words_that_only_contain_its_word(text: str, supposes: bool) -> None:
+    assert bool(IF.search(text)) is supposes
