@@ -72,6 +72,9 @@ _COUNTED_VERB = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八�
 # 还有一个高校牵头的 / 另外2个是企业牵头的: a count whose leader closes it, its noun left out
 _COUNTED_LEADER = re.compile(r"^(另外|还有)?(\d+|[一两二三四五六七八九十]+)\s*(个|家)(是|为)?"
                              r"[^，,。；;\s\d]{1,10}?(牵头|主导|组建)(的)?$")
+# 侯家镇也评上了 / 另一家也认定了: the same outcome as before, what obtained it left out
+_ALSO_OBTAINED = re.compile(r"(?:也|同样|同样也)(?:被|都)?(?:评上|评为|认定|获批|通过|创建成功|创成"
+                            r"|入选)了?$")
 # 这个中心 / 该孵化器 / 那家机构: the noun named before with that head
 _THIS = re.compile(r"(?:这个|那个|这家|那家|该|此|本)(中心|孵化器|空间|基地|机构|园|平台|工作站)")
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff]{0,10}?(中心|器|空间|基地|机构|园|企业|平台|天地|驿站"
@@ -204,9 +207,11 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         elif not named and seen and _COUNTED_VERB.match(piece):
             # 两个企业去年认定技术先进型服务企业 三个今年认定: what the count obtained
             piece = piece + seen
-        elif not named and seen and _COUNTED_LEADER.match(piece):
-            # 两个企业牵头的市级技术创新中心，还有一个高校牵头的: the noun with its level
-            before = [m.group() for m in re.finditer(r"(?:国家级|省级|市级)?" + re.escape(seen),
+        elif not named and seen and (_COUNTED_LEADER.match(piece) or (
+                _ALSO_OBTAINED.search(piece) and not _LEVEL.search(piece))):
+            # 两个企业牵头的市级技术创新中心，还有一个高校牵头的 / 2020年张家产镇评上了国家
+            # 创新型乡镇，去年侯家镇也评上了: the noun with its level, from before
+            before = [m.group() for m in re.finditer(r"(?:国家级?|省级?|市级)?" + re.escape(seen),
                                                      text[:seg.start])]
             piece = piece + (before[-1] if before else seen)
         elif not named and seen and (event := _ORDINAL_EVENT.match(piece)):

@@ -355,10 +355,9 @@ def compose_years(rules: RuleSet, standing: dict[str, object],
 
 def _title_awards_once(rules: RuleSet, items: list[Item],
                        only: frozenset[int] | None = None) -> list[Item]:
-    """An award for a title (no amount or count of a year in it) is granted once, in the
-    first year it is (国家级孵化器 2019年认定，2022年复核又通过: the one-time award once);
-    a yearly one or one for a renewal (重新认定) is granted in each year it is.  ``only``:
-    the years whose repeats are dropped (the others are other holders'), None: every year."""
+    """A title's award (no amount or count of a year in it) is granted once, in its first
+    year (2019年认定，2022年复核又通过); a yearly or renewal one in each year.  ``only``: the
+    years whose repeats are dropped (the others are other holders'), None: every year."""
     specs = rules.vocabulary.facts
     seen: set[str] = set()
     out: list[Item] = []
@@ -392,9 +391,10 @@ def joined(standing: Mapping[str, object], facts: Mapping[str, object]
     return out
 
 
-# 2019年和2020年各有一个不同的中心… (each another holder's) / 2023年到期再认定也过了
+# 各有一个不同的中心 / 这两个镇前后一共 (each another holder's) / 2023年到期再认定也过了
 _RENEWED_PART = re.compile(r"[^，,。；;]{0,6}?(到期|复核|复审|重新认定|再认定|重新评定)")
-_DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家")
+_DISTINCT = re.compile(r"各有?(一|1)(个|家)|不同的|另一个|另一家|又一个|又一家"
+                       r"|(?:这|那)(?:两|俩|三|仨|几)(?:个|家|所)?(?:镇|孵化器|众创空间|中心|企业|公司|基地)")
 _MONTH_SAID = re.compile(r"\d\s*年\s*\d{1,2}\s*月")
 _LEVELLED = re.compile(r"(?:升|升级|升格)(?:为|成|到|了)?(国家级|省级|市级)")
 _BARE_YEAR = re.compile(r"\s*(?:19|20)\d\d\s*年\s*[、和与及,，]?\s*")

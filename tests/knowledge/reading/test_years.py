@@ -172,3 +172,10 @@ def test_a_terse_year_s_count_and_months_on_each_side_of_a_repeal(
     assert estimate is not None and estimate.total_yuan == total
     assert [i.label.split("：")[0] for i in estimate.items
             if i.outcome == "eligible" and i.in_force] == labels
+
+
+def test_the_holders_counted_in_the_question_are_distinct() -> None:
+    # 这两个镇: each year's town is another holder, each paid
+    text = "这两个镇前后一共能拿多少？2020年张家产镇评上了国家创新型乡镇，2025年侯家镇也评上了。"
+    by_year = _by_year(text)
+    assert by_year is not None and by_year[0] == 2_000_000
