@@ -12,6 +12,7 @@ from index.answering.scope import states_figure
 from index.answering.snapshot import Snapshot
 from index.answering.understand import Understood
 from knowledge.awards.calculator import Estimate
+from knowledge.reading.applicant import ASSUMED, IMPLIED
 from knowledge.reading.entities import is_split
 from knowledge.reading.extraction import Extraction
 from knowledge.reading.leader import OTHER_ENTITY
@@ -34,6 +35,8 @@ def with_reading(estimate: Estimate, notes: tuple[str, ...]) -> Estimate:
                  and not ((estimate.years or is_split(estimate) or any(
                      _DATED.match(i.label) for i in estimate.items)) and "＋" in n)
                  and not (asked and "是约数，按约" in n)
+                 # (按“经区”推定…, then not held to: the kind assumed is said instead)
+                 and not (IMPLIED in n and any(ASSUMED in w for w in estimate.warnings))
                  # (a count read over the whole message: each part's own reading is shown)
                  and not (is_split(estimate) and "→" in n))
     return replace(estimate, warnings=(*said, *estimate.warnings))

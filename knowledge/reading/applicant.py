@@ -10,9 +10,31 @@ from knowledge.awards.calculator import Estimate
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.extraction import Extraction
 
-__all__ = ["APPLICANT", "assume_applicant"]
+__all__ = ["APPLICANT", "ASSUMED", "IMPLIED", "assume_applicant", "without_implied"]
 
 APPLICANT = "applicant_types"
+IMPLIED = "推定申报主体为"  # the note of an applicant only implied (按“经区”推定申报主体为…)
+ASSUMED = "您没有说明单位类型"  # the note of an applicant assumed (one of the kinds open)
+
+
+def without_implied(rules: RuleSet, estimate: Estimate, extraction: Extraction,
+                    run: Callable[[Extraction], Estimate]
+                    ) -> tuple[Estimate, Extraction] | None:
+    """An applicant only implied (按“经区”推定申报主体为区市人民政府) that no award asked
+    about is open to is no applicant: the estimate and the facts without it (its kind then
+    assumed or asked, never a total of 0 for a kind the owner did not say); None when the
+    applicant was said, or some award is open to it."""
+    held = extraction.facts.get(APPLICANT)
+    if not isinstance(held, frozenset) or not any(IMPLIED in n for n in extraction.notes) \
+            or not estimate.items or any(i.outcome != "ineligible" for i in estimate.items):
+        return None
+    for item in estimate.items:
+        rule = rules.get(item.rule_id)
+        if rule is None or not rule.applicant_types or set(rule.applicant_types) & held:
+            return None  # (an award open to it, ineligible for another reason)
+    ex = replace(extraction, facts={k: v for k, v in extraction.facts.items() if k != APPLICANT},
+                 notes=tuple(n for n in extraction.notes if IMPLIED not in n))
+    return run(ex), ex
 
 
 def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
@@ -53,6 +75,6 @@ def assume_applicant(rules: RuleSet, estimate: Estimate, extraction: Extraction,
         return None  # it depends on who applies: ask
     spec = rules.vocabulary.facts.get(APPLICANT)
     label = "、".join(spec.choice_label(k) if spec is not None else k for k in sorted(kinds))
-    note = (f"您没有说明单位类型；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
+    note = (f"{ASSUMED}；该项奖补面向{label}，以上按贵单位属于其中之一计算，"
             "如不是请告诉我。")
     return replace(outcomes[0], warnings=(note, *outcomes[0].warnings))

@@ -14,7 +14,7 @@ from knowledge.awards.calculator import Estimate, Item, evaluate
 from knowledge.awards.rules import RuleSet
 from knowledge.errors import FactError
 from knowledge.money import format_yuan
-from knowledge.reading.applicant import assume_applicant
+from knowledge.reading.applicant import assume_applicant, without_implied
 from knowledge.reading.asked_years import only_year
 from knowledge.reading.ceiling import at_ceiling, granted_at_top
 from knowledge.reading.dated import estimate_dated
@@ -165,6 +165,8 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
 
     def settled(ex: Extraction) -> Estimate:
         estimate = run(ex)
+        if (dropped := without_implied(rules, estimate, ex, run)) is not None:
+            estimate, ex = dropped  # (按“经区”推定…, no award open to it: not the asker)
         return assume_applicant(rules, estimate, ex, run) or estimate
 
     estimate = _approximate(extraction, settled, {n: s.unit or "个" for n, s in specs.items()

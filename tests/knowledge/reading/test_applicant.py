@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from knowledge.awards.calculator import Estimate, evaluate
 from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
-from knowledge.reading.applicant import APPLICANT, assume_applicant
+from knowledge.reading.applicant import APPLICANT, IMPLIED, assume_applicant, without_implied
 from knowledge.reading.extraction import Extraction, extract_facts
 from knowledge.sources.base import load_knowledge
 
@@ -42,3 +44,24 @@ def test_a_stated_applicant_is_not_assumed() -> None:
     ex = extract_facts("我们公司买技术花了80万，合同登记了，能奖多少", ON, RULESET)
     assert APPLICANT in ex.facts
     assert assume_applicant(RULESET, _run(ex), ex, _run) is None
+
+
+
+def test_an_implied_applicant_no_award_is_open_to_is_dropped() -> None:
+    # 经区 implies the district government; buying technology is no award of its
+    ex = extract_facts("经区2020年买了项专利，合同100万已登记，能补多少", ON, RULESET)
+    assert any(IMPLIED in n for n in ex.notes)
+    dropped = without_implied(RULESET, _run(ex), ex, _run)
+    assert dropped is not None
+    estimate, kept = dropped
+    assert APPLICANT not in kept.facts and not any(IMPLIED in n for n in kept.notes)
+    assert assume_applicant(RULESET, estimate, kept, _run) is not None
+
+
+@pytest.mark.parametrize("question", [
+    "我们公司买技术花了80万，合同登记了，能奖多少",  # said, not implied
+    "文登区获批省级高新区，有奖励吗",  # implied, and the award is open to it
+])
+def test_a_said_or_fitting_applicant_stays(question: str) -> None:
+    ex = extract_facts(question, ON, RULESET)
+    assert without_implied(RULESET, _run(ex), ex, _run) is None
