@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from knowledge.money import scan_money
+from knowledge.money import format_yuan, scan_money
 from knowledge.numerals import parse_int
 from knowledge.reading.scope import IF, without_failures
 
@@ -261,10 +261,38 @@ def supposed(text: str) -> str | None:
     before, after = text[:m.start()].rstrip("，,。；; "), text[m.start():]
     money = bool(scan_money(after)) and bool(scan_money(before))
     counts = bool(COUNT.search(after)) and bool(COUNT.search(before))
+    asked = _ASKED.search(after)
+    if _ADDS.search(after) and not YEAR.search(after):
+        # 要是那年再多促成一项（合同额100万）: one more, added to what was said
+        added = _added(before, after)
+        return None if added is None else f"{added}，{asked.group() if asked else '能拿多少'}"
     if YEAR.search(after) or _ADDS.search(after) or not (money or counts):
         return None  # (荣成的企业 假如研发财政补助批了800万: nothing said to put it in place of)
     merged = restate(after, before)
     if merged == before:
         return None
-    asked = _ASKED.search(after)
     return f"{merged}，{asked.group()}" if asked else merged
+
+
+_TOTALLED = re.compile(r"(一共|合计|总共|共计|总额|加起来)\s*(是|为)?\s*$")
+
+
+def _added(before: str, after: str) -> str | None:
+    """``before`` with what a supposition adds (再多促成一项（合同额100万）): the count said
+    first of its unit plus the count supposed, the amount said (its total, else the last)
+    plus the amount supposed; None when the supposition adds nothing said before."""
+    out, changed = before, False
+    if (more := COUNT.search(after)) is not None:
+        said = next((m for m in COUNT.finditer(before) if m.group(2) == more.group(2)), None)
+        n, k = (parse_int(said.group(1)), parse_int(more.group(1))) if said else (None, None)
+        if said is None or n is None or k is None:
+            return None
+        out, changed = f"{out[:said.start()]}{n + k}{said.group(2)}{out[said.end():]}", True
+    if more_money := scan_money(after):
+        said_money = scan_money(out)
+        if not said_money:
+            return None
+        total = next((m for m in said_money if _TOTALLED.search(out, 0, m.start)), said_money[-1])
+        yuan = format_yuan(total.yuan + more_money[0].yuan)
+        out, changed = f"{out[:total.start]}{yuan}{out[total.end:]}", True
+    return f"如果{out}" if changed else None
