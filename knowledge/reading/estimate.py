@@ -29,6 +29,7 @@ from knowledge.reading.groups import compose_groups
 from knowledge.reading.holders import held_by_others
 from knowledge.reading.month import month_asked
 from knowledge.reading.narrowing import already_received, counted_titles, per_recipient
+from knowledge.reading.said import amount_unknown
 from knowledge.reading.scope import IF, asks_repeat
 from knowledge.reading.segments import fill_elided_subjects, relative_years
 from knowledge.reading.years import FLOW_KINDS, compose_years, estimate_by_year
@@ -158,7 +159,9 @@ def estimate_question(rules: RuleSet, text: str, today: date, rule_ids: list[str
         dated = estimate_dated(rules, text, today, rule_ids, on, ex)
         if dated is not None:
             return dated
-        by_year = estimate_by_year(rules, text, today, rule_ids, ex, on)
+        # (2020年又买了一项，金额记不清了: no year's figure for it, the amount asked)
+        by_year = None if amount_unknown(text) else estimate_by_year(
+            rules, text, today, rule_ids, ex, on)
         if by_year is not None and (by_year.years or not repeat):
             return by_year  # (这次 then keeps the latest year: only_year)
         return evaluate(rules, ex.facts, on, rule_ids=rule_ids, denied=ex.denied)

@@ -18,6 +18,7 @@ __all__ = [
     "HAS_AMOUNT",
     "NOT_ASKING",
     "SEGMENT",
+    "amount_unknown",
     "circumstances_out",
     "denies",
     "each_of_count",
@@ -280,8 +281,13 @@ def totalled(seg: str, m: MoneyMention, text: str = "") -> bool:
 # 第5份合同的金额财务还没有核对出来 / 还有一笔金额不清楚: a part of the amount is unknown
 _UNKNOWN_PART = re.compile(r"金额[^，。；,;]{0,12}(还)?(没|未)(有)?"
                            r"(核对|确定|定下来|出来|算出来|统计)"
-                           r"|金额(还)?(不清楚|不确定|不知道|待定|未知)"
+                           r"|金额(我|也)?(还)?(不清楚|不确定|不知道|待定|未知|记不清|想不起来|忘了)"
                            r"|(不知道|不清楚|不确定|记不清)(具体)?(金额|是多少钱|多少钱)")
+
+
+def amount_unknown(text: str) -> bool:
+    """Whether the question says an amount of it is not known (金额记不清了)."""
+    return bool(_UNKNOWN_PART.search(text))
 
 
 def part_unknown(text: str, out: RawExtraction) -> None:

@@ -220,3 +220,11 @@ def test_a_count_said_roughly_is_asked_only_when_it_matters(text: str, total: in
     assert any("是约数" in w and "确切数量" in w for w in estimate.warnings) is asked
     # said so either way: the ends that give one total, or the ends that do not
     assert any("是约数" in w for w in estimate.warnings)
+
+
+def test_a_year_whose_amount_is_unknown_is_asked_not_repeated_from_another() -> None:
+    # 2020's amount is not 2019's: the amount is asked, no total guessed
+    estimate = _estimate("我们公司2019年买技术合同100万登记了，2020年又买了一项也登记了，"
+                         "金额记不清了，两年一共能拿多少？")
+    assert not any(i.outcome == "eligible" for i in estimate.items)
+    assert any(i.outcome == "need_info" for i in estimate.items)

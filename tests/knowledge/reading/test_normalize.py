@@ -164,3 +164,15 @@ def test_a_month_in_chinese_digits_after_its_year(text: str, said: str) -> None:
 ])
 def test_the_year_the_unit_was_founded_is_no_event(text: str, said: str) -> None:
     assert normalize_question(text) == said
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("去年，哦不对，是前年认定的", "前年认定的"),
+    ("前年……不对，是去年，认定为国家级", "去年，认定为国家级"),
+    ("国家级，啊不对，省级的孵化器", "省级的孵化器"),
+    ("今年是市级，不对，省级", "今年是省级"),
+    # no correction of a year or a level
+    ("国家级的不对，我们没评上", "国家级的不对，我们没评上"),
+])
+def test_a_year_or_a_level_corrected_as_typed_is_read_once(text: str, said: str) -> None:
+    assert normalize_question(text) == said

@@ -8,6 +8,7 @@ import pytest
 from knowledge.money import MoneyMention, scan_money
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
+    amount_unknown,
     circumstances_out,
     denies,
     each_of_count,
@@ -171,3 +172,13 @@ def test_a_cap_the_asker_quotes_is_no_base(text: str, kept: list[str], said: boo
     got = circumstances_out(text, [m for m in scan_money(text) if not m.problem], (), notes)
     assert [m.text for m in got] == kept
     assert any("上限" in n for n in notes) is said
+
+
+@pytest.mark.parametrize(("text", "unknown"), [
+    ("2020年又买了一项也登记了，金额记不清了", True),
+    ("还有一笔金额不清楚", True),
+    ("第5份合同的金额财务还没有核对出来", True),
+    ("2020年又买了一项50万也登记了", False),
+])
+def test_an_amount_said_to_be_unknown(text: str, unknown: bool) -> None:
+    assert amount_unknown(text) is unknown
