@@ -125,7 +125,19 @@ _FOUNDED = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?:\d{1,2}\s*月份?)?(?=(?:�
 _FOUNDED_IN = re.compile(r"(成立|注册|创办|创立)于(?:19|20)\d\d\s*年(?:\d{1,2}\s*月份?)?")
 
 
+# a date typed with a dot or a slash (23.2国家级, 2020.5认定, 20/5): its year and month (not
+# an amount, 1.5亿, 12.5万, nor a share, 2.5%)
+_DOTTED = re.compile(r"(?<![\d.])(20[1-3]\d|1[5-9]|[23]\d)[./](1[0-2]|0?[1-9])"
+                     r"(?![\d.]|\s*(?:[万亿元%％倍wWkK千百]|个亿))")
+
+
+def _dotted(m: re.Match[str]) -> str:
+    year = m.group(1) if len(m.group(1)) == 4 else "20" + m.group(1)
+    return f"{year}年{int(m.group(2))}月"
+
+
 def _years(text: str) -> str:
+    text = _DOTTED.sub(_dotted, text)
     text = _CN_MONTH.sub(lambda m: str(parse_int(m.group()) or m.group()), text)
     text = _CN_YEAR.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group()), text)
     text = _CN_SHORT_YEAR.sub(lambda m: "20" + "".join(_CN_DIGITS[c] for c in m.group()), text)
@@ -217,9 +229,13 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     """
     text = _DASH.sub("，", to_simplified(text.translate(_WIDTH)).translate(_CAPITAL))
     text = re.sub(r"，{2,}", "，", _PART_IN_BRACKETS.sub(lambda m: f"，{m.group(1)}，", text))
-    return repair_typos(_corrected(_years(_units(" ".join(text.split())))), terms)
+    # (升国家级+3家升高企 / 技先&省奖 / 2000w+300w: one more fact)
+    text = _PLUS.sub("，", _units(" ".join(text.split())))
+    return repair_typos(_corrected(_years(text)), terms)
 
 
+# facts joined by a sign as typed on a phone (国家级+3家在孵升高企, A&B): one more fact
+_PLUS = re.compile(r"(?<=[\u4e00-\u9fff\d）)])\s*[+＋&＆]\s*(?=[\u4e00-\u9fff\d（(])")  # (not R&D)
 # a dash between the facts and the question (…2023年6月 — 合计？ / …——补助？), not a range
 _DASH = re.compile(r"\s+[—–-]{1,2}\s*|\s*[—–]{1,2}\s+|\s*——\s*")
 # a part said in brackets (2021年3家（其中1家超过3年）): said as a clause of its own

@@ -71,7 +71,10 @@ def test_an_unregistered_contract_is_not_a_registered_amount(question: str) -> N
     ("我们公司高企复审通过了，能奖多少？", {"hitech_renewal"}),
     ("我们公司首次认定高新技术企业，能奖多少？", {"hitech_first"}),
     ("我们公司2020年重新申报通过了认定高企，能奖多少？", {"hitech_renewal"}),
-], ids=["renewal", "renewal-service", "review", "first", "applied-again"])
+    ("检测公司，高企2019年首次，能奖多少", {"hitech_first"}),
+    ("2022年：技先，合计？", {"advanced_tech_service"}),
+], ids=["renewal", "renewal-service", "review", "first", "applied-again", "terse-first",
+        "terse-advanced"])
 def test_the_longest_phrase_wins(question: str, values: set[str]) -> None:
     assert extract_facts(question, TODAY).facts["enterprise_titles"] == frozenset(values)
 
@@ -706,3 +709,12 @@ def test_the_provinces_money_said(text: str, fact: str, yuan: int) -> None:
 ])
 def test_a_university_park_by_either_name(question: str, title: str) -> None:
     assert title in extract_facts(question, TODAY).facts["incubation_titles"]  # type: ignore[operator]
+
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("创新中心(企业牵头)：2021年省级，共多少", "tech_centre_provincial"),
+    ("我们的创新中心今年认定为国家级创新中心", "tech_centre_national"),
+])
+def test_a_technology_centre_by_its_short_name(question: str, title: str) -> None:
+    assert title in extract_facts(question, TODAY).facts["platform_titles"]  # type: ignore[operator]

@@ -134,7 +134,8 @@ def test_a_number_corrected_as_typed_is_read_once(text: str, read: str) -> None:
     # an amount, a date or a code is no year
     ("合同2019万", "合同2019万"),
     ("证书日期2018-11-12", "证书日期2018-11-12"),
-    ("2019.5", "2019.5"),
+    ("2019.5", "2019年5月"),  # (a date with a dot: its year and month)
+    ("版本2019.51", "版本2019.51"),
     # a dash before the question is a break; a range is not
     ("2019年认定——补助？", "2019年认定，补助？"),
     ("2021年3家（其中1家超过3年）— 合计？", "2021年3家，其中1家超过3年，合计？"),
@@ -176,3 +177,24 @@ def test_the_year_the_unit_was_founded_is_no_event(text: str, said: str) -> None
 ])
 def test_a_year_or_a_level_corrected_as_typed_is_read_once(text: str, said: str) -> None:
     assert normalize_question(text) == said
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # a date with a dot or a slash: its year and month
+    ("23.2国家级", "2023年2月国家级"),
+    ("2020.5认定", "2020年5月认定"),
+    ("20/5认定", "2020年5月认定"),
+    # an amount or a share is no date
+    ("合同1.5亿", "合同1.5亿"),
+    ("补助12.5万", "补助12.5万"),
+    ("增长2.5%", "增长2.5%"),
+    # facts joined by a sign: one more fact
+    ("孵化器21年升国家级+3家在孵升高企", "孵化器2021年升国家级，3家在孵升高企"),
+    ("国家专业化众创空间&省品牌众创空间", "国家专业化众创空间，省品牌众创空间"),
+])
+def test_a_terse_message_s_dates_and_signs(text: str, said: str) -> None:
+    assert normalize_question(text) == said
+
+
+def test_a_sign_inside_a_latin_word_is_kept() -> None:
+    assert normalize_question("a key R&D institution") == "a key R&D institution"

@@ -177,6 +177,9 @@ def test_a_research_centre_abroad_named_by_its_country(text: str) -> None:
     ("帮我算下总数：技术转移机构今年评上省级示范机构，又拿了省技术市场奖", True),
     ("给算一下合计，孵化器升了国家级", True),
     ("算一算我们的研发投入", False),
+    # a terse sum asked at the end, with or without a question mark
+    ("临床中心 20年首次绩效评价过了 21年升省级 合计", True),
+    ("创新中心(企业牵头)：19年市级 21年省级，共？", True),
 ])
 def test_an_amount_asked(question: str, asks: bool) -> None:
     assert read_question(question, TODAY, TOPICS).is_amount_question is asks

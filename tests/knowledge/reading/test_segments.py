@@ -59,6 +59,8 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
      "2019年列入市级试点技术创新中心，2022年认定为省级技术创新中心"),
     ("第一次拿高企是2016年，2019年到期没续上，2020年又重新申报通过了认定",
      "第一次拿高企是2016年，2019年到期没续上，2020年又重新申报通过了认定高企"),
+    ("技术创新中心：2021年省级，2023年2月国家级",
+     "技术创新中心：2021年省级技术创新中心，2023年2月国家级技术创新中心"),
     ("2020年A公司认定为省级技术创新中心，2021年B公司也获批了",
      "2020年A公司认定为省级技术创新中心，2021年B公司也获批了省级技术创新中心"),
 ], ids=["later-upgrade", "clinical-upgrade", "denied-then-hypothetical", "same-segment",
@@ -68,7 +70,7 @@ def test_segments_split_at_punctuation_connectives_and_years() -> None:
         "level-counted", "level-after-its-verb-and-de", "level-granted",
         "this-centre-names-the-noun-before", "a-count-whose-verb-closes-it",
         "a-count-whose-leader-closes-it", "city-pilot-then-provincial",
-        "renewal-applied-again", "also-obtained"])
+        "renewal-applied-again", "year-month-level", "also-obtained"])
 def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: str) -> None:
     assert fill_elided_subjects(text, NOUNS) == filled
 
