@@ -314,6 +314,7 @@ def test_an_applicant_outside_the_city_is_denied_every_award(question: str,
     ("我们机构促成了4项成果转化，其中2项是山大的成果，另外2项是两家企业之间的技术转让",
      "results_transferred", 2),
     ("我们是技术转移机构，促成了3项高校成果转化，不过买方都在青岛", "results_transferred", 0),
+    ("孵化器 市级 2020年在孵升高企12家 其中2家超孵化期 奖多少", "incubatees_upgraded", 10),
     # more than the count, not a part of it
     ("市级孵化器升了高企的在孵企业有9家，其中3家入孵超过三年，另外还有2家申报没通过",
      "incubatees_upgraded", 6),
