@@ -14,6 +14,7 @@ __all__ = ["APPLICANT", "ASSUMED", "IMPLIED", "assume_applicant", "without_impli
 
 APPLICANT = "applicant_types"
 IMPLIED = "推定申报主体为"  # the note of an applicant only implied (按“经区”推定申报主体为…)
+_PLACES = frozenset({"district_gov", "town_gov"})  # kinds a place name implies
 ASSUMED = "您没有说明单位类型"  # the note of an applicant assumed (one of the kinds open)
 
 
@@ -25,8 +26,13 @@ def without_implied(rules: RuleSet, estimate: Estimate, extraction: Extraction,
     assumed or asked, never a total of 0 for a kind the owner did not say); None when the
     applicant was said, or some award is open to it."""
     held = extraction.facts.get(APPLICANT)
-    if not isinstance(held, frozenset) or not any(IMPLIED in n for n in extraction.notes) \
-            or not estimate.items or any(i.outcome != "ineligible" for i in estimate.items):
+    spec = rules.vocabulary.facts.get(APPLICANT)
+    if not isinstance(held, frozenset) or not held <= _PLACES or spec is None \
+            or not any(IMPLIED in n and n.endswith(spec.choice_label(k)) for k in held
+                       for n in extraction.notes) or not estimate.items \
+            or any(i.outcome != "ineligible" for i in estimate.items):
+        # (only a place read as the government, and still the applicant: 开机械加工厂的…
+        # 高企 is a firm; 镇里能分到多少 is the town asked about)
         return None
     for item in estimate.items:
         rule = rules.get(item.rule_id)

@@ -49,7 +49,9 @@ _THEIRS_BEFORE = re.compile(r"(?:隔壁|邻居|对面|别人家?|别家|人家|�
 
 def theirs(text: str, clause_start: int, at: int) -> bool:
     """Whether the title at ``at`` is said of a neighbour, friend or competitor."""
-    return bool(_THEIRS_BEFORE.search(text, clause_start, at))
+    # (我们镇和隔壁镇一起报的…: the asker's own, joined by a neighbour)
+    return bool(_THEIRS_BEFORE.search(text, clause_start, at)) \
+        and "我" not in text[clause_start:at]
 
 
 def another_holder(said: str) -> bool:

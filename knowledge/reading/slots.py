@@ -262,7 +262,7 @@ def supposed(text: str) -> str | None:
     money = bool(scan_money(after)) and bool(scan_money(before))
     counts = bool(COUNT.search(after)) and bool(COUNT.search(before))
     asked = _ASKED.search(after)
-    if _ADDS.search(after) and not YEAR.search(after):
+    if _ADDS_NOW.match(after) and not YEAR.search(after) and not _ANOTHER_TIME.search(after):
         # 要是那年再多促成一项（合同额100万）: one more, added to what was said
         added = _added(before, after)
         return None if added is None else f"{added}，{asked.group() if asked else '能拿多少'}"
@@ -274,6 +274,10 @@ def supposed(text: str) -> str | None:
     return f"{merged}，{asked.group()}" if asked else merged
 
 
+# 要是那年再多促成一项 / 如果还有2家也升了: the supposition itself adds (not 加上… later)
+_ADDS_NOW = re.compile(r"(?:" + IF.pattern + r")[^，,。；;]{0,6}?(?:再|多(?!少)|还有|另外)")
+# 如果明年再升5家: another year's, not one more of the year said
+_ANOTHER_TIME = re.compile(r"[今明后去前]年|下一年|第二年|次年|以后|将来|下半年|年底")
 _TOTALLED = re.compile(r"(一共|合计|总共|共计|总额|加起来)\s*(是|为)?\s*$")
 
 

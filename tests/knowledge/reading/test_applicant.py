@@ -61,6 +61,8 @@ def test_an_implied_applicant_no_award_is_open_to_is_dropped() -> None:
 @pytest.mark.parametrize("question", [
     "我们公司买技术花了80万，合同登记了，能奖多少",  # said, not implied
     "文登区获批省级高新区，有奖励吗",  # implied, and the award is open to it
+    "我一朋友开机械加工厂的，2021年头一回评上高企，他能拿20万不",  # a firm implied: kept
+    "镇里问一下：今年我们所在的区创建成国家创新型县（市）了，镇里能分到多少",  # asked about
 ])
 def test_a_said_or_fitting_applicant_stays(question: str) -> None:
     ex = extract_facts(question, ON, RULESET)

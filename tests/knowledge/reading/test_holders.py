@@ -101,6 +101,7 @@ def test_an_award_left_out_says_why_not_what_it_gives() -> None:
      "技术先进型服务企业", True),
     ("我们孵化器是市级孵化器", "市级孵化器", False),
     ("我们隔壁的孵化器，我们自己的市级孵化器去年升了国家级", "市级孵化器", False),
+    ("2025年我们镇和隔壁镇一起报的国家创新型乡镇", "国家创新型乡镇", False),
 ])
 def test_a_title_said_of_a_neighbour_or_friend_is_theirs(text: str, title: str,
                                                          said_of_others: bool) -> None:

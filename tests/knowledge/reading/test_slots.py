@@ -88,8 +88,10 @@ def test_nothing_taken_back(said: str, before: str) -> None:
      "，能拿多少", "如果2020年我们促成了3项高校成果在威海转化，合同额一共350万元，能拿多少"),
     ("我们孵化器2021年有5家在孵企业升了高企，如果还有2家也升了，能奖多少",
      "如果我们孵化器2021年有7家在孵企业升了高企，能奖多少"),
-    # a supposition with no figure said before, or with a year: as said
+    # a supposition with no figure said before, another year's, or adding later: as said
     ("我们孵化器今年认定了国家级，如果再有2家在孵企业升了高企，能奖多少", None),
+    ("2020年我们市级孵化器有5家在孵企业升级成高企，如果明年再升5家，两年一共多少", None),
+    ("省里拨了120万，要是省里拨八十万，加上国家级孵化器一共多少", None),
     ("2019年买技术合同额300万。如果拆成2019年和2020年各签150万，一共能拿多少", None),
     ("技术创新中心如果认定成省级能拿多少", None),
     ("荣成的企业 假如研发财政补助批了800万 荣成市这一级财政要承担多少", None),
