@@ -17,6 +17,7 @@ from knowledge.awards.calculator import Denied
 from knowledge.awards.staff_regex import staff_regex
 from knowledge.reading.counts import SELF_INCUBATEE
 from knowledge.reading.party import AskedParty
+from knowledge.reading.scope import is_negated
 
 if TYPE_CHECKING:
     from knowledge.awards.vocabulary import Vocabulary
@@ -266,7 +267,7 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
 
 def _said(pattern: str, text: str) -> bool:
     """Whether ``text`` says ``pattern`` not denied (在威海没有注册公司 says no presence)."""
-    return any(not re.search(r"没|不|未|无", m.group()) for m in re.finditer(pattern, text))
+    return any(not is_negated(text, m.start(), m.end()) for m in re.finditer(pattern, text))
 
 
 _JOINED_ONLY = r"(?:是|作为|只是|算)(?:参与单位|参与方|合作单位|共建单位)"

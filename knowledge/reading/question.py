@@ -289,10 +289,15 @@ def _title_spans(text: str, incubatee_talk: bool,
 
 
 def _not_theirs(text: str, found: list[_Span], out: RawExtraction) -> list[_Span]:
-    """The titles found but those said of a neighbour or a friend (隔壁的市级孵化器说…)."""
-    for start, end, *_ in [f for f in found if theirs(text, clause_start(text, f[0]), f[0])]:
-        out.notes.append(f"未计入：“{text[start:end]}”（说的是其他单位的情况）")
-    return [f for f in found if not theirs(text, clause_start(text, f[0]), f[0])]
+    """The titles found but those said of a neighbour or a friend (隔壁的市级孵化器说…),
+    each left out said in the notes."""
+    kept: list[_Span] = []
+    for span in found:
+        if theirs(text, clause_start(text, span[0]), span[0]):
+            out.notes.append(f"未计入：“{text[span[0]:span[1]]}”（说的是其他单位的情况）")
+        else:
+            kept.append(span)
+    return kept
 
 
 def _read_titles(text: str, out: RawExtraction, incubatee_talk: bool,
