@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from knowledge.money import MoneyMention, format_yuan, scan_money
 from knowledge.numerals import parse_int
+from knowledge.reading.figures import names_award, received
 from knowledge.reading.mixed import affirmed_apart, by_position, less_undone, out_by_position
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import (
@@ -29,7 +30,7 @@ from knowledge.reading.said import (
 from knowledge.reading.said import SEGMENT as _SEGMENT
 from knowledge.reading.scope import BUT, FAILED, IF, clause_start, failed_after, is_negated
 
-__all__ = ["HELPED", "MONEY_CONTEXTS", "NEGATED_CONDITIONS", "RECEIVED", "read_money"]
+__all__ = ["HELPED", "MONEY_CONTEXTS", "NEGATED_CONDITIONS", "read_money"]
 
 # 卖给本市企业 / 转让给一家企业 (not 卖给我们): the asker sells
 _SOLD = re.compile(r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))")
@@ -68,6 +69,9 @@ MONEY_CONTEXTS: tuple[tuple[str, str], ...] = (
 
 # Words of brokering (an intermediary's turnover).  成交额 itself is neutral: a buyer has one too.
 _BROKERING = r"促成|中介|技术转移|服务机构|转化|经纪"
+# 我们从哈工大买了一项技术 / 本公司自己购买了专利: a purchase the asker made itself
+_OWN_PURCHASE = re.compile(r"(?:我们|我司|本公司|本单位|我单位|咱们?)(?:自己|自身|当年|也|还)*"
+                           r"(?:从[^，,。；;帮替为]{1,12}?)?(?:买|购买|购|引进|受让)了?")
 
 # (fact, condition phrase, why): the fact is not read when the phrase is negated
 # (合同还没登记: the amount is not a registered one).
@@ -275,7 +279,10 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
     bounds = [0] + [m.end() for m in _SEGMENT.finditer(text)] + [len(text)]
     # 买了一项专利，合同额80万元: a contract amount of a purchase, not an intermediary's turnover
     purchase = next(p for f, p in MONEY_CONTEXTS if f == "registered_tech_purchase_yuan")
-    buying = bool(re.search(purchase, text)) and not re.search(_BROKERING, text)
+    # (我们是科技服务机构…我们从哈工大买了一项技术: the asker's own purchase, brokering words
+    # or not)
+    buying = bool(re.search(purchase, text)) and (not re.search(_BROKERING, text)
+                                                  or bool(_OWN_PURCHASE.search(text)))
     # 帮本地企业从外地买了3项技术: the purchase is the other party's, the asker brokered it
     helped = bool(HELPED.search(text))
     # 我们是技术转移机构，促成…，技术合同一共240万: the deals brokered, none bought
@@ -290,13 +297,12 @@ def _placed(text: str, mentions: list[MoneyMention], staff: tuple[tuple[str, str
         # 签了两份技术合同，一份60万: the subject of an earlier segment carries over
         before = text[:mention.start]
         contexts = _contexts(seg, staff)
-        if RECEIVED.search(text, max(0, mention.start - 4), mention.start) and not any(
-                re.search(p, seg) for _, p in contexts) \
+        if received(text, mention) and not any(re.search(p, seg) for _, p in contexts) \
                 and "rnd_subsidy_granted_yuan" not in topical:  # (补助拿了400万: granted)
             # 省级示范机构 奖了100万: an award received, not an amount it is computed on
             out.notes.append(f"金额“{mention.text}”是已获得的奖励，未作为计算依据")
             continue
-        if _NAMES_AWARD.match(text, mention.end) or _ASKED_FIGURE.search(before):
+        if names_award(text, mention):
             # 国家专业化众创空间 两百万那个奖: the award asked about, named by its figure
             out.notes.append(f"金额“{mention.text}”是您所说奖励本身的金额，未作为计算依据")
             continue
@@ -329,13 +335,6 @@ _REST = re.compile(BUT + r"?(剩下|剩余|其余|其他的|另外的|别的"
                    r"|(另外|还有|另有)[0-9一二两三四五六七八九十]+\s*[份个项笔家]"
                    # 其中4项登记了，1项没登记: a part (not 2项都没登记: all of them)
                    r"|(其中|有)?[0-9一二两三四五六七八九十]+\s*[份个项笔](?![^，,。；;]*[都均全]))")
-# 两百万那个奖 / 有没有那个20万 / 市里给一千万 / 够不够五十万: an award's figure, no base
-_NAMES_AWARD = re.compile(r"\s*的?(那个|那项|那笔|这个|这项)(奖|补助|补贴|奖补|政策)")
-_ASKED_FIGURE = re.compile(r"(有没有|有木有|给不给|能不能有)(那个|这个|那|这)?\s*$|(市里|市级"
-                           r"|市财政|市政府)(会|能|要|就|总共|一共|共|合计)?(给|奖|补|拨|奖励|补助|支持)"
-                           r"(予|了)?\s*$|(够不够|够没够|能不能到|有没有到|到没到|超没超过)\s*$")
-# an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
-RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账)\s*$")
 
 
 def _supposed(text: str, pattern: str) -> bool:

@@ -17,7 +17,7 @@ from knowledge.numerals import parse_int
 from knowledge.reading.parts import excluded_counts
 from knowledge.reading.raw import RawExtraction
 from knowledge.reading.said import NOT_ASKING
-from knowledge.reading.scope import clause_at
+from knowledge.reading.scope import FAILED, clause_at, is_negated
 
 __all__ = ["read_counts", "read_spoken_for"]
 
@@ -250,6 +250,10 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
         elif _HALF.search(text, m.end()) and n % 2 == 0:  # 16家报高企，通过了一半
             out.notes.append(f"您说{m.group(0)}，通过了一半 → 按{n // 2}{m.group(2)}计")
             n //= 2
+        if (rest := _rest_counted(text, m, n, not_counted.get("incubatees_upgraded", ()),
+                                  out.notes)) is not None:
+            out.facts["incubatees_upgraded"] = rest
+            return
         n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
         _set(out, "incubatees_upgraded", _counted(
             text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))
@@ -257,6 +261,28 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
         # 我们是在孵企业…升成了高企，孵化器能拿多少: the asker is the one that upgraded
         out.notes.append(f"您说“{we.group()}”并已认定为高新技术企业 → 按1家在孵企业升级计")
         out.facts["incubatees_upgraded"] = 1
+
+
+# 其他五家都在三年以内 / 剩下四家都评上了: the rest of a count, said to count
+_REST_COUNT = re.compile(r"(?:其他|其它|其余|剩下|剩余)的?(?:那|这)?" + _N
+                         + r"\s*(家|个)([^，,。；;！!？?]*)")
+
+
+def _rest_counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
+                  notes: list[str]) -> int | None:
+    """The rest of the count ``m`` (``n``) said after its parts to count (7家…不过里面有两家
+    快四年了…其他五家都在三年以内 → 5): None when no such rest is said, it is not fewer
+    than the count, or its clause puts it out (剩下三家都没过)."""
+    rest = _REST_COUNT.search(text, m.end())
+    if rest is None or rest.group(2) != m.group(2):
+        return None
+    k = parse_int(rest.group(1))
+    said = rest.group(3)
+    if k is None or not 0 < k < n or is_negated(said, 0, len(said)) or FAILED.search(said) \
+            or any(w in said for w in words):
+        return None
+    notes.append(f"您说有{n}{m.group(2)}，{rest.group()} → 按{k}{m.group(2)}计")
+    return k
 
 
 # 帮本地一家企业从北京某高校买了3项专利 (the asker a broker): the results it brought

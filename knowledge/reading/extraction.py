@@ -347,7 +347,7 @@ def _part_of_earlier(text: str, clause: str) -> bool:
 # a clause about a part of a count (其中2家, 另外一家, 它 — not 它们, all of them)
 # (这9家里有2家入孵超过3年了: a part of the count before)
 _A_PART = re.compile(r"其中|它(?!们)|另外|另一|这一家|那一家|有一家|除了"
-                     r"|(里|中|当中)有?\s*[\d一二两三四五六七八九十]+\s*[家个项]"
+                     r"|(里面?|里头|中|当中)有?\s*[\d一二两三四五六七八九十]+\s*[家个项]"
                      # 有2家是孵化第4年了: a clause said of a part of the count
                      r"|^(有|还有|不过有|但有)\s*[\d一二两三四五六七八九十]+\s*[家个项](都|也)?是")
 

@@ -42,7 +42,7 @@ _WORD_BEFORE = re.compile(r"(?:^|[，,。；;！!？?、（()）\s了的是由�
 _SELF = re.compile(r"^(我们|我司|本|咱|我)")
 # 我们学校参与了… / 我们是参与单位之一: the asker takes part, it does not lead
 _TAKES_PART = re.compile(r"(我们|我司|本单位|咱们?|我校|我院)[^，,。；;！!？?]{0,8}"
-                         r"(参与|参加|协作|参建)|参与单位|参建单位|共建单位|联建单位|合作单位之一"
+                         r"(参与|参加|协作|参建|共建|合建|联建|一起建)|参与单位|参建单位|共建单位|联建单位|合作单位之一"
                          r"|是参与|是参建")
 _OTHER_LEADS = re.compile(r"(别人|别家|人家|别的单位|其他单位|其他企业"
                           r"|另一家[^，,。；;]{0,6}?)牵头")
@@ -56,6 +56,10 @@ _SELF_NAMED = re.compile(r"(我们|我司)(公司|企业|厂|集团|学校|大�
 # (我们公司是做电子元件生产的能拿多少: what it is said between, no other holder named)
 _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;！!？?孵众他它对那]{0,14}[，,]?"
                         r"(能|可以|可)(从[^，,。；;]{1,10}(里|中))?[^，,。；;]{0,4}(分|拿|得|领)")
+# 我们这个中心能拿多少: what was built together is asked about, not the asker's part
+_ASKS_BUILT = re.compile(r"(这个|的)(中心|平台|基地)[^，,。；;]{0,4}(能|可以|可)")
+# 学校这边能拿多少 / 我方能分多少: the asker's side
+_OUR_SIDE = re.compile(r"(这边|我方)(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
 _ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing
@@ -106,7 +110,7 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
     for said in _leaders(text):
         asker_leads = asker_leads or bool(_SELF.match(said))  # 我们公司牵头、联合山大…
         if (own := _SELF_NAMED.search(text)) is not None and re.fullmatch(
-                r"(我们|我司|咱们)(是)?牵头", said):
+                r"(我们|我司|咱们)(是)?牵头(?:组建|建设|建立|成立|申报|的)?", said):
             said = own.group() + "牵头"  # 我们公司…，我们是牵头单位: the asker's own kind
         kinds = {name for name, pattern in applicants if staff_regex(pattern).search(said)}
         if len(kinds) > 1:
@@ -120,7 +124,8 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
         return None
     kind, said = next(iter(found.items()))
     # (辖区里一家企业牵头的中心获批了，区科技局自己能拿多少: the leader's, not the asker's)
-    asks_own = bool(_ASKS_SELF.search(text)) or asked_kind not in (None, kind)
+    asks_own = (bool(_ASKS_SELF.search(text) or _OUR_SIDE.search(text))
+                and not _ASKS_BUILT.search(text)) or asked_kind not in (None, kind)
     return Leader(kind, said, not asker_leads and bool(
         (_TAKES_PART.search(text) and asks_own) or _ASKS_ITSELF.search(text)),
         asker_leads)

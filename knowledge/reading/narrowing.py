@@ -117,12 +117,17 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
 _RECEIVED = re.compile(r"(拿了|领了|拿过|领过|已经拿了?|已拿|已领|已经领了?)"
                        r"(?:[^，,。；;\d]{2,16}的)?\s*"  # 拿过省级…示范机构的100万
                        r"(\d|[一二两三四五六七八九十百千]+万|钱|奖金|奖励|奖|补助|资金|这笔)"
-                       r"|到账了|兑现了|发过了?|给过了?|补过了?")
+                       r"|到账了|兑现了|发过了?|给过了?|补过了?"
+                       # 省级那五百万早就拿过了: the amount said before it was received
+                       r"|(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)万元?[^，,。；;\d]{0,4}?"
+                       r"(?:拿过|拿到过|领过|领了|拿了|到账)")
 # …还能再拿吗 / 还有钱吗 / 还能再奖吗: asked whether it is paid again
 _AGAIN = re.compile(r"还能再(拿|给|奖|补|来)|还能拿|还有钱|还有奖励|还给吗|还奖吗"
                     r"|能不能再(拿|给|奖|来)|还可以再(拿|给|奖)|还能不能拿")
 
 
+# …那国家级这一下能拿多少: the award asked is the new one, not the one received
+_THIS_ONE = re.compile(r"这一下|这一次|这次|这回|新的|还能拿")
 # 一共拿多少 / 总共能拿多少: every award, the one received too
 _ALL_TOLD = re.compile(r"一共|总共|合计|加起来|累计|总计")
 # …拿过奖了，今年又重新评定了一次: the title renewed after the award was received
@@ -147,7 +152,8 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
             not estimate.years and _RENEWED.search(text, received.end())
             and not _ALL_TOLD.search(text))
             # (前年已经拿过200万了。如果明年能升成省级…: what is supposed next is asked)
-            or (said and IF.search(text, received.end()) and not _ALL_TOLD.search(text))):
+            or (said and (IF.search(text, received.end()) or _THIS_ONE.search(text, received.end()))
+                and not _ALL_TOLD.search(text))):
         # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
         # 多少 counts the award received)
         return None

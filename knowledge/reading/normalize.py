@@ -23,6 +23,7 @@ from functools import lru_cache
 import opencc
 
 from knowledge.numerals import parse_int
+from knowledge.reading.dictation import dictated
 from knowledge.reading.typos import TermMap, repair_typos
 
 # Full-width ASCII digits and letters → ASCII; punctuation is left alone (the cleaner
@@ -231,7 +232,8 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     text = re.sub(r"，{2,}", "，", _PART_IN_BRACKETS.sub(lambda m: f"，{m.group(1)}，", text))
     # (升国家级+3家升高企 / 技先&省奖 / 2000w+300w: one more fact)
     text = _PLUS.sub("，", _units(" ".join(text.split())))
-    return repair_typos(_corrected(_years(text)), terms)
+    # (a dictated run with no commas: its spoken clauses parted as typed ones are)
+    return dictated(repair_typos(_corrected(_years(text)), terms))
 
 
 # facts joined by a sign as typed on a phone (国家级+3家在孵升高企, A&B): one more fact

@@ -176,7 +176,7 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         seen = _pointed_at(piece, named, seen, named_before)
         if named:
             named_before.append(named)
-        level = _LEVEL.search(piece)
+        level = _level_become(piece, named)
         piece, named = _short_noun(piece, level, named, seen)  # 升级成了省级中心
         subject = named or seen
         if (level is not None and subject and _BECOMING.search(piece[:level.start()])
@@ -227,6 +227,15 @@ def fill_elided_subjects(text: str, subjects: Iterable[str]) -> str:
         last = seg.end
     rebuilt.append(text[last:])
     return "".join(rebuilt)
+
+
+def _level_become(piece: str, named: str) -> re.Match[str] | None:
+    """The level ``named`` becomes after it (省级技术创新中心认定为国家级了), else the first."""
+    level = _LEVEL.search(piece)
+    if named and level is not None and level.start() < piece.index(named):
+        later = _LEVEL.search(piece, piece.index(named) + len(named))
+        return later if later is not None and _BECOMING.search(piece[:later.start()]) else level
+    return level
 
 
 def _pointed_at(piece: str, named: str, seen: str, named_before: list[str]) -> str:

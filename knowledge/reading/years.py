@@ -18,13 +18,13 @@ from knowledge.awards.calculator import Denied, Estimate, Item, evaluate
 from knowledge.awards.fact_spec import FactSpec
 from knowledge.awards.rules import RuleSet
 from knowledge.money import scan_money
-from knowledge.reading.amounts import RECEIVED
 from knowledge.reading.asked_years import asked_year, this_time
 from knowledge.reading.asof import lone_months, read_as_of
 from knowledge.reading.carried import FLOW_KINDS, carry_titles
 from knowledge.reading.dated import estimate_dated
 from knowledge.reading.denied import not_yet_held, without_denied
 from knowledge.reading.extraction import Extraction, extract_facts, subject_nouns
+from knowledge.reading.figures import RECEIVED
 from knowledge.reading.scope import IF, without_failures
 from knowledge.reading.segments import (
     fill_elided_subjects,

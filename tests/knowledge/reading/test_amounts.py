@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.reading.amounts import RECEIVED, read_money
+from knowledge.reading.amounts import read_money
 from knowledge.reading.raw import RawExtraction
 
 
@@ -100,15 +100,6 @@ def test_a_part_placed_elsewhere_in_the_segment_opening_it() -> None:
     read_money("促成了4项成果转化：3项在威海，合同额150万、250万、300万；还有1项转给了烟台的企业，"
                "合同额200万", out, {}, elsewhere=("烟台", "青岛"))
     assert any("烟台" in n and "不在本市" in n for n in out.notes)
-
-
-@pytest.mark.parametrize(("before", "received"), [
-    ("2019年认定国家级孵化器拿了", True),  # …200万: money received, not an input
-    ("技术先进型服务企业已经奖过", True),
-    ("买技术合同登记了", False),
-])
-def test_money_already_received(before: str, received: bool) -> None:
-    assert bool(RECEIVED.search(before)) is received
 
 
 def test_an_absurd_amount_is_refused_and_said() -> None:
@@ -244,3 +235,19 @@ def test_an_award_named_by_its_amount_is_no_figure(text: str, yuan: int) -> None
 ])
 def test_an_amount_of_nothing_is_read(text: str, yuan: int) -> None:
     assert _read(text).facts.get("provincial_funds_yuan") == yuan
+
+
+@pytest.mark.parametrize("text", [
+    # a service organisation's own purchase, brokering words or not
+    "我们是一家科技咨询服务机构，此外当年我们从哈工大买了一项技术，合同经认定登记，成交额100万",
+    "我们是技术转移服务机构，本公司自己购买了一项专利，合同登记了，合同额100万",
+])
+def test_the_askers_own_purchase_is_a_purchase(text: str) -> None:
+    out = _read(text)
+    assert out.facts.get("registered_tech_purchase_yuan") == 1_000_000
+    assert "tt_contract_turnover_yuan" not in out.facts
+
+
+def test_a_deal_brokered_stays_turnover() -> None:
+    out = _read("我们是技术转移服务机构，帮本地企业从哈工大买了一项技术，合同登记了，成交额300万")
+    assert out.facts.get("tt_contract_turnover_yuan") == 3_000_000

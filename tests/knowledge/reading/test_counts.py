@@ -320,3 +320,20 @@ def test_a_rough_count_less_a_part_stays_rough() -> None:
                 True, NOT_COUNTED, PLACES)
     assert out.facts["incubatees_upgraded"] == 5
     assert out.approximate["incubatees_upgraded"][:2] == (5, 6)
+
+
+@pytest.mark.parametrize(("text", "value", "note"), [
+    # the rest said to count, after parts said in words no list has (快四年了)
+    ("孵化器2020年有七家在孵企业升成高企了，不过里面有两家是进来孵化都快四年了才升上去的，"
+     "其他五家都在三年以内", 5, "其他五家都在三年以内 → 按5家计"),
+    ("孵化器2022年报了六家在孵企业升高企，有一家孵化都五年了，有一家没评上，"
+     "剩下四家都在三年以内也都评上了", 4, "→ 按4家计"),
+    # a rest put out is no rest that counts; a rest not fewer is none
+    ("孵化器有6家在孵企业报高企，3家升上去了，剩下三家都没过", 3, "其中3家通过"),
+    ("孵化器有3家在孵企业升了高企，其他3家还在申报", 3, ""),
+])
+def test_the_rest_said_to_count_is_the_count(text: str, value: int, note: str) -> None:
+    out = RawExtraction()
+    read_counts(text, out, True, NOT_COUNTED, PLACES)
+    assert out.facts["incubatees_upgraded"] == value
+    assert (not note and not out.notes) or any(note in n for n in out.notes)

@@ -297,3 +297,18 @@ def test_a_role_around_the_holder_is_no_applicant(text: str, role: str) -> None:
 ])
 def test_who_asks_for_another_s_award(text: str, requirement: str) -> None:
     assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement == requirement
+
+
+def test_a_partner_of_a_build_another_leads_asks_for_its_side() -> None:
+    # 共建 is taking part; 学校这边 is the asker's side: the leader's award is not its own
+    text = ("我们大学和一家企业共建了市级技术创新中心，是企业牵头组建的，今年获批。"
+            "学校这边能拿多少？")
+    assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement \
+        == PARTICIPANT
+
+
+def test_the_asker_leading_without_its_kind_is_its_named_kind() -> None:
+    # 我们公司…我们牵头组建的: the company leads (not the university it built with)
+    ex = extract_facts("我们公司和山大共建了市级技术创新中心，我们牵头组建的，今年获批，能拿多少？",
+                       TODAY, RULESET)
+    assert ex.facts["applicant_types"] == {"enterprise"}

@@ -116,6 +116,9 @@ def test_a_count_that_failed_is_no_count_passed() -> None:
     ("我们是国家专业化众创空间 2020年认定的时候拿过奖了 今年国家又重新评定了一次 今年能拿多少", 0),
     # received, then another step supposed: what is supposed is asked, not the one received
     ("我们企业牵头的市级技术创新中心今年已经拿过200万了。如果能升成省级，能给多少？", 5_000_000),
+    # the amount said before it was received; the new one asked (这一下)
+    ("要是今年我们公司牵头的那个省级技术创新中心能认定成国家级的，省级那五百万早就拿过了，"
+     "那国家级这一下能拿多少钱", 10_000_000),
 ])
 def test_a_one_time_award_received_is_not_paid_again(text: str, total: int) -> None:
     plain = _plain(text)

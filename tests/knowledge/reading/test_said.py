@@ -149,6 +149,7 @@ def test_the_askers_circumstances_are_no_base(text: str, kept: list[str], said: 
 @pytest.mark.parametrize(("text", "asked"), [
     ("5份合同，4份金额分别为40万元、35万元，第5份合同的金额财务那边还没有核对出来", True),
     ("还有一笔不清楚具体金额", True),
+    ("2020年也买了几项技术、合同都登记了，但具体金额财务还没汇总出来", True),
     ("4份合同金额分别为40万元、35万元", False),
 ])
 def test_a_part_of_the_amount_unknown_is_asked(text: str, asked: bool) -> None:

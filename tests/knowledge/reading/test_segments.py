@@ -75,6 +75,16 @@ def test_a_level_without_its_subject_gets_the_subject_back(text: str, filled: st
     assert fill_elided_subjects(text, NOUNS) == filled
 
 
+@pytest.mark.parametrize(("text", "filled"), [
+    ("我们的省级技术创新中心认定为国家级了，能拿多少钱",
+     "我们的省级技术创新中心认定为国家级技术创新中心了，能拿多少钱"),
+    ("如果我们的省级技术创新中心能升级为国家级，能拿多少钱",
+     "如果我们的省级技术创新中心能升级为国家级技术创新中心，能拿多少钱"),
+])
+def test_the_level_a_noun_becomes_in_its_own_segment(text: str, filled: str) -> None:
+    assert fill_elided_subjects(text, NOUNS) == filled
+
+
 @pytest.mark.parametrize("text", [
     "我司被认定为国家级技术创新中心了，市级能给多少？",  # the paying level, not a title
     "我们是省级技术转移示范机构，国家级的呢",  # a level with its own noun is left alone
