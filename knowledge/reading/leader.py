@@ -59,7 +59,8 @@ _ASKS_SELF = re.compile(r"(我们|我司|本单位|我校|我院)[^，,。；;�
 # 我们这个中心能拿多少: what was built together is asked about, not the asker's part
 _ASKS_BUILT = re.compile(r"(这个|的)(中心|平台|基地)[^，,。；;]{0,4}(能|可以|可)")
 # 学校这边能拿多少 / 我方能分多少: the asker's side
-_OUR_SIDE = re.compile(r"(这边|我方)(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
+_OUR_SIDE = re.compile(r"([^，,。；;！!？?]{0,4})(?:这边|我方)(能|可以|可)[^，,。；;]{0,4}"
+                       r"(分|拿|得|领)")
 # 区科技局自己能拿多少 / 我们公司自己能单独拿多少: the asker asks for itself alone
 _ASKS_ITSELF = re.compile(r"自己[^，,。；;]{0,4}(能|可以|可)[^，,。；;]{0,4}(分|拿|得|领)")
 # 我们作为供应商能拿多少 / 我们给…供了设备: the asker supplies the holder, it holds nothing
@@ -124,7 +125,11 @@ def read_leader(text: str, applicants: Sequence[tuple[str, str]],
         return None
     kind, said = next(iter(found.items()))
     # (辖区里一家企业牵头的中心获批了，区科技局自己能拿多少: the leader's, not the asker's)
-    asks_own = (bool(_ASKS_SELF.search(text) or _OUR_SIDE.search(text))
+    side = _OUR_SIDE.search(text)
+    # (学校这边 of a university that leads: the leader's side, not the asker's)
+    side_led = side is not None and any(name == kind and staff_regex(pattern).search(
+        side.group(1)) for name, pattern in applicants)
+    asks_own = (bool(_ASKS_SELF.search(text) or (side and not side_led))
                 and not _ASKS_BUILT.search(text)) or asked_kind not in (None, kind)
     return Leader(kind, said, not asker_leads and bool(
         (_TAKES_PART.search(text) and asks_own) or _ASKS_ITSELF.search(text)),

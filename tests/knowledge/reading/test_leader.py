@@ -305,6 +305,9 @@ def test_a_partner_of_a_build_another_leads_asks_for_its_side() -> None:
             "学校这边能拿多少？")
     assert extract_facts(text, TODAY, RULESET).denied["applicant_types"].requirement \
         == PARTICIPANT
+    # 学校这边 of the university that leads is the leader's side: no participant denied
+    led = "我们公司参与了一个高校牵头的市级技术创新中心，今年批了。学校这边能拿多少？"
+    assert "applicant_types" not in extract_facts(led, TODAY, RULESET).denied
 
 
 def test_the_asker_leading_without_its_kind_is_its_named_kind() -> None:
