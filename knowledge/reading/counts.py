@@ -226,6 +226,11 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
     """The incubatees said to have upgraded: those that passed, with the asker, less the
     parts that do not count."""
     m = _incubatee_count(text)
+    words = not_counted.get("incubatees_upgraded", ())
+    if m and (n := parse_int(m.group(1))) is not None \
+            and (rest := _rest_counted(text, m, n, words, out.notes)) is not None:
+        out.facts["incubatees_upgraded"] = rest  # (…其中2家超过3年了，剩下6家都在孵化期内)
+        return
     if m and (passed := _PASSED.search(text, m.end())) is not None:
         # 5家报了高企，只有2家通过: the ones that passed are counted
         n_passed = parse_int(passed.group(1) or passed.group(3) or "")
@@ -250,10 +255,6 @@ def _incubatee_upgrades(text: str, out: RawExtraction,
         elif _HALF.search(text, m.end()) and n % 2 == 0:  # 16家报高企，通过了一半
             out.notes.append(f"您说{m.group(0)}，通过了一半 → 按{n // 2}{m.group(2)}计")
             n //= 2
-        if (rest := _rest_counted(text, m, n, not_counted.get("incubatees_upgraded", ()),
-                                  out.notes)) is not None:
-            out.facts["incubatees_upgraded"] = rest
-            return
         n = _added(text, m, n, out.notes, not_counted.get("incubatees_upgraded", ()))
         _set(out, "incubatees_upgraded", _counted(
             text, m, n, not_counted.get("incubatees_upgraded", ()), elsewhere, out.notes))

@@ -21,7 +21,7 @@ from knowledge.numerals import parse_int
 from knowledge.reading import question as extract
 from knowledge.reading.amounts import HELPED, NEGATED_CONDITIONS
 from knowledge.reading.denied import below_said, denied_titles
-from knowledge.reading.holders import GOVERNMENTS, another_holder, own_share_asked
+from knowledge.reading.holders import GOVERNMENTS, another_holder, own_kind_said, own_share_asked
 from knowledge.reading.leader import (
     SELLER,
     Leader,
@@ -150,6 +150,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
         if isinstance(held := facts.get(name), frozenset) and held & values:
             facts[name] = held - values  # (国家级那个被刷下来了: said, then said to fail)
     leader = _leader_applies(flat, facts, notes, vocab, party, ruleset)
+    _own_kind_applies(flat, facts, notes)
     candidates: tuple[str, ...] = ()
     if ruleset is not None:
         # a title only implied (我们孵化器 → a recognised one) refines the rules the
@@ -240,6 +241,15 @@ def _lead_unsaid(text: str, facts: dict[str, object], notes: list[str],
     del facts["applicant_types"]
     notes.append("您说与合作单位共同组建，但没说哪一方牵头：奖补按牵头单位的类型给予，"
                  "请告诉我牵头单位是哪一方（如“我们牵头”）。")
+
+
+def _own_kind_applies(flat: str, facts: dict[str, object], notes: list[str]) -> None:
+    """The asker as itself when it names its kind beside a region's title (荣成市创建为国家
+    创新型县…我们企业能分到多少): the government read from the title is no applicant."""
+    held = facts.get("applicant_types")
+    if isinstance(held, frozenset) and (own := own_kind_said(flat, facts)):
+        facts["applicant_types"] = held - GOVERNMENTS
+        notes.append(f"您说“{own}”：按贵单位本身为申报主体计算，区市、镇政府的奖补不计入")
 
 
 def _party(text: str, vocab: Vocabulary) -> AskedParty | None:

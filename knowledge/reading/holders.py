@@ -16,8 +16,8 @@ from knowledge.awards.calculator import Estimate, Item
 from knowledge.awards.rules import Rule, RuleSet
 from knowledge.reading.matches import title_matches
 
-__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_share_asked", "theirs",
-           "title_words"]
+__all__ = ["GOVERNMENTS", "another_holder", "held_by_others", "own_kind_said", "own_share_asked",
+           "theirs", "title_words"]
 
 GOVERNMENTS = frozenset({"district_gov", "town_gov"})
 _CLAUSE = re.compile(r"[^，,。；;！!？?\s]+")
@@ -52,6 +52,25 @@ def theirs(text: str, clause_start: int, at: int) -> bool:
     # (我们镇和隔壁镇一起报的…: the asker's own, joined by a neighbour)
     return bool(_THEIRS_BEFORE.search(text, clause_start, at)) \
         and "我" not in text[clause_start:at]
+
+
+# 我们企业作为辖区企业 / 本公司: the asker names itself as one that is no government
+_OWN_KIND = re.compile(r"(?:我们|我司|本|咱们?|作为)(?:辖区|当地|本地)?"
+                       r"(?:企业|公司|厂|医院|学校|大学|机构)")
+# 我们区 / 我镇 / 区科技局 / 镇政府: a government among the askers' own words
+_GOVERNMENT_SAID = re.compile(r"我们?(?:区|县|市|镇)|本(?:区|县|镇)|科技局|政府|管委")
+
+
+def own_kind_said(flat: str, facts: dict[str, object]) -> str:
+    """The asker's words naming itself as no government (我们企业作为辖区企业能分到多少)
+    when a government is read beside it only from a region's title (荣成市创建为国家创新型
+    县): that award is the region's, and the asker applies as itself; else ''."""
+    held = facts.get("applicant_types")
+    if not isinstance(held, frozenset) or not held & GOVERNMENTS or not held - GOVERNMENTS \
+            or _GOVERNMENT_SAID.search(flat):
+        return ""
+    m = _OWN_KIND.search(flat)
+    return m.group() if m else ""
 
 
 def another_holder(said: str) -> bool:

@@ -197,7 +197,9 @@ def partners_named(text: str, applicants: Sequence[tuple[str, str]]) -> set[str]
 
 # 我们公司把一项技术卖给了烟台的一家企业 / 我校把成果转让给了本地企业: the asker sells
 _SELLS = re.compile(r"(我们|我司|我厂|本公司|我公司|本单位|我校|咱们)[^，,。；;！!？?]{0,12}?"
-                    r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))")
+                    r"(卖给|卖出|转让给|许可给)(?!了?(我们|我司|我厂|本公司|我公司|本厂))"
+                    # 我们作为卖方 / （技术卖方）: the asker says it is the seller
+                    r"|(?:作为|是|身为)(?:技术)?(?:卖方|转让方|出让方)|[（(](?:技术)?卖方[）)]")
 # the asker buys too, or brokers (帮…买, 撮合, 促成): its own purchase or service
 _BUYS_TOO = re.compile(r"(?<!卖)(买|购|引进|受让)(?!方|家)|帮|替|撮合|促成|中介|经纪")
 
@@ -256,9 +258,11 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
         _ASKER + r"[^，,。；;从向跟和与帮替给买卖]{0,6}?(?:在|位于)(" + places
         + r")(?:[\u4e00-\u9fff]{1,4}?[区县镇])?(?=[，,。；;！!？?]|$)", text)
     if m is None:
-        m = re.search(r"(?:^|[，,。；;])(?:我们)?(?:是)?(" + places + r")(?:(?:的|本地的?)"
-                      r"(?:公司|企业|单位|机构|厂)|的?(?:一家|一个|这家|那家)(?:公司|企业|单位|机构"
-                      r"|厂|孵化器|众创空间))", text)  # (青岛一家孵化器…能拿威海市里的奖吗)
+        m = re.search(r"(?:^|[，,。；;：:])(?:我们)?(?:是)?(" + places + r")(?:(?:的|本地的?)"
+                      r"(?:公司|企业|单位|机构|厂)|的?(?:一家|一个|这家|那家|某)"
+                      # (单位：烟台某机械企业: the asker said in a form's field)
+                      r"[\u4e00-\u9fff]{0,6}?(?:公司|企业|单位|机构|厂|孵化器|众创空间))",
+                      text)  # (青岛一家孵化器…能拿威海市里的奖吗)
     if m is None and not _BESIDE.search(text):
         # 丙公司烟台注册 / C公司注册在青岛: a recipient the owner speaks for, registered
         # elsewhere (not a sister company beside the asker: 我们和兄弟公司都买了…)
@@ -272,7 +276,7 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
     if m is None:
         return ""
     end = re.match(r"[^，,。；;！!？?]*", text[m.end():])
-    return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;")
+    return (m.group(0) + (end.group(0) if end else "")).lstrip("，,。；;：:")
 
 
 def _said(pattern: str, text: str) -> bool:

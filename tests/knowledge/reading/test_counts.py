@@ -331,6 +331,9 @@ def test_a_rough_count_less_a_part_stays_rough() -> None:
     # a rest put out is no rest that counts; a rest not fewer is none
     ("孵化器有6家在孵企业报高企，3家升上去了，剩下三家都没过", 3, "其中3家通过"),
     ("孵化器有3家在孵企业升了高企，其他3家还在申报", 3, ""),
+    # a part put out, then the rest said in the words of a part passed (都在3年孵化期内)
+    ("2021年一共有8家企业评上了高新技术企业，其中2家入孵已经超过3年了，剩下6家都在3年孵化期内",
+     6, "剩下6家都在3年孵化期内 → 按6家计"),
 ])
 def test_the_rest_said_to_count_is_the_count(text: str, value: int, note: str) -> None:
     out = RawExtraction()

@@ -11,7 +11,13 @@ from knowledge.awards.loading import load_rules
 from knowledge.awards.rules import RuleSet
 from knowledge.reading.estimate import estimate_question
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.holders import another_holder, own_share_asked, theirs, title_words
+from knowledge.reading.holders import (
+    another_holder,
+    own_kind_said,
+    own_share_asked,
+    theirs,
+    title_words,
+)
 from knowledge.sources.base import load_knowledge
 
 TODAY = date(2026, 12, 6)
@@ -115,3 +121,19 @@ def test_a_neighbour_s_title_is_no_title_of_the_asker() -> None:
                        "每家拿了10万。我们能拿多少？", date(2026, 12, 6))
     assert "incubation_titles" not in ex.facts
     assert any("其他单位" in n for n in ex.notes)
+
+
+@pytest.mark.parametrize(("text", "held", "said"), [
+    # a region's title beside the asker naming itself a firm: the firm applies as itself
+    ("单位：荣成某纺织企业；事项：2021年荣成市创建为国家创新型县（市）；问：我们企业作为辖区企业"
+     "能分到多少？", frozenset({"enterprise", "district_gov"}), "我们企业"),
+    # the government said among the asker's own words: it stays
+    ("我是荣成市科技局的，我们企业多，2021年荣成市创建为国家创新型县，能拿多少",
+     frozenset({"enterprise", "district_gov"}), ""),
+    ("我们企业2021年买了技术，能拿多少", frozenset({"enterprise"}), ""),
+])
+def test_the_asker_naming_its_kind_beside_a_region_title(text: str, held: frozenset[str],
+                                                         said: str) -> None:
+    assert own_kind_said(text, {"applicant_types": held}) == said
+    if said:
+        assert extract_facts(text, TODAY, RULESET).facts["applicant_types"] == {"enterprise"}

@@ -140,6 +140,9 @@ def test_a_participant_asking_for_its_own_kind_is_no_applicant() -> None:
     ("我们公司2019年买进来两项技术，都登记了；另外我们自己卖出去一项技术，能拿多少", ""),
     ("我们是技术转移机构，促成高校把成果卖给了本地企业，能补多少", ""),
     ("高校把技术卖给了我们公司，合同100万，能拿多少", ""),
+    # the asker says it is the seller
+    ("单位：环翠某软件公司（技术卖方）；2020年向威海本地一家企业转让技术，合同300万元已认定登记；"
+     "问：我们作为卖方能拿多少技术交易奖励？", "（技术卖方）"),
 ])
 def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> None:
     assert seller(text) == said
@@ -177,6 +180,9 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
     # registered in the city, whatever the parent's place
     ("我们是总部在北京的公司在经区注册的全资子公司，去年被认定为技术先进型服务企业，能拿多少", ""),
     ("我们是上海一家集团的子公司，注册在威海高区，能拿多少", ""),
+    # the asker said in a form's field, with 某
+    ("单位：烟台某机械企业；2020年从威海某高校购买技术，合同200万元已在威海认定登记；问：能拿多少",
+     "烟台某机械企业"),
 ])
 def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     vocab = RULESET.vocabulary

@@ -36,6 +36,7 @@ def _span(text: str, phrase: str) -> tuple[int, int]:
     ("我司2022年报了省级国际合作基地，没发文认定", "省级国际合作基地"),
     # the asker's next step with it, in a clause of its own naming nothing else
     ("同年报的国家技术市场奖励，我们报上去以后又主动撤回了。能拿多少", "国家技术市场奖励"),
+    ("技术先进型服务企业还没去申报。目前能拿多少？", "技术先进型服务企业"),
 ])
 def test_an_outcome_after_what_was_sought_denies_it(text: str, phrase: str) -> None:
     assert failed_after(text, *_span(text, phrase))
