@@ -64,13 +64,7 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
             rest = re.match(r"[^，,。；;！!？?]{0,12}", text[m.end():])
             out.append((n, m.group(2), m.group(0) + (rest.group(0) if rest else "")))
     if not out:
-        # 其中有3家入孵都4年多了，早过了3年孵化期: what puts the part out, said next
-        for m in re.finditer(r"其中(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)([^，,。；;！!？?]*)"
-                             r"[，,]([^，,。；;！!？?]{0,16})", text):
-            n = parse_int(m.group(1))
-            if n is not None and re.search(out_words, m.group(4)) \
-                    and not re.search(out_words, m.group(3)):
-                out.append((n, m.group(2), m.group(0)))
+        out.extend(_said_apart(text, out_words))
     if extra and not out and _placed_total(text) == total:
         # 高区一家300万，…，潍坊一家200万: each part led by its place
         for m in re.finditer(r"(?:^|(?<=[，,；;：:]))(" + extra + r")" + _N
@@ -81,6 +75,29 @@ def excluded_counts(text: str, words: Iterable[str] = (), total: int | None = No
     if not out:
         out.extend((_every(text, extra, total) if extra else [])
                    or _named_one(text, out_words, total))
+    return out
+
+
+def _said_apart(text: str, out_words: str) -> list[tuple[int, str, str]]:
+    """The parts said with 其中 whose out words are not beside their count: said first
+    (其中已经毕业的有七家 / 其中超过孵化期的有2家) or in the next clause."""
+    from knowledge.numerals import parse_int
+
+    out: list[tuple[int, str, str]] = []
+    for m in re.finditer(r"其中([^，,。；;！!？?\d]{1,12}?)的?(?:有|是|占)" + _N
+                         + r"\s*(家|项|个|件|份|单|笔)", text):
+        n = parse_int(m.group(2))
+        if n is not None and re.search(out_words, m.group(1)) \
+                and not re.match(r"(?:不|没|未)", m.group(1)):
+            out.append((n, m.group(3), m.group(0)))
+    if not out:
+        # 其中有3家入孵都4年多了，早过了3年孵化期: what puts the part out, said next
+        for m in re.finditer(r"其中(?:有)?" + _N + r"\s*(家|项|个|件|份|单|笔)([^，,。；;！!？?]*)"
+                             r"[，,]([^，,。；;！!？?]{0,16})", text):
+            n = parse_int(m.group(1))
+            if n is not None and re.search(out_words, m.group(4)) \
+                    and not re.search(out_words, m.group(3)):
+                out.append((n, m.group(2), m.group(0)))
     return out
 
 

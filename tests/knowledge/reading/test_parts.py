@@ -26,6 +26,10 @@ from knowledge.reading.parts import (
     # a part of them said as 5家里
     ("5家企业都报了技术先进型服务企业，5家里2家没过", [(2, "家")]),
     ("过了一半，不过过了的那一半里有两家不在孵化期内", [(2, "家")]),
+    # what puts the part out, said before its count
+    ("2021年升了12家高企，其中已经毕业的有七家", []),  # (毕业: the vocabulary's word)
+    ("2021年升了12家高企，其中超过孵化期的有2家", [(2, "家")]),
+    ("2021年升了12家高企，其中没超过孵化期的有10家", []),
 ])
 def test_excluded_parts_of_a_count(text: str, excluded: list[tuple[int, str]]) -> None:
     assert [(n, unit) for n, unit, _ in excluded_counts(text)] == excluded
