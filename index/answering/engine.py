@@ -53,7 +53,7 @@ from knowledge.reading.intent import (
     OFFICE,
     OVERVIEW,
 )
-from knowledge.reading.normalize import normalize_question
+from knowledge.reading.normalize import normalize_question, written_out
 from knowledge.reading.sanitize import sanitize_question
 from knowledge.sources.base import fingerprint as knowledge_fingerprint
 from knowledge.sources.documents import normalize_doc_number
@@ -205,7 +205,8 @@ class Engine:
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
         today = today or date.today()
-        text = years_written_out(normalize_question(sanitize_question(raw), snap.typos), today)
+        text = years_written_out(written_out(normalize_question(
+            sanitize_question(raw), snap.typos), snap.rules.vocabulary.short_forms), today)
         if previous is not None and snap.domain_terms.names_foreign(text.lower()):
             previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)

@@ -40,7 +40,7 @@ from knowledge.awards.vocabulary import Vocabulary, knowledge_vocabulary
 from knowledge.errors import IndexError_
 from knowledge.model import Clause
 from knowledge.reading.extraction import extract_facts
-from knowledge.reading.normalize import normalize_question
+from knowledge.reading.normalize import normalize_question, written_out
 from knowledge.reading.scope import STATUS_WORDS
 from knowledge.reading.talk import Talk, knowledge_talk, word_at
 from knowledge.reading.typos import TermMap, build_term_map, domain_terms
@@ -92,7 +92,7 @@ class Snapshot:
         """(the facts ``text`` states as the estimates read them, whether it states any
         fact at all — a title, a year, a count, an amount, or a level, applicant or stage
         the conversation changes: 省级的 / 升级省级了)."""
-        said = normalize_question(text, self.typos)
+        said = written_out(normalize_question(text, self.typos), self.rules.vocabulary.short_forms)
         read = extract_facts(said, date.today(), self.rules)
         return dict(read.facts), bool(read.facts or read.denied or read.excluded
                                       or read.as_of) or any(

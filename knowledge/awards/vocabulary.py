@@ -60,6 +60,8 @@ class Vocabulary:
     # the asker's circumstances (销售收入, 注册资本): an amount they name is no award's base
     # (conversation.yaml's context_figures)
     context_figures: tuple[str, ...] = ()
+    # (short form, title) pairs, longest short form first (conversation.yaml's short_forms)
+    short_forms: tuple[tuple[str, str], ...] = ()
     fact_order: Mapping[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,7 +135,7 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
     return Vocabulary(facts, topics, str(folder), patterns, _places(folder, "elsewhere"),
-                      _places(folder, "home"), _places(folder, "")), []
+                      _places(folder, "home"), _places(folder, ""), _short_forms(folder)), []
 
 
 def _places(folder: Path, which: str) -> tuple[str, ...]:
@@ -152,6 +154,23 @@ def _places(folder: Path, which: str) -> tuple[str, ...]:
     words = (places or {}).get(which) if which else top.get("context_figures")
     items = words.sequence if words is not None else None
     return tuple(str(i.value).strip() for i in items or [] if isinstance(i.value, str))
+
+
+def _short_forms(folder: Path) -> tuple[tuple[str, str], ...]:
+    """conversation.yaml's short_forms as (short form, title) pairs, longest first (its
+    problems are reported by knowledge.reading.talk)."""
+    path = folder / CONVERSATION_FILE
+    if not path.is_file():
+        return ()
+    try:
+        root = load_yaml(path, error=VocabularyError)
+    except VocabularyError:
+        return ()
+    table = (root.mapping or {}).get("short_forms")
+    pairs = [(str(short.value).strip(), str(title))
+             for title, shorts in ((table.mapping or {}) if table is not None else {}).items()
+             for short in shorts.sequence or [] if isinstance(short.value, str)]
+    return tuple(sorted((p for p in pairs if p[0]), key=lambda p: -len(p[0])))
 
 
 def load_vocabulary(folder: Path | str) -> Vocabulary:

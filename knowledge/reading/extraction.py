@@ -31,6 +31,7 @@ from knowledge.reading.leader import (
 )
 from knowledge.reading.matches import title_phrases
 from knowledge.reading.mixed import affirmed_apart
+from knowledge.reading.normalize import written_out
 from knowledge.reading.party import AskedParty, asked_party, from_party
 from knowledge.reading.scope import (
     BUT,
@@ -107,7 +108,7 @@ def extract_facts(question: str, today: date, ruleset: RuleSet | None = None,
     specs = vocab.facts
     # 我们区有三个孵化器被认定为国家级 另外还有一个报了没通过 / …申请了没批 能拿多少: a space
     # between words parts clauses as a comma would (a denial after it is the later clause's)
-    question = spaced_as_commas(question or "")
+    question = spaced_as_commas(written_out(question or "", vocab.short_forms))  # (国孵)
     # "…列入市级试点，2021年又认定为省级": the subject a segment leaves out, written back
     # (a title named earlier, its level taken out: 国家级技术转移示范机构没评上，省级的评上了)
     question = fill_elided_subjects(question or "", subject_nouns(question or "", vocab))

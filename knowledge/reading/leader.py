@@ -270,6 +270,10 @@ def outside_applicant(text: str, elsewhere: tuple[str, ...], home: tuple[str, ..
                       + r")(?:注册|落户)|(?:公司|企业|单位|机构|厂)(?:注册|落户)(?:在|于|地在)("
                       + places + ")", text)
     if m is None:
+        # …技术转移中心，注册在北京，…: the asker's registration, said in a clause of its own
+        m = re.search(r"(?:^|[，,。；;])(?:注册(?:地)?(?:在|于|是)|注册地在)(" + places
+                      + r")(?=[，,。；;！!？?]|$)", text)
+    if m is None:
         # 国家技术市场奖是上海总部拿的: the title obtained by an establishment elsewhere
         m = re.search(r"(?:是|由)(" + places + r")[\u4e00-\u9fff]{0,4}?(?:总部|母公司|集团|子公司"
                       r"|分公司|公司|企业)(?:拿|评|获|申报|申请|认定|得)", text)

@@ -88,7 +88,7 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
              for y in [re.search(r"(19|20)\d\d年", clause_at(text, m.start()))] if y}
     if n == 1 and len(years) > 1:
         n = len(years)
-    if n is None or n < 2:
+    if n is None or n < 2 or _of_another_title(rules, text, passed or said, fixed[0]):
         return None
     # 5家，其中2家已经拿过20万（到期重新认定）: those are not paid this one-time award again
     # (另1个没评上 beside 创成了2个: the failed were never in the count passed; with no
@@ -110,6 +110,20 @@ def per_recipient(rules: RuleSet, text: str, estimate: Estimate) -> Estimate | N
                    explanation=f"{item.explanation}{note}：{format_yuan(item.amount_yuan)}"
                                f" × {n} = {format_yuan(item.amount_yuan * n)}。")
     return replace(estimate, items=tuple(many if i is item else i for i in estimate.items))
+
+
+def _of_another_title(rules: RuleSet, text: str, count: re.Match[str] | None, item: Item
+                      ) -> bool:
+    """Whether the clause of ``count`` names a title other than the item's, and not the
+    item's (今年全区新增高新技术企业31家…文登区创建为国家创新型县: a count of the firms,
+    not of the county's recipients)."""
+    if count is None:
+        return False
+    clause = clause_at(text, count.start())
+    rule = rules.get(item.rule_id)
+    named = {(f, v) for _, _, f, v in title_matches(clause, rules.vocabulary.patterns)}
+    own = {(c.fact, str(c.value)) for c in rule.conditions if c.op == "has"} if rule else set()
+    return bool(named) and not named & own
 
 
 # 拿了200万 / 已经领过钱 / 奖励已到账: money the owner already received (not 拿了省技术市场奖:
@@ -153,6 +167,10 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
             and not _ALL_TOLD.search(text))
             # (前年已经拿过200万了。如果明年能升成省级…: what is supposed next is asked)
             or (said and (IF.search(text, received.end()) or _THIS_ONE.search(text, received.end()))
+                and not _ALL_TOLD.search(text))
+            # (假如我司…市级中心，2023年已拿过市级的钱，明年升省级: the step supposed is asked)
+            or (IF.search(text, 0, received.start()) and re.search(
+                r"(?:19|20)\d\d\s*年", clause_at(text, received.start()))
                 and not _ALL_TOLD.search(text))):
         # (a year-by-year estimate grants a one-time award in its first year, and 一共拿了
         # 多少 counts the award received)
@@ -164,6 +182,10 @@ def already_received(rules: RuleSet, text: str, estimate: Estimate) -> Estimate 
     part = text[text.rfind("；", 0, received.start()) + 1:][:_part_end(text, received.end())]
     named = {i.rule_id for i in estimate.items
              if any(w in part for w in title_words(rules, rules.get(i.rule_id)))}
+    if (year := re.search(r"(?:19|20)\d\d(?=\s*年)", clause_at(text, received.start()))) \
+            and any(i.label.startswith(f"{year.group()}年：") for i in estimate.items):
+        # (2023年已拿过市级的钱，明年升省级: the items of the year it was received in)
+        named = {i.rule_id for i in estimate.items if i.label.startswith(f"{year.group()}年：")}
     changed = False
     items = []
     for item in estimate.items:

@@ -18,6 +18,7 @@ from knowledge.awards.vocabulary import Patterns, default_vocabulary
 from knowledge.reading.amounts import read_money
 from knowledge.reading.asof import read_as_of
 from knowledge.reading.counts import SELF_INCUBATEE, read_counts, read_spoken_for
+from knowledge.reading.held import held_status
 from knowledge.reading.holders import theirs
 from knowledge.reading.matches import clause_matches, single_choices
 from knowledge.reading.raw import RawExtraction, add_value, exclude
@@ -29,7 +30,6 @@ from knowledge.reading.scope import (
     clause_at,
     clause_start,
     failed_in_region,
-    held_status,
     is_counterparty,
     is_negated,
     pending,

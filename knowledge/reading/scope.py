@@ -11,7 +11,7 @@ import re
 
 __all__ = ["BUT", "FAILED", "IF", "PAID_BEFORE", "RENEWAL_SAID", "SELF", "STATUS_WORDS",
            "awaiting_result", "clause_at", "clause_start", "failed_after", "failed_clause",
-           "failed_in_region", "held_status", "is_counterparty", "is_negated",
+           "failed_in_region", "is_counterparty", "is_negated",
            "negated_clauses", "pending", "renewed", "supposed_after", "without_failures"]
 
 _JOINED = re.compile(r"\s*(?:和|与|及|、|跟|以及|还有)\s*")
@@ -364,37 +364,3 @@ _NOT_FALLEN = re.compile(r"(没有?|未|不)(撤回|撤销|黄|取消|被取消|
 # a result awaited, that a supposition after it may say came (还在公示 / 还在等结果)
 _STILL_WAITING = re.compile(r"还在公[示式]|公[示式]期|还在等结果?|在等结果|还在评审|还没出结果"
                             r"|结果还没出来?")
-
-
-# a title said as where the asker's news is (我们国家级孵化器里在孵企业…): held, not now
-_NEWS_AFTER = re.compile(r"[，,]?((?:19|20)\d\d\s*年|今年|去年|前年)?[，,]?(一共|共)?"
-                         r"(有|在孵的?|在孵企业中?有?)[0-9一二两三四五六七八九十]")
-_STANDING_BEFORE = re.compile(r"(?:(我们|我司|咱们|本单位|我单位)(公司|单位|集团)?(的|这个|这家)?"
-                              r"|(?:^|(?<=[，,\s]))这个)$")  # (这个国家级孵化器，有3家…)
-# 我们运营一个国家级孵化器和…: what the asker runs is held, not obtained now
-_OTHERS_COUNTED = re.compile(r"[0-9一二两三四五六七八九十]+\s*家")
-_OPERATED_BEFORE = re.compile(r"(运营|管理|经营)(着|了)?(一个|一家|两个|的)?$")
-# 我们是国家级孵化器，2022年…，这一年能拿多少 / …这两年孵化器一共能拿多少: a question
-# about those years' events asks nothing of a title said without a time as what the asker is
-_IS_BEFORE = re.compile(r"(我们|我司|咱们|本单位|我单位)(就|本身)?是(一家|一个|个)?$")
-_THAT_YEAR = re.compile(r"这一年|这年|当年|那一年|那年|这一轮|这轮|这一批|这[两几]年")
-_TIME = re.compile(r"\d{2,4}\s*年|[今去前明]年|\d{1,2}\s*月|刚|新|首次|第一次")
-
-
-def held_status(text: str, start: int, end: int) -> bool:
-    """Whether the title at the span is said as one the asker holds, not as news: where the
-    asker's news is (我们国家级孵化器里…), what it runs (运营一个国家级孵化器), or what it
-    is (我们是国家级孵化器) when only one year's events are asked about."""
-    head = clause_start(text, start)
-    clause = clause_at(text, start)
-    after = clause[end - head:] if end - head <= len(clause) else ""
-    if start == 0 and _NEWS_AFTER.match(after or text[end:]):
-        return True  # (国家级孵化器 2021年 在孵的13家升级高企: the holder, then others' news)
-    if _STANDING_BEFORE.search(text, head, start):
-        # (我们这个国家级孵化器，2020年升了12家高企: the title alone, then the news of others)
-        return after[:1] in ("里", "内") or bool(_NEWS_AFTER.match(after)) or (
-            not after and bool(_OTHERS_COUNTED.search(text, end)))
-    if _OPERATED_BEFORE.search(text, head, start):
-        return True
-    return bool(_IS_BEFORE.search(text, head, start) and _THAT_YEAR.search(text)
-                and not _TIME.search(clause))

@@ -30,7 +30,7 @@ __all__ = ["TALK_FILE", "AskedKind", "External", "Talk", "default_talk", "knowle
 TALK_FILE = "vocabulary/conversation.yaml"
 _TOP = {"greetings", "thanks", "near", "follow_up", "ask_again", "levels", "level_words",
         "applicants", "places", "asked", "external", "spoken", "stages",
-        "context_figures"}  # (context_figures: read by knowledge.awards.vocabulary)
+        "context_figures", "short_forms"}  # (these two: read by knowledge.awards.vocabulary)
 _FOLLOW = ("starts", "pronouns", "corrections", "combinations", "endings", "additions",
            "joins", "that_year", "unrelated", "only_this", "about_previous", "tasks")
 _ASKED_KEYS = {"label", "ask", "pairs", "stated", "requires"}
@@ -255,6 +255,7 @@ def _read(r: _Reader, root: Y) -> Talk:
                   top["follow_up"].key_line(key))
     places = r.table(top.get("places"), "places")
     r.words(top.get("context_figures"), "context_figures")  # (checked here, used there)
+    r.table(top.get("short_forms"), "short_forms")
     asked: list[AskedKind] = []
     if (y := top.get("asked")) is not None:
         for name, entry in r.mapping(y, set((y.mapping or {}).keys()), "asked").items():

@@ -77,6 +77,9 @@ def test_the_years_a_question_lists(text: str, kept: set[int] | None) -> None:
     ("2021年买了200万，2022年又买了100万，能拿多少", None),
     ("2026年进了市级试点，如果2027年能升成省级，2027年那一次市里给多少", 2027),
     ("2020年第一次认定高企，2026年高企到期重新认定通过了。请问2026年能拿多少", 2026),
+    # the words of the asking before the year (a letter's polite request)
+    ("2024年列为市级技术创新中心；2026年申报省级没有获批。烦请告知敝公司2026年合计可获得多少",
+     2026),
 ])
 def test_a_closing_year_asked(text: str, year: int | None) -> None:
     assert asked_year(text) == year

@@ -228,3 +228,21 @@ def test_a_year_whose_amount_is_unknown_is_asked_not_repeated_from_another() -> 
                          "金额记不清了，两年一共能拿多少？")
     assert not any(i.outcome == "eligible" for i in estimate.items)
     assert any(i.outcome == "need_info" for i in estimate.items)
+
+
+@pytest.mark.parametrize(("text", "total"), [
+    # terse: short forms, an arrow, a statement of another time in brackets
+    ("国孵(我们运营) 2021年共9家在孵升高企, 其中2家入孵已满3年才升的 → 市里给多少?", 700_000),
+    ("假如我司牵头的市级技创中心(2023年已拿过市级的钱)明年升省级 → 能拿多少?", 5_000_000),
+    ("今年申报国孵没批 / 只拿下省品牌孵化器(省拨100万) → 市里?", 1_000_000),
+    ("我们众创(市级) 2022年 十二家在孵升高企(都在孵化期内) → 市里给?", 1_000_000),
+    # a letter: irrelevant context, a polite request, the year asked
+    ("市科技局：\n敝公司是做智能装备的，员工350人，年营收5亿元。敝公司牵头的技术创新中心2024年"
+     "已被列为市级技术创新中心，当年的200万元已经拿到；今年敝公司申报省级技术创新中心，但没有获批。"
+     "\n烦请告知敝公司今年合计可获得多少。", 0),
+    # dictated: no commas at all
+    ("我们孵化器是市级的嗯二零二零年有七家在孵企业升成高新技术企业了不过里面有两家是进来孵化都快四年"
+     "了才升上去的其他五家都在三年以内这个升级的奖励能拿多少", 500_000),
+])
+def test_terse_letters_and_dictation(text: str, total: int) -> None:
+    assert _estimate(text).total_yuan == total

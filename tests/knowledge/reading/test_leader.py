@@ -183,6 +183,9 @@ def test_a_seller_asking_for_itself_is_no_applicant(text: str, said: str) -> Non
     # the asker said in a form's field, with 某
     ("单位：烟台某机械企业；2020年从威海某高校购买技术，合同200万元已在威海认定登记；问：能拿多少",
      "烟台某机械企业"),
+    # the asker's registration said in a clause of its own
+    ("我中心是一所大学的技术转移中心，注册在北京，在威海没有注册任何机构，今年获评国家级技术转移示范"
+     "机构，能拿多少", "注册在北京"),
 ])
 def test_an_asker_placed_outside_the_city(text: str, said: str) -> None:
     vocab = RULESET.vocabulary

@@ -279,3 +279,10 @@ def test_a_renewal_asked_about_alone(text: str, paid: bool) -> None:
     estimate = _plain(text)
     narrowed = already_received(RULESET, text, estimate) or estimate
     assert any(i.outcome == "eligible" for i in narrowed.items) is paid
+
+
+def test_a_count_of_another_title_multiplies_nothing() -> None:
+    # 31家 are the district's new high-tech firms, not recipients of the county's award
+    text = ("我局是文登区科技局。今年全区新增高新技术企业31家，规上工业产值增长9%。"
+            "今年文登区成功创建为国家创新型县（市）。烦请告知市级给予文登区的奖励合计是多少。")
+    assert per_recipient(RULESET, text, _plain(text)) is None

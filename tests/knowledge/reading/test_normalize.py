@@ -198,3 +198,33 @@ def test_a_terse_message_s_dates_and_signs(text: str, said: str) -> None:
 
 def test_a_sign_inside_a_latin_word_is_kept() -> None:
     assert normalize_question("a key R&D institution") == "a key R&D institution"
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    # an arrow parts the facts; a sum asked in a word or two after it is the question
+    ("国孵(2020) + 4家在孵升高企/3年内 → 市里共?",
+     "国孵(2020年)，4家在孵升高企/3年内，市里共多少？"),
+    ("省级示范机构拿下了 → ?", "省级示范机构拿下了，能拿多少？"),
+    ("前年省里重新评估保留资格 → 前年市里再给?", "前年省里重新评估保留资格，前年市里再给多少？"),
+    ("2020年买技术 -> 条件?", "2020年买技术，条件?"),  # no sum asked
+    # a slash with a space parts two facts; not two levels said as one
+    ("今年申报国孵没批 / 只拿下省品牌孵化器", "今年申报国孵没批，只拿下省品牌孵化器"),
+    ("省级/国家级孵化器", "省级/国家级孵化器"),
+    # a statement of another time in brackets is a clause of its own; a label stays
+    ("市级技创中心(2023年已拿过市级的钱)明年升省级",
+     "市级技创中心，2023年已拿过市级的钱，明年升省级"),
+    ("买技术合同登记了150万（就促成了这1项）", "买技术合同登记了150万（就促成了这1项）"),
+])
+def test_terse_messages_read_as_clauses(raw: str, expected: str) -> None:
+    assert normalize_question(raw) == expected
+
+
+def test_short_forms_are_written_out() -> None:
+    from knowledge.awards.vocabulary import default_vocabulary
+    from knowledge.reading.normalize import written_out
+
+    forms = default_vocabulary().short_forms
+    assert written_out("国孵和省孵，技创中心，临床中心", forms) \
+        == "国家级科技企业孵化器和省级科技企业孵化器，技术创新中心，临床医学研究中心"
+    # a short form followed by the rest of its title is the title already
+    assert written_out("众创空间和众创", forms) == "众创空间和众创空间"
