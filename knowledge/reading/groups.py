@@ -36,7 +36,7 @@ _CLAUSE = re.compile(r"[^，,。；;！!？?：:\s、]+")
 # 三家是企业牵头组建的 / 另外两家一家是哈工大牵头 (the innermost count is the part's; 其中3家…
 # is a part of a count, read with the count; 区里有2家… leads a group too)
 _LEADING = re.compile(r"^((?:(?:19|20)\d\d\s*年|今年|去年|前年)?"
-                      r"(?:另外|还有|剩下的?|再有|以及"
+                      r"(?:另外|另(?=[\d一二两三四五六七八九十])|还有|剩下的?|再有|以及"
                       # (我们区2021年有4家…, 省技术市场奖励威海有3家…: what and when before 有)
                       r"|(?!其中)(?:[\u4e00-\u9fff]|\d){0,14}?有)?)((?:" + _N
                       + r"\s*(?:家|个))+)(.*)$")

@@ -233,14 +233,16 @@ def normalize_question(text: str, terms: TermMap | None = None) -> str:
     text = _SLASH.sub("，", _ASIDE.sub(lambda m: f"，{m.group(1)}，", text))
     text = re.sub(r"，{2,}", "，", _PART_IN_BRACKETS.sub(lambda m: f"，{m.group(1)}，", text))
     # (升国家级+3家升高企 / 技先&省奖 / 2000w+300w: one more fact)
-    text = _PLUS.sub("，", _units(" ".join(text.split())))
+    text = _PLUS.sub("，", _units(" ".join(_TIMES.sub(r"\1个", text).split())))
+    text = _LED_LEVEL.sub("牵头的", text)
     # (a dictated run with no commas: its spoken clauses parted as typed ones are)
     return dictated(repair_typos(_corrected(_years(text)), terms))
 
 
 # 国孵(2020) + 4家在孵升高企 → 市里共? / … → ?: the facts, an arrow, the sum asked
 _ARROW = re.compile(r"\s*(?:→|⟶|⇒|➡️?|-{1,2}>|=>)\s*")
-_SUM_AFTER_ARROW = re.compile(r"(?:(?:19|20)\d\d\s*年|[今去前明]年)?(?:市里|市级|市财政|市)?"
+_SUM_AFTER_ARROW = re.compile(r"(?:(?:19|20)\d\d\s*年|[今去前明]年)?(?:威海)?"
+                              r"(?:市里|市级|市财政|市)?"
                               r"(?:共|合计|一共|总共|总计|共计)?"
                               r"(?:能|可以|可|应|该)?(?:再|还)?(?:给|拿|奖|补|奖励|补助|奖补|配套|兑现|得|拿到)?"
                               r"(?:多少)?\s*[?？]?\s*$")
@@ -259,14 +261,21 @@ def _asked_after_arrow(text: str) -> str:
     return "，".join(p for p in parts if p.strip())
 
 
+# 企业牵头市级2个: 牵头 straight before a level is 牵头的 (the level of what it leads)
+_LED_LEVEL = re.compile(r"牵头(?=国家级|省级|市级)")
+# 企业牵头市级×2 / 省级x3: a count written as a multiplication (两个)
+_TIMES = re.compile(r"(?<=[\u4e00-\u9fff）)])\s*[×xX*]\s*(\d{1,2})(?![\d万元.])")
+
+
 # facts joined by a sign as typed on a phone (国家级+3家在孵升高企, A&B): one more fact
 _PLUS = re.compile(r"(?<=[\u4e00-\u9fff\d）)])\s*[+＋&＆]\s*(?=[\u4e00-\u9fff\d（(])")  # (not R&D)
 # a dash between the facts and the question (…2023年6月 — 合计？ / …——补助？), not a range
 _DASH = re.compile(r"\s+[—–-]{1,2}\s*|\s*[—–]{1,2}\s+|\s*——\s*")
 # a statement of another time said in brackets (技创中心(2023年已拿过市级的钱)明年升省级): a
-# clause of its own (not a label: (市级), (2020), (省拨80万), (就促成了这1项))
+# clause of its own, the message going on after it (not a label: (市级), (2020), (省拨80万),
+# (就促成了这1项); not a remark closing its clause: …没批下来（2019年已经是省级了）；)
 _ASIDE = re.compile(r"[（(]((?=[^（）()]*(?:(?:19|20)\d\d\s*年|[今去前]年)"
-                    r"[^（）()]*[\u4e00-\u9fff]{2})[^（）()]{4,24})[）)]")
+                    r"[^（）()]*[\u4e00-\u9fff]{2})[^（）()]{4,24})[）)](?=\s*[\u4e00-\u9fff\d])")
 # facts parted by a slash with a space (今年申报国孵没批 / 只拿下省品牌孵化器), not 省级/国家级
 _SLASH = re.compile(r"\s+/\s*|\s*/\s+")
 # a part said in brackets (2021年3家（其中1家超过3年）): said as a clause of its own
@@ -275,9 +284,11 @@ _PART_IN_BRACKETS = re.compile(r"[（(]((?:其中|包括|含)[^（）()]*)[）)]
 
 def written_out(text: str, short_forms: tuple[tuple[str, str], ...]) -> str:
     """``text`` with the vocabulary's short forms of titles written out (国孵 → 国家级科技企业
-    孵化器); one already followed by the rest of its title (众创空间) is left."""
+    孵化器); one inside its title already (众创空间, 技术转移示范机构) is left."""
     for short, title in short_forms:
-        if short in text:
-            text = re.sub(re.escape(short) + r"(?!" + re.escape(title[len(short):]) + ")"
-                          if title.startswith(short) else re.escape(short), title, text)
+        if short not in text:
+            continue
+        inside = [(m.start(), m.end()) for m in re.finditer(re.escape(title), text)]
+        text = re.sub(re.escape(short), lambda m, t=title, inside=inside: m.group() if any(
+            a <= m.start() < b for a, b in inside) else t, text)
     return text

@@ -214,6 +214,9 @@ def test_a_sign_inside_a_latin_word_is_kept() -> None:
     ("市级技创中心(2023年已拿过市级的钱)明年升省级",
      "市级技创中心，2023年已拿过市级的钱，明年升省级"),
     ("买技术合同登记了150万（就促成了这1项）", "买技术合同登记了150万（就促成了这1项）"),
+    ("没批下来（2019年已经是省级了）；", "没批下来（2019年已经是省级了）；"),
+    # a count written as a multiplication; 牵头 straight before a level
+    ("企业牵头市级×2, 高校牵头市级×1", "企业牵头的市级2个, 高校牵头的市级1个"),
 ])
 def test_terse_messages_read_as_clauses(raw: str, expected: str) -> None:
     assert normalize_question(raw) == expected

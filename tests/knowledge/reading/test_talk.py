@@ -40,6 +40,15 @@ def test_a_broken_file_names_its_file_and_line(tmp_path: Path) -> None:
         load_talk(path)
 
 
+def test_a_malformed_short_form_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / TALK_FILE
+    path.parent.mkdir(parents=True)
+    path.write_text("short_forms:\n  国家级科技企业孵化器: 国孵\n", encoding="utf-8")
+    problems = check_talk(tmp_path)
+    assert problems and problems[0].file == str(path) and problems[0].line == 2
+    assert "short_forms" in problems[0].message
+
+
 @pytest.mark.parametrize(("text", "word", "at"), [
     ("我们拿了省技术市场奖", "省", 4),
     ("省里配多少", "省", -1),  # 省里: the province paying, another word of the table
