@@ -53,7 +53,6 @@ from knowledge.reading.intent import (
     OFFICE,
     OVERVIEW,
 )
-from knowledge.reading.normalize import normalize_question, written_out
 from knowledge.reading.sanitize import sanitize_question
 from knowledge.sources.base import fingerprint as knowledge_fingerprint
 from knowledge.sources.documents import normalize_doc_number
@@ -205,8 +204,7 @@ class Engine:
         snap = self.snapshot  # one read: the whole answer comes from this snapshot
         raw = question if isinstance(question, str) else str(question)
         today = today or date.today()
-        text = years_written_out(written_out(normalize_question(
-            sanitize_question(raw), snap.typos), snap.rules.vocabulary.short_forms), today)
+        text = years_written_out(snap.normalized(sanitize_question(raw)), today)
         if previous is not None and snap.domain_terms.names_foreign(text.lower()):
             previous = None  # another bureau's subject said by itself: a question of its own
         u = understand(snap.kb, snap.rules, snap.talk, text, previous, today, snap.names)
@@ -365,7 +363,7 @@ class Engine:
     def is_greeting(self, text: str) -> bool:
         """Whether ``text`` is only greetings or thanks (the loaded vocabulary's)."""
         snap = self.snapshot
-        return snap.talk.is_greeting(normalize_question(text, snap.typos))
+        return snap.talk.is_greeting(snap.normalized(text))
 
     def clause_text(self, doc_number: str, clause_path: str) -> str | None:
         return self.snapshot.kb.clause(doc_number, clause_path)

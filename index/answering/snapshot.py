@@ -88,11 +88,17 @@ class Snapshot:
         return tuple(dict.fromkeys((*self.topic_words, *terms.generic, *terms.subjects,
                                     *terms.core, *aliases, *talk, *places, *STATUS_WORDS)))
 
+    def normalized(self, text: str) -> str:
+        """``text`` as every reader takes it: normalized (script, width, typos, a dictated
+        run parted), the vocabulary's short forms of titles written out (国孵)."""
+        return written_out(normalize_question(text, self.typos),
+                           self.rules.vocabulary.short_forms)
+
     def typed(self, text: str) -> tuple[dict[str, Any], bool]:
         """(the facts ``text`` states as the estimates read them, whether it states any
         fact at all — a title, a year, a count, an amount, or a level, applicant or stage
         the conversation changes: 省级的 / 升级省级了)."""
-        said = written_out(normalize_question(text, self.typos), self.rules.vocabulary.short_forms)
+        said = self.normalized(text)
         read = extract_facts(said, date.today(), self.rules)
         return dict(read.facts), bool(read.facts or read.denied or read.excluded
                                       or read.as_of) or any(

@@ -289,6 +289,10 @@ def written_out(text: str, short_forms: tuple[tuple[str, str], ...]) -> str:
         if short not in text:
             continue
         inside = [(m.start(), m.end()) for m in re.finditer(re.escape(title), text)]
-        text = re.sub(re.escape(short), lambda m, t=title, inside=inside: m.group() if any(
-            a <= m.start() < b for a, b in inside) else t, text)
+        out, last = [], 0
+        for m in re.finditer(re.escape(short), text):
+            if not any(a <= m.start() < b for a, b in inside):
+                out += [text[last:m.start()], title]
+                last = m.end()
+        text = "".join(out) + text[last:]
     return text

@@ -44,6 +44,23 @@ def test_a_folders_own_term_is_repaired_like_the_packages(own_vocabulary: Engine
     assert own_vocabulary.ask("孵华器有什么补助？").text == "孵化器有什么补助？"  # as before
 
 
+def test_a_folders_own_short_form_is_written_out(tmp_path: Path, knowledge_dir: Path,
+                                                hash_data_dir: Path, hash_embedder: Any) -> None:
+    """A short form staff add to conversation.yaml is read as its title: no Python."""
+    kdir = tmp_path / "knowledge"
+    shutil.copytree(knowledge_dir, kdir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    talk = kdir / "vocabulary" / "conversation.yaml"
+    talk.write_text(talk.read_text(encoding="utf-8").replace(
+        "  技术创新中心: [技创中心]", "  技术创新中心: [技创中心, 创中]"), encoding="utf-8")
+    eng = Engine(kdir, Path(shutil.copytree(hash_data_dir, tmp_path / "data")),
+                 embedder=hash_embedder)
+    eng.warm_up()
+    assert eng.snapshot.normalized("我们的国孵和省级创中") \
+        == "我们的国家级科技企业孵化器和省级技术创新中心"
+    answer = eng.ask("我们公司牵头的省级创中今年认定了，能拿多少？", today=date(2026, 12, 8))
+    assert answer.estimate is not None and answer.estimate.total_yuan == 5_000_000
+
+
 def test_the_snapshot_is_the_one_source(own_vocabulary: Engine) -> None:
     snap = own_vocabulary.snapshot
     assert snap.vocabulary is snap.rules.vocabulary
