@@ -50,7 +50,7 @@ def _read_date(text: str, today: date) -> date | None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             return None
-    m = re.search(r"(\d{4})\s*年\s*(上半年|第?[一二三]季度|年初)", text)
+    m = re.search(r"(\d{4})\s*年\s*(?:就|的|是|也)?\s*(上半年|第?[一二三]季度|年初)", text)
     if m:  # 2021年上半年: the period's last day
         return date(int(m.group(1)), *_PERIOD_END[m.group(2).lstrip("第")])
     # 2021年3到9月: the range's last month

@@ -16,6 +16,7 @@ TODAY = date(2025, 6, 1)
     ("2021年3月至11月", date(2021, 11, 30)),
     ("2021年6月", date(2021, 6, 30)),
     ("2021年", date(2021, 12, 31)),
+    ("2021年就上半年促成了五项", date(2021, 6, 30)),  # a word said between (dictated)
     # a year in the history of a part is not the date asked about
     ("今年认定了5家，其中2家是2021年就认定过的", date(2026, 12, 6)),
 ])
