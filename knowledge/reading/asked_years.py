@@ -17,7 +17,8 @@ _ONLY_YEAR = re.compile(r"(?:光|只|单|仅|就)(?:算|看|问|说)(?:一下)?(
 # 2022年一共能拿多少 closing a message about several years: that year only
 # (烦请告知敝公司今年合计可获得多少: the words of the asking before the year)
 _YEAR_ASKED = re.compile(r"\s*[^\d，。；\s]{0,10}?(\d{4})年"
-                         r"(?:[^\d，。；\s]{0,5}?|[那这]一?次[^\d，。；\s]{0,4}?)"
+                         r"(?:[^\d，。；\s]{0,3}?|(?:市里|市级|市财政)(?:再|还|又)?[给拿奖补]?"
+                         r"|[那这]一?次[^\d，。；\s]{0,4}?)"
                          r"(一共|总共|合计|能拿|能补|能奖|能给|多少)")
 # 这次能拿多少 after an earlier year's award: the latest year only
 _THIS_TIME = re.compile(r"这次|这回|本次|这一次")

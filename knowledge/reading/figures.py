@@ -19,7 +19,7 @@ _ASKED_FIGURE = re.compile(
     r"(予|了)?\s*$|(够不够|够没够|能不能到|有没有到|到没到|超没超过)\s*$"
 )
 # an award received (奖了100万, 拿过200万, 领了20万): no amount an award is computed on
-RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账|(?<!达)到了|收到了?)\s*$")
+RECEIVED = re.compile(r"(奖了|奖过|拿了|拿过|领了|领过|发了|到账|(?:账上|已经|已)到了|收到了?)\s*$")
 # 市里的钱账上目前到了100万 / 市里已经拨了50万: money from the city, received
 CITY_PAID = re.compile(
     r"(?:市里|市级|市财政|市政府|市科技局)[^，,。；;省]{0,10}?"

@@ -80,6 +80,7 @@ def test_the_years_a_question_lists(text: str, kept: set[int] | None) -> None:
     # the words of the asking before the year (a letter's polite request)
     ("2024年列为市级技术创新中心；2026年申报省级没有获批。烦请告知敝公司2026年合计可获得多少",
      2026),
+    ("省级技术创新中心，2021年认定，2024年省里重新评估保留资格，2024年市里再给多少？", 2024),
 ])
 def test_a_closing_year_asked(text: str, year: int | None) -> None:
     assert asked_year(text) == year
