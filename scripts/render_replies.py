@@ -12,7 +12,7 @@ the documents do not state, a follow-up and an estimate over two years, groups c
 part by part, recipients named one by one and an applicant outside the city, a bottom
 line on a policy no longer in force and a total summed question by question, the month
 asked of an event dated by its year alone, a supposition left out, the leader asked
-of a joint build, a rough count said; wraps each
+of a joint build, a rough count said, a terse message and a dictated one; wraps each
 reply's Telegram HTML in a page that mimics a chat bubble with its inline keyboard, and
 screenshots it with headless chromium at 390 px.  Writes
 ``<name>.html`` and ``<name>.png`` per reply.
@@ -282,6 +282,14 @@ def typical_replies(conv: Conversation) -> dict[str, list[Reply]]:
     # a rough count (十几家) whose ends give one total, said so
     out["19b_rough_count_said"] = conv.text(
         Who(46, 46), "21年5月我们市级孵化器有十几家在孵企业升了高企，都在孵化期里，孵化器奖励多少"
+    ).replies
+    # a terse message (short forms, an arrow) and a dictated one (no commas at all)
+    out["20a_terse_short_forms"] = conv.text(
+        Who(47, 47), "国孵(我们运营) 2021年共9家在孵升高企, 其中2家入孵已满3年才升的 → 市里给多少?"
+    ).replies
+    out["20b_dictated_run"] = conv.text(
+        Who(48, 48), "我们孵化器是市级的嗯二零二零年有七家在孵企业升成高新技术企业了不过里面有两家"
+                     "是进来孵化都快四年了才升上去的其他五家都在三年以内这个升级的奖励能拿多少"
     ).replies
     from bot.telegram.alert_handlers import AlertCommands
 

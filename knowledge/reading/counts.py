@@ -282,7 +282,9 @@ def _rest_counted(text: str, m: re.Match[str], n: int, words: tuple[str, ...],
     if k is None or not 0 < k < n or is_negated(said, 0, len(said)) or FAILED.search(said) \
             or any(w in said for w in words):
         return None
-    notes.append(f"您说有{n}{m.group(2)}，{rest.group()} → 按{k}{m.group(2)}计")
+    # (其他五家都在三年以内这个升级的…: the rest's own words, not the question after them)
+    shown = re.split(r"这个|这些|那个|那么|那这|能拿|能给", rest.group())[0]
+    notes.append(f"您说有{n}{m.group(2)}，{shown} → 按{k}{m.group(2)}计")
     return k
 
 
