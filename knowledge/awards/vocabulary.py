@@ -33,7 +33,7 @@ from knowledge.awards.vocabulary_yaml import (
     read_topics,
 )
 from knowledge.errors import VocabularyError
-from knowledge.yamlio import load_yaml
+from knowledge.yamlio import Y, load_yaml
 
 __all__ = ["VOCABULARY_DIR", "Patterns", "Vocabulary", "check_vocabulary",
            "default_vocabulary", "knowledge_vocabulary", "load_vocabulary"]
@@ -138,18 +138,21 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
                       _places(folder, "home"), _places(folder, ""), _short_forms(folder)), []
 
 
-def _places(folder: Path, which: str) -> tuple[str, ...]:
-    """conversation.yaml's places.<which>, or its context_figures when ``which`` is empty
-    (its problems are reported by its own reader, knowledge.reading.talk; an unreadable
-    file names no word here)."""
+def _conversation(folder: Path) -> dict[str, Y]:
+    """conversation.yaml's top level, or {} when it is missing or unreadable (its problems
+    are reported by its own reader, knowledge.reading.talk: none names a word here)."""
     path = folder / CONVERSATION_FILE
     if not path.is_file():
-        return ()
+        return {}
     try:
-        root = load_yaml(path, error=VocabularyError)
+        return load_yaml(path, error=VocabularyError).mapping or {}
     except VocabularyError:
-        return ()
-    top = root.mapping or {}
+        return {}
+
+
+def _places(folder: Path, which: str) -> tuple[str, ...]:
+    """conversation.yaml's places.<which>, or its context_figures when ``which`` is empty."""
+    top = _conversation(folder)
     places = top["places"].mapping if "places" in top else None
     words = (places or {}).get(which) if which else top.get("context_figures")
     items = words.sequence if words is not None else None
@@ -157,16 +160,8 @@ def _places(folder: Path, which: str) -> tuple[str, ...]:
 
 
 def _short_forms(folder: Path) -> tuple[tuple[str, str], ...]:
-    """conversation.yaml's short_forms as (short form, title) pairs, longest first (its
-    problems are reported by knowledge.reading.talk)."""
-    path = folder / CONVERSATION_FILE
-    if not path.is_file():
-        return ()
-    try:
-        root = load_yaml(path, error=VocabularyError)
-    except VocabularyError:
-        return ()
-    table = (root.mapping or {}).get("short_forms")
+    """conversation.yaml's short_forms as (short form, title) pairs, longest first."""
+    table = _conversation(folder).get("short_forms")
     pairs = [(str(short.value).strip(), str(title))
              for title, shorts in ((table.mapping or {}) if table is not None else {}).items()
              for short in shorts.sequence or [] if isinstance(short.value, str)]
