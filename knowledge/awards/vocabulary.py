@@ -134,8 +134,9 @@ def check_vocabulary(folder: Path | str) -> tuple[Vocabulary | None, list[Vocabu
     facts = parts[FACTS_FILE]
     topics = parts[TOPICS_FILE]
     assert isinstance(facts, dict) and isinstance(topics, dict)
-    return Vocabulary(facts, topics, str(folder), patterns, _places(folder, "elsewhere"),
-                      _places(folder, "home"), _places(folder, ""), _short_forms(folder)), []
+    talk = _conversation(folder)  # (read once for the four lists it gives)
+    return Vocabulary(facts, topics, str(folder), patterns, _places(talk, "elsewhere"),
+                      _places(talk, "home"), _places(talk, ""), _short_forms(talk)), []
 
 
 def _conversation(folder: Path) -> dict[str, Y]:
@@ -150,18 +151,17 @@ def _conversation(folder: Path) -> dict[str, Y]:
         return {}
 
 
-def _places(folder: Path, which: str) -> tuple[str, ...]:
+def _places(top: dict[str, Y], which: str) -> tuple[str, ...]:
     """conversation.yaml's places.<which>, or its context_figures when ``which`` is empty."""
-    top = _conversation(folder)
     places = top["places"].mapping if "places" in top else None
     words = (places or {}).get(which) if which else top.get("context_figures")
     items = words.sequence if words is not None else None
     return tuple(str(i.value).strip() for i in items or [] if isinstance(i.value, str))
 
 
-def _short_forms(folder: Path) -> tuple[tuple[str, str], ...]:
+def _short_forms(top: dict[str, Y]) -> tuple[tuple[str, str], ...]:
     """conversation.yaml's short_forms as (short form, title) pairs, longest first."""
-    table = _conversation(folder).get("short_forms")
+    table = top.get("short_forms")
     pairs = [(str(short.value).strip(), str(title))
              for title, shorts in ((table.mapping or {}) if table is not None else {}).items()
              for short in shorts.sequence or [] if isinstance(short.value, str)]
